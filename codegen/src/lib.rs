@@ -1,0 +1,1 @@
+//! dataverse-codegen: OData v4 CSDL to typed Rust.

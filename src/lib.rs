@@ -1,0 +1,1 @@
+//! End-to-end tests and the build.rs mode of dataverse-codegen.

@@ -1,0 +1,170 @@
+//! Errors and warnings of the front end. Every one names the file, the line and the column, says
+//! what is wrong, and says what the user can do about it.
+
+use crate::source::Pos;
+use std::fmt;
+
+/// An error that stops the front end: the document cannot be turned into a trustworthy model.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{file}:{pos}: error: {kind}{}", hint_suffix(.kind))]
+pub struct Error {
+    /// The document's name as given by the caller (usually its path).
+    pub file: String,
+    /// Where in the document.
+    pub pos: Pos,
+    /// What is wrong (boxed to keep `Result<_, Error>` small).
+    pub kind: Box<ErrorKind>,
+}
+
+fn hint_suffix(kind: &ErrorKind) -> String {
+    match kind.hint() {
+        Some(hint) => format!("\n  help: {hint}"),
+        None => String::new(),
+    }
+}
+
+/// What is wrong with a document.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ErrorKind {
+    /// The file could not be read.
+    #[error("cannot read the file: {0}")]
+    Io(String),
+    /// The bytes are not well-formed XML (or not UTF-8).
+    #[error("malformed XML: {0}")]
+    MalformedXml(String),
+    /// The XML is well-formed but is not a CSDL document.
+    #[error("not a CSDL document: {0}")]
+    NotCsdl(String),
+    /// A required attribute is missing.
+    #[error("<{element}> has no `{attribute}` attribute")]
+    MissingAttribute {
+        /// The element.
+        element: String,
+        /// The attribute it needs.
+        attribute: String,
+    },
+    /// An attribute has a value that is not allowed.
+    #[error("<{element}> has an invalid `{attribute}` value {value:?}: {expected}")]
+    InvalidAttribute {
+        /// The element.
+        element: String,
+        /// The attribute.
+        attribute: String,
+        /// The value as written.
+        value: String,
+        /// What was expected instead.
+        expected: String,
+    },
+    /// A name refers to a type (or term, set, operation) that the document does not define.
+    #[error("{what} `{name}` is not defined in this document{}", suggestion_suffix(.suggestion))]
+    UnknownReference {
+        /// What kind of thing was looked for, e.g. "type".
+        what: String,
+        /// The name as written.
+        name: String,
+        /// A defined name that is close, if any.
+        suggestion: Option<String>,
+    },
+    /// A reference resolves to the wrong kind of thing (e.g. a complex type where an entity type
+    /// is required).
+    #[error("`{name}` is {found}, but {expected} is required here")]
+    WrongKind {
+        /// The name as written.
+        name: String,
+        /// What it is.
+        found: String,
+        /// What is needed.
+        expected: String,
+    },
+    /// The same name is defined twice.
+    #[error("{what} `{name}` is defined twice; the first definition is at line {first}")]
+    Duplicate {
+        /// What kind of thing.
+        what: String,
+        /// The qualified name.
+        name: String,
+        /// Where the first definition is.
+        first: Pos,
+    },
+    /// A type derives from itself.
+    #[error("inheritance cycle: {}", .chain.join(" -> "))]
+    InheritanceCycle {
+        /// The chain of type names, ending where it started.
+        chain: Vec<String>,
+    },
+    /// A non-abstract entity type has no key (only with the strict option).
+    #[error("entity type `{name}` has no key and is not abstract")]
+    MissingKey {
+        /// The qualified type name.
+        name: String,
+    },
+}
+
+fn suggestion_suffix(suggestion: &Option<String>) -> String {
+    match suggestion {
+        Some(s) => format!(" (did you mean `{s}`?)"),
+        None => String::new(),
+    }
+}
+
+impl ErrorKind {
+    /// What the user can do about the error, if there is something to say.
+    pub fn hint(&self) -> Option<String> {
+        match self {
+            ErrorKind::Io(_) => Some("check the path and that the file is readable".into()),
+            ErrorKind::MalformedXml(_) => Some(
+                "the file is not well-formed XML; check that the download is complete and that \
+                 it is the service's $metadata document"
+                    .into(),
+            ),
+            ErrorKind::NotCsdl(_) => Some(
+                "pass the service's $metadata document (an <edmx:Edmx> root with <Schema> elements)"
+                    .into(),
+            ),
+            ErrorKind::MissingAttribute { .. } => {
+                Some("add the attribute; the CSDL specification requires it".into())
+            }
+            ErrorKind::InvalidAttribute { .. } => None,
+            ErrorKind::UnknownReference { .. } => Some(
+                "define it, fix the spelling, or (for a partial document whose types live \
+                 elsewhere) pass --allow-dangling-references to accept it as an untyped value \
+                 with a warning"
+                    .into(),
+            ),
+            ErrorKind::WrongKind { .. } => None,
+            ErrorKind::Duplicate { .. } => Some("remove or rename one of the definitions".into()),
+            ErrorKind::InheritanceCycle { .. } => {
+                Some("break the cycle by changing one of the BaseType attributes".into())
+            }
+            ErrorKind::MissingKey { .. } => Some(
+                "declare a <Key>, mark the type Abstract, or drop --strict to accept it with a \
+                 warning (it can then be read but not addressed by key)"
+                    .into(),
+            ),
+        }
+    }
+}
+
+/// Something the front end accepted although it is unusual or violates the specification in a
+/// way real services do; it does not stop generation.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Warning {
+    /// The document's name.
+    pub file: String,
+    /// 1-based line.
+    pub line: u32,
+    /// 1-based column.
+    pub column: u32,
+    /// What was accepted and what it means for the generated code.
+    pub message: String,
+}
+
+impl fmt::Display for Warning {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{}:{}:{}: warning: {}",
+            self.file, self.line, self.column, self.message
+        )
+    }
+}

@@ -1,0 +1,403 @@
+//! The [`Client`], its builder, and the one place where requests are sent (headers, token,
+//! retries, tracing).
+
+use std::fmt;
+use std::net::IpAddr;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use bytes::Bytes;
+use http::{HeaderMap, HeaderValue, Method, StatusCode};
+use tracing::Instrument as _;
+
+use crate::auth::{SecretToken, StaticToken, TokenProvider};
+use crate::error::{Error, Result, ServiceError};
+use crate::retry::{RetryPolicy, Sleeper, default_sleeper};
+
+/// A Dataverse / OData v4 Web API client. Cheap to clone (an `Arc` inside).
+#[derive(Clone)]
+pub struct Client {
+    pub(crate) inner: Arc<Inner>,
+}
+
+pub(crate) struct Inner {
+    http: reqwest::Client,
+    /// Service root, always ending with `/`.
+    root: url::Url,
+    token: Option<Arc<dyn TokenProvider>>,
+    retry: RetryPolicy,
+    sleeper: Arc<dyn Sleeper>,
+}
+
+impl fmt::Debug for Client {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Client")
+            .field("service_root", &self.inner.root.as_str())
+            .field("authenticated", &self.inner.token.is_some())
+            .field("retry", &self.inner.retry)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Builds a [`Client`]; see [`Client::builder`].
+pub struct ClientBuilder {
+    service_root: String,
+    token: Option<Arc<dyn TokenProvider>>,
+    timeout: Option<Duration>,
+    user_agent: Option<String>,
+    retry: RetryPolicy,
+    allow_insecure_http: bool,
+    sleeper: Option<Arc<dyn Sleeper>>,
+}
+
+impl fmt::Debug for ClientBuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ClientBuilder")
+            .field("service_root", &self.service_root)
+            .field("authenticated", &self.token.is_some())
+            .field("timeout", &self.timeout)
+            .field("user_agent", &self.user_agent)
+            .field("retry", &self.retry)
+            .field("allow_insecure_http", &self.allow_insecure_http)
+            .finish_non_exhaustive()
+    }
+}
+
+/// The default `User-Agent`.
+pub const DEFAULT_USER_AGENT: &str = concat!("dataverse-runtime/", env!("CARGO_PKG_VERSION"));
+
+/// Builds the reqwest client: rustls with the *ring* provider and the platform's trust store.
+pub(crate) fn http_client(
+    timeout: Option<Duration>,
+    user_agent: Option<&str>,
+) -> Result<reqwest::Client> {
+    use rustls_platform_verifier::BuilderVerifierExt as _;
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let mut tls = rustls::ClientConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .map_err(|e| Error::Config(format!("TLS setup failed: {e}")))?
+        .with_platform_verifier()
+        .map_err(|e| Error::Config(format!("TLS trust store setup failed: {e}")))?
+        .with_no_client_auth();
+    tls.alpn_protocols = vec![b"h2".to_vec(), b"http/1.1".to_vec()];
+    let mut b = reqwest::Client::builder()
+        .tls_backend_preconfigured(tls)
+        .user_agent(user_agent.unwrap_or(DEFAULT_USER_AGENT))
+        // Never follow redirects: the token must not travel to another host.
+        .redirect(reqwest::redirect::Policy::none());
+    if let Some(t) = timeout {
+        b = b.timeout(t);
+    }
+    b.build()
+        .map_err(|e| Error::Config(format!("HTTP client setup failed: {e}")))
+}
+
+fn is_loopback(url: &url::Url) -> bool {
+    match url.host() {
+        Some(url::Host::Domain(d)) => d.eq_ignore_ascii_case("localhost"),
+        Some(url::Host::Ipv4(ip)) => IpAddr::V4(ip).is_loopback(),
+        Some(url::Host::Ipv6(ip)) => IpAddr::V6(ip).is_loopback(),
+        None => false,
+    }
+}
+
+impl ClientBuilder {
+    /// A token provider (called before each attempt).
+    pub fn token_provider(mut self, p: impl TokenProvider) -> Self {
+        self.token = Some(Arc::new(p));
+        self
+    }
+
+    /// A token provider already in an `Arc`.
+    pub fn token_provider_arc(mut self, p: Arc<dyn TokenProvider>) -> Self {
+        self.token = Some(p);
+        self
+    }
+
+    /// A fixed bearer token.
+    pub fn bearer_token(self, token: impl Into<SecretToken>) -> Self {
+        self.token_provider(StaticToken(token.into()))
+    }
+
+    /// Timeout of each attempt (whole request including the body).
+    pub fn timeout(mut self, t: Duration) -> Self {
+        self.timeout = Some(t);
+        self
+    }
+
+    /// `User-Agent` header (default [`DEFAULT_USER_AGENT`]).
+    pub fn user_agent(mut self, ua: impl Into<String>) -> Self {
+        self.user_agent = Some(ua.into());
+        self
+    }
+
+    /// Retry policy (default [`RetryPolicy::default`]; [`RetryPolicy::disabled`] to switch off).
+    pub fn retry_policy(mut self, p: RetryPolicy) -> Self {
+        self.retry = p;
+        self
+    }
+
+    /// Allow `http://` to a non-loopback host (the token would travel in clear text).
+    pub fn allow_insecure_http(mut self, yes: bool) -> Self {
+        self.allow_insecure_http = yes;
+        self
+    }
+
+    /// How to wait between retries (default: tokio's timer).
+    pub fn sleeper(mut self, s: Arc<dyn Sleeper>) -> Self {
+        self.sleeper = Some(s);
+        self
+    }
+
+    /// Checks the settings and builds the client.
+    pub fn build(self) -> Result<Client> {
+        let mut root = url::Url::parse(self.service_root.trim())
+            .map_err(|e| Error::Config(format!("invalid service root: {e}")))?;
+        match root.scheme() {
+            "https" => {}
+            "http" if is_loopback(&root) || self.allow_insecure_http => {}
+            "http" => {
+                return Err(Error::Config(
+                    "http:// service root refused: use https, a loopback host, or allow_insecure_http(true)".into(),
+                ));
+            }
+            other => {
+                return Err(Error::Config(format!(
+                    "unsupported scheme {other:?} in service root"
+                )));
+            }
+        }
+        if root.query().is_some() || root.fragment().is_some() {
+            return Err(Error::Config(
+                "the service root may not have a query or fragment".into(),
+            ));
+        }
+        if !root.username().is_empty() || root.password().is_some() {
+            return Err(Error::Config(
+                "the service root may not carry credentials".into(),
+            ));
+        }
+        if !root.path().ends_with('/') {
+            let p = format!("{}/", root.path());
+            root.set_path(&p);
+        }
+        let http = http_client(self.timeout, self.user_agent.as_deref())?;
+        Ok(Client {
+            inner: Arc::new(Inner {
+                http,
+                root,
+                token: self.token,
+                retry: self.retry,
+                sleeper: self.sleeper.unwrap_or_else(default_sleeper),
+            }),
+        })
+    }
+}
+
+/// A request as the operations describe it; [`Client::send`] adds the protocol headers.
+#[derive(Debug, Clone)]
+pub(crate) struct Req {
+    pub method: Method,
+    /// Relative to the service root (encoded), or absolute (a `@odata.nextLink`).
+    pub url: String,
+    pub headers: HeaderMap,
+    pub body: Option<(Bytes, HeaderValue)>,
+    pub retry_non_idempotent: bool,
+}
+
+impl Req {
+    pub fn new(method: Method, url: String) -> Self {
+        Req {
+            method,
+            url,
+            headers: HeaderMap::new(),
+            body: None,
+            retry_non_idempotent: false,
+        }
+    }
+
+    pub fn json_body<T: serde::Serialize + ?Sized>(mut self, body: &T) -> Result<Self> {
+        let bytes = serde_json::to_vec(body).map_err(Error::Encode)?;
+        self.body = Some((
+            Bytes::from(bytes),
+            HeaderValue::from_static("application/json"),
+        ));
+        Ok(self)
+    }
+}
+
+/// A response with a success (or 304) status.
+#[derive(Debug)]
+pub(crate) struct Resp {
+    pub status: StatusCode,
+    pub headers: HeaderMap,
+    pub body: Bytes,
+}
+
+impl Resp {
+    pub fn json<R: serde::de::DeserializeOwned>(&self) -> Result<R> {
+        serde_json::from_slice(&self.body).map_err(|source| Error::Decode {
+            status: self.status.as_u16(),
+            request_id: crate::error::request_id(&self.headers),
+            source,
+        })
+    }
+}
+
+fn idempotent(m: &Method) -> bool {
+    matches!(
+        *m,
+        Method::GET | Method::HEAD | Method::PUT | Method::DELETE | Method::OPTIONS
+    )
+}
+
+impl Client {
+    /// Starts building a client for a service root such as
+    /// `https://org.crm.dynamics.com/api/data/v9.2/`.
+    pub fn builder(service_root: &str) -> ClientBuilder {
+        ClientBuilder {
+            service_root: service_root.to_owned(),
+            token: None,
+            timeout: Some(Duration::from_secs(120)),
+            user_agent: None,
+            retry: RetryPolicy::default(),
+            allow_insecure_http: false,
+            sleeper: None,
+        }
+    }
+
+    /// The service root, ending with `/`.
+    pub fn service_root(&self) -> &str {
+        self.inner.root.as_str()
+    }
+
+    /// Resolves a relative URL against the service root; refuses absolute URLs to another origin
+    /// (a `@odata.nextLink` must not send the token elsewhere).
+    pub(crate) fn resolve(&self, rel: &str) -> Result<url::Url> {
+        if rel.starts_with("http://") || rel.starts_with("https://") {
+            let u = url::Url::parse(rel)
+                .map_err(|e| Error::InvalidArgument(format!("invalid URL: {e}")))?;
+            if u.origin() != self.inner.root.origin() {
+                return Err(Error::InvalidArgument(
+                    "refusing to follow a link to another origin than the service root".into(),
+                ));
+            }
+            return Ok(u);
+        }
+        let joined = format!("{}{}", self.inner.root.as_str(), rel);
+        url::Url::parse(&joined).map_err(|e| Error::InvalidArgument(format!("invalid URL: {e}")))
+    }
+
+    /// Sends with retries; returns the response for 2xx and 304, an [`Error::Service`] otherwise.
+    pub(crate) async fn send(&self, req: Req) -> Result<Resp> {
+        let url = self.resolve(&req.url)?;
+        let span = tracing::info_span!(
+            "dataverse.request",
+            http.method = %req.method,
+            url.path = %url.path(),
+            http.status_code = tracing::field::Empty,
+            attempts = tracing::field::Empty,
+        );
+        self.send_loop(req, url).instrument(span).await
+    }
+
+    async fn send_loop(&self, req: Req, url: url::Url) -> Result<Resp> {
+        let policy = &self.inner.retry;
+        let may_repeat_transport =
+            idempotent(&req.method) || req.retry_non_idempotent || policy.retry_non_idempotent;
+        let start = Instant::now();
+        let mut waited = Duration::ZERO;
+        let mut attempt: u32 = 0;
+        loop {
+            attempt += 1;
+            let result = self.attempt(&req, &url).await;
+            let span = tracing::Span::current();
+            span.record("attempts", attempt);
+            let (err, wait) = match result {
+                Ok(resp) => {
+                    span.record("http.status_code", resp.status.as_u16());
+                    return Ok(resp);
+                }
+                Err(e) => {
+                    if let Some(s) = e.status() {
+                        span.record("http.status_code", s.as_u16());
+                    }
+                    let wait = match &e {
+                        Error::Service(se) if matches!(se.status.as_u16(), 429 | 503) => {
+                            Some(se.retry_after.unwrap_or_else(|| policy.backoff(attempt)))
+                        }
+                        Error::Transport(t)
+                            if may_repeat_transport
+                                && (t.is_connect() || t.is_timeout() || t.is_request()) =>
+                        {
+                            Some(policy.backoff(attempt))
+                        }
+                        _ => None,
+                    };
+                    (e, wait)
+                }
+            };
+            let Some(wait) = wait else { return Err(err) };
+            let spent = start.elapsed().max(waited);
+            if attempt >= policy.max_attempts || spent + wait > policy.max_total_time {
+                tracing::debug!(attempt, "not retrying: attempts or time budget exhausted");
+                return Err(err);
+            }
+            tracing::debug!(attempt, wait_ms = wait.as_millis() as u64, error = %err, "retrying");
+            self.inner.sleeper.sleep(wait).await;
+            waited += wait;
+        }
+    }
+
+    async fn attempt(&self, req: &Req, url: &url::Url) -> Result<Resp> {
+        let mut headers = HeaderMap::new();
+        headers.insert(
+            http::header::ACCEPT,
+            HeaderValue::from_static("application/json"),
+        );
+        headers.insert("odata-maxversion", HeaderValue::from_static("4.0"));
+        headers.insert("odata-version", HeaderValue::from_static("4.0"));
+        if let Some(tp) = &self.inner.token {
+            let tok = tp.token().await?;
+            let mut v = HeaderValue::from_str(&format!("Bearer {}", tok.expose_secret())).map_err(
+                |_| Error::Auth("the token has characters not allowed in a header".into()),
+            )?;
+            v.set_sensitive(true);
+            headers.insert(http::header::AUTHORIZATION, v);
+        }
+        for (k, v) in &req.headers {
+            headers.insert(k.clone(), v.clone());
+        }
+        let mut rb = self
+            .inner
+            .http
+            .request(req.method.clone(), url.clone())
+            .headers(headers);
+        if let Some((body, ct)) = &req.body {
+            rb = rb
+                .header(http::header::CONTENT_TYPE, ct.clone())
+                .body(body.clone());
+        }
+        let resp = rb
+            .send()
+            .await
+            .map_err(|e| Error::Transport(e.without_url()))?;
+        let status = resp.status();
+        let headers = resp.headers().clone();
+        let body = resp
+            .bytes()
+            .await
+            .map_err(|e| Error::Transport(e.without_url()))?;
+        if status.is_success() || status == StatusCode::NOT_MODIFIED {
+            Ok(Resp {
+                status,
+                headers,
+                body,
+            })
+        } else {
+            Err(Error::Service(Box::new(ServiceError::from_response(
+                status, &headers, &body,
+            ))))
+        }
+    }
+}

@@ -75,6 +75,8 @@ struct Resolver<'d> {
     warned: HashSet<String>,
     /// out-of-line annotations by normalized target
     external_annotations: HashMap<String, Vec<syntax::Annotation>>,
+    /// resolved type names (without `Collection(...)`), as written
+    type_cache: HashMap<String, TypeKind>,
 }
 
 /// Resolves a parsed document. `file` is the name used in errors and warnings.
@@ -94,6 +96,7 @@ pub fn resolve(
         warnings: Vec::new(),
         warned: HashSet::new(),
         external_annotations: HashMap::new(),
+        type_cache: HashMap::new(),
     };
     r.run()
 }
@@ -310,14 +313,19 @@ impl<'d> Resolver<'d> {
         pos: Pos,
     ) -> Result<(), Error> {
         let key = (schema.namespace.clone(), name.to_string());
-        if let Some((existing, first)) = self.symbols.get(&key) {
-            let _ = existing;
+        if let Some((_, other)) = self.symbols.get(&key) {
+            // Point at the later definition of the two, in document order.
+            let (first, second) = if *other < pos {
+                (*other, pos)
+            } else {
+                (pos, *other)
+            };
             return Err(self.error(
-                pos,
+                second,
                 ErrorKind::Duplicate {
                     what: "the name".into(),
                     name: format!("{}.{}", schema.namespace, name),
-                    first: *first,
+                    first,
                 },
             ));
         }
@@ -350,7 +358,16 @@ impl<'d> Resolver<'d> {
             Some(inner) => (inner.trim(), true),
             None => (trimmed, false),
         };
+        if let Some(kind) = self.type_cache.get(inner) {
+            return Ok(TypeRef {
+                kind: kind.clone(),
+                collection,
+            });
+        }
         let kind = self.type_kind(inner, pos)?;
+        if !matches!(kind, TypeKind::External(_)) {
+            self.type_cache.insert(inner.to_string(), kind.clone());
+        }
         Ok(TypeRef { kind, collection })
     }
 
@@ -450,9 +467,29 @@ impl<'d> Resolver<'d> {
         }
     }
 
+    /// [`Self::annotations`] for `parent/member`, without building the target unless needed.
+    fn member_annotations(
+        &mut self,
+        inline: &[syntax::Annotation],
+        parent: &str,
+        member: &str,
+    ) -> Annotations {
+        if inline.is_empty() && self.external_annotations.is_empty() {
+            return Annotations::default();
+        }
+        self.annotations(inline, &format!("{parent}/{member}"))
+    }
+
     /// Interprets inline annotations plus out-of-line ones for `target`.
     fn annotations(&mut self, inline: &[syntax::Annotation], target: &str) -> Annotations {
-        let external = self.external_annotations.remove(target);
+        let external = if self.external_annotations.is_empty() {
+            None
+        } else {
+            self.external_annotations.remove(target)
+        };
+        if inline.is_empty() && external.is_none() {
+            return Annotations::default();
+        }
         let mut out = Annotations::default();
         for a in inline.iter().chain(external.iter().flatten()) {
             let term = self.normalize_term(&a.term);
@@ -518,8 +555,7 @@ impl<'d> Resolver<'d> {
             for p in &d.ty.properties {
                 self.unique_member(&mut seen, &p.name, p.pos, &type_target)?;
                 let ty = self.type_ref(&p.type_name, p.pos)?;
-                let annotations =
-                    self.annotations(&p.annotations, &format!("{type_target}/{}", p.name));
+                let annotations = self.member_annotations(&p.annotations, &type_target, &p.name);
                 properties.push(Property {
                     name: p.name.clone(),
                     ty,
@@ -579,8 +615,7 @@ impl<'d> Resolver<'d> {
                         ));
                     }
                 };
-                let annotations =
-                    self.annotations(&n.annotations, &format!("{type_target}/{}", n.name));
+                let annotations = self.member_annotations(&n.annotations, &type_target, &n.name);
                 navigation_properties.push(NavigationProperty {
                     name: n.name.clone(),
                     target,
@@ -864,8 +899,7 @@ impl<'d> Resolver<'d> {
                 ));
             }
             next = value.wrapping_add(1);
-            let annotations =
-                self.annotations(&m.annotations, &format!("{type_target}/{}", m.name));
+            let annotations = self.member_annotations(&m.annotations, &type_target, &m.name);
             members.push(EnumMember {
                 name: m.name.clone(),
                 value,
@@ -908,8 +942,7 @@ impl<'d> Resolver<'d> {
                 for p in &op.parameters {
                     self.unique_member(&mut seen, &p.name, p.pos, &target)?;
                     let ty = self.type_ref(&p.type_name, p.pos)?;
-                    let annotations =
-                        self.annotations(&p.annotations, &format!("{target}/{}", p.name));
+                    let annotations = self.member_annotations(&p.annotations, &target, &p.name);
                     params.push(OperationParameter {
                         name: p.name.clone(),
                         ty,

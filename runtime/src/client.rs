@@ -316,12 +316,14 @@ impl Client {
             let (err, wait) = match result {
                 Ok(resp) => {
                     span.record("http.status_code", resp.status.as_u16());
+                    tracing::debug!(status = resp.status.as_u16(), attempt, "response");
                     return Ok(resp);
                 }
                 Err(e) => {
                     if let Some(s) = e.status() {
                         span.record("http.status_code", s.as_u16());
                     }
+                    tracing::debug!(attempt, error = %e, "request failed");
                     let wait = match &e {
                         Error::Service(se) if matches!(se.status.as_u16(), 429 | 503) => {
                             Some(se.retry_after.unwrap_or_else(|| policy.backoff(attempt)))

@@ -50,7 +50,7 @@ mod values;
 #[cfg(feature = "entra")]
 pub use auth::ClientCredentials;
 pub use auth::{BoxFuture, SecretToken, StaticToken, TokenProvider};
-pub use batch::ContentId;
+pub use batch::{Batch, BatchPart, BatchRequest, BatchResponse, ContentId};
 pub use client::{Client, ClientBuilder, DEFAULT_USER_AGENT};
 pub use error::{DUPLICATE_CODES, Error, InnerError, Result, ServiceError};
 pub use ops::{BoxStream, Conditional, Created, EntityId, Page, if_match};

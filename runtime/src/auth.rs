@@ -155,9 +155,20 @@ mod entra {
             client_secret: SecretToken,
             resource: &str,
         ) -> Result<Self, Error> {
-            let tenant: String =
-                percent_encoding::utf8_percent_encode(tenant, percent_encoding::NON_ALPHANUMERIC)
-                    .to_string();
+            let parsed = url::Url::parse(authority)
+                .map_err(|e| Error::Config(format!("invalid authority URL: {e}")))?;
+            let loopback = match parsed.host() {
+                Some(url::Host::Domain(d)) => d.eq_ignore_ascii_case("localhost"),
+                Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+                Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+                None => false,
+            };
+            if parsed.scheme() != "https" && !(parsed.scheme() == "http" && loopback) {
+                return Err(Error::Config(
+                    "the authority must be https (http only for a loopback host)".into(),
+                ));
+            }
+            let tenant = crate::path::encode_name(tenant);
             Ok(ClientCredentials {
                 token_url: format!(
                     "{}/{tenant}/oauth2/v2.0/token",

@@ -74,9 +74,11 @@ pub mod codegen {
     pub use time;
     pub use uuid;
 
+    pub use crate::batch::{Batch, BatchPart, BatchRequest, BatchResponse};
     pub use crate::{
-        Binary, Bind, Client, Conditional, ContentId, Created, Date, DateTimeOffset, Decimal,
-        Duration, ETag, EntityId, EntityKey, EntityPath, Error, Extra, ExtraExt, Field, Literal,
-        ODataType, Page, Query, RequestOptions, Result, TimeOfDay, Tracked,
+        Annotations, Binary, Bind, BoxStream, Changes, Client, Conditional, ContentId, Created,
+        Date, DateTimeOffset, Decimal, Duration, ETag, ETagMatch, EntityId, EntityKey, EntityPath,
+        Error, Extra, ExtraExt, Field, Impersonation, Literal, ODataType, Page, Query,
+        RequestOptions, Result, TimeOfDay, Tracked,
     };
 }

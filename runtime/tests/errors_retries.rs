@@ -272,3 +272,25 @@ async fn transport_errors_retried_only_when_safe() {
     assert!(matches!(e, Error::Transport(_)));
     assert_eq!(sleeper2.waits().len(), 2, "POST retried when opted in");
 }
+
+#[tokio::test]
+async fn retry_after_as_http_date() {
+    let m = Mock::start().await;
+    let at = std::time::SystemTime::now() + Duration::from_secs(3);
+    m.respond(503, &[("Retry-After", &httpdate::fmt_http_date(at))], "");
+    m.respond(200, &[("content-type", "application/json")], "{}");
+    let sleeper = Arc::new(RecordingSleeper::default());
+    let c = m
+        .builder()
+        .retry_policy(RetryPolicy::default())
+        .sleeper(sleeper.clone())
+        .build()
+        .unwrap();
+    get(&c).await.unwrap();
+    let waits = sleeper.waits();
+    assert_eq!(waits.len(), 1);
+    assert!(
+        waits[0] >= Duration::from_secs(1) && waits[0] <= Duration::from_secs(3),
+        "{waits:?}"
+    );
+}

@@ -46,15 +46,6 @@ impl<'de, R: DeserializeOwned> Deserialize<'de> for Tracked<R> {
 /// The properties to send, as raw JSON (serializes as a JSON object).
 pub type Changes = BTreeMap<String, Box<RawValue>>;
 
-/// Whether a key is a property that can be written (annotations cannot, except `@odata.bind`).
-fn writable(key: &str) -> bool {
-    match key.find('@') {
-        None => true,
-        Some(0) => false,
-        Some(_) => key.ends_with("@odata.bind"),
-    }
-}
-
 impl<R: DeserializeOwned> Tracked<R> {
     /// Parses a JSON object.
     pub fn from_json(json: &str) -> Result<Self> {
@@ -98,7 +89,7 @@ impl<R> Tracked<R> {
             serde_json::from_str(&text).map_err(Error::Encode)?;
         let mut out = Changes::new();
         for (k, v) in current {
-            if !writable(&k) {
+            if !crate::values::writable_key(&k) {
                 continue;
             }
             let changed = match self.original.get(&k) {

@@ -650,9 +650,54 @@ impl ETag {
 /// Unknown properties and annotations of a record. Use it as
 /// `#[serde(flatten)] pub extra: Extra` and read annotations through [`ExtraExt`].
 ///
+/// Everything is kept when reading. When writing, annotations (`prop@term`, `@odata.*`) are
+/// left out, since the service does not accept them, except `nav@odata.bind`.
+///
 /// Numbers in here pass through `serde_json::Value`: use [`crate::Tracked`] when unknown
 /// decimal properties must survive byte for byte.
-pub type Extra = serde_json::Map<String, serde_json::Value>;
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(transparent)]
+pub struct Extra(pub serde_json::Map<String, serde_json::Value>);
+
+impl std::ops::Deref for Extra {
+    type Target = serde_json::Map<String, serde_json::Value>;
+    fn deref(&self) -> &Self::Target {
+        &self.0
+    }
+}
+
+impl std::ops::DerefMut for Extra {
+    fn deref_mut(&mut self) -> &mut Self::Target {
+        &mut self.0
+    }
+}
+
+impl From<serde_json::Map<String, serde_json::Value>> for Extra {
+    fn from(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        Extra(m)
+    }
+}
+
+impl Serialize for Extra {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = s.serialize_map(None)?;
+        for (k, v) in self.0.iter().filter(|(k, _)| writable_key(k)) {
+            map.serialize_entry(k, v)?;
+        }
+        map.end()
+    }
+}
+
+/// Whether a JSON key can be written to the service: properties and `nav@odata.bind`, not
+/// annotations.
+pub(crate) fn writable_key(key: &str) -> bool {
+    match key.find('@') {
+        None => true,
+        Some(0) => false,
+        Some(_) => key.ends_with("@odata.bind"),
+    }
+}
 
 /// The formatted-value annotation.
 pub const FORMATTED_VALUE: &str = "OData.Community.Display.V1.FormattedValue";
@@ -698,6 +743,24 @@ pub trait ExtraExt {
 }
 
 impl ExtraExt for Extra {
+    fn annotation(&self, property: &str, term: &str) -> Option<&serde_json::Value> {
+        self.0.annotation(property, term)
+    }
+
+    fn annotation_as<T: serde::de::DeserializeOwned>(
+        &self,
+        property: &str,
+        term: &str,
+    ) -> Option<T> {
+        self.0.annotation_as(property, term)
+    }
+
+    fn property_as<T: serde::de::DeserializeOwned>(&self, property: &str) -> Option<T> {
+        self.0.property_as(property)
+    }
+}
+
+impl ExtraExt for serde_json::Map<String, serde_json::Value> {
     fn annotation(&self, property: &str, term: &str) -> Option<&serde_json::Value> {
         self.get(&format!("{property}@{term}"))
     }
@@ -785,6 +848,19 @@ mod tests {
         let s = serde_json::to_string(&b).unwrap();
         assert_eq!(s, "\"AAEC/w==\"");
         assert_eq!(serde_json::from_str::<Binary>(&s).unwrap(), b);
+    }
+
+    #[test]
+    fn extra_keeps_everything_but_writes_no_annotations() {
+        let e: Extra = serde_json::from_str(
+            r#"{"a":1,"a@OData.Community.Display.V1.FormattedValue":"1","@odata.etag":"x","p@odata.bind":"/x(1)"}"#,
+        )
+        .unwrap();
+        assert_eq!(e.len(), 4);
+        assert_eq!(
+            serde_json::to_string(&e).unwrap(),
+            r#"{"a":1,"p@odata.bind":"/x(1)"}"#
+        );
     }
 
     #[test]

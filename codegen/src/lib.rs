@@ -4,7 +4,13 @@
 //! The pipeline, one module per stage, each with one input and one output type:
 //!
 //! 1. [`parse`]: XML bytes → [`syntax::Document`] (every element with its line:column);
-//! 2. [`resolve`]: [`syntax::Document`] → [`model::Model`] (every reference resolved).
+//! 2. [`resolve`]: [`syntax::Document`] → [`model::Model`] (every reference resolved);
+//! 3. [`names`]: one naming function, collision-free and deterministic;
+//! 4. [`emit`]: [`model::Model`] → token streams, one per file;
+//! 5. [`write`]: token streams → formatted files in memory ([`write::Files`]).
+//!
+//! [`generate`] runs all of it and returns the files; the CLI writes them to disk, build.rs to
+//! `OUT_DIR`, tests compare them.
 //!
 //! [`load`] and [`load_file`] run the front end (parse + resolve) in one call:
 //!
@@ -24,13 +30,16 @@
 //! ```
 #![warn(missing_docs)]
 
+pub mod emit;
 pub mod error;
 pub mod inspect;
 pub mod model;
+pub mod names;
 pub mod parse;
 pub mod resolve;
 pub mod source;
 pub mod syntax;
+pub mod write;
 
 pub use error::{Error, ErrorKind, Warning};
 pub use resolve::ResolveOptions;
@@ -60,4 +69,50 @@ pub fn load_file(path: &std::path::Path, options: &ResolveOptions) -> Result<Loa
         kind: Box::new(ErrorKind::Io(e.to_string())),
     })?;
     load(&file, &bytes, options)
+}
+
+/// What [`generate`] produces the SDK as.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum OutputKind {
+    /// A module tree whose root is `mod.rs` (to `include!` or `mod` into a crate).
+    #[default]
+    Module,
+    /// A crate's `src/` tree whose root is `lib.rs`.
+    Crate,
+}
+
+/// Settings of [`generate`].
+#[derive(Debug, Clone, Default)]
+pub struct GenerateOptions {
+    /// How lenient the front end is.
+    pub resolve: ResolveOptions,
+    /// Module tree or crate.
+    pub output: OutputKind,
+}
+
+/// Runs the whole pipeline on a document held in memory and returns the generated files
+/// (relative path → contents).
+pub fn generate(
+    file: &str,
+    bytes: &[u8],
+    options: &GenerateOptions,
+) -> Result<write::Files, Error> {
+    let loaded = load(file, bytes, &options.resolve)?;
+    Ok(generate_from_model(&loaded.model, bytes, options.output))
+}
+
+/// The emit and write stages on a resolved model (`bytes` only feed the header's hash).
+pub fn generate_from_model(model: &model::Model, bytes: &[u8], output: OutputKind) -> write::Files {
+    let names = emit::names(model);
+    let root = match output {
+        OutputKind::Module => "mod.rs",
+        OutputKind::Crate => "lib.rs",
+    };
+    let files = emit::emit(model, &names, root);
+    match write::format_files(files, &write::input_hash(bytes)) {
+        Ok(files) => files,
+        // The emitter builds its output from parsed tokens; failing to parse it back is a bug in
+        // the generator, not in the input.
+        Err(e) => unreachable!("dataverse-codegen bug: {e}"),
+    }
 }

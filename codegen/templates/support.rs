@@ -1,0 +1,692 @@
+//! The typed layer every generated SDK shares: typed keys, entity set and entity handles,
+//! lookup and navigation descriptors, entity values that carry `@odata.type`, enums and flag
+//! sets, and the table-driven (de)serialization of generated structs. Generic code, written once;
+//! what is generated per type is data (field tables) and small impls.
+
+use ::dataverse_runtime::codegen::serde;
+use ::dataverse_runtime::codegen::serde_json;
+use ::dataverse_runtime::codegen::serde_json::value::RawValue;
+use ::dataverse_runtime::{
+    Bind, Client, Created, EntityId, EntityKey, EntityPath, Error, Literal, Page, Query,
+    RequestOptions, Result,
+};
+use ::std::boxed::Box;
+use ::std::collections::BTreeMap;
+use ::std::marker::PhantomData;
+use ::std::string::String;
+use ::std::vec::Vec;
+use serde::de::{Deserializer, MapAccess, Visitor};
+use serde::ser::{SerializeMap, Serializer};
+
+/// Properties and annotations of a record that its type does not declare, kept exactly as the
+/// service sent them (raw JSON text, so no number loses digits). Compared by text.
+#[derive(Debug, Clone, Default)]
+pub struct Extra(pub BTreeMap<String, Box<RawValue>>);
+
+impl PartialEq for Extra {
+    fn eq(&self, other: &Self) -> bool {
+        self.0.len() == other.0.len()
+            && self
+                .0
+                .iter()
+                .zip(other.0.iter())
+                .all(|((ka, va), (kb, vb))| ka == kb && va.get() == vb.get())
+    }
+}
+
+impl ::core::ops::Deref for Extra {
+    type Target = BTreeMap<String, Box<RawValue>>;
+    fn deref(&self) -> &Self::Target {
+        &self.0
+    }
+}
+
+impl ::core::ops::DerefMut for Extra {
+    fn deref_mut(&mut self) -> &mut Self::Target {
+        &mut self.0
+    }
+}
+
+/// A generated entity or complex type.
+pub trait Structured: Default {
+    /// The qualified CSDL name, e.g. `Microsoft.Dynamics.CRM.account`.
+    const ODATA_TYPE: &'static str;
+
+    /// Writes the fields that are set (never the unset ones).
+    fn serialize_fields<M: SerializeMap>(&self, map: &mut M) -> ::core::result::Result<(), M::Error>;
+
+    /// Reads the field named `key` if the type declares it; `false` if it does not.
+    fn deserialize_field<'de, A: MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::core::result::Result<bool, A::Error>;
+
+    /// What the type does not declare (unknown properties, annotations).
+    fn extra(&self) -> &Extra;
+
+    /// Mutable access to [`Structured::extra`].
+    fn extra_mut(&mut self) -> &mut Extra;
+}
+
+/// A generated entity type that can be addressed by key.
+pub trait Entity: Structured {
+    /// The key as the caller passes it (`Uuid` for Dataverse tables).
+    type Key;
+
+    /// The key segment for `key`.
+    fn entity_key(key: Self::Key) -> EntityKey;
+}
+
+/// `T` can stand where a value of `Base` is expected (it is `Base` or derives from it).
+pub trait IsA<Base> {}
+
+/// Serializes a generated struct: the fields that are set, then unknown properties (not
+/// annotations, which are the service's to write).
+pub fn serialize<T: Structured, S: Serializer>(
+    value: &T,
+    serializer: S,
+) -> ::core::result::Result<S::Ok, S::Error> {
+    let mut map = serializer.serialize_map(None)?;
+    value.serialize_fields(&mut map)?;
+    for (key, raw) in value.extra().iter() {
+        if !key.contains('@') {
+            map.serialize_entry(key, raw)?;
+        }
+    }
+    map.end()
+}
+
+/// Deserializes a generated struct: declared fields by name, everything else into `extra`.
+/// Absent fields stay unset, so a `$select` response reads fine.
+pub fn deserialize<'de, T: Structured, D: Deserializer<'de>>(
+    deserializer: D,
+) -> ::core::result::Result<T, D::Error> {
+    struct StructVisitor<T>(PhantomData<T>);
+    impl<'de, T: Structured> Visitor<'de> for StructVisitor<T> {
+        type Value = T;
+        fn expecting(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+            write!(f, "a JSON object of type {}", T::ODATA_TYPE)
+        }
+        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> ::core::result::Result<T, A::Error> {
+            let mut value = T::default();
+            while let Some(key) = map.next_key::<String>()? {
+                if !value.deserialize_field(&key, &mut map)? {
+                    let raw: Box<RawValue> = map.next_value()?;
+                    value.extra_mut().insert(key, raw);
+                }
+            }
+            Ok(value)
+        }
+    }
+    deserializer.deserialize_map(StructVisitor(PhantomData))
+}
+
+/// Typed access to the annotations of a record read with `odata.include-annotations`.
+pub trait Annotated: Structured {
+    /// The record's etag (`@odata.etag`).
+    fn etag(&self) -> Option<::dataverse_runtime::ETag> {
+        let raw = self.extra().get("@odata.etag")?;
+        serde_json::from_str::<String>(raw.get()).ok().map(::dataverse_runtime::ETag::new)
+    }
+
+    /// The `term` annotation of `property` (`property@term`), as raw JSON.
+    fn annotation(&self, property: &str, term: &str) -> Option<&RawValue> {
+        self.extra()
+            .get(&::std::format!("{property}@{term}"))
+            .map(|raw| &**raw)
+    }
+
+    /// The formatted value of `property` (`OData.Community.Display.V1.FormattedValue`).
+    fn formatted_value(&self, property: &str) -> Option<String> {
+        let raw = self.annotation(property, ::dataverse_runtime::FORMATTED_VALUE)?;
+        serde_json::from_str(raw.get()).ok()
+    }
+
+    /// The logical name of the table a lookup points to
+    /// (`_x_value@Microsoft.Dynamics.CRM.lookuplogicalname`).
+    fn lookup_logical_name(&self, property: &str) -> Option<String> {
+        let raw = self.annotation(property, ::dataverse_runtime::LOOKUP_LOGICAL_NAME)?;
+        serde_json::from_str(raw.get()).ok()
+    }
+
+    /// The concrete type of the record (`@odata.type`), when the service sent it.
+    fn odata_type(&self) -> Option<String> {
+        let raw = self.extra().get("@odata.type")?;
+        serde_json::from_str(raw.get()).ok()
+    }
+}
+
+impl<T: Structured> Annotated for T {}
+
+/// Lookups to write with `nav@odata.bind`, by navigation property name.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Binds(BTreeMap<&'static str, Option<Bind>>);
+
+impl Binds {
+    /// Whether no lookup was set.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// Writes `nav@odata.bind` entries.
+    pub fn serialize_into<M: SerializeMap>(&self, map: &mut M) -> ::core::result::Result<(), M::Error> {
+        for (navigation, bind) in &self.0 {
+            map.serialize_entry(&::std::format!("{navigation}@odata.bind"), bind)?;
+        }
+        Ok(())
+    }
+}
+
+/// A single-valued navigation property (a lookup) of `Source` whose target is an entity of
+/// type `Target` in the entity set `target_set`. Generated as associated constants of the source
+/// type, so a lookup can only be set to a key of the right entity type.
+pub struct Lookup<Source, Target> {
+    /// The navigation property, e.g. `parentaccountid`.
+    pub navigation: &'static str,
+    /// The entity set of the target, e.g. `accounts`.
+    pub target_set: &'static str,
+    _types: PhantomData<fn() -> (Source, Target)>,
+}
+
+impl<S, T> Lookup<S, T> {
+    /// A lookup descriptor (used by generated code).
+    pub const fn new(navigation: &'static str, target_set: &'static str) -> Self {
+        Lookup {
+            navigation,
+            target_set,
+            _types: PhantomData,
+        }
+    }
+}
+
+impl<S, T> Clone for Lookup<S, T> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+impl<S, T> Copy for Lookup<S, T> {}
+
+/// A collection-valued navigation property of `Source` to entities of `Target` in `target_set`.
+pub struct Navigation<Source, Target> {
+    /// The navigation property.
+    pub navigation: &'static str,
+    /// The entity set of the target.
+    pub target_set: &'static str,
+    _types: PhantomData<fn() -> (Source, Target)>,
+}
+
+impl<S, T> Navigation<S, T> {
+    /// A navigation descriptor (used by generated code).
+    pub const fn new(navigation: &'static str, target_set: &'static str) -> Self {
+        Navigation {
+            navigation,
+            target_set,
+            _types: PhantomData,
+        }
+    }
+}
+
+impl<S, T> Clone for Navigation<S, T> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+impl<S, T> Copy for Navigation<S, T> {}
+
+/// Generated entity types with lookups have a `binds` field; this sets and clears them.
+pub trait HasBinds: Sized {
+    /// The lookups set on this value.
+    fn binds_mut(&mut self) -> &mut Binds;
+
+    /// Sets a lookup: `"nav@odata.bind": "/targets(key)"`.
+    fn bind<T: Entity>(&mut self, lookup: Lookup<Self, T>, key: T::Key) -> &mut Self {
+        let bind = Bind::to(lookup.target_set, T::entity_key(key));
+        self.binds_mut().0.insert(lookup.navigation, Some(bind));
+        self
+    }
+
+    /// Sets a lookup to an entity created earlier in the same `$batch` change set (`$n`).
+    fn bind_content_id<T>(
+        &mut self,
+        lookup: Lookup<Self, T>,
+        id: ::dataverse_runtime::ContentId,
+    ) -> &mut Self {
+        let bind = Bind::path(&EntityPath::content_id(id));
+        self.binds_mut().0.insert(lookup.navigation, Some(bind));
+        self
+    }
+
+    /// Clears a lookup in an update: `"nav@odata.bind": null`.
+    fn unbind<T>(&mut self, lookup: Lookup<Self, T>) -> &mut Self {
+        self.binds_mut().0.insert(lookup.navigation, None);
+        self
+    }
+}
+
+/// An entity value for an operation parameter, serialized with `"@odata.type"` so the service
+/// knows its concrete type even where the parameter is declared with a base type
+/// (`crmbaseentity`, `activitypointer`, `principal`). `Base` is the declared type: only values of
+/// `Base` or a type derived from it are accepted.
+pub struct EntityValue<Base> {
+    raw: Box<RawValue>,
+    _base: PhantomData<fn() -> Base>,
+}
+
+impl<Base> EntityValue<Base> {
+    /// Serializes `value` with its `@odata.type`.
+    pub fn new<T: Structured + IsA<Base>>(value: &T) -> Result<Self> {
+        let raw = serde_json::value::to_raw_value(&Typed(value)).map_err(Error::Encode)?;
+        Ok(EntityValue {
+            raw,
+            _base: PhantomData,
+        })
+    }
+
+    /// The JSON text.
+    pub fn json(&self) -> &str {
+        self.raw.get()
+    }
+}
+
+impl<Base> Clone for EntityValue<Base> {
+    fn clone(&self) -> Self {
+        EntityValue {
+            raw: self.raw.clone(),
+            _base: PhantomData,
+        }
+    }
+}
+
+impl<Base> ::core::fmt::Debug for EntityValue<Base> {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.raw.get())
+    }
+}
+
+impl<Base> serde::Serialize for EntityValue<Base> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> ::core::result::Result<S::Ok, S::Error> {
+        self.raw.serialize(serializer)
+    }
+}
+
+/// A generated struct serialized with `"@odata.type"` first.
+pub struct Typed<'a, T>(pub &'a T);
+
+impl<T: Structured> serde::Serialize for Typed<'_, T> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> ::core::result::Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("@odata.type", &::std::format!("#{}", T::ODATA_TYPE))?;
+        self.0.serialize_fields(&mut map)?;
+        map.end()
+    }
+}
+
+/// A generated enum type: members by name, plus an unknown member so a newer service never
+/// breaks an older SDK.
+pub trait ODataEnum: Sized {
+    /// The qualified CSDL name of the enum type.
+    const ODATA_TYPE: &'static str;
+    /// The member's name as the service writes it.
+    fn name(&self) -> &str;
+    /// The member with this name (unknown names are kept).
+    fn from_name(name: &str) -> Self;
+    /// The member with this numeric value, if the SDK knows it.
+    fn from_value(value: i64) -> Option<Self>;
+}
+
+/// Serializes an enum member by name, as OData JSON does.
+pub fn serialize_enum<T: ODataEnum, S: Serializer>(
+    value: &T,
+    serializer: S,
+) -> ::core::result::Result<S::Ok, S::Error> {
+    serializer.serialize_str(value.name())
+}
+
+/// Deserializes an enum member from its name (or, leniently, its numeric value).
+pub fn deserialize_enum<'de, T: ODataEnum, D: Deserializer<'de>>(
+    deserializer: D,
+) -> ::core::result::Result<T, D::Error> {
+    struct EnumVisitor<T>(PhantomData<T>);
+    impl<T: ODataEnum> Visitor<'_> for EnumVisitor<T> {
+        type Value = T;
+        fn expecting(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+            write!(f, "a member name of {}", T::ODATA_TYPE)
+        }
+        fn visit_str<E: serde::de::Error>(self, v: &str) -> ::core::result::Result<T, E> {
+            Ok(T::from_name(v.trim()))
+        }
+        fn visit_i64<E: serde::de::Error>(self, v: i64) -> ::core::result::Result<T, E> {
+            T::from_value(v).ok_or_else(|| E::custom(::std::format!("unknown value {v} of {}", T::ODATA_TYPE)))
+        }
+        fn visit_u64<E: serde::de::Error>(self, v: u64) -> ::core::result::Result<T, E> {
+            let v = i64::try_from(v).map_err(E::custom)?;
+            self.visit_i64(v)
+        }
+    }
+    deserializer.deserialize_any(EnumVisitor(PhantomData))
+}
+
+/// The value of an `IsFlags` enum: a set of members, `"A,B"` on the wire.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Flags<T>(pub Vec<T>);
+
+impl<T> Default for Flags<T> {
+    fn default() -> Self {
+        Flags(Vec::new())
+    }
+}
+
+impl<T: ODataEnum> Flags<T> {
+    /// The members, comma-separated, as on the wire.
+    pub fn to_wire(&self) -> String {
+        self.0.iter().map(|m| m.name()).collect::<Vec<_>>().join(",")
+    }
+}
+
+impl<T: ODataEnum> serde::Serialize for Flags<T> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> ::core::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(&self.to_wire())
+    }
+}
+
+impl<'de, T: ODataEnum> serde::Deserialize<'de> for Flags<T> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> ::core::result::Result<Self, D::Error> {
+        let text = String::deserialize(deserializer)?;
+        Ok(Flags(
+            text.split(',')
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .map(T::from_name)
+                .collect(),
+        ))
+    }
+}
+
+/// The `{"value": ...}` wrapper of primitive and collection results.
+#[derive(Debug, Clone)]
+pub struct ValueOf<T>(pub T);
+
+impl<'de, T: serde::Deserialize<'de>> serde::Deserialize<'de> for ValueOf<T> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> ::core::result::Result<Self, D::Error> {
+        #[derive(serde::Deserialize)]
+        #[serde(crate = "::dataverse_runtime::codegen::serde")]
+        struct Wrapper<T> {
+            value: T,
+        }
+        Wrapper::<T>::deserialize(deserializer).map(|w| ValueOf(w.value))
+    }
+}
+
+/// The error for an action that declares a result but answered 204 No Content.
+pub fn no_content(operation: &str) -> Error {
+    Error::Protocol {
+        status: 204,
+        message: ::std::format!("{operation} declares a result but the service returned none"),
+    }
+}
+
+/// A typed key of an entity of type `T`: its key, or one of its alternate keys.
+pub struct Key<T> {
+    key: EntityKey,
+    _type: PhantomData<fn() -> T>,
+}
+
+impl<T> Key<T> {
+    /// A key from its segment (used by generated alternate-key constructors).
+    pub fn from_entity_key(key: EntityKey) -> Self {
+        Key {
+            key,
+            _type: PhantomData,
+        }
+    }
+
+    /// The key segment.
+    pub fn entity_key(&self) -> &EntityKey {
+        &self.key
+    }
+
+    /// Alternate key parts, `name=value,...`.
+    pub fn alternate(parts: Vec<(&'static str, Literal)>) -> Self {
+        Self::from_entity_key(EntityKey::alternate(parts))
+    }
+}
+
+impl<T: Entity> Key<T> {
+    /// The primary key.
+    pub fn primary(key: T::Key) -> Self {
+        Self::from_entity_key(T::entity_key(key))
+    }
+}
+
+/// The handle of one entity set (or singleton) of entities of type `T`.
+pub struct EntitySet<T> {
+    client: Client,
+    name: &'static str,
+    _type: PhantomData<fn() -> T>,
+}
+
+impl<T> Clone for EntitySet<T> {
+    fn clone(&self) -> Self {
+        EntitySet {
+            client: self.client.clone(),
+            name: self.name,
+            _type: PhantomData,
+        }
+    }
+}
+
+impl<T> ::core::fmt::Debug for EntitySet<T> {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.debug_struct("EntitySet").field("name", &self.name).finish()
+    }
+}
+
+impl<T: Structured + serde::Serialize + serde::de::DeserializeOwned + Send + 'static> EntitySet<T> {
+    /// The handle of the entity set `name` (used by the generated service).
+    pub fn new(client: Client, name: &'static str) -> Self {
+        EntitySet {
+            client,
+            name,
+            _type: PhantomData,
+        }
+    }
+
+    /// The entity set's name (its URL segment).
+    pub fn name(&self) -> &'static str {
+        self.name
+    }
+
+    /// The client.
+    pub fn client(&self) -> &Client {
+        &self.client
+    }
+
+    /// The path of the set.
+    pub fn path(&self) -> EntityPath {
+        EntityPath::set(self.name)
+    }
+
+    /// `POST set`: creates a record. 204 gives the new id (`OData-EntityId`); with
+    /// `RequestOptions::return_representation` the service answers 201 with the record.
+    pub async fn create(&self, record: &T, options: &RequestOptions) -> Result<Created<T>> {
+        self.client.create(self.name, record, options).await
+    }
+
+    /// `GET set?...`: one page of records.
+    pub async fn query(&self, query: &Query, options: &RequestOptions) -> Result<Page<T>> {
+        self.client.query(self.name, query, options).await
+    }
+
+    /// All records, following `@odata.nextLink`, as a stream.
+    pub fn stream(
+        &self,
+        query: &Query,
+        options: &RequestOptions,
+    ) -> ::dataverse_runtime::BoxStream<Result<T>> {
+        self.client.stream(self.name, query, options)
+    }
+
+    /// All records, following `@odata.nextLink`, collected.
+    pub async fn query_all(&self, query: &Query, options: &RequestOptions) -> Result<Vec<T>> {
+        self.client.query_all(self.name, query, options).await
+    }
+
+    /// The handle of one entity of the set, by key or alternate key.
+    pub fn entity(&self, key: impl Into<Key<T>>) -> EntityHandle<T> {
+        EntityHandle::new(
+            self.client.clone(),
+            EntityPath::set(self.name).key(key.into().key),
+        )
+    }
+
+    /// `GET set(key)`: one record, by key or alternate key.
+    pub async fn get(&self, key: impl Into<Key<T>>, query: &Query, options: &RequestOptions) -> Result<T> {
+        self.entity(key).get(query, options).await
+    }
+
+    /// `PATCH set(key)` with `If-Match: *` unless the options say otherwise: sends only the
+    /// fields that are set, and never creates a record.
+    pub async fn update(&self, key: impl Into<Key<T>>, changes: &T, options: &RequestOptions) -> Result<()> {
+        self.entity(key).update(changes, options).await
+    }
+
+    /// `PATCH set(key)` without `If-Match`: updates or creates (with
+    /// `RequestOptions::if_none_match_any`, only creates).
+    pub async fn upsert(
+        &self,
+        key: impl Into<Key<T>>,
+        record: &T,
+        options: &RequestOptions,
+    ) -> Result<Option<EntityId>> {
+        let handle = self.entity(key);
+        self.client.upsert(&handle.path, record, options).await
+    }
+
+    /// `DELETE set(key)`.
+    pub async fn delete(&self, key: impl Into<Key<T>>, options: &RequestOptions) -> Result<()> {
+        self.entity(key).delete(options).await
+    }
+}
+
+/// The handle of one entity: its path and the operations on it.
+pub struct EntityHandle<T> {
+    client: Client,
+    path: EntityPath,
+    _type: PhantomData<fn() -> T>,
+}
+
+impl<T> Clone for EntityHandle<T> {
+    fn clone(&self) -> Self {
+        EntityHandle {
+            client: self.client.clone(),
+            path: self.path.clone(),
+            _type: PhantomData,
+        }
+    }
+}
+
+impl<T> ::core::fmt::Debug for EntityHandle<T> {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.debug_struct("EntityHandle").field("path", &self.path.render()).finish()
+    }
+}
+
+impl<T> EntityHandle<T> {
+    /// A handle for the entity at `path`.
+    pub fn new(client: Client, path: EntityPath) -> Self {
+        EntityHandle {
+            client,
+            path,
+            _type: PhantomData,
+        }
+    }
+
+    /// The entity's path, e.g. `accounts(00000000-0000-0000-0000-000000000001)`.
+    pub fn path(&self) -> &EntityPath {
+        &self.path
+    }
+
+    /// The client.
+    pub fn client(&self) -> &Client {
+        &self.client
+    }
+}
+
+impl<T: Structured + serde::Serialize + serde::de::DeserializeOwned> EntityHandle<T> {
+    /// `GET`: the record, with `$select`/`$expand` from `query`.
+    pub async fn get(&self, query: &Query, options: &RequestOptions) -> Result<T> {
+        self.client.retrieve(&self.path, query, options).await
+    }
+
+    /// `PATCH` with only the fields that are set; `If-Match: *` by default.
+    pub async fn update(&self, changes: &T, options: &RequestOptions) -> Result<()> {
+        self.client.update(&self.path, changes, options).await
+    }
+
+    /// `DELETE`.
+    pub async fn delete(&self, options: &RequestOptions) -> Result<()> {
+        self.client.delete(&self.path, options).await
+    }
+
+    /// `PUT entity/property` with `{"value": ...}`: sets one property.
+    pub async fn set_property<V: serde::Serialize + ?Sized>(
+        &self,
+        property: &str,
+        value: &V,
+        options: &RequestOptions,
+    ) -> Result<()> {
+        self.client.set_property(&self.path, property, value, options).await
+    }
+
+    /// `DELETE entity/property`: clears one property.
+    pub async fn clear_property(&self, property: &str, options: &RequestOptions) -> Result<()> {
+        self.client.clear_property(&self.path, property, options).await
+    }
+
+    /// `POST entity/nav/$ref` with `{"@odata.id": ".../targets(key)"}`: associates an entity
+    /// through a collection-valued navigation property.
+    pub async fn associate<U: Entity>(
+        &self,
+        navigation: Navigation<T, U>,
+        key: impl Into<Key<U>>,
+        options: &RequestOptions,
+    ) -> Result<()> {
+        let target = EntityPath::set(navigation.target_set).key(key.into().key);
+        self.client
+            .associate(&self.path, navigation.navigation, &target, options)
+            .await
+    }
+
+    /// `DELETE entity/nav(key)/$ref`: removes the association.
+    pub async fn disassociate<U: Entity>(
+        &self,
+        navigation: Navigation<T, U>,
+        key: impl Into<Key<U>>,
+        options: &RequestOptions,
+    ) -> Result<()> {
+        self.client
+            .disassociate(&self.path, navigation.navigation, key.into().key, options)
+            .await
+    }
+
+    /// `PUT entity/lookup/$ref`: sets a lookup (single-valued navigation property).
+    pub async fn set_lookup<U: Entity>(
+        &self,
+        lookup: Lookup<T, U>,
+        key: impl Into<Key<U>>,
+        options: &RequestOptions,
+    ) -> Result<()> {
+        let target = EntityPath::set(lookup.target_set).key(key.into().key);
+        self.client
+            .set_reference(&self.path, lookup.navigation, &target, options)
+            .await
+    }
+
+    /// `DELETE entity/lookup/$ref`: clears a lookup.
+    pub async fn clear_lookup<U>(&self, lookup: Lookup<T, U>, options: &RequestOptions) -> Result<()> {
+        self.client
+            .clear_reference(&self.path, lookup.navigation, options)
+            .await
+    }
+}

@@ -523,13 +523,13 @@ impl<'m> Emitter<'m> {
             let field = ident(&fields.name(&n.name, Case::Snake));
             let target = self.element_type(&TypeKind::Entity(n.target), &root);
             let value = if n.collection {
-                quote!(::std::vec::Vec<#target>)
+                quote!(#root::support::Expanded<::std::vec::Vec<#target>>)
             } else {
-                quote!(::std::boxed::Box<#target>)
+                quote!(#root::support::Expanded<#target>)
             };
             let wire = &n.name;
             let text = format!(
-                " Navigation `{}` to {} `{}`, filled by `$expand`.",
+                " Navigation `{}` to {} `{}`, filled by `$expand` (decode it with `get`).",
                 n.name,
                 if n.collection {
                     "a collection of"
@@ -557,6 +557,25 @@ impl<'m> Emitter<'m> {
             quote!(self.binds.serialize_into(map)?;)
         } else {
             quote!()
+        };
+        let ser_body = if ser.is_empty() && entity.is_none() {
+            quote!(let _ = map;)
+        } else {
+            quote!(#(#ser)* #binds_ser)
+        };
+        let de_body = if de.is_empty() {
+            quote! {
+                let _ = (key, map);
+                ::core::result::Result::Ok(false)
+            }
+        } else {
+            quote! {
+                match key {
+                    #(#de)*
+                    _ => return ::core::result::Result::Ok(false),
+                }
+                ::core::result::Result::Ok(true)
+            }
         };
         let kind = match ty.kind {
             StructuredKind::Entity => "entity type",
@@ -598,16 +617,11 @@ impl<'m> Emitter<'m> {
             impl #root::support::Structured for #name {
                 const ODATA_TYPE: &'static str = #qualified;
                 fn serialize_fields<M: ::dataverse_runtime::codegen::serde::ser::SerializeMap>(&self, map: &mut M) -> ::core::result::Result<(), M::Error> {
-                    #(#ser)*
-                    #binds_ser
+                    #ser_body
                     ::core::result::Result::Ok(())
                 }
                 fn deserialize_field<'de, A: ::dataverse_runtime::codegen::serde::de::MapAccess<'de>>(&mut self, key: &str, map: &mut A) -> ::core::result::Result<bool, A::Error> {
-                    match key {
-                        #(#de)*
-                        _ => return ::core::result::Result::Ok(false),
-                    }
-                    ::core::result::Result::Ok(true)
+                    #de_body
                 }
                 fn extra(&self) -> &#root::support::Extra {
                     &self.extra
@@ -1080,9 +1094,14 @@ impl<'m> Emitter<'m> {
             } else {
                 quote!()
             };
+            let default = if ctor_params.is_empty() {
+                quote!(Default,)
+            } else {
+                quote!()
+            };
             quote! {
                 #request_doc
-                #[derive(Debug, Clone, ::dataverse_runtime::codegen::serde::Serialize)]
+                #[derive(Debug, Clone, #default ::dataverse_runtime::codegen::serde::Serialize)]
                 #[serde(crate = "::dataverse_runtime::codegen::serde")]
                 pub struct #request {
                     #(#defs)*
@@ -1376,7 +1395,7 @@ pub fn emit(model: &Model, names: &Names, root_file: &str) -> Vec<EmittedFile> {
     let operations = e.emit_operations_file(&mut service_methods);
     files.push(EmittedFile {
         path: "operations.rs".into(),
-        tokens: operations,
+        tokens: operations.clone(),
         doc: "Request types of the unbound actions and functions.".into(),
     });
     // The service: entity sets and unbound operations.
@@ -1408,16 +1427,34 @@ pub fn emit(model: &Model, names: &Names, root_file: &str) -> Vec<EmittedFile> {
         .unwrap_or_else(|| "(no entity container)".into());
     let service_doc =
         format!(" The service `{container}`: its entity sets and unbound operations.");
+    let mut reexports = Vec::new();
+    if !model.enum_types.is_empty() || !model.type_definitions.is_empty() {
+        reexports.push(quote!(
+            pub use self::enums::*;
+        ));
+    }
+    if !model.complex_types.is_empty() {
+        reexports.push(quote!(
+            pub use self::complex::*;
+        ));
+    }
+    if !model.entity_types.is_empty() {
+        reexports.push(quote!(
+            pub use self::entities::*;
+        ));
+    }
+    if !operations.is_empty() {
+        reexports.push(quote!(
+            pub use self::operations::*;
+        ));
+    }
     let root = quote! {
         pub mod support;
         pub mod enums;
         pub mod complex;
         pub mod entities;
         pub mod operations;
-        pub use self::enums::*;
-        pub use self::complex::*;
-        pub use self::entities::*;
-        pub use self::operations::*;
+        #(#reexports)*
         pub use self::support::{Annotated, HasBinds};
 
         #[doc = #service_doc]

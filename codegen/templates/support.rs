@@ -122,6 +122,72 @@ pub fn deserialize<'de, T: Structured, D: Deserializer<'de>>(
     deserializer.deserialize_map(StructVisitor(PhantomData))
 }
 
+/// A navigation property filled by `$expand`, kept as the JSON the service sent and decoded
+/// into `T` on demand with [`Expanded::get`].
+///
+/// Entity types reach each other through navigation properties in cycles; holding the raw JSON
+/// (not a `T`) keeps every generated type finite and cheap to compile, keeps values exact, and
+/// writes them back byte for byte.
+pub struct Expanded<T> {
+    raw: Box<RawValue>,
+    _type: PhantomData<fn() -> T>,
+}
+
+impl<T: serde::de::DeserializeOwned> Expanded<T> {
+    /// Decodes the expanded value.
+    pub fn get(&self) -> Result<T> {
+        serde_json::from_str(self.raw.get()).map_err(|e| Error::Decode {
+            status: 200,
+            request_id: None,
+            source: e,
+        })
+    }
+}
+
+impl<T> Expanded<T> {
+    /// The JSON text as received.
+    pub fn json(&self) -> &str {
+        self.raw.get()
+    }
+}
+
+impl<T> Clone for Expanded<T> {
+    fn clone(&self) -> Self {
+        Expanded {
+            raw: self.raw.clone(),
+            _type: PhantomData,
+        }
+    }
+}
+
+impl<T> PartialEq for Expanded<T> {
+    fn eq(&self, other: &Self) -> bool {
+        self.raw.get() == other.raw.get()
+    }
+}
+
+impl<T> ::core::fmt::Debug for Expanded<T> {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.raw.get())
+    }
+}
+
+impl<T> serde::Serialize for Expanded<T> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> ::core::result::Result<S::Ok, S::Error> {
+        self.raw.serialize(serializer)
+    }
+}
+
+impl<'de, T> serde::Deserialize<'de> for Expanded<T> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> ::core::result::Result<Self, D::Error> {
+        let raw = <Box<RawValue> as serde::Deserialize>::deserialize(deserializer)?;
+        Ok(Expanded {
+            raw,
+            _type: PhantomData,
+        })
+    }
+}
+
 /// Typed access to the annotations of a record read with `odata.include-annotations`.
 pub trait Annotated: Structured {
     /// The record's etag (`@odata.etag`).

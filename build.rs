@@ -1,20 +1,15 @@
-//! The build.rs mode: the root package reads the bundled Dataverse metadata at build time with
-//! `dataverse-codegen`. For now it runs the front end (parse + resolve) and fails the build with
-//! the file:line:column diagnostic when the document is invalid; code generation into `OUT_DIR`
-//! follows with the emitter.
-
-use std::path::Path;
+//! The build.rs mode: the root package generates its Dataverse SDK at build time from the
+//! bundled metadata (Dynamics CRM 2016, with Sales: opportunities, WinOpportunity, queues,
+//! letters, teams) plus one custom action of the organisation (`new_AddNoteToContact`), the
+//! way prost-build does it. Its tests (`tests/`) call the generated code.
 
 fn main() {
-    let metadata = Path::new("metadata/dataverse-v9.1.xml");
-    println!("cargo:rerun-if-changed={}", metadata.display());
-    match dataverse_codegen::load_file(metadata, &Default::default()) {
-        // The document's known quirks (warnings) are reported by `dataverse-codegen inspect`;
-        // a build should not repeat them on every compile.
-        Ok(_) => {}
-        Err(e) => {
-            eprintln!("{e}");
-            std::process::exit(1);
-        }
+    if let Err(e) = dataverse_codegen::Builder::new("metadata/dataverse-v8.x-crm2016.xml")
+        .extend_schema("metadata/custom/new_AddNoteToContact.xml")
+        .module_name("dataverse")
+        .generate()
+    {
+        eprintln!("{e}");
+        std::process::exit(1);
     }
 }

@@ -116,3 +116,118 @@ pub fn generate_from_model(model: &model::Model, bytes: &[u8], output: OutputKin
         Err(e) => unreachable!("dataverse-codegen bug: {e}"),
     }
 }
+
+/// The build.rs way (like prost-build): generate a module tree into `OUT_DIR` and tell Cargo
+/// when to run again.
+///
+/// ```no_run
+/// // build.rs
+/// dataverse_codegen::Builder::new("metadata/dataverse.xml")
+///     .module_name("dataverse")
+///     .generate()
+///     .unwrap();
+/// // src/lib.rs: include!(concat!(env!("OUT_DIR"), "/dataverse.rs"));
+/// ```
+#[derive(Debug, Clone)]
+pub struct Builder {
+    metadata: std::path::PathBuf,
+    extensions: Vec<std::path::PathBuf>,
+    module_name: String,
+    out_dir: Option<std::path::PathBuf>,
+    options: ResolveOptions,
+}
+
+impl Builder {
+    /// Generation from the `$metadata` document at `metadata`.
+    pub fn new(metadata: impl Into<std::path::PathBuf>) -> Builder {
+        Builder {
+            metadata: metadata.into(),
+            extensions: Vec::new(),
+            module_name: "dataverse".into(),
+            out_dir: None,
+            options: ResolveOptions::default(),
+        }
+    }
+
+    /// Adds CSDL elements (actions, functions, types) from `fragment` to the last schema before
+    /// generating: an organisation's customizations kept beside the published metadata.
+    pub fn extend_schema(mut self, fragment: impl Into<std::path::PathBuf>) -> Builder {
+        self.extensions.push(fragment.into());
+        self
+    }
+
+    /// The name of the generated module (default `dataverse`).
+    pub fn module_name(mut self, name: &str) -> Builder {
+        self.module_name = name.into();
+        self
+    }
+
+    /// Where to write (default: the `OUT_DIR` Cargo sets for build scripts).
+    pub fn out_dir(mut self, dir: impl Into<std::path::PathBuf>) -> Builder {
+        self.out_dir = Some(dir.into());
+        self
+    }
+
+    /// Front-end options.
+    pub fn resolve_options(mut self, options: ResolveOptions) -> Builder {
+        self.options = options;
+        self
+    }
+
+    /// Generates `OUT_DIR/<module>/...` and `OUT_DIR/<module>.rs` (the file to `include!`),
+    /// prints `cargo:rerun-if-changed` for every input, and writes only files that changed.
+    pub fn generate(self) -> Result<(), Error> {
+        let io_error = |file: &std::path::Path, e: std::io::Error| Error {
+            file: file.display().to_string(),
+            pos: source::Pos::default(),
+            kind: Box::new(ErrorKind::Io(e.to_string())),
+        };
+        let out_dir = match self
+            .out_dir
+            .clone()
+            .or_else(|| std::env::var_os("OUT_DIR").map(Into::into))
+        {
+            Some(dir) => dir,
+            None => {
+                return Err(io_error(
+                    std::path::Path::new("OUT_DIR"),
+                    std::io::Error::other("OUT_DIR is not set; call out_dir() outside build.rs"),
+                ));
+            }
+        };
+        println!("cargo:rerun-if-changed={}", self.metadata.display());
+        let mut bytes = std::fs::read(&self.metadata).map_err(|e| io_error(&self.metadata, e))?;
+        for fragment in &self.extensions {
+            println!("cargo:rerun-if-changed={}", fragment.display());
+            let extra = std::fs::read(fragment).map_err(|e| io_error(fragment, e))?;
+            let text = String::from_utf8_lossy(&bytes).into_owned();
+            let Some(at) = text.rfind("</Schema>") else {
+                return Err(Error {
+                    file: self.metadata.display().to_string(),
+                    pos: source::Pos::default(),
+                    kind: Box::new(ErrorKind::NotCsdl("no </Schema> to extend".into())),
+                });
+            };
+            let mut merged = text[..at].to_string();
+            merged.push_str(&String::from_utf8_lossy(&extra));
+            merged.push_str(&text[at..]);
+            bytes = merged.into_bytes();
+        }
+        let file = self.metadata.display().to_string();
+        let loaded = load(&file, &bytes, &self.options)?;
+        let files = generate_from_model(&loaded.model, &bytes, OutputKind::Module);
+        let module_dir = out_dir.join(&self.module_name);
+        write::write_files(&module_dir, &files).map_err(|e| io_error(&module_dir, e))?;
+        let wrapper = format!(
+            "{}#[path = {:?}]\npub mod {};\n",
+            write::header(&write::input_hash(&bytes)),
+            module_dir.join("mod.rs").display().to_string(),
+            self.module_name
+        );
+        let wrapper_path = out_dir.join(format!("{}.rs", self.module_name));
+        let mut single = write::Files::new();
+        single.insert(format!("{}.rs", self.module_name), wrapper);
+        write::write_files(&out_dir, &single).map_err(|e| io_error(&wrapper_path, e))?;
+        Ok(())
+    }
+}

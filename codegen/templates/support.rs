@@ -382,7 +382,7 @@ pub struct Typed<'a, T>(pub &'a T);
 impl<T: Structured> serde::Serialize for Typed<'_, T> {
     fn serialize<S: Serializer>(&self, serializer: S) -> ::core::result::Result<S::Ok, S::Error> {
         let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("@odata.type", &::std::format!("#{}", T::ODATA_TYPE))?;
+        map.serialize_entry("@odata.type", T::ODATA_TYPE)?;
         self.0.serialize_fields(&mut map)?;
         map.end()
     }

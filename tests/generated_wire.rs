@@ -1,0 +1,265 @@
+//! The wire format produced by the generated SDK (built by `build.rs` from the bundled Dynamics
+//! metadata plus the custom action `new_AddNoteToContact`), against the runtime's local test
+//! server on 127.0.0.1: the documented Dataverse requests, reproduced exactly.
+
+#[path = "../runtime/tests/common/mod.rs"]
+mod common;
+
+use dataverse_e2e::dataverse::support::EntityValue;
+use dataverse_e2e::dataverse::*;
+use dataverse_runtime::codegen::uuid::Uuid;
+use dataverse_runtime::{Field, Query, RequestOptions};
+use serde_json::json;
+
+const OPPORTUNITY: &str = "00000000-0000-0000-0000-0000000000a1";
+const QUEUE: &str = "00000000-0000-0000-0000-0000000000b2";
+const LETTER: &str = "00000000-0000-0000-0000-0000000000c3";
+const TEAM: &str = "00000000-0000-0000-0000-0000000000d4";
+const USER1: &str = "00000000-0000-0000-0000-0000000000e5";
+const USER2: &str = "00000000-0000-0000-0000-0000000000e6";
+const ACCOUNT1: &str = "00000000-0000-0000-0000-0000000000f7";
+const ACCOUNT2: &str = "00000000-0000-0000-0000-0000000000f8";
+const CONTACT: &str = "00000000-0000-0000-0000-000000000109";
+const NOTE: &str = "00000000-0000-0000-0000-00000000010a";
+
+fn id(text: &str) -> Uuid {
+    Uuid::parse_str(text).unwrap()
+}
+
+#[tokio::test]
+async fn win_opportunity_sends_the_close_with_its_lookup_and_type() {
+    let mock = common::Mock::start().await;
+    let service = Service::new(mock.client());
+    mock.respond_204();
+    let mut close = Opportunityclose {
+        subject: Field::Value("Won the deal".into()),
+        ..Default::default()
+    };
+    close.bind(Opportunityclose::OPPORTUNITYID, id(OPPORTUNITY));
+    let request = WinOpportunityRequest::new(EntityValue::new(&close).unwrap(), 3);
+    service
+        .win_opportunity(&request, &RequestOptions::new())
+        .await
+        .unwrap();
+    let sent = mock.only_request();
+    assert_eq!(sent.method, "POST");
+    assert_eq!(sent.rel(), "WinOpportunity");
+    sent.assert_protocol_headers();
+    assert_eq!(
+        sent.json(),
+        json!({
+            "OpportunityClose": {
+                "@odata.type": "Microsoft.Dynamics.CRM.opportunityclose",
+                "subject": "Won the deal",
+                "opportunityid@odata.bind": format!("/opportunities({OPPORTUNITY})")
+            },
+            "Status": 3
+        })
+    );
+}
+
+#[tokio::test]
+async fn add_to_queue_is_bound_to_the_queue_and_types_the_letter() {
+    let mock = common::Mock::start().await;
+    let service = Service::new(mock.client());
+    mock.respond_json(200, &json!({"QueueItemId": NOTE}));
+    let letter = Letter {
+        activityid: Field::Value(id(LETTER)),
+        ..Default::default()
+    };
+    let request = QueueAddToQueueRequest::new(EntityValue::new(&letter).unwrap());
+    let response = service
+        .queues()
+        .entity(id(QUEUE))
+        .add_to_queue(&request, &RequestOptions::new())
+        .await
+        .unwrap();
+    assert_eq!(response.queue_item_id, Field::Value(id(NOTE)));
+    let sent = mock.only_request();
+    assert_eq!(sent.method, "POST");
+    assert_eq!(
+        sent.rel(),
+        format!("queues({QUEUE})/Microsoft.Dynamics.CRM.AddToQueue")
+    );
+    assert_eq!(
+        sent.json(),
+        json!({"Target": {"@odata.type": "Microsoft.Dynamics.CRM.letter", "activityid": LETTER}})
+    );
+}
+
+#[tokio::test]
+async fn add_members_team_sends_typed_system_users() {
+    let mock = common::Mock::start().await;
+    let service = Service::new(mock.client());
+    mock.respond_204();
+    let members = [USER1, USER2]
+        .iter()
+        .map(|u| {
+            EntityValue::new(&Systemuser {
+                systemuserid: Field::Value(id(u)),
+                ..Default::default()
+            })
+            .unwrap()
+        })
+        .collect();
+    service
+        .teams()
+        .entity(id(TEAM))
+        .add_members_team(
+            &TeamAddMembersTeamRequest::new(members),
+            &RequestOptions::new(),
+        )
+        .await
+        .unwrap();
+    let sent = mock.only_request();
+    assert_eq!(
+        sent.rel(),
+        format!("teams({TEAM})/Microsoft.Dynamics.CRM.AddMembersTeam")
+    );
+    assert_eq!(
+        sent.json(),
+        json!({"Members": [
+            {"@odata.type": "Microsoft.Dynamics.CRM.systemuser", "systemuserid": USER1},
+            {"@odata.type": "Microsoft.Dynamics.CRM.systemuser", "systemuserid": USER2}
+        ]})
+    );
+}
+
+#[tokio::test]
+async fn function_with_an_enum_parameter_uses_aliases() {
+    let mock = common::Mock::start().await;
+    let service = Service::new(mock.client());
+    mock.respond_json(200, &json!({"EntityMetadata": []}));
+    let request = RetrieveAllEntitiesRequest::new(EntityFilters::Entity, false);
+    service
+        .retrieve_all_entities(&request, &RequestOptions::new())
+        .await
+        .unwrap();
+    let sent = mock.only_request();
+    assert_eq!(sent.method, "GET");
+    assert!(sent.body.is_empty());
+    let url = format!("{}?{}", sent.rel(), sent.query.clone().unwrap_or_default());
+    assert_eq!(
+        url,
+        "RetrieveAllEntities(EntityFilters=@p1,RetrieveAsIfPublished=@p2)\
+         ?@p1=Microsoft.Dynamics.CRM.EntityFilters%27Entity%27&@p2=false"
+    );
+}
+
+#[tokio::test]
+async fn associate_and_disassociate_two_accounts() {
+    let mock = common::Mock::start().await;
+    let service = Service::new(mock.client());
+    mock.respond_204();
+    mock.respond_204();
+    let parent = service.accounts().entity(id(ACCOUNT1));
+    parent
+        .associate(
+            Account::ACCOUNT_PARENT_ACCOUNT,
+            id(ACCOUNT2),
+            &RequestOptions::new(),
+        )
+        .await
+        .unwrap();
+    parent
+        .disassociate(
+            Account::ACCOUNT_PARENT_ACCOUNT,
+            id(ACCOUNT2),
+            &RequestOptions::new(),
+        )
+        .await
+        .unwrap();
+    let sent = mock.requests();
+    assert_eq!(sent[0].method, "POST");
+    assert_eq!(
+        sent[0].rel(),
+        format!("accounts({ACCOUNT1})/account_parent_account/$ref")
+    );
+    assert_eq!(
+        sent[0].json(),
+        json!({"@odata.id": format!("{}accounts({ACCOUNT2})", mock.root())})
+    );
+    assert_eq!(sent[1].method, "DELETE");
+    assert_eq!(
+        sent[1].rel(),
+        format!("accounts({ACCOUNT1})/account_parent_account({ACCOUNT2})/$ref")
+    );
+}
+
+#[tokio::test]
+async fn custom_bound_action_returns_the_created_annotation() {
+    let mock = common::Mock::start().await;
+    let service = Service::new(mock.client());
+    mock.respond_json(
+        200,
+        &json!({
+            "@odata.context": "https://org/api/data/v9.2/$metadata#annotations/$entity",
+            "annotationid": NOTE,
+            "subject": "Call back"
+        }),
+    );
+    let request = ContactNewAddNoteToContactRequest::new("Call back".into(), "Tuesday".into());
+    let note = service
+        .contacts()
+        .entity(id(CONTACT))
+        .new_add_note_to_contact(&request, &RequestOptions::new())
+        .await
+        .unwrap();
+    assert_eq!(note.annotationid, Field::Value(id(NOTE)));
+    // What the type does not declare is kept, not lost.
+    assert!(note.extra.contains_key("@odata.context"));
+    let sent = mock.only_request();
+    assert_eq!(
+        sent.rel(),
+        format!("contacts({CONTACT})/Microsoft.Dynamics.CRM.new_AddNoteToContact")
+    );
+    assert_eq!(
+        sent.json(),
+        json!({"NoteTitle": "Call back", "NoteText": "Tuesday"})
+    );
+}
+
+#[tokio::test]
+async fn create_with_a_lookup_then_update_sends_only_what_was_set() {
+    let mock = common::Mock::start().await;
+    let service = Service::new(mock.client());
+    mock.respond(
+        204,
+        &[(
+            "OData-EntityId",
+            &format!("{}contacts({CONTACT})", mock.root()),
+        )],
+        "",
+    );
+    mock.respond_204();
+    let mut contact = Contact {
+        lastname: Field::Value("O'Neil".into()),
+        ..Default::default()
+    };
+    contact.bind(Contact::PARENTCUSTOMERID_ACCOUNT, id(ACCOUNT1));
+    let created = service
+        .contacts()
+        .create(&contact, &RequestOptions::new())
+        .await
+        .unwrap();
+    assert_eq!(created.entity_id().and_then(|e| e.id), Some(id(CONTACT)));
+    let changes = Contact {
+        telephone1: Field::Null,
+        ..Default::default()
+    };
+    service
+        .contacts()
+        .update(id(CONTACT), &changes, &RequestOptions::new())
+        .await
+        .unwrap();
+    let sent = mock.requests();
+    assert_eq!(sent[0].rel(), "contacts");
+    assert_eq!(
+        sent[0].json(),
+        json!({"lastname": "O'Neil", "parentcustomerid_account@odata.bind": format!("/accounts({ACCOUNT1})")})
+    );
+    assert_eq!(sent[1].method, "PATCH");
+    assert_eq!(sent[1].header("if-match"), Some("*"));
+    assert_eq!(sent[1].json(), json!({"telephone1": null}));
+    let _ = Query::new();
+}

@@ -1,4 +1,4 @@
-//! Parse and parse + resolve of the bundled Dataverse v9.1 metadata (2.4 MB).
+//! Parse, parse + resolve, and emit + format of the bundled Dataverse v9.1 metadata (2.4 MB).
 //!
 //! `cargo bench -p dataverse-codegen --bench front_end`; figures in BENCHMARKS.md.
 
@@ -16,6 +16,19 @@ fn front_end(c: &mut Criterion) {
     });
     group.bench_function("parse+resolve", |b| {
         b.iter(|| dataverse_codegen::load("v9.1", black_box(&bytes), &Default::default()).unwrap())
+    });
+    let model = dataverse_codegen::load("v9.1", &bytes, &Default::default())
+        .unwrap()
+        .model;
+    group.sample_size(10);
+    group.bench_function("emit+format", |b| {
+        b.iter(|| {
+            dataverse_codegen::generate_from_model(
+                black_box(&model),
+                &bytes,
+                dataverse_codegen::OutputKind::Crate,
+            )
+        })
     });
     group.finish();
 }

@@ -1,4 +1,4 @@
-//! Peak memory and time of one parse + resolve, for BENCHMARKS.md:
+//! Time and peak memory of parse + resolve and of the whole generation, for BENCHMARKS.md:
 //! `cargo run --release -p dataverse-codegen --example front_end_memory -- metadata/dataverse-v9.1.xml`
 //!
 //! Prints the process's peak resident set (VmHWM, Linux) before and after loading, so the
@@ -23,6 +23,15 @@ fn main() {
         dataverse_codegen::resolve::resolve(&path, &document, &Default::default()).expect("valid");
     let elapsed = start.elapsed();
     let after = peak_rss_kib();
+    let generate_start = std::time::Instant::now();
+    let files = dataverse_codegen::generate_from_model(
+        &model,
+        &bytes,
+        dataverse_codegen::OutputKind::Crate,
+    );
+    let generated = generate_start.elapsed();
+    let total: usize = files.values().map(String::len).sum();
+    let after_generate = peak_rss_kib();
     println!(
         "{path}: {} bytes, {} entity types, parse {:.1} ms, parse+resolve {:.1} ms",
         bytes.len(),
@@ -30,6 +39,16 @@ fn main() {
         parsed.as_secs_f64() * 1000.0,
         elapsed.as_secs_f64() * 1000.0
     );
+    println!(
+        "emit+format: {:.0} ms, {} files, {:.1} MB of Rust; end to end {:.0} ms",
+        generated.as_secs_f64() * 1000.0,
+        files.len(),
+        total as f64 / 1e6,
+        (elapsed + generated).as_secs_f64() * 1000.0
+    );
+    if let Some(peak) = after_generate {
+        println!("peak RSS after generation {:.1} MiB", peak as f64 / 1024.0);
+    }
     if let (Some(before), Some(after)) = (before, after) {
         println!(
             "peak RSS {:.1} MiB (before loading {:.1} MiB, the file itself included)",

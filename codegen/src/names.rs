@@ -108,12 +108,14 @@ impl Scope {
         if self.used.insert(name.clone()) {
             return name;
         }
-        let bare = name.strip_prefix("r#").unwrap_or(&name).to_string();
+        let bare = name.strip_prefix("r#").unwrap_or(&name);
+        // `self_` + 2 is `self_2`, not `self__2` (which is not snake case).
         let separator = if bare.contains(|c: char| c.is_ascii_uppercase()) {
             ""
         } else {
             "_"
         };
+        let bare = bare.trim_end_matches('_').to_string();
         for n in 2.. {
             let candidate = format!("{bare}{separator}{n}");
             if self.used.insert(candidate.clone()) {
@@ -187,6 +189,11 @@ mod tests {
         let mut fields = Scope::new();
         assert_eq!(fields.name("type", Case::Snake), "r#type");
         assert_eq!(fields.name("Type", Case::Snake), "type_2");
+        assert_eq!(fields.name("self", Case::Snake), "self_");
+        assert_eq!(fields.name("Self", Case::Snake), "self_2");
+        let mut types = Scope::new();
+        assert_eq!(types.name("Self", Case::Type), "Self_");
+        assert_eq!(types.name("self", Case::Type), "Self2");
         let mut reserved = Scope::with_reserved(&["Service"]);
         assert_eq!(reserved.name("service", Case::Type), "Service2");
     }

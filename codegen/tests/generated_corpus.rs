@@ -21,6 +21,8 @@ fn corpus() -> Vec<PathBuf> {
         .filter(|p| p.extension().is_some_and(|e| e == "xml"))
         .collect();
     files.sort();
+    // Plus the name-collision fixture of this project.
+    files.push(manifest_dir().join("tests/fixtures/collisions.xml"));
     files
 }
 
@@ -114,4 +116,63 @@ fn every_corpus_sdk_compiles_without_warnings_under_clippy() {
     );
     assert!(!stderr.contains("warning"), "warnings:\n{stderr}");
     assert_eq!(members.len(), corpus().len());
+}
+
+#[test]
+fn collision_classes_get_distinct_names() {
+    let path = manifest_dir().join("tests/fixtures/collisions.xml");
+    let bytes = std::fs::read(&path).unwrap();
+    let model = dataverse_codegen::load("collisions.xml", &bytes, &Default::default())
+        .unwrap()
+        .model;
+    let names = dataverse_codegen::emit::names(&model);
+    // Same name in two namespaces, and names equal after UpperCamelCase.
+    assert_eq!(
+        names.entity_types,
+        ["Thing", "Thing2", "Thing3", "Solution"]
+    );
+    assert_eq!(names.complex_types, ["Node", "Solution2"]);
+    let map: Vec<String> = names
+        .rename_map(&model)
+        .into_iter()
+        .map(|(csdl, rust)| format!("{csdl} -> {rust}"))
+        .collect();
+    // An Action and a Function of the same name, both imported.
+    assert!(
+        map.contains(&"operation First.NS.Run -> run (RunRequest)".to_string()),
+        "{map:#?}"
+    );
+    assert!(
+        map.contains(&"operation First.NS.Run -> run_function (RunFunctionRequest)".to_string()),
+        "{map:#?}"
+    );
+    let files = generate(&path);
+    let thing = &files["entities/thing.rs"];
+    for field in [
+        "pub feedback_id:",
+        "pub feedbackid:",
+        "pub parentthing_value:",
+        "pub r#type:",
+        "pub type_2:",
+        "pub self_:",
+        "pub crate_:",
+        "pub super_:",
+        "pub n_1st_value:",
+        "pub gr_u00f6_u00df_e:",
+        "pub tree: ::dataverse_runtime::Field<super::super::Node>",
+    ] {
+        assert!(thing.contains(field), "{field} missing");
+    }
+    // By-value recursion is boxed; through a collection it is not.
+    let node = &files["complex/node.rs"];
+    assert!(
+        node.contains(
+            "pub child: ::dataverse_runtime::Field<::std::boxed::Box<super::super::Node>>"
+        )
+    );
+    assert!(
+        node.contains(
+            "pub children: ::dataverse_runtime::Field<::std::vec::Vec<super::super::Node>>"
+        )
+    );
 }

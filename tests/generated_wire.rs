@@ -263,3 +263,31 @@ async fn create_with_a_lookup_then_update_sends_only_what_was_set() {
     assert_eq!(sent[1].json(), json!({"telephone1": null}));
     let _ = Query::new();
 }
+
+#[test]
+fn a_base_typed_value_is_read_as_the_derived_type_named_by_odata_type() {
+    let email: ActivitypointerAny = serde_json::from_value(json!({
+        "@odata.type": "#Microsoft.Dynamics.CRM.email",
+        "activityid": LETTER,
+        "subject": "Hello"
+    }))
+    .unwrap();
+    let ActivitypointerAny::Email(email) = email else {
+        panic!("not an email: {email:?}")
+    };
+    assert_eq!(email.subject, Field::Value("Hello".into()));
+    let base: ActivitypointerAny = serde_json::from_value(json!({"activityid": LETTER})).unwrap();
+    assert!(matches!(base, ActivitypointerAny::Activitypointer(_)));
+    let unknown: ActivitypointerAny = serde_json::from_str(&format!(
+        r##"{{"@odata.type":"#Microsoft.Dynamics.CRM.new_customactivity","activityid":"{LETTER}","new_score":12345678901234.1234567890}}"##
+    ))
+    .unwrap();
+    let ActivitypointerAny::Unknown(unknown) = unknown else {
+        panic!("not unknown")
+    };
+    // Nothing of the unknown type is lost, digits included.
+    assert_eq!(
+        unknown.extra["new_score"].get(),
+        "12345678901234.1234567890"
+    );
+}

@@ -47,6 +47,8 @@ pub struct Names {
     pub type_definitions: Vec<String>,
     /// Service method per entity set.
     pub entity_sets: Vec<String>,
+    /// The polymorphic enum per entity type that has derived types (`None` otherwise).
+    pub polymorphic: Vec<Option<String>>,
     /// (request type, method) per operation, for callable operations.
     pub operations: BTreeMap<usize, (String, String)>,
 }
@@ -107,6 +109,12 @@ pub fn names(model: &Model) -> Names {
         .enum_types
         .iter()
         .map(|t| types.name(&t.name.name, Case::Type))
+        .collect();
+    let polymorphic: Vec<Option<String>> = model
+        .entity_types
+        .iter()
+        .zip(&entity_types)
+        .map(|(t, name)| (!t.derived.is_empty()).then(|| types.unique(format!("{name}Any"))))
         .collect();
     let type_definitions: Vec<String> = model
         .type_definitions
@@ -188,6 +196,7 @@ pub fn names(model: &Model) -> Names {
         enum_types,
         type_definitions,
         entity_sets,
+        polymorphic,
         operations,
     }
 }
@@ -310,6 +319,93 @@ impl<'m> Emitter<'m> {
             format!("Collection({inner})")
         } else {
             inner
+        }
+    }
+
+    /// The type a value of entity type `id` is read as: the polymorphic enum when the type has
+    /// derived types (the payload's `@odata.type` picks the variant), else the struct.
+    fn entity_value_type(&self, id: usize, root: &TokenStream) -> TokenStream {
+        let name = match &self.names.polymorphic[id] {
+            Some(any) => ident(any),
+            None => ident(&self.names.entity_types[id]),
+        };
+        quote!(#root::#name)
+    }
+
+    /// The enum over an entity type and every type derived from it, dispatching on
+    /// `@odata.type`, with a variant for types this SDK does not know.
+    fn polymorphic_enum(&self, i: usize) -> TokenStream {
+        let Some(any) = &self.names.polymorphic[i] else {
+            return quote!();
+        };
+        let root = Depth(2).root();
+        let any = ident(any);
+        let ty = &self.model.entity_types[i];
+        let base = ident(&self.names.entity_types[i]);
+        let mut variants = Scope::with_reserved(&["Unknown"]);
+        let members: Vec<(proc_macro2::Ident, usize)> = std::iter::once(i)
+            .chain(ty.derived.iter().copied())
+            .map(|t| {
+                (
+                    ident(&variants.name(&self.names.entity_types[t], Case::Type)),
+                    t,
+                )
+            })
+            .collect();
+        let defs = members.iter().map(|(v, t)| {
+            let name = ident(&self.names.entity_types[*t]);
+            let text = format!(" `{}`.", self.model.entity_types[*t].name);
+            quote!(#[doc = #text] #v(::std::boxed::Box<#root::#name>),)
+        });
+        let arms = members.iter().map(|(v, t)| {
+            let qualified = self.model.entity_types[*t].name.to_string();
+            quote!(#qualified => Self::#v(decode(raw)?),)
+        });
+        let ser_arms = members
+            .iter()
+            .map(|(v, _)| quote!(Self::#v(value) => value.serialize(serializer),));
+        let text = format!(
+            " A `{}` or any type derived from it, chosen by the payload's `@odata.type` (absent: the \
+             base type; a type this SDK does not know: `Unknown`, read as the base type with \
+             everything kept in `extra`).",
+            ty.name
+        );
+        quote! {
+            #[doc = #text]
+            #[derive(Debug, Clone, PartialEq)]
+            pub enum #any {
+                #(#defs)*
+                /// A derived type this SDK does not know, read as the base type.
+                Unknown(::std::boxed::Box<#base>),
+            }
+
+            impl ::dataverse_runtime::codegen::serde::Serialize for #any {
+                fn serialize<S: ::dataverse_runtime::codegen::serde::Serializer>(&self, serializer: S) -> ::core::result::Result<S::Ok, S::Error> {
+                    match self {
+                        #(#ser_arms)*
+                        Self::Unknown(value) => value.serialize(serializer),
+                    }
+                }
+            }
+
+            impl<'de> ::dataverse_runtime::codegen::serde::Deserialize<'de> for #any {
+                fn deserialize<D: ::dataverse_runtime::codegen::serde::Deserializer<'de>>(deserializer: D) -> ::core::result::Result<Self, D::Error> {
+                    use ::dataverse_runtime::codegen::serde::de::Error as _;
+                    fn decode<T: ::dataverse_runtime::codegen::serde::de::DeserializeOwned, E: ::dataverse_runtime::codegen::serde::de::Error>(raw: &str) -> ::core::result::Result<::std::boxed::Box<T>, E> {
+                        ::dataverse_runtime::codegen::serde_json::from_str(raw).map(::std::boxed::Box::new).map_err(E::custom)
+                    }
+                    let raw: ::std::boxed::Box<::dataverse_runtime::codegen::serde_json::value::RawValue> = ::dataverse_runtime::codegen::serde::Deserialize::deserialize(deserializer)?;
+                    let raw = raw.get();
+                    let odata_type = #root::support::odata_type_of(raw).map_err(D::Error::custom)?;
+                    ::core::result::Result::Ok(match odata_type.as_deref() {
+                        ::core::option::Option::None => Self::#base(decode(raw)?),
+                        ::core::option::Option::Some(name) => match name.trim_start_matches('#') {
+                            #(#arms)*
+                            _ => Self::Unknown(decode(raw)?),
+                        },
+                    })
+                }
+            }
         }
     }
 
@@ -521,7 +617,7 @@ impl<'m> Emitter<'m> {
         }
         for n in self.model.all_navigation_properties(ty) {
             let field = ident(&fields.name(&n.name, Case::Snake));
-            let target = self.element_type(&TypeKind::Entity(n.target), &root);
+            let target = self.entity_value_type(n.target.0, &root);
             let value = if n.collection {
                 quote!(#root::support::Expanded<::std::vec::Vec<#target>>)
             } else {
@@ -740,7 +836,10 @@ impl<'m> Emitter<'m> {
         let ty = &self.model.entity_types[i];
         let rust = &self.names.entity_types[i];
         let name = ident(rust);
-        let mut items = vec![self.structured_type(ty, rust, Some(i))];
+        let mut items = vec![
+            self.structured_type(ty, rust, Some(i)),
+            self.polymorphic_enum(i),
+        ];
         // IsA: the type itself and every base type.
         let mut is_a = vec![quote!(impl #root::support::IsA<#name> for #name {})];
         for a in &ty.ancestors {
@@ -1127,7 +1226,11 @@ impl<'m> Emitter<'m> {
             Some(r) => {
                 let element = self.value_type(&r.ty, false, root);
                 let element = match (&r.ty.kind, r.ty.collection) {
-                    (TypeKind::Entity(_), false) => self.element_type(&r.ty.kind, root),
+                    (TypeKind::Entity(id), false) => self.entity_value_type(id.0, root),
+                    (TypeKind::Entity(id), true) => {
+                        let element = self.entity_value_type(id.0, root);
+                        quote!(::std::vec::Vec<#element>)
+                    }
                     _ => element,
                 };
                 let wrapped = r.ty.collection

@@ -177,6 +177,18 @@ impl<'de, T> serde::Deserialize<'de> for Expanded<T> {
         })
     }
 }
+/// The `@odata.type` of a JSON object, if it has one (used by the polymorphic enums).
+pub fn odata_type_of(
+    json: &str,
+) -> ::core::result::Result<Option<String>, serde_json::Error> {
+    #[derive(serde::Deserialize)]
+    #[serde(crate = "::dataverse_runtime::codegen::serde")]
+    struct Probe {
+        #[serde(rename = "@odata.type", default)]
+        odata_type: Option<String>,
+    }
+    serde_json::from_str::<Probe>(json).map(|p| p.odata_type)
+}
 /// Typed access to the annotations of a record read with `odata.include-annotations`.
 pub trait Annotated: Structured {
     /// The record's etag (`@odata.etag`).

@@ -82,6 +82,77 @@ impl<'de> ::dataverse_runtime::codegen::serde::Deserialize<'de> for PlanItem {
         super::super::support::deserialize(deserializer)
     }
 }
+/// A `Microsoft.OData.SampleService.Models.TripPin.PlanItem` or any type derived from it, chosen by the payload's `@odata.type` (absent: the base type; a type this SDK does not know: `Unknown`, read as the base type with everything kept in `extra`).
+#[derive(Debug, Clone, PartialEq)]
+pub enum PlanItemAny {
+    /// `Microsoft.OData.SampleService.Models.TripPin.PlanItem`.
+    PlanItem(::std::boxed::Box<super::super::PlanItem>),
+    /// `Microsoft.OData.SampleService.Models.TripPin.PublicTransportation`.
+    PublicTransportation(::std::boxed::Box<super::super::PublicTransportation>),
+    /// `Microsoft.OData.SampleService.Models.TripPin.Flight`.
+    Flight(::std::boxed::Box<super::super::Flight>),
+    /// `Microsoft.OData.SampleService.Models.TripPin.Event`.
+    Event(::std::boxed::Box<super::super::Event>),
+    /// A derived type this SDK does not know, read as the base type.
+    Unknown(::std::boxed::Box<PlanItem>),
+}
+impl ::dataverse_runtime::codegen::serde::Serialize for PlanItemAny {
+    fn serialize<S: ::dataverse_runtime::codegen::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        match self {
+            Self::PlanItem(value) => value.serialize(serializer),
+            Self::PublicTransportation(value) => value.serialize(serializer),
+            Self::Flight(value) => value.serialize(serializer),
+            Self::Event(value) => value.serialize(serializer),
+            Self::Unknown(value) => value.serialize(serializer),
+        }
+    }
+}
+impl<'de> ::dataverse_runtime::codegen::serde::Deserialize<'de> for PlanItemAny {
+    fn deserialize<D: ::dataverse_runtime::codegen::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        use ::dataverse_runtime::codegen::serde::de::Error as _;
+        fn decode<
+            T: ::dataverse_runtime::codegen::serde::de::DeserializeOwned,
+            E: ::dataverse_runtime::codegen::serde::de::Error,
+        >(raw: &str) -> ::core::result::Result<::std::boxed::Box<T>, E> {
+            ::dataverse_runtime::codegen::serde_json::from_str(raw)
+                .map(::std::boxed::Box::new)
+                .map_err(E::custom)
+        }
+        let raw: ::std::boxed::Box<
+            ::dataverse_runtime::codegen::serde_json::value::RawValue,
+        > = ::dataverse_runtime::codegen::serde::Deserialize::deserialize(deserializer)?;
+        let raw = raw.get();
+        let odata_type = super::super::support::odata_type_of(raw)
+            .map_err(D::Error::custom)?;
+        ::core::result::Result::Ok(
+            match odata_type.as_deref() {
+                ::core::option::Option::None => Self::PlanItem(decode(raw)?),
+                ::core::option::Option::Some(name) => {
+                    match name.trim_start_matches('#') {
+                        "Microsoft.OData.SampleService.Models.TripPin.PlanItem" => {
+                            Self::PlanItem(decode(raw)?)
+                        }
+                        "Microsoft.OData.SampleService.Models.TripPin.PublicTransportation" => {
+                            Self::PublicTransportation(decode(raw)?)
+                        }
+                        "Microsoft.OData.SampleService.Models.TripPin.Flight" => {
+                            Self::Flight(decode(raw)?)
+                        }
+                        "Microsoft.OData.SampleService.Models.TripPin.Event" => {
+                            Self::Event(decode(raw)?)
+                        }
+                        _ => Self::Unknown(decode(raw)?),
+                    }
+                }
+            },
+        )
+    }
+}
 impl super::super::support::IsA<PlanItem> for PlanItem {}
 impl super::super::support::HasBinds for PlanItem {
     fn binds_mut(&mut self) -> &mut super::super::support::Binds {

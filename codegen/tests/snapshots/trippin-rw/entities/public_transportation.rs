@@ -89,6 +89,66 @@ for PublicTransportation {
         super::super::support::deserialize(deserializer)
     }
 }
+/// A `Microsoft.OData.SampleService.Models.TripPin.PublicTransportation` or any type derived from it, chosen by the payload's `@odata.type` (absent: the base type; a type this SDK does not know: `Unknown`, read as the base type with everything kept in `extra`).
+#[derive(Debug, Clone, PartialEq)]
+pub enum PublicTransportationAny {
+    /// `Microsoft.OData.SampleService.Models.TripPin.PublicTransportation`.
+    PublicTransportation(::std::boxed::Box<super::super::PublicTransportation>),
+    /// `Microsoft.OData.SampleService.Models.TripPin.Flight`.
+    Flight(::std::boxed::Box<super::super::Flight>),
+    /// A derived type this SDK does not know, read as the base type.
+    Unknown(::std::boxed::Box<PublicTransportation>),
+}
+impl ::dataverse_runtime::codegen::serde::Serialize for PublicTransportationAny {
+    fn serialize<S: ::dataverse_runtime::codegen::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        match self {
+            Self::PublicTransportation(value) => value.serialize(serializer),
+            Self::Flight(value) => value.serialize(serializer),
+            Self::Unknown(value) => value.serialize(serializer),
+        }
+    }
+}
+impl<'de> ::dataverse_runtime::codegen::serde::Deserialize<'de>
+for PublicTransportationAny {
+    fn deserialize<D: ::dataverse_runtime::codegen::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        use ::dataverse_runtime::codegen::serde::de::Error as _;
+        fn decode<
+            T: ::dataverse_runtime::codegen::serde::de::DeserializeOwned,
+            E: ::dataverse_runtime::codegen::serde::de::Error,
+        >(raw: &str) -> ::core::result::Result<::std::boxed::Box<T>, E> {
+            ::dataverse_runtime::codegen::serde_json::from_str(raw)
+                .map(::std::boxed::Box::new)
+                .map_err(E::custom)
+        }
+        let raw: ::std::boxed::Box<
+            ::dataverse_runtime::codegen::serde_json::value::RawValue,
+        > = ::dataverse_runtime::codegen::serde::Deserialize::deserialize(deserializer)?;
+        let raw = raw.get();
+        let odata_type = super::super::support::odata_type_of(raw)
+            .map_err(D::Error::custom)?;
+        ::core::result::Result::Ok(
+            match odata_type.as_deref() {
+                ::core::option::Option::None => Self::PublicTransportation(decode(raw)?),
+                ::core::option::Option::Some(name) => {
+                    match name.trim_start_matches('#') {
+                        "Microsoft.OData.SampleService.Models.TripPin.PublicTransportation" => {
+                            Self::PublicTransportation(decode(raw)?)
+                        }
+                        "Microsoft.OData.SampleService.Models.TripPin.Flight" => {
+                            Self::Flight(decode(raw)?)
+                        }
+                        _ => Self::Unknown(decode(raw)?),
+                    }
+                }
+            },
+        )
+    }
+}
 impl super::super::support::IsA<PublicTransportation> for PublicTransportation {}
 impl super::super::support::IsA<super::super::PlanItem> for PublicTransportation {}
 impl super::super::support::HasBinds for PublicTransportation {

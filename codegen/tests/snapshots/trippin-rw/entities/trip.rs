@@ -28,7 +28,7 @@ pub struct Trip {
     >,
     /// Navigation `PlanItems` to a collection of `Microsoft.OData.SampleService.Models.TripPin.PlanItem`, filled by `$expand` (decode it with `get`).
     pub plan_items: ::dataverse_runtime::Field<
-        super::super::support::Expanded<::std::vec::Vec<super::super::PlanItem>>,
+        super::super::support::Expanded<::std::vec::Vec<super::super::PlanItemAny>>,
     >,
     /// Lookups to send as `nav@odata.bind`; set them with `HasBinds::bind` and the
     /// lookup constants of this type.

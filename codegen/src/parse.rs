@@ -313,18 +313,20 @@ impl<'a> Parser<'a> {
                 Item::Open(inner) => child(self, inner)?,
                 Item::Close => return Ok(()),
                 Item::Text(_) => {}
-                Item::Eof => {
-                    let pos = tag.pos;
-                    return Err(self.error(
-                        pos,
-                        ErrorKind::MalformedXml(format!(
-                            "<{}> is not closed before the end of the document",
-                            local_name(tag)
-                        )),
-                    ));
-                }
+                Item::Eof => return Err(self.unclosed(tag)),
             }
         }
+    }
+
+    /// The error for an element whose end tag never comes.
+    fn unclosed(&self, tag: &Tag<'a>) -> Error {
+        self.error(
+            tag.pos,
+            ErrorKind::MalformedXml(format!(
+                "<{}> is not closed before the end of the document",
+                local_name(tag)
+            )),
+        )
     }
 
     fn skip(&mut self, tag: Tag<'a>) -> Result<(), Error> {
@@ -342,15 +344,7 @@ impl<'a> Parser<'a> {
                 Item::Open(inner) => self.skip(inner)?,
                 Item::Close => return Ok(text),
                 Item::Text(t) => text.push_str(&t),
-                Item::Eof => {
-                    return Err(self.error(
-                        tag.pos,
-                        ErrorKind::MalformedXml(format!(
-                            "<{}> is not closed before the end of the document",
-                            local_name(tag)
-                        )),
-                    ));
-                }
+                Item::Eof => return Err(self.unclosed(tag)),
             }
         }
     }

@@ -26,8 +26,13 @@ fn front_end(c: &mut Criterion) {
             dataverse_codegen::generate_from_model(
                 black_box(&model),
                 &bytes,
-                dataverse_codegen::OutputKind::Crate,
+                &dataverse_codegen::GenerateOptions {
+                    output: dataverse_codegen::OutputKind::Crate,
+                    entity_set_features: true,
+                    ..Default::default()
+                },
             )
+            .unwrap()
         })
     });
     group.finish();

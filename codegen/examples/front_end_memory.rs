@@ -27,8 +27,13 @@ fn main() {
     let files = dataverse_codegen::generate_from_model(
         &model,
         &bytes,
-        dataverse_codegen::OutputKind::Crate,
-    );
+        &dataverse_codegen::GenerateOptions {
+            output: dataverse_codegen::OutputKind::Crate,
+            entity_set_features: true,
+            ..Default::default()
+        },
+    )
+    .unwrap();
     let generated = generate_start.elapsed();
     let total: usize = files.values().map(String::len).sum();
     let after_generate = peak_rss_kib();

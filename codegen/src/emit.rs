@@ -93,22 +93,31 @@ const RESERVED_ROOT: &[&str] = &[
 ];
 
 /// Decides every name.
-pub fn names(model: &Model) -> Names {
+pub fn names(model: &Model, renames: &BTreeMap<String, String>) -> Names {
     let mut types = Scope::with_reserved(RESERVED_ROOT);
+    // A rename (by qualified or simple CSDL name) replaces the name the type is made from; it
+    // still goes through the scope, so it stays a valid, unique identifier.
+    let type_name = |types: &mut Scope, name: &crate::model::QualifiedName| {
+        let source = renames
+            .get(&name.to_string())
+            .or_else(|| renames.get(&name.name))
+            .unwrap_or(&name.name);
+        types.name(source, Case::Type)
+    };
     let entity_types: Vec<String> = model
         .entity_types
         .iter()
-        .map(|t| types.name(&t.name.name, Case::Type))
+        .map(|t| type_name(&mut types, &t.name))
         .collect();
     let complex_types: Vec<String> = model
         .complex_types
         .iter()
-        .map(|t| types.name(&t.name.name, Case::Type))
+        .map(|t| type_name(&mut types, &t.name))
         .collect();
     let enum_types: Vec<String> = model
         .enum_types
         .iter()
-        .map(|t| types.name(&t.name.name, Case::Type))
+        .map(|t| type_name(&mut types, &t.name))
         .collect();
     let polymorphic: Vec<Option<String>> = model
         .entity_types
@@ -119,7 +128,7 @@ pub fn names(model: &Model) -> Names {
     let type_definitions: Vec<String> = model
         .type_definitions
         .iter()
-        .map(|t| types.name(&t.name.name, Case::Type))
+        .map(|t| type_name(&mut types, &t.name))
         .collect();
     let mut modules = Scope::with_reserved(&["mod"]);
     let entity_modules = entity_types
@@ -217,9 +226,20 @@ impl Depth {
     }
 }
 
+/// One entity set a lookup can point into.
+struct LookupTarget {
+    /// The entity set's name.
+    set: String,
+    /// Its entity type, when this SDK has it.
+    entity: Option<usize>,
+}
+
 struct Emitter<'m> {
     model: &'m Model,
     names: &'m Names,
+    /// Per entity type, the Cargo features (one per entity set of the type) of which one must be
+    /// on for the type to be compiled; empty: always compiled. `None`: no features.
+    features: Option<Vec<Vec<String>>>,
 }
 
 fn doc_lines(lines: &[String]) -> TokenStream {
@@ -302,6 +322,46 @@ fn primitive_type(p: Primitive) -> TokenStream {
 }
 
 impl<'m> Emitter<'m> {
+    /// `#[cfg(...)]` for an item that mentions the entity types `entities`: each of them must be
+    /// compiled. Empty without features or when all of them always are.
+    fn gate(&self, entities: impl IntoIterator<Item = usize>) -> TokenStream {
+        let Some(features) = &self.features else {
+            return quote!();
+        };
+        let groups: BTreeSet<&Vec<String>> = entities
+            .into_iter()
+            .map(|e| &features[e])
+            .filter(|f| !f.is_empty())
+            .collect();
+        let predicates: Vec<TokenStream> = groups
+            .into_iter()
+            .map(|f| {
+                if let [one] = f.as_slice() {
+                    quote!(feature = #one)
+                } else {
+                    let f = f.iter();
+                    quote!(any(#(feature = #f),*))
+                }
+            })
+            .collect();
+        match predicates.len() {
+            0 => quote!(),
+            1 => {
+                let p = &predicates[0];
+                quote!(#[cfg(#p)])
+            }
+            _ => quote!(#[cfg(all(#(#predicates),*))]),
+        }
+    }
+
+    /// The entity type a type reference mentions, if any.
+    fn mentioned(ty: &TypeRef) -> Option<usize> {
+        match ty.kind {
+            TypeKind::Entity(id) => Some(id.0),
+            _ => None,
+        }
+    }
+
     fn type_label(&self, ty: &TypeRef) -> String {
         let inner = match &ty.kind {
             TypeKind::Primitive(p) => primitive_name(*p).to_string(),
@@ -352,18 +412,22 @@ impl<'m> Emitter<'m> {
                 )
             })
             .collect();
+        let gate = |t: usize| if t == i { quote!() } else { self.gate([t]) };
         let defs = members.iter().map(|(v, t)| {
             let name = ident(&self.names.entity_types[*t]);
             let text = format!(" `{}`.", self.model.entity_types[*t].name);
-            quote!(#[doc = #text] #v(::std::boxed::Box<#root::#name>),)
+            let gate = gate(*t);
+            quote!(#[doc = #text] #gate #v(::std::boxed::Box<#root::#name>),)
         });
         let arms = members.iter().map(|(v, t)| {
             let qualified = self.model.entity_types[*t].name.to_string();
-            quote!(#qualified => Self::#v(decode(raw)?),)
+            let gate = gate(*t);
+            quote!(#gate #qualified => Self::#v(decode(raw)?),)
         });
-        let ser_arms = members
-            .iter()
-            .map(|(v, _)| quote!(Self::#v(value) => value.serialize(serializer),));
+        let ser_arms = members.iter().map(|(v, t)| {
+            let gate = gate(*t);
+            quote!(#gate Self::#v(value) => value.serialize(serializer),)
+        });
         let text = format!(
             " A `{}` or any type derived from it, chosen by the payload's `@odata.type` (absent: the \
              base type; a type this SDK does not know: `Unknown`, read as the base type with \
@@ -609,15 +673,20 @@ impl<'m> Emitter<'m> {
             )];
             doc.extend(describe(&p.annotations));
             let doc = doc_lines(&doc);
-            defs.push(quote! { #doc pub #field: ::dataverse_runtime::Field<#value>, });
+            let gate = self.gate(Self::mentioned(&p.ty));
+            defs.push(quote! { #doc #gate pub #field: ::dataverse_runtime::Field<#value>, });
             ser.push(quote! {
+                #gate
                 if !self.#field.is_unset() { map.serialize_entry(#wire, &self.#field)?; }
             });
-            de.push(quote! { #wire => self.#field = map.next_value()?, });
+            de.push(quote! { #gate #wire => self.#field = map.next_value()?, });
         }
         for n in self.model.all_navigation_properties(ty) {
             let field = ident(&fields.name(&n.name, Case::Snake));
-            let target = self.entity_value_type(n.target.0, &root);
+            let target = match n.target {
+                Some(t) => self.entity_value_type(t.0, &root),
+                None => quote!(#root::support::Untyped),
+            };
             let value = if n.collection {
                 quote!(#root::support::Expanded<::std::vec::Vec<#target>>)
             } else {
@@ -632,13 +701,17 @@ impl<'m> Emitter<'m> {
                 } else {
                     "one"
                 },
-                self.model.entity_types[n.target.0].name
+                n.target_name
             );
-            defs.push(quote! { #[doc = #text] pub #field: ::dataverse_runtime::Field<#value>, });
+            let gate = self.gate(n.target.map(|t| t.0));
+            defs.push(
+                quote! { #[doc = #text] #gate pub #field: ::dataverse_runtime::Field<#value>, },
+            );
             ser.push(quote! {
+                #gate
                 if !self.#field.is_unset() { map.serialize_entry(#wire, &self.#field)?; }
             });
-            de.push(quote! { #wire => self.#field = map.next_value()?, });
+            de.push(quote! { #gate #wire => self.#field = map.next_value()?, });
         }
         let binds_field = if entity.is_some() {
             quote! {
@@ -741,9 +814,11 @@ impl<'m> Emitter<'m> {
         }
     }
 
-    /// Entity sets a navigation property of `declaring` can point into.
-    fn lookup_targets(&self, nav: &NavigationProperty, owner: usize) -> Vec<EntitySetId> {
-        let mut targets = BTreeSet::new();
+    /// Entity sets a navigation property of `owner` can point into: sets of this SDK first
+    /// (in document order), then sets a selection left out (by name; untyped references).
+    fn lookup_targets(&self, nav: &NavigationProperty, owner: usize) -> Vec<LookupTarget> {
+        let mut typed = BTreeSet::new();
+        let mut untyped = BTreeSet::new();
         let owner_ty = &self.model.entity_types[owner];
         for set in &self.model.entity_sets {
             let set_ty = set.entity_type.0;
@@ -758,29 +833,45 @@ impl<'m> Emitter<'m> {
                     && self.model.entity_types[declaring.0].navigation_properties[index].name
                         == nav.name
                 {
-                    targets.insert(b.target);
+                    match b.target {
+                        Some(target) => {
+                            typed.insert(target);
+                        }
+                        None => {
+                            untyped.insert(b.target_name.clone());
+                        }
+                    }
                 }
             }
         }
-        if targets.is_empty() {
+        if typed.is_empty()
+            && untyped.is_empty()
+            && let Some(target) = nav.target
+        {
             // No binding (or one to a set the document lacks): every set of the target type
             // or of a type derived from it.
-            let target_ty = &self.model.entity_types[nav.target.0];
+            let target_ty = &self.model.entity_types[target.0];
             for (i, set) in self.model.entity_sets.iter().enumerate() {
                 let t = set.entity_type.0;
-                if !set.singleton && (t == nav.target.0 || target_ty.derived.contains(&t)) {
-                    targets.insert(EntitySetId(i));
+                if !set.singleton && (t == target.0 || target_ty.derived.contains(&t)) {
+                    typed.insert(EntitySetId(i));
                 }
             }
         }
         // Only targets whose entity type has a key can be addressed.
-        targets
-            .into_iter()
-            .filter(|s| {
-                let set = &self.model.entity_sets[s.0];
-                !set.singleton && self.model.entity_types[set.entity_type.0].key.is_some()
+        let typed = typed.into_iter().filter_map(|s| {
+            let set = &self.model.entity_sets[s.0];
+            let addressable =
+                !set.singleton && self.model.entity_types[set.entity_type.0].key.is_some();
+            addressable.then(|| LookupTarget {
+                set: set.name.clone(),
+                entity: Some(set.entity_type.0),
             })
-            .collect()
+        });
+        let untyped = untyped
+            .into_iter()
+            .map(|set| LookupTarget { set, entity: None });
+        typed.chain(untyped).collect()
     }
 
     fn key_param(&self, entity: usize, root: &TokenStream) -> Option<(TokenStream, TokenStream)> {
@@ -844,7 +935,8 @@ impl<'m> Emitter<'m> {
         let mut is_a = vec![quote!(impl #root::support::IsA<#name> for #name {})];
         for a in &ty.ancestors {
             let base = ident(&self.names.entity_types[*a]);
-            is_a.push(quote!(impl #root::support::IsA<#root::#base> for #name {}));
+            let gate = self.gate([*a]);
+            is_a.push(quote!(#gate impl #root::support::IsA<#root::#base> for #name {}));
         }
         items.push(quote!(#(#is_a)*));
         items.push(quote! {
@@ -875,15 +967,20 @@ impl<'m> Emitter<'m> {
         let mut const_items = Vec::new();
         for n in self.model.all_navigation_properties(ty) {
             let targets = self.lookup_targets(n, i);
-            for set_id in &targets {
-                let set = &self.model.entity_sets[set_id.0];
-                let target_ty = ident(&self.names.entity_types[set.entity_type.0]);
+            for target in &targets {
+                let target_ty = match target.entity {
+                    Some(t) => {
+                        let name = ident(&self.names.entity_types[t]);
+                        quote!(#root::#name)
+                    }
+                    None => quote!(#root::support::Untyped),
+                };
                 let base = rust_name(&n.name, Case::Snake);
                 let base = base.strip_prefix("r#").unwrap_or(&base).to_uppercase();
                 let const_name = if targets.len() == 1 {
                     base
                 } else {
-                    let set_part = rust_name(&set.name, Case::Snake);
+                    let set_part = rust_name(&target.set, Case::Snake);
                     format!(
                         "{base}_{}",
                         set_part
@@ -894,22 +991,30 @@ impl<'m> Emitter<'m> {
                 };
                 let const_name = ident(&consts.unique(const_name));
                 let nav_name = &n.name;
-                let set_name = &set.name;
+                let set_name = &target.set;
+                let gate = self.gate(target.entity);
                 if n.collection {
                     let text = format!(
                         " Collection-valued navigation `{nav_name}` to `{set_name}` (associate and disassociate through `$ref`)."
                     );
                     const_items.push(quote! {
                         #[doc = #text]
-                        pub const #const_name: #root::support::Navigation<#name, #root::#target_ty> = #root::support::Navigation::new(#nav_name, #set_name);
+                        #gate
+                        pub const #const_name: #root::support::Navigation<#name, #target_ty> = #root::support::Navigation::new(#nav_name, #set_name);
                     });
                 } else {
                     let text = format!(
-                        " Lookup `{nav_name}` to `{set_name}`: writes `\"{nav_name}@odata.bind\": \"/{set_name}(key)\"`."
+                        " Lookup `{nav_name}` to `{set_name}`: writes `\"{nav_name}@odata.bind\": \"/{set_name}(key)\"`.{}",
+                        if target.entity.is_none() {
+                            " The target type is not in this SDK (outside the selection): pass an `EntityKey`."
+                        } else {
+                            ""
+                        }
                     );
                     const_items.push(quote! {
                         #[doc = #text]
-                        pub const #const_name: #root::support::Lookup<#name, #root::#target_ty> = #root::support::Lookup::new(#nav_name, #set_name);
+                        #gate
+                        pub const #const_name: #root::support::Lookup<#name, #target_ty> = #root::support::Lookup::new(#nav_name, #set_name);
                     });
                 }
             }
@@ -1180,6 +1285,14 @@ impl<'m> Emitter<'m> {
         let mut doc = vec![format!("Parameters of the {kind_label} `{qualified}`.")];
         doc.extend(describe(&op.annotations));
         let request_doc = doc_lines(&doc);
+        let gate = self.gate(
+            op.binding
+                .iter()
+                .map(|b| &b.ty)
+                .chain(op.parameters.iter().map(|p| &p.ty))
+                .chain(op.return_type.iter().map(|r| &r.ty))
+                .filter_map(Self::mentioned),
+        );
         let request_tokens = if has_params {
             let literal_fn = if op.kind == OperationKind::Function {
                 quote! {
@@ -1200,12 +1313,14 @@ impl<'m> Emitter<'m> {
             };
             quote! {
                 #request_doc
+                #gate
                 #[derive(Debug, Clone, #default ::dataverse_runtime::codegen::serde::Serialize)]
                 #[serde(crate = "::dataverse_runtime::codegen::serde")]
                 pub struct #request {
                     #(#defs)*
                 }
 
+                #gate
                 impl #request {
                     /// The required parameters; optional ones are set with the methods of the same name.
                     #[allow(clippy::too_many_arguments)]
@@ -1343,6 +1458,7 @@ impl<'m> Emitter<'m> {
         };
         let method_tokens = quote! {
             #method_doc
+            #gate
             pub async fn #method(&self, #param_decl options: &::dataverse_runtime::RequestOptions) -> ::dataverse_runtime::Result<#ret_ty> {
                 #body
             }
@@ -1440,9 +1556,70 @@ enum ReturnDecode {
     Value,
 }
 
-/// Emits every file of the SDK for `model`. `root_file` is `lib.rs` (crate) or `mod.rs` (module).
-pub fn emit(model: &Model, names: &Names, root_file: &str) -> Vec<EmittedFile> {
-    let e = Emitter { model, names };
+/// Settings of [`emit`].
+#[derive(Debug, Clone, Default)]
+pub struct EmitOptions {
+    /// `lib.rs` (crate) or `mod.rs` (module tree).
+    pub root_file: String,
+    /// The Web API version of the service root (`v9.2`): emitted as `Service::API_VERSION` with
+    /// `Service::service_root`. `None`: not emitted.
+    pub api_version: Option<String>,
+    /// Gate each entity type and everything that mentions it by the Cargo features of its
+    /// entity sets (see [`entity_set_features`]).
+    pub entity_set_features: bool,
+}
+
+/// The Cargo feature of each entity set (singletons included), in model order: the set's name,
+/// made a valid feature name and unique (`default` is Cargo's own).
+pub fn entity_set_features(model: &Model) -> Vec<String> {
+    let mut seen = BTreeSet::new();
+    model
+        .entity_sets
+        .iter()
+        .map(|s| {
+            let base: String = s
+                .name
+                .chars()
+                .map(|c| {
+                    if c.is_ascii_alphanumeric() || c == '_' {
+                        c
+                    } else {
+                        '_'
+                    }
+                })
+                .collect();
+            let base = if base == "default" || base.starts_with(['-', '+']) {
+                format!("set_{base}")
+            } else {
+                base
+            };
+            let mut name = base.clone();
+            let mut n = 2;
+            while !seen.insert(name.clone()) {
+                name = format!("{base}_{n}");
+                n += 1;
+            }
+            name
+        })
+        .collect()
+}
+
+/// Emits every file of the SDK for `model`.
+pub fn emit(model: &Model, names: &Names, options: &EmitOptions) -> Vec<EmittedFile> {
+    let set_features = entity_set_features(model);
+    let features = options.entity_set_features.then(|| {
+        let mut per_type = vec![Vec::new(); model.entity_types.len()];
+        for (set, feature) in model.entity_sets.iter().zip(&set_features) {
+            per_type[set.entity_type.0].push(feature.clone());
+        }
+        per_type
+    });
+    let e = Emitter {
+        model,
+        names,
+        features,
+    };
+    let root_file = options.root_file.as_str();
     let mut files = Vec::new();
     files.push(EmittedFile {
         path: "support.rs".into(),
@@ -1470,7 +1647,8 @@ pub fn emit(model: &Model, names: &Names, root_file: &str) -> Vec<EmittedFile> {
     let mut entity_mods = Vec::new();
     for (i, t) in model.entity_types.iter().enumerate() {
         let module = ident(&names.entity_modules[i]);
-        entity_mods.push(module.clone());
+        let gate = e.gate([i]);
+        entity_mods.push(quote!(#gate mod #module; #gate pub use self::#module::*;));
         files.push(EmittedFile {
             path: format!(
                 "entities/{}.rs",
@@ -1490,7 +1668,7 @@ pub fn emit(model: &Model, names: &Names, root_file: &str) -> Vec<EmittedFile> {
     files.push(EmittedFile {
         path: "entities/mod.rs".into(),
         tokens: quote! {
-            #(mod #entity_mods; pub use self::#entity_mods::*;)*
+            #(#entity_mods)*
         },
         doc: "Entity types, one module each.".into(),
     });
@@ -1504,6 +1682,12 @@ pub fn emit(model: &Model, names: &Names, root_file: &str) -> Vec<EmittedFile> {
     // The service: entity sets and unbound operations.
     let sets = model.entity_sets.iter().enumerate().map(|(i, s)| {
         let method = ident(&names.entity_sets[i]);
+        let gate = if options.entity_set_features {
+            let feature = &set_features[i];
+            quote!(#[cfg(feature = #feature)])
+        } else {
+            quote!()
+        };
         let ty = ident(&names.entity_types[s.entity_type.0]);
         let set_name = &s.name;
         let text = format!(
@@ -1518,6 +1702,7 @@ pub fn emit(model: &Model, names: &Names, root_file: &str) -> Vec<EmittedFile> {
         );
         quote! {
             #[doc = #text]
+            #gate
             pub fn #method(&self) -> self::support::EntitySet<self::#ty> {
                 self::support::EntitySet::new(self.client.clone(), #set_name)
             }
@@ -1541,16 +1726,39 @@ pub fn emit(model: &Model, names: &Names, root_file: &str) -> Vec<EmittedFile> {
             pub use self::complex::*;
         ));
     }
+    // With features, what a glob re-exports depends on which are on.
+    let allow_empty = if options.entity_set_features {
+        quote!(#[allow(unused_imports)])
+    } else {
+        quote!()
+    };
     if !model.entity_types.is_empty() {
         reexports.push(quote!(
+            #allow_empty
             pub use self::entities::*;
         ));
     }
     if !operations.is_empty() {
         reexports.push(quote!(
+            #allow_empty
             pub use self::operations::*;
         ));
     }
+    let api_version = options.api_version.as_ref().map(|version| {
+        let text = format!(
+            " The service root of an organisation: `https://org.crm.dynamics.com` → \
+             `https://org.crm.dynamics.com/api/data/{version}/`."
+        );
+        quote! {
+            /// The Web API version this SDK was generated for.
+            pub const API_VERSION: &'static str = #version;
+
+            #[doc = #text]
+            pub fn service_root(organization_url: &str) -> ::std::string::String {
+                ::std::format!("{}/api/data/{}/", organization_url.trim_end_matches('/'), Self::API_VERSION)
+            }
+        }
+    });
     let root = quote! {
         pub mod support;
         pub mod enums;
@@ -1567,6 +1775,8 @@ pub fn emit(model: &Model, names: &Names, root_file: &str) -> Vec<EmittedFile> {
         }
 
         impl Service {
+            #api_version
+
             /// The service on top of a configured client.
             pub fn new(client: ::dataverse_runtime::Client) -> Self {
                 Service { client }

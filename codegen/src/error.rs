@@ -6,7 +6,7 @@ use std::fmt;
 
 /// An error that stops the front end: the document cannot be turned into a trustworthy model.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{file}:{pos}: error: {kind}{}", hint_suffix(.kind))]
+#[error("{file}{}: error: {kind}{}", location(.pos), hint_suffix(.kind))]
 pub struct Error {
     /// The document's name as given by the caller (usually its path).
     pub file: String,
@@ -14,6 +14,15 @@ pub struct Error {
     pub pos: Pos,
     /// What is wrong (boxed to keep `Result<_, Error>` small).
     pub kind: Box<ErrorKind>,
+}
+
+/// `:line:column`, or nothing for errors about the whole file (position 0).
+fn location(pos: &Pos) -> String {
+    if pos.line == 0 {
+        String::new()
+    } else {
+        format!(":{pos}")
+    }
 }
 
 fn hint_suffix(kind: &ErrorKind) -> String {
@@ -92,6 +101,19 @@ pub enum ErrorKind {
         /// The chain of type names, ending where it started.
         chain: Vec<String>,
     },
+    /// A selection names something the document does not have.
+    #[error("the selection names the {what} `{name}`, which the document does not have{}", suggestion_suffix(.suggestion))]
+    UnknownSelection {
+        /// What kind of thing was looked for, e.g. "entity set".
+        what: String,
+        /// The name as written.
+        name: String,
+        /// A name that is close, if any.
+        suggestion: Option<String>,
+    },
+    /// A configuration file is not valid.
+    #[error("invalid configuration: {0}")]
+    InvalidConfig(String),
     /// A non-abstract entity type has no key (only with the strict option).
     #[error("entity type `{name}` has no key and is not abstract")]
     MissingKey {
@@ -132,6 +154,16 @@ impl ErrorKind {
                     .into(),
             ),
             ErrorKind::WrongKind { .. } => None,
+            ErrorKind::UnknownSelection { .. } => Some(
+                "fix the name (names are case-sensitive; entity sets are plural, e.g. \
+                 `accounts`, entity types singular, e.g. `account`), or run `dataverse-codegen \
+                 inspect` on the metadata to see what it has"
+                    .into(),
+            ),
+            ErrorKind::InvalidConfig(_) => Some(
+                "see the configuration reference in README.md for the keys and their types"
+                    .into(),
+            ),
             ErrorKind::Duplicate { .. } => Some("remove or rename one of the definitions".into()),
             ErrorKind::InheritanceCycle { .. } => {
                 Some("break the cycle by changing one of the BaseType attributes".into())

@@ -30,13 +30,18 @@
 //! ```
 #![warn(missing_docs)]
 
+pub mod config;
+pub mod diff;
 pub mod emit;
 pub mod error;
+#[cfg(feature = "fetch")]
+pub mod fetch;
 pub mod inspect;
 pub mod model;
 pub mod names;
 pub mod parse;
 pub mod resolve;
+pub mod select;
 pub mod source;
 pub mod syntax;
 pub mod write;
@@ -88,6 +93,15 @@ pub struct GenerateOptions {
     pub resolve: ResolveOptions,
     /// Module tree or crate.
     pub output: OutputKind,
+    /// What to generate (default: everything).
+    pub selection: select::Selection,
+    /// Type renames: CSDL name (qualified or simple) → Rust name.
+    pub renames: std::collections::BTreeMap<String, String>,
+    /// The Web API version (`v9.2`) for `Service::API_VERSION` and `Service::service_root`.
+    pub api_version: Option<String>,
+    /// A Cargo feature per entity set gating what needs it (crate output; the crate's
+    /// `Cargo.toml` must declare them: [`write::cargo_toml`]).
+    pub entity_set_features: bool,
 }
 
 /// Runs the whole pipeline on a document held in memory and returns the generated files
@@ -98,23 +112,94 @@ pub fn generate(
     options: &GenerateOptions,
 ) -> Result<write::Files, Error> {
     let loaded = load(file, bytes, &options.resolve)?;
-    Ok(generate_from_model(&loaded.model, bytes, options.output))
+    generate_from_model(&loaded.model, bytes, options)
 }
 
-/// The emit and write stages on a resolved model (`bytes` only feed the header's hash).
-pub fn generate_from_model(model: &model::Model, bytes: &[u8], output: OutputKind) -> write::Files {
-    let names = emit::names(model);
-    let root = match output {
-        OutputKind::Module => "mod.rs",
-        OutputKind::Crate => "lib.rs",
+/// The select, name, emit and write stages on a resolved model (`bytes` only feed the header's
+/// hash). Fails only when the selection names what the model lacks.
+pub fn generate_from_model(
+    model: &model::Model,
+    bytes: &[u8],
+    options: &GenerateOptions,
+) -> Result<write::Files, Error> {
+    let selected;
+    let model = if options.selection.is_everything() {
+        model
+    } else {
+        selected = select::select(model, &options.selection)?;
+        &selected
     };
-    let files = emit::emit(model, &names, root);
+    let names = emit::names(model, &options.renames);
+    let emit_options = emit::EmitOptions {
+        root_file: match options.output {
+            OutputKind::Module => "mod.rs".into(),
+            OutputKind::Crate => "lib.rs".into(),
+        },
+        api_version: options.api_version.clone(),
+        entity_set_features: options.entity_set_features && options.output == OutputKind::Crate,
+    };
+    let files = emit::emit(model, &names, &emit_options);
     match write::format_files(files, &write::input_hash(bytes)) {
-        Ok(files) => files,
+        Ok(files) => Ok(files),
         // The emitter builds its output from parsed tokens; failing to parse it back is a bug in
         // the generator, not in the input.
         Err(e) => unreachable!("dataverse-codegen bug: {e}"),
     }
+}
+
+/// Reads a `$metadata` document from a path (or, with the `fetch` feature, an `http(s)://`
+/// URL, with the bearer token of `DATAVERSE_TOKEN` if set) and adds the CSDL fragments of
+/// `extensions` to its last schema. Returns the name to use in messages and the bytes.
+pub fn read_metadata(
+    source: &str,
+    extensions: &[std::path::PathBuf],
+) -> Result<(String, Vec<u8>), Error> {
+    let io_error = |file: &str, e: String| Error {
+        file: file.to_string(),
+        pos: source::Pos::default(),
+        kind: Box::new(ErrorKind::Io(e)),
+    };
+    let mut bytes = if source.starts_with("http://") || source.starts_with("https://") {
+        fetch_url(source).map_err(|e| io_error(source, e))?
+    } else {
+        std::fs::read(source).map_err(|e| io_error(source, e.to_string()))?
+    };
+    for fragment in extensions {
+        let name = fragment.display().to_string();
+        let extra = std::fs::read(fragment).map_err(|e| io_error(&name, e.to_string()))?;
+        let text = String::from_utf8_lossy(&bytes).into_owned();
+        let Some(at) = text.rfind("</Schema>") else {
+            return Err(Error {
+                file: source.to_string(),
+                pos: source::Pos::default(),
+                kind: Box::new(ErrorKind::NotCsdl("no </Schema> to extend".into())),
+            });
+        };
+        let mut merged = text[..at].to_string();
+        merged.push_str(&String::from_utf8_lossy(&extra));
+        merged.push_str(&text[at..]);
+        bytes = merged.into_bytes();
+    }
+    Ok((source.to_string(), bytes))
+}
+
+#[cfg(feature = "fetch")]
+fn fetch_url(url: &str) -> Result<Vec<u8>, String> {
+    let token = fetch::token_from(Some("DATAVERSE_TOKEN"), None).map_err(|e| e.to_string())?;
+    fetch::fetch_metadata(&fetch::FetchOptions {
+        url: url.to_string(),
+        bearer_token: token,
+        timeout: std::time::Duration::from_secs(300),
+        progress: false,
+    })
+    .map_err(|e| e.to_string())
+}
+
+#[cfg(not(feature = "fetch"))]
+fn fetch_url(url: &str) -> Result<Vec<u8>, String> {
+    Err(format!(
+        "cannot download {url}: dataverse-codegen was built without its `fetch` feature"
+    ))
 }
 
 /// The build.rs way (like prost-build): generate a module tree into `OUT_DIR` and tell Cargo
@@ -132,9 +217,10 @@ pub fn generate_from_model(model: &model::Model, bytes: &[u8], output: OutputKin
 pub struct Builder {
     metadata: std::path::PathBuf,
     extensions: Vec<std::path::PathBuf>,
+    config_file: Option<std::path::PathBuf>,
     module_name: String,
     out_dir: Option<std::path::PathBuf>,
-    options: ResolveOptions,
+    options: GenerateOptions,
 }
 
 impl Builder {
@@ -143,10 +229,40 @@ impl Builder {
         Builder {
             metadata: metadata.into(),
             extensions: Vec::new(),
+            config_file: None,
             module_name: "dataverse".into(),
             out_dir: None,
-            options: ResolveOptions::default(),
+            options: GenerateOptions::default(),
         }
+    }
+
+    /// Generation as a configuration file says (the same file the CLI takes with `--config`):
+    /// its metadata, extensions, selection, renames, API version and module name. Paths in it
+    /// are relative to the file.
+    pub fn from_config(path: impl Into<std::path::PathBuf>) -> Result<Builder, Error> {
+        let path = path.into();
+        let config = config::Config::load(&path)?;
+        let Some(metadata) = config.metadata.clone() else {
+            return Err(Error {
+                file: path.display().to_string(),
+                pos: source::Pos::default(),
+                kind: Box::new(ErrorKind::InvalidConfig("`metadata` is not set".into())),
+            });
+        };
+        let mut builder = Builder::new(metadata);
+        builder.config_file = Some(path);
+        builder.extensions = config.extensions.clone();
+        if let Some(name) = &config.module_name {
+            builder.module_name = name.clone();
+        }
+        builder.options.selection = config.selection.clone();
+        builder.options.renames = config.renames.clone();
+        builder.options.api_version = config.api_version.clone();
+        builder.options.resolve = ResolveOptions {
+            allow_dangling_references: config.allow_dangling_references,
+            strict: config.strict,
+        };
+        Ok(builder)
     }
 
     /// Adds CSDL elements (actions, functions, types) from `fragment` to the last schema before
@@ -170,7 +286,49 @@ impl Builder {
 
     /// Front-end options.
     pub fn resolve_options(mut self, options: ResolveOptions) -> Builder {
-        self.options = options;
+        self.options.resolve = options;
+        self
+    }
+
+    /// Generates only these entity sets (names or `*`/`?` patterns) and what they need.
+    pub fn entity_sets<'a>(mut self, names: impl IntoIterator<Item = &'a str>) -> Builder {
+        let list = &mut self.options.selection.entity_sets;
+        list.extend(names.into_iter().map(select::Pattern::new));
+        self
+    }
+
+    /// Generates these entity types (simple or qualified names, or patterns) and what they need.
+    pub fn entity_types<'a>(mut self, names: impl IntoIterator<Item = &'a str>) -> Builder {
+        let list = &mut self.options.selection.entity_types;
+        list.extend(names.into_iter().map(select::Pattern::new));
+        self
+    }
+
+    /// Generates these actions and functions (or imports) and what they need.
+    pub fn operations<'a>(mut self, names: impl IntoIterator<Item = &'a str>) -> Builder {
+        let list = &mut self.options.selection.operations;
+        list.extend(names.into_iter().map(select::Pattern::new));
+        self
+    }
+
+    /// Leaves these names out of the selection.
+    pub fn exclude<'a>(mut self, names: impl IntoIterator<Item = &'a str>) -> Builder {
+        let list = &mut self.options.selection.exclude;
+        list.extend(names.into_iter().map(select::Pattern::new));
+        self
+    }
+
+    /// Names the Rust type of a CSDL type (qualified or simple name).
+    pub fn rename(mut self, csdl_name: &str, rust_name: &str) -> Builder {
+        self.options
+            .renames
+            .insert(csdl_name.to_string(), rust_name.to_string());
+        self
+    }
+
+    /// The Web API version (`v9.2`): `Service::API_VERSION` and `Service::service_root`.
+    pub fn api_version(mut self, version: &str) -> Builder {
+        self.options.api_version = Some(version.to_string());
         self
     }
 
@@ -195,27 +353,23 @@ impl Builder {
                 ));
             }
         };
-        println!("cargo:rerun-if-changed={}", self.metadata.display());
-        let mut bytes = std::fs::read(&self.metadata).map_err(|e| io_error(&self.metadata, e))?;
+        if let Some(config) = &self.config_file {
+            println!("cargo:rerun-if-changed={}", config.display());
+        }
+        let source = self.metadata.display().to_string();
+        if !source.starts_with("http") {
+            println!("cargo:rerun-if-changed={source}");
+        }
         for fragment in &self.extensions {
             println!("cargo:rerun-if-changed={}", fragment.display());
-            let extra = std::fs::read(fragment).map_err(|e| io_error(fragment, e))?;
-            let text = String::from_utf8_lossy(&bytes).into_owned();
-            let Some(at) = text.rfind("</Schema>") else {
-                return Err(Error {
-                    file: self.metadata.display().to_string(),
-                    pos: source::Pos::default(),
-                    kind: Box::new(ErrorKind::NotCsdl("no </Schema> to extend".into())),
-                });
-            };
-            let mut merged = text[..at].to_string();
-            merged.push_str(&String::from_utf8_lossy(&extra));
-            merged.push_str(&text[at..]);
-            bytes = merged.into_bytes();
         }
-        let file = self.metadata.display().to_string();
-        let loaded = load(&file, &bytes, &self.options)?;
-        let files = generate_from_model(&loaded.model, &bytes, OutputKind::Module);
+        let (file, bytes) = read_metadata(&source, &self.extensions)?;
+        let loaded = load(&file, &bytes, &self.options.resolve)?;
+        let options = GenerateOptions {
+            output: OutputKind::Module,
+            ..self.options.clone()
+        };
+        let files = generate_from_model(&loaded.model, &bytes, &options)?;
         let module_dir = out_dir.join(&self.module_name);
         write::write_files(&module_dir, &files).map_err(|e| io_error(&module_dir, e))?;
         let wrapper = format!(

@@ -1,13 +1,19 @@
 //! The `dataverse-codegen` command line.
 
 use clap::{Parser, Subcommand};
+use dataverse_codegen::config::Config;
+use dataverse_codegen::select::{Pattern, Selection};
+use dataverse_codegen::write::RuntimeDependency;
+use dataverse_codegen::{Error, GenerateOptions, OutputKind};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 /// Generate a typed Rust SDK from an OData v4 $metadata document (Dynamics 365 / Dataverse
 /// first).
+///
+/// Exit codes: 0 success, 1 invalid input (the error names file:line:column), 2 bad usage.
 #[derive(Parser)]
-#[command(name = "dataverse-codegen", version, about, long_about = None)]
+#[command(name = "dataverse-codegen", version, about, long_about)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -16,9 +22,6 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     /// Parse and resolve a $metadata document and print a summary of what it contains.
-    ///
-    /// Exit codes: 0 when the document is valid, 1 when it is not (the error is printed on
-    /// stderr with file:line:column), 2 on bad usage.
     Inspect {
         /// The $metadata document (CSDL XML).
         file: PathBuf,
@@ -30,35 +33,104 @@ enum Command {
     },
     /// Generate the Rust SDK for a $metadata document.
     ///
-    /// Writes a complete crate into OUT (Cargo.toml and src/) or, with --module, a module tree
-    /// (mod.rs and its files). With --check nothing is written: the command fails (exit 1) and
-    /// names the files that differ when OUT is not what the metadata gives.
+    /// Writes a complete crate into OUT (Cargo.toml and src/, with a Cargo feature per entity
+    /// set) or, with --module, a module tree (mod.rs and its files). With --check nothing is
+    /// written: the command fails (exit 1) and names the files that differ when OUT is not what
+    /// the metadata gives. Settings come from --config, overridden by the flags.
     Generate {
-        /// The $metadata document (CSDL XML).
+        #[command(flatten)]
+        input: InputArgs,
+        /// The output directory (or `out` in the configuration).
         #[arg(long)]
-        metadata: PathBuf,
-        /// The output directory.
-        #[arg(long)]
-        out: PathBuf,
+        out: Option<PathBuf>,
         /// Write a module tree (mod.rs) instead of a crate.
         #[arg(long)]
         module: bool,
-        /// The crate name (crate mode).
-        #[arg(long, default_value = "dataverse-sdk")]
-        crate_name: String,
-        /// Where the generated crate finds dataverse-runtime (a path, relative to OUT or
-        /// absolute); without it, the crates.io version of this generator is used.
+        /// The crate name (crate output; default `dataverse-sdk`).
+        #[arg(long)]
+        crate_name: Option<String>,
+        /// Where the generated crate finds dataverse-runtime: a path, relative to OUT or
+        /// absolute. Without it (and without `runtime_path`/`runtime_version` in the
+        /// configuration), the version of this generator on crates.io.
         #[arg(long)]
         runtime_path: Option<String>,
+        /// The Web API version of the service root, e.g. v9.2 (Service::API_VERSION).
+        #[arg(long)]
+        api_version: Option<String>,
+        /// No Cargo feature per entity set.
+        #[arg(long)]
+        no_features: bool,
         /// Compare instead of writing; exit 1 and list the differing files when stale.
         #[arg(long)]
         check: bool,
         /// Print the CSDL-to-Rust name map.
         #[arg(long)]
         print_names: bool,
+    },
+    /// Show what a selection contains: entity sets, entity types, complex and enum types,
+    /// operations (everything, without a selection).
+    List {
+        #[command(flatten)]
+        input: InputArgs,
+    },
+    /// Download a service's $metadata document to a file.
+    ///
+    /// The bearer token comes from the environment variable named by --token-env (default
+    /// DATAVERSE_TOKEN) or from the output of --token-command, e.g.
+    /// `az account get-access-token --resource https://org.crm.dynamics.com --query accessToken -o tsv`.
+    Fetch {
+        /// The service root or the $metadata URL, e.g. https://org.crm.dynamics.com/api/data/v9.2/
+        url: String,
+        /// The file to write.
+        #[arg(long)]
+        out: PathBuf,
+        /// The environment variable holding the bearer token.
+        #[arg(long, default_value = "DATAVERSE_TOKEN")]
+        token_env: String,
+        /// A shell command that prints the bearer token.
+        #[arg(long)]
+        token_command: Option<String>,
+        /// Seconds before giving up.
+        #[arg(long, default_value_t = 300)]
+        timeout: u64,
+        /// No progress on stderr.
+        #[arg(long)]
+        quiet: bool,
+    },
+    /// What changed between two $metadata documents (types, properties, nullability,
+    /// operations, parameters): review a regeneration before committing it.
+    Diff {
+        /// The old document.
+        old: PathBuf,
+        /// The new document.
+        new: PathBuf,
         #[command(flatten)]
         front_end: FrontEndArgs,
     },
+}
+
+#[derive(clap::Args)]
+struct InputArgs {
+    /// The $metadata document: a path or an http(s) URL (or `metadata` in the configuration).
+    #[arg(long)]
+    metadata: Option<String>,
+    /// A configuration file (TOML; see README.md).
+    #[arg(long)]
+    config: Option<PathBuf>,
+    /// Select an entity set (repeatable; `*` and `?` wildcards).
+    #[arg(long = "entity-set", value_name = "NAME")]
+    entity_sets: Vec<String>,
+    /// Select an entity type, simple or qualified name (repeatable).
+    #[arg(long = "entity-type", value_name = "NAME")]
+    entity_types: Vec<String>,
+    /// Select an action or function (repeatable).
+    #[arg(long = "operation", value_name = "NAME")]
+    operations: Vec<String>,
+    /// Leave a name out (repeatable).
+    #[arg(long = "exclude", value_name = "NAME")]
+    exclude: Vec<String>,
+    #[command(flatten)]
+    front_end: FrontEndArgs,
 }
 
 #[derive(clap::Args)]
@@ -82,138 +154,413 @@ impl FrontEndArgs {
     }
 }
 
+/// What `generate` and `list` work on: the configuration with the flags applied.
+struct Input {
+    config: Config,
+    file: String,
+    bytes: Vec<u8>,
+    loaded: dataverse_codegen::Loaded,
+}
+
+/// A failure: the message and the exit code.
+struct Failure(String, u8);
+
+impl From<Error> for Failure {
+    fn from(e: Error) -> Failure {
+        Failure(e.to_string(), 1)
+    }
+}
+
+impl InputArgs {
+    fn load(&self) -> Result<Input, Failure> {
+        let mut config = match &self.config {
+            Some(path) => Config::load(path)?,
+            None => Config::default(),
+        };
+        if let Some(m) = &self.metadata {
+            config.metadata = Some(m.clone());
+        }
+        config.allow_dangling_references |= self.front_end.allow_dangling_references;
+        config.strict |= self.front_end.strict;
+        let flag = |list: &[String]| -> Vec<Pattern> {
+            list.iter()
+                .map(|text| Pattern {
+                    text: text.clone(),
+                    file: "command line".into(),
+                    pos: Default::default(),
+                })
+                .collect()
+        };
+        let s = &mut config.selection;
+        s.entity_sets.extend(flag(&self.entity_sets));
+        s.entity_types.extend(flag(&self.entity_types));
+        s.operations.extend(flag(&self.operations));
+        s.exclude.extend(flag(&self.exclude));
+        let Some(metadata) = config.metadata.clone() else {
+            return Err(Failure(
+                "error: no metadata: pass --metadata FILE (or URL), or set `metadata` in the \
+                 --config file"
+                    .into(),
+                2,
+            ));
+        };
+        let (file, bytes) = dataverse_codegen::read_metadata(&metadata, &config.extensions)?;
+        let options = dataverse_codegen::ResolveOptions {
+            allow_dangling_references: config.allow_dangling_references,
+            strict: config.strict,
+        };
+        let loaded = dataverse_codegen::load(&file, &bytes, &options)?;
+        for w in &loaded.model.warnings {
+            eprintln!("{w}");
+        }
+        Ok(Input {
+            config,
+            file,
+            bytes,
+            loaded,
+        })
+    }
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    match cli.command {
-        Command::Generate {
-            metadata,
-            out,
-            module,
-            crate_name,
-            runtime_path,
-            check,
-            print_names,
-            front_end,
-        } => {
-            let file = metadata.display().to_string();
-            let bytes = match std::fs::read(&metadata) {
-                Ok(bytes) => bytes,
-                Err(e) => {
-                    eprintln!("{file}: error: cannot read the file: {e}");
-                    return ExitCode::from(1);
-                }
-            };
-            let loaded = match dataverse_codegen::load(&file, &bytes, &front_end.options()) {
-                Ok(loaded) => loaded,
-                Err(e) => {
-                    eprintln!("{e}");
-                    return ExitCode::from(1);
-                }
-            };
-            for w in &loaded.model.warnings {
-                eprintln!("{w}");
-            }
-            if print_names {
-                let names = dataverse_codegen::emit::names(&loaded.model);
-                for (csdl, rust) in names.rename_map(&loaded.model) {
-                    println!("{csdl} -> {rust}");
-                }
-            }
-            let output = if module {
-                dataverse_codegen::OutputKind::Module
-            } else {
-                dataverse_codegen::OutputKind::Crate
-            };
-            let generated = dataverse_codegen::generate_from_model(&loaded.model, &bytes, output);
-            let mut files = std::collections::BTreeMap::new();
-            let prefix = if module { "" } else { "src/" };
-            for (path, text) in generated {
-                files.insert(format!("{prefix}{path}"), text);
-            }
-            if !module {
-                files.insert(
-                    "Cargo.toml".into(),
-                    cargo_toml(&crate_name, runtime_path.as_deref()),
-                );
-            }
-            if check {
-                let stale = dataverse_codegen::write::stale_files(&out, &files);
-                if stale.is_empty() {
-                    println!("{}: up to date ({} files)", out.display(), files.len());
-                    return ExitCode::SUCCESS;
-                }
-                eprintln!(
-                    "{}: stale; regenerate with the same command without --check:",
-                    out.display()
-                );
-                for path in stale {
-                    eprintln!("  {path}");
-                }
-                return ExitCode::from(1);
-            }
-            match dataverse_codegen::write::write_files(&out, &files) {
-                Ok(written) => {
-                    println!(
-                        "{}: {} files, {} written",
-                        out.display(),
-                        files.len(),
-                        written
-                    );
-                    ExitCode::SUCCESS
-                }
-                Err(e) => {
-                    eprintln!("{}: error: {e}", out.display());
-                    ExitCode::from(1)
-                }
-            }
-        }
+    let result = match cli.command {
         Command::Inspect {
             file,
             json,
             front_end,
-        } => {
-            let loaded = match dataverse_codegen::load_file(&file, &front_end.options()) {
-                Ok(loaded) => loaded,
-                Err(e) => {
-                    eprintln!("{e}");
-                    return ExitCode::from(1);
-                }
-            };
-            let summary =
-                dataverse_codegen::inspect::Summary::of(&loaded.document, &loaded.model.warnings);
-            if json {
-                match serde_json::to_string_pretty(&summary) {
-                    Ok(text) => println!("{text}"),
-                    Err(e) => {
-                        eprintln!("error: cannot write JSON: {e}");
-                        return ExitCode::from(1);
-                    }
-                }
-            } else {
-                print!("{}", summary.to_text(&file.display().to_string()));
-            }
-            ExitCode::SUCCESS
+        } => inspect(&file, json, &front_end),
+        Command::Generate {
+            input,
+            out,
+            module,
+            crate_name,
+            runtime_path,
+            api_version,
+            no_features,
+            check,
+            print_names,
+        } => input.load().and_then(|input| {
+            generate(
+                input,
+                GenerateArgs {
+                    out,
+                    module,
+                    crate_name,
+                    runtime_path,
+                    api_version,
+                    no_features,
+                    check,
+                    print_names,
+                },
+            )
+        }),
+        Command::List { input } => input.load().and_then(list),
+        Command::Fetch {
+            url,
+            out,
+            token_env,
+            token_command,
+            timeout,
+            quiet,
+        } => fetch(
+            &url,
+            &out,
+            &token_env,
+            token_command.as_deref(),
+            timeout,
+            quiet,
+        ),
+        Command::Diff {
+            old,
+            new,
+            front_end,
+        } => diff(&old, &new, &front_end),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(Failure(message, code)) => {
+            eprintln!("{message}");
+            ExitCode::from(code)
         }
     }
 }
 
-/// The Cargo.toml of a generated crate.
-fn cargo_toml(name: &str, runtime_path: Option<&str>) -> String {
-    let runtime = match runtime_path {
-        Some(path) => format!("{{ path = {:?} }}", path),
-        None => format!("{:?}", env!("CARGO_PKG_VERSION")),
+fn inspect(file: &std::path::Path, json: bool, front_end: &FrontEndArgs) -> Result<(), Failure> {
+    let loaded = dataverse_codegen::load_file(file, &front_end.options())?;
+    let summary = dataverse_codegen::inspect::Summary::of(&loaded.document, &loaded.model.warnings);
+    if json {
+        let text = serde_json::to_string_pretty(&summary)
+            .map_err(|e| Failure(format!("error: cannot write JSON: {e}"), 1))?;
+        println!("{text}");
+    } else {
+        print!("{}", summary.to_text(&file.display().to_string()));
+    }
+    Ok(())
+}
+
+struct GenerateArgs {
+    out: Option<PathBuf>,
+    module: bool,
+    crate_name: Option<String>,
+    runtime_path: Option<String>,
+    api_version: Option<String>,
+    no_features: bool,
+    check: bool,
+    print_names: bool,
+}
+
+fn generate(input: Input, args: GenerateArgs) -> Result<(), Failure> {
+    let config = &input.config;
+    let Some(out) = args.out.or_else(|| config.out.clone()) else {
+        return Err(Failure(
+            "error: no output directory: pass --out DIR, or set `out` in the --config file".into(),
+            2,
+        ));
     };
-    format!(
-        "# @generated by dataverse-codegen; do not edit\n\
-         [package]\n\
-         name = {name:?}\n\
-         version = \"0.1.0\"\n\
-         edition = \"2024\"\n\
-         publish = false\n\
-         \n\
-         [dependencies]\n\
-         dataverse-runtime = {runtime}\n\
-         \n\
-         [workspace]\n"
-    )
+    let module = args.module || config.output.as_deref() == Some("module");
+    let output = if module {
+        OutputKind::Module
+    } else {
+        OutputKind::Crate
+    };
+    let features = !args.no_features && config.entity_set_features.unwrap_or(true);
+    let options = GenerateOptions {
+        resolve: Default::default(),
+        output,
+        selection: config.selection.clone(),
+        renames: config.renames.clone(),
+        api_version: args.api_version.or_else(|| config.api_version.clone()),
+        entity_set_features: features && !module,
+    };
+    let model = &input.loaded.model;
+    if args.print_names {
+        let selected;
+        let model = if options.selection.is_everything() {
+            model
+        } else {
+            selected = dataverse_codegen::select::select(model, &options.selection)?;
+            &selected
+        };
+        let names = dataverse_codegen::emit::names(model, &options.renames);
+        for (csdl, rust) in names.rename_map(model) {
+            println!("{csdl} -> {rust}");
+        }
+    }
+    let generated = dataverse_codegen::generate_from_model(model, &input.bytes, &options)?;
+    let mut files = std::collections::BTreeMap::new();
+    let prefix = if module { "" } else { "src/" };
+    for (path, text) in generated {
+        files.insert(format!("{prefix}{path}"), text);
+    }
+    if !module {
+        let crate_name = args
+            .crate_name
+            .or_else(|| config.crate_name.clone())
+            .unwrap_or_else(|| "dataverse-sdk".into());
+        let runtime = match (
+            args.runtime_path,
+            &config.runtime_path,
+            &config.runtime_version,
+        ) {
+            (Some(path), _, _) => RuntimeDependency::Path(path),
+            (None, Some(path), _) => RuntimeDependency::Path(path.clone()),
+            (None, None, Some(version)) => RuntimeDependency::Version(version.clone()),
+            (None, None, None) => RuntimeDependency::Version(env!("CARGO_PKG_VERSION").into()),
+        };
+        let feature_names = if options.entity_set_features {
+            let selected;
+            let model = if options.selection.is_everything() {
+                model
+            } else {
+                selected = dataverse_codegen::select::select(model, &options.selection)?;
+                &selected
+            };
+            dataverse_codegen::emit::entity_set_features(model)
+        } else {
+            Vec::new()
+        };
+        files.insert(
+            "Cargo.toml".into(),
+            dataverse_codegen::write::cargo_toml(&crate_name, &runtime, &feature_names),
+        );
+    }
+    if args.check {
+        let stale = dataverse_codegen::write::stale_files(&out, &files);
+        if stale.is_empty() {
+            println!("{}: up to date ({} files)", out.display(), files.len());
+            return Ok(());
+        }
+        let mut message = format!(
+            "{}: stale; regenerate with the same command without --check:",
+            out.display()
+        );
+        for path in stale {
+            message.push_str(&format!("\n  {path}"));
+        }
+        return Err(Failure(message, 1));
+    }
+    let written = dataverse_codegen::write::write_files(&out, &files)
+        .map_err(|e| Failure(format!("{}: error: {e}", out.display()), 1))?;
+    println!(
+        "{}: {} files, {} written (from {})",
+        out.display(),
+        files.len(),
+        written,
+        input.file
+    );
+    Ok(())
+}
+
+fn list(input: Input) -> Result<(), Failure> {
+    let model = dataverse_codegen::select::select(&input.loaded.model, &input.config.selection)?;
+    let selection: &Selection = &input.config.selection;
+    println!(
+        "{}: {}",
+        input.file,
+        if selection.is_everything() {
+            "everything".to_string()
+        } else {
+            "the selection and what it needs".to_string()
+        }
+    );
+    let section = |title: &str, names: Vec<String>| {
+        println!("{title} ({}):", names.len());
+        for n in names {
+            println!("  {n}");
+        }
+    };
+    section(
+        "entity sets",
+        model
+            .entity_sets
+            .iter()
+            .map(|s| {
+                format!(
+                    "{} ({}{})",
+                    s.name,
+                    model.entity_types[s.entity_type.0].name,
+                    if s.singleton { ", singleton" } else { "" }
+                )
+            })
+            .collect(),
+    );
+    section(
+        "entity types",
+        model
+            .entity_types
+            .iter()
+            .map(|t| t.name.to_string())
+            .collect(),
+    );
+    section(
+        "complex types",
+        model
+            .complex_types
+            .iter()
+            .map(|t| t.name.to_string())
+            .collect(),
+    );
+    section(
+        "enum types",
+        model
+            .enum_types
+            .iter()
+            .map(|t| t.name.to_string())
+            .collect(),
+    );
+    section(
+        "operations",
+        model
+            .operations
+            .iter()
+            .map(|op| {
+                let kind = match op.kind {
+                    dataverse_codegen::syntax::OperationKind::Action => "action",
+                    dataverse_codegen::syntax::OperationKind::Function => "function",
+                };
+                match &op.binding {
+                    Some(b) => {
+                        let target = match &b.ty.kind {
+                            dataverse_codegen::model::TypeKind::Entity(id) => {
+                                model.entity_types[id.0].name.name.clone()
+                            }
+                            _ => "?".into(),
+                        };
+                        let target = if b.ty.collection {
+                            format!("Collection({target})")
+                        } else {
+                            target
+                        };
+                        format!("{} ({kind} bound to {target})", op.name)
+                    }
+                    None => format!("{} ({kind})", op.name),
+                }
+            })
+            .collect(),
+    );
+    Ok(())
+}
+
+#[cfg(feature = "fetch")]
+fn fetch(
+    url: &str,
+    out: &std::path::Path,
+    token_env: &str,
+    token_command: Option<&str>,
+    timeout: u64,
+    quiet: bool,
+) -> Result<(), Failure> {
+    use dataverse_codegen::fetch;
+    let token = fetch::token_from(Some(token_env), token_command)
+        .map_err(|e| Failure(format!("error: {e}"), 1))?;
+    let bytes = fetch::fetch_metadata(&fetch::FetchOptions {
+        url: url.to_string(),
+        bearer_token: token,
+        timeout: std::time::Duration::from_secs(timeout),
+        progress: !quiet,
+    })
+    .map_err(|e| Failure(format!("{url}: error: {e}"), 1))?;
+    // Check that it is a document we can use before writing it.
+    let loaded = dataverse_codegen::load(url, &bytes, &Default::default())?;
+    std::fs::write(out, &bytes)
+        .map_err(|e| Failure(format!("{}: error: cannot write: {e}", out.display()), 1))?;
+    println!(
+        "{}: {} bytes, {} entity types, {} entity sets",
+        out.display(),
+        bytes.len(),
+        loaded.model.entity_types.len(),
+        loaded.model.entity_sets.len()
+    );
+    Ok(())
+}
+
+#[cfg(not(feature = "fetch"))]
+fn fetch(
+    _url: &str,
+    _out: &std::path::Path,
+    _token_env: &str,
+    _token_command: Option<&str>,
+    _timeout: u64,
+    _quiet: bool,
+) -> Result<(), Failure> {
+    Err(Failure(
+        "error: this dataverse-codegen was built without its `fetch` feature".into(),
+        2,
+    ))
+}
+
+fn diff(
+    old: &std::path::Path,
+    new: &std::path::Path,
+    front_end: &FrontEndArgs,
+) -> Result<(), Failure> {
+    let old = dataverse_codegen::load_file(old, &front_end.options())?;
+    let new = dataverse_codegen::load_file(new, &front_end.options())?;
+    let changes = dataverse_codegen::diff::diff(&old.model, &new.model);
+    for change in &changes {
+        println!("{change}");
+    }
+    println!("{}", dataverse_codegen::diff::summary(&changes));
+    Ok(())
 }

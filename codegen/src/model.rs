@@ -44,7 +44,7 @@ id_type!(
 );
 
 /// A namespace-qualified name such as `Microsoft.Dynamics.CRM.account`.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct QualifiedName {
     /// The schema namespace (never an alias).
     pub namespace: String,
@@ -311,8 +311,11 @@ pub struct Property {
 pub struct NavigationProperty {
     /// The name (wire name, also the `@odata.bind` name).
     pub name: String,
-    /// The target entity type.
-    pub target: EntityTypeId,
+    /// The target entity type; `None` when a selection left it out (the cut edge: the
+    /// navigation property is generated as an untyped reference).
+    pub target: Option<EntityTypeId>,
+    /// The target entity type's qualified name (also when it was left out).
+    pub target_name: QualifiedName,
     /// Collection-valued.
     pub collection: bool,
     /// `Nullable`.
@@ -482,8 +485,10 @@ pub struct NavigationBinding {
     /// The navigation property the path ends at: the declaring type and its index in that
     /// type's `navigation_properties`, when the path could be followed.
     pub navigation: Option<(EntityTypeId, usize)>,
-    /// The target entity set.
-    pub target: EntitySetId,
+    /// The target entity set; `None` when a selection left it out.
+    pub target: Option<EntitySetId>,
+    /// The target entity set's name (also when it was left out).
+    pub target_name: String,
 }
 
 /// An action import or function import.

@@ -98,7 +98,21 @@ pub fn resolve(
         external_annotations: HashMap::new(),
         type_cache: HashMap::new(),
     };
-    r.run()
+    let mut model = r.run()?;
+    // Navigation targets by name, now that every entity type exists.
+    let names: Vec<QualifiedName> = model.entity_types.iter().map(|t| t.name.clone()).collect();
+    for ty in model
+        .entity_types
+        .iter_mut()
+        .chain(model.complex_types.iter_mut())
+    {
+        for n in &mut ty.navigation_properties {
+            if let Some(target) = n.target {
+                n.target_name = names[target.0].clone();
+            }
+        }
+    }
+    Ok(model)
 }
 
 struct Declared<'d> {
@@ -618,7 +632,8 @@ impl<'d> Resolver<'d> {
                 let annotations = self.member_annotations(&n.annotations, &type_target, &n.name);
                 navigation_properties.push(NavigationProperty {
                     name: n.name.clone(),
-                    target,
+                    target: Some(target),
+                    target_name: QualifiedName::default(),
                     collection: ty.collection,
                     nullable: n.nullable,
                     partner: n.partner.clone(),
@@ -1123,7 +1138,8 @@ impl<'d> Resolver<'d> {
                 model.entity_sets[id.0].bindings.push(NavigationBinding {
                     path: b.path.clone(),
                     navigation,
-                    target,
+                    target: Some(target),
+                    target_name: target_name.to_string(),
                 });
             }
         }

@@ -78,6 +78,56 @@ pub trait Entity: Structured {
     fn entity_key(key: Self::Key) -> EntityKey;
 }
 
+/// An entity of a type this SDK leaves out (a selection's cut edge): a lookup to it is set with
+/// an explicit [`EntityKey`], and an expanded value keeps every property and annotation in
+/// `extra`, exactly as received.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Untyped {
+    /// Everything the service sent.
+    pub extra: Extra,
+}
+
+impl Structured for Untyped {
+    const ODATA_TYPE: &'static str = "Edm.EntityType";
+    fn serialize_fields<M: SerializeMap>(&self, map: &mut M) -> ::core::result::Result<(), M::Error> {
+        let _ = map;
+        Ok(())
+    }
+    fn deserialize_field<'de, A: MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::core::result::Result<bool, A::Error> {
+        let _ = (key, map);
+        Ok(false)
+    }
+    fn extra(&self) -> &Extra {
+        &self.extra
+    }
+    fn extra_mut(&mut self) -> &mut Extra {
+        &mut self.extra
+    }
+}
+
+impl Entity for Untyped {
+    type Key = EntityKey;
+    fn entity_key(key: EntityKey) -> EntityKey {
+        key
+    }
+}
+
+impl serde::Serialize for Untyped {
+    fn serialize<S: Serializer>(&self, serializer: S) -> ::core::result::Result<S::Ok, S::Error> {
+        serialize(self, serializer)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Untyped {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> ::core::result::Result<Self, D::Error> {
+        deserialize(deserializer)
+    }
+}
+
 /// `T` can stand where a value of `Base` is expected (it is `Base` or derives from it).
 pub trait IsA<Base> {}
 

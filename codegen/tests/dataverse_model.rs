@@ -135,7 +135,8 @@ fn alternate_keys_optional_parameters_and_bindings() {
         .iter()
         .find(|b| b.path == "primarycontactid")
         .unwrap();
-    assert_eq!(m.entity_sets[binding.target.0].name, "contacts");
+    assert_eq!(m.entity_sets[binding.target.unwrap().0].name, "contacts");
+    assert_eq!(binding.target_name, "contacts");
     let (declaring, index) = binding.navigation.unwrap();
     assert_eq!(
         m.entity_types[declaring.0].navigation_properties[index].name,

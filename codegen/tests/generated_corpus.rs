@@ -30,6 +30,7 @@ fn generate(path: &Path) -> dataverse_codegen::write::Files {
     let bytes = std::fs::read(path).unwrap();
     let options = GenerateOptions {
         output: OutputKind::Crate,
+        entity_set_features: true,
         ..Default::default()
     };
     dataverse_codegen::generate(&path.display().to_string(), &bytes, &options).unwrap()
@@ -77,15 +78,20 @@ fn every_corpus_sdk_compiles_without_warnings_under_clippy() {
         let files = generate(&path);
         let dir = crates.join(&stem);
         dataverse_codegen::write::write_files(&dir.join("src"), &files).unwrap();
-        std::fs::write(
-            dir.join("Cargo.toml"),
-            format!(
-                "[package]\nname = \"sdk-{stem}\"\nversion = \"0.0.0\"\nedition = \"2024\"\npublish = false\n\n\
-                 [dependencies]\ndataverse-runtime = {{ path = {:?} }}\n",
-                runtime.display().to_string()
-            ),
+        // The Cargo.toml the CLI writes (every entity-set feature on by default), as a member
+        // of the corpus workspace.
+        let bytes = std::fs::read(&path).unwrap();
+        let model = dataverse_codegen::load("corpus", &bytes, &Default::default())
+            .unwrap()
+            .model;
+        let features = dataverse_codegen::emit::entity_set_features(&model);
+        let manifest = dataverse_codegen::write::cargo_toml(
+            &format!("sdk-{stem}"),
+            &dataverse_codegen::write::RuntimeDependency::Path(runtime.display().to_string()),
+            &features,
         )
-        .unwrap();
+        .replace("\n[workspace]\n", "\n");
+        std::fs::write(dir.join("Cargo.toml"), manifest).unwrap();
         members.push(format!("\"crates/{stem}\""));
     }
     std::fs::write(
@@ -125,7 +131,7 @@ fn collision_classes_get_distinct_names() {
     let model = dataverse_codegen::load("collisions.xml", &bytes, &Default::default())
         .unwrap()
         .model;
-    let names = dataverse_codegen::emit::names(&model);
+    let names = dataverse_codegen::emit::names(&model, &Default::default());
     // Same name in two namespaces, and names equal after UpperCamelCase.
     assert_eq!(
         names.entity_types,

@@ -8,7 +8,9 @@ pub mod entities;
 pub mod operations;
 pub use self::enums::*;
 pub use self::complex::*;
+#[allow(unused_imports)]
 pub use self::entities::*;
+#[allow(unused_imports)]
 pub use self::operations::*;
 pub use self::support::{Annotated, HasBinds};
 /// The service `Microsoft.OData.SampleService.Models.TripPin.DefaultContainer`: its entity sets and unbound operations.
@@ -26,26 +28,32 @@ impl Service {
         &self.client
     }
     /// The entity set `Photos` of `Microsoft.OData.SampleService.Models.TripPin.Photo`.
+    #[cfg(feature = "Photos")]
     pub fn photos(&self) -> self::support::EntitySet<self::Photo> {
         self::support::EntitySet::new(self.client.clone(), "Photos")
     }
     /// The entity set `People` of `Microsoft.OData.SampleService.Models.TripPin.Person`.
+    #[cfg(feature = "People")]
     pub fn people(&self) -> self::support::EntitySet<self::Person> {
         self::support::EntitySet::new(self.client.clone(), "People")
     }
     /// The entity set `Airlines` of `Microsoft.OData.SampleService.Models.TripPin.Airline`.
+    #[cfg(feature = "Airlines")]
     pub fn airlines(&self) -> self::support::EntitySet<self::Airline> {
         self::support::EntitySet::new(self.client.clone(), "Airlines")
     }
     /// The entity set `Airports` of `Microsoft.OData.SampleService.Models.TripPin.Airport`.
+    #[cfg(feature = "Airports")]
     pub fn airports(&self) -> self::support::EntitySet<self::Airport> {
         self::support::EntitySet::new(self.client.clone(), "Airports")
     }
     /// The singleton `Me` of `Microsoft.OData.SampleService.Models.TripPin.Person`.
+    #[cfg(feature = "Me")]
     pub fn me(&self) -> self::support::EntitySet<self::Person> {
         self::support::EntitySet::new(self.client.clone(), "Me")
     }
     /// Calls the function `Microsoft.OData.SampleService.Models.TripPin.GetNearestAirport`.
+    #[cfg(feature = "Airports")]
     pub async fn get_nearest_airport(
         &self,
         request: &self::GetNearestAirportRequest,

@@ -2,6 +2,7 @@
 //! Request types of the unbound actions and functions.
 
 /// Parameters of the function `Microsoft.OData.SampleService.Models.TripPin.GetNearestAirport`.
+#[cfg(feature = "Airports")]
 #[derive(Debug, Clone, ::dataverse_runtime::codegen::serde::Serialize)]
 #[serde(crate = "::dataverse_runtime::codegen::serde")]
 pub struct GetNearestAirportRequest {
@@ -12,6 +13,7 @@ pub struct GetNearestAirportRequest {
     #[serde(rename = "lon")]
     pub lon: f64,
 }
+#[cfg(feature = "Airports")]
 impl GetNearestAirportRequest {
     /// The required parameters; optional ones are set with the methods of the same name.
     #[allow(clippy::too_many_arguments)]

@@ -21,14 +21,17 @@ pub struct Flight {
     /// `FlightNumber`: `Edm.String`, not null.
     pub flight_number: ::dataverse_runtime::Field<::std::string::String>,
     /// Navigation `From` to one `Microsoft.OData.SampleService.Models.TripPin.Airport`, filled by `$expand` (decode it with `get`).
+    #[cfg(feature = "Airports")]
     pub from: ::dataverse_runtime::Field<
         super::super::support::Expanded<super::super::Airport>,
     >,
     /// Navigation `To` to one `Microsoft.OData.SampleService.Models.TripPin.Airport`, filled by `$expand` (decode it with `get`).
+    #[cfg(feature = "Airports")]
     pub to: ::dataverse_runtime::Field<
         super::super::support::Expanded<super::super::Airport>,
     >,
     /// Navigation `Airline` to one `Microsoft.OData.SampleService.Models.TripPin.Airline`, filled by `$expand` (decode it with `get`).
+    #[cfg(feature = "Airlines")]
     pub airline: ::dataverse_runtime::Field<
         super::super::support::Expanded<super::super::Airline>,
     >,
@@ -65,12 +68,15 @@ impl super::super::support::Structured for Flight {
         if !self.flight_number.is_unset() {
             map.serialize_entry("FlightNumber", &self.flight_number)?;
         }
+        #[cfg(feature = "Airports")]
         if !self.from.is_unset() {
             map.serialize_entry("From", &self.from)?;
         }
+        #[cfg(feature = "Airports")]
         if !self.to.is_unset() {
             map.serialize_entry("To", &self.to)?;
         }
+        #[cfg(feature = "Airlines")]
         if !self.airline.is_unset() {
             map.serialize_entry("Airline", &self.airline)?;
         }
@@ -89,8 +95,11 @@ impl super::super::support::Structured for Flight {
             "Duration" => self.duration = map.next_value()?,
             "SeatNumber" => self.seat_number = map.next_value()?,
             "FlightNumber" => self.flight_number = map.next_value()?,
+            #[cfg(feature = "Airports")]
             "From" => self.from = map.next_value()?,
+            #[cfg(feature = "Airports")]
             "To" => self.to = map.next_value()?,
+            #[cfg(feature = "Airlines")]
             "Airline" => self.airline = map.next_value()?,
             _ => return ::core::result::Result::Ok(false),
         }
@@ -139,16 +148,19 @@ impl ::core::convert::From<i32> for super::super::support::Key<Flight> {
 }
 impl Flight {
     /// Lookup `From` to `Airports`: writes `"From@odata.bind": "/Airports(key)"`.
+    #[cfg(feature = "Airports")]
     pub const FROM: super::super::support::Lookup<Flight, super::super::Airport> = super::super::support::Lookup::new(
         "From",
         "Airports",
     );
     /// Lookup `To` to `Airports`: writes `"To@odata.bind": "/Airports(key)"`.
+    #[cfg(feature = "Airports")]
     pub const TO: super::super::support::Lookup<Flight, super::super::Airport> = super::super::support::Lookup::new(
         "To",
         "Airports",
     );
     /// Lookup `Airline` to `Airlines`: writes `"Airline@odata.bind": "/Airlines(key)"`.
+    #[cfg(feature = "Airlines")]
     pub const AIRLINE: super::super::support::Lookup<Flight, super::super::Airline> = super::super::support::Lookup::new(
         "Airline",
         "Airlines",

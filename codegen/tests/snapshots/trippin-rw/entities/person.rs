@@ -23,6 +23,7 @@ pub struct Person {
     /// `Concurrency`: `Edm.Int64`, not null, computed by the service.
     pub concurrency: ::dataverse_runtime::Field<i64>,
     /// Navigation `Friends` to a collection of `Microsoft.OData.SampleService.Models.TripPin.Person`, filled by `$expand` (decode it with `get`).
+    #[cfg(any(feature = "People", feature = "Me"))]
     pub friends: ::dataverse_runtime::Field<
         super::super::support::Expanded<::std::vec::Vec<super::super::Person>>,
     >,
@@ -31,6 +32,7 @@ pub struct Person {
         super::super::support::Expanded<::std::vec::Vec<super::super::Trip>>,
     >,
     /// Navigation `Photo` to one `Microsoft.OData.SampleService.Models.TripPin.Photo`, filled by `$expand` (decode it with `get`).
+    #[cfg(feature = "Photos")]
     pub photo: ::dataverse_runtime::Field<
         super::super::support::Expanded<super::super::Photo>,
     >,
@@ -67,12 +69,14 @@ impl super::super::support::Structured for Person {
         if !self.concurrency.is_unset() {
             map.serialize_entry("Concurrency", &self.concurrency)?;
         }
+        #[cfg(any(feature = "People", feature = "Me"))]
         if !self.friends.is_unset() {
             map.serialize_entry("Friends", &self.friends)?;
         }
         if !self.trips.is_unset() {
             map.serialize_entry("Trips", &self.trips)?;
         }
+        #[cfg(feature = "Photos")]
         if !self.photo.is_unset() {
             map.serialize_entry("Photo", &self.photo)?;
         }
@@ -91,8 +95,10 @@ impl super::super::support::Structured for Person {
             "AddressInfo" => self.address_info = map.next_value()?,
             "Gender" => self.gender = map.next_value()?,
             "Concurrency" => self.concurrency = map.next_value()?,
+            #[cfg(any(feature = "People", feature = "Me"))]
             "Friends" => self.friends = map.next_value()?,
             "Trips" => self.trips = map.next_value()?,
+            #[cfg(feature = "Photos")]
             "Photo" => self.photo = map.next_value()?,
             _ => return ::core::result::Result::Ok(false),
         }
@@ -140,11 +146,13 @@ for super::super::support::Key<Person> {
 }
 impl Person {
     /// Collection-valued navigation `Friends` to `People` (associate and disassociate through `$ref`).
+    #[cfg(any(feature = "People", feature = "Me"))]
     pub const FRIENDS: super::super::support::Navigation<Person, super::super::Person> = super::super::support::Navigation::new(
         "Friends",
         "People",
     );
     /// Lookup `Photo` to `Photos`: writes `"Photo@odata.bind": "/Photos(key)"`.
+    #[cfg(feature = "Photos")]
     pub const PHOTO: super::super::support::Lookup<Person, super::super::Photo> = super::super::support::Lookup::new(
         "Photo",
         "Photos",
@@ -152,6 +160,7 @@ impl Person {
 }
 impl super::super::support::EntityHandle<Person> {
     /// Calls the action `Microsoft.OData.SampleService.Models.TripPin.ShareTrip` bound to this entity.
+    #[cfg(any(feature = "People", feature = "Me"))]
     pub async fn share_trip(
         &self,
         request: &super::super::PersonShareTripRequest,
@@ -175,6 +184,7 @@ impl super::super::support::EntityHandle<Person> {
         ::core::result::Result::Ok(())
     }
     /// Calls the function `Microsoft.OData.SampleService.Models.TripPin.GetFavoriteAirline` bound to this entity.
+    #[cfg(all(feature = "Airlines", any(feature = "People", feature = "Me")))]
     pub async fn get_favorite_airline(
         &self,
         options: &::dataverse_runtime::RequestOptions,
@@ -191,6 +201,7 @@ impl super::super::support::EntityHandle<Person> {
             .await
     }
     /// Calls the function `Microsoft.OData.SampleService.Models.TripPin.GetFriendsTrips` bound to this entity.
+    #[cfg(any(feature = "People", feature = "Me"))]
     pub async fn get_friends_trips(
         &self,
         request: &super::super::PersonGetFriendsTripsRequest,
@@ -210,6 +221,7 @@ impl super::super::support::EntityHandle<Person> {
     }
 }
 /// Parameters of the action `Microsoft.OData.SampleService.Models.TripPin.ShareTrip`.
+#[cfg(any(feature = "People", feature = "Me"))]
 #[derive(Debug, Clone, ::dataverse_runtime::codegen::serde::Serialize)]
 #[serde(crate = "::dataverse_runtime::codegen::serde")]
 pub struct PersonShareTripRequest {
@@ -220,6 +232,7 @@ pub struct PersonShareTripRequest {
     #[serde(rename = "tripId")]
     pub trip_id: i32,
 }
+#[cfg(any(feature = "People", feature = "Me"))]
 impl PersonShareTripRequest {
     /// The required parameters; optional ones are set with the methods of the same name.
     #[allow(clippy::too_many_arguments)]
@@ -231,6 +244,7 @@ impl PersonShareTripRequest {
     }
 }
 /// Parameters of the function `Microsoft.OData.SampleService.Models.TripPin.GetFriendsTrips`.
+#[cfg(any(feature = "People", feature = "Me"))]
 #[derive(Debug, Clone, ::dataverse_runtime::codegen::serde::Serialize)]
 #[serde(crate = "::dataverse_runtime::codegen::serde")]
 pub struct PersonGetFriendsTripsRequest {
@@ -238,6 +252,7 @@ pub struct PersonGetFriendsTripsRequest {
     #[serde(rename = "userName")]
     pub user_name: ::std::string::String,
 }
+#[cfg(any(feature = "People", feature = "Me"))]
 impl PersonGetFriendsTripsRequest {
     /// The required parameters; optional ones are set with the methods of the same name.
     #[allow(clippy::too_many_arguments)]

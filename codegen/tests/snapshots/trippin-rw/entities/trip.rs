@@ -23,6 +23,7 @@ pub struct Trip {
     /// `Tags`: `Collection(Edm.String)`, not null.
     pub tags: ::dataverse_runtime::Field<::std::vec::Vec<::std::string::String>>,
     /// Navigation `Photos` to a collection of `Microsoft.OData.SampleService.Models.TripPin.Photo`, filled by `$expand` (decode it with `get`).
+    #[cfg(feature = "Photos")]
     pub photos: ::dataverse_runtime::Field<
         super::super::support::Expanded<::std::vec::Vec<super::super::Photo>>,
     >,
@@ -66,6 +67,7 @@ impl super::super::support::Structured for Trip {
         if !self.tags.is_unset() {
             map.serialize_entry("Tags", &self.tags)?;
         }
+        #[cfg(feature = "Photos")]
         if !self.photos.is_unset() {
             map.serialize_entry("Photos", &self.photos)?;
         }
@@ -88,6 +90,7 @@ impl super::super::support::Structured for Trip {
             "StartsAt" => self.starts_at = map.next_value()?,
             "EndsAt" => self.ends_at = map.next_value()?,
             "Tags" => self.tags = map.next_value()?,
+            #[cfg(feature = "Photos")]
             "Photos" => self.photos = map.next_value()?,
             "PlanItems" => self.plan_items = map.next_value()?,
             _ => return ::core::result::Result::Ok(false),
@@ -135,6 +138,7 @@ impl ::core::convert::From<i32> for super::super::support::Key<Trip> {
 }
 impl Trip {
     /// Collection-valued navigation `Photos` to `Photos` (associate and disassociate through `$ref`).
+    #[cfg(feature = "Photos")]
     pub const PHOTOS: super::super::support::Navigation<Trip, super::super::Photo> = super::super::support::Navigation::new(
         "Photos",
         "Photos",
@@ -142,6 +146,7 @@ impl Trip {
 }
 impl super::super::support::EntityHandle<Trip> {
     /// Calls the function `Microsoft.OData.SampleService.Models.TripPin.GetInvolvedPeople` bound to this entity.
+    #[cfg(any(feature = "People", feature = "Me"))]
     pub async fn get_involved_people(
         &self,
         options: &::dataverse_runtime::RequestOptions,

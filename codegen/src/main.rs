@@ -514,17 +514,18 @@ fn fetch(
     use dataverse_codegen::fetch;
     let token = fetch::token_from(Some(token_env), token_command)
         .map_err(|e| Failure(format!("error: {e}"), 1))?;
-    let bytes = fetch::fetch_metadata(&fetch::FetchOptions {
+    let options = fetch::FetchOptions {
         url: url.to_string(),
         bearer_token: token,
         timeout: std::time::Duration::from_secs(timeout),
         progress: !quiet,
-    })
-    .map_err(|e| Failure(format!("{url}: error: {e}"), 1))?;
-    // Check that it is a document we can use before writing it.
-    let loaded = dataverse_codegen::load(url, &bytes, &Default::default())?;
-    std::fs::write(out, &bytes)
-        .map_err(|e| Failure(format!("{}: error: cannot write: {e}", out.display()), 1))?;
+    };
+    // Written through a temporary file: a failed download never leaves a truncated document.
+    fetch::fetch_metadata_to(&options, out).map_err(|e| Failure(format!("error: {e}"), 1))?;
+    let bytes = std::fs::read(out)
+        .map_err(|e| Failure(format!("{}: error: cannot read: {e}", out.display()), 1))?;
+    // Check that it is a document the generator can use.
+    let loaded = dataverse_codegen::load(&out.display().to_string(), &bytes, &Default::default())?;
     println!(
         "{}: {} bytes, {} entity types, {} entity sets",
         out.display(),

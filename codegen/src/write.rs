@@ -58,7 +58,8 @@ pub fn write_files(dir: &std::path::Path, files: &Files) -> std::io::Result<usiz
 }
 
 /// The files under `dir` that differ from `files` (missing or different contents), plus `.rs`
-/// files in the generated folders that `files` no longer contains.
+/// files in the generated folders (those holding generated files) that `files` no longer
+/// contains. Other files (a configuration, examples, a lock file) are not looked at.
 pub fn stale_files(dir: &std::path::Path, files: &Files) -> Vec<String> {
     let mut stale: Vec<String> = files
         .iter()
@@ -67,21 +68,28 @@ pub fn stale_files(dir: &std::path::Path, files: &Files) -> Vec<String> {
         })
         .map(|(path, _)| path.clone())
         .collect();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(current) = stack.pop() {
-        let Ok(entries) = std::fs::read_dir(&current) else {
+    let folders: std::collections::BTreeSet<&str> = files
+        .keys()
+        .filter_map(|path| match path.rsplit_once('/') {
+            Some((folder, _)) => Some(folder),
+            // A module tree's own folder is generated through and through.
+            None => path.ends_with(".rs").then_some(""),
+        })
+        .collect();
+    for folder in folders {
+        let Ok(entries) = std::fs::read_dir(dir.join(folder)) else {
             continue;
         };
         for entry in entries.flatten() {
             let path = entry.path();
-            if path.is_dir() {
-                if path.file_name().is_some_and(|n| n != "target") {
-                    stack.push(path);
-                }
-            } else if path.extension().is_some_and(|e| e == "rs")
-                && let Ok(relative) = path.strip_prefix(dir)
+            if path.is_file()
+                && path.extension().is_some_and(|e| e == "rs")
+                && let Some(name) = path.file_name()
             {
-                let relative = relative.to_string_lossy().replace('\\', "/");
+                let relative = match folder {
+                    "" => name.to_string_lossy().into_owned(),
+                    _ => format!("{folder}/{}", name.to_string_lossy()),
+                };
                 if !files.contains_key(&relative) {
                     stale.push(format!("{relative} (no longer generated)"));
                 }

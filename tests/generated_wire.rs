@@ -147,6 +147,35 @@ async fn function_with_an_enum_parameter_uses_aliases() {
 }
 
 #[tokio::test]
+async fn bound_function_with_a_guid_and_an_enum_parameter() {
+    let mock = common::Mock::start().await;
+    let service = Service::new(mock.client());
+    mock.respond_json(
+        200,
+        &json!({"value": [{"contactid": CONTACT, "lastname": "Valdes"}]}),
+    );
+    let request = AccountNewGetAccountActivityRequest::new(id(USER1), EntityFilters::Attributes);
+    let contacts: Vec<Contact> = service
+        .accounts()
+        .entity(id(ACCOUNT1))
+        .new_get_account_activity(&request, &RequestOptions::new())
+        .await
+        .unwrap();
+    assert_eq!(contacts.len(), 1);
+    assert_eq!(contacts[0].lastname, Field::Value("Valdes".into()));
+    let sent = mock.only_request();
+    assert_eq!(sent.method, "GET");
+    let url = format!("{}?{}", sent.rel(), sent.query.clone().unwrap_or_default());
+    assert_eq!(
+        url,
+        format!(
+            "accounts({ACCOUNT1})/Microsoft.Dynamics.CRM.new_GetAccountActivity(OwnerId=@p1,Filters=@p2)\
+             ?@p1={USER1}&@p2=Microsoft.Dynamics.CRM.EntityFilters%27Attributes%27"
+        )
+    );
+}
+
+#[tokio::test]
 async fn associate_and_disassociate_two_accounts() {
     let mock = common::Mock::start().await;
     let service = Service::new(mock.client());

@@ -20,23 +20,63 @@ pub fn input_hash(bytes: &[u8]) -> String {
     format!("sha256:{}", &hex[..16])
 }
 
-/// Formats every file with prettyplease.
+/// Formats every file with prettyplease, on all cores: token streams are not `Send`, so each is
+/// turned into text here and parsed back and formatted by worker threads.
 pub fn format_files(files: Vec<EmittedFile>, input_hash: &str) -> Result<Files, String> {
+    let jobs: Vec<(String, String, String)> = files
+        .into_iter()
+        .map(|f| (f.path, f.doc, f.tokens.to_string()))
+        .collect();
+    let workers = std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(1)
+        .min(jobs.len().max(1));
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let results: Vec<Vec<(usize, Result<String, String>)>> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..workers)
+            .map(|_| {
+                scope.spawn(|| {
+                    let mut done = Vec::new();
+                    loop {
+                        let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                        let Some((path, doc, source)) = jobs.get(i) else {
+                            break;
+                        };
+                        done.push((i, format_one(path, doc, source, input_hash)));
+                    }
+                    done
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| h.join().unwrap_or_default())
+            .collect()
+    });
+    let mut texts: Vec<Option<Result<String, String>>> = jobs.iter().map(|_| None).collect();
+    for (i, text) in results.into_iter().flatten() {
+        texts[i] = Some(text);
+    }
     let mut out = Files::new();
-    for file in files {
-        let syntax: syn::File = syn::parse2(file.tokens)
-            .map_err(|e| format!("generated {} does not parse: {e}", file.path))?;
-        let mut text = header(input_hash);
-        for line in file.doc.lines() {
-            text.push_str(&format!("//! {line}\n"));
-        }
-        if !file.doc.is_empty() {
-            text.push('\n');
-        }
-        text.push_str(&prettyplease::unparse(&syntax));
-        out.insert(file.path, text);
+    for ((path, _, _), text) in jobs.into_iter().zip(texts) {
+        let text = text.unwrap_or_else(|| Err(format!("formatting {path} did not finish")))?;
+        out.insert(path, text);
     }
     Ok(out)
+}
+
+fn format_one(path: &str, doc: &str, source: &str, input_hash: &str) -> Result<String, String> {
+    let syntax: syn::File =
+        syn::parse_file(source).map_err(|e| format!("generated {path} does not parse: {e}"))?;
+    let mut text = header(input_hash);
+    for line in doc.lines() {
+        text.push_str(&format!("//! {line}\n"));
+    }
+    if !doc.is_empty() {
+        text.push('\n');
+    }
+    text.push_str(&prettyplease::unparse(&syntax));
+    Ok(text)
 }
 
 /// Writes `files` under `dir`, only those whose contents changed (so build tools see no change

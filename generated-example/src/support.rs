@@ -108,7 +108,10 @@ impl Entity for Untyped {
     }
 }
 impl serde::Serialize for Untyped {
-    fn serialize<S: Serializer>(&self, serializer: S) -> ::core::result::Result<S::Ok, S::Error> {
+    fn serialize<S: Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         serialize(self, serializer)
     }
 }
@@ -147,7 +150,10 @@ pub fn deserialize<'de, T: Structured, D: Deserializer<'de>>(
         fn expecting(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
             write!(f, "a JSON object of type {}", T::ODATA_TYPE)
         }
-        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> ::core::result::Result<T, A::Error> {
+        fn visit_map<A: MapAccess<'de>>(
+            self,
+            mut map: A,
+        ) -> ::core::result::Result<T, A::Error> {
             let mut value = T::default();
             while let Some(key) = map.next_key::<String>()? {
                 if !value.deserialize_field(&key, &mut map)? {
@@ -173,11 +179,12 @@ pub struct Expanded<T> {
 impl<T: serde::de::DeserializeOwned> Expanded<T> {
     /// Decodes the expanded value.
     pub fn get(&self) -> Result<T> {
-        serde_json::from_str(self.raw.get()).map_err(|e| Error::Decode {
-            status: 200,
-            request_id: None,
-            source: e,
-        })
+        serde_json::from_str(self.raw.get())
+            .map_err(|e| Error::Decode {
+                status: 200,
+                request_id: None,
+                source: e,
+            })
     }
 }
 impl<T> Expanded<T> {
@@ -205,7 +212,10 @@ impl<T> ::core::fmt::Debug for Expanded<T> {
     }
 }
 impl<T> serde::Serialize for Expanded<T> {
-    fn serialize<S: Serializer>(&self, serializer: S) -> ::core::result::Result<S::Ok, S::Error> {
+    fn serialize<S: Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         self.raw.serialize(serializer)
     }
 }
@@ -221,7 +231,9 @@ impl<'de, T> serde::Deserialize<'de> for Expanded<T> {
     }
 }
 /// The `@odata.type` of a JSON object, if it has one (used by the polymorphic enums).
-pub fn odata_type_of(json: &str) -> ::core::result::Result<Option<String>, serde_json::Error> {
+pub fn odata_type_of(
+    json: &str,
+) -> ::core::result::Result<Option<String>, serde_json::Error> {
     #[derive(serde::Deserialize)]
     #[serde(crate = "::dataverse_runtime::codegen::serde")]
     struct Probe {
@@ -241,9 +253,7 @@ pub trait Annotated: Structured {
     }
     /// The `term` annotation of `property` (`property@term`), as raw JSON.
     fn annotation(&self, property: &str, term: &str) -> Option<&RawValue> {
-        self.extra()
-            .get(&::std::format!("{property}@{term}"))
-            .map(|raw| &**raw)
+        self.extra().get(&::std::format!("{property}@{term}")).map(|raw| &**raw)
     }
     /// The formatted value of `property` (`OData.Community.Display.V1.FormattedValue`).
     fn formatted_value(&self, property: &str) -> Option<String> {
@@ -394,14 +404,20 @@ impl<Base> ::core::fmt::Debug for EntityValue<Base> {
     }
 }
 impl<Base> serde::Serialize for EntityValue<Base> {
-    fn serialize<S: Serializer>(&self, serializer: S) -> ::core::result::Result<S::Ok, S::Error> {
+    fn serialize<S: Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         self.raw.serialize(serializer)
     }
 }
 /// A generated struct serialized with `"@odata.type"` first.
 pub struct Typed<'a, T>(pub &'a T);
 impl<T: Structured> serde::Serialize for Typed<'_, T> {
-    fn serialize<S: Serializer>(&self, serializer: S) -> ::core::result::Result<S::Ok, S::Error> {
+    fn serialize<S: Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         let mut map = serializer.serialize_map(None)?;
         map.serialize_entry("@odata.type", T::ODATA_TYPE)?;
         self.0.serialize_fields(&mut map)?;
@@ -437,12 +453,17 @@ pub fn deserialize_enum<'de, T: ODataEnum, D: Deserializer<'de>>(
         fn expecting(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
             write!(f, "a member name of {}", T::ODATA_TYPE)
         }
-        fn visit_str<E: serde::de::Error>(self, v: &str) -> ::core::result::Result<T, E> {
+        fn visit_str<E: serde::de::Error>(
+            self,
+            v: &str,
+        ) -> ::core::result::Result<T, E> {
             Ok(T::from_name(v.trim()))
         }
         fn visit_i64<E: serde::de::Error>(self, v: i64) -> ::core::result::Result<T, E> {
             T::from_value(v)
-                .ok_or_else(|| E::custom(::std::format!("unknown value {v} of {}", T::ODATA_TYPE)))
+                .ok_or_else(|| E::custom(
+                    ::std::format!("unknown value {v} of {}", T::ODATA_TYPE),
+                ))
         }
         fn visit_u64<E: serde::de::Error>(self, v: u64) -> ::core::result::Result<T, E> {
             let v = i64::try_from(v).map_err(E::custom)?;
@@ -462,15 +483,14 @@ impl<T> Default for Flags<T> {
 impl<T: ODataEnum> Flags<T> {
     /// The members, comma-separated, as on the wire.
     pub fn to_wire(&self) -> String {
-        self.0
-            .iter()
-            .map(|m| m.name())
-            .collect::<Vec<_>>()
-            .join(",")
+        self.0.iter().map(|m| m.name()).collect::<Vec<_>>().join(",")
     }
 }
 impl<T: ODataEnum> serde::Serialize for Flags<T> {
-    fn serialize<S: Serializer>(&self, serializer: S) -> ::core::result::Result<S::Ok, S::Error> {
+    fn serialize<S: Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         serializer.serialize_str(&self.to_wire())
     }
 }
@@ -479,13 +499,16 @@ impl<'de, T: ODataEnum> serde::Deserialize<'de> for Flags<T> {
         deserializer: D,
     ) -> ::core::result::Result<Self, D::Error> {
         let text = String::deserialize(deserializer)?;
-        Ok(Flags(
-            text.split(',')
-                .map(str::trim)
-                .filter(|s| !s.is_empty())
-                .map(T::from_name)
-                .collect(),
-        ))
+        Ok(
+            Flags(
+                text
+                    .split(',')
+                    .map(str::trim)
+                    .filter(|s| !s.is_empty())
+                    .map(T::from_name)
+                    .collect(),
+            ),
+        )
     }
 }
 /// The `{"value": ...}` wrapper of primitive and collection results.
@@ -507,7 +530,9 @@ impl<'de, T: serde::Deserialize<'de>> serde::Deserialize<'de> for ValueOf<T> {
 pub fn no_content(operation: &str) -> Error {
     Error::Protocol {
         status: 204,
-        message: ::std::format!("{operation} declares a result but the service returned none"),
+        message: ::std::format!(
+            "{operation} declares a result but the service returned none"
+        ),
     }
 }
 /// A typed key of an entity of type `T`: its key, or one of its alternate keys.
@@ -518,10 +543,7 @@ pub struct Key<T> {
 impl<T> Key<T> {
     /// A key from its segment (used by generated alternate-key constructors).
     pub fn from_entity_key(key: EntityKey) -> Self {
-        Key {
-            key,
-            _type: PhantomData,
-        }
+        Key { key, _type: PhantomData }
     }
     /// The key segment.
     pub fn entity_key(&self) -> &EntityKey {
@@ -555,12 +577,12 @@ impl<T> Clone for EntitySet<T> {
 }
 impl<T> ::core::fmt::Debug for EntitySet<T> {
     fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-        f.debug_struct("EntitySet")
-            .field("name", &self.name)
-            .finish()
+        f.debug_struct("EntitySet").field("name", &self.name).finish()
     }
 }
-impl<T: Structured + serde::Serialize + serde::de::DeserializeOwned + Send + 'static> EntitySet<T> {
+impl<
+    T: Structured + serde::Serialize + serde::de::DeserializeOwned + Send + 'static,
+> EntitySet<T> {
     /// The handle of the entity set `name` (used by the generated service).
     pub fn new(client: Client, name: &'static str) -> Self {
         EntitySet {
@@ -583,11 +605,19 @@ impl<T: Structured + serde::Serialize + serde::de::DeserializeOwned + Send + 'st
     }
     /// `POST set`: creates a record. 204 gives the new id (`OData-EntityId`); with
     /// `RequestOptions::return_representation` the service answers 201 with the record.
-    pub async fn create(&self, record: &T, options: &RequestOptions) -> Result<Created<T>> {
+    pub async fn create(
+        &self,
+        record: &T,
+        options: &RequestOptions,
+    ) -> Result<Created<T>> {
         self.client.create(self.name, record, options).await
     }
     /// `GET set?...`: one page of records.
-    pub async fn query(&self, query: &Query, options: &RequestOptions) -> Result<Page<T>> {
+    pub async fn query(
+        &self,
+        query: &Query,
+        options: &RequestOptions,
+    ) -> Result<Page<T>> {
         self.client.query(self.name, query, options).await
     }
     /// All records, following `@odata.nextLink`, as a stream.
@@ -599,7 +629,11 @@ impl<T: Structured + serde::Serialize + serde::de::DeserializeOwned + Send + 'st
         self.client.stream(self.name, query, options)
     }
     /// All records, following `@odata.nextLink`, collected.
-    pub async fn query_all(&self, query: &Query, options: &RequestOptions) -> Result<Vec<T>> {
+    pub async fn query_all(
+        &self,
+        query: &Query,
+        options: &RequestOptions,
+    ) -> Result<Vec<T>> {
         self.client.query_all(self.name, query, options).await
     }
     /// The handle of one entity of the set, by key or alternate key.
@@ -640,7 +674,11 @@ impl<T: Structured + serde::Serialize + serde::de::DeserializeOwned + Send + 'st
         self.client.upsert(&handle.path, record, options).await
     }
     /// `DELETE set(key)`.
-    pub async fn delete(&self, key: impl Into<Key<T>>, options: &RequestOptions) -> Result<()> {
+    pub async fn delete(
+        &self,
+        key: impl Into<Key<T>>,
+        options: &RequestOptions,
+    ) -> Result<()> {
         self.entity(key).delete(options).await
     }
 }
@@ -661,9 +699,7 @@ impl<T> Clone for EntityHandle<T> {
 }
 impl<T> ::core::fmt::Debug for EntityHandle<T> {
     fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-        f.debug_struct("EntityHandle")
-            .field("path", &self.path.render())
-            .finish()
+        f.debug_struct("EntityHandle").field("path", &self.path.render()).finish()
     }
 }
 impl<T> EntityHandle<T> {
@@ -704,15 +740,15 @@ impl<T: Structured + serde::Serialize + serde::de::DeserializeOwned> EntityHandl
         value: &V,
         options: &RequestOptions,
     ) -> Result<()> {
-        self.client
-            .set_property(&self.path, property, value, options)
-            .await
+        self.client.set_property(&self.path, property, value, options).await
     }
     /// `DELETE entity/property`: clears one property.
-    pub async fn clear_property(&self, property: &str, options: &RequestOptions) -> Result<()> {
-        self.client
-            .clear_property(&self.path, property, options)
-            .await
+    pub async fn clear_property(
+        &self,
+        property: &str,
+        options: &RequestOptions,
+    ) -> Result<()> {
+        self.client.clear_property(&self.path, property, options).await
     }
     /// `POST entity/nav/$ref` with `{"@odata.id": ".../targets(key)"}`: associates an entity
     /// through a collection-valued navigation property.
@@ -723,9 +759,7 @@ impl<T: Structured + serde::Serialize + serde::de::DeserializeOwned> EntityHandl
         options: &RequestOptions,
     ) -> Result<()> {
         let target = EntityPath::set(navigation.target_set).key(key.into().key);
-        self.client
-            .associate(&self.path, navigation.navigation, &target, options)
-            .await
+        self.client.associate(&self.path, navigation.navigation, &target, options).await
     }
     /// `DELETE entity/nav(key)/$ref`: removes the association.
     pub async fn disassociate<U: Entity>(
@@ -746,9 +780,7 @@ impl<T: Structured + serde::Serialize + serde::de::DeserializeOwned> EntityHandl
         options: &RequestOptions,
     ) -> Result<()> {
         let target = EntityPath::set(lookup.target_set).key(key.into().key);
-        self.client
-            .set_reference(&self.path, lookup.navigation, &target, options)
-            .await
+        self.client.set_reference(&self.path, lookup.navigation, &target, options).await
     }
     /// `DELETE entity/lookup/$ref`: clears a lookup.
     pub async fn clear_lookup<U>(
@@ -756,8 +788,6 @@ impl<T: Structured + serde::Serialize + serde::de::DeserializeOwned> EntityHandl
         lookup: Lookup<T, U>,
         options: &RequestOptions,
     ) -> Result<()> {
-        self.client
-            .clear_reference(&self.path, lookup.navigation, options)
-            .await
+        self.client.clear_reference(&self.path, lookup.navigation, options).await
     }
 }

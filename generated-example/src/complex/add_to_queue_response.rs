@@ -7,7 +7,9 @@
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct AddToQueueResponse {
     /// `QueueItemId`: `Edm.Guid`.
-    pub queue_item_id: ::dataverse_runtime::Field<::dataverse_runtime::codegen::uuid::Uuid>,
+    pub queue_item_id: ::dataverse_runtime::Field<
+        ::dataverse_runtime::codegen::uuid::Uuid,
+    >,
     /// Properties and annotations this type does not declare, exactly as received.
     pub extra: super::super::support::Extra,
 }
@@ -22,11 +24,10 @@ impl super::super::support::Structured for AddToQueueResponse {
         }
         ::core::result::Result::Ok(())
     }
-    fn deserialize_field<'de, A: ::dataverse_runtime::codegen::serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> ::core::result::Result<bool, A::Error> {
+    fn deserialize_field<
+        'de,
+        A: ::dataverse_runtime::codegen::serde::de::MapAccess<'de>,
+    >(&mut self, key: &str, map: &mut A) -> ::core::result::Result<bool, A::Error> {
         match key {
             "QueueItemId" => self.queue_item_id = map.next_value()?,
             _ => return ::core::result::Result::Ok(false),

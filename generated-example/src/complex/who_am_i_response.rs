@@ -7,11 +7,15 @@
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct WhoAmIResponse {
     /// `BusinessUnitId`: `Edm.Guid`.
-    pub business_unit_id: ::dataverse_runtime::Field<::dataverse_runtime::codegen::uuid::Uuid>,
+    pub business_unit_id: ::dataverse_runtime::Field<
+        ::dataverse_runtime::codegen::uuid::Uuid,
+    >,
     /// `UserId`: `Edm.Guid`.
     pub user_id: ::dataverse_runtime::Field<::dataverse_runtime::codegen::uuid::Uuid>,
     /// `OrganizationId`: `Edm.Guid`.
-    pub organization_id: ::dataverse_runtime::Field<::dataverse_runtime::codegen::uuid::Uuid>,
+    pub organization_id: ::dataverse_runtime::Field<
+        ::dataverse_runtime::codegen::uuid::Uuid,
+    >,
     /// Properties and annotations this type does not declare, exactly as received.
     pub extra: super::super::support::Extra,
 }
@@ -32,11 +36,10 @@ impl super::super::support::Structured for WhoAmIResponse {
         }
         ::core::result::Result::Ok(())
     }
-    fn deserialize_field<'de, A: ::dataverse_runtime::codegen::serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> ::core::result::Result<bool, A::Error> {
+    fn deserialize_field<
+        'de,
+        A: ::dataverse_runtime::codegen::serde::de::MapAccess<'de>,
+    >(&mut self, key: &str, map: &mut A) -> ::core::result::Result<bool, A::Error> {
         match key {
             "BusinessUnitId" => self.business_unit_id = map.next_value()?,
             "UserId" => self.user_id = map.next_value()?,

@@ -7,7 +7,9 @@
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Account {
     /// `overriddencreatedon`: `Edm.DateTimeOffset`.
-    pub overriddencreatedon: ::dataverse_runtime::Field<::dataverse_runtime::DateTimeOffset>,
+    pub overriddencreatedon: ::dataverse_runtime::Field<
+        ::dataverse_runtime::DateTimeOffset,
+    >,
     /// `territorycode`: `Edm.Int32`.
     pub territorycode: ::dataverse_runtime::Field<i32>,
     /// `accountid`: `Edm.Guid`, key.
@@ -29,10 +31,13 @@ pub struct Account {
     /// `numberofemployees`: `Edm.Int32`.
     pub numberofemployees: ::dataverse_runtime::Field<i32>,
     /// `_owningbusinessunit_value`: `Edm.Guid`.
-    pub owningbusinessunit_value:
-        ::dataverse_runtime::Field<::dataverse_runtime::codegen::uuid::Uuid>,
+    pub owningbusinessunit_value: ::dataverse_runtime::Field<
+        ::dataverse_runtime::codegen::uuid::Uuid,
+    >,
     /// `timespentbymeonemailandmeetings`: `Edm.String`.
-    pub timespentbymeonemailandmeetings: ::dataverse_runtime::Field<::std::string::String>,
+    pub timespentbymeonemailandmeetings: ::dataverse_runtime::Field<
+        ::std::string::String,
+    >,
     /// `address2_longitude`: `Edm.Double`.
     pub address2_longitude: ::dataverse_runtime::Field<f64>,
     /// `ownershipcode`: `Edm.Int32`.
@@ -42,13 +47,17 @@ pub struct Account {
     /// `primarysatoriid`: `Edm.String`.
     pub primarysatoriid: ::dataverse_runtime::Field<::std::string::String>,
     /// `_masterid_value`: `Edm.Guid`.
-    pub masterid_value: ::dataverse_runtime::Field<::dataverse_runtime::codegen::uuid::Uuid>,
+    pub masterid_value: ::dataverse_runtime::Field<
+        ::dataverse_runtime::codegen::uuid::Uuid,
+    >,
     /// `address2_latitude`: `Edm.Double`.
     pub address2_latitude: ::dataverse_runtime::Field<f64>,
     /// `address2_fax`: `Edm.String`.
     pub address2_fax: ::dataverse_runtime::Field<::std::string::String>,
     /// `_slaid_value`: `Edm.Guid`.
-    pub slaid_value: ::dataverse_runtime::Field<::dataverse_runtime::codegen::uuid::Uuid>,
+    pub slaid_value: ::dataverse_runtime::Field<
+        ::dataverse_runtime::codegen::uuid::Uuid,
+    >,
     /// `aging60_base`: `Edm.Decimal`.
     pub aging60_base: ::dataverse_runtime::Field<::dataverse_runtime::Decimal>,
     /// `telephone1`: `Edm.String`.
@@ -66,8 +75,9 @@ pub struct Account {
     /// `address1_latitude`: `Edm.Double`.
     pub address1_latitude: ::dataverse_runtime::Field<f64>,
     /// `_transactioncurrencyid_value`: `Edm.Guid`.
-    pub transactioncurrencyid_value:
-        ::dataverse_runtime::Field<::dataverse_runtime::codegen::uuid::Uuid>,
+    pub transactioncurrencyid_value: ::dataverse_runtime::Field<
+        ::dataverse_runtime::codegen::uuid::Uuid,
+    >,
     /// `tickersymbol`: `Edm.String`.
     pub tickersymbol: ::dataverse_runtime::Field<::std::string::String>,
     /// `address2_shippingmethodcode`: `Edm.Int32`.
@@ -103,10 +113,13 @@ pub struct Account {
     /// `exchangerate`: `Edm.Decimal`.
     pub exchangerate: ::dataverse_runtime::Field<::dataverse_runtime::Decimal>,
     /// `_ownerid_value`: `Edm.Guid`.
-    pub ownerid_value: ::dataverse_runtime::Field<::dataverse_runtime::codegen::uuid::Uuid>,
+    pub ownerid_value: ::dataverse_runtime::Field<
+        ::dataverse_runtime::codegen::uuid::Uuid,
+    >,
     /// `_modifiedonbehalfby_value`: `Edm.Guid`.
-    pub modifiedonbehalfby_value:
-        ::dataverse_runtime::Field<::dataverse_runtime::codegen::uuid::Uuid>,
+    pub modifiedonbehalfby_value: ::dataverse_runtime::Field<
+        ::dataverse_runtime::codegen::uuid::Uuid,
+    >,
     /// `utcconversiontimezonecode`: `Edm.Int32`.
     pub utcconversiontimezonecode: ::dataverse_runtime::Field<i32>,
     /// `ftpsiteurl`: `Edm.String`.
@@ -120,7 +133,9 @@ pub struct Account {
     /// `address2_line1`: `Edm.String`.
     pub address2_line1: ::dataverse_runtime::Field<::std::string::String>,
     /// `_owningteam_value`: `Edm.Guid`.
-    pub owningteam_value: ::dataverse_runtime::Field<::dataverse_runtime::codegen::uuid::Uuid>,
+    pub owningteam_value: ::dataverse_runtime::Field<
+        ::dataverse_runtime::codegen::uuid::Uuid,
+    >,
     /// `aging60`: `Edm.Decimal`.
     pub aging60: ::dataverse_runtime::Field<::dataverse_runtime::Decimal>,
     /// `participatesinworkflow`: `Edm.Boolean`.
@@ -128,7 +143,9 @@ pub struct Account {
     /// `address1_postalcode`: `Edm.String`.
     pub address1_postalcode: ::dataverse_runtime::Field<::std::string::String>,
     /// `address2_addressid`: `Edm.Guid`.
-    pub address2_addressid: ::dataverse_runtime::Field<::dataverse_runtime::codegen::uuid::Uuid>,
+    pub address2_addressid: ::dataverse_runtime::Field<
+        ::dataverse_runtime::codegen::uuid::Uuid,
+    >,
     /// `marketcap`: `Edm.Decimal`.
     pub marketcap: ::dataverse_runtime::Field<::dataverse_runtime::Decimal>,
     /// `address2_addresstypecode`: `Edm.Int32`.
@@ -148,7 +165,9 @@ pub struct Account {
     /// `accountcategorycode`: `Edm.Int32`.
     pub accountcategorycode: ::dataverse_runtime::Field<i32>,
     /// `_owninguser_value`: `Edm.Guid`.
-    pub owninguser_value: ::dataverse_runtime::Field<::dataverse_runtime::codegen::uuid::Uuid>,
+    pub owninguser_value: ::dataverse_runtime::Field<
+        ::dataverse_runtime::codegen::uuid::Uuid,
+    >,
     /// `stageid`: `Edm.Guid`.
     pub stageid: ::dataverse_runtime::Field<::dataverse_runtime::codegen::uuid::Uuid>,
     /// `versionnumber`: `Edm.Int64`.
@@ -182,14 +201,17 @@ pub struct Account {
     /// `address1_composite`: `Edm.String`.
     pub address1_composite: ::dataverse_runtime::Field<::std::string::String>,
     /// `_slainvokedid_value`: `Edm.Guid`.
-    pub slainvokedid_value: ::dataverse_runtime::Field<::dataverse_runtime::codegen::uuid::Uuid>,
+    pub slainvokedid_value: ::dataverse_runtime::Field<
+        ::dataverse_runtime::codegen::uuid::Uuid,
+    >,
     /// `address1_primarycontactname`: `Edm.String`.
     pub address1_primarycontactname: ::dataverse_runtime::Field<::std::string::String>,
     /// `onholdtime`: `Edm.Int32`.
     pub onholdtime: ::dataverse_runtime::Field<i32>,
     /// `_createdbyexternalparty_value`: `Edm.Guid`.
-    pub createdbyexternalparty_value:
-        ::dataverse_runtime::Field<::dataverse_runtime::codegen::uuid::Uuid>,
+    pub createdbyexternalparty_value: ::dataverse_runtime::Field<
+        ::dataverse_runtime::codegen::uuid::Uuid,
+    >,
     /// `marketingonly`: `Edm.Boolean`.
     pub marketingonly: ::dataverse_runtime::Field<bool>,
     /// `statuscode`: `Edm.Int32`.
@@ -199,19 +221,25 @@ pub struct Account {
     /// `processid`: `Edm.Guid`.
     pub processid: ::dataverse_runtime::Field<::dataverse_runtime::codegen::uuid::Uuid>,
     /// `_createdonbehalfby_value`: `Edm.Guid`.
-    pub createdonbehalfby_value:
-        ::dataverse_runtime::Field<::dataverse_runtime::codegen::uuid::Uuid>,
+    pub createdonbehalfby_value: ::dataverse_runtime::Field<
+        ::dataverse_runtime::codegen::uuid::Uuid,
+    >,
     /// `_modifiedbyexternalparty_value`: `Edm.Guid`.
-    pub modifiedbyexternalparty_value:
-        ::dataverse_runtime::Field<::dataverse_runtime::codegen::uuid::Uuid>,
+    pub modifiedbyexternalparty_value: ::dataverse_runtime::Field<
+        ::dataverse_runtime::codegen::uuid::Uuid,
+    >,
     /// `address2_postalcode`: `Edm.String`.
     pub address2_postalcode: ::dataverse_runtime::Field<::std::string::String>,
     /// `_modifiedby_value`: `Edm.Guid`.
-    pub modifiedby_value: ::dataverse_runtime::Field<::dataverse_runtime::codegen::uuid::Uuid>,
+    pub modifiedby_value: ::dataverse_runtime::Field<
+        ::dataverse_runtime::codegen::uuid::Uuid,
+    >,
     /// `address1_shippingmethodcode`: `Edm.Int32`.
     pub address1_shippingmethodcode: ::dataverse_runtime::Field<i32>,
     /// `_createdby_value`: `Edm.Guid`.
-    pub createdby_value: ::dataverse_runtime::Field<::dataverse_runtime::codegen::uuid::Uuid>,
+    pub createdby_value: ::dataverse_runtime::Field<
+        ::dataverse_runtime::codegen::uuid::Uuid,
+    >,
     /// `entityimage_timestamp`: `Edm.Int64`.
     pub entityimage_timestamp: ::dataverse_runtime::Field<i64>,
     /// `address1_upszone`: `Edm.String`.
@@ -229,8 +257,9 @@ pub struct Account {
     /// `address2_city`: `Edm.String`.
     pub address2_city: ::dataverse_runtime::Field<::std::string::String>,
     /// `_primarycontactid_value`: `Edm.Guid`.
-    pub primarycontactid_value:
-        ::dataverse_runtime::Field<::dataverse_runtime::codegen::uuid::Uuid>,
+    pub primarycontactid_value: ::dataverse_runtime::Field<
+        ::dataverse_runtime::codegen::uuid::Uuid,
+    >,
     /// `address1_freighttermscode`: `Edm.Int32`.
     pub address1_freighttermscode: ::dataverse_runtime::Field<i32>,
     /// `address1_longitude`: `Edm.Double`.
@@ -242,16 +271,21 @@ pub struct Account {
     /// `donotbulkpostalmail`: `Edm.Boolean`.
     pub donotbulkpostalmail: ::dataverse_runtime::Field<bool>,
     /// `lastusedincampaign`: `Edm.DateTimeOffset`.
-    pub lastusedincampaign: ::dataverse_runtime::Field<::dataverse_runtime::DateTimeOffset>,
+    pub lastusedincampaign: ::dataverse_runtime::Field<
+        ::dataverse_runtime::DateTimeOffset,
+    >,
     /// `_preferredsystemuserid_value`: `Edm.Guid`.
-    pub preferredsystemuserid_value:
-        ::dataverse_runtime::Field<::dataverse_runtime::codegen::uuid::Uuid>,
+    pub preferredsystemuserid_value: ::dataverse_runtime::Field<
+        ::dataverse_runtime::codegen::uuid::Uuid,
+    >,
     /// `creditlimit_base`: `Edm.Decimal`.
     pub creditlimit_base: ::dataverse_runtime::Field<::dataverse_runtime::Decimal>,
     /// `telephone3`: `Edm.String`.
     pub telephone3: ::dataverse_runtime::Field<::std::string::String>,
     /// `address1_addressid`: `Edm.Guid`.
-    pub address1_addressid: ::dataverse_runtime::Field<::dataverse_runtime::codegen::uuid::Uuid>,
+    pub address1_addressid: ::dataverse_runtime::Field<
+        ::dataverse_runtime::codegen::uuid::Uuid,
+    >,
     /// `preferredappointmentdaycode`: `Edm.Int32`.
     pub preferredappointmentdaycode: ::dataverse_runtime::Field<i32>,
     /// `websiteurl`: `Edm.String`.
@@ -273,7 +307,9 @@ pub struct Account {
     /// `creditonhold`: `Edm.Boolean`.
     pub creditonhold: ::dataverse_runtime::Field<bool>,
     /// `entityimageid`: `Edm.Guid`.
-    pub entityimageid: ::dataverse_runtime::Field<::dataverse_runtime::codegen::uuid::Uuid>,
+    pub entityimageid: ::dataverse_runtime::Field<
+        ::dataverse_runtime::codegen::uuid::Uuid,
+    >,
     /// `accountnumber`: `Edm.String`.
     pub accountnumber: ::dataverse_runtime::Field<::std::string::String>,
     /// `followemail`: `Edm.Boolean`.
@@ -297,7 +333,9 @@ pub struct Account {
     /// `emailaddress2`: `Edm.String`.
     pub emailaddress2: ::dataverse_runtime::Field<::std::string::String>,
     /// `_parentaccountid_value`: `Edm.Guid`.
-    pub parentaccountid_value: ::dataverse_runtime::Field<::dataverse_runtime::codegen::uuid::Uuid>,
+    pub parentaccountid_value: ::dataverse_runtime::Field<
+        ::dataverse_runtime::codegen::uuid::Uuid,
+    >,
     /// `preferredcontactmethodcode`: `Edm.Int32`.
     pub preferredcontactmethodcode: ::dataverse_runtime::Field<i32>,
     /// `revenue_base`: `Edm.Decimal`.
@@ -309,12 +347,15 @@ pub struct Account {
         super::super::support::Expanded<::std::vec::Vec<super::super::support::Untyped>>,
     >,
     /// Navigation `ownerid` to one `Microsoft.Dynamics.CRM.principal`, filled by `$expand` (decode it with `get`).
-    pub ownerid:
-        ::dataverse_runtime::Field<super::super::support::Expanded<super::super::PrincipalAny>>,
+    pub ownerid: ::dataverse_runtime::Field<
+        super::super::support::Expanded<super::super::PrincipalAny>,
+    >,
     /// Navigation `Account_ActivityPointers` to a collection of `Microsoft.Dynamics.CRM.activitypointer`, filled by `$expand` (decode it with `get`).
     #[cfg(feature = "activitypointers")]
     pub account_activity_pointers: ::dataverse_runtime::Field<
-        super::super::support::Expanded<::std::vec::Vec<super::super::ActivitypointerAny>>,
+        super::super::support::Expanded<
+            ::std::vec::Vec<super::super::ActivitypointerAny>,
+        >,
     >,
     /// Navigation `Account_SyncErrors` to a collection of `Microsoft.Dynamics.CRM.syncerror`, filled by `$expand` (decode it with `get`).
     pub account_sync_errors: ::dataverse_runtime::Field<
@@ -322,8 +363,9 @@ pub struct Account {
     >,
     /// Navigation `createdby` to one `Microsoft.Dynamics.CRM.systemuser`, filled by `$expand` (decode it with `get`).
     #[cfg(feature = "systemusers")]
-    pub createdby:
-        ::dataverse_runtime::Field<super::super::support::Expanded<super::super::Systemuser>>,
+    pub createdby: ::dataverse_runtime::Field<
+        super::super::support::Expanded<super::super::Systemuser>,
+    >,
     /// Navigation `Account_Email_SendersAccount` to a collection of `Microsoft.Dynamics.CRM.email`, filled by `$expand` (decode it with `get`).
     pub account_email_senders_account: ::dataverse_runtime::Field<
         super::super::support::Expanded<::std::vec::Vec<super::super::support::Untyped>>,
@@ -342,16 +384,18 @@ pub struct Account {
         super::super::support::Expanded<::std::vec::Vec<super::super::support::Untyped>>,
     >,
     /// Navigation `sla_account_sla` to one `Microsoft.Dynamics.CRM.sla`, filled by `$expand` (decode it with `get`).
-    pub sla_account_sla:
-        ::dataverse_runtime::Field<super::super::support::Expanded<super::super::support::Untyped>>,
+    pub sla_account_sla: ::dataverse_runtime::Field<
+        super::super::support::Expanded<super::super::support::Untyped>,
+    >,
     /// Navigation `account_connections2` to a collection of `Microsoft.Dynamics.CRM.connection`, filled by `$expand` (decode it with `get`).
     pub account_connections2: ::dataverse_runtime::Field<
         super::super::support::Expanded<::std::vec::Vec<super::super::support::Untyped>>,
     >,
     /// Navigation `modifiedby` to one `Microsoft.Dynamics.CRM.systemuser`, filled by `$expand` (decode it with `get`).
     #[cfg(feature = "systemusers")]
-    pub modifiedby:
-        ::dataverse_runtime::Field<super::super::support::Expanded<super::super::Systemuser>>,
+    pub modifiedby: ::dataverse_runtime::Field<
+        super::super::support::Expanded<super::super::Systemuser>,
+    >,
     /// Navigation `account_PostFollows` to a collection of `Microsoft.Dynamics.CRM.postfollow`, filled by `$expand` (decode it with `get`).
     pub account_post_follows: ::dataverse_runtime::Field<
         super::super::support::Expanded<::std::vec::Vec<super::super::support::Untyped>>,
@@ -370,35 +414,40 @@ pub struct Account {
     >,
     /// Navigation `masterid` to one `Microsoft.Dynamics.CRM.account`, filled by `$expand` (decode it with `get`).
     #[cfg(feature = "accounts")]
-    pub masterid:
-        ::dataverse_runtime::Field<super::super::support::Expanded<super::super::Account>>,
+    pub masterid: ::dataverse_runtime::Field<
+        super::super::support::Expanded<super::super::Account>,
+    >,
     /// Navigation `account_master_account` to a collection of `Microsoft.Dynamics.CRM.account`, filled by `$expand` (decode it with `get`).
     #[cfg(feature = "accounts")]
     pub account_master_account: ::dataverse_runtime::Field<
         super::super::support::Expanded<::std::vec::Vec<super::super::Account>>,
     >,
     /// Navigation `owningbusinessunit` to one `Microsoft.Dynamics.CRM.businessunit`, filled by `$expand` (decode it with `get`).
-    pub owningbusinessunit:
-        ::dataverse_runtime::Field<super::super::support::Expanded<super::super::support::Untyped>>,
+    pub owningbusinessunit: ::dataverse_runtime::Field<
+        super::super::support::Expanded<super::super::support::Untyped>,
+    >,
     /// Navigation `Account_AsyncOperations` to a collection of `Microsoft.Dynamics.CRM.asyncoperation`, filled by `$expand` (decode it with `get`).
     pub account_async_operations: ::dataverse_runtime::Field<
         super::super::support::Expanded<::std::vec::Vec<super::super::support::Untyped>>,
     >,
     /// Navigation `transactioncurrencyid` to one `Microsoft.Dynamics.CRM.transactioncurrency`, filled by `$expand` (decode it with `get`).
-    pub transactioncurrencyid:
-        ::dataverse_runtime::Field<super::super::support::Expanded<super::super::support::Untyped>>,
+    pub transactioncurrencyid: ::dataverse_runtime::Field<
+        super::super::support::Expanded<super::super::support::Untyped>,
+    >,
     /// Navigation `Account_DuplicateBaseRecord` to a collection of `Microsoft.Dynamics.CRM.duplicaterecord`, filled by `$expand` (decode it with `get`).
     pub account_duplicate_base_record: ::dataverse_runtime::Field<
         super::super::support::Expanded<::std::vec::Vec<super::super::support::Untyped>>,
     >,
     /// Navigation `preferredsystemuserid` to one `Microsoft.Dynamics.CRM.systemuser`, filled by `$expand` (decode it with `get`).
     #[cfg(feature = "systemusers")]
-    pub preferredsystemuserid:
-        ::dataverse_runtime::Field<super::super::support::Expanded<super::super::Systemuser>>,
+    pub preferredsystemuserid: ::dataverse_runtime::Field<
+        super::super::support::Expanded<super::super::Systemuser>,
+    >,
     /// Navigation `createdonbehalfby` to one `Microsoft.Dynamics.CRM.systemuser`, filled by `$expand` (decode it with `get`).
     #[cfg(feature = "systemusers")]
-    pub createdonbehalfby:
-        ::dataverse_runtime::Field<super::super::support::Expanded<super::super::Systemuser>>,
+    pub createdonbehalfby: ::dataverse_runtime::Field<
+        super::super::support::Expanded<super::super::Systemuser>,
+    >,
     /// Navigation `Account_RecurringAppointmentMasters` to a collection of `Microsoft.Dynamics.CRM.recurringappointmentmaster`, filled by `$expand` (decode it with `get`).
     pub account_recurring_appointment_masters: ::dataverse_runtime::Field<
         super::super::support::Expanded<::std::vec::Vec<super::super::support::Untyped>>,
@@ -409,8 +458,9 @@ pub struct Account {
     >,
     /// Navigation `primarycontactid` to one `Microsoft.Dynamics.CRM.contact`, filled by `$expand` (decode it with `get`).
     #[cfg(feature = "contacts")]
-    pub primarycontactid:
-        ::dataverse_runtime::Field<super::super::support::Expanded<super::super::Contact>>,
+    pub primarycontactid: ::dataverse_runtime::Field<
+        super::super::support::Expanded<super::super::Contact>,
+    >,
     /// Navigation `Account_SocialActivities` to a collection of `Microsoft.Dynamics.CRM.socialactivity`, filled by `$expand` (decode it with `get`).
     pub account_social_activities: ::dataverse_runtime::Field<
         super::super::support::Expanded<::std::vec::Vec<super::super::support::Untyped>>,
@@ -436,8 +486,9 @@ pub struct Account {
         super::super::support::Expanded<::std::vec::Vec<super::super::support::Untyped>>,
     >,
     /// Navigation `slainvokedid_account_sla` to one `Microsoft.Dynamics.CRM.sla`, filled by `$expand` (decode it with `get`).
-    pub slainvokedid_account_sla:
-        ::dataverse_runtime::Field<super::super::support::Expanded<super::super::support::Untyped>>,
+    pub slainvokedid_account_sla: ::dataverse_runtime::Field<
+        super::super::support::Expanded<super::super::support::Untyped>,
+    >,
     /// Navigation `Account_BulkDeleteFailures` to a collection of `Microsoft.Dynamics.CRM.bulkdeletefailure`, filled by `$expand` (decode it with `get`).
     pub account_bulk_delete_failures: ::dataverse_runtime::Field<
         super::super::support::Expanded<::std::vec::Vec<super::super::support::Untyped>>,
@@ -461,8 +512,9 @@ pub struct Account {
     >,
     /// Navigation `parentaccountid` to one `Microsoft.Dynamics.CRM.account`, filled by `$expand` (decode it with `get`).
     #[cfg(feature = "accounts")]
-    pub parentaccountid:
-        ::dataverse_runtime::Field<super::super::support::Expanded<super::super::Account>>,
+    pub parentaccountid: ::dataverse_runtime::Field<
+        super::super::support::Expanded<super::super::Account>,
+    >,
     /// Navigation `account_parent_account` to a collection of `Microsoft.Dynamics.CRM.account`, filled by `$expand` (decode it with `get`).
     #[cfg(feature = "accounts")]
     pub account_parent_account: ::dataverse_runtime::Field<
@@ -486,27 +538,32 @@ pub struct Account {
     >,
     /// Navigation `owningteam` to one `Microsoft.Dynamics.CRM.team`, filled by `$expand` (decode it with `get`).
     #[cfg(feature = "teams")]
-    pub owningteam: ::dataverse_runtime::Field<super::super::support::Expanded<super::super::Team>>,
+    pub owningteam: ::dataverse_runtime::Field<
+        super::super::support::Expanded<super::super::Team>,
+    >,
     /// Navigation `account_actioncard` to a collection of `Microsoft.Dynamics.CRM.actioncard`, filled by `$expand` (decode it with `get`).
     pub account_actioncard: ::dataverse_runtime::Field<
         super::super::support::Expanded<::std::vec::Vec<super::super::support::Untyped>>,
     >,
     /// Navigation `owninguser` to one `Microsoft.Dynamics.CRM.systemuser`, filled by `$expand` (decode it with `get`).
     #[cfg(feature = "systemusers")]
-    pub owninguser:
-        ::dataverse_runtime::Field<super::super::support::Expanded<super::super::Systemuser>>,
+    pub owninguser: ::dataverse_runtime::Field<
+        super::super::support::Expanded<super::super::Systemuser>,
+    >,
     /// Navigation `Account_Letters` to a collection of `Microsoft.Dynamics.CRM.letter`, filled by `$expand` (decode it with `get`).
     #[cfg(feature = "letters")]
     pub account_letters: ::dataverse_runtime::Field<
         super::super::support::Expanded<::std::vec::Vec<super::super::Letter>>,
     >,
     /// Navigation `stageid_processstage` to one `Microsoft.Dynamics.CRM.processstage`, filled by `$expand` (decode it with `get`).
-    pub stageid_processstage:
-        ::dataverse_runtime::Field<super::super::support::Expanded<super::super::support::Untyped>>,
+    pub stageid_processstage: ::dataverse_runtime::Field<
+        super::super::support::Expanded<super::super::support::Untyped>,
+    >,
     /// Navigation `modifiedonbehalfby` to one `Microsoft.Dynamics.CRM.systemuser`, filled by `$expand` (decode it with `get`).
     #[cfg(feature = "systemusers")]
-    pub modifiedonbehalfby:
-        ::dataverse_runtime::Field<super::super::support::Expanded<super::super::Systemuser>>,
+    pub modifiedonbehalfby: ::dataverse_runtime::Field<
+        super::super::support::Expanded<super::super::Systemuser>,
+    >,
     /// Lookups to send as `nav@odata.bind`; set them with `HasBinds::bind` and the
     /// lookup constants of this type.
     pub binds: super::super::support::Binds,
@@ -553,7 +610,10 @@ impl super::super::support::Structured for Account {
             map.serialize_entry("numberofemployees", &self.numberofemployees)?;
         }
         if !self.owningbusinessunit_value.is_unset() {
-            map.serialize_entry("_owningbusinessunit_value", &self.owningbusinessunit_value)?;
+            map.serialize_entry(
+                "_owningbusinessunit_value",
+                &self.owningbusinessunit_value,
+            )?;
         }
         if !self.timespentbymeonemailandmeetings.is_unset() {
             map.serialize_entry(
@@ -568,7 +628,10 @@ impl super::super::support::Structured for Account {
             map.serialize_entry("ownershipcode", &self.ownershipcode)?;
         }
         if !self.timezoneruleversionnumber.is_unset() {
-            map.serialize_entry("timezoneruleversionnumber", &self.timezoneruleversionnumber)?;
+            map.serialize_entry(
+                "timezoneruleversionnumber",
+                &self.timezoneruleversionnumber,
+            )?;
         }
         if !self.primarysatoriid.is_unset() {
             map.serialize_entry("primarysatoriid", &self.primarysatoriid)?;
@@ -631,7 +694,10 @@ impl super::super::support::Structured for Account {
             map.serialize_entry("address2_name", &self.address2_name)?;
         }
         if !self.address1_stateorprovince.is_unset() {
-            map.serialize_entry("address1_stateorprovince", &self.address1_stateorprovince)?;
+            map.serialize_entry(
+                "address1_stateorprovince",
+                &self.address1_stateorprovince,
+            )?;
         }
         if !self.address1_line3.is_unset() {
             map.serialize_entry("address1_line3", &self.address1_line3)?;
@@ -673,10 +739,16 @@ impl super::super::support::Structured for Account {
             map.serialize_entry("_ownerid_value", &self.ownerid_value)?;
         }
         if !self.modifiedonbehalfby_value.is_unset() {
-            map.serialize_entry("_modifiedonbehalfby_value", &self.modifiedonbehalfby_value)?;
+            map.serialize_entry(
+                "_modifiedonbehalfby_value",
+                &self.modifiedonbehalfby_value,
+            )?;
         }
         if !self.utcconversiontimezonecode.is_unset() {
-            map.serialize_entry("utcconversiontimezonecode", &self.utcconversiontimezonecode)?;
+            map.serialize_entry(
+                "utcconversiontimezonecode",
+                &self.utcconversiontimezonecode,
+            )?;
         }
         if !self.ftpsiteurl.is_unset() {
             map.serialize_entry("ftpsiteurl", &self.ftpsiteurl)?;
@@ -712,7 +784,10 @@ impl super::super::support::Structured for Account {
             map.serialize_entry("marketcap", &self.marketcap)?;
         }
         if !self.address2_addresstypecode.is_unset() {
-            map.serialize_entry("address2_addresstypecode", &self.address2_addresstypecode)?;
+            map.serialize_entry(
+                "address2_addresstypecode",
+                &self.address2_addresstypecode,
+            )?;
         }
         if !self.aging90.is_unset() {
             map.serialize_entry("aging90", &self.aging90)?;
@@ -772,7 +847,10 @@ impl super::super::support::Structured for Account {
             map.serialize_entry("description", &self.description)?;
         }
         if !self.address2_stateorprovince.is_unset() {
-            map.serialize_entry("address2_stateorprovince", &self.address2_stateorprovince)?;
+            map.serialize_entry(
+                "address2_stateorprovince",
+                &self.address2_stateorprovince,
+            )?;
         }
         if !self.yominame.is_unset() {
             map.serialize_entry("yominame", &self.yominame)?;
@@ -820,7 +898,10 @@ impl super::super::support::Structured for Account {
             map.serialize_entry("processid", &self.processid)?;
         }
         if !self.createdonbehalfby_value.is_unset() {
-            map.serialize_entry("_createdonbehalfby_value", &self.createdonbehalfby_value)?;
+            map.serialize_entry(
+                "_createdonbehalfby_value",
+                &self.createdonbehalfby_value,
+            )?;
         }
         if !self.modifiedbyexternalparty_value.is_unset() {
             map.serialize_entry(
@@ -871,10 +952,16 @@ impl super::super::support::Structured for Account {
             map.serialize_entry("address2_city", &self.address2_city)?;
         }
         if !self.primarycontactid_value.is_unset() {
-            map.serialize_entry("_primarycontactid_value", &self.primarycontactid_value)?;
+            map.serialize_entry(
+                "_primarycontactid_value",
+                &self.primarycontactid_value,
+            )?;
         }
         if !self.address1_freighttermscode.is_unset() {
-            map.serialize_entry("address1_freighttermscode", &self.address1_freighttermscode)?;
+            map.serialize_entry(
+                "address1_freighttermscode",
+                &self.address1_freighttermscode,
+            )?;
         }
         if !self.address1_longitude.is_unset() {
             map.serialize_entry("address1_longitude", &self.address1_longitude)?;
@@ -883,7 +970,10 @@ impl super::super::support::Structured for Account {
             map.serialize_entry("telephone2", &self.telephone2)?;
         }
         if !self.address1_addresstypecode.is_unset() {
-            map.serialize_entry("address1_addresstypecode", &self.address1_addresstypecode)?;
+            map.serialize_entry(
+                "address1_addresstypecode",
+                &self.address1_addresstypecode,
+            )?;
         }
         if !self.donotbulkpostalmail.is_unset() {
             map.serialize_entry("donotbulkpostalmail", &self.donotbulkpostalmail)?;
@@ -916,7 +1006,10 @@ impl super::super::support::Structured for Account {
             map.serialize_entry("websiteurl", &self.websiteurl)?;
         }
         if !self.accountclassificationcode.is_unset() {
-            map.serialize_entry("accountclassificationcode", &self.accountclassificationcode)?;
+            map.serialize_entry(
+                "accountclassificationcode",
+                &self.accountclassificationcode,
+            )?;
         }
         if !self.address2_composite.is_unset() {
             map.serialize_entry("address2_composite", &self.address2_composite)?;
@@ -967,7 +1060,10 @@ impl super::super::support::Structured for Account {
             map.serialize_entry("address1_telephone2", &self.address1_telephone2)?;
         }
         if !self.address2_freighttermscode.is_unset() {
-            map.serialize_entry("address2_freighttermscode", &self.address2_freighttermscode)?;
+            map.serialize_entry(
+                "address2_freighttermscode",
+                &self.address2_freighttermscode,
+            )?;
         }
         if !self.address1_utcoffset.is_unset() {
             map.serialize_entry("address1_utcoffset", &self.address1_utcoffset)?;
@@ -1001,7 +1097,10 @@ impl super::super::support::Structured for Account {
         }
         #[cfg(feature = "activitypointers")]
         if !self.account_activity_pointers.is_unset() {
-            map.serialize_entry("Account_ActivityPointers", &self.account_activity_pointers)?;
+            map.serialize_entry(
+                "Account_ActivityPointers",
+                &self.account_activity_pointers,
+            )?;
         }
         if !self.account_sync_errors.is_unset() {
             map.serialize_entry("Account_SyncErrors", &self.account_sync_errors)?;
@@ -1046,10 +1145,16 @@ impl super::super::support::Structured for Account {
             map.serialize_entry("account_PostFollows", &self.account_post_follows)?;
         }
         if !self.account_post_regardings.is_unset() {
-            map.serialize_entry("account_PostRegardings", &self.account_post_regardings)?;
+            map.serialize_entry(
+                "account_PostRegardings",
+                &self.account_post_regardings,
+            )?;
         }
         if !self.account_process_sessions.is_unset() {
-            map.serialize_entry("Account_ProcessSessions", &self.account_process_sessions)?;
+            map.serialize_entry(
+                "Account_ProcessSessions",
+                &self.account_process_sessions,
+            )?;
         }
         if !self.account_faxes.is_unset() {
             map.serialize_entry("Account_Faxes", &self.account_faxes)?;
@@ -1066,7 +1171,10 @@ impl super::super::support::Structured for Account {
             map.serialize_entry("owningbusinessunit", &self.owningbusinessunit)?;
         }
         if !self.account_async_operations.is_unset() {
-            map.serialize_entry("Account_AsyncOperations", &self.account_async_operations)?;
+            map.serialize_entry(
+                "Account_AsyncOperations",
+                &self.account_async_operations,
+            )?;
         }
         if !self.transactioncurrencyid.is_unset() {
             map.serialize_entry("transactioncurrencyid", &self.transactioncurrencyid)?;
@@ -1099,7 +1207,10 @@ impl super::super::support::Structured for Account {
             map.serialize_entry("primarycontactid", &self.primarycontactid)?;
         }
         if !self.account_social_activities.is_unset() {
-            map.serialize_entry("Account_SocialActivities", &self.account_social_activities)?;
+            map.serialize_entry(
+                "Account_SocialActivities",
+                &self.account_social_activities,
+            )?;
         }
         if !self.account_mailbox_tracking_folder.is_unset() {
             map.serialize_entry(
@@ -1114,7 +1225,10 @@ impl super::super::support::Structured for Account {
             )?;
         }
         if !self.account_customer_address.is_unset() {
-            map.serialize_entry("Account_CustomerAddress", &self.account_customer_address)?;
+            map.serialize_entry(
+                "Account_CustomerAddress",
+                &self.account_customer_address,
+            )?;
         }
         if !self.slakpiinstance_account.is_unset() {
             map.serialize_entry("slakpiinstance_account", &self.slakpiinstance_account)?;
@@ -1123,7 +1237,10 @@ impl super::super::support::Structured for Account {
             map.serialize_entry("Account_Tasks", &self.account_tasks)?;
         }
         if !self.slainvokedid_account_sla.is_unset() {
-            map.serialize_entry("slainvokedid_account_sla", &self.slainvokedid_account_sla)?;
+            map.serialize_entry(
+                "slainvokedid_account_sla",
+                &self.slainvokedid_account_sla,
+            )?;
         }
         if !self.account_bulk_delete_failures.is_unset() {
             map.serialize_entry(
@@ -1139,7 +1256,10 @@ impl super::super::support::Structured for Account {
         }
         #[cfg(feature = "contacts")]
         if !self.contact_customer_accounts.is_unset() {
-            map.serialize_entry("contact_customer_accounts", &self.contact_customer_accounts)?;
+            map.serialize_entry(
+                "contact_customer_accounts",
+                &self.contact_customer_accounts,
+            )?;
         }
         if !self.account_appointments.is_unset() {
             map.serialize_entry("Account_Appointments", &self.account_appointments)?;
@@ -1168,7 +1288,10 @@ impl super::super::support::Structured for Account {
             )?;
         }
         if !self.account_activity_parties.is_unset() {
-            map.serialize_entry("account_activity_parties", &self.account_activity_parties)?;
+            map.serialize_entry(
+                "account_activity_parties",
+                &self.account_activity_parties,
+            )?;
         }
         if !self.account_connections1.is_unset() {
             map.serialize_entry("account_connections1", &self.account_connections1)?;
@@ -1198,11 +1321,10 @@ impl super::super::support::Structured for Account {
         self.binds.serialize_into(map)?;
         ::core::result::Result::Ok(())
     }
-    fn deserialize_field<'de, A: ::dataverse_runtime::codegen::serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> ::core::result::Result<bool, A::Error> {
+    fn deserialize_field<
+        'de,
+        A: ::dataverse_runtime::codegen::serde::de::MapAccess<'de>,
+    >(&mut self, key: &str, map: &mut A) -> ::core::result::Result<bool, A::Error> {
         match key {
             "overriddencreatedon" => self.overriddencreatedon = map.next_value()?,
             "territorycode" => self.territorycode = map.next_value()?,
@@ -1544,8 +1666,7 @@ impl super::super::support::Entity for Account {
     }
 }
 impl ::core::convert::From<::dataverse_runtime::codegen::uuid::Uuid>
-    for super::super::support::Key<Account>
-{
+for super::super::support::Key<Account> {
     fn from(key: ::dataverse_runtime::codegen::uuid::Uuid) -> Self {
         super::super::support::Key::primary(key)
     }
@@ -1567,14 +1688,19 @@ impl Account {
     > = super::super::support::Lookup::new("ownerid", "systemusers");
     /// Lookup `ownerid` to `teams`: writes `"ownerid@odata.bind": "/teams(key)"`.
     #[cfg(feature = "teams")]
-    pub const OWNERID_TEAMS: super::super::support::Lookup<Account, super::super::Team> =
-        super::super::support::Lookup::new("ownerid", "teams");
+    pub const OWNERID_TEAMS: super::super::support::Lookup<
+        Account,
+        super::super::Team,
+    > = super::super::support::Lookup::new("ownerid", "teams");
     /// Collection-valued navigation `Account_ActivityPointers` to `activitypointers` (associate and disassociate through `$ref`).
     #[cfg(feature = "activitypointers")]
     pub const ACCOUNT_ACTIVITY_POINTERS: super::super::support::Navigation<
         Account,
         super::super::Activitypointer,
-    > = super::super::support::Navigation::new("Account_ActivityPointers", "activitypointers");
+    > = super::super::support::Navigation::new(
+        "Account_ActivityPointers",
+        "activitypointers",
+    );
     /// Collection-valued navigation `Account_SyncErrors` to `syncerrors` (associate and disassociate through `$ref`).
     pub const ACCOUNT_SYNC_ERRORS: super::super::support::Navigation<
         Account,
@@ -1582,8 +1708,10 @@ impl Account {
     > = super::super::support::Navigation::new("Account_SyncErrors", "syncerrors");
     /// Lookup `createdby` to `systemusers`: writes `"createdby@odata.bind": "/systemusers(key)"`.
     #[cfg(feature = "systemusers")]
-    pub const CREATEDBY: super::super::support::Lookup<Account, super::super::Systemuser> =
-        super::super::support::Lookup::new("createdby", "systemusers");
+    pub const CREATEDBY: super::super::support::Lookup<
+        Account,
+        super::super::Systemuser,
+    > = super::super::support::Lookup::new("createdby", "systemusers");
     /// Collection-valued navigation `Account_Email_SendersAccount` to `emails` (associate and disassociate through `$ref`).
     pub const ACCOUNT_EMAIL_SENDERS_ACCOUNT: super::super::support::Navigation<
         Account,
@@ -1620,8 +1748,10 @@ impl Account {
     > = super::super::support::Navigation::new("account_connections2", "connections");
     /// Lookup `modifiedby` to `systemusers`: writes `"modifiedby@odata.bind": "/systemusers(key)"`.
     #[cfg(feature = "systemusers")]
-    pub const MODIFIEDBY: super::super::support::Lookup<Account, super::super::Systemuser> =
-        super::super::support::Lookup::new("modifiedby", "systemusers");
+    pub const MODIFIEDBY: super::super::support::Lookup<
+        Account,
+        super::super::Systemuser,
+    > = super::super::support::Lookup::new("modifiedby", "systemusers");
     /// Collection-valued navigation `account_PostFollows` to `postfollows` (associate and disassociate through `$ref`).
     pub const ACCOUNT_POST_FOLLOWS: super::super::support::Navigation<
         Account,
@@ -1631,12 +1761,18 @@ impl Account {
     pub const ACCOUNT_POST_REGARDINGS: super::super::support::Navigation<
         Account,
         super::super::support::Untyped,
-    > = super::super::support::Navigation::new("account_PostRegardings", "postregardings");
+    > = super::super::support::Navigation::new(
+        "account_PostRegardings",
+        "postregardings",
+    );
     /// Collection-valued navigation `Account_ProcessSessions` to `processsessions` (associate and disassociate through `$ref`).
     pub const ACCOUNT_PROCESS_SESSIONS: super::super::support::Navigation<
         Account,
         super::super::support::Untyped,
-    > = super::super::support::Navigation::new("Account_ProcessSessions", "processsessions");
+    > = super::super::support::Navigation::new(
+        "Account_ProcessSessions",
+        "processsessions",
+    );
     /// Collection-valued navigation `Account_Faxes` to `faxes` (associate and disassociate through `$ref`).
     pub const ACCOUNT_FAXES: super::super::support::Navigation<
         Account,
@@ -1644,8 +1780,10 @@ impl Account {
     > = super::super::support::Navigation::new("Account_Faxes", "faxes");
     /// Lookup `masterid` to `accounts`: writes `"masterid@odata.bind": "/accounts(key)"`.
     #[cfg(feature = "accounts")]
-    pub const MASTERID: super::super::support::Lookup<Account, super::super::Account> =
-        super::super::support::Lookup::new("masterid", "accounts");
+    pub const MASTERID: super::super::support::Lookup<Account, super::super::Account> = super::super::support::Lookup::new(
+        "masterid",
+        "accounts",
+    );
     /// Collection-valued navigation `account_master_account` to `accounts` (associate and disassociate through `$ref`).
     #[cfg(feature = "accounts")]
     pub const ACCOUNT_MASTER_ACCOUNT: super::super::support::Navigation<
@@ -1661,17 +1799,26 @@ impl Account {
     pub const ACCOUNT_ASYNC_OPERATIONS: super::super::support::Navigation<
         Account,
         super::super::support::Untyped,
-    > = super::super::support::Navigation::new("Account_AsyncOperations", "asyncoperations");
+    > = super::super::support::Navigation::new(
+        "Account_AsyncOperations",
+        "asyncoperations",
+    );
     /// Lookup `transactioncurrencyid` to `transactioncurrencies`: writes `"transactioncurrencyid@odata.bind": "/transactioncurrencies(key)"`. The target type is not in this SDK (outside the selection): pass an `EntityKey`.
     pub const TRANSACTIONCURRENCYID: super::super::support::Lookup<
         Account,
         super::super::support::Untyped,
-    > = super::super::support::Lookup::new("transactioncurrencyid", "transactioncurrencies");
+    > = super::super::support::Lookup::new(
+        "transactioncurrencyid",
+        "transactioncurrencies",
+    );
     /// Collection-valued navigation `Account_DuplicateBaseRecord` to `duplicaterecords` (associate and disassociate through `$ref`).
     pub const ACCOUNT_DUPLICATE_BASE_RECORD: super::super::support::Navigation<
         Account,
         super::super::support::Untyped,
-    > = super::super::support::Navigation::new("Account_DuplicateBaseRecord", "duplicaterecords");
+    > = super::super::support::Navigation::new(
+        "Account_DuplicateBaseRecord",
+        "duplicaterecords",
+    );
     /// Lookup `preferredsystemuserid` to `systemusers`: writes `"preferredsystemuserid@odata.bind": "/systemusers(key)"`.
     #[cfg(feature = "systemusers")]
     pub const PREFERREDSYSTEMUSERID: super::super::support::Lookup<
@@ -1680,8 +1827,10 @@ impl Account {
     > = super::super::support::Lookup::new("preferredsystemuserid", "systemusers");
     /// Lookup `createdonbehalfby` to `systemusers`: writes `"createdonbehalfby@odata.bind": "/systemusers(key)"`.
     #[cfg(feature = "systemusers")]
-    pub const CREATEDONBEHALFBY: super::super::support::Lookup<Account, super::super::Systemuser> =
-        super::super::support::Lookup::new("createdonbehalfby", "systemusers");
+    pub const CREATEDONBEHALFBY: super::super::support::Lookup<
+        Account,
+        super::super::Systemuser,
+    > = super::super::support::Lookup::new("createdonbehalfby", "systemusers");
     /// Collection-valued navigation `Account_RecurringAppointmentMasters` to `recurringappointmentmasters` (associate and disassociate through `$ref`).
     pub const ACCOUNT_RECURRING_APPOINTMENT_MASTERS: super::super::support::Navigation<
         Account,
@@ -1697,13 +1846,18 @@ impl Account {
     > = super::super::support::Navigation::new("Account_Phonecalls", "phonecalls");
     /// Lookup `primarycontactid` to `contacts`: writes `"primarycontactid@odata.bind": "/contacts(key)"`.
     #[cfg(feature = "contacts")]
-    pub const PRIMARYCONTACTID: super::super::support::Lookup<Account, super::super::Contact> =
-        super::super::support::Lookup::new("primarycontactid", "contacts");
+    pub const PRIMARYCONTACTID: super::super::support::Lookup<
+        Account,
+        super::super::Contact,
+    > = super::super::support::Lookup::new("primarycontactid", "contacts");
     /// Collection-valued navigation `Account_SocialActivities` to `socialactivities` (associate and disassociate through `$ref`).
     pub const ACCOUNT_SOCIAL_ACTIVITIES: super::super::support::Navigation<
         Account,
         super::super::support::Untyped,
-    > = super::super::support::Navigation::new("Account_SocialActivities", "socialactivities");
+    > = super::super::support::Navigation::new(
+        "Account_SocialActivities",
+        "socialactivities",
+    );
     /// Collection-valued navigation `Account_MailboxTrackingFolder` to `mailboxtrackingfolders` (associate and disassociate through `$ref`).
     pub const ACCOUNT_MAILBOX_TRACKING_FOLDER: super::super::support::Navigation<
         Account,
@@ -1724,12 +1878,18 @@ impl Account {
     pub const ACCOUNT_CUSTOMER_ADDRESS: super::super::support::Navigation<
         Account,
         super::super::support::Untyped,
-    > = super::super::support::Navigation::new("Account_CustomerAddress", "customeraddresses");
+    > = super::super::support::Navigation::new(
+        "Account_CustomerAddress",
+        "customeraddresses",
+    );
     /// Collection-valued navigation `slakpiinstance_account` to `slakpiinstances` (associate and disassociate through `$ref`).
     pub const SLAKPIINSTANCE_ACCOUNT: super::super::support::Navigation<
         Account,
         super::super::support::Untyped,
-    > = super::super::support::Navigation::new("slakpiinstance_account", "slakpiinstances");
+    > = super::super::support::Navigation::new(
+        "slakpiinstance_account",
+        "slakpiinstances",
+    );
     /// Collection-valued navigation `Account_Tasks` to `tasks` (associate and disassociate through `$ref`).
     pub const ACCOUNT_TASKS: super::super::support::Navigation<
         Account,
@@ -1744,7 +1904,10 @@ impl Account {
     pub const ACCOUNT_BULK_DELETE_FAILURES: super::super::support::Navigation<
         Account,
         super::super::support::Untyped,
-    > = super::super::support::Navigation::new("Account_BulkDeleteFailures", "bulkdeletefailures");
+    > = super::super::support::Navigation::new(
+        "Account_BulkDeleteFailures",
+        "bulkdeletefailures",
+    );
     /// Collection-valued navigation `SocialActivity_PostAuthor_accounts` to `socialactivities` (associate and disassociate through `$ref`).
     pub const SOCIAL_ACTIVITY_POST_AUTHOR_ACCOUNTS: super::super::support::Navigation<
         Account,
@@ -1771,8 +1934,10 @@ impl Account {
     > = super::super::support::Navigation::new("Account_Emails", "emails");
     /// Lookup `parentaccountid` to `accounts`: writes `"parentaccountid@odata.bind": "/accounts(key)"`.
     #[cfg(feature = "accounts")]
-    pub const PARENTACCOUNTID: super::super::support::Lookup<Account, super::super::Account> =
-        super::super::support::Lookup::new("parentaccountid", "accounts");
+    pub const PARENTACCOUNTID: super::super::support::Lookup<
+        Account,
+        super::super::Account,
+    > = super::super::support::Lookup::new("parentaccountid", "accounts");
     /// Collection-valued navigation `account_parent_account` to `accounts` (associate and disassociate through `$ref`).
     #[cfg(feature = "accounts")]
     pub const ACCOUNT_PARENT_ACCOUNT: super::super::support::Navigation<
@@ -1783,7 +1948,10 @@ impl Account {
     pub const SOCIALPROFILE_CUSTOMER_ACCOUNTS: super::super::support::Navigation<
         Account,
         super::super::support::Untyped,
-    > = super::super::support::Navigation::new("Socialprofile_customer_accounts", "socialprofiles");
+    > = super::super::support::Navigation::new(
+        "Socialprofile_customer_accounts",
+        "socialprofiles",
+    );
     /// Collection-valued navigation `Account_DuplicateMatchingRecord` to `duplicaterecords` (associate and disassociate through `$ref`).
     pub const ACCOUNT_DUPLICATE_MATCHING_RECORD: super::super::support::Navigation<
         Account,
@@ -1796,7 +1964,10 @@ impl Account {
     pub const ACCOUNT_ACTIVITY_PARTIES: super::super::support::Navigation<
         Account,
         super::super::support::Untyped,
-    > = super::super::support::Navigation::new("account_activity_parties", "activityparties");
+    > = super::super::support::Navigation::new(
+        "account_activity_parties",
+        "activityparties",
+    );
     /// Collection-valued navigation `account_connections1` to `connections` (associate and disassociate through `$ref`).
     pub const ACCOUNT_CONNECTIONS1: super::super::support::Navigation<
         Account,
@@ -1804,8 +1975,10 @@ impl Account {
     > = super::super::support::Navigation::new("account_connections1", "connections");
     /// Lookup `owningteam` to `teams`: writes `"owningteam@odata.bind": "/teams(key)"`.
     #[cfg(feature = "teams")]
-    pub const OWNINGTEAM: super::super::support::Lookup<Account, super::super::Team> =
-        super::super::support::Lookup::new("owningteam", "teams");
+    pub const OWNINGTEAM: super::super::support::Lookup<Account, super::super::Team> = super::super::support::Lookup::new(
+        "owningteam",
+        "teams",
+    );
     /// Collection-valued navigation `account_actioncard` to `actioncards` (associate and disassociate through `$ref`).
     pub const ACCOUNT_ACTIONCARD: super::super::support::Navigation<
         Account,
@@ -1813,12 +1986,16 @@ impl Account {
     > = super::super::support::Navigation::new("account_actioncard", "actioncards");
     /// Lookup `owninguser` to `systemusers`: writes `"owninguser@odata.bind": "/systemusers(key)"`.
     #[cfg(feature = "systemusers")]
-    pub const OWNINGUSER: super::super::support::Lookup<Account, super::super::Systemuser> =
-        super::super::support::Lookup::new("owninguser", "systemusers");
+    pub const OWNINGUSER: super::super::support::Lookup<
+        Account,
+        super::super::Systemuser,
+    > = super::super::support::Lookup::new("owninguser", "systemusers");
     /// Collection-valued navigation `Account_Letters` to `letters` (associate and disassociate through `$ref`).
     #[cfg(feature = "letters")]
-    pub const ACCOUNT_LETTERS: super::super::support::Navigation<Account, super::super::Letter> =
-        super::super::support::Navigation::new("Account_Letters", "letters");
+    pub const ACCOUNT_LETTERS: super::super::support::Navigation<
+        Account,
+        super::super::Letter,
+    > = super::super::support::Navigation::new("Account_Letters", "letters");
     /// Lookup `stageid_processstage` to `processstages`: writes `"stageid_processstage@odata.bind": "/processstages(key)"`. The target type is not in this SDK (outside the selection): pass an `EntityKey`.
     pub const STAGEID_PROCESSSTAGE: super::super::support::Lookup<
         Account,
@@ -1826,6 +2003,8 @@ impl Account {
     > = super::super::support::Lookup::new("stageid_processstage", "processstages");
     /// Lookup `modifiedonbehalfby` to `systemusers`: writes `"modifiedonbehalfby@odata.bind": "/systemusers(key)"`.
     #[cfg(feature = "systemusers")]
-    pub const MODIFIEDONBEHALFBY: super::super::support::Lookup<Account, super::super::Systemuser> =
-        super::super::support::Lookup::new("modifiedonbehalfby", "systemusers");
+    pub const MODIFIEDONBEHALFBY: super::super::support::Lookup<
+        Account,
+        super::super::Systemuser,
+    > = super::super::support::Lookup::new("modifiedonbehalfby", "systemusers");
 }

@@ -11,7 +11,9 @@ pub struct Activitypointer {
     /// `actualdurationminutes`: `Edm.Int32`.
     pub actualdurationminutes: ::dataverse_runtime::Field<i32>,
     /// `_owningteam_value`: `Edm.Guid`.
-    pub owningteam_value: ::dataverse_runtime::Field<::dataverse_runtime::codegen::uuid::Uuid>,
+    pub owningteam_value: ::dataverse_runtime::Field<
+        ::dataverse_runtime::codegen::uuid::Uuid,
+    >,
     /// `exchangeitemid`: `Edm.String`.
     pub exchangeitemid: ::dataverse_runtime::Field<::std::string::String>,
     /// `ismapiprivate`: `Edm.Boolean`.
@@ -23,22 +25,29 @@ pub struct Activitypointer {
     /// `leftvoicemail`: `Edm.Boolean`.
     pub leftvoicemail: ::dataverse_runtime::Field<bool>,
     /// `deliverylastattemptedon`: `Edm.DateTimeOffset`.
-    pub deliverylastattemptedon: ::dataverse_runtime::Field<::dataverse_runtime::DateTimeOffset>,
+    pub deliverylastattemptedon: ::dataverse_runtime::Field<
+        ::dataverse_runtime::DateTimeOffset,
+    >,
     /// `isbilled`: `Edm.Boolean`.
     pub isbilled: ::dataverse_runtime::Field<bool>,
     /// `isworkflowcreated`: `Edm.Boolean`.
     pub isworkflowcreated: ::dataverse_runtime::Field<bool>,
     /// `_sendermailboxid_value`: `Edm.Guid`.
-    pub sendermailboxid_value: ::dataverse_runtime::Field<::dataverse_runtime::codegen::uuid::Uuid>,
+    pub sendermailboxid_value: ::dataverse_runtime::Field<
+        ::dataverse_runtime::codegen::uuid::Uuid,
+    >,
     /// `description`: `Edm.String`.
     pub description: ::dataverse_runtime::Field<::std::string::String>,
     /// `_regardingobjectid_value`: `Edm.Guid`.
-    pub regardingobjectid_value:
-        ::dataverse_runtime::Field<::dataverse_runtime::codegen::uuid::Uuid>,
+    pub regardingobjectid_value: ::dataverse_runtime::Field<
+        ::dataverse_runtime::codegen::uuid::Uuid,
+    >,
     /// `onholdtime`: `Edm.Int32`.
     pub onholdtime: ::dataverse_runtime::Field<i32>,
     /// `_modifiedby_value`: `Edm.Guid`.
-    pub modifiedby_value: ::dataverse_runtime::Field<::dataverse_runtime::codegen::uuid::Uuid>,
+    pub modifiedby_value: ::dataverse_runtime::Field<
+        ::dataverse_runtime::codegen::uuid::Uuid,
+    >,
     /// `community`: `Edm.Int32`.
     pub community: ::dataverse_runtime::Field<i32>,
     /// `activityid`: `Edm.Guid`, key.
@@ -50,11 +59,13 @@ pub struct Activitypointer {
     /// `timezoneruleversionnumber`: `Edm.Int32`.
     pub timezoneruleversionnumber: ::dataverse_runtime::Field<i32>,
     /// `_createdonbehalfby_value`: `Edm.Guid`.
-    pub createdonbehalfby_value:
-        ::dataverse_runtime::Field<::dataverse_runtime::codegen::uuid::Uuid>,
+    pub createdonbehalfby_value: ::dataverse_runtime::Field<
+        ::dataverse_runtime::codegen::uuid::Uuid,
+    >,
     /// `_transactioncurrencyid_value`: `Edm.Guid`.
-    pub transactioncurrencyid_value:
-        ::dataverse_runtime::Field<::dataverse_runtime::codegen::uuid::Uuid>,
+    pub transactioncurrencyid_value: ::dataverse_runtime::Field<
+        ::dataverse_runtime::codegen::uuid::Uuid,
+    >,
     /// `versionnumber`: `Edm.Int64`.
     pub versionnumber: ::dataverse_runtime::Field<i64>,
     /// `processid`: `Edm.Guid`.
@@ -64,16 +75,21 @@ pub struct Activitypointer {
     /// `prioritycode`: `Edm.Int32`.
     pub prioritycode: ::dataverse_runtime::Field<i32>,
     /// `_slaid_value`: `Edm.Guid`.
-    pub slaid_value: ::dataverse_runtime::Field<::dataverse_runtime::codegen::uuid::Uuid>,
+    pub slaid_value: ::dataverse_runtime::Field<
+        ::dataverse_runtime::codegen::uuid::Uuid,
+    >,
     /// `stageid`: `Edm.Guid`.
     pub stageid: ::dataverse_runtime::Field<::dataverse_runtime::codegen::uuid::Uuid>,
     /// `actualstart`: `Edm.DateTimeOffset`.
     pub actualstart: ::dataverse_runtime::Field<::dataverse_runtime::DateTimeOffset>,
     /// `_owningbusinessunit_value`: `Edm.Guid`.
-    pub owningbusinessunit_value:
-        ::dataverse_runtime::Field<::dataverse_runtime::codegen::uuid::Uuid>,
+    pub owningbusinessunit_value: ::dataverse_runtime::Field<
+        ::dataverse_runtime::codegen::uuid::Uuid,
+    >,
     /// `_owninguser_value`: `Edm.Guid`.
-    pub owninguser_value: ::dataverse_runtime::Field<::dataverse_runtime::codegen::uuid::Uuid>,
+    pub owninguser_value: ::dataverse_runtime::Field<
+        ::dataverse_runtime::codegen::uuid::Uuid,
+    >,
     /// `utcconversiontimezonecode`: `Edm.Int32`.
     pub utcconversiontimezonecode: ::dataverse_runtime::Field<i32>,
     /// `exchangeweblink`: `Edm.String`.
@@ -89,11 +105,13 @@ pub struct Activitypointer {
     /// `subject`: `Edm.String`.
     pub subject: ::dataverse_runtime::Field<::std::string::String>,
     /// `postponeactivityprocessinguntil`: `Edm.DateTimeOffset`.
-    pub postponeactivityprocessinguntil:
-        ::dataverse_runtime::Field<::dataverse_runtime::DateTimeOffset>,
+    pub postponeactivityprocessinguntil: ::dataverse_runtime::Field<
+        ::dataverse_runtime::DateTimeOffset,
+    >,
     /// `_modifiedonbehalfby_value`: `Edm.Guid`.
-    pub modifiedonbehalfby_value:
-        ::dataverse_runtime::Field<::dataverse_runtime::codegen::uuid::Uuid>,
+    pub modifiedonbehalfby_value: ::dataverse_runtime::Field<
+        ::dataverse_runtime::codegen::uuid::Uuid,
+    >,
     /// `exchangerate`: `Edm.Decimal`.
     pub exchangerate: ::dataverse_runtime::Field<::dataverse_runtime::Decimal>,
     /// `isregularactivity`: `Edm.Boolean`.
@@ -105,37 +123,48 @@ pub struct Activitypointer {
     /// `traversedpath`: `Edm.String`.
     pub traversedpath: ::dataverse_runtime::Field<::std::string::String>,
     /// `_createdby_value`: `Edm.Guid`.
-    pub createdby_value: ::dataverse_runtime::Field<::dataverse_runtime::codegen::uuid::Uuid>,
+    pub createdby_value: ::dataverse_runtime::Field<
+        ::dataverse_runtime::codegen::uuid::Uuid,
+    >,
     /// `activitytypecode`: `Edm.String`.
     pub activitytypecode: ::dataverse_runtime::Field<::std::string::String>,
     /// `_ownerid_value`: `Edm.Guid`.
-    pub ownerid_value: ::dataverse_runtime::Field<::dataverse_runtime::codegen::uuid::Uuid>,
+    pub ownerid_value: ::dataverse_runtime::Field<
+        ::dataverse_runtime::codegen::uuid::Uuid,
+    >,
     /// `modifiedon`: `Edm.DateTimeOffset`.
     pub modifiedon: ::dataverse_runtime::Field<::dataverse_runtime::DateTimeOffset>,
     /// `_slainvokedid_value`: `Edm.Guid`.
-    pub slainvokedid_value: ::dataverse_runtime::Field<::dataverse_runtime::codegen::uuid::Uuid>,
+    pub slainvokedid_value: ::dataverse_runtime::Field<
+        ::dataverse_runtime::codegen::uuid::Uuid,
+    >,
     /// `statuscode`: `Edm.Int32`.
     pub statuscode: ::dataverse_runtime::Field<i32>,
     /// `actualend`: `Edm.DateTimeOffset`.
     pub actualend: ::dataverse_runtime::Field<::dataverse_runtime::DateTimeOffset>,
     /// Navigation `regardingobjectid_new_interactionforemail` to one `Microsoft.Dynamics.CRM.interactionforemail`, filled by `$expand` (decode it with `get`).
-    pub regardingobjectid_new_interactionforemail:
-        ::dataverse_runtime::Field<super::super::support::Expanded<super::super::support::Untyped>>,
+    pub regardingobjectid_new_interactionforemail: ::dataverse_runtime::Field<
+        super::super::support::Expanded<super::super::support::Untyped>,
+    >,
     /// Navigation `regardingobjectid_knowledgebaserecord` to one `Microsoft.Dynamics.CRM.knowledgebaserecord`, filled by `$expand` (decode it with `get`).
-    pub regardingobjectid_knowledgebaserecord:
-        ::dataverse_runtime::Field<super::super::support::Expanded<super::super::support::Untyped>>,
+    pub regardingobjectid_knowledgebaserecord: ::dataverse_runtime::Field<
+        super::super::support::Expanded<super::super::support::Untyped>,
+    >,
     /// Navigation `regardingobjectid_account` to one `Microsoft.Dynamics.CRM.account`, filled by `$expand` (decode it with `get`).
     #[cfg(feature = "accounts")]
-    pub regardingobjectid_account:
-        ::dataverse_runtime::Field<super::super::support::Expanded<super::super::Account>>,
+    pub regardingobjectid_account: ::dataverse_runtime::Field<
+        super::super::support::Expanded<super::super::Account>,
+    >,
     /// Navigation `createdby` to one `Microsoft.Dynamics.CRM.systemuser`, filled by `$expand` (decode it with `get`).
     #[cfg(feature = "systemusers")]
-    pub createdby:
-        ::dataverse_runtime::Field<super::super::support::Expanded<super::super::Systemuser>>,
+    pub createdby: ::dataverse_runtime::Field<
+        super::super::support::Expanded<super::super::Systemuser>,
+    >,
     /// Navigation `regardingobjectid_contact` to one `Microsoft.Dynamics.CRM.contact`, filled by `$expand` (decode it with `get`).
     #[cfg(feature = "contacts")]
-    pub regardingobjectid_contact:
-        ::dataverse_runtime::Field<super::super::support::Expanded<super::super::Contact>>,
+    pub regardingobjectid_contact: ::dataverse_runtime::Field<
+        super::super::support::Expanded<super::super::Contact>,
+    >,
     /// Navigation `activity_pointer_socialactivity` to a collection of `Microsoft.Dynamics.CRM.socialactivity`, filled by `$expand` (decode it with `get`).
     pub activity_pointer_socialactivity: ::dataverse_runtime::Field<
         super::super::support::Expanded<::std::vec::Vec<super::super::support::Untyped>>,
@@ -149,36 +178,44 @@ pub struct Activitypointer {
         super::super::support::Expanded<::std::vec::Vec<super::super::support::Untyped>>,
     >,
     /// Navigation `sendermailboxid` to one `Microsoft.Dynamics.CRM.mailbox`, filled by `$expand` (decode it with `get`).
-    pub sendermailboxid:
-        ::dataverse_runtime::Field<super::super::support::Expanded<super::super::support::Untyped>>,
+    pub sendermailboxid: ::dataverse_runtime::Field<
+        super::super::support::Expanded<super::super::support::Untyped>,
+    >,
     /// Navigation `transactioncurrencyid` to one `Microsoft.Dynamics.CRM.transactioncurrency`, filled by `$expand` (decode it with `get`).
-    pub transactioncurrencyid:
-        ::dataverse_runtime::Field<super::super::support::Expanded<super::super::support::Untyped>>,
+    pub transactioncurrencyid: ::dataverse_runtime::Field<
+        super::super::support::Expanded<super::super::support::Untyped>,
+    >,
     /// Navigation `ActivityPointer_QueueItem` to a collection of `Microsoft.Dynamics.CRM.queueitem`, filled by `$expand` (decode it with `get`).
     #[cfg(feature = "queueitems")]
     pub activity_pointer_queue_item: ::dataverse_runtime::Field<
         super::super::support::Expanded<::std::vec::Vec<super::super::Queueitem>>,
     >,
     /// Navigation `ownerid` to one `Microsoft.Dynamics.CRM.principal`, filled by `$expand` (decode it with `get`).
-    pub ownerid:
-        ::dataverse_runtime::Field<super::super::support::Expanded<super::super::PrincipalAny>>,
+    pub ownerid: ::dataverse_runtime::Field<
+        super::super::support::Expanded<super::super::PrincipalAny>,
+    >,
     /// Navigation `owninguser` to one `Microsoft.Dynamics.CRM.systemuser`, filled by `$expand` (decode it with `get`).
     #[cfg(feature = "systemusers")]
-    pub owninguser:
-        ::dataverse_runtime::Field<super::super::support::Expanded<super::super::Systemuser>>,
+    pub owninguser: ::dataverse_runtime::Field<
+        super::super::support::Expanded<super::super::Systemuser>,
+    >,
     /// Navigation `sla_activitypointer_sla` to one `Microsoft.Dynamics.CRM.sla`, filled by `$expand` (decode it with `get`).
-    pub sla_activitypointer_sla:
-        ::dataverse_runtime::Field<super::super::support::Expanded<super::super::support::Untyped>>,
+    pub sla_activitypointer_sla: ::dataverse_runtime::Field<
+        super::super::support::Expanded<super::super::support::Untyped>,
+    >,
     /// Navigation `owningbusinessunit` to one `Microsoft.Dynamics.CRM.businessunit`, filled by `$expand` (decode it with `get`).
-    pub owningbusinessunit:
-        ::dataverse_runtime::Field<super::super::support::Expanded<super::super::support::Untyped>>,
+    pub owningbusinessunit: ::dataverse_runtime::Field<
+        super::super::support::Expanded<super::super::support::Untyped>,
+    >,
     /// Navigation `regardingobjectid_knowledgearticle` to one `Microsoft.Dynamics.CRM.knowledgearticle`, filled by `$expand` (decode it with `get`).
-    pub regardingobjectid_knowledgearticle:
-        ::dataverse_runtime::Field<super::super::support::Expanded<super::super::support::Untyped>>,
+    pub regardingobjectid_knowledgearticle: ::dataverse_runtime::Field<
+        super::super::support::Expanded<super::super::support::Untyped>,
+    >,
     /// Navigation `modifiedonbehalfby` to one `Microsoft.Dynamics.CRM.systemuser`, filled by `$expand` (decode it with `get`).
     #[cfg(feature = "systemusers")]
-    pub modifiedonbehalfby:
-        ::dataverse_runtime::Field<super::super::support::Expanded<super::super::Systemuser>>,
+    pub modifiedonbehalfby: ::dataverse_runtime::Field<
+        super::super::support::Expanded<super::super::Systemuser>,
+    >,
     /// Navigation `activity_pointer_activity_mime_attachment` to a collection of `Microsoft.Dynamics.CRM.activitymimeattachment`, filled by `$expand` (decode it with `get`).
     pub activity_pointer_activity_mime_attachment: ::dataverse_runtime::Field<
         super::super::support::Expanded<::std::vec::Vec<super::super::support::Untyped>>,
@@ -189,12 +226,14 @@ pub struct Activitypointer {
     >,
     /// Navigation `createdonbehalfby` to one `Microsoft.Dynamics.CRM.systemuser`, filled by `$expand` (decode it with `get`).
     #[cfg(feature = "systemusers")]
-    pub createdonbehalfby:
-        ::dataverse_runtime::Field<super::super::support::Expanded<super::super::Systemuser>>,
+    pub createdonbehalfby: ::dataverse_runtime::Field<
+        super::super::support::Expanded<super::super::Systemuser>,
+    >,
     /// Navigation `modifiedby` to one `Microsoft.Dynamics.CRM.systemuser`, filled by `$expand` (decode it with `get`).
     #[cfg(feature = "systemusers")]
-    pub modifiedby:
-        ::dataverse_runtime::Field<super::super::support::Expanded<super::super::Systemuser>>,
+    pub modifiedby: ::dataverse_runtime::Field<
+        super::super::support::Expanded<super::super::Systemuser>,
+    >,
     /// Navigation `activity_pointer_task` to a collection of `Microsoft.Dynamics.CRM.task`, filled by `$expand` (decode it with `get`).
     pub activity_pointer_task: ::dataverse_runtime::Field<
         super::super::support::Expanded<::std::vec::Vec<super::super::support::Untyped>>,
@@ -222,14 +261,17 @@ pub struct Activitypointer {
     >,
     /// Navigation `owningteam` to one `Microsoft.Dynamics.CRM.team`, filled by `$expand` (decode it with `get`).
     #[cfg(feature = "teams")]
-    pub owningteam: ::dataverse_runtime::Field<super::super::support::Expanded<super::super::Team>>,
+    pub owningteam: ::dataverse_runtime::Field<
+        super::super::support::Expanded<super::super::Team>,
+    >,
     /// Navigation `ActivityPointer_BulkDeleteFailures` to a collection of `Microsoft.Dynamics.CRM.bulkdeletefailure`, filled by `$expand` (decode it with `get`).
     pub activity_pointer_bulk_delete_failures: ::dataverse_runtime::Field<
         super::super::support::Expanded<::std::vec::Vec<super::super::support::Untyped>>,
     >,
     /// Navigation `slainvokedid_activitypointer_sla` to one `Microsoft.Dynamics.CRM.sla`, filled by `$expand` (decode it with `get`).
-    pub slainvokedid_activitypointer_sla:
-        ::dataverse_runtime::Field<super::super::support::Expanded<super::super::support::Untyped>>,
+    pub slainvokedid_activitypointer_sla: ::dataverse_runtime::Field<
+        super::super::support::Expanded<super::super::support::Untyped>,
+    >,
     /// Navigation `activitypointer_connections1` to a collection of `Microsoft.Dynamics.CRM.connection`, filled by `$expand` (decode it with `get`).
     pub activitypointer_connections1: ::dataverse_runtime::Field<
         super::super::support::Expanded<::std::vec::Vec<super::super::support::Untyped>>,
@@ -283,7 +325,10 @@ impl super::super::support::Structured for Activitypointer {
             map.serialize_entry("leftvoicemail", &self.leftvoicemail)?;
         }
         if !self.deliverylastattemptedon.is_unset() {
-            map.serialize_entry("deliverylastattemptedon", &self.deliverylastattemptedon)?;
+            map.serialize_entry(
+                "deliverylastattemptedon",
+                &self.deliverylastattemptedon,
+            )?;
         }
         if !self.isbilled.is_unset() {
             map.serialize_entry("isbilled", &self.isbilled)?;
@@ -298,7 +343,10 @@ impl super::super::support::Structured for Activitypointer {
             map.serialize_entry("description", &self.description)?;
         }
         if !self.regardingobjectid_value.is_unset() {
-            map.serialize_entry("_regardingobjectid_value", &self.regardingobjectid_value)?;
+            map.serialize_entry(
+                "_regardingobjectid_value",
+                &self.regardingobjectid_value,
+            )?;
         }
         if !self.onholdtime.is_unset() {
             map.serialize_entry("onholdtime", &self.onholdtime)?;
@@ -319,10 +367,16 @@ impl super::super::support::Structured for Activitypointer {
             map.serialize_entry("instancetypecode", &self.instancetypecode)?;
         }
         if !self.timezoneruleversionnumber.is_unset() {
-            map.serialize_entry("timezoneruleversionnumber", &self.timezoneruleversionnumber)?;
+            map.serialize_entry(
+                "timezoneruleversionnumber",
+                &self.timezoneruleversionnumber,
+            )?;
         }
         if !self.createdonbehalfby_value.is_unset() {
-            map.serialize_entry("_createdonbehalfby_value", &self.createdonbehalfby_value)?;
+            map.serialize_entry(
+                "_createdonbehalfby_value",
+                &self.createdonbehalfby_value,
+            )?;
         }
         if !self.transactioncurrencyid_value.is_unset() {
             map.serialize_entry(
@@ -352,19 +406,28 @@ impl super::super::support::Structured for Activitypointer {
             map.serialize_entry("actualstart", &self.actualstart)?;
         }
         if !self.owningbusinessunit_value.is_unset() {
-            map.serialize_entry("_owningbusinessunit_value", &self.owningbusinessunit_value)?;
+            map.serialize_entry(
+                "_owningbusinessunit_value",
+                &self.owningbusinessunit_value,
+            )?;
         }
         if !self.owninguser_value.is_unset() {
             map.serialize_entry("_owninguser_value", &self.owninguser_value)?;
         }
         if !self.utcconversiontimezonecode.is_unset() {
-            map.serialize_entry("utcconversiontimezonecode", &self.utcconversiontimezonecode)?;
+            map.serialize_entry(
+                "utcconversiontimezonecode",
+                &self.utcconversiontimezonecode,
+            )?;
         }
         if !self.exchangeweblink.is_unset() {
             map.serialize_entry("exchangeweblink", &self.exchangeweblink)?;
         }
         if !self.scheduleddurationminutes.is_unset() {
-            map.serialize_entry("scheduleddurationminutes", &self.scheduleddurationminutes)?;
+            map.serialize_entry(
+                "scheduleddurationminutes",
+                &self.scheduleddurationminutes,
+            )?;
         }
         if !self.senton.is_unset() {
             map.serialize_entry("senton", &self.senton)?;
@@ -385,7 +448,10 @@ impl super::super::support::Structured for Activitypointer {
             )?;
         }
         if !self.modifiedonbehalfby_value.is_unset() {
-            map.serialize_entry("_modifiedonbehalfby_value", &self.modifiedonbehalfby_value)?;
+            map.serialize_entry(
+                "_modifiedonbehalfby_value",
+                &self.modifiedonbehalfby_value,
+            )?;
         }
         if !self.exchangerate.is_unset() {
             map.serialize_entry("exchangerate", &self.exchangerate)?;
@@ -397,7 +463,10 @@ impl super::super::support::Structured for Activitypointer {
             map.serialize_entry("deliveryprioritycode", &self.deliveryprioritycode)?;
         }
         if !self.activityadditionalparams.is_unset() {
-            map.serialize_entry("activityadditionalparams", &self.activityadditionalparams)?;
+            map.serialize_entry(
+                "activityadditionalparams",
+                &self.activityadditionalparams,
+            )?;
         }
         if !self.traversedpath.is_unset() {
             map.serialize_entry("traversedpath", &self.traversedpath)?;
@@ -437,7 +506,10 @@ impl super::super::support::Structured for Activitypointer {
         }
         #[cfg(feature = "accounts")]
         if !self.regardingobjectid_account.is_unset() {
-            map.serialize_entry("regardingobjectid_account", &self.regardingobjectid_account)?;
+            map.serialize_entry(
+                "regardingobjectid_account",
+                &self.regardingobjectid_account,
+            )?;
         }
         #[cfg(feature = "systemusers")]
         if !self.createdby.is_unset() {
@@ -445,7 +517,10 @@ impl super::super::support::Structured for Activitypointer {
         }
         #[cfg(feature = "contacts")]
         if !self.regardingobjectid_contact.is_unset() {
-            map.serialize_entry("regardingobjectid_contact", &self.regardingobjectid_contact)?;
+            map.serialize_entry(
+                "regardingobjectid_contact",
+                &self.regardingobjectid_contact,
+            )?;
         }
         if !self.activity_pointer_socialactivity.is_unset() {
             map.serialize_entry(
@@ -483,7 +558,10 @@ impl super::super::support::Structured for Activitypointer {
             map.serialize_entry("owninguser", &self.owninguser)?;
         }
         if !self.sla_activitypointer_sla.is_unset() {
-            map.serialize_entry("sla_activitypointer_sla", &self.sla_activitypointer_sla)?;
+            map.serialize_entry(
+                "sla_activitypointer_sla",
+                &self.sla_activitypointer_sla,
+            )?;
         }
         if !self.owningbusinessunit.is_unset() {
             map.serialize_entry("owningbusinessunit", &self.owningbusinessunit)?;
@@ -532,7 +610,10 @@ impl super::super::support::Structured for Activitypointer {
         }
         #[cfg(feature = "letters")]
         if !self.activity_pointer_letter.is_unset() {
-            map.serialize_entry("activity_pointer_letter", &self.activity_pointer_letter)?;
+            map.serialize_entry(
+                "activity_pointer_letter",
+                &self.activity_pointer_letter,
+            )?;
         }
         if !self.activitypointer_connections2.is_unset() {
             map.serialize_entry(
@@ -589,11 +670,10 @@ impl super::super::support::Structured for Activitypointer {
         self.binds.serialize_into(map)?;
         ::core::result::Result::Ok(())
     }
-    fn deserialize_field<'de, A: ::dataverse_runtime::codegen::serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> ::core::result::Result<bool, A::Error> {
+    fn deserialize_field<
+        'de,
+        A: ::dataverse_runtime::codegen::serde::de::MapAccess<'de>,
+    >(&mut self, key: &str, map: &mut A) -> ::core::result::Result<bool, A::Error> {
         match key {
             "lastonholdtime" => self.lastonholdtime = map.next_value()?,
             "actualdurationminutes" => self.actualdurationminutes = map.next_value()?,
@@ -808,26 +888,32 @@ impl<'de> ::dataverse_runtime::codegen::serde::Deserialize<'de> for Activitypoin
         fn decode<
             T: ::dataverse_runtime::codegen::serde::de::DeserializeOwned,
             E: ::dataverse_runtime::codegen::serde::de::Error,
-        >(
-            raw: &str,
-        ) -> ::core::result::Result<::std::boxed::Box<T>, E> {
+        >(raw: &str) -> ::core::result::Result<::std::boxed::Box<T>, E> {
             ::dataverse_runtime::codegen::serde_json::from_str(raw)
                 .map(::std::boxed::Box::new)
                 .map_err(E::custom)
         }
-        let raw: ::std::boxed::Box<::dataverse_runtime::codegen::serde_json::value::RawValue> =
-            ::dataverse_runtime::codegen::serde::Deserialize::deserialize(deserializer)?;
+        let raw: ::std::boxed::Box<
+            ::dataverse_runtime::codegen::serde_json::value::RawValue,
+        > = ::dataverse_runtime::codegen::serde::Deserialize::deserialize(deserializer)?;
         let raw = raw.get();
-        let odata_type = super::super::support::odata_type_of(raw).map_err(D::Error::custom)?;
-        ::core::result::Result::Ok(match odata_type.as_deref() {
-            ::core::option::Option::None => Self::Activitypointer(decode(raw)?),
-            ::core::option::Option::Some(name) => match name.trim_start_matches('#') {
-                "Microsoft.Dynamics.CRM.activitypointer" => Self::Activitypointer(decode(raw)?),
-                #[cfg(feature = "letters")]
-                "Microsoft.Dynamics.CRM.letter" => Self::Letter(decode(raw)?),
-                _ => Self::Unknown(decode(raw)?),
+        let odata_type = super::super::support::odata_type_of(raw)
+            .map_err(D::Error::custom)?;
+        ::core::result::Result::Ok(
+            match odata_type.as_deref() {
+                ::core::option::Option::None => Self::Activitypointer(decode(raw)?),
+                ::core::option::Option::Some(name) => {
+                    match name.trim_start_matches('#') {
+                        "Microsoft.Dynamics.CRM.activitypointer" => {
+                            Self::Activitypointer(decode(raw)?)
+                        }
+                        #[cfg(feature = "letters")]
+                        "Microsoft.Dynamics.CRM.letter" => Self::Letter(decode(raw)?),
+                        _ => Self::Unknown(decode(raw)?),
+                    }
+                }
             },
-        })
+        )
     }
 }
 impl super::super::support::IsA<Activitypointer> for Activitypointer {}
@@ -844,8 +930,7 @@ impl super::super::support::Entity for Activitypointer {
     }
 }
 impl ::core::convert::From<::dataverse_runtime::codegen::uuid::Uuid>
-    for super::super::support::Key<Activitypointer>
-{
+for super::super::support::Key<Activitypointer> {
     fn from(key: ::dataverse_runtime::codegen::uuid::Uuid) -> Self {
         super::super::support::Key::primary(key)
     }
@@ -875,8 +960,10 @@ impl Activitypointer {
     > = super::super::support::Lookup::new("regardingobjectid_account", "accounts");
     /// Lookup `createdby` to `systemusers`: writes `"createdby@odata.bind": "/systemusers(key)"`.
     #[cfg(feature = "systemusers")]
-    pub const CREATEDBY: super::super::support::Lookup<Activitypointer, super::super::Systemuser> =
-        super::super::support::Lookup::new("createdby", "systemusers");
+    pub const CREATEDBY: super::super::support::Lookup<
+        Activitypointer,
+        super::super::Systemuser,
+    > = super::super::support::Lookup::new("createdby", "systemusers");
     /// Lookup `regardingobjectid_contact` to `contacts`: writes `"regardingobjectid_contact@odata.bind": "/contacts(key)"`.
     #[cfg(feature = "contacts")]
     pub const REGARDINGOBJECTID_CONTACT: super::super::support::Lookup<
@@ -913,13 +1000,19 @@ impl Activitypointer {
     pub const TRANSACTIONCURRENCYID: super::super::support::Lookup<
         Activitypointer,
         super::super::support::Untyped,
-    > = super::super::support::Lookup::new("transactioncurrencyid", "transactioncurrencies");
+    > = super::super::support::Lookup::new(
+        "transactioncurrencyid",
+        "transactioncurrencies",
+    );
     /// Collection-valued navigation `ActivityPointer_QueueItem` to `queueitems` (associate and disassociate through `$ref`).
     #[cfg(feature = "queueitems")]
     pub const ACTIVITY_POINTER_QUEUE_ITEM: super::super::support::Navigation<
         Activitypointer,
         super::super::Queueitem,
-    > = super::super::support::Navigation::new("ActivityPointer_QueueItem", "queueitems");
+    > = super::super::support::Navigation::new(
+        "ActivityPointer_QueueItem",
+        "queueitems",
+    );
     /// Lookup `ownerid` to `systemusers`: writes `"ownerid@odata.bind": "/systemusers(key)"`.
     #[cfg(feature = "systemusers")]
     pub const OWNERID_SYSTEMUSERS: super::super::support::Lookup<
@@ -928,12 +1021,16 @@ impl Activitypointer {
     > = super::super::support::Lookup::new("ownerid", "systemusers");
     /// Lookup `ownerid` to `teams`: writes `"ownerid@odata.bind": "/teams(key)"`.
     #[cfg(feature = "teams")]
-    pub const OWNERID_TEAMS: super::super::support::Lookup<Activitypointer, super::super::Team> =
-        super::super::support::Lookup::new("ownerid", "teams");
+    pub const OWNERID_TEAMS: super::super::support::Lookup<
+        Activitypointer,
+        super::super::Team,
+    > = super::super::support::Lookup::new("ownerid", "teams");
     /// Lookup `owninguser` to `systemusers`: writes `"owninguser@odata.bind": "/systemusers(key)"`.
     #[cfg(feature = "systemusers")]
-    pub const OWNINGUSER: super::super::support::Lookup<Activitypointer, super::super::Systemuser> =
-        super::super::support::Lookup::new("owninguser", "systemusers");
+    pub const OWNINGUSER: super::super::support::Lookup<
+        Activitypointer,
+        super::super::Systemuser,
+    > = super::super::support::Lookup::new("owninguser", "systemusers");
     /// Lookup `sla_activitypointer_sla` to `slas`: writes `"sla_activitypointer_sla@odata.bind": "/slas(key)"`. The target type is not in this SDK (outside the selection): pass an `EntityKey`.
     pub const SLA_ACTIVITYPOINTER_SLA: super::super::support::Lookup<
         Activitypointer,
@@ -979,8 +1076,10 @@ impl Activitypointer {
     > = super::super::support::Lookup::new("createdonbehalfby", "systemusers");
     /// Lookup `modifiedby` to `systemusers`: writes `"modifiedby@odata.bind": "/systemusers(key)"`.
     #[cfg(feature = "systemusers")]
-    pub const MODIFIEDBY: super::super::support::Lookup<Activitypointer, super::super::Systemuser> =
-        super::super::support::Lookup::new("modifiedby", "systemusers");
+    pub const MODIFIEDBY: super::super::support::Lookup<
+        Activitypointer,
+        super::super::Systemuser,
+    > = super::super::support::Lookup::new("modifiedby", "systemusers");
     /// Collection-valued navigation `activity_pointer_task` to `tasks` (associate and disassociate through `$ref`).
     pub const ACTIVITY_POINTER_TASK: super::super::support::Navigation<
         Activitypointer,
@@ -990,12 +1089,18 @@ impl Activitypointer {
     pub const ACTIVITY_POINTER_PHONECALL: super::super::support::Navigation<
         Activitypointer,
         super::super::support::Untyped,
-    > = super::super::support::Navigation::new("activity_pointer_phonecall", "phonecalls");
+    > = super::super::support::Navigation::new(
+        "activity_pointer_phonecall",
+        "phonecalls",
+    );
     /// Collection-valued navigation `activity_pointer_appointment` to `appointments` (associate and disassociate through `$ref`).
     pub const ACTIVITY_POINTER_APPOINTMENT: super::super::support::Navigation<
         Activitypointer,
         super::super::support::Untyped,
-    > = super::super::support::Navigation::new("activity_pointer_appointment", "appointments");
+    > = super::super::support::Navigation::new(
+        "activity_pointer_appointment",
+        "appointments",
+    );
     /// Collection-valued navigation `activity_pointer_letter` to `letters` (associate and disassociate through `$ref`).
     #[cfg(feature = "letters")]
     pub const ACTIVITY_POINTER_LETTER: super::super::support::Navigation<
@@ -1006,16 +1111,24 @@ impl Activitypointer {
     pub const ACTIVITYPOINTER_CONNECTIONS2: super::super::support::Navigation<
         Activitypointer,
         super::super::support::Untyped,
-    > = super::super::support::Navigation::new("activitypointer_connections2", "connections");
+    > = super::super::support::Navigation::new(
+        "activitypointer_connections2",
+        "connections",
+    );
     /// Collection-valued navigation `slakpiinstance_activitypointer` to `slakpiinstances` (associate and disassociate through `$ref`).
     pub const SLAKPIINSTANCE_ACTIVITYPOINTER: super::super::support::Navigation<
         Activitypointer,
         super::super::support::Untyped,
-    > = super::super::support::Navigation::new("slakpiinstance_activitypointer", "slakpiinstances");
+    > = super::super::support::Navigation::new(
+        "slakpiinstance_activitypointer",
+        "slakpiinstances",
+    );
     /// Lookup `owningteam` to `teams`: writes `"owningteam@odata.bind": "/teams(key)"`.
     #[cfg(feature = "teams")]
-    pub const OWNINGTEAM: super::super::support::Lookup<Activitypointer, super::super::Team> =
-        super::super::support::Lookup::new("owningteam", "teams");
+    pub const OWNINGTEAM: super::super::support::Lookup<
+        Activitypointer,
+        super::super::Team,
+    > = super::super::support::Lookup::new("owningteam", "teams");
     /// Collection-valued navigation `ActivityPointer_BulkDeleteFailures` to `bulkdeletefailures` (associate and disassociate through `$ref`).
     pub const ACTIVITY_POINTER_BULK_DELETE_FAILURES: super::super::support::Navigation<
         Activitypointer,
@@ -1033,7 +1146,10 @@ impl Activitypointer {
     pub const ACTIVITYPOINTER_CONNECTIONS1: super::super::support::Navigation<
         Activitypointer,
         super::super::support::Untyped,
-    > = super::super::support::Navigation::new("activitypointer_connections1", "connections");
+    > = super::super::support::Navigation::new(
+        "activitypointer_connections1",
+        "connections",
+    );
     /// Collection-valued navigation `ActivityPointer_AsyncOperations` to `asyncoperations` (associate and disassociate through `$ref`).
     pub const ACTIVITY_POINTER_ASYNC_OPERATIONS: super::super::support::Navigation<
         Activitypointer,

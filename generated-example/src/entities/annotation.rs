@@ -9,14 +9,19 @@ pub struct Annotation {
     /// `importsequencenumber`: `Edm.Int32`.
     pub importsequencenumber: ::dataverse_runtime::Field<i32>,
     /// `_modifiedby_value`: `Edm.Guid`.
-    pub modifiedby_value: ::dataverse_runtime::Field<::dataverse_runtime::codegen::uuid::Uuid>,
+    pub modifiedby_value: ::dataverse_runtime::Field<
+        ::dataverse_runtime::codegen::uuid::Uuid,
+    >,
     /// `_owningbusinessunit_value`: `Edm.Guid`.
-    pub owningbusinessunit_value:
-        ::dataverse_runtime::Field<::dataverse_runtime::codegen::uuid::Uuid>,
+    pub owningbusinessunit_value: ::dataverse_runtime::Field<
+        ::dataverse_runtime::codegen::uuid::Uuid,
+    >,
     /// `notetext`: `Edm.String`.
     pub notetext: ::dataverse_runtime::Field<::std::string::String>,
     /// `_objectid_value`: `Edm.Guid`.
-    pub objectid_value: ::dataverse_runtime::Field<::dataverse_runtime::codegen::uuid::Uuid>,
+    pub objectid_value: ::dataverse_runtime::Field<
+        ::dataverse_runtime::codegen::uuid::Uuid,
+    >,
     /// `objecttypecode`: `Edm.String`.
     pub objecttypecode: ::dataverse_runtime::Field<::std::string::String>,
     /// `createdon`: `Edm.DateTimeOffset`.
@@ -26,23 +31,31 @@ pub struct Annotation {
     /// `dummyfilename`: `Edm.String`.
     pub dummyfilename: ::dataverse_runtime::Field<::std::string::String>,
     /// `annotationid`: `Edm.Guid`, key.
-    pub annotationid: ::dataverse_runtime::Field<::dataverse_runtime::codegen::uuid::Uuid>,
+    pub annotationid: ::dataverse_runtime::Field<
+        ::dataverse_runtime::codegen::uuid::Uuid,
+    >,
     /// `mimetype`: `Edm.String`.
     pub mimetype: ::dataverse_runtime::Field<::std::string::String>,
     /// `_createdonbehalfby_value`: `Edm.Guid`.
-    pub createdonbehalfby_value:
-        ::dataverse_runtime::Field<::dataverse_runtime::codegen::uuid::Uuid>,
+    pub createdonbehalfby_value: ::dataverse_runtime::Field<
+        ::dataverse_runtime::codegen::uuid::Uuid,
+    >,
     /// `_createdby_value`: `Edm.Guid`.
-    pub createdby_value: ::dataverse_runtime::Field<::dataverse_runtime::codegen::uuid::Uuid>,
+    pub createdby_value: ::dataverse_runtime::Field<
+        ::dataverse_runtime::codegen::uuid::Uuid,
+    >,
     /// `prefix`: `Edm.String`.
     pub prefix: ::dataverse_runtime::Field<::std::string::String>,
     /// `modifiedon`: `Edm.DateTimeOffset`.
     pub modifiedon: ::dataverse_runtime::Field<::dataverse_runtime::DateTimeOffset>,
     /// `_ownerid_value`: `Edm.Guid`.
-    pub ownerid_value: ::dataverse_runtime::Field<::dataverse_runtime::codegen::uuid::Uuid>,
+    pub ownerid_value: ::dataverse_runtime::Field<
+        ::dataverse_runtime::codegen::uuid::Uuid,
+    >,
     /// `_modifiedonbehalfby_value`: `Edm.Guid`.
-    pub modifiedonbehalfby_value:
-        ::dataverse_runtime::Field<::dataverse_runtime::codegen::uuid::Uuid>,
+    pub modifiedonbehalfby_value: ::dataverse_runtime::Field<
+        ::dataverse_runtime::codegen::uuid::Uuid,
+    >,
     /// `langid`: `Edm.String`.
     pub langid: ::dataverse_runtime::Field<::std::string::String>,
     /// `documentbody`: `Edm.String`.
@@ -52,96 +65,123 @@ pub struct Annotation {
     /// `isdocument`: `Edm.Boolean`.
     pub isdocument: ::dataverse_runtime::Field<bool>,
     /// `_owningteam_value`: `Edm.Guid`.
-    pub owningteam_value: ::dataverse_runtime::Field<::dataverse_runtime::codegen::uuid::Uuid>,
+    pub owningteam_value: ::dataverse_runtime::Field<
+        ::dataverse_runtime::codegen::uuid::Uuid,
+    >,
     /// `versionnumber`: `Edm.Int64`.
     pub versionnumber: ::dataverse_runtime::Field<i64>,
     /// `filesize`: `Edm.Int32`.
     pub filesize: ::dataverse_runtime::Field<i32>,
     /// `_owninguser_value`: `Edm.Guid`.
-    pub owninguser_value: ::dataverse_runtime::Field<::dataverse_runtime::codegen::uuid::Uuid>,
+    pub owninguser_value: ::dataverse_runtime::Field<
+        ::dataverse_runtime::codegen::uuid::Uuid,
+    >,
     /// `stepid`: `Edm.String`.
     pub stepid: ::dataverse_runtime::Field<::std::string::String>,
     /// `filename`: `Edm.String`.
     pub filename: ::dataverse_runtime::Field<::std::string::String>,
     /// `overriddencreatedon`: `Edm.DateTimeOffset`.
-    pub overriddencreatedon: ::dataverse_runtime::Field<::dataverse_runtime::DateTimeOffset>,
+    pub overriddencreatedon: ::dataverse_runtime::Field<
+        ::dataverse_runtime::DateTimeOffset,
+    >,
     /// `subject`: `Edm.String`.
     pub subject: ::dataverse_runtime::Field<::std::string::String>,
     /// Navigation `objectid_knowledgearticle` to one `Microsoft.Dynamics.CRM.knowledgearticle`, filled by `$expand` (decode it with `get`).
-    pub objectid_knowledgearticle:
-        ::dataverse_runtime::Field<super::super::support::Expanded<super::super::support::Untyped>>,
+    pub objectid_knowledgearticle: ::dataverse_runtime::Field<
+        super::super::support::Expanded<super::super::support::Untyped>,
+    >,
     /// Navigation `objectid_knowledgebaserecord` to one `Microsoft.Dynamics.CRM.knowledgebaserecord`, filled by `$expand` (decode it with `get`).
-    pub objectid_knowledgebaserecord:
-        ::dataverse_runtime::Field<super::super::support::Expanded<super::super::support::Untyped>>,
+    pub objectid_knowledgebaserecord: ::dataverse_runtime::Field<
+        super::super::support::Expanded<super::super::support::Untyped>,
+    >,
     /// Navigation `objectid_account` to one `Microsoft.Dynamics.CRM.account`, filled by `$expand` (decode it with `get`).
     #[cfg(feature = "accounts")]
-    pub objectid_account:
-        ::dataverse_runtime::Field<super::super::support::Expanded<super::super::Account>>,
+    pub objectid_account: ::dataverse_runtime::Field<
+        super::super::support::Expanded<super::super::Account>,
+    >,
     /// Navigation `modifiedonbehalfby` to one `Microsoft.Dynamics.CRM.systemuser`, filled by `$expand` (decode it with `get`).
     #[cfg(feature = "systemusers")]
-    pub modifiedonbehalfby:
-        ::dataverse_runtime::Field<super::super::support::Expanded<super::super::Systemuser>>,
+    pub modifiedonbehalfby: ::dataverse_runtime::Field<
+        super::super::support::Expanded<super::super::Systemuser>,
+    >,
     /// Navigation `objectid_kbarticle` to one `Microsoft.Dynamics.CRM.kbarticle`, filled by `$expand` (decode it with `get`).
-    pub objectid_kbarticle:
-        ::dataverse_runtime::Field<super::super::support::Expanded<super::super::support::Untyped>>,
+    pub objectid_kbarticle: ::dataverse_runtime::Field<
+        super::super::support::Expanded<super::super::support::Untyped>,
+    >,
     /// Navigation `objectid_appointment` to one `Microsoft.Dynamics.CRM.appointment`, filled by `$expand` (decode it with `get`).
-    pub objectid_appointment:
-        ::dataverse_runtime::Field<super::super::support::Expanded<super::super::support::Untyped>>,
+    pub objectid_appointment: ::dataverse_runtime::Field<
+        super::super::support::Expanded<super::super::support::Untyped>,
+    >,
     /// Navigation `owningbusinessunit` to one `Microsoft.Dynamics.CRM.businessunit`, filled by `$expand` (decode it with `get`).
-    pub owningbusinessunit:
-        ::dataverse_runtime::Field<super::super::support::Expanded<super::super::support::Untyped>>,
+    pub owningbusinessunit: ::dataverse_runtime::Field<
+        super::super::support::Expanded<super::super::support::Untyped>,
+    >,
     /// Navigation `Annotation_BulkDeleteFailures` to a collection of `Microsoft.Dynamics.CRM.bulkdeletefailure`, filled by `$expand` (decode it with `get`).
     pub annotation_bulk_delete_failures: ::dataverse_runtime::Field<
         super::super::support::Expanded<::std::vec::Vec<super::super::support::Untyped>>,
     >,
     /// Navigation `objectid_sla` to one `Microsoft.Dynamics.CRM.sla`, filled by `$expand` (decode it with `get`).
-    pub objectid_sla:
-        ::dataverse_runtime::Field<super::super::support::Expanded<super::super::support::Untyped>>,
+    pub objectid_sla: ::dataverse_runtime::Field<
+        super::super::support::Expanded<super::super::support::Untyped>,
+    >,
     /// Navigation `objectid_calendar` to one `Microsoft.Dynamics.CRM.calendar`, filled by `$expand` (decode it with `get`).
-    pub objectid_calendar:
-        ::dataverse_runtime::Field<super::super::support::Expanded<super::super::support::Untyped>>,
+    pub objectid_calendar: ::dataverse_runtime::Field<
+        super::super::support::Expanded<super::super::support::Untyped>,
+    >,
     /// Navigation `createdby` to one `Microsoft.Dynamics.CRM.systemuser`, filled by `$expand` (decode it with `get`).
     #[cfg(feature = "systemusers")]
-    pub createdby:
-        ::dataverse_runtime::Field<super::super::support::Expanded<super::super::Systemuser>>,
+    pub createdby: ::dataverse_runtime::Field<
+        super::super::support::Expanded<super::super::Systemuser>,
+    >,
     /// Navigation `objectid_fax` to one `Microsoft.Dynamics.CRM.fax`, filled by `$expand` (decode it with `get`).
-    pub objectid_fax:
-        ::dataverse_runtime::Field<super::super::support::Expanded<super::super::support::Untyped>>,
+    pub objectid_fax: ::dataverse_runtime::Field<
+        super::super::support::Expanded<super::super::support::Untyped>,
+    >,
     /// Navigation `objectid_contact` to one `Microsoft.Dynamics.CRM.contact`, filled by `$expand` (decode it with `get`).
     #[cfg(feature = "contacts")]
-    pub objectid_contact:
-        ::dataverse_runtime::Field<super::super::support::Expanded<super::super::Contact>>,
+    pub objectid_contact: ::dataverse_runtime::Field<
+        super::super::support::Expanded<super::super::Contact>,
+    >,
     /// Navigation `owninguser` to one `Microsoft.Dynamics.CRM.systemuser`, filled by `$expand` (decode it with `get`).
     #[cfg(feature = "systemusers")]
-    pub owninguser:
-        ::dataverse_runtime::Field<super::super::support::Expanded<super::super::Systemuser>>,
+    pub owninguser: ::dataverse_runtime::Field<
+        super::super::support::Expanded<super::super::Systemuser>,
+    >,
     /// Navigation `objectid_letter` to one `Microsoft.Dynamics.CRM.letter`, filled by `$expand` (decode it with `get`).
     #[cfg(feature = "letters")]
-    pub objectid_letter:
-        ::dataverse_runtime::Field<super::super::support::Expanded<super::super::Letter>>,
+    pub objectid_letter: ::dataverse_runtime::Field<
+        super::super::support::Expanded<super::super::Letter>,
+    >,
     /// Navigation `ownerid` to one `Microsoft.Dynamics.CRM.principal`, filled by `$expand` (decode it with `get`).
-    pub ownerid:
-        ::dataverse_runtime::Field<super::super::support::Expanded<super::super::PrincipalAny>>,
+    pub ownerid: ::dataverse_runtime::Field<
+        super::super::support::Expanded<super::super::PrincipalAny>,
+    >,
     /// Navigation `objectid_goal` to one `Microsoft.Dynamics.CRM.goal`, filled by `$expand` (decode it with `get`).
-    pub objectid_goal:
-        ::dataverse_runtime::Field<super::super::support::Expanded<super::super::support::Untyped>>,
+    pub objectid_goal: ::dataverse_runtime::Field<
+        super::super::support::Expanded<super::super::support::Untyped>,
+    >,
     /// Navigation `objectid_task` to one `Microsoft.Dynamics.CRM.task`, filled by `$expand` (decode it with `get`).
-    pub objectid_task:
-        ::dataverse_runtime::Field<super::super::support::Expanded<super::super::support::Untyped>>,
+    pub objectid_task: ::dataverse_runtime::Field<
+        super::super::support::Expanded<super::super::support::Untyped>,
+    >,
     /// Navigation `objectid_email` to one `Microsoft.Dynamics.CRM.email`, filled by `$expand` (decode it with `get`).
-    pub objectid_email:
-        ::dataverse_runtime::Field<super::super::support::Expanded<super::super::support::Untyped>>,
+    pub objectid_email: ::dataverse_runtime::Field<
+        super::super::support::Expanded<super::super::support::Untyped>,
+    >,
     /// Navigation `objectid_workflow` to one `Microsoft.Dynamics.CRM.workflow`, filled by `$expand` (decode it with `get`).
-    pub objectid_workflow:
-        ::dataverse_runtime::Field<super::super::support::Expanded<super::super::support::Untyped>>,
+    pub objectid_workflow: ::dataverse_runtime::Field<
+        super::super::support::Expanded<super::super::support::Untyped>,
+    >,
     /// Navigation `createdonbehalfby` to one `Microsoft.Dynamics.CRM.systemuser`, filled by `$expand` (decode it with `get`).
     #[cfg(feature = "systemusers")]
-    pub createdonbehalfby:
-        ::dataverse_runtime::Field<super::super::support::Expanded<super::super::Systemuser>>,
+    pub createdonbehalfby: ::dataverse_runtime::Field<
+        super::super::support::Expanded<super::super::Systemuser>,
+    >,
     /// Navigation `modifiedby` to one `Microsoft.Dynamics.CRM.systemuser`, filled by `$expand` (decode it with `get`).
     #[cfg(feature = "systemusers")]
-    pub modifiedby:
-        ::dataverse_runtime::Field<super::super::support::Expanded<super::super::Systemuser>>,
+    pub modifiedby: ::dataverse_runtime::Field<
+        super::super::support::Expanded<super::super::Systemuser>,
+    >,
     /// Navigation `Annotation_AsyncOperations` to a collection of `Microsoft.Dynamics.CRM.asyncoperation`, filled by `$expand` (decode it with `get`).
     pub annotation_async_operations: ::dataverse_runtime::Field<
         super::super::support::Expanded<::std::vec::Vec<super::super::support::Untyped>>,
@@ -151,39 +191,50 @@ pub struct Annotation {
         super::super::support::Expanded<::std::vec::Vec<super::super::support::Untyped>>,
     >,
     /// Navigation `objectid_mailbox` to one `Microsoft.Dynamics.CRM.mailbox`, filled by `$expand` (decode it with `get`).
-    pub objectid_mailbox:
-        ::dataverse_runtime::Field<super::super::support::Expanded<super::super::support::Untyped>>,
+    pub objectid_mailbox: ::dataverse_runtime::Field<
+        super::super::support::Expanded<super::super::support::Untyped>,
+    >,
     /// Navigation `objectid_socialactivity` to one `Microsoft.Dynamics.CRM.socialactivity`, filled by `$expand` (decode it with `get`).
-    pub objectid_socialactivity:
-        ::dataverse_runtime::Field<super::super::support::Expanded<super::super::support::Untyped>>,
+    pub objectid_socialactivity: ::dataverse_runtime::Field<
+        super::super::support::Expanded<super::super::support::Untyped>,
+    >,
     /// Navigation `owningteam` to one `Microsoft.Dynamics.CRM.team`, filled by `$expand` (decode it with `get`).
     #[cfg(feature = "teams")]
-    pub owningteam: ::dataverse_runtime::Field<super::super::support::Expanded<super::super::Team>>,
+    pub owningteam: ::dataverse_runtime::Field<
+        super::super::support::Expanded<super::super::Team>,
+    >,
     /// Navigation `objectid_duplicaterule` to one `Microsoft.Dynamics.CRM.duplicaterule`, filled by `$expand` (decode it with `get`).
-    pub objectid_duplicaterule:
-        ::dataverse_runtime::Field<super::super::support::Expanded<super::super::support::Untyped>>,
+    pub objectid_duplicaterule: ::dataverse_runtime::Field<
+        super::super::support::Expanded<super::super::support::Untyped>,
+    >,
     /// Navigation `Annotation_SyncErrors` to a collection of `Microsoft.Dynamics.CRM.syncerror`, filled by `$expand` (decode it with `get`).
     pub annotation_sync_errors: ::dataverse_runtime::Field<
         super::super::support::Expanded<::std::vec::Vec<super::super::support::Untyped>>,
     >,
     /// Navigation `objectid_phonecall` to one `Microsoft.Dynamics.CRM.phonecall`, filled by `$expand` (decode it with `get`).
-    pub objectid_phonecall:
-        ::dataverse_runtime::Field<super::super::support::Expanded<super::super::support::Untyped>>,
+    pub objectid_phonecall: ::dataverse_runtime::Field<
+        super::super::support::Expanded<super::super::support::Untyped>,
+    >,
     /// Navigation `objectid_emailserverprofile` to one `Microsoft.Dynamics.CRM.emailserverprofile`, filled by `$expand` (decode it with `get`).
-    pub objectid_emailserverprofile:
-        ::dataverse_runtime::Field<super::super::support::Expanded<super::super::support::Untyped>>,
+    pub objectid_emailserverprofile: ::dataverse_runtime::Field<
+        super::super::support::Expanded<super::super::support::Untyped>,
+    >,
     /// Navigation `objectid_recurringappointmentmaster` to one `Microsoft.Dynamics.CRM.recurringappointmentmaster`, filled by `$expand` (decode it with `get`).
-    pub objectid_recurringappointmentmaster:
-        ::dataverse_runtime::Field<super::super::support::Expanded<super::super::support::Untyped>>,
+    pub objectid_recurringappointmentmaster: ::dataverse_runtime::Field<
+        super::super::support::Expanded<super::super::support::Untyped>,
+    >,
     /// Navigation `objectid_msdyn_aimodel` to one `Microsoft.Dynamics.CRM.msdyn_aimodel`, filled by `$expand` (decode it with `get`).
-    pub objectid_msdyn_aimodel:
-        ::dataverse_runtime::Field<super::super::support::Expanded<super::super::support::Untyped>>,
+    pub objectid_msdyn_aimodel: ::dataverse_runtime::Field<
+        super::super::support::Expanded<super::super::support::Untyped>,
+    >,
     /// Navigation `objectid_msdyn_aifptrainingdocument` to one `Microsoft.Dynamics.CRM.msdyn_aifptrainingdocument`, filled by `$expand` (decode it with `get`).
-    pub objectid_msdyn_aifptrainingdocument:
-        ::dataverse_runtime::Field<super::super::support::Expanded<super::super::support::Untyped>>,
+    pub objectid_msdyn_aifptrainingdocument: ::dataverse_runtime::Field<
+        super::super::support::Expanded<super::super::support::Untyped>,
+    >,
     /// Navigation `objectid_msdyn_aiodimage` to one `Microsoft.Dynamics.CRM.msdyn_aiodimage`, filled by `$expand` (decode it with `get`).
-    pub objectid_msdyn_aiodimage:
-        ::dataverse_runtime::Field<super::super::support::Expanded<super::super::support::Untyped>>,
+    pub objectid_msdyn_aiodimage: ::dataverse_runtime::Field<
+        super::super::support::Expanded<super::super::support::Untyped>,
+    >,
     /// Lookups to send as `nav@odata.bind`; set them with `HasBinds::bind` and the
     /// lookup constants of this type.
     pub binds: super::super::support::Binds,
@@ -203,7 +254,10 @@ impl super::super::support::Structured for Annotation {
             map.serialize_entry("_modifiedby_value", &self.modifiedby_value)?;
         }
         if !self.owningbusinessunit_value.is_unset() {
-            map.serialize_entry("_owningbusinessunit_value", &self.owningbusinessunit_value)?;
+            map.serialize_entry(
+                "_owningbusinessunit_value",
+                &self.owningbusinessunit_value,
+            )?;
         }
         if !self.notetext.is_unset() {
             map.serialize_entry("notetext", &self.notetext)?;
@@ -230,7 +284,10 @@ impl super::super::support::Structured for Annotation {
             map.serialize_entry("mimetype", &self.mimetype)?;
         }
         if !self.createdonbehalfby_value.is_unset() {
-            map.serialize_entry("_createdonbehalfby_value", &self.createdonbehalfby_value)?;
+            map.serialize_entry(
+                "_createdonbehalfby_value",
+                &self.createdonbehalfby_value,
+            )?;
         }
         if !self.createdby_value.is_unset() {
             map.serialize_entry("_createdby_value", &self.createdby_value)?;
@@ -245,7 +302,10 @@ impl super::super::support::Structured for Annotation {
             map.serialize_entry("_ownerid_value", &self.ownerid_value)?;
         }
         if !self.modifiedonbehalfby_value.is_unset() {
-            map.serialize_entry("_modifiedonbehalfby_value", &self.modifiedonbehalfby_value)?;
+            map.serialize_entry(
+                "_modifiedonbehalfby_value",
+                &self.modifiedonbehalfby_value,
+            )?;
         }
         if !self.langid.is_unset() {
             map.serialize_entry("langid", &self.langid)?;
@@ -284,7 +344,10 @@ impl super::super::support::Structured for Annotation {
             map.serialize_entry("subject", &self.subject)?;
         }
         if !self.objectid_knowledgearticle.is_unset() {
-            map.serialize_entry("objectid_knowledgearticle", &self.objectid_knowledgearticle)?;
+            map.serialize_entry(
+                "objectid_knowledgearticle",
+                &self.objectid_knowledgearticle,
+            )?;
         }
         if !self.objectid_knowledgebaserecord.is_unset() {
             map.serialize_entry(
@@ -379,7 +442,10 @@ impl super::super::support::Structured for Annotation {
             map.serialize_entry("objectid_mailbox", &self.objectid_mailbox)?;
         }
         if !self.objectid_socialactivity.is_unset() {
-            map.serialize_entry("objectid_socialactivity", &self.objectid_socialactivity)?;
+            map.serialize_entry(
+                "objectid_socialactivity",
+                &self.objectid_socialactivity,
+            )?;
         }
         #[cfg(feature = "teams")]
         if !self.owningteam.is_unset() {
@@ -416,16 +482,18 @@ impl super::super::support::Structured for Annotation {
             )?;
         }
         if !self.objectid_msdyn_aiodimage.is_unset() {
-            map.serialize_entry("objectid_msdyn_aiodimage", &self.objectid_msdyn_aiodimage)?;
+            map.serialize_entry(
+                "objectid_msdyn_aiodimage",
+                &self.objectid_msdyn_aiodimage,
+            )?;
         }
         self.binds.serialize_into(map)?;
         ::core::result::Result::Ok(())
     }
-    fn deserialize_field<'de, A: ::dataverse_runtime::codegen::serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> ::core::result::Result<bool, A::Error> {
+    fn deserialize_field<
+        'de,
+        A: ::dataverse_runtime::codegen::serde::de::MapAccess<'de>,
+    >(&mut self, key: &str, map: &mut A) -> ::core::result::Result<bool, A::Error> {
         match key {
             "importsequencenumber" => self.importsequencenumber = map.next_value()?,
             "_modifiedby_value" => self.modifiedby_value = map.next_value()?,
@@ -564,8 +632,7 @@ impl super::super::support::Entity for Annotation {
     }
 }
 impl ::core::convert::From<::dataverse_runtime::codegen::uuid::Uuid>
-    for super::super::support::Key<Annotation>
-{
+for super::super::support::Key<Annotation> {
     fn from(key: ::dataverse_runtime::codegen::uuid::Uuid) -> Self {
         super::super::support::Key::primary(key)
     }
@@ -575,16 +642,24 @@ impl Annotation {
     pub const OBJECTID_KNOWLEDGEARTICLE: super::super::support::Lookup<
         Annotation,
         super::super::support::Untyped,
-    > = super::super::support::Lookup::new("objectid_knowledgearticle", "knowledgearticles");
+    > = super::super::support::Lookup::new(
+        "objectid_knowledgearticle",
+        "knowledgearticles",
+    );
     /// Lookup `objectid_knowledgebaserecord` to `knowledgebaserecords`: writes `"objectid_knowledgebaserecord@odata.bind": "/knowledgebaserecords(key)"`. The target type is not in this SDK (outside the selection): pass an `EntityKey`.
     pub const OBJECTID_KNOWLEDGEBASERECORD: super::super::support::Lookup<
         Annotation,
         super::super::support::Untyped,
-    > = super::super::support::Lookup::new("objectid_knowledgebaserecord", "knowledgebaserecords");
+    > = super::super::support::Lookup::new(
+        "objectid_knowledgebaserecord",
+        "knowledgebaserecords",
+    );
     /// Lookup `objectid_account` to `accounts`: writes `"objectid_account@odata.bind": "/accounts(key)"`.
     #[cfg(feature = "accounts")]
-    pub const OBJECTID_ACCOUNT: super::super::support::Lookup<Annotation, super::super::Account> =
-        super::super::support::Lookup::new("objectid_account", "accounts");
+    pub const OBJECTID_ACCOUNT: super::super::support::Lookup<
+        Annotation,
+        super::super::Account,
+    > = super::super::support::Lookup::new("objectid_account", "accounts");
     /// Lookup `modifiedonbehalfby` to `systemusers`: writes `"modifiedonbehalfby@odata.bind": "/systemusers(key)"`.
     #[cfg(feature = "systemusers")]
     pub const MODIFIEDONBEHALFBY: super::super::support::Lookup<
@@ -626,8 +701,10 @@ impl Annotation {
     > = super::super::support::Lookup::new("objectid_calendar", "calendars");
     /// Lookup `createdby` to `systemusers`: writes `"createdby@odata.bind": "/systemusers(key)"`.
     #[cfg(feature = "systemusers")]
-    pub const CREATEDBY: super::super::support::Lookup<Annotation, super::super::Systemuser> =
-        super::super::support::Lookup::new("createdby", "systemusers");
+    pub const CREATEDBY: super::super::support::Lookup<
+        Annotation,
+        super::super::Systemuser,
+    > = super::super::support::Lookup::new("createdby", "systemusers");
     /// Lookup `objectid_fax` to `faxes`: writes `"objectid_fax@odata.bind": "/faxes(key)"`. The target type is not in this SDK (outside the selection): pass an `EntityKey`.
     pub const OBJECTID_FAX: super::super::support::Lookup<
         Annotation,
@@ -635,16 +712,22 @@ impl Annotation {
     > = super::super::support::Lookup::new("objectid_fax", "faxes");
     /// Lookup `objectid_contact` to `contacts`: writes `"objectid_contact@odata.bind": "/contacts(key)"`.
     #[cfg(feature = "contacts")]
-    pub const OBJECTID_CONTACT: super::super::support::Lookup<Annotation, super::super::Contact> =
-        super::super::support::Lookup::new("objectid_contact", "contacts");
+    pub const OBJECTID_CONTACT: super::super::support::Lookup<
+        Annotation,
+        super::super::Contact,
+    > = super::super::support::Lookup::new("objectid_contact", "contacts");
     /// Lookup `owninguser` to `systemusers`: writes `"owninguser@odata.bind": "/systemusers(key)"`.
     #[cfg(feature = "systemusers")]
-    pub const OWNINGUSER: super::super::support::Lookup<Annotation, super::super::Systemuser> =
-        super::super::support::Lookup::new("owninguser", "systemusers");
+    pub const OWNINGUSER: super::super::support::Lookup<
+        Annotation,
+        super::super::Systemuser,
+    > = super::super::support::Lookup::new("owninguser", "systemusers");
     /// Lookup `objectid_letter` to `letters`: writes `"objectid_letter@odata.bind": "/letters(key)"`.
     #[cfg(feature = "letters")]
-    pub const OBJECTID_LETTER: super::super::support::Lookup<Annotation, super::super::Letter> =
-        super::super::support::Lookup::new("objectid_letter", "letters");
+    pub const OBJECTID_LETTER: super::super::support::Lookup<
+        Annotation,
+        super::super::Letter,
+    > = super::super::support::Lookup::new("objectid_letter", "letters");
     /// Lookup `ownerid` to `systemusers`: writes `"ownerid@odata.bind": "/systemusers(key)"`.
     #[cfg(feature = "systemusers")]
     pub const OWNERID_SYSTEMUSERS: super::super::support::Lookup<
@@ -653,8 +736,10 @@ impl Annotation {
     > = super::super::support::Lookup::new("ownerid", "systemusers");
     /// Lookup `ownerid` to `teams`: writes `"ownerid@odata.bind": "/teams(key)"`.
     #[cfg(feature = "teams")]
-    pub const OWNERID_TEAMS: super::super::support::Lookup<Annotation, super::super::Team> =
-        super::super::support::Lookup::new("ownerid", "teams");
+    pub const OWNERID_TEAMS: super::super::support::Lookup<
+        Annotation,
+        super::super::Team,
+    > = super::super::support::Lookup::new("ownerid", "teams");
     /// Lookup `objectid_goal` to `goals`: writes `"objectid_goal@odata.bind": "/goals(key)"`. The target type is not in this SDK (outside the selection): pass an `EntityKey`.
     pub const OBJECTID_GOAL: super::super::support::Lookup<
         Annotation,
@@ -683,18 +768,26 @@ impl Annotation {
     > = super::super::support::Lookup::new("createdonbehalfby", "systemusers");
     /// Lookup `modifiedby` to `systemusers`: writes `"modifiedby@odata.bind": "/systemusers(key)"`.
     #[cfg(feature = "systemusers")]
-    pub const MODIFIEDBY: super::super::support::Lookup<Annotation, super::super::Systemuser> =
-        super::super::support::Lookup::new("modifiedby", "systemusers");
+    pub const MODIFIEDBY: super::super::support::Lookup<
+        Annotation,
+        super::super::Systemuser,
+    > = super::super::support::Lookup::new("modifiedby", "systemusers");
     /// Collection-valued navigation `Annotation_AsyncOperations` to `asyncoperations` (associate and disassociate through `$ref`).
     pub const ANNOTATION_ASYNC_OPERATIONS: super::super::support::Navigation<
         Annotation,
         super::super::support::Untyped,
-    > = super::super::support::Navigation::new("Annotation_AsyncOperations", "asyncoperations");
+    > = super::super::support::Navigation::new(
+        "Annotation_AsyncOperations",
+        "asyncoperations",
+    );
     /// Collection-valued navigation `Annotation_ProcessSessions` to `processsessions` (associate and disassociate through `$ref`).
     pub const ANNOTATION_PROCESS_SESSIONS: super::super::support::Navigation<
         Annotation,
         super::super::support::Untyped,
-    > = super::super::support::Navigation::new("Annotation_ProcessSessions", "processsessions");
+    > = super::super::support::Navigation::new(
+        "Annotation_ProcessSessions",
+        "processsessions",
+    );
     /// Lookup `objectid_mailbox` to `mailboxes`: writes `"objectid_mailbox@odata.bind": "/mailboxes(key)"`. The target type is not in this SDK (outside the selection): pass an `EntityKey`.
     pub const OBJECTID_MAILBOX: super::super::support::Lookup<
         Annotation,
@@ -704,11 +797,16 @@ impl Annotation {
     pub const OBJECTID_SOCIALACTIVITY: super::super::support::Lookup<
         Annotation,
         super::super::support::Untyped,
-    > = super::super::support::Lookup::new("objectid_socialactivity", "socialactivities");
+    > = super::super::support::Lookup::new(
+        "objectid_socialactivity",
+        "socialactivities",
+    );
     /// Lookup `owningteam` to `teams`: writes `"owningteam@odata.bind": "/teams(key)"`.
     #[cfg(feature = "teams")]
-    pub const OWNINGTEAM: super::super::support::Lookup<Annotation, super::super::Team> =
-        super::super::support::Lookup::new("owningteam", "teams");
+    pub const OWNINGTEAM: super::super::support::Lookup<
+        Annotation,
+        super::super::Team,
+    > = super::super::support::Lookup::new("owningteam", "teams");
     /// Lookup `objectid_duplicaterule` to `duplicaterules`: writes `"objectid_duplicaterule@odata.bind": "/duplicaterules(key)"`. The target type is not in this SDK (outside the selection): pass an `EntityKey`.
     pub const OBJECTID_DUPLICATERULE: super::super::support::Lookup<
         Annotation,
@@ -728,7 +826,10 @@ impl Annotation {
     pub const OBJECTID_EMAILSERVERPROFILE: super::super::support::Lookup<
         Annotation,
         super::super::support::Untyped,
-    > = super::super::support::Lookup::new("objectid_emailserverprofile", "emailserverprofiles");
+    > = super::super::support::Lookup::new(
+        "objectid_emailserverprofile",
+        "emailserverprofiles",
+    );
     /// Lookup `objectid_recurringappointmentmaster` to `recurringappointmentmasters`: writes `"objectid_recurringappointmentmaster@odata.bind": "/recurringappointmentmasters(key)"`. The target type is not in this SDK (outside the selection): pass an `EntityKey`.
     pub const OBJECTID_RECURRINGAPPOINTMENTMASTER: super::super::support::Lookup<
         Annotation,
@@ -754,5 +855,8 @@ impl Annotation {
     pub const OBJECTID_MSDYN_AIODIMAGE: super::super::support::Lookup<
         Annotation,
         super::super::support::Untyped,
-    > = super::super::support::Lookup::new("objectid_msdyn_aiodimage", "msdyn_aiodimages");
+    > = super::super::support::Lookup::new(
+        "objectid_msdyn_aiodimage",
+        "msdyn_aiodimages",
+    );
 }

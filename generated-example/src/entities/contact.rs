@@ -39,13 +39,17 @@ pub struct Contact {
     /// `address2_stateorprovince`: `Edm.String`.
     pub address2_stateorprovince: ::dataverse_runtime::Field<::std::string::String>,
     /// `_createdby_value`: `Edm.Guid`.
-    pub createdby_value: ::dataverse_runtime::Field<::dataverse_runtime::codegen::uuid::Uuid>,
+    pub createdby_value: ::dataverse_runtime::Field<
+        ::dataverse_runtime::codegen::uuid::Uuid,
+    >,
     /// `address2_line1`: `Edm.String`.
     pub address2_line1: ::dataverse_runtime::Field<::std::string::String>,
     /// `assistantphone`: `Edm.String`.
     pub assistantphone: ::dataverse_runtime::Field<::std::string::String>,
     /// `lastusedincampaign`: `Edm.DateTimeOffset`.
-    pub lastusedincampaign: ::dataverse_runtime::Field<::dataverse_runtime::DateTimeOffset>,
+    pub lastusedincampaign: ::dataverse_runtime::Field<
+        ::dataverse_runtime::DateTimeOffset,
+    >,
     /// `address3_freighttermscode`: `Edm.Int32`.
     pub address3_freighttermscode: ::dataverse_runtime::Field<i32>,
     /// `pager`: `Edm.String`.
@@ -55,8 +59,9 @@ pub struct Contact {
     /// `territorycode`: `Edm.Int32`.
     pub territorycode: ::dataverse_runtime::Field<i32>,
     /// `_parentcustomerid_value`: `Edm.Guid`.
-    pub parentcustomerid_value:
-        ::dataverse_runtime::Field<::dataverse_runtime::codegen::uuid::Uuid>,
+    pub parentcustomerid_value: ::dataverse_runtime::Field<
+        ::dataverse_runtime::codegen::uuid::Uuid,
+    >,
     /// `managername`: `Edm.String`.
     pub managername: ::dataverse_runtime::Field<::std::string::String>,
     /// `birthdate`: `Edm.Date`.
@@ -76,7 +81,9 @@ pub struct Contact {
     /// `address2_latitude`: `Edm.Double`.
     pub address2_latitude: ::dataverse_runtime::Field<f64>,
     /// `_owningteam_value`: `Edm.Guid`.
-    pub owningteam_value: ::dataverse_runtime::Field<::dataverse_runtime::codegen::uuid::Uuid>,
+    pub owningteam_value: ::dataverse_runtime::Field<
+        ::dataverse_runtime::codegen::uuid::Uuid,
+    >,
     /// `timezoneruleversionnumber`: `Edm.Int32`.
     pub timezoneruleversionnumber: ::dataverse_runtime::Field<i32>,
     /// `home2`: `Edm.String`.
@@ -86,14 +93,19 @@ pub struct Contact {
     /// `address2_postalcode`: `Edm.String`.
     pub address2_postalcode: ::dataverse_runtime::Field<::std::string::String>,
     /// `_owninguser_value`: `Edm.Guid`.
-    pub owninguser_value: ::dataverse_runtime::Field<::dataverse_runtime::codegen::uuid::Uuid>,
+    pub owninguser_value: ::dataverse_runtime::Field<
+        ::dataverse_runtime::codegen::uuid::Uuid,
+    >,
     /// `merged`: `Edm.Boolean`.
     pub merged: ::dataverse_runtime::Field<bool>,
     /// `_masterid_value`: `Edm.Guid`.
-    pub masterid_value: ::dataverse_runtime::Field<::dataverse_runtime::codegen::uuid::Uuid>,
+    pub masterid_value: ::dataverse_runtime::Field<
+        ::dataverse_runtime::codegen::uuid::Uuid,
+    >,
     /// `_createdonbehalfby_value`: `Edm.Guid`.
-    pub createdonbehalfby_value:
-        ::dataverse_runtime::Field<::dataverse_runtime::codegen::uuid::Uuid>,
+    pub createdonbehalfby_value: ::dataverse_runtime::Field<
+        ::dataverse_runtime::codegen::uuid::Uuid,
+    >,
     /// `address3_postofficebox`: `Edm.String`.
     pub address3_postofficebox: ::dataverse_runtime::Field<::std::string::String>,
     /// `customertypecode`: `Edm.Int32`.
@@ -121,13 +133,17 @@ pub struct Contact {
     /// `aging90_base`: `Edm.Decimal`.
     pub aging90_base: ::dataverse_runtime::Field<::dataverse_runtime::Decimal>,
     /// `_accountid_value`: `Edm.Guid`.
-    pub accountid_value: ::dataverse_runtime::Field<::dataverse_runtime::codegen::uuid::Uuid>,
+    pub accountid_value: ::dataverse_runtime::Field<
+        ::dataverse_runtime::codegen::uuid::Uuid,
+    >,
     /// `address3_primarycontactname`: `Edm.String`.
     pub address3_primarycontactname: ::dataverse_runtime::Field<::std::string::String>,
     /// `familystatuscode`: `Edm.Int32`.
     pub familystatuscode: ::dataverse_runtime::Field<i32>,
     /// `address3_addressid`: `Edm.Guid`.
-    pub address3_addressid: ::dataverse_runtime::Field<::dataverse_runtime::codegen::uuid::Uuid>,
+    pub address3_addressid: ::dataverse_runtime::Field<
+        ::dataverse_runtime::codegen::uuid::Uuid,
+    >,
     /// `leadsourcecode`: `Edm.Int32`.
     pub leadsourcecode: ::dataverse_runtime::Field<i32>,
     /// `statecode`: `Edm.Int32`.
@@ -141,8 +157,9 @@ pub struct Contact {
     /// `yomimiddlename`: `Edm.String`.
     pub yomimiddlename: ::dataverse_runtime::Field<::std::string::String>,
     /// `_modifiedonbehalfby_value`: `Edm.Guid`.
-    pub modifiedonbehalfby_value:
-        ::dataverse_runtime::Field<::dataverse_runtime::codegen::uuid::Uuid>,
+    pub modifiedonbehalfby_value: ::dataverse_runtime::Field<
+        ::dataverse_runtime::codegen::uuid::Uuid,
+    >,
     /// `jobtitle`: `Edm.String`.
     pub jobtitle: ::dataverse_runtime::Field<::std::string::String>,
     /// `address2_addresstypecode`: `Edm.Int32`.
@@ -170,13 +187,17 @@ pub struct Contact {
     /// `address1_county`: `Edm.String`.
     pub address1_county: ::dataverse_runtime::Field<::std::string::String>,
     /// `_owningbusinessunit_value`: `Edm.Guid`.
-    pub owningbusinessunit_value:
-        ::dataverse_runtime::Field<::dataverse_runtime::codegen::uuid::Uuid>,
+    pub owningbusinessunit_value: ::dataverse_runtime::Field<
+        ::dataverse_runtime::codegen::uuid::Uuid,
+    >,
     /// `_createdbyexternalparty_value`: `Edm.Guid`.
-    pub createdbyexternalparty_value:
-        ::dataverse_runtime::Field<::dataverse_runtime::codegen::uuid::Uuid>,
+    pub createdbyexternalparty_value: ::dataverse_runtime::Field<
+        ::dataverse_runtime::codegen::uuid::Uuid,
+    >,
     /// `entityimageid`: `Edm.Guid`.
-    pub entityimageid: ::dataverse_runtime::Field<::dataverse_runtime::codegen::uuid::Uuid>,
+    pub entityimageid: ::dataverse_runtime::Field<
+        ::dataverse_runtime::codegen::uuid::Uuid,
+    >,
     /// `processid`: `Edm.Guid`.
     pub processid: ::dataverse_runtime::Field<::dataverse_runtime::codegen::uuid::Uuid>,
     /// `address1_telephone2`: `Edm.String`.
@@ -190,7 +211,9 @@ pub struct Contact {
     /// `address3_line2`: `Edm.String`.
     pub address3_line2: ::dataverse_runtime::Field<::std::string::String>,
     /// `address1_addressid`: `Edm.Guid`.
-    pub address1_addressid: ::dataverse_runtime::Field<::dataverse_runtime::codegen::uuid::Uuid>,
+    pub address1_addressid: ::dataverse_runtime::Field<
+        ::dataverse_runtime::codegen::uuid::Uuid,
+    >,
     /// `donotpostalmail`: `Edm.Boolean`.
     pub donotpostalmail: ::dataverse_runtime::Field<bool>,
     /// `address2_utcoffset`: `Edm.Int32`.
@@ -210,7 +233,9 @@ pub struct Contact {
     /// `websiteurl`: `Edm.String`.
     pub websiteurl: ::dataverse_runtime::Field<::std::string::String>,
     /// `overriddencreatedon`: `Edm.DateTimeOffset`.
-    pub overriddencreatedon: ::dataverse_runtime::Field<::dataverse_runtime::DateTimeOffset>,
+    pub overriddencreatedon: ::dataverse_runtime::Field<
+        ::dataverse_runtime::DateTimeOffset,
+    >,
     /// `firstname`: `Edm.String`.
     pub firstname: ::dataverse_runtime::Field<::std::string::String>,
     /// `address1_telephone1`: `Edm.String`.
@@ -226,7 +251,9 @@ pub struct Contact {
     /// `numberofchildren`: `Edm.Int32`.
     pub numberofchildren: ::dataverse_runtime::Field<i32>,
     /// `subscriptionid`: `Edm.Guid`.
-    pub subscriptionid: ::dataverse_runtime::Field<::dataverse_runtime::codegen::uuid::Uuid>,
+    pub subscriptionid: ::dataverse_runtime::Field<
+        ::dataverse_runtime::codegen::uuid::Uuid,
+    >,
     /// `yomilastname`: `Edm.String`.
     pub yomilastname: ::dataverse_runtime::Field<::std::string::String>,
     /// `address2_postofficebox`: `Edm.String`.
@@ -250,13 +277,15 @@ pub struct Contact {
     /// `aging60_base`: `Edm.Decimal`.
     pub aging60_base: ::dataverse_runtime::Field<::dataverse_runtime::Decimal>,
     /// `_transactioncurrencyid_value`: `Edm.Guid`.
-    pub transactioncurrencyid_value:
-        ::dataverse_runtime::Field<::dataverse_runtime::codegen::uuid::Uuid>,
+    pub transactioncurrencyid_value: ::dataverse_runtime::Field<
+        ::dataverse_runtime::codegen::uuid::Uuid,
+    >,
     /// `entityimage`: `Edm.Binary`.
     pub entityimage: ::dataverse_runtime::Field<::dataverse_runtime::Binary>,
     /// `_modifiedbyexternalparty_value`: `Edm.Guid`.
-    pub modifiedbyexternalparty_value:
-        ::dataverse_runtime::Field<::dataverse_runtime::codegen::uuid::Uuid>,
+    pub modifiedbyexternalparty_value: ::dataverse_runtime::Field<
+        ::dataverse_runtime::codegen::uuid::Uuid,
+    >,
     /// `paymenttermscode`: `Edm.Int32`.
     pub paymenttermscode: ::dataverse_runtime::Field<i32>,
     /// `address3_name`: `Edm.String`.
@@ -266,16 +295,21 @@ pub struct Contact {
     /// `address1_shippingmethodcode`: `Edm.Int32`.
     pub address1_shippingmethodcode: ::dataverse_runtime::Field<i32>,
     /// `_modifiedby_value`: `Edm.Guid`.
-    pub modifiedby_value: ::dataverse_runtime::Field<::dataverse_runtime::codegen::uuid::Uuid>,
+    pub modifiedby_value: ::dataverse_runtime::Field<
+        ::dataverse_runtime::codegen::uuid::Uuid,
+    >,
     /// `ftpsiteurl`: `Edm.String`.
     pub ftpsiteurl: ::dataverse_runtime::Field<::std::string::String>,
     /// `_preferredsystemuserid_value`: `Edm.Guid`.
-    pub preferredsystemuserid_value:
-        ::dataverse_runtime::Field<::dataverse_runtime::codegen::uuid::Uuid>,
+    pub preferredsystemuserid_value: ::dataverse_runtime::Field<
+        ::dataverse_runtime::codegen::uuid::Uuid,
+    >,
     /// `address2_telephone2`: `Edm.String`.
     pub address2_telephone2: ::dataverse_runtime::Field<::std::string::String>,
     /// `_slainvokedid_value`: `Edm.Guid`.
-    pub slainvokedid_value: ::dataverse_runtime::Field<::dataverse_runtime::codegen::uuid::Uuid>,
+    pub slainvokedid_value: ::dataverse_runtime::Field<
+        ::dataverse_runtime::codegen::uuid::Uuid,
+    >,
     /// `address3_utcoffset`: `Edm.Int32`.
     pub address3_utcoffset: ::dataverse_runtime::Field<i32>,
     /// `address3_stateorprovince`: `Edm.String`.
@@ -361,7 +395,9 @@ pub struct Contact {
     /// `address1_line1`: `Edm.String`.
     pub address1_line1: ::dataverse_runtime::Field<::std::string::String>,
     /// `address2_addressid`: `Edm.Guid`.
-    pub address2_addressid: ::dataverse_runtime::Field<::dataverse_runtime::codegen::uuid::Uuid>,
+    pub address2_addressid: ::dataverse_runtime::Field<
+        ::dataverse_runtime::codegen::uuid::Uuid,
+    >,
     /// `isbackofficecustomer`: `Edm.Boolean`.
     pub isbackofficecustomer: ::dataverse_runtime::Field<bool>,
     /// `address2_county`: `Edm.String`.
@@ -371,9 +407,13 @@ pub struct Contact {
     /// `anniversary`: `Edm.Date`.
     pub anniversary: ::dataverse_runtime::Field<::dataverse_runtime::Date>,
     /// `_ownerid_value`: `Edm.Guid`.
-    pub ownerid_value: ::dataverse_runtime::Field<::dataverse_runtime::codegen::uuid::Uuid>,
+    pub ownerid_value: ::dataverse_runtime::Field<
+        ::dataverse_runtime::codegen::uuid::Uuid,
+    >,
     /// `_parentcontactid_value`: `Edm.Guid`.
-    pub parentcontactid_value: ::dataverse_runtime::Field<::dataverse_runtime::codegen::uuid::Uuid>,
+    pub parentcontactid_value: ::dataverse_runtime::Field<
+        ::dataverse_runtime::codegen::uuid::Uuid,
+    >,
     /// `haschildrencode`: `Edm.Int32`.
     pub haschildrencode: ::dataverse_runtime::Field<i32>,
     /// `address2_fax`: `Edm.String`.
@@ -387,7 +427,9 @@ pub struct Contact {
     /// `address1_line3`: `Edm.String`.
     pub address1_line3: ::dataverse_runtime::Field<::std::string::String>,
     /// `_slaid_value`: `Edm.Guid`.
-    pub slaid_value: ::dataverse_runtime::Field<::dataverse_runtime::codegen::uuid::Uuid>,
+    pub slaid_value: ::dataverse_runtime::Field<
+        ::dataverse_runtime::codegen::uuid::Uuid,
+    >,
     /// `middlename`: `Edm.String`.
     pub middlename: ::dataverse_runtime::Field<::std::string::String>,
     /// `address3_line3`: `Edm.String`.
@@ -395,7 +437,9 @@ pub struct Contact {
     /// `address3_telephone2`: `Edm.String`.
     pub address3_telephone2: ::dataverse_runtime::Field<::std::string::String>,
     /// `timespentbymeonemailandmeetings`: `Edm.String`.
-    pub timespentbymeonemailandmeetings: ::dataverse_runtime::Field<::std::string::String>,
+    pub timespentbymeonemailandmeetings: ::dataverse_runtime::Field<
+        ::std::string::String,
+    >,
     /// Navigation `contact_principalobjectattributeaccess` to a collection of `Microsoft.Dynamics.CRM.principalobjectattributeaccess`, filled by `$expand` (decode it with `get`).
     pub contact_principalobjectattributeaccess: ::dataverse_runtime::Field<
         super::super::support::Expanded<::std::vec::Vec<super::super::support::Untyped>>,
@@ -413,12 +457,15 @@ pub struct Contact {
         super::super::support::Expanded<::std::vec::Vec<super::super::support::Untyped>>,
     >,
     /// Navigation `stageid_processstage` to one `Microsoft.Dynamics.CRM.processstage`, filled by `$expand` (decode it with `get`).
-    pub stageid_processstage:
-        ::dataverse_runtime::Field<super::super::support::Expanded<super::super::support::Untyped>>,
+    pub stageid_processstage: ::dataverse_runtime::Field<
+        super::super::support::Expanded<super::super::support::Untyped>,
+    >,
     /// Navigation `Contact_ActivityPointers` to a collection of `Microsoft.Dynamics.CRM.activitypointer`, filled by `$expand` (decode it with `get`).
     #[cfg(feature = "activitypointers")]
     pub contact_activity_pointers: ::dataverse_runtime::Field<
-        super::super::support::Expanded<::std::vec::Vec<super::super::ActivitypointerAny>>,
+        super::super::support::Expanded<
+            ::std::vec::Vec<super::super::ActivitypointerAny>,
+        >,
     >,
     /// Navigation `Contact_SocialActivities` to a collection of `Microsoft.Dynamics.CRM.socialactivity`, filled by `$expand` (decode it with `get`).
     pub contact_social_activities: ::dataverse_runtime::Field<
@@ -453,15 +500,18 @@ pub struct Contact {
         super::super::support::Expanded<::std::vec::Vec<super::super::support::Untyped>>,
     >,
     /// Navigation `slainvokedid_contact_sla` to one `Microsoft.Dynamics.CRM.sla`, filled by `$expand` (decode it with `get`).
-    pub slainvokedid_contact_sla:
-        ::dataverse_runtime::Field<super::super::support::Expanded<super::super::support::Untyped>>,
+    pub slainvokedid_contact_sla: ::dataverse_runtime::Field<
+        super::super::support::Expanded<super::super::support::Untyped>,
+    >,
     /// Navigation `sla_contact_sla` to one `Microsoft.Dynamics.CRM.sla`, filled by `$expand` (decode it with `get`).
-    pub sla_contact_sla:
-        ::dataverse_runtime::Field<super::super::support::Expanded<super::super::support::Untyped>>,
+    pub sla_contact_sla: ::dataverse_runtime::Field<
+        super::super::support::Expanded<super::super::support::Untyped>,
+    >,
     /// Navigation `createdonbehalfby` to one `Microsoft.Dynamics.CRM.systemuser`, filled by `$expand` (decode it with `get`).
     #[cfg(feature = "systemusers")]
-    pub createdonbehalfby:
-        ::dataverse_runtime::Field<super::super::support::Expanded<super::super::Systemuser>>,
+    pub createdonbehalfby: ::dataverse_runtime::Field<
+        super::super::support::Expanded<super::super::Systemuser>,
+    >,
     /// Navigation `Contact_Annotation` to a collection of `Microsoft.Dynamics.CRM.annotation`, filled by `$expand` (decode it with `get`).
     #[cfg(feature = "annotations")]
     pub contact_annotation: ::dataverse_runtime::Field<
@@ -469,8 +519,9 @@ pub struct Contact {
     >,
     /// Navigation `masterid` to one `Microsoft.Dynamics.CRM.contact`, filled by `$expand` (decode it with `get`).
     #[cfg(feature = "contacts")]
-    pub masterid:
-        ::dataverse_runtime::Field<super::super::support::Expanded<super::super::Contact>>,
+    pub masterid: ::dataverse_runtime::Field<
+        super::super::support::Expanded<super::super::Contact>,
+    >,
     /// Navigation `contact_master_contact` to a collection of `Microsoft.Dynamics.CRM.contact`, filled by `$expand` (decode it with `get`).
     #[cfg(feature = "contacts")]
     pub contact_master_contact: ::dataverse_runtime::Field<
@@ -478,8 +529,9 @@ pub struct Contact {
     >,
     /// Navigation `modifiedonbehalfby` to one `Microsoft.Dynamics.CRM.systemuser`, filled by `$expand` (decode it with `get`).
     #[cfg(feature = "systemusers")]
-    pub modifiedonbehalfby:
-        ::dataverse_runtime::Field<super::super::support::Expanded<super::super::Systemuser>>,
+    pub modifiedonbehalfby: ::dataverse_runtime::Field<
+        super::super::support::Expanded<super::super::Systemuser>,
+    >,
     /// Navigation `Contact_Email_EmailSender` to a collection of `Microsoft.Dynamics.CRM.email`, filled by `$expand` (decode it with `get`).
     pub contact_email_email_sender: ::dataverse_runtime::Field<
         super::super::support::Expanded<::std::vec::Vec<super::super::support::Untyped>>,
@@ -491,8 +543,9 @@ pub struct Contact {
     >,
     /// Navigation `createdby` to one `Microsoft.Dynamics.CRM.systemuser`, filled by `$expand` (decode it with `get`).
     #[cfg(feature = "systemusers")]
-    pub createdby:
-        ::dataverse_runtime::Field<super::super::support::Expanded<super::super::Systemuser>>,
+    pub createdby: ::dataverse_runtime::Field<
+        super::super::support::Expanded<super::super::Systemuser>,
+    >,
     /// Navigation `contact_actioncard` to a collection of `Microsoft.Dynamics.CRM.actioncard`, filled by `$expand` (decode it with `get`).
     pub contact_actioncard: ::dataverse_runtime::Field<
         super::super::support::Expanded<::std::vec::Vec<super::super::support::Untyped>>,
@@ -510,15 +563,19 @@ pub struct Contact {
         super::super::support::Expanded<::std::vec::Vec<super::super::support::Untyped>>,
     >,
     /// Navigation `owningbusinessunit` to one `Microsoft.Dynamics.CRM.businessunit`, filled by `$expand` (decode it with `get`).
-    pub owningbusinessunit:
-        ::dataverse_runtime::Field<super::super::support::Expanded<super::super::support::Untyped>>,
+    pub owningbusinessunit: ::dataverse_runtime::Field<
+        super::super::support::Expanded<super::super::support::Untyped>,
+    >,
     /// Navigation `owningteam` to one `Microsoft.Dynamics.CRM.team`, filled by `$expand` (decode it with `get`).
     #[cfg(feature = "teams")]
-    pub owningteam: ::dataverse_runtime::Field<super::super::support::Expanded<super::super::Team>>,
+    pub owningteam: ::dataverse_runtime::Field<
+        super::super::support::Expanded<super::super::Team>,
+    >,
     /// Navigation `parentcustomerid_account` to one `Microsoft.Dynamics.CRM.account`, filled by `$expand` (decode it with `get`).
     #[cfg(feature = "accounts")]
-    pub parentcustomerid_account:
-        ::dataverse_runtime::Field<super::super::support::Expanded<super::super::Account>>,
+    pub parentcustomerid_account: ::dataverse_runtime::Field<
+        super::super::support::Expanded<super::super::Account>,
+    >,
     /// Navigation `Contact_DuplicateMatchingRecord` to a collection of `Microsoft.Dynamics.CRM.duplicaterecord`, filled by `$expand` (decode it with `get`).
     pub contact_duplicate_matching_record: ::dataverse_runtime::Field<
         super::super::support::Expanded<::std::vec::Vec<super::super::support::Untyped>>,
@@ -533,8 +590,9 @@ pub struct Contact {
     >,
     /// Navigation `preferredsystemuserid` to one `Microsoft.Dynamics.CRM.systemuser`, filled by `$expand` (decode it with `get`).
     #[cfg(feature = "systemusers")]
-    pub preferredsystemuserid:
-        ::dataverse_runtime::Field<super::super::support::Expanded<super::super::Systemuser>>,
+    pub preferredsystemuserid: ::dataverse_runtime::Field<
+        super::super::support::Expanded<super::super::Systemuser>,
+    >,
     /// Navigation `Contact_Faxes` to a collection of `Microsoft.Dynamics.CRM.fax`, filled by `$expand` (decode it with `get`).
     pub contact_faxes: ::dataverse_runtime::Field<
         super::super::support::Expanded<::std::vec::Vec<super::super::support::Untyped>>,
@@ -549,18 +607,21 @@ pub struct Contact {
     >,
     /// Navigation `owninguser` to one `Microsoft.Dynamics.CRM.systemuser`, filled by `$expand` (decode it with `get`).
     #[cfg(feature = "systemusers")]
-    pub owninguser:
-        ::dataverse_runtime::Field<super::super::support::Expanded<super::super::Systemuser>>,
+    pub owninguser: ::dataverse_runtime::Field<
+        super::super::support::Expanded<super::super::Systemuser>,
+    >,
     /// Navigation `Contact_AsyncOperations` to a collection of `Microsoft.Dynamics.CRM.asyncoperation`, filled by `$expand` (decode it with `get`).
     pub contact_async_operations: ::dataverse_runtime::Field<
         super::super::support::Expanded<::std::vec::Vec<super::super::support::Untyped>>,
     >,
     /// Navigation `ownerid` to one `Microsoft.Dynamics.CRM.principal`, filled by `$expand` (decode it with `get`).
-    pub ownerid:
-        ::dataverse_runtime::Field<super::super::support::Expanded<super::super::PrincipalAny>>,
+    pub ownerid: ::dataverse_runtime::Field<
+        super::super::support::Expanded<super::super::PrincipalAny>,
+    >,
     /// Navigation `transactioncurrencyid` to one `Microsoft.Dynamics.CRM.transactioncurrency`, filled by `$expand` (decode it with `get`).
-    pub transactioncurrencyid:
-        ::dataverse_runtime::Field<super::super::support::Expanded<super::super::support::Untyped>>,
+    pub transactioncurrencyid: ::dataverse_runtime::Field<
+        super::super::support::Expanded<super::super::support::Untyped>,
+    >,
     /// Navigation `Contact_RecurringAppointmentMasters` to a collection of `Microsoft.Dynamics.CRM.recurringappointmentmaster`, filled by `$expand` (decode it with `get`).
     pub contact_recurring_appointment_masters: ::dataverse_runtime::Field<
         super::super::support::Expanded<::std::vec::Vec<super::super::support::Untyped>>,
@@ -571,8 +632,9 @@ pub struct Contact {
     >,
     /// Navigation `parentcustomerid_contact` to one `Microsoft.Dynamics.CRM.contact`, filled by `$expand` (decode it with `get`).
     #[cfg(feature = "contacts")]
-    pub parentcustomerid_contact:
-        ::dataverse_runtime::Field<super::super::support::Expanded<super::super::Contact>>,
+    pub parentcustomerid_contact: ::dataverse_runtime::Field<
+        super::super::support::Expanded<super::super::Contact>,
+    >,
     /// Navigation `contact_customer_contacts` to a collection of `Microsoft.Dynamics.CRM.contact`, filled by `$expand` (decode it with `get`).
     #[cfg(feature = "contacts")]
     pub contact_customer_contacts: ::dataverse_runtime::Field<
@@ -588,8 +650,9 @@ pub struct Contact {
     >,
     /// Navigation `modifiedby` to one `Microsoft.Dynamics.CRM.systemuser`, filled by `$expand` (decode it with `get`).
     #[cfg(feature = "systemusers")]
-    pub modifiedby:
-        ::dataverse_runtime::Field<super::super::support::Expanded<super::super::Systemuser>>,
+    pub modifiedby: ::dataverse_runtime::Field<
+        super::super::support::Expanded<super::super::Systemuser>,
+    >,
     /// Navigation `Contact_Emails` to a collection of `Microsoft.Dynamics.CRM.email`, filled by `$expand` (decode it with `get`).
     pub contact_emails: ::dataverse_runtime::Field<
         super::super::support::Expanded<::std::vec::Vec<super::super::support::Untyped>>,
@@ -670,7 +733,10 @@ impl super::super::support::Structured for Contact {
             map.serialize_entry("lastonholdtime", &self.lastonholdtime)?;
         }
         if !self.address2_stateorprovince.is_unset() {
-            map.serialize_entry("address2_stateorprovince", &self.address2_stateorprovince)?;
+            map.serialize_entry(
+                "address2_stateorprovince",
+                &self.address2_stateorprovince,
+            )?;
         }
         if !self.createdby_value.is_unset() {
             map.serialize_entry("_createdby_value", &self.createdby_value)?;
@@ -685,7 +751,10 @@ impl super::super::support::Structured for Contact {
             map.serialize_entry("lastusedincampaign", &self.lastusedincampaign)?;
         }
         if !self.address3_freighttermscode.is_unset() {
-            map.serialize_entry("address3_freighttermscode", &self.address3_freighttermscode)?;
+            map.serialize_entry(
+                "address3_freighttermscode",
+                &self.address3_freighttermscode,
+            )?;
         }
         if !self.pager.is_unset() {
             map.serialize_entry("pager", &self.pager)?;
@@ -697,7 +766,10 @@ impl super::super::support::Structured for Contact {
             map.serialize_entry("territorycode", &self.territorycode)?;
         }
         if !self.parentcustomerid_value.is_unset() {
-            map.serialize_entry("_parentcustomerid_value", &self.parentcustomerid_value)?;
+            map.serialize_entry(
+                "_parentcustomerid_value",
+                &self.parentcustomerid_value,
+            )?;
         }
         if !self.managername.is_unset() {
             map.serialize_entry("managername", &self.managername)?;
@@ -733,13 +805,19 @@ impl super::super::support::Structured for Contact {
             map.serialize_entry("_owningteam_value", &self.owningteam_value)?;
         }
         if !self.timezoneruleversionnumber.is_unset() {
-            map.serialize_entry("timezoneruleversionnumber", &self.timezoneruleversionnumber)?;
+            map.serialize_entry(
+                "timezoneruleversionnumber",
+                &self.timezoneruleversionnumber,
+            )?;
         }
         if !self.home2.is_unset() {
             map.serialize_entry("home2", &self.home2)?;
         }
         if !self.utcconversiontimezonecode.is_unset() {
-            map.serialize_entry("utcconversiontimezonecode", &self.utcconversiontimezonecode)?;
+            map.serialize_entry(
+                "utcconversiontimezonecode",
+                &self.utcconversiontimezonecode,
+            )?;
         }
         if !self.address2_postalcode.is_unset() {
             map.serialize_entry("address2_postalcode", &self.address2_postalcode)?;
@@ -754,7 +832,10 @@ impl super::super::support::Structured for Contact {
             map.serialize_entry("_masterid_value", &self.masterid_value)?;
         }
         if !self.createdonbehalfby_value.is_unset() {
-            map.serialize_entry("_createdonbehalfby_value", &self.createdonbehalfby_value)?;
+            map.serialize_entry(
+                "_createdonbehalfby_value",
+                &self.createdonbehalfby_value,
+            )?;
         }
         if !self.address3_postofficebox.is_unset() {
             map.serialize_entry("address3_postofficebox", &self.address3_postofficebox)?;
@@ -772,19 +853,28 @@ impl super::super::support::Structured for Contact {
             map.serialize_entry("address1_latitude", &self.address1_latitude)?;
         }
         if !self.address1_freighttermscode.is_unset() {
-            map.serialize_entry("address1_freighttermscode", &self.address1_freighttermscode)?;
+            map.serialize_entry(
+                "address1_freighttermscode",
+                &self.address1_freighttermscode,
+            )?;
         }
         if !self.traversedpath.is_unset() {
             map.serialize_entry("traversedpath", &self.traversedpath)?;
         }
         if !self.address3_addresstypecode.is_unset() {
-            map.serialize_entry("address3_addresstypecode", &self.address3_addresstypecode)?;
+            map.serialize_entry(
+                "address3_addresstypecode",
+                &self.address3_addresstypecode,
+            )?;
         }
         if !self.address1_longitude.is_unset() {
             map.serialize_entry("address1_longitude", &self.address1_longitude)?;
         }
         if !self.address1_addresstypecode.is_unset() {
-            map.serialize_entry("address1_addresstypecode", &self.address1_addresstypecode)?;
+            map.serialize_entry(
+                "address1_addresstypecode",
+                &self.address1_addresstypecode,
+            )?;
         }
         if !self.statuscode.is_unset() {
             map.serialize_entry("statuscode", &self.statuscode)?;
@@ -817,7 +907,10 @@ impl super::super::support::Structured for Contact {
             map.serialize_entry("statecode", &self.statecode)?;
         }
         if !self.address2_freighttermscode.is_unset() {
-            map.serialize_entry("address2_freighttermscode", &self.address2_freighttermscode)?;
+            map.serialize_entry(
+                "address2_freighttermscode",
+                &self.address2_freighttermscode,
+            )?;
         }
         if !self.address1_composite.is_unset() {
             map.serialize_entry("address1_composite", &self.address1_composite)?;
@@ -829,13 +922,19 @@ impl super::super::support::Structured for Contact {
             map.serialize_entry("yomimiddlename", &self.yomimiddlename)?;
         }
         if !self.modifiedonbehalfby_value.is_unset() {
-            map.serialize_entry("_modifiedonbehalfby_value", &self.modifiedonbehalfby_value)?;
+            map.serialize_entry(
+                "_modifiedonbehalfby_value",
+                &self.modifiedonbehalfby_value,
+            )?;
         }
         if !self.jobtitle.is_unset() {
             map.serialize_entry("jobtitle", &self.jobtitle)?;
         }
         if !self.address2_addresstypecode.is_unset() {
-            map.serialize_entry("address2_addresstypecode", &self.address2_addresstypecode)?;
+            map.serialize_entry(
+                "address2_addresstypecode",
+                &self.address2_addresstypecode,
+            )?;
         }
         if !self.educationcode.is_unset() {
             map.serialize_entry("educationcode", &self.educationcode)?;
@@ -871,7 +970,10 @@ impl super::super::support::Structured for Contact {
             map.serialize_entry("address1_county", &self.address1_county)?;
         }
         if !self.owningbusinessunit_value.is_unset() {
-            map.serialize_entry("_owningbusinessunit_value", &self.owningbusinessunit_value)?;
+            map.serialize_entry(
+                "_owningbusinessunit_value",
+                &self.owningbusinessunit_value,
+            )?;
         }
         if !self.createdbyexternalparty_value.is_unset() {
             map.serialize_entry(
@@ -1048,7 +1150,10 @@ impl super::super::support::Structured for Contact {
             map.serialize_entry("address3_utcoffset", &self.address3_utcoffset)?;
         }
         if !self.address3_stateorprovince.is_unset() {
-            map.serialize_entry("address3_stateorprovince", &self.address3_stateorprovince)?;
+            map.serialize_entry(
+                "address3_stateorprovince",
+                &self.address3_stateorprovince,
+            )?;
         }
         if !self.address3_telephone1.is_unset() {
             map.serialize_entry("address3_telephone1", &self.address3_telephone1)?;
@@ -1162,7 +1267,10 @@ impl super::super::support::Structured for Contact {
             map.serialize_entry("address2_longitude", &self.address2_longitude)?;
         }
         if !self.address1_stateorprovince.is_unset() {
-            map.serialize_entry("address1_stateorprovince", &self.address1_stateorprovince)?;
+            map.serialize_entry(
+                "address1_stateorprovince",
+                &self.address1_stateorprovince,
+            )?;
         }
         if !self.yomifirstname.is_unset() {
             map.serialize_entry("yomifirstname", &self.yomifirstname)?;
@@ -1243,17 +1351,26 @@ impl super::super::support::Structured for Contact {
             map.serialize_entry("Contact_Feedback", &self.contact_feedback)?;
         }
         if !self.contact_process_sessions.is_unset() {
-            map.serialize_entry("Contact_ProcessSessions", &self.contact_process_sessions)?;
+            map.serialize_entry(
+                "Contact_ProcessSessions",
+                &self.contact_process_sessions,
+            )?;
         }
         if !self.stageid_processstage.is_unset() {
             map.serialize_entry("stageid_processstage", &self.stageid_processstage)?;
         }
         #[cfg(feature = "activitypointers")]
         if !self.contact_activity_pointers.is_unset() {
-            map.serialize_entry("Contact_ActivityPointers", &self.contact_activity_pointers)?;
+            map.serialize_entry(
+                "Contact_ActivityPointers",
+                &self.contact_activity_pointers,
+            )?;
         }
         if !self.contact_social_activities.is_unset() {
-            map.serialize_entry("Contact_SocialActivities", &self.contact_social_activities)?;
+            map.serialize_entry(
+                "Contact_SocialActivities",
+                &self.contact_social_activities,
+            )?;
         }
         if !self.lk_contact_feedback_createdonbehalfby.is_unset() {
             map.serialize_entry(
@@ -1265,7 +1382,10 @@ impl super::super::support::Structured for Contact {
             map.serialize_entry("contact_PostFollows", &self.contact_post_follows)?;
         }
         if !self.contact_post_regardings.is_unset() {
-            map.serialize_entry("contact_PostRegardings", &self.contact_post_regardings)?;
+            map.serialize_entry(
+                "contact_PostRegardings",
+                &self.contact_post_regardings,
+            )?;
         }
         if !self.socialactivity_postauthor_contacts.is_unset() {
             map.serialize_entry(
@@ -1283,7 +1403,10 @@ impl super::super::support::Structured for Contact {
             map.serialize_entry("Contact_SyncErrors", &self.contact_sync_errors)?;
         }
         if !self.slainvokedid_contact_sla.is_unset() {
-            map.serialize_entry("slainvokedid_contact_sla", &self.slainvokedid_contact_sla)?;
+            map.serialize_entry(
+                "slainvokedid_contact_sla",
+                &self.slainvokedid_contact_sla,
+            )?;
         }
         if !self.sla_contact_sla.is_unset() {
             map.serialize_entry("sla_contact_sla", &self.sla_contact_sla)?;
@@ -1316,7 +1439,10 @@ impl super::super::support::Structured for Contact {
         }
         #[cfg(feature = "accounts")]
         if !self.account_primary_contact.is_unset() {
-            map.serialize_entry("account_primary_contact", &self.account_primary_contact)?;
+            map.serialize_entry(
+                "account_primary_contact",
+                &self.account_primary_contact,
+            )?;
         }
         #[cfg(feature = "systemusers")]
         if !self.createdby.is_unset() {
@@ -1338,7 +1464,10 @@ impl super::super::support::Structured for Contact {
             )?;
         }
         if !self.contact_customer_address.is_unset() {
-            map.serialize_entry("Contact_CustomerAddress", &self.contact_customer_address)?;
+            map.serialize_entry(
+                "Contact_CustomerAddress",
+                &self.contact_customer_address,
+            )?;
         }
         if !self.owningbusinessunit.is_unset() {
             map.serialize_entry("owningbusinessunit", &self.owningbusinessunit)?;
@@ -1349,7 +1478,10 @@ impl super::super::support::Structured for Contact {
         }
         #[cfg(feature = "accounts")]
         if !self.parentcustomerid_account.is_unset() {
-            map.serialize_entry("parentcustomerid_account", &self.parentcustomerid_account)?;
+            map.serialize_entry(
+                "parentcustomerid_account",
+                &self.parentcustomerid_account,
+            )?;
         }
         if !self.contact_duplicate_matching_record.is_unset() {
             map.serialize_entry(
@@ -1387,7 +1519,10 @@ impl super::super::support::Structured for Contact {
             map.serialize_entry("owninguser", &self.owninguser)?;
         }
         if !self.contact_async_operations.is_unset() {
-            map.serialize_entry("Contact_AsyncOperations", &self.contact_async_operations)?;
+            map.serialize_entry(
+                "Contact_AsyncOperations",
+                &self.contact_async_operations,
+            )?;
         }
         if !self.ownerid.is_unset() {
             map.serialize_entry("ownerid", &self.ownerid)?;
@@ -1409,11 +1544,17 @@ impl super::super::support::Structured for Contact {
         }
         #[cfg(feature = "contacts")]
         if !self.parentcustomerid_contact.is_unset() {
-            map.serialize_entry("parentcustomerid_contact", &self.parentcustomerid_contact)?;
+            map.serialize_entry(
+                "parentcustomerid_contact",
+                &self.parentcustomerid_contact,
+            )?;
         }
         #[cfg(feature = "contacts")]
         if !self.contact_customer_contacts.is_unset() {
-            map.serialize_entry("contact_customer_contacts", &self.contact_customer_contacts)?;
+            map.serialize_entry(
+                "contact_customer_contacts",
+                &self.contact_customer_contacts,
+            )?;
         }
         if !self.contact_connections2.is_unset() {
             map.serialize_entry("contact_connections2", &self.contact_connections2)?;
@@ -1432,7 +1573,10 @@ impl super::super::support::Structured for Contact {
             map.serialize_entry("Contact_Emails", &self.contact_emails)?;
         }
         if !self.contact_activity_parties.is_unset() {
-            map.serialize_entry("contact_activity_parties", &self.contact_activity_parties)?;
+            map.serialize_entry(
+                "contact_activity_parties",
+                &self.contact_activity_parties,
+            )?;
         }
         #[cfg(feature = "letters")]
         if !self.contact_letters.is_unset() {
@@ -1441,11 +1585,10 @@ impl super::super::support::Structured for Contact {
         self.binds.serialize_into(map)?;
         ::core::result::Result::Ok(())
     }
-    fn deserialize_field<'de, A: ::dataverse_runtime::codegen::serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> ::core::result::Result<bool, A::Error> {
+    fn deserialize_field<
+        'de,
+        A: ::dataverse_runtime::codegen::serde::de::MapAccess<'de>,
+    >(&mut self, key: &str, map: &mut A) -> ::core::result::Result<bool, A::Error> {
         match key {
             "spousesname" => self.spousesname = map.next_value()?,
             "emailaddress3" => self.emailaddress3 = map.next_value()?,
@@ -1846,8 +1989,7 @@ impl super::super::support::Entity for Contact {
     }
 }
 impl ::core::convert::From<::dataverse_runtime::codegen::uuid::Uuid>
-    for super::super::support::Key<Contact>
-{
+for super::super::support::Key<Contact> {
     fn from(key: ::dataverse_runtime::codegen::uuid::Uuid) -> Self {
         super::super::support::Key::primary(key)
     }
@@ -1875,7 +2017,10 @@ impl Contact {
     pub const CONTACT_PROCESS_SESSIONS: super::super::support::Navigation<
         Contact,
         super::super::support::Untyped,
-    > = super::super::support::Navigation::new("Contact_ProcessSessions", "processsessions");
+    > = super::super::support::Navigation::new(
+        "Contact_ProcessSessions",
+        "processsessions",
+    );
     /// Lookup `stageid_processstage` to `processstages`: writes `"stageid_processstage@odata.bind": "/processstages(key)"`. The target type is not in this SDK (outside the selection): pass an `EntityKey`.
     pub const STAGEID_PROCESSSTAGE: super::super::support::Lookup<
         Contact,
@@ -1886,17 +2031,26 @@ impl Contact {
     pub const CONTACT_ACTIVITY_POINTERS: super::super::support::Navigation<
         Contact,
         super::super::Activitypointer,
-    > = super::super::support::Navigation::new("Contact_ActivityPointers", "activitypointers");
+    > = super::super::support::Navigation::new(
+        "Contact_ActivityPointers",
+        "activitypointers",
+    );
     /// Collection-valued navigation `Contact_SocialActivities` to `socialactivities` (associate and disassociate through `$ref`).
     pub const CONTACT_SOCIAL_ACTIVITIES: super::super::support::Navigation<
         Contact,
         super::super::support::Untyped,
-    > = super::super::support::Navigation::new("Contact_SocialActivities", "socialactivities");
+    > = super::super::support::Navigation::new(
+        "Contact_SocialActivities",
+        "socialactivities",
+    );
     /// Collection-valued navigation `lk_contact_feedback_createdonbehalfby` to `feedback` (associate and disassociate through `$ref`).
     pub const LK_CONTACT_FEEDBACK_CREATEDONBEHALFBY: super::super::support::Navigation<
         Contact,
         super::super::support::Untyped,
-    > = super::super::support::Navigation::new("lk_contact_feedback_createdonbehalfby", "feedback");
+    > = super::super::support::Navigation::new(
+        "lk_contact_feedback_createdonbehalfby",
+        "feedback",
+    );
     /// Collection-valued navigation `contact_PostFollows` to `postfollows` (associate and disassociate through `$ref`).
     pub const CONTACT_POST_FOLLOWS: super::super::support::Navigation<
         Contact,
@@ -1906,7 +2060,10 @@ impl Contact {
     pub const CONTACT_POST_REGARDINGS: super::super::support::Navigation<
         Contact,
         super::super::support::Untyped,
-    > = super::super::support::Navigation::new("contact_PostRegardings", "postregardings");
+    > = super::super::support::Navigation::new(
+        "contact_PostRegardings",
+        "postregardings",
+    );
     /// Collection-valued navigation `socialactivity_postauthor_contacts` to `socialactivities` (associate and disassociate through `$ref`).
     pub const SOCIALACTIVITY_POSTAUTHOR_CONTACTS: super::super::support::Navigation<
         Contact,
@@ -1942,8 +2099,10 @@ impl Contact {
     > = super::super::support::Lookup::new("sla_contact_sla", "slas");
     /// Lookup `createdonbehalfby` to `systemusers`: writes `"createdonbehalfby@odata.bind": "/systemusers(key)"`.
     #[cfg(feature = "systemusers")]
-    pub const CREATEDONBEHALFBY: super::super::support::Lookup<Contact, super::super::Systemuser> =
-        super::super::support::Lookup::new("createdonbehalfby", "systemusers");
+    pub const CREATEDONBEHALFBY: super::super::support::Lookup<
+        Contact,
+        super::super::Systemuser,
+    > = super::super::support::Lookup::new("createdonbehalfby", "systemusers");
     /// Collection-valued navigation `Contact_Annotation` to `annotations` (associate and disassociate through `$ref`).
     #[cfg(feature = "annotations")]
     pub const CONTACT_ANNOTATION: super::super::support::Navigation<
@@ -1952,8 +2111,10 @@ impl Contact {
     > = super::super::support::Navigation::new("Contact_Annotation", "annotations");
     /// Lookup `masterid` to `contacts`: writes `"masterid@odata.bind": "/contacts(key)"`.
     #[cfg(feature = "contacts")]
-    pub const MASTERID: super::super::support::Lookup<Contact, super::super::Contact> =
-        super::super::support::Lookup::new("masterid", "contacts");
+    pub const MASTERID: super::super::support::Lookup<Contact, super::super::Contact> = super::super::support::Lookup::new(
+        "masterid",
+        "contacts",
+    );
     /// Collection-valued navigation `contact_master_contact` to `contacts` (associate and disassociate through `$ref`).
     #[cfg(feature = "contacts")]
     pub const CONTACT_MASTER_CONTACT: super::super::support::Navigation<
@@ -1962,8 +2123,10 @@ impl Contact {
     > = super::super::support::Navigation::new("contact_master_contact", "contacts");
     /// Lookup `modifiedonbehalfby` to `systemusers`: writes `"modifiedonbehalfby@odata.bind": "/systemusers(key)"`.
     #[cfg(feature = "systemusers")]
-    pub const MODIFIEDONBEHALFBY: super::super::support::Lookup<Contact, super::super::Systemuser> =
-        super::super::support::Lookup::new("modifiedonbehalfby", "systemusers");
+    pub const MODIFIEDONBEHALFBY: super::super::support::Lookup<
+        Contact,
+        super::super::Systemuser,
+    > = super::super::support::Lookup::new("modifiedonbehalfby", "systemusers");
     /// Collection-valued navigation `Contact_Email_EmailSender` to `emails` (associate and disassociate through `$ref`).
     pub const CONTACT_EMAIL_EMAIL_SENDER: super::super::support::Navigation<
         Contact,
@@ -1977,8 +2140,10 @@ impl Contact {
     > = super::super::support::Navigation::new("account_primary_contact", "accounts");
     /// Lookup `createdby` to `systemusers`: writes `"createdby@odata.bind": "/systemusers(key)"`.
     #[cfg(feature = "systemusers")]
-    pub const CREATEDBY: super::super::support::Lookup<Contact, super::super::Systemuser> =
-        super::super::support::Lookup::new("createdby", "systemusers");
+    pub const CREATEDBY: super::super::support::Lookup<
+        Contact,
+        super::super::Systemuser,
+    > = super::super::support::Lookup::new("createdby", "systemusers");
     /// Collection-valued navigation `contact_actioncard` to `actioncards` (associate and disassociate through `$ref`).
     pub const CONTACT_ACTIONCARD: super::super::support::Navigation<
         Contact,
@@ -1996,12 +2161,18 @@ impl Contact {
     pub const SOCIALPROFILE_CUSTOMER_CONTACTS: super::super::support::Navigation<
         Contact,
         super::super::support::Untyped,
-    > = super::super::support::Navigation::new("Socialprofile_customer_contacts", "socialprofiles");
+    > = super::super::support::Navigation::new(
+        "Socialprofile_customer_contacts",
+        "socialprofiles",
+    );
     /// Collection-valued navigation `Contact_CustomerAddress` to `customeraddresses` (associate and disassociate through `$ref`).
     pub const CONTACT_CUSTOMER_ADDRESS: super::super::support::Navigation<
         Contact,
         super::super::support::Untyped,
-    > = super::super::support::Navigation::new("Contact_CustomerAddress", "customeraddresses");
+    > = super::super::support::Navigation::new(
+        "Contact_CustomerAddress",
+        "customeraddresses",
+    );
     /// Lookup `owningbusinessunit` to `businessunits`: writes `"owningbusinessunit@odata.bind": "/businessunits(key)"`. The target type is not in this SDK (outside the selection): pass an `EntityKey`.
     pub const OWNINGBUSINESSUNIT: super::super::support::Lookup<
         Contact,
@@ -2009,8 +2180,10 @@ impl Contact {
     > = super::super::support::Lookup::new("owningbusinessunit", "businessunits");
     /// Lookup `owningteam` to `teams`: writes `"owningteam@odata.bind": "/teams(key)"`.
     #[cfg(feature = "teams")]
-    pub const OWNINGTEAM: super::super::support::Lookup<Contact, super::super::Team> =
-        super::super::support::Lookup::new("owningteam", "teams");
+    pub const OWNINGTEAM: super::super::support::Lookup<Contact, super::super::Team> = super::super::support::Lookup::new(
+        "owningteam",
+        "teams",
+    );
     /// Lookup `parentcustomerid_account` to `accounts`: writes `"parentcustomerid_account@odata.bind": "/accounts(key)"`.
     #[cfg(feature = "accounts")]
     pub const PARENTCUSTOMERID_ACCOUNT: super::super::support::Lookup<
@@ -2029,12 +2202,18 @@ impl Contact {
     pub const LK_CONTACT_FEEDBACK_CREATEDBY: super::super::support::Navigation<
         Contact,
         super::super::support::Untyped,
-    > = super::super::support::Navigation::new("lk_contact_feedback_createdby", "feedback");
+    > = super::super::support::Navigation::new(
+        "lk_contact_feedback_createdby",
+        "feedback",
+    );
     /// Collection-valued navigation `slakpiinstance_contact` to `slakpiinstances` (associate and disassociate through `$ref`).
     pub const SLAKPIINSTANCE_CONTACT: super::super::support::Navigation<
         Contact,
         super::super::support::Untyped,
-    > = super::super::support::Navigation::new("slakpiinstance_contact", "slakpiinstances");
+    > = super::super::support::Navigation::new(
+        "slakpiinstance_contact",
+        "slakpiinstances",
+    );
     /// Lookup `preferredsystemuserid` to `systemusers`: writes `"preferredsystemuserid@odata.bind": "/systemusers(key)"`.
     #[cfg(feature = "systemusers")]
     pub const PREFERREDSYSTEMUSERID: super::super::support::Lookup<
@@ -2061,13 +2240,18 @@ impl Contact {
     > = super::super::support::Navigation::new("Contact_Appointments", "appointments");
     /// Lookup `owninguser` to `systemusers`: writes `"owninguser@odata.bind": "/systemusers(key)"`.
     #[cfg(feature = "systemusers")]
-    pub const OWNINGUSER: super::super::support::Lookup<Contact, super::super::Systemuser> =
-        super::super::support::Lookup::new("owninguser", "systemusers");
+    pub const OWNINGUSER: super::super::support::Lookup<
+        Contact,
+        super::super::Systemuser,
+    > = super::super::support::Lookup::new("owninguser", "systemusers");
     /// Collection-valued navigation `Contact_AsyncOperations` to `asyncoperations` (associate and disassociate through `$ref`).
     pub const CONTACT_ASYNC_OPERATIONS: super::super::support::Navigation<
         Contact,
         super::super::support::Untyped,
-    > = super::super::support::Navigation::new("Contact_AsyncOperations", "asyncoperations");
+    > = super::super::support::Navigation::new(
+        "Contact_AsyncOperations",
+        "asyncoperations",
+    );
     /// Lookup `ownerid` to `systemusers`: writes `"ownerid@odata.bind": "/systemusers(key)"`.
     #[cfg(feature = "systemusers")]
     pub const OWNERID_SYSTEMUSERS: super::super::support::Lookup<
@@ -2076,13 +2260,18 @@ impl Contact {
     > = super::super::support::Lookup::new("ownerid", "systemusers");
     /// Lookup `ownerid` to `teams`: writes `"ownerid@odata.bind": "/teams(key)"`.
     #[cfg(feature = "teams")]
-    pub const OWNERID_TEAMS: super::super::support::Lookup<Contact, super::super::Team> =
-        super::super::support::Lookup::new("ownerid", "teams");
+    pub const OWNERID_TEAMS: super::super::support::Lookup<
+        Contact,
+        super::super::Team,
+    > = super::super::support::Lookup::new("ownerid", "teams");
     /// Lookup `transactioncurrencyid` to `transactioncurrencies`: writes `"transactioncurrencyid@odata.bind": "/transactioncurrencies(key)"`. The target type is not in this SDK (outside the selection): pass an `EntityKey`.
     pub const TRANSACTIONCURRENCYID: super::super::support::Lookup<
         Contact,
         super::super::support::Untyped,
-    > = super::super::support::Lookup::new("transactioncurrencyid", "transactioncurrencies");
+    > = super::super::support::Lookup::new(
+        "transactioncurrencyid",
+        "transactioncurrencies",
+    );
     /// Collection-valued navigation `Contact_RecurringAppointmentMasters` to `recurringappointmentmasters` (associate and disassociate through `$ref`).
     pub const CONTACT_RECURRING_APPOINTMENT_MASTERS: super::super::support::Navigation<
         Contact,
@@ -2095,7 +2284,10 @@ impl Contact {
     pub const CONTACT_BULK_DELETE_FAILURES: super::super::support::Navigation<
         Contact,
         super::super::support::Untyped,
-    > = super::super::support::Navigation::new("Contact_BulkDeleteFailures", "bulkdeletefailures");
+    > = super::super::support::Navigation::new(
+        "Contact_BulkDeleteFailures",
+        "bulkdeletefailures",
+    );
     /// Lookup `parentcustomerid_contact` to `contacts`: writes `"parentcustomerid_contact@odata.bind": "/contacts(key)"`.
     #[cfg(feature = "contacts")]
     pub const PARENTCUSTOMERID_CONTACT: super::super::support::Lookup<
@@ -2117,11 +2309,16 @@ impl Contact {
     pub const CONTACT_DUPLICATE_BASE_RECORD: super::super::support::Navigation<
         Contact,
         super::super::support::Untyped,
-    > = super::super::support::Navigation::new("Contact_DuplicateBaseRecord", "duplicaterecords");
+    > = super::super::support::Navigation::new(
+        "Contact_DuplicateBaseRecord",
+        "duplicaterecords",
+    );
     /// Lookup `modifiedby` to `systemusers`: writes `"modifiedby@odata.bind": "/systemusers(key)"`.
     #[cfg(feature = "systemusers")]
-    pub const MODIFIEDBY: super::super::support::Lookup<Contact, super::super::Systemuser> =
-        super::super::support::Lookup::new("modifiedby", "systemusers");
+    pub const MODIFIEDBY: super::super::support::Lookup<
+        Contact,
+        super::super::Systemuser,
+    > = super::super::support::Lookup::new("modifiedby", "systemusers");
     /// Collection-valued navigation `Contact_Emails` to `emails` (associate and disassociate through `$ref`).
     pub const CONTACT_EMAILS: super::super::support::Navigation<
         Contact,
@@ -2131,9 +2328,14 @@ impl Contact {
     pub const CONTACT_ACTIVITY_PARTIES: super::super::support::Navigation<
         Contact,
         super::super::support::Untyped,
-    > = super::super::support::Navigation::new("contact_activity_parties", "activityparties");
+    > = super::super::support::Navigation::new(
+        "contact_activity_parties",
+        "activityparties",
+    );
     /// Collection-valued navigation `Contact_Letters` to `letters` (associate and disassociate through `$ref`).
     #[cfg(feature = "letters")]
-    pub const CONTACT_LETTERS: super::super::support::Navigation<Contact, super::super::Letter> =
-        super::super::support::Navigation::new("Contact_Letters", "letters");
+    pub const CONTACT_LETTERS: super::super::support::Navigation<
+        Contact,
+        super::super::Letter,
+    > = super::super::support::Navigation::new("Contact_Letters", "letters");
 }

@@ -21,11 +21,10 @@ impl super::super::support::Structured for Crmbaseentity {
         self.binds.serialize_into(map)?;
         ::core::result::Result::Ok(())
     }
-    fn deserialize_field<'de, A: ::dataverse_runtime::codegen::serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> ::core::result::Result<bool, A::Error> {
+    fn deserialize_field<
+        'de,
+        A: ::dataverse_runtime::codegen::serde::de::MapAccess<'de>,
+    >(&mut self, key: &str, map: &mut A) -> ::core::result::Result<bool, A::Error> {
         let _ = (key, map);
         ::core::result::Result::Ok(false)
     }
@@ -126,43 +125,59 @@ impl<'de> ::dataverse_runtime::codegen::serde::Deserialize<'de> for Crmbaseentit
         fn decode<
             T: ::dataverse_runtime::codegen::serde::de::DeserializeOwned,
             E: ::dataverse_runtime::codegen::serde::de::Error,
-        >(
-            raw: &str,
-        ) -> ::core::result::Result<::std::boxed::Box<T>, E> {
+        >(raw: &str) -> ::core::result::Result<::std::boxed::Box<T>, E> {
             ::dataverse_runtime::codegen::serde_json::from_str(raw)
                 .map(::std::boxed::Box::new)
                 .map_err(E::custom)
         }
-        let raw: ::std::boxed::Box<::dataverse_runtime::codegen::serde_json::value::RawValue> =
-            ::dataverse_runtime::codegen::serde::Deserialize::deserialize(deserializer)?;
+        let raw: ::std::boxed::Box<
+            ::dataverse_runtime::codegen::serde_json::value::RawValue,
+        > = ::dataverse_runtime::codegen::serde::Deserialize::deserialize(deserializer)?;
         let raw = raw.get();
-        let odata_type = super::super::support::odata_type_of(raw).map_err(D::Error::custom)?;
-        ::core::result::Result::Ok(match odata_type.as_deref() {
-            ::core::option::Option::None => Self::Crmbaseentity(decode(raw)?),
-            ::core::option::Option::Some(name) => match name.trim_start_matches('#') {
-                "Microsoft.Dynamics.CRM.crmbaseentity" => Self::Crmbaseentity(decode(raw)?),
-                #[cfg(feature = "accounts")]
-                "Microsoft.Dynamics.CRM.account" => Self::Account(decode(raw)?),
-                #[cfg(feature = "activitypointers")]
-                "Microsoft.Dynamics.CRM.activitypointer" => Self::Activitypointer(decode(raw)?),
-                #[cfg(feature = "annotations")]
-                "Microsoft.Dynamics.CRM.annotation" => Self::Annotation(decode(raw)?),
-                #[cfg(feature = "contacts")]
-                "Microsoft.Dynamics.CRM.contact" => Self::Contact(decode(raw)?),
-                #[cfg(feature = "letters")]
-                "Microsoft.Dynamics.CRM.letter" => Self::Letter(decode(raw)?),
-                "Microsoft.Dynamics.CRM.principal" => Self::Principal(decode(raw)?),
-                #[cfg(feature = "queueitems")]
-                "Microsoft.Dynamics.CRM.queueitem" => Self::Queueitem(decode(raw)?),
-                #[cfg(feature = "queues")]
-                "Microsoft.Dynamics.CRM.queue" => Self::Queue(decode(raw)?),
-                #[cfg(feature = "systemusers")]
-                "Microsoft.Dynamics.CRM.systemuser" => Self::Systemuser(decode(raw)?),
-                #[cfg(feature = "teams")]
-                "Microsoft.Dynamics.CRM.team" => Self::Team(decode(raw)?),
-                _ => Self::Unknown(decode(raw)?),
+        let odata_type = super::super::support::odata_type_of(raw)
+            .map_err(D::Error::custom)?;
+        ::core::result::Result::Ok(
+            match odata_type.as_deref() {
+                ::core::option::Option::None => Self::Crmbaseentity(decode(raw)?),
+                ::core::option::Option::Some(name) => {
+                    match name.trim_start_matches('#') {
+                        "Microsoft.Dynamics.CRM.crmbaseentity" => {
+                            Self::Crmbaseentity(decode(raw)?)
+                        }
+                        #[cfg(feature = "accounts")]
+                        "Microsoft.Dynamics.CRM.account" => Self::Account(decode(raw)?),
+                        #[cfg(feature = "activitypointers")]
+                        "Microsoft.Dynamics.CRM.activitypointer" => {
+                            Self::Activitypointer(decode(raw)?)
+                        }
+                        #[cfg(feature = "annotations")]
+                        "Microsoft.Dynamics.CRM.annotation" => {
+                            Self::Annotation(decode(raw)?)
+                        }
+                        #[cfg(feature = "contacts")]
+                        "Microsoft.Dynamics.CRM.contact" => Self::Contact(decode(raw)?),
+                        #[cfg(feature = "letters")]
+                        "Microsoft.Dynamics.CRM.letter" => Self::Letter(decode(raw)?),
+                        "Microsoft.Dynamics.CRM.principal" => {
+                            Self::Principal(decode(raw)?)
+                        }
+                        #[cfg(feature = "queueitems")]
+                        "Microsoft.Dynamics.CRM.queueitem" => {
+                            Self::Queueitem(decode(raw)?)
+                        }
+                        #[cfg(feature = "queues")]
+                        "Microsoft.Dynamics.CRM.queue" => Self::Queue(decode(raw)?),
+                        #[cfg(feature = "systemusers")]
+                        "Microsoft.Dynamics.CRM.systemuser" => {
+                            Self::Systemuser(decode(raw)?)
+                        }
+                        #[cfg(feature = "teams")]
+                        "Microsoft.Dynamics.CRM.team" => Self::Team(decode(raw)?),
+                        _ => Self::Unknown(decode(raw)?),
+                    }
+                }
             },
-        })
+        )
     }
 }
 impl super::super::support::IsA<Crmbaseentity> for Crmbaseentity {}

@@ -11,7 +11,9 @@ pub struct Letter {
     /// `actualdurationminutes`: `Edm.Int32`.
     pub actualdurationminutes: ::dataverse_runtime::Field<i32>,
     /// `_owningteam_value`: `Edm.Guid`.
-    pub owningteam_value: ::dataverse_runtime::Field<::dataverse_runtime::codegen::uuid::Uuid>,
+    pub owningteam_value: ::dataverse_runtime::Field<
+        ::dataverse_runtime::codegen::uuid::Uuid,
+    >,
     /// `exchangeitemid`: `Edm.String`.
     pub exchangeitemid: ::dataverse_runtime::Field<::std::string::String>,
     /// `ismapiprivate`: `Edm.Boolean`.
@@ -23,22 +25,29 @@ pub struct Letter {
     /// `leftvoicemail`: `Edm.Boolean`.
     pub leftvoicemail: ::dataverse_runtime::Field<bool>,
     /// `deliverylastattemptedon`: `Edm.DateTimeOffset`.
-    pub deliverylastattemptedon: ::dataverse_runtime::Field<::dataverse_runtime::DateTimeOffset>,
+    pub deliverylastattemptedon: ::dataverse_runtime::Field<
+        ::dataverse_runtime::DateTimeOffset,
+    >,
     /// `isbilled`: `Edm.Boolean`.
     pub isbilled: ::dataverse_runtime::Field<bool>,
     /// `isworkflowcreated`: `Edm.Boolean`.
     pub isworkflowcreated: ::dataverse_runtime::Field<bool>,
     /// `_sendermailboxid_value`: `Edm.Guid`.
-    pub sendermailboxid_value: ::dataverse_runtime::Field<::dataverse_runtime::codegen::uuid::Uuid>,
+    pub sendermailboxid_value: ::dataverse_runtime::Field<
+        ::dataverse_runtime::codegen::uuid::Uuid,
+    >,
     /// `description`: `Edm.String`.
     pub description: ::dataverse_runtime::Field<::std::string::String>,
     /// `_regardingobjectid_value`: `Edm.Guid`.
-    pub regardingobjectid_value:
-        ::dataverse_runtime::Field<::dataverse_runtime::codegen::uuid::Uuid>,
+    pub regardingobjectid_value: ::dataverse_runtime::Field<
+        ::dataverse_runtime::codegen::uuid::Uuid,
+    >,
     /// `onholdtime`: `Edm.Int32`.
     pub onholdtime: ::dataverse_runtime::Field<i32>,
     /// `_modifiedby_value`: `Edm.Guid`.
-    pub modifiedby_value: ::dataverse_runtime::Field<::dataverse_runtime::codegen::uuid::Uuid>,
+    pub modifiedby_value: ::dataverse_runtime::Field<
+        ::dataverse_runtime::codegen::uuid::Uuid,
+    >,
     /// `community`: `Edm.Int32`.
     pub community: ::dataverse_runtime::Field<i32>,
     /// `activityid`: `Edm.Guid`, key.
@@ -50,11 +59,13 @@ pub struct Letter {
     /// `timezoneruleversionnumber`: `Edm.Int32`.
     pub timezoneruleversionnumber: ::dataverse_runtime::Field<i32>,
     /// `_createdonbehalfby_value`: `Edm.Guid`.
-    pub createdonbehalfby_value:
-        ::dataverse_runtime::Field<::dataverse_runtime::codegen::uuid::Uuid>,
+    pub createdonbehalfby_value: ::dataverse_runtime::Field<
+        ::dataverse_runtime::codegen::uuid::Uuid,
+    >,
     /// `_transactioncurrencyid_value`: `Edm.Guid`.
-    pub transactioncurrencyid_value:
-        ::dataverse_runtime::Field<::dataverse_runtime::codegen::uuid::Uuid>,
+    pub transactioncurrencyid_value: ::dataverse_runtime::Field<
+        ::dataverse_runtime::codegen::uuid::Uuid,
+    >,
     /// `versionnumber`: `Edm.Int64`.
     pub versionnumber: ::dataverse_runtime::Field<i64>,
     /// `processid`: `Edm.Guid`.
@@ -64,16 +75,21 @@ pub struct Letter {
     /// `prioritycode`: `Edm.Int32`.
     pub prioritycode: ::dataverse_runtime::Field<i32>,
     /// `_slaid_value`: `Edm.Guid`.
-    pub slaid_value: ::dataverse_runtime::Field<::dataverse_runtime::codegen::uuid::Uuid>,
+    pub slaid_value: ::dataverse_runtime::Field<
+        ::dataverse_runtime::codegen::uuid::Uuid,
+    >,
     /// `stageid`: `Edm.Guid`.
     pub stageid: ::dataverse_runtime::Field<::dataverse_runtime::codegen::uuid::Uuid>,
     /// `actualstart`: `Edm.DateTimeOffset`.
     pub actualstart: ::dataverse_runtime::Field<::dataverse_runtime::DateTimeOffset>,
     /// `_owningbusinessunit_value`: `Edm.Guid`.
-    pub owningbusinessunit_value:
-        ::dataverse_runtime::Field<::dataverse_runtime::codegen::uuid::Uuid>,
+    pub owningbusinessunit_value: ::dataverse_runtime::Field<
+        ::dataverse_runtime::codegen::uuid::Uuid,
+    >,
     /// `_owninguser_value`: `Edm.Guid`.
-    pub owninguser_value: ::dataverse_runtime::Field<::dataverse_runtime::codegen::uuid::Uuid>,
+    pub owninguser_value: ::dataverse_runtime::Field<
+        ::dataverse_runtime::codegen::uuid::Uuid,
+    >,
     /// `utcconversiontimezonecode`: `Edm.Int32`.
     pub utcconversiontimezonecode: ::dataverse_runtime::Field<i32>,
     /// `exchangeweblink`: `Edm.String`.
@@ -89,11 +105,13 @@ pub struct Letter {
     /// `subject`: `Edm.String`.
     pub subject: ::dataverse_runtime::Field<::std::string::String>,
     /// `postponeactivityprocessinguntil`: `Edm.DateTimeOffset`.
-    pub postponeactivityprocessinguntil:
-        ::dataverse_runtime::Field<::dataverse_runtime::DateTimeOffset>,
+    pub postponeactivityprocessinguntil: ::dataverse_runtime::Field<
+        ::dataverse_runtime::DateTimeOffset,
+    >,
     /// `_modifiedonbehalfby_value`: `Edm.Guid`.
-    pub modifiedonbehalfby_value:
-        ::dataverse_runtime::Field<::dataverse_runtime::codegen::uuid::Uuid>,
+    pub modifiedonbehalfby_value: ::dataverse_runtime::Field<
+        ::dataverse_runtime::codegen::uuid::Uuid,
+    >,
     /// `exchangerate`: `Edm.Decimal`.
     pub exchangerate: ::dataverse_runtime::Field<::dataverse_runtime::Decimal>,
     /// `isregularactivity`: `Edm.Boolean`.
@@ -105,15 +123,21 @@ pub struct Letter {
     /// `traversedpath`: `Edm.String`.
     pub traversedpath: ::dataverse_runtime::Field<::std::string::String>,
     /// `_createdby_value`: `Edm.Guid`.
-    pub createdby_value: ::dataverse_runtime::Field<::dataverse_runtime::codegen::uuid::Uuid>,
+    pub createdby_value: ::dataverse_runtime::Field<
+        ::dataverse_runtime::codegen::uuid::Uuid,
+    >,
     /// `activitytypecode`: `Edm.String`.
     pub activitytypecode: ::dataverse_runtime::Field<::std::string::String>,
     /// `_ownerid_value`: `Edm.Guid`.
-    pub ownerid_value: ::dataverse_runtime::Field<::dataverse_runtime::codegen::uuid::Uuid>,
+    pub ownerid_value: ::dataverse_runtime::Field<
+        ::dataverse_runtime::codegen::uuid::Uuid,
+    >,
     /// `modifiedon`: `Edm.DateTimeOffset`.
     pub modifiedon: ::dataverse_runtime::Field<::dataverse_runtime::DateTimeOffset>,
     /// `_slainvokedid_value`: `Edm.Guid`.
-    pub slainvokedid_value: ::dataverse_runtime::Field<::dataverse_runtime::codegen::uuid::Uuid>,
+    pub slainvokedid_value: ::dataverse_runtime::Field<
+        ::dataverse_runtime::codegen::uuid::Uuid,
+    >,
     /// `statuscode`: `Edm.Int32`.
     pub statuscode: ::dataverse_runtime::Field<i32>,
     /// `actualend`: `Edm.DateTimeOffset`.
@@ -125,31 +149,40 @@ pub struct Letter {
     /// `directioncode`: `Edm.Boolean`.
     pub directioncode: ::dataverse_runtime::Field<bool>,
     /// `subscriptionid`: `Edm.Guid`.
-    pub subscriptionid: ::dataverse_runtime::Field<::dataverse_runtime::codegen::uuid::Uuid>,
+    pub subscriptionid: ::dataverse_runtime::Field<
+        ::dataverse_runtime::codegen::uuid::Uuid,
+    >,
     /// `importsequencenumber`: `Edm.Int32`.
     pub importsequencenumber: ::dataverse_runtime::Field<i32>,
     /// `overriddencreatedon`: `Edm.DateTimeOffset`.
-    pub overriddencreatedon: ::dataverse_runtime::Field<::dataverse_runtime::DateTimeOffset>,
+    pub overriddencreatedon: ::dataverse_runtime::Field<
+        ::dataverse_runtime::DateTimeOffset,
+    >,
     /// `address`: `Edm.String`.
     pub address: ::dataverse_runtime::Field<::std::string::String>,
     /// Navigation `regardingobjectid_new_interactionforemail` to one `Microsoft.Dynamics.CRM.interactionforemail`, filled by `$expand` (decode it with `get`).
-    pub regardingobjectid_new_interactionforemail:
-        ::dataverse_runtime::Field<super::super::support::Expanded<super::super::support::Untyped>>,
+    pub regardingobjectid_new_interactionforemail: ::dataverse_runtime::Field<
+        super::super::support::Expanded<super::super::support::Untyped>,
+    >,
     /// Navigation `regardingobjectid_knowledgebaserecord` to one `Microsoft.Dynamics.CRM.knowledgebaserecord`, filled by `$expand` (decode it with `get`).
-    pub regardingobjectid_knowledgebaserecord:
-        ::dataverse_runtime::Field<super::super::support::Expanded<super::super::support::Untyped>>,
+    pub regardingobjectid_knowledgebaserecord: ::dataverse_runtime::Field<
+        super::super::support::Expanded<super::super::support::Untyped>,
+    >,
     /// Navigation `regardingobjectid_account` to one `Microsoft.Dynamics.CRM.account`, filled by `$expand` (decode it with `get`).
     #[cfg(feature = "accounts")]
-    pub regardingobjectid_account:
-        ::dataverse_runtime::Field<super::super::support::Expanded<super::super::Account>>,
+    pub regardingobjectid_account: ::dataverse_runtime::Field<
+        super::super::support::Expanded<super::super::Account>,
+    >,
     /// Navigation `createdby` to one `Microsoft.Dynamics.CRM.systemuser`, filled by `$expand` (decode it with `get`).
     #[cfg(feature = "systemusers")]
-    pub createdby:
-        ::dataverse_runtime::Field<super::super::support::Expanded<super::super::Systemuser>>,
+    pub createdby: ::dataverse_runtime::Field<
+        super::super::support::Expanded<super::super::Systemuser>,
+    >,
     /// Navigation `regardingobjectid_contact` to one `Microsoft.Dynamics.CRM.contact`, filled by `$expand` (decode it with `get`).
     #[cfg(feature = "contacts")]
-    pub regardingobjectid_contact:
-        ::dataverse_runtime::Field<super::super::support::Expanded<super::super::Contact>>,
+    pub regardingobjectid_contact: ::dataverse_runtime::Field<
+        super::super::support::Expanded<super::super::Contact>,
+    >,
     /// Navigation `activity_pointer_socialactivity` to a collection of `Microsoft.Dynamics.CRM.socialactivity`, filled by `$expand` (decode it with `get`).
     pub activity_pointer_socialactivity: ::dataverse_runtime::Field<
         super::super::support::Expanded<::std::vec::Vec<super::super::support::Untyped>>,
@@ -163,36 +196,44 @@ pub struct Letter {
         super::super::support::Expanded<::std::vec::Vec<super::super::support::Untyped>>,
     >,
     /// Navigation `sendermailboxid` to one `Microsoft.Dynamics.CRM.mailbox`, filled by `$expand` (decode it with `get`).
-    pub sendermailboxid:
-        ::dataverse_runtime::Field<super::super::support::Expanded<super::super::support::Untyped>>,
+    pub sendermailboxid: ::dataverse_runtime::Field<
+        super::super::support::Expanded<super::super::support::Untyped>,
+    >,
     /// Navigation `transactioncurrencyid` to one `Microsoft.Dynamics.CRM.transactioncurrency`, filled by `$expand` (decode it with `get`).
-    pub transactioncurrencyid:
-        ::dataverse_runtime::Field<super::super::support::Expanded<super::super::support::Untyped>>,
+    pub transactioncurrencyid: ::dataverse_runtime::Field<
+        super::super::support::Expanded<super::super::support::Untyped>,
+    >,
     /// Navigation `ActivityPointer_QueueItem` to a collection of `Microsoft.Dynamics.CRM.queueitem`, filled by `$expand` (decode it with `get`).
     #[cfg(feature = "queueitems")]
     pub activity_pointer_queue_item: ::dataverse_runtime::Field<
         super::super::support::Expanded<::std::vec::Vec<super::super::Queueitem>>,
     >,
     /// Navigation `ownerid` to one `Microsoft.Dynamics.CRM.principal`, filled by `$expand` (decode it with `get`).
-    pub ownerid:
-        ::dataverse_runtime::Field<super::super::support::Expanded<super::super::PrincipalAny>>,
+    pub ownerid: ::dataverse_runtime::Field<
+        super::super::support::Expanded<super::super::PrincipalAny>,
+    >,
     /// Navigation `owninguser` to one `Microsoft.Dynamics.CRM.systemuser`, filled by `$expand` (decode it with `get`).
     #[cfg(feature = "systemusers")]
-    pub owninguser:
-        ::dataverse_runtime::Field<super::super::support::Expanded<super::super::Systemuser>>,
+    pub owninguser: ::dataverse_runtime::Field<
+        super::super::support::Expanded<super::super::Systemuser>,
+    >,
     /// Navigation `sla_activitypointer_sla` to one `Microsoft.Dynamics.CRM.sla`, filled by `$expand` (decode it with `get`).
-    pub sla_activitypointer_sla:
-        ::dataverse_runtime::Field<super::super::support::Expanded<super::super::support::Untyped>>,
+    pub sla_activitypointer_sla: ::dataverse_runtime::Field<
+        super::super::support::Expanded<super::super::support::Untyped>,
+    >,
     /// Navigation `owningbusinessunit` to one `Microsoft.Dynamics.CRM.businessunit`, filled by `$expand` (decode it with `get`).
-    pub owningbusinessunit:
-        ::dataverse_runtime::Field<super::super::support::Expanded<super::super::support::Untyped>>,
+    pub owningbusinessunit: ::dataverse_runtime::Field<
+        super::super::support::Expanded<super::super::support::Untyped>,
+    >,
     /// Navigation `regardingobjectid_knowledgearticle` to one `Microsoft.Dynamics.CRM.knowledgearticle`, filled by `$expand` (decode it with `get`).
-    pub regardingobjectid_knowledgearticle:
-        ::dataverse_runtime::Field<super::super::support::Expanded<super::super::support::Untyped>>,
+    pub regardingobjectid_knowledgearticle: ::dataverse_runtime::Field<
+        super::super::support::Expanded<super::super::support::Untyped>,
+    >,
     /// Navigation `modifiedonbehalfby` to one `Microsoft.Dynamics.CRM.systemuser`, filled by `$expand` (decode it with `get`).
     #[cfg(feature = "systemusers")]
-    pub modifiedonbehalfby:
-        ::dataverse_runtime::Field<super::super::support::Expanded<super::super::Systemuser>>,
+    pub modifiedonbehalfby: ::dataverse_runtime::Field<
+        super::super::support::Expanded<super::super::Systemuser>,
+    >,
     /// Navigation `activity_pointer_activity_mime_attachment` to a collection of `Microsoft.Dynamics.CRM.activitymimeattachment`, filled by `$expand` (decode it with `get`).
     pub activity_pointer_activity_mime_attachment: ::dataverse_runtime::Field<
         super::super::support::Expanded<::std::vec::Vec<super::super::support::Untyped>>,
@@ -203,12 +244,14 @@ pub struct Letter {
     >,
     /// Navigation `createdonbehalfby` to one `Microsoft.Dynamics.CRM.systemuser`, filled by `$expand` (decode it with `get`).
     #[cfg(feature = "systemusers")]
-    pub createdonbehalfby:
-        ::dataverse_runtime::Field<super::super::support::Expanded<super::super::Systemuser>>,
+    pub createdonbehalfby: ::dataverse_runtime::Field<
+        super::super::support::Expanded<super::super::Systemuser>,
+    >,
     /// Navigation `modifiedby` to one `Microsoft.Dynamics.CRM.systemuser`, filled by `$expand` (decode it with `get`).
     #[cfg(feature = "systemusers")]
-    pub modifiedby:
-        ::dataverse_runtime::Field<super::super::support::Expanded<super::super::Systemuser>>,
+    pub modifiedby: ::dataverse_runtime::Field<
+        super::super::support::Expanded<super::super::Systemuser>,
+    >,
     /// Navigation `activity_pointer_task` to a collection of `Microsoft.Dynamics.CRM.task`, filled by `$expand` (decode it with `get`).
     pub activity_pointer_task: ::dataverse_runtime::Field<
         super::super::support::Expanded<::std::vec::Vec<super::super::support::Untyped>>,
@@ -236,14 +279,17 @@ pub struct Letter {
     >,
     /// Navigation `owningteam` to one `Microsoft.Dynamics.CRM.team`, filled by `$expand` (decode it with `get`).
     #[cfg(feature = "teams")]
-    pub owningteam: ::dataverse_runtime::Field<super::super::support::Expanded<super::super::Team>>,
+    pub owningteam: ::dataverse_runtime::Field<
+        super::super::support::Expanded<super::super::Team>,
+    >,
     /// Navigation `ActivityPointer_BulkDeleteFailures` to a collection of `Microsoft.Dynamics.CRM.bulkdeletefailure`, filled by `$expand` (decode it with `get`).
     pub activity_pointer_bulk_delete_failures: ::dataverse_runtime::Field<
         super::super::support::Expanded<::std::vec::Vec<super::super::support::Untyped>>,
     >,
     /// Navigation `slainvokedid_activitypointer_sla` to one `Microsoft.Dynamics.CRM.sla`, filled by `$expand` (decode it with `get`).
-    pub slainvokedid_activitypointer_sla:
-        ::dataverse_runtime::Field<super::super::support::Expanded<super::super::support::Untyped>>,
+    pub slainvokedid_activitypointer_sla: ::dataverse_runtime::Field<
+        super::super::support::Expanded<super::super::support::Untyped>,
+    >,
     /// Navigation `activitypointer_connections1` to a collection of `Microsoft.Dynamics.CRM.connection`, filled by `$expand` (decode it with `get`).
     pub activitypointer_connections1: ::dataverse_runtime::Field<
         super::super::support::Expanded<::std::vec::Vec<super::super::support::Untyped>>,
@@ -261,8 +307,9 @@ pub struct Letter {
         super::super::support::Expanded<::std::vec::Vec<super::super::support::Untyped>>,
     >,
     /// Navigation `regardingobjectid_knowledgebaserecord_letter` to one `Microsoft.Dynamics.CRM.knowledgebaserecord`, filled by `$expand` (decode it with `get`).
-    pub regardingobjectid_knowledgebaserecord_letter:
-        ::dataverse_runtime::Field<super::super::support::Expanded<super::super::support::Untyped>>,
+    pub regardingobjectid_knowledgebaserecord_letter: ::dataverse_runtime::Field<
+        super::super::support::Expanded<super::super::support::Untyped>,
+    >,
     /// Navigation `letter_actioncard` to a collection of `Microsoft.Dynamics.CRM.actioncard`, filled by `$expand` (decode it with `get`).
     pub letter_actioncard: ::dataverse_runtime::Field<
         super::super::support::Expanded<::std::vec::Vec<super::super::support::Untyped>>,
@@ -280,16 +327,19 @@ pub struct Letter {
         super::super::support::Expanded<::std::vec::Vec<super::super::support::Untyped>>,
     >,
     /// Navigation `stageid_processstage` to one `Microsoft.Dynamics.CRM.processstage`, filled by `$expand` (decode it with `get`).
-    pub stageid_processstage:
-        ::dataverse_runtime::Field<super::super::support::Expanded<super::super::support::Untyped>>,
+    pub stageid_processstage: ::dataverse_runtime::Field<
+        super::super::support::Expanded<super::super::support::Untyped>,
+    >,
     /// Navigation `modifiedonbehalfby_letter` to one `Microsoft.Dynamics.CRM.systemuser`, filled by `$expand` (decode it with `get`).
     #[cfg(feature = "systemusers")]
-    pub modifiedonbehalfby_letter:
-        ::dataverse_runtime::Field<super::super::support::Expanded<super::super::Systemuser>>,
+    pub modifiedonbehalfby_letter: ::dataverse_runtime::Field<
+        super::super::support::Expanded<super::super::Systemuser>,
+    >,
     /// Navigation `createdonbehalfby_letter` to one `Microsoft.Dynamics.CRM.systemuser`, filled by `$expand` (decode it with `get`).
     #[cfg(feature = "systemusers")]
-    pub createdonbehalfby_letter:
-        ::dataverse_runtime::Field<super::super::support::Expanded<super::super::Systemuser>>,
+    pub createdonbehalfby_letter: ::dataverse_runtime::Field<
+        super::super::support::Expanded<super::super::Systemuser>,
+    >,
     /// Navigation `letter_connections2` to a collection of `Microsoft.Dynamics.CRM.connection`, filled by `$expand` (decode it with `get`).
     pub letter_connections2: ::dataverse_runtime::Field<
         super::super::support::Expanded<::std::vec::Vec<super::super::support::Untyped>>,
@@ -299,27 +349,31 @@ pub struct Letter {
         super::super::support::Expanded<::std::vec::Vec<super::super::support::Untyped>>,
     >,
     /// Navigation `regardingobjectid_knowledgearticle_letter` to one `Microsoft.Dynamics.CRM.knowledgearticle`, filled by `$expand` (decode it with `get`).
-    pub regardingobjectid_knowledgearticle_letter:
-        ::dataverse_runtime::Field<super::super::support::Expanded<super::super::support::Untyped>>,
+    pub regardingobjectid_knowledgearticle_letter: ::dataverse_runtime::Field<
+        super::super::support::Expanded<super::super::support::Untyped>,
+    >,
     /// Navigation `Letter_SyncErrors` to a collection of `Microsoft.Dynamics.CRM.syncerror`, filled by `$expand` (decode it with `get`).
     pub letter_sync_errors: ::dataverse_runtime::Field<
         super::super::support::Expanded<::std::vec::Vec<super::super::support::Untyped>>,
     >,
     /// Navigation `owningbusinessunit_letter` to one `Microsoft.Dynamics.CRM.businessunit`, filled by `$expand` (decode it with `get`).
-    pub owningbusinessunit_letter:
-        ::dataverse_runtime::Field<super::super::support::Expanded<super::super::support::Untyped>>,
+    pub owningbusinessunit_letter: ::dataverse_runtime::Field<
+        super::super::support::Expanded<super::super::support::Untyped>,
+    >,
     /// Navigation `Letter_Annotation` to a collection of `Microsoft.Dynamics.CRM.annotation`, filled by `$expand` (decode it with `get`).
     #[cfg(feature = "annotations")]
     pub letter_annotation: ::dataverse_runtime::Field<
         super::super::support::Expanded<::std::vec::Vec<super::super::Annotation>>,
     >,
     /// Navigation `slainvokedid_letter_sla` to one `Microsoft.Dynamics.CRM.sla`, filled by `$expand` (decode it with `get`).
-    pub slainvokedid_letter_sla:
-        ::dataverse_runtime::Field<super::super::support::Expanded<super::super::support::Untyped>>,
+    pub slainvokedid_letter_sla: ::dataverse_runtime::Field<
+        super::super::support::Expanded<super::super::support::Untyped>,
+    >,
     /// Navigation `owningteam_letter` to one `Microsoft.Dynamics.CRM.team`, filled by `$expand` (decode it with `get`).
     #[cfg(feature = "teams")]
-    pub owningteam_letter:
-        ::dataverse_runtime::Field<super::super::support::Expanded<super::super::Team>>,
+    pub owningteam_letter: ::dataverse_runtime::Field<
+        super::super::support::Expanded<super::super::Team>,
+    >,
     /// Navigation `letter_activity_parties` to a collection of `Microsoft.Dynamics.CRM.activityparty`, filled by `$expand` (decode it with `get`).
     pub letter_activity_parties: ::dataverse_runtime::Field<
         super::super::support::Expanded<::std::vec::Vec<super::super::support::Untyped>>,
@@ -329,16 +383,18 @@ pub struct Letter {
         super::super::support::Expanded<::std::vec::Vec<super::super::support::Untyped>>,
     >,
     /// Navigation `transactioncurrencyid_letter` to one `Microsoft.Dynamics.CRM.transactioncurrency`, filled by `$expand` (decode it with `get`).
-    pub transactioncurrencyid_letter:
-        ::dataverse_runtime::Field<super::super::support::Expanded<super::super::support::Untyped>>,
+    pub transactioncurrencyid_letter: ::dataverse_runtime::Field<
+        super::super::support::Expanded<super::super::support::Untyped>,
+    >,
     /// Navigation `letter_connections1` to a collection of `Microsoft.Dynamics.CRM.connection`, filled by `$expand` (decode it with `get`).
     pub letter_connections1: ::dataverse_runtime::Field<
         super::super::support::Expanded<::std::vec::Vec<super::super::support::Untyped>>,
     >,
     /// Navigation `owninguser_letter` to one `Microsoft.Dynamics.CRM.systemuser`, filled by `$expand` (decode it with `get`).
     #[cfg(feature = "systemusers")]
-    pub owninguser_letter:
-        ::dataverse_runtime::Field<super::super::support::Expanded<super::super::Systemuser>>,
+    pub owninguser_letter: ::dataverse_runtime::Field<
+        super::super::support::Expanded<super::super::Systemuser>,
+    >,
     /// Navigation `Letter_DuplicateBaseRecord` to a collection of `Microsoft.Dynamics.CRM.duplicaterecord`, filled by `$expand` (decode it with `get`).
     pub letter_duplicate_base_record: ::dataverse_runtime::Field<
         super::super::support::Expanded<::std::vec::Vec<super::super::support::Untyped>>,
@@ -355,30 +411,36 @@ pub struct Letter {
     >,
     /// Navigation `modifiedby_letter` to one `Microsoft.Dynamics.CRM.systemuser`, filled by `$expand` (decode it with `get`).
     #[cfg(feature = "systemusers")]
-    pub modifiedby_letter:
-        ::dataverse_runtime::Field<super::super::support::Expanded<super::super::Systemuser>>,
+    pub modifiedby_letter: ::dataverse_runtime::Field<
+        super::super::support::Expanded<super::super::Systemuser>,
+    >,
     /// Navigation `sla_letter_sla` to one `Microsoft.Dynamics.CRM.sla`, filled by `$expand` (decode it with `get`).
-    pub sla_letter_sla:
-        ::dataverse_runtime::Field<super::super::support::Expanded<super::super::support::Untyped>>,
+    pub sla_letter_sla: ::dataverse_runtime::Field<
+        super::super::support::Expanded<super::super::support::Untyped>,
+    >,
     /// Navigation `createdby_letter` to one `Microsoft.Dynamics.CRM.systemuser`, filled by `$expand` (decode it with `get`).
     #[cfg(feature = "systemusers")]
-    pub createdby_letter:
-        ::dataverse_runtime::Field<super::super::support::Expanded<super::super::Systemuser>>,
+    pub createdby_letter: ::dataverse_runtime::Field<
+        super::super::support::Expanded<super::super::Systemuser>,
+    >,
     /// Navigation `Letter_DuplicateMatchingRecord` to a collection of `Microsoft.Dynamics.CRM.duplicaterecord`, filled by `$expand` (decode it with `get`).
     pub letter_duplicate_matching_record: ::dataverse_runtime::Field<
         super::super::support::Expanded<::std::vec::Vec<super::super::support::Untyped>>,
     >,
     /// Navigation `regardingobjectid_account_letter` to one `Microsoft.Dynamics.CRM.account`, filled by `$expand` (decode it with `get`).
     #[cfg(feature = "accounts")]
-    pub regardingobjectid_account_letter:
-        ::dataverse_runtime::Field<super::super::support::Expanded<super::super::Account>>,
+    pub regardingobjectid_account_letter: ::dataverse_runtime::Field<
+        super::super::support::Expanded<super::super::Account>,
+    >,
     /// Navigation `regardingobjectid_contact_letter` to one `Microsoft.Dynamics.CRM.contact`, filled by `$expand` (decode it with `get`).
     #[cfg(feature = "contacts")]
-    pub regardingobjectid_contact_letter:
-        ::dataverse_runtime::Field<super::super::support::Expanded<super::super::Contact>>,
+    pub regardingobjectid_contact_letter: ::dataverse_runtime::Field<
+        super::super::support::Expanded<super::super::Contact>,
+    >,
     /// Navigation `ownerid_letter` to one `Microsoft.Dynamics.CRM.principal`, filled by `$expand` (decode it with `get`).
-    pub ownerid_letter:
-        ::dataverse_runtime::Field<super::super::support::Expanded<super::super::PrincipalAny>>,
+    pub ownerid_letter: ::dataverse_runtime::Field<
+        super::super::support::Expanded<super::super::PrincipalAny>,
+    >,
     /// Lookups to send as `nav@odata.bind`; set them with `HasBinds::bind` and the
     /// lookup constants of this type.
     pub binds: super::super::support::Binds,
@@ -416,7 +478,10 @@ impl super::super::support::Structured for Letter {
             map.serialize_entry("leftvoicemail", &self.leftvoicemail)?;
         }
         if !self.deliverylastattemptedon.is_unset() {
-            map.serialize_entry("deliverylastattemptedon", &self.deliverylastattemptedon)?;
+            map.serialize_entry(
+                "deliverylastattemptedon",
+                &self.deliverylastattemptedon,
+            )?;
         }
         if !self.isbilled.is_unset() {
             map.serialize_entry("isbilled", &self.isbilled)?;
@@ -431,7 +496,10 @@ impl super::super::support::Structured for Letter {
             map.serialize_entry("description", &self.description)?;
         }
         if !self.regardingobjectid_value.is_unset() {
-            map.serialize_entry("_regardingobjectid_value", &self.regardingobjectid_value)?;
+            map.serialize_entry(
+                "_regardingobjectid_value",
+                &self.regardingobjectid_value,
+            )?;
         }
         if !self.onholdtime.is_unset() {
             map.serialize_entry("onholdtime", &self.onholdtime)?;
@@ -452,10 +520,16 @@ impl super::super::support::Structured for Letter {
             map.serialize_entry("instancetypecode", &self.instancetypecode)?;
         }
         if !self.timezoneruleversionnumber.is_unset() {
-            map.serialize_entry("timezoneruleversionnumber", &self.timezoneruleversionnumber)?;
+            map.serialize_entry(
+                "timezoneruleversionnumber",
+                &self.timezoneruleversionnumber,
+            )?;
         }
         if !self.createdonbehalfby_value.is_unset() {
-            map.serialize_entry("_createdonbehalfby_value", &self.createdonbehalfby_value)?;
+            map.serialize_entry(
+                "_createdonbehalfby_value",
+                &self.createdonbehalfby_value,
+            )?;
         }
         if !self.transactioncurrencyid_value.is_unset() {
             map.serialize_entry(
@@ -485,19 +559,28 @@ impl super::super::support::Structured for Letter {
             map.serialize_entry("actualstart", &self.actualstart)?;
         }
         if !self.owningbusinessunit_value.is_unset() {
-            map.serialize_entry("_owningbusinessunit_value", &self.owningbusinessunit_value)?;
+            map.serialize_entry(
+                "_owningbusinessunit_value",
+                &self.owningbusinessunit_value,
+            )?;
         }
         if !self.owninguser_value.is_unset() {
             map.serialize_entry("_owninguser_value", &self.owninguser_value)?;
         }
         if !self.utcconversiontimezonecode.is_unset() {
-            map.serialize_entry("utcconversiontimezonecode", &self.utcconversiontimezonecode)?;
+            map.serialize_entry(
+                "utcconversiontimezonecode",
+                &self.utcconversiontimezonecode,
+            )?;
         }
         if !self.exchangeweblink.is_unset() {
             map.serialize_entry("exchangeweblink", &self.exchangeweblink)?;
         }
         if !self.scheduleddurationminutes.is_unset() {
-            map.serialize_entry("scheduleddurationminutes", &self.scheduleddurationminutes)?;
+            map.serialize_entry(
+                "scheduleddurationminutes",
+                &self.scheduleddurationminutes,
+            )?;
         }
         if !self.senton.is_unset() {
             map.serialize_entry("senton", &self.senton)?;
@@ -518,7 +601,10 @@ impl super::super::support::Structured for Letter {
             )?;
         }
         if !self.modifiedonbehalfby_value.is_unset() {
-            map.serialize_entry("_modifiedonbehalfby_value", &self.modifiedonbehalfby_value)?;
+            map.serialize_entry(
+                "_modifiedonbehalfby_value",
+                &self.modifiedonbehalfby_value,
+            )?;
         }
         if !self.exchangerate.is_unset() {
             map.serialize_entry("exchangerate", &self.exchangerate)?;
@@ -530,7 +616,10 @@ impl super::super::support::Structured for Letter {
             map.serialize_entry("deliveryprioritycode", &self.deliveryprioritycode)?;
         }
         if !self.activityadditionalparams.is_unset() {
-            map.serialize_entry("activityadditionalparams", &self.activityadditionalparams)?;
+            map.serialize_entry(
+                "activityadditionalparams",
+                &self.activityadditionalparams,
+            )?;
         }
         if !self.traversedpath.is_unset() {
             map.serialize_entry("traversedpath", &self.traversedpath)?;
@@ -591,7 +680,10 @@ impl super::super::support::Structured for Letter {
         }
         #[cfg(feature = "accounts")]
         if !self.regardingobjectid_account.is_unset() {
-            map.serialize_entry("regardingobjectid_account", &self.regardingobjectid_account)?;
+            map.serialize_entry(
+                "regardingobjectid_account",
+                &self.regardingobjectid_account,
+            )?;
         }
         #[cfg(feature = "systemusers")]
         if !self.createdby.is_unset() {
@@ -599,7 +691,10 @@ impl super::super::support::Structured for Letter {
         }
         #[cfg(feature = "contacts")]
         if !self.regardingobjectid_contact.is_unset() {
-            map.serialize_entry("regardingobjectid_contact", &self.regardingobjectid_contact)?;
+            map.serialize_entry(
+                "regardingobjectid_contact",
+                &self.regardingobjectid_contact,
+            )?;
         }
         if !self.activity_pointer_socialactivity.is_unset() {
             map.serialize_entry(
@@ -637,7 +732,10 @@ impl super::super::support::Structured for Letter {
             map.serialize_entry("owninguser", &self.owninguser)?;
         }
         if !self.sla_activitypointer_sla.is_unset() {
-            map.serialize_entry("sla_activitypointer_sla", &self.sla_activitypointer_sla)?;
+            map.serialize_entry(
+                "sla_activitypointer_sla",
+                &self.sla_activitypointer_sla,
+            )?;
         }
         if !self.owningbusinessunit.is_unset() {
             map.serialize_entry("owningbusinessunit", &self.owningbusinessunit)?;
@@ -686,7 +784,10 @@ impl super::super::support::Structured for Letter {
         }
         #[cfg(feature = "letters")]
         if !self.activity_pointer_letter.is_unset() {
-            map.serialize_entry("activity_pointer_letter", &self.activity_pointer_letter)?;
+            map.serialize_entry(
+                "activity_pointer_letter",
+                &self.activity_pointer_letter,
+            )?;
         }
         if !self.activitypointer_connections2.is_unset() {
             map.serialize_entry(
@@ -759,18 +860,27 @@ impl super::super::support::Structured for Letter {
             map.serialize_entry("slakpiinstance_letter", &self.slakpiinstance_letter)?;
         }
         if !self.letter_process_sessions.is_unset() {
-            map.serialize_entry("Letter_ProcessSessions", &self.letter_process_sessions)?;
+            map.serialize_entry(
+                "Letter_ProcessSessions",
+                &self.letter_process_sessions,
+            )?;
         }
         if !self.stageid_processstage.is_unset() {
             map.serialize_entry("stageid_processstage", &self.stageid_processstage)?;
         }
         #[cfg(feature = "systemusers")]
         if !self.modifiedonbehalfby_letter.is_unset() {
-            map.serialize_entry("modifiedonbehalfby_letter", &self.modifiedonbehalfby_letter)?;
+            map.serialize_entry(
+                "modifiedonbehalfby_letter",
+                &self.modifiedonbehalfby_letter,
+            )?;
         }
         #[cfg(feature = "systemusers")]
         if !self.createdonbehalfby_letter.is_unset() {
-            map.serialize_entry("createdonbehalfby_letter", &self.createdonbehalfby_letter)?;
+            map.serialize_entry(
+                "createdonbehalfby_letter",
+                &self.createdonbehalfby_letter,
+            )?;
         }
         if !self.letter_connections2.is_unset() {
             map.serialize_entry("letter_connections2", &self.letter_connections2)?;
@@ -791,24 +901,36 @@ impl super::super::support::Structured for Letter {
             map.serialize_entry("Letter_SyncErrors", &self.letter_sync_errors)?;
         }
         if !self.owningbusinessunit_letter.is_unset() {
-            map.serialize_entry("owningbusinessunit_letter", &self.owningbusinessunit_letter)?;
+            map.serialize_entry(
+                "owningbusinessunit_letter",
+                &self.owningbusinessunit_letter,
+            )?;
         }
         #[cfg(feature = "annotations")]
         if !self.letter_annotation.is_unset() {
             map.serialize_entry("Letter_Annotation", &self.letter_annotation)?;
         }
         if !self.slainvokedid_letter_sla.is_unset() {
-            map.serialize_entry("slainvokedid_letter_sla", &self.slainvokedid_letter_sla)?;
+            map.serialize_entry(
+                "slainvokedid_letter_sla",
+                &self.slainvokedid_letter_sla,
+            )?;
         }
         #[cfg(feature = "teams")]
         if !self.owningteam_letter.is_unset() {
             map.serialize_entry("owningteam_letter", &self.owningteam_letter)?;
         }
         if !self.letter_activity_parties.is_unset() {
-            map.serialize_entry("letter_activity_parties", &self.letter_activity_parties)?;
+            map.serialize_entry(
+                "letter_activity_parties",
+                &self.letter_activity_parties,
+            )?;
         }
         if !self.letter_async_operations.is_unset() {
-            map.serialize_entry("Letter_AsyncOperations", &self.letter_async_operations)?;
+            map.serialize_entry(
+                "Letter_AsyncOperations",
+                &self.letter_async_operations,
+            )?;
         }
         if !self.transactioncurrencyid_letter.is_unset() {
             map.serialize_entry(
@@ -877,11 +999,10 @@ impl super::super::support::Structured for Letter {
         self.binds.serialize_into(map)?;
         ::core::result::Result::Ok(())
     }
-    fn deserialize_field<'de, A: ::dataverse_runtime::codegen::serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> ::core::result::Result<bool, A::Error> {
+    fn deserialize_field<
+        'de,
+        A: ::dataverse_runtime::codegen::serde::de::MapAccess<'de>,
+    >(&mut self, key: &str, map: &mut A) -> ::core::result::Result<bool, A::Error> {
         match key {
             "lastonholdtime" => self.lastonholdtime = map.next_value()?,
             "actualdurationminutes" => self.actualdurationminutes = map.next_value()?,
@@ -1155,8 +1276,7 @@ impl super::super::support::Entity for Letter {
     }
 }
 impl ::core::convert::From<::dataverse_runtime::codegen::uuid::Uuid>
-    for super::super::support::Key<Letter>
-{
+for super::super::support::Key<Letter> {
     fn from(key: ::dataverse_runtime::codegen::uuid::Uuid) -> Self {
         super::super::support::Key::primary(key)
     }
@@ -1186,8 +1306,10 @@ impl Letter {
     > = super::super::support::Lookup::new("regardingobjectid_account", "accounts");
     /// Lookup `createdby` to `systemusers`: writes `"createdby@odata.bind": "/systemusers(key)"`.
     #[cfg(feature = "systemusers")]
-    pub const CREATEDBY: super::super::support::Lookup<Letter, super::super::Systemuser> =
-        super::super::support::Lookup::new("createdby", "systemusers");
+    pub const CREATEDBY: super::super::support::Lookup<
+        Letter,
+        super::super::Systemuser,
+    > = super::super::support::Lookup::new("createdby", "systemusers");
     /// Lookup `regardingobjectid_contact` to `contacts`: writes `"regardingobjectid_contact@odata.bind": "/contacts(key)"`.
     #[cfg(feature = "contacts")]
     pub const REGARDINGOBJECTID_CONTACT: super::super::support::Lookup<
@@ -1224,25 +1346,37 @@ impl Letter {
     pub const TRANSACTIONCURRENCYID: super::super::support::Lookup<
         Letter,
         super::super::support::Untyped,
-    > = super::super::support::Lookup::new("transactioncurrencyid", "transactioncurrencies");
+    > = super::super::support::Lookup::new(
+        "transactioncurrencyid",
+        "transactioncurrencies",
+    );
     /// Collection-valued navigation `ActivityPointer_QueueItem` to `queueitems` (associate and disassociate through `$ref`).
     #[cfg(feature = "queueitems")]
     pub const ACTIVITY_POINTER_QUEUE_ITEM: super::super::support::Navigation<
         Letter,
         super::super::Queueitem,
-    > = super::super::support::Navigation::new("ActivityPointer_QueueItem", "queueitems");
+    > = super::super::support::Navigation::new(
+        "ActivityPointer_QueueItem",
+        "queueitems",
+    );
     /// Lookup `ownerid` to `systemusers`: writes `"ownerid@odata.bind": "/systemusers(key)"`.
     #[cfg(feature = "systemusers")]
-    pub const OWNERID_SYSTEMUSERS: super::super::support::Lookup<Letter, super::super::Systemuser> =
-        super::super::support::Lookup::new("ownerid", "systemusers");
+    pub const OWNERID_SYSTEMUSERS: super::super::support::Lookup<
+        Letter,
+        super::super::Systemuser,
+    > = super::super::support::Lookup::new("ownerid", "systemusers");
     /// Lookup `ownerid` to `teams`: writes `"ownerid@odata.bind": "/teams(key)"`.
     #[cfg(feature = "teams")]
-    pub const OWNERID_TEAMS: super::super::support::Lookup<Letter, super::super::Team> =
-        super::super::support::Lookup::new("ownerid", "teams");
+    pub const OWNERID_TEAMS: super::super::support::Lookup<Letter, super::super::Team> = super::super::support::Lookup::new(
+        "ownerid",
+        "teams",
+    );
     /// Lookup `owninguser` to `systemusers`: writes `"owninguser@odata.bind": "/systemusers(key)"`.
     #[cfg(feature = "systemusers")]
-    pub const OWNINGUSER: super::super::support::Lookup<Letter, super::super::Systemuser> =
-        super::super::support::Lookup::new("owninguser", "systemusers");
+    pub const OWNINGUSER: super::super::support::Lookup<
+        Letter,
+        super::super::Systemuser,
+    > = super::super::support::Lookup::new("owninguser", "systemusers");
     /// Lookup `sla_activitypointer_sla` to `slas`: writes `"sla_activitypointer_sla@odata.bind": "/slas(key)"`. The target type is not in this SDK (outside the selection): pass an `EntityKey`.
     pub const SLA_ACTIVITYPOINTER_SLA: super::super::support::Lookup<
         Letter,
@@ -1263,8 +1397,10 @@ impl Letter {
     );
     /// Lookup `modifiedonbehalfby` to `systemusers`: writes `"modifiedonbehalfby@odata.bind": "/systemusers(key)"`.
     #[cfg(feature = "systemusers")]
-    pub const MODIFIEDONBEHALFBY: super::super::support::Lookup<Letter, super::super::Systemuser> =
-        super::super::support::Lookup::new("modifiedonbehalfby", "systemusers");
+    pub const MODIFIEDONBEHALFBY: super::super::support::Lookup<
+        Letter,
+        super::super::Systemuser,
+    > = super::super::support::Lookup::new("modifiedonbehalfby", "systemusers");
     /// Collection-valued navigation `activity_pointer_activity_mime_attachment` to `activitymimeattachments` (associate and disassociate through `$ref`).
     pub const ACTIVITY_POINTER_ACTIVITY_MIME_ATTACHMENT: super::super::support::Navigation<
         Letter,
@@ -1280,12 +1416,16 @@ impl Letter {
     > = super::super::support::Navigation::new("activity_pointer_fax", "faxes");
     /// Lookup `createdonbehalfby` to `systemusers`: writes `"createdonbehalfby@odata.bind": "/systemusers(key)"`.
     #[cfg(feature = "systemusers")]
-    pub const CREATEDONBEHALFBY: super::super::support::Lookup<Letter, super::super::Systemuser> =
-        super::super::support::Lookup::new("createdonbehalfby", "systemusers");
+    pub const CREATEDONBEHALFBY: super::super::support::Lookup<
+        Letter,
+        super::super::Systemuser,
+    > = super::super::support::Lookup::new("createdonbehalfby", "systemusers");
     /// Lookup `modifiedby` to `systemusers`: writes `"modifiedby@odata.bind": "/systemusers(key)"`.
     #[cfg(feature = "systemusers")]
-    pub const MODIFIEDBY: super::super::support::Lookup<Letter, super::super::Systemuser> =
-        super::super::support::Lookup::new("modifiedby", "systemusers");
+    pub const MODIFIEDBY: super::super::support::Lookup<
+        Letter,
+        super::super::Systemuser,
+    > = super::super::support::Lookup::new("modifiedby", "systemusers");
     /// Collection-valued navigation `activity_pointer_task` to `tasks` (associate and disassociate through `$ref`).
     pub const ACTIVITY_POINTER_TASK: super::super::support::Navigation<
         Letter,
@@ -1295,12 +1435,18 @@ impl Letter {
     pub const ACTIVITY_POINTER_PHONECALL: super::super::support::Navigation<
         Letter,
         super::super::support::Untyped,
-    > = super::super::support::Navigation::new("activity_pointer_phonecall", "phonecalls");
+    > = super::super::support::Navigation::new(
+        "activity_pointer_phonecall",
+        "phonecalls",
+    );
     /// Collection-valued navigation `activity_pointer_appointment` to `appointments` (associate and disassociate through `$ref`).
     pub const ACTIVITY_POINTER_APPOINTMENT: super::super::support::Navigation<
         Letter,
         super::super::support::Untyped,
-    > = super::super::support::Navigation::new("activity_pointer_appointment", "appointments");
+    > = super::super::support::Navigation::new(
+        "activity_pointer_appointment",
+        "appointments",
+    );
     /// Collection-valued navigation `activity_pointer_letter` to `letters` (associate and disassociate through `$ref`).
     #[cfg(feature = "letters")]
     pub const ACTIVITY_POINTER_LETTER: super::super::support::Navigation<
@@ -1311,16 +1457,24 @@ impl Letter {
     pub const ACTIVITYPOINTER_CONNECTIONS2: super::super::support::Navigation<
         Letter,
         super::super::support::Untyped,
-    > = super::super::support::Navigation::new("activitypointer_connections2", "connections");
+    > = super::super::support::Navigation::new(
+        "activitypointer_connections2",
+        "connections",
+    );
     /// Collection-valued navigation `slakpiinstance_activitypointer` to `slakpiinstances` (associate and disassociate through `$ref`).
     pub const SLAKPIINSTANCE_ACTIVITYPOINTER: super::super::support::Navigation<
         Letter,
         super::super::support::Untyped,
-    > = super::super::support::Navigation::new("slakpiinstance_activitypointer", "slakpiinstances");
+    > = super::super::support::Navigation::new(
+        "slakpiinstance_activitypointer",
+        "slakpiinstances",
+    );
     /// Lookup `owningteam` to `teams`: writes `"owningteam@odata.bind": "/teams(key)"`.
     #[cfg(feature = "teams")]
-    pub const OWNINGTEAM: super::super::support::Lookup<Letter, super::super::Team> =
-        super::super::support::Lookup::new("owningteam", "teams");
+    pub const OWNINGTEAM: super::super::support::Lookup<Letter, super::super::Team> = super::super::support::Lookup::new(
+        "owningteam",
+        "teams",
+    );
     /// Collection-valued navigation `ActivityPointer_BulkDeleteFailures` to `bulkdeletefailures` (associate and disassociate through `$ref`).
     pub const ACTIVITY_POINTER_BULK_DELETE_FAILURES: super::super::support::Navigation<
         Letter,
@@ -1338,7 +1492,10 @@ impl Letter {
     pub const ACTIVITYPOINTER_CONNECTIONS1: super::super::support::Navigation<
         Letter,
         super::super::support::Untyped,
-    > = super::super::support::Navigation::new("activitypointer_connections1", "connections");
+    > = super::super::support::Navigation::new(
+        "activitypointer_connections1",
+        "connections",
+    );
     /// Collection-valued navigation `ActivityPointer_AsyncOperations` to `asyncoperations` (associate and disassociate through `$ref`).
     pub const ACTIVITY_POINTER_ASYNC_OPERATIONS: super::super::support::Navigation<
         Letter,
@@ -1388,12 +1545,18 @@ impl Letter {
     pub const SLAKPIINSTANCE_LETTER: super::super::support::Navigation<
         Letter,
         super::super::support::Untyped,
-    > = super::super::support::Navigation::new("slakpiinstance_letter", "slakpiinstances");
+    > = super::super::support::Navigation::new(
+        "slakpiinstance_letter",
+        "slakpiinstances",
+    );
     /// Collection-valued navigation `Letter_ProcessSessions` to `processsessions` (associate and disassociate through `$ref`).
     pub const LETTER_PROCESS_SESSIONS: super::super::support::Navigation<
         Letter,
         super::super::support::Untyped,
-    > = super::super::support::Navigation::new("Letter_ProcessSessions", "processsessions");
+    > = super::super::support::Navigation::new(
+        "Letter_ProcessSessions",
+        "processsessions",
+    );
     /// Lookup `stageid_processstage` to `processstages`: writes `"stageid_processstage@odata.bind": "/processstages(key)"`. The target type is not in this SDK (outside the selection): pass an `EntityKey`.
     pub const STAGEID_PROCESSSTAGE: super::super::support::Lookup<
         Letter,
@@ -1420,7 +1583,10 @@ impl Letter {
     pub const LETTER_BULK_DELETE_FAILURES: super::super::support::Navigation<
         Letter,
         super::super::support::Untyped,
-    > = super::super::support::Navigation::new("Letter_BulkDeleteFailures", "bulkdeletefailures");
+    > = super::super::support::Navigation::new(
+        "Letter_BulkDeleteFailures",
+        "bulkdeletefailures",
+    );
     /// Lookup `regardingobjectid_knowledgearticle_letter` to `knowledgearticles`: writes `"regardingobjectid_knowledgearticle_letter@odata.bind": "/knowledgearticles(key)"`. The target type is not in this SDK (outside the selection): pass an `EntityKey`.
     pub const REGARDINGOBJECTID_KNOWLEDGEARTICLE_LETTER: super::super::support::Lookup<
         Letter,
@@ -1452,23 +1618,34 @@ impl Letter {
     > = super::super::support::Lookup::new("slainvokedid_letter_sla", "slas");
     /// Lookup `owningteam_letter` to `teams`: writes `"owningteam_letter@odata.bind": "/teams(key)"`.
     #[cfg(feature = "teams")]
-    pub const OWNINGTEAM_LETTER: super::super::support::Lookup<Letter, super::super::Team> =
-        super::super::support::Lookup::new("owningteam_letter", "teams");
+    pub const OWNINGTEAM_LETTER: super::super::support::Lookup<
+        Letter,
+        super::super::Team,
+    > = super::super::support::Lookup::new("owningteam_letter", "teams");
     /// Collection-valued navigation `letter_activity_parties` to `activityparties` (associate and disassociate through `$ref`).
     pub const LETTER_ACTIVITY_PARTIES: super::super::support::Navigation<
         Letter,
         super::super::support::Untyped,
-    > = super::super::support::Navigation::new("letter_activity_parties", "activityparties");
+    > = super::super::support::Navigation::new(
+        "letter_activity_parties",
+        "activityparties",
+    );
     /// Collection-valued navigation `Letter_AsyncOperations` to `asyncoperations` (associate and disassociate through `$ref`).
     pub const LETTER_ASYNC_OPERATIONS: super::super::support::Navigation<
         Letter,
         super::super::support::Untyped,
-    > = super::super::support::Navigation::new("Letter_AsyncOperations", "asyncoperations");
+    > = super::super::support::Navigation::new(
+        "Letter_AsyncOperations",
+        "asyncoperations",
+    );
     /// Lookup `transactioncurrencyid_letter` to `transactioncurrencies`: writes `"transactioncurrencyid_letter@odata.bind": "/transactioncurrencies(key)"`. The target type is not in this SDK (outside the selection): pass an `EntityKey`.
     pub const TRANSACTIONCURRENCYID_LETTER: super::super::support::Lookup<
         Letter,
         super::super::support::Untyped,
-    > = super::super::support::Lookup::new("transactioncurrencyid_letter", "transactioncurrencies");
+    > = super::super::support::Lookup::new(
+        "transactioncurrencyid_letter",
+        "transactioncurrencies",
+    );
     /// Collection-valued navigation `letter_connections1` to `connections` (associate and disassociate through `$ref`).
     pub const LETTER_CONNECTIONS1: super::super::support::Navigation<
         Letter,
@@ -1476,13 +1653,18 @@ impl Letter {
     > = super::super::support::Navigation::new("letter_connections1", "connections");
     /// Lookup `owninguser_letter` to `systemusers`: writes `"owninguser_letter@odata.bind": "/systemusers(key)"`.
     #[cfg(feature = "systemusers")]
-    pub const OWNINGUSER_LETTER: super::super::support::Lookup<Letter, super::super::Systemuser> =
-        super::super::support::Lookup::new("owninguser_letter", "systemusers");
+    pub const OWNINGUSER_LETTER: super::super::support::Lookup<
+        Letter,
+        super::super::Systemuser,
+    > = super::super::support::Lookup::new("owninguser_letter", "systemusers");
     /// Collection-valued navigation `Letter_DuplicateBaseRecord` to `duplicaterecords` (associate and disassociate through `$ref`).
     pub const LETTER_DUPLICATE_BASE_RECORD: super::super::support::Navigation<
         Letter,
         super::super::support::Untyped,
-    > = super::super::support::Navigation::new("Letter_DuplicateBaseRecord", "duplicaterecords");
+    > = super::super::support::Navigation::new(
+        "Letter_DuplicateBaseRecord",
+        "duplicaterecords",
+    );
     /// Collection-valued navigation `Letter_QueueItem` to `queueitems` (associate and disassociate through `$ref`).
     #[cfg(feature = "queueitems")]
     pub const LETTER_QUEUE_ITEM: super::super::support::Navigation<
@@ -1494,11 +1676,16 @@ impl Letter {
     pub const ACTIVITYID_ACTIVITYPOINTER: super::super::support::Lookup<
         Letter,
         super::super::Activitypointer,
-    > = super::super::support::Lookup::new("activityid_activitypointer", "activitypointers");
+    > = super::super::support::Lookup::new(
+        "activityid_activitypointer",
+        "activitypointers",
+    );
     /// Lookup `modifiedby_letter` to `systemusers`: writes `"modifiedby_letter@odata.bind": "/systemusers(key)"`.
     #[cfg(feature = "systemusers")]
-    pub const MODIFIEDBY_LETTER: super::super::support::Lookup<Letter, super::super::Systemuser> =
-        super::super::support::Lookup::new("modifiedby_letter", "systemusers");
+    pub const MODIFIEDBY_LETTER: super::super::support::Lookup<
+        Letter,
+        super::super::Systemuser,
+    > = super::super::support::Lookup::new("modifiedby_letter", "systemusers");
     /// Lookup `sla_letter_sla` to `slas`: writes `"sla_letter_sla@odata.bind": "/slas(key)"`. The target type is not in this SDK (outside the selection): pass an `EntityKey`.
     pub const SLA_LETTER_SLA: super::super::support::Lookup<
         Letter,
@@ -1506,8 +1693,10 @@ impl Letter {
     > = super::super::support::Lookup::new("sla_letter_sla", "slas");
     /// Lookup `createdby_letter` to `systemusers`: writes `"createdby_letter@odata.bind": "/systemusers(key)"`.
     #[cfg(feature = "systemusers")]
-    pub const CREATEDBY_LETTER: super::super::support::Lookup<Letter, super::super::Systemuser> =
-        super::super::support::Lookup::new("createdby_letter", "systemusers");
+    pub const CREATEDBY_LETTER: super::super::support::Lookup<
+        Letter,
+        super::super::Systemuser,
+    > = super::super::support::Lookup::new("createdby_letter", "systemusers");
     /// Collection-valued navigation `Letter_DuplicateMatchingRecord` to `duplicaterecords` (associate and disassociate through `$ref`).
     pub const LETTER_DUPLICATE_MATCHING_RECORD: super::super::support::Navigation<
         Letter,
@@ -1521,13 +1710,19 @@ impl Letter {
     pub const REGARDINGOBJECTID_ACCOUNT_LETTER: super::super::support::Lookup<
         Letter,
         super::super::Account,
-    > = super::super::support::Lookup::new("regardingobjectid_account_letter", "accounts");
+    > = super::super::support::Lookup::new(
+        "regardingobjectid_account_letter",
+        "accounts",
+    );
     /// Lookup `regardingobjectid_contact_letter` to `contacts`: writes `"regardingobjectid_contact_letter@odata.bind": "/contacts(key)"`.
     #[cfg(feature = "contacts")]
     pub const REGARDINGOBJECTID_CONTACT_LETTER: super::super::support::Lookup<
         Letter,
         super::super::Contact,
-    > = super::super::support::Lookup::new("regardingobjectid_contact_letter", "contacts");
+    > = super::super::support::Lookup::new(
+        "regardingobjectid_contact_letter",
+        "contacts",
+    );
     /// Lookup `ownerid_letter` to `systemusers`: writes `"ownerid_letter@odata.bind": "/systemusers(key)"`.
     #[cfg(feature = "systemusers")]
     pub const OWNERID_LETTER_SYSTEMUSERS: super::super::support::Lookup<
@@ -1536,6 +1731,8 @@ impl Letter {
     > = super::super::support::Lookup::new("ownerid_letter", "systemusers");
     /// Lookup `ownerid_letter` to `teams`: writes `"ownerid_letter@odata.bind": "/teams(key)"`.
     #[cfg(feature = "teams")]
-    pub const OWNERID_LETTER_TEAMS: super::super::support::Lookup<Letter, super::super::Team> =
-        super::super::support::Lookup::new("ownerid_letter", "teams");
+    pub const OWNERID_LETTER_TEAMS: super::super::support::Lookup<
+        Letter,
+        super::super::Team,
+    > = super::super::support::Lookup::new("ownerid_letter", "teams");
 }

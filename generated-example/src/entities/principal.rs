@@ -84,7 +84,9 @@ pub struct Principal {
     /// Navigation `owner_activitypointers` to a collection of `Microsoft.Dynamics.CRM.activitypointer`, filled by `$expand` (decode it with `get`).
     #[cfg(feature = "activitypointers")]
     pub owner_activitypointers: ::dataverse_runtime::Field<
-        super::super::support::Expanded<::std::vec::Vec<super::super::ActivitypointerAny>>,
+        super::super::support::Expanded<
+            ::std::vec::Vec<super::super::ActivitypointerAny>,
+        >,
     >,
     /// Navigation `owner_mailboxtrackingfolder` to a collection of `Microsoft.Dynamics.CRM.mailboxtrackingfolder`, filled by `$expand` (decode it with `get`).
     pub owner_mailboxtrackingfolder: ::dataverse_runtime::Field<
@@ -456,7 +458,10 @@ impl super::super::support::Structured for Principal {
             map.serialize_entry("owner_recurrencerules", &self.owner_recurrencerules)?;
         }
         if !self.owner_mailmergetemplates.is_unset() {
-            map.serialize_entry("owner_mailmergetemplates", &self.owner_mailmergetemplates)?;
+            map.serialize_entry(
+                "owner_mailmergetemplates",
+                &self.owner_mailmergetemplates,
+            )?;
         }
         if !self.owner_duplicaterules.is_unset() {
             map.serialize_entry("owner_duplicaterules", &self.owner_duplicaterules)?;
@@ -475,7 +480,10 @@ impl super::super::support::Structured for Principal {
             )?;
         }
         if !self.owner_principalentitymap.is_unset() {
-            map.serialize_entry("owner_principalentitymap", &self.owner_principalentitymap)?;
+            map.serialize_entry(
+                "owner_principalentitymap",
+                &self.owner_principalentitymap,
+            )?;
         }
         if !self.owner_importdatas.is_unset() {
             map.serialize_entry("owner_importdatas", &self.owner_importdatas)?;
@@ -522,7 +530,10 @@ impl super::super::support::Structured for Principal {
             map.serialize_entry("slakpiinstance_owner", &self.slakpiinstance_owner)?;
         }
         if !self.owner_emailserverprofile.is_unset() {
-            map.serialize_entry("owner_emailserverprofile", &self.owner_emailserverprofile)?;
+            map.serialize_entry(
+                "owner_emailserverprofile",
+                &self.owner_emailserverprofile,
+            )?;
         }
         if !self.owner_templates.is_unset() {
             map.serialize_entry("owner_templates", &self.owner_templates)?;
@@ -590,7 +601,10 @@ impl super::super::support::Structured for Principal {
             map.serialize_entry("owner_canvasapp", &self.owner_canvasapp)?;
         }
         if !self.owner_stagesolutionupload.is_unset() {
-            map.serialize_entry("owner_stagesolutionupload", &self.owner_stagesolutionupload)?;
+            map.serialize_entry(
+                "owner_stagesolutionupload",
+                &self.owner_stagesolutionupload,
+            )?;
         }
         if !self.owner_exportsolutionupload.is_unset() {
             map.serialize_entry(
@@ -626,7 +640,10 @@ impl super::super::support::Structured for Principal {
             map.serialize_entry("owner_workflowbinary", &self.owner_workflowbinary)?;
         }
         if !self.owner_connectionreference.is_unset() {
-            map.serialize_entry("owner_connectionreference", &self.owner_connectionreference)?;
+            map.serialize_entry(
+                "owner_connectionreference",
+                &self.owner_connectionreference,
+            )?;
         }
         if !self.owner_msdyn_serviceconfiguration.is_unset() {
             map.serialize_entry(
@@ -653,7 +670,10 @@ impl super::super::support::Structured for Principal {
             map.serialize_entry("owner_msdyn_dataflow", &self.owner_msdyn_dataflow)?;
         }
         if !self.owner_msdyn_richtextfile.is_unset() {
-            map.serialize_entry("owner_msdyn_richtextfile", &self.owner_msdyn_richtextfile)?;
+            map.serialize_entry(
+                "owner_msdyn_richtextfile",
+                &self.owner_msdyn_richtextfile,
+            )?;
         }
         if !self.owner_msdyn_aiconfiguration.is_unset() {
             map.serialize_entry(
@@ -728,7 +748,10 @@ impl super::super::support::Structured for Principal {
             )?;
         }
         if !self.owner_msdyn_analysisjob.is_unset() {
-            map.serialize_entry("owner_msdyn_analysisjob", &self.owner_msdyn_analysisjob)?;
+            map.serialize_entry(
+                "owner_msdyn_analysisjob",
+                &self.owner_msdyn_analysisjob,
+            )?;
         }
         if !self.owner_msdyn_analysisresult.is_unset() {
             map.serialize_entry(
@@ -772,11 +795,10 @@ impl super::super::support::Structured for Principal {
         self.binds.serialize_into(map)?;
         ::core::result::Result::Ok(())
     }
-    fn deserialize_field<'de, A: ::dataverse_runtime::codegen::serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> ::core::result::Result<bool, A::Error> {
+    fn deserialize_field<
+        'de,
+        A: ::dataverse_runtime::codegen::serde::de::MapAccess<'de>,
+    >(&mut self, key: &str, map: &mut A) -> ::core::result::Result<bool, A::Error> {
         match key {
             "ownerid" => self.ownerid = map.next_value()?,
             "owner_exchangesyncidmapping" => {
@@ -1012,28 +1034,36 @@ impl<'de> ::dataverse_runtime::codegen::serde::Deserialize<'de> for PrincipalAny
         fn decode<
             T: ::dataverse_runtime::codegen::serde::de::DeserializeOwned,
             E: ::dataverse_runtime::codegen::serde::de::Error,
-        >(
-            raw: &str,
-        ) -> ::core::result::Result<::std::boxed::Box<T>, E> {
+        >(raw: &str) -> ::core::result::Result<::std::boxed::Box<T>, E> {
             ::dataverse_runtime::codegen::serde_json::from_str(raw)
                 .map(::std::boxed::Box::new)
                 .map_err(E::custom)
         }
-        let raw: ::std::boxed::Box<::dataverse_runtime::codegen::serde_json::value::RawValue> =
-            ::dataverse_runtime::codegen::serde::Deserialize::deserialize(deserializer)?;
+        let raw: ::std::boxed::Box<
+            ::dataverse_runtime::codegen::serde_json::value::RawValue,
+        > = ::dataverse_runtime::codegen::serde::Deserialize::deserialize(deserializer)?;
         let raw = raw.get();
-        let odata_type = super::super::support::odata_type_of(raw).map_err(D::Error::custom)?;
-        ::core::result::Result::Ok(match odata_type.as_deref() {
-            ::core::option::Option::None => Self::Principal(decode(raw)?),
-            ::core::option::Option::Some(name) => match name.trim_start_matches('#') {
-                "Microsoft.Dynamics.CRM.principal" => Self::Principal(decode(raw)?),
-                #[cfg(feature = "systemusers")]
-                "Microsoft.Dynamics.CRM.systemuser" => Self::Systemuser(decode(raw)?),
-                #[cfg(feature = "teams")]
-                "Microsoft.Dynamics.CRM.team" => Self::Team(decode(raw)?),
-                _ => Self::Unknown(decode(raw)?),
+        let odata_type = super::super::support::odata_type_of(raw)
+            .map_err(D::Error::custom)?;
+        ::core::result::Result::Ok(
+            match odata_type.as_deref() {
+                ::core::option::Option::None => Self::Principal(decode(raw)?),
+                ::core::option::Option::Some(name) => {
+                    match name.trim_start_matches('#') {
+                        "Microsoft.Dynamics.CRM.principal" => {
+                            Self::Principal(decode(raw)?)
+                        }
+                        #[cfg(feature = "systemusers")]
+                        "Microsoft.Dynamics.CRM.systemuser" => {
+                            Self::Systemuser(decode(raw)?)
+                        }
+                        #[cfg(feature = "teams")]
+                        "Microsoft.Dynamics.CRM.team" => Self::Team(decode(raw)?),
+                        _ => Self::Unknown(decode(raw)?),
+                    }
+                }
             },
-        })
+        )
     }
 }
 impl super::super::support::IsA<Principal> for Principal {}
@@ -1050,8 +1080,7 @@ impl super::super::support::Entity for Principal {
     }
 }
 impl ::core::convert::From<::dataverse_runtime::codegen::uuid::Uuid>
-    for super::super::support::Key<Principal>
-{
+for super::super::support::Key<Principal> {
     fn from(key: ::dataverse_runtime::codegen::uuid::Uuid) -> Self {
         super::super::support::Key::primary(key)
     }
@@ -1059,14 +1088,19 @@ impl ::core::convert::From<::dataverse_runtime::codegen::uuid::Uuid>
 impl Principal {
     /// Collection-valued navigation `owner_accounts` to `accounts` (associate and disassociate through `$ref`).
     #[cfg(feature = "accounts")]
-    pub const OWNER_ACCOUNTS: super::super::support::Navigation<Principal, super::super::Account> =
-        super::super::support::Navigation::new("owner_accounts", "accounts");
+    pub const OWNER_ACCOUNTS: super::super::support::Navigation<
+        Principal,
+        super::super::Account,
+    > = super::super::support::Navigation::new("owner_accounts", "accounts");
     /// Collection-valued navigation `owner_activitypointers` to `activitypointers` (associate and disassociate through `$ref`).
     #[cfg(feature = "activitypointers")]
     pub const OWNER_ACTIVITYPOINTERS_ACTIVITYPOINTERS: super::super::support::Navigation<
         Principal,
         super::super::Activitypointer,
-    > = super::super::support::Navigation::new("owner_activitypointers", "activitypointers");
+    > = super::super::support::Navigation::new(
+        "owner_activitypointers",
+        "activitypointers",
+    );
     /// Collection-valued navigation `owner_activitypointers` to `letters` (associate and disassociate through `$ref`).
     #[cfg(feature = "letters")]
     pub const OWNER_ACTIVITYPOINTERS_LETTERS: super::super::support::Navigation<
@@ -1075,8 +1109,10 @@ impl Principal {
     > = super::super::support::Navigation::new("owner_activitypointers", "letters");
     /// Collection-valued navigation `owner_queues` to `queues` (associate and disassociate through `$ref`).
     #[cfg(feature = "queues")]
-    pub const OWNER_QUEUES: super::super::support::Navigation<Principal, super::super::Queue> =
-        super::super::support::Navigation::new("owner_queues", "queues");
+    pub const OWNER_QUEUES: super::super::support::Navigation<
+        Principal,
+        super::super::Queue,
+    > = super::super::support::Navigation::new("owner_queues", "queues");
     /// Collection-valued navigation `owner_annotations` to `annotations` (associate and disassociate through `$ref`).
     #[cfg(feature = "annotations")]
     pub const OWNER_ANNOTATIONS: super::super::support::Navigation<
@@ -1085,10 +1121,14 @@ impl Principal {
     > = super::super::support::Navigation::new("owner_annotations", "annotations");
     /// Collection-valued navigation `owner_contacts` to `contacts` (associate and disassociate through `$ref`).
     #[cfg(feature = "contacts")]
-    pub const OWNER_CONTACTS: super::super::support::Navigation<Principal, super::super::Contact> =
-        super::super::support::Navigation::new("owner_contacts", "contacts");
+    pub const OWNER_CONTACTS: super::super::support::Navigation<
+        Principal,
+        super::super::Contact,
+    > = super::super::support::Navigation::new("owner_contacts", "contacts");
     /// Collection-valued navigation `owner_letters` to `letters` (associate and disassociate through `$ref`).
     #[cfg(feature = "letters")]
-    pub const OWNER_LETTERS: super::super::support::Navigation<Principal, super::super::Letter> =
-        super::super::support::Navigation::new("owner_letters", "letters");
+    pub const OWNER_LETTERS: super::super::support::Navigation<
+        Principal,
+        super::super::Letter,
+    > = super::super::support::Navigation::new("owner_letters", "letters");
 }

@@ -19,10 +19,13 @@ pub struct Queue {
     /// `outgoingemaildeliverymethod`: `Edm.Int32`.
     pub outgoingemaildeliverymethod: ::dataverse_runtime::Field<i32>,
     /// `_owningbusinessunit_value`: `Edm.Guid`.
-    pub owningbusinessunit_value:
-        ::dataverse_runtime::Field<::dataverse_runtime::codegen::uuid::Uuid>,
+    pub owningbusinessunit_value: ::dataverse_runtime::Field<
+        ::dataverse_runtime::codegen::uuid::Uuid,
+    >,
     /// `_modifiedby_value`: `Edm.Guid`.
-    pub modifiedby_value: ::dataverse_runtime::Field<::dataverse_runtime::codegen::uuid::Uuid>,
+    pub modifiedby_value: ::dataverse_runtime::Field<
+        ::dataverse_runtime::codegen::uuid::Uuid,
+    >,
     /// `ignoreunsolicitedemail`: `Edm.Boolean`.
     pub ignoreunsolicitedemail: ::dataverse_runtime::Field<bool>,
     /// `emailaddress`: `Edm.String`.
@@ -30,46 +33,63 @@ pub struct Queue {
     /// `incomingemaildeliverymethod`: `Edm.Int32`.
     pub incomingemaildeliverymethod: ::dataverse_runtime::Field<i32>,
     /// `_ownerid_value`: `Edm.Guid`.
-    pub ownerid_value: ::dataverse_runtime::Field<::dataverse_runtime::codegen::uuid::Uuid>,
+    pub ownerid_value: ::dataverse_runtime::Field<
+        ::dataverse_runtime::codegen::uuid::Uuid,
+    >,
     /// `importsequencenumber`: `Edm.Int32`.
     pub importsequencenumber: ::dataverse_runtime::Field<i32>,
     /// `_owninguser_value`: `Edm.Guid`.
-    pub owninguser_value: ::dataverse_runtime::Field<::dataverse_runtime::codegen::uuid::Uuid>,
+    pub owninguser_value: ::dataverse_runtime::Field<
+        ::dataverse_runtime::codegen::uuid::Uuid,
+    >,
     /// `description`: `Edm.String`.
     pub description: ::dataverse_runtime::Field<::std::string::String>,
     /// `entityimage`: `Edm.Binary`.
     pub entityimage: ::dataverse_runtime::Field<::dataverse_runtime::Binary>,
     /// `_createdby_value`: `Edm.Guid`.
-    pub createdby_value: ::dataverse_runtime::Field<::dataverse_runtime::codegen::uuid::Uuid>,
+    pub createdby_value: ::dataverse_runtime::Field<
+        ::dataverse_runtime::codegen::uuid::Uuid,
+    >,
     /// `_createdonbehalfby_value`: `Edm.Guid`.
-    pub createdonbehalfby_value:
-        ::dataverse_runtime::Field<::dataverse_runtime::codegen::uuid::Uuid>,
+    pub createdonbehalfby_value: ::dataverse_runtime::Field<
+        ::dataverse_runtime::codegen::uuid::Uuid,
+    >,
     /// `statecode`: `Edm.Int32`.
     pub statecode: ::dataverse_runtime::Field<i32>,
     /// `_organizationid_value`: `Edm.Guid`.
-    pub organizationid_value: ::dataverse_runtime::Field<::dataverse_runtime::codegen::uuid::Uuid>,
+    pub organizationid_value: ::dataverse_runtime::Field<
+        ::dataverse_runtime::codegen::uuid::Uuid,
+    >,
     /// `statuscode`: `Edm.Int32`.
     pub statuscode: ::dataverse_runtime::Field<i32>,
     /// `_modifiedonbehalfby_value`: `Edm.Guid`.
-    pub modifiedonbehalfby_value:
-        ::dataverse_runtime::Field<::dataverse_runtime::codegen::uuid::Uuid>,
+    pub modifiedonbehalfby_value: ::dataverse_runtime::Field<
+        ::dataverse_runtime::codegen::uuid::Uuid,
+    >,
     /// `exchangerate`: `Edm.Decimal`.
     pub exchangerate: ::dataverse_runtime::Field<::dataverse_runtime::Decimal>,
     /// `_transactioncurrencyid_value`: `Edm.Guid`.
-    pub transactioncurrencyid_value:
-        ::dataverse_runtime::Field<::dataverse_runtime::codegen::uuid::Uuid>,
+    pub transactioncurrencyid_value: ::dataverse_runtime::Field<
+        ::dataverse_runtime::codegen::uuid::Uuid,
+    >,
     /// `entityimageid`: `Edm.Guid`.
-    pub entityimageid: ::dataverse_runtime::Field<::dataverse_runtime::codegen::uuid::Uuid>,
+    pub entityimageid: ::dataverse_runtime::Field<
+        ::dataverse_runtime::codegen::uuid::Uuid,
+    >,
     /// `queueid`: `Edm.Guid`, key.
     pub queueid: ::dataverse_runtime::Field<::dataverse_runtime::codegen::uuid::Uuid>,
     /// `emailrouteraccessapproval`: `Edm.Int32`.
     pub emailrouteraccessapproval: ::dataverse_runtime::Field<i32>,
     /// `_defaultmailbox_value`: `Edm.Guid`.
-    pub defaultmailbox_value: ::dataverse_runtime::Field<::dataverse_runtime::codegen::uuid::Uuid>,
+    pub defaultmailbox_value: ::dataverse_runtime::Field<
+        ::dataverse_runtime::codegen::uuid::Uuid,
+    >,
     /// `modifiedon`: `Edm.DateTimeOffset`.
     pub modifiedon: ::dataverse_runtime::Field<::dataverse_runtime::DateTimeOffset>,
     /// `overriddencreatedon`: `Edm.DateTimeOffset`.
-    pub overriddencreatedon: ::dataverse_runtime::Field<::dataverse_runtime::DateTimeOffset>,
+    pub overriddencreatedon: ::dataverse_runtime::Field<
+        ::dataverse_runtime::DateTimeOffset,
+    >,
     /// `isemailaddressapprovedbyo365admin`: `Edm.Boolean`.
     pub isemailaddressapprovedbyo365admin: ::dataverse_runtime::Field<bool>,
     /// `createdon`: `Edm.DateTimeOffset`.
@@ -77,7 +97,9 @@ pub struct Queue {
     /// `numberofmembers`: `Edm.Int32`.
     pub numberofmembers: ::dataverse_runtime::Field<i32>,
     /// `_owningteam_value`: `Edm.Guid`.
-    pub owningteam_value: ::dataverse_runtime::Field<::dataverse_runtime::codegen::uuid::Uuid>,
+    pub owningteam_value: ::dataverse_runtime::Field<
+        ::dataverse_runtime::codegen::uuid::Uuid,
+    >,
     /// `queuetypecode`: `Edm.Int32`.
     pub queuetypecode: ::dataverse_runtime::Field<i32>,
     /// `incomingemailfilteringmethod`: `Edm.Int32`.
@@ -85,8 +107,9 @@ pub struct Queue {
     /// `numberofitems`: `Edm.Int32`.
     pub numberofitems: ::dataverse_runtime::Field<i32>,
     /// Navigation `defaultmailbox` to one `Microsoft.Dynamics.CRM.mailbox`, filled by `$expand` (decode it with `get`).
-    pub defaultmailbox:
-        ::dataverse_runtime::Field<super::super::support::Expanded<super::super::support::Untyped>>,
+    pub defaultmailbox: ::dataverse_runtime::Field<
+        super::super::support::Expanded<super::super::support::Untyped>,
+    >,
     /// Navigation `Queue_ProcessSessions` to a collection of `Microsoft.Dynamics.CRM.processsession`, filled by `$expand` (decode it with `get`).
     pub queue_process_sessions: ::dataverse_runtime::Field<
         super::super::support::Expanded<::std::vec::Vec<super::super::support::Untyped>>,
@@ -96,11 +119,13 @@ pub struct Queue {
         super::super::support::Expanded<::std::vec::Vec<super::super::support::Untyped>>,
     >,
     /// Navigation `businessunitid` to one `Microsoft.Dynamics.CRM.businessunit`, filled by `$expand` (decode it with `get`).
-    pub businessunitid:
-        ::dataverse_runtime::Field<super::super::support::Expanded<super::super::support::Untyped>>,
+    pub businessunitid: ::dataverse_runtime::Field<
+        super::super::support::Expanded<super::super::support::Untyped>,
+    >,
     /// Navigation `organizationid` to one `Microsoft.Dynamics.CRM.organization`, filled by `$expand` (decode it with `get`).
-    pub organizationid:
-        ::dataverse_runtime::Field<super::super::support::Expanded<super::super::support::Untyped>>,
+    pub organizationid: ::dataverse_runtime::Field<
+        super::super::support::Expanded<super::super::support::Untyped>,
+    >,
     /// Navigation `queue_PostFollows` to a collection of `Microsoft.Dynamics.CRM.postfollow`, filled by `$expand` (decode it with `get`).
     pub queue_post_follows: ::dataverse_runtime::Field<
         super::super::support::Expanded<::std::vec::Vec<super::super::support::Untyped>>,
@@ -128,35 +153,41 @@ pub struct Queue {
         super::super::support::Expanded<::std::vec::Vec<super::super::support::Untyped>>,
     >,
     /// Navigation `owningbusinessunit` to one `Microsoft.Dynamics.CRM.businessunit`, filled by `$expand` (decode it with `get`).
-    pub owningbusinessunit:
-        ::dataverse_runtime::Field<super::super::support::Expanded<super::super::support::Untyped>>,
+    pub owningbusinessunit: ::dataverse_runtime::Field<
+        super::super::support::Expanded<super::super::support::Untyped>,
+    >,
     /// Navigation `ownerid` to one `Microsoft.Dynamics.CRM.principal`, filled by `$expand` (decode it with `get`).
-    pub ownerid:
-        ::dataverse_runtime::Field<super::super::support::Expanded<super::super::PrincipalAny>>,
+    pub ownerid: ::dataverse_runtime::Field<
+        super::super::support::Expanded<super::super::PrincipalAny>,
+    >,
     /// Navigation `primaryuserid` to one `Microsoft.Dynamics.CRM.systemuser`, filled by `$expand` (decode it with `get`).
     #[cfg(feature = "systemusers")]
-    pub primaryuserid:
-        ::dataverse_runtime::Field<super::super::support::Expanded<super::super::Systemuser>>,
+    pub primaryuserid: ::dataverse_runtime::Field<
+        super::super::support::Expanded<super::super::Systemuser>,
+    >,
     /// Navigation `Queue_Email_EmailSender` to a collection of `Microsoft.Dynamics.CRM.email`, filled by `$expand` (decode it with `get`).
     pub queue_email_email_sender: ::dataverse_runtime::Field<
         super::super::support::Expanded<::std::vec::Vec<super::super::support::Untyped>>,
     >,
     /// Navigation `createdby` to one `Microsoft.Dynamics.CRM.systemuser`, filled by `$expand` (decode it with `get`).
     #[cfg(feature = "systemusers")]
-    pub createdby:
-        ::dataverse_runtime::Field<super::super::support::Expanded<super::super::Systemuser>>,
+    pub createdby: ::dataverse_runtime::Field<
+        super::super::support::Expanded<super::super::Systemuser>,
+    >,
     /// Navigation `modifiedonbehalfby` to one `Microsoft.Dynamics.CRM.systemuser`, filled by `$expand` (decode it with `get`).
     #[cfg(feature = "systemusers")]
-    pub modifiedonbehalfby:
-        ::dataverse_runtime::Field<super::super::support::Expanded<super::super::Systemuser>>,
+    pub modifiedonbehalfby: ::dataverse_runtime::Field<
+        super::super::support::Expanded<super::super::Systemuser>,
+    >,
     /// Navigation `queuemembership_association` to a collection of `Microsoft.Dynamics.CRM.systemuser`, filled by `$expand` (decode it with `get`).
     #[cfg(feature = "systemusers")]
     pub queuemembership_association: ::dataverse_runtime::Field<
         super::super::support::Expanded<::std::vec::Vec<super::super::Systemuser>>,
     >,
     /// Navigation `transactioncurrencyid` to one `Microsoft.Dynamics.CRM.transactioncurrency`, filled by `$expand` (decode it with `get`).
-    pub transactioncurrencyid:
-        ::dataverse_runtime::Field<super::super::support::Expanded<super::super::support::Untyped>>,
+    pub transactioncurrencyid: ::dataverse_runtime::Field<
+        super::super::support::Expanded<super::super::support::Untyped>,
+    >,
     /// Navigation `Queue_SyncErrors` to a collection of `Microsoft.Dynamics.CRM.syncerror`, filled by `$expand` (decode it with `get`).
     pub queue_sync_errors: ::dataverse_runtime::Field<
         super::super::support::Expanded<::std::vec::Vec<super::super::support::Untyped>>,
@@ -176,12 +207,14 @@ pub struct Queue {
     >,
     /// Navigation `createdonbehalfby` to one `Microsoft.Dynamics.CRM.systemuser`, filled by `$expand` (decode it with `get`).
     #[cfg(feature = "systemusers")]
-    pub createdonbehalfby:
-        ::dataverse_runtime::Field<super::super::support::Expanded<super::super::Systemuser>>,
+    pub createdonbehalfby: ::dataverse_runtime::Field<
+        super::super::support::Expanded<super::super::Systemuser>,
+    >,
     /// Navigation `modifiedby` to one `Microsoft.Dynamics.CRM.systemuser`, filled by `$expand` (decode it with `get`).
     #[cfg(feature = "systemusers")]
-    pub modifiedby:
-        ::dataverse_runtime::Field<super::super::support::Expanded<super::super::Systemuser>>,
+    pub modifiedby: ::dataverse_runtime::Field<
+        super::super::support::Expanded<super::super::Systemuser>,
+    >,
     /// Navigation `Queue_DuplicateMatchingRecord` to a collection of `Microsoft.Dynamics.CRM.duplicaterecord`, filled by `$expand` (decode it with `get`).
     pub queue_duplicate_matching_record: ::dataverse_runtime::Field<
         super::super::support::Expanded<::std::vec::Vec<super::super::support::Untyped>>,
@@ -224,7 +257,10 @@ impl super::super::support::Structured for Queue {
             )?;
         }
         if !self.owningbusinessunit_value.is_unset() {
-            map.serialize_entry("_owningbusinessunit_value", &self.owningbusinessunit_value)?;
+            map.serialize_entry(
+                "_owningbusinessunit_value",
+                &self.owningbusinessunit_value,
+            )?;
         }
         if !self.modifiedby_value.is_unset() {
             map.serialize_entry("_modifiedby_value", &self.modifiedby_value)?;
@@ -260,7 +296,10 @@ impl super::super::support::Structured for Queue {
             map.serialize_entry("_createdby_value", &self.createdby_value)?;
         }
         if !self.createdonbehalfby_value.is_unset() {
-            map.serialize_entry("_createdonbehalfby_value", &self.createdonbehalfby_value)?;
+            map.serialize_entry(
+                "_createdonbehalfby_value",
+                &self.createdonbehalfby_value,
+            )?;
         }
         if !self.statecode.is_unset() {
             map.serialize_entry("statecode", &self.statecode)?;
@@ -272,7 +311,10 @@ impl super::super::support::Structured for Queue {
             map.serialize_entry("statuscode", &self.statuscode)?;
         }
         if !self.modifiedonbehalfby_value.is_unset() {
-            map.serialize_entry("_modifiedonbehalfby_value", &self.modifiedonbehalfby_value)?;
+            map.serialize_entry(
+                "_modifiedonbehalfby_value",
+                &self.modifiedonbehalfby_value,
+            )?;
         }
         if !self.exchangerate.is_unset() {
             map.serialize_entry("exchangerate", &self.exchangerate)?;
@@ -290,7 +332,10 @@ impl super::super::support::Structured for Queue {
             map.serialize_entry("queueid", &self.queueid)?;
         }
         if !self.emailrouteraccessapproval.is_unset() {
-            map.serialize_entry("emailrouteraccessapproval", &self.emailrouteraccessapproval)?;
+            map.serialize_entry(
+                "emailrouteraccessapproval",
+                &self.emailrouteraccessapproval,
+            )?;
         }
         if !self.defaultmailbox_value.is_unset() {
             map.serialize_entry("_defaultmailbox_value", &self.defaultmailbox_value)?;
@@ -335,7 +380,10 @@ impl super::super::support::Structured for Queue {
             map.serialize_entry("Queue_ProcessSessions", &self.queue_process_sessions)?;
         }
         if !self.queue_bulk_delete_failures.is_unset() {
-            map.serialize_entry("Queue_BulkDeleteFailures", &self.queue_bulk_delete_failures)?;
+            map.serialize_entry(
+                "Queue_BulkDeleteFailures",
+                &self.queue_bulk_delete_failures,
+            )?;
         }
         if !self.businessunitid.is_unset() {
             map.serialize_entry("businessunitid", &self.businessunitid)?;
@@ -347,7 +395,10 @@ impl super::super::support::Structured for Queue {
             map.serialize_entry("queue_PostFollows", &self.queue_post_follows)?;
         }
         if !self.mailbox_regarding_queue.is_unset() {
-            map.serialize_entry("mailbox_regarding_queue", &self.mailbox_regarding_queue)?;
+            map.serialize_entry(
+                "mailbox_regarding_queue",
+                &self.mailbox_regarding_queue,
+            )?;
         }
         #[cfg(feature = "teams")]
         if !self.queue_team.is_unset() {
@@ -374,7 +425,10 @@ impl super::super::support::Structured for Queue {
             map.serialize_entry("primaryuserid", &self.primaryuserid)?;
         }
         if !self.queue_email_email_sender.is_unset() {
-            map.serialize_entry("Queue_Email_EmailSender", &self.queue_email_email_sender)?;
+            map.serialize_entry(
+                "Queue_Email_EmailSender",
+                &self.queue_email_email_sender,
+            )?;
         }
         #[cfg(feature = "systemusers")]
         if !self.createdby.is_unset() {
@@ -433,11 +487,10 @@ impl super::super::support::Structured for Queue {
         self.binds.serialize_into(map)?;
         ::core::result::Result::Ok(())
     }
-    fn deserialize_field<'de, A: ::dataverse_runtime::codegen::serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> ::core::result::Result<bool, A::Error> {
+    fn deserialize_field<
+        'de,
+        A: ::dataverse_runtime::codegen::serde::de::MapAccess<'de>,
+    >(&mut self, key: &str, map: &mut A) -> ::core::result::Result<bool, A::Error> {
         match key {
             "entityimage_timestamp" => self.entityimage_timestamp = map.next_value()?,
             "versionnumber" => self.versionnumber = map.next_value()?,
@@ -582,32 +635,43 @@ impl super::super::support::Entity for Queue {
     }
 }
 impl ::core::convert::From<::dataverse_runtime::codegen::uuid::Uuid>
-    for super::super::support::Key<Queue>
-{
+for super::super::support::Key<Queue> {
     fn from(key: ::dataverse_runtime::codegen::uuid::Uuid) -> Self {
         super::super::support::Key::primary(key)
     }
 }
 impl Queue {
     /// Lookup `defaultmailbox` to `mailboxes`: writes `"defaultmailbox@odata.bind": "/mailboxes(key)"`. The target type is not in this SDK (outside the selection): pass an `EntityKey`.
-    pub const DEFAULTMAILBOX: super::super::support::Lookup<Queue, super::super::support::Untyped> =
-        super::super::support::Lookup::new("defaultmailbox", "mailboxes");
+    pub const DEFAULTMAILBOX: super::super::support::Lookup<
+        Queue,
+        super::super::support::Untyped,
+    > = super::super::support::Lookup::new("defaultmailbox", "mailboxes");
     /// Collection-valued navigation `Queue_ProcessSessions` to `processsessions` (associate and disassociate through `$ref`).
     pub const QUEUE_PROCESS_SESSIONS: super::super::support::Navigation<
         Queue,
         super::super::support::Untyped,
-    > = super::super::support::Navigation::new("Queue_ProcessSessions", "processsessions");
+    > = super::super::support::Navigation::new(
+        "Queue_ProcessSessions",
+        "processsessions",
+    );
     /// Collection-valued navigation `Queue_BulkDeleteFailures` to `bulkdeletefailures` (associate and disassociate through `$ref`).
     pub const QUEUE_BULK_DELETE_FAILURES: super::super::support::Navigation<
         Queue,
         super::super::support::Untyped,
-    > = super::super::support::Navigation::new("Queue_BulkDeleteFailures", "bulkdeletefailures");
+    > = super::super::support::Navigation::new(
+        "Queue_BulkDeleteFailures",
+        "bulkdeletefailures",
+    );
     /// Lookup `businessunitid` to `businessunits`: writes `"businessunitid@odata.bind": "/businessunits(key)"`. The target type is not in this SDK (outside the selection): pass an `EntityKey`.
-    pub const BUSINESSUNITID: super::super::support::Lookup<Queue, super::super::support::Untyped> =
-        super::super::support::Lookup::new("businessunitid", "businessunits");
+    pub const BUSINESSUNITID: super::super::support::Lookup<
+        Queue,
+        super::super::support::Untyped,
+    > = super::super::support::Lookup::new("businessunitid", "businessunits");
     /// Lookup `organizationid` to `organizations`: writes `"organizationid@odata.bind": "/organizations(key)"`. The target type is not in this SDK (outside the selection): pass an `EntityKey`.
-    pub const ORGANIZATIONID: super::super::support::Lookup<Queue, super::super::support::Untyped> =
-        super::super::support::Lookup::new("organizationid", "organizations");
+    pub const ORGANIZATIONID: super::super::support::Lookup<
+        Queue,
+        super::super::support::Untyped,
+    > = super::super::support::Lookup::new("organizationid", "organizations");
     /// Collection-valued navigation `queue_PostFollows` to `postfollows` (associate and disassociate through `$ref`).
     pub const QUEUE_POST_FOLLOWS: super::super::support::Navigation<
         Queue,
@@ -620,22 +684,32 @@ impl Queue {
     > = super::super::support::Navigation::new("mailbox_regarding_queue", "mailboxes");
     /// Collection-valued navigation `queue_team` to `teams` (associate and disassociate through `$ref`).
     #[cfg(feature = "teams")]
-    pub const QUEUE_TEAM: super::super::support::Navigation<Queue, super::super::Team> =
-        super::super::support::Navigation::new("queue_team", "teams");
+    pub const QUEUE_TEAM: super::super::support::Navigation<Queue, super::super::Team> = super::super::support::Navigation::new(
+        "queue_team",
+        "teams",
+    );
     /// Collection-valued navigation `queue_entries` to `queueitems` (associate and disassociate through `$ref`).
     #[cfg(feature = "queueitems")]
-    pub const QUEUE_ENTRIES: super::super::support::Navigation<Queue, super::super::Queueitem> =
-        super::super::support::Navigation::new("queue_entries", "queueitems");
+    pub const QUEUE_ENTRIES: super::super::support::Navigation<
+        Queue,
+        super::super::Queueitem,
+    > = super::super::support::Navigation::new("queue_entries", "queueitems");
     /// Collection-valued navigation `queue_activity_parties` to `activityparties` (associate and disassociate through `$ref`).
     pub const QUEUE_ACTIVITY_PARTIES: super::super::support::Navigation<
         Queue,
         super::super::support::Untyped,
-    > = super::super::support::Navigation::new("queue_activity_parties", "activityparties");
+    > = super::super::support::Navigation::new(
+        "queue_activity_parties",
+        "activityparties",
+    );
     /// Collection-valued navigation `Queue_AsyncOperations` to `asyncoperations` (associate and disassociate through `$ref`).
     pub const QUEUE_ASYNC_OPERATIONS: super::super::support::Navigation<
         Queue,
         super::super::support::Untyped,
-    > = super::super::support::Navigation::new("Queue_AsyncOperations", "asyncoperations");
+    > = super::super::support::Navigation::new(
+        "Queue_AsyncOperations",
+        "asyncoperations",
+    );
     /// Lookup `owningbusinessunit` to `businessunits`: writes `"owningbusinessunit@odata.bind": "/businessunits(key)"`. The target type is not in this SDK (outside the selection): pass an `EntityKey`.
     pub const OWNINGBUSINESSUNIT: super::super::support::Lookup<
         Queue,
@@ -643,16 +717,22 @@ impl Queue {
     > = super::super::support::Lookup::new("owningbusinessunit", "businessunits");
     /// Lookup `ownerid` to `systemusers`: writes `"ownerid@odata.bind": "/systemusers(key)"`.
     #[cfg(feature = "systemusers")]
-    pub const OWNERID_SYSTEMUSERS: super::super::support::Lookup<Queue, super::super::Systemuser> =
-        super::super::support::Lookup::new("ownerid", "systemusers");
+    pub const OWNERID_SYSTEMUSERS: super::super::support::Lookup<
+        Queue,
+        super::super::Systemuser,
+    > = super::super::support::Lookup::new("ownerid", "systemusers");
     /// Lookup `ownerid` to `teams`: writes `"ownerid@odata.bind": "/teams(key)"`.
     #[cfg(feature = "teams")]
-    pub const OWNERID_TEAMS: super::super::support::Lookup<Queue, super::super::Team> =
-        super::super::support::Lookup::new("ownerid", "teams");
+    pub const OWNERID_TEAMS: super::super::support::Lookup<Queue, super::super::Team> = super::super::support::Lookup::new(
+        "ownerid",
+        "teams",
+    );
     /// Lookup `primaryuserid` to `systemusers`: writes `"primaryuserid@odata.bind": "/systemusers(key)"`.
     #[cfg(feature = "systemusers")]
-    pub const PRIMARYUSERID: super::super::support::Lookup<Queue, super::super::Systemuser> =
-        super::super::support::Lookup::new("primaryuserid", "systemusers");
+    pub const PRIMARYUSERID: super::super::support::Lookup<
+        Queue,
+        super::super::Systemuser,
+    > = super::super::support::Lookup::new("primaryuserid", "systemusers");
     /// Collection-valued navigation `Queue_Email_EmailSender` to `emails` (associate and disassociate through `$ref`).
     pub const QUEUE_EMAIL_EMAIL_SENDER: super::super::support::Navigation<
         Queue,
@@ -660,23 +740,33 @@ impl Queue {
     > = super::super::support::Navigation::new("Queue_Email_EmailSender", "emails");
     /// Lookup `createdby` to `systemusers`: writes `"createdby@odata.bind": "/systemusers(key)"`.
     #[cfg(feature = "systemusers")]
-    pub const CREATEDBY: super::super::support::Lookup<Queue, super::super::Systemuser> =
-        super::super::support::Lookup::new("createdby", "systemusers");
+    pub const CREATEDBY: super::super::support::Lookup<
+        Queue,
+        super::super::Systemuser,
+    > = super::super::support::Lookup::new("createdby", "systemusers");
     /// Lookup `modifiedonbehalfby` to `systemusers`: writes `"modifiedonbehalfby@odata.bind": "/systemusers(key)"`.
     #[cfg(feature = "systemusers")]
-    pub const MODIFIEDONBEHALFBY: super::super::support::Lookup<Queue, super::super::Systemuser> =
-        super::super::support::Lookup::new("modifiedonbehalfby", "systemusers");
+    pub const MODIFIEDONBEHALFBY: super::super::support::Lookup<
+        Queue,
+        super::super::Systemuser,
+    > = super::super::support::Lookup::new("modifiedonbehalfby", "systemusers");
     /// Collection-valued navigation `queuemembership_association` to `systemusers` (associate and disassociate through `$ref`).
     #[cfg(feature = "systemusers")]
     pub const QUEUEMEMBERSHIP_ASSOCIATION: super::super::support::Navigation<
         Queue,
         super::super::Systemuser,
-    > = super::super::support::Navigation::new("queuemembership_association", "systemusers");
+    > = super::super::support::Navigation::new(
+        "queuemembership_association",
+        "systemusers",
+    );
     /// Lookup `transactioncurrencyid` to `transactioncurrencies`: writes `"transactioncurrencyid@odata.bind": "/transactioncurrencies(key)"`. The target type is not in this SDK (outside the selection): pass an `EntityKey`.
     pub const TRANSACTIONCURRENCYID: super::super::support::Lookup<
         Queue,
         super::super::support::Untyped,
-    > = super::super::support::Lookup::new("transactioncurrencyid", "transactioncurrencies");
+    > = super::super::support::Lookup::new(
+        "transactioncurrencyid",
+        "transactioncurrencies",
+    );
     /// Collection-valued navigation `Queue_SyncErrors` to `syncerrors` (associate and disassociate through `$ref`).
     pub const QUEUE_SYNC_ERRORS: super::super::support::Navigation<
         Queue,
@@ -703,22 +793,32 @@ impl Queue {
     );
     /// Lookup `createdonbehalfby` to `systemusers`: writes `"createdonbehalfby@odata.bind": "/systemusers(key)"`.
     #[cfg(feature = "systemusers")]
-    pub const CREATEDONBEHALFBY: super::super::support::Lookup<Queue, super::super::Systemuser> =
-        super::super::support::Lookup::new("createdonbehalfby", "systemusers");
+    pub const CREATEDONBEHALFBY: super::super::support::Lookup<
+        Queue,
+        super::super::Systemuser,
+    > = super::super::support::Lookup::new("createdonbehalfby", "systemusers");
     /// Lookup `modifiedby` to `systemusers`: writes `"modifiedby@odata.bind": "/systemusers(key)"`.
     #[cfg(feature = "systemusers")]
-    pub const MODIFIEDBY: super::super::support::Lookup<Queue, super::super::Systemuser> =
-        super::super::support::Lookup::new("modifiedby", "systemusers");
+    pub const MODIFIEDBY: super::super::support::Lookup<
+        Queue,
+        super::super::Systemuser,
+    > = super::super::support::Lookup::new("modifiedby", "systemusers");
     /// Collection-valued navigation `Queue_DuplicateMatchingRecord` to `duplicaterecords` (associate and disassociate through `$ref`).
     pub const QUEUE_DUPLICATE_MATCHING_RECORD: super::super::support::Navigation<
         Queue,
         super::super::support::Untyped,
-    > = super::super::support::Navigation::new("Queue_DuplicateMatchingRecord", "duplicaterecords");
+    > = super::super::support::Navigation::new(
+        "Queue_DuplicateMatchingRecord",
+        "duplicaterecords",
+    );
     /// Collection-valued navigation `Queue_DuplicateBaseRecord` to `duplicaterecords` (associate and disassociate through `$ref`).
     pub const QUEUE_DUPLICATE_BASE_RECORD: super::super::support::Navigation<
         Queue,
         super::super::support::Untyped,
-    > = super::super::support::Navigation::new("Queue_DuplicateBaseRecord", "duplicaterecords");
+    > = super::super::support::Navigation::new(
+        "Queue_DuplicateBaseRecord",
+        "duplicaterecords",
+    );
 }
 impl super::super::support::EntityHandle<Queue> {
     /// Calls the action `Microsoft.Dynamics.CRM.AddToQueue` bound to this entity.
@@ -729,7 +829,10 @@ impl super::super::support::EntityHandle<Queue> {
         options: &::dataverse_runtime::RequestOptions,
     ) -> ::dataverse_runtime::Result<super::super::AddToQueueResponse> {
         self.client()
-            .invoke_action::<_, super::super::AddToQueueResponse>(
+            .invoke_action::<
+                _,
+                super::super::AddToQueueResponse,
+            >(
                 &self
                     .path()
                     .clone()
@@ -738,7 +841,9 @@ impl super::super::support::EntityHandle<Queue> {
                 options,
             )
             .await?
-            .ok_or_else(|| super::super::support::no_content("Microsoft.Dynamics.CRM.AddToQueue"))
+            .ok_or_else(|| super::super::support::no_content(
+                "Microsoft.Dynamics.CRM.AddToQueue",
+            ))
     }
 }
 /// Parameters of the action `Microsoft.Dynamics.CRM.AddToQueue`.
@@ -754,21 +859,25 @@ pub struct QueueAddToQueueRequest {
         rename = "SourceQueue",
         skip_serializing_if = "::core::option::Option::is_none"
     )]
-    pub source_queue:
-        ::core::option::Option<super::super::support::EntityValue<super::super::Queue>>,
+    pub source_queue: ::core::option::Option<
+        super::super::support::EntityValue<super::super::Queue>,
+    >,
     /// `QueueItemProperties`: `Microsoft.Dynamics.CRM.queueitem`, optional.
     #[serde(
         rename = "QueueItemProperties",
         skip_serializing_if = "::core::option::Option::is_none"
     )]
-    pub queue_item_properties:
-        ::core::option::Option<super::super::support::EntityValue<super::super::Queueitem>>,
+    pub queue_item_properties: ::core::option::Option<
+        super::super::support::EntityValue<super::super::Queueitem>,
+    >,
 }
 #[cfg(all(feature = "queueitems", feature = "queues"))]
 impl QueueAddToQueueRequest {
     /// The required parameters; optional ones are set with the methods of the same name.
     #[allow(clippy::too_many_arguments)]
-    pub fn new(target: super::super::support::EntityValue<super::super::Crmbaseentity>) -> Self {
+    pub fn new(
+        target: super::super::support::EntityValue<super::super::Crmbaseentity>,
+    ) -> Self {
         QueueAddToQueueRequest {
             target,
             source_queue: ::core::option::Option::None,

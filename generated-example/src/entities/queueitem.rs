@@ -7,85 +7,116 @@
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Queueitem {
     /// `_transactioncurrencyid_value`: `Edm.Guid`.
-    pub transactioncurrencyid_value:
-        ::dataverse_runtime::Field<::dataverse_runtime::codegen::uuid::Uuid>,
+    pub transactioncurrencyid_value: ::dataverse_runtime::Field<
+        ::dataverse_runtime::codegen::uuid::Uuid,
+    >,
     /// `_workerid_value`: `Edm.Guid`.
-    pub workerid_value: ::dataverse_runtime::Field<::dataverse_runtime::codegen::uuid::Uuid>,
+    pub workerid_value: ::dataverse_runtime::Field<
+        ::dataverse_runtime::codegen::uuid::Uuid,
+    >,
     /// `_createdby_value`: `Edm.Guid`.
-    pub createdby_value: ::dataverse_runtime::Field<::dataverse_runtime::codegen::uuid::Uuid>,
+    pub createdby_value: ::dataverse_runtime::Field<
+        ::dataverse_runtime::codegen::uuid::Uuid,
+    >,
     /// `_modifiedby_value`: `Edm.Guid`.
-    pub modifiedby_value: ::dataverse_runtime::Field<::dataverse_runtime::codegen::uuid::Uuid>,
+    pub modifiedby_value: ::dataverse_runtime::Field<
+        ::dataverse_runtime::codegen::uuid::Uuid,
+    >,
     /// `_owningbusinessunit_value`: `Edm.Guid`.
-    pub owningbusinessunit_value:
-        ::dataverse_runtime::Field<::dataverse_runtime::codegen::uuid::Uuid>,
+    pub owningbusinessunit_value: ::dataverse_runtime::Field<
+        ::dataverse_runtime::codegen::uuid::Uuid,
+    >,
     /// `modifiedon`: `Edm.DateTimeOffset`.
     pub modifiedon: ::dataverse_runtime::Field<::dataverse_runtime::DateTimeOffset>,
     /// `title`: `Edm.String`.
     pub title: ::dataverse_runtime::Field<::std::string::String>,
     /// `workeridmodifiedon`: `Edm.DateTimeOffset`.
-    pub workeridmodifiedon: ::dataverse_runtime::Field<::dataverse_runtime::DateTimeOffset>,
+    pub workeridmodifiedon: ::dataverse_runtime::Field<
+        ::dataverse_runtime::DateTimeOffset,
+    >,
     /// `_modifiedonbehalfby_value`: `Edm.Guid`.
-    pub modifiedonbehalfby_value:
-        ::dataverse_runtime::Field<::dataverse_runtime::codegen::uuid::Uuid>,
+    pub modifiedonbehalfby_value: ::dataverse_runtime::Field<
+        ::dataverse_runtime::codegen::uuid::Uuid,
+    >,
     /// `versionnumber`: `Edm.Int64`.
     pub versionnumber: ::dataverse_runtime::Field<i64>,
     /// `utcconversiontimezonecode`: `Edm.Int32`.
     pub utcconversiontimezonecode: ::dataverse_runtime::Field<i32>,
     /// `_queueid_value`: `Edm.Guid`.
-    pub queueid_value: ::dataverse_runtime::Field<::dataverse_runtime::codegen::uuid::Uuid>,
+    pub queueid_value: ::dataverse_runtime::Field<
+        ::dataverse_runtime::codegen::uuid::Uuid,
+    >,
     /// `statecode`: `Edm.Int32`.
     pub statecode: ::dataverse_runtime::Field<i32>,
     /// `enteredon`: `Edm.DateTimeOffset`.
     pub enteredon: ::dataverse_runtime::Field<::dataverse_runtime::DateTimeOffset>,
     /// `overriddencreatedon`: `Edm.DateTimeOffset`.
-    pub overriddencreatedon: ::dataverse_runtime::Field<::dataverse_runtime::DateTimeOffset>,
+    pub overriddencreatedon: ::dataverse_runtime::Field<
+        ::dataverse_runtime::DateTimeOffset,
+    >,
     /// `_ownerid_value`: `Edm.Guid`.
-    pub ownerid_value: ::dataverse_runtime::Field<::dataverse_runtime::codegen::uuid::Uuid>,
+    pub ownerid_value: ::dataverse_runtime::Field<
+        ::dataverse_runtime::codegen::uuid::Uuid,
+    >,
     /// `importsequencenumber`: `Edm.Int32`.
     pub importsequencenumber: ::dataverse_runtime::Field<i32>,
     /// `queueitemid`: `Edm.Guid`, key.
-    pub queueitemid: ::dataverse_runtime::Field<::dataverse_runtime::codegen::uuid::Uuid>,
+    pub queueitemid: ::dataverse_runtime::Field<
+        ::dataverse_runtime::codegen::uuid::Uuid,
+    >,
     /// `statuscode`: `Edm.Int32`.
     pub statuscode: ::dataverse_runtime::Field<i32>,
     /// `_objectid_value`: `Edm.Guid`.
-    pub objectid_value: ::dataverse_runtime::Field<::dataverse_runtime::codegen::uuid::Uuid>,
+    pub objectid_value: ::dataverse_runtime::Field<
+        ::dataverse_runtime::codegen::uuid::Uuid,
+    >,
     /// `_owninguser_value`: `Edm.Guid`.
-    pub owninguser_value: ::dataverse_runtime::Field<::dataverse_runtime::codegen::uuid::Uuid>,
+    pub owninguser_value: ::dataverse_runtime::Field<
+        ::dataverse_runtime::codegen::uuid::Uuid,
+    >,
     /// `exchangerate`: `Edm.Decimal`.
     pub exchangerate: ::dataverse_runtime::Field<::dataverse_runtime::Decimal>,
     /// `timezoneruleversionnumber`: `Edm.Int32`.
     pub timezoneruleversionnumber: ::dataverse_runtime::Field<i32>,
     /// `_createdonbehalfby_value`: `Edm.Guid`.
-    pub createdonbehalfby_value:
-        ::dataverse_runtime::Field<::dataverse_runtime::codegen::uuid::Uuid>,
+    pub createdonbehalfby_value: ::dataverse_runtime::Field<
+        ::dataverse_runtime::codegen::uuid::Uuid,
+    >,
     /// `objecttypecode`: `Edm.Int32`.
     pub objecttypecode: ::dataverse_runtime::Field<i32>,
     /// `_organizationid_value`: `Edm.Guid`.
-    pub organizationid_value: ::dataverse_runtime::Field<::dataverse_runtime::codegen::uuid::Uuid>,
+    pub organizationid_value: ::dataverse_runtime::Field<
+        ::dataverse_runtime::codegen::uuid::Uuid,
+    >,
     /// `createdon`: `Edm.DateTimeOffset`.
     pub createdon: ::dataverse_runtime::Field<::dataverse_runtime::DateTimeOffset>,
     /// Navigation `objectid_knowledgearticle` to one `Microsoft.Dynamics.CRM.knowledgearticle`, filled by `$expand` (decode it with `get`).
-    pub objectid_knowledgearticle:
-        ::dataverse_runtime::Field<super::super::support::Expanded<super::super::support::Untyped>>,
+    pub objectid_knowledgearticle: ::dataverse_runtime::Field<
+        super::super::support::Expanded<super::super::support::Untyped>,
+    >,
     /// Navigation `QueueItem_ProcessSessions` to a collection of `Microsoft.Dynamics.CRM.processsession`, filled by `$expand` (decode it with `get`).
     pub queue_item_process_sessions: ::dataverse_runtime::Field<
         super::super::support::Expanded<::std::vec::Vec<super::super::support::Untyped>>,
     >,
     /// Navigation `createdby` to one `Microsoft.Dynamics.CRM.systemuser`, filled by `$expand` (decode it with `get`).
     #[cfg(feature = "systemusers")]
-    pub createdby:
-        ::dataverse_runtime::Field<super::super::support::Expanded<super::super::Systemuser>>,
+    pub createdby: ::dataverse_runtime::Field<
+        super::super::support::Expanded<super::super::Systemuser>,
+    >,
     /// Navigation `objectid_appointment` to one `Microsoft.Dynamics.CRM.appointment`, filled by `$expand` (decode it with `get`).
-    pub objectid_appointment:
-        ::dataverse_runtime::Field<super::super::support::Expanded<super::super::support::Untyped>>,
+    pub objectid_appointment: ::dataverse_runtime::Field<
+        super::super::support::Expanded<super::super::support::Untyped>,
+    >,
     /// Navigation `modifiedby` to one `Microsoft.Dynamics.CRM.systemuser`, filled by `$expand` (decode it with `get`).
     #[cfg(feature = "systemusers")]
-    pub modifiedby:
-        ::dataverse_runtime::Field<super::super::support::Expanded<super::super::Systemuser>>,
+    pub modifiedby: ::dataverse_runtime::Field<
+        super::super::support::Expanded<super::super::Systemuser>,
+    >,
     /// Navigation `workerid_systemuser` to one `Microsoft.Dynamics.CRM.systemuser`, filled by `$expand` (decode it with `get`).
     #[cfg(feature = "systemusers")]
-    pub workerid_systemuser:
-        ::dataverse_runtime::Field<super::super::support::Expanded<super::super::Systemuser>>,
+    pub workerid_systemuser: ::dataverse_runtime::Field<
+        super::super::support::Expanded<super::super::Systemuser>,
+    >,
     /// Navigation `objectid_activitypointer` to one `Microsoft.Dynamics.CRM.activitypointer`, filled by `$expand` (decode it with `get`).
     #[cfg(feature = "activitypointers")]
     pub objectid_activitypointer: ::dataverse_runtime::Field<
@@ -93,48 +124,60 @@ pub struct Queueitem {
     >,
     /// Navigation `queueid` to one `Microsoft.Dynamics.CRM.queue`, filled by `$expand` (decode it with `get`).
     #[cfg(feature = "queues")]
-    pub queueid: ::dataverse_runtime::Field<super::super::support::Expanded<super::super::Queue>>,
+    pub queueid: ::dataverse_runtime::Field<
+        super::super::support::Expanded<super::super::Queue>,
+    >,
     /// Navigation `QueueItem_AsyncOperations` to a collection of `Microsoft.Dynamics.CRM.asyncoperation`, filled by `$expand` (decode it with `get`).
     pub queue_item_async_operations: ::dataverse_runtime::Field<
         super::super::support::Expanded<::std::vec::Vec<super::super::support::Untyped>>,
     >,
     /// Navigation `workerid_team` to one `Microsoft.Dynamics.CRM.team`, filled by `$expand` (decode it with `get`).
     #[cfg(feature = "teams")]
-    pub workerid_team:
-        ::dataverse_runtime::Field<super::super::support::Expanded<super::super::Team>>,
+    pub workerid_team: ::dataverse_runtime::Field<
+        super::super::support::Expanded<super::super::Team>,
+    >,
     /// Navigation `objectid_fax` to one `Microsoft.Dynamics.CRM.fax`, filled by `$expand` (decode it with `get`).
-    pub objectid_fax:
-        ::dataverse_runtime::Field<super::super::support::Expanded<super::super::support::Untyped>>,
+    pub objectid_fax: ::dataverse_runtime::Field<
+        super::super::support::Expanded<super::super::support::Untyped>,
+    >,
     /// Navigation `objectid_recurringappointmentmaster` to one `Microsoft.Dynamics.CRM.recurringappointmentmaster`, filled by `$expand` (decode it with `get`).
-    pub objectid_recurringappointmentmaster:
-        ::dataverse_runtime::Field<super::super::support::Expanded<super::super::support::Untyped>>,
+    pub objectid_recurringappointmentmaster: ::dataverse_runtime::Field<
+        super::super::support::Expanded<super::super::support::Untyped>,
+    >,
     /// Navigation `QueueItem_SyncErrors` to a collection of `Microsoft.Dynamics.CRM.syncerror`, filled by `$expand` (decode it with `get`).
     pub queue_item_sync_errors: ::dataverse_runtime::Field<
         super::super::support::Expanded<::std::vec::Vec<super::super::support::Untyped>>,
     >,
     /// Navigation `organizationid` to one `Microsoft.Dynamics.CRM.organization`, filled by `$expand` (decode it with `get`).
-    pub organizationid:
-        ::dataverse_runtime::Field<super::super::support::Expanded<super::super::support::Untyped>>,
+    pub organizationid: ::dataverse_runtime::Field<
+        super::super::support::Expanded<super::super::support::Untyped>,
+    >,
     /// Navigation `modifiedonbehalfby` to one `Microsoft.Dynamics.CRM.systemuser`, filled by `$expand` (decode it with `get`).
     #[cfg(feature = "systemusers")]
-    pub modifiedonbehalfby:
-        ::dataverse_runtime::Field<super::super::support::Expanded<super::super::Systemuser>>,
+    pub modifiedonbehalfby: ::dataverse_runtime::Field<
+        super::super::support::Expanded<super::super::Systemuser>,
+    >,
     /// Navigation `objectid_letter` to one `Microsoft.Dynamics.CRM.letter`, filled by `$expand` (decode it with `get`).
     #[cfg(feature = "letters")]
-    pub objectid_letter:
-        ::dataverse_runtime::Field<super::super::support::Expanded<super::super::Letter>>,
+    pub objectid_letter: ::dataverse_runtime::Field<
+        super::super::support::Expanded<super::super::Letter>,
+    >,
     /// Navigation `objectid_socialactivity` to one `Microsoft.Dynamics.CRM.socialactivity`, filled by `$expand` (decode it with `get`).
-    pub objectid_socialactivity:
-        ::dataverse_runtime::Field<super::super::support::Expanded<super::super::support::Untyped>>,
+    pub objectid_socialactivity: ::dataverse_runtime::Field<
+        super::super::support::Expanded<super::super::support::Untyped>,
+    >,
     /// Navigation `objectid_phonecall` to one `Microsoft.Dynamics.CRM.phonecall`, filled by `$expand` (decode it with `get`).
-    pub objectid_phonecall:
-        ::dataverse_runtime::Field<super::super::support::Expanded<super::super::support::Untyped>>,
+    pub objectid_phonecall: ::dataverse_runtime::Field<
+        super::super::support::Expanded<super::super::support::Untyped>,
+    >,
     /// Navigation `transactioncurrencyid` to one `Microsoft.Dynamics.CRM.transactioncurrency`, filled by `$expand` (decode it with `get`).
-    pub transactioncurrencyid:
-        ::dataverse_runtime::Field<super::super::support::Expanded<super::super::support::Untyped>>,
+    pub transactioncurrencyid: ::dataverse_runtime::Field<
+        super::super::support::Expanded<super::super::support::Untyped>,
+    >,
     /// Navigation `objectid_task` to one `Microsoft.Dynamics.CRM.task`, filled by `$expand` (decode it with `get`).
-    pub objectid_task:
-        ::dataverse_runtime::Field<super::super::support::Expanded<super::super::support::Untyped>>,
+    pub objectid_task: ::dataverse_runtime::Field<
+        super::super::support::Expanded<super::super::support::Untyped>,
+    >,
     /// Navigation `queueitem_principalobjectattributeaccess` to a collection of `Microsoft.Dynamics.CRM.principalobjectattributeaccess`, filled by `$expand` (decode it with `get`).
     pub queueitem_principalobjectattributeaccess: ::dataverse_runtime::Field<
         super::super::support::Expanded<::std::vec::Vec<super::super::support::Untyped>>,
@@ -144,15 +187,18 @@ pub struct Queueitem {
         super::super::support::Expanded<::std::vec::Vec<super::super::support::Untyped>>,
     >,
     /// Navigation `objectid_email` to one `Microsoft.Dynamics.CRM.email`, filled by `$expand` (decode it with `get`).
-    pub objectid_email:
-        ::dataverse_runtime::Field<super::super::support::Expanded<super::super::support::Untyped>>,
+    pub objectid_email: ::dataverse_runtime::Field<
+        super::super::support::Expanded<super::super::support::Untyped>,
+    >,
     /// Navigation `createdonbehalfby` to one `Microsoft.Dynamics.CRM.systemuser`, filled by `$expand` (decode it with `get`).
     #[cfg(feature = "systemusers")]
-    pub createdonbehalfby:
-        ::dataverse_runtime::Field<super::super::support::Expanded<super::super::Systemuser>>,
+    pub createdonbehalfby: ::dataverse_runtime::Field<
+        super::super::support::Expanded<super::super::Systemuser>,
+    >,
     /// Navigation `objectid_msdyn_knowledgearticletemplate` to one `Microsoft.Dynamics.CRM.msdyn_knowledgearticletemplate`, filled by `$expand` (decode it with `get`).
-    pub objectid_msdyn_knowledgearticletemplate:
-        ::dataverse_runtime::Field<super::super::support::Expanded<super::super::support::Untyped>>,
+    pub objectid_msdyn_knowledgearticletemplate: ::dataverse_runtime::Field<
+        super::super::support::Expanded<super::super::support::Untyped>,
+    >,
     /// Lookups to send as `nav@odata.bind`; set them with `HasBinds::bind` and the
     /// lookup constants of this type.
     pub binds: super::super::support::Binds,
@@ -181,7 +227,10 @@ impl super::super::support::Structured for Queueitem {
             map.serialize_entry("_modifiedby_value", &self.modifiedby_value)?;
         }
         if !self.owningbusinessunit_value.is_unset() {
-            map.serialize_entry("_owningbusinessunit_value", &self.owningbusinessunit_value)?;
+            map.serialize_entry(
+                "_owningbusinessunit_value",
+                &self.owningbusinessunit_value,
+            )?;
         }
         if !self.modifiedon.is_unset() {
             map.serialize_entry("modifiedon", &self.modifiedon)?;
@@ -193,13 +242,19 @@ impl super::super::support::Structured for Queueitem {
             map.serialize_entry("workeridmodifiedon", &self.workeridmodifiedon)?;
         }
         if !self.modifiedonbehalfby_value.is_unset() {
-            map.serialize_entry("_modifiedonbehalfby_value", &self.modifiedonbehalfby_value)?;
+            map.serialize_entry(
+                "_modifiedonbehalfby_value",
+                &self.modifiedonbehalfby_value,
+            )?;
         }
         if !self.versionnumber.is_unset() {
             map.serialize_entry("versionnumber", &self.versionnumber)?;
         }
         if !self.utcconversiontimezonecode.is_unset() {
-            map.serialize_entry("utcconversiontimezonecode", &self.utcconversiontimezonecode)?;
+            map.serialize_entry(
+                "utcconversiontimezonecode",
+                &self.utcconversiontimezonecode,
+            )?;
         }
         if !self.queueid_value.is_unset() {
             map.serialize_entry("_queueid_value", &self.queueid_value)?;
@@ -235,10 +290,16 @@ impl super::super::support::Structured for Queueitem {
             map.serialize_entry("exchangerate", &self.exchangerate)?;
         }
         if !self.timezoneruleversionnumber.is_unset() {
-            map.serialize_entry("timezoneruleversionnumber", &self.timezoneruleversionnumber)?;
+            map.serialize_entry(
+                "timezoneruleversionnumber",
+                &self.timezoneruleversionnumber,
+            )?;
         }
         if !self.createdonbehalfby_value.is_unset() {
-            map.serialize_entry("_createdonbehalfby_value", &self.createdonbehalfby_value)?;
+            map.serialize_entry(
+                "_createdonbehalfby_value",
+                &self.createdonbehalfby_value,
+            )?;
         }
         if !self.objecttypecode.is_unset() {
             map.serialize_entry("objecttypecode", &self.objecttypecode)?;
@@ -250,7 +311,10 @@ impl super::super::support::Structured for Queueitem {
             map.serialize_entry("createdon", &self.createdon)?;
         }
         if !self.objectid_knowledgearticle.is_unset() {
-            map.serialize_entry("objectid_knowledgearticle", &self.objectid_knowledgearticle)?;
+            map.serialize_entry(
+                "objectid_knowledgearticle",
+                &self.objectid_knowledgearticle,
+            )?;
         }
         if !self.queue_item_process_sessions.is_unset() {
             map.serialize_entry(
@@ -275,7 +339,10 @@ impl super::super::support::Structured for Queueitem {
         }
         #[cfg(feature = "activitypointers")]
         if !self.objectid_activitypointer.is_unset() {
-            map.serialize_entry("objectid_activitypointer", &self.objectid_activitypointer)?;
+            map.serialize_entry(
+                "objectid_activitypointer",
+                &self.objectid_activitypointer,
+            )?;
         }
         #[cfg(feature = "queues")]
         if !self.queueid.is_unset() {
@@ -315,7 +382,10 @@ impl super::super::support::Structured for Queueitem {
             map.serialize_entry("objectid_letter", &self.objectid_letter)?;
         }
         if !self.objectid_socialactivity.is_unset() {
-            map.serialize_entry("objectid_socialactivity", &self.objectid_socialactivity)?;
+            map.serialize_entry(
+                "objectid_socialactivity",
+                &self.objectid_socialactivity,
+            )?;
         }
         if !self.objectid_phonecall.is_unset() {
             map.serialize_entry("objectid_phonecall", &self.objectid_phonecall)?;
@@ -354,11 +424,10 @@ impl super::super::support::Structured for Queueitem {
         self.binds.serialize_into(map)?;
         ::core::result::Result::Ok(())
     }
-    fn deserialize_field<'de, A: ::dataverse_runtime::codegen::serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> ::core::result::Result<bool, A::Error> {
+    fn deserialize_field<
+        'de,
+        A: ::dataverse_runtime::codegen::serde::de::MapAccess<'de>,
+    >(&mut self, key: &str, map: &mut A) -> ::core::result::Result<bool, A::Error> {
         match key {
             "_transactioncurrencyid_value" => {
                 self.transactioncurrencyid_value = map.next_value()?;
@@ -489,8 +558,7 @@ impl super::super::support::Entity for Queueitem {
     }
 }
 impl ::core::convert::From<::dataverse_runtime::codegen::uuid::Uuid>
-    for super::super::support::Key<Queueitem>
-{
+for super::super::support::Key<Queueitem> {
     fn from(key: ::dataverse_runtime::codegen::uuid::Uuid) -> Self {
         super::super::support::Key::primary(key)
     }
@@ -500,16 +568,24 @@ impl Queueitem {
     pub const OBJECTID_KNOWLEDGEARTICLE: super::super::support::Lookup<
         Queueitem,
         super::super::support::Untyped,
-    > = super::super::support::Lookup::new("objectid_knowledgearticle", "knowledgearticles");
+    > = super::super::support::Lookup::new(
+        "objectid_knowledgearticle",
+        "knowledgearticles",
+    );
     /// Collection-valued navigation `QueueItem_ProcessSessions` to `processsessions` (associate and disassociate through `$ref`).
     pub const QUEUE_ITEM_PROCESS_SESSIONS: super::super::support::Navigation<
         Queueitem,
         super::super::support::Untyped,
-    > = super::super::support::Navigation::new("QueueItem_ProcessSessions", "processsessions");
+    > = super::super::support::Navigation::new(
+        "QueueItem_ProcessSessions",
+        "processsessions",
+    );
     /// Lookup `createdby` to `systemusers`: writes `"createdby@odata.bind": "/systemusers(key)"`.
     #[cfg(feature = "systemusers")]
-    pub const CREATEDBY: super::super::support::Lookup<Queueitem, super::super::Systemuser> =
-        super::super::support::Lookup::new("createdby", "systemusers");
+    pub const CREATEDBY: super::super::support::Lookup<
+        Queueitem,
+        super::super::Systemuser,
+    > = super::super::support::Lookup::new("createdby", "systemusers");
     /// Lookup `objectid_appointment` to `appointments`: writes `"objectid_appointment@odata.bind": "/appointments(key)"`. The target type is not in this SDK (outside the selection): pass an `EntityKey`.
     pub const OBJECTID_APPOINTMENT: super::super::support::Lookup<
         Queueitem,
@@ -517,8 +593,10 @@ impl Queueitem {
     > = super::super::support::Lookup::new("objectid_appointment", "appointments");
     /// Lookup `modifiedby` to `systemusers`: writes `"modifiedby@odata.bind": "/systemusers(key)"`.
     #[cfg(feature = "systemusers")]
-    pub const MODIFIEDBY: super::super::support::Lookup<Queueitem, super::super::Systemuser> =
-        super::super::support::Lookup::new("modifiedby", "systemusers");
+    pub const MODIFIEDBY: super::super::support::Lookup<
+        Queueitem,
+        super::super::Systemuser,
+    > = super::super::support::Lookup::new("modifiedby", "systemusers");
     /// Lookup `workerid_systemuser` to `systemusers`: writes `"workerid_systemuser@odata.bind": "/systemusers(key)"`.
     #[cfg(feature = "systemusers")]
     pub const WORKERID_SYSTEMUSER: super::super::support::Lookup<
@@ -530,20 +608,30 @@ impl Queueitem {
     pub const OBJECTID_ACTIVITYPOINTER: super::super::support::Lookup<
         Queueitem,
         super::super::Activitypointer,
-    > = super::super::support::Lookup::new("objectid_activitypointer", "activitypointers");
+    > = super::super::support::Lookup::new(
+        "objectid_activitypointer",
+        "activitypointers",
+    );
     /// Lookup `queueid` to `queues`: writes `"queueid@odata.bind": "/queues(key)"`.
     #[cfg(feature = "queues")]
-    pub const QUEUEID: super::super::support::Lookup<Queueitem, super::super::Queue> =
-        super::super::support::Lookup::new("queueid", "queues");
+    pub const QUEUEID: super::super::support::Lookup<Queueitem, super::super::Queue> = super::super::support::Lookup::new(
+        "queueid",
+        "queues",
+    );
     /// Collection-valued navigation `QueueItem_AsyncOperations` to `asyncoperations` (associate and disassociate through `$ref`).
     pub const QUEUE_ITEM_ASYNC_OPERATIONS: super::super::support::Navigation<
         Queueitem,
         super::super::support::Untyped,
-    > = super::super::support::Navigation::new("QueueItem_AsyncOperations", "asyncoperations");
+    > = super::super::support::Navigation::new(
+        "QueueItem_AsyncOperations",
+        "asyncoperations",
+    );
     /// Lookup `workerid_team` to `teams`: writes `"workerid_team@odata.bind": "/teams(key)"`.
     #[cfg(feature = "teams")]
-    pub const WORKERID_TEAM: super::super::support::Lookup<Queueitem, super::super::Team> =
-        super::super::support::Lookup::new("workerid_team", "teams");
+    pub const WORKERID_TEAM: super::super::support::Lookup<
+        Queueitem,
+        super::super::Team,
+    > = super::super::support::Lookup::new("workerid_team", "teams");
     /// Lookup `objectid_fax` to `faxes`: writes `"objectid_fax@odata.bind": "/faxes(key)"`. The target type is not in this SDK (outside the selection): pass an `EntityKey`.
     pub const OBJECTID_FAX: super::super::support::Lookup<
         Queueitem,
@@ -575,13 +663,18 @@ impl Queueitem {
     > = super::super::support::Lookup::new("modifiedonbehalfby", "systemusers");
     /// Lookup `objectid_letter` to `letters`: writes `"objectid_letter@odata.bind": "/letters(key)"`.
     #[cfg(feature = "letters")]
-    pub const OBJECTID_LETTER: super::super::support::Lookup<Queueitem, super::super::Letter> =
-        super::super::support::Lookup::new("objectid_letter", "letters");
+    pub const OBJECTID_LETTER: super::super::support::Lookup<
+        Queueitem,
+        super::super::Letter,
+    > = super::super::support::Lookup::new("objectid_letter", "letters");
     /// Lookup `objectid_socialactivity` to `socialactivities`: writes `"objectid_socialactivity@odata.bind": "/socialactivities(key)"`. The target type is not in this SDK (outside the selection): pass an `EntityKey`.
     pub const OBJECTID_SOCIALACTIVITY: super::super::support::Lookup<
         Queueitem,
         super::super::support::Untyped,
-    > = super::super::support::Lookup::new("objectid_socialactivity", "socialactivities");
+    > = super::super::support::Lookup::new(
+        "objectid_socialactivity",
+        "socialactivities",
+    );
     /// Lookup `objectid_phonecall` to `phonecalls`: writes `"objectid_phonecall@odata.bind": "/phonecalls(key)"`. The target type is not in this SDK (outside the selection): pass an `EntityKey`.
     pub const OBJECTID_PHONECALL: super::super::support::Lookup<
         Queueitem,
@@ -591,7 +684,10 @@ impl Queueitem {
     pub const TRANSACTIONCURRENCYID: super::super::support::Lookup<
         Queueitem,
         super::super::support::Untyped,
-    > = super::super::support::Lookup::new("transactioncurrencyid", "transactioncurrencies");
+    > = super::super::support::Lookup::new(
+        "transactioncurrencyid",
+        "transactioncurrencies",
+    );
     /// Lookup `objectid_task` to `tasks`: writes `"objectid_task@odata.bind": "/tasks(key)"`. The target type is not in this SDK (outside the selection): pass an `EntityKey`.
     pub const OBJECTID_TASK: super::super::support::Lookup<
         Queueitem,

@@ -13,7 +13,9 @@ pub struct Systemuser {
     /// `address1_fax`: `Edm.String`.
     pub address1_fax: ::dataverse_runtime::Field<::std::string::String>,
     /// `organizationid`: `Edm.Guid`.
-    pub organizationid: ::dataverse_runtime::Field<::dataverse_runtime::codegen::uuid::Uuid>,
+    pub organizationid: ::dataverse_runtime::Field<
+        ::dataverse_runtime::codegen::uuid::Uuid,
+    >,
     /// `nickname`: `Edm.String`.
     pub nickname: ::dataverse_runtime::Field<::std::string::String>,
     /// `defaultodbfoldername`: `Edm.String`.
@@ -21,9 +23,13 @@ pub struct Systemuser {
     /// `address1_stateorprovince`: `Edm.String`.
     pub address1_stateorprovince: ::dataverse_runtime::Field<::std::string::String>,
     /// `_modifiedby_value`: `Edm.Guid`.
-    pub modifiedby_value: ::dataverse_runtime::Field<::dataverse_runtime::codegen::uuid::Uuid>,
+    pub modifiedby_value: ::dataverse_runtime::Field<
+        ::dataverse_runtime::codegen::uuid::Uuid,
+    >,
     /// `applicationid`: `Edm.Guid`.
-    pub applicationid: ::dataverse_runtime::Field<::dataverse_runtime::codegen::uuid::Uuid>,
+    pub applicationid: ::dataverse_runtime::Field<
+        ::dataverse_runtime::codegen::uuid::Uuid,
+    >,
     /// `address1_upszone`: `Edm.String`.
     pub address1_upszone: ::dataverse_runtime::Field<::std::string::String>,
     /// `photourl`: `Edm.String`.
@@ -37,8 +43,9 @@ pub struct Systemuser {
     /// `address1_utcoffset`: `Edm.Int32`.
     pub address1_utcoffset: ::dataverse_runtime::Field<i32>,
     /// `_createdonbehalfby_value`: `Edm.Guid`.
-    pub createdonbehalfby_value:
-        ::dataverse_runtime::Field<::dataverse_runtime::codegen::uuid::Uuid>,
+    pub createdonbehalfby_value: ::dataverse_runtime::Field<
+        ::dataverse_runtime::codegen::uuid::Uuid,
+    >,
     /// `homephone`: `Edm.String`.
     pub homephone: ::dataverse_runtime::Field<::std::string::String>,
     /// `address2_latitude`: `Edm.Double`.
@@ -46,28 +53,37 @@ pub struct Systemuser {
     /// `governmentid`: `Edm.String`.
     pub governmentid: ::dataverse_runtime::Field<::std::string::String>,
     /// `_parentsystemuserid_value`: `Edm.Guid`.
-    pub parentsystemuserid_value:
-        ::dataverse_runtime::Field<::dataverse_runtime::codegen::uuid::Uuid>,
+    pub parentsystemuserid_value: ::dataverse_runtime::Field<
+        ::dataverse_runtime::codegen::uuid::Uuid,
+    >,
     /// `salutation`: `Edm.String`.
     pub salutation: ::dataverse_runtime::Field<::std::string::String>,
     /// `address2_longitude`: `Edm.Double`.
     pub address2_longitude: ::dataverse_runtime::Field<f64>,
     /// `_createdby_value`: `Edm.Guid`.
-    pub createdby_value: ::dataverse_runtime::Field<::dataverse_runtime::codegen::uuid::Uuid>,
+    pub createdby_value: ::dataverse_runtime::Field<
+        ::dataverse_runtime::codegen::uuid::Uuid,
+    >,
     /// `overriddencreatedon`: `Edm.DateTimeOffset`.
-    pub overriddencreatedon: ::dataverse_runtime::Field<::dataverse_runtime::DateTimeOffset>,
+    pub overriddencreatedon: ::dataverse_runtime::Field<
+        ::dataverse_runtime::DateTimeOffset,
+    >,
     /// `address1_telephone3`: `Edm.String`.
     pub address1_telephone3: ::dataverse_runtime::Field<::std::string::String>,
     /// `mobilephone`: `Edm.String`.
     pub mobilephone: ::dataverse_runtime::Field<::std::string::String>,
     /// `_queueid_value`: `Edm.Guid`.
-    pub queueid_value: ::dataverse_runtime::Field<::dataverse_runtime::codegen::uuid::Uuid>,
+    pub queueid_value: ::dataverse_runtime::Field<
+        ::dataverse_runtime::codegen::uuid::Uuid,
+    >,
     /// `preferredaddresscode`: `Edm.Int32`.
     pub preferredaddresscode: ::dataverse_runtime::Field<i32>,
     /// `address2_city`: `Edm.String`.
     pub address2_city: ::dataverse_runtime::Field<::std::string::String>,
     /// `address1_addressid`: `Edm.Guid`.
-    pub address1_addressid: ::dataverse_runtime::Field<::dataverse_runtime::codegen::uuid::Uuid>,
+    pub address1_addressid: ::dataverse_runtime::Field<
+        ::dataverse_runtime::codegen::uuid::Uuid,
+    >,
     /// `address1_name`: `Edm.String`.
     pub address1_name: ::dataverse_runtime::Field<::std::string::String>,
     /// `address2_stateorprovince`: `Edm.String`.
@@ -83,7 +99,9 @@ pub struct Systemuser {
     /// `address2_name`: `Edm.String`.
     pub address2_name: ::dataverse_runtime::Field<::std::string::String>,
     /// `_territoryid_value`: `Edm.Guid`.
-    pub territoryid_value: ::dataverse_runtime::Field<::dataverse_runtime::codegen::uuid::Uuid>,
+    pub territoryid_value: ::dataverse_runtime::Field<
+        ::dataverse_runtime::codegen::uuid::Uuid,
+    >,
     /// `address2_shippingmethodcode`: `Edm.Int32`.
     pub address2_shippingmethodcode: ::dataverse_runtime::Field<i32>,
     /// `disabledreason`: `Edm.String`.
@@ -103,13 +121,17 @@ pub struct Systemuser {
     /// `address1_county`: `Edm.String`.
     pub address1_county: ::dataverse_runtime::Field<::std::string::String>,
     /// `_businessunitid_value`: `Edm.Guid`.
-    pub businessunitid_value: ::dataverse_runtime::Field<::dataverse_runtime::codegen::uuid::Uuid>,
+    pub businessunitid_value: ::dataverse_runtime::Field<
+        ::dataverse_runtime::codegen::uuid::Uuid,
+    >,
     /// `address1_telephone1`: `Edm.String`.
     pub address1_telephone1: ::dataverse_runtime::Field<::std::string::String>,
     /// `invitestatuscode`: `Edm.Int32`.
     pub invitestatuscode: ::dataverse_runtime::Field<i32>,
     /// `entityimageid`: `Edm.Guid`.
-    pub entityimageid: ::dataverse_runtime::Field<::dataverse_runtime::codegen::uuid::Uuid>,
+    pub entityimageid: ::dataverse_runtime::Field<
+        ::dataverse_runtime::codegen::uuid::Uuid,
+    >,
     /// `address2_line3`: `Edm.String`.
     pub address2_line3: ::dataverse_runtime::Field<::std::string::String>,
     /// `userlicensetype`: `Edm.Int32`.
@@ -155,8 +177,9 @@ pub struct Systemuser {
     /// `preferredphonecode`: `Edm.Int32`.
     pub preferredphonecode: ::dataverse_runtime::Field<i32>,
     /// `_mobileofflineprofileid_value`: `Edm.Guid`.
-    pub mobileofflineprofileid_value:
-        ::dataverse_runtime::Field<::dataverse_runtime::codegen::uuid::Uuid>,
+    pub mobileofflineprofileid_value: ::dataverse_runtime::Field<
+        ::dataverse_runtime::codegen::uuid::Uuid,
+    >,
     /// `windowsliveid`: `Edm.String`.
     pub windowsliveid: ::dataverse_runtime::Field<::std::string::String>,
     /// `address1_line1`: `Edm.String`.
@@ -168,7 +191,9 @@ pub struct Systemuser {
     /// `emailrouteraccessapproval`: `Edm.Int32`.
     pub emailrouteraccessapproval: ::dataverse_runtime::Field<i32>,
     /// `_calendarid_value`: `Edm.Guid`.
-    pub calendarid_value: ::dataverse_runtime::Field<::dataverse_runtime::codegen::uuid::Uuid>,
+    pub calendarid_value: ::dataverse_runtime::Field<
+        ::dataverse_runtime::codegen::uuid::Uuid,
+    >,
     /// `address1_line3`: `Edm.String`.
     pub address1_line3: ::dataverse_runtime::Field<::std::string::String>,
     /// `yomifirstname`: `Edm.String`.
@@ -178,10 +203,13 @@ pub struct Systemuser {
     /// `fullname`: `Edm.String`.
     pub fullname: ::dataverse_runtime::Field<::std::string::String>,
     /// `azureactivedirectoryobjectid`: `Edm.Guid`.
-    pub azureactivedirectoryobjectid:
-        ::dataverse_runtime::Field<::dataverse_runtime::codegen::uuid::Uuid>,
+    pub azureactivedirectoryobjectid: ::dataverse_runtime::Field<
+        ::dataverse_runtime::codegen::uuid::Uuid,
+    >,
     /// `systemuserid`: `Edm.Guid`.
-    pub systemuserid: ::dataverse_runtime::Field<::dataverse_runtime::codegen::uuid::Uuid>,
+    pub systemuserid: ::dataverse_runtime::Field<
+        ::dataverse_runtime::codegen::uuid::Uuid,
+    >,
     /// `entityimage_url`: `Edm.String`.
     pub entityimage_url: ::dataverse_runtime::Field<::std::string::String>,
     /// `address1_line2`: `Edm.String`.
@@ -193,12 +221,15 @@ pub struct Systemuser {
     /// `address2_fax`: `Edm.String`.
     pub address2_fax: ::dataverse_runtime::Field<::std::string::String>,
     /// `_positionid_value`: `Edm.Guid`.
-    pub positionid_value: ::dataverse_runtime::Field<::dataverse_runtime::codegen::uuid::Uuid>,
+    pub positionid_value: ::dataverse_runtime::Field<
+        ::dataverse_runtime::codegen::uuid::Uuid,
+    >,
     /// `address2_line1`: `Edm.String`.
     pub address2_line1: ::dataverse_runtime::Field<::std::string::String>,
     /// `_transactioncurrencyid_value`: `Edm.Guid`.
-    pub transactioncurrencyid_value:
-        ::dataverse_runtime::Field<::dataverse_runtime::codegen::uuid::Uuid>,
+    pub transactioncurrencyid_value: ::dataverse_runtime::Field<
+        ::dataverse_runtime::codegen::uuid::Uuid,
+    >,
     /// `address2_telephone1`: `Edm.String`.
     pub address2_telephone1: ::dataverse_runtime::Field<::std::string::String>,
     /// `middlename`: `Edm.String`.
@@ -206,7 +237,9 @@ pub struct Systemuser {
     /// `isdisabled`: `Edm.Boolean`.
     pub isdisabled: ::dataverse_runtime::Field<bool>,
     /// `_defaultmailbox_value`: `Edm.Guid`.
-    pub defaultmailbox_value: ::dataverse_runtime::Field<::dataverse_runtime::codegen::uuid::Uuid>,
+    pub defaultmailbox_value: ::dataverse_runtime::Field<
+        ::dataverse_runtime::codegen::uuid::Uuid,
+    >,
     /// `address1_postalcode`: `Edm.String`.
     pub address1_postalcode: ::dataverse_runtime::Field<::std::string::String>,
     /// `employeeid`: `Edm.String`.
@@ -242,8 +275,9 @@ pub struct Systemuser {
     /// `yammeremailaddress`: `Edm.String`.
     pub yammeremailaddress: ::dataverse_runtime::Field<::std::string::String>,
     /// `_modifiedonbehalfby_value`: `Edm.Guid`.
-    pub modifiedonbehalfby_value:
-        ::dataverse_runtime::Field<::dataverse_runtime::codegen::uuid::Uuid>,
+    pub modifiedonbehalfby_value: ::dataverse_runtime::Field<
+        ::dataverse_runtime::codegen::uuid::Uuid,
+    >,
     /// `exchangerate`: `Edm.Decimal`.
     pub exchangerate: ::dataverse_runtime::Field<::dataverse_runtime::Decimal>,
     /// `jobtitle`: `Edm.String`.
@@ -253,7 +287,9 @@ pub struct Systemuser {
     /// `caltype`: `Edm.Int32`.
     pub caltype: ::dataverse_runtime::Field<i32>,
     /// `address2_addressid`: `Edm.Guid`.
-    pub address2_addressid: ::dataverse_runtime::Field<::dataverse_runtime::codegen::uuid::Uuid>,
+    pub address2_addressid: ::dataverse_runtime::Field<
+        ::dataverse_runtime::codegen::uuid::Uuid,
+    >,
     /// `processid`: `Edm.Guid`.
     pub processid: ::dataverse_runtime::Field<::dataverse_runtime::codegen::uuid::Uuid>,
     /// `applicationiduri`: `Edm.String`.
@@ -344,7 +380,9 @@ pub struct Systemuser {
     /// Navigation `owner_activitypointers` to a collection of `Microsoft.Dynamics.CRM.activitypointer`, filled by `$expand` (decode it with `get`).
     #[cfg(feature = "activitypointers")]
     pub owner_activitypointers: ::dataverse_runtime::Field<
-        super::super::support::Expanded<::std::vec::Vec<super::super::ActivitypointerAny>>,
+        super::super::support::Expanded<
+            ::std::vec::Vec<super::super::ActivitypointerAny>,
+        >,
     >,
     /// Navigation `owner_mailboxtrackingfolder` to a collection of `Microsoft.Dynamics.CRM.mailboxtrackingfolder`, filled by `$expand` (decode it with `get`).
     pub owner_mailboxtrackingfolder: ::dataverse_runtime::Field<
@@ -844,8 +882,9 @@ pub struct Systemuser {
         super::super::support::Expanded<::std::vec::Vec<super::super::support::Untyped>>,
     >,
     /// Navigation `defaultmailbox` to one `Microsoft.Dynamics.CRM.mailbox`, filled by `$expand` (decode it with `get`).
-    pub defaultmailbox:
-        ::dataverse_runtime::Field<super::super::support::Expanded<super::super::support::Untyped>>,
+    pub defaultmailbox: ::dataverse_runtime::Field<
+        super::super::support::Expanded<super::super::support::Untyped>,
+    >,
     /// Navigation `lk_post_createdby` to a collection of `Microsoft.Dynamics.CRM.post`, filled by `$expand` (decode it with `get`).
     pub lk_post_createdby: ::dataverse_runtime::Field<
         super::super::support::Expanded<::std::vec::Vec<super::super::support::Untyped>>,
@@ -879,8 +918,9 @@ pub struct Systemuser {
         super::super::support::Expanded<::std::vec::Vec<super::super::support::Untyped>>,
     >,
     /// Navigation `positionid` to one `Microsoft.Dynamics.CRM.position`, filled by `$expand` (decode it with `get`).
-    pub positionid:
-        ::dataverse_runtime::Field<super::super::support::Expanded<super::super::support::Untyped>>,
+    pub positionid: ::dataverse_runtime::Field<
+        super::super::support::Expanded<super::super::support::Untyped>,
+    >,
     /// Navigation `lk_solution_createdby` to a collection of `Microsoft.Dynamics.CRM.solution`, filled by `$expand` (decode it with `get`).
     pub lk_solution_createdby: ::dataverse_runtime::Field<
         super::super::support::Expanded<::std::vec::Vec<super::super::support::Untyped>>,
@@ -1069,7 +1109,9 @@ pub struct Systemuser {
     /// Navigation `lk_activitypointer_createdby` to a collection of `Microsoft.Dynamics.CRM.activitypointer`, filled by `$expand` (decode it with `get`).
     #[cfg(feature = "activitypointers")]
     pub lk_activitypointer_createdby: ::dataverse_runtime::Field<
-        super::super::support::Expanded<::std::vec::Vec<super::super::ActivitypointerAny>>,
+        super::super::support::Expanded<
+            ::std::vec::Vec<super::super::ActivitypointerAny>,
+        >,
     >,
     /// Navigation `lk_queueitembase_createdby` to a collection of `Microsoft.Dynamics.CRM.queueitem`, filled by `$expand` (decode it with `get`).
     #[cfg(feature = "queueitems")]
@@ -1426,8 +1468,9 @@ pub struct Systemuser {
     >,
     /// Navigation `modifiedonbehalfby` to one `Microsoft.Dynamics.CRM.systemuser`, filled by `$expand` (decode it with `get`).
     #[cfg(feature = "systemusers")]
-    pub modifiedonbehalfby:
-        ::dataverse_runtime::Field<super::super::support::Expanded<super::super::Systemuser>>,
+    pub modifiedonbehalfby: ::dataverse_runtime::Field<
+        super::super::support::Expanded<super::super::Systemuser>,
+    >,
     /// Navigation `lk_systemuser_modifiedonbehalfby` to a collection of `Microsoft.Dynamics.CRM.systemuser`, filled by `$expand` (decode it with `get`).
     #[cfg(feature = "systemusers")]
     pub lk_systemuser_modifiedonbehalfby: ::dataverse_runtime::Field<
@@ -1439,8 +1482,9 @@ pub struct Systemuser {
     >,
     /// Navigation `createdby` to one `Microsoft.Dynamics.CRM.systemuser`, filled by `$expand` (decode it with `get`).
     #[cfg(feature = "systemusers")]
-    pub createdby:
-        ::dataverse_runtime::Field<super::super::support::Expanded<super::super::Systemuser>>,
+    pub createdby: ::dataverse_runtime::Field<
+        super::super::support::Expanded<super::super::Systemuser>,
+    >,
     /// Navigation `lk_systemuserbase_createdby` to a collection of `Microsoft.Dynamics.CRM.systemuser`, filled by `$expand` (decode it with `get`).
     #[cfg(feature = "systemusers")]
     pub lk_systemuserbase_createdby: ::dataverse_runtime::Field<
@@ -1476,8 +1520,9 @@ pub struct Systemuser {
         super::super::support::Expanded<::std::vec::Vec<super::super::support::Untyped>>,
     >,
     /// Navigation `transactioncurrencyid` to one `Microsoft.Dynamics.CRM.transactioncurrency`, filled by `$expand` (decode it with `get`).
-    pub transactioncurrencyid:
-        ::dataverse_runtime::Field<super::super::support::Expanded<super::super::support::Untyped>>,
+    pub transactioncurrencyid: ::dataverse_runtime::Field<
+        super::super::support::Expanded<super::super::support::Untyped>,
+    >,
     /// Navigation `lk_ACIViewMapper_createdby` to a collection of `Microsoft.Dynamics.CRM.aciviewmapper`, filled by `$expand` (decode it with `get`).
     pub lk_aci_view_mapper_createdby: ::dataverse_runtime::Field<
         super::super::support::Expanded<::std::vec::Vec<super::super::support::Untyped>>,
@@ -1615,8 +1660,9 @@ pub struct Systemuser {
     >,
     /// Navigation `modifiedby` to one `Microsoft.Dynamics.CRM.systemuser`, filled by `$expand` (decode it with `get`).
     #[cfg(feature = "systemusers")]
-    pub modifiedby:
-        ::dataverse_runtime::Field<super::super::support::Expanded<super::super::Systemuser>>,
+    pub modifiedby: ::dataverse_runtime::Field<
+        super::super::support::Expanded<super::super::Systemuser>,
+    >,
     /// Navigation `lk_systemuserbase_modifiedby` to a collection of `Microsoft.Dynamics.CRM.systemuser`, filled by `$expand` (decode it with `get`).
     #[cfg(feature = "systemusers")]
     pub lk_systemuserbase_modifiedby: ::dataverse_runtime::Field<
@@ -1670,7 +1716,9 @@ pub struct Systemuser {
     /// Navigation `user_activity` to a collection of `Microsoft.Dynamics.CRM.activitypointer`, filled by `$expand` (decode it with `get`).
     #[cfg(feature = "activitypointers")]
     pub user_activity: ::dataverse_runtime::Field<
-        super::super::support::Expanded<::std::vec::Vec<super::super::ActivitypointerAny>>,
+        super::super::support::Expanded<
+            ::std::vec::Vec<super::super::ActivitypointerAny>,
+        >,
     >,
     /// Navigation `lk_MobileOfflineProfile_modifiedonbehalfby` to a collection of `Microsoft.Dynamics.CRM.mobileofflineprofile`, filled by `$expand` (decode it with `get`).
     pub lk_mobile_offline_profile_modifiedonbehalfby: ::dataverse_runtime::Field<
@@ -1689,8 +1737,9 @@ pub struct Systemuser {
         super::super::support::Expanded<::std::vec::Vec<super::super::support::Untyped>>,
     >,
     /// Navigation `organizationid_organization` to one `Microsoft.Dynamics.CRM.organization`, filled by `$expand` (decode it with `get`).
-    pub organizationid_organization:
-        ::dataverse_runtime::Field<super::super::support::Expanded<super::super::support::Untyped>>,
+    pub organizationid_organization: ::dataverse_runtime::Field<
+        super::super::support::Expanded<super::super::support::Untyped>,
+    >,
     /// Navigation `lk_customeraddress_createdonbehalfby` to a collection of `Microsoft.Dynamics.CRM.customeraddress`, filled by `$expand` (decode it with `get`).
     pub lk_customeraddress_createdonbehalfby: ::dataverse_runtime::Field<
         super::super::support::Expanded<::std::vec::Vec<super::super::support::Untyped>>,
@@ -1763,8 +1812,9 @@ pub struct Systemuser {
         super::super::support::Expanded<::std::vec::Vec<super::super::support::Untyped>>,
     >,
     /// Navigation `calendarid` to one `Microsoft.Dynamics.CRM.calendar`, filled by `$expand` (decode it with `get`).
-    pub calendarid:
-        ::dataverse_runtime::Field<super::super::support::Expanded<super::super::support::Untyped>>,
+    pub calendarid: ::dataverse_runtime::Field<
+        super::super::support::Expanded<super::super::support::Untyped>,
+    >,
     /// Navigation `lk_tracelog_createdonbehalfby` to a collection of `Microsoft.Dynamics.CRM.tracelog`, filled by `$expand` (decode it with `get`).
     pub lk_tracelog_createdonbehalfby: ::dataverse_runtime::Field<
         super::super::support::Expanded<::std::vec::Vec<super::super::support::Untyped>>,
@@ -2067,7 +2117,9 @@ pub struct Systemuser {
     /// Navigation `lk_activitypointer_modifiedonbehalfby` to a collection of `Microsoft.Dynamics.CRM.activitypointer`, filled by `$expand` (decode it with `get`).
     #[cfg(feature = "activitypointers")]
     pub lk_activitypointer_modifiedonbehalfby: ::dataverse_runtime::Field<
-        super::super::support::Expanded<::std::vec::Vec<super::super::ActivitypointerAny>>,
+        super::super::support::Expanded<
+            ::std::vec::Vec<super::super::ActivitypointerAny>,
+        >,
     >,
     /// Navigation `lk_socialactivity_createdby` to a collection of `Microsoft.Dynamics.CRM.socialactivity`, filled by `$expand` (decode it with `get`).
     pub lk_socialactivity_createdby: ::dataverse_runtime::Field<
@@ -2196,7 +2248,9 @@ pub struct Systemuser {
     /// Navigation `lk_activitypointer_createdonbehalfby` to a collection of `Microsoft.Dynamics.CRM.activitypointer`, filled by `$expand` (decode it with `get`).
     #[cfg(feature = "activitypointers")]
     pub lk_activitypointer_createdonbehalfby: ::dataverse_runtime::Field<
-        super::super::support::Expanded<::std::vec::Vec<super::super::ActivitypointerAny>>,
+        super::super::support::Expanded<
+            ::std::vec::Vec<super::super::ActivitypointerAny>,
+        >,
     >,
     /// Navigation `lk_duplicaterulecondition_createdonbehalfby` to a collection of `Microsoft.Dynamics.CRM.duplicaterulecondition`, filled by `$expand` (decode it with `get`).
     pub lk_duplicaterulecondition_createdonbehalfby: ::dataverse_runtime::Field<
@@ -2277,7 +2331,9 @@ pub struct Systemuser {
     /// Navigation `lk_activitypointer_modifiedby` to a collection of `Microsoft.Dynamics.CRM.activitypointer`, filled by `$expand` (decode it with `get`).
     #[cfg(feature = "activitypointers")]
     pub lk_activitypointer_modifiedby: ::dataverse_runtime::Field<
-        super::super::support::Expanded<::std::vec::Vec<super::super::ActivitypointerAny>>,
+        super::super::support::Expanded<
+            ::std::vec::Vec<super::super::ActivitypointerAny>,
+        >,
     >,
     /// Navigation `lk_queuebase_createdby` to a collection of `Microsoft.Dynamics.CRM.queue`, filled by `$expand` (decode it with `get`).
     #[cfg(feature = "queues")]
@@ -2593,8 +2649,9 @@ pub struct Systemuser {
         super::super::support::Expanded<::std::vec::Vec<super::super::support::Untyped>>,
     >,
     /// Navigation `stageid_processstage` to one `Microsoft.Dynamics.CRM.processstage`, filled by `$expand` (decode it with `get`).
-    pub stageid_processstage:
-        ::dataverse_runtime::Field<super::super::support::Expanded<super::super::support::Untyped>>,
+    pub stageid_processstage: ::dataverse_runtime::Field<
+        super::super::support::Expanded<super::super::support::Untyped>,
+    >,
     /// Navigation `lk_category_createdby` to a collection of `Microsoft.Dynamics.CRM.category`, filled by `$expand` (decode it with `get`).
     pub lk_category_createdby: ::dataverse_runtime::Field<
         super::super::support::Expanded<::std::vec::Vec<super::super::support::Untyped>>,
@@ -2659,8 +2716,9 @@ pub struct Systemuser {
     >,
     /// Navigation `parentsystemuserid` to one `Microsoft.Dynamics.CRM.systemuser`, filled by `$expand` (decode it with `get`).
     #[cfg(feature = "systemusers")]
-    pub parentsystemuserid:
-        ::dataverse_runtime::Field<super::super::support::Expanded<super::super::Systemuser>>,
+    pub parentsystemuserid: ::dataverse_runtime::Field<
+        super::super::support::Expanded<super::super::Systemuser>,
+    >,
     /// Navigation `user_parent_user` to a collection of `Microsoft.Dynamics.CRM.systemuser`, filled by `$expand` (decode it with `get`).
     #[cfg(feature = "systemusers")]
     pub user_parent_user: ::dataverse_runtime::Field<
@@ -2739,8 +2797,9 @@ pub struct Systemuser {
         super::super::support::Expanded<::std::vec::Vec<super::super::support::Untyped>>,
     >,
     /// Navigation `mobileofflineprofileid` to one `Microsoft.Dynamics.CRM.mobileofflineprofile`, filled by `$expand` (decode it with `get`).
-    pub mobileofflineprofileid:
-        ::dataverse_runtime::Field<super::super::support::Expanded<super::super::support::Untyped>>,
+    pub mobileofflineprofileid: ::dataverse_runtime::Field<
+        super::super::support::Expanded<super::super::support::Untyped>,
+    >,
     /// Navigation `lk_mailmergetemplatebase_modifiedby` to a collection of `Microsoft.Dynamics.CRM.mailmergetemplate`, filled by `$expand` (decode it with `get`).
     pub lk_mailmergetemplatebase_modifiedby: ::dataverse_runtime::Field<
         super::super::support::Expanded<::std::vec::Vec<super::super::support::Untyped>>,
@@ -2755,7 +2814,9 @@ pub struct Systemuser {
     >,
     /// Navigation `queueid` to one `Microsoft.Dynamics.CRM.queue`, filled by `$expand` (decode it with `get`).
     #[cfg(feature = "queues")]
-    pub queueid: ::dataverse_runtime::Field<super::super::support::Expanded<super::super::Queue>>,
+    pub queueid: ::dataverse_runtime::Field<
+        super::super::support::Expanded<super::super::Queue>,
+    >,
     /// Navigation `lk_userquery_modifiedonbehalfby` to a collection of `Microsoft.Dynamics.CRM.userquery`, filled by `$expand` (decode it with `get`).
     pub lk_userquery_modifiedonbehalfby: ::dataverse_runtime::Field<
         super::super::support::Expanded<::std::vec::Vec<super::super::support::Untyped>>,
@@ -2953,8 +3014,9 @@ pub struct Systemuser {
         super::super::support::Expanded<::std::vec::Vec<super::super::support::Untyped>>,
     >,
     /// Navigation `businessunitid` to one `Microsoft.Dynamics.CRM.businessunit`, filled by `$expand` (decode it with `get`).
-    pub businessunitid:
-        ::dataverse_runtime::Field<super::super::support::Expanded<super::super::support::Untyped>>,
+    pub businessunitid: ::dataverse_runtime::Field<
+        super::super::support::Expanded<super::super::support::Untyped>,
+    >,
     /// Navigation `lk_importmapbase_modifiedby` to a collection of `Microsoft.Dynamics.CRM.importmap`, filled by `$expand` (decode it with `get`).
     pub lk_importmapbase_modifiedby: ::dataverse_runtime::Field<
         super::super::support::Expanded<::std::vec::Vec<super::super::support::Untyped>>,
@@ -3092,8 +3154,9 @@ pub struct Systemuser {
     >,
     /// Navigation `createdonbehalfby` to one `Microsoft.Dynamics.CRM.systemuser`, filled by `$expand` (decode it with `get`).
     #[cfg(feature = "systemusers")]
-    pub createdonbehalfby:
-        ::dataverse_runtime::Field<super::super::support::Expanded<super::super::Systemuser>>,
+    pub createdonbehalfby: ::dataverse_runtime::Field<
+        super::super::support::Expanded<super::super::Systemuser>,
+    >,
     /// Navigation `lk_systemuser_createdonbehalfby` to a collection of `Microsoft.Dynamics.CRM.systemuser`, filled by `$expand` (decode it with `get`).
     #[cfg(feature = "systemusers")]
     pub lk_systemuser_createdonbehalfby: ::dataverse_runtime::Field<
@@ -3287,10 +3350,9 @@ pub struct Systemuser {
         super::super::support::Expanded<::std::vec::Vec<super::super::support::Untyped>>,
     >,
     /// Navigation `lk_solutioncomponentrelationshipconfiguration_modifiedonbehalfby` to a collection of `Microsoft.Dynamics.CRM.solutioncomponentrelationshipconfiguration`, filled by `$expand` (decode it with `get`).
-    pub lk_solutioncomponentrelationshipconfiguration_modifiedonbehalfby:
-        ::dataverse_runtime::Field<
-            super::super::support::Expanded<::std::vec::Vec<super::super::support::Untyped>>,
-        >,
+    pub lk_solutioncomponentrelationshipconfiguration_modifiedonbehalfby: ::dataverse_runtime::Field<
+        super::super::support::Expanded<::std::vec::Vec<super::super::support::Untyped>>,
+    >,
     /// Navigation `lk_stagesolutionupload_createdby` to a collection of `Microsoft.Dynamics.CRM.stagesolutionupload`, filled by `$expand` (decode it with `get`).
     pub lk_stagesolutionupload_createdby: ::dataverse_runtime::Field<
         super::super::support::Expanded<::std::vec::Vec<super::super::support::Untyped>>,
@@ -3572,8 +3634,9 @@ pub struct Systemuser {
         super::super::support::Expanded<::std::vec::Vec<super::super::support::Untyped>>,
     >,
     /// Navigation `territoryid` to one `Microsoft.Dynamics.CRM.territory`, filled by `$expand` (decode it with `get`).
-    pub territoryid:
-        ::dataverse_runtime::Field<super::super::support::Expanded<super::super::support::Untyped>>,
+    pub territoryid: ::dataverse_runtime::Field<
+        super::super::support::Expanded<super::super::support::Untyped>,
+    >,
     /// Navigation `lk_msdyn_serviceconfiguration_createdby` to a collection of `Microsoft.Dynamics.CRM.msdyn_serviceconfiguration`, filled by `$expand` (decode it with `get`).
     pub lk_msdyn_serviceconfiguration_createdby: ::dataverse_runtime::Field<
         super::super::support::Expanded<::std::vec::Vec<super::super::support::Untyped>>,
@@ -4221,7 +4284,10 @@ impl super::super::support::Structured for Systemuser {
             map.serialize_entry("defaultodbfoldername", &self.defaultodbfoldername)?;
         }
         if !self.address1_stateorprovince.is_unset() {
-            map.serialize_entry("address1_stateorprovince", &self.address1_stateorprovince)?;
+            map.serialize_entry(
+                "address1_stateorprovince",
+                &self.address1_stateorprovince,
+            )?;
         }
         if !self.modifiedby_value.is_unset() {
             map.serialize_entry("_modifiedby_value", &self.modifiedby_value)?;
@@ -4251,7 +4317,10 @@ impl super::super::support::Structured for Systemuser {
             map.serialize_entry("address1_utcoffset", &self.address1_utcoffset)?;
         }
         if !self.createdonbehalfby_value.is_unset() {
-            map.serialize_entry("_createdonbehalfby_value", &self.createdonbehalfby_value)?;
+            map.serialize_entry(
+                "_createdonbehalfby_value",
+                &self.createdonbehalfby_value,
+            )?;
         }
         if !self.homephone.is_unset() {
             map.serialize_entry("homephone", &self.homephone)?;
@@ -4263,7 +4332,10 @@ impl super::super::support::Structured for Systemuser {
             map.serialize_entry("governmentid", &self.governmentid)?;
         }
         if !self.parentsystemuserid_value.is_unset() {
-            map.serialize_entry("_parentsystemuserid_value", &self.parentsystemuserid_value)?;
+            map.serialize_entry(
+                "_parentsystemuserid_value",
+                &self.parentsystemuserid_value,
+            )?;
         }
         if !self.salutation.is_unset() {
             map.serialize_entry("salutation", &self.salutation)?;
@@ -4299,7 +4371,10 @@ impl super::super::support::Structured for Systemuser {
             map.serialize_entry("address1_name", &self.address1_name)?;
         }
         if !self.address2_stateorprovince.is_unset() {
-            map.serialize_entry("address2_stateorprovince", &self.address2_stateorprovince)?;
+            map.serialize_entry(
+                "address2_stateorprovince",
+                &self.address2_stateorprovince,
+            )?;
         }
         if !self.address2_line2.is_unset() {
             map.serialize_entry("address2_line2", &self.address2_line2)?;
@@ -4410,7 +4485,10 @@ impl super::super::support::Structured for Systemuser {
             map.serialize_entry("address1_longitude", &self.address1_longitude)?;
         }
         if !self.defaultfilterspopulated.is_unset() {
-            map.serialize_entry("defaultfilterspopulated", &self.defaultfilterspopulated)?;
+            map.serialize_entry(
+                "defaultfilterspopulated",
+                &self.defaultfilterspopulated,
+            )?;
         }
         if !self.stageid.is_unset() {
             map.serialize_entry("stageid", &self.stageid)?;
@@ -4422,7 +4500,10 @@ impl super::super::support::Structured for Systemuser {
             map.serialize_entry("personalemailaddress", &self.personalemailaddress)?;
         }
         if !self.utcconversiontimezonecode.is_unset() {
-            map.serialize_entry("utcconversiontimezonecode", &self.utcconversiontimezonecode)?;
+            map.serialize_entry(
+                "utcconversiontimezonecode",
+                &self.utcconversiontimezonecode,
+            )?;
         }
         if !self.address2_telephone2.is_unset() {
             map.serialize_entry("address2_telephone2", &self.address2_telephone2)?;
@@ -4455,7 +4536,10 @@ impl super::super::support::Structured for Systemuser {
             map.serialize_entry("entityimage", &self.entityimage)?;
         }
         if !self.emailrouteraccessapproval.is_unset() {
-            map.serialize_entry("emailrouteraccessapproval", &self.emailrouteraccessapproval)?;
+            map.serialize_entry(
+                "emailrouteraccessapproval",
+                &self.emailrouteraccessapproval,
+            )?;
         }
         if !self.calendarid_value.is_unset() {
             map.serialize_entry("_calendarid_value", &self.calendarid_value)?;
@@ -4533,7 +4617,10 @@ impl super::super::support::Structured for Systemuser {
             map.serialize_entry("mobilealertemail", &self.mobilealertemail)?;
         }
         if !self.timezoneruleversionnumber.is_unset() {
-            map.serialize_entry("timezoneruleversionnumber", &self.timezoneruleversionnumber)?;
+            map.serialize_entry(
+                "timezoneruleversionnumber",
+                &self.timezoneruleversionnumber,
+            )?;
         }
         if !self.identityid.is_unset() {
             map.serialize_entry("identityid", &self.identityid)?;
@@ -4545,7 +4632,10 @@ impl super::super::support::Structured for Systemuser {
             map.serialize_entry("address2_county", &self.address2_county)?;
         }
         if !self.address1_addresstypecode.is_unset() {
-            map.serialize_entry("address1_addresstypecode", &self.address1_addresstypecode)?;
+            map.serialize_entry(
+                "address1_addresstypecode",
+                &self.address1_addresstypecode,
+            )?;
         }
         if !self.address2_telephone3.is_unset() {
             map.serialize_entry("address2_telephone3", &self.address2_telephone3)?;
@@ -4560,7 +4650,10 @@ impl super::super::support::Structured for Systemuser {
             map.serialize_entry("yomifullname", &self.yomifullname)?;
         }
         if !self.address2_addresstypecode.is_unset() {
-            map.serialize_entry("address2_addresstypecode", &self.address2_addresstypecode)?;
+            map.serialize_entry(
+                "address2_addresstypecode",
+                &self.address2_addresstypecode,
+            )?;
         }
         if !self.createdon.is_unset() {
             map.serialize_entry("createdon", &self.createdon)?;
@@ -4572,7 +4665,10 @@ impl super::super::support::Structured for Systemuser {
             map.serialize_entry("yammeremailaddress", &self.yammeremailaddress)?;
         }
         if !self.modifiedonbehalfby_value.is_unset() {
-            map.serialize_entry("_modifiedonbehalfby_value", &self.modifiedonbehalfby_value)?;
+            map.serialize_entry(
+                "_modifiedonbehalfby_value",
+                &self.modifiedonbehalfby_value,
+            )?;
         }
         if !self.exchangerate.is_unset() {
             map.serialize_entry("exchangerate", &self.exchangerate)?;
@@ -4669,7 +4765,10 @@ impl super::super::support::Structured for Systemuser {
             map.serialize_entry("owner_recurrencerules", &self.owner_recurrencerules)?;
         }
         if !self.owner_mailmergetemplates.is_unset() {
-            map.serialize_entry("owner_mailmergetemplates", &self.owner_mailmergetemplates)?;
+            map.serialize_entry(
+                "owner_mailmergetemplates",
+                &self.owner_mailmergetemplates,
+            )?;
         }
         if !self.owner_duplicaterules.is_unset() {
             map.serialize_entry("owner_duplicaterules", &self.owner_duplicaterules)?;
@@ -4688,7 +4787,10 @@ impl super::super::support::Structured for Systemuser {
             )?;
         }
         if !self.owner_principalentitymap.is_unset() {
-            map.serialize_entry("owner_principalentitymap", &self.owner_principalentitymap)?;
+            map.serialize_entry(
+                "owner_principalentitymap",
+                &self.owner_principalentitymap,
+            )?;
         }
         if !self.owner_importdatas.is_unset() {
             map.serialize_entry("owner_importdatas", &self.owner_importdatas)?;
@@ -4735,7 +4837,10 @@ impl super::super::support::Structured for Systemuser {
             map.serialize_entry("slakpiinstance_owner", &self.slakpiinstance_owner)?;
         }
         if !self.owner_emailserverprofile.is_unset() {
-            map.serialize_entry("owner_emailserverprofile", &self.owner_emailserverprofile)?;
+            map.serialize_entry(
+                "owner_emailserverprofile",
+                &self.owner_emailserverprofile,
+            )?;
         }
         if !self.owner_templates.is_unset() {
             map.serialize_entry("owner_templates", &self.owner_templates)?;
@@ -4803,7 +4908,10 @@ impl super::super::support::Structured for Systemuser {
             map.serialize_entry("owner_canvasapp", &self.owner_canvasapp)?;
         }
         if !self.owner_stagesolutionupload.is_unset() {
-            map.serialize_entry("owner_stagesolutionupload", &self.owner_stagesolutionupload)?;
+            map.serialize_entry(
+                "owner_stagesolutionupload",
+                &self.owner_stagesolutionupload,
+            )?;
         }
         if !self.owner_exportsolutionupload.is_unset() {
             map.serialize_entry(
@@ -4839,7 +4947,10 @@ impl super::super::support::Structured for Systemuser {
             map.serialize_entry("owner_workflowbinary", &self.owner_workflowbinary)?;
         }
         if !self.owner_connectionreference.is_unset() {
-            map.serialize_entry("owner_connectionreference", &self.owner_connectionreference)?;
+            map.serialize_entry(
+                "owner_connectionreference",
+                &self.owner_connectionreference,
+            )?;
         }
         if !self.owner_msdyn_serviceconfiguration.is_unset() {
             map.serialize_entry(
@@ -4866,7 +4977,10 @@ impl super::super::support::Structured for Systemuser {
             map.serialize_entry("owner_msdyn_dataflow", &self.owner_msdyn_dataflow)?;
         }
         if !self.owner_msdyn_richtextfile.is_unset() {
-            map.serialize_entry("owner_msdyn_richtextfile", &self.owner_msdyn_richtextfile)?;
+            map.serialize_entry(
+                "owner_msdyn_richtextfile",
+                &self.owner_msdyn_richtextfile,
+            )?;
         }
         if !self.owner_msdyn_aiconfiguration.is_unset() {
             map.serialize_entry(
@@ -4941,7 +5055,10 @@ impl super::super::support::Structured for Systemuser {
             )?;
         }
         if !self.owner_msdyn_analysisjob.is_unset() {
-            map.serialize_entry("owner_msdyn_analysisjob", &self.owner_msdyn_analysisjob)?;
+            map.serialize_entry(
+                "owner_msdyn_analysisjob",
+                &self.owner_msdyn_analysisjob,
+            )?;
         }
         if !self.owner_msdyn_analysisresult.is_unset() {
             map.serialize_entry(
@@ -4995,10 +5112,7 @@ impl super::super::support::Structured for Systemuser {
                 &self.teammembership_association,
             )?;
         }
-        if !self
-            .systemuser_principalobjectattributeaccess_principalid
-            .is_unset()
-        {
+        if !self.systemuser_principalobjectattributeaccess_principalid.is_unset() {
             map.serialize_entry(
                 "systemuser_principalobjectattributeaccess_principalid",
                 &self.systemuser_principalobjectattributeaccess_principalid,
@@ -5029,7 +5143,10 @@ impl super::super::support::Structured for Systemuser {
             )?;
         }
         if !self.lk_usermapping_createdby.is_unset() {
-            map.serialize_entry("lk_usermapping_createdby", &self.lk_usermapping_createdby)?;
+            map.serialize_entry(
+                "lk_usermapping_createdby",
+                &self.lk_usermapping_createdby,
+            )?;
         }
         if !self.lk_usermapping_createdonbehalfby.is_unset() {
             map.serialize_entry(
@@ -5038,7 +5155,10 @@ impl super::super::support::Structured for Systemuser {
             )?;
         }
         if !self.lk_usermapping_modifiedby.is_unset() {
-            map.serialize_entry("lk_usermapping_modifiedby", &self.lk_usermapping_modifiedby)?;
+            map.serialize_entry(
+                "lk_usermapping_modifiedby",
+                &self.lk_usermapping_modifiedby,
+            )?;
         }
         if !self.lk_usermapping_modifiedonbehalfby.is_unset() {
             map.serialize_entry(
@@ -5064,10 +5184,7 @@ impl super::super::support::Structured for Systemuser {
                 &self.lk_new_interactionforemail_modifiedby,
             )?;
         }
-        if !self
-            .lk_new_interactionforemail_modifiedonbehalfby
-            .is_unset()
-        {
+        if !self.lk_new_interactionforemail_modifiedonbehalfby.is_unset() {
             map.serialize_entry(
                 "lk_new_interactionforemail_modifiedonbehalfby",
                 &self.lk_new_interactionforemail_modifiedonbehalfby,
@@ -5119,7 +5236,10 @@ impl super::super::support::Structured for Systemuser {
             map.serialize_entry("lk_goal_createdby", &self.lk_goal_createdby)?;
         }
         if !self.lk_goal_createdonbehalfby.is_unset() {
-            map.serialize_entry("lk_goal_createdonbehalfby", &self.lk_goal_createdonbehalfby)?;
+            map.serialize_entry(
+                "lk_goal_createdonbehalfby",
+                &self.lk_goal_createdonbehalfby,
+            )?;
         }
         if !self.lk_goal_modifiedby.is_unset() {
             map.serialize_entry("lk_goal_modifiedby", &self.lk_goal_modifiedby)?;
@@ -5155,7 +5275,10 @@ impl super::super::support::Structured for Systemuser {
             )?;
         }
         if !self.lk_rollupfield_createdby.is_unset() {
-            map.serialize_entry("lk_rollupfield_createdby", &self.lk_rollupfield_createdby)?;
+            map.serialize_entry(
+                "lk_rollupfield_createdby",
+                &self.lk_rollupfield_createdby,
+            )?;
         }
         if !self.lk_rollupfield_createdonbehalfby.is_unset() {
             map.serialize_entry(
@@ -5164,7 +5287,10 @@ impl super::super::support::Structured for Systemuser {
             )?;
         }
         if !self.lk_rollupfield_modifiedby.is_unset() {
-            map.serialize_entry("lk_rollupfield_modifiedby", &self.lk_rollupfield_modifiedby)?;
+            map.serialize_entry(
+                "lk_rollupfield_modifiedby",
+                &self.lk_rollupfield_modifiedby,
+            )?;
         }
         if !self.lk_rollupfield_modifiedonbehalfby.is_unset() {
             map.serialize_entry(
@@ -5242,7 +5368,10 @@ impl super::super::support::Structured for Systemuser {
             map.serialize_entry("lk_post_createdby", &self.lk_post_createdby)?;
         }
         if !self.lk_post_createdonbehalfby.is_unset() {
-            map.serialize_entry("lk_post_createdonbehalfby", &self.lk_post_createdonbehalfby)?;
+            map.serialize_entry(
+                "lk_post_createdonbehalfby",
+                &self.lk_post_createdonbehalfby,
+            )?;
         }
         if !self.lk_post_modifiedby.is_unset() {
             map.serialize_entry("lk_post_modifiedby", &self.lk_post_modifiedby)?;
@@ -5284,7 +5413,10 @@ impl super::super::support::Structured for Systemuser {
             map.serialize_entry("lk_publisher_createdby", &self.lk_publisher_createdby)?;
         }
         if !self.lk_publisher_modifiedby.is_unset() {
-            map.serialize_entry("lk_publisher_modifiedby", &self.lk_publisher_modifiedby)?;
+            map.serialize_entry(
+                "lk_publisher_modifiedby",
+                &self.lk_publisher_modifiedby,
+            )?;
         }
         if !self.lk_officegraphdocument_createdonbehalfby.is_unset() {
             map.serialize_entry(
@@ -5370,19 +5502,13 @@ impl super::super::support::Structured for Systemuser {
                 &self.lk_slakpiinstancebase_createdonbehalfby,
             )?;
         }
-        if !self
-            .lk_mobileofflineprofileitemassocaition_modifiedonbehalfby
-            .is_unset()
-        {
+        if !self.lk_mobileofflineprofileitemassocaition_modifiedonbehalfby.is_unset() {
             map.serialize_entry(
                 "lk_mobileofflineprofileitemassocaition_modifiedonbehalfby",
                 &self.lk_mobileofflineprofileitemassocaition_modifiedonbehalfby,
             )?;
         }
-        if !self
-            .lk_userqueryvisualizationbase_modifiedonbehalfby
-            .is_unset()
-        {
+        if !self.lk_userqueryvisualizationbase_modifiedonbehalfby.is_unset() {
             map.serialize_entry(
                 "lk_userqueryvisualizationbase_modifiedonbehalfby",
                 &self.lk_userqueryvisualizationbase_modifiedonbehalfby,
@@ -5407,7 +5533,10 @@ impl super::super::support::Structured for Systemuser {
             )?;
         }
         if !self.lk_importbase_createdby.is_unset() {
-            map.serialize_entry("lk_importbase_createdby", &self.lk_importbase_createdby)?;
+            map.serialize_entry(
+                "lk_importbase_createdby",
+                &self.lk_importbase_createdby,
+            )?;
         }
         if !self.lk_slaitembase_modifiedonbehalfby.is_unset() {
             map.serialize_entry(
@@ -5455,14 +5584,23 @@ impl super::super::support::Structured for Systemuser {
             )?;
         }
         if !self.lk_teamtemplate_createdby.is_unset() {
-            map.serialize_entry("lk_teamtemplate_createdby", &self.lk_teamtemplate_createdby)?;
+            map.serialize_entry(
+                "lk_teamtemplate_createdby",
+                &self.lk_teamtemplate_createdby,
+            )?;
         }
         #[cfg(feature = "accounts")]
         if !self.lk_accountbase_createdby.is_unset() {
-            map.serialize_entry("lk_accountbase_createdby", &self.lk_accountbase_createdby)?;
+            map.serialize_entry(
+                "lk_accountbase_createdby",
+                &self.lk_accountbase_createdby,
+            )?;
         }
         if !self.createdby_pluginassembly.is_unset() {
-            map.serialize_entry("createdby_pluginassembly", &self.createdby_pluginassembly)?;
+            map.serialize_entry(
+                "createdby_pluginassembly",
+                &self.createdby_pluginassembly,
+            )?;
         }
         if !self.lk_kbarticle_createdonbehalfby.is_unset() {
             map.serialize_entry(
@@ -5486,13 +5624,19 @@ impl super::super::support::Structured for Systemuser {
             )?;
         }
         if !self.lk_timezonerule_createdby.is_unset() {
-            map.serialize_entry("lk_timezonerule_createdby", &self.lk_timezonerule_createdby)?;
+            map.serialize_entry(
+                "lk_timezonerule_createdby",
+                &self.lk_timezonerule_createdby,
+            )?;
         }
         if !self.modifiedby_connection.is_unset() {
             map.serialize_entry("modifiedby_connection", &self.modifiedby_connection)?;
         }
         if !self.systemuser_connections1.is_unset() {
-            map.serialize_entry("systemuser_connections1", &self.systemuser_connections1)?;
+            map.serialize_entry(
+                "systemuser_connections1",
+                &self.systemuser_connections1,
+            )?;
         }
         if !self.lk_report_modifiedonbehalfby.is_unset() {
             map.serialize_entry(
@@ -5555,7 +5699,10 @@ impl super::super::support::Structured for Systemuser {
             )?;
         }
         if !self.lk_role_createdonbehalfby.is_unset() {
-            map.serialize_entry("lk_role_createdonbehalfby", &self.lk_role_createdonbehalfby)?;
+            map.serialize_entry(
+                "lk_role_createdonbehalfby",
+                &self.lk_role_createdonbehalfby,
+            )?;
         }
         if !self.lk_socialactivitybase_modifiedonbehalfby.is_unset() {
             map.serialize_entry(
@@ -5590,10 +5737,7 @@ impl super::super::support::Structured for Systemuser {
                 &self.lk_timezonelocalizedname_createdonbehalfby,
             )?;
         }
-        if !self
-            .lk_sdkmessageprocessingstepimage_createdonbehalfby
-            .is_unset()
-        {
+        if !self.lk_sdkmessageprocessingstepimage_createdonbehalfby.is_unset() {
             map.serialize_entry(
                 "lk_sdkmessageprocessingstepimage_createdonbehalfby",
                 &self.lk_sdkmessageprocessingstepimage_createdonbehalfby,
@@ -5602,10 +5746,7 @@ impl super::super::support::Structured for Systemuser {
         if !self.createdby_connection.is_unset() {
             map.serialize_entry("createdby_connection", &self.createdby_connection)?;
         }
-        if !self
-            .lk_savedqueryvisualizationbase_createdonbehalfby
-            .is_unset()
-        {
+        if !self.lk_savedqueryvisualizationbase_createdonbehalfby.is_unset() {
             map.serialize_entry(
                 "lk_savedqueryvisualizationbase_createdonbehalfby",
                 &self.lk_savedqueryvisualizationbase_createdonbehalfby,
@@ -5639,7 +5780,10 @@ impl super::super::support::Structured for Systemuser {
             )?;
         }
         if !self.systemuser_connections2.is_unset() {
-            map.serialize_entry("systemuser_connections2", &self.systemuser_connections2)?;
+            map.serialize_entry(
+                "systemuser_connections2",
+                &self.systemuser_connections2,
+            )?;
         }
         if !self.modifiedby_connection_role.is_unset() {
             map.serialize_entry(
@@ -5685,13 +5829,22 @@ impl super::super::support::Structured for Systemuser {
         }
         #[cfg(feature = "accounts")]
         if !self.lk_accountbase_modifiedby.is_unset() {
-            map.serialize_entry("lk_accountbase_modifiedby", &self.lk_accountbase_modifiedby)?;
+            map.serialize_entry(
+                "lk_accountbase_modifiedby",
+                &self.lk_accountbase_modifiedby,
+            )?;
         }
         if !self.lk_post_follow_createdby.is_unset() {
-            map.serialize_entry("lk_PostFollow_createdby", &self.lk_post_follow_createdby)?;
+            map.serialize_entry(
+                "lk_PostFollow_createdby",
+                &self.lk_post_follow_createdby,
+            )?;
         }
         if !self.systemuser_post_follows.is_unset() {
-            map.serialize_entry("systemuser_PostFollows", &self.systemuser_post_follows)?;
+            map.serialize_entry(
+                "systemuser_PostFollows",
+                &self.systemuser_post_follows,
+            )?;
         }
         if !self.systemuser_post_regardings.is_unset() {
             map.serialize_entry(
@@ -5700,7 +5853,10 @@ impl super::super::support::Structured for Systemuser {
             )?;
         }
         if !self.lk_postcomment_createdby.is_unset() {
-            map.serialize_entry("lk_postcomment_createdby", &self.lk_postcomment_createdby)?;
+            map.serialize_entry(
+                "lk_postcomment_createdby",
+                &self.lk_postcomment_createdby,
+            )?;
         }
         if !self.user_owner_postfollows.is_unset() {
             map.serialize_entry("user_owner_postfollows", &self.user_owner_postfollows)?;
@@ -5729,10 +5885,7 @@ impl super::super::support::Structured for Systemuser {
         if !self.lk_calendar_modifiedby.is_unset() {
             map.serialize_entry("lk_calendar_modifiedby", &self.lk_calendar_modifiedby)?;
         }
-        if !self
-            .lk_sharepointdocumentlocationbase_createdonbehalfby
-            .is_unset()
-        {
+        if !self.lk_sharepointdocumentlocationbase_createdonbehalfby.is_unset() {
             map.serialize_entry(
                 "lk_sharepointdocumentlocationbase_createdonbehalfby",
                 &self.lk_sharepointdocumentlocationbase_createdonbehalfby,
@@ -5747,10 +5900,7 @@ impl super::super::support::Structured for Systemuser {
                 &self.lk_quarterlyfiscalcalendar_createdonbehalfby,
             )?;
         }
-        if !self
-            .lk_transformationparametermapping_modifiedonbehalfby
-            .is_unset()
-        {
+        if !self.lk_transformationparametermapping_modifiedonbehalfby.is_unset() {
             map.serialize_entry(
                 "lk_transformationparametermapping_modifiedonbehalfby",
                 &self.lk_transformationparametermapping_modifiedonbehalfby,
@@ -5769,7 +5919,10 @@ impl super::super::support::Structured for Systemuser {
             )?;
         }
         if !self.lk_templatebase_createdby.is_unset() {
-            map.serialize_entry("lk_templatebase_createdby", &self.lk_templatebase_createdby)?;
+            map.serialize_entry(
+                "lk_templatebase_createdby",
+                &self.lk_templatebase_createdby,
+            )?;
         }
         if !self.lk_plugintracelogbase_createdonbehalfby.is_unset() {
             map.serialize_entry(
@@ -5783,10 +5936,7 @@ impl super::super::support::Structured for Systemuser {
                 &self.lk_workflowlog_createdonbehalfby,
             )?;
         }
-        if !self
-            .lk_userqueryvisualizationbase_createdonbehalfby
-            .is_unset()
-        {
+        if !self.lk_userqueryvisualizationbase_createdonbehalfby.is_unset() {
             map.serialize_entry(
                 "lk_userqueryvisualizationbase_createdonbehalfby",
                 &self.lk_userqueryvisualizationbase_createdonbehalfby,
@@ -5811,7 +5961,10 @@ impl super::super::support::Structured for Systemuser {
             )?;
         }
         if !self.createdby_plugintracelog.is_unset() {
-            map.serialize_entry("createdby_plugintracelog", &self.createdby_plugintracelog)?;
+            map.serialize_entry(
+                "createdby_plugintracelog",
+                &self.createdby_plugintracelog,
+            )?;
         }
         if !self.createdby_plugintypestatistic.is_unset() {
             map.serialize_entry(
@@ -5852,10 +6005,7 @@ impl super::super::support::Structured for Systemuser {
                 &self.lk_savedquery_createdonbehalfby,
             )?;
         }
-        if !self
-            .lk_mobileofflineprofileitemassocaition_modifiedby
-            .is_unset()
-        {
+        if !self.lk_mobileofflineprofileitemassocaition_modifiedby.is_unset() {
             map.serialize_entry(
                 "lk_mobileofflineprofileitemassocaition_modifiedby",
                 &self.lk_mobileofflineprofileitemassocaition_modifiedby,
@@ -5871,17 +6021,17 @@ impl super::super::support::Structured for Systemuser {
         if !self.lk_rolebase_modifiedby.is_unset() {
             map.serialize_entry("lk_rolebase_modifiedby", &self.lk_rolebase_modifiedby)?;
         }
-        if !self
-            .lk_sdkmessageprocessingstep_createdonbehalfby
-            .is_unset()
-        {
+        if !self.lk_sdkmessageprocessingstep_createdonbehalfby.is_unset() {
             map.serialize_entry(
                 "lk_sdkmessageprocessingstep_createdonbehalfby",
                 &self.lk_sdkmessageprocessingstep_createdonbehalfby,
             )?;
         }
         if !self.lk_newprocess_createdby.is_unset() {
-            map.serialize_entry("lk_newprocess_createdby", &self.lk_newprocess_createdby)?;
+            map.serialize_entry(
+                "lk_newprocess_createdby",
+                &self.lk_newprocess_createdby,
+            )?;
         }
         if !self.lk_importjobbase_createdonbehalfby.is_unset() {
             map.serialize_entry(
@@ -5914,7 +6064,10 @@ impl super::super::support::Structured for Systemuser {
             )?;
         }
         if !self.createdby_serviceendpoint.is_unset() {
-            map.serialize_entry("createdby_serviceendpoint", &self.createdby_serviceendpoint)?;
+            map.serialize_entry(
+                "createdby_serviceendpoint",
+                &self.createdby_serviceendpoint,
+            )?;
         }
         if !self.lk_socialactivitybase_createdonbehalfby.is_unset() {
             map.serialize_entry(
@@ -5935,10 +6088,7 @@ impl super::super::support::Structured for Systemuser {
                 &self.lk_timezonerule_createdonbehalfby,
             )?;
         }
-        if !self
-            .lk_personaldocumenttemplatebase_modifiedonbehalfby
-            .is_unset()
-        {
+        if !self.lk_personaldocumenttemplatebase_modifiedonbehalfby.is_unset() {
             map.serialize_entry(
                 "lk_personaldocumenttemplatebase_modifiedonbehalfby",
                 &self.lk_personaldocumenttemplatebase_modifiedonbehalfby,
@@ -5993,7 +6143,10 @@ impl super::super::support::Structured for Systemuser {
             )?;
         }
         if !self.lk_userquery_modifiedby.is_unset() {
-            map.serialize_entry("lk_userquery_modifiedby", &self.lk_userquery_modifiedby)?;
+            map.serialize_entry(
+                "lk_userquery_modifiedby",
+                &self.lk_userquery_modifiedby,
+            )?;
         }
         if !self.lk_customcontrol_createdby.is_unset() {
             map.serialize_entry(
@@ -6037,7 +6190,10 @@ impl super::super::support::Structured for Systemuser {
         }
         #[cfg(feature = "queueitems")]
         if !self.lk_queueitembase_workerid.is_unset() {
-            map.serialize_entry("lk_queueitembase_workerid", &self.lk_queueitembase_workerid)?;
+            map.serialize_entry(
+                "lk_queueitembase_workerid",
+                &self.lk_queueitembase_workerid,
+            )?;
         }
         if !self.lk_solutioncomponentbase_createdonbehalfby.is_unset() {
             map.serialize_entry(
@@ -6057,10 +6213,7 @@ impl super::super::support::Structured for Systemuser {
                 &self.lk_translationprocess_modifiedby,
             )?;
         }
-        if !self
-            .lk_semiannualfiscalcalendar_modifiedonbehalfby
-            .is_unset()
-        {
+        if !self.lk_semiannualfiscalcalendar_modifiedonbehalfby.is_unset() {
             map.serialize_entry(
                 "lk_semiannualfiscalcalendar_modifiedonbehalfby",
                 &self.lk_semiannualfiscalcalendar_modifiedonbehalfby,
@@ -6124,10 +6277,7 @@ impl super::super::support::Structured for Systemuser {
                 &self.lk_knowledgearticleviews_createdonbehalfby,
             )?;
         }
-        if !self
-            .lk_mobileofflineprofileitem_createdonbehalfby
-            .is_unset()
-        {
+        if !self.lk_mobileofflineprofileitem_createdonbehalfby.is_unset() {
             map.serialize_entry(
                 "lk_mobileofflineprofileitem_createdonbehalfby",
                 &self.lk_mobileofflineprofileitem_createdonbehalfby,
@@ -6147,7 +6297,10 @@ impl super::super::support::Structured for Systemuser {
             )?;
         }
         if !self.createdby_connection_role.is_unset() {
-            map.serialize_entry("createdby_connection_role", &self.createdby_connection_role)?;
+            map.serialize_entry(
+                "createdby_connection_role",
+                &self.createdby_connection_role,
+            )?;
         }
         if !self.lk_customeraddressbase_createdby.is_unset() {
             map.serialize_entry(
@@ -6167,10 +6320,7 @@ impl super::super::support::Structured for Systemuser {
                 &self.lk_documenttemplatebase_createdonbehalfby,
             )?;
         }
-        if !self
-            .lk_recurringappointmentmaster_createdonbehalfby
-            .is_unset()
-        {
+        if !self.lk_recurringappointmentmaster_createdonbehalfby.is_unset() {
             map.serialize_entry(
                 "lk_recurringappointmentmaster_createdonbehalfby",
                 &self.lk_recurringappointmentmaster_createdonbehalfby,
@@ -6182,10 +6332,7 @@ impl super::super::support::Structured for Systemuser {
                 &self.lk_personaldocumenttemplatebase_createdby,
             )?;
         }
-        if !self
-            .lk_semiannualfiscalcalendar_createdonbehalfby
-            .is_unset()
-        {
+        if !self.lk_semiannualfiscalcalendar_createdonbehalfby.is_unset() {
             map.serialize_entry(
                 "lk_semiannualfiscalcalendar_createdonbehalfby",
                 &self.lk_semiannualfiscalcalendar_createdonbehalfby,
@@ -6258,7 +6405,10 @@ impl super::super::support::Structured for Systemuser {
             )?;
         }
         if !self.lk_subjectbase_createdby.is_unset() {
-            map.serialize_entry("lk_subjectbase_createdby", &self.lk_subjectbase_createdby)?;
+            map.serialize_entry(
+                "lk_subjectbase_createdby",
+                &self.lk_subjectbase_createdby,
+            )?;
         }
         #[cfg(feature = "contacts")]
         if !self.lk_contact_createdonbehalfby.is_unset() {
@@ -6365,7 +6515,10 @@ impl super::super::support::Structured for Systemuser {
             )?;
         }
         if !self.lk_fax_createdonbehalfby.is_unset() {
-            map.serialize_entry("lk_fax_createdonbehalfby", &self.lk_fax_createdonbehalfby)?;
+            map.serialize_entry(
+                "lk_fax_createdonbehalfby",
+                &self.lk_fax_createdonbehalfby,
+            )?;
         }
         if !self.lk_lookupmapping_modifiedonbehalfby.is_unset() {
             map.serialize_entry(
@@ -6476,7 +6629,10 @@ impl super::super::support::Structured for Systemuser {
             )?;
         }
         if !self.lk_newprocess_modifiedby.is_unset() {
-            map.serialize_entry("lk_newprocess_modifiedby", &self.lk_newprocess_modifiedby)?;
+            map.serialize_entry(
+                "lk_newprocess_modifiedby",
+                &self.lk_newprocess_modifiedby,
+            )?;
         }
         if !self.calendarid.is_unset() {
             map.serialize_entry("calendarid", &self.calendarid)?;
@@ -6567,7 +6723,10 @@ impl super::super::support::Structured for Systemuser {
             )?;
         }
         if !self.lk_subjectbase_modifiedby.is_unset() {
-            map.serialize_entry("lk_subjectbase_modifiedby", &self.lk_subjectbase_modifiedby)?;
+            map.serialize_entry(
+                "lk_subjectbase_modifiedby",
+                &self.lk_subjectbase_modifiedby,
+            )?;
         }
         if !self.lk_phonecall_createdby.is_unset() {
             map.serialize_entry("lk_phonecall_createdby", &self.lk_phonecall_createdby)?;
@@ -6614,10 +6773,7 @@ impl super::super::support::Structured for Systemuser {
                 &self.lk_picklistmapping_createdonbehalfby,
             )?;
         }
-        if !self
-            .lk_fixedmonthlyfiscalcalendar_createdonbehalfby
-            .is_unset()
-        {
+        if !self.lk_fixedmonthlyfiscalcalendar_createdonbehalfby.is_unset() {
             map.serialize_entry(
                 "lk_fixedmonthlyfiscalcalendar_createdonbehalfby",
                 &self.lk_fixedmonthlyfiscalcalendar_createdonbehalfby,
@@ -6658,7 +6814,10 @@ impl super::super::support::Structured for Systemuser {
         }
         #[cfg(feature = "contacts")]
         if !self.lk_contactbase_createdby.is_unset() {
-            map.serialize_entry("lk_contactbase_createdby", &self.lk_contactbase_createdby)?;
+            map.serialize_entry(
+                "lk_contactbase_createdby",
+                &self.lk_contactbase_createdby,
+            )?;
         }
         if !self.lk_timezonelocalizedname_modifiedonbehalfby.is_unset() {
             map.serialize_entry(
@@ -6734,7 +6893,10 @@ impl super::super::support::Structured for Systemuser {
             )?;
         }
         if !self.system_user_import_files.is_unset() {
-            map.serialize_entry("SystemUser_ImportFiles", &self.system_user_import_files)?;
+            map.serialize_entry(
+                "SystemUser_ImportFiles",
+                &self.system_user_import_files,
+            )?;
         }
         if !self.lk_columnmapping_createdonbehalfby.is_unset() {
             map.serialize_entry(
@@ -6784,10 +6946,7 @@ impl super::super::support::Structured for Systemuser {
                 &self.lk_appointment_modifiedonbehalfby,
             )?;
         }
-        if !self
-            .lk_sdkmessageprocessingstepimage_modifiedonbehalfby
-            .is_unset()
-        {
+        if !self.lk_sdkmessageprocessingstepimage_modifiedonbehalfby.is_unset() {
             map.serialize_entry(
                 "lk_sdkmessageprocessingstepimage_modifiedonbehalfby",
                 &self.lk_sdkmessageprocessingstepimage_modifiedonbehalfby,
@@ -6811,10 +6970,7 @@ impl super::super::support::Structured for Systemuser {
                 &self.lk_processsession_executedby,
             )?;
         }
-        if !self
-            .lk_sdkmessageprocessingstep_modifiedonbehalfby
-            .is_unset()
-        {
+        if !self.lk_sdkmessageprocessingstep_modifiedonbehalfby.is_unset() {
             map.serialize_entry(
                 "lk_sdkmessageprocessingstep_modifiedonbehalfby",
                 &self.lk_sdkmessageprocessingstep_modifiedonbehalfby,
@@ -6839,7 +6995,10 @@ impl super::super::support::Structured for Systemuser {
             )?;
         }
         if !self.lk_reportbase_createdby.is_unset() {
-            map.serialize_entry("lk_reportbase_createdby", &self.lk_reportbase_createdby)?;
+            map.serialize_entry(
+                "lk_reportbase_createdby",
+                &self.lk_reportbase_createdby,
+            )?;
         }
         if !self.lk_documenttemplatebase_createdby.is_unset() {
             map.serialize_entry(
@@ -6853,17 +7012,17 @@ impl super::super::support::Structured for Systemuser {
                 &self.lk_subject_createdonbehalfby,
             )?;
         }
-        if !self
-            .lk_recurringappointmentmaster_modifiedonbehalfby
-            .is_unset()
-        {
+        if !self.lk_recurringappointmentmaster_modifiedonbehalfby.is_unset() {
             map.serialize_entry(
                 "lk_recurringappointmentmaster_modifiedonbehalfby",
                 &self.lk_recurringappointmentmaster_modifiedonbehalfby,
             )?;
         }
         if !self.lk_reportbase_modifiedby.is_unset() {
-            map.serialize_entry("lk_reportbase_modifiedby", &self.lk_reportbase_modifiedby)?;
+            map.serialize_entry(
+                "lk_reportbase_modifiedby",
+                &self.lk_reportbase_modifiedby,
+            )?;
         }
         if !self.lk_userformbase_modifiedonbehalfby.is_unset() {
             map.serialize_entry(
@@ -6892,10 +7051,7 @@ impl super::super::support::Structured for Systemuser {
         if !self.lk_slabase_modifiedby.is_unset() {
             map.serialize_entry("lk_slabase_modifiedby", &self.lk_slabase_modifiedby)?;
         }
-        if !self
-            .lk_personaldocumenttemplatebase_createdonbehalfby
-            .is_unset()
-        {
+        if !self.lk_personaldocumenttemplatebase_createdonbehalfby.is_unset() {
             map.serialize_entry(
                 "lk_personaldocumenttemplatebase_createdonbehalfby",
                 &self.lk_personaldocumenttemplatebase_createdonbehalfby,
@@ -6914,10 +7070,7 @@ impl super::super::support::Structured for Systemuser {
                 &self.lk_socialactivity_createdby,
             )?;
         }
-        if !self
-            .systemuser_navigationsetting_createdonbehalfby
-            .is_unset()
-        {
+        if !self.systemuser_navigationsetting_createdonbehalfby.is_unset() {
             map.serialize_entry(
                 "systemuser_navigationsetting_createdonbehalfby",
                 &self.systemuser_navigationsetting_createdonbehalfby,
@@ -6947,10 +7100,7 @@ impl super::super::support::Structured for Systemuser {
                 &self.lk_sdkmessage_createdonbehalfby,
             )?;
         }
-        if !self
-            .lk_customcontroldefaultconfig_createdonbehalfby
-            .is_unset()
-        {
+        if !self.lk_customcontroldefaultconfig_createdonbehalfby.is_unset() {
             map.serialize_entry(
                 "lk_customcontroldefaultconfig_createdonbehalfby",
                 &self.lk_customcontroldefaultconfig_createdonbehalfby,
@@ -7008,7 +7158,10 @@ impl super::super::support::Structured for Systemuser {
             )?;
         }
         if !self.lk_fax_modifiedonbehalfby.is_unset() {
-            map.serialize_entry("lk_fax_modifiedonbehalfby", &self.lk_fax_modifiedonbehalfby)?;
+            map.serialize_entry(
+                "lk_fax_modifiedonbehalfby",
+                &self.lk_fax_modifiedonbehalfby,
+            )?;
         }
         if !self.lk_feedback_createdonbehalfby.is_unset() {
             map.serialize_entry(
@@ -7016,10 +7169,7 @@ impl super::super::support::Structured for Systemuser {
                 &self.lk_feedback_createdonbehalfby,
             )?;
         }
-        if !self
-            .systemuser_appconfiginstance_createdonbehalfby
-            .is_unset()
-        {
+        if !self.systemuser_appconfiginstance_createdonbehalfby.is_unset() {
             map.serialize_entry(
                 "systemuser_appconfiginstance_createdonbehalfby",
                 &self.systemuser_appconfiginstance_createdonbehalfby,
@@ -7044,7 +7194,10 @@ impl super::super::support::Structured for Systemuser {
             )?;
         }
         if !self.lk_workflowlog_modifiedby.is_unset() {
-            map.serialize_entry("lk_workflowlog_modifiedby", &self.lk_workflowlog_modifiedby)?;
+            map.serialize_entry(
+                "lk_workflowlog_modifiedby",
+                &self.lk_workflowlog_modifiedby,
+            )?;
         }
         if !self.lk_processtriggerbase_modifiedonbehalfby.is_unset() {
             map.serialize_entry(
@@ -7071,7 +7224,10 @@ impl super::super::support::Structured for Systemuser {
             )?;
         }
         if !self.lk_appointment_modifiedby.is_unset() {
-            map.serialize_entry("lk_appointment_modifiedby", &self.lk_appointment_modifiedby)?;
+            map.serialize_entry(
+                "lk_appointment_modifiedby",
+                &self.lk_appointment_modifiedby,
+            )?;
         }
         if !self.lk_organizationbase_createdby.is_unset() {
             map.serialize_entry(
@@ -7122,10 +7278,7 @@ impl super::super::support::Structured for Systemuser {
                 &self.lk_semiannualfiscalcalendar_salespersonid,
             )?;
         }
-        if !self
-            .lk_transformationparametermapping_createdonbehalfby
-            .is_unset()
-        {
+        if !self.lk_transformationparametermapping_createdonbehalfby.is_unset() {
             map.serialize_entry(
                 "lk_transformationparametermapping_createdonbehalfby",
                 &self.lk_transformationparametermapping_createdonbehalfby,
@@ -7241,10 +7394,7 @@ impl super::super::support::Structured for Systemuser {
                 &self.lk_translationprocess_createdby,
             )?;
         }
-        if !self
-            .systemuser_navigationsetting_modifiedonbehalfby
-            .is_unset()
-        {
+        if !self.systemuser_navigationsetting_modifiedonbehalfby.is_unset() {
             map.serialize_entry(
                 "systemuser_navigationsetting_modifiedonbehalfby",
                 &self.systemuser_navigationsetting_modifiedonbehalfby,
@@ -7276,10 +7426,7 @@ impl super::super::support::Structured for Systemuser {
                 &self.lk_timezonelocalizedname_createdby,
             )?;
         }
-        if !self
-            .systemuser_appconfiginstance_modifiedonbehalfby
-            .is_unset()
-        {
+        if !self.systemuser_appconfiginstance_modifiedonbehalfby.is_unset() {
             map.serialize_entry(
                 "systemuser_appconfiginstance_modifiedonbehalfby",
                 &self.systemuser_appconfiginstance_modifiedonbehalfby,
@@ -7357,10 +7504,7 @@ impl super::super::support::Structured for Systemuser {
                 &self.lk_transformationparametermapping_modifiedby,
             )?;
         }
-        if !self
-            .lk_savedqueryvisualizationbase_modifiedonbehalfby
-            .is_unset()
-        {
+        if !self.lk_savedqueryvisualizationbase_modifiedonbehalfby.is_unset() {
             map.serialize_entry(
                 "lk_savedqueryvisualizationbase_modifiedonbehalfby",
                 &self.lk_savedqueryvisualizationbase_modifiedonbehalfby,
@@ -7408,10 +7552,7 @@ impl super::super::support::Structured for Systemuser {
         if !self.lk_category_modifiedby.is_unset() {
             map.serialize_entry("lk_category_modifiedby", &self.lk_category_modifiedby)?;
         }
-        if !self
-            .lk_quarterlyfiscalcalendar_modifiedonbehalfby
-            .is_unset()
-        {
+        if !self.lk_quarterlyfiscalcalendar_modifiedonbehalfby.is_unset() {
             map.serialize_entry(
                 "lk_quarterlyfiscalcalendar_modifiedonbehalfby",
                 &self.lk_quarterlyfiscalcalendar_modifiedonbehalfby,
@@ -7443,10 +7584,7 @@ impl super::super::support::Structured for Systemuser {
                 &self.lk_queue_modifiedonbehalfby,
             )?;
         }
-        if !self
-            .lk_sharepointdocumentlocationbase_modifiedonbehalfby
-            .is_unset()
-        {
+        if !self.lk_sharepointdocumentlocationbase_modifiedonbehalfby.is_unset() {
             map.serialize_entry(
                 "lk_sharepointdocumentlocationbase_modifiedonbehalfby",
                 &self.lk_sharepointdocumentlocationbase_modifiedonbehalfby,
@@ -7489,10 +7627,7 @@ impl super::super::support::Structured for Systemuser {
                 &self.lk_fieldsecurityprofile_modifiedonbehalfby,
             )?;
         }
-        if !self
-            .createdby_sdkmessageprocessingstepsecureconfig
-            .is_unset()
-        {
+        if !self.createdby_sdkmessageprocessingstepsecureconfig.is_unset() {
             map.serialize_entry(
                 "createdby_sdkmessageprocessingstepsecureconfig",
                 &self.createdby_sdkmessageprocessingstepsecureconfig,
@@ -7505,7 +7640,10 @@ impl super::super::support::Structured for Systemuser {
             )?;
         }
         if !self.lk_webwizard_modifiedby.is_unset() {
-            map.serialize_entry("lk_webwizard_modifiedby", &self.lk_webwizard_modifiedby)?;
+            map.serialize_entry(
+                "lk_webwizard_modifiedby",
+                &self.lk_webwizard_modifiedby,
+            )?;
         }
         #[cfg(feature = "teams")]
         if !self.lk_teambase_modifiedby.is_unset() {
@@ -7529,10 +7667,7 @@ impl super::super::support::Structured for Systemuser {
                 &self.lk_customcontroldefaultconfig_createdby,
             )?;
         }
-        if !self
-            .lk_mobileofflineprofileitem_modifiedonbehalfby
-            .is_unset()
-        {
+        if !self.lk_mobileofflineprofileitem_modifiedonbehalfby.is_unset() {
             map.serialize_entry(
                 "lk_mobileofflineprofileitem_modifiedonbehalfby",
                 &self.lk_mobileofflineprofileitem_modifiedonbehalfby,
@@ -7576,7 +7711,10 @@ impl super::super::support::Structured for Systemuser {
             )?;
         }
         if !self.modifiedby_pluginassembly.is_unset() {
-            map.serialize_entry("modifiedby_pluginassembly", &self.modifiedby_pluginassembly)?;
+            map.serialize_entry(
+                "modifiedby_pluginassembly",
+                &self.modifiedby_pluginassembly,
+            )?;
         }
         if !self.lk_recurrencerule_modifiedby.is_unset() {
             map.serialize_entry(
@@ -7612,10 +7750,7 @@ impl super::super::support::Structured for Systemuser {
                 &self.lk_appointment_createdonbehalfby,
             )?;
         }
-        if !self
-            .lk_mobile_offline_profile_item_association_createdby
-            .is_unset()
-        {
+        if !self.lk_mobile_offline_profile_item_association_createdby.is_unset() {
             map.serialize_entry(
                 "lk_MobileOfflineProfileItemAssociation_createdby",
                 &self.lk_mobile_offline_profile_item_association_createdby,
@@ -7663,10 +7798,7 @@ impl super::super::support::Structured for Systemuser {
                 &self.lk_importmap_modifiedonbehalfby,
             )?;
         }
-        if !self
-            .modifiedby_sdkmessageprocessingstepsecureconfig
-            .is_unset()
-        {
+        if !self.modifiedby_sdkmessageprocessingstepsecureconfig.is_unset() {
             map.serialize_entry(
                 "modifiedby_sdkmessageprocessingstepsecureconfig",
                 &self.modifiedby_sdkmessageprocessingstepsecureconfig,
@@ -7709,7 +7841,10 @@ impl super::super::support::Structured for Systemuser {
             )?;
         }
         if !self.lk_task_createdonbehalfby.is_unset() {
-            map.serialize_entry("lk_task_createdonbehalfby", &self.lk_task_createdonbehalfby)?;
+            map.serialize_entry(
+                "lk_task_createdonbehalfby",
+                &self.lk_task_createdonbehalfby,
+            )?;
         }
         #[cfg(feature = "letters")]
         if !self.user_letter.is_unset() {
@@ -7732,7 +7867,10 @@ impl super::super::support::Structured for Systemuser {
             )?;
         }
         if !self.lk_calendarrule_createdby.is_unset() {
-            map.serialize_entry("lk_calendarrule_createdby", &self.lk_calendarrule_createdby)?;
+            map.serialize_entry(
+                "lk_calendarrule_createdby",
+                &self.lk_calendarrule_createdby,
+            )?;
         }
         if !self.lk_importentitymapping_createdonbehalfby.is_unset() {
             map.serialize_entry(
@@ -7796,17 +7934,17 @@ impl super::super::support::Structured for Systemuser {
                 &self.lk_fixedmonthlyfiscalcalendar_modifiedby,
             )?;
         }
-        if !self
-            .lk_businessunitnewsarticle_modifiedonbehalfby
-            .is_unset()
-        {
+        if !self.lk_businessunitnewsarticle_modifiedonbehalfby.is_unset() {
             map.serialize_entry(
                 "lk_businessunitnewsarticle_modifiedonbehalfby",
                 &self.lk_businessunitnewsarticle_modifiedonbehalfby,
             )?;
         }
         if !self.lk_phonecall_modifiedby.is_unset() {
-            map.serialize_entry("lk_phonecall_modifiedby", &self.lk_phonecall_modifiedby)?;
+            map.serialize_entry(
+                "lk_phonecall_modifiedby",
+                &self.lk_phonecall_modifiedby,
+            )?;
         }
         if !self.lk_annualfiscalcalendar_modifiedonbehalfby.is_unset() {
             map.serialize_entry(
@@ -7845,12 +7983,12 @@ impl super::super::support::Structured for Systemuser {
             )?;
         }
         if !self.lk_appointment_createdby.is_unset() {
-            map.serialize_entry("lk_appointment_createdby", &self.lk_appointment_createdby)?;
+            map.serialize_entry(
+                "lk_appointment_createdby",
+                &self.lk_appointment_createdby,
+            )?;
         }
-        if !self
-            .lk_sdkmessageprocessingstepsecureconfig_modifiedonbehalfby
-            .is_unset()
-        {
+        if !self.lk_sdkmessageprocessingstepsecureconfig_modifiedonbehalfby.is_unset() {
             map.serialize_entry(
                 "lk_sdkmessageprocessingstepsecureconfig_modifiedonbehalfby",
                 &self.lk_sdkmessageprocessingstepsecureconfig_modifiedonbehalfby,
@@ -7945,10 +8083,7 @@ impl super::super::support::Structured for Systemuser {
         if !self.lk_userquery_createdby.is_unset() {
             map.serialize_entry("lk_userquery_createdby", &self.lk_userquery_createdby)?;
         }
-        if !self
-            .systemuser_appconfigmaster_modifiedonbehalfby
-            .is_unset()
-        {
+        if !self.systemuser_appconfigmaster_modifiedonbehalfby.is_unset() {
             map.serialize_entry(
                 "systemuser_appconfigmaster_modifiedonbehalfby",
                 &self.systemuser_appconfigmaster_modifiedonbehalfby,
@@ -7956,7 +8091,10 @@ impl super::super::support::Structured for Systemuser {
         }
         #[cfg(feature = "queues")]
         if !self.lk_queuebase_modifiedby.is_unset() {
-            map.serialize_entry("lk_queuebase_modifiedby", &self.lk_queuebase_modifiedby)?;
+            map.serialize_entry(
+                "lk_queuebase_modifiedby",
+                &self.lk_queuebase_modifiedby,
+            )?;
         }
         if !self.lk_audit_userid.is_unset() {
             map.serialize_entry("lk_audit_userid", &self.lk_audit_userid)?;
@@ -7976,10 +8114,7 @@ impl super::super::support::Structured for Systemuser {
                 &self.lk_fieldsecurityprofile_modifiedby,
             )?;
         }
-        if !self
-            .lk_customcontroldefaultconfig_modifiedonbehalfby
-            .is_unset()
-        {
+        if !self.lk_customcontroldefaultconfig_modifiedonbehalfby.is_unset() {
             map.serialize_entry(
                 "lk_customcontroldefaultconfig_modifiedonbehalfby",
                 &self.lk_customcontroldefaultconfig_modifiedonbehalfby,
@@ -8031,12 +8166,12 @@ impl super::super::support::Structured for Systemuser {
             )?;
         }
         if !self.lk_slaitembase_modifiedby.is_unset() {
-            map.serialize_entry("lk_slaitembase_modifiedby", &self.lk_slaitembase_modifiedby)?;
+            map.serialize_entry(
+                "lk_slaitembase_modifiedby",
+                &self.lk_slaitembase_modifiedby,
+            )?;
         }
-        if !self
-            .lk_mobileofflineprofileitemassociation_createdonbehalfby
-            .is_unset()
-        {
+        if !self.lk_mobileofflineprofileitemassociation_createdonbehalfby.is_unset() {
             map.serialize_entry(
                 "lk_mobileofflineprofileitemassociation_createdonbehalfby",
                 &self.lk_mobileofflineprofileitemassociation_createdonbehalfby,
@@ -8129,7 +8264,10 @@ impl super::super::support::Structured for Systemuser {
         }
         #[cfg(feature = "teams")]
         if !self.lk_team_createdonbehalfby.is_unset() {
-            map.serialize_entry("lk_team_createdonbehalfby", &self.lk_team_createdonbehalfby)?;
+            map.serialize_entry(
+                "lk_team_createdonbehalfby",
+                &self.lk_team_createdonbehalfby,
+            )?;
         }
         if !self.lk_templatebase_modifiedonbehalfby.is_unset() {
             map.serialize_entry(
@@ -8138,7 +8276,10 @@ impl super::super::support::Structured for Systemuser {
             )?;
         }
         if !self.lk_slaitembase_createdby.is_unset() {
-            map.serialize_entry("lk_slaitembase_createdby", &self.lk_slaitembase_createdby)?;
+            map.serialize_entry(
+                "lk_slaitembase_createdby",
+                &self.lk_slaitembase_createdby,
+            )?;
         }
         if !self.businessunitid.is_unset() {
             map.serialize_entry("businessunitid", &self.businessunitid)?;
@@ -8183,7 +8324,10 @@ impl super::super::support::Structured for Systemuser {
             )?;
         }
         if !self.lk_ownermapping_createdby.is_unset() {
-            map.serialize_entry("lk_ownermapping_createdby", &self.lk_ownermapping_createdby)?;
+            map.serialize_entry(
+                "lk_ownermapping_createdby",
+                &self.lk_ownermapping_createdby,
+            )?;
         }
         #[cfg(feature = "accounts")]
         if !self.user_accounts.is_unset() {
@@ -8196,7 +8340,10 @@ impl super::super::support::Structured for Systemuser {
             )?;
         }
         if !self.lk_workflowlog_createdby.is_unset() {
-            map.serialize_entry("lk_workflowlog_createdby", &self.lk_workflowlog_createdby)?;
+            map.serialize_entry(
+                "lk_workflowlog_createdby",
+                &self.lk_workflowlog_createdby,
+            )?;
         }
         if !self.lk_bulkdeleteoperation_modifiedonbehalfby.is_unset() {
             map.serialize_entry(
@@ -8218,7 +8365,10 @@ impl super::super::support::Structured for Systemuser {
         }
         #[cfg(feature = "contacts")]
         if !self.lk_contactbase_modifiedby.is_unset() {
-            map.serialize_entry("lk_contactbase_modifiedby", &self.lk_contactbase_modifiedby)?;
+            map.serialize_entry(
+                "lk_contactbase_modifiedby",
+                &self.lk_contactbase_modifiedby,
+            )?;
         }
         if !self.lk_mobile_offline_profile_item_createdby.is_unset() {
             map.serialize_entry(
@@ -8341,13 +8491,19 @@ impl super::super::support::Structured for Systemuser {
             )?;
         }
         if !self.owner_mapping_system_user.is_unset() {
-            map.serialize_entry("OwnerMapping_SystemUser", &self.owner_mapping_system_user)?;
+            map.serialize_entry(
+                "OwnerMapping_SystemUser",
+                &self.owner_mapping_system_user,
+            )?;
         }
         if !self.system_user_workflow.is_unset() {
             map.serialize_entry("system_user_workflow", &self.system_user_workflow)?;
         }
         if !self.lk_importbase_modifiedby.is_unset() {
-            map.serialize_entry("lk_importbase_modifiedby", &self.lk_importbase_modifiedby)?;
+            map.serialize_entry(
+                "lk_importbase_modifiedby",
+                &self.lk_importbase_modifiedby,
+            )?;
         }
         #[cfg(feature = "teams")]
         if !self.lk_teambase_administratorid.is_unset() {
@@ -8362,10 +8518,7 @@ impl super::super::support::Structured for Systemuser {
                 &self.lk_fieldsecurityprofile_createdby,
             )?;
         }
-        if !self
-            .lk_fixedmonthlyfiscalcalendar_modifiedonbehalfby
-            .is_unset()
-        {
+        if !self.lk_fixedmonthlyfiscalcalendar_modifiedonbehalfby.is_unset() {
             map.serialize_entry(
                 "lk_fixedmonthlyfiscalcalendar_modifiedonbehalfby",
                 &self.lk_fixedmonthlyfiscalcalendar_modifiedonbehalfby,
@@ -8377,10 +8530,7 @@ impl super::super::support::Structured for Systemuser {
                 &self.lk_mailboxtrackingfolder_modifiedby,
             )?;
         }
-        if !self
-            .lk_sdkmessageprocessingstepsecureconfig_createdonbehalfby
-            .is_unset()
-        {
+        if !self.lk_sdkmessageprocessingstepsecureconfig_createdonbehalfby.is_unset() {
             map.serialize_entry(
                 "lk_sdkmessageprocessingstepsecureconfig_createdonbehalfby",
                 &self.lk_sdkmessageprocessingstepsecureconfig_createdonbehalfby,
@@ -8419,10 +8569,7 @@ impl super::super::support::Structured for Systemuser {
                 &self.system_user_asyncoperation,
             )?;
         }
-        if !self
-            .lk_plugintypestatisticbase_modifiedonbehalfby
-            .is_unset()
-        {
+        if !self.lk_plugintypestatisticbase_modifiedonbehalfby.is_unset() {
             map.serialize_entry(
                 "lk_plugintypestatisticbase_modifiedonbehalfby",
                 &self.lk_plugintypestatisticbase_modifiedonbehalfby,
@@ -8514,10 +8661,7 @@ impl super::super::support::Structured for Systemuser {
                 &self.lk_expiredprocess_createdonbehalfby,
             )?;
         }
-        if !self
-            .systemuser_callbackregistration_modifiedonbehalfby
-            .is_unset()
-        {
+        if !self.systemuser_callbackregistration_modifiedonbehalfby.is_unset() {
             map.serialize_entry(
                 "systemuser_callbackregistration_modifiedonbehalfby",
                 &self.systemuser_callbackregistration_modifiedonbehalfby,
@@ -8529,10 +8673,7 @@ impl super::super::support::Structured for Systemuser {
                 &self.systemuser_callbackregistration_modifiedby,
             )?;
         }
-        if !self
-            .systemuser_callbackregistration_createdonbehalfby
-            .is_unset()
-        {
+        if !self.systemuser_callbackregistration_createdonbehalfby.is_unset() {
             map.serialize_entry(
                 "systemuser_callbackregistration_createdonbehalfby",
                 &self.systemuser_callbackregistration_createdonbehalfby,
@@ -8544,36 +8685,26 @@ impl super::super::support::Structured for Systemuser {
                 &self.systemuser_callbackregistration_createdby,
             )?;
         }
-        if !self
-            .lk_solutioncomponentattributeconfiguration_createdby
-            .is_unset()
-        {
+        if !self.lk_solutioncomponentattributeconfiguration_createdby.is_unset() {
             map.serialize_entry(
                 "lk_solutioncomponentattributeconfiguration_createdby",
                 &self.lk_solutioncomponentattributeconfiguration_createdby,
             )?;
         }
-        if !self
-            .lk_solutioncomponentattributeconfiguration_createdonbehalfby
-            .is_unset()
+        if !self.lk_solutioncomponentattributeconfiguration_createdonbehalfby.is_unset()
         {
             map.serialize_entry(
                 "lk_solutioncomponentattributeconfiguration_createdonbehalfby",
                 &self.lk_solutioncomponentattributeconfiguration_createdonbehalfby,
             )?;
         }
-        if !self
-            .lk_solutioncomponentattributeconfiguration_modifiedby
-            .is_unset()
-        {
+        if !self.lk_solutioncomponentattributeconfiguration_modifiedby.is_unset() {
             map.serialize_entry(
                 "lk_solutioncomponentattributeconfiguration_modifiedby",
                 &self.lk_solutioncomponentattributeconfiguration_modifiedby,
             )?;
         }
-        if !self
-            .lk_solutioncomponentattributeconfiguration_modifiedonbehalfby
-            .is_unset()
+        if !self.lk_solutioncomponentattributeconfiguration_modifiedonbehalfby.is_unset()
         {
             map.serialize_entry(
                 "lk_solutioncomponentattributeconfiguration_modifiedonbehalfby",
@@ -8586,10 +8717,7 @@ impl super::super::support::Structured for Systemuser {
                 &self.lk_solutioncomponentconfiguration_createdby,
             )?;
         }
-        if !self
-            .lk_solutioncomponentconfiguration_createdonbehalfby
-            .is_unset()
-        {
+        if !self.lk_solutioncomponentconfiguration_createdonbehalfby.is_unset() {
             map.serialize_entry(
                 "lk_solutioncomponentconfiguration_createdonbehalfby",
                 &self.lk_solutioncomponentconfiguration_createdonbehalfby,
@@ -8601,19 +8729,13 @@ impl super::super::support::Structured for Systemuser {
                 &self.lk_solutioncomponentconfiguration_modifiedby,
             )?;
         }
-        if !self
-            .lk_solutioncomponentconfiguration_modifiedonbehalfby
-            .is_unset()
-        {
+        if !self.lk_solutioncomponentconfiguration_modifiedonbehalfby.is_unset() {
             map.serialize_entry(
                 "lk_solutioncomponentconfiguration_modifiedonbehalfby",
                 &self.lk_solutioncomponentconfiguration_modifiedonbehalfby,
             )?;
         }
-        if !self
-            .lk_solutioncomponentrelationshipconfiguration_createdby
-            .is_unset()
-        {
+        if !self.lk_solutioncomponentrelationshipconfiguration_createdby.is_unset() {
             map.serialize_entry(
                 "lk_solutioncomponentrelationshipconfiguration_createdby",
                 &self.lk_solutioncomponentrelationshipconfiguration_createdby,
@@ -8628,10 +8750,7 @@ impl super::super::support::Structured for Systemuser {
                 &self.lk_solutioncomponentrelationshipconfiguration_createdonbehalfby,
             )?;
         }
-        if !self
-            .lk_solutioncomponentrelationshipconfiguration_modifiedby
-            .is_unset()
-        {
+        if !self.lk_solutioncomponentrelationshipconfiguration_modifiedby.is_unset() {
             map.serialize_entry(
                 "lk_solutioncomponentrelationshipconfiguration_modifiedby",
                 &self.lk_solutioncomponentrelationshipconfiguration_modifiedby,
@@ -8671,7 +8790,10 @@ impl super::super::support::Structured for Systemuser {
             )?;
         }
         if !self.user_stagesolutionupload.is_unset() {
-            map.serialize_entry("user_stagesolutionupload", &self.user_stagesolutionupload)?;
+            map.serialize_entry(
+                "user_stagesolutionupload",
+                &self.user_stagesolutionupload,
+            )?;
         }
         if !self.lk_exportsolutionupload_createdby.is_unset() {
             map.serialize_entry(
@@ -8698,7 +8820,10 @@ impl super::super::support::Structured for Systemuser {
             )?;
         }
         if !self.user_exportsolutionupload.is_unset() {
-            map.serialize_entry("user_exportsolutionupload", &self.user_exportsolutionupload)?;
+            map.serialize_entry(
+                "user_exportsolutionupload",
+                &self.user_exportsolutionupload,
+            )?;
         }
         if !self.lk_datalakeworkspace_createdby.is_unset() {
             map.serialize_entry(
@@ -8730,10 +8855,7 @@ impl super::super::support::Structured for Systemuser {
                 &self.lk_datalakeworkspacepermission_createdby,
             )?;
         }
-        if !self
-            .lk_datalakeworkspacepermission_createdonbehalfby
-            .is_unset()
-        {
+        if !self.lk_datalakeworkspacepermission_createdonbehalfby.is_unset() {
             map.serialize_entry(
                 "lk_datalakeworkspacepermission_createdonbehalfby",
                 &self.lk_datalakeworkspacepermission_createdonbehalfby,
@@ -8745,10 +8867,7 @@ impl super::super::support::Structured for Systemuser {
                 &self.lk_datalakeworkspacepermission_modifiedby,
             )?;
         }
-        if !self
-            .lk_datalakeworkspacepermission_modifiedonbehalfby
-            .is_unset()
-        {
+        if !self.lk_datalakeworkspacepermission_modifiedonbehalfby.is_unset() {
             map.serialize_entry(
                 "lk_datalakeworkspacepermission_modifiedonbehalfby",
                 &self.lk_datalakeworkspacepermission_modifiedonbehalfby,
@@ -8779,7 +8898,10 @@ impl super::super::support::Structured for Systemuser {
             )?;
         }
         if !self.lk_serviceplan_createdby.is_unset() {
-            map.serialize_entry("lk_serviceplan_createdby", &self.lk_serviceplan_createdby)?;
+            map.serialize_entry(
+                "lk_serviceplan_createdby",
+                &self.lk_serviceplan_createdby,
+            )?;
         }
         if !self.lk_serviceplan_createdonbehalfby.is_unset() {
             map.serialize_entry(
@@ -8788,7 +8910,10 @@ impl super::super::support::Structured for Systemuser {
             )?;
         }
         if !self.lk_serviceplan_modifiedby.is_unset() {
-            map.serialize_entry("lk_serviceplan_modifiedby", &self.lk_serviceplan_modifiedby)?;
+            map.serialize_entry(
+                "lk_serviceplan_modifiedby",
+                &self.lk_serviceplan_modifiedby,
+            )?;
         }
         if !self.lk_serviceplan_modifiedonbehalfby.is_unset() {
             map.serialize_entry(
@@ -8806,7 +8931,10 @@ impl super::super::support::Structured for Systemuser {
             )?;
         }
         if !self.lk_connector_modifiedby.is_unset() {
-            map.serialize_entry("lk_connector_modifiedby", &self.lk_connector_modifiedby)?;
+            map.serialize_entry(
+                "lk_connector_modifiedby",
+                &self.lk_connector_modifiedby,
+            )?;
         }
         if !self.lk_connector_modifiedonbehalfby.is_unset() {
             map.serialize_entry(
@@ -8823,10 +8951,7 @@ impl super::super::support::Structured for Systemuser {
                 &self.lk_environmentvariabledefinition_createdby,
             )?;
         }
-        if !self
-            .lk_environmentvariabledefinition_createdonbehalfby
-            .is_unset()
-        {
+        if !self.lk_environmentvariabledefinition_createdonbehalfby.is_unset() {
             map.serialize_entry(
                 "lk_environmentvariabledefinition_createdonbehalfby",
                 &self.lk_environmentvariabledefinition_createdonbehalfby,
@@ -8838,10 +8963,7 @@ impl super::super::support::Structured for Systemuser {
                 &self.lk_environmentvariabledefinition_modifiedby,
             )?;
         }
-        if !self
-            .lk_environmentvariabledefinition_modifiedonbehalfby
-            .is_unset()
-        {
+        if !self.lk_environmentvariabledefinition_modifiedonbehalfby.is_unset() {
             map.serialize_entry(
                 "lk_environmentvariabledefinition_modifiedonbehalfby",
                 &self.lk_environmentvariabledefinition_modifiedonbehalfby,
@@ -8859,10 +8981,7 @@ impl super::super::support::Structured for Systemuser {
                 &self.lk_environmentvariablevalue_createdby,
             )?;
         }
-        if !self
-            .lk_environmentvariablevalue_createdonbehalfby
-            .is_unset()
-        {
+        if !self.lk_environmentvariablevalue_createdonbehalfby.is_unset() {
             map.serialize_entry(
                 "lk_environmentvariablevalue_createdonbehalfby",
                 &self.lk_environmentvariablevalue_createdonbehalfby,
@@ -8874,10 +8993,7 @@ impl super::super::support::Structured for Systemuser {
                 &self.lk_environmentvariablevalue_modifiedby,
             )?;
         }
-        if !self
-            .lk_environmentvariablevalue_modifiedonbehalfby
-            .is_unset()
-        {
+        if !self.lk_environmentvariablevalue_modifiedonbehalfby.is_unset() {
             map.serialize_entry(
                 "lk_environmentvariablevalue_modifiedonbehalfby",
                 &self.lk_environmentvariablevalue_modifiedonbehalfby,
@@ -8920,7 +9036,10 @@ impl super::super::support::Structured for Systemuser {
             )?;
         }
         if !self.lk_flowsession_createdby.is_unset() {
-            map.serialize_entry("lk_flowsession_createdby", &self.lk_flowsession_createdby)?;
+            map.serialize_entry(
+                "lk_flowsession_createdby",
+                &self.lk_flowsession_createdby,
+            )?;
         }
         if !self.lk_flowsession_createdonbehalfby.is_unset() {
             map.serialize_entry(
@@ -8929,7 +9048,10 @@ impl super::super::support::Structured for Systemuser {
             )?;
         }
         if !self.lk_flowsession_modifiedby.is_unset() {
-            map.serialize_entry("lk_flowsession_modifiedby", &self.lk_flowsession_modifiedby)?;
+            map.serialize_entry(
+                "lk_flowsession_modifiedby",
+                &self.lk_flowsession_modifiedby,
+            )?;
         }
         if !self.lk_flowsession_modifiedonbehalfby.is_unset() {
             map.serialize_entry(
@@ -8992,7 +9114,10 @@ impl super::super::support::Structured for Systemuser {
             )?;
         }
         if !self.user_connectionreference.is_unset() {
-            map.serialize_entry("user_connectionreference", &self.user_connectionreference)?;
+            map.serialize_entry(
+                "user_connectionreference",
+                &self.user_connectionreference,
+            )?;
         }
         if !self.lk_msdyn_helppage_createdby.is_unset() {
             map.serialize_entry(
@@ -9043,7 +9168,10 @@ impl super::super::support::Structured for Systemuser {
             )?;
         }
         if !self.system_user_territories.is_unset() {
-            map.serialize_entry("system_user_territories", &self.system_user_territories)?;
+            map.serialize_entry(
+                "system_user_territories",
+                &self.system_user_territories,
+            )?;
         }
         if !self.territoryid.is_unset() {
             map.serialize_entry("territoryid", &self.territoryid)?;
@@ -9054,10 +9182,7 @@ impl super::super::support::Structured for Systemuser {
                 &self.lk_msdyn_serviceconfiguration_createdby,
             )?;
         }
-        if !self
-            .lk_msdyn_serviceconfiguration_createdonbehalfby
-            .is_unset()
-        {
+        if !self.lk_msdyn_serviceconfiguration_createdonbehalfby.is_unset() {
             map.serialize_entry(
                 "lk_msdyn_serviceconfiguration_createdonbehalfby",
                 &self.lk_msdyn_serviceconfiguration_createdonbehalfby,
@@ -9069,10 +9194,7 @@ impl super::super::support::Structured for Systemuser {
                 &self.lk_msdyn_serviceconfiguration_modifiedby,
             )?;
         }
-        if !self
-            .lk_msdyn_serviceconfiguration_modifiedonbehalfby
-            .is_unset()
-        {
+        if !self.lk_msdyn_serviceconfiguration_modifiedonbehalfby.is_unset() {
             map.serialize_entry(
                 "lk_msdyn_serviceconfiguration_modifiedonbehalfby",
                 &self.lk_msdyn_serviceconfiguration_modifiedonbehalfby,
@@ -9085,7 +9207,10 @@ impl super::super::support::Structured for Systemuser {
             )?;
         }
         if !self.lk_msdyn_slakpi_createdby.is_unset() {
-            map.serialize_entry("lk_msdyn_slakpi_createdby", &self.lk_msdyn_slakpi_createdby)?;
+            map.serialize_entry(
+                "lk_msdyn_slakpi_createdby",
+                &self.lk_msdyn_slakpi_createdby,
+            )?;
         }
         if !self.lk_msdyn_slakpi_createdonbehalfby.is_unset() {
             map.serialize_entry(
@@ -9114,10 +9239,7 @@ impl super::super::support::Structured for Systemuser {
                 &self.lk_msdyn_knowledgearticleimage_createdby,
             )?;
         }
-        if !self
-            .lk_msdyn_knowledgearticleimage_createdonbehalfby
-            .is_unset()
-        {
+        if !self.lk_msdyn_knowledgearticleimage_createdonbehalfby.is_unset() {
             map.serialize_entry(
                 "lk_msdyn_knowledgearticleimage_createdonbehalfby",
                 &self.lk_msdyn_knowledgearticleimage_createdonbehalfby,
@@ -9129,10 +9251,7 @@ impl super::super::support::Structured for Systemuser {
                 &self.lk_msdyn_knowledgearticleimage_modifiedby,
             )?;
         }
-        if !self
-            .lk_msdyn_knowledgearticleimage_modifiedonbehalfby
-            .is_unset()
-        {
+        if !self.lk_msdyn_knowledgearticleimage_modifiedonbehalfby.is_unset() {
             map.serialize_entry(
                 "lk_msdyn_knowledgearticleimage_modifiedonbehalfby",
                 &self.lk_msdyn_knowledgearticleimage_modifiedonbehalfby,
@@ -9150,10 +9269,7 @@ impl super::super::support::Structured for Systemuser {
                 &self.lk_msdyn_knowledgearticletemplate_createdby,
             )?;
         }
-        if !self
-            .lk_msdyn_knowledgearticletemplate_createdonbehalfby
-            .is_unset()
-        {
+        if !self.lk_msdyn_knowledgearticletemplate_createdonbehalfby.is_unset() {
             map.serialize_entry(
                 "lk_msdyn_knowledgearticletemplate_createdonbehalfby",
                 &self.lk_msdyn_knowledgearticletemplate_createdonbehalfby,
@@ -9165,10 +9281,7 @@ impl super::super::support::Structured for Systemuser {
                 &self.lk_msdyn_knowledgearticletemplate_modifiedby,
             )?;
         }
-        if !self
-            .lk_msdyn_knowledgearticletemplate_modifiedonbehalfby
-            .is_unset()
-        {
+        if !self.lk_msdyn_knowledgearticletemplate_modifiedonbehalfby.is_unset() {
             map.serialize_entry(
                 "lk_msdyn_knowledgearticletemplate_modifiedonbehalfby",
                 &self.lk_msdyn_knowledgearticletemplate_modifiedonbehalfby,
@@ -9232,7 +9345,10 @@ impl super::super::support::Structured for Systemuser {
             )?;
         }
         if !self.user_msdyn_richtextfile.is_unset() {
-            map.serialize_entry("user_msdyn_richtextfile", &self.user_msdyn_richtextfile)?;
+            map.serialize_entry(
+                "user_msdyn_richtextfile",
+                &self.user_msdyn_richtextfile,
+            )?;
         }
         if !self.lk_msdyn_aiconfiguration_createdby.is_unset() {
             map.serialize_entry(
@@ -9370,7 +9486,10 @@ impl super::super::support::Structured for Systemuser {
             )?;
         }
         if !self.user_msdyn_aibdatasetfile.is_unset() {
-            map.serialize_entry("user_msdyn_aibdatasetfile", &self.user_msdyn_aibdatasetfile)?;
+            map.serialize_entry(
+                "user_msdyn_aibdatasetfile",
+                &self.user_msdyn_aibdatasetfile,
+            )?;
         }
         if !self.lk_msdyn_aibdatasetrecord_createdby.is_unset() {
             map.serialize_entry(
@@ -9408,10 +9527,7 @@ impl super::super::support::Structured for Systemuser {
                 &self.lk_msdyn_aibdatasetscontainer_createdby,
             )?;
         }
-        if !self
-            .lk_msdyn_aibdatasetscontainer_createdonbehalfby
-            .is_unset()
-        {
+        if !self.lk_msdyn_aibdatasetscontainer_createdonbehalfby.is_unset() {
             map.serialize_entry(
                 "lk_msdyn_aibdatasetscontainer_createdonbehalfby",
                 &self.lk_msdyn_aibdatasetscontainer_createdonbehalfby,
@@ -9423,10 +9539,7 @@ impl super::super::support::Structured for Systemuser {
                 &self.lk_msdyn_aibdatasetscontainer_modifiedby,
             )?;
         }
-        if !self
-            .lk_msdyn_aibdatasetscontainer_modifiedonbehalfby
-            .is_unset()
-        {
+        if !self.lk_msdyn_aibdatasetscontainer_modifiedonbehalfby.is_unset() {
             map.serialize_entry(
                 "lk_msdyn_aibdatasetscontainer_modifiedonbehalfby",
                 &self.lk_msdyn_aibdatasetscontainer_modifiedonbehalfby,
@@ -9471,10 +9584,7 @@ impl super::super::support::Structured for Systemuser {
                 &self.lk_msdyn_aibfileattacheddata_createdby,
             )?;
         }
-        if !self
-            .lk_msdyn_aibfileattacheddata_createdonbehalfby
-            .is_unset()
-        {
+        if !self.lk_msdyn_aibfileattacheddata_createdonbehalfby.is_unset() {
             map.serialize_entry(
                 "lk_msdyn_aibfileattacheddata_createdonbehalfby",
                 &self.lk_msdyn_aibfileattacheddata_createdonbehalfby,
@@ -9486,10 +9596,7 @@ impl super::super::support::Structured for Systemuser {
                 &self.lk_msdyn_aibfileattacheddata_modifiedby,
             )?;
         }
-        if !self
-            .lk_msdyn_aibfileattacheddata_modifiedonbehalfby
-            .is_unset()
-        {
+        if !self.lk_msdyn_aibfileattacheddata_modifiedonbehalfby.is_unset() {
             map.serialize_entry(
                 "lk_msdyn_aibfileattacheddata_modifiedonbehalfby",
                 &self.lk_msdyn_aibfileattacheddata_modifiedonbehalfby,
@@ -9507,10 +9614,7 @@ impl super::super::support::Structured for Systemuser {
                 &self.lk_msdyn_aifptrainingdocument_createdby,
             )?;
         }
-        if !self
-            .lk_msdyn_aifptrainingdocument_createdonbehalfby
-            .is_unset()
-        {
+        if !self.lk_msdyn_aifptrainingdocument_createdonbehalfby.is_unset() {
             map.serialize_entry(
                 "lk_msdyn_aifptrainingdocument_createdonbehalfby",
                 &self.lk_msdyn_aifptrainingdocument_createdonbehalfby,
@@ -9522,10 +9626,7 @@ impl super::super::support::Structured for Systemuser {
                 &self.lk_msdyn_aifptrainingdocument_modifiedby,
             )?;
         }
-        if !self
-            .lk_msdyn_aifptrainingdocument_modifiedonbehalfby
-            .is_unset()
-        {
+        if !self.lk_msdyn_aifptrainingdocument_modifiedonbehalfby.is_unset() {
             map.serialize_entry(
                 "lk_msdyn_aifptrainingdocument_modifiedonbehalfby",
                 &self.lk_msdyn_aifptrainingdocument_modifiedonbehalfby,
@@ -9597,10 +9698,7 @@ impl super::super::support::Structured for Systemuser {
                 &self.lk_msdyn_aiodtrainingboundingbox_createdby,
             )?;
         }
-        if !self
-            .lk_msdyn_aiodtrainingboundingbox_createdonbehalfby
-            .is_unset()
-        {
+        if !self.lk_msdyn_aiodtrainingboundingbox_createdonbehalfby.is_unset() {
             map.serialize_entry(
                 "lk_msdyn_aiodtrainingboundingbox_createdonbehalfby",
                 &self.lk_msdyn_aiodtrainingboundingbox_createdonbehalfby,
@@ -9612,10 +9710,7 @@ impl super::super::support::Structured for Systemuser {
                 &self.lk_msdyn_aiodtrainingboundingbox_modifiedby,
             )?;
         }
-        if !self
-            .lk_msdyn_aiodtrainingboundingbox_modifiedonbehalfby
-            .is_unset()
-        {
+        if !self.lk_msdyn_aiodtrainingboundingbox_modifiedonbehalfby.is_unset() {
             map.serialize_entry(
                 "lk_msdyn_aiodtrainingboundingbox_modifiedonbehalfby",
                 &self.lk_msdyn_aiodtrainingboundingbox_modifiedonbehalfby,
@@ -9645,10 +9740,7 @@ impl super::super::support::Structured for Systemuser {
                 &self.lk_msdyn_aiodtrainingimage_modifiedby,
             )?;
         }
-        if !self
-            .lk_msdyn_aiodtrainingimage_modifiedonbehalfby
-            .is_unset()
-        {
+        if !self.lk_msdyn_aiodtrainingimage_modifiedonbehalfby.is_unset() {
             map.serialize_entry(
                 "lk_msdyn_aiodtrainingimage_modifiedonbehalfby",
                 &self.lk_msdyn_aiodtrainingimage_modifiedonbehalfby,
@@ -9678,10 +9770,7 @@ impl super::super::support::Structured for Systemuser {
                 &self.lk_msdyn_analysiscomponent_modifiedby,
             )?;
         }
-        if !self
-            .lk_msdyn_analysiscomponent_modifiedonbehalfby
-            .is_unset()
-        {
+        if !self.lk_msdyn_analysiscomponent_modifiedonbehalfby.is_unset() {
             map.serialize_entry(
                 "lk_msdyn_analysiscomponent_modifiedonbehalfby",
                 &self.lk_msdyn_analysiscomponent_modifiedonbehalfby,
@@ -9745,7 +9834,10 @@ impl super::super::support::Structured for Systemuser {
             )?;
         }
         if !self.user_msdyn_analysisresult.is_unset() {
-            map.serialize_entry("user_msdyn_analysisresult", &self.user_msdyn_analysisresult)?;
+            map.serialize_entry(
+                "user_msdyn_analysisresult",
+                &self.user_msdyn_analysisresult,
+            )?;
         }
         if !self.lk_msdyn_analysisresultdetail_createdby.is_unset() {
             map.serialize_entry(
@@ -9753,10 +9845,7 @@ impl super::super::support::Structured for Systemuser {
                 &self.lk_msdyn_analysisresultdetail_createdby,
             )?;
         }
-        if !self
-            .lk_msdyn_analysisresultdetail_createdonbehalfby
-            .is_unset()
-        {
+        if !self.lk_msdyn_analysisresultdetail_createdonbehalfby.is_unset() {
             map.serialize_entry(
                 "lk_msdyn_analysisresultdetail_createdonbehalfby",
                 &self.lk_msdyn_analysisresultdetail_createdonbehalfby,
@@ -9768,10 +9857,7 @@ impl super::super::support::Structured for Systemuser {
                 &self.lk_msdyn_analysisresultdetail_modifiedby,
             )?;
         }
-        if !self
-            .lk_msdyn_analysisresultdetail_modifiedonbehalfby
-            .is_unset()
-        {
+        if !self.lk_msdyn_analysisresultdetail_modifiedonbehalfby.is_unset() {
             map.serialize_entry(
                 "lk_msdyn_analysisresultdetail_modifiedonbehalfby",
                 &self.lk_msdyn_analysisresultdetail_modifiedonbehalfby,
@@ -9789,10 +9875,7 @@ impl super::super::support::Structured for Systemuser {
                 &self.lk_msdyn_solutionhealthrule_createdby,
             )?;
         }
-        if !self
-            .lk_msdyn_solutionhealthrule_createdonbehalfby
-            .is_unset()
-        {
+        if !self.lk_msdyn_solutionhealthrule_createdonbehalfby.is_unset() {
             map.serialize_entry(
                 "lk_msdyn_solutionhealthrule_createdonbehalfby",
                 &self.lk_msdyn_solutionhealthrule_createdonbehalfby,
@@ -9804,10 +9887,7 @@ impl super::super::support::Structured for Systemuser {
                 &self.lk_msdyn_solutionhealthrule_modifiedby,
             )?;
         }
-        if !self
-            .lk_msdyn_solutionhealthrule_modifiedonbehalfby
-            .is_unset()
-        {
+        if !self.lk_msdyn_solutionhealthrule_modifiedonbehalfby.is_unset() {
             map.serialize_entry(
                 "lk_msdyn_solutionhealthrule_modifiedonbehalfby",
                 &self.lk_msdyn_solutionhealthrule_modifiedonbehalfby,
@@ -9819,37 +9899,25 @@ impl super::super::support::Structured for Systemuser {
                 &self.user_msdyn_solutionhealthrule,
             )?;
         }
-        if !self
-            .lk_msdyn_solutionhealthruleargument_createdby
-            .is_unset()
-        {
+        if !self.lk_msdyn_solutionhealthruleargument_createdby.is_unset() {
             map.serialize_entry(
                 "lk_msdyn_solutionhealthruleargument_createdby",
                 &self.lk_msdyn_solutionhealthruleargument_createdby,
             )?;
         }
-        if !self
-            .lk_msdyn_solutionhealthruleargument_createdonbehalfby
-            .is_unset()
-        {
+        if !self.lk_msdyn_solutionhealthruleargument_createdonbehalfby.is_unset() {
             map.serialize_entry(
                 "lk_msdyn_solutionhealthruleargument_createdonbehalfby",
                 &self.lk_msdyn_solutionhealthruleargument_createdonbehalfby,
             )?;
         }
-        if !self
-            .lk_msdyn_solutionhealthruleargument_modifiedby
-            .is_unset()
-        {
+        if !self.lk_msdyn_solutionhealthruleargument_modifiedby.is_unset() {
             map.serialize_entry(
                 "lk_msdyn_solutionhealthruleargument_modifiedby",
                 &self.lk_msdyn_solutionhealthruleargument_modifiedby,
             )?;
         }
-        if !self
-            .lk_msdyn_solutionhealthruleargument_modifiedonbehalfby
-            .is_unset()
-        {
+        if !self.lk_msdyn_solutionhealthruleargument_modifiedonbehalfby.is_unset() {
             map.serialize_entry(
                 "lk_msdyn_solutionhealthruleargument_modifiedonbehalfby",
                 &self.lk_msdyn_solutionhealthruleargument_modifiedonbehalfby,
@@ -9867,10 +9935,7 @@ impl super::super::support::Structured for Systemuser {
                 &self.lk_msdyn_solutionhealthruleset_createdby,
             )?;
         }
-        if !self
-            .lk_msdyn_solutionhealthruleset_createdonbehalfby
-            .is_unset()
-        {
+        if !self.lk_msdyn_solutionhealthruleset_createdonbehalfby.is_unset() {
             map.serialize_entry(
                 "lk_msdyn_solutionhealthruleset_createdonbehalfby",
                 &self.lk_msdyn_solutionhealthruleset_createdonbehalfby,
@@ -9882,10 +9947,7 @@ impl super::super::support::Structured for Systemuser {
                 &self.lk_msdyn_solutionhealthruleset_modifiedby,
             )?;
         }
-        if !self
-            .lk_msdyn_solutionhealthruleset_modifiedonbehalfby
-            .is_unset()
-        {
+        if !self.lk_msdyn_solutionhealthruleset_modifiedonbehalfby.is_unset() {
             map.serialize_entry(
                 "lk_msdyn_solutionhealthruleset_modifiedonbehalfby",
                 &self.lk_msdyn_solutionhealthruleset_modifiedonbehalfby,
@@ -9901,7 +9963,10 @@ impl super::super::support::Structured for Systemuser {
             )?;
         }
         if !self.lk_ggw_event_modifiedby.is_unset() {
-            map.serialize_entry("lk_ggw_event_modifiedby", &self.lk_ggw_event_modifiedby)?;
+            map.serialize_entry(
+                "lk_ggw_event_modifiedby",
+                &self.lk_ggw_event_modifiedby,
+            )?;
         }
         if !self.lk_ggw_event_modifiedonbehalfby.is_unset() {
             map.serialize_entry(
@@ -9979,16 +10044,18 @@ impl super::super::support::Structured for Systemuser {
             )?;
         }
         if !self.user_ggw_team_application.is_unset() {
-            map.serialize_entry("user_ggw_team_application", &self.user_ggw_team_application)?;
+            map.serialize_entry(
+                "user_ggw_team_application",
+                &self.user_ggw_team_application,
+            )?;
         }
         self.binds.serialize_into(map)?;
         ::core::result::Result::Ok(())
     }
-    fn deserialize_field<'de, A: ::dataverse_runtime::codegen::serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> ::core::result::Result<bool, A::Error> {
+    fn deserialize_field<
+        'de,
+        A: ::dataverse_runtime::codegen::serde::de::MapAccess<'de>,
+    >(&mut self, key: &str, map: &mut A) -> ::core::result::Result<bool, A::Error> {
         match key {
             "ownerid" => self.ownerid = map.next_value()?,
             "title" => self.title = map.next_value()?,
@@ -10332,7 +10399,8 @@ impl super::super::support::Structured for Systemuser {
                 self.teammembership_association = map.next_value()?;
             }
             "systemuser_principalobjectattributeaccess_principalid" => {
-                self.systemuser_principalobjectattributeaccess_principalid = map.next_value()?;
+                self.systemuser_principalobjectattributeaccess_principalid = map
+                    .next_value()?;
             }
             "user_exchangesyncidmapping" => {
                 self.user_exchangesyncidmapping = map.next_value()?;
@@ -10514,8 +10582,8 @@ impl super::super::support::Structured for Systemuser {
                 self.lk_slakpiinstancebase_createdonbehalfby = map.next_value()?;
             }
             "lk_mobileofflineprofileitemassocaition_modifiedonbehalfby" => {
-                self.lk_mobileofflineprofileitemassocaition_modifiedonbehalfby =
-                    map.next_value()?;
+                self.lk_mobileofflineprofileitemassocaition_modifiedonbehalfby = map
+                    .next_value()?;
             }
             "lk_userqueryvisualizationbase_modifiedonbehalfby" => {
                 self.lk_userqueryvisualizationbase_modifiedonbehalfby = map.next_value()?;
@@ -10627,7 +10695,8 @@ impl super::super::support::Structured for Systemuser {
                 self.lk_timezonelocalizedname_createdonbehalfby = map.next_value()?;
             }
             "lk_sdkmessageprocessingstepimage_createdonbehalfby" => {
-                self.lk_sdkmessageprocessingstepimage_createdonbehalfby = map.next_value()?;
+                self.lk_sdkmessageprocessingstepimage_createdonbehalfby = map
+                    .next_value()?;
             }
             "createdby_connection" => self.createdby_connection = map.next_value()?,
             "lk_savedqueryvisualizationbase_createdonbehalfby" => {
@@ -10695,14 +10764,16 @@ impl super::super::support::Structured for Systemuser {
             "lk_postlike_createdby" => self.lk_postlike_createdby = map.next_value()?,
             "lk_calendar_modifiedby" => self.lk_calendar_modifiedby = map.next_value()?,
             "lk_sharepointdocumentlocationbase_createdonbehalfby" => {
-                self.lk_sharepointdocumentlocationbase_createdonbehalfby = map.next_value()?;
+                self.lk_sharepointdocumentlocationbase_createdonbehalfby = map
+                    .next_value()?;
             }
             "SystemUser_SyncErrors" => self.system_user_sync_errors = map.next_value()?,
             "lk_quarterlyfiscalcalendar_createdonbehalfby" => {
                 self.lk_quarterlyfiscalcalendar_createdonbehalfby = map.next_value()?;
             }
             "lk_transformationparametermapping_modifiedonbehalfby" => {
-                self.lk_transformationparametermapping_modifiedonbehalfby = map.next_value()?;
+                self.lk_transformationparametermapping_modifiedonbehalfby = map
+                    .next_value()?;
             }
             "lk_timezonedefinition_modifiedby" => {
                 self.lk_timezonedefinition_modifiedby = map.next_value()?;
@@ -10754,7 +10825,8 @@ impl super::super::support::Structured for Systemuser {
                 self.lk_savedquery_createdonbehalfby = map.next_value()?;
             }
             "lk_mobileofflineprofileitemassocaition_modifiedby" => {
-                self.lk_mobileofflineprofileitemassocaition_modifiedby = map.next_value()?;
+                self.lk_mobileofflineprofileitemassocaition_modifiedby = map
+                    .next_value()?;
             }
             #[cfg(feature = "queueitems")]
             "lk_queueitembase_modifiedby" => {
@@ -10794,7 +10866,8 @@ impl super::super::support::Structured for Systemuser {
                 self.lk_timezonerule_createdonbehalfby = map.next_value()?;
             }
             "lk_personaldocumenttemplatebase_modifiedonbehalfby" => {
-                self.lk_personaldocumenttemplatebase_modifiedonbehalfby = map.next_value()?;
+                self.lk_personaldocumenttemplatebase_modifiedonbehalfby = map
+                    .next_value()?;
             }
             "lk_teamtemplate_createdonbehalfby" => {
                 self.lk_teamtemplate_createdonbehalfby = map.next_value()?;
@@ -11218,7 +11291,8 @@ impl super::super::support::Structured for Systemuser {
                 self.lk_appointment_modifiedonbehalfby = map.next_value()?;
             }
             "lk_sdkmessageprocessingstepimage_modifiedonbehalfby" => {
-                self.lk_sdkmessageprocessingstepimage_modifiedonbehalfby = map.next_value()?;
+                self.lk_sdkmessageprocessingstepimage_modifiedonbehalfby = map
+                    .next_value()?;
             }
             "lk_kbarticletemplate_createdonbehalfby" => {
                 self.lk_kbarticletemplate_createdonbehalfby = map.next_value()?;
@@ -11268,7 +11342,8 @@ impl super::super::support::Structured for Systemuser {
             }
             "lk_slabase_modifiedby" => self.lk_slabase_modifiedby = map.next_value()?,
             "lk_personaldocumenttemplatebase_createdonbehalfby" => {
-                self.lk_personaldocumenttemplatebase_createdonbehalfby = map.next_value()?;
+                self.lk_personaldocumenttemplatebase_createdonbehalfby = map
+                    .next_value()?;
             }
             #[cfg(feature = "activitypointers")]
             "lk_activitypointer_modifiedonbehalfby" => {
@@ -11381,7 +11456,8 @@ impl super::super::support::Structured for Systemuser {
                 self.lk_semiannualfiscalcalendar_salespersonid = map.next_value()?;
             }
             "lk_transformationparametermapping_createdonbehalfby" => {
-                self.lk_transformationparametermapping_createdonbehalfby = map.next_value()?;
+                self.lk_transformationparametermapping_createdonbehalfby = map
+                    .next_value()?;
             }
             "lk_connectionbase_modifiedonbehalfby" => {
                 self.lk_connectionbase_modifiedonbehalfby = map.next_value()?;
@@ -11494,7 +11570,8 @@ impl super::super::support::Structured for Systemuser {
                 self.lk_transformationparametermapping_modifiedby = map.next_value()?;
             }
             "lk_savedqueryvisualizationbase_modifiedonbehalfby" => {
-                self.lk_savedqueryvisualizationbase_modifiedonbehalfby = map.next_value()?;
+                self.lk_savedqueryvisualizationbase_modifiedonbehalfby = map
+                    .next_value()?;
             }
             "lk_kbarticlecomment_modifiedonbehalfby" => {
                 self.lk_kbarticlecomment_modifiedonbehalfby = map.next_value()?;
@@ -11534,7 +11611,8 @@ impl super::super::support::Structured for Systemuser {
                 self.lk_queue_modifiedonbehalfby = map.next_value()?;
             }
             "lk_sharepointdocumentlocationbase_modifiedonbehalfby" => {
-                self.lk_sharepointdocumentlocationbase_modifiedonbehalfby = map.next_value()?;
+                self.lk_sharepointdocumentlocationbase_modifiedonbehalfby = map
+                    .next_value()?;
             }
             "lk_socialactivity_modifiedby" => {
                 self.lk_socialactivity_modifiedby = map.next_value()?;
@@ -11615,7 +11693,8 @@ impl super::super::support::Structured for Systemuser {
                 self.lk_appointment_createdonbehalfby = map.next_value()?;
             }
             "lk_MobileOfflineProfileItemAssociation_createdby" => {
-                self.lk_mobile_offline_profile_item_association_createdby = map.next_value()?;
+                self.lk_mobile_offline_profile_item_association_createdby = map
+                    .next_value()?;
             }
             "lk_actioncardbase_createdby" => {
                 self.lk_actioncardbase_createdby = map.next_value()?;
@@ -11730,8 +11809,8 @@ impl super::super::support::Structured for Systemuser {
                 self.lk_appointment_createdby = map.next_value()?;
             }
             "lk_sdkmessageprocessingstepsecureconfig_modifiedonbehalfby" => {
-                self.lk_sdkmessageprocessingstepsecureconfig_modifiedonbehalfby =
-                    map.next_value()?;
+                self.lk_sdkmessageprocessingstepsecureconfig_modifiedonbehalfby = map
+                    .next_value()?;
             }
             "lk_importjobbase_modifiedby" => {
                 self.lk_importjobbase_modifiedby = map.next_value()?;
@@ -11817,7 +11896,8 @@ impl super::super::support::Structured for Systemuser {
                 self.lk_slaitembase_modifiedby = map.next_value()?;
             }
             "lk_mobileofflineprofileitemassociation_createdonbehalfby" => {
-                self.lk_mobileofflineprofileitemassociation_createdonbehalfby = map.next_value()?;
+                self.lk_mobileofflineprofileitemassociation_createdonbehalfby = map
+                    .next_value()?;
             }
             "lk_annualfiscalcalendar_salespersonid" => {
                 self.lk_annualfiscalcalendar_salespersonid = map.next_value()?;
@@ -11995,8 +12075,8 @@ impl super::super::support::Structured for Systemuser {
                 self.lk_mailboxtrackingfolder_modifiedby = map.next_value()?;
             }
             "lk_sdkmessageprocessingstepsecureconfig_createdonbehalfby" => {
-                self.lk_sdkmessageprocessingstepsecureconfig_createdonbehalfby =
-                    map.next_value()?;
+                self.lk_sdkmessageprocessingstepsecureconfig_createdonbehalfby = map
+                    .next_value()?;
             }
             "lk_columnmapping_modifiedonbehalfby" => {
                 self.lk_columnmapping_modifiedonbehalfby = map.next_value()?;
@@ -12061,56 +12141,64 @@ impl super::super::support::Structured for Systemuser {
                 self.lk_expiredprocess_createdonbehalfby = map.next_value()?;
             }
             "systemuser_callbackregistration_modifiedonbehalfby" => {
-                self.systemuser_callbackregistration_modifiedonbehalfby = map.next_value()?;
+                self.systemuser_callbackregistration_modifiedonbehalfby = map
+                    .next_value()?;
             }
             "systemuser_callbackregistration_modifiedby" => {
                 self.systemuser_callbackregistration_modifiedby = map.next_value()?;
             }
             "systemuser_callbackregistration_createdonbehalfby" => {
-                self.systemuser_callbackregistration_createdonbehalfby = map.next_value()?;
+                self.systemuser_callbackregistration_createdonbehalfby = map
+                    .next_value()?;
             }
             "systemuser_callbackregistration_createdby" => {
                 self.systemuser_callbackregistration_createdby = map.next_value()?;
             }
             "lk_solutioncomponentattributeconfiguration_createdby" => {
-                self.lk_solutioncomponentattributeconfiguration_createdby = map.next_value()?;
+                self.lk_solutioncomponentattributeconfiguration_createdby = map
+                    .next_value()?;
             }
             "lk_solutioncomponentattributeconfiguration_createdonbehalfby" => {
-                self.lk_solutioncomponentattributeconfiguration_createdonbehalfby =
-                    map.next_value()?;
+                self.lk_solutioncomponentattributeconfiguration_createdonbehalfby = map
+                    .next_value()?;
             }
             "lk_solutioncomponentattributeconfiguration_modifiedby" => {
-                self.lk_solutioncomponentattributeconfiguration_modifiedby = map.next_value()?;
+                self.lk_solutioncomponentattributeconfiguration_modifiedby = map
+                    .next_value()?;
             }
             "lk_solutioncomponentattributeconfiguration_modifiedonbehalfby" => {
-                self.lk_solutioncomponentattributeconfiguration_modifiedonbehalfby =
-                    map.next_value()?;
+                self.lk_solutioncomponentattributeconfiguration_modifiedonbehalfby = map
+                    .next_value()?;
             }
             "lk_solutioncomponentconfiguration_createdby" => {
                 self.lk_solutioncomponentconfiguration_createdby = map.next_value()?;
             }
             "lk_solutioncomponentconfiguration_createdonbehalfby" => {
-                self.lk_solutioncomponentconfiguration_createdonbehalfby = map.next_value()?;
+                self.lk_solutioncomponentconfiguration_createdonbehalfby = map
+                    .next_value()?;
             }
             "lk_solutioncomponentconfiguration_modifiedby" => {
                 self.lk_solutioncomponentconfiguration_modifiedby = map.next_value()?;
             }
             "lk_solutioncomponentconfiguration_modifiedonbehalfby" => {
-                self.lk_solutioncomponentconfiguration_modifiedonbehalfby = map.next_value()?;
+                self.lk_solutioncomponentconfiguration_modifiedonbehalfby = map
+                    .next_value()?;
             }
             "lk_solutioncomponentrelationshipconfiguration_createdby" => {
-                self.lk_solutioncomponentrelationshipconfiguration_createdby = map.next_value()?;
+                self.lk_solutioncomponentrelationshipconfiguration_createdby = map
+                    .next_value()?;
             }
             "lk_solutioncomponentrelationshipconfiguration_createdonbehalfby" => {
-                self.lk_solutioncomponentrelationshipconfiguration_createdonbehalfby =
-                    map.next_value()?;
+                self.lk_solutioncomponentrelationshipconfiguration_createdonbehalfby = map
+                    .next_value()?;
             }
             "lk_solutioncomponentrelationshipconfiguration_modifiedby" => {
-                self.lk_solutioncomponentrelationshipconfiguration_modifiedby = map.next_value()?;
+                self.lk_solutioncomponentrelationshipconfiguration_modifiedby = map
+                    .next_value()?;
             }
             "lk_solutioncomponentrelationshipconfiguration_modifiedonbehalfby" => {
-                self.lk_solutioncomponentrelationshipconfiguration_modifiedonbehalfby =
-                    map.next_value()?;
+                self.lk_solutioncomponentrelationshipconfiguration_modifiedonbehalfby = map
+                    .next_value()?;
             }
             "lk_stagesolutionupload_createdby" => {
                 self.lk_stagesolutionupload_createdby = map.next_value()?;
@@ -12164,7 +12252,8 @@ impl super::super::support::Structured for Systemuser {
                 self.lk_datalakeworkspacepermission_modifiedby = map.next_value()?;
             }
             "lk_datalakeworkspacepermission_modifiedonbehalfby" => {
-                self.lk_datalakeworkspacepermission_modifiedonbehalfby = map.next_value()?;
+                self.lk_datalakeworkspacepermission_modifiedonbehalfby = map
+                    .next_value()?;
             }
             "lk_applicationuser_createdby" => {
                 self.lk_applicationuser_createdby = map.next_value()?;
@@ -12203,13 +12292,15 @@ impl super::super::support::Structured for Systemuser {
                 self.lk_environmentvariabledefinition_createdby = map.next_value()?;
             }
             "lk_environmentvariabledefinition_createdonbehalfby" => {
-                self.lk_environmentvariabledefinition_createdonbehalfby = map.next_value()?;
+                self.lk_environmentvariabledefinition_createdonbehalfby = map
+                    .next_value()?;
             }
             "lk_environmentvariabledefinition_modifiedby" => {
                 self.lk_environmentvariabledefinition_modifiedby = map.next_value()?;
             }
             "lk_environmentvariabledefinition_modifiedonbehalfby" => {
-                self.lk_environmentvariabledefinition_modifiedonbehalfby = map.next_value()?;
+                self.lk_environmentvariabledefinition_modifiedonbehalfby = map
+                    .next_value()?;
             }
             "user_environmentvariabledefinition" => {
                 self.user_environmentvariabledefinition = map.next_value()?;
@@ -12349,7 +12440,8 @@ impl super::super::support::Structured for Systemuser {
                 self.lk_msdyn_knowledgearticleimage_modifiedby = map.next_value()?;
             }
             "lk_msdyn_knowledgearticleimage_modifiedonbehalfby" => {
-                self.lk_msdyn_knowledgearticleimage_modifiedonbehalfby = map.next_value()?;
+                self.lk_msdyn_knowledgearticleimage_modifiedonbehalfby = map
+                    .next_value()?;
             }
             "user_msdyn_knowledgearticleimage" => {
                 self.user_msdyn_knowledgearticleimage = map.next_value()?;
@@ -12358,13 +12450,15 @@ impl super::super::support::Structured for Systemuser {
                 self.lk_msdyn_knowledgearticletemplate_createdby = map.next_value()?;
             }
             "lk_msdyn_knowledgearticletemplate_createdonbehalfby" => {
-                self.lk_msdyn_knowledgearticletemplate_createdonbehalfby = map.next_value()?;
+                self.lk_msdyn_knowledgearticletemplate_createdonbehalfby = map
+                    .next_value()?;
             }
             "lk_msdyn_knowledgearticletemplate_modifiedby" => {
                 self.lk_msdyn_knowledgearticletemplate_modifiedby = map.next_value()?;
             }
             "lk_msdyn_knowledgearticletemplate_modifiedonbehalfby" => {
-                self.lk_msdyn_knowledgearticletemplate_modifiedonbehalfby = map.next_value()?;
+                self.lk_msdyn_knowledgearticletemplate_modifiedonbehalfby = map
+                    .next_value()?;
             }
             "user_msdyn_knowledgearticletemplate" => {
                 self.user_msdyn_knowledgearticletemplate = map.next_value()?;
@@ -12567,13 +12661,15 @@ impl super::super::support::Structured for Systemuser {
                 self.lk_msdyn_aiodtrainingboundingbox_createdby = map.next_value()?;
             }
             "lk_msdyn_aiodtrainingboundingbox_createdonbehalfby" => {
-                self.lk_msdyn_aiodtrainingboundingbox_createdonbehalfby = map.next_value()?;
+                self.lk_msdyn_aiodtrainingboundingbox_createdonbehalfby = map
+                    .next_value()?;
             }
             "lk_msdyn_aiodtrainingboundingbox_modifiedby" => {
                 self.lk_msdyn_aiodtrainingboundingbox_modifiedby = map.next_value()?;
             }
             "lk_msdyn_aiodtrainingboundingbox_modifiedonbehalfby" => {
-                self.lk_msdyn_aiodtrainingboundingbox_modifiedonbehalfby = map.next_value()?;
+                self.lk_msdyn_aiodtrainingboundingbox_modifiedonbehalfby = map
+                    .next_value()?;
             }
             "user_msdyn_aiodtrainingboundingbox" => {
                 self.user_msdyn_aiodtrainingboundingbox = map.next_value()?;
@@ -12670,13 +12766,15 @@ impl super::super::support::Structured for Systemuser {
                 self.lk_msdyn_solutionhealthruleargument_createdby = map.next_value()?;
             }
             "lk_msdyn_solutionhealthruleargument_createdonbehalfby" => {
-                self.lk_msdyn_solutionhealthruleargument_createdonbehalfby = map.next_value()?;
+                self.lk_msdyn_solutionhealthruleargument_createdonbehalfby = map
+                    .next_value()?;
             }
             "lk_msdyn_solutionhealthruleargument_modifiedby" => {
                 self.lk_msdyn_solutionhealthruleargument_modifiedby = map.next_value()?;
             }
             "lk_msdyn_solutionhealthruleargument_modifiedonbehalfby" => {
-                self.lk_msdyn_solutionhealthruleargument_modifiedonbehalfby = map.next_value()?;
+                self.lk_msdyn_solutionhealthruleargument_modifiedonbehalfby = map
+                    .next_value()?;
             }
             "user_msdyn_solutionhealthruleargument" => {
                 self.user_msdyn_solutionhealthruleargument = map.next_value()?;
@@ -12691,7 +12789,8 @@ impl super::super::support::Structured for Systemuser {
                 self.lk_msdyn_solutionhealthruleset_modifiedby = map.next_value()?;
             }
             "lk_msdyn_solutionhealthruleset_modifiedonbehalfby" => {
-                self.lk_msdyn_solutionhealthruleset_modifiedonbehalfby = map.next_value()?;
+                self.lk_msdyn_solutionhealthruleset_modifiedonbehalfby = map
+                    .next_value()?;
             }
             "lk_ggw_event_createdby" => self.lk_ggw_event_createdby = map.next_value()?,
             "lk_ggw_event_createdonbehalfby" => {
@@ -12776,8 +12875,7 @@ impl super::super::support::Entity for Systemuser {
     }
 }
 impl ::core::convert::From<::dataverse_runtime::codegen::uuid::Uuid>
-    for super::super::support::Key<Systemuser>
-{
+for super::super::support::Key<Systemuser> {
     fn from(key: ::dataverse_runtime::codegen::uuid::Uuid) -> Self {
         super::super::support::Key::primary(key)
     }
@@ -12785,14 +12883,19 @@ impl ::core::convert::From<::dataverse_runtime::codegen::uuid::Uuid>
 impl Systemuser {
     /// Collection-valued navigation `owner_accounts` to `accounts` (associate and disassociate through `$ref`).
     #[cfg(feature = "accounts")]
-    pub const OWNER_ACCOUNTS: super::super::support::Navigation<Systemuser, super::super::Account> =
-        super::super::support::Navigation::new("owner_accounts", "accounts");
+    pub const OWNER_ACCOUNTS: super::super::support::Navigation<
+        Systemuser,
+        super::super::Account,
+    > = super::super::support::Navigation::new("owner_accounts", "accounts");
     /// Collection-valued navigation `owner_activitypointers` to `activitypointers` (associate and disassociate through `$ref`).
     #[cfg(feature = "activitypointers")]
     pub const OWNER_ACTIVITYPOINTERS_ACTIVITYPOINTERS: super::super::support::Navigation<
         Systemuser,
         super::super::Activitypointer,
-    > = super::super::support::Navigation::new("owner_activitypointers", "activitypointers");
+    > = super::super::support::Navigation::new(
+        "owner_activitypointers",
+        "activitypointers",
+    );
     /// Collection-valued navigation `owner_activitypointers` to `letters` (associate and disassociate through `$ref`).
     #[cfg(feature = "letters")]
     pub const OWNER_ACTIVITYPOINTERS_LETTERS: super::super::support::Navigation<
@@ -12801,8 +12904,10 @@ impl Systemuser {
     > = super::super::support::Navigation::new("owner_activitypointers", "letters");
     /// Collection-valued navigation `owner_queues` to `queues` (associate and disassociate through `$ref`).
     #[cfg(feature = "queues")]
-    pub const OWNER_QUEUES: super::super::support::Navigation<Systemuser, super::super::Queue> =
-        super::super::support::Navigation::new("owner_queues", "queues");
+    pub const OWNER_QUEUES: super::super::support::Navigation<
+        Systemuser,
+        super::super::Queue,
+    > = super::super::support::Navigation::new("owner_queues", "queues");
     /// Collection-valued navigation `owner_annotations` to `annotations` (associate and disassociate through `$ref`).
     #[cfg(feature = "annotations")]
     pub const OWNER_ANNOTATIONS: super::super::support::Navigation<
@@ -12811,12 +12916,16 @@ impl Systemuser {
     > = super::super::support::Navigation::new("owner_annotations", "annotations");
     /// Collection-valued navigation `owner_contacts` to `contacts` (associate and disassociate through `$ref`).
     #[cfg(feature = "contacts")]
-    pub const OWNER_CONTACTS: super::super::support::Navigation<Systemuser, super::super::Contact> =
-        super::super::support::Navigation::new("owner_contacts", "contacts");
+    pub const OWNER_CONTACTS: super::super::support::Navigation<
+        Systemuser,
+        super::super::Contact,
+    > = super::super::support::Navigation::new("owner_contacts", "contacts");
     /// Collection-valued navigation `owner_letters` to `letters` (associate and disassociate through `$ref`).
     #[cfg(feature = "letters")]
-    pub const OWNER_LETTERS: super::super::support::Navigation<Systemuser, super::super::Letter> =
-        super::super::support::Navigation::new("owner_letters", "letters");
+    pub const OWNER_LETTERS: super::super::support::Navigation<
+        Systemuser,
+        super::super::Letter,
+    > = super::super::support::Navigation::new("owner_letters", "letters");
     /// Collection-valued navigation `systemuserroles_association` to `roles` (associate and disassociate through `$ref`).
     pub const SYSTEMUSERROLES_ASSOCIATION: super::super::support::Navigation<
         Systemuser,
@@ -12829,12 +12938,13 @@ impl Systemuser {
         super::super::Team,
     > = super::super::support::Navigation::new("teammembership_association", "teams");
     /// Collection-valued navigation `systemuser_principalobjectattributeaccess_principalid` to `principalobjectattributeaccessset` (associate and disassociate through `$ref`).
-    pub const SYSTEMUSER_PRINCIPALOBJECTATTRIBUTEACCESS_PRINCIPALID:
-        super::super::support::Navigation<Systemuser, super::super::support::Untyped> =
-        super::super::support::Navigation::new(
-            "systemuser_principalobjectattributeaccess_principalid",
-            "principalobjectattributeaccessset",
-        );
+    pub const SYSTEMUSER_PRINCIPALOBJECTATTRIBUTEACCESS_PRINCIPALID: super::super::support::Navigation<
+        Systemuser,
+        super::super::support::Untyped,
+    > = super::super::support::Navigation::new(
+        "systemuser_principalobjectattributeaccess_principalid",
+        "principalobjectattributeaccessset",
+    );
     /// Collection-valued navigation `user_exchangesyncidmapping` to `exchangesyncidmappings` (associate and disassociate through `$ref`).
     pub const USER_EXCHANGESYNCIDMAPPING: super::super::support::Navigation<
         Systemuser,
@@ -12867,22 +12977,34 @@ impl Systemuser {
     pub const LK_USERMAPPING_CREATEDBY: super::super::support::Navigation<
         Systemuser,
         super::super::support::Untyped,
-    > = super::super::support::Navigation::new("lk_usermapping_createdby", "usermappings");
+    > = super::super::support::Navigation::new(
+        "lk_usermapping_createdby",
+        "usermappings",
+    );
     /// Collection-valued navigation `lk_usermapping_createdonbehalfby` to `usermappings` (associate and disassociate through `$ref`).
     pub const LK_USERMAPPING_CREATEDONBEHALFBY: super::super::support::Navigation<
         Systemuser,
         super::super::support::Untyped,
-    > = super::super::support::Navigation::new("lk_usermapping_createdonbehalfby", "usermappings");
+    > = super::super::support::Navigation::new(
+        "lk_usermapping_createdonbehalfby",
+        "usermappings",
+    );
     /// Collection-valued navigation `lk_usermapping_modifiedby` to `usermappings` (associate and disassociate through `$ref`).
     pub const LK_USERMAPPING_MODIFIEDBY: super::super::support::Navigation<
         Systemuser,
         super::super::support::Untyped,
-    > = super::super::support::Navigation::new("lk_usermapping_modifiedby", "usermappings");
+    > = super::super::support::Navigation::new(
+        "lk_usermapping_modifiedby",
+        "usermappings",
+    );
     /// Collection-valued navigation `lk_usermapping_modifiedonbehalfby` to `usermappings` (associate and disassociate through `$ref`).
     pub const LK_USERMAPPING_MODIFIEDONBEHALFBY: super::super::support::Navigation<
         Systemuser,
         super::super::support::Untyped,
-    > = super::super::support::Navigation::new("lk_usermapping_modifiedonbehalfby", "usermappings");
+    > = super::super::support::Navigation::new(
+        "lk_usermapping_modifiedonbehalfby",
+        "usermappings",
+    );
     /// Collection-valued navigation `lk_new_interactionforemail_createdby` to `interactionforemails` (associate and disassociate through `$ref`).
     pub const LK_NEW_INTERACTIONFOREMAIL_CREATEDBY: super::super::support::Navigation<
         Systemuser,
@@ -12959,7 +13081,10 @@ impl Systemuser {
     pub const USER_KNOWLEDGEARTICLE: super::super::support::Navigation<
         Systemuser,
         super::super::support::Untyped,
-    > = super::super::support::Navigation::new("user_knowledgearticle", "knowledgearticles");
+    > = super::super::support::Navigation::new(
+        "user_knowledgearticle",
+        "knowledgearticles",
+    );
     /// Collection-valued navigation `user_sharepointsite` to `sharepointsites` (associate and disassociate through `$ref`).
     pub const USER_SHAREPOINTSITE: super::super::support::Navigation<
         Systemuser,
@@ -13022,32 +13147,50 @@ impl Systemuser {
     pub const LK_METRIC_MODIFIEDONBEHALFBY: super::super::support::Navigation<
         Systemuser,
         super::super::support::Untyped,
-    > = super::super::support::Navigation::new("lk_metric_modifiedonbehalfby", "metrics");
+    > = super::super::support::Navigation::new(
+        "lk_metric_modifiedonbehalfby",
+        "metrics",
+    );
     /// Collection-valued navigation `lk_rollupfield_createdby` to `rollupfields` (associate and disassociate through `$ref`).
     pub const LK_ROLLUPFIELD_CREATEDBY: super::super::support::Navigation<
         Systemuser,
         super::super::support::Untyped,
-    > = super::super::support::Navigation::new("lk_rollupfield_createdby", "rollupfields");
+    > = super::super::support::Navigation::new(
+        "lk_rollupfield_createdby",
+        "rollupfields",
+    );
     /// Collection-valued navigation `lk_rollupfield_createdonbehalfby` to `rollupfields` (associate and disassociate through `$ref`).
     pub const LK_ROLLUPFIELD_CREATEDONBEHALFBY: super::super::support::Navigation<
         Systemuser,
         super::super::support::Untyped,
-    > = super::super::support::Navigation::new("lk_rollupfield_createdonbehalfby", "rollupfields");
+    > = super::super::support::Navigation::new(
+        "lk_rollupfield_createdonbehalfby",
+        "rollupfields",
+    );
     /// Collection-valued navigation `lk_rollupfield_modifiedby` to `rollupfields` (associate and disassociate through `$ref`).
     pub const LK_ROLLUPFIELD_MODIFIEDBY: super::super::support::Navigation<
         Systemuser,
         super::super::support::Untyped,
-    > = super::super::support::Navigation::new("lk_rollupfield_modifiedby", "rollupfields");
+    > = super::super::support::Navigation::new(
+        "lk_rollupfield_modifiedby",
+        "rollupfields",
+    );
     /// Collection-valued navigation `lk_rollupfield_modifiedonbehalfby` to `rollupfields` (associate and disassociate through `$ref`).
     pub const LK_ROLLUPFIELD_MODIFIEDONBEHALFBY: super::super::support::Navigation<
         Systemuser,
         super::super::support::Untyped,
-    > = super::super::support::Navigation::new("lk_rollupfield_modifiedonbehalfby", "rollupfields");
+    > = super::super::support::Navigation::new(
+        "lk_rollupfield_modifiedonbehalfby",
+        "rollupfields",
+    );
     /// Collection-valued navigation `lk_goalrollupquery_createdby` to `goalrollupqueries` (associate and disassociate through `$ref`).
     pub const LK_GOALROLLUPQUERY_CREATEDBY: super::super::support::Navigation<
         Systemuser,
         super::super::support::Untyped,
-    > = super::super::support::Navigation::new("lk_goalrollupquery_createdby", "goalrollupqueries");
+    > = super::super::support::Navigation::new(
+        "lk_goalrollupquery_createdby",
+        "goalrollupqueries",
+    );
     /// Collection-valued navigation `lk_goalrollupquery_createdonbehalfby` to `goalrollupqueries` (associate and disassociate through `$ref`).
     pub const LK_GOALROLLUPQUERY_CREATEDONBEHALFBY: super::super::support::Navigation<
         Systemuser,
@@ -13097,7 +13240,10 @@ impl Systemuser {
     pub const LK_MAILBOX_CREATEDONBEHALFBY: super::super::support::Navigation<
         Systemuser,
         super::super::support::Untyped,
-    > = super::super::support::Navigation::new("lk_mailbox_createdonbehalfby", "mailboxes");
+    > = super::super::support::Navigation::new(
+        "lk_mailbox_createdonbehalfby",
+        "mailboxes",
+    );
     /// Collection-valued navigation `lk_mailbox_modifiedby` to `mailboxes` (associate and disassociate through `$ref`).
     pub const LK_MAILBOX_MODIFIEDBY: super::super::support::Navigation<
         Systemuser,
@@ -13107,7 +13253,10 @@ impl Systemuser {
     pub const LK_MAILBOX_MODIFIEDONBEHALFBY: super::super::support::Navigation<
         Systemuser,
         super::super::support::Untyped,
-    > = super::super::support::Navigation::new("lk_mailbox_modifiedonbehalfby", "mailboxes");
+    > = super::super::support::Navigation::new(
+        "lk_mailbox_modifiedonbehalfby",
+        "mailboxes",
+    );
     /// Collection-valued navigation `user_mailbox` to `mailboxes` (associate and disassociate through `$ref`).
     pub const USER_MAILBOX: super::super::support::Navigation<
         Systemuser,
@@ -13117,7 +13266,10 @@ impl Systemuser {
     pub const MAILBOX_REGARDING_SYSTEMUSER: super::super::support::Navigation<
         Systemuser,
         super::super::support::Untyped,
-    > = super::super::support::Navigation::new("mailbox_regarding_systemuser", "mailboxes");
+    > = super::super::support::Navigation::new(
+        "mailbox_regarding_systemuser",
+        "mailboxes",
+    );
     /// Lookup `defaultmailbox` to `mailboxes`: writes `"defaultmailbox@odata.bind": "/mailboxes(key)"`. The target type is not in this SDK (outside the selection): pass an `EntityKey`.
     pub const DEFAULTMAILBOX: super::super::support::Lookup<
         Systemuser,
@@ -13152,7 +13304,10 @@ impl Systemuser {
     pub const LK_POSITION_CREATEDONBEHALFBY: super::super::support::Navigation<
         Systemuser,
         super::super::support::Untyped,
-    > = super::super::support::Navigation::new("lk_position_createdonbehalfby", "positions");
+    > = super::super::support::Navigation::new(
+        "lk_position_createdonbehalfby",
+        "positions",
+    );
     /// Collection-valued navigation `lk_position_modifiedby` to `positions` (associate and disassociate through `$ref`).
     pub const LK_POSITION_MODIFIEDBY: super::super::support::Navigation<
         Systemuser,
@@ -13162,7 +13317,10 @@ impl Systemuser {
     pub const LK_POSITION_MODIFIEDONBEHALFBY: super::super::support::Navigation<
         Systemuser,
         super::super::support::Untyped,
-    > = super::super::support::Navigation::new("lk_position_modifiedonbehalfby", "positions");
+    > = super::super::support::Navigation::new(
+        "lk_position_modifiedonbehalfby",
+        "positions",
+    );
     /// Lookup `positionid` to `positions`: writes `"positionid@odata.bind": "/positions(key)"`. The target type is not in this SDK (outside the selection): pass an `EntityKey`.
     pub const POSITIONID: super::super::support::Lookup<
         Systemuser,
@@ -13301,12 +13459,13 @@ impl Systemuser {
         "slakpiinstances",
     );
     /// Collection-valued navigation `lk_mobileofflineprofileitemassocaition_modifiedonbehalfby` to `mobileofflineprofileitemassociations` (associate and disassociate through `$ref`).
-    pub const LK_MOBILEOFFLINEPROFILEITEMASSOCAITION_MODIFIEDONBEHALFBY:
-        super::super::support::Navigation<Systemuser, super::super::support::Untyped> =
-        super::super::support::Navigation::new(
-            "lk_mobileofflineprofileitemassocaition_modifiedonbehalfby",
-            "mobileofflineprofileitemassociations",
-        );
+    pub const LK_MOBILEOFFLINEPROFILEITEMASSOCAITION_MODIFIEDONBEHALFBY: super::super::support::Navigation<
+        Systemuser,
+        super::super::support::Untyped,
+    > = super::super::support::Navigation::new(
+        "lk_mobileofflineprofileitemassocaition_modifiedonbehalfby",
+        "mobileofflineprofileitemassociations",
+    );
     /// Collection-valued navigation `lk_userqueryvisualizationbase_modifiedonbehalfby` to `userqueryvisualizations` (associate and disassociate through `$ref`).
     pub const LK_USERQUERYVISUALIZATIONBASE_MODIFIEDONBEHALFBY: super::super::support::Navigation<
         Systemuser,
@@ -13350,7 +13509,10 @@ impl Systemuser {
     pub const LK_SLAITEMBASE_MODIFIEDONBEHALFBY: super::super::support::Navigation<
         Systemuser,
         super::super::support::Untyped,
-    > = super::super::support::Navigation::new("lk_slaitembase_modifiedonbehalfby", "slaitems");
+    > = super::super::support::Navigation::new(
+        "lk_slaitembase_modifiedonbehalfby",
+        "slaitems",
+    );
     /// Collection-valued navigation `createdby_sdkmessage` to `sdkmessages` (associate and disassociate through `$ref`).
     pub const CREATEDBY_SDKMESSAGE: super::super::support::Navigation<
         Systemuser,
@@ -13360,7 +13522,10 @@ impl Systemuser {
     pub const LK_PROCESSSESSION_CANCELEDBY: super::super::support::Navigation<
         Systemuser,
         super::super::support::Untyped,
-    > = super::super::support::Navigation::new("lk_processsession_canceledby", "processsessions");
+    > = super::super::support::Navigation::new(
+        "lk_processsession_canceledby",
+        "processsessions",
+    );
     /// Collection-valued navigation `lk_duplicaterule_createdonbehalfby` to `duplicaterules` (associate and disassociate through `$ref`).
     pub const LK_DUPLICATERULE_CREATEDONBEHALFBY: super::super::support::Navigation<
         Systemuser,
@@ -13381,7 +13546,10 @@ impl Systemuser {
     pub const LK_LOOKUPMAPPING_MODIFIEDBY: super::super::support::Navigation<
         Systemuser,
         super::super::support::Untyped,
-    > = super::super::support::Navigation::new("lk_lookupmapping_modifiedby", "lookupmappings");
+    > = super::super::support::Navigation::new(
+        "lk_lookupmapping_modifiedby",
+        "lookupmappings",
+    );
     /// Collection-valued navigation `lk_kbarticletemplatebase_createdby` to `kbarticletemplates` (associate and disassociate through `$ref`).
     pub const LK_KBARTICLETEMPLATEBASE_CREATEDBY: super::super::support::Navigation<
         Systemuser,
@@ -13394,12 +13562,18 @@ impl Systemuser {
     pub const LK_SAVEDQUERYBASE_MODIFIEDBY: super::super::support::Navigation<
         Systemuser,
         super::super::support::Untyped,
-    > = super::super::support::Navigation::new("lk_savedquerybase_modifiedby", "savedqueries");
+    > = super::super::support::Navigation::new(
+        "lk_savedquerybase_modifiedby",
+        "savedqueries",
+    );
     /// Collection-valued navigation `lk_teamtemplate_createdby` to `teamtemplates` (associate and disassociate through `$ref`).
     pub const LK_TEAMTEMPLATE_CREATEDBY: super::super::support::Navigation<
         Systemuser,
         super::super::support::Untyped,
-    > = super::super::support::Navigation::new("lk_teamtemplate_createdby", "teamtemplates");
+    > = super::super::support::Navigation::new(
+        "lk_teamtemplate_createdby",
+        "teamtemplates",
+    );
     /// Collection-valued navigation `lk_accountbase_createdby` to `accounts` (associate and disassociate through `$ref`).
     #[cfg(feature = "accounts")]
     pub const LK_ACCOUNTBASE_CREATEDBY: super::super::support::Navigation<
@@ -13410,12 +13584,18 @@ impl Systemuser {
     pub const CREATEDBY_PLUGINASSEMBLY: super::super::support::Navigation<
         Systemuser,
         super::super::support::Untyped,
-    > = super::super::support::Navigation::new("createdby_pluginassembly", "pluginassemblies");
+    > = super::super::support::Navigation::new(
+        "createdby_pluginassembly",
+        "pluginassemblies",
+    );
     /// Collection-valued navigation `lk_kbarticle_createdonbehalfby` to `kbarticles` (associate and disassociate through `$ref`).
     pub const LK_KBARTICLE_CREATEDONBEHALFBY: super::super::support::Navigation<
         Systemuser,
         super::super::support::Untyped,
-    > = super::super::support::Navigation::new("lk_kbarticle_createdonbehalfby", "kbarticles");
+    > = super::super::support::Navigation::new(
+        "lk_kbarticle_createdonbehalfby",
+        "kbarticles",
+    );
     /// Collection-valued navigation `user_userform` to `userforms` (associate and disassociate through `$ref`).
     pub const USER_USERFORM: super::super::support::Navigation<
         Systemuser,
@@ -13433,12 +13613,18 @@ impl Systemuser {
     pub const LK_SOLUTIONBASE_MODIFIEDONBEHALFBY: super::super::support::Navigation<
         Systemuser,
         super::super::support::Untyped,
-    > = super::super::support::Navigation::new("lk_solutionbase_modifiedonbehalfby", "solutions");
+    > = super::super::support::Navigation::new(
+        "lk_solutionbase_modifiedonbehalfby",
+        "solutions",
+    );
     /// Collection-valued navigation `lk_timezonerule_createdby` to `timezonerules` (associate and disassociate through `$ref`).
     pub const LK_TIMEZONERULE_CREATEDBY: super::super::support::Navigation<
         Systemuser,
         super::super::support::Untyped,
-    > = super::super::support::Navigation::new("lk_timezonerule_createdby", "timezonerules");
+    > = super::super::support::Navigation::new(
+        "lk_timezonerule_createdby",
+        "timezonerules",
+    );
     /// Collection-valued navigation `modifiedby_connection` to `connections` (associate and disassociate through `$ref`).
     pub const MODIFIEDBY_CONNECTION: super::super::support::Navigation<
         Systemuser,
@@ -13453,7 +13639,10 @@ impl Systemuser {
     pub const LK_REPORT_MODIFIEDONBEHALFBY: super::super::support::Navigation<
         Systemuser,
         super::super::support::Untyped,
-    > = super::super::support::Navigation::new("lk_report_modifiedonbehalfby", "reports");
+    > = super::super::support::Navigation::new(
+        "lk_report_modifiedonbehalfby",
+        "reports",
+    );
     /// Collection-valued navigation `lk_tracelog_createdby` to `tracelogs` (associate and disassociate through `$ref`).
     pub const LK_TRACELOG_CREATEDBY: super::super::support::Navigation<
         Systemuser,
@@ -13463,19 +13652,28 @@ impl Systemuser {
     pub const LK_CALENDAR_CREATEDONBEHALFBY: super::super::support::Navigation<
         Systemuser,
         super::super::support::Untyped,
-    > = super::super::support::Navigation::new("lk_calendar_createdonbehalfby", "calendars");
+    > = super::super::support::Navigation::new(
+        "lk_calendar_createdonbehalfby",
+        "calendars",
+    );
     /// Collection-valued navigation `lk_activitypointer_createdby` to `activitypointers` (associate and disassociate through `$ref`).
     #[cfg(feature = "activitypointers")]
     pub const LK_ACTIVITYPOINTER_CREATEDBY: super::super::support::Navigation<
         Systemuser,
         super::super::Activitypointer,
-    > = super::super::support::Navigation::new("lk_activitypointer_createdby", "activitypointers");
+    > = super::super::support::Navigation::new(
+        "lk_activitypointer_createdby",
+        "activitypointers",
+    );
     /// Collection-valued navigation `lk_queueitembase_createdby` to `queueitems` (associate and disassociate through `$ref`).
     #[cfg(feature = "queueitems")]
     pub const LK_QUEUEITEMBASE_CREATEDBY: super::super::support::Navigation<
         Systemuser,
         super::super::Queueitem,
-    > = super::super::support::Navigation::new("lk_queueitembase_createdby", "queueitems");
+    > = super::super::support::Navigation::new(
+        "lk_queueitembase_createdby",
+        "queueitems",
+    );
     /// Collection-valued navigation `systemuser_navigationsetting_modifiedby` to `navigationsettings` (associate and disassociate through `$ref`).
     pub const SYSTEMUSER_NAVIGATIONSETTING_MODIFIEDBY: super::super::support::Navigation<
         Systemuser,
@@ -13488,7 +13686,10 @@ impl Systemuser {
     pub const SYSTEMUSER_SITE_MAP_MODIFIEDONBEHALFBY: super::super::support::Navigation<
         Systemuser,
         super::super::support::Untyped,
-    > = super::super::support::Navigation::new("systemuser_SiteMap_modifiedonbehalfby", "sitemaps");
+    > = super::super::support::Navigation::new(
+        "systemuser_SiteMap_modifiedonbehalfby",
+        "sitemaps",
+    );
     /// Collection-valued navigation `lk_annotationbase_modifiedonbehalfby` to `annotations` (associate and disassociate through `$ref`).
     #[cfg(feature = "annotations")]
     pub const LK_ANNOTATIONBASE_MODIFIEDONBEHALFBY: super::super::support::Navigation<
@@ -13547,7 +13748,10 @@ impl Systemuser {
     pub const LK_BUSINESSUNITBASE_MODIFIEDBY: super::super::support::Navigation<
         Systemuser,
         super::super::support::Untyped,
-    > = super::super::support::Navigation::new("lk_businessunitbase_modifiedby", "businessunits");
+    > = super::super::support::Navigation::new(
+        "lk_businessunitbase_modifiedby",
+        "businessunits",
+    );
     /// Collection-valued navigation `modifiedby_plugintype` to `plugintypes` (associate and disassociate through `$ref`).
     pub const MODIFIEDBY_PLUGINTYPE: super::super::support::Navigation<
         Systemuser,
@@ -13562,12 +13766,13 @@ impl Systemuser {
         "timezonelocalizednames",
     );
     /// Collection-valued navigation `lk_sdkmessageprocessingstepimage_createdonbehalfby` to `sdkmessageprocessingstepimages` (associate and disassociate through `$ref`).
-    pub const LK_SDKMESSAGEPROCESSINGSTEPIMAGE_CREATEDONBEHALFBY:
-        super::super::support::Navigation<Systemuser, super::super::support::Untyped> =
-        super::super::support::Navigation::new(
-            "lk_sdkmessageprocessingstepimage_createdonbehalfby",
-            "sdkmessageprocessingstepimages",
-        );
+    pub const LK_SDKMESSAGEPROCESSINGSTEPIMAGE_CREATEDONBEHALFBY: super::super::support::Navigation<
+        Systemuser,
+        super::super::support::Untyped,
+    > = super::super::support::Navigation::new(
+        "lk_sdkmessageprocessingstepimage_createdonbehalfby",
+        "sdkmessageprocessingstepimages",
+    );
     /// Collection-valued navigation `createdby_connection` to `connections` (associate and disassociate through `$ref`).
     pub const CREATEDBY_CONNECTION: super::super::support::Navigation<
         Systemuser,
@@ -13585,17 +13790,26 @@ impl Systemuser {
     pub const SYSTEM_USER_PROCESS_SESSIONS: super::super::support::Navigation<
         Systemuser,
         super::super::support::Untyped,
-    > = super::super::support::Navigation::new("SystemUser_ProcessSessions", "processsessions");
+    > = super::super::support::Navigation::new(
+        "SystemUser_ProcessSessions",
+        "processsessions",
+    );
     /// Collection-valued navigation `lk_importdatabase_modifiedby` to `importdataset` (associate and disassociate through `$ref`).
     pub const LK_IMPORTDATABASE_MODIFIEDBY: super::super::support::Navigation<
         Systemuser,
         super::super::support::Untyped,
-    > = super::super::support::Navigation::new("lk_importdatabase_modifiedby", "importdataset");
+    > = super::super::support::Navigation::new(
+        "lk_importdatabase_modifiedby",
+        "importdataset",
+    );
     /// Collection-valued navigation `workflow_createdonbehalfby` to `workflows` (associate and disassociate through `$ref`).
     pub const WORKFLOW_CREATEDONBEHALFBY: super::super::support::Navigation<
         Systemuser,
         super::super::support::Untyped,
-    > = super::super::support::Navigation::new("workflow_createdonbehalfby", "workflows");
+    > = super::super::support::Navigation::new(
+        "workflow_createdonbehalfby",
+        "workflows",
+    );
     /// Collection-valued navigation `lk_slabase_createdby` to `slas` (associate and disassociate through `$ref`).
     pub const LK_SLABASE_CREATEDBY: super::super::support::Navigation<
         Systemuser,
@@ -13618,7 +13832,10 @@ impl Systemuser {
     pub const MODIFIEDBY_CONNECTION_ROLE: super::super::support::Navigation<
         Systemuser,
         super::super::support::Untyped,
-    > = super::super::support::Navigation::new("modifiedby_connection_role", "connectionroles");
+    > = super::super::support::Navigation::new(
+        "modifiedby_connection_role",
+        "connectionroles",
+    );
     /// Collection-valued navigation `appmodulecomponent_modifiedby` to `appmodulecomponents` (associate and disassociate through `$ref`).
     pub const APPMODULECOMPONENT_MODIFIEDBY: super::super::support::Navigation<
         Systemuser,
@@ -13684,12 +13901,18 @@ impl Systemuser {
     pub const SYSTEMUSER_POST_REGARDINGS: super::super::support::Navigation<
         Systemuser,
         super::super::support::Untyped,
-    > = super::super::support::Navigation::new("systemuser_PostRegardings", "postregardings");
+    > = super::super::support::Navigation::new(
+        "systemuser_PostRegardings",
+        "postregardings",
+    );
     /// Collection-valued navigation `lk_postcomment_createdby` to `postcomments` (associate and disassociate through `$ref`).
     pub const LK_POSTCOMMENT_CREATEDBY: super::super::support::Navigation<
         Systemuser,
         super::super::support::Untyped,
-    > = super::super::support::Navigation::new("lk_postcomment_createdby", "postcomments");
+    > = super::super::support::Navigation::new(
+        "lk_postcomment_createdby",
+        "postcomments",
+    );
     /// Collection-valued navigation `user_owner_postfollows` to `postfollows` (associate and disassociate through `$ref`).
     pub const USER_OWNER_POSTFOLLOWS: super::super::support::Navigation<
         Systemuser,
@@ -13699,17 +13922,26 @@ impl Systemuser {
     pub const LK_POSTFOLLOW_CREATEDONBEHALFBY: super::super::support::Navigation<
         Systemuser,
         super::super::support::Untyped,
-    > = super::super::support::Navigation::new("lk_postfollow_createdonbehalfby", "postfollows");
+    > = super::super::support::Navigation::new(
+        "lk_postfollow_createdonbehalfby",
+        "postfollows",
+    );
     /// Collection-valued navigation `lk_postcomment_createdonbehalfby` to `postcomments` (associate and disassociate through `$ref`).
     pub const LK_POSTCOMMENT_CREATEDONBEHALFBY: super::super::support::Navigation<
         Systemuser,
         super::super::support::Untyped,
-    > = super::super::support::Navigation::new("lk_postcomment_createdonbehalfby", "postcomments");
+    > = super::super::support::Navigation::new(
+        "lk_postcomment_createdonbehalfby",
+        "postcomments",
+    );
     /// Collection-valued navigation `lk_postlike_createdonbehalfby` to `postlikes` (associate and disassociate through `$ref`).
     pub const LK_POSTLIKE_CREATEDONBEHALFBY: super::super::support::Navigation<
         Systemuser,
         super::super::support::Untyped,
-    > = super::super::support::Navigation::new("lk_postlike_createdonbehalfby", "postlikes");
+    > = super::super::support::Navigation::new(
+        "lk_postlike_createdonbehalfby",
+        "postlikes",
+    );
     /// Collection-valued navigation `lk_postlike_createdby` to `postlikes` (associate and disassociate through `$ref`).
     pub const LK_POSTLIKE_CREATEDBY: super::super::support::Navigation<
         Systemuser,
@@ -13721,12 +13953,13 @@ impl Systemuser {
         super::super::support::Untyped,
     > = super::super::support::Navigation::new("lk_calendar_modifiedby", "calendars");
     /// Collection-valued navigation `lk_sharepointdocumentlocationbase_createdonbehalfby` to `sharepointdocumentlocations` (associate and disassociate through `$ref`).
-    pub const LK_SHAREPOINTDOCUMENTLOCATIONBASE_CREATEDONBEHALFBY:
-        super::super::support::Navigation<Systemuser, super::super::support::Untyped> =
-        super::super::support::Navigation::new(
-            "lk_sharepointdocumentlocationbase_createdonbehalfby",
-            "sharepointdocumentlocations",
-        );
+    pub const LK_SHAREPOINTDOCUMENTLOCATIONBASE_CREATEDONBEHALFBY: super::super::support::Navigation<
+        Systemuser,
+        super::super::support::Untyped,
+    > = super::super::support::Navigation::new(
+        "lk_sharepointdocumentlocationbase_createdonbehalfby",
+        "sharepointdocumentlocations",
+    );
     /// Collection-valued navigation `SystemUser_SyncErrors` to `syncerrors` (associate and disassociate through `$ref`).
     pub const SYSTEM_USER_SYNC_ERRORS: super::super::support::Navigation<
         Systemuser,
@@ -13741,12 +13974,13 @@ impl Systemuser {
         "quarterlyfiscalcalendars",
     );
     /// Collection-valued navigation `lk_transformationparametermapping_modifiedonbehalfby` to `transformationparametermappings` (associate and disassociate through `$ref`).
-    pub const LK_TRANSFORMATIONPARAMETERMAPPING_MODIFIEDONBEHALFBY:
-        super::super::support::Navigation<Systemuser, super::super::support::Untyped> =
-        super::super::support::Navigation::new(
-            "lk_transformationparametermapping_modifiedonbehalfby",
-            "transformationparametermappings",
-        );
+    pub const LK_TRANSFORMATIONPARAMETERMAPPING_MODIFIEDONBEHALFBY: super::super::support::Navigation<
+        Systemuser,
+        super::super::support::Untyped,
+    > = super::super::support::Navigation::new(
+        "lk_transformationparametermapping_modifiedonbehalfby",
+        "transformationparametermappings",
+    );
     /// Collection-valued navigation `lk_timezonedefinition_modifiedby` to `timezonedefinitions` (associate and disassociate through `$ref`).
     pub const LK_TIMEZONEDEFINITION_MODIFIEDBY: super::super::support::Navigation<
         Systemuser,
@@ -13759,7 +13993,10 @@ impl Systemuser {
     pub const LK_PICKLISTMAPPING_MODIFIEDBY: super::super::support::Navigation<
         Systemuser,
         super::super::support::Untyped,
-    > = super::super::support::Navigation::new("lk_picklistmapping_modifiedby", "picklistmappings");
+    > = super::super::support::Navigation::new(
+        "lk_picklistmapping_modifiedby",
+        "picklistmappings",
+    );
     /// Collection-valued navigation `lk_templatebase_createdby` to `templates` (associate and disassociate through `$ref`).
     pub const LK_TEMPLATEBASE_CREATEDBY: super::super::support::Navigation<
         Systemuser,
@@ -13777,7 +14014,10 @@ impl Systemuser {
     pub const LK_WORKFLOWLOG_CREATEDONBEHALFBY: super::super::support::Navigation<
         Systemuser,
         super::super::support::Untyped,
-    > = super::super::support::Navigation::new("lk_workflowlog_createdonbehalfby", "workflowlogs");
+    > = super::super::support::Navigation::new(
+        "lk_workflowlog_createdonbehalfby",
+        "workflowlogs",
+    );
     /// Collection-valued navigation `lk_userqueryvisualizationbase_createdonbehalfby` to `userqueryvisualizations` (associate and disassociate through `$ref`).
     pub const LK_USERQUERYVISUALIZATIONBASE_CREATEDONBEHALFBY: super::super::support::Navigation<
         Systemuser,
@@ -13811,7 +14051,10 @@ impl Systemuser {
     pub const CREATEDBY_PLUGINTRACELOG: super::super::support::Navigation<
         Systemuser,
         super::super::support::Untyped,
-    > = super::super::support::Navigation::new("createdby_plugintracelog", "plugintracelogs");
+    > = super::super::support::Navigation::new(
+        "createdby_plugintracelog",
+        "plugintracelogs",
+    );
     /// Collection-valued navigation `createdby_plugintypestatistic` to `plugintypestatistics` (associate and disassociate through `$ref`).
     pub const CREATEDBY_PLUGINTYPESTATISTIC: super::super::support::Navigation<
         Systemuser,
@@ -13840,7 +14083,10 @@ impl Systemuser {
     pub const SYSTEMUSER_SITE_MAP_MODIFIEDBY: super::super::support::Navigation<
         Systemuser,
         super::super::support::Untyped,
-    > = super::super::support::Navigation::new("systemuser_SiteMap_modifiedby", "sitemaps");
+    > = super::super::support::Navigation::new(
+        "systemuser_SiteMap_modifiedby",
+        "sitemaps",
+    );
     /// Collection-valued navigation `lk_tracelog_modifiedby` to `tracelogs` (associate and disassociate through `$ref`).
     pub const LK_TRACELOG_MODIFIEDBY: super::super::support::Navigation<
         Systemuser,
@@ -13858,7 +14104,10 @@ impl Systemuser {
     pub const LK_SAVEDQUERY_CREATEDONBEHALFBY: super::super::support::Navigation<
         Systemuser,
         super::super::support::Untyped,
-    > = super::super::support::Navigation::new("lk_savedquery_createdonbehalfby", "savedqueries");
+    > = super::super::support::Navigation::new(
+        "lk_savedquery_createdonbehalfby",
+        "savedqueries",
+    );
     /// Collection-valued navigation `lk_mobileofflineprofileitemassocaition_modifiedby` to `mobileofflineprofileitemassociations` (associate and disassociate through `$ref`).
     pub const LK_MOBILEOFFLINEPROFILEITEMASSOCAITION_MODIFIEDBY: super::super::support::Navigation<
         Systemuser,
@@ -13872,7 +14121,10 @@ impl Systemuser {
     pub const LK_QUEUEITEMBASE_MODIFIEDBY: super::super::support::Navigation<
         Systemuser,
         super::super::Queueitem,
-    > = super::super::support::Navigation::new("lk_queueitembase_modifiedby", "queueitems");
+    > = super::super::support::Navigation::new(
+        "lk_queueitembase_modifiedby",
+        "queueitems",
+    );
     /// Collection-valued navigation `lk_rolebase_modifiedby` to `roles` (associate and disassociate through `$ref`).
     pub const LK_ROLEBASE_MODIFIEDBY: super::super::support::Navigation<
         Systemuser,
@@ -13890,12 +14142,18 @@ impl Systemuser {
     pub const LK_NEWPROCESS_CREATEDBY: super::super::support::Navigation<
         Systemuser,
         super::super::support::Untyped,
-    > = super::super::support::Navigation::new("lk_newprocess_createdby", "newprocesses");
+    > = super::super::support::Navigation::new(
+        "lk_newprocess_createdby",
+        "newprocesses",
+    );
     /// Collection-valued navigation `lk_importjobbase_createdonbehalfby` to `importjobs` (associate and disassociate through `$ref`).
     pub const LK_IMPORTJOBBASE_CREATEDONBEHALFBY: super::super::support::Navigation<
         Systemuser,
         super::super::support::Untyped,
-    > = super::super::support::Navigation::new("lk_importjobbase_createdonbehalfby", "importjobs");
+    > = super::super::support::Navigation::new(
+        "lk_importjobbase_createdonbehalfby",
+        "importjobs",
+    );
     /// Collection-valued navigation `createdby_sdkmessageprocessingstepimage` to `sdkmessageprocessingstepimages` (associate and disassociate through `$ref`).
     pub const CREATEDBY_SDKMESSAGEPROCESSINGSTEPIMAGE: super::super::support::Navigation<
         Systemuser,
@@ -13908,7 +14166,10 @@ impl Systemuser {
     pub const SYSTEMUSER_SITE_MAP_CREATEDONBEHALFBY: super::super::support::Navigation<
         Systemuser,
         super::super::support::Untyped,
-    > = super::super::support::Navigation::new("systemuser_SiteMap_createdonbehalfby", "sitemaps");
+    > = super::super::support::Navigation::new(
+        "systemuser_SiteMap_createdonbehalfby",
+        "sitemaps",
+    );
     /// Collection-valued navigation `lk_businessunit_createdonbehalfby` to `businessunits` (associate and disassociate through `$ref`).
     pub const LK_BUSINESSUNIT_CREATEDONBEHALFBY: super::super::support::Navigation<
         Systemuser,
@@ -13929,7 +14190,10 @@ impl Systemuser {
     pub const CREATEDBY_SERVICEENDPOINT: super::super::support::Navigation<
         Systemuser,
         super::super::support::Untyped,
-    > = super::super::support::Navigation::new("createdby_serviceendpoint", "serviceendpoints");
+    > = super::super::support::Navigation::new(
+        "createdby_serviceendpoint",
+        "serviceendpoints",
+    );
     /// Collection-valued navigation `lk_socialactivitybase_createdonbehalfby` to `socialactivities` (associate and disassociate through `$ref`).
     pub const LK_SOCIALACTIVITYBASE_CREATEDONBEHALFBY: super::super::support::Navigation<
         Systemuser,
@@ -13943,7 +14207,10 @@ impl Systemuser {
     pub const LK_LETTER_MODIFIEDONBEHALFBY: super::super::support::Navigation<
         Systemuser,
         super::super::Letter,
-    > = super::super::support::Navigation::new("lk_letter_modifiedonbehalfby", "letters");
+    > = super::super::support::Navigation::new(
+        "lk_letter_modifiedonbehalfby",
+        "letters",
+    );
     /// Collection-valued navigation `lk_timezonerule_createdonbehalfby` to `timezonerules` (associate and disassociate through `$ref`).
     pub const LK_TIMEZONERULE_CREATEDONBEHALFBY: super::super::support::Navigation<
         Systemuser,
@@ -13953,12 +14220,13 @@ impl Systemuser {
         "timezonerules",
     );
     /// Collection-valued navigation `lk_personaldocumenttemplatebase_modifiedonbehalfby` to `personaldocumenttemplates` (associate and disassociate through `$ref`).
-    pub const LK_PERSONALDOCUMENTTEMPLATEBASE_MODIFIEDONBEHALFBY:
-        super::super::support::Navigation<Systemuser, super::super::support::Untyped> =
-        super::super::support::Navigation::new(
-            "lk_personaldocumenttemplatebase_modifiedonbehalfby",
-            "personaldocumenttemplates",
-        );
+    pub const LK_PERSONALDOCUMENTTEMPLATEBASE_MODIFIEDONBEHALFBY: super::super::support::Navigation<
+        Systemuser,
+        super::super::support::Untyped,
+    > = super::super::support::Navigation::new(
+        "lk_personaldocumenttemplatebase_modifiedonbehalfby",
+        "personaldocumenttemplates",
+    );
     /// Collection-valued navigation `lk_teamtemplate_createdonbehalfby` to `teamtemplates` (associate and disassociate through `$ref`).
     pub const LK_TEAMTEMPLATE_CREATEDONBEHALFBY: super::super::support::Navigation<
         Systemuser,
@@ -13976,12 +14244,18 @@ impl Systemuser {
     pub const LK_TEAMTEMPLATE_MODIFIEDBY: super::super::support::Navigation<
         Systemuser,
         super::super::support::Untyped,
-    > = super::super::support::Navigation::new("lk_teamtemplate_modifiedby", "teamtemplates");
+    > = super::super::support::Navigation::new(
+        "lk_teamtemplate_modifiedby",
+        "teamtemplates",
+    );
     /// Collection-valued navigation `lk_columnmapping_modifiedby` to `columnmappings` (associate and disassociate through `$ref`).
     pub const LK_COLUMNMAPPING_MODIFIEDBY: super::super::support::Navigation<
         Systemuser,
         super::super::support::Untyped,
-    > = super::super::support::Navigation::new("lk_columnmapping_modifiedby", "columnmappings");
+    > = super::super::support::Navigation::new(
+        "lk_columnmapping_modifiedby",
+        "columnmappings",
+    );
     /// Collection-valued navigation `lk_timezonedefinition_createdonbehalfby` to `timezonedefinitions` (associate and disassociate through `$ref`).
     pub const LK_TIMEZONEDEFINITION_CREATEDONBEHALFBY: super::super::support::Navigation<
         Systemuser,
@@ -14002,12 +14276,18 @@ impl Systemuser {
     pub const LK_EXPIREDPROCESS_CREATEDBY: super::super::support::Navigation<
         Systemuser,
         super::super::support::Untyped,
-    > = super::super::support::Navigation::new("lk_expiredprocess_createdby", "expiredprocesses");
+    > = super::super::support::Navigation::new(
+        "lk_expiredprocess_createdby",
+        "expiredprocesses",
+    );
     /// Collection-valued navigation `webresource_modifiedby` to `webresourceset` (associate and disassociate through `$ref`).
     pub const WEBRESOURCE_MODIFIEDBY: super::super::support::Navigation<
         Systemuser,
         super::super::support::Untyped,
-    > = super::super::support::Navigation::new("webresource_modifiedby", "webresourceset");
+    > = super::super::support::Navigation::new(
+        "webresource_modifiedby",
+        "webresourceset",
+    );
     /// Collection-valued navigation `lk_reportcategorybase_createdby` to `reportcategories` (associate and disassociate through `$ref`).
     pub const LK_REPORTCATEGORYBASE_CREATEDBY: super::super::support::Navigation<
         Systemuser,
@@ -14025,7 +14305,10 @@ impl Systemuser {
     pub const LK_CUSTOMCONTROL_CREATEDBY: super::super::support::Navigation<
         Systemuser,
         super::super::support::Untyped,
-    > = super::super::support::Navigation::new("lk_customcontrol_createdby", "customcontrols");
+    > = super::super::support::Navigation::new(
+        "lk_customcontrol_createdby",
+        "customcontrols",
+    );
     /// Lookup `modifiedonbehalfby` to `systemusers`: writes `"modifiedonbehalfby@odata.bind": "/systemusers(key)"`.
     #[cfg(feature = "systemusers")]
     pub const MODIFIEDONBEHALFBY: super::super::support::Lookup<
@@ -14037,22 +14320,33 @@ impl Systemuser {
     pub const LK_SYSTEMUSER_MODIFIEDONBEHALFBY: super::super::support::Navigation<
         Systemuser,
         super::super::Systemuser,
-    > = super::super::support::Navigation::new("lk_systemuser_modifiedonbehalfby", "systemusers");
+    > = super::super::support::Navigation::new(
+        "lk_systemuser_modifiedonbehalfby",
+        "systemusers",
+    );
     /// Collection-valued navigation `lk_importlogbase_createdby` to `importlogs` (associate and disassociate through `$ref`).
     pub const LK_IMPORTLOGBASE_CREATEDBY: super::super::support::Navigation<
         Systemuser,
         super::super::support::Untyped,
-    > = super::super::support::Navigation::new("lk_importlogbase_createdby", "importlogs");
+    > = super::super::support::Navigation::new(
+        "lk_importlogbase_createdby",
+        "importlogs",
+    );
     /// Lookup `createdby` to `systemusers`: writes `"createdby@odata.bind": "/systemusers(key)"`.
     #[cfg(feature = "systemusers")]
-    pub const CREATEDBY: super::super::support::Lookup<Systemuser, super::super::Systemuser> =
-        super::super::support::Lookup::new("createdby", "systemusers");
+    pub const CREATEDBY: super::super::support::Lookup<
+        Systemuser,
+        super::super::Systemuser,
+    > = super::super::support::Lookup::new("createdby", "systemusers");
     /// Collection-valued navigation `lk_systemuserbase_createdby` to `systemusers` (associate and disassociate through `$ref`).
     #[cfg(feature = "systemusers")]
     pub const LK_SYSTEMUSERBASE_CREATEDBY: super::super::support::Navigation<
         Systemuser,
         super::super::Systemuser,
-    > = super::super::support::Navigation::new("lk_systemuserbase_createdby", "systemusers");
+    > = super::super::support::Navigation::new(
+        "lk_systemuserbase_createdby",
+        "systemusers",
+    );
     /// Collection-valued navigation `lk_sharepointdocumentlocationbase_modifiedby` to `sharepointdocumentlocations` (associate and disassociate through `$ref`).
     pub const LK_SHAREPOINTDOCUMENTLOCATIONBASE_MODIFIEDBY: super::super::support::Navigation<
         Systemuser,
@@ -14066,7 +14360,10 @@ impl Systemuser {
     pub const LK_QUEUEITEMBASE_WORKERID: super::super::support::Navigation<
         Systemuser,
         super::super::Queueitem,
-    > = super::super::support::Navigation::new("lk_queueitembase_workerid", "queueitems");
+    > = super::super::support::Navigation::new(
+        "lk_queueitembase_workerid",
+        "queueitems",
+    );
     /// Collection-valued navigation `lk_solutioncomponentbase_createdonbehalfby` to `solutioncomponents` (associate and disassociate through `$ref`).
     pub const LK_SOLUTIONCOMPONENTBASE_CREATEDONBEHALFBY: super::super::support::Navigation<
         Systemuser,
@@ -14103,27 +14400,42 @@ impl Systemuser {
     pub const LK_PUBLISHERBASE_MODIFIEDONBEHALFBY: super::super::support::Navigation<
         Systemuser,
         super::super::support::Untyped,
-    > = super::super::support::Navigation::new("lk_publisherbase_modifiedonbehalfby", "publishers");
+    > = super::super::support::Navigation::new(
+        "lk_publisherbase_modifiedonbehalfby",
+        "publishers",
+    );
     /// Lookup `transactioncurrencyid` to `transactioncurrencies`: writes `"transactioncurrencyid@odata.bind": "/transactioncurrencies(key)"`. The target type is not in this SDK (outside the selection): pass an `EntityKey`.
     pub const TRANSACTIONCURRENCYID: super::super::support::Lookup<
         Systemuser,
         super::super::support::Untyped,
-    > = super::super::support::Lookup::new("transactioncurrencyid", "transactioncurrencies");
+    > = super::super::support::Lookup::new(
+        "transactioncurrencyid",
+        "transactioncurrencies",
+    );
     /// Collection-valued navigation `lk_ACIViewMapper_createdby` to `aciviewmappers` (associate and disassociate through `$ref`).
     pub const LK_ACI_VIEW_MAPPER_CREATEDBY: super::super::support::Navigation<
         Systemuser,
         super::super::support::Untyped,
-    > = super::super::support::Navigation::new("lk_ACIViewMapper_createdby", "aciviewmappers");
+    > = super::super::support::Navigation::new(
+        "lk_ACIViewMapper_createdby",
+        "aciviewmappers",
+    );
     /// Collection-valued navigation `lk_importlog_createdonbehalfby` to `importlogs` (associate and disassociate through `$ref`).
     pub const LK_IMPORTLOG_CREATEDONBEHALFBY: super::super::support::Navigation<
         Systemuser,
         super::super::support::Untyped,
-    > = super::super::support::Navigation::new("lk_importlog_createdonbehalfby", "importlogs");
+    > = super::super::support::Navigation::new(
+        "lk_importlog_createdonbehalfby",
+        "importlogs",
+    );
     /// Collection-valued navigation `lk_importdata_createdonbehalfby` to `importdataset` (associate and disassociate through `$ref`).
     pub const LK_IMPORTDATA_CREATEDONBEHALFBY: super::super::support::Navigation<
         Systemuser,
         super::super::support::Untyped,
-    > = super::super::support::Navigation::new("lk_importdata_createdonbehalfby", "importdataset");
+    > = super::super::support::Navigation::new(
+        "lk_importdata_createdonbehalfby",
+        "importdataset",
+    );
     /// Collection-valued navigation `lk_letter_createdonbehalfby` to `letters` (associate and disassociate through `$ref`).
     #[cfg(feature = "letters")]
     pub const LK_LETTER_CREATEDONBEHALFBY: super::super::support::Navigation<
@@ -14134,7 +14446,10 @@ impl Systemuser {
     pub const MODIFIEDBY_SERVICEENDPOINT: super::super::support::Navigation<
         Systemuser,
         super::super::support::Untyped,
-    > = super::super::support::Navigation::new("modifiedby_serviceendpoint", "serviceendpoints");
+    > = super::super::support::Navigation::new(
+        "modifiedby_serviceendpoint",
+        "serviceendpoints",
+    );
     /// Collection-valued navigation `lk_annualfiscalcalendar_modifiedby` to `annualfiscalcalendars` (associate and disassociate through `$ref`).
     pub const LK_ANNUALFISCALCALENDAR_MODIFIEDBY: super::super::support::Navigation<
         Systemuser,
@@ -14147,7 +14462,10 @@ impl Systemuser {
     pub const LK_IMPORTMAP_CREATEDONBEHALFBY: super::super::support::Navigation<
         Systemuser,
         super::super::support::Untyped,
-    > = super::super::support::Navigation::new("lk_importmap_createdonbehalfby", "importmaps");
+    > = super::super::support::Navigation::new(
+        "lk_importmap_createdonbehalfby",
+        "importmaps",
+    );
     /// Collection-valued navigation `lk_knowledgearticleviews_createdonbehalfby` to `knowledgearticleviews` (associate and disassociate through `$ref`).
     pub const LK_KNOWLEDGEARTICLEVIEWS_CREATEDONBEHALFBY: super::super::support::Navigation<
         Systemuser,
@@ -14169,17 +14487,26 @@ impl Systemuser {
     pub const LK_ANNOTATIONBASE_CREATEDBY: super::super::support::Navigation<
         Systemuser,
         super::super::Annotation,
-    > = super::super::support::Navigation::new("lk_annotationbase_createdby", "annotations");
+    > = super::super::support::Navigation::new(
+        "lk_annotationbase_createdby",
+        "annotations",
+    );
     /// Collection-valued navigation `lk_plugintype_createdonbehalfby` to `plugintypes` (associate and disassociate through `$ref`).
     pub const LK_PLUGINTYPE_CREATEDONBEHALFBY: super::super::support::Navigation<
         Systemuser,
         super::super::support::Untyped,
-    > = super::super::support::Navigation::new("lk_plugintype_createdonbehalfby", "plugintypes");
+    > = super::super::support::Navigation::new(
+        "lk_plugintype_createdonbehalfby",
+        "plugintypes",
+    );
     /// Collection-valued navigation `createdby_connection_role` to `connectionroles` (associate and disassociate through `$ref`).
     pub const CREATEDBY_CONNECTION_ROLE: super::super::support::Navigation<
         Systemuser,
         super::super::support::Untyped,
-    > = super::super::support::Navigation::new("createdby_connection_role", "connectionroles");
+    > = super::super::support::Navigation::new(
+        "createdby_connection_role",
+        "connectionroles",
+    );
     /// Collection-valued navigation `lk_customeraddressbase_createdby` to `customeraddresses` (associate and disassociate through `$ref`).
     pub const LK_CUSTOMERADDRESSBASE_CREATEDBY: super::super::support::Navigation<
         Systemuser,
@@ -14264,7 +14591,10 @@ impl Systemuser {
     pub const LK_PHONECALL_MODIFIEDONBEHALFBY: super::super::support::Navigation<
         Systemuser,
         super::super::support::Untyped,
-    > = super::super::support::Navigation::new("lk_phonecall_modifiedonbehalfby", "phonecalls");
+    > = super::super::support::Navigation::new(
+        "lk_phonecall_modifiedonbehalfby",
+        "phonecalls",
+    );
     /// Collection-valued navigation `lk_kbarticlecommentbase_createdby` to `kbarticlecomments` (associate and disassociate through `$ref`).
     pub const LK_KBARTICLECOMMENTBASE_CREATEDBY: super::super::support::Navigation<
         Systemuser,
@@ -14306,7 +14636,10 @@ impl Systemuser {
     pub const LK_DUPLICATERULEBASE_MODIFIEDBY: super::super::support::Navigation<
         Systemuser,
         super::super::support::Untyped,
-    > = super::super::support::Navigation::new("lk_duplicaterulebase_modifiedby", "duplicaterules");
+    > = super::super::support::Navigation::new(
+        "lk_duplicaterulebase_modifiedby",
+        "duplicaterules",
+    );
     /// Collection-valued navigation `lk_subjectbase_createdby` to `subjects` (associate and disassociate through `$ref`).
     pub const LK_SUBJECTBASE_CREATEDBY: super::super::support::Navigation<
         Systemuser,
@@ -14317,7 +14650,10 @@ impl Systemuser {
     pub const LK_CONTACT_CREATEDONBEHALFBY: super::super::support::Navigation<
         Systemuser,
         super::super::Contact,
-    > = super::super::support::Navigation::new("lk_contact_createdonbehalfby", "contacts");
+    > = super::super::support::Navigation::new(
+        "lk_contact_createdonbehalfby",
+        "contacts",
+    );
     /// Collection-valued navigation `lk_semiannualfiscalcalendar_createdby` to `semiannualfiscalcalendars` (associate and disassociate through `$ref`).
     pub const LK_SEMIANNUALFISCALCALENDAR_CREATEDBY: super::super::support::Navigation<
         Systemuser,
@@ -14336,14 +14672,19 @@ impl Systemuser {
     );
     /// Lookup `modifiedby` to `systemusers`: writes `"modifiedby@odata.bind": "/systemusers(key)"`.
     #[cfg(feature = "systemusers")]
-    pub const MODIFIEDBY: super::super::support::Lookup<Systemuser, super::super::Systemuser> =
-        super::super::support::Lookup::new("modifiedby", "systemusers");
+    pub const MODIFIEDBY: super::super::support::Lookup<
+        Systemuser,
+        super::super::Systemuser,
+    > = super::super::support::Lookup::new("modifiedby", "systemusers");
     /// Collection-valued navigation `lk_systemuserbase_modifiedby` to `systemusers` (associate and disassociate through `$ref`).
     #[cfg(feature = "systemusers")]
     pub const LK_SYSTEMUSERBASE_MODIFIEDBY: super::super::support::Navigation<
         Systemuser,
         super::super::Systemuser,
-    > = super::super::support::Navigation::new("lk_systemuserbase_modifiedby", "systemusers");
+    > = super::super::support::Navigation::new(
+        "lk_systemuserbase_modifiedby",
+        "systemusers",
+    );
     /// Collection-valued navigation `lk_knowledgearticleviews_modifiedonbehalfby` to `knowledgearticleviews` (associate and disassociate through `$ref`).
     pub const LK_KNOWLEDGEARTICLEVIEWS_MODIFIEDONBEHALFBY: super::super::support::Navigation<
         Systemuser,
@@ -14364,7 +14705,10 @@ impl Systemuser {
     pub const LK_LOOKUPMAPPING_CREATEDBY: super::super::support::Navigation<
         Systemuser,
         super::super::support::Untyped,
-    > = super::super::support::Navigation::new("lk_lookupmapping_createdby", "lookupmappings");
+    > = super::super::support::Navigation::new(
+        "lk_lookupmapping_createdby",
+        "lookupmappings",
+    );
     /// Collection-valued navigation `lk_importentitymapping_createdby` to `importentitymappings` (associate and disassociate through `$ref`).
     pub const LK_IMPORTENTITYMAPPING_CREATEDBY: super::super::support::Navigation<
         Systemuser,
@@ -14404,7 +14748,10 @@ impl Systemuser {
     pub const LK_DISPLAY_STRINGBASE_CREATEDBY: super::super::support::Navigation<
         Systemuser,
         super::super::support::Untyped,
-    > = super::super::support::Navigation::new("lk_DisplayStringbase_createdby", "displaystrings");
+    > = super::super::support::Navigation::new(
+        "lk_DisplayStringbase_createdby",
+        "displaystrings",
+    );
     /// Collection-valued navigation `lk_publisheraddressbase_createdby` to `publisheraddresses` (associate and disassociate through `$ref`).
     pub const LK_PUBLISHERADDRESSBASE_CREATEDBY: super::super::support::Navigation<
         Systemuser,
@@ -14417,7 +14764,10 @@ impl Systemuser {
     pub const LK_TEMPLATEBASE_MODIFIEDBY: super::super::support::Navigation<
         Systemuser,
         super::super::support::Untyped,
-    > = super::super::support::Navigation::new("lk_templatebase_modifiedby", "templates");
+    > = super::super::support::Navigation::new(
+        "lk_templatebase_modifiedby",
+        "templates",
+    );
     /// Collection-valued navigation `user_activity` to `activitypointers` (associate and disassociate through `$ref`).
     #[cfg(feature = "activitypointers")]
     pub const USER_ACTIVITY: super::super::support::Navigation<
@@ -14457,7 +14807,10 @@ impl Systemuser {
     pub const ORGANIZATIONID_ORGANIZATION: super::super::support::Lookup<
         Systemuser,
         super::super::support::Untyped,
-    > = super::super::support::Lookup::new("organizationid_organization", "organizations");
+    > = super::super::support::Lookup::new(
+        "organizationid_organization",
+        "organizations",
+    );
     /// Collection-valued navigation `lk_customeraddress_createdonbehalfby` to `customeraddresses` (associate and disassociate through `$ref`).
     pub const LK_CUSTOMERADDRESS_CREATEDONBEHALFBY: super::super::support::Navigation<
         Systemuser,
@@ -14470,7 +14823,10 @@ impl Systemuser {
     pub const LK_CALENDARRULE_MODIFIEDBY: super::super::support::Navigation<
         Systemuser,
         super::super::support::Untyped,
-    > = super::super::support::Navigation::new("lk_calendarrule_modifiedby", "calendarrules");
+    > = super::super::support::Navigation::new(
+        "lk_calendarrule_modifiedby",
+        "calendarrules",
+    );
     /// Collection-valued navigation `system_user_accounts` to `accounts` (associate and disassociate through `$ref`).
     #[cfg(feature = "accounts")]
     pub const SYSTEM_USER_ACCOUNTS: super::super::support::Navigation<
@@ -14489,7 +14845,10 @@ impl Systemuser {
     pub const LK_COLUMNMAPPING_CREATEDBY: super::super::support::Navigation<
         Systemuser,
         super::super::support::Untyped,
-    > = super::super::support::Navigation::new("lk_columnmapping_createdby", "columnmappings");
+    > = super::super::support::Navigation::new(
+        "lk_columnmapping_createdby",
+        "columnmappings",
+    );
     /// Collection-valued navigation `lk_connectionbase_createdonbehalfby` to `connections` (associate and disassociate through `$ref`).
     pub const LK_CONNECTIONBASE_CREATEDONBEHALFBY: super::super::support::Navigation<
         Systemuser,
@@ -14510,13 +14869,19 @@ impl Systemuser {
     pub const LK_USERQUERY_CREATEDONBEHALFBY: super::super::support::Navigation<
         Systemuser,
         super::super::support::Untyped,
-    > = super::super::support::Navigation::new("lk_userquery_createdonbehalfby", "userqueries");
+    > = super::super::support::Navigation::new(
+        "lk_userquery_createdonbehalfby",
+        "userqueries",
+    );
     /// Collection-valued navigation `lk_accountbase_createdonbehalfby` to `accounts` (associate and disassociate through `$ref`).
     #[cfg(feature = "accounts")]
     pub const LK_ACCOUNTBASE_CREATEDONBEHALFBY: super::super::support::Navigation<
         Systemuser,
         super::super::Account,
-    > = super::super::support::Navigation::new("lk_accountbase_createdonbehalfby", "accounts");
+    > = super::super::support::Navigation::new(
+        "lk_accountbase_createdonbehalfby",
+        "accounts",
+    );
     /// Collection-valued navigation `lk_publisheraddressbase_modifiedonbehalfby` to `publisheraddresses` (associate and disassociate through `$ref`).
     pub const LK_PUBLISHERADDRESSBASE_MODIFIEDONBEHALFBY: super::super::support::Navigation<
         Systemuser,
@@ -14537,7 +14902,10 @@ impl Systemuser {
     pub const SYSTEMUSER_APPCONFIG_MODIFIEDBY: super::super::support::Navigation<
         Systemuser,
         super::super::support::Untyped,
-    > = super::super::support::Navigation::new("systemuser_appconfig_modifiedby", "appconfigs");
+    > = super::super::support::Navigation::new(
+        "systemuser_appconfig_modifiedby",
+        "appconfigs",
+    );
     /// Collection-valued navigation `lk_connectionrolebase_modifiedonbehalfby` to `connectionroles` (associate and disassociate through `$ref`).
     pub const LK_CONNECTIONROLEBASE_MODIFIEDONBEHALFBY: super::super::support::Navigation<
         Systemuser,
@@ -14569,7 +14937,10 @@ impl Systemuser {
     pub const LK_NEWPROCESS_MODIFIEDBY: super::super::support::Navigation<
         Systemuser,
         super::super::support::Untyped,
-    > = super::super::support::Navigation::new("lk_newprocess_modifiedby", "newprocesses");
+    > = super::super::support::Navigation::new(
+        "lk_newprocess_modifiedby",
+        "newprocesses",
+    );
     /// Lookup `calendarid` to `calendars`: writes `"calendarid@odata.bind": "/calendars(key)"`. The target type is not in this SDK (outside the selection): pass an `EntityKey`.
     pub const CALENDARID: super::super::support::Lookup<
         Systemuser,
@@ -14579,7 +14950,10 @@ impl Systemuser {
     pub const LK_TRACELOG_CREATEDONBEHALFBY: super::super::support::Navigation<
         Systemuser,
         super::super::support::Untyped,
-    > = super::super::support::Navigation::new("lk_tracelog_createdonbehalfby", "tracelogs");
+    > = super::super::support::Navigation::new(
+        "lk_tracelog_createdonbehalfby",
+        "tracelogs",
+    );
     /// Collection-valued navigation `lk_mailboxtrackingfolder_createdonbehalfby` to `mailboxtrackingfolders` (associate and disassociate through `$ref`).
     pub const LK_MAILBOXTRACKINGFOLDER_CREATEDONBEHALFBY: super::super::support::Navigation<
         Systemuser,
@@ -14592,22 +14966,34 @@ impl Systemuser {
     pub const LK_CATEGORY_MODIFIEDONBEHALFBY: super::super::support::Navigation<
         Systemuser,
         super::super::support::Untyped,
-    > = super::super::support::Navigation::new("lk_category_modifiedonbehalfby", "categories");
+    > = super::super::support::Navigation::new(
+        "lk_category_modifiedonbehalfby",
+        "categories",
+    );
     /// Collection-valued navigation `lk_asyncoperation_createdby` to `asyncoperations` (associate and disassociate through `$ref`).
     pub const LK_ASYNCOPERATION_CREATEDBY: super::super::support::Navigation<
         Systemuser,
         super::super::support::Untyped,
-    > = super::super::support::Navigation::new("lk_asyncoperation_createdby", "asyncoperations");
+    > = super::super::support::Navigation::new(
+        "lk_asyncoperation_createdby",
+        "asyncoperations",
+    );
     /// Collection-valued navigation `systemuser_appmodule_createdby` to `appmodules` (associate and disassociate through `$ref`).
     pub const SYSTEMUSER_APPMODULE_CREATEDBY: super::super::support::Navigation<
         Systemuser,
         super::super::support::Untyped,
-    > = super::super::support::Navigation::new("systemuser_appmodule_createdby", "appmodules");
+    > = super::super::support::Navigation::new(
+        "systemuser_appmodule_createdby",
+        "appmodules",
+    );
     /// Collection-valued navigation `lk_processsession_createdby` to `processsessions` (associate and disassociate through `$ref`).
     pub const LK_PROCESSSESSION_CREATEDBY: super::super::support::Navigation<
         Systemuser,
         super::super::support::Untyped,
-    > = super::super::support::Navigation::new("lk_processsession_createdby", "processsessions");
+    > = super::super::support::Navigation::new(
+        "lk_processsession_createdby",
+        "processsessions",
+    );
     /// Collection-valued navigation `lk_audit_callinguserid` to `audits` (associate and disassociate through `$ref`).
     pub const LK_AUDIT_CALLINGUSERID: super::super::support::Navigation<
         Systemuser,
@@ -14630,7 +15016,10 @@ impl Systemuser {
     pub const SYSTEM_USER_ACTIVITY_PARTIES: super::super::support::Navigation<
         Systemuser,
         super::super::support::Untyped,
-    > = super::super::support::Navigation::new("system_user_activity_parties", "activityparties");
+    > = super::super::support::Navigation::new(
+        "system_user_activity_parties",
+        "activityparties",
+    );
     /// Collection-valued navigation `lk_emailserverprofile_createdby` to `emailserverprofiles` (associate and disassociate through `$ref`).
     pub const LK_EMAILSERVERPROFILE_CREATEDBY: super::super::support::Navigation<
         Systemuser,
@@ -14643,7 +15032,10 @@ impl Systemuser {
     pub const LK_SLAITEMBASE_CREATEDONBEHALFBY: super::super::support::Navigation<
         Systemuser,
         super::super::support::Untyped,
-    > = super::super::support::Navigation::new("lk_slaitembase_createdonbehalfby", "slaitems");
+    > = super::super::support::Navigation::new(
+        "lk_slaitembase_createdonbehalfby",
+        "slaitems",
+    );
     /// Collection-valued navigation `lk_businessunitnewsarticlebase_createdby` to `businessunitnewsarticles` (associate and disassociate through `$ref`).
     pub const LK_BUSINESSUNITNEWSARTICLEBASE_CREATEDBY: super::super::support::Navigation<
         Systemuser,
@@ -14665,7 +15057,10 @@ impl Systemuser {
     pub const LK_CONTACT_MODIFIEDONBEHALFBY: super::super::support::Navigation<
         Systemuser,
         super::super::Contact,
-    > = super::super::support::Navigation::new("lk_contact_modifiedonbehalfby", "contacts");
+    > = super::super::support::Navigation::new(
+        "lk_contact_modifiedonbehalfby",
+        "contacts",
+    );
     /// Collection-valued navigation `lk_subjectbase_modifiedby` to `subjects` (associate and disassociate through `$ref`).
     pub const LK_SUBJECTBASE_MODIFIEDBY: super::super::support::Navigation<
         Systemuser,
@@ -14696,7 +15091,10 @@ impl Systemuser {
     pub const LK_TRACELOG_MODIFIEDONBEHALFBY: super::super::support::Navigation<
         Systemuser,
         super::super::support::Untyped,
-    > = super::super::support::Navigation::new("lk_tracelog_modifiedonbehalfby", "tracelogs");
+    > = super::super::support::Navigation::new(
+        "lk_tracelog_modifiedonbehalfby",
+        "tracelogs",
+    );
     /// Collection-valued navigation `lk_appmodulecomponent_modifiedonbehalfby` to `appmodulecomponents` (associate and disassociate through `$ref`).
     pub const LK_APPMODULECOMPONENT_MODIFIEDONBEHALFBY: super::super::support::Navigation<
         Systemuser,
@@ -14709,7 +15107,10 @@ impl Systemuser {
     pub const LK_SUBJECT_MODIFIEDONBEHALFBY: super::super::support::Navigation<
         Systemuser,
         super::super::support::Untyped,
-    > = super::super::support::Navigation::new("lk_subject_modifiedonbehalfby", "subjects");
+    > = super::super::support::Navigation::new(
+        "lk_subject_modifiedonbehalfby",
+        "subjects",
+    );
     /// Collection-valued navigation `lk_customcontrolresource_createdby` to `customcontrolresources` (associate and disassociate through `$ref`).
     pub const LK_CUSTOMCONTROLRESOURCE_CREATEDBY: super::super::support::Navigation<
         Systemuser,
@@ -14738,7 +15139,10 @@ impl Systemuser {
     pub const MODIFIEDBY_SDKMESSAGEFILTER: super::super::support::Navigation<
         Systemuser,
         super::super::support::Untyped,
-    > = super::super::support::Navigation::new("modifiedby_sdkmessagefilter", "sdkmessagefilters");
+    > = super::super::support::Navigation::new(
+        "modifiedby_sdkmessagefilter",
+        "sdkmessagefilters",
+    );
     /// Collection-valued navigation `lk_sharepointsitebase_createdonbehalfby` to `sharepointsites` (associate and disassociate through `$ref`).
     pub const LK_SHAREPOINTSITEBASE_CREATEDONBEHALFBY: super::super::support::Navigation<
         Systemuser,
@@ -14759,7 +15163,10 @@ impl Systemuser {
     pub const LK_TEMPLATEBASE_CREATEDONBEHALFBY: super::super::support::Navigation<
         Systemuser,
         super::super::support::Untyped,
-    > = super::super::support::Navigation::new("lk_templatebase_createdonbehalfby", "templates");
+    > = super::super::support::Navigation::new(
+        "lk_templatebase_createdonbehalfby",
+        "templates",
+    );
     /// Collection-valued navigation `user_email` to `emails` (associate and disassociate through `$ref`).
     pub const USER_EMAIL: super::super::support::Navigation<
         Systemuser,
@@ -14798,17 +15205,26 @@ impl Systemuser {
     pub const LK_PHONECALL_CREATEDONBEHALFBY: super::super::support::Navigation<
         Systemuser,
         super::super::support::Untyped,
-    > = super::super::support::Navigation::new("lk_phonecall_createdonbehalfby", "phonecalls");
+    > = super::super::support::Navigation::new(
+        "lk_phonecall_createdonbehalfby",
+        "phonecalls",
+    );
     /// Collection-valued navigation `lk_businessunitbase_createdby` to `businessunits` (associate and disassociate through `$ref`).
     pub const LK_BUSINESSUNITBASE_CREATEDBY: super::super::support::Navigation<
         Systemuser,
         super::super::support::Untyped,
-    > = super::super::support::Navigation::new("lk_businessunitbase_createdby", "businessunits");
+    > = super::super::support::Navigation::new(
+        "lk_businessunitbase_createdby",
+        "businessunits",
+    );
     /// Collection-valued navigation `lk_category_createdonbehalfby` to `categories` (associate and disassociate through `$ref`).
     pub const LK_CATEGORY_CREATEDONBEHALFBY: super::super::support::Navigation<
         Systemuser,
         super::super::support::Untyped,
-    > = super::super::support::Navigation::new("lk_category_createdonbehalfby", "categories");
+    > = super::super::support::Navigation::new(
+        "lk_category_createdonbehalfby",
+        "categories",
+    );
     /// Collection-valued navigation `lk_slakpiinstancebase_modifiedby` to `slakpiinstances` (associate and disassociate through `$ref`).
     pub const LK_SLAKPIINSTANCEBASE_MODIFIEDBY: super::super::support::Navigation<
         Systemuser,
@@ -14827,12 +15243,18 @@ impl Systemuser {
     pub const LK_IMPORTJOBBASE_MODIFIEDONBEHALFBY: super::super::support::Navigation<
         Systemuser,
         super::super::support::Untyped,
-    > = super::super::support::Navigation::new("lk_importjobbase_modifiedonbehalfby", "importjobs");
+    > = super::super::support::Navigation::new(
+        "lk_importjobbase_modifiedonbehalfby",
+        "importjobs",
+    );
     /// Collection-valued navigation `SystemUser_AsyncOperations` to `asyncoperations` (associate and disassociate through `$ref`).
     pub const SYSTEM_USER_ASYNC_OPERATIONS: super::super::support::Navigation<
         Systemuser,
         super::super::support::Untyped,
-    > = super::super::support::Navigation::new("SystemUser_AsyncOperations", "asyncoperations");
+    > = super::super::support::Navigation::new(
+        "SystemUser_AsyncOperations",
+        "asyncoperations",
+    );
     /// Collection-valued navigation `lk_organization_createdonbehalfby` to `organizations` (associate and disassociate through `$ref`).
     pub const LK_ORGANIZATION_CREATEDONBEHALFBY: super::super::support::Navigation<
         Systemuser,
@@ -14861,7 +15283,10 @@ impl Systemuser {
     pub const LK_IMPORTJOBBASE_CREATEDBY: super::super::support::Navigation<
         Systemuser,
         super::super::support::Untyped,
-    > = super::super::support::Navigation::new("lk_importjobbase_createdby", "importjobs");
+    > = super::super::support::Navigation::new(
+        "lk_importjobbase_createdby",
+        "importjobs",
+    );
     /// Collection-valued navigation `SystemUser_ImportFiles` to `importfiles` (associate and disassociate through `$ref`).
     pub const SYSTEM_USER_IMPORT_FILES: super::super::support::Navigation<
         Systemuser,
@@ -14895,7 +15320,10 @@ impl Systemuser {
     pub const SOCIAL_PROFILE_OWNING_USER: super::super::support::Navigation<
         Systemuser,
         super::super::support::Untyped,
-    > = super::super::support::Navigation::new("socialProfile_owning_user", "socialprofiles");
+    > = super::super::support::Navigation::new(
+        "socialProfile_owning_user",
+        "socialprofiles",
+    );
     /// Collection-valued navigation `lk_appmodulecomponent_createdonbehalfby` to `appmodulecomponents` (associate and disassociate through `$ref`).
     pub const LK_APPMODULECOMPONENT_CREATEDONBEHALFBY: super::super::support::Navigation<
         Systemuser,
@@ -14924,14 +15352,18 @@ impl Systemuser {
     pub const LK_APPOINTMENT_MODIFIEDONBEHALFBY: super::super::support::Navigation<
         Systemuser,
         super::super::support::Untyped,
-    > = super::super::support::Navigation::new("lk_appointment_modifiedonbehalfby", "appointments");
+    > = super::super::support::Navigation::new(
+        "lk_appointment_modifiedonbehalfby",
+        "appointments",
+    );
     /// Collection-valued navigation `lk_sdkmessageprocessingstepimage_modifiedonbehalfby` to `sdkmessageprocessingstepimages` (associate and disassociate through `$ref`).
-    pub const LK_SDKMESSAGEPROCESSINGSTEPIMAGE_MODIFIEDONBEHALFBY:
-        super::super::support::Navigation<Systemuser, super::super::support::Untyped> =
-        super::super::support::Navigation::new(
-            "lk_sdkmessageprocessingstepimage_modifiedonbehalfby",
-            "sdkmessageprocessingstepimages",
-        );
+    pub const LK_SDKMESSAGEPROCESSINGSTEPIMAGE_MODIFIEDONBEHALFBY: super::super::support::Navigation<
+        Systemuser,
+        super::super::support::Untyped,
+    > = super::super::support::Navigation::new(
+        "lk_sdkmessageprocessingstepimage_modifiedonbehalfby",
+        "sdkmessageprocessingstepimages",
+    );
     /// Collection-valued navigation `lk_kbarticletemplate_createdonbehalfby` to `kbarticletemplates` (associate and disassociate through `$ref`).
     pub const LK_KBARTICLETEMPLATE_CREATEDONBEHALFBY: super::super::support::Navigation<
         Systemuser,
@@ -14952,7 +15384,10 @@ impl Systemuser {
     pub const LK_PROCESSSESSION_EXECUTEDBY: super::super::support::Navigation<
         Systemuser,
         super::super::support::Untyped,
-    > = super::super::support::Navigation::new("lk_processsession_executedby", "processsessions");
+    > = super::super::support::Navigation::new(
+        "lk_processsession_executedby",
+        "processsessions",
+    );
     /// Collection-valued navigation `lk_sdkmessageprocessingstep_modifiedonbehalfby` to `sdkmessageprocessingsteps` (associate and disassociate through `$ref`).
     pub const LK_SDKMESSAGEPROCESSINGSTEP_MODIFIEDONBEHALFBY: super::super::support::Navigation<
         Systemuser,
@@ -14973,7 +15408,10 @@ impl Systemuser {
     pub const LK_SYNCERRORBASE_MODIFIEDBY: super::super::support::Navigation<
         Systemuser,
         super::super::support::Untyped,
-    > = super::super::support::Navigation::new("lk_syncerrorbase_modifiedby", "syncerrors");
+    > = super::super::support::Navigation::new(
+        "lk_syncerrorbase_modifiedby",
+        "syncerrors",
+    );
     /// Collection-valued navigation `systemuser_appconfig_modifiedonbehalfby` to `appconfigs` (associate and disassociate through `$ref`).
     pub const SYSTEMUSER_APPCONFIG_MODIFIEDONBEHALFBY: super::super::support::Navigation<
         Systemuser,
@@ -14999,7 +15437,10 @@ impl Systemuser {
     pub const LK_SUBJECT_CREATEDONBEHALFBY: super::super::support::Navigation<
         Systemuser,
         super::super::support::Untyped,
-    > = super::super::support::Navigation::new("lk_subject_createdonbehalfby", "subjects");
+    > = super::super::support::Navigation::new(
+        "lk_subject_createdonbehalfby",
+        "subjects",
+    );
     /// Collection-valued navigation `lk_recurringappointmentmaster_modifiedonbehalfby` to `recurringappointmentmasters` (associate and disassociate through `$ref`).
     pub const LK_RECURRINGAPPOINTMENTMASTER_MODIFIEDONBEHALFBY: super::super::support::Navigation<
         Systemuser,
@@ -15017,7 +15458,10 @@ impl Systemuser {
     pub const LK_USERFORMBASE_MODIFIEDONBEHALFBY: super::super::support::Navigation<
         Systemuser,
         super::super::support::Untyped,
-    > = super::super::support::Navigation::new("lk_userformbase_modifiedonbehalfby", "userforms");
+    > = super::super::support::Navigation::new(
+        "lk_userformbase_modifiedonbehalfby",
+        "userforms",
+    );
     /// Collection-valued navigation `lk_bulkdeleteoperationbase_createdby` to `bulkdeleteoperations` (associate and disassociate through `$ref`).
     pub const LK_BULKDELETEOPERATIONBASE_CREATEDBY: super::super::support::Navigation<
         Systemuser,
@@ -15038,7 +15482,10 @@ impl Systemuser {
     pub const LK_FEEDBACK_MODIFIEDONBEHALFBY: super::super::support::Navigation<
         Systemuser,
         super::super::support::Untyped,
-    > = super::super::support::Navigation::new("lk_feedback_modifiedonbehalfby", "feedback");
+    > = super::super::support::Navigation::new(
+        "lk_feedback_modifiedonbehalfby",
+        "feedback",
+    );
     /// Collection-valued navigation `lk_slabase_modifiedby` to `slas` (associate and disassociate through `$ref`).
     pub const LK_SLABASE_MODIFIEDBY: super::super::support::Navigation<
         Systemuser,
@@ -15065,7 +15512,10 @@ impl Systemuser {
     pub const LK_SOCIALACTIVITY_CREATEDBY: super::super::support::Navigation<
         Systemuser,
         super::super::support::Untyped,
-    > = super::super::support::Navigation::new("lk_socialactivity_createdby", "socialactivities");
+    > = super::super::support::Navigation::new(
+        "lk_socialactivity_createdby",
+        "socialactivities",
+    );
     /// Collection-valued navigation `systemuser_navigationsetting_createdonbehalfby` to `navigationsettings` (associate and disassociate through `$ref`).
     pub const SYSTEMUSER_NAVIGATIONSETTING_CREATEDONBEHALFBY: super::super::support::Navigation<
         Systemuser,
@@ -15083,7 +15533,10 @@ impl Systemuser {
     pub const LK_USERFORMBASE_CREATEDONBEHALFBY: super::super::support::Navigation<
         Systemuser,
         super::super::support::Untyped,
-    > = super::super::support::Navigation::new("lk_userformbase_createdonbehalfby", "userforms");
+    > = super::super::support::Navigation::new(
+        "lk_userformbase_createdonbehalfby",
+        "userforms",
+    );
     /// Collection-valued navigation `modifiedby_sdkmessageprocessingstep` to `sdkmessageprocessingsteps` (associate and disassociate through `$ref`).
     pub const MODIFIEDBY_SDKMESSAGEPROCESSINGSTEP: super::super::support::Navigation<
         Systemuser,
@@ -15101,7 +15554,10 @@ impl Systemuser {
     pub const LK_SDKMESSAGE_CREATEDONBEHALFBY: super::super::support::Navigation<
         Systemuser,
         super::super::support::Untyped,
-    > = super::super::support::Navigation::new("lk_sdkmessage_createdonbehalfby", "sdkmessages");
+    > = super::super::support::Navigation::new(
+        "lk_sdkmessage_createdonbehalfby",
+        "sdkmessages",
+    );
     /// Collection-valued navigation `lk_customcontroldefaultconfig_createdonbehalfby` to `customcontroldefaultconfigs` (associate and disassociate through `$ref`).
     pub const LK_CUSTOMCONTROLDEFAULTCONFIG_CREATEDONBEHALFBY: super::super::support::Navigation<
         Systemuser,
@@ -15122,7 +15578,10 @@ impl Systemuser {
     pub const CREATEDBY_SDKMESSAGEFILTER: super::super::support::Navigation<
         Systemuser,
         super::super::support::Untyped,
-    > = super::super::support::Navigation::new("createdby_sdkmessagefilter", "sdkmessagefilters");
+    > = super::super::support::Navigation::new(
+        "createdby_sdkmessagefilter",
+        "sdkmessagefilters",
+    );
     /// Collection-valued navigation `lk_knowledgearticleviews_modifiedby` to `knowledgearticleviews` (associate and disassociate through `$ref`).
     pub const LK_KNOWLEDGEARTICLEVIEWS_MODIFIEDBY: super::super::support::Navigation<
         Systemuser,
@@ -15143,7 +15602,10 @@ impl Systemuser {
     pub const LK_WORKFLOWLOG_MODIFIEDONBEHALFBY: super::super::support::Navigation<
         Systemuser,
         super::super::support::Untyped,
-    > = super::super::support::Navigation::new("lk_workflowlog_modifiedonbehalfby", "workflowlogs");
+    > = super::super::support::Navigation::new(
+        "lk_workflowlog_modifiedonbehalfby",
+        "workflowlogs",
+    );
     /// Collection-valued navigation `lk_feedback_closedby` to `feedback` (associate and disassociate through `$ref`).
     pub const LK_FEEDBACK_CLOSEDBY: super::super::support::Navigation<
         Systemuser,
@@ -15182,7 +15644,10 @@ impl Systemuser {
     pub const LK_FEEDBACK_CREATEDONBEHALFBY: super::super::support::Navigation<
         Systemuser,
         super::super::support::Untyped,
-    > = super::super::support::Navigation::new("lk_feedback_createdonbehalfby", "feedback");
+    > = super::super::support::Navigation::new(
+        "lk_feedback_createdonbehalfby",
+        "feedback",
+    );
     /// Collection-valued navigation `systemuser_appconfiginstance_createdonbehalfby` to `appconfiginstances` (associate and disassociate through `$ref`).
     pub const SYSTEMUSER_APPCONFIGINSTANCE_CREATEDONBEHALFBY: super::super::support::Navigation<
         Systemuser,
@@ -15195,22 +15660,34 @@ impl Systemuser {
     pub const SYSTEMUSER_SITE_MAP_CREATEDBY: super::super::support::Navigation<
         Systemuser,
         super::super::support::Untyped,
-    > = super::super::support::Navigation::new("systemuser_SiteMap_createdby", "sitemaps");
+    > = super::super::support::Navigation::new(
+        "systemuser_SiteMap_createdby",
+        "sitemaps",
+    );
     /// Collection-valued navigation `lk_asyncoperation_modifiedby` to `asyncoperations` (associate and disassociate through `$ref`).
     pub const LK_ASYNCOPERATION_MODIFIEDBY: super::super::support::Navigation<
         Systemuser,
         super::super::support::Untyped,
-    > = super::super::support::Navigation::new("lk_asyncoperation_modifiedby", "asyncoperations");
+    > = super::super::support::Navigation::new(
+        "lk_asyncoperation_modifiedby",
+        "asyncoperations",
+    );
     /// Collection-valued navigation `lk_savedquery_modifiedonbehalfby` to `savedqueries` (associate and disassociate through `$ref`).
     pub const LK_SAVEDQUERY_MODIFIEDONBEHALFBY: super::super::support::Navigation<
         Systemuser,
         super::super::support::Untyped,
-    > = super::super::support::Navigation::new("lk_savedquery_modifiedonbehalfby", "savedqueries");
+    > = super::super::support::Navigation::new(
+        "lk_savedquery_modifiedonbehalfby",
+        "savedqueries",
+    );
     /// Collection-valued navigation `lk_workflowlog_modifiedby` to `workflowlogs` (associate and disassociate through `$ref`).
     pub const LK_WORKFLOWLOG_MODIFIEDBY: super::super::support::Navigation<
         Systemuser,
         super::super::support::Untyped,
-    > = super::super::support::Navigation::new("lk_workflowlog_modifiedby", "workflowlogs");
+    > = super::super::support::Navigation::new(
+        "lk_workflowlog_modifiedby",
+        "workflowlogs",
+    );
     /// Collection-valued navigation `lk_processtriggerbase_modifiedonbehalfby` to `processtriggers` (associate and disassociate through `$ref`).
     pub const LK_PROCESSTRIGGERBASE_MODIFIEDONBEHALFBY: super::super::support::Navigation<
         Systemuser,
@@ -15223,12 +15700,18 @@ impl Systemuser {
     pub const LK_WEBWIZARD_CREATEDONBEHALFBY: super::super::support::Navigation<
         Systemuser,
         super::super::support::Untyped,
-    > = super::super::support::Navigation::new("lk_webwizard_createdonbehalfby", "webwizards");
+    > = super::super::support::Navigation::new(
+        "lk_webwizard_createdonbehalfby",
+        "webwizards",
+    );
     /// Collection-valued navigation `lk_webwizard_modifiedonbehalfby` to `webwizards` (associate and disassociate through `$ref`).
     pub const LK_WEBWIZARD_MODIFIEDONBEHALFBY: super::super::support::Navigation<
         Systemuser,
         super::super::support::Untyped,
-    > = super::super::support::Navigation::new("lk_webwizard_modifiedonbehalfby", "webwizards");
+    > = super::super::support::Navigation::new(
+        "lk_webwizard_modifiedonbehalfby",
+        "webwizards",
+    );
     /// Collection-valued navigation `systemuser_appconfig_createdonbehalfby` to `appconfigs` (associate and disassociate through `$ref`).
     pub const SYSTEMUSER_APPCONFIG_CREATEDONBEHALFBY: super::super::support::Navigation<
         Systemuser,
@@ -15241,12 +15724,18 @@ impl Systemuser {
     pub const LK_APPOINTMENT_MODIFIEDBY: super::super::support::Navigation<
         Systemuser,
         super::super::support::Untyped,
-    > = super::super::support::Navigation::new("lk_appointment_modifiedby", "appointments");
+    > = super::super::support::Navigation::new(
+        "lk_appointment_modifiedby",
+        "appointments",
+    );
     /// Collection-valued navigation `lk_organizationbase_createdby` to `organizations` (associate and disassociate through `$ref`).
     pub const LK_ORGANIZATIONBASE_CREATEDBY: super::super::support::Navigation<
         Systemuser,
         super::super::support::Untyped,
-    > = super::super::support::Navigation::new("lk_organizationbase_createdby", "organizations");
+    > = super::super::support::Navigation::new(
+        "lk_organizationbase_createdby",
+        "organizations",
+    );
     /// Collection-valued navigation `lk_timezonelocalizedname_modifiedby` to `timezonelocalizednames` (associate and disassociate through `$ref`).
     pub const LK_TIMEZONELOCALIZEDNAME_MODIFIEDBY: super::super::support::Navigation<
         Systemuser,
@@ -15284,7 +15773,10 @@ impl Systemuser {
     pub const LK_IMPORTDATA_MODIFIEDONBEHALFBY: super::super::support::Navigation<
         Systemuser,
         super::super::support::Untyped,
-    > = super::super::support::Navigation::new("lk_importdata_modifiedonbehalfby", "importdataset");
+    > = super::super::support::Navigation::new(
+        "lk_importdata_modifiedonbehalfby",
+        "importdataset",
+    );
     /// Collection-valued navigation `lk_transformationmapping_createdonbehalfby` to `transformationmappings` (associate and disassociate through `$ref`).
     pub const LK_TRANSFORMATIONMAPPING_CREATEDONBEHALFBY: super::super::support::Navigation<
         Systemuser,
@@ -15302,12 +15794,13 @@ impl Systemuser {
         "semiannualfiscalcalendars",
     );
     /// Collection-valued navigation `lk_transformationparametermapping_createdonbehalfby` to `transformationparametermappings` (associate and disassociate through `$ref`).
-    pub const LK_TRANSFORMATIONPARAMETERMAPPING_CREATEDONBEHALFBY:
-        super::super::support::Navigation<Systemuser, super::super::support::Untyped> =
-        super::super::support::Navigation::new(
-            "lk_transformationparametermapping_createdonbehalfby",
-            "transformationparametermappings",
-        );
+    pub const LK_TRANSFORMATIONPARAMETERMAPPING_CREATEDONBEHALFBY: super::super::support::Navigation<
+        Systemuser,
+        super::super::support::Untyped,
+    > = super::super::support::Navigation::new(
+        "lk_transformationparametermapping_createdonbehalfby",
+        "transformationparametermappings",
+    );
     /// Collection-valued navigation `lk_connectionbase_modifiedonbehalfby` to `connections` (associate and disassociate through `$ref`).
     pub const LK_CONNECTIONBASE_MODIFIEDONBEHALFBY: super::super::support::Navigation<
         Systemuser,
@@ -15344,7 +15837,10 @@ impl Systemuser {
     pub const LK_SYNCERRORBASE_CREATEDBY: super::super::support::Navigation<
         Systemuser,
         super::super::support::Untyped,
-    > = super::super::support::Navigation::new("lk_syncerrorbase_createdby", "syncerrors");
+    > = super::super::support::Navigation::new(
+        "lk_syncerrorbase_createdby",
+        "syncerrors",
+    );
     /// Collection-valued navigation `lk_documenttemplatebase_modifiedby` to `documenttemplates` (associate and disassociate through `$ref`).
     pub const LK_DOCUMENTTEMPLATEBASE_MODIFIEDBY: super::super::support::Navigation<
         Systemuser,
@@ -15362,7 +15858,10 @@ impl Systemuser {
     pub const LK_KBARTICLEBASE_CREATEDBY: super::super::support::Navigation<
         Systemuser,
         super::super::support::Untyped,
-    > = super::super::support::Navigation::new("lk_kbarticlebase_createdby", "kbarticles");
+    > = super::super::support::Navigation::new(
+        "lk_kbarticlebase_createdby",
+        "kbarticles",
+    );
     /// Collection-valued navigation `lk_task_createdby` to `tasks` (associate and disassociate through `$ref`).
     pub const LK_TASK_CREATEDBY: super::super::support::Navigation<
         Systemuser,
@@ -15405,7 +15904,10 @@ impl Systemuser {
     pub const LK_ACTIVITYPOINTER_MODIFIEDBY: super::super::support::Navigation<
         Systemuser,
         super::super::Activitypointer,
-    > = super::super::support::Navigation::new("lk_activitypointer_modifiedby", "activitypointers");
+    > = super::super::support::Navigation::new(
+        "lk_activitypointer_modifiedby",
+        "activitypointers",
+    );
     /// Collection-valued navigation `lk_queuebase_createdby` to `queues` (associate and disassociate through `$ref`).
     #[cfg(feature = "queues")]
     pub const LK_QUEUEBASE_CREATEDBY: super::super::support::Navigation<
@@ -15424,12 +15926,18 @@ impl Systemuser {
     pub const SYSTEMUSER_APPCONFIG_CREATEDBY: super::super::support::Navigation<
         Systemuser,
         super::super::support::Untyped,
-    > = super::super::support::Navigation::new("systemuser_appconfig_createdby", "appconfigs");
+    > = super::super::support::Navigation::new(
+        "systemuser_appconfig_createdby",
+        "appconfigs",
+    );
     /// Collection-valued navigation `user_settings` to `usersettingscollection` (associate and disassociate through `$ref`).
     pub const USER_SETTINGS: super::super::support::Navigation<
         Systemuser,
         super::super::support::Untyped,
-    > = super::super::support::Navigation::new("user_settings", "usersettingscollection");
+    > = super::super::support::Navigation::new(
+        "user_settings",
+        "usersettingscollection",
+    );
     /// Collection-valued navigation `systemuser_appconfiginstance_modifiedby` to `appconfiginstances` (associate and disassociate through `$ref`).
     pub const SYSTEMUSER_APPCONFIGINSTANCE_MODIFIEDBY: super::super::support::Navigation<
         Systemuser,
@@ -15459,7 +15967,10 @@ impl Systemuser {
     pub const LK_QUEUEITEM_MODIFIEDONBEHALFBY: super::super::support::Navigation<
         Systemuser,
         super::super::Queueitem,
-    > = super::super::support::Navigation::new("lk_queueitem_modifiedonbehalfby", "queueitems");
+    > = super::super::support::Navigation::new(
+        "lk_queueitem_modifiedonbehalfby",
+        "queueitems",
+    );
     /// Collection-valued navigation `lk_annotationbase_createdonbehalfby` to `annotations` (associate and disassociate through `$ref`).
     #[cfg(feature = "annotations")]
     pub const LK_ANNOTATIONBASE_CREATEDONBEHALFBY: super::super::support::Navigation<
@@ -15558,7 +16069,10 @@ impl Systemuser {
     pub const LK_PLUGINTYPE_MODIFIEDONBEHALFBY: super::super::support::Navigation<
         Systemuser,
         super::super::support::Untyped,
-    > = super::super::support::Navigation::new("lk_plugintype_modifiedonbehalfby", "plugintypes");
+    > = super::super::support::Navigation::new(
+        "lk_plugintype_modifiedonbehalfby",
+        "plugintypes",
+    );
     /// Collection-valued navigation `appmodulecomponent_createdby` to `appmodulecomponents` (associate and disassociate through `$ref`).
     pub const APPMODULECOMPONENT_CREATEDBY: super::super::support::Navigation<
         Systemuser,
@@ -15571,7 +16085,10 @@ impl Systemuser {
     pub const LK_PROCESSSESSION_MODIFIEDBY: super::super::support::Navigation<
         Systemuser,
         super::super::support::Untyped,
-    > = super::super::support::Navigation::new("lk_processsession_modifiedby", "processsessions");
+    > = super::super::support::Navigation::new(
+        "lk_processsession_modifiedby",
+        "processsessions",
+    );
     /// Collection-valued navigation `lk_transformationparametermapping_modifiedby` to `transformationparametermappings` (associate and disassociate through `$ref`).
     pub const LK_TRANSFORMATIONPARAMETERMAPPING_MODIFIEDBY: super::super::support::Navigation<
         Systemuser,
@@ -15672,7 +16189,10 @@ impl Systemuser {
     pub const LK_ANNOTATIONBASE_MODIFIEDBY: super::super::support::Navigation<
         Systemuser,
         super::super::Annotation,
-    > = super::super::support::Navigation::new("lk_annotationbase_modifiedby", "annotations");
+    > = super::super::support::Navigation::new(
+        "lk_annotationbase_modifiedby",
+        "annotations",
+    );
     /// Collection-valued navigation `lk_queue_modifiedonbehalfby` to `queues` (associate and disassociate through `$ref`).
     #[cfg(feature = "queues")]
     pub const LK_QUEUE_MODIFIEDONBEHALFBY: super::super::support::Navigation<
@@ -15680,22 +16200,29 @@ impl Systemuser {
         super::super::Queue,
     > = super::super::support::Navigation::new("lk_queue_modifiedonbehalfby", "queues");
     /// Collection-valued navigation `lk_sharepointdocumentlocationbase_modifiedonbehalfby` to `sharepointdocumentlocations` (associate and disassociate through `$ref`).
-    pub const LK_SHAREPOINTDOCUMENTLOCATIONBASE_MODIFIEDONBEHALFBY:
-        super::super::support::Navigation<Systemuser, super::super::support::Untyped> =
-        super::super::support::Navigation::new(
-            "lk_sharepointdocumentlocationbase_modifiedonbehalfby",
-            "sharepointdocumentlocations",
-        );
+    pub const LK_SHAREPOINTDOCUMENTLOCATIONBASE_MODIFIEDONBEHALFBY: super::super::support::Navigation<
+        Systemuser,
+        super::super::support::Untyped,
+    > = super::super::support::Navigation::new(
+        "lk_sharepointdocumentlocationbase_modifiedonbehalfby",
+        "sharepointdocumentlocations",
+    );
     /// Collection-valued navigation `lk_socialactivity_modifiedby` to `socialactivities` (associate and disassociate through `$ref`).
     pub const LK_SOCIALACTIVITY_MODIFIEDBY: super::super::support::Navigation<
         Systemuser,
         super::super::support::Untyped,
-    > = super::super::support::Navigation::new("lk_socialactivity_modifiedby", "socialactivities");
+    > = super::super::support::Navigation::new(
+        "lk_socialactivity_modifiedby",
+        "socialactivities",
+    );
     /// Collection-valued navigation `lk_calendar_modifiedonbehalfby` to `calendars` (associate and disassociate through `$ref`).
     pub const LK_CALENDAR_MODIFIEDONBEHALFBY: super::super::support::Navigation<
         Systemuser,
         super::super::support::Untyped,
-    > = super::super::support::Navigation::new("lk_calendar_modifiedonbehalfby", "calendars");
+    > = super::super::support::Navigation::new(
+        "lk_calendar_modifiedonbehalfby",
+        "calendars",
+    );
     /// Collection-valued navigation `system_user_contacts` to `contacts` (associate and disassociate through `$ref`).
     #[cfg(feature = "contacts")]
     pub const SYSTEM_USER_CONTACTS: super::super::support::Navigation<
@@ -15808,7 +16335,10 @@ impl Systemuser {
     pub const LK_SOLUTIONBASE_CREATEDONBEHALFBY: super::super::support::Navigation<
         Systemuser,
         super::super::support::Untyped,
-    > = super::super::support::Navigation::new("lk_solutionbase_createdonbehalfby", "solutions");
+    > = super::super::support::Navigation::new(
+        "lk_solutionbase_createdonbehalfby",
+        "solutions",
+    );
     /// Collection-valued navigation `lk_sharepointsitebase_modifiedonbehalfby` to `sharepointsites` (associate and disassociate through `$ref`).
     pub const LK_SHAREPOINTSITEBASE_MODIFIEDONBEHALFBY: super::super::support::Navigation<
         Systemuser,
@@ -15821,7 +16351,10 @@ impl Systemuser {
     pub const LK_SYNCERRORBASE_CREATEDONBEHALFBY: super::super::support::Navigation<
         Systemuser,
         super::super::support::Untyped,
-    > = super::super::support::Navigation::new("lk_syncerrorbase_createdonbehalfby", "syncerrors");
+    > = super::super::support::Navigation::new(
+        "lk_syncerrorbase_createdonbehalfby",
+        "syncerrors",
+    );
     /// Collection-valued navigation `lk_customcontrolresource_modifiedby` to `customcontrolresources` (associate and disassociate through `$ref`).
     pub const LK_CUSTOMCONTROLRESOURCE_MODIFIEDBY: super::super::support::Navigation<
         Systemuser,
@@ -15834,12 +16367,18 @@ impl Systemuser {
     pub const MODIFIEDBY_PLUGINASSEMBLY: super::super::support::Navigation<
         Systemuser,
         super::super::support::Untyped,
-    > = super::super::support::Navigation::new("modifiedby_pluginassembly", "pluginassemblies");
+    > = super::super::support::Navigation::new(
+        "modifiedby_pluginassembly",
+        "pluginassemblies",
+    );
     /// Collection-valued navigation `lk_recurrencerule_modifiedby` to `recurrencerules` (associate and disassociate through `$ref`).
     pub const LK_RECURRENCERULE_MODIFIEDBY: super::super::support::Navigation<
         Systemuser,
         super::super::support::Untyped,
-    > = super::super::support::Navigation::new("lk_recurrencerule_modifiedby", "recurrencerules");
+    > = super::super::support::Navigation::new(
+        "lk_recurrencerule_modifiedby",
+        "recurrencerules",
+    );
     /// Collection-valued navigation `knowledgearticle_primaryauthorid` to `knowledgearticles` (associate and disassociate through `$ref`).
     pub const KNOWLEDGEARTICLE_PRIMARYAUTHORID: super::super::support::Navigation<
         Systemuser,
@@ -15874,19 +16413,26 @@ impl Systemuser {
     pub const LK_APPOINTMENT_CREATEDONBEHALFBY: super::super::support::Navigation<
         Systemuser,
         super::super::support::Untyped,
-    > = super::super::support::Navigation::new("lk_appointment_createdonbehalfby", "appointments");
+    > = super::super::support::Navigation::new(
+        "lk_appointment_createdonbehalfby",
+        "appointments",
+    );
     /// Collection-valued navigation `lk_MobileOfflineProfileItemAssociation_createdby` to `mobileofflineprofileitemassociations` (associate and disassociate through `$ref`).
-    pub const LK_MOBILE_OFFLINE_PROFILE_ITEM_ASSOCIATION_CREATEDBY:
-        super::super::support::Navigation<Systemuser, super::super::support::Untyped> =
-        super::super::support::Navigation::new(
-            "lk_MobileOfflineProfileItemAssociation_createdby",
-            "mobileofflineprofileitemassociations",
-        );
+    pub const LK_MOBILE_OFFLINE_PROFILE_ITEM_ASSOCIATION_CREATEDBY: super::super::support::Navigation<
+        Systemuser,
+        super::super::support::Untyped,
+    > = super::super::support::Navigation::new(
+        "lk_MobileOfflineProfileItemAssociation_createdby",
+        "mobileofflineprofileitemassociations",
+    );
     /// Collection-valued navigation `lk_actioncardbase_createdby` to `actioncards` (associate and disassociate through `$ref`).
     pub const LK_ACTIONCARDBASE_CREATEDBY: super::super::support::Navigation<
         Systemuser,
         super::super::support::Untyped,
-    > = super::super::support::Navigation::new("lk_actioncardbase_createdby", "actioncards");
+    > = super::super::support::Navigation::new(
+        "lk_actioncardbase_createdby",
+        "actioncards",
+    );
     /// Collection-valued navigation `lk_quarterlyfiscalcalendar_salespersonid` to `quarterlyfiscalcalendars` (associate and disassociate through `$ref`).
     pub const LK_QUARTERLYFISCALCALENDAR_SALESPERSONID: super::super::support::Navigation<
         Systemuser,
@@ -15899,12 +16445,18 @@ impl Systemuser {
     pub const LK_IMPORTLOGBASE_MODIFIEDBY: super::super::support::Navigation<
         Systemuser,
         super::super::support::Untyped,
-    > = super::super::support::Navigation::new("lk_importlogbase_modifiedby", "importlogs");
+    > = super::super::support::Navigation::new(
+        "lk_importlogbase_modifiedby",
+        "importlogs",
+    );
     /// Collection-valued navigation `lk_recurrencerule_createdby` to `recurrencerules` (associate and disassociate through `$ref`).
     pub const LK_RECURRENCERULE_CREATEDBY: super::super::support::Navigation<
         Systemuser,
         super::super::support::Untyped,
-    > = super::super::support::Navigation::new("lk_recurrencerule_createdby", "recurrencerules");
+    > = super::super::support::Navigation::new(
+        "lk_recurrencerule_createdby",
+        "recurrencerules",
+    );
     /// Collection-valued navigation `lk_businessunitnewsarticlebase_modifiedby` to `businessunitnewsarticles` (associate and disassociate through `$ref`).
     pub const LK_BUSINESSUNITNEWSARTICLEBASE_MODIFIEDBY: super::super::support::Navigation<
         Systemuser,
@@ -15925,7 +16477,10 @@ impl Systemuser {
     pub const LK_IMPORTMAP_MODIFIEDONBEHALFBY: super::super::support::Navigation<
         Systemuser,
         super::super::support::Untyped,
-    > = super::super::support::Navigation::new("lk_importmap_modifiedonbehalfby", "importmaps");
+    > = super::super::support::Navigation::new(
+        "lk_importmap_modifiedonbehalfby",
+        "importmaps",
+    );
     /// Collection-valued navigation `modifiedby_sdkmessageprocessingstepsecureconfig` to `sdkmessageprocessingstepsecureconfigs` (associate and disassociate through `$ref`).
     pub const MODIFIEDBY_SDKMESSAGEPROCESSINGSTEPSECURECONFIG: super::super::support::Navigation<
         Systemuser,
@@ -15948,12 +16503,18 @@ impl Systemuser {
     pub const SYSTEMUSER_APPMODULE_MODIFIEDBY: super::super::support::Navigation<
         Systemuser,
         super::super::support::Untyped,
-    > = super::super::support::Navigation::new("systemuser_appmodule_modifiedby", "appmodules");
+    > = super::super::support::Navigation::new(
+        "systemuser_appmodule_modifiedby",
+        "appmodules",
+    );
     /// Collection-valued navigation `lk_processsession_startedby` to `processsessions` (associate and disassociate through `$ref`).
     pub const LK_PROCESSSESSION_STARTEDBY: super::super::support::Navigation<
         Systemuser,
         super::super::support::Untyped,
-    > = super::super::support::Navigation::new("lk_processsession_startedby", "processsessions");
+    > = super::super::support::Navigation::new(
+        "lk_processsession_startedby",
+        "processsessions",
+    );
     /// Collection-valued navigation `systemuser_navigationsetting_createdby` to `navigationsettings` (associate and disassociate through `$ref`).
     pub const SYSTEMUSER_NAVIGATIONSETTING_CREATEDBY: super::super::support::Navigation<
         Systemuser,
@@ -15966,7 +16527,10 @@ impl Systemuser {
     pub const LK_NEWPROCESS_CREATEDONBEHALFBY: super::super::support::Navigation<
         Systemuser,
         super::super::support::Untyped,
-    > = super::super::support::Navigation::new("lk_newprocess_createdonbehalfby", "newprocesses");
+    > = super::super::support::Navigation::new(
+        "lk_newprocess_createdonbehalfby",
+        "newprocesses",
+    );
     /// Collection-valued navigation `lk_reportcategorybase_modifiedby` to `reportcategories` (associate and disassociate through `$ref`).
     pub const LK_REPORTCATEGORYBASE_MODIFIEDBY: super::super::support::Navigation<
         Systemuser,
@@ -15982,8 +16546,10 @@ impl Systemuser {
     > = super::super::support::Navigation::new("lk_task_createdonbehalfby", "tasks");
     /// Collection-valued navigation `user_letter` to `letters` (associate and disassociate through `$ref`).
     #[cfg(feature = "letters")]
-    pub const USER_LETTER: super::super::support::Navigation<Systemuser, super::super::Letter> =
-        super::super::support::Navigation::new("user_letter", "letters");
+    pub const USER_LETTER: super::super::support::Navigation<
+        Systemuser,
+        super::super::Letter,
+    > = super::super::support::Navigation::new("user_letter", "letters");
     /// Collection-valued navigation `lk_teambase_createdby` to `teams` (associate and disassociate through `$ref`).
     #[cfg(feature = "teams")]
     pub const LK_TEAMBASE_CREATEDBY: super::super::support::Navigation<
@@ -16007,7 +16573,10 @@ impl Systemuser {
     pub const LK_CALENDARRULE_CREATEDBY: super::super::support::Navigation<
         Systemuser,
         super::super::support::Untyped,
-    > = super::super::support::Navigation::new("lk_calendarrule_createdby", "calendarrules");
+    > = super::super::support::Navigation::new(
+        "lk_calendarrule_createdby",
+        "calendarrules",
+    );
     /// Collection-valued navigation `lk_importentitymapping_createdonbehalfby` to `importentitymappings` (associate and disassociate through `$ref`).
     pub const LK_IMPORTENTITYMAPPING_CREATEDONBEHALFBY: super::super::support::Navigation<
         Systemuser,
@@ -16061,7 +16630,10 @@ impl Systemuser {
     pub const LK_SAVEDQUERYBASE_CREATEDBY: super::super::support::Navigation<
         Systemuser,
         super::super::support::Untyped,
-    > = super::super::support::Navigation::new("lk_savedquerybase_createdby", "savedqueries");
+    > = super::super::support::Navigation::new(
+        "lk_savedquerybase_createdby",
+        "savedqueries",
+    );
     /// Collection-valued navigation `SystemUser_DuplicateMatchingRecord` to `duplicaterecords` (associate and disassociate through `$ref`).
     pub const SYSTEM_USER_DUPLICATE_MATCHING_RECORD: super::super::support::Navigation<
         Systemuser,
@@ -16079,7 +16651,10 @@ impl Systemuser {
     pub const USER_SOCIALACTIVITY: super::super::support::Navigation<
         Systemuser,
         super::super::support::Untyped,
-    > = super::super::support::Navigation::new("user_socialactivity", "socialactivities");
+    > = super::super::support::Navigation::new(
+        "user_socialactivity",
+        "socialactivities",
+    );
     /// Collection-valued navigation `lk_fixedmonthlyfiscalcalendar_modifiedby` to `fixedmonthlyfiscalcalendars` (associate and disassociate through `$ref`).
     pub const LK_FIXEDMONTHLYFISCALCALENDAR_MODIFIEDBY: super::super::support::Navigation<
         Systemuser,
@@ -16121,7 +16696,10 @@ impl Systemuser {
     pub const LK_ORGANIZATIONBASE_MODIFIEDBY: super::super::support::Navigation<
         Systemuser,
         super::super::support::Untyped,
-    > = super::super::support::Navigation::new("lk_organizationbase_modifiedby", "organizations");
+    > = super::super::support::Navigation::new(
+        "lk_organizationbase_modifiedby",
+        "organizations",
+    );
     /// Collection-valued navigation `lk_ownermapping_createdonbehalfby` to `ownermappings` (associate and disassociate through `$ref`).
     pub const LK_OWNERMAPPING_CREATEDONBEHALFBY: super::super::support::Navigation<
         Systemuser,
@@ -16142,29 +16720,42 @@ impl Systemuser {
     pub const LK_SYNCERRORBASE_MODIFIEDONBEHALFBY: super::super::support::Navigation<
         Systemuser,
         super::super::support::Untyped,
-    > = super::super::support::Navigation::new("lk_syncerrorbase_modifiedonbehalfby", "syncerrors");
+    > = super::super::support::Navigation::new(
+        "lk_syncerrorbase_modifiedonbehalfby",
+        "syncerrors",
+    );
     /// Collection-valued navigation `lk_appointment_createdby` to `appointments` (associate and disassociate through `$ref`).
     pub const LK_APPOINTMENT_CREATEDBY: super::super::support::Navigation<
         Systemuser,
         super::super::support::Untyped,
-    > = super::super::support::Navigation::new("lk_appointment_createdby", "appointments");
+    > = super::super::support::Navigation::new(
+        "lk_appointment_createdby",
+        "appointments",
+    );
     /// Collection-valued navigation `lk_sdkmessageprocessingstepsecureconfig_modifiedonbehalfby` to `sdkmessageprocessingstepsecureconfigs` (associate and disassociate through `$ref`).
-    pub const LK_SDKMESSAGEPROCESSINGSTEPSECURECONFIG_MODIFIEDONBEHALFBY:
-        super::super::support::Navigation<Systemuser, super::super::support::Untyped> =
-        super::super::support::Navigation::new(
-            "lk_sdkmessageprocessingstepsecureconfig_modifiedonbehalfby",
-            "sdkmessageprocessingstepsecureconfigs",
-        );
+    pub const LK_SDKMESSAGEPROCESSINGSTEPSECURECONFIG_MODIFIEDONBEHALFBY: super::super::support::Navigation<
+        Systemuser,
+        super::super::support::Untyped,
+    > = super::super::support::Navigation::new(
+        "lk_sdkmessageprocessingstepsecureconfig_modifiedonbehalfby",
+        "sdkmessageprocessingstepsecureconfigs",
+    );
     /// Collection-valued navigation `lk_importjobbase_modifiedby` to `importjobs` (associate and disassociate through `$ref`).
     pub const LK_IMPORTJOBBASE_MODIFIEDBY: super::super::support::Navigation<
         Systemuser,
         super::super::support::Untyped,
-    > = super::super::support::Navigation::new("lk_importjobbase_modifiedby", "importjobs");
+    > = super::super::support::Navigation::new(
+        "lk_importjobbase_modifiedby",
+        "importjobs",
+    );
     /// Lookup `mobileofflineprofileid` to `mobileofflineprofiles`: writes `"mobileofflineprofileid@odata.bind": "/mobileofflineprofiles(key)"`. The target type is not in this SDK (outside the selection): pass an `EntityKey`.
     pub const MOBILEOFFLINEPROFILEID: super::super::support::Lookup<
         Systemuser,
         super::super::support::Untyped,
-    > = super::super::support::Lookup::new("mobileofflineprofileid", "mobileofflineprofiles");
+    > = super::super::support::Lookup::new(
+        "mobileofflineprofileid",
+        "mobileofflineprofiles",
+    );
     /// Collection-valued navigation `lk_mailmergetemplatebase_modifiedby` to `mailmergetemplates` (associate and disassociate through `$ref`).
     pub const LK_MAILMERGETEMPLATEBASE_MODIFIEDBY: super::super::support::Navigation<
         Systemuser,
@@ -16177,7 +16768,10 @@ impl Systemuser {
     pub const LK_IMPORT_MODIFIEDONBEHALFBY: super::super::support::Navigation<
         Systemuser,
         super::super::support::Untyped,
-    > = super::super::support::Navigation::new("lk_import_modifiedonbehalfby", "imports");
+    > = super::super::support::Navigation::new(
+        "lk_import_modifiedonbehalfby",
+        "imports",
+    );
     /// Collection-valued navigation `lk_monthlyfiscalcalendar_createdonbehalfby` to `monthlyfiscalcalendars` (associate and disassociate through `$ref`).
     pub const LK_MONTHLYFISCALCALENDAR_CREATEDONBEHALFBY: super::super::support::Navigation<
         Systemuser,
@@ -16188,13 +16782,18 @@ impl Systemuser {
     );
     /// Lookup `queueid` to `queues`: writes `"queueid@odata.bind": "/queues(key)"`.
     #[cfg(feature = "queues")]
-    pub const QUEUEID: super::super::support::Lookup<Systemuser, super::super::Queue> =
-        super::super::support::Lookup::new("queueid", "queues");
+    pub const QUEUEID: super::super::support::Lookup<Systemuser, super::super::Queue> = super::super::support::Lookup::new(
+        "queueid",
+        "queues",
+    );
     /// Collection-valued navigation `lk_userquery_modifiedonbehalfby` to `userqueries` (associate and disassociate through `$ref`).
     pub const LK_USERQUERY_MODIFIEDONBEHALFBY: super::super::support::Navigation<
         Systemuser,
         super::super::support::Untyped,
-    > = super::super::support::Navigation::new("lk_userquery_modifiedonbehalfby", "userqueries");
+    > = super::super::support::Navigation::new(
+        "lk_userquery_modifiedonbehalfby",
+        "userqueries",
+    );
     /// Collection-valued navigation `lk_timezonerule_modifiedonbehalfby` to `timezonerules` (associate and disassociate through `$ref`).
     pub const LK_TIMEZONERULE_MODIFIEDONBEHALFBY: super::super::support::Navigation<
         Systemuser,
@@ -16318,7 +16917,10 @@ impl Systemuser {
     pub const LK_PICKLISTMAPPING_CREATEDBY: super::super::support::Navigation<
         Systemuser,
         super::super::support::Untyped,
-    > = super::super::support::Navigation::new("lk_picklistmapping_createdby", "picklistmappings");
+    > = super::super::support::Navigation::new(
+        "lk_picklistmapping_createdby",
+        "picklistmappings",
+    );
     /// Collection-valued navigation `lk_asyncoperation_modifiedonbehalfby` to `asyncoperations` (associate and disassociate through `$ref`).
     pub const LK_ASYNCOPERATION_MODIFIEDONBEHALFBY: super::super::support::Navigation<
         Systemuser,
@@ -16331,7 +16933,10 @@ impl Systemuser {
     pub const LK_PUBLISHERBASE_CREATEDONBEHALFBY: super::super::support::Navigation<
         Systemuser,
         super::super::support::Untyped,
-    > = super::super::support::Navigation::new("lk_publisherbase_createdonbehalfby", "publishers");
+    > = super::super::support::Navigation::new(
+        "lk_publisherbase_createdonbehalfby",
+        "publishers",
+    );
     /// Collection-valued navigation `SystemUser_Email_EmailSender` to `emails` (associate and disassociate through `$ref`).
     pub const SYSTEM_USER_EMAIL_EMAIL_SENDER: super::super::support::Navigation<
         Systemuser,
@@ -16354,7 +16959,10 @@ impl Systemuser {
     pub const WORKFLOW_MODIFIEDONBEHALFBY: super::super::support::Navigation<
         Systemuser,
         super::super::support::Untyped,
-    > = super::super::support::Navigation::new("workflow_modifiedonbehalfby", "workflows");
+    > = super::super::support::Navigation::new(
+        "workflow_modifiedonbehalfby",
+        "workflows",
+    );
     /// Collection-valued navigation `systemuser_principalobjectattributeaccess` to `principalobjectattributeaccessset` (associate and disassociate through `$ref`).
     pub const SYSTEMUSER_PRINCIPALOBJECTATTRIBUTEACCESS: super::super::support::Navigation<
         Systemuser,
@@ -16369,12 +16977,13 @@ impl Systemuser {
         super::super::support::Untyped,
     > = super::super::support::Navigation::new("lk_slaitembase_modifiedby", "slaitems");
     /// Collection-valued navigation `lk_mobileofflineprofileitemassociation_createdonbehalfby` to `mobileofflineprofileitemassociations` (associate and disassociate through `$ref`).
-    pub const LK_MOBILEOFFLINEPROFILEITEMASSOCIATION_CREATEDONBEHALFBY:
-        super::super::support::Navigation<Systemuser, super::super::support::Untyped> =
-        super::super::support::Navigation::new(
-            "lk_mobileofflineprofileitemassociation_createdonbehalfby",
-            "mobileofflineprofileitemassociations",
-        );
+    pub const LK_MOBILEOFFLINEPROFILEITEMASSOCIATION_CREATEDONBEHALFBY: super::super::support::Navigation<
+        Systemuser,
+        super::super::support::Untyped,
+    > = super::super::support::Navigation::new(
+        "lk_mobileofflineprofileitemassociation_createdonbehalfby",
+        "mobileofflineprofileitemassociations",
+    );
     /// Collection-valued navigation `lk_annualfiscalcalendar_salespersonid` to `annualfiscalcalendars` (associate and disassociate through `$ref`).
     pub const LK_ANNUALFISCALCALENDAR_SALESPERSONID: super::super::support::Navigation<
         Systemuser,
@@ -16411,7 +17020,10 @@ impl Systemuser {
     pub const SYSTEM_USER_EMAIL_TEMPLATES: super::super::support::Navigation<
         Systemuser,
         super::super::support::Untyped,
-    > = super::super::support::Navigation::new("system_user_email_templates", "templates");
+    > = super::super::support::Navigation::new(
+        "system_user_email_templates",
+        "templates",
+    );
     /// Collection-valued navigation `lk_letter_modifiedby` to `letters` (associate and disassociate through `$ref`).
     #[cfg(feature = "letters")]
     pub const LK_LETTER_MODIFIEDBY: super::super::support::Navigation<
@@ -16443,7 +17055,10 @@ impl Systemuser {
     pub const LK_OWNERMAPPING_MODIFIEDBY: super::super::support::Navigation<
         Systemuser,
         super::super::support::Untyped,
-    > = super::super::support::Navigation::new("lk_ownermapping_modifiedby", "ownermappings");
+    > = super::super::support::Navigation::new(
+        "lk_ownermapping_modifiedby",
+        "ownermappings",
+    );
     /// Collection-valued navigation `lk_task_modifiedonbehalfby` to `tasks` (associate and disassociate through `$ref`).
     pub const LK_TASK_MODIFIEDONBEHALFBY: super::super::support::Navigation<
         Systemuser,
@@ -16458,12 +17073,18 @@ impl Systemuser {
     pub const LK_DISPLAY_STRINGBASE_MODIFIEDBY: super::super::support::Navigation<
         Systemuser,
         super::super::support::Untyped,
-    > = super::super::support::Navigation::new("lk_DisplayStringbase_modifiedby", "displaystrings");
+    > = super::super::support::Navigation::new(
+        "lk_DisplayStringbase_modifiedby",
+        "displaystrings",
+    );
     /// Collection-valued navigation `lk_importdatabase_createdby` to `importdataset` (associate and disassociate through `$ref`).
     pub const LK_IMPORTDATABASE_CREATEDBY: super::super::support::Navigation<
         Systemuser,
         super::super::support::Untyped,
-    > = super::super::support::Navigation::new("lk_importdatabase_createdby", "importdataset");
+    > = super::super::support::Navigation::new(
+        "lk_importdatabase_createdby",
+        "importdataset",
+    );
     /// Collection-valued navigation `user_slabase` to `slas` (associate and disassociate through `$ref`).
     pub const USER_SLABASE: super::super::support::Navigation<
         Systemuser,
@@ -16473,7 +17094,10 @@ impl Systemuser {
     pub const LK_IMPORTFILEBASE_MODIFIEDBY: super::super::support::Navigation<
         Systemuser,
         super::super::support::Untyped,
-    > = super::super::support::Navigation::new("lk_importfilebase_modifiedby", "importfiles");
+    > = super::super::support::Navigation::new(
+        "lk_importfilebase_modifiedby",
+        "importfiles",
+    );
     /// Collection-valued navigation `lk_team_createdonbehalfby` to `teams` (associate and disassociate through `$ref`).
     #[cfg(feature = "teams")]
     pub const LK_TEAM_CREATEDONBEHALFBY: super::super::support::Navigation<
@@ -16484,7 +17108,10 @@ impl Systemuser {
     pub const LK_TEMPLATEBASE_MODIFIEDONBEHALFBY: super::super::support::Navigation<
         Systemuser,
         super::super::support::Untyped,
-    > = super::super::support::Navigation::new("lk_templatebase_modifiedonbehalfby", "templates");
+    > = super::super::support::Navigation::new(
+        "lk_templatebase_modifiedonbehalfby",
+        "templates",
+    );
     /// Collection-valued navigation `lk_slaitembase_createdby` to `slaitems` (associate and disassociate through `$ref`).
     pub const LK_SLAITEMBASE_CREATEDBY: super::super::support::Navigation<
         Systemuser,
@@ -16499,12 +17126,18 @@ impl Systemuser {
     pub const LK_IMPORTMAPBASE_MODIFIEDBY: super::super::support::Navigation<
         Systemuser,
         super::super::support::Untyped,
-    > = super::super::support::Navigation::new("lk_importmapbase_modifiedby", "importmaps");
+    > = super::super::support::Navigation::new(
+        "lk_importmapbase_modifiedby",
+        "importmaps",
+    );
     /// Collection-valued navigation `lk_newprocess_modifiedonbehalfby` to `newprocesses` (associate and disassociate through `$ref`).
     pub const LK_NEWPROCESS_MODIFIEDONBEHALFBY: super::super::support::Navigation<
         Systemuser,
         super::super::support::Untyped,
-    > = super::super::support::Navigation::new("lk_newprocess_modifiedonbehalfby", "newprocesses");
+    > = super::super::support::Navigation::new(
+        "lk_newprocess_modifiedonbehalfby",
+        "newprocesses",
+    );
     /// Collection-valued navigation `lk_usersettingsbase_createdby` to `usersettingscollection` (associate and disassociate through `$ref`).
     pub const LK_USERSETTINGSBASE_CREATEDBY: super::super::support::Navigation<
         Systemuser,
@@ -16525,7 +17158,10 @@ impl Systemuser {
     pub const WEBRESOURCE_CREATEDBY: super::super::support::Navigation<
         Systemuser,
         super::super::support::Untyped,
-    > = super::super::support::Navigation::new("webresource_createdby", "webresourceset");
+    > = super::super::support::Navigation::new(
+        "webresource_createdby",
+        "webresourceset",
+    );
     /// Collection-valued navigation `lk_processtriggerbase_createdby` to `processtriggers` (associate and disassociate through `$ref`).
     pub const LK_PROCESSTRIGGERBASE_CREATEDBY: super::super::support::Navigation<
         Systemuser,
@@ -16546,21 +17182,32 @@ impl Systemuser {
     pub const LK_OWNERMAPPING_CREATEDBY: super::super::support::Navigation<
         Systemuser,
         super::super::support::Untyped,
-    > = super::super::support::Navigation::new("lk_ownermapping_createdby", "ownermappings");
+    > = super::super::support::Navigation::new(
+        "lk_ownermapping_createdby",
+        "ownermappings",
+    );
     /// Collection-valued navigation `user_accounts` to `accounts` (associate and disassociate through `$ref`).
     #[cfg(feature = "accounts")]
-    pub const USER_ACCOUNTS: super::super::support::Navigation<Systemuser, super::super::Account> =
-        super::super::support::Navigation::new("user_accounts", "accounts");
+    pub const USER_ACCOUNTS: super::super::support::Navigation<
+        Systemuser,
+        super::super::Account,
+    > = super::super::support::Navigation::new("user_accounts", "accounts");
     /// Collection-valued navigation `lk_kbarticlebase_modifiedby` to `kbarticles` (associate and disassociate through `$ref`).
     pub const LK_KBARTICLEBASE_MODIFIEDBY: super::super::support::Navigation<
         Systemuser,
         super::super::support::Untyped,
-    > = super::super::support::Navigation::new("lk_kbarticlebase_modifiedby", "kbarticles");
+    > = super::super::support::Navigation::new(
+        "lk_kbarticlebase_modifiedby",
+        "kbarticles",
+    );
     /// Collection-valued navigation `lk_workflowlog_createdby` to `workflowlogs` (associate and disassociate through `$ref`).
     pub const LK_WORKFLOWLOG_CREATEDBY: super::super::support::Navigation<
         Systemuser,
         super::super::support::Untyped,
-    > = super::super::support::Navigation::new("lk_workflowlog_createdby", "workflowlogs");
+    > = super::super::support::Navigation::new(
+        "lk_workflowlog_createdby",
+        "workflowlogs",
+    );
     /// Collection-valued navigation `lk_bulkdeleteoperation_modifiedonbehalfby` to `bulkdeleteoperations` (associate and disassociate through `$ref`).
     pub const LK_BULKDELETEOPERATION_MODIFIEDONBEHALFBY: super::super::support::Navigation<
         Systemuser,
@@ -16581,7 +17228,10 @@ impl Systemuser {
     pub const LK_IMPORTFILEBASE_CREATEDBY: super::super::support::Navigation<
         Systemuser,
         super::super::support::Untyped,
-    > = super::super::support::Navigation::new("lk_importfilebase_createdby", "importfiles");
+    > = super::super::support::Navigation::new(
+        "lk_importfilebase_createdby",
+        "importfiles",
+    );
     /// Collection-valued navigation `lk_contactbase_modifiedby` to `contacts` (associate and disassociate through `$ref`).
     #[cfg(feature = "contacts")]
     pub const LK_CONTACTBASE_MODIFIEDBY: super::super::support::Navigation<
@@ -16613,7 +17263,10 @@ impl Systemuser {
     pub const SYSTEM_USER_DUPLICATE_RULES: super::super::support::Navigation<
         Systemuser,
         super::super::support::Untyped,
-    > = super::super::support::Navigation::new("SystemUser_DuplicateRules", "duplicaterules");
+    > = super::super::support::Navigation::new(
+        "SystemUser_DuplicateRules",
+        "duplicaterules",
+    );
     /// Collection-valued navigation `lk_fixedmonthlyfiscalcalendar_salespersonid` to `fixedmonthlyfiscalcalendars` (associate and disassociate through `$ref`).
     pub const LK_FIXEDMONTHLYFISCALCALENDAR_SALESPERSONID: super::super::support::Navigation<
         Systemuser,
@@ -16626,12 +17279,18 @@ impl Systemuser {
     pub const LK_ACTIONCARDBASE_MODIFIEDBY: super::super::support::Navigation<
         Systemuser,
         super::super::support::Untyped,
-    > = super::super::support::Navigation::new("lk_actioncardbase_modifiedby", "actioncards");
+    > = super::super::support::Navigation::new(
+        "lk_actioncardbase_modifiedby",
+        "actioncards",
+    );
     /// Collection-valued navigation `lk_ACIViewMapper_modifiedby` to `aciviewmappers` (associate and disassociate through `$ref`).
     pub const LK_ACI_VIEW_MAPPER_MODIFIEDBY: super::super::support::Navigation<
         Systemuser,
         super::super::support::Untyped,
-    > = super::super::support::Navigation::new("lk_ACIViewMapper_modifiedby", "aciviewmappers");
+    > = super::super::support::Navigation::new(
+        "lk_ACIViewMapper_modifiedby",
+        "aciviewmappers",
+    );
     /// Collection-valued navigation `lk_kbarticletemplatebase_modifiedby` to `kbarticletemplates` (associate and disassociate through `$ref`).
     pub const LK_KBARTICLETEMPLATEBASE_MODIFIEDBY: super::super::support::Navigation<
         Systemuser,
@@ -16698,7 +17357,10 @@ impl Systemuser {
     pub const LK_TIMEZONERULE_MODIFIEDBY: super::super::support::Navigation<
         Systemuser,
         super::super::support::Untyped,
-    > = super::super::support::Navigation::new("lk_timezonerule_modifiedby", "timezonerules");
+    > = super::super::support::Navigation::new(
+        "lk_timezonerule_modifiedby",
+        "timezonerules",
+    );
     /// Collection-valued navigation `lk_serviceendpointbase_modifiedonbehalfby` to `serviceendpoints` (associate and disassociate through `$ref`).
     pub const LK_SERVICEENDPOINTBASE_MODIFIEDONBEHALFBY: super::super::support::Navigation<
         Systemuser,
@@ -16711,7 +17373,10 @@ impl Systemuser {
     pub const LK_KBARTICLE_MODIFIEDONBEHALFBY: super::super::support::Navigation<
         Systemuser,
         super::super::support::Untyped,
-    > = super::super::support::Navigation::new("lk_kbarticle_modifiedonbehalfby", "kbarticles");
+    > = super::super::support::Navigation::new(
+        "lk_kbarticle_modifiedonbehalfby",
+        "kbarticles",
+    );
     /// Lookup `createdonbehalfby` to `systemusers`: writes `"createdonbehalfby@odata.bind": "/systemusers(key)"`.
     #[cfg(feature = "systemusers")]
     pub const CREATEDONBEHALFBY: super::super::support::Lookup<
@@ -16723,7 +17388,10 @@ impl Systemuser {
     pub const LK_SYSTEMUSER_CREATEDONBEHALFBY: super::super::support::Navigation<
         Systemuser,
         super::super::Systemuser,
-    > = super::super::support::Navigation::new("lk_systemuser_createdonbehalfby", "systemusers");
+    > = super::super::support::Navigation::new(
+        "lk_systemuser_createdonbehalfby",
+        "systemusers",
+    );
     /// Collection-valued navigation `lk_SocialProfile_createdonbehalfby` to `socialprofiles` (associate and disassociate through `$ref`).
     pub const LK_SOCIAL_PROFILE_CREATEDONBEHALFBY: super::super::support::Navigation<
         Systemuser,
@@ -16736,7 +17404,10 @@ impl Systemuser {
     pub const OWNER_MAPPING_SYSTEM_USER: super::super::support::Navigation<
         Systemuser,
         super::super::support::Untyped,
-    > = super::super::support::Navigation::new("OwnerMapping_SystemUser", "ownermappings");
+    > = super::super::support::Navigation::new(
+        "OwnerMapping_SystemUser",
+        "ownermappings",
+    );
     /// Collection-valued navigation `system_user_workflow` to `workflows` (associate and disassociate through `$ref`).
     pub const SYSTEM_USER_WORKFLOW: super::super::support::Navigation<
         Systemuser,
@@ -16778,12 +17449,13 @@ impl Systemuser {
         "mailboxtrackingfolders",
     );
     /// Collection-valued navigation `lk_sdkmessageprocessingstepsecureconfig_createdonbehalfby` to `sdkmessageprocessingstepsecureconfigs` (associate and disassociate through `$ref`).
-    pub const LK_SDKMESSAGEPROCESSINGSTEPSECURECONFIG_CREATEDONBEHALFBY:
-        super::super::support::Navigation<Systemuser, super::super::support::Untyped> =
-        super::super::support::Navigation::new(
-            "lk_sdkmessageprocessingstepsecureconfig_createdonbehalfby",
-            "sdkmessageprocessingstepsecureconfigs",
-        );
+    pub const LK_SDKMESSAGEPROCESSINGSTEPSECURECONFIG_CREATEDONBEHALFBY: super::super::support::Navigation<
+        Systemuser,
+        super::super::support::Untyped,
+    > = super::super::support::Navigation::new(
+        "lk_sdkmessageprocessingstepsecureconfig_createdonbehalfby",
+        "sdkmessageprocessingstepsecureconfigs",
+    );
     /// Collection-valued navigation `lk_columnmapping_modifiedonbehalfby` to `columnmappings` (associate and disassociate through `$ref`).
     pub const LK_COLUMNMAPPING_MODIFIEDONBEHALFBY: super::super::support::Navigation<
         Systemuser,
@@ -16796,7 +17468,10 @@ impl Systemuser {
     pub const LK_IMPORTMAPBASE_CREATEDBY: super::super::support::Navigation<
         Systemuser,
         super::super::support::Untyped,
-    > = super::super::support::Navigation::new("lk_importmapbase_createdby", "importmaps");
+    > = super::super::support::Navigation::new(
+        "lk_importmapbase_createdby",
+        "importmaps",
+    );
     /// Collection-valued navigation `lk_transactioncurrency_modifiedonbehalfby` to `transactioncurrencies` (associate and disassociate through `$ref`).
     pub const LK_TRANSACTIONCURRENCY_MODIFIEDONBEHALFBY: super::super::support::Navigation<
         Systemuser,
@@ -16809,7 +17484,10 @@ impl Systemuser {
     pub const LK_EXPIREDPROCESS_MODIFIEDBY: super::super::support::Navigation<
         Systemuser,
         super::super::support::Untyped,
-    > = super::super::support::Navigation::new("lk_expiredprocess_modifiedby", "expiredprocesses");
+    > = super::super::support::Navigation::new(
+        "lk_expiredprocess_modifiedby",
+        "expiredprocesses",
+    );
     /// Collection-valued navigation `user_userquery` to `userqueries` (associate and disassociate through `$ref`).
     pub const USER_USERQUERY: super::super::support::Navigation<
         Systemuser,
@@ -16819,7 +17497,10 @@ impl Systemuser {
     pub const SYSTEM_USER_ASYNCOPERATION: super::super::support::Navigation<
         Systemuser,
         super::super::support::Untyped,
-    > = super::super::support::Navigation::new("system_user_asyncoperation", "asyncoperations");
+    > = super::super::support::Navigation::new(
+        "system_user_asyncoperation",
+        "asyncoperations",
+    );
     /// Collection-valued navigation `lk_plugintypestatisticbase_modifiedonbehalfby` to `plugintypestatistics` (associate and disassociate through `$ref`).
     pub const LK_PLUGINTYPESTATISTICBASE_MODIFIEDONBEHALFBY: super::super::support::Navigation<
         Systemuser,
@@ -16840,7 +17521,10 @@ impl Systemuser {
     pub const LK_PROCESSSESSION_COMPLETEDBY: super::super::support::Navigation<
         Systemuser,
         super::super::support::Untyped,
-    > = super::super::support::Navigation::new("lk_processsession_completedby", "processsessions");
+    > = super::super::support::Navigation::new(
+        "lk_processsession_completedby",
+        "processsessions",
+    );
     /// Collection-valued navigation `lk_importentitymapping_modifiedonbehalfby` to `importentitymappings` (associate and disassociate through `$ref`).
     pub const LK_IMPORTENTITYMAPPING_MODIFIEDONBEHALFBY: super::super::support::Navigation<
         Systemuser,
@@ -16854,7 +17538,10 @@ impl Systemuser {
     pub const LK_ACCOUNTBASE_MODIFIEDONBEHALFBY: super::super::support::Navigation<
         Systemuser,
         super::super::Account,
-    > = super::super::support::Navigation::new("lk_accountbase_modifiedonbehalfby", "accounts");
+    > = super::super::support::Navigation::new(
+        "lk_accountbase_modifiedonbehalfby",
+        "accounts",
+    );
     /// Collection-valued navigation `systemuser_appconfiginstance_createdby` to `appconfiginstances` (associate and disassociate through `$ref`).
     pub const SYSTEMUSER_APPCONFIGINSTANCE_CREATEDBY: super::super::support::Navigation<
         Systemuser,
@@ -16867,18 +17554,27 @@ impl Systemuser {
     pub const LK_CUSTOMCONTROL_MODIFIEDBY: super::super::support::Navigation<
         Systemuser,
         super::super::support::Untyped,
-    > = super::super::support::Navigation::new("lk_customcontrol_modifiedby", "customcontrols");
+    > = super::super::support::Navigation::new(
+        "lk_customcontrol_modifiedby",
+        "customcontrols",
+    );
     /// Collection-valued navigation `lk_duplicaterulebase_createdby` to `duplicaterules` (associate and disassociate through `$ref`).
     pub const LK_DUPLICATERULEBASE_CREATEDBY: super::super::support::Navigation<
         Systemuser,
         super::super::support::Untyped,
-    > = super::super::support::Navigation::new("lk_duplicaterulebase_createdby", "duplicaterules");
+    > = super::super::support::Navigation::new(
+        "lk_duplicaterulebase_createdby",
+        "duplicaterules",
+    );
     /// Collection-valued navigation `lk_queueitem_createdonbehalfby` to `queueitems` (associate and disassociate through `$ref`).
     #[cfg(feature = "queueitems")]
     pub const LK_QUEUEITEM_CREATEDONBEHALFBY: super::super::support::Navigation<
         Systemuser,
         super::super::Queueitem,
-    > = super::super::support::Navigation::new("lk_queueitem_createdonbehalfby", "queueitems");
+    > = super::super::support::Navigation::new(
+        "lk_queueitem_createdonbehalfby",
+        "queueitems",
+    );
     /// Collection-valued navigation `lk_transactioncurrencybase_createdby` to `transactioncurrencies` (associate and disassociate through `$ref`).
     pub const LK_TRANSACTIONCURRENCYBASE_CREATEDBY: super::super::support::Navigation<
         Systemuser,
@@ -16891,12 +17587,18 @@ impl Systemuser {
     pub const LK_IMPORTLOG_MODIFIEDONBEHALFBY: super::super::support::Navigation<
         Systemuser,
         super::super::support::Untyped,
-    > = super::super::support::Navigation::new("lk_importlog_modifiedonbehalfby", "importlogs");
+    > = super::super::support::Navigation::new(
+        "lk_importlog_modifiedonbehalfby",
+        "importlogs",
+    );
     /// Collection-valued navigation `lk_sdkmessage_modifiedonbehalfby` to `sdkmessages` (associate and disassociate through `$ref`).
     pub const LK_SDKMESSAGE_MODIFIEDONBEHALFBY: super::super::support::Navigation<
         Systemuser,
         super::super::support::Untyped,
-    > = super::super::support::Navigation::new("lk_sdkmessage_modifiedonbehalfby", "sdkmessages");
+    > = super::super::support::Navigation::new(
+        "lk_sdkmessage_modifiedonbehalfby",
+        "sdkmessages",
+    );
     /// Collection-valued navigation `lk_kbarticlecommentbase_modifiedby` to `kbarticlecomments` (associate and disassociate through `$ref`).
     pub const LK_KBARTICLECOMMENTBASE_MODIFIEDBY: super::super::support::Navigation<
         Systemuser,
@@ -16924,12 +17626,13 @@ impl Systemuser {
         "expiredprocesses",
     );
     /// Collection-valued navigation `systemuser_callbackregistration_modifiedonbehalfby` to `callbackregistrations` (associate and disassociate through `$ref`).
-    pub const SYSTEMUSER_CALLBACKREGISTRATION_MODIFIEDONBEHALFBY:
-        super::super::support::Navigation<Systemuser, super::super::support::Untyped> =
-        super::super::support::Navigation::new(
-            "systemuser_callbackregistration_modifiedonbehalfby",
-            "callbackregistrations",
-        );
+    pub const SYSTEMUSER_CALLBACKREGISTRATION_MODIFIEDONBEHALFBY: super::super::support::Navigation<
+        Systemuser,
+        super::super::support::Untyped,
+    > = super::super::support::Navigation::new(
+        "systemuser_callbackregistration_modifiedonbehalfby",
+        "callbackregistrations",
+    );
     /// Collection-valued navigation `systemuser_callbackregistration_modifiedby` to `callbackregistrations` (associate and disassociate through `$ref`).
     pub const SYSTEMUSER_CALLBACKREGISTRATION_MODIFIEDBY: super::super::support::Navigation<
         Systemuser,
@@ -16955,33 +17658,37 @@ impl Systemuser {
         "callbackregistrations",
     );
     /// Collection-valued navigation `lk_solutioncomponentattributeconfiguration_createdby` to `solutioncomponentattributeconfigurations` (associate and disassociate through `$ref`).
-    pub const LK_SOLUTIONCOMPONENTATTRIBUTECONFIGURATION_CREATEDBY:
-        super::super::support::Navigation<Systemuser, super::super::support::Untyped> =
-        super::super::support::Navigation::new(
-            "lk_solutioncomponentattributeconfiguration_createdby",
-            "solutioncomponentattributeconfigurations",
-        );
+    pub const LK_SOLUTIONCOMPONENTATTRIBUTECONFIGURATION_CREATEDBY: super::super::support::Navigation<
+        Systemuser,
+        super::super::support::Untyped,
+    > = super::super::support::Navigation::new(
+        "lk_solutioncomponentattributeconfiguration_createdby",
+        "solutioncomponentattributeconfigurations",
+    );
     /// Collection-valued navigation `lk_solutioncomponentattributeconfiguration_createdonbehalfby` to `solutioncomponentattributeconfigurations` (associate and disassociate through `$ref`).
-    pub const LK_SOLUTIONCOMPONENTATTRIBUTECONFIGURATION_CREATEDONBEHALFBY:
-        super::super::support::Navigation<Systemuser, super::super::support::Untyped> =
-        super::super::support::Navigation::new(
-            "lk_solutioncomponentattributeconfiguration_createdonbehalfby",
-            "solutioncomponentattributeconfigurations",
-        );
+    pub const LK_SOLUTIONCOMPONENTATTRIBUTECONFIGURATION_CREATEDONBEHALFBY: super::super::support::Navigation<
+        Systemuser,
+        super::super::support::Untyped,
+    > = super::super::support::Navigation::new(
+        "lk_solutioncomponentattributeconfiguration_createdonbehalfby",
+        "solutioncomponentattributeconfigurations",
+    );
     /// Collection-valued navigation `lk_solutioncomponentattributeconfiguration_modifiedby` to `solutioncomponentattributeconfigurations` (associate and disassociate through `$ref`).
-    pub const LK_SOLUTIONCOMPONENTATTRIBUTECONFIGURATION_MODIFIEDBY:
-        super::super::support::Navigation<Systemuser, super::super::support::Untyped> =
-        super::super::support::Navigation::new(
-            "lk_solutioncomponentattributeconfiguration_modifiedby",
-            "solutioncomponentattributeconfigurations",
-        );
+    pub const LK_SOLUTIONCOMPONENTATTRIBUTECONFIGURATION_MODIFIEDBY: super::super::support::Navigation<
+        Systemuser,
+        super::super::support::Untyped,
+    > = super::super::support::Navigation::new(
+        "lk_solutioncomponentattributeconfiguration_modifiedby",
+        "solutioncomponentattributeconfigurations",
+    );
     /// Collection-valued navigation `lk_solutioncomponentattributeconfiguration_modifiedonbehalfby` to `solutioncomponentattributeconfigurations` (associate and disassociate through `$ref`).
-    pub const LK_SOLUTIONCOMPONENTATTRIBUTECONFIGURATION_MODIFIEDONBEHALFBY:
-        super::super::support::Navigation<Systemuser, super::super::support::Untyped> =
-        super::super::support::Navigation::new(
-            "lk_solutioncomponentattributeconfiguration_modifiedonbehalfby",
-            "solutioncomponentattributeconfigurations",
-        );
+    pub const LK_SOLUTIONCOMPONENTATTRIBUTECONFIGURATION_MODIFIEDONBEHALFBY: super::super::support::Navigation<
+        Systemuser,
+        super::super::support::Untyped,
+    > = super::super::support::Navigation::new(
+        "lk_solutioncomponentattributeconfiguration_modifiedonbehalfby",
+        "solutioncomponentattributeconfigurations",
+    );
     /// Collection-valued navigation `lk_solutioncomponentconfiguration_createdby` to `solutioncomponentconfigurations` (associate and disassociate through `$ref`).
     pub const LK_SOLUTIONCOMPONENTCONFIGURATION_CREATEDBY: super::super::support::Navigation<
         Systemuser,
@@ -16991,12 +17698,13 @@ impl Systemuser {
         "solutioncomponentconfigurations",
     );
     /// Collection-valued navigation `lk_solutioncomponentconfiguration_createdonbehalfby` to `solutioncomponentconfigurations` (associate and disassociate through `$ref`).
-    pub const LK_SOLUTIONCOMPONENTCONFIGURATION_CREATEDONBEHALFBY:
-        super::super::support::Navigation<Systemuser, super::super::support::Untyped> =
-        super::super::support::Navigation::new(
-            "lk_solutioncomponentconfiguration_createdonbehalfby",
-            "solutioncomponentconfigurations",
-        );
+    pub const LK_SOLUTIONCOMPONENTCONFIGURATION_CREATEDONBEHALFBY: super::super::support::Navigation<
+        Systemuser,
+        super::super::support::Untyped,
+    > = super::super::support::Navigation::new(
+        "lk_solutioncomponentconfiguration_createdonbehalfby",
+        "solutioncomponentconfigurations",
+    );
     /// Collection-valued navigation `lk_solutioncomponentconfiguration_modifiedby` to `solutioncomponentconfigurations` (associate and disassociate through `$ref`).
     pub const LK_SOLUTIONCOMPONENTCONFIGURATION_MODIFIEDBY: super::super::support::Navigation<
         Systemuser,
@@ -17006,40 +17714,45 @@ impl Systemuser {
         "solutioncomponentconfigurations",
     );
     /// Collection-valued navigation `lk_solutioncomponentconfiguration_modifiedonbehalfby` to `solutioncomponentconfigurations` (associate and disassociate through `$ref`).
-    pub const LK_SOLUTIONCOMPONENTCONFIGURATION_MODIFIEDONBEHALFBY:
-        super::super::support::Navigation<Systemuser, super::super::support::Untyped> =
-        super::super::support::Navigation::new(
-            "lk_solutioncomponentconfiguration_modifiedonbehalfby",
-            "solutioncomponentconfigurations",
-        );
+    pub const LK_SOLUTIONCOMPONENTCONFIGURATION_MODIFIEDONBEHALFBY: super::super::support::Navigation<
+        Systemuser,
+        super::super::support::Untyped,
+    > = super::super::support::Navigation::new(
+        "lk_solutioncomponentconfiguration_modifiedonbehalfby",
+        "solutioncomponentconfigurations",
+    );
     /// Collection-valued navigation `lk_solutioncomponentrelationshipconfiguration_createdby` to `solutioncomponentrelationshipconfigurations` (associate and disassociate through `$ref`).
-    pub const LK_SOLUTIONCOMPONENTRELATIONSHIPCONFIGURATION_CREATEDBY:
-        super::super::support::Navigation<Systemuser, super::super::support::Untyped> =
-        super::super::support::Navigation::new(
-            "lk_solutioncomponentrelationshipconfiguration_createdby",
-            "solutioncomponentrelationshipconfigurations",
-        );
+    pub const LK_SOLUTIONCOMPONENTRELATIONSHIPCONFIGURATION_CREATEDBY: super::super::support::Navigation<
+        Systemuser,
+        super::super::support::Untyped,
+    > = super::super::support::Navigation::new(
+        "lk_solutioncomponentrelationshipconfiguration_createdby",
+        "solutioncomponentrelationshipconfigurations",
+    );
     /// Collection-valued navigation `lk_solutioncomponentrelationshipconfiguration_createdonbehalfby` to `solutioncomponentrelationshipconfigurations` (associate and disassociate through `$ref`).
-    pub const LK_SOLUTIONCOMPONENTRELATIONSHIPCONFIGURATION_CREATEDONBEHALFBY:
-        super::super::support::Navigation<Systemuser, super::super::support::Untyped> =
-        super::super::support::Navigation::new(
-            "lk_solutioncomponentrelationshipconfiguration_createdonbehalfby",
-            "solutioncomponentrelationshipconfigurations",
-        );
+    pub const LK_SOLUTIONCOMPONENTRELATIONSHIPCONFIGURATION_CREATEDONBEHALFBY: super::super::support::Navigation<
+        Systemuser,
+        super::super::support::Untyped,
+    > = super::super::support::Navigation::new(
+        "lk_solutioncomponentrelationshipconfiguration_createdonbehalfby",
+        "solutioncomponentrelationshipconfigurations",
+    );
     /// Collection-valued navigation `lk_solutioncomponentrelationshipconfiguration_modifiedby` to `solutioncomponentrelationshipconfigurations` (associate and disassociate through `$ref`).
-    pub const LK_SOLUTIONCOMPONENTRELATIONSHIPCONFIGURATION_MODIFIEDBY:
-        super::super::support::Navigation<Systemuser, super::super::support::Untyped> =
-        super::super::support::Navigation::new(
-            "lk_solutioncomponentrelationshipconfiguration_modifiedby",
-            "solutioncomponentrelationshipconfigurations",
-        );
+    pub const LK_SOLUTIONCOMPONENTRELATIONSHIPCONFIGURATION_MODIFIEDBY: super::super::support::Navigation<
+        Systemuser,
+        super::super::support::Untyped,
+    > = super::super::support::Navigation::new(
+        "lk_solutioncomponentrelationshipconfiguration_modifiedby",
+        "solutioncomponentrelationshipconfigurations",
+    );
     /// Collection-valued navigation `lk_solutioncomponentrelationshipconfiguration_modifiedonbehalfby` to `solutioncomponentrelationshipconfigurations` (associate and disassociate through `$ref`).
-    pub const LK_SOLUTIONCOMPONENTRELATIONSHIPCONFIGURATION_MODIFIEDONBEHALFBY:
-        super::super::support::Navigation<Systemuser, super::super::support::Untyped> =
-        super::super::support::Navigation::new(
-            "lk_solutioncomponentrelationshipconfiguration_modifiedonbehalfby",
-            "solutioncomponentrelationshipconfigurations",
-        );
+    pub const LK_SOLUTIONCOMPONENTRELATIONSHIPCONFIGURATION_MODIFIEDONBEHALFBY: super::super::support::Navigation<
+        Systemuser,
+        super::super::support::Untyped,
+    > = super::super::support::Navigation::new(
+        "lk_solutioncomponentrelationshipconfiguration_modifiedonbehalfby",
+        "solutioncomponentrelationshipconfigurations",
+    );
     /// Collection-valued navigation `lk_stagesolutionupload_createdby` to `stagesolutionuploads` (associate and disassociate through `$ref`).
     pub const LK_STAGESOLUTIONUPLOAD_CREATEDBY: super::super::support::Navigation<
         Systemuser,
@@ -17076,7 +17789,10 @@ impl Systemuser {
     pub const USER_STAGESOLUTIONUPLOAD: super::super::support::Navigation<
         Systemuser,
         super::super::support::Untyped,
-    > = super::super::support::Navigation::new("user_stagesolutionupload", "stagesolutionuploads");
+    > = super::super::support::Navigation::new(
+        "user_stagesolutionupload",
+        "stagesolutionuploads",
+    );
     /// Collection-valued navigation `lk_exportsolutionupload_createdby` to `exportsolutionuploads` (associate and disassociate through `$ref`).
     pub const LK_EXPORTSOLUTIONUPLOAD_CREATEDBY: super::super::support::Navigation<
         Systemuser,
@@ -17185,7 +17901,10 @@ impl Systemuser {
     pub const LK_APPLICATIONUSER_CREATEDBY: super::super::support::Navigation<
         Systemuser,
         super::super::support::Untyped,
-    > = super::super::support::Navigation::new("lk_applicationuser_createdby", "applicationusers");
+    > = super::super::support::Navigation::new(
+        "lk_applicationuser_createdby",
+        "applicationusers",
+    );
     /// Collection-valued navigation `lk_applicationuser_createdonbehalfby` to `applicationusers` (associate and disassociate through `$ref`).
     pub const LK_APPLICATIONUSER_CREATEDONBEHALFBY: super::super::support::Navigation<
         Systemuser,
@@ -17198,7 +17917,10 @@ impl Systemuser {
     pub const LK_APPLICATIONUSER_MODIFIEDBY: super::super::support::Navigation<
         Systemuser,
         super::super::support::Untyped,
-    > = super::super::support::Navigation::new("lk_applicationuser_modifiedby", "applicationusers");
+    > = super::super::support::Navigation::new(
+        "lk_applicationuser_modifiedby",
+        "applicationusers",
+    );
     /// Collection-valued navigation `lk_applicationuser_modifiedonbehalfby` to `applicationusers` (associate and disassociate through `$ref`).
     pub const LK_APPLICATIONUSER_MODIFIEDONBEHALFBY: super::super::support::Navigation<
         Systemuser,
@@ -17211,22 +17933,34 @@ impl Systemuser {
     pub const LK_SERVICEPLAN_CREATEDBY: super::super::support::Navigation<
         Systemuser,
         super::super::support::Untyped,
-    > = super::super::support::Navigation::new("lk_serviceplan_createdby", "serviceplans");
+    > = super::super::support::Navigation::new(
+        "lk_serviceplan_createdby",
+        "serviceplans",
+    );
     /// Collection-valued navigation `lk_serviceplan_createdonbehalfby` to `serviceplans` (associate and disassociate through `$ref`).
     pub const LK_SERVICEPLAN_CREATEDONBEHALFBY: super::super::support::Navigation<
         Systemuser,
         super::super::support::Untyped,
-    > = super::super::support::Navigation::new("lk_serviceplan_createdonbehalfby", "serviceplans");
+    > = super::super::support::Navigation::new(
+        "lk_serviceplan_createdonbehalfby",
+        "serviceplans",
+    );
     /// Collection-valued navigation `lk_serviceplan_modifiedby` to `serviceplans` (associate and disassociate through `$ref`).
     pub const LK_SERVICEPLAN_MODIFIEDBY: super::super::support::Navigation<
         Systemuser,
         super::super::support::Untyped,
-    > = super::super::support::Navigation::new("lk_serviceplan_modifiedby", "serviceplans");
+    > = super::super::support::Navigation::new(
+        "lk_serviceplan_modifiedby",
+        "serviceplans",
+    );
     /// Collection-valued navigation `lk_serviceplan_modifiedonbehalfby` to `serviceplans` (associate and disassociate through `$ref`).
     pub const LK_SERVICEPLAN_MODIFIEDONBEHALFBY: super::super::support::Navigation<
         Systemuser,
         super::super::support::Untyped,
-    > = super::super::support::Navigation::new("lk_serviceplan_modifiedonbehalfby", "serviceplans");
+    > = super::super::support::Navigation::new(
+        "lk_serviceplan_modifiedonbehalfby",
+        "serviceplans",
+    );
     /// Collection-valued navigation `lk_connector_createdby` to `connectors` (associate and disassociate through `$ref`).
     pub const LK_CONNECTOR_CREATEDBY: super::super::support::Navigation<
         Systemuser,
@@ -17236,7 +17970,10 @@ impl Systemuser {
     pub const LK_CONNECTOR_CREATEDONBEHALFBY: super::super::support::Navigation<
         Systemuser,
         super::super::support::Untyped,
-    > = super::super::support::Navigation::new("lk_connector_createdonbehalfby", "connectors");
+    > = super::super::support::Navigation::new(
+        "lk_connector_createdonbehalfby",
+        "connectors",
+    );
     /// Collection-valued navigation `lk_connector_modifiedby` to `connectors` (associate and disassociate through `$ref`).
     pub const LK_CONNECTOR_MODIFIEDBY: super::super::support::Navigation<
         Systemuser,
@@ -17246,7 +17983,10 @@ impl Systemuser {
     pub const LK_CONNECTOR_MODIFIEDONBEHALFBY: super::super::support::Navigation<
         Systemuser,
         super::super::support::Untyped,
-    > = super::super::support::Navigation::new("lk_connector_modifiedonbehalfby", "connectors");
+    > = super::super::support::Navigation::new(
+        "lk_connector_modifiedonbehalfby",
+        "connectors",
+    );
     /// Collection-valued navigation `user_connector` to `connectors` (associate and disassociate through `$ref`).
     pub const USER_CONNECTOR: super::super::support::Navigation<
         Systemuser,
@@ -17261,12 +18001,13 @@ impl Systemuser {
         "environmentvariabledefinitions",
     );
     /// Collection-valued navigation `lk_environmentvariabledefinition_createdonbehalfby` to `environmentvariabledefinitions` (associate and disassociate through `$ref`).
-    pub const LK_ENVIRONMENTVARIABLEDEFINITION_CREATEDONBEHALFBY:
-        super::super::support::Navigation<Systemuser, super::super::support::Untyped> =
-        super::super::support::Navigation::new(
-            "lk_environmentvariabledefinition_createdonbehalfby",
-            "environmentvariabledefinitions",
-        );
+    pub const LK_ENVIRONMENTVARIABLEDEFINITION_CREATEDONBEHALFBY: super::super::support::Navigation<
+        Systemuser,
+        super::super::support::Untyped,
+    > = super::super::support::Navigation::new(
+        "lk_environmentvariabledefinition_createdonbehalfby",
+        "environmentvariabledefinitions",
+    );
     /// Collection-valued navigation `lk_environmentvariabledefinition_modifiedby` to `environmentvariabledefinitions` (associate and disassociate through `$ref`).
     pub const LK_ENVIRONMENTVARIABLEDEFINITION_MODIFIEDBY: super::super::support::Navigation<
         Systemuser,
@@ -17276,12 +18017,13 @@ impl Systemuser {
         "environmentvariabledefinitions",
     );
     /// Collection-valued navigation `lk_environmentvariabledefinition_modifiedonbehalfby` to `environmentvariabledefinitions` (associate and disassociate through `$ref`).
-    pub const LK_ENVIRONMENTVARIABLEDEFINITION_MODIFIEDONBEHALFBY:
-        super::super::support::Navigation<Systemuser, super::super::support::Untyped> =
-        super::super::support::Navigation::new(
-            "lk_environmentvariabledefinition_modifiedonbehalfby",
-            "environmentvariabledefinitions",
-        );
+    pub const LK_ENVIRONMENTVARIABLEDEFINITION_MODIFIEDONBEHALFBY: super::super::support::Navigation<
+        Systemuser,
+        super::super::support::Untyped,
+    > = super::super::support::Navigation::new(
+        "lk_environmentvariabledefinition_modifiedonbehalfby",
+        "environmentvariabledefinitions",
+    );
     /// Collection-valued navigation `user_environmentvariabledefinition` to `environmentvariabledefinitions` (associate and disassociate through `$ref`).
     pub const USER_ENVIRONMENTVARIABLEDEFINITION: super::super::support::Navigation<
         Systemuser,
@@ -17374,22 +18116,34 @@ impl Systemuser {
     pub const LK_FLOWSESSION_CREATEDBY: super::super::support::Navigation<
         Systemuser,
         super::super::support::Untyped,
-    > = super::super::support::Navigation::new("lk_flowsession_createdby", "flowsessions");
+    > = super::super::support::Navigation::new(
+        "lk_flowsession_createdby",
+        "flowsessions",
+    );
     /// Collection-valued navigation `lk_flowsession_createdonbehalfby` to `flowsessions` (associate and disassociate through `$ref`).
     pub const LK_FLOWSESSION_CREATEDONBEHALFBY: super::super::support::Navigation<
         Systemuser,
         super::super::support::Untyped,
-    > = super::super::support::Navigation::new("lk_flowsession_createdonbehalfby", "flowsessions");
+    > = super::super::support::Navigation::new(
+        "lk_flowsession_createdonbehalfby",
+        "flowsessions",
+    );
     /// Collection-valued navigation `lk_flowsession_modifiedby` to `flowsessions` (associate and disassociate through `$ref`).
     pub const LK_FLOWSESSION_MODIFIEDBY: super::super::support::Navigation<
         Systemuser,
         super::super::support::Untyped,
-    > = super::super::support::Navigation::new("lk_flowsession_modifiedby", "flowsessions");
+    > = super::super::support::Navigation::new(
+        "lk_flowsession_modifiedby",
+        "flowsessions",
+    );
     /// Collection-valued navigation `lk_flowsession_modifiedonbehalfby` to `flowsessions` (associate and disassociate through `$ref`).
     pub const LK_FLOWSESSION_MODIFIEDONBEHALFBY: super::super::support::Navigation<
         Systemuser,
         super::super::support::Untyped,
-    > = super::super::support::Navigation::new("lk_flowsession_modifiedonbehalfby", "flowsessions");
+    > = super::super::support::Navigation::new(
+        "lk_flowsession_modifiedonbehalfby",
+        "flowsessions",
+    );
     /// Collection-valued navigation `user_flowsession` to `flowsessions` (associate and disassociate through `$ref`).
     pub const USER_FLOWSESSION: super::super::support::Navigation<
         Systemuser,
@@ -17399,7 +18153,10 @@ impl Systemuser {
     pub const LK_WORKFLOWBINARY_CREATEDBY: super::super::support::Navigation<
         Systemuser,
         super::super::support::Untyped,
-    > = super::super::support::Navigation::new("lk_workflowbinary_createdby", "workflowbinaries");
+    > = super::super::support::Navigation::new(
+        "lk_workflowbinary_createdby",
+        "workflowbinaries",
+    );
     /// Collection-valued navigation `lk_workflowbinary_createdonbehalfby` to `workflowbinaries` (associate and disassociate through `$ref`).
     pub const LK_WORKFLOWBINARY_CREATEDONBEHALFBY: super::super::support::Navigation<
         Systemuser,
@@ -17412,7 +18169,10 @@ impl Systemuser {
     pub const LK_WORKFLOWBINARY_MODIFIEDBY: super::super::support::Navigation<
         Systemuser,
         super::super::support::Untyped,
-    > = super::super::support::Navigation::new("lk_workflowbinary_modifiedby", "workflowbinaries");
+    > = super::super::support::Navigation::new(
+        "lk_workflowbinary_modifiedby",
+        "workflowbinaries",
+    );
     /// Collection-valued navigation `lk_workflowbinary_modifiedonbehalfby` to `workflowbinaries` (associate and disassociate through `$ref`).
     pub const LK_WORKFLOWBINARY_MODIFIEDONBEHALFBY: super::super::support::Navigation<
         Systemuser,
@@ -17425,7 +18185,10 @@ impl Systemuser {
     pub const USER_WORKFLOWBINARY: super::super::support::Navigation<
         Systemuser,
         super::super::support::Untyped,
-    > = super::super::support::Navigation::new("user_workflowbinary", "workflowbinaries");
+    > = super::super::support::Navigation::new(
+        "user_workflowbinary",
+        "workflowbinaries",
+    );
     /// Collection-valued navigation `lk_connectionreference_createdby` to `connectionreferences` (associate and disassociate through `$ref`).
     pub const LK_CONNECTIONREFERENCE_CREATEDBY: super::super::support::Navigation<
         Systemuser,
@@ -17462,12 +18225,18 @@ impl Systemuser {
     pub const USER_CONNECTIONREFERENCE: super::super::support::Navigation<
         Systemuser,
         super::super::support::Untyped,
-    > = super::super::support::Navigation::new("user_connectionreference", "connectionreferences");
+    > = super::super::support::Navigation::new(
+        "user_connectionreference",
+        "connectionreferences",
+    );
     /// Collection-valued navigation `lk_msdyn_helppage_createdby` to `msdyn_helppages` (associate and disassociate through `$ref`).
     pub const LK_MSDYN_HELPPAGE_CREATEDBY: super::super::support::Navigation<
         Systemuser,
         super::super::support::Untyped,
-    > = super::super::support::Navigation::new("lk_msdyn_helppage_createdby", "msdyn_helppages");
+    > = super::super::support::Navigation::new(
+        "lk_msdyn_helppage_createdby",
+        "msdyn_helppages",
+    );
     /// Collection-valued navigation `lk_msdyn_helppage_createdonbehalfby` to `msdyn_helppages` (associate and disassociate through `$ref`).
     pub const LK_MSDYN_HELPPAGE_CREATEDONBEHALFBY: super::super::support::Navigation<
         Systemuser,
@@ -17480,7 +18249,10 @@ impl Systemuser {
     pub const LK_MSDYN_HELPPAGE_MODIFIEDBY: super::super::support::Navigation<
         Systemuser,
         super::super::support::Untyped,
-    > = super::super::support::Navigation::new("lk_msdyn_helppage_modifiedby", "msdyn_helppages");
+    > = super::super::support::Navigation::new(
+        "lk_msdyn_helppage_modifiedby",
+        "msdyn_helppages",
+    );
     /// Collection-valued navigation `lk_msdyn_helppage_modifiedonbehalfby` to `msdyn_helppages` (associate and disassociate through `$ref`).
     pub const LK_MSDYN_HELPPAGE_MODIFIEDONBEHALFBY: super::super::support::Navigation<
         Systemuser,
@@ -17493,17 +18265,26 @@ impl Systemuser {
     pub const LK_TERRITORYBASE_CREATEDBY: super::super::support::Navigation<
         Systemuser,
         super::super::support::Untyped,
-    > = super::super::support::Navigation::new("lk_territorybase_createdby", "territories");
+    > = super::super::support::Navigation::new(
+        "lk_territorybase_createdby",
+        "territories",
+    );
     /// Collection-valued navigation `lk_territorybase_createdonbehalfby` to `territories` (associate and disassociate through `$ref`).
     pub const LK_TERRITORYBASE_CREATEDONBEHALFBY: super::super::support::Navigation<
         Systemuser,
         super::super::support::Untyped,
-    > = super::super::support::Navigation::new("lk_territorybase_createdonbehalfby", "territories");
+    > = super::super::support::Navigation::new(
+        "lk_territorybase_createdonbehalfby",
+        "territories",
+    );
     /// Collection-valued navigation `lk_territorybase_modifiedby` to `territories` (associate and disassociate through `$ref`).
     pub const LK_TERRITORYBASE_MODIFIEDBY: super::super::support::Navigation<
         Systemuser,
         super::super::support::Untyped,
-    > = super::super::support::Navigation::new("lk_territorybase_modifiedby", "territories");
+    > = super::super::support::Navigation::new(
+        "lk_territorybase_modifiedby",
+        "territories",
+    );
     /// Collection-valued navigation `lk_territorybase_modifiedonbehalfby` to `territories` (associate and disassociate through `$ref`).
     pub const LK_TERRITORYBASE_MODIFIEDONBEHALFBY: super::super::support::Navigation<
         Systemuser,
@@ -17566,7 +18347,10 @@ impl Systemuser {
     pub const LK_MSDYN_SLAKPI_CREATEDBY: super::super::support::Navigation<
         Systemuser,
         super::super::support::Untyped,
-    > = super::super::support::Navigation::new("lk_msdyn_slakpi_createdby", "msdyn_slakpis");
+    > = super::super::support::Navigation::new(
+        "lk_msdyn_slakpi_createdby",
+        "msdyn_slakpis",
+    );
     /// Collection-valued navigation `lk_msdyn_slakpi_createdonbehalfby` to `msdyn_slakpis` (associate and disassociate through `$ref`).
     pub const LK_MSDYN_SLAKPI_CREATEDONBEHALFBY: super::super::support::Navigation<
         Systemuser,
@@ -17579,7 +18363,10 @@ impl Systemuser {
     pub const LK_MSDYN_SLAKPI_MODIFIEDBY: super::super::support::Navigation<
         Systemuser,
         super::super::support::Untyped,
-    > = super::super::support::Navigation::new("lk_msdyn_slakpi_modifiedby", "msdyn_slakpis");
+    > = super::super::support::Navigation::new(
+        "lk_msdyn_slakpi_modifiedby",
+        "msdyn_slakpis",
+    );
     /// Collection-valued navigation `lk_msdyn_slakpi_modifiedonbehalfby` to `msdyn_slakpis` (associate and disassociate through `$ref`).
     pub const LK_MSDYN_SLAKPI_MODIFIEDONBEHALFBY: super::super::support::Navigation<
         Systemuser,
@@ -17642,12 +18429,13 @@ impl Systemuser {
         "msdyn_knowledgearticletemplates",
     );
     /// Collection-valued navigation `lk_msdyn_knowledgearticletemplate_createdonbehalfby` to `msdyn_knowledgearticletemplates` (associate and disassociate through `$ref`).
-    pub const LK_MSDYN_KNOWLEDGEARTICLETEMPLATE_CREATEDONBEHALFBY:
-        super::super::support::Navigation<Systemuser, super::super::support::Untyped> =
-        super::super::support::Navigation::new(
-            "lk_msdyn_knowledgearticletemplate_createdonbehalfby",
-            "msdyn_knowledgearticletemplates",
-        );
+    pub const LK_MSDYN_KNOWLEDGEARTICLETEMPLATE_CREATEDONBEHALFBY: super::super::support::Navigation<
+        Systemuser,
+        super::super::support::Untyped,
+    > = super::super::support::Navigation::new(
+        "lk_msdyn_knowledgearticletemplate_createdonbehalfby",
+        "msdyn_knowledgearticletemplates",
+    );
     /// Collection-valued navigation `lk_msdyn_knowledgearticletemplate_modifiedby` to `msdyn_knowledgearticletemplates` (associate and disassociate through `$ref`).
     pub const LK_MSDYN_KNOWLEDGEARTICLETEMPLATE_MODIFIEDBY: super::super::support::Navigation<
         Systemuser,
@@ -17657,12 +18445,13 @@ impl Systemuser {
         "msdyn_knowledgearticletemplates",
     );
     /// Collection-valued navigation `lk_msdyn_knowledgearticletemplate_modifiedonbehalfby` to `msdyn_knowledgearticletemplates` (associate and disassociate through `$ref`).
-    pub const LK_MSDYN_KNOWLEDGEARTICLETEMPLATE_MODIFIEDONBEHALFBY:
-        super::super::support::Navigation<Systemuser, super::super::support::Untyped> =
-        super::super::support::Navigation::new(
-            "lk_msdyn_knowledgearticletemplate_modifiedonbehalfby",
-            "msdyn_knowledgearticletemplates",
-        );
+    pub const LK_MSDYN_KNOWLEDGEARTICLETEMPLATE_MODIFIEDONBEHALFBY: super::super::support::Navigation<
+        Systemuser,
+        super::super::support::Untyped,
+    > = super::super::support::Navigation::new(
+        "lk_msdyn_knowledgearticletemplate_modifiedonbehalfby",
+        "msdyn_knowledgearticletemplates",
+    );
     /// Collection-valued navigation `user_msdyn_knowledgearticletemplate` to `msdyn_knowledgearticletemplates` (associate and disassociate through `$ref`).
     pub const USER_MSDYN_KNOWLEDGEARTICLETEMPLATE: super::super::support::Navigation<
         Systemuser,
@@ -17675,7 +18464,10 @@ impl Systemuser {
     pub const LK_MSDYN_DATAFLOW_CREATEDBY: super::super::support::Navigation<
         Systemuser,
         super::super::support::Untyped,
-    > = super::super::support::Navigation::new("lk_msdyn_dataflow_createdby", "msdyn_dataflows");
+    > = super::super::support::Navigation::new(
+        "lk_msdyn_dataflow_createdby",
+        "msdyn_dataflows",
+    );
     /// Collection-valued navigation `lk_msdyn_dataflow_createdonbehalfby` to `msdyn_dataflows` (associate and disassociate through `$ref`).
     pub const LK_MSDYN_DATAFLOW_CREATEDONBEHALFBY: super::super::support::Navigation<
         Systemuser,
@@ -17688,7 +18480,10 @@ impl Systemuser {
     pub const LK_MSDYN_DATAFLOW_MODIFIEDBY: super::super::support::Navigation<
         Systemuser,
         super::super::support::Untyped,
-    > = super::super::support::Navigation::new("lk_msdyn_dataflow_modifiedby", "msdyn_dataflows");
+    > = super::super::support::Navigation::new(
+        "lk_msdyn_dataflow_modifiedby",
+        "msdyn_dataflows",
+    );
     /// Collection-valued navigation `lk_msdyn_dataflow_modifiedonbehalfby` to `msdyn_dataflows` (associate and disassociate through `$ref`).
     pub const LK_MSDYN_DATAFLOW_MODIFIEDONBEHALFBY: super::super::support::Navigation<
         Systemuser,
@@ -17738,7 +18533,10 @@ impl Systemuser {
     pub const USER_MSDYN_RICHTEXTFILE: super::super::support::Navigation<
         Systemuser,
         super::super::support::Untyped,
-    > = super::super::support::Navigation::new("user_msdyn_richtextfile", "msdyn_richtextfiles");
+    > = super::super::support::Navigation::new(
+        "user_msdyn_richtextfile",
+        "msdyn_richtextfiles",
+    );
     /// Collection-valued navigation `lk_msdyn_aiconfiguration_createdby` to `msdyn_aiconfigurations` (associate and disassociate through `$ref`).
     pub const LK_MSDYN_AICONFIGURATION_CREATEDBY: super::super::support::Navigation<
         Systemuser,
@@ -17783,7 +18581,10 @@ impl Systemuser {
     pub const LK_MSDYN_AIMODEL_CREATEDBY: super::super::support::Navigation<
         Systemuser,
         super::super::support::Untyped,
-    > = super::super::support::Navigation::new("lk_msdyn_aimodel_createdby", "msdyn_aimodels");
+    > = super::super::support::Navigation::new(
+        "lk_msdyn_aimodel_createdby",
+        "msdyn_aimodels",
+    );
     /// Collection-valued navigation `lk_msdyn_aimodel_createdonbehalfby` to `msdyn_aimodels` (associate and disassociate through `$ref`).
     pub const LK_MSDYN_AIMODEL_CREATEDONBEHALFBY: super::super::support::Navigation<
         Systemuser,
@@ -17796,7 +18597,10 @@ impl Systemuser {
     pub const LK_MSDYN_AIMODEL_MODIFIEDBY: super::super::support::Navigation<
         Systemuser,
         super::super::support::Untyped,
-    > = super::super::support::Navigation::new("lk_msdyn_aimodel_modifiedby", "msdyn_aimodels");
+    > = super::super::support::Navigation::new(
+        "lk_msdyn_aimodel_modifiedby",
+        "msdyn_aimodels",
+    );
     /// Collection-valued navigation `lk_msdyn_aimodel_modifiedonbehalfby` to `msdyn_aimodels` (associate and disassociate through `$ref`).
     pub const LK_MSDYN_AIMODEL_MODIFIEDONBEHALFBY: super::super::support::Navigation<
         Systemuser,
@@ -17846,7 +18650,10 @@ impl Systemuser {
     pub const USER_MSDYN_AITEMPLATE: super::super::support::Navigation<
         Systemuser,
         super::super::support::Untyped,
-    > = super::super::support::Navigation::new("user_msdyn_aitemplate", "msdyn_aitemplates");
+    > = super::super::support::Navigation::new(
+        "user_msdyn_aitemplate",
+        "msdyn_aitemplates",
+    );
     /// Collection-valued navigation `lk_msdyn_aibdataset_createdby` to `msdyn_aibdatasets` (associate and disassociate through `$ref`).
     pub const LK_MSDYN_AIBDATASET_CREATEDBY: super::super::support::Navigation<
         Systemuser,
@@ -17883,7 +18690,10 @@ impl Systemuser {
     pub const USER_MSDYN_AIBDATASET: super::super::support::Navigation<
         Systemuser,
         super::super::support::Untyped,
-    > = super::super::support::Navigation::new("user_msdyn_aibdataset", "msdyn_aibdatasets");
+    > = super::super::support::Navigation::new(
+        "user_msdyn_aibdataset",
+        "msdyn_aibdatasets",
+    );
     /// Collection-valued navigation `lk_msdyn_aibdatasetfile_createdby` to `msdyn_aibdatasetfiles` (associate and disassociate through `$ref`).
     pub const LK_MSDYN_AIBDATASETFILE_CREATEDBY: super::super::support::Navigation<
         Systemuser,
@@ -18008,7 +18818,10 @@ impl Systemuser {
     pub const LK_MSDYN_AIBFILE_CREATEDBY: super::super::support::Navigation<
         Systemuser,
         super::super::support::Untyped,
-    > = super::super::support::Navigation::new("lk_msdyn_aibfile_createdby", "msdyn_aibfiles");
+    > = super::super::support::Navigation::new(
+        "lk_msdyn_aibfile_createdby",
+        "msdyn_aibfiles",
+    );
     /// Collection-valued navigation `lk_msdyn_aibfile_createdonbehalfby` to `msdyn_aibfiles` (associate and disassociate through `$ref`).
     pub const LK_MSDYN_AIBFILE_CREATEDONBEHALFBY: super::super::support::Navigation<
         Systemuser,
@@ -18021,7 +18834,10 @@ impl Systemuser {
     pub const LK_MSDYN_AIBFILE_MODIFIEDBY: super::super::support::Navigation<
         Systemuser,
         super::super::support::Untyped,
-    > = super::super::support::Navigation::new("lk_msdyn_aibfile_modifiedby", "msdyn_aibfiles");
+    > = super::super::support::Navigation::new(
+        "lk_msdyn_aibfile_modifiedby",
+        "msdyn_aibfiles",
+    );
     /// Collection-valued navigation `lk_msdyn_aibfile_modifiedonbehalfby` to `msdyn_aibfiles` (associate and disassociate through `$ref`).
     pub const LK_MSDYN_AIBFILE_MODIFIEDONBEHALFBY: super::super::support::Navigation<
         Systemuser,
@@ -18119,7 +18935,10 @@ impl Systemuser {
     pub const LK_MSDYN_AIODIMAGE_CREATEDBY: super::super::support::Navigation<
         Systemuser,
         super::super::support::Untyped,
-    > = super::super::support::Navigation::new("lk_msdyn_aiodimage_createdby", "msdyn_aiodimages");
+    > = super::super::support::Navigation::new(
+        "lk_msdyn_aiodimage_createdby",
+        "msdyn_aiodimages",
+    );
     /// Collection-valued navigation `lk_msdyn_aiodimage_createdonbehalfby` to `msdyn_aiodimages` (associate and disassociate through `$ref`).
     pub const LK_MSDYN_AIODIMAGE_CREATEDONBEHALFBY: super::super::support::Navigation<
         Systemuser,
@@ -18132,7 +18951,10 @@ impl Systemuser {
     pub const LK_MSDYN_AIODIMAGE_MODIFIEDBY: super::super::support::Navigation<
         Systemuser,
         super::super::support::Untyped,
-    > = super::super::support::Navigation::new("lk_msdyn_aiodimage_modifiedby", "msdyn_aiodimages");
+    > = super::super::support::Navigation::new(
+        "lk_msdyn_aiodimage_modifiedby",
+        "msdyn_aiodimages",
+    );
     /// Collection-valued navigation `lk_msdyn_aiodimage_modifiedonbehalfby` to `msdyn_aiodimages` (associate and disassociate through `$ref`).
     pub const LK_MSDYN_AIODIMAGE_MODIFIEDONBEHALFBY: super::super::support::Navigation<
         Systemuser,
@@ -18145,12 +18967,18 @@ impl Systemuser {
     pub const USER_MSDYN_AIODIMAGE: super::super::support::Navigation<
         Systemuser,
         super::super::support::Untyped,
-    > = super::super::support::Navigation::new("user_msdyn_aiodimage", "msdyn_aiodimages");
+    > = super::super::support::Navigation::new(
+        "user_msdyn_aiodimage",
+        "msdyn_aiodimages",
+    );
     /// Collection-valued navigation `lk_msdyn_aiodlabel_createdby` to `msdyn_aiodlabels` (associate and disassociate through `$ref`).
     pub const LK_MSDYN_AIODLABEL_CREATEDBY: super::super::support::Navigation<
         Systemuser,
         super::super::support::Untyped,
-    > = super::super::support::Navigation::new("lk_msdyn_aiodlabel_createdby", "msdyn_aiodlabels");
+    > = super::super::support::Navigation::new(
+        "lk_msdyn_aiodlabel_createdby",
+        "msdyn_aiodlabels",
+    );
     /// Collection-valued navigation `lk_msdyn_aiodlabel_createdonbehalfby` to `msdyn_aiodlabels` (associate and disassociate through `$ref`).
     pub const LK_MSDYN_AIODLABEL_CREATEDONBEHALFBY: super::super::support::Navigation<
         Systemuser,
@@ -18163,7 +18991,10 @@ impl Systemuser {
     pub const LK_MSDYN_AIODLABEL_MODIFIEDBY: super::super::support::Navigation<
         Systemuser,
         super::super::support::Untyped,
-    > = super::super::support::Navigation::new("lk_msdyn_aiodlabel_modifiedby", "msdyn_aiodlabels");
+    > = super::super::support::Navigation::new(
+        "lk_msdyn_aiodlabel_modifiedby",
+        "msdyn_aiodlabels",
+    );
     /// Collection-valued navigation `lk_msdyn_aiodlabel_modifiedonbehalfby` to `msdyn_aiodlabels` (associate and disassociate through `$ref`).
     pub const LK_MSDYN_AIODLABEL_MODIFIEDONBEHALFBY: super::super::support::Navigation<
         Systemuser,
@@ -18176,7 +19007,10 @@ impl Systemuser {
     pub const USER_MSDYN_AIODLABEL: super::super::support::Navigation<
         Systemuser,
         super::super::support::Untyped,
-    > = super::super::support::Navigation::new("user_msdyn_aiodlabel", "msdyn_aiodlabels");
+    > = super::super::support::Navigation::new(
+        "user_msdyn_aiodlabel",
+        "msdyn_aiodlabels",
+    );
     /// Collection-valued navigation `lk_msdyn_aiodtrainingboundingbox_createdby` to `msdyn_aiodtrainingboundingboxes` (associate and disassociate through `$ref`).
     pub const LK_MSDYN_AIODTRAININGBOUNDINGBOX_CREATEDBY: super::super::support::Navigation<
         Systemuser,
@@ -18186,12 +19020,13 @@ impl Systemuser {
         "msdyn_aiodtrainingboundingboxes",
     );
     /// Collection-valued navigation `lk_msdyn_aiodtrainingboundingbox_createdonbehalfby` to `msdyn_aiodtrainingboundingboxes` (associate and disassociate through `$ref`).
-    pub const LK_MSDYN_AIODTRAININGBOUNDINGBOX_CREATEDONBEHALFBY:
-        super::super::support::Navigation<Systemuser, super::super::support::Untyped> =
-        super::super::support::Navigation::new(
-            "lk_msdyn_aiodtrainingboundingbox_createdonbehalfby",
-            "msdyn_aiodtrainingboundingboxes",
-        );
+    pub const LK_MSDYN_AIODTRAININGBOUNDINGBOX_CREATEDONBEHALFBY: super::super::support::Navigation<
+        Systemuser,
+        super::super::support::Untyped,
+    > = super::super::support::Navigation::new(
+        "lk_msdyn_aiodtrainingboundingbox_createdonbehalfby",
+        "msdyn_aiodtrainingboundingboxes",
+    );
     /// Collection-valued navigation `lk_msdyn_aiodtrainingboundingbox_modifiedby` to `msdyn_aiodtrainingboundingboxes` (associate and disassociate through `$ref`).
     pub const LK_MSDYN_AIODTRAININGBOUNDINGBOX_MODIFIEDBY: super::super::support::Navigation<
         Systemuser,
@@ -18201,12 +19036,13 @@ impl Systemuser {
         "msdyn_aiodtrainingboundingboxes",
     );
     /// Collection-valued navigation `lk_msdyn_aiodtrainingboundingbox_modifiedonbehalfby` to `msdyn_aiodtrainingboundingboxes` (associate and disassociate through `$ref`).
-    pub const LK_MSDYN_AIODTRAININGBOUNDINGBOX_MODIFIEDONBEHALFBY:
-        super::super::support::Navigation<Systemuser, super::super::support::Untyped> =
-        super::super::support::Navigation::new(
-            "lk_msdyn_aiodtrainingboundingbox_modifiedonbehalfby",
-            "msdyn_aiodtrainingboundingboxes",
-        );
+    pub const LK_MSDYN_AIODTRAININGBOUNDINGBOX_MODIFIEDONBEHALFBY: super::super::support::Navigation<
+        Systemuser,
+        super::super::support::Untyped,
+    > = super::super::support::Navigation::new(
+        "lk_msdyn_aiodtrainingboundingbox_modifiedonbehalfby",
+        "msdyn_aiodtrainingboundingboxes",
+    );
     /// Collection-valued navigation `user_msdyn_aiodtrainingboundingbox` to `msdyn_aiodtrainingboundingboxes` (associate and disassociate through `$ref`).
     pub const USER_MSDYN_AIODTRAININGBOUNDINGBOX: super::super::support::Navigation<
         Systemuser,
@@ -18331,7 +19167,10 @@ impl Systemuser {
     pub const USER_MSDYN_ANALYSISJOB: super::super::support::Navigation<
         Systemuser,
         super::super::support::Untyped,
-    > = super::super::support::Navigation::new("user_msdyn_analysisjob", "msdyn_analysisjobs");
+    > = super::super::support::Navigation::new(
+        "user_msdyn_analysisjob",
+        "msdyn_analysisjobs",
+    );
     /// Collection-valued navigation `lk_msdyn_analysisresult_createdby` to `msdyn_analysisresults` (associate and disassociate through `$ref`).
     pub const LK_MSDYN_ANALYSISRESULT_CREATEDBY: super::super::support::Navigation<
         Systemuser,
@@ -18461,12 +19300,13 @@ impl Systemuser {
         "msdyn_solutionhealthrulearguments",
     );
     /// Collection-valued navigation `lk_msdyn_solutionhealthruleargument_createdonbehalfby` to `msdyn_solutionhealthrulearguments` (associate and disassociate through `$ref`).
-    pub const LK_MSDYN_SOLUTIONHEALTHRULEARGUMENT_CREATEDONBEHALFBY:
-        super::super::support::Navigation<Systemuser, super::super::support::Untyped> =
-        super::super::support::Navigation::new(
-            "lk_msdyn_solutionhealthruleargument_createdonbehalfby",
-            "msdyn_solutionhealthrulearguments",
-        );
+    pub const LK_MSDYN_SOLUTIONHEALTHRULEARGUMENT_CREATEDONBEHALFBY: super::super::support::Navigation<
+        Systemuser,
+        super::super::support::Untyped,
+    > = super::super::support::Navigation::new(
+        "lk_msdyn_solutionhealthruleargument_createdonbehalfby",
+        "msdyn_solutionhealthrulearguments",
+    );
     /// Collection-valued navigation `lk_msdyn_solutionhealthruleargument_modifiedby` to `msdyn_solutionhealthrulearguments` (associate and disassociate through `$ref`).
     pub const LK_MSDYN_SOLUTIONHEALTHRULEARGUMENT_MODIFIEDBY: super::super::support::Navigation<
         Systemuser,
@@ -18476,12 +19316,13 @@ impl Systemuser {
         "msdyn_solutionhealthrulearguments",
     );
     /// Collection-valued navigation `lk_msdyn_solutionhealthruleargument_modifiedonbehalfby` to `msdyn_solutionhealthrulearguments` (associate and disassociate through `$ref`).
-    pub const LK_MSDYN_SOLUTIONHEALTHRULEARGUMENT_MODIFIEDONBEHALFBY:
-        super::super::support::Navigation<Systemuser, super::super::support::Untyped> =
-        super::super::support::Navigation::new(
-            "lk_msdyn_solutionhealthruleargument_modifiedonbehalfby",
-            "msdyn_solutionhealthrulearguments",
-        );
+    pub const LK_MSDYN_SOLUTIONHEALTHRULEARGUMENT_MODIFIEDONBEHALFBY: super::super::support::Navigation<
+        Systemuser,
+        super::super::support::Untyped,
+    > = super::super::support::Navigation::new(
+        "lk_msdyn_solutionhealthruleargument_modifiedonbehalfby",
+        "msdyn_solutionhealthrulearguments",
+    );
     /// Collection-valued navigation `user_msdyn_solutionhealthruleargument` to `msdyn_solutionhealthrulearguments` (associate and disassociate through `$ref`).
     pub const USER_MSDYN_SOLUTIONHEALTHRULEARGUMENT: super::super::support::Navigation<
         Systemuser,
@@ -18531,7 +19372,10 @@ impl Systemuser {
     pub const LK_GGW_EVENT_CREATEDONBEHALFBY: super::super::support::Navigation<
         Systemuser,
         super::super::support::Untyped,
-    > = super::super::support::Navigation::new("lk_ggw_event_createdonbehalfby", "ggw_events");
+    > = super::super::support::Navigation::new(
+        "lk_ggw_event_createdonbehalfby",
+        "ggw_events",
+    );
     /// Collection-valued navigation `lk_ggw_event_modifiedby` to `ggw_events` (associate and disassociate through `$ref`).
     pub const LK_GGW_EVENT_MODIFIEDBY: super::super::support::Navigation<
         Systemuser,
@@ -18541,7 +19385,10 @@ impl Systemuser {
     pub const LK_GGW_EVENT_MODIFIEDONBEHALFBY: super::super::support::Navigation<
         Systemuser,
         super::super::support::Untyped,
-    > = super::super::support::Navigation::new("lk_ggw_event_modifiedonbehalfby", "ggw_events");
+    > = super::super::support::Navigation::new(
+        "lk_ggw_event_modifiedonbehalfby",
+        "ggw_events",
+    );
     /// Collection-valued navigation `user_ggw_event` to `ggw_events` (associate and disassociate through `$ref`).
     pub const USER_GGW_EVENT: super::super::support::Navigation<
         Systemuser,
@@ -18556,7 +19403,10 @@ impl Systemuser {
     pub const LK_GGW_TEAM_CREATEDONBEHALFBY: super::super::support::Navigation<
         Systemuser,
         super::super::support::Untyped,
-    > = super::super::support::Navigation::new("lk_ggw_team_createdonbehalfby", "ggw_teams");
+    > = super::super::support::Navigation::new(
+        "lk_ggw_team_createdonbehalfby",
+        "ggw_teams",
+    );
     /// Collection-valued navigation `lk_ggw_team_modifiedby` to `ggw_teams` (associate and disassociate through `$ref`).
     pub const LK_GGW_TEAM_MODIFIEDBY: super::super::support::Navigation<
         Systemuser,
@@ -18566,7 +19416,10 @@ impl Systemuser {
     pub const LK_GGW_TEAM_MODIFIEDONBEHALFBY: super::super::support::Navigation<
         Systemuser,
         super::super::support::Untyped,
-    > = super::super::support::Navigation::new("lk_ggw_team_modifiedonbehalfby", "ggw_teams");
+    > = super::super::support::Navigation::new(
+        "lk_ggw_team_modifiedonbehalfby",
+        "ggw_teams",
+    );
     /// Collection-valued navigation `user_ggw_team` to `ggw_teams` (associate and disassociate through `$ref`).
     pub const USER_GGW_TEAM: super::super::support::Navigation<
         Systemuser,
@@ -18581,7 +19434,10 @@ impl Systemuser {
     pub const LK_GGW_CREW_CREATEDONBEHALFBY: super::super::support::Navigation<
         Systemuser,
         super::super::support::Untyped,
-    > = super::super::support::Navigation::new("lk_ggw_crew_createdonbehalfby", "ggw_crews");
+    > = super::super::support::Navigation::new(
+        "lk_ggw_crew_createdonbehalfby",
+        "ggw_crews",
+    );
     /// Collection-valued navigation `lk_ggw_crew_modifiedby` to `ggw_crews` (associate and disassociate through `$ref`).
     pub const LK_GGW_CREW_MODIFIEDBY: super::super::support::Navigation<
         Systemuser,
@@ -18591,7 +19447,10 @@ impl Systemuser {
     pub const LK_GGW_CREW_MODIFIEDONBEHALFBY: super::super::support::Navigation<
         Systemuser,
         super::super::support::Untyped,
-    > = super::super::support::Navigation::new("lk_ggw_crew_modifiedonbehalfby", "ggw_crews");
+    > = super::super::support::Navigation::new(
+        "lk_ggw_crew_modifiedonbehalfby",
+        "ggw_crews",
+    );
     /// Collection-valued navigation `user_ggw_crew` to `ggw_crews` (associate and disassociate through `$ref`).
     pub const USER_GGW_CREW: super::super::support::Navigation<
         Systemuser,

@@ -9,26 +9,33 @@ pub struct Team {
     /// `ownerid`: `Edm.Guid`, key.
     pub ownerid: ::dataverse_runtime::Field<::dataverse_runtime::codegen::uuid::Uuid>,
     /// `_transactioncurrencyid_value`: `Edm.Guid`.
-    pub transactioncurrencyid_value:
-        ::dataverse_runtime::Field<::dataverse_runtime::codegen::uuid::Uuid>,
+    pub transactioncurrencyid_value: ::dataverse_runtime::Field<
+        ::dataverse_runtime::codegen::uuid::Uuid,
+    >,
     /// `versionnumber`: `Edm.Int64`.
     pub versionnumber: ::dataverse_runtime::Field<i64>,
     /// `yominame`: `Edm.String`.
     pub yominame: ::dataverse_runtime::Field<::std::string::String>,
     /// `_teamtemplateid_value`: `Edm.Guid`.
-    pub teamtemplateid_value: ::dataverse_runtime::Field<::dataverse_runtime::codegen::uuid::Uuid>,
+    pub teamtemplateid_value: ::dataverse_runtime::Field<
+        ::dataverse_runtime::codegen::uuid::Uuid,
+    >,
     /// `_modifiedonbehalfby_value`: `Edm.Guid`.
-    pub modifiedonbehalfby_value:
-        ::dataverse_runtime::Field<::dataverse_runtime::codegen::uuid::Uuid>,
+    pub modifiedonbehalfby_value: ::dataverse_runtime::Field<
+        ::dataverse_runtime::codegen::uuid::Uuid,
+    >,
     /// `traversedpath`: `Edm.String`.
     pub traversedpath: ::dataverse_runtime::Field<::std::string::String>,
     /// `organizationid`: `Edm.Guid`.
-    pub organizationid: ::dataverse_runtime::Field<::dataverse_runtime::codegen::uuid::Uuid>,
+    pub organizationid: ::dataverse_runtime::Field<
+        ::dataverse_runtime::codegen::uuid::Uuid,
+    >,
     /// `name`: `Edm.String`.
     pub name: ::dataverse_runtime::Field<::std::string::String>,
     /// `_regardingobjectid_value`: `Edm.Guid`.
-    pub regardingobjectid_value:
-        ::dataverse_runtime::Field<::dataverse_runtime::codegen::uuid::Uuid>,
+    pub regardingobjectid_value: ::dataverse_runtime::Field<
+        ::dataverse_runtime::codegen::uuid::Uuid,
+    >,
     /// `isdefault`: `Edm.Boolean`.
     pub isdefault: ::dataverse_runtime::Field<bool>,
     /// `exchangerate`: `Edm.Decimal`.
@@ -40,19 +47,27 @@ pub struct Team {
     /// `description`: `Edm.String`.
     pub description: ::dataverse_runtime::Field<::std::string::String>,
     /// `_createdby_value`: `Edm.Guid`.
-    pub createdby_value: ::dataverse_runtime::Field<::dataverse_runtime::codegen::uuid::Uuid>,
+    pub createdby_value: ::dataverse_runtime::Field<
+        ::dataverse_runtime::codegen::uuid::Uuid,
+    >,
     /// `emailaddress`: `Edm.String`.
     pub emailaddress: ::dataverse_runtime::Field<::std::string::String>,
     /// `processid`: `Edm.Guid`.
     pub processid: ::dataverse_runtime::Field<::dataverse_runtime::codegen::uuid::Uuid>,
     /// `_businessunitid_value`: `Edm.Guid`.
-    pub businessunitid_value: ::dataverse_runtime::Field<::dataverse_runtime::codegen::uuid::Uuid>,
+    pub businessunitid_value: ::dataverse_runtime::Field<
+        ::dataverse_runtime::codegen::uuid::Uuid,
+    >,
     /// `_queueid_value`: `Edm.Guid`.
-    pub queueid_value: ::dataverse_runtime::Field<::dataverse_runtime::codegen::uuid::Uuid>,
+    pub queueid_value: ::dataverse_runtime::Field<
+        ::dataverse_runtime::codegen::uuid::Uuid,
+    >,
     /// `modifiedon`: `Edm.DateTimeOffset`.
     pub modifiedon: ::dataverse_runtime::Field<::dataverse_runtime::DateTimeOffset>,
     /// `overriddencreatedon`: `Edm.DateTimeOffset`.
-    pub overriddencreatedon: ::dataverse_runtime::Field<::dataverse_runtime::DateTimeOffset>,
+    pub overriddencreatedon: ::dataverse_runtime::Field<
+        ::dataverse_runtime::DateTimeOffset,
+    >,
     /// `teamtype`: `Edm.Int32`.
     pub teamtype: ::dataverse_runtime::Field<i32>,
     /// `stageid`: `Edm.Guid`.
@@ -62,15 +77,21 @@ pub struct Team {
     /// `createdon`: `Edm.DateTimeOffset`.
     pub createdon: ::dataverse_runtime::Field<::dataverse_runtime::DateTimeOffset>,
     /// `_modifiedby_value`: `Edm.Guid`.
-    pub modifiedby_value: ::dataverse_runtime::Field<::dataverse_runtime::codegen::uuid::Uuid>,
+    pub modifiedby_value: ::dataverse_runtime::Field<
+        ::dataverse_runtime::codegen::uuid::Uuid,
+    >,
     /// `_createdonbehalfby_value`: `Edm.Guid`.
-    pub createdonbehalfby_value:
-        ::dataverse_runtime::Field<::dataverse_runtime::codegen::uuid::Uuid>,
+    pub createdonbehalfby_value: ::dataverse_runtime::Field<
+        ::dataverse_runtime::codegen::uuid::Uuid,
+    >,
     /// `azureactivedirectoryobjectid`: `Edm.Guid`.
-    pub azureactivedirectoryobjectid:
-        ::dataverse_runtime::Field<::dataverse_runtime::codegen::uuid::Uuid>,
+    pub azureactivedirectoryobjectid: ::dataverse_runtime::Field<
+        ::dataverse_runtime::codegen::uuid::Uuid,
+    >,
     /// `_administratorid_value`: `Edm.Guid`.
-    pub administratorid_value: ::dataverse_runtime::Field<::dataverse_runtime::codegen::uuid::Uuid>,
+    pub administratorid_value: ::dataverse_runtime::Field<
+        ::dataverse_runtime::codegen::uuid::Uuid,
+    >,
     /// `teamid`: `Edm.Guid`.
     pub teamid: ::dataverse_runtime::Field<::dataverse_runtime::codegen::uuid::Uuid>,
     /// Navigation `owner_exchangesyncidmapping` to a collection of `Microsoft.Dynamics.CRM.exchangesyncidmapping`, filled by `$expand` (decode it with `get`).
@@ -149,7 +170,9 @@ pub struct Team {
     /// Navigation `owner_activitypointers` to a collection of `Microsoft.Dynamics.CRM.activitypointer`, filled by `$expand` (decode it with `get`).
     #[cfg(feature = "activitypointers")]
     pub owner_activitypointers: ::dataverse_runtime::Field<
-        super::super::support::Expanded<::std::vec::Vec<super::super::ActivitypointerAny>>,
+        super::super::support::Expanded<
+            ::std::vec::Vec<super::super::ActivitypointerAny>,
+        >,
     >,
     /// Navigation `owner_mailboxtrackingfolder` to a collection of `Microsoft.Dynamics.CRM.mailboxtrackingfolder`, filled by `$expand` (decode it with `get`).
     pub owner_mailboxtrackingfolder: ::dataverse_runtime::Field<
@@ -469,8 +492,9 @@ pub struct Team {
         super::super::support::Expanded<::std::vec::Vec<super::super::support::Untyped>>,
     >,
     /// Navigation `regardingobjectid_knowledgearticle` to one `Microsoft.Dynamics.CRM.knowledgearticle`, filled by `$expand` (decode it with `get`).
-    pub regardingobjectid_knowledgearticle:
-        ::dataverse_runtime::Field<super::super::support::Expanded<super::super::support::Untyped>>,
+    pub regardingobjectid_knowledgearticle: ::dataverse_runtime::Field<
+        super::super::support::Expanded<super::super::support::Untyped>,
+    >,
     /// Navigation `team_sharepointsite` to a collection of `Microsoft.Dynamics.CRM.sharepointsite`, filled by `$expand` (decode it with `get`).
     pub team_sharepointsite: ::dataverse_runtime::Field<
         super::super::support::Expanded<::std::vec::Vec<super::super::support::Untyped>>,
@@ -492,8 +516,9 @@ pub struct Team {
         super::super::support::Expanded<::std::vec::Vec<super::super::support::Untyped>>,
     >,
     /// Navigation `associatedteamtemplateid` to one `Microsoft.Dynamics.CRM.teamtemplate`, filled by `$expand` (decode it with `get`).
-    pub associatedteamtemplateid:
-        ::dataverse_runtime::Field<super::super::support::Expanded<super::super::support::Untyped>>,
+    pub associatedteamtemplateid: ::dataverse_runtime::Field<
+        super::super::support::Expanded<super::super::support::Untyped>,
+    >,
     /// Navigation `team_DuplicateRules` to a collection of `Microsoft.Dynamics.CRM.duplicaterule`, filled by `$expand` (decode it with `get`).
     pub team_duplicate_rules: ::dataverse_runtime::Field<
         super::super::support::Expanded<::std::vec::Vec<super::super::support::Untyped>>,
@@ -523,8 +548,9 @@ pub struct Team {
         super::super::support::Expanded<::std::vec::Vec<super::super::support::Untyped>>,
     >,
     /// Navigation `stageid_processstage` to one `Microsoft.Dynamics.CRM.processstage`, filled by `$expand` (decode it with `get`).
-    pub stageid_processstage:
-        ::dataverse_runtime::Field<super::super::support::Expanded<super::super::support::Untyped>>,
+    pub stageid_processstage: ::dataverse_runtime::Field<
+        super::super::support::Expanded<super::super::support::Untyped>,
+    >,
     /// Navigation `team_userform` to a collection of `Microsoft.Dynamics.CRM.userform`, filled by `$expand` (decode it with `get`).
     pub team_userform: ::dataverse_runtime::Field<
         super::super::support::Expanded<::std::vec::Vec<super::super::support::Untyped>>,
@@ -539,7 +565,9 @@ pub struct Team {
     >,
     /// Navigation `queueid` to one `Microsoft.Dynamics.CRM.queue`, filled by `$expand` (decode it with `get`).
     #[cfg(feature = "queues")]
-    pub queueid: ::dataverse_runtime::Field<super::super::support::Expanded<super::super::Queue>>,
+    pub queueid: ::dataverse_runtime::Field<
+        super::super::support::Expanded<super::super::Queue>,
+    >,
     /// Navigation `Team_DuplicateBaseRecord` to a collection of `Microsoft.Dynamics.CRM.duplicaterecord`, filled by `$expand` (decode it with `get`).
     pub team_duplicate_base_record: ::dataverse_runtime::Field<
         super::super::support::Expanded<::std::vec::Vec<super::super::support::Untyped>>,
@@ -554,8 +582,9 @@ pub struct Team {
     >,
     /// Navigation `modifiedonbehalfby` to one `Microsoft.Dynamics.CRM.systemuser`, filled by `$expand` (decode it with `get`).
     #[cfg(feature = "systemusers")]
-    pub modifiedonbehalfby:
-        ::dataverse_runtime::Field<super::super::support::Expanded<super::super::Systemuser>>,
+    pub modifiedonbehalfby: ::dataverse_runtime::Field<
+        super::super::support::Expanded<super::super::Systemuser>,
+    >,
     /// Navigation `team_socialactivity` to a collection of `Microsoft.Dynamics.CRM.socialactivity`, filled by `$expand` (decode it with `get`).
     pub team_socialactivity: ::dataverse_runtime::Field<
         super::super::support::Expanded<::std::vec::Vec<super::super::support::Untyped>>,
@@ -586,8 +615,9 @@ pub struct Team {
         super::super::support::Expanded<::std::vec::Vec<super::super::support::Untyped>>,
     >,
     /// Navigation `businessunitid` to one `Microsoft.Dynamics.CRM.businessunit`, filled by `$expand` (decode it with `get`).
-    pub businessunitid:
-        ::dataverse_runtime::Field<super::super::support::Expanded<super::super::support::Untyped>>,
+    pub businessunitid: ::dataverse_runtime::Field<
+        super::super::support::Expanded<super::super::support::Untyped>,
+    >,
     /// Navigation `ImportFile_Team` to a collection of `Microsoft.Dynamics.CRM.importfile`, filled by `$expand` (decode it with `get`).
     pub import_file_team: ::dataverse_runtime::Field<
         super::super::support::Expanded<::std::vec::Vec<super::super::support::Untyped>>,
@@ -609,8 +639,9 @@ pub struct Team {
         super::super::support::Expanded<::std::vec::Vec<super::super::support::Untyped>>,
     >,
     /// Navigation `organizationid_organization` to one `Microsoft.Dynamics.CRM.organization`, filled by `$expand` (decode it with `get`).
-    pub organizationid_organization:
-        ::dataverse_runtime::Field<super::super::support::Expanded<super::super::support::Untyped>>,
+    pub organizationid_organization: ::dataverse_runtime::Field<
+        super::super::support::Expanded<super::super::support::Untyped>,
+    >,
     /// Navigation `team_email` to a collection of `Microsoft.Dynamics.CRM.email`, filled by `$expand` (decode it with `get`).
     pub team_email: ::dataverse_runtime::Field<
         super::super::support::Expanded<::std::vec::Vec<super::super::support::Untyped>>,
@@ -629,8 +660,9 @@ pub struct Team {
         super::super::support::Expanded<::std::vec::Vec<super::super::support::Untyped>>,
     >,
     /// Navigation `transactioncurrencyid` to one `Microsoft.Dynamics.CRM.transactioncurrency`, filled by `$expand` (decode it with `get`).
-    pub transactioncurrencyid:
-        ::dataverse_runtime::Field<super::super::support::Expanded<super::super::support::Untyped>>,
+    pub transactioncurrencyid: ::dataverse_runtime::Field<
+        super::super::support::Expanded<super::super::support::Untyped>,
+    >,
     /// Navigation `team_asyncoperation` to a collection of `Microsoft.Dynamics.CRM.asyncoperation`, filled by `$expand` (decode it with `get`).
     pub team_asyncoperation: ::dataverse_runtime::Field<
         super::super::support::Expanded<::std::vec::Vec<super::super::support::Untyped>>,
@@ -646,8 +678,9 @@ pub struct Team {
     >,
     /// Navigation `modifiedby` to one `Microsoft.Dynamics.CRM.systemuser`, filled by `$expand` (decode it with `get`).
     #[cfg(feature = "systemusers")]
-    pub modifiedby:
-        ::dataverse_runtime::Field<super::super::support::Expanded<super::super::Systemuser>>,
+    pub modifiedby: ::dataverse_runtime::Field<
+        super::super::support::Expanded<super::super::Systemuser>,
+    >,
     /// Navigation `team_emailserverprofile` to a collection of `Microsoft.Dynamics.CRM.emailserverprofile`, filled by `$expand` (decode it with `get`).
     pub team_emailserverprofile: ::dataverse_runtime::Field<
         super::super::support::Expanded<::std::vec::Vec<super::super::support::Untyped>>,
@@ -662,8 +695,9 @@ pub struct Team {
     >,
     /// Navigation `createdby` to one `Microsoft.Dynamics.CRM.systemuser`, filled by `$expand` (decode it with `get`).
     #[cfg(feature = "systemusers")]
-    pub createdby:
-        ::dataverse_runtime::Field<super::super::support::Expanded<super::super::Systemuser>>,
+    pub createdby: ::dataverse_runtime::Field<
+        super::super::support::Expanded<super::super::Systemuser>,
+    >,
     /// Navigation `team_annotations` to a collection of `Microsoft.Dynamics.CRM.annotation`, filled by `$expand` (decode it with `get`).
     #[cfg(feature = "annotations")]
     pub team_annotations: ::dataverse_runtime::Field<
@@ -697,7 +731,9 @@ pub struct Team {
     /// Navigation `team_activity` to a collection of `Microsoft.Dynamics.CRM.activitypointer`, filled by `$expand` (decode it with `get`).
     #[cfg(feature = "activitypointers")]
     pub team_activity: ::dataverse_runtime::Field<
-        super::super::support::Expanded<::std::vec::Vec<super::super::ActivitypointerAny>>,
+        super::super::support::Expanded<
+            ::std::vec::Vec<super::super::ActivitypointerAny>,
+        >,
     >,
     /// Navigation `team_appointment` to a collection of `Microsoft.Dynamics.CRM.appointment`, filled by `$expand` (decode it with `get`).
     pub team_appointment: ::dataverse_runtime::Field<
@@ -705,12 +741,14 @@ pub struct Team {
     >,
     /// Navigation `createdonbehalfby` to one `Microsoft.Dynamics.CRM.systemuser`, filled by `$expand` (decode it with `get`).
     #[cfg(feature = "systemusers")]
-    pub createdonbehalfby:
-        ::dataverse_runtime::Field<super::super::support::Expanded<super::super::Systemuser>>,
+    pub createdonbehalfby: ::dataverse_runtime::Field<
+        super::super::support::Expanded<super::super::Systemuser>,
+    >,
     /// Navigation `administratorid` to one `Microsoft.Dynamics.CRM.systemuser`, filled by `$expand` (decode it with `get`).
     #[cfg(feature = "systemusers")]
-    pub administratorid:
-        ::dataverse_runtime::Field<super::super::support::Expanded<super::super::Systemuser>>,
+    pub administratorid: ::dataverse_runtime::Field<
+        super::super::support::Expanded<super::super::Systemuser>,
+    >,
     /// Navigation `Team_BulkDeleteFailures` to a collection of `Microsoft.Dynamics.CRM.bulkdeletefailure`, filled by `$expand` (decode it with `get`).
     pub team_bulk_delete_failures: ::dataverse_runtime::Field<
         super::super::support::Expanded<::std::vec::Vec<super::super::support::Untyped>>,
@@ -906,7 +944,10 @@ impl super::super::support::Structured for Team {
             map.serialize_entry("_teamtemplateid_value", &self.teamtemplateid_value)?;
         }
         if !self.modifiedonbehalfby_value.is_unset() {
-            map.serialize_entry("_modifiedonbehalfby_value", &self.modifiedonbehalfby_value)?;
+            map.serialize_entry(
+                "_modifiedonbehalfby_value",
+                &self.modifiedonbehalfby_value,
+            )?;
         }
         if !self.traversedpath.is_unset() {
             map.serialize_entry("traversedpath", &self.traversedpath)?;
@@ -918,7 +959,10 @@ impl super::super::support::Structured for Team {
             map.serialize_entry("name", &self.name)?;
         }
         if !self.regardingobjectid_value.is_unset() {
-            map.serialize_entry("_regardingobjectid_value", &self.regardingobjectid_value)?;
+            map.serialize_entry(
+                "_regardingobjectid_value",
+                &self.regardingobjectid_value,
+            )?;
         }
         if !self.isdefault.is_unset() {
             map.serialize_entry("isdefault", &self.isdefault)?;
@@ -972,7 +1016,10 @@ impl super::super::support::Structured for Team {
             map.serialize_entry("_modifiedby_value", &self.modifiedby_value)?;
         }
         if !self.createdonbehalfby_value.is_unset() {
-            map.serialize_entry("_createdonbehalfby_value", &self.createdonbehalfby_value)?;
+            map.serialize_entry(
+                "_createdonbehalfby_value",
+                &self.createdonbehalfby_value,
+            )?;
         }
         if !self.azureactivedirectoryobjectid.is_unset() {
             map.serialize_entry(
@@ -1045,7 +1092,10 @@ impl super::super::support::Structured for Team {
             map.serialize_entry("owner_recurrencerules", &self.owner_recurrencerules)?;
         }
         if !self.owner_mailmergetemplates.is_unset() {
-            map.serialize_entry("owner_mailmergetemplates", &self.owner_mailmergetemplates)?;
+            map.serialize_entry(
+                "owner_mailmergetemplates",
+                &self.owner_mailmergetemplates,
+            )?;
         }
         if !self.owner_duplicaterules.is_unset() {
             map.serialize_entry("owner_duplicaterules", &self.owner_duplicaterules)?;
@@ -1064,7 +1114,10 @@ impl super::super::support::Structured for Team {
             )?;
         }
         if !self.owner_principalentitymap.is_unset() {
-            map.serialize_entry("owner_principalentitymap", &self.owner_principalentitymap)?;
+            map.serialize_entry(
+                "owner_principalentitymap",
+                &self.owner_principalentitymap,
+            )?;
         }
         if !self.owner_importdatas.is_unset() {
             map.serialize_entry("owner_importdatas", &self.owner_importdatas)?;
@@ -1111,7 +1164,10 @@ impl super::super::support::Structured for Team {
             map.serialize_entry("slakpiinstance_owner", &self.slakpiinstance_owner)?;
         }
         if !self.owner_emailserverprofile.is_unset() {
-            map.serialize_entry("owner_emailserverprofile", &self.owner_emailserverprofile)?;
+            map.serialize_entry(
+                "owner_emailserverprofile",
+                &self.owner_emailserverprofile,
+            )?;
         }
         if !self.owner_templates.is_unset() {
             map.serialize_entry("owner_templates", &self.owner_templates)?;
@@ -1179,7 +1235,10 @@ impl super::super::support::Structured for Team {
             map.serialize_entry("owner_canvasapp", &self.owner_canvasapp)?;
         }
         if !self.owner_stagesolutionupload.is_unset() {
-            map.serialize_entry("owner_stagesolutionupload", &self.owner_stagesolutionupload)?;
+            map.serialize_entry(
+                "owner_stagesolutionupload",
+                &self.owner_stagesolutionupload,
+            )?;
         }
         if !self.owner_exportsolutionupload.is_unset() {
             map.serialize_entry(
@@ -1215,7 +1274,10 @@ impl super::super::support::Structured for Team {
             map.serialize_entry("owner_workflowbinary", &self.owner_workflowbinary)?;
         }
         if !self.owner_connectionreference.is_unset() {
-            map.serialize_entry("owner_connectionreference", &self.owner_connectionreference)?;
+            map.serialize_entry(
+                "owner_connectionreference",
+                &self.owner_connectionreference,
+            )?;
         }
         if !self.owner_msdyn_serviceconfiguration.is_unset() {
             map.serialize_entry(
@@ -1242,7 +1304,10 @@ impl super::super::support::Structured for Team {
             map.serialize_entry("owner_msdyn_dataflow", &self.owner_msdyn_dataflow)?;
         }
         if !self.owner_msdyn_richtextfile.is_unset() {
-            map.serialize_entry("owner_msdyn_richtextfile", &self.owner_msdyn_richtextfile)?;
+            map.serialize_entry(
+                "owner_msdyn_richtextfile",
+                &self.owner_msdyn_richtextfile,
+            )?;
         }
         if !self.owner_msdyn_aiconfiguration.is_unset() {
             map.serialize_entry(
@@ -1317,7 +1382,10 @@ impl super::super::support::Structured for Team {
             )?;
         }
         if !self.owner_msdyn_analysisjob.is_unset() {
-            map.serialize_entry("owner_msdyn_analysisjob", &self.owner_msdyn_analysisjob)?;
+            map.serialize_entry(
+                "owner_msdyn_analysisjob",
+                &self.owner_msdyn_analysisjob,
+            )?;
         }
         if !self.owner_msdyn_analysisresult.is_unset() {
             map.serialize_entry(
@@ -1365,10 +1433,7 @@ impl super::super::support::Structured for Team {
                 &self.teammembership_association,
             )?;
         }
-        if !self
-            .team_principalobjectattributeaccess_principalid
-            .is_unset()
-        {
+        if !self.team_principalobjectattributeaccess_principalid.is_unset() {
             map.serialize_entry(
                 "team_principalobjectattributeaccess_principalid",
                 &self.team_principalobjectattributeaccess_principalid,
@@ -1414,7 +1479,10 @@ impl super::super::support::Structured for Team {
             map.serialize_entry("team_mailbox", &self.team_mailbox)?;
         }
         if !self.associatedteamtemplateid.is_unset() {
-            map.serialize_entry("associatedteamtemplateid", &self.associatedteamtemplateid)?;
+            map.serialize_entry(
+                "associatedteamtemplateid",
+                &self.associatedteamtemplateid,
+            )?;
         }
         if !self.team_duplicate_rules.is_unset() {
             map.serialize_entry("team_DuplicateRules", &self.team_duplicate_rules)?;
@@ -1423,7 +1491,10 @@ impl super::super::support::Structured for Team {
             map.serialize_entry("team_Imports", &self.team_imports)?;
         }
         if !self.owning_team_postfollows.is_unset() {
-            map.serialize_entry("OwningTeam_postfollows", &self.owning_team_postfollows)?;
+            map.serialize_entry(
+                "OwningTeam_postfollows",
+                &self.owning_team_postfollows,
+            )?;
         }
         if !self.team_recurringappointmentmaster.is_unset() {
             map.serialize_entry(
@@ -1457,7 +1528,10 @@ impl super::super::support::Structured for Team {
             map.serialize_entry("queueid", &self.queueid)?;
         }
         if !self.team_duplicate_base_record.is_unset() {
-            map.serialize_entry("Team_DuplicateBaseRecord", &self.team_duplicate_base_record)?;
+            map.serialize_entry(
+                "Team_DuplicateBaseRecord",
+                &self.team_duplicate_base_record,
+            )?;
         }
         if !self.team_task.is_unset() {
             map.serialize_entry("team_task", &self.team_task)?;
@@ -1558,7 +1632,10 @@ impl super::super::support::Structured for Team {
             map.serialize_entry("modifiedby", &self.modifiedby)?;
         }
         if !self.team_emailserverprofile.is_unset() {
-            map.serialize_entry("team_emailserverprofile", &self.team_emailserverprofile)?;
+            map.serialize_entry(
+                "team_emailserverprofile",
+                &self.team_emailserverprofile,
+            )?;
         }
         if !self.team_process_sessions.is_unset() {
             map.serialize_entry("Team_ProcessSessions", &self.team_process_sessions)?;
@@ -1584,7 +1661,10 @@ impl super::super::support::Structured for Team {
             map.serialize_entry("team_slaBase", &self.team_sla_base)?;
         }
         if !self.teamprofiles_association.is_unset() {
-            map.serialize_entry("teamprofiles_association", &self.teamprofiles_association)?;
+            map.serialize_entry(
+                "teamprofiles_association",
+                &self.teamprofiles_association,
+            )?;
         }
         if !self.team_phonecall.is_unset() {
             map.serialize_entry("team_phonecall", &self.team_phonecall)?;
@@ -1612,16 +1692,25 @@ impl super::super::support::Structured for Team {
             map.serialize_entry("administratorid", &self.administratorid)?;
         }
         if !self.team_bulk_delete_failures.is_unset() {
-            map.serialize_entry("Team_BulkDeleteFailures", &self.team_bulk_delete_failures)?;
+            map.serialize_entry(
+                "Team_BulkDeleteFailures",
+                &self.team_bulk_delete_failures,
+            )?;
         }
         if !self.team_goal_goalowner.is_unset() {
             map.serialize_entry("team_goal_goalowner", &self.team_goal_goalowner)?;
         }
         if !self.team_stagesolutionupload.is_unset() {
-            map.serialize_entry("team_stagesolutionupload", &self.team_stagesolutionupload)?;
+            map.serialize_entry(
+                "team_stagesolutionupload",
+                &self.team_stagesolutionupload,
+            )?;
         }
         if !self.team_exportsolutionupload.is_unset() {
-            map.serialize_entry("team_exportsolutionupload", &self.team_exportsolutionupload)?;
+            map.serialize_entry(
+                "team_exportsolutionupload",
+                &self.team_exportsolutionupload,
+            )?;
         }
         if !self.team_connector.is_unset() {
             map.serialize_entry("team_connector", &self.team_connector)?;
@@ -1651,7 +1740,10 @@ impl super::super::support::Structured for Team {
             map.serialize_entry("team_workflowbinary", &self.team_workflowbinary)?;
         }
         if !self.team_connectionreference.is_unset() {
-            map.serialize_entry("team_connectionreference", &self.team_connectionreference)?;
+            map.serialize_entry(
+                "team_connectionreference",
+                &self.team_connectionreference,
+            )?;
         }
         if !self.team_msdyn_serviceconfiguration.is_unset() {
             map.serialize_entry(
@@ -1678,7 +1770,10 @@ impl super::super::support::Structured for Team {
             map.serialize_entry("team_msdyn_dataflow", &self.team_msdyn_dataflow)?;
         }
         if !self.team_msdyn_richtextfile.is_unset() {
-            map.serialize_entry("team_msdyn_richtextfile", &self.team_msdyn_richtextfile)?;
+            map.serialize_entry(
+                "team_msdyn_richtextfile",
+                &self.team_msdyn_richtextfile,
+            )?;
         }
         if !self.team_msdyn_aiconfiguration.is_unset() {
             map.serialize_entry(
@@ -1696,7 +1791,10 @@ impl super::super::support::Structured for Team {
             map.serialize_entry("team_msdyn_aibdataset", &self.team_msdyn_aibdataset)?;
         }
         if !self.team_msdyn_aibdatasetfile.is_unset() {
-            map.serialize_entry("team_msdyn_aibdatasetfile", &self.team_msdyn_aibdatasetfile)?;
+            map.serialize_entry(
+                "team_msdyn_aibdatasetfile",
+                &self.team_msdyn_aibdatasetfile,
+            )?;
         }
         if !self.team_msdyn_aibdatasetrecord.is_unset() {
             map.serialize_entry(
@@ -1753,7 +1851,10 @@ impl super::super::support::Structured for Team {
             map.serialize_entry("team_msdyn_analysisjob", &self.team_msdyn_analysisjob)?;
         }
         if !self.team_msdyn_analysisresult.is_unset() {
-            map.serialize_entry("team_msdyn_analysisresult", &self.team_msdyn_analysisresult)?;
+            map.serialize_entry(
+                "team_msdyn_analysisresult",
+                &self.team_msdyn_analysisresult,
+            )?;
         }
         if !self.team_msdyn_analysisresultdetail.is_unset() {
             map.serialize_entry(
@@ -1783,16 +1884,18 @@ impl super::super::support::Structured for Team {
             map.serialize_entry("team_ggw_crew", &self.team_ggw_crew)?;
         }
         if !self.team_ggw_team_application.is_unset() {
-            map.serialize_entry("team_ggw_team_application", &self.team_ggw_team_application)?;
+            map.serialize_entry(
+                "team_ggw_team_application",
+                &self.team_ggw_team_application,
+            )?;
         }
         self.binds.serialize_into(map)?;
         ::core::result::Result::Ok(())
     }
-    fn deserialize_field<'de, A: ::dataverse_runtime::codegen::serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> ::core::result::Result<bool, A::Error> {
+    fn deserialize_field<
+        'de,
+        A: ::dataverse_runtime::codegen::serde::de::MapAccess<'de>,
+    >(&mut self, key: &str, map: &mut A) -> ::core::result::Result<bool, A::Error> {
         match key {
             "ownerid" => self.ownerid = map.next_value()?,
             "_transactioncurrencyid_value" => {
@@ -2246,8 +2349,7 @@ impl super::super::support::Entity for Team {
     }
 }
 impl ::core::convert::From<::dataverse_runtime::codegen::uuid::Uuid>
-    for super::super::support::Key<Team>
-{
+for super::super::support::Key<Team> {
     fn from(key: ::dataverse_runtime::codegen::uuid::Uuid) -> Self {
         super::super::support::Key::primary(key)
     }
@@ -2255,14 +2357,19 @@ impl ::core::convert::From<::dataverse_runtime::codegen::uuid::Uuid>
 impl Team {
     /// Collection-valued navigation `owner_accounts` to `accounts` (associate and disassociate through `$ref`).
     #[cfg(feature = "accounts")]
-    pub const OWNER_ACCOUNTS: super::super::support::Navigation<Team, super::super::Account> =
-        super::super::support::Navigation::new("owner_accounts", "accounts");
+    pub const OWNER_ACCOUNTS: super::super::support::Navigation<
+        Team,
+        super::super::Account,
+    > = super::super::support::Navigation::new("owner_accounts", "accounts");
     /// Collection-valued navigation `owner_activitypointers` to `activitypointers` (associate and disassociate through `$ref`).
     #[cfg(feature = "activitypointers")]
     pub const OWNER_ACTIVITYPOINTERS_ACTIVITYPOINTERS: super::super::support::Navigation<
         Team,
         super::super::Activitypointer,
-    > = super::super::support::Navigation::new("owner_activitypointers", "activitypointers");
+    > = super::super::support::Navigation::new(
+        "owner_activitypointers",
+        "activitypointers",
+    );
     /// Collection-valued navigation `owner_activitypointers` to `letters` (associate and disassociate through `$ref`).
     #[cfg(feature = "letters")]
     pub const OWNER_ACTIVITYPOINTERS_LETTERS: super::super::support::Navigation<
@@ -2271,26 +2378,37 @@ impl Team {
     > = super::super::support::Navigation::new("owner_activitypointers", "letters");
     /// Collection-valued navigation `owner_queues` to `queues` (associate and disassociate through `$ref`).
     #[cfg(feature = "queues")]
-    pub const OWNER_QUEUES: super::super::support::Navigation<Team, super::super::Queue> =
-        super::super::support::Navigation::new("owner_queues", "queues");
+    pub const OWNER_QUEUES: super::super::support::Navigation<
+        Team,
+        super::super::Queue,
+    > = super::super::support::Navigation::new("owner_queues", "queues");
     /// Collection-valued navigation `owner_annotations` to `annotations` (associate and disassociate through `$ref`).
     #[cfg(feature = "annotations")]
-    pub const OWNER_ANNOTATIONS: super::super::support::Navigation<Team, super::super::Annotation> =
-        super::super::support::Navigation::new("owner_annotations", "annotations");
+    pub const OWNER_ANNOTATIONS: super::super::support::Navigation<
+        Team,
+        super::super::Annotation,
+    > = super::super::support::Navigation::new("owner_annotations", "annotations");
     /// Collection-valued navigation `owner_contacts` to `contacts` (associate and disassociate through `$ref`).
     #[cfg(feature = "contacts")]
-    pub const OWNER_CONTACTS: super::super::support::Navigation<Team, super::super::Contact> =
-        super::super::support::Navigation::new("owner_contacts", "contacts");
+    pub const OWNER_CONTACTS: super::super::support::Navigation<
+        Team,
+        super::super::Contact,
+    > = super::super::support::Navigation::new("owner_contacts", "contacts");
     /// Collection-valued navigation `owner_letters` to `letters` (associate and disassociate through `$ref`).
     #[cfg(feature = "letters")]
-    pub const OWNER_LETTERS: super::super::support::Navigation<Team, super::super::Letter> =
-        super::super::support::Navigation::new("owner_letters", "letters");
+    pub const OWNER_LETTERS: super::super::support::Navigation<
+        Team,
+        super::super::Letter,
+    > = super::super::support::Navigation::new("owner_letters", "letters");
     /// Collection-valued navigation `teammembership_association` to `systemusers` (associate and disassociate through `$ref`).
     #[cfg(feature = "systemusers")]
     pub const TEAMMEMBERSHIP_ASSOCIATION: super::super::support::Navigation<
         Team,
         super::super::Systemuser,
-    > = super::super::support::Navigation::new("teammembership_association", "systemusers");
+    > = super::super::support::Navigation::new(
+        "teammembership_association",
+        "systemusers",
+    );
     /// Collection-valued navigation `team_principalobjectattributeaccess_principalid` to `principalobjectattributeaccessset` (associate and disassociate through `$ref`).
     pub const TEAM_PRINCIPALOBJECTATTRIBUTEACCESS_PRINCIPALID: super::super::support::Navigation<
         Team,
@@ -2319,7 +2437,10 @@ impl Team {
     pub const TEAM_KNOWLEDGEARTICLE: super::super::support::Navigation<
         Team,
         super::super::support::Untyped,
-    > = super::super::support::Navigation::new("team_knowledgearticle", "knowledgearticles");
+    > = super::super::support::Navigation::new(
+        "team_knowledgearticle",
+        "knowledgearticles",
+    );
     /// Lookup `regardingobjectid_knowledgearticle` to `knowledgearticles`: writes `"regardingobjectid_knowledgearticle@odata.bind": "/knowledgearticles(key)"`. The target type is not in this SDK (outside the selection): pass an `EntityKey`.
     pub const REGARDINGOBJECTID_KNOWLEDGEARTICLE: super::super::support::Lookup<
         Team,
@@ -2342,13 +2463,18 @@ impl Team {
         "sharepointdocumentlocations",
     );
     /// Collection-valued navigation `team_goal` to `goals` (associate and disassociate through `$ref`).
-    pub const TEAM_GOAL: super::super::support::Navigation<Team, super::super::support::Untyped> =
-        super::super::support::Navigation::new("team_goal", "goals");
+    pub const TEAM_GOAL: super::super::support::Navigation<
+        Team,
+        super::super::support::Untyped,
+    > = super::super::support::Navigation::new("team_goal", "goals");
     /// Collection-valued navigation `team_goalrollupquery` to `goalrollupqueries` (associate and disassociate through `$ref`).
     pub const TEAM_GOALROLLUPQUERY: super::super::support::Navigation<
         Team,
         super::super::support::Untyped,
-    > = super::super::support::Navigation::new("team_goalrollupquery", "goalrollupqueries");
+    > = super::super::support::Navigation::new(
+        "team_goalrollupquery",
+        "goalrollupqueries",
+    );
     /// Collection-valued navigation `team_mailbox` to `mailboxes` (associate and disassociate through `$ref`).
     pub const TEAM_MAILBOX: super::super::support::Navigation<
         Team,
@@ -2411,7 +2537,10 @@ impl Team {
     pub const TEAM_ASYNC_OPERATIONS: super::super::support::Navigation<
         Team,
         super::super::support::Untyped,
-    > = super::super::support::Navigation::new("Team_AsyncOperations", "asyncoperations");
+    > = super::super::support::Navigation::new(
+        "Team_AsyncOperations",
+        "asyncoperations",
+    );
     /// Collection-valued navigation `team_SyncError` to `syncerrors` (associate and disassociate through `$ref`).
     pub const TEAM_SYNC_ERROR: super::super::support::Navigation<
         Team,
@@ -2419,16 +2548,23 @@ impl Team {
     > = super::super::support::Navigation::new("team_SyncError", "syncerrors");
     /// Lookup `queueid` to `queues`: writes `"queueid@odata.bind": "/queues(key)"`.
     #[cfg(feature = "queues")]
-    pub const QUEUEID: super::super::support::Lookup<Team, super::super::Queue> =
-        super::super::support::Lookup::new("queueid", "queues");
+    pub const QUEUEID: super::super::support::Lookup<Team, super::super::Queue> = super::super::support::Lookup::new(
+        "queueid",
+        "queues",
+    );
     /// Collection-valued navigation `Team_DuplicateBaseRecord` to `duplicaterecords` (associate and disassociate through `$ref`).
     pub const TEAM_DUPLICATE_BASE_RECORD: super::super::support::Navigation<
         Team,
         super::super::support::Untyped,
-    > = super::super::support::Navigation::new("Team_DuplicateBaseRecord", "duplicaterecords");
+    > = super::super::support::Navigation::new(
+        "Team_DuplicateBaseRecord",
+        "duplicaterecords",
+    );
     /// Collection-valued navigation `team_task` to `tasks` (associate and disassociate through `$ref`).
-    pub const TEAM_TASK: super::super::support::Navigation<Team, super::super::support::Untyped> =
-        super::super::support::Navigation::new("team_task", "tasks");
+    pub const TEAM_TASK: super::super::support::Navigation<
+        Team,
+        super::super::support::Untyped,
+    > = super::super::support::Navigation::new("team_task", "tasks");
     /// Collection-valued navigation `team_userquery` to `userqueries` (associate and disassociate through `$ref`).
     pub const TEAM_USERQUERY: super::super::support::Navigation<
         Team,
@@ -2436,13 +2572,18 @@ impl Team {
     > = super::super::support::Navigation::new("team_userquery", "userqueries");
     /// Lookup `modifiedonbehalfby` to `systemusers`: writes `"modifiedonbehalfby@odata.bind": "/systemusers(key)"`.
     #[cfg(feature = "systemusers")]
-    pub const MODIFIEDONBEHALFBY: super::super::support::Lookup<Team, super::super::Systemuser> =
-        super::super::support::Lookup::new("modifiedonbehalfby", "systemusers");
+    pub const MODIFIEDONBEHALFBY: super::super::support::Lookup<
+        Team,
+        super::super::Systemuser,
+    > = super::super::support::Lookup::new("modifiedonbehalfby", "systemusers");
     /// Collection-valued navigation `team_socialactivity` to `socialactivities` (associate and disassociate through `$ref`).
     pub const TEAM_SOCIALACTIVITY: super::super::support::Navigation<
         Team,
         super::super::support::Untyped,
-    > = super::super::support::Navigation::new("team_socialactivity", "socialactivities");
+    > = super::super::support::Navigation::new(
+        "team_socialactivity",
+        "socialactivities",
+    );
     /// Collection-valued navigation `team_userqueryvisualizations` to `userqueryvisualizations` (associate and disassociate through `$ref`).
     pub const TEAM_USERQUERYVISUALIZATIONS: super::super::support::Navigation<
         Team,
@@ -2462,22 +2603,29 @@ impl Team {
         super::super::support::Untyped,
     > = super::super::support::Navigation::new("team_ImportMaps", "importmaps");
     /// Collection-valued navigation `team_fax` to `faxes` (associate and disassociate through `$ref`).
-    pub const TEAM_FAX: super::super::support::Navigation<Team, super::super::support::Untyped> =
-        super::super::support::Navigation::new("team_fax", "faxes");
+    pub const TEAM_FAX: super::super::support::Navigation<
+        Team,
+        super::super::support::Untyped,
+    > = super::super::support::Navigation::new("team_fax", "faxes");
     /// Collection-valued navigation `team_queueitembase_workerid` to `queueitems` (associate and disassociate through `$ref`).
     #[cfg(feature = "queueitems")]
     pub const TEAM_QUEUEITEMBASE_WORKERID: super::super::support::Navigation<
         Team,
         super::super::Queueitem,
-    > = super::super::support::Navigation::new("team_queueitembase_workerid", "queueitems");
+    > = super::super::support::Navigation::new(
+        "team_queueitembase_workerid",
+        "queueitems",
+    );
     /// Collection-valued navigation `team_PostRegardings` to `postregardings` (associate and disassociate through `$ref`).
     pub const TEAM_POST_REGARDINGS: super::super::support::Navigation<
         Team,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new("team_PostRegardings", "postregardings");
     /// Lookup `businessunitid` to `businessunits`: writes `"businessunitid@odata.bind": "/businessunits(key)"`. The target type is not in this SDK (outside the selection): pass an `EntityKey`.
-    pub const BUSINESSUNITID: super::super::support::Lookup<Team, super::super::support::Untyped> =
-        super::super::support::Lookup::new("businessunitid", "businessunits");
+    pub const BUSINESSUNITID: super::super::support::Lookup<
+        Team,
+        super::super::support::Untyped,
+    > = super::super::support::Lookup::new("businessunitid", "businessunits");
     /// Collection-valued navigation `ImportFile_Team` to `importfiles` (associate and disassociate through `$ref`).
     pub const IMPORT_FILE_TEAM: super::super::support::Navigation<
         Team,
@@ -2502,19 +2650,29 @@ impl Team {
     pub const TEAM_DUPLICATE_MATCHING_RECORD: super::super::support::Navigation<
         Team,
         super::super::support::Untyped,
-    > = super::super::support::Navigation::new("Team_DuplicateMatchingRecord", "duplicaterecords");
+    > = super::super::support::Navigation::new(
+        "Team_DuplicateMatchingRecord",
+        "duplicaterecords",
+    );
     /// Lookup `organizationid_organization` to `organizations`: writes `"organizationid_organization@odata.bind": "/organizations(key)"`. The target type is not in this SDK (outside the selection): pass an `EntityKey`.
     pub const ORGANIZATIONID_ORGANIZATION: super::super::support::Lookup<
         Team,
         super::super::support::Untyped,
-    > = super::super::support::Lookup::new("organizationid_organization", "organizations");
+    > = super::super::support::Lookup::new(
+        "organizationid_organization",
+        "organizations",
+    );
     /// Collection-valued navigation `team_email` to `emails` (associate and disassociate through `$ref`).
-    pub const TEAM_EMAIL: super::super::support::Navigation<Team, super::super::support::Untyped> =
-        super::super::support::Navigation::new("team_email", "emails");
+    pub const TEAM_EMAIL: super::super::support::Navigation<
+        Team,
+        super::super::support::Untyped,
+    > = super::super::support::Navigation::new("team_email", "emails");
     /// Collection-valued navigation `team_letter` to `letters` (associate and disassociate through `$ref`).
     #[cfg(feature = "letters")]
-    pub const TEAM_LETTER: super::super::support::Navigation<Team, super::super::Letter> =
-        super::super::support::Navigation::new("team_letter", "letters");
+    pub const TEAM_LETTER: super::super::support::Navigation<
+        Team,
+        super::super::Letter,
+    > = super::super::support::Navigation::new("team_letter", "letters");
     /// Collection-valued navigation `team_ImportFiles` to `importfiles` (associate and disassociate through `$ref`).
     pub const TEAM_IMPORT_FILES: super::super::support::Navigation<
         Team,
@@ -2529,7 +2687,10 @@ impl Team {
     pub const TRANSACTIONCURRENCYID: super::super::support::Lookup<
         Team,
         super::super::support::Untyped,
-    > = super::super::support::Lookup::new("transactioncurrencyid", "transactioncurrencies");
+    > = super::super::support::Lookup::new(
+        "transactioncurrencyid",
+        "transactioncurrencies",
+    );
     /// Collection-valued navigation `team_asyncoperation` to `asyncoperations` (associate and disassociate through `$ref`).
     pub const TEAM_ASYNCOPERATION: super::super::support::Navigation<
         Team,
@@ -2537,8 +2698,10 @@ impl Team {
     > = super::super::support::Navigation::new("team_asyncoperation", "asyncoperations");
     /// Collection-valued navigation `team_contacts` to `contacts` (associate and disassociate through `$ref`).
     #[cfg(feature = "contacts")]
-    pub const TEAM_CONTACTS: super::super::support::Navigation<Team, super::super::Contact> =
-        super::super::support::Navigation::new("team_contacts", "contacts");
+    pub const TEAM_CONTACTS: super::super::support::Navigation<
+        Team,
+        super::super::Contact,
+    > = super::super::support::Navigation::new("team_contacts", "contacts");
     /// Collection-valued navigation `team_mailboxtrackingfolder` to `mailboxtrackingfolders` (associate and disassociate through `$ref`).
     pub const TEAM_MAILBOXTRACKINGFOLDER: super::super::support::Navigation<
         Team,
@@ -2549,18 +2712,26 @@ impl Team {
     );
     /// Lookup `modifiedby` to `systemusers`: writes `"modifiedby@odata.bind": "/systemusers(key)"`.
     #[cfg(feature = "systemusers")]
-    pub const MODIFIEDBY: super::super::support::Lookup<Team, super::super::Systemuser> =
-        super::super::support::Lookup::new("modifiedby", "systemusers");
+    pub const MODIFIEDBY: super::super::support::Lookup<
+        Team,
+        super::super::Systemuser,
+    > = super::super::support::Lookup::new("modifiedby", "systemusers");
     /// Collection-valued navigation `team_emailserverprofile` to `emailserverprofiles` (associate and disassociate through `$ref`).
     pub const TEAM_EMAILSERVERPROFILE: super::super::support::Navigation<
         Team,
         super::super::support::Untyped,
-    > = super::super::support::Navigation::new("team_emailserverprofile", "emailserverprofiles");
+    > = super::super::support::Navigation::new(
+        "team_emailserverprofile",
+        "emailserverprofiles",
+    );
     /// Collection-valued navigation `Team_ProcessSessions` to `processsessions` (associate and disassociate through `$ref`).
     pub const TEAM_PROCESS_SESSIONS: super::super::support::Navigation<
         Team,
         super::super::support::Untyped,
-    > = super::super::support::Navigation::new("Team_ProcessSessions", "processsessions");
+    > = super::super::support::Navigation::new(
+        "Team_ProcessSessions",
+        "processsessions",
+    );
     /// Collection-valued navigation `team_principalobjectattributeaccess` to `principalobjectattributeaccessset` (associate and disassociate through `$ref`).
     pub const TEAM_PRINCIPALOBJECTATTRIBUTEACCESS: super::super::support::Navigation<
         Team,
@@ -2571,12 +2742,16 @@ impl Team {
     );
     /// Lookup `createdby` to `systemusers`: writes `"createdby@odata.bind": "/systemusers(key)"`.
     #[cfg(feature = "systemusers")]
-    pub const CREATEDBY: super::super::support::Lookup<Team, super::super::Systemuser> =
-        super::super::support::Lookup::new("createdby", "systemusers");
+    pub const CREATEDBY: super::super::support::Lookup<Team, super::super::Systemuser> = super::super::support::Lookup::new(
+        "createdby",
+        "systemusers",
+    );
     /// Collection-valued navigation `team_annotations` to `annotations` (associate and disassociate through `$ref`).
     #[cfg(feature = "annotations")]
-    pub const TEAM_ANNOTATIONS: super::super::support::Navigation<Team, super::super::Annotation> =
-        super::super::support::Navigation::new("team_annotations", "annotations");
+    pub const TEAM_ANNOTATIONS: super::super::support::Navigation<
+        Team,
+        super::super::Annotation,
+    > = super::super::support::Navigation::new("team_annotations", "annotations");
     /// Collection-valued navigation `team_ImportLogs` to `importlogs` (associate and disassociate through `$ref`).
     pub const TEAM_IMPORT_LOGS: super::super::support::Navigation<
         Team,
@@ -2591,7 +2766,10 @@ impl Team {
     pub const TEAMPROFILES_ASSOCIATION: super::super::support::Navigation<
         Team,
         super::super::support::Untyped,
-    > = super::super::support::Navigation::new("teamprofiles_association", "fieldsecurityprofiles");
+    > = super::super::support::Navigation::new(
+        "teamprofiles_association",
+        "fieldsecurityprofiles",
+    );
     /// Collection-valued navigation `team_phonecall` to `phonecalls` (associate and disassociate through `$ref`).
     pub const TEAM_PHONECALL: super::super::support::Navigation<
         Team,
@@ -2604,8 +2782,10 @@ impl Team {
     > = super::super::support::Navigation::new("teamroles_association", "roles");
     /// Collection-valued navigation `team_accounts` to `accounts` (associate and disassociate through `$ref`).
     #[cfg(feature = "accounts")]
-    pub const TEAM_ACCOUNTS: super::super::support::Navigation<Team, super::super::Account> =
-        super::super::support::Navigation::new("team_accounts", "accounts");
+    pub const TEAM_ACCOUNTS: super::super::support::Navigation<
+        Team,
+        super::super::Account,
+    > = super::super::support::Navigation::new("team_accounts", "accounts");
     /// Collection-valued navigation `team_activity` to `activitypointers` (associate and disassociate through `$ref`).
     #[cfg(feature = "activitypointers")]
     pub const TEAM_ACTIVITY: super::super::support::Navigation<
@@ -2619,17 +2799,24 @@ impl Team {
     > = super::super::support::Navigation::new("team_appointment", "appointments");
     /// Lookup `createdonbehalfby` to `systemusers`: writes `"createdonbehalfby@odata.bind": "/systemusers(key)"`.
     #[cfg(feature = "systemusers")]
-    pub const CREATEDONBEHALFBY: super::super::support::Lookup<Team, super::super::Systemuser> =
-        super::super::support::Lookup::new("createdonbehalfby", "systemusers");
+    pub const CREATEDONBEHALFBY: super::super::support::Lookup<
+        Team,
+        super::super::Systemuser,
+    > = super::super::support::Lookup::new("createdonbehalfby", "systemusers");
     /// Lookup `administratorid` to `systemusers`: writes `"administratorid@odata.bind": "/systemusers(key)"`.
     #[cfg(feature = "systemusers")]
-    pub const ADMINISTRATORID: super::super::support::Lookup<Team, super::super::Systemuser> =
-        super::super::support::Lookup::new("administratorid", "systemusers");
+    pub const ADMINISTRATORID: super::super::support::Lookup<
+        Team,
+        super::super::Systemuser,
+    > = super::super::support::Lookup::new("administratorid", "systemusers");
     /// Collection-valued navigation `Team_BulkDeleteFailures` to `bulkdeletefailures` (associate and disassociate through `$ref`).
     pub const TEAM_BULK_DELETE_FAILURES: super::super::support::Navigation<
         Team,
         super::super::support::Untyped,
-    > = super::super::support::Navigation::new("Team_BulkDeleteFailures", "bulkdeletefailures");
+    > = super::super::support::Navigation::new(
+        "Team_BulkDeleteFailures",
+        "bulkdeletefailures",
+    );
     /// Collection-valued navigation `team_goal_goalowner` to `goals` (associate and disassociate through `$ref`).
     pub const TEAM_GOAL_GOALOWNER: super::super::support::Navigation<
         Team,
@@ -2639,7 +2826,10 @@ impl Team {
     pub const TEAM_STAGESOLUTIONUPLOAD: super::super::support::Navigation<
         Team,
         super::super::support::Untyped,
-    > = super::super::support::Navigation::new("team_stagesolutionupload", "stagesolutionuploads");
+    > = super::super::support::Navigation::new(
+        "team_stagesolutionupload",
+        "stagesolutionuploads",
+    );
     /// Collection-valued navigation `team_exportsolutionupload` to `exportsolutionuploads` (associate and disassociate through `$ref`).
     pub const TEAM_EXPORTSOLUTIONUPLOAD: super::super::support::Navigation<
         Team,
@@ -2686,12 +2876,18 @@ impl Team {
     pub const TEAM_WORKFLOWBINARY: super::super::support::Navigation<
         Team,
         super::super::support::Untyped,
-    > = super::super::support::Navigation::new("team_workflowbinary", "workflowbinaries");
+    > = super::super::support::Navigation::new(
+        "team_workflowbinary",
+        "workflowbinaries",
+    );
     /// Collection-valued navigation `team_connectionreference` to `connectionreferences` (associate and disassociate through `$ref`).
     pub const TEAM_CONNECTIONREFERENCE: super::super::support::Navigation<
         Team,
         super::super::support::Untyped,
-    > = super::super::support::Navigation::new("team_connectionreference", "connectionreferences");
+    > = super::super::support::Navigation::new(
+        "team_connectionreference",
+        "connectionreferences",
+    );
     /// Collection-valued navigation `team_msdyn_serviceconfiguration` to `msdyn_serviceconfigurations` (associate and disassociate through `$ref`).
     pub const TEAM_MSDYN_SERVICECONFIGURATION: super::super::support::Navigation<
         Team,
@@ -2730,7 +2926,10 @@ impl Team {
     pub const TEAM_MSDYN_RICHTEXTFILE: super::super::support::Navigation<
         Team,
         super::super::support::Untyped,
-    > = super::super::support::Navigation::new("team_msdyn_richtextfile", "msdyn_richtextfiles");
+    > = super::super::support::Navigation::new(
+        "team_msdyn_richtextfile",
+        "msdyn_richtextfiles",
+    );
     /// Collection-valued navigation `team_msdyn_aiconfiguration` to `msdyn_aiconfigurations` (associate and disassociate through `$ref`).
     pub const TEAM_MSDYN_AICONFIGURATION: super::super::support::Navigation<
         Team,
@@ -2748,12 +2947,18 @@ impl Team {
     pub const TEAM_MSDYN_AITEMPLATE: super::super::support::Navigation<
         Team,
         super::super::support::Untyped,
-    > = super::super::support::Navigation::new("team_msdyn_aitemplate", "msdyn_aitemplates");
+    > = super::super::support::Navigation::new(
+        "team_msdyn_aitemplate",
+        "msdyn_aitemplates",
+    );
     /// Collection-valued navigation `team_msdyn_aibdataset` to `msdyn_aibdatasets` (associate and disassociate through `$ref`).
     pub const TEAM_MSDYN_AIBDATASET: super::super::support::Navigation<
         Team,
         super::super::support::Untyped,
-    > = super::super::support::Navigation::new("team_msdyn_aibdataset", "msdyn_aibdatasets");
+    > = super::super::support::Navigation::new(
+        "team_msdyn_aibdataset",
+        "msdyn_aibdatasets",
+    );
     /// Collection-valued navigation `team_msdyn_aibdatasetfile` to `msdyn_aibdatasetfiles` (associate and disassociate through `$ref`).
     pub const TEAM_MSDYN_AIBDATASETFILE: super::super::support::Navigation<
         Team,
@@ -2803,12 +3008,18 @@ impl Team {
     pub const TEAM_MSDYN_AIODIMAGE: super::super::support::Navigation<
         Team,
         super::super::support::Untyped,
-    > = super::super::support::Navigation::new("team_msdyn_aiodimage", "msdyn_aiodimages");
+    > = super::super::support::Navigation::new(
+        "team_msdyn_aiodimage",
+        "msdyn_aiodimages",
+    );
     /// Collection-valued navigation `team_msdyn_aiodlabel` to `msdyn_aiodlabels` (associate and disassociate through `$ref`).
     pub const TEAM_MSDYN_AIODLABEL: super::super::support::Navigation<
         Team,
         super::super::support::Untyped,
-    > = super::super::support::Navigation::new("team_msdyn_aiodlabel", "msdyn_aiodlabels");
+    > = super::super::support::Navigation::new(
+        "team_msdyn_aiodlabel",
+        "msdyn_aiodlabels",
+    );
     /// Collection-valued navigation `team_msdyn_aiodtrainingboundingbox` to `msdyn_aiodtrainingboundingboxes` (associate and disassociate through `$ref`).
     pub const TEAM_MSDYN_AIODTRAININGBOUNDINGBOX: super::super::support::Navigation<
         Team,
@@ -2837,7 +3048,10 @@ impl Team {
     pub const TEAM_MSDYN_ANALYSISJOB: super::super::support::Navigation<
         Team,
         super::super::support::Untyped,
-    > = super::super::support::Navigation::new("team_msdyn_analysisjob", "msdyn_analysisjobs");
+    > = super::super::support::Navigation::new(
+        "team_msdyn_analysisjob",
+        "msdyn_analysisjobs",
+    );
     /// Collection-valued navigation `team_msdyn_analysisresult` to `msdyn_analysisresults` (associate and disassociate through `$ref`).
     pub const TEAM_MSDYN_ANALYSISRESULT: super::super::support::Navigation<
         Team,
@@ -2898,16 +3112,13 @@ impl Team {
         membershiptype: i32,
         azureactivedirectoryobjectid: ::dataverse_runtime::codegen::uuid::Uuid,
     ) -> super::super::support::Key<Self> {
-        super::super::support::Key::alternate(::std::vec![
-            (
-                "membershiptype",
-                ::dataverse_runtime::Literal::from(membershiptype)
-            ),
-            (
-                "azureactivedirectoryobjectid",
-                ::dataverse_runtime::Literal::from(azureactivedirectoryobjectid)
-            )
-        ])
+        super::super::support::Key::alternate(
+            ::std::vec![
+                ("membershiptype", ::dataverse_runtime::Literal::from(membershiptype)),
+                ("azureactivedirectoryobjectid",
+                ::dataverse_runtime::Literal::from(azureactivedirectoryobjectid))
+            ],
+        )
     }
 }
 impl super::super::support::EntityHandle<Team> {
@@ -2919,7 +3130,10 @@ impl super::super::support::EntityHandle<Team> {
         options: &::dataverse_runtime::RequestOptions,
     ) -> ::dataverse_runtime::Result<()> {
         self.client()
-            .invoke_action::<_, ::dataverse_runtime::codegen::serde::de::IgnoredAny>(
+            .invoke_action::<
+                _,
+                ::dataverse_runtime::codegen::serde::de::IgnoredAny,
+            >(
                 &self
                     .path()
                     .clone()
@@ -2938,7 +3152,10 @@ impl super::super::support::EntityHandle<Team> {
         options: &::dataverse_runtime::RequestOptions,
     ) -> ::dataverse_runtime::Result<()> {
         self.client()
-            .invoke_action::<_, ::dataverse_runtime::codegen::serde::de::IgnoredAny>(
+            .invoke_action::<
+                _,
+                ::dataverse_runtime::codegen::serde::de::IgnoredAny,
+            >(
                 &self
                     .path()
                     .clone()
@@ -2957,16 +3174,22 @@ impl super::super::support::EntityHandle<Team> {
 pub struct TeamAddMembersTeamRequest {
     /// `Members`: `Collection(Microsoft.Dynamics.CRM.systemuser)`.
     #[serde(rename = "Members")]
-    pub members: ::std::vec::Vec<super::super::support::EntityValue<super::super::Systemuser>>,
+    pub members: ::std::vec::Vec<
+        super::super::support::EntityValue<super::super::Systemuser>,
+    >,
 }
 #[cfg(all(feature = "systemusers", feature = "teams"))]
 impl TeamAddMembersTeamRequest {
     /// The required parameters; optional ones are set with the methods of the same name.
     #[allow(clippy::too_many_arguments)]
     pub fn new(
-        members: ::std::vec::Vec<super::super::support::EntityValue<super::super::Systemuser>>,
+        members: ::std::vec::Vec<
+            super::super::support::EntityValue<super::super::Systemuser>,
+        >,
     ) -> Self {
-        TeamAddMembersTeamRequest { members }
+        TeamAddMembersTeamRequest {
+            members,
+        }
     }
 }
 /// Parameters of the action `Microsoft.Dynamics.CRM.RemoveMembersTeam`.
@@ -2976,15 +3199,21 @@ impl TeamAddMembersTeamRequest {
 pub struct TeamRemoveMembersTeamRequest {
     /// `Members`: `Collection(Microsoft.Dynamics.CRM.systemuser)`.
     #[serde(rename = "Members")]
-    pub members: ::std::vec::Vec<super::super::support::EntityValue<super::super::Systemuser>>,
+    pub members: ::std::vec::Vec<
+        super::super::support::EntityValue<super::super::Systemuser>,
+    >,
 }
 #[cfg(all(feature = "systemusers", feature = "teams"))]
 impl TeamRemoveMembersTeamRequest {
     /// The required parameters; optional ones are set with the methods of the same name.
     #[allow(clippy::too_many_arguments)]
     pub fn new(
-        members: ::std::vec::Vec<super::super::support::EntityValue<super::super::Systemuser>>,
+        members: ::std::vec::Vec<
+            super::super::support::EntityValue<super::super::Systemuser>,
+        >,
     ) -> Self {
-        TeamRemoveMembersTeamRequest { members }
+        TeamRemoveMembersTeamRequest {
+            members,
+        }
     }
 }

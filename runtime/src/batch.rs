@@ -533,6 +533,12 @@ impl Client {
         } else {
             &[]
         };
+        // The answer is parsed as multipart only: ask for that. With `Accept: application/json`
+        // an OData 4.01 service (SAP CAP) answers in the JSON batch format.
+        req.headers.insert(
+            http::header::ACCEPT,
+            HeaderValue::from_static("multipart/mixed"),
+        );
         opts.apply(&mut req.headers, extra);
         req.retry_non_idempotent = opts.retry_non_idempotent;
         let ct = HeaderValue::from_str(&format!("multipart/mixed; boundary={boundary}"))

@@ -158,7 +158,7 @@ async fn batch_with_change_set_references_and_independent_requests() {
     let r = m.only_request();
     assert_eq!(r.method, "POST");
     assert_eq!(r.rel(), "$batch");
-    assert_eq!(r.header("accept"), Some("application/json"));
+    assert_eq!(r.header("accept"), Some("multipart/mixed"));
     assert_eq!(r.header("odata-version"), Some("4.0"));
     assert_eq!(r.header("odata-maxversion"), Some("4.0"));
     assert_eq!(r.header("prefer"), Some("odata.continue-on-error"));

@@ -1,0 +1,922 @@
+//! The program `codegen/tests/peer_cap.rs` builds and runs against the CAP server of
+//! `tests/peer`, with an SDK that `dataverse-codegen` generated from that server's `$metadata`.
+//!
+//! It uses the generated API (`crm_sdk`) and, from the runtime, only what that API hands out or
+//! takes: the `Client` builder, `RequestOptions`, `Query`, the `Error` type, `ETagMatch`, and the
+//! `$batch` builder (the generated API has no batch wrapper of its own).
+//!
+//! It is copied to `target/peer/program/src/main.rs`. (It is not named `main.rs` here: Cargo
+//! would take `tests/peer_program/main.rs` for a test target of `dataverse-codegen`.)
+//!
+//! Usage: `peer-program <service root>`. Every check is an `assert!` with a message; the
+//! program prints one `ok` line per check and exits 0 when all pass. It expects the seed data of
+//! `tests/peer/db/data` (the server starts from it every time).
+
+use std::future::poll_fn;
+
+use crm_sdk::support::EntityValue;
+use crm_sdk::{
+    Accounts, AccountsContactsNamedRequest, AccountsNewAddNoteRequest, Annotated, Contacts,
+    FailWithRequest, HasBinds, Opportunitycloses, Service, TopAccountsRequest,
+    WinOpportunityRequest,
+};
+use dataverse_runtime::batch::{Batch, BatchRequest};
+use dataverse_runtime::codegen::http::Method;
+use dataverse_runtime::codegen::uuid::Uuid;
+use dataverse_runtime::{
+    Client, Created, Decimal, ETag, ETagMatch, EntityPath, Error, Field, Query, RequestOptions,
+    filter,
+};
+
+type Result<T = ()> = std::result::Result<T, Error>;
+
+/// Seed account NN (01..12).
+fn account(n: u32) -> Uuid {
+    Uuid::parse_str(&format!("a0000000-0000-4000-8000-0000000000{n:02}")).unwrap()
+}
+fn contact(n: u32) -> Uuid {
+    Uuid::parse_str(&format!("c0000000-0000-4000-8000-{n:012}")).unwrap()
+}
+fn opportunity(n: u32) -> Uuid {
+    Uuid::parse_str(&format!("b0000000-0000-4000-8000-{n:012}")).unwrap()
+}
+/// A key no seed record has.
+const MISSING: &str = "a9999999-9999-4999-8999-999999999999";
+
+fn ok(what: &str) {
+    println!("ok: {what}");
+}
+
+fn opts() -> RequestOptions {
+    RequestOptions::new()
+}
+
+/// The text of a set field (`<unset>`/`<null>` otherwise), for messages.
+fn text<T: std::fmt::Debug>(f: &Field<T>) -> String {
+    match f {
+        Field::Value(v) => format!("{v:?}"),
+        Field::Null => "<null>".into(),
+        Field::Unset => "<unset>".into(),
+    }
+}
+
+fn name(a: &Accounts) -> &str {
+    a.name
+        .value()
+        .map(String::as_str)
+        .unwrap_or_else(|| panic!("account without name: {a:?}"))
+}
+
+/// The service error of a failed call: asserts the call failed with an HTTP error.
+fn expect_service_error<T: std::fmt::Debug>(
+    what: &str,
+    result: Result<T>,
+    status: u16,
+) -> dataverse_runtime::ServiceError {
+    let err = match result {
+        Ok(v) => panic!("{what}: expected HTTP {status}, got success: {v:?}"),
+        Err(e) => e,
+    };
+    let Some(service) = err.service() else {
+        panic!("{what}: expected Error::Service with HTTP {status}, got {err:?}");
+    };
+    assert_eq!(
+        service.status.as_u16(),
+        status,
+        "{what}: wrong status in {err}"
+    );
+    service.clone()
+}
+
+#[tokio::main]
+async fn main() {
+    let root = std::env::args()
+        .nth(1)
+        .expect("usage: peer-program <service root>");
+    assert!(
+        root.ends_with(&format!("/api/data/{}/", Service::API_VERSION)),
+        "the service root {root} should end with /api/data/{}/",
+        Service::API_VERSION
+    );
+    let client = Client::builder(&root)
+        .allow_insecure_http(true)
+        .build()
+        .expect("client");
+    let service = Service::new(client);
+
+    // Reads first: paging counts the 12 seed accounts before anything is created.
+    paging(&service).await.expect("paging");
+    get(&service).await.expect("get");
+    query(&service).await.expect("query");
+    expand(&service).await.expect("expand");
+    create_update_delete(&service)
+        .await
+        .expect("create/update/delete");
+    lookups(&service).await.expect("lookups");
+    functions(&service).await.expect("functions");
+    actions(&service).await.expect("actions");
+    batch(&service).await.expect("batch");
+    errors(&service).await.expect("errors");
+    println!("all checks passed");
+}
+
+async fn paging(service: &Service) -> Result {
+    let accounts = service.accounts();
+    let query = Query::new()
+        .select(["name", "numberofemployees"])
+        .orderby("numberofemployees")
+        .count();
+    // Page by page: 5 + 5 + 2, with @odata.count on every page and a relative nextLink.
+    let mut page = accounts.query(&query, &opts()).await?;
+    let mut sizes = vec![page.value.len()];
+    let mut names: Vec<String> = page.value.iter().map(|a| name(a).to_owned()).collect();
+    assert_eq!(page.count, Some(12), "@odata.count on the first page");
+    while let Some(link) = page.next_link.clone() {
+        assert!(sizes.len() < 10, "paging does not end: {sizes:?}");
+        page = service
+            .client()
+            .next_page::<Accounts>(&link, &opts())
+            .await?;
+        assert_eq!(page.count, Some(12), "@odata.count on the page at {link}");
+        sizes.push(page.value.len());
+        names.extend(page.value.iter().map(|a| name(a).to_owned()));
+    }
+    assert_eq!(sizes, [5, 5, 2], "page sizes (server limit 5)");
+    assert_eq!(names.first().map(String::as_str), Some("Contoso Ltd"));
+    assert_eq!(names.last().map(String::as_str), Some("Woodgrove Bank"));
+    ok("query pages 5+5+2 with @odata.count=12, following the relative @odata.nextLink");
+
+    // All of it at once, and as a stream.
+    let all = accounts.query_all(&query, &opts()).await?;
+    let employees: Vec<i32> = all
+        .iter()
+        .map(|a| *a.numberofemployees.value().expect("numberofemployees"))
+        .collect();
+    assert_eq!(
+        employees,
+        (1..=12).map(|n| n * 100).collect::<Vec<_>>(),
+        "query_all: every seed account once, in $orderby order"
+    );
+    let mut stream = accounts.stream(&query, &opts());
+    let mut streamed = Vec::new();
+    while let Some(item) = poll_fn(|cx| stream.as_mut().poll_next(cx)).await {
+        streamed.push(item?);
+    }
+    assert_eq!(streamed, all, "stream gives what query_all gives");
+    ok("query_all and stream follow paging to the end (12 accounts)");
+    Ok(())
+}
+
+async fn get(service: &Service) -> Result {
+    let a = service
+        .accounts()
+        .get(
+            account(1),
+            &Query::new().select(["name", "revenue", "modifiedon"]),
+            &opts(),
+        )
+        .await?;
+    assert_eq!(name(&a), "Contoso Ltd");
+    assert_eq!(a.accountid, Field::Value(account(1)), "the key comes back");
+    let revenue = a.revenue.value().expect("revenue selected");
+    assert_eq!(revenue.to_f64(), 1000000.5, "revenue {revenue:?}");
+    assert!(
+        a.numberofemployees.is_unset() && a.address1_city.is_unset(),
+        "$select: unselected properties stay unset: {a:?}"
+    );
+    let modified = a.modifiedon.value().expect("modifiedon");
+    assert_eq!(modified.to_string(), "2024-02-01T08:00:00Z");
+    assert_eq!(
+        a.etag(),
+        Some(ETag::new("W/\"2024-02-01T08:00:00.000Z\"")),
+        "@odata.etag"
+    );
+    ok("get by key with $select: typed fields, Decimal, DateTimeOffset, etag");
+    Ok(())
+}
+
+async fn query(service: &Service) -> Result {
+    let page = service
+        .accounts()
+        .query(
+            &Query::new()
+                .select(["name", "numberofemployees", "creditonhold"])
+                .filter(filter::eq("creditonhold", true))
+                .orderby("numberofemployees desc")
+                .top(2)
+                .count(),
+            &opts(),
+        )
+        .await?;
+    let names: Vec<&str> = page.value.iter().map(name).collect();
+    assert_eq!(
+        names,
+        ["Woodgrove Bank", "Alpine Ski House"],
+        "$filter/$orderby/$top"
+    );
+    assert_eq!(page.count, Some(3), "$count counts the filter, not $top");
+    assert!(page.next_link.is_none(), "$top 2: no next link");
+    assert!(
+        page.value
+            .iter()
+            .all(|a| a.creditonhold == Field::Value(true))
+    );
+
+    let page = service
+        .contacts()
+        .query(
+            &Query::new()
+                .filter(filter::and([
+                    filter::eq("lastname", "McKay"),
+                    filter::eq("parentcustomerid_accountid", account(1)),
+                ]))
+                .orderby("firstname"),
+            &opts(),
+        )
+        .await?;
+    let first: Vec<String> = page
+        .value
+        .iter()
+        .map(|c| c.firstname.value().cloned().unwrap_or_default())
+        .collect();
+    assert_eq!(
+        first,
+        ["Nancy", "Yvonne"],
+        "$filter with and and a Guid literal"
+    );
+    let birth = page.value[0].birthdate.value().expect("birthdate");
+    assert_eq!(birth.to_string(), "1990-01-30", "Edm.Date");
+    ok("query with $select, $filter, $orderby, $top, $count");
+    Ok(())
+}
+
+async fn expand(service: &Service) -> Result {
+    let a = service
+        .accounts()
+        .get(
+            account(1),
+            &Query::new().select(["name"]).expand(
+                "contact_customer_accounts($select=firstname,lastname;$orderby=firstname desc;$top=2)",
+            ),
+            &opts(),
+        )
+        .await?;
+    let contacts = a
+        .contact_customer_accounts
+        .value()
+        .expect("contact_customer_accounts expanded")
+        .get()?;
+    let first: Vec<String> = contacts
+        .iter()
+        .map(|c| c.firstname.value().cloned().unwrap_or_default())
+        .collect();
+    assert_eq!(
+        first,
+        ["Yvonne", "Susanna"],
+        "nested $orderby/$top in $expand"
+    );
+
+    let page = service
+        .contacts()
+        .query(
+            &Query::new()
+                .select(["lastname"])
+                .filter(filter::eq("contactid", contact(4)))
+                .expand("parentcustomerid($select=name)"),
+            &opts(),
+        )
+        .await?;
+    assert_eq!(page.value.len(), 1);
+    let parent = page.value[0]
+        .parentcustomerid
+        .value()
+        .expect("parentcustomerid expanded")
+        .get()?;
+    assert_eq!(name(&parent), "Fabrikam Inc", "single-valued $expand");
+    ok("$expand of a collection (nested options) and of a lookup, decoded to typed records");
+    Ok(())
+}
+
+async fn create_update_delete(service: &Service) -> Result {
+    let accounts = service.accounts();
+    // Without Prefer. Dataverse answers 204 + OData-EntityId; CAP answers 201 with the record.
+    let new = Accounts {
+        name: "Peer Created".to_owned().into(),
+        numberofemployees: 7.into(),
+        revenue: "1234.5".parse::<Decimal>()?.into(),
+        ..Default::default()
+    };
+    let created = accounts.create(&new, &opts()).await?;
+    let id = match &created {
+        Created::Record(r) => *r.accountid.value().expect("created record has its key"),
+        Created::Id(id) => id.id.expect("OData-EntityId has the key"),
+    };
+    let read = accounts.get(id, &Query::new(), &opts()).await?;
+    assert_eq!(name(&read), "Peer Created");
+    assert_eq!(read.numberofemployees, Field::Value(7));
+    assert_eq!(
+        read.revenue.value().map(Decimal::to_f64),
+        Some(1234.5),
+        "revenue {:?}",
+        read.revenue
+    );
+    assert!(read.createdon.value().is_some(), "createdon is computed");
+    ok(&format!(
+        "create without Prefer ({}), then get it back",
+        match created {
+            Created::Record(_) => "201 with the record",
+            Created::Id(_) => "204 with OData-EntityId",
+        }
+    ));
+
+    // With Prefer: return=representation: the record, with the server's computed fields.
+    let new2 = Accounts {
+        name: "Peer Representation".to_owned().into(),
+        creditonhold: true.into(),
+        ..Default::default()
+    };
+    let created2 = accounts
+        .create(&new2, &opts().return_representation())
+        .await?;
+    let Created::Record(rec) = created2 else {
+        panic!("return=representation should give the record, got {created2:?}");
+    };
+    assert_eq!(name(&rec), "Peer Representation");
+    assert_eq!(rec.creditonhold, Field::Value(true));
+    assert!(
+        rec.modifiedon.value().is_some(),
+        "computed modifiedon returned"
+    );
+    assert!(rec.etag().is_some(), "etag of the created record");
+    let id2 = *rec.accountid.value().expect("key");
+    ok("create with Prefer: return=representation gives the record and its etag");
+
+    // Update with the right etag.
+    let etag = read.etag().expect("etag of the read record");
+    // The etag is modifiedon in milliseconds: make sure the update gets a new one.
+    std::thread::sleep(std::time::Duration::from_millis(5));
+    let changes = Accounts {
+        name: "Peer Updated".to_owned().into(),
+        address1_city: Field::Null,
+        ..Default::default()
+    };
+    accounts
+        .update(id, &changes, &opts().if_match(ETagMatch::Tag(etag.clone())))
+        .await?;
+    let after = accounts.get(id, &Query::new(), &opts()).await?;
+    assert_eq!(name(&after), "Peer Updated");
+    assert_eq!(
+        after.numberofemployees,
+        Field::Value(7),
+        "PATCH sends only set fields"
+    );
+    assert!(after.address1_city.is_null(), "Field::Null clears");
+    let new_etag = after.etag().expect("etag after update");
+    assert_ne!(new_etag, etag, "the etag changes on update");
+    ok("update with the current etag (If-Match) sends only the set fields");
+
+    // Update and delete with a stale etag: 412, the typed concurrency error.
+    let stale = Accounts {
+        name: "Peer Stale".to_owned().into(),
+        ..Default::default()
+    };
+    let result = accounts
+        .update(id, &stale, &opts().if_match(ETagMatch::Tag(etag.clone())))
+        .await;
+    let err = result.expect_err("update with a stale etag must fail");
+    assert!(
+        err.is_concurrency_mismatch(),
+        "a stale If-Match should be the concurrency error (412), got {err:?}"
+    );
+    assert_eq!(err.status().map(|s| s.as_u16()), Some(412));
+    assert!(!err.is_retryable(), "412 is not retryable");
+    let after = accounts
+        .get(id, &Query::new().select(["name"]), &opts())
+        .await?;
+    assert_eq!(
+        name(&after),
+        "Peer Updated",
+        "a failed update changes nothing"
+    );
+    let err = accounts
+        .delete(id, &opts().if_match(ETagMatch::Tag(etag)))
+        .await
+        .expect_err("delete with a stale etag must fail");
+    assert!(err.is_concurrency_mismatch(), "stale delete: {err:?}");
+    ok("update and delete with a stale etag fail with 412 (Error::is_concurrency_mismatch)");
+
+    // Delete (with the current etag, and without any).
+    accounts
+        .delete(id, &opts().if_match(ETagMatch::Tag(new_etag)))
+        .await?;
+    accounts.entity(id2).delete(&opts()).await?;
+    for gone in [id, id2] {
+        let err = accounts
+            .get(gone, &Query::new(), &opts())
+            .await
+            .expect_err("a deleted record is gone");
+        assert!(err.is_not_found(), "get after delete: {err:?}");
+    }
+    let err = accounts
+        .delete(id, &opts())
+        .await
+        .expect_err("deleting twice fails");
+    assert!(err.is_not_found(), "second delete: {err:?}");
+    ok("delete (with the current etag and without), then 404");
+    Ok(())
+}
+
+async fn lookups(service: &Service) -> Result {
+    let contacts = service.contacts();
+    let mut new = Contacts {
+        firstname: "Lookup".to_owned().into(),
+        lastname: "Peer".to_owned().into(),
+        ..Default::default()
+    };
+    new.bind(Contacts::PARENTCUSTOMERID, account(1));
+    let created = contacts
+        .create(&new, &opts().return_representation())
+        .await?;
+    let Created::Record(rec) = created else {
+        panic!("expected the record, got {created:?}");
+    };
+    let id = *rec.contactid.value().expect("key");
+    assert_eq!(
+        rec.parentcustomerid_accountid,
+        Field::Value(account(1)),
+        "parentcustomerid@odata.bind on create"
+    );
+    ok("create with a lookup (Contacts::PARENTCUSTOMERID + HasBinds::bind)");
+
+    let mut change = Contacts::default();
+    change.bind(Contacts::PARENTCUSTOMERID, account(4));
+    contacts.update(id, &change, &opts()).await?;
+    let read = contacts
+        .get(
+            id,
+            &Query::new().expand("parentcustomerid($select=name)"),
+            &opts(),
+        )
+        .await?;
+    assert_eq!(read.parentcustomerid_accountid, Field::Value(account(4)));
+    let parent = read.parentcustomerid.value().expect("expanded").get()?;
+    assert_eq!(
+        name(&parent),
+        "Northwind Traders",
+        "the lookup points to account 04"
+    );
+    ok("change a lookup with @odata.bind in an update");
+
+    let mut clear = Contacts::default();
+    clear.unbind(Contacts::PARENTCUSTOMERID);
+    contacts.update(id, &clear, &opts()).await?;
+    let read = contacts.get(id, &Query::new(), &opts()).await?;
+    assert!(
+        read.parentcustomerid_accountid.is_null(),
+        "unbind clears the lookup: {}",
+        text(&read.parentcustomerid_accountid)
+    );
+    ok("clear a lookup with \"nav@odata.bind\": null (HasBinds::unbind)");
+
+    // On create. (An update with a dangling bind gets 412 from CAP, not 404: CAP answers 412 to
+    // any PATCH with `If-Match: *` whose handler rejects, and `update` always sends
+    // `If-Match: *` so that it never creates. Dataverse answers 404 there.)
+    let mut dangling = Contacts {
+        lastname: "Dangling".to_owned().into(),
+        ..Default::default()
+    };
+    dangling.bind(Contacts::PARENTCUSTOMERID, MISSING.parse().unwrap());
+    let e = expect_service_error(
+        "bind to a missing account",
+        contacts.create(&dangling, &opts()).await,
+        404,
+    );
+    assert_eq!(e.code.as_deref(), Some("0x80040217"), "{e}");
+    assert!(e.message.contains(MISSING), "{e}");
+    ok("a lookup to a missing record: 404 0x80040217");
+
+    contacts.delete(id, &opts()).await?;
+    Ok(())
+}
+
+async fn functions(service: &Service) -> Result {
+    // Unbound, collection of entities, two parameters.
+    let top = service
+        .top_accounts(
+            &TopAccountsRequest::new().minimum_employees(500).count(3),
+            &opts(),
+        )
+        .await?;
+    let names: Vec<&str> = top.iter().map(name).collect();
+    assert_eq!(
+        names,
+        ["Woodgrove Bank", "Proseware Inc", "Fourth Coffee"],
+        "TopAccounts(MinimumEmployees=500,Count=3)"
+    );
+    ok("unbound function with parameters returning Collection(accounts)");
+
+    // Unbound, complex return.
+    let me = service.who_am_i(&opts()).await?;
+    assert_eq!(
+        me.user_id.value().map(Uuid::to_string).as_deref(),
+        Some("e0000000-0000-4000-8000-000000000001")
+    );
+    assert_eq!(
+        me.business_unit_id.value().map(Uuid::to_string).as_deref(),
+        Some("e0000000-0000-4000-8000-000000000002")
+    );
+    assert_eq!(
+        me.organization_id.value().map(Uuid::to_string).as_deref(),
+        Some("e0000000-0000-4000-8000-000000000003")
+    );
+    ok("WhoAmI: unbound function returning a complex type");
+
+    // Bound, collection return, a string parameter.
+    let a1 = service.accounts().entity(account(1));
+    let named = a1
+        .contacts_named(
+            &AccountsContactsNamedRequest::new().last_name("McKay".into()),
+            &opts(),
+        )
+        .await?;
+    let first: Vec<String> = named
+        .iter()
+        .map(|c| c.firstname.value().cloned().unwrap_or_default())
+        .collect();
+    assert_eq!(
+        first,
+        ["Nancy", "Yvonne"],
+        "ContactsNamed(LastName='McKay')"
+    );
+    let quote = a1
+        .contacts_named(
+            &AccountsContactsNamedRequest::new().last_name("O'Brien & Co/?#".into()),
+            &opts(),
+        )
+        .await?;
+    assert!(
+        quote.is_empty(),
+        "an awkward string parameter is encoded: {quote:?}"
+    );
+    ok("bound function with a string parameter returning Collection(contacts)");
+
+    // Bound, complex return, no parameters.
+    let address = service
+        .accounts()
+        .entity(account(3))
+        .new_get_address(&opts())
+        .await?;
+    assert_eq!(
+        address.line1.value().map(String::as_str),
+        Some("3 Main Street")
+    );
+    assert_eq!(address.city.value().map(String::as_str), Some("Bothell"));
+    assert_eq!(
+        address.postalcode.value().map(String::as_str),
+        Some("98103")
+    );
+    ok("bound function returning a complex type (Address)");
+    Ok(())
+}
+
+async fn actions(service: &Service) -> Result {
+    // Unbound action with an entity parameter that carries a lookup.
+    let mut close = Opportunitycloses {
+        subject: "Won by peer".to_owned().into(),
+        actualrevenue: "25000".parse::<Decimal>()?.into(),
+        ..Default::default()
+    };
+    close.bind(Opportunitycloses::OPPORTUNITYID, opportunity(1));
+    let request = WinOpportunityRequest::new()
+        .opportunity_close(EntityValue::new(&close)?)
+        .status(3);
+    service.win_opportunity(&request, &opts()).await?;
+    let opp = service
+        .opportunities()
+        .get(opportunity(1), &Query::new(), &opts())
+        .await?;
+    assert_eq!(
+        opp.statecode,
+        Field::Value(1),
+        "WinOpportunity sets statecode"
+    );
+    assert_eq!(
+        opp.statuscode,
+        Field::Value(3),
+        "WinOpportunity sets statuscode = Status"
+    );
+    let closes = service
+        .opportunitycloses()
+        .query(
+            &Query::new().filter(filter::eq("opportunityid_opportunityid", opportunity(1))),
+            &opts(),
+        )
+        .await?;
+    assert_eq!(
+        closes.value.len(),
+        1,
+        "one opportunityclose: {:?}",
+        closes.value
+    );
+    assert_eq!(
+        closes.value[0].subject.value().map(String::as_str),
+        Some("Won by peer")
+    );
+    ok("WinOpportunity: unbound action with an entity parameter (EntityValue + bind), 204");
+
+    let mut missing = Opportunitycloses {
+        subject: "Nothing".to_owned().into(),
+        ..Default::default()
+    };
+    missing.bind(Opportunitycloses::OPPORTUNITYID, MISSING.parse().unwrap());
+    let e = expect_service_error(
+        "WinOpportunity for a missing opportunity",
+        service
+            .win_opportunity(
+                &WinOpportunityRequest::new()
+                    .opportunity_close(EntityValue::new(&missing)?)
+                    .status(3),
+                &opts(),
+            )
+            .await,
+        404,
+    );
+    assert_eq!(e.code.as_deref(), Some("0x80040217"), "{e}");
+    ok("WinOpportunity for a missing opportunity: 404 0x80040217");
+
+    // Bound action returning an entity.
+    let note = service
+        .accounts()
+        .entity(account(2))
+        .new_add_note(
+            &AccountsNewAddNoteRequest::new()
+                .note_title("Peer note".into())
+                .note_text("Written by the peer test".into()),
+            &opts(),
+        )
+        .await?;
+    assert_eq!(note.subject.value().map(String::as_str), Some("Peer note"));
+    assert_eq!(
+        note.notetext.value().map(String::as_str),
+        Some("Written by the peer test")
+    );
+    assert_eq!(note.objectid_account_accountid, Field::Value(account(2)));
+    let note_id = *note.annotationid.value().expect("annotation key");
+    let stored = service
+        .annotations()
+        .get(note_id, &Query::new(), &opts())
+        .await?;
+    assert_eq!(stored.subject, note.subject, "the note was stored");
+    ok("new_AddNote: bound action returning an entity (annotations)");
+
+    let e = expect_service_error(
+        "new_AddNote on a missing account",
+        service
+            .accounts()
+            .entity(MISSING.parse::<Uuid>().unwrap())
+            .new_add_note(
+                &AccountsNewAddNoteRequest::new().note_title("x".into()),
+                &opts(),
+            )
+            .await,
+        404,
+    );
+    assert_eq!(e.code.as_deref(), Some("0x80040217"), "{e}");
+    ok("bound action on a missing record: 404 0x80040217");
+
+    // An action that fails: 400 with the server's code and message.
+    let e = expect_service_error(
+        "FailWith",
+        service
+            .fail_with(
+                &FailWithRequest::new()
+                    .code("0x80040217".into())
+                    .message("Account does not exist".into()),
+                &opts(),
+            )
+            .await,
+        400,
+    );
+    assert_eq!(e.code.as_deref(), Some("0x80040217"), "{e}");
+    assert_eq!(e.message, "Account does not exist", "{e}");
+    let e = expect_service_error(
+        "FailWith without parameters",
+        service.fail_with(&FailWithRequest::new(), &opts()).await,
+        400,
+    );
+    assert_eq!(e.code.as_deref(), Some("PeerError"), "{e}");
+    assert_eq!(e.message, "failed on purpose", "{e}");
+    ok("FailWith: 400 with the server's error code and message");
+    Ok(())
+}
+
+async fn batch(service: &Service) -> Result {
+    let accounts = service.accounts();
+    let a3 = accounts
+        .get(account(3), &Query::new().select(["name"]), &opts())
+        .await?;
+    let a3_etag = a3.etag().expect("etag of account 03");
+
+    // A change set that succeeds: create an account, a contact bound to it by Content-ID, and
+    // update a seed account with its current etag; plus a GET outside the change set.
+    let mut b = Batch::new();
+    let new_account = Accounts {
+        name: "Batch Account".to_owned().into(),
+        ..Default::default()
+    };
+    let (created_account, created_contact, updated) = b.change_set(|cs| -> Result<_> {
+        let created_account = cs.add(BatchRequest::create(accounts.name(), &new_account)?);
+        // CAP does not resolve a Content-ID inside a body (`"parentcustomerid@odata.bind":
+        // "$1"`, what `HasBinds::bind_content_id` writes): it answers 400 "Invalid binding
+        // value". It does resolve `$1` in the URL, so the contact is created through the new
+        // account's navigation property (`POST $1/contact_customer_accounts`).
+        let contact = Contacts {
+            lastname: "Batch Contact".to_owned().into(),
+            ..Default::default()
+        };
+        let created_contact = cs.add(
+            BatchRequest::new(
+                Method::POST,
+                &EntityPath::content_id(created_account).nav("contact_customer_accounts"),
+                &Query::new(),
+            )
+            .json(&contact)?,
+        );
+        let rename = Accounts {
+            name: "Adventure Works (batch)".to_owned().into(),
+            ..Default::default()
+        };
+        let updated = cs.add(
+            BatchRequest::update(accounts.entity(account(3)).path(), &rename)?
+                .options(&opts().if_match(ETagMatch::Tag(a3_etag.clone()))),
+        );
+        Ok((created_account, created_contact, updated))
+    })?;
+    b.add(BatchRequest::get(
+        accounts.entity(account(5)).path(),
+        &Query::new().select(["name"]),
+    ));
+    let response = service.client().batch(&b, &opts()).await?;
+    assert!(
+        response.all_succeeded(),
+        "the change set should succeed: {:?}",
+        response.first_error()
+    );
+    assert_eq!(response.parts.len(), 4, "{response:#?}");
+    let account_part = response.by_content_id(created_account).expect("part 1");
+    assert!(account_part.in_change_set);
+    let new_id = match account_part.created::<Accounts>()? {
+        Created::Record(r) => *r.accountid.value().expect("key"),
+        Created::Id(id) => id.id.expect("id"),
+    };
+    let contact_id = match response
+        .by_content_id(created_contact)
+        .expect("part 2")
+        .created::<Contacts>()?
+    {
+        Created::Record(r) => *r.contactid.value().expect("key"),
+        Created::Id(id) => id.id.expect("id"),
+    };
+    assert!(
+        response
+            .by_content_id(updated)
+            .expect("part 3")
+            .is_success(),
+        "the update in the change set"
+    );
+    let got: Accounts = response.parts[3].json()?;
+    assert_eq!(name(&got), "Litware Inc", "the GET after the change set");
+    let contact = service
+        .contacts()
+        .get(contact_id, &Query::new(), &opts())
+        .await?;
+    assert_eq!(
+        contact.parentcustomerid_accountid,
+        Field::Value(new_id),
+        "bound to the account created in the same change set ($1)"
+    );
+    let a3 = accounts
+        .get(account(3), &Query::new().select(["name"]), &opts())
+        .await?;
+    assert_eq!(name(&a3), "Adventure Works (batch)");
+    ok("$batch: a change set (create, create through $1/nav, update with etag) and a GET");
+
+    // A change set that fails at its second request (a stale etag): all of it is rolled back.
+    let mut b = Batch::new();
+    let doomed = Accounts {
+        name: "Batch Rolled Back".to_owned().into(),
+        ..Default::default()
+    };
+    let (_, failing) = b.change_set(|cs| -> Result<_> {
+        let create = cs.add(BatchRequest::create(accounts.name(), &doomed)?);
+        let rename = Accounts {
+            name: "Should not happen".to_owned().into(),
+            ..Default::default()
+        };
+        let failing = cs.add(
+            BatchRequest::update(accounts.entity(account(3)).path(), &rename)?
+                // The etag account 03 had before the first batch renamed it.
+                .options(&opts().if_match(ETagMatch::Tag(a3_etag.clone()))),
+        );
+        Ok((create, failing))
+    })?;
+    let response = service.client().batch(&b, &opts()).await?;
+    assert!(!response.all_succeeded(), "{response:#?}");
+    let err = response.first_error().expect("an error part");
+    assert!(
+        err.is_concurrency_mismatch(),
+        "the failed change set answers 412: {err:?}"
+    );
+    let failed_part = response
+        .parts
+        .iter()
+        .find(|p| !p.is_success())
+        .expect("failed part");
+    assert_eq!(
+        failed_part.content_id,
+        Some(failing),
+        "the error names the failing request"
+    );
+    let left = accounts
+        .query(
+            &Query::new().filter(filter::eq("name", "Batch Rolled Back")),
+            &opts(),
+        )
+        .await?;
+    assert!(
+        left.value.is_empty(),
+        "the create of the failed change set was rolled back: {:?}",
+        left.value
+    );
+    let a3 = accounts
+        .get(account(3), &Query::new().select(["name"]), &opts())
+        .await?;
+    assert_eq!(name(&a3), "Adventure Works (batch)", "account 03 unchanged");
+    ok("$batch: a change set with a stale etag fails with 412 and is rolled back");
+
+    // Clean up: deleting the account deletes its contacts (composition).
+    accounts.delete(new_id, &opts()).await?;
+    let err = service
+        .contacts()
+        .get(contact_id, &Query::new(), &opts())
+        .await
+        .expect_err("contact deleted with its account");
+    assert!(err.is_not_found(), "{err:?}");
+    Ok(())
+}
+
+async fn errors(service: &Service) -> Result {
+    let missing: Uuid = MISSING.parse().unwrap();
+    let result = service
+        .accounts()
+        .get(missing, &Query::new(), &opts())
+        .await;
+    let e = expect_service_error("get a missing key", result, 404);
+    assert_eq!(e.code.as_deref(), Some("404"), "{e}");
+    assert_eq!(e.message, "Not Found", "{e}");
+    let err = service
+        .contacts()
+        .get(missing, &Query::new(), &opts())
+        .await
+        .expect_err("missing contact");
+    assert!(err.is_not_found() && !err.is_retryable(), "{err:?}");
+    ok("404 for a missing key (Error::is_not_found, code and message)");
+
+    let err = service
+        .contacts()
+        .update(missing, &Contacts::default(), &opts())
+        .await;
+    // An update never creates (If-Match: *). CAP answers 412 here, Dataverse 404.
+    let err = err.expect_err("update of a missing record must fail");
+    assert!(
+        err.is_concurrency_mismatch() || err.is_not_found(),
+        "update of a missing key: {err:?}"
+    );
+    ok(&format!(
+        "update of a missing key fails (HTTP {:?}) instead of creating",
+        err.status().map(|s| s.as_u16())
+    ));
+
+    let dup = Accounts {
+        accountid: account(1).into(),
+        name: "Duplicate".to_owned().into(),
+        ..Default::default()
+    };
+    let err = service
+        .accounts()
+        .create(&dup, &opts())
+        .await
+        .expect_err("a duplicate key must fail");
+    assert!(err.is_duplicate(), "duplicate key: {err:?}");
+    assert_eq!(err.code(), Some("0x80040237"));
+    ok("create with an existing key: Error::is_duplicate (0x80040237)");
+
+    let result = service
+        .accounts()
+        .query(&Query::new().filter("nosuchproperty eq 1"), &opts())
+        .await;
+    let e = expect_service_error("$filter on an unknown property", result, 400);
+    assert!(!e.message.is_empty(), "{e}");
+    ok(&format!("400 for a bad $filter: {}", e.message));
+    Ok(())
+}

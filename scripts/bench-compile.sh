@@ -10,16 +10,16 @@ root="$(cd "$(dirname "$0")/.." && pwd)"
 work="$root/target/bench-compile"
 rm -rf "$work"
 mkdir -p "$work"
-export CARGO_TARGET_DIR="$work/target"
 cargo build --quiet --release -p dataverse-codegen --manifest-path "$root/Cargo.toml"
 codegen="$root/target/release/dataverse-codegen"
+export CARGO_TARGET_DIR="$work/target"
 metadata="$root/metadata/dataverse-v9.1.xml"
 
 "$codegen" generate --metadata "$metadata" --out "$work/full" --crate-name sdk-full \
   --runtime-path "$root/runtime" --api-version v9.2 2>/dev/null
 "$codegen" generate --metadata "$metadata" --out "$work/selection" --crate-name sdk-selection \
   --runtime-path "$root/runtime" --api-version v9.2 \
-  --entity-set accounts --entity-set contacts --entity-set leads --entity-set incidents \
+  --entity-set accounts --entity-set contacts --entity-set tasks --entity-set phonecalls \
   --entity-set annotations --entity-set queues --entity-set letters --entity-set teams \
   --entity-set systemusers --entity-set emails 2>/dev/null
 # A crate with only the runtime: the baseline.

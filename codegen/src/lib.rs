@@ -372,6 +372,7 @@ impl Builder {
         let files = generate_from_model(&loaded.model, &bytes, &options)?;
         let module_dir = out_dir.join(&self.module_name);
         write::write_files(&module_dir, &files).map_err(|e| io_error(&module_dir, e))?;
+        write::remove_orphan_files(&module_dir, &files).map_err(|e| io_error(&module_dir, e))?;
         let wrapper = format!(
             "{}#[path = {:?}]\npub mod {};\n",
             write::header(&write::input_hash(&bytes)),

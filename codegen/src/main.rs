@@ -410,6 +410,11 @@ fn generate(input: Input, args: GenerateArgs) -> Result<(), Failure> {
     }
     let written = dataverse_codegen::write::write_files(&out, &files)
         .map_err(|e| Failure(format!("{}: error: {e}", out.display()), 1))?;
+    let removed = dataverse_codegen::write::remove_orphan_files(&out, &files)
+        .map_err(|e| Failure(format!("{}: error: {e}", out.display()), 1))?;
+    for path in &removed {
+        println!("removed {path} (no longer generated)");
+    }
     println!(
         "{}: {} files, {} written (from {})",
         out.display(),
@@ -568,7 +573,11 @@ fn diff(
     let new = dataverse_codegen::load_file(new, &front_end.options())?;
     let changes = dataverse_codegen::diff::diff(&old.model, &new.model);
     for change in &changes {
-        println!("{change}");
+        if dataverse_codegen::diff::breaking(change) {
+            println!("{change}  (breaking)");
+        } else {
+            println!("{change}");
+        }
     }
     println!("{}", dataverse_codegen::diff::summary(&changes));
     Ok(())

@@ -98,8 +98,8 @@ pub fn write_files(dir: &std::path::Path, files: &Files) -> std::io::Result<usiz
 }
 
 /// The files under `dir` that differ from `files` (missing or different contents), plus `.rs`
-/// files in the generated folders (those holding generated files) that `files` no longer
-/// contains. Other files (a configuration, examples, a lock file) are not looked at.
+/// files in the generated folders that `files` no longer contains ([`orphan_files`]). Other
+/// files (a configuration, examples, a lock file) are not looked at.
 pub fn stale_files(dir: &std::path::Path, files: &Files) -> Vec<String> {
     let mut stale: Vec<String> = files
         .iter()
@@ -108,6 +108,19 @@ pub fn stale_files(dir: &std::path::Path, files: &Files) -> Vec<String> {
         })
         .map(|(path, _)| path.clone())
         .collect();
+    stale.extend(
+        orphan_files(dir, files)
+            .into_iter()
+            .map(|path| format!("{path} (no longer generated)")),
+    );
+    stale.sort();
+    stale
+}
+
+/// `.rs` files in the generated folders (those holding generated files) under `dir` that
+/// `files` does not contain: left over from an earlier generation (a type since removed from
+/// the metadata or from the selection). Relative paths, sorted.
+pub fn orphan_files(dir: &std::path::Path, files: &Files) -> Vec<String> {
     let folders: std::collections::BTreeSet<&str> = files
         .keys()
         .filter_map(|path| match path.rsplit_once('/') {
@@ -116,6 +129,7 @@ pub fn stale_files(dir: &std::path::Path, files: &Files) -> Vec<String> {
             None => path.ends_with(".rs").then_some(""),
         })
         .collect();
+    let mut orphans = Vec::new();
     for folder in folders {
         let Ok(entries) = std::fs::read_dir(dir.join(folder)) else {
             continue;
@@ -131,13 +145,22 @@ pub fn stale_files(dir: &std::path::Path, files: &Files) -> Vec<String> {
                     _ => format!("{folder}/{}", name.to_string_lossy()),
                 };
                 if !files.contains_key(&relative) {
-                    stale.push(format!("{relative} (no longer generated)"));
+                    orphans.push(relative);
                 }
             }
         }
     }
-    stale.sort();
-    stale
+    orphans.sort();
+    orphans
+}
+
+/// Deletes the [`orphan_files`] of `dir`; returns their relative paths.
+pub fn remove_orphan_files(dir: &std::path::Path, files: &Files) -> std::io::Result<Vec<String>> {
+    let orphans = orphan_files(dir, files);
+    for path in &orphans {
+        std::fs::remove_file(dir.join(path))?;
+    }
+    Ok(orphans)
 }
 
 /// Where a generated crate finds `dataverse-runtime`.

@@ -58,9 +58,20 @@ fn generate_then_check_fresh_and_stale() {
         stderr.contains("src/entities/old_type.rs (no longer generated)"),
         "{stderr}"
     );
-    // Regenerating rewrites only the changed file.
+    // Regenerating rewrites only the changed file and removes the one no longer generated;
+    // files outside the generated folders (a lock file, examples) are left alone.
+    std::fs::create_dir_all(out.join("examples")).unwrap();
+    std::fs::write(out.join("examples/mine.rs"), "fn main() {}\n").unwrap();
     let again = run(&[]);
-    assert!(String::from_utf8_lossy(&again.stdout).contains("1 written"));
+    let stdout = String::from_utf8_lossy(&again.stdout);
+    assert!(stdout.contains("1 written"), "{stdout}");
+    assert!(
+        stdout.contains("removed src/entities/old_type.rs (no longer generated)"),
+        "{stdout}"
+    );
+    assert!(!out.join("src/entities/old_type.rs").exists());
+    assert!(out.join("examples/mine.rs").exists());
+    assert_eq!(run(&["--check"]).status.code(), Some(0));
     std::fs::remove_dir_all(&out).ok();
 }
 

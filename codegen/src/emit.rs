@@ -1700,11 +1700,26 @@ pub fn emit(model: &Model, names: &Names, options: &EmitOptions) -> Vec<EmittedF
             s.name,
             model.entity_types[s.entity_type.0].name
         );
-        quote! {
-            #[doc = #text]
-            #gate
-            pub fn #method(&self) -> self::support::EntitySet<self::#ty> {
-                self::support::EntitySet::new(self.client.clone(), #set_name)
+        if s.singleton {
+            // A singleton is one entity addressed by its name alone (`Me`, not `Me(key)`): its
+            // handle is an entity handle (get, update, navigation, bound operations).
+            quote! {
+                #[doc = #text]
+                #gate
+                pub fn #method(&self) -> self::support::EntityHandle<self::#ty> {
+                    self::support::EntityHandle::new(
+                        self.client.clone(),
+                        ::dataverse_runtime::EntityPath::set(#set_name),
+                    )
+                }
+            }
+        } else {
+            quote! {
+                #[doc = #text]
+                #gate
+                pub fn #method(&self) -> self::support::EntitySet<self::#ty> {
+                    self::support::EntitySet::new(self.client.clone(), #set_name)
+                }
             }
         }
     });

@@ -49,8 +49,11 @@ impl Service {
     }
     /// The singleton `Me` of `Microsoft.OData.SampleService.Models.TripPin.Person`.
     #[cfg(feature = "Me")]
-    pub fn me(&self) -> self::support::EntitySet<self::Person> {
-        self::support::EntitySet::new(self.client.clone(), "Me")
+    pub fn me(&self) -> self::support::EntityHandle<self::Person> {
+        self::support::EntityHandle::new(
+            self.client.clone(),
+            ::dataverse_runtime::EntityPath::set("Me"),
+        )
     }
     /// Calls the function `Microsoft.OData.SampleService.Models.TripPin.GetNearestAirport`.
     #[cfg(feature = "Airports")]

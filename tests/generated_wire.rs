@@ -320,3 +320,47 @@ fn a_base_typed_value_is_read_as_the_derived_type_named_by_odata_type() {
         "12345678901234.1234567890"
     );
 }
+
+#[tokio::test]
+async fn entity_set_pages_one_page_at_a_time() {
+    let mock = common::Mock::start().await;
+    let service = Service::new(mock.client());
+    let next = format!(
+        "{}accounts?$select=name&$skiptoken=%3Ccookie%20pagenumber=%222%22/%3E",
+        mock.root()
+    );
+    mock.respond_json(
+        200,
+        &json!({"value": [{"accountid": ACCOUNT1, "name": "A"}], "@odata.nextLink": next}),
+    );
+    mock.respond_json(
+        200,
+        &json!({"value": [{"accountid": ACCOUNT2, "name": "B"}]}),
+    );
+    let accounts = service.accounts();
+    let options = RequestOptions::new().max_page_size(1);
+    let first = accounts
+        .query(&Query::new().select(["name"]), &options)
+        .await
+        .unwrap();
+    let second = accounts.next_page(&first, &options).await.unwrap().unwrap();
+    assert_eq!(second.value[0].name, Field::Value("B".into()));
+    assert!(
+        accounts
+            .next_page(&second, &options)
+            .await
+            .unwrap()
+            .is_none()
+    );
+    let sent = mock.requests();
+    assert_eq!(sent.len(), 2, "no request after the last page");
+    assert_eq!(
+        format!(
+            "{}?{}",
+            sent[1].rel(),
+            sent[1].query.clone().unwrap_or_default()
+        ),
+        "accounts?$select=name&$skiptoken=%3Ccookie%20pagenumber=%222%22/%3E"
+    );
+    assert_eq!(sent[1].header("prefer"), Some("odata.maxpagesize=1"));
+}

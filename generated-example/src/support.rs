@@ -620,6 +620,18 @@ impl<
     ) -> Result<Page<T>> {
         self.client.query(self.name, query, options).await
     }
+    /// The page after `page` (its `@odata.nextLink`, absolute or relative), or `None` after the
+    /// last one: paging one page at a time.
+    pub async fn next_page(
+        &self,
+        page: &Page<T>,
+        options: &RequestOptions,
+    ) -> Result<Option<Page<T>>> {
+        match &page.next_link {
+            Some(link) => self.client.next_page(link, options).await.map(Some),
+            None => Ok(None),
+        }
+    }
     /// All records, following `@odata.nextLink`, as a stream.
     pub fn stream(
         &self,

@@ -279,3 +279,26 @@ fn fetch_downloads_metadata_with_the_token() {
     assert_eq!(std::fs::read_to_string(&out).unwrap(), DOC);
     assert!(stdout.contains("1 entity types, 1 entity sets"), "{stdout}");
 }
+
+#[test]
+fn generate_takes_a_url() {
+    const DOC: &str = r#"<edmx:Edmx Version="4.0" xmlns:edmx="http://docs.oasis-open.org/odata/ns/edmx"><edmx:DataServices><Schema Namespace="Demo" xmlns="http://docs.oasis-open.org/odata/ns/edm"><EntityType Name="account"><Key><PropertyRef Name="accountid"/></Key><Property Name="accountid" Type="Edm.Guid" Nullable="false"/></EntityType><EntityContainer Name="C"><EntitySet Name="accounts" EntityType="Demo.account"/></EntityContainer></Schema></edmx:DataServices></edmx:Edmx>"#;
+    let (url, server) = serve_once(DOC);
+    let dir = scratch("url");
+    let output = exe()
+        .args(["generate", "--module", "--metadata", &url, "--out"])
+        .arg(dir.join("sdk"))
+        .env_remove("DATAVERSE_TOKEN")
+        .output()
+        .unwrap();
+    let (_, stderr) = text(&output);
+    assert!(output.status.success(), "{stderr}");
+    assert!(
+        server
+            .join()
+            .unwrap()
+            .starts_with("GET /api/data/v9.2/$metadata")
+    );
+    let entity = std::fs::read_to_string(dir.join("sdk/entities/account.rs")).unwrap();
+    assert!(entity.contains("pub struct Account"), "{entity}");
+}

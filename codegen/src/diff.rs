@@ -39,8 +39,7 @@
 //! ```
 
 use crate::model::{
-    EnumType, Model, Operation, OperationParameter, Primitive, StructuredKind, StructuredType,
-    TypeKind, TypeRef,
+    EnumType, Model, Operation, OperationParameter, StructuredKind, StructuredType, TypeRef,
 };
 use crate::syntax::OperationKind;
 use std::collections::{BTreeMap, BTreeSet};
@@ -280,34 +279,9 @@ fn by_name<T>(items: &[T], name: impl Fn(&T) -> String) -> BTreeMap<String, &T> 
     items.iter().map(|t| (name(t), t)).collect()
 }
 
-/// The written name of a primitive type. The model keeps all `Edm.Geography*` (and
-/// `Edm.Geometry*`) types as one, so they are written `Edm.Geography` (`Edm.Geometry`).
-fn primitive_name(p: Primitive) -> String {
-    match p {
-        Primitive::ModelPath => "Edm.PropertyPath".into(),
-        other => format!("Edm.{other:?}"),
-    }
-}
-
 /// The written name of a type reference, e.g. `Collection(Microsoft.Dynamics.CRM.account)`.
 fn type_name(model: &Model, ty: &TypeRef) -> String {
-    let element = match &ty.kind {
-        TypeKind::Primitive(p) => primitive_name(*p),
-        TypeKind::Entity(id) => model.entity_types[id.0].name.to_string(),
-        TypeKind::Complex(id) => model.complex_types[id.0].name.to_string(),
-        TypeKind::Enum(id) => model.enum_types[id.0].name.to_string(),
-        TypeKind::Definition(id) => model.type_definitions[id.0].name.to_string(),
-        TypeKind::AnyEntity => "Edm.EntityType".into(),
-        TypeKind::AnyComplex => "Edm.ComplexType".into(),
-        TypeKind::AnyPrimitive => "Edm.PrimitiveType".into(),
-        TypeKind::Untyped => "Edm.Untyped".into(),
-        TypeKind::External(name) => name.clone(),
-    };
-    if ty.collection {
-        format!("Collection({element})")
-    } else {
-        element
-    }
+    model.type_name(ty)
 }
 
 // --- entity and complex types ----------------------------------------------------------------
@@ -525,8 +499,8 @@ fn enums(out: &mut Out, old: &Model, new: &Model) {
         aspect(
             &mut aspects,
             "underlying type",
-            primitive_name(o.underlying),
-            primitive_name(n.underlying),
+            o.underlying.edm_name().to_string(),
+            n.underlying.edm_name().to_string(),
         );
         aspect(&mut aspects, "flags", o.is_flags, n.is_flags);
         out.changed(section, &name, 0, "", item, aspects);
@@ -567,14 +541,14 @@ fn definitions(out: &mut Out, old: &Model, new: &Model) {
                 aspect(
                     &mut aspects,
                     "underlying type",
-                    primitive_name(o.underlying),
-                    primitive_name(n.underlying),
+                    o.underlying.edm_name().to_string(),
+                    n.underlying.edm_name().to_string(),
                 );
                 out.changed(section, &name, 0, "", item, aspects);
             }
             (Some(_), None) => out.push(section, &name, 0, "", removed(item)),
             (None, Some(n)) => {
-                let change = added(item, Some(primitive_name(n.underlying)));
+                let change = added(item, Some(n.underlying.edm_name().to_string()));
                 out.push(section, &name, 0, "", change);
             }
             (None, None) => {}

@@ -272,31 +272,6 @@ fn escape_doc(line: &str) -> String {
         .replace('>', "\\>")
 }
 
-fn primitive_name(p: Primitive) -> &'static str {
-    match p {
-        Primitive::Binary => "Edm.Binary",
-        Primitive::Boolean => "Edm.Boolean",
-        Primitive::Byte => "Edm.Byte",
-        Primitive::Date => "Edm.Date",
-        Primitive::DateTimeOffset => "Edm.DateTimeOffset",
-        Primitive::Decimal => "Edm.Decimal",
-        Primitive::Double => "Edm.Double",
-        Primitive::Duration => "Edm.Duration",
-        Primitive::Guid => "Edm.Guid",
-        Primitive::Int16 => "Edm.Int16",
-        Primitive::Int32 => "Edm.Int32",
-        Primitive::Int64 => "Edm.Int64",
-        Primitive::SByte => "Edm.SByte",
-        Primitive::Single => "Edm.Single",
-        Primitive::Stream => "Edm.Stream",
-        Primitive::String => "Edm.String",
-        Primitive::TimeOfDay => "Edm.TimeOfDay",
-        Primitive::Geography => "Edm.Geography",
-        Primitive::Geometry => "Edm.Geometry",
-        Primitive::ModelPath => "Edm.PropertyPath",
-    }
-}
-
 /// The Rust type of a primitive (the Edm-to-Rust table of the README).
 fn primitive_type(p: Primitive) -> TokenStream {
     match p {
@@ -364,23 +339,7 @@ impl<'m> Emitter<'m> {
     }
 
     fn type_label(&self, ty: &TypeRef) -> String {
-        let inner = match &ty.kind {
-            TypeKind::Primitive(p) => primitive_name(*p).to_string(),
-            TypeKind::Entity(id) => self.model.entity_types[id.0].name.to_string(),
-            TypeKind::Complex(id) => self.model.complex_types[id.0].name.to_string(),
-            TypeKind::Enum(id) => self.model.enum_types[id.0].name.to_string(),
-            TypeKind::Definition(id) => self.model.type_definitions[id.0].name.to_string(),
-            TypeKind::AnyEntity => "Edm.EntityType".into(),
-            TypeKind::AnyComplex => "Edm.ComplexType".into(),
-            TypeKind::AnyPrimitive => "Edm.PrimitiveType".into(),
-            TypeKind::Untyped => "Edm.Untyped".into(),
-            TypeKind::External(name) => name.clone(),
-        };
-        if ty.collection {
-            format!("Collection({inner})")
-        } else {
-            inner
-        }
+        self.model.type_name(ty)
     }
 
     /// The type a value of entity type `id` is read as: the polymorphic enum when the type has
@@ -536,7 +495,7 @@ impl<'m> Emitter<'m> {
                 } else {
                     ""
                 },
-                primitive_name(e.underlying)
+                e.underlying.edm_name()
             )];
             doc.extend(describe(&e.annotations));
             let doc = doc_lines(&doc);
@@ -627,7 +586,7 @@ impl<'m> Emitter<'m> {
             let mut doc = vec![format!(
                 "`{}` (type definition of `{}`).",
                 t.name,
-                primitive_name(t.underlying)
+                t.underlying.edm_name()
             )];
             doc.extend(describe(&t.annotations));
             let doc = doc_lines(&doc);

@@ -121,6 +121,34 @@ impl Primitive {
         })
     }
 
+    /// The written name, e.g. `Edm.Guid`. All `Edm.Geography*` (`Edm.Geometry*`) types are one
+    /// primitive here, written `Edm.Geography` (`Edm.Geometry`).
+    pub fn edm_name(self) -> &'static str {
+        use Primitive::*;
+        match self {
+            Binary => "Edm.Binary",
+            Boolean => "Edm.Boolean",
+            Byte => "Edm.Byte",
+            Date => "Edm.Date",
+            DateTimeOffset => "Edm.DateTimeOffset",
+            Decimal => "Edm.Decimal",
+            Double => "Edm.Double",
+            Duration => "Edm.Duration",
+            Guid => "Edm.Guid",
+            Int16 => "Edm.Int16",
+            Int32 => "Edm.Int32",
+            Int64 => "Edm.Int64",
+            SByte => "Edm.SByte",
+            Single => "Edm.Single",
+            Stream => "Edm.Stream",
+            String => "Edm.String",
+            TimeOfDay => "Edm.TimeOfDay",
+            Geography => "Edm.Geography",
+            Geometry => "Edm.Geometry",
+            ModelPath => "Edm.PropertyPath",
+        }
+    }
+
     /// Whether the type is one of the integer types (valid as an enum underlying type).
     pub fn is_integer(self) -> bool {
         matches!(
@@ -550,6 +578,27 @@ impl Model {
     /// The complex type with this id.
     pub fn complex_type(&self, id: ComplexTypeId) -> &StructuredType {
         &self.complex_types[id.0]
+    }
+
+    /// The written name of a type reference, e.g. `Collection(Microsoft.Dynamics.CRM.account)`.
+    pub fn type_name(&self, ty: &TypeRef) -> String {
+        let element = match &ty.kind {
+            TypeKind::Primitive(p) => p.edm_name().to_string(),
+            TypeKind::Entity(id) => self.entity_types[id.0].name.to_string(),
+            TypeKind::Complex(id) => self.complex_types[id.0].name.to_string(),
+            TypeKind::Enum(id) => self.enum_types[id.0].name.to_string(),
+            TypeKind::Definition(id) => self.type_definitions[id.0].name.to_string(),
+            TypeKind::AnyEntity => "Edm.EntityType".into(),
+            TypeKind::AnyComplex => "Edm.ComplexType".into(),
+            TypeKind::AnyPrimitive => "Edm.PrimitiveType".into(),
+            TypeKind::Untyped => "Edm.Untyped".into(),
+            TypeKind::External(name) => name.clone(),
+        };
+        if ty.collection {
+            format!("Collection({element})")
+        } else {
+            element
+        }
     }
 
     /// All structural properties of an entity or complex type, inherited ones first.

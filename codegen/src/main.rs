@@ -40,32 +40,8 @@ enum Command {
     Generate {
         #[command(flatten)]
         input: InputArgs,
-        /// The output directory (or `out` in the configuration).
-        #[arg(long)]
-        out: Option<PathBuf>,
-        /// Write a module tree (mod.rs) instead of a crate.
-        #[arg(long)]
-        module: bool,
-        /// The crate name (crate output; default `dataverse-sdk`).
-        #[arg(long)]
-        crate_name: Option<String>,
-        /// Where the generated crate finds dataverse-runtime: a path, relative to OUT or
-        /// absolute. Without it (and without `runtime_path`/`runtime_version` in the
-        /// configuration), the version of this generator on crates.io.
-        #[arg(long)]
-        runtime_path: Option<String>,
-        /// The Web API version of the service root, e.g. v9.2 (Service::API_VERSION).
-        #[arg(long)]
-        api_version: Option<String>,
-        /// No Cargo feature per entity set.
-        #[arg(long)]
-        no_features: bool,
-        /// Compare instead of writing; exit 1 and list the differing files when stale.
-        #[arg(long)]
-        check: bool,
-        /// Print the CSDL-to-Rust name map.
-        #[arg(long)]
-        print_names: bool,
+        #[command(flatten)]
+        args: GenerateArgs,
     },
     /// Show what a selection contains: entity sets, entity types, complex and enum types,
     /// operations (everything, without a selection).
@@ -230,31 +206,7 @@ fn main() -> ExitCode {
             json,
             front_end,
         } => inspect(&file, json, &front_end),
-        Command::Generate {
-            input,
-            out,
-            module,
-            crate_name,
-            runtime_path,
-            api_version,
-            no_features,
-            check,
-            print_names,
-        } => input.load().and_then(|input| {
-            generate(
-                input,
-                GenerateArgs {
-                    out,
-                    module,
-                    crate_name,
-                    runtime_path,
-                    api_version,
-                    no_features,
-                    check,
-                    print_names,
-                },
-            )
-        }),
+        Command::Generate { input, args } => input.load().and_then(|input| generate(input, args)),
         Command::List { input } => input.load().and_then(list),
         Command::Fetch {
             url,
@@ -299,14 +251,33 @@ fn inspect(file: &std::path::Path, json: bool, front_end: &FrontEndArgs) -> Resu
     Ok(())
 }
 
+#[derive(clap::Args)]
 struct GenerateArgs {
+    /// The output directory (or `out` in the configuration).
+    #[arg(long)]
     out: Option<PathBuf>,
+    /// Write a module tree (mod.rs) instead of a crate.
+    #[arg(long)]
     module: bool,
+    /// The crate name (crate output; default `dataverse-sdk`).
+    #[arg(long)]
     crate_name: Option<String>,
+    /// Where the generated crate finds dataverse-runtime: a path, relative to OUT or
+    /// absolute. Without it (and without `runtime_path`/`runtime_version` in the
+    /// configuration), the version of this generator on crates.io.
+    #[arg(long)]
     runtime_path: Option<String>,
+    /// The Web API version of the service root, e.g. v9.2 (Service::API_VERSION).
+    #[arg(long)]
     api_version: Option<String>,
+    /// No Cargo feature per entity set.
+    #[arg(long)]
     no_features: bool,
+    /// Compare instead of writing; exit 1 and list the differing files when stale.
+    #[arg(long)]
     check: bool,
+    /// Print the CSDL-to-Rust name map.
+    #[arg(long)]
     print_names: bool,
 }
 
@@ -325,29 +296,23 @@ fn generate(input: Input, args: GenerateArgs) -> Result<(), Failure> {
         OutputKind::Crate
     };
     let features = !args.no_features && config.entity_set_features.unwrap_or(true);
+    // Select once; the later stages see only the selected model.
+    let model = dataverse_codegen::select::select(&input.loaded.model, &config.selection)?;
     let options = GenerateOptions {
         resolve: Default::default(),
         output,
-        selection: config.selection.clone(),
+        selection: Selection::default(),
         renames: config.renames.clone(),
         api_version: args.api_version.or_else(|| config.api_version.clone()),
         entity_set_features: features && !module,
     };
-    let model = &input.loaded.model;
     if args.print_names {
-        let selected;
-        let model = if options.selection.is_everything() {
-            model
-        } else {
-            selected = dataverse_codegen::select::select(model, &options.selection)?;
-            &selected
-        };
-        let names = dataverse_codegen::emit::names(model, &options.renames);
-        for (csdl, rust) in names.rename_map(model) {
+        let names = dataverse_codegen::emit::names(&model, &options.renames);
+        for (csdl, rust) in names.rename_map(&model) {
             println!("{csdl} -> {rust}");
         }
     }
-    let generated = dataverse_codegen::generate_from_model(model, &input.bytes, &options)?;
+    let generated = dataverse_codegen::generate_from_model(&model, &input.bytes, &options)?;
     let mut files = std::collections::BTreeMap::new();
     let prefix = if module { "" } else { "src/" };
     for (path, text) in generated {
@@ -369,14 +334,7 @@ fn generate(input: Input, args: GenerateArgs) -> Result<(), Failure> {
             (None, None, None) => RuntimeDependency::Version(env!("CARGO_PKG_VERSION").into()),
         };
         let feature_names = if options.entity_set_features {
-            let selected;
-            let model = if options.selection.is_everything() {
-                model
-            } else {
-                selected = dataverse_codegen::select::select(model, &options.selection)?;
-                &selected
-            };
-            dataverse_codegen::emit::entity_set_features(model)
+            dataverse_codegen::emit::entity_set_features(&model)
         } else {
             Vec::new()
         };

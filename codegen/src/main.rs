@@ -297,7 +297,7 @@ fn generate(input: Input, args: GenerateArgs) -> Result<(), Failure> {
     };
     let features = !args.no_features && config.entity_set_features.unwrap_or(true);
     // Select once; the later stages see only the selected model.
-    let model = dataverse_codegen::select::select(&input.loaded.model, &config.selection)?;
+    let model = selected(&input)?;
     let options = GenerateOptions {
         resolve: Default::default(),
         output,
@@ -383,8 +383,20 @@ fn generate(input: Input, args: GenerateArgs) -> Result<(), Failure> {
     Ok(())
 }
 
+/// The model of the selection (borrowed, not copied, when everything is selected).
+fn selected(
+    input: &Input,
+) -> Result<std::borrow::Cow<'_, dataverse_codegen::model::Model>, Failure> {
+    let selection = &input.config.selection;
+    if selection.is_everything() {
+        return Ok(std::borrow::Cow::Borrowed(&input.loaded.model));
+    }
+    let model = dataverse_codegen::select::select(&input.loaded.model, selection)?;
+    Ok(std::borrow::Cow::Owned(model))
+}
+
 fn list(input: Input) -> Result<(), Failure> {
-    let model = dataverse_codegen::select::select(&input.loaded.model, &input.config.selection)?;
+    let model = selected(&input)?;
     let selection: &Selection = &input.config.selection;
     println!(
         "{}: {}",

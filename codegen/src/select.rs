@@ -266,6 +266,13 @@ pub fn select(model: &Model, selection: &Selection) -> Result<Model, Error> {
             keep.operation(model, i);
         }
     }
+    // Keeping a type keeps its sets; an excluded set stays out all the same (lookups into it
+    // become untyped references).
+    for (i, set) in model.entity_sets.iter().enumerate() {
+        if excluded(&set.name) {
+            keep.entity_sets[i] = false;
+        }
+    }
     Ok(remap(model, &keep))
 }
 

@@ -1,0 +1,388 @@
+//! One entity type's file: its struct, keys, lookup and navigation constants, alternate keys
+//! and the bound operations on its handles.
+
+use super::operations::Binding;
+use super::types::primitive_type;
+use super::{Depth, Emitter};
+use crate::model::*;
+use crate::names::{Case, Scope, ident, rust_name};
+use proc_macro2::TokenStream;
+use quote::quote;
+use std::collections::BTreeSet;
+
+/// One entity set a lookup can point into.
+pub(super) struct LookupTarget {
+    /// The entity set's name.
+    set: String,
+    /// Its entity type, when this SDK has it.
+    entity: Option<usize>,
+}
+
+impl Emitter<'_> {
+    /// Entity sets a navigation property of `owner` can point into: sets of this SDK first
+    /// (in document order), then sets a selection left out (by name; untyped references).
+    pub(super) fn lookup_targets(
+        &self,
+        nav: &NavigationProperty,
+        owner: usize,
+    ) -> Vec<LookupTarget> {
+        let mut typed = BTreeSet::new();
+        let mut untyped = BTreeSet::new();
+        let owner_ty = &self.model.entity_types[owner];
+        for set in &self.model.entity_sets {
+            let set_ty = set.entity_type.0;
+            let related = set_ty == owner
+                || owner_ty.ancestors.contains(&set_ty)
+                || owner_ty.derived.contains(&set_ty);
+            if !related {
+                continue;
+            }
+            for b in &set.bindings {
+                if let Some((declaring, index)) = b.navigation
+                    && self.model.entity_types[declaring.0].navigation_properties[index].name
+                        == nav.name
+                {
+                    match b.target {
+                        Some(target) => {
+                            typed.insert(target);
+                        }
+                        None => {
+                            untyped.insert(b.target_name.clone());
+                        }
+                    }
+                }
+            }
+        }
+        if typed.is_empty()
+            && untyped.is_empty()
+            && let Some(target) = nav.target
+        {
+            // No binding (or one to a set the document lacks): every set of the target type
+            // or of a type derived from it.
+            let target_ty = &self.model.entity_types[target.0];
+            for (i, set) in self.model.entity_sets.iter().enumerate() {
+                let t = set.entity_type.0;
+                if !set.singleton && (t == target.0 || target_ty.derived.contains(&t)) {
+                    typed.insert(EntitySetId(i));
+                }
+            }
+        }
+        // Only targets whose entity type has a key can be addressed.
+        let typed = typed.into_iter().filter_map(|s| {
+            let set = &self.model.entity_sets[s.0];
+            let addressable =
+                !set.singleton && self.model.entity_types[set.entity_type.0].key.is_some();
+            addressable.then(|| LookupTarget {
+                set: set.name.clone(),
+                entity: Some(set.entity_type.0),
+            })
+        });
+        let untyped = untyped
+            .into_iter()
+            .map(|set| LookupTarget { set, entity: None });
+        typed.chain(untyped).collect()
+    }
+
+    pub(super) fn key_param(
+        &self,
+        entity: usize,
+        root: &TokenStream,
+    ) -> Option<(TokenStream, TokenStream)> {
+        let key = self.model.entity_types[entity].key.as_ref()?;
+        let literal_able = |ty: &TypeRef| {
+            !ty.collection
+                && matches!(
+                    ty.kind,
+                    TypeKind::Primitive(
+                        Primitive::Guid
+                            | Primitive::String
+                            | Primitive::Int16
+                            | Primitive::Int32
+                            | Primitive::Int64
+                            | Primitive::Byte
+                            | Primitive::SByte
+                            | Primitive::Boolean
+                            | Primitive::Decimal
+                            | Primitive::Date
+                            | Primitive::DateTimeOffset
+                            | Primitive::TimeOfDay
+                    )
+                )
+        };
+        if !key.iter().all(|k| literal_able(&k.ty)) {
+            return Some((quote!(::dataverse_runtime::EntityKey), quote!(key)));
+        }
+        if key.len() == 1 {
+            let ty = self.element_type(&key[0].ty.kind, root);
+            let expr = if key[0].ty.kind == TypeKind::Primitive(Primitive::Guid) {
+                quote!(::dataverse_runtime::EntityKey::from(key))
+            } else {
+                quote!(::dataverse_runtime::EntityKey::from(
+                    ::dataverse_runtime::Literal::from(key)
+                ))
+            };
+            return Some((ty, expr));
+        }
+        let types = key.iter().map(|k| self.element_type(&k.ty.kind, root));
+        let parts = key.iter().enumerate().map(|(i, k)| {
+            let name = k.alias.clone().unwrap_or_else(|| k.path.join("/"));
+            let index = syn::Index::from(i);
+            quote!((#name, ::dataverse_runtime::Literal::from(key.#index)))
+        });
+        Some((
+            quote!((#(#types),*)),
+            quote!(::dataverse_runtime::EntityKey::alternate([#(#parts),*])),
+        ))
+    }
+
+    pub(super) fn emit_entity(&self, i: usize) -> TokenStream {
+        let root = Depth(2).root();
+        let ty = &self.model.entity_types[i];
+        let rust = &self.names.entity_types[i];
+        let name = ident(rust);
+        let mut items = vec![
+            self.structured_type(ty, rust, Some(i)),
+            self.polymorphic_enum(i),
+        ];
+        // IsA: the type itself and every base type.
+        let mut is_a = vec![quote!(impl #root::support::IsA<#name> for #name {})];
+        for a in &ty.ancestors {
+            let base = ident(&self.names.entity_types[*a]);
+            let gate = self.gate([*a]);
+            is_a.push(quote!(#gate impl #root::support::IsA<#root::#base> for #name {}));
+        }
+        items.push(quote!(#(#is_a)*));
+        items.push(quote! {
+            impl #root::support::HasBinds for #name {
+                fn binds_mut(&mut self) -> &mut #root::support::Binds {
+                    &mut self.binds
+                }
+            }
+        });
+        // Key.
+        if let Some((key_ty, key_expr)) = self.key_param(i, &root) {
+            items.push(quote! {
+                impl #root::support::Entity for #name {
+                    type Key = #key_ty;
+                    fn entity_key(key: Self::Key) -> ::dataverse_runtime::EntityKey {
+                        #key_expr
+                    }
+                }
+                impl ::core::convert::From<#key_ty> for #root::support::Key<#name> {
+                    fn from(key: #key_ty) -> Self {
+                        #root::support::Key::primary(key)
+                    }
+                }
+            });
+        }
+        // Lookup and navigation constants, alternate keys.
+        let mut consts = Scope::with_reserved(&["ODATA_TYPE"]);
+        let mut const_items = Vec::new();
+        for n in self.model.all_navigation_properties(ty) {
+            let targets = self.lookup_targets(n, i);
+            for target in &targets {
+                let target_ty = match target.entity {
+                    Some(t) => {
+                        let name = ident(&self.names.entity_types[t]);
+                        quote!(#root::#name)
+                    }
+                    None => quote!(#root::support::Untyped),
+                };
+                let base = rust_name(&n.name, Case::Snake);
+                let base = base.strip_prefix("r#").unwrap_or(&base).to_uppercase();
+                let const_name = if targets.len() == 1 {
+                    base
+                } else {
+                    let set_part = rust_name(&target.set, Case::Snake);
+                    format!(
+                        "{base}_{}",
+                        set_part
+                            .strip_prefix("r#")
+                            .unwrap_or(&set_part)
+                            .to_uppercase()
+                    )
+                };
+                let const_name = ident(&consts.unique(const_name));
+                let nav_name = &n.name;
+                let set_name = &target.set;
+                let gate = self.gate(target.entity);
+                if n.collection {
+                    let text = format!(
+                        " Collection-valued navigation `{nav_name}` to `{set_name}` (associate and disassociate through `$ref`)."
+                    );
+                    const_items.push(quote! {
+                        #[doc = #text]
+                        #gate
+                        pub const #const_name: #root::support::Navigation<#name, #target_ty> = #root::support::Navigation::new(#nav_name, #set_name);
+                    });
+                } else {
+                    let text = format!(
+                        " Lookup `{nav_name}` to `{set_name}`: writes `\"{nav_name}@odata.bind\": \"/{set_name}(key)\"`.{}",
+                        if target.entity.is_none() {
+                            " The target type is not in this SDK (outside the selection): pass an `EntityKey`."
+                        } else {
+                            ""
+                        }
+                    );
+                    const_items.push(quote! {
+                        #[doc = #text]
+                        #gate
+                        pub const #const_name: #root::support::Lookup<#name, #target_ty> = #root::support::Lookup::new(#nav_name, #set_name);
+                    });
+                }
+            }
+        }
+        let mut methods = Scope::new();
+        for alt in &ty.annotations.alternate_keys {
+            let parts: Vec<(&AlternateKeyPart, Option<&Property>)> = alt
+                .parts
+                .iter()
+                .map(|p| {
+                    let prop = self
+                        .model
+                        .all_properties(ty)
+                        .into_iter()
+                        .find(|q| q.name == p.property);
+                    (p, prop)
+                })
+                .collect();
+            if parts.iter().any(|(_, p)| p.is_none()) {
+                continue;
+            }
+            let method_name = format!(
+                "by_{}",
+                alt.parts
+                    .iter()
+                    .map(|p| rust_name(&p.alias, Case::Snake)
+                        .trim_start_matches("r#")
+                        .to_string())
+                    .collect::<Vec<_>>()
+                    .join("_and_")
+            );
+            let method = ident(&methods.unique(method_name));
+            let mut params = Vec::new();
+            let mut pairs = Vec::new();
+            let mut arg_scope = Scope::new();
+            for (part, prop) in &parts {
+                let prop = prop.expect("checked above");
+                let arg = ident(&arg_scope.name(&part.alias, Case::Snake));
+                let arg_ty = match prop.ty.kind {
+                    TypeKind::Primitive(Primitive::String) => quote!(&str),
+                    TypeKind::Primitive(p) if !prop.ty.collection => primitive_type(p),
+                    _ => quote!(::dataverse_runtime::Literal),
+                };
+                params.push(quote!(#arg: #arg_ty));
+                let alias = &part.alias;
+                pairs.push(quote!((#alias, ::dataverse_runtime::Literal::from(#arg))));
+            }
+            let text = format!(
+                " The alternate key ({}): `{}({})`.",
+                alt.parts
+                    .iter()
+                    .map(|p| p.alias.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                "set",
+                alt.parts
+                    .iter()
+                    .map(|p| format!("{}=...", p.alias))
+                    .collect::<Vec<_>>()
+                    .join(",")
+            );
+            const_items.push(quote! {
+                #[doc = #text]
+                pub fn #method(#(#params),*) -> #root::support::Key<Self> {
+                    #root::support::Key::alternate(::std::vec![#(#pairs),*])
+                }
+            });
+        }
+        if !const_items.is_empty() {
+            items.push(quote! {
+                impl #name {
+                    #(#const_items)*
+                }
+            });
+        }
+        // Bound operations: on the entity handle and on the set handle (collection-bound);
+        // operations bound to a base type are available on derived types too.
+        let mut entity_ops = Vec::new();
+        let mut collection_ops = Vec::new();
+        let mut owners = vec![i];
+        owners.extend(ty.ancestors.iter().copied());
+        let mut entity_scope = Scope::with_reserved(&[
+            "new",
+            "path",
+            "client",
+            "get",
+            "update",
+            "delete",
+            "set_property",
+            "clear_property",
+            "associate",
+            "disassociate",
+            "set_lookup",
+            "clear_lookup",
+        ]);
+        let mut collection_scope = Scope::with_reserved(&[
+            "new",
+            "name",
+            "client",
+            "path",
+            "create",
+            "query",
+            "stream",
+            "query_all",
+            "next_page",
+            "entity",
+            "get",
+            "update",
+            "upsert",
+            "delete",
+        ]);
+        for owner in &owners {
+            let owner_ty = &self.model.entity_types[*owner];
+            // Request types live in the file of the binding type; derived types reuse them.
+            let keep = |(method, request): (TokenStream, TokenStream)| {
+                (method, if *owner == i { request } else { quote!() })
+            };
+            for id in &owner_ty.bound_operations {
+                if let Some(tokens) =
+                    self.emit_operation(id.0, Binding::Entity, &mut entity_scope, &root, &root)
+                {
+                    entity_ops.push(keep(tokens));
+                }
+            }
+            for id in &owner_ty.bound_collection_operations {
+                if let Some(tokens) = self.emit_operation(
+                    id.0,
+                    Binding::Collection,
+                    &mut collection_scope,
+                    &root,
+                    &root,
+                ) {
+                    collection_ops.push(keep(tokens));
+                }
+            }
+        }
+        let (entity_methods, entity_requests): (Vec<_>, Vec<_>) = entity_ops.into_iter().unzip();
+        let (collection_methods, collection_requests): (Vec<_>, Vec<_>) =
+            collection_ops.into_iter().unzip();
+        if !entity_methods.is_empty() {
+            items.push(quote! {
+                impl #root::support::EntityHandle<#name> {
+                    #(#entity_methods)*
+                }
+                #(#entity_requests)*
+            });
+        }
+        if !collection_methods.is_empty() {
+            items.push(quote! {
+                impl #root::support::EntitySet<#name> {
+                    #(#collection_methods)*
+                }
+                #(#collection_requests)*
+            });
+        }
+        quote!(#(#items)*)
+    }
+}

@@ -1,0 +1,287 @@
+//! Stage 5, emit: the resolved [`Model`] to Rust token streams, one per output file.
+//!
+//! The output is a module tree (paths relative to the SDK root):
+//!
+//! | file | contents |
+//! |---|---|
+//! | `mod.rs` / `lib.rs` | module declarations, re-exports, the `Service` (entity sets and unbound operations) |
+//! | `support.rs` | the generic typed layer (keys, handles, lookups, enum and struct serialization) |
+//! | `enums.rs` | enum types and type definitions |
+//! | `complex/<type>.rs` | one complex type |
+//! | `entities/<type>.rs` | one entity type: struct, lookups, keys, its bound operations |
+//! | `operations.rs` | request types of unbound operations |
+//!
+//! Every generated path is absolute (`::core::option::Option`, `::dataverse_runtime::Field`) so
+//! that a CSDL type named `Option` or `String` shadows nothing.
+//!
+//! One module per generated concept: [`naming`] decides every name, [`types`] the structs and
+//! polymorphic enums, [`enums`] enum types, [`entity`] keys, lookups and handles of an entity type,
+//! [`operations`] actions and functions, [`service`] the root file with the `Service`.
+
+mod entity;
+mod enums;
+mod naming;
+mod operations;
+mod service;
+mod types;
+
+pub use self::naming::{Names, names};
+
+use crate::model::*;
+use crate::names::ident;
+use proc_macro2::TokenStream;
+use quote::quote;
+use std::collections::BTreeSet;
+
+/// One output file before formatting: its path relative to the SDK root and its tokens.
+pub struct EmittedFile {
+    /// Relative path, `/`-separated.
+    pub path: String,
+    /// The items of the file.
+    pub tokens: TokenStream,
+    /// The file's inner doc comment (first line of the file).
+    pub doc: String,
+}
+
+/// How paths to the SDK root are written from a file at some depth.
+#[derive(Clone, Copy)]
+struct Depth(usize);
+
+impl Depth {
+    /// `self` at the root, `super` one level down, `super::super` two levels down.
+    pub(super) fn root(self) -> TokenStream {
+        if self.0 == 0 {
+            quote!(self)
+        } else {
+            let supers = (0..self.0).map(|_| quote!(super));
+            quote!(#(#supers)::*)
+        }
+    }
+}
+
+struct Emitter<'m> {
+    model: &'m Model,
+    names: &'m Names,
+    /// Per entity type, the Cargo features (one per entity set of the type) of which one must be
+    /// on for the type to be compiled; empty: always compiled. `None`: no features.
+    features: Option<Vec<Vec<String>>>,
+}
+
+fn doc_lines(lines: &[String]) -> TokenStream {
+    let attrs = lines.iter().map(|line| {
+        let text = format!(" {line}");
+        quote!(#[doc = #text])
+    });
+    quote!(#(#attrs)*)
+}
+
+fn describe(annotations: &Annotations) -> Vec<String> {
+    let mut out = Vec::new();
+    if let Some(d) = &annotations.description {
+        out.push(String::new());
+        out.extend(d.lines().map(escape_doc));
+    }
+    if let Some(d) = &annotations.long_description {
+        out.push(String::new());
+        out.extend(d.lines().map(escape_doc));
+    }
+    out
+}
+
+/// Keeps service-provided text from being read as Markdown links or HTML by rustdoc.
+fn escape_doc(line: &str) -> String {
+    line.replace('[', "\\[")
+        .replace(']', "\\]")
+        .replace('<', "\\<")
+        .replace('>', "\\>")
+}
+
+impl Emitter<'_> {
+    /// `#[cfg(...)]` for an item that mentions the entity types `entities`: each of them must be
+    /// compiled. Empty without features or when all of them always are.
+    pub(super) fn gate(&self, entities: impl IntoIterator<Item = usize>) -> TokenStream {
+        let Some(features) = &self.features else {
+            return quote!();
+        };
+        let groups: BTreeSet<&Vec<String>> = entities
+            .into_iter()
+            .map(|e| &features[e])
+            .filter(|f| !f.is_empty())
+            .collect();
+        let predicates: Vec<TokenStream> = groups
+            .into_iter()
+            .map(|f| {
+                if let [one] = f.as_slice() {
+                    quote!(feature = #one)
+                } else {
+                    let f = f.iter();
+                    quote!(any(#(feature = #f),*))
+                }
+            })
+            .collect();
+        match predicates.len() {
+            0 => quote!(),
+            1 => {
+                let p = &predicates[0];
+                quote!(#[cfg(#p)])
+            }
+            _ => quote!(#[cfg(all(#(#predicates),*))]),
+        }
+    }
+
+    /// The entity type a type reference mentions, if any.
+    pub(super) fn mentioned(ty: &TypeRef) -> Option<usize> {
+        match ty.kind {
+            TypeKind::Entity(id) => Some(id.0),
+            _ => None,
+        }
+    }
+
+    pub(super) fn type_label(&self, ty: &TypeRef) -> String {
+        self.model.type_name(ty)
+    }
+}
+
+/// Settings of [`emit`].
+#[derive(Debug, Clone, Default)]
+pub struct EmitOptions {
+    /// `lib.rs` (crate) or `mod.rs` (module tree).
+    pub root_file: String,
+    /// The Web API version of the service root (`v9.2`): emitted as `Service::API_VERSION` with
+    /// `Service::service_root`. `None`: not emitted.
+    pub api_version: Option<String>,
+    /// Gate each entity type and everything that mentions it by the Cargo features of its
+    /// entity sets (see [`entity_set_features`]).
+    pub entity_set_features: bool,
+}
+
+/// The Cargo feature of each entity set (singletons included), in model order: the set's name,
+/// made a valid feature name and unique (`default` is Cargo's own).
+pub fn entity_set_features(model: &Model) -> Vec<String> {
+    let mut seen = BTreeSet::new();
+    model
+        .entity_sets
+        .iter()
+        .map(|s| {
+            let base: String = s
+                .name
+                .chars()
+                .map(|c| {
+                    if c.is_ascii_alphanumeric() || c == '_' {
+                        c
+                    } else {
+                        '_'
+                    }
+                })
+                .collect();
+            let base = if base == "default" || base.starts_with(['-', '+']) {
+                format!("set_{base}")
+            } else {
+                base
+            };
+            let mut name = base.clone();
+            let mut n = 2;
+            while !seen.insert(name.clone()) {
+                name = format!("{base}_{n}");
+                n += 1;
+            }
+            name
+        })
+        .collect()
+}
+
+/// Emits every file of the SDK for `model`.
+pub fn emit(model: &Model, names: &Names, options: &EmitOptions) -> Vec<EmittedFile> {
+    let set_features = entity_set_features(model);
+    let features = options.entity_set_features.then(|| {
+        let mut per_type = vec![Vec::new(); model.entity_types.len()];
+        for (set, feature) in model.entity_sets.iter().zip(&set_features) {
+            per_type[set.entity_type.0].push(feature.clone());
+        }
+        per_type
+    });
+    let e = Emitter {
+        model,
+        names,
+        features,
+    };
+    let root_file = options.root_file.as_str();
+    let mut files = Vec::new();
+    files.push(EmittedFile {
+        path: "support.rs".into(),
+        tokens: support_tokens(),
+        doc: String::new(),
+    });
+    files.push(EmittedFile {
+        path: "enums.rs".into(),
+        tokens: e.emit_enums(),
+        doc: "Enum types and type definitions.".into(),
+    });
+    let mut complex_mods = Vec::new();
+    for (i, t) in model.complex_types.iter().enumerate() {
+        let module = ident(&names.complex_modules[i]);
+        complex_mods.push(module.clone());
+        files.push(EmittedFile {
+            path: format!(
+                "complex/{}.rs",
+                names.complex_modules[i].trim_start_matches("r#")
+            ),
+            tokens: e.structured_type(t, &names.complex_types[i], None),
+            doc: format!("Complex type `{}`.", t.name),
+        });
+    }
+    let mut entity_mods = Vec::new();
+    for (i, t) in model.entity_types.iter().enumerate() {
+        let module = ident(&names.entity_modules[i]);
+        let gate = e.gate([i]);
+        entity_mods.push(quote!(#gate mod #module; #gate pub use self::#module::*;));
+        files.push(EmittedFile {
+            path: format!(
+                "entities/{}.rs",
+                names.entity_modules[i].trim_start_matches("r#")
+            ),
+            tokens: e.emit_entity(i),
+            doc: format!("Entity type `{}`.", t.name),
+        });
+    }
+    files.push(EmittedFile {
+        path: "complex/mod.rs".into(),
+        tokens: quote! {
+            #(mod #complex_mods; pub use self::#complex_mods::*;)*
+        },
+        doc: "Complex types, one module each.".into(),
+    });
+    files.push(EmittedFile {
+        path: "entities/mod.rs".into(),
+        tokens: quote! {
+            #(#entity_mods)*
+        },
+        doc: "Entity types, one module each.".into(),
+    });
+    let mut service_methods = Vec::new();
+    let operations = e.emit_operations_file(&mut service_methods);
+    files.push(EmittedFile {
+        path: "operations.rs".into(),
+        tokens: operations.clone(),
+        doc: "Request types of the unbound actions and functions.".into(),
+    });
+    files.push(EmittedFile {
+        path: root_file.into(),
+        tokens: e.emit_root(
+            options,
+            &set_features,
+            !operations.is_empty(),
+            service_methods,
+        ),
+        doc: format!("Typed SDK for the OData service `{}`.", e.container_name()),
+    });
+    files
+}
+
+fn support_tokens() -> TokenStream {
+    // The template is ordinary Rust source; parsing it here checks it at generation time.
+    match include_str!("../../templates/support.rs").parse::<TokenStream>() {
+        Ok(tokens) => tokens,
+        Err(e) => unreachable!("the bundled support template is valid Rust: {e}"),
+    }
+}

@@ -1,0 +1,185 @@
+//! Every name of the SDK, decided before any code is emitted.
+
+use crate::model::*;
+use crate::names::{Case, Scope, rust_name};
+use std::collections::BTreeMap;
+
+/// The names given to everything, decided before any code is emitted.
+pub struct Names {
+    /// Rust type name per entity type.
+    pub entity_types: Vec<String>,
+    /// Module (file) name per entity type.
+    pub entity_modules: Vec<String>,
+    /// Rust type name per complex type.
+    pub complex_types: Vec<String>,
+    /// Module (file) name per complex type.
+    pub complex_modules: Vec<String>,
+    /// Rust type name per enum type.
+    pub enum_types: Vec<String>,
+    /// Rust type name per type definition.
+    pub type_definitions: Vec<String>,
+    /// Service method per entity set.
+    pub entity_sets: Vec<String>,
+    /// The polymorphic enum per entity type that has derived types (`None` otherwise).
+    pub polymorphic: Vec<Option<String>>,
+    /// (request type, method) per operation, for callable operations.
+    pub operations: BTreeMap<usize, (String, String)>,
+}
+
+impl Names {
+    /// Every rename: (CSDL name, Rust name), for `--print-names`.
+    pub fn rename_map(&self, model: &Model) -> Vec<(String, String)> {
+        let mut out = Vec::new();
+        for (t, n) in model.entity_types.iter().zip(&self.entity_types) {
+            out.push((format!("entity type {}", t.name), n.clone()));
+        }
+        for (t, n) in model.complex_types.iter().zip(&self.complex_types) {
+            out.push((format!("complex type {}", t.name), n.clone()));
+        }
+        for (t, n) in model.enum_types.iter().zip(&self.enum_types) {
+            out.push((format!("enum type {}", t.name), n.clone()));
+        }
+        for (t, n) in model.type_definitions.iter().zip(&self.type_definitions) {
+            out.push((format!("type definition {}", t.name), n.clone()));
+        }
+        for (s, n) in model.entity_sets.iter().zip(&self.entity_sets) {
+            out.push((format!("entity set {}", s.name), format!("Service::{n}")));
+        }
+        for (id, (request, method)) in &self.operations {
+            let op = &model.operations[*id];
+            out.push((
+                format!("operation {}", op.name),
+                format!("{method} ({request})"),
+            ));
+        }
+        out
+    }
+}
+
+const RESERVED_ROOT: &[&str] = &[
+    "Service",
+    "support",
+    "entities",
+    "complex",
+    "enums",
+    "operations",
+];
+
+/// Decides every name.
+pub fn names(model: &Model, renames: &BTreeMap<String, String>) -> Names {
+    let mut types = Scope::with_reserved(RESERVED_ROOT);
+    // A rename (by qualified or simple CSDL name) replaces the name the type is made from; it
+    // still goes through the scope, so it stays a valid, unique identifier.
+    let type_name = |types: &mut Scope, name: &crate::model::QualifiedName| {
+        let source = renames
+            .get(&name.to_string())
+            .or_else(|| renames.get(&name.name))
+            .unwrap_or(&name.name);
+        types.name(source, Case::Type)
+    };
+    let entity_types: Vec<String> = model
+        .entity_types
+        .iter()
+        .map(|t| type_name(&mut types, &t.name))
+        .collect();
+    let complex_types: Vec<String> = model
+        .complex_types
+        .iter()
+        .map(|t| type_name(&mut types, &t.name))
+        .collect();
+    let enum_types: Vec<String> = model
+        .enum_types
+        .iter()
+        .map(|t| type_name(&mut types, &t.name))
+        .collect();
+    let polymorphic: Vec<Option<String>> = model
+        .entity_types
+        .iter()
+        .zip(&entity_types)
+        .map(|(t, name)| (!t.derived.is_empty()).then(|| types.unique(format!("{name}Any"))))
+        .collect();
+    let type_definitions: Vec<String> = model
+        .type_definitions
+        .iter()
+        .map(|t| type_name(&mut types, &t.name))
+        .collect();
+    let mut modules = Scope::with_reserved(&["mod"]);
+    let entity_modules = entity_types
+        .iter()
+        .map(|n| modules.name(n, Case::Snake))
+        .collect();
+    let mut modules = Scope::with_reserved(&["mod"]);
+    let complex_modules = complex_types
+        .iter()
+        .map(|n| modules.name(n, Case::Snake))
+        .collect();
+    let mut service = Scope::with_reserved(&["new", "client"]);
+    let entity_sets = model
+        .entity_sets
+        .iter()
+        .map(|s| service.name(&s.name, Case::Snake))
+        .collect();
+    // Operations: unbound ones through their imports on the service; bound ones on the
+    // handles of their binding type. Methods of one handle type share a scope.
+    let mut operations = BTreeMap::new();
+    for import in &model.imports {
+        for id in &import.operations {
+            let op = &model.operations[id.0];
+            let request = types.unique(format!("{}Request", rust_name(&import.name, Case::Type)));
+            let method = service.name(&import.name, Case::Snake);
+            let _ = op;
+            operations.entry(id.0).or_insert((request, method));
+        }
+    }
+    let mut handle_scopes: BTreeMap<(usize, bool), Scope> = BTreeMap::new();
+    for (i, op) in model.operations.iter().enumerate() {
+        let Some(binding) = &op.binding else { continue };
+        let TypeKind::Entity(entity) = binding.ty.kind else {
+            continue;
+        };
+        let scope = handle_scopes
+            .entry((entity.0, binding.ty.collection))
+            .or_insert_with(|| {
+                Scope::with_reserved(&[
+                    "new",
+                    "name",
+                    "client",
+                    "path",
+                    "create",
+                    "query",
+                    "stream",
+                    "query_all",
+                    "next_page",
+                    "entity",
+                    "get",
+                    "update",
+                    "upsert",
+                    "delete",
+                    "set_property",
+                    "clear_property",
+                    "associate",
+                    "disassociate",
+                    "set_lookup",
+                    "clear_lookup",
+                ])
+            });
+        let method = scope.name(&op.name.name, Case::Snake);
+        let request = types.unique(format!(
+            "{}{}Request",
+            entity_types[entity.0],
+            rust_name(&op.name.name, Case::Type)
+        ));
+        operations.insert(i, (request, method));
+    }
+    Names {
+        entity_types,
+        entity_modules,
+        complex_types,
+        complex_modules,
+        enum_types,
+        type_definitions,
+        entity_sets,
+        polymorphic,
+        operations,
+    }
+}

@@ -1,0 +1,348 @@
+//! Structs of entity and complex types, their polymorphic enums, and the Rust type of a value.
+
+use super::{Depth, Emitter, describe, doc_lines};
+use crate::model::*;
+use crate::names::{Case, Scope, ident};
+use proc_macro2::TokenStream;
+use quote::quote;
+
+/// The Rust type of a primitive (the Edm-to-Rust table of the README).
+pub(super) fn primitive_type(p: Primitive) -> TokenStream {
+    match p {
+        Primitive::Binary => quote!(::dataverse_runtime::Binary),
+        Primitive::Boolean => quote!(bool),
+        Primitive::Byte => quote!(u8),
+        Primitive::Date => quote!(::dataverse_runtime::Date),
+        Primitive::DateTimeOffset => quote!(::dataverse_runtime::DateTimeOffset),
+        Primitive::Decimal => quote!(::dataverse_runtime::Decimal),
+        Primitive::Double => quote!(f64),
+        Primitive::Duration => quote!(::dataverse_runtime::Duration),
+        Primitive::Guid => quote!(::dataverse_runtime::codegen::uuid::Uuid),
+        Primitive::Int16 => quote!(i16),
+        Primitive::Int32 => quote!(i32),
+        Primitive::Int64 => quote!(i64),
+        Primitive::SByte => quote!(i8),
+        Primitive::Single => quote!(f32),
+        Primitive::String | Primitive::ModelPath => quote!(::std::string::String),
+        Primitive::TimeOfDay => quote!(::dataverse_runtime::TimeOfDay),
+        Primitive::Stream | Primitive::Geography | Primitive::Geometry => {
+            quote!(::dataverse_runtime::codegen::serde_json::Value)
+        }
+    }
+}
+
+impl Emitter<'_> {
+    /// The type a value of entity type `id` is read as: the polymorphic enum when the type has
+    /// derived types (the payload's `@odata.type` picks the variant), else the struct.
+    pub(super) fn entity_value_type(&self, id: usize, root: &TokenStream) -> TokenStream {
+        let name = match &self.names.polymorphic[id] {
+            Some(any) => ident(any),
+            None => ident(&self.names.entity_types[id]),
+        };
+        quote!(#root::#name)
+    }
+
+    /// The enum over an entity type and every type derived from it, dispatching on
+    /// `@odata.type`, with a variant for types this SDK does not know.
+    pub(super) fn polymorphic_enum(&self, i: usize) -> TokenStream {
+        let Some(any) = &self.names.polymorphic[i] else {
+            return quote!();
+        };
+        let root = Depth(2).root();
+        let any = ident(any);
+        let ty = &self.model.entity_types[i];
+        let base = ident(&self.names.entity_types[i]);
+        let mut variants = Scope::with_reserved(&["Unknown"]);
+        let members: Vec<(proc_macro2::Ident, usize)> = std::iter::once(i)
+            .chain(ty.derived.iter().copied())
+            .map(|t| {
+                (
+                    ident(&variants.name(&self.names.entity_types[t], Case::Type)),
+                    t,
+                )
+            })
+            .collect();
+        let gate = |t: usize| if t == i { quote!() } else { self.gate([t]) };
+        let defs = members.iter().map(|(v, t)| {
+            let name = ident(&self.names.entity_types[*t]);
+            let text = format!(" `{}`.", self.model.entity_types[*t].name);
+            let gate = gate(*t);
+            quote!(#[doc = #text] #gate #v(::std::boxed::Box<#root::#name>),)
+        });
+        let arms = members.iter().map(|(v, t)| {
+            let qualified = self.model.entity_types[*t].name.to_string();
+            let gate = gate(*t);
+            quote!(#gate #qualified => Self::#v(decode(raw)?),)
+        });
+        let ser_arms = members.iter().map(|(v, t)| {
+            let gate = gate(*t);
+            quote!(#gate Self::#v(value) => value.serialize(serializer),)
+        });
+        let text = format!(
+            " A `{}` or any type derived from it, chosen by the payload's `@odata.type` (absent: the \
+             base type; a type this SDK does not know: `Unknown`, read as the base type with \
+             everything kept in `extra`).",
+            ty.name
+        );
+        quote! {
+            #[doc = #text]
+            #[derive(Debug, Clone, PartialEq)]
+            pub enum #any {
+                #(#defs)*
+                /// A derived type this SDK does not know, read as the base type.
+                Unknown(::std::boxed::Box<#base>),
+            }
+
+            impl ::dataverse_runtime::codegen::serde::Serialize for #any {
+                fn serialize<S: ::dataverse_runtime::codegen::serde::Serializer>(&self, serializer: S) -> ::core::result::Result<S::Ok, S::Error> {
+                    match self {
+                        #(#ser_arms)*
+                        Self::Unknown(value) => value.serialize(serializer),
+                    }
+                }
+            }
+
+            impl<'de> ::dataverse_runtime::codegen::serde::Deserialize<'de> for #any {
+                fn deserialize<D: ::dataverse_runtime::codegen::serde::Deserializer<'de>>(deserializer: D) -> ::core::result::Result<Self, D::Error> {
+                    use ::dataverse_runtime::codegen::serde::de::Error as _;
+                    fn decode<T: ::dataverse_runtime::codegen::serde::de::DeserializeOwned, E: ::dataverse_runtime::codegen::serde::de::Error>(raw: &str) -> ::core::result::Result<::std::boxed::Box<T>, E> {
+                        ::dataverse_runtime::codegen::serde_json::from_str(raw).map(::std::boxed::Box::new).map_err(E::custom)
+                    }
+                    let raw: ::std::boxed::Box<::dataverse_runtime::codegen::serde_json::value::RawValue> = ::dataverse_runtime::codegen::serde::Deserialize::deserialize(deserializer)?;
+                    let raw = raw.get();
+                    let odata_type = #root::support::odata_type_of(raw).map_err(D::Error::custom)?;
+                    ::core::result::Result::Ok(match odata_type.as_deref() {
+                        ::core::option::Option::None => Self::#base(decode(raw)?),
+                        ::core::option::Option::Some(name) => match name.trim_start_matches('#') {
+                            #(#arms)*
+                            _ => Self::Unknown(decode(raw)?),
+                        },
+                    })
+                }
+            }
+        }
+    }
+
+    /// The Rust type of one value (no collection) of `kind`.
+    pub(super) fn element_type(&self, kind: &TypeKind, root: &TokenStream) -> TokenStream {
+        match kind {
+            TypeKind::Primitive(p) => primitive_type(*p),
+            TypeKind::Entity(id) => {
+                let name = ident(&self.names.entity_types[id.0]);
+                quote!(#root::#name)
+            }
+            TypeKind::Complex(id) => {
+                let name = ident(&self.names.complex_types[id.0]);
+                quote!(#root::#name)
+            }
+            TypeKind::Enum(id) => {
+                let name = ident(&self.names.enum_types[id.0]);
+                if self.model.enum_types[id.0].is_flags {
+                    quote!(#root::support::Flags<#root::#name>)
+                } else {
+                    quote!(#root::#name)
+                }
+            }
+            TypeKind::Definition(id) => {
+                let name = ident(&self.names.type_definitions[id.0]);
+                quote!(#root::#name)
+            }
+            TypeKind::AnyEntity
+            | TypeKind::AnyComplex
+            | TypeKind::AnyPrimitive
+            | TypeKind::Untyped
+            | TypeKind::External(_) => quote!(::dataverse_runtime::codegen::serde_json::Value),
+        }
+    }
+
+    /// The Rust type of a property value: collections as `Vec`, by-value recursion boxed.
+    pub(super) fn value_type(&self, ty: &TypeRef, boxed: bool, root: &TokenStream) -> TokenStream {
+        let element = self.element_type(&ty.kind, root);
+        if ty.collection {
+            quote!(::std::vec::Vec<#element>)
+        } else if boxed || matches!(ty.kind, TypeKind::Entity(_)) {
+            quote!(::std::boxed::Box<#element>)
+        } else {
+            element
+        }
+    }
+
+    /// Fields, field (de)serialization arms of a structured type (all properties, inherited
+    /// first; for entity types also the expanded navigation properties).
+    pub(super) fn structured_type(
+        &self,
+        ty: &StructuredType,
+        rust_name_: &str,
+        entity: Option<usize>,
+    ) -> TokenStream {
+        let root = Depth(2).root();
+        let name = ident(rust_name_);
+        let qualified = ty.name.to_string();
+        let mut fields = Scope::with_reserved(&["extra", "binds"]);
+        let mut defs = Vec::new();
+        let mut ser = Vec::new();
+        let mut de = Vec::new();
+        let key_paths: Vec<String> = ty.key.iter().flatten().map(|k| k.path.join("/")).collect();
+        for p in self.model.all_properties(ty) {
+            let field = ident(&fields.name(&p.name, Case::Snake));
+            let value = self.value_type(&p.ty, p.needs_box, &root);
+            let wire = &p.name;
+            let mut doc = vec![format!(
+                "`{}`: `{}`{}{}{}.",
+                p.name,
+                self.type_label(&p.ty),
+                if p.nullable { "" } else { ", not null" },
+                if key_paths.contains(&p.name) {
+                    ", key"
+                } else {
+                    ""
+                },
+                if p.annotations.computed {
+                    ", computed by the service"
+                } else {
+                    ""
+                },
+            )];
+            doc.extend(describe(&p.annotations));
+            let doc = doc_lines(&doc);
+            let gate = self.gate(Self::mentioned(&p.ty));
+            defs.push(quote! { #doc #gate pub #field: ::dataverse_runtime::Field<#value>, });
+            ser.push(quote! {
+                #gate
+                if !self.#field.is_unset() { map.serialize_entry(#wire, &self.#field)?; }
+            });
+            de.push(quote! { #gate #wire => self.#field = map.next_value()?, });
+        }
+        for n in self.model.all_navigation_properties(ty) {
+            let field = ident(&fields.name(&n.name, Case::Snake));
+            let target = match n.target {
+                Some(t) => self.entity_value_type(t.0, &root),
+                None => quote!(#root::support::Untyped),
+            };
+            let value = if n.collection {
+                quote!(#root::support::Expanded<::std::vec::Vec<#target>>)
+            } else {
+                quote!(#root::support::Expanded<#target>)
+            };
+            let wire = &n.name;
+            let text = format!(
+                " Navigation `{}` to {} `{}`, filled by `$expand` (decode it with `get`).",
+                n.name,
+                if n.collection {
+                    "a collection of"
+                } else {
+                    "one"
+                },
+                n.target_name
+            );
+            let gate = self.gate(n.target.map(|t| t.0));
+            defs.push(
+                quote! { #[doc = #text] #gate pub #field: ::dataverse_runtime::Field<#value>, },
+            );
+            ser.push(quote! {
+                #gate
+                if !self.#field.is_unset() { map.serialize_entry(#wire, &self.#field)?; }
+            });
+            de.push(quote! { #gate #wire => self.#field = map.next_value()?, });
+        }
+        let binds_field = if entity.is_some() {
+            quote! {
+                /// Lookups to send as `nav@odata.bind`; set them with `HasBinds::bind` and the
+                /// lookup constants of this type.
+                pub binds: #root::support::Binds,
+            }
+        } else {
+            quote!()
+        };
+        let binds_ser = if entity.is_some() {
+            quote!(self.binds.serialize_into(map)?;)
+        } else {
+            quote!()
+        };
+        let ser_body = if ser.is_empty() && entity.is_none() {
+            quote!(let _ = map;)
+        } else {
+            quote!(#(#ser)* #binds_ser)
+        };
+        let de_body = if de.is_empty() {
+            quote! {
+                let _ = (key, map);
+                ::core::result::Result::Ok(false)
+            }
+        } else {
+            quote! {
+                match key {
+                    #(#de)*
+                    _ => return ::core::result::Result::Ok(false),
+                }
+                ::core::result::Result::Ok(true)
+            }
+        };
+        let kind = match ty.kind {
+            StructuredKind::Entity => "entity type",
+            StructuredKind::Complex => "complex type",
+        };
+        let mut doc = vec![format!(
+            "`{qualified}` ({kind}{}{}{}).",
+            if ty.is_abstract { ", abstract" } else { "" },
+            if ty.open_type { ", open" } else { "" },
+            match ty.base {
+                Some(b) => {
+                    let list = match ty.kind {
+                        StructuredKind::Entity => &self.model.entity_types,
+                        StructuredKind::Complex => &self.model.complex_types,
+                    };
+                    format!(", derived from `{}`", list[b].name)
+                }
+                None => String::new(),
+            }
+        )];
+        doc.extend(describe(&ty.annotations));
+        doc.push(String::new());
+        doc.push(
+            "Every field is a `Field`: unset fields are not sent, so an update sends only what \
+             was set; properties the type does not declare, and annotations, are kept in `extra`."
+                .into(),
+        );
+        let doc = doc_lines(&doc);
+        quote! {
+            #doc
+            #[derive(Debug, Clone, Default, PartialEq)]
+            pub struct #name {
+                #(#defs)*
+                #binds_field
+                /// Properties and annotations this type does not declare, exactly as received.
+                pub extra: #root::support::Extra,
+            }
+
+            impl #root::support::Structured for #name {
+                const ODATA_TYPE: &'static str = #qualified;
+                fn serialize_fields<M: ::dataverse_runtime::codegen::serde::ser::SerializeMap>(&self, map: &mut M) -> ::core::result::Result<(), M::Error> {
+                    #ser_body
+                    ::core::result::Result::Ok(())
+                }
+                fn deserialize_field<'de, A: ::dataverse_runtime::codegen::serde::de::MapAccess<'de>>(&mut self, key: &str, map: &mut A) -> ::core::result::Result<bool, A::Error> {
+                    #de_body
+                }
+                fn extra(&self) -> &#root::support::Extra {
+                    &self.extra
+                }
+                fn extra_mut(&mut self) -> &mut #root::support::Extra {
+                    &mut self.extra
+                }
+            }
+
+            impl ::dataverse_runtime::codegen::serde::Serialize for #name {
+                fn serialize<S: ::dataverse_runtime::codegen::serde::Serializer>(&self, serializer: S) -> ::core::result::Result<S::Ok, S::Error> {
+                    #root::support::serialize(self, serializer)
+                }
+            }
+
+            impl<'de> ::dataverse_runtime::codegen::serde::Deserialize<'de> for #name {
+                fn deserialize<D: ::dataverse_runtime::codegen::serde::Deserializer<'de>>(deserializer: D) -> ::core::result::Result<Self, D::Error> {
+                    #root::support::deserialize(deserializer)
+                }
+            }
+        }
+    }
+}

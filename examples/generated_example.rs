@@ -9,7 +9,7 @@
 use dataverse_example::support::EntityValue;
 use dataverse_example::*;
 use dataverse_runtime::codegen::uuid::Uuid;
-use dataverse_runtime::{Client, Field, Impersonation, Query, RequestOptions};
+use dataverse_runtime::{Client, Decimal, Field, Impersonation};
 
 const QUEUE: Uuid = Uuid::from_u128(0xb2);
 const TEAM: Uuid = Uuid::from_u128(0xd4);
@@ -90,7 +90,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     );
 
     println!("--- who am I (unbound function, typed complex return)");
-    let me = service.who_am_i(&RequestOptions::new()).await?;
+    let me = service.who_am_i().await?;
     println!("=> UserId {:?}\n", me.user_id);
 
     println!("--- create an account with a lookup (nav@odata.bind), impersonating a user");
@@ -100,8 +100,11 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         ..Default::default()
     };
     account.bind(Account::PRIMARYCONTACTID, CONTACT);
-    let options = RequestOptions::new().impersonate(Impersonation::CallerId(USER));
-    let created = service.accounts().create(&account, &options).await?;
+    let created = service
+        .accounts()
+        .create(&account)
+        .impersonate(Impersonation::CallerId(USER))
+        .await?;
     println!("=> created {:?}\n", created.entity_id().and_then(|e| e.id));
 
     println!("--- update: only what was set is sent (name cleared to null)");
@@ -109,22 +112,28 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         name: Field::Null,
         ..Default::default()
     };
-    service
-        .accounts()
-        .update(ACCOUNT, &changes, &RequestOptions::new())
-        .await?;
+    service.accounts().update(ACCOUNT, &changes).await?;
     println!();
 
-    println!("--- query with $select and $filter; lookups read as typed ids");
+    println!("--- typed query: $select, $filter (a navigation path), $orderby, $expand, $top");
     let page = service
         .accounts()
-        .query(
-            &Query::new()
-                .select(["name", "revenue", "_primarycontactid_value"])
-                .filter("revenue gt 1000000")
-                .top(5),
-            &RequestOptions::new(),
+        .query()
+        .select((
+            Account::NAME,
+            Account::REVENUE,
+            Account::PRIMARYCONTACTID_VALUE,
+        ))
+        .filter(
+            Account::REVENUE.gt("1000000".parse::<Decimal>()?).and(
+                Account::PRIMARYCONTACTID
+                    .then(Contact::FULLNAME)
+                    .startswith("Yvonne"),
+            ),
         )
+        .orderby((Account::REVENUE.desc(), Account::NAME.asc()))
+        .expand(Account::PRIMARYCONTACTID.expand().select(Contact::FULLNAME))
+        .top(5)
         .await?;
     for a in &page.value {
         println!(
@@ -142,10 +151,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let item = service
         .queues()
         .entity(QUEUE)
-        .add_to_queue(
-            &QueueAddToQueueRequest::new(EntityValue::new(&letter)?),
-            &RequestOptions::new(),
-        )
+        .add_to_queue(&QueueAddToQueueRequest::new(EntityValue::new(&letter)?))
         .await?;
     println!("=> queue item {:?}\n", item.queue_item_id);
 
@@ -157,10 +163,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     service
         .teams()
         .entity(TEAM)
-        .add_members_team(
-            &TeamAddMembersTeamRequest::new(vec![member]),
-            &RequestOptions::new(),
-        )
+        .add_members_team(&TeamAddMembersTeamRequest::new(vec![member]))
         .await?;
     Ok(())
 }

@@ -3,7 +3,11 @@
 #   1. the full Dataverse v9.1 SDK (every entity set, all features on), and
 #   2. a 10-entity-set selection of it,
 # each from clean, after the runtime and its dependencies are built (their time is printed
-# apart, as the baseline every SDK pays once). Usage: scripts/bench-compile.sh
+# apart, as the baseline every SDK pays once). Usage:
+#   scripts/bench-compile.sh                 this generator only
+#   scripts/bench-compile.sh OLD_CODEGEN     side by side with another generator binary (e.g.
+#                                            the previous commit's), alternating old/new runs
+#                                            (ROUNDS, default 2), with the new/old ratio
 # Results go to stdout; copy them into BENCHMARKS.md with the date and the machine.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
@@ -15,13 +19,22 @@ codegen="$root/target/release/dataverse-codegen"
 export CARGO_TARGET_DIR="$work/target"
 metadata="$root/metadata/dataverse-v9.1.xml"
 
-"$codegen" generate --metadata "$metadata" --out "$work/full" --crate-name sdk-full \
-  --runtime-path "$root/runtime" --api-version v9.2 2>/dev/null
-"$codegen" generate --metadata "$metadata" --out "$work/selection" --crate-name sdk-selection \
-  --runtime-path "$root/runtime" --api-version v9.2 \
-  --entity-set accounts --entity-set contacts --entity-set tasks --entity-set phonecalls \
-  --entity-set annotations --entity-set queues --entity-set letters --entity-set teams \
-  --entity-set systemusers --entity-set emails 2>/dev/null
+old_codegen="${1:-}"
+rounds="${ROUNDS:-2}"
+generators=(new)
+[ -n "$old_codegen" ] && generators=(old new)
+gen_for() { if [ "$1" = old ]; then echo "$old_codegen"; else echo "$codegen"; fi; }
+
+for g in "${generators[@]}"; do
+  bin="$(gen_for "$g")"
+  "$bin" generate --metadata "$metadata" --out "$work/$g-full" --crate-name "sdk-$g-full" \
+    --runtime-path "$root/runtime" --api-version v9.2 2>/dev/null
+  "$bin" generate --metadata "$metadata" --out "$work/$g-selection" --crate-name "sdk-$g-selection" \
+    --runtime-path "$root/runtime" --api-version v9.2 \
+    --entity-set accounts --entity-set contacts --entity-set tasks --entity-set phonecalls \
+    --entity-set annotations --entity-set queues --entity-set letters --entity-set teams \
+    --entity-set systemusers --entity-set emails 2>/dev/null
+done
 # A crate with only the runtime: the baseline.
 mkdir -p "$work/baseline/src"
 cat > "$work/baseline/Cargo.toml" <<TOML
@@ -34,15 +47,32 @@ dataverse-runtime = { path = "$root/runtime" }
 [workspace]
 TOML
 echo 'pub use dataverse_runtime as rt;' > "$work/baseline/src/lib.rs"
-for dir in baseline full selection; do cp "$root/Cargo.lock" "$work/$dir/Cargo.lock"; done
+cp "$root/Cargo.lock" "$work/baseline/Cargo.lock"
+for g in "${generators[@]}"; do
+  for sdk in full selection; do cp "$root/Cargo.lock" "$work/$g-$sdk/Cargo.lock"; done
+done
 
 seconds() { local start end; start=$(date +%s.%N); "$@" >/dev/null 2>&1; end=$(date +%s.%N); awk -v a="$start" -v b="$end" 'BEGIN { printf "%.1f", b - a }'; }
-lines() { cat "$1"/src/*.rs "$1"/src/*/*.rs | wc -l; }
+lines() { find "$1/src" -name '*.rs' -exec cat {} + | wc -l; }
 
 echo "baseline (runtime + dependencies, cargo check from clean): $(seconds cargo check --manifest-path "$work/baseline/Cargo.toml") s"
 for sdk in selection full; do
-  files=$(find "$work/$sdk/src" -name '*.rs' | wc -l)
-  echo "$sdk: $files files, $(lines "$work/$sdk") lines"
-  cargo clean --quiet --manifest-path "$work/$sdk/Cargo.toml" -p "sdk-$sdk" 2>/dev/null || true
-  echo "$sdk: cargo check from clean (runtime already built): $(seconds cargo check --manifest-path "$work/$sdk/Cargo.toml") s"
+  for g in "${generators[@]}"; do
+    files=$(find "$work/$g-$sdk/src" -name '*.rs' | wc -l)
+    echo "$g $sdk: $files files, $(lines "$work/$g-$sdk") lines"
+  done
+  declare -A total=()
+  for round in $(seq "$rounds"); do
+    for g in "${generators[@]}"; do
+      cargo clean --quiet --manifest-path "$work/$g-$sdk/Cargo.toml" -p "sdk-$g-$sdk" 2>/dev/null || true
+      t=$(seconds cargo check --manifest-path "$work/$g-$sdk/Cargo.toml")
+      echo "$g $sdk round $round: cargo check from clean (runtime already built): $t s"
+      total[$g]=$(awk -v a="${total[$g]:-0}" -v b="$t" 'BEGIN { print a + b }')
+    done
+  done
+  if [ -n "$old_codegen" ]; then
+    awk -v o="${total[old]}" -v n="${total[new]}" -v r="$rounds" -v s="$sdk" \
+      'BEGIN { printf "%s: mean old %.1f s, new %.1f s, new/old %.2f\n", s, o / r, n / r, n / o }'
+  fi
+  unset total
 done

@@ -7,8 +7,8 @@ mod common;
 
 use dataverse_e2e::dataverse::support::EntityValue;
 use dataverse_e2e::dataverse::*;
+use dataverse_runtime::Field;
 use dataverse_runtime::codegen::uuid::Uuid;
-use dataverse_runtime::{Field, Query, RequestOptions};
 use serde_json::json;
 
 const OPPORTUNITY: &str = "00000000-0000-0000-0000-0000000000a1";
@@ -37,10 +37,7 @@ async fn win_opportunity_sends_the_close_with_its_lookup_and_type() {
     };
     close.bind(Opportunityclose::OPPORTUNITYID, id(OPPORTUNITY));
     let request = WinOpportunityRequest::new(EntityValue::new(&close).unwrap(), 3);
-    service
-        .win_opportunity(&request, &RequestOptions::new())
-        .await
-        .unwrap();
+    service.win_opportunity(&request).await.unwrap();
     let sent = mock.only_request();
     assert_eq!(sent.method, "POST");
     assert_eq!(sent.rel(), "WinOpportunity");
@@ -71,7 +68,7 @@ async fn add_to_queue_is_bound_to_the_queue_and_types_the_letter() {
     let response = service
         .queues()
         .entity(id(QUEUE))
-        .add_to_queue(&request, &RequestOptions::new())
+        .add_to_queue(&request)
         .await
         .unwrap();
     assert_eq!(response.queue_item_id, Field::Value(id(NOTE)));
@@ -105,10 +102,7 @@ async fn add_members_team_sends_typed_system_users() {
     service
         .teams()
         .entity(id(TEAM))
-        .add_members_team(
-            &TeamAddMembersTeamRequest::new(members),
-            &RequestOptions::new(),
-        )
+        .add_members_team(&TeamAddMembersTeamRequest::new(members))
         .await
         .unwrap();
     let sent = mock.only_request();
@@ -131,10 +125,7 @@ async fn function_with_an_enum_parameter_uses_aliases() {
     let service = Service::new(mock.client());
     mock.respond_json(200, &json!({"EntityMetadata": []}));
     let request = RetrieveAllEntitiesRequest::new(EntityFilters::Entity, false);
-    service
-        .retrieve_all_entities(&request, &RequestOptions::new())
-        .await
-        .unwrap();
+    service.retrieve_all_entities(&request).await.unwrap();
     let sent = mock.only_request();
     assert_eq!(sent.method, "GET");
     assert!(sent.body.is_empty());
@@ -158,7 +149,7 @@ async fn bound_function_with_a_guid_and_an_enum_parameter() {
     let contacts: Vec<Contact> = service
         .accounts()
         .entity(id(ACCOUNT1))
-        .new_get_account_activity(&request, &RequestOptions::new())
+        .new_get_account_activity(&request)
         .await
         .unwrap();
     assert_eq!(contacts.len(), 1);
@@ -183,19 +174,11 @@ async fn associate_and_disassociate_two_accounts() {
     mock.respond_204();
     let parent = service.accounts().entity(id(ACCOUNT1));
     parent
-        .associate(
-            Account::ACCOUNT_PARENT_ACCOUNT,
-            id(ACCOUNT2),
-            &RequestOptions::new(),
-        )
+        .associate(Account::ACCOUNT_PARENT_ACCOUNT, id(ACCOUNT2))
         .await
         .unwrap();
     parent
-        .disassociate(
-            Account::ACCOUNT_PARENT_ACCOUNT,
-            id(ACCOUNT2),
-            &RequestOptions::new(),
-        )
+        .disassociate(Account::ACCOUNT_PARENT_ACCOUNT, id(ACCOUNT2))
         .await
         .unwrap();
     let sent = mock.requests();
@@ -231,7 +214,7 @@ async fn custom_bound_action_returns_the_created_annotation() {
     let note = service
         .contacts()
         .entity(id(CONTACT))
-        .new_add_note_to_contact(&request, &RequestOptions::new())
+        .new_add_note_to_contact(&request)
         .await
         .unwrap();
     assert_eq!(note.annotationid, Field::Value(id(NOTE)));
@@ -266,11 +249,7 @@ async fn create_with_a_lookup_then_update_sends_only_what_was_set() {
         ..Default::default()
     };
     contact.bind(Contact::PARENTCUSTOMERID_ACCOUNT, id(ACCOUNT1));
-    let created = service
-        .contacts()
-        .create(&contact, &RequestOptions::new())
-        .await
-        .unwrap();
+    let created = service.contacts().create(&contact).await.unwrap();
     assert_eq!(created.entity_id().and_then(|e| e.id), Some(id(CONTACT)));
     let changes = Contact {
         telephone1: Field::Null,
@@ -278,7 +257,7 @@ async fn create_with_a_lookup_then_update_sends_only_what_was_set() {
     };
     service
         .contacts()
-        .update(id(CONTACT), &changes, &RequestOptions::new())
+        .update(id(CONTACT), &changes)
         .await
         .unwrap();
     let sent = mock.requests();
@@ -290,7 +269,6 @@ async fn create_with_a_lookup_then_update_sends_only_what_was_set() {
     assert_eq!(sent[1].method, "PATCH");
     assert_eq!(sent[1].header("if-match"), Some("*"));
     assert_eq!(sent[1].json(), json!({"telephone1": null}));
-    let _ = Query::new();
 }
 
 #[test]
@@ -338,16 +316,23 @@ async fn entity_set_pages_one_page_at_a_time() {
         &json!({"value": [{"accountid": ACCOUNT2, "name": "B"}]}),
     );
     let accounts = service.accounts();
-    let options = RequestOptions::new().max_page_size(1);
     let first = accounts
-        .query(&Query::new().select(["name"]), &options)
+        .query()
+        .select(Account::NAME)
+        .max_page_size(1)
         .await
         .unwrap();
-    let second = accounts.next_page(&first, &options).await.unwrap().unwrap();
+    let second = accounts
+        .next_page(&first)
+        .max_page_size(1)
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(second.value[0].name, Field::Value("B".into()));
     assert!(
         accounts
-            .next_page(&second, &options)
+            .next_page(&second)
+            .max_page_size(1)
             .await
             .unwrap()
             .is_none()

@@ -569,7 +569,31 @@ pub struct Model {
     pub warnings: Vec<Warning>,
 }
 
+/// The parameter of a query function that names the property it tests.
+pub const QUERY_FUNCTION_PROPERTY: &str = "PropertyName";
+
 impl Model {
+    /// Whether operation `id` is a query function: an unbound function without an import that
+    /// returns `Edm.Boolean` and takes a [`QUERY_FUNCTION_PROPERTY`] parameter (Dataverse's
+    /// `LastXDays`, `In`, `Under`...), usable inside `$filter`.
+    pub fn is_query_function(&self, id: usize) -> bool {
+        let op = &self.operations[id];
+        let returns_boolean = op.return_type.as_ref().is_some_and(|r| {
+            !r.ty.collection && r.ty.kind == TypeKind::Primitive(Primitive::Boolean)
+        });
+        op.kind == crate::syntax::OperationKind::Function
+            && op.binding.is_none()
+            && returns_boolean
+            && op
+                .parameters
+                .iter()
+                .any(|p| p.name == QUERY_FUNCTION_PROPERTY)
+            && !self
+                .imports
+                .iter()
+                .any(|i| i.operations.contains(&OperationId(id)))
+    }
+
     /// The entity type with this id.
     pub fn entity_type(&self, id: EntityTypeId) -> &StructuredType {
         &self.entity_types[id.0]

@@ -245,7 +245,10 @@ pub fn select(model: &Model, selection: &Selection) -> Result<Model, Error> {
                 .iter()
                 .any(|imp| imp.operations.contains(&OperationId(i)) && p.matches(&imp.name))
         };
+        // Query functions (`LastXDays`...) are kept in every selection: any typed filter may use
+        // them.
         let included = all
+            || model.is_query_function(i)
             || selection
                 .operations
                 .iter()

@@ -4,9 +4,14 @@
 //! The test starts the server (`PORT=0 node_modules/.bin/cds-serve`, cwd `tests/peer`), downloads
 //! its `$metadata` with `dataverse-codegen fetch`, generates an SDK crate from it with
 //! `dataverse-codegen generate`, and builds and runs the program `tests/peer_program/program.rs`
-//! against it. That program uses the generated API only and asserts every answer: create (with
+//! against it. That program uses the generated API only (fluent requests sent by `.await`, query
+//! options typed by the generated property descriptors) and asserts every answer: create (with
 //! and without `Prefer: return=representation`), get, query (`$select`, `$filter`, `$orderby`,
-//! `$top`, `$expand`, `$count`), paging to the end, update with the right and a stale etag (412),
+//! `$top`, `$expand`, `$count`), typed queries whose rows are checked exactly and in order
+//! (`contains`/`startswith`, `and`/`or`/`not`, `in`, paths across a lookup, `any`/`all` over a
+//! collection navigation, `$orderby` on two keys, `$expand` with a nested `$select`/`$filter`,
+//! `$count`, and `eq`/`ne`/`contains` on a seeded name with a quote, `&`, `#`, `%`, `+`, `é` and a
+//! newline), paging to the end, update with the right and a stale etag (412),
 //! delete, lookups with `@odata.bind`, every action and function of the service (bound and
 //! unbound, with parameters and typed results, errors with the server's code and message),
 //! `$batch` change sets that succeed and that roll back, and 404/400 error paths.
@@ -38,7 +43,8 @@
 //!   `add_members_team_sends_typed_system_users`; `runtime/tests/operations.rs`
 //!   `create_201_with_representation_and_typed_base_entity`.
 //! - **`Prefer: odata.maxpagesize`** (CAP ignores it; its page size is fixed at 5 here, and its
-//!   nextLink is relative where Dataverse's is absolute): `runtime/tests/paging.rs`
+//!   nextLink is relative where Dataverse's is absolute; the program sends `max_page_size(2)` and
+//!   checks that CAP still pages 5 + 5 + 1): `runtime/tests/paging.rs`
 //!   `stream_of_records_follows_next_links`, `stream_of_pages_and_query_all`;
 //!   `runtime/tests/operations.rs` `query_one_page_with_all_options`.
 //! - **Create answered `204` + `OData-EntityId`** (CAP answers 201 with the record, or with

@@ -38,7 +38,10 @@ fn one_set_keeps_its_base_types_and_cuts_its_lookups() {
     };
     let selected = select(&model, &selection).unwrap();
     assert_eq!(entity_names(&selected), ["crmbaseentity", "account"]);
-    assert!(selected.operations.is_empty() && selected.imports.is_empty());
+    // Only the query functions (`LastXDays`...), which every selection keeps for typed filters.
+    assert!(selected.imports.is_empty());
+    assert!(!selected.operations.is_empty());
+    assert!((0..selected.operations.len()).all(|i| selected.is_query_function(i)));
     let account = &selected.entity_types[1];
     let contact = account
         .navigation_properties

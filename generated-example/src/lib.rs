@@ -2,13 +2,17 @@
 //! Typed SDK for the OData service `Microsoft.Dynamics.CRM.System`.
 
 pub mod support;
+pub mod request;
 pub mod enums;
 pub mod complex;
 pub mod entities;
 pub mod operations;
+pub mod functions;
+pub use self::enums::*;
 pub use self::complex::*;
 #[allow(unused_imports)]
 pub use self::entities::*;
+pub use self::request::Request;
 pub use self::support::{Annotated, HasBinds};
 /// The service `Microsoft.Dynamics.CRM.System`: its entity sets and unbound operations.
 #[derive(Debug, Clone)]
@@ -77,15 +81,25 @@ impl Service {
     pub fn teams(&self) -> self::support::EntitySet<self::Team> {
         self::support::EntitySet::new(self.client.clone(), "teams")
     }
+    /// The entity set `EntityDefinitions` of `Microsoft.Dynamics.CRM.EntityMetadata`.
+    #[cfg(feature = "EntityDefinitions")]
+    pub fn entity_definitions(&self) -> self::support::EntitySet<self::EntityMetadata> {
+        self::support::EntitySet::new(self.client.clone(), "EntityDefinitions")
+    }
     /// Calls the function `Microsoft.Dynamics.CRM.WhoAmI`.
-    pub async fn who_am_i(
+    pub fn who_am_i(
         &self,
-        options: &::dataverse_runtime::RequestOptions,
-    ) -> ::dataverse_runtime::Result<self::WhoAmIResponse> {
-        self.client
-            .invoke_function::<
-                self::WhoAmIResponse,
-            >(&::dataverse_runtime::EntityPath::root(), "WhoAmI", &[], options)
-            .await
+    ) -> self::request::Request<
+        'static,
+        self::request::CallFunction<self::WhoAmIResponse, self::request::AsBody>,
+    > {
+        self::request::Request::new(
+            self.client.clone(),
+            self::request::CallFunction::new(
+                ::dataverse_runtime::EntityPath::root(),
+                "WhoAmI",
+                ::core::result::Result::Ok(::std::vec::Vec::new()),
+            ),
+        )
     }
 }

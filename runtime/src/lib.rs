@@ -45,6 +45,7 @@ mod path;
 mod query;
 mod retry;
 mod tracked;
+pub mod typed;
 mod values;
 
 #[cfg(feature = "entra")]
@@ -59,6 +60,10 @@ pub use path::{EntityKey, EntityPath, Literal, encode_query_value};
 pub use query::{Query, filter};
 pub use retry::{RetryPolicy, Sleeper, TokioSleeper};
 pub use tracked::{Changes, Tracked};
+pub use typed::{
+    Expand, ExpandList, Filter, FilterValue, FlagsValue, Lookup, Navigation, OrderBy, OrderList,
+    Property, SelectList,
+};
 pub use values::{
     ASSOCIATED_NAVIGATION_PROPERTY, Binary, Bind, Date, DateTimeOffset, Decimal, Duration, ETag,
     Extra, ExtraExt, FORMATTED_VALUE, Field, LOOKUP_LOGICAL_NAME, ODataType, TimeOfDay,
@@ -75,6 +80,7 @@ pub mod codegen {
     pub use uuid;
 
     pub use crate::batch::{Batch, BatchPart, BatchRequest, BatchResponse};
+    pub use crate::typed;
     pub use crate::{
         Annotations, Binary, Bind, BoxStream, Changes, Client, Conditional, ContentId, Created,
         Date, DateTimeOffset, Decimal, Duration, ETag, ETagMatch, EntityId, EntityKey, EntityPath,

@@ -232,6 +232,9 @@ impl Emitter<'_> {
                 }
             }
         }
+        // Property descriptors after the navigation constants, so those keep their names.
+        let descriptors = self.property_descriptors(ty, &mut consts, &root);
+        const_items.splice(0..0, descriptors);
         let mut methods = Scope::new();
         for alt in &ty.annotations.alternate_keys {
             let parts: Vec<(&AlternateKeyPart, Option<&Property>)> = alt

@@ -97,6 +97,12 @@ impl Emitter<'_> {
                     }
                 }
 
+                impl ::dataverse_runtime::codegen::typed::FilterValue for #name {
+                    fn to_literal(&self) -> ::dataverse_runtime::Literal {
+                        ::dataverse_runtime::Literal::enumeration(#qualified, super::support::ODataEnum::name(self))
+                    }
+                }
+
                 impl ::dataverse_runtime::codegen::serde::Serialize for #name {
                     fn serialize<S: ::dataverse_runtime::codegen::serde::Serializer>(&self, serializer: S) -> ::core::result::Result<S::Ok, S::Error> {
                         super::support::serialize_enum(self, serializer)

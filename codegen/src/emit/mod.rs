@@ -6,10 +6,12 @@
 //! |---|---|
 //! | `mod.rs` / `lib.rs` | module declarations, re-exports, the `Service` (entity sets and unbound operations) |
 //! | `support.rs` | the generic typed layer (keys, handles, lookups, enum and struct serialization) |
+//! | `request.rs` | fluent requests: typed query options, request options, `.await` |
 //! | `enums.rs` | enum types and type definitions |
 //! | `complex/<type>.rs` | one complex type |
 //! | `entities/<type>.rs` | one entity type: struct, lookups, keys, its bound operations |
 //! | `operations.rs` | request types of unbound operations |
+//! | `functions.rs` | the document's query functions as typed filter builders (when it has any) |
 //!
 //! Every generated path is absolute (`::core::option::Option`, `::dataverse_runtime::Field`) so
 //! that a CSDL type named `Option` or `String` shadows nothing.
@@ -22,6 +24,7 @@ mod entity;
 mod enums;
 mod naming;
 mod operations;
+mod queries;
 mod service;
 mod types;
 
@@ -209,7 +212,12 @@ pub fn emit(model: &Model, names: &Names, options: &EmitOptions) -> Vec<EmittedF
     let mut files = Vec::new();
     files.push(EmittedFile {
         path: "support.rs".into(),
-        tokens: support_tokens(),
+        tokens: template_tokens(include_str!("../../templates/support.rs")),
+        doc: String::new(),
+    });
+    files.push(EmittedFile {
+        path: "request.rs".into(),
+        tokens: template_tokens(include_str!("../../templates/request.rs")),
         doc: String::new(),
     });
     files.push(EmittedFile {
@@ -226,7 +234,7 @@ pub fn emit(model: &Model, names: &Names, options: &EmitOptions) -> Vec<EmittedF
                 "complex/{}.rs",
                 names.complex_modules[i].trim_start_matches("r#")
             ),
-            tokens: e.structured_type(t, &names.complex_types[i], None),
+            tokens: e.emit_complex(i),
             doc: format!("Complex type `{}`.", t.name),
         });
     }
@@ -258,6 +266,14 @@ pub fn emit(model: &Model, names: &Names, options: &EmitOptions) -> Vec<EmittedF
         },
         doc: "Entity types, one module each.".into(),
     });
+    let query_functions = e.emit_query_functions();
+    if let Some(tokens) = &query_functions {
+        files.push(EmittedFile {
+            path: "functions.rs".into(),
+            tokens: tokens.clone(),
+            doc: "The service's query functions, for typed `$filter` expressions.".into(),
+        });
+    }
     let mut service_methods = Vec::new();
     let operations = e.emit_operations_file(&mut service_methods);
     files.push(EmittedFile {
@@ -271,6 +287,7 @@ pub fn emit(model: &Model, names: &Names, options: &EmitOptions) -> Vec<EmittedF
             options,
             &set_features,
             !operations.is_empty(),
+            query_functions.is_some(),
             service_methods,
         ),
         doc: format!("Typed SDK for the OData service `{}`.", e.container_name()),
@@ -278,10 +295,10 @@ pub fn emit(model: &Model, names: &Names, options: &EmitOptions) -> Vec<EmittedF
     files
 }
 
-fn support_tokens() -> TokenStream {
-    // The template is ordinary Rust source; parsing it here checks it at generation time.
-    match include_str!("../../templates/support.rs").parse::<TokenStream>() {
+/// A bundled template (ordinary Rust source); parsing it here checks it at generation time.
+fn template_tokens(source: &str) -> TokenStream {
+    match source.parse::<TokenStream>() {
         Ok(tokens) => tokens,
-        Err(e) => unreachable!("the bundled support template is valid Rust: {e}"),
+        Err(e) => unreachable!("the bundled templates are valid Rust: {e}"),
     }
 }

@@ -59,6 +59,8 @@ impl Names {
 const RESERVED_ROOT: &[&str] = &[
     "Service",
     "support",
+    "request",
+    "functions",
     "entities",
     "complex",
     "enums",

@@ -197,22 +197,9 @@ impl Emitter<'_> {
                 )
             }
         };
-        let path = match binding {
-            Binding::Entity => quote!(self.path().clone()),
-            Binding::Collection => quote!(self.path()),
-            Binding::Unbound => quote!(::dataverse_runtime::EntityPath::root()),
-        };
         let client = match binding {
-            Binding::Unbound => quote!(self.client),
-            _ => quote!(self.client()),
-        };
-        let (param_decl, body_expr) = if has_params {
-            (quote!(request: &#method_root::#request,), quote!(request))
-        } else {
-            (
-                quote!(),
-                quote!(&::dataverse_runtime::codegen::serde_json::Map::new()),
-            )
+            Binding::Unbound => quote!(self.client.clone()),
+            _ => quote!(self.client().clone()),
         };
         let mut doc = vec![format!(
             "{} `{qualified}`{}.",
@@ -239,64 +226,78 @@ impl Emitter<'_> {
             }),
             _ => None,
         };
-        let body = match op.kind {
+        let decoder = match decode {
+            ReturnDecode::Nothing => quote!(#root::request::NoResult),
+            ReturnDecode::Direct => quote!(#root::request::AsBody),
+            ReturnDecode::Value => quote!(#root::request::InValue),
+        };
+        let (signature, body) = match op.kind {
             OperationKind::Action => {
                 let target = match binding {
                     Binding::Unbound => {
                         let name = import_name.clone().unwrap_or_default();
                         quote!(::dataverse_runtime::EntityPath::unbound(#name))
                     }
-                    _ => quote!(#path.bound_operation(#qualified)),
+                    Binding::Entity => quote!(self.path().clone().bound_operation(#qualified)),
+                    Binding::Collection => quote!(self.path().bound_operation(#qualified)),
                 };
-                match decode {
-                    ReturnDecode::Nothing => quote! {
-                        #client.invoke_action::<_, ::dataverse_runtime::codegen::serde::de::IgnoredAny>(&#target, #body_expr, options).await?;
-                        ::core::result::Result::Ok(())
+                let (param_decl, parameters, body_ty) = if has_params {
+                    (
+                        quote!(request: &'a #method_root::#request),
+                        quote!(request),
+                        quote!(#method_root::#request),
+                    )
+                } else {
+                    (
+                        quote!(),
+                        quote!(&#root::request::NoParameters),
+                        quote!(#root::request::NoParameters),
+                    )
+                };
+                (
+                    quote! {
+                        pub fn #method<'a>(&self, #param_decl) -> #root::request::Request<'a, #root::request::CallAction<'a, #body_ty, #ret_ty, #decoder>>
                     },
-                    ReturnDecode::Direct => quote! {
-                        #client.invoke_action::<_, #ret_ty>(&#target, #body_expr, options).await?
-                            .ok_or_else(|| #root::support::no_content(#qualified))
+                    quote! {
+                        #root::request::Request::new(#client, #root::request::CallAction::new(#target, #qualified, #parameters))
                     },
-                    ReturnDecode::Value => quote! {
-                        #client.invoke_action::<_, #root::support::ValueOf<#ret_ty>>(&#target, #body_expr, options).await?
-                            .map(|v| v.0)
-                            .ok_or_else(|| #root::support::no_content(#qualified))
-                    },
-                }
+                )
             }
             OperationKind::Function => {
                 let name = match binding {
                     Binding::Unbound => import_name.clone().unwrap_or_default(),
                     _ => qualified.clone(),
                 };
-                let params = if has_params {
-                    quote!(&request.literals()?)
+                let (param_decl, params) = if has_params {
+                    (
+                        quote!(request: &#method_root::#request),
+                        quote!(request.literals()),
+                    )
                 } else {
-                    quote!(&[])
+                    (
+                        quote!(),
+                        quote!(::core::result::Result::Ok(::std::vec::Vec::new())),
+                    )
                 };
                 let base = match binding {
-                    Binding::Entity => quote!(self.path()),
-                    Binding::Collection => quote!(&self.path()),
-                    Binding::Unbound => quote!(&::dataverse_runtime::EntityPath::root()),
+                    Binding::Entity => quote!(self.path().clone()),
+                    Binding::Collection => quote!(self.path()),
+                    Binding::Unbound => quote!(::dataverse_runtime::EntityPath::root()),
                 };
-                match decode {
-                    ReturnDecode::Nothing => quote! {
-                        #client.invoke_function::<::dataverse_runtime::codegen::serde::de::IgnoredAny>(#base, #name, #params, options).await?;
-                        ::core::result::Result::Ok(())
+                (
+                    quote! {
+                        pub fn #method(&self, #param_decl) -> #root::request::Request<'static, #root::request::CallFunction<#ret_ty, #decoder>>
                     },
-                    ReturnDecode::Direct => quote! {
-                        #client.invoke_function::<#ret_ty>(#base, #name, #params, options).await
+                    quote! {
+                        #root::request::Request::new(#client, #root::request::CallFunction::new(#base, #name, #params))
                     },
-                    ReturnDecode::Value => quote! {
-                        #client.invoke_function::<#root::support::ValueOf<#ret_ty>>(#base, #name, #params, options).await.map(|v| v.0)
-                    },
-                }
+                )
             }
         };
         let method_tokens = quote! {
             #method_doc
             #gate
-            pub async fn #method(&self, #param_decl options: &::dataverse_runtime::RequestOptions) -> ::dataverse_runtime::Result<#ret_ty> {
+            #signature {
                 #body
             }
         };

@@ -22,6 +22,7 @@ impl Emitter<'_> {
         options: &EmitOptions,
         set_features: &[String],
         has_operations: bool,
+        has_query_functions: bool,
         service_methods: Vec<TokenStream>,
     ) -> TokenStream {
         let model = self.model;
@@ -117,13 +118,23 @@ impl Emitter<'_> {
                 }
             }
         });
+        let functions_mod = if has_query_functions {
+            quote!(
+                pub mod functions;
+            )
+        } else {
+            quote!()
+        };
         quote! {
             pub mod support;
+            pub mod request;
             pub mod enums;
             pub mod complex;
             pub mod entities;
             pub mod operations;
+            #functions_mod
             #(#reexports)*
+            pub use self::request::Request;
             pub use self::support::{Annotated, HasBinds};
 
             #[doc = #service_doc]

@@ -345,4 +345,25 @@ impl Emitter<'_> {
             }
         }
     }
+
+    /// One complex type's file: its struct and its property descriptors.
+    pub(super) fn emit_complex(&self, i: usize) -> TokenStream {
+        let ty = &self.model.complex_types[i];
+        let rust = &self.names.complex_types[i];
+        let name = ident(rust);
+        let root = Depth(2).root();
+        let structured = self.structured_type(ty, rust, None);
+        let mut scope = Scope::with_reserved(&["ODATA_TYPE"]);
+        let descriptors = self.property_descriptors(ty, &mut scope, &root);
+        if descriptors.is_empty() {
+            return structured;
+        }
+        quote! {
+            #structured
+
+            impl #name {
+                #(#descriptors)*
+            }
+        }
+    }
 }

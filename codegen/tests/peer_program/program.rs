@@ -1,31 +1,38 @@
 //! The program `codegen/tests/peer_cap.rs` builds and runs against the CAP server of
 //! `tests/peer`, with an SDK that `dataverse-codegen` generated from that server's `$metadata`.
 //!
-//! It uses the generated API (`crm_sdk`) and, from the runtime, only what that API hands out or
-//! takes: the `Client` builder, `RequestOptions`, `Query`, the `Error` type, `ETagMatch`, and the
-//! `$batch` builder (the generated API has no batch wrapper of its own).
+//! It uses the generated API (`crm_sdk`): fluent requests sent by `.await`, query options typed
+//! by the generated property descriptors (`Accounts::NAME`, `Contacts::PARENTCUSTOMERID`,
+//! `Accounts::CONTACT_CUSTOMER_ACCOUNTS`...), request options as methods (`.if_match(..)`,
+//! `.return_representation()`, `.max_page_size(n)`). From the runtime it uses only what that API
+//! hands out or takes: the `Client` builder, the `Error` type, `ETagMatch`, and, for `$batch`
+//! (the generated API has no batch wrapper of its own), the raw `Client::batch` with its
+//! `BatchRequest`, `Query` and `RequestOptions`.
 //!
 //! It is copied to `target/peer/program/src/main.rs`. (It is not named `main.rs` here: Cargo
 //! would take `tests/peer_program/main.rs` for a test target of `dataverse-codegen`.)
 //!
 //! Usage: `peer-program <service root>`. Every check is an `assert!` with a message; the
-//! program prints one `ok` line per check and exits 0 when all pass. It expects the seed data of
+//! program prints one `ok` line per check (and a `GET` line with the URL of every typed query
+//! whose result it checks row by row) and exits 0 when all pass. It expects the seed data of
 //! `tests/peer/db/data` (the server starts from it every time).
 
 use std::future::poll_fn;
 
+use crm_sdk::request::QueryRecords;
 use crm_sdk::support::EntityValue;
 use crm_sdk::{
     Accounts, AccountsContactsNamedRequest, AccountsNewAddNoteRequest, Annotated, Contacts,
-    FailWithRequest, HasBinds, Opportunitycloses, Service, TopAccountsRequest,
-    WinOpportunityRequest,
+    FailWithRequest, HasBinds, Opportunities, Opportunitycloses, Request, Service,
+    TopAccountsRequest, WinOpportunityRequest,
 };
 use dataverse_runtime::batch::{Batch, BatchRequest};
 use dataverse_runtime::codegen::http::Method;
+use dataverse_runtime::codegen::serde::de::DeserializeOwned;
 use dataverse_runtime::codegen::uuid::Uuid;
 use dataverse_runtime::{
-    Client, Created, Decimal, ETag, ETagMatch, EntityPath, Error, Field, Query, RequestOptions,
-    filter,
+    Client, Created, Decimal, ETag, ETagMatch, EntityPath, Error, Field, Filter, Page, Query,
+    RequestOptions,
 };
 
 type Result<T = ()> = std::result::Result<T, Error>;
@@ -42,13 +49,31 @@ fn opportunity(n: u32) -> Uuid {
 }
 /// A key no seed record has.
 const MISSING: &str = "a9999999-9999-4999-8999-999999999999";
+fn missing() -> Uuid {
+    MISSING.parse().unwrap()
+}
+/// The name of seed opportunity 03 (`db/data/Microsoft.Dynamics.CRM-opportunities.csv`, a
+/// quoted CSV value over two lines): a quote, `&`, `#`, `%`, `+`, a non-ASCII letter and a
+/// newline, every one of which breaks a `$filter` that is not quoted and encoded right.
+const HOSTILE: &str = "O'Neil & Sons #1 100% +x é\nline2";
 
 fn ok(what: &str) {
     println!("ok: {what}");
 }
 
+/// Request options for the raw client (`$batch`).
 fn opts() -> RequestOptions {
     RequestOptions::new()
+}
+
+/// The URL of a typed query (relative to the service root), printed before it is sent.
+fn show_url<T>(set: &str, request: &Request<'_, QueryRecords<T>>) -> String
+where
+    T: DeserializeOwned + Send + 'static,
+{
+    let url = format!("{set}?{}", request.query_string());
+    println!("GET {url}");
+    url
 }
 
 /// The text of a set field (`<unset>`/`<null>` otherwise), for messages.
@@ -65,6 +90,24 @@ fn name(a: &Accounts) -> &str {
         .value()
         .map(String::as_str)
         .unwrap_or_else(|| panic!("account without name: {a:?}"))
+}
+
+fn names(page: &[Accounts]) -> Vec<&str> {
+    page.iter().map(name).collect()
+}
+
+/// `firstname lastname` of each contact.
+fn full_names(contacts: &[Contacts]) -> Vec<String> {
+    contacts
+        .iter()
+        .map(|c| {
+            format!(
+                "{} {}",
+                c.firstname.value().map(String::as_str).unwrap_or("?"),
+                c.lastname.value().map(String::as_str).unwrap_or("?")
+            )
+        })
+        .collect()
 }
 
 /// The service error of a failed call: asserts the call failed with an HTTP error.
@@ -104,11 +147,20 @@ async fn main() {
         .expect("client");
     let service = Service::new(client);
 
-    // Reads first: paging counts the 12 seed accounts before anything is created.
+    // Reads first: paging counts the 12 seed accounts before anything is created, and the typed
+    // queries check exact result sets of the seed data.
     paging(&service).await.expect("paging");
     get(&service).await.expect("get");
     query(&service).await.expect("query");
     expand(&service).await.expect("expand");
+    typed_filters(&service).await.expect("typed filters");
+    typed_navigation(&service)
+        .await
+        .expect("typed navigation paths and lambdas");
+    typed_expand_count_paging(&service)
+        .await
+        .expect("typed expand, $count and paging");
+    hostile_literal(&service).await.expect("hostile literal");
     create_update_delete(&service)
         .await
         .expect("create/update/delete");
@@ -122,22 +174,27 @@ async fn main() {
 
 async fn paging(service: &Service) -> Result {
     let accounts = service.accounts();
-    let query = Query::new()
-        .select(["name", "numberofemployees"])
-        .orderby("numberofemployees")
-        .count();
+    let query = || {
+        accounts
+            .query()
+            .select((Accounts::NAME, Accounts::NUMBEROFEMPLOYEES))
+            .orderby(Accounts::NUMBEROFEMPLOYEES.asc())
+            .count()
+    };
     // Page by page: 5 + 5 + 2, with @odata.count on every page and a relative nextLink.
-    let mut page = accounts.query(&query, &opts()).await?;
+    let mut page = query().await?;
     let mut sizes = vec![page.value.len()];
     let mut names: Vec<String> = page.value.iter().map(|a| name(a).to_owned()).collect();
     assert_eq!(page.count, Some(12), "@odata.count on the first page");
-    while let Some(link) = page.next_link.clone() {
+    while let Some(next) = accounts.next_page(&page).await? {
         assert!(sizes.len() < 10, "paging does not end: {sizes:?}");
-        page = service
-            .client()
-            .next_page::<Accounts>(&link, &opts())
-            .await?;
-        assert_eq!(page.count, Some(12), "@odata.count on the page at {link}");
+        assert_eq!(
+            next.count,
+            Some(12),
+            "@odata.count on the page at {:?}",
+            page.next_link
+        );
+        page = next;
         sizes.push(page.value.len());
         names.extend(page.value.iter().map(|a| name(a).to_owned()));
     }
@@ -147,7 +204,7 @@ async fn paging(service: &Service) -> Result {
     ok("query pages 5+5+2 with @odata.count=12, following the relative @odata.nextLink");
 
     // All of it at once, and as a stream.
-    let all = accounts.query_all(&query, &opts()).await?;
+    let all = query().all().await?;
     let employees: Vec<i32> = all
         .iter()
         .map(|a| *a.numberofemployees.value().expect("numberofemployees"))
@@ -155,26 +212,23 @@ async fn paging(service: &Service) -> Result {
     assert_eq!(
         employees,
         (1..=12).map(|n| n * 100).collect::<Vec<_>>(),
-        "query_all: every seed account once, in $orderby order"
+        "all(): every seed account once, in $orderby order"
     );
-    let mut stream = accounts.stream(&query, &opts());
+    let mut stream = query().stream();
     let mut streamed = Vec::new();
     while let Some(item) = poll_fn(|cx| stream.as_mut().poll_next(cx)).await {
         streamed.push(item?);
     }
-    assert_eq!(streamed, all, "stream gives what query_all gives");
-    ok("query_all and stream follow paging to the end (12 accounts)");
+    assert_eq!(streamed, all, "stream() gives what all() gives");
+    ok("all() and stream() follow paging to the end (12 accounts)");
     Ok(())
 }
 
 async fn get(service: &Service) -> Result {
     let a = service
         .accounts()
-        .get(
-            account(1),
-            &Query::new().select(["name", "revenue", "modifiedon"]),
-            &opts(),
-        )
+        .get(account(1))
+        .select((Accounts::NAME, Accounts::REVENUE, Accounts::MODIFIEDON))
         .await?;
     assert_eq!(name(&a), "Contoso Ltd");
     assert_eq!(a.accountid, Field::Value(account(1)), "the key comes back");
@@ -198,19 +252,19 @@ async fn get(service: &Service) -> Result {
 async fn query(service: &Service) -> Result {
     let page = service
         .accounts()
-        .query(
-            &Query::new()
-                .select(["name", "numberofemployees", "creditonhold"])
-                .filter(filter::eq("creditonhold", true))
-                .orderby("numberofemployees desc")
-                .top(2)
-                .count(),
-            &opts(),
-        )
+        .query()
+        .select((
+            Accounts::NAME,
+            Accounts::NUMBEROFEMPLOYEES,
+            Accounts::CREDITONHOLD,
+        ))
+        .filter(Accounts::CREDITONHOLD.eq(true))
+        .orderby(Accounts::NUMBEROFEMPLOYEES.desc())
+        .top(2)
+        .count()
         .await?;
-    let names: Vec<&str> = page.value.iter().map(name).collect();
     assert_eq!(
-        names,
+        names(&page.value),
         ["Woodgrove Bank", "Alpine Ski House"],
         "$filter/$orderby/$top"
     );
@@ -224,15 +278,13 @@ async fn query(service: &Service) -> Result {
 
     let page = service
         .contacts()
-        .query(
-            &Query::new()
-                .filter(filter::and([
-                    filter::eq("lastname", "McKay"),
-                    filter::eq("parentcustomerid_accountid", account(1)),
-                ]))
-                .orderby("firstname"),
-            &opts(),
+        .query()
+        .filter(
+            Contacts::LASTNAME
+                .eq("McKay")
+                .and(Contacts::PARENTCUSTOMERID_ACCOUNTID.eq(account(1))),
         )
+        .orderby(Contacts::FIRSTNAME.asc())
         .await?;
     let first: Vec<String> = page
         .value
@@ -253,12 +305,14 @@ async fn query(service: &Service) -> Result {
 async fn expand(service: &Service) -> Result {
     let a = service
         .accounts()
-        .get(
-            account(1),
-            &Query::new().select(["name"]).expand(
-                "contact_customer_accounts($select=firstname,lastname;$orderby=firstname desc;$top=2)",
-            ),
-            &opts(),
+        .get(account(1))
+        .select(Accounts::NAME)
+        .expand(
+            Accounts::CONTACT_CUSTOMER_ACCOUNTS
+                .expand()
+                .select((Contacts::FIRSTNAME, Contacts::LASTNAME))
+                .orderby(Contacts::FIRSTNAME.desc())
+                .top(2),
         )
         .await?;
     let contacts = a
@@ -278,13 +332,10 @@ async fn expand(service: &Service) -> Result {
 
     let page = service
         .contacts()
-        .query(
-            &Query::new()
-                .select(["lastname"])
-                .filter(filter::eq("contactid", contact(4)))
-                .expand("parentcustomerid($select=name)"),
-            &opts(),
-        )
+        .query()
+        .select(Contacts::LASTNAME)
+        .filter(Contacts::CONTACTID.eq(contact(4)))
+        .expand(Contacts::PARENTCUSTOMERID.expand().select(Accounts::NAME))
         .await?;
     assert_eq!(page.value.len(), 1);
     let parent = page.value[0]
@@ -297,6 +348,346 @@ async fn expand(service: &Service) -> Result {
     Ok(())
 }
 
+/// `$filter` with string functions, `and` / `or` / `not` (the parentheses OData needs) and `in`.
+async fn typed_filters(service: &Service) -> Result {
+    let accounts = service.accounts();
+
+    // Without the parentheses `or` would bind last and Proseware Inc (1100) would match too.
+    let filter = Accounts::NAME
+        .contains("Inc")
+        .or(Accounts::NAME.contains("Toys"))
+        .and(!Accounts::NUMBEROFEMPLOYEES.gt(600));
+    assert_eq!(
+        filter.render(),
+        "(contains(name,'Inc') or contains(name,'Toys')) and not (numberofemployees gt 600)"
+    );
+    let request = accounts
+        .query()
+        .select(Accounts::NAME)
+        .filter(filter)
+        .orderby(Accounts::NAME.asc());
+    let url = show_url("accounts", &request);
+    let page = request.await?;
+    assert_eq!(
+        names(&page.value),
+        ["Fabrikam Inc", "Litware Inc", "Tailspin Toys"],
+        "{url}"
+    );
+    ok("typed $filter: contains, or inside and, not (exact rows, in order)");
+
+    let request = accounts
+        .query()
+        .select((Accounts::NAME, Accounts::ADDRESS1_CITY))
+        .filter(Accounts::ADDRESS1_CITY.is_in(["Kent", "Redmond", "Seattle", "Atlantis"]))
+        .orderby(Accounts::NUMBEROFEMPLOYEES.desc());
+    let url = show_url("accounts", &request);
+    let page = request.await?;
+    assert_eq!(
+        names(&page.value),
+        ["Woodgrove Bank", "Fabrikam Inc", "Contoso Ltd"],
+        "{url}"
+    );
+
+    let request = accounts
+        .query()
+        .select(Accounts::NAME)
+        .filter(
+            Accounts::ACCOUNTID
+                .is_in([account(2), account(5), account(9)])
+                .and(Accounts::NUMBEROFEMPLOYEES.ne(500)),
+        )
+        .orderby(Accounts::NAME.asc());
+    let url = show_url("accounts", &request);
+    let page = request.await?;
+    assert_eq!(names(&page.value), ["Coho Winery", "Fabrikam Inc"], "{url}");
+
+    // An empty list is the filter `false` (`in ()` is not OData).
+    let request = accounts
+        .query()
+        .select(Accounts::NAME)
+        .filter(Accounts::NAME.is_in(std::iter::empty::<&str>()));
+    let url = show_url("accounts", &request);
+    let page = request.await?;
+    assert!(page.value.is_empty(), "{url}: {:?}", names(&page.value));
+    ok("typed $filter: in (strings, Guids, and the empty list as false), ne");
+    Ok(())
+}
+
+/// Paths through a lookup, `$orderby` on two keys, and `any` / `all` over a collection.
+async fn typed_navigation(service: &Service) -> Result {
+    let contacts = service.contacts();
+    let request = contacts
+        .query()
+        .select((Contacts::FIRSTNAME, Contacts::LASTNAME))
+        .filter(
+            Contacts::PARENTCUSTOMERID
+                .then(Accounts::NAME)
+                .eq("Contoso Ltd"),
+        )
+        .orderby((Contacts::LASTNAME.asc(), Contacts::FIRSTNAME.desc()));
+    let url = show_url("contacts", &request);
+    let page = request.await?;
+    assert_eq!(
+        full_names(&page.value),
+        ["Yvonne McKay", "Nancy McKay", "Susanna Stubberod"],
+        "{url}"
+    );
+    ok("typed $filter on a lookup path (parentcustomerid/name), $orderby on two keys");
+
+    let request = contacts
+        .query()
+        .select((Contacts::FIRSTNAME, Contacts::LASTNAME))
+        .filter(
+            Contacts::PARENTCUSTOMERID
+                .then(Accounts::NAME)
+                .startswith("Fab")
+                .or(Contacts::PARENTCUSTOMERID
+                    .then(Accounts::NUMBEROFEMPLOYEES)
+                    .lt(200)
+                    .and(Contacts::LASTNAME.ne("McKay"))),
+        )
+        .orderby(Contacts::LASTNAME.asc());
+    let url = show_url("contacts", &request);
+    let page = request.await?;
+    assert_eq!(
+        full_names(&page.value),
+        ["Susanna Stubberod", "Rene Valdes"],
+        "{url}"
+    );
+    ok("typed $filter: startswith and a comparison on lookup paths");
+
+    let accounts = service.accounts();
+    let request = accounts
+        .query()
+        .select(Accounts::NAME)
+        .filter(
+            Accounts::CONTACT_CUSTOMER_ACCOUNTS.any(
+                Contacts::LASTNAME
+                    .startswith("McK")
+                    .or(Contacts::FIRSTNAME.eq("Rene")),
+            ),
+        )
+        .orderby(Accounts::NAME.asc());
+    let url = show_url("accounts", &request);
+    let page = request.await?;
+    assert_eq!(names(&page.value), ["Contoso Ltd", "Fabrikam Inc"], "{url}");
+
+    let request = accounts
+        .query()
+        .select(Accounts::NAME)
+        .filter(
+            Accounts::CONTACT_CUSTOMER_ACCOUNTS
+                .any(Contacts::FIRSTNAME.startswith("Ren"))
+                .or(Accounts::CONTACT_CUSTOMER_ACCOUNTS.any(Contacts::FIRSTNAME.eq("Nancy"))),
+        )
+        .orderby(Accounts::NAME.desc());
+    let url = show_url("accounts", &request);
+    let page = request.await?;
+    assert_eq!(names(&page.value), ["Fabrikam Inc", "Contoso Ltd"], "{url}");
+    ok("typed any(o:...) over a collection navigation with a typed inner predicate");
+
+    let request = accounts
+        .query()
+        .select(Accounts::NAME)
+        // `!x.exists().and(y)` would negate the whole `and`: `!` binds after the method calls.
+        .filter(
+            Accounts::CONTACT_CUSTOMER_ACCOUNTS
+                .exists()
+                .not()
+                .and(Accounts::CREDITONHOLD.eq(true)),
+        )
+        .orderby(Accounts::NAME.asc());
+    let url = show_url("accounts", &request);
+    let page = request.await?;
+    assert_eq!(
+        names(&page.value),
+        ["Alpine Ski House", "Northwind Traders", "Woodgrove Bank"],
+        "{url}"
+    );
+
+    // `all` is true for an account without contacts; Contoso and Fabrikam have a non-McKay.
+    let request = accounts.query().select(Accounts::NAME).filter(
+        Accounts::CONTACT_CUSTOMER_ACCOUNTS
+            .all(Contacts::LASTNAME.eq("McKay"))
+            .and(Accounts::NUMBEROFEMPLOYEES.le(300)),
+    );
+    let url = show_url("accounts", &request);
+    let page = request.await?;
+    assert_eq!(names(&page.value), ["Adventure Works"], "{url}");
+    ok("typed not any() (exists) and all(o:...)");
+    Ok(())
+}
+
+/// `$expand` of a collection with nested `$select`/`$filter`/`$orderby`, `$count`, and paging
+/// with `Prefer: odata.maxpagesize`.
+async fn typed_expand_count_paging(service: &Service) -> Result {
+    let accounts = service.accounts();
+    let request = accounts
+        .query()
+        .select(Accounts::NAME)
+        .filter(Accounts::ACCOUNTID.is_in([account(1), account(2)]))
+        .orderby(Accounts::NAME.asc())
+        .expand(
+            Accounts::CONTACT_CUSTOMER_ACCOUNTS
+                .expand()
+                .select(Contacts::FIRSTNAME)
+                .filter(Contacts::LASTNAME.eq("McKay"))
+                .orderby(Contacts::FIRSTNAME.asc()),
+        );
+    let url = show_url("accounts", &request);
+    let page = request.await?;
+    assert_eq!(names(&page.value), ["Contoso Ltd", "Fabrikam Inc"], "{url}");
+    let expanded: Vec<Vec<Contacts>> = page
+        .value
+        .iter()
+        .map(|a| {
+            a.contact_customer_accounts
+                .value()
+                .expect("contact_customer_accounts expanded")
+                .get()
+        })
+        .collect::<Result<_>>()?;
+    let first: Vec<Vec<String>> = expanded
+        .iter()
+        .map(|cs| {
+            cs.iter()
+                .map(|c| c.firstname.value().cloned().unwrap_or_default())
+                .collect()
+        })
+        .collect();
+    assert_eq!(
+        first,
+        [vec!["Nancy".to_owned(), "Yvonne".to_owned()], vec![]],
+        "{url}: the nested $filter and $orderby"
+    );
+    assert!(
+        expanded
+            .iter()
+            .flatten()
+            .all(|c| c.lastname.is_unset() && c.contactid.value().is_some()),
+        "{url}: the nested $select (lastname not selected): {expanded:?}"
+    );
+    ok("typed $expand of a collection with nested $select, $filter and $orderby");
+
+    let request = accounts
+        .query()
+        .select(Accounts::NAME)
+        .filter(Accounts::REVENUE.gt("5000000.5".parse::<Decimal>()?))
+        .orderby(Accounts::REVENUE.desc())
+        .top(3)
+        .count();
+    let url = show_url("accounts", &request);
+    let page = request.await?;
+    assert_eq!(
+        names(&page.value),
+        ["Woodgrove Bank", "Proseware Inc", "Fourth Coffee"],
+        "{url}"
+    );
+    assert_eq!(page.count, Some(7), "{url}: $count of the filter (06..12)");
+    assert!(page.next_link.is_none(), "{url}: $top 3, no next link");
+    ok("typed $filter on a Decimal with $top and $count (count 7, 3 rows)");
+
+    // CAP ignores `Prefer: odata.maxpagesize` (tests/peer/README.md) and pages at 5: the 11
+    // accounts with 200 employees or more come as 5 + 5 + 1, each page with the count.
+    let query = || {
+        accounts
+            .query()
+            .select((Accounts::NAME, Accounts::NUMBEROFEMPLOYEES))
+            .filter(Accounts::NUMBEROFEMPLOYEES.ge(200))
+            .orderby(Accounts::NUMBEROFEMPLOYEES.asc())
+            .count()
+            .max_page_size(2)
+    };
+    let url = show_url("accounts", &query());
+    let mut pages = query().pages();
+    let mut sizes = Vec::new();
+    let mut employees = Vec::new();
+    let mut links = Vec::new();
+    while let Some(page) = poll_fn(|cx| pages.as_mut().poll_next(cx)).await {
+        let page: Page<Accounts> = page?;
+        assert!(sizes.len() < 10, "paging does not end: {sizes:?}");
+        assert_eq!(page.count, Some(11), "{url}: @odata.count on every page");
+        sizes.push(page.value.len());
+        employees.extend(
+            page.value
+                .iter()
+                .map(|a| *a.numberofemployees.value().unwrap()),
+        );
+        links.push(page.next_link.clone());
+    }
+    assert_eq!(
+        sizes,
+        [5, 5, 1],
+        "{url}: CAP's page size, not maxpagesize=2"
+    );
+    assert_eq!(
+        employees,
+        (2..=12).map(|n| n * 100).collect::<Vec<_>>(),
+        "{url}: every row once, in order"
+    );
+    println!("  nextLinks: {links:?}");
+    let all = query().all().await?;
+    assert_eq!(all.len(), 11, "{url}: all()");
+    ok("typed query with max_page_size(2): pages() gives 5+5+1 (CAP's limit), count 11 each");
+    Ok(())
+}
+
+/// A string literal with a quote, `&`, `#`, `%`, `+`, `é` and a newline: seed opportunity 03.
+async fn hostile_literal(service: &Service) -> Result {
+    let opportunities = service.opportunities();
+    let ids = |page: &Page<Opportunities>| -> Vec<Uuid> {
+        page.value
+            .iter()
+            .map(|o| *o.opportunityid.value().expect("key"))
+            .collect()
+    };
+
+    let request = opportunities
+        .query()
+        .select(Opportunities::NAME)
+        .filter(Opportunities::NAME.eq(HOSTILE));
+    let url = show_url("opportunities", &request);
+    let page = request.await?;
+    assert_eq!(ids(&page), [opportunity(3)], "{url}");
+    assert_eq!(
+        page.value[0].name.value().map(String::as_str),
+        Some(HOSTILE),
+        "the name comes back as it was seeded"
+    );
+    ok("typed eq on a hostile string literal matches exactly that row");
+
+    for fragment in ["'", "% +x é\nline", "O'Neil & Sons #1"] {
+        let request = opportunities
+            .query()
+            .select(Opportunities::NAME)
+            .filter(Opportunities::NAME.contains(fragment));
+        let url = show_url("opportunities", &request);
+        let page = request.await?;
+        assert_eq!(ids(&page), [opportunity(3)], "{url}");
+    }
+
+    let request = opportunities
+        .query()
+        .select(Opportunities::NAME)
+        .filter(Opportunities::NAME.ne(HOSTILE))
+        .orderby(Opportunities::NAME.asc());
+    let url = show_url("opportunities", &request);
+    let page = request.await?;
+    assert_eq!(ids(&page), [opportunity(1), opportunity(2)], "{url}");
+    ok("typed contains with ', with % + é and a newline, and ne: exactly the right rows");
+
+    let request = service
+        .accounts()
+        .query()
+        .select(Accounts::NAME)
+        .filter(Accounts::OPPORTUNITY_CUSTOMER_ACCOUNTS.any(Opportunities::NAME.eq(HOSTILE)));
+    let url = show_url("accounts", &request);
+    let page = request.await?;
+    assert_eq!(names(&page.value), ["Adventure Works"], "{url}");
+    ok("the hostile literal inside any(o:o/name eq ...)");
+    Ok(())
+}
+
 async fn create_update_delete(service: &Service) -> Result {
     let accounts = service.accounts();
     // Without Prefer. Dataverse answers 204 + OData-EntityId; CAP answers 201 with the record.
@@ -306,12 +697,12 @@ async fn create_update_delete(service: &Service) -> Result {
         revenue: "1234.5".parse::<Decimal>()?.into(),
         ..Default::default()
     };
-    let created = accounts.create(&new, &opts()).await?;
+    let created = accounts.create(&new).await?;
     let id = match &created {
         Created::Record(r) => *r.accountid.value().expect("created record has its key"),
         Created::Id(id) => id.id.expect("OData-EntityId has the key"),
     };
-    let read = accounts.get(id, &Query::new(), &opts()).await?;
+    let read = accounts.get(id).await?;
     assert_eq!(name(&read), "Peer Created");
     assert_eq!(read.numberofemployees, Field::Value(7));
     assert_eq!(
@@ -335,9 +726,7 @@ async fn create_update_delete(service: &Service) -> Result {
         creditonhold: true.into(),
         ..Default::default()
     };
-    let created2 = accounts
-        .create(&new2, &opts().return_representation())
-        .await?;
+    let created2 = accounts.create(&new2).return_representation().await?;
     let Created::Record(rec) = created2 else {
         panic!("return=representation should give the record, got {created2:?}");
     };
@@ -361,9 +750,10 @@ async fn create_update_delete(service: &Service) -> Result {
         ..Default::default()
     };
     accounts
-        .update(id, &changes, &opts().if_match(ETagMatch::Tag(etag.clone())))
+        .update(id, &changes)
+        .if_match(ETagMatch::Tag(etag.clone()))
         .await?;
-    let after = accounts.get(id, &Query::new(), &opts()).await?;
+    let after = accounts.get(id).await?;
     assert_eq!(name(&after), "Peer Updated");
     assert_eq!(
         after.numberofemployees,
@@ -381,7 +771,8 @@ async fn create_update_delete(service: &Service) -> Result {
         ..Default::default()
     };
     let result = accounts
-        .update(id, &stale, &opts().if_match(ETagMatch::Tag(etag.clone())))
+        .update(id, &stale)
+        .if_match(ETagMatch::Tag(etag.clone()))
         .await;
     let err = result.expect_err("update with a stale etag must fail");
     assert!(
@@ -390,16 +781,15 @@ async fn create_update_delete(service: &Service) -> Result {
     );
     assert_eq!(err.status().map(|s| s.as_u16()), Some(412));
     assert!(!err.is_retryable(), "412 is not retryable");
-    let after = accounts
-        .get(id, &Query::new().select(["name"]), &opts())
-        .await?;
+    let after = accounts.get(id).select(Accounts::NAME).await?;
     assert_eq!(
         name(&after),
         "Peer Updated",
         "a failed update changes nothing"
     );
     let err = accounts
-        .delete(id, &opts().if_match(ETagMatch::Tag(etag)))
+        .delete(id)
+        .if_match(ETagMatch::Tag(etag))
         .await
         .expect_err("delete with a stale etag must fail");
     assert!(err.is_concurrency_mismatch(), "stale delete: {err:?}");
@@ -407,20 +797,18 @@ async fn create_update_delete(service: &Service) -> Result {
 
     // Delete (with the current etag, and without any).
     accounts
-        .delete(id, &opts().if_match(ETagMatch::Tag(new_etag)))
+        .delete(id)
+        .if_match(ETagMatch::Tag(new_etag))
         .await?;
-    accounts.entity(id2).delete(&opts()).await?;
+    accounts.entity(id2).delete().await?;
     for gone in [id, id2] {
         let err = accounts
-            .get(gone, &Query::new(), &opts())
+            .get(gone)
             .await
             .expect_err("a deleted record is gone");
         assert!(err.is_not_found(), "get after delete: {err:?}");
     }
-    let err = accounts
-        .delete(id, &opts())
-        .await
-        .expect_err("deleting twice fails");
+    let err = accounts.delete(id).await.expect_err("deleting twice fails");
     assert!(err.is_not_found(), "second delete: {err:?}");
     ok("delete (with the current etag and without), then 404");
     Ok(())
@@ -434,9 +822,7 @@ async fn lookups(service: &Service) -> Result {
         ..Default::default()
     };
     new.bind(Contacts::PARENTCUSTOMERID, account(1));
-    let created = contacts
-        .create(&new, &opts().return_representation())
-        .await?;
+    let created = contacts.create(&new).return_representation().await?;
     let Created::Record(rec) = created else {
         panic!("expected the record, got {created:?}");
     };
@@ -450,13 +836,10 @@ async fn lookups(service: &Service) -> Result {
 
     let mut change = Contacts::default();
     change.bind(Contacts::PARENTCUSTOMERID, account(4));
-    contacts.update(id, &change, &opts()).await?;
+    contacts.update(id, &change).await?;
     let read = contacts
-        .get(
-            id,
-            &Query::new().expand("parentcustomerid($select=name)"),
-            &opts(),
-        )
+        .get(id)
+        .expand(Contacts::PARENTCUSTOMERID.expand().select(Accounts::NAME))
         .await?;
     assert_eq!(read.parentcustomerid_accountid, Field::Value(account(4)));
     let parent = read.parentcustomerid.value().expect("expanded").get()?;
@@ -469,8 +852,8 @@ async fn lookups(service: &Service) -> Result {
 
     let mut clear = Contacts::default();
     clear.unbind(Contacts::PARENTCUSTOMERID);
-    contacts.update(id, &clear, &opts()).await?;
-    let read = contacts.get(id, &Query::new(), &opts()).await?;
+    contacts.update(id, &clear).await?;
+    let read = contacts.get(id).await?;
     assert!(
         read.parentcustomerid_accountid.is_null(),
         "unbind clears the lookup: {}",
@@ -485,27 +868,24 @@ async fn lookups(service: &Service) -> Result {
         lastname: "Dangling".to_owned().into(),
         ..Default::default()
     };
-    dangling.bind(Contacts::PARENTCUSTOMERID, MISSING.parse().unwrap());
+    dangling.bind(Contacts::PARENTCUSTOMERID, missing());
     let e = expect_service_error(
         "bind to a missing account",
-        contacts.create(&dangling, &opts()).await,
+        contacts.create(&dangling).await,
         404,
     );
     assert_eq!(e.code.as_deref(), Some("0x80040217"), "{e}");
     assert!(e.message.contains(MISSING), "{e}");
     ok("a lookup to a missing record: 404 0x80040217");
 
-    contacts.delete(id, &opts()).await?;
+    contacts.delete(id).await?;
     Ok(())
 }
 
 async fn functions(service: &Service) -> Result {
     // Unbound, collection of entities, two parameters.
     let top = service
-        .top_accounts(
-            &TopAccountsRequest::new().minimum_employees(500).count(3),
-            &opts(),
-        )
+        .top_accounts(&TopAccountsRequest::new().minimum_employees(500).count(3))
         .await?;
     let names: Vec<&str> = top.iter().map(name).collect();
     assert_eq!(
@@ -516,7 +896,7 @@ async fn functions(service: &Service) -> Result {
     ok("unbound function with parameters returning Collection(accounts)");
 
     // Unbound, complex return.
-    let me = service.who_am_i(&opts()).await?;
+    let me = service.who_am_i().await?;
     assert_eq!(
         me.user_id.value().map(Uuid::to_string).as_deref(),
         Some("e0000000-0000-4000-8000-000000000001")
@@ -534,10 +914,7 @@ async fn functions(service: &Service) -> Result {
     // Bound, collection return, a string parameter.
     let a1 = service.accounts().entity(account(1));
     let named = a1
-        .contacts_named(
-            &AccountsContactsNamedRequest::new().last_name("McKay".into()),
-            &opts(),
-        )
+        .contacts_named(&AccountsContactsNamedRequest::new().last_name("McKay".into()))
         .await?;
     let first: Vec<String> = named
         .iter()
@@ -549,10 +926,7 @@ async fn functions(service: &Service) -> Result {
         "ContactsNamed(LastName='McKay')"
     );
     let quote = a1
-        .contacts_named(
-            &AccountsContactsNamedRequest::new().last_name("O'Brien & Co/?#".into()),
-            &opts(),
-        )
+        .contacts_named(&AccountsContactsNamedRequest::new().last_name("O'Brien & Co/?#".into()))
         .await?;
     assert!(
         quote.is_empty(),
@@ -564,7 +938,7 @@ async fn functions(service: &Service) -> Result {
     let address = service
         .accounts()
         .entity(account(3))
-        .new_get_address(&opts())
+        .new_get_address()
         .await?;
     assert_eq!(
         address.line1.value().map(String::as_str),
@@ -590,11 +964,8 @@ async fn actions(service: &Service) -> Result {
     let request = WinOpportunityRequest::new()
         .opportunity_close(EntityValue::new(&close)?)
         .status(3);
-    service.win_opportunity(&request, &opts()).await?;
-    let opp = service
-        .opportunities()
-        .get(opportunity(1), &Query::new(), &opts())
-        .await?;
+    service.win_opportunity(&request).await?;
+    let opp = service.opportunities().get(opportunity(1)).await?;
     assert_eq!(
         opp.statecode,
         Field::Value(1),
@@ -607,10 +978,8 @@ async fn actions(service: &Service) -> Result {
     );
     let closes = service
         .opportunitycloses()
-        .query(
-            &Query::new().filter(filter::eq("opportunityid_opportunityid", opportunity(1))),
-            &opts(),
-        )
+        .query()
+        .filter(Opportunitycloses::OPPORTUNITYID_OPPORTUNITYID.eq(opportunity(1)))
         .await?;
     assert_eq!(
         closes.value.len(),
@@ -628,7 +997,7 @@ async fn actions(service: &Service) -> Result {
         subject: "Nothing".to_owned().into(),
         ..Default::default()
     };
-    missing.bind(Opportunitycloses::OPPORTUNITYID, MISSING.parse().unwrap());
+    missing.bind(Opportunitycloses::OPPORTUNITYID, self::missing());
     let e = expect_service_error(
         "WinOpportunity for a missing opportunity",
         service
@@ -636,7 +1005,6 @@ async fn actions(service: &Service) -> Result {
                 &WinOpportunityRequest::new()
                     .opportunity_close(EntityValue::new(&missing)?)
                     .status(3),
-                &opts(),
             )
             .await,
         404,
@@ -652,7 +1020,6 @@ async fn actions(service: &Service) -> Result {
             &AccountsNewAddNoteRequest::new()
                 .note_title("Peer note".into())
                 .note_text("Written by the peer test".into()),
-            &opts(),
         )
         .await?;
     assert_eq!(note.subject.value().map(String::as_str), Some("Peer note"));
@@ -662,10 +1029,7 @@ async fn actions(service: &Service) -> Result {
     );
     assert_eq!(note.objectid_account_accountid, Field::Value(account(2)));
     let note_id = *note.annotationid.value().expect("annotation key");
-    let stored = service
-        .annotations()
-        .get(note_id, &Query::new(), &opts())
-        .await?;
+    let stored = service.annotations().get(note_id).await?;
     assert_eq!(stored.subject, note.subject, "the note was stored");
     ok("new_AddNote: bound action returning an entity (annotations)");
 
@@ -673,11 +1037,8 @@ async fn actions(service: &Service) -> Result {
         "new_AddNote on a missing account",
         service
             .accounts()
-            .entity(MISSING.parse::<Uuid>().unwrap())
-            .new_add_note(
-                &AccountsNewAddNoteRequest::new().note_title("x".into()),
-                &opts(),
-            )
+            .entity(self::missing())
+            .new_add_note(&AccountsNewAddNoteRequest::new().note_title("x".into()))
             .await,
         404,
     );
@@ -692,7 +1053,6 @@ async fn actions(service: &Service) -> Result {
                 &FailWithRequest::new()
                     .code("0x80040217".into())
                     .message("Account does not exist".into()),
-                &opts(),
             )
             .await,
         400,
@@ -701,7 +1061,7 @@ async fn actions(service: &Service) -> Result {
     assert_eq!(e.message, "Account does not exist", "{e}");
     let e = expect_service_error(
         "FailWith without parameters",
-        service.fail_with(&FailWithRequest::new(), &opts()).await,
+        service.fail_with(&FailWithRequest::new()).await,
         400,
     );
     assert_eq!(e.code.as_deref(), Some("PeerError"), "{e}");
@@ -712,9 +1072,7 @@ async fn actions(service: &Service) -> Result {
 
 async fn batch(service: &Service) -> Result {
     let accounts = service.accounts();
-    let a3 = accounts
-        .get(account(3), &Query::new().select(["name"]), &opts())
-        .await?;
+    let a3 = accounts.get(account(3)).select(Accounts::NAME).await?;
     let a3_etag = a3.etag().expect("etag of account 03");
 
     // A change set that succeeds: create an account, a contact bound to it by Content-ID, and
@@ -786,18 +1144,13 @@ async fn batch(service: &Service) -> Result {
     );
     let got: Accounts = response.parts[3].json()?;
     assert_eq!(name(&got), "Litware Inc", "the GET after the change set");
-    let contact = service
-        .contacts()
-        .get(contact_id, &Query::new(), &opts())
-        .await?;
+    let contact = service.contacts().get(contact_id).await?;
     assert_eq!(
         contact.parentcustomerid_accountid,
         Field::Value(new_id),
         "bound to the account created in the same change set ($1)"
     );
-    let a3 = accounts
-        .get(account(3), &Query::new().select(["name"]), &opts())
-        .await?;
+    let a3 = accounts.get(account(3)).select(Accounts::NAME).await?;
     assert_eq!(name(&a3), "Adventure Works (batch)");
     ok("$batch: a change set (create, create through $1/nav, update with etag) and a GET");
 
@@ -838,27 +1191,23 @@ async fn batch(service: &Service) -> Result {
         "the error names the failing request"
     );
     let left = accounts
-        .query(
-            &Query::new().filter(filter::eq("name", "Batch Rolled Back")),
-            &opts(),
-        )
+        .query()
+        .filter(Accounts::NAME.eq("Batch Rolled Back"))
         .await?;
     assert!(
         left.value.is_empty(),
         "the create of the failed change set was rolled back: {:?}",
         left.value
     );
-    let a3 = accounts
-        .get(account(3), &Query::new().select(["name"]), &opts())
-        .await?;
+    let a3 = accounts.get(account(3)).select(Accounts::NAME).await?;
     assert_eq!(name(&a3), "Adventure Works (batch)", "account 03 unchanged");
     ok("$batch: a change set with a stale etag fails with 412 and is rolled back");
 
     // Clean up: deleting the account deletes its contacts (composition).
-    accounts.delete(new_id, &opts()).await?;
+    accounts.delete(new_id).await?;
     let err = service
         .contacts()
-        .get(contact_id, &Query::new(), &opts())
+        .get(contact_id)
         .await
         .expect_err("contact deleted with its account");
     assert!(err.is_not_found(), "{err:?}");
@@ -866,17 +1215,14 @@ async fn batch(service: &Service) -> Result {
 }
 
 async fn errors(service: &Service) -> Result {
-    let missing: Uuid = MISSING.parse().unwrap();
-    let result = service
-        .accounts()
-        .get(missing, &Query::new(), &opts())
-        .await;
+    let missing = missing();
+    let result = service.accounts().get(missing).await;
     let e = expect_service_error("get a missing key", result, 404);
     assert_eq!(e.code.as_deref(), Some("404"), "{e}");
     assert_eq!(e.message, "Not Found", "{e}");
     let err = service
         .contacts()
-        .get(missing, &Query::new(), &opts())
+        .get(missing)
         .await
         .expect_err("missing contact");
     assert!(err.is_not_found() && !err.is_retryable(), "{err:?}");
@@ -884,7 +1230,7 @@ async fn errors(service: &Service) -> Result {
 
     let err = service
         .contacts()
-        .update(missing, &Contacts::default(), &opts())
+        .update(missing, &Contacts::default())
         .await;
     // An update never creates (If-Match: *). CAP answers 412 here, Dataverse 404.
     let err = err.expect_err("update of a missing record must fail");
@@ -904,7 +1250,7 @@ async fn errors(service: &Service) -> Result {
     };
     let err = service
         .accounts()
-        .create(&dup, &opts())
+        .create(&dup)
         .await
         .expect_err("a duplicate key must fail");
     assert!(err.is_duplicate(), "duplicate key: {err:?}");
@@ -913,7 +1259,8 @@ async fn errors(service: &Service) -> Result {
 
     let result = service
         .accounts()
-        .query(&Query::new().filter("nosuchproperty eq 1"), &opts())
+        .query()
+        .filter(Filter::raw("nosuchproperty eq 1"))
         .await;
     let e = expect_service_error("$filter on an unknown property", result, 400);
     assert!(!e.message.is_empty(), "{e}");

@@ -56,3 +56,10 @@ impl<'de> ::dataverse_runtime::codegen::serde::Deserialize<'de> for AddToQueueRe
         super::super::support::deserialize(deserializer)
     }
 }
+impl AddToQueueResponse {
+    /// `QueueItemId`: `Edm.Guid`.
+    pub const QUEUE_ITEM_ID: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::dataverse_runtime::codegen::uuid::Uuid,
+    > = ::dataverse_runtime::codegen::typed::Property::new("QueueItemId");
+}

@@ -70,3 +70,20 @@ impl<'de> ::dataverse_runtime::codegen::serde::Deserialize<'de> for WhoAmIRespon
         super::super::support::deserialize(deserializer)
     }
 }
+impl WhoAmIResponse {
+    /// `BusinessUnitId`: `Edm.Guid`.
+    pub const BUSINESS_UNIT_ID: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::dataverse_runtime::codegen::uuid::Uuid,
+    > = ::dataverse_runtime::codegen::typed::Property::new("BusinessUnitId");
+    /// `UserId`: `Edm.Guid`.
+    pub const USER_ID: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::dataverse_runtime::codegen::uuid::Uuid,
+    > = ::dataverse_runtime::codegen::typed::Property::new("UserId");
+    /// `OrganizationId`: `Edm.Guid`.
+    pub const ORGANIZATION_ID: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::dataverse_runtime::codegen::uuid::Uuid,
+    > = ::dataverse_runtime::codegen::typed::Property::new("OrganizationId");
+}

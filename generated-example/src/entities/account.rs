@@ -1672,6 +1672,738 @@ for super::super::support::Key<Account> {
     }
 }
 impl Account {
+    /// `overriddencreatedon`: `Edm.DateTimeOffset`.
+    pub const OVERRIDDENCREATEDON: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::dataverse_runtime::DateTimeOffset,
+    > = ::dataverse_runtime::codegen::typed::Property::new("overriddencreatedon");
+    /// `territorycode`: `Edm.Int32`.
+    pub const TERRITORYCODE: ::dataverse_runtime::codegen::typed::Property<Self, i32> = ::dataverse_runtime::codegen::typed::Property::new(
+        "territorycode",
+    );
+    /// `accountid`: `Edm.Guid`.
+    pub const ACCOUNTID: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::dataverse_runtime::codegen::uuid::Uuid,
+    > = ::dataverse_runtime::codegen::typed::Property::new("accountid");
+    /// `address1_telephone1`: `Edm.String`.
+    pub const ADDRESS1_TELEPHONE1: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::std::string::String,
+    > = ::dataverse_runtime::codegen::typed::Property::new("address1_telephone1");
+    /// `address1_postofficebox`: `Edm.String`.
+    pub const ADDRESS1_POSTOFFICEBOX: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::std::string::String,
+    > = ::dataverse_runtime::codegen::typed::Property::new("address1_postofficebox");
+    /// `address1_line2`: `Edm.String`.
+    pub const ADDRESS1_LINE2: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::std::string::String,
+    > = ::dataverse_runtime::codegen::typed::Property::new("address1_line2");
+    /// `emailaddress3`: `Edm.String`.
+    pub const EMAILADDRESS3: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::std::string::String,
+    > = ::dataverse_runtime::codegen::typed::Property::new("emailaddress3");
+    /// `address1_telephone3`: `Edm.String`.
+    pub const ADDRESS1_TELEPHONE3: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::std::string::String,
+    > = ::dataverse_runtime::codegen::typed::Property::new("address1_telephone3");
+    /// `address2_county`: `Edm.String`.
+    pub const ADDRESS2_COUNTY: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::std::string::String,
+    > = ::dataverse_runtime::codegen::typed::Property::new("address2_county");
+    /// `createdon`: `Edm.DateTimeOffset`.
+    pub const CREATEDON: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::dataverse_runtime::DateTimeOffset,
+    > = ::dataverse_runtime::codegen::typed::Property::new("createdon");
+    /// `numberofemployees`: `Edm.Int32`.
+    pub const NUMBEROFEMPLOYEES: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        i32,
+    > = ::dataverse_runtime::codegen::typed::Property::new("numberofemployees");
+    /// `_owningbusinessunit_value`: `Edm.Guid`.
+    pub const OWNINGBUSINESSUNIT_VALUE: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::dataverse_runtime::codegen::uuid::Uuid,
+    > = ::dataverse_runtime::codegen::typed::Property::new("_owningbusinessunit_value");
+    /// `timespentbymeonemailandmeetings`: `Edm.String`.
+    pub const TIMESPENTBYMEONEMAILANDMEETINGS: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::std::string::String,
+    > = ::dataverse_runtime::codegen::typed::Property::new(
+        "timespentbymeonemailandmeetings",
+    );
+    /// `address2_longitude`: `Edm.Double`.
+    pub const ADDRESS2_LONGITUDE: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        f64,
+    > = ::dataverse_runtime::codegen::typed::Property::new("address2_longitude");
+    /// `ownershipcode`: `Edm.Int32`.
+    pub const OWNERSHIPCODE: ::dataverse_runtime::codegen::typed::Property<Self, i32> = ::dataverse_runtime::codegen::typed::Property::new(
+        "ownershipcode",
+    );
+    /// `timezoneruleversionnumber`: `Edm.Int32`.
+    pub const TIMEZONERULEVERSIONNUMBER: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        i32,
+    > = ::dataverse_runtime::codegen::typed::Property::new("timezoneruleversionnumber");
+    /// `primarysatoriid`: `Edm.String`.
+    pub const PRIMARYSATORIID: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::std::string::String,
+    > = ::dataverse_runtime::codegen::typed::Property::new("primarysatoriid");
+    /// `_masterid_value`: `Edm.Guid`.
+    pub const MASTERID_VALUE: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::dataverse_runtime::codegen::uuid::Uuid,
+    > = ::dataverse_runtime::codegen::typed::Property::new("_masterid_value");
+    /// `address2_latitude`: `Edm.Double`.
+    pub const ADDRESS2_LATITUDE: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        f64,
+    > = ::dataverse_runtime::codegen::typed::Property::new("address2_latitude");
+    /// `address2_fax`: `Edm.String`.
+    pub const ADDRESS2_FAX: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::std::string::String,
+    > = ::dataverse_runtime::codegen::typed::Property::new("address2_fax");
+    /// `_slaid_value`: `Edm.Guid`.
+    pub const SLAID_VALUE: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::dataverse_runtime::codegen::uuid::Uuid,
+    > = ::dataverse_runtime::codegen::typed::Property::new("_slaid_value");
+    /// `aging60_base`: `Edm.Decimal`.
+    pub const AGING60_BASE: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::dataverse_runtime::Decimal,
+    > = ::dataverse_runtime::codegen::typed::Property::new("aging60_base");
+    /// `telephone1`: `Edm.String`.
+    pub const TELEPHONE1: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::std::string::String,
+    > = ::dataverse_runtime::codegen::typed::Property::new("telephone1");
+    /// `entityimage`: `Edm.Binary`.
+    pub const ENTITYIMAGE: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::dataverse_runtime::Binary,
+    > = ::dataverse_runtime::codegen::typed::Property::new("entityimage");
+    /// `revenue`: `Edm.Decimal`.
+    pub const REVENUE: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::dataverse_runtime::Decimal,
+    > = ::dataverse_runtime::codegen::typed::Property::new("revenue");
+    /// `industrycode`: `Edm.Int32`.
+    pub const INDUSTRYCODE: ::dataverse_runtime::codegen::typed::Property<Self, i32> = ::dataverse_runtime::codegen::typed::Property::new(
+        "industrycode",
+    );
+    /// `aging30_base`: `Edm.Decimal`.
+    pub const AGING30_BASE: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::dataverse_runtime::Decimal,
+    > = ::dataverse_runtime::codegen::typed::Property::new("aging30_base");
+    /// `emailaddress1`: `Edm.String`.
+    pub const EMAILADDRESS1: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::std::string::String,
+    > = ::dataverse_runtime::codegen::typed::Property::new("emailaddress1");
+    /// `address1_latitude`: `Edm.Double`.
+    pub const ADDRESS1_LATITUDE: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        f64,
+    > = ::dataverse_runtime::codegen::typed::Property::new("address1_latitude");
+    /// `_transactioncurrencyid_value`: `Edm.Guid`.
+    pub const TRANSACTIONCURRENCYID_VALUE: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::dataverse_runtime::codegen::uuid::Uuid,
+    > = ::dataverse_runtime::codegen::typed::Property::new(
+        "_transactioncurrencyid_value",
+    );
+    /// `tickersymbol`: `Edm.String`.
+    pub const TICKERSYMBOL: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::std::string::String,
+    > = ::dataverse_runtime::codegen::typed::Property::new("tickersymbol");
+    /// `address2_shippingmethodcode`: `Edm.Int32`.
+    pub const ADDRESS2_SHIPPINGMETHODCODE: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        i32,
+    > = ::dataverse_runtime::codegen::typed::Property::new(
+        "address2_shippingmethodcode",
+    );
+    /// `customersizecode`: `Edm.Int32`.
+    pub const CUSTOMERSIZECODE: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        i32,
+    > = ::dataverse_runtime::codegen::typed::Property::new("customersizecode");
+    /// `address2_name`: `Edm.String`.
+    pub const ADDRESS2_NAME: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::std::string::String,
+    > = ::dataverse_runtime::codegen::typed::Property::new("address2_name");
+    /// `address1_stateorprovince`: `Edm.String`.
+    pub const ADDRESS1_STATEORPROVINCE: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::std::string::String,
+    > = ::dataverse_runtime::codegen::typed::Property::new("address1_stateorprovince");
+    /// `address1_line3`: `Edm.String`.
+    pub const ADDRESS1_LINE3: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::std::string::String,
+    > = ::dataverse_runtime::codegen::typed::Property::new("address1_line3");
+    /// `accountratingcode`: `Edm.Int32`.
+    pub const ACCOUNTRATINGCODE: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        i32,
+    > = ::dataverse_runtime::codegen::typed::Property::new("accountratingcode");
+    /// `address1_line1`: `Edm.String`.
+    pub const ADDRESS1_LINE1: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::std::string::String,
+    > = ::dataverse_runtime::codegen::typed::Property::new("address1_line1");
+    /// `importsequencenumber`: `Edm.Int32`.
+    pub const IMPORTSEQUENCENUMBER: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        i32,
+    > = ::dataverse_runtime::codegen::typed::Property::new("importsequencenumber");
+    /// `paymenttermscode`: `Edm.Int32`.
+    pub const PAYMENTTERMSCODE: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        i32,
+    > = ::dataverse_runtime::codegen::typed::Property::new("paymenttermscode");
+    /// `donotfax`: `Edm.Boolean`.
+    pub const DONOTFAX: ::dataverse_runtime::codegen::typed::Property<Self, bool> = ::dataverse_runtime::codegen::typed::Property::new(
+        "donotfax",
+    );
+    /// `aging90_base`: `Edm.Decimal`.
+    pub const AGING90_BASE: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::dataverse_runtime::Decimal,
+    > = ::dataverse_runtime::codegen::typed::Property::new("aging90_base");
+    /// `businesstypecode`: `Edm.Int32`.
+    pub const BUSINESSTYPECODE: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        i32,
+    > = ::dataverse_runtime::codegen::typed::Property::new("businesstypecode");
+    /// `address2_line3`: `Edm.String`.
+    pub const ADDRESS2_LINE3: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::std::string::String,
+    > = ::dataverse_runtime::codegen::typed::Property::new("address2_line3");
+    /// `address2_utcoffset`: `Edm.Int32`.
+    pub const ADDRESS2_UTCOFFSET: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        i32,
+    > = ::dataverse_runtime::codegen::typed::Property::new("address2_utcoffset");
+    /// `donotphone`: `Edm.Boolean`.
+    pub const DONOTPHONE: ::dataverse_runtime::codegen::typed::Property<Self, bool> = ::dataverse_runtime::codegen::typed::Property::new(
+        "donotphone",
+    );
+    /// `exchangerate`: `Edm.Decimal`.
+    pub const EXCHANGERATE: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::dataverse_runtime::Decimal,
+    > = ::dataverse_runtime::codegen::typed::Property::new("exchangerate");
+    /// `_ownerid_value`: `Edm.Guid`.
+    pub const OWNERID_VALUE: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::dataverse_runtime::codegen::uuid::Uuid,
+    > = ::dataverse_runtime::codegen::typed::Property::new("_ownerid_value");
+    /// `_modifiedonbehalfby_value`: `Edm.Guid`.
+    pub const MODIFIEDONBEHALFBY_VALUE: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::dataverse_runtime::codegen::uuid::Uuid,
+    > = ::dataverse_runtime::codegen::typed::Property::new("_modifiedonbehalfby_value");
+    /// `utcconversiontimezonecode`: `Edm.Int32`.
+    pub const UTCCONVERSIONTIMEZONECODE: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        i32,
+    > = ::dataverse_runtime::codegen::typed::Property::new("utcconversiontimezonecode");
+    /// `ftpsiteurl`: `Edm.String`.
+    pub const FTPSITEURL: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::std::string::String,
+    > = ::dataverse_runtime::codegen::typed::Property::new("ftpsiteurl");
+    /// `shippingmethodcode`: `Edm.Int32`.
+    pub const SHIPPINGMETHODCODE: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        i32,
+    > = ::dataverse_runtime::codegen::typed::Property::new("shippingmethodcode");
+    /// `stockexchange`: `Edm.String`.
+    pub const STOCKEXCHANGE: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::std::string::String,
+    > = ::dataverse_runtime::codegen::typed::Property::new("stockexchange");
+    /// `address2_telephone3`: `Edm.String`.
+    pub const ADDRESS2_TELEPHONE3: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::std::string::String,
+    > = ::dataverse_runtime::codegen::typed::Property::new("address2_telephone3");
+    /// `address2_line1`: `Edm.String`.
+    pub const ADDRESS2_LINE1: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::std::string::String,
+    > = ::dataverse_runtime::codegen::typed::Property::new("address2_line1");
+    /// `_owningteam_value`: `Edm.Guid`.
+    pub const OWNINGTEAM_VALUE: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::dataverse_runtime::codegen::uuid::Uuid,
+    > = ::dataverse_runtime::codegen::typed::Property::new("_owningteam_value");
+    /// `aging60`: `Edm.Decimal`.
+    pub const AGING60: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::dataverse_runtime::Decimal,
+    > = ::dataverse_runtime::codegen::typed::Property::new("aging60");
+    /// `participatesinworkflow`: `Edm.Boolean`.
+    pub const PARTICIPATESINWORKFLOW: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        bool,
+    > = ::dataverse_runtime::codegen::typed::Property::new("participatesinworkflow");
+    /// `address1_postalcode`: `Edm.String`.
+    pub const ADDRESS1_POSTALCODE: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::std::string::String,
+    > = ::dataverse_runtime::codegen::typed::Property::new("address1_postalcode");
+    /// `address2_addressid`: `Edm.Guid`.
+    pub const ADDRESS2_ADDRESSID: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::dataverse_runtime::codegen::uuid::Uuid,
+    > = ::dataverse_runtime::codegen::typed::Property::new("address2_addressid");
+    /// `marketcap`: `Edm.Decimal`.
+    pub const MARKETCAP: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::dataverse_runtime::Decimal,
+    > = ::dataverse_runtime::codegen::typed::Property::new("marketcap");
+    /// `address2_addresstypecode`: `Edm.Int32`.
+    pub const ADDRESS2_ADDRESSTYPECODE: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        i32,
+    > = ::dataverse_runtime::codegen::typed::Property::new("address2_addresstypecode");
+    /// `aging90`: `Edm.Decimal`.
+    pub const AGING90: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::dataverse_runtime::Decimal,
+    > = ::dataverse_runtime::codegen::typed::Property::new("aging90");
+    /// `donotbulkemail`: `Edm.Boolean`.
+    pub const DONOTBULKEMAIL: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        bool,
+    > = ::dataverse_runtime::codegen::typed::Property::new("donotbulkemail");
+    /// `aging30`: `Edm.Decimal`.
+    pub const AGING30: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::dataverse_runtime::Decimal,
+    > = ::dataverse_runtime::codegen::typed::Property::new("aging30");
+    /// `entityimage_url`: `Edm.String`.
+    pub const ENTITYIMAGE_URL: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::std::string::String,
+    > = ::dataverse_runtime::codegen::typed::Property::new("entityimage_url");
+    /// `sic`: `Edm.String`.
+    pub const SIC: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::std::string::String,
+    > = ::dataverse_runtime::codegen::typed::Property::new("sic");
+    /// `sharesoutstanding`: `Edm.Int32`.
+    pub const SHARESOUTSTANDING: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        i32,
+    > = ::dataverse_runtime::codegen::typed::Property::new("sharesoutstanding");
+    /// `accountcategorycode`: `Edm.Int32`.
+    pub const ACCOUNTCATEGORYCODE: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        i32,
+    > = ::dataverse_runtime::codegen::typed::Property::new("accountcategorycode");
+    /// `_owninguser_value`: `Edm.Guid`.
+    pub const OWNINGUSER_VALUE: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::dataverse_runtime::codegen::uuid::Uuid,
+    > = ::dataverse_runtime::codegen::typed::Property::new("_owninguser_value");
+    /// `stageid`: `Edm.Guid`.
+    pub const STAGEID: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::dataverse_runtime::codegen::uuid::Uuid,
+    > = ::dataverse_runtime::codegen::typed::Property::new("stageid");
+    /// `versionnumber`: `Edm.Int64`.
+    pub const VERSIONNUMBER: ::dataverse_runtime::codegen::typed::Property<Self, i64> = ::dataverse_runtime::codegen::typed::Property::new(
+        "versionnumber",
+    );
+    /// `preferredappointmenttimecode`: `Edm.Int32`.
+    pub const PREFERREDAPPOINTMENTTIMECODE: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        i32,
+    > = ::dataverse_runtime::codegen::typed::Property::new(
+        "preferredappointmenttimecode",
+    );
+    /// `donotsendmm`: `Edm.Boolean`.
+    pub const DONOTSENDMM: ::dataverse_runtime::codegen::typed::Property<Self, bool> = ::dataverse_runtime::codegen::typed::Property::new(
+        "donotsendmm",
+    );
+    /// `address1_name`: `Edm.String`.
+    pub const ADDRESS1_NAME: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::std::string::String,
+    > = ::dataverse_runtime::codegen::typed::Property::new("address1_name");
+    /// `fax`: `Edm.String`.
+    pub const FAX: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::std::string::String,
+    > = ::dataverse_runtime::codegen::typed::Property::new("fax");
+    /// `address1_fax`: `Edm.String`.
+    pub const ADDRESS1_FAX: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::std::string::String,
+    > = ::dataverse_runtime::codegen::typed::Property::new("address1_fax");
+    /// `merged`: `Edm.Boolean`.
+    pub const MERGED: ::dataverse_runtime::codegen::typed::Property<Self, bool> = ::dataverse_runtime::codegen::typed::Property::new(
+        "merged",
+    );
+    /// `address1_city`: `Edm.String`.
+    pub const ADDRESS1_CITY: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::std::string::String,
+    > = ::dataverse_runtime::codegen::typed::Property::new("address1_city");
+    /// `description`: `Edm.String`.
+    pub const DESCRIPTION: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::std::string::String,
+    > = ::dataverse_runtime::codegen::typed::Property::new("description");
+    /// `address2_stateorprovince`: `Edm.String`.
+    pub const ADDRESS2_STATEORPROVINCE: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::std::string::String,
+    > = ::dataverse_runtime::codegen::typed::Property::new("address2_stateorprovince");
+    /// `yominame`: `Edm.String`.
+    pub const YOMINAME: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::std::string::String,
+    > = ::dataverse_runtime::codegen::typed::Property::new("yominame");
+    /// `donotpostalmail`: `Edm.Boolean`.
+    pub const DONOTPOSTALMAIL: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        bool,
+    > = ::dataverse_runtime::codegen::typed::Property::new("donotpostalmail");
+    /// `address1_country`: `Edm.String`.
+    pub const ADDRESS1_COUNTRY: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::std::string::String,
+    > = ::dataverse_runtime::codegen::typed::Property::new("address1_country");
+    /// `donotemail`: `Edm.Boolean`.
+    pub const DONOTEMAIL: ::dataverse_runtime::codegen::typed::Property<Self, bool> = ::dataverse_runtime::codegen::typed::Property::new(
+        "donotemail",
+    );
+    /// `address1_composite`: `Edm.String`.
+    pub const ADDRESS1_COMPOSITE: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::std::string::String,
+    > = ::dataverse_runtime::codegen::typed::Property::new("address1_composite");
+    /// `_slainvokedid_value`: `Edm.Guid`.
+    pub const SLAINVOKEDID_VALUE: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::dataverse_runtime::codegen::uuid::Uuid,
+    > = ::dataverse_runtime::codegen::typed::Property::new("_slainvokedid_value");
+    /// `address1_primarycontactname`: `Edm.String`.
+    pub const ADDRESS1_PRIMARYCONTACTNAME: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::std::string::String,
+    > = ::dataverse_runtime::codegen::typed::Property::new(
+        "address1_primarycontactname",
+    );
+    /// `onholdtime`: `Edm.Int32`.
+    pub const ONHOLDTIME: ::dataverse_runtime::codegen::typed::Property<Self, i32> = ::dataverse_runtime::codegen::typed::Property::new(
+        "onholdtime",
+    );
+    /// `_createdbyexternalparty_value`: `Edm.Guid`.
+    pub const CREATEDBYEXTERNALPARTY_VALUE: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::dataverse_runtime::codegen::uuid::Uuid,
+    > = ::dataverse_runtime::codegen::typed::Property::new(
+        "_createdbyexternalparty_value",
+    );
+    /// `marketingonly`: `Edm.Boolean`.
+    pub const MARKETINGONLY: ::dataverse_runtime::codegen::typed::Property<Self, bool> = ::dataverse_runtime::codegen::typed::Property::new(
+        "marketingonly",
+    );
+    /// `statuscode`: `Edm.Int32`.
+    pub const STATUSCODE: ::dataverse_runtime::codegen::typed::Property<Self, i32> = ::dataverse_runtime::codegen::typed::Property::new(
+        "statuscode",
+    );
+    /// `traversedpath`: `Edm.String`.
+    pub const TRAVERSEDPATH: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::std::string::String,
+    > = ::dataverse_runtime::codegen::typed::Property::new("traversedpath");
+    /// `processid`: `Edm.Guid`.
+    pub const PROCESSID: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::dataverse_runtime::codegen::uuid::Uuid,
+    > = ::dataverse_runtime::codegen::typed::Property::new("processid");
+    /// `_createdonbehalfby_value`: `Edm.Guid`.
+    pub const CREATEDONBEHALFBY_VALUE: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::dataverse_runtime::codegen::uuid::Uuid,
+    > = ::dataverse_runtime::codegen::typed::Property::new("_createdonbehalfby_value");
+    /// `_modifiedbyexternalparty_value`: `Edm.Guid`.
+    pub const MODIFIEDBYEXTERNALPARTY_VALUE: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::dataverse_runtime::codegen::uuid::Uuid,
+    > = ::dataverse_runtime::codegen::typed::Property::new(
+        "_modifiedbyexternalparty_value",
+    );
+    /// `address2_postalcode`: `Edm.String`.
+    pub const ADDRESS2_POSTALCODE: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::std::string::String,
+    > = ::dataverse_runtime::codegen::typed::Property::new("address2_postalcode");
+    /// `_modifiedby_value`: `Edm.Guid`.
+    pub const MODIFIEDBY_VALUE: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::dataverse_runtime::codegen::uuid::Uuid,
+    > = ::dataverse_runtime::codegen::typed::Property::new("_modifiedby_value");
+    /// `address1_shippingmethodcode`: `Edm.Int32`.
+    pub const ADDRESS1_SHIPPINGMETHODCODE: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        i32,
+    > = ::dataverse_runtime::codegen::typed::Property::new(
+        "address1_shippingmethodcode",
+    );
+    /// `_createdby_value`: `Edm.Guid`.
+    pub const CREATEDBY_VALUE: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::dataverse_runtime::codegen::uuid::Uuid,
+    > = ::dataverse_runtime::codegen::typed::Property::new("_createdby_value");
+    /// `entityimage_timestamp`: `Edm.Int64`.
+    pub const ENTITYIMAGE_TIMESTAMP: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        i64,
+    > = ::dataverse_runtime::codegen::typed::Property::new("entityimage_timestamp");
+    /// `address1_upszone`: `Edm.String`.
+    pub const ADDRESS1_UPSZONE: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::std::string::String,
+    > = ::dataverse_runtime::codegen::typed::Property::new("address1_upszone");
+    /// `address2_primarycontactname`: `Edm.String`.
+    pub const ADDRESS2_PRIMARYCONTACTNAME: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::std::string::String,
+    > = ::dataverse_runtime::codegen::typed::Property::new(
+        "address2_primarycontactname",
+    );
+    /// `primarytwitterid`: `Edm.String`.
+    pub const PRIMARYTWITTERID: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::std::string::String,
+    > = ::dataverse_runtime::codegen::typed::Property::new("primarytwitterid");
+    /// `customertypecode`: `Edm.Int32`.
+    pub const CUSTOMERTYPECODE: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        i32,
+    > = ::dataverse_runtime::codegen::typed::Property::new("customertypecode");
+    /// `address2_postofficebox`: `Edm.String`.
+    pub const ADDRESS2_POSTOFFICEBOX: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::std::string::String,
+    > = ::dataverse_runtime::codegen::typed::Property::new("address2_postofficebox");
+    /// `statecode`: `Edm.Int32`.
+    pub const STATECODE: ::dataverse_runtime::codegen::typed::Property<Self, i32> = ::dataverse_runtime::codegen::typed::Property::new(
+        "statecode",
+    );
+    /// `address2_city`: `Edm.String`.
+    pub const ADDRESS2_CITY: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::std::string::String,
+    > = ::dataverse_runtime::codegen::typed::Property::new("address2_city");
+    /// `_primarycontactid_value`: `Edm.Guid`.
+    pub const PRIMARYCONTACTID_VALUE: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::dataverse_runtime::codegen::uuid::Uuid,
+    > = ::dataverse_runtime::codegen::typed::Property::new("_primarycontactid_value");
+    /// `address1_freighttermscode`: `Edm.Int32`.
+    pub const ADDRESS1_FREIGHTTERMSCODE: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        i32,
+    > = ::dataverse_runtime::codegen::typed::Property::new("address1_freighttermscode");
+    /// `address1_longitude`: `Edm.Double`.
+    pub const ADDRESS1_LONGITUDE: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        f64,
+    > = ::dataverse_runtime::codegen::typed::Property::new("address1_longitude");
+    /// `telephone2`: `Edm.String`.
+    pub const TELEPHONE2: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::std::string::String,
+    > = ::dataverse_runtime::codegen::typed::Property::new("telephone2");
+    /// `address1_addresstypecode`: `Edm.Int32`.
+    pub const ADDRESS1_ADDRESSTYPECODE: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        i32,
+    > = ::dataverse_runtime::codegen::typed::Property::new("address1_addresstypecode");
+    /// `donotbulkpostalmail`: `Edm.Boolean`.
+    pub const DONOTBULKPOSTALMAIL: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        bool,
+    > = ::dataverse_runtime::codegen::typed::Property::new("donotbulkpostalmail");
+    /// `lastusedincampaign`: `Edm.DateTimeOffset`.
+    pub const LASTUSEDINCAMPAIGN: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::dataverse_runtime::DateTimeOffset,
+    > = ::dataverse_runtime::codegen::typed::Property::new("lastusedincampaign");
+    /// `_preferredsystemuserid_value`: `Edm.Guid`.
+    pub const PREFERREDSYSTEMUSERID_VALUE: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::dataverse_runtime::codegen::uuid::Uuid,
+    > = ::dataverse_runtime::codegen::typed::Property::new(
+        "_preferredsystemuserid_value",
+    );
+    /// `creditlimit_base`: `Edm.Decimal`.
+    pub const CREDITLIMIT_BASE: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::dataverse_runtime::Decimal,
+    > = ::dataverse_runtime::codegen::typed::Property::new("creditlimit_base");
+    /// `telephone3`: `Edm.String`.
+    pub const TELEPHONE3: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::std::string::String,
+    > = ::dataverse_runtime::codegen::typed::Property::new("telephone3");
+    /// `address1_addressid`: `Edm.Guid`.
+    pub const ADDRESS1_ADDRESSID: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::dataverse_runtime::codegen::uuid::Uuid,
+    > = ::dataverse_runtime::codegen::typed::Property::new("address1_addressid");
+    /// `preferredappointmentdaycode`: `Edm.Int32`.
+    pub const PREFERREDAPPOINTMENTDAYCODE: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        i32,
+    > = ::dataverse_runtime::codegen::typed::Property::new(
+        "preferredappointmentdaycode",
+    );
+    /// `websiteurl`: `Edm.String`.
+    pub const WEBSITEURL: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::std::string::String,
+    > = ::dataverse_runtime::codegen::typed::Property::new("websiteurl");
+    /// `accountclassificationcode`: `Edm.Int32`.
+    pub const ACCOUNTCLASSIFICATIONCODE: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        i32,
+    > = ::dataverse_runtime::codegen::typed::Property::new("accountclassificationcode");
+    /// `address2_composite`: `Edm.String`.
+    pub const ADDRESS2_COMPOSITE: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::std::string::String,
+    > = ::dataverse_runtime::codegen::typed::Property::new("address2_composite");
+    /// `name`: `Edm.String`.
+    pub const NAME: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::std::string::String,
+    > = ::dataverse_runtime::codegen::typed::Property::new("name");
+    /// `address2_telephone1`: `Edm.String`.
+    pub const ADDRESS2_TELEPHONE1: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::std::string::String,
+    > = ::dataverse_runtime::codegen::typed::Property::new("address2_telephone1");
+    /// `creditlimit`: `Edm.Decimal`.
+    pub const CREDITLIMIT: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::dataverse_runtime::Decimal,
+    > = ::dataverse_runtime::codegen::typed::Property::new("creditlimit");
+    /// `lastonholdtime`: `Edm.DateTimeOffset`.
+    pub const LASTONHOLDTIME: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::dataverse_runtime::DateTimeOffset,
+    > = ::dataverse_runtime::codegen::typed::Property::new("lastonholdtime");
+    /// `address2_line2`: `Edm.String`.
+    pub const ADDRESS2_LINE2: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::std::string::String,
+    > = ::dataverse_runtime::codegen::typed::Property::new("address2_line2");
+    /// `creditonhold`: `Edm.Boolean`.
+    pub const CREDITONHOLD: ::dataverse_runtime::codegen::typed::Property<Self, bool> = ::dataverse_runtime::codegen::typed::Property::new(
+        "creditonhold",
+    );
+    /// `entityimageid`: `Edm.Guid`.
+    pub const ENTITYIMAGEID: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::dataverse_runtime::codegen::uuid::Uuid,
+    > = ::dataverse_runtime::codegen::typed::Property::new("entityimageid");
+    /// `accountnumber`: `Edm.String`.
+    pub const ACCOUNTNUMBER: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::std::string::String,
+    > = ::dataverse_runtime::codegen::typed::Property::new("accountnumber");
+    /// `followemail`: `Edm.Boolean`.
+    pub const FOLLOWEMAIL: ::dataverse_runtime::codegen::typed::Property<Self, bool> = ::dataverse_runtime::codegen::typed::Property::new(
+        "followemail",
+    );
+    /// `modifiedon`: `Edm.DateTimeOffset`.
+    pub const MODIFIEDON: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::dataverse_runtime::DateTimeOffset,
+    > = ::dataverse_runtime::codegen::typed::Property::new("modifiedon");
+    /// `address1_county`: `Edm.String`.
+    pub const ADDRESS1_COUNTY: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::std::string::String,
+    > = ::dataverse_runtime::codegen::typed::Property::new("address1_county");
+    /// `marketcap_base`: `Edm.Decimal`.
+    pub const MARKETCAP_BASE: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::dataverse_runtime::Decimal,
+    > = ::dataverse_runtime::codegen::typed::Property::new("marketcap_base");
+    /// `address2_upszone`: `Edm.String`.
+    pub const ADDRESS2_UPSZONE: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::std::string::String,
+    > = ::dataverse_runtime::codegen::typed::Property::new("address2_upszone");
+    /// `address2_country`: `Edm.String`.
+    pub const ADDRESS2_COUNTRY: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::std::string::String,
+    > = ::dataverse_runtime::codegen::typed::Property::new("address2_country");
+    /// `address1_telephone2`: `Edm.String`.
+    pub const ADDRESS1_TELEPHONE2: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::std::string::String,
+    > = ::dataverse_runtime::codegen::typed::Property::new("address1_telephone2");
+    /// `address2_freighttermscode`: `Edm.Int32`.
+    pub const ADDRESS2_FREIGHTTERMSCODE: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        i32,
+    > = ::dataverse_runtime::codegen::typed::Property::new("address2_freighttermscode");
+    /// `address1_utcoffset`: `Edm.Int32`.
+    pub const ADDRESS1_UTCOFFSET: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        i32,
+    > = ::dataverse_runtime::codegen::typed::Property::new("address1_utcoffset");
+    /// `emailaddress2`: `Edm.String`.
+    pub const EMAILADDRESS2: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::std::string::String,
+    > = ::dataverse_runtime::codegen::typed::Property::new("emailaddress2");
+    /// `_parentaccountid_value`: `Edm.Guid`.
+    pub const PARENTACCOUNTID_VALUE: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::dataverse_runtime::codegen::uuid::Uuid,
+    > = ::dataverse_runtime::codegen::typed::Property::new("_parentaccountid_value");
+    /// `preferredcontactmethodcode`: `Edm.Int32`.
+    pub const PREFERREDCONTACTMETHODCODE: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        i32,
+    > = ::dataverse_runtime::codegen::typed::Property::new("preferredcontactmethodcode");
+    /// `revenue_base`: `Edm.Decimal`.
+    pub const REVENUE_BASE: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::dataverse_runtime::Decimal,
+    > = ::dataverse_runtime::codegen::typed::Property::new("revenue_base");
+    /// `address2_telephone2`: `Edm.String`.
+    pub const ADDRESS2_TELEPHONE2: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::std::string::String,
+    > = ::dataverse_runtime::codegen::typed::Property::new("address2_telephone2");
     /// Collection-valued navigation `account_principalobjectattributeaccess` to `principalobjectattributeaccessset` (associate and disassociate through `$ref`).
     pub const ACCOUNT_PRINCIPALOBJECTATTRIBUTEACCESS: super::super::support::Navigation<
         Account,

@@ -638,6 +638,148 @@ for super::super::support::Key<Annotation> {
     }
 }
 impl Annotation {
+    /// `importsequencenumber`: `Edm.Int32`.
+    pub const IMPORTSEQUENCENUMBER: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        i32,
+    > = ::dataverse_runtime::codegen::typed::Property::new("importsequencenumber");
+    /// `_modifiedby_value`: `Edm.Guid`.
+    pub const MODIFIEDBY_VALUE: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::dataverse_runtime::codegen::uuid::Uuid,
+    > = ::dataverse_runtime::codegen::typed::Property::new("_modifiedby_value");
+    /// `_owningbusinessunit_value`: `Edm.Guid`.
+    pub const OWNINGBUSINESSUNIT_VALUE: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::dataverse_runtime::codegen::uuid::Uuid,
+    > = ::dataverse_runtime::codegen::typed::Property::new("_owningbusinessunit_value");
+    /// `notetext`: `Edm.String`.
+    pub const NOTETEXT: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::std::string::String,
+    > = ::dataverse_runtime::codegen::typed::Property::new("notetext");
+    /// `_objectid_value`: `Edm.Guid`.
+    pub const OBJECTID_VALUE: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::dataverse_runtime::codegen::uuid::Uuid,
+    > = ::dataverse_runtime::codegen::typed::Property::new("_objectid_value");
+    /// `objecttypecode`: `Edm.String`.
+    pub const OBJECTTYPECODE: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::std::string::String,
+    > = ::dataverse_runtime::codegen::typed::Property::new("objecttypecode");
+    /// `createdon`: `Edm.DateTimeOffset`.
+    pub const CREATEDON: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::dataverse_runtime::DateTimeOffset,
+    > = ::dataverse_runtime::codegen::typed::Property::new("createdon");
+    /// `dummyregarding`: `Edm.String`.
+    pub const DUMMYREGARDING: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::std::string::String,
+    > = ::dataverse_runtime::codegen::typed::Property::new("dummyregarding");
+    /// `dummyfilename`: `Edm.String`.
+    pub const DUMMYFILENAME: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::std::string::String,
+    > = ::dataverse_runtime::codegen::typed::Property::new("dummyfilename");
+    /// `annotationid`: `Edm.Guid`.
+    pub const ANNOTATIONID: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::dataverse_runtime::codegen::uuid::Uuid,
+    > = ::dataverse_runtime::codegen::typed::Property::new("annotationid");
+    /// `mimetype`: `Edm.String`.
+    pub const MIMETYPE: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::std::string::String,
+    > = ::dataverse_runtime::codegen::typed::Property::new("mimetype");
+    /// `_createdonbehalfby_value`: `Edm.Guid`.
+    pub const CREATEDONBEHALFBY_VALUE: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::dataverse_runtime::codegen::uuid::Uuid,
+    > = ::dataverse_runtime::codegen::typed::Property::new("_createdonbehalfby_value");
+    /// `_createdby_value`: `Edm.Guid`.
+    pub const CREATEDBY_VALUE: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::dataverse_runtime::codegen::uuid::Uuid,
+    > = ::dataverse_runtime::codegen::typed::Property::new("_createdby_value");
+    /// `prefix`: `Edm.String`.
+    pub const PREFIX: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::std::string::String,
+    > = ::dataverse_runtime::codegen::typed::Property::new("prefix");
+    /// `modifiedon`: `Edm.DateTimeOffset`.
+    pub const MODIFIEDON: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::dataverse_runtime::DateTimeOffset,
+    > = ::dataverse_runtime::codegen::typed::Property::new("modifiedon");
+    /// `_ownerid_value`: `Edm.Guid`.
+    pub const OWNERID_VALUE: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::dataverse_runtime::codegen::uuid::Uuid,
+    > = ::dataverse_runtime::codegen::typed::Property::new("_ownerid_value");
+    /// `_modifiedonbehalfby_value`: `Edm.Guid`.
+    pub const MODIFIEDONBEHALFBY_VALUE: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::dataverse_runtime::codegen::uuid::Uuid,
+    > = ::dataverse_runtime::codegen::typed::Property::new("_modifiedonbehalfby_value");
+    /// `langid`: `Edm.String`.
+    pub const LANGID: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::std::string::String,
+    > = ::dataverse_runtime::codegen::typed::Property::new("langid");
+    /// `documentbody`: `Edm.String`.
+    pub const DOCUMENTBODY: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::std::string::String,
+    > = ::dataverse_runtime::codegen::typed::Property::new("documentbody");
+    /// `documentbody_binary`: `Edm.Binary`.
+    pub const DOCUMENTBODY_BINARY: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::dataverse_runtime::Binary,
+    > = ::dataverse_runtime::codegen::typed::Property::new("documentbody_binary");
+    /// `isdocument`: `Edm.Boolean`.
+    pub const ISDOCUMENT: ::dataverse_runtime::codegen::typed::Property<Self, bool> = ::dataverse_runtime::codegen::typed::Property::new(
+        "isdocument",
+    );
+    /// `_owningteam_value`: `Edm.Guid`.
+    pub const OWNINGTEAM_VALUE: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::dataverse_runtime::codegen::uuid::Uuid,
+    > = ::dataverse_runtime::codegen::typed::Property::new("_owningteam_value");
+    /// `versionnumber`: `Edm.Int64`.
+    pub const VERSIONNUMBER: ::dataverse_runtime::codegen::typed::Property<Self, i64> = ::dataverse_runtime::codegen::typed::Property::new(
+        "versionnumber",
+    );
+    /// `filesize`: `Edm.Int32`.
+    pub const FILESIZE: ::dataverse_runtime::codegen::typed::Property<Self, i32> = ::dataverse_runtime::codegen::typed::Property::new(
+        "filesize",
+    );
+    /// `_owninguser_value`: `Edm.Guid`.
+    pub const OWNINGUSER_VALUE: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::dataverse_runtime::codegen::uuid::Uuid,
+    > = ::dataverse_runtime::codegen::typed::Property::new("_owninguser_value");
+    /// `stepid`: `Edm.String`.
+    pub const STEPID: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::std::string::String,
+    > = ::dataverse_runtime::codegen::typed::Property::new("stepid");
+    /// `filename`: `Edm.String`.
+    pub const FILENAME: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::std::string::String,
+    > = ::dataverse_runtime::codegen::typed::Property::new("filename");
+    /// `overriddencreatedon`: `Edm.DateTimeOffset`.
+    pub const OVERRIDDENCREATEDON: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::dataverse_runtime::DateTimeOffset,
+    > = ::dataverse_runtime::codegen::typed::Property::new("overriddencreatedon");
+    /// `subject`: `Edm.String`.
+    pub const SUBJECT: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::std::string::String,
+    > = ::dataverse_runtime::codegen::typed::Property::new("subject");
     /// Lookup `objectid_knowledgearticle` to `knowledgearticles`: writes `"objectid_knowledgearticle@odata.bind": "/knowledgearticles(key)"`. The target type is not in this SDK (outside the selection): pass an `EntityKey`.
     pub const OBJECTID_KNOWLEDGEARTICLE: super::super::support::Lookup<
         Annotation,

@@ -1995,6 +1995,971 @@ for super::super::support::Key<Contact> {
     }
 }
 impl Contact {
+    /// `spousesname`: `Edm.String`.
+    pub const SPOUSESNAME: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::std::string::String,
+    > = ::dataverse_runtime::codegen::typed::Property::new("spousesname");
+    /// `emailaddress3`: `Edm.String`.
+    pub const EMAILADDRESS3: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::std::string::String,
+    > = ::dataverse_runtime::codegen::typed::Property::new("emailaddress3");
+    /// `address3_telephone3`: `Edm.String`.
+    pub const ADDRESS3_TELEPHONE3: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::std::string::String,
+    > = ::dataverse_runtime::codegen::typed::Property::new("address3_telephone3");
+    /// `entityimage_timestamp`: `Edm.Int64`.
+    pub const ENTITYIMAGE_TIMESTAMP: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        i64,
+    > = ::dataverse_runtime::codegen::typed::Property::new("entityimage_timestamp");
+    /// `address2_shippingmethodcode`: `Edm.Int32`.
+    pub const ADDRESS2_SHIPPINGMETHODCODE: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        i32,
+    > = ::dataverse_runtime::codegen::typed::Property::new(
+        "address2_shippingmethodcode",
+    );
+    /// `mobilephone`: `Edm.String`.
+    pub const MOBILEPHONE: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::std::string::String,
+    > = ::dataverse_runtime::codegen::typed::Property::new("mobilephone");
+    /// `address3_shippingmethodcode`: `Edm.Int32`.
+    pub const ADDRESS3_SHIPPINGMETHODCODE: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        i32,
+    > = ::dataverse_runtime::codegen::typed::Property::new(
+        "address3_shippingmethodcode",
+    );
+    /// `address3_postalcode`: `Edm.String`.
+    pub const ADDRESS3_POSTALCODE: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::std::string::String,
+    > = ::dataverse_runtime::codegen::typed::Property::new("address3_postalcode");
+    /// `versionnumber`: `Edm.Int64`.
+    pub const VERSIONNUMBER: ::dataverse_runtime::codegen::typed::Property<Self, i64> = ::dataverse_runtime::codegen::typed::Property::new(
+        "versionnumber",
+    );
+    /// `annualincome`: `Edm.Decimal`.
+    pub const ANNUALINCOME: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::dataverse_runtime::Decimal,
+    > = ::dataverse_runtime::codegen::typed::Property::new("annualincome");
+    /// `fax`: `Edm.String`.
+    pub const FAX: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::std::string::String,
+    > = ::dataverse_runtime::codegen::typed::Property::new("fax");
+    /// `telephone3`: `Edm.String`.
+    pub const TELEPHONE3: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::std::string::String,
+    > = ::dataverse_runtime::codegen::typed::Property::new("telephone3");
+    /// `preferredappointmentdaycode`: `Edm.Int32`.
+    pub const PREFERREDAPPOINTMENTDAYCODE: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        i32,
+    > = ::dataverse_runtime::codegen::typed::Property::new(
+        "preferredappointmentdaycode",
+    );
+    /// `address3_city`: `Edm.String`.
+    pub const ADDRESS3_CITY: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::std::string::String,
+    > = ::dataverse_runtime::codegen::typed::Property::new("address3_city");
+    /// `lastonholdtime`: `Edm.DateTimeOffset`.
+    pub const LASTONHOLDTIME: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::dataverse_runtime::DateTimeOffset,
+    > = ::dataverse_runtime::codegen::typed::Property::new("lastonholdtime");
+    /// `address2_stateorprovince`: `Edm.String`.
+    pub const ADDRESS2_STATEORPROVINCE: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::std::string::String,
+    > = ::dataverse_runtime::codegen::typed::Property::new("address2_stateorprovince");
+    /// `_createdby_value`: `Edm.Guid`.
+    pub const CREATEDBY_VALUE: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::dataverse_runtime::codegen::uuid::Uuid,
+    > = ::dataverse_runtime::codegen::typed::Property::new("_createdby_value");
+    /// `address2_line1`: `Edm.String`.
+    pub const ADDRESS2_LINE1: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::std::string::String,
+    > = ::dataverse_runtime::codegen::typed::Property::new("address2_line1");
+    /// `assistantphone`: `Edm.String`.
+    pub const ASSISTANTPHONE: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::std::string::String,
+    > = ::dataverse_runtime::codegen::typed::Property::new("assistantphone");
+    /// `lastusedincampaign`: `Edm.DateTimeOffset`.
+    pub const LASTUSEDINCAMPAIGN: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::dataverse_runtime::DateTimeOffset,
+    > = ::dataverse_runtime::codegen::typed::Property::new("lastusedincampaign");
+    /// `address3_freighttermscode`: `Edm.Int32`.
+    pub const ADDRESS3_FREIGHTTERMSCODE: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        i32,
+    > = ::dataverse_runtime::codegen::typed::Property::new("address3_freighttermscode");
+    /// `pager`: `Edm.String`.
+    pub const PAGER: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::std::string::String,
+    > = ::dataverse_runtime::codegen::typed::Property::new("pager");
+    /// `employeeid`: `Edm.String`.
+    pub const EMPLOYEEID: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::std::string::String,
+    > = ::dataverse_runtime::codegen::typed::Property::new("employeeid");
+    /// `territorycode`: `Edm.Int32`.
+    pub const TERRITORYCODE: ::dataverse_runtime::codegen::typed::Property<Self, i32> = ::dataverse_runtime::codegen::typed::Property::new(
+        "territorycode",
+    );
+    /// `_parentcustomerid_value`: `Edm.Guid`.
+    pub const PARENTCUSTOMERID_VALUE: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::dataverse_runtime::codegen::uuid::Uuid,
+    > = ::dataverse_runtime::codegen::typed::Property::new("_parentcustomerid_value");
+    /// `managername`: `Edm.String`.
+    pub const MANAGERNAME: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::std::string::String,
+    > = ::dataverse_runtime::codegen::typed::Property::new("managername");
+    /// `birthdate`: `Edm.Date`.
+    pub const BIRTHDATE: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::dataverse_runtime::Date,
+    > = ::dataverse_runtime::codegen::typed::Property::new("birthdate");
+    /// `address1_name`: `Edm.String`.
+    pub const ADDRESS1_NAME: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::std::string::String,
+    > = ::dataverse_runtime::codegen::typed::Property::new("address1_name");
+    /// `department`: `Edm.String`.
+    pub const DEPARTMENT: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::std::string::String,
+    > = ::dataverse_runtime::codegen::typed::Property::new("department");
+    /// `address3_country`: `Edm.String`.
+    pub const ADDRESS3_COUNTRY: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::std::string::String,
+    > = ::dataverse_runtime::codegen::typed::Property::new("address3_country");
+    /// `address2_telephone1`: `Edm.String`.
+    pub const ADDRESS2_TELEPHONE1: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::std::string::String,
+    > = ::dataverse_runtime::codegen::typed::Property::new("address2_telephone1");
+    /// `address1_postofficebox`: `Edm.String`.
+    pub const ADDRESS1_POSTOFFICEBOX: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::std::string::String,
+    > = ::dataverse_runtime::codegen::typed::Property::new("address1_postofficebox");
+    /// `address2_primarycontactname`: `Edm.String`.
+    pub const ADDRESS2_PRIMARYCONTACTNAME: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::std::string::String,
+    > = ::dataverse_runtime::codegen::typed::Property::new(
+        "address2_primarycontactname",
+    );
+    /// `address2_latitude`: `Edm.Double`.
+    pub const ADDRESS2_LATITUDE: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        f64,
+    > = ::dataverse_runtime::codegen::typed::Property::new("address2_latitude");
+    /// `_owningteam_value`: `Edm.Guid`.
+    pub const OWNINGTEAM_VALUE: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::dataverse_runtime::codegen::uuid::Uuid,
+    > = ::dataverse_runtime::codegen::typed::Property::new("_owningteam_value");
+    /// `timezoneruleversionnumber`: `Edm.Int32`.
+    pub const TIMEZONERULEVERSIONNUMBER: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        i32,
+    > = ::dataverse_runtime::codegen::typed::Property::new("timezoneruleversionnumber");
+    /// `home2`: `Edm.String`.
+    pub const HOME2: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::std::string::String,
+    > = ::dataverse_runtime::codegen::typed::Property::new("home2");
+    /// `utcconversiontimezonecode`: `Edm.Int32`.
+    pub const UTCCONVERSIONTIMEZONECODE: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        i32,
+    > = ::dataverse_runtime::codegen::typed::Property::new("utcconversiontimezonecode");
+    /// `address2_postalcode`: `Edm.String`.
+    pub const ADDRESS2_POSTALCODE: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::std::string::String,
+    > = ::dataverse_runtime::codegen::typed::Property::new("address2_postalcode");
+    /// `_owninguser_value`: `Edm.Guid`.
+    pub const OWNINGUSER_VALUE: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::dataverse_runtime::codegen::uuid::Uuid,
+    > = ::dataverse_runtime::codegen::typed::Property::new("_owninguser_value");
+    /// `merged`: `Edm.Boolean`.
+    pub const MERGED: ::dataverse_runtime::codegen::typed::Property<Self, bool> = ::dataverse_runtime::codegen::typed::Property::new(
+        "merged",
+    );
+    /// `_masterid_value`: `Edm.Guid`.
+    pub const MASTERID_VALUE: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::dataverse_runtime::codegen::uuid::Uuid,
+    > = ::dataverse_runtime::codegen::typed::Property::new("_masterid_value");
+    /// `_createdonbehalfby_value`: `Edm.Guid`.
+    pub const CREATEDONBEHALFBY_VALUE: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::dataverse_runtime::codegen::uuid::Uuid,
+    > = ::dataverse_runtime::codegen::typed::Property::new("_createdonbehalfby_value");
+    /// `address3_postofficebox`: `Edm.String`.
+    pub const ADDRESS3_POSTOFFICEBOX: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::std::string::String,
+    > = ::dataverse_runtime::codegen::typed::Property::new("address3_postofficebox");
+    /// `customertypecode`: `Edm.Int32`.
+    pub const CUSTOMERTYPECODE: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        i32,
+    > = ::dataverse_runtime::codegen::typed::Property::new("customertypecode");
+    /// `business2`: `Edm.String`.
+    pub const BUSINESS2: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::std::string::String,
+    > = ::dataverse_runtime::codegen::typed::Property::new("business2");
+    /// `address3_county`: `Edm.String`.
+    pub const ADDRESS3_COUNTY: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::std::string::String,
+    > = ::dataverse_runtime::codegen::typed::Property::new("address3_county");
+    /// `address1_latitude`: `Edm.Double`.
+    pub const ADDRESS1_LATITUDE: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        f64,
+    > = ::dataverse_runtime::codegen::typed::Property::new("address1_latitude");
+    /// `address1_freighttermscode`: `Edm.Int32`.
+    pub const ADDRESS1_FREIGHTTERMSCODE: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        i32,
+    > = ::dataverse_runtime::codegen::typed::Property::new("address1_freighttermscode");
+    /// `traversedpath`: `Edm.String`.
+    pub const TRAVERSEDPATH: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::std::string::String,
+    > = ::dataverse_runtime::codegen::typed::Property::new("traversedpath");
+    /// `address3_addresstypecode`: `Edm.Int32`.
+    pub const ADDRESS3_ADDRESSTYPECODE: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        i32,
+    > = ::dataverse_runtime::codegen::typed::Property::new("address3_addresstypecode");
+    /// `address1_longitude`: `Edm.Double`.
+    pub const ADDRESS1_LONGITUDE: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        f64,
+    > = ::dataverse_runtime::codegen::typed::Property::new("address1_longitude");
+    /// `address1_addresstypecode`: `Edm.Int32`.
+    pub const ADDRESS1_ADDRESSTYPECODE: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        i32,
+    > = ::dataverse_runtime::codegen::typed::Property::new("address1_addresstypecode");
+    /// `statuscode`: `Edm.Int32`.
+    pub const STATUSCODE: ::dataverse_runtime::codegen::typed::Property<Self, i32> = ::dataverse_runtime::codegen::typed::Property::new(
+        "statuscode",
+    );
+    /// `yomifullname`: `Edm.String`.
+    pub const YOMIFULLNAME: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::std::string::String,
+    > = ::dataverse_runtime::codegen::typed::Property::new("yomifullname");
+    /// `aging90_base`: `Edm.Decimal`.
+    pub const AGING90_BASE: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::dataverse_runtime::Decimal,
+    > = ::dataverse_runtime::codegen::typed::Property::new("aging90_base");
+    /// `_accountid_value`: `Edm.Guid`.
+    pub const ACCOUNTID_VALUE: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::dataverse_runtime::codegen::uuid::Uuid,
+    > = ::dataverse_runtime::codegen::typed::Property::new("_accountid_value");
+    /// `address3_primarycontactname`: `Edm.String`.
+    pub const ADDRESS3_PRIMARYCONTACTNAME: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::std::string::String,
+    > = ::dataverse_runtime::codegen::typed::Property::new(
+        "address3_primarycontactname",
+    );
+    /// `familystatuscode`: `Edm.Int32`.
+    pub const FAMILYSTATUSCODE: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        i32,
+    > = ::dataverse_runtime::codegen::typed::Property::new("familystatuscode");
+    /// `address3_addressid`: `Edm.Guid`.
+    pub const ADDRESS3_ADDRESSID: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::dataverse_runtime::codegen::uuid::Uuid,
+    > = ::dataverse_runtime::codegen::typed::Property::new("address3_addressid");
+    /// `leadsourcecode`: `Edm.Int32`.
+    pub const LEADSOURCECODE: ::dataverse_runtime::codegen::typed::Property<Self, i32> = ::dataverse_runtime::codegen::typed::Property::new(
+        "leadsourcecode",
+    );
+    /// `statecode`: `Edm.Int32`.
+    pub const STATECODE: ::dataverse_runtime::codegen::typed::Property<Self, i32> = ::dataverse_runtime::codegen::typed::Property::new(
+        "statecode",
+    );
+    /// `address2_freighttermscode`: `Edm.Int32`.
+    pub const ADDRESS2_FREIGHTTERMSCODE: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        i32,
+    > = ::dataverse_runtime::codegen::typed::Property::new("address2_freighttermscode");
+    /// `address1_composite`: `Edm.String`.
+    pub const ADDRESS1_COMPOSITE: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::std::string::String,
+    > = ::dataverse_runtime::codegen::typed::Property::new("address1_composite");
+    /// `telephone2`: `Edm.String`.
+    pub const TELEPHONE2: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::std::string::String,
+    > = ::dataverse_runtime::codegen::typed::Property::new("telephone2");
+    /// `yomimiddlename`: `Edm.String`.
+    pub const YOMIMIDDLENAME: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::std::string::String,
+    > = ::dataverse_runtime::codegen::typed::Property::new("yomimiddlename");
+    /// `_modifiedonbehalfby_value`: `Edm.Guid`.
+    pub const MODIFIEDONBEHALFBY_VALUE: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::dataverse_runtime::codegen::uuid::Uuid,
+    > = ::dataverse_runtime::codegen::typed::Property::new("_modifiedonbehalfby_value");
+    /// `jobtitle`: `Edm.String`.
+    pub const JOBTITLE: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::std::string::String,
+    > = ::dataverse_runtime::codegen::typed::Property::new("jobtitle");
+    /// `address2_addresstypecode`: `Edm.Int32`.
+    pub const ADDRESS2_ADDRESSTYPECODE: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        i32,
+    > = ::dataverse_runtime::codegen::typed::Property::new("address2_addresstypecode");
+    /// `educationcode`: `Edm.Int32`.
+    pub const EDUCATIONCODE: ::dataverse_runtime::codegen::typed::Property<Self, i32> = ::dataverse_runtime::codegen::typed::Property::new(
+        "educationcode",
+    );
+    /// `address1_telephone3`: `Edm.String`.
+    pub const ADDRESS1_TELEPHONE3: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::std::string::String,
+    > = ::dataverse_runtime::codegen::typed::Property::new("address1_telephone3");
+    /// `followemail`: `Edm.Boolean`.
+    pub const FOLLOWEMAIL: ::dataverse_runtime::codegen::typed::Property<Self, bool> = ::dataverse_runtime::codegen::typed::Property::new(
+        "followemail",
+    );
+    /// `importsequencenumber`: `Edm.Int32`.
+    pub const IMPORTSEQUENCENUMBER: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        i32,
+    > = ::dataverse_runtime::codegen::typed::Property::new("importsequencenumber");
+    /// `gendercode`: `Edm.Int32`.
+    pub const GENDERCODE: ::dataverse_runtime::codegen::typed::Property<Self, i32> = ::dataverse_runtime::codegen::typed::Property::new(
+        "gendercode",
+    );
+    /// `address2_line2`: `Edm.String`.
+    pub const ADDRESS2_LINE2: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::std::string::String,
+    > = ::dataverse_runtime::codegen::typed::Property::new("address2_line2");
+    /// `creditlimit_base`: `Edm.Decimal`.
+    pub const CREDITLIMIT_BASE: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::dataverse_runtime::Decimal,
+    > = ::dataverse_runtime::codegen::typed::Property::new("creditlimit_base");
+    /// `annualincome_base`: `Edm.Decimal`.
+    pub const ANNUALINCOME_BASE: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::dataverse_runtime::Decimal,
+    > = ::dataverse_runtime::codegen::typed::Property::new("annualincome_base");
+    /// `donotfax`: `Edm.Boolean`.
+    pub const DONOTFAX: ::dataverse_runtime::codegen::typed::Property<Self, bool> = ::dataverse_runtime::codegen::typed::Property::new(
+        "donotfax",
+    );
+    /// `address3_line1`: `Edm.String`.
+    pub const ADDRESS3_LINE1: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::std::string::String,
+    > = ::dataverse_runtime::codegen::typed::Property::new("address3_line1");
+    /// `address1_county`: `Edm.String`.
+    pub const ADDRESS1_COUNTY: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::std::string::String,
+    > = ::dataverse_runtime::codegen::typed::Property::new("address1_county");
+    /// `_owningbusinessunit_value`: `Edm.Guid`.
+    pub const OWNINGBUSINESSUNIT_VALUE: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::dataverse_runtime::codegen::uuid::Uuid,
+    > = ::dataverse_runtime::codegen::typed::Property::new("_owningbusinessunit_value");
+    /// `_createdbyexternalparty_value`: `Edm.Guid`.
+    pub const CREATEDBYEXTERNALPARTY_VALUE: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::dataverse_runtime::codegen::uuid::Uuid,
+    > = ::dataverse_runtime::codegen::typed::Property::new(
+        "_createdbyexternalparty_value",
+    );
+    /// `entityimageid`: `Edm.Guid`.
+    pub const ENTITYIMAGEID: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::dataverse_runtime::codegen::uuid::Uuid,
+    > = ::dataverse_runtime::codegen::typed::Property::new("entityimageid");
+    /// `processid`: `Edm.Guid`.
+    pub const PROCESSID: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::dataverse_runtime::codegen::uuid::Uuid,
+    > = ::dataverse_runtime::codegen::typed::Property::new("processid");
+    /// `address1_telephone2`: `Edm.String`.
+    pub const ADDRESS1_TELEPHONE2: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::std::string::String,
+    > = ::dataverse_runtime::codegen::typed::Property::new("address1_telephone2");
+    /// `description`: `Edm.String`.
+    pub const DESCRIPTION: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::std::string::String,
+    > = ::dataverse_runtime::codegen::typed::Property::new("description");
+    /// `address1_fax`: `Edm.String`.
+    pub const ADDRESS1_FAX: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::std::string::String,
+    > = ::dataverse_runtime::codegen::typed::Property::new("address1_fax");
+    /// `marketingonly`: `Edm.Boolean`.
+    pub const MARKETINGONLY: ::dataverse_runtime::codegen::typed::Property<Self, bool> = ::dataverse_runtime::codegen::typed::Property::new(
+        "marketingonly",
+    );
+    /// `address3_line2`: `Edm.String`.
+    pub const ADDRESS3_LINE2: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::std::string::String,
+    > = ::dataverse_runtime::codegen::typed::Property::new("address3_line2");
+    /// `address1_addressid`: `Edm.Guid`.
+    pub const ADDRESS1_ADDRESSID: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::dataverse_runtime::codegen::uuid::Uuid,
+    > = ::dataverse_runtime::codegen::typed::Property::new("address1_addressid");
+    /// `donotpostalmail`: `Edm.Boolean`.
+    pub const DONOTPOSTALMAIL: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        bool,
+    > = ::dataverse_runtime::codegen::typed::Property::new("donotpostalmail");
+    /// `address2_utcoffset`: `Edm.Int32`.
+    pub const ADDRESS2_UTCOFFSET: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        i32,
+    > = ::dataverse_runtime::codegen::typed::Property::new("address2_utcoffset");
+    /// `exchangerate`: `Edm.Decimal`.
+    pub const EXCHANGERATE: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::dataverse_runtime::Decimal,
+    > = ::dataverse_runtime::codegen::typed::Property::new("exchangerate");
+    /// `aging30_base`: `Edm.Decimal`.
+    pub const AGING30_BASE: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::dataverse_runtime::Decimal,
+    > = ::dataverse_runtime::codegen::typed::Property::new("aging30_base");
+    /// `callback`: `Edm.String`.
+    pub const CALLBACK: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::std::string::String,
+    > = ::dataverse_runtime::codegen::typed::Property::new("callback");
+    /// `emailaddress2`: `Edm.String`.
+    pub const EMAILADDRESS2: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::std::string::String,
+    > = ::dataverse_runtime::codegen::typed::Property::new("emailaddress2");
+    /// `address2_line3`: `Edm.String`.
+    pub const ADDRESS2_LINE3: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::std::string::String,
+    > = ::dataverse_runtime::codegen::typed::Property::new("address2_line3");
+    /// `managerphone`: `Edm.String`.
+    pub const MANAGERPHONE: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::std::string::String,
+    > = ::dataverse_runtime::codegen::typed::Property::new("managerphone");
+    /// `websiteurl`: `Edm.String`.
+    pub const WEBSITEURL: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::std::string::String,
+    > = ::dataverse_runtime::codegen::typed::Property::new("websiteurl");
+    /// `overriddencreatedon`: `Edm.DateTimeOffset`.
+    pub const OVERRIDDENCREATEDON: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::dataverse_runtime::DateTimeOffset,
+    > = ::dataverse_runtime::codegen::typed::Property::new("overriddencreatedon");
+    /// `firstname`: `Edm.String`.
+    pub const FIRSTNAME: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::std::string::String,
+    > = ::dataverse_runtime::codegen::typed::Property::new("firstname");
+    /// `address1_telephone1`: `Edm.String`.
+    pub const ADDRESS1_TELEPHONE1: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::std::string::String,
+    > = ::dataverse_runtime::codegen::typed::Property::new("address1_telephone1");
+    /// `address3_composite`: `Edm.String`.
+    pub const ADDRESS3_COMPOSITE: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::std::string::String,
+    > = ::dataverse_runtime::codegen::typed::Property::new("address3_composite");
+    /// `address3_fax`: `Edm.String`.
+    pub const ADDRESS3_FAX: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::std::string::String,
+    > = ::dataverse_runtime::codegen::typed::Property::new("address3_fax");
+    /// `childrensnames`: `Edm.String`.
+    pub const CHILDRENSNAMES: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::std::string::String,
+    > = ::dataverse_runtime::codegen::typed::Property::new("childrensnames");
+    /// `preferredcontactmethodcode`: `Edm.Int32`.
+    pub const PREFERREDCONTACTMETHODCODE: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        i32,
+    > = ::dataverse_runtime::codegen::typed::Property::new("preferredcontactmethodcode");
+    /// `numberofchildren`: `Edm.Int32`.
+    pub const NUMBEROFCHILDREN: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        i32,
+    > = ::dataverse_runtime::codegen::typed::Property::new("numberofchildren");
+    /// `subscriptionid`: `Edm.Guid`.
+    pub const SUBSCRIPTIONID: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::dataverse_runtime::codegen::uuid::Uuid,
+    > = ::dataverse_runtime::codegen::typed::Property::new("subscriptionid");
+    /// `yomilastname`: `Edm.String`.
+    pub const YOMILASTNAME: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::std::string::String,
+    > = ::dataverse_runtime::codegen::typed::Property::new("yomilastname");
+    /// `address2_postofficebox`: `Edm.String`.
+    pub const ADDRESS2_POSTOFFICEBOX: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::std::string::String,
+    > = ::dataverse_runtime::codegen::typed::Property::new("address2_postofficebox");
+    /// `aging90`: `Edm.Decimal`.
+    pub const AGING90: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::dataverse_runtime::Decimal,
+    > = ::dataverse_runtime::codegen::typed::Property::new("aging90");
+    /// `donotbulkpostalmail`: `Edm.Boolean`.
+    pub const DONOTBULKPOSTALMAIL: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        bool,
+    > = ::dataverse_runtime::codegen::typed::Property::new("donotbulkpostalmail");
+    /// `emailaddress1`: `Edm.String`.
+    pub const EMAILADDRESS1: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::std::string::String,
+    > = ::dataverse_runtime::codegen::typed::Property::new("emailaddress1");
+    /// `donotbulkemail`: `Edm.Boolean`.
+    pub const DONOTBULKEMAIL: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        bool,
+    > = ::dataverse_runtime::codegen::typed::Property::new("donotbulkemail");
+    /// `customersizecode`: `Edm.Int32`.
+    pub const CUSTOMERSIZECODE: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        i32,
+    > = ::dataverse_runtime::codegen::typed::Property::new("customersizecode");
+    /// `address1_city`: `Edm.String`.
+    pub const ADDRESS1_CITY: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::std::string::String,
+    > = ::dataverse_runtime::codegen::typed::Property::new("address1_city");
+    /// `preferredappointmenttimecode`: `Edm.Int32`.
+    pub const PREFERREDAPPOINTMENTTIMECODE: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        i32,
+    > = ::dataverse_runtime::codegen::typed::Property::new(
+        "preferredappointmenttimecode",
+    );
+    /// `address3_latitude`: `Edm.Double`.
+    pub const ADDRESS3_LATITUDE: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        f64,
+    > = ::dataverse_runtime::codegen::typed::Property::new("address3_latitude");
+    /// `aging60_base`: `Edm.Decimal`.
+    pub const AGING60_BASE: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::dataverse_runtime::Decimal,
+    > = ::dataverse_runtime::codegen::typed::Property::new("aging60_base");
+    /// `_transactioncurrencyid_value`: `Edm.Guid`.
+    pub const TRANSACTIONCURRENCYID_VALUE: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::dataverse_runtime::codegen::uuid::Uuid,
+    > = ::dataverse_runtime::codegen::typed::Property::new(
+        "_transactioncurrencyid_value",
+    );
+    /// `entityimage`: `Edm.Binary`.
+    pub const ENTITYIMAGE: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::dataverse_runtime::Binary,
+    > = ::dataverse_runtime::codegen::typed::Property::new("entityimage");
+    /// `_modifiedbyexternalparty_value`: `Edm.Guid`.
+    pub const MODIFIEDBYEXTERNALPARTY_VALUE: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::dataverse_runtime::codegen::uuid::Uuid,
+    > = ::dataverse_runtime::codegen::typed::Property::new(
+        "_modifiedbyexternalparty_value",
+    );
+    /// `paymenttermscode`: `Edm.Int32`.
+    pub const PAYMENTTERMSCODE: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        i32,
+    > = ::dataverse_runtime::codegen::typed::Property::new("paymenttermscode");
+    /// `address3_name`: `Edm.String`.
+    pub const ADDRESS3_NAME: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::std::string::String,
+    > = ::dataverse_runtime::codegen::typed::Property::new("address3_name");
+    /// `participatesinworkflow`: `Edm.Boolean`.
+    pub const PARTICIPATESINWORKFLOW: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        bool,
+    > = ::dataverse_runtime::codegen::typed::Property::new("participatesinworkflow");
+    /// `address1_shippingmethodcode`: `Edm.Int32`.
+    pub const ADDRESS1_SHIPPINGMETHODCODE: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        i32,
+    > = ::dataverse_runtime::codegen::typed::Property::new(
+        "address1_shippingmethodcode",
+    );
+    /// `_modifiedby_value`: `Edm.Guid`.
+    pub const MODIFIEDBY_VALUE: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::dataverse_runtime::codegen::uuid::Uuid,
+    > = ::dataverse_runtime::codegen::typed::Property::new("_modifiedby_value");
+    /// `ftpsiteurl`: `Edm.String`.
+    pub const FTPSITEURL: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::std::string::String,
+    > = ::dataverse_runtime::codegen::typed::Property::new("ftpsiteurl");
+    /// `_preferredsystemuserid_value`: `Edm.Guid`.
+    pub const PREFERREDSYSTEMUSERID_VALUE: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::dataverse_runtime::codegen::uuid::Uuid,
+    > = ::dataverse_runtime::codegen::typed::Property::new(
+        "_preferredsystemuserid_value",
+    );
+    /// `address2_telephone2`: `Edm.String`.
+    pub const ADDRESS2_TELEPHONE2: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::std::string::String,
+    > = ::dataverse_runtime::codegen::typed::Property::new("address2_telephone2");
+    /// `_slainvokedid_value`: `Edm.Guid`.
+    pub const SLAINVOKEDID_VALUE: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::dataverse_runtime::codegen::uuid::Uuid,
+    > = ::dataverse_runtime::codegen::typed::Property::new("_slainvokedid_value");
+    /// `address3_utcoffset`: `Edm.Int32`.
+    pub const ADDRESS3_UTCOFFSET: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        i32,
+    > = ::dataverse_runtime::codegen::typed::Property::new("address3_utcoffset");
+    /// `address3_stateorprovince`: `Edm.String`.
+    pub const ADDRESS3_STATEORPROVINCE: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::std::string::String,
+    > = ::dataverse_runtime::codegen::typed::Property::new("address3_stateorprovince");
+    /// `address3_telephone1`: `Edm.String`.
+    pub const ADDRESS3_TELEPHONE1: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::std::string::String,
+    > = ::dataverse_runtime::codegen::typed::Property::new("address3_telephone1");
+    /// `nickname`: `Edm.String`.
+    pub const NICKNAME: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::std::string::String,
+    > = ::dataverse_runtime::codegen::typed::Property::new("nickname");
+    /// `fullname`: `Edm.String`.
+    pub const FULLNAME: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::std::string::String,
+    > = ::dataverse_runtime::codegen::typed::Property::new("fullname");
+    /// `assistantname`: `Edm.String`.
+    pub const ASSISTANTNAME: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::std::string::String,
+    > = ::dataverse_runtime::codegen::typed::Property::new("assistantname");
+    /// `address2_country`: `Edm.String`.
+    pub const ADDRESS2_COUNTRY: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::std::string::String,
+    > = ::dataverse_runtime::codegen::typed::Property::new("address2_country");
+    /// `aging60`: `Edm.Decimal`.
+    pub const AGING60: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::dataverse_runtime::Decimal,
+    > = ::dataverse_runtime::codegen::typed::Property::new("aging60");
+    /// `modifiedon`: `Edm.DateTimeOffset`.
+    pub const MODIFIEDON: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::dataverse_runtime::DateTimeOffset,
+    > = ::dataverse_runtime::codegen::typed::Property::new("modifiedon");
+    /// `externaluseridentifier`: `Edm.String`.
+    pub const EXTERNALUSERIDENTIFIER: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::std::string::String,
+    > = ::dataverse_runtime::codegen::typed::Property::new("externaluseridentifier");
+    /// `address2_name`: `Edm.String`.
+    pub const ADDRESS2_NAME: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::std::string::String,
+    > = ::dataverse_runtime::codegen::typed::Property::new("address2_name");
+    /// `stageid`: `Edm.Guid`.
+    pub const STAGEID: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::dataverse_runtime::codegen::uuid::Uuid,
+    > = ::dataverse_runtime::codegen::typed::Property::new("stageid");
+    /// `creditonhold`: `Edm.Boolean`.
+    pub const CREDITONHOLD: ::dataverse_runtime::codegen::typed::Property<Self, bool> = ::dataverse_runtime::codegen::typed::Property::new(
+        "creditonhold",
+    );
+    /// `address3_longitude`: `Edm.Double`.
+    pub const ADDRESS3_LONGITUDE: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        f64,
+    > = ::dataverse_runtime::codegen::typed::Property::new("address3_longitude");
+    /// `onholdtime`: `Edm.Int32`.
+    pub const ONHOLDTIME: ::dataverse_runtime::codegen::typed::Property<Self, i32> = ::dataverse_runtime::codegen::typed::Property::new(
+        "onholdtime",
+    );
+    /// `address2_telephone3`: `Edm.String`.
+    pub const ADDRESS2_TELEPHONE3: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::std::string::String,
+    > = ::dataverse_runtime::codegen::typed::Property::new("address2_telephone3");
+    /// `donotphone`: `Edm.Boolean`.
+    pub const DONOTPHONE: ::dataverse_runtime::codegen::typed::Property<Self, bool> = ::dataverse_runtime::codegen::typed::Property::new(
+        "donotphone",
+    );
+    /// `address3_upszone`: `Edm.String`.
+    pub const ADDRESS3_UPSZONE: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::std::string::String,
+    > = ::dataverse_runtime::codegen::typed::Property::new("address3_upszone");
+    /// `contactid`: `Edm.Guid`.
+    pub const CONTACTID: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::dataverse_runtime::codegen::uuid::Uuid,
+    > = ::dataverse_runtime::codegen::typed::Property::new("contactid");
+    /// `aging30`: `Edm.Decimal`.
+    pub const AGING30: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::dataverse_runtime::Decimal,
+    > = ::dataverse_runtime::codegen::typed::Property::new("aging30");
+    /// `address2_upszone`: `Edm.String`.
+    pub const ADDRESS2_UPSZONE: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::std::string::String,
+    > = ::dataverse_runtime::codegen::typed::Property::new("address2_upszone");
+    /// `address1_upszone`: `Edm.String`.
+    pub const ADDRESS1_UPSZONE: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::std::string::String,
+    > = ::dataverse_runtime::codegen::typed::Property::new("address1_upszone");
+    /// `creditlimit`: `Edm.Decimal`.
+    pub const CREDITLIMIT: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::dataverse_runtime::Decimal,
+    > = ::dataverse_runtime::codegen::typed::Property::new("creditlimit");
+    /// `accountrolecode`: `Edm.Int32`.
+    pub const ACCOUNTROLECODE: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        i32,
+    > = ::dataverse_runtime::codegen::typed::Property::new("accountrolecode");
+    /// `salutation`: `Edm.String`.
+    pub const SALUTATION: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::std::string::String,
+    > = ::dataverse_runtime::codegen::typed::Property::new("salutation");
+    /// `suffix`: `Edm.String`.
+    pub const SUFFIX: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::std::string::String,
+    > = ::dataverse_runtime::codegen::typed::Property::new("suffix");
+    /// `address1_primarycontactname`: `Edm.String`.
+    pub const ADDRESS1_PRIMARYCONTACTNAME: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::std::string::String,
+    > = ::dataverse_runtime::codegen::typed::Property::new(
+        "address1_primarycontactname",
+    );
+    /// `address1_utcoffset`: `Edm.Int32`.
+    pub const ADDRESS1_UTCOFFSET: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        i32,
+    > = ::dataverse_runtime::codegen::typed::Property::new("address1_utcoffset");
+    /// `address1_postalcode`: `Edm.String`.
+    pub const ADDRESS1_POSTALCODE: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::std::string::String,
+    > = ::dataverse_runtime::codegen::typed::Property::new("address1_postalcode");
+    /// `governmentid`: `Edm.String`.
+    pub const GOVERNMENTID: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::std::string::String,
+    > = ::dataverse_runtime::codegen::typed::Property::new("governmentid");
+    /// `donotsendmm`: `Edm.Boolean`.
+    pub const DONOTSENDMM: ::dataverse_runtime::codegen::typed::Property<Self, bool> = ::dataverse_runtime::codegen::typed::Property::new(
+        "donotsendmm",
+    );
+    /// `address1_country`: `Edm.String`.
+    pub const ADDRESS1_COUNTRY: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::std::string::String,
+    > = ::dataverse_runtime::codegen::typed::Property::new("address1_country");
+    /// `lastname`: `Edm.String`.
+    pub const LASTNAME: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::std::string::String,
+    > = ::dataverse_runtime::codegen::typed::Property::new("lastname");
+    /// `address2_city`: `Edm.String`.
+    pub const ADDRESS2_CITY: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::std::string::String,
+    > = ::dataverse_runtime::codegen::typed::Property::new("address2_city");
+    /// `donotemail`: `Edm.Boolean`.
+    pub const DONOTEMAIL: ::dataverse_runtime::codegen::typed::Property<Self, bool> = ::dataverse_runtime::codegen::typed::Property::new(
+        "donotemail",
+    );
+    /// `company`: `Edm.String`.
+    pub const COMPANY: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::std::string::String,
+    > = ::dataverse_runtime::codegen::typed::Property::new("company");
+    /// `address1_line2`: `Edm.String`.
+    pub const ADDRESS1_LINE2: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::std::string::String,
+    > = ::dataverse_runtime::codegen::typed::Property::new("address1_line2");
+    /// `address2_longitude`: `Edm.Double`.
+    pub const ADDRESS2_LONGITUDE: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        f64,
+    > = ::dataverse_runtime::codegen::typed::Property::new("address2_longitude");
+    /// `address1_stateorprovince`: `Edm.String`.
+    pub const ADDRESS1_STATEORPROVINCE: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::std::string::String,
+    > = ::dataverse_runtime::codegen::typed::Property::new("address1_stateorprovince");
+    /// `yomifirstname`: `Edm.String`.
+    pub const YOMIFIRSTNAME: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::std::string::String,
+    > = ::dataverse_runtime::codegen::typed::Property::new("yomifirstname");
+    /// `telephone1`: `Edm.String`.
+    pub const TELEPHONE1: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::std::string::String,
+    > = ::dataverse_runtime::codegen::typed::Property::new("telephone1");
+    /// `address1_line1`: `Edm.String`.
+    pub const ADDRESS1_LINE1: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::std::string::String,
+    > = ::dataverse_runtime::codegen::typed::Property::new("address1_line1");
+    /// `address2_addressid`: `Edm.Guid`.
+    pub const ADDRESS2_ADDRESSID: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::dataverse_runtime::codegen::uuid::Uuid,
+    > = ::dataverse_runtime::codegen::typed::Property::new("address2_addressid");
+    /// `isbackofficecustomer`: `Edm.Boolean`.
+    pub const ISBACKOFFICECUSTOMER: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        bool,
+    > = ::dataverse_runtime::codegen::typed::Property::new("isbackofficecustomer");
+    /// `address2_county`: `Edm.String`.
+    pub const ADDRESS2_COUNTY: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::std::string::String,
+    > = ::dataverse_runtime::codegen::typed::Property::new("address2_county");
+    /// `shippingmethodcode`: `Edm.Int32`.
+    pub const SHIPPINGMETHODCODE: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        i32,
+    > = ::dataverse_runtime::codegen::typed::Property::new("shippingmethodcode");
+    /// `anniversary`: `Edm.Date`.
+    pub const ANNIVERSARY: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::dataverse_runtime::Date,
+    > = ::dataverse_runtime::codegen::typed::Property::new("anniversary");
+    /// `_ownerid_value`: `Edm.Guid`.
+    pub const OWNERID_VALUE: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::dataverse_runtime::codegen::uuid::Uuid,
+    > = ::dataverse_runtime::codegen::typed::Property::new("_ownerid_value");
+    /// `_parentcontactid_value`: `Edm.Guid`.
+    pub const PARENTCONTACTID_VALUE: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::dataverse_runtime::codegen::uuid::Uuid,
+    > = ::dataverse_runtime::codegen::typed::Property::new("_parentcontactid_value");
+    /// `haschildrencode`: `Edm.Int32`.
+    pub const HASCHILDRENCODE: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        i32,
+    > = ::dataverse_runtime::codegen::typed::Property::new("haschildrencode");
+    /// `address2_fax`: `Edm.String`.
+    pub const ADDRESS2_FAX: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::std::string::String,
+    > = ::dataverse_runtime::codegen::typed::Property::new("address2_fax");
+    /// `address2_composite`: `Edm.String`.
+    pub const ADDRESS2_COMPOSITE: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::std::string::String,
+    > = ::dataverse_runtime::codegen::typed::Property::new("address2_composite");
+    /// `createdon`: `Edm.DateTimeOffset`.
+    pub const CREATEDON: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::dataverse_runtime::DateTimeOffset,
+    > = ::dataverse_runtime::codegen::typed::Property::new("createdon");
+    /// `entityimage_url`: `Edm.String`.
+    pub const ENTITYIMAGE_URL: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::std::string::String,
+    > = ::dataverse_runtime::codegen::typed::Property::new("entityimage_url");
+    /// `address1_line3`: `Edm.String`.
+    pub const ADDRESS1_LINE3: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::std::string::String,
+    > = ::dataverse_runtime::codegen::typed::Property::new("address1_line3");
+    /// `_slaid_value`: `Edm.Guid`.
+    pub const SLAID_VALUE: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::dataverse_runtime::codegen::uuid::Uuid,
+    > = ::dataverse_runtime::codegen::typed::Property::new("_slaid_value");
+    /// `middlename`: `Edm.String`.
+    pub const MIDDLENAME: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::std::string::String,
+    > = ::dataverse_runtime::codegen::typed::Property::new("middlename");
+    /// `address3_line3`: `Edm.String`.
+    pub const ADDRESS3_LINE3: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::std::string::String,
+    > = ::dataverse_runtime::codegen::typed::Property::new("address3_line3");
+    /// `address3_telephone2`: `Edm.String`.
+    pub const ADDRESS3_TELEPHONE2: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::std::string::String,
+    > = ::dataverse_runtime::codegen::typed::Property::new("address3_telephone2");
+    /// `timespentbymeonemailandmeetings`: `Edm.String`.
+    pub const TIMESPENTBYMEONEMAILANDMEETINGS: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::std::string::String,
+    > = ::dataverse_runtime::codegen::typed::Property::new(
+        "timespentbymeonemailandmeetings",
+    );
     /// Collection-valued navigation `contact_principalobjectattributeaccess` to `principalobjectattributeaccessset` (associate and disassociate through `$ref`).
     pub const CONTACT_PRINCIPALOBJECTATTRIBUTEACCESS: super::super::support::Navigation<
         Contact,

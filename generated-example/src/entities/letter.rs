@@ -1282,6 +1282,300 @@ for super::super::support::Key<Letter> {
     }
 }
 impl Letter {
+    /// `lastonholdtime`: `Edm.DateTimeOffset`.
+    pub const LASTONHOLDTIME: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::dataverse_runtime::DateTimeOffset,
+    > = ::dataverse_runtime::codegen::typed::Property::new("lastonholdtime");
+    /// `actualdurationminutes`: `Edm.Int32`.
+    pub const ACTUALDURATIONMINUTES: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        i32,
+    > = ::dataverse_runtime::codegen::typed::Property::new("actualdurationminutes");
+    /// `_owningteam_value`: `Edm.Guid`.
+    pub const OWNINGTEAM_VALUE: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::dataverse_runtime::codegen::uuid::Uuid,
+    > = ::dataverse_runtime::codegen::typed::Property::new("_owningteam_value");
+    /// `exchangeitemid`: `Edm.String`.
+    pub const EXCHANGEITEMID: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::std::string::String,
+    > = ::dataverse_runtime::codegen::typed::Property::new("exchangeitemid");
+    /// `ismapiprivate`: `Edm.Boolean`.
+    pub const ISMAPIPRIVATE: ::dataverse_runtime::codegen::typed::Property<Self, bool> = ::dataverse_runtime::codegen::typed::Property::new(
+        "ismapiprivate",
+    );
+    /// `createdon`: `Edm.DateTimeOffset`.
+    pub const CREATEDON: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::dataverse_runtime::DateTimeOffset,
+    > = ::dataverse_runtime::codegen::typed::Property::new("createdon");
+    /// `seriesid`: `Edm.Guid`.
+    pub const SERIESID: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::dataverse_runtime::codegen::uuid::Uuid,
+    > = ::dataverse_runtime::codegen::typed::Property::new("seriesid");
+    /// `leftvoicemail`: `Edm.Boolean`.
+    pub const LEFTVOICEMAIL: ::dataverse_runtime::codegen::typed::Property<Self, bool> = ::dataverse_runtime::codegen::typed::Property::new(
+        "leftvoicemail",
+    );
+    /// `deliverylastattemptedon`: `Edm.DateTimeOffset`.
+    pub const DELIVERYLASTATTEMPTEDON: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::dataverse_runtime::DateTimeOffset,
+    > = ::dataverse_runtime::codegen::typed::Property::new("deliverylastattemptedon");
+    /// `isbilled`: `Edm.Boolean`.
+    pub const ISBILLED: ::dataverse_runtime::codegen::typed::Property<Self, bool> = ::dataverse_runtime::codegen::typed::Property::new(
+        "isbilled",
+    );
+    /// `isworkflowcreated`: `Edm.Boolean`.
+    pub const ISWORKFLOWCREATED: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        bool,
+    > = ::dataverse_runtime::codegen::typed::Property::new("isworkflowcreated");
+    /// `_sendermailboxid_value`: `Edm.Guid`.
+    pub const SENDERMAILBOXID_VALUE: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::dataverse_runtime::codegen::uuid::Uuid,
+    > = ::dataverse_runtime::codegen::typed::Property::new("_sendermailboxid_value");
+    /// `description`: `Edm.String`.
+    pub const DESCRIPTION: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::std::string::String,
+    > = ::dataverse_runtime::codegen::typed::Property::new("description");
+    /// `_regardingobjectid_value`: `Edm.Guid`.
+    pub const REGARDINGOBJECTID_VALUE: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::dataverse_runtime::codegen::uuid::Uuid,
+    > = ::dataverse_runtime::codegen::typed::Property::new("_regardingobjectid_value");
+    /// `onholdtime`: `Edm.Int32`.
+    pub const ONHOLDTIME: ::dataverse_runtime::codegen::typed::Property<Self, i32> = ::dataverse_runtime::codegen::typed::Property::new(
+        "onholdtime",
+    );
+    /// `_modifiedby_value`: `Edm.Guid`.
+    pub const MODIFIEDBY_VALUE: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::dataverse_runtime::codegen::uuid::Uuid,
+    > = ::dataverse_runtime::codegen::typed::Property::new("_modifiedby_value");
+    /// `community`: `Edm.Int32`.
+    pub const COMMUNITY: ::dataverse_runtime::codegen::typed::Property<Self, i32> = ::dataverse_runtime::codegen::typed::Property::new(
+        "community",
+    );
+    /// `activityid`: `Edm.Guid`.
+    pub const ACTIVITYID: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::dataverse_runtime::codegen::uuid::Uuid,
+    > = ::dataverse_runtime::codegen::typed::Property::new("activityid");
+    /// `sortdate`: `Edm.DateTimeOffset`.
+    pub const SORTDATE: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::dataverse_runtime::DateTimeOffset,
+    > = ::dataverse_runtime::codegen::typed::Property::new("sortdate");
+    /// `instancetypecode`: `Edm.Int32`.
+    pub const INSTANCETYPECODE: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        i32,
+    > = ::dataverse_runtime::codegen::typed::Property::new("instancetypecode");
+    /// `timezoneruleversionnumber`: `Edm.Int32`.
+    pub const TIMEZONERULEVERSIONNUMBER: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        i32,
+    > = ::dataverse_runtime::codegen::typed::Property::new("timezoneruleversionnumber");
+    /// `_createdonbehalfby_value`: `Edm.Guid`.
+    pub const CREATEDONBEHALFBY_VALUE: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::dataverse_runtime::codegen::uuid::Uuid,
+    > = ::dataverse_runtime::codegen::typed::Property::new("_createdonbehalfby_value");
+    /// `_transactioncurrencyid_value`: `Edm.Guid`.
+    pub const TRANSACTIONCURRENCYID_VALUE: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::dataverse_runtime::codegen::uuid::Uuid,
+    > = ::dataverse_runtime::codegen::typed::Property::new(
+        "_transactioncurrencyid_value",
+    );
+    /// `versionnumber`: `Edm.Int64`.
+    pub const VERSIONNUMBER: ::dataverse_runtime::codegen::typed::Property<Self, i64> = ::dataverse_runtime::codegen::typed::Property::new(
+        "versionnumber",
+    );
+    /// `processid`: `Edm.Guid`.
+    pub const PROCESSID: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::dataverse_runtime::codegen::uuid::Uuid,
+    > = ::dataverse_runtime::codegen::typed::Property::new("processid");
+    /// `scheduledend`: `Edm.DateTimeOffset`.
+    pub const SCHEDULEDEND: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::dataverse_runtime::DateTimeOffset,
+    > = ::dataverse_runtime::codegen::typed::Property::new("scheduledend");
+    /// `prioritycode`: `Edm.Int32`.
+    pub const PRIORITYCODE: ::dataverse_runtime::codegen::typed::Property<Self, i32> = ::dataverse_runtime::codegen::typed::Property::new(
+        "prioritycode",
+    );
+    /// `_slaid_value`: `Edm.Guid`.
+    pub const SLAID_VALUE: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::dataverse_runtime::codegen::uuid::Uuid,
+    > = ::dataverse_runtime::codegen::typed::Property::new("_slaid_value");
+    /// `stageid`: `Edm.Guid`.
+    pub const STAGEID: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::dataverse_runtime::codegen::uuid::Uuid,
+    > = ::dataverse_runtime::codegen::typed::Property::new("stageid");
+    /// `actualstart`: `Edm.DateTimeOffset`.
+    pub const ACTUALSTART: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::dataverse_runtime::DateTimeOffset,
+    > = ::dataverse_runtime::codegen::typed::Property::new("actualstart");
+    /// `_owningbusinessunit_value`: `Edm.Guid`.
+    pub const OWNINGBUSINESSUNIT_VALUE: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::dataverse_runtime::codegen::uuid::Uuid,
+    > = ::dataverse_runtime::codegen::typed::Property::new("_owningbusinessunit_value");
+    /// `_owninguser_value`: `Edm.Guid`.
+    pub const OWNINGUSER_VALUE: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::dataverse_runtime::codegen::uuid::Uuid,
+    > = ::dataverse_runtime::codegen::typed::Property::new("_owninguser_value");
+    /// `utcconversiontimezonecode`: `Edm.Int32`.
+    pub const UTCCONVERSIONTIMEZONECODE: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        i32,
+    > = ::dataverse_runtime::codegen::typed::Property::new("utcconversiontimezonecode");
+    /// `exchangeweblink`: `Edm.String`.
+    pub const EXCHANGEWEBLINK: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::std::string::String,
+    > = ::dataverse_runtime::codegen::typed::Property::new("exchangeweblink");
+    /// `scheduleddurationminutes`: `Edm.Int32`.
+    pub const SCHEDULEDDURATIONMINUTES: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        i32,
+    > = ::dataverse_runtime::codegen::typed::Property::new("scheduleddurationminutes");
+    /// `senton`: `Edm.DateTimeOffset`.
+    pub const SENTON: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::dataverse_runtime::DateTimeOffset,
+    > = ::dataverse_runtime::codegen::typed::Property::new("senton");
+    /// `scheduledstart`: `Edm.DateTimeOffset`.
+    pub const SCHEDULEDSTART: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::dataverse_runtime::DateTimeOffset,
+    > = ::dataverse_runtime::codegen::typed::Property::new("scheduledstart");
+    /// `statecode`: `Edm.Int32`.
+    pub const STATECODE: ::dataverse_runtime::codegen::typed::Property<Self, i32> = ::dataverse_runtime::codegen::typed::Property::new(
+        "statecode",
+    );
+    /// `subject`: `Edm.String`.
+    pub const SUBJECT: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::std::string::String,
+    > = ::dataverse_runtime::codegen::typed::Property::new("subject");
+    /// `postponeactivityprocessinguntil`: `Edm.DateTimeOffset`.
+    pub const POSTPONEACTIVITYPROCESSINGUNTIL: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::dataverse_runtime::DateTimeOffset,
+    > = ::dataverse_runtime::codegen::typed::Property::new(
+        "postponeactivityprocessinguntil",
+    );
+    /// `_modifiedonbehalfby_value`: `Edm.Guid`.
+    pub const MODIFIEDONBEHALFBY_VALUE: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::dataverse_runtime::codegen::uuid::Uuid,
+    > = ::dataverse_runtime::codegen::typed::Property::new("_modifiedonbehalfby_value");
+    /// `exchangerate`: `Edm.Decimal`.
+    pub const EXCHANGERATE: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::dataverse_runtime::Decimal,
+    > = ::dataverse_runtime::codegen::typed::Property::new("exchangerate");
+    /// `isregularactivity`: `Edm.Boolean`.
+    pub const ISREGULARACTIVITY: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        bool,
+    > = ::dataverse_runtime::codegen::typed::Property::new("isregularactivity");
+    /// `deliveryprioritycode`: `Edm.Int32`.
+    pub const DELIVERYPRIORITYCODE: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        i32,
+    > = ::dataverse_runtime::codegen::typed::Property::new("deliveryprioritycode");
+    /// `activityadditionalparams`: `Edm.String`.
+    pub const ACTIVITYADDITIONALPARAMS: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::std::string::String,
+    > = ::dataverse_runtime::codegen::typed::Property::new("activityadditionalparams");
+    /// `traversedpath`: `Edm.String`.
+    pub const TRAVERSEDPATH: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::std::string::String,
+    > = ::dataverse_runtime::codegen::typed::Property::new("traversedpath");
+    /// `_createdby_value`: `Edm.Guid`.
+    pub const CREATEDBY_VALUE: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::dataverse_runtime::codegen::uuid::Uuid,
+    > = ::dataverse_runtime::codegen::typed::Property::new("_createdby_value");
+    /// `activitytypecode`: `Edm.String`.
+    pub const ACTIVITYTYPECODE: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::std::string::String,
+    > = ::dataverse_runtime::codegen::typed::Property::new("activitytypecode");
+    /// `_ownerid_value`: `Edm.Guid`.
+    pub const OWNERID_VALUE: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::dataverse_runtime::codegen::uuid::Uuid,
+    > = ::dataverse_runtime::codegen::typed::Property::new("_ownerid_value");
+    /// `modifiedon`: `Edm.DateTimeOffset`.
+    pub const MODIFIEDON: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::dataverse_runtime::DateTimeOffset,
+    > = ::dataverse_runtime::codegen::typed::Property::new("modifiedon");
+    /// `_slainvokedid_value`: `Edm.Guid`.
+    pub const SLAINVOKEDID_VALUE: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::dataverse_runtime::codegen::uuid::Uuid,
+    > = ::dataverse_runtime::codegen::typed::Property::new("_slainvokedid_value");
+    /// `statuscode`: `Edm.Int32`.
+    pub const STATUSCODE: ::dataverse_runtime::codegen::typed::Property<Self, i32> = ::dataverse_runtime::codegen::typed::Property::new(
+        "statuscode",
+    );
+    /// `actualend`: `Edm.DateTimeOffset`.
+    pub const ACTUALEND: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::dataverse_runtime::DateTimeOffset,
+    > = ::dataverse_runtime::codegen::typed::Property::new("actualend");
+    /// `category`: `Edm.String`.
+    pub const CATEGORY: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::std::string::String,
+    > = ::dataverse_runtime::codegen::typed::Property::new("category");
+    /// `subcategory`: `Edm.String`.
+    pub const SUBCATEGORY: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::std::string::String,
+    > = ::dataverse_runtime::codegen::typed::Property::new("subcategory");
+    /// `directioncode`: `Edm.Boolean`.
+    pub const DIRECTIONCODE: ::dataverse_runtime::codegen::typed::Property<Self, bool> = ::dataverse_runtime::codegen::typed::Property::new(
+        "directioncode",
+    );
+    /// `subscriptionid`: `Edm.Guid`.
+    pub const SUBSCRIPTIONID: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::dataverse_runtime::codegen::uuid::Uuid,
+    > = ::dataverse_runtime::codegen::typed::Property::new("subscriptionid");
+    /// `importsequencenumber`: `Edm.Int32`.
+    pub const IMPORTSEQUENCENUMBER: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        i32,
+    > = ::dataverse_runtime::codegen::typed::Property::new("importsequencenumber");
+    /// `overriddencreatedon`: `Edm.DateTimeOffset`.
+    pub const OVERRIDDENCREATEDON: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::dataverse_runtime::DateTimeOffset,
+    > = ::dataverse_runtime::codegen::typed::Property::new("overriddencreatedon");
+    /// `address`: `Edm.String`.
+    pub const ADDRESS: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::std::string::String,
+    > = ::dataverse_runtime::codegen::typed::Property::new("address");
     /// Lookup `regardingobjectid_new_interactionforemail` to `interactionforemails`: writes `"regardingobjectid_new_interactionforemail@odata.bind": "/interactionforemails(key)"`. The target type is not in this SDK (outside the selection): pass an `EntityKey`.
     pub const REGARDINGOBJECTID_NEW_INTERACTIONFOREMAIL: super::super::support::Lookup<
         Letter,

@@ -41,3 +41,11 @@ pub use self::systemuser::*;
 mod team;
 #[cfg(feature = "teams")]
 pub use self::team::*;
+mod crmmodelbaseentity;
+pub use self::crmmodelbaseentity::*;
+#[cfg(feature = "EntityDefinitions")]
+mod entity_metadata;
+#[cfg(feature = "EntityDefinitions")]
+pub use self::entity_metadata::*;
+mod metadata_base;
+pub use self::metadata_base::*;

@@ -1086,6 +1086,11 @@ for super::super::support::Key<Principal> {
     }
 }
 impl Principal {
+    /// `ownerid`: `Edm.Guid`.
+    pub const OWNERID: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::dataverse_runtime::codegen::uuid::Uuid,
+    > = ::dataverse_runtime::codegen::typed::Property::new("ownerid");
     /// Collection-valued navigation `owner_accounts` to `accounts` (associate and disassociate through `$ref`).
     #[cfg(feature = "accounts")]
     pub const OWNER_ACCOUNTS: super::super::support::Navigation<

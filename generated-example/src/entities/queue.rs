@@ -641,6 +641,195 @@ for super::super::support::Key<Queue> {
     }
 }
 impl Queue {
+    /// `entityimage_timestamp`: `Edm.Int64`.
+    pub const ENTITYIMAGE_TIMESTAMP: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        i64,
+    > = ::dataverse_runtime::codegen::typed::Property::new("entityimage_timestamp");
+    /// `versionnumber`: `Edm.Int64`.
+    pub const VERSIONNUMBER: ::dataverse_runtime::codegen::typed::Property<Self, i64> = ::dataverse_runtime::codegen::typed::Property::new(
+        "versionnumber",
+    );
+    /// `name`: `Edm.String`.
+    pub const NAME: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::std::string::String,
+    > = ::dataverse_runtime::codegen::typed::Property::new("name");
+    /// `queueviewtype`: `Edm.Int32`.
+    pub const QUEUEVIEWTYPE: ::dataverse_runtime::codegen::typed::Property<Self, i32> = ::dataverse_runtime::codegen::typed::Property::new(
+        "queueviewtype",
+    );
+    /// `entityimage_url`: `Edm.String`.
+    pub const ENTITYIMAGE_URL: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::std::string::String,
+    > = ::dataverse_runtime::codegen::typed::Property::new("entityimage_url");
+    /// `outgoingemaildeliverymethod`: `Edm.Int32`.
+    pub const OUTGOINGEMAILDELIVERYMETHOD: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        i32,
+    > = ::dataverse_runtime::codegen::typed::Property::new(
+        "outgoingemaildeliverymethod",
+    );
+    /// `_owningbusinessunit_value`: `Edm.Guid`.
+    pub const OWNINGBUSINESSUNIT_VALUE: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::dataverse_runtime::codegen::uuid::Uuid,
+    > = ::dataverse_runtime::codegen::typed::Property::new("_owningbusinessunit_value");
+    /// `_modifiedby_value`: `Edm.Guid`.
+    pub const MODIFIEDBY_VALUE: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::dataverse_runtime::codegen::uuid::Uuid,
+    > = ::dataverse_runtime::codegen::typed::Property::new("_modifiedby_value");
+    /// `ignoreunsolicitedemail`: `Edm.Boolean`.
+    pub const IGNOREUNSOLICITEDEMAIL: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        bool,
+    > = ::dataverse_runtime::codegen::typed::Property::new("ignoreunsolicitedemail");
+    /// `emailaddress`: `Edm.String`.
+    pub const EMAILADDRESS: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::std::string::String,
+    > = ::dataverse_runtime::codegen::typed::Property::new("emailaddress");
+    /// `incomingemaildeliverymethod`: `Edm.Int32`.
+    pub const INCOMINGEMAILDELIVERYMETHOD: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        i32,
+    > = ::dataverse_runtime::codegen::typed::Property::new(
+        "incomingemaildeliverymethod",
+    );
+    /// `_ownerid_value`: `Edm.Guid`.
+    pub const OWNERID_VALUE: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::dataverse_runtime::codegen::uuid::Uuid,
+    > = ::dataverse_runtime::codegen::typed::Property::new("_ownerid_value");
+    /// `importsequencenumber`: `Edm.Int32`.
+    pub const IMPORTSEQUENCENUMBER: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        i32,
+    > = ::dataverse_runtime::codegen::typed::Property::new("importsequencenumber");
+    /// `_owninguser_value`: `Edm.Guid`.
+    pub const OWNINGUSER_VALUE: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::dataverse_runtime::codegen::uuid::Uuid,
+    > = ::dataverse_runtime::codegen::typed::Property::new("_owninguser_value");
+    /// `description`: `Edm.String`.
+    pub const DESCRIPTION: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::std::string::String,
+    > = ::dataverse_runtime::codegen::typed::Property::new("description");
+    /// `entityimage`: `Edm.Binary`.
+    pub const ENTITYIMAGE: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::dataverse_runtime::Binary,
+    > = ::dataverse_runtime::codegen::typed::Property::new("entityimage");
+    /// `_createdby_value`: `Edm.Guid`.
+    pub const CREATEDBY_VALUE: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::dataverse_runtime::codegen::uuid::Uuid,
+    > = ::dataverse_runtime::codegen::typed::Property::new("_createdby_value");
+    /// `_createdonbehalfby_value`: `Edm.Guid`.
+    pub const CREATEDONBEHALFBY_VALUE: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::dataverse_runtime::codegen::uuid::Uuid,
+    > = ::dataverse_runtime::codegen::typed::Property::new("_createdonbehalfby_value");
+    /// `statecode`: `Edm.Int32`.
+    pub const STATECODE: ::dataverse_runtime::codegen::typed::Property<Self, i32> = ::dataverse_runtime::codegen::typed::Property::new(
+        "statecode",
+    );
+    /// `_organizationid_value`: `Edm.Guid`.
+    pub const ORGANIZATIONID_VALUE: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::dataverse_runtime::codegen::uuid::Uuid,
+    > = ::dataverse_runtime::codegen::typed::Property::new("_organizationid_value");
+    /// `statuscode`: `Edm.Int32`.
+    pub const STATUSCODE: ::dataverse_runtime::codegen::typed::Property<Self, i32> = ::dataverse_runtime::codegen::typed::Property::new(
+        "statuscode",
+    );
+    /// `_modifiedonbehalfby_value`: `Edm.Guid`.
+    pub const MODIFIEDONBEHALFBY_VALUE: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::dataverse_runtime::codegen::uuid::Uuid,
+    > = ::dataverse_runtime::codegen::typed::Property::new("_modifiedonbehalfby_value");
+    /// `exchangerate`: `Edm.Decimal`.
+    pub const EXCHANGERATE: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::dataverse_runtime::Decimal,
+    > = ::dataverse_runtime::codegen::typed::Property::new("exchangerate");
+    /// `_transactioncurrencyid_value`: `Edm.Guid`.
+    pub const TRANSACTIONCURRENCYID_VALUE: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::dataverse_runtime::codegen::uuid::Uuid,
+    > = ::dataverse_runtime::codegen::typed::Property::new(
+        "_transactioncurrencyid_value",
+    );
+    /// `entityimageid`: `Edm.Guid`.
+    pub const ENTITYIMAGEID: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::dataverse_runtime::codegen::uuid::Uuid,
+    > = ::dataverse_runtime::codegen::typed::Property::new("entityimageid");
+    /// `queueid`: `Edm.Guid`.
+    pub const QUEUEID: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::dataverse_runtime::codegen::uuid::Uuid,
+    > = ::dataverse_runtime::codegen::typed::Property::new("queueid");
+    /// `emailrouteraccessapproval`: `Edm.Int32`.
+    pub const EMAILROUTERACCESSAPPROVAL: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        i32,
+    > = ::dataverse_runtime::codegen::typed::Property::new("emailrouteraccessapproval");
+    /// `_defaultmailbox_value`: `Edm.Guid`.
+    pub const DEFAULTMAILBOX_VALUE: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::dataverse_runtime::codegen::uuid::Uuid,
+    > = ::dataverse_runtime::codegen::typed::Property::new("_defaultmailbox_value");
+    /// `modifiedon`: `Edm.DateTimeOffset`.
+    pub const MODIFIEDON: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::dataverse_runtime::DateTimeOffset,
+    > = ::dataverse_runtime::codegen::typed::Property::new("modifiedon");
+    /// `overriddencreatedon`: `Edm.DateTimeOffset`.
+    pub const OVERRIDDENCREATEDON: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::dataverse_runtime::DateTimeOffset,
+    > = ::dataverse_runtime::codegen::typed::Property::new("overriddencreatedon");
+    /// `isemailaddressapprovedbyo365admin`: `Edm.Boolean`.
+    pub const ISEMAILADDRESSAPPROVEDBYO365ADMIN: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        bool,
+    > = ::dataverse_runtime::codegen::typed::Property::new(
+        "isemailaddressapprovedbyo365admin",
+    );
+    /// `createdon`: `Edm.DateTimeOffset`.
+    pub const CREATEDON: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::dataverse_runtime::DateTimeOffset,
+    > = ::dataverse_runtime::codegen::typed::Property::new("createdon");
+    /// `numberofmembers`: `Edm.Int32`.
+    pub const NUMBEROFMEMBERS: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        i32,
+    > = ::dataverse_runtime::codegen::typed::Property::new("numberofmembers");
+    /// `_owningteam_value`: `Edm.Guid`.
+    pub const OWNINGTEAM_VALUE: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::dataverse_runtime::codegen::uuid::Uuid,
+    > = ::dataverse_runtime::codegen::typed::Property::new("_owningteam_value");
+    /// `queuetypecode`: `Edm.Int32`.
+    pub const QUEUETYPECODE: ::dataverse_runtime::codegen::typed::Property<Self, i32> = ::dataverse_runtime::codegen::typed::Property::new(
+        "queuetypecode",
+    );
+    /// `incomingemailfilteringmethod`: `Edm.Int32`.
+    pub const INCOMINGEMAILFILTERINGMETHOD: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        i32,
+    > = ::dataverse_runtime::codegen::typed::Property::new(
+        "incomingemailfilteringmethod",
+    );
+    /// `numberofitems`: `Edm.Int32`.
+    pub const NUMBEROFITEMS: ::dataverse_runtime::codegen::typed::Property<Self, i32> = ::dataverse_runtime::codegen::typed::Property::new(
+        "numberofitems",
+    );
     /// Lookup `defaultmailbox` to `mailboxes`: writes `"defaultmailbox@odata.bind": "/mailboxes(key)"`. The target type is not in this SDK (outside the selection): pass an `EntityKey`.
     pub const DEFAULTMAILBOX: super::super::support::Lookup<
         Queue,
@@ -823,27 +1012,26 @@ impl Queue {
 impl super::super::support::EntityHandle<Queue> {
     /// Calls the action `Microsoft.Dynamics.CRM.AddToQueue` bound to this entity.
     #[cfg(all(feature = "queueitems", feature = "queues"))]
-    pub async fn add_to_queue(
+    pub fn add_to_queue<'a>(
         &self,
-        request: &super::super::QueueAddToQueueRequest,
-        options: &::dataverse_runtime::RequestOptions,
-    ) -> ::dataverse_runtime::Result<super::super::AddToQueueResponse> {
-        self.client()
-            .invoke_action::<
-                _,
-                super::super::AddToQueueResponse,
-            >(
-                &self
-                    .path()
-                    .clone()
-                    .bound_operation("Microsoft.Dynamics.CRM.AddToQueue"),
-                request,
-                options,
-            )
-            .await?
-            .ok_or_else(|| super::super::support::no_content(
+        request: &'a super::super::QueueAddToQueueRequest,
+    ) -> super::super::request::Request<
+        'a,
+        super::super::request::CallAction<
+            'a,
+            super::super::QueueAddToQueueRequest,
+            super::super::AddToQueueResponse,
+            super::super::request::AsBody,
+        >,
+    > {
+        super::super::request::Request::new(
+            self.client().clone(),
+            super::super::request::CallAction::new(
+                self.path().clone().bound_operation("Microsoft.Dynamics.CRM.AddToQueue"),
                 "Microsoft.Dynamics.CRM.AddToQueue",
-            ))
+                request,
+            ),
+        )
     }
 }
 /// Parameters of the action `Microsoft.Dynamics.CRM.AddToQueue`.

@@ -564,6 +564,139 @@ for super::super::support::Key<Queueitem> {
     }
 }
 impl Queueitem {
+    /// `_transactioncurrencyid_value`: `Edm.Guid`.
+    pub const TRANSACTIONCURRENCYID_VALUE: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::dataverse_runtime::codegen::uuid::Uuid,
+    > = ::dataverse_runtime::codegen::typed::Property::new(
+        "_transactioncurrencyid_value",
+    );
+    /// `_workerid_value`: `Edm.Guid`.
+    pub const WORKERID_VALUE: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::dataverse_runtime::codegen::uuid::Uuid,
+    > = ::dataverse_runtime::codegen::typed::Property::new("_workerid_value");
+    /// `_createdby_value`: `Edm.Guid`.
+    pub const CREATEDBY_VALUE: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::dataverse_runtime::codegen::uuid::Uuid,
+    > = ::dataverse_runtime::codegen::typed::Property::new("_createdby_value");
+    /// `_modifiedby_value`: `Edm.Guid`.
+    pub const MODIFIEDBY_VALUE: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::dataverse_runtime::codegen::uuid::Uuid,
+    > = ::dataverse_runtime::codegen::typed::Property::new("_modifiedby_value");
+    /// `_owningbusinessunit_value`: `Edm.Guid`.
+    pub const OWNINGBUSINESSUNIT_VALUE: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::dataverse_runtime::codegen::uuid::Uuid,
+    > = ::dataverse_runtime::codegen::typed::Property::new("_owningbusinessunit_value");
+    /// `modifiedon`: `Edm.DateTimeOffset`.
+    pub const MODIFIEDON: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::dataverse_runtime::DateTimeOffset,
+    > = ::dataverse_runtime::codegen::typed::Property::new("modifiedon");
+    /// `title`: `Edm.String`.
+    pub const TITLE: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::std::string::String,
+    > = ::dataverse_runtime::codegen::typed::Property::new("title");
+    /// `workeridmodifiedon`: `Edm.DateTimeOffset`.
+    pub const WORKERIDMODIFIEDON: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::dataverse_runtime::DateTimeOffset,
+    > = ::dataverse_runtime::codegen::typed::Property::new("workeridmodifiedon");
+    /// `_modifiedonbehalfby_value`: `Edm.Guid`.
+    pub const MODIFIEDONBEHALFBY_VALUE: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::dataverse_runtime::codegen::uuid::Uuid,
+    > = ::dataverse_runtime::codegen::typed::Property::new("_modifiedonbehalfby_value");
+    /// `versionnumber`: `Edm.Int64`.
+    pub const VERSIONNUMBER: ::dataverse_runtime::codegen::typed::Property<Self, i64> = ::dataverse_runtime::codegen::typed::Property::new(
+        "versionnumber",
+    );
+    /// `utcconversiontimezonecode`: `Edm.Int32`.
+    pub const UTCCONVERSIONTIMEZONECODE: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        i32,
+    > = ::dataverse_runtime::codegen::typed::Property::new("utcconversiontimezonecode");
+    /// `_queueid_value`: `Edm.Guid`.
+    pub const QUEUEID_VALUE: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::dataverse_runtime::codegen::uuid::Uuid,
+    > = ::dataverse_runtime::codegen::typed::Property::new("_queueid_value");
+    /// `statecode`: `Edm.Int32`.
+    pub const STATECODE: ::dataverse_runtime::codegen::typed::Property<Self, i32> = ::dataverse_runtime::codegen::typed::Property::new(
+        "statecode",
+    );
+    /// `enteredon`: `Edm.DateTimeOffset`.
+    pub const ENTEREDON: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::dataverse_runtime::DateTimeOffset,
+    > = ::dataverse_runtime::codegen::typed::Property::new("enteredon");
+    /// `overriddencreatedon`: `Edm.DateTimeOffset`.
+    pub const OVERRIDDENCREATEDON: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::dataverse_runtime::DateTimeOffset,
+    > = ::dataverse_runtime::codegen::typed::Property::new("overriddencreatedon");
+    /// `_ownerid_value`: `Edm.Guid`.
+    pub const OWNERID_VALUE: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::dataverse_runtime::codegen::uuid::Uuid,
+    > = ::dataverse_runtime::codegen::typed::Property::new("_ownerid_value");
+    /// `importsequencenumber`: `Edm.Int32`.
+    pub const IMPORTSEQUENCENUMBER: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        i32,
+    > = ::dataverse_runtime::codegen::typed::Property::new("importsequencenumber");
+    /// `queueitemid`: `Edm.Guid`.
+    pub const QUEUEITEMID: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::dataverse_runtime::codegen::uuid::Uuid,
+    > = ::dataverse_runtime::codegen::typed::Property::new("queueitemid");
+    /// `statuscode`: `Edm.Int32`.
+    pub const STATUSCODE: ::dataverse_runtime::codegen::typed::Property<Self, i32> = ::dataverse_runtime::codegen::typed::Property::new(
+        "statuscode",
+    );
+    /// `_objectid_value`: `Edm.Guid`.
+    pub const OBJECTID_VALUE: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::dataverse_runtime::codegen::uuid::Uuid,
+    > = ::dataverse_runtime::codegen::typed::Property::new("_objectid_value");
+    /// `_owninguser_value`: `Edm.Guid`.
+    pub const OWNINGUSER_VALUE: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::dataverse_runtime::codegen::uuid::Uuid,
+    > = ::dataverse_runtime::codegen::typed::Property::new("_owninguser_value");
+    /// `exchangerate`: `Edm.Decimal`.
+    pub const EXCHANGERATE: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::dataverse_runtime::Decimal,
+    > = ::dataverse_runtime::codegen::typed::Property::new("exchangerate");
+    /// `timezoneruleversionnumber`: `Edm.Int32`.
+    pub const TIMEZONERULEVERSIONNUMBER: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        i32,
+    > = ::dataverse_runtime::codegen::typed::Property::new("timezoneruleversionnumber");
+    /// `_createdonbehalfby_value`: `Edm.Guid`.
+    pub const CREATEDONBEHALFBY_VALUE: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::dataverse_runtime::codegen::uuid::Uuid,
+    > = ::dataverse_runtime::codegen::typed::Property::new("_createdonbehalfby_value");
+    /// `objecttypecode`: `Edm.Int32`.
+    pub const OBJECTTYPECODE: ::dataverse_runtime::codegen::typed::Property<Self, i32> = ::dataverse_runtime::codegen::typed::Property::new(
+        "objecttypecode",
+    );
+    /// `_organizationid_value`: `Edm.Guid`.
+    pub const ORGANIZATIONID_VALUE: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::dataverse_runtime::codegen::uuid::Uuid,
+    > = ::dataverse_runtime::codegen::typed::Property::new("_organizationid_value");
+    /// `createdon`: `Edm.DateTimeOffset`.
+    pub const CREATEDON: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::dataverse_runtime::DateTimeOffset,
+    > = ::dataverse_runtime::codegen::typed::Property::new("createdon");
     /// Lookup `objectid_knowledgearticle` to `knowledgearticles`: writes `"objectid_knowledgearticle@odata.bind": "/knowledgearticles(key)"`. The target type is not in this SDK (outside the selection): pass an `EntityKey`.
     pub const OBJECTID_KNOWLEDGEARTICLE: super::super::support::Lookup<
         Queueitem,

@@ -12881,6 +12881,653 @@ for super::super::support::Key<Systemuser> {
     }
 }
 impl Systemuser {
+    /// `ownerid`: `Edm.Guid`.
+    pub const OWNERID: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::dataverse_runtime::codegen::uuid::Uuid,
+    > = ::dataverse_runtime::codegen::typed::Property::new("ownerid");
+    /// `title`: `Edm.String`.
+    pub const TITLE: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::std::string::String,
+    > = ::dataverse_runtime::codegen::typed::Property::new("title");
+    /// `address1_fax`: `Edm.String`.
+    pub const ADDRESS1_FAX: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::std::string::String,
+    > = ::dataverse_runtime::codegen::typed::Property::new("address1_fax");
+    /// `organizationid`: `Edm.Guid`.
+    pub const ORGANIZATIONID: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::dataverse_runtime::codegen::uuid::Uuid,
+    > = ::dataverse_runtime::codegen::typed::Property::new("organizationid");
+    /// `nickname`: `Edm.String`.
+    pub const NICKNAME: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::std::string::String,
+    > = ::dataverse_runtime::codegen::typed::Property::new("nickname");
+    /// `defaultodbfoldername`: `Edm.String`.
+    pub const DEFAULTODBFOLDERNAME: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::std::string::String,
+    > = ::dataverse_runtime::codegen::typed::Property::new("defaultodbfoldername");
+    /// `address1_stateorprovince`: `Edm.String`.
+    pub const ADDRESS1_STATEORPROVINCE: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::std::string::String,
+    > = ::dataverse_runtime::codegen::typed::Property::new("address1_stateorprovince");
+    /// `_modifiedby_value`: `Edm.Guid`.
+    pub const MODIFIEDBY_VALUE: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::dataverse_runtime::codegen::uuid::Uuid,
+    > = ::dataverse_runtime::codegen::typed::Property::new("_modifiedby_value");
+    /// `applicationid`: `Edm.Guid`.
+    pub const APPLICATIONID: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::dataverse_runtime::codegen::uuid::Uuid,
+    > = ::dataverse_runtime::codegen::typed::Property::new("applicationid");
+    /// `address1_upszone`: `Edm.String`.
+    pub const ADDRESS1_UPSZONE: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::std::string::String,
+    > = ::dataverse_runtime::codegen::typed::Property::new("address1_upszone");
+    /// `photourl`: `Edm.String`.
+    pub const PHOTOURL: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::std::string::String,
+    > = ::dataverse_runtime::codegen::typed::Property::new("photourl");
+    /// `address1_latitude`: `Edm.Double`.
+    pub const ADDRESS1_LATITUDE: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        f64,
+    > = ::dataverse_runtime::codegen::typed::Property::new("address1_latitude");
+    /// `address1_shippingmethodcode`: `Edm.Int32`.
+    pub const ADDRESS1_SHIPPINGMETHODCODE: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        i32,
+    > = ::dataverse_runtime::codegen::typed::Property::new(
+        "address1_shippingmethodcode",
+    );
+    /// `versionnumber`: `Edm.Int64`.
+    pub const VERSIONNUMBER: ::dataverse_runtime::codegen::typed::Property<Self, i64> = ::dataverse_runtime::codegen::typed::Property::new(
+        "versionnumber",
+    );
+    /// `address1_utcoffset`: `Edm.Int32`.
+    pub const ADDRESS1_UTCOFFSET: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        i32,
+    > = ::dataverse_runtime::codegen::typed::Property::new("address1_utcoffset");
+    /// `_createdonbehalfby_value`: `Edm.Guid`.
+    pub const CREATEDONBEHALFBY_VALUE: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::dataverse_runtime::codegen::uuid::Uuid,
+    > = ::dataverse_runtime::codegen::typed::Property::new("_createdonbehalfby_value");
+    /// `homephone`: `Edm.String`.
+    pub const HOMEPHONE: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::std::string::String,
+    > = ::dataverse_runtime::codegen::typed::Property::new("homephone");
+    /// `address2_latitude`: `Edm.Double`.
+    pub const ADDRESS2_LATITUDE: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        f64,
+    > = ::dataverse_runtime::codegen::typed::Property::new("address2_latitude");
+    /// `governmentid`: `Edm.String`.
+    pub const GOVERNMENTID: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::std::string::String,
+    > = ::dataverse_runtime::codegen::typed::Property::new("governmentid");
+    /// `_parentsystemuserid_value`: `Edm.Guid`.
+    pub const PARENTSYSTEMUSERID_VALUE: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::dataverse_runtime::codegen::uuid::Uuid,
+    > = ::dataverse_runtime::codegen::typed::Property::new("_parentsystemuserid_value");
+    /// `salutation`: `Edm.String`.
+    pub const SALUTATION: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::std::string::String,
+    > = ::dataverse_runtime::codegen::typed::Property::new("salutation");
+    /// `address2_longitude`: `Edm.Double`.
+    pub const ADDRESS2_LONGITUDE: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        f64,
+    > = ::dataverse_runtime::codegen::typed::Property::new("address2_longitude");
+    /// `_createdby_value`: `Edm.Guid`.
+    pub const CREATEDBY_VALUE: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::dataverse_runtime::codegen::uuid::Uuid,
+    > = ::dataverse_runtime::codegen::typed::Property::new("_createdby_value");
+    /// `overriddencreatedon`: `Edm.DateTimeOffset`.
+    pub const OVERRIDDENCREATEDON: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::dataverse_runtime::DateTimeOffset,
+    > = ::dataverse_runtime::codegen::typed::Property::new("overriddencreatedon");
+    /// `address1_telephone3`: `Edm.String`.
+    pub const ADDRESS1_TELEPHONE3: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::std::string::String,
+    > = ::dataverse_runtime::codegen::typed::Property::new("address1_telephone3");
+    /// `mobilephone`: `Edm.String`.
+    pub const MOBILEPHONE: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::std::string::String,
+    > = ::dataverse_runtime::codegen::typed::Property::new("mobilephone");
+    /// `_queueid_value`: `Edm.Guid`.
+    pub const QUEUEID_VALUE: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::dataverse_runtime::codegen::uuid::Uuid,
+    > = ::dataverse_runtime::codegen::typed::Property::new("_queueid_value");
+    /// `preferredaddresscode`: `Edm.Int32`.
+    pub const PREFERREDADDRESSCODE: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        i32,
+    > = ::dataverse_runtime::codegen::typed::Property::new("preferredaddresscode");
+    /// `address2_city`: `Edm.String`.
+    pub const ADDRESS2_CITY: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::std::string::String,
+    > = ::dataverse_runtime::codegen::typed::Property::new("address2_city");
+    /// `address1_addressid`: `Edm.Guid`.
+    pub const ADDRESS1_ADDRESSID: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::dataverse_runtime::codegen::uuid::Uuid,
+    > = ::dataverse_runtime::codegen::typed::Property::new("address1_addressid");
+    /// `address1_name`: `Edm.String`.
+    pub const ADDRESS1_NAME: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::std::string::String,
+    > = ::dataverse_runtime::codegen::typed::Property::new("address1_name");
+    /// `address2_stateorprovince`: `Edm.String`.
+    pub const ADDRESS2_STATEORPROVINCE: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::std::string::String,
+    > = ::dataverse_runtime::codegen::typed::Property::new("address2_stateorprovince");
+    /// `address2_line2`: `Edm.String`.
+    pub const ADDRESS2_LINE2: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::std::string::String,
+    > = ::dataverse_runtime::codegen::typed::Property::new("address2_line2");
+    /// `userpuid`: `Edm.String`.
+    pub const USERPUID: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::std::string::String,
+    > = ::dataverse_runtime::codegen::typed::Property::new("userpuid");
+    /// `firstname`: `Edm.String`.
+    pub const FIRSTNAME: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::std::string::String,
+    > = ::dataverse_runtime::codegen::typed::Property::new("firstname");
+    /// `passporthi`: `Edm.Int32`.
+    pub const PASSPORTHI: ::dataverse_runtime::codegen::typed::Property<Self, i32> = ::dataverse_runtime::codegen::typed::Property::new(
+        "passporthi",
+    );
+    /// `address2_name`: `Edm.String`.
+    pub const ADDRESS2_NAME: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::std::string::String,
+    > = ::dataverse_runtime::codegen::typed::Property::new("address2_name");
+    /// `_territoryid_value`: `Edm.Guid`.
+    pub const TERRITORYID_VALUE: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::dataverse_runtime::codegen::uuid::Uuid,
+    > = ::dataverse_runtime::codegen::typed::Property::new("_territoryid_value");
+    /// `address2_shippingmethodcode`: `Edm.Int32`.
+    pub const ADDRESS2_SHIPPINGMETHODCODE: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        i32,
+    > = ::dataverse_runtime::codegen::typed::Property::new(
+        "address2_shippingmethodcode",
+    );
+    /// `disabledreason`: `Edm.String`.
+    pub const DISABLEDREASON: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::std::string::String,
+    > = ::dataverse_runtime::codegen::typed::Property::new("disabledreason");
+    /// `address1_postofficebox`: `Edm.String`.
+    pub const ADDRESS1_POSTOFFICEBOX: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::std::string::String,
+    > = ::dataverse_runtime::codegen::typed::Property::new("address1_postofficebox");
+    /// `address1_composite`: `Edm.String`.
+    pub const ADDRESS1_COMPOSITE: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::std::string::String,
+    > = ::dataverse_runtime::codegen::typed::Property::new("address1_composite");
+    /// `setupuser`: `Edm.Boolean`.
+    pub const SETUPUSER: ::dataverse_runtime::codegen::typed::Property<Self, bool> = ::dataverse_runtime::codegen::typed::Property::new(
+        "setupuser",
+    );
+    /// `entityimage_timestamp`: `Edm.Int64`.
+    pub const ENTITYIMAGE_TIMESTAMP: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        i64,
+    > = ::dataverse_runtime::codegen::typed::Property::new("entityimage_timestamp");
+    /// `internalemailaddress`: `Edm.String`.
+    pub const INTERNALEMAILADDRESS: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::std::string::String,
+    > = ::dataverse_runtime::codegen::typed::Property::new("internalemailaddress");
+    /// `isemailaddressapprovedbyo365admin`: `Edm.Boolean`.
+    pub const ISEMAILADDRESSAPPROVEDBYO365ADMIN: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        bool,
+    > = ::dataverse_runtime::codegen::typed::Property::new(
+        "isemailaddressapprovedbyo365admin",
+    );
+    /// `address1_county`: `Edm.String`.
+    pub const ADDRESS1_COUNTY: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::std::string::String,
+    > = ::dataverse_runtime::codegen::typed::Property::new("address1_county");
+    /// `_businessunitid_value`: `Edm.Guid`.
+    pub const BUSINESSUNITID_VALUE: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::dataverse_runtime::codegen::uuid::Uuid,
+    > = ::dataverse_runtime::codegen::typed::Property::new("_businessunitid_value");
+    /// `address1_telephone1`: `Edm.String`.
+    pub const ADDRESS1_TELEPHONE1: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::std::string::String,
+    > = ::dataverse_runtime::codegen::typed::Property::new("address1_telephone1");
+    /// `invitestatuscode`: `Edm.Int32`.
+    pub const INVITESTATUSCODE: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        i32,
+    > = ::dataverse_runtime::codegen::typed::Property::new("invitestatuscode");
+    /// `entityimageid`: `Edm.Guid`.
+    pub const ENTITYIMAGEID: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::dataverse_runtime::codegen::uuid::Uuid,
+    > = ::dataverse_runtime::codegen::typed::Property::new("entityimageid");
+    /// `address2_line3`: `Edm.String`.
+    pub const ADDRESS2_LINE3: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::std::string::String,
+    > = ::dataverse_runtime::codegen::typed::Property::new("address2_line3");
+    /// `userlicensetype`: `Edm.Int32`.
+    pub const USERLICENSETYPE: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        i32,
+    > = ::dataverse_runtime::codegen::typed::Property::new("userlicensetype");
+    /// `incomingemaildeliverymethod`: `Edm.Int32`.
+    pub const INCOMINGEMAILDELIVERYMETHOD: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        i32,
+    > = ::dataverse_runtime::codegen::typed::Property::new(
+        "incomingemaildeliverymethod",
+    );
+    /// `skills`: `Edm.String`.
+    pub const SKILLS: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::std::string::String,
+    > = ::dataverse_runtime::codegen::typed::Property::new("skills");
+    /// `outgoingemaildeliverymethod`: `Edm.Int32`.
+    pub const OUTGOINGEMAILDELIVERYMETHOD: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        i32,
+    > = ::dataverse_runtime::codegen::typed::Property::new(
+        "outgoingemaildeliverymethod",
+    );
+    /// `address2_postalcode`: `Edm.String`.
+    pub const ADDRESS2_POSTALCODE: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::std::string::String,
+    > = ::dataverse_runtime::codegen::typed::Property::new("address2_postalcode");
+    /// `passportlo`: `Edm.Int32`.
+    pub const PASSPORTLO: ::dataverse_runtime::codegen::typed::Property<Self, i32> = ::dataverse_runtime::codegen::typed::Property::new(
+        "passportlo",
+    );
+    /// `issyncwithdirectory`: `Edm.Boolean`.
+    pub const ISSYNCWITHDIRECTORY: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        bool,
+    > = ::dataverse_runtime::codegen::typed::Property::new("issyncwithdirectory");
+    /// `importsequencenumber`: `Edm.Int32`.
+    pub const IMPORTSEQUENCENUMBER: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        i32,
+    > = ::dataverse_runtime::codegen::typed::Property::new("importsequencenumber");
+    /// `modifiedon`: `Edm.DateTimeOffset`.
+    pub const MODIFIEDON: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::dataverse_runtime::DateTimeOffset,
+    > = ::dataverse_runtime::codegen::typed::Property::new("modifiedon");
+    /// `sharepointemailaddress`: `Edm.String`.
+    pub const SHAREPOINTEMAILADDRESS: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::std::string::String,
+    > = ::dataverse_runtime::codegen::typed::Property::new("sharepointemailaddress");
+    /// `yammeruserid`: `Edm.String`.
+    pub const YAMMERUSERID: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::std::string::String,
+    > = ::dataverse_runtime::codegen::typed::Property::new("yammeruserid");
+    /// `address1_longitude`: `Edm.Double`.
+    pub const ADDRESS1_LONGITUDE: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        f64,
+    > = ::dataverse_runtime::codegen::typed::Property::new("address1_longitude");
+    /// `defaultfilterspopulated`: `Edm.Boolean`.
+    pub const DEFAULTFILTERSPOPULATED: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        bool,
+    > = ::dataverse_runtime::codegen::typed::Property::new("defaultfilterspopulated");
+    /// `stageid`: `Edm.Guid`.
+    pub const STAGEID: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::dataverse_runtime::codegen::uuid::Uuid,
+    > = ::dataverse_runtime::codegen::typed::Property::new("stageid");
+    /// `isintegrationuser`: `Edm.Boolean`.
+    pub const ISINTEGRATIONUSER: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        bool,
+    > = ::dataverse_runtime::codegen::typed::Property::new("isintegrationuser");
+    /// `personalemailaddress`: `Edm.String`.
+    pub const PERSONALEMAILADDRESS: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::std::string::String,
+    > = ::dataverse_runtime::codegen::typed::Property::new("personalemailaddress");
+    /// `utcconversiontimezonecode`: `Edm.Int32`.
+    pub const UTCCONVERSIONTIMEZONECODE: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        i32,
+    > = ::dataverse_runtime::codegen::typed::Property::new("utcconversiontimezonecode");
+    /// `address2_telephone2`: `Edm.String`.
+    pub const ADDRESS2_TELEPHONE2: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::std::string::String,
+    > = ::dataverse_runtime::codegen::typed::Property::new("address2_telephone2");
+    /// `preferredemailcode`: `Edm.Int32`.
+    pub const PREFERREDEMAILCODE: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        i32,
+    > = ::dataverse_runtime::codegen::typed::Property::new("preferredemailcode");
+    /// `address2_composite`: `Edm.String`.
+    pub const ADDRESS2_COMPOSITE: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::std::string::String,
+    > = ::dataverse_runtime::codegen::typed::Property::new("address2_composite");
+    /// `preferredphonecode`: `Edm.Int32`.
+    pub const PREFERREDPHONECODE: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        i32,
+    > = ::dataverse_runtime::codegen::typed::Property::new("preferredphonecode");
+    /// `_mobileofflineprofileid_value`: `Edm.Guid`.
+    pub const MOBILEOFFLINEPROFILEID_VALUE: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::dataverse_runtime::codegen::uuid::Uuid,
+    > = ::dataverse_runtime::codegen::typed::Property::new(
+        "_mobileofflineprofileid_value",
+    );
+    /// `windowsliveid`: `Edm.String`.
+    pub const WINDOWSLIVEID: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::std::string::String,
+    > = ::dataverse_runtime::codegen::typed::Property::new("windowsliveid");
+    /// `address1_line1`: `Edm.String`.
+    pub const ADDRESS1_LINE1: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::std::string::String,
+    > = ::dataverse_runtime::codegen::typed::Property::new("address1_line1");
+    /// `yomimiddlename`: `Edm.String`.
+    pub const YOMIMIDDLENAME: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::std::string::String,
+    > = ::dataverse_runtime::codegen::typed::Property::new("yomimiddlename");
+    /// `entityimage`: `Edm.Binary`.
+    pub const ENTITYIMAGE: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::dataverse_runtime::Binary,
+    > = ::dataverse_runtime::codegen::typed::Property::new("entityimage");
+    /// `emailrouteraccessapproval`: `Edm.Int32`.
+    pub const EMAILROUTERACCESSAPPROVAL: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        i32,
+    > = ::dataverse_runtime::codegen::typed::Property::new("emailrouteraccessapproval");
+    /// `_calendarid_value`: `Edm.Guid`.
+    pub const CALENDARID_VALUE: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::dataverse_runtime::codegen::uuid::Uuid,
+    > = ::dataverse_runtime::codegen::typed::Property::new("_calendarid_value");
+    /// `address1_line3`: `Edm.String`.
+    pub const ADDRESS1_LINE3: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::std::string::String,
+    > = ::dataverse_runtime::codegen::typed::Property::new("address1_line3");
+    /// `yomifirstname`: `Edm.String`.
+    pub const YOMIFIRSTNAME: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::std::string::String,
+    > = ::dataverse_runtime::codegen::typed::Property::new("yomifirstname");
+    /// `address2_country`: `Edm.String`.
+    pub const ADDRESS2_COUNTRY: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::std::string::String,
+    > = ::dataverse_runtime::codegen::typed::Property::new("address2_country");
+    /// `fullname`: `Edm.String`.
+    pub const FULLNAME: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::std::string::String,
+    > = ::dataverse_runtime::codegen::typed::Property::new("fullname");
+    /// `azureactivedirectoryobjectid`: `Edm.Guid`.
+    pub const AZUREACTIVEDIRECTORYOBJECTID: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::dataverse_runtime::codegen::uuid::Uuid,
+    > = ::dataverse_runtime::codegen::typed::Property::new(
+        "azureactivedirectoryobjectid",
+    );
+    /// `systemuserid`: `Edm.Guid`.
+    pub const SYSTEMUSERID: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::dataverse_runtime::codegen::uuid::Uuid,
+    > = ::dataverse_runtime::codegen::typed::Property::new("systemuserid");
+    /// `entityimage_url`: `Edm.String`.
+    pub const ENTITYIMAGE_URL: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::std::string::String,
+    > = ::dataverse_runtime::codegen::typed::Property::new("entityimage_url");
+    /// `address1_line2`: `Edm.String`.
+    pub const ADDRESS1_LINE2: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::std::string::String,
+    > = ::dataverse_runtime::codegen::typed::Property::new("address1_line2");
+    /// `address2_upszone`: `Edm.String`.
+    pub const ADDRESS2_UPSZONE: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::std::string::String,
+    > = ::dataverse_runtime::codegen::typed::Property::new("address2_upszone");
+    /// `address1_city`: `Edm.String`.
+    pub const ADDRESS1_CITY: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::std::string::String,
+    > = ::dataverse_runtime::codegen::typed::Property::new("address1_city");
+    /// `address2_fax`: `Edm.String`.
+    pub const ADDRESS2_FAX: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::std::string::String,
+    > = ::dataverse_runtime::codegen::typed::Property::new("address2_fax");
+    /// `_positionid_value`: `Edm.Guid`.
+    pub const POSITIONID_VALUE: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::dataverse_runtime::codegen::uuid::Uuid,
+    > = ::dataverse_runtime::codegen::typed::Property::new("_positionid_value");
+    /// `address2_line1`: `Edm.String`.
+    pub const ADDRESS2_LINE1: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::std::string::String,
+    > = ::dataverse_runtime::codegen::typed::Property::new("address2_line1");
+    /// `_transactioncurrencyid_value`: `Edm.Guid`.
+    pub const TRANSACTIONCURRENCYID_VALUE: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::dataverse_runtime::codegen::uuid::Uuid,
+    > = ::dataverse_runtime::codegen::typed::Property::new(
+        "_transactioncurrencyid_value",
+    );
+    /// `address2_telephone1`: `Edm.String`.
+    pub const ADDRESS2_TELEPHONE1: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::std::string::String,
+    > = ::dataverse_runtime::codegen::typed::Property::new("address2_telephone1");
+    /// `middlename`: `Edm.String`.
+    pub const MIDDLENAME: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::std::string::String,
+    > = ::dataverse_runtime::codegen::typed::Property::new("middlename");
+    /// `isdisabled`: `Edm.Boolean`.
+    pub const ISDISABLED: ::dataverse_runtime::codegen::typed::Property<Self, bool> = ::dataverse_runtime::codegen::typed::Property::new(
+        "isdisabled",
+    );
+    /// `_defaultmailbox_value`: `Edm.Guid`.
+    pub const DEFAULTMAILBOX_VALUE: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::dataverse_runtime::codegen::uuid::Uuid,
+    > = ::dataverse_runtime::codegen::typed::Property::new("_defaultmailbox_value");
+    /// `address1_postalcode`: `Edm.String`.
+    pub const ADDRESS1_POSTALCODE: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::std::string::String,
+    > = ::dataverse_runtime::codegen::typed::Property::new("address1_postalcode");
+    /// `employeeid`: `Edm.String`.
+    pub const EMPLOYEEID: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::std::string::String,
+    > = ::dataverse_runtime::codegen::typed::Property::new("employeeid");
+    /// `lastname`: `Edm.String`.
+    pub const LASTNAME: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::std::string::String,
+    > = ::dataverse_runtime::codegen::typed::Property::new("lastname");
+    /// `mobilealertemail`: `Edm.String`.
+    pub const MOBILEALERTEMAIL: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::std::string::String,
+    > = ::dataverse_runtime::codegen::typed::Property::new("mobilealertemail");
+    /// `timezoneruleversionnumber`: `Edm.Int32`.
+    pub const TIMEZONERULEVERSIONNUMBER: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        i32,
+    > = ::dataverse_runtime::codegen::typed::Property::new("timezoneruleversionnumber");
+    /// `identityid`: `Edm.Int32`.
+    pub const IDENTITYID: ::dataverse_runtime::codegen::typed::Property<Self, i32> = ::dataverse_runtime::codegen::typed::Property::new(
+        "identityid",
+    );
+    /// `traversedpath`: `Edm.String`.
+    pub const TRAVERSEDPATH: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::std::string::String,
+    > = ::dataverse_runtime::codegen::typed::Property::new("traversedpath");
+    /// `address2_county`: `Edm.String`.
+    pub const ADDRESS2_COUNTY: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::std::string::String,
+    > = ::dataverse_runtime::codegen::typed::Property::new("address2_county");
+    /// `address1_addresstypecode`: `Edm.Int32`.
+    pub const ADDRESS1_ADDRESSTYPECODE: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        i32,
+    > = ::dataverse_runtime::codegen::typed::Property::new("address1_addresstypecode");
+    /// `address2_telephone3`: `Edm.String`.
+    pub const ADDRESS2_TELEPHONE3: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::std::string::String,
+    > = ::dataverse_runtime::codegen::typed::Property::new("address2_telephone3");
+    /// `yomilastname`: `Edm.String`.
+    pub const YOMILASTNAME: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::std::string::String,
+    > = ::dataverse_runtime::codegen::typed::Property::new("yomilastname");
+    /// `displayinserviceviews`: `Edm.Boolean`.
+    pub const DISPLAYINSERVICEVIEWS: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        bool,
+    > = ::dataverse_runtime::codegen::typed::Property::new("displayinserviceviews");
+    /// `yomifullname`: `Edm.String`.
+    pub const YOMIFULLNAME: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::std::string::String,
+    > = ::dataverse_runtime::codegen::typed::Property::new("yomifullname");
+    /// `address2_addresstypecode`: `Edm.Int32`.
+    pub const ADDRESS2_ADDRESSTYPECODE: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        i32,
+    > = ::dataverse_runtime::codegen::typed::Property::new("address2_addresstypecode");
+    /// `createdon`: `Edm.DateTimeOffset`.
+    pub const CREATEDON: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::dataverse_runtime::DateTimeOffset,
+    > = ::dataverse_runtime::codegen::typed::Property::new("createdon");
+    /// `accessmode`: `Edm.Int32`.
+    pub const ACCESSMODE: ::dataverse_runtime::codegen::typed::Property<Self, i32> = ::dataverse_runtime::codegen::typed::Property::new(
+        "accessmode",
+    );
+    /// `yammeremailaddress`: `Edm.String`.
+    pub const YAMMEREMAILADDRESS: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::std::string::String,
+    > = ::dataverse_runtime::codegen::typed::Property::new("yammeremailaddress");
+    /// `_modifiedonbehalfby_value`: `Edm.Guid`.
+    pub const MODIFIEDONBEHALFBY_VALUE: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::dataverse_runtime::codegen::uuid::Uuid,
+    > = ::dataverse_runtime::codegen::typed::Property::new("_modifiedonbehalfby_value");
+    /// `exchangerate`: `Edm.Decimal`.
+    pub const EXCHANGERATE: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::dataverse_runtime::Decimal,
+    > = ::dataverse_runtime::codegen::typed::Property::new("exchangerate");
+    /// `jobtitle`: `Edm.String`.
+    pub const JOBTITLE: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::std::string::String,
+    > = ::dataverse_runtime::codegen::typed::Property::new("jobtitle");
+    /// `address2_postofficebox`: `Edm.String`.
+    pub const ADDRESS2_POSTOFFICEBOX: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::std::string::String,
+    > = ::dataverse_runtime::codegen::typed::Property::new("address2_postofficebox");
+    /// `caltype`: `Edm.Int32`.
+    pub const CALTYPE: ::dataverse_runtime::codegen::typed::Property<Self, i32> = ::dataverse_runtime::codegen::typed::Property::new(
+        "caltype",
+    );
+    /// `address2_addressid`: `Edm.Guid`.
+    pub const ADDRESS2_ADDRESSID: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::dataverse_runtime::codegen::uuid::Uuid,
+    > = ::dataverse_runtime::codegen::typed::Property::new("address2_addressid");
+    /// `processid`: `Edm.Guid`.
+    pub const PROCESSID: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::dataverse_runtime::codegen::uuid::Uuid,
+    > = ::dataverse_runtime::codegen::typed::Property::new("processid");
+    /// `applicationiduri`: `Edm.String`.
+    pub const APPLICATIONIDURI: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::std::string::String,
+    > = ::dataverse_runtime::codegen::typed::Property::new("applicationiduri");
+    /// `address2_utcoffset`: `Edm.Int32`.
+    pub const ADDRESS2_UTCOFFSET: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        i32,
+    > = ::dataverse_runtime::codegen::typed::Property::new("address2_utcoffset");
+    /// `islicensed`: `Edm.Boolean`.
+    pub const ISLICENSED: ::dataverse_runtime::codegen::typed::Property<Self, bool> = ::dataverse_runtime::codegen::typed::Property::new(
+        "islicensed",
+    );
+    /// `address1_telephone2`: `Edm.String`.
+    pub const ADDRESS1_TELEPHONE2: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::std::string::String,
+    > = ::dataverse_runtime::codegen::typed::Property::new("address1_telephone2");
+    /// `address1_country`: `Edm.String`.
+    pub const ADDRESS1_COUNTRY: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::std::string::String,
+    > = ::dataverse_runtime::codegen::typed::Property::new("address1_country");
+    /// `domainname`: `Edm.String`.
+    pub const DOMAINNAME: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::std::string::String,
+    > = ::dataverse_runtime::codegen::typed::Property::new("domainname");
     /// Collection-valued navigation `owner_accounts` to `accounts` (associate and disassociate through `$ref`).
     #[cfg(feature = "accounts")]
     pub const OWNER_ACCOUNTS: super::super::support::Navigation<

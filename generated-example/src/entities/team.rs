@@ -2355,6 +2355,160 @@ for super::super::support::Key<Team> {
     }
 }
 impl Team {
+    /// `ownerid`: `Edm.Guid`.
+    pub const OWNERID: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::dataverse_runtime::codegen::uuid::Uuid,
+    > = ::dataverse_runtime::codegen::typed::Property::new("ownerid");
+    /// `_transactioncurrencyid_value`: `Edm.Guid`.
+    pub const TRANSACTIONCURRENCYID_VALUE: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::dataverse_runtime::codegen::uuid::Uuid,
+    > = ::dataverse_runtime::codegen::typed::Property::new(
+        "_transactioncurrencyid_value",
+    );
+    /// `versionnumber`: `Edm.Int64`.
+    pub const VERSIONNUMBER: ::dataverse_runtime::codegen::typed::Property<Self, i64> = ::dataverse_runtime::codegen::typed::Property::new(
+        "versionnumber",
+    );
+    /// `yominame`: `Edm.String`.
+    pub const YOMINAME: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::std::string::String,
+    > = ::dataverse_runtime::codegen::typed::Property::new("yominame");
+    /// `_teamtemplateid_value`: `Edm.Guid`.
+    pub const TEAMTEMPLATEID_VALUE: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::dataverse_runtime::codegen::uuid::Uuid,
+    > = ::dataverse_runtime::codegen::typed::Property::new("_teamtemplateid_value");
+    /// `_modifiedonbehalfby_value`: `Edm.Guid`.
+    pub const MODIFIEDONBEHALFBY_VALUE: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::dataverse_runtime::codegen::uuid::Uuid,
+    > = ::dataverse_runtime::codegen::typed::Property::new("_modifiedonbehalfby_value");
+    /// `traversedpath`: `Edm.String`.
+    pub const TRAVERSEDPATH: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::std::string::String,
+    > = ::dataverse_runtime::codegen::typed::Property::new("traversedpath");
+    /// `organizationid`: `Edm.Guid`.
+    pub const ORGANIZATIONID: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::dataverse_runtime::codegen::uuid::Uuid,
+    > = ::dataverse_runtime::codegen::typed::Property::new("organizationid");
+    /// `name`: `Edm.String`.
+    pub const NAME: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::std::string::String,
+    > = ::dataverse_runtime::codegen::typed::Property::new("name");
+    /// `_regardingobjectid_value`: `Edm.Guid`.
+    pub const REGARDINGOBJECTID_VALUE: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::dataverse_runtime::codegen::uuid::Uuid,
+    > = ::dataverse_runtime::codegen::typed::Property::new("_regardingobjectid_value");
+    /// `isdefault`: `Edm.Boolean`.
+    pub const ISDEFAULT: ::dataverse_runtime::codegen::typed::Property<Self, bool> = ::dataverse_runtime::codegen::typed::Property::new(
+        "isdefault",
+    );
+    /// `exchangerate`: `Edm.Decimal`.
+    pub const EXCHANGERATE: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::dataverse_runtime::Decimal,
+    > = ::dataverse_runtime::codegen::typed::Property::new("exchangerate");
+    /// `importsequencenumber`: `Edm.Int32`.
+    pub const IMPORTSEQUENCENUMBER: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        i32,
+    > = ::dataverse_runtime::codegen::typed::Property::new("importsequencenumber");
+    /// `systemmanaged`: `Edm.Boolean`.
+    pub const SYSTEMMANAGED: ::dataverse_runtime::codegen::typed::Property<Self, bool> = ::dataverse_runtime::codegen::typed::Property::new(
+        "systemmanaged",
+    );
+    /// `description`: `Edm.String`.
+    pub const DESCRIPTION: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::std::string::String,
+    > = ::dataverse_runtime::codegen::typed::Property::new("description");
+    /// `_createdby_value`: `Edm.Guid`.
+    pub const CREATEDBY_VALUE: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::dataverse_runtime::codegen::uuid::Uuid,
+    > = ::dataverse_runtime::codegen::typed::Property::new("_createdby_value");
+    /// `emailaddress`: `Edm.String`.
+    pub const EMAILADDRESS: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::std::string::String,
+    > = ::dataverse_runtime::codegen::typed::Property::new("emailaddress");
+    /// `processid`: `Edm.Guid`.
+    pub const PROCESSID: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::dataverse_runtime::codegen::uuid::Uuid,
+    > = ::dataverse_runtime::codegen::typed::Property::new("processid");
+    /// `_businessunitid_value`: `Edm.Guid`.
+    pub const BUSINESSUNITID_VALUE: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::dataverse_runtime::codegen::uuid::Uuid,
+    > = ::dataverse_runtime::codegen::typed::Property::new("_businessunitid_value");
+    /// `_queueid_value`: `Edm.Guid`.
+    pub const QUEUEID_VALUE: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::dataverse_runtime::codegen::uuid::Uuid,
+    > = ::dataverse_runtime::codegen::typed::Property::new("_queueid_value");
+    /// `modifiedon`: `Edm.DateTimeOffset`.
+    pub const MODIFIEDON: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::dataverse_runtime::DateTimeOffset,
+    > = ::dataverse_runtime::codegen::typed::Property::new("modifiedon");
+    /// `overriddencreatedon`: `Edm.DateTimeOffset`.
+    pub const OVERRIDDENCREATEDON: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::dataverse_runtime::DateTimeOffset,
+    > = ::dataverse_runtime::codegen::typed::Property::new("overriddencreatedon");
+    /// `teamtype`: `Edm.Int32`.
+    pub const TEAMTYPE: ::dataverse_runtime::codegen::typed::Property<Self, i32> = ::dataverse_runtime::codegen::typed::Property::new(
+        "teamtype",
+    );
+    /// `stageid`: `Edm.Guid`.
+    pub const STAGEID: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::dataverse_runtime::codegen::uuid::Uuid,
+    > = ::dataverse_runtime::codegen::typed::Property::new("stageid");
+    /// `membershiptype`: `Edm.Int32`.
+    pub const MEMBERSHIPTYPE: ::dataverse_runtime::codegen::typed::Property<Self, i32> = ::dataverse_runtime::codegen::typed::Property::new(
+        "membershiptype",
+    );
+    /// `createdon`: `Edm.DateTimeOffset`.
+    pub const CREATEDON: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::dataverse_runtime::DateTimeOffset,
+    > = ::dataverse_runtime::codegen::typed::Property::new("createdon");
+    /// `_modifiedby_value`: `Edm.Guid`.
+    pub const MODIFIEDBY_VALUE: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::dataverse_runtime::codegen::uuid::Uuid,
+    > = ::dataverse_runtime::codegen::typed::Property::new("_modifiedby_value");
+    /// `_createdonbehalfby_value`: `Edm.Guid`.
+    pub const CREATEDONBEHALFBY_VALUE: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::dataverse_runtime::codegen::uuid::Uuid,
+    > = ::dataverse_runtime::codegen::typed::Property::new("_createdonbehalfby_value");
+    /// `azureactivedirectoryobjectid`: `Edm.Guid`.
+    pub const AZUREACTIVEDIRECTORYOBJECTID: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::dataverse_runtime::codegen::uuid::Uuid,
+    > = ::dataverse_runtime::codegen::typed::Property::new(
+        "azureactivedirectoryobjectid",
+    );
+    /// `_administratorid_value`: `Edm.Guid`.
+    pub const ADMINISTRATORID_VALUE: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::dataverse_runtime::codegen::uuid::Uuid,
+    > = ::dataverse_runtime::codegen::typed::Property::new("_administratorid_value");
+    /// `teamid`: `Edm.Guid`.
+    pub const TEAMID: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::dataverse_runtime::codegen::uuid::Uuid,
+    > = ::dataverse_runtime::codegen::typed::Property::new("teamid");
     /// Collection-valued navigation `owner_accounts` to `accounts` (associate and disassociate through `$ref`).
     #[cfg(feature = "accounts")]
     pub const OWNER_ACCOUNTS: super::super::support::Navigation<
@@ -3124,47 +3278,55 @@ impl Team {
 impl super::super::support::EntityHandle<Team> {
     /// Calls the action `Microsoft.Dynamics.CRM.AddMembersTeam` bound to this entity.
     #[cfg(all(feature = "systemusers", feature = "teams"))]
-    pub async fn add_members_team(
+    pub fn add_members_team<'a>(
         &self,
-        request: &super::super::TeamAddMembersTeamRequest,
-        options: &::dataverse_runtime::RequestOptions,
-    ) -> ::dataverse_runtime::Result<()> {
-        self.client()
-            .invoke_action::<
-                _,
-                ::dataverse_runtime::codegen::serde::de::IgnoredAny,
-            >(
-                &self
+        request: &'a super::super::TeamAddMembersTeamRequest,
+    ) -> super::super::request::Request<
+        'a,
+        super::super::request::CallAction<
+            'a,
+            super::super::TeamAddMembersTeamRequest,
+            (),
+            super::super::request::NoResult,
+        >,
+    > {
+        super::super::request::Request::new(
+            self.client().clone(),
+            super::super::request::CallAction::new(
+                self
                     .path()
                     .clone()
                     .bound_operation("Microsoft.Dynamics.CRM.AddMembersTeam"),
+                "Microsoft.Dynamics.CRM.AddMembersTeam",
                 request,
-                options,
-            )
-            .await?;
-        ::core::result::Result::Ok(())
+            ),
+        )
     }
     /// Calls the action `Microsoft.Dynamics.CRM.RemoveMembersTeam` bound to this entity.
     #[cfg(all(feature = "systemusers", feature = "teams"))]
-    pub async fn remove_members_team(
+    pub fn remove_members_team<'a>(
         &self,
-        request: &super::super::TeamRemoveMembersTeamRequest,
-        options: &::dataverse_runtime::RequestOptions,
-    ) -> ::dataverse_runtime::Result<()> {
-        self.client()
-            .invoke_action::<
-                _,
-                ::dataverse_runtime::codegen::serde::de::IgnoredAny,
-            >(
-                &self
+        request: &'a super::super::TeamRemoveMembersTeamRequest,
+    ) -> super::super::request::Request<
+        'a,
+        super::super::request::CallAction<
+            'a,
+            super::super::TeamRemoveMembersTeamRequest,
+            (),
+            super::super::request::NoResult,
+        >,
+    > {
+        super::super::request::Request::new(
+            self.client().clone(),
+            super::super::request::CallAction::new(
+                self
                     .path()
                     .clone()
                     .bound_operation("Microsoft.Dynamics.CRM.RemoveMembersTeam"),
+                "Microsoft.Dynamics.CRM.RemoveMembersTeam",
                 request,
-                options,
-            )
-            .await?;
-        ::core::result::Result::Ok(())
+            ),
+        )
     }
 }
 /// Parameters of the action `Microsoft.Dynamics.CRM.AddMembersTeam`.

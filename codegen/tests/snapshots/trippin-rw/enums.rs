@@ -51,6 +51,14 @@ impl super::support::ODataEnum for PersonGender {
         }
     }
 }
+impl ::dataverse_runtime::codegen::typed::FilterValue for PersonGender {
+    fn to_literal(&self) -> ::dataverse_runtime::Literal {
+        ::dataverse_runtime::Literal::enumeration(
+            "Microsoft.OData.SampleService.Models.TripPin.PersonGender",
+            super::support::ODataEnum::name(self),
+        )
+    }
+}
 impl ::dataverse_runtime::codegen::serde::Serialize for PersonGender {
     fn serialize<S: ::dataverse_runtime::codegen::serde::Serializer>(
         &self,

@@ -2,6 +2,7 @@
 //! Typed SDK for the OData service `Microsoft.OData.SampleService.Models.TripPin.DefaultContainer`.
 
 pub mod support;
+pub mod request;
 pub mod enums;
 pub mod complex;
 pub mod entities;
@@ -12,6 +13,7 @@ pub use self::complex::*;
 pub use self::entities::*;
 #[allow(unused_imports)]
 pub use self::operations::*;
+pub use self::request::Request;
 pub use self::support::{Annotated, HasBinds};
 /// The service `Microsoft.OData.SampleService.Models.TripPin.DefaultContainer`: its entity sets and unbound operations.
 #[derive(Debug, Clone)]
@@ -57,37 +59,41 @@ impl Service {
     }
     /// Calls the function `Microsoft.OData.SampleService.Models.TripPin.GetNearestAirport`.
     #[cfg(feature = "Airports")]
-    pub async fn get_nearest_airport(
+    pub fn get_nearest_airport(
         &self,
         request: &self::GetNearestAirportRequest,
-        options: &::dataverse_runtime::RequestOptions,
-    ) -> ::dataverse_runtime::Result<self::Airport> {
-        self.client
-            .invoke_function::<
-                self::Airport,
-            >(
-                &::dataverse_runtime::EntityPath::root(),
+    ) -> self::request::Request<
+        'static,
+        self::request::CallFunction<self::Airport, self::request::AsBody>,
+    > {
+        self::request::Request::new(
+            self.client.clone(),
+            self::request::CallFunction::new(
+                ::dataverse_runtime::EntityPath::root(),
                 "GetNearestAirport",
-                &request.literals()?,
-                options,
-            )
-            .await
+                request.literals(),
+            ),
+        )
     }
     /// Calls the action `Microsoft.OData.SampleService.Models.TripPin.ResetDataSource`.
-    pub async fn reset_data_source(
+    pub fn reset_data_source<'a>(
         &self,
-        options: &::dataverse_runtime::RequestOptions,
-    ) -> ::dataverse_runtime::Result<()> {
-        self.client
-            .invoke_action::<
-                _,
-                ::dataverse_runtime::codegen::serde::de::IgnoredAny,
-            >(
-                &::dataverse_runtime::EntityPath::unbound("ResetDataSource"),
-                &::dataverse_runtime::codegen::serde_json::Map::new(),
-                options,
-            )
-            .await?;
-        ::core::result::Result::Ok(())
+    ) -> self::request::Request<
+        'a,
+        self::request::CallAction<
+            'a,
+            self::request::NoParameters,
+            (),
+            self::request::NoResult,
+        >,
+    > {
+        self::request::Request::new(
+            self.client.clone(),
+            self::request::CallAction::new(
+                ::dataverse_runtime::EntityPath::unbound("ResetDataSource"),
+                "Microsoft.OData.SampleService.Models.TripPin.ResetDataSource",
+                &self::request::NoParameters,
+            ),
+        )
     }
 }

@@ -6,9 +6,13 @@
 use ::dataverse_runtime::codegen::serde;
 use ::dataverse_runtime::codegen::serde_json;
 use ::dataverse_runtime::codegen::serde_json::value::RawValue;
+use super::request::{
+    CreateRecord, DeleteRecord, GetRecord, NextPage, PatchRecord, QueryRecords,
+    Reference, Request, SetProperty, UpdateRecord, UpsertRecord,
+};
+use ::dataverse_runtime::codegen::typed::Property;
 use ::dataverse_runtime::{
-    Bind, Client, Created, EntityId, EntityKey, EntityPath, Error, Literal, Page, Query,
-    RequestOptions, Result,
+    Bind, Client, EntityKey, EntityPath, Error, Literal, Page, Result,
 };
 use ::std::boxed::Box;
 use ::std::collections::BTreeMap;
@@ -292,56 +296,7 @@ impl Binds {
         Ok(())
     }
 }
-/// A single-valued navigation property (a lookup) of `Source` whose target is an entity of
-/// type `Target` in the entity set `target_set`. Generated as associated constants of the source
-/// type, so a lookup can only be set to a key of the right entity type.
-pub struct Lookup<Source, Target> {
-    /// The navigation property, e.g. `parentaccountid`.
-    pub navigation: &'static str,
-    /// The entity set of the target, e.g. `accounts`.
-    pub target_set: &'static str,
-    _types: PhantomData<fn() -> (Source, Target)>,
-}
-impl<S, T> Lookup<S, T> {
-    /// A lookup descriptor (used by generated code).
-    pub const fn new(navigation: &'static str, target_set: &'static str) -> Self {
-        Lookup {
-            navigation,
-            target_set,
-            _types: PhantomData,
-        }
-    }
-}
-impl<S, T> Clone for Lookup<S, T> {
-    fn clone(&self) -> Self {
-        *self
-    }
-}
-impl<S, T> Copy for Lookup<S, T> {}
-/// A collection-valued navigation property of `Source` to entities of `Target` in `target_set`.
-pub struct Navigation<Source, Target> {
-    /// The navigation property.
-    pub navigation: &'static str,
-    /// The entity set of the target.
-    pub target_set: &'static str,
-    _types: PhantomData<fn() -> (Source, Target)>,
-}
-impl<S, T> Navigation<S, T> {
-    /// A navigation descriptor (used by generated code).
-    pub const fn new(navigation: &'static str, target_set: &'static str) -> Self {
-        Navigation {
-            navigation,
-            target_set,
-            _types: PhantomData,
-        }
-    }
-}
-impl<S, T> Clone for Navigation<S, T> {
-    fn clone(&self) -> Self {
-        *self
-    }
-}
-impl<S, T> Copy for Navigation<S, T> {}
+pub use ::dataverse_runtime::codegen::typed::{Lookup, Navigation};
 /// Generated entity types with lookups have a `binds` field; this sets and clears them.
 pub trait HasBinds: Sized {
     /// The lookups set on this value.
@@ -511,6 +466,21 @@ impl<'de, T: ODataEnum> serde::Deserialize<'de> for Flags<T> {
         )
     }
 }
+impl<T: ODataEnum> ::dataverse_runtime::codegen::typed::FilterValue for Flags<T> {
+    fn to_literal(&self) -> Literal {
+        Literal::enumeration(T::ODATA_TYPE, self.to_wire())
+    }
+}
+impl<
+    T: ODataEnum + ::dataverse_runtime::codegen::typed::FilterValue,
+> ::dataverse_runtime::codegen::typed::FlagsValue for Flags<T> {
+    type Member = T;
+}
+impl<T> From<Vec<T>> for Flags<T> {
+    fn from(members: Vec<T>) -> Self {
+        Flags(members)
+    }
+}
 /// The `{"value": ...}` wrapper of primitive and collection results.
 #[derive(Debug, Clone)]
 pub struct ValueOf<T>(pub T);
@@ -581,7 +551,8 @@ impl<T> ::core::fmt::Debug for EntitySet<T> {
     }
 }
 impl<
-    T: Structured + serde::Serialize + serde::de::DeserializeOwned + Send + 'static,
+    T: Structured + serde::Serialize + serde::de::DeserializeOwned + Send + Sync
+        + 'static,
 > EntitySet<T> {
     /// The handle of the entity set `name` (used by the generated service).
     pub fn new(client: Client, name: &'static str) -> Self {
@@ -604,49 +575,19 @@ impl<
         EntityPath::set(self.name)
     }
     /// `POST set`: creates a record. 204 gives the new id (`OData-EntityId`); with
-    /// `RequestOptions::return_representation` the service answers 201 with the record.
-    pub async fn create(
-        &self,
-        record: &T,
-        options: &RequestOptions,
-    ) -> Result<Created<T>> {
-        self.client.create(self.name, record, options).await
+    /// `.return_representation()` the service answers 201 with the record.
+    pub fn create<'a>(&self, record: &'a T) -> Request<'a, CreateRecord<'a, T>> {
+        Request::new(self.client.clone(), CreateRecord::new(self.name, record))
     }
-    /// `GET set?...`: one page of records.
-    pub async fn query(
-        &self,
-        query: &Query,
-        options: &RequestOptions,
-    ) -> Result<Page<T>> {
-        self.client.query(self.name, query, options).await
+    /// `GET set?...`: a query, with typed `$select`, `$filter`, `$orderby`, `$expand`, `$top`
+    /// and `$count`; `.await` gives one page, `.stream()` and `.all()` every record.
+    pub fn query(&self) -> Request<'static, QueryRecords<T>> {
+        Request::new(self.client.clone(), QueryRecords::new(self.path()))
     }
     /// The page after `page` (its `@odata.nextLink`, absolute or relative), or `None` after the
     /// last one: paging one page at a time.
-    pub async fn next_page(
-        &self,
-        page: &Page<T>,
-        options: &RequestOptions,
-    ) -> Result<Option<Page<T>>> {
-        match &page.next_link {
-            Some(link) => self.client.next_page(link, options).await.map(Some),
-            None => Ok(None),
-        }
-    }
-    /// All records, following `@odata.nextLink`, as a stream.
-    pub fn stream(
-        &self,
-        query: &Query,
-        options: &RequestOptions,
-    ) -> ::dataverse_runtime::BoxStream<Result<T>> {
-        self.client.stream(self.name, query, options)
-    }
-    /// All records, following `@odata.nextLink`, collected.
-    pub async fn query_all(
-        &self,
-        query: &Query,
-        options: &RequestOptions,
-    ) -> Result<Vec<T>> {
-        self.client.query_all(self.name, query, options).await
+    pub fn next_page(&self, page: &Page<T>) -> Request<'static, NextPage<T>> {
+        Request::new(self.client.clone(), NextPage::new(page))
     }
     /// The handle of one entity of the set, by key or alternate key.
     pub fn entity(&self, key: impl Into<Key<T>>) -> EntityHandle<T> {
@@ -656,42 +597,34 @@ impl<
         )
     }
     /// `GET set(key)`: one record, by key or alternate key.
-    pub async fn get(
-        &self,
-        key: impl Into<Key<T>>,
-        query: &Query,
-        options: &RequestOptions,
-    ) -> Result<T> {
-        self.entity(key).get(query, options).await
+    pub fn get(&self, key: impl Into<Key<T>>) -> Request<'static, GetRecord<T>> {
+        self.entity(key).get()
     }
-    /// `PATCH set(key)` with `If-Match: *` unless the options say otherwise: sends only the
+    /// `PATCH set(key)` with `If-Match: *` unless another condition is set: sends only the
     /// fields that are set, and never creates a record.
-    pub async fn update(
+    pub fn update<'a>(
         &self,
         key: impl Into<Key<T>>,
-        changes: &T,
-        options: &RequestOptions,
-    ) -> Result<()> {
-        self.entity(key).update(changes, options).await
+        changes: &'a T,
+    ) -> Request<'a, UpdateRecord<'a, T>> {
+        self.entity(key).update(changes)
     }
-    /// `PATCH set(key)` without `If-Match`: updates or creates (with
-    /// `RequestOptions::if_none_match_any`, only creates).
-    pub async fn upsert(
+    /// `PATCH set(key)` without `If-Match`: updates or creates (with `.if_none_match_any()`,
+    /// only creates).
+    pub fn upsert<'a>(
         &self,
         key: impl Into<Key<T>>,
-        record: &T,
-        options: &RequestOptions,
-    ) -> Result<Option<EntityId>> {
+        record: &'a T,
+    ) -> Request<'a, UpsertRecord<'a, T>> {
         let handle = self.entity(key);
-        self.client.upsert(&handle.path, record, options).await
+        Request::new(
+            self.client.clone(),
+            UpsertRecord(PatchRecord::new(handle.path, record)),
+        )
     }
     /// `DELETE set(key)`.
-    pub async fn delete(
-        &self,
-        key: impl Into<Key<T>>,
-        options: &RequestOptions,
-    ) -> Result<()> {
-        self.entity(key).delete(options).await
+    pub fn delete(&self, key: impl Into<Key<T>>) -> Request<'static, DeleteRecord> {
+        self.entity(key).delete()
     }
 }
 /// The handle of one entity: its path and the operations on it.
@@ -732,74 +665,106 @@ impl<T> EntityHandle<T> {
         &self.client
     }
 }
-impl<T: Structured + serde::Serialize + serde::de::DeserializeOwned> EntityHandle<T> {
-    /// `GET`: the record, with `$select`/`$expand` from `query`.
-    pub async fn get(&self, query: &Query, options: &RequestOptions) -> Result<T> {
-        self.client.retrieve(&self.path, query, options).await
+impl<
+    T: Structured + serde::Serialize + serde::de::DeserializeOwned + Send + Sync
+        + 'static,
+> EntityHandle<T> {
+    /// `GET`: the record, with typed `$select` and `$expand`.
+    pub fn get(&self) -> Request<'static, GetRecord<T>> {
+        Request::new(self.client.clone(), GetRecord::new(self.path.clone()))
     }
-    /// `PATCH` with only the fields that are set; `If-Match: *` by default.
-    pub async fn update(&self, changes: &T, options: &RequestOptions) -> Result<()> {
-        self.client.update(&self.path, changes, options).await
+    /// `PATCH` with only the fields that are set; `If-Match: *` unless another condition is set.
+    pub fn update<'a>(&self, changes: &'a T) -> Request<'a, UpdateRecord<'a, T>> {
+        Request::new(
+            self.client.clone(),
+            UpdateRecord(PatchRecord::new(self.path.clone(), changes)),
+        )
     }
     /// `DELETE`.
-    pub async fn delete(&self, options: &RequestOptions) -> Result<()> {
-        self.client.delete(&self.path, options).await
+    pub fn delete(&self) -> Request<'static, DeleteRecord> {
+        Request::new(self.client.clone(), DeleteRecord::new(self.path.clone()))
     }
-    /// `PUT entity/property` with `{"value": ...}`: sets one property.
-    pub async fn set_property<V: serde::Serialize + ?Sized>(
+    /// `PUT entity/property` with `{"value": ...}`: sets one property of `T`.
+    pub fn set_property<V: serde::Serialize + Send + Sync + 'static>(
         &self,
-        property: &str,
-        value: &V,
-        options: &RequestOptions,
-    ) -> Result<()> {
-        self.client.set_property(&self.path, property, value, options).await
+        property: Property<T, V>,
+        value: impl Into<V>,
+    ) -> Request<'static, SetProperty<V>> {
+        Request::new(
+            self.client.clone(),
+            SetProperty::new(
+                self.path.clone(),
+                String::from(property.path()),
+                Some(value.into()),
+            ),
+        )
     }
-    /// `DELETE entity/property`: clears one property.
-    pub async fn clear_property(
+    /// `DELETE entity/property`: clears one property of `T`.
+    pub fn clear_property<V: serde::Serialize + Send + Sync + 'static>(
         &self,
-        property: &str,
-        options: &RequestOptions,
-    ) -> Result<()> {
-        self.client.clear_property(&self.path, property, options).await
+        property: Property<T, V>,
+    ) -> Request<'static, SetProperty<V>> {
+        Request::new(
+            self.client.clone(),
+            SetProperty::new(self.path.clone(), String::from(property.path()), None),
+        )
     }
     /// `POST entity/nav/$ref` with `{"@odata.id": ".../targets(key)"}`: associates an entity
     /// through a collection-valued navigation property.
-    pub async fn associate<U: Entity>(
+    pub fn associate<U: Entity>(
         &self,
         navigation: Navigation<T, U>,
         key: impl Into<Key<U>>,
-        options: &RequestOptions,
-    ) -> Result<()> {
+    ) -> Request<'static, Reference> {
         let target = EntityPath::set(navigation.target_set).key(key.into().key);
-        self.client.associate(&self.path, navigation.navigation, &target, options).await
+        Request::new(
+            self.client.clone(),
+            Reference::Associate {
+                path: self.path.clone(),
+                navigation: navigation.navigation,
+                target,
+            },
+        )
     }
     /// `DELETE entity/nav(key)/$ref`: removes the association.
-    pub async fn disassociate<U: Entity>(
+    pub fn disassociate<U: Entity>(
         &self,
         navigation: Navigation<T, U>,
         key: impl Into<Key<U>>,
-        options: &RequestOptions,
-    ) -> Result<()> {
-        self.client
-            .disassociate(&self.path, navigation.navigation, key.into().key, options)
-            .await
+    ) -> Request<'static, Reference> {
+        Request::new(
+            self.client.clone(),
+            Reference::Disassociate {
+                path: self.path.clone(),
+                navigation: navigation.navigation,
+                key: key.into().key,
+            },
+        )
     }
     /// `PUT entity/lookup/$ref`: sets a lookup (single-valued navigation property).
-    pub async fn set_lookup<U: Entity>(
+    pub fn set_lookup<U: Entity>(
         &self,
         lookup: Lookup<T, U>,
         key: impl Into<Key<U>>,
-        options: &RequestOptions,
-    ) -> Result<()> {
+    ) -> Request<'static, Reference> {
         let target = EntityPath::set(lookup.target_set).key(key.into().key);
-        self.client.set_reference(&self.path, lookup.navigation, &target, options).await
+        Request::new(
+            self.client.clone(),
+            Reference::SetLookup {
+                path: self.path.clone(),
+                navigation: lookup.navigation,
+                target,
+            },
+        )
     }
     /// `DELETE entity/lookup/$ref`: clears a lookup.
-    pub async fn clear_lookup<U>(
-        &self,
-        lookup: Lookup<T, U>,
-        options: &RequestOptions,
-    ) -> Result<()> {
-        self.client.clear_reference(&self.path, lookup.navigation, options).await
+    pub fn clear_lookup<U>(&self, lookup: Lookup<T, U>) -> Request<'static, Reference> {
+        Request::new(
+            self.client.clone(),
+            Reference::ClearLookup {
+                path: self.path.clone(),
+                navigation: lookup.navigation,
+            },
+        )
     }
 }

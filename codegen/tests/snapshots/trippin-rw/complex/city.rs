@@ -66,3 +66,20 @@ impl<'de> ::dataverse_runtime::codegen::serde::Deserialize<'de> for City {
         super::super::support::deserialize(deserializer)
     }
 }
+impl City {
+    /// `CountryRegion`: `Edm.String`.
+    pub const COUNTRY_REGION: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::std::string::String,
+    > = ::dataverse_runtime::codegen::typed::Property::new("CountryRegion");
+    /// `Name`: `Edm.String`.
+    pub const NAME: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::std::string::String,
+    > = ::dataverse_runtime::codegen::typed::Property::new("Name");
+    /// `Region`: `Edm.String`.
+    pub const REGION: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::std::string::String,
+    > = ::dataverse_runtime::codegen::typed::Property::new("Region");
+}

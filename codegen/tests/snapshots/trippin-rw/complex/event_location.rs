@@ -66,3 +66,20 @@ impl<'de> ::dataverse_runtime::codegen::serde::Deserialize<'de> for EventLocatio
         super::super::support::deserialize(deserializer)
     }
 }
+impl EventLocation {
+    /// `Address`: `Edm.String`.
+    pub const ADDRESS: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::std::string::String,
+    > = ::dataverse_runtime::codegen::typed::Property::new("Address");
+    /// `City`: `Microsoft.OData.SampleService.Models.TripPin.City`.
+    pub const CITY: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        super::super::City,
+    > = ::dataverse_runtime::codegen::typed::Property::new("City");
+    /// `BuildingInfo`: `Edm.String`.
+    pub const BUILDING_INFO: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::std::string::String,
+    > = ::dataverse_runtime::codegen::typed::Property::new("BuildingInfo");
+}

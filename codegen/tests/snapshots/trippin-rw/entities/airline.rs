@@ -82,3 +82,15 @@ for super::super::support::Key<Airline> {
         super::super::support::Key::primary(key)
     }
 }
+impl Airline {
+    /// `AirlineCode`: `Edm.String`.
+    pub const AIRLINE_CODE: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::std::string::String,
+    > = ::dataverse_runtime::codegen::typed::Property::new("AirlineCode");
+    /// `Name`: `Edm.String`.
+    pub const NAME: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::std::string::String,
+    > = ::dataverse_runtime::codegen::typed::Property::new("Name");
+}

@@ -94,3 +94,25 @@ for super::super::support::Key<Airport> {
         super::super::support::Key::primary(key)
     }
 }
+impl Airport {
+    /// `IcaoCode`: `Edm.String`.
+    pub const ICAO_CODE: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::std::string::String,
+    > = ::dataverse_runtime::codegen::typed::Property::new("IcaoCode");
+    /// `Name`: `Edm.String`.
+    pub const NAME: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::std::string::String,
+    > = ::dataverse_runtime::codegen::typed::Property::new("Name");
+    /// `IataCode`: `Edm.String`.
+    pub const IATA_CODE: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::std::string::String,
+    > = ::dataverse_runtime::codegen::typed::Property::new("IataCode");
+    /// `Location`: `Microsoft.OData.SampleService.Models.TripPin.AirportLocation`.
+    pub const LOCATION: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        super::super::AirportLocation,
+    > = ::dataverse_runtime::codegen::typed::Property::new("Location");
+}

@@ -147,6 +147,40 @@ impl ::core::convert::From<i32> for super::super::support::Key<Flight> {
     }
 }
 impl Flight {
+    /// `PlanItemId`: `Edm.Int32`.
+    pub const PLAN_ITEM_ID: ::dataverse_runtime::codegen::typed::Property<Self, i32> = ::dataverse_runtime::codegen::typed::Property::new(
+        "PlanItemId",
+    );
+    /// `ConfirmationCode`: `Edm.String`.
+    pub const CONFIRMATION_CODE: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::std::string::String,
+    > = ::dataverse_runtime::codegen::typed::Property::new("ConfirmationCode");
+    /// `StartsAt`: `Edm.DateTimeOffset`.
+    pub const STARTS_AT: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::dataverse_runtime::DateTimeOffset,
+    > = ::dataverse_runtime::codegen::typed::Property::new("StartsAt");
+    /// `EndsAt`: `Edm.DateTimeOffset`.
+    pub const ENDS_AT: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::dataverse_runtime::DateTimeOffset,
+    > = ::dataverse_runtime::codegen::typed::Property::new("EndsAt");
+    /// `Duration`: `Edm.Duration`.
+    pub const DURATION: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::dataverse_runtime::Duration,
+    > = ::dataverse_runtime::codegen::typed::Property::new("Duration");
+    /// `SeatNumber`: `Edm.String`.
+    pub const SEAT_NUMBER: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::std::string::String,
+    > = ::dataverse_runtime::codegen::typed::Property::new("SeatNumber");
+    /// `FlightNumber`: `Edm.String`.
+    pub const FLIGHT_NUMBER: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::std::string::String,
+    > = ::dataverse_runtime::codegen::typed::Property::new("FlightNumber");
     /// Lookup `From` to `Airports`: writes `"From@odata.bind": "/Airports(key)"`.
     #[cfg(feature = "Airports")]
     pub const FROM: super::super::support::Lookup<Flight, super::super::Airport> = super::super::support::Lookup::new(

@@ -145,6 +145,40 @@ for super::super::support::Key<Person> {
     }
 }
 impl Person {
+    /// `UserName`: `Edm.String`.
+    pub const USER_NAME: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::std::string::String,
+    > = ::dataverse_runtime::codegen::typed::Property::new("UserName");
+    /// `FirstName`: `Edm.String`.
+    pub const FIRST_NAME: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::std::string::String,
+    > = ::dataverse_runtime::codegen::typed::Property::new("FirstName");
+    /// `LastName`: `Edm.String`.
+    pub const LAST_NAME: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::std::string::String,
+    > = ::dataverse_runtime::codegen::typed::Property::new("LastName");
+    /// `Emails`: `Collection(Edm.String)`.
+    pub const EMAILS: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::std::vec::Vec<::std::string::String>,
+    > = ::dataverse_runtime::codegen::typed::Property::new("Emails");
+    /// `AddressInfo`: `Collection(Microsoft.OData.SampleService.Models.TripPin.Location)`.
+    pub const ADDRESS_INFO: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::std::vec::Vec<super::super::Location>,
+    > = ::dataverse_runtime::codegen::typed::Property::new("AddressInfo");
+    /// `Gender`: `Microsoft.OData.SampleService.Models.TripPin.PersonGender`.
+    pub const GENDER: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        super::super::PersonGender,
+    > = ::dataverse_runtime::codegen::typed::Property::new("Gender");
+    /// `Concurrency`: `Edm.Int64`.
+    pub const CONCURRENCY: ::dataverse_runtime::codegen::typed::Property<Self, i64> = ::dataverse_runtime::codegen::typed::Property::new(
+        "Concurrency",
+    );
     /// Collection-valued navigation `Friends` to `People` (associate and disassociate through `$ref`).
     #[cfg(any(feature = "People", feature = "Me"))]
     pub const FRIENDS: super::super::support::Navigation<Person, super::super::Person> = super::super::support::Navigation::new(
@@ -161,63 +195,72 @@ impl Person {
 impl super::super::support::EntityHandle<Person> {
     /// Calls the action `Microsoft.OData.SampleService.Models.TripPin.ShareTrip` bound to this entity.
     #[cfg(any(feature = "People", feature = "Me"))]
-    pub async fn share_trip(
+    pub fn share_trip<'a>(
         &self,
-        request: &super::super::PersonShareTripRequest,
-        options: &::dataverse_runtime::RequestOptions,
-    ) -> ::dataverse_runtime::Result<()> {
-        self.client()
-            .invoke_action::<
-                _,
-                ::dataverse_runtime::codegen::serde::de::IgnoredAny,
-            >(
-                &self
+        request: &'a super::super::PersonShareTripRequest,
+    ) -> super::super::request::Request<
+        'a,
+        super::super::request::CallAction<
+            'a,
+            super::super::PersonShareTripRequest,
+            (),
+            super::super::request::NoResult,
+        >,
+    > {
+        super::super::request::Request::new(
+            self.client().clone(),
+            super::super::request::CallAction::new(
+                self
                     .path()
                     .clone()
                     .bound_operation(
                         "Microsoft.OData.SampleService.Models.TripPin.ShareTrip",
                     ),
+                "Microsoft.OData.SampleService.Models.TripPin.ShareTrip",
                 request,
-                options,
-            )
-            .await?;
-        ::core::result::Result::Ok(())
+            ),
+        )
     }
     /// Calls the function `Microsoft.OData.SampleService.Models.TripPin.GetFavoriteAirline` bound to this entity.
     #[cfg(all(feature = "Airlines", any(feature = "People", feature = "Me")))]
-    pub async fn get_favorite_airline(
+    pub fn get_favorite_airline(
         &self,
-        options: &::dataverse_runtime::RequestOptions,
-    ) -> ::dataverse_runtime::Result<super::super::Airline> {
-        self.client()
-            .invoke_function::<
-                super::super::Airline,
-            >(
-                self.path(),
+    ) -> super::super::request::Request<
+        'static,
+        super::super::request::CallFunction<
+            super::super::Airline,
+            super::super::request::AsBody,
+        >,
+    > {
+        super::super::request::Request::new(
+            self.client().clone(),
+            super::super::request::CallFunction::new(
+                self.path().clone(),
                 "Microsoft.OData.SampleService.Models.TripPin.GetFavoriteAirline",
-                &[],
-                options,
-            )
-            .await
+                ::core::result::Result::Ok(::std::vec::Vec::new()),
+            ),
+        )
     }
     /// Calls the function `Microsoft.OData.SampleService.Models.TripPin.GetFriendsTrips` bound to this entity.
     #[cfg(any(feature = "People", feature = "Me"))]
-    pub async fn get_friends_trips(
+    pub fn get_friends_trips(
         &self,
         request: &super::super::PersonGetFriendsTripsRequest,
-        options: &::dataverse_runtime::RequestOptions,
-    ) -> ::dataverse_runtime::Result<::std::vec::Vec<super::super::Trip>> {
-        self.client()
-            .invoke_function::<
-                super::super::support::ValueOf<::std::vec::Vec<super::super::Trip>>,
-            >(
-                self.path(),
+    ) -> super::super::request::Request<
+        'static,
+        super::super::request::CallFunction<
+            ::std::vec::Vec<super::super::Trip>,
+            super::super::request::InValue,
+        >,
+    > {
+        super::super::request::Request::new(
+            self.client().clone(),
+            super::super::request::CallFunction::new(
+                self.path().clone(),
                 "Microsoft.OData.SampleService.Models.TripPin.GetFriendsTrips",
-                &request.literals()?,
-                options,
-            )
-            .await
-            .map(|v| v.0)
+                request.literals(),
+            ),
+        )
     }
 }
 /// Parameters of the action `Microsoft.OData.SampleService.Models.TripPin.ShareTrip`.

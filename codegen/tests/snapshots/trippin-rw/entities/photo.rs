@@ -81,3 +81,14 @@ impl ::core::convert::From<i64> for super::super::support::Key<Photo> {
         super::super::support::Key::primary(key)
     }
 }
+impl Photo {
+    /// `Id`: `Edm.Int64`.
+    pub const ID: ::dataverse_runtime::codegen::typed::Property<Self, i64> = ::dataverse_runtime::codegen::typed::Property::new(
+        "Id",
+    );
+    /// `Name`: `Edm.String`.
+    pub const NAME: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::std::string::String,
+    > = ::dataverse_runtime::codegen::typed::Property::new("Name");
+}

@@ -170,3 +170,29 @@ impl ::core::convert::From<i32> for super::super::support::Key<PlanItem> {
         super::super::support::Key::primary(key)
     }
 }
+impl PlanItem {
+    /// `PlanItemId`: `Edm.Int32`.
+    pub const PLAN_ITEM_ID: ::dataverse_runtime::codegen::typed::Property<Self, i32> = ::dataverse_runtime::codegen::typed::Property::new(
+        "PlanItemId",
+    );
+    /// `ConfirmationCode`: `Edm.String`.
+    pub const CONFIRMATION_CODE: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::std::string::String,
+    > = ::dataverse_runtime::codegen::typed::Property::new("ConfirmationCode");
+    /// `StartsAt`: `Edm.DateTimeOffset`.
+    pub const STARTS_AT: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::dataverse_runtime::DateTimeOffset,
+    > = ::dataverse_runtime::codegen::typed::Property::new("StartsAt");
+    /// `EndsAt`: `Edm.DateTimeOffset`.
+    pub const ENDS_AT: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::dataverse_runtime::DateTimeOffset,
+    > = ::dataverse_runtime::codegen::typed::Property::new("EndsAt");
+    /// `Duration`: `Edm.Duration`.
+    pub const DURATION: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::dataverse_runtime::Duration,
+    > = ::dataverse_runtime::codegen::typed::Property::new("Duration");
+}

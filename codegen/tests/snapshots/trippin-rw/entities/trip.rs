@@ -137,6 +137,44 @@ impl ::core::convert::From<i32> for super::super::support::Key<Trip> {
     }
 }
 impl Trip {
+    /// `TripId`: `Edm.Int32`.
+    pub const TRIP_ID: ::dataverse_runtime::codegen::typed::Property<Self, i32> = ::dataverse_runtime::codegen::typed::Property::new(
+        "TripId",
+    );
+    /// `ShareId`: `Edm.Guid`.
+    pub const SHARE_ID: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::dataverse_runtime::codegen::uuid::Uuid,
+    > = ::dataverse_runtime::codegen::typed::Property::new("ShareId");
+    /// `Description`: `Edm.String`.
+    pub const DESCRIPTION: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::std::string::String,
+    > = ::dataverse_runtime::codegen::typed::Property::new("Description");
+    /// `Name`: `Edm.String`.
+    pub const NAME: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::std::string::String,
+    > = ::dataverse_runtime::codegen::typed::Property::new("Name");
+    /// `Budget`: `Edm.Single`.
+    pub const BUDGET: ::dataverse_runtime::codegen::typed::Property<Self, f32> = ::dataverse_runtime::codegen::typed::Property::new(
+        "Budget",
+    );
+    /// `StartsAt`: `Edm.DateTimeOffset`.
+    pub const STARTS_AT: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::dataverse_runtime::DateTimeOffset,
+    > = ::dataverse_runtime::codegen::typed::Property::new("StartsAt");
+    /// `EndsAt`: `Edm.DateTimeOffset`.
+    pub const ENDS_AT: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::dataverse_runtime::DateTimeOffset,
+    > = ::dataverse_runtime::codegen::typed::Property::new("EndsAt");
+    /// `Tags`: `Collection(Edm.String)`.
+    pub const TAGS: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        ::std::vec::Vec<::std::string::String>,
+    > = ::dataverse_runtime::codegen::typed::Property::new("Tags");
     /// Collection-valued navigation `Photos` to `Photos` (associate and disassociate through `$ref`).
     #[cfg(feature = "Photos")]
     pub const PHOTOS: super::super::support::Navigation<Trip, super::super::Photo> = super::super::support::Navigation::new(
@@ -147,20 +185,22 @@ impl Trip {
 impl super::super::support::EntityHandle<Trip> {
     /// Calls the function `Microsoft.OData.SampleService.Models.TripPin.GetInvolvedPeople` bound to this entity.
     #[cfg(any(feature = "People", feature = "Me"))]
-    pub async fn get_involved_people(
+    pub fn get_involved_people(
         &self,
-        options: &::dataverse_runtime::RequestOptions,
-    ) -> ::dataverse_runtime::Result<::std::vec::Vec<super::super::Person>> {
-        self.client()
-            .invoke_function::<
-                super::super::support::ValueOf<::std::vec::Vec<super::super::Person>>,
-            >(
-                self.path(),
+    ) -> super::super::request::Request<
+        'static,
+        super::super::request::CallFunction<
+            ::std::vec::Vec<super::super::Person>,
+            super::super::request::InValue,
+        >,
+    > {
+        super::super::request::Request::new(
+            self.client().clone(),
+            super::super::request::CallFunction::new(
+                self.path().clone(),
                 "Microsoft.OData.SampleService.Models.TripPin.GetInvolvedPeople",
-                &[],
-                options,
-            )
-            .await
-            .map(|v| v.0)
+                ::core::result::Result::Ok(::std::vec::Vec::new()),
+            ),
+        )
     }
 }

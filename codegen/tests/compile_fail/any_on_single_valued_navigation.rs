@@ -1,0 +1,9 @@
+//~ E0599 no method named `any` found
+use dataverse_example::*;
+
+pub fn build(service: &Service) {
+    let _ = service
+        .accounts()
+        .query()
+        .filter(Account::PRIMARYCONTACTID.any(Contact::FULLNAME.eq("Ann")));
+}

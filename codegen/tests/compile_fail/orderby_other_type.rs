@@ -1,0 +1,6 @@
+//~ E0277 OrderList<Account>
+use dataverse_example::*;
+
+pub fn build(service: &Service) {
+    let _ = service.accounts().query().orderby(Contact::FULLNAME.asc());
+}

@@ -1,0 +1,9 @@
+//~ E0277 SelectList<Account>
+use dataverse_example::*;
+
+pub fn build(service: &Service) {
+    let _ = service
+        .accounts()
+        .query()
+        .select(Account::PRIMARYCONTACTID.then(Contact::FULLNAME));
+}

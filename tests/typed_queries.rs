@@ -317,6 +317,18 @@ async fn a_query_request_is_reusable_through_clone() {
         .select(Account::NAME)
         .filter(Account::STATECODE.eq(0))
         .max_page_size(2);
+    assert_eq!(
+        request.relative_url(),
+        "accounts?$select=name&$filter=statecode%20eq%200"
+    );
+    assert_eq!(
+        service
+            .accounts()
+            .get(id(ACCOUNT))
+            .select(Account::NAME)
+            .relative_url(),
+        format!("accounts({ACCOUNT})?$select=name")
+    );
     request.clone().await.unwrap();
     request.all().await.unwrap();
     let sent = mock.requests();

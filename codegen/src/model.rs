@@ -89,6 +89,30 @@ pub enum Primitive {
 }
 
 impl Primitive {
+    /// Whether a value of this type has a URL literal the runtime writes from its Rust value
+    /// (`Literal::from`, `FilterValue`): numbers but `Single`, `Boolean`, `Decimal`, `Guid`,
+    /// strings, dates and times.
+    pub fn has_url_literal(self) -> bool {
+        use Primitive::*;
+        matches!(
+            self,
+            Boolean
+                | Byte
+                | SByte
+                | Int16
+                | Int32
+                | Int64
+                | Double
+                | Decimal
+                | Guid
+                | String
+                | ModelPath
+                | DateTimeOffset
+                | Date
+                | TimeOfDay
+        )
+    }
+
     /// The primitive type named `name` (without the `Edm.` prefix), if there is one.
     pub fn from_edm_name(name: &str) -> Option<Primitive> {
         use Primitive::*;

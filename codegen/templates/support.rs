@@ -6,7 +6,7 @@
 use ::dataverse_runtime::codegen::serde;
 use ::dataverse_runtime::codegen::serde_json;
 use ::dataverse_runtime::codegen::serde_json::value::RawValue;
-use super::request::{
+use ::dataverse_runtime::codegen::request::{
     CreateRecord, DeleteRecord, GetRecord, NextPage, PatchRecord, QueryRecords, Reference, Request,
     SetProperty, UpdateRecord, UpsertRecord,
 };
@@ -493,29 +493,6 @@ impl<T: ODataEnum + ::dataverse_runtime::codegen::typed::FilterValue>
 impl<T> From<Vec<T>> for Flags<T> {
     fn from(members: Vec<T>) -> Self {
         Flags(members)
-    }
-}
-
-/// The `{"value": ...}` wrapper of primitive and collection results.
-#[derive(Debug, Clone)]
-pub struct ValueOf<T>(pub T);
-
-impl<'de, T: serde::Deserialize<'de>> serde::Deserialize<'de> for ValueOf<T> {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> ::core::result::Result<Self, D::Error> {
-        #[derive(serde::Deserialize)]
-        #[serde(crate = "::dataverse_runtime::codegen::serde")]
-        struct Wrapper<T> {
-            value: T,
-        }
-        Wrapper::<T>::deserialize(deserializer).map(|w| ValueOf(w.value))
-    }
-}
-
-/// The error for an action that declares a result but answered 204 No Content.
-pub fn no_content(operation: &str) -> Error {
-    Error::Protocol {
-        status: 204,
-        message: ::std::format!("{operation} declares a result but the service returned none"),
     }
 }
 

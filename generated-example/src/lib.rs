@@ -2,7 +2,6 @@
 //! Typed SDK for the OData service `Microsoft.Dynamics.CRM.System`.
 
 pub mod support;
-pub mod request;
 pub mod enums;
 pub mod complex;
 pub mod entities;
@@ -12,7 +11,7 @@ pub use self::enums::*;
 pub use self::complex::*;
 #[allow(unused_imports)]
 pub use self::entities::*;
-pub use self::request::Request;
+pub use ::dataverse_runtime::codegen::request::Request;
 pub use self::support::{Annotated, HasBinds};
 /// The service `Microsoft.Dynamics.CRM.System`: its entity sets and unbound operations.
 #[derive(Debug, Clone)]
@@ -89,13 +88,16 @@ impl Service {
     /// Calls the function `Microsoft.Dynamics.CRM.WhoAmI`.
     pub fn who_am_i(
         &self,
-    ) -> self::request::Request<
+    ) -> ::dataverse_runtime::codegen::request::Request<
         'static,
-        self::request::CallFunction<self::WhoAmIResponse, self::request::AsBody>,
+        ::dataverse_runtime::codegen::request::CallFunction<
+            self::WhoAmIResponse,
+            ::dataverse_runtime::codegen::request::AsBody,
+        >,
     > {
-        self::request::Request::new(
+        ::dataverse_runtime::codegen::request::Request::new(
             self.client.clone(),
-            self::request::CallFunction::new(
+            ::dataverse_runtime::codegen::request::CallFunction::new(
                 ::dataverse_runtime::EntityPath::root(),
                 "WhoAmI",
                 ::core::result::Result::Ok(::std::vec::Vec::new()),

@@ -43,6 +43,7 @@ mod ops;
 mod options;
 mod path;
 mod query;
+pub mod request;
 mod retry;
 mod tracked;
 pub mod typed;
@@ -80,6 +81,7 @@ pub mod codegen {
     pub use uuid;
 
     pub use crate::batch::{Batch, BatchPart, BatchRequest, BatchResponse};
+    pub use crate::request;
     pub use crate::typed;
     pub use crate::{
         Annotations, Binary, Bind, BoxStream, Changes, Client, Conditional, ContentId, Created,

@@ -6,7 +6,6 @@
 //! |---|---|
 //! | `mod.rs` / `lib.rs` | module declarations, re-exports, the `Service` (entity sets and unbound operations) |
 //! | `support.rs` | the generic typed layer (keys, handles, lookups, enum and struct serialization) |
-//! | `request.rs` | fluent requests: typed query options, request options, `.await` |
 //! | `enums.rs` | enum types and type definitions |
 //! | `complex/<type>.rs` | one complex type |
 //! | `entities/<type>.rs` | one entity type: struct, lookups, keys, its bound operations |
@@ -213,11 +212,6 @@ pub fn emit(model: &Model, names: &Names, options: &EmitOptions) -> Vec<EmittedF
     files.push(EmittedFile {
         path: "support.rs".into(),
         tokens: template_tokens(include_str!("../../templates/support.rs")),
-        doc: String::new(),
-    });
-    files.push(EmittedFile {
-        path: "request.rs".into(),
-        tokens: template_tokens(include_str!("../../templates/request.rs")),
         doc: String::new(),
     });
     files.push(EmittedFile {

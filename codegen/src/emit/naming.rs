@@ -59,7 +59,7 @@ impl Names {
 const RESERVED_ROOT: &[&str] = &[
     "Service",
     "support",
-    "request",
+    "Request",
     "functions",
     "entities",
     "complex",

@@ -227,9 +227,9 @@ impl Emitter<'_> {
             _ => None,
         };
         let decoder = match decode {
-            ReturnDecode::Nothing => quote!(#root::request::NoResult),
-            ReturnDecode::Direct => quote!(#root::request::AsBody),
-            ReturnDecode::Value => quote!(#root::request::InValue),
+            ReturnDecode::Nothing => quote!(::dataverse_runtime::codegen::request::NoResult),
+            ReturnDecode::Direct => quote!(::dataverse_runtime::codegen::request::AsBody),
+            ReturnDecode::Value => quote!(::dataverse_runtime::codegen::request::InValue),
         };
         let (signature, body) = match op.kind {
             OperationKind::Action => {
@@ -250,16 +250,16 @@ impl Emitter<'_> {
                 } else {
                     (
                         quote!(),
-                        quote!(&#root::request::NoParameters),
-                        quote!(#root::request::NoParameters),
+                        quote!(&::dataverse_runtime::codegen::request::NoParameters),
+                        quote!(::dataverse_runtime::codegen::request::NoParameters),
                     )
                 };
                 (
                     quote! {
-                        pub fn #method<'a>(&self, #param_decl) -> #root::request::Request<'a, #root::request::CallAction<'a, #body_ty, #ret_ty, #decoder>>
+                        pub fn #method<'a>(&self, #param_decl) -> ::dataverse_runtime::codegen::request::Request<'a, ::dataverse_runtime::codegen::request::CallAction<'a, #body_ty, #ret_ty, #decoder>>
                     },
                     quote! {
-                        #root::request::Request::new(#client, #root::request::CallAction::new(#target, #qualified, #parameters))
+                        ::dataverse_runtime::codegen::request::Request::new(#client, ::dataverse_runtime::codegen::request::CallAction::new(#target, #qualified, #parameters))
                     },
                 )
             }
@@ -286,10 +286,10 @@ impl Emitter<'_> {
                 };
                 (
                     quote! {
-                        pub fn #method(&self, #param_decl) -> #root::request::Request<'static, #root::request::CallFunction<#ret_ty, #decoder>>
+                        pub fn #method(&self, #param_decl) -> ::dataverse_runtime::codegen::request::Request<'static, ::dataverse_runtime::codegen::request::CallFunction<#ret_ty, #decoder>>
                     },
                     quote! {
-                        #root::request::Request::new(#client, #root::request::CallFunction::new(#base, #name, #params))
+                        ::dataverse_runtime::codegen::request::Request::new(#client, ::dataverse_runtime::codegen::request::CallFunction::new(#base, #name, #params))
                     },
                 )
             }
@@ -327,22 +327,9 @@ impl Emitter<'_> {
             return quote!(::dataverse_runtime::Literal::json(#value)?);
         }
         match &ty.kind {
-            TypeKind::Primitive(
-                Primitive::Boolean
-                | Primitive::Byte
-                | Primitive::SByte
-                | Primitive::Int16
-                | Primitive::Int32
-                | Primitive::Int64
-                | Primitive::Double
-                | Primitive::Decimal
-                | Primitive::Guid
-                | Primitive::String
-                | Primitive::ModelPath
-                | Primitive::DateTimeOffset
-                | Primitive::Date
-                | Primitive::TimeOfDay,
-            ) => quote!(::dataverse_runtime::Literal::from(::core::clone::Clone::clone(#value))),
+            TypeKind::Primitive(p) if p.has_url_literal() => {
+                quote!(::dataverse_runtime::Literal::from(::core::clone::Clone::clone(#value)))
+            }
             TypeKind::Primitive(Primitive::Single) => {
                 quote!(::dataverse_runtime::Literal::from(f64::from(*#value)))
             }

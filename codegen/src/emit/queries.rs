@@ -118,26 +118,15 @@ impl Emitter<'_> {
         root: &TokenStream,
     ) -> Option<(TokenStream, TokenStream)> {
         let scalar = |kind: &TypeKind| -> Option<TokenStream> {
-            match kind {
-                TypeKind::Primitive(
-                    Primitive::Boolean
-                    | Primitive::Byte
-                    | Primitive::SByte
-                    | Primitive::Int16
-                    | Primitive::Int32
-                    | Primitive::Int64
-                    | Primitive::Double
-                    | Primitive::Decimal
-                    | Primitive::Guid
-                    | Primitive::String
-                    | Primitive::DateTimeOffset
-                    | Primitive::Date
-                    | Primitive::TimeOfDay,
-                )
-                | TypeKind::Enum(_)
-                | TypeKind::Definition(_) => Some(self.element_type(kind, root)),
-                _ => None,
-            }
+            let literal = match kind {
+                TypeKind::Primitive(p) => p.has_url_literal(),
+                TypeKind::Definition(id) => self.model.type_definitions[id.0]
+                    .underlying
+                    .has_url_literal(),
+                TypeKind::Enum(_) => true,
+                _ => false,
+            };
+            literal.then(|| self.element_type(kind, root))
         };
         if ty.collection {
             // Dataverse's collection parameters (`In`'s `PropertyValues`) are strings, written as

@@ -127,14 +127,13 @@ impl Emitter<'_> {
         };
         quote! {
             pub mod support;
-            pub mod request;
             pub mod enums;
             pub mod complex;
             pub mod entities;
             pub mod operations;
             #functions_mod
             #(#reexports)*
-            pub use self::request::Request;
+            pub use ::dataverse_runtime::codegen::request::Request;
             pub use self::support::{Annotated, HasBinds};
 
             #[doc = #service_doc]

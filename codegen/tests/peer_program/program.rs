@@ -19,7 +19,7 @@
 
 use std::future::poll_fn;
 
-use crm_sdk::request::QueryRecords;
+use dataverse_runtime::request::QueryRecords;
 use crm_sdk::support::EntityValue;
 use crm_sdk::{
     Accounts, AccountsContactsNamedRequest, AccountsNewAddNoteRequest, Annotated, Contacts,

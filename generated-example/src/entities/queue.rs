@@ -1015,18 +1015,18 @@ impl super::super::support::EntityHandle<Queue> {
     pub fn add_to_queue<'a>(
         &self,
         request: &'a super::super::QueueAddToQueueRequest,
-    ) -> super::super::request::Request<
+    ) -> ::dataverse_runtime::codegen::request::Request<
         'a,
-        super::super::request::CallAction<
+        ::dataverse_runtime::codegen::request::CallAction<
             'a,
             super::super::QueueAddToQueueRequest,
             super::super::AddToQueueResponse,
-            super::super::request::AsBody,
+            ::dataverse_runtime::codegen::request::AsBody,
         >,
     > {
-        super::super::request::Request::new(
+        ::dataverse_runtime::codegen::request::Request::new(
             self.client().clone(),
-            super::super::request::CallAction::new(
+            ::dataverse_runtime::codegen::request::CallAction::new(
                 self.path().clone().bound_operation("Microsoft.Dynamics.CRM.AddToQueue"),
                 "Microsoft.Dynamics.CRM.AddToQueue",
                 request,

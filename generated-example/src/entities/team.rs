@@ -3281,18 +3281,18 @@ impl super::super::support::EntityHandle<Team> {
     pub fn add_members_team<'a>(
         &self,
         request: &'a super::super::TeamAddMembersTeamRequest,
-    ) -> super::super::request::Request<
+    ) -> ::dataverse_runtime::codegen::request::Request<
         'a,
-        super::super::request::CallAction<
+        ::dataverse_runtime::codegen::request::CallAction<
             'a,
             super::super::TeamAddMembersTeamRequest,
             (),
-            super::super::request::NoResult,
+            ::dataverse_runtime::codegen::request::NoResult,
         >,
     > {
-        super::super::request::Request::new(
+        ::dataverse_runtime::codegen::request::Request::new(
             self.client().clone(),
-            super::super::request::CallAction::new(
+            ::dataverse_runtime::codegen::request::CallAction::new(
                 self
                     .path()
                     .clone()
@@ -3307,18 +3307,18 @@ impl super::super::support::EntityHandle<Team> {
     pub fn remove_members_team<'a>(
         &self,
         request: &'a super::super::TeamRemoveMembersTeamRequest,
-    ) -> super::super::request::Request<
+    ) -> ::dataverse_runtime::codegen::request::Request<
         'a,
-        super::super::request::CallAction<
+        ::dataverse_runtime::codegen::request::CallAction<
             'a,
             super::super::TeamRemoveMembersTeamRequest,
             (),
-            super::super::request::NoResult,
+            ::dataverse_runtime::codegen::request::NoResult,
         >,
     > {
-        super::super::request::Request::new(
+        ::dataverse_runtime::codegen::request::Request::new(
             self.client().clone(),
-            super::super::request::CallAction::new(
+            ::dataverse_runtime::codegen::request::CallAction::new(
                 self
                     .path()
                     .clone()

@@ -2,7 +2,6 @@
 //! Typed SDK for the OData service `Microsoft.OData.SampleService.Models.TripPin.DefaultContainer`.
 
 pub mod support;
-pub mod request;
 pub mod enums;
 pub mod complex;
 pub mod entities;
@@ -13,7 +12,7 @@ pub use self::complex::*;
 pub use self::entities::*;
 #[allow(unused_imports)]
 pub use self::operations::*;
-pub use self::request::Request;
+pub use ::dataverse_runtime::codegen::request::Request;
 pub use self::support::{Annotated, HasBinds};
 /// The service `Microsoft.OData.SampleService.Models.TripPin.DefaultContainer`: its entity sets and unbound operations.
 #[derive(Debug, Clone)]
@@ -62,13 +61,16 @@ impl Service {
     pub fn get_nearest_airport(
         &self,
         request: &self::GetNearestAirportRequest,
-    ) -> self::request::Request<
+    ) -> ::dataverse_runtime::codegen::request::Request<
         'static,
-        self::request::CallFunction<self::Airport, self::request::AsBody>,
+        ::dataverse_runtime::codegen::request::CallFunction<
+            self::Airport,
+            ::dataverse_runtime::codegen::request::AsBody,
+        >,
     > {
-        self::request::Request::new(
+        ::dataverse_runtime::codegen::request::Request::new(
             self.client.clone(),
-            self::request::CallFunction::new(
+            ::dataverse_runtime::codegen::request::CallFunction::new(
                 ::dataverse_runtime::EntityPath::root(),
                 "GetNearestAirport",
                 request.literals(),
@@ -78,21 +80,21 @@ impl Service {
     /// Calls the action `Microsoft.OData.SampleService.Models.TripPin.ResetDataSource`.
     pub fn reset_data_source<'a>(
         &self,
-    ) -> self::request::Request<
+    ) -> ::dataverse_runtime::codegen::request::Request<
         'a,
-        self::request::CallAction<
+        ::dataverse_runtime::codegen::request::CallAction<
             'a,
-            self::request::NoParameters,
+            ::dataverse_runtime::codegen::request::NoParameters,
             (),
-            self::request::NoResult,
+            ::dataverse_runtime::codegen::request::NoResult,
         >,
     > {
-        self::request::Request::new(
+        ::dataverse_runtime::codegen::request::Request::new(
             self.client.clone(),
-            self::request::CallAction::new(
+            ::dataverse_runtime::codegen::request::CallAction::new(
                 ::dataverse_runtime::EntityPath::unbound("ResetDataSource"),
                 "Microsoft.OData.SampleService.Models.TripPin.ResetDataSource",
-                &self::request::NoParameters,
+                &::dataverse_runtime::codegen::request::NoParameters,
             ),
         )
     }

@@ -198,18 +198,18 @@ impl super::super::support::EntityHandle<Person> {
     pub fn share_trip<'a>(
         &self,
         request: &'a super::super::PersonShareTripRequest,
-    ) -> super::super::request::Request<
+    ) -> ::dataverse_runtime::codegen::request::Request<
         'a,
-        super::super::request::CallAction<
+        ::dataverse_runtime::codegen::request::CallAction<
             'a,
             super::super::PersonShareTripRequest,
             (),
-            super::super::request::NoResult,
+            ::dataverse_runtime::codegen::request::NoResult,
         >,
     > {
-        super::super::request::Request::new(
+        ::dataverse_runtime::codegen::request::Request::new(
             self.client().clone(),
-            super::super::request::CallAction::new(
+            ::dataverse_runtime::codegen::request::CallAction::new(
                 self
                     .path()
                     .clone()
@@ -225,16 +225,16 @@ impl super::super::support::EntityHandle<Person> {
     #[cfg(all(feature = "Airlines", any(feature = "People", feature = "Me")))]
     pub fn get_favorite_airline(
         &self,
-    ) -> super::super::request::Request<
+    ) -> ::dataverse_runtime::codegen::request::Request<
         'static,
-        super::super::request::CallFunction<
+        ::dataverse_runtime::codegen::request::CallFunction<
             super::super::Airline,
-            super::super::request::AsBody,
+            ::dataverse_runtime::codegen::request::AsBody,
         >,
     > {
-        super::super::request::Request::new(
+        ::dataverse_runtime::codegen::request::Request::new(
             self.client().clone(),
-            super::super::request::CallFunction::new(
+            ::dataverse_runtime::codegen::request::CallFunction::new(
                 self.path().clone(),
                 "Microsoft.OData.SampleService.Models.TripPin.GetFavoriteAirline",
                 ::core::result::Result::Ok(::std::vec::Vec::new()),
@@ -246,16 +246,16 @@ impl super::super::support::EntityHandle<Person> {
     pub fn get_friends_trips(
         &self,
         request: &super::super::PersonGetFriendsTripsRequest,
-    ) -> super::super::request::Request<
+    ) -> ::dataverse_runtime::codegen::request::Request<
         'static,
-        super::super::request::CallFunction<
+        ::dataverse_runtime::codegen::request::CallFunction<
             ::std::vec::Vec<super::super::Trip>,
-            super::super::request::InValue,
+            ::dataverse_runtime::codegen::request::InValue,
         >,
     > {
-        super::super::request::Request::new(
+        ::dataverse_runtime::codegen::request::Request::new(
             self.client().clone(),
-            super::super::request::CallFunction::new(
+            ::dataverse_runtime::codegen::request::CallFunction::new(
                 self.path().clone(),
                 "Microsoft.OData.SampleService.Models.TripPin.GetFriendsTrips",
                 request.literals(),

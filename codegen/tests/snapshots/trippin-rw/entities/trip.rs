@@ -187,16 +187,16 @@ impl super::super::support::EntityHandle<Trip> {
     #[cfg(any(feature = "People", feature = "Me"))]
     pub fn get_involved_people(
         &self,
-    ) -> super::super::request::Request<
+    ) -> ::dataverse_runtime::codegen::request::Request<
         'static,
-        super::super::request::CallFunction<
+        ::dataverse_runtime::codegen::request::CallFunction<
             ::std::vec::Vec<super::super::Person>,
-            super::super::request::InValue,
+            ::dataverse_runtime::codegen::request::InValue,
         >,
     > {
-        super::super::request::Request::new(
+        ::dataverse_runtime::codegen::request::Request::new(
             self.client().clone(),
-            super::super::request::CallFunction::new(
+            ::dataverse_runtime::codegen::request::CallFunction::new(
                 self.path().clone(),
                 "Microsoft.OData.SampleService.Models.TripPin.GetInvolvedPeople",
                 ::core::result::Result::Ok(::std::vec::Vec::new()),

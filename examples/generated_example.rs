@@ -12,6 +12,7 @@ use dataverse_runtime::codegen::uuid::Uuid;
 use dataverse_runtime::{Client, Decimal, Field, Impersonation};
 
 const QUEUE: Uuid = Uuid::from_u128(0xb2);
+const LETTER: Uuid = Uuid::from_u128(0xc3);
 const TEAM: Uuid = Uuid::from_u128(0xd4);
 const USER: Uuid = Uuid::from_u128(0xe5);
 const CONTACT: Uuid = Uuid::from_u128(0x109);
@@ -144,10 +145,8 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     println!();
 
     println!("--- AddToQueue bound to a queue; the letter carries @odata.type");
-    let letter = Letter {
-        subject: Field::Value("Welcome".into()),
-        ..Default::default()
-    };
+    // The documented request names an existing letter by its key (`activityid`).
+    let letter = Letter::reference(LETTER);
     let item = service
         .queues()
         .entity(QUEUE)
@@ -156,10 +155,9 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     println!("=> queue item {:?}\n", item.queue_item_id);
 
     println!("--- AddMembersTeam bound to a team, with typed system users");
-    let member = EntityValue::new(&Systemuser {
-        systemuserid: Field::Value(USER),
-        ..Default::default()
-    })?;
+    // systemuser's CSDL key is `ownerid` (inherited from principal), as the documented request
+    // sends it.
+    let member = EntityValue::new(&Systemuser::reference(USER))?;
     service
         .teams()
         .entity(TEAM)

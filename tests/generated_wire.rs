@@ -60,10 +60,7 @@ async fn add_to_queue_is_bound_to_the_queue_and_types_the_letter() {
     let mock = common::Mock::start().await;
     let service = Service::new(mock.client());
     mock.respond_json(200, &json!({"QueueItemId": NOTE}));
-    let letter = Letter {
-        activityid: Field::Value(id(LETTER)),
-        ..Default::default()
-    };
+    let letter = Letter::reference(id(LETTER));
     let request = QueueAddToQueueRequest::new(EntityValue::new(&letter).unwrap());
     let response = service
         .queues()
@@ -85,19 +82,15 @@ async fn add_to_queue_is_bound_to_the_queue_and_types_the_letter() {
 }
 
 #[tokio::test]
-async fn add_members_team_sends_typed_system_users() {
+async fn add_members_team_sends_typed_system_users_by_their_key() {
     let mock = common::Mock::start().await;
     let service = Service::new(mock.client());
     mock.respond_204();
+    // The CSDL key of systemuser is `ownerid` (inherited from principal), as the documented
+    // request sends it; `reference` sets exactly that.
     let members = [USER1, USER2]
         .iter()
-        .map(|u| {
-            EntityValue::new(&Systemuser {
-                systemuserid: Field::Value(id(u)),
-                ..Default::default()
-            })
-            .unwrap()
-        })
+        .map(|u| EntityValue::new(&Systemuser::reference(id(u))).unwrap())
         .collect();
     service
         .teams()
@@ -113,8 +106,8 @@ async fn add_members_team_sends_typed_system_users() {
     assert_eq!(
         sent.json(),
         json!({"Members": [
-            {"@odata.type": "Microsoft.Dynamics.CRM.systemuser", "systemuserid": USER1},
-            {"@odata.type": "Microsoft.Dynamics.CRM.systemuser", "systemuserid": USER2}
+            {"@odata.type": "Microsoft.Dynamics.CRM.systemuser", "ownerid": USER1},
+            {"@odata.type": "Microsoft.Dynamics.CRM.systemuser", "ownerid": USER2}
         ]})
     );
 }

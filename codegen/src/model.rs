@@ -233,6 +233,8 @@ pub struct Annotations {
     pub optional_parameter: Option<OptionalParameter>,
     /// `Org.OData.Core.V1.Computed` is true: the service sets the value; clients do not.
     pub computed: bool,
+    /// `Org.OData.Core.V1.Immutable` is true: the value is set on create and never changed.
+    pub immutable: bool,
     /// `Org.OData.Core.V1.Permissions` (e.g. `Org.OData.Core.V1.Permission/Read`).
     pub permissions: Option<String>,
     /// `OData.Community.Keys.V1.AlternateKeys` (on entity types).

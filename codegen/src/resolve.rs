@@ -537,6 +537,12 @@ impl<'d> Resolver<'d> {
                         AnnotationValue::Default | AnnotationValue::Bool(true)
                     );
                 }
+                "Org.OData.Core.V1.Immutable" => {
+                    out.immutable = matches!(
+                        a.value,
+                        AnnotationValue::Default | AnnotationValue::Bool(true)
+                    );
+                }
                 "Org.OData.Core.V1.Permissions" => {
                     if let AnnotationValue::EnumMember(m) = &a.value {
                         out.permissions = Some(m.clone());

@@ -59,8 +59,9 @@
 //!   `throttled_429_waits_retry_after_then_succeeds`, `retry_after_as_http_date`,
 //!   `retry_after_beyond_budget_is_not_waited`, `retry_503_without_retry_after_uses_backoff_and_is_bounded`.
 //! - **A Content-ID in a body inside a `$batch` change set**
-//!   (`"parentcustomerid@odata.bind": "$1"`, `HasBinds::bind_content_id`; CAP answers 400
-//!   "Invalid binding value", so the program uses `POST $1/nav` instead):
+//!   (`"parentcustomerid@odata.bind": "$1"`, `TypedChangeSet::bind` or
+//!   `HasBinds::bind_content_id`; CAP answers 400 "Invalid binding value", so the program uses
+//!   `POST $1/nav` (`TypedChangeSet::create_related`) instead): `tests/typed_batch.rs`,
 //!   `runtime/tests/batch.rs` `batch_with_change_set_references_and_independent_requests`.
 //! - **`PATCH` with `If-Match: *` of a missing record, or with a lookup to a missing record**
 //!   (Dataverse: 404 `0x80040217`; CAP: 412 for both, so the program checks the dangling lookup

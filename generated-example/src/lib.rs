@@ -35,6 +35,12 @@ impl Service {
     pub fn client(&self) -> &::dataverse_runtime::Client {
         &self.client
     }
+    /// A `$batch`: requests and change sets sent in one HTTP request, each added
+    /// request a typed handle to its result (see `support::TypedBatch`); sent by
+    /// `.await`.
+    pub fn batch(&self) -> self::support::TypedBatch {
+        self::support::TypedBatch::new(self.client.clone())
+    }
     /// The entity set `accounts` of `Microsoft.Dynamics.CRM.account`.
     #[cfg(feature = "accounts")]
     pub fn accounts(&self) -> self::support::EntitySet<self::Account> {

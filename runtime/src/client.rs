@@ -39,10 +39,18 @@ impl fmt::Debug for Client {
     }
 }
 
+/// Where the builder's token comes from.
+enum TokenSource {
+    Provider(Arc<dyn TokenProvider>),
+    /// An Azure credential, whose scope is derived from the service root at build time.
+    #[cfg(feature = "azure-identity")]
+    Azure(Arc<dyn azure_core::credentials::TokenCredential>),
+}
+
 /// Builds a [`Client`]; see [`Client::builder`].
 pub struct ClientBuilder {
     service_root: String,
-    token: Option<Arc<dyn TokenProvider>>,
+    token: Option<TokenSource>,
     timeout: Option<Duration>,
     user_agent: Option<String>,
     retry: RetryPolicy,
@@ -102,15 +110,27 @@ fn is_loopback(url: &url::Url) -> bool {
 }
 
 impl ClientBuilder {
-    /// A token provider (called before each attempt).
-    pub fn token_provider(mut self, p: impl TokenProvider) -> Self {
-        self.token = Some(Arc::new(p));
+    /// A token provider (called before each attempt; on HTTP 401 see
+    /// [`TokenProvider::invalidate`]). Replaces any token set before.
+    pub fn token_provider(self, p: impl TokenProvider) -> Self {
+        self.token_provider_arc(Arc::new(p))
+    }
+
+    /// A token provider already in an `Arc`. Replaces any token set before.
+    pub fn token_provider_arc(mut self, p: Arc<dyn TokenProvider>) -> Self {
+        self.token = Some(TokenSource::Provider(p));
         self
     }
 
-    /// A token provider already in an `Arc`.
-    pub fn token_provider_arc(mut self, p: Arc<dyn TokenProvider>) -> Self {
-        self.token = Some(p);
+    /// Tokens from an `azure_identity` credential (feature `azure-identity`), for the scope
+    /// `<origin of the service root>/.default`: see [`crate::AzureCredential`]. Replaces any
+    /// token set before.
+    #[cfg(feature = "azure-identity")]
+    pub fn token_credential(
+        mut self,
+        credential: Arc<dyn azure_core::credentials::TokenCredential>,
+    ) -> Self {
+        self.token = Some(TokenSource::Azure(credential));
         self
     }
 
@@ -181,12 +201,20 @@ impl ClientBuilder {
             let p = format!("{}/", root.path());
             root.set_path(&p);
         }
+        let token: Option<Arc<dyn TokenProvider>> = match self.token {
+            None => None,
+            Some(TokenSource::Provider(p)) => Some(p),
+            #[cfg(feature = "azure-identity")]
+            Some(TokenSource::Azure(credential)) => Some(Arc::new(
+                crate::auth::AzureCredential::new(credential, root.as_str())?,
+            )),
+        };
         let http = http_client(self.timeout, self.user_agent.as_deref())?;
         Ok(Client {
             inner: Arc::new(Inner {
                 http,
                 root,
-                token: self.token,
+                token,
                 retry: self.retry,
                 sleeper: self.sleeper.unwrap_or_else(default_sleeper),
             }),
@@ -308,11 +336,36 @@ impl Client {
         let start = Instant::now();
         let mut waited = Duration::ZERO;
         let mut attempt: u32 = 0;
+        let mut sent: u32 = 0;
+        // At most one new token per call: a token that is refused twice is refused.
+        let mut renewed_token = false;
         loop {
             attempt += 1;
-            let result = self.attempt(&req, &url).await;
+            let token = match &self.inner.token {
+                Some(tp) => Some(tp.token().await?),
+                None => None,
+            };
+            sent += 1;
+            let mut result = self.attempt(&req, &url, token.as_ref()).await;
+            if !renewed_token
+                && let Err(e) = &result
+                && e.status() == Some(StatusCode::UNAUTHORIZED)
+                && let (Some(tp), Some(rejected)) = (&self.inner.token, &token)
+            {
+                // The token expired early or was revoked: ask for another one and send again,
+                // whatever the method (a 401 request was not processed), outside the retry
+                // policy. A provider that can only give the same token gets no second try.
+                renewed_token = true;
+                tp.invalidate(rejected);
+                let renewed = tp.token().await?;
+                if renewed != *rejected {
+                    tracing::debug!(attempt, "HTTP 401: sending again with a renewed token");
+                    sent += 1;
+                    result = self.attempt(&req, &url, Some(&renewed)).await;
+                }
+            }
             let span = tracing::Span::current();
-            span.record("attempts", attempt);
+            span.record("attempts", sent);
             let (err, wait) = match result {
                 Ok(resp) => {
                     span.record("http.status_code", resp.status.as_u16());
@@ -351,7 +404,13 @@ impl Client {
         }
     }
 
-    async fn attempt(&self, req: &Req, url: &url::Url) -> Result<Resp> {
+    /// Sends once with `token` (if any) as the bearer token.
+    async fn attempt(
+        &self,
+        req: &Req,
+        url: &url::Url,
+        token: Option<&SecretToken>,
+    ) -> Result<Resp> {
         let mut headers = HeaderMap::new();
         headers.insert(
             http::header::ACCEPT,
@@ -359,8 +418,7 @@ impl Client {
         );
         headers.insert("odata-maxversion", HeaderValue::from_static("4.0"));
         headers.insert("odata-version", HeaderValue::from_static("4.0"));
-        if let Some(tp) = &self.inner.token {
-            let tok = tp.token().await?;
+        if let Some(tok) = token {
             let mut v = HeaderValue::from_str(&format!("Bearer {}", tok.expose_secret())).map_err(
                 |_| Error::Auth("the token has characters not allowed in a header".into()),
             )?;

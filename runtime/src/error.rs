@@ -16,6 +16,15 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 /// - `0x80060892`: a record with the same alternate key values already exists.
 pub const DUPLICATE_CODES: &[&str] = &["0x80040237", "0x80040333", "0x80060892"];
 
+/// `DuplicateRecordsFound`: a duplicate detection rule matched (only when detection was asked
+/// for, see [`crate::RequestOptions::duplicate_detection`]).
+const DUPLICATE_RULE_CODE: &str = "0x80040333";
+
+/// Whether `code` is `expected`, ignoring case and surrounding blanks.
+fn code_is(code: &str, expected: &str) -> bool {
+    code.trim().eq_ignore_ascii_case(expected)
+}
+
 /// Everything that can go wrong talking to the service.
 ///
 /// No variant ever holds the bearer token: neither `Debug` nor `Display` can reveal it.
@@ -125,8 +134,12 @@ impl Error {
 
     /// HTTP 412: an `If-Match` / `If-None-Match` condition failed (the record changed, was
     /// already there for a create-only upsert, or is missing for an update).
+    ///
+    /// Not for a matched duplicate detection rule, which the service also answers with 412 (see
+    /// [`Error::is_duplicate_rule_match`]): no etag or condition is involved there, and sending
+    /// the change again after re-reading the record would fail the same way.
     pub fn is_concurrency_mismatch(&self) -> bool {
-        self.status() == Some(StatusCode::PRECONDITION_FAILED)
+        self.status() == Some(StatusCode::PRECONDITION_FAILED) && !self.is_duplicate_rule_match()
     }
 
     /// HTTP 429: throttled by the service protection limits.
@@ -134,13 +147,20 @@ impl Error {
         self.status() == Some(StatusCode::TOO_MANY_REQUESTS)
     }
 
-    /// A duplicate record: see [`DUPLICATE_CODES`].
+    /// A duplicate record, whatever the HTTP status: see [`DUPLICATE_CODES`] (an existing key,
+    /// alternate key, or a matched duplicate detection rule).
     pub fn is_duplicate(&self) -> bool {
-        self.code().is_some_and(|c| {
-            DUPLICATE_CODES
-                .iter()
-                .any(|d| d.eq_ignore_ascii_case(c.trim()))
-        })
+        self.code()
+            .is_some_and(|c| DUPLICATE_CODES.iter().any(|d| code_is(c, d)))
+    }
+
+    /// A duplicate detection rule matched (`0x80040333`, `DuplicateRecordsFound`): the create or
+    /// update asked for detection ([`crate::RequestOptions::duplicate_detection`]`(true)`) and a
+    /// similar record exists, so nothing was written. The service answers it with HTTP 412 (or
+    /// 500 on some organizations); either way it is also [`Error::is_duplicate`], and never
+    /// [`Error::is_concurrency_mismatch`].
+    pub fn is_duplicate_rule_match(&self) -> bool {
+        self.code().is_some_and(|c| code_is(c, DUPLICATE_RULE_CODE))
     }
 }
 
@@ -150,7 +170,8 @@ impl Error {
 pub struct ServiceError {
     /// HTTP status.
     pub status: StatusCode,
-    /// `error.code` (e.g. `0x80040217`), when the body was the OData error JSON.
+    /// `error.code` (e.g. `0x80040217`), when the body was the OData error JSON with a non-empty
+    /// code.
     pub code: Option<String>,
     /// `error.message`, or a description of a body that was not the OData error JSON.
     pub message: String,
@@ -186,12 +207,21 @@ struct ErrorEnvelope {
 
 #[derive(Deserialize)]
 struct ErrorBody {
-    #[serde(default)]
+    #[serde(default, deserialize_with = "code_text")]
     code: Option<String>,
     #[serde(default)]
     message: Option<String>,
     #[serde(default)]
     innererror: Option<InnerError>,
+}
+
+/// `error.code` as text: OData says string, but some servers send a number (or `null`).
+fn code_text<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+    Ok(match serde_json::Value::deserialize(d)? {
+        serde_json::Value::String(s) => Some(s),
+        serde_json::Value::Number(n) => Some(n.to_string()),
+        _ => None,
+    })
 }
 
 impl fmt::Display for ServiceError {
@@ -265,7 +295,9 @@ impl ServiceError {
             content_type: content_type.clone(),
         };
         if let Ok(env) = serde_json::from_slice::<ErrorEnvelope>(body) {
-            err.code = env.error.code.filter(|c| !c.is_empty());
+            // Dataverse sends `"code": ""` for some errors (a stale etag, a missing record):
+            // that is no code, but the message and status still tell what happened.
+            err.code = env.error.code.filter(|c| !c.trim().is_empty());
             err.message = env
                 .error
                 .message

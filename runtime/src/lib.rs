@@ -37,8 +37,10 @@
 
 mod auth;
 pub mod batch;
+pub mod change_tracking;
 mod client;
 mod error;
+pub mod fetch_xml;
 mod ops;
 mod options;
 mod path;
@@ -49,12 +51,16 @@ mod tracked;
 pub mod typed;
 mod values;
 
+#[cfg(feature = "azure-identity")]
+pub use auth::AzureCredential;
 #[cfg(feature = "entra")]
 pub use auth::ClientCredentials;
 pub use auth::{BoxFuture, SecretToken, StaticToken, TokenProvider};
 pub use batch::{Batch, BatchPart, BatchRequest, BatchResponse, ContentId};
+pub use change_tracking::{DeletedRecord, Delta, DeltaChange, DeltaLink, Snapshot};
 pub use client::{Client, ClientBuilder, DEFAULT_USER_AGENT};
 pub use error::{DUPLICATE_CODES, Error, InnerError, Result, ServiceError};
+pub use fetch_xml::FetchXmlPage;
 pub use ops::{BoxStream, Conditional, Created, EntityId, Page, if_match};
 pub use options::{Annotations, ETagMatch, Impersonation, RequestOptions};
 pub use path::{EntityKey, EntityPath, Literal, encode_query_value};

@@ -60,7 +60,8 @@ pub struct RequestOptions {
     pub(crate) impersonate: Option<Impersonation>,
     pub(crate) if_match: Option<ETagMatch>,
     pub(crate) if_none_match_any: bool,
-    pub(crate) suppress_duplicate_detection: bool,
+    /// `Some(true)`: detection asked for; `Some(false)`: suppressed; `None`: no header.
+    pub(crate) duplicate_detection: Option<bool>,
     pub(crate) bypass_custom_plugins: bool,
     pub(crate) retry_non_idempotent: bool,
     pub(crate) extra_headers: Vec<(String, String)>,
@@ -108,11 +109,30 @@ impl RequestOptions {
         self
     }
 
-    /// `MSCRM.SuppressDuplicateDetection: true` (set it to `false` to ask for detection is the
-    /// service default for the Web API, so only `true` is sent).
-    pub fn suppress_duplicate_detection(mut self) -> Self {
-        self.suppress_duplicate_detection = true;
+    /// Duplicate detection for a create or an update, with the `MSCRM.SuppressDuplicateDetection`
+    /// header.
+    ///
+    /// The Web API does not run duplicate detection by default. `duplicate_detection(true)` sends
+    /// `MSCRM.SuppressDuplicateDetection: false`: the published duplicate detection rules of the
+    /// table are applied and, when one matches, the record is not created or updated and the call
+    /// fails with [`Error::is_duplicate_rule_match`](crate::Error::is_duplicate_rule_match)
+    /// (error code `0x80040333`, HTTP 412 or 500). `duplicate_detection(false)` sends
+    /// `MSCRM.SuppressDuplicateDetection: true`, which states the default explicitly.
+    ///
+    /// Only tables with published, active duplicate detection rules are checked (Dataverse ships
+    /// rules for accounts, contacts and leads).
+    pub fn duplicate_detection(mut self, detect: bool) -> Self {
+        self.duplicate_detection = Some(detect);
         self
+    }
+
+    /// Same as [`duplicate_detection(false)`](RequestOptions::duplicate_detection): sends
+    /// `MSCRM.SuppressDuplicateDetection: true`.
+    ///
+    /// Deprecated: this is already the Web API's default, so the header changes nothing. To have
+    /// duplicates detected, use [`duplicate_detection(true)`](RequestOptions::duplicate_detection).
+    pub fn suppress_duplicate_detection(self) -> Self {
+        self.duplicate_detection(false)
     }
 
     /// `MSCRM.BypassCustomPluginExecution: true` (needs the prvBypassCustomPlugins privilege).
@@ -183,10 +203,11 @@ impl RequestOptions {
         if self.if_none_match_any {
             h.insert(http::header::IF_NONE_MATCH, HeaderValue::from_static("*"));
         }
-        if self.suppress_duplicate_detection {
+        if let Some(detect) = self.duplicate_detection {
+            // The header says whether to *suppress* detection: the opposite of `detect`.
             h.insert(
                 "mscrm.suppressduplicatedetection",
-                HeaderValue::from_static("true"),
+                HeaderValue::from_static(if detect { "false" } else { "true" }),
             );
         }
         if self.bypass_custom_plugins {

@@ -20,9 +20,11 @@ use std::marker::PhantomData;
 use futures_util::{StreamExt as _, TryStreamExt as _};
 
 use crate::typed::{ExpandList, Filter, OrderList, SelectList};
+use http::Method;
+
 use crate::{
-    Annotations, BoxFuture, BoxStream, Client, Created, ETagMatch, EntityId, EntityPath, Error,
-    Impersonation, Literal, Page, Query, RequestOptions, Result,
+    Annotations, BoxFuture, BoxStream, Client, Conditional, Created, ETag, ETagMatch, EntityId,
+    EntityPath, Error, Impersonation, Literal, Page, Query, RequestOptions, Result, Tracked,
 };
 
 /// What a [`Request`] does when it is sent.
@@ -39,10 +41,10 @@ pub trait Operation<'a>: Send + 'a {
 /// `$expand`, `$top` and `$count`.
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct Request<'a, Op> {
-    client: Client,
-    operation: Op,
-    options: RequestOptions,
-    _borrow: PhantomData<&'a ()>,
+    pub(crate) client: Client,
+    pub(crate) operation: Op,
+    pub(crate) options: RequestOptions,
+    pub(crate) _borrow: PhantomData<&'a ()>,
 }
 
 impl<'a, Op: Operation<'a>> Request<'a, Op> {
@@ -52,6 +54,16 @@ impl<'a, Op: Operation<'a>> Request<'a, Op> {
             client,
             operation,
             options: RequestOptions::new(),
+            _borrow: PhantomData,
+        }
+    }
+
+    /// The same request (client and options) doing what `change` makes of its operation.
+    fn map_operation<Op2: Operation<'a>>(self, change: impl FnOnce(Op) -> Op2) -> Request<'a, Op2> {
+        Request {
+            client: self.client,
+            operation: change(self.operation),
+            options: self.options,
             _borrow: PhantomData,
         }
     }
@@ -103,9 +115,12 @@ impl<'a, Op: Operation<'a>> Request<'a, Op> {
         self
     }
 
-    /// `MSCRM.SuppressDuplicateDetection: true`.
-    pub fn suppress_duplicate_detection(mut self) -> Self {
-        self.options = self.options.suppress_duplicate_detection();
+    /// Duplicate detection for this create or update: `true` sends
+    /// `MSCRM.SuppressDuplicateDetection: false` (the Web API does not detect duplicates unless
+    /// asked), `false` sends `true`. A matched rule answers an error for which
+    /// `Error::is_duplicate_rule_match` is true.
+    pub fn duplicate_detection(mut self, detect: bool) -> Self {
+        self.options = self.options.duplicate_detection(detect);
         self
     }
 
@@ -444,64 +459,165 @@ where
             &self.operation.query.clone().render(),
         )
     }
-}
 
-/// `POST set`: creates a record.
-pub struct CreateRecord<'a, T> {
-    set: &'static str,
-    record: &'a T,
-}
+    /// `If-None-Match: <etag>`: the record only if it changed since it had `etag`; a 304 Not
+    /// Modified answer is [`Conditional::Unchanged`].
+    pub fn if_changed(self, etag: ETag) -> Request<'a, GetIfChanged<T>> {
+        self.map_operation(|GetRecord { path, query }| GetIfChanged { path, query, etag })
+    }
 
-impl<'a, T> CreateRecord<'a, T> {
-    /// Creates `record` in the entity set `set` (used by generated code).
-    pub fn new(set: &'static str, record: &'a T) -> Self {
-        CreateRecord { set, record }
+    /// The record together with the JSON it was read from ([`Tracked`]), to change and send
+    /// back with `update_changes`: only what changed is sent.
+    pub fn tracked(self) -> Request<'a, GetTracked<T>> {
+        self.map_operation(|GetRecord { path, query }| GetTracked { path, query })
     }
 }
 
-impl<'a, T> Operation<'a> for CreateRecord<'a, T>
-where
-    T: serde::Serialize + serde::de::DeserializeOwned + Sync + Send + 'a,
-{
-    type Output = Created<T>;
-    fn send(self, client: Client, options: RequestOptions) -> BoxFuture<'a, Result<Created<T>>> {
-        Box::pin(async move { client.create(self.set, self.record, &options).await })
-    }
-}
-
-/// `PATCH entity` (update, `If-Match: *` by default) or upsert (no `If-Match`).
-pub struct PatchRecord<'a, T> {
+/// `GET` with `If-None-Match`: the record, or unchanged (304).
+pub struct GetIfChanged<T> {
     path: EntityPath,
-    record: &'a T,
+    query: TypedQuery<T>,
+    etag: ETag,
 }
 
-impl<'a, T> PatchRecord<'a, T> {
-    /// Patches the record at `path` with the fields set in `record` (used by generated code).
-    pub fn new(path: EntityPath, record: &'a T) -> Self {
-        PatchRecord { path, record }
+impl<'a, T> Operation<'a> for GetIfChanged<T>
+where
+    T: serde::de::DeserializeOwned + Send + 'static,
+{
+    type Output = Conditional<T>;
+    fn send(
+        self,
+        client: Client,
+        options: RequestOptions,
+    ) -> BoxFuture<'a, Result<Conditional<T>>> {
+        let query = self.query.render();
+        Box::pin(async move {
+            client
+                .retrieve_if_changed(&self.path, &query, &self.etag, &options)
+                .await
+        })
+    }
+}
+
+/// `GET` of a record kept with the JSON it was read from.
+pub struct GetTracked<T> {
+    path: EntityPath,
+    query: TypedQuery<T>,
+}
+
+impl<'a, T> Operation<'a> for GetTracked<T>
+where
+    T: serde::de::DeserializeOwned + Send + 'static,
+{
+    type Output = Tracked<T>;
+    fn send(self, client: Client, options: RequestOptions) -> BoxFuture<'a, Result<Tracked<T>>> {
+        let query = self.query.render();
+        Box::pin(async move { client.retrieve(&self.path, &query, &options).await })
+    }
+}
+
+/// `PATCH` with only what changed in a [`Tracked`] record since it was read (`If-Match: *` unless
+/// another condition is set); nothing else, not even annotations or formatted values.
+pub struct UpdateChanges<'a, T> {
+    path: EntityPath,
+    tracked: &'a Tracked<T>,
+}
+
+impl<'a, T> UpdateChanges<'a, T> {
+    /// Updates the record at `path` with the changes of `tracked` (used by generated code).
+    pub fn new(path: EntityPath, tracked: &'a Tracked<T>) -> Self {
+        UpdateChanges { path, tracked }
+    }
+}
+
+impl<'a, T> Operation<'a> for UpdateChanges<'a, T>
+where
+    T: serde::Serialize + Send + Sync + 'a,
+{
+    type Output = ();
+    fn send(self, client: Client, options: RequestOptions) -> BoxFuture<'a, Result<()>> {
+        Box::pin(async move {
+            let changes = self.tracked.changes()?;
+            client.update(&self.path, &changes, &options).await
+        })
+    }
+}
+
+/// `POST set`: creates a record from `body` (the record as written: generated SDKs pass it
+/// without its read-only properties); the answer is read as `R`.
+pub struct CreateRecord<B, R> {
+    set: &'static str,
+    body: B,
+    _record: PhantomData<fn() -> R>,
+}
+
+impl<B, R> CreateRecord<B, R> {
+    /// Creates a record in the entity set `set` (used by generated code).
+    pub fn new(set: &'static str, body: B) -> Self {
+        CreateRecord {
+            set,
+            body,
+            _record: PhantomData,
+        }
+    }
+}
+
+impl<'a, B, R> Operation<'a> for CreateRecord<B, R>
+where
+    B: serde::Serialize + Send + Sync + 'a,
+    R: serde::de::DeserializeOwned + Send + 'a,
+{
+    type Output = Created<R>;
+    fn send(self, client: Client, options: RequestOptions) -> BoxFuture<'a, Result<Created<R>>> {
+        Box::pin(async move { client.create(self.set, &self.body, &options).await })
+    }
+}
+
+/// `PATCH entity` with `body`, for an update (`If-Match: *` by default) or an upsert (no
+/// `If-Match`) of a record read as `R`.
+pub struct PatchRecord<B, R> {
+    path: EntityPath,
+    body: B,
+    _record: PhantomData<fn() -> R>,
+}
+
+impl<B, R> PatchRecord<B, R> {
+    /// Patches the record at `path` with `body` (used by generated code).
+    pub fn new(path: EntityPath, body: B) -> Self {
+        PatchRecord {
+            path,
+            body,
+            _record: PhantomData,
+        }
+    }
+}
+
+impl<B: Clone, R> Clone for PatchRecord<B, R> {
+    fn clone(&self) -> Self {
+        PatchRecord::new(self.path.clone(), self.body.clone())
     }
 }
 
 /// An update: `PATCH` with `If-Match: *` unless another condition is set, so it never creates.
-pub struct UpdateRecord<'a, T>(pub PatchRecord<'a, T>);
+pub struct UpdateRecord<B, R>(pub PatchRecord<B, R>);
 
-impl<'a, T> Operation<'a> for UpdateRecord<'a, T>
+impl<'a, B, R: 'a> Operation<'a> for UpdateRecord<B, R>
 where
-    T: serde::Serialize + Sync + 'a,
+    B: serde::Serialize + Send + Sync + 'a,
 {
     type Output = ();
     fn send(self, client: Client, options: RequestOptions) -> BoxFuture<'a, Result<()>> {
-        let PatchRecord { path, record } = self.0;
-        Box::pin(async move { client.update(&path, record, &options).await })
+        let PatchRecord { path, body, .. } = self.0;
+        Box::pin(async move { client.update(&path, &body, &options).await })
     }
 }
 
 /// An upsert: `PATCH` without `If-Match`, creating the record when it is missing.
-pub struct UpsertRecord<'a, T>(pub PatchRecord<'a, T>);
+pub struct UpsertRecord<B, R>(pub PatchRecord<B, R>);
 
-impl<'a, T> Operation<'a> for UpsertRecord<'a, T>
+impl<'a, B, R: 'a> Operation<'a> for UpsertRecord<B, R>
 where
-    T: serde::Serialize + Sync + 'a,
+    B: serde::Serialize + Send + Sync + 'a,
 {
     type Output = Option<EntityId>;
     fn send(
@@ -509,8 +625,66 @@ where
         client: Client,
         options: RequestOptions,
     ) -> BoxFuture<'a, Result<Option<EntityId>>> {
-        let PatchRecord { path, record } = self.0;
-        Box::pin(async move { client.upsert(&path, record, &options).await })
+        let PatchRecord { path, body, .. } = self.0;
+        Box::pin(async move { client.upsert(&path, &body, &options).await })
+    }
+}
+
+impl<'a, B, R> Request<'a, UpdateRecord<B, R>>
+where
+    B: serde::Serialize + Send + Sync + 'a,
+    R: serde::de::DeserializeOwned + Send + 'a,
+{
+    /// `Prefer: return=representation`: the service answers 200 with the updated record, which
+    /// this request returns.
+    pub fn returning(self) -> Request<'a, Returning<B, R>> {
+        self.map_operation(|UpdateRecord(patch)| Returning {
+            patch,
+            update: true,
+        })
+    }
+}
+
+impl<'a, B, R> Request<'a, UpsertRecord<B, R>>
+where
+    B: serde::Serialize + Send + Sync + 'a,
+    R: serde::de::DeserializeOwned + Send + 'a,
+{
+    /// `Prefer: return=representation`: the service answers with the record (201 created, 200
+    /// updated), which this request returns.
+    pub fn returning(self) -> Request<'a, Returning<B, R>> {
+        self.map_operation(|UpsertRecord(patch)| Returning {
+            patch,
+            update: false,
+        })
+    }
+}
+
+/// An update or upsert that returns the record (`Prefer: return=representation`).
+pub struct Returning<B, R> {
+    patch: PatchRecord<B, R>,
+    update: bool,
+}
+
+impl<'a, B, R> Operation<'a> for Returning<B, R>
+where
+    B: serde::Serialize + Send + Sync + 'a,
+    R: serde::de::DeserializeOwned + Send + 'a,
+{
+    type Output = R;
+    fn send(self, client: Client, options: RequestOptions) -> BoxFuture<'a, Result<R>> {
+        let PatchRecord { path, body, .. } = self.patch;
+        let update = self.update;
+        Box::pin(async move {
+            if update {
+                return client.update_returning(&path, &body, &options).await;
+            }
+            let options = options.return_representation();
+            client
+                .request_json::<B, R>(Method::PATCH, &path, &Query::new(), Some(&body), &options)
+                .await?
+                .ok_or_else(|| no_content("upsert"))
+        })
     }
 }
 

@@ -34,6 +34,8 @@ pub(crate) fn default_sleeper() -> Arc<dyn Sleeper> {
 ///   (GET, PUT, DELETE), unless [`RetryPolicy::retry_non_idempotent`] is set.
 /// - At most [`max_attempts`](RetryPolicy::max_attempts) attempts, and no wait that would take
 ///   the request past [`max_total_time`](RetryPolicy::max_total_time).
+/// - A 401 is not a retry: the request is sent again at once with a renewed token, once, even
+///   with retries disabled (see [`crate::TokenProvider::invalidate`]).
 #[derive(Debug, Clone)]
 pub struct RetryPolicy {
     pub(crate) max_attempts: u32,

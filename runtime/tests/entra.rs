@@ -100,3 +100,56 @@ async fn token_endpoint_errors_are_reported_without_secrets() {
         .is_err()
     );
 }
+
+#[tokio::test]
+async fn refused_token_is_dropped_and_fetched_again() {
+    let idp = Mock::start().await;
+    idp.respond_json(
+        200,
+        &json!({"token_type": "Bearer", "expires_in": 3599, "access_token": "revoked.token"}),
+    );
+    idp.respond_json(
+        200,
+        &json!({"token_type": "Bearer", "expires_in": 3599, "access_token": "renewed.token"}),
+    );
+    let creds = ClientCredentials::with_authority(
+        &idp.base,
+        "t",
+        "app",
+        SecretToken::new("client-secret-value"),
+        "https://org.crm.dynamics.com",
+    )
+    .unwrap();
+    let api = Mock::start().await;
+    api.respond(401, &[("www-authenticate", "Bearer")], "");
+    api.respond(200, &[("content-type", "application/json")], "{}");
+    api.respond(200, &[("content-type", "application/json")], "{}");
+    let c = dataverse_runtime::Client::builder(&api.root())
+        .token_provider(creds)
+        .build()
+        .unwrap();
+    for _ in 0..2 {
+        let _: serde_json::Value = c
+            .retrieve(
+                &EntityPath::entity("accounts", uuid(1)),
+                &Query::new(),
+                &RequestOptions::new(),
+            )
+            .await
+            .unwrap();
+    }
+    assert_eq!(idp.requests().len(), 2, "fetched again after the 401 only");
+    let auth: Vec<_> = api
+        .requests()
+        .iter()
+        .map(|r| r.header("authorization").unwrap().to_owned())
+        .collect();
+    assert_eq!(
+        auth,
+        [
+            "Bearer revoked.token",
+            "Bearer renewed.token",
+            "Bearer renewed.token"
+        ]
+    );
+}

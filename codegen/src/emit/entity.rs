@@ -235,7 +235,10 @@ impl Emitter<'_> {
         // Property descriptors after the navigation constants, so those keep their names.
         let descriptors = self.property_descriptors(ty, &mut consts, &root);
         const_items.splice(0..0, descriptors);
-        let mut methods = Scope::new();
+        let mut methods = Scope::with_reserved(&["reference"]);
+        if let Some(reference) = self.reference_constructor(i, &root) {
+            const_items.push(reference);
+        }
         for alt in &ty.annotations.alternate_keys {
             let parts: Vec<(&AlternateKeyPart, Option<&Property>)> = alt
                 .parts
@@ -387,5 +390,64 @@ impl Emitter<'_> {
             });
         }
         quote!(#(#items)*)
+    }
+
+    /// `Type::reference(key)`: a record with only its CSDL key set, for entity parameters that
+    /// name an existing record (`AddToQueue`'s `Target`, `AddMembersTeam`'s `Members`). `None`
+    /// for types without a key or with a key that is not a plain literal.
+    fn reference_constructor(&self, i: usize, root: &TokenStream) -> Option<TokenStream> {
+        let ty = &self.model.entity_types[i];
+        let key = ty.key.as_ref()?;
+        let (fields, _) = self.field_names(ty);
+        let properties = self.model.all_properties(ty);
+        let mut params = Vec::new();
+        let mut sets = Vec::new();
+        let mut names = Vec::new();
+        for (n, part) in key.iter().enumerate() {
+            let [property] = part.path.as_slice() else {
+                return None;
+            };
+            let index = properties.iter().position(|p| &p.name == property)?;
+            let p = properties[index];
+            if p.ty.collection || p.needs_box {
+                return None;
+            }
+            let TypeKind::Primitive(primitive) = p.ty.kind else {
+                return None;
+            };
+            if !primitive.has_url_literal() {
+                return None;
+            }
+            let value_ty = self.element_type(&p.ty.kind, root);
+            let field = ident(&fields[index]);
+            let value = if key.len() == 1 {
+                quote!(key)
+            } else {
+                let index = syn::Index::from(n);
+                quote!(key.#index)
+            };
+            params.push(value_ty);
+            sets.push(quote!(#field: ::dataverse_runtime::Field::Value(#value)));
+            names.push(format!("`{property}`"));
+        }
+        let key_ty = if params.len() == 1 {
+            params.remove(0)
+        } else {
+            quote!((#(#params),*))
+        };
+        let text = format!(
+            " A reference to an existing record: only its key ({}) is set. Pass it where an \
+             operation takes an existing record (`EntityValue::new(&Type::reference(id))`).",
+            names.join(", ")
+        );
+        Some(quote! {
+            #[doc = #text]
+            pub fn reference(key: #key_ty) -> Self {
+                Self {
+                    #(#sets,)*
+                    ..::core::default::Default::default()
+                }
+            }
+        })
     }
 }

@@ -115,7 +115,7 @@ pub fn names(model: &Model, renames: &BTreeMap<String, String>) -> Names {
         .iter()
         .map(|n| modules.name(n, Case::Snake))
         .collect();
-    let mut service = Scope::with_reserved(&["new", "client"]);
+    let mut service = Scope::with_reserved(&["new", "client", "batch"]);
     let entity_sets = model
         .entity_sets
         .iter()

@@ -155,6 +155,13 @@ impl Emitter<'_> {
                     &self.client
                 }
 
+                /// A `$batch`: requests and change sets sent in one HTTP request, each added
+                /// request a typed handle to its result (see `support::TypedBatch`); sent by
+                /// `.await`.
+                pub fn batch(&self) -> self::support::TypedBatch {
+                    self::support::TypedBatch::new(self.client.clone())
+                }
+
                 #(#sets)*
                 #(#service_methods)*
             }

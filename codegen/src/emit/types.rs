@@ -167,6 +167,25 @@ impl Emitter<'_> {
         }
     }
 
+    /// The Rust field names of the structural and the navigation properties of `ty` (inherited
+    /// first), in model order.
+    pub(super) fn field_names(&self, ty: &StructuredType) -> (Vec<String>, Vec<String>) {
+        let mut fields = Scope::with_reserved(&["extra", "binds"]);
+        let properties = self
+            .model
+            .all_properties(ty)
+            .into_iter()
+            .map(|p| fields.name(&p.name, Case::Snake))
+            .collect();
+        let navigations = self
+            .model
+            .all_navigation_properties(ty)
+            .into_iter()
+            .map(|n| fields.name(&n.name, Case::Snake))
+            .collect();
+        (properties, navigations)
+    }
+
     /// Fields, field (de)serialization arms of a structured type (all properties, inherited
     /// first; for entity types also the expanded navigation properties).
     pub(super) fn structured_type(
@@ -178,13 +197,21 @@ impl Emitter<'_> {
         let root = Depth(2).root();
         let name = ident(rust_name_);
         let qualified = ty.name.to_string();
-        let mut fields = Scope::with_reserved(&["extra", "binds"]);
+        let (property_fields, navigation_fields) = self.field_names(ty);
         let mut defs = Vec::new();
         let mut ser = Vec::new();
         let mut de = Vec::new();
         let key_paths: Vec<String> = ty.key.iter().flatten().map(|k| k.path.join("/")).collect();
-        for p in self.model.all_properties(ty) {
-            let field = ident(&fields.name(&p.name, Case::Snake));
+        // Whether a serialize arm reads `purpose` (otherwise it is marked used).
+        let mut uses_purpose = false;
+        for (p, field) in self
+            .model
+            .all_properties(ty)
+            .into_iter()
+            .zip(&property_fields)
+        {
+            let write = property_write(p, key_paths.contains(&p.name));
+            let field = ident(field);
             let value = self.value_type(&p.ty, p.needs_box, &root);
             let wire = &p.name;
             let mut doc = vec![format!(
@@ -197,24 +224,37 @@ impl Emitter<'_> {
                 } else {
                     ""
                 },
-                if p.annotations.computed {
-                    ", computed by the service"
-                } else {
-                    ""
+                match write {
+                    Write::Always => "",
+                    Write::Never if p.annotations.computed =>
+                        ", computed by the service (never written)",
+                    Write::Never => ", a lookup value (read-only: set the lookup with `bind`)",
+                    Write::OnCreate => ", immutable (written on create only)",
                 },
             )];
             doc.extend(describe(&p.annotations));
             let doc = doc_lines(&doc);
             let gate = self.gate(Self::mentioned(&p.ty));
             defs.push(quote! { #doc #gate pub #field: ::dataverse_runtime::Field<#value>, });
+            let condition = match write {
+                Write::Always => quote!(!self.#field.is_unset()),
+                Write::Never => quote!(purpose.writes_read_only() && !self.#field.is_unset()),
+                Write::OnCreate => quote!(purpose.writes_immutable() && !self.#field.is_unset()),
+            };
+            uses_purpose |= write != Write::Always;
             ser.push(quote! {
                 #gate
-                if !self.#field.is_unset() { map.serialize_entry(#wire, &self.#field)?; }
+                if #condition { map.serialize_entry(#wire, &self.#field)?; }
             });
             de.push(quote! { #gate #wire => self.#field = map.next_value()?, });
         }
-        for n in self.model.all_navigation_properties(ty) {
-            let field = ident(&fields.name(&n.name, Case::Snake));
+        for (n, field) in self
+            .model
+            .all_navigation_properties(ty)
+            .into_iter()
+            .zip(&navigation_fields)
+        {
+            let field = ident(field);
             let target = match n.target {
                 Some(t) => self.entity_value_type(t.0, &root),
                 None => quote!(#root::support::Untyped),
@@ -239,9 +279,14 @@ impl Emitter<'_> {
             defs.push(
                 quote! { #[doc = #text] #gate pub #field: ::dataverse_runtime::Field<#value>, },
             );
+            // An expanded value read from the service is not sent back by an update (a create may
+            // carry related records: deep insert).
+            uses_purpose = true;
             ser.push(quote! {
                 #gate
-                if !self.#field.is_unset() { map.serialize_entry(#wire, &self.#field)?; }
+                if purpose != #root::support::Purpose::Update && !self.#field.is_unset() {
+                    map.serialize_entry(#wire, &self.#field)?;
+                }
             });
             de.push(quote! { #gate #wire => self.#field = map.next_value()?, });
         }
@@ -260,9 +305,11 @@ impl Emitter<'_> {
             quote!()
         };
         let ser_body = if ser.is_empty() && entity.is_none() {
-            quote!(let _ = map;)
-        } else {
+            quote!(let _ = (map, purpose);)
+        } else if uses_purpose {
             quote!(#(#ser)* #binds_ser)
+        } else {
+            quote!(let _ = purpose; #(#ser)* #binds_ser)
         };
         let de_body = if de.is_empty() {
             quote! {
@@ -317,7 +364,7 @@ impl Emitter<'_> {
 
             impl #root::support::Structured for #name {
                 const ODATA_TYPE: &'static str = #qualified;
-                fn serialize_fields<M: ::dataverse_runtime::codegen::serde::ser::SerializeMap>(&self, map: &mut M) -> ::core::result::Result<(), M::Error> {
+                fn serialize_fields<M: ::dataverse_runtime::codegen::serde::ser::SerializeMap>(&self, map: &mut M, purpose: #root::support::Purpose) -> ::core::result::Result<(), M::Error> {
                     #ser_body
                     ::core::result::Result::Ok(())
                 }
@@ -365,5 +412,33 @@ impl Emitter<'_> {
                 #(#descriptors)*
             }
         }
+    }
+}
+
+/// When a property is written by create and update.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Write {
+    /// Whenever it is set.
+    Always,
+    /// Never (read-only): a lookup value or a `Core.Computed` property that is not a key.
+    Never,
+    /// On create only: `Core.Immutable`.
+    OnCreate,
+}
+
+/// How property `p` is written; `is_key`: it is (part of) the type's key, which a reference or a
+/// create may set even where the service computes it.
+fn property_write(p: &Property, is_key: bool) -> Write {
+    let lookup_value = !p.ty.collection
+        && p.ty.kind == TypeKind::Primitive(Primitive::Guid)
+        && p.name.len() > "__value".len()
+        && p.name.starts_with('_')
+        && p.name.ends_with("_value");
+    if !is_key && (lookup_value || p.annotations.computed) {
+        Write::Never
+    } else if p.annotations.immutable && !is_key {
+        Write::OnCreate
+    } else {
+        Write::Always
     }
 }

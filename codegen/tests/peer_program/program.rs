@@ -6,8 +6,7 @@
 //! `Accounts::CONTACT_CUSTOMER_ACCOUNTS`...), request options as methods (`.if_match(..)`,
 //! `.return_representation()`, `.max_page_size(n)`). From the runtime it uses only what that API
 //! hands out or takes: the `Client` builder, the `Error` type, `ETagMatch`, and, for `$batch`
-//! (the generated API has no batch wrapper of its own), the raw `Client::batch` with its
-//! `BatchRequest`, `Query` and `RequestOptions`.
+//! (`service.batch()`, typed per request), the `RequestOptions` of one part.
 //!
 //! It is copied to `target/peer/program/src/main.rs`. (It is not named `main.rs` here: Cargo
 //! would take `tests/peer_program/main.rs` for a test target of `dataverse-codegen`.)
@@ -26,13 +25,10 @@ use crm_sdk::{
     FailWithRequest, HasBinds, Opportunities, Opportunitycloses, Request, Service,
     TopAccountsRequest, WinOpportunityRequest,
 };
-use dataverse_runtime::batch::{Batch, BatchRequest};
-use dataverse_runtime::codegen::http::Method;
 use dataverse_runtime::codegen::serde::de::DeserializeOwned;
 use dataverse_runtime::codegen::uuid::Uuid;
 use dataverse_runtime::{
-    Client, Created, Decimal, ETag, ETagMatch, EntityPath, Error, Field, Filter, Page, Query,
-    RequestOptions,
+    Client, Created, Decimal, ETag, ETagMatch, Error, Field, Filter, Page, RequestOptions,
 };
 
 type Result<T = ()> = std::result::Result<T, Error>;
@@ -59,11 +55,6 @@ const HOSTILE: &str = "O'Neil & Sons #1 100% +x é\nline2";
 
 fn ok(what: &str) {
     println!("ok: {what}");
-}
-
-/// Request options for the raw client (`$batch`).
-fn opts() -> RequestOptions {
-    RequestOptions::new()
 }
 
 /// The URL of a typed query (relative to the service root), printed before it is sent.
@@ -1070,126 +1061,142 @@ async fn actions(service: &Service) -> Result {
     Ok(())
 }
 
+/// The key of a created record, from the record (201) or from `OData-EntityId` (204).
+fn created_key<T>(created: Created<T>, key: impl FnOnce(&T) -> Option<Uuid>) -> Uuid {
+    match created {
+        Created::Record(r) => key(&r).expect("the created record has its key"),
+        Created::Id(id) => id.id.expect("OData-EntityId has the key"),
+    }
+}
+
+/// `$batch` through the generated API: `service.batch()`, one typed handle per request, typed
+/// results per request. The runtime sends `Accept: application/json` as Microsoft documents it;
+/// CAP answers that with the OData 4.01 JSON batch format (Dataverse with multipart), which the
+/// runtime reads the same way.
 async fn batch(service: &Service) -> Result {
     let accounts = service.accounts();
+    let contacts = service.contacts();
     let a3 = accounts.get(account(3)).select(Accounts::NAME).await?;
     let a3_etag = a3.etag().expect("etag of account 03");
 
-    // A change set that succeeds: create an account, a contact bound to it by Content-ID, and
+    // A change set that succeeds: create an account, a contact under it by Content-ID, and
     // update a seed account with its current etag; plus a GET outside the change set.
-    let mut b = Batch::new();
     let new_account = Accounts {
         name: "Batch Account".to_owned().into(),
         ..Default::default()
     };
-    let (created_account, created_contact, updated) = b.change_set(|cs| -> Result<_> {
-        let created_account = cs.add(BatchRequest::create(accounts.name(), &new_account)?);
+    let new_contact = Contacts {
+        lastname: "Batch Contact".to_owned().into(),
+        ..Default::default()
+    };
+    let rename = Accounts {
+        name: "Adventure Works (batch)".to_owned().into(),
+        ..Default::default()
+    };
+    let mut b = service.batch();
+    let (created_account, created_contact, updated) = b.change_set(|cs| {
+        let created_account = cs.create(&accounts, &new_account);
         // CAP does not resolve a Content-ID inside a body (`"parentcustomerid@odata.bind":
-        // "$1"`, what `HasBinds::bind_content_id` writes): it answers 400 "Invalid binding
-        // value". It does resolve `$1` in the URL, so the contact is created through the new
-        // account's navigation property (`POST $1/contact_customer_accounts`).
-        let contact = Contacts {
-            lastname: "Batch Contact".to_owned().into(),
-            ..Default::default()
-        };
-        let created_contact = cs.add(
-            BatchRequest::new(
-                Method::POST,
-                &EntityPath::content_id(created_account).nav("contact_customer_accounts"),
-                &Query::new(),
-            )
-            .json(&contact)?,
+        // "$1"`, what `TypedChangeSet::bind` writes): it answers 400 "Invalid binding value". It
+        // does resolve `$1` in the URL, so the contact is created through the new account's
+        // navigation property (`POST $1/contact_customer_accounts`).
+        let created_contact = cs.create_related(
+            &created_account,
+            Accounts::CONTACT_CUSTOMER_ACCOUNTS,
+            &new_contact,
         );
-        let rename = Accounts {
-            name: "Adventure Works (batch)".to_owned().into(),
-            ..Default::default()
-        };
-        let updated = cs.add(
-            BatchRequest::update(accounts.entity(account(3)).path(), &rename)?
-                .options(&opts().if_match(ETagMatch::Tag(a3_etag.clone()))),
+        let updated = cs.update(&accounts, account(3), &rename);
+        cs.options(
+            &updated,
+            RequestOptions::new().if_match(ETagMatch::Tag(a3_etag.clone())),
         );
-        Ok((created_account, created_contact, updated))
-    })?;
-    b.add(BatchRequest::get(
-        accounts.entity(account(5)).path(),
-        &Query::new().select(["name"]),
-    ));
-    let response = service.client().batch(&b, &opts()).await?;
+        (created_account, created_contact, updated)
+    });
+    let litware = b.get(accounts.get(account(5)).select(Accounts::NAME));
+    let response = b.await?;
     assert!(
         response.all_succeeded(),
         "the change set should succeed: {:?}",
         response.first_error()
     );
     assert_eq!(response.parts.len(), 4, "{response:#?}");
-    let account_part = response.by_content_id(created_account).expect("part 1");
-    assert!(account_part.in_change_set);
-    let new_id = match account_part.created::<Accounts>()? {
-        Created::Record(r) => *r.accountid.value().expect("key"),
-        Created::Id(id) => id.id.expect("id"),
-    };
-    let contact_id = match response
-        .by_content_id(created_contact)
-        .expect("part 2")
-        .created::<Contacts>()?
-    {
-        Created::Record(r) => *r.contactid.value().expect("key"),
-        Created::Id(id) => id.id.expect("id"),
-    };
     assert!(
-        response
-            .by_content_id(updated)
-            .expect("part 3")
-            .is_success(),
-        "the update in the change set"
+        response.parts[..3]
+            .iter()
+            .all(|p| p.in_change_set && p.atomicity_group == response.parts[0].atomicity_group),
+        "the change set answers as one group: {response:#?}"
     );
-    let got: Accounts = response.parts[3].json()?;
+    let new_id = created_key(response.created(&created_account)?, |r| {
+        r.accountid.value().copied()
+    });
+    let contact_id = created_key(response.created(&created_contact)?, |r| {
+        r.contactid.value().copied()
+    });
+    response.result(&updated)?;
+    let got = response.get(&litware)?;
     assert_eq!(name(&got), "Litware Inc", "the GET after the change set");
-    let contact = service.contacts().get(contact_id).await?;
+    // The outcome, read back: the account and the contact exist, and the contact's lookup
+    // points to the account created in the same change set.
+    let created = accounts.get(new_id).select(Accounts::NAME).await?;
+    assert_eq!(name(&created), "Batch Account");
+    let page = contacts
+        .query()
+        .filter(Contacts::CONTACTID.eq(contact_id))
+        .expand(Contacts::PARENTCUSTOMERID.expand().select(Accounts::NAME))
+        .await?;
+    assert_eq!(page.value.len(), 1, "the contact exists");
+    let contact = &page.value[0];
+    assert_eq!(contact.lastname, Field::Value("Batch Contact".to_owned()));
     assert_eq!(
         contact.parentcustomerid_accountid,
         Field::Value(new_id),
         "bound to the account created in the same change set ($1)"
     );
+    let parent = contact
+        .parentcustomerid
+        .value()
+        .expect("parentcustomerid expanded")
+        .get()?;
+    assert_eq!(name(&parent), "Batch Account");
     let a3 = accounts.get(account(3)).select(Accounts::NAME).await?;
     assert_eq!(name(&a3), "Adventure Works (batch)");
-    ok("$batch: a change set (create, create through $1/nav, update with etag) and a GET");
+    ok("$batch (typed): a change set (create, create through $1/nav, update with etag) and a GET");
 
     // A change set that fails at its second request (a stale etag): all of it is rolled back.
-    let mut b = Batch::new();
     let doomed = Accounts {
         name: "Batch Rolled Back".to_owned().into(),
         ..Default::default()
     };
-    let (_, failing) = b.change_set(|cs| -> Result<_> {
-        let create = cs.add(BatchRequest::create(accounts.name(), &doomed)?);
-        let rename = Accounts {
-            name: "Should not happen".to_owned().into(),
-            ..Default::default()
-        };
-        let failing = cs.add(
-            BatchRequest::update(accounts.entity(account(3)).path(), &rename)?
-                // The etag account 03 had before the first batch renamed it.
-                .options(&opts().if_match(ETagMatch::Tag(a3_etag.clone()))),
+    let stale_rename = Accounts {
+        name: "Should not happen".to_owned().into(),
+        ..Default::default()
+    };
+    let mut b = service.batch();
+    let (create, failing) = b.change_set(|cs| {
+        let create = cs.create(&accounts, &doomed);
+        let failing = cs.update(&accounts, account(3), &stale_rename);
+        // The etag account 03 had before the first batch renamed it.
+        cs.options(
+            &failing,
+            RequestOptions::new().if_match(ETagMatch::Tag(a3_etag.clone())),
         );
-        Ok((create, failing))
-    })?;
-    let response = service.client().batch(&b, &opts()).await?;
+        (create, failing)
+    });
+    let response = b.await?;
     assert!(!response.all_succeeded(), "{response:#?}");
-    let err = response.first_error().expect("an error part");
+    let err = response
+        .result(&failing)
+        .expect_err("the stale update fails");
     assert!(
         err.is_concurrency_mismatch(),
         "the failed change set answers 412: {err:?}"
     );
-    let failed_part = response
-        .parts
-        .iter()
-        .find(|p| !p.is_success())
-        .expect("failed part");
-    assert_eq!(
-        failed_part.content_id,
-        Some(failing),
-        "the error names the failing request"
-    );
+    // CAP still reports the create with its own 201 next to the 412; the typed result is the
+    // change set's failure.
+    let err = response
+        .created(&create)
+        .expect_err("the create of a failed change set is rolled back");
+    assert!(err.is_concurrency_mismatch(), "{err:?}");
     let left = accounts
         .query()
         .filter(Accounts::NAME.eq("Batch Rolled Back"))
@@ -1201,12 +1208,51 @@ async fn batch(service: &Service) -> Result {
     );
     let a3 = accounts.get(account(3)).select(Accounts::NAME).await?;
     assert_eq!(name(&a3), "Adventure Works (batch)", "account 03 unchanged");
-    ok("$batch: a change set with a stale etag fails with 412 and is rolled back");
+    ok("$batch (typed): a change set with a stale etag fails with 412 and is rolled back");
+
+    // The same typed batch answered in the multipart form (what Dataverse answers): CAP gives
+    // it for `Accept: multipart/mixed`.
+    let mut b = service.batch();
+    let multipart_account = Accounts {
+        name: "Batch Multipart".to_owned().into(),
+        ..Default::default()
+    };
+    let (created_account, created_contact) = b.change_set(|cs| {
+        let created_account = cs.create(&accounts, &multipart_account);
+        let created_contact = cs.create_related(
+            &created_account,
+            Accounts::CONTACT_CUSTOMER_ACCOUNTS,
+            &new_contact,
+        );
+        (created_account, created_contact)
+    });
+    let litware = b.get(accounts.get(account(5)).select(Accounts::NAME));
+    let response = b.request().header("Accept", "multipart/mixed").await?;
+    assert!(response.all_succeeded(), "{response:#?}");
+    assert_eq!(response.parts.len(), 3, "{response:#?}");
+    assert_eq!(
+        response.parts[1].content_id,
+        Some(created_contact.content_id()),
+        "multipart answers carry the Content-ID (CAP's JSON ids are its own): {response:#?}"
+    );
+    let multipart_id = created_key(response.created(&created_account)?, |r| {
+        r.accountid.value().copied()
+    });
+    let multipart_contact = created_key(response.created(&created_contact)?, |r| {
+        r.contactid.value().copied()
+    });
+    assert_eq!(name(&response.get(&litware)?), "Litware Inc");
+    let contact = contacts.get(multipart_contact).await?;
+    assert_eq!(
+        contact.parentcustomerid_accountid,
+        Field::Value(multipart_id)
+    );
+    accounts.delete(multipart_id).await?;
+    ok("$batch (typed) answered in multipart/mixed: the same typed results");
 
     // Clean up: deleting the account deletes its contacts (composition).
     accounts.delete(new_id).await?;
-    let err = service
-        .contacts()
+    let err = contacts
         .get(contact_id)
         .await
         .expect_err("contact deleted with its account");

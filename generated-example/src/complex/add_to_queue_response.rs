@@ -18,7 +18,9 @@ impl super::super::support::Structured for AddToQueueResponse {
     fn serialize_fields<M: ::dataverse_runtime::codegen::serde::ser::SerializeMap>(
         &self,
         map: &mut M,
+        purpose: super::super::support::Purpose,
     ) -> ::core::result::Result<(), M::Error> {
+        let _ = purpose;
         if !self.queue_item_id.is_unset() {
             map.serialize_entry("QueueItemId", &self.queue_item_id)?;
         }

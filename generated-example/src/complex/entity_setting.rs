@@ -20,11 +20,12 @@ impl super::super::support::Structured for EntitySetting {
     fn serialize_fields<M: ::dataverse_runtime::codegen::serde::ser::SerializeMap>(
         &self,
         map: &mut M,
+        purpose: super::super::support::Purpose,
     ) -> ::core::result::Result<(), M::Error> {
         if !self.name.is_unset() {
             map.serialize_entry("Name", &self.name)?;
         }
-        if !self.value.is_unset() {
+        if purpose != super::super::support::Purpose::Update && !self.value.is_unset() {
             map.serialize_entry("Value", &self.value)?;
         }
         ::core::result::Result::Ok(())

@@ -26,7 +26,9 @@ impl super::super::support::Structured for LocalizedLabel {
     fn serialize_fields<M: ::dataverse_runtime::codegen::serde::ser::SerializeMap>(
         &self,
         map: &mut M,
+        purpose: super::super::support::Purpose,
     ) -> ::core::result::Result<(), M::Error> {
+        let _ = purpose;
         if !self.label.is_unset() {
             map.serialize_entry("Label", &self.label)?;
         }

@@ -34,7 +34,9 @@ impl super::super::support::Structured for SecurityPrivilegeMetadata {
     fn serialize_fields<M: ::dataverse_runtime::codegen::serde::ser::SerializeMap>(
         &self,
         map: &mut M,
+        purpose: super::super::support::Purpose,
     ) -> ::core::result::Result<(), M::Error> {
+        let _ = purpose;
         if !self.can_be_basic.is_unset() {
             map.serialize_entry("CanBeBasic", &self.can_be_basic)?;
         }

@@ -24,7 +24,9 @@ impl super::super::support::Structured for WhoAmIResponse {
     fn serialize_fields<M: ::dataverse_runtime::codegen::serde::ser::SerializeMap>(
         &self,
         map: &mut M,
+        purpose: super::super::support::Purpose,
     ) -> ::core::result::Result<(), M::Error> {
+        let _ = purpose;
         if !self.business_unit_id.is_unset() {
             map.serialize_entry("BusinessUnitId", &self.business_unit_id)?;
         }

@@ -30,7 +30,7 @@ pub struct Account {
     pub createdon: ::dataverse_runtime::Field<::dataverse_runtime::DateTimeOffset>,
     /// `numberofemployees`: `Edm.Int32`.
     pub numberofemployees: ::dataverse_runtime::Field<i32>,
-    /// `_owningbusinessunit_value`: `Edm.Guid`.
+    /// `_owningbusinessunit_value`: `Edm.Guid`, a lookup value (read-only: set the lookup with `bind`).
     pub owningbusinessunit_value: ::dataverse_runtime::Field<
         ::dataverse_runtime::codegen::uuid::Uuid,
     >,
@@ -46,7 +46,7 @@ pub struct Account {
     pub timezoneruleversionnumber: ::dataverse_runtime::Field<i32>,
     /// `primarysatoriid`: `Edm.String`.
     pub primarysatoriid: ::dataverse_runtime::Field<::std::string::String>,
-    /// `_masterid_value`: `Edm.Guid`.
+    /// `_masterid_value`: `Edm.Guid`, a lookup value (read-only: set the lookup with `bind`).
     pub masterid_value: ::dataverse_runtime::Field<
         ::dataverse_runtime::codegen::uuid::Uuid,
     >,
@@ -54,7 +54,7 @@ pub struct Account {
     pub address2_latitude: ::dataverse_runtime::Field<f64>,
     /// `address2_fax`: `Edm.String`.
     pub address2_fax: ::dataverse_runtime::Field<::std::string::String>,
-    /// `_slaid_value`: `Edm.Guid`.
+    /// `_slaid_value`: `Edm.Guid`, a lookup value (read-only: set the lookup with `bind`).
     pub slaid_value: ::dataverse_runtime::Field<
         ::dataverse_runtime::codegen::uuid::Uuid,
     >,
@@ -74,7 +74,7 @@ pub struct Account {
     pub emailaddress1: ::dataverse_runtime::Field<::std::string::String>,
     /// `address1_latitude`: `Edm.Double`.
     pub address1_latitude: ::dataverse_runtime::Field<f64>,
-    /// `_transactioncurrencyid_value`: `Edm.Guid`.
+    /// `_transactioncurrencyid_value`: `Edm.Guid`, a lookup value (read-only: set the lookup with `bind`).
     pub transactioncurrencyid_value: ::dataverse_runtime::Field<
         ::dataverse_runtime::codegen::uuid::Uuid,
     >,
@@ -112,11 +112,11 @@ pub struct Account {
     pub donotphone: ::dataverse_runtime::Field<bool>,
     /// `exchangerate`: `Edm.Decimal`.
     pub exchangerate: ::dataverse_runtime::Field<::dataverse_runtime::Decimal>,
-    /// `_ownerid_value`: `Edm.Guid`.
+    /// `_ownerid_value`: `Edm.Guid`, a lookup value (read-only: set the lookup with `bind`).
     pub ownerid_value: ::dataverse_runtime::Field<
         ::dataverse_runtime::codegen::uuid::Uuid,
     >,
-    /// `_modifiedonbehalfby_value`: `Edm.Guid`.
+    /// `_modifiedonbehalfby_value`: `Edm.Guid`, a lookup value (read-only: set the lookup with `bind`).
     pub modifiedonbehalfby_value: ::dataverse_runtime::Field<
         ::dataverse_runtime::codegen::uuid::Uuid,
     >,
@@ -132,7 +132,7 @@ pub struct Account {
     pub address2_telephone3: ::dataverse_runtime::Field<::std::string::String>,
     /// `address2_line1`: `Edm.String`.
     pub address2_line1: ::dataverse_runtime::Field<::std::string::String>,
-    /// `_owningteam_value`: `Edm.Guid`.
+    /// `_owningteam_value`: `Edm.Guid`, a lookup value (read-only: set the lookup with `bind`).
     pub owningteam_value: ::dataverse_runtime::Field<
         ::dataverse_runtime::codegen::uuid::Uuid,
     >,
@@ -164,7 +164,7 @@ pub struct Account {
     pub sharesoutstanding: ::dataverse_runtime::Field<i32>,
     /// `accountcategorycode`: `Edm.Int32`.
     pub accountcategorycode: ::dataverse_runtime::Field<i32>,
-    /// `_owninguser_value`: `Edm.Guid`.
+    /// `_owninguser_value`: `Edm.Guid`, a lookup value (read-only: set the lookup with `bind`).
     pub owninguser_value: ::dataverse_runtime::Field<
         ::dataverse_runtime::codegen::uuid::Uuid,
     >,
@@ -200,7 +200,7 @@ pub struct Account {
     pub donotemail: ::dataverse_runtime::Field<bool>,
     /// `address1_composite`: `Edm.String`.
     pub address1_composite: ::dataverse_runtime::Field<::std::string::String>,
-    /// `_slainvokedid_value`: `Edm.Guid`.
+    /// `_slainvokedid_value`: `Edm.Guid`, a lookup value (read-only: set the lookup with `bind`).
     pub slainvokedid_value: ::dataverse_runtime::Field<
         ::dataverse_runtime::codegen::uuid::Uuid,
     >,
@@ -208,7 +208,7 @@ pub struct Account {
     pub address1_primarycontactname: ::dataverse_runtime::Field<::std::string::String>,
     /// `onholdtime`: `Edm.Int32`.
     pub onholdtime: ::dataverse_runtime::Field<i32>,
-    /// `_createdbyexternalparty_value`: `Edm.Guid`.
+    /// `_createdbyexternalparty_value`: `Edm.Guid`, a lookup value (read-only: set the lookup with `bind`).
     pub createdbyexternalparty_value: ::dataverse_runtime::Field<
         ::dataverse_runtime::codegen::uuid::Uuid,
     >,
@@ -220,23 +220,23 @@ pub struct Account {
     pub traversedpath: ::dataverse_runtime::Field<::std::string::String>,
     /// `processid`: `Edm.Guid`.
     pub processid: ::dataverse_runtime::Field<::dataverse_runtime::codegen::uuid::Uuid>,
-    /// `_createdonbehalfby_value`: `Edm.Guid`.
+    /// `_createdonbehalfby_value`: `Edm.Guid`, a lookup value (read-only: set the lookup with `bind`).
     pub createdonbehalfby_value: ::dataverse_runtime::Field<
         ::dataverse_runtime::codegen::uuid::Uuid,
     >,
-    /// `_modifiedbyexternalparty_value`: `Edm.Guid`.
+    /// `_modifiedbyexternalparty_value`: `Edm.Guid`, a lookup value (read-only: set the lookup with `bind`).
     pub modifiedbyexternalparty_value: ::dataverse_runtime::Field<
         ::dataverse_runtime::codegen::uuid::Uuid,
     >,
     /// `address2_postalcode`: `Edm.String`.
     pub address2_postalcode: ::dataverse_runtime::Field<::std::string::String>,
-    /// `_modifiedby_value`: `Edm.Guid`.
+    /// `_modifiedby_value`: `Edm.Guid`, a lookup value (read-only: set the lookup with `bind`).
     pub modifiedby_value: ::dataverse_runtime::Field<
         ::dataverse_runtime::codegen::uuid::Uuid,
     >,
     /// `address1_shippingmethodcode`: `Edm.Int32`.
     pub address1_shippingmethodcode: ::dataverse_runtime::Field<i32>,
-    /// `_createdby_value`: `Edm.Guid`.
+    /// `_createdby_value`: `Edm.Guid`, a lookup value (read-only: set the lookup with `bind`).
     pub createdby_value: ::dataverse_runtime::Field<
         ::dataverse_runtime::codegen::uuid::Uuid,
     >,
@@ -256,7 +256,7 @@ pub struct Account {
     pub statecode: ::dataverse_runtime::Field<i32>,
     /// `address2_city`: `Edm.String`.
     pub address2_city: ::dataverse_runtime::Field<::std::string::String>,
-    /// `_primarycontactid_value`: `Edm.Guid`.
+    /// `_primarycontactid_value`: `Edm.Guid`, a lookup value (read-only: set the lookup with `bind`).
     pub primarycontactid_value: ::dataverse_runtime::Field<
         ::dataverse_runtime::codegen::uuid::Uuid,
     >,
@@ -274,7 +274,7 @@ pub struct Account {
     pub lastusedincampaign: ::dataverse_runtime::Field<
         ::dataverse_runtime::DateTimeOffset,
     >,
-    /// `_preferredsystemuserid_value`: `Edm.Guid`.
+    /// `_preferredsystemuserid_value`: `Edm.Guid`, a lookup value (read-only: set the lookup with `bind`).
     pub preferredsystemuserid_value: ::dataverse_runtime::Field<
         ::dataverse_runtime::codegen::uuid::Uuid,
     >,
@@ -332,7 +332,7 @@ pub struct Account {
     pub address1_utcoffset: ::dataverse_runtime::Field<i32>,
     /// `emailaddress2`: `Edm.String`.
     pub emailaddress2: ::dataverse_runtime::Field<::std::string::String>,
-    /// `_parentaccountid_value`: `Edm.Guid`.
+    /// `_parentaccountid_value`: `Edm.Guid`, a lookup value (read-only: set the lookup with `bind`).
     pub parentaccountid_value: ::dataverse_runtime::Field<
         ::dataverse_runtime::codegen::uuid::Uuid,
     >,
@@ -575,6 +575,7 @@ impl super::super::support::Structured for Account {
     fn serialize_fields<M: ::dataverse_runtime::codegen::serde::ser::SerializeMap>(
         &self,
         map: &mut M,
+        purpose: super::super::support::Purpose,
     ) -> ::core::result::Result<(), M::Error> {
         if !self.overriddencreatedon.is_unset() {
             map.serialize_entry("overriddencreatedon", &self.overriddencreatedon)?;
@@ -609,7 +610,7 @@ impl super::super::support::Structured for Account {
         if !self.numberofemployees.is_unset() {
             map.serialize_entry("numberofemployees", &self.numberofemployees)?;
         }
-        if !self.owningbusinessunit_value.is_unset() {
+        if purpose.writes_read_only() && !self.owningbusinessunit_value.is_unset() {
             map.serialize_entry(
                 "_owningbusinessunit_value",
                 &self.owningbusinessunit_value,
@@ -636,7 +637,7 @@ impl super::super::support::Structured for Account {
         if !self.primarysatoriid.is_unset() {
             map.serialize_entry("primarysatoriid", &self.primarysatoriid)?;
         }
-        if !self.masterid_value.is_unset() {
+        if purpose.writes_read_only() && !self.masterid_value.is_unset() {
             map.serialize_entry("_masterid_value", &self.masterid_value)?;
         }
         if !self.address2_latitude.is_unset() {
@@ -645,7 +646,7 @@ impl super::super::support::Structured for Account {
         if !self.address2_fax.is_unset() {
             map.serialize_entry("address2_fax", &self.address2_fax)?;
         }
-        if !self.slaid_value.is_unset() {
+        if purpose.writes_read_only() && !self.slaid_value.is_unset() {
             map.serialize_entry("_slaid_value", &self.slaid_value)?;
         }
         if !self.aging60_base.is_unset() {
@@ -672,7 +673,7 @@ impl super::super::support::Structured for Account {
         if !self.address1_latitude.is_unset() {
             map.serialize_entry("address1_latitude", &self.address1_latitude)?;
         }
-        if !self.transactioncurrencyid_value.is_unset() {
+        if purpose.writes_read_only() && !self.transactioncurrencyid_value.is_unset() {
             map.serialize_entry(
                 "_transactioncurrencyid_value",
                 &self.transactioncurrencyid_value,
@@ -735,10 +736,10 @@ impl super::super::support::Structured for Account {
         if !self.exchangerate.is_unset() {
             map.serialize_entry("exchangerate", &self.exchangerate)?;
         }
-        if !self.ownerid_value.is_unset() {
+        if purpose.writes_read_only() && !self.ownerid_value.is_unset() {
             map.serialize_entry("_ownerid_value", &self.ownerid_value)?;
         }
-        if !self.modifiedonbehalfby_value.is_unset() {
+        if purpose.writes_read_only() && !self.modifiedonbehalfby_value.is_unset() {
             map.serialize_entry(
                 "_modifiedonbehalfby_value",
                 &self.modifiedonbehalfby_value,
@@ -765,7 +766,7 @@ impl super::super::support::Structured for Account {
         if !self.address2_line1.is_unset() {
             map.serialize_entry("address2_line1", &self.address2_line1)?;
         }
-        if !self.owningteam_value.is_unset() {
+        if purpose.writes_read_only() && !self.owningteam_value.is_unset() {
             map.serialize_entry("_owningteam_value", &self.owningteam_value)?;
         }
         if !self.aging60.is_unset() {
@@ -810,7 +811,7 @@ impl super::super::support::Structured for Account {
         if !self.accountcategorycode.is_unset() {
             map.serialize_entry("accountcategorycode", &self.accountcategorycode)?;
         }
-        if !self.owninguser_value.is_unset() {
+        if purpose.writes_read_only() && !self.owninguser_value.is_unset() {
             map.serialize_entry("_owninguser_value", &self.owninguser_value)?;
         }
         if !self.stageid.is_unset() {
@@ -867,7 +868,7 @@ impl super::super::support::Structured for Account {
         if !self.address1_composite.is_unset() {
             map.serialize_entry("address1_composite", &self.address1_composite)?;
         }
-        if !self.slainvokedid_value.is_unset() {
+        if purpose.writes_read_only() && !self.slainvokedid_value.is_unset() {
             map.serialize_entry("_slainvokedid_value", &self.slainvokedid_value)?;
         }
         if !self.address1_primarycontactname.is_unset() {
@@ -879,7 +880,7 @@ impl super::super::support::Structured for Account {
         if !self.onholdtime.is_unset() {
             map.serialize_entry("onholdtime", &self.onholdtime)?;
         }
-        if !self.createdbyexternalparty_value.is_unset() {
+        if purpose.writes_read_only() && !self.createdbyexternalparty_value.is_unset() {
             map.serialize_entry(
                 "_createdbyexternalparty_value",
                 &self.createdbyexternalparty_value,
@@ -897,13 +898,13 @@ impl super::super::support::Structured for Account {
         if !self.processid.is_unset() {
             map.serialize_entry("processid", &self.processid)?;
         }
-        if !self.createdonbehalfby_value.is_unset() {
+        if purpose.writes_read_only() && !self.createdonbehalfby_value.is_unset() {
             map.serialize_entry(
                 "_createdonbehalfby_value",
                 &self.createdonbehalfby_value,
             )?;
         }
-        if !self.modifiedbyexternalparty_value.is_unset() {
+        if purpose.writes_read_only() && !self.modifiedbyexternalparty_value.is_unset() {
             map.serialize_entry(
                 "_modifiedbyexternalparty_value",
                 &self.modifiedbyexternalparty_value,
@@ -912,7 +913,7 @@ impl super::super::support::Structured for Account {
         if !self.address2_postalcode.is_unset() {
             map.serialize_entry("address2_postalcode", &self.address2_postalcode)?;
         }
-        if !self.modifiedby_value.is_unset() {
+        if purpose.writes_read_only() && !self.modifiedby_value.is_unset() {
             map.serialize_entry("_modifiedby_value", &self.modifiedby_value)?;
         }
         if !self.address1_shippingmethodcode.is_unset() {
@@ -921,7 +922,7 @@ impl super::super::support::Structured for Account {
                 &self.address1_shippingmethodcode,
             )?;
         }
-        if !self.createdby_value.is_unset() {
+        if purpose.writes_read_only() && !self.createdby_value.is_unset() {
             map.serialize_entry("_createdby_value", &self.createdby_value)?;
         }
         if !self.entityimage_timestamp.is_unset() {
@@ -951,7 +952,7 @@ impl super::super::support::Structured for Account {
         if !self.address2_city.is_unset() {
             map.serialize_entry("address2_city", &self.address2_city)?;
         }
-        if !self.primarycontactid_value.is_unset() {
+        if purpose.writes_read_only() && !self.primarycontactid_value.is_unset() {
             map.serialize_entry(
                 "_primarycontactid_value",
                 &self.primarycontactid_value,
@@ -981,7 +982,7 @@ impl super::super::support::Structured for Account {
         if !self.lastusedincampaign.is_unset() {
             map.serialize_entry("lastusedincampaign", &self.lastusedincampaign)?;
         }
-        if !self.preferredsystemuserid_value.is_unset() {
+        if purpose.writes_read_only() && !self.preferredsystemuserid_value.is_unset() {
             map.serialize_entry(
                 "_preferredsystemuserid_value",
                 &self.preferredsystemuserid_value,
@@ -1071,7 +1072,7 @@ impl super::super::support::Structured for Account {
         if !self.emailaddress2.is_unset() {
             map.serialize_entry("emailaddress2", &self.emailaddress2)?;
         }
-        if !self.parentaccountid_value.is_unset() {
+        if purpose.writes_read_only() && !self.parentaccountid_value.is_unset() {
             map.serialize_entry("_parentaccountid_value", &self.parentaccountid_value)?;
         }
         if !self.preferredcontactmethodcode.is_unset() {
@@ -1086,236 +1087,336 @@ impl super::super::support::Structured for Account {
         if !self.address2_telephone2.is_unset() {
             map.serialize_entry("address2_telephone2", &self.address2_telephone2)?;
         }
-        if !self.account_principalobjectattributeaccess.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.account_principalobjectattributeaccess.is_unset()
+        {
             map.serialize_entry(
                 "account_principalobjectattributeaccess",
                 &self.account_principalobjectattributeaccess,
             )?;
         }
-        if !self.ownerid.is_unset() {
+        if purpose != super::super::support::Purpose::Update && !self.ownerid.is_unset()
+        {
             map.serialize_entry("ownerid", &self.ownerid)?;
         }
         #[cfg(feature = "activitypointers")]
-        if !self.account_activity_pointers.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.account_activity_pointers.is_unset()
+        {
             map.serialize_entry(
                 "Account_ActivityPointers",
                 &self.account_activity_pointers,
             )?;
         }
-        if !self.account_sync_errors.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.account_sync_errors.is_unset()
+        {
             map.serialize_entry("Account_SyncErrors", &self.account_sync_errors)?;
         }
         #[cfg(feature = "systemusers")]
-        if !self.createdby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.createdby.is_unset()
+        {
             map.serialize_entry("createdby", &self.createdby)?;
         }
-        if !self.account_email_senders_account.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.account_email_senders_account.is_unset()
+        {
             map.serialize_entry(
                 "Account_Email_SendersAccount",
                 &self.account_email_senders_account,
             )?;
         }
-        if !self.account_email_email_sender.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.account_email_email_sender.is_unset()
+        {
             map.serialize_entry(
                 "Account_Email_EmailSender",
                 &self.account_email_email_sender,
             )?;
         }
         #[cfg(feature = "annotations")]
-        if !self.account_annotation.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.account_annotation.is_unset()
+        {
             map.serialize_entry("Account_Annotation", &self.account_annotation)?;
         }
-        if !self.account_sharepoint_document_location.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.account_sharepoint_document_location.is_unset()
+        {
             map.serialize_entry(
                 "Account_SharepointDocumentLocation",
                 &self.account_sharepoint_document_location,
             )?;
         }
-        if !self.sla_account_sla.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.sla_account_sla.is_unset()
+        {
             map.serialize_entry("sla_account_sla", &self.sla_account_sla)?;
         }
-        if !self.account_connections2.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.account_connections2.is_unset()
+        {
             map.serialize_entry("account_connections2", &self.account_connections2)?;
         }
         #[cfg(feature = "systemusers")]
-        if !self.modifiedby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.modifiedby.is_unset()
+        {
             map.serialize_entry("modifiedby", &self.modifiedby)?;
         }
-        if !self.account_post_follows.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.account_post_follows.is_unset()
+        {
             map.serialize_entry("account_PostFollows", &self.account_post_follows)?;
         }
-        if !self.account_post_regardings.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.account_post_regardings.is_unset()
+        {
             map.serialize_entry(
                 "account_PostRegardings",
                 &self.account_post_regardings,
             )?;
         }
-        if !self.account_process_sessions.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.account_process_sessions.is_unset()
+        {
             map.serialize_entry(
                 "Account_ProcessSessions",
                 &self.account_process_sessions,
             )?;
         }
-        if !self.account_faxes.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.account_faxes.is_unset()
+        {
             map.serialize_entry("Account_Faxes", &self.account_faxes)?;
         }
         #[cfg(feature = "accounts")]
-        if !self.masterid.is_unset() {
+        if purpose != super::super::support::Purpose::Update && !self.masterid.is_unset()
+        {
             map.serialize_entry("masterid", &self.masterid)?;
         }
         #[cfg(feature = "accounts")]
-        if !self.account_master_account.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.account_master_account.is_unset()
+        {
             map.serialize_entry("account_master_account", &self.account_master_account)?;
         }
-        if !self.owningbusinessunit.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.owningbusinessunit.is_unset()
+        {
             map.serialize_entry("owningbusinessunit", &self.owningbusinessunit)?;
         }
-        if !self.account_async_operations.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.account_async_operations.is_unset()
+        {
             map.serialize_entry(
                 "Account_AsyncOperations",
                 &self.account_async_operations,
             )?;
         }
-        if !self.transactioncurrencyid.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.transactioncurrencyid.is_unset()
+        {
             map.serialize_entry("transactioncurrencyid", &self.transactioncurrencyid)?;
         }
-        if !self.account_duplicate_base_record.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.account_duplicate_base_record.is_unset()
+        {
             map.serialize_entry(
                 "Account_DuplicateBaseRecord",
                 &self.account_duplicate_base_record,
             )?;
         }
         #[cfg(feature = "systemusers")]
-        if !self.preferredsystemuserid.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.preferredsystemuserid.is_unset()
+        {
             map.serialize_entry("preferredsystemuserid", &self.preferredsystemuserid)?;
         }
         #[cfg(feature = "systemusers")]
-        if !self.createdonbehalfby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.createdonbehalfby.is_unset()
+        {
             map.serialize_entry("createdonbehalfby", &self.createdonbehalfby)?;
         }
-        if !self.account_recurring_appointment_masters.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.account_recurring_appointment_masters.is_unset()
+        {
             map.serialize_entry(
                 "Account_RecurringAppointmentMasters",
                 &self.account_recurring_appointment_masters,
             )?;
         }
-        if !self.account_phonecalls.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.account_phonecalls.is_unset()
+        {
             map.serialize_entry("Account_Phonecalls", &self.account_phonecalls)?;
         }
         #[cfg(feature = "contacts")]
-        if !self.primarycontactid.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.primarycontactid.is_unset()
+        {
             map.serialize_entry("primarycontactid", &self.primarycontactid)?;
         }
-        if !self.account_social_activities.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.account_social_activities.is_unset()
+        {
             map.serialize_entry(
                 "Account_SocialActivities",
                 &self.account_social_activities,
             )?;
         }
-        if !self.account_mailbox_tracking_folder.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.account_mailbox_tracking_folder.is_unset()
+        {
             map.serialize_entry(
                 "Account_MailboxTrackingFolder",
                 &self.account_mailbox_tracking_folder,
             )?;
         }
-        if !self.social_activity_post_author_account_accounts.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.social_activity_post_author_account_accounts.is_unset()
+        {
             map.serialize_entry(
                 "SocialActivity_PostAuthorAccount_accounts",
                 &self.social_activity_post_author_account_accounts,
             )?;
         }
-        if !self.account_customer_address.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.account_customer_address.is_unset()
+        {
             map.serialize_entry(
                 "Account_CustomerAddress",
                 &self.account_customer_address,
             )?;
         }
-        if !self.slakpiinstance_account.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.slakpiinstance_account.is_unset()
+        {
             map.serialize_entry("slakpiinstance_account", &self.slakpiinstance_account)?;
         }
-        if !self.account_tasks.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.account_tasks.is_unset()
+        {
             map.serialize_entry("Account_Tasks", &self.account_tasks)?;
         }
-        if !self.slainvokedid_account_sla.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.slainvokedid_account_sla.is_unset()
+        {
             map.serialize_entry(
                 "slainvokedid_account_sla",
                 &self.slainvokedid_account_sla,
             )?;
         }
-        if !self.account_bulk_delete_failures.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.account_bulk_delete_failures.is_unset()
+        {
             map.serialize_entry(
                 "Account_BulkDeleteFailures",
                 &self.account_bulk_delete_failures,
             )?;
         }
-        if !self.social_activity_post_author_accounts.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.social_activity_post_author_accounts.is_unset()
+        {
             map.serialize_entry(
                 "SocialActivity_PostAuthor_accounts",
                 &self.social_activity_post_author_accounts,
             )?;
         }
         #[cfg(feature = "contacts")]
-        if !self.contact_customer_accounts.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.contact_customer_accounts.is_unset()
+        {
             map.serialize_entry(
                 "contact_customer_accounts",
                 &self.contact_customer_accounts,
             )?;
         }
-        if !self.account_appointments.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.account_appointments.is_unset()
+        {
             map.serialize_entry("Account_Appointments", &self.account_appointments)?;
         }
-        if !self.account_emails.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.account_emails.is_unset()
+        {
             map.serialize_entry("Account_Emails", &self.account_emails)?;
         }
         #[cfg(feature = "accounts")]
-        if !self.parentaccountid.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.parentaccountid.is_unset()
+        {
             map.serialize_entry("parentaccountid", &self.parentaccountid)?;
         }
         #[cfg(feature = "accounts")]
-        if !self.account_parent_account.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.account_parent_account.is_unset()
+        {
             map.serialize_entry("account_parent_account", &self.account_parent_account)?;
         }
-        if !self.socialprofile_customer_accounts.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.socialprofile_customer_accounts.is_unset()
+        {
             map.serialize_entry(
                 "Socialprofile_customer_accounts",
                 &self.socialprofile_customer_accounts,
             )?;
         }
-        if !self.account_duplicate_matching_record.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.account_duplicate_matching_record.is_unset()
+        {
             map.serialize_entry(
                 "Account_DuplicateMatchingRecord",
                 &self.account_duplicate_matching_record,
             )?;
         }
-        if !self.account_activity_parties.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.account_activity_parties.is_unset()
+        {
             map.serialize_entry(
                 "account_activity_parties",
                 &self.account_activity_parties,
             )?;
         }
-        if !self.account_connections1.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.account_connections1.is_unset()
+        {
             map.serialize_entry("account_connections1", &self.account_connections1)?;
         }
         #[cfg(feature = "teams")]
-        if !self.owningteam.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.owningteam.is_unset()
+        {
             map.serialize_entry("owningteam", &self.owningteam)?;
         }
-        if !self.account_actioncard.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.account_actioncard.is_unset()
+        {
             map.serialize_entry("account_actioncard", &self.account_actioncard)?;
         }
         #[cfg(feature = "systemusers")]
-        if !self.owninguser.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.owninguser.is_unset()
+        {
             map.serialize_entry("owninguser", &self.owninguser)?;
         }
         #[cfg(feature = "letters")]
-        if !self.account_letters.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.account_letters.is_unset()
+        {
             map.serialize_entry("Account_Letters", &self.account_letters)?;
         }
-        if !self.stageid_processstage.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.stageid_processstage.is_unset()
+        {
             map.serialize_entry("stageid_processstage", &self.stageid_processstage)?;
         }
         #[cfg(feature = "systemusers")]
-        if !self.modifiedonbehalfby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.modifiedonbehalfby.is_unset()
+        {
             map.serialize_entry("modifiedonbehalfby", &self.modifiedonbehalfby)?;
         }
         self.binds.serialize_into(map)?;
@@ -2739,4 +2840,11 @@ impl Account {
         Account,
         super::super::Systemuser,
     > = super::super::support::Lookup::new("modifiedonbehalfby", "systemusers");
+    /// A reference to an existing record: only its key (`accountid`) is set. Pass it where an operation takes an existing record (`EntityValue::new(&Type::reference(id))`).
+    pub fn reference(key: ::dataverse_runtime::codegen::uuid::Uuid) -> Self {
+        Self {
+            accountid: ::dataverse_runtime::Field::Value(key),
+            ..::core::default::Default::default()
+        }
+    }
 }

@@ -10,7 +10,7 @@ pub struct Activitypointer {
     pub lastonholdtime: ::dataverse_runtime::Field<::dataverse_runtime::DateTimeOffset>,
     /// `actualdurationminutes`: `Edm.Int32`.
     pub actualdurationminutes: ::dataverse_runtime::Field<i32>,
-    /// `_owningteam_value`: `Edm.Guid`.
+    /// `_owningteam_value`: `Edm.Guid`, a lookup value (read-only: set the lookup with `bind`).
     pub owningteam_value: ::dataverse_runtime::Field<
         ::dataverse_runtime::codegen::uuid::Uuid,
     >,
@@ -32,19 +32,19 @@ pub struct Activitypointer {
     pub isbilled: ::dataverse_runtime::Field<bool>,
     /// `isworkflowcreated`: `Edm.Boolean`.
     pub isworkflowcreated: ::dataverse_runtime::Field<bool>,
-    /// `_sendermailboxid_value`: `Edm.Guid`.
+    /// `_sendermailboxid_value`: `Edm.Guid`, a lookup value (read-only: set the lookup with `bind`).
     pub sendermailboxid_value: ::dataverse_runtime::Field<
         ::dataverse_runtime::codegen::uuid::Uuid,
     >,
     /// `description`: `Edm.String`.
     pub description: ::dataverse_runtime::Field<::std::string::String>,
-    /// `_regardingobjectid_value`: `Edm.Guid`.
+    /// `_regardingobjectid_value`: `Edm.Guid`, a lookup value (read-only: set the lookup with `bind`).
     pub regardingobjectid_value: ::dataverse_runtime::Field<
         ::dataverse_runtime::codegen::uuid::Uuid,
     >,
     /// `onholdtime`: `Edm.Int32`.
     pub onholdtime: ::dataverse_runtime::Field<i32>,
-    /// `_modifiedby_value`: `Edm.Guid`.
+    /// `_modifiedby_value`: `Edm.Guid`, a lookup value (read-only: set the lookup with `bind`).
     pub modifiedby_value: ::dataverse_runtime::Field<
         ::dataverse_runtime::codegen::uuid::Uuid,
     >,
@@ -58,11 +58,11 @@ pub struct Activitypointer {
     pub instancetypecode: ::dataverse_runtime::Field<i32>,
     /// `timezoneruleversionnumber`: `Edm.Int32`.
     pub timezoneruleversionnumber: ::dataverse_runtime::Field<i32>,
-    /// `_createdonbehalfby_value`: `Edm.Guid`.
+    /// `_createdonbehalfby_value`: `Edm.Guid`, a lookup value (read-only: set the lookup with `bind`).
     pub createdonbehalfby_value: ::dataverse_runtime::Field<
         ::dataverse_runtime::codegen::uuid::Uuid,
     >,
-    /// `_transactioncurrencyid_value`: `Edm.Guid`.
+    /// `_transactioncurrencyid_value`: `Edm.Guid`, a lookup value (read-only: set the lookup with `bind`).
     pub transactioncurrencyid_value: ::dataverse_runtime::Field<
         ::dataverse_runtime::codegen::uuid::Uuid,
     >,
@@ -74,7 +74,7 @@ pub struct Activitypointer {
     pub scheduledend: ::dataverse_runtime::Field<::dataverse_runtime::DateTimeOffset>,
     /// `prioritycode`: `Edm.Int32`.
     pub prioritycode: ::dataverse_runtime::Field<i32>,
-    /// `_slaid_value`: `Edm.Guid`.
+    /// `_slaid_value`: `Edm.Guid`, a lookup value (read-only: set the lookup with `bind`).
     pub slaid_value: ::dataverse_runtime::Field<
         ::dataverse_runtime::codegen::uuid::Uuid,
     >,
@@ -82,11 +82,11 @@ pub struct Activitypointer {
     pub stageid: ::dataverse_runtime::Field<::dataverse_runtime::codegen::uuid::Uuid>,
     /// `actualstart`: `Edm.DateTimeOffset`.
     pub actualstart: ::dataverse_runtime::Field<::dataverse_runtime::DateTimeOffset>,
-    /// `_owningbusinessunit_value`: `Edm.Guid`.
+    /// `_owningbusinessunit_value`: `Edm.Guid`, a lookup value (read-only: set the lookup with `bind`).
     pub owningbusinessunit_value: ::dataverse_runtime::Field<
         ::dataverse_runtime::codegen::uuid::Uuid,
     >,
-    /// `_owninguser_value`: `Edm.Guid`.
+    /// `_owninguser_value`: `Edm.Guid`, a lookup value (read-only: set the lookup with `bind`).
     pub owninguser_value: ::dataverse_runtime::Field<
         ::dataverse_runtime::codegen::uuid::Uuid,
     >,
@@ -108,7 +108,7 @@ pub struct Activitypointer {
     pub postponeactivityprocessinguntil: ::dataverse_runtime::Field<
         ::dataverse_runtime::DateTimeOffset,
     >,
-    /// `_modifiedonbehalfby_value`: `Edm.Guid`.
+    /// `_modifiedonbehalfby_value`: `Edm.Guid`, a lookup value (read-only: set the lookup with `bind`).
     pub modifiedonbehalfby_value: ::dataverse_runtime::Field<
         ::dataverse_runtime::codegen::uuid::Uuid,
     >,
@@ -122,19 +122,19 @@ pub struct Activitypointer {
     pub activityadditionalparams: ::dataverse_runtime::Field<::std::string::String>,
     /// `traversedpath`: `Edm.String`.
     pub traversedpath: ::dataverse_runtime::Field<::std::string::String>,
-    /// `_createdby_value`: `Edm.Guid`.
+    /// `_createdby_value`: `Edm.Guid`, a lookup value (read-only: set the lookup with `bind`).
     pub createdby_value: ::dataverse_runtime::Field<
         ::dataverse_runtime::codegen::uuid::Uuid,
     >,
     /// `activitytypecode`: `Edm.String`.
     pub activitytypecode: ::dataverse_runtime::Field<::std::string::String>,
-    /// `_ownerid_value`: `Edm.Guid`.
+    /// `_ownerid_value`: `Edm.Guid`, a lookup value (read-only: set the lookup with `bind`).
     pub ownerid_value: ::dataverse_runtime::Field<
         ::dataverse_runtime::codegen::uuid::Uuid,
     >,
     /// `modifiedon`: `Edm.DateTimeOffset`.
     pub modifiedon: ::dataverse_runtime::Field<::dataverse_runtime::DateTimeOffset>,
-    /// `_slainvokedid_value`: `Edm.Guid`.
+    /// `_slainvokedid_value`: `Edm.Guid`, a lookup value (read-only: set the lookup with `bind`).
     pub slainvokedid_value: ::dataverse_runtime::Field<
         ::dataverse_runtime::codegen::uuid::Uuid,
     >,
@@ -299,6 +299,7 @@ impl super::super::support::Structured for Activitypointer {
     fn serialize_fields<M: ::dataverse_runtime::codegen::serde::ser::SerializeMap>(
         &self,
         map: &mut M,
+        purpose: super::super::support::Purpose,
     ) -> ::core::result::Result<(), M::Error> {
         if !self.lastonholdtime.is_unset() {
             map.serialize_entry("lastonholdtime", &self.lastonholdtime)?;
@@ -306,7 +307,7 @@ impl super::super::support::Structured for Activitypointer {
         if !self.actualdurationminutes.is_unset() {
             map.serialize_entry("actualdurationminutes", &self.actualdurationminutes)?;
         }
-        if !self.owningteam_value.is_unset() {
+        if purpose.writes_read_only() && !self.owningteam_value.is_unset() {
             map.serialize_entry("_owningteam_value", &self.owningteam_value)?;
         }
         if !self.exchangeitemid.is_unset() {
@@ -336,13 +337,13 @@ impl super::super::support::Structured for Activitypointer {
         if !self.isworkflowcreated.is_unset() {
             map.serialize_entry("isworkflowcreated", &self.isworkflowcreated)?;
         }
-        if !self.sendermailboxid_value.is_unset() {
+        if purpose.writes_read_only() && !self.sendermailboxid_value.is_unset() {
             map.serialize_entry("_sendermailboxid_value", &self.sendermailboxid_value)?;
         }
         if !self.description.is_unset() {
             map.serialize_entry("description", &self.description)?;
         }
-        if !self.regardingobjectid_value.is_unset() {
+        if purpose.writes_read_only() && !self.regardingobjectid_value.is_unset() {
             map.serialize_entry(
                 "_regardingobjectid_value",
                 &self.regardingobjectid_value,
@@ -351,7 +352,7 @@ impl super::super::support::Structured for Activitypointer {
         if !self.onholdtime.is_unset() {
             map.serialize_entry("onholdtime", &self.onholdtime)?;
         }
-        if !self.modifiedby_value.is_unset() {
+        if purpose.writes_read_only() && !self.modifiedby_value.is_unset() {
             map.serialize_entry("_modifiedby_value", &self.modifiedby_value)?;
         }
         if !self.community.is_unset() {
@@ -372,13 +373,13 @@ impl super::super::support::Structured for Activitypointer {
                 &self.timezoneruleversionnumber,
             )?;
         }
-        if !self.createdonbehalfby_value.is_unset() {
+        if purpose.writes_read_only() && !self.createdonbehalfby_value.is_unset() {
             map.serialize_entry(
                 "_createdonbehalfby_value",
                 &self.createdonbehalfby_value,
             )?;
         }
-        if !self.transactioncurrencyid_value.is_unset() {
+        if purpose.writes_read_only() && !self.transactioncurrencyid_value.is_unset() {
             map.serialize_entry(
                 "_transactioncurrencyid_value",
                 &self.transactioncurrencyid_value,
@@ -396,7 +397,7 @@ impl super::super::support::Structured for Activitypointer {
         if !self.prioritycode.is_unset() {
             map.serialize_entry("prioritycode", &self.prioritycode)?;
         }
-        if !self.slaid_value.is_unset() {
+        if purpose.writes_read_only() && !self.slaid_value.is_unset() {
             map.serialize_entry("_slaid_value", &self.slaid_value)?;
         }
         if !self.stageid.is_unset() {
@@ -405,13 +406,13 @@ impl super::super::support::Structured for Activitypointer {
         if !self.actualstart.is_unset() {
             map.serialize_entry("actualstart", &self.actualstart)?;
         }
-        if !self.owningbusinessunit_value.is_unset() {
+        if purpose.writes_read_only() && !self.owningbusinessunit_value.is_unset() {
             map.serialize_entry(
                 "_owningbusinessunit_value",
                 &self.owningbusinessunit_value,
             )?;
         }
-        if !self.owninguser_value.is_unset() {
+        if purpose.writes_read_only() && !self.owninguser_value.is_unset() {
             map.serialize_entry("_owninguser_value", &self.owninguser_value)?;
         }
         if !self.utcconversiontimezonecode.is_unset() {
@@ -447,7 +448,7 @@ impl super::super::support::Structured for Activitypointer {
                 &self.postponeactivityprocessinguntil,
             )?;
         }
-        if !self.modifiedonbehalfby_value.is_unset() {
+        if purpose.writes_read_only() && !self.modifiedonbehalfby_value.is_unset() {
             map.serialize_entry(
                 "_modifiedonbehalfby_value",
                 &self.modifiedonbehalfby_value,
@@ -471,19 +472,19 @@ impl super::super::support::Structured for Activitypointer {
         if !self.traversedpath.is_unset() {
             map.serialize_entry("traversedpath", &self.traversedpath)?;
         }
-        if !self.createdby_value.is_unset() {
+        if purpose.writes_read_only() && !self.createdby_value.is_unset() {
             map.serialize_entry("_createdby_value", &self.createdby_value)?;
         }
         if !self.activitytypecode.is_unset() {
             map.serialize_entry("activitytypecode", &self.activitytypecode)?;
         }
-        if !self.ownerid_value.is_unset() {
+        if purpose.writes_read_only() && !self.ownerid_value.is_unset() {
             map.serialize_entry("_ownerid_value", &self.ownerid_value)?;
         }
         if !self.modifiedon.is_unset() {
             map.serialize_entry("modifiedon", &self.modifiedon)?;
         }
-        if !self.slainvokedid_value.is_unset() {
+        if purpose.writes_read_only() && !self.slainvokedid_value.is_unset() {
             map.serialize_entry("_slainvokedid_value", &self.slainvokedid_value)?;
         }
         if !self.statuscode.is_unset() {
@@ -492,176 +493,243 @@ impl super::super::support::Structured for Activitypointer {
         if !self.actualend.is_unset() {
             map.serialize_entry("actualend", &self.actualend)?;
         }
-        if !self.regardingobjectid_new_interactionforemail.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.regardingobjectid_new_interactionforemail.is_unset()
+        {
             map.serialize_entry(
                 "regardingobjectid_new_interactionforemail",
                 &self.regardingobjectid_new_interactionforemail,
             )?;
         }
-        if !self.regardingobjectid_knowledgebaserecord.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.regardingobjectid_knowledgebaserecord.is_unset()
+        {
             map.serialize_entry(
                 "regardingobjectid_knowledgebaserecord",
                 &self.regardingobjectid_knowledgebaserecord,
             )?;
         }
         #[cfg(feature = "accounts")]
-        if !self.regardingobjectid_account.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.regardingobjectid_account.is_unset()
+        {
             map.serialize_entry(
                 "regardingobjectid_account",
                 &self.regardingobjectid_account,
             )?;
         }
         #[cfg(feature = "systemusers")]
-        if !self.createdby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.createdby.is_unset()
+        {
             map.serialize_entry("createdby", &self.createdby)?;
         }
         #[cfg(feature = "contacts")]
-        if !self.regardingobjectid_contact.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.regardingobjectid_contact.is_unset()
+        {
             map.serialize_entry(
                 "regardingobjectid_contact",
                 &self.regardingobjectid_contact,
             )?;
         }
-        if !self.activity_pointer_socialactivity.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.activity_pointer_socialactivity.is_unset()
+        {
             map.serialize_entry(
                 "activity_pointer_socialactivity",
                 &self.activity_pointer_socialactivity,
             )?;
         }
-        if !self.activity_pointer_recurringappointmentmaster.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.activity_pointer_recurringappointmentmaster.is_unset()
+        {
             map.serialize_entry(
                 "activity_pointer_recurringappointmentmaster",
                 &self.activity_pointer_recurringappointmentmaster,
             )?;
         }
-        if !self.activity_pointer_email.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.activity_pointer_email.is_unset()
+        {
             map.serialize_entry("activity_pointer_email", &self.activity_pointer_email)?;
         }
-        if !self.sendermailboxid.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.sendermailboxid.is_unset()
+        {
             map.serialize_entry("sendermailboxid", &self.sendermailboxid)?;
         }
-        if !self.transactioncurrencyid.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.transactioncurrencyid.is_unset()
+        {
             map.serialize_entry("transactioncurrencyid", &self.transactioncurrencyid)?;
         }
         #[cfg(feature = "queueitems")]
-        if !self.activity_pointer_queue_item.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.activity_pointer_queue_item.is_unset()
+        {
             map.serialize_entry(
                 "ActivityPointer_QueueItem",
                 &self.activity_pointer_queue_item,
             )?;
         }
-        if !self.ownerid.is_unset() {
+        if purpose != super::super::support::Purpose::Update && !self.ownerid.is_unset()
+        {
             map.serialize_entry("ownerid", &self.ownerid)?;
         }
         #[cfg(feature = "systemusers")]
-        if !self.owninguser.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.owninguser.is_unset()
+        {
             map.serialize_entry("owninguser", &self.owninguser)?;
         }
-        if !self.sla_activitypointer_sla.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.sla_activitypointer_sla.is_unset()
+        {
             map.serialize_entry(
                 "sla_activitypointer_sla",
                 &self.sla_activitypointer_sla,
             )?;
         }
-        if !self.owningbusinessunit.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.owningbusinessunit.is_unset()
+        {
             map.serialize_entry("owningbusinessunit", &self.owningbusinessunit)?;
         }
-        if !self.regardingobjectid_knowledgearticle.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.regardingobjectid_knowledgearticle.is_unset()
+        {
             map.serialize_entry(
                 "regardingobjectid_knowledgearticle",
                 &self.regardingobjectid_knowledgearticle,
             )?;
         }
         #[cfg(feature = "systemusers")]
-        if !self.modifiedonbehalfby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.modifiedonbehalfby.is_unset()
+        {
             map.serialize_entry("modifiedonbehalfby", &self.modifiedonbehalfby)?;
         }
-        if !self.activity_pointer_activity_mime_attachment.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.activity_pointer_activity_mime_attachment.is_unset()
+        {
             map.serialize_entry(
                 "activity_pointer_activity_mime_attachment",
                 &self.activity_pointer_activity_mime_attachment,
             )?;
         }
-        if !self.activity_pointer_fax.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.activity_pointer_fax.is_unset()
+        {
             map.serialize_entry("activity_pointer_fax", &self.activity_pointer_fax)?;
         }
         #[cfg(feature = "systemusers")]
-        if !self.createdonbehalfby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.createdonbehalfby.is_unset()
+        {
             map.serialize_entry("createdonbehalfby", &self.createdonbehalfby)?;
         }
         #[cfg(feature = "systemusers")]
-        if !self.modifiedby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.modifiedby.is_unset()
+        {
             map.serialize_entry("modifiedby", &self.modifiedby)?;
         }
-        if !self.activity_pointer_task.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.activity_pointer_task.is_unset()
+        {
             map.serialize_entry("activity_pointer_task", &self.activity_pointer_task)?;
         }
-        if !self.activity_pointer_phonecall.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.activity_pointer_phonecall.is_unset()
+        {
             map.serialize_entry(
                 "activity_pointer_phonecall",
                 &self.activity_pointer_phonecall,
             )?;
         }
-        if !self.activity_pointer_appointment.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.activity_pointer_appointment.is_unset()
+        {
             map.serialize_entry(
                 "activity_pointer_appointment",
                 &self.activity_pointer_appointment,
             )?;
         }
         #[cfg(feature = "letters")]
-        if !self.activity_pointer_letter.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.activity_pointer_letter.is_unset()
+        {
             map.serialize_entry(
                 "activity_pointer_letter",
                 &self.activity_pointer_letter,
             )?;
         }
-        if !self.activitypointer_connections2.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.activitypointer_connections2.is_unset()
+        {
             map.serialize_entry(
                 "activitypointer_connections2",
                 &self.activitypointer_connections2,
             )?;
         }
-        if !self.slakpiinstance_activitypointer.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.slakpiinstance_activitypointer.is_unset()
+        {
             map.serialize_entry(
                 "slakpiinstance_activitypointer",
                 &self.slakpiinstance_activitypointer,
             )?;
         }
         #[cfg(feature = "teams")]
-        if !self.owningteam.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.owningteam.is_unset()
+        {
             map.serialize_entry("owningteam", &self.owningteam)?;
         }
-        if !self.activity_pointer_bulk_delete_failures.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.activity_pointer_bulk_delete_failures.is_unset()
+        {
             map.serialize_entry(
                 "ActivityPointer_BulkDeleteFailures",
                 &self.activity_pointer_bulk_delete_failures,
             )?;
         }
-        if !self.slainvokedid_activitypointer_sla.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.slainvokedid_activitypointer_sla.is_unset()
+        {
             map.serialize_entry(
                 "slainvokedid_activitypointer_sla",
                 &self.slainvokedid_activitypointer_sla,
             )?;
         }
-        if !self.activitypointer_connections1.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.activitypointer_connections1.is_unset()
+        {
             map.serialize_entry(
                 "activitypointer_connections1",
                 &self.activitypointer_connections1,
             )?;
         }
-        if !self.activity_pointer_async_operations.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.activity_pointer_async_operations.is_unset()
+        {
             map.serialize_entry(
                 "ActivityPointer_AsyncOperations",
                 &self.activity_pointer_async_operations,
             )?;
         }
-        if !self.activity_pointer_recurrencerule.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.activity_pointer_recurrencerule.is_unset()
+        {
             map.serialize_entry(
                 "activity_pointer_recurrencerule",
                 &self.activity_pointer_recurrencerule,
             )?;
         }
-        if !self.activitypointer_activity_parties.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.activitypointer_activity_parties.is_unset()
+        {
             map.serialize_entry(
                 "activitypointer_activity_parties",
                 &self.activitypointer_activity_parties,
@@ -1434,4 +1502,11 @@ impl Activitypointer {
         "activitypointer_activity_parties",
         "activityparties",
     );
+    /// A reference to an existing record: only its key (`activityid`) is set. Pass it where an operation takes an existing record (`EntityValue::new(&Type::reference(id))`).
+    pub fn reference(key: ::dataverse_runtime::codegen::uuid::Uuid) -> Self {
+        Self {
+            activityid: ::dataverse_runtime::Field::Value(key),
+            ..::core::default::Default::default()
+        }
+    }
 }

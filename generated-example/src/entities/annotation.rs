@@ -8,17 +8,17 @@
 pub struct Annotation {
     /// `importsequencenumber`: `Edm.Int32`.
     pub importsequencenumber: ::dataverse_runtime::Field<i32>,
-    /// `_modifiedby_value`: `Edm.Guid`.
+    /// `_modifiedby_value`: `Edm.Guid`, a lookup value (read-only: set the lookup with `bind`).
     pub modifiedby_value: ::dataverse_runtime::Field<
         ::dataverse_runtime::codegen::uuid::Uuid,
     >,
-    /// `_owningbusinessunit_value`: `Edm.Guid`.
+    /// `_owningbusinessunit_value`: `Edm.Guid`, a lookup value (read-only: set the lookup with `bind`).
     pub owningbusinessunit_value: ::dataverse_runtime::Field<
         ::dataverse_runtime::codegen::uuid::Uuid,
     >,
     /// `notetext`: `Edm.String`.
     pub notetext: ::dataverse_runtime::Field<::std::string::String>,
-    /// `_objectid_value`: `Edm.Guid`.
+    /// `_objectid_value`: `Edm.Guid`, a lookup value (read-only: set the lookup with `bind`).
     pub objectid_value: ::dataverse_runtime::Field<
         ::dataverse_runtime::codegen::uuid::Uuid,
     >,
@@ -36,11 +36,11 @@ pub struct Annotation {
     >,
     /// `mimetype`: `Edm.String`.
     pub mimetype: ::dataverse_runtime::Field<::std::string::String>,
-    /// `_createdonbehalfby_value`: `Edm.Guid`.
+    /// `_createdonbehalfby_value`: `Edm.Guid`, a lookup value (read-only: set the lookup with `bind`).
     pub createdonbehalfby_value: ::dataverse_runtime::Field<
         ::dataverse_runtime::codegen::uuid::Uuid,
     >,
-    /// `_createdby_value`: `Edm.Guid`.
+    /// `_createdby_value`: `Edm.Guid`, a lookup value (read-only: set the lookup with `bind`).
     pub createdby_value: ::dataverse_runtime::Field<
         ::dataverse_runtime::codegen::uuid::Uuid,
     >,
@@ -48,11 +48,11 @@ pub struct Annotation {
     pub prefix: ::dataverse_runtime::Field<::std::string::String>,
     /// `modifiedon`: `Edm.DateTimeOffset`.
     pub modifiedon: ::dataverse_runtime::Field<::dataverse_runtime::DateTimeOffset>,
-    /// `_ownerid_value`: `Edm.Guid`.
+    /// `_ownerid_value`: `Edm.Guid`, a lookup value (read-only: set the lookup with `bind`).
     pub ownerid_value: ::dataverse_runtime::Field<
         ::dataverse_runtime::codegen::uuid::Uuid,
     >,
-    /// `_modifiedonbehalfby_value`: `Edm.Guid`.
+    /// `_modifiedonbehalfby_value`: `Edm.Guid`, a lookup value (read-only: set the lookup with `bind`).
     pub modifiedonbehalfby_value: ::dataverse_runtime::Field<
         ::dataverse_runtime::codegen::uuid::Uuid,
     >,
@@ -64,7 +64,7 @@ pub struct Annotation {
     pub documentbody_binary: ::dataverse_runtime::Field<::dataverse_runtime::Binary>,
     /// `isdocument`: `Edm.Boolean`.
     pub isdocument: ::dataverse_runtime::Field<bool>,
-    /// `_owningteam_value`: `Edm.Guid`.
+    /// `_owningteam_value`: `Edm.Guid`, a lookup value (read-only: set the lookup with `bind`).
     pub owningteam_value: ::dataverse_runtime::Field<
         ::dataverse_runtime::codegen::uuid::Uuid,
     >,
@@ -72,7 +72,7 @@ pub struct Annotation {
     pub versionnumber: ::dataverse_runtime::Field<i64>,
     /// `filesize`: `Edm.Int32`.
     pub filesize: ::dataverse_runtime::Field<i32>,
-    /// `_owninguser_value`: `Edm.Guid`.
+    /// `_owninguser_value`: `Edm.Guid`, a lookup value (read-only: set the lookup with `bind`).
     pub owninguser_value: ::dataverse_runtime::Field<
         ::dataverse_runtime::codegen::uuid::Uuid,
     >,
@@ -246,14 +246,15 @@ impl super::super::support::Structured for Annotation {
     fn serialize_fields<M: ::dataverse_runtime::codegen::serde::ser::SerializeMap>(
         &self,
         map: &mut M,
+        purpose: super::super::support::Purpose,
     ) -> ::core::result::Result<(), M::Error> {
         if !self.importsequencenumber.is_unset() {
             map.serialize_entry("importsequencenumber", &self.importsequencenumber)?;
         }
-        if !self.modifiedby_value.is_unset() {
+        if purpose.writes_read_only() && !self.modifiedby_value.is_unset() {
             map.serialize_entry("_modifiedby_value", &self.modifiedby_value)?;
         }
-        if !self.owningbusinessunit_value.is_unset() {
+        if purpose.writes_read_only() && !self.owningbusinessunit_value.is_unset() {
             map.serialize_entry(
                 "_owningbusinessunit_value",
                 &self.owningbusinessunit_value,
@@ -262,7 +263,7 @@ impl super::super::support::Structured for Annotation {
         if !self.notetext.is_unset() {
             map.serialize_entry("notetext", &self.notetext)?;
         }
-        if !self.objectid_value.is_unset() {
+        if purpose.writes_read_only() && !self.objectid_value.is_unset() {
             map.serialize_entry("_objectid_value", &self.objectid_value)?;
         }
         if !self.objecttypecode.is_unset() {
@@ -283,13 +284,13 @@ impl super::super::support::Structured for Annotation {
         if !self.mimetype.is_unset() {
             map.serialize_entry("mimetype", &self.mimetype)?;
         }
-        if !self.createdonbehalfby_value.is_unset() {
+        if purpose.writes_read_only() && !self.createdonbehalfby_value.is_unset() {
             map.serialize_entry(
                 "_createdonbehalfby_value",
                 &self.createdonbehalfby_value,
             )?;
         }
-        if !self.createdby_value.is_unset() {
+        if purpose.writes_read_only() && !self.createdby_value.is_unset() {
             map.serialize_entry("_createdby_value", &self.createdby_value)?;
         }
         if !self.prefix.is_unset() {
@@ -298,10 +299,10 @@ impl super::super::support::Structured for Annotation {
         if !self.modifiedon.is_unset() {
             map.serialize_entry("modifiedon", &self.modifiedon)?;
         }
-        if !self.ownerid_value.is_unset() {
+        if purpose.writes_read_only() && !self.ownerid_value.is_unset() {
             map.serialize_entry("_ownerid_value", &self.ownerid_value)?;
         }
-        if !self.modifiedonbehalfby_value.is_unset() {
+        if purpose.writes_read_only() && !self.modifiedonbehalfby_value.is_unset() {
             map.serialize_entry(
                 "_modifiedonbehalfby_value",
                 &self.modifiedonbehalfby_value,
@@ -319,7 +320,7 @@ impl super::super::support::Structured for Annotation {
         if !self.isdocument.is_unset() {
             map.serialize_entry("isdocument", &self.isdocument)?;
         }
-        if !self.owningteam_value.is_unset() {
+        if purpose.writes_read_only() && !self.owningteam_value.is_unset() {
             map.serialize_entry("_owningteam_value", &self.owningteam_value)?;
         }
         if !self.versionnumber.is_unset() {
@@ -328,7 +329,7 @@ impl super::super::support::Structured for Annotation {
         if !self.filesize.is_unset() {
             map.serialize_entry("filesize", &self.filesize)?;
         }
-        if !self.owninguser_value.is_unset() {
+        if purpose.writes_read_only() && !self.owninguser_value.is_unset() {
             map.serialize_entry("_owninguser_value", &self.owninguser_value)?;
         }
         if !self.stepid.is_unset() {
@@ -343,145 +344,214 @@ impl super::super::support::Structured for Annotation {
         if !self.subject.is_unset() {
             map.serialize_entry("subject", &self.subject)?;
         }
-        if !self.objectid_knowledgearticle.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.objectid_knowledgearticle.is_unset()
+        {
             map.serialize_entry(
                 "objectid_knowledgearticle",
                 &self.objectid_knowledgearticle,
             )?;
         }
-        if !self.objectid_knowledgebaserecord.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.objectid_knowledgebaserecord.is_unset()
+        {
             map.serialize_entry(
                 "objectid_knowledgebaserecord",
                 &self.objectid_knowledgebaserecord,
             )?;
         }
         #[cfg(feature = "accounts")]
-        if !self.objectid_account.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.objectid_account.is_unset()
+        {
             map.serialize_entry("objectid_account", &self.objectid_account)?;
         }
         #[cfg(feature = "systemusers")]
-        if !self.modifiedonbehalfby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.modifiedonbehalfby.is_unset()
+        {
             map.serialize_entry("modifiedonbehalfby", &self.modifiedonbehalfby)?;
         }
-        if !self.objectid_kbarticle.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.objectid_kbarticle.is_unset()
+        {
             map.serialize_entry("objectid_kbarticle", &self.objectid_kbarticle)?;
         }
-        if !self.objectid_appointment.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.objectid_appointment.is_unset()
+        {
             map.serialize_entry("objectid_appointment", &self.objectid_appointment)?;
         }
-        if !self.owningbusinessunit.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.owningbusinessunit.is_unset()
+        {
             map.serialize_entry("owningbusinessunit", &self.owningbusinessunit)?;
         }
-        if !self.annotation_bulk_delete_failures.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.annotation_bulk_delete_failures.is_unset()
+        {
             map.serialize_entry(
                 "Annotation_BulkDeleteFailures",
                 &self.annotation_bulk_delete_failures,
             )?;
         }
-        if !self.objectid_sla.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.objectid_sla.is_unset()
+        {
             map.serialize_entry("objectid_sla", &self.objectid_sla)?;
         }
-        if !self.objectid_calendar.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.objectid_calendar.is_unset()
+        {
             map.serialize_entry("objectid_calendar", &self.objectid_calendar)?;
         }
         #[cfg(feature = "systemusers")]
-        if !self.createdby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.createdby.is_unset()
+        {
             map.serialize_entry("createdby", &self.createdby)?;
         }
-        if !self.objectid_fax.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.objectid_fax.is_unset()
+        {
             map.serialize_entry("objectid_fax", &self.objectid_fax)?;
         }
         #[cfg(feature = "contacts")]
-        if !self.objectid_contact.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.objectid_contact.is_unset()
+        {
             map.serialize_entry("objectid_contact", &self.objectid_contact)?;
         }
         #[cfg(feature = "systemusers")]
-        if !self.owninguser.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.owninguser.is_unset()
+        {
             map.serialize_entry("owninguser", &self.owninguser)?;
         }
         #[cfg(feature = "letters")]
-        if !self.objectid_letter.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.objectid_letter.is_unset()
+        {
             map.serialize_entry("objectid_letter", &self.objectid_letter)?;
         }
-        if !self.ownerid.is_unset() {
+        if purpose != super::super::support::Purpose::Update && !self.ownerid.is_unset()
+        {
             map.serialize_entry("ownerid", &self.ownerid)?;
         }
-        if !self.objectid_goal.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.objectid_goal.is_unset()
+        {
             map.serialize_entry("objectid_goal", &self.objectid_goal)?;
         }
-        if !self.objectid_task.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.objectid_task.is_unset()
+        {
             map.serialize_entry("objectid_task", &self.objectid_task)?;
         }
-        if !self.objectid_email.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.objectid_email.is_unset()
+        {
             map.serialize_entry("objectid_email", &self.objectid_email)?;
         }
-        if !self.objectid_workflow.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.objectid_workflow.is_unset()
+        {
             map.serialize_entry("objectid_workflow", &self.objectid_workflow)?;
         }
         #[cfg(feature = "systemusers")]
-        if !self.createdonbehalfby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.createdonbehalfby.is_unset()
+        {
             map.serialize_entry("createdonbehalfby", &self.createdonbehalfby)?;
         }
         #[cfg(feature = "systemusers")]
-        if !self.modifiedby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.modifiedby.is_unset()
+        {
             map.serialize_entry("modifiedby", &self.modifiedby)?;
         }
-        if !self.annotation_async_operations.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.annotation_async_operations.is_unset()
+        {
             map.serialize_entry(
                 "Annotation_AsyncOperations",
                 &self.annotation_async_operations,
             )?;
         }
-        if !self.annotation_process_sessions.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.annotation_process_sessions.is_unset()
+        {
             map.serialize_entry(
                 "Annotation_ProcessSessions",
                 &self.annotation_process_sessions,
             )?;
         }
-        if !self.objectid_mailbox.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.objectid_mailbox.is_unset()
+        {
             map.serialize_entry("objectid_mailbox", &self.objectid_mailbox)?;
         }
-        if !self.objectid_socialactivity.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.objectid_socialactivity.is_unset()
+        {
             map.serialize_entry(
                 "objectid_socialactivity",
                 &self.objectid_socialactivity,
             )?;
         }
         #[cfg(feature = "teams")]
-        if !self.owningteam.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.owningteam.is_unset()
+        {
             map.serialize_entry("owningteam", &self.owningteam)?;
         }
-        if !self.objectid_duplicaterule.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.objectid_duplicaterule.is_unset()
+        {
             map.serialize_entry("objectid_duplicaterule", &self.objectid_duplicaterule)?;
         }
-        if !self.annotation_sync_errors.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.annotation_sync_errors.is_unset()
+        {
             map.serialize_entry("Annotation_SyncErrors", &self.annotation_sync_errors)?;
         }
-        if !self.objectid_phonecall.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.objectid_phonecall.is_unset()
+        {
             map.serialize_entry("objectid_phonecall", &self.objectid_phonecall)?;
         }
-        if !self.objectid_emailserverprofile.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.objectid_emailserverprofile.is_unset()
+        {
             map.serialize_entry(
                 "objectid_emailserverprofile",
                 &self.objectid_emailserverprofile,
             )?;
         }
-        if !self.objectid_recurringappointmentmaster.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.objectid_recurringappointmentmaster.is_unset()
+        {
             map.serialize_entry(
                 "objectid_recurringappointmentmaster",
                 &self.objectid_recurringappointmentmaster,
             )?;
         }
-        if !self.objectid_msdyn_aimodel.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.objectid_msdyn_aimodel.is_unset()
+        {
             map.serialize_entry("objectid_msdyn_aimodel", &self.objectid_msdyn_aimodel)?;
         }
-        if !self.objectid_msdyn_aifptrainingdocument.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.objectid_msdyn_aifptrainingdocument.is_unset()
+        {
             map.serialize_entry(
                 "objectid_msdyn_aifptrainingdocument",
                 &self.objectid_msdyn_aifptrainingdocument,
             )?;
         }
-        if !self.objectid_msdyn_aiodimage.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.objectid_msdyn_aiodimage.is_unset()
+        {
             map.serialize_entry(
                 "objectid_msdyn_aiodimage",
                 &self.objectid_msdyn_aiodimage,
@@ -1001,4 +1071,11 @@ impl Annotation {
         "objectid_msdyn_aiodimage",
         "msdyn_aiodimages",
     );
+    /// A reference to an existing record: only its key (`annotationid`) is set. Pass it where an operation takes an existing record (`EntityValue::new(&Type::reference(id))`).
+    pub fn reference(key: ::dataverse_runtime::codegen::uuid::Uuid) -> Self {
+        Self {
+            annotationid: ::dataverse_runtime::Field::Value(key),
+            ..::core::default::Default::default()
+        }
+    }
 }

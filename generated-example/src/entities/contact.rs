@@ -38,7 +38,7 @@ pub struct Contact {
     pub lastonholdtime: ::dataverse_runtime::Field<::dataverse_runtime::DateTimeOffset>,
     /// `address2_stateorprovince`: `Edm.String`.
     pub address2_stateorprovince: ::dataverse_runtime::Field<::std::string::String>,
-    /// `_createdby_value`: `Edm.Guid`.
+    /// `_createdby_value`: `Edm.Guid`, a lookup value (read-only: set the lookup with `bind`).
     pub createdby_value: ::dataverse_runtime::Field<
         ::dataverse_runtime::codegen::uuid::Uuid,
     >,
@@ -58,7 +58,7 @@ pub struct Contact {
     pub employeeid: ::dataverse_runtime::Field<::std::string::String>,
     /// `territorycode`: `Edm.Int32`.
     pub territorycode: ::dataverse_runtime::Field<i32>,
-    /// `_parentcustomerid_value`: `Edm.Guid`.
+    /// `_parentcustomerid_value`: `Edm.Guid`, a lookup value (read-only: set the lookup with `bind`).
     pub parentcustomerid_value: ::dataverse_runtime::Field<
         ::dataverse_runtime::codegen::uuid::Uuid,
     >,
@@ -80,7 +80,7 @@ pub struct Contact {
     pub address2_primarycontactname: ::dataverse_runtime::Field<::std::string::String>,
     /// `address2_latitude`: `Edm.Double`.
     pub address2_latitude: ::dataverse_runtime::Field<f64>,
-    /// `_owningteam_value`: `Edm.Guid`.
+    /// `_owningteam_value`: `Edm.Guid`, a lookup value (read-only: set the lookup with `bind`).
     pub owningteam_value: ::dataverse_runtime::Field<
         ::dataverse_runtime::codegen::uuid::Uuid,
     >,
@@ -92,17 +92,17 @@ pub struct Contact {
     pub utcconversiontimezonecode: ::dataverse_runtime::Field<i32>,
     /// `address2_postalcode`: `Edm.String`.
     pub address2_postalcode: ::dataverse_runtime::Field<::std::string::String>,
-    /// `_owninguser_value`: `Edm.Guid`.
+    /// `_owninguser_value`: `Edm.Guid`, a lookup value (read-only: set the lookup with `bind`).
     pub owninguser_value: ::dataverse_runtime::Field<
         ::dataverse_runtime::codegen::uuid::Uuid,
     >,
     /// `merged`: `Edm.Boolean`.
     pub merged: ::dataverse_runtime::Field<bool>,
-    /// `_masterid_value`: `Edm.Guid`.
+    /// `_masterid_value`: `Edm.Guid`, a lookup value (read-only: set the lookup with `bind`).
     pub masterid_value: ::dataverse_runtime::Field<
         ::dataverse_runtime::codegen::uuid::Uuid,
     >,
-    /// `_createdonbehalfby_value`: `Edm.Guid`.
+    /// `_createdonbehalfby_value`: `Edm.Guid`, a lookup value (read-only: set the lookup with `bind`).
     pub createdonbehalfby_value: ::dataverse_runtime::Field<
         ::dataverse_runtime::codegen::uuid::Uuid,
     >,
@@ -132,7 +132,7 @@ pub struct Contact {
     pub yomifullname: ::dataverse_runtime::Field<::std::string::String>,
     /// `aging90_base`: `Edm.Decimal`.
     pub aging90_base: ::dataverse_runtime::Field<::dataverse_runtime::Decimal>,
-    /// `_accountid_value`: `Edm.Guid`.
+    /// `_accountid_value`: `Edm.Guid`, a lookup value (read-only: set the lookup with `bind`).
     pub accountid_value: ::dataverse_runtime::Field<
         ::dataverse_runtime::codegen::uuid::Uuid,
     >,
@@ -156,7 +156,7 @@ pub struct Contact {
     pub telephone2: ::dataverse_runtime::Field<::std::string::String>,
     /// `yomimiddlename`: `Edm.String`.
     pub yomimiddlename: ::dataverse_runtime::Field<::std::string::String>,
-    /// `_modifiedonbehalfby_value`: `Edm.Guid`.
+    /// `_modifiedonbehalfby_value`: `Edm.Guid`, a lookup value (read-only: set the lookup with `bind`).
     pub modifiedonbehalfby_value: ::dataverse_runtime::Field<
         ::dataverse_runtime::codegen::uuid::Uuid,
     >,
@@ -186,11 +186,11 @@ pub struct Contact {
     pub address3_line1: ::dataverse_runtime::Field<::std::string::String>,
     /// `address1_county`: `Edm.String`.
     pub address1_county: ::dataverse_runtime::Field<::std::string::String>,
-    /// `_owningbusinessunit_value`: `Edm.Guid`.
+    /// `_owningbusinessunit_value`: `Edm.Guid`, a lookup value (read-only: set the lookup with `bind`).
     pub owningbusinessunit_value: ::dataverse_runtime::Field<
         ::dataverse_runtime::codegen::uuid::Uuid,
     >,
-    /// `_createdbyexternalparty_value`: `Edm.Guid`.
+    /// `_createdbyexternalparty_value`: `Edm.Guid`, a lookup value (read-only: set the lookup with `bind`).
     pub createdbyexternalparty_value: ::dataverse_runtime::Field<
         ::dataverse_runtime::codegen::uuid::Uuid,
     >,
@@ -276,13 +276,13 @@ pub struct Contact {
     pub address3_latitude: ::dataverse_runtime::Field<f64>,
     /// `aging60_base`: `Edm.Decimal`.
     pub aging60_base: ::dataverse_runtime::Field<::dataverse_runtime::Decimal>,
-    /// `_transactioncurrencyid_value`: `Edm.Guid`.
+    /// `_transactioncurrencyid_value`: `Edm.Guid`, a lookup value (read-only: set the lookup with `bind`).
     pub transactioncurrencyid_value: ::dataverse_runtime::Field<
         ::dataverse_runtime::codegen::uuid::Uuid,
     >,
     /// `entityimage`: `Edm.Binary`.
     pub entityimage: ::dataverse_runtime::Field<::dataverse_runtime::Binary>,
-    /// `_modifiedbyexternalparty_value`: `Edm.Guid`.
+    /// `_modifiedbyexternalparty_value`: `Edm.Guid`, a lookup value (read-only: set the lookup with `bind`).
     pub modifiedbyexternalparty_value: ::dataverse_runtime::Field<
         ::dataverse_runtime::codegen::uuid::Uuid,
     >,
@@ -294,19 +294,19 @@ pub struct Contact {
     pub participatesinworkflow: ::dataverse_runtime::Field<bool>,
     /// `address1_shippingmethodcode`: `Edm.Int32`.
     pub address1_shippingmethodcode: ::dataverse_runtime::Field<i32>,
-    /// `_modifiedby_value`: `Edm.Guid`.
+    /// `_modifiedby_value`: `Edm.Guid`, a lookup value (read-only: set the lookup with `bind`).
     pub modifiedby_value: ::dataverse_runtime::Field<
         ::dataverse_runtime::codegen::uuid::Uuid,
     >,
     /// `ftpsiteurl`: `Edm.String`.
     pub ftpsiteurl: ::dataverse_runtime::Field<::std::string::String>,
-    /// `_preferredsystemuserid_value`: `Edm.Guid`.
+    /// `_preferredsystemuserid_value`: `Edm.Guid`, a lookup value (read-only: set the lookup with `bind`).
     pub preferredsystemuserid_value: ::dataverse_runtime::Field<
         ::dataverse_runtime::codegen::uuid::Uuid,
     >,
     /// `address2_telephone2`: `Edm.String`.
     pub address2_telephone2: ::dataverse_runtime::Field<::std::string::String>,
-    /// `_slainvokedid_value`: `Edm.Guid`.
+    /// `_slainvokedid_value`: `Edm.Guid`, a lookup value (read-only: set the lookup with `bind`).
     pub slainvokedid_value: ::dataverse_runtime::Field<
         ::dataverse_runtime::codegen::uuid::Uuid,
     >,
@@ -406,11 +406,11 @@ pub struct Contact {
     pub shippingmethodcode: ::dataverse_runtime::Field<i32>,
     /// `anniversary`: `Edm.Date`.
     pub anniversary: ::dataverse_runtime::Field<::dataverse_runtime::Date>,
-    /// `_ownerid_value`: `Edm.Guid`.
+    /// `_ownerid_value`: `Edm.Guid`, a lookup value (read-only: set the lookup with `bind`).
     pub ownerid_value: ::dataverse_runtime::Field<
         ::dataverse_runtime::codegen::uuid::Uuid,
     >,
-    /// `_parentcontactid_value`: `Edm.Guid`.
+    /// `_parentcontactid_value`: `Edm.Guid`, a lookup value (read-only: set the lookup with `bind`).
     pub parentcontactid_value: ::dataverse_runtime::Field<
         ::dataverse_runtime::codegen::uuid::Uuid,
     >,
@@ -426,7 +426,7 @@ pub struct Contact {
     pub entityimage_url: ::dataverse_runtime::Field<::std::string::String>,
     /// `address1_line3`: `Edm.String`.
     pub address1_line3: ::dataverse_runtime::Field<::std::string::String>,
-    /// `_slaid_value`: `Edm.Guid`.
+    /// `_slaid_value`: `Edm.Guid`, a lookup value (read-only: set the lookup with `bind`).
     pub slaid_value: ::dataverse_runtime::Field<
         ::dataverse_runtime::codegen::uuid::Uuid,
     >,
@@ -677,6 +677,7 @@ impl super::super::support::Structured for Contact {
     fn serialize_fields<M: ::dataverse_runtime::codegen::serde::ser::SerializeMap>(
         &self,
         map: &mut M,
+        purpose: super::super::support::Purpose,
     ) -> ::core::result::Result<(), M::Error> {
         if !self.spousesname.is_unset() {
             map.serialize_entry("spousesname", &self.spousesname)?;
@@ -738,7 +739,7 @@ impl super::super::support::Structured for Contact {
                 &self.address2_stateorprovince,
             )?;
         }
-        if !self.createdby_value.is_unset() {
+        if purpose.writes_read_only() && !self.createdby_value.is_unset() {
             map.serialize_entry("_createdby_value", &self.createdby_value)?;
         }
         if !self.address2_line1.is_unset() {
@@ -765,7 +766,7 @@ impl super::super::support::Structured for Contact {
         if !self.territorycode.is_unset() {
             map.serialize_entry("territorycode", &self.territorycode)?;
         }
-        if !self.parentcustomerid_value.is_unset() {
+        if purpose.writes_read_only() && !self.parentcustomerid_value.is_unset() {
             map.serialize_entry(
                 "_parentcustomerid_value",
                 &self.parentcustomerid_value,
@@ -801,7 +802,7 @@ impl super::super::support::Structured for Contact {
         if !self.address2_latitude.is_unset() {
             map.serialize_entry("address2_latitude", &self.address2_latitude)?;
         }
-        if !self.owningteam_value.is_unset() {
+        if purpose.writes_read_only() && !self.owningteam_value.is_unset() {
             map.serialize_entry("_owningteam_value", &self.owningteam_value)?;
         }
         if !self.timezoneruleversionnumber.is_unset() {
@@ -822,16 +823,16 @@ impl super::super::support::Structured for Contact {
         if !self.address2_postalcode.is_unset() {
             map.serialize_entry("address2_postalcode", &self.address2_postalcode)?;
         }
-        if !self.owninguser_value.is_unset() {
+        if purpose.writes_read_only() && !self.owninguser_value.is_unset() {
             map.serialize_entry("_owninguser_value", &self.owninguser_value)?;
         }
         if !self.merged.is_unset() {
             map.serialize_entry("merged", &self.merged)?;
         }
-        if !self.masterid_value.is_unset() {
+        if purpose.writes_read_only() && !self.masterid_value.is_unset() {
             map.serialize_entry("_masterid_value", &self.masterid_value)?;
         }
-        if !self.createdonbehalfby_value.is_unset() {
+        if purpose.writes_read_only() && !self.createdonbehalfby_value.is_unset() {
             map.serialize_entry(
                 "_createdonbehalfby_value",
                 &self.createdonbehalfby_value,
@@ -885,7 +886,7 @@ impl super::super::support::Structured for Contact {
         if !self.aging90_base.is_unset() {
             map.serialize_entry("aging90_base", &self.aging90_base)?;
         }
-        if !self.accountid_value.is_unset() {
+        if purpose.writes_read_only() && !self.accountid_value.is_unset() {
             map.serialize_entry("_accountid_value", &self.accountid_value)?;
         }
         if !self.address3_primarycontactname.is_unset() {
@@ -921,7 +922,7 @@ impl super::super::support::Structured for Contact {
         if !self.yomimiddlename.is_unset() {
             map.serialize_entry("yomimiddlename", &self.yomimiddlename)?;
         }
-        if !self.modifiedonbehalfby_value.is_unset() {
+        if purpose.writes_read_only() && !self.modifiedonbehalfby_value.is_unset() {
             map.serialize_entry(
                 "_modifiedonbehalfby_value",
                 &self.modifiedonbehalfby_value,
@@ -969,13 +970,13 @@ impl super::super::support::Structured for Contact {
         if !self.address1_county.is_unset() {
             map.serialize_entry("address1_county", &self.address1_county)?;
         }
-        if !self.owningbusinessunit_value.is_unset() {
+        if purpose.writes_read_only() && !self.owningbusinessunit_value.is_unset() {
             map.serialize_entry(
                 "_owningbusinessunit_value",
                 &self.owningbusinessunit_value,
             )?;
         }
-        if !self.createdbyexternalparty_value.is_unset() {
+        if purpose.writes_read_only() && !self.createdbyexternalparty_value.is_unset() {
             map.serialize_entry(
                 "_createdbyexternalparty_value",
                 &self.createdbyexternalparty_value,
@@ -1098,7 +1099,7 @@ impl super::super::support::Structured for Contact {
         if !self.aging60_base.is_unset() {
             map.serialize_entry("aging60_base", &self.aging60_base)?;
         }
-        if !self.transactioncurrencyid_value.is_unset() {
+        if purpose.writes_read_only() && !self.transactioncurrencyid_value.is_unset() {
             map.serialize_entry(
                 "_transactioncurrencyid_value",
                 &self.transactioncurrencyid_value,
@@ -1107,7 +1108,7 @@ impl super::super::support::Structured for Contact {
         if !self.entityimage.is_unset() {
             map.serialize_entry("entityimage", &self.entityimage)?;
         }
-        if !self.modifiedbyexternalparty_value.is_unset() {
+        if purpose.writes_read_only() && !self.modifiedbyexternalparty_value.is_unset() {
             map.serialize_entry(
                 "_modifiedbyexternalparty_value",
                 &self.modifiedbyexternalparty_value,
@@ -1128,13 +1129,13 @@ impl super::super::support::Structured for Contact {
                 &self.address1_shippingmethodcode,
             )?;
         }
-        if !self.modifiedby_value.is_unset() {
+        if purpose.writes_read_only() && !self.modifiedby_value.is_unset() {
             map.serialize_entry("_modifiedby_value", &self.modifiedby_value)?;
         }
         if !self.ftpsiteurl.is_unset() {
             map.serialize_entry("ftpsiteurl", &self.ftpsiteurl)?;
         }
-        if !self.preferredsystemuserid_value.is_unset() {
+        if purpose.writes_read_only() && !self.preferredsystemuserid_value.is_unset() {
             map.serialize_entry(
                 "_preferredsystemuserid_value",
                 &self.preferredsystemuserid_value,
@@ -1143,7 +1144,7 @@ impl super::super::support::Structured for Contact {
         if !self.address2_telephone2.is_unset() {
             map.serialize_entry("address2_telephone2", &self.address2_telephone2)?;
         }
-        if !self.slainvokedid_value.is_unset() {
+        if purpose.writes_read_only() && !self.slainvokedid_value.is_unset() {
             map.serialize_entry("_slainvokedid_value", &self.slainvokedid_value)?;
         }
         if !self.address3_utcoffset.is_unset() {
@@ -1296,10 +1297,10 @@ impl super::super::support::Structured for Contact {
         if !self.anniversary.is_unset() {
             map.serialize_entry("anniversary", &self.anniversary)?;
         }
-        if !self.ownerid_value.is_unset() {
+        if purpose.writes_read_only() && !self.ownerid_value.is_unset() {
             map.serialize_entry("_ownerid_value", &self.ownerid_value)?;
         }
-        if !self.parentcontactid_value.is_unset() {
+        if purpose.writes_read_only() && !self.parentcontactid_value.is_unset() {
             map.serialize_entry("_parentcontactid_value", &self.parentcontactid_value)?;
         }
         if !self.haschildrencode.is_unset() {
@@ -1320,7 +1321,7 @@ impl super::super::support::Structured for Contact {
         if !self.address1_line3.is_unset() {
             map.serialize_entry("address1_line3", &self.address1_line3)?;
         }
-        if !self.slaid_value.is_unset() {
+        if purpose.writes_read_only() && !self.slaid_value.is_unset() {
             map.serialize_entry("_slaid_value", &self.slaid_value)?;
         }
         if !self.middlename.is_unset() {
@@ -1338,248 +1339,350 @@ impl super::super::support::Structured for Contact {
                 &self.timespentbymeonemailandmeetings,
             )?;
         }
-        if !self.contact_principalobjectattributeaccess.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.contact_principalobjectattributeaccess.is_unset()
+        {
             map.serialize_entry(
                 "contact_principalobjectattributeaccess",
                 &self.contact_principalobjectattributeaccess,
             )?;
         }
-        if !self.contact_connections1.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.contact_connections1.is_unset()
+        {
             map.serialize_entry("contact_connections1", &self.contact_connections1)?;
         }
-        if !self.contact_feedback.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.contact_feedback.is_unset()
+        {
             map.serialize_entry("Contact_Feedback", &self.contact_feedback)?;
         }
-        if !self.contact_process_sessions.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.contact_process_sessions.is_unset()
+        {
             map.serialize_entry(
                 "Contact_ProcessSessions",
                 &self.contact_process_sessions,
             )?;
         }
-        if !self.stageid_processstage.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.stageid_processstage.is_unset()
+        {
             map.serialize_entry("stageid_processstage", &self.stageid_processstage)?;
         }
         #[cfg(feature = "activitypointers")]
-        if !self.contact_activity_pointers.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.contact_activity_pointers.is_unset()
+        {
             map.serialize_entry(
                 "Contact_ActivityPointers",
                 &self.contact_activity_pointers,
             )?;
         }
-        if !self.contact_social_activities.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.contact_social_activities.is_unset()
+        {
             map.serialize_entry(
                 "Contact_SocialActivities",
                 &self.contact_social_activities,
             )?;
         }
-        if !self.lk_contact_feedback_createdonbehalfby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_contact_feedback_createdonbehalfby.is_unset()
+        {
             map.serialize_entry(
                 "lk_contact_feedback_createdonbehalfby",
                 &self.lk_contact_feedback_createdonbehalfby,
             )?;
         }
-        if !self.contact_post_follows.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.contact_post_follows.is_unset()
+        {
             map.serialize_entry("contact_PostFollows", &self.contact_post_follows)?;
         }
-        if !self.contact_post_regardings.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.contact_post_regardings.is_unset()
+        {
             map.serialize_entry(
                 "contact_PostRegardings",
                 &self.contact_post_regardings,
             )?;
         }
-        if !self.socialactivity_postauthor_contacts.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.socialactivity_postauthor_contacts.is_unset()
+        {
             map.serialize_entry(
                 "socialactivity_postauthor_contacts",
                 &self.socialactivity_postauthor_contacts,
             )?;
         }
-        if !self.contact_phonecalls.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.contact_phonecalls.is_unset()
+        {
             map.serialize_entry("Contact_Phonecalls", &self.contact_phonecalls)?;
         }
-        if !self.contact_tasks.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.contact_tasks.is_unset()
+        {
             map.serialize_entry("Contact_Tasks", &self.contact_tasks)?;
         }
-        if !self.contact_sync_errors.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.contact_sync_errors.is_unset()
+        {
             map.serialize_entry("Contact_SyncErrors", &self.contact_sync_errors)?;
         }
-        if !self.slainvokedid_contact_sla.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.slainvokedid_contact_sla.is_unset()
+        {
             map.serialize_entry(
                 "slainvokedid_contact_sla",
                 &self.slainvokedid_contact_sla,
             )?;
         }
-        if !self.sla_contact_sla.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.sla_contact_sla.is_unset()
+        {
             map.serialize_entry("sla_contact_sla", &self.sla_contact_sla)?;
         }
         #[cfg(feature = "systemusers")]
-        if !self.createdonbehalfby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.createdonbehalfby.is_unset()
+        {
             map.serialize_entry("createdonbehalfby", &self.createdonbehalfby)?;
         }
         #[cfg(feature = "annotations")]
-        if !self.contact_annotation.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.contact_annotation.is_unset()
+        {
             map.serialize_entry("Contact_Annotation", &self.contact_annotation)?;
         }
         #[cfg(feature = "contacts")]
-        if !self.masterid.is_unset() {
+        if purpose != super::super::support::Purpose::Update && !self.masterid.is_unset()
+        {
             map.serialize_entry("masterid", &self.masterid)?;
         }
         #[cfg(feature = "contacts")]
-        if !self.contact_master_contact.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.contact_master_contact.is_unset()
+        {
             map.serialize_entry("contact_master_contact", &self.contact_master_contact)?;
         }
         #[cfg(feature = "systemusers")]
-        if !self.modifiedonbehalfby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.modifiedonbehalfby.is_unset()
+        {
             map.serialize_entry("modifiedonbehalfby", &self.modifiedonbehalfby)?;
         }
-        if !self.contact_email_email_sender.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.contact_email_email_sender.is_unset()
+        {
             map.serialize_entry(
                 "Contact_Email_EmailSender",
                 &self.contact_email_email_sender,
             )?;
         }
         #[cfg(feature = "accounts")]
-        if !self.account_primary_contact.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.account_primary_contact.is_unset()
+        {
             map.serialize_entry(
                 "account_primary_contact",
                 &self.account_primary_contact,
             )?;
         }
         #[cfg(feature = "systemusers")]
-        if !self.createdby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.createdby.is_unset()
+        {
             map.serialize_entry("createdby", &self.createdby)?;
         }
-        if !self.contact_actioncard.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.contact_actioncard.is_unset()
+        {
             map.serialize_entry("contact_actioncard", &self.contact_actioncard)?;
         }
-        if !self.socialactivity_postauthoraccount_contacts.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.socialactivity_postauthoraccount_contacts.is_unset()
+        {
             map.serialize_entry(
                 "socialactivity_postauthoraccount_contacts",
                 &self.socialactivity_postauthoraccount_contacts,
             )?;
         }
-        if !self.socialprofile_customer_contacts.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.socialprofile_customer_contacts.is_unset()
+        {
             map.serialize_entry(
                 "Socialprofile_customer_contacts",
                 &self.socialprofile_customer_contacts,
             )?;
         }
-        if !self.contact_customer_address.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.contact_customer_address.is_unset()
+        {
             map.serialize_entry(
                 "Contact_CustomerAddress",
                 &self.contact_customer_address,
             )?;
         }
-        if !self.owningbusinessunit.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.owningbusinessunit.is_unset()
+        {
             map.serialize_entry("owningbusinessunit", &self.owningbusinessunit)?;
         }
         #[cfg(feature = "teams")]
-        if !self.owningteam.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.owningteam.is_unset()
+        {
             map.serialize_entry("owningteam", &self.owningteam)?;
         }
         #[cfg(feature = "accounts")]
-        if !self.parentcustomerid_account.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.parentcustomerid_account.is_unset()
+        {
             map.serialize_entry(
                 "parentcustomerid_account",
                 &self.parentcustomerid_account,
             )?;
         }
-        if !self.contact_duplicate_matching_record.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.contact_duplicate_matching_record.is_unset()
+        {
             map.serialize_entry(
                 "Contact_DuplicateMatchingRecord",
                 &self.contact_duplicate_matching_record,
             )?;
         }
-        if !self.lk_contact_feedback_createdby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_contact_feedback_createdby.is_unset()
+        {
             map.serialize_entry(
                 "lk_contact_feedback_createdby",
                 &self.lk_contact_feedback_createdby,
             )?;
         }
-        if !self.slakpiinstance_contact.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.slakpiinstance_contact.is_unset()
+        {
             map.serialize_entry("slakpiinstance_contact", &self.slakpiinstance_contact)?;
         }
         #[cfg(feature = "systemusers")]
-        if !self.preferredsystemuserid.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.preferredsystemuserid.is_unset()
+        {
             map.serialize_entry("preferredsystemuserid", &self.preferredsystemuserid)?;
         }
-        if !self.contact_faxes.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.contact_faxes.is_unset()
+        {
             map.serialize_entry("Contact_Faxes", &self.contact_faxes)?;
         }
-        if !self.contact_mailbox_tracking_folder.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.contact_mailbox_tracking_folder.is_unset()
+        {
             map.serialize_entry(
                 "Contact_MailboxTrackingFolder",
                 &self.contact_mailbox_tracking_folder,
             )?;
         }
-        if !self.contact_appointments.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.contact_appointments.is_unset()
+        {
             map.serialize_entry("Contact_Appointments", &self.contact_appointments)?;
         }
         #[cfg(feature = "systemusers")]
-        if !self.owninguser.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.owninguser.is_unset()
+        {
             map.serialize_entry("owninguser", &self.owninguser)?;
         }
-        if !self.contact_async_operations.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.contact_async_operations.is_unset()
+        {
             map.serialize_entry(
                 "Contact_AsyncOperations",
                 &self.contact_async_operations,
             )?;
         }
-        if !self.ownerid.is_unset() {
+        if purpose != super::super::support::Purpose::Update && !self.ownerid.is_unset()
+        {
             map.serialize_entry("ownerid", &self.ownerid)?;
         }
-        if !self.transactioncurrencyid.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.transactioncurrencyid.is_unset()
+        {
             map.serialize_entry("transactioncurrencyid", &self.transactioncurrencyid)?;
         }
-        if !self.contact_recurring_appointment_masters.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.contact_recurring_appointment_masters.is_unset()
+        {
             map.serialize_entry(
                 "Contact_RecurringAppointmentMasters",
                 &self.contact_recurring_appointment_masters,
             )?;
         }
-        if !self.contact_bulk_delete_failures.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.contact_bulk_delete_failures.is_unset()
+        {
             map.serialize_entry(
                 "Contact_BulkDeleteFailures",
                 &self.contact_bulk_delete_failures,
             )?;
         }
         #[cfg(feature = "contacts")]
-        if !self.parentcustomerid_contact.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.parentcustomerid_contact.is_unset()
+        {
             map.serialize_entry(
                 "parentcustomerid_contact",
                 &self.parentcustomerid_contact,
             )?;
         }
         #[cfg(feature = "contacts")]
-        if !self.contact_customer_contacts.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.contact_customer_contacts.is_unset()
+        {
             map.serialize_entry(
                 "contact_customer_contacts",
                 &self.contact_customer_contacts,
             )?;
         }
-        if !self.contact_connections2.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.contact_connections2.is_unset()
+        {
             map.serialize_entry("contact_connections2", &self.contact_connections2)?;
         }
-        if !self.contact_duplicate_base_record.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.contact_duplicate_base_record.is_unset()
+        {
             map.serialize_entry(
                 "Contact_DuplicateBaseRecord",
                 &self.contact_duplicate_base_record,
             )?;
         }
         #[cfg(feature = "systemusers")]
-        if !self.modifiedby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.modifiedby.is_unset()
+        {
             map.serialize_entry("modifiedby", &self.modifiedby)?;
         }
-        if !self.contact_emails.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.contact_emails.is_unset()
+        {
             map.serialize_entry("Contact_Emails", &self.contact_emails)?;
         }
-        if !self.contact_activity_parties.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.contact_activity_parties.is_unset()
+        {
             map.serialize_entry(
                 "contact_activity_parties",
                 &self.contact_activity_parties,
             )?;
         }
         #[cfg(feature = "letters")]
-        if !self.contact_letters.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.contact_letters.is_unset()
+        {
             map.serialize_entry("Contact_Letters", &self.contact_letters)?;
         }
         self.binds.serialize_into(map)?;
@@ -3303,4 +3406,11 @@ impl Contact {
         Contact,
         super::super::Letter,
     > = super::super::support::Navigation::new("Contact_Letters", "letters");
+    /// A reference to an existing record: only its key (`contactid`) is set. Pass it where an operation takes an existing record (`EntityValue::new(&Type::reference(id))`).
+    pub fn reference(key: ::dataverse_runtime::codegen::uuid::Uuid) -> Self {
+        Self {
+            contactid: ::dataverse_runtime::Field::Value(key),
+            ..::core::default::Default::default()
+        }
+    }
 }

@@ -17,7 +17,9 @@ impl super::super::support::Structured for Crmmodelbaseentity {
     fn serialize_fields<M: ::dataverse_runtime::codegen::serde::ser::SerializeMap>(
         &self,
         map: &mut M,
+        purpose: super::super::support::Purpose,
     ) -> ::core::result::Result<(), M::Error> {
+        let _ = purpose;
         self.binds.serialize_into(map)?;
         ::core::result::Result::Ok(())
     }

@@ -295,6 +295,7 @@ impl super::super::support::Structured for EntityMetadata {
     fn serialize_fields<M: ::dataverse_runtime::codegen::serde::ser::SerializeMap>(
         &self,
         map: &mut M,
+        purpose: super::super::support::Purpose,
     ) -> ::core::result::Result<(), M::Error> {
         if !self.metadata_id.is_unset() {
             map.serialize_entry("MetadataId", &self.metadata_id)?;
@@ -683,28 +684,36 @@ impl super::super::support::Structured for EntityMetadata {
         if !self.modified_on.is_unset() {
             map.serialize_entry("ModifiedOn", &self.modified_on)?;
         }
-        if !self.attributes.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.attributes.is_unset()
+        {
             map.serialize_entry("Attributes", &self.attributes)?;
         }
-        if !self.many_to_many_relationships.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.many_to_many_relationships.is_unset()
+        {
             map.serialize_entry(
                 "ManyToManyRelationships",
                 &self.many_to_many_relationships,
             )?;
         }
-        if !self.many_to_one_relationships.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.many_to_one_relationships.is_unset()
+        {
             map.serialize_entry(
                 "ManyToOneRelationships",
                 &self.many_to_one_relationships,
             )?;
         }
-        if !self.one_to_many_relationships.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.one_to_many_relationships.is_unset()
+        {
             map.serialize_entry(
                 "OneToManyRelationships",
                 &self.one_to_many_relationships,
             )?;
         }
-        if !self.keys.is_unset() {
+        if purpose != super::super::support::Purpose::Update && !self.keys.is_unset() {
             map.serialize_entry("Keys", &self.keys)?;
         }
         self.binds.serialize_into(map)?;
@@ -1474,6 +1483,13 @@ impl EntityMetadata {
         "OneToManyRelationships",
         "RelationshipDefinitions",
     );
+    /// A reference to an existing record: only its key (`MetadataId`) is set. Pass it where an operation takes an existing record (`EntityValue::new(&Type::reference(id))`).
+    pub fn reference(key: ::dataverse_runtime::codegen::uuid::Uuid) -> Self {
+        Self {
+            metadata_id: ::dataverse_runtime::Field::Value(key),
+            ..::core::default::Default::default()
+        }
+    }
     /// The alternate key (LogicalName): `set(LogicalName=...)`.
     pub fn by_logical_name(logical_name: &str) -> super::super::support::Key<Self> {
         super::super::support::Key::alternate(

@@ -23,7 +23,9 @@ impl super::super::support::Structured for MetadataBase {
     fn serialize_fields<M: ::dataverse_runtime::codegen::serde::ser::SerializeMap>(
         &self,
         map: &mut M,
+        purpose: super::super::support::Purpose,
     ) -> ::core::result::Result<(), M::Error> {
+        let _ = purpose;
         if !self.metadata_id.is_unset() {
             map.serialize_entry("MetadataId", &self.metadata_id)?;
         }
@@ -157,4 +159,11 @@ impl MetadataBase {
     pub const HAS_CHANGED: ::dataverse_runtime::codegen::typed::Property<Self, bool> = ::dataverse_runtime::codegen::typed::Property::new(
         "HasChanged",
     );
+    /// A reference to an existing record: only its key (`MetadataId`) is set. Pass it where an operation takes an existing record (`EntityValue::new(&Type::reference(id))`).
+    pub fn reference(key: ::dataverse_runtime::codegen::uuid::Uuid) -> Self {
+        Self {
+            metadata_id: ::dataverse_runtime::Field::Value(key),
+            ..::core::default::Default::default()
+        }
+    }
 }

@@ -395,398 +395,583 @@ impl super::super::support::Structured for Principal {
     fn serialize_fields<M: ::dataverse_runtime::codegen::serde::ser::SerializeMap>(
         &self,
         map: &mut M,
+        purpose: super::super::support::Purpose,
     ) -> ::core::result::Result<(), M::Error> {
         if !self.ownerid.is_unset() {
             map.serialize_entry("ownerid", &self.ownerid)?;
         }
-        if !self.owner_exchangesyncidmapping.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.owner_exchangesyncidmapping.is_unset()
+        {
             map.serialize_entry(
                 "owner_exchangesyncidmapping",
                 &self.owner_exchangesyncidmapping,
             )?;
         }
-        if !self.owner_new_interactionforemail.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.owner_new_interactionforemail.is_unset()
+        {
             map.serialize_entry(
                 "owner_new_interactionforemail",
                 &self.owner_new_interactionforemail,
             )?;
         }
-        if !self.owner_knowledgearticle.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.owner_knowledgearticle.is_unset()
+        {
             map.serialize_entry("owner_knowledgearticle", &self.owner_knowledgearticle)?;
         }
-        if !self.owner_sharepointsite.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.owner_sharepointsite.is_unset()
+        {
             map.serialize_entry("owner_sharepointsite", &self.owner_sharepointsite)?;
         }
-        if !self.owner_sharepointdocumentlocation.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.owner_sharepointdocumentlocation.is_unset()
+        {
             map.serialize_entry(
                 "owner_sharepointdocumentlocation",
                 &self.owner_sharepointdocumentlocation,
             )?;
         }
-        if !self.owner_goal.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.owner_goal.is_unset()
+        {
             map.serialize_entry("owner_goal", &self.owner_goal)?;
         }
-        if !self.owner_mailbox.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.owner_mailbox.is_unset()
+        {
             map.serialize_entry("owner_mailbox", &self.owner_mailbox)?;
         }
-        if !self.owner_personaldocumenttemplates.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.owner_personaldocumenttemplates.is_unset()
+        {
             map.serialize_entry(
                 "owner_personaldocumenttemplates",
                 &self.owner_personaldocumenttemplates,
             )?;
         }
         #[cfg(feature = "accounts")]
-        if !self.owner_accounts.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.owner_accounts.is_unset()
+        {
             map.serialize_entry("owner_accounts", &self.owner_accounts)?;
         }
-        if !self.owner_goalrollupquery.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.owner_goalrollupquery.is_unset()
+        {
             map.serialize_entry("owner_goalrollupquery", &self.owner_goalrollupquery)?;
         }
-        if !self.owner_postfollows.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.owner_postfollows.is_unset()
+        {
             map.serialize_entry("owner_postfollows", &self.owner_postfollows)?;
         }
-        if !self.owner_workflows.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.owner_workflows.is_unset()
+        {
             map.serialize_entry("owner_workflows", &self.owner_workflows)?;
         }
-        if !self.owner_userquerys.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.owner_userquerys.is_unset()
+        {
             map.serialize_entry("owner_userquerys", &self.owner_userquerys)?;
         }
-        if !self.owner_importmaps.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.owner_importmaps.is_unset()
+        {
             map.serialize_entry("owner_importmaps", &self.owner_importmaps)?;
         }
-        if !self.owner_recurrencerules.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.owner_recurrencerules.is_unset()
+        {
             map.serialize_entry("owner_recurrencerules", &self.owner_recurrencerules)?;
         }
-        if !self.owner_mailmergetemplates.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.owner_mailmergetemplates.is_unset()
+        {
             map.serialize_entry(
                 "owner_mailmergetemplates",
                 &self.owner_mailmergetemplates,
             )?;
         }
-        if !self.owner_duplicaterules.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.owner_duplicaterules.is_unset()
+        {
             map.serialize_entry("owner_duplicaterules", &self.owner_duplicaterules)?;
         }
-        if !self.owner_reports.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.owner_reports.is_unset()
+        {
             map.serialize_entry("owner_reports", &self.owner_reports)?;
         }
         #[cfg(feature = "activitypointers")]
-        if !self.owner_activitypointers.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.owner_activitypointers.is_unset()
+        {
             map.serialize_entry("owner_activitypointers", &self.owner_activitypointers)?;
         }
-        if !self.owner_mailboxtrackingfolder.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.owner_mailboxtrackingfolder.is_unset()
+        {
             map.serialize_entry(
                 "owner_mailboxtrackingfolder",
                 &self.owner_mailboxtrackingfolder,
             )?;
         }
-        if !self.owner_principalentitymap.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.owner_principalentitymap.is_unset()
+        {
             map.serialize_entry(
                 "owner_principalentitymap",
                 &self.owner_principalentitymap,
             )?;
         }
-        if !self.owner_importdatas.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.owner_importdatas.is_unset()
+        {
             map.serialize_entry("owner_importdatas", &self.owner_importdatas)?;
         }
-        if !self.owner_categories.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.owner_categories.is_unset()
+        {
             map.serialize_entry("owner_categories", &self.owner_categories)?;
         }
         #[cfg(feature = "queues")]
-        if !self.owner_queues.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.owner_queues.is_unset()
+        {
             map.serialize_entry("owner_queues", &self.owner_queues)?;
         }
-        if !self.owner_actioncards.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.owner_actioncards.is_unset()
+        {
             map.serialize_entry("owner_actioncards", &self.owner_actioncards)?;
         }
-        if !self.owner_userqueryvisualizations.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.owner_userqueryvisualizations.is_unset()
+        {
             map.serialize_entry(
                 "owner_userqueryvisualizations",
                 &self.owner_userqueryvisualizations,
             )?;
         }
-        if !self.owner_feedback.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.owner_feedback.is_unset()
+        {
             map.serialize_entry("owner_feedback", &self.owner_feedback)?;
         }
         #[cfg(feature = "annotations")]
-        if !self.owner_annotations.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.owner_annotations.is_unset()
+        {
             map.serialize_entry("owner_annotations", &self.owner_annotations)?;
         }
-        if !self.owner_userform.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.owner_userform.is_unset()
+        {
             map.serialize_entry("owner_userform", &self.owner_userform)?;
         }
-        if !self.owner_asyncoperations.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.owner_asyncoperations.is_unset()
+        {
             map.serialize_entry("owner_asyncoperations", &self.owner_asyncoperations)?;
         }
-        if !self.owner_social_profile.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.owner_social_profile.is_unset()
+        {
             map.serialize_entry("owner_SocialProfile", &self.owner_social_profile)?;
         }
-        if !self.owner_processsessions.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.owner_processsessions.is_unset()
+        {
             map.serialize_entry("owner_processsessions", &self.owner_processsessions)?;
         }
-        if !self.owner_slas.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.owner_slas.is_unset()
+        {
             map.serialize_entry("owner_slas", &self.owner_slas)?;
         }
-        if !self.slakpiinstance_owner.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.slakpiinstance_owner.is_unset()
+        {
             map.serialize_entry("slakpiinstance_owner", &self.slakpiinstance_owner)?;
         }
-        if !self.owner_emailserverprofile.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.owner_emailserverprofile.is_unset()
+        {
             map.serialize_entry(
                 "owner_emailserverprofile",
                 &self.owner_emailserverprofile,
             )?;
         }
-        if !self.owner_templates.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.owner_templates.is_unset()
+        {
             map.serialize_entry("owner_templates", &self.owner_templates)?;
         }
         #[cfg(feature = "contacts")]
-        if !self.owner_contacts.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.owner_contacts.is_unset()
+        {
             map.serialize_entry("owner_contacts", &self.owner_contacts)?;
         }
-        if !self.owner_imports.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.owner_imports.is_unset()
+        {
             map.serialize_entry("owner_imports", &self.owner_imports)?;
         }
-        if !self.owner_connections.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.owner_connections.is_unset()
+        {
             map.serialize_entry("owner_connections", &self.owner_connections)?;
         }
-        if !self.owner_importfiles.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.owner_importfiles.is_unset()
+        {
             map.serialize_entry("owner_importfiles", &self.owner_importfiles)?;
         }
-        if !self.owner_importlogs.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.owner_importlogs.is_unset()
+        {
             map.serialize_entry("owner_importlogs", &self.owner_importlogs)?;
         }
-        if !self.owner_sync_error.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.owner_sync_error.is_unset()
+        {
             map.serialize_entry("owner_SyncError", &self.owner_sync_error)?;
         }
-        if !self.owner_emails.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.owner_emails.is_unset()
+        {
             map.serialize_entry("owner_emails", &self.owner_emails)?;
         }
-        if !self.owner_faxes.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.owner_faxes.is_unset()
+        {
             map.serialize_entry("owner_faxes", &self.owner_faxes)?;
         }
         #[cfg(feature = "letters")]
-        if !self.owner_letters.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.owner_letters.is_unset()
+        {
             map.serialize_entry("owner_letters", &self.owner_letters)?;
         }
-        if !self.owner_phonecalls.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.owner_phonecalls.is_unset()
+        {
             map.serialize_entry("owner_phonecalls", &self.owner_phonecalls)?;
         }
-        if !self.owner_tasks.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.owner_tasks.is_unset()
+        {
             map.serialize_entry("owner_tasks", &self.owner_tasks)?;
         }
-        if !self.owner_recurringappointmentmasters.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.owner_recurringappointmentmasters.is_unset()
+        {
             map.serialize_entry(
                 "owner_recurringappointmentmasters",
                 &self.owner_recurringappointmentmasters,
             )?;
         }
-        if !self.owner_socialactivities.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.owner_socialactivities.is_unset()
+        {
             map.serialize_entry("owner_socialactivities", &self.owner_socialactivities)?;
         }
-        if !self.owner_appointments.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.owner_appointments.is_unset()
+        {
             map.serialize_entry("owner_appointments", &self.owner_appointments)?;
         }
-        if !self.action_card_user_state_owner.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.action_card_user_state_owner.is_unset()
+        {
             map.serialize_entry(
                 "ActionCardUserState_Owner",
                 &self.action_card_user_state_owner,
             )?;
         }
-        if !self.owner_callbackregistration.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.owner_callbackregistration.is_unset()
+        {
             map.serialize_entry(
                 "owner_callbackregistration",
                 &self.owner_callbackregistration,
             )?;
         }
-        if !self.owner_canvasapp.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.owner_canvasapp.is_unset()
+        {
             map.serialize_entry("owner_canvasapp", &self.owner_canvasapp)?;
         }
-        if !self.owner_stagesolutionupload.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.owner_stagesolutionupload.is_unset()
+        {
             map.serialize_entry(
                 "owner_stagesolutionupload",
                 &self.owner_stagesolutionupload,
             )?;
         }
-        if !self.owner_exportsolutionupload.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.owner_exportsolutionupload.is_unset()
+        {
             map.serialize_entry(
                 "owner_exportsolutionupload",
                 &self.owner_exportsolutionupload,
             )?;
         }
-        if !self.owner_connector.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.owner_connector.is_unset()
+        {
             map.serialize_entry("owner_connector", &self.owner_connector)?;
         }
-        if !self.owner_environmentvariabledefinition.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.owner_environmentvariabledefinition.is_unset()
+        {
             map.serialize_entry(
                 "owner_environmentvariabledefinition",
                 &self.owner_environmentvariabledefinition,
             )?;
         }
-        if !self.owner_environmentvariablevalue.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.owner_environmentvariablevalue.is_unset()
+        {
             map.serialize_entry(
                 "owner_environmentvariablevalue",
                 &self.owner_environmentvariablevalue,
             )?;
         }
-        if !self.owner_processstageparameter.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.owner_processstageparameter.is_unset()
+        {
             map.serialize_entry(
                 "owner_processstageparameter",
                 &self.owner_processstageparameter,
             )?;
         }
-        if !self.owner_flowsession.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.owner_flowsession.is_unset()
+        {
             map.serialize_entry("owner_flowsession", &self.owner_flowsession)?;
         }
-        if !self.owner_workflowbinary.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.owner_workflowbinary.is_unset()
+        {
             map.serialize_entry("owner_workflowbinary", &self.owner_workflowbinary)?;
         }
-        if !self.owner_connectionreference.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.owner_connectionreference.is_unset()
+        {
             map.serialize_entry(
                 "owner_connectionreference",
                 &self.owner_connectionreference,
             )?;
         }
-        if !self.owner_msdyn_serviceconfiguration.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.owner_msdyn_serviceconfiguration.is_unset()
+        {
             map.serialize_entry(
                 "owner_msdyn_serviceconfiguration",
                 &self.owner_msdyn_serviceconfiguration,
             )?;
         }
-        if !self.owner_msdyn_slakpi.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.owner_msdyn_slakpi.is_unset()
+        {
             map.serialize_entry("owner_msdyn_slakpi", &self.owner_msdyn_slakpi)?;
         }
-        if !self.owner_msdyn_knowledgearticleimage.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.owner_msdyn_knowledgearticleimage.is_unset()
+        {
             map.serialize_entry(
                 "owner_msdyn_knowledgearticleimage",
                 &self.owner_msdyn_knowledgearticleimage,
             )?;
         }
-        if !self.owner_msdyn_knowledgearticletemplate.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.owner_msdyn_knowledgearticletemplate.is_unset()
+        {
             map.serialize_entry(
                 "owner_msdyn_knowledgearticletemplate",
                 &self.owner_msdyn_knowledgearticletemplate,
             )?;
         }
-        if !self.owner_msdyn_dataflow.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.owner_msdyn_dataflow.is_unset()
+        {
             map.serialize_entry("owner_msdyn_dataflow", &self.owner_msdyn_dataflow)?;
         }
-        if !self.owner_msdyn_richtextfile.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.owner_msdyn_richtextfile.is_unset()
+        {
             map.serialize_entry(
                 "owner_msdyn_richtextfile",
                 &self.owner_msdyn_richtextfile,
             )?;
         }
-        if !self.owner_msdyn_aiconfiguration.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.owner_msdyn_aiconfiguration.is_unset()
+        {
             map.serialize_entry(
                 "owner_msdyn_aiconfiguration",
                 &self.owner_msdyn_aiconfiguration,
             )?;
         }
-        if !self.owner_msdyn_aimodel.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.owner_msdyn_aimodel.is_unset()
+        {
             map.serialize_entry("owner_msdyn_aimodel", &self.owner_msdyn_aimodel)?;
         }
-        if !self.owner_msdyn_aitemplate.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.owner_msdyn_aitemplate.is_unset()
+        {
             map.serialize_entry("owner_msdyn_aitemplate", &self.owner_msdyn_aitemplate)?;
         }
-        if !self.owner_msdyn_aibdataset.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.owner_msdyn_aibdataset.is_unset()
+        {
             map.serialize_entry("owner_msdyn_aibdataset", &self.owner_msdyn_aibdataset)?;
         }
-        if !self.owner_msdyn_aibdatasetfile.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.owner_msdyn_aibdatasetfile.is_unset()
+        {
             map.serialize_entry(
                 "owner_msdyn_aibdatasetfile",
                 &self.owner_msdyn_aibdatasetfile,
             )?;
         }
-        if !self.owner_msdyn_aibdatasetrecord.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.owner_msdyn_aibdatasetrecord.is_unset()
+        {
             map.serialize_entry(
                 "owner_msdyn_aibdatasetrecord",
                 &self.owner_msdyn_aibdatasetrecord,
             )?;
         }
-        if !self.owner_msdyn_aibdatasetscontainer.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.owner_msdyn_aibdatasetscontainer.is_unset()
+        {
             map.serialize_entry(
                 "owner_msdyn_aibdatasetscontainer",
                 &self.owner_msdyn_aibdatasetscontainer,
             )?;
         }
-        if !self.owner_msdyn_aibfile.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.owner_msdyn_aibfile.is_unset()
+        {
             map.serialize_entry("owner_msdyn_aibfile", &self.owner_msdyn_aibfile)?;
         }
-        if !self.owner_msdyn_aibfileattacheddata.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.owner_msdyn_aibfileattacheddata.is_unset()
+        {
             map.serialize_entry(
                 "owner_msdyn_aibfileattacheddata",
                 &self.owner_msdyn_aibfileattacheddata,
             )?;
         }
-        if !self.owner_msdyn_aifptrainingdocument.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.owner_msdyn_aifptrainingdocument.is_unset()
+        {
             map.serialize_entry(
                 "owner_msdyn_aifptrainingdocument",
                 &self.owner_msdyn_aifptrainingdocument,
             )?;
         }
-        if !self.owner_msdyn_aiodimage.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.owner_msdyn_aiodimage.is_unset()
+        {
             map.serialize_entry("owner_msdyn_aiodimage", &self.owner_msdyn_aiodimage)?;
         }
-        if !self.owner_msdyn_aiodlabel.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.owner_msdyn_aiodlabel.is_unset()
+        {
             map.serialize_entry("owner_msdyn_aiodlabel", &self.owner_msdyn_aiodlabel)?;
         }
-        if !self.owner_msdyn_aiodtrainingboundingbox.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.owner_msdyn_aiodtrainingboundingbox.is_unset()
+        {
             map.serialize_entry(
                 "owner_msdyn_aiodtrainingboundingbox",
                 &self.owner_msdyn_aiodtrainingboundingbox,
             )?;
         }
-        if !self.owner_msdyn_aiodtrainingimage.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.owner_msdyn_aiodtrainingimage.is_unset()
+        {
             map.serialize_entry(
                 "owner_msdyn_aiodtrainingimage",
                 &self.owner_msdyn_aiodtrainingimage,
             )?;
         }
-        if !self.owner_msdyn_analysiscomponent.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.owner_msdyn_analysiscomponent.is_unset()
+        {
             map.serialize_entry(
                 "owner_msdyn_analysiscomponent",
                 &self.owner_msdyn_analysiscomponent,
             )?;
         }
-        if !self.owner_msdyn_analysisjob.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.owner_msdyn_analysisjob.is_unset()
+        {
             map.serialize_entry(
                 "owner_msdyn_analysisjob",
                 &self.owner_msdyn_analysisjob,
             )?;
         }
-        if !self.owner_msdyn_analysisresult.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.owner_msdyn_analysisresult.is_unset()
+        {
             map.serialize_entry(
                 "owner_msdyn_analysisresult",
                 &self.owner_msdyn_analysisresult,
             )?;
         }
-        if !self.owner_msdyn_analysisresultdetail.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.owner_msdyn_analysisresultdetail.is_unset()
+        {
             map.serialize_entry(
                 "owner_msdyn_analysisresultdetail",
                 &self.owner_msdyn_analysisresultdetail,
             )?;
         }
-        if !self.owner_msdyn_solutionhealthrule.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.owner_msdyn_solutionhealthrule.is_unset()
+        {
             map.serialize_entry(
                 "owner_msdyn_solutionhealthrule",
                 &self.owner_msdyn_solutionhealthrule,
             )?;
         }
-        if !self.owner_msdyn_solutionhealthruleargument.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.owner_msdyn_solutionhealthruleargument.is_unset()
+        {
             map.serialize_entry(
                 "owner_msdyn_solutionhealthruleargument",
                 &self.owner_msdyn_solutionhealthruleargument,
             )?;
         }
-        if !self.owner_ggw_event.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.owner_ggw_event.is_unset()
+        {
             map.serialize_entry("owner_ggw_event", &self.owner_ggw_event)?;
         }
-        if !self.owner_ggw_team.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.owner_ggw_team.is_unset()
+        {
             map.serialize_entry("owner_ggw_team", &self.owner_ggw_team)?;
         }
-        if !self.owner_ggw_crew.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.owner_ggw_crew.is_unset()
+        {
             map.serialize_entry("owner_ggw_crew", &self.owner_ggw_crew)?;
         }
-        if !self.owner_ggw_team_application.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.owner_ggw_team_application.is_unset()
+        {
             map.serialize_entry(
                 "owner_ggw_team_application",
                 &self.owner_ggw_team_application,
@@ -1136,4 +1321,11 @@ impl Principal {
         Principal,
         super::super::Letter,
     > = super::super::support::Navigation::new("owner_letters", "letters");
+    /// A reference to an existing record: only its key (`ownerid`) is set. Pass it where an operation takes an existing record (`EntityValue::new(&Type::reference(id))`).
+    pub fn reference(key: ::dataverse_runtime::codegen::uuid::Uuid) -> Self {
+        Self {
+            ownerid: ::dataverse_runtime::Field::Value(key),
+            ..::core::default::Default::default()
+        }
+    }
 }

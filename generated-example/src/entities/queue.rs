@@ -18,11 +18,11 @@ pub struct Queue {
     pub entityimage_url: ::dataverse_runtime::Field<::std::string::String>,
     /// `outgoingemaildeliverymethod`: `Edm.Int32`.
     pub outgoingemaildeliverymethod: ::dataverse_runtime::Field<i32>,
-    /// `_owningbusinessunit_value`: `Edm.Guid`.
+    /// `_owningbusinessunit_value`: `Edm.Guid`, a lookup value (read-only: set the lookup with `bind`).
     pub owningbusinessunit_value: ::dataverse_runtime::Field<
         ::dataverse_runtime::codegen::uuid::Uuid,
     >,
-    /// `_modifiedby_value`: `Edm.Guid`.
+    /// `_modifiedby_value`: `Edm.Guid`, a lookup value (read-only: set the lookup with `bind`).
     pub modifiedby_value: ::dataverse_runtime::Field<
         ::dataverse_runtime::codegen::uuid::Uuid,
     >,
@@ -32,13 +32,13 @@ pub struct Queue {
     pub emailaddress: ::dataverse_runtime::Field<::std::string::String>,
     /// `incomingemaildeliverymethod`: `Edm.Int32`.
     pub incomingemaildeliverymethod: ::dataverse_runtime::Field<i32>,
-    /// `_ownerid_value`: `Edm.Guid`.
+    /// `_ownerid_value`: `Edm.Guid`, a lookup value (read-only: set the lookup with `bind`).
     pub ownerid_value: ::dataverse_runtime::Field<
         ::dataverse_runtime::codegen::uuid::Uuid,
     >,
     /// `importsequencenumber`: `Edm.Int32`.
     pub importsequencenumber: ::dataverse_runtime::Field<i32>,
-    /// `_owninguser_value`: `Edm.Guid`.
+    /// `_owninguser_value`: `Edm.Guid`, a lookup value (read-only: set the lookup with `bind`).
     pub owninguser_value: ::dataverse_runtime::Field<
         ::dataverse_runtime::codegen::uuid::Uuid,
     >,
@@ -46,29 +46,29 @@ pub struct Queue {
     pub description: ::dataverse_runtime::Field<::std::string::String>,
     /// `entityimage`: `Edm.Binary`.
     pub entityimage: ::dataverse_runtime::Field<::dataverse_runtime::Binary>,
-    /// `_createdby_value`: `Edm.Guid`.
+    /// `_createdby_value`: `Edm.Guid`, a lookup value (read-only: set the lookup with `bind`).
     pub createdby_value: ::dataverse_runtime::Field<
         ::dataverse_runtime::codegen::uuid::Uuid,
     >,
-    /// `_createdonbehalfby_value`: `Edm.Guid`.
+    /// `_createdonbehalfby_value`: `Edm.Guid`, a lookup value (read-only: set the lookup with `bind`).
     pub createdonbehalfby_value: ::dataverse_runtime::Field<
         ::dataverse_runtime::codegen::uuid::Uuid,
     >,
     /// `statecode`: `Edm.Int32`.
     pub statecode: ::dataverse_runtime::Field<i32>,
-    /// `_organizationid_value`: `Edm.Guid`.
+    /// `_organizationid_value`: `Edm.Guid`, a lookup value (read-only: set the lookup with `bind`).
     pub organizationid_value: ::dataverse_runtime::Field<
         ::dataverse_runtime::codegen::uuid::Uuid,
     >,
     /// `statuscode`: `Edm.Int32`.
     pub statuscode: ::dataverse_runtime::Field<i32>,
-    /// `_modifiedonbehalfby_value`: `Edm.Guid`.
+    /// `_modifiedonbehalfby_value`: `Edm.Guid`, a lookup value (read-only: set the lookup with `bind`).
     pub modifiedonbehalfby_value: ::dataverse_runtime::Field<
         ::dataverse_runtime::codegen::uuid::Uuid,
     >,
     /// `exchangerate`: `Edm.Decimal`.
     pub exchangerate: ::dataverse_runtime::Field<::dataverse_runtime::Decimal>,
-    /// `_transactioncurrencyid_value`: `Edm.Guid`.
+    /// `_transactioncurrencyid_value`: `Edm.Guid`, a lookup value (read-only: set the lookup with `bind`).
     pub transactioncurrencyid_value: ::dataverse_runtime::Field<
         ::dataverse_runtime::codegen::uuid::Uuid,
     >,
@@ -80,7 +80,7 @@ pub struct Queue {
     pub queueid: ::dataverse_runtime::Field<::dataverse_runtime::codegen::uuid::Uuid>,
     /// `emailrouteraccessapproval`: `Edm.Int32`.
     pub emailrouteraccessapproval: ::dataverse_runtime::Field<i32>,
-    /// `_defaultmailbox_value`: `Edm.Guid`.
+    /// `_defaultmailbox_value`: `Edm.Guid`, a lookup value (read-only: set the lookup with `bind`).
     pub defaultmailbox_value: ::dataverse_runtime::Field<
         ::dataverse_runtime::codegen::uuid::Uuid,
     >,
@@ -96,7 +96,7 @@ pub struct Queue {
     pub createdon: ::dataverse_runtime::Field<::dataverse_runtime::DateTimeOffset>,
     /// `numberofmembers`: `Edm.Int32`.
     pub numberofmembers: ::dataverse_runtime::Field<i32>,
-    /// `_owningteam_value`: `Edm.Guid`.
+    /// `_owningteam_value`: `Edm.Guid`, a lookup value (read-only: set the lookup with `bind`).
     pub owningteam_value: ::dataverse_runtime::Field<
         ::dataverse_runtime::codegen::uuid::Uuid,
     >,
@@ -234,6 +234,7 @@ impl super::super::support::Structured for Queue {
     fn serialize_fields<M: ::dataverse_runtime::codegen::serde::ser::SerializeMap>(
         &self,
         map: &mut M,
+        purpose: super::super::support::Purpose,
     ) -> ::core::result::Result<(), M::Error> {
         if !self.entityimage_timestamp.is_unset() {
             map.serialize_entry("entityimage_timestamp", &self.entityimage_timestamp)?;
@@ -256,13 +257,13 @@ impl super::super::support::Structured for Queue {
                 &self.outgoingemaildeliverymethod,
             )?;
         }
-        if !self.owningbusinessunit_value.is_unset() {
+        if purpose.writes_read_only() && !self.owningbusinessunit_value.is_unset() {
             map.serialize_entry(
                 "_owningbusinessunit_value",
                 &self.owningbusinessunit_value,
             )?;
         }
-        if !self.modifiedby_value.is_unset() {
+        if purpose.writes_read_only() && !self.modifiedby_value.is_unset() {
             map.serialize_entry("_modifiedby_value", &self.modifiedby_value)?;
         }
         if !self.ignoreunsolicitedemail.is_unset() {
@@ -277,13 +278,13 @@ impl super::super::support::Structured for Queue {
                 &self.incomingemaildeliverymethod,
             )?;
         }
-        if !self.ownerid_value.is_unset() {
+        if purpose.writes_read_only() && !self.ownerid_value.is_unset() {
             map.serialize_entry("_ownerid_value", &self.ownerid_value)?;
         }
         if !self.importsequencenumber.is_unset() {
             map.serialize_entry("importsequencenumber", &self.importsequencenumber)?;
         }
-        if !self.owninguser_value.is_unset() {
+        if purpose.writes_read_only() && !self.owninguser_value.is_unset() {
             map.serialize_entry("_owninguser_value", &self.owninguser_value)?;
         }
         if !self.description.is_unset() {
@@ -292,10 +293,10 @@ impl super::super::support::Structured for Queue {
         if !self.entityimage.is_unset() {
             map.serialize_entry("entityimage", &self.entityimage)?;
         }
-        if !self.createdby_value.is_unset() {
+        if purpose.writes_read_only() && !self.createdby_value.is_unset() {
             map.serialize_entry("_createdby_value", &self.createdby_value)?;
         }
-        if !self.createdonbehalfby_value.is_unset() {
+        if purpose.writes_read_only() && !self.createdonbehalfby_value.is_unset() {
             map.serialize_entry(
                 "_createdonbehalfby_value",
                 &self.createdonbehalfby_value,
@@ -304,13 +305,13 @@ impl super::super::support::Structured for Queue {
         if !self.statecode.is_unset() {
             map.serialize_entry("statecode", &self.statecode)?;
         }
-        if !self.organizationid_value.is_unset() {
+        if purpose.writes_read_only() && !self.organizationid_value.is_unset() {
             map.serialize_entry("_organizationid_value", &self.organizationid_value)?;
         }
         if !self.statuscode.is_unset() {
             map.serialize_entry("statuscode", &self.statuscode)?;
         }
-        if !self.modifiedonbehalfby_value.is_unset() {
+        if purpose.writes_read_only() && !self.modifiedonbehalfby_value.is_unset() {
             map.serialize_entry(
                 "_modifiedonbehalfby_value",
                 &self.modifiedonbehalfby_value,
@@ -319,7 +320,7 @@ impl super::super::support::Structured for Queue {
         if !self.exchangerate.is_unset() {
             map.serialize_entry("exchangerate", &self.exchangerate)?;
         }
-        if !self.transactioncurrencyid_value.is_unset() {
+        if purpose.writes_read_only() && !self.transactioncurrencyid_value.is_unset() {
             map.serialize_entry(
                 "_transactioncurrencyid_value",
                 &self.transactioncurrencyid_value,
@@ -337,7 +338,7 @@ impl super::super::support::Structured for Queue {
                 &self.emailrouteraccessapproval,
             )?;
         }
-        if !self.defaultmailbox_value.is_unset() {
+        if purpose.writes_read_only() && !self.defaultmailbox_value.is_unset() {
             map.serialize_entry("_defaultmailbox_value", &self.defaultmailbox_value)?;
         }
         if !self.modifiedon.is_unset() {
@@ -358,7 +359,7 @@ impl super::super::support::Structured for Queue {
         if !self.numberofmembers.is_unset() {
             map.serialize_entry("numberofmembers", &self.numberofmembers)?;
         }
-        if !self.owningteam_value.is_unset() {
+        if purpose.writes_read_only() && !self.owningteam_value.is_unset() {
             map.serialize_entry("_owningteam_value", &self.owningteam_value)?;
         }
         if !self.queuetypecode.is_unset() {
@@ -373,112 +374,165 @@ impl super::super::support::Structured for Queue {
         if !self.numberofitems.is_unset() {
             map.serialize_entry("numberofitems", &self.numberofitems)?;
         }
-        if !self.defaultmailbox.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.defaultmailbox.is_unset()
+        {
             map.serialize_entry("defaultmailbox", &self.defaultmailbox)?;
         }
-        if !self.queue_process_sessions.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.queue_process_sessions.is_unset()
+        {
             map.serialize_entry("Queue_ProcessSessions", &self.queue_process_sessions)?;
         }
-        if !self.queue_bulk_delete_failures.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.queue_bulk_delete_failures.is_unset()
+        {
             map.serialize_entry(
                 "Queue_BulkDeleteFailures",
                 &self.queue_bulk_delete_failures,
             )?;
         }
-        if !self.businessunitid.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.businessunitid.is_unset()
+        {
             map.serialize_entry("businessunitid", &self.businessunitid)?;
         }
-        if !self.organizationid.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.organizationid.is_unset()
+        {
             map.serialize_entry("organizationid", &self.organizationid)?;
         }
-        if !self.queue_post_follows.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.queue_post_follows.is_unset()
+        {
             map.serialize_entry("queue_PostFollows", &self.queue_post_follows)?;
         }
-        if !self.mailbox_regarding_queue.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.mailbox_regarding_queue.is_unset()
+        {
             map.serialize_entry(
                 "mailbox_regarding_queue",
                 &self.mailbox_regarding_queue,
             )?;
         }
         #[cfg(feature = "teams")]
-        if !self.queue_team.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.queue_team.is_unset()
+        {
             map.serialize_entry("queue_team", &self.queue_team)?;
         }
         #[cfg(feature = "queueitems")]
-        if !self.queue_entries.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.queue_entries.is_unset()
+        {
             map.serialize_entry("queue_entries", &self.queue_entries)?;
         }
-        if !self.queue_activity_parties.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.queue_activity_parties.is_unset()
+        {
             map.serialize_entry("queue_activity_parties", &self.queue_activity_parties)?;
         }
-        if !self.queue_async_operations.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.queue_async_operations.is_unset()
+        {
             map.serialize_entry("Queue_AsyncOperations", &self.queue_async_operations)?;
         }
-        if !self.owningbusinessunit.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.owningbusinessunit.is_unset()
+        {
             map.serialize_entry("owningbusinessunit", &self.owningbusinessunit)?;
         }
-        if !self.ownerid.is_unset() {
+        if purpose != super::super::support::Purpose::Update && !self.ownerid.is_unset()
+        {
             map.serialize_entry("ownerid", &self.ownerid)?;
         }
         #[cfg(feature = "systemusers")]
-        if !self.primaryuserid.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.primaryuserid.is_unset()
+        {
             map.serialize_entry("primaryuserid", &self.primaryuserid)?;
         }
-        if !self.queue_email_email_sender.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.queue_email_email_sender.is_unset()
+        {
             map.serialize_entry(
                 "Queue_Email_EmailSender",
                 &self.queue_email_email_sender,
             )?;
         }
         #[cfg(feature = "systemusers")]
-        if !self.createdby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.createdby.is_unset()
+        {
             map.serialize_entry("createdby", &self.createdby)?;
         }
         #[cfg(feature = "systemusers")]
-        if !self.modifiedonbehalfby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.modifiedonbehalfby.is_unset()
+        {
             map.serialize_entry("modifiedonbehalfby", &self.modifiedonbehalfby)?;
         }
         #[cfg(feature = "systemusers")]
-        if !self.queuemembership_association.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.queuemembership_association.is_unset()
+        {
             map.serialize_entry(
                 "queuemembership_association",
                 &self.queuemembership_association,
             )?;
         }
-        if !self.transactioncurrencyid.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.transactioncurrencyid.is_unset()
+        {
             map.serialize_entry("transactioncurrencyid", &self.transactioncurrencyid)?;
         }
-        if !self.queue_sync_errors.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.queue_sync_errors.is_unset()
+        {
             map.serialize_entry("Queue_SyncErrors", &self.queue_sync_errors)?;
         }
         #[cfg(feature = "systemusers")]
-        if !self.queue_system_user.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.queue_system_user.is_unset()
+        {
             map.serialize_entry("queue_system_user", &self.queue_system_user)?;
         }
-        if !self.queue_post_regardings.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.queue_post_regardings.is_unset()
+        {
             map.serialize_entry("queue_PostRegardings", &self.queue_post_regardings)?;
         }
-        if !self.queue_principalobjectattributeaccess.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.queue_principalobjectattributeaccess.is_unset()
+        {
             map.serialize_entry(
                 "queue_principalobjectattributeaccess",
                 &self.queue_principalobjectattributeaccess,
             )?;
         }
         #[cfg(feature = "systemusers")]
-        if !self.createdonbehalfby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.createdonbehalfby.is_unset()
+        {
             map.serialize_entry("createdonbehalfby", &self.createdonbehalfby)?;
         }
         #[cfg(feature = "systemusers")]
-        if !self.modifiedby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.modifiedby.is_unset()
+        {
             map.serialize_entry("modifiedby", &self.modifiedby)?;
         }
-        if !self.queue_duplicate_matching_record.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.queue_duplicate_matching_record.is_unset()
+        {
             map.serialize_entry(
                 "Queue_DuplicateMatchingRecord",
                 &self.queue_duplicate_matching_record,
             )?;
         }
-        if !self.queue_duplicate_base_record.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.queue_duplicate_base_record.is_unset()
+        {
             map.serialize_entry(
                 "Queue_DuplicateBaseRecord",
                 &self.queue_duplicate_base_record,
@@ -1008,6 +1062,13 @@ impl Queue {
         "Queue_DuplicateBaseRecord",
         "duplicaterecords",
     );
+    /// A reference to an existing record: only its key (`queueid`) is set. Pass it where an operation takes an existing record (`EntityValue::new(&Type::reference(id))`).
+    pub fn reference(key: ::dataverse_runtime::codegen::uuid::Uuid) -> Self {
+        Self {
+            queueid: ::dataverse_runtime::Field::Value(key),
+            ..::core::default::Default::default()
+        }
+    }
 }
 impl super::super::support::EntityHandle<Queue> {
     /// Calls the action `Microsoft.Dynamics.CRM.AddToQueue` bound to this entity.

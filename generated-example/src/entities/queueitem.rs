@@ -6,23 +6,23 @@
 /// Every field is a `Field`: unset fields are not sent, so an update sends only what was set; properties the type does not declare, and annotations, are kept in `extra`.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Queueitem {
-    /// `_transactioncurrencyid_value`: `Edm.Guid`.
+    /// `_transactioncurrencyid_value`: `Edm.Guid`, a lookup value (read-only: set the lookup with `bind`).
     pub transactioncurrencyid_value: ::dataverse_runtime::Field<
         ::dataverse_runtime::codegen::uuid::Uuid,
     >,
-    /// `_workerid_value`: `Edm.Guid`.
+    /// `_workerid_value`: `Edm.Guid`, a lookup value (read-only: set the lookup with `bind`).
     pub workerid_value: ::dataverse_runtime::Field<
         ::dataverse_runtime::codegen::uuid::Uuid,
     >,
-    /// `_createdby_value`: `Edm.Guid`.
+    /// `_createdby_value`: `Edm.Guid`, a lookup value (read-only: set the lookup with `bind`).
     pub createdby_value: ::dataverse_runtime::Field<
         ::dataverse_runtime::codegen::uuid::Uuid,
     >,
-    /// `_modifiedby_value`: `Edm.Guid`.
+    /// `_modifiedby_value`: `Edm.Guid`, a lookup value (read-only: set the lookup with `bind`).
     pub modifiedby_value: ::dataverse_runtime::Field<
         ::dataverse_runtime::codegen::uuid::Uuid,
     >,
-    /// `_owningbusinessunit_value`: `Edm.Guid`.
+    /// `_owningbusinessunit_value`: `Edm.Guid`, a lookup value (read-only: set the lookup with `bind`).
     pub owningbusinessunit_value: ::dataverse_runtime::Field<
         ::dataverse_runtime::codegen::uuid::Uuid,
     >,
@@ -34,7 +34,7 @@ pub struct Queueitem {
     pub workeridmodifiedon: ::dataverse_runtime::Field<
         ::dataverse_runtime::DateTimeOffset,
     >,
-    /// `_modifiedonbehalfby_value`: `Edm.Guid`.
+    /// `_modifiedonbehalfby_value`: `Edm.Guid`, a lookup value (read-only: set the lookup with `bind`).
     pub modifiedonbehalfby_value: ::dataverse_runtime::Field<
         ::dataverse_runtime::codegen::uuid::Uuid,
     >,
@@ -42,7 +42,7 @@ pub struct Queueitem {
     pub versionnumber: ::dataverse_runtime::Field<i64>,
     /// `utcconversiontimezonecode`: `Edm.Int32`.
     pub utcconversiontimezonecode: ::dataverse_runtime::Field<i32>,
-    /// `_queueid_value`: `Edm.Guid`.
+    /// `_queueid_value`: `Edm.Guid`, a lookup value (read-only: set the lookup with `bind`).
     pub queueid_value: ::dataverse_runtime::Field<
         ::dataverse_runtime::codegen::uuid::Uuid,
     >,
@@ -54,7 +54,7 @@ pub struct Queueitem {
     pub overriddencreatedon: ::dataverse_runtime::Field<
         ::dataverse_runtime::DateTimeOffset,
     >,
-    /// `_ownerid_value`: `Edm.Guid`.
+    /// `_ownerid_value`: `Edm.Guid`, a lookup value (read-only: set the lookup with `bind`).
     pub ownerid_value: ::dataverse_runtime::Field<
         ::dataverse_runtime::codegen::uuid::Uuid,
     >,
@@ -66,11 +66,11 @@ pub struct Queueitem {
     >,
     /// `statuscode`: `Edm.Int32`.
     pub statuscode: ::dataverse_runtime::Field<i32>,
-    /// `_objectid_value`: `Edm.Guid`.
+    /// `_objectid_value`: `Edm.Guid`, a lookup value (read-only: set the lookup with `bind`).
     pub objectid_value: ::dataverse_runtime::Field<
         ::dataverse_runtime::codegen::uuid::Uuid,
     >,
-    /// `_owninguser_value`: `Edm.Guid`.
+    /// `_owninguser_value`: `Edm.Guid`, a lookup value (read-only: set the lookup with `bind`).
     pub owninguser_value: ::dataverse_runtime::Field<
         ::dataverse_runtime::codegen::uuid::Uuid,
     >,
@@ -78,13 +78,13 @@ pub struct Queueitem {
     pub exchangerate: ::dataverse_runtime::Field<::dataverse_runtime::Decimal>,
     /// `timezoneruleversionnumber`: `Edm.Int32`.
     pub timezoneruleversionnumber: ::dataverse_runtime::Field<i32>,
-    /// `_createdonbehalfby_value`: `Edm.Guid`.
+    /// `_createdonbehalfby_value`: `Edm.Guid`, a lookup value (read-only: set the lookup with `bind`).
     pub createdonbehalfby_value: ::dataverse_runtime::Field<
         ::dataverse_runtime::codegen::uuid::Uuid,
     >,
     /// `objecttypecode`: `Edm.Int32`.
     pub objecttypecode: ::dataverse_runtime::Field<i32>,
-    /// `_organizationid_value`: `Edm.Guid`.
+    /// `_organizationid_value`: `Edm.Guid`, a lookup value (read-only: set the lookup with `bind`).
     pub organizationid_value: ::dataverse_runtime::Field<
         ::dataverse_runtime::codegen::uuid::Uuid,
     >,
@@ -210,23 +210,24 @@ impl super::super::support::Structured for Queueitem {
     fn serialize_fields<M: ::dataverse_runtime::codegen::serde::ser::SerializeMap>(
         &self,
         map: &mut M,
+        purpose: super::super::support::Purpose,
     ) -> ::core::result::Result<(), M::Error> {
-        if !self.transactioncurrencyid_value.is_unset() {
+        if purpose.writes_read_only() && !self.transactioncurrencyid_value.is_unset() {
             map.serialize_entry(
                 "_transactioncurrencyid_value",
                 &self.transactioncurrencyid_value,
             )?;
         }
-        if !self.workerid_value.is_unset() {
+        if purpose.writes_read_only() && !self.workerid_value.is_unset() {
             map.serialize_entry("_workerid_value", &self.workerid_value)?;
         }
-        if !self.createdby_value.is_unset() {
+        if purpose.writes_read_only() && !self.createdby_value.is_unset() {
             map.serialize_entry("_createdby_value", &self.createdby_value)?;
         }
-        if !self.modifiedby_value.is_unset() {
+        if purpose.writes_read_only() && !self.modifiedby_value.is_unset() {
             map.serialize_entry("_modifiedby_value", &self.modifiedby_value)?;
         }
-        if !self.owningbusinessunit_value.is_unset() {
+        if purpose.writes_read_only() && !self.owningbusinessunit_value.is_unset() {
             map.serialize_entry(
                 "_owningbusinessunit_value",
                 &self.owningbusinessunit_value,
@@ -241,7 +242,7 @@ impl super::super::support::Structured for Queueitem {
         if !self.workeridmodifiedon.is_unset() {
             map.serialize_entry("workeridmodifiedon", &self.workeridmodifiedon)?;
         }
-        if !self.modifiedonbehalfby_value.is_unset() {
+        if purpose.writes_read_only() && !self.modifiedonbehalfby_value.is_unset() {
             map.serialize_entry(
                 "_modifiedonbehalfby_value",
                 &self.modifiedonbehalfby_value,
@@ -256,7 +257,7 @@ impl super::super::support::Structured for Queueitem {
                 &self.utcconversiontimezonecode,
             )?;
         }
-        if !self.queueid_value.is_unset() {
+        if purpose.writes_read_only() && !self.queueid_value.is_unset() {
             map.serialize_entry("_queueid_value", &self.queueid_value)?;
         }
         if !self.statecode.is_unset() {
@@ -268,7 +269,7 @@ impl super::super::support::Structured for Queueitem {
         if !self.overriddencreatedon.is_unset() {
             map.serialize_entry("overriddencreatedon", &self.overriddencreatedon)?;
         }
-        if !self.ownerid_value.is_unset() {
+        if purpose.writes_read_only() && !self.ownerid_value.is_unset() {
             map.serialize_entry("_ownerid_value", &self.ownerid_value)?;
         }
         if !self.importsequencenumber.is_unset() {
@@ -280,10 +281,10 @@ impl super::super::support::Structured for Queueitem {
         if !self.statuscode.is_unset() {
             map.serialize_entry("statuscode", &self.statuscode)?;
         }
-        if !self.objectid_value.is_unset() {
+        if purpose.writes_read_only() && !self.objectid_value.is_unset() {
             map.serialize_entry("_objectid_value", &self.objectid_value)?;
         }
-        if !self.owninguser_value.is_unset() {
+        if purpose.writes_read_only() && !self.owninguser_value.is_unset() {
             map.serialize_entry("_owninguser_value", &self.owninguser_value)?;
         }
         if !self.exchangerate.is_unset() {
@@ -295,7 +296,7 @@ impl super::super::support::Structured for Queueitem {
                 &self.timezoneruleversionnumber,
             )?;
         }
-        if !self.createdonbehalfby_value.is_unset() {
+        if purpose.writes_read_only() && !self.createdonbehalfby_value.is_unset() {
             map.serialize_entry(
                 "_createdonbehalfby_value",
                 &self.createdonbehalfby_value,
@@ -304,118 +305,167 @@ impl super::super::support::Structured for Queueitem {
         if !self.objecttypecode.is_unset() {
             map.serialize_entry("objecttypecode", &self.objecttypecode)?;
         }
-        if !self.organizationid_value.is_unset() {
+        if purpose.writes_read_only() && !self.organizationid_value.is_unset() {
             map.serialize_entry("_organizationid_value", &self.organizationid_value)?;
         }
         if !self.createdon.is_unset() {
             map.serialize_entry("createdon", &self.createdon)?;
         }
-        if !self.objectid_knowledgearticle.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.objectid_knowledgearticle.is_unset()
+        {
             map.serialize_entry(
                 "objectid_knowledgearticle",
                 &self.objectid_knowledgearticle,
             )?;
         }
-        if !self.queue_item_process_sessions.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.queue_item_process_sessions.is_unset()
+        {
             map.serialize_entry(
                 "QueueItem_ProcessSessions",
                 &self.queue_item_process_sessions,
             )?;
         }
         #[cfg(feature = "systemusers")]
-        if !self.createdby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.createdby.is_unset()
+        {
             map.serialize_entry("createdby", &self.createdby)?;
         }
-        if !self.objectid_appointment.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.objectid_appointment.is_unset()
+        {
             map.serialize_entry("objectid_appointment", &self.objectid_appointment)?;
         }
         #[cfg(feature = "systemusers")]
-        if !self.modifiedby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.modifiedby.is_unset()
+        {
             map.serialize_entry("modifiedby", &self.modifiedby)?;
         }
         #[cfg(feature = "systemusers")]
-        if !self.workerid_systemuser.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.workerid_systemuser.is_unset()
+        {
             map.serialize_entry("workerid_systemuser", &self.workerid_systemuser)?;
         }
         #[cfg(feature = "activitypointers")]
-        if !self.objectid_activitypointer.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.objectid_activitypointer.is_unset()
+        {
             map.serialize_entry(
                 "objectid_activitypointer",
                 &self.objectid_activitypointer,
             )?;
         }
         #[cfg(feature = "queues")]
-        if !self.queueid.is_unset() {
+        if purpose != super::super::support::Purpose::Update && !self.queueid.is_unset()
+        {
             map.serialize_entry("queueid", &self.queueid)?;
         }
-        if !self.queue_item_async_operations.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.queue_item_async_operations.is_unset()
+        {
             map.serialize_entry(
                 "QueueItem_AsyncOperations",
                 &self.queue_item_async_operations,
             )?;
         }
         #[cfg(feature = "teams")]
-        if !self.workerid_team.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.workerid_team.is_unset()
+        {
             map.serialize_entry("workerid_team", &self.workerid_team)?;
         }
-        if !self.objectid_fax.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.objectid_fax.is_unset()
+        {
             map.serialize_entry("objectid_fax", &self.objectid_fax)?;
         }
-        if !self.objectid_recurringappointmentmaster.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.objectid_recurringappointmentmaster.is_unset()
+        {
             map.serialize_entry(
                 "objectid_recurringappointmentmaster",
                 &self.objectid_recurringappointmentmaster,
             )?;
         }
-        if !self.queue_item_sync_errors.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.queue_item_sync_errors.is_unset()
+        {
             map.serialize_entry("QueueItem_SyncErrors", &self.queue_item_sync_errors)?;
         }
-        if !self.organizationid.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.organizationid.is_unset()
+        {
             map.serialize_entry("organizationid", &self.organizationid)?;
         }
         #[cfg(feature = "systemusers")]
-        if !self.modifiedonbehalfby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.modifiedonbehalfby.is_unset()
+        {
             map.serialize_entry("modifiedonbehalfby", &self.modifiedonbehalfby)?;
         }
         #[cfg(feature = "letters")]
-        if !self.objectid_letter.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.objectid_letter.is_unset()
+        {
             map.serialize_entry("objectid_letter", &self.objectid_letter)?;
         }
-        if !self.objectid_socialactivity.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.objectid_socialactivity.is_unset()
+        {
             map.serialize_entry(
                 "objectid_socialactivity",
                 &self.objectid_socialactivity,
             )?;
         }
-        if !self.objectid_phonecall.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.objectid_phonecall.is_unset()
+        {
             map.serialize_entry("objectid_phonecall", &self.objectid_phonecall)?;
         }
-        if !self.transactioncurrencyid.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.transactioncurrencyid.is_unset()
+        {
             map.serialize_entry("transactioncurrencyid", &self.transactioncurrencyid)?;
         }
-        if !self.objectid_task.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.objectid_task.is_unset()
+        {
             map.serialize_entry("objectid_task", &self.objectid_task)?;
         }
-        if !self.queueitem_principalobjectattributeaccess.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.queueitem_principalobjectattributeaccess.is_unset()
+        {
             map.serialize_entry(
                 "queueitem_principalobjectattributeaccess",
                 &self.queueitem_principalobjectattributeaccess,
             )?;
         }
-        if !self.queue_item_bulk_delete_failures.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.queue_item_bulk_delete_failures.is_unset()
+        {
             map.serialize_entry(
                 "QueueItem_BulkDeleteFailures",
                 &self.queue_item_bulk_delete_failures,
             )?;
         }
-        if !self.objectid_email.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.objectid_email.is_unset()
+        {
             map.serialize_entry("objectid_email", &self.objectid_email)?;
         }
         #[cfg(feature = "systemusers")]
-        if !self.createdonbehalfby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.createdonbehalfby.is_unset()
+        {
             map.serialize_entry("createdonbehalfby", &self.createdonbehalfby)?;
         }
-        if !self.objectid_msdyn_knowledgearticletemplate.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.objectid_msdyn_knowledgearticletemplate.is_unset()
+        {
             map.serialize_entry(
                 "objectid_msdyn_knowledgearticletemplate",
                 &self.objectid_msdyn_knowledgearticletemplate,
@@ -861,4 +911,11 @@ impl Queueitem {
         "objectid_msdyn_knowledgearticletemplate",
         "msdyn_knowledgearticletemplates",
     );
+    /// A reference to an existing record: only its key (`queueitemid`) is set. Pass it where an operation takes an existing record (`EntityValue::new(&Type::reference(id))`).
+    pub fn reference(key: ::dataverse_runtime::codegen::uuid::Uuid) -> Self {
+        Self {
+            queueitemid: ::dataverse_runtime::Field::Value(key),
+            ..::core::default::Default::default()
+        }
+    }
 }

@@ -22,7 +22,7 @@ pub struct Systemuser {
     pub defaultodbfoldername: ::dataverse_runtime::Field<::std::string::String>,
     /// `address1_stateorprovince`: `Edm.String`.
     pub address1_stateorprovince: ::dataverse_runtime::Field<::std::string::String>,
-    /// `_modifiedby_value`: `Edm.Guid`.
+    /// `_modifiedby_value`: `Edm.Guid`, a lookup value (read-only: set the lookup with `bind`).
     pub modifiedby_value: ::dataverse_runtime::Field<
         ::dataverse_runtime::codegen::uuid::Uuid,
     >,
@@ -42,7 +42,7 @@ pub struct Systemuser {
     pub versionnumber: ::dataverse_runtime::Field<i64>,
     /// `address1_utcoffset`: `Edm.Int32`.
     pub address1_utcoffset: ::dataverse_runtime::Field<i32>,
-    /// `_createdonbehalfby_value`: `Edm.Guid`.
+    /// `_createdonbehalfby_value`: `Edm.Guid`, a lookup value (read-only: set the lookup with `bind`).
     pub createdonbehalfby_value: ::dataverse_runtime::Field<
         ::dataverse_runtime::codegen::uuid::Uuid,
     >,
@@ -52,7 +52,7 @@ pub struct Systemuser {
     pub address2_latitude: ::dataverse_runtime::Field<f64>,
     /// `governmentid`: `Edm.String`.
     pub governmentid: ::dataverse_runtime::Field<::std::string::String>,
-    /// `_parentsystemuserid_value`: `Edm.Guid`.
+    /// `_parentsystemuserid_value`: `Edm.Guid`, a lookup value (read-only: set the lookup with `bind`).
     pub parentsystemuserid_value: ::dataverse_runtime::Field<
         ::dataverse_runtime::codegen::uuid::Uuid,
     >,
@@ -60,7 +60,7 @@ pub struct Systemuser {
     pub salutation: ::dataverse_runtime::Field<::std::string::String>,
     /// `address2_longitude`: `Edm.Double`.
     pub address2_longitude: ::dataverse_runtime::Field<f64>,
-    /// `_createdby_value`: `Edm.Guid`.
+    /// `_createdby_value`: `Edm.Guid`, a lookup value (read-only: set the lookup with `bind`).
     pub createdby_value: ::dataverse_runtime::Field<
         ::dataverse_runtime::codegen::uuid::Uuid,
     >,
@@ -72,7 +72,7 @@ pub struct Systemuser {
     pub address1_telephone3: ::dataverse_runtime::Field<::std::string::String>,
     /// `mobilephone`: `Edm.String`.
     pub mobilephone: ::dataverse_runtime::Field<::std::string::String>,
-    /// `_queueid_value`: `Edm.Guid`.
+    /// `_queueid_value`: `Edm.Guid`, a lookup value (read-only: set the lookup with `bind`).
     pub queueid_value: ::dataverse_runtime::Field<
         ::dataverse_runtime::codegen::uuid::Uuid,
     >,
@@ -98,7 +98,7 @@ pub struct Systemuser {
     pub passporthi: ::dataverse_runtime::Field<i32>,
     /// `address2_name`: `Edm.String`.
     pub address2_name: ::dataverse_runtime::Field<::std::string::String>,
-    /// `_territoryid_value`: `Edm.Guid`.
+    /// `_territoryid_value`: `Edm.Guid`, a lookup value (read-only: set the lookup with `bind`).
     pub territoryid_value: ::dataverse_runtime::Field<
         ::dataverse_runtime::codegen::uuid::Uuid,
     >,
@@ -120,7 +120,7 @@ pub struct Systemuser {
     pub isemailaddressapprovedbyo365admin: ::dataverse_runtime::Field<bool>,
     /// `address1_county`: `Edm.String`.
     pub address1_county: ::dataverse_runtime::Field<::std::string::String>,
-    /// `_businessunitid_value`: `Edm.Guid`.
+    /// `_businessunitid_value`: `Edm.Guid`, a lookup value (read-only: set the lookup with `bind`).
     pub businessunitid_value: ::dataverse_runtime::Field<
         ::dataverse_runtime::codegen::uuid::Uuid,
     >,
@@ -176,7 +176,7 @@ pub struct Systemuser {
     pub address2_composite: ::dataverse_runtime::Field<::std::string::String>,
     /// `preferredphonecode`: `Edm.Int32`.
     pub preferredphonecode: ::dataverse_runtime::Field<i32>,
-    /// `_mobileofflineprofileid_value`: `Edm.Guid`.
+    /// `_mobileofflineprofileid_value`: `Edm.Guid`, a lookup value (read-only: set the lookup with `bind`).
     pub mobileofflineprofileid_value: ::dataverse_runtime::Field<
         ::dataverse_runtime::codegen::uuid::Uuid,
     >,
@@ -190,7 +190,7 @@ pub struct Systemuser {
     pub entityimage: ::dataverse_runtime::Field<::dataverse_runtime::Binary>,
     /// `emailrouteraccessapproval`: `Edm.Int32`.
     pub emailrouteraccessapproval: ::dataverse_runtime::Field<i32>,
-    /// `_calendarid_value`: `Edm.Guid`.
+    /// `_calendarid_value`: `Edm.Guid`, a lookup value (read-only: set the lookup with `bind`).
     pub calendarid_value: ::dataverse_runtime::Field<
         ::dataverse_runtime::codegen::uuid::Uuid,
     >,
@@ -220,13 +220,13 @@ pub struct Systemuser {
     pub address1_city: ::dataverse_runtime::Field<::std::string::String>,
     /// `address2_fax`: `Edm.String`.
     pub address2_fax: ::dataverse_runtime::Field<::std::string::String>,
-    /// `_positionid_value`: `Edm.Guid`.
+    /// `_positionid_value`: `Edm.Guid`, a lookup value (read-only: set the lookup with `bind`).
     pub positionid_value: ::dataverse_runtime::Field<
         ::dataverse_runtime::codegen::uuid::Uuid,
     >,
     /// `address2_line1`: `Edm.String`.
     pub address2_line1: ::dataverse_runtime::Field<::std::string::String>,
-    /// `_transactioncurrencyid_value`: `Edm.Guid`.
+    /// `_transactioncurrencyid_value`: `Edm.Guid`, a lookup value (read-only: set the lookup with `bind`).
     pub transactioncurrencyid_value: ::dataverse_runtime::Field<
         ::dataverse_runtime::codegen::uuid::Uuid,
     >,
@@ -236,7 +236,7 @@ pub struct Systemuser {
     pub middlename: ::dataverse_runtime::Field<::std::string::String>,
     /// `isdisabled`: `Edm.Boolean`.
     pub isdisabled: ::dataverse_runtime::Field<bool>,
-    /// `_defaultmailbox_value`: `Edm.Guid`.
+    /// `_defaultmailbox_value`: `Edm.Guid`, a lookup value (read-only: set the lookup with `bind`).
     pub defaultmailbox_value: ::dataverse_runtime::Field<
         ::dataverse_runtime::codegen::uuid::Uuid,
     >,
@@ -274,7 +274,7 @@ pub struct Systemuser {
     pub accessmode: ::dataverse_runtime::Field<i32>,
     /// `yammeremailaddress`: `Edm.String`.
     pub yammeremailaddress: ::dataverse_runtime::Field<::std::string::String>,
-    /// `_modifiedonbehalfby_value`: `Edm.Guid`.
+    /// `_modifiedonbehalfby_value`: `Edm.Guid`, a lookup value (read-only: set the lookup with `bind`).
     pub modifiedonbehalfby_value: ::dataverse_runtime::Field<
         ::dataverse_runtime::codegen::uuid::Uuid,
     >,
@@ -4264,6 +4264,7 @@ impl super::super::support::Structured for Systemuser {
     fn serialize_fields<M: ::dataverse_runtime::codegen::serde::ser::SerializeMap>(
         &self,
         map: &mut M,
+        purpose: super::super::support::Purpose,
     ) -> ::core::result::Result<(), M::Error> {
         if !self.ownerid.is_unset() {
             map.serialize_entry("ownerid", &self.ownerid)?;
@@ -4289,7 +4290,7 @@ impl super::super::support::Structured for Systemuser {
                 &self.address1_stateorprovince,
             )?;
         }
-        if !self.modifiedby_value.is_unset() {
+        if purpose.writes_read_only() && !self.modifiedby_value.is_unset() {
             map.serialize_entry("_modifiedby_value", &self.modifiedby_value)?;
         }
         if !self.applicationid.is_unset() {
@@ -4316,7 +4317,7 @@ impl super::super::support::Structured for Systemuser {
         if !self.address1_utcoffset.is_unset() {
             map.serialize_entry("address1_utcoffset", &self.address1_utcoffset)?;
         }
-        if !self.createdonbehalfby_value.is_unset() {
+        if purpose.writes_read_only() && !self.createdonbehalfby_value.is_unset() {
             map.serialize_entry(
                 "_createdonbehalfby_value",
                 &self.createdonbehalfby_value,
@@ -4331,7 +4332,7 @@ impl super::super::support::Structured for Systemuser {
         if !self.governmentid.is_unset() {
             map.serialize_entry("governmentid", &self.governmentid)?;
         }
-        if !self.parentsystemuserid_value.is_unset() {
+        if purpose.writes_read_only() && !self.parentsystemuserid_value.is_unset() {
             map.serialize_entry(
                 "_parentsystemuserid_value",
                 &self.parentsystemuserid_value,
@@ -4343,7 +4344,7 @@ impl super::super::support::Structured for Systemuser {
         if !self.address2_longitude.is_unset() {
             map.serialize_entry("address2_longitude", &self.address2_longitude)?;
         }
-        if !self.createdby_value.is_unset() {
+        if purpose.writes_read_only() && !self.createdby_value.is_unset() {
             map.serialize_entry("_createdby_value", &self.createdby_value)?;
         }
         if !self.overriddencreatedon.is_unset() {
@@ -4355,7 +4356,7 @@ impl super::super::support::Structured for Systemuser {
         if !self.mobilephone.is_unset() {
             map.serialize_entry("mobilephone", &self.mobilephone)?;
         }
-        if !self.queueid_value.is_unset() {
+        if purpose.writes_read_only() && !self.queueid_value.is_unset() {
             map.serialize_entry("_queueid_value", &self.queueid_value)?;
         }
         if !self.preferredaddresscode.is_unset() {
@@ -4391,7 +4392,7 @@ impl super::super::support::Structured for Systemuser {
         if !self.address2_name.is_unset() {
             map.serialize_entry("address2_name", &self.address2_name)?;
         }
-        if !self.territoryid_value.is_unset() {
+        if purpose.writes_read_only() && !self.territoryid_value.is_unset() {
             map.serialize_entry("_territoryid_value", &self.territoryid_value)?;
         }
         if !self.address2_shippingmethodcode.is_unset() {
@@ -4427,7 +4428,7 @@ impl super::super::support::Structured for Systemuser {
         if !self.address1_county.is_unset() {
             map.serialize_entry("address1_county", &self.address1_county)?;
         }
-        if !self.businessunitid_value.is_unset() {
+        if purpose.writes_read_only() && !self.businessunitid_value.is_unset() {
             map.serialize_entry("_businessunitid_value", &self.businessunitid_value)?;
         }
         if !self.address1_telephone1.is_unset() {
@@ -4517,7 +4518,7 @@ impl super::super::support::Structured for Systemuser {
         if !self.preferredphonecode.is_unset() {
             map.serialize_entry("preferredphonecode", &self.preferredphonecode)?;
         }
-        if !self.mobileofflineprofileid_value.is_unset() {
+        if purpose.writes_read_only() && !self.mobileofflineprofileid_value.is_unset() {
             map.serialize_entry(
                 "_mobileofflineprofileid_value",
                 &self.mobileofflineprofileid_value,
@@ -4541,7 +4542,7 @@ impl super::super::support::Structured for Systemuser {
                 &self.emailrouteraccessapproval,
             )?;
         }
-        if !self.calendarid_value.is_unset() {
+        if purpose.writes_read_only() && !self.calendarid_value.is_unset() {
             map.serialize_entry("_calendarid_value", &self.calendarid_value)?;
         }
         if !self.address1_line3.is_unset() {
@@ -4580,13 +4581,13 @@ impl super::super::support::Structured for Systemuser {
         if !self.address2_fax.is_unset() {
             map.serialize_entry("address2_fax", &self.address2_fax)?;
         }
-        if !self.positionid_value.is_unset() {
+        if purpose.writes_read_only() && !self.positionid_value.is_unset() {
             map.serialize_entry("_positionid_value", &self.positionid_value)?;
         }
         if !self.address2_line1.is_unset() {
             map.serialize_entry("address2_line1", &self.address2_line1)?;
         }
-        if !self.transactioncurrencyid_value.is_unset() {
+        if purpose.writes_read_only() && !self.transactioncurrencyid_value.is_unset() {
             map.serialize_entry(
                 "_transactioncurrencyid_value",
                 &self.transactioncurrencyid_value,
@@ -4601,7 +4602,7 @@ impl super::super::support::Structured for Systemuser {
         if !self.isdisabled.is_unset() {
             map.serialize_entry("isdisabled", &self.isdisabled)?;
         }
-        if !self.defaultmailbox_value.is_unset() {
+        if purpose.writes_read_only() && !self.defaultmailbox_value.is_unset() {
             map.serialize_entry("_defaultmailbox_value", &self.defaultmailbox_value)?;
         }
         if !self.address1_postalcode.is_unset() {
@@ -4664,7 +4665,7 @@ impl super::super::support::Structured for Systemuser {
         if !self.yammeremailaddress.is_unset() {
             map.serialize_entry("yammeremailaddress", &self.yammeremailaddress)?;
         }
-        if !self.modifiedonbehalfby_value.is_unset() {
+        if purpose.writes_read_only() && !self.modifiedonbehalfby_value.is_unset() {
             map.serialize_entry(
                 "_modifiedonbehalfby_value",
                 &self.modifiedonbehalfby_value,
@@ -4706,5344 +4707,7282 @@ impl super::super::support::Structured for Systemuser {
         if !self.domainname.is_unset() {
             map.serialize_entry("domainname", &self.domainname)?;
         }
-        if !self.owner_exchangesyncidmapping.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.owner_exchangesyncidmapping.is_unset()
+        {
             map.serialize_entry(
                 "owner_exchangesyncidmapping",
                 &self.owner_exchangesyncidmapping,
             )?;
         }
-        if !self.owner_new_interactionforemail.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.owner_new_interactionforemail.is_unset()
+        {
             map.serialize_entry(
                 "owner_new_interactionforemail",
                 &self.owner_new_interactionforemail,
             )?;
         }
-        if !self.owner_knowledgearticle.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.owner_knowledgearticle.is_unset()
+        {
             map.serialize_entry("owner_knowledgearticle", &self.owner_knowledgearticle)?;
         }
-        if !self.owner_sharepointsite.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.owner_sharepointsite.is_unset()
+        {
             map.serialize_entry("owner_sharepointsite", &self.owner_sharepointsite)?;
         }
-        if !self.owner_sharepointdocumentlocation.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.owner_sharepointdocumentlocation.is_unset()
+        {
             map.serialize_entry(
                 "owner_sharepointdocumentlocation",
                 &self.owner_sharepointdocumentlocation,
             )?;
         }
-        if !self.owner_goal.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.owner_goal.is_unset()
+        {
             map.serialize_entry("owner_goal", &self.owner_goal)?;
         }
-        if !self.owner_mailbox.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.owner_mailbox.is_unset()
+        {
             map.serialize_entry("owner_mailbox", &self.owner_mailbox)?;
         }
-        if !self.owner_personaldocumenttemplates.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.owner_personaldocumenttemplates.is_unset()
+        {
             map.serialize_entry(
                 "owner_personaldocumenttemplates",
                 &self.owner_personaldocumenttemplates,
             )?;
         }
         #[cfg(feature = "accounts")]
-        if !self.owner_accounts.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.owner_accounts.is_unset()
+        {
             map.serialize_entry("owner_accounts", &self.owner_accounts)?;
         }
-        if !self.owner_goalrollupquery.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.owner_goalrollupquery.is_unset()
+        {
             map.serialize_entry("owner_goalrollupquery", &self.owner_goalrollupquery)?;
         }
-        if !self.owner_postfollows.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.owner_postfollows.is_unset()
+        {
             map.serialize_entry("owner_postfollows", &self.owner_postfollows)?;
         }
-        if !self.owner_workflows.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.owner_workflows.is_unset()
+        {
             map.serialize_entry("owner_workflows", &self.owner_workflows)?;
         }
-        if !self.owner_userquerys.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.owner_userquerys.is_unset()
+        {
             map.serialize_entry("owner_userquerys", &self.owner_userquerys)?;
         }
-        if !self.owner_importmaps.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.owner_importmaps.is_unset()
+        {
             map.serialize_entry("owner_importmaps", &self.owner_importmaps)?;
         }
-        if !self.owner_recurrencerules.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.owner_recurrencerules.is_unset()
+        {
             map.serialize_entry("owner_recurrencerules", &self.owner_recurrencerules)?;
         }
-        if !self.owner_mailmergetemplates.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.owner_mailmergetemplates.is_unset()
+        {
             map.serialize_entry(
                 "owner_mailmergetemplates",
                 &self.owner_mailmergetemplates,
             )?;
         }
-        if !self.owner_duplicaterules.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.owner_duplicaterules.is_unset()
+        {
             map.serialize_entry("owner_duplicaterules", &self.owner_duplicaterules)?;
         }
-        if !self.owner_reports.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.owner_reports.is_unset()
+        {
             map.serialize_entry("owner_reports", &self.owner_reports)?;
         }
         #[cfg(feature = "activitypointers")]
-        if !self.owner_activitypointers.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.owner_activitypointers.is_unset()
+        {
             map.serialize_entry("owner_activitypointers", &self.owner_activitypointers)?;
         }
-        if !self.owner_mailboxtrackingfolder.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.owner_mailboxtrackingfolder.is_unset()
+        {
             map.serialize_entry(
                 "owner_mailboxtrackingfolder",
                 &self.owner_mailboxtrackingfolder,
             )?;
         }
-        if !self.owner_principalentitymap.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.owner_principalentitymap.is_unset()
+        {
             map.serialize_entry(
                 "owner_principalentitymap",
                 &self.owner_principalentitymap,
             )?;
         }
-        if !self.owner_importdatas.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.owner_importdatas.is_unset()
+        {
             map.serialize_entry("owner_importdatas", &self.owner_importdatas)?;
         }
-        if !self.owner_categories.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.owner_categories.is_unset()
+        {
             map.serialize_entry("owner_categories", &self.owner_categories)?;
         }
         #[cfg(feature = "queues")]
-        if !self.owner_queues.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.owner_queues.is_unset()
+        {
             map.serialize_entry("owner_queues", &self.owner_queues)?;
         }
-        if !self.owner_actioncards.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.owner_actioncards.is_unset()
+        {
             map.serialize_entry("owner_actioncards", &self.owner_actioncards)?;
         }
-        if !self.owner_userqueryvisualizations.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.owner_userqueryvisualizations.is_unset()
+        {
             map.serialize_entry(
                 "owner_userqueryvisualizations",
                 &self.owner_userqueryvisualizations,
             )?;
         }
-        if !self.owner_feedback.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.owner_feedback.is_unset()
+        {
             map.serialize_entry("owner_feedback", &self.owner_feedback)?;
         }
         #[cfg(feature = "annotations")]
-        if !self.owner_annotations.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.owner_annotations.is_unset()
+        {
             map.serialize_entry("owner_annotations", &self.owner_annotations)?;
         }
-        if !self.owner_userform.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.owner_userform.is_unset()
+        {
             map.serialize_entry("owner_userform", &self.owner_userform)?;
         }
-        if !self.owner_asyncoperations.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.owner_asyncoperations.is_unset()
+        {
             map.serialize_entry("owner_asyncoperations", &self.owner_asyncoperations)?;
         }
-        if !self.owner_social_profile.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.owner_social_profile.is_unset()
+        {
             map.serialize_entry("owner_SocialProfile", &self.owner_social_profile)?;
         }
-        if !self.owner_processsessions.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.owner_processsessions.is_unset()
+        {
             map.serialize_entry("owner_processsessions", &self.owner_processsessions)?;
         }
-        if !self.owner_slas.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.owner_slas.is_unset()
+        {
             map.serialize_entry("owner_slas", &self.owner_slas)?;
         }
-        if !self.slakpiinstance_owner.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.slakpiinstance_owner.is_unset()
+        {
             map.serialize_entry("slakpiinstance_owner", &self.slakpiinstance_owner)?;
         }
-        if !self.owner_emailserverprofile.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.owner_emailserverprofile.is_unset()
+        {
             map.serialize_entry(
                 "owner_emailserverprofile",
                 &self.owner_emailserverprofile,
             )?;
         }
-        if !self.owner_templates.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.owner_templates.is_unset()
+        {
             map.serialize_entry("owner_templates", &self.owner_templates)?;
         }
         #[cfg(feature = "contacts")]
-        if !self.owner_contacts.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.owner_contacts.is_unset()
+        {
             map.serialize_entry("owner_contacts", &self.owner_contacts)?;
         }
-        if !self.owner_imports.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.owner_imports.is_unset()
+        {
             map.serialize_entry("owner_imports", &self.owner_imports)?;
         }
-        if !self.owner_connections.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.owner_connections.is_unset()
+        {
             map.serialize_entry("owner_connections", &self.owner_connections)?;
         }
-        if !self.owner_importfiles.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.owner_importfiles.is_unset()
+        {
             map.serialize_entry("owner_importfiles", &self.owner_importfiles)?;
         }
-        if !self.owner_importlogs.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.owner_importlogs.is_unset()
+        {
             map.serialize_entry("owner_importlogs", &self.owner_importlogs)?;
         }
-        if !self.owner_sync_error.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.owner_sync_error.is_unset()
+        {
             map.serialize_entry("owner_SyncError", &self.owner_sync_error)?;
         }
-        if !self.owner_emails.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.owner_emails.is_unset()
+        {
             map.serialize_entry("owner_emails", &self.owner_emails)?;
         }
-        if !self.owner_faxes.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.owner_faxes.is_unset()
+        {
             map.serialize_entry("owner_faxes", &self.owner_faxes)?;
         }
         #[cfg(feature = "letters")]
-        if !self.owner_letters.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.owner_letters.is_unset()
+        {
             map.serialize_entry("owner_letters", &self.owner_letters)?;
         }
-        if !self.owner_phonecalls.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.owner_phonecalls.is_unset()
+        {
             map.serialize_entry("owner_phonecalls", &self.owner_phonecalls)?;
         }
-        if !self.owner_tasks.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.owner_tasks.is_unset()
+        {
             map.serialize_entry("owner_tasks", &self.owner_tasks)?;
         }
-        if !self.owner_recurringappointmentmasters.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.owner_recurringappointmentmasters.is_unset()
+        {
             map.serialize_entry(
                 "owner_recurringappointmentmasters",
                 &self.owner_recurringappointmentmasters,
             )?;
         }
-        if !self.owner_socialactivities.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.owner_socialactivities.is_unset()
+        {
             map.serialize_entry("owner_socialactivities", &self.owner_socialactivities)?;
         }
-        if !self.owner_appointments.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.owner_appointments.is_unset()
+        {
             map.serialize_entry("owner_appointments", &self.owner_appointments)?;
         }
-        if !self.action_card_user_state_owner.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.action_card_user_state_owner.is_unset()
+        {
             map.serialize_entry(
                 "ActionCardUserState_Owner",
                 &self.action_card_user_state_owner,
             )?;
         }
-        if !self.owner_callbackregistration.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.owner_callbackregistration.is_unset()
+        {
             map.serialize_entry(
                 "owner_callbackregistration",
                 &self.owner_callbackregistration,
             )?;
         }
-        if !self.owner_canvasapp.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.owner_canvasapp.is_unset()
+        {
             map.serialize_entry("owner_canvasapp", &self.owner_canvasapp)?;
         }
-        if !self.owner_stagesolutionupload.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.owner_stagesolutionupload.is_unset()
+        {
             map.serialize_entry(
                 "owner_stagesolutionupload",
                 &self.owner_stagesolutionupload,
             )?;
         }
-        if !self.owner_exportsolutionupload.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.owner_exportsolutionupload.is_unset()
+        {
             map.serialize_entry(
                 "owner_exportsolutionupload",
                 &self.owner_exportsolutionupload,
             )?;
         }
-        if !self.owner_connector.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.owner_connector.is_unset()
+        {
             map.serialize_entry("owner_connector", &self.owner_connector)?;
         }
-        if !self.owner_environmentvariabledefinition.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.owner_environmentvariabledefinition.is_unset()
+        {
             map.serialize_entry(
                 "owner_environmentvariabledefinition",
                 &self.owner_environmentvariabledefinition,
             )?;
         }
-        if !self.owner_environmentvariablevalue.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.owner_environmentvariablevalue.is_unset()
+        {
             map.serialize_entry(
                 "owner_environmentvariablevalue",
                 &self.owner_environmentvariablevalue,
             )?;
         }
-        if !self.owner_processstageparameter.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.owner_processstageparameter.is_unset()
+        {
             map.serialize_entry(
                 "owner_processstageparameter",
                 &self.owner_processstageparameter,
             )?;
         }
-        if !self.owner_flowsession.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.owner_flowsession.is_unset()
+        {
             map.serialize_entry("owner_flowsession", &self.owner_flowsession)?;
         }
-        if !self.owner_workflowbinary.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.owner_workflowbinary.is_unset()
+        {
             map.serialize_entry("owner_workflowbinary", &self.owner_workflowbinary)?;
         }
-        if !self.owner_connectionreference.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.owner_connectionreference.is_unset()
+        {
             map.serialize_entry(
                 "owner_connectionreference",
                 &self.owner_connectionreference,
             )?;
         }
-        if !self.owner_msdyn_serviceconfiguration.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.owner_msdyn_serviceconfiguration.is_unset()
+        {
             map.serialize_entry(
                 "owner_msdyn_serviceconfiguration",
                 &self.owner_msdyn_serviceconfiguration,
             )?;
         }
-        if !self.owner_msdyn_slakpi.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.owner_msdyn_slakpi.is_unset()
+        {
             map.serialize_entry("owner_msdyn_slakpi", &self.owner_msdyn_slakpi)?;
         }
-        if !self.owner_msdyn_knowledgearticleimage.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.owner_msdyn_knowledgearticleimage.is_unset()
+        {
             map.serialize_entry(
                 "owner_msdyn_knowledgearticleimage",
                 &self.owner_msdyn_knowledgearticleimage,
             )?;
         }
-        if !self.owner_msdyn_knowledgearticletemplate.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.owner_msdyn_knowledgearticletemplate.is_unset()
+        {
             map.serialize_entry(
                 "owner_msdyn_knowledgearticletemplate",
                 &self.owner_msdyn_knowledgearticletemplate,
             )?;
         }
-        if !self.owner_msdyn_dataflow.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.owner_msdyn_dataflow.is_unset()
+        {
             map.serialize_entry("owner_msdyn_dataflow", &self.owner_msdyn_dataflow)?;
         }
-        if !self.owner_msdyn_richtextfile.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.owner_msdyn_richtextfile.is_unset()
+        {
             map.serialize_entry(
                 "owner_msdyn_richtextfile",
                 &self.owner_msdyn_richtextfile,
             )?;
         }
-        if !self.owner_msdyn_aiconfiguration.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.owner_msdyn_aiconfiguration.is_unset()
+        {
             map.serialize_entry(
                 "owner_msdyn_aiconfiguration",
                 &self.owner_msdyn_aiconfiguration,
             )?;
         }
-        if !self.owner_msdyn_aimodel.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.owner_msdyn_aimodel.is_unset()
+        {
             map.serialize_entry("owner_msdyn_aimodel", &self.owner_msdyn_aimodel)?;
         }
-        if !self.owner_msdyn_aitemplate.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.owner_msdyn_aitemplate.is_unset()
+        {
             map.serialize_entry("owner_msdyn_aitemplate", &self.owner_msdyn_aitemplate)?;
         }
-        if !self.owner_msdyn_aibdataset.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.owner_msdyn_aibdataset.is_unset()
+        {
             map.serialize_entry("owner_msdyn_aibdataset", &self.owner_msdyn_aibdataset)?;
         }
-        if !self.owner_msdyn_aibdatasetfile.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.owner_msdyn_aibdatasetfile.is_unset()
+        {
             map.serialize_entry(
                 "owner_msdyn_aibdatasetfile",
                 &self.owner_msdyn_aibdatasetfile,
             )?;
         }
-        if !self.owner_msdyn_aibdatasetrecord.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.owner_msdyn_aibdatasetrecord.is_unset()
+        {
             map.serialize_entry(
                 "owner_msdyn_aibdatasetrecord",
                 &self.owner_msdyn_aibdatasetrecord,
             )?;
         }
-        if !self.owner_msdyn_aibdatasetscontainer.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.owner_msdyn_aibdatasetscontainer.is_unset()
+        {
             map.serialize_entry(
                 "owner_msdyn_aibdatasetscontainer",
                 &self.owner_msdyn_aibdatasetscontainer,
             )?;
         }
-        if !self.owner_msdyn_aibfile.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.owner_msdyn_aibfile.is_unset()
+        {
             map.serialize_entry("owner_msdyn_aibfile", &self.owner_msdyn_aibfile)?;
         }
-        if !self.owner_msdyn_aibfileattacheddata.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.owner_msdyn_aibfileattacheddata.is_unset()
+        {
             map.serialize_entry(
                 "owner_msdyn_aibfileattacheddata",
                 &self.owner_msdyn_aibfileattacheddata,
             )?;
         }
-        if !self.owner_msdyn_aifptrainingdocument.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.owner_msdyn_aifptrainingdocument.is_unset()
+        {
             map.serialize_entry(
                 "owner_msdyn_aifptrainingdocument",
                 &self.owner_msdyn_aifptrainingdocument,
             )?;
         }
-        if !self.owner_msdyn_aiodimage.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.owner_msdyn_aiodimage.is_unset()
+        {
             map.serialize_entry("owner_msdyn_aiodimage", &self.owner_msdyn_aiodimage)?;
         }
-        if !self.owner_msdyn_aiodlabel.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.owner_msdyn_aiodlabel.is_unset()
+        {
             map.serialize_entry("owner_msdyn_aiodlabel", &self.owner_msdyn_aiodlabel)?;
         }
-        if !self.owner_msdyn_aiodtrainingboundingbox.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.owner_msdyn_aiodtrainingboundingbox.is_unset()
+        {
             map.serialize_entry(
                 "owner_msdyn_aiodtrainingboundingbox",
                 &self.owner_msdyn_aiodtrainingboundingbox,
             )?;
         }
-        if !self.owner_msdyn_aiodtrainingimage.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.owner_msdyn_aiodtrainingimage.is_unset()
+        {
             map.serialize_entry(
                 "owner_msdyn_aiodtrainingimage",
                 &self.owner_msdyn_aiodtrainingimage,
             )?;
         }
-        if !self.owner_msdyn_analysiscomponent.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.owner_msdyn_analysiscomponent.is_unset()
+        {
             map.serialize_entry(
                 "owner_msdyn_analysiscomponent",
                 &self.owner_msdyn_analysiscomponent,
             )?;
         }
-        if !self.owner_msdyn_analysisjob.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.owner_msdyn_analysisjob.is_unset()
+        {
             map.serialize_entry(
                 "owner_msdyn_analysisjob",
                 &self.owner_msdyn_analysisjob,
             )?;
         }
-        if !self.owner_msdyn_analysisresult.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.owner_msdyn_analysisresult.is_unset()
+        {
             map.serialize_entry(
                 "owner_msdyn_analysisresult",
                 &self.owner_msdyn_analysisresult,
             )?;
         }
-        if !self.owner_msdyn_analysisresultdetail.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.owner_msdyn_analysisresultdetail.is_unset()
+        {
             map.serialize_entry(
                 "owner_msdyn_analysisresultdetail",
                 &self.owner_msdyn_analysisresultdetail,
             )?;
         }
-        if !self.owner_msdyn_solutionhealthrule.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.owner_msdyn_solutionhealthrule.is_unset()
+        {
             map.serialize_entry(
                 "owner_msdyn_solutionhealthrule",
                 &self.owner_msdyn_solutionhealthrule,
             )?;
         }
-        if !self.owner_msdyn_solutionhealthruleargument.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.owner_msdyn_solutionhealthruleargument.is_unset()
+        {
             map.serialize_entry(
                 "owner_msdyn_solutionhealthruleargument",
                 &self.owner_msdyn_solutionhealthruleargument,
             )?;
         }
-        if !self.owner_ggw_event.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.owner_ggw_event.is_unset()
+        {
             map.serialize_entry("owner_ggw_event", &self.owner_ggw_event)?;
         }
-        if !self.owner_ggw_team.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.owner_ggw_team.is_unset()
+        {
             map.serialize_entry("owner_ggw_team", &self.owner_ggw_team)?;
         }
-        if !self.owner_ggw_crew.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.owner_ggw_crew.is_unset()
+        {
             map.serialize_entry("owner_ggw_crew", &self.owner_ggw_crew)?;
         }
-        if !self.owner_ggw_team_application.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.owner_ggw_team_application.is_unset()
+        {
             map.serialize_entry(
                 "owner_ggw_team_application",
                 &self.owner_ggw_team_application,
             )?;
         }
-        if !self.systemuserroles_association.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.systemuserroles_association.is_unset()
+        {
             map.serialize_entry(
                 "systemuserroles_association",
                 &self.systemuserroles_association,
             )?;
         }
         #[cfg(feature = "teams")]
-        if !self.teammembership_association.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.teammembership_association.is_unset()
+        {
             map.serialize_entry(
                 "teammembership_association",
                 &self.teammembership_association,
             )?;
         }
-        if !self.systemuser_principalobjectattributeaccess_principalid.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.systemuser_principalobjectattributeaccess_principalid.is_unset()
+        {
             map.serialize_entry(
                 "systemuser_principalobjectattributeaccess_principalid",
                 &self.systemuser_principalobjectattributeaccess_principalid,
             )?;
         }
-        if !self.user_exchangesyncidmapping.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.user_exchangesyncidmapping.is_unset()
+        {
             map.serialize_entry(
                 "user_exchangesyncidmapping",
                 &self.user_exchangesyncidmapping,
             )?;
         }
-        if !self.lk_theme_createdby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_theme_createdby.is_unset()
+        {
             map.serialize_entry("lk_theme_createdby", &self.lk_theme_createdby)?;
         }
-        if !self.lk_theme_createdonbehalfby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_theme_createdonbehalfby.is_unset()
+        {
             map.serialize_entry(
                 "lk_theme_createdonbehalfby",
                 &self.lk_theme_createdonbehalfby,
             )?;
         }
-        if !self.lk_theme_modifiedby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_theme_modifiedby.is_unset()
+        {
             map.serialize_entry("lk_theme_modifiedby", &self.lk_theme_modifiedby)?;
         }
-        if !self.lk_theme_modifiedonbehalfby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_theme_modifiedonbehalfby.is_unset()
+        {
             map.serialize_entry(
                 "lk_theme_modifiedonbehalfby",
                 &self.lk_theme_modifiedonbehalfby,
             )?;
         }
-        if !self.lk_usermapping_createdby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_usermapping_createdby.is_unset()
+        {
             map.serialize_entry(
                 "lk_usermapping_createdby",
                 &self.lk_usermapping_createdby,
             )?;
         }
-        if !self.lk_usermapping_createdonbehalfby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_usermapping_createdonbehalfby.is_unset()
+        {
             map.serialize_entry(
                 "lk_usermapping_createdonbehalfby",
                 &self.lk_usermapping_createdonbehalfby,
             )?;
         }
-        if !self.lk_usermapping_modifiedby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_usermapping_modifiedby.is_unset()
+        {
             map.serialize_entry(
                 "lk_usermapping_modifiedby",
                 &self.lk_usermapping_modifiedby,
             )?;
         }
-        if !self.lk_usermapping_modifiedonbehalfby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_usermapping_modifiedonbehalfby.is_unset()
+        {
             map.serialize_entry(
                 "lk_usermapping_modifiedonbehalfby",
                 &self.lk_usermapping_modifiedonbehalfby,
             )?;
         }
-        if !self.lk_new_interactionforemail_createdby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_new_interactionforemail_createdby.is_unset()
+        {
             map.serialize_entry(
                 "lk_new_interactionforemail_createdby",
                 &self.lk_new_interactionforemail_createdby,
             )?;
         }
-        if !self.lk_new_interactionforemail_createdonbehalfby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_new_interactionforemail_createdonbehalfby.is_unset()
+        {
             map.serialize_entry(
                 "lk_new_interactionforemail_createdonbehalfby",
                 &self.lk_new_interactionforemail_createdonbehalfby,
             )?;
         }
-        if !self.lk_new_interactionforemail_modifiedby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_new_interactionforemail_modifiedby.is_unset()
+        {
             map.serialize_entry(
                 "lk_new_interactionforemail_modifiedby",
                 &self.lk_new_interactionforemail_modifiedby,
             )?;
         }
-        if !self.lk_new_interactionforemail_modifiedonbehalfby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_new_interactionforemail_modifiedonbehalfby.is_unset()
+        {
             map.serialize_entry(
                 "lk_new_interactionforemail_modifiedonbehalfby",
                 &self.lk_new_interactionforemail_modifiedonbehalfby,
             )?;
         }
-        if !self.user_new_interactionforemail.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.user_new_interactionforemail.is_unset()
+        {
             map.serialize_entry(
                 "user_new_interactionforemail",
                 &self.user_new_interactionforemail,
             )?;
         }
-        if !self.lk_knowledgearticle_createdby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_knowledgearticle_createdby.is_unset()
+        {
             map.serialize_entry(
                 "lk_knowledgearticle_createdby",
                 &self.lk_knowledgearticle_createdby,
             )?;
         }
-        if !self.lk_knowledgearticle_createdonbehalfby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_knowledgearticle_createdonbehalfby.is_unset()
+        {
             map.serialize_entry(
                 "lk_knowledgearticle_createdonbehalfby",
                 &self.lk_knowledgearticle_createdonbehalfby,
             )?;
         }
-        if !self.lk_knowledgearticle_modifiedby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_knowledgearticle_modifiedby.is_unset()
+        {
             map.serialize_entry(
                 "lk_knowledgearticle_modifiedby",
                 &self.lk_knowledgearticle_modifiedby,
             )?;
         }
-        if !self.lk_knowledgearticle_modifiedonbehalfby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_knowledgearticle_modifiedonbehalfby.is_unset()
+        {
             map.serialize_entry(
                 "lk_knowledgearticle_modifiedonbehalfby",
                 &self.lk_knowledgearticle_modifiedonbehalfby,
             )?;
         }
-        if !self.user_knowledgearticle.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.user_knowledgearticle.is_unset()
+        {
             map.serialize_entry("user_knowledgearticle", &self.user_knowledgearticle)?;
         }
-        if !self.user_sharepointsite.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.user_sharepointsite.is_unset()
+        {
             map.serialize_entry("user_sharepointsite", &self.user_sharepointsite)?;
         }
-        if !self.user_sharepointdocumentlocation.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.user_sharepointdocumentlocation.is_unset()
+        {
             map.serialize_entry(
                 "user_sharepointdocumentlocation",
                 &self.user_sharepointdocumentlocation,
             )?;
         }
-        if !self.lk_goal_createdby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_goal_createdby.is_unset()
+        {
             map.serialize_entry("lk_goal_createdby", &self.lk_goal_createdby)?;
         }
-        if !self.lk_goal_createdonbehalfby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_goal_createdonbehalfby.is_unset()
+        {
             map.serialize_entry(
                 "lk_goal_createdonbehalfby",
                 &self.lk_goal_createdonbehalfby,
             )?;
         }
-        if !self.lk_goal_modifiedby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_goal_modifiedby.is_unset()
+        {
             map.serialize_entry("lk_goal_modifiedby", &self.lk_goal_modifiedby)?;
         }
-        if !self.lk_goal_modifiedonbehalfby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_goal_modifiedonbehalfby.is_unset()
+        {
             map.serialize_entry(
                 "lk_goal_modifiedonbehalfby",
                 &self.lk_goal_modifiedonbehalfby,
             )?;
         }
-        if !self.user_goal.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.user_goal.is_unset()
+        {
             map.serialize_entry("user_goal", &self.user_goal)?;
         }
-        if !self.user_goal_goalowner.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.user_goal_goalowner.is_unset()
+        {
             map.serialize_entry("user_goal_goalowner", &self.user_goal_goalowner)?;
         }
-        if !self.lk_metric_createdby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_metric_createdby.is_unset()
+        {
             map.serialize_entry("lk_metric_createdby", &self.lk_metric_createdby)?;
         }
-        if !self.lk_metric_createdonbehalfby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_metric_createdonbehalfby.is_unset()
+        {
             map.serialize_entry(
                 "lk_metric_createdonbehalfby",
                 &self.lk_metric_createdonbehalfby,
             )?;
         }
-        if !self.lk_metric_modifiedby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_metric_modifiedby.is_unset()
+        {
             map.serialize_entry("lk_metric_modifiedby", &self.lk_metric_modifiedby)?;
         }
-        if !self.lk_metric_modifiedonbehalfby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_metric_modifiedonbehalfby.is_unset()
+        {
             map.serialize_entry(
                 "lk_metric_modifiedonbehalfby",
                 &self.lk_metric_modifiedonbehalfby,
             )?;
         }
-        if !self.lk_rollupfield_createdby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_rollupfield_createdby.is_unset()
+        {
             map.serialize_entry(
                 "lk_rollupfield_createdby",
                 &self.lk_rollupfield_createdby,
             )?;
         }
-        if !self.lk_rollupfield_createdonbehalfby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_rollupfield_createdonbehalfby.is_unset()
+        {
             map.serialize_entry(
                 "lk_rollupfield_createdonbehalfby",
                 &self.lk_rollupfield_createdonbehalfby,
             )?;
         }
-        if !self.lk_rollupfield_modifiedby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_rollupfield_modifiedby.is_unset()
+        {
             map.serialize_entry(
                 "lk_rollupfield_modifiedby",
                 &self.lk_rollupfield_modifiedby,
             )?;
         }
-        if !self.lk_rollupfield_modifiedonbehalfby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_rollupfield_modifiedonbehalfby.is_unset()
+        {
             map.serialize_entry(
                 "lk_rollupfield_modifiedonbehalfby",
                 &self.lk_rollupfield_modifiedonbehalfby,
             )?;
         }
-        if !self.lk_goalrollupquery_createdby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_goalrollupquery_createdby.is_unset()
+        {
             map.serialize_entry(
                 "lk_goalrollupquery_createdby",
                 &self.lk_goalrollupquery_createdby,
             )?;
         }
-        if !self.lk_goalrollupquery_createdonbehalfby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_goalrollupquery_createdonbehalfby.is_unset()
+        {
             map.serialize_entry(
                 "lk_goalrollupquery_createdonbehalfby",
                 &self.lk_goalrollupquery_createdonbehalfby,
             )?;
         }
-        if !self.lk_goalrollupquery_modifiedby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_goalrollupquery_modifiedby.is_unset()
+        {
             map.serialize_entry(
                 "lk_goalrollupquery_modifiedby",
                 &self.lk_goalrollupquery_modifiedby,
             )?;
         }
-        if !self.lk_goalrollupquery_modifiedonbehalfby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_goalrollupquery_modifiedonbehalfby.is_unset()
+        {
             map.serialize_entry(
                 "lk_goalrollupquery_modifiedonbehalfby",
                 &self.lk_goalrollupquery_modifiedonbehalfby,
             )?;
         }
-        if !self.lk_emailserverprofile_createdonbehalfby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_emailserverprofile_createdonbehalfby.is_unset()
+        {
             map.serialize_entry(
                 "lk_emailserverprofile_createdonbehalfby",
                 &self.lk_emailserverprofile_createdonbehalfby,
             )?;
         }
-        if !self.lk_emailserverprofile_modifiedonbehalfby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_emailserverprofile_modifiedonbehalfby.is_unset()
+        {
             map.serialize_entry(
                 "lk_emailserverprofile_modifiedonbehalfby",
                 &self.lk_emailserverprofile_modifiedonbehalfby,
             )?;
         }
-        if !self.lk_mailbox_createdby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_mailbox_createdby.is_unset()
+        {
             map.serialize_entry("lk_mailbox_createdby", &self.lk_mailbox_createdby)?;
         }
-        if !self.lk_mailbox_createdonbehalfby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_mailbox_createdonbehalfby.is_unset()
+        {
             map.serialize_entry(
                 "lk_mailbox_createdonbehalfby",
                 &self.lk_mailbox_createdonbehalfby,
             )?;
         }
-        if !self.lk_mailbox_modifiedby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_mailbox_modifiedby.is_unset()
+        {
             map.serialize_entry("lk_mailbox_modifiedby", &self.lk_mailbox_modifiedby)?;
         }
-        if !self.lk_mailbox_modifiedonbehalfby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_mailbox_modifiedonbehalfby.is_unset()
+        {
             map.serialize_entry(
                 "lk_mailbox_modifiedonbehalfby",
                 &self.lk_mailbox_modifiedonbehalfby,
             )?;
         }
-        if !self.user_mailbox.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.user_mailbox.is_unset()
+        {
             map.serialize_entry("user_mailbox", &self.user_mailbox)?;
         }
-        if !self.mailbox_regarding_systemuser.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.mailbox_regarding_systemuser.is_unset()
+        {
             map.serialize_entry(
                 "mailbox_regarding_systemuser",
                 &self.mailbox_regarding_systemuser,
             )?;
         }
-        if !self.defaultmailbox.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.defaultmailbox.is_unset()
+        {
             map.serialize_entry("defaultmailbox", &self.defaultmailbox)?;
         }
-        if !self.lk_post_createdby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_post_createdby.is_unset()
+        {
             map.serialize_entry("lk_post_createdby", &self.lk_post_createdby)?;
         }
-        if !self.lk_post_createdonbehalfby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_post_createdonbehalfby.is_unset()
+        {
             map.serialize_entry(
                 "lk_post_createdonbehalfby",
                 &self.lk_post_createdonbehalfby,
             )?;
         }
-        if !self.lk_post_modifiedby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_post_modifiedby.is_unset()
+        {
             map.serialize_entry("lk_post_modifiedby", &self.lk_post_modifiedby)?;
         }
-        if !self.lk_post_modifiedonbehalfby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_post_modifiedonbehalfby.is_unset()
+        {
             map.serialize_entry(
                 "lk_post_modifiedonbehalfby",
                 &self.lk_post_modifiedonbehalfby,
             )?;
         }
-        if !self.lk_position_createdby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_position_createdby.is_unset()
+        {
             map.serialize_entry("lk_position_createdby", &self.lk_position_createdby)?;
         }
-        if !self.lk_position_createdonbehalfby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_position_createdonbehalfby.is_unset()
+        {
             map.serialize_entry(
                 "lk_position_createdonbehalfby",
                 &self.lk_position_createdonbehalfby,
             )?;
         }
-        if !self.lk_position_modifiedby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_position_modifiedby.is_unset()
+        {
             map.serialize_entry("lk_position_modifiedby", &self.lk_position_modifiedby)?;
         }
-        if !self.lk_position_modifiedonbehalfby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_position_modifiedonbehalfby.is_unset()
+        {
             map.serialize_entry(
                 "lk_position_modifiedonbehalfby",
                 &self.lk_position_modifiedonbehalfby,
             )?;
         }
-        if !self.positionid.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.positionid.is_unset()
+        {
             map.serialize_entry("positionid", &self.positionid)?;
         }
-        if !self.lk_solution_createdby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_solution_createdby.is_unset()
+        {
             map.serialize_entry("lk_solution_createdby", &self.lk_solution_createdby)?;
         }
-        if !self.lk_solution_modifiedby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_solution_modifiedby.is_unset()
+        {
             map.serialize_entry("lk_solution_modifiedby", &self.lk_solution_modifiedby)?;
         }
-        if !self.lk_publisher_createdby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_publisher_createdby.is_unset()
+        {
             map.serialize_entry("lk_publisher_createdby", &self.lk_publisher_createdby)?;
         }
-        if !self.lk_publisher_modifiedby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_publisher_modifiedby.is_unset()
+        {
             map.serialize_entry(
                 "lk_publisher_modifiedby",
                 &self.lk_publisher_modifiedby,
             )?;
         }
-        if !self.lk_officegraphdocument_createdonbehalfby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_officegraphdocument_createdonbehalfby.is_unset()
+        {
             map.serialize_entry(
                 "lk_officegraphdocument_createdonbehalfby",
                 &self.lk_officegraphdocument_createdonbehalfby,
             )?;
         }
-        if !self.lk_officegraphdocument_modifiedonbehalfby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_officegraphdocument_modifiedonbehalfby.is_unset()
+        {
             map.serialize_entry(
                 "lk_officegraphdocument_modifiedonbehalfby",
                 &self.lk_officegraphdocument_modifiedonbehalfby,
             )?;
         }
-        if !self.lk_similarityrule_createdonbehalfby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_similarityrule_createdonbehalfby.is_unset()
+        {
             map.serialize_entry(
                 "lk_similarityrule_createdonbehalfby",
                 &self.lk_similarityrule_createdonbehalfby,
             )?;
         }
-        if !self.lk_similarityrule_modifiedonbehalfby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_similarityrule_modifiedonbehalfby.is_unset()
+        {
             map.serialize_entry(
                 "lk_similarityrule_modifiedonbehalfby",
                 &self.lk_similarityrule_modifiedonbehalfby,
             )?;
         }
-        if !self.lk_recommendeddocument_createdby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_recommendeddocument_createdby.is_unset()
+        {
             map.serialize_entry(
                 "lk_recommendeddocument_createdby",
                 &self.lk_recommendeddocument_createdby,
             )?;
         }
-        if !self.lk_recommendeddocument_createdonbehalfby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_recommendeddocument_createdonbehalfby.is_unset()
+        {
             map.serialize_entry(
                 "lk_recommendeddocument_createdonbehalfby",
                 &self.lk_recommendeddocument_createdonbehalfby,
             )?;
         }
-        if !self.lk_recommendeddocument_modifiedby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_recommendeddocument_modifiedby.is_unset()
+        {
             map.serialize_entry(
                 "lk_recommendeddocument_modifiedby",
                 &self.lk_recommendeddocument_modifiedby,
             )?;
         }
-        if !self.lk_recommendeddocument_modifiedonbehalfby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_recommendeddocument_modifiedonbehalfby.is_unset()
+        {
             map.serialize_entry(
                 "lk_recommendeddocument_modifiedonbehalfby",
                 &self.lk_recommendeddocument_modifiedonbehalfby,
             )?;
         }
-        if !self.lk_knowledge_base_record_createdby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_knowledge_base_record_createdby.is_unset()
+        {
             map.serialize_entry(
                 "lk_KnowledgeBaseRecord_createdby",
                 &self.lk_knowledge_base_record_createdby,
             )?;
         }
-        if !self.lk_knowledge_base_record_createdonbehalfby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_knowledge_base_record_createdonbehalfby.is_unset()
+        {
             map.serialize_entry(
                 "lk_KnowledgeBaseRecord_createdonbehalfby",
                 &self.lk_knowledge_base_record_createdonbehalfby,
             )?;
         }
-        if !self.lk_knowledge_base_record_modifiedby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_knowledge_base_record_modifiedby.is_unset()
+        {
             map.serialize_entry(
                 "lk_KnowledgeBaseRecord_modifiedby",
                 &self.lk_knowledge_base_record_modifiedby,
             )?;
         }
-        if !self.lk_knowledge_base_record_modifiedonbehalfby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_knowledge_base_record_modifiedonbehalfby.is_unset()
+        {
             map.serialize_entry(
                 "lk_KnowledgeBaseRecord_modifiedonbehalfby",
                 &self.lk_knowledge_base_record_modifiedonbehalfby,
             )?;
         }
-        if !self.lk_monthlyfiscalcalendar_modifiedby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_monthlyfiscalcalendar_modifiedby.is_unset()
+        {
             map.serialize_entry(
                 "lk_monthlyfiscalcalendar_modifiedby",
                 &self.lk_monthlyfiscalcalendar_modifiedby,
             )?;
         }
-        if !self.lk_slakpiinstancebase_createdonbehalfby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_slakpiinstancebase_createdonbehalfby.is_unset()
+        {
             map.serialize_entry(
                 "lk_slakpiinstancebase_createdonbehalfby",
                 &self.lk_slakpiinstancebase_createdonbehalfby,
             )?;
         }
-        if !self.lk_mobileofflineprofileitemassocaition_modifiedonbehalfby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_mobileofflineprofileitemassocaition_modifiedonbehalfby.is_unset()
+        {
             map.serialize_entry(
                 "lk_mobileofflineprofileitemassocaition_modifiedonbehalfby",
                 &self.lk_mobileofflineprofileitemassocaition_modifiedonbehalfby,
             )?;
         }
-        if !self.lk_userqueryvisualizationbase_modifiedonbehalfby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_userqueryvisualizationbase_modifiedonbehalfby.is_unset()
+        {
             map.serialize_entry(
                 "lk_userqueryvisualizationbase_modifiedonbehalfby",
                 &self.lk_userqueryvisualizationbase_modifiedonbehalfby,
             )?;
         }
-        if !self.system_user_sync_error.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.system_user_sync_error.is_unset()
+        {
             map.serialize_entry("SystemUser_SyncError", &self.system_user_sync_error)?;
         }
-        if !self.system_user_import_data.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.system_user_import_data.is_unset()
+        {
             map.serialize_entry("SystemUser_ImportData", &self.system_user_import_data)?;
         }
-        if !self.lk_recurrencerulebase_createdonbehalfby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_recurrencerulebase_createdonbehalfby.is_unset()
+        {
             map.serialize_entry(
                 "lk_recurrencerulebase_createdonbehalfby",
                 &self.lk_recurrencerulebase_createdonbehalfby,
             )?;
         }
-        if !self.lk_fieldsecurityprofile_createdonbehalfby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_fieldsecurityprofile_createdonbehalfby.is_unset()
+        {
             map.serialize_entry(
                 "lk_fieldsecurityprofile_createdonbehalfby",
                 &self.lk_fieldsecurityprofile_createdonbehalfby,
             )?;
         }
-        if !self.lk_importbase_createdby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_importbase_createdby.is_unset()
+        {
             map.serialize_entry(
                 "lk_importbase_createdby",
                 &self.lk_importbase_createdby,
             )?;
         }
-        if !self.lk_slaitembase_modifiedonbehalfby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_slaitembase_modifiedonbehalfby.is_unset()
+        {
             map.serialize_entry(
                 "lk_slaitembase_modifiedonbehalfby",
                 &self.lk_slaitembase_modifiedonbehalfby,
             )?;
         }
-        if !self.createdby_sdkmessage.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.createdby_sdkmessage.is_unset()
+        {
             map.serialize_entry("createdby_sdkmessage", &self.createdby_sdkmessage)?;
         }
-        if !self.lk_processsession_canceledby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_processsession_canceledby.is_unset()
+        {
             map.serialize_entry(
                 "lk_processsession_canceledby",
                 &self.lk_processsession_canceledby,
             )?;
         }
-        if !self.lk_duplicaterule_createdonbehalfby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_duplicaterule_createdonbehalfby.is_unset()
+        {
             map.serialize_entry(
                 "lk_duplicaterule_createdonbehalfby",
                 &self.lk_duplicaterule_createdonbehalfby,
             )?;
         }
-        if !self.lk_monthlyfiscalcalendar_modifiedonbehalfby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_monthlyfiscalcalendar_modifiedonbehalfby.is_unset()
+        {
             map.serialize_entry(
                 "lk_monthlyfiscalcalendar_modifiedonbehalfby",
                 &self.lk_monthlyfiscalcalendar_modifiedonbehalfby,
             )?;
         }
-        if !self.lk_lookupmapping_modifiedby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_lookupmapping_modifiedby.is_unset()
+        {
             map.serialize_entry(
                 "lk_lookupmapping_modifiedby",
                 &self.lk_lookupmapping_modifiedby,
             )?;
         }
-        if !self.lk_kbarticletemplatebase_createdby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_kbarticletemplatebase_createdby.is_unset()
+        {
             map.serialize_entry(
                 "lk_kbarticletemplatebase_createdby",
                 &self.lk_kbarticletemplatebase_createdby,
             )?;
         }
-        if !self.lk_savedquerybase_modifiedby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_savedquerybase_modifiedby.is_unset()
+        {
             map.serialize_entry(
                 "lk_savedquerybase_modifiedby",
                 &self.lk_savedquerybase_modifiedby,
             )?;
         }
-        if !self.lk_teamtemplate_createdby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_teamtemplate_createdby.is_unset()
+        {
             map.serialize_entry(
                 "lk_teamtemplate_createdby",
                 &self.lk_teamtemplate_createdby,
             )?;
         }
         #[cfg(feature = "accounts")]
-        if !self.lk_accountbase_createdby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_accountbase_createdby.is_unset()
+        {
             map.serialize_entry(
                 "lk_accountbase_createdby",
                 &self.lk_accountbase_createdby,
             )?;
         }
-        if !self.createdby_pluginassembly.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.createdby_pluginassembly.is_unset()
+        {
             map.serialize_entry(
                 "createdby_pluginassembly",
                 &self.createdby_pluginassembly,
             )?;
         }
-        if !self.lk_kbarticle_createdonbehalfby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_kbarticle_createdonbehalfby.is_unset()
+        {
             map.serialize_entry(
                 "lk_kbarticle_createdonbehalfby",
                 &self.lk_kbarticle_createdonbehalfby,
             )?;
         }
-        if !self.user_userform.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.user_userform.is_unset()
+        {
             map.serialize_entry("user_userform", &self.user_userform)?;
         }
-        if !self.lk_organization_modifiedonbehalfby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_organization_modifiedonbehalfby.is_unset()
+        {
             map.serialize_entry(
                 "lk_organization_modifiedonbehalfby",
                 &self.lk_organization_modifiedonbehalfby,
             )?;
         }
-        if !self.lk_solutionbase_modifiedonbehalfby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_solutionbase_modifiedonbehalfby.is_unset()
+        {
             map.serialize_entry(
                 "lk_solutionbase_modifiedonbehalfby",
                 &self.lk_solutionbase_modifiedonbehalfby,
             )?;
         }
-        if !self.lk_timezonerule_createdby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_timezonerule_createdby.is_unset()
+        {
             map.serialize_entry(
                 "lk_timezonerule_createdby",
                 &self.lk_timezonerule_createdby,
             )?;
         }
-        if !self.modifiedby_connection.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.modifiedby_connection.is_unset()
+        {
             map.serialize_entry("modifiedby_connection", &self.modifiedby_connection)?;
         }
-        if !self.systemuser_connections1.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.systemuser_connections1.is_unset()
+        {
             map.serialize_entry(
                 "systemuser_connections1",
                 &self.systemuser_connections1,
             )?;
         }
-        if !self.lk_report_modifiedonbehalfby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_report_modifiedonbehalfby.is_unset()
+        {
             map.serialize_entry(
                 "lk_report_modifiedonbehalfby",
                 &self.lk_report_modifiedonbehalfby,
             )?;
         }
-        if !self.lk_tracelog_createdby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_tracelog_createdby.is_unset()
+        {
             map.serialize_entry("lk_tracelog_createdby", &self.lk_tracelog_createdby)?;
         }
-        if !self.lk_calendar_createdonbehalfby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_calendar_createdonbehalfby.is_unset()
+        {
             map.serialize_entry(
                 "lk_calendar_createdonbehalfby",
                 &self.lk_calendar_createdonbehalfby,
             )?;
         }
         #[cfg(feature = "activitypointers")]
-        if !self.lk_activitypointer_createdby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_activitypointer_createdby.is_unset()
+        {
             map.serialize_entry(
                 "lk_activitypointer_createdby",
                 &self.lk_activitypointer_createdby,
             )?;
         }
         #[cfg(feature = "queueitems")]
-        if !self.lk_queueitembase_createdby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_queueitembase_createdby.is_unset()
+        {
             map.serialize_entry(
                 "lk_queueitembase_createdby",
                 &self.lk_queueitembase_createdby,
             )?;
         }
-        if !self.systemuser_navigationsetting_modifiedby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.systemuser_navigationsetting_modifiedby.is_unset()
+        {
             map.serialize_entry(
                 "systemuser_navigationsetting_modifiedby",
                 &self.systemuser_navigationsetting_modifiedby,
             )?;
         }
-        if !self.systemuser_site_map_modifiedonbehalfby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.systemuser_site_map_modifiedonbehalfby.is_unset()
+        {
             map.serialize_entry(
                 "systemuser_SiteMap_modifiedonbehalfby",
                 &self.systemuser_site_map_modifiedonbehalfby,
             )?;
         }
         #[cfg(feature = "annotations")]
-        if !self.lk_annotationbase_modifiedonbehalfby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_annotationbase_modifiedonbehalfby.is_unset()
+        {
             map.serialize_entry(
                 "lk_annotationbase_modifiedonbehalfby",
                 &self.lk_annotationbase_modifiedonbehalfby,
             )?;
         }
-        if !self.lk_slakpiinstancebase_createdby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_slakpiinstancebase_createdby.is_unset()
+        {
             map.serialize_entry(
                 "lk_slakpiinstancebase_createdby",
                 &self.lk_slakpiinstancebase_createdby,
             )?;
         }
-        if !self.systemuser_appmodule_modifiedonbehalfby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.systemuser_appmodule_modifiedonbehalfby.is_unset()
+        {
             map.serialize_entry(
                 "systemuser_appmodule_modifiedonbehalfby",
                 &self.systemuser_appmodule_modifiedonbehalfby,
             )?;
         }
-        if !self.lk_role_createdonbehalfby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_role_createdonbehalfby.is_unset()
+        {
             map.serialize_entry(
                 "lk_role_createdonbehalfby",
                 &self.lk_role_createdonbehalfby,
             )?;
         }
-        if !self.lk_socialactivitybase_modifiedonbehalfby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_socialactivitybase_modifiedonbehalfby.is_unset()
+        {
             map.serialize_entry(
                 "lk_socialactivitybase_modifiedonbehalfby",
                 &self.lk_socialactivitybase_modifiedonbehalfby,
             )?;
         }
-        if !self.user_recurringappointmentmaster.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.user_recurringappointmentmaster.is_unset()
+        {
             map.serialize_entry(
                 "user_recurringappointmentmaster",
                 &self.user_recurringappointmentmaster,
             )?;
         }
-        if !self.lk_customeraddress_modifiedonbehalfby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_customeraddress_modifiedonbehalfby.is_unset()
+        {
             map.serialize_entry(
                 "lk_customeraddress_modifiedonbehalfby",
                 &self.lk_customeraddress_modifiedonbehalfby,
             )?;
         }
-        if !self.lk_businessunitbase_modifiedby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_businessunitbase_modifiedby.is_unset()
+        {
             map.serialize_entry(
                 "lk_businessunitbase_modifiedby",
                 &self.lk_businessunitbase_modifiedby,
             )?;
         }
-        if !self.modifiedby_plugintype.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.modifiedby_plugintype.is_unset()
+        {
             map.serialize_entry("modifiedby_plugintype", &self.modifiedby_plugintype)?;
         }
-        if !self.lk_timezonelocalizedname_createdonbehalfby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_timezonelocalizedname_createdonbehalfby.is_unset()
+        {
             map.serialize_entry(
                 "lk_timezonelocalizedname_createdonbehalfby",
                 &self.lk_timezonelocalizedname_createdonbehalfby,
             )?;
         }
-        if !self.lk_sdkmessageprocessingstepimage_createdonbehalfby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_sdkmessageprocessingstepimage_createdonbehalfby.is_unset()
+        {
             map.serialize_entry(
                 "lk_sdkmessageprocessingstepimage_createdonbehalfby",
                 &self.lk_sdkmessageprocessingstepimage_createdonbehalfby,
             )?;
         }
-        if !self.createdby_connection.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.createdby_connection.is_unset()
+        {
             map.serialize_entry("createdby_connection", &self.createdby_connection)?;
         }
-        if !self.lk_savedqueryvisualizationbase_createdonbehalfby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_savedqueryvisualizationbase_createdonbehalfby.is_unset()
+        {
             map.serialize_entry(
                 "lk_savedqueryvisualizationbase_createdonbehalfby",
                 &self.lk_savedqueryvisualizationbase_createdonbehalfby,
             )?;
         }
-        if !self.system_user_process_sessions.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.system_user_process_sessions.is_unset()
+        {
             map.serialize_entry(
                 "SystemUser_ProcessSessions",
                 &self.system_user_process_sessions,
             )?;
         }
-        if !self.lk_importdatabase_modifiedby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_importdatabase_modifiedby.is_unset()
+        {
             map.serialize_entry(
                 "lk_importdatabase_modifiedby",
                 &self.lk_importdatabase_modifiedby,
             )?;
         }
-        if !self.workflow_createdonbehalfby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.workflow_createdonbehalfby.is_unset()
+        {
             map.serialize_entry(
                 "workflow_createdonbehalfby",
                 &self.workflow_createdonbehalfby,
             )?;
         }
-        if !self.lk_slabase_createdby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_slabase_createdby.is_unset()
+        {
             map.serialize_entry("lk_slabase_createdby", &self.lk_slabase_createdby)?;
         }
-        if !self.lk_processtriggerbase_createdonbehalfby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_processtriggerbase_createdonbehalfby.is_unset()
+        {
             map.serialize_entry(
                 "lk_processtriggerbase_createdonbehalfby",
                 &self.lk_processtriggerbase_createdonbehalfby,
             )?;
         }
-        if !self.systemuser_connections2.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.systemuser_connections2.is_unset()
+        {
             map.serialize_entry(
                 "systemuser_connections2",
                 &self.systemuser_connections2,
             )?;
         }
-        if !self.modifiedby_connection_role.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.modifiedby_connection_role.is_unset()
+        {
             map.serialize_entry(
                 "modifiedby_connection_role",
                 &self.modifiedby_connection_role,
             )?;
         }
-        if !self.appmodulecomponent_modifiedby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.appmodulecomponent_modifiedby.is_unset()
+        {
             map.serialize_entry(
                 "appmodulecomponent_modifiedby",
                 &self.appmodulecomponent_modifiedby,
             )?;
         }
-        if !self.lk_serviceendpointbase_createdonbehalfby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_serviceendpointbase_createdonbehalfby.is_unset()
+        {
             map.serialize_entry(
                 "lk_serviceendpointbase_createdonbehalfby",
                 &self.lk_serviceendpointbase_createdonbehalfby,
             )?;
         }
-        if !self.modifiedby_sdkmessageprocessingstepimage.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.modifiedby_sdkmessageprocessingstepimage.is_unset()
+        {
             map.serialize_entry(
                 "modifiedby_sdkmessageprocessingstepimage",
                 &self.modifiedby_sdkmessageprocessingstepimage,
             )?;
         }
-        if !self.lk_importentitymapping_modifiedby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_importentitymapping_modifiedby.is_unset()
+        {
             map.serialize_entry(
                 "lk_importentitymapping_modifiedby",
                 &self.lk_importentitymapping_modifiedby,
             )?;
         }
-        if !self.lk_slabase_createdonbehalfby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_slabase_createdonbehalfby.is_unset()
+        {
             map.serialize_entry(
                 "lk_slabase_createdonbehalfby",
                 &self.lk_slabase_createdonbehalfby,
             )?;
         }
-        if !self.lk_processtriggerbase_modifiedby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_processtriggerbase_modifiedby.is_unset()
+        {
             map.serialize_entry(
                 "lk_processtriggerbase_modifiedby",
                 &self.lk_processtriggerbase_modifiedby,
             )?;
         }
         #[cfg(feature = "accounts")]
-        if !self.lk_accountbase_modifiedby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_accountbase_modifiedby.is_unset()
+        {
             map.serialize_entry(
                 "lk_accountbase_modifiedby",
                 &self.lk_accountbase_modifiedby,
             )?;
         }
-        if !self.lk_post_follow_createdby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_post_follow_createdby.is_unset()
+        {
             map.serialize_entry(
                 "lk_PostFollow_createdby",
                 &self.lk_post_follow_createdby,
             )?;
         }
-        if !self.systemuser_post_follows.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.systemuser_post_follows.is_unset()
+        {
             map.serialize_entry(
                 "systemuser_PostFollows",
                 &self.systemuser_post_follows,
             )?;
         }
-        if !self.systemuser_post_regardings.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.systemuser_post_regardings.is_unset()
+        {
             map.serialize_entry(
                 "systemuser_PostRegardings",
                 &self.systemuser_post_regardings,
             )?;
         }
-        if !self.lk_postcomment_createdby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_postcomment_createdby.is_unset()
+        {
             map.serialize_entry(
                 "lk_postcomment_createdby",
                 &self.lk_postcomment_createdby,
             )?;
         }
-        if !self.user_owner_postfollows.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.user_owner_postfollows.is_unset()
+        {
             map.serialize_entry("user_owner_postfollows", &self.user_owner_postfollows)?;
         }
-        if !self.lk_postfollow_createdonbehalfby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_postfollow_createdonbehalfby.is_unset()
+        {
             map.serialize_entry(
                 "lk_postfollow_createdonbehalfby",
                 &self.lk_postfollow_createdonbehalfby,
             )?;
         }
-        if !self.lk_postcomment_createdonbehalfby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_postcomment_createdonbehalfby.is_unset()
+        {
             map.serialize_entry(
                 "lk_postcomment_createdonbehalfby",
                 &self.lk_postcomment_createdonbehalfby,
             )?;
         }
-        if !self.lk_postlike_createdonbehalfby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_postlike_createdonbehalfby.is_unset()
+        {
             map.serialize_entry(
                 "lk_postlike_createdonbehalfby",
                 &self.lk_postlike_createdonbehalfby,
             )?;
         }
-        if !self.lk_postlike_createdby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_postlike_createdby.is_unset()
+        {
             map.serialize_entry("lk_postlike_createdby", &self.lk_postlike_createdby)?;
         }
-        if !self.lk_calendar_modifiedby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_calendar_modifiedby.is_unset()
+        {
             map.serialize_entry("lk_calendar_modifiedby", &self.lk_calendar_modifiedby)?;
         }
-        if !self.lk_sharepointdocumentlocationbase_createdonbehalfby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_sharepointdocumentlocationbase_createdonbehalfby.is_unset()
+        {
             map.serialize_entry(
                 "lk_sharepointdocumentlocationbase_createdonbehalfby",
                 &self.lk_sharepointdocumentlocationbase_createdonbehalfby,
             )?;
         }
-        if !self.system_user_sync_errors.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.system_user_sync_errors.is_unset()
+        {
             map.serialize_entry("SystemUser_SyncErrors", &self.system_user_sync_errors)?;
         }
-        if !self.lk_quarterlyfiscalcalendar_createdonbehalfby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_quarterlyfiscalcalendar_createdonbehalfby.is_unset()
+        {
             map.serialize_entry(
                 "lk_quarterlyfiscalcalendar_createdonbehalfby",
                 &self.lk_quarterlyfiscalcalendar_createdonbehalfby,
             )?;
         }
-        if !self.lk_transformationparametermapping_modifiedonbehalfby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_transformationparametermapping_modifiedonbehalfby.is_unset()
+        {
             map.serialize_entry(
                 "lk_transformationparametermapping_modifiedonbehalfby",
                 &self.lk_transformationparametermapping_modifiedonbehalfby,
             )?;
         }
-        if !self.lk_timezonedefinition_modifiedby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_timezonedefinition_modifiedby.is_unset()
+        {
             map.serialize_entry(
                 "lk_timezonedefinition_modifiedby",
                 &self.lk_timezonedefinition_modifiedby,
             )?;
         }
-        if !self.lk_picklistmapping_modifiedby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_picklistmapping_modifiedby.is_unset()
+        {
             map.serialize_entry(
                 "lk_picklistmapping_modifiedby",
                 &self.lk_picklistmapping_modifiedby,
             )?;
         }
-        if !self.lk_templatebase_createdby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_templatebase_createdby.is_unset()
+        {
             map.serialize_entry(
                 "lk_templatebase_createdby",
                 &self.lk_templatebase_createdby,
             )?;
         }
-        if !self.lk_plugintracelogbase_createdonbehalfby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_plugintracelogbase_createdonbehalfby.is_unset()
+        {
             map.serialize_entry(
                 "lk_plugintracelogbase_createdonbehalfby",
                 &self.lk_plugintracelogbase_createdonbehalfby,
             )?;
         }
-        if !self.lk_workflowlog_createdonbehalfby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_workflowlog_createdonbehalfby.is_unset()
+        {
             map.serialize_entry(
                 "lk_workflowlog_createdonbehalfby",
                 &self.lk_workflowlog_createdonbehalfby,
             )?;
         }
-        if !self.lk_userqueryvisualizationbase_createdonbehalfby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_userqueryvisualizationbase_createdonbehalfby.is_unset()
+        {
             map.serialize_entry(
                 "lk_userqueryvisualizationbase_createdonbehalfby",
                 &self.lk_userqueryvisualizationbase_createdonbehalfby,
             )?;
         }
-        if !self.lk_bulkdeleteoperationbase_modifiedby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_bulkdeleteoperationbase_modifiedby.is_unset()
+        {
             map.serialize_entry(
                 "lk_bulkdeleteoperationbase_modifiedby",
                 &self.lk_bulkdeleteoperationbase_modifiedby,
             )?;
         }
-        if !self.lk_sharepointsitebase_modifiedby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_sharepointsitebase_modifiedby.is_unset()
+        {
             map.serialize_entry(
                 "lk_sharepointsitebase_modifiedby",
                 &self.lk_sharepointsitebase_modifiedby,
             )?;
         }
-        if !self.lk_report_createdonbehalfby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_report_createdonbehalfby.is_unset()
+        {
             map.serialize_entry(
                 "lk_report_createdonbehalfby",
                 &self.lk_report_createdonbehalfby,
             )?;
         }
-        if !self.createdby_plugintracelog.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.createdby_plugintracelog.is_unset()
+        {
             map.serialize_entry(
                 "createdby_plugintracelog",
                 &self.createdby_plugintracelog,
             )?;
         }
-        if !self.createdby_plugintypestatistic.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.createdby_plugintypestatistic.is_unset()
+        {
             map.serialize_entry(
                 "createdby_plugintypestatistic",
                 &self.createdby_plugintypestatistic,
             )?;
         }
-        if !self.lk_display_stringbase_modifiedonbehalfby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_display_stringbase_modifiedonbehalfby.is_unset()
+        {
             map.serialize_entry(
                 "lk_DisplayStringbase_modifiedonbehalfby",
                 &self.lk_display_stringbase_modifiedonbehalfby,
             )?;
         }
-        if !self.lk_monthlyfiscalcalendar_salespersonid.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_monthlyfiscalcalendar_salespersonid.is_unset()
+        {
             map.serialize_entry(
                 "lk_monthlyfiscalcalendar_salespersonid",
                 &self.lk_monthlyfiscalcalendar_salespersonid,
             )?;
         }
-        if !self.systemuser_site_map_modifiedby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.systemuser_site_map_modifiedby.is_unset()
+        {
             map.serialize_entry(
                 "systemuser_SiteMap_modifiedby",
                 &self.systemuser_site_map_modifiedby,
             )?;
         }
-        if !self.lk_tracelog_modifiedby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_tracelog_modifiedby.is_unset()
+        {
             map.serialize_entry("lk_tracelog_modifiedby", &self.lk_tracelog_modifiedby)?;
         }
-        if !self.lk_duplicaterule_modifiedonbehalfby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_duplicaterule_modifiedonbehalfby.is_unset()
+        {
             map.serialize_entry(
                 "lk_duplicaterule_modifiedonbehalfby",
                 &self.lk_duplicaterule_modifiedonbehalfby,
             )?;
         }
-        if !self.lk_savedquery_createdonbehalfby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_savedquery_createdonbehalfby.is_unset()
+        {
             map.serialize_entry(
                 "lk_savedquery_createdonbehalfby",
                 &self.lk_savedquery_createdonbehalfby,
             )?;
         }
-        if !self.lk_mobileofflineprofileitemassocaition_modifiedby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_mobileofflineprofileitemassocaition_modifiedby.is_unset()
+        {
             map.serialize_entry(
                 "lk_mobileofflineprofileitemassocaition_modifiedby",
                 &self.lk_mobileofflineprofileitemassocaition_modifiedby,
             )?;
         }
         #[cfg(feature = "queueitems")]
-        if !self.lk_queueitembase_modifiedby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_queueitembase_modifiedby.is_unset()
+        {
             map.serialize_entry(
                 "lk_queueitembase_modifiedby",
                 &self.lk_queueitembase_modifiedby,
             )?;
         }
-        if !self.lk_rolebase_modifiedby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_rolebase_modifiedby.is_unset()
+        {
             map.serialize_entry("lk_rolebase_modifiedby", &self.lk_rolebase_modifiedby)?;
         }
-        if !self.lk_sdkmessageprocessingstep_createdonbehalfby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_sdkmessageprocessingstep_createdonbehalfby.is_unset()
+        {
             map.serialize_entry(
                 "lk_sdkmessageprocessingstep_createdonbehalfby",
                 &self.lk_sdkmessageprocessingstep_createdonbehalfby,
             )?;
         }
-        if !self.lk_newprocess_createdby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_newprocess_createdby.is_unset()
+        {
             map.serialize_entry(
                 "lk_newprocess_createdby",
                 &self.lk_newprocess_createdby,
             )?;
         }
-        if !self.lk_importjobbase_createdonbehalfby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_importjobbase_createdonbehalfby.is_unset()
+        {
             map.serialize_entry(
                 "lk_importjobbase_createdonbehalfby",
                 &self.lk_importjobbase_createdonbehalfby,
             )?;
         }
-        if !self.createdby_sdkmessageprocessingstepimage.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.createdby_sdkmessageprocessingstepimage.is_unset()
+        {
             map.serialize_entry(
                 "createdby_sdkmessageprocessingstepimage",
                 &self.createdby_sdkmessageprocessingstepimage,
             )?;
         }
-        if !self.systemuser_site_map_createdonbehalfby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.systemuser_site_map_createdonbehalfby.is_unset()
+        {
             map.serialize_entry(
                 "systemuser_SiteMap_createdonbehalfby",
                 &self.systemuser_site_map_createdonbehalfby,
             )?;
         }
-        if !self.lk_businessunit_createdonbehalfby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_businessunit_createdonbehalfby.is_unset()
+        {
             map.serialize_entry(
                 "lk_businessunit_createdonbehalfby",
                 &self.lk_businessunit_createdonbehalfby,
             )?;
         }
-        if !self.lk_customcontrol_modifiedonbehalfby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_customcontrol_modifiedonbehalfby.is_unset()
+        {
             map.serialize_entry(
                 "lk_customcontrol_modifiedonbehalfby",
                 &self.lk_customcontrol_modifiedonbehalfby,
             )?;
         }
-        if !self.createdby_serviceendpoint.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.createdby_serviceendpoint.is_unset()
+        {
             map.serialize_entry(
                 "createdby_serviceendpoint",
                 &self.createdby_serviceendpoint,
             )?;
         }
-        if !self.lk_socialactivitybase_createdonbehalfby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_socialactivitybase_createdonbehalfby.is_unset()
+        {
             map.serialize_entry(
                 "lk_socialactivitybase_createdonbehalfby",
                 &self.lk_socialactivitybase_createdonbehalfby,
             )?;
         }
         #[cfg(feature = "letters")]
-        if !self.lk_letter_modifiedonbehalfby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_letter_modifiedonbehalfby.is_unset()
+        {
             map.serialize_entry(
                 "lk_letter_modifiedonbehalfby",
                 &self.lk_letter_modifiedonbehalfby,
             )?;
         }
-        if !self.lk_timezonerule_createdonbehalfby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_timezonerule_createdonbehalfby.is_unset()
+        {
             map.serialize_entry(
                 "lk_timezonerule_createdonbehalfby",
                 &self.lk_timezonerule_createdonbehalfby,
             )?;
         }
-        if !self.lk_personaldocumenttemplatebase_modifiedonbehalfby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_personaldocumenttemplatebase_modifiedonbehalfby.is_unset()
+        {
             map.serialize_entry(
                 "lk_personaldocumenttemplatebase_modifiedonbehalfby",
                 &self.lk_personaldocumenttemplatebase_modifiedonbehalfby,
             )?;
         }
-        if !self.lk_teamtemplate_createdonbehalfby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_teamtemplate_createdonbehalfby.is_unset()
+        {
             map.serialize_entry(
                 "lk_teamtemplate_createdonbehalfby",
                 &self.lk_teamtemplate_createdonbehalfby,
             )?;
         }
-        if !self.system_user_import_logs.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.system_user_import_logs.is_unset()
+        {
             map.serialize_entry("SystemUser_ImportLogs", &self.system_user_import_logs)?;
         }
-        if !self.lk_teamtemplate_modifiedby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_teamtemplate_modifiedby.is_unset()
+        {
             map.serialize_entry(
                 "lk_teamtemplate_modifiedby",
                 &self.lk_teamtemplate_modifiedby,
             )?;
         }
-        if !self.lk_columnmapping_modifiedby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_columnmapping_modifiedby.is_unset()
+        {
             map.serialize_entry(
                 "lk_columnmapping_modifiedby",
                 &self.lk_columnmapping_modifiedby,
             )?;
         }
-        if !self.lk_timezonedefinition_createdonbehalfby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_timezonedefinition_createdonbehalfby.is_unset()
+        {
             map.serialize_entry(
                 "lk_timezonedefinition_createdonbehalfby",
                 &self.lk_timezonedefinition_createdonbehalfby,
             )?;
         }
-        if !self.lk_reportcategory_modifiedonbehalfby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_reportcategory_modifiedonbehalfby.is_unset()
+        {
             map.serialize_entry(
                 "lk_reportcategory_modifiedonbehalfby",
                 &self.lk_reportcategory_modifiedonbehalfby,
             )?;
         }
-        if !self.lk_expiredprocess_createdby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_expiredprocess_createdby.is_unset()
+        {
             map.serialize_entry(
                 "lk_expiredprocess_createdby",
                 &self.lk_expiredprocess_createdby,
             )?;
         }
-        if !self.webresource_modifiedby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.webresource_modifiedby.is_unset()
+        {
             map.serialize_entry("webresource_modifiedby", &self.webresource_modifiedby)?;
         }
-        if !self.lk_reportcategorybase_createdby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_reportcategorybase_createdby.is_unset()
+        {
             map.serialize_entry(
                 "lk_reportcategorybase_createdby",
                 &self.lk_reportcategorybase_createdby,
             )?;
         }
-        if !self.lk_userquery_modifiedby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_userquery_modifiedby.is_unset()
+        {
             map.serialize_entry(
                 "lk_userquery_modifiedby",
                 &self.lk_userquery_modifiedby,
             )?;
         }
-        if !self.lk_customcontrol_createdby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_customcontrol_createdby.is_unset()
+        {
             map.serialize_entry(
                 "lk_customcontrol_createdby",
                 &self.lk_customcontrol_createdby,
             )?;
         }
         #[cfg(feature = "systemusers")]
-        if !self.modifiedonbehalfby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.modifiedonbehalfby.is_unset()
+        {
             map.serialize_entry("modifiedonbehalfby", &self.modifiedonbehalfby)?;
         }
         #[cfg(feature = "systemusers")]
-        if !self.lk_systemuser_modifiedonbehalfby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_systemuser_modifiedonbehalfby.is_unset()
+        {
             map.serialize_entry(
                 "lk_systemuser_modifiedonbehalfby",
                 &self.lk_systemuser_modifiedonbehalfby,
             )?;
         }
-        if !self.lk_importlogbase_createdby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_importlogbase_createdby.is_unset()
+        {
             map.serialize_entry(
                 "lk_importlogbase_createdby",
                 &self.lk_importlogbase_createdby,
             )?;
         }
         #[cfg(feature = "systemusers")]
-        if !self.createdby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.createdby.is_unset()
+        {
             map.serialize_entry("createdby", &self.createdby)?;
         }
         #[cfg(feature = "systemusers")]
-        if !self.lk_systemuserbase_createdby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_systemuserbase_createdby.is_unset()
+        {
             map.serialize_entry(
                 "lk_systemuserbase_createdby",
                 &self.lk_systemuserbase_createdby,
             )?;
         }
-        if !self.lk_sharepointdocumentlocationbase_modifiedby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_sharepointdocumentlocationbase_modifiedby.is_unset()
+        {
             map.serialize_entry(
                 "lk_sharepointdocumentlocationbase_modifiedby",
                 &self.lk_sharepointdocumentlocationbase_modifiedby,
             )?;
         }
         #[cfg(feature = "queueitems")]
-        if !self.lk_queueitembase_workerid.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_queueitembase_workerid.is_unset()
+        {
             map.serialize_entry(
                 "lk_queueitembase_workerid",
                 &self.lk_queueitembase_workerid,
             )?;
         }
-        if !self.lk_solutioncomponentbase_createdonbehalfby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_solutioncomponentbase_createdonbehalfby.is_unset()
+        {
             map.serialize_entry(
                 "lk_solutioncomponentbase_createdonbehalfby",
                 &self.lk_solutioncomponentbase_createdonbehalfby,
             )?;
         }
-        if !self.systemuserprofiles_association.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.systemuserprofiles_association.is_unset()
+        {
             map.serialize_entry(
                 "systemuserprofiles_association",
                 &self.systemuserprofiles_association,
             )?;
         }
-        if !self.lk_translationprocess_modifiedby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_translationprocess_modifiedby.is_unset()
+        {
             map.serialize_entry(
                 "lk_translationprocess_modifiedby",
                 &self.lk_translationprocess_modifiedby,
             )?;
         }
-        if !self.lk_semiannualfiscalcalendar_modifiedonbehalfby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_semiannualfiscalcalendar_modifiedonbehalfby.is_unset()
+        {
             map.serialize_entry(
                 "lk_semiannualfiscalcalendar_modifiedonbehalfby",
                 &self.lk_semiannualfiscalcalendar_modifiedonbehalfby,
             )?;
         }
-        if !self.lk_publisherbase_modifiedonbehalfby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_publisherbase_modifiedonbehalfby.is_unset()
+        {
             map.serialize_entry(
                 "lk_publisherbase_modifiedonbehalfby",
                 &self.lk_publisherbase_modifiedonbehalfby,
             )?;
         }
-        if !self.transactioncurrencyid.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.transactioncurrencyid.is_unset()
+        {
             map.serialize_entry("transactioncurrencyid", &self.transactioncurrencyid)?;
         }
-        if !self.lk_aci_view_mapper_createdby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_aci_view_mapper_createdby.is_unset()
+        {
             map.serialize_entry(
                 "lk_ACIViewMapper_createdby",
                 &self.lk_aci_view_mapper_createdby,
             )?;
         }
-        if !self.lk_importlog_createdonbehalfby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_importlog_createdonbehalfby.is_unset()
+        {
             map.serialize_entry(
                 "lk_importlog_createdonbehalfby",
                 &self.lk_importlog_createdonbehalfby,
             )?;
         }
-        if !self.lk_importdata_createdonbehalfby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_importdata_createdonbehalfby.is_unset()
+        {
             map.serialize_entry(
                 "lk_importdata_createdonbehalfby",
                 &self.lk_importdata_createdonbehalfby,
             )?;
         }
         #[cfg(feature = "letters")]
-        if !self.lk_letter_createdonbehalfby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_letter_createdonbehalfby.is_unset()
+        {
             map.serialize_entry(
                 "lk_letter_createdonbehalfby",
                 &self.lk_letter_createdonbehalfby,
             )?;
         }
-        if !self.modifiedby_serviceendpoint.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.modifiedby_serviceendpoint.is_unset()
+        {
             map.serialize_entry(
                 "modifiedby_serviceendpoint",
                 &self.modifiedby_serviceendpoint,
             )?;
         }
-        if !self.lk_annualfiscalcalendar_modifiedby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_annualfiscalcalendar_modifiedby.is_unset()
+        {
             map.serialize_entry(
                 "lk_annualfiscalcalendar_modifiedby",
                 &self.lk_annualfiscalcalendar_modifiedby,
             )?;
         }
-        if !self.lk_importmap_createdonbehalfby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_importmap_createdonbehalfby.is_unset()
+        {
             map.serialize_entry(
                 "lk_importmap_createdonbehalfby",
                 &self.lk_importmap_createdonbehalfby,
             )?;
         }
-        if !self.lk_knowledgearticleviews_createdonbehalfby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_knowledgearticleviews_createdonbehalfby.is_unset()
+        {
             map.serialize_entry(
                 "lk_knowledgearticleviews_createdonbehalfby",
                 &self.lk_knowledgearticleviews_createdonbehalfby,
             )?;
         }
-        if !self.lk_mobileofflineprofileitem_createdonbehalfby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_mobileofflineprofileitem_createdonbehalfby.is_unset()
+        {
             map.serialize_entry(
                 "lk_mobileofflineprofileitem_createdonbehalfby",
                 &self.lk_mobileofflineprofileitem_createdonbehalfby,
             )?;
         }
         #[cfg(feature = "annotations")]
-        if !self.lk_annotationbase_createdby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_annotationbase_createdby.is_unset()
+        {
             map.serialize_entry(
                 "lk_annotationbase_createdby",
                 &self.lk_annotationbase_createdby,
             )?;
         }
-        if !self.lk_plugintype_createdonbehalfby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_plugintype_createdonbehalfby.is_unset()
+        {
             map.serialize_entry(
                 "lk_plugintype_createdonbehalfby",
                 &self.lk_plugintype_createdonbehalfby,
             )?;
         }
-        if !self.createdby_connection_role.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.createdby_connection_role.is_unset()
+        {
             map.serialize_entry(
                 "createdby_connection_role",
                 &self.createdby_connection_role,
             )?;
         }
-        if !self.lk_customeraddressbase_createdby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_customeraddressbase_createdby.is_unset()
+        {
             map.serialize_entry(
                 "lk_customeraddressbase_createdby",
                 &self.lk_customeraddressbase_createdby,
             )?;
         }
-        if !self.lk_timezonedefinition_createdby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_timezonedefinition_createdby.is_unset()
+        {
             map.serialize_entry(
                 "lk_timezonedefinition_createdby",
                 &self.lk_timezonedefinition_createdby,
             )?;
         }
-        if !self.lk_documenttemplatebase_createdonbehalfby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_documenttemplatebase_createdonbehalfby.is_unset()
+        {
             map.serialize_entry(
                 "lk_documenttemplatebase_createdonbehalfby",
                 &self.lk_documenttemplatebase_createdonbehalfby,
             )?;
         }
-        if !self.lk_recurringappointmentmaster_createdonbehalfby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_recurringappointmentmaster_createdonbehalfby.is_unset()
+        {
             map.serialize_entry(
                 "lk_recurringappointmentmaster_createdonbehalfby",
                 &self.lk_recurringappointmentmaster_createdonbehalfby,
             )?;
         }
-        if !self.lk_personaldocumenttemplatebase_createdby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_personaldocumenttemplatebase_createdby.is_unset()
+        {
             map.serialize_entry(
                 "lk_personaldocumenttemplatebase_createdby",
                 &self.lk_personaldocumenttemplatebase_createdby,
             )?;
         }
-        if !self.lk_semiannualfiscalcalendar_createdonbehalfby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_semiannualfiscalcalendar_createdonbehalfby.is_unset()
+        {
             map.serialize_entry(
                 "lk_semiannualfiscalcalendar_createdonbehalfby",
                 &self.lk_semiannualfiscalcalendar_createdonbehalfby,
             )?;
         }
-        if !self.system_user_duplicate_base_record.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.system_user_duplicate_base_record.is_unset()
+        {
             map.serialize_entry(
                 "SystemUser_DuplicateBaseRecord",
                 &self.system_user_duplicate_base_record,
             )?;
         }
-        if !self.lk_mailboxtrackingfolder_modifiedonbehalfby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_mailboxtrackingfolder_modifiedonbehalfby.is_unset()
+        {
             map.serialize_entry(
                 "lk_mailboxtrackingfolder_modifiedonbehalfby",
                 &self.lk_mailboxtrackingfolder_modifiedonbehalfby,
             )?;
         }
-        if !self.lk_recurringappointmentmaster_createdby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_recurringappointmentmaster_createdby.is_unset()
+        {
             map.serialize_entry(
                 "lk_recurringappointmentmaster_createdby",
                 &self.lk_recurringappointmentmaster_createdby,
             )?;
         }
-        if !self.lk_sharepointsitebase_createdby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_sharepointsitebase_createdby.is_unset()
+        {
             map.serialize_entry(
                 "lk_sharepointsitebase_createdby",
                 &self.lk_sharepointsitebase_createdby,
             )?;
         }
-        if !self.lk_phonecall_modifiedonbehalfby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_phonecall_modifiedonbehalfby.is_unset()
+        {
             map.serialize_entry(
                 "lk_phonecall_modifiedonbehalfby",
                 &self.lk_phonecall_modifiedonbehalfby,
             )?;
         }
-        if !self.lk_kbarticlecommentbase_createdby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_kbarticlecommentbase_createdby.is_unset()
+        {
             map.serialize_entry(
                 "lk_kbarticlecommentbase_createdby",
                 &self.lk_kbarticlecommentbase_createdby,
             )?;
         }
-        if !self.lk_recurrencerulebase_modifiedonbehalfby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_recurrencerulebase_modifiedonbehalfby.is_unset()
+        {
             map.serialize_entry(
                 "lk_recurrencerulebase_modifiedonbehalfby",
                 &self.lk_recurrencerulebase_modifiedonbehalfby,
             )?;
         }
-        if !self.lk_quarterlyfiscalcalendar_modifiedby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_quarterlyfiscalcalendar_modifiedby.is_unset()
+        {
             map.serialize_entry(
                 "lk_quarterlyfiscalcalendar_modifiedby",
                 &self.lk_quarterlyfiscalcalendar_modifiedby,
             )?;
         }
-        if !self.lk_solutioncomponentbase_modifiedonbehalfby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_solutioncomponentbase_modifiedonbehalfby.is_unset()
+        {
             map.serialize_entry(
                 "lk_solutioncomponentbase_modifiedonbehalfby",
                 &self.lk_solutioncomponentbase_modifiedonbehalfby,
             )?;
         }
-        if !self.lk_role_modifiedonbehalfby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_role_modifiedonbehalfby.is_unset()
+        {
             map.serialize_entry(
                 "lk_role_modifiedonbehalfby",
                 &self.lk_role_modifiedonbehalfby,
             )?;
         }
-        if !self.lk_duplicaterulebase_modifiedby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_duplicaterulebase_modifiedby.is_unset()
+        {
             map.serialize_entry(
                 "lk_duplicaterulebase_modifiedby",
                 &self.lk_duplicaterulebase_modifiedby,
             )?;
         }
-        if !self.lk_subjectbase_createdby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_subjectbase_createdby.is_unset()
+        {
             map.serialize_entry(
                 "lk_subjectbase_createdby",
                 &self.lk_subjectbase_createdby,
             )?;
         }
         #[cfg(feature = "contacts")]
-        if !self.lk_contact_createdonbehalfby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_contact_createdonbehalfby.is_unset()
+        {
             map.serialize_entry(
                 "lk_contact_createdonbehalfby",
                 &self.lk_contact_createdonbehalfby,
             )?;
         }
-        if !self.lk_semiannualfiscalcalendar_createdby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_semiannualfiscalcalendar_createdby.is_unset()
+        {
             map.serialize_entry(
                 "lk_semiannualfiscalcalendar_createdby",
                 &self.lk_semiannualfiscalcalendar_createdby,
             )?;
         }
-        if !self.lk_social_profile_modifiedonbehalfby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_social_profile_modifiedonbehalfby.is_unset()
+        {
             map.serialize_entry(
                 "lk_SocialProfile_modifiedonbehalfby",
                 &self.lk_social_profile_modifiedonbehalfby,
             )?;
         }
         #[cfg(feature = "systemusers")]
-        if !self.modifiedby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.modifiedby.is_unset()
+        {
             map.serialize_entry("modifiedby", &self.modifiedby)?;
         }
         #[cfg(feature = "systemusers")]
-        if !self.lk_systemuserbase_modifiedby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_systemuserbase_modifiedby.is_unset()
+        {
             map.serialize_entry(
                 "lk_systemuserbase_modifiedby",
                 &self.lk_systemuserbase_modifiedby,
             )?;
         }
-        if !self.lk_knowledgearticleviews_modifiedonbehalfby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_knowledgearticleviews_modifiedonbehalfby.is_unset()
+        {
             map.serialize_entry(
                 "lk_knowledgearticleviews_modifiedonbehalfby",
                 &self.lk_knowledgearticleviews_modifiedonbehalfby,
             )?;
         }
-        if !self.lk_processsessionbase_modifiedonbehalfby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_processsessionbase_modifiedonbehalfby.is_unset()
+        {
             map.serialize_entry(
                 "lk_processsessionbase_modifiedonbehalfby",
                 &self.lk_processsessionbase_modifiedonbehalfby,
             )?;
         }
-        if !self.lk_lookupmapping_createdby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_lookupmapping_createdby.is_unset()
+        {
             map.serialize_entry(
                 "lk_lookupmapping_createdby",
                 &self.lk_lookupmapping_createdby,
             )?;
         }
-        if !self.lk_importentitymapping_createdby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_importentitymapping_createdby.is_unset()
+        {
             map.serialize_entry(
                 "lk_importentitymapping_createdby",
                 &self.lk_importentitymapping_createdby,
             )?;
         }
-        if !self.lk_kbarticlecomment_createdonbehalfby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_kbarticlecomment_createdonbehalfby.is_unset()
+        {
             map.serialize_entry(
                 "lk_kbarticlecomment_createdonbehalfby",
                 &self.lk_kbarticlecomment_createdonbehalfby,
             )?;
         }
         #[cfg(feature = "teams")]
-        if !self.lk_team_modifiedonbehalfby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_team_modifiedonbehalfby.is_unset()
+        {
             map.serialize_entry(
                 "lk_team_modifiedonbehalfby",
                 &self.lk_team_modifiedonbehalfby,
             )?;
         }
-        if !self.lk_teamtemplate_modifiedonbehalfby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_teamtemplate_modifiedonbehalfby.is_unset()
+        {
             map.serialize_entry(
                 "lk_teamtemplate_modifiedonbehalfby",
                 &self.lk_teamtemplate_modifiedonbehalfby,
             )?;
         }
-        if !self.lk_fax_createdby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_fax_createdby.is_unset()
+        {
             map.serialize_entry("lk_fax_createdby", &self.lk_fax_createdby)?;
         }
-        if !self.lk_display_stringbase_createdby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_display_stringbase_createdby.is_unset()
+        {
             map.serialize_entry(
                 "lk_DisplayStringbase_createdby",
                 &self.lk_display_stringbase_createdby,
             )?;
         }
-        if !self.lk_publisheraddressbase_createdby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_publisheraddressbase_createdby.is_unset()
+        {
             map.serialize_entry(
                 "lk_publisheraddressbase_createdby",
                 &self.lk_publisheraddressbase_createdby,
             )?;
         }
-        if !self.lk_templatebase_modifiedby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_templatebase_modifiedby.is_unset()
+        {
             map.serialize_entry(
                 "lk_templatebase_modifiedby",
                 &self.lk_templatebase_modifiedby,
             )?;
         }
         #[cfg(feature = "activitypointers")]
-        if !self.user_activity.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.user_activity.is_unset()
+        {
             map.serialize_entry("user_activity", &self.user_activity)?;
         }
-        if !self.lk_mobile_offline_profile_modifiedonbehalfby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_mobile_offline_profile_modifiedonbehalfby.is_unset()
+        {
             map.serialize_entry(
                 "lk_MobileOfflineProfile_modifiedonbehalfby",
                 &self.lk_mobile_offline_profile_modifiedonbehalfby,
             )?;
         }
-        if !self.lk_fax_createdonbehalfby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_fax_createdonbehalfby.is_unset()
+        {
             map.serialize_entry(
                 "lk_fax_createdonbehalfby",
                 &self.lk_fax_createdonbehalfby,
             )?;
         }
-        if !self.lk_lookupmapping_modifiedonbehalfby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_lookupmapping_modifiedonbehalfby.is_unset()
+        {
             map.serialize_entry(
                 "lk_lookupmapping_modifiedonbehalfby",
                 &self.lk_lookupmapping_modifiedonbehalfby,
             )?;
         }
-        if !self.system_user_bulk_delete_failures.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.system_user_bulk_delete_failures.is_unset()
+        {
             map.serialize_entry(
                 "SystemUser_BulkDeleteFailures",
                 &self.system_user_bulk_delete_failures,
             )?;
         }
-        if !self.organizationid_organization.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.organizationid_organization.is_unset()
+        {
             map.serialize_entry(
                 "organizationid_organization",
                 &self.organizationid_organization,
             )?;
         }
-        if !self.lk_customeraddress_createdonbehalfby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_customeraddress_createdonbehalfby.is_unset()
+        {
             map.serialize_entry(
                 "lk_customeraddress_createdonbehalfby",
                 &self.lk_customeraddress_createdonbehalfby,
             )?;
         }
-        if !self.lk_calendarrule_modifiedby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_calendarrule_modifiedby.is_unset()
+        {
             map.serialize_entry(
                 "lk_calendarrule_modifiedby",
                 &self.lk_calendarrule_modifiedby,
             )?;
         }
         #[cfg(feature = "accounts")]
-        if !self.system_user_accounts.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.system_user_accounts.is_unset()
+        {
             map.serialize_entry("system_user_accounts", &self.system_user_accounts)?;
         }
-        if !self.lk_savedqueryvisualizationbase_createdby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_savedqueryvisualizationbase_createdby.is_unset()
+        {
             map.serialize_entry(
                 "lk_savedqueryvisualizationbase_createdby",
                 &self.lk_savedqueryvisualizationbase_createdby,
             )?;
         }
-        if !self.lk_columnmapping_createdby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_columnmapping_createdby.is_unset()
+        {
             map.serialize_entry(
                 "lk_columnmapping_createdby",
                 &self.lk_columnmapping_createdby,
             )?;
         }
-        if !self.lk_connectionbase_createdonbehalfby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_connectionbase_createdonbehalfby.is_unset()
+        {
             map.serialize_entry(
                 "lk_connectionbase_createdonbehalfby",
                 &self.lk_connectionbase_createdonbehalfby,
             )?;
         }
-        if !self.impersonatinguserid_sdkmessageprocessingstep.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.impersonatinguserid_sdkmessageprocessingstep.is_unset()
+        {
             map.serialize_entry(
                 "impersonatinguserid_sdkmessageprocessingstep",
                 &self.impersonatinguserid_sdkmessageprocessingstep,
             )?;
         }
-        if !self.lk_userquery_createdonbehalfby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_userquery_createdonbehalfby.is_unset()
+        {
             map.serialize_entry(
                 "lk_userquery_createdonbehalfby",
                 &self.lk_userquery_createdonbehalfby,
             )?;
         }
         #[cfg(feature = "accounts")]
-        if !self.lk_accountbase_createdonbehalfby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_accountbase_createdonbehalfby.is_unset()
+        {
             map.serialize_entry(
                 "lk_accountbase_createdonbehalfby",
                 &self.lk_accountbase_createdonbehalfby,
             )?;
         }
-        if !self.lk_publisheraddressbase_modifiedonbehalfby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_publisheraddressbase_modifiedonbehalfby.is_unset()
+        {
             map.serialize_entry(
                 "lk_publisheraddressbase_modifiedonbehalfby",
                 &self.lk_publisheraddressbase_modifiedonbehalfby,
             )?;
         }
-        if !self.lk_userqueryvisualization_modifiedby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_userqueryvisualization_modifiedby.is_unset()
+        {
             map.serialize_entry(
                 "lk_userqueryvisualization_modifiedby",
                 &self.lk_userqueryvisualization_modifiedby,
             )?;
         }
-        if !self.systemuser_appconfig_modifiedby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.systemuser_appconfig_modifiedby.is_unset()
+        {
             map.serialize_entry(
                 "systemuser_appconfig_modifiedby",
                 &self.systemuser_appconfig_modifiedby,
             )?;
         }
-        if !self.lk_connectionrolebase_modifiedonbehalfby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_connectionrolebase_modifiedonbehalfby.is_unset()
+        {
             map.serialize_entry(
                 "lk_connectionrolebase_modifiedonbehalfby",
                 &self.lk_connectionrolebase_modifiedonbehalfby,
             )?;
         }
-        if !self.lk_calendar_createdby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_calendar_createdby.is_unset()
+        {
             map.serialize_entry("lk_calendar_createdby", &self.lk_calendar_createdby)?;
         }
         #[cfg(feature = "annotations")]
-        if !self.annotation_owning_user.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.annotation_owning_user.is_unset()
+        {
             map.serialize_entry("annotation_owning_user", &self.annotation_owning_user)?;
         }
-        if !self.systemuser_appconfigmaster_createdonbehalfby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.systemuser_appconfigmaster_createdonbehalfby.is_unset()
+        {
             map.serialize_entry(
                 "systemuser_appconfigmaster_createdonbehalfby",
                 &self.systemuser_appconfigmaster_createdonbehalfby,
             )?;
         }
-        if !self.lk_newprocess_modifiedby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_newprocess_modifiedby.is_unset()
+        {
             map.serialize_entry(
                 "lk_newprocess_modifiedby",
                 &self.lk_newprocess_modifiedby,
             )?;
         }
-        if !self.calendarid.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.calendarid.is_unset()
+        {
             map.serialize_entry("calendarid", &self.calendarid)?;
         }
-        if !self.lk_tracelog_createdonbehalfby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_tracelog_createdonbehalfby.is_unset()
+        {
             map.serialize_entry(
                 "lk_tracelog_createdonbehalfby",
                 &self.lk_tracelog_createdonbehalfby,
             )?;
         }
-        if !self.lk_mailboxtrackingfolder_createdonbehalfby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_mailboxtrackingfolder_createdonbehalfby.is_unset()
+        {
             map.serialize_entry(
                 "lk_mailboxtrackingfolder_createdonbehalfby",
                 &self.lk_mailboxtrackingfolder_createdonbehalfby,
             )?;
         }
-        if !self.lk_category_modifiedonbehalfby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_category_modifiedonbehalfby.is_unset()
+        {
             map.serialize_entry(
                 "lk_category_modifiedonbehalfby",
                 &self.lk_category_modifiedonbehalfby,
             )?;
         }
-        if !self.lk_asyncoperation_createdby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_asyncoperation_createdby.is_unset()
+        {
             map.serialize_entry(
                 "lk_asyncoperation_createdby",
                 &self.lk_asyncoperation_createdby,
             )?;
         }
-        if !self.systemuser_appmodule_createdby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.systemuser_appmodule_createdby.is_unset()
+        {
             map.serialize_entry(
                 "systemuser_appmodule_createdby",
                 &self.systemuser_appmodule_createdby,
             )?;
         }
-        if !self.lk_processsession_createdby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_processsession_createdby.is_unset()
+        {
             map.serialize_entry(
                 "lk_processsession_createdby",
                 &self.lk_processsession_createdby,
             )?;
         }
-        if !self.lk_audit_callinguserid.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_audit_callinguserid.is_unset()
+        {
             map.serialize_entry("lk_audit_callinguserid", &self.lk_audit_callinguserid)?;
         }
-        if !self.system_user_imports.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.system_user_imports.is_unset()
+        {
             map.serialize_entry("SystemUser_Imports", &self.system_user_imports)?;
         }
-        if !self.lk_transactioncurrency_createdonbehalfby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_transactioncurrency_createdonbehalfby.is_unset()
+        {
             map.serialize_entry(
                 "lk_transactioncurrency_createdonbehalfby",
                 &self.lk_transactioncurrency_createdonbehalfby,
             )?;
         }
-        if !self.system_user_activity_parties.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.system_user_activity_parties.is_unset()
+        {
             map.serialize_entry(
                 "system_user_activity_parties",
                 &self.system_user_activity_parties,
             )?;
         }
-        if !self.lk_emailserverprofile_createdby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_emailserverprofile_createdby.is_unset()
+        {
             map.serialize_entry(
                 "lk_emailserverprofile_createdby",
                 &self.lk_emailserverprofile_createdby,
             )?;
         }
-        if !self.lk_slaitembase_createdonbehalfby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_slaitembase_createdonbehalfby.is_unset()
+        {
             map.serialize_entry(
                 "lk_slaitembase_createdonbehalfby",
                 &self.lk_slaitembase_createdonbehalfby,
             )?;
         }
-        if !self.lk_businessunitnewsarticlebase_createdby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_businessunitnewsarticlebase_createdby.is_unset()
+        {
             map.serialize_entry(
                 "lk_businessunitnewsarticlebase_createdby",
                 &self.lk_businessunitnewsarticlebase_createdby,
             )?;
         }
-        if !self.lk_pluginassembly_modifiedonbehalfby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_pluginassembly_modifiedonbehalfby.is_unset()
+        {
             map.serialize_entry(
                 "lk_pluginassembly_modifiedonbehalfby",
                 &self.lk_pluginassembly_modifiedonbehalfby,
             )?;
         }
         #[cfg(feature = "contacts")]
-        if !self.lk_contact_modifiedonbehalfby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_contact_modifiedonbehalfby.is_unset()
+        {
             map.serialize_entry(
                 "lk_contact_modifiedonbehalfby",
                 &self.lk_contact_modifiedonbehalfby,
             )?;
         }
-        if !self.lk_subjectbase_modifiedby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_subjectbase_modifiedby.is_unset()
+        {
             map.serialize_entry(
                 "lk_subjectbase_modifiedby",
                 &self.lk_subjectbase_modifiedby,
             )?;
         }
-        if !self.lk_phonecall_createdby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_phonecall_createdby.is_unset()
+        {
             map.serialize_entry("lk_phonecall_createdby", &self.lk_phonecall_createdby)?;
         }
-        if !self.lk_quarterlyfiscalcalendar_createdby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_quarterlyfiscalcalendar_createdby.is_unset()
+        {
             map.serialize_entry(
                 "lk_quarterlyfiscalcalendar_createdby",
                 &self.lk_quarterlyfiscalcalendar_createdby,
             )?;
         }
-        if !self.lk_actioncardbase_modifiedonbehalfby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_actioncardbase_modifiedonbehalfby.is_unset()
+        {
             map.serialize_entry(
                 "lk_actioncardbase_modifiedonbehalfby",
                 &self.lk_actioncardbase_modifiedonbehalfby,
             )?;
         }
-        if !self.lk_tracelog_modifiedonbehalfby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_tracelog_modifiedonbehalfby.is_unset()
+        {
             map.serialize_entry(
                 "lk_tracelog_modifiedonbehalfby",
                 &self.lk_tracelog_modifiedonbehalfby,
             )?;
         }
-        if !self.lk_appmodulecomponent_modifiedonbehalfby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_appmodulecomponent_modifiedonbehalfby.is_unset()
+        {
             map.serialize_entry(
                 "lk_appmodulecomponent_modifiedonbehalfby",
                 &self.lk_appmodulecomponent_modifiedonbehalfby,
             )?;
         }
-        if !self.lk_subject_modifiedonbehalfby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_subject_modifiedonbehalfby.is_unset()
+        {
             map.serialize_entry(
                 "lk_subject_modifiedonbehalfby",
                 &self.lk_subject_modifiedonbehalfby,
             )?;
         }
-        if !self.lk_customcontrolresource_createdby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_customcontrolresource_createdby.is_unset()
+        {
             map.serialize_entry(
                 "lk_customcontrolresource_createdby",
                 &self.lk_customcontrolresource_createdby,
             )?;
         }
-        if !self.lk_picklistmapping_createdonbehalfby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_picklistmapping_createdonbehalfby.is_unset()
+        {
             map.serialize_entry(
                 "lk_picklistmapping_createdonbehalfby",
                 &self.lk_picklistmapping_createdonbehalfby,
             )?;
         }
-        if !self.lk_fixedmonthlyfiscalcalendar_createdonbehalfby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_fixedmonthlyfiscalcalendar_createdonbehalfby.is_unset()
+        {
             map.serialize_entry(
                 "lk_fixedmonthlyfiscalcalendar_createdonbehalfby",
                 &self.lk_fixedmonthlyfiscalcalendar_createdonbehalfby,
             )?;
         }
-        if !self.modifiedby_sdkmessagefilter.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.modifiedby_sdkmessagefilter.is_unset()
+        {
             map.serialize_entry(
                 "modifiedby_sdkmessagefilter",
                 &self.modifiedby_sdkmessagefilter,
             )?;
         }
-        if !self.lk_sharepointsitebase_createdonbehalfby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_sharepointsitebase_createdonbehalfby.is_unset()
+        {
             map.serialize_entry(
                 "lk_sharepointsitebase_createdonbehalfby",
                 &self.lk_sharepointsitebase_createdonbehalfby,
             )?;
         }
-        if !self.lk_reportcategory_createdonbehalfby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_reportcategory_createdonbehalfby.is_unset()
+        {
             map.serialize_entry(
                 "lk_reportcategory_createdonbehalfby",
                 &self.lk_reportcategory_createdonbehalfby,
             )?;
         }
-        if !self.lk_templatebase_createdonbehalfby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_templatebase_createdonbehalfby.is_unset()
+        {
             map.serialize_entry(
                 "lk_templatebase_createdonbehalfby",
                 &self.lk_templatebase_createdonbehalfby,
             )?;
         }
-        if !self.user_email.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.user_email.is_unset()
+        {
             map.serialize_entry("user_email", &self.user_email)?;
         }
-        if !self.user_fax.is_unset() {
+        if purpose != super::super::support::Purpose::Update && !self.user_fax.is_unset()
+        {
             map.serialize_entry("user_fax", &self.user_fax)?;
         }
-        if !self.lk_feedback_modifiedby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_feedback_modifiedby.is_unset()
+        {
             map.serialize_entry("lk_feedback_modifiedby", &self.lk_feedback_modifiedby)?;
         }
         #[cfg(feature = "contacts")]
-        if !self.lk_contactbase_createdby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_contactbase_createdby.is_unset()
+        {
             map.serialize_entry(
                 "lk_contactbase_createdby",
                 &self.lk_contactbase_createdby,
             )?;
         }
-        if !self.lk_timezonelocalizedname_modifiedonbehalfby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_timezonelocalizedname_modifiedonbehalfby.is_unset()
+        {
             map.serialize_entry(
                 "lk_timezonelocalizedname_modifiedonbehalfby",
                 &self.lk_timezonelocalizedname_modifiedonbehalfby,
             )?;
         }
-        if !self.lk_email_modifiedby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_email_modifiedby.is_unset()
+        {
             map.serialize_entry("lk_email_modifiedby", &self.lk_email_modifiedby)?;
         }
-        if !self.lk_phonecall_createdonbehalfby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_phonecall_createdonbehalfby.is_unset()
+        {
             map.serialize_entry(
                 "lk_phonecall_createdonbehalfby",
                 &self.lk_phonecall_createdonbehalfby,
             )?;
         }
-        if !self.lk_businessunitbase_createdby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_businessunitbase_createdby.is_unset()
+        {
             map.serialize_entry(
                 "lk_businessunitbase_createdby",
                 &self.lk_businessunitbase_createdby,
             )?;
         }
-        if !self.lk_category_createdonbehalfby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_category_createdonbehalfby.is_unset()
+        {
             map.serialize_entry(
                 "lk_category_createdonbehalfby",
                 &self.lk_category_createdonbehalfby,
             )?;
         }
-        if !self.lk_slakpiinstancebase_modifiedby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_slakpiinstancebase_modifiedby.is_unset()
+        {
             map.serialize_entry(
                 "lk_slakpiinstancebase_modifiedby",
                 &self.lk_slakpiinstancebase_modifiedby,
             )?;
         }
         #[cfg(feature = "queues")]
-        if !self.queue_primary_user.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.queue_primary_user.is_unset()
+        {
             map.serialize_entry("queue_primary_user", &self.queue_primary_user)?;
         }
-        if !self.lk_importjobbase_modifiedonbehalfby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_importjobbase_modifiedonbehalfby.is_unset()
+        {
             map.serialize_entry(
                 "lk_importjobbase_modifiedonbehalfby",
                 &self.lk_importjobbase_modifiedonbehalfby,
             )?;
         }
-        if !self.system_user_async_operations.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.system_user_async_operations.is_unset()
+        {
             map.serialize_entry(
                 "SystemUser_AsyncOperations",
                 &self.system_user_async_operations,
             )?;
         }
-        if !self.lk_organization_createdonbehalfby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_organization_createdonbehalfby.is_unset()
+        {
             map.serialize_entry(
                 "lk_organization_createdonbehalfby",
                 &self.lk_organization_createdonbehalfby,
             )?;
         }
-        if !self.lk_display_stringbase_createdonbehalfby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_display_stringbase_createdonbehalfby.is_unset()
+        {
             map.serialize_entry(
                 "lk_DisplayStringbase_createdonbehalfby",
                 &self.lk_display_stringbase_createdonbehalfby,
             )?;
         }
-        if !self.lk_calendarrule_modifiedonbehalfby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_calendarrule_modifiedonbehalfby.is_unset()
+        {
             map.serialize_entry(
                 "lk_calendarrule_modifiedonbehalfby",
                 &self.lk_calendarrule_modifiedonbehalfby,
             )?;
         }
-        if !self.lk_importjobbase_createdby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_importjobbase_createdby.is_unset()
+        {
             map.serialize_entry(
                 "lk_importjobbase_createdby",
                 &self.lk_importjobbase_createdby,
             )?;
         }
-        if !self.system_user_import_files.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.system_user_import_files.is_unset()
+        {
             map.serialize_entry(
                 "SystemUser_ImportFiles",
                 &self.system_user_import_files,
             )?;
         }
-        if !self.lk_columnmapping_createdonbehalfby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_columnmapping_createdonbehalfby.is_unset()
+        {
             map.serialize_entry(
                 "lk_columnmapping_createdonbehalfby",
                 &self.lk_columnmapping_createdonbehalfby,
             )?;
         }
-        if !self.lk_importfilebase_modifiedonbehalfby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_importfilebase_modifiedonbehalfby.is_unset()
+        {
             map.serialize_entry(
                 "lk_importfilebase_modifiedonbehalfby",
                 &self.lk_importfilebase_modifiedonbehalfby,
             )?;
         }
-        if !self.lk_mailboxtrackingfolder_createdby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_mailboxtrackingfolder_createdby.is_unset()
+        {
             map.serialize_entry(
                 "lk_mailboxtrackingfolder_createdby",
                 &self.lk_mailboxtrackingfolder_createdby,
             )?;
         }
-        if !self.social_profile_owning_user.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.social_profile_owning_user.is_unset()
+        {
             map.serialize_entry(
                 "socialProfile_owning_user",
                 &self.social_profile_owning_user,
             )?;
         }
-        if !self.lk_appmodulecomponent_createdonbehalfby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_appmodulecomponent_createdonbehalfby.is_unset()
+        {
             map.serialize_entry(
                 "lk_appmodulecomponent_createdonbehalfby",
                 &self.lk_appmodulecomponent_createdonbehalfby,
             )?;
         }
-        if !self.lk_aci_view_mapper_createdonbehalfby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_aci_view_mapper_createdonbehalfby.is_unset()
+        {
             map.serialize_entry(
                 "lk_ACIViewMapper_createdonbehalfby",
                 &self.lk_aci_view_mapper_createdonbehalfby,
             )?;
         }
-        if !self.lk_businessunit_modifiedonbehalfby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_businessunit_modifiedonbehalfby.is_unset()
+        {
             map.serialize_entry(
                 "lk_businessunit_modifiedonbehalfby",
                 &self.lk_businessunit_modifiedonbehalfby,
             )?;
         }
-        if !self.lk_appointment_modifiedonbehalfby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_appointment_modifiedonbehalfby.is_unset()
+        {
             map.serialize_entry(
                 "lk_appointment_modifiedonbehalfby",
                 &self.lk_appointment_modifiedonbehalfby,
             )?;
         }
-        if !self.lk_sdkmessageprocessingstepimage_modifiedonbehalfby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_sdkmessageprocessingstepimage_modifiedonbehalfby.is_unset()
+        {
             map.serialize_entry(
                 "lk_sdkmessageprocessingstepimage_modifiedonbehalfby",
                 &self.lk_sdkmessageprocessingstepimage_modifiedonbehalfby,
             )?;
         }
-        if !self.lk_kbarticletemplate_createdonbehalfby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_kbarticletemplate_createdonbehalfby.is_unset()
+        {
             map.serialize_entry(
                 "lk_kbarticletemplate_createdonbehalfby",
                 &self.lk_kbarticletemplate_createdonbehalfby,
             )?;
         }
-        if !self.lk_documenttemplatebase_modifiedonbehalfby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_documenttemplatebase_modifiedonbehalfby.is_unset()
+        {
             map.serialize_entry(
                 "lk_documenttemplatebase_modifiedonbehalfby",
                 &self.lk_documenttemplatebase_modifiedonbehalfby,
             )?;
         }
-        if !self.lk_processsession_executedby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_processsession_executedby.is_unset()
+        {
             map.serialize_entry(
                 "lk_processsession_executedby",
                 &self.lk_processsession_executedby,
             )?;
         }
-        if !self.lk_sdkmessageprocessingstep_modifiedonbehalfby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_sdkmessageprocessingstep_modifiedonbehalfby.is_unset()
+        {
             map.serialize_entry(
                 "lk_sdkmessageprocessingstep_modifiedonbehalfby",
                 &self.lk_sdkmessageprocessingstep_modifiedonbehalfby,
             )?;
         }
-        if !self.lk_monthlyfiscalcalendar_createdby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_monthlyfiscalcalendar_createdby.is_unset()
+        {
             map.serialize_entry(
                 "lk_monthlyfiscalcalendar_createdby",
                 &self.lk_monthlyfiscalcalendar_createdby,
             )?;
         }
-        if !self.lk_syncerrorbase_modifiedby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_syncerrorbase_modifiedby.is_unset()
+        {
             map.serialize_entry(
                 "lk_syncerrorbase_modifiedby",
                 &self.lk_syncerrorbase_modifiedby,
             )?;
         }
-        if !self.systemuser_appconfig_modifiedonbehalfby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.systemuser_appconfig_modifiedonbehalfby.is_unset()
+        {
             map.serialize_entry(
                 "systemuser_appconfig_modifiedonbehalfby",
                 &self.systemuser_appconfig_modifiedonbehalfby,
             )?;
         }
-        if !self.lk_reportbase_createdby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_reportbase_createdby.is_unset()
+        {
             map.serialize_entry(
                 "lk_reportbase_createdby",
                 &self.lk_reportbase_createdby,
             )?;
         }
-        if !self.lk_documenttemplatebase_createdby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_documenttemplatebase_createdby.is_unset()
+        {
             map.serialize_entry(
                 "lk_documenttemplatebase_createdby",
                 &self.lk_documenttemplatebase_createdby,
             )?;
         }
-        if !self.lk_subject_createdonbehalfby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_subject_createdonbehalfby.is_unset()
+        {
             map.serialize_entry(
                 "lk_subject_createdonbehalfby",
                 &self.lk_subject_createdonbehalfby,
             )?;
         }
-        if !self.lk_recurringappointmentmaster_modifiedonbehalfby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_recurringappointmentmaster_modifiedonbehalfby.is_unset()
+        {
             map.serialize_entry(
                 "lk_recurringappointmentmaster_modifiedonbehalfby",
                 &self.lk_recurringappointmentmaster_modifiedonbehalfby,
             )?;
         }
-        if !self.lk_reportbase_modifiedby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_reportbase_modifiedby.is_unset()
+        {
             map.serialize_entry(
                 "lk_reportbase_modifiedby",
                 &self.lk_reportbase_modifiedby,
             )?;
         }
-        if !self.lk_userformbase_modifiedonbehalfby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_userformbase_modifiedonbehalfby.is_unset()
+        {
             map.serialize_entry(
                 "lk_userformbase_modifiedonbehalfby",
                 &self.lk_userformbase_modifiedonbehalfby,
             )?;
         }
-        if !self.lk_bulkdeleteoperationbase_createdby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_bulkdeleteoperationbase_createdby.is_unset()
+        {
             map.serialize_entry(
                 "lk_bulkdeleteoperationbase_createdby",
                 &self.lk_bulkdeleteoperationbase_createdby,
             )?;
         }
-        if !self.lk_transformationmapping_modifiedonbehalfby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_transformationmapping_modifiedonbehalfby.is_unset()
+        {
             map.serialize_entry(
                 "lk_transformationmapping_modifiedonbehalfby",
                 &self.lk_transformationmapping_modifiedonbehalfby,
             )?;
         }
-        if !self.lk_feedback_modifiedonbehalfby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_feedback_modifiedonbehalfby.is_unset()
+        {
             map.serialize_entry(
                 "lk_feedback_modifiedonbehalfby",
                 &self.lk_feedback_modifiedonbehalfby,
             )?;
         }
-        if !self.lk_slabase_modifiedby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_slabase_modifiedby.is_unset()
+        {
             map.serialize_entry("lk_slabase_modifiedby", &self.lk_slabase_modifiedby)?;
         }
-        if !self.lk_personaldocumenttemplatebase_createdonbehalfby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_personaldocumenttemplatebase_createdonbehalfby.is_unset()
+        {
             map.serialize_entry(
                 "lk_personaldocumenttemplatebase_createdonbehalfby",
                 &self.lk_personaldocumenttemplatebase_createdonbehalfby,
             )?;
         }
         #[cfg(feature = "activitypointers")]
-        if !self.lk_activitypointer_modifiedonbehalfby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_activitypointer_modifiedonbehalfby.is_unset()
+        {
             map.serialize_entry(
                 "lk_activitypointer_modifiedonbehalfby",
                 &self.lk_activitypointer_modifiedonbehalfby,
             )?;
         }
-        if !self.lk_socialactivity_createdby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_socialactivity_createdby.is_unset()
+        {
             map.serialize_entry(
                 "lk_socialactivity_createdby",
                 &self.lk_socialactivity_createdby,
             )?;
         }
-        if !self.systemuser_navigationsetting_createdonbehalfby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.systemuser_navigationsetting_createdonbehalfby.is_unset()
+        {
             map.serialize_entry(
                 "systemuser_navigationsetting_createdonbehalfby",
                 &self.systemuser_navigationsetting_createdonbehalfby,
             )?;
         }
-        if !self.lk_fax_modifiedby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_fax_modifiedby.is_unset()
+        {
             map.serialize_entry("lk_fax_modifiedby", &self.lk_fax_modifiedby)?;
         }
-        if !self.lk_userformbase_createdonbehalfby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_userformbase_createdonbehalfby.is_unset()
+        {
             map.serialize_entry(
                 "lk_userformbase_createdonbehalfby",
                 &self.lk_userformbase_createdonbehalfby,
             )?;
         }
-        if !self.modifiedby_sdkmessageprocessingstep.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.modifiedby_sdkmessageprocessingstep.is_unset()
+        {
             map.serialize_entry(
                 "modifiedby_sdkmessageprocessingstep",
                 &self.modifiedby_sdkmessageprocessingstep,
             )?;
         }
-        if !self.createdby_plugintype.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.createdby_plugintype.is_unset()
+        {
             map.serialize_entry("createdby_plugintype", &self.createdby_plugintype)?;
         }
-        if !self.lk_sdkmessage_createdonbehalfby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_sdkmessage_createdonbehalfby.is_unset()
+        {
             map.serialize_entry(
                 "lk_sdkmessage_createdonbehalfby",
                 &self.lk_sdkmessage_createdonbehalfby,
             )?;
         }
-        if !self.lk_customcontroldefaultconfig_createdonbehalfby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_customcontroldefaultconfig_createdonbehalfby.is_unset()
+        {
             map.serialize_entry(
                 "lk_customcontroldefaultconfig_createdonbehalfby",
                 &self.lk_customcontroldefaultconfig_createdonbehalfby,
             )?;
         }
-        if !self.lk_pluginassembly_createdonbehalfby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_pluginassembly_createdonbehalfby.is_unset()
+        {
             map.serialize_entry(
                 "lk_pluginassembly_createdonbehalfby",
                 &self.lk_pluginassembly_createdonbehalfby,
             )?;
         }
-        if !self.createdby_sdkmessagefilter.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.createdby_sdkmessagefilter.is_unset()
+        {
             map.serialize_entry(
                 "createdby_sdkmessagefilter",
                 &self.createdby_sdkmessagefilter,
             )?;
         }
-        if !self.lk_knowledgearticleviews_modifiedby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_knowledgearticleviews_modifiedby.is_unset()
+        {
             map.serialize_entry(
                 "lk_knowledgearticleviews_modifiedby",
                 &self.lk_knowledgearticleviews_modifiedby,
             )?;
         }
-        if !self.lk_connectionrolebase_createdonbehalfby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_connectionrolebase_createdonbehalfby.is_unset()
+        {
             map.serialize_entry(
                 "lk_connectionrolebase_createdonbehalfby",
                 &self.lk_connectionrolebase_createdonbehalfby,
             )?;
         }
-        if !self.lk_workflowlog_modifiedonbehalfby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_workflowlog_modifiedonbehalfby.is_unset()
+        {
             map.serialize_entry(
                 "lk_workflowlog_modifiedonbehalfby",
                 &self.lk_workflowlog_modifiedonbehalfby,
             )?;
         }
-        if !self.lk_feedback_closedby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_feedback_closedby.is_unset()
+        {
             map.serialize_entry("lk_feedback_closedby", &self.lk_feedback_closedby)?;
         }
-        if !self.systemuser_appconfigmaster_createdby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.systemuser_appconfigmaster_createdby.is_unset()
+        {
             map.serialize_entry(
                 "systemuser_appconfigmaster_createdby",
                 &self.systemuser_appconfigmaster_createdby,
             )?;
         }
-        if !self.lk_usersettingsbase_modifiedby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_usersettingsbase_modifiedby.is_unset()
+        {
             map.serialize_entry(
                 "lk_usersettingsbase_modifiedby",
                 &self.lk_usersettingsbase_modifiedby,
             )?;
         }
-        if !self.lk_sharepointdocumentlocationbase_createdby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_sharepointdocumentlocationbase_createdby.is_unset()
+        {
             map.serialize_entry(
                 "lk_sharepointdocumentlocationbase_createdby",
                 &self.lk_sharepointdocumentlocationbase_createdby,
             )?;
         }
-        if !self.lk_fax_modifiedonbehalfby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_fax_modifiedonbehalfby.is_unset()
+        {
             map.serialize_entry(
                 "lk_fax_modifiedonbehalfby",
                 &self.lk_fax_modifiedonbehalfby,
             )?;
         }
-        if !self.lk_feedback_createdonbehalfby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_feedback_createdonbehalfby.is_unset()
+        {
             map.serialize_entry(
                 "lk_feedback_createdonbehalfby",
                 &self.lk_feedback_createdonbehalfby,
             )?;
         }
-        if !self.systemuser_appconfiginstance_createdonbehalfby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.systemuser_appconfiginstance_createdonbehalfby.is_unset()
+        {
             map.serialize_entry(
                 "systemuser_appconfiginstance_createdonbehalfby",
                 &self.systemuser_appconfiginstance_createdonbehalfby,
             )?;
         }
-        if !self.systemuser_site_map_createdby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.systemuser_site_map_createdby.is_unset()
+        {
             map.serialize_entry(
                 "systemuser_SiteMap_createdby",
                 &self.systemuser_site_map_createdby,
             )?;
         }
-        if !self.lk_asyncoperation_modifiedby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_asyncoperation_modifiedby.is_unset()
+        {
             map.serialize_entry(
                 "lk_asyncoperation_modifiedby",
                 &self.lk_asyncoperation_modifiedby,
             )?;
         }
-        if !self.lk_savedquery_modifiedonbehalfby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_savedquery_modifiedonbehalfby.is_unset()
+        {
             map.serialize_entry(
                 "lk_savedquery_modifiedonbehalfby",
                 &self.lk_savedquery_modifiedonbehalfby,
             )?;
         }
-        if !self.lk_workflowlog_modifiedby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_workflowlog_modifiedby.is_unset()
+        {
             map.serialize_entry(
                 "lk_workflowlog_modifiedby",
                 &self.lk_workflowlog_modifiedby,
             )?;
         }
-        if !self.lk_processtriggerbase_modifiedonbehalfby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_processtriggerbase_modifiedonbehalfby.is_unset()
+        {
             map.serialize_entry(
                 "lk_processtriggerbase_modifiedonbehalfby",
                 &self.lk_processtriggerbase_modifiedonbehalfby,
             )?;
         }
-        if !self.lk_webwizard_createdonbehalfby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_webwizard_createdonbehalfby.is_unset()
+        {
             map.serialize_entry(
                 "lk_webwizard_createdonbehalfby",
                 &self.lk_webwizard_createdonbehalfby,
             )?;
         }
-        if !self.lk_webwizard_modifiedonbehalfby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_webwizard_modifiedonbehalfby.is_unset()
+        {
             map.serialize_entry(
                 "lk_webwizard_modifiedonbehalfby",
                 &self.lk_webwizard_modifiedonbehalfby,
             )?;
         }
-        if !self.systemuser_appconfig_createdonbehalfby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.systemuser_appconfig_createdonbehalfby.is_unset()
+        {
             map.serialize_entry(
                 "systemuser_appconfig_createdonbehalfby",
                 &self.systemuser_appconfig_createdonbehalfby,
             )?;
         }
-        if !self.lk_appointment_modifiedby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_appointment_modifiedby.is_unset()
+        {
             map.serialize_entry(
                 "lk_appointment_modifiedby",
                 &self.lk_appointment_modifiedby,
             )?;
         }
-        if !self.lk_organizationbase_createdby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_organizationbase_createdby.is_unset()
+        {
             map.serialize_entry(
                 "lk_organizationbase_createdby",
                 &self.lk_organizationbase_createdby,
             )?;
         }
-        if !self.lk_timezonelocalizedname_modifiedby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_timezonelocalizedname_modifiedby.is_unset()
+        {
             map.serialize_entry(
                 "lk_timezonelocalizedname_modifiedby",
                 &self.lk_timezonelocalizedname_modifiedby,
             )?;
         }
         #[cfg(feature = "activitypointers")]
-        if !self.lk_activitypointer_createdonbehalfby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_activitypointer_createdonbehalfby.is_unset()
+        {
             map.serialize_entry(
                 "lk_activitypointer_createdonbehalfby",
                 &self.lk_activitypointer_createdonbehalfby,
             )?;
         }
-        if !self.lk_duplicaterulecondition_createdonbehalfby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_duplicaterulecondition_createdonbehalfby.is_unset()
+        {
             map.serialize_entry(
                 "lk_duplicaterulecondition_createdonbehalfby",
                 &self.lk_duplicaterulecondition_createdonbehalfby,
             )?;
         }
-        if !self.lk_mailmergetemplate_createdonbehalfby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_mailmergetemplate_createdonbehalfby.is_unset()
+        {
             map.serialize_entry(
                 "lk_mailmergetemplate_createdonbehalfby",
                 &self.lk_mailmergetemplate_createdonbehalfby,
             )?;
         }
-        if !self.lk_importdata_modifiedonbehalfby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_importdata_modifiedonbehalfby.is_unset()
+        {
             map.serialize_entry(
                 "lk_importdata_modifiedonbehalfby",
                 &self.lk_importdata_modifiedonbehalfby,
             )?;
         }
-        if !self.lk_transformationmapping_createdonbehalfby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_transformationmapping_createdonbehalfby.is_unset()
+        {
             map.serialize_entry(
                 "lk_transformationmapping_createdonbehalfby",
                 &self.lk_transformationmapping_createdonbehalfby,
             )?;
         }
-        if !self.lk_semiannualfiscalcalendar_salespersonid.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_semiannualfiscalcalendar_salespersonid.is_unset()
+        {
             map.serialize_entry(
                 "lk_semiannualfiscalcalendar_salespersonid",
                 &self.lk_semiannualfiscalcalendar_salespersonid,
             )?;
         }
-        if !self.lk_transformationparametermapping_createdonbehalfby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_transformationparametermapping_createdonbehalfby.is_unset()
+        {
             map.serialize_entry(
                 "lk_transformationparametermapping_createdonbehalfby",
                 &self.lk_transformationparametermapping_createdonbehalfby,
             )?;
         }
-        if !self.lk_connectionbase_modifiedonbehalfby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_connectionbase_modifiedonbehalfby.is_unset()
+        {
             map.serialize_entry(
                 "lk_connectionbase_modifiedonbehalfby",
                 &self.lk_connectionbase_modifiedonbehalfby,
             )?;
         }
-        if !self.lk_plugintypestatisticbase_createdonbehalfby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_plugintypestatisticbase_createdonbehalfby.is_unset()
+        {
             map.serialize_entry(
                 "lk_plugintypestatisticbase_createdonbehalfby",
                 &self.lk_plugintypestatisticbase_createdonbehalfby,
             )?;
         }
-        if !self.lk_transformationmapping_createdby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_transformationmapping_createdby.is_unset()
+        {
             map.serialize_entry(
                 "lk_transformationmapping_createdby",
                 &self.lk_transformationmapping_createdby,
             )?;
         }
-        if !self.lk_mobile_offline_profile_createdby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_mobile_offline_profile_createdby.is_unset()
+        {
             map.serialize_entry(
                 "lk_MobileOfflineProfile_createdby",
                 &self.lk_mobile_offline_profile_createdby,
             )?;
         }
-        if !self.lk_syncerrorbase_createdby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_syncerrorbase_createdby.is_unset()
+        {
             map.serialize_entry(
                 "lk_syncerrorbase_createdby",
                 &self.lk_syncerrorbase_createdby,
             )?;
         }
-        if !self.lk_documenttemplatebase_modifiedby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_documenttemplatebase_modifiedby.is_unset()
+        {
             map.serialize_entry(
                 "lk_documenttemplatebase_modifiedby",
                 &self.lk_documenttemplatebase_modifiedby,
             )?;
         }
-        if !self.lk_task_modifiedby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_task_modifiedby.is_unset()
+        {
             map.serialize_entry("lk_task_modifiedby", &self.lk_task_modifiedby)?;
         }
-        if !self.lk_kbarticlebase_createdby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_kbarticlebase_createdby.is_unset()
+        {
             map.serialize_entry(
                 "lk_kbarticlebase_createdby",
                 &self.lk_kbarticlebase_createdby,
             )?;
         }
-        if !self.lk_task_createdby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_task_createdby.is_unset()
+        {
             map.serialize_entry("lk_task_createdby", &self.lk_task_createdby)?;
         }
-        if !self.lk_translationprocess_modifiedonbehalfby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_translationprocess_modifiedonbehalfby.is_unset()
+        {
             map.serialize_entry(
                 "lk_translationprocess_modifiedonbehalfby",
                 &self.lk_translationprocess_modifiedonbehalfby,
             )?;
         }
-        if !self.lk_timezonedefinition_modifiedonbehalfby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_timezonedefinition_modifiedonbehalfby.is_unset()
+        {
             map.serialize_entry(
                 "lk_timezonedefinition_modifiedonbehalfby",
                 &self.lk_timezonedefinition_modifiedonbehalfby,
             )?;
         }
-        if !self.lk_duplicaterulecondition_modifiedonbehalfby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_duplicaterulecondition_modifiedonbehalfby.is_unset()
+        {
             map.serialize_entry(
                 "lk_duplicaterulecondition_modifiedonbehalfby",
                 &self.lk_duplicaterulecondition_modifiedonbehalfby,
             )?;
         }
-        if !self.lk_asyncoperation_createdonbehalfby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_asyncoperation_createdonbehalfby.is_unset()
+        {
             map.serialize_entry(
                 "lk_asyncoperation_createdonbehalfby",
                 &self.lk_asyncoperation_createdonbehalfby,
             )?;
         }
         #[cfg(feature = "activitypointers")]
-        if !self.lk_activitypointer_modifiedby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_activitypointer_modifiedby.is_unset()
+        {
             map.serialize_entry(
                 "lk_activitypointer_modifiedby",
                 &self.lk_activitypointer_modifiedby,
             )?;
         }
         #[cfg(feature = "queues")]
-        if !self.lk_queuebase_createdby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_queuebase_createdby.is_unset()
+        {
             map.serialize_entry("lk_queuebase_createdby", &self.lk_queuebase_createdby)?;
         }
-        if !self.lk_transformationmapping_modifiedby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_transformationmapping_modifiedby.is_unset()
+        {
             map.serialize_entry(
                 "lk_transformationmapping_modifiedby",
                 &self.lk_transformationmapping_modifiedby,
             )?;
         }
-        if !self.systemuser_appconfig_createdby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.systemuser_appconfig_createdby.is_unset()
+        {
             map.serialize_entry(
                 "systemuser_appconfig_createdby",
                 &self.systemuser_appconfig_createdby,
             )?;
         }
-        if !self.user_settings.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.user_settings.is_unset()
+        {
             map.serialize_entry("user_settings", &self.user_settings)?;
         }
-        if !self.systemuser_appconfiginstance_modifiedby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.systemuser_appconfiginstance_modifiedby.is_unset()
+        {
             map.serialize_entry(
                 "systemuser_appconfiginstance_modifiedby",
                 &self.systemuser_appconfiginstance_modifiedby,
             )?;
         }
-        if !self.lk_translationprocess_createdby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_translationprocess_createdby.is_unset()
+        {
             map.serialize_entry(
                 "lk_translationprocess_createdby",
                 &self.lk_translationprocess_createdby,
             )?;
         }
-        if !self.systemuser_navigationsetting_modifiedonbehalfby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.systemuser_navigationsetting_modifiedonbehalfby.is_unset()
+        {
             map.serialize_entry(
                 "systemuser_navigationsetting_modifiedonbehalfby",
                 &self.systemuser_navigationsetting_modifiedonbehalfby,
             )?;
         }
         #[cfg(feature = "queueitems")]
-        if !self.lk_queueitem_modifiedonbehalfby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_queueitem_modifiedonbehalfby.is_unset()
+        {
             map.serialize_entry(
                 "lk_queueitem_modifiedonbehalfby",
                 &self.lk_queueitem_modifiedonbehalfby,
             )?;
         }
         #[cfg(feature = "annotations")]
-        if !self.lk_annotationbase_createdonbehalfby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_annotationbase_createdonbehalfby.is_unset()
+        {
             map.serialize_entry(
                 "lk_annotationbase_createdonbehalfby",
                 &self.lk_annotationbase_createdonbehalfby,
             )?;
         }
-        if !self.lk_actioncardbase_createdonbehalfby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_actioncardbase_createdonbehalfby.is_unset()
+        {
             map.serialize_entry(
                 "lk_actioncardbase_createdonbehalfby",
                 &self.lk_actioncardbase_createdonbehalfby,
             )?;
         }
-        if !self.lk_timezonelocalizedname_createdby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_timezonelocalizedname_createdby.is_unset()
+        {
             map.serialize_entry(
                 "lk_timezonelocalizedname_createdby",
                 &self.lk_timezonelocalizedname_createdby,
             )?;
         }
-        if !self.systemuser_appconfiginstance_modifiedonbehalfby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.systemuser_appconfiginstance_modifiedonbehalfby.is_unset()
+        {
             map.serialize_entry(
                 "systemuser_appconfiginstance_modifiedonbehalfby",
                 &self.systemuser_appconfiginstance_modifiedonbehalfby,
             )?;
         }
-        if !self.lk_import_createdonbehalfby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_import_createdonbehalfby.is_unset()
+        {
             map.serialize_entry(
                 "lk_import_createdonbehalfby",
                 &self.lk_import_createdonbehalfby,
             )?;
         }
-        if !self.lk_mailmergetemplate_modifiedonbehalfby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_mailmergetemplate_modifiedonbehalfby.is_unset()
+        {
             map.serialize_entry(
                 "lk_mailmergetemplate_modifiedonbehalfby",
                 &self.lk_mailmergetemplate_modifiedonbehalfby,
             )?;
         }
-        if !self.lk_customcontroldefaultconfig_modifiedby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_customcontroldefaultconfig_modifiedby.is_unset()
+        {
             map.serialize_entry(
                 "lk_customcontroldefaultconfig_modifiedby",
                 &self.lk_customcontroldefaultconfig_modifiedby,
             )?;
         }
-        if !self.lk_customcontrol_createdonbehalfby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_customcontrol_createdonbehalfby.is_unset()
+        {
             map.serialize_entry(
                 "lk_customcontrol_createdonbehalfby",
                 &self.lk_customcontrol_createdonbehalfby,
             )?;
         }
-        if !self.lk_usersettings_modifiedonbehalfby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_usersettings_modifiedonbehalfby.is_unset()
+        {
             map.serialize_entry(
                 "lk_usersettings_modifiedonbehalfby",
                 &self.lk_usersettings_modifiedonbehalfby,
             )?;
         }
-        if !self.lk_ownermapping_modifiedonbehalfby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_ownermapping_modifiedonbehalfby.is_unset()
+        {
             map.serialize_entry(
                 "lk_ownermapping_modifiedonbehalfby",
                 &self.lk_ownermapping_modifiedonbehalfby,
             )?;
         }
-        if !self.lk_mobile_offline_profile_modifiedby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_mobile_offline_profile_modifiedby.is_unset()
+        {
             map.serialize_entry(
                 "lk_MobileOfflineProfile_modifiedby",
                 &self.lk_mobile_offline_profile_modifiedby,
             )?;
         }
-        if !self.lk_lookupmapping_createdonbehalfby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_lookupmapping_createdonbehalfby.is_unset()
+        {
             map.serialize_entry(
                 "lk_lookupmapping_createdonbehalfby",
                 &self.lk_lookupmapping_createdonbehalfby,
             )?;
         }
-        if !self.lk_plugintype_modifiedonbehalfby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_plugintype_modifiedonbehalfby.is_unset()
+        {
             map.serialize_entry(
                 "lk_plugintype_modifiedonbehalfby",
                 &self.lk_plugintype_modifiedonbehalfby,
             )?;
         }
-        if !self.appmodulecomponent_createdby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.appmodulecomponent_createdby.is_unset()
+        {
             map.serialize_entry(
                 "appmodulecomponent_createdby",
                 &self.appmodulecomponent_createdby,
             )?;
         }
-        if !self.lk_processsession_modifiedby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_processsession_modifiedby.is_unset()
+        {
             map.serialize_entry(
                 "lk_processsession_modifiedby",
                 &self.lk_processsession_modifiedby,
             )?;
         }
-        if !self.lk_transformationparametermapping_modifiedby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_transformationparametermapping_modifiedby.is_unset()
+        {
             map.serialize_entry(
                 "lk_transformationparametermapping_modifiedby",
                 &self.lk_transformationparametermapping_modifiedby,
             )?;
         }
-        if !self.lk_savedqueryvisualizationbase_modifiedonbehalfby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_savedqueryvisualizationbase_modifiedonbehalfby.is_unset()
+        {
             map.serialize_entry(
                 "lk_savedqueryvisualizationbase_modifiedonbehalfby",
                 &self.lk_savedqueryvisualizationbase_modifiedonbehalfby,
             )?;
         }
-        if !self.lk_kbarticlecomment_modifiedonbehalfby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_kbarticlecomment_modifiedonbehalfby.is_unset()
+        {
             map.serialize_entry(
                 "lk_kbarticlecomment_modifiedonbehalfby",
                 &self.lk_kbarticlecomment_modifiedonbehalfby,
             )?;
         }
-        if !self.lk_rolebase_createdby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_rolebase_createdby.is_unset()
+        {
             map.serialize_entry("lk_rolebase_createdby", &self.lk_rolebase_createdby)?;
         }
-        if !self.lk_bulkdeleteoperation_createdonbehalfby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_bulkdeleteoperation_createdonbehalfby.is_unset()
+        {
             map.serialize_entry(
                 "lk_bulkdeleteoperation_createdonbehalfby",
                 &self.lk_bulkdeleteoperation_createdonbehalfby,
             )?;
         }
-        if !self.lk_knowledgearticleviews_createdby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_knowledgearticleviews_createdby.is_unset()
+        {
             map.serialize_entry(
                 "lk_knowledgearticleviews_createdby",
                 &self.lk_knowledgearticleviews_createdby,
             )?;
         }
-        if !self.lk_customeraddressbase_modifiedby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_customeraddressbase_modifiedby.is_unset()
+        {
             map.serialize_entry(
                 "lk_customeraddressbase_modifiedby",
                 &self.lk_customeraddressbase_modifiedby,
             )?;
         }
-        if !self.lk_translationprocess_createdonbehalfby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_translationprocess_createdonbehalfby.is_unset()
+        {
             map.serialize_entry(
                 "lk_translationprocess_createdonbehalfby",
                 &self.lk_translationprocess_createdonbehalfby,
             )?;
         }
-        if !self.lk_email_createdonbehalfby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_email_createdonbehalfby.is_unset()
+        {
             map.serialize_entry(
                 "lk_email_createdonbehalfby",
                 &self.lk_email_createdonbehalfby,
             )?;
         }
-        if !self.lk_category_modifiedby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_category_modifiedby.is_unset()
+        {
             map.serialize_entry("lk_category_modifiedby", &self.lk_category_modifiedby)?;
         }
-        if !self.lk_quarterlyfiscalcalendar_modifiedonbehalfby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_quarterlyfiscalcalendar_modifiedonbehalfby.is_unset()
+        {
             map.serialize_entry(
                 "lk_quarterlyfiscalcalendar_modifiedonbehalfby",
                 &self.lk_quarterlyfiscalcalendar_modifiedonbehalfby,
             )?;
         }
-        if !self.lk_importfilebase_createdonbehalfby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_importfilebase_createdonbehalfby.is_unset()
+        {
             map.serialize_entry(
                 "lk_importfilebase_createdonbehalfby",
                 &self.lk_importfilebase_createdonbehalfby,
             )?;
         }
-        if !self.lk_sdkmessagefilter_createdonbehalfby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_sdkmessagefilter_createdonbehalfby.is_unset()
+        {
             map.serialize_entry(
                 "lk_sdkmessagefilter_createdonbehalfby",
                 &self.lk_sdkmessagefilter_createdonbehalfby,
             )?;
         }
         #[cfg(feature = "annotations")]
-        if !self.lk_annotationbase_modifiedby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_annotationbase_modifiedby.is_unset()
+        {
             map.serialize_entry(
                 "lk_annotationbase_modifiedby",
                 &self.lk_annotationbase_modifiedby,
             )?;
         }
         #[cfg(feature = "queues")]
-        if !self.lk_queue_modifiedonbehalfby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_queue_modifiedonbehalfby.is_unset()
+        {
             map.serialize_entry(
                 "lk_queue_modifiedonbehalfby",
                 &self.lk_queue_modifiedonbehalfby,
             )?;
         }
-        if !self.lk_sharepointdocumentlocationbase_modifiedonbehalfby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_sharepointdocumentlocationbase_modifiedonbehalfby.is_unset()
+        {
             map.serialize_entry(
                 "lk_sharepointdocumentlocationbase_modifiedonbehalfby",
                 &self.lk_sharepointdocumentlocationbase_modifiedonbehalfby,
             )?;
         }
-        if !self.lk_socialactivity_modifiedby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_socialactivity_modifiedby.is_unset()
+        {
             map.serialize_entry(
                 "lk_socialactivity_modifiedby",
                 &self.lk_socialactivity_modifiedby,
             )?;
         }
-        if !self.lk_calendar_modifiedonbehalfby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_calendar_modifiedonbehalfby.is_unset()
+        {
             map.serialize_entry(
                 "lk_calendar_modifiedonbehalfby",
                 &self.lk_calendar_modifiedonbehalfby,
             )?;
         }
         #[cfg(feature = "contacts")]
-        if !self.system_user_contacts.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.system_user_contacts.is_unset()
+        {
             map.serialize_entry("system_user_contacts", &self.system_user_contacts)?;
         }
-        if !self.lk_webresourcebase_createdonbehalfby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_webresourcebase_createdonbehalfby.is_unset()
+        {
             map.serialize_entry(
                 "lk_webresourcebase_createdonbehalfby",
                 &self.lk_webresourcebase_createdonbehalfby,
             )?;
         }
-        if !self.lk_feedback_createdby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_feedback_createdby.is_unset()
+        {
             map.serialize_entry("lk_feedback_createdby", &self.lk_feedback_createdby)?;
         }
-        if !self.lk_fixedmonthlyfiscalcalendar_createdby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_fixedmonthlyfiscalcalendar_createdby.is_unset()
+        {
             map.serialize_entry(
                 "lk_fixedmonthlyfiscalcalendar_createdby",
                 &self.lk_fixedmonthlyfiscalcalendar_createdby,
             )?;
         }
-        if !self.lk_fieldsecurityprofile_modifiedonbehalfby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_fieldsecurityprofile_modifiedonbehalfby.is_unset()
+        {
             map.serialize_entry(
                 "lk_fieldsecurityprofile_modifiedonbehalfby",
                 &self.lk_fieldsecurityprofile_modifiedonbehalfby,
             )?;
         }
-        if !self.createdby_sdkmessageprocessingstepsecureconfig.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.createdby_sdkmessageprocessingstepsecureconfig.is_unset()
+        {
             map.serialize_entry(
                 "createdby_sdkmessageprocessingstepsecureconfig",
                 &self.createdby_sdkmessageprocessingstepsecureconfig,
             )?;
         }
-        if !self.lk_processsessionbase_createdonbehalfby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_processsessionbase_createdonbehalfby.is_unset()
+        {
             map.serialize_entry(
                 "lk_processsessionbase_createdonbehalfby",
                 &self.lk_processsessionbase_createdonbehalfby,
             )?;
         }
-        if !self.lk_webwizard_modifiedby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_webwizard_modifiedby.is_unset()
+        {
             map.serialize_entry(
                 "lk_webwizard_modifiedby",
                 &self.lk_webwizard_modifiedby,
             )?;
         }
         #[cfg(feature = "teams")]
-        if !self.lk_teambase_modifiedby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_teambase_modifiedby.is_unset()
+        {
             map.serialize_entry("lk_teambase_modifiedby", &self.lk_teambase_modifiedby)?;
         }
-        if !self.lk_aci_view_mapper_modifiedonbehalfby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_aci_view_mapper_modifiedonbehalfby.is_unset()
+        {
             map.serialize_entry(
                 "lk_ACIViewMapper_modifiedonbehalfby",
                 &self.lk_aci_view_mapper_modifiedonbehalfby,
             )?;
         }
-        if !self.lk_annualfiscalcalendar_createdby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_annualfiscalcalendar_createdby.is_unset()
+        {
             map.serialize_entry(
                 "lk_annualfiscalcalendar_createdby",
                 &self.lk_annualfiscalcalendar_createdby,
             )?;
         }
-        if !self.lk_customcontroldefaultconfig_createdby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_customcontroldefaultconfig_createdby.is_unset()
+        {
             map.serialize_entry(
                 "lk_customcontroldefaultconfig_createdby",
                 &self.lk_customcontroldefaultconfig_createdby,
             )?;
         }
-        if !self.lk_mobileofflineprofileitem_modifiedonbehalfby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_mobileofflineprofileitem_modifiedonbehalfby.is_unset()
+        {
             map.serialize_entry(
                 "lk_mobileofflineprofileitem_modifiedonbehalfby",
                 &self.lk_mobileofflineprofileitem_modifiedonbehalfby,
             )?;
         }
-        if !self.lk_annualfiscalcalendar_createdonbehalfby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_annualfiscalcalendar_createdonbehalfby.is_unset()
+        {
             map.serialize_entry(
                 "lk_annualfiscalcalendar_createdonbehalfby",
                 &self.lk_annualfiscalcalendar_createdonbehalfby,
             )?;
         }
         #[cfg(feature = "queues")]
-        if !self.queuemembership_association.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.queuemembership_association.is_unset()
+        {
             map.serialize_entry(
                 "queuemembership_association",
                 &self.queuemembership_association,
             )?;
         }
-        if !self.lk_solutionbase_createdonbehalfby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_solutionbase_createdonbehalfby.is_unset()
+        {
             map.serialize_entry(
                 "lk_solutionbase_createdonbehalfby",
                 &self.lk_solutionbase_createdonbehalfby,
             )?;
         }
-        if !self.lk_sharepointsitebase_modifiedonbehalfby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_sharepointsitebase_modifiedonbehalfby.is_unset()
+        {
             map.serialize_entry(
                 "lk_sharepointsitebase_modifiedonbehalfby",
                 &self.lk_sharepointsitebase_modifiedonbehalfby,
             )?;
         }
-        if !self.lk_syncerrorbase_createdonbehalfby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_syncerrorbase_createdonbehalfby.is_unset()
+        {
             map.serialize_entry(
                 "lk_syncerrorbase_createdonbehalfby",
                 &self.lk_syncerrorbase_createdonbehalfby,
             )?;
         }
-        if !self.lk_customcontrolresource_modifiedby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_customcontrolresource_modifiedby.is_unset()
+        {
             map.serialize_entry(
                 "lk_customcontrolresource_modifiedby",
                 &self.lk_customcontrolresource_modifiedby,
             )?;
         }
-        if !self.modifiedby_pluginassembly.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.modifiedby_pluginassembly.is_unset()
+        {
             map.serialize_entry(
                 "modifiedby_pluginassembly",
                 &self.modifiedby_pluginassembly,
             )?;
         }
-        if !self.lk_recurrencerule_modifiedby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_recurrencerule_modifiedby.is_unset()
+        {
             map.serialize_entry(
                 "lk_recurrencerule_modifiedby",
                 &self.lk_recurrencerule_modifiedby,
             )?;
         }
-        if !self.knowledgearticle_primaryauthorid.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.knowledgearticle_primaryauthorid.is_unset()
+        {
             map.serialize_entry(
                 "knowledgearticle_primaryauthorid",
                 &self.knowledgearticle_primaryauthorid,
             )?;
         }
-        if !self.lk_publisheraddressbase_createdonbehalfby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_publisheraddressbase_createdonbehalfby.is_unset()
+        {
             map.serialize_entry(
                 "lk_publisheraddressbase_createdonbehalfby",
                 &self.lk_publisheraddressbase_createdonbehalfby,
             )?;
         }
-        if !self.lk_transactioncurrencybase_modifiedby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_transactioncurrencybase_modifiedby.is_unset()
+        {
             map.serialize_entry(
                 "lk_transactioncurrencybase_modifiedby",
                 &self.lk_transactioncurrencybase_modifiedby,
             )?;
         }
         #[cfg(feature = "contacts")]
-        if !self.contact_owning_user.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.contact_owning_user.is_unset()
+        {
             map.serialize_entry("contact_owning_user", &self.contact_owning_user)?;
         }
-        if !self.lk_appointment_createdonbehalfby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_appointment_createdonbehalfby.is_unset()
+        {
             map.serialize_entry(
                 "lk_appointment_createdonbehalfby",
                 &self.lk_appointment_createdonbehalfby,
             )?;
         }
-        if !self.lk_mobile_offline_profile_item_association_createdby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_mobile_offline_profile_item_association_createdby.is_unset()
+        {
             map.serialize_entry(
                 "lk_MobileOfflineProfileItemAssociation_createdby",
                 &self.lk_mobile_offline_profile_item_association_createdby,
             )?;
         }
-        if !self.lk_actioncardbase_createdby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_actioncardbase_createdby.is_unset()
+        {
             map.serialize_entry(
                 "lk_actioncardbase_createdby",
                 &self.lk_actioncardbase_createdby,
             )?;
         }
-        if !self.lk_quarterlyfiscalcalendar_salespersonid.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_quarterlyfiscalcalendar_salespersonid.is_unset()
+        {
             map.serialize_entry(
                 "lk_quarterlyfiscalcalendar_salespersonid",
                 &self.lk_quarterlyfiscalcalendar_salespersonid,
             )?;
         }
-        if !self.lk_importlogbase_modifiedby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_importlogbase_modifiedby.is_unset()
+        {
             map.serialize_entry(
                 "lk_importlogbase_modifiedby",
                 &self.lk_importlogbase_modifiedby,
             )?;
         }
-        if !self.lk_recurrencerule_createdby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_recurrencerule_createdby.is_unset()
+        {
             map.serialize_entry(
                 "lk_recurrencerule_createdby",
                 &self.lk_recurrencerule_createdby,
             )?;
         }
-        if !self.lk_businessunitnewsarticlebase_modifiedby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_businessunitnewsarticlebase_modifiedby.is_unset()
+        {
             map.serialize_entry(
                 "lk_businessunitnewsarticlebase_modifiedby",
                 &self.lk_businessunitnewsarticlebase_modifiedby,
             )?;
         }
-        if !self.lk_customcontrolresource_createdonbehalfby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_customcontrolresource_createdonbehalfby.is_unset()
+        {
             map.serialize_entry(
                 "lk_customcontrolresource_createdonbehalfby",
                 &self.lk_customcontrolresource_createdonbehalfby,
             )?;
         }
-        if !self.lk_importmap_modifiedonbehalfby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_importmap_modifiedonbehalfby.is_unset()
+        {
             map.serialize_entry(
                 "lk_importmap_modifiedonbehalfby",
                 &self.lk_importmap_modifiedonbehalfby,
             )?;
         }
-        if !self.modifiedby_sdkmessageprocessingstepsecureconfig.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.modifiedby_sdkmessageprocessingstepsecureconfig.is_unset()
+        {
             map.serialize_entry(
                 "modifiedby_sdkmessageprocessingstepsecureconfig",
                 &self.modifiedby_sdkmessageprocessingstepsecureconfig,
             )?;
         }
-        if !self.stageid_processstage.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.stageid_processstage.is_unset()
+        {
             map.serialize_entry("stageid_processstage", &self.stageid_processstage)?;
         }
-        if !self.lk_category_createdby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_category_createdby.is_unset()
+        {
             map.serialize_entry("lk_category_createdby", &self.lk_category_createdby)?;
         }
-        if !self.systemuser_appmodule_modifiedby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.systemuser_appmodule_modifiedby.is_unset()
+        {
             map.serialize_entry(
                 "systemuser_appmodule_modifiedby",
                 &self.systemuser_appmodule_modifiedby,
             )?;
         }
-        if !self.lk_processsession_startedby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_processsession_startedby.is_unset()
+        {
             map.serialize_entry(
                 "lk_processsession_startedby",
                 &self.lk_processsession_startedby,
             )?;
         }
-        if !self.systemuser_navigationsetting_createdby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.systemuser_navigationsetting_createdby.is_unset()
+        {
             map.serialize_entry(
                 "systemuser_navigationsetting_createdby",
                 &self.systemuser_navigationsetting_createdby,
             )?;
         }
-        if !self.lk_newprocess_createdonbehalfby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_newprocess_createdonbehalfby.is_unset()
+        {
             map.serialize_entry(
                 "lk_newprocess_createdonbehalfby",
                 &self.lk_newprocess_createdonbehalfby,
             )?;
         }
-        if !self.lk_reportcategorybase_modifiedby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_reportcategorybase_modifiedby.is_unset()
+        {
             map.serialize_entry(
                 "lk_reportcategorybase_modifiedby",
                 &self.lk_reportcategorybase_modifiedby,
             )?;
         }
-        if !self.lk_task_createdonbehalfby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_task_createdonbehalfby.is_unset()
+        {
             map.serialize_entry(
                 "lk_task_createdonbehalfby",
                 &self.lk_task_createdonbehalfby,
             )?;
         }
         #[cfg(feature = "letters")]
-        if !self.user_letter.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.user_letter.is_unset()
+        {
             map.serialize_entry("user_letter", &self.user_letter)?;
         }
         #[cfg(feature = "teams")]
-        if !self.lk_teambase_createdby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_teambase_createdby.is_unset()
+        {
             map.serialize_entry("lk_teambase_createdby", &self.lk_teambase_createdby)?;
         }
-        if !self.lk_slabase_modifiedonbehalfby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_slabase_modifiedonbehalfby.is_unset()
+        {
             map.serialize_entry(
                 "lk_slabase_modifiedonbehalfby",
                 &self.lk_slabase_modifiedonbehalfby,
             )?;
         }
-        if !self.lk_usersettings_createdonbehalfby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_usersettings_createdonbehalfby.is_unset()
+        {
             map.serialize_entry(
                 "lk_usersettings_createdonbehalfby",
                 &self.lk_usersettings_createdonbehalfby,
             )?;
         }
-        if !self.lk_calendarrule_createdby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_calendarrule_createdby.is_unset()
+        {
             map.serialize_entry(
                 "lk_calendarrule_createdby",
                 &self.lk_calendarrule_createdby,
             )?;
         }
-        if !self.lk_importentitymapping_createdonbehalfby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_importentitymapping_createdonbehalfby.is_unset()
+        {
             map.serialize_entry(
                 "lk_importentitymapping_createdonbehalfby",
                 &self.lk_importentitymapping_createdonbehalfby,
             )?;
         }
-        if !self.lk_customcontrolresource_modifiedonbehalfby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_customcontrolresource_modifiedonbehalfby.is_unset()
+        {
             map.serialize_entry(
                 "lk_customcontrolresource_modifiedonbehalfby",
                 &self.lk_customcontrolresource_modifiedonbehalfby,
             )?;
         }
-        if !self.lk_mobileofflineprofileitem_modifiedby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_mobileofflineprofileitem_modifiedby.is_unset()
+        {
             map.serialize_entry(
                 "lk_mobileofflineprofileitem_modifiedby",
                 &self.lk_mobileofflineprofileitem_modifiedby,
             )?;
         }
         #[cfg(feature = "systemusers")]
-        if !self.parentsystemuserid.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.parentsystemuserid.is_unset()
+        {
             map.serialize_entry("parentsystemuserid", &self.parentsystemuserid)?;
         }
         #[cfg(feature = "systemusers")]
-        if !self.user_parent_user.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.user_parent_user.is_unset()
+        {
             map.serialize_entry("user_parent_user", &self.user_parent_user)?;
         }
-        if !self.lk_personaldocumenttemplatebase_modifiedby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_personaldocumenttemplatebase_modifiedby.is_unset()
+        {
             map.serialize_entry(
                 "lk_personaldocumenttemplatebase_modifiedby",
                 &self.lk_personaldocumenttemplatebase_modifiedby,
             )?;
         }
-        if !self.import_file_system_user.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.import_file_system_user.is_unset()
+        {
             map.serialize_entry("ImportFile_SystemUser", &self.import_file_system_user)?;
         }
-        if !self.lk_savedquerybase_createdby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_savedquerybase_createdby.is_unset()
+        {
             map.serialize_entry(
                 "lk_savedquerybase_createdby",
                 &self.lk_savedquerybase_createdby,
             )?;
         }
-        if !self.system_user_duplicate_matching_record.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.system_user_duplicate_matching_record.is_unset()
+        {
             map.serialize_entry(
                 "SystemUser_DuplicateMatchingRecord",
                 &self.system_user_duplicate_matching_record,
             )?;
         }
-        if !self.lk_email_modifiedonbehalfby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_email_modifiedonbehalfby.is_unset()
+        {
             map.serialize_entry(
                 "lk_email_modifiedonbehalfby",
                 &self.lk_email_modifiedonbehalfby,
             )?;
         }
-        if !self.user_socialactivity.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.user_socialactivity.is_unset()
+        {
             map.serialize_entry("user_socialactivity", &self.user_socialactivity)?;
         }
-        if !self.lk_fixedmonthlyfiscalcalendar_modifiedby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_fixedmonthlyfiscalcalendar_modifiedby.is_unset()
+        {
             map.serialize_entry(
                 "lk_fixedmonthlyfiscalcalendar_modifiedby",
                 &self.lk_fixedmonthlyfiscalcalendar_modifiedby,
             )?;
         }
-        if !self.lk_businessunitnewsarticle_modifiedonbehalfby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_businessunitnewsarticle_modifiedonbehalfby.is_unset()
+        {
             map.serialize_entry(
                 "lk_businessunitnewsarticle_modifiedonbehalfby",
                 &self.lk_businessunitnewsarticle_modifiedonbehalfby,
             )?;
         }
-        if !self.lk_phonecall_modifiedby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_phonecall_modifiedby.is_unset()
+        {
             map.serialize_entry(
                 "lk_phonecall_modifiedby",
                 &self.lk_phonecall_modifiedby,
             )?;
         }
-        if !self.lk_annualfiscalcalendar_modifiedonbehalfby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_annualfiscalcalendar_modifiedonbehalfby.is_unset()
+        {
             map.serialize_entry(
                 "lk_annualfiscalcalendar_modifiedonbehalfby",
                 &self.lk_annualfiscalcalendar_modifiedonbehalfby,
             )?;
         }
-        if !self.lk_kbarticletemplate_modifiedonbehalfby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_kbarticletemplate_modifiedonbehalfby.is_unset()
+        {
             map.serialize_entry(
                 "lk_kbarticletemplate_modifiedonbehalfby",
                 &self.lk_kbarticletemplate_modifiedonbehalfby,
             )?;
         }
-        if !self.lk_organizationbase_modifiedby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_organizationbase_modifiedby.is_unset()
+        {
             map.serialize_entry(
                 "lk_organizationbase_modifiedby",
                 &self.lk_organizationbase_modifiedby,
             )?;
         }
-        if !self.lk_ownermapping_createdonbehalfby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_ownermapping_createdonbehalfby.is_unset()
+        {
             map.serialize_entry(
                 "lk_ownermapping_createdonbehalfby",
                 &self.lk_ownermapping_createdonbehalfby,
             )?;
         }
-        if !self.createdby_sdkmessageprocessingstep.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.createdby_sdkmessageprocessingstep.is_unset()
+        {
             map.serialize_entry(
                 "createdby_sdkmessageprocessingstep",
                 &self.createdby_sdkmessageprocessingstep,
             )?;
         }
-        if !self.lk_syncerrorbase_modifiedonbehalfby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_syncerrorbase_modifiedonbehalfby.is_unset()
+        {
             map.serialize_entry(
                 "lk_syncerrorbase_modifiedonbehalfby",
                 &self.lk_syncerrorbase_modifiedonbehalfby,
             )?;
         }
-        if !self.lk_appointment_createdby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_appointment_createdby.is_unset()
+        {
             map.serialize_entry(
                 "lk_appointment_createdby",
                 &self.lk_appointment_createdby,
             )?;
         }
-        if !self.lk_sdkmessageprocessingstepsecureconfig_modifiedonbehalfby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self
+                .lk_sdkmessageprocessingstepsecureconfig_modifiedonbehalfby
+                .is_unset()
+        {
             map.serialize_entry(
                 "lk_sdkmessageprocessingstepsecureconfig_modifiedonbehalfby",
                 &self.lk_sdkmessageprocessingstepsecureconfig_modifiedonbehalfby,
             )?;
         }
-        if !self.lk_importjobbase_modifiedby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_importjobbase_modifiedby.is_unset()
+        {
             map.serialize_entry(
                 "lk_importjobbase_modifiedby",
                 &self.lk_importjobbase_modifiedby,
             )?;
         }
-        if !self.mobileofflineprofileid.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.mobileofflineprofileid.is_unset()
+        {
             map.serialize_entry("mobileofflineprofileid", &self.mobileofflineprofileid)?;
         }
-        if !self.lk_mailmergetemplatebase_modifiedby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_mailmergetemplatebase_modifiedby.is_unset()
+        {
             map.serialize_entry(
                 "lk_mailmergetemplatebase_modifiedby",
                 &self.lk_mailmergetemplatebase_modifiedby,
             )?;
         }
-        if !self.lk_import_modifiedonbehalfby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_import_modifiedonbehalfby.is_unset()
+        {
             map.serialize_entry(
                 "lk_import_modifiedonbehalfby",
                 &self.lk_import_modifiedonbehalfby,
             )?;
         }
-        if !self.lk_monthlyfiscalcalendar_createdonbehalfby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_monthlyfiscalcalendar_createdonbehalfby.is_unset()
+        {
             map.serialize_entry(
                 "lk_monthlyfiscalcalendar_createdonbehalfby",
                 &self.lk_monthlyfiscalcalendar_createdonbehalfby,
             )?;
         }
         #[cfg(feature = "queues")]
-        if !self.queueid.is_unset() {
+        if purpose != super::super::support::Purpose::Update && !self.queueid.is_unset()
+        {
             map.serialize_entry("queueid", &self.queueid)?;
         }
-        if !self.lk_userquery_modifiedonbehalfby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_userquery_modifiedonbehalfby.is_unset()
+        {
             map.serialize_entry(
                 "lk_userquery_modifiedonbehalfby",
                 &self.lk_userquery_modifiedonbehalfby,
             )?;
         }
-        if !self.lk_timezonerule_modifiedonbehalfby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_timezonerule_modifiedonbehalfby.is_unset()
+        {
             map.serialize_entry(
                 "lk_timezonerule_modifiedonbehalfby",
                 &self.lk_timezonerule_modifiedonbehalfby,
             )?;
         }
-        if !self.user_userqueryvisualizations.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.user_userqueryvisualizations.is_unset()
+        {
             map.serialize_entry(
                 "user_userqueryvisualizations",
                 &self.user_userqueryvisualizations,
             )?;
         }
-        if !self.lk_userform_createdby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_userform_createdby.is_unset()
+        {
             map.serialize_entry("lk_userform_createdby", &self.lk_userform_createdby)?;
         }
-        if !self.user_task.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.user_task.is_unset()
+        {
             map.serialize_entry("user_task", &self.user_task)?;
         }
-        if !self.lk_mobile_offline_profile_createdonbehalfby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_mobile_offline_profile_createdonbehalfby.is_unset()
+        {
             map.serialize_entry(
                 "lk_MobileOfflineProfile_createdonbehalfby",
                 &self.lk_mobile_offline_profile_createdonbehalfby,
             )?;
         }
-        if !self.lk_webwizard_createdby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_webwizard_createdby.is_unset()
+        {
             map.serialize_entry("lk_webwizard_createdby", &self.lk_webwizard_createdby)?;
         }
-        if !self.lk_mailmergetemplatebase_createdby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_mailmergetemplatebase_createdby.is_unset()
+        {
             map.serialize_entry(
                 "lk_mailmergetemplatebase_createdby",
                 &self.lk_mailmergetemplatebase_createdby,
             )?;
         }
-        if !self.lk_calendarrule_createdonbehalfby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_calendarrule_createdonbehalfby.is_unset()
+        {
             map.serialize_entry(
                 "lk_calendarrule_createdonbehalfby",
                 &self.lk_calendarrule_createdonbehalfby,
             )?;
         }
-        if !self.lk_email_createdby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_email_createdby.is_unset()
+        {
             map.serialize_entry("lk_email_createdby", &self.lk_email_createdby)?;
         }
         #[cfg(feature = "queues")]
-        if !self.lk_queue_createdonbehalfby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_queue_createdonbehalfby.is_unset()
+        {
             map.serialize_entry(
                 "lk_queue_createdonbehalfby",
                 &self.lk_queue_createdonbehalfby,
             )?;
         }
-        if !self.lk_userquery_createdby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_userquery_createdby.is_unset()
+        {
             map.serialize_entry("lk_userquery_createdby", &self.lk_userquery_createdby)?;
         }
-        if !self.systemuser_appconfigmaster_modifiedonbehalfby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.systemuser_appconfigmaster_modifiedonbehalfby.is_unset()
+        {
             map.serialize_entry(
                 "systemuser_appconfigmaster_modifiedonbehalfby",
                 &self.systemuser_appconfigmaster_modifiedonbehalfby,
             )?;
         }
         #[cfg(feature = "queues")]
-        if !self.lk_queuebase_modifiedby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_queuebase_modifiedby.is_unset()
+        {
             map.serialize_entry(
                 "lk_queuebase_modifiedby",
                 &self.lk_queuebase_modifiedby,
             )?;
         }
-        if !self.lk_audit_userid.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_audit_userid.is_unset()
+        {
             map.serialize_entry("lk_audit_userid", &self.lk_audit_userid)?;
         }
-        if !self.modifiedby_sdkmessage.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.modifiedby_sdkmessage.is_unset()
+        {
             map.serialize_entry("modifiedby_sdkmessage", &self.modifiedby_sdkmessage)?;
         }
-        if !self.lk_transformationparametermapping_createdby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_transformationparametermapping_createdby.is_unset()
+        {
             map.serialize_entry(
                 "lk_transformationparametermapping_createdby",
                 &self.lk_transformationparametermapping_createdby,
             )?;
         }
-        if !self.lk_fieldsecurityprofile_modifiedby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_fieldsecurityprofile_modifiedby.is_unset()
+        {
             map.serialize_entry(
                 "lk_fieldsecurityprofile_modifiedby",
                 &self.lk_fieldsecurityprofile_modifiedby,
             )?;
         }
-        if !self.lk_customcontroldefaultconfig_modifiedonbehalfby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_customcontroldefaultconfig_modifiedonbehalfby.is_unset()
+        {
             map.serialize_entry(
                 "lk_customcontroldefaultconfig_modifiedonbehalfby",
                 &self.lk_customcontroldefaultconfig_modifiedonbehalfby,
             )?;
         }
-        if !self.lk_picklistmapping_createdby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_picklistmapping_createdby.is_unset()
+        {
             map.serialize_entry(
                 "lk_picklistmapping_createdby",
                 &self.lk_picklistmapping_createdby,
             )?;
         }
-        if !self.lk_asyncoperation_modifiedonbehalfby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_asyncoperation_modifiedonbehalfby.is_unset()
+        {
             map.serialize_entry(
                 "lk_asyncoperation_modifiedonbehalfby",
                 &self.lk_asyncoperation_modifiedonbehalfby,
             )?;
         }
-        if !self.lk_publisherbase_createdonbehalfby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_publisherbase_createdonbehalfby.is_unset()
+        {
             map.serialize_entry(
                 "lk_publisherbase_createdonbehalfby",
                 &self.lk_publisherbase_createdonbehalfby,
             )?;
         }
-        if !self.system_user_email_email_sender.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.system_user_email_email_sender.is_unset()
+        {
             map.serialize_entry(
                 "SystemUser_Email_EmailSender",
                 &self.system_user_email_email_sender,
             )?;
         }
-        if !self.lk_recurringappointmentmaster_modifiedby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_recurringappointmentmaster_modifiedby.is_unset()
+        {
             map.serialize_entry(
                 "lk_recurringappointmentmaster_modifiedby",
                 &self.lk_recurringappointmentmaster_modifiedby,
             )?;
         }
-        if !self.system_user_import_maps.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.system_user_import_maps.is_unset()
+        {
             map.serialize_entry("SystemUser_ImportMaps", &self.system_user_import_maps)?;
         }
-        if !self.workflow_modifiedonbehalfby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.workflow_modifiedonbehalfby.is_unset()
+        {
             map.serialize_entry(
                 "workflow_modifiedonbehalfby",
                 &self.workflow_modifiedonbehalfby,
             )?;
         }
-        if !self.systemuser_principalobjectattributeaccess.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.systemuser_principalobjectattributeaccess.is_unset()
+        {
             map.serialize_entry(
                 "systemuser_principalobjectattributeaccess",
                 &self.systemuser_principalobjectattributeaccess,
             )?;
         }
-        if !self.lk_slaitembase_modifiedby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_slaitembase_modifiedby.is_unset()
+        {
             map.serialize_entry(
                 "lk_slaitembase_modifiedby",
                 &self.lk_slaitembase_modifiedby,
             )?;
         }
-        if !self.lk_mobileofflineprofileitemassociation_createdonbehalfby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_mobileofflineprofileitemassociation_createdonbehalfby.is_unset()
+        {
             map.serialize_entry(
                 "lk_mobileofflineprofileitemassociation_createdonbehalfby",
                 &self.lk_mobileofflineprofileitemassociation_createdonbehalfby,
             )?;
         }
-        if !self.lk_annualfiscalcalendar_salespersonid.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_annualfiscalcalendar_salespersonid.is_unset()
+        {
             map.serialize_entry(
                 "lk_annualfiscalcalendar_salespersonid",
                 &self.lk_annualfiscalcalendar_salespersonid,
             )?;
         }
-        if !self.lk_emailserverprofile_modifiedby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_emailserverprofile_modifiedby.is_unset()
+        {
             map.serialize_entry(
                 "lk_emailserverprofile_modifiedby",
                 &self.lk_emailserverprofile_modifiedby,
             )?;
         }
-        if !self.lk_slakpiinstancebase_modifiedonbehalfby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_slakpiinstancebase_modifiedonbehalfby.is_unset()
+        {
             map.serialize_entry(
                 "lk_slakpiinstancebase_modifiedonbehalfby",
                 &self.lk_slakpiinstancebase_modifiedonbehalfby,
             )?;
         }
-        if !self.lk_duplicateruleconditionbase_modifiedby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_duplicateruleconditionbase_modifiedby.is_unset()
+        {
             map.serialize_entry(
                 "lk_duplicateruleconditionbase_modifiedby",
                 &self.lk_duplicateruleconditionbase_modifiedby,
             )?;
         }
-        if !self.system_user_email_templates.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.system_user_email_templates.is_unset()
+        {
             map.serialize_entry(
                 "system_user_email_templates",
                 &self.system_user_email_templates,
             )?;
         }
         #[cfg(feature = "letters")]
-        if !self.lk_letter_modifiedby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_letter_modifiedby.is_unset()
+        {
             map.serialize_entry("lk_letter_modifiedby", &self.lk_letter_modifiedby)?;
         }
-        if !self.workflow_createdby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.workflow_createdby.is_unset()
+        {
             map.serialize_entry("workflow_createdby", &self.workflow_createdby)?;
         }
-        if !self.lk_publisheraddressbase_modifiedby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_publisheraddressbase_modifiedby.is_unset()
+        {
             map.serialize_entry(
                 "lk_publisheraddressbase_modifiedby",
                 &self.lk_publisheraddressbase_modifiedby,
             )?;
         }
-        if !self.lk_picklistmapping_modifiedonbehalfby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_picklistmapping_modifiedonbehalfby.is_unset()
+        {
             map.serialize_entry(
                 "lk_picklistmapping_modifiedonbehalfby",
                 &self.lk_picklistmapping_modifiedonbehalfby,
             )?;
         }
-        if !self.lk_ownermapping_modifiedby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_ownermapping_modifiedby.is_unset()
+        {
             map.serialize_entry(
                 "lk_ownermapping_modifiedby",
                 &self.lk_ownermapping_modifiedby,
             )?;
         }
-        if !self.lk_task_modifiedonbehalfby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_task_modifiedonbehalfby.is_unset()
+        {
             map.serialize_entry(
                 "lk_task_modifiedonbehalfby",
                 &self.lk_task_modifiedonbehalfby,
             )?;
         }
-        if !self.lk_userform_modifiedby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_userform_modifiedby.is_unset()
+        {
             map.serialize_entry("lk_userform_modifiedby", &self.lk_userform_modifiedby)?;
         }
-        if !self.lk_display_stringbase_modifiedby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_display_stringbase_modifiedby.is_unset()
+        {
             map.serialize_entry(
                 "lk_DisplayStringbase_modifiedby",
                 &self.lk_display_stringbase_modifiedby,
             )?;
         }
-        if !self.lk_importdatabase_createdby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_importdatabase_createdby.is_unset()
+        {
             map.serialize_entry(
                 "lk_importdatabase_createdby",
                 &self.lk_importdatabase_createdby,
             )?;
         }
-        if !self.user_slabase.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.user_slabase.is_unset()
+        {
             map.serialize_entry("user_slabase", &self.user_slabase)?;
         }
-        if !self.lk_importfilebase_modifiedby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_importfilebase_modifiedby.is_unset()
+        {
             map.serialize_entry(
                 "lk_importfilebase_modifiedby",
                 &self.lk_importfilebase_modifiedby,
             )?;
         }
         #[cfg(feature = "teams")]
-        if !self.lk_team_createdonbehalfby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_team_createdonbehalfby.is_unset()
+        {
             map.serialize_entry(
                 "lk_team_createdonbehalfby",
                 &self.lk_team_createdonbehalfby,
             )?;
         }
-        if !self.lk_templatebase_modifiedonbehalfby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_templatebase_modifiedonbehalfby.is_unset()
+        {
             map.serialize_entry(
                 "lk_templatebase_modifiedonbehalfby",
                 &self.lk_templatebase_modifiedonbehalfby,
             )?;
         }
-        if !self.lk_slaitembase_createdby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_slaitembase_createdby.is_unset()
+        {
             map.serialize_entry(
                 "lk_slaitembase_createdby",
                 &self.lk_slaitembase_createdby,
             )?;
         }
-        if !self.businessunitid.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.businessunitid.is_unset()
+        {
             map.serialize_entry("businessunitid", &self.businessunitid)?;
         }
-        if !self.lk_importmapbase_modifiedby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_importmapbase_modifiedby.is_unset()
+        {
             map.serialize_entry(
                 "lk_importmapbase_modifiedby",
                 &self.lk_importmapbase_modifiedby,
             )?;
         }
-        if !self.lk_newprocess_modifiedonbehalfby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_newprocess_modifiedonbehalfby.is_unset()
+        {
             map.serialize_entry(
                 "lk_newprocess_modifiedonbehalfby",
                 &self.lk_newprocess_modifiedonbehalfby,
             )?;
         }
-        if !self.lk_usersettingsbase_createdby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_usersettingsbase_createdby.is_unset()
+        {
             map.serialize_entry(
                 "lk_usersettingsbase_createdby",
                 &self.lk_usersettingsbase_createdby,
             )?;
         }
-        if !self.lk_webresourcebase_modifiedonbehalfby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_webresourcebase_modifiedonbehalfby.is_unset()
+        {
             map.serialize_entry(
                 "lk_webresourcebase_modifiedonbehalfby",
                 &self.lk_webresourcebase_modifiedonbehalfby,
             )?;
         }
-        if !self.webresource_createdby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.webresource_createdby.is_unset()
+        {
             map.serialize_entry("webresource_createdby", &self.webresource_createdby)?;
         }
-        if !self.lk_processtriggerbase_createdby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_processtriggerbase_createdby.is_unset()
+        {
             map.serialize_entry(
                 "lk_processtriggerbase_createdby",
                 &self.lk_processtriggerbase_createdby,
             )?;
         }
-        if !self.lk_expiredprocess_modifiedonbehalfby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_expiredprocess_modifiedonbehalfby.is_unset()
+        {
             map.serialize_entry(
                 "lk_expiredprocess_modifiedonbehalfby",
                 &self.lk_expiredprocess_modifiedonbehalfby,
             )?;
         }
-        if !self.lk_ownermapping_createdby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_ownermapping_createdby.is_unset()
+        {
             map.serialize_entry(
                 "lk_ownermapping_createdby",
                 &self.lk_ownermapping_createdby,
             )?;
         }
         #[cfg(feature = "accounts")]
-        if !self.user_accounts.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.user_accounts.is_unset()
+        {
             map.serialize_entry("user_accounts", &self.user_accounts)?;
         }
-        if !self.lk_kbarticlebase_modifiedby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_kbarticlebase_modifiedby.is_unset()
+        {
             map.serialize_entry(
                 "lk_kbarticlebase_modifiedby",
                 &self.lk_kbarticlebase_modifiedby,
             )?;
         }
-        if !self.lk_workflowlog_createdby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_workflowlog_createdby.is_unset()
+        {
             map.serialize_entry(
                 "lk_workflowlog_createdby",
                 &self.lk_workflowlog_createdby,
             )?;
         }
-        if !self.lk_bulkdeleteoperation_modifiedonbehalfby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_bulkdeleteoperation_modifiedonbehalfby.is_unset()
+        {
             map.serialize_entry(
                 "lk_bulkdeleteoperation_modifiedonbehalfby",
                 &self.lk_bulkdeleteoperation_modifiedonbehalfby,
             )?;
         }
-        if !self.lk_userqueryvisualization_createdby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_userqueryvisualization_createdby.is_unset()
+        {
             map.serialize_entry(
                 "lk_userqueryvisualization_createdby",
                 &self.lk_userqueryvisualization_createdby,
             )?;
         }
-        if !self.lk_importfilebase_createdby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_importfilebase_createdby.is_unset()
+        {
             map.serialize_entry(
                 "lk_importfilebase_createdby",
                 &self.lk_importfilebase_createdby,
             )?;
         }
         #[cfg(feature = "contacts")]
-        if !self.lk_contactbase_modifiedby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_contactbase_modifiedby.is_unset()
+        {
             map.serialize_entry(
                 "lk_contactbase_modifiedby",
                 &self.lk_contactbase_modifiedby,
             )?;
         }
-        if !self.lk_mobile_offline_profile_item_createdby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_mobile_offline_profile_item_createdby.is_unset()
+        {
             map.serialize_entry(
                 "lk_MobileOfflineProfileItem_createdby",
                 &self.lk_mobile_offline_profile_item_createdby,
             )?;
         }
-        if !self.workflow_modifiedby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.workflow_modifiedby.is_unset()
+        {
             map.serialize_entry("workflow_modifiedby", &self.workflow_modifiedby)?;
         }
-        if !self.lk_sdkmessagefilter_modifiedonbehalfby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_sdkmessagefilter_modifiedonbehalfby.is_unset()
+        {
             map.serialize_entry(
                 "lk_sdkmessagefilter_modifiedonbehalfby",
                 &self.lk_sdkmessagefilter_modifiedonbehalfby,
             )?;
         }
-        if !self.system_user_duplicate_rules.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.system_user_duplicate_rules.is_unset()
+        {
             map.serialize_entry(
                 "SystemUser_DuplicateRules",
                 &self.system_user_duplicate_rules,
             )?;
         }
-        if !self.lk_fixedmonthlyfiscalcalendar_salespersonid.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_fixedmonthlyfiscalcalendar_salespersonid.is_unset()
+        {
             map.serialize_entry(
                 "lk_fixedmonthlyfiscalcalendar_salespersonid",
                 &self.lk_fixedmonthlyfiscalcalendar_salespersonid,
             )?;
         }
-        if !self.lk_actioncardbase_modifiedby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_actioncardbase_modifiedby.is_unset()
+        {
             map.serialize_entry(
                 "lk_actioncardbase_modifiedby",
                 &self.lk_actioncardbase_modifiedby,
             )?;
         }
-        if !self.lk_aci_view_mapper_modifiedby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_aci_view_mapper_modifiedby.is_unset()
+        {
             map.serialize_entry(
                 "lk_ACIViewMapper_modifiedby",
                 &self.lk_aci_view_mapper_modifiedby,
             )?;
         }
-        if !self.lk_kbarticletemplatebase_modifiedby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_kbarticletemplatebase_modifiedby.is_unset()
+        {
             map.serialize_entry(
                 "lk_kbarticletemplatebase_modifiedby",
                 &self.lk_kbarticletemplatebase_modifiedby,
             )?;
         }
-        if !self.systemuser_appconfigmaster_modifiedby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.systemuser_appconfigmaster_modifiedby.is_unset()
+        {
             map.serialize_entry(
                 "systemuser_appconfigmaster_modifiedby",
                 &self.systemuser_appconfigmaster_modifiedby,
             )?;
         }
-        if !self.lk_savedqueryvisualizationbase_modifiedby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_savedqueryvisualizationbase_modifiedby.is_unset()
+        {
             map.serialize_entry(
                 "lk_savedqueryvisualizationbase_modifiedby",
                 &self.lk_savedqueryvisualizationbase_modifiedby,
             )?;
         }
-        if !self.lk_semiannualfiscalcalendar_modifiedby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_semiannualfiscalcalendar_modifiedby.is_unset()
+        {
             map.serialize_entry(
                 "lk_semiannualfiscalcalendar_modifiedby",
                 &self.lk_semiannualfiscalcalendar_modifiedby,
             )?;
         }
-        if !self.modifiedby_plugintypestatistic.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.modifiedby_plugintypestatistic.is_unset()
+        {
             map.serialize_entry(
                 "modifiedby_plugintypestatistic",
                 &self.modifiedby_plugintypestatistic,
             )?;
         }
         #[cfg(feature = "letters")]
-        if !self.lk_letter_createdby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_letter_createdby.is_unset()
+        {
             map.serialize_entry("lk_letter_createdby", &self.lk_letter_createdby)?;
         }
-        if !self.systemuser_appmodule_createdonbehalfby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.systemuser_appmodule_createdonbehalfby.is_unset()
+        {
             map.serialize_entry(
                 "systemuser_appmodule_createdonbehalfby",
                 &self.systemuser_appmodule_createdonbehalfby,
             )?;
         }
-        if !self.lk_businessunitnewsarticle_createdonbehalfby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_businessunitnewsarticle_createdonbehalfby.is_unset()
+        {
             map.serialize_entry(
                 "lk_businessunitnewsarticle_createdonbehalfby",
                 &self.lk_businessunitnewsarticle_createdonbehalfby,
             )?;
         }
-        if !self.lk_timezonerule_modifiedby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_timezonerule_modifiedby.is_unset()
+        {
             map.serialize_entry(
                 "lk_timezonerule_modifiedby",
                 &self.lk_timezonerule_modifiedby,
             )?;
         }
-        if !self.lk_serviceendpointbase_modifiedonbehalfby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_serviceendpointbase_modifiedonbehalfby.is_unset()
+        {
             map.serialize_entry(
                 "lk_serviceendpointbase_modifiedonbehalfby",
                 &self.lk_serviceendpointbase_modifiedonbehalfby,
             )?;
         }
-        if !self.lk_kbarticle_modifiedonbehalfby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_kbarticle_modifiedonbehalfby.is_unset()
+        {
             map.serialize_entry(
                 "lk_kbarticle_modifiedonbehalfby",
                 &self.lk_kbarticle_modifiedonbehalfby,
             )?;
         }
         #[cfg(feature = "systemusers")]
-        if !self.createdonbehalfby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.createdonbehalfby.is_unset()
+        {
             map.serialize_entry("createdonbehalfby", &self.createdonbehalfby)?;
         }
         #[cfg(feature = "systemusers")]
-        if !self.lk_systemuser_createdonbehalfby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_systemuser_createdonbehalfby.is_unset()
+        {
             map.serialize_entry(
                 "lk_systemuser_createdonbehalfby",
                 &self.lk_systemuser_createdonbehalfby,
             )?;
         }
-        if !self.lk_social_profile_createdonbehalfby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_social_profile_createdonbehalfby.is_unset()
+        {
             map.serialize_entry(
                 "lk_SocialProfile_createdonbehalfby",
                 &self.lk_social_profile_createdonbehalfby,
             )?;
         }
-        if !self.owner_mapping_system_user.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.owner_mapping_system_user.is_unset()
+        {
             map.serialize_entry(
                 "OwnerMapping_SystemUser",
                 &self.owner_mapping_system_user,
             )?;
         }
-        if !self.system_user_workflow.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.system_user_workflow.is_unset()
+        {
             map.serialize_entry("system_user_workflow", &self.system_user_workflow)?;
         }
-        if !self.lk_importbase_modifiedby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_importbase_modifiedby.is_unset()
+        {
             map.serialize_entry(
                 "lk_importbase_modifiedby",
                 &self.lk_importbase_modifiedby,
             )?;
         }
         #[cfg(feature = "teams")]
-        if !self.lk_teambase_administratorid.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_teambase_administratorid.is_unset()
+        {
             map.serialize_entry(
                 "lk_teambase_administratorid",
                 &self.lk_teambase_administratorid,
             )?;
         }
-        if !self.lk_fieldsecurityprofile_createdby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_fieldsecurityprofile_createdby.is_unset()
+        {
             map.serialize_entry(
                 "lk_fieldsecurityprofile_createdby",
                 &self.lk_fieldsecurityprofile_createdby,
             )?;
         }
-        if !self.lk_fixedmonthlyfiscalcalendar_modifiedonbehalfby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_fixedmonthlyfiscalcalendar_modifiedonbehalfby.is_unset()
+        {
             map.serialize_entry(
                 "lk_fixedmonthlyfiscalcalendar_modifiedonbehalfby",
                 &self.lk_fixedmonthlyfiscalcalendar_modifiedonbehalfby,
             )?;
         }
-        if !self.lk_mailboxtrackingfolder_modifiedby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_mailboxtrackingfolder_modifiedby.is_unset()
+        {
             map.serialize_entry(
                 "lk_mailboxtrackingfolder_modifiedby",
                 &self.lk_mailboxtrackingfolder_modifiedby,
             )?;
         }
-        if !self.lk_sdkmessageprocessingstepsecureconfig_createdonbehalfby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_sdkmessageprocessingstepsecureconfig_createdonbehalfby.is_unset()
+        {
             map.serialize_entry(
                 "lk_sdkmessageprocessingstepsecureconfig_createdonbehalfby",
                 &self.lk_sdkmessageprocessingstepsecureconfig_createdonbehalfby,
             )?;
         }
-        if !self.lk_columnmapping_modifiedonbehalfby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_columnmapping_modifiedonbehalfby.is_unset()
+        {
             map.serialize_entry(
                 "lk_columnmapping_modifiedonbehalfby",
                 &self.lk_columnmapping_modifiedonbehalfby,
             )?;
         }
-        if !self.lk_importmapbase_createdby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_importmapbase_createdby.is_unset()
+        {
             map.serialize_entry(
                 "lk_importmapbase_createdby",
                 &self.lk_importmapbase_createdby,
             )?;
         }
-        if !self.lk_transactioncurrency_modifiedonbehalfby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_transactioncurrency_modifiedonbehalfby.is_unset()
+        {
             map.serialize_entry(
                 "lk_transactioncurrency_modifiedonbehalfby",
                 &self.lk_transactioncurrency_modifiedonbehalfby,
             )?;
         }
-        if !self.lk_expiredprocess_modifiedby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_expiredprocess_modifiedby.is_unset()
+        {
             map.serialize_entry(
                 "lk_expiredprocess_modifiedby",
                 &self.lk_expiredprocess_modifiedby,
             )?;
         }
-        if !self.user_userquery.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.user_userquery.is_unset()
+        {
             map.serialize_entry("user_userquery", &self.user_userquery)?;
         }
-        if !self.system_user_asyncoperation.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.system_user_asyncoperation.is_unset()
+        {
             map.serialize_entry(
                 "system_user_asyncoperation",
                 &self.system_user_asyncoperation,
             )?;
         }
-        if !self.lk_plugintypestatisticbase_modifiedonbehalfby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_plugintypestatisticbase_modifiedonbehalfby.is_unset()
+        {
             map.serialize_entry(
                 "lk_plugintypestatisticbase_modifiedonbehalfby",
                 &self.lk_plugintypestatisticbase_modifiedonbehalfby,
             )?;
         }
-        if !self.lk_duplicateruleconditionbase_createdby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_duplicateruleconditionbase_createdby.is_unset()
+        {
             map.serialize_entry(
                 "lk_duplicateruleconditionbase_createdby",
                 &self.lk_duplicateruleconditionbase_createdby,
             )?;
         }
-        if !self.lk_processsession_completedby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_processsession_completedby.is_unset()
+        {
             map.serialize_entry(
                 "lk_processsession_completedby",
                 &self.lk_processsession_completedby,
             )?;
         }
-        if !self.lk_importentitymapping_modifiedonbehalfby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_importentitymapping_modifiedonbehalfby.is_unset()
+        {
             map.serialize_entry(
                 "lk_importentitymapping_modifiedonbehalfby",
                 &self.lk_importentitymapping_modifiedonbehalfby,
             )?;
         }
         #[cfg(feature = "accounts")]
-        if !self.lk_accountbase_modifiedonbehalfby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_accountbase_modifiedonbehalfby.is_unset()
+        {
             map.serialize_entry(
                 "lk_accountbase_modifiedonbehalfby",
                 &self.lk_accountbase_modifiedonbehalfby,
             )?;
         }
-        if !self.systemuser_appconfiginstance_createdby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.systemuser_appconfiginstance_createdby.is_unset()
+        {
             map.serialize_entry(
                 "systemuser_appconfiginstance_createdby",
                 &self.systemuser_appconfiginstance_createdby,
             )?;
         }
-        if !self.lk_customcontrol_modifiedby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_customcontrol_modifiedby.is_unset()
+        {
             map.serialize_entry(
                 "lk_customcontrol_modifiedby",
                 &self.lk_customcontrol_modifiedby,
             )?;
         }
-        if !self.lk_duplicaterulebase_createdby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_duplicaterulebase_createdby.is_unset()
+        {
             map.serialize_entry(
                 "lk_duplicaterulebase_createdby",
                 &self.lk_duplicaterulebase_createdby,
             )?;
         }
         #[cfg(feature = "queueitems")]
-        if !self.lk_queueitem_createdonbehalfby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_queueitem_createdonbehalfby.is_unset()
+        {
             map.serialize_entry(
                 "lk_queueitem_createdonbehalfby",
                 &self.lk_queueitem_createdonbehalfby,
             )?;
         }
-        if !self.lk_transactioncurrencybase_createdby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_transactioncurrencybase_createdby.is_unset()
+        {
             map.serialize_entry(
                 "lk_transactioncurrencybase_createdby",
                 &self.lk_transactioncurrencybase_createdby,
             )?;
         }
-        if !self.lk_importlog_modifiedonbehalfby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_importlog_modifiedonbehalfby.is_unset()
+        {
             map.serialize_entry(
                 "lk_importlog_modifiedonbehalfby",
                 &self.lk_importlog_modifiedonbehalfby,
             )?;
         }
-        if !self.lk_sdkmessage_modifiedonbehalfby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_sdkmessage_modifiedonbehalfby.is_unset()
+        {
             map.serialize_entry(
                 "lk_sdkmessage_modifiedonbehalfby",
                 &self.lk_sdkmessage_modifiedonbehalfby,
             )?;
         }
-        if !self.lk_kbarticlecommentbase_modifiedby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_kbarticlecommentbase_modifiedby.is_unset()
+        {
             map.serialize_entry(
                 "lk_kbarticlecommentbase_modifiedby",
                 &self.lk_kbarticlecommentbase_modifiedby,
             )?;
         }
-        if !self.user_phonecall.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.user_phonecall.is_unset()
+        {
             map.serialize_entry("user_phonecall", &self.user_phonecall)?;
         }
-        if !self.user_appointment.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.user_appointment.is_unset()
+        {
             map.serialize_entry("user_appointment", &self.user_appointment)?;
         }
-        if !self.lk_expiredprocess_createdonbehalfby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_expiredprocess_createdonbehalfby.is_unset()
+        {
             map.serialize_entry(
                 "lk_expiredprocess_createdonbehalfby",
                 &self.lk_expiredprocess_createdonbehalfby,
             )?;
         }
-        if !self.systemuser_callbackregistration_modifiedonbehalfby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.systemuser_callbackregistration_modifiedonbehalfby.is_unset()
+        {
             map.serialize_entry(
                 "systemuser_callbackregistration_modifiedonbehalfby",
                 &self.systemuser_callbackregistration_modifiedonbehalfby,
             )?;
         }
-        if !self.systemuser_callbackregistration_modifiedby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.systemuser_callbackregistration_modifiedby.is_unset()
+        {
             map.serialize_entry(
                 "systemuser_callbackregistration_modifiedby",
                 &self.systemuser_callbackregistration_modifiedby,
             )?;
         }
-        if !self.systemuser_callbackregistration_createdonbehalfby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.systemuser_callbackregistration_createdonbehalfby.is_unset()
+        {
             map.serialize_entry(
                 "systemuser_callbackregistration_createdonbehalfby",
                 &self.systemuser_callbackregistration_createdonbehalfby,
             )?;
         }
-        if !self.systemuser_callbackregistration_createdby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.systemuser_callbackregistration_createdby.is_unset()
+        {
             map.serialize_entry(
                 "systemuser_callbackregistration_createdby",
                 &self.systemuser_callbackregistration_createdby,
             )?;
         }
-        if !self.lk_solutioncomponentattributeconfiguration_createdby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_solutioncomponentattributeconfiguration_createdby.is_unset()
+        {
             map.serialize_entry(
                 "lk_solutioncomponentattributeconfiguration_createdby",
                 &self.lk_solutioncomponentattributeconfiguration_createdby,
             )?;
         }
-        if !self.lk_solutioncomponentattributeconfiguration_createdonbehalfby.is_unset()
+        if purpose != super::super::support::Purpose::Update
+            && !self
+                .lk_solutioncomponentattributeconfiguration_createdonbehalfby
+                .is_unset()
         {
             map.serialize_entry(
                 "lk_solutioncomponentattributeconfiguration_createdonbehalfby",
                 &self.lk_solutioncomponentattributeconfiguration_createdonbehalfby,
             )?;
         }
-        if !self.lk_solutioncomponentattributeconfiguration_modifiedby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_solutioncomponentattributeconfiguration_modifiedby.is_unset()
+        {
             map.serialize_entry(
                 "lk_solutioncomponentattributeconfiguration_modifiedby",
                 &self.lk_solutioncomponentattributeconfiguration_modifiedby,
             )?;
         }
-        if !self.lk_solutioncomponentattributeconfiguration_modifiedonbehalfby.is_unset()
+        if purpose != super::super::support::Purpose::Update
+            && !self
+                .lk_solutioncomponentattributeconfiguration_modifiedonbehalfby
+                .is_unset()
         {
             map.serialize_entry(
                 "lk_solutioncomponentattributeconfiguration_modifiedonbehalfby",
                 &self.lk_solutioncomponentattributeconfiguration_modifiedonbehalfby,
             )?;
         }
-        if !self.lk_solutioncomponentconfiguration_createdby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_solutioncomponentconfiguration_createdby.is_unset()
+        {
             map.serialize_entry(
                 "lk_solutioncomponentconfiguration_createdby",
                 &self.lk_solutioncomponentconfiguration_createdby,
             )?;
         }
-        if !self.lk_solutioncomponentconfiguration_createdonbehalfby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_solutioncomponentconfiguration_createdonbehalfby.is_unset()
+        {
             map.serialize_entry(
                 "lk_solutioncomponentconfiguration_createdonbehalfby",
                 &self.lk_solutioncomponentconfiguration_createdonbehalfby,
             )?;
         }
-        if !self.lk_solutioncomponentconfiguration_modifiedby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_solutioncomponentconfiguration_modifiedby.is_unset()
+        {
             map.serialize_entry(
                 "lk_solutioncomponentconfiguration_modifiedby",
                 &self.lk_solutioncomponentconfiguration_modifiedby,
             )?;
         }
-        if !self.lk_solutioncomponentconfiguration_modifiedonbehalfby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_solutioncomponentconfiguration_modifiedonbehalfby.is_unset()
+        {
             map.serialize_entry(
                 "lk_solutioncomponentconfiguration_modifiedonbehalfby",
                 &self.lk_solutioncomponentconfiguration_modifiedonbehalfby,
             )?;
         }
-        if !self.lk_solutioncomponentrelationshipconfiguration_createdby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_solutioncomponentrelationshipconfiguration_createdby.is_unset()
+        {
             map.serialize_entry(
                 "lk_solutioncomponentrelationshipconfiguration_createdby",
                 &self.lk_solutioncomponentrelationshipconfiguration_createdby,
             )?;
         }
-        if !self
-            .lk_solutioncomponentrelationshipconfiguration_createdonbehalfby
-            .is_unset()
+        if purpose != super::super::support::Purpose::Update
+            && !self
+                .lk_solutioncomponentrelationshipconfiguration_createdonbehalfby
+                .is_unset()
         {
             map.serialize_entry(
                 "lk_solutioncomponentrelationshipconfiguration_createdonbehalfby",
                 &self.lk_solutioncomponentrelationshipconfiguration_createdonbehalfby,
             )?;
         }
-        if !self.lk_solutioncomponentrelationshipconfiguration_modifiedby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_solutioncomponentrelationshipconfiguration_modifiedby.is_unset()
+        {
             map.serialize_entry(
                 "lk_solutioncomponentrelationshipconfiguration_modifiedby",
                 &self.lk_solutioncomponentrelationshipconfiguration_modifiedby,
             )?;
         }
-        if !self
-            .lk_solutioncomponentrelationshipconfiguration_modifiedonbehalfby
-            .is_unset()
+        if purpose != super::super::support::Purpose::Update
+            && !self
+                .lk_solutioncomponentrelationshipconfiguration_modifiedonbehalfby
+                .is_unset()
         {
             map.serialize_entry(
                 "lk_solutioncomponentrelationshipconfiguration_modifiedonbehalfby",
                 &self.lk_solutioncomponentrelationshipconfiguration_modifiedonbehalfby,
             )?;
         }
-        if !self.lk_stagesolutionupload_createdby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_stagesolutionupload_createdby.is_unset()
+        {
             map.serialize_entry(
                 "lk_stagesolutionupload_createdby",
                 &self.lk_stagesolutionupload_createdby,
             )?;
         }
-        if !self.lk_stagesolutionupload_createdonbehalfby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_stagesolutionupload_createdonbehalfby.is_unset()
+        {
             map.serialize_entry(
                 "lk_stagesolutionupload_createdonbehalfby",
                 &self.lk_stagesolutionupload_createdonbehalfby,
             )?;
         }
-        if !self.lk_stagesolutionupload_modifiedby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_stagesolutionupload_modifiedby.is_unset()
+        {
             map.serialize_entry(
                 "lk_stagesolutionupload_modifiedby",
                 &self.lk_stagesolutionupload_modifiedby,
             )?;
         }
-        if !self.lk_stagesolutionupload_modifiedonbehalfby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_stagesolutionupload_modifiedonbehalfby.is_unset()
+        {
             map.serialize_entry(
                 "lk_stagesolutionupload_modifiedonbehalfby",
                 &self.lk_stagesolutionupload_modifiedonbehalfby,
             )?;
         }
-        if !self.user_stagesolutionupload.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.user_stagesolutionupload.is_unset()
+        {
             map.serialize_entry(
                 "user_stagesolutionupload",
                 &self.user_stagesolutionupload,
             )?;
         }
-        if !self.lk_exportsolutionupload_createdby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_exportsolutionupload_createdby.is_unset()
+        {
             map.serialize_entry(
                 "lk_exportsolutionupload_createdby",
                 &self.lk_exportsolutionupload_createdby,
             )?;
         }
-        if !self.lk_exportsolutionupload_createdonbehalfby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_exportsolutionupload_createdonbehalfby.is_unset()
+        {
             map.serialize_entry(
                 "lk_exportsolutionupload_createdonbehalfby",
                 &self.lk_exportsolutionupload_createdonbehalfby,
             )?;
         }
-        if !self.lk_exportsolutionupload_modifiedby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_exportsolutionupload_modifiedby.is_unset()
+        {
             map.serialize_entry(
                 "lk_exportsolutionupload_modifiedby",
                 &self.lk_exportsolutionupload_modifiedby,
             )?;
         }
-        if !self.lk_exportsolutionupload_modifiedonbehalfby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_exportsolutionupload_modifiedonbehalfby.is_unset()
+        {
             map.serialize_entry(
                 "lk_exportsolutionupload_modifiedonbehalfby",
                 &self.lk_exportsolutionupload_modifiedonbehalfby,
             )?;
         }
-        if !self.user_exportsolutionupload.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.user_exportsolutionupload.is_unset()
+        {
             map.serialize_entry(
                 "user_exportsolutionupload",
                 &self.user_exportsolutionupload,
             )?;
         }
-        if !self.lk_datalakeworkspace_createdby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_datalakeworkspace_createdby.is_unset()
+        {
             map.serialize_entry(
                 "lk_datalakeworkspace_createdby",
                 &self.lk_datalakeworkspace_createdby,
             )?;
         }
-        if !self.lk_datalakeworkspace_createdonbehalfby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_datalakeworkspace_createdonbehalfby.is_unset()
+        {
             map.serialize_entry(
                 "lk_datalakeworkspace_createdonbehalfby",
                 &self.lk_datalakeworkspace_createdonbehalfby,
             )?;
         }
-        if !self.lk_datalakeworkspace_modifiedby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_datalakeworkspace_modifiedby.is_unset()
+        {
             map.serialize_entry(
                 "lk_datalakeworkspace_modifiedby",
                 &self.lk_datalakeworkspace_modifiedby,
             )?;
         }
-        if !self.lk_datalakeworkspace_modifiedonbehalfby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_datalakeworkspace_modifiedonbehalfby.is_unset()
+        {
             map.serialize_entry(
                 "lk_datalakeworkspace_modifiedonbehalfby",
                 &self.lk_datalakeworkspace_modifiedonbehalfby,
             )?;
         }
-        if !self.lk_datalakeworkspacepermission_createdby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_datalakeworkspacepermission_createdby.is_unset()
+        {
             map.serialize_entry(
                 "lk_datalakeworkspacepermission_createdby",
                 &self.lk_datalakeworkspacepermission_createdby,
             )?;
         }
-        if !self.lk_datalakeworkspacepermission_createdonbehalfby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_datalakeworkspacepermission_createdonbehalfby.is_unset()
+        {
             map.serialize_entry(
                 "lk_datalakeworkspacepermission_createdonbehalfby",
                 &self.lk_datalakeworkspacepermission_createdonbehalfby,
             )?;
         }
-        if !self.lk_datalakeworkspacepermission_modifiedby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_datalakeworkspacepermission_modifiedby.is_unset()
+        {
             map.serialize_entry(
                 "lk_datalakeworkspacepermission_modifiedby",
                 &self.lk_datalakeworkspacepermission_modifiedby,
             )?;
         }
-        if !self.lk_datalakeworkspacepermission_modifiedonbehalfby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_datalakeworkspacepermission_modifiedonbehalfby.is_unset()
+        {
             map.serialize_entry(
                 "lk_datalakeworkspacepermission_modifiedonbehalfby",
                 &self.lk_datalakeworkspacepermission_modifiedonbehalfby,
             )?;
         }
-        if !self.lk_applicationuser_createdby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_applicationuser_createdby.is_unset()
+        {
             map.serialize_entry(
                 "lk_applicationuser_createdby",
                 &self.lk_applicationuser_createdby,
             )?;
         }
-        if !self.lk_applicationuser_createdonbehalfby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_applicationuser_createdonbehalfby.is_unset()
+        {
             map.serialize_entry(
                 "lk_applicationuser_createdonbehalfby",
                 &self.lk_applicationuser_createdonbehalfby,
             )?;
         }
-        if !self.lk_applicationuser_modifiedby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_applicationuser_modifiedby.is_unset()
+        {
             map.serialize_entry(
                 "lk_applicationuser_modifiedby",
                 &self.lk_applicationuser_modifiedby,
             )?;
         }
-        if !self.lk_applicationuser_modifiedonbehalfby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_applicationuser_modifiedonbehalfby.is_unset()
+        {
             map.serialize_entry(
                 "lk_applicationuser_modifiedonbehalfby",
                 &self.lk_applicationuser_modifiedonbehalfby,
             )?;
         }
-        if !self.lk_serviceplan_createdby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_serviceplan_createdby.is_unset()
+        {
             map.serialize_entry(
                 "lk_serviceplan_createdby",
                 &self.lk_serviceplan_createdby,
             )?;
         }
-        if !self.lk_serviceplan_createdonbehalfby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_serviceplan_createdonbehalfby.is_unset()
+        {
             map.serialize_entry(
                 "lk_serviceplan_createdonbehalfby",
                 &self.lk_serviceplan_createdonbehalfby,
             )?;
         }
-        if !self.lk_serviceplan_modifiedby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_serviceplan_modifiedby.is_unset()
+        {
             map.serialize_entry(
                 "lk_serviceplan_modifiedby",
                 &self.lk_serviceplan_modifiedby,
             )?;
         }
-        if !self.lk_serviceplan_modifiedonbehalfby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_serviceplan_modifiedonbehalfby.is_unset()
+        {
             map.serialize_entry(
                 "lk_serviceplan_modifiedonbehalfby",
                 &self.lk_serviceplan_modifiedonbehalfby,
             )?;
         }
-        if !self.lk_connector_createdby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_connector_createdby.is_unset()
+        {
             map.serialize_entry("lk_connector_createdby", &self.lk_connector_createdby)?;
         }
-        if !self.lk_connector_createdonbehalfby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_connector_createdonbehalfby.is_unset()
+        {
             map.serialize_entry(
                 "lk_connector_createdonbehalfby",
                 &self.lk_connector_createdonbehalfby,
             )?;
         }
-        if !self.lk_connector_modifiedby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_connector_modifiedby.is_unset()
+        {
             map.serialize_entry(
                 "lk_connector_modifiedby",
                 &self.lk_connector_modifiedby,
             )?;
         }
-        if !self.lk_connector_modifiedonbehalfby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_connector_modifiedonbehalfby.is_unset()
+        {
             map.serialize_entry(
                 "lk_connector_modifiedonbehalfby",
                 &self.lk_connector_modifiedonbehalfby,
             )?;
         }
-        if !self.user_connector.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.user_connector.is_unset()
+        {
             map.serialize_entry("user_connector", &self.user_connector)?;
         }
-        if !self.lk_environmentvariabledefinition_createdby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_environmentvariabledefinition_createdby.is_unset()
+        {
             map.serialize_entry(
                 "lk_environmentvariabledefinition_createdby",
                 &self.lk_environmentvariabledefinition_createdby,
             )?;
         }
-        if !self.lk_environmentvariabledefinition_createdonbehalfby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_environmentvariabledefinition_createdonbehalfby.is_unset()
+        {
             map.serialize_entry(
                 "lk_environmentvariabledefinition_createdonbehalfby",
                 &self.lk_environmentvariabledefinition_createdonbehalfby,
             )?;
         }
-        if !self.lk_environmentvariabledefinition_modifiedby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_environmentvariabledefinition_modifiedby.is_unset()
+        {
             map.serialize_entry(
                 "lk_environmentvariabledefinition_modifiedby",
                 &self.lk_environmentvariabledefinition_modifiedby,
             )?;
         }
-        if !self.lk_environmentvariabledefinition_modifiedonbehalfby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_environmentvariabledefinition_modifiedonbehalfby.is_unset()
+        {
             map.serialize_entry(
                 "lk_environmentvariabledefinition_modifiedonbehalfby",
                 &self.lk_environmentvariabledefinition_modifiedonbehalfby,
             )?;
         }
-        if !self.user_environmentvariabledefinition.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.user_environmentvariabledefinition.is_unset()
+        {
             map.serialize_entry(
                 "user_environmentvariabledefinition",
                 &self.user_environmentvariabledefinition,
             )?;
         }
-        if !self.lk_environmentvariablevalue_createdby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_environmentvariablevalue_createdby.is_unset()
+        {
             map.serialize_entry(
                 "lk_environmentvariablevalue_createdby",
                 &self.lk_environmentvariablevalue_createdby,
             )?;
         }
-        if !self.lk_environmentvariablevalue_createdonbehalfby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_environmentvariablevalue_createdonbehalfby.is_unset()
+        {
             map.serialize_entry(
                 "lk_environmentvariablevalue_createdonbehalfby",
                 &self.lk_environmentvariablevalue_createdonbehalfby,
             )?;
         }
-        if !self.lk_environmentvariablevalue_modifiedby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_environmentvariablevalue_modifiedby.is_unset()
+        {
             map.serialize_entry(
                 "lk_environmentvariablevalue_modifiedby",
                 &self.lk_environmentvariablevalue_modifiedby,
             )?;
         }
-        if !self.lk_environmentvariablevalue_modifiedonbehalfby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_environmentvariablevalue_modifiedonbehalfby.is_unset()
+        {
             map.serialize_entry(
                 "lk_environmentvariablevalue_modifiedonbehalfby",
                 &self.lk_environmentvariablevalue_modifiedonbehalfby,
             )?;
         }
-        if !self.user_environmentvariablevalue.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.user_environmentvariablevalue.is_unset()
+        {
             map.serialize_entry(
                 "user_environmentvariablevalue",
                 &self.user_environmentvariablevalue,
             )?;
         }
-        if !self.lk_processstageparameter_createdby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_processstageparameter_createdby.is_unset()
+        {
             map.serialize_entry(
                 "lk_processstageparameter_createdby",
                 &self.lk_processstageparameter_createdby,
             )?;
         }
-        if !self.lk_processstageparameter_createdonbehalfby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_processstageparameter_createdonbehalfby.is_unset()
+        {
             map.serialize_entry(
                 "lk_processstageparameter_createdonbehalfby",
                 &self.lk_processstageparameter_createdonbehalfby,
             )?;
         }
-        if !self.lk_processstageparameter_modifiedby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_processstageparameter_modifiedby.is_unset()
+        {
             map.serialize_entry(
                 "lk_processstageparameter_modifiedby",
                 &self.lk_processstageparameter_modifiedby,
             )?;
         }
-        if !self.lk_processstageparameter_modifiedonbehalfby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_processstageparameter_modifiedonbehalfby.is_unset()
+        {
             map.serialize_entry(
                 "lk_processstageparameter_modifiedonbehalfby",
                 &self.lk_processstageparameter_modifiedonbehalfby,
             )?;
         }
-        if !self.user_processstageparameter.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.user_processstageparameter.is_unset()
+        {
             map.serialize_entry(
                 "user_processstageparameter",
                 &self.user_processstageparameter,
             )?;
         }
-        if !self.lk_flowsession_createdby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_flowsession_createdby.is_unset()
+        {
             map.serialize_entry(
                 "lk_flowsession_createdby",
                 &self.lk_flowsession_createdby,
             )?;
         }
-        if !self.lk_flowsession_createdonbehalfby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_flowsession_createdonbehalfby.is_unset()
+        {
             map.serialize_entry(
                 "lk_flowsession_createdonbehalfby",
                 &self.lk_flowsession_createdonbehalfby,
             )?;
         }
-        if !self.lk_flowsession_modifiedby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_flowsession_modifiedby.is_unset()
+        {
             map.serialize_entry(
                 "lk_flowsession_modifiedby",
                 &self.lk_flowsession_modifiedby,
             )?;
         }
-        if !self.lk_flowsession_modifiedonbehalfby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_flowsession_modifiedonbehalfby.is_unset()
+        {
             map.serialize_entry(
                 "lk_flowsession_modifiedonbehalfby",
                 &self.lk_flowsession_modifiedonbehalfby,
             )?;
         }
-        if !self.user_flowsession.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.user_flowsession.is_unset()
+        {
             map.serialize_entry("user_flowsession", &self.user_flowsession)?;
         }
-        if !self.lk_workflowbinary_createdby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_workflowbinary_createdby.is_unset()
+        {
             map.serialize_entry(
                 "lk_workflowbinary_createdby",
                 &self.lk_workflowbinary_createdby,
             )?;
         }
-        if !self.lk_workflowbinary_createdonbehalfby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_workflowbinary_createdonbehalfby.is_unset()
+        {
             map.serialize_entry(
                 "lk_workflowbinary_createdonbehalfby",
                 &self.lk_workflowbinary_createdonbehalfby,
             )?;
         }
-        if !self.lk_workflowbinary_modifiedby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_workflowbinary_modifiedby.is_unset()
+        {
             map.serialize_entry(
                 "lk_workflowbinary_modifiedby",
                 &self.lk_workflowbinary_modifiedby,
             )?;
         }
-        if !self.lk_workflowbinary_modifiedonbehalfby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_workflowbinary_modifiedonbehalfby.is_unset()
+        {
             map.serialize_entry(
                 "lk_workflowbinary_modifiedonbehalfby",
                 &self.lk_workflowbinary_modifiedonbehalfby,
             )?;
         }
-        if !self.user_workflowbinary.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.user_workflowbinary.is_unset()
+        {
             map.serialize_entry("user_workflowbinary", &self.user_workflowbinary)?;
         }
-        if !self.lk_connectionreference_createdby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_connectionreference_createdby.is_unset()
+        {
             map.serialize_entry(
                 "lk_connectionreference_createdby",
                 &self.lk_connectionreference_createdby,
             )?;
         }
-        if !self.lk_connectionreference_createdonbehalfby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_connectionreference_createdonbehalfby.is_unset()
+        {
             map.serialize_entry(
                 "lk_connectionreference_createdonbehalfby",
                 &self.lk_connectionreference_createdonbehalfby,
             )?;
         }
-        if !self.lk_connectionreference_modifiedby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_connectionreference_modifiedby.is_unset()
+        {
             map.serialize_entry(
                 "lk_connectionreference_modifiedby",
                 &self.lk_connectionreference_modifiedby,
             )?;
         }
-        if !self.lk_connectionreference_modifiedonbehalfby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_connectionreference_modifiedonbehalfby.is_unset()
+        {
             map.serialize_entry(
                 "lk_connectionreference_modifiedonbehalfby",
                 &self.lk_connectionreference_modifiedonbehalfby,
             )?;
         }
-        if !self.user_connectionreference.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.user_connectionreference.is_unset()
+        {
             map.serialize_entry(
                 "user_connectionreference",
                 &self.user_connectionreference,
             )?;
         }
-        if !self.lk_msdyn_helppage_createdby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_msdyn_helppage_createdby.is_unset()
+        {
             map.serialize_entry(
                 "lk_msdyn_helppage_createdby",
                 &self.lk_msdyn_helppage_createdby,
             )?;
         }
-        if !self.lk_msdyn_helppage_createdonbehalfby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_msdyn_helppage_createdonbehalfby.is_unset()
+        {
             map.serialize_entry(
                 "lk_msdyn_helppage_createdonbehalfby",
                 &self.lk_msdyn_helppage_createdonbehalfby,
             )?;
         }
-        if !self.lk_msdyn_helppage_modifiedby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_msdyn_helppage_modifiedby.is_unset()
+        {
             map.serialize_entry(
                 "lk_msdyn_helppage_modifiedby",
                 &self.lk_msdyn_helppage_modifiedby,
             )?;
         }
-        if !self.lk_msdyn_helppage_modifiedonbehalfby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_msdyn_helppage_modifiedonbehalfby.is_unset()
+        {
             map.serialize_entry(
                 "lk_msdyn_helppage_modifiedonbehalfby",
                 &self.lk_msdyn_helppage_modifiedonbehalfby,
             )?;
         }
-        if !self.lk_territorybase_createdby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_territorybase_createdby.is_unset()
+        {
             map.serialize_entry(
                 "lk_territorybase_createdby",
                 &self.lk_territorybase_createdby,
             )?;
         }
-        if !self.lk_territorybase_createdonbehalfby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_territorybase_createdonbehalfby.is_unset()
+        {
             map.serialize_entry(
                 "lk_territorybase_createdonbehalfby",
                 &self.lk_territorybase_createdonbehalfby,
             )?;
         }
-        if !self.lk_territorybase_modifiedby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_territorybase_modifiedby.is_unset()
+        {
             map.serialize_entry(
                 "lk_territorybase_modifiedby",
                 &self.lk_territorybase_modifiedby,
             )?;
         }
-        if !self.lk_territorybase_modifiedonbehalfby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_territorybase_modifiedonbehalfby.is_unset()
+        {
             map.serialize_entry(
                 "lk_territorybase_modifiedonbehalfby",
                 &self.lk_territorybase_modifiedonbehalfby,
             )?;
         }
-        if !self.system_user_territories.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.system_user_territories.is_unset()
+        {
             map.serialize_entry(
                 "system_user_territories",
                 &self.system_user_territories,
             )?;
         }
-        if !self.territoryid.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.territoryid.is_unset()
+        {
             map.serialize_entry("territoryid", &self.territoryid)?;
         }
-        if !self.lk_msdyn_serviceconfiguration_createdby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_msdyn_serviceconfiguration_createdby.is_unset()
+        {
             map.serialize_entry(
                 "lk_msdyn_serviceconfiguration_createdby",
                 &self.lk_msdyn_serviceconfiguration_createdby,
             )?;
         }
-        if !self.lk_msdyn_serviceconfiguration_createdonbehalfby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_msdyn_serviceconfiguration_createdonbehalfby.is_unset()
+        {
             map.serialize_entry(
                 "lk_msdyn_serviceconfiguration_createdonbehalfby",
                 &self.lk_msdyn_serviceconfiguration_createdonbehalfby,
             )?;
         }
-        if !self.lk_msdyn_serviceconfiguration_modifiedby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_msdyn_serviceconfiguration_modifiedby.is_unset()
+        {
             map.serialize_entry(
                 "lk_msdyn_serviceconfiguration_modifiedby",
                 &self.lk_msdyn_serviceconfiguration_modifiedby,
             )?;
         }
-        if !self.lk_msdyn_serviceconfiguration_modifiedonbehalfby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_msdyn_serviceconfiguration_modifiedonbehalfby.is_unset()
+        {
             map.serialize_entry(
                 "lk_msdyn_serviceconfiguration_modifiedonbehalfby",
                 &self.lk_msdyn_serviceconfiguration_modifiedonbehalfby,
             )?;
         }
-        if !self.user_msdyn_serviceconfiguration.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.user_msdyn_serviceconfiguration.is_unset()
+        {
             map.serialize_entry(
                 "user_msdyn_serviceconfiguration",
                 &self.user_msdyn_serviceconfiguration,
             )?;
         }
-        if !self.lk_msdyn_slakpi_createdby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_msdyn_slakpi_createdby.is_unset()
+        {
             map.serialize_entry(
                 "lk_msdyn_slakpi_createdby",
                 &self.lk_msdyn_slakpi_createdby,
             )?;
         }
-        if !self.lk_msdyn_slakpi_createdonbehalfby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_msdyn_slakpi_createdonbehalfby.is_unset()
+        {
             map.serialize_entry(
                 "lk_msdyn_slakpi_createdonbehalfby",
                 &self.lk_msdyn_slakpi_createdonbehalfby,
             )?;
         }
-        if !self.lk_msdyn_slakpi_modifiedby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_msdyn_slakpi_modifiedby.is_unset()
+        {
             map.serialize_entry(
                 "lk_msdyn_slakpi_modifiedby",
                 &self.lk_msdyn_slakpi_modifiedby,
             )?;
         }
-        if !self.lk_msdyn_slakpi_modifiedonbehalfby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_msdyn_slakpi_modifiedonbehalfby.is_unset()
+        {
             map.serialize_entry(
                 "lk_msdyn_slakpi_modifiedonbehalfby",
                 &self.lk_msdyn_slakpi_modifiedonbehalfby,
             )?;
         }
-        if !self.user_msdyn_slakpi.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.user_msdyn_slakpi.is_unset()
+        {
             map.serialize_entry("user_msdyn_slakpi", &self.user_msdyn_slakpi)?;
         }
-        if !self.lk_msdyn_knowledgearticleimage_createdby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_msdyn_knowledgearticleimage_createdby.is_unset()
+        {
             map.serialize_entry(
                 "lk_msdyn_knowledgearticleimage_createdby",
                 &self.lk_msdyn_knowledgearticleimage_createdby,
             )?;
         }
-        if !self.lk_msdyn_knowledgearticleimage_createdonbehalfby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_msdyn_knowledgearticleimage_createdonbehalfby.is_unset()
+        {
             map.serialize_entry(
                 "lk_msdyn_knowledgearticleimage_createdonbehalfby",
                 &self.lk_msdyn_knowledgearticleimage_createdonbehalfby,
             )?;
         }
-        if !self.lk_msdyn_knowledgearticleimage_modifiedby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_msdyn_knowledgearticleimage_modifiedby.is_unset()
+        {
             map.serialize_entry(
                 "lk_msdyn_knowledgearticleimage_modifiedby",
                 &self.lk_msdyn_knowledgearticleimage_modifiedby,
             )?;
         }
-        if !self.lk_msdyn_knowledgearticleimage_modifiedonbehalfby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_msdyn_knowledgearticleimage_modifiedonbehalfby.is_unset()
+        {
             map.serialize_entry(
                 "lk_msdyn_knowledgearticleimage_modifiedonbehalfby",
                 &self.lk_msdyn_knowledgearticleimage_modifiedonbehalfby,
             )?;
         }
-        if !self.user_msdyn_knowledgearticleimage.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.user_msdyn_knowledgearticleimage.is_unset()
+        {
             map.serialize_entry(
                 "user_msdyn_knowledgearticleimage",
                 &self.user_msdyn_knowledgearticleimage,
             )?;
         }
-        if !self.lk_msdyn_knowledgearticletemplate_createdby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_msdyn_knowledgearticletemplate_createdby.is_unset()
+        {
             map.serialize_entry(
                 "lk_msdyn_knowledgearticletemplate_createdby",
                 &self.lk_msdyn_knowledgearticletemplate_createdby,
             )?;
         }
-        if !self.lk_msdyn_knowledgearticletemplate_createdonbehalfby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_msdyn_knowledgearticletemplate_createdonbehalfby.is_unset()
+        {
             map.serialize_entry(
                 "lk_msdyn_knowledgearticletemplate_createdonbehalfby",
                 &self.lk_msdyn_knowledgearticletemplate_createdonbehalfby,
             )?;
         }
-        if !self.lk_msdyn_knowledgearticletemplate_modifiedby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_msdyn_knowledgearticletemplate_modifiedby.is_unset()
+        {
             map.serialize_entry(
                 "lk_msdyn_knowledgearticletemplate_modifiedby",
                 &self.lk_msdyn_knowledgearticletemplate_modifiedby,
             )?;
         }
-        if !self.lk_msdyn_knowledgearticletemplate_modifiedonbehalfby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_msdyn_knowledgearticletemplate_modifiedonbehalfby.is_unset()
+        {
             map.serialize_entry(
                 "lk_msdyn_knowledgearticletemplate_modifiedonbehalfby",
                 &self.lk_msdyn_knowledgearticletemplate_modifiedonbehalfby,
             )?;
         }
-        if !self.user_msdyn_knowledgearticletemplate.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.user_msdyn_knowledgearticletemplate.is_unset()
+        {
             map.serialize_entry(
                 "user_msdyn_knowledgearticletemplate",
                 &self.user_msdyn_knowledgearticletemplate,
             )?;
         }
-        if !self.lk_msdyn_dataflow_createdby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_msdyn_dataflow_createdby.is_unset()
+        {
             map.serialize_entry(
                 "lk_msdyn_dataflow_createdby",
                 &self.lk_msdyn_dataflow_createdby,
             )?;
         }
-        if !self.lk_msdyn_dataflow_createdonbehalfby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_msdyn_dataflow_createdonbehalfby.is_unset()
+        {
             map.serialize_entry(
                 "lk_msdyn_dataflow_createdonbehalfby",
                 &self.lk_msdyn_dataflow_createdonbehalfby,
             )?;
         }
-        if !self.lk_msdyn_dataflow_modifiedby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_msdyn_dataflow_modifiedby.is_unset()
+        {
             map.serialize_entry(
                 "lk_msdyn_dataflow_modifiedby",
                 &self.lk_msdyn_dataflow_modifiedby,
             )?;
         }
-        if !self.lk_msdyn_dataflow_modifiedonbehalfby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_msdyn_dataflow_modifiedonbehalfby.is_unset()
+        {
             map.serialize_entry(
                 "lk_msdyn_dataflow_modifiedonbehalfby",
                 &self.lk_msdyn_dataflow_modifiedonbehalfby,
             )?;
         }
-        if !self.user_msdyn_dataflow.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.user_msdyn_dataflow.is_unset()
+        {
             map.serialize_entry("user_msdyn_dataflow", &self.user_msdyn_dataflow)?;
         }
-        if !self.lk_msdyn_richtextfile_createdby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_msdyn_richtextfile_createdby.is_unset()
+        {
             map.serialize_entry(
                 "lk_msdyn_richtextfile_createdby",
                 &self.lk_msdyn_richtextfile_createdby,
             )?;
         }
-        if !self.lk_msdyn_richtextfile_createdonbehalfby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_msdyn_richtextfile_createdonbehalfby.is_unset()
+        {
             map.serialize_entry(
                 "lk_msdyn_richtextfile_createdonbehalfby",
                 &self.lk_msdyn_richtextfile_createdonbehalfby,
             )?;
         }
-        if !self.lk_msdyn_richtextfile_modifiedby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_msdyn_richtextfile_modifiedby.is_unset()
+        {
             map.serialize_entry(
                 "lk_msdyn_richtextfile_modifiedby",
                 &self.lk_msdyn_richtextfile_modifiedby,
             )?;
         }
-        if !self.lk_msdyn_richtextfile_modifiedonbehalfby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_msdyn_richtextfile_modifiedonbehalfby.is_unset()
+        {
             map.serialize_entry(
                 "lk_msdyn_richtextfile_modifiedonbehalfby",
                 &self.lk_msdyn_richtextfile_modifiedonbehalfby,
             )?;
         }
-        if !self.user_msdyn_richtextfile.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.user_msdyn_richtextfile.is_unset()
+        {
             map.serialize_entry(
                 "user_msdyn_richtextfile",
                 &self.user_msdyn_richtextfile,
             )?;
         }
-        if !self.lk_msdyn_aiconfiguration_createdby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_msdyn_aiconfiguration_createdby.is_unset()
+        {
             map.serialize_entry(
                 "lk_msdyn_aiconfiguration_createdby",
                 &self.lk_msdyn_aiconfiguration_createdby,
             )?;
         }
-        if !self.lk_msdyn_aiconfiguration_createdonbehalfby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_msdyn_aiconfiguration_createdonbehalfby.is_unset()
+        {
             map.serialize_entry(
                 "lk_msdyn_aiconfiguration_createdonbehalfby",
                 &self.lk_msdyn_aiconfiguration_createdonbehalfby,
             )?;
         }
-        if !self.lk_msdyn_aiconfiguration_modifiedby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_msdyn_aiconfiguration_modifiedby.is_unset()
+        {
             map.serialize_entry(
                 "lk_msdyn_aiconfiguration_modifiedby",
                 &self.lk_msdyn_aiconfiguration_modifiedby,
             )?;
         }
-        if !self.lk_msdyn_aiconfiguration_modifiedonbehalfby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_msdyn_aiconfiguration_modifiedonbehalfby.is_unset()
+        {
             map.serialize_entry(
                 "lk_msdyn_aiconfiguration_modifiedonbehalfby",
                 &self.lk_msdyn_aiconfiguration_modifiedonbehalfby,
             )?;
         }
-        if !self.user_msdyn_aiconfiguration.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.user_msdyn_aiconfiguration.is_unset()
+        {
             map.serialize_entry(
                 "user_msdyn_aiconfiguration",
                 &self.user_msdyn_aiconfiguration,
             )?;
         }
-        if !self.lk_msdyn_aimodel_createdby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_msdyn_aimodel_createdby.is_unset()
+        {
             map.serialize_entry(
                 "lk_msdyn_aimodel_createdby",
                 &self.lk_msdyn_aimodel_createdby,
             )?;
         }
-        if !self.lk_msdyn_aimodel_createdonbehalfby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_msdyn_aimodel_createdonbehalfby.is_unset()
+        {
             map.serialize_entry(
                 "lk_msdyn_aimodel_createdonbehalfby",
                 &self.lk_msdyn_aimodel_createdonbehalfby,
             )?;
         }
-        if !self.lk_msdyn_aimodel_modifiedby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_msdyn_aimodel_modifiedby.is_unset()
+        {
             map.serialize_entry(
                 "lk_msdyn_aimodel_modifiedby",
                 &self.lk_msdyn_aimodel_modifiedby,
             )?;
         }
-        if !self.lk_msdyn_aimodel_modifiedonbehalfby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_msdyn_aimodel_modifiedonbehalfby.is_unset()
+        {
             map.serialize_entry(
                 "lk_msdyn_aimodel_modifiedonbehalfby",
                 &self.lk_msdyn_aimodel_modifiedonbehalfby,
             )?;
         }
-        if !self.user_msdyn_aimodel.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.user_msdyn_aimodel.is_unset()
+        {
             map.serialize_entry("user_msdyn_aimodel", &self.user_msdyn_aimodel)?;
         }
-        if !self.lk_msdyn_aitemplate_createdby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_msdyn_aitemplate_createdby.is_unset()
+        {
             map.serialize_entry(
                 "lk_msdyn_aitemplate_createdby",
                 &self.lk_msdyn_aitemplate_createdby,
             )?;
         }
-        if !self.lk_msdyn_aitemplate_createdonbehalfby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_msdyn_aitemplate_createdonbehalfby.is_unset()
+        {
             map.serialize_entry(
                 "lk_msdyn_aitemplate_createdonbehalfby",
                 &self.lk_msdyn_aitemplate_createdonbehalfby,
             )?;
         }
-        if !self.lk_msdyn_aitemplate_modifiedby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_msdyn_aitemplate_modifiedby.is_unset()
+        {
             map.serialize_entry(
                 "lk_msdyn_aitemplate_modifiedby",
                 &self.lk_msdyn_aitemplate_modifiedby,
             )?;
         }
-        if !self.lk_msdyn_aitemplate_modifiedonbehalfby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_msdyn_aitemplate_modifiedonbehalfby.is_unset()
+        {
             map.serialize_entry(
                 "lk_msdyn_aitemplate_modifiedonbehalfby",
                 &self.lk_msdyn_aitemplate_modifiedonbehalfby,
             )?;
         }
-        if !self.user_msdyn_aitemplate.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.user_msdyn_aitemplate.is_unset()
+        {
             map.serialize_entry("user_msdyn_aitemplate", &self.user_msdyn_aitemplate)?;
         }
-        if !self.lk_msdyn_aibdataset_createdby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_msdyn_aibdataset_createdby.is_unset()
+        {
             map.serialize_entry(
                 "lk_msdyn_aibdataset_createdby",
                 &self.lk_msdyn_aibdataset_createdby,
             )?;
         }
-        if !self.lk_msdyn_aibdataset_createdonbehalfby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_msdyn_aibdataset_createdonbehalfby.is_unset()
+        {
             map.serialize_entry(
                 "lk_msdyn_aibdataset_createdonbehalfby",
                 &self.lk_msdyn_aibdataset_createdonbehalfby,
             )?;
         }
-        if !self.lk_msdyn_aibdataset_modifiedby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_msdyn_aibdataset_modifiedby.is_unset()
+        {
             map.serialize_entry(
                 "lk_msdyn_aibdataset_modifiedby",
                 &self.lk_msdyn_aibdataset_modifiedby,
             )?;
         }
-        if !self.lk_msdyn_aibdataset_modifiedonbehalfby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_msdyn_aibdataset_modifiedonbehalfby.is_unset()
+        {
             map.serialize_entry(
                 "lk_msdyn_aibdataset_modifiedonbehalfby",
                 &self.lk_msdyn_aibdataset_modifiedonbehalfby,
             )?;
         }
-        if !self.user_msdyn_aibdataset.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.user_msdyn_aibdataset.is_unset()
+        {
             map.serialize_entry("user_msdyn_aibdataset", &self.user_msdyn_aibdataset)?;
         }
-        if !self.lk_msdyn_aibdatasetfile_createdby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_msdyn_aibdatasetfile_createdby.is_unset()
+        {
             map.serialize_entry(
                 "lk_msdyn_aibdatasetfile_createdby",
                 &self.lk_msdyn_aibdatasetfile_createdby,
             )?;
         }
-        if !self.lk_msdyn_aibdatasetfile_createdonbehalfby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_msdyn_aibdatasetfile_createdonbehalfby.is_unset()
+        {
             map.serialize_entry(
                 "lk_msdyn_aibdatasetfile_createdonbehalfby",
                 &self.lk_msdyn_aibdatasetfile_createdonbehalfby,
             )?;
         }
-        if !self.lk_msdyn_aibdatasetfile_modifiedby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_msdyn_aibdatasetfile_modifiedby.is_unset()
+        {
             map.serialize_entry(
                 "lk_msdyn_aibdatasetfile_modifiedby",
                 &self.lk_msdyn_aibdatasetfile_modifiedby,
             )?;
         }
-        if !self.lk_msdyn_aibdatasetfile_modifiedonbehalfby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_msdyn_aibdatasetfile_modifiedonbehalfby.is_unset()
+        {
             map.serialize_entry(
                 "lk_msdyn_aibdatasetfile_modifiedonbehalfby",
                 &self.lk_msdyn_aibdatasetfile_modifiedonbehalfby,
             )?;
         }
-        if !self.user_msdyn_aibdatasetfile.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.user_msdyn_aibdatasetfile.is_unset()
+        {
             map.serialize_entry(
                 "user_msdyn_aibdatasetfile",
                 &self.user_msdyn_aibdatasetfile,
             )?;
         }
-        if !self.lk_msdyn_aibdatasetrecord_createdby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_msdyn_aibdatasetrecord_createdby.is_unset()
+        {
             map.serialize_entry(
                 "lk_msdyn_aibdatasetrecord_createdby",
                 &self.lk_msdyn_aibdatasetrecord_createdby,
             )?;
         }
-        if !self.lk_msdyn_aibdatasetrecord_createdonbehalfby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_msdyn_aibdatasetrecord_createdonbehalfby.is_unset()
+        {
             map.serialize_entry(
                 "lk_msdyn_aibdatasetrecord_createdonbehalfby",
                 &self.lk_msdyn_aibdatasetrecord_createdonbehalfby,
             )?;
         }
-        if !self.lk_msdyn_aibdatasetrecord_modifiedby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_msdyn_aibdatasetrecord_modifiedby.is_unset()
+        {
             map.serialize_entry(
                 "lk_msdyn_aibdatasetrecord_modifiedby",
                 &self.lk_msdyn_aibdatasetrecord_modifiedby,
             )?;
         }
-        if !self.lk_msdyn_aibdatasetrecord_modifiedonbehalfby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_msdyn_aibdatasetrecord_modifiedonbehalfby.is_unset()
+        {
             map.serialize_entry(
                 "lk_msdyn_aibdatasetrecord_modifiedonbehalfby",
                 &self.lk_msdyn_aibdatasetrecord_modifiedonbehalfby,
             )?;
         }
-        if !self.user_msdyn_aibdatasetrecord.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.user_msdyn_aibdatasetrecord.is_unset()
+        {
             map.serialize_entry(
                 "user_msdyn_aibdatasetrecord",
                 &self.user_msdyn_aibdatasetrecord,
             )?;
         }
-        if !self.lk_msdyn_aibdatasetscontainer_createdby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_msdyn_aibdatasetscontainer_createdby.is_unset()
+        {
             map.serialize_entry(
                 "lk_msdyn_aibdatasetscontainer_createdby",
                 &self.lk_msdyn_aibdatasetscontainer_createdby,
             )?;
         }
-        if !self.lk_msdyn_aibdatasetscontainer_createdonbehalfby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_msdyn_aibdatasetscontainer_createdonbehalfby.is_unset()
+        {
             map.serialize_entry(
                 "lk_msdyn_aibdatasetscontainer_createdonbehalfby",
                 &self.lk_msdyn_aibdatasetscontainer_createdonbehalfby,
             )?;
         }
-        if !self.lk_msdyn_aibdatasetscontainer_modifiedby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_msdyn_aibdatasetscontainer_modifiedby.is_unset()
+        {
             map.serialize_entry(
                 "lk_msdyn_aibdatasetscontainer_modifiedby",
                 &self.lk_msdyn_aibdatasetscontainer_modifiedby,
             )?;
         }
-        if !self.lk_msdyn_aibdatasetscontainer_modifiedonbehalfby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_msdyn_aibdatasetscontainer_modifiedonbehalfby.is_unset()
+        {
             map.serialize_entry(
                 "lk_msdyn_aibdatasetscontainer_modifiedonbehalfby",
                 &self.lk_msdyn_aibdatasetscontainer_modifiedonbehalfby,
             )?;
         }
-        if !self.user_msdyn_aibdatasetscontainer.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.user_msdyn_aibdatasetscontainer.is_unset()
+        {
             map.serialize_entry(
                 "user_msdyn_aibdatasetscontainer",
                 &self.user_msdyn_aibdatasetscontainer,
             )?;
         }
-        if !self.lk_msdyn_aibfile_createdby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_msdyn_aibfile_createdby.is_unset()
+        {
             map.serialize_entry(
                 "lk_msdyn_aibfile_createdby",
                 &self.lk_msdyn_aibfile_createdby,
             )?;
         }
-        if !self.lk_msdyn_aibfile_createdonbehalfby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_msdyn_aibfile_createdonbehalfby.is_unset()
+        {
             map.serialize_entry(
                 "lk_msdyn_aibfile_createdonbehalfby",
                 &self.lk_msdyn_aibfile_createdonbehalfby,
             )?;
         }
-        if !self.lk_msdyn_aibfile_modifiedby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_msdyn_aibfile_modifiedby.is_unset()
+        {
             map.serialize_entry(
                 "lk_msdyn_aibfile_modifiedby",
                 &self.lk_msdyn_aibfile_modifiedby,
             )?;
         }
-        if !self.lk_msdyn_aibfile_modifiedonbehalfby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_msdyn_aibfile_modifiedonbehalfby.is_unset()
+        {
             map.serialize_entry(
                 "lk_msdyn_aibfile_modifiedonbehalfby",
                 &self.lk_msdyn_aibfile_modifiedonbehalfby,
             )?;
         }
-        if !self.user_msdyn_aibfile.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.user_msdyn_aibfile.is_unset()
+        {
             map.serialize_entry("user_msdyn_aibfile", &self.user_msdyn_aibfile)?;
         }
-        if !self.lk_msdyn_aibfileattacheddata_createdby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_msdyn_aibfileattacheddata_createdby.is_unset()
+        {
             map.serialize_entry(
                 "lk_msdyn_aibfileattacheddata_createdby",
                 &self.lk_msdyn_aibfileattacheddata_createdby,
             )?;
         }
-        if !self.lk_msdyn_aibfileattacheddata_createdonbehalfby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_msdyn_aibfileattacheddata_createdonbehalfby.is_unset()
+        {
             map.serialize_entry(
                 "lk_msdyn_aibfileattacheddata_createdonbehalfby",
                 &self.lk_msdyn_aibfileattacheddata_createdonbehalfby,
             )?;
         }
-        if !self.lk_msdyn_aibfileattacheddata_modifiedby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_msdyn_aibfileattacheddata_modifiedby.is_unset()
+        {
             map.serialize_entry(
                 "lk_msdyn_aibfileattacheddata_modifiedby",
                 &self.lk_msdyn_aibfileattacheddata_modifiedby,
             )?;
         }
-        if !self.lk_msdyn_aibfileattacheddata_modifiedonbehalfby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_msdyn_aibfileattacheddata_modifiedonbehalfby.is_unset()
+        {
             map.serialize_entry(
                 "lk_msdyn_aibfileattacheddata_modifiedonbehalfby",
                 &self.lk_msdyn_aibfileattacheddata_modifiedonbehalfby,
             )?;
         }
-        if !self.user_msdyn_aibfileattacheddata.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.user_msdyn_aibfileattacheddata.is_unset()
+        {
             map.serialize_entry(
                 "user_msdyn_aibfileattacheddata",
                 &self.user_msdyn_aibfileattacheddata,
             )?;
         }
-        if !self.lk_msdyn_aifptrainingdocument_createdby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_msdyn_aifptrainingdocument_createdby.is_unset()
+        {
             map.serialize_entry(
                 "lk_msdyn_aifptrainingdocument_createdby",
                 &self.lk_msdyn_aifptrainingdocument_createdby,
             )?;
         }
-        if !self.lk_msdyn_aifptrainingdocument_createdonbehalfby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_msdyn_aifptrainingdocument_createdonbehalfby.is_unset()
+        {
             map.serialize_entry(
                 "lk_msdyn_aifptrainingdocument_createdonbehalfby",
                 &self.lk_msdyn_aifptrainingdocument_createdonbehalfby,
             )?;
         }
-        if !self.lk_msdyn_aifptrainingdocument_modifiedby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_msdyn_aifptrainingdocument_modifiedby.is_unset()
+        {
             map.serialize_entry(
                 "lk_msdyn_aifptrainingdocument_modifiedby",
                 &self.lk_msdyn_aifptrainingdocument_modifiedby,
             )?;
         }
-        if !self.lk_msdyn_aifptrainingdocument_modifiedonbehalfby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_msdyn_aifptrainingdocument_modifiedonbehalfby.is_unset()
+        {
             map.serialize_entry(
                 "lk_msdyn_aifptrainingdocument_modifiedonbehalfby",
                 &self.lk_msdyn_aifptrainingdocument_modifiedonbehalfby,
             )?;
         }
-        if !self.user_msdyn_aifptrainingdocument.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.user_msdyn_aifptrainingdocument.is_unset()
+        {
             map.serialize_entry(
                 "user_msdyn_aifptrainingdocument",
                 &self.user_msdyn_aifptrainingdocument,
             )?;
         }
-        if !self.lk_msdyn_aiodimage_createdby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_msdyn_aiodimage_createdby.is_unset()
+        {
             map.serialize_entry(
                 "lk_msdyn_aiodimage_createdby",
                 &self.lk_msdyn_aiodimage_createdby,
             )?;
         }
-        if !self.lk_msdyn_aiodimage_createdonbehalfby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_msdyn_aiodimage_createdonbehalfby.is_unset()
+        {
             map.serialize_entry(
                 "lk_msdyn_aiodimage_createdonbehalfby",
                 &self.lk_msdyn_aiodimage_createdonbehalfby,
             )?;
         }
-        if !self.lk_msdyn_aiodimage_modifiedby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_msdyn_aiodimage_modifiedby.is_unset()
+        {
             map.serialize_entry(
                 "lk_msdyn_aiodimage_modifiedby",
                 &self.lk_msdyn_aiodimage_modifiedby,
             )?;
         }
-        if !self.lk_msdyn_aiodimage_modifiedonbehalfby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_msdyn_aiodimage_modifiedonbehalfby.is_unset()
+        {
             map.serialize_entry(
                 "lk_msdyn_aiodimage_modifiedonbehalfby",
                 &self.lk_msdyn_aiodimage_modifiedonbehalfby,
             )?;
         }
-        if !self.user_msdyn_aiodimage.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.user_msdyn_aiodimage.is_unset()
+        {
             map.serialize_entry("user_msdyn_aiodimage", &self.user_msdyn_aiodimage)?;
         }
-        if !self.lk_msdyn_aiodlabel_createdby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_msdyn_aiodlabel_createdby.is_unset()
+        {
             map.serialize_entry(
                 "lk_msdyn_aiodlabel_createdby",
                 &self.lk_msdyn_aiodlabel_createdby,
             )?;
         }
-        if !self.lk_msdyn_aiodlabel_createdonbehalfby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_msdyn_aiodlabel_createdonbehalfby.is_unset()
+        {
             map.serialize_entry(
                 "lk_msdyn_aiodlabel_createdonbehalfby",
                 &self.lk_msdyn_aiodlabel_createdonbehalfby,
             )?;
         }
-        if !self.lk_msdyn_aiodlabel_modifiedby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_msdyn_aiodlabel_modifiedby.is_unset()
+        {
             map.serialize_entry(
                 "lk_msdyn_aiodlabel_modifiedby",
                 &self.lk_msdyn_aiodlabel_modifiedby,
             )?;
         }
-        if !self.lk_msdyn_aiodlabel_modifiedonbehalfby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_msdyn_aiodlabel_modifiedonbehalfby.is_unset()
+        {
             map.serialize_entry(
                 "lk_msdyn_aiodlabel_modifiedonbehalfby",
                 &self.lk_msdyn_aiodlabel_modifiedonbehalfby,
             )?;
         }
-        if !self.user_msdyn_aiodlabel.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.user_msdyn_aiodlabel.is_unset()
+        {
             map.serialize_entry("user_msdyn_aiodlabel", &self.user_msdyn_aiodlabel)?;
         }
-        if !self.lk_msdyn_aiodtrainingboundingbox_createdby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_msdyn_aiodtrainingboundingbox_createdby.is_unset()
+        {
             map.serialize_entry(
                 "lk_msdyn_aiodtrainingboundingbox_createdby",
                 &self.lk_msdyn_aiodtrainingboundingbox_createdby,
             )?;
         }
-        if !self.lk_msdyn_aiodtrainingboundingbox_createdonbehalfby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_msdyn_aiodtrainingboundingbox_createdonbehalfby.is_unset()
+        {
             map.serialize_entry(
                 "lk_msdyn_aiodtrainingboundingbox_createdonbehalfby",
                 &self.lk_msdyn_aiodtrainingboundingbox_createdonbehalfby,
             )?;
         }
-        if !self.lk_msdyn_aiodtrainingboundingbox_modifiedby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_msdyn_aiodtrainingboundingbox_modifiedby.is_unset()
+        {
             map.serialize_entry(
                 "lk_msdyn_aiodtrainingboundingbox_modifiedby",
                 &self.lk_msdyn_aiodtrainingboundingbox_modifiedby,
             )?;
         }
-        if !self.lk_msdyn_aiodtrainingboundingbox_modifiedonbehalfby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_msdyn_aiodtrainingboundingbox_modifiedonbehalfby.is_unset()
+        {
             map.serialize_entry(
                 "lk_msdyn_aiodtrainingboundingbox_modifiedonbehalfby",
                 &self.lk_msdyn_aiodtrainingboundingbox_modifiedonbehalfby,
             )?;
         }
-        if !self.user_msdyn_aiodtrainingboundingbox.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.user_msdyn_aiodtrainingboundingbox.is_unset()
+        {
             map.serialize_entry(
                 "user_msdyn_aiodtrainingboundingbox",
                 &self.user_msdyn_aiodtrainingboundingbox,
             )?;
         }
-        if !self.lk_msdyn_aiodtrainingimage_createdby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_msdyn_aiodtrainingimage_createdby.is_unset()
+        {
             map.serialize_entry(
                 "lk_msdyn_aiodtrainingimage_createdby",
                 &self.lk_msdyn_aiodtrainingimage_createdby,
             )?;
         }
-        if !self.lk_msdyn_aiodtrainingimage_createdonbehalfby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_msdyn_aiodtrainingimage_createdonbehalfby.is_unset()
+        {
             map.serialize_entry(
                 "lk_msdyn_aiodtrainingimage_createdonbehalfby",
                 &self.lk_msdyn_aiodtrainingimage_createdonbehalfby,
             )?;
         }
-        if !self.lk_msdyn_aiodtrainingimage_modifiedby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_msdyn_aiodtrainingimage_modifiedby.is_unset()
+        {
             map.serialize_entry(
                 "lk_msdyn_aiodtrainingimage_modifiedby",
                 &self.lk_msdyn_aiodtrainingimage_modifiedby,
             )?;
         }
-        if !self.lk_msdyn_aiodtrainingimage_modifiedonbehalfby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_msdyn_aiodtrainingimage_modifiedonbehalfby.is_unset()
+        {
             map.serialize_entry(
                 "lk_msdyn_aiodtrainingimage_modifiedonbehalfby",
                 &self.lk_msdyn_aiodtrainingimage_modifiedonbehalfby,
             )?;
         }
-        if !self.user_msdyn_aiodtrainingimage.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.user_msdyn_aiodtrainingimage.is_unset()
+        {
             map.serialize_entry(
                 "user_msdyn_aiodtrainingimage",
                 &self.user_msdyn_aiodtrainingimage,
             )?;
         }
-        if !self.lk_msdyn_analysiscomponent_createdby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_msdyn_analysiscomponent_createdby.is_unset()
+        {
             map.serialize_entry(
                 "lk_msdyn_analysiscomponent_createdby",
                 &self.lk_msdyn_analysiscomponent_createdby,
             )?;
         }
-        if !self.lk_msdyn_analysiscomponent_createdonbehalfby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_msdyn_analysiscomponent_createdonbehalfby.is_unset()
+        {
             map.serialize_entry(
                 "lk_msdyn_analysiscomponent_createdonbehalfby",
                 &self.lk_msdyn_analysiscomponent_createdonbehalfby,
             )?;
         }
-        if !self.lk_msdyn_analysiscomponent_modifiedby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_msdyn_analysiscomponent_modifiedby.is_unset()
+        {
             map.serialize_entry(
                 "lk_msdyn_analysiscomponent_modifiedby",
                 &self.lk_msdyn_analysiscomponent_modifiedby,
             )?;
         }
-        if !self.lk_msdyn_analysiscomponent_modifiedonbehalfby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_msdyn_analysiscomponent_modifiedonbehalfby.is_unset()
+        {
             map.serialize_entry(
                 "lk_msdyn_analysiscomponent_modifiedonbehalfby",
                 &self.lk_msdyn_analysiscomponent_modifiedonbehalfby,
             )?;
         }
-        if !self.user_msdyn_analysiscomponent.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.user_msdyn_analysiscomponent.is_unset()
+        {
             map.serialize_entry(
                 "user_msdyn_analysiscomponent",
                 &self.user_msdyn_analysiscomponent,
             )?;
         }
-        if !self.lk_msdyn_analysisjob_createdby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_msdyn_analysisjob_createdby.is_unset()
+        {
             map.serialize_entry(
                 "lk_msdyn_analysisjob_createdby",
                 &self.lk_msdyn_analysisjob_createdby,
             )?;
         }
-        if !self.lk_msdyn_analysisjob_createdonbehalfby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_msdyn_analysisjob_createdonbehalfby.is_unset()
+        {
             map.serialize_entry(
                 "lk_msdyn_analysisjob_createdonbehalfby",
                 &self.lk_msdyn_analysisjob_createdonbehalfby,
             )?;
         }
-        if !self.lk_msdyn_analysisjob_modifiedby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_msdyn_analysisjob_modifiedby.is_unset()
+        {
             map.serialize_entry(
                 "lk_msdyn_analysisjob_modifiedby",
                 &self.lk_msdyn_analysisjob_modifiedby,
             )?;
         }
-        if !self.lk_msdyn_analysisjob_modifiedonbehalfby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_msdyn_analysisjob_modifiedonbehalfby.is_unset()
+        {
             map.serialize_entry(
                 "lk_msdyn_analysisjob_modifiedonbehalfby",
                 &self.lk_msdyn_analysisjob_modifiedonbehalfby,
             )?;
         }
-        if !self.user_msdyn_analysisjob.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.user_msdyn_analysisjob.is_unset()
+        {
             map.serialize_entry("user_msdyn_analysisjob", &self.user_msdyn_analysisjob)?;
         }
-        if !self.lk_msdyn_analysisresult_createdby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_msdyn_analysisresult_createdby.is_unset()
+        {
             map.serialize_entry(
                 "lk_msdyn_analysisresult_createdby",
                 &self.lk_msdyn_analysisresult_createdby,
             )?;
         }
-        if !self.lk_msdyn_analysisresult_createdonbehalfby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_msdyn_analysisresult_createdonbehalfby.is_unset()
+        {
             map.serialize_entry(
                 "lk_msdyn_analysisresult_createdonbehalfby",
                 &self.lk_msdyn_analysisresult_createdonbehalfby,
             )?;
         }
-        if !self.lk_msdyn_analysisresult_modifiedby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_msdyn_analysisresult_modifiedby.is_unset()
+        {
             map.serialize_entry(
                 "lk_msdyn_analysisresult_modifiedby",
                 &self.lk_msdyn_analysisresult_modifiedby,
             )?;
         }
-        if !self.lk_msdyn_analysisresult_modifiedonbehalfby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_msdyn_analysisresult_modifiedonbehalfby.is_unset()
+        {
             map.serialize_entry(
                 "lk_msdyn_analysisresult_modifiedonbehalfby",
                 &self.lk_msdyn_analysisresult_modifiedonbehalfby,
             )?;
         }
-        if !self.user_msdyn_analysisresult.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.user_msdyn_analysisresult.is_unset()
+        {
             map.serialize_entry(
                 "user_msdyn_analysisresult",
                 &self.user_msdyn_analysisresult,
             )?;
         }
-        if !self.lk_msdyn_analysisresultdetail_createdby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_msdyn_analysisresultdetail_createdby.is_unset()
+        {
             map.serialize_entry(
                 "lk_msdyn_analysisresultdetail_createdby",
                 &self.lk_msdyn_analysisresultdetail_createdby,
             )?;
         }
-        if !self.lk_msdyn_analysisresultdetail_createdonbehalfby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_msdyn_analysisresultdetail_createdonbehalfby.is_unset()
+        {
             map.serialize_entry(
                 "lk_msdyn_analysisresultdetail_createdonbehalfby",
                 &self.lk_msdyn_analysisresultdetail_createdonbehalfby,
             )?;
         }
-        if !self.lk_msdyn_analysisresultdetail_modifiedby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_msdyn_analysisresultdetail_modifiedby.is_unset()
+        {
             map.serialize_entry(
                 "lk_msdyn_analysisresultdetail_modifiedby",
                 &self.lk_msdyn_analysisresultdetail_modifiedby,
             )?;
         }
-        if !self.lk_msdyn_analysisresultdetail_modifiedonbehalfby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_msdyn_analysisresultdetail_modifiedonbehalfby.is_unset()
+        {
             map.serialize_entry(
                 "lk_msdyn_analysisresultdetail_modifiedonbehalfby",
                 &self.lk_msdyn_analysisresultdetail_modifiedonbehalfby,
             )?;
         }
-        if !self.user_msdyn_analysisresultdetail.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.user_msdyn_analysisresultdetail.is_unset()
+        {
             map.serialize_entry(
                 "user_msdyn_analysisresultdetail",
                 &self.user_msdyn_analysisresultdetail,
             )?;
         }
-        if !self.lk_msdyn_solutionhealthrule_createdby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_msdyn_solutionhealthrule_createdby.is_unset()
+        {
             map.serialize_entry(
                 "lk_msdyn_solutionhealthrule_createdby",
                 &self.lk_msdyn_solutionhealthrule_createdby,
             )?;
         }
-        if !self.lk_msdyn_solutionhealthrule_createdonbehalfby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_msdyn_solutionhealthrule_createdonbehalfby.is_unset()
+        {
             map.serialize_entry(
                 "lk_msdyn_solutionhealthrule_createdonbehalfby",
                 &self.lk_msdyn_solutionhealthrule_createdonbehalfby,
             )?;
         }
-        if !self.lk_msdyn_solutionhealthrule_modifiedby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_msdyn_solutionhealthrule_modifiedby.is_unset()
+        {
             map.serialize_entry(
                 "lk_msdyn_solutionhealthrule_modifiedby",
                 &self.lk_msdyn_solutionhealthrule_modifiedby,
             )?;
         }
-        if !self.lk_msdyn_solutionhealthrule_modifiedonbehalfby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_msdyn_solutionhealthrule_modifiedonbehalfby.is_unset()
+        {
             map.serialize_entry(
                 "lk_msdyn_solutionhealthrule_modifiedonbehalfby",
                 &self.lk_msdyn_solutionhealthrule_modifiedonbehalfby,
             )?;
         }
-        if !self.user_msdyn_solutionhealthrule.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.user_msdyn_solutionhealthrule.is_unset()
+        {
             map.serialize_entry(
                 "user_msdyn_solutionhealthrule",
                 &self.user_msdyn_solutionhealthrule,
             )?;
         }
-        if !self.lk_msdyn_solutionhealthruleargument_createdby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_msdyn_solutionhealthruleargument_createdby.is_unset()
+        {
             map.serialize_entry(
                 "lk_msdyn_solutionhealthruleargument_createdby",
                 &self.lk_msdyn_solutionhealthruleargument_createdby,
             )?;
         }
-        if !self.lk_msdyn_solutionhealthruleargument_createdonbehalfby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_msdyn_solutionhealthruleargument_createdonbehalfby.is_unset()
+        {
             map.serialize_entry(
                 "lk_msdyn_solutionhealthruleargument_createdonbehalfby",
                 &self.lk_msdyn_solutionhealthruleargument_createdonbehalfby,
             )?;
         }
-        if !self.lk_msdyn_solutionhealthruleargument_modifiedby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_msdyn_solutionhealthruleargument_modifiedby.is_unset()
+        {
             map.serialize_entry(
                 "lk_msdyn_solutionhealthruleargument_modifiedby",
                 &self.lk_msdyn_solutionhealthruleargument_modifiedby,
             )?;
         }
-        if !self.lk_msdyn_solutionhealthruleargument_modifiedonbehalfby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_msdyn_solutionhealthruleargument_modifiedonbehalfby.is_unset()
+        {
             map.serialize_entry(
                 "lk_msdyn_solutionhealthruleargument_modifiedonbehalfby",
                 &self.lk_msdyn_solutionhealthruleargument_modifiedonbehalfby,
             )?;
         }
-        if !self.user_msdyn_solutionhealthruleargument.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.user_msdyn_solutionhealthruleargument.is_unset()
+        {
             map.serialize_entry(
                 "user_msdyn_solutionhealthruleargument",
                 &self.user_msdyn_solutionhealthruleargument,
             )?;
         }
-        if !self.lk_msdyn_solutionhealthruleset_createdby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_msdyn_solutionhealthruleset_createdby.is_unset()
+        {
             map.serialize_entry(
                 "lk_msdyn_solutionhealthruleset_createdby",
                 &self.lk_msdyn_solutionhealthruleset_createdby,
             )?;
         }
-        if !self.lk_msdyn_solutionhealthruleset_createdonbehalfby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_msdyn_solutionhealthruleset_createdonbehalfby.is_unset()
+        {
             map.serialize_entry(
                 "lk_msdyn_solutionhealthruleset_createdonbehalfby",
                 &self.lk_msdyn_solutionhealthruleset_createdonbehalfby,
             )?;
         }
-        if !self.lk_msdyn_solutionhealthruleset_modifiedby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_msdyn_solutionhealthruleset_modifiedby.is_unset()
+        {
             map.serialize_entry(
                 "lk_msdyn_solutionhealthruleset_modifiedby",
                 &self.lk_msdyn_solutionhealthruleset_modifiedby,
             )?;
         }
-        if !self.lk_msdyn_solutionhealthruleset_modifiedonbehalfby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_msdyn_solutionhealthruleset_modifiedonbehalfby.is_unset()
+        {
             map.serialize_entry(
                 "lk_msdyn_solutionhealthruleset_modifiedonbehalfby",
                 &self.lk_msdyn_solutionhealthruleset_modifiedonbehalfby,
             )?;
         }
-        if !self.lk_ggw_event_createdby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_ggw_event_createdby.is_unset()
+        {
             map.serialize_entry("lk_ggw_event_createdby", &self.lk_ggw_event_createdby)?;
         }
-        if !self.lk_ggw_event_createdonbehalfby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_ggw_event_createdonbehalfby.is_unset()
+        {
             map.serialize_entry(
                 "lk_ggw_event_createdonbehalfby",
                 &self.lk_ggw_event_createdonbehalfby,
             )?;
         }
-        if !self.lk_ggw_event_modifiedby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_ggw_event_modifiedby.is_unset()
+        {
             map.serialize_entry(
                 "lk_ggw_event_modifiedby",
                 &self.lk_ggw_event_modifiedby,
             )?;
         }
-        if !self.lk_ggw_event_modifiedonbehalfby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_ggw_event_modifiedonbehalfby.is_unset()
+        {
             map.serialize_entry(
                 "lk_ggw_event_modifiedonbehalfby",
                 &self.lk_ggw_event_modifiedonbehalfby,
             )?;
         }
-        if !self.user_ggw_event.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.user_ggw_event.is_unset()
+        {
             map.serialize_entry("user_ggw_event", &self.user_ggw_event)?;
         }
-        if !self.lk_ggw_team_createdby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_ggw_team_createdby.is_unset()
+        {
             map.serialize_entry("lk_ggw_team_createdby", &self.lk_ggw_team_createdby)?;
         }
-        if !self.lk_ggw_team_createdonbehalfby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_ggw_team_createdonbehalfby.is_unset()
+        {
             map.serialize_entry(
                 "lk_ggw_team_createdonbehalfby",
                 &self.lk_ggw_team_createdonbehalfby,
             )?;
         }
-        if !self.lk_ggw_team_modifiedby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_ggw_team_modifiedby.is_unset()
+        {
             map.serialize_entry("lk_ggw_team_modifiedby", &self.lk_ggw_team_modifiedby)?;
         }
-        if !self.lk_ggw_team_modifiedonbehalfby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_ggw_team_modifiedonbehalfby.is_unset()
+        {
             map.serialize_entry(
                 "lk_ggw_team_modifiedonbehalfby",
                 &self.lk_ggw_team_modifiedonbehalfby,
             )?;
         }
-        if !self.user_ggw_team.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.user_ggw_team.is_unset()
+        {
             map.serialize_entry("user_ggw_team", &self.user_ggw_team)?;
         }
-        if !self.lk_ggw_crew_createdby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_ggw_crew_createdby.is_unset()
+        {
             map.serialize_entry("lk_ggw_crew_createdby", &self.lk_ggw_crew_createdby)?;
         }
-        if !self.lk_ggw_crew_createdonbehalfby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_ggw_crew_createdonbehalfby.is_unset()
+        {
             map.serialize_entry(
                 "lk_ggw_crew_createdonbehalfby",
                 &self.lk_ggw_crew_createdonbehalfby,
             )?;
         }
-        if !self.lk_ggw_crew_modifiedby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_ggw_crew_modifiedby.is_unset()
+        {
             map.serialize_entry("lk_ggw_crew_modifiedby", &self.lk_ggw_crew_modifiedby)?;
         }
-        if !self.lk_ggw_crew_modifiedonbehalfby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_ggw_crew_modifiedonbehalfby.is_unset()
+        {
             map.serialize_entry(
                 "lk_ggw_crew_modifiedonbehalfby",
                 &self.lk_ggw_crew_modifiedonbehalfby,
             )?;
         }
-        if !self.user_ggw_crew.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.user_ggw_crew.is_unset()
+        {
             map.serialize_entry("user_ggw_crew", &self.user_ggw_crew)?;
         }
-        if !self.lk_ggw_team_application_createdby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_ggw_team_application_createdby.is_unset()
+        {
             map.serialize_entry(
                 "lk_ggw_team_application_createdby",
                 &self.lk_ggw_team_application_createdby,
             )?;
         }
-        if !self.lk_ggw_team_application_createdonbehalfby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_ggw_team_application_createdonbehalfby.is_unset()
+        {
             map.serialize_entry(
                 "lk_ggw_team_application_createdonbehalfby",
                 &self.lk_ggw_team_application_createdonbehalfby,
             )?;
         }
-        if !self.lk_ggw_team_application_modifiedby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_ggw_team_application_modifiedby.is_unset()
+        {
             map.serialize_entry(
                 "lk_ggw_team_application_modifiedby",
                 &self.lk_ggw_team_application_modifiedby,
             )?;
         }
-        if !self.lk_ggw_team_application_modifiedonbehalfby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.lk_ggw_team_application_modifiedonbehalfby.is_unset()
+        {
             map.serialize_entry(
                 "lk_ggw_team_application_modifiedonbehalfby",
                 &self.lk_ggw_team_application_modifiedonbehalfby,
             )?;
         }
-        if !self.user_ggw_team_application.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.user_ggw_team_application.is_unset()
+        {
             map.serialize_entry(
                 "user_ggw_team_application",
                 &self.user_ggw_team_application,
@@ -20143,4 +22082,11 @@ impl Systemuser {
         "user_ggw_team_application",
         "ggw_team_applications",
     );
+    /// A reference to an existing record: only its key (`ownerid`) is set. Pass it where an operation takes an existing record (`EntityValue::new(&Type::reference(id))`).
+    pub fn reference(key: ::dataverse_runtime::codegen::uuid::Uuid) -> Self {
+        Self {
+            ownerid: ::dataverse_runtime::Field::Value(key),
+            ..::core::default::Default::default()
+        }
+    }
 }

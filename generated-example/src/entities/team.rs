@@ -8,7 +8,7 @@
 pub struct Team {
     /// `ownerid`: `Edm.Guid`, key.
     pub ownerid: ::dataverse_runtime::Field<::dataverse_runtime::codegen::uuid::Uuid>,
-    /// `_transactioncurrencyid_value`: `Edm.Guid`.
+    /// `_transactioncurrencyid_value`: `Edm.Guid`, a lookup value (read-only: set the lookup with `bind`).
     pub transactioncurrencyid_value: ::dataverse_runtime::Field<
         ::dataverse_runtime::codegen::uuid::Uuid,
     >,
@@ -16,11 +16,11 @@ pub struct Team {
     pub versionnumber: ::dataverse_runtime::Field<i64>,
     /// `yominame`: `Edm.String`.
     pub yominame: ::dataverse_runtime::Field<::std::string::String>,
-    /// `_teamtemplateid_value`: `Edm.Guid`.
+    /// `_teamtemplateid_value`: `Edm.Guid`, a lookup value (read-only: set the lookup with `bind`).
     pub teamtemplateid_value: ::dataverse_runtime::Field<
         ::dataverse_runtime::codegen::uuid::Uuid,
     >,
-    /// `_modifiedonbehalfby_value`: `Edm.Guid`.
+    /// `_modifiedonbehalfby_value`: `Edm.Guid`, a lookup value (read-only: set the lookup with `bind`).
     pub modifiedonbehalfby_value: ::dataverse_runtime::Field<
         ::dataverse_runtime::codegen::uuid::Uuid,
     >,
@@ -32,7 +32,7 @@ pub struct Team {
     >,
     /// `name`: `Edm.String`.
     pub name: ::dataverse_runtime::Field<::std::string::String>,
-    /// `_regardingobjectid_value`: `Edm.Guid`.
+    /// `_regardingobjectid_value`: `Edm.Guid`, a lookup value (read-only: set the lookup with `bind`).
     pub regardingobjectid_value: ::dataverse_runtime::Field<
         ::dataverse_runtime::codegen::uuid::Uuid,
     >,
@@ -46,7 +46,7 @@ pub struct Team {
     pub systemmanaged: ::dataverse_runtime::Field<bool>,
     /// `description`: `Edm.String`.
     pub description: ::dataverse_runtime::Field<::std::string::String>,
-    /// `_createdby_value`: `Edm.Guid`.
+    /// `_createdby_value`: `Edm.Guid`, a lookup value (read-only: set the lookup with `bind`).
     pub createdby_value: ::dataverse_runtime::Field<
         ::dataverse_runtime::codegen::uuid::Uuid,
     >,
@@ -54,11 +54,11 @@ pub struct Team {
     pub emailaddress: ::dataverse_runtime::Field<::std::string::String>,
     /// `processid`: `Edm.Guid`.
     pub processid: ::dataverse_runtime::Field<::dataverse_runtime::codegen::uuid::Uuid>,
-    /// `_businessunitid_value`: `Edm.Guid`.
+    /// `_businessunitid_value`: `Edm.Guid`, a lookup value (read-only: set the lookup with `bind`).
     pub businessunitid_value: ::dataverse_runtime::Field<
         ::dataverse_runtime::codegen::uuid::Uuid,
     >,
-    /// `_queueid_value`: `Edm.Guid`.
+    /// `_queueid_value`: `Edm.Guid`, a lookup value (read-only: set the lookup with `bind`).
     pub queueid_value: ::dataverse_runtime::Field<
         ::dataverse_runtime::codegen::uuid::Uuid,
     >,
@@ -76,11 +76,11 @@ pub struct Team {
     pub membershiptype: ::dataverse_runtime::Field<i32>,
     /// `createdon`: `Edm.DateTimeOffset`.
     pub createdon: ::dataverse_runtime::Field<::dataverse_runtime::DateTimeOffset>,
-    /// `_modifiedby_value`: `Edm.Guid`.
+    /// `_modifiedby_value`: `Edm.Guid`, a lookup value (read-only: set the lookup with `bind`).
     pub modifiedby_value: ::dataverse_runtime::Field<
         ::dataverse_runtime::codegen::uuid::Uuid,
     >,
-    /// `_createdonbehalfby_value`: `Edm.Guid`.
+    /// `_createdonbehalfby_value`: `Edm.Guid`, a lookup value (read-only: set the lookup with `bind`).
     pub createdonbehalfby_value: ::dataverse_runtime::Field<
         ::dataverse_runtime::codegen::uuid::Uuid,
     >,
@@ -88,7 +88,7 @@ pub struct Team {
     pub azureactivedirectoryobjectid: ::dataverse_runtime::Field<
         ::dataverse_runtime::codegen::uuid::Uuid,
     >,
-    /// `_administratorid_value`: `Edm.Guid`.
+    /// `_administratorid_value`: `Edm.Guid`, a lookup value (read-only: set the lookup with `bind`).
     pub administratorid_value: ::dataverse_runtime::Field<
         ::dataverse_runtime::codegen::uuid::Uuid,
     >,
@@ -924,11 +924,12 @@ impl super::super::support::Structured for Team {
     fn serialize_fields<M: ::dataverse_runtime::codegen::serde::ser::SerializeMap>(
         &self,
         map: &mut M,
+        purpose: super::super::support::Purpose,
     ) -> ::core::result::Result<(), M::Error> {
         if !self.ownerid.is_unset() {
             map.serialize_entry("ownerid", &self.ownerid)?;
         }
-        if !self.transactioncurrencyid_value.is_unset() {
+        if purpose.writes_read_only() && !self.transactioncurrencyid_value.is_unset() {
             map.serialize_entry(
                 "_transactioncurrencyid_value",
                 &self.transactioncurrencyid_value,
@@ -940,10 +941,10 @@ impl super::super::support::Structured for Team {
         if !self.yominame.is_unset() {
             map.serialize_entry("yominame", &self.yominame)?;
         }
-        if !self.teamtemplateid_value.is_unset() {
+        if purpose.writes_read_only() && !self.teamtemplateid_value.is_unset() {
             map.serialize_entry("_teamtemplateid_value", &self.teamtemplateid_value)?;
         }
-        if !self.modifiedonbehalfby_value.is_unset() {
+        if purpose.writes_read_only() && !self.modifiedonbehalfby_value.is_unset() {
             map.serialize_entry(
                 "_modifiedonbehalfby_value",
                 &self.modifiedonbehalfby_value,
@@ -958,7 +959,7 @@ impl super::super::support::Structured for Team {
         if !self.name.is_unset() {
             map.serialize_entry("name", &self.name)?;
         }
-        if !self.regardingobjectid_value.is_unset() {
+        if purpose.writes_read_only() && !self.regardingobjectid_value.is_unset() {
             map.serialize_entry(
                 "_regardingobjectid_value",
                 &self.regardingobjectid_value,
@@ -979,7 +980,7 @@ impl super::super::support::Structured for Team {
         if !self.description.is_unset() {
             map.serialize_entry("description", &self.description)?;
         }
-        if !self.createdby_value.is_unset() {
+        if purpose.writes_read_only() && !self.createdby_value.is_unset() {
             map.serialize_entry("_createdby_value", &self.createdby_value)?;
         }
         if !self.emailaddress.is_unset() {
@@ -988,10 +989,10 @@ impl super::super::support::Structured for Team {
         if !self.processid.is_unset() {
             map.serialize_entry("processid", &self.processid)?;
         }
-        if !self.businessunitid_value.is_unset() {
+        if purpose.writes_read_only() && !self.businessunitid_value.is_unset() {
             map.serialize_entry("_businessunitid_value", &self.businessunitid_value)?;
         }
-        if !self.queueid_value.is_unset() {
+        if purpose.writes_read_only() && !self.queueid_value.is_unset() {
             map.serialize_entry("_queueid_value", &self.queueid_value)?;
         }
         if !self.modifiedon.is_unset() {
@@ -1012,10 +1013,10 @@ impl super::super::support::Structured for Team {
         if !self.createdon.is_unset() {
             map.serialize_entry("createdon", &self.createdon)?;
         }
-        if !self.modifiedby_value.is_unset() {
+        if purpose.writes_read_only() && !self.modifiedby_value.is_unset() {
             map.serialize_entry("_modifiedby_value", &self.modifiedby_value)?;
         }
-        if !self.createdonbehalfby_value.is_unset() {
+        if purpose.writes_read_only() && !self.createdonbehalfby_value.is_unset() {
             map.serialize_entry(
                 "_createdonbehalfby_value",
                 &self.createdonbehalfby_value,
@@ -1027,863 +1028,1259 @@ impl super::super::support::Structured for Team {
                 &self.azureactivedirectoryobjectid,
             )?;
         }
-        if !self.administratorid_value.is_unset() {
+        if purpose.writes_read_only() && !self.administratorid_value.is_unset() {
             map.serialize_entry("_administratorid_value", &self.administratorid_value)?;
         }
         if !self.teamid.is_unset() {
             map.serialize_entry("teamid", &self.teamid)?;
         }
-        if !self.owner_exchangesyncidmapping.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.owner_exchangesyncidmapping.is_unset()
+        {
             map.serialize_entry(
                 "owner_exchangesyncidmapping",
                 &self.owner_exchangesyncidmapping,
             )?;
         }
-        if !self.owner_new_interactionforemail.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.owner_new_interactionforemail.is_unset()
+        {
             map.serialize_entry(
                 "owner_new_interactionforemail",
                 &self.owner_new_interactionforemail,
             )?;
         }
-        if !self.owner_knowledgearticle.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.owner_knowledgearticle.is_unset()
+        {
             map.serialize_entry("owner_knowledgearticle", &self.owner_knowledgearticle)?;
         }
-        if !self.owner_sharepointsite.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.owner_sharepointsite.is_unset()
+        {
             map.serialize_entry("owner_sharepointsite", &self.owner_sharepointsite)?;
         }
-        if !self.owner_sharepointdocumentlocation.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.owner_sharepointdocumentlocation.is_unset()
+        {
             map.serialize_entry(
                 "owner_sharepointdocumentlocation",
                 &self.owner_sharepointdocumentlocation,
             )?;
         }
-        if !self.owner_goal.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.owner_goal.is_unset()
+        {
             map.serialize_entry("owner_goal", &self.owner_goal)?;
         }
-        if !self.owner_mailbox.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.owner_mailbox.is_unset()
+        {
             map.serialize_entry("owner_mailbox", &self.owner_mailbox)?;
         }
-        if !self.owner_personaldocumenttemplates.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.owner_personaldocumenttemplates.is_unset()
+        {
             map.serialize_entry(
                 "owner_personaldocumenttemplates",
                 &self.owner_personaldocumenttemplates,
             )?;
         }
         #[cfg(feature = "accounts")]
-        if !self.owner_accounts.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.owner_accounts.is_unset()
+        {
             map.serialize_entry("owner_accounts", &self.owner_accounts)?;
         }
-        if !self.owner_goalrollupquery.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.owner_goalrollupquery.is_unset()
+        {
             map.serialize_entry("owner_goalrollupquery", &self.owner_goalrollupquery)?;
         }
-        if !self.owner_postfollows.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.owner_postfollows.is_unset()
+        {
             map.serialize_entry("owner_postfollows", &self.owner_postfollows)?;
         }
-        if !self.owner_workflows.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.owner_workflows.is_unset()
+        {
             map.serialize_entry("owner_workflows", &self.owner_workflows)?;
         }
-        if !self.owner_userquerys.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.owner_userquerys.is_unset()
+        {
             map.serialize_entry("owner_userquerys", &self.owner_userquerys)?;
         }
-        if !self.owner_importmaps.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.owner_importmaps.is_unset()
+        {
             map.serialize_entry("owner_importmaps", &self.owner_importmaps)?;
         }
-        if !self.owner_recurrencerules.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.owner_recurrencerules.is_unset()
+        {
             map.serialize_entry("owner_recurrencerules", &self.owner_recurrencerules)?;
         }
-        if !self.owner_mailmergetemplates.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.owner_mailmergetemplates.is_unset()
+        {
             map.serialize_entry(
                 "owner_mailmergetemplates",
                 &self.owner_mailmergetemplates,
             )?;
         }
-        if !self.owner_duplicaterules.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.owner_duplicaterules.is_unset()
+        {
             map.serialize_entry("owner_duplicaterules", &self.owner_duplicaterules)?;
         }
-        if !self.owner_reports.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.owner_reports.is_unset()
+        {
             map.serialize_entry("owner_reports", &self.owner_reports)?;
         }
         #[cfg(feature = "activitypointers")]
-        if !self.owner_activitypointers.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.owner_activitypointers.is_unset()
+        {
             map.serialize_entry("owner_activitypointers", &self.owner_activitypointers)?;
         }
-        if !self.owner_mailboxtrackingfolder.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.owner_mailboxtrackingfolder.is_unset()
+        {
             map.serialize_entry(
                 "owner_mailboxtrackingfolder",
                 &self.owner_mailboxtrackingfolder,
             )?;
         }
-        if !self.owner_principalentitymap.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.owner_principalentitymap.is_unset()
+        {
             map.serialize_entry(
                 "owner_principalentitymap",
                 &self.owner_principalentitymap,
             )?;
         }
-        if !self.owner_importdatas.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.owner_importdatas.is_unset()
+        {
             map.serialize_entry("owner_importdatas", &self.owner_importdatas)?;
         }
-        if !self.owner_categories.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.owner_categories.is_unset()
+        {
             map.serialize_entry("owner_categories", &self.owner_categories)?;
         }
         #[cfg(feature = "queues")]
-        if !self.owner_queues.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.owner_queues.is_unset()
+        {
             map.serialize_entry("owner_queues", &self.owner_queues)?;
         }
-        if !self.owner_actioncards.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.owner_actioncards.is_unset()
+        {
             map.serialize_entry("owner_actioncards", &self.owner_actioncards)?;
         }
-        if !self.owner_userqueryvisualizations.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.owner_userqueryvisualizations.is_unset()
+        {
             map.serialize_entry(
                 "owner_userqueryvisualizations",
                 &self.owner_userqueryvisualizations,
             )?;
         }
-        if !self.owner_feedback.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.owner_feedback.is_unset()
+        {
             map.serialize_entry("owner_feedback", &self.owner_feedback)?;
         }
         #[cfg(feature = "annotations")]
-        if !self.owner_annotations.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.owner_annotations.is_unset()
+        {
             map.serialize_entry("owner_annotations", &self.owner_annotations)?;
         }
-        if !self.owner_userform.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.owner_userform.is_unset()
+        {
             map.serialize_entry("owner_userform", &self.owner_userform)?;
         }
-        if !self.owner_asyncoperations.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.owner_asyncoperations.is_unset()
+        {
             map.serialize_entry("owner_asyncoperations", &self.owner_asyncoperations)?;
         }
-        if !self.owner_social_profile.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.owner_social_profile.is_unset()
+        {
             map.serialize_entry("owner_SocialProfile", &self.owner_social_profile)?;
         }
-        if !self.owner_processsessions.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.owner_processsessions.is_unset()
+        {
             map.serialize_entry("owner_processsessions", &self.owner_processsessions)?;
         }
-        if !self.owner_slas.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.owner_slas.is_unset()
+        {
             map.serialize_entry("owner_slas", &self.owner_slas)?;
         }
-        if !self.slakpiinstance_owner.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.slakpiinstance_owner.is_unset()
+        {
             map.serialize_entry("slakpiinstance_owner", &self.slakpiinstance_owner)?;
         }
-        if !self.owner_emailserverprofile.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.owner_emailserverprofile.is_unset()
+        {
             map.serialize_entry(
                 "owner_emailserverprofile",
                 &self.owner_emailserverprofile,
             )?;
         }
-        if !self.owner_templates.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.owner_templates.is_unset()
+        {
             map.serialize_entry("owner_templates", &self.owner_templates)?;
         }
         #[cfg(feature = "contacts")]
-        if !self.owner_contacts.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.owner_contacts.is_unset()
+        {
             map.serialize_entry("owner_contacts", &self.owner_contacts)?;
         }
-        if !self.owner_imports.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.owner_imports.is_unset()
+        {
             map.serialize_entry("owner_imports", &self.owner_imports)?;
         }
-        if !self.owner_connections.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.owner_connections.is_unset()
+        {
             map.serialize_entry("owner_connections", &self.owner_connections)?;
         }
-        if !self.owner_importfiles.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.owner_importfiles.is_unset()
+        {
             map.serialize_entry("owner_importfiles", &self.owner_importfiles)?;
         }
-        if !self.owner_importlogs.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.owner_importlogs.is_unset()
+        {
             map.serialize_entry("owner_importlogs", &self.owner_importlogs)?;
         }
-        if !self.owner_sync_error.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.owner_sync_error.is_unset()
+        {
             map.serialize_entry("owner_SyncError", &self.owner_sync_error)?;
         }
-        if !self.owner_emails.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.owner_emails.is_unset()
+        {
             map.serialize_entry("owner_emails", &self.owner_emails)?;
         }
-        if !self.owner_faxes.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.owner_faxes.is_unset()
+        {
             map.serialize_entry("owner_faxes", &self.owner_faxes)?;
         }
         #[cfg(feature = "letters")]
-        if !self.owner_letters.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.owner_letters.is_unset()
+        {
             map.serialize_entry("owner_letters", &self.owner_letters)?;
         }
-        if !self.owner_phonecalls.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.owner_phonecalls.is_unset()
+        {
             map.serialize_entry("owner_phonecalls", &self.owner_phonecalls)?;
         }
-        if !self.owner_tasks.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.owner_tasks.is_unset()
+        {
             map.serialize_entry("owner_tasks", &self.owner_tasks)?;
         }
-        if !self.owner_recurringappointmentmasters.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.owner_recurringappointmentmasters.is_unset()
+        {
             map.serialize_entry(
                 "owner_recurringappointmentmasters",
                 &self.owner_recurringappointmentmasters,
             )?;
         }
-        if !self.owner_socialactivities.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.owner_socialactivities.is_unset()
+        {
             map.serialize_entry("owner_socialactivities", &self.owner_socialactivities)?;
         }
-        if !self.owner_appointments.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.owner_appointments.is_unset()
+        {
             map.serialize_entry("owner_appointments", &self.owner_appointments)?;
         }
-        if !self.action_card_user_state_owner.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.action_card_user_state_owner.is_unset()
+        {
             map.serialize_entry(
                 "ActionCardUserState_Owner",
                 &self.action_card_user_state_owner,
             )?;
         }
-        if !self.owner_callbackregistration.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.owner_callbackregistration.is_unset()
+        {
             map.serialize_entry(
                 "owner_callbackregistration",
                 &self.owner_callbackregistration,
             )?;
         }
-        if !self.owner_canvasapp.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.owner_canvasapp.is_unset()
+        {
             map.serialize_entry("owner_canvasapp", &self.owner_canvasapp)?;
         }
-        if !self.owner_stagesolutionupload.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.owner_stagesolutionupload.is_unset()
+        {
             map.serialize_entry(
                 "owner_stagesolutionupload",
                 &self.owner_stagesolutionupload,
             )?;
         }
-        if !self.owner_exportsolutionupload.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.owner_exportsolutionupload.is_unset()
+        {
             map.serialize_entry(
                 "owner_exportsolutionupload",
                 &self.owner_exportsolutionupload,
             )?;
         }
-        if !self.owner_connector.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.owner_connector.is_unset()
+        {
             map.serialize_entry("owner_connector", &self.owner_connector)?;
         }
-        if !self.owner_environmentvariabledefinition.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.owner_environmentvariabledefinition.is_unset()
+        {
             map.serialize_entry(
                 "owner_environmentvariabledefinition",
                 &self.owner_environmentvariabledefinition,
             )?;
         }
-        if !self.owner_environmentvariablevalue.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.owner_environmentvariablevalue.is_unset()
+        {
             map.serialize_entry(
                 "owner_environmentvariablevalue",
                 &self.owner_environmentvariablevalue,
             )?;
         }
-        if !self.owner_processstageparameter.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.owner_processstageparameter.is_unset()
+        {
             map.serialize_entry(
                 "owner_processstageparameter",
                 &self.owner_processstageparameter,
             )?;
         }
-        if !self.owner_flowsession.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.owner_flowsession.is_unset()
+        {
             map.serialize_entry("owner_flowsession", &self.owner_flowsession)?;
         }
-        if !self.owner_workflowbinary.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.owner_workflowbinary.is_unset()
+        {
             map.serialize_entry("owner_workflowbinary", &self.owner_workflowbinary)?;
         }
-        if !self.owner_connectionreference.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.owner_connectionreference.is_unset()
+        {
             map.serialize_entry(
                 "owner_connectionreference",
                 &self.owner_connectionreference,
             )?;
         }
-        if !self.owner_msdyn_serviceconfiguration.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.owner_msdyn_serviceconfiguration.is_unset()
+        {
             map.serialize_entry(
                 "owner_msdyn_serviceconfiguration",
                 &self.owner_msdyn_serviceconfiguration,
             )?;
         }
-        if !self.owner_msdyn_slakpi.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.owner_msdyn_slakpi.is_unset()
+        {
             map.serialize_entry("owner_msdyn_slakpi", &self.owner_msdyn_slakpi)?;
         }
-        if !self.owner_msdyn_knowledgearticleimage.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.owner_msdyn_knowledgearticleimage.is_unset()
+        {
             map.serialize_entry(
                 "owner_msdyn_knowledgearticleimage",
                 &self.owner_msdyn_knowledgearticleimage,
             )?;
         }
-        if !self.owner_msdyn_knowledgearticletemplate.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.owner_msdyn_knowledgearticletemplate.is_unset()
+        {
             map.serialize_entry(
                 "owner_msdyn_knowledgearticletemplate",
                 &self.owner_msdyn_knowledgearticletemplate,
             )?;
         }
-        if !self.owner_msdyn_dataflow.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.owner_msdyn_dataflow.is_unset()
+        {
             map.serialize_entry("owner_msdyn_dataflow", &self.owner_msdyn_dataflow)?;
         }
-        if !self.owner_msdyn_richtextfile.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.owner_msdyn_richtextfile.is_unset()
+        {
             map.serialize_entry(
                 "owner_msdyn_richtextfile",
                 &self.owner_msdyn_richtextfile,
             )?;
         }
-        if !self.owner_msdyn_aiconfiguration.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.owner_msdyn_aiconfiguration.is_unset()
+        {
             map.serialize_entry(
                 "owner_msdyn_aiconfiguration",
                 &self.owner_msdyn_aiconfiguration,
             )?;
         }
-        if !self.owner_msdyn_aimodel.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.owner_msdyn_aimodel.is_unset()
+        {
             map.serialize_entry("owner_msdyn_aimodel", &self.owner_msdyn_aimodel)?;
         }
-        if !self.owner_msdyn_aitemplate.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.owner_msdyn_aitemplate.is_unset()
+        {
             map.serialize_entry("owner_msdyn_aitemplate", &self.owner_msdyn_aitemplate)?;
         }
-        if !self.owner_msdyn_aibdataset.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.owner_msdyn_aibdataset.is_unset()
+        {
             map.serialize_entry("owner_msdyn_aibdataset", &self.owner_msdyn_aibdataset)?;
         }
-        if !self.owner_msdyn_aibdatasetfile.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.owner_msdyn_aibdatasetfile.is_unset()
+        {
             map.serialize_entry(
                 "owner_msdyn_aibdatasetfile",
                 &self.owner_msdyn_aibdatasetfile,
             )?;
         }
-        if !self.owner_msdyn_aibdatasetrecord.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.owner_msdyn_aibdatasetrecord.is_unset()
+        {
             map.serialize_entry(
                 "owner_msdyn_aibdatasetrecord",
                 &self.owner_msdyn_aibdatasetrecord,
             )?;
         }
-        if !self.owner_msdyn_aibdatasetscontainer.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.owner_msdyn_aibdatasetscontainer.is_unset()
+        {
             map.serialize_entry(
                 "owner_msdyn_aibdatasetscontainer",
                 &self.owner_msdyn_aibdatasetscontainer,
             )?;
         }
-        if !self.owner_msdyn_aibfile.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.owner_msdyn_aibfile.is_unset()
+        {
             map.serialize_entry("owner_msdyn_aibfile", &self.owner_msdyn_aibfile)?;
         }
-        if !self.owner_msdyn_aibfileattacheddata.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.owner_msdyn_aibfileattacheddata.is_unset()
+        {
             map.serialize_entry(
                 "owner_msdyn_aibfileattacheddata",
                 &self.owner_msdyn_aibfileattacheddata,
             )?;
         }
-        if !self.owner_msdyn_aifptrainingdocument.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.owner_msdyn_aifptrainingdocument.is_unset()
+        {
             map.serialize_entry(
                 "owner_msdyn_aifptrainingdocument",
                 &self.owner_msdyn_aifptrainingdocument,
             )?;
         }
-        if !self.owner_msdyn_aiodimage.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.owner_msdyn_aiodimage.is_unset()
+        {
             map.serialize_entry("owner_msdyn_aiodimage", &self.owner_msdyn_aiodimage)?;
         }
-        if !self.owner_msdyn_aiodlabel.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.owner_msdyn_aiodlabel.is_unset()
+        {
             map.serialize_entry("owner_msdyn_aiodlabel", &self.owner_msdyn_aiodlabel)?;
         }
-        if !self.owner_msdyn_aiodtrainingboundingbox.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.owner_msdyn_aiodtrainingboundingbox.is_unset()
+        {
             map.serialize_entry(
                 "owner_msdyn_aiodtrainingboundingbox",
                 &self.owner_msdyn_aiodtrainingboundingbox,
             )?;
         }
-        if !self.owner_msdyn_aiodtrainingimage.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.owner_msdyn_aiodtrainingimage.is_unset()
+        {
             map.serialize_entry(
                 "owner_msdyn_aiodtrainingimage",
                 &self.owner_msdyn_aiodtrainingimage,
             )?;
         }
-        if !self.owner_msdyn_analysiscomponent.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.owner_msdyn_analysiscomponent.is_unset()
+        {
             map.serialize_entry(
                 "owner_msdyn_analysiscomponent",
                 &self.owner_msdyn_analysiscomponent,
             )?;
         }
-        if !self.owner_msdyn_analysisjob.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.owner_msdyn_analysisjob.is_unset()
+        {
             map.serialize_entry(
                 "owner_msdyn_analysisjob",
                 &self.owner_msdyn_analysisjob,
             )?;
         }
-        if !self.owner_msdyn_analysisresult.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.owner_msdyn_analysisresult.is_unset()
+        {
             map.serialize_entry(
                 "owner_msdyn_analysisresult",
                 &self.owner_msdyn_analysisresult,
             )?;
         }
-        if !self.owner_msdyn_analysisresultdetail.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.owner_msdyn_analysisresultdetail.is_unset()
+        {
             map.serialize_entry(
                 "owner_msdyn_analysisresultdetail",
                 &self.owner_msdyn_analysisresultdetail,
             )?;
         }
-        if !self.owner_msdyn_solutionhealthrule.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.owner_msdyn_solutionhealthrule.is_unset()
+        {
             map.serialize_entry(
                 "owner_msdyn_solutionhealthrule",
                 &self.owner_msdyn_solutionhealthrule,
             )?;
         }
-        if !self.owner_msdyn_solutionhealthruleargument.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.owner_msdyn_solutionhealthruleargument.is_unset()
+        {
             map.serialize_entry(
                 "owner_msdyn_solutionhealthruleargument",
                 &self.owner_msdyn_solutionhealthruleargument,
             )?;
         }
-        if !self.owner_ggw_event.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.owner_ggw_event.is_unset()
+        {
             map.serialize_entry("owner_ggw_event", &self.owner_ggw_event)?;
         }
-        if !self.owner_ggw_team.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.owner_ggw_team.is_unset()
+        {
             map.serialize_entry("owner_ggw_team", &self.owner_ggw_team)?;
         }
-        if !self.owner_ggw_crew.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.owner_ggw_crew.is_unset()
+        {
             map.serialize_entry("owner_ggw_crew", &self.owner_ggw_crew)?;
         }
-        if !self.owner_ggw_team_application.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.owner_ggw_team_application.is_unset()
+        {
             map.serialize_entry(
                 "owner_ggw_team_application",
                 &self.owner_ggw_team_application,
             )?;
         }
         #[cfg(feature = "systemusers")]
-        if !self.teammembership_association.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.teammembership_association.is_unset()
+        {
             map.serialize_entry(
                 "teammembership_association",
                 &self.teammembership_association,
             )?;
         }
-        if !self.team_principalobjectattributeaccess_principalid.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.team_principalobjectattributeaccess_principalid.is_unset()
+        {
             map.serialize_entry(
                 "team_principalobjectattributeaccess_principalid",
                 &self.team_principalobjectattributeaccess_principalid,
             )?;
         }
-        if !self.team_exchangesyncidmapping.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.team_exchangesyncidmapping.is_unset()
+        {
             map.serialize_entry(
                 "team_exchangesyncidmapping",
                 &self.team_exchangesyncidmapping,
             )?;
         }
-        if !self.team_new_interactionforemail.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.team_new_interactionforemail.is_unset()
+        {
             map.serialize_entry(
                 "team_new_interactionforemail",
                 &self.team_new_interactionforemail,
             )?;
         }
-        if !self.team_knowledgearticle.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.team_knowledgearticle.is_unset()
+        {
             map.serialize_entry("team_knowledgearticle", &self.team_knowledgearticle)?;
         }
-        if !self.regardingobjectid_knowledgearticle.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.regardingobjectid_knowledgearticle.is_unset()
+        {
             map.serialize_entry(
                 "regardingobjectid_knowledgearticle",
                 &self.regardingobjectid_knowledgearticle,
             )?;
         }
-        if !self.team_sharepointsite.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.team_sharepointsite.is_unset()
+        {
             map.serialize_entry("team_sharepointsite", &self.team_sharepointsite)?;
         }
-        if !self.team_sharepointdocumentlocation.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.team_sharepointdocumentlocation.is_unset()
+        {
             map.serialize_entry(
                 "team_sharepointdocumentlocation",
                 &self.team_sharepointdocumentlocation,
             )?;
         }
-        if !self.team_goal.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.team_goal.is_unset()
+        {
             map.serialize_entry("team_goal", &self.team_goal)?;
         }
-        if !self.team_goalrollupquery.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.team_goalrollupquery.is_unset()
+        {
             map.serialize_entry("team_goalrollupquery", &self.team_goalrollupquery)?;
         }
-        if !self.team_mailbox.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.team_mailbox.is_unset()
+        {
             map.serialize_entry("team_mailbox", &self.team_mailbox)?;
         }
-        if !self.associatedteamtemplateid.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.associatedteamtemplateid.is_unset()
+        {
             map.serialize_entry(
                 "associatedteamtemplateid",
                 &self.associatedteamtemplateid,
             )?;
         }
-        if !self.team_duplicate_rules.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.team_duplicate_rules.is_unset()
+        {
             map.serialize_entry("team_DuplicateRules", &self.team_duplicate_rules)?;
         }
-        if !self.team_imports.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.team_imports.is_unset()
+        {
             map.serialize_entry("team_Imports", &self.team_imports)?;
         }
-        if !self.owning_team_postfollows.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.owning_team_postfollows.is_unset()
+        {
             map.serialize_entry(
                 "OwningTeam_postfollows",
                 &self.owning_team_postfollows,
             )?;
         }
-        if !self.team_recurringappointmentmaster.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.team_recurringappointmentmaster.is_unset()
+        {
             map.serialize_entry(
                 "team_recurringappointmentmaster",
                 &self.team_recurringappointmentmaster,
             )?;
         }
-        if !self.team_workflowlog.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.team_workflowlog.is_unset()
+        {
             map.serialize_entry("team_workflowlog", &self.team_workflowlog)?;
         }
-        if !self.team_connections2.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.team_connections2.is_unset()
+        {
             map.serialize_entry("team_connections2", &self.team_connections2)?;
         }
-        if !self.team_processsession.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.team_processsession.is_unset()
+        {
             map.serialize_entry("team_processsession", &self.team_processsession)?;
         }
-        if !self.stageid_processstage.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.stageid_processstage.is_unset()
+        {
             map.serialize_entry("stageid_processstage", &self.stageid_processstage)?;
         }
-        if !self.team_userform.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.team_userform.is_unset()
+        {
             map.serialize_entry("team_userform", &self.team_userform)?;
         }
-        if !self.team_async_operations.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.team_async_operations.is_unset()
+        {
             map.serialize_entry("Team_AsyncOperations", &self.team_async_operations)?;
         }
-        if !self.team_sync_error.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.team_sync_error.is_unset()
+        {
             map.serialize_entry("team_SyncError", &self.team_sync_error)?;
         }
         #[cfg(feature = "queues")]
-        if !self.queueid.is_unset() {
+        if purpose != super::super::support::Purpose::Update && !self.queueid.is_unset()
+        {
             map.serialize_entry("queueid", &self.queueid)?;
         }
-        if !self.team_duplicate_base_record.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.team_duplicate_base_record.is_unset()
+        {
             map.serialize_entry(
                 "Team_DuplicateBaseRecord",
                 &self.team_duplicate_base_record,
             )?;
         }
-        if !self.team_task.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.team_task.is_unset()
+        {
             map.serialize_entry("team_task", &self.team_task)?;
         }
-        if !self.team_userquery.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.team_userquery.is_unset()
+        {
             map.serialize_entry("team_userquery", &self.team_userquery)?;
         }
         #[cfg(feature = "systemusers")]
-        if !self.modifiedonbehalfby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.modifiedonbehalfby.is_unset()
+        {
             map.serialize_entry("modifiedonbehalfby", &self.modifiedonbehalfby)?;
         }
-        if !self.team_socialactivity.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.team_socialactivity.is_unset()
+        {
             map.serialize_entry("team_socialactivity", &self.team_socialactivity)?;
         }
-        if !self.team_userqueryvisualizations.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.team_userqueryvisualizations.is_unset()
+        {
             map.serialize_entry(
                 "team_userqueryvisualizations",
                 &self.team_userqueryvisualizations,
             )?;
         }
-        if !self.team_sync_errors.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.team_sync_errors.is_unset()
+        {
             map.serialize_entry("Team_SyncErrors", &self.team_sync_errors)?;
         }
-        if !self.team_import_maps.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.team_import_maps.is_unset()
+        {
             map.serialize_entry("team_ImportMaps", &self.team_import_maps)?;
         }
-        if !self.team_fax.is_unset() {
+        if purpose != super::super::support::Purpose::Update && !self.team_fax.is_unset()
+        {
             map.serialize_entry("team_fax", &self.team_fax)?;
         }
         #[cfg(feature = "queueitems")]
-        if !self.team_queueitembase_workerid.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.team_queueitembase_workerid.is_unset()
+        {
             map.serialize_entry(
                 "team_queueitembase_workerid",
                 &self.team_queueitembase_workerid,
             )?;
         }
-        if !self.team_post_regardings.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.team_post_regardings.is_unset()
+        {
             map.serialize_entry("team_PostRegardings", &self.team_post_regardings)?;
         }
-        if !self.businessunitid.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.businessunitid.is_unset()
+        {
             map.serialize_entry("businessunitid", &self.businessunitid)?;
         }
-        if !self.import_file_team.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.import_file_team.is_unset()
+        {
             map.serialize_entry("ImportFile_Team", &self.import_file_team)?;
         }
-        if !self.team_connections1.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.team_connections1.is_unset()
+        {
             map.serialize_entry("team_connections1", &self.team_connections1)?;
         }
-        if !self.team_email_templates.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.team_email_templates.is_unset()
+        {
             map.serialize_entry("team_email_templates", &self.team_email_templates)?;
         }
-        if !self.team_workflow.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.team_workflow.is_unset()
+        {
             map.serialize_entry("team_workflow", &self.team_workflow)?;
         }
-        if !self.team_duplicate_matching_record.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.team_duplicate_matching_record.is_unset()
+        {
             map.serialize_entry(
                 "Team_DuplicateMatchingRecord",
                 &self.team_duplicate_matching_record,
             )?;
         }
-        if !self.organizationid_organization.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.organizationid_organization.is_unset()
+        {
             map.serialize_entry(
                 "organizationid_organization",
                 &self.organizationid_organization,
             )?;
         }
-        if !self.team_email.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.team_email.is_unset()
+        {
             map.serialize_entry("team_email", &self.team_email)?;
         }
         #[cfg(feature = "letters")]
-        if !self.team_letter.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.team_letter.is_unset()
+        {
             map.serialize_entry("team_letter", &self.team_letter)?;
         }
-        if !self.team_import_files.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.team_import_files.is_unset()
+        {
             map.serialize_entry("team_ImportFiles", &self.team_import_files)?;
         }
-        if !self.team_import_data.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.team_import_data.is_unset()
+        {
             map.serialize_entry("team_ImportData", &self.team_import_data)?;
         }
-        if !self.transactioncurrencyid.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.transactioncurrencyid.is_unset()
+        {
             map.serialize_entry("transactioncurrencyid", &self.transactioncurrencyid)?;
         }
-        if !self.team_asyncoperation.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.team_asyncoperation.is_unset()
+        {
             map.serialize_entry("team_asyncoperation", &self.team_asyncoperation)?;
         }
         #[cfg(feature = "contacts")]
-        if !self.team_contacts.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.team_contacts.is_unset()
+        {
             map.serialize_entry("team_contacts", &self.team_contacts)?;
         }
-        if !self.team_mailboxtrackingfolder.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.team_mailboxtrackingfolder.is_unset()
+        {
             map.serialize_entry(
                 "team_mailboxtrackingfolder",
                 &self.team_mailboxtrackingfolder,
             )?;
         }
         #[cfg(feature = "systemusers")]
-        if !self.modifiedby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.modifiedby.is_unset()
+        {
             map.serialize_entry("modifiedby", &self.modifiedby)?;
         }
-        if !self.team_emailserverprofile.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.team_emailserverprofile.is_unset()
+        {
             map.serialize_entry(
                 "team_emailserverprofile",
                 &self.team_emailserverprofile,
             )?;
         }
-        if !self.team_process_sessions.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.team_process_sessions.is_unset()
+        {
             map.serialize_entry("Team_ProcessSessions", &self.team_process_sessions)?;
         }
-        if !self.team_principalobjectattributeaccess.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.team_principalobjectattributeaccess.is_unset()
+        {
             map.serialize_entry(
                 "team_principalobjectattributeaccess",
                 &self.team_principalobjectattributeaccess,
             )?;
         }
         #[cfg(feature = "systemusers")]
-        if !self.createdby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.createdby.is_unset()
+        {
             map.serialize_entry("createdby", &self.createdby)?;
         }
         #[cfg(feature = "annotations")]
-        if !self.team_annotations.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.team_annotations.is_unset()
+        {
             map.serialize_entry("team_annotations", &self.team_annotations)?;
         }
-        if !self.team_import_logs.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.team_import_logs.is_unset()
+        {
             map.serialize_entry("team_ImportLogs", &self.team_import_logs)?;
         }
-        if !self.team_sla_base.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.team_sla_base.is_unset()
+        {
             map.serialize_entry("team_slaBase", &self.team_sla_base)?;
         }
-        if !self.teamprofiles_association.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.teamprofiles_association.is_unset()
+        {
             map.serialize_entry(
                 "teamprofiles_association",
                 &self.teamprofiles_association,
             )?;
         }
-        if !self.team_phonecall.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.team_phonecall.is_unset()
+        {
             map.serialize_entry("team_phonecall", &self.team_phonecall)?;
         }
-        if !self.teamroles_association.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.teamroles_association.is_unset()
+        {
             map.serialize_entry("teamroles_association", &self.teamroles_association)?;
         }
         #[cfg(feature = "accounts")]
-        if !self.team_accounts.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.team_accounts.is_unset()
+        {
             map.serialize_entry("team_accounts", &self.team_accounts)?;
         }
         #[cfg(feature = "activitypointers")]
-        if !self.team_activity.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.team_activity.is_unset()
+        {
             map.serialize_entry("team_activity", &self.team_activity)?;
         }
-        if !self.team_appointment.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.team_appointment.is_unset()
+        {
             map.serialize_entry("team_appointment", &self.team_appointment)?;
         }
         #[cfg(feature = "systemusers")]
-        if !self.createdonbehalfby.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.createdonbehalfby.is_unset()
+        {
             map.serialize_entry("createdonbehalfby", &self.createdonbehalfby)?;
         }
         #[cfg(feature = "systemusers")]
-        if !self.administratorid.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.administratorid.is_unset()
+        {
             map.serialize_entry("administratorid", &self.administratorid)?;
         }
-        if !self.team_bulk_delete_failures.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.team_bulk_delete_failures.is_unset()
+        {
             map.serialize_entry(
                 "Team_BulkDeleteFailures",
                 &self.team_bulk_delete_failures,
             )?;
         }
-        if !self.team_goal_goalowner.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.team_goal_goalowner.is_unset()
+        {
             map.serialize_entry("team_goal_goalowner", &self.team_goal_goalowner)?;
         }
-        if !self.team_stagesolutionupload.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.team_stagesolutionupload.is_unset()
+        {
             map.serialize_entry(
                 "team_stagesolutionupload",
                 &self.team_stagesolutionupload,
             )?;
         }
-        if !self.team_exportsolutionupload.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.team_exportsolutionupload.is_unset()
+        {
             map.serialize_entry(
                 "team_exportsolutionupload",
                 &self.team_exportsolutionupload,
             )?;
         }
-        if !self.team_connector.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.team_connector.is_unset()
+        {
             map.serialize_entry("team_connector", &self.team_connector)?;
         }
-        if !self.team_environmentvariabledefinition.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.team_environmentvariabledefinition.is_unset()
+        {
             map.serialize_entry(
                 "team_environmentvariabledefinition",
                 &self.team_environmentvariabledefinition,
             )?;
         }
-        if !self.team_environmentvariablevalue.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.team_environmentvariablevalue.is_unset()
+        {
             map.serialize_entry(
                 "team_environmentvariablevalue",
                 &self.team_environmentvariablevalue,
             )?;
         }
-        if !self.team_processstageparameter.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.team_processstageparameter.is_unset()
+        {
             map.serialize_entry(
                 "team_processstageparameter",
                 &self.team_processstageparameter,
             )?;
         }
-        if !self.team_flowsession.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.team_flowsession.is_unset()
+        {
             map.serialize_entry("team_flowsession", &self.team_flowsession)?;
         }
-        if !self.team_workflowbinary.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.team_workflowbinary.is_unset()
+        {
             map.serialize_entry("team_workflowbinary", &self.team_workflowbinary)?;
         }
-        if !self.team_connectionreference.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.team_connectionreference.is_unset()
+        {
             map.serialize_entry(
                 "team_connectionreference",
                 &self.team_connectionreference,
             )?;
         }
-        if !self.team_msdyn_serviceconfiguration.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.team_msdyn_serviceconfiguration.is_unset()
+        {
             map.serialize_entry(
                 "team_msdyn_serviceconfiguration",
                 &self.team_msdyn_serviceconfiguration,
             )?;
         }
-        if !self.team_msdyn_slakpi.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.team_msdyn_slakpi.is_unset()
+        {
             map.serialize_entry("team_msdyn_slakpi", &self.team_msdyn_slakpi)?;
         }
-        if !self.team_msdyn_knowledgearticleimage.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.team_msdyn_knowledgearticleimage.is_unset()
+        {
             map.serialize_entry(
                 "team_msdyn_knowledgearticleimage",
                 &self.team_msdyn_knowledgearticleimage,
             )?;
         }
-        if !self.team_msdyn_knowledgearticletemplate.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.team_msdyn_knowledgearticletemplate.is_unset()
+        {
             map.serialize_entry(
                 "team_msdyn_knowledgearticletemplate",
                 &self.team_msdyn_knowledgearticletemplate,
             )?;
         }
-        if !self.team_msdyn_dataflow.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.team_msdyn_dataflow.is_unset()
+        {
             map.serialize_entry("team_msdyn_dataflow", &self.team_msdyn_dataflow)?;
         }
-        if !self.team_msdyn_richtextfile.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.team_msdyn_richtextfile.is_unset()
+        {
             map.serialize_entry(
                 "team_msdyn_richtextfile",
                 &self.team_msdyn_richtextfile,
             )?;
         }
-        if !self.team_msdyn_aiconfiguration.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.team_msdyn_aiconfiguration.is_unset()
+        {
             map.serialize_entry(
                 "team_msdyn_aiconfiguration",
                 &self.team_msdyn_aiconfiguration,
             )?;
         }
-        if !self.team_msdyn_aimodel.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.team_msdyn_aimodel.is_unset()
+        {
             map.serialize_entry("team_msdyn_aimodel", &self.team_msdyn_aimodel)?;
         }
-        if !self.team_msdyn_aitemplate.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.team_msdyn_aitemplate.is_unset()
+        {
             map.serialize_entry("team_msdyn_aitemplate", &self.team_msdyn_aitemplate)?;
         }
-        if !self.team_msdyn_aibdataset.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.team_msdyn_aibdataset.is_unset()
+        {
             map.serialize_entry("team_msdyn_aibdataset", &self.team_msdyn_aibdataset)?;
         }
-        if !self.team_msdyn_aibdatasetfile.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.team_msdyn_aibdatasetfile.is_unset()
+        {
             map.serialize_entry(
                 "team_msdyn_aibdatasetfile",
                 &self.team_msdyn_aibdatasetfile,
             )?;
         }
-        if !self.team_msdyn_aibdatasetrecord.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.team_msdyn_aibdatasetrecord.is_unset()
+        {
             map.serialize_entry(
                 "team_msdyn_aibdatasetrecord",
                 &self.team_msdyn_aibdatasetrecord,
             )?;
         }
-        if !self.team_msdyn_aibdatasetscontainer.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.team_msdyn_aibdatasetscontainer.is_unset()
+        {
             map.serialize_entry(
                 "team_msdyn_aibdatasetscontainer",
                 &self.team_msdyn_aibdatasetscontainer,
             )?;
         }
-        if !self.team_msdyn_aibfile.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.team_msdyn_aibfile.is_unset()
+        {
             map.serialize_entry("team_msdyn_aibfile", &self.team_msdyn_aibfile)?;
         }
-        if !self.team_msdyn_aibfileattacheddata.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.team_msdyn_aibfileattacheddata.is_unset()
+        {
             map.serialize_entry(
                 "team_msdyn_aibfileattacheddata",
                 &self.team_msdyn_aibfileattacheddata,
             )?;
         }
-        if !self.team_msdyn_aifptrainingdocument.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.team_msdyn_aifptrainingdocument.is_unset()
+        {
             map.serialize_entry(
                 "team_msdyn_aifptrainingdocument",
                 &self.team_msdyn_aifptrainingdocument,
             )?;
         }
-        if !self.team_msdyn_aiodimage.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.team_msdyn_aiodimage.is_unset()
+        {
             map.serialize_entry("team_msdyn_aiodimage", &self.team_msdyn_aiodimage)?;
         }
-        if !self.team_msdyn_aiodlabel.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.team_msdyn_aiodlabel.is_unset()
+        {
             map.serialize_entry("team_msdyn_aiodlabel", &self.team_msdyn_aiodlabel)?;
         }
-        if !self.team_msdyn_aiodtrainingboundingbox.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.team_msdyn_aiodtrainingboundingbox.is_unset()
+        {
             map.serialize_entry(
                 "team_msdyn_aiodtrainingboundingbox",
                 &self.team_msdyn_aiodtrainingboundingbox,
             )?;
         }
-        if !self.team_msdyn_aiodtrainingimage.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.team_msdyn_aiodtrainingimage.is_unset()
+        {
             map.serialize_entry(
                 "team_msdyn_aiodtrainingimage",
                 &self.team_msdyn_aiodtrainingimage,
             )?;
         }
-        if !self.team_msdyn_analysiscomponent.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.team_msdyn_analysiscomponent.is_unset()
+        {
             map.serialize_entry(
                 "team_msdyn_analysiscomponent",
                 &self.team_msdyn_analysiscomponent,
             )?;
         }
-        if !self.team_msdyn_analysisjob.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.team_msdyn_analysisjob.is_unset()
+        {
             map.serialize_entry("team_msdyn_analysisjob", &self.team_msdyn_analysisjob)?;
         }
-        if !self.team_msdyn_analysisresult.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.team_msdyn_analysisresult.is_unset()
+        {
             map.serialize_entry(
                 "team_msdyn_analysisresult",
                 &self.team_msdyn_analysisresult,
             )?;
         }
-        if !self.team_msdyn_analysisresultdetail.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.team_msdyn_analysisresultdetail.is_unset()
+        {
             map.serialize_entry(
                 "team_msdyn_analysisresultdetail",
                 &self.team_msdyn_analysisresultdetail,
             )?;
         }
-        if !self.team_msdyn_solutionhealthrule.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.team_msdyn_solutionhealthrule.is_unset()
+        {
             map.serialize_entry(
                 "team_msdyn_solutionhealthrule",
                 &self.team_msdyn_solutionhealthrule,
             )?;
         }
-        if !self.team_msdyn_solutionhealthruleargument.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.team_msdyn_solutionhealthruleargument.is_unset()
+        {
             map.serialize_entry(
                 "team_msdyn_solutionhealthruleargument",
                 &self.team_msdyn_solutionhealthruleargument,
             )?;
         }
-        if !self.team_ggw_event.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.team_ggw_event.is_unset()
+        {
             map.serialize_entry("team_ggw_event", &self.team_ggw_event)?;
         }
-        if !self.team_ggw_team.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.team_ggw_team.is_unset()
+        {
             map.serialize_entry("team_ggw_team", &self.team_ggw_team)?;
         }
-        if !self.team_ggw_crew.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.team_ggw_crew.is_unset()
+        {
             map.serialize_entry("team_ggw_crew", &self.team_ggw_crew)?;
         }
-        if !self.team_ggw_team_application.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.team_ggw_team_application.is_unset()
+        {
             map.serialize_entry(
                 "team_ggw_team_application",
                 &self.team_ggw_team_application,
@@ -3261,6 +3658,13 @@ impl Team {
         "team_ggw_team_application",
         "ggw_team_applications",
     );
+    /// A reference to an existing record: only its key (`ownerid`) is set. Pass it where an operation takes an existing record (`EntityValue::new(&Type::reference(id))`).
+    pub fn reference(key: ::dataverse_runtime::codegen::uuid::Uuid) -> Self {
+        Self {
+            ownerid: ::dataverse_runtime::Field::Value(key),
+            ..::core::default::Default::default()
+        }
+    }
     /// The alternate key (membershiptype, azureactivedirectoryobjectid): `set(membershiptype=...,azureactivedirectoryobjectid=...)`.
     pub fn by_membershiptype_and_azureactivedirectoryobjectid(
         membershiptype: i32,

@@ -28,6 +28,12 @@ impl Service {
     pub fn client(&self) -> &::dataverse_runtime::Client {
         &self.client
     }
+    /// A `$batch`: requests and change sets sent in one HTTP request, each added
+    /// request a typed handle to its result (see `support::TypedBatch`); sent by
+    /// `.await`.
+    pub fn batch(&self) -> self::support::TypedBatch {
+        self::support::TypedBatch::new(self.client.clone())
+    }
     /// The entity set `Photos` of `Microsoft.OData.SampleService.Models.TripPin.Photo`.
     #[cfg(feature = "Photos")]
     pub fn photos(&self) -> self::support::EntitySet<self::Photo> {

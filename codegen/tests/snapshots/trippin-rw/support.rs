@@ -50,10 +50,11 @@ impl ::core::ops::DerefMut for Extra {
 pub trait Structured: Default {
     /// The qualified CSDL name, e.g. `Microsoft.Dynamics.CRM.account`.
     const ODATA_TYPE: &'static str;
-    /// Writes the fields that are set (never the unset ones).
+    /// Writes the fields that are set (never the unset ones) that `purpose` writes.
     fn serialize_fields<M: SerializeMap>(
         &self,
         map: &mut M,
+        purpose: Purpose,
     ) -> ::core::result::Result<(), M::Error>;
     /// Reads the field named `key` if the type declares it; `false` if it does not.
     fn deserialize_field<'de, A: MapAccess<'de>>(
@@ -86,8 +87,9 @@ impl Structured for Untyped {
     fn serialize_fields<M: SerializeMap>(
         &self,
         map: &mut M,
+        purpose: Purpose,
     ) -> ::core::result::Result<(), M::Error> {
-        let _ = map;
+        let _ = (map, purpose);
         Ok(())
     }
     fn deserialize_field<'de, A: MapAccess<'de>>(
@@ -128,16 +130,76 @@ impl<'de> serde::Deserialize<'de> for Untyped {
 }
 /// `T` can stand where a value of `Base` is expected (it is `Base` or derives from it).
 pub trait IsA<Base> {}
+/// What a record is serialized for: which of its properties are written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Purpose {
+    /// Everything that is set (`Serialize`: a record saved, logged or compared).
+    Everything,
+    /// A create (or upsert, or an entity parameter): not the read-only properties, i.e. lookup
+    /// values (`_x_value`, written through `@odata.bind`) and `Core.Computed` ones.
+    Create,
+    /// An update: not the read-only properties, nor the `Core.Immutable` ones.
+    Update,
+}
+impl Purpose {
+    /// Whether read-only properties (lookup values, computed) are written.
+    pub fn writes_read_only(self) -> bool {
+        self == Purpose::Everything
+    }
+    /// Whether `Core.Immutable` properties are written.
+    pub fn writes_immutable(self) -> bool {
+        self != Purpose::Update
+    }
+}
+/// Whether `key` names a lookup value property (`_parentaccountid_value`): read-only, written
+/// through `@odata.bind` or `$ref` only.
+pub fn is_lookup_value(key: &str) -> bool {
+    key.len() > "__value".len() && key.starts_with('_') && key.ends_with("_value")
+}
+/// A record serialized for a write: without what `purpose` leaves out.
+pub struct Writing<'a, T> {
+    record: &'a T,
+    purpose: Purpose,
+}
+impl<'a, T> Writing<'a, T> {
+    /// `record` as written for `purpose`.
+    pub fn new(record: &'a T, purpose: Purpose) -> Self {
+        Writing { record, purpose }
+    }
+}
+impl<T> Clone for Writing<'_, T> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+impl<T> Copy for Writing<'_, T> {}
+impl<T: Structured> serde::Serialize for Writing<'_, T> {
+    fn serialize<S: Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        serialize_for(self.record, serializer, self.purpose)
+    }
+}
 /// Serializes a generated struct: the fields that are set, then unknown properties (not
 /// annotations, which are the service's to write).
 pub fn serialize<T: Structured, S: Serializer>(
     value: &T,
     serializer: S,
 ) -> ::core::result::Result<S::Ok, S::Error> {
+    serialize_for(value, serializer, Purpose::Everything)
+}
+/// Serializes a generated struct for `purpose`: its fields, then unknown properties (not
+/// annotations; for a write, not unknown lookup values either).
+pub fn serialize_for<T: Structured, S: Serializer>(
+    value: &T,
+    serializer: S,
+    purpose: Purpose,
+) -> ::core::result::Result<S::Ok, S::Error> {
     let mut map = serializer.serialize_map(None)?;
-    value.serialize_fields(&mut map)?;
+    value.serialize_fields(&mut map, purpose)?;
     for (key, raw) in value.extra().iter() {
-        if !key.contains('@') {
+        if !key.contains('@') && (purpose.writes_read_only() || !is_lookup_value(key)) {
             map.serialize_entry(key, raw)?;
         }
     }
@@ -313,7 +375,7 @@ pub trait HasBinds: Sized {
         lookup: Lookup<Self, T>,
         id: ::dataverse_runtime::ContentId,
     ) -> &mut Self {
-        let bind = Bind::path(&EntityPath::content_id(id));
+        let bind = Bind::content_id(id);
         self.binds_mut().0.insert(lookup.navigation, Some(bind));
         self
     }
@@ -375,7 +437,7 @@ impl<T: Structured> serde::Serialize for Typed<'_, T> {
     ) -> ::core::result::Result<S::Ok, S::Error> {
         let mut map = serializer.serialize_map(None)?;
         map.serialize_entry("@odata.type", T::ODATA_TYPE)?;
-        self.0.serialize_fields(&mut map)?;
+        self.0.serialize_fields(&mut map, Purpose::Create)?;
         map.end()
     }
 }
@@ -552,8 +614,14 @@ impl<
     }
     /// `POST set`: creates a record. 204 gives the new id (`OData-EntityId`); with
     /// `.return_representation()` the service answers 201 with the record.
-    pub fn create<'a>(&self, record: &'a T) -> Request<'a, CreateRecord<'a, T>> {
-        Request::new(self.client.clone(), CreateRecord::new(self.name, record))
+    pub fn create<'a>(
+        &self,
+        record: &'a T,
+    ) -> Request<'a, CreateRecord<Writing<'a, T>, T>> {
+        Request::new(
+            self.client.clone(),
+            CreateRecord::new(self.name, Writing::new(record, Purpose::Create)),
+        )
     }
     /// `GET set?...`: a query, with typed `$select`, `$filter`, `$orderby`, `$expand`, `$top`
     /// and `$count`; `.await` gives one page, `.stream()` and `.all()` every record.
@@ -582,8 +650,16 @@ impl<
         &self,
         key: impl Into<Key<T>>,
         changes: &'a T,
-    ) -> Request<'a, UpdateRecord<'a, T>> {
+    ) -> Request<'a, UpdateRecord<Writing<'a, T>, T>> {
         self.entity(key).update(changes)
+    }
+    /// `PATCH set(key)` with only what changed in a record read with `get(key).tracked()`.
+    pub fn update_changes<'a>(
+        &self,
+        key: impl Into<Key<T>>,
+        tracked: &'a ::dataverse_runtime::Tracked<T>,
+    ) -> Request<'a, ::dataverse_runtime::codegen::request::UpdateChanges<'a, T>> {
+        self.entity(key).update_changes(tracked)
     }
     /// `PATCH set(key)` without `If-Match`: updates or creates (with `.if_none_match_any()`,
     /// only creates).
@@ -591,16 +667,63 @@ impl<
         &self,
         key: impl Into<Key<T>>,
         record: &'a T,
-    ) -> Request<'a, UpsertRecord<'a, T>> {
+    ) -> Request<'a, UpsertRecord<Writing<'a, T>, T>> {
         let handle = self.entity(key);
         Request::new(
             self.client.clone(),
-            UpsertRecord(PatchRecord::new(handle.path, record)),
+            UpsertRecord(
+                PatchRecord::new(handle.path, Writing::new(record, Purpose::Create)),
+            ),
         )
     }
     /// `DELETE set(key)`.
     pub fn delete(&self, key: impl Into<Key<T>>) -> Request<'static, DeleteRecord> {
         self.entity(key).delete()
+    }
+    /// `GET set?fetchXml=...`: a FetchXML query, its text sent as it is, read as records of
+    /// `T`. `.await` gives one page (it derefs to a `Page<T>`; `.next_request()` gives the
+    /// request of the next page), `.pages()`, `.stream()` and `.all()` follow the paging cookie
+    /// while `morerecords` is true (see `dataverse_runtime::fetch_xml`). Aggregate aliases and
+    /// linked-entity columns land in the record's `extra` map.
+    pub fn fetch_xml(
+        &self,
+        xml: impl Into<String>,
+    ) -> Request<'static, ::dataverse_runtime::fetch_xml::FetchXmlQuery<T>> {
+        self.fetch_xml_as::<T>(xml)
+    }
+    /// Like [`EntitySet::fetch_xml`], read as records of a type of your own (e.g. the aliases
+    /// of an aggregate query).
+    pub fn fetch_xml_as<R: serde::de::DeserializeOwned + Send + 'static>(
+        &self,
+        xml: impl Into<String>,
+    ) -> Request<'static, ::dataverse_runtime::fetch_xml::FetchXmlQuery<R>> {
+        Request::new(
+            self.client.clone(),
+            ::dataverse_runtime::fetch_xml::FetchXmlQuery::new(self.path(), xml),
+        )
+    }
+    /// `GET set?$select=...` with `Prefer: odata.track-changes`: every record (all pages) with
+    /// the properties in `select` (`dataverse_runtime::change_tracking::AllColumns` for all),
+    /// and the delta link to ask for the changes after them with [`EntitySet::changes_since`].
+    pub fn track_changes(
+        &self,
+        select: impl ::dataverse_runtime::codegen::typed::SelectList<T>,
+    ) -> Request<'static, ::dataverse_runtime::change_tracking::TrackChanges<T>> {
+        Request::new(
+            self.client.clone(),
+            ::dataverse_runtime::change_tracking::TrackChanges::new(self.path(), select),
+        )
+    }
+    /// `GET <delta link>`: the records created or updated and the records deleted since the
+    /// request that returned `delta_link` (all pages), and the next delta link.
+    pub fn changes_since(
+        &self,
+        delta_link: &::dataverse_runtime::change_tracking::DeltaLink,
+    ) -> Request<'static, ::dataverse_runtime::change_tracking::ChangesSince<T>> {
+        Request::new(
+            self.client.clone(),
+            ::dataverse_runtime::change_tracking::ChangesSince::new(delta_link.clone()),
+        )
     }
 }
 /// The handle of one entity: its path and the operations on it.
@@ -650,10 +773,32 @@ impl<
         Request::new(self.client.clone(), GetRecord::new(self.path.clone()))
     }
     /// `PATCH` with only the fields that are set; `If-Match: *` unless another condition is set.
-    pub fn update<'a>(&self, changes: &'a T) -> Request<'a, UpdateRecord<'a, T>> {
+    pub fn update<'a>(
+        &self,
+        changes: &'a T,
+    ) -> Request<'a, UpdateRecord<Writing<'a, T>, T>> {
         Request::new(
             self.client.clone(),
-            UpdateRecord(PatchRecord::new(self.path.clone(), changes)),
+            UpdateRecord(
+                PatchRecord::new(
+                    self.path.clone(),
+                    Writing::new(changes, Purpose::Update),
+                ),
+            ),
+        )
+    }
+    /// `PATCH` with only what changed in a record read with `get().tracked()`: nothing it was
+    /// read with (lookups, annotations, formatted values) is sent back unless changed.
+    pub fn update_changes<'a>(
+        &self,
+        tracked: &'a ::dataverse_runtime::Tracked<T>,
+    ) -> Request<'a, ::dataverse_runtime::codegen::request::UpdateChanges<'a, T>> {
+        Request::new(
+            self.client.clone(),
+            ::dataverse_runtime::codegen::request::UpdateChanges::new(
+                self.path.clone(),
+                tracked,
+            ),
         )
     }
     /// `DELETE`.
@@ -742,5 +887,398 @@ impl<
                 navigation: lookup.navigation,
             },
         )
+    }
+}
+use ::dataverse_runtime::batch as batch_api;
+/// A `$batch` built from the generated types (`Service::batch()`): requests and change sets sent
+/// in one HTTP request. Each method adds one request, serialized the way the single request
+/// would be (a record without its read-only properties), and returns its typed handle; the
+/// answer ([`::dataverse_runtime::BatchResponse`]) gives each handle's result
+/// (`response.get(&part)`, `response.created(&part)`, `response.result(&part)`) or its own
+/// error: the request failed, its change set was rolled back, or it was not run.
+///
+/// Sent by `.await` or [`TypedBatch::send`]; [`TypedBatch::request`] gives the request to set
+/// request options first (impersonation, bypass flags... for the `$batch` request itself).
+///
+/// ```ignore
+/// let accounts = service.accounts();
+/// let contacts = service.contacts();
+/// let mut batch = service.batch();
+/// let (account, contact) = batch.change_set(|cs| {
+///     let account = cs.create(&accounts, &new_account);
+///     cs.bind(&mut new_contact, Contact::PARENTCUSTOMERID_ACCOUNT, &account); // "$1"
+///     (account, cs.create(&contacts, &new_contact))
+/// });
+/// let read = batch.get(accounts.get(id).select(Account::NAME));
+/// let response = batch.await?;
+/// let created = response.created(&account)?;
+/// let record: Account = response.get(&read)?;
+/// ```
+pub struct TypedBatch {
+    client: Client,
+    batch: batch_api::Batch,
+    /// The first request that could not be encoded: returned when the batch is sent.
+    error: Option<Error>,
+}
+impl ::core::fmt::Debug for TypedBatch {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.debug_struct("TypedBatch")
+            .field("batch", &self.batch)
+            .field("error", &self.error)
+            .finish()
+    }
+}
+/// Keeps the first encoding error (reported when the batch is sent) and stands in an empty
+/// request for the one that failed.
+fn batch_request(
+    error: &mut Option<Error>,
+    request: Result<batch_api::BatchRequest>,
+) -> batch_api::BatchRequest {
+    request
+        .unwrap_or_else(|e| {
+            error.get_or_insert(e);
+            batch_api::BatchRequest::relative(
+                ::dataverse_runtime::codegen::http::Method::POST,
+                String::new(),
+            )
+        })
+}
+/// The path of the entity with `key` in `set`.
+fn entity_path<T>(set: &EntitySet<T>, key: Key<T>) -> EntityPath {
+    EntityPath::set(set.name).key(key.key)
+}
+impl TypedBatch {
+    /// An empty batch sent through `client` (used by the generated service).
+    pub fn new(client: Client) -> Self {
+        TypedBatch {
+            client,
+            batch: batch_api::Batch::new(),
+            error: None,
+        }
+    }
+    /// The client.
+    pub fn client(&self) -> &Client {
+        &self.client
+    }
+    /// How many requests were added.
+    pub fn len(&self) -> usize {
+        self.batch.len()
+    }
+    /// Whether nothing was added.
+    pub fn is_empty(&self) -> bool {
+        self.batch.is_empty()
+    }
+    /// `Prefer: odata.continue-on-error`: the requests after a failed one still run (without it
+    /// the service stops at the first failure, and the requests after it are not run).
+    pub fn continue_on_error(&mut self) -> &mut Self {
+        self.batch.set_continue_on_error(true);
+        self
+    }
+    /// `POST set`: creates `record` (without its read-only properties, with its lookups as
+    /// `@odata.bind`).
+    pub fn create<T>(
+        &mut self,
+        set: &EntitySet<T>,
+        record: &T,
+    ) -> batch_api::Part<batch_api::Create<T>>
+    where
+        T: Structured + serde::de::DeserializeOwned,
+    {
+        let request = batch_api::BatchRequest::create(
+            set.name,
+            &Writing::new(record, Purpose::Create),
+        );
+        let request = batch_request(&mut self.error, request);
+        self.batch.push(request, batch_api::Create::new())
+    }
+    /// `PATCH set(key)` with `If-Match: *` (it never creates; set another condition with
+    /// [`TypedBatch::options`]): the fields of `changes` that are set.
+    pub fn update<T>(
+        &mut self,
+        set: &EntitySet<T>,
+        key: impl Into<Key<T>>,
+        changes: &T,
+    ) -> batch_api::Part<batch_api::NoContent>
+    where
+        T: Structured,
+    {
+        let path = entity_path(set, key.into());
+        let request = batch_api::BatchRequest::update(
+            &path,
+            &Writing::new(changes, Purpose::Update),
+        );
+        let request = batch_request(&mut self.error, request);
+        self.batch.push(request, batch_api::NoContent)
+    }
+    /// `PATCH set(key)` without `If-Match`: updates or creates `record`.
+    pub fn upsert<T>(
+        &mut self,
+        set: &EntitySet<T>,
+        key: impl Into<Key<T>>,
+        record: &T,
+    ) -> batch_api::Part<batch_api::Upsert>
+    where
+        T: Structured,
+    {
+        let path = entity_path(set, key.into());
+        let request = batch_api::BatchRequest::upsert(
+            &path,
+            &Writing::new(record, Purpose::Create),
+        );
+        let request = batch_request(&mut self.error, request);
+        self.batch.push(request, batch_api::Upsert)
+    }
+    /// `DELETE set(key)`.
+    pub fn delete<T>(
+        &mut self,
+        set: &EntitySet<T>,
+        key: impl Into<Key<T>>,
+    ) -> batch_api::Part<batch_api::NoContent> {
+        let path = entity_path(set, key.into());
+        self.batch.push(batch_api::BatchRequest::delete(&path), batch_api::NoContent)
+    }
+    /// `GET` of one record: the request `set.get(key)` (with its typed `$select`/`$expand` and
+    /// its request options), read as `T`.
+    pub fn get<T>(
+        &mut self,
+        request: Request<'_, GetRecord<T>>,
+    ) -> batch_api::Part<batch_api::Read<T>>
+    where
+        T: serde::de::DeserializeOwned + Send + 'static,
+    {
+        self.batch
+            .push(batch_api::BatchRequest::from_get(request), batch_api::Read::new())
+    }
+    /// `GET` of one page: the query `set.query()` (with its typed options and request options).
+    pub fn query<T>(
+        &mut self,
+        request: Request<'_, QueryRecords<T>>,
+    ) -> batch_api::Part<batch_api::ReadPage<T>>
+    where
+        T: serde::de::DeserializeOwned + Send + 'static,
+    {
+        self.batch
+            .push(
+                batch_api::BatchRequest::from_query(request),
+                batch_api::ReadPage::new(),
+            )
+    }
+    /// `POST path` with `parameters`: an action, read as `Output` the way `D` says
+    /// (`NoResult`, `AsBody`, `InValue` of `dataverse_runtime::request`). `path` is what the
+    /// generated method calls: `EntityPath::unbound("Name")` for an unbound action,
+    /// `handle.path().clone().bound_operation("Namespace.Name")` for a bound one; `name` is the
+    /// qualified name, for errors.
+    pub fn action<B, Output, D>(
+        &mut self,
+        path: &EntityPath,
+        name: &'static str,
+        parameters: &B,
+    ) -> batch_api::Part<batch_api::Call<Output, D>>
+    where
+        B: serde::Serialize + ?Sized,
+        D: ::dataverse_runtime::codegen::request::Decode<Output>,
+    {
+        let request = batch_request(
+            &mut self.error,
+            batch_api::BatchRequest::action(path, parameters),
+        );
+        self.batch.push(request, batch_api::Call::new(name))
+    }
+    /// Sets request options on the request of `part` (`If-Match` with an etag,
+    /// `Prefer: return=representation`, impersonation...).
+    pub fn options<K>(
+        &mut self,
+        part: &batch_api::Part<K>,
+        options: ::dataverse_runtime::RequestOptions,
+    ) -> &mut Self {
+        self.batch.options(part, &options);
+        self
+    }
+    /// A change set: the requests `fill` adds succeed or fail together, and may reference what
+    /// an earlier one of them creates (`$n`). Returns what `fill` returns (its handles).
+    pub fn change_set<R>(
+        &mut self,
+        fill: impl FnOnce(&mut TypedChangeSet<'_, '_>) -> R,
+    ) -> R {
+        let error = &mut self.error;
+        self.batch.change_set(|cs| fill(&mut TypedChangeSet { cs, error }))
+    }
+    /// The `$batch` request, to set request options before sending it.
+    pub fn request(self) -> Request<'static, batch_api::SendBatch> {
+        let batch = match self.error {
+            Some(error) => Err(error),
+            None => Ok(self.batch),
+        };
+        Request::new(self.client, batch_api::SendBatch::new(batch))
+    }
+    /// Sends the batch (the same as `.await`).
+    pub fn send(
+        self,
+    ) -> ::dataverse_runtime::BoxFuture<
+        'static,
+        Result<::dataverse_runtime::BatchResponse>,
+    > {
+        self.request().send()
+    }
+}
+impl ::core::future::IntoFuture for TypedBatch {
+    type Output = Result<::dataverse_runtime::BatchResponse>;
+    type IntoFuture = ::dataverse_runtime::BoxFuture<
+        'static,
+        Result<::dataverse_runtime::BatchResponse>,
+    >;
+    fn into_future(self) -> Self::IntoFuture {
+        self.send()
+    }
+}
+/// The requests of one change set of a [`TypedBatch`]: each returns a handle with its
+/// Content-ID, which later requests of the same change set reference (`$n`).
+pub struct TypedChangeSet<'a, 'b> {
+    cs: &'a mut batch_api::ChangeSet<'b>,
+    error: &'a mut Option<Error>,
+}
+impl ::core::fmt::Debug for TypedChangeSet<'_, '_> {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.debug_struct("TypedChangeSet").field("change_set", &self.cs).finish()
+    }
+}
+impl TypedChangeSet<'_, '_> {
+    /// Notes an error if `part` is not a request of this change set.
+    fn check<K>(&mut self, part: &batch_api::Part<K>) {
+        if !self.cs.contains(part) {
+            self.error
+                .get_or_insert(
+                    Error::InvalidArgument(
+                        String::from(
+                            "a Content-ID ($n) is only valid inside its own change set",
+                        ),
+                    ),
+                );
+        }
+    }
+    /// `POST set`: creates `record` (without its read-only properties, with its lookups as
+    /// `@odata.bind`).
+    pub fn create<T>(
+        &mut self,
+        set: &EntitySet<T>,
+        record: &T,
+    ) -> batch_api::ChangeSetPart<batch_api::Create<T>>
+    where
+        T: Structured + serde::de::DeserializeOwned,
+    {
+        let request = batch_api::BatchRequest::create(
+            set.name,
+            &Writing::new(record, Purpose::Create),
+        );
+        let request = batch_request(self.error, request);
+        self.cs.push(request, batch_api::Create::new())
+    }
+    /// `POST $n/navigation`: creates `record` related to the entity that `parent` (earlier in
+    /// this change set) creates, through a collection-valued navigation property.
+    pub fn create_related<P, T>(
+        &mut self,
+        parent: &batch_api::ChangeSetPart<batch_api::Create<P>>,
+        navigation: Navigation<P, T>,
+        record: &T,
+    ) -> batch_api::ChangeSetPart<batch_api::Create<T>>
+    where
+        T: Structured + serde::de::DeserializeOwned,
+    {
+        self.check(parent);
+        let path = parent.path().nav(navigation.navigation);
+        let request = batch_api::BatchRequest::new(
+                ::dataverse_runtime::codegen::http::Method::POST,
+                &path,
+                &::dataverse_runtime::Query::new(),
+            )
+            .json(&Writing::new(record, Purpose::Create));
+        let request = batch_request(self.error, request);
+        self.cs.push(request, batch_api::Create::new())
+    }
+    /// Sets the lookup `lookup` of `record` to the entity that `target` (earlier in this change
+    /// set) creates: `"nav@odata.bind": "$n"`.
+    pub fn bind<S: HasBinds, T>(
+        &mut self,
+        record: &mut S,
+        lookup: Lookup<S, T>,
+        target: &batch_api::ChangeSetPart<batch_api::Create<T>>,
+    ) -> &mut Self {
+        self.check(target);
+        let bind = Bind::content_id(target.content_id());
+        record.binds_mut().0.insert(lookup.navigation, Some(bind));
+        self
+    }
+    /// `PATCH set(key)` with `If-Match: *` (set an etag with [`TypedChangeSet::options`]).
+    pub fn update<T>(
+        &mut self,
+        set: &EntitySet<T>,
+        key: impl Into<Key<T>>,
+        changes: &T,
+    ) -> batch_api::ChangeSetPart<batch_api::NoContent>
+    where
+        T: Structured,
+    {
+        let path = entity_path(set, key.into());
+        let request = batch_api::BatchRequest::update(
+            &path,
+            &Writing::new(changes, Purpose::Update),
+        );
+        let request = batch_request(self.error, request);
+        self.cs.push(request, batch_api::NoContent)
+    }
+    /// `PATCH set(key)` without `If-Match`: updates or creates `record`.
+    pub fn upsert<T>(
+        &mut self,
+        set: &EntitySet<T>,
+        key: impl Into<Key<T>>,
+        record: &T,
+    ) -> batch_api::ChangeSetPart<batch_api::Upsert>
+    where
+        T: Structured,
+    {
+        let path = entity_path(set, key.into());
+        let request = batch_api::BatchRequest::upsert(
+            &path,
+            &Writing::new(record, Purpose::Create),
+        );
+        let request = batch_request(self.error, request);
+        self.cs.push(request, batch_api::Upsert)
+    }
+    /// `DELETE set(key)`.
+    pub fn delete<T>(
+        &mut self,
+        set: &EntitySet<T>,
+        key: impl Into<Key<T>>,
+    ) -> batch_api::ChangeSetPart<batch_api::NoContent> {
+        let path = entity_path(set, key.into());
+        self.cs.push(batch_api::BatchRequest::delete(&path), batch_api::NoContent)
+    }
+    /// `POST path` with `parameters`: an action (see [`TypedBatch::action`]).
+    pub fn action<B, Output, D>(
+        &mut self,
+        path: &EntityPath,
+        name: &'static str,
+        parameters: &B,
+    ) -> batch_api::ChangeSetPart<batch_api::Call<Output, D>>
+    where
+        B: serde::Serialize + ?Sized,
+        D: ::dataverse_runtime::codegen::request::Decode<Output>,
+    {
+        let request = batch_request(
+            self.error,
+            batch_api::BatchRequest::action(path, parameters),
+        );
+        self.cs.push(request, batch_api::Call::new(name))
+    }
+    /// Sets request options on the request of `part` (`If-Match` with an etag,
+    /// `Prefer: return=representation`, impersonation...).
+    pub fn options<K>(
+        &mut self,
+        part: &batch_api::Part<K>,
+        options: ::dataverse_runtime::RequestOptions,
+    ) -> &mut Self {
+        self.check(part);
+        self.cs.options(part, &options);
+        self
     }
 }

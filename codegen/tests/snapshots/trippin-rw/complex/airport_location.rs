@@ -20,7 +20,9 @@ impl super::super::support::Structured for AirportLocation {
     fn serialize_fields<M: ::dataverse_runtime::codegen::serde::ser::SerializeMap>(
         &self,
         map: &mut M,
+        purpose: super::super::support::Purpose,
     ) -> ::core::result::Result<(), M::Error> {
+        let _ = purpose;
         if !self.address.is_unset() {
             map.serialize_entry("Address", &self.address)?;
         }

@@ -20,7 +20,9 @@ impl super::super::support::Structured for City {
     fn serialize_fields<M: ::dataverse_runtime::codegen::serde::ser::SerializeMap>(
         &self,
         map: &mut M,
+        purpose: super::super::support::Purpose,
     ) -> ::core::result::Result<(), M::Error> {
+        let _ = purpose;
         if !self.country_region.is_unset() {
             map.serialize_entry("CountryRegion", &self.country_region)?;
         }

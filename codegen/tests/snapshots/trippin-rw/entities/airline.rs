@@ -21,7 +21,9 @@ impl super::super::support::Structured for Airline {
     fn serialize_fields<M: ::dataverse_runtime::codegen::serde::ser::SerializeMap>(
         &self,
         map: &mut M,
+        purpose: super::super::support::Purpose,
     ) -> ::core::result::Result<(), M::Error> {
+        let _ = purpose;
         if !self.airline_code.is_unset() {
             map.serialize_entry("AirlineCode", &self.airline_code)?;
         }
@@ -93,4 +95,11 @@ impl Airline {
         Self,
         ::std::string::String,
     > = ::dataverse_runtime::codegen::typed::Property::new("Name");
+    /// A reference to an existing record: only its key (`AirlineCode`) is set. Pass it where an operation takes an existing record (`EntityValue::new(&Type::reference(id))`).
+    pub fn reference(key: ::std::string::String) -> Self {
+        Self {
+            airline_code: ::dataverse_runtime::Field::Value(key),
+            ..::core::default::Default::default()
+        }
+    }
 }

@@ -10,7 +10,7 @@ pub struct Airport {
     pub icao_code: ::dataverse_runtime::Field<::std::string::String>,
     /// `Name`: `Edm.String`, not null.
     pub name: ::dataverse_runtime::Field<::std::string::String>,
-    /// `IataCode`: `Edm.String`, not null.
+    /// `IataCode`: `Edm.String`, not null, immutable (written on create only).
     pub iata_code: ::dataverse_runtime::Field<::std::string::String>,
     /// `Location`: `Microsoft.OData.SampleService.Models.TripPin.AirportLocation`, not null.
     pub location: ::dataverse_runtime::Field<super::super::AirportLocation>,
@@ -25,6 +25,7 @@ impl super::super::support::Structured for Airport {
     fn serialize_fields<M: ::dataverse_runtime::codegen::serde::ser::SerializeMap>(
         &self,
         map: &mut M,
+        purpose: super::super::support::Purpose,
     ) -> ::core::result::Result<(), M::Error> {
         if !self.icao_code.is_unset() {
             map.serialize_entry("IcaoCode", &self.icao_code)?;
@@ -32,7 +33,7 @@ impl super::super::support::Structured for Airport {
         if !self.name.is_unset() {
             map.serialize_entry("Name", &self.name)?;
         }
-        if !self.iata_code.is_unset() {
+        if purpose.writes_immutable() && !self.iata_code.is_unset() {
             map.serialize_entry("IataCode", &self.iata_code)?;
         }
         if !self.location.is_unset() {
@@ -115,4 +116,11 @@ impl Airport {
         Self,
         super::super::AirportLocation,
     > = ::dataverse_runtime::codegen::typed::Property::new("Location");
+    /// A reference to an existing record: only its key (`IcaoCode`) is set. Pass it where an operation takes an existing record (`EntityValue::new(&Type::reference(id))`).
+    pub fn reference(key: ::std::string::String) -> Self {
+        Self {
+            icao_code: ::dataverse_runtime::Field::Value(key),
+            ..::core::default::Default::default()
+        }
+    }
 }

@@ -31,7 +31,9 @@ impl super::super::support::Structured for Event {
     fn serialize_fields<M: ::dataverse_runtime::codegen::serde::ser::SerializeMap>(
         &self,
         map: &mut M,
+        purpose: super::super::support::Purpose,
     ) -> ::core::result::Result<(), M::Error> {
+        let _ = purpose;
         if !self.plan_item_id.is_unset() {
             map.serialize_entry("PlanItemId", &self.plan_item_id)?;
         }
@@ -147,4 +149,11 @@ impl Event {
         Self,
         super::super::EventLocation,
     > = ::dataverse_runtime::codegen::typed::Property::new("OccursAt");
+    /// A reference to an existing record: only its key (`PlanItemId`) is set. Pass it where an operation takes an existing record (`EntityValue::new(&Type::reference(id))`).
+    pub fn reference(key: i32) -> Self {
+        Self {
+            plan_item_id: ::dataverse_runtime::Field::Value(key),
+            ..::core::default::Default::default()
+        }
+    }
 }

@@ -46,6 +46,7 @@ impl super::super::support::Structured for Flight {
     fn serialize_fields<M: ::dataverse_runtime::codegen::serde::ser::SerializeMap>(
         &self,
         map: &mut M,
+        purpose: super::super::support::Purpose,
     ) -> ::core::result::Result<(), M::Error> {
         if !self.plan_item_id.is_unset() {
             map.serialize_entry("PlanItemId", &self.plan_item_id)?;
@@ -69,15 +70,16 @@ impl super::super::support::Structured for Flight {
             map.serialize_entry("FlightNumber", &self.flight_number)?;
         }
         #[cfg(feature = "Airports")]
-        if !self.from.is_unset() {
+        if purpose != super::super::support::Purpose::Update && !self.from.is_unset() {
             map.serialize_entry("From", &self.from)?;
         }
         #[cfg(feature = "Airports")]
-        if !self.to.is_unset() {
+        if purpose != super::super::support::Purpose::Update && !self.to.is_unset() {
             map.serialize_entry("To", &self.to)?;
         }
         #[cfg(feature = "Airlines")]
-        if !self.airline.is_unset() {
+        if purpose != super::super::support::Purpose::Update && !self.airline.is_unset()
+        {
             map.serialize_entry("Airline", &self.airline)?;
         }
         self.binds.serialize_into(map)?;
@@ -199,4 +201,11 @@ impl Flight {
         "Airline",
         "Airlines",
     );
+    /// A reference to an existing record: only its key (`PlanItemId`) is set. Pass it where an operation takes an existing record (`EntityValue::new(&Type::reference(id))`).
+    pub fn reference(key: i32) -> Self {
+        Self {
+            plan_item_id: ::dataverse_runtime::Field::Value(key),
+            ..::core::default::Default::default()
+        }
+    }
 }

@@ -20,7 +20,7 @@ pub struct Person {
     >,
     /// `Gender`: `Microsoft.OData.SampleService.Models.TripPin.PersonGender`.
     pub gender: ::dataverse_runtime::Field<super::super::PersonGender>,
-    /// `Concurrency`: `Edm.Int64`, not null, computed by the service.
+    /// `Concurrency`: `Edm.Int64`, not null, computed by the service (never written).
     pub concurrency: ::dataverse_runtime::Field<i64>,
     /// Navigation `Friends` to a collection of `Microsoft.OData.SampleService.Models.TripPin.Person`, filled by `$expand` (decode it with `get`).
     #[cfg(any(feature = "People", feature = "Me"))]
@@ -47,6 +47,7 @@ impl super::super::support::Structured for Person {
     fn serialize_fields<M: ::dataverse_runtime::codegen::serde::ser::SerializeMap>(
         &self,
         map: &mut M,
+        purpose: super::super::support::Purpose,
     ) -> ::core::result::Result<(), M::Error> {
         if !self.user_name.is_unset() {
             map.serialize_entry("UserName", &self.user_name)?;
@@ -66,18 +67,19 @@ impl super::super::support::Structured for Person {
         if !self.gender.is_unset() {
             map.serialize_entry("Gender", &self.gender)?;
         }
-        if !self.concurrency.is_unset() {
+        if purpose.writes_read_only() && !self.concurrency.is_unset() {
             map.serialize_entry("Concurrency", &self.concurrency)?;
         }
         #[cfg(any(feature = "People", feature = "Me"))]
-        if !self.friends.is_unset() {
+        if purpose != super::super::support::Purpose::Update && !self.friends.is_unset()
+        {
             map.serialize_entry("Friends", &self.friends)?;
         }
-        if !self.trips.is_unset() {
+        if purpose != super::super::support::Purpose::Update && !self.trips.is_unset() {
             map.serialize_entry("Trips", &self.trips)?;
         }
         #[cfg(feature = "Photos")]
-        if !self.photo.is_unset() {
+        if purpose != super::super::support::Purpose::Update && !self.photo.is_unset() {
             map.serialize_entry("Photo", &self.photo)?;
         }
         self.binds.serialize_into(map)?;
@@ -191,6 +193,13 @@ impl Person {
         "Photo",
         "Photos",
     );
+    /// A reference to an existing record: only its key (`UserName`) is set. Pass it where an operation takes an existing record (`EntityValue::new(&Type::reference(id))`).
+    pub fn reference(key: ::std::string::String) -> Self {
+        Self {
+            user_name: ::dataverse_runtime::Field::Value(key),
+            ..::core::default::Default::default()
+        }
+    }
 }
 impl super::super::support::EntityHandle<Person> {
     /// Calls the action `Microsoft.OData.SampleService.Models.TripPin.ShareTrip` bound to this entity.

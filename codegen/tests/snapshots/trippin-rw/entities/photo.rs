@@ -21,7 +21,9 @@ impl super::super::support::Structured for Photo {
     fn serialize_fields<M: ::dataverse_runtime::codegen::serde::ser::SerializeMap>(
         &self,
         map: &mut M,
+        purpose: super::super::support::Purpose,
     ) -> ::core::result::Result<(), M::Error> {
+        let _ = purpose;
         if !self.id.is_unset() {
             map.serialize_entry("Id", &self.id)?;
         }
@@ -91,4 +93,11 @@ impl Photo {
         Self,
         ::std::string::String,
     > = ::dataverse_runtime::codegen::typed::Property::new("Name");
+    /// A reference to an existing record: only its key (`Id`) is set. Pass it where an operation takes an existing record (`EntityValue::new(&Type::reference(id))`).
+    pub fn reference(key: i64) -> Self {
+        Self {
+            id: ::dataverse_runtime::Field::Value(key),
+            ..::core::default::Default::default()
+        }
+    }
 }

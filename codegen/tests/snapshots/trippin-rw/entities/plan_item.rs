@@ -27,7 +27,9 @@ impl super::super::support::Structured for PlanItem {
     fn serialize_fields<M: ::dataverse_runtime::codegen::serde::ser::SerializeMap>(
         &self,
         map: &mut M,
+        purpose: super::super::support::Purpose,
     ) -> ::core::result::Result<(), M::Error> {
+        let _ = purpose;
         if !self.plan_item_id.is_unset() {
             map.serialize_entry("PlanItemId", &self.plan_item_id)?;
         }
@@ -195,4 +197,11 @@ impl PlanItem {
         Self,
         ::dataverse_runtime::Duration,
     > = ::dataverse_runtime::codegen::typed::Property::new("Duration");
+    /// A reference to an existing record: only its key (`PlanItemId`) is set. Pass it where an operation takes an existing record (`EntityValue::new(&Type::reference(id))`).
+    pub fn reference(key: i32) -> Self {
+        Self {
+            plan_item_id: ::dataverse_runtime::Field::Value(key),
+            ..::core::default::Default::default()
+        }
+    }
 }

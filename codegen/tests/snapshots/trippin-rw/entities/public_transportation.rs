@@ -29,7 +29,9 @@ impl super::super::support::Structured for PublicTransportation {
     fn serialize_fields<M: ::dataverse_runtime::codegen::serde::ser::SerializeMap>(
         &self,
         map: &mut M,
+        purpose: super::super::support::Purpose,
     ) -> ::core::result::Result<(), M::Error> {
+        let _ = purpose;
         if !self.plan_item_id.is_unset() {
             map.serialize_entry("PlanItemId", &self.plan_item_id)?;
         }
@@ -197,4 +199,11 @@ impl PublicTransportation {
         Self,
         ::std::string::String,
     > = ::dataverse_runtime::codegen::typed::Property::new("SeatNumber");
+    /// A reference to an existing record: only its key (`PlanItemId`) is set. Pass it where an operation takes an existing record (`EntityValue::new(&Type::reference(id))`).
+    pub fn reference(key: i32) -> Self {
+        Self {
+            plan_item_id: ::dataverse_runtime::Field::Value(key),
+            ..::core::default::Default::default()
+        }
+    }
 }

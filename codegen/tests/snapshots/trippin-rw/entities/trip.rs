@@ -42,6 +42,7 @@ impl super::super::support::Structured for Trip {
     fn serialize_fields<M: ::dataverse_runtime::codegen::serde::ser::SerializeMap>(
         &self,
         map: &mut M,
+        purpose: super::super::support::Purpose,
     ) -> ::core::result::Result<(), M::Error> {
         if !self.trip_id.is_unset() {
             map.serialize_entry("TripId", &self.trip_id)?;
@@ -68,10 +69,12 @@ impl super::super::support::Structured for Trip {
             map.serialize_entry("Tags", &self.tags)?;
         }
         #[cfg(feature = "Photos")]
-        if !self.photos.is_unset() {
+        if purpose != super::super::support::Purpose::Update && !self.photos.is_unset() {
             map.serialize_entry("Photos", &self.photos)?;
         }
-        if !self.plan_items.is_unset() {
+        if purpose != super::super::support::Purpose::Update
+            && !self.plan_items.is_unset()
+        {
             map.serialize_entry("PlanItems", &self.plan_items)?;
         }
         self.binds.serialize_into(map)?;
@@ -181,6 +184,13 @@ impl Trip {
         "Photos",
         "Photos",
     );
+    /// A reference to an existing record: only its key (`TripId`) is set. Pass it where an operation takes an existing record (`EntityValue::new(&Type::reference(id))`).
+    pub fn reference(key: i32) -> Self {
+        Self {
+            trip_id: ::dataverse_runtime::Field::Value(key),
+            ..::core::default::Default::default()
+        }
+    }
 }
 impl super::super::support::EntityHandle<Trip> {
     /// Calls the function `Microsoft.OData.SampleService.Models.TripPin.GetInvolvedPeople` bound to this entity.

@@ -14,7 +14,7 @@
 //! | Use Web API actions | `WinOpportunity` (a new `opportunityclose` with a bind) | `tests/generated_wire.rs` `win_opportunity_sends_the_close_with_its_lookup_and_type` |
 //! | Use Web API actions | an action bound to an entity set (`salesorders/Microsoft.Dynamics.CRM.FulfillSalesOrder`) | `action_bound_to_an_entity_set` |
 //! | Update and delete table rows | `PUT accounts(id)/name` `{"value": ...}`, `DELETE accounts(id)/description` | `single_property_put_and_delete` |
-//! | Update and delete table rows | `PATCH accounts(id)` with `Prefer: return=representation` → 200 with the record | `update_returning_the_record` |
+//! | Update and delete table rows | `PATCH accounts(id)?$select=...` with `Prefer: return=representation` → 200 with the record | `update_returning_the_record` |
 //! | Update and delete table rows | upsert with `Prefer: return=representation` → 201 with the record | `upsert_returning_the_record` |
 //! | Perform conditional operations | `GET accounts(id)?$select=...` with `If-None-Match` → 304 / 200 | `conditional_get_unchanged_and_modified` |
 //! | Detect duplicate data | `POST leads` with `MSCRM.SuppressDuplicateDetection: false` → `0x80040333` (412 and 500) | `duplicate_detection_on_create_and_its_typed_error` |
@@ -246,13 +246,17 @@ async fn update_returning_the_record() {
         .accounts()
         .update(id(ACCOUNT), &changes)
         .returning()
+        .select((Account::NAME, Account::CREDITONHOLD))
         .await
         .unwrap();
     assert_eq!(updated.accountid, Field::Value(id(ACCOUNT)));
     assert_eq!(updated.etag(), Some(ETag::new("W/\"536537\"")));
     let sent = mock.only_request();
     sent.assert_protocol_headers();
-    assert_eq!(line(&sent), format!("PATCH accounts({ACCOUNT})"));
+    assert_eq!(
+        line(&sent),
+        format!("PATCH accounts({ACCOUNT})?$select=name,creditonhold")
+    );
     assert_eq!(sent.header("if-match"), Some("*"));
     assert_eq!(sent.header("prefer"), Some("return=representation"));
     assert_eq!(

@@ -1200,6 +1200,9 @@ impl Client {
         // batch format; both are read.
         opts.apply(&mut req.headers, extra);
         req.retry_non_idempotent = opts.retry_non_idempotent;
+        // Without `continue-on-error`, Dataverse answers a failed request outside a change set
+        // with an error status and a multipart body holding what ran: read it part by part.
+        req.multipart_errors = true;
         let ct = HeaderValue::from_str(&format!("multipart/mixed; boundary={boundary}"))
             .expect("boundary is ASCII");
         req.body = Some((Bytes::from(body), ct));

@@ -231,6 +231,9 @@ pub(crate) struct Req {
     pub headers: HeaderMap,
     pub body: Option<(Bytes, HeaderValue)>,
     pub retry_non_idempotent: bool,
+    /// A `$batch`: an error status whose body is `multipart/mixed` is the batch's answer (the
+    /// parts before the failed one, then the failed one), returned to be read part by part.
+    pub multipart_errors: bool,
 }
 
 impl Req {
@@ -241,6 +244,7 @@ impl Req {
             headers: HeaderMap::new(),
             body: None,
             retry_non_idempotent: false,
+            multipart_errors: false,
         }
     }
 
@@ -448,7 +452,13 @@ impl Client {
             .bytes()
             .await
             .map_err(|e| Error::Transport(e.without_url()))?;
-        if status.is_success() || status == StatusCode::NOT_MODIFIED {
+        let batch_answer = req.multipart_errors
+            && !matches!(status.as_u16(), 401 | 429 | 503)
+            && headers
+                .get(http::header::CONTENT_TYPE)
+                .and_then(|v| v.to_str().ok())
+                .is_some_and(|ct| ct.trim_start().starts_with("multipart/mixed"));
+        if status.is_success() || status == StatusCode::NOT_MODIFIED || batch_answer {
             Ok(Resp {
                 status,
                 headers,

@@ -641,6 +641,7 @@ where
         self.map_operation(|UpdateRecord(patch)| Returning {
             patch,
             update: true,
+            query: TypedQuery::new(),
         })
     }
 }
@@ -656,6 +657,7 @@ where
         self.map_operation(|UpsertRecord(patch)| Returning {
             patch,
             update: false,
+            query: TypedQuery::new(),
         })
     }
 }
@@ -664,6 +666,19 @@ where
 pub struct Returning<B, R> {
     patch: PatchRecord<B, R>,
     update: bool,
+    query: TypedQuery<R>,
+}
+
+impl<'a, B, R> Request<'a, Returning<B, R>>
+where
+    B: serde::Serialize + Send + Sync + 'a,
+    R: serde::de::DeserializeOwned + Send + 'a,
+{
+    /// `$select`: the returned record carries only these properties (`PATCH entity?$select=..`).
+    pub fn select(mut self, properties: impl SelectList<R>) -> Self {
+        self.operation.query.select(properties);
+        self
+    }
 }
 
 impl<'a, B, R> Operation<'a> for Returning<B, R>
@@ -674,16 +689,18 @@ where
     type Output = R;
     fn send(self, client: Client, options: RequestOptions) -> BoxFuture<'a, Result<R>> {
         let PatchRecord { path, body, .. } = self.patch;
-        let update = self.update;
+        let query = self.query.render();
+        let mut options = options.return_representation();
+        // An update never creates: `If-Match: *` unless another condition was set.
+        if self.update && options.if_match.is_none() && !options.if_none_match_any {
+            options = options.if_match(ETagMatch::Any);
+        }
+        let operation = if self.update { "update" } else { "upsert" };
         Box::pin(async move {
-            if update {
-                return client.update_returning(&path, &body, &options).await;
-            }
-            let options = options.return_representation();
             client
-                .request_json::<B, R>(Method::PATCH, &path, &Query::new(), Some(&body), &options)
+                .request_json::<B, R>(Method::PATCH, &path, &query, Some(&body), &options)
                 .await?
-                .ok_or_else(|| no_content("upsert"))
+                .ok_or_else(|| no_content(operation))
         })
     }
 }

@@ -543,3 +543,60 @@ async fn typed_pages_upserts_and_deletes() {
         Some("odata.continue-on-error")
     );
 }
+
+#[tokio::test]
+async fn a_failed_request_outside_a_change_set_answers_400_with_what_ran() {
+    // Dataverse without `odata.continue-on-error`, a request outside a change set failing: the
+    // `$batch` itself answers 400, its multipart body holding the parts that ran, the failed one
+    // last. The results are still read part by part.
+    let m = Mock::start().await;
+    m.respond(
+        400,
+        &[("content-type", "multipart/mixed; boundary=batchresponse_5")],
+        "--batchresponse_5\r\nContent-Type: application/http\r\nContent-Transfer-Encoding: binary\r\n\r\n\
+HTTP/1.1 200 OK\r\nContent-Type: application/json; odata.metadata=minimal\r\n\r\n\
+{\"value\":[{\"name\":\"Contoso\"}]}\r\n\
+--batchresponse_5\r\nContent-Type: application/http\r\nContent-Transfer-Encoding: binary\r\n\r\n\
+HTTP/1.1 400 Bad Request\r\nContent-Type: application/json; odata.metadata=minimal\r\n\r\n\
+{\"error\":{\"code\":\"0x80040203\",\"message\":\"Invalid property 'nosuch' was found.\"}}\r\n\
+--batchresponse_5--\r\n",
+    );
+    let mut batch = Batch::new();
+    let first = batch.push(
+        BatchRequest::get(&EntityPath::set("accounts"), &Query::new().select(["name"])),
+        ReadPage::<serde_json::Value>::new(),
+    );
+    let second = batch.push(
+        BatchRequest::get(
+            &EntityPath::set("accounts"),
+            &Query::new().select(["nosuch"]),
+        ),
+        ReadPage::<serde_json::Value>::new(),
+    );
+    let third = batch.push(
+        BatchRequest::get(&EntityPath::set("contacts"), &Query::new()),
+        ReadPage::<serde_json::Value>::new(),
+    );
+    let resp = m
+        .client()
+        .batch(&batch, &RequestOptions::new())
+        .await
+        .expect("a 400 with a multipart body is the batch's answer");
+    assert_eq!(resp.result(&first).unwrap().value[0]["name"], "Contoso");
+    let failed = resp.result(&second).unwrap_err();
+    assert_eq!(failed.status().unwrap().as_u16(), 400);
+    assert_eq!(failed.code(), Some("0x80040203"));
+    let not_run = resp.result(&third).unwrap_err();
+    assert_eq!(not_run.status().unwrap().as_u16(), 424, "{not_run}");
+    // A 400 with a JSON error body stays an error of the whole batch.
+    m.respond_json(
+        400,
+        &serde_json::json!({"error": {"code": "0x0", "message": "Malformed batch"}}),
+    );
+    let err = m
+        .client()
+        .batch(&batch, &RequestOptions::new())
+        .await
+        .unwrap_err();
+    assert_eq!(err.code(), Some("0x0"));
+}

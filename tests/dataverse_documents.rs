@@ -19,6 +19,7 @@
 //! | Perform conditional operations | `GET accounts(id)?$select=...` with `If-None-Match` → 304 / 200 | `conditional_get_unchanged_and_modified` |
 //! | Detect duplicate data | `POST leads` with `MSCRM.SuppressDuplicateDetection: false` → `0x80040333` (412 and 500) | `duplicate_detection_on_create_and_its_typed_error` |
 //! | Compose HTTP requests and handle errors | an error whose `code` is empty | `an_error_with_an_empty_code_is_a_typed_service_error` |
+//! | Compose HTTP requests and handle errors | the service root `[org]/api/data/v9.x/` | `the_service_root_of_an_organisation` |
 //! | (read, change, update) | `GET` with lookups, formatted values and an etag, then `PATCH` with one field | `round_trip_sends_only_the_changed_field` |
 
 #[path = "../runtime/tests/common/mod.rs"]
@@ -465,4 +466,18 @@ async fn duplicate_detection_on_create_and_its_typed_error() {
             json!({"firstname": "Monte", "lastname": "Orton", "emailaddress1": "monte@example.com"})
         );
     }
+}
+
+#[test]
+fn the_service_root_of_an_organisation() {
+    // The checked-in SDK is generated with `api_version = "v9.2"`.
+    assert_eq!(dataverse_example::Service::API_VERSION, "v9.2");
+    assert_eq!(
+        dataverse_example::Service::service_root("https://org.crm.dynamics.com/"),
+        "https://org.crm.dynamics.com/api/data/v9.2/"
+    );
+    assert_eq!(
+        dataverse_example::Service::service_root("https://org.crm4.dynamics.com"),
+        "https://org.crm4.dynamics.com/api/data/v9.2/"
+    );
 }

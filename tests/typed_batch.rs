@@ -11,7 +11,6 @@ mod common;
 use dataverse_e2e::dataverse::support::EntityValue;
 use dataverse_e2e::dataverse::*;
 use dataverse_runtime::codegen::uuid::Uuid;
-use dataverse_runtime::request::AsBody;
 use dataverse_runtime::{
     Annotations, Created, Decimal, ETag, ETagMatch, Field, Impersonation, RequestOptions,
 };
@@ -377,16 +376,8 @@ async fn an_action_a_query_and_a_create_through_a_navigation() {
     });
     let parameters =
         QueueAddToQueueRequest::new(EntityValue::new(&Letter::reference(id(LETTER))).unwrap());
-    let queued = batch.action::<_, AddToQueueResponse, AsBody>(
-        &service
-            .queues()
-            .entity(id(QUEUE))
-            .path()
-            .clone()
-            .bound_operation("Microsoft.Dynamics.CRM.AddToQueue"),
-        "Microsoft.Dynamics.CRM.AddToQueue",
-        &parameters,
-    );
+    // The generated action call itself, read as the call reads it (`AddToQueueResponse`).
+    let queued = batch.call(service.queues().entity(id(QUEUE)).add_to_queue(&parameters));
     let page = batch.query(accounts.query().select(Account::NAME).top(2));
     let response = batch.send().await.unwrap();
 

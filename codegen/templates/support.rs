@@ -1115,6 +1115,21 @@ impl TypedBatch {
         self.batch.push(request, batch_api::Call::new(name))
     }
 
+    /// A generated action call (`service.win_opportunity(&params)`, with its request options),
+    /// its answer read as the call would read it.
+    pub fn call<B, Output, D>(
+        &mut self,
+        request: Request<'_, ::dataverse_runtime::codegen::request::CallAction<'_, B, Output, D>>,
+    ) -> batch_api::Part<batch_api::Call<Output, D>>
+    where
+        B: serde::Serialize + ?Sized,
+        D: ::dataverse_runtime::codegen::request::Decode<Output>,
+    {
+        let kind = batch_api::Call::of(&request);
+        let request = batch_request(&mut self.error, batch_api::BatchRequest::from_action(&request));
+        self.batch.push(request, kind)
+    }
+
     /// Sets request options on the request of `part` (`If-Match` with an etag,
     /// `Prefer: return=representation`, impersonation...).
     pub fn options<K>(&mut self, part: &batch_api::Part<K>, options: ::dataverse_runtime::RequestOptions) -> &mut Self {
@@ -1275,6 +1290,20 @@ impl TypedChangeSet<'_, '_> {
     {
         let request = batch_request(self.error, batch_api::BatchRequest::action(path, parameters));
         self.cs.push(request, batch_api::Call::new(name))
+    }
+
+    /// A generated action call in the change set (see [`TypedBatch::call`]).
+    pub fn call<B, Output, D>(
+        &mut self,
+        request: Request<'_, ::dataverse_runtime::codegen::request::CallAction<'_, B, Output, D>>,
+    ) -> batch_api::ChangeSetPart<batch_api::Call<Output, D>>
+    where
+        B: serde::Serialize + ?Sized,
+        D: ::dataverse_runtime::codegen::request::Decode<Output>,
+    {
+        let kind = batch_api::Call::of(&request);
+        let request = batch_request(self.error, batch_api::BatchRequest::from_action(&request));
+        self.cs.push(request, kind)
     }
 
     /// Sets request options on the request of `part` (`If-Match` with an etag,

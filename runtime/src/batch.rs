@@ -127,6 +127,21 @@ impl BatchRequest {
         Self::relative(Method::GET, request.relative_url()).options(&request.options)
     }
 
+    /// The `POST` of a generated action call (`service.win_opportunity(&params)`): its path,
+    /// its parameters as the body, and its request options. Read its answer with
+    /// [`Call::of`].
+    pub fn from_action<B, Output, D>(
+        request: &Request<'_, crate::request::CallAction<'_, B, Output, D>>,
+    ) -> Result<Self>
+    where
+        B: Serialize + ?Sized,
+    {
+        Ok(
+            Self::action(&request.operation.path, request.operation.parameters)?
+                .options(&request.options),
+        )
+    }
+
     /// `POST set` with a JSON body.
     pub fn create<T: Serialize + ?Sized>(entity_set: &str, record: &T) -> Result<Self> {
         Self::new(Method::POST, &EntityPath::set(entity_set), &Query::new()).json(record)
@@ -508,6 +523,13 @@ impl<Output, D> Call<Output, D> {
             name,
             _result: PhantomData,
         }
+    }
+
+    /// The kind of a generated action call, read the way the call itself reads its answer.
+    pub fn of<B: ?Sized>(
+        request: &Request<'_, crate::request::CallAction<'_, B, Output, D>>,
+    ) -> Self {
+        Self::new(request.operation.name)
     }
 }
 

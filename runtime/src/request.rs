@@ -888,9 +888,9 @@ impl serde::Serialize for NoParameters {
 
 /// `POST .../Name` with the parameters as the JSON body.
 pub struct CallAction<'a, B: ?Sized, Output, D> {
-    path: EntityPath,
-    name: &'static str,
-    parameters: &'a B,
+    pub(crate) path: EntityPath,
+    pub(crate) name: &'static str,
+    pub(crate) parameters: &'a B,
     _result: PhantomData<fn() -> (Output, D)>,
 }
 

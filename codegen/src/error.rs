@@ -114,12 +114,28 @@ pub enum ErrorKind {
     /// A configuration file is not valid.
     #[error("invalid configuration: {0}")]
     InvalidConfig(String),
+    /// A metadata sidecar (see `sidecar`) is not valid: the JSON path, when known, and what is
+    /// wrong.
+    #[error("invalid metadata sidecar{}: {message}", sidecar_path(.path))]
+    InvalidSidecar {
+        /// The JSON path, e.g. `tables[2].attributes[5].option_set.options[1].value`.
+        path: Option<String>,
+        /// What is wrong.
+        message: String,
+    },
     /// A non-abstract entity type has no key (only with the strict option).
     #[error("entity type `{name}` has no key and is not abstract")]
     MissingKey {
         /// The qualified type name.
         name: String,
     },
+}
+
+fn sidecar_path(path: &Option<String>) -> String {
+    match path {
+        Some(p) => format!(" at `{p}`"),
+        None => String::new(),
+    }
 }
 
 fn suggestion_suffix(suggestion: &Option<String>) -> String {
@@ -168,6 +184,11 @@ impl ErrorKind {
             ErrorKind::InheritanceCycle { .. } => {
                 Some("break the cycle by changing one of the BaseType attributes".into())
             }
+            ErrorKind::InvalidSidecar { .. } => Some(
+                "fix the file, or download it again with `dataverse-codegen fetch URL --sidecar \
+                 FILE --tables ...`"
+                    .into(),
+            ),
             ErrorKind::MissingKey { .. } => Some(
                 "declare a <Key>, mark the type Abstract, or drop --strict to accept it with a \
                  warning (it can then be read but not addressed by key)"

@@ -232,6 +232,15 @@ pub enum FetchError {
         /// The command.
         command: String,
     },
+    /// A metadata answer for the sidecar that cannot be used (not the shape the Web API
+    /// documents, or a table that the service does not have).
+    #[error("{url}: {message}")]
+    Sidecar {
+        /// The URL asked.
+        url: String,
+        /// What is wrong and what to do.
+        message: String,
+    },
     /// The metadata could not be written.
     #[error("cannot write {path}: {message}; check that the directory exists and is writable")]
     Write {
@@ -514,14 +523,36 @@ fn fetch_with(
     mut progress: Option<Progress<'_>>,
 ) -> Result<Vec<u8>, FetchError> {
     let url = metadata_url(&options.url);
-    let parsed = reqwest::Url::parse(&url).map_err(|e| FetchError::InvalidUrl {
+    let client = http_client(options.timeout)?;
+    let (bytes, content_type) = download(
+        &client,
+        options,
+        &url,
+        "application/xml",
+        progress.as_mut(),
+        &mut None,
+    )?;
+    if !looks_like_csdl(&bytes) {
+        let start = String::from_utf8_lossy(&bytes[..bytes.len().min(200)]).into_owned();
+        return Err(FetchError::NotMetadata {
+            url,
+            content_type: content_type.unwrap_or_else(|| "(none)".into()),
+            start: truncate(start.trim(), 120),
+        });
+    }
+    Ok(bytes)
+}
+
+/// Checks that `url` may be used with the token and parses it.
+fn check_url(options: &FetchOptions, url: &str) -> Result<reqwest::Url, FetchError> {
+    let parsed = reqwest::Url::parse(url).map_err(|e| FetchError::InvalidUrl {
         url: options.url.clone(),
         reason: e.to_string(),
     })?;
     match parsed.scheme() {
         "https" => {}
         "http" if options.bearer_token.is_none() || is_loopback(&parsed) => {}
-        "http" => return Err(FetchError::InsecureUrl { url }),
+        "http" => return Err(FetchError::InsecureUrl { url: url.into() }),
         other => {
             return Err(FetchError::InvalidUrl {
                 url: options.url.clone(),
@@ -529,10 +560,24 @@ fn fetch_with(
             });
         }
     }
-    let client = http_client(options.timeout)?;
+    Ok(parsed)
+}
+
+/// One GET of `url` with the token, the OData headers and `accept`: the body and the
+/// `Content-Type`. `retry_after` receives the `Retry-After` of a 429 or 503 answer.
+fn download(
+    client: &reqwest::blocking::Client,
+    options: &FetchOptions,
+    url: &str,
+    accept: &str,
+    mut progress: Option<&mut Progress<'_>>,
+    retry_after: &mut Option<Duration>,
+) -> Result<(Vec<u8>, Option<String>), FetchError> {
+    let parsed = check_url(options, url)?;
+    let url = url.to_string();
     let mut request = client
         .get(parsed)
-        .header("Accept", "application/xml")
+        .header("Accept", accept)
         .header("OData-MaxVersion", "4.0")
         .header("OData-Version", "4.0");
     if let Some(token) = &options.bearer_token {
@@ -567,6 +612,11 @@ fn fetch_with(
     let content_type = header(reqwest::header::CONTENT_TYPE);
     let www_authenticate = header(reqwest::header::WWW_AUTHENTICATE);
     let location = header(reqwest::header::LOCATION);
+    if matches!(status.as_u16(), 429 | 503) {
+        *retry_after = header(reqwest::header::RETRY_AFTER)
+            .and_then(|v| v.trim().parse::<u64>().ok())
+            .map(Duration::from_secs);
+    }
     if status.is_redirection() {
         return Err(FetchError::Redirect {
             url,
@@ -642,15 +692,7 @@ fn fetch_with(
             last_shown.is_some(),
         );
     }
-    if !looks_like_csdl(&bytes) {
-        let start = String::from_utf8_lossy(&bytes[..bytes.len().min(200)]).into_owned();
-        return Err(FetchError::NotMetadata {
-            url,
-            content_type: content_type.unwrap_or_else(|| "(none)".into()),
-            start: truncate(start.trim(), 120),
-        });
-    }
-    Ok(bytes)
+    Ok((bytes, content_type))
 }
 
 /// Whether the body starts like an XML document with an `Edmx` root (checked in its first
@@ -683,4 +725,337 @@ fn io_error_chain(e: &std::io::Error) -> String {
         Some(inner) => error_chain(inner),
         None => e.to_string(),
     }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The metadata sidecar.
+
+/// How many table names go into one `EntityDefinitions?$filter=...` (the URL stays well under
+/// the service's limit).
+const TABLES_PER_REQUEST: usize = 40;
+
+/// How often a request that failed for a passing reason (HTTP 429, 502, 503, 504, a broken or
+/// timed-out connection) is tried again.
+const RETRIES: u32 = 3;
+
+/// The `$select` of `EntityDefinitions`.
+pub const TABLE_SELECT: &str = "LogicalName,SchemaName,EntitySetName,DisplayName,Description,\
+PrimaryIdAttribute,PrimaryNameAttribute";
+
+/// The `$select` of a table's `Attributes`.
+pub const ATTRIBUTE_SELECT: &str = "LogicalName,SchemaName,AttributeType,AttributeTypeName,\
+DisplayName,Description,IsValidForCreate,IsValidForUpdate,IsValidForRead";
+
+/// The service root of `url` (the `$metadata` URL or the root, with or without `/`).
+fn service_root(url: &str) -> String {
+    let root = url.trim().trim_end_matches('/');
+    root.strip_suffix("$metadata")
+        .unwrap_or(root)
+        .trim_end_matches('/')
+        .to_string()
+}
+
+/// Percent-encodes a query option's value (the `$`, `,`, `(`, `)` and `=` of OData syntax stay
+/// as they are).
+fn encode_query(value: &str) -> String {
+    let mut out = String::new();
+    for b in value.bytes() {
+        if b.is_ascii_alphanumeric() || b"-_.~,()=$/:*".contains(&b) {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+/// Whether `name` can be a table's logical name (and so be put into a URL as it is).
+fn valid_logical_name(name: &str) -> bool {
+    !name.is_empty()
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
+}
+
+/// The URLs `fetch_sidecar` asks for the tables' definitions: `EntityDefinitions` with
+/// `$select`, filtered to `tables` in batches (or every table when `tables` is empty).
+pub fn table_urls(root: &str, tables: &[String]) -> Vec<String> {
+    let select = format!("$select={TABLE_SELECT}");
+    if tables.is_empty() {
+        return vec![format!("{root}/EntityDefinitions?{select}")];
+    }
+    tables
+        .chunks(TABLES_PER_REQUEST)
+        .map(|chunk| {
+            let filter = chunk
+                .iter()
+                .map(|t| format!("LogicalName eq '{t}'"))
+                .collect::<Vec<_>>()
+                .join(" or ");
+            format!(
+                "{root}/EntityDefinitions?{select}&$filter={}",
+                encode_query(&filter)
+            )
+        })
+        .collect()
+}
+
+/// Downloads the metadata sidecar (see [`crate::sidecar`]) of the service at `options.url`
+/// (the service root or its `$metadata` URL) for `tables` (logical names; every table of the
+/// organisation when empty), with the token and progress of [`fetch_metadata`].
+///
+/// Requests: `EntityDefinitions?$select=...&$filter=LogicalName eq 'a' or ...` (40 tables per
+/// request); per table `EntityDefinitions(LogicalName='a')/Attributes?$select=...`; per table
+/// and per kind of choice column it has (Picklist, MultiSelectPicklist, State, Status,
+/// Boolean) `.../Attributes/Microsoft.Dynamics.CRM.PicklistAttributeMetadata?$select=LogicalName&$expand=OptionSet,GlobalOptionSet`;
+/// and `GlobalOptionSetDefinitions(Name='x')` only for a global option set whose options the
+/// expansion did not carry. A request that fails for a passing reason (HTTP 429, 502, 503,
+/// 504, a broken or timed-out connection) is tried again up to 3 times, after the service's
+/// `Retry-After` (at most 60 s) or 1, 2, 4 s.
+pub fn fetch_sidecar(
+    options: &FetchOptions,
+    tables: &[String],
+) -> Result<crate::sidecar::Sidecar, FetchError> {
+    let mut stderr = std::io::stderr();
+    let terminal = stderr.is_terminal();
+    let mut progress = options.progress.then_some(Progress {
+        out: &mut stderr as &mut dyn Write,
+        terminal,
+    });
+    sidecar_with(options, tables, progress.as_mut())
+}
+
+/// [`fetch_sidecar`] with a line per request written to `out`.
+pub fn fetch_sidecar_with_progress(
+    options: &FetchOptions,
+    tables: &[String],
+    out: &mut dyn Write,
+) -> Result<crate::sidecar::Sidecar, FetchError> {
+    let mut progress = Progress {
+        out,
+        terminal: false,
+    };
+    sidecar_with(options, tables, Some(&mut progress))
+}
+
+/// [`fetch_sidecar`] and writes the sidecar to `path` (through a temporary file, as
+/// [`fetch_metadata_to`] does); returns the sidecar.
+pub fn fetch_sidecar_to(
+    options: &FetchOptions,
+    tables: &[String],
+    path: &std::path::Path,
+) -> Result<crate::sidecar::Sidecar, FetchError> {
+    let sidecar = fetch_sidecar(options, tables)?;
+    write_file(path, &sidecar.to_json())?;
+    Ok(sidecar)
+}
+
+fn write_file(path: &std::path::Path, bytes: &[u8]) -> Result<(), FetchError> {
+    let write_error = |e: std::io::Error| FetchError::Write {
+        path: path.display().to_string(),
+        message: e.to_string(),
+    };
+    let mut temp = path.as_os_str().to_owned();
+    temp.push(".download");
+    let temp = std::path::PathBuf::from(temp);
+    std::fs::write(&temp, bytes).map_err(write_error)?;
+    std::fs::rename(&temp, path).map_err(|e| {
+        let _ = std::fs::remove_file(&temp);
+        write_error(e)
+    })
+}
+
+/// One JSON GET, tried again on a passing failure, parsed into `T`.
+fn get_json<T: serde::de::DeserializeOwned>(
+    client: &reqwest::blocking::Client,
+    options: &FetchOptions,
+    url: &str,
+    mut progress: Option<&mut Progress<'_>>,
+) -> Result<T, FetchError> {
+    let mut attempt = 0;
+    let bytes = loop {
+        let mut retry_after = None;
+        let result = download(
+            client,
+            options,
+            url,
+            "application/json",
+            progress.as_deref_mut(),
+            &mut retry_after,
+        );
+        let passing = match &result {
+            Err(FetchError::Status { status, .. }) => matches!(status, 429 | 502 | 503 | 504),
+            Err(
+                FetchError::Connect { .. }
+                | FetchError::Timeout { .. }
+                | FetchError::Interrupted { .. },
+            ) => true,
+            _ => false,
+        };
+        match result {
+            Ok((bytes, _)) => break bytes,
+            Err(e) if passing && attempt < RETRIES => {
+                let wait = retry_after
+                    .unwrap_or(Duration::from_secs(1 << attempt))
+                    .min(Duration::from_secs(60));
+                if let Some(p) = progress.as_deref_mut() {
+                    let _ = writeln!(p.out, "{e}; trying again in {} s", wait.as_secs());
+                }
+                std::thread::sleep(wait);
+                attempt += 1;
+            }
+            Err(FetchError::NotFound { url, message }) => {
+                return Err(FetchError::Sidecar {
+                    message: format!(
+                        "HTTP 404{}; the table definitions are read from the Dataverse Web API's \
+                         metadata endpoints: check that the URL is a Dataverse service root and \
+                         the table names",
+                        said(&message)
+                    ),
+                    url,
+                });
+            }
+            Err(e) => return Err(e),
+        }
+    };
+    crate::sidecar::web_api::parse(&bytes).map_err(|message| FetchError::Sidecar {
+        url: url.to_string(),
+        message: format!("{message}; is this the Dataverse Web API?"),
+    })
+}
+
+fn sidecar_with(
+    options: &FetchOptions,
+    tables: &[String],
+    mut progress: Option<&mut Progress<'_>>,
+) -> Result<crate::sidecar::Sidecar, FetchError> {
+    use crate::sidecar::web_api::{self, Collection, Entity, EnumAttribute, WebAttribute};
+    use crate::sidecar::{FORMAT, OptionSet, Sidecar};
+    use std::collections::BTreeMap;
+
+    let root = service_root(&options.url);
+    let mut wanted: Vec<String> = tables.to_vec();
+    wanted.sort();
+    wanted.dedup();
+    if let Some(bad) = wanted.iter().find(|t| !valid_logical_name(t)) {
+        return Err(FetchError::Sidecar {
+            url: root,
+            message: format!(
+                "`{bad}` is not a table's logical name; pass logical names such as `account` \
+                 (lower case letters, digits and `_`)"
+            ),
+        });
+    }
+    let client = http_client(options.timeout)?;
+
+    let mut entities: Vec<Entity> = Vec::new();
+    for url in table_urls(&root, &wanted) {
+        let answer: Collection<Entity> = get_json(&client, options, &url, progress.as_deref_mut())?;
+        entities.extend(answer.value);
+    }
+    entities.sort_by(|a, b| a.logical_name.cmp(&b.logical_name));
+    entities.dedup_by(|a, b| a.logical_name == b.logical_name);
+    let missing: Vec<&str> = wanted
+        .iter()
+        .filter(|t| !entities.iter().any(|e| &e.logical_name == *t))
+        .map(String::as_str)
+        .collect();
+    if !missing.is_empty() {
+        return Err(FetchError::Sidecar {
+            url: format!("{root}/EntityDefinitions"),
+            message: format!(
+                "the service has no table {}; check the names (logical names, singular, lower \
+                 case, e.g. `account`)",
+                missing
+                    .iter()
+                    .map(|t| format!("`{t}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        });
+    }
+
+    let mut globals: BTreeMap<String, Option<OptionSet>> = BTreeMap::new();
+    let mut out_tables = Vec::new();
+    for entity in entities {
+        let mut table = entity.convert();
+        let base = format!(
+            "{root}/EntityDefinitions(LogicalName='{}')/Attributes",
+            table.logical_name
+        );
+        let url = format!("{base}?$select={ATTRIBUTE_SELECT}");
+        let answer: Collection<WebAttribute> =
+            get_json(&client, options, &url, progress.as_deref_mut())?;
+        table.attributes = answer
+            .value
+            .into_iter()
+            .map(WebAttribute::convert)
+            .collect();
+        for (type_name, cast) in web_api::ENUM_TYPES {
+            if !table
+                .attributes
+                .iter()
+                .any(|a| a.attribute_type_name.as_deref() == Some(type_name))
+            {
+                continue;
+            }
+            let url = format!(
+                "{base}/Microsoft.Dynamics.CRM.{cast}?$select=LogicalName&$expand=OptionSet,GlobalOptionSet"
+            );
+            let answer: Collection<EnumAttribute> =
+                get_json(&client, options, &url, progress.as_deref_mut())?;
+            for mut item in answer.value {
+                let Some(attribute) = table
+                    .attributes
+                    .iter_mut()
+                    .find(|a| a.logical_name == item.logical_name)
+                else {
+                    continue;
+                };
+                let global = item
+                    .global_option_set
+                    .or_else(|| item.option_set.take_if(|s| s.is_global == Some(true)));
+                if let Some(global) = global {
+                    attribute.global_option_set = Some(global.name.clone());
+                    let entry = globals.entry(global.name.clone()).or_default();
+                    if entry.is_none() && global.has_options() {
+                        *entry = Some(global.convert());
+                    }
+                } else if let Some(local) = item.option_set {
+                    attribute.option_set = Some(local.convert());
+                }
+            }
+        }
+        out_tables.push(table);
+    }
+
+    let mut global_option_sets = Vec::new();
+    for (name, set) in globals {
+        let set = match set {
+            Some(set) => set,
+            None => {
+                let url = format!(
+                    "{root}/GlobalOptionSetDefinitions(Name='{}')",
+                    encode_query(&name)
+                );
+                let answer: web_api::WebOptionSet =
+                    get_json(&client, options, &url, progress.as_deref_mut())?;
+                answer.convert()
+            }
+        };
+        global_option_sets.push(set);
+    }
+    let mut sidecar = Sidecar {
+        format: FORMAT,
+        tables: out_tables,
+        global_option_sets,
+    };
+    sidecar.normalize();
+    sidecar
+        .validate()
+        .map_err(|(path, message)| FetchError::Sidecar {
+            url: root,
+            message: format!("the answers make an invalid sidecar at `{path}`: {message}"),
+        })?;
+    Ok(sidecar)
 }

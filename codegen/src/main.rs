@@ -49,7 +49,9 @@ enum Command {
         #[command(flatten)]
         input: InputArgs,
     },
-    /// Download a service's $metadata document to a file.
+    /// Download a service's $metadata document to a file, and (with --sidecar) the Dataverse
+    /// table definitions a generated SDK uses beyond it: schema and display names, which
+    /// columns can be written, the option sets of choice columns.
     ///
     /// The bearer token comes from the environment variable named by --token-env (default
     /// DATAVERSE_TOKEN) or from the output of --token-command, e.g.
@@ -57,9 +59,22 @@ enum Command {
     Fetch {
         /// The service root or the $metadata URL, e.g. https://org.crm.dynamics.com/api/data/v9.2/
         url: String,
-        /// The file to write.
-        #[arg(long)]
-        out: PathBuf,
+        /// The file to write the $metadata document to.
+        #[arg(long, required_unless_present = "sidecar")]
+        out: Option<PathBuf>,
+        /// Also (or only) download the metadata sidecar, a JSON file, to this path, e.g.
+        /// metadata/dataverse.sidecar.json.
+        #[arg(long, value_name = "PATH")]
+        sidecar: Option<PathBuf>,
+        /// The tables (logical names, comma-separated, e.g. account,contact) the sidecar
+        /// describes; every table of the organisation when not given.
+        #[arg(
+            long,
+            value_delimiter = ',',
+            value_name = "NAMES",
+            requires = "sidecar"
+        )]
+        tables: Vec<String>,
         /// The environment variable holding the bearer token.
         #[arg(long, default_value = "DATAVERSE_TOKEN")]
         token_env: String,
@@ -211,13 +226,16 @@ fn main() -> ExitCode {
         Command::Fetch {
             url,
             out,
+            sidecar,
+            tables,
             token_env,
             token_command,
             timeout,
             quiet,
         } => fetch(
             &url,
-            &out,
+            out.as_deref(),
+            sidecar.as_deref().map(|path| (path, tables.as_slice())),
             &token_env,
             token_command.as_deref(),
             timeout,
@@ -488,7 +506,8 @@ fn list(input: Input) -> Result<(), Failure> {
 #[cfg(feature = "fetch")]
 fn fetch(
     url: &str,
-    out: &std::path::Path,
+    out: Option<&std::path::Path>,
+    sidecar: Option<(&std::path::Path, &[String])>,
     token_env: &str,
     token_command: Option<&str>,
     timeout: u64,
@@ -503,8 +522,41 @@ fn fetch(
         timeout: std::time::Duration::from_secs(timeout),
         progress: !quiet,
     };
+    if let Some(out) = out {
+        fetch_metadata(&options, out)?;
+    }
+    if let Some((path, tables)) = sidecar {
+        let tables: Vec<String> = tables
+            .iter()
+            .map(|t| t.trim().to_string())
+            .filter(|t| !t.is_empty())
+            .collect();
+        let written = fetch::fetch_sidecar_to(&options, &tables, path)
+            .map_err(|e| Failure(format!("error: {e}"), 1))?;
+        println!(
+            "{}: {} tables, {} attributes, {} global option sets",
+            path.display(),
+            written.tables.len(),
+            written
+                .tables
+                .iter()
+                .map(|t| t.attributes.len())
+                .sum::<usize>(),
+            written.global_option_sets.len()
+        );
+    }
+    Ok(())
+}
+
+/// `fetch --out`: the $metadata document, checked.
+#[cfg(feature = "fetch")]
+fn fetch_metadata(
+    options: &dataverse_codegen::fetch::FetchOptions,
+    out: &std::path::Path,
+) -> Result<(), Failure> {
+    use dataverse_codegen::fetch;
     // Written through a temporary file: a failed download never leaves a truncated document.
-    fetch::fetch_metadata_to(&options, out).map_err(|e| Failure(format!("error: {e}"), 1))?;
+    fetch::fetch_metadata_to(options, out).map_err(|e| Failure(format!("error: {e}"), 1))?;
     let bytes = std::fs::read(out)
         .map_err(|e| Failure(format!("{}: error: cannot read: {e}", out.display()), 1))?;
     // Check that it is a document the generator can use.
@@ -522,7 +574,8 @@ fn fetch(
 #[cfg(not(feature = "fetch"))]
 fn fetch(
     _url: &str,
-    _out: &std::path::Path,
+    _out: Option<&std::path::Path>,
+    _sidecar: Option<(&std::path::Path, &[String])>,
     _token_env: &str,
     _token_command: Option<&str>,
     _timeout: u64,

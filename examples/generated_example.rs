@@ -123,23 +123,27 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .select((
             Account::NAME,
             Account::REVENUE,
-            Account::PRIMARYCONTACTID_VALUE,
+            Account::PRIMARY_CONTACT_ID_VALUE,
         ))
         .filter(
             Account::REVENUE.gt("1000000".parse::<Decimal>()?).and(
                 Account::PRIMARYCONTACTID
-                    .then(Contact::FULLNAME)
+                    .then(Contact::FULL_NAME)
                     .startswith("Yvonne"),
             ),
         )
         .orderby((Account::REVENUE.desc(), Account::NAME.asc()))
-        .expand(Account::PRIMARYCONTACTID.expand().select(Contact::FULLNAME))
+        .expand(
+            Account::PRIMARYCONTACTID
+                .expand()
+                .select(Contact::FULL_NAME),
+        )
         .top(5)
         .await?;
     for a in &page.value {
         println!(
             "=> {:?} revenue {:?} primary contact {:?}",
-            a.name, a.revenue, a.primarycontactid_value
+            a.name, a.revenue, a.primary_contact_id_value
         );
     }
     println!();
@@ -157,7 +161,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     println!("--- AddMembersTeam bound to a team, with typed system users");
     // systemuser's CSDL key is `ownerid` (inherited from principal), as the documented request
     // sends it.
-    let member = EntityValue::new(&Systemuser::reference(USER))?;
+    let member = EntityValue::new(&SystemUser::reference(USER))?;
     service
         .teams()
         .entity(TEAM)

@@ -8,6 +8,9 @@
 #   scripts/bench-compile.sh OLD_CODEGEN     side by side with another generator binary (e.g.
 #                                            the previous commit's), alternating old/new runs
 #                                            (ROUNDS, default 2), with the new/old ratio
+# NEW_ARGS adds generate arguments to this generator's runs only, e.g.
+#   NEW_ARGS="--sidecar metadata/dataverse-v9.1.sidecar.json" scripts/bench-compile.sh OLD
+# (the SDK with choices against the old generator's SDK without).
 # Results go to stdout; copy them into BENCHMARKS.md with the date and the machine.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
@@ -27,10 +30,12 @@ gen_for() { if [ "$1" = old ]; then echo "$old_codegen"; else echo "$codegen"; f
 
 for g in "${generators[@]}"; do
   bin="$(gen_for "$g")"
+  extra=()
+  if [ "$g" = new ] && [ -n "${NEW_ARGS:-}" ]; then read -r -a extra <<< "$NEW_ARGS"; fi
   "$bin" generate --metadata "$metadata" --out "$work/$g-full" --crate-name "sdk-$g-full" \
-    --runtime-path "$root/runtime" --api-version v9.2 2>/dev/null
+    --runtime-path "$root/runtime" --api-version v9.2 ${extra[@]+"${extra[@]}"} 2>/dev/null
   "$bin" generate --metadata "$metadata" --out "$work/$g-selection" --crate-name "sdk-$g-selection" \
-    --runtime-path "$root/runtime" --api-version v9.2 \
+    --runtime-path "$root/runtime" --api-version v9.2 ${extra[@]+"${extra[@]}"} \
     --entity-set accounts --entity-set contacts --entity-set tasks --entity-set phonecalls \
     --entity-set annotations --entity-set queues --entity-set letters --entity-set teams \
     --entity-set systemusers --entity-set emails 2>/dev/null

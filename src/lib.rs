@@ -3,3 +3,7 @@
 //! `metadata/custom/`), as a module.
 
 include!(concat!(env!("OUT_DIR"), "/dataverse.rs"));
+
+// The v9.1 SDK generated with the metadata sidecar (choices as enums, schema names): see
+// build.rs.
+include!(concat!(env!("OUT_DIR"), "/contoso.rs"));

@@ -374,7 +374,7 @@ async fn round_trip_sends_only_the_changed_field() {
         .tracked()
         .await
         .unwrap();
-    assert_eq!(account.primarycontactid_value, Field::Value(id(CONTACT)));
+    assert_eq!(*account.primarycontactid_value, Field::Value(id(CONTACT)));
     account.telephone1 = Field::Value("555-0100".into());
     let etag = account.etag().unwrap();
     service
@@ -398,13 +398,18 @@ async fn read_only_properties_are_never_written_by_create_or_update() {
     mock.respond(204, &[("OData-EntityId", entity_id.as_str())], "");
     mock.respond_204();
     // A record read from the service, sent back whole: the lookup value (`_x_value`) and the
-    // computed `openrevenue` stay out, the lookup is written through its bind.
-    let mut account = Account {
-        name: Field::Value("Fourth Coffee".into()),
-        primarycontactid_value: Field::Value(id(CONTACT)),
-        openrevenue: Field::Value("1200.5".parse().unwrap()),
-        ..Default::default()
-    };
+    // computed `openrevenue` stay out, the lookup is written through its bind. (Read-only fields
+    // are `ReadOnly`: only a read fills them.)
+    let mut account: Account = serde_json::from_value(json!({
+        "name": "Fourth Coffee",
+        "_primarycontactid_value": CONTACT,
+        "openrevenue": 1200.5
+    }))
+    .unwrap();
+    assert_eq!(
+        *account.openrevenue,
+        Field::Value("1200.5".parse().unwrap())
+    );
     account.bind(Account::PRIMARYCONTACTID, id(CONTACT));
     service.accounts().create(&account).await.unwrap();
     service

@@ -169,7 +169,7 @@ async fn change_set_with_a_content_id_bind_and_a_get() {
     };
     assert_eq!(contact.contactid, Field::Value(id(CONTACT)));
     assert_eq!(contact.lastname, Field::Value("Smith".into()));
-    assert_eq!(contact.parentcustomerid_value, Field::Value(id(ACCOUNT)));
+    assert_eq!(*contact.parentcustomerid_value, Field::Value(id(ACCOUNT)));
     assert_eq!(contact.etag(), Some(ETag::new("W/\"77181176\"")));
     let read: Account = response.get(&read).unwrap();
     assert_eq!(read.accountid, Field::Value(id(READ)));

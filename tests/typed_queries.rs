@@ -264,7 +264,7 @@ async fn flags_enum_has_and_a_get_with_select_and_expand() {
         .expand(
             v91::Account::PRIMARYCONTACTID
                 .expand()
-                .select(v91::Contact::FULLNAME),
+                .select(v91::Contact::FULL_NAME),
         )
         .await
         .unwrap();

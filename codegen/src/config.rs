@@ -10,6 +10,9 @@
 //! runtime_path = "../runtime"                # or runtime_version = "0.1"
 //! api_version = "v9.2"                       # Service::API_VERSION and Service::service_root
 //! entity_set_features = true                 # a Cargo feature per entity set (crate output)
+//! sidecar = "metadata/dataverse.sidecar.json" # Dataverse's table definitions (`fetch --sidecar`)
+//! label_language = 1033                      # the LCID of the choice labels (default: the
+//!                                            # language of whoever fetched the sidecar)
 //!
 //! [select]                                   # absent: everything
 //! entity_sets = ["accounts", "contacts"]
@@ -55,6 +58,10 @@ pub struct Config {
     pub api_version: Option<String>,
     /// A Cargo feature per entity set.
     pub entity_set_features: Option<bool>,
+    /// The metadata sidecar (`fetch --sidecar`).
+    pub sidecar: Option<PathBuf>,
+    /// The language (LCID) of the labels that name choice variants.
+    pub label_language: Option<u32>,
     /// What to generate.
     pub selection: Selection,
     /// Type renames.
@@ -79,6 +86,8 @@ struct RawConfig {
     runtime_version: Option<String>,
     api_version: Option<String>,
     entity_set_features: Option<bool>,
+    sidecar: Option<String>,
+    label_language: Option<u32>,
     #[serde(default)]
     select: RawSelect,
     #[serde(default)]
@@ -182,6 +191,8 @@ impl Config {
             runtime_version: raw.runtime_version,
             api_version: raw.api_version,
             entity_set_features: raw.entity_set_features,
+            sidecar: raw.sidecar.as_deref().map(relative),
+            label_language: raw.label_language,
             selection: Selection {
                 entity_sets: patterns(raw.select.entity_sets),
                 entity_types: patterns(raw.select.entity_types),
@@ -206,6 +217,8 @@ metadata = "md/x.xml"
 out = "sdk"
 output = "module"
 api_version = "v9.2"
+sidecar = "md/x.sidecar.json"
+label_language = 1031
 [select]
 entity_sets = ["accounts",
   "contactz"]
@@ -215,8 +228,10 @@ account = "Account2"
         let c = Config::parse("c.toml", text, Path::new("base")).unwrap();
         assert_eq!(c.metadata.as_deref(), Some("base/md/x.xml"));
         assert_eq!(c.out, Some(PathBuf::from("base/sdk")));
+        assert_eq!(c.sidecar, Some(PathBuf::from("base/md/x.sidecar.json")));
+        assert_eq!(c.label_language, Some(1031));
         assert_eq!(c.selection.entity_sets[1].text, "contactz");
-        assert_eq!(c.selection.entity_sets[1].pos.line, 8);
+        assert_eq!(c.selection.entity_sets[1].pos.line, 10);
         assert_eq!(c.selection.entity_sets[1].pos.column, 4);
         assert_eq!(c.renames["account"], "Account2");
     }

@@ -16,7 +16,9 @@
 //!   added or removed; their parameters added, removed, or whose type, nullability or
 //!   `Core.OptionalParameter` changed; their return type changed;
 //! - entity sets, singletons and action/function imports added, removed, or whose entity type,
-//!   operation or entity set changed.
+//!   operation or entity set changed;
+//! - with a metadata sidecar applied to both models: Dataverse option sets added or removed, and
+//!   their options (by label, the name of their Rust variant) added, removed or renumbered.
 //!
 //! A type or operation that is added or removed as a whole is one change: its members are not
 //! listed. The result is sorted by section (entity types, complex types, enum types, type
@@ -39,7 +41,8 @@
 //! ```
 
 use crate::model::{
-    EnumType, Model, Operation, OperationParameter, StructuredKind, StructuredType, TypeRef,
+    ChoiceSet, EnumType, Model, Operation, OperationParameter, StructuredKind, StructuredType,
+    TypeRef,
 };
 use crate::syntax::OperationKind;
 use std::collections::{BTreeMap, BTreeSet};
@@ -109,6 +112,7 @@ pub fn diff(old: &Model, new: &Model) -> Vec<Change> {
     structured(&mut out, old, new, StructuredKind::Complex);
     enums(&mut out, old, new);
     definitions(&mut out, old, new);
+    option_sets(&mut out, old, new);
     operations(&mut out, old, new);
     container(&mut out, old, new);
     out.items.sort_by(|a, b| a.0.cmp(&b.0));
@@ -184,6 +188,7 @@ enum Section {
     ComplexTypes,
     EnumTypes,
     TypeDefinitions,
+    OptionSets,
     Actions,
     Functions,
     Container,
@@ -522,6 +527,56 @@ fn enums(out: &mut Out, old: &Model, new: &Model) {
                 (None, Some(nv)) => {
                     let change = added(item, Some(format!("= {nv}")));
                     out.push(section, &name, 1, &member, change);
+                }
+                (None, None) => {}
+            }
+        }
+    }
+}
+
+/// Dataverse option sets (from sidecars), by name; their options by label (a relabelled option
+/// is a removal and an addition: its Rust variant is renamed).
+fn option_sets(out: &mut Out, old: &Model, new: &Model) {
+    let section = Section::OptionSets;
+    let olds = by_name(&old.choice_sets, |s| s.name.clone());
+    let news = by_name(&new.choice_sets, |s| s.name.clone());
+    for (name, o, n) in pair_up(olds, news) {
+        let item = format!("option set {name}");
+        let (o, n) = match (o, n) {
+            (Some(o), Some(n)) => (o, n),
+            (Some(_), None) => {
+                out.push(section, &name, 0, "", removed(item));
+                continue;
+            }
+            (None, Some(_)) => {
+                out.push(section, &name, 0, "", added(item, None));
+                continue;
+            }
+            (None, None) => continue,
+        };
+        let options = |set: &ChoiceSet| -> BTreeMap<String, i32> {
+            set.options
+                .iter()
+                .map(|o| {
+                    (
+                        o.label.clone().unwrap_or_else(|| o.value.to_string()),
+                        o.value,
+                    )
+                })
+                .collect()
+        };
+        for (label, ov, nv) in pair_up(options(o), options(n)) {
+            let item = format!("option {name}/{label}");
+            match (ov, nv) {
+                (Some(ov), Some(nv)) => {
+                    let mut aspects = Vec::new();
+                    aspect(&mut aspects, "value", ov, nv);
+                    out.changed(section, &name, 1, &label, item, aspects);
+                }
+                (Some(_), None) => out.push(section, &name, 1, &label, removed(item)),
+                (None, Some(nv)) => {
+                    let change = added(item, Some(format!("= {nv}")));
+                    out.push(section, &name, 1, &label, change);
                 }
                 (None, None) => {}
             }

@@ -103,6 +103,37 @@ pub struct GenerateOptions {
     /// A Cargo feature per entity set gating what needs it (crate output; the crate's
     /// `Cargo.toml` must declare them: [`write::cargo_toml`]).
     pub entity_set_features: bool,
+    /// Dataverse's own table definitions (`fetch --sidecar`): choices as enums, schema names,
+    /// which columns can be written. Applied to the whole model before the selection.
+    pub sidecar: Option<SidecarInput>,
+}
+
+/// A metadata sidecar to generate with (see [`sidecar`]).
+#[derive(Debug, Clone)]
+pub struct SidecarInput {
+    /// The file name used in errors.
+    pub file: String,
+    /// The sidecar.
+    pub sidecar: sidecar::Sidecar,
+    /// The language (LCID, e.g. 1033) of the labels that name choice variants; `None`: the
+    /// language of whoever fetched the sidecar.
+    pub language: Option<u32>,
+}
+
+impl SidecarInput {
+    /// Reads the sidecar at `path`.
+    pub fn from_file(path: &std::path::Path, language: Option<u32>) -> Result<SidecarInput, Error> {
+        Ok(SidecarInput {
+            file: path.display().to_string(),
+            sidecar: sidecar::Sidecar::from_file(path)?,
+            language,
+        })
+    }
+
+    /// Applies it to `model` (see [`sidecar::apply`]).
+    pub fn apply(&self, model: &mut model::Model) -> Result<(), Error> {
+        sidecar::apply(model, &self.sidecar, &self.file, self.language)
+    }
 }
 
 /// Runs the whole pipeline on a document held in memory and returns the generated files
@@ -117,12 +148,23 @@ pub fn generate(
 }
 
 /// The select, name, emit and write stages on a resolved model (`bytes` only feed the header's
-/// hash). Fails only when the selection names what the model lacks.
+/// hash), after the sidecar if there is one. Fails only when the selection names what the model
+/// lacks or the sidecar does not fit the model.
 pub fn generate_from_model(
     model: &model::Model,
     bytes: &[u8],
     options: &GenerateOptions,
 ) -> Result<write::Files, Error> {
+    let enriched;
+    let model = match &options.sidecar {
+        Some(sidecar) => {
+            let mut copy = model.clone();
+            sidecar.apply(&mut copy)?;
+            enriched = copy;
+            &enriched
+        }
+        None => model,
+    };
     let selected;
     let model = if options.selection.is_everything() {
         model
@@ -221,6 +263,8 @@ pub struct Builder {
     config_file: Option<std::path::PathBuf>,
     module_name: String,
     out_dir: Option<std::path::PathBuf>,
+    sidecar: Option<std::path::PathBuf>,
+    label_language: Option<u32>,
     options: GenerateOptions,
 }
 
@@ -233,6 +277,8 @@ impl Builder {
             config_file: None,
             module_name: "dataverse".into(),
             out_dir: None,
+            sidecar: None,
+            label_language: None,
             options: GenerateOptions::default(),
         }
     }
@@ -259,6 +305,8 @@ impl Builder {
         builder.options.selection = config.selection.clone();
         builder.options.renames = config.renames.clone();
         builder.options.api_version = config.api_version.clone();
+        builder.sidecar = config.sidecar.clone();
+        builder.label_language = config.label_language;
         builder.options.resolve = ResolveOptions {
             allow_dangling_references: config.allow_dangling_references,
             strict: config.strict,
@@ -327,6 +375,19 @@ impl Builder {
         self
     }
 
+    /// Generates with Dataverse's own table definitions (a file written by `dataverse-codegen
+    /// fetch --sidecar`): choice columns as enums, schema names, read-only columns.
+    pub fn sidecar(mut self, path: impl Into<std::path::PathBuf>) -> Builder {
+        self.sidecar = Some(path.into());
+        self
+    }
+
+    /// The language (LCID, e.g. 1031) of the labels that name choice variants.
+    pub fn label_language(mut self, lcid: u32) -> Builder {
+        self.label_language = Some(lcid);
+        self
+    }
+
     /// The Web API version (`v9.2`): `Service::API_VERSION` and `Service::service_root`.
     pub fn api_version(mut self, version: &str) -> Builder {
         self.options.api_version = Some(version.to_string());
@@ -366,8 +427,16 @@ impl Builder {
         }
         let (file, bytes) = read_metadata(&source, &self.extensions)?;
         let loaded = load(&file, &bytes, &self.options.resolve)?;
+        let sidecar = match &self.sidecar {
+            Some(path) => {
+                println!("cargo:rerun-if-changed={}", path.display());
+                Some(SidecarInput::from_file(path, self.label_language)?)
+            }
+            None => None,
+        };
         let options = GenerateOptions {
             output: OutputKind::Module,
+            sidecar,
             ..self.options.clone()
         };
         let files = generate_from_model(&loaded.model, &bytes, &options)?;

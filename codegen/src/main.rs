@@ -95,6 +95,13 @@ enum Command {
         old: PathBuf,
         /// The new document.
         new: PathBuf,
+        /// The metadata sidecar of the old document: option sets are compared too (a removed
+        /// or renumbered choice value is breaking).
+        #[arg(long, value_name = "PATH", requires = "new_sidecar")]
+        old_sidecar: Option<PathBuf>,
+        /// The metadata sidecar of the new document.
+        #[arg(long, value_name = "PATH", requires = "old_sidecar")]
+        new_sidecar: Option<PathBuf>,
         #[command(flatten)]
         front_end: FrontEndArgs,
     },
@@ -120,6 +127,14 @@ struct InputArgs {
     /// Leave a name out (repeatable).
     #[arg(long = "exclude", value_name = "NAME")]
     exclude: Vec<String>,
+    /// The metadata sidecar written by `fetch --sidecar` (or `sidecar` in the configuration):
+    /// choice columns as enums, schema names, read-only columns.
+    #[arg(long, value_name = "PATH")]
+    sidecar: Option<PathBuf>,
+    /// The language (LCID, e.g. 1033) of the labels that name choice variants (or
+    /// `label_language`); default: the language of whoever fetched the sidecar.
+    #[arg(long, value_name = "LCID")]
+    label_language: Option<u32>,
     #[command(flatten)]
     front_end: FrontEndArgs,
 }
@@ -200,9 +215,20 @@ impl InputArgs {
             allow_dangling_references: config.allow_dangling_references,
             strict: config.strict,
         };
-        let loaded = dataverse_codegen::load(&file, &bytes, &options)?;
+        let mut loaded = dataverse_codegen::load(&file, &bytes, &options)?;
         for w in &loaded.model.warnings {
             eprintln!("{w}");
+        }
+        if let Some(path) = &self.sidecar {
+            config.sidecar = Some(path.clone());
+        }
+        if let Some(lcid) = self.label_language {
+            config.label_language = Some(lcid);
+        }
+        // Applied before the selection: the sidecar describes the organisation.
+        if let Some(path) = &config.sidecar {
+            dataverse_codegen::SidecarInput::from_file(path, config.label_language)?
+                .apply(&mut loaded.model)?;
         }
         Ok(Input {
             config,
@@ -244,8 +270,15 @@ fn main() -> ExitCode {
         Command::Diff {
             old,
             new,
+            old_sidecar,
+            new_sidecar,
             front_end,
-        } => diff(&old, &new, &front_end),
+        } => diff(
+            &old,
+            &new,
+            (old_sidecar.as_deref(), new_sidecar.as_deref()),
+            &front_end,
+        ),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -323,6 +356,8 @@ fn generate(input: Input, args: GenerateArgs) -> Result<(), Failure> {
         renames: config.renames.clone(),
         api_version: args.api_version.or_else(|| config.api_version.clone()),
         entity_set_features: features && !module,
+        // Already applied to the model by `InputArgs::load`.
+        sidecar: None,
     };
     if args.print_names {
         let names = dataverse_codegen::emit::names(&model, &options.renames);
@@ -590,10 +625,15 @@ fn fetch(
 fn diff(
     old: &std::path::Path,
     new: &std::path::Path,
+    sidecars: (Option<&std::path::Path>, Option<&std::path::Path>),
     front_end: &FrontEndArgs,
 ) -> Result<(), Failure> {
-    let old = dataverse_codegen::load_file(old, &front_end.options())?;
-    let new = dataverse_codegen::load_file(new, &front_end.options())?;
+    let mut old = dataverse_codegen::load_file(old, &front_end.options())?;
+    let mut new = dataverse_codegen::load_file(new, &front_end.options())?;
+    if let (Some(old_sidecar), Some(new_sidecar)) = sidecars {
+        dataverse_codegen::SidecarInput::from_file(old_sidecar, None)?.apply(&mut old.model)?;
+        dataverse_codegen::SidecarInput::from_file(new_sidecar, None)?.apply(&mut new.model)?;
+    }
     let changes = dataverse_codegen::diff::diff(&old.model, &new.model);
     for change in &changes {
         if dataverse_codegen::diff::breaking(change) {

@@ -42,6 +42,10 @@ id_type!(
     /// Index into [`Model::entity_sets`] (entity sets and singletons).
     EntitySetId
 );
+id_type!(
+    /// Index into [`Model::choice_sets`].
+    ChoiceSetId
+);
 
 /// A namespace-qualified name such as `Microsoft.Dynamics.CRM.account`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -321,6 +325,8 @@ pub struct StructuredType {
     pub bound_collection_operations: Vec<OperationId>,
     /// Annotations.
     pub annotations: Annotations,
+    /// What Dataverse's own metadata (a sidecar) says about the table, if it was given.
+    pub table: Option<Box<Table>>,
     /// Where the type is declared.
     pub pos: Pos,
 }
@@ -351,6 +357,8 @@ pub struct Property {
     pub default_value: Option<String>,
     /// `ConcurrencyMode="Fixed"`: the property is part of the etag.
     pub concurrency_token: bool,
+    /// What Dataverse's own metadata (a sidecar) says about the column, if it was given.
+    pub column: Option<Box<Column>>,
     /// The value contains (by value, not through a collection) a value of a type that contains
     /// the declaring type again; a Rust field needs a `Box` here.
     pub needs_box: bool,
@@ -591,8 +599,94 @@ pub struct Model {
     pub entity_sets: Vec<EntitySet>,
     /// Action and function imports.
     pub imports: Vec<OperationImport>,
+    /// Dataverse option sets (from a sidecar): the choices of [`Column::choice`].
+    pub choice_sets: Vec<ChoiceSet>,
     /// What was accepted with a warning.
     pub warnings: Vec<Warning>,
+}
+
+/// A Dataverse table as its own metadata describes it (`EntityMetadata`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Table {
+    /// `SchemaName` (`SystemUser`): the name Dataverse developers know the table by.
+    pub schema_name: String,
+    /// `DisplayName`, in the chosen language.
+    pub display_name: Option<String>,
+    /// `Description`, in the chosen language.
+    pub description: Option<String>,
+}
+
+/// A Dataverse column as its own metadata describes it (`AttributeMetadata`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Column {
+    /// `SchemaName` (`EMailAddress1`).
+    pub schema_name: String,
+    /// `DisplayName`, in the chosen language.
+    pub display_name: Option<String>,
+    /// `Description`, in the chosen language.
+    pub description: Option<String>,
+    /// `IsValidForCreate`.
+    pub valid_for_create: bool,
+    /// `IsValidForUpdate`.
+    pub valid_for_update: bool,
+    /// The option set of a choice, choices, state, status or yes/no column.
+    pub choice: Option<ChoiceSetId>,
+    /// A choices column (`MultiSelectPicklist`): an `Edm.String` of comma-separated values.
+    pub multi_select: bool,
+}
+
+/// What kind of column an option set belongs to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ChoiceKind {
+    /// A choice (`Picklist`, also the option set of a choices column).
+    Picklist,
+    /// `statecode`.
+    State,
+    /// `statuscode`, each option belonging to a state.
+    Status,
+    /// A yes/no column: `Edm.Boolean`, the option set gives its labels only.
+    Boolean,
+}
+
+/// A Dataverse option set.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ChoiceSet {
+    /// `Name` (`account_industrycode`, or the global option set's name).
+    pub name: String,
+    /// A global option set (shared by every column that uses it).
+    pub global: bool,
+    /// The kind of option set (`OptionSetType`).
+    pub kind: ChoiceKind,
+    /// The schema names of the table and column of a local option set (`Account`,
+    /// `IndustryCode`), for its Rust name.
+    pub owner: Option<(String, String)>,
+    /// `DisplayName`, in the chosen language.
+    pub display_name: Option<String>,
+    /// `Description`, in the chosen language.
+    pub description: Option<String>,
+    /// The options, by value.
+    pub options: Vec<ChoiceOption>,
+    /// For a status option set: the state option set of the same table.
+    pub states: Option<ChoiceSetId>,
+    /// For a state option set: the status option set of the same table.
+    pub statuses: Option<ChoiceSetId>,
+}
+
+/// One option of a [`ChoiceSet`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ChoiceOption {
+    /// The number on the wire.
+    pub value: i32,
+    /// The label, in the chosen language.
+    pub label: Option<String>,
+    /// The description, in the chosen language.
+    pub description: Option<String>,
+    /// `Color` (`#0000ff`).
+    pub color: Option<String>,
+    /// For a status: the state it belongs to.
+    pub state: Option<i32>,
+    /// For a state: its default status.
+    pub default_status: Option<i32>,
 }
 
 /// The parameter of a query function that names the property it tests.

@@ -583,6 +583,7 @@ impl<'d> Resolver<'d> {
                     facets: p.facets.clone(),
                     default_value: p.default_value.clone(),
                     concurrency_token: p.concurrency_fixed,
+                    column: None,
                     needs_box: false,
                     annotations,
                     pos: p.pos,
@@ -671,6 +672,7 @@ impl<'d> Resolver<'d> {
                 bound_operations: Vec::new(),
                 bound_collection_operations: Vec::new(),
                 annotations,
+                table: None,
                 pos: d.ty.pos,
             });
         }

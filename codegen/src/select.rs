@@ -584,6 +584,7 @@ fn remap(model: &Model, keep: &Keep) -> Model {
         version: model.version.clone(),
         namespaces: model.namespaces.clone(),
         container: model.container.clone(),
+        choice_sets: model.choice_sets.clone(),
         warnings: model.warnings.clone(),
     }
 }

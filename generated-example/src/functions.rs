@@ -2,8 +2,8 @@
 //! The service's query functions, for typed `$filter` expressions.
 
 /// `Microsoft.Dynamics.CRM.In`: a query function of the service, usable in `$filter`; the property must belong to the queried type.
-pub fn r#in<O, V>(
-    property: ::dataverse_runtime::codegen::typed::Property<O, V>,
+pub fn r#in<O, V, K>(
+    property: ::dataverse_runtime::codegen::typed::Property<O, V, K>,
     property_values: ::std::vec::Vec<::std::string::String>,
 ) -> ::dataverse_runtime::codegen::typed::Filter<O> {
     ::dataverse_runtime::codegen::typed::Filter::function(
@@ -29,8 +29,8 @@ pub fn r#in<O, V>(
     )
 }
 /// `Microsoft.Dynamics.CRM.NotIn`: a query function of the service, usable in `$filter`; the property must belong to the queried type.
-pub fn not_in<O, V>(
-    property: ::dataverse_runtime::codegen::typed::Property<O, V>,
+pub fn not_in<O, V, K>(
+    property: ::dataverse_runtime::codegen::typed::Property<O, V, K>,
     property_values: ::std::vec::Vec<::std::string::String>,
 ) -> ::dataverse_runtime::codegen::typed::Filter<O> {
     ::dataverse_runtime::codegen::typed::Filter::function(
@@ -56,8 +56,8 @@ pub fn not_in<O, V>(
     )
 }
 /// `Microsoft.Dynamics.CRM.Between`: a query function of the service, usable in `$filter`; the property must belong to the queried type.
-pub fn between<O, V>(
-    property: ::dataverse_runtime::codegen::typed::Property<O, V>,
+pub fn between<O, V, K>(
+    property: ::dataverse_runtime::codegen::typed::Property<O, V, K>,
     property_values: ::std::vec::Vec<::std::string::String>,
 ) -> ::dataverse_runtime::codegen::typed::Filter<O> {
     ::dataverse_runtime::codegen::typed::Filter::function(
@@ -83,8 +83,8 @@ pub fn between<O, V>(
     )
 }
 /// `Microsoft.Dynamics.CRM.NotBetween`: a query function of the service, usable in `$filter`; the property must belong to the queried type.
-pub fn not_between<O, V>(
-    property: ::dataverse_runtime::codegen::typed::Property<O, V>,
+pub fn not_between<O, V, K>(
+    property: ::dataverse_runtime::codegen::typed::Property<O, V, K>,
     property_values: ::std::vec::Vec<::std::string::String>,
 ) -> ::dataverse_runtime::codegen::typed::Filter<O> {
     ::dataverse_runtime::codegen::typed::Filter::function(
@@ -110,8 +110,8 @@ pub fn not_between<O, V>(
     )
 }
 /// `Microsoft.Dynamics.CRM.Yesterday`: a query function of the service, usable in `$filter`; the property must belong to the queried type.
-pub fn yesterday<O, V>(
-    property: ::dataverse_runtime::codegen::typed::Property<O, V>,
+pub fn yesterday<O, V, K>(
+    property: ::dataverse_runtime::codegen::typed::Property<O, V, K>,
 ) -> ::dataverse_runtime::codegen::typed::Filter<O> {
     ::dataverse_runtime::codegen::typed::Filter::function(
         "Microsoft.Dynamics.CRM.Yesterday",
@@ -119,8 +119,8 @@ pub fn yesterday<O, V>(
     )
 }
 /// `Microsoft.Dynamics.CRM.Today`: a query function of the service, usable in `$filter`; the property must belong to the queried type.
-pub fn today<O, V>(
-    property: ::dataverse_runtime::codegen::typed::Property<O, V>,
+pub fn today<O, V, K>(
+    property: ::dataverse_runtime::codegen::typed::Property<O, V, K>,
 ) -> ::dataverse_runtime::codegen::typed::Filter<O> {
     ::dataverse_runtime::codegen::typed::Filter::function(
         "Microsoft.Dynamics.CRM.Today",
@@ -128,8 +128,8 @@ pub fn today<O, V>(
     )
 }
 /// `Microsoft.Dynamics.CRM.Tomorrow`: a query function of the service, usable in `$filter`; the property must belong to the queried type.
-pub fn tomorrow<O, V>(
-    property: ::dataverse_runtime::codegen::typed::Property<O, V>,
+pub fn tomorrow<O, V, K>(
+    property: ::dataverse_runtime::codegen::typed::Property<O, V, K>,
 ) -> ::dataverse_runtime::codegen::typed::Filter<O> {
     ::dataverse_runtime::codegen::typed::Filter::function(
         "Microsoft.Dynamics.CRM.Tomorrow",
@@ -137,8 +137,8 @@ pub fn tomorrow<O, V>(
     )
 }
 /// `Microsoft.Dynamics.CRM.Last7Days`: a query function of the service, usable in `$filter`; the property must belong to the queried type.
-pub fn last7_days<O, V>(
-    property: ::dataverse_runtime::codegen::typed::Property<O, V>,
+pub fn last7_days<O, V, K>(
+    property: ::dataverse_runtime::codegen::typed::Property<O, V, K>,
 ) -> ::dataverse_runtime::codegen::typed::Filter<O> {
     ::dataverse_runtime::codegen::typed::Filter::function(
         "Microsoft.Dynamics.CRM.Last7Days",
@@ -146,8 +146,8 @@ pub fn last7_days<O, V>(
     )
 }
 /// `Microsoft.Dynamics.CRM.Next7Days`: a query function of the service, usable in `$filter`; the property must belong to the queried type.
-pub fn next7_days<O, V>(
-    property: ::dataverse_runtime::codegen::typed::Property<O, V>,
+pub fn next7_days<O, V, K>(
+    property: ::dataverse_runtime::codegen::typed::Property<O, V, K>,
 ) -> ::dataverse_runtime::codegen::typed::Filter<O> {
     ::dataverse_runtime::codegen::typed::Filter::function(
         "Microsoft.Dynamics.CRM.Next7Days",
@@ -155,8 +155,8 @@ pub fn next7_days<O, V>(
     )
 }
 /// `Microsoft.Dynamics.CRM.LastWeek`: a query function of the service, usable in `$filter`; the property must belong to the queried type.
-pub fn last_week<O, V>(
-    property: ::dataverse_runtime::codegen::typed::Property<O, V>,
+pub fn last_week<O, V, K>(
+    property: ::dataverse_runtime::codegen::typed::Property<O, V, K>,
 ) -> ::dataverse_runtime::codegen::typed::Filter<O> {
     ::dataverse_runtime::codegen::typed::Filter::function(
         "Microsoft.Dynamics.CRM.LastWeek",
@@ -164,8 +164,8 @@ pub fn last_week<O, V>(
     )
 }
 /// `Microsoft.Dynamics.CRM.ThisWeek`: a query function of the service, usable in `$filter`; the property must belong to the queried type.
-pub fn this_week<O, V>(
-    property: ::dataverse_runtime::codegen::typed::Property<O, V>,
+pub fn this_week<O, V, K>(
+    property: ::dataverse_runtime::codegen::typed::Property<O, V, K>,
 ) -> ::dataverse_runtime::codegen::typed::Filter<O> {
     ::dataverse_runtime::codegen::typed::Filter::function(
         "Microsoft.Dynamics.CRM.ThisWeek",
@@ -173,8 +173,8 @@ pub fn this_week<O, V>(
     )
 }
 /// `Microsoft.Dynamics.CRM.NextWeek`: a query function of the service, usable in `$filter`; the property must belong to the queried type.
-pub fn next_week<O, V>(
-    property: ::dataverse_runtime::codegen::typed::Property<O, V>,
+pub fn next_week<O, V, K>(
+    property: ::dataverse_runtime::codegen::typed::Property<O, V, K>,
 ) -> ::dataverse_runtime::codegen::typed::Filter<O> {
     ::dataverse_runtime::codegen::typed::Filter::function(
         "Microsoft.Dynamics.CRM.NextWeek",
@@ -182,8 +182,8 @@ pub fn next_week<O, V>(
     )
 }
 /// `Microsoft.Dynamics.CRM.LastMonth`: a query function of the service, usable in `$filter`; the property must belong to the queried type.
-pub fn last_month<O, V>(
-    property: ::dataverse_runtime::codegen::typed::Property<O, V>,
+pub fn last_month<O, V, K>(
+    property: ::dataverse_runtime::codegen::typed::Property<O, V, K>,
 ) -> ::dataverse_runtime::codegen::typed::Filter<O> {
     ::dataverse_runtime::codegen::typed::Filter::function(
         "Microsoft.Dynamics.CRM.LastMonth",
@@ -191,8 +191,8 @@ pub fn last_month<O, V>(
     )
 }
 /// `Microsoft.Dynamics.CRM.ThisMonth`: a query function of the service, usable in `$filter`; the property must belong to the queried type.
-pub fn this_month<O, V>(
-    property: ::dataverse_runtime::codegen::typed::Property<O, V>,
+pub fn this_month<O, V, K>(
+    property: ::dataverse_runtime::codegen::typed::Property<O, V, K>,
 ) -> ::dataverse_runtime::codegen::typed::Filter<O> {
     ::dataverse_runtime::codegen::typed::Filter::function(
         "Microsoft.Dynamics.CRM.ThisMonth",
@@ -200,8 +200,8 @@ pub fn this_month<O, V>(
     )
 }
 /// `Microsoft.Dynamics.CRM.NextMonth`: a query function of the service, usable in `$filter`; the property must belong to the queried type.
-pub fn next_month<O, V>(
-    property: ::dataverse_runtime::codegen::typed::Property<O, V>,
+pub fn next_month<O, V, K>(
+    property: ::dataverse_runtime::codegen::typed::Property<O, V, K>,
 ) -> ::dataverse_runtime::codegen::typed::Filter<O> {
     ::dataverse_runtime::codegen::typed::Filter::function(
         "Microsoft.Dynamics.CRM.NextMonth",
@@ -209,8 +209,8 @@ pub fn next_month<O, V>(
     )
 }
 /// `Microsoft.Dynamics.CRM.On`: a query function of the service, usable in `$filter`; the property must belong to the queried type.
-pub fn on<O, V>(
-    property: ::dataverse_runtime::codegen::typed::Property<O, V>,
+pub fn on<O, V, K>(
+    property: ::dataverse_runtime::codegen::typed::Property<O, V, K>,
     property_value: ::std::string::String,
 ) -> ::dataverse_runtime::codegen::typed::Filter<O> {
     ::dataverse_runtime::codegen::typed::Filter::function(
@@ -229,8 +229,8 @@ pub fn on<O, V>(
     )
 }
 /// `Microsoft.Dynamics.CRM.OnOrBefore`: a query function of the service, usable in `$filter`; the property must belong to the queried type.
-pub fn on_or_before<O, V>(
-    property: ::dataverse_runtime::codegen::typed::Property<O, V>,
+pub fn on_or_before<O, V, K>(
+    property: ::dataverse_runtime::codegen::typed::Property<O, V, K>,
     property_value: ::std::string::String,
 ) -> ::dataverse_runtime::codegen::typed::Filter<O> {
     ::dataverse_runtime::codegen::typed::Filter::function(
@@ -249,8 +249,8 @@ pub fn on_or_before<O, V>(
     )
 }
 /// `Microsoft.Dynamics.CRM.OnOrAfter`: a query function of the service, usable in `$filter`; the property must belong to the queried type.
-pub fn on_or_after<O, V>(
-    property: ::dataverse_runtime::codegen::typed::Property<O, V>,
+pub fn on_or_after<O, V, K>(
+    property: ::dataverse_runtime::codegen::typed::Property<O, V, K>,
     property_value: ::std::string::String,
 ) -> ::dataverse_runtime::codegen::typed::Filter<O> {
     ::dataverse_runtime::codegen::typed::Filter::function(
@@ -269,8 +269,8 @@ pub fn on_or_after<O, V>(
     )
 }
 /// `Microsoft.Dynamics.CRM.LastYear`: a query function of the service, usable in `$filter`; the property must belong to the queried type.
-pub fn last_year<O, V>(
-    property: ::dataverse_runtime::codegen::typed::Property<O, V>,
+pub fn last_year<O, V, K>(
+    property: ::dataverse_runtime::codegen::typed::Property<O, V, K>,
 ) -> ::dataverse_runtime::codegen::typed::Filter<O> {
     ::dataverse_runtime::codegen::typed::Filter::function(
         "Microsoft.Dynamics.CRM.LastYear",
@@ -278,8 +278,8 @@ pub fn last_year<O, V>(
     )
 }
 /// `Microsoft.Dynamics.CRM.ThisYear`: a query function of the service, usable in `$filter`; the property must belong to the queried type.
-pub fn this_year<O, V>(
-    property: ::dataverse_runtime::codegen::typed::Property<O, V>,
+pub fn this_year<O, V, K>(
+    property: ::dataverse_runtime::codegen::typed::Property<O, V, K>,
 ) -> ::dataverse_runtime::codegen::typed::Filter<O> {
     ::dataverse_runtime::codegen::typed::Filter::function(
         "Microsoft.Dynamics.CRM.ThisYear",
@@ -287,8 +287,8 @@ pub fn this_year<O, V>(
     )
 }
 /// `Microsoft.Dynamics.CRM.NextYear`: a query function of the service, usable in `$filter`; the property must belong to the queried type.
-pub fn next_year<O, V>(
-    property: ::dataverse_runtime::codegen::typed::Property<O, V>,
+pub fn next_year<O, V, K>(
+    property: ::dataverse_runtime::codegen::typed::Property<O, V, K>,
 ) -> ::dataverse_runtime::codegen::typed::Filter<O> {
     ::dataverse_runtime::codegen::typed::Filter::function(
         "Microsoft.Dynamics.CRM.NextYear",
@@ -296,8 +296,8 @@ pub fn next_year<O, V>(
     )
 }
 /// `Microsoft.Dynamics.CRM.LastXHours`: a query function of the service, usable in `$filter`; the property must belong to the queried type.
-pub fn last_x_hours<O, V>(
-    property: ::dataverse_runtime::codegen::typed::Property<O, V>,
+pub fn last_x_hours<O, V, K>(
+    property: ::dataverse_runtime::codegen::typed::Property<O, V, K>,
     property_value: i64,
 ) -> ::dataverse_runtime::codegen::typed::Filter<O> {
     ::dataverse_runtime::codegen::typed::Filter::function(
@@ -316,8 +316,8 @@ pub fn last_x_hours<O, V>(
     )
 }
 /// `Microsoft.Dynamics.CRM.NextXHours`: a query function of the service, usable in `$filter`; the property must belong to the queried type.
-pub fn next_x_hours<O, V>(
-    property: ::dataverse_runtime::codegen::typed::Property<O, V>,
+pub fn next_x_hours<O, V, K>(
+    property: ::dataverse_runtime::codegen::typed::Property<O, V, K>,
     property_value: i64,
 ) -> ::dataverse_runtime::codegen::typed::Filter<O> {
     ::dataverse_runtime::codegen::typed::Filter::function(
@@ -336,8 +336,8 @@ pub fn next_x_hours<O, V>(
     )
 }
 /// `Microsoft.Dynamics.CRM.LastXDays`: a query function of the service, usable in `$filter`; the property must belong to the queried type.
-pub fn last_x_days<O, V>(
-    property: ::dataverse_runtime::codegen::typed::Property<O, V>,
+pub fn last_x_days<O, V, K>(
+    property: ::dataverse_runtime::codegen::typed::Property<O, V, K>,
     property_value: i64,
 ) -> ::dataverse_runtime::codegen::typed::Filter<O> {
     ::dataverse_runtime::codegen::typed::Filter::function(
@@ -356,8 +356,8 @@ pub fn last_x_days<O, V>(
     )
 }
 /// `Microsoft.Dynamics.CRM.NextXDays`: a query function of the service, usable in `$filter`; the property must belong to the queried type.
-pub fn next_x_days<O, V>(
-    property: ::dataverse_runtime::codegen::typed::Property<O, V>,
+pub fn next_x_days<O, V, K>(
+    property: ::dataverse_runtime::codegen::typed::Property<O, V, K>,
     property_value: i64,
 ) -> ::dataverse_runtime::codegen::typed::Filter<O> {
     ::dataverse_runtime::codegen::typed::Filter::function(
@@ -376,8 +376,8 @@ pub fn next_x_days<O, V>(
     )
 }
 /// `Microsoft.Dynamics.CRM.LastXWeeks`: a query function of the service, usable in `$filter`; the property must belong to the queried type.
-pub fn last_x_weeks<O, V>(
-    property: ::dataverse_runtime::codegen::typed::Property<O, V>,
+pub fn last_x_weeks<O, V, K>(
+    property: ::dataverse_runtime::codegen::typed::Property<O, V, K>,
     property_value: i64,
 ) -> ::dataverse_runtime::codegen::typed::Filter<O> {
     ::dataverse_runtime::codegen::typed::Filter::function(
@@ -396,8 +396,8 @@ pub fn last_x_weeks<O, V>(
     )
 }
 /// `Microsoft.Dynamics.CRM.NextXWeeks`: a query function of the service, usable in `$filter`; the property must belong to the queried type.
-pub fn next_x_weeks<O, V>(
-    property: ::dataverse_runtime::codegen::typed::Property<O, V>,
+pub fn next_x_weeks<O, V, K>(
+    property: ::dataverse_runtime::codegen::typed::Property<O, V, K>,
     property_value: i64,
 ) -> ::dataverse_runtime::codegen::typed::Filter<O> {
     ::dataverse_runtime::codegen::typed::Filter::function(
@@ -416,8 +416,8 @@ pub fn next_x_weeks<O, V>(
     )
 }
 /// `Microsoft.Dynamics.CRM.LastXMonths`: a query function of the service, usable in `$filter`; the property must belong to the queried type.
-pub fn last_x_months<O, V>(
-    property: ::dataverse_runtime::codegen::typed::Property<O, V>,
+pub fn last_x_months<O, V, K>(
+    property: ::dataverse_runtime::codegen::typed::Property<O, V, K>,
     property_value: i64,
 ) -> ::dataverse_runtime::codegen::typed::Filter<O> {
     ::dataverse_runtime::codegen::typed::Filter::function(
@@ -436,8 +436,8 @@ pub fn last_x_months<O, V>(
     )
 }
 /// `Microsoft.Dynamics.CRM.NextXMonths`: a query function of the service, usable in `$filter`; the property must belong to the queried type.
-pub fn next_x_months<O, V>(
-    property: ::dataverse_runtime::codegen::typed::Property<O, V>,
+pub fn next_x_months<O, V, K>(
+    property: ::dataverse_runtime::codegen::typed::Property<O, V, K>,
     property_value: i64,
 ) -> ::dataverse_runtime::codegen::typed::Filter<O> {
     ::dataverse_runtime::codegen::typed::Filter::function(
@@ -456,8 +456,8 @@ pub fn next_x_months<O, V>(
     )
 }
 /// `Microsoft.Dynamics.CRM.LastXYears`: a query function of the service, usable in `$filter`; the property must belong to the queried type.
-pub fn last_x_years<O, V>(
-    property: ::dataverse_runtime::codegen::typed::Property<O, V>,
+pub fn last_x_years<O, V, K>(
+    property: ::dataverse_runtime::codegen::typed::Property<O, V, K>,
     property_value: i64,
 ) -> ::dataverse_runtime::codegen::typed::Filter<O> {
     ::dataverse_runtime::codegen::typed::Filter::function(
@@ -476,8 +476,8 @@ pub fn last_x_years<O, V>(
     )
 }
 /// `Microsoft.Dynamics.CRM.NextXYears`: a query function of the service, usable in `$filter`; the property must belong to the queried type.
-pub fn next_x_years<O, V>(
-    property: ::dataverse_runtime::codegen::typed::Property<O, V>,
+pub fn next_x_years<O, V, K>(
+    property: ::dataverse_runtime::codegen::typed::Property<O, V, K>,
     property_value: i64,
 ) -> ::dataverse_runtime::codegen::typed::Filter<O> {
     ::dataverse_runtime::codegen::typed::Filter::function(
@@ -496,8 +496,8 @@ pub fn next_x_years<O, V>(
     )
 }
 /// `Microsoft.Dynamics.CRM.EqualUserId`: a query function of the service, usable in `$filter`; the property must belong to the queried type.
-pub fn equal_user_id<O, V>(
-    property: ::dataverse_runtime::codegen::typed::Property<O, V>,
+pub fn equal_user_id<O, V, K>(
+    property: ::dataverse_runtime::codegen::typed::Property<O, V, K>,
 ) -> ::dataverse_runtime::codegen::typed::Filter<O> {
     ::dataverse_runtime::codegen::typed::Filter::function(
         "Microsoft.Dynamics.CRM.EqualUserId",
@@ -505,8 +505,8 @@ pub fn equal_user_id<O, V>(
     )
 }
 /// `Microsoft.Dynamics.CRM.NotEqualUserId`: a query function of the service, usable in `$filter`; the property must belong to the queried type.
-pub fn not_equal_user_id<O, V>(
-    property: ::dataverse_runtime::codegen::typed::Property<O, V>,
+pub fn not_equal_user_id<O, V, K>(
+    property: ::dataverse_runtime::codegen::typed::Property<O, V, K>,
 ) -> ::dataverse_runtime::codegen::typed::Filter<O> {
     ::dataverse_runtime::codegen::typed::Filter::function(
         "Microsoft.Dynamics.CRM.NotEqualUserId",
@@ -514,8 +514,8 @@ pub fn not_equal_user_id<O, V>(
     )
 }
 /// `Microsoft.Dynamics.CRM.EqualBusinessId`: a query function of the service, usable in `$filter`; the property must belong to the queried type.
-pub fn equal_business_id<O, V>(
-    property: ::dataverse_runtime::codegen::typed::Property<O, V>,
+pub fn equal_business_id<O, V, K>(
+    property: ::dataverse_runtime::codegen::typed::Property<O, V, K>,
 ) -> ::dataverse_runtime::codegen::typed::Filter<O> {
     ::dataverse_runtime::codegen::typed::Filter::function(
         "Microsoft.Dynamics.CRM.EqualBusinessId",
@@ -523,8 +523,8 @@ pub fn equal_business_id<O, V>(
     )
 }
 /// `Microsoft.Dynamics.CRM.NotEqualBusinessId`: a query function of the service, usable in `$filter`; the property must belong to the queried type.
-pub fn not_equal_business_id<O, V>(
-    property: ::dataverse_runtime::codegen::typed::Property<O, V>,
+pub fn not_equal_business_id<O, V, K>(
+    property: ::dataverse_runtime::codegen::typed::Property<O, V, K>,
 ) -> ::dataverse_runtime::codegen::typed::Filter<O> {
     ::dataverse_runtime::codegen::typed::Filter::function(
         "Microsoft.Dynamics.CRM.NotEqualBusinessId",
@@ -532,8 +532,8 @@ pub fn not_equal_business_id<O, V>(
     )
 }
 /// `Microsoft.Dynamics.CRM.Contains`: a query function of the service, usable in `$filter`; the property must belong to the queried type.
-pub fn contains<O, V>(
-    property: ::dataverse_runtime::codegen::typed::Property<O, V>,
+pub fn contains<O, V, K>(
+    property: ::dataverse_runtime::codegen::typed::Property<O, V, K>,
     property_value: ::std::string::String,
 ) -> ::dataverse_runtime::codegen::typed::Filter<O> {
     ::dataverse_runtime::codegen::typed::Filter::function(
@@ -552,8 +552,8 @@ pub fn contains<O, V>(
     )
 }
 /// `Microsoft.Dynamics.CRM.EqualUserLanguage`: a query function of the service, usable in `$filter`; the property must belong to the queried type.
-pub fn equal_user_language<O, V>(
-    property: ::dataverse_runtime::codegen::typed::Property<O, V>,
+pub fn equal_user_language<O, V, K>(
+    property: ::dataverse_runtime::codegen::typed::Property<O, V, K>,
 ) -> ::dataverse_runtime::codegen::typed::Filter<O> {
     ::dataverse_runtime::codegen::typed::Filter::function(
         "Microsoft.Dynamics.CRM.EqualUserLanguage",
@@ -561,8 +561,8 @@ pub fn equal_user_language<O, V>(
     )
 }
 /// `Microsoft.Dynamics.CRM.OlderThanXMonths`: a query function of the service, usable in `$filter`; the property must belong to the queried type.
-pub fn older_than_x_months<O, V>(
-    property: ::dataverse_runtime::codegen::typed::Property<O, V>,
+pub fn older_than_x_months<O, V, K>(
+    property: ::dataverse_runtime::codegen::typed::Property<O, V, K>,
     property_value: i64,
 ) -> ::dataverse_runtime::codegen::typed::Filter<O> {
     ::dataverse_runtime::codegen::typed::Filter::function(
@@ -581,8 +581,8 @@ pub fn older_than_x_months<O, V>(
     )
 }
 /// `Microsoft.Dynamics.CRM.ThisFiscalYear`: a query function of the service, usable in `$filter`; the property must belong to the queried type.
-pub fn this_fiscal_year<O, V>(
-    property: ::dataverse_runtime::codegen::typed::Property<O, V>,
+pub fn this_fiscal_year<O, V, K>(
+    property: ::dataverse_runtime::codegen::typed::Property<O, V, K>,
 ) -> ::dataverse_runtime::codegen::typed::Filter<O> {
     ::dataverse_runtime::codegen::typed::Filter::function(
         "Microsoft.Dynamics.CRM.ThisFiscalYear",
@@ -590,8 +590,8 @@ pub fn this_fiscal_year<O, V>(
     )
 }
 /// `Microsoft.Dynamics.CRM.ThisFiscalPeriod`: a query function of the service, usable in `$filter`; the property must belong to the queried type.
-pub fn this_fiscal_period<O, V>(
-    property: ::dataverse_runtime::codegen::typed::Property<O, V>,
+pub fn this_fiscal_period<O, V, K>(
+    property: ::dataverse_runtime::codegen::typed::Property<O, V, K>,
 ) -> ::dataverse_runtime::codegen::typed::Filter<O> {
     ::dataverse_runtime::codegen::typed::Filter::function(
         "Microsoft.Dynamics.CRM.ThisFiscalPeriod",
@@ -599,8 +599,8 @@ pub fn this_fiscal_period<O, V>(
     )
 }
 /// `Microsoft.Dynamics.CRM.NextFiscalYear`: a query function of the service, usable in `$filter`; the property must belong to the queried type.
-pub fn next_fiscal_year<O, V>(
-    property: ::dataverse_runtime::codegen::typed::Property<O, V>,
+pub fn next_fiscal_year<O, V, K>(
+    property: ::dataverse_runtime::codegen::typed::Property<O, V, K>,
 ) -> ::dataverse_runtime::codegen::typed::Filter<O> {
     ::dataverse_runtime::codegen::typed::Filter::function(
         "Microsoft.Dynamics.CRM.NextFiscalYear",
@@ -608,8 +608,8 @@ pub fn next_fiscal_year<O, V>(
     )
 }
 /// `Microsoft.Dynamics.CRM.NextFiscalPeriod`: a query function of the service, usable in `$filter`; the property must belong to the queried type.
-pub fn next_fiscal_period<O, V>(
-    property: ::dataverse_runtime::codegen::typed::Property<O, V>,
+pub fn next_fiscal_period<O, V, K>(
+    property: ::dataverse_runtime::codegen::typed::Property<O, V, K>,
 ) -> ::dataverse_runtime::codegen::typed::Filter<O> {
     ::dataverse_runtime::codegen::typed::Filter::function(
         "Microsoft.Dynamics.CRM.NextFiscalPeriod",
@@ -617,8 +617,8 @@ pub fn next_fiscal_period<O, V>(
     )
 }
 /// `Microsoft.Dynamics.CRM.LastFiscalYear`: a query function of the service, usable in `$filter`; the property must belong to the queried type.
-pub fn last_fiscal_year<O, V>(
-    property: ::dataverse_runtime::codegen::typed::Property<O, V>,
+pub fn last_fiscal_year<O, V, K>(
+    property: ::dataverse_runtime::codegen::typed::Property<O, V, K>,
 ) -> ::dataverse_runtime::codegen::typed::Filter<O> {
     ::dataverse_runtime::codegen::typed::Filter::function(
         "Microsoft.Dynamics.CRM.LastFiscalYear",
@@ -626,8 +626,8 @@ pub fn last_fiscal_year<O, V>(
     )
 }
 /// `Microsoft.Dynamics.CRM.LastFiscalPeriod`: a query function of the service, usable in `$filter`; the property must belong to the queried type.
-pub fn last_fiscal_period<O, V>(
-    property: ::dataverse_runtime::codegen::typed::Property<O, V>,
+pub fn last_fiscal_period<O, V, K>(
+    property: ::dataverse_runtime::codegen::typed::Property<O, V, K>,
 ) -> ::dataverse_runtime::codegen::typed::Filter<O> {
     ::dataverse_runtime::codegen::typed::Filter::function(
         "Microsoft.Dynamics.CRM.LastFiscalPeriod",
@@ -635,8 +635,8 @@ pub fn last_fiscal_period<O, V>(
     )
 }
 /// `Microsoft.Dynamics.CRM.LastXFiscalYears`: a query function of the service, usable in `$filter`; the property must belong to the queried type.
-pub fn last_x_fiscal_years<O, V>(
-    property: ::dataverse_runtime::codegen::typed::Property<O, V>,
+pub fn last_x_fiscal_years<O, V, K>(
+    property: ::dataverse_runtime::codegen::typed::Property<O, V, K>,
     property_value: i64,
 ) -> ::dataverse_runtime::codegen::typed::Filter<O> {
     ::dataverse_runtime::codegen::typed::Filter::function(
@@ -655,8 +655,8 @@ pub fn last_x_fiscal_years<O, V>(
     )
 }
 /// `Microsoft.Dynamics.CRM.LastXFiscalPeriods`: a query function of the service, usable in `$filter`; the property must belong to the queried type.
-pub fn last_x_fiscal_periods<O, V>(
-    property: ::dataverse_runtime::codegen::typed::Property<O, V>,
+pub fn last_x_fiscal_periods<O, V, K>(
+    property: ::dataverse_runtime::codegen::typed::Property<O, V, K>,
     property_value: i64,
 ) -> ::dataverse_runtime::codegen::typed::Filter<O> {
     ::dataverse_runtime::codegen::typed::Filter::function(
@@ -675,8 +675,8 @@ pub fn last_x_fiscal_periods<O, V>(
     )
 }
 /// `Microsoft.Dynamics.CRM.NextXFiscalYears`: a query function of the service, usable in `$filter`; the property must belong to the queried type.
-pub fn next_x_fiscal_years<O, V>(
-    property: ::dataverse_runtime::codegen::typed::Property<O, V>,
+pub fn next_x_fiscal_years<O, V, K>(
+    property: ::dataverse_runtime::codegen::typed::Property<O, V, K>,
     property_value: i64,
 ) -> ::dataverse_runtime::codegen::typed::Filter<O> {
     ::dataverse_runtime::codegen::typed::Filter::function(
@@ -695,8 +695,8 @@ pub fn next_x_fiscal_years<O, V>(
     )
 }
 /// `Microsoft.Dynamics.CRM.NextXFiscalPeriods`: a query function of the service, usable in `$filter`; the property must belong to the queried type.
-pub fn next_x_fiscal_periods<O, V>(
-    property: ::dataverse_runtime::codegen::typed::Property<O, V>,
+pub fn next_x_fiscal_periods<O, V, K>(
+    property: ::dataverse_runtime::codegen::typed::Property<O, V, K>,
     property_value: i64,
 ) -> ::dataverse_runtime::codegen::typed::Filter<O> {
     ::dataverse_runtime::codegen::typed::Filter::function(
@@ -715,8 +715,8 @@ pub fn next_x_fiscal_periods<O, V>(
     )
 }
 /// `Microsoft.Dynamics.CRM.InFiscalYear`: a query function of the service, usable in `$filter`; the property must belong to the queried type.
-pub fn in_fiscal_year<O, V>(
-    property: ::dataverse_runtime::codegen::typed::Property<O, V>,
+pub fn in_fiscal_year<O, V, K>(
+    property: ::dataverse_runtime::codegen::typed::Property<O, V, K>,
     property_value: i64,
 ) -> ::dataverse_runtime::codegen::typed::Filter<O> {
     ::dataverse_runtime::codegen::typed::Filter::function(
@@ -735,8 +735,8 @@ pub fn in_fiscal_year<O, V>(
     )
 }
 /// `Microsoft.Dynamics.CRM.InFiscalPeriod`: a query function of the service, usable in `$filter`; the property must belong to the queried type.
-pub fn in_fiscal_period<O, V>(
-    property: ::dataverse_runtime::codegen::typed::Property<O, V>,
+pub fn in_fiscal_period<O, V, K>(
+    property: ::dataverse_runtime::codegen::typed::Property<O, V, K>,
     property_value: i64,
 ) -> ::dataverse_runtime::codegen::typed::Filter<O> {
     ::dataverse_runtime::codegen::typed::Filter::function(
@@ -755,8 +755,8 @@ pub fn in_fiscal_period<O, V>(
     )
 }
 /// `Microsoft.Dynamics.CRM.InFiscalPeriodAndYear`: a query function of the service, usable in `$filter`; the property must belong to the queried type.
-pub fn in_fiscal_period_and_year<O, V>(
-    property: ::dataverse_runtime::codegen::typed::Property<O, V>,
+pub fn in_fiscal_period_and_year<O, V, K>(
+    property: ::dataverse_runtime::codegen::typed::Property<O, V, K>,
     property_value1: i64,
     property_value2: i64,
 ) -> ::dataverse_runtime::codegen::typed::Filter<O> {
@@ -784,8 +784,8 @@ pub fn in_fiscal_period_and_year<O, V>(
     )
 }
 /// `Microsoft.Dynamics.CRM.InOrBeforeFiscalPeriodAndYear`: a query function of the service, usable in `$filter`; the property must belong to the queried type.
-pub fn in_or_before_fiscal_period_and_year<O, V>(
-    property: ::dataverse_runtime::codegen::typed::Property<O, V>,
+pub fn in_or_before_fiscal_period_and_year<O, V, K>(
+    property: ::dataverse_runtime::codegen::typed::Property<O, V, K>,
     property_value1: i64,
     property_value2: i64,
 ) -> ::dataverse_runtime::codegen::typed::Filter<O> {
@@ -813,8 +813,8 @@ pub fn in_or_before_fiscal_period_and_year<O, V>(
     )
 }
 /// `Microsoft.Dynamics.CRM.InOrAfterFiscalPeriodAndYear`: a query function of the service, usable in `$filter`; the property must belong to the queried type.
-pub fn in_or_after_fiscal_period_and_year<O, V>(
-    property: ::dataverse_runtime::codegen::typed::Property<O, V>,
+pub fn in_or_after_fiscal_period_and_year<O, V, K>(
+    property: ::dataverse_runtime::codegen::typed::Property<O, V, K>,
     property_value1: i64,
     property_value2: i64,
 ) -> ::dataverse_runtime::codegen::typed::Filter<O> {
@@ -842,8 +842,8 @@ pub fn in_or_after_fiscal_period_and_year<O, V>(
     )
 }
 /// `Microsoft.Dynamics.CRM.EqualUserTeams`: a query function of the service, usable in `$filter`; the property must belong to the queried type.
-pub fn equal_user_teams<O, V>(
-    property: ::dataverse_runtime::codegen::typed::Property<O, V>,
+pub fn equal_user_teams<O, V, K>(
+    property: ::dataverse_runtime::codegen::typed::Property<O, V, K>,
 ) -> ::dataverse_runtime::codegen::typed::Filter<O> {
     ::dataverse_runtime::codegen::typed::Filter::function(
         "Microsoft.Dynamics.CRM.EqualUserTeams",
@@ -851,8 +851,8 @@ pub fn equal_user_teams<O, V>(
     )
 }
 /// `Microsoft.Dynamics.CRM.EqualUserOrUserTeams`: a query function of the service, usable in `$filter`; the property must belong to the queried type.
-pub fn equal_user_or_user_teams<O, V>(
-    property: ::dataverse_runtime::codegen::typed::Property<O, V>,
+pub fn equal_user_or_user_teams<O, V, K>(
+    property: ::dataverse_runtime::codegen::typed::Property<O, V, K>,
 ) -> ::dataverse_runtime::codegen::typed::Filter<O> {
     ::dataverse_runtime::codegen::typed::Filter::function(
         "Microsoft.Dynamics.CRM.EqualUserOrUserTeams",
@@ -860,8 +860,8 @@ pub fn equal_user_or_user_teams<O, V>(
     )
 }
 /// `Microsoft.Dynamics.CRM.Under`: a query function of the service, usable in `$filter`; the property must belong to the queried type.
-pub fn under<O, V>(
-    property: ::dataverse_runtime::codegen::typed::Property<O, V>,
+pub fn under<O, V, K>(
+    property: ::dataverse_runtime::codegen::typed::Property<O, V, K>,
     property_value: ::std::string::String,
 ) -> ::dataverse_runtime::codegen::typed::Filter<O> {
     ::dataverse_runtime::codegen::typed::Filter::function(
@@ -880,8 +880,8 @@ pub fn under<O, V>(
     )
 }
 /// `Microsoft.Dynamics.CRM.NotUnder`: a query function of the service, usable in `$filter`; the property must belong to the queried type.
-pub fn not_under<O, V>(
-    property: ::dataverse_runtime::codegen::typed::Property<O, V>,
+pub fn not_under<O, V, K>(
+    property: ::dataverse_runtime::codegen::typed::Property<O, V, K>,
     property_value: ::std::string::String,
 ) -> ::dataverse_runtime::codegen::typed::Filter<O> {
     ::dataverse_runtime::codegen::typed::Filter::function(
@@ -900,8 +900,8 @@ pub fn not_under<O, V>(
     )
 }
 /// `Microsoft.Dynamics.CRM.UnderOrEqual`: a query function of the service, usable in `$filter`; the property must belong to the queried type.
-pub fn under_or_equal<O, V>(
-    property: ::dataverse_runtime::codegen::typed::Property<O, V>,
+pub fn under_or_equal<O, V, K>(
+    property: ::dataverse_runtime::codegen::typed::Property<O, V, K>,
     property_value: ::std::string::String,
 ) -> ::dataverse_runtime::codegen::typed::Filter<O> {
     ::dataverse_runtime::codegen::typed::Filter::function(
@@ -920,8 +920,8 @@ pub fn under_or_equal<O, V>(
     )
 }
 /// `Microsoft.Dynamics.CRM.Above`: a query function of the service, usable in `$filter`; the property must belong to the queried type.
-pub fn above<O, V>(
-    property: ::dataverse_runtime::codegen::typed::Property<O, V>,
+pub fn above<O, V, K>(
+    property: ::dataverse_runtime::codegen::typed::Property<O, V, K>,
     property_value: ::std::string::String,
 ) -> ::dataverse_runtime::codegen::typed::Filter<O> {
     ::dataverse_runtime::codegen::typed::Filter::function(
@@ -940,8 +940,8 @@ pub fn above<O, V>(
     )
 }
 /// `Microsoft.Dynamics.CRM.AboveOrEqual`: a query function of the service, usable in `$filter`; the property must belong to the queried type.
-pub fn above_or_equal<O, V>(
-    property: ::dataverse_runtime::codegen::typed::Property<O, V>,
+pub fn above_or_equal<O, V, K>(
+    property: ::dataverse_runtime::codegen::typed::Property<O, V, K>,
     property_value: ::std::string::String,
 ) -> ::dataverse_runtime::codegen::typed::Filter<O> {
     ::dataverse_runtime::codegen::typed::Filter::function(
@@ -960,8 +960,8 @@ pub fn above_or_equal<O, V>(
     )
 }
 /// `Microsoft.Dynamics.CRM.EqualUserOrUserHierarchy`: a query function of the service, usable in `$filter`; the property must belong to the queried type.
-pub fn equal_user_or_user_hierarchy<O, V>(
-    property: ::dataverse_runtime::codegen::typed::Property<O, V>,
+pub fn equal_user_or_user_hierarchy<O, V, K>(
+    property: ::dataverse_runtime::codegen::typed::Property<O, V, K>,
 ) -> ::dataverse_runtime::codegen::typed::Filter<O> {
     ::dataverse_runtime::codegen::typed::Filter::function(
         "Microsoft.Dynamics.CRM.EqualUserOrUserHierarchy",
@@ -969,8 +969,8 @@ pub fn equal_user_or_user_hierarchy<O, V>(
     )
 }
 /// `Microsoft.Dynamics.CRM.EqualUserOrUserHierarchyAndTeams`: a query function of the service, usable in `$filter`; the property must belong to the queried type.
-pub fn equal_user_or_user_hierarchy_and_teams<O, V>(
-    property: ::dataverse_runtime::codegen::typed::Property<O, V>,
+pub fn equal_user_or_user_hierarchy_and_teams<O, V, K>(
+    property: ::dataverse_runtime::codegen::typed::Property<O, V, K>,
 ) -> ::dataverse_runtime::codegen::typed::Filter<O> {
     ::dataverse_runtime::codegen::typed::Filter::function(
         "Microsoft.Dynamics.CRM.EqualUserOrUserHierarchyAndTeams",
@@ -978,8 +978,8 @@ pub fn equal_user_or_user_hierarchy_and_teams<O, V>(
     )
 }
 /// `Microsoft.Dynamics.CRM.OlderThanXYears`: a query function of the service, usable in `$filter`; the property must belong to the queried type.
-pub fn older_than_x_years<O, V>(
-    property: ::dataverse_runtime::codegen::typed::Property<O, V>,
+pub fn older_than_x_years<O, V, K>(
+    property: ::dataverse_runtime::codegen::typed::Property<O, V, K>,
     property_value: i64,
 ) -> ::dataverse_runtime::codegen::typed::Filter<O> {
     ::dataverse_runtime::codegen::typed::Filter::function(
@@ -998,8 +998,8 @@ pub fn older_than_x_years<O, V>(
     )
 }
 /// `Microsoft.Dynamics.CRM.OlderThanXWeeks`: a query function of the service, usable in `$filter`; the property must belong to the queried type.
-pub fn older_than_x_weeks<O, V>(
-    property: ::dataverse_runtime::codegen::typed::Property<O, V>,
+pub fn older_than_x_weeks<O, V, K>(
+    property: ::dataverse_runtime::codegen::typed::Property<O, V, K>,
     property_value: i64,
 ) -> ::dataverse_runtime::codegen::typed::Filter<O> {
     ::dataverse_runtime::codegen::typed::Filter::function(
@@ -1018,8 +1018,8 @@ pub fn older_than_x_weeks<O, V>(
     )
 }
 /// `Microsoft.Dynamics.CRM.OlderThanXDays`: a query function of the service, usable in `$filter`; the property must belong to the queried type.
-pub fn older_than_x_days<O, V>(
-    property: ::dataverse_runtime::codegen::typed::Property<O, V>,
+pub fn older_than_x_days<O, V, K>(
+    property: ::dataverse_runtime::codegen::typed::Property<O, V, K>,
     property_value: i64,
 ) -> ::dataverse_runtime::codegen::typed::Filter<O> {
     ::dataverse_runtime::codegen::typed::Filter::function(
@@ -1038,8 +1038,8 @@ pub fn older_than_x_days<O, V>(
     )
 }
 /// `Microsoft.Dynamics.CRM.OlderThanXHours`: a query function of the service, usable in `$filter`; the property must belong to the queried type.
-pub fn older_than_x_hours<O, V>(
-    property: ::dataverse_runtime::codegen::typed::Property<O, V>,
+pub fn older_than_x_hours<O, V, K>(
+    property: ::dataverse_runtime::codegen::typed::Property<O, V, K>,
     property_value: i64,
 ) -> ::dataverse_runtime::codegen::typed::Filter<O> {
     ::dataverse_runtime::codegen::typed::Filter::function(
@@ -1058,8 +1058,8 @@ pub fn older_than_x_hours<O, V>(
     )
 }
 /// `Microsoft.Dynamics.CRM.OlderThanXMinutes`: a query function of the service, usable in `$filter`; the property must belong to the queried type.
-pub fn older_than_x_minutes<O, V>(
-    property: ::dataverse_runtime::codegen::typed::Property<O, V>,
+pub fn older_than_x_minutes<O, V, K>(
+    property: ::dataverse_runtime::codegen::typed::Property<O, V, K>,
     property_value: i64,
 ) -> ::dataverse_runtime::codegen::typed::Filter<O> {
     ::dataverse_runtime::codegen::typed::Filter::function(
@@ -1078,8 +1078,8 @@ pub fn older_than_x_minutes<O, V>(
     )
 }
 /// `Microsoft.Dynamics.CRM.ContainValues`: a query function of the service, usable in `$filter`; the property must belong to the queried type.
-pub fn contain_values<O, V>(
-    property: ::dataverse_runtime::codegen::typed::Property<O, V>,
+pub fn contain_values<O, V, K>(
+    property: ::dataverse_runtime::codegen::typed::Property<O, V, K>,
     property_values: ::std::vec::Vec<::std::string::String>,
 ) -> ::dataverse_runtime::codegen::typed::Filter<O> {
     ::dataverse_runtime::codegen::typed::Filter::function(
@@ -1105,8 +1105,8 @@ pub fn contain_values<O, V>(
     )
 }
 /// `Microsoft.Dynamics.CRM.DoesNotContainValues`: a query function of the service, usable in `$filter`; the property must belong to the queried type.
-pub fn does_not_contain_values<O, V>(
-    property: ::dataverse_runtime::codegen::typed::Property<O, V>,
+pub fn does_not_contain_values<O, V, K>(
+    property: ::dataverse_runtime::codegen::typed::Property<O, V, K>,
     property_values: ::std::vec::Vec<::std::string::String>,
 ) -> ::dataverse_runtime::codegen::typed::Filter<O> {
     ::dataverse_runtime::codegen::typed::Filter::function(

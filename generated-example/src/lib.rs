@@ -7,6 +7,8 @@ pub mod complex;
 pub mod entities;
 pub mod operations;
 pub mod functions;
+pub mod choices;
+pub use self::choices::*;
 pub use self::enums::*;
 pub use self::complex::*;
 #[allow(unused_imports)]
@@ -78,7 +80,7 @@ impl Service {
     }
     /// The entity set `systemusers` of `Microsoft.Dynamics.CRM.systemuser`.
     #[cfg(feature = "systemusers")]
-    pub fn systemusers(&self) -> self::support::EntitySet<self::Systemuser> {
+    pub fn systemusers(&self) -> self::support::EntitySet<self::SystemUser> {
         self::support::EntitySet::new(self.client.clone(), "systemusers")
     }
     /// The entity set `teams` of `Microsoft.Dynamics.CRM.team`.

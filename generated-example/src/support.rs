@@ -146,9 +146,13 @@ impl Purpose {
     pub fn writes_read_only(self) -> bool {
         self == Purpose::Everything
     }
-    /// Whether `Core.Immutable` properties are written.
+    /// Whether `Core.Immutable` properties (and columns valid for create only) are written.
     pub fn writes_immutable(self) -> bool {
         self != Purpose::Update
+    }
+    /// Whether columns valid for update only are written.
+    pub fn writes_update_only(self) -> bool {
+        self != Purpose::Create
     }
 }
 /// Whether `key` names a lookup value property (`_parentaccountid_value`): read-only, written

@@ -38,6 +38,7 @@
 mod auth;
 pub mod batch;
 pub mod change_tracking;
+pub mod choice;
 mod client;
 mod error;
 pub mod fetch_xml;
@@ -73,7 +74,7 @@ pub use typed::{
 };
 pub use values::{
     ASSOCIATED_NAVIGATION_PROPERTY, Binary, Bind, Date, DateTimeOffset, Decimal, Duration, ETag,
-    Extra, ExtraExt, FORMATTED_VALUE, Field, LOOKUP_LOGICAL_NAME, ODataType, TimeOfDay,
+    Extra, ExtraExt, FORMATTED_VALUE, Field, LOOKUP_LOGICAL_NAME, ODataType, ReadOnly, TimeOfDay,
 };
 
 /// Everything generated code needs, re-exported so users never match versions by hand.
@@ -87,12 +88,13 @@ pub mod codegen {
     pub use uuid;
 
     pub use crate::batch::{Batch, BatchPart, BatchRequest, BatchResponse};
+    pub use crate::choice;
     pub use crate::request;
     pub use crate::typed;
     pub use crate::{
         Annotations, Binary, Bind, BoxStream, Changes, Client, Conditional, ContentId, Created,
         Date, DateTimeOffset, Decimal, Duration, ETag, ETagMatch, EntityId, EntityKey, EntityPath,
-        Error, Extra, ExtraExt, Field, Impersonation, Literal, ODataType, Page, Query,
+        Error, Extra, ExtraExt, Field, Impersonation, Literal, ODataType, Page, Query, ReadOnly,
         RequestOptions, Result, TimeOfDay, Tracked,
     };
 }

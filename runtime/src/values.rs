@@ -112,6 +112,53 @@ impl<'de, T: Deserialize<'de>> Deserialize<'de> for Field<T> {
     }
 }
 
+/// A value the service sets and a client never writes: a Dataverse column valid neither for
+/// create nor for update, a lookup value (`_parentaccountid_value`), a computed property.
+///
+/// It reads like the [`Field`] it wraps (`record.createdon.value()`), is filled when a record is
+/// read, and kept when a record is serialized as a whole; but nothing outside the runtime can
+/// give it a value, so setting a read-only column does not compile:
+///
+/// ```compile_fail,E0308
+/// use dataverse_runtime::{Field, ReadOnly};
+/// let mut createdon: ReadOnly<i32> = ReadOnly::default();
+/// createdon = Field::Value(1);
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct ReadOnly<T>(Field<T>);
+
+impl<T> Default for ReadOnly<T> {
+    fn default() -> Self {
+        ReadOnly(Field::Unset)
+    }
+}
+
+impl<T> std::ops::Deref for ReadOnly<T> {
+    type Target = Field<T>;
+    fn deref(&self) -> &Field<T> {
+        &self.0
+    }
+}
+
+impl<T> ReadOnly<T> {
+    /// The field, owned.
+    pub fn into_field(self) -> Field<T> {
+        self.0
+    }
+}
+
+impl<T: Serialize> Serialize for ReadOnly<T> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        self.0.serialize(s)
+    }
+}
+
+impl<'de, T: Deserialize<'de>> Deserialize<'de> for ReadOnly<T> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        Field::deserialize(d).map(ReadOnly)
+    }
+}
+
 // ---------------------------------------------------------------------------------------------
 // Decimal
 // ---------------------------------------------------------------------------------------------

@@ -19,6 +19,7 @@
 //! polymorphic enums, [`enums`] enum types, [`entity`] keys, lookups and handles of an entity type,
 //! [`operations`] actions and functions, [`service`] the root file with the `Service`.
 
+mod choices;
 mod entity;
 mod enums;
 mod naming;
@@ -260,6 +261,16 @@ pub fn emit(model: &Model, names: &Names, options: &EmitOptions) -> Vec<EmittedF
         },
         doc: "Entity types, one module each.".into(),
     });
+    let choices = e.emit_choices();
+    if let Some(tokens) = choices {
+        files.push(EmittedFile {
+            path: "choices.rs".into(),
+            tokens,
+            doc:
+                "Dataverse choices (option sets) of the tables' columns, from the metadata sidecar."
+                    .into(),
+        });
+    }
     let query_functions = e.emit_query_functions();
     if let Some(tokens) = &query_functions {
         files.push(EmittedFile {

@@ -24,6 +24,9 @@ pub struct Names {
     pub polymorphic: Vec<Option<String>>,
     /// (request type, method) per operation, for callable operations.
     pub operations: BTreeMap<usize, (String, String)>,
+    /// Rust enum name per choice set a column of the model uses (`None`: not used, or a yes/no
+    /// option set, which stays `bool`).
+    pub choice_sets: Vec<Option<String>>,
 }
 
 impl Names {
@@ -38,6 +41,11 @@ impl Names {
         }
         for (t, n) in model.enum_types.iter().zip(&self.enum_types) {
             out.push((format!("enum type {}", t.name), n.clone()));
+        }
+        for (set, n) in model.choice_sets.iter().zip(&self.choice_sets) {
+            if let Some(n) = n {
+                out.push((format!("option set {}", set.name), n.clone()));
+            }
         }
         for (t, n) in model.type_definitions.iter().zip(&self.type_definitions) {
             out.push((format!("type definition {}", t.name), n.clone()));
@@ -72,27 +80,34 @@ pub fn names(model: &Model, renames: &BTreeMap<String, String>) -> Names {
     let mut types = Scope::with_reserved(RESERVED_ROOT);
     // A rename (by qualified or simple CSDL name) replaces the name the type is made from; it
     // still goes through the scope, so it stays a valid, unique identifier.
-    let type_name = |types: &mut Scope, name: &crate::model::QualifiedName| {
-        let source = renames
-            .get(&name.to_string())
-            .or_else(|| renames.get(&name.name))
-            .unwrap_or(&name.name);
-        types.name(source, Case::Type)
-    };
+    // A table's schema name (`SystemUser`) from a sidecar comes next.
+    let type_name =
+        |types: &mut Scope, name: &crate::model::QualifiedName, schema: Option<&str>| {
+            let source = renames
+                .get(&name.to_string())
+                .or_else(|| renames.get(&name.name))
+                .map(String::as_str)
+                .or(schema)
+                .unwrap_or(&name.name);
+            types.name(source, Case::Type)
+        };
     let entity_types: Vec<String> = model
         .entity_types
         .iter()
-        .map(|t| type_name(&mut types, &t.name))
+        .map(|t| {
+            let schema = t.table.as_ref().map(|t| t.schema_name.as_str());
+            type_name(&mut types, &t.name, schema)
+        })
         .collect();
     let complex_types: Vec<String> = model
         .complex_types
         .iter()
-        .map(|t| type_name(&mut types, &t.name))
+        .map(|t| type_name(&mut types, &t.name, None))
         .collect();
     let enum_types: Vec<String> = model
         .enum_types
         .iter()
-        .map(|t| type_name(&mut types, &t.name))
+        .map(|t| type_name(&mut types, &t.name, None))
         .collect();
     let polymorphic: Vec<Option<String>> = model
         .entity_types
@@ -103,8 +118,9 @@ pub fn names(model: &Model, renames: &BTreeMap<String, String>) -> Names {
     let type_definitions: Vec<String> = model
         .type_definitions
         .iter()
-        .map(|t| type_name(&mut types, &t.name))
+        .map(|t| type_name(&mut types, &t.name, None))
         .collect();
+    let choice_sets = choice_set_names(model, renames, &mut types);
     let mut modules = Scope::with_reserved(&["mod"]);
     let entity_modules = entity_types
         .iter()
@@ -183,5 +199,52 @@ pub fn names(model: &Model, renames: &BTreeMap<String, String>) -> Names {
         entity_sets,
         polymorphic,
         operations,
+        choice_sets,
+    }
+}
+
+/// The enum names of the choice sets that columns of the model use: a local option set after
+/// its table and column (`AccountIndustryCode`), a global one after its name (`new_region` →
+/// `NewRegion`); a rename by option set name wins.
+fn choice_set_names(
+    model: &Model,
+    renames: &BTreeMap<String, String>,
+    types: &mut Scope,
+) -> Vec<Option<String>> {
+    let mut used = vec![false; model.choice_sets.len()];
+    for ty in &model.entity_types {
+        for p in &ty.properties {
+            if let Some(id) = p.column.as_ref().and_then(|c| c.choice) {
+                used[id.0] = model.choice_sets[id.0].kind != ChoiceKind::Boolean;
+            }
+        }
+    }
+    model
+        .choice_sets
+        .iter()
+        .zip(used)
+        .map(|(set, used)| {
+            used.then(|| {
+                let source = match (renames.get(&set.name), &set.owner) {
+                    (Some(rename), _) => rename.clone(),
+                    (None, Some((table, column))) => format!("{table}_{column}"),
+                    (None, None) => set.name.clone(),
+                };
+                types.name(&source, Case::Type)
+            })
+        })
+        .collect()
+}
+
+/// The text a property's Rust names (field, descriptor constant) are made from: the schema
+/// name of its column when a sidecar gave one (`EMailAddress1`; a lookup value
+/// `_parentaccountid_value` keeps its suffix: `ParentAccountId_value`), else its CSDL name.
+pub(super) fn member_source(p: &Property) -> std::borrow::Cow<'_, str> {
+    match &p.column {
+        Some(column) if p.name.starts_with('_') && p.name.ends_with("_value") => {
+            format!("{}_value", column.schema_name).into()
+        }
+        Some(column) => column.schema_name.as_str().into(),
+        None => p.name.as_str().into(),
     }
 }

@@ -2,6 +2,8 @@
 //! `Property<Account, String>`), and the document's own query functions (`LastXDays`, `In`,
 //! `Under`...) as typed filter builders in `functions.rs`.
 
+use super::naming::member_source;
+use super::types::{Write, property_write};
 use super::{Emitter, doc_lines};
 use crate::model::*;
 use crate::names::{Case, Scope, ident, rust_name};
@@ -30,15 +32,31 @@ impl Emitter<'_> {
             .all_properties(ty)
             .into_iter()
             .map(|p| {
-                let name = ident(&scope.unique(const_name(&p.name)));
-                let value = self.descriptor_value_type(&p.ty, root);
+                let name = ident(&scope.unique(const_name(&member_source(p))));
+                let value = match self.choice_type(p, root) {
+                    Some(choice) => choice,
+                    None => self.descriptor_value_type(&p.ty, root),
+                };
                 let wire = &p.name;
                 let text = format!(" `{}`: `{}`.", p.name, self.type_label(&p.ty));
                 let gate = self.gate(Self::mentioned(&p.ty));
-                quote! {
-                    #[doc = #text]
-                    #gate
-                    pub const #name: ::dataverse_runtime::codegen::typed::Property<Self, #value> = ::dataverse_runtime::codegen::typed::Property::new(#wire);
+                let is_key = ty
+                    .key
+                    .iter()
+                    .flatten()
+                    .any(|k| k.path.len() == 1 && k.path[0] == p.name);
+                if property_write(p, is_key) == Write::Never {
+                    quote! {
+                        #[doc = #text]
+                        #gate
+                        pub const #name: ::dataverse_runtime::codegen::typed::Property<Self, #value, ::dataverse_runtime::codegen::typed::ReadOnly> = ::dataverse_runtime::codegen::typed::Property::read_only(#wire);
+                    }
+                } else {
+                    quote! {
+                        #[doc = #text]
+                        #gate
+                        pub const #name: ::dataverse_runtime::codegen::typed::Property<Self, #value> = ::dataverse_runtime::codegen::typed::Property::new(#wire);
+                    }
                 }
             })
             .collect()
@@ -75,7 +93,7 @@ impl Emitter<'_> {
                 let wire = &p.name;
                 if p.name == PROPERTY_NAME {
                     decls.push(
-                        quote!(property: ::dataverse_runtime::codegen::typed::Property<O, V>),
+                        quote!(property: ::dataverse_runtime::codegen::typed::Property<O, V, K>),
                     );
                     args.push(quote!((#wire, property.name_arg())));
                     continue;
@@ -101,7 +119,7 @@ impl Emitter<'_> {
             let doc = doc_lines(&doc);
             items.push(quote! {
                 #doc
-                pub fn #method<O, V>(#(#decls),*) -> ::dataverse_runtime::codegen::typed::Filter<O> {
+                pub fn #method<O, V, K>(#(#decls),*) -> ::dataverse_runtime::codegen::typed::Filter<O> {
                     ::dataverse_runtime::codegen::typed::Filter::function(#qualified, ::std::vec::Vec::from([#(#args),*]))
                 }
             });

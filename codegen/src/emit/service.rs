@@ -118,6 +118,15 @@ impl Emitter<'_> {
                 }
             }
         });
+        let has_choices = names.choice_sets.iter().any(Option::is_some);
+        let choices_mod = if has_choices {
+            quote!(
+                pub mod choices;
+                pub use self::choices::*;
+            )
+        } else {
+            quote!()
+        };
         let functions_mod = if has_query_functions {
             quote!(
                 pub mod functions;
@@ -132,6 +141,7 @@ impl Emitter<'_> {
             pub mod entities;
             pub mod operations;
             #functions_mod
+            #choices_mod
             #(#reexports)*
             pub use ::dataverse_runtime::codegen::request::Request;
             pub use self::support::{Annotated, HasBinds};

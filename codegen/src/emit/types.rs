@@ -1,6 +1,7 @@
 //! Structs of entity and complex types, their polymorphic enums, and the Rust type of a value.
 
-use super::{Depth, Emitter, describe, doc_lines};
+use super::naming::member_source;
+use super::{Depth, Emitter, describe, doc_lines, escape_doc};
 use crate::model::*;
 use crate::names::{Case, Scope, ident};
 use proc_macro2::TokenStream;
@@ -155,6 +156,60 @@ impl Emitter<'_> {
         }
     }
 
+    /// The Rust type of property `p`'s value: its choice enum (or a `MultiChoice` of it) when a
+    /// sidecar gave the column an option set, else the type of its CSDL type.
+    pub(super) fn property_value_type(&self, p: &Property, root: &TokenStream) -> TokenStream {
+        match self.choice_type(p, root) {
+            Some(choice) => choice,
+            None => self.value_type(&p.ty, p.needs_box, root),
+        }
+    }
+
+    /// The choice type of a choice column (`None` for other columns and yes/no columns).
+    pub(super) fn choice_type(&self, p: &Property, root: &TokenStream) -> Option<TokenStream> {
+        let column = p.column.as_ref()?;
+        let name = ident(self.names.choice_sets[column.choice?.0].as_ref()?);
+        Some(if column.multi_select {
+            quote!(::dataverse_runtime::codegen::choice::MultiChoice<#root::#name>)
+        } else {
+            quote!(#root::#name)
+        })
+    }
+
+    /// `, a choice of `AccountIndustryCode`` (and the like) for the doc of a choice column; the
+    /// labels of a yes/no column.
+    fn choice_label(&self, p: &Property) -> String {
+        let Some(column) = &p.column else {
+            return String::new();
+        };
+        let Some(id) = column.choice else {
+            return String::new();
+        };
+        let set = &self.model.choice_sets[id.0];
+        if set.kind == ChoiceKind::Boolean {
+            let label = |value: i32| {
+                set.options
+                    .iter()
+                    .find(|o| o.value == value)
+                    .and_then(|o| o.label.as_deref())
+                    .map(escape_doc)
+            };
+            return match (label(1), label(0)) {
+                (Some(yes), Some(no)) => format!(", yes/no: `true` is “{yes}”, `false` “{no}”"),
+                _ => String::new(),
+            };
+        }
+        let Some(name) = &self.names.choice_sets[id.0] else {
+            return String::new();
+        };
+        match (column.multi_select, set.kind) {
+            (true, _) => format!(", choices: a `MultiChoice<{name}>` (sent as `\"1,3\"`)"),
+            (false, ChoiceKind::State) => format!(", the state: a `{name}`"),
+            (false, ChoiceKind::Status) => format!(", the status: a `{name}` (see its `state()`)"),
+            (false, _) => format!(", a choice: a `{name}`"),
+        }
+    }
+
     /// The Rust type of a property value: collections as `Vec`, by-value recursion boxed.
     pub(super) fn value_type(&self, ty: &TypeRef, boxed: bool, root: &TokenStream) -> TokenStream {
         let element = self.element_type(&ty.kind, root);
@@ -175,7 +230,7 @@ impl Emitter<'_> {
             .model
             .all_properties(ty)
             .into_iter()
-            .map(|p| fields.name(&p.name, Case::Snake))
+            .map(|p| fields.name(&member_source(p), Case::Snake))
             .collect();
         let navigations = self
             .model
@@ -212,12 +267,17 @@ impl Emitter<'_> {
         {
             let write = property_write(p, key_paths.contains(&p.name));
             let field = ident(field);
-            let value = self.value_type(&p.ty, p.needs_box, &root);
+            let value = self.property_value_type(p, &root);
             let wire = &p.name;
             let mut doc = vec![format!(
-                "`{}`: `{}`{}{}{}.",
+                "{}`{}`: `{}`{}{}{}{}.",
+                match p.column.as_ref().and_then(|c| c.display_name.as_deref()) {
+                    Some(display) => format!("{} ", escape_doc(display)),
+                    None => String::new(),
+                },
                 p.name,
                 self.type_label(&p.ty),
+                self.choice_label(p),
                 if p.nullable { "" } else { ", not null" },
                 if key_paths.contains(&p.name) {
                     ", key"
@@ -226,20 +286,32 @@ impl Emitter<'_> {
                 },
                 match write {
                     Write::Always => "",
+                    Write::Never if p.column.is_some() && !is_lookup_value(p) =>
+                        ", read-only (valid neither for create nor for update)",
                     Write::Never if p.annotations.computed =>
-                        ", computed by the service (never written)",
+                        ", computed by the service (read-only)",
                     Write::Never => ", a lookup value (read-only: set the lookup with `bind`)",
-                    Write::OnCreate => ", immutable (written on create only)",
+                    Write::OnCreate => ", written on create only",
+                    Write::OnUpdate => ", written on update only (not valid for create)",
                 },
             )];
+            if let Some(description) = p.column.as_ref().and_then(|c| c.description.as_deref()) {
+                doc.push(String::new());
+                doc.extend(description.lines().map(escape_doc));
+            }
             doc.extend(describe(&p.annotations));
             let doc = doc_lines(&doc);
             let gate = self.gate(Self::mentioned(&p.ty));
-            defs.push(quote! { #doc #gate pub #field: ::dataverse_runtime::Field<#value>, });
+            if write == Write::Never {
+                defs.push(quote! { #doc #gate pub #field: ::dataverse_runtime::ReadOnly<#value>, });
+            } else {
+                defs.push(quote! { #doc #gate pub #field: ::dataverse_runtime::Field<#value>, });
+            }
             let condition = match write {
                 Write::Always => quote!(!self.#field.is_unset()),
                 Write::Never => quote!(purpose.writes_read_only() && !self.#field.is_unset()),
                 Write::OnCreate => quote!(purpose.writes_immutable() && !self.#field.is_unset()),
+                Write::OnUpdate => quote!(purpose.writes_update_only() && !self.#field.is_unset()),
             };
             uses_purpose |= write != Write::Always;
             ser.push(quote! {
@@ -344,10 +416,24 @@ impl Emitter<'_> {
                 None => String::new(),
             }
         )];
+        if let Some(table) = &ty.table {
+            if let Some(display) = &table.display_name {
+                doc.push(String::new());
+                doc.push(format!(
+                    "{} (`{}`).",
+                    escape_doc(display),
+                    escape_doc(&table.schema_name)
+                ));
+            }
+            if let Some(description) = &table.description {
+                doc.push(String::new());
+                doc.extend(description.lines().map(escape_doc));
+            }
+        }
         doc.extend(describe(&ty.annotations));
         doc.push(String::new());
         doc.push(
-            "Every field is a `Field`: unset fields are not sent, so an update sends only what \
+            "Every field is a `Field` (or a `ReadOnly` that only a read fills): unset fields are not sent, so an update sends only what \
              was set; properties the type does not declare, and annotations, are kept in `extra`."
                 .into(),
         );
@@ -417,28 +503,47 @@ impl Emitter<'_> {
 
 /// When a property is written by create and update.
 #[derive(Clone, Copy, PartialEq, Eq)]
-enum Write {
+pub(super) enum Write {
     /// Whenever it is set.
     Always,
-    /// Never (read-only): a lookup value or a `Core.Computed` property that is not a key.
+    /// Never (read-only): a lookup value, a `Core.Computed` property that is not a key, or a
+    /// column the sidecar says is valid neither for create nor for update.
     Never,
-    /// On create only: `Core.Immutable`.
+    /// On create only: `Core.Immutable`, or valid for create and not for update.
     OnCreate,
+    /// On update only: valid for update and not for create.
+    OnUpdate,
 }
 
-/// How property `p` is written; `is_key`: it is (part of) the type's key, which a reference or a
-/// create may set even where the service computes it.
-fn property_write(p: &Property, is_key: bool) -> Write {
-    let lookup_value = !p.ty.collection
+/// Whether `p` is a lookup value (`_parentaccountid_value`): read-only, set through a bind.
+fn is_lookup_value(p: &Property) -> bool {
+    !p.ty.collection
         && p.ty.kind == TypeKind::Primitive(Primitive::Guid)
         && p.name.len() > "__value".len()
         && p.name.starts_with('_')
-        && p.name.ends_with("_value");
-    if !is_key && (lookup_value || p.annotations.computed) {
-        Write::Never
-    } else if p.annotations.immutable && !is_key {
-        Write::OnCreate
+        && p.name.ends_with("_value")
+}
+
+/// How property `p` is written; `is_key`: it is (part of) the type's key, which a reference or a
+/// create may set even where the service computes it. What `$metadata` allows and what the
+/// sidecar allows must both hold.
+pub(super) fn property_write(p: &Property, is_key: bool) -> Write {
+    if is_key {
+        return Write::Always;
+    }
+    let (mut create, mut update) = if is_lookup_value(p) || p.annotations.computed {
+        (false, false)
     } else {
-        Write::Always
+        (true, !p.annotations.immutable)
+    };
+    if let Some(column) = &p.column {
+        create &= column.valid_for_create;
+        update &= column.valid_for_update;
+    }
+    match (create, update) {
+        (true, true) => Write::Always,
+        (true, false) => Write::OnCreate,
+        (false, true) => Write::OnUpdate,
+        (false, false) => Write::Never,
     }
 }

@@ -5,5 +5,5 @@ pub fn build(service: &Service) {
     let _ = service
         .accounts()
         .query()
-        .filter(Account::PRIMARYCONTACTID.any(Contact::FULLNAME.eq("Ann")));
+        .filter(Account::PRIMARYCONTACTID.any(Contact::FULL_NAME.eq("Ann")));
 }

@@ -2,5 +2,5 @@
 use dataverse_example::*;
 
 pub fn build(service: &Service) {
-    let _ = service.accounts().query().filter(Contact::FULLNAME.eq("Ann"));
+    let _ = service.accounts().query().filter(Contact::FULL_NAME.eq("Ann"));
 }

@@ -5,5 +5,5 @@ pub fn build(service: &Service) {
     let _ = service
         .accounts()
         .query()
-        .expand(Account::PRIMARYCONTACTID.expand().filter(Contact::FULLNAME.eq("Ann")));
+        .expand(Account::PRIMARYCONTACTID.expand().filter(Contact::FULL_NAME.eq("Ann")));
 }

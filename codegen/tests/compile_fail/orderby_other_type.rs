@@ -2,5 +2,5 @@
 use dataverse_example::*;
 
 pub fn build(service: &Service) {
-    let _ = service.accounts().query().orderby(Contact::FULLNAME.asc());
+    let _ = service.accounts().query().orderby(Contact::FULL_NAME.asc());
 }

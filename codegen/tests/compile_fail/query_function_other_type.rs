@@ -1,4 +1,4 @@
-//~ E0308 expected `Property<Account, _>`, found `Property<Contact, DateTimeOffset>`
+//~ E0308 expected `Property<Account, _, _>`, found `Property<Contact, DateTimeOffset>`
 use dataverse_example::functions::last_x_days;
 use dataverse_example::*;
 

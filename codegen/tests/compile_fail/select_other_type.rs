@@ -2,5 +2,5 @@
 use dataverse_example::*;
 
 pub fn build(service: &Service) {
-    let _ = service.accounts().query().select(Contact::FULLNAME);
+    let _ = service.accounts().query().select(Contact::FULL_NAME);
 }

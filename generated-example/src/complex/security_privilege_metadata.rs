@@ -3,7 +3,7 @@
 
 /// `Microsoft.Dynamics.CRM.SecurityPrivilegeMetadata` (complex type).
 ///
-/// Every field is a `Field`: unset fields are not sent, so an update sends only what was set; properties the type does not declare, and annotations, are kept in `extra`.
+/// Every field is a `Field` (or a `ReadOnly` that only a read fills): unset fields are not sent, so an update sends only what was set; properties the type does not declare, and annotations, are kept in `extra`.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct SecurityPrivilegeMetadata {
     /// `CanBeBasic`: `Edm.Boolean`.

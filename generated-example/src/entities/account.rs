@@ -3,7 +3,11 @@
 
 /// `Microsoft.Dynamics.CRM.account` (entity type, derived from `Microsoft.Dynamics.CRM.crmbaseentity`).
 ///
-/// Every field is a `Field`: unset fields are not sent, so an update sends only what was set; properties the type does not declare, and annotations, are kept in `extra`.
+/// Account (`Account`).
+///
+/// Business that represents a customer or potential customer.
+///
+/// Every field is a `Field` (or a `ReadOnly` that only a read fills): unset fields are not sent, so an update sends only what was set; properties the type does not declare, and annotations, are kept in `extra`.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Account {
     /// `overriddencreatedon`: `Edm.DateTimeOffset`.
@@ -12,8 +16,10 @@ pub struct Account {
     >,
     /// `territorycode`: `Edm.Int32`.
     pub territorycode: ::dataverse_runtime::Field<i32>,
-    /// `accountid`: `Edm.Guid`, key.
-    pub accountid: ::dataverse_runtime::Field<::dataverse_runtime::codegen::uuid::Uuid>,
+    /// Account `accountid`: `Edm.Guid`, key.
+    ///
+    /// Unique identifier of the account.
+    pub account_id: ::dataverse_runtime::Field<::dataverse_runtime::codegen::uuid::Uuid>,
     /// `address1_telephone1`: `Edm.String`.
     pub address1_telephone1: ::dataverse_runtime::Field<::std::string::String>,
     /// `address1_postofficebox`: `Edm.String`.
@@ -26,12 +32,14 @@ pub struct Account {
     pub address1_telephone3: ::dataverse_runtime::Field<::std::string::String>,
     /// `address2_county`: `Edm.String`.
     pub address2_county: ::dataverse_runtime::Field<::std::string::String>,
-    /// `createdon`: `Edm.DateTimeOffset`.
-    pub createdon: ::dataverse_runtime::Field<::dataverse_runtime::DateTimeOffset>,
+    /// Created On `createdon`: `Edm.DateTimeOffset`, read-only (valid neither for create nor for update).
+    ///
+    /// Shows the date and time when the record was created.
+    pub created_on: ::dataverse_runtime::ReadOnly<::dataverse_runtime::DateTimeOffset>,
     /// `numberofemployees`: `Edm.Int32`.
     pub numberofemployees: ::dataverse_runtime::Field<i32>,
     /// `_owningbusinessunit_value`: `Edm.Guid`, a lookup value (read-only: set the lookup with `bind`).
-    pub owningbusinessunit_value: ::dataverse_runtime::Field<
+    pub owningbusinessunit_value: ::dataverse_runtime::ReadOnly<
         ::dataverse_runtime::codegen::uuid::Uuid,
     >,
     /// `timespentbymeonemailandmeetings`: `Edm.String`.
@@ -47,7 +55,7 @@ pub struct Account {
     /// `primarysatoriid`: `Edm.String`.
     pub primarysatoriid: ::dataverse_runtime::Field<::std::string::String>,
     /// `_masterid_value`: `Edm.Guid`, a lookup value (read-only: set the lookup with `bind`).
-    pub masterid_value: ::dataverse_runtime::Field<
+    pub masterid_value: ::dataverse_runtime::ReadOnly<
         ::dataverse_runtime::codegen::uuid::Uuid,
     >,
     /// `address2_latitude`: `Edm.Double`.
@@ -55,7 +63,7 @@ pub struct Account {
     /// `address2_fax`: `Edm.String`.
     pub address2_fax: ::dataverse_runtime::Field<::std::string::String>,
     /// `_slaid_value`: `Edm.Guid`, a lookup value (read-only: set the lookup with `bind`).
-    pub slaid_value: ::dataverse_runtime::Field<
+    pub slaid_value: ::dataverse_runtime::ReadOnly<
         ::dataverse_runtime::codegen::uuid::Uuid,
     >,
     /// `aging60_base`: `Edm.Decimal`.
@@ -66,8 +74,10 @@ pub struct Account {
     pub entityimage: ::dataverse_runtime::Field<::dataverse_runtime::Binary>,
     /// `revenue`: `Edm.Decimal`.
     pub revenue: ::dataverse_runtime::Field<::dataverse_runtime::Decimal>,
-    /// `industrycode`: `Edm.Int32`.
-    pub industrycode: ::dataverse_runtime::Field<i32>,
+    /// Industry `industrycode`: `Edm.Int32`, a choice: a `AccountIndustryCode`.
+    ///
+    /// Select the account's primary industry for use in marketing segmentation and demographic analysis.
+    pub industry_code: ::dataverse_runtime::Field<super::super::AccountIndustryCode>,
     /// `aging30_base`: `Edm.Decimal`.
     pub aging30_base: ::dataverse_runtime::Field<::dataverse_runtime::Decimal>,
     /// `emailaddress1`: `Edm.String`.
@@ -75,7 +85,7 @@ pub struct Account {
     /// `address1_latitude`: `Edm.Double`.
     pub address1_latitude: ::dataverse_runtime::Field<f64>,
     /// `_transactioncurrencyid_value`: `Edm.Guid`, a lookup value (read-only: set the lookup with `bind`).
-    pub transactioncurrencyid_value: ::dataverse_runtime::Field<
+    pub transactioncurrencyid_value: ::dataverse_runtime::ReadOnly<
         ::dataverse_runtime::codegen::uuid::Uuid,
     >,
     /// `tickersymbol`: `Edm.String`.
@@ -113,11 +123,11 @@ pub struct Account {
     /// `exchangerate`: `Edm.Decimal`.
     pub exchangerate: ::dataverse_runtime::Field<::dataverse_runtime::Decimal>,
     /// `_ownerid_value`: `Edm.Guid`, a lookup value (read-only: set the lookup with `bind`).
-    pub ownerid_value: ::dataverse_runtime::Field<
+    pub ownerid_value: ::dataverse_runtime::ReadOnly<
         ::dataverse_runtime::codegen::uuid::Uuid,
     >,
     /// `_modifiedonbehalfby_value`: `Edm.Guid`, a lookup value (read-only: set the lookup with `bind`).
-    pub modifiedonbehalfby_value: ::dataverse_runtime::Field<
+    pub modifiedonbehalfby_value: ::dataverse_runtime::ReadOnly<
         ::dataverse_runtime::codegen::uuid::Uuid,
     >,
     /// `utcconversiontimezonecode`: `Edm.Int32`.
@@ -133,7 +143,7 @@ pub struct Account {
     /// `address2_line1`: `Edm.String`.
     pub address2_line1: ::dataverse_runtime::Field<::std::string::String>,
     /// `_owningteam_value`: `Edm.Guid`, a lookup value (read-only: set the lookup with `bind`).
-    pub owningteam_value: ::dataverse_runtime::Field<
+    pub owningteam_value: ::dataverse_runtime::ReadOnly<
         ::dataverse_runtime::codegen::uuid::Uuid,
     >,
     /// `aging60`: `Edm.Decimal`.
@@ -165,7 +175,7 @@ pub struct Account {
     /// `accountcategorycode`: `Edm.Int32`.
     pub accountcategorycode: ::dataverse_runtime::Field<i32>,
     /// `_owninguser_value`: `Edm.Guid`, a lookup value (read-only: set the lookup with `bind`).
-    pub owninguser_value: ::dataverse_runtime::Field<
+    pub owninguser_value: ::dataverse_runtime::ReadOnly<
         ::dataverse_runtime::codegen::uuid::Uuid,
     >,
     /// `stageid`: `Edm.Guid`.
@@ -196,12 +206,14 @@ pub struct Account {
     pub donotpostalmail: ::dataverse_runtime::Field<bool>,
     /// `address1_country`: `Edm.String`.
     pub address1_country: ::dataverse_runtime::Field<::std::string::String>,
-    /// `donotemail`: `Edm.Boolean`.
-    pub donotemail: ::dataverse_runtime::Field<bool>,
+    /// Do not allow Emails `donotemail`: `Edm.Boolean`, yes/no: `true` is “Do Not Allow”, `false` “Allow”.
+    ///
+    /// Select whether the account allows direct email sent from Microsoft Dynamics 365.
+    pub do_not_e_mail: ::dataverse_runtime::Field<bool>,
     /// `address1_composite`: `Edm.String`.
     pub address1_composite: ::dataverse_runtime::Field<::std::string::String>,
     /// `_slainvokedid_value`: `Edm.Guid`, a lookup value (read-only: set the lookup with `bind`).
-    pub slainvokedid_value: ::dataverse_runtime::Field<
+    pub slainvokedid_value: ::dataverse_runtime::ReadOnly<
         ::dataverse_runtime::codegen::uuid::Uuid,
     >,
     /// `address1_primarycontactname`: `Edm.String`.
@@ -209,35 +221,37 @@ pub struct Account {
     /// `onholdtime`: `Edm.Int32`.
     pub onholdtime: ::dataverse_runtime::Field<i32>,
     /// `_createdbyexternalparty_value`: `Edm.Guid`, a lookup value (read-only: set the lookup with `bind`).
-    pub createdbyexternalparty_value: ::dataverse_runtime::Field<
+    pub createdbyexternalparty_value: ::dataverse_runtime::ReadOnly<
         ::dataverse_runtime::codegen::uuid::Uuid,
     >,
     /// `marketingonly`: `Edm.Boolean`.
     pub marketingonly: ::dataverse_runtime::Field<bool>,
-    /// `statuscode`: `Edm.Int32`.
-    pub statuscode: ::dataverse_runtime::Field<i32>,
+    /// Status Reason `statuscode`: `Edm.Int32`, the status: a `AccountStatusCode` (see its `state()`).
+    ///
+    /// Select the account's status.
+    pub status_code: ::dataverse_runtime::Field<super::super::AccountStatusCode>,
     /// `traversedpath`: `Edm.String`.
     pub traversedpath: ::dataverse_runtime::Field<::std::string::String>,
     /// `processid`: `Edm.Guid`.
     pub processid: ::dataverse_runtime::Field<::dataverse_runtime::codegen::uuid::Uuid>,
     /// `_createdonbehalfby_value`: `Edm.Guid`, a lookup value (read-only: set the lookup with `bind`).
-    pub createdonbehalfby_value: ::dataverse_runtime::Field<
+    pub createdonbehalfby_value: ::dataverse_runtime::ReadOnly<
         ::dataverse_runtime::codegen::uuid::Uuid,
     >,
     /// `_modifiedbyexternalparty_value`: `Edm.Guid`, a lookup value (read-only: set the lookup with `bind`).
-    pub modifiedbyexternalparty_value: ::dataverse_runtime::Field<
+    pub modifiedbyexternalparty_value: ::dataverse_runtime::ReadOnly<
         ::dataverse_runtime::codegen::uuid::Uuid,
     >,
     /// `address2_postalcode`: `Edm.String`.
     pub address2_postalcode: ::dataverse_runtime::Field<::std::string::String>,
     /// `_modifiedby_value`: `Edm.Guid`, a lookup value (read-only: set the lookup with `bind`).
-    pub modifiedby_value: ::dataverse_runtime::Field<
+    pub modifiedby_value: ::dataverse_runtime::ReadOnly<
         ::dataverse_runtime::codegen::uuid::Uuid,
     >,
     /// `address1_shippingmethodcode`: `Edm.Int32`.
     pub address1_shippingmethodcode: ::dataverse_runtime::Field<i32>,
     /// `_createdby_value`: `Edm.Guid`, a lookup value (read-only: set the lookup with `bind`).
-    pub createdby_value: ::dataverse_runtime::Field<
+    pub createdby_value: ::dataverse_runtime::ReadOnly<
         ::dataverse_runtime::codegen::uuid::Uuid,
     >,
     /// `entityimage_timestamp`: `Edm.Int64`.
@@ -252,12 +266,16 @@ pub struct Account {
     pub customertypecode: ::dataverse_runtime::Field<i32>,
     /// `address2_postofficebox`: `Edm.String`.
     pub address2_postofficebox: ::dataverse_runtime::Field<::std::string::String>,
-    /// `statecode`: `Edm.Int32`.
-    pub statecode: ::dataverse_runtime::Field<i32>,
+    /// Status `statecode`: `Edm.Int32`, the state: a `AccountStateCode`, written on update only (not valid for create).
+    ///
+    /// Shows whether the account is active or inactive.
+    pub state_code: ::dataverse_runtime::Field<super::super::AccountStateCode>,
     /// `address2_city`: `Edm.String`.
     pub address2_city: ::dataverse_runtime::Field<::std::string::String>,
-    /// `_primarycontactid_value`: `Edm.Guid`, a lookup value (read-only: set the lookup with `bind`).
-    pub primarycontactid_value: ::dataverse_runtime::Field<
+    /// Primary Contact `_primarycontactid_value`: `Edm.Guid`, a lookup value (read-only: set the lookup with `bind`).
+    ///
+    /// Choose the primary contact for the account.
+    pub primary_contact_id_value: ::dataverse_runtime::ReadOnly<
         ::dataverse_runtime::codegen::uuid::Uuid,
     >,
     /// `address1_freighttermscode`: `Edm.Int32`.
@@ -275,7 +293,7 @@ pub struct Account {
         ::dataverse_runtime::DateTimeOffset,
     >,
     /// `_preferredsystemuserid_value`: `Edm.Guid`, a lookup value (read-only: set the lookup with `bind`).
-    pub preferredsystemuserid_value: ::dataverse_runtime::Field<
+    pub preferredsystemuserid_value: ::dataverse_runtime::ReadOnly<
         ::dataverse_runtime::codegen::uuid::Uuid,
     >,
     /// `creditlimit_base`: `Edm.Decimal`.
@@ -294,7 +312,9 @@ pub struct Account {
     pub accountclassificationcode: ::dataverse_runtime::Field<i32>,
     /// `address2_composite`: `Edm.String`.
     pub address2_composite: ::dataverse_runtime::Field<::std::string::String>,
-    /// `name`: `Edm.String`.
+    /// Account Name `name`: `Edm.String`.
+    ///
+    /// Type the company or business name.
     pub name: ::dataverse_runtime::Field<::std::string::String>,
     /// `address2_telephone1`: `Edm.String`.
     pub address2_telephone1: ::dataverse_runtime::Field<::std::string::String>,
@@ -333,7 +353,7 @@ pub struct Account {
     /// `emailaddress2`: `Edm.String`.
     pub emailaddress2: ::dataverse_runtime::Field<::std::string::String>,
     /// `_parentaccountid_value`: `Edm.Guid`, a lookup value (read-only: set the lookup with `bind`).
-    pub parentaccountid_value: ::dataverse_runtime::Field<
+    pub parentaccountid_value: ::dataverse_runtime::ReadOnly<
         ::dataverse_runtime::codegen::uuid::Uuid,
     >,
     /// `preferredcontactmethodcode`: `Edm.Int32`.
@@ -364,7 +384,7 @@ pub struct Account {
     /// Navigation `createdby` to one `Microsoft.Dynamics.CRM.systemuser`, filled by `$expand` (decode it with `get`).
     #[cfg(feature = "systemusers")]
     pub createdby: ::dataverse_runtime::Field<
-        super::super::support::Expanded<super::super::Systemuser>,
+        super::super::support::Expanded<super::super::SystemUser>,
     >,
     /// Navigation `Account_Email_SendersAccount` to a collection of `Microsoft.Dynamics.CRM.email`, filled by `$expand` (decode it with `get`).
     pub account_email_senders_account: ::dataverse_runtime::Field<
@@ -394,7 +414,7 @@ pub struct Account {
     /// Navigation `modifiedby` to one `Microsoft.Dynamics.CRM.systemuser`, filled by `$expand` (decode it with `get`).
     #[cfg(feature = "systemusers")]
     pub modifiedby: ::dataverse_runtime::Field<
-        super::super::support::Expanded<super::super::Systemuser>,
+        super::super::support::Expanded<super::super::SystemUser>,
     >,
     /// Navigation `account_PostFollows` to a collection of `Microsoft.Dynamics.CRM.postfollow`, filled by `$expand` (decode it with `get`).
     pub account_post_follows: ::dataverse_runtime::Field<
@@ -441,12 +461,12 @@ pub struct Account {
     /// Navigation `preferredsystemuserid` to one `Microsoft.Dynamics.CRM.systemuser`, filled by `$expand` (decode it with `get`).
     #[cfg(feature = "systemusers")]
     pub preferredsystemuserid: ::dataverse_runtime::Field<
-        super::super::support::Expanded<super::super::Systemuser>,
+        super::super::support::Expanded<super::super::SystemUser>,
     >,
     /// Navigation `createdonbehalfby` to one `Microsoft.Dynamics.CRM.systemuser`, filled by `$expand` (decode it with `get`).
     #[cfg(feature = "systemusers")]
     pub createdonbehalfby: ::dataverse_runtime::Field<
-        super::super::support::Expanded<super::super::Systemuser>,
+        super::super::support::Expanded<super::super::SystemUser>,
     >,
     /// Navigation `Account_RecurringAppointmentMasters` to a collection of `Microsoft.Dynamics.CRM.recurringappointmentmaster`, filled by `$expand` (decode it with `get`).
     pub account_recurring_appointment_masters: ::dataverse_runtime::Field<
@@ -548,7 +568,7 @@ pub struct Account {
     /// Navigation `owninguser` to one `Microsoft.Dynamics.CRM.systemuser`, filled by `$expand` (decode it with `get`).
     #[cfg(feature = "systemusers")]
     pub owninguser: ::dataverse_runtime::Field<
-        super::super::support::Expanded<super::super::Systemuser>,
+        super::super::support::Expanded<super::super::SystemUser>,
     >,
     /// Navigation `Account_Letters` to a collection of `Microsoft.Dynamics.CRM.letter`, filled by `$expand` (decode it with `get`).
     #[cfg(feature = "letters")]
@@ -562,7 +582,7 @@ pub struct Account {
     /// Navigation `modifiedonbehalfby` to one `Microsoft.Dynamics.CRM.systemuser`, filled by `$expand` (decode it with `get`).
     #[cfg(feature = "systemusers")]
     pub modifiedonbehalfby: ::dataverse_runtime::Field<
-        super::super::support::Expanded<super::super::Systemuser>,
+        super::super::support::Expanded<super::super::SystemUser>,
     >,
     /// Lookups to send as `nav@odata.bind`; set them with `HasBinds::bind` and the
     /// lookup constants of this type.
@@ -583,8 +603,8 @@ impl super::super::support::Structured for Account {
         if !self.territorycode.is_unset() {
             map.serialize_entry("territorycode", &self.territorycode)?;
         }
-        if !self.accountid.is_unset() {
-            map.serialize_entry("accountid", &self.accountid)?;
+        if !self.account_id.is_unset() {
+            map.serialize_entry("accountid", &self.account_id)?;
         }
         if !self.address1_telephone1.is_unset() {
             map.serialize_entry("address1_telephone1", &self.address1_telephone1)?;
@@ -604,8 +624,8 @@ impl super::super::support::Structured for Account {
         if !self.address2_county.is_unset() {
             map.serialize_entry("address2_county", &self.address2_county)?;
         }
-        if !self.createdon.is_unset() {
-            map.serialize_entry("createdon", &self.createdon)?;
+        if purpose.writes_read_only() && !self.created_on.is_unset() {
+            map.serialize_entry("createdon", &self.created_on)?;
         }
         if !self.numberofemployees.is_unset() {
             map.serialize_entry("numberofemployees", &self.numberofemployees)?;
@@ -661,8 +681,8 @@ impl super::super::support::Structured for Account {
         if !self.revenue.is_unset() {
             map.serialize_entry("revenue", &self.revenue)?;
         }
-        if !self.industrycode.is_unset() {
-            map.serialize_entry("industrycode", &self.industrycode)?;
+        if !self.industry_code.is_unset() {
+            map.serialize_entry("industrycode", &self.industry_code)?;
         }
         if !self.aging30_base.is_unset() {
             map.serialize_entry("aging30_base", &self.aging30_base)?;
@@ -862,8 +882,8 @@ impl super::super::support::Structured for Account {
         if !self.address1_country.is_unset() {
             map.serialize_entry("address1_country", &self.address1_country)?;
         }
-        if !self.donotemail.is_unset() {
-            map.serialize_entry("donotemail", &self.donotemail)?;
+        if !self.do_not_e_mail.is_unset() {
+            map.serialize_entry("donotemail", &self.do_not_e_mail)?;
         }
         if !self.address1_composite.is_unset() {
             map.serialize_entry("address1_composite", &self.address1_composite)?;
@@ -889,8 +909,8 @@ impl super::super::support::Structured for Account {
         if !self.marketingonly.is_unset() {
             map.serialize_entry("marketingonly", &self.marketingonly)?;
         }
-        if !self.statuscode.is_unset() {
-            map.serialize_entry("statuscode", &self.statuscode)?;
+        if !self.status_code.is_unset() {
+            map.serialize_entry("statuscode", &self.status_code)?;
         }
         if !self.traversedpath.is_unset() {
             map.serialize_entry("traversedpath", &self.traversedpath)?;
@@ -946,16 +966,16 @@ impl super::super::support::Structured for Account {
         if !self.address2_postofficebox.is_unset() {
             map.serialize_entry("address2_postofficebox", &self.address2_postofficebox)?;
         }
-        if !self.statecode.is_unset() {
-            map.serialize_entry("statecode", &self.statecode)?;
+        if purpose.writes_update_only() && !self.state_code.is_unset() {
+            map.serialize_entry("statecode", &self.state_code)?;
         }
         if !self.address2_city.is_unset() {
             map.serialize_entry("address2_city", &self.address2_city)?;
         }
-        if purpose.writes_read_only() && !self.primarycontactid_value.is_unset() {
+        if purpose.writes_read_only() && !self.primary_contact_id_value.is_unset() {
             map.serialize_entry(
                 "_primarycontactid_value",
-                &self.primarycontactid_value,
+                &self.primary_contact_id_value,
             )?;
         }
         if !self.address1_freighttermscode.is_unset() {
@@ -1429,14 +1449,14 @@ impl super::super::support::Structured for Account {
         match key {
             "overriddencreatedon" => self.overriddencreatedon = map.next_value()?,
             "territorycode" => self.territorycode = map.next_value()?,
-            "accountid" => self.accountid = map.next_value()?,
+            "accountid" => self.account_id = map.next_value()?,
             "address1_telephone1" => self.address1_telephone1 = map.next_value()?,
             "address1_postofficebox" => self.address1_postofficebox = map.next_value()?,
             "address1_line2" => self.address1_line2 = map.next_value()?,
             "emailaddress3" => self.emailaddress3 = map.next_value()?,
             "address1_telephone3" => self.address1_telephone3 = map.next_value()?,
             "address2_county" => self.address2_county = map.next_value()?,
-            "createdon" => self.createdon = map.next_value()?,
+            "createdon" => self.created_on = map.next_value()?,
             "numberofemployees" => self.numberofemployees = map.next_value()?,
             "_owningbusinessunit_value" => {
                 self.owningbusinessunit_value = map.next_value()?;
@@ -1458,7 +1478,7 @@ impl super::super::support::Structured for Account {
             "telephone1" => self.telephone1 = map.next_value()?,
             "entityimage" => self.entityimage = map.next_value()?,
             "revenue" => self.revenue = map.next_value()?,
-            "industrycode" => self.industrycode = map.next_value()?,
+            "industrycode" => self.industry_code = map.next_value()?,
             "aging30_base" => self.aging30_base = map.next_value()?,
             "emailaddress1" => self.emailaddress1 = map.next_value()?,
             "address1_latitude" => self.address1_latitude = map.next_value()?,
@@ -1533,7 +1553,7 @@ impl super::super::support::Structured for Account {
             "yominame" => self.yominame = map.next_value()?,
             "donotpostalmail" => self.donotpostalmail = map.next_value()?,
             "address1_country" => self.address1_country = map.next_value()?,
-            "donotemail" => self.donotemail = map.next_value()?,
+            "donotemail" => self.do_not_e_mail = map.next_value()?,
             "address1_composite" => self.address1_composite = map.next_value()?,
             "_slainvokedid_value" => self.slainvokedid_value = map.next_value()?,
             "address1_primarycontactname" => {
@@ -1544,7 +1564,7 @@ impl super::super::support::Structured for Account {
                 self.createdbyexternalparty_value = map.next_value()?;
             }
             "marketingonly" => self.marketingonly = map.next_value()?,
-            "statuscode" => self.statuscode = map.next_value()?,
+            "statuscode" => self.status_code = map.next_value()?,
             "traversedpath" => self.traversedpath = map.next_value()?,
             "processid" => self.processid = map.next_value()?,
             "_createdonbehalfby_value" => {
@@ -1567,9 +1587,11 @@ impl super::super::support::Structured for Account {
             "primarytwitterid" => self.primarytwitterid = map.next_value()?,
             "customertypecode" => self.customertypecode = map.next_value()?,
             "address2_postofficebox" => self.address2_postofficebox = map.next_value()?,
-            "statecode" => self.statecode = map.next_value()?,
+            "statecode" => self.state_code = map.next_value()?,
             "address2_city" => self.address2_city = map.next_value()?,
-            "_primarycontactid_value" => self.primarycontactid_value = map.next_value()?,
+            "_primarycontactid_value" => {
+                self.primary_contact_id_value = map.next_value()?;
+            }
             "address1_freighttermscode" => {
                 self.address1_freighttermscode = map.next_value()?;
             }
@@ -1783,7 +1805,7 @@ impl Account {
         "territorycode",
     );
     /// `accountid`: `Edm.Guid`.
-    pub const ACCOUNTID: ::dataverse_runtime::codegen::typed::Property<
+    pub const ACCOUNT_ID: ::dataverse_runtime::codegen::typed::Property<
         Self,
         ::dataverse_runtime::codegen::uuid::Uuid,
     > = ::dataverse_runtime::codegen::typed::Property::new("accountid");
@@ -1818,10 +1840,11 @@ impl Account {
         ::std::string::String,
     > = ::dataverse_runtime::codegen::typed::Property::new("address2_county");
     /// `createdon`: `Edm.DateTimeOffset`.
-    pub const CREATEDON: ::dataverse_runtime::codegen::typed::Property<
+    pub const CREATED_ON: ::dataverse_runtime::codegen::typed::Property<
         Self,
         ::dataverse_runtime::DateTimeOffset,
-    > = ::dataverse_runtime::codegen::typed::Property::new("createdon");
+        ::dataverse_runtime::codegen::typed::ReadOnly,
+    > = ::dataverse_runtime::codegen::typed::Property::read_only("createdon");
     /// `numberofemployees`: `Edm.Int32`.
     pub const NUMBEROFEMPLOYEES: ::dataverse_runtime::codegen::typed::Property<
         Self,
@@ -1831,7 +1854,10 @@ impl Account {
     pub const OWNINGBUSINESSUNIT_VALUE: ::dataverse_runtime::codegen::typed::Property<
         Self,
         ::dataverse_runtime::codegen::uuid::Uuid,
-    > = ::dataverse_runtime::codegen::typed::Property::new("_owningbusinessunit_value");
+        ::dataverse_runtime::codegen::typed::ReadOnly,
+    > = ::dataverse_runtime::codegen::typed::Property::read_only(
+        "_owningbusinessunit_value",
+    );
     /// `timespentbymeonemailandmeetings`: `Edm.String`.
     pub const TIMESPENTBYMEONEMAILANDMEETINGS: ::dataverse_runtime::codegen::typed::Property<
         Self,
@@ -1862,7 +1888,8 @@ impl Account {
     pub const MASTERID_VALUE: ::dataverse_runtime::codegen::typed::Property<
         Self,
         ::dataverse_runtime::codegen::uuid::Uuid,
-    > = ::dataverse_runtime::codegen::typed::Property::new("_masterid_value");
+        ::dataverse_runtime::codegen::typed::ReadOnly,
+    > = ::dataverse_runtime::codegen::typed::Property::read_only("_masterid_value");
     /// `address2_latitude`: `Edm.Double`.
     pub const ADDRESS2_LATITUDE: ::dataverse_runtime::codegen::typed::Property<
         Self,
@@ -1877,7 +1904,8 @@ impl Account {
     pub const SLAID_VALUE: ::dataverse_runtime::codegen::typed::Property<
         Self,
         ::dataverse_runtime::codegen::uuid::Uuid,
-    > = ::dataverse_runtime::codegen::typed::Property::new("_slaid_value");
+        ::dataverse_runtime::codegen::typed::ReadOnly,
+    > = ::dataverse_runtime::codegen::typed::Property::read_only("_slaid_value");
     /// `aging60_base`: `Edm.Decimal`.
     pub const AGING60_BASE: ::dataverse_runtime::codegen::typed::Property<
         Self,
@@ -1899,9 +1927,10 @@ impl Account {
         ::dataverse_runtime::Decimal,
     > = ::dataverse_runtime::codegen::typed::Property::new("revenue");
     /// `industrycode`: `Edm.Int32`.
-    pub const INDUSTRYCODE: ::dataverse_runtime::codegen::typed::Property<Self, i32> = ::dataverse_runtime::codegen::typed::Property::new(
-        "industrycode",
-    );
+    pub const INDUSTRY_CODE: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        super::super::AccountIndustryCode,
+    > = ::dataverse_runtime::codegen::typed::Property::new("industrycode");
     /// `aging30_base`: `Edm.Decimal`.
     pub const AGING30_BASE: ::dataverse_runtime::codegen::typed::Property<
         Self,
@@ -1921,7 +1950,8 @@ impl Account {
     pub const TRANSACTIONCURRENCYID_VALUE: ::dataverse_runtime::codegen::typed::Property<
         Self,
         ::dataverse_runtime::codegen::uuid::Uuid,
-    > = ::dataverse_runtime::codegen::typed::Property::new(
+        ::dataverse_runtime::codegen::typed::ReadOnly,
+    > = ::dataverse_runtime::codegen::typed::Property::read_only(
         "_transactioncurrencyid_value",
     );
     /// `tickersymbol`: `Edm.String`.
@@ -2013,12 +2043,16 @@ impl Account {
     pub const OWNERID_VALUE: ::dataverse_runtime::codegen::typed::Property<
         Self,
         ::dataverse_runtime::codegen::uuid::Uuid,
-    > = ::dataverse_runtime::codegen::typed::Property::new("_ownerid_value");
+        ::dataverse_runtime::codegen::typed::ReadOnly,
+    > = ::dataverse_runtime::codegen::typed::Property::read_only("_ownerid_value");
     /// `_modifiedonbehalfby_value`: `Edm.Guid`.
     pub const MODIFIEDONBEHALFBY_VALUE: ::dataverse_runtime::codegen::typed::Property<
         Self,
         ::dataverse_runtime::codegen::uuid::Uuid,
-    > = ::dataverse_runtime::codegen::typed::Property::new("_modifiedonbehalfby_value");
+        ::dataverse_runtime::codegen::typed::ReadOnly,
+    > = ::dataverse_runtime::codegen::typed::Property::read_only(
+        "_modifiedonbehalfby_value",
+    );
     /// `utcconversiontimezonecode`: `Edm.Int32`.
     pub const UTCCONVERSIONTIMEZONECODE: ::dataverse_runtime::codegen::typed::Property<
         Self,
@@ -2053,7 +2087,8 @@ impl Account {
     pub const OWNINGTEAM_VALUE: ::dataverse_runtime::codegen::typed::Property<
         Self,
         ::dataverse_runtime::codegen::uuid::Uuid,
-    > = ::dataverse_runtime::codegen::typed::Property::new("_owningteam_value");
+        ::dataverse_runtime::codegen::typed::ReadOnly,
+    > = ::dataverse_runtime::codegen::typed::Property::read_only("_owningteam_value");
     /// `aging60`: `Edm.Decimal`.
     pub const AGING60: ::dataverse_runtime::codegen::typed::Property<
         Self,
@@ -2123,7 +2158,8 @@ impl Account {
     pub const OWNINGUSER_VALUE: ::dataverse_runtime::codegen::typed::Property<
         Self,
         ::dataverse_runtime::codegen::uuid::Uuid,
-    > = ::dataverse_runtime::codegen::typed::Property::new("_owninguser_value");
+        ::dataverse_runtime::codegen::typed::ReadOnly,
+    > = ::dataverse_runtime::codegen::typed::Property::read_only("_owninguser_value");
     /// `stageid`: `Edm.Guid`.
     pub const STAGEID: ::dataverse_runtime::codegen::typed::Property<
         Self,
@@ -2194,7 +2230,7 @@ impl Account {
         ::std::string::String,
     > = ::dataverse_runtime::codegen::typed::Property::new("address1_country");
     /// `donotemail`: `Edm.Boolean`.
-    pub const DONOTEMAIL: ::dataverse_runtime::codegen::typed::Property<Self, bool> = ::dataverse_runtime::codegen::typed::Property::new(
+    pub const DO_NOT_E_MAIL: ::dataverse_runtime::codegen::typed::Property<Self, bool> = ::dataverse_runtime::codegen::typed::Property::new(
         "donotemail",
     );
     /// `address1_composite`: `Edm.String`.
@@ -2206,7 +2242,8 @@ impl Account {
     pub const SLAINVOKEDID_VALUE: ::dataverse_runtime::codegen::typed::Property<
         Self,
         ::dataverse_runtime::codegen::uuid::Uuid,
-    > = ::dataverse_runtime::codegen::typed::Property::new("_slainvokedid_value");
+        ::dataverse_runtime::codegen::typed::ReadOnly,
+    > = ::dataverse_runtime::codegen::typed::Property::read_only("_slainvokedid_value");
     /// `address1_primarycontactname`: `Edm.String`.
     pub const ADDRESS1_PRIMARYCONTACTNAME: ::dataverse_runtime::codegen::typed::Property<
         Self,
@@ -2222,7 +2259,8 @@ impl Account {
     pub const CREATEDBYEXTERNALPARTY_VALUE: ::dataverse_runtime::codegen::typed::Property<
         Self,
         ::dataverse_runtime::codegen::uuid::Uuid,
-    > = ::dataverse_runtime::codegen::typed::Property::new(
+        ::dataverse_runtime::codegen::typed::ReadOnly,
+    > = ::dataverse_runtime::codegen::typed::Property::read_only(
         "_createdbyexternalparty_value",
     );
     /// `marketingonly`: `Edm.Boolean`.
@@ -2230,9 +2268,10 @@ impl Account {
         "marketingonly",
     );
     /// `statuscode`: `Edm.Int32`.
-    pub const STATUSCODE: ::dataverse_runtime::codegen::typed::Property<Self, i32> = ::dataverse_runtime::codegen::typed::Property::new(
-        "statuscode",
-    );
+    pub const STATUS_CODE: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        super::super::AccountStatusCode,
+    > = ::dataverse_runtime::codegen::typed::Property::new("statuscode");
     /// `traversedpath`: `Edm.String`.
     pub const TRAVERSEDPATH: ::dataverse_runtime::codegen::typed::Property<
         Self,
@@ -2247,12 +2286,16 @@ impl Account {
     pub const CREATEDONBEHALFBY_VALUE: ::dataverse_runtime::codegen::typed::Property<
         Self,
         ::dataverse_runtime::codegen::uuid::Uuid,
-    > = ::dataverse_runtime::codegen::typed::Property::new("_createdonbehalfby_value");
+        ::dataverse_runtime::codegen::typed::ReadOnly,
+    > = ::dataverse_runtime::codegen::typed::Property::read_only(
+        "_createdonbehalfby_value",
+    );
     /// `_modifiedbyexternalparty_value`: `Edm.Guid`.
     pub const MODIFIEDBYEXTERNALPARTY_VALUE: ::dataverse_runtime::codegen::typed::Property<
         Self,
         ::dataverse_runtime::codegen::uuid::Uuid,
-    > = ::dataverse_runtime::codegen::typed::Property::new(
+        ::dataverse_runtime::codegen::typed::ReadOnly,
+    > = ::dataverse_runtime::codegen::typed::Property::read_only(
         "_modifiedbyexternalparty_value",
     );
     /// `address2_postalcode`: `Edm.String`.
@@ -2264,7 +2307,8 @@ impl Account {
     pub const MODIFIEDBY_VALUE: ::dataverse_runtime::codegen::typed::Property<
         Self,
         ::dataverse_runtime::codegen::uuid::Uuid,
-    > = ::dataverse_runtime::codegen::typed::Property::new("_modifiedby_value");
+        ::dataverse_runtime::codegen::typed::ReadOnly,
+    > = ::dataverse_runtime::codegen::typed::Property::read_only("_modifiedby_value");
     /// `address1_shippingmethodcode`: `Edm.Int32`.
     pub const ADDRESS1_SHIPPINGMETHODCODE: ::dataverse_runtime::codegen::typed::Property<
         Self,
@@ -2276,7 +2320,8 @@ impl Account {
     pub const CREATEDBY_VALUE: ::dataverse_runtime::codegen::typed::Property<
         Self,
         ::dataverse_runtime::codegen::uuid::Uuid,
-    > = ::dataverse_runtime::codegen::typed::Property::new("_createdby_value");
+        ::dataverse_runtime::codegen::typed::ReadOnly,
+    > = ::dataverse_runtime::codegen::typed::Property::read_only("_createdby_value");
     /// `entityimage_timestamp`: `Edm.Int64`.
     pub const ENTITYIMAGE_TIMESTAMP: ::dataverse_runtime::codegen::typed::Property<
         Self,
@@ -2310,19 +2355,23 @@ impl Account {
         ::std::string::String,
     > = ::dataverse_runtime::codegen::typed::Property::new("address2_postofficebox");
     /// `statecode`: `Edm.Int32`.
-    pub const STATECODE: ::dataverse_runtime::codegen::typed::Property<Self, i32> = ::dataverse_runtime::codegen::typed::Property::new(
-        "statecode",
-    );
+    pub const STATE_CODE: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        super::super::AccountStateCode,
+    > = ::dataverse_runtime::codegen::typed::Property::new("statecode");
     /// `address2_city`: `Edm.String`.
     pub const ADDRESS2_CITY: ::dataverse_runtime::codegen::typed::Property<
         Self,
         ::std::string::String,
     > = ::dataverse_runtime::codegen::typed::Property::new("address2_city");
     /// `_primarycontactid_value`: `Edm.Guid`.
-    pub const PRIMARYCONTACTID_VALUE: ::dataverse_runtime::codegen::typed::Property<
+    pub const PRIMARY_CONTACT_ID_VALUE: ::dataverse_runtime::codegen::typed::Property<
         Self,
         ::dataverse_runtime::codegen::uuid::Uuid,
-    > = ::dataverse_runtime::codegen::typed::Property::new("_primarycontactid_value");
+        ::dataverse_runtime::codegen::typed::ReadOnly,
+    > = ::dataverse_runtime::codegen::typed::Property::read_only(
+        "_primarycontactid_value",
+    );
     /// `address1_freighttermscode`: `Edm.Int32`.
     pub const ADDRESS1_FREIGHTTERMSCODE: ::dataverse_runtime::codegen::typed::Property<
         Self,
@@ -2357,7 +2406,8 @@ impl Account {
     pub const PREFERREDSYSTEMUSERID_VALUE: ::dataverse_runtime::codegen::typed::Property<
         Self,
         ::dataverse_runtime::codegen::uuid::Uuid,
-    > = ::dataverse_runtime::codegen::typed::Property::new(
+        ::dataverse_runtime::codegen::typed::ReadOnly,
+    > = ::dataverse_runtime::codegen::typed::Property::read_only(
         "_preferredsystemuserid_value",
     );
     /// `creditlimit_base`: `Edm.Decimal`.
@@ -2489,7 +2539,10 @@ impl Account {
     pub const PARENTACCOUNTID_VALUE: ::dataverse_runtime::codegen::typed::Property<
         Self,
         ::dataverse_runtime::codegen::uuid::Uuid,
-    > = ::dataverse_runtime::codegen::typed::Property::new("_parentaccountid_value");
+        ::dataverse_runtime::codegen::typed::ReadOnly,
+    > = ::dataverse_runtime::codegen::typed::Property::read_only(
+        "_parentaccountid_value",
+    );
     /// `preferredcontactmethodcode`: `Edm.Int32`.
     pub const PREFERREDCONTACTMETHODCODE: ::dataverse_runtime::codegen::typed::Property<
         Self,
@@ -2517,7 +2570,7 @@ impl Account {
     #[cfg(feature = "systemusers")]
     pub const OWNERID_SYSTEMUSERS: super::super::support::Lookup<
         Account,
-        super::super::Systemuser,
+        super::super::SystemUser,
     > = super::super::support::Lookup::new("ownerid", "systemusers");
     /// Lookup `ownerid` to `teams`: writes `"ownerid@odata.bind": "/teams(key)"`.
     #[cfg(feature = "teams")]
@@ -2543,7 +2596,7 @@ impl Account {
     #[cfg(feature = "systemusers")]
     pub const CREATEDBY: super::super::support::Lookup<
         Account,
-        super::super::Systemuser,
+        super::super::SystemUser,
     > = super::super::support::Lookup::new("createdby", "systemusers");
     /// Collection-valued navigation `Account_Email_SendersAccount` to `emails` (associate and disassociate through `$ref`).
     pub const ACCOUNT_EMAIL_SENDERS_ACCOUNT: super::super::support::Navigation<
@@ -2583,7 +2636,7 @@ impl Account {
     #[cfg(feature = "systemusers")]
     pub const MODIFIEDBY: super::super::support::Lookup<
         Account,
-        super::super::Systemuser,
+        super::super::SystemUser,
     > = super::super::support::Lookup::new("modifiedby", "systemusers");
     /// Collection-valued navigation `account_PostFollows` to `postfollows` (associate and disassociate through `$ref`).
     pub const ACCOUNT_POST_FOLLOWS: super::super::support::Navigation<
@@ -2656,13 +2709,13 @@ impl Account {
     #[cfg(feature = "systemusers")]
     pub const PREFERREDSYSTEMUSERID: super::super::support::Lookup<
         Account,
-        super::super::Systemuser,
+        super::super::SystemUser,
     > = super::super::support::Lookup::new("preferredsystemuserid", "systemusers");
     /// Lookup `createdonbehalfby` to `systemusers`: writes `"createdonbehalfby@odata.bind": "/systemusers(key)"`.
     #[cfg(feature = "systemusers")]
     pub const CREATEDONBEHALFBY: super::super::support::Lookup<
         Account,
-        super::super::Systemuser,
+        super::super::SystemUser,
     > = super::super::support::Lookup::new("createdonbehalfby", "systemusers");
     /// Collection-valued navigation `Account_RecurringAppointmentMasters` to `recurringappointmentmasters` (associate and disassociate through `$ref`).
     pub const ACCOUNT_RECURRING_APPOINTMENT_MASTERS: super::super::support::Navigation<
@@ -2821,7 +2874,7 @@ impl Account {
     #[cfg(feature = "systemusers")]
     pub const OWNINGUSER: super::super::support::Lookup<
         Account,
-        super::super::Systemuser,
+        super::super::SystemUser,
     > = super::super::support::Lookup::new("owninguser", "systemusers");
     /// Collection-valued navigation `Account_Letters` to `letters` (associate and disassociate through `$ref`).
     #[cfg(feature = "letters")]
@@ -2838,12 +2891,12 @@ impl Account {
     #[cfg(feature = "systemusers")]
     pub const MODIFIEDONBEHALFBY: super::super::support::Lookup<
         Account,
-        super::super::Systemuser,
+        super::super::SystemUser,
     > = super::super::support::Lookup::new("modifiedonbehalfby", "systemusers");
     /// A reference to an existing record: only its key (`accountid`) is set. Pass it where an operation takes an existing record (`EntityValue::new(&Type::reference(id))`).
     pub fn reference(key: ::dataverse_runtime::codegen::uuid::Uuid) -> Self {
         Self {
-            accountid: ::dataverse_runtime::Field::Value(key),
+            account_id: ::dataverse_runtime::Field::Value(key),
             ..::core::default::Default::default()
         }
     }

@@ -3,7 +3,7 @@
 
 /// `Microsoft.Dynamics.CRM.activitypointer` (entity type, abstract, derived from `Microsoft.Dynamics.CRM.crmbaseentity`).
 ///
-/// Every field is a `Field`: unset fields are not sent, so an update sends only what was set; properties the type does not declare, and annotations, are kept in `extra`.
+/// Every field is a `Field` (or a `ReadOnly` that only a read fills): unset fields are not sent, so an update sends only what was set; properties the type does not declare, and annotations, are kept in `extra`.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Activitypointer {
     /// `lastonholdtime`: `Edm.DateTimeOffset`.
@@ -11,7 +11,7 @@ pub struct Activitypointer {
     /// `actualdurationminutes`: `Edm.Int32`.
     pub actualdurationminutes: ::dataverse_runtime::Field<i32>,
     /// `_owningteam_value`: `Edm.Guid`, a lookup value (read-only: set the lookup with `bind`).
-    pub owningteam_value: ::dataverse_runtime::Field<
+    pub owningteam_value: ::dataverse_runtime::ReadOnly<
         ::dataverse_runtime::codegen::uuid::Uuid,
     >,
     /// `exchangeitemid`: `Edm.String`.
@@ -33,19 +33,19 @@ pub struct Activitypointer {
     /// `isworkflowcreated`: `Edm.Boolean`.
     pub isworkflowcreated: ::dataverse_runtime::Field<bool>,
     /// `_sendermailboxid_value`: `Edm.Guid`, a lookup value (read-only: set the lookup with `bind`).
-    pub sendermailboxid_value: ::dataverse_runtime::Field<
+    pub sendermailboxid_value: ::dataverse_runtime::ReadOnly<
         ::dataverse_runtime::codegen::uuid::Uuid,
     >,
     /// `description`: `Edm.String`.
     pub description: ::dataverse_runtime::Field<::std::string::String>,
     /// `_regardingobjectid_value`: `Edm.Guid`, a lookup value (read-only: set the lookup with `bind`).
-    pub regardingobjectid_value: ::dataverse_runtime::Field<
+    pub regardingobjectid_value: ::dataverse_runtime::ReadOnly<
         ::dataverse_runtime::codegen::uuid::Uuid,
     >,
     /// `onholdtime`: `Edm.Int32`.
     pub onholdtime: ::dataverse_runtime::Field<i32>,
     /// `_modifiedby_value`: `Edm.Guid`, a lookup value (read-only: set the lookup with `bind`).
-    pub modifiedby_value: ::dataverse_runtime::Field<
+    pub modifiedby_value: ::dataverse_runtime::ReadOnly<
         ::dataverse_runtime::codegen::uuid::Uuid,
     >,
     /// `community`: `Edm.Int32`.
@@ -59,11 +59,11 @@ pub struct Activitypointer {
     /// `timezoneruleversionnumber`: `Edm.Int32`.
     pub timezoneruleversionnumber: ::dataverse_runtime::Field<i32>,
     /// `_createdonbehalfby_value`: `Edm.Guid`, a lookup value (read-only: set the lookup with `bind`).
-    pub createdonbehalfby_value: ::dataverse_runtime::Field<
+    pub createdonbehalfby_value: ::dataverse_runtime::ReadOnly<
         ::dataverse_runtime::codegen::uuid::Uuid,
     >,
     /// `_transactioncurrencyid_value`: `Edm.Guid`, a lookup value (read-only: set the lookup with `bind`).
-    pub transactioncurrencyid_value: ::dataverse_runtime::Field<
+    pub transactioncurrencyid_value: ::dataverse_runtime::ReadOnly<
         ::dataverse_runtime::codegen::uuid::Uuid,
     >,
     /// `versionnumber`: `Edm.Int64`.
@@ -75,7 +75,7 @@ pub struct Activitypointer {
     /// `prioritycode`: `Edm.Int32`.
     pub prioritycode: ::dataverse_runtime::Field<i32>,
     /// `_slaid_value`: `Edm.Guid`, a lookup value (read-only: set the lookup with `bind`).
-    pub slaid_value: ::dataverse_runtime::Field<
+    pub slaid_value: ::dataverse_runtime::ReadOnly<
         ::dataverse_runtime::codegen::uuid::Uuid,
     >,
     /// `stageid`: `Edm.Guid`.
@@ -83,11 +83,11 @@ pub struct Activitypointer {
     /// `actualstart`: `Edm.DateTimeOffset`.
     pub actualstart: ::dataverse_runtime::Field<::dataverse_runtime::DateTimeOffset>,
     /// `_owningbusinessunit_value`: `Edm.Guid`, a lookup value (read-only: set the lookup with `bind`).
-    pub owningbusinessunit_value: ::dataverse_runtime::Field<
+    pub owningbusinessunit_value: ::dataverse_runtime::ReadOnly<
         ::dataverse_runtime::codegen::uuid::Uuid,
     >,
     /// `_owninguser_value`: `Edm.Guid`, a lookup value (read-only: set the lookup with `bind`).
-    pub owninguser_value: ::dataverse_runtime::Field<
+    pub owninguser_value: ::dataverse_runtime::ReadOnly<
         ::dataverse_runtime::codegen::uuid::Uuid,
     >,
     /// `utcconversiontimezonecode`: `Edm.Int32`.
@@ -109,7 +109,7 @@ pub struct Activitypointer {
         ::dataverse_runtime::DateTimeOffset,
     >,
     /// `_modifiedonbehalfby_value`: `Edm.Guid`, a lookup value (read-only: set the lookup with `bind`).
-    pub modifiedonbehalfby_value: ::dataverse_runtime::Field<
+    pub modifiedonbehalfby_value: ::dataverse_runtime::ReadOnly<
         ::dataverse_runtime::codegen::uuid::Uuid,
     >,
     /// `exchangerate`: `Edm.Decimal`.
@@ -123,19 +123,19 @@ pub struct Activitypointer {
     /// `traversedpath`: `Edm.String`.
     pub traversedpath: ::dataverse_runtime::Field<::std::string::String>,
     /// `_createdby_value`: `Edm.Guid`, a lookup value (read-only: set the lookup with `bind`).
-    pub createdby_value: ::dataverse_runtime::Field<
+    pub createdby_value: ::dataverse_runtime::ReadOnly<
         ::dataverse_runtime::codegen::uuid::Uuid,
     >,
     /// `activitytypecode`: `Edm.String`.
     pub activitytypecode: ::dataverse_runtime::Field<::std::string::String>,
     /// `_ownerid_value`: `Edm.Guid`, a lookup value (read-only: set the lookup with `bind`).
-    pub ownerid_value: ::dataverse_runtime::Field<
+    pub ownerid_value: ::dataverse_runtime::ReadOnly<
         ::dataverse_runtime::codegen::uuid::Uuid,
     >,
     /// `modifiedon`: `Edm.DateTimeOffset`.
     pub modifiedon: ::dataverse_runtime::Field<::dataverse_runtime::DateTimeOffset>,
     /// `_slainvokedid_value`: `Edm.Guid`, a lookup value (read-only: set the lookup with `bind`).
-    pub slainvokedid_value: ::dataverse_runtime::Field<
+    pub slainvokedid_value: ::dataverse_runtime::ReadOnly<
         ::dataverse_runtime::codegen::uuid::Uuid,
     >,
     /// `statuscode`: `Edm.Int32`.
@@ -158,7 +158,7 @@ pub struct Activitypointer {
     /// Navigation `createdby` to one `Microsoft.Dynamics.CRM.systemuser`, filled by `$expand` (decode it with `get`).
     #[cfg(feature = "systemusers")]
     pub createdby: ::dataverse_runtime::Field<
-        super::super::support::Expanded<super::super::Systemuser>,
+        super::super::support::Expanded<super::super::SystemUser>,
     >,
     /// Navigation `regardingobjectid_contact` to one `Microsoft.Dynamics.CRM.contact`, filled by `$expand` (decode it with `get`).
     #[cfg(feature = "contacts")]
@@ -197,7 +197,7 @@ pub struct Activitypointer {
     /// Navigation `owninguser` to one `Microsoft.Dynamics.CRM.systemuser`, filled by `$expand` (decode it with `get`).
     #[cfg(feature = "systemusers")]
     pub owninguser: ::dataverse_runtime::Field<
-        super::super::support::Expanded<super::super::Systemuser>,
+        super::super::support::Expanded<super::super::SystemUser>,
     >,
     /// Navigation `sla_activitypointer_sla` to one `Microsoft.Dynamics.CRM.sla`, filled by `$expand` (decode it with `get`).
     pub sla_activitypointer_sla: ::dataverse_runtime::Field<
@@ -214,7 +214,7 @@ pub struct Activitypointer {
     /// Navigation `modifiedonbehalfby` to one `Microsoft.Dynamics.CRM.systemuser`, filled by `$expand` (decode it with `get`).
     #[cfg(feature = "systemusers")]
     pub modifiedonbehalfby: ::dataverse_runtime::Field<
-        super::super::support::Expanded<super::super::Systemuser>,
+        super::super::support::Expanded<super::super::SystemUser>,
     >,
     /// Navigation `activity_pointer_activity_mime_attachment` to a collection of `Microsoft.Dynamics.CRM.activitymimeattachment`, filled by `$expand` (decode it with `get`).
     pub activity_pointer_activity_mime_attachment: ::dataverse_runtime::Field<
@@ -227,12 +227,12 @@ pub struct Activitypointer {
     /// Navigation `createdonbehalfby` to one `Microsoft.Dynamics.CRM.systemuser`, filled by `$expand` (decode it with `get`).
     #[cfg(feature = "systemusers")]
     pub createdonbehalfby: ::dataverse_runtime::Field<
-        super::super::support::Expanded<super::super::Systemuser>,
+        super::super::support::Expanded<super::super::SystemUser>,
     >,
     /// Navigation `modifiedby` to one `Microsoft.Dynamics.CRM.systemuser`, filled by `$expand` (decode it with `get`).
     #[cfg(feature = "systemusers")]
     pub modifiedby: ::dataverse_runtime::Field<
-        super::super::support::Expanded<super::super::Systemuser>,
+        super::super::support::Expanded<super::super::SystemUser>,
     >,
     /// Navigation `activity_pointer_task` to a collection of `Microsoft.Dynamics.CRM.task`, filled by `$expand` (decode it with `get`).
     pub activity_pointer_task: ::dataverse_runtime::Field<
@@ -1018,7 +1018,8 @@ impl Activitypointer {
     pub const OWNINGTEAM_VALUE: ::dataverse_runtime::codegen::typed::Property<
         Self,
         ::dataverse_runtime::codegen::uuid::Uuid,
-    > = ::dataverse_runtime::codegen::typed::Property::new("_owningteam_value");
+        ::dataverse_runtime::codegen::typed::ReadOnly,
+    > = ::dataverse_runtime::codegen::typed::Property::read_only("_owningteam_value");
     /// `exchangeitemid`: `Edm.String`.
     pub const EXCHANGEITEMID: ::dataverse_runtime::codegen::typed::Property<
         Self,
@@ -1060,7 +1061,10 @@ impl Activitypointer {
     pub const SENDERMAILBOXID_VALUE: ::dataverse_runtime::codegen::typed::Property<
         Self,
         ::dataverse_runtime::codegen::uuid::Uuid,
-    > = ::dataverse_runtime::codegen::typed::Property::new("_sendermailboxid_value");
+        ::dataverse_runtime::codegen::typed::ReadOnly,
+    > = ::dataverse_runtime::codegen::typed::Property::read_only(
+        "_sendermailboxid_value",
+    );
     /// `description`: `Edm.String`.
     pub const DESCRIPTION: ::dataverse_runtime::codegen::typed::Property<
         Self,
@@ -1070,7 +1074,10 @@ impl Activitypointer {
     pub const REGARDINGOBJECTID_VALUE: ::dataverse_runtime::codegen::typed::Property<
         Self,
         ::dataverse_runtime::codegen::uuid::Uuid,
-    > = ::dataverse_runtime::codegen::typed::Property::new("_regardingobjectid_value");
+        ::dataverse_runtime::codegen::typed::ReadOnly,
+    > = ::dataverse_runtime::codegen::typed::Property::read_only(
+        "_regardingobjectid_value",
+    );
     /// `onholdtime`: `Edm.Int32`.
     pub const ONHOLDTIME: ::dataverse_runtime::codegen::typed::Property<Self, i32> = ::dataverse_runtime::codegen::typed::Property::new(
         "onholdtime",
@@ -1079,7 +1086,8 @@ impl Activitypointer {
     pub const MODIFIEDBY_VALUE: ::dataverse_runtime::codegen::typed::Property<
         Self,
         ::dataverse_runtime::codegen::uuid::Uuid,
-    > = ::dataverse_runtime::codegen::typed::Property::new("_modifiedby_value");
+        ::dataverse_runtime::codegen::typed::ReadOnly,
+    > = ::dataverse_runtime::codegen::typed::Property::read_only("_modifiedby_value");
     /// `community`: `Edm.Int32`.
     pub const COMMUNITY: ::dataverse_runtime::codegen::typed::Property<Self, i32> = ::dataverse_runtime::codegen::typed::Property::new(
         "community",
@@ -1108,12 +1116,16 @@ impl Activitypointer {
     pub const CREATEDONBEHALFBY_VALUE: ::dataverse_runtime::codegen::typed::Property<
         Self,
         ::dataverse_runtime::codegen::uuid::Uuid,
-    > = ::dataverse_runtime::codegen::typed::Property::new("_createdonbehalfby_value");
+        ::dataverse_runtime::codegen::typed::ReadOnly,
+    > = ::dataverse_runtime::codegen::typed::Property::read_only(
+        "_createdonbehalfby_value",
+    );
     /// `_transactioncurrencyid_value`: `Edm.Guid`.
     pub const TRANSACTIONCURRENCYID_VALUE: ::dataverse_runtime::codegen::typed::Property<
         Self,
         ::dataverse_runtime::codegen::uuid::Uuid,
-    > = ::dataverse_runtime::codegen::typed::Property::new(
+        ::dataverse_runtime::codegen::typed::ReadOnly,
+    > = ::dataverse_runtime::codegen::typed::Property::read_only(
         "_transactioncurrencyid_value",
     );
     /// `versionnumber`: `Edm.Int64`.
@@ -1138,7 +1150,8 @@ impl Activitypointer {
     pub const SLAID_VALUE: ::dataverse_runtime::codegen::typed::Property<
         Self,
         ::dataverse_runtime::codegen::uuid::Uuid,
-    > = ::dataverse_runtime::codegen::typed::Property::new("_slaid_value");
+        ::dataverse_runtime::codegen::typed::ReadOnly,
+    > = ::dataverse_runtime::codegen::typed::Property::read_only("_slaid_value");
     /// `stageid`: `Edm.Guid`.
     pub const STAGEID: ::dataverse_runtime::codegen::typed::Property<
         Self,
@@ -1153,12 +1166,16 @@ impl Activitypointer {
     pub const OWNINGBUSINESSUNIT_VALUE: ::dataverse_runtime::codegen::typed::Property<
         Self,
         ::dataverse_runtime::codegen::uuid::Uuid,
-    > = ::dataverse_runtime::codegen::typed::Property::new("_owningbusinessunit_value");
+        ::dataverse_runtime::codegen::typed::ReadOnly,
+    > = ::dataverse_runtime::codegen::typed::Property::read_only(
+        "_owningbusinessunit_value",
+    );
     /// `_owninguser_value`: `Edm.Guid`.
     pub const OWNINGUSER_VALUE: ::dataverse_runtime::codegen::typed::Property<
         Self,
         ::dataverse_runtime::codegen::uuid::Uuid,
-    > = ::dataverse_runtime::codegen::typed::Property::new("_owninguser_value");
+        ::dataverse_runtime::codegen::typed::ReadOnly,
+    > = ::dataverse_runtime::codegen::typed::Property::read_only("_owninguser_value");
     /// `utcconversiontimezonecode`: `Edm.Int32`.
     pub const UTCCONVERSIONTIMEZONECODE: ::dataverse_runtime::codegen::typed::Property<
         Self,
@@ -1204,7 +1221,10 @@ impl Activitypointer {
     pub const MODIFIEDONBEHALFBY_VALUE: ::dataverse_runtime::codegen::typed::Property<
         Self,
         ::dataverse_runtime::codegen::uuid::Uuid,
-    > = ::dataverse_runtime::codegen::typed::Property::new("_modifiedonbehalfby_value");
+        ::dataverse_runtime::codegen::typed::ReadOnly,
+    > = ::dataverse_runtime::codegen::typed::Property::read_only(
+        "_modifiedonbehalfby_value",
+    );
     /// `exchangerate`: `Edm.Decimal`.
     pub const EXCHANGERATE: ::dataverse_runtime::codegen::typed::Property<
         Self,
@@ -1234,7 +1254,8 @@ impl Activitypointer {
     pub const CREATEDBY_VALUE: ::dataverse_runtime::codegen::typed::Property<
         Self,
         ::dataverse_runtime::codegen::uuid::Uuid,
-    > = ::dataverse_runtime::codegen::typed::Property::new("_createdby_value");
+        ::dataverse_runtime::codegen::typed::ReadOnly,
+    > = ::dataverse_runtime::codegen::typed::Property::read_only("_createdby_value");
     /// `activitytypecode`: `Edm.String`.
     pub const ACTIVITYTYPECODE: ::dataverse_runtime::codegen::typed::Property<
         Self,
@@ -1244,7 +1265,8 @@ impl Activitypointer {
     pub const OWNERID_VALUE: ::dataverse_runtime::codegen::typed::Property<
         Self,
         ::dataverse_runtime::codegen::uuid::Uuid,
-    > = ::dataverse_runtime::codegen::typed::Property::new("_ownerid_value");
+        ::dataverse_runtime::codegen::typed::ReadOnly,
+    > = ::dataverse_runtime::codegen::typed::Property::read_only("_ownerid_value");
     /// `modifiedon`: `Edm.DateTimeOffset`.
     pub const MODIFIEDON: ::dataverse_runtime::codegen::typed::Property<
         Self,
@@ -1254,7 +1276,8 @@ impl Activitypointer {
     pub const SLAINVOKEDID_VALUE: ::dataverse_runtime::codegen::typed::Property<
         Self,
         ::dataverse_runtime::codegen::uuid::Uuid,
-    > = ::dataverse_runtime::codegen::typed::Property::new("_slainvokedid_value");
+        ::dataverse_runtime::codegen::typed::ReadOnly,
+    > = ::dataverse_runtime::codegen::typed::Property::read_only("_slainvokedid_value");
     /// `statuscode`: `Edm.Int32`.
     pub const STATUSCODE: ::dataverse_runtime::codegen::typed::Property<Self, i32> = ::dataverse_runtime::codegen::typed::Property::new(
         "statuscode",
@@ -1290,7 +1313,7 @@ impl Activitypointer {
     #[cfg(feature = "systemusers")]
     pub const CREATEDBY: super::super::support::Lookup<
         Activitypointer,
-        super::super::Systemuser,
+        super::super::SystemUser,
     > = super::super::support::Lookup::new("createdby", "systemusers");
     /// Lookup `regardingobjectid_contact` to `contacts`: writes `"regardingobjectid_contact@odata.bind": "/contacts(key)"`.
     #[cfg(feature = "contacts")]
@@ -1345,7 +1368,7 @@ impl Activitypointer {
     #[cfg(feature = "systemusers")]
     pub const OWNERID_SYSTEMUSERS: super::super::support::Lookup<
         Activitypointer,
-        super::super::Systemuser,
+        super::super::SystemUser,
     > = super::super::support::Lookup::new("ownerid", "systemusers");
     /// Lookup `ownerid` to `teams`: writes `"ownerid@odata.bind": "/teams(key)"`.
     #[cfg(feature = "teams")]
@@ -1357,7 +1380,7 @@ impl Activitypointer {
     #[cfg(feature = "systemusers")]
     pub const OWNINGUSER: super::super::support::Lookup<
         Activitypointer,
-        super::super::Systemuser,
+        super::super::SystemUser,
     > = super::super::support::Lookup::new("owninguser", "systemusers");
     /// Lookup `sla_activitypointer_sla` to `slas`: writes `"sla_activitypointer_sla@odata.bind": "/slas(key)"`. The target type is not in this SDK (outside the selection): pass an `EntityKey`.
     pub const SLA_ACTIVITYPOINTER_SLA: super::super::support::Lookup<
@@ -1381,7 +1404,7 @@ impl Activitypointer {
     #[cfg(feature = "systemusers")]
     pub const MODIFIEDONBEHALFBY: super::super::support::Lookup<
         Activitypointer,
-        super::super::Systemuser,
+        super::super::SystemUser,
     > = super::super::support::Lookup::new("modifiedonbehalfby", "systemusers");
     /// Collection-valued navigation `activity_pointer_activity_mime_attachment` to `activitymimeattachments` (associate and disassociate through `$ref`).
     pub const ACTIVITY_POINTER_ACTIVITY_MIME_ATTACHMENT: super::super::support::Navigation<
@@ -1400,13 +1423,13 @@ impl Activitypointer {
     #[cfg(feature = "systemusers")]
     pub const CREATEDONBEHALFBY: super::super::support::Lookup<
         Activitypointer,
-        super::super::Systemuser,
+        super::super::SystemUser,
     > = super::super::support::Lookup::new("createdonbehalfby", "systemusers");
     /// Lookup `modifiedby` to `systemusers`: writes `"modifiedby@odata.bind": "/systemusers(key)"`.
     #[cfg(feature = "systemusers")]
     pub const MODIFIEDBY: super::super::support::Lookup<
         Activitypointer,
-        super::super::Systemuser,
+        super::super::SystemUser,
     > = super::super::support::Lookup::new("modifiedby", "systemusers");
     /// Collection-valued navigation `activity_pointer_task` to `tasks` (associate and disassociate through `$ref`).
     pub const ACTIVITY_POINTER_TASK: super::super::support::Navigation<

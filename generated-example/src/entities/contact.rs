@@ -3,7 +3,11 @@
 
 /// `Microsoft.Dynamics.CRM.contact` (entity type, derived from `Microsoft.Dynamics.CRM.crmbaseentity`).
 ///
-/// Every field is a `Field`: unset fields are not sent, so an update sends only what was set; properties the type does not declare, and annotations, are kept in `extra`.
+/// Contact (`Contact`).
+///
+/// Person with whom a business unit has a relationship, such as customer, supplier, and colleague.
+///
+/// Every field is a `Field` (or a `ReadOnly` that only a read fills): unset fields are not sent, so an update sends only what was set; properties the type does not declare, and annotations, are kept in `extra`.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Contact {
     /// `spousesname`: `Edm.String`.
@@ -39,7 +43,7 @@ pub struct Contact {
     /// `address2_stateorprovince`: `Edm.String`.
     pub address2_stateorprovince: ::dataverse_runtime::Field<::std::string::String>,
     /// `_createdby_value`: `Edm.Guid`, a lookup value (read-only: set the lookup with `bind`).
-    pub createdby_value: ::dataverse_runtime::Field<
+    pub createdby_value: ::dataverse_runtime::ReadOnly<
         ::dataverse_runtime::codegen::uuid::Uuid,
     >,
     /// `address2_line1`: `Edm.String`.
@@ -58,8 +62,10 @@ pub struct Contact {
     pub employeeid: ::dataverse_runtime::Field<::std::string::String>,
     /// `territorycode`: `Edm.Int32`.
     pub territorycode: ::dataverse_runtime::Field<i32>,
-    /// `_parentcustomerid_value`: `Edm.Guid`, a lookup value (read-only: set the lookup with `bind`).
-    pub parentcustomerid_value: ::dataverse_runtime::Field<
+    /// Company Name `_parentcustomerid_value`: `Edm.Guid`, a lookup value (read-only: set the lookup with `bind`).
+    ///
+    /// Select the parent account or parent contact for the contact.
+    pub parent_customer_id_value: ::dataverse_runtime::ReadOnly<
         ::dataverse_runtime::codegen::uuid::Uuid,
     >,
     /// `managername`: `Edm.String`.
@@ -81,7 +87,7 @@ pub struct Contact {
     /// `address2_latitude`: `Edm.Double`.
     pub address2_latitude: ::dataverse_runtime::Field<f64>,
     /// `_owningteam_value`: `Edm.Guid`, a lookup value (read-only: set the lookup with `bind`).
-    pub owningteam_value: ::dataverse_runtime::Field<
+    pub owningteam_value: ::dataverse_runtime::ReadOnly<
         ::dataverse_runtime::codegen::uuid::Uuid,
     >,
     /// `timezoneruleversionnumber`: `Edm.Int32`.
@@ -93,17 +99,17 @@ pub struct Contact {
     /// `address2_postalcode`: `Edm.String`.
     pub address2_postalcode: ::dataverse_runtime::Field<::std::string::String>,
     /// `_owninguser_value`: `Edm.Guid`, a lookup value (read-only: set the lookup with `bind`).
-    pub owninguser_value: ::dataverse_runtime::Field<
+    pub owninguser_value: ::dataverse_runtime::ReadOnly<
         ::dataverse_runtime::codegen::uuid::Uuid,
     >,
     /// `merged`: `Edm.Boolean`.
     pub merged: ::dataverse_runtime::Field<bool>,
     /// `_masterid_value`: `Edm.Guid`, a lookup value (read-only: set the lookup with `bind`).
-    pub masterid_value: ::dataverse_runtime::Field<
+    pub masterid_value: ::dataverse_runtime::ReadOnly<
         ::dataverse_runtime::codegen::uuid::Uuid,
     >,
     /// `_createdonbehalfby_value`: `Edm.Guid`, a lookup value (read-only: set the lookup with `bind`).
-    pub createdonbehalfby_value: ::dataverse_runtime::Field<
+    pub createdonbehalfby_value: ::dataverse_runtime::ReadOnly<
         ::dataverse_runtime::codegen::uuid::Uuid,
     >,
     /// `address3_postofficebox`: `Edm.String`.
@@ -126,14 +132,16 @@ pub struct Contact {
     pub address1_longitude: ::dataverse_runtime::Field<f64>,
     /// `address1_addresstypecode`: `Edm.Int32`.
     pub address1_addresstypecode: ::dataverse_runtime::Field<i32>,
-    /// `statuscode`: `Edm.Int32`.
-    pub statuscode: ::dataverse_runtime::Field<i32>,
+    /// Status Reason `statuscode`: `Edm.Int32`, the status: a `ContactStatusCode` (see its `state()`).
+    ///
+    /// Select the contact's status.
+    pub status_code: ::dataverse_runtime::Field<super::super::ContactStatusCode>,
     /// `yomifullname`: `Edm.String`.
     pub yomifullname: ::dataverse_runtime::Field<::std::string::String>,
     /// `aging90_base`: `Edm.Decimal`.
     pub aging90_base: ::dataverse_runtime::Field<::dataverse_runtime::Decimal>,
     /// `_accountid_value`: `Edm.Guid`, a lookup value (read-only: set the lookup with `bind`).
-    pub accountid_value: ::dataverse_runtime::Field<
+    pub accountid_value: ::dataverse_runtime::ReadOnly<
         ::dataverse_runtime::codegen::uuid::Uuid,
     >,
     /// `address3_primarycontactname`: `Edm.String`.
@@ -146,8 +154,10 @@ pub struct Contact {
     >,
     /// `leadsourcecode`: `Edm.Int32`.
     pub leadsourcecode: ::dataverse_runtime::Field<i32>,
-    /// `statecode`: `Edm.Int32`.
-    pub statecode: ::dataverse_runtime::Field<i32>,
+    /// Status `statecode`: `Edm.Int32`, the state: a `ContactStateCode`, written on update only (not valid for create).
+    ///
+    /// Shows whether the contact is active or inactive.
+    pub state_code: ::dataverse_runtime::Field<super::super::ContactStateCode>,
     /// `address2_freighttermscode`: `Edm.Int32`.
     pub address2_freighttermscode: ::dataverse_runtime::Field<i32>,
     /// `address1_composite`: `Edm.String`.
@@ -157,7 +167,7 @@ pub struct Contact {
     /// `yomimiddlename`: `Edm.String`.
     pub yomimiddlename: ::dataverse_runtime::Field<::std::string::String>,
     /// `_modifiedonbehalfby_value`: `Edm.Guid`, a lookup value (read-only: set the lookup with `bind`).
-    pub modifiedonbehalfby_value: ::dataverse_runtime::Field<
+    pub modifiedonbehalfby_value: ::dataverse_runtime::ReadOnly<
         ::dataverse_runtime::codegen::uuid::Uuid,
     >,
     /// `jobtitle`: `Edm.String`.
@@ -172,8 +182,10 @@ pub struct Contact {
     pub followemail: ::dataverse_runtime::Field<bool>,
     /// `importsequencenumber`: `Edm.Int32`.
     pub importsequencenumber: ::dataverse_runtime::Field<i32>,
-    /// `gendercode`: `Edm.Int32`.
-    pub gendercode: ::dataverse_runtime::Field<i32>,
+    /// Gender `gendercode`: `Edm.Int32`, a choice: a `ContactGenderCode`.
+    ///
+    /// Select the contact's gender.
+    pub gender_code: ::dataverse_runtime::Field<super::super::ContactGenderCode>,
     /// `address2_line2`: `Edm.String`.
     pub address2_line2: ::dataverse_runtime::Field<::std::string::String>,
     /// `creditlimit_base`: `Edm.Decimal`.
@@ -187,11 +199,11 @@ pub struct Contact {
     /// `address1_county`: `Edm.String`.
     pub address1_county: ::dataverse_runtime::Field<::std::string::String>,
     /// `_owningbusinessunit_value`: `Edm.Guid`, a lookup value (read-only: set the lookup with `bind`).
-    pub owningbusinessunit_value: ::dataverse_runtime::Field<
+    pub owningbusinessunit_value: ::dataverse_runtime::ReadOnly<
         ::dataverse_runtime::codegen::uuid::Uuid,
     >,
     /// `_createdbyexternalparty_value`: `Edm.Guid`, a lookup value (read-only: set the lookup with `bind`).
-    pub createdbyexternalparty_value: ::dataverse_runtime::Field<
+    pub createdbyexternalparty_value: ::dataverse_runtime::ReadOnly<
         ::dataverse_runtime::codegen::uuid::Uuid,
     >,
     /// `entityimageid`: `Edm.Guid`.
@@ -277,13 +289,13 @@ pub struct Contact {
     /// `aging60_base`: `Edm.Decimal`.
     pub aging60_base: ::dataverse_runtime::Field<::dataverse_runtime::Decimal>,
     /// `_transactioncurrencyid_value`: `Edm.Guid`, a lookup value (read-only: set the lookup with `bind`).
-    pub transactioncurrencyid_value: ::dataverse_runtime::Field<
+    pub transactioncurrencyid_value: ::dataverse_runtime::ReadOnly<
         ::dataverse_runtime::codegen::uuid::Uuid,
     >,
     /// `entityimage`: `Edm.Binary`.
     pub entityimage: ::dataverse_runtime::Field<::dataverse_runtime::Binary>,
     /// `_modifiedbyexternalparty_value`: `Edm.Guid`, a lookup value (read-only: set the lookup with `bind`).
-    pub modifiedbyexternalparty_value: ::dataverse_runtime::Field<
+    pub modifiedbyexternalparty_value: ::dataverse_runtime::ReadOnly<
         ::dataverse_runtime::codegen::uuid::Uuid,
     >,
     /// `paymenttermscode`: `Edm.Int32`.
@@ -295,19 +307,19 @@ pub struct Contact {
     /// `address1_shippingmethodcode`: `Edm.Int32`.
     pub address1_shippingmethodcode: ::dataverse_runtime::Field<i32>,
     /// `_modifiedby_value`: `Edm.Guid`, a lookup value (read-only: set the lookup with `bind`).
-    pub modifiedby_value: ::dataverse_runtime::Field<
+    pub modifiedby_value: ::dataverse_runtime::ReadOnly<
         ::dataverse_runtime::codegen::uuid::Uuid,
     >,
     /// `ftpsiteurl`: `Edm.String`.
     pub ftpsiteurl: ::dataverse_runtime::Field<::std::string::String>,
     /// `_preferredsystemuserid_value`: `Edm.Guid`, a lookup value (read-only: set the lookup with `bind`).
-    pub preferredsystemuserid_value: ::dataverse_runtime::Field<
+    pub preferredsystemuserid_value: ::dataverse_runtime::ReadOnly<
         ::dataverse_runtime::codegen::uuid::Uuid,
     >,
     /// `address2_telephone2`: `Edm.String`.
     pub address2_telephone2: ::dataverse_runtime::Field<::std::string::String>,
     /// `_slainvokedid_value`: `Edm.Guid`, a lookup value (read-only: set the lookup with `bind`).
-    pub slainvokedid_value: ::dataverse_runtime::Field<
+    pub slainvokedid_value: ::dataverse_runtime::ReadOnly<
         ::dataverse_runtime::codegen::uuid::Uuid,
     >,
     /// `address3_utcoffset`: `Edm.Int32`.
@@ -318,8 +330,10 @@ pub struct Contact {
     pub address3_telephone1: ::dataverse_runtime::Field<::std::string::String>,
     /// `nickname`: `Edm.String`.
     pub nickname: ::dataverse_runtime::Field<::std::string::String>,
-    /// `fullname`: `Edm.String`.
-    pub fullname: ::dataverse_runtime::Field<::std::string::String>,
+    /// Full Name `fullname`: `Edm.String`, read-only (valid neither for create nor for update).
+    ///
+    /// Combines and shows the contact's first and last names.
+    pub full_name: ::dataverse_runtime::ReadOnly<::std::string::String>,
     /// `assistantname`: `Edm.String`.
     pub assistantname: ::dataverse_runtime::Field<::std::string::String>,
     /// `address2_country`: `Edm.String`.
@@ -346,8 +360,10 @@ pub struct Contact {
     pub donotphone: ::dataverse_runtime::Field<bool>,
     /// `address3_upszone`: `Edm.String`.
     pub address3_upszone: ::dataverse_runtime::Field<::std::string::String>,
-    /// `contactid`: `Edm.Guid`, key.
-    pub contactid: ::dataverse_runtime::Field<::dataverse_runtime::codegen::uuid::Uuid>,
+    /// Contact `contactid`: `Edm.Guid`, key.
+    ///
+    /// Unique identifier of the contact.
+    pub contact_id: ::dataverse_runtime::Field<::dataverse_runtime::codegen::uuid::Uuid>,
     /// `aging30`: `Edm.Decimal`.
     pub aging30: ::dataverse_runtime::Field<::dataverse_runtime::Decimal>,
     /// `address2_upszone`: `Edm.String`.
@@ -378,8 +394,10 @@ pub struct Contact {
     pub lastname: ::dataverse_runtime::Field<::std::string::String>,
     /// `address2_city`: `Edm.String`.
     pub address2_city: ::dataverse_runtime::Field<::std::string::String>,
-    /// `donotemail`: `Edm.Boolean`.
-    pub donotemail: ::dataverse_runtime::Field<bool>,
+    /// Do not allow Emails `donotemail`: `Edm.Boolean`, yes/no: `true` is “Do Not Allow”, `false` “Allow”.
+    ///
+    /// Select whether the contact allows direct email sent from Microsoft Dynamics 365.
+    pub do_not_e_mail: ::dataverse_runtime::Field<bool>,
     /// `company`: `Edm.String`.
     pub company: ::dataverse_runtime::Field<::std::string::String>,
     /// `address1_line2`: `Edm.String`.
@@ -407,11 +425,11 @@ pub struct Contact {
     /// `anniversary`: `Edm.Date`.
     pub anniversary: ::dataverse_runtime::Field<::dataverse_runtime::Date>,
     /// `_ownerid_value`: `Edm.Guid`, a lookup value (read-only: set the lookup with `bind`).
-    pub ownerid_value: ::dataverse_runtime::Field<
+    pub ownerid_value: ::dataverse_runtime::ReadOnly<
         ::dataverse_runtime::codegen::uuid::Uuid,
     >,
     /// `_parentcontactid_value`: `Edm.Guid`, a lookup value (read-only: set the lookup with `bind`).
-    pub parentcontactid_value: ::dataverse_runtime::Field<
+    pub parentcontactid_value: ::dataverse_runtime::ReadOnly<
         ::dataverse_runtime::codegen::uuid::Uuid,
     >,
     /// `haschildrencode`: `Edm.Int32`.
@@ -427,7 +445,7 @@ pub struct Contact {
     /// `address1_line3`: `Edm.String`.
     pub address1_line3: ::dataverse_runtime::Field<::std::string::String>,
     /// `_slaid_value`: `Edm.Guid`, a lookup value (read-only: set the lookup with `bind`).
-    pub slaid_value: ::dataverse_runtime::Field<
+    pub slaid_value: ::dataverse_runtime::ReadOnly<
         ::dataverse_runtime::codegen::uuid::Uuid,
     >,
     /// `middlename`: `Edm.String`.
@@ -510,7 +528,7 @@ pub struct Contact {
     /// Navigation `createdonbehalfby` to one `Microsoft.Dynamics.CRM.systemuser`, filled by `$expand` (decode it with `get`).
     #[cfg(feature = "systemusers")]
     pub createdonbehalfby: ::dataverse_runtime::Field<
-        super::super::support::Expanded<super::super::Systemuser>,
+        super::super::support::Expanded<super::super::SystemUser>,
     >,
     /// Navigation `Contact_Annotation` to a collection of `Microsoft.Dynamics.CRM.annotation`, filled by `$expand` (decode it with `get`).
     #[cfg(feature = "annotations")]
@@ -530,7 +548,7 @@ pub struct Contact {
     /// Navigation `modifiedonbehalfby` to one `Microsoft.Dynamics.CRM.systemuser`, filled by `$expand` (decode it with `get`).
     #[cfg(feature = "systemusers")]
     pub modifiedonbehalfby: ::dataverse_runtime::Field<
-        super::super::support::Expanded<super::super::Systemuser>,
+        super::super::support::Expanded<super::super::SystemUser>,
     >,
     /// Navigation `Contact_Email_EmailSender` to a collection of `Microsoft.Dynamics.CRM.email`, filled by `$expand` (decode it with `get`).
     pub contact_email_email_sender: ::dataverse_runtime::Field<
@@ -544,7 +562,7 @@ pub struct Contact {
     /// Navigation `createdby` to one `Microsoft.Dynamics.CRM.systemuser`, filled by `$expand` (decode it with `get`).
     #[cfg(feature = "systemusers")]
     pub createdby: ::dataverse_runtime::Field<
-        super::super::support::Expanded<super::super::Systemuser>,
+        super::super::support::Expanded<super::super::SystemUser>,
     >,
     /// Navigation `contact_actioncard` to a collection of `Microsoft.Dynamics.CRM.actioncard`, filled by `$expand` (decode it with `get`).
     pub contact_actioncard: ::dataverse_runtime::Field<
@@ -591,7 +609,7 @@ pub struct Contact {
     /// Navigation `preferredsystemuserid` to one `Microsoft.Dynamics.CRM.systemuser`, filled by `$expand` (decode it with `get`).
     #[cfg(feature = "systemusers")]
     pub preferredsystemuserid: ::dataverse_runtime::Field<
-        super::super::support::Expanded<super::super::Systemuser>,
+        super::super::support::Expanded<super::super::SystemUser>,
     >,
     /// Navigation `Contact_Faxes` to a collection of `Microsoft.Dynamics.CRM.fax`, filled by `$expand` (decode it with `get`).
     pub contact_faxes: ::dataverse_runtime::Field<
@@ -608,7 +626,7 @@ pub struct Contact {
     /// Navigation `owninguser` to one `Microsoft.Dynamics.CRM.systemuser`, filled by `$expand` (decode it with `get`).
     #[cfg(feature = "systemusers")]
     pub owninguser: ::dataverse_runtime::Field<
-        super::super::support::Expanded<super::super::Systemuser>,
+        super::super::support::Expanded<super::super::SystemUser>,
     >,
     /// Navigation `Contact_AsyncOperations` to a collection of `Microsoft.Dynamics.CRM.asyncoperation`, filled by `$expand` (decode it with `get`).
     pub contact_async_operations: ::dataverse_runtime::Field<
@@ -651,7 +669,7 @@ pub struct Contact {
     /// Navigation `modifiedby` to one `Microsoft.Dynamics.CRM.systemuser`, filled by `$expand` (decode it with `get`).
     #[cfg(feature = "systemusers")]
     pub modifiedby: ::dataverse_runtime::Field<
-        super::super::support::Expanded<super::super::Systemuser>,
+        super::super::support::Expanded<super::super::SystemUser>,
     >,
     /// Navigation `Contact_Emails` to a collection of `Microsoft.Dynamics.CRM.email`, filled by `$expand` (decode it with `get`).
     pub contact_emails: ::dataverse_runtime::Field<
@@ -766,10 +784,10 @@ impl super::super::support::Structured for Contact {
         if !self.territorycode.is_unset() {
             map.serialize_entry("territorycode", &self.territorycode)?;
         }
-        if purpose.writes_read_only() && !self.parentcustomerid_value.is_unset() {
+        if purpose.writes_read_only() && !self.parent_customer_id_value.is_unset() {
             map.serialize_entry(
                 "_parentcustomerid_value",
-                &self.parentcustomerid_value,
+                &self.parent_customer_id_value,
             )?;
         }
         if !self.managername.is_unset() {
@@ -877,8 +895,8 @@ impl super::super::support::Structured for Contact {
                 &self.address1_addresstypecode,
             )?;
         }
-        if !self.statuscode.is_unset() {
-            map.serialize_entry("statuscode", &self.statuscode)?;
+        if !self.status_code.is_unset() {
+            map.serialize_entry("statuscode", &self.status_code)?;
         }
         if !self.yomifullname.is_unset() {
             map.serialize_entry("yomifullname", &self.yomifullname)?;
@@ -904,8 +922,8 @@ impl super::super::support::Structured for Contact {
         if !self.leadsourcecode.is_unset() {
             map.serialize_entry("leadsourcecode", &self.leadsourcecode)?;
         }
-        if !self.statecode.is_unset() {
-            map.serialize_entry("statecode", &self.statecode)?;
+        if purpose.writes_update_only() && !self.state_code.is_unset() {
+            map.serialize_entry("statecode", &self.state_code)?;
         }
         if !self.address2_freighttermscode.is_unset() {
             map.serialize_entry(
@@ -949,8 +967,8 @@ impl super::super::support::Structured for Contact {
         if !self.importsequencenumber.is_unset() {
             map.serialize_entry("importsequencenumber", &self.importsequencenumber)?;
         }
-        if !self.gendercode.is_unset() {
-            map.serialize_entry("gendercode", &self.gendercode)?;
+        if !self.gender_code.is_unset() {
+            map.serialize_entry("gendercode", &self.gender_code)?;
         }
         if !self.address2_line2.is_unset() {
             map.serialize_entry("address2_line2", &self.address2_line2)?;
@@ -1162,8 +1180,8 @@ impl super::super::support::Structured for Contact {
         if !self.nickname.is_unset() {
             map.serialize_entry("nickname", &self.nickname)?;
         }
-        if !self.fullname.is_unset() {
-            map.serialize_entry("fullname", &self.fullname)?;
+        if purpose.writes_read_only() && !self.full_name.is_unset() {
+            map.serialize_entry("fullname", &self.full_name)?;
         }
         if !self.assistantname.is_unset() {
             map.serialize_entry("assistantname", &self.assistantname)?;
@@ -1204,8 +1222,8 @@ impl super::super::support::Structured for Contact {
         if !self.address3_upszone.is_unset() {
             map.serialize_entry("address3_upszone", &self.address3_upszone)?;
         }
-        if !self.contactid.is_unset() {
-            map.serialize_entry("contactid", &self.contactid)?;
+        if !self.contact_id.is_unset() {
+            map.serialize_entry("contactid", &self.contact_id)?;
         }
         if !self.aging30.is_unset() {
             map.serialize_entry("aging30", &self.aging30)?;
@@ -1255,8 +1273,8 @@ impl super::super::support::Structured for Contact {
         if !self.address2_city.is_unset() {
             map.serialize_entry("address2_city", &self.address2_city)?;
         }
-        if !self.donotemail.is_unset() {
-            map.serialize_entry("donotemail", &self.donotemail)?;
+        if !self.do_not_e_mail.is_unset() {
+            map.serialize_entry("donotemail", &self.do_not_e_mail)?;
         }
         if !self.company.is_unset() {
             map.serialize_entry("company", &self.company)?;
@@ -1727,7 +1745,9 @@ impl super::super::support::Structured for Contact {
             "pager" => self.pager = map.next_value()?,
             "employeeid" => self.employeeid = map.next_value()?,
             "territorycode" => self.territorycode = map.next_value()?,
-            "_parentcustomerid_value" => self.parentcustomerid_value = map.next_value()?,
+            "_parentcustomerid_value" => {
+                self.parent_customer_id_value = map.next_value()?;
+            }
             "managername" => self.managername = map.next_value()?,
             "birthdate" => self.birthdate = map.next_value()?,
             "address1_name" => self.address1_name = map.next_value()?,
@@ -1770,7 +1790,7 @@ impl super::super::support::Structured for Contact {
             "address1_addresstypecode" => {
                 self.address1_addresstypecode = map.next_value()?;
             }
-            "statuscode" => self.statuscode = map.next_value()?,
+            "statuscode" => self.status_code = map.next_value()?,
             "yomifullname" => self.yomifullname = map.next_value()?,
             "aging90_base" => self.aging90_base = map.next_value()?,
             "_accountid_value" => self.accountid_value = map.next_value()?,
@@ -1780,7 +1800,7 @@ impl super::super::support::Structured for Contact {
             "familystatuscode" => self.familystatuscode = map.next_value()?,
             "address3_addressid" => self.address3_addressid = map.next_value()?,
             "leadsourcecode" => self.leadsourcecode = map.next_value()?,
-            "statecode" => self.statecode = map.next_value()?,
+            "statecode" => self.state_code = map.next_value()?,
             "address2_freighttermscode" => {
                 self.address2_freighttermscode = map.next_value()?;
             }
@@ -1798,7 +1818,7 @@ impl super::super::support::Structured for Contact {
             "address1_telephone3" => self.address1_telephone3 = map.next_value()?,
             "followemail" => self.followemail = map.next_value()?,
             "importsequencenumber" => self.importsequencenumber = map.next_value()?,
-            "gendercode" => self.gendercode = map.next_value()?,
+            "gendercode" => self.gender_code = map.next_value()?,
             "address2_line2" => self.address2_line2 = map.next_value()?,
             "creditlimit_base" => self.creditlimit_base = map.next_value()?,
             "annualincome_base" => self.annualincome_base = map.next_value()?,
@@ -1878,7 +1898,7 @@ impl super::super::support::Structured for Contact {
             }
             "address3_telephone1" => self.address3_telephone1 = map.next_value()?,
             "nickname" => self.nickname = map.next_value()?,
-            "fullname" => self.fullname = map.next_value()?,
+            "fullname" => self.full_name = map.next_value()?,
             "assistantname" => self.assistantname = map.next_value()?,
             "address2_country" => self.address2_country = map.next_value()?,
             "aging60" => self.aging60 = map.next_value()?,
@@ -1892,7 +1912,7 @@ impl super::super::support::Structured for Contact {
             "address2_telephone3" => self.address2_telephone3 = map.next_value()?,
             "donotphone" => self.donotphone = map.next_value()?,
             "address3_upszone" => self.address3_upszone = map.next_value()?,
-            "contactid" => self.contactid = map.next_value()?,
+            "contactid" => self.contact_id = map.next_value()?,
             "aging30" => self.aging30 = map.next_value()?,
             "address2_upszone" => self.address2_upszone = map.next_value()?,
             "address1_upszone" => self.address1_upszone = map.next_value()?,
@@ -1910,7 +1930,7 @@ impl super::super::support::Structured for Contact {
             "address1_country" => self.address1_country = map.next_value()?,
             "lastname" => self.lastname = map.next_value()?,
             "address2_city" => self.address2_city = map.next_value()?,
-            "donotemail" => self.donotemail = map.next_value()?,
+            "donotemail" => self.do_not_e_mail = map.next_value()?,
             "company" => self.company = map.next_value()?,
             "address1_line2" => self.address1_line2 = map.next_value()?,
             "address2_longitude" => self.address2_longitude = map.next_value()?,
@@ -2187,7 +2207,8 @@ impl Contact {
     pub const CREATEDBY_VALUE: ::dataverse_runtime::codegen::typed::Property<
         Self,
         ::dataverse_runtime::codegen::uuid::Uuid,
-    > = ::dataverse_runtime::codegen::typed::Property::new("_createdby_value");
+        ::dataverse_runtime::codegen::typed::ReadOnly,
+    > = ::dataverse_runtime::codegen::typed::Property::read_only("_createdby_value");
     /// `address2_line1`: `Edm.String`.
     pub const ADDRESS2_LINE1: ::dataverse_runtime::codegen::typed::Property<
         Self,
@@ -2223,10 +2244,13 @@ impl Contact {
         "territorycode",
     );
     /// `_parentcustomerid_value`: `Edm.Guid`.
-    pub const PARENTCUSTOMERID_VALUE: ::dataverse_runtime::codegen::typed::Property<
+    pub const PARENT_CUSTOMER_ID_VALUE: ::dataverse_runtime::codegen::typed::Property<
         Self,
         ::dataverse_runtime::codegen::uuid::Uuid,
-    > = ::dataverse_runtime::codegen::typed::Property::new("_parentcustomerid_value");
+        ::dataverse_runtime::codegen::typed::ReadOnly,
+    > = ::dataverse_runtime::codegen::typed::Property::read_only(
+        "_parentcustomerid_value",
+    );
     /// `managername`: `Edm.String`.
     pub const MANAGERNAME: ::dataverse_runtime::codegen::typed::Property<
         Self,
@@ -2278,7 +2302,8 @@ impl Contact {
     pub const OWNINGTEAM_VALUE: ::dataverse_runtime::codegen::typed::Property<
         Self,
         ::dataverse_runtime::codegen::uuid::Uuid,
-    > = ::dataverse_runtime::codegen::typed::Property::new("_owningteam_value");
+        ::dataverse_runtime::codegen::typed::ReadOnly,
+    > = ::dataverse_runtime::codegen::typed::Property::read_only("_owningteam_value");
     /// `timezoneruleversionnumber`: `Edm.Int32`.
     pub const TIMEZONERULEVERSIONNUMBER: ::dataverse_runtime::codegen::typed::Property<
         Self,
@@ -2303,7 +2328,8 @@ impl Contact {
     pub const OWNINGUSER_VALUE: ::dataverse_runtime::codegen::typed::Property<
         Self,
         ::dataverse_runtime::codegen::uuid::Uuid,
-    > = ::dataverse_runtime::codegen::typed::Property::new("_owninguser_value");
+        ::dataverse_runtime::codegen::typed::ReadOnly,
+    > = ::dataverse_runtime::codegen::typed::Property::read_only("_owninguser_value");
     /// `merged`: `Edm.Boolean`.
     pub const MERGED: ::dataverse_runtime::codegen::typed::Property<Self, bool> = ::dataverse_runtime::codegen::typed::Property::new(
         "merged",
@@ -2312,12 +2338,16 @@ impl Contact {
     pub const MASTERID_VALUE: ::dataverse_runtime::codegen::typed::Property<
         Self,
         ::dataverse_runtime::codegen::uuid::Uuid,
-    > = ::dataverse_runtime::codegen::typed::Property::new("_masterid_value");
+        ::dataverse_runtime::codegen::typed::ReadOnly,
+    > = ::dataverse_runtime::codegen::typed::Property::read_only("_masterid_value");
     /// `_createdonbehalfby_value`: `Edm.Guid`.
     pub const CREATEDONBEHALFBY_VALUE: ::dataverse_runtime::codegen::typed::Property<
         Self,
         ::dataverse_runtime::codegen::uuid::Uuid,
-    > = ::dataverse_runtime::codegen::typed::Property::new("_createdonbehalfby_value");
+        ::dataverse_runtime::codegen::typed::ReadOnly,
+    > = ::dataverse_runtime::codegen::typed::Property::read_only(
+        "_createdonbehalfby_value",
+    );
     /// `address3_postofficebox`: `Edm.String`.
     pub const ADDRESS3_POSTOFFICEBOX: ::dataverse_runtime::codegen::typed::Property<
         Self,
@@ -2369,9 +2399,10 @@ impl Contact {
         i32,
     > = ::dataverse_runtime::codegen::typed::Property::new("address1_addresstypecode");
     /// `statuscode`: `Edm.Int32`.
-    pub const STATUSCODE: ::dataverse_runtime::codegen::typed::Property<Self, i32> = ::dataverse_runtime::codegen::typed::Property::new(
-        "statuscode",
-    );
+    pub const STATUS_CODE: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        super::super::ContactStatusCode,
+    > = ::dataverse_runtime::codegen::typed::Property::new("statuscode");
     /// `yomifullname`: `Edm.String`.
     pub const YOMIFULLNAME: ::dataverse_runtime::codegen::typed::Property<
         Self,
@@ -2386,7 +2417,8 @@ impl Contact {
     pub const ACCOUNTID_VALUE: ::dataverse_runtime::codegen::typed::Property<
         Self,
         ::dataverse_runtime::codegen::uuid::Uuid,
-    > = ::dataverse_runtime::codegen::typed::Property::new("_accountid_value");
+        ::dataverse_runtime::codegen::typed::ReadOnly,
+    > = ::dataverse_runtime::codegen::typed::Property::read_only("_accountid_value");
     /// `address3_primarycontactname`: `Edm.String`.
     pub const ADDRESS3_PRIMARYCONTACTNAME: ::dataverse_runtime::codegen::typed::Property<
         Self,
@@ -2409,9 +2441,10 @@ impl Contact {
         "leadsourcecode",
     );
     /// `statecode`: `Edm.Int32`.
-    pub const STATECODE: ::dataverse_runtime::codegen::typed::Property<Self, i32> = ::dataverse_runtime::codegen::typed::Property::new(
-        "statecode",
-    );
+    pub const STATE_CODE: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        super::super::ContactStateCode,
+    > = ::dataverse_runtime::codegen::typed::Property::new("statecode");
     /// `address2_freighttermscode`: `Edm.Int32`.
     pub const ADDRESS2_FREIGHTTERMSCODE: ::dataverse_runtime::codegen::typed::Property<
         Self,
@@ -2436,7 +2469,10 @@ impl Contact {
     pub const MODIFIEDONBEHALFBY_VALUE: ::dataverse_runtime::codegen::typed::Property<
         Self,
         ::dataverse_runtime::codegen::uuid::Uuid,
-    > = ::dataverse_runtime::codegen::typed::Property::new("_modifiedonbehalfby_value");
+        ::dataverse_runtime::codegen::typed::ReadOnly,
+    > = ::dataverse_runtime::codegen::typed::Property::read_only(
+        "_modifiedonbehalfby_value",
+    );
     /// `jobtitle`: `Edm.String`.
     pub const JOBTITLE: ::dataverse_runtime::codegen::typed::Property<
         Self,
@@ -2466,9 +2502,10 @@ impl Contact {
         i32,
     > = ::dataverse_runtime::codegen::typed::Property::new("importsequencenumber");
     /// `gendercode`: `Edm.Int32`.
-    pub const GENDERCODE: ::dataverse_runtime::codegen::typed::Property<Self, i32> = ::dataverse_runtime::codegen::typed::Property::new(
-        "gendercode",
-    );
+    pub const GENDER_CODE: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        super::super::ContactGenderCode,
+    > = ::dataverse_runtime::codegen::typed::Property::new("gendercode");
     /// `address2_line2`: `Edm.String`.
     pub const ADDRESS2_LINE2: ::dataverse_runtime::codegen::typed::Property<
         Self,
@@ -2502,12 +2539,16 @@ impl Contact {
     pub const OWNINGBUSINESSUNIT_VALUE: ::dataverse_runtime::codegen::typed::Property<
         Self,
         ::dataverse_runtime::codegen::uuid::Uuid,
-    > = ::dataverse_runtime::codegen::typed::Property::new("_owningbusinessunit_value");
+        ::dataverse_runtime::codegen::typed::ReadOnly,
+    > = ::dataverse_runtime::codegen::typed::Property::read_only(
+        "_owningbusinessunit_value",
+    );
     /// `_createdbyexternalparty_value`: `Edm.Guid`.
     pub const CREATEDBYEXTERNALPARTY_VALUE: ::dataverse_runtime::codegen::typed::Property<
         Self,
         ::dataverse_runtime::codegen::uuid::Uuid,
-    > = ::dataverse_runtime::codegen::typed::Property::new(
+        ::dataverse_runtime::codegen::typed::ReadOnly,
+    > = ::dataverse_runtime::codegen::typed::Property::read_only(
         "_createdbyexternalparty_value",
     );
     /// `entityimageid`: `Edm.Guid`.
@@ -2700,7 +2741,8 @@ impl Contact {
     pub const TRANSACTIONCURRENCYID_VALUE: ::dataverse_runtime::codegen::typed::Property<
         Self,
         ::dataverse_runtime::codegen::uuid::Uuid,
-    > = ::dataverse_runtime::codegen::typed::Property::new(
+        ::dataverse_runtime::codegen::typed::ReadOnly,
+    > = ::dataverse_runtime::codegen::typed::Property::read_only(
         "_transactioncurrencyid_value",
     );
     /// `entityimage`: `Edm.Binary`.
@@ -2712,7 +2754,8 @@ impl Contact {
     pub const MODIFIEDBYEXTERNALPARTY_VALUE: ::dataverse_runtime::codegen::typed::Property<
         Self,
         ::dataverse_runtime::codegen::uuid::Uuid,
-    > = ::dataverse_runtime::codegen::typed::Property::new(
+        ::dataverse_runtime::codegen::typed::ReadOnly,
+    > = ::dataverse_runtime::codegen::typed::Property::read_only(
         "_modifiedbyexternalparty_value",
     );
     /// `paymenttermscode`: `Edm.Int32`.
@@ -2741,7 +2784,8 @@ impl Contact {
     pub const MODIFIEDBY_VALUE: ::dataverse_runtime::codegen::typed::Property<
         Self,
         ::dataverse_runtime::codegen::uuid::Uuid,
-    > = ::dataverse_runtime::codegen::typed::Property::new("_modifiedby_value");
+        ::dataverse_runtime::codegen::typed::ReadOnly,
+    > = ::dataverse_runtime::codegen::typed::Property::read_only("_modifiedby_value");
     /// `ftpsiteurl`: `Edm.String`.
     pub const FTPSITEURL: ::dataverse_runtime::codegen::typed::Property<
         Self,
@@ -2751,7 +2795,8 @@ impl Contact {
     pub const PREFERREDSYSTEMUSERID_VALUE: ::dataverse_runtime::codegen::typed::Property<
         Self,
         ::dataverse_runtime::codegen::uuid::Uuid,
-    > = ::dataverse_runtime::codegen::typed::Property::new(
+        ::dataverse_runtime::codegen::typed::ReadOnly,
+    > = ::dataverse_runtime::codegen::typed::Property::read_only(
         "_preferredsystemuserid_value",
     );
     /// `address2_telephone2`: `Edm.String`.
@@ -2763,7 +2808,8 @@ impl Contact {
     pub const SLAINVOKEDID_VALUE: ::dataverse_runtime::codegen::typed::Property<
         Self,
         ::dataverse_runtime::codegen::uuid::Uuid,
-    > = ::dataverse_runtime::codegen::typed::Property::new("_slainvokedid_value");
+        ::dataverse_runtime::codegen::typed::ReadOnly,
+    > = ::dataverse_runtime::codegen::typed::Property::read_only("_slainvokedid_value");
     /// `address3_utcoffset`: `Edm.Int32`.
     pub const ADDRESS3_UTCOFFSET: ::dataverse_runtime::codegen::typed::Property<
         Self,
@@ -2785,10 +2831,11 @@ impl Contact {
         ::std::string::String,
     > = ::dataverse_runtime::codegen::typed::Property::new("nickname");
     /// `fullname`: `Edm.String`.
-    pub const FULLNAME: ::dataverse_runtime::codegen::typed::Property<
+    pub const FULL_NAME: ::dataverse_runtime::codegen::typed::Property<
         Self,
         ::std::string::String,
-    > = ::dataverse_runtime::codegen::typed::Property::new("fullname");
+        ::dataverse_runtime::codegen::typed::ReadOnly,
+    > = ::dataverse_runtime::codegen::typed::Property::read_only("fullname");
     /// `assistantname`: `Edm.String`.
     pub const ASSISTANTNAME: ::dataverse_runtime::codegen::typed::Property<
         Self,
@@ -2852,7 +2899,7 @@ impl Contact {
         ::std::string::String,
     > = ::dataverse_runtime::codegen::typed::Property::new("address3_upszone");
     /// `contactid`: `Edm.Guid`.
-    pub const CONTACTID: ::dataverse_runtime::codegen::typed::Property<
+    pub const CONTACT_ID: ::dataverse_runtime::codegen::typed::Property<
         Self,
         ::dataverse_runtime::codegen::uuid::Uuid,
     > = ::dataverse_runtime::codegen::typed::Property::new("contactid");
@@ -2933,7 +2980,7 @@ impl Contact {
         ::std::string::String,
     > = ::dataverse_runtime::codegen::typed::Property::new("address2_city");
     /// `donotemail`: `Edm.Boolean`.
-    pub const DONOTEMAIL: ::dataverse_runtime::codegen::typed::Property<Self, bool> = ::dataverse_runtime::codegen::typed::Property::new(
+    pub const DO_NOT_E_MAIL: ::dataverse_runtime::codegen::typed::Property<Self, bool> = ::dataverse_runtime::codegen::typed::Property::new(
         "donotemail",
     );
     /// `company`: `Edm.String`.
@@ -3000,12 +3047,16 @@ impl Contact {
     pub const OWNERID_VALUE: ::dataverse_runtime::codegen::typed::Property<
         Self,
         ::dataverse_runtime::codegen::uuid::Uuid,
-    > = ::dataverse_runtime::codegen::typed::Property::new("_ownerid_value");
+        ::dataverse_runtime::codegen::typed::ReadOnly,
+    > = ::dataverse_runtime::codegen::typed::Property::read_only("_ownerid_value");
     /// `_parentcontactid_value`: `Edm.Guid`.
     pub const PARENTCONTACTID_VALUE: ::dataverse_runtime::codegen::typed::Property<
         Self,
         ::dataverse_runtime::codegen::uuid::Uuid,
-    > = ::dataverse_runtime::codegen::typed::Property::new("_parentcontactid_value");
+        ::dataverse_runtime::codegen::typed::ReadOnly,
+    > = ::dataverse_runtime::codegen::typed::Property::read_only(
+        "_parentcontactid_value",
+    );
     /// `haschildrencode`: `Edm.Int32`.
     pub const HASCHILDRENCODE: ::dataverse_runtime::codegen::typed::Property<
         Self,
@@ -3040,7 +3091,8 @@ impl Contact {
     pub const SLAID_VALUE: ::dataverse_runtime::codegen::typed::Property<
         Self,
         ::dataverse_runtime::codegen::uuid::Uuid,
-    > = ::dataverse_runtime::codegen::typed::Property::new("_slaid_value");
+        ::dataverse_runtime::codegen::typed::ReadOnly,
+    > = ::dataverse_runtime::codegen::typed::Property::read_only("_slaid_value");
     /// `middlename`: `Edm.String`.
     pub const MIDDLENAME: ::dataverse_runtime::codegen::typed::Property<
         Self,
@@ -3169,7 +3221,7 @@ impl Contact {
     #[cfg(feature = "systemusers")]
     pub const CREATEDONBEHALFBY: super::super::support::Lookup<
         Contact,
-        super::super::Systemuser,
+        super::super::SystemUser,
     > = super::super::support::Lookup::new("createdonbehalfby", "systemusers");
     /// Collection-valued navigation `Contact_Annotation` to `annotations` (associate and disassociate through `$ref`).
     #[cfg(feature = "annotations")]
@@ -3193,7 +3245,7 @@ impl Contact {
     #[cfg(feature = "systemusers")]
     pub const MODIFIEDONBEHALFBY: super::super::support::Lookup<
         Contact,
-        super::super::Systemuser,
+        super::super::SystemUser,
     > = super::super::support::Lookup::new("modifiedonbehalfby", "systemusers");
     /// Collection-valued navigation `Contact_Email_EmailSender` to `emails` (associate and disassociate through `$ref`).
     pub const CONTACT_EMAIL_EMAIL_SENDER: super::super::support::Navigation<
@@ -3210,7 +3262,7 @@ impl Contact {
     #[cfg(feature = "systemusers")]
     pub const CREATEDBY: super::super::support::Lookup<
         Contact,
-        super::super::Systemuser,
+        super::super::SystemUser,
     > = super::super::support::Lookup::new("createdby", "systemusers");
     /// Collection-valued navigation `contact_actioncard` to `actioncards` (associate and disassociate through `$ref`).
     pub const CONTACT_ACTIONCARD: super::super::support::Navigation<
@@ -3286,7 +3338,7 @@ impl Contact {
     #[cfg(feature = "systemusers")]
     pub const PREFERREDSYSTEMUSERID: super::super::support::Lookup<
         Contact,
-        super::super::Systemuser,
+        super::super::SystemUser,
     > = super::super::support::Lookup::new("preferredsystemuserid", "systemusers");
     /// Collection-valued navigation `Contact_Faxes` to `faxes` (associate and disassociate through `$ref`).
     pub const CONTACT_FAXES: super::super::support::Navigation<
@@ -3310,7 +3362,7 @@ impl Contact {
     #[cfg(feature = "systemusers")]
     pub const OWNINGUSER: super::super::support::Lookup<
         Contact,
-        super::super::Systemuser,
+        super::super::SystemUser,
     > = super::super::support::Lookup::new("owninguser", "systemusers");
     /// Collection-valued navigation `Contact_AsyncOperations` to `asyncoperations` (associate and disassociate through `$ref`).
     pub const CONTACT_ASYNC_OPERATIONS: super::super::support::Navigation<
@@ -3324,7 +3376,7 @@ impl Contact {
     #[cfg(feature = "systemusers")]
     pub const OWNERID_SYSTEMUSERS: super::super::support::Lookup<
         Contact,
-        super::super::Systemuser,
+        super::super::SystemUser,
     > = super::super::support::Lookup::new("ownerid", "systemusers");
     /// Lookup `ownerid` to `teams`: writes `"ownerid@odata.bind": "/teams(key)"`.
     #[cfg(feature = "teams")]
@@ -3385,7 +3437,7 @@ impl Contact {
     #[cfg(feature = "systemusers")]
     pub const MODIFIEDBY: super::super::support::Lookup<
         Contact,
-        super::super::Systemuser,
+        super::super::SystemUser,
     > = super::super::support::Lookup::new("modifiedby", "systemusers");
     /// Collection-valued navigation `Contact_Emails` to `emails` (associate and disassociate through `$ref`).
     pub const CONTACT_EMAILS: super::super::support::Navigation<
@@ -3409,7 +3461,7 @@ impl Contact {
     /// A reference to an existing record: only its key (`contactid`) is set. Pass it where an operation takes an existing record (`EntityValue::new(&Type::reference(id))`).
     pub fn reference(key: ::dataverse_runtime::codegen::uuid::Uuid) -> Self {
         Self {
-            contactid: ::dataverse_runtime::Field::Value(key),
+            contact_id: ::dataverse_runtime::Field::Value(key),
             ..::core::default::Default::default()
         }
     }

@@ -3,7 +3,7 @@
 
 /// `Microsoft.Dynamics.CRM.crmbaseentity` (entity type, abstract).
 ///
-/// Every field is a `Field`: unset fields are not sent, so an update sends only what was set; properties the type does not declare, and annotations, are kept in `extra`.
+/// Every field is a `Field` (or a `ReadOnly` that only a read fills): unset fields are not sent, so an update sends only what was set; properties the type does not declare, and annotations, are kept in `extra`.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Crmbaseentity {
     /// Lookups to send as `nav@odata.bind`; set them with `HasBinds::bind` and the
@@ -82,7 +82,7 @@ pub enum CrmbaseentityAny {
     Queue(::std::boxed::Box<super::super::Queue>),
     /// `Microsoft.Dynamics.CRM.systemuser`.
     #[cfg(feature = "systemusers")]
-    Systemuser(::std::boxed::Box<super::super::Systemuser>),
+    SystemUser(::std::boxed::Box<super::super::SystemUser>),
     /// `Microsoft.Dynamics.CRM.team`.
     #[cfg(feature = "teams")]
     Team(::std::boxed::Box<super::super::Team>),
@@ -112,7 +112,7 @@ impl ::dataverse_runtime::codegen::serde::Serialize for CrmbaseentityAny {
             #[cfg(feature = "queues")]
             Self::Queue(value) => value.serialize(serializer),
             #[cfg(feature = "systemusers")]
-            Self::Systemuser(value) => value.serialize(serializer),
+            Self::SystemUser(value) => value.serialize(serializer),
             #[cfg(feature = "teams")]
             Self::Team(value) => value.serialize(serializer),
             Self::Unknown(value) => value.serialize(serializer),
@@ -171,7 +171,7 @@ impl<'de> ::dataverse_runtime::codegen::serde::Deserialize<'de> for Crmbaseentit
                         "Microsoft.Dynamics.CRM.queue" => Self::Queue(decode(raw)?),
                         #[cfg(feature = "systemusers")]
                         "Microsoft.Dynamics.CRM.systemuser" => {
-                            Self::Systemuser(decode(raw)?)
+                            Self::SystemUser(decode(raw)?)
                         }
                         #[cfg(feature = "teams")]
                         "Microsoft.Dynamics.CRM.team" => Self::Team(decode(raw)?),

@@ -3,7 +3,7 @@
 
 /// `Microsoft.Dynamics.CRM.letter` (entity type, derived from `Microsoft.Dynamics.CRM.activitypointer`).
 ///
-/// Every field is a `Field`: unset fields are not sent, so an update sends only what was set; properties the type does not declare, and annotations, are kept in `extra`.
+/// Every field is a `Field` (or a `ReadOnly` that only a read fills): unset fields are not sent, so an update sends only what was set; properties the type does not declare, and annotations, are kept in `extra`.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Letter {
     /// `lastonholdtime`: `Edm.DateTimeOffset`.
@@ -11,7 +11,7 @@ pub struct Letter {
     /// `actualdurationminutes`: `Edm.Int32`.
     pub actualdurationminutes: ::dataverse_runtime::Field<i32>,
     /// `_owningteam_value`: `Edm.Guid`, a lookup value (read-only: set the lookup with `bind`).
-    pub owningteam_value: ::dataverse_runtime::Field<
+    pub owningteam_value: ::dataverse_runtime::ReadOnly<
         ::dataverse_runtime::codegen::uuid::Uuid,
     >,
     /// `exchangeitemid`: `Edm.String`.
@@ -33,19 +33,19 @@ pub struct Letter {
     /// `isworkflowcreated`: `Edm.Boolean`.
     pub isworkflowcreated: ::dataverse_runtime::Field<bool>,
     /// `_sendermailboxid_value`: `Edm.Guid`, a lookup value (read-only: set the lookup with `bind`).
-    pub sendermailboxid_value: ::dataverse_runtime::Field<
+    pub sendermailboxid_value: ::dataverse_runtime::ReadOnly<
         ::dataverse_runtime::codegen::uuid::Uuid,
     >,
     /// `description`: `Edm.String`.
     pub description: ::dataverse_runtime::Field<::std::string::String>,
     /// `_regardingobjectid_value`: `Edm.Guid`, a lookup value (read-only: set the lookup with `bind`).
-    pub regardingobjectid_value: ::dataverse_runtime::Field<
+    pub regardingobjectid_value: ::dataverse_runtime::ReadOnly<
         ::dataverse_runtime::codegen::uuid::Uuid,
     >,
     /// `onholdtime`: `Edm.Int32`.
     pub onholdtime: ::dataverse_runtime::Field<i32>,
     /// `_modifiedby_value`: `Edm.Guid`, a lookup value (read-only: set the lookup with `bind`).
-    pub modifiedby_value: ::dataverse_runtime::Field<
+    pub modifiedby_value: ::dataverse_runtime::ReadOnly<
         ::dataverse_runtime::codegen::uuid::Uuid,
     >,
     /// `community`: `Edm.Int32`.
@@ -59,11 +59,11 @@ pub struct Letter {
     /// `timezoneruleversionnumber`: `Edm.Int32`.
     pub timezoneruleversionnumber: ::dataverse_runtime::Field<i32>,
     /// `_createdonbehalfby_value`: `Edm.Guid`, a lookup value (read-only: set the lookup with `bind`).
-    pub createdonbehalfby_value: ::dataverse_runtime::Field<
+    pub createdonbehalfby_value: ::dataverse_runtime::ReadOnly<
         ::dataverse_runtime::codegen::uuid::Uuid,
     >,
     /// `_transactioncurrencyid_value`: `Edm.Guid`, a lookup value (read-only: set the lookup with `bind`).
-    pub transactioncurrencyid_value: ::dataverse_runtime::Field<
+    pub transactioncurrencyid_value: ::dataverse_runtime::ReadOnly<
         ::dataverse_runtime::codegen::uuid::Uuid,
     >,
     /// `versionnumber`: `Edm.Int64`.
@@ -75,7 +75,7 @@ pub struct Letter {
     /// `prioritycode`: `Edm.Int32`.
     pub prioritycode: ::dataverse_runtime::Field<i32>,
     /// `_slaid_value`: `Edm.Guid`, a lookup value (read-only: set the lookup with `bind`).
-    pub slaid_value: ::dataverse_runtime::Field<
+    pub slaid_value: ::dataverse_runtime::ReadOnly<
         ::dataverse_runtime::codegen::uuid::Uuid,
     >,
     /// `stageid`: `Edm.Guid`.
@@ -83,11 +83,11 @@ pub struct Letter {
     /// `actualstart`: `Edm.DateTimeOffset`.
     pub actualstart: ::dataverse_runtime::Field<::dataverse_runtime::DateTimeOffset>,
     /// `_owningbusinessunit_value`: `Edm.Guid`, a lookup value (read-only: set the lookup with `bind`).
-    pub owningbusinessunit_value: ::dataverse_runtime::Field<
+    pub owningbusinessunit_value: ::dataverse_runtime::ReadOnly<
         ::dataverse_runtime::codegen::uuid::Uuid,
     >,
     /// `_owninguser_value`: `Edm.Guid`, a lookup value (read-only: set the lookup with `bind`).
-    pub owninguser_value: ::dataverse_runtime::Field<
+    pub owninguser_value: ::dataverse_runtime::ReadOnly<
         ::dataverse_runtime::codegen::uuid::Uuid,
     >,
     /// `utcconversiontimezonecode`: `Edm.Int32`.
@@ -109,7 +109,7 @@ pub struct Letter {
         ::dataverse_runtime::DateTimeOffset,
     >,
     /// `_modifiedonbehalfby_value`: `Edm.Guid`, a lookup value (read-only: set the lookup with `bind`).
-    pub modifiedonbehalfby_value: ::dataverse_runtime::Field<
+    pub modifiedonbehalfby_value: ::dataverse_runtime::ReadOnly<
         ::dataverse_runtime::codegen::uuid::Uuid,
     >,
     /// `exchangerate`: `Edm.Decimal`.
@@ -123,19 +123,19 @@ pub struct Letter {
     /// `traversedpath`: `Edm.String`.
     pub traversedpath: ::dataverse_runtime::Field<::std::string::String>,
     /// `_createdby_value`: `Edm.Guid`, a lookup value (read-only: set the lookup with `bind`).
-    pub createdby_value: ::dataverse_runtime::Field<
+    pub createdby_value: ::dataverse_runtime::ReadOnly<
         ::dataverse_runtime::codegen::uuid::Uuid,
     >,
     /// `activitytypecode`: `Edm.String`.
     pub activitytypecode: ::dataverse_runtime::Field<::std::string::String>,
     /// `_ownerid_value`: `Edm.Guid`, a lookup value (read-only: set the lookup with `bind`).
-    pub ownerid_value: ::dataverse_runtime::Field<
+    pub ownerid_value: ::dataverse_runtime::ReadOnly<
         ::dataverse_runtime::codegen::uuid::Uuid,
     >,
     /// `modifiedon`: `Edm.DateTimeOffset`.
     pub modifiedon: ::dataverse_runtime::Field<::dataverse_runtime::DateTimeOffset>,
     /// `_slainvokedid_value`: `Edm.Guid`, a lookup value (read-only: set the lookup with `bind`).
-    pub slainvokedid_value: ::dataverse_runtime::Field<
+    pub slainvokedid_value: ::dataverse_runtime::ReadOnly<
         ::dataverse_runtime::codegen::uuid::Uuid,
     >,
     /// `statuscode`: `Edm.Int32`.
@@ -176,7 +176,7 @@ pub struct Letter {
     /// Navigation `createdby` to one `Microsoft.Dynamics.CRM.systemuser`, filled by `$expand` (decode it with `get`).
     #[cfg(feature = "systemusers")]
     pub createdby: ::dataverse_runtime::Field<
-        super::super::support::Expanded<super::super::Systemuser>,
+        super::super::support::Expanded<super::super::SystemUser>,
     >,
     /// Navigation `regardingobjectid_contact` to one `Microsoft.Dynamics.CRM.contact`, filled by `$expand` (decode it with `get`).
     #[cfg(feature = "contacts")]
@@ -215,7 +215,7 @@ pub struct Letter {
     /// Navigation `owninguser` to one `Microsoft.Dynamics.CRM.systemuser`, filled by `$expand` (decode it with `get`).
     #[cfg(feature = "systemusers")]
     pub owninguser: ::dataverse_runtime::Field<
-        super::super::support::Expanded<super::super::Systemuser>,
+        super::super::support::Expanded<super::super::SystemUser>,
     >,
     /// Navigation `sla_activitypointer_sla` to one `Microsoft.Dynamics.CRM.sla`, filled by `$expand` (decode it with `get`).
     pub sla_activitypointer_sla: ::dataverse_runtime::Field<
@@ -232,7 +232,7 @@ pub struct Letter {
     /// Navigation `modifiedonbehalfby` to one `Microsoft.Dynamics.CRM.systemuser`, filled by `$expand` (decode it with `get`).
     #[cfg(feature = "systemusers")]
     pub modifiedonbehalfby: ::dataverse_runtime::Field<
-        super::super::support::Expanded<super::super::Systemuser>,
+        super::super::support::Expanded<super::super::SystemUser>,
     >,
     /// Navigation `activity_pointer_activity_mime_attachment` to a collection of `Microsoft.Dynamics.CRM.activitymimeattachment`, filled by `$expand` (decode it with `get`).
     pub activity_pointer_activity_mime_attachment: ::dataverse_runtime::Field<
@@ -245,12 +245,12 @@ pub struct Letter {
     /// Navigation `createdonbehalfby` to one `Microsoft.Dynamics.CRM.systemuser`, filled by `$expand` (decode it with `get`).
     #[cfg(feature = "systemusers")]
     pub createdonbehalfby: ::dataverse_runtime::Field<
-        super::super::support::Expanded<super::super::Systemuser>,
+        super::super::support::Expanded<super::super::SystemUser>,
     >,
     /// Navigation `modifiedby` to one `Microsoft.Dynamics.CRM.systemuser`, filled by `$expand` (decode it with `get`).
     #[cfg(feature = "systemusers")]
     pub modifiedby: ::dataverse_runtime::Field<
-        super::super::support::Expanded<super::super::Systemuser>,
+        super::super::support::Expanded<super::super::SystemUser>,
     >,
     /// Navigation `activity_pointer_task` to a collection of `Microsoft.Dynamics.CRM.task`, filled by `$expand` (decode it with `get`).
     pub activity_pointer_task: ::dataverse_runtime::Field<
@@ -333,12 +333,12 @@ pub struct Letter {
     /// Navigation `modifiedonbehalfby_letter` to one `Microsoft.Dynamics.CRM.systemuser`, filled by `$expand` (decode it with `get`).
     #[cfg(feature = "systemusers")]
     pub modifiedonbehalfby_letter: ::dataverse_runtime::Field<
-        super::super::support::Expanded<super::super::Systemuser>,
+        super::super::support::Expanded<super::super::SystemUser>,
     >,
     /// Navigation `createdonbehalfby_letter` to one `Microsoft.Dynamics.CRM.systemuser`, filled by `$expand` (decode it with `get`).
     #[cfg(feature = "systemusers")]
     pub createdonbehalfby_letter: ::dataverse_runtime::Field<
-        super::super::support::Expanded<super::super::Systemuser>,
+        super::super::support::Expanded<super::super::SystemUser>,
     >,
     /// Navigation `letter_connections2` to a collection of `Microsoft.Dynamics.CRM.connection`, filled by `$expand` (decode it with `get`).
     pub letter_connections2: ::dataverse_runtime::Field<
@@ -393,7 +393,7 @@ pub struct Letter {
     /// Navigation `owninguser_letter` to one `Microsoft.Dynamics.CRM.systemuser`, filled by `$expand` (decode it with `get`).
     #[cfg(feature = "systemusers")]
     pub owninguser_letter: ::dataverse_runtime::Field<
-        super::super::support::Expanded<super::super::Systemuser>,
+        super::super::support::Expanded<super::super::SystemUser>,
     >,
     /// Navigation `Letter_DuplicateBaseRecord` to a collection of `Microsoft.Dynamics.CRM.duplicaterecord`, filled by `$expand` (decode it with `get`).
     pub letter_duplicate_base_record: ::dataverse_runtime::Field<
@@ -412,7 +412,7 @@ pub struct Letter {
     /// Navigation `modifiedby_letter` to one `Microsoft.Dynamics.CRM.systemuser`, filled by `$expand` (decode it with `get`).
     #[cfg(feature = "systemusers")]
     pub modifiedby_letter: ::dataverse_runtime::Field<
-        super::super::support::Expanded<super::super::Systemuser>,
+        super::super::support::Expanded<super::super::SystemUser>,
     >,
     /// Navigation `sla_letter_sla` to one `Microsoft.Dynamics.CRM.sla`, filled by `$expand` (decode it with `get`).
     pub sla_letter_sla: ::dataverse_runtime::Field<
@@ -421,7 +421,7 @@ pub struct Letter {
     /// Navigation `createdby_letter` to one `Microsoft.Dynamics.CRM.systemuser`, filled by `$expand` (decode it with `get`).
     #[cfg(feature = "systemusers")]
     pub createdby_letter: ::dataverse_runtime::Field<
-        super::super::support::Expanded<super::super::Systemuser>,
+        super::super::support::Expanded<super::super::SystemUser>,
     >,
     /// Navigation `Letter_DuplicateMatchingRecord` to a collection of `Microsoft.Dynamics.CRM.duplicaterecord`, filled by `$expand` (decode it with `get`).
     pub letter_duplicate_matching_record: ::dataverse_runtime::Field<
@@ -1426,7 +1426,8 @@ impl Letter {
     pub const OWNINGTEAM_VALUE: ::dataverse_runtime::codegen::typed::Property<
         Self,
         ::dataverse_runtime::codegen::uuid::Uuid,
-    > = ::dataverse_runtime::codegen::typed::Property::new("_owningteam_value");
+        ::dataverse_runtime::codegen::typed::ReadOnly,
+    > = ::dataverse_runtime::codegen::typed::Property::read_only("_owningteam_value");
     /// `exchangeitemid`: `Edm.String`.
     pub const EXCHANGEITEMID: ::dataverse_runtime::codegen::typed::Property<
         Self,
@@ -1468,7 +1469,10 @@ impl Letter {
     pub const SENDERMAILBOXID_VALUE: ::dataverse_runtime::codegen::typed::Property<
         Self,
         ::dataverse_runtime::codegen::uuid::Uuid,
-    > = ::dataverse_runtime::codegen::typed::Property::new("_sendermailboxid_value");
+        ::dataverse_runtime::codegen::typed::ReadOnly,
+    > = ::dataverse_runtime::codegen::typed::Property::read_only(
+        "_sendermailboxid_value",
+    );
     /// `description`: `Edm.String`.
     pub const DESCRIPTION: ::dataverse_runtime::codegen::typed::Property<
         Self,
@@ -1478,7 +1482,10 @@ impl Letter {
     pub const REGARDINGOBJECTID_VALUE: ::dataverse_runtime::codegen::typed::Property<
         Self,
         ::dataverse_runtime::codegen::uuid::Uuid,
-    > = ::dataverse_runtime::codegen::typed::Property::new("_regardingobjectid_value");
+        ::dataverse_runtime::codegen::typed::ReadOnly,
+    > = ::dataverse_runtime::codegen::typed::Property::read_only(
+        "_regardingobjectid_value",
+    );
     /// `onholdtime`: `Edm.Int32`.
     pub const ONHOLDTIME: ::dataverse_runtime::codegen::typed::Property<Self, i32> = ::dataverse_runtime::codegen::typed::Property::new(
         "onholdtime",
@@ -1487,7 +1494,8 @@ impl Letter {
     pub const MODIFIEDBY_VALUE: ::dataverse_runtime::codegen::typed::Property<
         Self,
         ::dataverse_runtime::codegen::uuid::Uuid,
-    > = ::dataverse_runtime::codegen::typed::Property::new("_modifiedby_value");
+        ::dataverse_runtime::codegen::typed::ReadOnly,
+    > = ::dataverse_runtime::codegen::typed::Property::read_only("_modifiedby_value");
     /// `community`: `Edm.Int32`.
     pub const COMMUNITY: ::dataverse_runtime::codegen::typed::Property<Self, i32> = ::dataverse_runtime::codegen::typed::Property::new(
         "community",
@@ -1516,12 +1524,16 @@ impl Letter {
     pub const CREATEDONBEHALFBY_VALUE: ::dataverse_runtime::codegen::typed::Property<
         Self,
         ::dataverse_runtime::codegen::uuid::Uuid,
-    > = ::dataverse_runtime::codegen::typed::Property::new("_createdonbehalfby_value");
+        ::dataverse_runtime::codegen::typed::ReadOnly,
+    > = ::dataverse_runtime::codegen::typed::Property::read_only(
+        "_createdonbehalfby_value",
+    );
     /// `_transactioncurrencyid_value`: `Edm.Guid`.
     pub const TRANSACTIONCURRENCYID_VALUE: ::dataverse_runtime::codegen::typed::Property<
         Self,
         ::dataverse_runtime::codegen::uuid::Uuid,
-    > = ::dataverse_runtime::codegen::typed::Property::new(
+        ::dataverse_runtime::codegen::typed::ReadOnly,
+    > = ::dataverse_runtime::codegen::typed::Property::read_only(
         "_transactioncurrencyid_value",
     );
     /// `versionnumber`: `Edm.Int64`.
@@ -1546,7 +1558,8 @@ impl Letter {
     pub const SLAID_VALUE: ::dataverse_runtime::codegen::typed::Property<
         Self,
         ::dataverse_runtime::codegen::uuid::Uuid,
-    > = ::dataverse_runtime::codegen::typed::Property::new("_slaid_value");
+        ::dataverse_runtime::codegen::typed::ReadOnly,
+    > = ::dataverse_runtime::codegen::typed::Property::read_only("_slaid_value");
     /// `stageid`: `Edm.Guid`.
     pub const STAGEID: ::dataverse_runtime::codegen::typed::Property<
         Self,
@@ -1561,12 +1574,16 @@ impl Letter {
     pub const OWNINGBUSINESSUNIT_VALUE: ::dataverse_runtime::codegen::typed::Property<
         Self,
         ::dataverse_runtime::codegen::uuid::Uuid,
-    > = ::dataverse_runtime::codegen::typed::Property::new("_owningbusinessunit_value");
+        ::dataverse_runtime::codegen::typed::ReadOnly,
+    > = ::dataverse_runtime::codegen::typed::Property::read_only(
+        "_owningbusinessunit_value",
+    );
     /// `_owninguser_value`: `Edm.Guid`.
     pub const OWNINGUSER_VALUE: ::dataverse_runtime::codegen::typed::Property<
         Self,
         ::dataverse_runtime::codegen::uuid::Uuid,
-    > = ::dataverse_runtime::codegen::typed::Property::new("_owninguser_value");
+        ::dataverse_runtime::codegen::typed::ReadOnly,
+    > = ::dataverse_runtime::codegen::typed::Property::read_only("_owninguser_value");
     /// `utcconversiontimezonecode`: `Edm.Int32`.
     pub const UTCCONVERSIONTIMEZONECODE: ::dataverse_runtime::codegen::typed::Property<
         Self,
@@ -1612,7 +1629,10 @@ impl Letter {
     pub const MODIFIEDONBEHALFBY_VALUE: ::dataverse_runtime::codegen::typed::Property<
         Self,
         ::dataverse_runtime::codegen::uuid::Uuid,
-    > = ::dataverse_runtime::codegen::typed::Property::new("_modifiedonbehalfby_value");
+        ::dataverse_runtime::codegen::typed::ReadOnly,
+    > = ::dataverse_runtime::codegen::typed::Property::read_only(
+        "_modifiedonbehalfby_value",
+    );
     /// `exchangerate`: `Edm.Decimal`.
     pub const EXCHANGERATE: ::dataverse_runtime::codegen::typed::Property<
         Self,
@@ -1642,7 +1662,8 @@ impl Letter {
     pub const CREATEDBY_VALUE: ::dataverse_runtime::codegen::typed::Property<
         Self,
         ::dataverse_runtime::codegen::uuid::Uuid,
-    > = ::dataverse_runtime::codegen::typed::Property::new("_createdby_value");
+        ::dataverse_runtime::codegen::typed::ReadOnly,
+    > = ::dataverse_runtime::codegen::typed::Property::read_only("_createdby_value");
     /// `activitytypecode`: `Edm.String`.
     pub const ACTIVITYTYPECODE: ::dataverse_runtime::codegen::typed::Property<
         Self,
@@ -1652,7 +1673,8 @@ impl Letter {
     pub const OWNERID_VALUE: ::dataverse_runtime::codegen::typed::Property<
         Self,
         ::dataverse_runtime::codegen::uuid::Uuid,
-    > = ::dataverse_runtime::codegen::typed::Property::new("_ownerid_value");
+        ::dataverse_runtime::codegen::typed::ReadOnly,
+    > = ::dataverse_runtime::codegen::typed::Property::read_only("_ownerid_value");
     /// `modifiedon`: `Edm.DateTimeOffset`.
     pub const MODIFIEDON: ::dataverse_runtime::codegen::typed::Property<
         Self,
@@ -1662,7 +1684,8 @@ impl Letter {
     pub const SLAINVOKEDID_VALUE: ::dataverse_runtime::codegen::typed::Property<
         Self,
         ::dataverse_runtime::codegen::uuid::Uuid,
-    > = ::dataverse_runtime::codegen::typed::Property::new("_slainvokedid_value");
+        ::dataverse_runtime::codegen::typed::ReadOnly,
+    > = ::dataverse_runtime::codegen::typed::Property::read_only("_slainvokedid_value");
     /// `statuscode`: `Edm.Int32`.
     pub const STATUSCODE: ::dataverse_runtime::codegen::typed::Property<Self, i32> = ::dataverse_runtime::codegen::typed::Property::new(
         "statuscode",
@@ -1732,7 +1755,7 @@ impl Letter {
     #[cfg(feature = "systemusers")]
     pub const CREATEDBY: super::super::support::Lookup<
         Letter,
-        super::super::Systemuser,
+        super::super::SystemUser,
     > = super::super::support::Lookup::new("createdby", "systemusers");
     /// Lookup `regardingobjectid_contact` to `contacts`: writes `"regardingobjectid_contact@odata.bind": "/contacts(key)"`.
     #[cfg(feature = "contacts")]
@@ -1787,7 +1810,7 @@ impl Letter {
     #[cfg(feature = "systemusers")]
     pub const OWNERID_SYSTEMUSERS: super::super::support::Lookup<
         Letter,
-        super::super::Systemuser,
+        super::super::SystemUser,
     > = super::super::support::Lookup::new("ownerid", "systemusers");
     /// Lookup `ownerid` to `teams`: writes `"ownerid@odata.bind": "/teams(key)"`.
     #[cfg(feature = "teams")]
@@ -1799,7 +1822,7 @@ impl Letter {
     #[cfg(feature = "systemusers")]
     pub const OWNINGUSER: super::super::support::Lookup<
         Letter,
-        super::super::Systemuser,
+        super::super::SystemUser,
     > = super::super::support::Lookup::new("owninguser", "systemusers");
     /// Lookup `sla_activitypointer_sla` to `slas`: writes `"sla_activitypointer_sla@odata.bind": "/slas(key)"`. The target type is not in this SDK (outside the selection): pass an `EntityKey`.
     pub const SLA_ACTIVITYPOINTER_SLA: super::super::support::Lookup<
@@ -1823,7 +1846,7 @@ impl Letter {
     #[cfg(feature = "systemusers")]
     pub const MODIFIEDONBEHALFBY: super::super::support::Lookup<
         Letter,
-        super::super::Systemuser,
+        super::super::SystemUser,
     > = super::super::support::Lookup::new("modifiedonbehalfby", "systemusers");
     /// Collection-valued navigation `activity_pointer_activity_mime_attachment` to `activitymimeattachments` (associate and disassociate through `$ref`).
     pub const ACTIVITY_POINTER_ACTIVITY_MIME_ATTACHMENT: super::super::support::Navigation<
@@ -1842,13 +1865,13 @@ impl Letter {
     #[cfg(feature = "systemusers")]
     pub const CREATEDONBEHALFBY: super::super::support::Lookup<
         Letter,
-        super::super::Systemuser,
+        super::super::SystemUser,
     > = super::super::support::Lookup::new("createdonbehalfby", "systemusers");
     /// Lookup `modifiedby` to `systemusers`: writes `"modifiedby@odata.bind": "/systemusers(key)"`.
     #[cfg(feature = "systemusers")]
     pub const MODIFIEDBY: super::super::support::Lookup<
         Letter,
-        super::super::Systemuser,
+        super::super::SystemUser,
     > = super::super::support::Lookup::new("modifiedby", "systemusers");
     /// Collection-valued navigation `activity_pointer_task` to `tasks` (associate and disassociate through `$ref`).
     pub const ACTIVITY_POINTER_TASK: super::super::support::Navigation<
@@ -1990,13 +2013,13 @@ impl Letter {
     #[cfg(feature = "systemusers")]
     pub const MODIFIEDONBEHALFBY_LETTER: super::super::support::Lookup<
         Letter,
-        super::super::Systemuser,
+        super::super::SystemUser,
     > = super::super::support::Lookup::new("modifiedonbehalfby_letter", "systemusers");
     /// Lookup `createdonbehalfby_letter` to `systemusers`: writes `"createdonbehalfby_letter@odata.bind": "/systemusers(key)"`.
     #[cfg(feature = "systemusers")]
     pub const CREATEDONBEHALFBY_LETTER: super::super::support::Lookup<
         Letter,
-        super::super::Systemuser,
+        super::super::SystemUser,
     > = super::super::support::Lookup::new("createdonbehalfby_letter", "systemusers");
     /// Collection-valued navigation `letter_connections2` to `connections` (associate and disassociate through `$ref`).
     pub const LETTER_CONNECTIONS2: super::super::support::Navigation<
@@ -2079,7 +2102,7 @@ impl Letter {
     #[cfg(feature = "systemusers")]
     pub const OWNINGUSER_LETTER: super::super::support::Lookup<
         Letter,
-        super::super::Systemuser,
+        super::super::SystemUser,
     > = super::super::support::Lookup::new("owninguser_letter", "systemusers");
     /// Collection-valued navigation `Letter_DuplicateBaseRecord` to `duplicaterecords` (associate and disassociate through `$ref`).
     pub const LETTER_DUPLICATE_BASE_RECORD: super::super::support::Navigation<
@@ -2108,7 +2131,7 @@ impl Letter {
     #[cfg(feature = "systemusers")]
     pub const MODIFIEDBY_LETTER: super::super::support::Lookup<
         Letter,
-        super::super::Systemuser,
+        super::super::SystemUser,
     > = super::super::support::Lookup::new("modifiedby_letter", "systemusers");
     /// Lookup `sla_letter_sla` to `slas`: writes `"sla_letter_sla@odata.bind": "/slas(key)"`. The target type is not in this SDK (outside the selection): pass an `EntityKey`.
     pub const SLA_LETTER_SLA: super::super::support::Lookup<
@@ -2119,7 +2142,7 @@ impl Letter {
     #[cfg(feature = "systemusers")]
     pub const CREATEDBY_LETTER: super::super::support::Lookup<
         Letter,
-        super::super::Systemuser,
+        super::super::SystemUser,
     > = super::super::support::Lookup::new("createdby_letter", "systemusers");
     /// Collection-valued navigation `Letter_DuplicateMatchingRecord` to `duplicaterecords` (associate and disassociate through `$ref`).
     pub const LETTER_DUPLICATE_MATCHING_RECORD: super::super::support::Navigation<
@@ -2151,7 +2174,7 @@ impl Letter {
     #[cfg(feature = "systemusers")]
     pub const OWNERID_LETTER_SYSTEMUSERS: super::super::support::Lookup<
         Letter,
-        super::super::Systemuser,
+        super::super::SystemUser,
     > = super::super::support::Lookup::new("ownerid_letter", "systemusers");
     /// Lookup `ownerid_letter` to `teams`: writes `"ownerid_letter@odata.bind": "/teams(key)"`.
     #[cfg(feature = "teams")]

@@ -34,9 +34,9 @@ mod queue;
 #[cfg(feature = "queues")]
 pub use self::queue::*;
 #[cfg(feature = "systemusers")]
-mod systemuser;
+mod system_user;
 #[cfg(feature = "systemusers")]
-pub use self::systemuser::*;
+pub use self::system_user::*;
 #[cfg(feature = "teams")]
 mod team;
 #[cfg(feature = "teams")]

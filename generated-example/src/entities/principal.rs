@@ -3,7 +3,7 @@
 
 /// `Microsoft.Dynamics.CRM.principal` (entity type, abstract, derived from `Microsoft.Dynamics.CRM.crmbaseentity`).
 ///
-/// Every field is a `Field`: unset fields are not sent, so an update sends only what was set; properties the type does not declare, and annotations, are kept in `extra`.
+/// Every field is a `Field` (or a `ReadOnly` that only a read fills): unset fields are not sent, so an update sends only what was set; properties the type does not declare, and annotations, are kept in `extra`.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Principal {
     /// `ownerid`: `Edm.Guid`, key.
@@ -1189,7 +1189,7 @@ pub enum PrincipalAny {
     Principal(::std::boxed::Box<super::super::Principal>),
     /// `Microsoft.Dynamics.CRM.systemuser`.
     #[cfg(feature = "systemusers")]
-    Systemuser(::std::boxed::Box<super::super::Systemuser>),
+    SystemUser(::std::boxed::Box<super::super::SystemUser>),
     /// `Microsoft.Dynamics.CRM.team`.
     #[cfg(feature = "teams")]
     Team(::std::boxed::Box<super::super::Team>),
@@ -1204,7 +1204,7 @@ impl ::dataverse_runtime::codegen::serde::Serialize for PrincipalAny {
         match self {
             Self::Principal(value) => value.serialize(serializer),
             #[cfg(feature = "systemusers")]
-            Self::Systemuser(value) => value.serialize(serializer),
+            Self::SystemUser(value) => value.serialize(serializer),
             #[cfg(feature = "teams")]
             Self::Team(value) => value.serialize(serializer),
             Self::Unknown(value) => value.serialize(serializer),
@@ -1240,7 +1240,7 @@ impl<'de> ::dataverse_runtime::codegen::serde::Deserialize<'de> for PrincipalAny
                         }
                         #[cfg(feature = "systemusers")]
                         "Microsoft.Dynamics.CRM.systemuser" => {
-                            Self::Systemuser(decode(raw)?)
+                            Self::SystemUser(decode(raw)?)
                         }
                         #[cfg(feature = "teams")]
                         "Microsoft.Dynamics.CRM.team" => Self::Team(decode(raw)?),

@@ -3,7 +3,7 @@
 
 /// `Microsoft.Dynamics.CRM.queue` (entity type, derived from `Microsoft.Dynamics.CRM.crmbaseentity`).
 ///
-/// Every field is a `Field`: unset fields are not sent, so an update sends only what was set; properties the type does not declare, and annotations, are kept in `extra`.
+/// Every field is a `Field` (or a `ReadOnly` that only a read fills): unset fields are not sent, so an update sends only what was set; properties the type does not declare, and annotations, are kept in `extra`.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Queue {
     /// `entityimage_timestamp`: `Edm.Int64`.
@@ -19,11 +19,11 @@ pub struct Queue {
     /// `outgoingemaildeliverymethod`: `Edm.Int32`.
     pub outgoingemaildeliverymethod: ::dataverse_runtime::Field<i32>,
     /// `_owningbusinessunit_value`: `Edm.Guid`, a lookup value (read-only: set the lookup with `bind`).
-    pub owningbusinessunit_value: ::dataverse_runtime::Field<
+    pub owningbusinessunit_value: ::dataverse_runtime::ReadOnly<
         ::dataverse_runtime::codegen::uuid::Uuid,
     >,
     /// `_modifiedby_value`: `Edm.Guid`, a lookup value (read-only: set the lookup with `bind`).
-    pub modifiedby_value: ::dataverse_runtime::Field<
+    pub modifiedby_value: ::dataverse_runtime::ReadOnly<
         ::dataverse_runtime::codegen::uuid::Uuid,
     >,
     /// `ignoreunsolicitedemail`: `Edm.Boolean`.
@@ -33,13 +33,13 @@ pub struct Queue {
     /// `incomingemaildeliverymethod`: `Edm.Int32`.
     pub incomingemaildeliverymethod: ::dataverse_runtime::Field<i32>,
     /// `_ownerid_value`: `Edm.Guid`, a lookup value (read-only: set the lookup with `bind`).
-    pub ownerid_value: ::dataverse_runtime::Field<
+    pub ownerid_value: ::dataverse_runtime::ReadOnly<
         ::dataverse_runtime::codegen::uuid::Uuid,
     >,
     /// `importsequencenumber`: `Edm.Int32`.
     pub importsequencenumber: ::dataverse_runtime::Field<i32>,
     /// `_owninguser_value`: `Edm.Guid`, a lookup value (read-only: set the lookup with `bind`).
-    pub owninguser_value: ::dataverse_runtime::Field<
+    pub owninguser_value: ::dataverse_runtime::ReadOnly<
         ::dataverse_runtime::codegen::uuid::Uuid,
     >,
     /// `description`: `Edm.String`.
@@ -47,29 +47,29 @@ pub struct Queue {
     /// `entityimage`: `Edm.Binary`.
     pub entityimage: ::dataverse_runtime::Field<::dataverse_runtime::Binary>,
     /// `_createdby_value`: `Edm.Guid`, a lookup value (read-only: set the lookup with `bind`).
-    pub createdby_value: ::dataverse_runtime::Field<
+    pub createdby_value: ::dataverse_runtime::ReadOnly<
         ::dataverse_runtime::codegen::uuid::Uuid,
     >,
     /// `_createdonbehalfby_value`: `Edm.Guid`, a lookup value (read-only: set the lookup with `bind`).
-    pub createdonbehalfby_value: ::dataverse_runtime::Field<
+    pub createdonbehalfby_value: ::dataverse_runtime::ReadOnly<
         ::dataverse_runtime::codegen::uuid::Uuid,
     >,
     /// `statecode`: `Edm.Int32`.
     pub statecode: ::dataverse_runtime::Field<i32>,
     /// `_organizationid_value`: `Edm.Guid`, a lookup value (read-only: set the lookup with `bind`).
-    pub organizationid_value: ::dataverse_runtime::Field<
+    pub organizationid_value: ::dataverse_runtime::ReadOnly<
         ::dataverse_runtime::codegen::uuid::Uuid,
     >,
     /// `statuscode`: `Edm.Int32`.
     pub statuscode: ::dataverse_runtime::Field<i32>,
     /// `_modifiedonbehalfby_value`: `Edm.Guid`, a lookup value (read-only: set the lookup with `bind`).
-    pub modifiedonbehalfby_value: ::dataverse_runtime::Field<
+    pub modifiedonbehalfby_value: ::dataverse_runtime::ReadOnly<
         ::dataverse_runtime::codegen::uuid::Uuid,
     >,
     /// `exchangerate`: `Edm.Decimal`.
     pub exchangerate: ::dataverse_runtime::Field<::dataverse_runtime::Decimal>,
     /// `_transactioncurrencyid_value`: `Edm.Guid`, a lookup value (read-only: set the lookup with `bind`).
-    pub transactioncurrencyid_value: ::dataverse_runtime::Field<
+    pub transactioncurrencyid_value: ::dataverse_runtime::ReadOnly<
         ::dataverse_runtime::codegen::uuid::Uuid,
     >,
     /// `entityimageid`: `Edm.Guid`.
@@ -81,7 +81,7 @@ pub struct Queue {
     /// `emailrouteraccessapproval`: `Edm.Int32`.
     pub emailrouteraccessapproval: ::dataverse_runtime::Field<i32>,
     /// `_defaultmailbox_value`: `Edm.Guid`, a lookup value (read-only: set the lookup with `bind`).
-    pub defaultmailbox_value: ::dataverse_runtime::Field<
+    pub defaultmailbox_value: ::dataverse_runtime::ReadOnly<
         ::dataverse_runtime::codegen::uuid::Uuid,
     >,
     /// `modifiedon`: `Edm.DateTimeOffset`.
@@ -97,7 +97,7 @@ pub struct Queue {
     /// `numberofmembers`: `Edm.Int32`.
     pub numberofmembers: ::dataverse_runtime::Field<i32>,
     /// `_owningteam_value`: `Edm.Guid`, a lookup value (read-only: set the lookup with `bind`).
-    pub owningteam_value: ::dataverse_runtime::Field<
+    pub owningteam_value: ::dataverse_runtime::ReadOnly<
         ::dataverse_runtime::codegen::uuid::Uuid,
     >,
     /// `queuetypecode`: `Edm.Int32`.
@@ -163,7 +163,7 @@ pub struct Queue {
     /// Navigation `primaryuserid` to one `Microsoft.Dynamics.CRM.systemuser`, filled by `$expand` (decode it with `get`).
     #[cfg(feature = "systemusers")]
     pub primaryuserid: ::dataverse_runtime::Field<
-        super::super::support::Expanded<super::super::Systemuser>,
+        super::super::support::Expanded<super::super::SystemUser>,
     >,
     /// Navigation `Queue_Email_EmailSender` to a collection of `Microsoft.Dynamics.CRM.email`, filled by `$expand` (decode it with `get`).
     pub queue_email_email_sender: ::dataverse_runtime::Field<
@@ -172,17 +172,17 @@ pub struct Queue {
     /// Navigation `createdby` to one `Microsoft.Dynamics.CRM.systemuser`, filled by `$expand` (decode it with `get`).
     #[cfg(feature = "systemusers")]
     pub createdby: ::dataverse_runtime::Field<
-        super::super::support::Expanded<super::super::Systemuser>,
+        super::super::support::Expanded<super::super::SystemUser>,
     >,
     /// Navigation `modifiedonbehalfby` to one `Microsoft.Dynamics.CRM.systemuser`, filled by `$expand` (decode it with `get`).
     #[cfg(feature = "systemusers")]
     pub modifiedonbehalfby: ::dataverse_runtime::Field<
-        super::super::support::Expanded<super::super::Systemuser>,
+        super::super::support::Expanded<super::super::SystemUser>,
     >,
     /// Navigation `queuemembership_association` to a collection of `Microsoft.Dynamics.CRM.systemuser`, filled by `$expand` (decode it with `get`).
     #[cfg(feature = "systemusers")]
     pub queuemembership_association: ::dataverse_runtime::Field<
-        super::super::support::Expanded<::std::vec::Vec<super::super::Systemuser>>,
+        super::super::support::Expanded<::std::vec::Vec<super::super::SystemUser>>,
     >,
     /// Navigation `transactioncurrencyid` to one `Microsoft.Dynamics.CRM.transactioncurrency`, filled by `$expand` (decode it with `get`).
     pub transactioncurrencyid: ::dataverse_runtime::Field<
@@ -195,7 +195,7 @@ pub struct Queue {
     /// Navigation `queue_system_user` to a collection of `Microsoft.Dynamics.CRM.systemuser`, filled by `$expand` (decode it with `get`).
     #[cfg(feature = "systemusers")]
     pub queue_system_user: ::dataverse_runtime::Field<
-        super::super::support::Expanded<::std::vec::Vec<super::super::Systemuser>>,
+        super::super::support::Expanded<::std::vec::Vec<super::super::SystemUser>>,
     >,
     /// Navigation `queue_PostRegardings` to a collection of `Microsoft.Dynamics.CRM.postregarding`, filled by `$expand` (decode it with `get`).
     pub queue_post_regardings: ::dataverse_runtime::Field<
@@ -208,12 +208,12 @@ pub struct Queue {
     /// Navigation `createdonbehalfby` to one `Microsoft.Dynamics.CRM.systemuser`, filled by `$expand` (decode it with `get`).
     #[cfg(feature = "systemusers")]
     pub createdonbehalfby: ::dataverse_runtime::Field<
-        super::super::support::Expanded<super::super::Systemuser>,
+        super::super::support::Expanded<super::super::SystemUser>,
     >,
     /// Navigation `modifiedby` to one `Microsoft.Dynamics.CRM.systemuser`, filled by `$expand` (decode it with `get`).
     #[cfg(feature = "systemusers")]
     pub modifiedby: ::dataverse_runtime::Field<
-        super::super::support::Expanded<super::super::Systemuser>,
+        super::super::support::Expanded<super::super::SystemUser>,
     >,
     /// Navigation `Queue_DuplicateMatchingRecord` to a collection of `Microsoft.Dynamics.CRM.duplicaterecord`, filled by `$expand` (decode it with `get`).
     pub queue_duplicate_matching_record: ::dataverse_runtime::Field<
@@ -729,12 +729,16 @@ impl Queue {
     pub const OWNINGBUSINESSUNIT_VALUE: ::dataverse_runtime::codegen::typed::Property<
         Self,
         ::dataverse_runtime::codegen::uuid::Uuid,
-    > = ::dataverse_runtime::codegen::typed::Property::new("_owningbusinessunit_value");
+        ::dataverse_runtime::codegen::typed::ReadOnly,
+    > = ::dataverse_runtime::codegen::typed::Property::read_only(
+        "_owningbusinessunit_value",
+    );
     /// `_modifiedby_value`: `Edm.Guid`.
     pub const MODIFIEDBY_VALUE: ::dataverse_runtime::codegen::typed::Property<
         Self,
         ::dataverse_runtime::codegen::uuid::Uuid,
-    > = ::dataverse_runtime::codegen::typed::Property::new("_modifiedby_value");
+        ::dataverse_runtime::codegen::typed::ReadOnly,
+    > = ::dataverse_runtime::codegen::typed::Property::read_only("_modifiedby_value");
     /// `ignoreunsolicitedemail`: `Edm.Boolean`.
     pub const IGNOREUNSOLICITEDEMAIL: ::dataverse_runtime::codegen::typed::Property<
         Self,
@@ -756,7 +760,8 @@ impl Queue {
     pub const OWNERID_VALUE: ::dataverse_runtime::codegen::typed::Property<
         Self,
         ::dataverse_runtime::codegen::uuid::Uuid,
-    > = ::dataverse_runtime::codegen::typed::Property::new("_ownerid_value");
+        ::dataverse_runtime::codegen::typed::ReadOnly,
+    > = ::dataverse_runtime::codegen::typed::Property::read_only("_ownerid_value");
     /// `importsequencenumber`: `Edm.Int32`.
     pub const IMPORTSEQUENCENUMBER: ::dataverse_runtime::codegen::typed::Property<
         Self,
@@ -766,7 +771,8 @@ impl Queue {
     pub const OWNINGUSER_VALUE: ::dataverse_runtime::codegen::typed::Property<
         Self,
         ::dataverse_runtime::codegen::uuid::Uuid,
-    > = ::dataverse_runtime::codegen::typed::Property::new("_owninguser_value");
+        ::dataverse_runtime::codegen::typed::ReadOnly,
+    > = ::dataverse_runtime::codegen::typed::Property::read_only("_owninguser_value");
     /// `description`: `Edm.String`.
     pub const DESCRIPTION: ::dataverse_runtime::codegen::typed::Property<
         Self,
@@ -781,12 +787,16 @@ impl Queue {
     pub const CREATEDBY_VALUE: ::dataverse_runtime::codegen::typed::Property<
         Self,
         ::dataverse_runtime::codegen::uuid::Uuid,
-    > = ::dataverse_runtime::codegen::typed::Property::new("_createdby_value");
+        ::dataverse_runtime::codegen::typed::ReadOnly,
+    > = ::dataverse_runtime::codegen::typed::Property::read_only("_createdby_value");
     /// `_createdonbehalfby_value`: `Edm.Guid`.
     pub const CREATEDONBEHALFBY_VALUE: ::dataverse_runtime::codegen::typed::Property<
         Self,
         ::dataverse_runtime::codegen::uuid::Uuid,
-    > = ::dataverse_runtime::codegen::typed::Property::new("_createdonbehalfby_value");
+        ::dataverse_runtime::codegen::typed::ReadOnly,
+    > = ::dataverse_runtime::codegen::typed::Property::read_only(
+        "_createdonbehalfby_value",
+    );
     /// `statecode`: `Edm.Int32`.
     pub const STATECODE: ::dataverse_runtime::codegen::typed::Property<Self, i32> = ::dataverse_runtime::codegen::typed::Property::new(
         "statecode",
@@ -795,7 +805,10 @@ impl Queue {
     pub const ORGANIZATIONID_VALUE: ::dataverse_runtime::codegen::typed::Property<
         Self,
         ::dataverse_runtime::codegen::uuid::Uuid,
-    > = ::dataverse_runtime::codegen::typed::Property::new("_organizationid_value");
+        ::dataverse_runtime::codegen::typed::ReadOnly,
+    > = ::dataverse_runtime::codegen::typed::Property::read_only(
+        "_organizationid_value",
+    );
     /// `statuscode`: `Edm.Int32`.
     pub const STATUSCODE: ::dataverse_runtime::codegen::typed::Property<Self, i32> = ::dataverse_runtime::codegen::typed::Property::new(
         "statuscode",
@@ -804,7 +817,10 @@ impl Queue {
     pub const MODIFIEDONBEHALFBY_VALUE: ::dataverse_runtime::codegen::typed::Property<
         Self,
         ::dataverse_runtime::codegen::uuid::Uuid,
-    > = ::dataverse_runtime::codegen::typed::Property::new("_modifiedonbehalfby_value");
+        ::dataverse_runtime::codegen::typed::ReadOnly,
+    > = ::dataverse_runtime::codegen::typed::Property::read_only(
+        "_modifiedonbehalfby_value",
+    );
     /// `exchangerate`: `Edm.Decimal`.
     pub const EXCHANGERATE: ::dataverse_runtime::codegen::typed::Property<
         Self,
@@ -814,7 +830,8 @@ impl Queue {
     pub const TRANSACTIONCURRENCYID_VALUE: ::dataverse_runtime::codegen::typed::Property<
         Self,
         ::dataverse_runtime::codegen::uuid::Uuid,
-    > = ::dataverse_runtime::codegen::typed::Property::new(
+        ::dataverse_runtime::codegen::typed::ReadOnly,
+    > = ::dataverse_runtime::codegen::typed::Property::read_only(
         "_transactioncurrencyid_value",
     );
     /// `entityimageid`: `Edm.Guid`.
@@ -836,7 +853,10 @@ impl Queue {
     pub const DEFAULTMAILBOX_VALUE: ::dataverse_runtime::codegen::typed::Property<
         Self,
         ::dataverse_runtime::codegen::uuid::Uuid,
-    > = ::dataverse_runtime::codegen::typed::Property::new("_defaultmailbox_value");
+        ::dataverse_runtime::codegen::typed::ReadOnly,
+    > = ::dataverse_runtime::codegen::typed::Property::read_only(
+        "_defaultmailbox_value",
+    );
     /// `modifiedon`: `Edm.DateTimeOffset`.
     pub const MODIFIEDON: ::dataverse_runtime::codegen::typed::Property<
         Self,
@@ -868,7 +888,8 @@ impl Queue {
     pub const OWNINGTEAM_VALUE: ::dataverse_runtime::codegen::typed::Property<
         Self,
         ::dataverse_runtime::codegen::uuid::Uuid,
-    > = ::dataverse_runtime::codegen::typed::Property::new("_owningteam_value");
+        ::dataverse_runtime::codegen::typed::ReadOnly,
+    > = ::dataverse_runtime::codegen::typed::Property::read_only("_owningteam_value");
     /// `queuetypecode`: `Edm.Int32`.
     pub const QUEUETYPECODE: ::dataverse_runtime::codegen::typed::Property<Self, i32> = ::dataverse_runtime::codegen::typed::Property::new(
         "queuetypecode",
@@ -962,7 +983,7 @@ impl Queue {
     #[cfg(feature = "systemusers")]
     pub const OWNERID_SYSTEMUSERS: super::super::support::Lookup<
         Queue,
-        super::super::Systemuser,
+        super::super::SystemUser,
     > = super::super::support::Lookup::new("ownerid", "systemusers");
     /// Lookup `ownerid` to `teams`: writes `"ownerid@odata.bind": "/teams(key)"`.
     #[cfg(feature = "teams")]
@@ -974,7 +995,7 @@ impl Queue {
     #[cfg(feature = "systemusers")]
     pub const PRIMARYUSERID: super::super::support::Lookup<
         Queue,
-        super::super::Systemuser,
+        super::super::SystemUser,
     > = super::super::support::Lookup::new("primaryuserid", "systemusers");
     /// Collection-valued navigation `Queue_Email_EmailSender` to `emails` (associate and disassociate through `$ref`).
     pub const QUEUE_EMAIL_EMAIL_SENDER: super::super::support::Navigation<
@@ -985,19 +1006,19 @@ impl Queue {
     #[cfg(feature = "systemusers")]
     pub const CREATEDBY: super::super::support::Lookup<
         Queue,
-        super::super::Systemuser,
+        super::super::SystemUser,
     > = super::super::support::Lookup::new("createdby", "systemusers");
     /// Lookup `modifiedonbehalfby` to `systemusers`: writes `"modifiedonbehalfby@odata.bind": "/systemusers(key)"`.
     #[cfg(feature = "systemusers")]
     pub const MODIFIEDONBEHALFBY: super::super::support::Lookup<
         Queue,
-        super::super::Systemuser,
+        super::super::SystemUser,
     > = super::super::support::Lookup::new("modifiedonbehalfby", "systemusers");
     /// Collection-valued navigation `queuemembership_association` to `systemusers` (associate and disassociate through `$ref`).
     #[cfg(feature = "systemusers")]
     pub const QUEUEMEMBERSHIP_ASSOCIATION: super::super::support::Navigation<
         Queue,
-        super::super::Systemuser,
+        super::super::SystemUser,
     > = super::super::support::Navigation::new(
         "queuemembership_association",
         "systemusers",
@@ -1019,7 +1040,7 @@ impl Queue {
     #[cfg(feature = "systemusers")]
     pub const QUEUE_SYSTEM_USER: super::super::support::Navigation<
         Queue,
-        super::super::Systemuser,
+        super::super::SystemUser,
     > = super::super::support::Navigation::new("queue_system_user", "systemusers");
     /// Collection-valued navigation `queue_PostRegardings` to `postregardings` (associate and disassociate through `$ref`).
     pub const QUEUE_POST_REGARDINGS: super::super::support::Navigation<
@@ -1038,13 +1059,13 @@ impl Queue {
     #[cfg(feature = "systemusers")]
     pub const CREATEDONBEHALFBY: super::super::support::Lookup<
         Queue,
-        super::super::Systemuser,
+        super::super::SystemUser,
     > = super::super::support::Lookup::new("createdonbehalfby", "systemusers");
     /// Lookup `modifiedby` to `systemusers`: writes `"modifiedby@odata.bind": "/systemusers(key)"`.
     #[cfg(feature = "systemusers")]
     pub const MODIFIEDBY: super::super::support::Lookup<
         Queue,
-        super::super::Systemuser,
+        super::super::SystemUser,
     > = super::super::support::Lookup::new("modifiedby", "systemusers");
     /// Collection-valued navigation `Queue_DuplicateMatchingRecord` to `duplicaterecords` (associate and disassociate through `$ref`).
     pub const QUEUE_DUPLICATE_MATCHING_RECORD: super::super::support::Navigation<

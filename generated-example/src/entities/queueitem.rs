@@ -3,27 +3,27 @@
 
 /// `Microsoft.Dynamics.CRM.queueitem` (entity type, derived from `Microsoft.Dynamics.CRM.crmbaseentity`).
 ///
-/// Every field is a `Field`: unset fields are not sent, so an update sends only what was set; properties the type does not declare, and annotations, are kept in `extra`.
+/// Every field is a `Field` (or a `ReadOnly` that only a read fills): unset fields are not sent, so an update sends only what was set; properties the type does not declare, and annotations, are kept in `extra`.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Queueitem {
     /// `_transactioncurrencyid_value`: `Edm.Guid`, a lookup value (read-only: set the lookup with `bind`).
-    pub transactioncurrencyid_value: ::dataverse_runtime::Field<
+    pub transactioncurrencyid_value: ::dataverse_runtime::ReadOnly<
         ::dataverse_runtime::codegen::uuid::Uuid,
     >,
     /// `_workerid_value`: `Edm.Guid`, a lookup value (read-only: set the lookup with `bind`).
-    pub workerid_value: ::dataverse_runtime::Field<
+    pub workerid_value: ::dataverse_runtime::ReadOnly<
         ::dataverse_runtime::codegen::uuid::Uuid,
     >,
     /// `_createdby_value`: `Edm.Guid`, a lookup value (read-only: set the lookup with `bind`).
-    pub createdby_value: ::dataverse_runtime::Field<
+    pub createdby_value: ::dataverse_runtime::ReadOnly<
         ::dataverse_runtime::codegen::uuid::Uuid,
     >,
     /// `_modifiedby_value`: `Edm.Guid`, a lookup value (read-only: set the lookup with `bind`).
-    pub modifiedby_value: ::dataverse_runtime::Field<
+    pub modifiedby_value: ::dataverse_runtime::ReadOnly<
         ::dataverse_runtime::codegen::uuid::Uuid,
     >,
     /// `_owningbusinessunit_value`: `Edm.Guid`, a lookup value (read-only: set the lookup with `bind`).
-    pub owningbusinessunit_value: ::dataverse_runtime::Field<
+    pub owningbusinessunit_value: ::dataverse_runtime::ReadOnly<
         ::dataverse_runtime::codegen::uuid::Uuid,
     >,
     /// `modifiedon`: `Edm.DateTimeOffset`.
@@ -35,7 +35,7 @@ pub struct Queueitem {
         ::dataverse_runtime::DateTimeOffset,
     >,
     /// `_modifiedonbehalfby_value`: `Edm.Guid`, a lookup value (read-only: set the lookup with `bind`).
-    pub modifiedonbehalfby_value: ::dataverse_runtime::Field<
+    pub modifiedonbehalfby_value: ::dataverse_runtime::ReadOnly<
         ::dataverse_runtime::codegen::uuid::Uuid,
     >,
     /// `versionnumber`: `Edm.Int64`.
@@ -43,7 +43,7 @@ pub struct Queueitem {
     /// `utcconversiontimezonecode`: `Edm.Int32`.
     pub utcconversiontimezonecode: ::dataverse_runtime::Field<i32>,
     /// `_queueid_value`: `Edm.Guid`, a lookup value (read-only: set the lookup with `bind`).
-    pub queueid_value: ::dataverse_runtime::Field<
+    pub queueid_value: ::dataverse_runtime::ReadOnly<
         ::dataverse_runtime::codegen::uuid::Uuid,
     >,
     /// `statecode`: `Edm.Int32`.
@@ -55,7 +55,7 @@ pub struct Queueitem {
         ::dataverse_runtime::DateTimeOffset,
     >,
     /// `_ownerid_value`: `Edm.Guid`, a lookup value (read-only: set the lookup with `bind`).
-    pub ownerid_value: ::dataverse_runtime::Field<
+    pub ownerid_value: ::dataverse_runtime::ReadOnly<
         ::dataverse_runtime::codegen::uuid::Uuid,
     >,
     /// `importsequencenumber`: `Edm.Int32`.
@@ -67,11 +67,11 @@ pub struct Queueitem {
     /// `statuscode`: `Edm.Int32`.
     pub statuscode: ::dataverse_runtime::Field<i32>,
     /// `_objectid_value`: `Edm.Guid`, a lookup value (read-only: set the lookup with `bind`).
-    pub objectid_value: ::dataverse_runtime::Field<
+    pub objectid_value: ::dataverse_runtime::ReadOnly<
         ::dataverse_runtime::codegen::uuid::Uuid,
     >,
     /// `_owninguser_value`: `Edm.Guid`, a lookup value (read-only: set the lookup with `bind`).
-    pub owninguser_value: ::dataverse_runtime::Field<
+    pub owninguser_value: ::dataverse_runtime::ReadOnly<
         ::dataverse_runtime::codegen::uuid::Uuid,
     >,
     /// `exchangerate`: `Edm.Decimal`.
@@ -79,13 +79,13 @@ pub struct Queueitem {
     /// `timezoneruleversionnumber`: `Edm.Int32`.
     pub timezoneruleversionnumber: ::dataverse_runtime::Field<i32>,
     /// `_createdonbehalfby_value`: `Edm.Guid`, a lookup value (read-only: set the lookup with `bind`).
-    pub createdonbehalfby_value: ::dataverse_runtime::Field<
+    pub createdonbehalfby_value: ::dataverse_runtime::ReadOnly<
         ::dataverse_runtime::codegen::uuid::Uuid,
     >,
     /// `objecttypecode`: `Edm.Int32`.
     pub objecttypecode: ::dataverse_runtime::Field<i32>,
     /// `_organizationid_value`: `Edm.Guid`, a lookup value (read-only: set the lookup with `bind`).
-    pub organizationid_value: ::dataverse_runtime::Field<
+    pub organizationid_value: ::dataverse_runtime::ReadOnly<
         ::dataverse_runtime::codegen::uuid::Uuid,
     >,
     /// `createdon`: `Edm.DateTimeOffset`.
@@ -101,7 +101,7 @@ pub struct Queueitem {
     /// Navigation `createdby` to one `Microsoft.Dynamics.CRM.systemuser`, filled by `$expand` (decode it with `get`).
     #[cfg(feature = "systemusers")]
     pub createdby: ::dataverse_runtime::Field<
-        super::super::support::Expanded<super::super::Systemuser>,
+        super::super::support::Expanded<super::super::SystemUser>,
     >,
     /// Navigation `objectid_appointment` to one `Microsoft.Dynamics.CRM.appointment`, filled by `$expand` (decode it with `get`).
     pub objectid_appointment: ::dataverse_runtime::Field<
@@ -110,12 +110,12 @@ pub struct Queueitem {
     /// Navigation `modifiedby` to one `Microsoft.Dynamics.CRM.systemuser`, filled by `$expand` (decode it with `get`).
     #[cfg(feature = "systemusers")]
     pub modifiedby: ::dataverse_runtime::Field<
-        super::super::support::Expanded<super::super::Systemuser>,
+        super::super::support::Expanded<super::super::SystemUser>,
     >,
     /// Navigation `workerid_systemuser` to one `Microsoft.Dynamics.CRM.systemuser`, filled by `$expand` (decode it with `get`).
     #[cfg(feature = "systemusers")]
     pub workerid_systemuser: ::dataverse_runtime::Field<
-        super::super::support::Expanded<super::super::Systemuser>,
+        super::super::support::Expanded<super::super::SystemUser>,
     >,
     /// Navigation `objectid_activitypointer` to one `Microsoft.Dynamics.CRM.activitypointer`, filled by `$expand` (decode it with `get`).
     #[cfg(feature = "activitypointers")]
@@ -155,7 +155,7 @@ pub struct Queueitem {
     /// Navigation `modifiedonbehalfby` to one `Microsoft.Dynamics.CRM.systemuser`, filled by `$expand` (decode it with `get`).
     #[cfg(feature = "systemusers")]
     pub modifiedonbehalfby: ::dataverse_runtime::Field<
-        super::super::support::Expanded<super::super::Systemuser>,
+        super::super::support::Expanded<super::super::SystemUser>,
     >,
     /// Navigation `objectid_letter` to one `Microsoft.Dynamics.CRM.letter`, filled by `$expand` (decode it with `get`).
     #[cfg(feature = "letters")]
@@ -193,7 +193,7 @@ pub struct Queueitem {
     /// Navigation `createdonbehalfby` to one `Microsoft.Dynamics.CRM.systemuser`, filled by `$expand` (decode it with `get`).
     #[cfg(feature = "systemusers")]
     pub createdonbehalfby: ::dataverse_runtime::Field<
-        super::super::support::Expanded<super::super::Systemuser>,
+        super::super::support::Expanded<super::super::SystemUser>,
     >,
     /// Navigation `objectid_msdyn_knowledgearticletemplate` to one `Microsoft.Dynamics.CRM.msdyn_knowledgearticletemplate`, filled by `$expand` (decode it with `get`).
     pub objectid_msdyn_knowledgearticletemplate: ::dataverse_runtime::Field<
@@ -618,29 +618,36 @@ impl Queueitem {
     pub const TRANSACTIONCURRENCYID_VALUE: ::dataverse_runtime::codegen::typed::Property<
         Self,
         ::dataverse_runtime::codegen::uuid::Uuid,
-    > = ::dataverse_runtime::codegen::typed::Property::new(
+        ::dataverse_runtime::codegen::typed::ReadOnly,
+    > = ::dataverse_runtime::codegen::typed::Property::read_only(
         "_transactioncurrencyid_value",
     );
     /// `_workerid_value`: `Edm.Guid`.
     pub const WORKERID_VALUE: ::dataverse_runtime::codegen::typed::Property<
         Self,
         ::dataverse_runtime::codegen::uuid::Uuid,
-    > = ::dataverse_runtime::codegen::typed::Property::new("_workerid_value");
+        ::dataverse_runtime::codegen::typed::ReadOnly,
+    > = ::dataverse_runtime::codegen::typed::Property::read_only("_workerid_value");
     /// `_createdby_value`: `Edm.Guid`.
     pub const CREATEDBY_VALUE: ::dataverse_runtime::codegen::typed::Property<
         Self,
         ::dataverse_runtime::codegen::uuid::Uuid,
-    > = ::dataverse_runtime::codegen::typed::Property::new("_createdby_value");
+        ::dataverse_runtime::codegen::typed::ReadOnly,
+    > = ::dataverse_runtime::codegen::typed::Property::read_only("_createdby_value");
     /// `_modifiedby_value`: `Edm.Guid`.
     pub const MODIFIEDBY_VALUE: ::dataverse_runtime::codegen::typed::Property<
         Self,
         ::dataverse_runtime::codegen::uuid::Uuid,
-    > = ::dataverse_runtime::codegen::typed::Property::new("_modifiedby_value");
+        ::dataverse_runtime::codegen::typed::ReadOnly,
+    > = ::dataverse_runtime::codegen::typed::Property::read_only("_modifiedby_value");
     /// `_owningbusinessunit_value`: `Edm.Guid`.
     pub const OWNINGBUSINESSUNIT_VALUE: ::dataverse_runtime::codegen::typed::Property<
         Self,
         ::dataverse_runtime::codegen::uuid::Uuid,
-    > = ::dataverse_runtime::codegen::typed::Property::new("_owningbusinessunit_value");
+        ::dataverse_runtime::codegen::typed::ReadOnly,
+    > = ::dataverse_runtime::codegen::typed::Property::read_only(
+        "_owningbusinessunit_value",
+    );
     /// `modifiedon`: `Edm.DateTimeOffset`.
     pub const MODIFIEDON: ::dataverse_runtime::codegen::typed::Property<
         Self,
@@ -660,7 +667,10 @@ impl Queueitem {
     pub const MODIFIEDONBEHALFBY_VALUE: ::dataverse_runtime::codegen::typed::Property<
         Self,
         ::dataverse_runtime::codegen::uuid::Uuid,
-    > = ::dataverse_runtime::codegen::typed::Property::new("_modifiedonbehalfby_value");
+        ::dataverse_runtime::codegen::typed::ReadOnly,
+    > = ::dataverse_runtime::codegen::typed::Property::read_only(
+        "_modifiedonbehalfby_value",
+    );
     /// `versionnumber`: `Edm.Int64`.
     pub const VERSIONNUMBER: ::dataverse_runtime::codegen::typed::Property<Self, i64> = ::dataverse_runtime::codegen::typed::Property::new(
         "versionnumber",
@@ -674,7 +684,8 @@ impl Queueitem {
     pub const QUEUEID_VALUE: ::dataverse_runtime::codegen::typed::Property<
         Self,
         ::dataverse_runtime::codegen::uuid::Uuid,
-    > = ::dataverse_runtime::codegen::typed::Property::new("_queueid_value");
+        ::dataverse_runtime::codegen::typed::ReadOnly,
+    > = ::dataverse_runtime::codegen::typed::Property::read_only("_queueid_value");
     /// `statecode`: `Edm.Int32`.
     pub const STATECODE: ::dataverse_runtime::codegen::typed::Property<Self, i32> = ::dataverse_runtime::codegen::typed::Property::new(
         "statecode",
@@ -693,7 +704,8 @@ impl Queueitem {
     pub const OWNERID_VALUE: ::dataverse_runtime::codegen::typed::Property<
         Self,
         ::dataverse_runtime::codegen::uuid::Uuid,
-    > = ::dataverse_runtime::codegen::typed::Property::new("_ownerid_value");
+        ::dataverse_runtime::codegen::typed::ReadOnly,
+    > = ::dataverse_runtime::codegen::typed::Property::read_only("_ownerid_value");
     /// `importsequencenumber`: `Edm.Int32`.
     pub const IMPORTSEQUENCENUMBER: ::dataverse_runtime::codegen::typed::Property<
         Self,
@@ -712,12 +724,14 @@ impl Queueitem {
     pub const OBJECTID_VALUE: ::dataverse_runtime::codegen::typed::Property<
         Self,
         ::dataverse_runtime::codegen::uuid::Uuid,
-    > = ::dataverse_runtime::codegen::typed::Property::new("_objectid_value");
+        ::dataverse_runtime::codegen::typed::ReadOnly,
+    > = ::dataverse_runtime::codegen::typed::Property::read_only("_objectid_value");
     /// `_owninguser_value`: `Edm.Guid`.
     pub const OWNINGUSER_VALUE: ::dataverse_runtime::codegen::typed::Property<
         Self,
         ::dataverse_runtime::codegen::uuid::Uuid,
-    > = ::dataverse_runtime::codegen::typed::Property::new("_owninguser_value");
+        ::dataverse_runtime::codegen::typed::ReadOnly,
+    > = ::dataverse_runtime::codegen::typed::Property::read_only("_owninguser_value");
     /// `exchangerate`: `Edm.Decimal`.
     pub const EXCHANGERATE: ::dataverse_runtime::codegen::typed::Property<
         Self,
@@ -732,7 +746,10 @@ impl Queueitem {
     pub const CREATEDONBEHALFBY_VALUE: ::dataverse_runtime::codegen::typed::Property<
         Self,
         ::dataverse_runtime::codegen::uuid::Uuid,
-    > = ::dataverse_runtime::codegen::typed::Property::new("_createdonbehalfby_value");
+        ::dataverse_runtime::codegen::typed::ReadOnly,
+    > = ::dataverse_runtime::codegen::typed::Property::read_only(
+        "_createdonbehalfby_value",
+    );
     /// `objecttypecode`: `Edm.Int32`.
     pub const OBJECTTYPECODE: ::dataverse_runtime::codegen::typed::Property<Self, i32> = ::dataverse_runtime::codegen::typed::Property::new(
         "objecttypecode",
@@ -741,7 +758,10 @@ impl Queueitem {
     pub const ORGANIZATIONID_VALUE: ::dataverse_runtime::codegen::typed::Property<
         Self,
         ::dataverse_runtime::codegen::uuid::Uuid,
-    > = ::dataverse_runtime::codegen::typed::Property::new("_organizationid_value");
+        ::dataverse_runtime::codegen::typed::ReadOnly,
+    > = ::dataverse_runtime::codegen::typed::Property::read_only(
+        "_organizationid_value",
+    );
     /// `createdon`: `Edm.DateTimeOffset`.
     pub const CREATEDON: ::dataverse_runtime::codegen::typed::Property<
         Self,
@@ -767,7 +787,7 @@ impl Queueitem {
     #[cfg(feature = "systemusers")]
     pub const CREATEDBY: super::super::support::Lookup<
         Queueitem,
-        super::super::Systemuser,
+        super::super::SystemUser,
     > = super::super::support::Lookup::new("createdby", "systemusers");
     /// Lookup `objectid_appointment` to `appointments`: writes `"objectid_appointment@odata.bind": "/appointments(key)"`. The target type is not in this SDK (outside the selection): pass an `EntityKey`.
     pub const OBJECTID_APPOINTMENT: super::super::support::Lookup<
@@ -778,13 +798,13 @@ impl Queueitem {
     #[cfg(feature = "systemusers")]
     pub const MODIFIEDBY: super::super::support::Lookup<
         Queueitem,
-        super::super::Systemuser,
+        super::super::SystemUser,
     > = super::super::support::Lookup::new("modifiedby", "systemusers");
     /// Lookup `workerid_systemuser` to `systemusers`: writes `"workerid_systemuser@odata.bind": "/systemusers(key)"`.
     #[cfg(feature = "systemusers")]
     pub const WORKERID_SYSTEMUSER: super::super::support::Lookup<
         Queueitem,
-        super::super::Systemuser,
+        super::super::SystemUser,
     > = super::super::support::Lookup::new("workerid_systemuser", "systemusers");
     /// Lookup `objectid_activitypointer` to `activitypointers`: writes `"objectid_activitypointer@odata.bind": "/activitypointers(key)"`.
     #[cfg(feature = "activitypointers")]
@@ -842,7 +862,7 @@ impl Queueitem {
     #[cfg(feature = "systemusers")]
     pub const MODIFIEDONBEHALFBY: super::super::support::Lookup<
         Queueitem,
-        super::super::Systemuser,
+        super::super::SystemUser,
     > = super::super::support::Lookup::new("modifiedonbehalfby", "systemusers");
     /// Lookup `objectid_letter` to `letters`: writes `"objectid_letter@odata.bind": "/letters(key)"`.
     #[cfg(feature = "letters")]
@@ -901,7 +921,7 @@ impl Queueitem {
     #[cfg(feature = "systemusers")]
     pub const CREATEDONBEHALFBY: super::super::support::Lookup<
         Queueitem,
-        super::super::Systemuser,
+        super::super::SystemUser,
     > = super::super::support::Lookup::new("createdonbehalfby", "systemusers");
     /// Lookup `objectid_msdyn_knowledgearticletemplate` to `msdyn_knowledgearticletemplates`: writes `"objectid_msdyn_knowledgearticletemplate@odata.bind": "/msdyn_knowledgearticletemplates(key)"`. The target type is not in this SDK (outside the selection): pass an `EntityKey`.
     pub const OBJECTID_MSDYN_KNOWLEDGEARTICLETEMPLATE: super::super::support::Lookup<

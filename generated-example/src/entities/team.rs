@@ -3,13 +3,13 @@
 
 /// `Microsoft.Dynamics.CRM.team` (entity type, derived from `Microsoft.Dynamics.CRM.principal`).
 ///
-/// Every field is a `Field`: unset fields are not sent, so an update sends only what was set; properties the type does not declare, and annotations, are kept in `extra`.
+/// Every field is a `Field` (or a `ReadOnly` that only a read fills): unset fields are not sent, so an update sends only what was set; properties the type does not declare, and annotations, are kept in `extra`.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Team {
     /// `ownerid`: `Edm.Guid`, key.
     pub ownerid: ::dataverse_runtime::Field<::dataverse_runtime::codegen::uuid::Uuid>,
     /// `_transactioncurrencyid_value`: `Edm.Guid`, a lookup value (read-only: set the lookup with `bind`).
-    pub transactioncurrencyid_value: ::dataverse_runtime::Field<
+    pub transactioncurrencyid_value: ::dataverse_runtime::ReadOnly<
         ::dataverse_runtime::codegen::uuid::Uuid,
     >,
     /// `versionnumber`: `Edm.Int64`.
@@ -17,11 +17,11 @@ pub struct Team {
     /// `yominame`: `Edm.String`.
     pub yominame: ::dataverse_runtime::Field<::std::string::String>,
     /// `_teamtemplateid_value`: `Edm.Guid`, a lookup value (read-only: set the lookup with `bind`).
-    pub teamtemplateid_value: ::dataverse_runtime::Field<
+    pub teamtemplateid_value: ::dataverse_runtime::ReadOnly<
         ::dataverse_runtime::codegen::uuid::Uuid,
     >,
     /// `_modifiedonbehalfby_value`: `Edm.Guid`, a lookup value (read-only: set the lookup with `bind`).
-    pub modifiedonbehalfby_value: ::dataverse_runtime::Field<
+    pub modifiedonbehalfby_value: ::dataverse_runtime::ReadOnly<
         ::dataverse_runtime::codegen::uuid::Uuid,
     >,
     /// `traversedpath`: `Edm.String`.
@@ -33,7 +33,7 @@ pub struct Team {
     /// `name`: `Edm.String`.
     pub name: ::dataverse_runtime::Field<::std::string::String>,
     /// `_regardingobjectid_value`: `Edm.Guid`, a lookup value (read-only: set the lookup with `bind`).
-    pub regardingobjectid_value: ::dataverse_runtime::Field<
+    pub regardingobjectid_value: ::dataverse_runtime::ReadOnly<
         ::dataverse_runtime::codegen::uuid::Uuid,
     >,
     /// `isdefault`: `Edm.Boolean`.
@@ -47,7 +47,7 @@ pub struct Team {
     /// `description`: `Edm.String`.
     pub description: ::dataverse_runtime::Field<::std::string::String>,
     /// `_createdby_value`: `Edm.Guid`, a lookup value (read-only: set the lookup with `bind`).
-    pub createdby_value: ::dataverse_runtime::Field<
+    pub createdby_value: ::dataverse_runtime::ReadOnly<
         ::dataverse_runtime::codegen::uuid::Uuid,
     >,
     /// `emailaddress`: `Edm.String`.
@@ -55,11 +55,11 @@ pub struct Team {
     /// `processid`: `Edm.Guid`.
     pub processid: ::dataverse_runtime::Field<::dataverse_runtime::codegen::uuid::Uuid>,
     /// `_businessunitid_value`: `Edm.Guid`, a lookup value (read-only: set the lookup with `bind`).
-    pub businessunitid_value: ::dataverse_runtime::Field<
+    pub businessunitid_value: ::dataverse_runtime::ReadOnly<
         ::dataverse_runtime::codegen::uuid::Uuid,
     >,
     /// `_queueid_value`: `Edm.Guid`, a lookup value (read-only: set the lookup with `bind`).
-    pub queueid_value: ::dataverse_runtime::Field<
+    pub queueid_value: ::dataverse_runtime::ReadOnly<
         ::dataverse_runtime::codegen::uuid::Uuid,
     >,
     /// `modifiedon`: `Edm.DateTimeOffset`.
@@ -77,11 +77,11 @@ pub struct Team {
     /// `createdon`: `Edm.DateTimeOffset`.
     pub createdon: ::dataverse_runtime::Field<::dataverse_runtime::DateTimeOffset>,
     /// `_modifiedby_value`: `Edm.Guid`, a lookup value (read-only: set the lookup with `bind`).
-    pub modifiedby_value: ::dataverse_runtime::Field<
+    pub modifiedby_value: ::dataverse_runtime::ReadOnly<
         ::dataverse_runtime::codegen::uuid::Uuid,
     >,
     /// `_createdonbehalfby_value`: `Edm.Guid`, a lookup value (read-only: set the lookup with `bind`).
-    pub createdonbehalfby_value: ::dataverse_runtime::Field<
+    pub createdonbehalfby_value: ::dataverse_runtime::ReadOnly<
         ::dataverse_runtime::codegen::uuid::Uuid,
     >,
     /// `azureactivedirectoryobjectid`: `Edm.Guid`.
@@ -89,7 +89,7 @@ pub struct Team {
         ::dataverse_runtime::codegen::uuid::Uuid,
     >,
     /// `_administratorid_value`: `Edm.Guid`, a lookup value (read-only: set the lookup with `bind`).
-    pub administratorid_value: ::dataverse_runtime::Field<
+    pub administratorid_value: ::dataverse_runtime::ReadOnly<
         ::dataverse_runtime::codegen::uuid::Uuid,
     >,
     /// `teamid`: `Edm.Guid`.
@@ -473,7 +473,7 @@ pub struct Team {
     /// Navigation `teammembership_association` to a collection of `Microsoft.Dynamics.CRM.systemuser`, filled by `$expand` (decode it with `get`).
     #[cfg(feature = "systemusers")]
     pub teammembership_association: ::dataverse_runtime::Field<
-        super::super::support::Expanded<::std::vec::Vec<super::super::Systemuser>>,
+        super::super::support::Expanded<::std::vec::Vec<super::super::SystemUser>>,
     >,
     /// Navigation `team_principalobjectattributeaccess_principalid` to a collection of `Microsoft.Dynamics.CRM.principalobjectattributeaccess`, filled by `$expand` (decode it with `get`).
     pub team_principalobjectattributeaccess_principalid: ::dataverse_runtime::Field<
@@ -583,7 +583,7 @@ pub struct Team {
     /// Navigation `modifiedonbehalfby` to one `Microsoft.Dynamics.CRM.systemuser`, filled by `$expand` (decode it with `get`).
     #[cfg(feature = "systemusers")]
     pub modifiedonbehalfby: ::dataverse_runtime::Field<
-        super::super::support::Expanded<super::super::Systemuser>,
+        super::super::support::Expanded<super::super::SystemUser>,
     >,
     /// Navigation `team_socialactivity` to a collection of `Microsoft.Dynamics.CRM.socialactivity`, filled by `$expand` (decode it with `get`).
     pub team_socialactivity: ::dataverse_runtime::Field<
@@ -679,7 +679,7 @@ pub struct Team {
     /// Navigation `modifiedby` to one `Microsoft.Dynamics.CRM.systemuser`, filled by `$expand` (decode it with `get`).
     #[cfg(feature = "systemusers")]
     pub modifiedby: ::dataverse_runtime::Field<
-        super::super::support::Expanded<super::super::Systemuser>,
+        super::super::support::Expanded<super::super::SystemUser>,
     >,
     /// Navigation `team_emailserverprofile` to a collection of `Microsoft.Dynamics.CRM.emailserverprofile`, filled by `$expand` (decode it with `get`).
     pub team_emailserverprofile: ::dataverse_runtime::Field<
@@ -696,7 +696,7 @@ pub struct Team {
     /// Navigation `createdby` to one `Microsoft.Dynamics.CRM.systemuser`, filled by `$expand` (decode it with `get`).
     #[cfg(feature = "systemusers")]
     pub createdby: ::dataverse_runtime::Field<
-        super::super::support::Expanded<super::super::Systemuser>,
+        super::super::support::Expanded<super::super::SystemUser>,
     >,
     /// Navigation `team_annotations` to a collection of `Microsoft.Dynamics.CRM.annotation`, filled by `$expand` (decode it with `get`).
     #[cfg(feature = "annotations")]
@@ -742,12 +742,12 @@ pub struct Team {
     /// Navigation `createdonbehalfby` to one `Microsoft.Dynamics.CRM.systemuser`, filled by `$expand` (decode it with `get`).
     #[cfg(feature = "systemusers")]
     pub createdonbehalfby: ::dataverse_runtime::Field<
-        super::super::support::Expanded<super::super::Systemuser>,
+        super::super::support::Expanded<super::super::SystemUser>,
     >,
     /// Navigation `administratorid` to one `Microsoft.Dynamics.CRM.systemuser`, filled by `$expand` (decode it with `get`).
     #[cfg(feature = "systemusers")]
     pub administratorid: ::dataverse_runtime::Field<
-        super::super::support::Expanded<super::super::Systemuser>,
+        super::super::support::Expanded<super::super::SystemUser>,
     >,
     /// Navigation `Team_BulkDeleteFailures` to a collection of `Microsoft.Dynamics.CRM.bulkdeletefailure`, filled by `$expand` (decode it with `get`).
     pub team_bulk_delete_failures: ::dataverse_runtime::Field<
@@ -2761,7 +2761,8 @@ impl Team {
     pub const TRANSACTIONCURRENCYID_VALUE: ::dataverse_runtime::codegen::typed::Property<
         Self,
         ::dataverse_runtime::codegen::uuid::Uuid,
-    > = ::dataverse_runtime::codegen::typed::Property::new(
+        ::dataverse_runtime::codegen::typed::ReadOnly,
+    > = ::dataverse_runtime::codegen::typed::Property::read_only(
         "_transactioncurrencyid_value",
     );
     /// `versionnumber`: `Edm.Int64`.
@@ -2777,12 +2778,18 @@ impl Team {
     pub const TEAMTEMPLATEID_VALUE: ::dataverse_runtime::codegen::typed::Property<
         Self,
         ::dataverse_runtime::codegen::uuid::Uuid,
-    > = ::dataverse_runtime::codegen::typed::Property::new("_teamtemplateid_value");
+        ::dataverse_runtime::codegen::typed::ReadOnly,
+    > = ::dataverse_runtime::codegen::typed::Property::read_only(
+        "_teamtemplateid_value",
+    );
     /// `_modifiedonbehalfby_value`: `Edm.Guid`.
     pub const MODIFIEDONBEHALFBY_VALUE: ::dataverse_runtime::codegen::typed::Property<
         Self,
         ::dataverse_runtime::codegen::uuid::Uuid,
-    > = ::dataverse_runtime::codegen::typed::Property::new("_modifiedonbehalfby_value");
+        ::dataverse_runtime::codegen::typed::ReadOnly,
+    > = ::dataverse_runtime::codegen::typed::Property::read_only(
+        "_modifiedonbehalfby_value",
+    );
     /// `traversedpath`: `Edm.String`.
     pub const TRAVERSEDPATH: ::dataverse_runtime::codegen::typed::Property<
         Self,
@@ -2802,7 +2809,10 @@ impl Team {
     pub const REGARDINGOBJECTID_VALUE: ::dataverse_runtime::codegen::typed::Property<
         Self,
         ::dataverse_runtime::codegen::uuid::Uuid,
-    > = ::dataverse_runtime::codegen::typed::Property::new("_regardingobjectid_value");
+        ::dataverse_runtime::codegen::typed::ReadOnly,
+    > = ::dataverse_runtime::codegen::typed::Property::read_only(
+        "_regardingobjectid_value",
+    );
     /// `isdefault`: `Edm.Boolean`.
     pub const ISDEFAULT: ::dataverse_runtime::codegen::typed::Property<Self, bool> = ::dataverse_runtime::codegen::typed::Property::new(
         "isdefault",
@@ -2830,7 +2840,8 @@ impl Team {
     pub const CREATEDBY_VALUE: ::dataverse_runtime::codegen::typed::Property<
         Self,
         ::dataverse_runtime::codegen::uuid::Uuid,
-    > = ::dataverse_runtime::codegen::typed::Property::new("_createdby_value");
+        ::dataverse_runtime::codegen::typed::ReadOnly,
+    > = ::dataverse_runtime::codegen::typed::Property::read_only("_createdby_value");
     /// `emailaddress`: `Edm.String`.
     pub const EMAILADDRESS: ::dataverse_runtime::codegen::typed::Property<
         Self,
@@ -2845,12 +2856,16 @@ impl Team {
     pub const BUSINESSUNITID_VALUE: ::dataverse_runtime::codegen::typed::Property<
         Self,
         ::dataverse_runtime::codegen::uuid::Uuid,
-    > = ::dataverse_runtime::codegen::typed::Property::new("_businessunitid_value");
+        ::dataverse_runtime::codegen::typed::ReadOnly,
+    > = ::dataverse_runtime::codegen::typed::Property::read_only(
+        "_businessunitid_value",
+    );
     /// `_queueid_value`: `Edm.Guid`.
     pub const QUEUEID_VALUE: ::dataverse_runtime::codegen::typed::Property<
         Self,
         ::dataverse_runtime::codegen::uuid::Uuid,
-    > = ::dataverse_runtime::codegen::typed::Property::new("_queueid_value");
+        ::dataverse_runtime::codegen::typed::ReadOnly,
+    > = ::dataverse_runtime::codegen::typed::Property::read_only("_queueid_value");
     /// `modifiedon`: `Edm.DateTimeOffset`.
     pub const MODIFIEDON: ::dataverse_runtime::codegen::typed::Property<
         Self,
@@ -2883,12 +2898,16 @@ impl Team {
     pub const MODIFIEDBY_VALUE: ::dataverse_runtime::codegen::typed::Property<
         Self,
         ::dataverse_runtime::codegen::uuid::Uuid,
-    > = ::dataverse_runtime::codegen::typed::Property::new("_modifiedby_value");
+        ::dataverse_runtime::codegen::typed::ReadOnly,
+    > = ::dataverse_runtime::codegen::typed::Property::read_only("_modifiedby_value");
     /// `_createdonbehalfby_value`: `Edm.Guid`.
     pub const CREATEDONBEHALFBY_VALUE: ::dataverse_runtime::codegen::typed::Property<
         Self,
         ::dataverse_runtime::codegen::uuid::Uuid,
-    > = ::dataverse_runtime::codegen::typed::Property::new("_createdonbehalfby_value");
+        ::dataverse_runtime::codegen::typed::ReadOnly,
+    > = ::dataverse_runtime::codegen::typed::Property::read_only(
+        "_createdonbehalfby_value",
+    );
     /// `azureactivedirectoryobjectid`: `Edm.Guid`.
     pub const AZUREACTIVEDIRECTORYOBJECTID: ::dataverse_runtime::codegen::typed::Property<
         Self,
@@ -2900,7 +2919,10 @@ impl Team {
     pub const ADMINISTRATORID_VALUE: ::dataverse_runtime::codegen::typed::Property<
         Self,
         ::dataverse_runtime::codegen::uuid::Uuid,
-    > = ::dataverse_runtime::codegen::typed::Property::new("_administratorid_value");
+        ::dataverse_runtime::codegen::typed::ReadOnly,
+    > = ::dataverse_runtime::codegen::typed::Property::read_only(
+        "_administratorid_value",
+    );
     /// `teamid`: `Edm.Guid`.
     pub const TEAMID: ::dataverse_runtime::codegen::typed::Property<
         Self,
@@ -2955,7 +2977,7 @@ impl Team {
     #[cfg(feature = "systemusers")]
     pub const TEAMMEMBERSHIP_ASSOCIATION: super::super::support::Navigation<
         Team,
-        super::super::Systemuser,
+        super::super::SystemUser,
     > = super::super::support::Navigation::new(
         "teammembership_association",
         "systemusers",
@@ -3125,7 +3147,7 @@ impl Team {
     #[cfg(feature = "systemusers")]
     pub const MODIFIEDONBEHALFBY: super::super::support::Lookup<
         Team,
-        super::super::Systemuser,
+        super::super::SystemUser,
     > = super::super::support::Lookup::new("modifiedonbehalfby", "systemusers");
     /// Collection-valued navigation `team_socialactivity` to `socialactivities` (associate and disassociate through `$ref`).
     pub const TEAM_SOCIALACTIVITY: super::super::support::Navigation<
@@ -3265,7 +3287,7 @@ impl Team {
     #[cfg(feature = "systemusers")]
     pub const MODIFIEDBY: super::super::support::Lookup<
         Team,
-        super::super::Systemuser,
+        super::super::SystemUser,
     > = super::super::support::Lookup::new("modifiedby", "systemusers");
     /// Collection-valued navigation `team_emailserverprofile` to `emailserverprofiles` (associate and disassociate through `$ref`).
     pub const TEAM_EMAILSERVERPROFILE: super::super::support::Navigation<
@@ -3293,7 +3315,7 @@ impl Team {
     );
     /// Lookup `createdby` to `systemusers`: writes `"createdby@odata.bind": "/systemusers(key)"`.
     #[cfg(feature = "systemusers")]
-    pub const CREATEDBY: super::super::support::Lookup<Team, super::super::Systemuser> = super::super::support::Lookup::new(
+    pub const CREATEDBY: super::super::support::Lookup<Team, super::super::SystemUser> = super::super::support::Lookup::new(
         "createdby",
         "systemusers",
     );
@@ -3352,13 +3374,13 @@ impl Team {
     #[cfg(feature = "systemusers")]
     pub const CREATEDONBEHALFBY: super::super::support::Lookup<
         Team,
-        super::super::Systemuser,
+        super::super::SystemUser,
     > = super::super::support::Lookup::new("createdonbehalfby", "systemusers");
     /// Lookup `administratorid` to `systemusers`: writes `"administratorid@odata.bind": "/systemusers(key)"`.
     #[cfg(feature = "systemusers")]
     pub const ADMINISTRATORID: super::super::support::Lookup<
         Team,
-        super::super::Systemuser,
+        super::super::SystemUser,
     > = super::super::support::Lookup::new("administratorid", "systemusers");
     /// Collection-valued navigation `Team_BulkDeleteFailures` to `bulkdeletefailures` (associate and disassociate through `$ref`).
     pub const TEAM_BULK_DELETE_FAILURES: super::super::support::Navigation<
@@ -3741,7 +3763,7 @@ pub struct TeamAddMembersTeamRequest {
     /// `Members`: `Collection(Microsoft.Dynamics.CRM.systemuser)`.
     #[serde(rename = "Members")]
     pub members: ::std::vec::Vec<
-        super::super::support::EntityValue<super::super::Systemuser>,
+        super::super::support::EntityValue<super::super::SystemUser>,
     >,
 }
 #[cfg(all(feature = "systemusers", feature = "teams"))]
@@ -3750,7 +3772,7 @@ impl TeamAddMembersTeamRequest {
     #[allow(clippy::too_many_arguments)]
     pub fn new(
         members: ::std::vec::Vec<
-            super::super::support::EntityValue<super::super::Systemuser>,
+            super::super::support::EntityValue<super::super::SystemUser>,
         >,
     ) -> Self {
         TeamAddMembersTeamRequest {
@@ -3766,7 +3788,7 @@ pub struct TeamRemoveMembersTeamRequest {
     /// `Members`: `Collection(Microsoft.Dynamics.CRM.systemuser)`.
     #[serde(rename = "Members")]
     pub members: ::std::vec::Vec<
-        super::super::support::EntityValue<super::super::Systemuser>,
+        super::super::support::EntityValue<super::super::SystemUser>,
     >,
 }
 #[cfg(all(feature = "systemusers", feature = "teams"))]
@@ -3775,7 +3797,7 @@ impl TeamRemoveMembersTeamRequest {
     #[allow(clippy::too_many_arguments)]
     pub fn new(
         members: ::std::vec::Vec<
-            super::super::support::EntityValue<super::super::Systemuser>,
+            super::super::support::EntityValue<super::super::SystemUser>,
         >,
     ) -> Self {
         TeamRemoveMembersTeamRequest {

@@ -300,6 +300,14 @@ impl<O> Filter<O> {
                 let arg = match arg {
                     FunctionArg::PropertyName(p) => Arg::PathName(p),
                     FunctionArg::Value(l) => Arg::Literal(l.to_odata()),
+                    FunctionArg::Strings(items) => Arg::Literal(format!(
+                        "[{}]",
+                        items
+                            .into_iter()
+                            .map(|s| Literal::String(s).to_odata())
+                            .collect::<Vec<_>>()
+                            .join(",")
+                    )),
                 };
                 (Some(param), arg)
             })
@@ -348,6 +356,9 @@ pub enum FunctionArg {
     /// A value, written with [`Literal::to_odata`] (`PropertyValue=7`,
     /// `PropertyValues=["a","b"]` from a [`Literal::Json`] array).
     Value(Literal),
+    /// A list of strings written as OData string literals in brackets (`PropertyValues=['1','9']`,
+    /// the form Dataverse documents for `ContainValues`); quotes in them are doubled.
+    Strings(Vec<String>),
 }
 
 impl FunctionArg {

@@ -4,7 +4,7 @@ use std::borrow::Cow;
 use std::fmt;
 use std::marker::PhantomData;
 
-use super::{Direct, Phantom, Property};
+use super::{Phantom, Property, Selectable};
 
 /// One `$orderby` item over a property of `O`: `name` or `name desc`. Made by
 /// [`Property::asc`] and [`Property::desc`].
@@ -82,7 +82,7 @@ impl<O> OrderList<O> for Vec<OrderBy<O>> {
     }
 }
 
-/// One or more properties of `O` for `$select`: a [`Property`] of `O` itself (kind [`Direct`];
+/// One or more properties of `O` for `$select`: a [`Property`] of `O` itself (kind [`Direct`](super::Direct) or [`ReadOnly`](super::ReadOnly);
 /// paths through navigations cannot be selected), a tuple of up to 16 select lists (each
 /// element with its own value type), an array or a `Vec` of properties.
 pub trait SelectList<O> {
@@ -90,19 +90,19 @@ pub trait SelectList<O> {
     fn select_names(self, out: &mut Vec<String>);
 }
 
-impl<O, V> SelectList<O> for Property<O, V, Direct> {
+impl<O, V, K: Selectable> SelectList<O> for Property<O, V, K> {
     fn select_names(self, out: &mut Vec<String>) {
         out.push(self.path().to_owned());
     }
 }
 
-impl<O, V, const N: usize> SelectList<O> for [Property<O, V, Direct>; N] {
+impl<O, V, K: Selectable, const N: usize> SelectList<O> for [Property<O, V, K>; N] {
     fn select_names(self, out: &mut Vec<String>) {
         out.extend(self.iter().map(|p| p.path().to_owned()));
     }
 }
 
-impl<O, V> SelectList<O> for Vec<Property<O, V, Direct>> {
+impl<O, V, K: Selectable> SelectList<O> for Vec<Property<O, V, K>> {
     fn select_names(self, out: &mut Vec<String>) {
         out.extend(self.iter().map(|p| p.path().to_owned()));
     }

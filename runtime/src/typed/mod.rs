@@ -327,6 +327,23 @@ type Phantom<T> = PhantomData<fn() -> T>;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub struct Direct;
 
+/// Marker: a property of the type itself that the service never lets a client write (a
+/// Dataverse column valid neither for create nor for update, a lookup value, a computed
+/// property): selectable, filterable and orderable like [`Direct`], but not accepted by
+/// `set_property`/`clear_property`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub struct ReadOnly;
+
+/// The kinds of property that `$select` accepts: [`Direct`] and [`ReadOnly`].
+#[diagnostic::on_unimplemented(
+    message = "a property reached through a navigation or a complex property cannot be in `$select`",
+    label = "a `Property<_, _, Path>`",
+    note = "select the related table's columns inside `$expand`: `Lookup.expand().select(..)`"
+)]
+pub trait Selectable {}
+impl Selectable for Direct {}
+impl Selectable for ReadOnly {}
+
 /// Marker: a property reached through a single-valued navigation or a complex property
 /// (filterable and orderable, not selectable).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
@@ -406,6 +423,16 @@ impl<O, V, K> fmt::Debug for Property<O, V, K> {
 impl<O, V> Property<O, V, Direct> {
     /// The property `name` of `O` (its logical name, as in CSDL).
     pub const fn new(name: &'static str) -> Self {
+        Property {
+            path: Cow::Borrowed(name),
+            _marker: PhantomData,
+        }
+    }
+}
+
+impl<O, V> Property<O, V, ReadOnly> {
+    /// The read-only property `name` of `O` (its logical name, as in CSDL).
+    pub const fn read_only(name: &'static str) -> Self {
         Property {
             path: Cow::Borrowed(name),
             _marker: PhantomData,

@@ -3,14 +3,14 @@
 
 /// `Microsoft.OData.SampleService.Models.TripPin.Airport` (entity type).
 ///
-/// Every field is a `Field`: unset fields are not sent, so an update sends only what was set; properties the type does not declare, and annotations, are kept in `extra`.
+/// Every field is a `Field` (or a `ReadOnly` that only a read fills): unset fields are not sent, so an update sends only what was set; properties the type does not declare, and annotations, are kept in `extra`.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Airport {
     /// `IcaoCode`: `Edm.String`, not null, key.
     pub icao_code: ::dataverse_runtime::Field<::std::string::String>,
     /// `Name`: `Edm.String`, not null.
     pub name: ::dataverse_runtime::Field<::std::string::String>,
-    /// `IataCode`: `Edm.String`, not null, immutable (written on create only).
+    /// `IataCode`: `Edm.String`, not null, written on create only.
     pub iata_code: ::dataverse_runtime::Field<::std::string::String>,
     /// `Location`: `Microsoft.OData.SampleService.Models.TripPin.AirportLocation`, not null.
     pub location: ::dataverse_runtime::Field<super::super::AirportLocation>,

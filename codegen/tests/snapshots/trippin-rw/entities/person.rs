@@ -3,7 +3,7 @@
 
 /// `Microsoft.OData.SampleService.Models.TripPin.Person` (entity type, open).
 ///
-/// Every field is a `Field`: unset fields are not sent, so an update sends only what was set; properties the type does not declare, and annotations, are kept in `extra`.
+/// Every field is a `Field` (or a `ReadOnly` that only a read fills): unset fields are not sent, so an update sends only what was set; properties the type does not declare, and annotations, are kept in `extra`.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Person {
     /// `UserName`: `Edm.String`, not null, key.
@@ -20,8 +20,8 @@ pub struct Person {
     >,
     /// `Gender`: `Microsoft.OData.SampleService.Models.TripPin.PersonGender`.
     pub gender: ::dataverse_runtime::Field<super::super::PersonGender>,
-    /// `Concurrency`: `Edm.Int64`, not null, computed by the service (never written).
-    pub concurrency: ::dataverse_runtime::Field<i64>,
+    /// `Concurrency`: `Edm.Int64`, not null, computed by the service (read-only).
+    pub concurrency: ::dataverse_runtime::ReadOnly<i64>,
     /// Navigation `Friends` to a collection of `Microsoft.OData.SampleService.Models.TripPin.Person`, filled by `$expand` (decode it with `get`).
     #[cfg(any(feature = "People", feature = "Me"))]
     pub friends: ::dataverse_runtime::Field<
@@ -178,9 +178,11 @@ impl Person {
         super::super::PersonGender,
     > = ::dataverse_runtime::codegen::typed::Property::new("Gender");
     /// `Concurrency`: `Edm.Int64`.
-    pub const CONCURRENCY: ::dataverse_runtime::codegen::typed::Property<Self, i64> = ::dataverse_runtime::codegen::typed::Property::new(
-        "Concurrency",
-    );
+    pub const CONCURRENCY: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        i64,
+        ::dataverse_runtime::codegen::typed::ReadOnly,
+    > = ::dataverse_runtime::codegen::typed::Property::read_only("Concurrency");
     /// Collection-valued navigation `Friends` to `People` (associate and disassociate through `$ref`).
     #[cfg(any(feature = "People", feature = "Me"))]
     pub const FRIENDS: super::super::support::Navigation<Person, super::super::Person> = super::super::support::Navigation::new(

@@ -3,9 +3,13 @@
 
 /// `Microsoft.Dynamics.CRM.systemuser` (entity type, derived from `Microsoft.Dynamics.CRM.principal`).
 ///
-/// Every field is a `Field`: unset fields are not sent, so an update sends only what was set; properties the type does not declare, and annotations, are kept in `extra`.
+/// User (`SystemUser`).
+///
+/// Person with access to the Microsoft CRM system and who owns objects in the Microsoft CRM database.
+///
+/// Every field is a `Field` (or a `ReadOnly` that only a read fills): unset fields are not sent, so an update sends only what was set; properties the type does not declare, and annotations, are kept in `extra`.
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct Systemuser {
+pub struct SystemUser {
     /// `ownerid`: `Edm.Guid`, key.
     pub ownerid: ::dataverse_runtime::Field<::dataverse_runtime::codegen::uuid::Uuid>,
     /// `title`: `Edm.String`.
@@ -23,7 +27,7 @@ pub struct Systemuser {
     /// `address1_stateorprovince`: `Edm.String`.
     pub address1_stateorprovince: ::dataverse_runtime::Field<::std::string::String>,
     /// `_modifiedby_value`: `Edm.Guid`, a lookup value (read-only: set the lookup with `bind`).
-    pub modifiedby_value: ::dataverse_runtime::Field<
+    pub modifiedby_value: ::dataverse_runtime::ReadOnly<
         ::dataverse_runtime::codegen::uuid::Uuid,
     >,
     /// `applicationid`: `Edm.Guid`.
@@ -43,7 +47,7 @@ pub struct Systemuser {
     /// `address1_utcoffset`: `Edm.Int32`.
     pub address1_utcoffset: ::dataverse_runtime::Field<i32>,
     /// `_createdonbehalfby_value`: `Edm.Guid`, a lookup value (read-only: set the lookup with `bind`).
-    pub createdonbehalfby_value: ::dataverse_runtime::Field<
+    pub createdonbehalfby_value: ::dataverse_runtime::ReadOnly<
         ::dataverse_runtime::codegen::uuid::Uuid,
     >,
     /// `homephone`: `Edm.String`.
@@ -53,7 +57,7 @@ pub struct Systemuser {
     /// `governmentid`: `Edm.String`.
     pub governmentid: ::dataverse_runtime::Field<::std::string::String>,
     /// `_parentsystemuserid_value`: `Edm.Guid`, a lookup value (read-only: set the lookup with `bind`).
-    pub parentsystemuserid_value: ::dataverse_runtime::Field<
+    pub parentsystemuserid_value: ::dataverse_runtime::ReadOnly<
         ::dataverse_runtime::codegen::uuid::Uuid,
     >,
     /// `salutation`: `Edm.String`.
@@ -61,7 +65,7 @@ pub struct Systemuser {
     /// `address2_longitude`: `Edm.Double`.
     pub address2_longitude: ::dataverse_runtime::Field<f64>,
     /// `_createdby_value`: `Edm.Guid`, a lookup value (read-only: set the lookup with `bind`).
-    pub createdby_value: ::dataverse_runtime::Field<
+    pub createdby_value: ::dataverse_runtime::ReadOnly<
         ::dataverse_runtime::codegen::uuid::Uuid,
     >,
     /// `overriddencreatedon`: `Edm.DateTimeOffset`.
@@ -73,11 +77,15 @@ pub struct Systemuser {
     /// `mobilephone`: `Edm.String`.
     pub mobilephone: ::dataverse_runtime::Field<::std::string::String>,
     /// `_queueid_value`: `Edm.Guid`, a lookup value (read-only: set the lookup with `bind`).
-    pub queueid_value: ::dataverse_runtime::Field<
+    pub queueid_value: ::dataverse_runtime::ReadOnly<
         ::dataverse_runtime::codegen::uuid::Uuid,
     >,
-    /// `preferredaddresscode`: `Edm.Int32`.
-    pub preferredaddresscode: ::dataverse_runtime::Field<i32>,
+    /// Preferred Address `preferredaddresscode`: `Edm.Int32`, a choice: a `SystemUserPreferredAddressCode`.
+    ///
+    /// Preferred address for the user.
+    pub preferred_address_code: ::dataverse_runtime::Field<
+        super::super::SystemUserPreferredAddressCode,
+    >,
     /// `address2_city`: `Edm.String`.
     pub address2_city: ::dataverse_runtime::Field<::std::string::String>,
     /// `address1_addressid`: `Edm.Guid`.
@@ -99,7 +107,7 @@ pub struct Systemuser {
     /// `address2_name`: `Edm.String`.
     pub address2_name: ::dataverse_runtime::Field<::std::string::String>,
     /// `_territoryid_value`: `Edm.Guid`, a lookup value (read-only: set the lookup with `bind`).
-    pub territoryid_value: ::dataverse_runtime::Field<
+    pub territoryid_value: ::dataverse_runtime::ReadOnly<
         ::dataverse_runtime::codegen::uuid::Uuid,
     >,
     /// `address2_shippingmethodcode`: `Edm.Int32`.
@@ -121,7 +129,7 @@ pub struct Systemuser {
     /// `address1_county`: `Edm.String`.
     pub address1_county: ::dataverse_runtime::Field<::std::string::String>,
     /// `_businessunitid_value`: `Edm.Guid`, a lookup value (read-only: set the lookup with `bind`).
-    pub businessunitid_value: ::dataverse_runtime::Field<
+    pub businessunitid_value: ::dataverse_runtime::ReadOnly<
         ::dataverse_runtime::codegen::uuid::Uuid,
     >,
     /// `address1_telephone1`: `Edm.String`.
@@ -177,7 +185,7 @@ pub struct Systemuser {
     /// `preferredphonecode`: `Edm.Int32`.
     pub preferredphonecode: ::dataverse_runtime::Field<i32>,
     /// `_mobileofflineprofileid_value`: `Edm.Guid`, a lookup value (read-only: set the lookup with `bind`).
-    pub mobileofflineprofileid_value: ::dataverse_runtime::Field<
+    pub mobileofflineprofileid_value: ::dataverse_runtime::ReadOnly<
         ::dataverse_runtime::codegen::uuid::Uuid,
     >,
     /// `windowsliveid`: `Edm.String`.
@@ -191,7 +199,7 @@ pub struct Systemuser {
     /// `emailrouteraccessapproval`: `Edm.Int32`.
     pub emailrouteraccessapproval: ::dataverse_runtime::Field<i32>,
     /// `_calendarid_value`: `Edm.Guid`, a lookup value (read-only: set the lookup with `bind`).
-    pub calendarid_value: ::dataverse_runtime::Field<
+    pub calendarid_value: ::dataverse_runtime::ReadOnly<
         ::dataverse_runtime::codegen::uuid::Uuid,
     >,
     /// `address1_line3`: `Edm.String`.
@@ -200,14 +208,18 @@ pub struct Systemuser {
     pub yomifirstname: ::dataverse_runtime::Field<::std::string::String>,
     /// `address2_country`: `Edm.String`.
     pub address2_country: ::dataverse_runtime::Field<::std::string::String>,
-    /// `fullname`: `Edm.String`.
-    pub fullname: ::dataverse_runtime::Field<::std::string::String>,
+    /// Full Name `fullname`: `Edm.String`, read-only (valid neither for create nor for update).
+    ///
+    /// Full name of the user.
+    pub full_name: ::dataverse_runtime::ReadOnly<::std::string::String>,
     /// `azureactivedirectoryobjectid`: `Edm.Guid`.
     pub azureactivedirectoryobjectid: ::dataverse_runtime::Field<
         ::dataverse_runtime::codegen::uuid::Uuid,
     >,
-    /// `systemuserid`: `Edm.Guid`.
-    pub systemuserid: ::dataverse_runtime::Field<
+    /// User `systemuserid`: `Edm.Guid`, written on create only.
+    ///
+    /// Unique identifier for the user.
+    pub system_user_id: ::dataverse_runtime::Field<
         ::dataverse_runtime::codegen::uuid::Uuid,
     >,
     /// `entityimage_url`: `Edm.String`.
@@ -221,23 +233,25 @@ pub struct Systemuser {
     /// `address2_fax`: `Edm.String`.
     pub address2_fax: ::dataverse_runtime::Field<::std::string::String>,
     /// `_positionid_value`: `Edm.Guid`, a lookup value (read-only: set the lookup with `bind`).
-    pub positionid_value: ::dataverse_runtime::Field<
+    pub positionid_value: ::dataverse_runtime::ReadOnly<
         ::dataverse_runtime::codegen::uuid::Uuid,
     >,
     /// `address2_line1`: `Edm.String`.
     pub address2_line1: ::dataverse_runtime::Field<::std::string::String>,
     /// `_transactioncurrencyid_value`: `Edm.Guid`, a lookup value (read-only: set the lookup with `bind`).
-    pub transactioncurrencyid_value: ::dataverse_runtime::Field<
+    pub transactioncurrencyid_value: ::dataverse_runtime::ReadOnly<
         ::dataverse_runtime::codegen::uuid::Uuid,
     >,
     /// `address2_telephone1`: `Edm.String`.
     pub address2_telephone1: ::dataverse_runtime::Field<::std::string::String>,
     /// `middlename`: `Edm.String`.
     pub middlename: ::dataverse_runtime::Field<::std::string::String>,
-    /// `isdisabled`: `Edm.Boolean`.
-    pub isdisabled: ::dataverse_runtime::Field<bool>,
+    /// Status `isdisabled`: `Edm.Boolean`, yes/no: `true` is “Disabled”, `false` “Enabled”, read-only (valid neither for create nor for update).
+    ///
+    /// Information about whether the user is enabled.
+    pub is_disabled: ::dataverse_runtime::ReadOnly<bool>,
     /// `_defaultmailbox_value`: `Edm.Guid`, a lookup value (read-only: set the lookup with `bind`).
-    pub defaultmailbox_value: ::dataverse_runtime::Field<
+    pub defaultmailbox_value: ::dataverse_runtime::ReadOnly<
         ::dataverse_runtime::codegen::uuid::Uuid,
     >,
     /// `address1_postalcode`: `Edm.String`.
@@ -270,12 +284,14 @@ pub struct Systemuser {
     pub address2_addresstypecode: ::dataverse_runtime::Field<i32>,
     /// `createdon`: `Edm.DateTimeOffset`.
     pub createdon: ::dataverse_runtime::Field<::dataverse_runtime::DateTimeOffset>,
-    /// `accessmode`: `Edm.Int32`.
-    pub accessmode: ::dataverse_runtime::Field<i32>,
+    /// Access Mode `accessmode`: `Edm.Int32`, a choice: a `SystemUserAccessMode`.
+    ///
+    /// Type of user.
+    pub access_mode: ::dataverse_runtime::Field<super::super::SystemUserAccessMode>,
     /// `yammeremailaddress`: `Edm.String`.
     pub yammeremailaddress: ::dataverse_runtime::Field<::std::string::String>,
     /// `_modifiedonbehalfby_value`: `Edm.Guid`, a lookup value (read-only: set the lookup with `bind`).
-    pub modifiedonbehalfby_value: ::dataverse_runtime::Field<
+    pub modifiedonbehalfby_value: ::dataverse_runtime::ReadOnly<
         ::dataverse_runtime::codegen::uuid::Uuid,
     >,
     /// `exchangerate`: `Edm.Decimal`.
@@ -1469,12 +1485,12 @@ pub struct Systemuser {
     /// Navigation `modifiedonbehalfby` to one `Microsoft.Dynamics.CRM.systemuser`, filled by `$expand` (decode it with `get`).
     #[cfg(feature = "systemusers")]
     pub modifiedonbehalfby: ::dataverse_runtime::Field<
-        super::super::support::Expanded<super::super::Systemuser>,
+        super::super::support::Expanded<super::super::SystemUser>,
     >,
     /// Navigation `lk_systemuser_modifiedonbehalfby` to a collection of `Microsoft.Dynamics.CRM.systemuser`, filled by `$expand` (decode it with `get`).
     #[cfg(feature = "systemusers")]
     pub lk_systemuser_modifiedonbehalfby: ::dataverse_runtime::Field<
-        super::super::support::Expanded<::std::vec::Vec<super::super::Systemuser>>,
+        super::super::support::Expanded<::std::vec::Vec<super::super::SystemUser>>,
     >,
     /// Navigation `lk_importlogbase_createdby` to a collection of `Microsoft.Dynamics.CRM.importlog`, filled by `$expand` (decode it with `get`).
     pub lk_importlogbase_createdby: ::dataverse_runtime::Field<
@@ -1483,12 +1499,12 @@ pub struct Systemuser {
     /// Navigation `createdby` to one `Microsoft.Dynamics.CRM.systemuser`, filled by `$expand` (decode it with `get`).
     #[cfg(feature = "systemusers")]
     pub createdby: ::dataverse_runtime::Field<
-        super::super::support::Expanded<super::super::Systemuser>,
+        super::super::support::Expanded<super::super::SystemUser>,
     >,
     /// Navigation `lk_systemuserbase_createdby` to a collection of `Microsoft.Dynamics.CRM.systemuser`, filled by `$expand` (decode it with `get`).
     #[cfg(feature = "systemusers")]
     pub lk_systemuserbase_createdby: ::dataverse_runtime::Field<
-        super::super::support::Expanded<::std::vec::Vec<super::super::Systemuser>>,
+        super::super::support::Expanded<::std::vec::Vec<super::super::SystemUser>>,
     >,
     /// Navigation `lk_sharepointdocumentlocationbase_modifiedby` to a collection of `Microsoft.Dynamics.CRM.sharepointdocumentlocation`, filled by `$expand` (decode it with `get`).
     pub lk_sharepointdocumentlocationbase_modifiedby: ::dataverse_runtime::Field<
@@ -1661,12 +1677,12 @@ pub struct Systemuser {
     /// Navigation `modifiedby` to one `Microsoft.Dynamics.CRM.systemuser`, filled by `$expand` (decode it with `get`).
     #[cfg(feature = "systemusers")]
     pub modifiedby: ::dataverse_runtime::Field<
-        super::super::support::Expanded<super::super::Systemuser>,
+        super::super::support::Expanded<super::super::SystemUser>,
     >,
     /// Navigation `lk_systemuserbase_modifiedby` to a collection of `Microsoft.Dynamics.CRM.systemuser`, filled by `$expand` (decode it with `get`).
     #[cfg(feature = "systemusers")]
     pub lk_systemuserbase_modifiedby: ::dataverse_runtime::Field<
-        super::super::support::Expanded<::std::vec::Vec<super::super::Systemuser>>,
+        super::super::support::Expanded<::std::vec::Vec<super::super::SystemUser>>,
     >,
     /// Navigation `lk_knowledgearticleviews_modifiedonbehalfby` to a collection of `Microsoft.Dynamics.CRM.knowledgearticleviews`, filled by `$expand` (decode it with `get`).
     pub lk_knowledgearticleviews_modifiedonbehalfby: ::dataverse_runtime::Field<
@@ -2717,12 +2733,12 @@ pub struct Systemuser {
     /// Navigation `parentsystemuserid` to one `Microsoft.Dynamics.CRM.systemuser`, filled by `$expand` (decode it with `get`).
     #[cfg(feature = "systemusers")]
     pub parentsystemuserid: ::dataverse_runtime::Field<
-        super::super::support::Expanded<super::super::Systemuser>,
+        super::super::support::Expanded<super::super::SystemUser>,
     >,
     /// Navigation `user_parent_user` to a collection of `Microsoft.Dynamics.CRM.systemuser`, filled by `$expand` (decode it with `get`).
     #[cfg(feature = "systemusers")]
     pub user_parent_user: ::dataverse_runtime::Field<
-        super::super::support::Expanded<::std::vec::Vec<super::super::Systemuser>>,
+        super::super::support::Expanded<::std::vec::Vec<super::super::SystemUser>>,
     >,
     /// Navigation `lk_personaldocumenttemplatebase_modifiedby` to a collection of `Microsoft.Dynamics.CRM.personaldocumenttemplate`, filled by `$expand` (decode it with `get`).
     pub lk_personaldocumenttemplatebase_modifiedby: ::dataverse_runtime::Field<
@@ -3155,12 +3171,12 @@ pub struct Systemuser {
     /// Navigation `createdonbehalfby` to one `Microsoft.Dynamics.CRM.systemuser`, filled by `$expand` (decode it with `get`).
     #[cfg(feature = "systemusers")]
     pub createdonbehalfby: ::dataverse_runtime::Field<
-        super::super::support::Expanded<super::super::Systemuser>,
+        super::super::support::Expanded<super::super::SystemUser>,
     >,
     /// Navigation `lk_systemuser_createdonbehalfby` to a collection of `Microsoft.Dynamics.CRM.systemuser`, filled by `$expand` (decode it with `get`).
     #[cfg(feature = "systemusers")]
     pub lk_systemuser_createdonbehalfby: ::dataverse_runtime::Field<
-        super::super::support::Expanded<::std::vec::Vec<super::super::Systemuser>>,
+        super::super::support::Expanded<::std::vec::Vec<super::super::SystemUser>>,
     >,
     /// Navigation `lk_SocialProfile_createdonbehalfby` to a collection of `Microsoft.Dynamics.CRM.socialprofile`, filled by `$expand` (decode it with `get`).
     pub lk_social_profile_createdonbehalfby: ::dataverse_runtime::Field<
@@ -4259,7 +4275,7 @@ pub struct Systemuser {
     /// Properties and annotations this type does not declare, exactly as received.
     pub extra: super::super::support::Extra,
 }
-impl super::super::support::Structured for Systemuser {
+impl super::super::support::Structured for SystemUser {
     const ODATA_TYPE: &'static str = "Microsoft.Dynamics.CRM.systemuser";
     fn serialize_fields<M: ::dataverse_runtime::codegen::serde::ser::SerializeMap>(
         &self,
@@ -4359,8 +4375,8 @@ impl super::super::support::Structured for Systemuser {
         if purpose.writes_read_only() && !self.queueid_value.is_unset() {
             map.serialize_entry("_queueid_value", &self.queueid_value)?;
         }
-        if !self.preferredaddresscode.is_unset() {
-            map.serialize_entry("preferredaddresscode", &self.preferredaddresscode)?;
+        if !self.preferred_address_code.is_unset() {
+            map.serialize_entry("preferredaddresscode", &self.preferred_address_code)?;
         }
         if !self.address2_city.is_unset() {
             map.serialize_entry("address2_city", &self.address2_city)?;
@@ -4554,8 +4570,8 @@ impl super::super::support::Structured for Systemuser {
         if !self.address2_country.is_unset() {
             map.serialize_entry("address2_country", &self.address2_country)?;
         }
-        if !self.fullname.is_unset() {
-            map.serialize_entry("fullname", &self.fullname)?;
+        if purpose.writes_read_only() && !self.full_name.is_unset() {
+            map.serialize_entry("fullname", &self.full_name)?;
         }
         if !self.azureactivedirectoryobjectid.is_unset() {
             map.serialize_entry(
@@ -4563,8 +4579,8 @@ impl super::super::support::Structured for Systemuser {
                 &self.azureactivedirectoryobjectid,
             )?;
         }
-        if !self.systemuserid.is_unset() {
-            map.serialize_entry("systemuserid", &self.systemuserid)?;
+        if purpose.writes_immutable() && !self.system_user_id.is_unset() {
+            map.serialize_entry("systemuserid", &self.system_user_id)?;
         }
         if !self.entityimage_url.is_unset() {
             map.serialize_entry("entityimage_url", &self.entityimage_url)?;
@@ -4599,8 +4615,8 @@ impl super::super::support::Structured for Systemuser {
         if !self.middlename.is_unset() {
             map.serialize_entry("middlename", &self.middlename)?;
         }
-        if !self.isdisabled.is_unset() {
-            map.serialize_entry("isdisabled", &self.isdisabled)?;
+        if purpose.writes_read_only() && !self.is_disabled.is_unset() {
+            map.serialize_entry("isdisabled", &self.is_disabled)?;
         }
         if purpose.writes_read_only() && !self.defaultmailbox_value.is_unset() {
             map.serialize_entry("_defaultmailbox_value", &self.defaultmailbox_value)?;
@@ -4659,8 +4675,8 @@ impl super::super::support::Structured for Systemuser {
         if !self.createdon.is_unset() {
             map.serialize_entry("createdon", &self.createdon)?;
         }
-        if !self.accessmode.is_unset() {
-            map.serialize_entry("accessmode", &self.accessmode)?;
+        if !self.access_mode.is_unset() {
+            map.serialize_entry("accessmode", &self.access_mode)?;
         }
         if !self.yammeremailaddress.is_unset() {
             map.serialize_entry("yammeremailaddress", &self.yammeremailaddress)?;
@@ -12031,7 +12047,7 @@ impl super::super::support::Structured for Systemuser {
             "address1_telephone3" => self.address1_telephone3 = map.next_value()?,
             "mobilephone" => self.mobilephone = map.next_value()?,
             "_queueid_value" => self.queueid_value = map.next_value()?,
-            "preferredaddresscode" => self.preferredaddresscode = map.next_value()?,
+            "preferredaddresscode" => self.preferred_address_code = map.next_value()?,
             "address2_city" => self.address2_city = map.next_value()?,
             "address1_addressid" => self.address1_addressid = map.next_value()?,
             "address1_name" => self.address1_name = map.next_value()?,
@@ -12103,11 +12119,11 @@ impl super::super::support::Structured for Systemuser {
             "address1_line3" => self.address1_line3 = map.next_value()?,
             "yomifirstname" => self.yomifirstname = map.next_value()?,
             "address2_country" => self.address2_country = map.next_value()?,
-            "fullname" => self.fullname = map.next_value()?,
+            "fullname" => self.full_name = map.next_value()?,
             "azureactivedirectoryobjectid" => {
                 self.azureactivedirectoryobjectid = map.next_value()?;
             }
-            "systemuserid" => self.systemuserid = map.next_value()?,
+            "systemuserid" => self.system_user_id = map.next_value()?,
             "entityimage_url" => self.entityimage_url = map.next_value()?,
             "address1_line2" => self.address1_line2 = map.next_value()?,
             "address2_upszone" => self.address2_upszone = map.next_value()?,
@@ -12120,7 +12136,7 @@ impl super::super::support::Structured for Systemuser {
             }
             "address2_telephone1" => self.address2_telephone1 = map.next_value()?,
             "middlename" => self.middlename = map.next_value()?,
-            "isdisabled" => self.isdisabled = map.next_value()?,
+            "isdisabled" => self.is_disabled = map.next_value()?,
             "_defaultmailbox_value" => self.defaultmailbox_value = map.next_value()?,
             "address1_postalcode" => self.address1_postalcode = map.next_value()?,
             "employeeid" => self.employeeid = map.next_value()?,
@@ -12143,7 +12159,7 @@ impl super::super::support::Structured for Systemuser {
                 self.address2_addresstypecode = map.next_value()?;
             }
             "createdon" => self.createdon = map.next_value()?,
-            "accessmode" => self.accessmode = map.next_value()?,
+            "accessmode" => self.access_mode = map.next_value()?,
             "yammeremailaddress" => self.yammeremailaddress = map.next_value()?,
             "_modifiedonbehalfby_value" => {
                 self.modifiedonbehalfby_value = map.next_value()?;
@@ -14784,7 +14800,7 @@ impl super::super::support::Structured for Systemuser {
         &mut self.extra
     }
 }
-impl ::dataverse_runtime::codegen::serde::Serialize for Systemuser {
+impl ::dataverse_runtime::codegen::serde::Serialize for SystemUser {
     fn serialize<S: ::dataverse_runtime::codegen::serde::Serializer>(
         &self,
         serializer: S,
@@ -14792,34 +14808,34 @@ impl ::dataverse_runtime::codegen::serde::Serialize for Systemuser {
         super::super::support::serialize(self, serializer)
     }
 }
-impl<'de> ::dataverse_runtime::codegen::serde::Deserialize<'de> for Systemuser {
+impl<'de> ::dataverse_runtime::codegen::serde::Deserialize<'de> for SystemUser {
     fn deserialize<D: ::dataverse_runtime::codegen::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::core::result::Result<Self, D::Error> {
         super::super::support::deserialize(deserializer)
     }
 }
-impl super::super::support::IsA<Systemuser> for Systemuser {}
-impl super::super::support::IsA<super::super::Principal> for Systemuser {}
-impl super::super::support::IsA<super::super::Crmbaseentity> for Systemuser {}
-impl super::super::support::HasBinds for Systemuser {
+impl super::super::support::IsA<SystemUser> for SystemUser {}
+impl super::super::support::IsA<super::super::Principal> for SystemUser {}
+impl super::super::support::IsA<super::super::Crmbaseentity> for SystemUser {}
+impl super::super::support::HasBinds for SystemUser {
     fn binds_mut(&mut self) -> &mut super::super::support::Binds {
         &mut self.binds
     }
 }
-impl super::super::support::Entity for Systemuser {
+impl super::super::support::Entity for SystemUser {
     type Key = ::dataverse_runtime::codegen::uuid::Uuid;
     fn entity_key(key: Self::Key) -> ::dataverse_runtime::EntityKey {
         ::dataverse_runtime::EntityKey::from(key)
     }
 }
 impl ::core::convert::From<::dataverse_runtime::codegen::uuid::Uuid>
-for super::super::support::Key<Systemuser> {
+for super::super::support::Key<SystemUser> {
     fn from(key: ::dataverse_runtime::codegen::uuid::Uuid) -> Self {
         super::super::support::Key::primary(key)
     }
 }
-impl Systemuser {
+impl SystemUser {
     /// `ownerid`: `Edm.Guid`.
     pub const OWNERID: ::dataverse_runtime::codegen::typed::Property<
         Self,
@@ -14859,7 +14875,8 @@ impl Systemuser {
     pub const MODIFIEDBY_VALUE: ::dataverse_runtime::codegen::typed::Property<
         Self,
         ::dataverse_runtime::codegen::uuid::Uuid,
-    > = ::dataverse_runtime::codegen::typed::Property::new("_modifiedby_value");
+        ::dataverse_runtime::codegen::typed::ReadOnly,
+    > = ::dataverse_runtime::codegen::typed::Property::read_only("_modifiedby_value");
     /// `applicationid`: `Edm.Guid`.
     pub const APPLICATIONID: ::dataverse_runtime::codegen::typed::Property<
         Self,
@@ -14900,7 +14917,10 @@ impl Systemuser {
     pub const CREATEDONBEHALFBY_VALUE: ::dataverse_runtime::codegen::typed::Property<
         Self,
         ::dataverse_runtime::codegen::uuid::Uuid,
-    > = ::dataverse_runtime::codegen::typed::Property::new("_createdonbehalfby_value");
+        ::dataverse_runtime::codegen::typed::ReadOnly,
+    > = ::dataverse_runtime::codegen::typed::Property::read_only(
+        "_createdonbehalfby_value",
+    );
     /// `homephone`: `Edm.String`.
     pub const HOMEPHONE: ::dataverse_runtime::codegen::typed::Property<
         Self,
@@ -14920,7 +14940,10 @@ impl Systemuser {
     pub const PARENTSYSTEMUSERID_VALUE: ::dataverse_runtime::codegen::typed::Property<
         Self,
         ::dataverse_runtime::codegen::uuid::Uuid,
-    > = ::dataverse_runtime::codegen::typed::Property::new("_parentsystemuserid_value");
+        ::dataverse_runtime::codegen::typed::ReadOnly,
+    > = ::dataverse_runtime::codegen::typed::Property::read_only(
+        "_parentsystemuserid_value",
+    );
     /// `salutation`: `Edm.String`.
     pub const SALUTATION: ::dataverse_runtime::codegen::typed::Property<
         Self,
@@ -14935,7 +14958,8 @@ impl Systemuser {
     pub const CREATEDBY_VALUE: ::dataverse_runtime::codegen::typed::Property<
         Self,
         ::dataverse_runtime::codegen::uuid::Uuid,
-    > = ::dataverse_runtime::codegen::typed::Property::new("_createdby_value");
+        ::dataverse_runtime::codegen::typed::ReadOnly,
+    > = ::dataverse_runtime::codegen::typed::Property::read_only("_createdby_value");
     /// `overriddencreatedon`: `Edm.DateTimeOffset`.
     pub const OVERRIDDENCREATEDON: ::dataverse_runtime::codegen::typed::Property<
         Self,
@@ -14955,11 +14979,12 @@ impl Systemuser {
     pub const QUEUEID_VALUE: ::dataverse_runtime::codegen::typed::Property<
         Self,
         ::dataverse_runtime::codegen::uuid::Uuid,
-    > = ::dataverse_runtime::codegen::typed::Property::new("_queueid_value");
+        ::dataverse_runtime::codegen::typed::ReadOnly,
+    > = ::dataverse_runtime::codegen::typed::Property::read_only("_queueid_value");
     /// `preferredaddresscode`: `Edm.Int32`.
-    pub const PREFERREDADDRESSCODE: ::dataverse_runtime::codegen::typed::Property<
+    pub const PREFERRED_ADDRESS_CODE: ::dataverse_runtime::codegen::typed::Property<
         Self,
-        i32,
+        super::super::SystemUserPreferredAddressCode,
     > = ::dataverse_runtime::codegen::typed::Property::new("preferredaddresscode");
     /// `address2_city`: `Edm.String`.
     pub const ADDRESS2_CITY: ::dataverse_runtime::codegen::typed::Property<
@@ -15009,7 +15034,8 @@ impl Systemuser {
     pub const TERRITORYID_VALUE: ::dataverse_runtime::codegen::typed::Property<
         Self,
         ::dataverse_runtime::codegen::uuid::Uuid,
-    > = ::dataverse_runtime::codegen::typed::Property::new("_territoryid_value");
+        ::dataverse_runtime::codegen::typed::ReadOnly,
+    > = ::dataverse_runtime::codegen::typed::Property::read_only("_territoryid_value");
     /// `address2_shippingmethodcode`: `Edm.Int32`.
     pub const ADDRESS2_SHIPPINGMETHODCODE: ::dataverse_runtime::codegen::typed::Property<
         Self,
@@ -15062,7 +15088,10 @@ impl Systemuser {
     pub const BUSINESSUNITID_VALUE: ::dataverse_runtime::codegen::typed::Property<
         Self,
         ::dataverse_runtime::codegen::uuid::Uuid,
-    > = ::dataverse_runtime::codegen::typed::Property::new("_businessunitid_value");
+        ::dataverse_runtime::codegen::typed::ReadOnly,
+    > = ::dataverse_runtime::codegen::typed::Property::read_only(
+        "_businessunitid_value",
+    );
     /// `address1_telephone1`: `Edm.String`.
     pub const ADDRESS1_TELEPHONE1: ::dataverse_runtime::codegen::typed::Property<
         Self,
@@ -15195,7 +15224,8 @@ impl Systemuser {
     pub const MOBILEOFFLINEPROFILEID_VALUE: ::dataverse_runtime::codegen::typed::Property<
         Self,
         ::dataverse_runtime::codegen::uuid::Uuid,
-    > = ::dataverse_runtime::codegen::typed::Property::new(
+        ::dataverse_runtime::codegen::typed::ReadOnly,
+    > = ::dataverse_runtime::codegen::typed::Property::read_only(
         "_mobileofflineprofileid_value",
     );
     /// `windowsliveid`: `Edm.String`.
@@ -15227,7 +15257,8 @@ impl Systemuser {
     pub const CALENDARID_VALUE: ::dataverse_runtime::codegen::typed::Property<
         Self,
         ::dataverse_runtime::codegen::uuid::Uuid,
-    > = ::dataverse_runtime::codegen::typed::Property::new("_calendarid_value");
+        ::dataverse_runtime::codegen::typed::ReadOnly,
+    > = ::dataverse_runtime::codegen::typed::Property::read_only("_calendarid_value");
     /// `address1_line3`: `Edm.String`.
     pub const ADDRESS1_LINE3: ::dataverse_runtime::codegen::typed::Property<
         Self,
@@ -15244,10 +15275,11 @@ impl Systemuser {
         ::std::string::String,
     > = ::dataverse_runtime::codegen::typed::Property::new("address2_country");
     /// `fullname`: `Edm.String`.
-    pub const FULLNAME: ::dataverse_runtime::codegen::typed::Property<
+    pub const FULL_NAME: ::dataverse_runtime::codegen::typed::Property<
         Self,
         ::std::string::String,
-    > = ::dataverse_runtime::codegen::typed::Property::new("fullname");
+        ::dataverse_runtime::codegen::typed::ReadOnly,
+    > = ::dataverse_runtime::codegen::typed::Property::read_only("fullname");
     /// `azureactivedirectoryobjectid`: `Edm.Guid`.
     pub const AZUREACTIVEDIRECTORYOBJECTID: ::dataverse_runtime::codegen::typed::Property<
         Self,
@@ -15256,7 +15288,7 @@ impl Systemuser {
         "azureactivedirectoryobjectid",
     );
     /// `systemuserid`: `Edm.Guid`.
-    pub const SYSTEMUSERID: ::dataverse_runtime::codegen::typed::Property<
+    pub const SYSTEM_USER_ID: ::dataverse_runtime::codegen::typed::Property<
         Self,
         ::dataverse_runtime::codegen::uuid::Uuid,
     > = ::dataverse_runtime::codegen::typed::Property::new("systemuserid");
@@ -15289,7 +15321,8 @@ impl Systemuser {
     pub const POSITIONID_VALUE: ::dataverse_runtime::codegen::typed::Property<
         Self,
         ::dataverse_runtime::codegen::uuid::Uuid,
-    > = ::dataverse_runtime::codegen::typed::Property::new("_positionid_value");
+        ::dataverse_runtime::codegen::typed::ReadOnly,
+    > = ::dataverse_runtime::codegen::typed::Property::read_only("_positionid_value");
     /// `address2_line1`: `Edm.String`.
     pub const ADDRESS2_LINE1: ::dataverse_runtime::codegen::typed::Property<
         Self,
@@ -15299,7 +15332,8 @@ impl Systemuser {
     pub const TRANSACTIONCURRENCYID_VALUE: ::dataverse_runtime::codegen::typed::Property<
         Self,
         ::dataverse_runtime::codegen::uuid::Uuid,
-    > = ::dataverse_runtime::codegen::typed::Property::new(
+        ::dataverse_runtime::codegen::typed::ReadOnly,
+    > = ::dataverse_runtime::codegen::typed::Property::read_only(
         "_transactioncurrencyid_value",
     );
     /// `address2_telephone1`: `Edm.String`.
@@ -15313,14 +15347,19 @@ impl Systemuser {
         ::std::string::String,
     > = ::dataverse_runtime::codegen::typed::Property::new("middlename");
     /// `isdisabled`: `Edm.Boolean`.
-    pub const ISDISABLED: ::dataverse_runtime::codegen::typed::Property<Self, bool> = ::dataverse_runtime::codegen::typed::Property::new(
-        "isdisabled",
-    );
+    pub const IS_DISABLED: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        bool,
+        ::dataverse_runtime::codegen::typed::ReadOnly,
+    > = ::dataverse_runtime::codegen::typed::Property::read_only("isdisabled");
     /// `_defaultmailbox_value`: `Edm.Guid`.
     pub const DEFAULTMAILBOX_VALUE: ::dataverse_runtime::codegen::typed::Property<
         Self,
         ::dataverse_runtime::codegen::uuid::Uuid,
-    > = ::dataverse_runtime::codegen::typed::Property::new("_defaultmailbox_value");
+        ::dataverse_runtime::codegen::typed::ReadOnly,
+    > = ::dataverse_runtime::codegen::typed::Property::read_only(
+        "_defaultmailbox_value",
+    );
     /// `address1_postalcode`: `Edm.String`.
     pub const ADDRESS1_POSTALCODE: ::dataverse_runtime::codegen::typed::Property<
         Self,
@@ -15396,9 +15435,10 @@ impl Systemuser {
         ::dataverse_runtime::DateTimeOffset,
     > = ::dataverse_runtime::codegen::typed::Property::new("createdon");
     /// `accessmode`: `Edm.Int32`.
-    pub const ACCESSMODE: ::dataverse_runtime::codegen::typed::Property<Self, i32> = ::dataverse_runtime::codegen::typed::Property::new(
-        "accessmode",
-    );
+    pub const ACCESS_MODE: ::dataverse_runtime::codegen::typed::Property<
+        Self,
+        super::super::SystemUserAccessMode,
+    > = ::dataverse_runtime::codegen::typed::Property::new("accessmode");
     /// `yammeremailaddress`: `Edm.String`.
     pub const YAMMEREMAILADDRESS: ::dataverse_runtime::codegen::typed::Property<
         Self,
@@ -15408,7 +15448,10 @@ impl Systemuser {
     pub const MODIFIEDONBEHALFBY_VALUE: ::dataverse_runtime::codegen::typed::Property<
         Self,
         ::dataverse_runtime::codegen::uuid::Uuid,
-    > = ::dataverse_runtime::codegen::typed::Property::new("_modifiedonbehalfby_value");
+        ::dataverse_runtime::codegen::typed::ReadOnly,
+    > = ::dataverse_runtime::codegen::typed::Property::read_only(
+        "_modifiedonbehalfby_value",
+    );
     /// `exchangerate`: `Edm.Decimal`.
     pub const EXCHANGERATE: ::dataverse_runtime::codegen::typed::Property<
         Self,
@@ -15470,13 +15513,13 @@ impl Systemuser {
     /// Collection-valued navigation `owner_accounts` to `accounts` (associate and disassociate through `$ref`).
     #[cfg(feature = "accounts")]
     pub const OWNER_ACCOUNTS: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::Account,
     > = super::super::support::Navigation::new("owner_accounts", "accounts");
     /// Collection-valued navigation `owner_activitypointers` to `activitypointers` (associate and disassociate through `$ref`).
     #[cfg(feature = "activitypointers")]
     pub const OWNER_ACTIVITYPOINTERS_ACTIVITYPOINTERS: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::Activitypointer,
     > = super::super::support::Navigation::new(
         "owner_activitypointers",
@@ -15485,47 +15528,47 @@ impl Systemuser {
     /// Collection-valued navigation `owner_activitypointers` to `letters` (associate and disassociate through `$ref`).
     #[cfg(feature = "letters")]
     pub const OWNER_ACTIVITYPOINTERS_LETTERS: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::Letter,
     > = super::super::support::Navigation::new("owner_activitypointers", "letters");
     /// Collection-valued navigation `owner_queues` to `queues` (associate and disassociate through `$ref`).
     #[cfg(feature = "queues")]
     pub const OWNER_QUEUES: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::Queue,
     > = super::super::support::Navigation::new("owner_queues", "queues");
     /// Collection-valued navigation `owner_annotations` to `annotations` (associate and disassociate through `$ref`).
     #[cfg(feature = "annotations")]
     pub const OWNER_ANNOTATIONS: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::Annotation,
     > = super::super::support::Navigation::new("owner_annotations", "annotations");
     /// Collection-valued navigation `owner_contacts` to `contacts` (associate and disassociate through `$ref`).
     #[cfg(feature = "contacts")]
     pub const OWNER_CONTACTS: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::Contact,
     > = super::super::support::Navigation::new("owner_contacts", "contacts");
     /// Collection-valued navigation `owner_letters` to `letters` (associate and disassociate through `$ref`).
     #[cfg(feature = "letters")]
     pub const OWNER_LETTERS: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::Letter,
     > = super::super::support::Navigation::new("owner_letters", "letters");
     /// Collection-valued navigation `systemuserroles_association` to `roles` (associate and disassociate through `$ref`).
     pub const SYSTEMUSERROLES_ASSOCIATION: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new("systemuserroles_association", "roles");
     /// Collection-valued navigation `teammembership_association` to `teams` (associate and disassociate through `$ref`).
     #[cfg(feature = "teams")]
     pub const TEAMMEMBERSHIP_ASSOCIATION: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::Team,
     > = super::super::support::Navigation::new("teammembership_association", "teams");
     /// Collection-valued navigation `systemuser_principalobjectattributeaccess_principalid` to `principalobjectattributeaccessset` (associate and disassociate through `$ref`).
     pub const SYSTEMUSER_PRINCIPALOBJECTATTRIBUTEACCESS_PRINCIPALID: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "systemuser_principalobjectattributeaccess_principalid",
@@ -15533,7 +15576,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `user_exchangesyncidmapping` to `exchangesyncidmappings` (associate and disassociate through `$ref`).
     pub const USER_EXCHANGESYNCIDMAPPING: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "user_exchangesyncidmapping",
@@ -15541,27 +15584,27 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_theme_createdby` to `themes` (associate and disassociate through `$ref`).
     pub const LK_THEME_CREATEDBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new("lk_theme_createdby", "themes");
     /// Collection-valued navigation `lk_theme_createdonbehalfby` to `themes` (associate and disassociate through `$ref`).
     pub const LK_THEME_CREATEDONBEHALFBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new("lk_theme_createdonbehalfby", "themes");
     /// Collection-valued navigation `lk_theme_modifiedby` to `themes` (associate and disassociate through `$ref`).
     pub const LK_THEME_MODIFIEDBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new("lk_theme_modifiedby", "themes");
     /// Collection-valued navigation `lk_theme_modifiedonbehalfby` to `themes` (associate and disassociate through `$ref`).
     pub const LK_THEME_MODIFIEDONBEHALFBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new("lk_theme_modifiedonbehalfby", "themes");
     /// Collection-valued navigation `lk_usermapping_createdby` to `usermappings` (associate and disassociate through `$ref`).
     pub const LK_USERMAPPING_CREATEDBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_usermapping_createdby",
@@ -15569,7 +15612,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_usermapping_createdonbehalfby` to `usermappings` (associate and disassociate through `$ref`).
     pub const LK_USERMAPPING_CREATEDONBEHALFBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_usermapping_createdonbehalfby",
@@ -15577,7 +15620,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_usermapping_modifiedby` to `usermappings` (associate and disassociate through `$ref`).
     pub const LK_USERMAPPING_MODIFIEDBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_usermapping_modifiedby",
@@ -15585,7 +15628,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_usermapping_modifiedonbehalfby` to `usermappings` (associate and disassociate through `$ref`).
     pub const LK_USERMAPPING_MODIFIEDONBEHALFBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_usermapping_modifiedonbehalfby",
@@ -15593,7 +15636,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_new_interactionforemail_createdby` to `interactionforemails` (associate and disassociate through `$ref`).
     pub const LK_NEW_INTERACTIONFOREMAIL_CREATEDBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_new_interactionforemail_createdby",
@@ -15601,7 +15644,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_new_interactionforemail_createdonbehalfby` to `interactionforemails` (associate and disassociate through `$ref`).
     pub const LK_NEW_INTERACTIONFOREMAIL_CREATEDONBEHALFBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_new_interactionforemail_createdonbehalfby",
@@ -15609,7 +15652,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_new_interactionforemail_modifiedby` to `interactionforemails` (associate and disassociate through `$ref`).
     pub const LK_NEW_INTERACTIONFOREMAIL_MODIFIEDBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_new_interactionforemail_modifiedby",
@@ -15617,7 +15660,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_new_interactionforemail_modifiedonbehalfby` to `interactionforemails` (associate and disassociate through `$ref`).
     pub const LK_NEW_INTERACTIONFOREMAIL_MODIFIEDONBEHALFBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_new_interactionforemail_modifiedonbehalfby",
@@ -15625,7 +15668,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `user_new_interactionforemail` to `interactionforemails` (associate and disassociate through `$ref`).
     pub const USER_NEW_INTERACTIONFOREMAIL: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "user_new_interactionforemail",
@@ -15633,7 +15676,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_knowledgearticle_createdby` to `knowledgearticles` (associate and disassociate through `$ref`).
     pub const LK_KNOWLEDGEARTICLE_CREATEDBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_knowledgearticle_createdby",
@@ -15641,7 +15684,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_knowledgearticle_createdonbehalfby` to `knowledgearticles` (associate and disassociate through `$ref`).
     pub const LK_KNOWLEDGEARTICLE_CREATEDONBEHALFBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_knowledgearticle_createdonbehalfby",
@@ -15649,7 +15692,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_knowledgearticle_modifiedby` to `knowledgearticles` (associate and disassociate through `$ref`).
     pub const LK_KNOWLEDGEARTICLE_MODIFIEDBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_knowledgearticle_modifiedby",
@@ -15657,7 +15700,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_knowledgearticle_modifiedonbehalfby` to `knowledgearticles` (associate and disassociate through `$ref`).
     pub const LK_KNOWLEDGEARTICLE_MODIFIEDONBEHALFBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_knowledgearticle_modifiedonbehalfby",
@@ -15665,7 +15708,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `user_knowledgearticle` to `knowledgearticles` (associate and disassociate through `$ref`).
     pub const USER_KNOWLEDGEARTICLE: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "user_knowledgearticle",
@@ -15673,12 +15716,12 @@ impl Systemuser {
     );
     /// Collection-valued navigation `user_sharepointsite` to `sharepointsites` (associate and disassociate through `$ref`).
     pub const USER_SHAREPOINTSITE: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new("user_sharepointsite", "sharepointsites");
     /// Collection-valued navigation `user_sharepointdocumentlocation` to `sharepointdocumentlocations` (associate and disassociate through `$ref`).
     pub const USER_SHAREPOINTDOCUMENTLOCATION: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "user_sharepointdocumentlocation",
@@ -15686,52 +15729,52 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_goal_createdby` to `goals` (associate and disassociate through `$ref`).
     pub const LK_GOAL_CREATEDBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new("lk_goal_createdby", "goals");
     /// Collection-valued navigation `lk_goal_createdonbehalfby` to `goals` (associate and disassociate through `$ref`).
     pub const LK_GOAL_CREATEDONBEHALFBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new("lk_goal_createdonbehalfby", "goals");
     /// Collection-valued navigation `lk_goal_modifiedby` to `goals` (associate and disassociate through `$ref`).
     pub const LK_GOAL_MODIFIEDBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new("lk_goal_modifiedby", "goals");
     /// Collection-valued navigation `lk_goal_modifiedonbehalfby` to `goals` (associate and disassociate through `$ref`).
     pub const LK_GOAL_MODIFIEDONBEHALFBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new("lk_goal_modifiedonbehalfby", "goals");
     /// Collection-valued navigation `user_goal` to `goals` (associate and disassociate through `$ref`).
     pub const USER_GOAL: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new("user_goal", "goals");
     /// Collection-valued navigation `user_goal_goalowner` to `goals` (associate and disassociate through `$ref`).
     pub const USER_GOAL_GOALOWNER: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new("user_goal_goalowner", "goals");
     /// Collection-valued navigation `lk_metric_createdby` to `metrics` (associate and disassociate through `$ref`).
     pub const LK_METRIC_CREATEDBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new("lk_metric_createdby", "metrics");
     /// Collection-valued navigation `lk_metric_createdonbehalfby` to `metrics` (associate and disassociate through `$ref`).
     pub const LK_METRIC_CREATEDONBEHALFBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new("lk_metric_createdonbehalfby", "metrics");
     /// Collection-valued navigation `lk_metric_modifiedby` to `metrics` (associate and disassociate through `$ref`).
     pub const LK_METRIC_MODIFIEDBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new("lk_metric_modifiedby", "metrics");
     /// Collection-valued navigation `lk_metric_modifiedonbehalfby` to `metrics` (associate and disassociate through `$ref`).
     pub const LK_METRIC_MODIFIEDONBEHALFBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_metric_modifiedonbehalfby",
@@ -15739,7 +15782,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_rollupfield_createdby` to `rollupfields` (associate and disassociate through `$ref`).
     pub const LK_ROLLUPFIELD_CREATEDBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_rollupfield_createdby",
@@ -15747,7 +15790,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_rollupfield_createdonbehalfby` to `rollupfields` (associate and disassociate through `$ref`).
     pub const LK_ROLLUPFIELD_CREATEDONBEHALFBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_rollupfield_createdonbehalfby",
@@ -15755,7 +15798,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_rollupfield_modifiedby` to `rollupfields` (associate and disassociate through `$ref`).
     pub const LK_ROLLUPFIELD_MODIFIEDBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_rollupfield_modifiedby",
@@ -15763,7 +15806,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_rollupfield_modifiedonbehalfby` to `rollupfields` (associate and disassociate through `$ref`).
     pub const LK_ROLLUPFIELD_MODIFIEDONBEHALFBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_rollupfield_modifiedonbehalfby",
@@ -15771,7 +15814,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_goalrollupquery_createdby` to `goalrollupqueries` (associate and disassociate through `$ref`).
     pub const LK_GOALROLLUPQUERY_CREATEDBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_goalrollupquery_createdby",
@@ -15779,7 +15822,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_goalrollupquery_createdonbehalfby` to `goalrollupqueries` (associate and disassociate through `$ref`).
     pub const LK_GOALROLLUPQUERY_CREATEDONBEHALFBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_goalrollupquery_createdonbehalfby",
@@ -15787,7 +15830,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_goalrollupquery_modifiedby` to `goalrollupqueries` (associate and disassociate through `$ref`).
     pub const LK_GOALROLLUPQUERY_MODIFIEDBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_goalrollupquery_modifiedby",
@@ -15795,7 +15838,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_goalrollupquery_modifiedonbehalfby` to `goalrollupqueries` (associate and disassociate through `$ref`).
     pub const LK_GOALROLLUPQUERY_MODIFIEDONBEHALFBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_goalrollupquery_modifiedonbehalfby",
@@ -15803,7 +15846,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_emailserverprofile_createdonbehalfby` to `emailserverprofiles` (associate and disassociate through `$ref`).
     pub const LK_EMAILSERVERPROFILE_CREATEDONBEHALFBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_emailserverprofile_createdonbehalfby",
@@ -15811,7 +15854,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_emailserverprofile_modifiedonbehalfby` to `emailserverprofiles` (associate and disassociate through `$ref`).
     pub const LK_EMAILSERVERPROFILE_MODIFIEDONBEHALFBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_emailserverprofile_modifiedonbehalfby",
@@ -15819,12 +15862,12 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_mailbox_createdby` to `mailboxes` (associate and disassociate through `$ref`).
     pub const LK_MAILBOX_CREATEDBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new("lk_mailbox_createdby", "mailboxes");
     /// Collection-valued navigation `lk_mailbox_createdonbehalfby` to `mailboxes` (associate and disassociate through `$ref`).
     pub const LK_MAILBOX_CREATEDONBEHALFBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_mailbox_createdonbehalfby",
@@ -15832,12 +15875,12 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_mailbox_modifiedby` to `mailboxes` (associate and disassociate through `$ref`).
     pub const LK_MAILBOX_MODIFIEDBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new("lk_mailbox_modifiedby", "mailboxes");
     /// Collection-valued navigation `lk_mailbox_modifiedonbehalfby` to `mailboxes` (associate and disassociate through `$ref`).
     pub const LK_MAILBOX_MODIFIEDONBEHALFBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_mailbox_modifiedonbehalfby",
@@ -15845,12 +15888,12 @@ impl Systemuser {
     );
     /// Collection-valued navigation `user_mailbox` to `mailboxes` (associate and disassociate through `$ref`).
     pub const USER_MAILBOX: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new("user_mailbox", "mailboxes");
     /// Collection-valued navigation `mailbox_regarding_systemuser` to `mailboxes` (associate and disassociate through `$ref`).
     pub const MAILBOX_REGARDING_SYSTEMUSER: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "mailbox_regarding_systemuser",
@@ -15858,37 +15901,37 @@ impl Systemuser {
     );
     /// Lookup `defaultmailbox` to `mailboxes`: writes `"defaultmailbox@odata.bind": "/mailboxes(key)"`. The target type is not in this SDK (outside the selection): pass an `EntityKey`.
     pub const DEFAULTMAILBOX: super::super::support::Lookup<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Lookup::new("defaultmailbox", "mailboxes");
     /// Collection-valued navigation `lk_post_createdby` to `posts` (associate and disassociate through `$ref`).
     pub const LK_POST_CREATEDBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new("lk_post_createdby", "posts");
     /// Collection-valued navigation `lk_post_createdonbehalfby` to `posts` (associate and disassociate through `$ref`).
     pub const LK_POST_CREATEDONBEHALFBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new("lk_post_createdonbehalfby", "posts");
     /// Collection-valued navigation `lk_post_modifiedby` to `posts` (associate and disassociate through `$ref`).
     pub const LK_POST_MODIFIEDBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new("lk_post_modifiedby", "posts");
     /// Collection-valued navigation `lk_post_modifiedonbehalfby` to `posts` (associate and disassociate through `$ref`).
     pub const LK_POST_MODIFIEDONBEHALFBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new("lk_post_modifiedonbehalfby", "posts");
     /// Collection-valued navigation `lk_position_createdby` to `positions` (associate and disassociate through `$ref`).
     pub const LK_POSITION_CREATEDBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new("lk_position_createdby", "positions");
     /// Collection-valued navigation `lk_position_createdonbehalfby` to `positions` (associate and disassociate through `$ref`).
     pub const LK_POSITION_CREATEDONBEHALFBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_position_createdonbehalfby",
@@ -15896,12 +15939,12 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_position_modifiedby` to `positions` (associate and disassociate through `$ref`).
     pub const LK_POSITION_MODIFIEDBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new("lk_position_modifiedby", "positions");
     /// Collection-valued navigation `lk_position_modifiedonbehalfby` to `positions` (associate and disassociate through `$ref`).
     pub const LK_POSITION_MODIFIEDONBEHALFBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_position_modifiedonbehalfby",
@@ -15909,32 +15952,32 @@ impl Systemuser {
     );
     /// Lookup `positionid` to `positions`: writes `"positionid@odata.bind": "/positions(key)"`. The target type is not in this SDK (outside the selection): pass an `EntityKey`.
     pub const POSITIONID: super::super::support::Lookup<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Lookup::new("positionid", "positions");
     /// Collection-valued navigation `lk_solution_createdby` to `solutions` (associate and disassociate through `$ref`).
     pub const LK_SOLUTION_CREATEDBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new("lk_solution_createdby", "solutions");
     /// Collection-valued navigation `lk_solution_modifiedby` to `solutions` (associate and disassociate through `$ref`).
     pub const LK_SOLUTION_MODIFIEDBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new("lk_solution_modifiedby", "solutions");
     /// Collection-valued navigation `lk_publisher_createdby` to `publishers` (associate and disassociate through `$ref`).
     pub const LK_PUBLISHER_CREATEDBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new("lk_publisher_createdby", "publishers");
     /// Collection-valued navigation `lk_publisher_modifiedby` to `publishers` (associate and disassociate through `$ref`).
     pub const LK_PUBLISHER_MODIFIEDBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new("lk_publisher_modifiedby", "publishers");
     /// Collection-valued navigation `lk_officegraphdocument_createdonbehalfby` to `officegraphdocuments` (associate and disassociate through `$ref`).
     pub const LK_OFFICEGRAPHDOCUMENT_CREATEDONBEHALFBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_officegraphdocument_createdonbehalfby",
@@ -15942,7 +15985,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_officegraphdocument_modifiedonbehalfby` to `officegraphdocuments` (associate and disassociate through `$ref`).
     pub const LK_OFFICEGRAPHDOCUMENT_MODIFIEDONBEHALFBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_officegraphdocument_modifiedonbehalfby",
@@ -15950,7 +15993,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_similarityrule_createdonbehalfby` to `similarityrules` (associate and disassociate through `$ref`).
     pub const LK_SIMILARITYRULE_CREATEDONBEHALFBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_similarityrule_createdonbehalfby",
@@ -15958,7 +16001,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_similarityrule_modifiedonbehalfby` to `similarityrules` (associate and disassociate through `$ref`).
     pub const LK_SIMILARITYRULE_MODIFIEDONBEHALFBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_similarityrule_modifiedonbehalfby",
@@ -15966,7 +16009,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_recommendeddocument_createdby` to `recommendeddocuments` (associate and disassociate through `$ref`).
     pub const LK_RECOMMENDEDDOCUMENT_CREATEDBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_recommendeddocument_createdby",
@@ -15974,7 +16017,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_recommendeddocument_createdonbehalfby` to `recommendeddocuments` (associate and disassociate through `$ref`).
     pub const LK_RECOMMENDEDDOCUMENT_CREATEDONBEHALFBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_recommendeddocument_createdonbehalfby",
@@ -15982,7 +16025,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_recommendeddocument_modifiedby` to `recommendeddocuments` (associate and disassociate through `$ref`).
     pub const LK_RECOMMENDEDDOCUMENT_MODIFIEDBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_recommendeddocument_modifiedby",
@@ -15990,7 +16033,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_recommendeddocument_modifiedonbehalfby` to `recommendeddocuments` (associate and disassociate through `$ref`).
     pub const LK_RECOMMENDEDDOCUMENT_MODIFIEDONBEHALFBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_recommendeddocument_modifiedonbehalfby",
@@ -15998,7 +16041,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_KnowledgeBaseRecord_createdby` to `knowledgebaserecords` (associate and disassociate through `$ref`).
     pub const LK_KNOWLEDGE_BASE_RECORD_CREATEDBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_KnowledgeBaseRecord_createdby",
@@ -16006,7 +16049,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_KnowledgeBaseRecord_createdonbehalfby` to `knowledgebaserecords` (associate and disassociate through `$ref`).
     pub const LK_KNOWLEDGE_BASE_RECORD_CREATEDONBEHALFBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_KnowledgeBaseRecord_createdonbehalfby",
@@ -16014,7 +16057,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_KnowledgeBaseRecord_modifiedby` to `knowledgebaserecords` (associate and disassociate through `$ref`).
     pub const LK_KNOWLEDGE_BASE_RECORD_MODIFIEDBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_KnowledgeBaseRecord_modifiedby",
@@ -16022,7 +16065,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_KnowledgeBaseRecord_modifiedonbehalfby` to `knowledgebaserecords` (associate and disassociate through `$ref`).
     pub const LK_KNOWLEDGE_BASE_RECORD_MODIFIEDONBEHALFBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_KnowledgeBaseRecord_modifiedonbehalfby",
@@ -16030,7 +16073,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_monthlyfiscalcalendar_modifiedby` to `monthlyfiscalcalendars` (associate and disassociate through `$ref`).
     pub const LK_MONTHLYFISCALCALENDAR_MODIFIEDBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_monthlyfiscalcalendar_modifiedby",
@@ -16038,7 +16081,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_slakpiinstancebase_createdonbehalfby` to `slakpiinstances` (associate and disassociate through `$ref`).
     pub const LK_SLAKPIINSTANCEBASE_CREATEDONBEHALFBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_slakpiinstancebase_createdonbehalfby",
@@ -16046,7 +16089,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_mobileofflineprofileitemassocaition_modifiedonbehalfby` to `mobileofflineprofileitemassociations` (associate and disassociate through `$ref`).
     pub const LK_MOBILEOFFLINEPROFILEITEMASSOCAITION_MODIFIEDONBEHALFBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_mobileofflineprofileitemassocaition_modifiedonbehalfby",
@@ -16054,7 +16097,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_userqueryvisualizationbase_modifiedonbehalfby` to `userqueryvisualizations` (associate and disassociate through `$ref`).
     pub const LK_USERQUERYVISUALIZATIONBASE_MODIFIEDONBEHALFBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_userqueryvisualizationbase_modifiedonbehalfby",
@@ -16062,17 +16105,17 @@ impl Systemuser {
     );
     /// Collection-valued navigation `SystemUser_SyncError` to `syncerrors` (associate and disassociate through `$ref`).
     pub const SYSTEM_USER_SYNC_ERROR: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new("SystemUser_SyncError", "syncerrors");
     /// Collection-valued navigation `SystemUser_ImportData` to `importdataset` (associate and disassociate through `$ref`).
     pub const SYSTEM_USER_IMPORT_DATA: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new("SystemUser_ImportData", "importdataset");
     /// Collection-valued navigation `lk_recurrencerulebase_createdonbehalfby` to `recurrencerules` (associate and disassociate through `$ref`).
     pub const LK_RECURRENCERULEBASE_CREATEDONBEHALFBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_recurrencerulebase_createdonbehalfby",
@@ -16080,7 +16123,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_fieldsecurityprofile_createdonbehalfby` to `fieldsecurityprofiles` (associate and disassociate through `$ref`).
     pub const LK_FIELDSECURITYPROFILE_CREATEDONBEHALFBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_fieldsecurityprofile_createdonbehalfby",
@@ -16088,12 +16131,12 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_importbase_createdby` to `imports` (associate and disassociate through `$ref`).
     pub const LK_IMPORTBASE_CREATEDBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new("lk_importbase_createdby", "imports");
     /// Collection-valued navigation `lk_slaitembase_modifiedonbehalfby` to `slaitems` (associate and disassociate through `$ref`).
     pub const LK_SLAITEMBASE_MODIFIEDONBEHALFBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_slaitembase_modifiedonbehalfby",
@@ -16101,12 +16144,12 @@ impl Systemuser {
     );
     /// Collection-valued navigation `createdby_sdkmessage` to `sdkmessages` (associate and disassociate through `$ref`).
     pub const CREATEDBY_SDKMESSAGE: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new("createdby_sdkmessage", "sdkmessages");
     /// Collection-valued navigation `lk_processsession_canceledby` to `processsessions` (associate and disassociate through `$ref`).
     pub const LK_PROCESSSESSION_CANCELEDBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_processsession_canceledby",
@@ -16114,7 +16157,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_duplicaterule_createdonbehalfby` to `duplicaterules` (associate and disassociate through `$ref`).
     pub const LK_DUPLICATERULE_CREATEDONBEHALFBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_duplicaterule_createdonbehalfby",
@@ -16122,7 +16165,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_monthlyfiscalcalendar_modifiedonbehalfby` to `monthlyfiscalcalendars` (associate and disassociate through `$ref`).
     pub const LK_MONTHLYFISCALCALENDAR_MODIFIEDONBEHALFBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_monthlyfiscalcalendar_modifiedonbehalfby",
@@ -16130,7 +16173,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_lookupmapping_modifiedby` to `lookupmappings` (associate and disassociate through `$ref`).
     pub const LK_LOOKUPMAPPING_MODIFIEDBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_lookupmapping_modifiedby",
@@ -16138,7 +16181,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_kbarticletemplatebase_createdby` to `kbarticletemplates` (associate and disassociate through `$ref`).
     pub const LK_KBARTICLETEMPLATEBASE_CREATEDBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_kbarticletemplatebase_createdby",
@@ -16146,7 +16189,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_savedquerybase_modifiedby` to `savedqueries` (associate and disassociate through `$ref`).
     pub const LK_SAVEDQUERYBASE_MODIFIEDBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_savedquerybase_modifiedby",
@@ -16154,7 +16197,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_teamtemplate_createdby` to `teamtemplates` (associate and disassociate through `$ref`).
     pub const LK_TEAMTEMPLATE_CREATEDBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_teamtemplate_createdby",
@@ -16163,12 +16206,12 @@ impl Systemuser {
     /// Collection-valued navigation `lk_accountbase_createdby` to `accounts` (associate and disassociate through `$ref`).
     #[cfg(feature = "accounts")]
     pub const LK_ACCOUNTBASE_CREATEDBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::Account,
     > = super::super::support::Navigation::new("lk_accountbase_createdby", "accounts");
     /// Collection-valued navigation `createdby_pluginassembly` to `pluginassemblies` (associate and disassociate through `$ref`).
     pub const CREATEDBY_PLUGINASSEMBLY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "createdby_pluginassembly",
@@ -16176,7 +16219,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_kbarticle_createdonbehalfby` to `kbarticles` (associate and disassociate through `$ref`).
     pub const LK_KBARTICLE_CREATEDONBEHALFBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_kbarticle_createdonbehalfby",
@@ -16184,12 +16227,12 @@ impl Systemuser {
     );
     /// Collection-valued navigation `user_userform` to `userforms` (associate and disassociate through `$ref`).
     pub const USER_USERFORM: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new("user_userform", "userforms");
     /// Collection-valued navigation `lk_organization_modifiedonbehalfby` to `organizations` (associate and disassociate through `$ref`).
     pub const LK_ORGANIZATION_MODIFIEDONBEHALFBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_organization_modifiedonbehalfby",
@@ -16197,7 +16240,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_solutionbase_modifiedonbehalfby` to `solutions` (associate and disassociate through `$ref`).
     pub const LK_SOLUTIONBASE_MODIFIEDONBEHALFBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_solutionbase_modifiedonbehalfby",
@@ -16205,7 +16248,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_timezonerule_createdby` to `timezonerules` (associate and disassociate through `$ref`).
     pub const LK_TIMEZONERULE_CREATEDBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_timezonerule_createdby",
@@ -16213,17 +16256,17 @@ impl Systemuser {
     );
     /// Collection-valued navigation `modifiedby_connection` to `connections` (associate and disassociate through `$ref`).
     pub const MODIFIEDBY_CONNECTION: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new("modifiedby_connection", "connections");
     /// Collection-valued navigation `systemuser_connections1` to `connections` (associate and disassociate through `$ref`).
     pub const SYSTEMUSER_CONNECTIONS1: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new("systemuser_connections1", "connections");
     /// Collection-valued navigation `lk_report_modifiedonbehalfby` to `reports` (associate and disassociate through `$ref`).
     pub const LK_REPORT_MODIFIEDONBEHALFBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_report_modifiedonbehalfby",
@@ -16231,12 +16274,12 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_tracelog_createdby` to `tracelogs` (associate and disassociate through `$ref`).
     pub const LK_TRACELOG_CREATEDBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new("lk_tracelog_createdby", "tracelogs");
     /// Collection-valued navigation `lk_calendar_createdonbehalfby` to `calendars` (associate and disassociate through `$ref`).
     pub const LK_CALENDAR_CREATEDONBEHALFBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_calendar_createdonbehalfby",
@@ -16245,7 +16288,7 @@ impl Systemuser {
     /// Collection-valued navigation `lk_activitypointer_createdby` to `activitypointers` (associate and disassociate through `$ref`).
     #[cfg(feature = "activitypointers")]
     pub const LK_ACTIVITYPOINTER_CREATEDBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::Activitypointer,
     > = super::super::support::Navigation::new(
         "lk_activitypointer_createdby",
@@ -16254,7 +16297,7 @@ impl Systemuser {
     /// Collection-valued navigation `lk_queueitembase_createdby` to `queueitems` (associate and disassociate through `$ref`).
     #[cfg(feature = "queueitems")]
     pub const LK_QUEUEITEMBASE_CREATEDBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::Queueitem,
     > = super::super::support::Navigation::new(
         "lk_queueitembase_createdby",
@@ -16262,7 +16305,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `systemuser_navigationsetting_modifiedby` to `navigationsettings` (associate and disassociate through `$ref`).
     pub const SYSTEMUSER_NAVIGATIONSETTING_MODIFIEDBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "systemuser_navigationsetting_modifiedby",
@@ -16270,7 +16313,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `systemuser_SiteMap_modifiedonbehalfby` to `sitemaps` (associate and disassociate through `$ref`).
     pub const SYSTEMUSER_SITE_MAP_MODIFIEDONBEHALFBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "systemuser_SiteMap_modifiedonbehalfby",
@@ -16279,7 +16322,7 @@ impl Systemuser {
     /// Collection-valued navigation `lk_annotationbase_modifiedonbehalfby` to `annotations` (associate and disassociate through `$ref`).
     #[cfg(feature = "annotations")]
     pub const LK_ANNOTATIONBASE_MODIFIEDONBEHALFBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::Annotation,
     > = super::super::support::Navigation::new(
         "lk_annotationbase_modifiedonbehalfby",
@@ -16287,7 +16330,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_slakpiinstancebase_createdby` to `slakpiinstances` (associate and disassociate through `$ref`).
     pub const LK_SLAKPIINSTANCEBASE_CREATEDBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_slakpiinstancebase_createdby",
@@ -16295,7 +16338,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `systemuser_appmodule_modifiedonbehalfby` to `appmodules` (associate and disassociate through `$ref`).
     pub const SYSTEMUSER_APPMODULE_MODIFIEDONBEHALFBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "systemuser_appmodule_modifiedonbehalfby",
@@ -16303,12 +16346,12 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_role_createdonbehalfby` to `roles` (associate and disassociate through `$ref`).
     pub const LK_ROLE_CREATEDONBEHALFBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new("lk_role_createdonbehalfby", "roles");
     /// Collection-valued navigation `lk_socialactivitybase_modifiedonbehalfby` to `socialactivities` (associate and disassociate through `$ref`).
     pub const LK_SOCIALACTIVITYBASE_MODIFIEDONBEHALFBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_socialactivitybase_modifiedonbehalfby",
@@ -16316,7 +16359,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `user_recurringappointmentmaster` to `recurringappointmentmasters` (associate and disassociate through `$ref`).
     pub const USER_RECURRINGAPPOINTMENTMASTER: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "user_recurringappointmentmaster",
@@ -16324,7 +16367,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_customeraddress_modifiedonbehalfby` to `customeraddresses` (associate and disassociate through `$ref`).
     pub const LK_CUSTOMERADDRESS_MODIFIEDONBEHALFBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_customeraddress_modifiedonbehalfby",
@@ -16332,7 +16375,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_businessunitbase_modifiedby` to `businessunits` (associate and disassociate through `$ref`).
     pub const LK_BUSINESSUNITBASE_MODIFIEDBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_businessunitbase_modifiedby",
@@ -16340,12 +16383,12 @@ impl Systemuser {
     );
     /// Collection-valued navigation `modifiedby_plugintype` to `plugintypes` (associate and disassociate through `$ref`).
     pub const MODIFIEDBY_PLUGINTYPE: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new("modifiedby_plugintype", "plugintypes");
     /// Collection-valued navigation `lk_timezonelocalizedname_createdonbehalfby` to `timezonelocalizednames` (associate and disassociate through `$ref`).
     pub const LK_TIMEZONELOCALIZEDNAME_CREATEDONBEHALFBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_timezonelocalizedname_createdonbehalfby",
@@ -16353,7 +16396,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_sdkmessageprocessingstepimage_createdonbehalfby` to `sdkmessageprocessingstepimages` (associate and disassociate through `$ref`).
     pub const LK_SDKMESSAGEPROCESSINGSTEPIMAGE_CREATEDONBEHALFBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_sdkmessageprocessingstepimage_createdonbehalfby",
@@ -16361,12 +16404,12 @@ impl Systemuser {
     );
     /// Collection-valued navigation `createdby_connection` to `connections` (associate and disassociate through `$ref`).
     pub const CREATEDBY_CONNECTION: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new("createdby_connection", "connections");
     /// Collection-valued navigation `lk_savedqueryvisualizationbase_createdonbehalfby` to `savedqueryvisualizations` (associate and disassociate through `$ref`).
     pub const LK_SAVEDQUERYVISUALIZATIONBASE_CREATEDONBEHALFBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_savedqueryvisualizationbase_createdonbehalfby",
@@ -16374,7 +16417,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `SystemUser_ProcessSessions` to `processsessions` (associate and disassociate through `$ref`).
     pub const SYSTEM_USER_PROCESS_SESSIONS: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "SystemUser_ProcessSessions",
@@ -16382,7 +16425,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_importdatabase_modifiedby` to `importdataset` (associate and disassociate through `$ref`).
     pub const LK_IMPORTDATABASE_MODIFIEDBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_importdatabase_modifiedby",
@@ -16390,7 +16433,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `workflow_createdonbehalfby` to `workflows` (associate and disassociate through `$ref`).
     pub const WORKFLOW_CREATEDONBEHALFBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "workflow_createdonbehalfby",
@@ -16398,12 +16441,12 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_slabase_createdby` to `slas` (associate and disassociate through `$ref`).
     pub const LK_SLABASE_CREATEDBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new("lk_slabase_createdby", "slas");
     /// Collection-valued navigation `lk_processtriggerbase_createdonbehalfby` to `processtriggers` (associate and disassociate through `$ref`).
     pub const LK_PROCESSTRIGGERBASE_CREATEDONBEHALFBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_processtriggerbase_createdonbehalfby",
@@ -16411,12 +16454,12 @@ impl Systemuser {
     );
     /// Collection-valued navigation `systemuser_connections2` to `connections` (associate and disassociate through `$ref`).
     pub const SYSTEMUSER_CONNECTIONS2: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new("systemuser_connections2", "connections");
     /// Collection-valued navigation `modifiedby_connection_role` to `connectionroles` (associate and disassociate through `$ref`).
     pub const MODIFIEDBY_CONNECTION_ROLE: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "modifiedby_connection_role",
@@ -16424,7 +16467,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `appmodulecomponent_modifiedby` to `appmodulecomponents` (associate and disassociate through `$ref`).
     pub const APPMODULECOMPONENT_MODIFIEDBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "appmodulecomponent_modifiedby",
@@ -16432,7 +16475,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_serviceendpointbase_createdonbehalfby` to `serviceendpoints` (associate and disassociate through `$ref`).
     pub const LK_SERVICEENDPOINTBASE_CREATEDONBEHALFBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_serviceendpointbase_createdonbehalfby",
@@ -16440,7 +16483,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `modifiedby_sdkmessageprocessingstepimage` to `sdkmessageprocessingstepimages` (associate and disassociate through `$ref`).
     pub const MODIFIEDBY_SDKMESSAGEPROCESSINGSTEPIMAGE: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "modifiedby_sdkmessageprocessingstepimage",
@@ -16448,7 +16491,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_importentitymapping_modifiedby` to `importentitymappings` (associate and disassociate through `$ref`).
     pub const LK_IMPORTENTITYMAPPING_MODIFIEDBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_importentitymapping_modifiedby",
@@ -16456,12 +16499,12 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_slabase_createdonbehalfby` to `slas` (associate and disassociate through `$ref`).
     pub const LK_SLABASE_CREATEDONBEHALFBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new("lk_slabase_createdonbehalfby", "slas");
     /// Collection-valued navigation `lk_processtriggerbase_modifiedby` to `processtriggers` (associate and disassociate through `$ref`).
     pub const LK_PROCESSTRIGGERBASE_MODIFIEDBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_processtriggerbase_modifiedby",
@@ -16470,22 +16513,22 @@ impl Systemuser {
     /// Collection-valued navigation `lk_accountbase_modifiedby` to `accounts` (associate and disassociate through `$ref`).
     #[cfg(feature = "accounts")]
     pub const LK_ACCOUNTBASE_MODIFIEDBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::Account,
     > = super::super::support::Navigation::new("lk_accountbase_modifiedby", "accounts");
     /// Collection-valued navigation `lk_PostFollow_createdby` to `postfollows` (associate and disassociate through `$ref`).
     pub const LK_POST_FOLLOW_CREATEDBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new("lk_PostFollow_createdby", "postfollows");
     /// Collection-valued navigation `systemuser_PostFollows` to `postfollows` (associate and disassociate through `$ref`).
     pub const SYSTEMUSER_POST_FOLLOWS: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new("systemuser_PostFollows", "postfollows");
     /// Collection-valued navigation `systemuser_PostRegardings` to `postregardings` (associate and disassociate through `$ref`).
     pub const SYSTEMUSER_POST_REGARDINGS: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "systemuser_PostRegardings",
@@ -16493,7 +16536,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_postcomment_createdby` to `postcomments` (associate and disassociate through `$ref`).
     pub const LK_POSTCOMMENT_CREATEDBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_postcomment_createdby",
@@ -16501,12 +16544,12 @@ impl Systemuser {
     );
     /// Collection-valued navigation `user_owner_postfollows` to `postfollows` (associate and disassociate through `$ref`).
     pub const USER_OWNER_POSTFOLLOWS: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new("user_owner_postfollows", "postfollows");
     /// Collection-valued navigation `lk_postfollow_createdonbehalfby` to `postfollows` (associate and disassociate through `$ref`).
     pub const LK_POSTFOLLOW_CREATEDONBEHALFBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_postfollow_createdonbehalfby",
@@ -16514,7 +16557,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_postcomment_createdonbehalfby` to `postcomments` (associate and disassociate through `$ref`).
     pub const LK_POSTCOMMENT_CREATEDONBEHALFBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_postcomment_createdonbehalfby",
@@ -16522,7 +16565,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_postlike_createdonbehalfby` to `postlikes` (associate and disassociate through `$ref`).
     pub const LK_POSTLIKE_CREATEDONBEHALFBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_postlike_createdonbehalfby",
@@ -16530,17 +16573,17 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_postlike_createdby` to `postlikes` (associate and disassociate through `$ref`).
     pub const LK_POSTLIKE_CREATEDBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new("lk_postlike_createdby", "postlikes");
     /// Collection-valued navigation `lk_calendar_modifiedby` to `calendars` (associate and disassociate through `$ref`).
     pub const LK_CALENDAR_MODIFIEDBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new("lk_calendar_modifiedby", "calendars");
     /// Collection-valued navigation `lk_sharepointdocumentlocationbase_createdonbehalfby` to `sharepointdocumentlocations` (associate and disassociate through `$ref`).
     pub const LK_SHAREPOINTDOCUMENTLOCATIONBASE_CREATEDONBEHALFBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_sharepointdocumentlocationbase_createdonbehalfby",
@@ -16548,12 +16591,12 @@ impl Systemuser {
     );
     /// Collection-valued navigation `SystemUser_SyncErrors` to `syncerrors` (associate and disassociate through `$ref`).
     pub const SYSTEM_USER_SYNC_ERRORS: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new("SystemUser_SyncErrors", "syncerrors");
     /// Collection-valued navigation `lk_quarterlyfiscalcalendar_createdonbehalfby` to `quarterlyfiscalcalendars` (associate and disassociate through `$ref`).
     pub const LK_QUARTERLYFISCALCALENDAR_CREATEDONBEHALFBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_quarterlyfiscalcalendar_createdonbehalfby",
@@ -16561,7 +16604,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_transformationparametermapping_modifiedonbehalfby` to `transformationparametermappings` (associate and disassociate through `$ref`).
     pub const LK_TRANSFORMATIONPARAMETERMAPPING_MODIFIEDONBEHALFBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_transformationparametermapping_modifiedonbehalfby",
@@ -16569,7 +16612,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_timezonedefinition_modifiedby` to `timezonedefinitions` (associate and disassociate through `$ref`).
     pub const LK_TIMEZONEDEFINITION_MODIFIEDBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_timezonedefinition_modifiedby",
@@ -16577,7 +16620,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_picklistmapping_modifiedby` to `picklistmappings` (associate and disassociate through `$ref`).
     pub const LK_PICKLISTMAPPING_MODIFIEDBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_picklistmapping_modifiedby",
@@ -16585,12 +16628,12 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_templatebase_createdby` to `templates` (associate and disassociate through `$ref`).
     pub const LK_TEMPLATEBASE_CREATEDBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new("lk_templatebase_createdby", "templates");
     /// Collection-valued navigation `lk_plugintracelogbase_createdonbehalfby` to `plugintracelogs` (associate and disassociate through `$ref`).
     pub const LK_PLUGINTRACELOGBASE_CREATEDONBEHALFBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_plugintracelogbase_createdonbehalfby",
@@ -16598,7 +16641,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_workflowlog_createdonbehalfby` to `workflowlogs` (associate and disassociate through `$ref`).
     pub const LK_WORKFLOWLOG_CREATEDONBEHALFBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_workflowlog_createdonbehalfby",
@@ -16606,7 +16649,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_userqueryvisualizationbase_createdonbehalfby` to `userqueryvisualizations` (associate and disassociate through `$ref`).
     pub const LK_USERQUERYVISUALIZATIONBASE_CREATEDONBEHALFBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_userqueryvisualizationbase_createdonbehalfby",
@@ -16614,7 +16657,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_bulkdeleteoperationbase_modifiedby` to `bulkdeleteoperations` (associate and disassociate through `$ref`).
     pub const LK_BULKDELETEOPERATIONBASE_MODIFIEDBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_bulkdeleteoperationbase_modifiedby",
@@ -16622,7 +16665,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_sharepointsitebase_modifiedby` to `sharepointsites` (associate and disassociate through `$ref`).
     pub const LK_SHAREPOINTSITEBASE_MODIFIEDBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_sharepointsitebase_modifiedby",
@@ -16630,12 +16673,12 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_report_createdonbehalfby` to `reports` (associate and disassociate through `$ref`).
     pub const LK_REPORT_CREATEDONBEHALFBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new("lk_report_createdonbehalfby", "reports");
     /// Collection-valued navigation `createdby_plugintracelog` to `plugintracelogs` (associate and disassociate through `$ref`).
     pub const CREATEDBY_PLUGINTRACELOG: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "createdby_plugintracelog",
@@ -16643,7 +16686,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `createdby_plugintypestatistic` to `plugintypestatistics` (associate and disassociate through `$ref`).
     pub const CREATEDBY_PLUGINTYPESTATISTIC: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "createdby_plugintypestatistic",
@@ -16651,7 +16694,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_DisplayStringbase_modifiedonbehalfby` to `displaystrings` (associate and disassociate through `$ref`).
     pub const LK_DISPLAY_STRINGBASE_MODIFIEDONBEHALFBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_DisplayStringbase_modifiedonbehalfby",
@@ -16659,7 +16702,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_monthlyfiscalcalendar_salespersonid` to `monthlyfiscalcalendars` (associate and disassociate through `$ref`).
     pub const LK_MONTHLYFISCALCALENDAR_SALESPERSONID: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_monthlyfiscalcalendar_salespersonid",
@@ -16667,7 +16710,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `systemuser_SiteMap_modifiedby` to `sitemaps` (associate and disassociate through `$ref`).
     pub const SYSTEMUSER_SITE_MAP_MODIFIEDBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "systemuser_SiteMap_modifiedby",
@@ -16675,12 +16718,12 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_tracelog_modifiedby` to `tracelogs` (associate and disassociate through `$ref`).
     pub const LK_TRACELOG_MODIFIEDBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new("lk_tracelog_modifiedby", "tracelogs");
     /// Collection-valued navigation `lk_duplicaterule_modifiedonbehalfby` to `duplicaterules` (associate and disassociate through `$ref`).
     pub const LK_DUPLICATERULE_MODIFIEDONBEHALFBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_duplicaterule_modifiedonbehalfby",
@@ -16688,7 +16731,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_savedquery_createdonbehalfby` to `savedqueries` (associate and disassociate through `$ref`).
     pub const LK_SAVEDQUERY_CREATEDONBEHALFBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_savedquery_createdonbehalfby",
@@ -16696,7 +16739,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_mobileofflineprofileitemassocaition_modifiedby` to `mobileofflineprofileitemassociations` (associate and disassociate through `$ref`).
     pub const LK_MOBILEOFFLINEPROFILEITEMASSOCAITION_MODIFIEDBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_mobileofflineprofileitemassocaition_modifiedby",
@@ -16705,7 +16748,7 @@ impl Systemuser {
     /// Collection-valued navigation `lk_queueitembase_modifiedby` to `queueitems` (associate and disassociate through `$ref`).
     #[cfg(feature = "queueitems")]
     pub const LK_QUEUEITEMBASE_MODIFIEDBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::Queueitem,
     > = super::super::support::Navigation::new(
         "lk_queueitembase_modifiedby",
@@ -16713,12 +16756,12 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_rolebase_modifiedby` to `roles` (associate and disassociate through `$ref`).
     pub const LK_ROLEBASE_MODIFIEDBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new("lk_rolebase_modifiedby", "roles");
     /// Collection-valued navigation `lk_sdkmessageprocessingstep_createdonbehalfby` to `sdkmessageprocessingsteps` (associate and disassociate through `$ref`).
     pub const LK_SDKMESSAGEPROCESSINGSTEP_CREATEDONBEHALFBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_sdkmessageprocessingstep_createdonbehalfby",
@@ -16726,7 +16769,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_newprocess_createdby` to `newprocesses` (associate and disassociate through `$ref`).
     pub const LK_NEWPROCESS_CREATEDBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_newprocess_createdby",
@@ -16734,7 +16777,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_importjobbase_createdonbehalfby` to `importjobs` (associate and disassociate through `$ref`).
     pub const LK_IMPORTJOBBASE_CREATEDONBEHALFBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_importjobbase_createdonbehalfby",
@@ -16742,7 +16785,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `createdby_sdkmessageprocessingstepimage` to `sdkmessageprocessingstepimages` (associate and disassociate through `$ref`).
     pub const CREATEDBY_SDKMESSAGEPROCESSINGSTEPIMAGE: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "createdby_sdkmessageprocessingstepimage",
@@ -16750,7 +16793,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `systemuser_SiteMap_createdonbehalfby` to `sitemaps` (associate and disassociate through `$ref`).
     pub const SYSTEMUSER_SITE_MAP_CREATEDONBEHALFBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "systemuser_SiteMap_createdonbehalfby",
@@ -16758,7 +16801,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_businessunit_createdonbehalfby` to `businessunits` (associate and disassociate through `$ref`).
     pub const LK_BUSINESSUNIT_CREATEDONBEHALFBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_businessunit_createdonbehalfby",
@@ -16766,7 +16809,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_customcontrol_modifiedonbehalfby` to `customcontrols` (associate and disassociate through `$ref`).
     pub const LK_CUSTOMCONTROL_MODIFIEDONBEHALFBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_customcontrol_modifiedonbehalfby",
@@ -16774,7 +16817,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `createdby_serviceendpoint` to `serviceendpoints` (associate and disassociate through `$ref`).
     pub const CREATEDBY_SERVICEENDPOINT: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "createdby_serviceendpoint",
@@ -16782,7 +16825,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_socialactivitybase_createdonbehalfby` to `socialactivities` (associate and disassociate through `$ref`).
     pub const LK_SOCIALACTIVITYBASE_CREATEDONBEHALFBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_socialactivitybase_createdonbehalfby",
@@ -16791,7 +16834,7 @@ impl Systemuser {
     /// Collection-valued navigation `lk_letter_modifiedonbehalfby` to `letters` (associate and disassociate through `$ref`).
     #[cfg(feature = "letters")]
     pub const LK_LETTER_MODIFIEDONBEHALFBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::Letter,
     > = super::super::support::Navigation::new(
         "lk_letter_modifiedonbehalfby",
@@ -16799,7 +16842,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_timezonerule_createdonbehalfby` to `timezonerules` (associate and disassociate through `$ref`).
     pub const LK_TIMEZONERULE_CREATEDONBEHALFBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_timezonerule_createdonbehalfby",
@@ -16807,7 +16850,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_personaldocumenttemplatebase_modifiedonbehalfby` to `personaldocumenttemplates` (associate and disassociate through `$ref`).
     pub const LK_PERSONALDOCUMENTTEMPLATEBASE_MODIFIEDONBEHALFBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_personaldocumenttemplatebase_modifiedonbehalfby",
@@ -16815,7 +16858,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_teamtemplate_createdonbehalfby` to `teamtemplates` (associate and disassociate through `$ref`).
     pub const LK_TEAMTEMPLATE_CREATEDONBEHALFBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_teamtemplate_createdonbehalfby",
@@ -16823,12 +16866,12 @@ impl Systemuser {
     );
     /// Collection-valued navigation `SystemUser_ImportLogs` to `importlogs` (associate and disassociate through `$ref`).
     pub const SYSTEM_USER_IMPORT_LOGS: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new("SystemUser_ImportLogs", "importlogs");
     /// Collection-valued navigation `lk_teamtemplate_modifiedby` to `teamtemplates` (associate and disassociate through `$ref`).
     pub const LK_TEAMTEMPLATE_MODIFIEDBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_teamtemplate_modifiedby",
@@ -16836,7 +16879,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_columnmapping_modifiedby` to `columnmappings` (associate and disassociate through `$ref`).
     pub const LK_COLUMNMAPPING_MODIFIEDBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_columnmapping_modifiedby",
@@ -16844,7 +16887,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_timezonedefinition_createdonbehalfby` to `timezonedefinitions` (associate and disassociate through `$ref`).
     pub const LK_TIMEZONEDEFINITION_CREATEDONBEHALFBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_timezonedefinition_createdonbehalfby",
@@ -16852,7 +16895,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_reportcategory_modifiedonbehalfby` to `reportcategories` (associate and disassociate through `$ref`).
     pub const LK_REPORTCATEGORY_MODIFIEDONBEHALFBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_reportcategory_modifiedonbehalfby",
@@ -16860,7 +16903,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_expiredprocess_createdby` to `expiredprocesses` (associate and disassociate through `$ref`).
     pub const LK_EXPIREDPROCESS_CREATEDBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_expiredprocess_createdby",
@@ -16868,7 +16911,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `webresource_modifiedby` to `webresourceset` (associate and disassociate through `$ref`).
     pub const WEBRESOURCE_MODIFIEDBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "webresource_modifiedby",
@@ -16876,7 +16919,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_reportcategorybase_createdby` to `reportcategories` (associate and disassociate through `$ref`).
     pub const LK_REPORTCATEGORYBASE_CREATEDBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_reportcategorybase_createdby",
@@ -16884,12 +16927,12 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_userquery_modifiedby` to `userqueries` (associate and disassociate through `$ref`).
     pub const LK_USERQUERY_MODIFIEDBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new("lk_userquery_modifiedby", "userqueries");
     /// Collection-valued navigation `lk_customcontrol_createdby` to `customcontrols` (associate and disassociate through `$ref`).
     pub const LK_CUSTOMCONTROL_CREATEDBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_customcontrol_createdby",
@@ -16898,21 +16941,21 @@ impl Systemuser {
     /// Lookup `modifiedonbehalfby` to `systemusers`: writes `"modifiedonbehalfby@odata.bind": "/systemusers(key)"`.
     #[cfg(feature = "systemusers")]
     pub const MODIFIEDONBEHALFBY: super::super::support::Lookup<
-        Systemuser,
-        super::super::Systemuser,
+        SystemUser,
+        super::super::SystemUser,
     > = super::super::support::Lookup::new("modifiedonbehalfby", "systemusers");
     /// Collection-valued navigation `lk_systemuser_modifiedonbehalfby` to `systemusers` (associate and disassociate through `$ref`).
     #[cfg(feature = "systemusers")]
     pub const LK_SYSTEMUSER_MODIFIEDONBEHALFBY: super::super::support::Navigation<
-        Systemuser,
-        super::super::Systemuser,
+        SystemUser,
+        super::super::SystemUser,
     > = super::super::support::Navigation::new(
         "lk_systemuser_modifiedonbehalfby",
         "systemusers",
     );
     /// Collection-valued navigation `lk_importlogbase_createdby` to `importlogs` (associate and disassociate through `$ref`).
     pub const LK_IMPORTLOGBASE_CREATEDBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_importlogbase_createdby",
@@ -16921,21 +16964,21 @@ impl Systemuser {
     /// Lookup `createdby` to `systemusers`: writes `"createdby@odata.bind": "/systemusers(key)"`.
     #[cfg(feature = "systemusers")]
     pub const CREATEDBY: super::super::support::Lookup<
-        Systemuser,
-        super::super::Systemuser,
+        SystemUser,
+        super::super::SystemUser,
     > = super::super::support::Lookup::new("createdby", "systemusers");
     /// Collection-valued navigation `lk_systemuserbase_createdby` to `systemusers` (associate and disassociate through `$ref`).
     #[cfg(feature = "systemusers")]
     pub const LK_SYSTEMUSERBASE_CREATEDBY: super::super::support::Navigation<
-        Systemuser,
-        super::super::Systemuser,
+        SystemUser,
+        super::super::SystemUser,
     > = super::super::support::Navigation::new(
         "lk_systemuserbase_createdby",
         "systemusers",
     );
     /// Collection-valued navigation `lk_sharepointdocumentlocationbase_modifiedby` to `sharepointdocumentlocations` (associate and disassociate through `$ref`).
     pub const LK_SHAREPOINTDOCUMENTLOCATIONBASE_MODIFIEDBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_sharepointdocumentlocationbase_modifiedby",
@@ -16944,7 +16987,7 @@ impl Systemuser {
     /// Collection-valued navigation `lk_queueitembase_workerid` to `queueitems` (associate and disassociate through `$ref`).
     #[cfg(feature = "queueitems")]
     pub const LK_QUEUEITEMBASE_WORKERID: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::Queueitem,
     > = super::super::support::Navigation::new(
         "lk_queueitembase_workerid",
@@ -16952,7 +16995,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_solutioncomponentbase_createdonbehalfby` to `solutioncomponents` (associate and disassociate through `$ref`).
     pub const LK_SOLUTIONCOMPONENTBASE_CREATEDONBEHALFBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_solutioncomponentbase_createdonbehalfby",
@@ -16960,7 +17003,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `systemuserprofiles_association` to `fieldsecurityprofiles` (associate and disassociate through `$ref`).
     pub const SYSTEMUSERPROFILES_ASSOCIATION: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "systemuserprofiles_association",
@@ -16968,7 +17011,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_translationprocess_modifiedby` to `translationprocesses` (associate and disassociate through `$ref`).
     pub const LK_TRANSLATIONPROCESS_MODIFIEDBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_translationprocess_modifiedby",
@@ -16976,7 +17019,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_semiannualfiscalcalendar_modifiedonbehalfby` to `semiannualfiscalcalendars` (associate and disassociate through `$ref`).
     pub const LK_SEMIANNUALFISCALCALENDAR_MODIFIEDONBEHALFBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_semiannualfiscalcalendar_modifiedonbehalfby",
@@ -16984,7 +17027,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_publisherbase_modifiedonbehalfby` to `publishers` (associate and disassociate through `$ref`).
     pub const LK_PUBLISHERBASE_MODIFIEDONBEHALFBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_publisherbase_modifiedonbehalfby",
@@ -16992,7 +17035,7 @@ impl Systemuser {
     );
     /// Lookup `transactioncurrencyid` to `transactioncurrencies`: writes `"transactioncurrencyid@odata.bind": "/transactioncurrencies(key)"`. The target type is not in this SDK (outside the selection): pass an `EntityKey`.
     pub const TRANSACTIONCURRENCYID: super::super::support::Lookup<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Lookup::new(
         "transactioncurrencyid",
@@ -17000,7 +17043,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_ACIViewMapper_createdby` to `aciviewmappers` (associate and disassociate through `$ref`).
     pub const LK_ACI_VIEW_MAPPER_CREATEDBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_ACIViewMapper_createdby",
@@ -17008,7 +17051,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_importlog_createdonbehalfby` to `importlogs` (associate and disassociate through `$ref`).
     pub const LK_IMPORTLOG_CREATEDONBEHALFBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_importlog_createdonbehalfby",
@@ -17016,7 +17059,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_importdata_createdonbehalfby` to `importdataset` (associate and disassociate through `$ref`).
     pub const LK_IMPORTDATA_CREATEDONBEHALFBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_importdata_createdonbehalfby",
@@ -17025,12 +17068,12 @@ impl Systemuser {
     /// Collection-valued navigation `lk_letter_createdonbehalfby` to `letters` (associate and disassociate through `$ref`).
     #[cfg(feature = "letters")]
     pub const LK_LETTER_CREATEDONBEHALFBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::Letter,
     > = super::super::support::Navigation::new("lk_letter_createdonbehalfby", "letters");
     /// Collection-valued navigation `modifiedby_serviceendpoint` to `serviceendpoints` (associate and disassociate through `$ref`).
     pub const MODIFIEDBY_SERVICEENDPOINT: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "modifiedby_serviceendpoint",
@@ -17038,7 +17081,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_annualfiscalcalendar_modifiedby` to `annualfiscalcalendars` (associate and disassociate through `$ref`).
     pub const LK_ANNUALFISCALCALENDAR_MODIFIEDBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_annualfiscalcalendar_modifiedby",
@@ -17046,7 +17089,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_importmap_createdonbehalfby` to `importmaps` (associate and disassociate through `$ref`).
     pub const LK_IMPORTMAP_CREATEDONBEHALFBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_importmap_createdonbehalfby",
@@ -17054,7 +17097,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_knowledgearticleviews_createdonbehalfby` to `knowledgearticleviews` (associate and disassociate through `$ref`).
     pub const LK_KNOWLEDGEARTICLEVIEWS_CREATEDONBEHALFBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_knowledgearticleviews_createdonbehalfby",
@@ -17062,7 +17105,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_mobileofflineprofileitem_createdonbehalfby` to `mobileofflineprofileitems` (associate and disassociate through `$ref`).
     pub const LK_MOBILEOFFLINEPROFILEITEM_CREATEDONBEHALFBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_mobileofflineprofileitem_createdonbehalfby",
@@ -17071,7 +17114,7 @@ impl Systemuser {
     /// Collection-valued navigation `lk_annotationbase_createdby` to `annotations` (associate and disassociate through `$ref`).
     #[cfg(feature = "annotations")]
     pub const LK_ANNOTATIONBASE_CREATEDBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::Annotation,
     > = super::super::support::Navigation::new(
         "lk_annotationbase_createdby",
@@ -17079,7 +17122,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_plugintype_createdonbehalfby` to `plugintypes` (associate and disassociate through `$ref`).
     pub const LK_PLUGINTYPE_CREATEDONBEHALFBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_plugintype_createdonbehalfby",
@@ -17087,7 +17130,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `createdby_connection_role` to `connectionroles` (associate and disassociate through `$ref`).
     pub const CREATEDBY_CONNECTION_ROLE: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "createdby_connection_role",
@@ -17095,7 +17138,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_customeraddressbase_createdby` to `customeraddresses` (associate and disassociate through `$ref`).
     pub const LK_CUSTOMERADDRESSBASE_CREATEDBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_customeraddressbase_createdby",
@@ -17103,7 +17146,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_timezonedefinition_createdby` to `timezonedefinitions` (associate and disassociate through `$ref`).
     pub const LK_TIMEZONEDEFINITION_CREATEDBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_timezonedefinition_createdby",
@@ -17111,7 +17154,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_documenttemplatebase_createdonbehalfby` to `documenttemplates` (associate and disassociate through `$ref`).
     pub const LK_DOCUMENTTEMPLATEBASE_CREATEDONBEHALFBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_documenttemplatebase_createdonbehalfby",
@@ -17119,7 +17162,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_recurringappointmentmaster_createdonbehalfby` to `recurringappointmentmasters` (associate and disassociate through `$ref`).
     pub const LK_RECURRINGAPPOINTMENTMASTER_CREATEDONBEHALFBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_recurringappointmentmaster_createdonbehalfby",
@@ -17127,7 +17170,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_personaldocumenttemplatebase_createdby` to `personaldocumenttemplates` (associate and disassociate through `$ref`).
     pub const LK_PERSONALDOCUMENTTEMPLATEBASE_CREATEDBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_personaldocumenttemplatebase_createdby",
@@ -17135,7 +17178,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_semiannualfiscalcalendar_createdonbehalfby` to `semiannualfiscalcalendars` (associate and disassociate through `$ref`).
     pub const LK_SEMIANNUALFISCALCALENDAR_CREATEDONBEHALFBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_semiannualfiscalcalendar_createdonbehalfby",
@@ -17143,7 +17186,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `SystemUser_DuplicateBaseRecord` to `duplicaterecords` (associate and disassociate through `$ref`).
     pub const SYSTEM_USER_DUPLICATE_BASE_RECORD: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "SystemUser_DuplicateBaseRecord",
@@ -17151,7 +17194,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_mailboxtrackingfolder_modifiedonbehalfby` to `mailboxtrackingfolders` (associate and disassociate through `$ref`).
     pub const LK_MAILBOXTRACKINGFOLDER_MODIFIEDONBEHALFBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_mailboxtrackingfolder_modifiedonbehalfby",
@@ -17159,7 +17202,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_recurringappointmentmaster_createdby` to `recurringappointmentmasters` (associate and disassociate through `$ref`).
     pub const LK_RECURRINGAPPOINTMENTMASTER_CREATEDBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_recurringappointmentmaster_createdby",
@@ -17167,7 +17210,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_sharepointsitebase_createdby` to `sharepointsites` (associate and disassociate through `$ref`).
     pub const LK_SHAREPOINTSITEBASE_CREATEDBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_sharepointsitebase_createdby",
@@ -17175,7 +17218,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_phonecall_modifiedonbehalfby` to `phonecalls` (associate and disassociate through `$ref`).
     pub const LK_PHONECALL_MODIFIEDONBEHALFBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_phonecall_modifiedonbehalfby",
@@ -17183,7 +17226,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_kbarticlecommentbase_createdby` to `kbarticlecomments` (associate and disassociate through `$ref`).
     pub const LK_KBARTICLECOMMENTBASE_CREATEDBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_kbarticlecommentbase_createdby",
@@ -17191,7 +17234,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_recurrencerulebase_modifiedonbehalfby` to `recurrencerules` (associate and disassociate through `$ref`).
     pub const LK_RECURRENCERULEBASE_MODIFIEDONBEHALFBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_recurrencerulebase_modifiedonbehalfby",
@@ -17199,7 +17242,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_quarterlyfiscalcalendar_modifiedby` to `quarterlyfiscalcalendars` (associate and disassociate through `$ref`).
     pub const LK_QUARTERLYFISCALCALENDAR_MODIFIEDBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_quarterlyfiscalcalendar_modifiedby",
@@ -17207,7 +17250,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_solutioncomponentbase_modifiedonbehalfby` to `solutioncomponents` (associate and disassociate through `$ref`).
     pub const LK_SOLUTIONCOMPONENTBASE_MODIFIEDONBEHALFBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_solutioncomponentbase_modifiedonbehalfby",
@@ -17215,12 +17258,12 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_role_modifiedonbehalfby` to `roles` (associate and disassociate through `$ref`).
     pub const LK_ROLE_MODIFIEDONBEHALFBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new("lk_role_modifiedonbehalfby", "roles");
     /// Collection-valued navigation `lk_duplicaterulebase_modifiedby` to `duplicaterules` (associate and disassociate through `$ref`).
     pub const LK_DUPLICATERULEBASE_MODIFIEDBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_duplicaterulebase_modifiedby",
@@ -17228,13 +17271,13 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_subjectbase_createdby` to `subjects` (associate and disassociate through `$ref`).
     pub const LK_SUBJECTBASE_CREATEDBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new("lk_subjectbase_createdby", "subjects");
     /// Collection-valued navigation `lk_contact_createdonbehalfby` to `contacts` (associate and disassociate through `$ref`).
     #[cfg(feature = "contacts")]
     pub const LK_CONTACT_CREATEDONBEHALFBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::Contact,
     > = super::super::support::Navigation::new(
         "lk_contact_createdonbehalfby",
@@ -17242,7 +17285,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_semiannualfiscalcalendar_createdby` to `semiannualfiscalcalendars` (associate and disassociate through `$ref`).
     pub const LK_SEMIANNUALFISCALCALENDAR_CREATEDBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_semiannualfiscalcalendar_createdby",
@@ -17250,7 +17293,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_SocialProfile_modifiedonbehalfby` to `socialprofiles` (associate and disassociate through `$ref`).
     pub const LK_SOCIAL_PROFILE_MODIFIEDONBEHALFBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_SocialProfile_modifiedonbehalfby",
@@ -17259,21 +17302,21 @@ impl Systemuser {
     /// Lookup `modifiedby` to `systemusers`: writes `"modifiedby@odata.bind": "/systemusers(key)"`.
     #[cfg(feature = "systemusers")]
     pub const MODIFIEDBY: super::super::support::Lookup<
-        Systemuser,
-        super::super::Systemuser,
+        SystemUser,
+        super::super::SystemUser,
     > = super::super::support::Lookup::new("modifiedby", "systemusers");
     /// Collection-valued navigation `lk_systemuserbase_modifiedby` to `systemusers` (associate and disassociate through `$ref`).
     #[cfg(feature = "systemusers")]
     pub const LK_SYSTEMUSERBASE_MODIFIEDBY: super::super::support::Navigation<
-        Systemuser,
-        super::super::Systemuser,
+        SystemUser,
+        super::super::SystemUser,
     > = super::super::support::Navigation::new(
         "lk_systemuserbase_modifiedby",
         "systemusers",
     );
     /// Collection-valued navigation `lk_knowledgearticleviews_modifiedonbehalfby` to `knowledgearticleviews` (associate and disassociate through `$ref`).
     pub const LK_KNOWLEDGEARTICLEVIEWS_MODIFIEDONBEHALFBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_knowledgearticleviews_modifiedonbehalfby",
@@ -17281,7 +17324,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_processsessionbase_modifiedonbehalfby` to `processsessions` (associate and disassociate through `$ref`).
     pub const LK_PROCESSSESSIONBASE_MODIFIEDONBEHALFBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_processsessionbase_modifiedonbehalfby",
@@ -17289,7 +17332,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_lookupmapping_createdby` to `lookupmappings` (associate and disassociate through `$ref`).
     pub const LK_LOOKUPMAPPING_CREATEDBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_lookupmapping_createdby",
@@ -17297,7 +17340,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_importentitymapping_createdby` to `importentitymappings` (associate and disassociate through `$ref`).
     pub const LK_IMPORTENTITYMAPPING_CREATEDBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_importentitymapping_createdby",
@@ -17305,7 +17348,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_kbarticlecomment_createdonbehalfby` to `kbarticlecomments` (associate and disassociate through `$ref`).
     pub const LK_KBARTICLECOMMENT_CREATEDONBEHALFBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_kbarticlecomment_createdonbehalfby",
@@ -17314,12 +17357,12 @@ impl Systemuser {
     /// Collection-valued navigation `lk_team_modifiedonbehalfby` to `teams` (associate and disassociate through `$ref`).
     #[cfg(feature = "teams")]
     pub const LK_TEAM_MODIFIEDONBEHALFBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::Team,
     > = super::super::support::Navigation::new("lk_team_modifiedonbehalfby", "teams");
     /// Collection-valued navigation `lk_teamtemplate_modifiedonbehalfby` to `teamtemplates` (associate and disassociate through `$ref`).
     pub const LK_TEAMTEMPLATE_MODIFIEDONBEHALFBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_teamtemplate_modifiedonbehalfby",
@@ -17327,12 +17370,12 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_fax_createdby` to `faxes` (associate and disassociate through `$ref`).
     pub const LK_FAX_CREATEDBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new("lk_fax_createdby", "faxes");
     /// Collection-valued navigation `lk_DisplayStringbase_createdby` to `displaystrings` (associate and disassociate through `$ref`).
     pub const LK_DISPLAY_STRINGBASE_CREATEDBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_DisplayStringbase_createdby",
@@ -17340,7 +17383,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_publisheraddressbase_createdby` to `publisheraddresses` (associate and disassociate through `$ref`).
     pub const LK_PUBLISHERADDRESSBASE_CREATEDBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_publisheraddressbase_createdby",
@@ -17348,7 +17391,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_templatebase_modifiedby` to `templates` (associate and disassociate through `$ref`).
     pub const LK_TEMPLATEBASE_MODIFIEDBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_templatebase_modifiedby",
@@ -17357,12 +17400,12 @@ impl Systemuser {
     /// Collection-valued navigation `user_activity` to `activitypointers` (associate and disassociate through `$ref`).
     #[cfg(feature = "activitypointers")]
     pub const USER_ACTIVITY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::Activitypointer,
     > = super::super::support::Navigation::new("user_activity", "activitypointers");
     /// Collection-valued navigation `lk_MobileOfflineProfile_modifiedonbehalfby` to `mobileofflineprofiles` (associate and disassociate through `$ref`).
     pub const LK_MOBILE_OFFLINE_PROFILE_MODIFIEDONBEHALFBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_MobileOfflineProfile_modifiedonbehalfby",
@@ -17370,12 +17413,12 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_fax_createdonbehalfby` to `faxes` (associate and disassociate through `$ref`).
     pub const LK_FAX_CREATEDONBEHALFBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new("lk_fax_createdonbehalfby", "faxes");
     /// Collection-valued navigation `lk_lookupmapping_modifiedonbehalfby` to `lookupmappings` (associate and disassociate through `$ref`).
     pub const LK_LOOKUPMAPPING_MODIFIEDONBEHALFBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_lookupmapping_modifiedonbehalfby",
@@ -17383,7 +17426,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `SystemUser_BulkDeleteFailures` to `bulkdeletefailures` (associate and disassociate through `$ref`).
     pub const SYSTEM_USER_BULK_DELETE_FAILURES: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "SystemUser_BulkDeleteFailures",
@@ -17391,7 +17434,7 @@ impl Systemuser {
     );
     /// Lookup `organizationid_organization` to `organizations`: writes `"organizationid_organization@odata.bind": "/organizations(key)"`. The target type is not in this SDK (outside the selection): pass an `EntityKey`.
     pub const ORGANIZATIONID_ORGANIZATION: super::super::support::Lookup<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Lookup::new(
         "organizationid_organization",
@@ -17399,7 +17442,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_customeraddress_createdonbehalfby` to `customeraddresses` (associate and disassociate through `$ref`).
     pub const LK_CUSTOMERADDRESS_CREATEDONBEHALFBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_customeraddress_createdonbehalfby",
@@ -17407,7 +17450,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_calendarrule_modifiedby` to `calendarrules` (associate and disassociate through `$ref`).
     pub const LK_CALENDARRULE_MODIFIEDBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_calendarrule_modifiedby",
@@ -17416,12 +17459,12 @@ impl Systemuser {
     /// Collection-valued navigation `system_user_accounts` to `accounts` (associate and disassociate through `$ref`).
     #[cfg(feature = "accounts")]
     pub const SYSTEM_USER_ACCOUNTS: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::Account,
     > = super::super::support::Navigation::new("system_user_accounts", "accounts");
     /// Collection-valued navigation `lk_savedqueryvisualizationbase_createdby` to `savedqueryvisualizations` (associate and disassociate through `$ref`).
     pub const LK_SAVEDQUERYVISUALIZATIONBASE_CREATEDBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_savedqueryvisualizationbase_createdby",
@@ -17429,7 +17472,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_columnmapping_createdby` to `columnmappings` (associate and disassociate through `$ref`).
     pub const LK_COLUMNMAPPING_CREATEDBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_columnmapping_createdby",
@@ -17437,7 +17480,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_connectionbase_createdonbehalfby` to `connections` (associate and disassociate through `$ref`).
     pub const LK_CONNECTIONBASE_CREATEDONBEHALFBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_connectionbase_createdonbehalfby",
@@ -17445,7 +17488,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `impersonatinguserid_sdkmessageprocessingstep` to `sdkmessageprocessingsteps` (associate and disassociate through `$ref`).
     pub const IMPERSONATINGUSERID_SDKMESSAGEPROCESSINGSTEP: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "impersonatinguserid_sdkmessageprocessingstep",
@@ -17453,7 +17496,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_userquery_createdonbehalfby` to `userqueries` (associate and disassociate through `$ref`).
     pub const LK_USERQUERY_CREATEDONBEHALFBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_userquery_createdonbehalfby",
@@ -17462,7 +17505,7 @@ impl Systemuser {
     /// Collection-valued navigation `lk_accountbase_createdonbehalfby` to `accounts` (associate and disassociate through `$ref`).
     #[cfg(feature = "accounts")]
     pub const LK_ACCOUNTBASE_CREATEDONBEHALFBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::Account,
     > = super::super::support::Navigation::new(
         "lk_accountbase_createdonbehalfby",
@@ -17470,7 +17513,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_publisheraddressbase_modifiedonbehalfby` to `publisheraddresses` (associate and disassociate through `$ref`).
     pub const LK_PUBLISHERADDRESSBASE_MODIFIEDONBEHALFBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_publisheraddressbase_modifiedonbehalfby",
@@ -17478,7 +17521,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_userqueryvisualization_modifiedby` to `userqueryvisualizations` (associate and disassociate through `$ref`).
     pub const LK_USERQUERYVISUALIZATION_MODIFIEDBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_userqueryvisualization_modifiedby",
@@ -17486,7 +17529,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `systemuser_appconfig_modifiedby` to `appconfigs` (associate and disassociate through `$ref`).
     pub const SYSTEMUSER_APPCONFIG_MODIFIEDBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "systemuser_appconfig_modifiedby",
@@ -17494,7 +17537,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_connectionrolebase_modifiedonbehalfby` to `connectionroles` (associate and disassociate through `$ref`).
     pub const LK_CONNECTIONROLEBASE_MODIFIEDONBEHALFBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_connectionrolebase_modifiedonbehalfby",
@@ -17502,18 +17545,18 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_calendar_createdby` to `calendars` (associate and disassociate through `$ref`).
     pub const LK_CALENDAR_CREATEDBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new("lk_calendar_createdby", "calendars");
     /// Collection-valued navigation `annotation_owning_user` to `annotations` (associate and disassociate through `$ref`).
     #[cfg(feature = "annotations")]
     pub const ANNOTATION_OWNING_USER: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::Annotation,
     > = super::super::support::Navigation::new("annotation_owning_user", "annotations");
     /// Collection-valued navigation `systemuser_appconfigmaster_createdonbehalfby` to `appconfigmasters` (associate and disassociate through `$ref`).
     pub const SYSTEMUSER_APPCONFIGMASTER_CREATEDONBEHALFBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "systemuser_appconfigmaster_createdonbehalfby",
@@ -17521,7 +17564,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_newprocess_modifiedby` to `newprocesses` (associate and disassociate through `$ref`).
     pub const LK_NEWPROCESS_MODIFIEDBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_newprocess_modifiedby",
@@ -17529,12 +17572,12 @@ impl Systemuser {
     );
     /// Lookup `calendarid` to `calendars`: writes `"calendarid@odata.bind": "/calendars(key)"`. The target type is not in this SDK (outside the selection): pass an `EntityKey`.
     pub const CALENDARID: super::super::support::Lookup<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Lookup::new("calendarid", "calendars");
     /// Collection-valued navigation `lk_tracelog_createdonbehalfby` to `tracelogs` (associate and disassociate through `$ref`).
     pub const LK_TRACELOG_CREATEDONBEHALFBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_tracelog_createdonbehalfby",
@@ -17542,7 +17585,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_mailboxtrackingfolder_createdonbehalfby` to `mailboxtrackingfolders` (associate and disassociate through `$ref`).
     pub const LK_MAILBOXTRACKINGFOLDER_CREATEDONBEHALFBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_mailboxtrackingfolder_createdonbehalfby",
@@ -17550,7 +17593,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_category_modifiedonbehalfby` to `categories` (associate and disassociate through `$ref`).
     pub const LK_CATEGORY_MODIFIEDONBEHALFBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_category_modifiedonbehalfby",
@@ -17558,7 +17601,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_asyncoperation_createdby` to `asyncoperations` (associate and disassociate through `$ref`).
     pub const LK_ASYNCOPERATION_CREATEDBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_asyncoperation_createdby",
@@ -17566,7 +17609,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `systemuser_appmodule_createdby` to `appmodules` (associate and disassociate through `$ref`).
     pub const SYSTEMUSER_APPMODULE_CREATEDBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "systemuser_appmodule_createdby",
@@ -17574,7 +17617,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_processsession_createdby` to `processsessions` (associate and disassociate through `$ref`).
     pub const LK_PROCESSSESSION_CREATEDBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_processsession_createdby",
@@ -17582,17 +17625,17 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_audit_callinguserid` to `audits` (associate and disassociate through `$ref`).
     pub const LK_AUDIT_CALLINGUSERID: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new("lk_audit_callinguserid", "audits");
     /// Collection-valued navigation `SystemUser_Imports` to `imports` (associate and disassociate through `$ref`).
     pub const SYSTEM_USER_IMPORTS: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new("SystemUser_Imports", "imports");
     /// Collection-valued navigation `lk_transactioncurrency_createdonbehalfby` to `transactioncurrencies` (associate and disassociate through `$ref`).
     pub const LK_TRANSACTIONCURRENCY_CREATEDONBEHALFBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_transactioncurrency_createdonbehalfby",
@@ -17600,7 +17643,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `system_user_activity_parties` to `activityparties` (associate and disassociate through `$ref`).
     pub const SYSTEM_USER_ACTIVITY_PARTIES: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "system_user_activity_parties",
@@ -17608,7 +17651,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_emailserverprofile_createdby` to `emailserverprofiles` (associate and disassociate through `$ref`).
     pub const LK_EMAILSERVERPROFILE_CREATEDBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_emailserverprofile_createdby",
@@ -17616,7 +17659,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_slaitembase_createdonbehalfby` to `slaitems` (associate and disassociate through `$ref`).
     pub const LK_SLAITEMBASE_CREATEDONBEHALFBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_slaitembase_createdonbehalfby",
@@ -17624,7 +17667,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_businessunitnewsarticlebase_createdby` to `businessunitnewsarticles` (associate and disassociate through `$ref`).
     pub const LK_BUSINESSUNITNEWSARTICLEBASE_CREATEDBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_businessunitnewsarticlebase_createdby",
@@ -17632,7 +17675,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_pluginassembly_modifiedonbehalfby` to `pluginassemblies` (associate and disassociate through `$ref`).
     pub const LK_PLUGINASSEMBLY_MODIFIEDONBEHALFBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_pluginassembly_modifiedonbehalfby",
@@ -17641,7 +17684,7 @@ impl Systemuser {
     /// Collection-valued navigation `lk_contact_modifiedonbehalfby` to `contacts` (associate and disassociate through `$ref`).
     #[cfg(feature = "contacts")]
     pub const LK_CONTACT_MODIFIEDONBEHALFBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::Contact,
     > = super::super::support::Navigation::new(
         "lk_contact_modifiedonbehalfby",
@@ -17649,17 +17692,17 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_subjectbase_modifiedby` to `subjects` (associate and disassociate through `$ref`).
     pub const LK_SUBJECTBASE_MODIFIEDBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new("lk_subjectbase_modifiedby", "subjects");
     /// Collection-valued navigation `lk_phonecall_createdby` to `phonecalls` (associate and disassociate through `$ref`).
     pub const LK_PHONECALL_CREATEDBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new("lk_phonecall_createdby", "phonecalls");
     /// Collection-valued navigation `lk_quarterlyfiscalcalendar_createdby` to `quarterlyfiscalcalendars` (associate and disassociate through `$ref`).
     pub const LK_QUARTERLYFISCALCALENDAR_CREATEDBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_quarterlyfiscalcalendar_createdby",
@@ -17667,7 +17710,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_actioncardbase_modifiedonbehalfby` to `actioncards` (associate and disassociate through `$ref`).
     pub const LK_ACTIONCARDBASE_MODIFIEDONBEHALFBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_actioncardbase_modifiedonbehalfby",
@@ -17675,7 +17718,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_tracelog_modifiedonbehalfby` to `tracelogs` (associate and disassociate through `$ref`).
     pub const LK_TRACELOG_MODIFIEDONBEHALFBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_tracelog_modifiedonbehalfby",
@@ -17683,7 +17726,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_appmodulecomponent_modifiedonbehalfby` to `appmodulecomponents` (associate and disassociate through `$ref`).
     pub const LK_APPMODULECOMPONENT_MODIFIEDONBEHALFBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_appmodulecomponent_modifiedonbehalfby",
@@ -17691,7 +17734,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_subject_modifiedonbehalfby` to `subjects` (associate and disassociate through `$ref`).
     pub const LK_SUBJECT_MODIFIEDONBEHALFBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_subject_modifiedonbehalfby",
@@ -17699,7 +17742,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_customcontrolresource_createdby` to `customcontrolresources` (associate and disassociate through `$ref`).
     pub const LK_CUSTOMCONTROLRESOURCE_CREATEDBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_customcontrolresource_createdby",
@@ -17707,7 +17750,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_picklistmapping_createdonbehalfby` to `picklistmappings` (associate and disassociate through `$ref`).
     pub const LK_PICKLISTMAPPING_CREATEDONBEHALFBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_picklistmapping_createdonbehalfby",
@@ -17715,7 +17758,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_fixedmonthlyfiscalcalendar_createdonbehalfby` to `fixedmonthlyfiscalcalendars` (associate and disassociate through `$ref`).
     pub const LK_FIXEDMONTHLYFISCALCALENDAR_CREATEDONBEHALFBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_fixedmonthlyfiscalcalendar_createdonbehalfby",
@@ -17723,7 +17766,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `modifiedby_sdkmessagefilter` to `sdkmessagefilters` (associate and disassociate through `$ref`).
     pub const MODIFIEDBY_SDKMESSAGEFILTER: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "modifiedby_sdkmessagefilter",
@@ -17731,7 +17774,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_sharepointsitebase_createdonbehalfby` to `sharepointsites` (associate and disassociate through `$ref`).
     pub const LK_SHAREPOINTSITEBASE_CREATEDONBEHALFBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_sharepointsitebase_createdonbehalfby",
@@ -17739,7 +17782,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_reportcategory_createdonbehalfby` to `reportcategories` (associate and disassociate through `$ref`).
     pub const LK_REPORTCATEGORY_CREATEDONBEHALFBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_reportcategory_createdonbehalfby",
@@ -17747,7 +17790,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_templatebase_createdonbehalfby` to `templates` (associate and disassociate through `$ref`).
     pub const LK_TEMPLATEBASE_CREATEDONBEHALFBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_templatebase_createdonbehalfby",
@@ -17755,28 +17798,28 @@ impl Systemuser {
     );
     /// Collection-valued navigation `user_email` to `emails` (associate and disassociate through `$ref`).
     pub const USER_EMAIL: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new("user_email", "emails");
     /// Collection-valued navigation `user_fax` to `faxes` (associate and disassociate through `$ref`).
     pub const USER_FAX: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new("user_fax", "faxes");
     /// Collection-valued navigation `lk_feedback_modifiedby` to `feedback` (associate and disassociate through `$ref`).
     pub const LK_FEEDBACK_MODIFIEDBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new("lk_feedback_modifiedby", "feedback");
     /// Collection-valued navigation `lk_contactbase_createdby` to `contacts` (associate and disassociate through `$ref`).
     #[cfg(feature = "contacts")]
     pub const LK_CONTACTBASE_CREATEDBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::Contact,
     > = super::super::support::Navigation::new("lk_contactbase_createdby", "contacts");
     /// Collection-valued navigation `lk_timezonelocalizedname_modifiedonbehalfby` to `timezonelocalizednames` (associate and disassociate through `$ref`).
     pub const LK_TIMEZONELOCALIZEDNAME_MODIFIEDONBEHALFBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_timezonelocalizedname_modifiedonbehalfby",
@@ -17784,12 +17827,12 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_email_modifiedby` to `emails` (associate and disassociate through `$ref`).
     pub const LK_EMAIL_MODIFIEDBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new("lk_email_modifiedby", "emails");
     /// Collection-valued navigation `lk_phonecall_createdonbehalfby` to `phonecalls` (associate and disassociate through `$ref`).
     pub const LK_PHONECALL_CREATEDONBEHALFBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_phonecall_createdonbehalfby",
@@ -17797,7 +17840,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_businessunitbase_createdby` to `businessunits` (associate and disassociate through `$ref`).
     pub const LK_BUSINESSUNITBASE_CREATEDBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_businessunitbase_createdby",
@@ -17805,7 +17848,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_category_createdonbehalfby` to `categories` (associate and disassociate through `$ref`).
     pub const LK_CATEGORY_CREATEDONBEHALFBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_category_createdonbehalfby",
@@ -17813,7 +17856,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_slakpiinstancebase_modifiedby` to `slakpiinstances` (associate and disassociate through `$ref`).
     pub const LK_SLAKPIINSTANCEBASE_MODIFIEDBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_slakpiinstancebase_modifiedby",
@@ -17822,12 +17865,12 @@ impl Systemuser {
     /// Collection-valued navigation `queue_primary_user` to `queues` (associate and disassociate through `$ref`).
     #[cfg(feature = "queues")]
     pub const QUEUE_PRIMARY_USER: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::Queue,
     > = super::super::support::Navigation::new("queue_primary_user", "queues");
     /// Collection-valued navigation `lk_importjobbase_modifiedonbehalfby` to `importjobs` (associate and disassociate through `$ref`).
     pub const LK_IMPORTJOBBASE_MODIFIEDONBEHALFBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_importjobbase_modifiedonbehalfby",
@@ -17835,7 +17878,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `SystemUser_AsyncOperations` to `asyncoperations` (associate and disassociate through `$ref`).
     pub const SYSTEM_USER_ASYNC_OPERATIONS: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "SystemUser_AsyncOperations",
@@ -17843,7 +17886,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_organization_createdonbehalfby` to `organizations` (associate and disassociate through `$ref`).
     pub const LK_ORGANIZATION_CREATEDONBEHALFBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_organization_createdonbehalfby",
@@ -17851,7 +17894,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_DisplayStringbase_createdonbehalfby` to `displaystrings` (associate and disassociate through `$ref`).
     pub const LK_DISPLAY_STRINGBASE_CREATEDONBEHALFBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_DisplayStringbase_createdonbehalfby",
@@ -17859,7 +17902,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_calendarrule_modifiedonbehalfby` to `calendarrules` (associate and disassociate through `$ref`).
     pub const LK_CALENDARRULE_MODIFIEDONBEHALFBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_calendarrule_modifiedonbehalfby",
@@ -17867,7 +17910,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_importjobbase_createdby` to `importjobs` (associate and disassociate through `$ref`).
     pub const LK_IMPORTJOBBASE_CREATEDBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_importjobbase_createdby",
@@ -17875,12 +17918,12 @@ impl Systemuser {
     );
     /// Collection-valued navigation `SystemUser_ImportFiles` to `importfiles` (associate and disassociate through `$ref`).
     pub const SYSTEM_USER_IMPORT_FILES: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new("SystemUser_ImportFiles", "importfiles");
     /// Collection-valued navigation `lk_columnmapping_createdonbehalfby` to `columnmappings` (associate and disassociate through `$ref`).
     pub const LK_COLUMNMAPPING_CREATEDONBEHALFBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_columnmapping_createdonbehalfby",
@@ -17888,7 +17931,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_importfilebase_modifiedonbehalfby` to `importfiles` (associate and disassociate through `$ref`).
     pub const LK_IMPORTFILEBASE_MODIFIEDONBEHALFBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_importfilebase_modifiedonbehalfby",
@@ -17896,7 +17939,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_mailboxtrackingfolder_createdby` to `mailboxtrackingfolders` (associate and disassociate through `$ref`).
     pub const LK_MAILBOXTRACKINGFOLDER_CREATEDBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_mailboxtrackingfolder_createdby",
@@ -17904,7 +17947,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `socialProfile_owning_user` to `socialprofiles` (associate and disassociate through `$ref`).
     pub const SOCIAL_PROFILE_OWNING_USER: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "socialProfile_owning_user",
@@ -17912,7 +17955,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_appmodulecomponent_createdonbehalfby` to `appmodulecomponents` (associate and disassociate through `$ref`).
     pub const LK_APPMODULECOMPONENT_CREATEDONBEHALFBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_appmodulecomponent_createdonbehalfby",
@@ -17920,7 +17963,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_ACIViewMapper_createdonbehalfby` to `aciviewmappers` (associate and disassociate through `$ref`).
     pub const LK_ACI_VIEW_MAPPER_CREATEDONBEHALFBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_ACIViewMapper_createdonbehalfby",
@@ -17928,7 +17971,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_businessunit_modifiedonbehalfby` to `businessunits` (associate and disassociate through `$ref`).
     pub const LK_BUSINESSUNIT_MODIFIEDONBEHALFBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_businessunit_modifiedonbehalfby",
@@ -17936,7 +17979,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_appointment_modifiedonbehalfby` to `appointments` (associate and disassociate through `$ref`).
     pub const LK_APPOINTMENT_MODIFIEDONBEHALFBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_appointment_modifiedonbehalfby",
@@ -17944,7 +17987,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_sdkmessageprocessingstepimage_modifiedonbehalfby` to `sdkmessageprocessingstepimages` (associate and disassociate through `$ref`).
     pub const LK_SDKMESSAGEPROCESSINGSTEPIMAGE_MODIFIEDONBEHALFBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_sdkmessageprocessingstepimage_modifiedonbehalfby",
@@ -17952,7 +17995,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_kbarticletemplate_createdonbehalfby` to `kbarticletemplates` (associate and disassociate through `$ref`).
     pub const LK_KBARTICLETEMPLATE_CREATEDONBEHALFBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_kbarticletemplate_createdonbehalfby",
@@ -17960,7 +18003,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_documenttemplatebase_modifiedonbehalfby` to `documenttemplates` (associate and disassociate through `$ref`).
     pub const LK_DOCUMENTTEMPLATEBASE_MODIFIEDONBEHALFBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_documenttemplatebase_modifiedonbehalfby",
@@ -17968,7 +18011,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_processsession_executedby` to `processsessions` (associate and disassociate through `$ref`).
     pub const LK_PROCESSSESSION_EXECUTEDBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_processsession_executedby",
@@ -17976,7 +18019,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_sdkmessageprocessingstep_modifiedonbehalfby` to `sdkmessageprocessingsteps` (associate and disassociate through `$ref`).
     pub const LK_SDKMESSAGEPROCESSINGSTEP_MODIFIEDONBEHALFBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_sdkmessageprocessingstep_modifiedonbehalfby",
@@ -17984,7 +18027,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_monthlyfiscalcalendar_createdby` to `monthlyfiscalcalendars` (associate and disassociate through `$ref`).
     pub const LK_MONTHLYFISCALCALENDAR_CREATEDBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_monthlyfiscalcalendar_createdby",
@@ -17992,7 +18035,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_syncerrorbase_modifiedby` to `syncerrors` (associate and disassociate through `$ref`).
     pub const LK_SYNCERRORBASE_MODIFIEDBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_syncerrorbase_modifiedby",
@@ -18000,7 +18043,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `systemuser_appconfig_modifiedonbehalfby` to `appconfigs` (associate and disassociate through `$ref`).
     pub const SYSTEMUSER_APPCONFIG_MODIFIEDONBEHALFBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "systemuser_appconfig_modifiedonbehalfby",
@@ -18008,12 +18051,12 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_reportbase_createdby` to `reports` (associate and disassociate through `$ref`).
     pub const LK_REPORTBASE_CREATEDBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new("lk_reportbase_createdby", "reports");
     /// Collection-valued navigation `lk_documenttemplatebase_createdby` to `documenttemplates` (associate and disassociate through `$ref`).
     pub const LK_DOCUMENTTEMPLATEBASE_CREATEDBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_documenttemplatebase_createdby",
@@ -18021,7 +18064,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_subject_createdonbehalfby` to `subjects` (associate and disassociate through `$ref`).
     pub const LK_SUBJECT_CREATEDONBEHALFBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_subject_createdonbehalfby",
@@ -18029,7 +18072,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_recurringappointmentmaster_modifiedonbehalfby` to `recurringappointmentmasters` (associate and disassociate through `$ref`).
     pub const LK_RECURRINGAPPOINTMENTMASTER_MODIFIEDONBEHALFBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_recurringappointmentmaster_modifiedonbehalfby",
@@ -18037,12 +18080,12 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_reportbase_modifiedby` to `reports` (associate and disassociate through `$ref`).
     pub const LK_REPORTBASE_MODIFIEDBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new("lk_reportbase_modifiedby", "reports");
     /// Collection-valued navigation `lk_userformbase_modifiedonbehalfby` to `userforms` (associate and disassociate through `$ref`).
     pub const LK_USERFORMBASE_MODIFIEDONBEHALFBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_userformbase_modifiedonbehalfby",
@@ -18050,7 +18093,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_bulkdeleteoperationbase_createdby` to `bulkdeleteoperations` (associate and disassociate through `$ref`).
     pub const LK_BULKDELETEOPERATIONBASE_CREATEDBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_bulkdeleteoperationbase_createdby",
@@ -18058,7 +18101,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_transformationmapping_modifiedonbehalfby` to `transformationmappings` (associate and disassociate through `$ref`).
     pub const LK_TRANSFORMATIONMAPPING_MODIFIEDONBEHALFBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_transformationmapping_modifiedonbehalfby",
@@ -18066,7 +18109,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_feedback_modifiedonbehalfby` to `feedback` (associate and disassociate through `$ref`).
     pub const LK_FEEDBACK_MODIFIEDONBEHALFBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_feedback_modifiedonbehalfby",
@@ -18074,12 +18117,12 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_slabase_modifiedby` to `slas` (associate and disassociate through `$ref`).
     pub const LK_SLABASE_MODIFIEDBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new("lk_slabase_modifiedby", "slas");
     /// Collection-valued navigation `lk_personaldocumenttemplatebase_createdonbehalfby` to `personaldocumenttemplates` (associate and disassociate through `$ref`).
     pub const LK_PERSONALDOCUMENTTEMPLATEBASE_CREATEDONBEHALFBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_personaldocumenttemplatebase_createdonbehalfby",
@@ -18088,7 +18131,7 @@ impl Systemuser {
     /// Collection-valued navigation `lk_activitypointer_modifiedonbehalfby` to `activitypointers` (associate and disassociate through `$ref`).
     #[cfg(feature = "activitypointers")]
     pub const LK_ACTIVITYPOINTER_MODIFIEDONBEHALFBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::Activitypointer,
     > = super::super::support::Navigation::new(
         "lk_activitypointer_modifiedonbehalfby",
@@ -18096,7 +18139,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_socialactivity_createdby` to `socialactivities` (associate and disassociate through `$ref`).
     pub const LK_SOCIALACTIVITY_CREATEDBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_socialactivity_createdby",
@@ -18104,7 +18147,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `systemuser_navigationsetting_createdonbehalfby` to `navigationsettings` (associate and disassociate through `$ref`).
     pub const SYSTEMUSER_NAVIGATIONSETTING_CREATEDONBEHALFBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "systemuser_navigationsetting_createdonbehalfby",
@@ -18112,12 +18155,12 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_fax_modifiedby` to `faxes` (associate and disassociate through `$ref`).
     pub const LK_FAX_MODIFIEDBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new("lk_fax_modifiedby", "faxes");
     /// Collection-valued navigation `lk_userformbase_createdonbehalfby` to `userforms` (associate and disassociate through `$ref`).
     pub const LK_USERFORMBASE_CREATEDONBEHALFBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_userformbase_createdonbehalfby",
@@ -18125,7 +18168,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `modifiedby_sdkmessageprocessingstep` to `sdkmessageprocessingsteps` (associate and disassociate through `$ref`).
     pub const MODIFIEDBY_SDKMESSAGEPROCESSINGSTEP: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "modifiedby_sdkmessageprocessingstep",
@@ -18133,12 +18176,12 @@ impl Systemuser {
     );
     /// Collection-valued navigation `createdby_plugintype` to `plugintypes` (associate and disassociate through `$ref`).
     pub const CREATEDBY_PLUGINTYPE: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new("createdby_plugintype", "plugintypes");
     /// Collection-valued navigation `lk_sdkmessage_createdonbehalfby` to `sdkmessages` (associate and disassociate through `$ref`).
     pub const LK_SDKMESSAGE_CREATEDONBEHALFBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_sdkmessage_createdonbehalfby",
@@ -18146,7 +18189,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_customcontroldefaultconfig_createdonbehalfby` to `customcontroldefaultconfigs` (associate and disassociate through `$ref`).
     pub const LK_CUSTOMCONTROLDEFAULTCONFIG_CREATEDONBEHALFBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_customcontroldefaultconfig_createdonbehalfby",
@@ -18154,7 +18197,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_pluginassembly_createdonbehalfby` to `pluginassemblies` (associate and disassociate through `$ref`).
     pub const LK_PLUGINASSEMBLY_CREATEDONBEHALFBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_pluginassembly_createdonbehalfby",
@@ -18162,7 +18205,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `createdby_sdkmessagefilter` to `sdkmessagefilters` (associate and disassociate through `$ref`).
     pub const CREATEDBY_SDKMESSAGEFILTER: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "createdby_sdkmessagefilter",
@@ -18170,7 +18213,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_knowledgearticleviews_modifiedby` to `knowledgearticleviews` (associate and disassociate through `$ref`).
     pub const LK_KNOWLEDGEARTICLEVIEWS_MODIFIEDBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_knowledgearticleviews_modifiedby",
@@ -18178,7 +18221,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_connectionrolebase_createdonbehalfby` to `connectionroles` (associate and disassociate through `$ref`).
     pub const LK_CONNECTIONROLEBASE_CREATEDONBEHALFBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_connectionrolebase_createdonbehalfby",
@@ -18186,7 +18229,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_workflowlog_modifiedonbehalfby` to `workflowlogs` (associate and disassociate through `$ref`).
     pub const LK_WORKFLOWLOG_MODIFIEDONBEHALFBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_workflowlog_modifiedonbehalfby",
@@ -18194,12 +18237,12 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_feedback_closedby` to `feedback` (associate and disassociate through `$ref`).
     pub const LK_FEEDBACK_CLOSEDBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new("lk_feedback_closedby", "feedback");
     /// Collection-valued navigation `systemuser_appconfigmaster_createdby` to `appconfigmasters` (associate and disassociate through `$ref`).
     pub const SYSTEMUSER_APPCONFIGMASTER_CREATEDBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "systemuser_appconfigmaster_createdby",
@@ -18207,7 +18250,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_usersettingsbase_modifiedby` to `usersettingscollection` (associate and disassociate through `$ref`).
     pub const LK_USERSETTINGSBASE_MODIFIEDBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_usersettingsbase_modifiedby",
@@ -18215,7 +18258,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_sharepointdocumentlocationbase_createdby` to `sharepointdocumentlocations` (associate and disassociate through `$ref`).
     pub const LK_SHAREPOINTDOCUMENTLOCATIONBASE_CREATEDBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_sharepointdocumentlocationbase_createdby",
@@ -18223,12 +18266,12 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_fax_modifiedonbehalfby` to `faxes` (associate and disassociate through `$ref`).
     pub const LK_FAX_MODIFIEDONBEHALFBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new("lk_fax_modifiedonbehalfby", "faxes");
     /// Collection-valued navigation `lk_feedback_createdonbehalfby` to `feedback` (associate and disassociate through `$ref`).
     pub const LK_FEEDBACK_CREATEDONBEHALFBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_feedback_createdonbehalfby",
@@ -18236,7 +18279,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `systemuser_appconfiginstance_createdonbehalfby` to `appconfiginstances` (associate and disassociate through `$ref`).
     pub const SYSTEMUSER_APPCONFIGINSTANCE_CREATEDONBEHALFBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "systemuser_appconfiginstance_createdonbehalfby",
@@ -18244,7 +18287,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `systemuser_SiteMap_createdby` to `sitemaps` (associate and disassociate through `$ref`).
     pub const SYSTEMUSER_SITE_MAP_CREATEDBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "systemuser_SiteMap_createdby",
@@ -18252,7 +18295,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_asyncoperation_modifiedby` to `asyncoperations` (associate and disassociate through `$ref`).
     pub const LK_ASYNCOPERATION_MODIFIEDBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_asyncoperation_modifiedby",
@@ -18260,7 +18303,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_savedquery_modifiedonbehalfby` to `savedqueries` (associate and disassociate through `$ref`).
     pub const LK_SAVEDQUERY_MODIFIEDONBEHALFBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_savedquery_modifiedonbehalfby",
@@ -18268,7 +18311,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_workflowlog_modifiedby` to `workflowlogs` (associate and disassociate through `$ref`).
     pub const LK_WORKFLOWLOG_MODIFIEDBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_workflowlog_modifiedby",
@@ -18276,7 +18319,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_processtriggerbase_modifiedonbehalfby` to `processtriggers` (associate and disassociate through `$ref`).
     pub const LK_PROCESSTRIGGERBASE_MODIFIEDONBEHALFBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_processtriggerbase_modifiedonbehalfby",
@@ -18284,7 +18327,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_webwizard_createdonbehalfby` to `webwizards` (associate and disassociate through `$ref`).
     pub const LK_WEBWIZARD_CREATEDONBEHALFBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_webwizard_createdonbehalfby",
@@ -18292,7 +18335,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_webwizard_modifiedonbehalfby` to `webwizards` (associate and disassociate through `$ref`).
     pub const LK_WEBWIZARD_MODIFIEDONBEHALFBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_webwizard_modifiedonbehalfby",
@@ -18300,7 +18343,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `systemuser_appconfig_createdonbehalfby` to `appconfigs` (associate and disassociate through `$ref`).
     pub const SYSTEMUSER_APPCONFIG_CREATEDONBEHALFBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "systemuser_appconfig_createdonbehalfby",
@@ -18308,7 +18351,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_appointment_modifiedby` to `appointments` (associate and disassociate through `$ref`).
     pub const LK_APPOINTMENT_MODIFIEDBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_appointment_modifiedby",
@@ -18316,7 +18359,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_organizationbase_createdby` to `organizations` (associate and disassociate through `$ref`).
     pub const LK_ORGANIZATIONBASE_CREATEDBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_organizationbase_createdby",
@@ -18324,7 +18367,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_timezonelocalizedname_modifiedby` to `timezonelocalizednames` (associate and disassociate through `$ref`).
     pub const LK_TIMEZONELOCALIZEDNAME_MODIFIEDBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_timezonelocalizedname_modifiedby",
@@ -18333,7 +18376,7 @@ impl Systemuser {
     /// Collection-valued navigation `lk_activitypointer_createdonbehalfby` to `activitypointers` (associate and disassociate through `$ref`).
     #[cfg(feature = "activitypointers")]
     pub const LK_ACTIVITYPOINTER_CREATEDONBEHALFBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::Activitypointer,
     > = super::super::support::Navigation::new(
         "lk_activitypointer_createdonbehalfby",
@@ -18341,7 +18384,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_duplicaterulecondition_createdonbehalfby` to `duplicateruleconditions` (associate and disassociate through `$ref`).
     pub const LK_DUPLICATERULECONDITION_CREATEDONBEHALFBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_duplicaterulecondition_createdonbehalfby",
@@ -18349,7 +18392,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_mailmergetemplate_createdonbehalfby` to `mailmergetemplates` (associate and disassociate through `$ref`).
     pub const LK_MAILMERGETEMPLATE_CREATEDONBEHALFBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_mailmergetemplate_createdonbehalfby",
@@ -18357,7 +18400,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_importdata_modifiedonbehalfby` to `importdataset` (associate and disassociate through `$ref`).
     pub const LK_IMPORTDATA_MODIFIEDONBEHALFBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_importdata_modifiedonbehalfby",
@@ -18365,7 +18408,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_transformationmapping_createdonbehalfby` to `transformationmappings` (associate and disassociate through `$ref`).
     pub const LK_TRANSFORMATIONMAPPING_CREATEDONBEHALFBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_transformationmapping_createdonbehalfby",
@@ -18373,7 +18416,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_semiannualfiscalcalendar_salespersonid` to `semiannualfiscalcalendars` (associate and disassociate through `$ref`).
     pub const LK_SEMIANNUALFISCALCALENDAR_SALESPERSONID: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_semiannualfiscalcalendar_salespersonid",
@@ -18381,7 +18424,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_transformationparametermapping_createdonbehalfby` to `transformationparametermappings` (associate and disassociate through `$ref`).
     pub const LK_TRANSFORMATIONPARAMETERMAPPING_CREATEDONBEHALFBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_transformationparametermapping_createdonbehalfby",
@@ -18389,7 +18432,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_connectionbase_modifiedonbehalfby` to `connections` (associate and disassociate through `$ref`).
     pub const LK_CONNECTIONBASE_MODIFIEDONBEHALFBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_connectionbase_modifiedonbehalfby",
@@ -18397,7 +18440,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_plugintypestatisticbase_createdonbehalfby` to `plugintypestatistics` (associate and disassociate through `$ref`).
     pub const LK_PLUGINTYPESTATISTICBASE_CREATEDONBEHALFBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_plugintypestatisticbase_createdonbehalfby",
@@ -18405,7 +18448,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_transformationmapping_createdby` to `transformationmappings` (associate and disassociate through `$ref`).
     pub const LK_TRANSFORMATIONMAPPING_CREATEDBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_transformationmapping_createdby",
@@ -18413,7 +18456,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_MobileOfflineProfile_createdby` to `mobileofflineprofiles` (associate and disassociate through `$ref`).
     pub const LK_MOBILE_OFFLINE_PROFILE_CREATEDBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_MobileOfflineProfile_createdby",
@@ -18421,7 +18464,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_syncerrorbase_createdby` to `syncerrors` (associate and disassociate through `$ref`).
     pub const LK_SYNCERRORBASE_CREATEDBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_syncerrorbase_createdby",
@@ -18429,7 +18472,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_documenttemplatebase_modifiedby` to `documenttemplates` (associate and disassociate through `$ref`).
     pub const LK_DOCUMENTTEMPLATEBASE_MODIFIEDBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_documenttemplatebase_modifiedby",
@@ -18437,12 +18480,12 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_task_modifiedby` to `tasks` (associate and disassociate through `$ref`).
     pub const LK_TASK_MODIFIEDBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new("lk_task_modifiedby", "tasks");
     /// Collection-valued navigation `lk_kbarticlebase_createdby` to `kbarticles` (associate and disassociate through `$ref`).
     pub const LK_KBARTICLEBASE_CREATEDBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_kbarticlebase_createdby",
@@ -18450,12 +18493,12 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_task_createdby` to `tasks` (associate and disassociate through `$ref`).
     pub const LK_TASK_CREATEDBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new("lk_task_createdby", "tasks");
     /// Collection-valued navigation `lk_translationprocess_modifiedonbehalfby` to `translationprocesses` (associate and disassociate through `$ref`).
     pub const LK_TRANSLATIONPROCESS_MODIFIEDONBEHALFBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_translationprocess_modifiedonbehalfby",
@@ -18463,7 +18506,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_timezonedefinition_modifiedonbehalfby` to `timezonedefinitions` (associate and disassociate through `$ref`).
     pub const LK_TIMEZONEDEFINITION_MODIFIEDONBEHALFBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_timezonedefinition_modifiedonbehalfby",
@@ -18471,7 +18514,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_duplicaterulecondition_modifiedonbehalfby` to `duplicateruleconditions` (associate and disassociate through `$ref`).
     pub const LK_DUPLICATERULECONDITION_MODIFIEDONBEHALFBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_duplicaterulecondition_modifiedonbehalfby",
@@ -18479,7 +18522,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_asyncoperation_createdonbehalfby` to `asyncoperations` (associate and disassociate through `$ref`).
     pub const LK_ASYNCOPERATION_CREATEDONBEHALFBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_asyncoperation_createdonbehalfby",
@@ -18488,7 +18531,7 @@ impl Systemuser {
     /// Collection-valued navigation `lk_activitypointer_modifiedby` to `activitypointers` (associate and disassociate through `$ref`).
     #[cfg(feature = "activitypointers")]
     pub const LK_ACTIVITYPOINTER_MODIFIEDBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::Activitypointer,
     > = super::super::support::Navigation::new(
         "lk_activitypointer_modifiedby",
@@ -18497,12 +18540,12 @@ impl Systemuser {
     /// Collection-valued navigation `lk_queuebase_createdby` to `queues` (associate and disassociate through `$ref`).
     #[cfg(feature = "queues")]
     pub const LK_QUEUEBASE_CREATEDBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::Queue,
     > = super::super::support::Navigation::new("lk_queuebase_createdby", "queues");
     /// Collection-valued navigation `lk_transformationmapping_modifiedby` to `transformationmappings` (associate and disassociate through `$ref`).
     pub const LK_TRANSFORMATIONMAPPING_MODIFIEDBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_transformationmapping_modifiedby",
@@ -18510,7 +18553,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `systemuser_appconfig_createdby` to `appconfigs` (associate and disassociate through `$ref`).
     pub const SYSTEMUSER_APPCONFIG_CREATEDBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "systemuser_appconfig_createdby",
@@ -18518,7 +18561,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `user_settings` to `usersettingscollection` (associate and disassociate through `$ref`).
     pub const USER_SETTINGS: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "user_settings",
@@ -18526,7 +18569,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `systemuser_appconfiginstance_modifiedby` to `appconfiginstances` (associate and disassociate through `$ref`).
     pub const SYSTEMUSER_APPCONFIGINSTANCE_MODIFIEDBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "systemuser_appconfiginstance_modifiedby",
@@ -18534,7 +18577,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_translationprocess_createdby` to `translationprocesses` (associate and disassociate through `$ref`).
     pub const LK_TRANSLATIONPROCESS_CREATEDBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_translationprocess_createdby",
@@ -18542,7 +18585,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `systemuser_navigationsetting_modifiedonbehalfby` to `navigationsettings` (associate and disassociate through `$ref`).
     pub const SYSTEMUSER_NAVIGATIONSETTING_MODIFIEDONBEHALFBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "systemuser_navigationsetting_modifiedonbehalfby",
@@ -18551,7 +18594,7 @@ impl Systemuser {
     /// Collection-valued navigation `lk_queueitem_modifiedonbehalfby` to `queueitems` (associate and disassociate through `$ref`).
     #[cfg(feature = "queueitems")]
     pub const LK_QUEUEITEM_MODIFIEDONBEHALFBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::Queueitem,
     > = super::super::support::Navigation::new(
         "lk_queueitem_modifiedonbehalfby",
@@ -18560,7 +18603,7 @@ impl Systemuser {
     /// Collection-valued navigation `lk_annotationbase_createdonbehalfby` to `annotations` (associate and disassociate through `$ref`).
     #[cfg(feature = "annotations")]
     pub const LK_ANNOTATIONBASE_CREATEDONBEHALFBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::Annotation,
     > = super::super::support::Navigation::new(
         "lk_annotationbase_createdonbehalfby",
@@ -18568,7 +18611,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_actioncardbase_createdonbehalfby` to `actioncards` (associate and disassociate through `$ref`).
     pub const LK_ACTIONCARDBASE_CREATEDONBEHALFBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_actioncardbase_createdonbehalfby",
@@ -18576,7 +18619,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_timezonelocalizedname_createdby` to `timezonelocalizednames` (associate and disassociate through `$ref`).
     pub const LK_TIMEZONELOCALIZEDNAME_CREATEDBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_timezonelocalizedname_createdby",
@@ -18584,7 +18627,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `systemuser_appconfiginstance_modifiedonbehalfby` to `appconfiginstances` (associate and disassociate through `$ref`).
     pub const SYSTEMUSER_APPCONFIGINSTANCE_MODIFIEDONBEHALFBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "systemuser_appconfiginstance_modifiedonbehalfby",
@@ -18592,12 +18635,12 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_import_createdonbehalfby` to `imports` (associate and disassociate through `$ref`).
     pub const LK_IMPORT_CREATEDONBEHALFBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new("lk_import_createdonbehalfby", "imports");
     /// Collection-valued navigation `lk_mailmergetemplate_modifiedonbehalfby` to `mailmergetemplates` (associate and disassociate through `$ref`).
     pub const LK_MAILMERGETEMPLATE_MODIFIEDONBEHALFBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_mailmergetemplate_modifiedonbehalfby",
@@ -18605,7 +18648,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_customcontroldefaultconfig_modifiedby` to `customcontroldefaultconfigs` (associate and disassociate through `$ref`).
     pub const LK_CUSTOMCONTROLDEFAULTCONFIG_MODIFIEDBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_customcontroldefaultconfig_modifiedby",
@@ -18613,7 +18656,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_customcontrol_createdonbehalfby` to `customcontrols` (associate and disassociate through `$ref`).
     pub const LK_CUSTOMCONTROL_CREATEDONBEHALFBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_customcontrol_createdonbehalfby",
@@ -18621,7 +18664,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_usersettings_modifiedonbehalfby` to `usersettingscollection` (associate and disassociate through `$ref`).
     pub const LK_USERSETTINGS_MODIFIEDONBEHALFBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_usersettings_modifiedonbehalfby",
@@ -18629,7 +18672,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_ownermapping_modifiedonbehalfby` to `ownermappings` (associate and disassociate through `$ref`).
     pub const LK_OWNERMAPPING_MODIFIEDONBEHALFBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_ownermapping_modifiedonbehalfby",
@@ -18637,7 +18680,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_MobileOfflineProfile_modifiedby` to `mobileofflineprofiles` (associate and disassociate through `$ref`).
     pub const LK_MOBILE_OFFLINE_PROFILE_MODIFIEDBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_MobileOfflineProfile_modifiedby",
@@ -18645,7 +18688,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_lookupmapping_createdonbehalfby` to `lookupmappings` (associate and disassociate through `$ref`).
     pub const LK_LOOKUPMAPPING_CREATEDONBEHALFBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_lookupmapping_createdonbehalfby",
@@ -18653,7 +18696,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_plugintype_modifiedonbehalfby` to `plugintypes` (associate and disassociate through `$ref`).
     pub const LK_PLUGINTYPE_MODIFIEDONBEHALFBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_plugintype_modifiedonbehalfby",
@@ -18661,7 +18704,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `appmodulecomponent_createdby` to `appmodulecomponents` (associate and disassociate through `$ref`).
     pub const APPMODULECOMPONENT_CREATEDBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "appmodulecomponent_createdby",
@@ -18669,7 +18712,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_processsession_modifiedby` to `processsessions` (associate and disassociate through `$ref`).
     pub const LK_PROCESSSESSION_MODIFIEDBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_processsession_modifiedby",
@@ -18677,7 +18720,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_transformationparametermapping_modifiedby` to `transformationparametermappings` (associate and disassociate through `$ref`).
     pub const LK_TRANSFORMATIONPARAMETERMAPPING_MODIFIEDBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_transformationparametermapping_modifiedby",
@@ -18685,7 +18728,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_savedqueryvisualizationbase_modifiedonbehalfby` to `savedqueryvisualizations` (associate and disassociate through `$ref`).
     pub const LK_SAVEDQUERYVISUALIZATIONBASE_MODIFIEDONBEHALFBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_savedqueryvisualizationbase_modifiedonbehalfby",
@@ -18693,7 +18736,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_kbarticlecomment_modifiedonbehalfby` to `kbarticlecomments` (associate and disassociate through `$ref`).
     pub const LK_KBARTICLECOMMENT_MODIFIEDONBEHALFBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_kbarticlecomment_modifiedonbehalfby",
@@ -18701,12 +18744,12 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_rolebase_createdby` to `roles` (associate and disassociate through `$ref`).
     pub const LK_ROLEBASE_CREATEDBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new("lk_rolebase_createdby", "roles");
     /// Collection-valued navigation `lk_bulkdeleteoperation_createdonbehalfby` to `bulkdeleteoperations` (associate and disassociate through `$ref`).
     pub const LK_BULKDELETEOPERATION_CREATEDONBEHALFBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_bulkdeleteoperation_createdonbehalfby",
@@ -18714,7 +18757,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_knowledgearticleviews_createdby` to `knowledgearticleviews` (associate and disassociate through `$ref`).
     pub const LK_KNOWLEDGEARTICLEVIEWS_CREATEDBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_knowledgearticleviews_createdby",
@@ -18722,7 +18765,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_customeraddressbase_modifiedby` to `customeraddresses` (associate and disassociate through `$ref`).
     pub const LK_CUSTOMERADDRESSBASE_MODIFIEDBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_customeraddressbase_modifiedby",
@@ -18730,7 +18773,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_translationprocess_createdonbehalfby` to `translationprocesses` (associate and disassociate through `$ref`).
     pub const LK_TRANSLATIONPROCESS_CREATEDONBEHALFBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_translationprocess_createdonbehalfby",
@@ -18738,17 +18781,17 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_email_createdonbehalfby` to `emails` (associate and disassociate through `$ref`).
     pub const LK_EMAIL_CREATEDONBEHALFBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new("lk_email_createdonbehalfby", "emails");
     /// Collection-valued navigation `lk_category_modifiedby` to `categories` (associate and disassociate through `$ref`).
     pub const LK_CATEGORY_MODIFIEDBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new("lk_category_modifiedby", "categories");
     /// Collection-valued navigation `lk_quarterlyfiscalcalendar_modifiedonbehalfby` to `quarterlyfiscalcalendars` (associate and disassociate through `$ref`).
     pub const LK_QUARTERLYFISCALCALENDAR_MODIFIEDONBEHALFBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_quarterlyfiscalcalendar_modifiedonbehalfby",
@@ -18756,7 +18799,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_importfilebase_createdonbehalfby` to `importfiles` (associate and disassociate through `$ref`).
     pub const LK_IMPORTFILEBASE_CREATEDONBEHALFBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_importfilebase_createdonbehalfby",
@@ -18764,7 +18807,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_sdkmessagefilter_createdonbehalfby` to `sdkmessagefilters` (associate and disassociate through `$ref`).
     pub const LK_SDKMESSAGEFILTER_CREATEDONBEHALFBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_sdkmessagefilter_createdonbehalfby",
@@ -18773,7 +18816,7 @@ impl Systemuser {
     /// Collection-valued navigation `lk_annotationbase_modifiedby` to `annotations` (associate and disassociate through `$ref`).
     #[cfg(feature = "annotations")]
     pub const LK_ANNOTATIONBASE_MODIFIEDBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::Annotation,
     > = super::super::support::Navigation::new(
         "lk_annotationbase_modifiedby",
@@ -18782,12 +18825,12 @@ impl Systemuser {
     /// Collection-valued navigation `lk_queue_modifiedonbehalfby` to `queues` (associate and disassociate through `$ref`).
     #[cfg(feature = "queues")]
     pub const LK_QUEUE_MODIFIEDONBEHALFBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::Queue,
     > = super::super::support::Navigation::new("lk_queue_modifiedonbehalfby", "queues");
     /// Collection-valued navigation `lk_sharepointdocumentlocationbase_modifiedonbehalfby` to `sharepointdocumentlocations` (associate and disassociate through `$ref`).
     pub const LK_SHAREPOINTDOCUMENTLOCATIONBASE_MODIFIEDONBEHALFBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_sharepointdocumentlocationbase_modifiedonbehalfby",
@@ -18795,7 +18838,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_socialactivity_modifiedby` to `socialactivities` (associate and disassociate through `$ref`).
     pub const LK_SOCIALACTIVITY_MODIFIEDBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_socialactivity_modifiedby",
@@ -18803,7 +18846,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_calendar_modifiedonbehalfby` to `calendars` (associate and disassociate through `$ref`).
     pub const LK_CALENDAR_MODIFIEDONBEHALFBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_calendar_modifiedonbehalfby",
@@ -18812,12 +18855,12 @@ impl Systemuser {
     /// Collection-valued navigation `system_user_contacts` to `contacts` (associate and disassociate through `$ref`).
     #[cfg(feature = "contacts")]
     pub const SYSTEM_USER_CONTACTS: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::Contact,
     > = super::super::support::Navigation::new("system_user_contacts", "contacts");
     /// Collection-valued navigation `lk_webresourcebase_createdonbehalfby` to `webresourceset` (associate and disassociate through `$ref`).
     pub const LK_WEBRESOURCEBASE_CREATEDONBEHALFBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_webresourcebase_createdonbehalfby",
@@ -18825,12 +18868,12 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_feedback_createdby` to `feedback` (associate and disassociate through `$ref`).
     pub const LK_FEEDBACK_CREATEDBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new("lk_feedback_createdby", "feedback");
     /// Collection-valued navigation `lk_fixedmonthlyfiscalcalendar_createdby` to `fixedmonthlyfiscalcalendars` (associate and disassociate through `$ref`).
     pub const LK_FIXEDMONTHLYFISCALCALENDAR_CREATEDBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_fixedmonthlyfiscalcalendar_createdby",
@@ -18838,7 +18881,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_fieldsecurityprofile_modifiedonbehalfby` to `fieldsecurityprofiles` (associate and disassociate through `$ref`).
     pub const LK_FIELDSECURITYPROFILE_MODIFIEDONBEHALFBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_fieldsecurityprofile_modifiedonbehalfby",
@@ -18846,7 +18889,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `createdby_sdkmessageprocessingstepsecureconfig` to `sdkmessageprocessingstepsecureconfigs` (associate and disassociate through `$ref`).
     pub const CREATEDBY_SDKMESSAGEPROCESSINGSTEPSECURECONFIG: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "createdby_sdkmessageprocessingstepsecureconfig",
@@ -18854,7 +18897,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_processsessionbase_createdonbehalfby` to `processsessions` (associate and disassociate through `$ref`).
     pub const LK_PROCESSSESSIONBASE_CREATEDONBEHALFBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_processsessionbase_createdonbehalfby",
@@ -18862,18 +18905,18 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_webwizard_modifiedby` to `webwizards` (associate and disassociate through `$ref`).
     pub const LK_WEBWIZARD_MODIFIEDBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new("lk_webwizard_modifiedby", "webwizards");
     /// Collection-valued navigation `lk_teambase_modifiedby` to `teams` (associate and disassociate through `$ref`).
     #[cfg(feature = "teams")]
     pub const LK_TEAMBASE_MODIFIEDBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::Team,
     > = super::super::support::Navigation::new("lk_teambase_modifiedby", "teams");
     /// Collection-valued navigation `lk_ACIViewMapper_modifiedonbehalfby` to `aciviewmappers` (associate and disassociate through `$ref`).
     pub const LK_ACI_VIEW_MAPPER_MODIFIEDONBEHALFBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_ACIViewMapper_modifiedonbehalfby",
@@ -18881,7 +18924,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_annualfiscalcalendar_createdby` to `annualfiscalcalendars` (associate and disassociate through `$ref`).
     pub const LK_ANNUALFISCALCALENDAR_CREATEDBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_annualfiscalcalendar_createdby",
@@ -18889,7 +18932,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_customcontroldefaultconfig_createdby` to `customcontroldefaultconfigs` (associate and disassociate through `$ref`).
     pub const LK_CUSTOMCONTROLDEFAULTCONFIG_CREATEDBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_customcontroldefaultconfig_createdby",
@@ -18897,7 +18940,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_mobileofflineprofileitem_modifiedonbehalfby` to `mobileofflineprofileitems` (associate and disassociate through `$ref`).
     pub const LK_MOBILEOFFLINEPROFILEITEM_MODIFIEDONBEHALFBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_mobileofflineprofileitem_modifiedonbehalfby",
@@ -18905,7 +18948,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_annualfiscalcalendar_createdonbehalfby` to `annualfiscalcalendars` (associate and disassociate through `$ref`).
     pub const LK_ANNUALFISCALCALENDAR_CREATEDONBEHALFBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_annualfiscalcalendar_createdonbehalfby",
@@ -18914,12 +18957,12 @@ impl Systemuser {
     /// Collection-valued navigation `queuemembership_association` to `queues` (associate and disassociate through `$ref`).
     #[cfg(feature = "queues")]
     pub const QUEUEMEMBERSHIP_ASSOCIATION: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::Queue,
     > = super::super::support::Navigation::new("queuemembership_association", "queues");
     /// Collection-valued navigation `lk_solutionbase_createdonbehalfby` to `solutions` (associate and disassociate through `$ref`).
     pub const LK_SOLUTIONBASE_CREATEDONBEHALFBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_solutionbase_createdonbehalfby",
@@ -18927,7 +18970,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_sharepointsitebase_modifiedonbehalfby` to `sharepointsites` (associate and disassociate through `$ref`).
     pub const LK_SHAREPOINTSITEBASE_MODIFIEDONBEHALFBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_sharepointsitebase_modifiedonbehalfby",
@@ -18935,7 +18978,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_syncerrorbase_createdonbehalfby` to `syncerrors` (associate and disassociate through `$ref`).
     pub const LK_SYNCERRORBASE_CREATEDONBEHALFBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_syncerrorbase_createdonbehalfby",
@@ -18943,7 +18986,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_customcontrolresource_modifiedby` to `customcontrolresources` (associate and disassociate through `$ref`).
     pub const LK_CUSTOMCONTROLRESOURCE_MODIFIEDBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_customcontrolresource_modifiedby",
@@ -18951,7 +18994,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `modifiedby_pluginassembly` to `pluginassemblies` (associate and disassociate through `$ref`).
     pub const MODIFIEDBY_PLUGINASSEMBLY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "modifiedby_pluginassembly",
@@ -18959,7 +19002,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_recurrencerule_modifiedby` to `recurrencerules` (associate and disassociate through `$ref`).
     pub const LK_RECURRENCERULE_MODIFIEDBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_recurrencerule_modifiedby",
@@ -18967,7 +19010,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `knowledgearticle_primaryauthorid` to `knowledgearticles` (associate and disassociate through `$ref`).
     pub const KNOWLEDGEARTICLE_PRIMARYAUTHORID: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "knowledgearticle_primaryauthorid",
@@ -18975,7 +19018,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_publisheraddressbase_createdonbehalfby` to `publisheraddresses` (associate and disassociate through `$ref`).
     pub const LK_PUBLISHERADDRESSBASE_CREATEDONBEHALFBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_publisheraddressbase_createdonbehalfby",
@@ -18983,7 +19026,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_transactioncurrencybase_modifiedby` to `transactioncurrencies` (associate and disassociate through `$ref`).
     pub const LK_TRANSACTIONCURRENCYBASE_MODIFIEDBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_transactioncurrencybase_modifiedby",
@@ -18992,12 +19035,12 @@ impl Systemuser {
     /// Collection-valued navigation `contact_owning_user` to `contacts` (associate and disassociate through `$ref`).
     #[cfg(feature = "contacts")]
     pub const CONTACT_OWNING_USER: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::Contact,
     > = super::super::support::Navigation::new("contact_owning_user", "contacts");
     /// Collection-valued navigation `lk_appointment_createdonbehalfby` to `appointments` (associate and disassociate through `$ref`).
     pub const LK_APPOINTMENT_CREATEDONBEHALFBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_appointment_createdonbehalfby",
@@ -19005,7 +19048,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_MobileOfflineProfileItemAssociation_createdby` to `mobileofflineprofileitemassociations` (associate and disassociate through `$ref`).
     pub const LK_MOBILE_OFFLINE_PROFILE_ITEM_ASSOCIATION_CREATEDBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_MobileOfflineProfileItemAssociation_createdby",
@@ -19013,7 +19056,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_actioncardbase_createdby` to `actioncards` (associate and disassociate through `$ref`).
     pub const LK_ACTIONCARDBASE_CREATEDBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_actioncardbase_createdby",
@@ -19021,7 +19064,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_quarterlyfiscalcalendar_salespersonid` to `quarterlyfiscalcalendars` (associate and disassociate through `$ref`).
     pub const LK_QUARTERLYFISCALCALENDAR_SALESPERSONID: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_quarterlyfiscalcalendar_salespersonid",
@@ -19029,7 +19072,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_importlogbase_modifiedby` to `importlogs` (associate and disassociate through `$ref`).
     pub const LK_IMPORTLOGBASE_MODIFIEDBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_importlogbase_modifiedby",
@@ -19037,7 +19080,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_recurrencerule_createdby` to `recurrencerules` (associate and disassociate through `$ref`).
     pub const LK_RECURRENCERULE_CREATEDBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_recurrencerule_createdby",
@@ -19045,7 +19088,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_businessunitnewsarticlebase_modifiedby` to `businessunitnewsarticles` (associate and disassociate through `$ref`).
     pub const LK_BUSINESSUNITNEWSARTICLEBASE_MODIFIEDBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_businessunitnewsarticlebase_modifiedby",
@@ -19053,7 +19096,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_customcontrolresource_createdonbehalfby` to `customcontrolresources` (associate and disassociate through `$ref`).
     pub const LK_CUSTOMCONTROLRESOURCE_CREATEDONBEHALFBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_customcontrolresource_createdonbehalfby",
@@ -19061,7 +19104,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_importmap_modifiedonbehalfby` to `importmaps` (associate and disassociate through `$ref`).
     pub const LK_IMPORTMAP_MODIFIEDONBEHALFBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_importmap_modifiedonbehalfby",
@@ -19069,7 +19112,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `modifiedby_sdkmessageprocessingstepsecureconfig` to `sdkmessageprocessingstepsecureconfigs` (associate and disassociate through `$ref`).
     pub const MODIFIEDBY_SDKMESSAGEPROCESSINGSTEPSECURECONFIG: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "modifiedby_sdkmessageprocessingstepsecureconfig",
@@ -19077,17 +19120,17 @@ impl Systemuser {
     );
     /// Lookup `stageid_processstage` to `processstages`: writes `"stageid_processstage@odata.bind": "/processstages(key)"`. The target type is not in this SDK (outside the selection): pass an `EntityKey`.
     pub const STAGEID_PROCESSSTAGE: super::super::support::Lookup<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Lookup::new("stageid_processstage", "processstages");
     /// Collection-valued navigation `lk_category_createdby` to `categories` (associate and disassociate through `$ref`).
     pub const LK_CATEGORY_CREATEDBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new("lk_category_createdby", "categories");
     /// Collection-valued navigation `systemuser_appmodule_modifiedby` to `appmodules` (associate and disassociate through `$ref`).
     pub const SYSTEMUSER_APPMODULE_MODIFIEDBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "systemuser_appmodule_modifiedby",
@@ -19095,7 +19138,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_processsession_startedby` to `processsessions` (associate and disassociate through `$ref`).
     pub const LK_PROCESSSESSION_STARTEDBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_processsession_startedby",
@@ -19103,7 +19146,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `systemuser_navigationsetting_createdby` to `navigationsettings` (associate and disassociate through `$ref`).
     pub const SYSTEMUSER_NAVIGATIONSETTING_CREATEDBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "systemuser_navigationsetting_createdby",
@@ -19111,7 +19154,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_newprocess_createdonbehalfby` to `newprocesses` (associate and disassociate through `$ref`).
     pub const LK_NEWPROCESS_CREATEDONBEHALFBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_newprocess_createdonbehalfby",
@@ -19119,7 +19162,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_reportcategorybase_modifiedby` to `reportcategories` (associate and disassociate through `$ref`).
     pub const LK_REPORTCATEGORYBASE_MODIFIEDBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_reportcategorybase_modifiedby",
@@ -19127,29 +19170,29 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_task_createdonbehalfby` to `tasks` (associate and disassociate through `$ref`).
     pub const LK_TASK_CREATEDONBEHALFBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new("lk_task_createdonbehalfby", "tasks");
     /// Collection-valued navigation `user_letter` to `letters` (associate and disassociate through `$ref`).
     #[cfg(feature = "letters")]
     pub const USER_LETTER: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::Letter,
     > = super::super::support::Navigation::new("user_letter", "letters");
     /// Collection-valued navigation `lk_teambase_createdby` to `teams` (associate and disassociate through `$ref`).
     #[cfg(feature = "teams")]
     pub const LK_TEAMBASE_CREATEDBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::Team,
     > = super::super::support::Navigation::new("lk_teambase_createdby", "teams");
     /// Collection-valued navigation `lk_slabase_modifiedonbehalfby` to `slas` (associate and disassociate through `$ref`).
     pub const LK_SLABASE_MODIFIEDONBEHALFBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new("lk_slabase_modifiedonbehalfby", "slas");
     /// Collection-valued navigation `lk_usersettings_createdonbehalfby` to `usersettingscollection` (associate and disassociate through `$ref`).
     pub const LK_USERSETTINGS_CREATEDONBEHALFBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_usersettings_createdonbehalfby",
@@ -19157,7 +19200,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_calendarrule_createdby` to `calendarrules` (associate and disassociate through `$ref`).
     pub const LK_CALENDARRULE_CREATEDBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_calendarrule_createdby",
@@ -19165,7 +19208,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_importentitymapping_createdonbehalfby` to `importentitymappings` (associate and disassociate through `$ref`).
     pub const LK_IMPORTENTITYMAPPING_CREATEDONBEHALFBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_importentitymapping_createdonbehalfby",
@@ -19173,7 +19216,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_customcontrolresource_modifiedonbehalfby` to `customcontrolresources` (associate and disassociate through `$ref`).
     pub const LK_CUSTOMCONTROLRESOURCE_MODIFIEDONBEHALFBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_customcontrolresource_modifiedonbehalfby",
@@ -19181,7 +19224,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_mobileofflineprofileitem_modifiedby` to `mobileofflineprofileitems` (associate and disassociate through `$ref`).
     pub const LK_MOBILEOFFLINEPROFILEITEM_MODIFIEDBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_mobileofflineprofileitem_modifiedby",
@@ -19190,18 +19233,18 @@ impl Systemuser {
     /// Lookup `parentsystemuserid` to `systemusers`: writes `"parentsystemuserid@odata.bind": "/systemusers(key)"`.
     #[cfg(feature = "systemusers")]
     pub const PARENTSYSTEMUSERID: super::super::support::Lookup<
-        Systemuser,
-        super::super::Systemuser,
+        SystemUser,
+        super::super::SystemUser,
     > = super::super::support::Lookup::new("parentsystemuserid", "systemusers");
     /// Collection-valued navigation `user_parent_user` to `systemusers` (associate and disassociate through `$ref`).
     #[cfg(feature = "systemusers")]
     pub const USER_PARENT_USER: super::super::support::Navigation<
-        Systemuser,
-        super::super::Systemuser,
+        SystemUser,
+        super::super::SystemUser,
     > = super::super::support::Navigation::new("user_parent_user", "systemusers");
     /// Collection-valued navigation `lk_personaldocumenttemplatebase_modifiedby` to `personaldocumenttemplates` (associate and disassociate through `$ref`).
     pub const LK_PERSONALDOCUMENTTEMPLATEBASE_MODIFIEDBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_personaldocumenttemplatebase_modifiedby",
@@ -19209,12 +19252,12 @@ impl Systemuser {
     );
     /// Collection-valued navigation `ImportFile_SystemUser` to `importfiles` (associate and disassociate through `$ref`).
     pub const IMPORT_FILE_SYSTEM_USER: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new("ImportFile_SystemUser", "importfiles");
     /// Collection-valued navigation `lk_savedquerybase_createdby` to `savedqueries` (associate and disassociate through `$ref`).
     pub const LK_SAVEDQUERYBASE_CREATEDBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_savedquerybase_createdby",
@@ -19222,7 +19265,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `SystemUser_DuplicateMatchingRecord` to `duplicaterecords` (associate and disassociate through `$ref`).
     pub const SYSTEM_USER_DUPLICATE_MATCHING_RECORD: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "SystemUser_DuplicateMatchingRecord",
@@ -19230,12 +19273,12 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_email_modifiedonbehalfby` to `emails` (associate and disassociate through `$ref`).
     pub const LK_EMAIL_MODIFIEDONBEHALFBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new("lk_email_modifiedonbehalfby", "emails");
     /// Collection-valued navigation `user_socialactivity` to `socialactivities` (associate and disassociate through `$ref`).
     pub const USER_SOCIALACTIVITY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "user_socialactivity",
@@ -19243,7 +19286,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_fixedmonthlyfiscalcalendar_modifiedby` to `fixedmonthlyfiscalcalendars` (associate and disassociate through `$ref`).
     pub const LK_FIXEDMONTHLYFISCALCALENDAR_MODIFIEDBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_fixedmonthlyfiscalcalendar_modifiedby",
@@ -19251,7 +19294,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_businessunitnewsarticle_modifiedonbehalfby` to `businessunitnewsarticles` (associate and disassociate through `$ref`).
     pub const LK_BUSINESSUNITNEWSARTICLE_MODIFIEDONBEHALFBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_businessunitnewsarticle_modifiedonbehalfby",
@@ -19259,12 +19302,12 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_phonecall_modifiedby` to `phonecalls` (associate and disassociate through `$ref`).
     pub const LK_PHONECALL_MODIFIEDBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new("lk_phonecall_modifiedby", "phonecalls");
     /// Collection-valued navigation `lk_annualfiscalcalendar_modifiedonbehalfby` to `annualfiscalcalendars` (associate and disassociate through `$ref`).
     pub const LK_ANNUALFISCALCALENDAR_MODIFIEDONBEHALFBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_annualfiscalcalendar_modifiedonbehalfby",
@@ -19272,7 +19315,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_kbarticletemplate_modifiedonbehalfby` to `kbarticletemplates` (associate and disassociate through `$ref`).
     pub const LK_KBARTICLETEMPLATE_MODIFIEDONBEHALFBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_kbarticletemplate_modifiedonbehalfby",
@@ -19280,7 +19323,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_organizationbase_modifiedby` to `organizations` (associate and disassociate through `$ref`).
     pub const LK_ORGANIZATIONBASE_MODIFIEDBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_organizationbase_modifiedby",
@@ -19288,7 +19331,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_ownermapping_createdonbehalfby` to `ownermappings` (associate and disassociate through `$ref`).
     pub const LK_OWNERMAPPING_CREATEDONBEHALFBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_ownermapping_createdonbehalfby",
@@ -19296,7 +19339,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `createdby_sdkmessageprocessingstep` to `sdkmessageprocessingsteps` (associate and disassociate through `$ref`).
     pub const CREATEDBY_SDKMESSAGEPROCESSINGSTEP: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "createdby_sdkmessageprocessingstep",
@@ -19304,7 +19347,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_syncerrorbase_modifiedonbehalfby` to `syncerrors` (associate and disassociate through `$ref`).
     pub const LK_SYNCERRORBASE_MODIFIEDONBEHALFBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_syncerrorbase_modifiedonbehalfby",
@@ -19312,7 +19355,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_appointment_createdby` to `appointments` (associate and disassociate through `$ref`).
     pub const LK_APPOINTMENT_CREATEDBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_appointment_createdby",
@@ -19320,7 +19363,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_sdkmessageprocessingstepsecureconfig_modifiedonbehalfby` to `sdkmessageprocessingstepsecureconfigs` (associate and disassociate through `$ref`).
     pub const LK_SDKMESSAGEPROCESSINGSTEPSECURECONFIG_MODIFIEDONBEHALFBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_sdkmessageprocessingstepsecureconfig_modifiedonbehalfby",
@@ -19328,7 +19371,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_importjobbase_modifiedby` to `importjobs` (associate and disassociate through `$ref`).
     pub const LK_IMPORTJOBBASE_MODIFIEDBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_importjobbase_modifiedby",
@@ -19336,7 +19379,7 @@ impl Systemuser {
     );
     /// Lookup `mobileofflineprofileid` to `mobileofflineprofiles`: writes `"mobileofflineprofileid@odata.bind": "/mobileofflineprofiles(key)"`. The target type is not in this SDK (outside the selection): pass an `EntityKey`.
     pub const MOBILEOFFLINEPROFILEID: super::super::support::Lookup<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Lookup::new(
         "mobileofflineprofileid",
@@ -19344,7 +19387,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_mailmergetemplatebase_modifiedby` to `mailmergetemplates` (associate and disassociate through `$ref`).
     pub const LK_MAILMERGETEMPLATEBASE_MODIFIEDBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_mailmergetemplatebase_modifiedby",
@@ -19352,7 +19395,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_import_modifiedonbehalfby` to `imports` (associate and disassociate through `$ref`).
     pub const LK_IMPORT_MODIFIEDONBEHALFBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_import_modifiedonbehalfby",
@@ -19360,7 +19403,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_monthlyfiscalcalendar_createdonbehalfby` to `monthlyfiscalcalendars` (associate and disassociate through `$ref`).
     pub const LK_MONTHLYFISCALCALENDAR_CREATEDONBEHALFBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_monthlyfiscalcalendar_createdonbehalfby",
@@ -19368,13 +19411,13 @@ impl Systemuser {
     );
     /// Lookup `queueid` to `queues`: writes `"queueid@odata.bind": "/queues(key)"`.
     #[cfg(feature = "queues")]
-    pub const QUEUEID: super::super::support::Lookup<Systemuser, super::super::Queue> = super::super::support::Lookup::new(
+    pub const QUEUEID: super::super::support::Lookup<SystemUser, super::super::Queue> = super::super::support::Lookup::new(
         "queueid",
         "queues",
     );
     /// Collection-valued navigation `lk_userquery_modifiedonbehalfby` to `userqueries` (associate and disassociate through `$ref`).
     pub const LK_USERQUERY_MODIFIEDONBEHALFBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_userquery_modifiedonbehalfby",
@@ -19382,7 +19425,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_timezonerule_modifiedonbehalfby` to `timezonerules` (associate and disassociate through `$ref`).
     pub const LK_TIMEZONERULE_MODIFIEDONBEHALFBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_timezonerule_modifiedonbehalfby",
@@ -19390,7 +19433,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `user_userqueryvisualizations` to `userqueryvisualizations` (associate and disassociate through `$ref`).
     pub const USER_USERQUERYVISUALIZATIONS: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "user_userqueryvisualizations",
@@ -19398,17 +19441,17 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_userform_createdby` to `userforms` (associate and disassociate through `$ref`).
     pub const LK_USERFORM_CREATEDBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new("lk_userform_createdby", "userforms");
     /// Collection-valued navigation `user_task` to `tasks` (associate and disassociate through `$ref`).
     pub const USER_TASK: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new("user_task", "tasks");
     /// Collection-valued navigation `lk_MobileOfflineProfile_createdonbehalfby` to `mobileofflineprofiles` (associate and disassociate through `$ref`).
     pub const LK_MOBILE_OFFLINE_PROFILE_CREATEDONBEHALFBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_MobileOfflineProfile_createdonbehalfby",
@@ -19416,12 +19459,12 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_webwizard_createdby` to `webwizards` (associate and disassociate through `$ref`).
     pub const LK_WEBWIZARD_CREATEDBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new("lk_webwizard_createdby", "webwizards");
     /// Collection-valued navigation `lk_mailmergetemplatebase_createdby` to `mailmergetemplates` (associate and disassociate through `$ref`).
     pub const LK_MAILMERGETEMPLATEBASE_CREATEDBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_mailmergetemplatebase_createdby",
@@ -19429,7 +19472,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_calendarrule_createdonbehalfby` to `calendarrules` (associate and disassociate through `$ref`).
     pub const LK_CALENDARRULE_CREATEDONBEHALFBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_calendarrule_createdonbehalfby",
@@ -19437,23 +19480,23 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_email_createdby` to `emails` (associate and disassociate through `$ref`).
     pub const LK_EMAIL_CREATEDBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new("lk_email_createdby", "emails");
     /// Collection-valued navigation `lk_queue_createdonbehalfby` to `queues` (associate and disassociate through `$ref`).
     #[cfg(feature = "queues")]
     pub const LK_QUEUE_CREATEDONBEHALFBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::Queue,
     > = super::super::support::Navigation::new("lk_queue_createdonbehalfby", "queues");
     /// Collection-valued navigation `lk_userquery_createdby` to `userqueries` (associate and disassociate through `$ref`).
     pub const LK_USERQUERY_CREATEDBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new("lk_userquery_createdby", "userqueries");
     /// Collection-valued navigation `systemuser_appconfigmaster_modifiedonbehalfby` to `appconfigmasters` (associate and disassociate through `$ref`).
     pub const SYSTEMUSER_APPCONFIGMASTER_MODIFIEDONBEHALFBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "systemuser_appconfigmaster_modifiedonbehalfby",
@@ -19462,22 +19505,22 @@ impl Systemuser {
     /// Collection-valued navigation `lk_queuebase_modifiedby` to `queues` (associate and disassociate through `$ref`).
     #[cfg(feature = "queues")]
     pub const LK_QUEUEBASE_MODIFIEDBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::Queue,
     > = super::super::support::Navigation::new("lk_queuebase_modifiedby", "queues");
     /// Collection-valued navigation `lk_audit_userid` to `audits` (associate and disassociate through `$ref`).
     pub const LK_AUDIT_USERID: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new("lk_audit_userid", "audits");
     /// Collection-valued navigation `modifiedby_sdkmessage` to `sdkmessages` (associate and disassociate through `$ref`).
     pub const MODIFIEDBY_SDKMESSAGE: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new("modifiedby_sdkmessage", "sdkmessages");
     /// Collection-valued navigation `lk_transformationparametermapping_createdby` to `transformationparametermappings` (associate and disassociate through `$ref`).
     pub const LK_TRANSFORMATIONPARAMETERMAPPING_CREATEDBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_transformationparametermapping_createdby",
@@ -19485,7 +19528,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_fieldsecurityprofile_modifiedby` to `fieldsecurityprofiles` (associate and disassociate through `$ref`).
     pub const LK_FIELDSECURITYPROFILE_MODIFIEDBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_fieldsecurityprofile_modifiedby",
@@ -19493,7 +19536,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_customcontroldefaultconfig_modifiedonbehalfby` to `customcontroldefaultconfigs` (associate and disassociate through `$ref`).
     pub const LK_CUSTOMCONTROLDEFAULTCONFIG_MODIFIEDONBEHALFBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_customcontroldefaultconfig_modifiedonbehalfby",
@@ -19501,7 +19544,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_picklistmapping_createdby` to `picklistmappings` (associate and disassociate through `$ref`).
     pub const LK_PICKLISTMAPPING_CREATEDBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_picklistmapping_createdby",
@@ -19509,7 +19552,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_asyncoperation_modifiedonbehalfby` to `asyncoperations` (associate and disassociate through `$ref`).
     pub const LK_ASYNCOPERATION_MODIFIEDONBEHALFBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_asyncoperation_modifiedonbehalfby",
@@ -19517,7 +19560,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_publisherbase_createdonbehalfby` to `publishers` (associate and disassociate through `$ref`).
     pub const LK_PUBLISHERBASE_CREATEDONBEHALFBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_publisherbase_createdonbehalfby",
@@ -19525,12 +19568,12 @@ impl Systemuser {
     );
     /// Collection-valued navigation `SystemUser_Email_EmailSender` to `emails` (associate and disassociate through `$ref`).
     pub const SYSTEM_USER_EMAIL_EMAIL_SENDER: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new("SystemUser_Email_EmailSender", "emails");
     /// Collection-valued navigation `lk_recurringappointmentmaster_modifiedby` to `recurringappointmentmasters` (associate and disassociate through `$ref`).
     pub const LK_RECURRINGAPPOINTMENTMASTER_MODIFIEDBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_recurringappointmentmaster_modifiedby",
@@ -19538,12 +19581,12 @@ impl Systemuser {
     );
     /// Collection-valued navigation `SystemUser_ImportMaps` to `importmaps` (associate and disassociate through `$ref`).
     pub const SYSTEM_USER_IMPORT_MAPS: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new("SystemUser_ImportMaps", "importmaps");
     /// Collection-valued navigation `workflow_modifiedonbehalfby` to `workflows` (associate and disassociate through `$ref`).
     pub const WORKFLOW_MODIFIEDONBEHALFBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "workflow_modifiedonbehalfby",
@@ -19551,7 +19594,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `systemuser_principalobjectattributeaccess` to `principalobjectattributeaccessset` (associate and disassociate through `$ref`).
     pub const SYSTEMUSER_PRINCIPALOBJECTATTRIBUTEACCESS: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "systemuser_principalobjectattributeaccess",
@@ -19559,12 +19602,12 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_slaitembase_modifiedby` to `slaitems` (associate and disassociate through `$ref`).
     pub const LK_SLAITEMBASE_MODIFIEDBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new("lk_slaitembase_modifiedby", "slaitems");
     /// Collection-valued navigation `lk_mobileofflineprofileitemassociation_createdonbehalfby` to `mobileofflineprofileitemassociations` (associate and disassociate through `$ref`).
     pub const LK_MOBILEOFFLINEPROFILEITEMASSOCIATION_CREATEDONBEHALFBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_mobileofflineprofileitemassociation_createdonbehalfby",
@@ -19572,7 +19615,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_annualfiscalcalendar_salespersonid` to `annualfiscalcalendars` (associate and disassociate through `$ref`).
     pub const LK_ANNUALFISCALCALENDAR_SALESPERSONID: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_annualfiscalcalendar_salespersonid",
@@ -19580,7 +19623,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_emailserverprofile_modifiedby` to `emailserverprofiles` (associate and disassociate through `$ref`).
     pub const LK_EMAILSERVERPROFILE_MODIFIEDBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_emailserverprofile_modifiedby",
@@ -19588,7 +19631,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_slakpiinstancebase_modifiedonbehalfby` to `slakpiinstances` (associate and disassociate through `$ref`).
     pub const LK_SLAKPIINSTANCEBASE_MODIFIEDONBEHALFBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_slakpiinstancebase_modifiedonbehalfby",
@@ -19596,7 +19639,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_duplicateruleconditionbase_modifiedby` to `duplicateruleconditions` (associate and disassociate through `$ref`).
     pub const LK_DUPLICATERULECONDITIONBASE_MODIFIEDBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_duplicateruleconditionbase_modifiedby",
@@ -19604,7 +19647,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `system_user_email_templates` to `templates` (associate and disassociate through `$ref`).
     pub const SYSTEM_USER_EMAIL_TEMPLATES: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "system_user_email_templates",
@@ -19613,17 +19656,17 @@ impl Systemuser {
     /// Collection-valued navigation `lk_letter_modifiedby` to `letters` (associate and disassociate through `$ref`).
     #[cfg(feature = "letters")]
     pub const LK_LETTER_MODIFIEDBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::Letter,
     > = super::super::support::Navigation::new("lk_letter_modifiedby", "letters");
     /// Collection-valued navigation `workflow_createdby` to `workflows` (associate and disassociate through `$ref`).
     pub const WORKFLOW_CREATEDBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new("workflow_createdby", "workflows");
     /// Collection-valued navigation `lk_publisheraddressbase_modifiedby` to `publisheraddresses` (associate and disassociate through `$ref`).
     pub const LK_PUBLISHERADDRESSBASE_MODIFIEDBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_publisheraddressbase_modifiedby",
@@ -19631,7 +19674,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_picklistmapping_modifiedonbehalfby` to `picklistmappings` (associate and disassociate through `$ref`).
     pub const LK_PICKLISTMAPPING_MODIFIEDONBEHALFBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_picklistmapping_modifiedonbehalfby",
@@ -19639,7 +19682,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_ownermapping_modifiedby` to `ownermappings` (associate and disassociate through `$ref`).
     pub const LK_OWNERMAPPING_MODIFIEDBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_ownermapping_modifiedby",
@@ -19647,17 +19690,17 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_task_modifiedonbehalfby` to `tasks` (associate and disassociate through `$ref`).
     pub const LK_TASK_MODIFIEDONBEHALFBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new("lk_task_modifiedonbehalfby", "tasks");
     /// Collection-valued navigation `lk_userform_modifiedby` to `userforms` (associate and disassociate through `$ref`).
     pub const LK_USERFORM_MODIFIEDBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new("lk_userform_modifiedby", "userforms");
     /// Collection-valued navigation `lk_DisplayStringbase_modifiedby` to `displaystrings` (associate and disassociate through `$ref`).
     pub const LK_DISPLAY_STRINGBASE_MODIFIEDBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_DisplayStringbase_modifiedby",
@@ -19665,7 +19708,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_importdatabase_createdby` to `importdataset` (associate and disassociate through `$ref`).
     pub const LK_IMPORTDATABASE_CREATEDBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_importdatabase_createdby",
@@ -19673,12 +19716,12 @@ impl Systemuser {
     );
     /// Collection-valued navigation `user_slabase` to `slas` (associate and disassociate through `$ref`).
     pub const USER_SLABASE: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new("user_slabase", "slas");
     /// Collection-valued navigation `lk_importfilebase_modifiedby` to `importfiles` (associate and disassociate through `$ref`).
     pub const LK_IMPORTFILEBASE_MODIFIEDBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_importfilebase_modifiedby",
@@ -19687,12 +19730,12 @@ impl Systemuser {
     /// Collection-valued navigation `lk_team_createdonbehalfby` to `teams` (associate and disassociate through `$ref`).
     #[cfg(feature = "teams")]
     pub const LK_TEAM_CREATEDONBEHALFBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::Team,
     > = super::super::support::Navigation::new("lk_team_createdonbehalfby", "teams");
     /// Collection-valued navigation `lk_templatebase_modifiedonbehalfby` to `templates` (associate and disassociate through `$ref`).
     pub const LK_TEMPLATEBASE_MODIFIEDONBEHALFBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_templatebase_modifiedonbehalfby",
@@ -19700,17 +19743,17 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_slaitembase_createdby` to `slaitems` (associate and disassociate through `$ref`).
     pub const LK_SLAITEMBASE_CREATEDBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new("lk_slaitembase_createdby", "slaitems");
     /// Lookup `businessunitid` to `businessunits`: writes `"businessunitid@odata.bind": "/businessunits(key)"`. The target type is not in this SDK (outside the selection): pass an `EntityKey`.
     pub const BUSINESSUNITID: super::super::support::Lookup<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Lookup::new("businessunitid", "businessunits");
     /// Collection-valued navigation `lk_importmapbase_modifiedby` to `importmaps` (associate and disassociate through `$ref`).
     pub const LK_IMPORTMAPBASE_MODIFIEDBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_importmapbase_modifiedby",
@@ -19718,7 +19761,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_newprocess_modifiedonbehalfby` to `newprocesses` (associate and disassociate through `$ref`).
     pub const LK_NEWPROCESS_MODIFIEDONBEHALFBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_newprocess_modifiedonbehalfby",
@@ -19726,7 +19769,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_usersettingsbase_createdby` to `usersettingscollection` (associate and disassociate through `$ref`).
     pub const LK_USERSETTINGSBASE_CREATEDBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_usersettingsbase_createdby",
@@ -19734,7 +19777,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_webresourcebase_modifiedonbehalfby` to `webresourceset` (associate and disassociate through `$ref`).
     pub const LK_WEBRESOURCEBASE_MODIFIEDONBEHALFBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_webresourcebase_modifiedonbehalfby",
@@ -19742,7 +19785,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `webresource_createdby` to `webresourceset` (associate and disassociate through `$ref`).
     pub const WEBRESOURCE_CREATEDBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "webresource_createdby",
@@ -19750,7 +19793,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_processtriggerbase_createdby` to `processtriggers` (associate and disassociate through `$ref`).
     pub const LK_PROCESSTRIGGERBASE_CREATEDBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_processtriggerbase_createdby",
@@ -19758,7 +19801,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_expiredprocess_modifiedonbehalfby` to `expiredprocesses` (associate and disassociate through `$ref`).
     pub const LK_EXPIREDPROCESS_MODIFIEDONBEHALFBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_expiredprocess_modifiedonbehalfby",
@@ -19766,7 +19809,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_ownermapping_createdby` to `ownermappings` (associate and disassociate through `$ref`).
     pub const LK_OWNERMAPPING_CREATEDBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_ownermapping_createdby",
@@ -19775,12 +19818,12 @@ impl Systemuser {
     /// Collection-valued navigation `user_accounts` to `accounts` (associate and disassociate through `$ref`).
     #[cfg(feature = "accounts")]
     pub const USER_ACCOUNTS: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::Account,
     > = super::super::support::Navigation::new("user_accounts", "accounts");
     /// Collection-valued navigation `lk_kbarticlebase_modifiedby` to `kbarticles` (associate and disassociate through `$ref`).
     pub const LK_KBARTICLEBASE_MODIFIEDBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_kbarticlebase_modifiedby",
@@ -19788,7 +19831,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_workflowlog_createdby` to `workflowlogs` (associate and disassociate through `$ref`).
     pub const LK_WORKFLOWLOG_CREATEDBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_workflowlog_createdby",
@@ -19796,7 +19839,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_bulkdeleteoperation_modifiedonbehalfby` to `bulkdeleteoperations` (associate and disassociate through `$ref`).
     pub const LK_BULKDELETEOPERATION_MODIFIEDONBEHALFBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_bulkdeleteoperation_modifiedonbehalfby",
@@ -19804,7 +19847,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_userqueryvisualization_createdby` to `userqueryvisualizations` (associate and disassociate through `$ref`).
     pub const LK_USERQUERYVISUALIZATION_CREATEDBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_userqueryvisualization_createdby",
@@ -19812,7 +19855,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_importfilebase_createdby` to `importfiles` (associate and disassociate through `$ref`).
     pub const LK_IMPORTFILEBASE_CREATEDBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_importfilebase_createdby",
@@ -19821,12 +19864,12 @@ impl Systemuser {
     /// Collection-valued navigation `lk_contactbase_modifiedby` to `contacts` (associate and disassociate through `$ref`).
     #[cfg(feature = "contacts")]
     pub const LK_CONTACTBASE_MODIFIEDBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::Contact,
     > = super::super::support::Navigation::new("lk_contactbase_modifiedby", "contacts");
     /// Collection-valued navigation `lk_MobileOfflineProfileItem_createdby` to `mobileofflineprofileitems` (associate and disassociate through `$ref`).
     pub const LK_MOBILE_OFFLINE_PROFILE_ITEM_CREATEDBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_MobileOfflineProfileItem_createdby",
@@ -19834,12 +19877,12 @@ impl Systemuser {
     );
     /// Collection-valued navigation `workflow_modifiedby` to `workflows` (associate and disassociate through `$ref`).
     pub const WORKFLOW_MODIFIEDBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new("workflow_modifiedby", "workflows");
     /// Collection-valued navigation `lk_sdkmessagefilter_modifiedonbehalfby` to `sdkmessagefilters` (associate and disassociate through `$ref`).
     pub const LK_SDKMESSAGEFILTER_MODIFIEDONBEHALFBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_sdkmessagefilter_modifiedonbehalfby",
@@ -19847,7 +19890,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `SystemUser_DuplicateRules` to `duplicaterules` (associate and disassociate through `$ref`).
     pub const SYSTEM_USER_DUPLICATE_RULES: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "SystemUser_DuplicateRules",
@@ -19855,7 +19898,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_fixedmonthlyfiscalcalendar_salespersonid` to `fixedmonthlyfiscalcalendars` (associate and disassociate through `$ref`).
     pub const LK_FIXEDMONTHLYFISCALCALENDAR_SALESPERSONID: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_fixedmonthlyfiscalcalendar_salespersonid",
@@ -19863,7 +19906,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_actioncardbase_modifiedby` to `actioncards` (associate and disassociate through `$ref`).
     pub const LK_ACTIONCARDBASE_MODIFIEDBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_actioncardbase_modifiedby",
@@ -19871,7 +19914,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_ACIViewMapper_modifiedby` to `aciviewmappers` (associate and disassociate through `$ref`).
     pub const LK_ACI_VIEW_MAPPER_MODIFIEDBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_ACIViewMapper_modifiedby",
@@ -19879,7 +19922,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_kbarticletemplatebase_modifiedby` to `kbarticletemplates` (associate and disassociate through `$ref`).
     pub const LK_KBARTICLETEMPLATEBASE_MODIFIEDBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_kbarticletemplatebase_modifiedby",
@@ -19887,7 +19930,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `systemuser_appconfigmaster_modifiedby` to `appconfigmasters` (associate and disassociate through `$ref`).
     pub const SYSTEMUSER_APPCONFIGMASTER_MODIFIEDBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "systemuser_appconfigmaster_modifiedby",
@@ -19895,7 +19938,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_savedqueryvisualizationbase_modifiedby` to `savedqueryvisualizations` (associate and disassociate through `$ref`).
     pub const LK_SAVEDQUERYVISUALIZATIONBASE_MODIFIEDBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_savedqueryvisualizationbase_modifiedby",
@@ -19903,7 +19946,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_semiannualfiscalcalendar_modifiedby` to `semiannualfiscalcalendars` (associate and disassociate through `$ref`).
     pub const LK_SEMIANNUALFISCALCALENDAR_MODIFIEDBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_semiannualfiscalcalendar_modifiedby",
@@ -19911,7 +19954,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `modifiedby_plugintypestatistic` to `plugintypestatistics` (associate and disassociate through `$ref`).
     pub const MODIFIEDBY_PLUGINTYPESTATISTIC: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "modifiedby_plugintypestatistic",
@@ -19920,12 +19963,12 @@ impl Systemuser {
     /// Collection-valued navigation `lk_letter_createdby` to `letters` (associate and disassociate through `$ref`).
     #[cfg(feature = "letters")]
     pub const LK_LETTER_CREATEDBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::Letter,
     > = super::super::support::Navigation::new("lk_letter_createdby", "letters");
     /// Collection-valued navigation `systemuser_appmodule_createdonbehalfby` to `appmodules` (associate and disassociate through `$ref`).
     pub const SYSTEMUSER_APPMODULE_CREATEDONBEHALFBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "systemuser_appmodule_createdonbehalfby",
@@ -19933,7 +19976,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_businessunitnewsarticle_createdonbehalfby` to `businessunitnewsarticles` (associate and disassociate through `$ref`).
     pub const LK_BUSINESSUNITNEWSARTICLE_CREATEDONBEHALFBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_businessunitnewsarticle_createdonbehalfby",
@@ -19941,7 +19984,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_timezonerule_modifiedby` to `timezonerules` (associate and disassociate through `$ref`).
     pub const LK_TIMEZONERULE_MODIFIEDBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_timezonerule_modifiedby",
@@ -19949,7 +19992,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_serviceendpointbase_modifiedonbehalfby` to `serviceendpoints` (associate and disassociate through `$ref`).
     pub const LK_SERVICEENDPOINTBASE_MODIFIEDONBEHALFBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_serviceendpointbase_modifiedonbehalfby",
@@ -19957,7 +20000,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_kbarticle_modifiedonbehalfby` to `kbarticles` (associate and disassociate through `$ref`).
     pub const LK_KBARTICLE_MODIFIEDONBEHALFBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_kbarticle_modifiedonbehalfby",
@@ -19966,21 +20009,21 @@ impl Systemuser {
     /// Lookup `createdonbehalfby` to `systemusers`: writes `"createdonbehalfby@odata.bind": "/systemusers(key)"`.
     #[cfg(feature = "systemusers")]
     pub const CREATEDONBEHALFBY: super::super::support::Lookup<
-        Systemuser,
-        super::super::Systemuser,
+        SystemUser,
+        super::super::SystemUser,
     > = super::super::support::Lookup::new("createdonbehalfby", "systemusers");
     /// Collection-valued navigation `lk_systemuser_createdonbehalfby` to `systemusers` (associate and disassociate through `$ref`).
     #[cfg(feature = "systemusers")]
     pub const LK_SYSTEMUSER_CREATEDONBEHALFBY: super::super::support::Navigation<
-        Systemuser,
-        super::super::Systemuser,
+        SystemUser,
+        super::super::SystemUser,
     > = super::super::support::Navigation::new(
         "lk_systemuser_createdonbehalfby",
         "systemusers",
     );
     /// Collection-valued navigation `lk_SocialProfile_createdonbehalfby` to `socialprofiles` (associate and disassociate through `$ref`).
     pub const LK_SOCIAL_PROFILE_CREATEDONBEHALFBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_SocialProfile_createdonbehalfby",
@@ -19988,7 +20031,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `OwnerMapping_SystemUser` to `ownermappings` (associate and disassociate through `$ref`).
     pub const OWNER_MAPPING_SYSTEM_USER: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "OwnerMapping_SystemUser",
@@ -19996,23 +20039,23 @@ impl Systemuser {
     );
     /// Collection-valued navigation `system_user_workflow` to `workflows` (associate and disassociate through `$ref`).
     pub const SYSTEM_USER_WORKFLOW: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new("system_user_workflow", "workflows");
     /// Collection-valued navigation `lk_importbase_modifiedby` to `imports` (associate and disassociate through `$ref`).
     pub const LK_IMPORTBASE_MODIFIEDBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new("lk_importbase_modifiedby", "imports");
     /// Collection-valued navigation `lk_teambase_administratorid` to `teams` (associate and disassociate through `$ref`).
     #[cfg(feature = "teams")]
     pub const LK_TEAMBASE_ADMINISTRATORID: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::Team,
     > = super::super::support::Navigation::new("lk_teambase_administratorid", "teams");
     /// Collection-valued navigation `lk_fieldsecurityprofile_createdby` to `fieldsecurityprofiles` (associate and disassociate through `$ref`).
     pub const LK_FIELDSECURITYPROFILE_CREATEDBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_fieldsecurityprofile_createdby",
@@ -20020,7 +20063,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_fixedmonthlyfiscalcalendar_modifiedonbehalfby` to `fixedmonthlyfiscalcalendars` (associate and disassociate through `$ref`).
     pub const LK_FIXEDMONTHLYFISCALCALENDAR_MODIFIEDONBEHALFBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_fixedmonthlyfiscalcalendar_modifiedonbehalfby",
@@ -20028,7 +20071,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_mailboxtrackingfolder_modifiedby` to `mailboxtrackingfolders` (associate and disassociate through `$ref`).
     pub const LK_MAILBOXTRACKINGFOLDER_MODIFIEDBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_mailboxtrackingfolder_modifiedby",
@@ -20036,7 +20079,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_sdkmessageprocessingstepsecureconfig_createdonbehalfby` to `sdkmessageprocessingstepsecureconfigs` (associate and disassociate through `$ref`).
     pub const LK_SDKMESSAGEPROCESSINGSTEPSECURECONFIG_CREATEDONBEHALFBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_sdkmessageprocessingstepsecureconfig_createdonbehalfby",
@@ -20044,7 +20087,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_columnmapping_modifiedonbehalfby` to `columnmappings` (associate and disassociate through `$ref`).
     pub const LK_COLUMNMAPPING_MODIFIEDONBEHALFBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_columnmapping_modifiedonbehalfby",
@@ -20052,7 +20095,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_importmapbase_createdby` to `importmaps` (associate and disassociate through `$ref`).
     pub const LK_IMPORTMAPBASE_CREATEDBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_importmapbase_createdby",
@@ -20060,7 +20103,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_transactioncurrency_modifiedonbehalfby` to `transactioncurrencies` (associate and disassociate through `$ref`).
     pub const LK_TRANSACTIONCURRENCY_MODIFIEDONBEHALFBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_transactioncurrency_modifiedonbehalfby",
@@ -20068,7 +20111,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_expiredprocess_modifiedby` to `expiredprocesses` (associate and disassociate through `$ref`).
     pub const LK_EXPIREDPROCESS_MODIFIEDBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_expiredprocess_modifiedby",
@@ -20076,12 +20119,12 @@ impl Systemuser {
     );
     /// Collection-valued navigation `user_userquery` to `userqueries` (associate and disassociate through `$ref`).
     pub const USER_USERQUERY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new("user_userquery", "userqueries");
     /// Collection-valued navigation `system_user_asyncoperation` to `asyncoperations` (associate and disassociate through `$ref`).
     pub const SYSTEM_USER_ASYNCOPERATION: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "system_user_asyncoperation",
@@ -20089,7 +20132,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_plugintypestatisticbase_modifiedonbehalfby` to `plugintypestatistics` (associate and disassociate through `$ref`).
     pub const LK_PLUGINTYPESTATISTICBASE_MODIFIEDONBEHALFBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_plugintypestatisticbase_modifiedonbehalfby",
@@ -20097,7 +20140,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_duplicateruleconditionbase_createdby` to `duplicateruleconditions` (associate and disassociate through `$ref`).
     pub const LK_DUPLICATERULECONDITIONBASE_CREATEDBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_duplicateruleconditionbase_createdby",
@@ -20105,7 +20148,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_processsession_completedby` to `processsessions` (associate and disassociate through `$ref`).
     pub const LK_PROCESSSESSION_COMPLETEDBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_processsession_completedby",
@@ -20113,7 +20156,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_importentitymapping_modifiedonbehalfby` to `importentitymappings` (associate and disassociate through `$ref`).
     pub const LK_IMPORTENTITYMAPPING_MODIFIEDONBEHALFBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_importentitymapping_modifiedonbehalfby",
@@ -20122,7 +20165,7 @@ impl Systemuser {
     /// Collection-valued navigation `lk_accountbase_modifiedonbehalfby` to `accounts` (associate and disassociate through `$ref`).
     #[cfg(feature = "accounts")]
     pub const LK_ACCOUNTBASE_MODIFIEDONBEHALFBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::Account,
     > = super::super::support::Navigation::new(
         "lk_accountbase_modifiedonbehalfby",
@@ -20130,7 +20173,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `systemuser_appconfiginstance_createdby` to `appconfiginstances` (associate and disassociate through `$ref`).
     pub const SYSTEMUSER_APPCONFIGINSTANCE_CREATEDBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "systemuser_appconfiginstance_createdby",
@@ -20138,7 +20181,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_customcontrol_modifiedby` to `customcontrols` (associate and disassociate through `$ref`).
     pub const LK_CUSTOMCONTROL_MODIFIEDBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_customcontrol_modifiedby",
@@ -20146,7 +20189,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_duplicaterulebase_createdby` to `duplicaterules` (associate and disassociate through `$ref`).
     pub const LK_DUPLICATERULEBASE_CREATEDBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_duplicaterulebase_createdby",
@@ -20155,7 +20198,7 @@ impl Systemuser {
     /// Collection-valued navigation `lk_queueitem_createdonbehalfby` to `queueitems` (associate and disassociate through `$ref`).
     #[cfg(feature = "queueitems")]
     pub const LK_QUEUEITEM_CREATEDONBEHALFBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::Queueitem,
     > = super::super::support::Navigation::new(
         "lk_queueitem_createdonbehalfby",
@@ -20163,7 +20206,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_transactioncurrencybase_createdby` to `transactioncurrencies` (associate and disassociate through `$ref`).
     pub const LK_TRANSACTIONCURRENCYBASE_CREATEDBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_transactioncurrencybase_createdby",
@@ -20171,7 +20214,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_importlog_modifiedonbehalfby` to `importlogs` (associate and disassociate through `$ref`).
     pub const LK_IMPORTLOG_MODIFIEDONBEHALFBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_importlog_modifiedonbehalfby",
@@ -20179,7 +20222,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_sdkmessage_modifiedonbehalfby` to `sdkmessages` (associate and disassociate through `$ref`).
     pub const LK_SDKMESSAGE_MODIFIEDONBEHALFBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_sdkmessage_modifiedonbehalfby",
@@ -20187,7 +20230,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_kbarticlecommentbase_modifiedby` to `kbarticlecomments` (associate and disassociate through `$ref`).
     pub const LK_KBARTICLECOMMENTBASE_MODIFIEDBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_kbarticlecommentbase_modifiedby",
@@ -20195,17 +20238,17 @@ impl Systemuser {
     );
     /// Collection-valued navigation `user_phonecall` to `phonecalls` (associate and disassociate through `$ref`).
     pub const USER_PHONECALL: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new("user_phonecall", "phonecalls");
     /// Collection-valued navigation `user_appointment` to `appointments` (associate and disassociate through `$ref`).
     pub const USER_APPOINTMENT: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new("user_appointment", "appointments");
     /// Collection-valued navigation `lk_expiredprocess_createdonbehalfby` to `expiredprocesses` (associate and disassociate through `$ref`).
     pub const LK_EXPIREDPROCESS_CREATEDONBEHALFBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_expiredprocess_createdonbehalfby",
@@ -20213,7 +20256,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `systemuser_callbackregistration_modifiedonbehalfby` to `callbackregistrations` (associate and disassociate through `$ref`).
     pub const SYSTEMUSER_CALLBACKREGISTRATION_MODIFIEDONBEHALFBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "systemuser_callbackregistration_modifiedonbehalfby",
@@ -20221,7 +20264,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `systemuser_callbackregistration_modifiedby` to `callbackregistrations` (associate and disassociate through `$ref`).
     pub const SYSTEMUSER_CALLBACKREGISTRATION_MODIFIEDBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "systemuser_callbackregistration_modifiedby",
@@ -20229,7 +20272,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `systemuser_callbackregistration_createdonbehalfby` to `callbackregistrations` (associate and disassociate through `$ref`).
     pub const SYSTEMUSER_CALLBACKREGISTRATION_CREATEDONBEHALFBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "systemuser_callbackregistration_createdonbehalfby",
@@ -20237,7 +20280,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `systemuser_callbackregistration_createdby` to `callbackregistrations` (associate and disassociate through `$ref`).
     pub const SYSTEMUSER_CALLBACKREGISTRATION_CREATEDBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "systemuser_callbackregistration_createdby",
@@ -20245,7 +20288,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_solutioncomponentattributeconfiguration_createdby` to `solutioncomponentattributeconfigurations` (associate and disassociate through `$ref`).
     pub const LK_SOLUTIONCOMPONENTATTRIBUTECONFIGURATION_CREATEDBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_solutioncomponentattributeconfiguration_createdby",
@@ -20253,7 +20296,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_solutioncomponentattributeconfiguration_createdonbehalfby` to `solutioncomponentattributeconfigurations` (associate and disassociate through `$ref`).
     pub const LK_SOLUTIONCOMPONENTATTRIBUTECONFIGURATION_CREATEDONBEHALFBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_solutioncomponentattributeconfiguration_createdonbehalfby",
@@ -20261,7 +20304,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_solutioncomponentattributeconfiguration_modifiedby` to `solutioncomponentattributeconfigurations` (associate and disassociate through `$ref`).
     pub const LK_SOLUTIONCOMPONENTATTRIBUTECONFIGURATION_MODIFIEDBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_solutioncomponentattributeconfiguration_modifiedby",
@@ -20269,7 +20312,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_solutioncomponentattributeconfiguration_modifiedonbehalfby` to `solutioncomponentattributeconfigurations` (associate and disassociate through `$ref`).
     pub const LK_SOLUTIONCOMPONENTATTRIBUTECONFIGURATION_MODIFIEDONBEHALFBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_solutioncomponentattributeconfiguration_modifiedonbehalfby",
@@ -20277,7 +20320,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_solutioncomponentconfiguration_createdby` to `solutioncomponentconfigurations` (associate and disassociate through `$ref`).
     pub const LK_SOLUTIONCOMPONENTCONFIGURATION_CREATEDBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_solutioncomponentconfiguration_createdby",
@@ -20285,7 +20328,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_solutioncomponentconfiguration_createdonbehalfby` to `solutioncomponentconfigurations` (associate and disassociate through `$ref`).
     pub const LK_SOLUTIONCOMPONENTCONFIGURATION_CREATEDONBEHALFBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_solutioncomponentconfiguration_createdonbehalfby",
@@ -20293,7 +20336,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_solutioncomponentconfiguration_modifiedby` to `solutioncomponentconfigurations` (associate and disassociate through `$ref`).
     pub const LK_SOLUTIONCOMPONENTCONFIGURATION_MODIFIEDBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_solutioncomponentconfiguration_modifiedby",
@@ -20301,7 +20344,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_solutioncomponentconfiguration_modifiedonbehalfby` to `solutioncomponentconfigurations` (associate and disassociate through `$ref`).
     pub const LK_SOLUTIONCOMPONENTCONFIGURATION_MODIFIEDONBEHALFBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_solutioncomponentconfiguration_modifiedonbehalfby",
@@ -20309,7 +20352,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_solutioncomponentrelationshipconfiguration_createdby` to `solutioncomponentrelationshipconfigurations` (associate and disassociate through `$ref`).
     pub const LK_SOLUTIONCOMPONENTRELATIONSHIPCONFIGURATION_CREATEDBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_solutioncomponentrelationshipconfiguration_createdby",
@@ -20317,7 +20360,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_solutioncomponentrelationshipconfiguration_createdonbehalfby` to `solutioncomponentrelationshipconfigurations` (associate and disassociate through `$ref`).
     pub const LK_SOLUTIONCOMPONENTRELATIONSHIPCONFIGURATION_CREATEDONBEHALFBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_solutioncomponentrelationshipconfiguration_createdonbehalfby",
@@ -20325,7 +20368,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_solutioncomponentrelationshipconfiguration_modifiedby` to `solutioncomponentrelationshipconfigurations` (associate and disassociate through `$ref`).
     pub const LK_SOLUTIONCOMPONENTRELATIONSHIPCONFIGURATION_MODIFIEDBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_solutioncomponentrelationshipconfiguration_modifiedby",
@@ -20333,7 +20376,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_solutioncomponentrelationshipconfiguration_modifiedonbehalfby` to `solutioncomponentrelationshipconfigurations` (associate and disassociate through `$ref`).
     pub const LK_SOLUTIONCOMPONENTRELATIONSHIPCONFIGURATION_MODIFIEDONBEHALFBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_solutioncomponentrelationshipconfiguration_modifiedonbehalfby",
@@ -20341,7 +20384,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_stagesolutionupload_createdby` to `stagesolutionuploads` (associate and disassociate through `$ref`).
     pub const LK_STAGESOLUTIONUPLOAD_CREATEDBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_stagesolutionupload_createdby",
@@ -20349,7 +20392,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_stagesolutionupload_createdonbehalfby` to `stagesolutionuploads` (associate and disassociate through `$ref`).
     pub const LK_STAGESOLUTIONUPLOAD_CREATEDONBEHALFBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_stagesolutionupload_createdonbehalfby",
@@ -20357,7 +20400,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_stagesolutionupload_modifiedby` to `stagesolutionuploads` (associate and disassociate through `$ref`).
     pub const LK_STAGESOLUTIONUPLOAD_MODIFIEDBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_stagesolutionupload_modifiedby",
@@ -20365,7 +20408,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_stagesolutionupload_modifiedonbehalfby` to `stagesolutionuploads` (associate and disassociate through `$ref`).
     pub const LK_STAGESOLUTIONUPLOAD_MODIFIEDONBEHALFBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_stagesolutionupload_modifiedonbehalfby",
@@ -20373,7 +20416,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `user_stagesolutionupload` to `stagesolutionuploads` (associate and disassociate through `$ref`).
     pub const USER_STAGESOLUTIONUPLOAD: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "user_stagesolutionupload",
@@ -20381,7 +20424,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_exportsolutionupload_createdby` to `exportsolutionuploads` (associate and disassociate through `$ref`).
     pub const LK_EXPORTSOLUTIONUPLOAD_CREATEDBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_exportsolutionupload_createdby",
@@ -20389,7 +20432,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_exportsolutionupload_createdonbehalfby` to `exportsolutionuploads` (associate and disassociate through `$ref`).
     pub const LK_EXPORTSOLUTIONUPLOAD_CREATEDONBEHALFBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_exportsolutionupload_createdonbehalfby",
@@ -20397,7 +20440,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_exportsolutionupload_modifiedby` to `exportsolutionuploads` (associate and disassociate through `$ref`).
     pub const LK_EXPORTSOLUTIONUPLOAD_MODIFIEDBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_exportsolutionupload_modifiedby",
@@ -20405,7 +20448,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_exportsolutionupload_modifiedonbehalfby` to `exportsolutionuploads` (associate and disassociate through `$ref`).
     pub const LK_EXPORTSOLUTIONUPLOAD_MODIFIEDONBEHALFBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_exportsolutionupload_modifiedonbehalfby",
@@ -20413,7 +20456,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `user_exportsolutionupload` to `exportsolutionuploads` (associate and disassociate through `$ref`).
     pub const USER_EXPORTSOLUTIONUPLOAD: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "user_exportsolutionupload",
@@ -20421,7 +20464,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_datalakeworkspace_createdby` to `datalakeworkspaces` (associate and disassociate through `$ref`).
     pub const LK_DATALAKEWORKSPACE_CREATEDBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_datalakeworkspace_createdby",
@@ -20429,7 +20472,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_datalakeworkspace_createdonbehalfby` to `datalakeworkspaces` (associate and disassociate through `$ref`).
     pub const LK_DATALAKEWORKSPACE_CREATEDONBEHALFBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_datalakeworkspace_createdonbehalfby",
@@ -20437,7 +20480,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_datalakeworkspace_modifiedby` to `datalakeworkspaces` (associate and disassociate through `$ref`).
     pub const LK_DATALAKEWORKSPACE_MODIFIEDBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_datalakeworkspace_modifiedby",
@@ -20445,7 +20488,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_datalakeworkspace_modifiedonbehalfby` to `datalakeworkspaces` (associate and disassociate through `$ref`).
     pub const LK_DATALAKEWORKSPACE_MODIFIEDONBEHALFBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_datalakeworkspace_modifiedonbehalfby",
@@ -20453,7 +20496,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_datalakeworkspacepermission_createdby` to `datalakeworkspacepermissions` (associate and disassociate through `$ref`).
     pub const LK_DATALAKEWORKSPACEPERMISSION_CREATEDBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_datalakeworkspacepermission_createdby",
@@ -20461,7 +20504,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_datalakeworkspacepermission_createdonbehalfby` to `datalakeworkspacepermissions` (associate and disassociate through `$ref`).
     pub const LK_DATALAKEWORKSPACEPERMISSION_CREATEDONBEHALFBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_datalakeworkspacepermission_createdonbehalfby",
@@ -20469,7 +20512,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_datalakeworkspacepermission_modifiedby` to `datalakeworkspacepermissions` (associate and disassociate through `$ref`).
     pub const LK_DATALAKEWORKSPACEPERMISSION_MODIFIEDBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_datalakeworkspacepermission_modifiedby",
@@ -20477,7 +20520,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_datalakeworkspacepermission_modifiedonbehalfby` to `datalakeworkspacepermissions` (associate and disassociate through `$ref`).
     pub const LK_DATALAKEWORKSPACEPERMISSION_MODIFIEDONBEHALFBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_datalakeworkspacepermission_modifiedonbehalfby",
@@ -20485,7 +20528,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_applicationuser_createdby` to `applicationusers` (associate and disassociate through `$ref`).
     pub const LK_APPLICATIONUSER_CREATEDBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_applicationuser_createdby",
@@ -20493,7 +20536,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_applicationuser_createdonbehalfby` to `applicationusers` (associate and disassociate through `$ref`).
     pub const LK_APPLICATIONUSER_CREATEDONBEHALFBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_applicationuser_createdonbehalfby",
@@ -20501,7 +20544,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_applicationuser_modifiedby` to `applicationusers` (associate and disassociate through `$ref`).
     pub const LK_APPLICATIONUSER_MODIFIEDBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_applicationuser_modifiedby",
@@ -20509,7 +20552,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_applicationuser_modifiedonbehalfby` to `applicationusers` (associate and disassociate through `$ref`).
     pub const LK_APPLICATIONUSER_MODIFIEDONBEHALFBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_applicationuser_modifiedonbehalfby",
@@ -20517,7 +20560,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_serviceplan_createdby` to `serviceplans` (associate and disassociate through `$ref`).
     pub const LK_SERVICEPLAN_CREATEDBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_serviceplan_createdby",
@@ -20525,7 +20568,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_serviceplan_createdonbehalfby` to `serviceplans` (associate and disassociate through `$ref`).
     pub const LK_SERVICEPLAN_CREATEDONBEHALFBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_serviceplan_createdonbehalfby",
@@ -20533,7 +20576,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_serviceplan_modifiedby` to `serviceplans` (associate and disassociate through `$ref`).
     pub const LK_SERVICEPLAN_MODIFIEDBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_serviceplan_modifiedby",
@@ -20541,7 +20584,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_serviceplan_modifiedonbehalfby` to `serviceplans` (associate and disassociate through `$ref`).
     pub const LK_SERVICEPLAN_MODIFIEDONBEHALFBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_serviceplan_modifiedonbehalfby",
@@ -20549,12 +20592,12 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_connector_createdby` to `connectors` (associate and disassociate through `$ref`).
     pub const LK_CONNECTOR_CREATEDBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new("lk_connector_createdby", "connectors");
     /// Collection-valued navigation `lk_connector_createdonbehalfby` to `connectors` (associate and disassociate through `$ref`).
     pub const LK_CONNECTOR_CREATEDONBEHALFBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_connector_createdonbehalfby",
@@ -20562,12 +20605,12 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_connector_modifiedby` to `connectors` (associate and disassociate through `$ref`).
     pub const LK_CONNECTOR_MODIFIEDBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new("lk_connector_modifiedby", "connectors");
     /// Collection-valued navigation `lk_connector_modifiedonbehalfby` to `connectors` (associate and disassociate through `$ref`).
     pub const LK_CONNECTOR_MODIFIEDONBEHALFBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_connector_modifiedonbehalfby",
@@ -20575,12 +20618,12 @@ impl Systemuser {
     );
     /// Collection-valued navigation `user_connector` to `connectors` (associate and disassociate through `$ref`).
     pub const USER_CONNECTOR: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new("user_connector", "connectors");
     /// Collection-valued navigation `lk_environmentvariabledefinition_createdby` to `environmentvariabledefinitions` (associate and disassociate through `$ref`).
     pub const LK_ENVIRONMENTVARIABLEDEFINITION_CREATEDBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_environmentvariabledefinition_createdby",
@@ -20588,7 +20631,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_environmentvariabledefinition_createdonbehalfby` to `environmentvariabledefinitions` (associate and disassociate through `$ref`).
     pub const LK_ENVIRONMENTVARIABLEDEFINITION_CREATEDONBEHALFBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_environmentvariabledefinition_createdonbehalfby",
@@ -20596,7 +20639,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_environmentvariabledefinition_modifiedby` to `environmentvariabledefinitions` (associate and disassociate through `$ref`).
     pub const LK_ENVIRONMENTVARIABLEDEFINITION_MODIFIEDBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_environmentvariabledefinition_modifiedby",
@@ -20604,7 +20647,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_environmentvariabledefinition_modifiedonbehalfby` to `environmentvariabledefinitions` (associate and disassociate through `$ref`).
     pub const LK_ENVIRONMENTVARIABLEDEFINITION_MODIFIEDONBEHALFBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_environmentvariabledefinition_modifiedonbehalfby",
@@ -20612,7 +20655,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `user_environmentvariabledefinition` to `environmentvariabledefinitions` (associate and disassociate through `$ref`).
     pub const USER_ENVIRONMENTVARIABLEDEFINITION: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "user_environmentvariabledefinition",
@@ -20620,7 +20663,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_environmentvariablevalue_createdby` to `environmentvariablevalues` (associate and disassociate through `$ref`).
     pub const LK_ENVIRONMENTVARIABLEVALUE_CREATEDBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_environmentvariablevalue_createdby",
@@ -20628,7 +20671,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_environmentvariablevalue_createdonbehalfby` to `environmentvariablevalues` (associate and disassociate through `$ref`).
     pub const LK_ENVIRONMENTVARIABLEVALUE_CREATEDONBEHALFBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_environmentvariablevalue_createdonbehalfby",
@@ -20636,7 +20679,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_environmentvariablevalue_modifiedby` to `environmentvariablevalues` (associate and disassociate through `$ref`).
     pub const LK_ENVIRONMENTVARIABLEVALUE_MODIFIEDBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_environmentvariablevalue_modifiedby",
@@ -20644,7 +20687,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_environmentvariablevalue_modifiedonbehalfby` to `environmentvariablevalues` (associate and disassociate through `$ref`).
     pub const LK_ENVIRONMENTVARIABLEVALUE_MODIFIEDONBEHALFBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_environmentvariablevalue_modifiedonbehalfby",
@@ -20652,7 +20695,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `user_environmentvariablevalue` to `environmentvariablevalues` (associate and disassociate through `$ref`).
     pub const USER_ENVIRONMENTVARIABLEVALUE: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "user_environmentvariablevalue",
@@ -20660,7 +20703,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_processstageparameter_createdby` to `processstageparameters` (associate and disassociate through `$ref`).
     pub const LK_PROCESSSTAGEPARAMETER_CREATEDBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_processstageparameter_createdby",
@@ -20668,7 +20711,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_processstageparameter_createdonbehalfby` to `processstageparameters` (associate and disassociate through `$ref`).
     pub const LK_PROCESSSTAGEPARAMETER_CREATEDONBEHALFBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_processstageparameter_createdonbehalfby",
@@ -20676,7 +20719,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_processstageparameter_modifiedby` to `processstageparameters` (associate and disassociate through `$ref`).
     pub const LK_PROCESSSTAGEPARAMETER_MODIFIEDBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_processstageparameter_modifiedby",
@@ -20684,7 +20727,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_processstageparameter_modifiedonbehalfby` to `processstageparameters` (associate and disassociate through `$ref`).
     pub const LK_PROCESSSTAGEPARAMETER_MODIFIEDONBEHALFBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_processstageparameter_modifiedonbehalfby",
@@ -20692,7 +20735,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `user_processstageparameter` to `processstageparameters` (associate and disassociate through `$ref`).
     pub const USER_PROCESSSTAGEPARAMETER: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "user_processstageparameter",
@@ -20700,7 +20743,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_flowsession_createdby` to `flowsessions` (associate and disassociate through `$ref`).
     pub const LK_FLOWSESSION_CREATEDBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_flowsession_createdby",
@@ -20708,7 +20751,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_flowsession_createdonbehalfby` to `flowsessions` (associate and disassociate through `$ref`).
     pub const LK_FLOWSESSION_CREATEDONBEHALFBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_flowsession_createdonbehalfby",
@@ -20716,7 +20759,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_flowsession_modifiedby` to `flowsessions` (associate and disassociate through `$ref`).
     pub const LK_FLOWSESSION_MODIFIEDBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_flowsession_modifiedby",
@@ -20724,7 +20767,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_flowsession_modifiedonbehalfby` to `flowsessions` (associate and disassociate through `$ref`).
     pub const LK_FLOWSESSION_MODIFIEDONBEHALFBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_flowsession_modifiedonbehalfby",
@@ -20732,12 +20775,12 @@ impl Systemuser {
     );
     /// Collection-valued navigation `user_flowsession` to `flowsessions` (associate and disassociate through `$ref`).
     pub const USER_FLOWSESSION: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new("user_flowsession", "flowsessions");
     /// Collection-valued navigation `lk_workflowbinary_createdby` to `workflowbinaries` (associate and disassociate through `$ref`).
     pub const LK_WORKFLOWBINARY_CREATEDBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_workflowbinary_createdby",
@@ -20745,7 +20788,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_workflowbinary_createdonbehalfby` to `workflowbinaries` (associate and disassociate through `$ref`).
     pub const LK_WORKFLOWBINARY_CREATEDONBEHALFBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_workflowbinary_createdonbehalfby",
@@ -20753,7 +20796,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_workflowbinary_modifiedby` to `workflowbinaries` (associate and disassociate through `$ref`).
     pub const LK_WORKFLOWBINARY_MODIFIEDBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_workflowbinary_modifiedby",
@@ -20761,7 +20804,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_workflowbinary_modifiedonbehalfby` to `workflowbinaries` (associate and disassociate through `$ref`).
     pub const LK_WORKFLOWBINARY_MODIFIEDONBEHALFBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_workflowbinary_modifiedonbehalfby",
@@ -20769,7 +20812,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `user_workflowbinary` to `workflowbinaries` (associate and disassociate through `$ref`).
     pub const USER_WORKFLOWBINARY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "user_workflowbinary",
@@ -20777,7 +20820,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_connectionreference_createdby` to `connectionreferences` (associate and disassociate through `$ref`).
     pub const LK_CONNECTIONREFERENCE_CREATEDBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_connectionreference_createdby",
@@ -20785,7 +20828,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_connectionreference_createdonbehalfby` to `connectionreferences` (associate and disassociate through `$ref`).
     pub const LK_CONNECTIONREFERENCE_CREATEDONBEHALFBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_connectionreference_createdonbehalfby",
@@ -20793,7 +20836,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_connectionreference_modifiedby` to `connectionreferences` (associate and disassociate through `$ref`).
     pub const LK_CONNECTIONREFERENCE_MODIFIEDBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_connectionreference_modifiedby",
@@ -20801,7 +20844,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_connectionreference_modifiedonbehalfby` to `connectionreferences` (associate and disassociate through `$ref`).
     pub const LK_CONNECTIONREFERENCE_MODIFIEDONBEHALFBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_connectionreference_modifiedonbehalfby",
@@ -20809,7 +20852,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `user_connectionreference` to `connectionreferences` (associate and disassociate through `$ref`).
     pub const USER_CONNECTIONREFERENCE: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "user_connectionreference",
@@ -20817,7 +20860,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_msdyn_helppage_createdby` to `msdyn_helppages` (associate and disassociate through `$ref`).
     pub const LK_MSDYN_HELPPAGE_CREATEDBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_msdyn_helppage_createdby",
@@ -20825,7 +20868,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_msdyn_helppage_createdonbehalfby` to `msdyn_helppages` (associate and disassociate through `$ref`).
     pub const LK_MSDYN_HELPPAGE_CREATEDONBEHALFBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_msdyn_helppage_createdonbehalfby",
@@ -20833,7 +20876,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_msdyn_helppage_modifiedby` to `msdyn_helppages` (associate and disassociate through `$ref`).
     pub const LK_MSDYN_HELPPAGE_MODIFIEDBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_msdyn_helppage_modifiedby",
@@ -20841,7 +20884,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_msdyn_helppage_modifiedonbehalfby` to `msdyn_helppages` (associate and disassociate through `$ref`).
     pub const LK_MSDYN_HELPPAGE_MODIFIEDONBEHALFBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_msdyn_helppage_modifiedonbehalfby",
@@ -20849,7 +20892,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_territorybase_createdby` to `territories` (associate and disassociate through `$ref`).
     pub const LK_TERRITORYBASE_CREATEDBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_territorybase_createdby",
@@ -20857,7 +20900,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_territorybase_createdonbehalfby` to `territories` (associate and disassociate through `$ref`).
     pub const LK_TERRITORYBASE_CREATEDONBEHALFBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_territorybase_createdonbehalfby",
@@ -20865,7 +20908,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_territorybase_modifiedby` to `territories` (associate and disassociate through `$ref`).
     pub const LK_TERRITORYBASE_MODIFIEDBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_territorybase_modifiedby",
@@ -20873,7 +20916,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_territorybase_modifiedonbehalfby` to `territories` (associate and disassociate through `$ref`).
     pub const LK_TERRITORYBASE_MODIFIEDONBEHALFBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_territorybase_modifiedonbehalfby",
@@ -20881,17 +20924,17 @@ impl Systemuser {
     );
     /// Collection-valued navigation `system_user_territories` to `territories` (associate and disassociate through `$ref`).
     pub const SYSTEM_USER_TERRITORIES: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new("system_user_territories", "territories");
     /// Lookup `territoryid` to `territories`: writes `"territoryid@odata.bind": "/territories(key)"`. The target type is not in this SDK (outside the selection): pass an `EntityKey`.
     pub const TERRITORYID: super::super::support::Lookup<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Lookup::new("territoryid", "territories");
     /// Collection-valued navigation `lk_msdyn_serviceconfiguration_createdby` to `msdyn_serviceconfigurations` (associate and disassociate through `$ref`).
     pub const LK_MSDYN_SERVICECONFIGURATION_CREATEDBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_msdyn_serviceconfiguration_createdby",
@@ -20899,7 +20942,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_msdyn_serviceconfiguration_createdonbehalfby` to `msdyn_serviceconfigurations` (associate and disassociate through `$ref`).
     pub const LK_MSDYN_SERVICECONFIGURATION_CREATEDONBEHALFBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_msdyn_serviceconfiguration_createdonbehalfby",
@@ -20907,7 +20950,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_msdyn_serviceconfiguration_modifiedby` to `msdyn_serviceconfigurations` (associate and disassociate through `$ref`).
     pub const LK_MSDYN_SERVICECONFIGURATION_MODIFIEDBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_msdyn_serviceconfiguration_modifiedby",
@@ -20915,7 +20958,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_msdyn_serviceconfiguration_modifiedonbehalfby` to `msdyn_serviceconfigurations` (associate and disassociate through `$ref`).
     pub const LK_MSDYN_SERVICECONFIGURATION_MODIFIEDONBEHALFBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_msdyn_serviceconfiguration_modifiedonbehalfby",
@@ -20923,7 +20966,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `user_msdyn_serviceconfiguration` to `msdyn_serviceconfigurations` (associate and disassociate through `$ref`).
     pub const USER_MSDYN_SERVICECONFIGURATION: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "user_msdyn_serviceconfiguration",
@@ -20931,7 +20974,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_msdyn_slakpi_createdby` to `msdyn_slakpis` (associate and disassociate through `$ref`).
     pub const LK_MSDYN_SLAKPI_CREATEDBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_msdyn_slakpi_createdby",
@@ -20939,7 +20982,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_msdyn_slakpi_createdonbehalfby` to `msdyn_slakpis` (associate and disassociate through `$ref`).
     pub const LK_MSDYN_SLAKPI_CREATEDONBEHALFBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_msdyn_slakpi_createdonbehalfby",
@@ -20947,7 +20990,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_msdyn_slakpi_modifiedby` to `msdyn_slakpis` (associate and disassociate through `$ref`).
     pub const LK_MSDYN_SLAKPI_MODIFIEDBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_msdyn_slakpi_modifiedby",
@@ -20955,7 +20998,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_msdyn_slakpi_modifiedonbehalfby` to `msdyn_slakpis` (associate and disassociate through `$ref`).
     pub const LK_MSDYN_SLAKPI_MODIFIEDONBEHALFBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_msdyn_slakpi_modifiedonbehalfby",
@@ -20963,12 +21006,12 @@ impl Systemuser {
     );
     /// Collection-valued navigation `user_msdyn_slakpi` to `msdyn_slakpis` (associate and disassociate through `$ref`).
     pub const USER_MSDYN_SLAKPI: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new("user_msdyn_slakpi", "msdyn_slakpis");
     /// Collection-valued navigation `lk_msdyn_knowledgearticleimage_createdby` to `msdyn_knowledgearticleimages` (associate and disassociate through `$ref`).
     pub const LK_MSDYN_KNOWLEDGEARTICLEIMAGE_CREATEDBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_msdyn_knowledgearticleimage_createdby",
@@ -20976,7 +21019,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_msdyn_knowledgearticleimage_createdonbehalfby` to `msdyn_knowledgearticleimages` (associate and disassociate through `$ref`).
     pub const LK_MSDYN_KNOWLEDGEARTICLEIMAGE_CREATEDONBEHALFBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_msdyn_knowledgearticleimage_createdonbehalfby",
@@ -20984,7 +21027,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_msdyn_knowledgearticleimage_modifiedby` to `msdyn_knowledgearticleimages` (associate and disassociate through `$ref`).
     pub const LK_MSDYN_KNOWLEDGEARTICLEIMAGE_MODIFIEDBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_msdyn_knowledgearticleimage_modifiedby",
@@ -20992,7 +21035,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_msdyn_knowledgearticleimage_modifiedonbehalfby` to `msdyn_knowledgearticleimages` (associate and disassociate through `$ref`).
     pub const LK_MSDYN_KNOWLEDGEARTICLEIMAGE_MODIFIEDONBEHALFBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_msdyn_knowledgearticleimage_modifiedonbehalfby",
@@ -21000,7 +21043,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `user_msdyn_knowledgearticleimage` to `msdyn_knowledgearticleimages` (associate and disassociate through `$ref`).
     pub const USER_MSDYN_KNOWLEDGEARTICLEIMAGE: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "user_msdyn_knowledgearticleimage",
@@ -21008,7 +21051,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_msdyn_knowledgearticletemplate_createdby` to `msdyn_knowledgearticletemplates` (associate and disassociate through `$ref`).
     pub const LK_MSDYN_KNOWLEDGEARTICLETEMPLATE_CREATEDBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_msdyn_knowledgearticletemplate_createdby",
@@ -21016,7 +21059,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_msdyn_knowledgearticletemplate_createdonbehalfby` to `msdyn_knowledgearticletemplates` (associate and disassociate through `$ref`).
     pub const LK_MSDYN_KNOWLEDGEARTICLETEMPLATE_CREATEDONBEHALFBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_msdyn_knowledgearticletemplate_createdonbehalfby",
@@ -21024,7 +21067,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_msdyn_knowledgearticletemplate_modifiedby` to `msdyn_knowledgearticletemplates` (associate and disassociate through `$ref`).
     pub const LK_MSDYN_KNOWLEDGEARTICLETEMPLATE_MODIFIEDBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_msdyn_knowledgearticletemplate_modifiedby",
@@ -21032,7 +21075,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_msdyn_knowledgearticletemplate_modifiedonbehalfby` to `msdyn_knowledgearticletemplates` (associate and disassociate through `$ref`).
     pub const LK_MSDYN_KNOWLEDGEARTICLETEMPLATE_MODIFIEDONBEHALFBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_msdyn_knowledgearticletemplate_modifiedonbehalfby",
@@ -21040,7 +21083,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `user_msdyn_knowledgearticletemplate` to `msdyn_knowledgearticletemplates` (associate and disassociate through `$ref`).
     pub const USER_MSDYN_KNOWLEDGEARTICLETEMPLATE: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "user_msdyn_knowledgearticletemplate",
@@ -21048,7 +21091,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_msdyn_dataflow_createdby` to `msdyn_dataflows` (associate and disassociate through `$ref`).
     pub const LK_MSDYN_DATAFLOW_CREATEDBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_msdyn_dataflow_createdby",
@@ -21056,7 +21099,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_msdyn_dataflow_createdonbehalfby` to `msdyn_dataflows` (associate and disassociate through `$ref`).
     pub const LK_MSDYN_DATAFLOW_CREATEDONBEHALFBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_msdyn_dataflow_createdonbehalfby",
@@ -21064,7 +21107,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_msdyn_dataflow_modifiedby` to `msdyn_dataflows` (associate and disassociate through `$ref`).
     pub const LK_MSDYN_DATAFLOW_MODIFIEDBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_msdyn_dataflow_modifiedby",
@@ -21072,7 +21115,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_msdyn_dataflow_modifiedonbehalfby` to `msdyn_dataflows` (associate and disassociate through `$ref`).
     pub const LK_MSDYN_DATAFLOW_MODIFIEDONBEHALFBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_msdyn_dataflow_modifiedonbehalfby",
@@ -21080,12 +21123,12 @@ impl Systemuser {
     );
     /// Collection-valued navigation `user_msdyn_dataflow` to `msdyn_dataflows` (associate and disassociate through `$ref`).
     pub const USER_MSDYN_DATAFLOW: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new("user_msdyn_dataflow", "msdyn_dataflows");
     /// Collection-valued navigation `lk_msdyn_richtextfile_createdby` to `msdyn_richtextfiles` (associate and disassociate through `$ref`).
     pub const LK_MSDYN_RICHTEXTFILE_CREATEDBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_msdyn_richtextfile_createdby",
@@ -21093,7 +21136,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_msdyn_richtextfile_createdonbehalfby` to `msdyn_richtextfiles` (associate and disassociate through `$ref`).
     pub const LK_MSDYN_RICHTEXTFILE_CREATEDONBEHALFBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_msdyn_richtextfile_createdonbehalfby",
@@ -21101,7 +21144,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_msdyn_richtextfile_modifiedby` to `msdyn_richtextfiles` (associate and disassociate through `$ref`).
     pub const LK_MSDYN_RICHTEXTFILE_MODIFIEDBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_msdyn_richtextfile_modifiedby",
@@ -21109,7 +21152,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_msdyn_richtextfile_modifiedonbehalfby` to `msdyn_richtextfiles` (associate and disassociate through `$ref`).
     pub const LK_MSDYN_RICHTEXTFILE_MODIFIEDONBEHALFBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_msdyn_richtextfile_modifiedonbehalfby",
@@ -21117,7 +21160,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `user_msdyn_richtextfile` to `msdyn_richtextfiles` (associate and disassociate through `$ref`).
     pub const USER_MSDYN_RICHTEXTFILE: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "user_msdyn_richtextfile",
@@ -21125,7 +21168,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_msdyn_aiconfiguration_createdby` to `msdyn_aiconfigurations` (associate and disassociate through `$ref`).
     pub const LK_MSDYN_AICONFIGURATION_CREATEDBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_msdyn_aiconfiguration_createdby",
@@ -21133,7 +21176,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_msdyn_aiconfiguration_createdonbehalfby` to `msdyn_aiconfigurations` (associate and disassociate through `$ref`).
     pub const LK_MSDYN_AICONFIGURATION_CREATEDONBEHALFBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_msdyn_aiconfiguration_createdonbehalfby",
@@ -21141,7 +21184,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_msdyn_aiconfiguration_modifiedby` to `msdyn_aiconfigurations` (associate and disassociate through `$ref`).
     pub const LK_MSDYN_AICONFIGURATION_MODIFIEDBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_msdyn_aiconfiguration_modifiedby",
@@ -21149,7 +21192,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_msdyn_aiconfiguration_modifiedonbehalfby` to `msdyn_aiconfigurations` (associate and disassociate through `$ref`).
     pub const LK_MSDYN_AICONFIGURATION_MODIFIEDONBEHALFBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_msdyn_aiconfiguration_modifiedonbehalfby",
@@ -21157,7 +21200,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `user_msdyn_aiconfiguration` to `msdyn_aiconfigurations` (associate and disassociate through `$ref`).
     pub const USER_MSDYN_AICONFIGURATION: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "user_msdyn_aiconfiguration",
@@ -21165,7 +21208,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_msdyn_aimodel_createdby` to `msdyn_aimodels` (associate and disassociate through `$ref`).
     pub const LK_MSDYN_AIMODEL_CREATEDBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_msdyn_aimodel_createdby",
@@ -21173,7 +21216,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_msdyn_aimodel_createdonbehalfby` to `msdyn_aimodels` (associate and disassociate through `$ref`).
     pub const LK_MSDYN_AIMODEL_CREATEDONBEHALFBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_msdyn_aimodel_createdonbehalfby",
@@ -21181,7 +21224,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_msdyn_aimodel_modifiedby` to `msdyn_aimodels` (associate and disassociate through `$ref`).
     pub const LK_MSDYN_AIMODEL_MODIFIEDBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_msdyn_aimodel_modifiedby",
@@ -21189,7 +21232,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_msdyn_aimodel_modifiedonbehalfby` to `msdyn_aimodels` (associate and disassociate through `$ref`).
     pub const LK_MSDYN_AIMODEL_MODIFIEDONBEHALFBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_msdyn_aimodel_modifiedonbehalfby",
@@ -21197,12 +21240,12 @@ impl Systemuser {
     );
     /// Collection-valued navigation `user_msdyn_aimodel` to `msdyn_aimodels` (associate and disassociate through `$ref`).
     pub const USER_MSDYN_AIMODEL: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new("user_msdyn_aimodel", "msdyn_aimodels");
     /// Collection-valued navigation `lk_msdyn_aitemplate_createdby` to `msdyn_aitemplates` (associate and disassociate through `$ref`).
     pub const LK_MSDYN_AITEMPLATE_CREATEDBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_msdyn_aitemplate_createdby",
@@ -21210,7 +21253,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_msdyn_aitemplate_createdonbehalfby` to `msdyn_aitemplates` (associate and disassociate through `$ref`).
     pub const LK_MSDYN_AITEMPLATE_CREATEDONBEHALFBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_msdyn_aitemplate_createdonbehalfby",
@@ -21218,7 +21261,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_msdyn_aitemplate_modifiedby` to `msdyn_aitemplates` (associate and disassociate through `$ref`).
     pub const LK_MSDYN_AITEMPLATE_MODIFIEDBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_msdyn_aitemplate_modifiedby",
@@ -21226,7 +21269,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_msdyn_aitemplate_modifiedonbehalfby` to `msdyn_aitemplates` (associate and disassociate through `$ref`).
     pub const LK_MSDYN_AITEMPLATE_MODIFIEDONBEHALFBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_msdyn_aitemplate_modifiedonbehalfby",
@@ -21234,7 +21277,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `user_msdyn_aitemplate` to `msdyn_aitemplates` (associate and disassociate through `$ref`).
     pub const USER_MSDYN_AITEMPLATE: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "user_msdyn_aitemplate",
@@ -21242,7 +21285,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_msdyn_aibdataset_createdby` to `msdyn_aibdatasets` (associate and disassociate through `$ref`).
     pub const LK_MSDYN_AIBDATASET_CREATEDBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_msdyn_aibdataset_createdby",
@@ -21250,7 +21293,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_msdyn_aibdataset_createdonbehalfby` to `msdyn_aibdatasets` (associate and disassociate through `$ref`).
     pub const LK_MSDYN_AIBDATASET_CREATEDONBEHALFBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_msdyn_aibdataset_createdonbehalfby",
@@ -21258,7 +21301,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_msdyn_aibdataset_modifiedby` to `msdyn_aibdatasets` (associate and disassociate through `$ref`).
     pub const LK_MSDYN_AIBDATASET_MODIFIEDBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_msdyn_aibdataset_modifiedby",
@@ -21266,7 +21309,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_msdyn_aibdataset_modifiedonbehalfby` to `msdyn_aibdatasets` (associate and disassociate through `$ref`).
     pub const LK_MSDYN_AIBDATASET_MODIFIEDONBEHALFBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_msdyn_aibdataset_modifiedonbehalfby",
@@ -21274,7 +21317,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `user_msdyn_aibdataset` to `msdyn_aibdatasets` (associate and disassociate through `$ref`).
     pub const USER_MSDYN_AIBDATASET: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "user_msdyn_aibdataset",
@@ -21282,7 +21325,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_msdyn_aibdatasetfile_createdby` to `msdyn_aibdatasetfiles` (associate and disassociate through `$ref`).
     pub const LK_MSDYN_AIBDATASETFILE_CREATEDBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_msdyn_aibdatasetfile_createdby",
@@ -21290,7 +21333,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_msdyn_aibdatasetfile_createdonbehalfby` to `msdyn_aibdatasetfiles` (associate and disassociate through `$ref`).
     pub const LK_MSDYN_AIBDATASETFILE_CREATEDONBEHALFBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_msdyn_aibdatasetfile_createdonbehalfby",
@@ -21298,7 +21341,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_msdyn_aibdatasetfile_modifiedby` to `msdyn_aibdatasetfiles` (associate and disassociate through `$ref`).
     pub const LK_MSDYN_AIBDATASETFILE_MODIFIEDBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_msdyn_aibdatasetfile_modifiedby",
@@ -21306,7 +21349,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_msdyn_aibdatasetfile_modifiedonbehalfby` to `msdyn_aibdatasetfiles` (associate and disassociate through `$ref`).
     pub const LK_MSDYN_AIBDATASETFILE_MODIFIEDONBEHALFBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_msdyn_aibdatasetfile_modifiedonbehalfby",
@@ -21314,7 +21357,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `user_msdyn_aibdatasetfile` to `msdyn_aibdatasetfiles` (associate and disassociate through `$ref`).
     pub const USER_MSDYN_AIBDATASETFILE: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "user_msdyn_aibdatasetfile",
@@ -21322,7 +21365,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_msdyn_aibdatasetrecord_createdby` to `msdyn_aibdatasetrecords` (associate and disassociate through `$ref`).
     pub const LK_MSDYN_AIBDATASETRECORD_CREATEDBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_msdyn_aibdatasetrecord_createdby",
@@ -21330,7 +21373,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_msdyn_aibdatasetrecord_createdonbehalfby` to `msdyn_aibdatasetrecords` (associate and disassociate through `$ref`).
     pub const LK_MSDYN_AIBDATASETRECORD_CREATEDONBEHALFBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_msdyn_aibdatasetrecord_createdonbehalfby",
@@ -21338,7 +21381,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_msdyn_aibdatasetrecord_modifiedby` to `msdyn_aibdatasetrecords` (associate and disassociate through `$ref`).
     pub const LK_MSDYN_AIBDATASETRECORD_MODIFIEDBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_msdyn_aibdatasetrecord_modifiedby",
@@ -21346,7 +21389,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_msdyn_aibdatasetrecord_modifiedonbehalfby` to `msdyn_aibdatasetrecords` (associate and disassociate through `$ref`).
     pub const LK_MSDYN_AIBDATASETRECORD_MODIFIEDONBEHALFBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_msdyn_aibdatasetrecord_modifiedonbehalfby",
@@ -21354,7 +21397,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `user_msdyn_aibdatasetrecord` to `msdyn_aibdatasetrecords` (associate and disassociate through `$ref`).
     pub const USER_MSDYN_AIBDATASETRECORD: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "user_msdyn_aibdatasetrecord",
@@ -21362,7 +21405,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_msdyn_aibdatasetscontainer_createdby` to `msdyn_aibdatasetscontainers` (associate and disassociate through `$ref`).
     pub const LK_MSDYN_AIBDATASETSCONTAINER_CREATEDBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_msdyn_aibdatasetscontainer_createdby",
@@ -21370,7 +21413,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_msdyn_aibdatasetscontainer_createdonbehalfby` to `msdyn_aibdatasetscontainers` (associate and disassociate through `$ref`).
     pub const LK_MSDYN_AIBDATASETSCONTAINER_CREATEDONBEHALFBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_msdyn_aibdatasetscontainer_createdonbehalfby",
@@ -21378,7 +21421,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_msdyn_aibdatasetscontainer_modifiedby` to `msdyn_aibdatasetscontainers` (associate and disassociate through `$ref`).
     pub const LK_MSDYN_AIBDATASETSCONTAINER_MODIFIEDBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_msdyn_aibdatasetscontainer_modifiedby",
@@ -21386,7 +21429,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_msdyn_aibdatasetscontainer_modifiedonbehalfby` to `msdyn_aibdatasetscontainers` (associate and disassociate through `$ref`).
     pub const LK_MSDYN_AIBDATASETSCONTAINER_MODIFIEDONBEHALFBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_msdyn_aibdatasetscontainer_modifiedonbehalfby",
@@ -21394,7 +21437,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `user_msdyn_aibdatasetscontainer` to `msdyn_aibdatasetscontainers` (associate and disassociate through `$ref`).
     pub const USER_MSDYN_AIBDATASETSCONTAINER: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "user_msdyn_aibdatasetscontainer",
@@ -21402,7 +21445,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_msdyn_aibfile_createdby` to `msdyn_aibfiles` (associate and disassociate through `$ref`).
     pub const LK_MSDYN_AIBFILE_CREATEDBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_msdyn_aibfile_createdby",
@@ -21410,7 +21453,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_msdyn_aibfile_createdonbehalfby` to `msdyn_aibfiles` (associate and disassociate through `$ref`).
     pub const LK_MSDYN_AIBFILE_CREATEDONBEHALFBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_msdyn_aibfile_createdonbehalfby",
@@ -21418,7 +21461,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_msdyn_aibfile_modifiedby` to `msdyn_aibfiles` (associate and disassociate through `$ref`).
     pub const LK_MSDYN_AIBFILE_MODIFIEDBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_msdyn_aibfile_modifiedby",
@@ -21426,7 +21469,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_msdyn_aibfile_modifiedonbehalfby` to `msdyn_aibfiles` (associate and disassociate through `$ref`).
     pub const LK_MSDYN_AIBFILE_MODIFIEDONBEHALFBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_msdyn_aibfile_modifiedonbehalfby",
@@ -21434,12 +21477,12 @@ impl Systemuser {
     );
     /// Collection-valued navigation `user_msdyn_aibfile` to `msdyn_aibfiles` (associate and disassociate through `$ref`).
     pub const USER_MSDYN_AIBFILE: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new("user_msdyn_aibfile", "msdyn_aibfiles");
     /// Collection-valued navigation `lk_msdyn_aibfileattacheddata_createdby` to `msdyn_aibfileattacheddatas` (associate and disassociate through `$ref`).
     pub const LK_MSDYN_AIBFILEATTACHEDDATA_CREATEDBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_msdyn_aibfileattacheddata_createdby",
@@ -21447,7 +21490,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_msdyn_aibfileattacheddata_createdonbehalfby` to `msdyn_aibfileattacheddatas` (associate and disassociate through `$ref`).
     pub const LK_MSDYN_AIBFILEATTACHEDDATA_CREATEDONBEHALFBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_msdyn_aibfileattacheddata_createdonbehalfby",
@@ -21455,7 +21498,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_msdyn_aibfileattacheddata_modifiedby` to `msdyn_aibfileattacheddatas` (associate and disassociate through `$ref`).
     pub const LK_MSDYN_AIBFILEATTACHEDDATA_MODIFIEDBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_msdyn_aibfileattacheddata_modifiedby",
@@ -21463,7 +21506,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_msdyn_aibfileattacheddata_modifiedonbehalfby` to `msdyn_aibfileattacheddatas` (associate and disassociate through `$ref`).
     pub const LK_MSDYN_AIBFILEATTACHEDDATA_MODIFIEDONBEHALFBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_msdyn_aibfileattacheddata_modifiedonbehalfby",
@@ -21471,7 +21514,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `user_msdyn_aibfileattacheddata` to `msdyn_aibfileattacheddatas` (associate and disassociate through `$ref`).
     pub const USER_MSDYN_AIBFILEATTACHEDDATA: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "user_msdyn_aibfileattacheddata",
@@ -21479,7 +21522,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_msdyn_aifptrainingdocument_createdby` to `msdyn_aifptrainingdocuments` (associate and disassociate through `$ref`).
     pub const LK_MSDYN_AIFPTRAININGDOCUMENT_CREATEDBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_msdyn_aifptrainingdocument_createdby",
@@ -21487,7 +21530,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_msdyn_aifptrainingdocument_createdonbehalfby` to `msdyn_aifptrainingdocuments` (associate and disassociate through `$ref`).
     pub const LK_MSDYN_AIFPTRAININGDOCUMENT_CREATEDONBEHALFBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_msdyn_aifptrainingdocument_createdonbehalfby",
@@ -21495,7 +21538,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_msdyn_aifptrainingdocument_modifiedby` to `msdyn_aifptrainingdocuments` (associate and disassociate through `$ref`).
     pub const LK_MSDYN_AIFPTRAININGDOCUMENT_MODIFIEDBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_msdyn_aifptrainingdocument_modifiedby",
@@ -21503,7 +21546,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_msdyn_aifptrainingdocument_modifiedonbehalfby` to `msdyn_aifptrainingdocuments` (associate and disassociate through `$ref`).
     pub const LK_MSDYN_AIFPTRAININGDOCUMENT_MODIFIEDONBEHALFBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_msdyn_aifptrainingdocument_modifiedonbehalfby",
@@ -21511,7 +21554,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `user_msdyn_aifptrainingdocument` to `msdyn_aifptrainingdocuments` (associate and disassociate through `$ref`).
     pub const USER_MSDYN_AIFPTRAININGDOCUMENT: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "user_msdyn_aifptrainingdocument",
@@ -21519,7 +21562,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_msdyn_aiodimage_createdby` to `msdyn_aiodimages` (associate and disassociate through `$ref`).
     pub const LK_MSDYN_AIODIMAGE_CREATEDBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_msdyn_aiodimage_createdby",
@@ -21527,7 +21570,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_msdyn_aiodimage_createdonbehalfby` to `msdyn_aiodimages` (associate and disassociate through `$ref`).
     pub const LK_MSDYN_AIODIMAGE_CREATEDONBEHALFBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_msdyn_aiodimage_createdonbehalfby",
@@ -21535,7 +21578,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_msdyn_aiodimage_modifiedby` to `msdyn_aiodimages` (associate and disassociate through `$ref`).
     pub const LK_MSDYN_AIODIMAGE_MODIFIEDBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_msdyn_aiodimage_modifiedby",
@@ -21543,7 +21586,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_msdyn_aiodimage_modifiedonbehalfby` to `msdyn_aiodimages` (associate and disassociate through `$ref`).
     pub const LK_MSDYN_AIODIMAGE_MODIFIEDONBEHALFBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_msdyn_aiodimage_modifiedonbehalfby",
@@ -21551,7 +21594,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `user_msdyn_aiodimage` to `msdyn_aiodimages` (associate and disassociate through `$ref`).
     pub const USER_MSDYN_AIODIMAGE: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "user_msdyn_aiodimage",
@@ -21559,7 +21602,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_msdyn_aiodlabel_createdby` to `msdyn_aiodlabels` (associate and disassociate through `$ref`).
     pub const LK_MSDYN_AIODLABEL_CREATEDBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_msdyn_aiodlabel_createdby",
@@ -21567,7 +21610,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_msdyn_aiodlabel_createdonbehalfby` to `msdyn_aiodlabels` (associate and disassociate through `$ref`).
     pub const LK_MSDYN_AIODLABEL_CREATEDONBEHALFBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_msdyn_aiodlabel_createdonbehalfby",
@@ -21575,7 +21618,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_msdyn_aiodlabel_modifiedby` to `msdyn_aiodlabels` (associate and disassociate through `$ref`).
     pub const LK_MSDYN_AIODLABEL_MODIFIEDBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_msdyn_aiodlabel_modifiedby",
@@ -21583,7 +21626,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_msdyn_aiodlabel_modifiedonbehalfby` to `msdyn_aiodlabels` (associate and disassociate through `$ref`).
     pub const LK_MSDYN_AIODLABEL_MODIFIEDONBEHALFBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_msdyn_aiodlabel_modifiedonbehalfby",
@@ -21591,7 +21634,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `user_msdyn_aiodlabel` to `msdyn_aiodlabels` (associate and disassociate through `$ref`).
     pub const USER_MSDYN_AIODLABEL: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "user_msdyn_aiodlabel",
@@ -21599,7 +21642,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_msdyn_aiodtrainingboundingbox_createdby` to `msdyn_aiodtrainingboundingboxes` (associate and disassociate through `$ref`).
     pub const LK_MSDYN_AIODTRAININGBOUNDINGBOX_CREATEDBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_msdyn_aiodtrainingboundingbox_createdby",
@@ -21607,7 +21650,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_msdyn_aiodtrainingboundingbox_createdonbehalfby` to `msdyn_aiodtrainingboundingboxes` (associate and disassociate through `$ref`).
     pub const LK_MSDYN_AIODTRAININGBOUNDINGBOX_CREATEDONBEHALFBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_msdyn_aiodtrainingboundingbox_createdonbehalfby",
@@ -21615,7 +21658,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_msdyn_aiodtrainingboundingbox_modifiedby` to `msdyn_aiodtrainingboundingboxes` (associate and disassociate through `$ref`).
     pub const LK_MSDYN_AIODTRAININGBOUNDINGBOX_MODIFIEDBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_msdyn_aiodtrainingboundingbox_modifiedby",
@@ -21623,7 +21666,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_msdyn_aiodtrainingboundingbox_modifiedonbehalfby` to `msdyn_aiodtrainingboundingboxes` (associate and disassociate through `$ref`).
     pub const LK_MSDYN_AIODTRAININGBOUNDINGBOX_MODIFIEDONBEHALFBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_msdyn_aiodtrainingboundingbox_modifiedonbehalfby",
@@ -21631,7 +21674,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `user_msdyn_aiodtrainingboundingbox` to `msdyn_aiodtrainingboundingboxes` (associate and disassociate through `$ref`).
     pub const USER_MSDYN_AIODTRAININGBOUNDINGBOX: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "user_msdyn_aiodtrainingboundingbox",
@@ -21639,7 +21682,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_msdyn_aiodtrainingimage_createdby` to `msdyn_aiodtrainingimages` (associate and disassociate through `$ref`).
     pub const LK_MSDYN_AIODTRAININGIMAGE_CREATEDBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_msdyn_aiodtrainingimage_createdby",
@@ -21647,7 +21690,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_msdyn_aiodtrainingimage_createdonbehalfby` to `msdyn_aiodtrainingimages` (associate and disassociate through `$ref`).
     pub const LK_MSDYN_AIODTRAININGIMAGE_CREATEDONBEHALFBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_msdyn_aiodtrainingimage_createdonbehalfby",
@@ -21655,7 +21698,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_msdyn_aiodtrainingimage_modifiedby` to `msdyn_aiodtrainingimages` (associate and disassociate through `$ref`).
     pub const LK_MSDYN_AIODTRAININGIMAGE_MODIFIEDBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_msdyn_aiodtrainingimage_modifiedby",
@@ -21663,7 +21706,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_msdyn_aiodtrainingimage_modifiedonbehalfby` to `msdyn_aiodtrainingimages` (associate and disassociate through `$ref`).
     pub const LK_MSDYN_AIODTRAININGIMAGE_MODIFIEDONBEHALFBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_msdyn_aiodtrainingimage_modifiedonbehalfby",
@@ -21671,7 +21714,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `user_msdyn_aiodtrainingimage` to `msdyn_aiodtrainingimages` (associate and disassociate through `$ref`).
     pub const USER_MSDYN_AIODTRAININGIMAGE: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "user_msdyn_aiodtrainingimage",
@@ -21679,7 +21722,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_msdyn_analysiscomponent_createdby` to `msdyn_analysiscomponents` (associate and disassociate through `$ref`).
     pub const LK_MSDYN_ANALYSISCOMPONENT_CREATEDBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_msdyn_analysiscomponent_createdby",
@@ -21687,7 +21730,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_msdyn_analysiscomponent_createdonbehalfby` to `msdyn_analysiscomponents` (associate and disassociate through `$ref`).
     pub const LK_MSDYN_ANALYSISCOMPONENT_CREATEDONBEHALFBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_msdyn_analysiscomponent_createdonbehalfby",
@@ -21695,7 +21738,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_msdyn_analysiscomponent_modifiedby` to `msdyn_analysiscomponents` (associate and disassociate through `$ref`).
     pub const LK_MSDYN_ANALYSISCOMPONENT_MODIFIEDBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_msdyn_analysiscomponent_modifiedby",
@@ -21703,7 +21746,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_msdyn_analysiscomponent_modifiedonbehalfby` to `msdyn_analysiscomponents` (associate and disassociate through `$ref`).
     pub const LK_MSDYN_ANALYSISCOMPONENT_MODIFIEDONBEHALFBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_msdyn_analysiscomponent_modifiedonbehalfby",
@@ -21711,7 +21754,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `user_msdyn_analysiscomponent` to `msdyn_analysiscomponents` (associate and disassociate through `$ref`).
     pub const USER_MSDYN_ANALYSISCOMPONENT: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "user_msdyn_analysiscomponent",
@@ -21719,7 +21762,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_msdyn_analysisjob_createdby` to `msdyn_analysisjobs` (associate and disassociate through `$ref`).
     pub const LK_MSDYN_ANALYSISJOB_CREATEDBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_msdyn_analysisjob_createdby",
@@ -21727,7 +21770,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_msdyn_analysisjob_createdonbehalfby` to `msdyn_analysisjobs` (associate and disassociate through `$ref`).
     pub const LK_MSDYN_ANALYSISJOB_CREATEDONBEHALFBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_msdyn_analysisjob_createdonbehalfby",
@@ -21735,7 +21778,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_msdyn_analysisjob_modifiedby` to `msdyn_analysisjobs` (associate and disassociate through `$ref`).
     pub const LK_MSDYN_ANALYSISJOB_MODIFIEDBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_msdyn_analysisjob_modifiedby",
@@ -21743,7 +21786,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_msdyn_analysisjob_modifiedonbehalfby` to `msdyn_analysisjobs` (associate and disassociate through `$ref`).
     pub const LK_MSDYN_ANALYSISJOB_MODIFIEDONBEHALFBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_msdyn_analysisjob_modifiedonbehalfby",
@@ -21751,7 +21794,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `user_msdyn_analysisjob` to `msdyn_analysisjobs` (associate and disassociate through `$ref`).
     pub const USER_MSDYN_ANALYSISJOB: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "user_msdyn_analysisjob",
@@ -21759,7 +21802,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_msdyn_analysisresult_createdby` to `msdyn_analysisresults` (associate and disassociate through `$ref`).
     pub const LK_MSDYN_ANALYSISRESULT_CREATEDBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_msdyn_analysisresult_createdby",
@@ -21767,7 +21810,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_msdyn_analysisresult_createdonbehalfby` to `msdyn_analysisresults` (associate and disassociate through `$ref`).
     pub const LK_MSDYN_ANALYSISRESULT_CREATEDONBEHALFBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_msdyn_analysisresult_createdonbehalfby",
@@ -21775,7 +21818,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_msdyn_analysisresult_modifiedby` to `msdyn_analysisresults` (associate and disassociate through `$ref`).
     pub const LK_MSDYN_ANALYSISRESULT_MODIFIEDBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_msdyn_analysisresult_modifiedby",
@@ -21783,7 +21826,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_msdyn_analysisresult_modifiedonbehalfby` to `msdyn_analysisresults` (associate and disassociate through `$ref`).
     pub const LK_MSDYN_ANALYSISRESULT_MODIFIEDONBEHALFBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_msdyn_analysisresult_modifiedonbehalfby",
@@ -21791,7 +21834,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `user_msdyn_analysisresult` to `msdyn_analysisresults` (associate and disassociate through `$ref`).
     pub const USER_MSDYN_ANALYSISRESULT: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "user_msdyn_analysisresult",
@@ -21799,7 +21842,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_msdyn_analysisresultdetail_createdby` to `msdyn_analysisresultdetails` (associate and disassociate through `$ref`).
     pub const LK_MSDYN_ANALYSISRESULTDETAIL_CREATEDBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_msdyn_analysisresultdetail_createdby",
@@ -21807,7 +21850,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_msdyn_analysisresultdetail_createdonbehalfby` to `msdyn_analysisresultdetails` (associate and disassociate through `$ref`).
     pub const LK_MSDYN_ANALYSISRESULTDETAIL_CREATEDONBEHALFBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_msdyn_analysisresultdetail_createdonbehalfby",
@@ -21815,7 +21858,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_msdyn_analysisresultdetail_modifiedby` to `msdyn_analysisresultdetails` (associate and disassociate through `$ref`).
     pub const LK_MSDYN_ANALYSISRESULTDETAIL_MODIFIEDBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_msdyn_analysisresultdetail_modifiedby",
@@ -21823,7 +21866,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_msdyn_analysisresultdetail_modifiedonbehalfby` to `msdyn_analysisresultdetails` (associate and disassociate through `$ref`).
     pub const LK_MSDYN_ANALYSISRESULTDETAIL_MODIFIEDONBEHALFBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_msdyn_analysisresultdetail_modifiedonbehalfby",
@@ -21831,7 +21874,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `user_msdyn_analysisresultdetail` to `msdyn_analysisresultdetails` (associate and disassociate through `$ref`).
     pub const USER_MSDYN_ANALYSISRESULTDETAIL: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "user_msdyn_analysisresultdetail",
@@ -21839,7 +21882,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_msdyn_solutionhealthrule_createdby` to `msdyn_solutionhealthrules` (associate and disassociate through `$ref`).
     pub const LK_MSDYN_SOLUTIONHEALTHRULE_CREATEDBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_msdyn_solutionhealthrule_createdby",
@@ -21847,7 +21890,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_msdyn_solutionhealthrule_createdonbehalfby` to `msdyn_solutionhealthrules` (associate and disassociate through `$ref`).
     pub const LK_MSDYN_SOLUTIONHEALTHRULE_CREATEDONBEHALFBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_msdyn_solutionhealthrule_createdonbehalfby",
@@ -21855,7 +21898,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_msdyn_solutionhealthrule_modifiedby` to `msdyn_solutionhealthrules` (associate and disassociate through `$ref`).
     pub const LK_MSDYN_SOLUTIONHEALTHRULE_MODIFIEDBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_msdyn_solutionhealthrule_modifiedby",
@@ -21863,7 +21906,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_msdyn_solutionhealthrule_modifiedonbehalfby` to `msdyn_solutionhealthrules` (associate and disassociate through `$ref`).
     pub const LK_MSDYN_SOLUTIONHEALTHRULE_MODIFIEDONBEHALFBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_msdyn_solutionhealthrule_modifiedonbehalfby",
@@ -21871,7 +21914,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `user_msdyn_solutionhealthrule` to `msdyn_solutionhealthrules` (associate and disassociate through `$ref`).
     pub const USER_MSDYN_SOLUTIONHEALTHRULE: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "user_msdyn_solutionhealthrule",
@@ -21879,7 +21922,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_msdyn_solutionhealthruleargument_createdby` to `msdyn_solutionhealthrulearguments` (associate and disassociate through `$ref`).
     pub const LK_MSDYN_SOLUTIONHEALTHRULEARGUMENT_CREATEDBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_msdyn_solutionhealthruleargument_createdby",
@@ -21887,7 +21930,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_msdyn_solutionhealthruleargument_createdonbehalfby` to `msdyn_solutionhealthrulearguments` (associate and disassociate through `$ref`).
     pub const LK_MSDYN_SOLUTIONHEALTHRULEARGUMENT_CREATEDONBEHALFBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_msdyn_solutionhealthruleargument_createdonbehalfby",
@@ -21895,7 +21938,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_msdyn_solutionhealthruleargument_modifiedby` to `msdyn_solutionhealthrulearguments` (associate and disassociate through `$ref`).
     pub const LK_MSDYN_SOLUTIONHEALTHRULEARGUMENT_MODIFIEDBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_msdyn_solutionhealthruleargument_modifiedby",
@@ -21903,7 +21946,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_msdyn_solutionhealthruleargument_modifiedonbehalfby` to `msdyn_solutionhealthrulearguments` (associate and disassociate through `$ref`).
     pub const LK_MSDYN_SOLUTIONHEALTHRULEARGUMENT_MODIFIEDONBEHALFBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_msdyn_solutionhealthruleargument_modifiedonbehalfby",
@@ -21911,7 +21954,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `user_msdyn_solutionhealthruleargument` to `msdyn_solutionhealthrulearguments` (associate and disassociate through `$ref`).
     pub const USER_MSDYN_SOLUTIONHEALTHRULEARGUMENT: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "user_msdyn_solutionhealthruleargument",
@@ -21919,7 +21962,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_msdyn_solutionhealthruleset_createdby` to `msdyn_solutionhealthrulesets` (associate and disassociate through `$ref`).
     pub const LK_MSDYN_SOLUTIONHEALTHRULESET_CREATEDBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_msdyn_solutionhealthruleset_createdby",
@@ -21927,7 +21970,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_msdyn_solutionhealthruleset_createdonbehalfby` to `msdyn_solutionhealthrulesets` (associate and disassociate through `$ref`).
     pub const LK_MSDYN_SOLUTIONHEALTHRULESET_CREATEDONBEHALFBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_msdyn_solutionhealthruleset_createdonbehalfby",
@@ -21935,7 +21978,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_msdyn_solutionhealthruleset_modifiedby` to `msdyn_solutionhealthrulesets` (associate and disassociate through `$ref`).
     pub const LK_MSDYN_SOLUTIONHEALTHRULESET_MODIFIEDBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_msdyn_solutionhealthruleset_modifiedby",
@@ -21943,7 +21986,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_msdyn_solutionhealthruleset_modifiedonbehalfby` to `msdyn_solutionhealthrulesets` (associate and disassociate through `$ref`).
     pub const LK_MSDYN_SOLUTIONHEALTHRULESET_MODIFIEDONBEHALFBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_msdyn_solutionhealthruleset_modifiedonbehalfby",
@@ -21951,12 +21994,12 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_ggw_event_createdby` to `ggw_events` (associate and disassociate through `$ref`).
     pub const LK_GGW_EVENT_CREATEDBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new("lk_ggw_event_createdby", "ggw_events");
     /// Collection-valued navigation `lk_ggw_event_createdonbehalfby` to `ggw_events` (associate and disassociate through `$ref`).
     pub const LK_GGW_EVENT_CREATEDONBEHALFBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_ggw_event_createdonbehalfby",
@@ -21964,12 +22007,12 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_ggw_event_modifiedby` to `ggw_events` (associate and disassociate through `$ref`).
     pub const LK_GGW_EVENT_MODIFIEDBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new("lk_ggw_event_modifiedby", "ggw_events");
     /// Collection-valued navigation `lk_ggw_event_modifiedonbehalfby` to `ggw_events` (associate and disassociate through `$ref`).
     pub const LK_GGW_EVENT_MODIFIEDONBEHALFBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_ggw_event_modifiedonbehalfby",
@@ -21977,17 +22020,17 @@ impl Systemuser {
     );
     /// Collection-valued navigation `user_ggw_event` to `ggw_events` (associate and disassociate through `$ref`).
     pub const USER_GGW_EVENT: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new("user_ggw_event", "ggw_events");
     /// Collection-valued navigation `lk_ggw_team_createdby` to `ggw_teams` (associate and disassociate through `$ref`).
     pub const LK_GGW_TEAM_CREATEDBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new("lk_ggw_team_createdby", "ggw_teams");
     /// Collection-valued navigation `lk_ggw_team_createdonbehalfby` to `ggw_teams` (associate and disassociate through `$ref`).
     pub const LK_GGW_TEAM_CREATEDONBEHALFBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_ggw_team_createdonbehalfby",
@@ -21995,12 +22038,12 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_ggw_team_modifiedby` to `ggw_teams` (associate and disassociate through `$ref`).
     pub const LK_GGW_TEAM_MODIFIEDBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new("lk_ggw_team_modifiedby", "ggw_teams");
     /// Collection-valued navigation `lk_ggw_team_modifiedonbehalfby` to `ggw_teams` (associate and disassociate through `$ref`).
     pub const LK_GGW_TEAM_MODIFIEDONBEHALFBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_ggw_team_modifiedonbehalfby",
@@ -22008,17 +22051,17 @@ impl Systemuser {
     );
     /// Collection-valued navigation `user_ggw_team` to `ggw_teams` (associate and disassociate through `$ref`).
     pub const USER_GGW_TEAM: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new("user_ggw_team", "ggw_teams");
     /// Collection-valued navigation `lk_ggw_crew_createdby` to `ggw_crews` (associate and disassociate through `$ref`).
     pub const LK_GGW_CREW_CREATEDBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new("lk_ggw_crew_createdby", "ggw_crews");
     /// Collection-valued navigation `lk_ggw_crew_createdonbehalfby` to `ggw_crews` (associate and disassociate through `$ref`).
     pub const LK_GGW_CREW_CREATEDONBEHALFBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_ggw_crew_createdonbehalfby",
@@ -22026,12 +22069,12 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_ggw_crew_modifiedby` to `ggw_crews` (associate and disassociate through `$ref`).
     pub const LK_GGW_CREW_MODIFIEDBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new("lk_ggw_crew_modifiedby", "ggw_crews");
     /// Collection-valued navigation `lk_ggw_crew_modifiedonbehalfby` to `ggw_crews` (associate and disassociate through `$ref`).
     pub const LK_GGW_CREW_MODIFIEDONBEHALFBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_ggw_crew_modifiedonbehalfby",
@@ -22039,12 +22082,12 @@ impl Systemuser {
     );
     /// Collection-valued navigation `user_ggw_crew` to `ggw_crews` (associate and disassociate through `$ref`).
     pub const USER_GGW_CREW: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new("user_ggw_crew", "ggw_crews");
     /// Collection-valued navigation `lk_ggw_team_application_createdby` to `ggw_team_applications` (associate and disassociate through `$ref`).
     pub const LK_GGW_TEAM_APPLICATION_CREATEDBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_ggw_team_application_createdby",
@@ -22052,7 +22095,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_ggw_team_application_createdonbehalfby` to `ggw_team_applications` (associate and disassociate through `$ref`).
     pub const LK_GGW_TEAM_APPLICATION_CREATEDONBEHALFBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_ggw_team_application_createdonbehalfby",
@@ -22060,7 +22103,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_ggw_team_application_modifiedby` to `ggw_team_applications` (associate and disassociate through `$ref`).
     pub const LK_GGW_TEAM_APPLICATION_MODIFIEDBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_ggw_team_application_modifiedby",
@@ -22068,7 +22111,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `lk_ggw_team_application_modifiedonbehalfby` to `ggw_team_applications` (associate and disassociate through `$ref`).
     pub const LK_GGW_TEAM_APPLICATION_MODIFIEDONBEHALFBY: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "lk_ggw_team_application_modifiedonbehalfby",
@@ -22076,7 +22119,7 @@ impl Systemuser {
     );
     /// Collection-valued navigation `user_ggw_team_application` to `ggw_team_applications` (associate and disassociate through `$ref`).
     pub const USER_GGW_TEAM_APPLICATION: super::super::support::Navigation<
-        Systemuser,
+        SystemUser,
         super::super::support::Untyped,
     > = super::super::support::Navigation::new(
         "user_ggw_team_application",

@@ -84,7 +84,7 @@ struct RawConfig {
     module_name: Option<String>,
     runtime_path: Option<String>,
     runtime_version: Option<String>,
-    api_version: Option<String>,
+    api_version: Option<toml::Spanned<String>>,
     entity_set_features: Option<bool>,
     sidecar: Option<String>,
     label_language: Option<u32>,
@@ -156,6 +156,11 @@ impl Config {
                 ),
             ));
         }
+        if let Some(version) = &raw.api_version
+            && let Err(message) = crate::check_api_version(version.get_ref())
+        {
+            return Err(error_at(version.span().start, message));
+        }
         let relative = |p: &str| -> PathBuf {
             let p = Path::new(p);
             if p.is_absolute() || base.as_os_str().is_empty() {
@@ -189,7 +194,7 @@ impl Config {
             module_name: raw.module_name,
             runtime_path: raw.runtime_path,
             runtime_version: raw.runtime_version,
-            api_version: raw.api_version,
+            api_version: raw.api_version.map(|v| v.into_inner()),
             entity_set_features: raw.entity_set_features,
             sidecar: raw.sidecar.as_deref().map(relative),
             label_language: raw.label_language,

@@ -44,6 +44,14 @@ pub enum ErrorKind {
     /// The XML is well-formed but is not a CSDL document.
     #[error("not a CSDL document: {0}")]
     NotCsdl(String),
+    /// Elements are nested deeper than any CSDL document needs.
+    #[error("<{element}> is nested {limit} elements deep, deeper than a CSDL document can be")]
+    TooDeep {
+        /// The element at the limit.
+        element: String,
+        /// The nesting limit.
+        limit: usize,
+    },
     /// A required attribute is missing.
     #[error("<{element}> has no `{attribute}` attribute")]
     MissingAttribute {
@@ -123,6 +131,12 @@ pub enum ErrorKind {
         /// What is wrong.
         message: String,
     },
+    /// A `<Key>` without `<PropertyRef>`.
+    #[error("the <Key> of entity type `{name}` names no property")]
+    EmptyKey {
+        /// The type name.
+        name: String,
+    },
     /// A non-abstract entity type has no key (only with the strict option).
     #[error("entity type `{name}` has no key and is not abstract")]
     MissingKey {
@@ -155,6 +169,11 @@ impl ErrorKind {
                  it is the service's $metadata document"
                     .into(),
             ),
+            ErrorKind::TooDeep { .. } => Some(
+                "CSDL nests a few levels (schema, type, property, annotation, record, value...); \
+                 check that this is a $metadata document and that it was not generated wrongly"
+                    .into(),
+            ),
             ErrorKind::NotCsdl(_) => Some(
                 "pass the service's $metadata document (an <edmx:Edmx> root with <Schema> elements)"
                     .into(),
@@ -181,6 +200,11 @@ impl ErrorKind {
                     .into(),
             ),
             ErrorKind::Duplicate { .. } => Some("remove or rename one of the definitions".into()),
+            ErrorKind::EmptyKey { .. } => Some(
+                "add a <PropertyRef Name=\"...\"/> for each key property, or remove the <Key> \
+                 (an entity type may inherit its key)"
+                    .into(),
+            ),
             ErrorKind::InheritanceCycle { .. } => {
                 Some("break the cycle by changing one of the BaseType attributes".into())
             }

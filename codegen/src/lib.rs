@@ -155,6 +155,13 @@ pub fn generate_from_model(
     bytes: &[u8],
     options: &GenerateOptions,
 ) -> Result<write::Files, Error> {
+    if let Some(version) = &options.api_version {
+        check_api_version(version).map_err(|message| Error {
+            file: "api_version".into(),
+            pos: source::Pos::default(),
+            kind: Box::new(ErrorKind::InvalidConfig(message)),
+        })?;
+    }
     let enriched;
     let model = match &options.sidecar {
         Some(sidecar) => {
@@ -187,6 +194,23 @@ pub fn generate_from_model(
         // The emitter builds its output from parsed tokens; failing to parse it back is a bug in
         // the generator, not in the input.
         Err(e) => unreachable!("dataverse-codegen bug: {e}"),
+    }
+}
+
+/// Checks a Web API version setting: `v` and dot-separated numbers (`v9.2`); it becomes part of
+/// the service root URL and of a doc comment.
+pub fn check_api_version(version: &str) -> Result<(), String> {
+    let numbers = version.strip_prefix('v').unwrap_or("");
+    let valid = !numbers.is_empty()
+        && numbers
+            .split('.')
+            .all(|n| !n.is_empty() && n.chars().all(|c| c.is_ascii_digit()));
+    if valid {
+        Ok(())
+    } else {
+        Err(format!(
+            "`api_version` is {version:?}; it must be a Web API version such as \"v9.2\""
+        ))
     }
 }
 

@@ -37,6 +37,7 @@ pub fn parse(file: &str, bytes: &[u8]) -> Result<Document, Error> {
         reader: Reader::from_str(text),
         lines: LineIndex::new(bytes),
         base,
+        depth: 0,
     };
     parser.document()
 }
@@ -80,7 +81,15 @@ struct Parser<'a> {
     reader: Reader<&'a [u8]>,
     lines: LineIndex<'a>,
     base: usize,
+    /// How many elements `children` is inside (see [`MAX_DEPTH`]).
+    depth: usize,
 }
+
+/// The deepest nesting of elements accepted. The parser descends recursively (annotation
+/// expressions nest: `Record` → `PropertyValue` → `Collection` → ...); real documents nest about
+/// a dozen levels, and a limit turns a hostile document into an error instead of a stack
+/// overflow.
+pub const MAX_DEPTH: usize = 256;
 
 /// Names of the constant and path expressions whose value is the element's text.
 fn is_constant_kind(name: &str) -> bool {
@@ -215,6 +224,18 @@ impl<'a> Parser<'a> {
 
     fn require(&self, attrs: &Attrs<'_>, name: &str) -> Result<String, Error> {
         match attrs.get(name) {
+            // A CSDL name is an identifier: no line breaks, tabs or other control characters
+            // (they would end up in generated doc comments and messages).
+            Some(value)
+                if matches!(name, "Name" | "Namespace") && value.chars().any(char::is_control) =>
+            {
+                Err(self.invalid(
+                    attrs,
+                    name,
+                    value,
+                    "a name cannot contain control characters such as line breaks",
+                ))
+            }
             Some(value) => Ok(value.to_string()),
             None => Err(self.error(
                 attrs.pos,
@@ -308,14 +329,31 @@ impl<'a> Parser<'a> {
         if tag.empty {
             return Ok(());
         }
-        loop {
-            match self.next()? {
-                Item::Open(inner) => child(self, inner)?,
-                Item::Close => return Ok(()),
-                Item::Text(_) => {}
-                Item::Eof => return Err(self.unclosed(tag)),
-            }
+        if self.depth >= MAX_DEPTH {
+            return Err(self.error(
+                tag.pos,
+                ErrorKind::TooDeep {
+                    element: local_name(tag).to_string(),
+                    limit: MAX_DEPTH,
+                },
+            ));
         }
+        self.depth += 1;
+        let result = loop {
+            match self.next() {
+                Ok(Item::Open(inner)) => {
+                    if let Err(e) = child(self, inner) {
+                        break Err(e);
+                    }
+                }
+                Ok(Item::Close) => break Ok(()),
+                Ok(Item::Text(_)) => {}
+                Ok(Item::Eof) => break Err(self.unclosed(tag)),
+                Err(e) => break Err(e),
+            }
+        };
+        self.depth -= 1;
+        result
     }
 
     /// The error for an element whose end tag never comes.
@@ -493,6 +531,16 @@ impl<'a> Parser<'a> {
                         property_refs: Vec::new(),
                         pos: tag.pos,
                     };
+                    if let Some(first) = &t.key {
+                        return Err(p.error(
+                            tag.pos,
+                            ErrorKind::Duplicate {
+                                what: "the key of entity type".into(),
+                                name: t.name.clone(),
+                                first: first.pos,
+                            },
+                        ));
+                    }
                     p.children(&tag, |p, tag| {
                         if local_name(&tag) == "PropertyRef" {
                             let attrs = p.attrs(&tag)?;
@@ -504,6 +552,14 @@ impl<'a> Parser<'a> {
                         }
                         p.skip(tag)
                     })?;
+                    if key.property_refs.is_empty() {
+                        return Err(p.error(
+                            key.pos,
+                            ErrorKind::EmptyKey {
+                                name: t.name.clone(),
+                            },
+                        ));
+                    }
                     t.key = Some(key);
                 }
                 "Property" => {

@@ -250,6 +250,8 @@ impl<'d> Resolver<'d> {
         model.complex_types = self.structured_types(&complex_decls, StructuredKind::Complex)?;
         self.inheritance(&mut model.entity_types, &entity_decls)?;
         self.inheritance(&mut model.complex_types, &complex_decls)?;
+        self.redeclared_members(&mut model.entity_types);
+        self.redeclared_members(&mut model.complex_types);
         self.keys(&mut model, &entity_decls)?;
 
         for (schema, ty) in &enum_decls {
@@ -697,6 +699,59 @@ impl<'d> Resolver<'d> {
             ));
         }
         Ok(())
+    }
+
+    /// A derived type may not declare a member its base types already have (CSDL 4.01, 6.1 and
+    /// 7.1: member names are unique across the type and its base types). Real documents that do
+    /// would otherwise give two fields written under one JSON key; the inherited declaration is
+    /// kept and the redeclaration dropped, with a warning.
+    fn redeclared_members(&mut self, types: &mut [StructuredType]) {
+        for i in 0..types.len() {
+            let inherited: HashMap<String, String> = types[i]
+                .ancestors
+                .iter()
+                .flat_map(|a| {
+                    let base = &types[*a];
+                    base.properties
+                        .iter()
+                        .map(|p| p.name.clone())
+                        .chain(base.navigation_properties.iter().map(|n| n.name.clone()))
+                        .map(move |name| (name, base.name.to_string()))
+                })
+                .collect();
+            if inherited.is_empty() {
+                continue;
+            }
+            let name = types[i].name.to_string();
+            let mut dropped = Vec::new();
+            types[i]
+                .properties
+                .retain(|p| match inherited.get(&p.name) {
+                    Some(base) => {
+                        dropped.push((p.pos, p.name.clone(), base.clone()));
+                        false
+                    }
+                    None => true,
+                });
+            types[i]
+                .navigation_properties
+                .retain(|n| match inherited.get(&n.name) {
+                    Some(base) => {
+                        dropped.push((n.pos, n.name.clone(), base.clone()));
+                        false
+                    }
+                    None => true,
+                });
+            for (pos, member, base) in dropped {
+                self.warn(
+                    pos,
+                    format!(
+                        "`{name}` redeclares `{member}`, which it inherits from `{base}`; the \
+                         inherited declaration is used"
+                    ),
+                );
+            }
+        }
     }
 
     fn inheritance(

@@ -50,6 +50,8 @@ pub mod request;
 mod retry;
 mod tracked;
 pub mod typed;
+#[cfg(test)]
+mod url_properties;
 mod values;
 
 #[cfg(feature = "azure-identity")]

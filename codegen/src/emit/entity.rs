@@ -146,7 +146,7 @@ impl Emitter<'_> {
         ];
         // IsA: the type itself and every base type.
         let mut is_a = vec![quote!(impl #root::support::IsA<#name> for #name {})];
-        for a in &ty.ancestors {
+        for a in self.near_ancestors(ty) {
             let base = ident(&self.names.entity_types[*a]);
             let gate = self.gate([*a]);
             is_a.push(quote!(#gate impl #root::support::IsA<#root::#base> for #name {}));
@@ -178,7 +178,7 @@ impl Emitter<'_> {
         // Lookup and navigation constants, alternate keys.
         let mut consts = Scope::with_reserved(&["ODATA_TYPE"]);
         let mut const_items = Vec::new();
-        for n in self.model.all_navigation_properties(ty) {
+        for n in self.field_navigations(ty) {
             let targets = self.lookup_targets(n, i);
             for target in &targets {
                 let target_ty = match target.entity {
@@ -314,7 +314,7 @@ impl Emitter<'_> {
         let mut entity_ops = Vec::new();
         let mut collection_ops = Vec::new();
         let mut owners = vec![i];
-        owners.extend(ty.ancestors.iter().copied());
+        owners.extend(self.near_ancestors(ty).iter().copied());
         let mut entity_scope = Scope::with_reserved(&[
             "new",
             "path",
@@ -399,7 +399,8 @@ impl Emitter<'_> {
         let ty = &self.model.entity_types[i];
         let key = ty.key.as_ref()?;
         let (fields, _) = self.field_names(ty);
-        let properties = self.model.all_properties(ty);
+        // A composed type's inherited key is not one of its fields: no `reference` then.
+        let properties = self.field_properties(ty);
         let mut params = Vec::new();
         let mut sets = Vec::new();
         let mut names = Vec::new();

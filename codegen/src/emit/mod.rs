@@ -62,6 +62,12 @@ impl Depth {
     }
 }
 
+/// How many levels of base types a structured type repeats as its own fields. A type deeper
+/// than this holds its direct base type in a `base` field (and derefs to it) instead, so that a
+/// long inheritance chain costs output linear in its members, not quadratic; real documents
+/// stay well within it (Dataverse: `crmbaseentity` → `activitypointer` → `email`).
+pub const FLATTEN_DEPTH: usize = 8;
+
 struct Emitter<'m> {
     model: &'m Model,
     names: &'m Names,
@@ -72,7 +78,8 @@ struct Emitter<'m> {
 
 fn doc_lines(lines: &[String]) -> TokenStream {
     let attrs = lines.iter().map(|line| {
-        let text = format!(" {line}");
+        // A carriage return alone is not allowed in a doc comment.
+        let text = format!(" {}", line.replace('\r', " "));
         quote!(#[doc = #text])
     });
     quote!(#(#attrs)*)
@@ -80,26 +87,66 @@ fn doc_lines(lines: &[String]) -> TokenStream {
 
 fn describe(annotations: &Annotations) -> Vec<String> {
     let mut out = Vec::new();
-    if let Some(d) = &annotations.description {
+    for d in [&annotations.description, &annotations.long_description]
+        .into_iter()
+        .flatten()
+    {
         out.push(String::new());
-        out.extend(d.lines().map(escape_doc));
-    }
-    if let Some(d) = &annotations.long_description {
-        out.push(String::new());
-        out.extend(d.lines().map(escape_doc));
+        out.extend(text_lines(d));
     }
     out
 }
 
+/// The lines of document text (`\n`, `\r\n` or a lone `\r` end a line), escaped for rustdoc.
+fn text_lines(text: &str) -> Vec<String> {
+    text.split('\n')
+        .flat_map(|line| line.strip_suffix('\r').unwrap_or(line).split('\r'))
+        .map(escape_doc)
+        .collect()
+}
+
 /// Keeps service-provided text from being read as Markdown links or HTML by rustdoc.
 fn escape_doc(line: &str) -> String {
-    line.replace('[', "\\[")
+    line.replace('\r', " ")
+        .replace('[', "\\[")
         .replace(']', "\\]")
         .replace('<', "\\<")
         .replace('>', "\\>")
 }
 
 impl Emitter<'_> {
+    /// The direct base type of a type deeper than [`FLATTEN_DEPTH`]: the type holds it in its
+    /// `base` field. `None`: the type repeats all inherited members as its own fields.
+    pub(super) fn composed_base(&self, ty: &StructuredType) -> Option<usize> {
+        (ty.ancestors.len() > FLATTEN_DEPTH).then(|| ty.ancestors[0])
+    }
+
+    /// The structural properties that are fields of `ty`: inherited ones first, or only its own
+    /// when it is composed of its base ([`Emitter::composed_base`]).
+    pub(super) fn field_properties<'a>(&'a self, ty: &'a StructuredType) -> Vec<&'a Property> {
+        match self.composed_base(ty) {
+            Some(_) => ty.properties.iter().collect(),
+            None => self.model.all_properties(ty),
+        }
+    }
+
+    /// The navigation properties that are fields of `ty` (see [`Emitter::field_properties`]).
+    pub(super) fn field_navigations<'a>(
+        &'a self,
+        ty: &'a StructuredType,
+    ) -> Vec<&'a NavigationProperty> {
+        match self.composed_base(ty) {
+            Some(_) => ty.navigation_properties.iter().collect(),
+            None => self.model.all_navigation_properties(ty),
+        }
+    }
+
+    /// The base types a type is `IsA` of, and whose bound operations its handles offer: the
+    /// nearest [`FLATTEN_DEPTH`] (all of them in real documents).
+    pub(super) fn near_ancestors<'a>(&self, ty: &'a StructuredType) -> &'a [usize] {
+        &ty.ancestors[..ty.ancestors.len().min(FLATTEN_DEPTH)]
+    }
+
     /// `#[cfg(...)]` for an item that mentions the entity types `entities`: each of them must be
     /// compiled. Empty without features or when all of them always are.
     pub(super) fn gate(&self, entities: impl IntoIterator<Item = usize>) -> TokenStream {

@@ -28,8 +28,7 @@ impl Emitter<'_> {
         scope: &mut Scope,
         root: &TokenStream,
     ) -> Vec<TokenStream> {
-        self.model
-            .all_properties(ty)
+        self.field_properties(ty)
             .into_iter()
             .map(|p| {
                 let name = ident(&scope.unique(const_name(&member_source(p))));

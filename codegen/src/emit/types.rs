@@ -54,8 +54,13 @@ impl Emitter<'_> {
         let ty = &self.model.entity_types[i];
         let base = ident(&self.names.entity_types[i]);
         let mut variants = Scope::with_reserved(&["Unknown"]);
+        // Derived types more than FLATTEN_DEPTH levels below are read as `Unknown` (the base
+        // type, everything else in `extra`): a long chain keeps its output linear.
+        let depth = ty.ancestors.len();
         let members: Vec<(proc_macro2::Ident, usize)> = std::iter::once(i)
-            .chain(ty.derived.iter().copied())
+            .chain(ty.derived.iter().copied().filter(|d| {
+                self.model.entity_types[*d].ancestors.len() - depth <= super::FLATTEN_DEPTH
+            }))
             .map(|t| {
                 (
                     ident(&variants.name(&self.names.entity_types[t], Case::Type)),
@@ -225,16 +230,17 @@ impl Emitter<'_> {
     /// The Rust field names of the structural and the navigation properties of `ty` (inherited
     /// first), in model order.
     pub(super) fn field_names(&self, ty: &StructuredType) -> (Vec<String>, Vec<String>) {
-        let mut fields = Scope::with_reserved(&["extra", "binds"]);
+        let mut fields = match self.composed_base(ty) {
+            Some(_) => Scope::with_reserved(&["extra", "binds", "base"]),
+            None => Scope::with_reserved(&["extra", "binds"]),
+        };
         let properties = self
-            .model
-            .all_properties(ty)
+            .field_properties(ty)
             .into_iter()
             .map(|p| fields.name(&member_source(p), Case::Snake))
             .collect();
         let navigations = self
-            .model
-            .all_navigation_properties(ty)
+            .field_navigations(ty)
             .into_iter()
             .map(|n| fields.name(&n.name, Case::Snake))
             .collect();
@@ -259,12 +265,7 @@ impl Emitter<'_> {
         let key_paths: Vec<String> = ty.key.iter().flatten().map(|k| k.path.join("/")).collect();
         // Whether a serialize arm reads `purpose` (otherwise it is marked used).
         let mut uses_purpose = false;
-        for (p, field) in self
-            .model
-            .all_properties(ty)
-            .into_iter()
-            .zip(&property_fields)
-        {
+        for (p, field) in self.field_properties(ty).into_iter().zip(&property_fields) {
             let write = property_write(p, key_paths.contains(&p.name));
             let field = ident(field);
             let value = self.property_value_type(p, &root);
@@ -321,8 +322,7 @@ impl Emitter<'_> {
             de.push(quote! { #gate #wire => self.#field = map.next_value()?, });
         }
         for (n, field) in self
-            .model
-            .all_navigation_properties(ty)
+            .field_navigations(ty)
             .into_iter()
             .zip(&navigation_fields)
         {
@@ -362,7 +362,16 @@ impl Emitter<'_> {
             });
             de.push(quote! { #gate #wire => self.#field = map.next_value()?, });
         }
-        let binds_field = if entity.is_some() {
+        // A composed type (deeper than FLATTEN_DEPTH) holds its base type, which writes and
+        // reads the inherited members, the binds and `extra`.
+        let composed = self.composed_base(ty).map(|b| {
+            let base = match ty.kind {
+                StructuredKind::Entity => ident(&self.names.entity_types[b]),
+                StructuredKind::Complex => ident(&self.names.complex_types[b]),
+            };
+            quote!(#root::#base)
+        });
+        let binds_field = if entity.is_some() && composed.is_none() {
             quote! {
                 /// Lookups to send as `nav@odata.bind`; set them with `HasBinds::bind` and the
                 /// lookup constants of this type.
@@ -371,28 +380,42 @@ impl Emitter<'_> {
         } else {
             quote!()
         };
-        let binds_ser = if entity.is_some() {
+        let binds_ser = if entity.is_some() && composed.is_none() {
             quote!(self.binds.serialize_into(map)?;)
         } else {
             quote!()
         };
-        let ser_body = if ser.is_empty() && entity.is_none() {
+        let base_ser = if composed.is_some() {
+            quote!(#root::support::Structured::serialize_fields(&self.base, map, purpose)?;)
+        } else {
+            quote!()
+        };
+        let ser_body = if ser.is_empty() && entity.is_none() && composed.is_none() {
             quote!(let _ = (map, purpose);)
-        } else if uses_purpose {
-            quote!(#(#ser)* #binds_ser)
+        } else if uses_purpose || composed.is_some() {
+            quote!(#base_ser #(#ser)* #binds_ser)
         } else {
             quote!(let _ = purpose; #(#ser)* #binds_ser)
         };
+        let unknown = match composed {
+            Some(_) => {
+                quote!(#root::support::Structured::deserialize_field(&mut self.base, key, map))
+            }
+            None => quote!(::core::result::Result::Ok(false)),
+        };
         let de_body = if de.is_empty() {
-            quote! {
-                let _ = (key, map);
-                ::core::result::Result::Ok(false)
+            match composed {
+                Some(_) => unknown,
+                None => quote! {
+                    let _ = (key, map);
+                    ::core::result::Result::Ok(false)
+                },
             }
         } else {
             quote! {
                 match key {
                     #(#de)*
-                    _ => return ::core::result::Result::Ok(false),
+                    _ => return #unknown,
                 }
                 ::core::result::Result::Ok(true)
             }
@@ -437,16 +460,57 @@ impl Emitter<'_> {
              was set; properties the type does not declare, and annotations, are kept in `extra`."
                 .into(),
         );
+        if composed.is_some() {
+            doc.push(String::new());
+            doc.push(format!(
+                "It is more than {} levels deep, so its inherited members are not repeated here: \
+                 they are in `base` (and reached through it by deref: `record.name`).",
+                super::FLATTEN_DEPTH
+            ));
+        }
         let doc = doc_lines(&doc);
+        let (base_field, extra_field, deref) = match &composed {
+            Some(base) => (
+                quote! {
+                    /// The base type's members (deeper types are composed, not flattened).
+                    pub base: #base,
+                },
+                quote!(),
+                quote! {
+                    impl ::core::ops::Deref for #name {
+                        type Target = #base;
+                        fn deref(&self) -> &#base {
+                            &self.base
+                        }
+                    }
+
+                    impl ::core::ops::DerefMut for #name {
+                        fn deref_mut(&mut self) -> &mut #base {
+                            &mut self.base
+                        }
+                    }
+                },
+            ),
+            None => (
+                quote!(),
+                quote! {
+                    /// Properties and annotations this type does not declare, exactly as received.
+                    pub extra: #root::support::Extra,
+                },
+                quote!(),
+            ),
+        };
         quote! {
             #doc
             #[derive(Debug, Clone, Default, PartialEq)]
             pub struct #name {
+                #base_field
                 #(#defs)*
                 #binds_field
-                /// Properties and annotations this type does not declare, exactly as received.
-                pub extra: #root::support::Extra,
+                #extra_field
             }
+
+            #deref
 
             impl #root::support::Structured for #name {
                 const ODATA_TYPE: &'static str = #qualified;

@@ -7,6 +7,9 @@
 //! - `contoso`: the v9.1 metadata of an organisation generated with its metadata sidecar
 //!   (`codegen/tests/fixtures/sidecar/sidecar.json`, what `dataverse-codegen fetch --sidecar`
 //!   writes): choice columns as enums, schema names (`SystemUser`), read-only columns.
+//! - `graph`: `codegen/tests/fixtures/real-service-constructs.xml`, constructs large public
+//!   services publish: operations bound to a complex type, to a collection of one and to a
+//!   primitive type; an operation named like a type; a key-less singleton type.
 
 use std::path::PathBuf;
 
@@ -27,6 +30,9 @@ fn generate() -> Result<(), Box<dyn std::error::Error>> {
         .sidecar("codegen/tests/fixtures/sidecar/sidecar.json")
         .entity_sets(["accounts", "contacts", "systemusers"])
         .module_name("contoso")
+        .generate()?;
+    dataverse_codegen::Builder::new("codegen/tests/fixtures/real-service-constructs.xml")
+        .module_name("graph")
         .generate()?;
     Ok(())
 }

@@ -7,3 +7,6 @@ include!(concat!(env!("OUT_DIR"), "/dataverse.rs"));
 // The v9.1 SDK generated with the metadata sidecar (choices as enums, schema names): see
 // build.rs.
 include!(concat!(env!("OUT_DIR"), "/contoso.rs"));
+
+// Operations bound to complex and primitive values, a key-less singleton (see build.rs).
+include!(concat!(env!("OUT_DIR"), "/graph.rs"));

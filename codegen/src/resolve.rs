@@ -850,7 +850,22 @@ impl<'d> Resolver<'d> {
                 (Some(own), None) => Some(own),
                 (None, inherited) => inherited,
             };
-            if key.is_none() && !model.entity_types[i].is_abstract {
+            // A type used only by singletons needs no key: a singleton is addressed by name.
+            let only_singletons = {
+                let simple = &model.entity_types[i].name;
+                let (mut singleton, mut set) = (false, false);
+                for schema in &self.doc.schemas {
+                    for container in &schema.entity_containers {
+                        let names = |list: &[syntax::EntitySet]| {
+                            list.iter().any(|s| self.names_type(&s.entity_type, simple))
+                        };
+                        singleton |= names(&container.singletons);
+                        set |= names(&container.entity_sets);
+                    }
+                }
+                singleton && !set
+            };
+            if key.is_none() && !model.entity_types[i].is_abstract && !only_singletons {
                 if self.options.strict {
                     return Err(self.error(pos, ErrorKind::MissingKey { name }));
                 }
@@ -865,6 +880,18 @@ impl<'d> Resolver<'d> {
             model.entity_types[i].key = key;
         }
         Ok(())
+    }
+
+    /// Whether `written` (qualified by namespace or alias) names the type `name`.
+    fn names_type(&self, written: &str, name: &QualifiedName) -> bool {
+        let Some((prefix, simple)) = written.rsplit_once('.') else {
+            return false;
+        };
+        simple == name.name
+            && self.doc.schemas.iter().any(|s| {
+                s.namespace == name.namespace
+                    && (prefix == s.namespace || s.alias.as_deref() == Some(prefix))
+            })
     }
 
     fn key_property_type(
@@ -1005,15 +1032,30 @@ impl<'d> Resolver<'d> {
                 if let Some((symbol, _)) = self
                     .symbols
                     .get(&(name.namespace.clone(), name.name.clone()))
+                    .copied()
                 {
-                    return Err(self.error(
+                    // The specification asks for unique names in a namespace; real services
+                    // publish operations named like a type, and their clients accept them: the
+                    // Rust names are made distinct (see `--print-names`).
+                    if self.options.strict {
+                        return Err(self.error(
+                            op.pos,
+                            ErrorKind::WrongKind {
+                                name: target,
+                                found: format!("already {}", symbol.describe()),
+                                expected: "a name of its own for an operation".into(),
+                            },
+                        ));
+                    }
+                    self.warn(
                         op.pos,
-                        ErrorKind::WrongKind {
-                            name: target,
-                            found: format!("already {}", symbol.describe()),
-                            expected: "a name of its own for an operation".into(),
-                        },
-                    ));
+                        format!(
+                            "the operation `{target}` has the name of {} of the same namespace \
+                             (the specification asks for unique names); accepted, with distinct \
+                             Rust names",
+                            symbol.describe()
+                        ),
+                    );
                 }
                 let mut params = Vec::with_capacity(op.parameters.len());
                 let mut seen: HashMap<&str, Pos> = HashMap::new();

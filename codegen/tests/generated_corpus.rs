@@ -23,6 +23,7 @@ fn corpus() -> Vec<PathBuf> {
     files.sort();
     // Plus the name-collision fixture of this project.
     files.push(manifest_dir().join("tests/fixtures/collisions.xml"));
+    files.push(manifest_dir().join("tests/fixtures/real-service-constructs.xml"));
     files
 }
 

@@ -52,6 +52,57 @@ mod tracked;
 pub mod typed;
 #[cfg(test)]
 mod url_properties;
+
+/// Entry points for the fuzz targets of `runtime/fuzz`: the response parsers, which take bytes
+/// from the network. Not an API.
+#[cfg(feature = "fuzzing")]
+#[doc(hidden)]
+pub mod fuzzing {
+    use crate::values::{Decimal, Extra, Field};
+
+    /// A record as a generated SDK reads one: exact decimals, dates, lookups and annotations.
+    #[derive(serde::Deserialize, serde::Serialize)]
+    pub struct Record {
+        /// A string column.
+        #[serde(default)]
+        pub name: Field<String>,
+        /// An exact decimal.
+        #[serde(default)]
+        pub revenue: Field<Decimal>,
+        /// A date-time.
+        #[serde(default)]
+        pub createdon: Field<crate::DateTimeOffset>,
+        /// A lookup value.
+        #[serde(default, rename = "_parentaccountid_value")]
+        pub parent: Field<uuid::Uuid>,
+        /// Everything else, annotations included.
+        #[serde(flatten)]
+        pub extra: Extra,
+    }
+
+    /// Parses a `$batch` response (multipart or JSON, by `content_type`).
+    pub fn batch_response(content_type: &str, body: &[u8]) {
+        if let Ok(response) = crate::batch::parse_response(content_type, body) {
+            let _ = format!("{response:?}");
+        }
+    }
+
+    /// Reads an error response's body (`{"error":{"code","message","innererror"}}` or not).
+    pub fn error_response(status: u16, body: &[u8]) {
+        let status = http::StatusCode::from_u16(status).unwrap_or(http::StatusCode::BAD_REQUEST);
+        let error = crate::ServiceError::from_response(status, &http::HeaderMap::new(), body);
+        let _ = crate::Error::Service(Box::new(error)).to_string();
+    }
+
+    /// Reads a page of records and writes every record back.
+    pub fn entity_page(body: &[u8]) {
+        if let Ok(page) = serde_json::from_slice::<crate::Page<Record>>(body) {
+            for record in &page.value {
+                let _ = serde_json::to_vec(record);
+            }
+        }
+    }
+}
 mod values;
 
 #[cfg(feature = "azure-identity")]

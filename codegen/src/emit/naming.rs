@@ -153,6 +153,11 @@ pub fn names(model: &Model, renames: &BTreeMap<String, String>) -> Names {
     for (i, op) in model.operations.iter().enumerate() {
         let Some(binding) = &op.binding else { continue };
         let TypeKind::Entity(entity) = binding.ty.kind else {
+            // Bound to a complex, enum or primitive type (or a collection of one): a method of
+            // the service that takes the path of the bound value.
+            let request = types.unique(format!("{}Request", rust_name(&op.name.name, Case::Type)));
+            let method = service.name(&op.name.name, Case::Snake);
+            operations.insert(i, (request, method));
             continue;
         };
         let scope = handle_scopes

@@ -9,8 +9,8 @@ use quote::quote;
 use std::collections::BTreeSet;
 
 impl Emitter<'_> {
-    /// The method (and its request type) of one operation; `None` for operations that cannot be
-    /// generated yet (bound to something other than an entity type).
+    /// The method (and its request type) of one operation; `None` for operations without a
+    /// name (not selected).
     pub(super) fn emit_operation(
         &self,
         id: usize,
@@ -22,7 +22,7 @@ impl Emitter<'_> {
         let op = &self.model.operations[id];
         let (request_name, service_method) = self.names.operations.get(&id)?;
         let method = match binding {
-            Binding::Unbound => ident(service_method),
+            Binding::Unbound | Binding::Path => ident(service_method),
             _ => ident(&scope.name(&op.name.name, Case::Snake)),
         };
         let request = ident(request_name);
@@ -198,7 +198,7 @@ impl Emitter<'_> {
             }
         };
         let client = match binding {
-            Binding::Unbound => quote!(self.client.clone()),
+            Binding::Unbound | Binding::Path => quote!(self.client.clone()),
             _ => quote!(self.client().clone()),
         };
         let mut doc = vec![format!(
@@ -208,9 +208,17 @@ impl Emitter<'_> {
                 OperationKind::Function => "Calls the function",
             },
             match binding {
-                Binding::Entity => " bound to this entity",
-                Binding::Collection => " bound to this entity set",
-                Binding::Unbound => "",
+                Binding::Entity => " bound to this entity".to_string(),
+                Binding::Collection => " bound to this entity set".to_string(),
+                Binding::Unbound => String::new(),
+                Binding::Path => format!(
+                    " bound to `{}`: `path` is where that value is, e.g. \
+                     `EntityPath::set(\"accounts\").key(id).property(\"address1\")`",
+                    op.binding
+                        .as_ref()
+                        .map(|b| self.type_label(&b.ty))
+                        .unwrap_or_default()
+                ),
             }
         )];
         doc.extend(describe(&op.annotations));
@@ -240,6 +248,7 @@ impl Emitter<'_> {
                     }
                     Binding::Entity => quote!(self.path().clone().bound_operation(#qualified)),
                     Binding::Collection => quote!(self.path().bound_operation(#qualified)),
+                    Binding::Path => quote!(path.bound_operation(#qualified)),
                 };
                 let (param_decl, parameters, body_ty) = if has_params {
                     (
@@ -253,6 +262,10 @@ impl Emitter<'_> {
                         quote!(&::dataverse_runtime::codegen::request::NoParameters),
                         quote!(::dataverse_runtime::codegen::request::NoParameters),
                     )
+                };
+                let param_decl = match binding {
+                    Binding::Path => quote!(path: ::dataverse_runtime::EntityPath, #param_decl),
+                    _ => param_decl,
                 };
                 (
                     quote! {
@@ -283,6 +296,11 @@ impl Emitter<'_> {
                     Binding::Entity => quote!(self.path().clone()),
                     Binding::Collection => quote!(self.path()),
                     Binding::Unbound => quote!(::dataverse_runtime::EntityPath::root()),
+                    Binding::Path => quote!(path),
+                };
+                let param_decl = match binding {
+                    Binding::Path => quote!(path: ::dataverse_runtime::EntityPath, #param_decl),
+                    _ => param_decl,
                 };
                 (
                     quote! {
@@ -366,6 +384,20 @@ impl Emitter<'_> {
                 }
             }
         }
+        // Operations bound to a complex, enum or primitive type: service methods taking the
+        // path of the bound value.
+        for (id, op) in self.model.operations.iter().enumerate() {
+            let Some(binding) = &op.binding else { continue };
+            if matches!(binding.ty.kind, TypeKind::Entity(_)) {
+                continue;
+            }
+            if let Some((method, request)) =
+                self.emit_operation(id, Binding::Path, &mut scope, &Depth(0).root(), &root)
+            {
+                service_scope_methods.push(method);
+                requests.push(request);
+            }
+        }
         quote!(#(#requests)*)
     }
 }
@@ -375,6 +407,8 @@ pub(super) enum Binding {
     Unbound,
     Entity,
     Collection,
+    /// Bound to a value that is not an entity: the caller gives its path.
+    Path,
 }
 
 #[derive(Clone, Copy)]

@@ -66,7 +66,7 @@ mod parse;
 mod response;
 
 pub use handles::*;
-use parse::parse_response;
+pub(crate) use parse::parse_response;
 use response::resolve;
 pub use response::{BatchPart, BatchResponse};
 

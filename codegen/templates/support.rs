@@ -608,10 +608,12 @@ impl<T: Entity> Key<T> {
     }
 }
 
-/// The handle of one entity set (or singleton) of entities of type `T`.
+/// The handle of one entity set of entities of type `T`, or of a contained collection
+/// (`root/items`, `accounts(<id>)/notes`: a containment navigation property).
 pub struct EntitySet<T> {
     client: Client,
     name: &'static str,
+    path: EntityPath,
     _type: PhantomData<fn() -> T>,
 }
 
@@ -620,6 +622,7 @@ impl<T> Clone for EntitySet<T> {
         EntitySet {
             client: self.client.clone(),
             name: self.name,
+            path: self.path.clone(),
             _type: PhantomData,
         }
     }
@@ -637,11 +640,24 @@ impl<T: Structured + serde::Serialize + serde::de::DeserializeOwned + Send + Syn
         EntitySet {
             client,
             name,
+            path: EntityPath::set(name),
             _type: PhantomData,
         }
     }
 
-    /// The entity set's name (its URL segment).
+    /// The handle of the contained collection at `path`, reached through the containment
+    /// navigation property `name` (used by generated entity handles).
+    pub fn contained(client: Client, name: &'static str, path: EntityPath) -> Self {
+        EntitySet {
+            client,
+            name,
+            path,
+            _type: PhantomData,
+        }
+    }
+
+    /// The entity set's name (its URL segment; for a contained collection, its navigation
+    /// property).
     pub fn name(&self) -> &'static str {
         self.name
     }
@@ -653,7 +669,7 @@ impl<T: Structured + serde::Serialize + serde::de::DeserializeOwned + Send + Syn
 
     /// The path of the set.
     pub fn path(&self) -> EntityPath {
-        EntityPath::set(self.name)
+        self.path.clone()
     }
 
     /// `POST set`: creates a record. 204 gives the new id (`OData-EntityId`); with
@@ -661,7 +677,7 @@ impl<T: Structured + serde::Serialize + serde::de::DeserializeOwned + Send + Syn
     pub fn create<'a>(&self, record: &'a T) -> Request<'a, CreateRecord<Writing<'a, T>, T>> {
         Request::new(
             self.client.clone(),
-            CreateRecord::new(self.name, Writing::new(record, Purpose::Create)),
+            CreateRecord::at(self.path(), Writing::new(record, Purpose::Create)),
         )
     }
 
@@ -681,7 +697,7 @@ impl<T: Structured + serde::Serialize + serde::de::DeserializeOwned + Send + Syn
     pub fn entity(&self, key: impl Into<Key<T>>) -> EntityHandle<T> {
         EntityHandle::new(
             self.client.clone(),
-            EntityPath::set(self.name).key(key.into().key),
+            self.path().key(key.into().key),
         )
     }
 

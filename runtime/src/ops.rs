@@ -133,8 +133,23 @@ impl Client {
         T: Serialize + ?Sized,
         R: DeserializeOwned,
     {
-        let req =
-            request(Method::POST, EntityPath::set(entity_set).render(), opts).json_body(record)?;
+        self.create_at(&EntityPath::set(entity_set), record, opts)
+            .await
+    }
+
+    /// Creates a record in the collection at `path`: an entity set, or a contained collection
+    /// (`root/items`, `accounts(<id>)/notes`). Answers as [`Client::create`].
+    pub async fn create_at<T, R>(
+        &self,
+        path: &EntityPath,
+        record: &T,
+        opts: &RequestOptions,
+    ) -> Result<Created<R>>
+    where
+        T: Serialize + ?Sized,
+        R: DeserializeOwned,
+    {
+        let req = request(Method::POST, path.render(), opts).json_body(record)?;
         let resp = self.send(req).await?;
         if resp.status == StatusCode::NO_CONTENT || resp.body.is_empty() {
             return EntityId::from_resp(&resp)

@@ -370,6 +370,44 @@ impl Emitter<'_> {
                 }
             }
         }
+        // Containment: a containment navigation property is the path to its targets
+        // (`service.root().notes().get(id)`, `service.items().entity(id).notes().create(..)`).
+        let mut contained = Vec::new();
+        for owner in &owners {
+            for n in &self.model.entity_types[*owner].navigation_properties {
+                let (true, Some(target)) = (n.contains_target, n.target) else {
+                    continue;
+                };
+                let method = ident(&entity_scope.name(&n.name, Case::Snake));
+                let target_ty = ident(&self.names.entity_types[target.0]);
+                let wire = &n.name;
+                let gate = self.gate([target.0]);
+                let method = if n.collection {
+                    let text = format!(
+                        " The contained collection `{wire}`: create, query, get, update and delete \
+                         at `this/{wire}`."
+                    );
+                    quote! {
+                        #[doc = #text]
+                        #gate
+                        pub fn #method(&self) -> #root::support::EntitySet<#root::#target_ty> {
+                            #root::support::EntitySet::contained(self.client().clone(), #wire, self.path().clone().nav(#wire))
+                        }
+                    }
+                } else {
+                    let text = format!(" The contained entity `{wire}` at `this/{wire}`.");
+                    quote! {
+                        #[doc = #text]
+                        #gate
+                        pub fn #method(&self) -> #root::support::EntityHandle<#root::#target_ty> {
+                            #root::support::EntityHandle::new(self.client().clone(), self.path().clone().nav(#wire))
+                        }
+                    }
+                };
+                contained.push((method, quote!()));
+            }
+        }
+        entity_ops.extend(contained);
         let (entity_methods, entity_requests): (Vec<_>, Vec<_>) = entity_ops.into_iter().unzip();
         let (collection_methods, collection_requests): (Vec<_>, Vec<_>) =
             collection_ops.into_iter().unzip();

@@ -33,7 +33,7 @@ where
 /// `POST set`: creates a record from `body` (the record as written: generated SDKs pass it
 /// without its read-only properties); the answer is read as `R`.
 pub struct CreateRecord<B, R> {
-    pub(super) set: &'static str,
+    pub(super) path: EntityPath,
     pub(super) body: B,
     pub(super) _record: PhantomData<fn() -> R>,
 }
@@ -41,8 +41,13 @@ pub struct CreateRecord<B, R> {
 impl<B, R> CreateRecord<B, R> {
     /// Creates a record in the entity set `set` (used by generated code).
     pub fn new(set: &'static str, body: B) -> Self {
+        CreateRecord::at(EntityPath::set(set), body)
+    }
+
+    /// Creates a record in the collection at `path` (an entity set or a contained collection).
+    pub fn at(path: EntityPath, body: B) -> Self {
         CreateRecord {
-            set,
+            path,
             body,
             _record: PhantomData,
         }
@@ -56,7 +61,7 @@ where
 {
     type Output = Created<R>;
     fn send(self, client: Client, options: RequestOptions) -> BoxFuture<'a, Result<Created<R>>> {
-        Box::pin(async move { client.create(self.set, &self.body, &options).await })
+        Box::pin(async move { client.create_at(&self.path, &self.body, &options).await })
     }
 }
 

@@ -572,10 +572,12 @@ impl<T: Entity> Key<T> {
         Self::from_entity_key(T::entity_key(key))
     }
 }
-/// The handle of one entity set (or singleton) of entities of type `T`.
+/// The handle of one entity set of entities of type `T`, or of a contained collection
+/// (`root/items`, `accounts(<id>)/notes`: a containment navigation property).
 pub struct EntitySet<T> {
     client: Client,
     name: &'static str,
+    path: EntityPath,
     _type: PhantomData<fn() -> T>,
 }
 impl<T> Clone for EntitySet<T> {
@@ -583,6 +585,7 @@ impl<T> Clone for EntitySet<T> {
         EntitySet {
             client: self.client.clone(),
             name: self.name,
+            path: self.path.clone(),
             _type: PhantomData,
         }
     }
@@ -601,10 +604,22 @@ impl<
         EntitySet {
             client,
             name,
+            path: EntityPath::set(name),
             _type: PhantomData,
         }
     }
-    /// The entity set's name (its URL segment).
+    /// The handle of the contained collection at `path`, reached through the containment
+    /// navigation property `name` (used by generated entity handles).
+    pub fn contained(client: Client, name: &'static str, path: EntityPath) -> Self {
+        EntitySet {
+            client,
+            name,
+            path,
+            _type: PhantomData,
+        }
+    }
+    /// The entity set's name (its URL segment; for a contained collection, its navigation
+    /// property).
     pub fn name(&self) -> &'static str {
         self.name
     }
@@ -614,7 +629,7 @@ impl<
     }
     /// The path of the set.
     pub fn path(&self) -> EntityPath {
-        EntityPath::set(self.name)
+        self.path.clone()
     }
     /// `POST set`: creates a record. 204 gives the new id (`OData-EntityId`); with
     /// `.return_representation()` the service answers 201 with the record.
@@ -624,7 +639,7 @@ impl<
     ) -> Request<'a, CreateRecord<Writing<'a, T>, T>> {
         Request::new(
             self.client.clone(),
-            CreateRecord::new(self.name, Writing::new(record, Purpose::Create)),
+            CreateRecord::at(self.path(), Writing::new(record, Purpose::Create)),
         )
     }
     /// `GET set?...`: a query, with typed `$select`, `$filter`, `$orderby`, `$expand`, `$top`
@@ -639,10 +654,7 @@ impl<
     }
     /// The handle of one entity of the set, by key or alternate key.
     pub fn entity(&self, key: impl Into<Key<T>>) -> EntityHandle<T> {
-        EntityHandle::new(
-            self.client.clone(),
-            EntityPath::set(self.name).key(key.into().key),
-        )
+        EntityHandle::new(self.client.clone(), self.path().key(key.into().key))
     }
     /// `GET set(key)`: one record, by key or alternate key.
     pub fn get(&self, key: impl Into<Key<T>>) -> Request<'static, GetRecord<T>> {

@@ -273,6 +273,14 @@ impl super::super::support::EntityHandle<Person> {
             ),
         )
     }
+    /// The contained collection `Trips`: create, query, get, update and delete at `this/Trips`.
+    pub fn trips(&self) -> super::super::support::EntitySet<super::super::Trip> {
+        super::super::support::EntitySet::contained(
+            self.client().clone(),
+            "Trips",
+            self.path().clone().nav("Trips"),
+        )
+    }
 }
 /// Parameters of the action `Microsoft.OData.SampleService.Models.TripPin.ShareTrip`.
 #[cfg(any(feature = "People", feature = "Me"))]

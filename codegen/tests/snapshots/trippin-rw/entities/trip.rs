@@ -213,4 +213,14 @@ impl super::super::support::EntityHandle<Trip> {
             ),
         )
     }
+    /// The contained collection `PlanItems`: create, query, get, update and delete at `this/PlanItems`.
+    pub fn plan_items(
+        &self,
+    ) -> super::super::support::EntitySet<super::super::PlanItem> {
+        super::super::support::EntitySet::contained(
+            self.client().clone(),
+            "PlanItems",
+            self.path().clone().nav("PlanItems"),
+        )
+    }
 }

@@ -177,3 +177,26 @@ async fn contained_collections_and_entities_are_reached_by_their_path() {
         sent[5].body_str()
     );
 }
+
+#[tokio::test]
+async fn a_lookup_whose_binding_target_is_a_path_binds_to_the_contained_entity() {
+    let mock = common::Mock::start().await;
+    let service = Service::new(mock.client());
+    let created = format!("{}items('i1')", mock.root());
+    mock.respond(204, &[("OData-EntityId", created.as_str())], "");
+    // `NavigationPropertyBinding Path="pinned" Target="C/root/notes"`: a typed lookup into the
+    // contained collection, bound by its path.
+    let mut item = Item {
+        id: Field::Value("i1".into()),
+        ..Default::default()
+    };
+    item.bind(Item::PINNED, "n/1".to_string());
+    service.items().create(&item).await.unwrap();
+    let sent = mock.only_request();
+    sent.assert_protocol_headers();
+    assert_eq!(line(&sent), "POST items");
+    assert_eq!(
+        sent.body_str(),
+        r#"{"id":"i1","pinned@odata.bind":"/root/notes('n%2F1')"}"#
+    );
+}

@@ -547,10 +547,15 @@ pub struct NavigationBinding {
     /// The navigation property the path ends at: the declaring type and its index in that
     /// type's `navigation_properties`, when the path could be followed.
     pub navigation: Option<(EntityTypeId, usize)>,
-    /// The target entity set; `None` when a selection left it out.
+    /// The target entity set; `None` when a selection left it out, or when the target is a
+    /// path (see `contained`).
     pub target: Option<EntitySetId>,
-    /// The target entity set's name (also when it was left out).
+    /// The target entity set's name (also when it was left out), or the target path through a
+    /// singleton or entity set and containment navigation properties (`root/notes`).
     pub target_name: String,
+    /// For a target path: the entity type of the contained collection it ends at (`None` when
+    /// a selection left it out).
+    pub contained: Option<EntityTypeId>,
 }
 
 /// An action import or function import.

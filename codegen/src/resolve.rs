@@ -1217,6 +1217,30 @@ impl<'d> Resolver<'d> {
         let mut dangling_targets: HashMap<String, (Pos, usize)> = HashMap::new();
         for (id, set) in pending_bindings {
             for b in &set.navigation_property_bindings {
+                // A target path (`root/notes`, `NS.Container/items/notes`): a set or singleton
+                // and containment navigation properties from it.
+                if b.target.contains('/')
+                    && let Some(contained) = self.follow_target_path(model, &set_names, &b.target)
+                {
+                    let navigation = self.follow_binding_path(
+                        model,
+                        model.entity_sets[id.0].entity_type,
+                        &b.path,
+                    );
+                    let path = b
+                        .target
+                        .split_once('/')
+                        .filter(|(first, _)| first.contains('.') || !set_names.contains_key(*first))
+                        .map_or(b.target.as_str(), |(_, rest)| rest);
+                    model.entity_sets[id.0].bindings.push(NavigationBinding {
+                        path: b.path.clone(),
+                        navigation,
+                        target: None,
+                        target_name: path.to_string(),
+                        contained: Some(contained),
+                    });
+                    continue;
+                }
                 let target_name = b.target.rsplit('/').next().unwrap_or(&b.target);
                 let Some((target, _)) = set_names.get(target_name).copied() else {
                     // Dataverse binds `ownerid` to an `owners` set it does not publish (92 times
@@ -1245,6 +1269,7 @@ impl<'d> Resolver<'d> {
                     navigation,
                     target: Some(target),
                     target_name: target_name.to_string(),
+                    contained: None,
                 });
             }
         }
@@ -1261,6 +1286,49 @@ impl<'d> Resolver<'d> {
             );
         }
         Ok(())
+    }
+
+    /// Follows a binding target path: an optional container-qualified prefix, a set or
+    /// singleton, then containment navigation properties (type casts allowed). The entity type
+    /// it ends at; `None` when it cannot be followed.
+    fn follow_target_path(
+        &self,
+        model: &Model,
+        set_names: &HashMap<String, (EntitySetId, Pos)>,
+        target: &str,
+    ) -> Option<EntityTypeId> {
+        let mut segments = target.split('/').peekable();
+        // `NS.Container/` (or, as some services write it, `Container/`) before the set.
+        if segments
+            .peek()
+            .is_some_and(|s| s.contains('.') || !set_names.contains_key(*s))
+        {
+            segments.next();
+        }
+        let (set, _) = set_names.get(segments.next()?)?;
+        let mut current = model.entity_sets[set.0].entity_type;
+        let mut followed = false;
+        for segment in segments {
+            if segment.contains('.') {
+                let (ns, name) = self.qualify(segment)?;
+                match self.symbols.get(&(ns, name))?.0 {
+                    Symbol::Entity(i) => current = EntityTypeId(i),
+                    _ => return None,
+                }
+                continue;
+            }
+            let ty = &model.entity_types[current.0];
+            let nav = model
+                .all_navigation_properties(ty)
+                .into_iter()
+                .find(|n| n.name == segment)?;
+            if !nav.contains_target {
+                return None;
+            }
+            current = nav.target?;
+            followed = true;
+        }
+        followed.then_some(current)
     }
 
     /// Follows a binding path (`nav`, `NS.Derived/nav`, `complex/nav`) from an entity type.

@@ -536,6 +536,10 @@ fn remap(model: &Model, keep: &Keep) -> Model {
                         .target
                         .and_then(|t| maps.entity_sets[t.0])
                         .map(EntitySetId),
+                    contained: b
+                        .contained
+                        .and_then(|t| maps.entity_types[t.0])
+                        .map(EntityTypeId),
                     ..b.clone()
                 })
                 .collect(),

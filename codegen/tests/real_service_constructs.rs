@@ -88,3 +88,29 @@ fn a_key_less_type_used_only_by_a_singleton_is_not_warned_about() {
             .any(|w| w.message.contains("`Graph.root` has no key"))
     );
 }
+
+#[test]
+fn a_binding_target_that_is_a_path_is_followed_without_a_warning() {
+    let xml = document();
+    let loaded = load("graph.xml", xml.as_bytes(), &ResolveOptions::default()).unwrap();
+    assert!(
+        !loaded
+            .model
+            .warnings
+            .iter()
+            .any(|w| w.message.contains("binding")),
+        "{:?}",
+        loaded.model.warnings
+    );
+    let items = loaded
+        .model
+        .entity_sets
+        .iter()
+        .find(|s| s.name == "items")
+        .unwrap();
+    let binding = &items.bindings[0];
+    assert_eq!(binding.target_name, "root/notes");
+    assert_eq!(binding.target, None);
+    let note = binding.contained.unwrap();
+    assert_eq!(loaded.model.entity_types[note.0].name.name, "note");
+}

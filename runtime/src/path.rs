@@ -266,10 +266,25 @@ impl EntityPath {
         EntityPath::default()
     }
 
-    /// An entity set (`accounts`).
+    /// An entity set (`accounts`). Every character of `name` that is not `[A-Za-z0-9_.-]` is
+    /// encoded, `/` included.
     pub fn set(name: &str) -> Self {
         EntityPath {
             segments: vec![Segment::Raw(encode_name(name))],
+        }
+    }
+
+    /// A collection by its path of names (`root/notes`: a contained collection, as a navigation
+    /// binding's target path names it): each name is encoded on its own, the `/` between them
+    /// kept. A plain set name gives the same as [`EntityPath::set`].
+    pub fn set_path(path: &str) -> Self {
+        EntityPath {
+            segments: vec![Segment::Raw(
+                path.split('/')
+                    .map(encode_name)
+                    .collect::<Vec<_>>()
+                    .join("/"),
+            )],
         }
     }
 
@@ -432,5 +447,10 @@ mod tests {
     #[test]
     fn names_are_encoded() {
         assert_eq!(EntityPath::set("a/b?c").render(), "a%2Fb%3Fc");
+        assert_eq!(
+            EntityPath::set_path("root/no tes?").render(),
+            "root/no%20tes%3F"
+        );
+        assert_eq!(EntityPath::set_path("accounts").render(), "accounts");
     }
 }

@@ -27,6 +27,7 @@ impl Emitter<'_> {
         owner: usize,
     ) -> Vec<LookupTarget> {
         let mut typed = BTreeSet::new();
+        let mut paths = BTreeSet::new();
         let mut untyped = BTreeSet::new();
         let owner_ty = &self.model.entity_types[owner];
         for set in &self.model.entity_sets {
@@ -42,11 +43,15 @@ impl Emitter<'_> {
                     && self.model.entity_types[declaring.0].navigation_properties[index].name
                         == nav.name
                 {
-                    match b.target {
-                        Some(target) => {
+                    match (b.target, b.contained) {
+                        (Some(target), _) => {
                             typed.insert(target);
                         }
-                        None => {
+                        // A contained collection: addressed by its path (`/root/notes(key)`).
+                        (None, Some(contained)) => {
+                            paths.insert((b.target_name.clone(), contained.0));
+                        }
+                        (None, None) => {
                             untyped.insert(b.target_name.clone());
                         }
                     }
@@ -54,6 +59,7 @@ impl Emitter<'_> {
             }
         }
         if typed.is_empty()
+            && paths.is_empty()
             && untyped.is_empty()
             && let Some(target) = nav.target
         {
@@ -77,10 +83,17 @@ impl Emitter<'_> {
                 entity: Some(set.entity_type.0),
             })
         });
+        let paths = paths
+            .into_iter()
+            .filter(|(_, t)| self.model.entity_types[*t].key.is_some())
+            .map(|(set, t)| LookupTarget {
+                set,
+                entity: Some(t),
+            });
         let untyped = untyped
             .into_iter()
             .map(|set| LookupTarget { set, entity: None });
-        typed.chain(untyped).collect()
+        typed.chain(paths).chain(untyped).collect()
     }
 
     pub(super) fn key_param(

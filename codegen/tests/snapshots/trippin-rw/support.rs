@@ -369,7 +369,9 @@ pub trait HasBinds: Sized {
     fn binds_mut(&mut self) -> &mut Binds;
     /// Sets a lookup: `"nav@odata.bind": "/targets(key)"`.
     fn bind<T: Entity>(&mut self, lookup: Lookup<Self, T>, key: T::Key) -> &mut Self {
-        let bind = Bind::to(lookup.target_set, T::entity_key(key));
+        let bind = Bind::path(
+            &EntityPath::set_path(lookup.target_set).key(T::entity_key(key)),
+        );
         self.binds_mut().0.insert(lookup.navigation, Some(bind));
         self
     }
@@ -853,7 +855,7 @@ impl<
         navigation: Navigation<T, U>,
         key: impl Into<Key<U>>,
     ) -> Request<'static, Reference> {
-        let target = EntityPath::set(navigation.target_set).key(key.into().key);
+        let target = EntityPath::set_path(navigation.target_set).key(key.into().key);
         Request::new(
             self.client.clone(),
             Reference::Associate {
@@ -884,7 +886,7 @@ impl<
         lookup: Lookup<T, U>,
         key: impl Into<Key<U>>,
     ) -> Request<'static, Reference> {
-        let target = EntityPath::set(lookup.target_set).key(key.into().key);
+        let target = EntityPath::set_path(lookup.target_set).key(key.into().key);
         Request::new(
             self.client.clone(),
             Reference::SetLookup {

@@ -1331,7 +1331,8 @@ impl<'d> Resolver<'d> {
         followed.then_some(current)
     }
 
-    /// Follows a binding path (`nav`, `NS.Derived/nav`, `complex/nav`) from an entity type.
+    /// Follows a binding path (`nav`, `NS.Derived/nav`, `complex/nav`, `contained/nav`) from an
+    /// entity type.
     fn follow_binding_path(
         &self,
         model: &Model,
@@ -1384,16 +1385,28 @@ impl<'d> Resolver<'d> {
                 }
                 return None;
             }
-            let p = model
+            let property = model
                 .all_properties(current)
                 .into_iter()
-                .find(|p| p.name == *segment)?;
-            match p.ty.kind {
-                TypeKind::Complex(id) => {
+                .find(|p| p.name == *segment);
+            match property.map(|p| &p.ty.kind) {
+                Some(TypeKind::Complex(id)) => {
                     current = &model.complex_types[id.0];
                     current_entity = None;
                 }
-                _ => return None,
+                Some(_) => return None,
+                // A containment navigation property: CSDL 4.01 lets a binding path traverse
+                // them (Microsoft Graph: `me/user` of the `education` singleton).
+                None => {
+                    let entity = current_entity?;
+                    let target = model
+                        .all_navigation_properties(&model.entity_types[entity.0])
+                        .into_iter()
+                        .find(|n| n.name == *segment && n.contains_target)?
+                        .target?;
+                    current = &model.entity_types[target.0];
+                    current_entity = Some(target);
+                }
             }
         }
         None

@@ -114,3 +114,37 @@ fn a_binding_target_that_is_a_path_is_followed_without_a_warning() {
     let note = binding.contained.unwrap();
     assert_eq!(loaded.model.entity_types[note.0].name.name, "note");
 }
+
+#[test]
+fn a_binding_path_through_a_containment_navigation_property_is_followed() {
+    // Microsoft Graph v1.0 binds `me/user` of the `education` singleton (`me` contains an
+    // `educationUser`), SAP S/4HANA `Set/Parameters`: CSDL 4.01 lets a binding path traverse
+    // containment navigation properties. A non-containment one in the middle stays a warning.
+    let xml = r#"<?xml version="1.0" encoding="utf-8"?>
+<edmx:Edmx Version="4.0" xmlns:edmx="http://docs.oasis-open.org/odata/ns/edmx"><edmx:DataServices>
+<Schema Namespace="G" xmlns="http://docs.oasis-open.org/odata/ns/edm">
+<EntityType Name="user"><Key><PropertyRef Name="id"/></Key><Property Name="id" Type="Edm.String" Nullable="false"/></EntityType>
+<EntityType Name="educationUser"><Key><PropertyRef Name="id"/></Key><Property Name="id" Type="Edm.String" Nullable="false"/><NavigationProperty Name="user" Type="G.user"/></EntityType>
+<EntityType Name="educationRoot"><NavigationProperty Name="me" Type="G.educationUser" ContainsTarget="true"/><NavigationProperty Name="users" Type="Collection(G.educationUser)" ContainsTarget="true"/><NavigationProperty Name="linked" Type="G.educationUser"/></EntityType>
+<EntityContainer Name="C"><EntitySet Name="users" EntityType="G.user"/>
+<Singleton Name="education" Type="G.educationRoot"><NavigationPropertyBinding Path="me/user" Target="users"/><NavigationPropertyBinding Path="users/user" Target="users"/><NavigationPropertyBinding Path="linked/user" Target="users"/></Singleton>
+</EntityContainer></Schema></edmx:DataServices></edmx:Edmx>"#;
+    let loaded = load("graph.xml", xml.as_bytes(), &ResolveOptions::default()).unwrap();
+    let model = &loaded.model;
+    let warnings: Vec<&str> = model.warnings.iter().map(|w| w.message.as_str()).collect();
+    assert_eq!(warnings.len(), 1, "{warnings:?}");
+    assert!(warnings[0].contains("`linked/user`"), "{warnings:?}");
+    let education = model
+        .entity_sets
+        .iter()
+        .find(|s| s.name == "education")
+        .unwrap();
+    for binding in &education.bindings[..2] {
+        let (declaring, index) = binding.navigation.expect("followed");
+        let ty = &model.entity_types[declaring.0];
+        assert_eq!(ty.name.name, "educationUser");
+        assert_eq!(ty.navigation_properties[index].name, "user");
+    }
+    assert_eq!(education.bindings[2].navigation, None);
+    dataverse_codegen::generate("graph.xml", xml.as_bytes(), &GenerateOptions::default()).unwrap();
+}

@@ -63,6 +63,10 @@ fn contoso_metadata() -> Result<PathBuf, Box<dyn std::error::Error>> {
         xml.insert_str(key_end, columns);
     }
     let out = PathBuf::from(std::env::var("OUT_DIR")?).join("contoso-v9.1.xml");
-    std::fs::write(&out, xml)?;
+    // Written only when it changes: the generation below watches it, and a newer file would
+    // make cargo run this script again on every build.
+    if std::fs::read(&out).ok().as_deref() != Some(xml.as_bytes()) {
+        std::fs::write(&out, xml)?;
+    }
     Ok(out)
 }

@@ -42,6 +42,7 @@ pub mod names;
 pub mod parse;
 pub mod resolve;
 pub mod select;
+pub mod short_names;
 pub mod sidecar;
 pub mod source;
 pub mod syntax;

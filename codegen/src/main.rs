@@ -376,6 +376,9 @@ fn generate(input: Input, args: GenerateArgs) -> Result<(), Failure> {
             .crate_name
             .or_else(|| config.crate_name.clone())
             .unwrap_or_else(|| "dataverse-sdk".into());
+        if let Err(message) = dataverse_codegen::write::check_crate_name(&crate_name) {
+            return Err(Failure(format!("error: {message}"), 2));
+        }
         let runtime = match (
             args.runtime_path,
             &config.runtime_path,

@@ -2,6 +2,7 @@
 //! `@generated` header. Same input, same bytes: no timestamps, no paths.
 
 use crate::emit::EmittedFile;
+use crate::short_names::FileScope;
 use std::collections::BTreeMap;
 
 /// The generated files: relative path → contents.
@@ -23,9 +24,9 @@ pub fn input_hash(bytes: &[u8]) -> String {
 /// Formats every file with prettyplease, on all cores: token streams are not `Send`, so each is
 /// turned into text here and parsed back and formatted by worker threads.
 pub fn format_files(files: Vec<EmittedFile>, input_hash: &str) -> Result<Files, String> {
-    let jobs: Vec<(String, String, String)> = files
+    let jobs: Vec<(String, String, String, Option<FileScope>)> = files
         .into_iter()
-        .map(|f| (f.path, f.doc, f.tokens.to_string()))
+        .map(|f| (f.path, f.doc, f.tokens.to_string(), f.scope))
         .collect();
     let workers = std::thread::available_parallelism()
         .map(|n| n.get())
@@ -39,10 +40,10 @@ pub fn format_files(files: Vec<EmittedFile>, input_hash: &str) -> Result<Files, 
                     let mut done = Vec::new();
                     loop {
                         let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                        let Some((path, doc, source)) = jobs.get(i) else {
+                        let Some((path, doc, source, scope)) = jobs.get(i) else {
                             break;
                         };
-                        done.push((i, format_one(path, doc, source, input_hash)));
+                        done.push((i, format_one(path, doc, source, scope, input_hash)));
                     }
                     done
                 })
@@ -58,16 +59,49 @@ pub fn format_files(files: Vec<EmittedFile>, input_hash: &str) -> Result<Files, 
         texts[i] = Some(text);
     }
     let mut out = Files::new();
-    for ((path, _, _), text) in jobs.into_iter().zip(texts) {
+    for ((path, ..), text) in jobs.into_iter().zip(texts) {
         let text = text.unwrap_or_else(|| Err(format!("formatting {path} did not finish")))?;
         out.insert(path, text);
     }
     Ok(out)
 }
 
-fn format_one(path: &str, doc: &str, source: &str, input_hash: &str) -> Result<String, String> {
-    let syntax: syn::File =
-        syn::parse_file(source).map_err(|e| format!("generated {path} does not parse: {e}"))?;
+fn format_one(
+    path: &str,
+    doc: &str,
+    source: &str,
+    scope: &Option<FileScope>,
+    input_hash: &str,
+) -> Result<String, String> {
+    // The bundled template is the same in every SDK: formatted once per process.
+    if scope.is_none() && path == "support.rs" {
+        static TEMPLATE: std::sync::Mutex<Option<(String, String)>> = std::sync::Mutex::new(None);
+        let cached = TEMPLATE.lock().ok().and_then(|t| {
+            t.as_ref()
+                .filter(|(s, _)| s == source)
+                .map(|(_, f)| f.clone())
+        });
+        let body = match cached {
+            Some(body) => body,
+            None => {
+                let body = format_source(path, source, &None)?;
+                if let Ok(mut t) = TEMPLATE.lock() {
+                    *t = Some((source.to_string(), body.clone()));
+                }
+                body
+            }
+        };
+        return Ok(with_header(doc, input_hash, &body));
+    }
+    Ok(with_header(
+        doc,
+        input_hash,
+        &format_source(path, source, scope)?,
+    ))
+}
+
+/// The file's header, inner doc and formatted body.
+fn with_header(doc: &str, input_hash: &str, body: &str) -> String {
     let mut text = header(input_hash);
     for line in doc.lines() {
         text.push_str(&format!("//! {line}\n"));
@@ -75,8 +109,89 @@ fn format_one(path: &str, doc: &str, source: &str, input_hash: &str) -> Result<S
     if !doc.is_empty() {
         text.push('\n');
     }
-    text.push_str(&prettyplease::unparse(&syntax));
-    Ok(text)
+    text.push_str(body);
+    text
+}
+
+/// Parses, shortens (with a scope) and formats one file's source.
+fn format_source(path: &str, source: &str, scope: &Option<FileScope>) -> Result<String, String> {
+    let mut syntax: syn::File =
+        syn::parse_file(source).map_err(|e| format!("generated {path} does not parse: {e}"))?;
+    if let Some(scope) = scope {
+        crate::short_names::shorten(&mut syntax, scope);
+    }
+    Ok(space_items(&prettyplease::unparse(&syntax)))
+}
+
+/// Blank lines where a person would put them (prettyplease leaves none between items): after
+/// the `use` lines (and between their groups: `std`, other crates, this SDK), and after an item
+/// or method that ends with a closing brace, at the top level and in `impl` blocks.
+pub fn space_items(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + text.len() / 16);
+    // The group of the `use` item the previous lines belong to (0 std, 1 crates, 2 this SDK),
+    // and whether that item is still open.
+    let mut use_group: Option<u8> = None;
+    let mut in_use = false;
+    let mut previous = "";
+    for line in text.lines() {
+        let starts_use = use_path(line).map(|path| {
+            if path.starts_with("std::") || path.starts_with("core::") {
+                0
+            } else if path.starts_with("self::") || path.starts_with("super::") {
+                2
+            } else {
+                1
+            }
+        });
+        let blank = if in_use {
+            false
+        } else if let Some(group) = use_group {
+            match starts_use {
+                Some(next) => next != group,
+                None => true,
+            }
+        } else {
+            needs_blank_line(previous, line)
+        };
+        if blank && !previous.is_empty() && !line.is_empty() {
+            out.push('\n');
+        }
+        if let Some(group) = starts_use {
+            use_group = Some(group);
+            in_use = !line.ends_with(';');
+        } else if in_use {
+            in_use = !line.ends_with(';');
+        } else {
+            use_group = None;
+        }
+        out.push_str(line);
+        out.push('\n');
+        previous = line;
+    }
+    out
+}
+
+/// The path of a `use` item starting on `line` (not indented).
+fn use_path(line: &str) -> Option<&str> {
+    line.strip_prefix("pub use ")
+        .or_else(|| line.strip_prefix("use "))
+}
+
+/// After an item or method that ends with a closing brace, a blank line before the next one.
+fn needs_blank_line(previous: &str, line: &str) -> bool {
+    let indent = |l: &str| l.len() - l.trim_start().len();
+    let closes = |l: &str| l.trim_start().starts_with(['}', ')', ']']);
+    if closes(line) {
+        return false;
+    }
+    match indent(line) {
+        0 => {
+            previous.trim_end_matches(';') == "}"
+                || (previous.ends_with("{}") && !line.ends_with("{}"))
+        }
+        4 => previous == "    }",
+        _ => false,
+    }
 }
 
 /// Writes `files` under `dir`, only those whose contents changed (so build tools see no change
@@ -170,6 +285,24 @@ pub enum RuntimeDependency {
     Path(String),
     /// A version requirement on crates.io.
     Version(String),
+}
+
+/// Checks a package name for the generated `Cargo.toml` as cargo does: ASCII letters, digits,
+/// `-` and `_`, not starting with a digit (`sdk-msgraph-v1.0` is refused: no `.`).
+pub fn check_crate_name(name: &str) -> Result<(), String> {
+    let valid = name
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+        && name.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_');
+    if valid {
+        Ok(())
+    } else {
+        Err(format!(
+            "the crate name {name:?} is not a valid Cargo package name: use ASCII letters, digits, \
+             `-` and `_`, starting with a letter (e.g. {:?})",
+            name.replace(|c: char| !c.is_ascii_alphanumeric() && c != '_', "-")
+        ))
+    }
 }
 
 /// The `Cargo.toml` of a generated crate; `features` are the entity-set features (all of them

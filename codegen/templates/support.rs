@@ -11,7 +11,12 @@ use ::dataverse_runtime::codegen::request::{
     SetProperty, UpdateRecord, UpsertRecord,
 };
 use ::dataverse_runtime::codegen::typed::Property;
-use ::dataverse_runtime::{Bind, Client, EntityKey, EntityPath, Error, Literal, Page, Result};
+use ::dataverse_runtime::codegen::erased_serde;
+use ::dataverse_runtime::{
+    Bind, Client, EntityKey, EntityPath, Error, Field, Literal, Page, ReadOnly, Result,
+};
+use ::core::any::Any;
+use ::std::borrow::Cow;
 use ::std::boxed::Box;
 use ::std::collections::BTreeMap;
 use ::std::marker::PhantomData;
@@ -54,12 +59,9 @@ pub trait Structured: Default {
     /// The qualified CSDL name, e.g. `Microsoft.Dynamics.CRM.account`.
     const ODATA_TYPE: &'static str;
 
-    /// Writes the fields that are set (never the unset ones) that `purpose` writes.
-    fn serialize_fields<M: SerializeMap>(
-        &self,
-        map: &mut M,
-        purpose: Purpose,
-    ) -> ::core::result::Result<(), M::Error>;
+    /// Hands every field to `fields`, in declaration order, with its wire name and how it is
+    /// written: serialization, `Debug` and `PartialEq` all read the struct through it.
+    fn visit_fields<'a>(&'a self, fields: &mut dyn FieldVisitor<'a>);
 
     /// Reads the field named `key` if the type declares it; `false` if it does not.
     fn deserialize_field<'de, A: MapAccess<'de>>(
@@ -95,13 +97,8 @@ pub struct Untyped {
 
 impl Structured for Untyped {
     const ODATA_TYPE: &'static str = "Edm.EntityType";
-    fn serialize_fields<M: SerializeMap>(
-        &self,
-        map: &mut M,
-        purpose: Purpose,
-    ) -> ::core::result::Result<(), M::Error> {
-        let _ = (map, purpose);
-        Ok(())
+    fn visit_fields<'a>(&'a self, fields: &mut dyn FieldVisitor<'a>) {
+        let _ = fields;
     }
     fn deserialize_field<'de, A: MapAccess<'de>>(
         &mut self,
@@ -202,6 +199,204 @@ impl<T: Structured> serde::Serialize for Writing<'_, T> {
     }
 }
 
+/// How a field of a generated struct is written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Write {
+    /// Whenever it is set.
+    Always,
+    /// Only by `Serialize` ([`Purpose::Everything`]): a lookup value, a computed or read-only
+    /// column.
+    ReadOnly,
+    /// Not by an update: `Core.Immutable`, or a column valid for create only.
+    CreateOnly,
+    /// Not by a create: a column valid for update only (`statecode`).
+    UpdateOnly,
+    /// A navigation property filled by `$expand`: not sent back by an update (a create may
+    /// carry related records: deep insert).
+    Navigation,
+}
+
+impl Write {
+    /// Whether a field written this way is written for `purpose`.
+    pub fn writes_for(self, purpose: Purpose) -> bool {
+        match self {
+            Write::Always => true,
+            Write::ReadOnly => purpose.writes_read_only(),
+            Write::CreateOnly => purpose.writes_immutable(),
+            Write::UpdateOnly => purpose.writes_update_only(),
+            Write::Navigation => purpose != Purpose::Update,
+        }
+    }
+}
+
+/// A field of a generated struct (a [`Field`] or a [`ReadOnly`]) as the table-driven code
+/// sees it: set or not, its value to serialize, print and compare.
+pub trait FieldValue {
+    /// Whether the field is unset (it is then not written).
+    fn is_unset(&self) -> bool;
+    /// The value to serialize.
+    fn as_serialize(&self) -> &dyn erased_serde::Serialize;
+    /// The value to print.
+    fn as_debug(&self) -> &dyn ::core::fmt::Debug;
+    /// Whether `other` is a field of the same type with an equal value.
+    fn equals(&self, other: &dyn FieldValue) -> bool;
+    /// The field, for [`FieldValue::equals`].
+    fn as_any(&self) -> &dyn Any;
+}
+
+impl<T: serde::Serialize + ::core::fmt::Debug + PartialEq + 'static> FieldValue for Field<T> {
+    fn is_unset(&self) -> bool {
+        Field::is_unset(self)
+    }
+    fn as_serialize(&self) -> &dyn erased_serde::Serialize {
+        self
+    }
+    fn as_debug(&self) -> &dyn ::core::fmt::Debug {
+        self
+    }
+    fn equals(&self, other: &dyn FieldValue) -> bool {
+        other.as_any().downcast_ref::<Self>() == Some(self)
+    }
+    fn as_any(&self) -> &dyn Any {
+        self
+    }
+}
+
+impl<T: serde::Serialize + ::core::fmt::Debug + PartialEq + 'static> FieldValue for ReadOnly<T> {
+    fn is_unset(&self) -> bool {
+        Field::is_unset(self)
+    }
+    fn as_serialize(&self) -> &dyn erased_serde::Serialize {
+        self
+    }
+    fn as_debug(&self) -> &dyn ::core::fmt::Debug {
+        self
+    }
+    fn equals(&self, other: &dyn FieldValue) -> bool {
+        other.as_any().downcast_ref::<Self>() == Some(self)
+    }
+    fn as_any(&self) -> &dyn Any {
+        self
+    }
+}
+
+/// Receives the fields of a generated struct from [`Structured::visit_fields`]: one call per
+/// field, in declaration order. The provided methods name how each field is written.
+pub trait FieldVisitor<'a> {
+    /// A field named `name` on the wire, written as `write` says.
+    fn visit(&mut self, name: &'static str, value: &'a dyn FieldValue, write: Write);
+    /// The lookups of an entity, sent as `nav@odata.bind` after the fields.
+    fn binds(&mut self, binds: &'a Binds) {
+        let _ = binds;
+    }
+    /// A field written whenever it is set.
+    fn field(&mut self, name: &'static str, value: &'a dyn FieldValue) {
+        self.visit(name, value, Write::Always);
+    }
+    /// A read-only field ([`Write::ReadOnly`]).
+    fn read_only(&mut self, name: &'static str, value: &'a dyn FieldValue) {
+        self.visit(name, value, Write::ReadOnly);
+    }
+    /// A field not written by an update ([`Write::CreateOnly`]).
+    fn create_only(&mut self, name: &'static str, value: &'a dyn FieldValue) {
+        self.visit(name, value, Write::CreateOnly);
+    }
+    /// A field not written by a create ([`Write::UpdateOnly`]).
+    fn update_only(&mut self, name: &'static str, value: &'a dyn FieldValue) {
+        self.visit(name, value, Write::UpdateOnly);
+    }
+    /// An expanded navigation property ([`Write::Navigation`]).
+    fn navigation(&mut self, name: &'static str, value: &'a dyn FieldValue) {
+        self.visit(name, value, Write::Navigation);
+    }
+}
+
+/// The fields of a struct, as a list.
+#[derive(Default)]
+struct FieldList<'a> {
+    fields: Vec<(&'static str, &'a dyn FieldValue)>,
+    binds: Option<&'a Binds>,
+}
+
+impl<'a> FieldVisitor<'a> for FieldList<'a> {
+    fn visit(&mut self, name: &'static str, value: &'a dyn FieldValue, _: Write) {
+        self.fields.push((name, value));
+    }
+    fn binds(&mut self, binds: &'a Binds) {
+        self.binds = Some(binds);
+    }
+}
+
+fn field_list<T: Structured>(value: &T) -> FieldList<'_> {
+    let mut list = FieldList::default();
+    value.visit_fields(&mut list);
+    list
+}
+
+/// `Debug` of a generated struct: the fields that are set, the binds and `extra` if any.
+pub fn debug<T: Structured>(value: &T, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+    let name = ::core::any::type_name::<T>();
+    let mut out = f.debug_struct(name.rsplit("::").next().unwrap_or(name));
+    let list = field_list(value);
+    for (name, field) in &list.fields {
+        if !field.is_unset() {
+            out.field(name, field.as_debug());
+        }
+    }
+    if let Some(binds) = list.binds.filter(|b| !b.is_empty()) {
+        out.field("binds", binds);
+    }
+    if !value.extra().is_empty() {
+        out.field("extra", value.extra());
+    }
+    out.finish_non_exhaustive()
+}
+
+/// `PartialEq` of generated structs: every field, the binds and `extra` equal.
+pub fn eq<T: Structured>(a: &T, b: &T) -> bool {
+    let (left, right) = (field_list(a), field_list(b));
+    left.fields.len() == right.fields.len()
+        && left
+            .fields
+            .iter()
+            .zip(&right.fields)
+            .all(|((_, x), (_, y))| x.equals(*y))
+        && left.binds == right.binds
+        && a.extra() == b.extra()
+}
+
+/// Writes the fields of `value` that are set and that `purpose` writes, then its binds.
+fn serialize_fields<T: Structured, M: SerializeMap>(
+    value: &T,
+    map: &mut M,
+    purpose: Purpose,
+) -> ::core::result::Result<(), M::Error> {
+    struct Writer<'m, M: SerializeMap> {
+        map: &'m mut M,
+        purpose: Purpose,
+        result: ::core::result::Result<(), M::Error>,
+    }
+    impl<'a, M: SerializeMap> FieldVisitor<'a> for Writer<'_, M> {
+        fn visit(&mut self, name: &'static str, value: &'a dyn FieldValue, write: Write) {
+            if self.result.is_ok() && write.writes_for(self.purpose) && !value.is_unset() {
+                self.result = self.map.serialize_entry(name, value.as_serialize());
+            }
+        }
+        fn binds(&mut self, binds: &'a Binds) {
+            if self.result.is_ok() {
+                self.result = binds.serialize_into(self.map);
+            }
+        }
+    }
+    let mut writer = Writer {
+        map,
+        purpose,
+        result: Ok(()),
+    };
+    value.visit_fields(&mut writer);
+    writer.result
+}
+
 /// Serializes a generated struct: the fields that are set, then unknown properties (not
 /// annotations, which are the service's to write).
 pub fn serialize<T: Structured, S: Serializer>(
@@ -219,7 +414,7 @@ pub fn serialize_for<T: Structured, S: Serializer>(
     purpose: Purpose,
 ) -> ::core::result::Result<S::Ok, S::Error> {
     let mut map = serializer.serialize_map(None)?;
-    value.serialize_fields(&mut map, purpose)?;
+    serialize_fields(value, &mut map, purpose)?;
     for (key, raw) in value.extra().iter() {
         if !key.contains('@') && (purpose.writes_read_only() || !is_lookup_value(key)) {
             map.serialize_entry(key, raw)?;
@@ -241,16 +436,42 @@ pub fn deserialize<'de, T: Structured, D: Deserializer<'de>>(
         }
         fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> ::core::result::Result<T, A::Error> {
             let mut value = T::default();
-            while let Some(key) = map.next_key::<String>()? {
+            while let Some(FieldName(key)) = map.next_key()? {
                 if !value.deserialize_field(&key, &mut map)? {
                     let raw: Box<RawValue> = map.next_value()?;
-                    value.extra_mut().insert(key, raw);
+                    value.extra_mut().insert(key.into_owned(), raw);
                 }
             }
             Ok(value)
         }
     }
     deserializer.deserialize_map(StructVisitor(PhantomData))
+}
+
+/// A property name as read: borrowed from the input where it can be (no escapes), so that a
+/// declared field costs no allocation for its name.
+struct FieldName<'de>(Cow<'de, str>);
+
+impl<'de> serde::Deserialize<'de> for FieldName<'de> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> ::core::result::Result<Self, D::Error> {
+        struct NameVisitor;
+        impl<'de> Visitor<'de> for NameVisitor {
+            type Value = FieldName<'de>;
+            fn expecting(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+                f.write_str("a property name")
+            }
+            fn visit_borrowed_str<E>(self, name: &'de str) -> ::core::result::Result<Self::Value, E> {
+                Ok(FieldName(Cow::Borrowed(name)))
+            }
+            fn visit_str<E>(self, name: &str) -> ::core::result::Result<Self::Value, E> {
+                Ok(FieldName(Cow::Owned(name.to_owned())))
+            }
+            fn visit_string<E>(self, name: String) -> ::core::result::Result<Self::Value, E> {
+                Ok(FieldName(Cow::Owned(name)))
+            }
+        }
+        deserializer.deserialize_str(NameVisitor)
+    }
 }
 
 /// A navigation property filled by `$expand`, kept as the JSON the service sent and decoded
@@ -471,7 +692,7 @@ impl<T: Structured> serde::Serialize for Typed<'_, T> {
     fn serialize<S: Serializer>(&self, serializer: S) -> ::core::result::Result<S::Ok, S::Error> {
         let mut map = serializer.serialize_map(None)?;
         map.serialize_entry("@odata.type", T::ODATA_TYPE)?;
-        self.0.serialize_fields(&mut map, Purpose::Create)?;
+        serialize_fields(self.0, &mut map, Purpose::Create)?;
         map.end()
     }
 }

@@ -113,3 +113,23 @@ fn missing_metadata_file_exits_1() {
             .contains("no/such.xml: error: cannot read the file")
     );
 }
+
+#[test]
+fn an_invalid_crate_name_is_refused_before_writing() {
+    let out = scratch("bad-crate-name");
+    let output = exe()
+        .args(["generate", "--metadata"])
+        .arg(trippin())
+        .args(["--crate-name", "sdk-msgraph-v1.0", "--out"])
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("\"sdk-msgraph-v1.0\" is not a valid Cargo package name")
+            && stderr.contains("(e.g. \"sdk-msgraph-v1-0\")"),
+        "{stderr}"
+    );
+    assert!(!out.join("Cargo.toml").exists());
+}

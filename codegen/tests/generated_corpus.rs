@@ -259,9 +259,36 @@ fn collision_classes_get_distinct_names() {
     // Same name in two namespaces, and names equal after UpperCamelCase.
     assert_eq!(
         names.entity_types,
-        ["Thing", "Thing2", "Thing3", "Solution"]
+        [
+            "Thing",
+            "Thing2",
+            "Thing3",
+            "Solution",
+            // Named like items of the runtime, of `support` and of the prelude (short names).
+            "Field",
+            "Result",
+            "Client",
+            "Service2",
+            "Support",
+            "Key",
+            "Lookup",
+            "Property",
+            "Extra",
+            "ReadOnly",
+            "Binds",
+            "Structured",
+            "Expanded",
+            "Serialize",
+            "Uuid",
+            "Literal"
+        ]
     );
-    assert_eq!(names.complex_types, ["Node", "Solution2"]);
+    assert_eq!(
+        names.complex_types,
+        ["Node", "Solution2", "Option", "Vec", "String"]
+    );
+    // The type `support` cannot take the module name its folder reaches `support` through.
+    assert_eq!(names.entity_modules[8], "support_2");
     let map: Vec<String> = names
         .rename_map(&model)
         .into_iter()
@@ -289,20 +316,35 @@ fn collision_classes_get_distinct_names() {
         "pub super_:",
         "pub n_1st_value:",
         "pub gr_u00f6_u00df_e:",
-        "pub tree: ::dataverse_runtime::Field<super::super::Node>",
+        "pub tree: Field<Node>",
     ] {
         assert!(thing.contains(field), "{field} missing");
     }
     // By-value recursion is boxed; through a collection it is not.
     let node = &files["complex/node.rs"];
+    assert!(node.contains("pub child: Field<Box<Node>>"), "{node}");
+    assert!(node.contains("pub children: Field<Vec<Node>>"), "{node}");
+    // Short names never pick the wrong item: where a generated type takes the name of the
+    // runtime's, the prelude's or `support`'s item, the other one is written from its module.
+    let field = &files["entities/field.rs"];
+    for line in [
+        "use super::support::{",
+        "pub struct Field {",
+        "pub id: ::dataverse_runtime::Field<i32>,",
+        "pub value: ::dataverse_runtime::Field<super::Option>,",
+        "pub text: ::dataverse_runtime::Field<super::String>,",
+        "pub words: ::dataverse_runtime::Field<Vec<String>>,",
+        "pub results: ::dataverse_runtime::Field<Expanded<Vec<super::Result>>>,",
+    ] {
+        assert!(field.contains(line), "{line} missing in {field}");
+    }
+    let vec = &files["complex/vec.rs"];
+    assert!(vec.contains("pub items: Field<vec::Vec<String>>,"), "{vec}");
     assert!(
-        node.contains(
-            "pub child: ::dataverse_runtime::Field<::std::boxed::Box<super::super::Node>>"
-        )
+        vec.contains("pub strings: Field<vec::Vec<super::String>>,"),
+        "{vec}"
     );
-    assert!(
-        node.contains(
-            "pub children: ::dataverse_runtime::Field<::std::vec::Vec<super::super::Node>>"
-        )
-    );
+    for (path, text) in &files {
+        assert!(!text.contains("super::super::"), "{path}");
+    }
 }

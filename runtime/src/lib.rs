@@ -133,6 +133,7 @@ pub use values::{
 /// Everything generated code needs, re-exported so users never match versions by hand.
 /// Generated code imports only through `::dataverse_runtime::codegen::...`.
 pub mod codegen {
+    pub use erased_serde;
     pub use futures_core;
     pub use http;
     pub use serde;

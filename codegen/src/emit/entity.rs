@@ -220,25 +220,12 @@ impl Emitter<'_> {
                 let set_name = &target.set;
                 let gate = self.gate(target.entity);
                 if n.collection {
-                    let text = format!(
-                        " Collection-valued navigation `{nav_name}` to `{set_name}` (associate and disassociate through `$ref`)."
-                    );
                     const_items.push(quote! {
-                        #[doc = #text]
                         #gate
                         pub const #const_name: #root::support::Navigation<#name, #target_ty> = #root::support::Navigation::new(#nav_name, #set_name);
                     });
                 } else {
-                    let text = format!(
-                        " Lookup `{nav_name}` to `{set_name}`: writes `\"{nav_name}@odata.bind\": \"/{set_name}(key)\"`.{}",
-                        if target.entity.is_none() {
-                            " The target type is not in this SDK (outside the selection): pass an `EntityKey`."
-                        } else {
-                            ""
-                        }
-                    );
                     const_items.push(quote! {
-                        #[doc = #text]
                         #gate
                         pub const #const_name: #root::support::Lookup<#name, #target_ty> = #root::support::Lookup::new(#nav_name, #set_name);
                     });
@@ -317,6 +304,9 @@ impl Emitter<'_> {
         }
         if !const_items.is_empty() {
             items.push(quote! {
+                /// One constant per property (typed `$select`, `$filter` and `$orderby`), per
+                /// lookup (`bind`; a lookup to a type outside the SDK takes an `EntityKey`) and
+                /// per collection-valued navigation (`$ref`), then the key constructors.
                 impl #name {
                     #(#const_items)*
                 }

@@ -56,6 +56,33 @@ impl Emitter<'_> {
                 let value = Lit::i64_unsuffixed(m.value);
                 quote!(Self::#v => ::core::option::Option::Some(#value),)
             });
+            let from_name_and_value = if members.is_empty() {
+                // An enum type without members: every name and value is unknown.
+                quote! {
+                    fn from_name(name: &str) -> Self {
+                        Self::Unknown(::std::string::ToString::to_string(name))
+                    }
+                    fn from_value(value: i64) -> ::core::option::Option<Self> {
+                        let _ = value;
+                        ::core::option::Option::None
+                    }
+                }
+            } else {
+                quote! {
+                    fn from_name(name: &str) -> Self {
+                        match name {
+                            #(#from_name_arms)*
+                            other => Self::Unknown(::std::string::ToString::to_string(other)),
+                        }
+                    }
+                    fn from_value(value: i64) -> ::core::option::Option<Self> {
+                        match value {
+                            #(#from_value_arms)*
+                            _ => ::core::option::Option::None,
+                        }
+                    }
+                }
+            };
             items.push(quote! {
                 #doc
                 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -83,18 +110,7 @@ impl Emitter<'_> {
                             Self::Unknown(name) => name,
                         }
                     }
-                    fn from_name(name: &str) -> Self {
-                        match name {
-                            #(#from_name_arms)*
-                            other => Self::Unknown(::std::string::ToString::to_string(other)),
-                        }
-                    }
-                    fn from_value(value: i64) -> ::core::option::Option<Self> {
-                        match value {
-                            #(#from_value_arms)*
-                            _ => ::core::option::Option::None,
-                        }
-                    }
+                    #from_name_and_value
                 }
 
                 impl ::dataverse_runtime::codegen::typed::FilterValue for #name {

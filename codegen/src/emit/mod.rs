@@ -12,8 +12,10 @@
 //! | `operations.rs` | request types of unbound operations |
 //! | `functions.rs` | the document's query functions as typed filter builders (when it has any) |
 //!
-//! Every generated path is absolute (`::core::option::Option`, `::dataverse_runtime::Field`) so
-//! that a CSDL type named `Option` or `String` shadows nothing.
+//! Every path the emitters write is absolute (`::core::option::Option`, `::dataverse_runtime::Field`,
+//! `super::super::support::Lookup`) so that a CSDL type named `Option` or `String` shadows
+//! nothing; the write stage then gives each file short names and `use` lines where no name can be
+//! mistaken ([`crate::short_names`]).
 //!
 //! One module per generated concept: [`naming`] decides every name, [`types`] the structs and
 //! polymorphic enums, [`enums`] enum types, [`entity`] keys, lookups and handles of an entity type,
@@ -32,6 +34,7 @@ pub use self::naming::{Names, names};
 
 use crate::model::*;
 use crate::names::ident;
+use crate::short_names::FileScope;
 use proc_macro2::TokenStream;
 use quote::quote;
 use std::collections::BTreeSet;
@@ -44,6 +47,8 @@ pub struct EmittedFile {
     pub tokens: TokenStream,
     /// The file's inner doc comment (first line of the file).
     pub doc: String,
+    /// Where the file sits in the module tree, for short names; `None`: written as emitted.
+    pub scope: Option<FileScope>,
 }
 
 /// How paths to the SDK root are written from a file at some depth.
@@ -258,11 +263,13 @@ pub fn emit(model: &Model, names: &Names, options: &EmitOptions) -> Vec<EmittedF
     let root_file = options.root_file.as_str();
     let mut files = Vec::new();
     files.push(EmittedFile {
+        scope: None,
         path: "support.rs".into(),
         tokens: template_tokens(include_str!("../../templates/support.rs")),
         doc: String::new(),
     });
     files.push(EmittedFile {
+        scope: None,
         path: "enums.rs".into(),
         tokens: e.emit_enums(),
         doc: "Enum types and type definitions.".into(),
@@ -272,6 +279,7 @@ pub fn emit(model: &Model, names: &Names, options: &EmitOptions) -> Vec<EmittedF
         let module = ident(&names.complex_modules[i]);
         complex_mods.push(module.clone());
         files.push(EmittedFile {
+            scope: None,
             path: format!(
                 "complex/{}.rs",
                 names.complex_modules[i].trim_start_matches("r#")
@@ -281,36 +289,46 @@ pub fn emit(model: &Model, names: &Names, options: &EmitOptions) -> Vec<EmittedF
         });
     }
     let mut entity_mods = Vec::new();
+    // Names of the items compiled only with a Cargo feature.
+    let mut gated = BTreeSet::new();
     for (i, t) in model.entity_types.iter().enumerate() {
         let module = ident(&names.entity_modules[i]);
         let gate = e.gate([i]);
         entity_mods.push(quote!(#gate mod #module; #gate pub use self::#module::*;));
+        let tokens = e.emit_entity(i);
+        if !gate.is_empty() {
+            gated.extend(top_level_items(&tokens));
+        }
         files.push(EmittedFile {
+            scope: None,
             path: format!(
                 "entities/{}.rs",
                 names.entity_modules[i].trim_start_matches("r#")
             ),
-            tokens: e.emit_entity(i),
+            tokens,
             doc: format!("Entity type `{}`.", t.name),
         });
     }
     files.push(EmittedFile {
+        scope: None,
         path: "complex/mod.rs".into(),
-        tokens: quote! {
+        tokens: folder_module(quote! {
             #(mod #complex_mods; pub use self::#complex_mods::*;)*
-        },
+        }),
         doc: "Complex types, one module each.".into(),
     });
     files.push(EmittedFile {
+        scope: None,
         path: "entities/mod.rs".into(),
-        tokens: quote! {
+        tokens: folder_module(quote! {
             #(#entity_mods)*
-        },
+        }),
         doc: "Entity types, one module each.".into(),
     });
     let choices = e.emit_choices();
     if let Some(tokens) = choices {
         files.push(EmittedFile {
+            scope: None,
             path: "choices.rs".into(),
             tokens,
             doc:
@@ -321,6 +339,7 @@ pub fn emit(model: &Model, names: &Names, options: &EmitOptions) -> Vec<EmittedF
     let query_functions = e.emit_query_functions();
     if let Some(tokens) = &query_functions {
         files.push(EmittedFile {
+            scope: None,
             path: "functions.rs".into(),
             tokens: tokens.clone(),
             doc: "The service's query functions, for typed `$filter` expressions.".into(),
@@ -329,11 +348,13 @@ pub fn emit(model: &Model, names: &Names, options: &EmitOptions) -> Vec<EmittedF
     let mut service_methods = Vec::new();
     let operations = e.emit_operations_file(&mut service_methods);
     files.push(EmittedFile {
+        scope: None,
         path: "operations.rs".into(),
         tokens: operations.clone(),
         doc: "Request types of the unbound actions and functions.".into(),
     });
     files.push(EmittedFile {
+        scope: None,
         path: root_file.into(),
         tokens: e.emit_root(
             options,
@@ -344,7 +365,82 @@ pub fn emit(model: &Model, names: &Names, options: &EmitOptions) -> Vec<EmittedF
         ),
         doc: format!("Typed SDK for the OData service `{}`.", e.container_name()),
     });
+    with_scopes(files, root_file, gated)
+}
+
+/// Gives every generated file (not the bundled `support.rs`) its place in the module tree, for
+/// the short names of the write stage ([`crate::short_names`]).
+fn with_scopes(
+    files: Vec<EmittedFile>,
+    root_file: &str,
+    gated: BTreeSet<String>,
+) -> Vec<EmittedFile> {
+    let mut sdk_names: BTreeSet<String> = ["support", "Annotated", "HasBinds", "Request"]
+        .into_iter()
+        .map(str::to_string)
+        .collect();
+    for file in &files {
+        if file.path != "support.rs" {
+            sdk_names.extend(top_level_items(&file.tokens));
+        }
+    }
+    let sdk_names = std::sync::Arc::new(sdk_names);
+    let gated = std::sync::Arc::new(gated);
     files
+        .into_iter()
+        .map(|file| {
+            if file.path == "support.rs" {
+                return file;
+            }
+            let depth = if file.path == root_file {
+                0
+            } else {
+                file.path.matches('/').count() + usize::from(!file.path.ends_with("/mod.rs"))
+            };
+            let scope = FileScope {
+                depth,
+                globs: file.path == root_file || file.path.ends_with("/mod.rs"),
+                sdk_names: sdk_names.clone(),
+                gated: gated.clone(),
+            };
+            EmittedFile {
+                scope: Some(scope),
+                ..file
+            }
+        })
+        .collect()
+}
+
+/// A folder's `mod.rs`: its modules, after an import of the SDK root's names that lets their
+/// files name any generated type as `super::Type`.
+fn folder_module(modules: TokenStream) -> TokenStream {
+    if modules.is_empty() {
+        return modules;
+    }
+    quote! {
+        use super::*;
+        #modules
+    }
+}
+
+/// The names of the items a file defines at its top level.
+fn top_level_items(tokens: &TokenStream) -> Vec<String> {
+    let list: Vec<proc_macro2::TokenTree> = tokens.clone().into_iter().collect();
+    list.windows(2)
+        .filter_map(|pair| match pair {
+            [
+                proc_macro2::TokenTree::Ident(keyword),
+                proc_macro2::TokenTree::Ident(name),
+            ] if matches!(
+                keyword.to_string().as_str(),
+                "struct" | "enum" | "type" | "trait" | "const" | "fn" | "static" | "mod"
+            ) =>
+            {
+                Some(name.to_string().trim_start_matches("r#").to_string())
+            }
+            _ => None,
+        })
+        .collect()
 }
 
 /// A bundled template (ordinary Rust source); parsing it here checks it at generation time.

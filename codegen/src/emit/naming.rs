@@ -68,11 +68,27 @@ const RESERVED_ROOT: &[&str] = &[
     "Service",
     "support",
     "Request",
+    "Annotated",
+    "HasBinds",
+    "choices",
     "functions",
     "entities",
     "complex",
     "enums",
     "operations",
+];
+
+/// Module names a folder (`entities/`, `complex/`) keeps free: the folder imports the root's
+/// names (`use super::*`), and its files reach `support` and the other root modules through it.
+const FOLDER_RESERVED: &[&str] = &[
+    "mod",
+    "support",
+    "functions",
+    "entities",
+    "complex",
+    "enums",
+    "operations",
+    "choices",
 ];
 
 /// Decides every name.
@@ -121,12 +137,12 @@ pub fn names(model: &Model, renames: &BTreeMap<String, String>) -> Names {
         .map(|t| type_name(&mut types, &t.name, None))
         .collect();
     let choice_sets = choice_set_names(model, renames, &mut types);
-    let mut modules = Scope::with_reserved(&["mod"]);
+    let mut modules = Scope::with_reserved(FOLDER_RESERVED);
     let entity_modules = entity_types
         .iter()
         .map(|n| modules.name(n, Case::Snake))
         .collect();
-    let mut modules = Scope::with_reserved(&["mod"]);
+    let mut modules = Scope::with_reserved(FOLDER_RESERVED);
     let complex_modules = complex_types
         .iter()
         .map(|n| modules.name(n, Case::Snake))

@@ -37,7 +37,6 @@ impl Emitter<'_> {
                     None => self.descriptor_value_type(&p.ty, root),
                 };
                 let wire = &p.name;
-                let text = format!(" `{}`: `{}`.", p.name, self.type_label(&p.ty));
                 let gate = self.gate(Self::mentioned(&p.ty));
                 let is_key = ty
                     .key
@@ -46,13 +45,11 @@ impl Emitter<'_> {
                     .any(|k| k.path.len() == 1 && k.path[0] == p.name);
                 if property_write(p, is_key) == Write::Never {
                     quote! {
-                        #[doc = #text]
                         #gate
                         pub const #name: ::dataverse_runtime::codegen::typed::Property<Self, #value, ::dataverse_runtime::codegen::typed::ReadOnly> = ::dataverse_runtime::codegen::typed::Property::read_only(#wire);
                     }
                 } else {
                     quote! {
-                        #[doc = #text]
                         #gate
                         pub const #name: ::dataverse_runtime::codegen::typed::Property<Self, #value> = ::dataverse_runtime::codegen::typed::Property::new(#wire);
                     }

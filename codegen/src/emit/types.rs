@@ -263,8 +263,6 @@ impl Emitter<'_> {
         let mut ser = Vec::new();
         let mut de = Vec::new();
         let key_paths: Vec<String> = ty.key.iter().flatten().map(|k| k.path.join("/")).collect();
-        // Whether a serialize arm reads `purpose` (otherwise it is marked used).
-        let mut uses_purpose = false;
         for (p, field) in self.field_properties(ty).into_iter().zip(&property_fields) {
             let write = property_write(p, key_paths.contains(&p.name));
             let field = ident(field);
@@ -291,7 +289,7 @@ impl Emitter<'_> {
                         ", read-only (valid neither for create nor for update)",
                     Write::Never if p.annotations.computed =>
                         ", computed by the service (read-only)",
-                    Write::Never => ", a lookup value (read-only: set the lookup with `bind`)",
+                    Write::Never => ", lookup value (read-only)",
                     Write::OnCreate => ", written on create only",
                     Write::OnUpdate => ", written on update only (not valid for create)",
                 },
@@ -308,17 +306,13 @@ impl Emitter<'_> {
             } else {
                 defs.push(quote! { #doc #gate pub #field: ::dataverse_runtime::Field<#value>, });
             }
-            let condition = match write {
-                Write::Always => quote!(!self.#field.is_unset()),
-                Write::Never => quote!(purpose.writes_read_only() && !self.#field.is_unset()),
-                Write::OnCreate => quote!(purpose.writes_immutable() && !self.#field.is_unset()),
-                Write::OnUpdate => quote!(purpose.writes_update_only() && !self.#field.is_unset()),
+            let visit = match write {
+                Write::Always => quote!(field),
+                Write::Never => quote!(read_only),
+                Write::OnCreate => quote!(create_only),
+                Write::OnUpdate => quote!(update_only),
             };
-            uses_purpose |= write != Write::Always;
-            ser.push(quote! {
-                #gate
-                if #condition { map.serialize_entry(#wire, &self.#field)?; }
-            });
+            ser.push(quote! { #gate f.#visit(#wire, &self.#field); });
             de.push(quote! { #gate #wire => self.#field = map.next_value()?, });
         }
         for (n, field) in self
@@ -338,7 +332,7 @@ impl Emitter<'_> {
             };
             let wire = &n.name;
             let text = format!(
-                " Navigation `{}` to {} `{}`, filled by `$expand` (decode it with `get`).",
+                " Navigation `{}`: {} `{}`, filled by `$expand`.",
                 n.name,
                 if n.collection {
                     "a collection of"
@@ -351,15 +345,7 @@ impl Emitter<'_> {
             defs.push(
                 quote! { #[doc = #text] #gate pub #field: ::dataverse_runtime::Field<#value>, },
             );
-            // An expanded value read from the service is not sent back by an update (a create may
-            // carry related records: deep insert).
-            uses_purpose = true;
-            ser.push(quote! {
-                #gate
-                if purpose != #root::support::Purpose::Update && !self.#field.is_unset() {
-                    map.serialize_entry(#wire, &self.#field)?;
-                }
-            });
+            ser.push(quote! { #gate f.navigation(#wire, &self.#field); });
             de.push(quote! { #gate #wire => self.#field = map.next_value()?, });
         }
         // A composed type (deeper than FLATTEN_DEPTH) holds its base type, which writes and
@@ -381,21 +367,19 @@ impl Emitter<'_> {
             quote!()
         };
         let binds_ser = if entity.is_some() && composed.is_none() {
-            quote!(self.binds.serialize_into(map)?;)
+            quote!(f.binds(&self.binds);)
         } else {
             quote!()
         };
         let base_ser = if composed.is_some() {
-            quote!(#root::support::Structured::serialize_fields(&self.base, map, purpose)?;)
+            quote!(#root::support::Structured::visit_fields(&self.base, f);)
         } else {
             quote!()
         };
         let ser_body = if ser.is_empty() && entity.is_none() && composed.is_none() {
-            quote!(let _ = (map, purpose);)
-        } else if uses_purpose || composed.is_some() {
-            quote!(#base_ser #(#ser)* #binds_ser)
+            quote!(let _ = f;)
         } else {
-            quote!(let _ = purpose; #(#ser)* #binds_ser)
+            quote!(#base_ser #(#ser)* #binds_ser)
         };
         let unknown = match composed {
             Some(_) => {
@@ -502,7 +486,7 @@ impl Emitter<'_> {
         };
         quote! {
             #doc
-            #[derive(Debug, Clone, Default, PartialEq)]
+            #[derive(Clone, Default)]
             pub struct #name {
                 #base_field
                 #(#defs)*
@@ -514,9 +498,8 @@ impl Emitter<'_> {
 
             impl #root::support::Structured for #name {
                 const ODATA_TYPE: &'static str = #qualified;
-                fn serialize_fields<M: ::dataverse_runtime::codegen::serde::ser::SerializeMap>(&self, map: &mut M, purpose: #root::support::Purpose) -> ::core::result::Result<(), M::Error> {
+                fn visit_fields<'a>(&'a self, f: &mut dyn #root::support::FieldVisitor<'a>) {
                     #ser_body
-                    ::core::result::Result::Ok(())
                 }
                 fn deserialize_field<'de, A: ::dataverse_runtime::codegen::serde::de::MapAccess<'de>>(&mut self, key: &str, map: &mut A) -> ::core::result::Result<bool, A::Error> {
                     #de_body
@@ -526,6 +509,18 @@ impl Emitter<'_> {
                 }
                 fn extra_mut(&mut self) -> &mut #root::support::Extra {
                     &mut self.extra
+                }
+            }
+
+            impl ::core::fmt::Debug for #name {
+                fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+                    #root::support::debug(self, f)
+                }
+            }
+
+            impl ::core::cmp::PartialEq for #name {
+                fn eq(&self, other: &Self) -> bool {
+                    #root::support::eq(self, other)
                 }
             }
 
@@ -558,6 +553,7 @@ impl Emitter<'_> {
         quote! {
             #structured
 
+            /// One constant per property, for typed `$select`, `$filter` and `$orderby`.
             impl #name {
                 #(#descriptors)*
             }

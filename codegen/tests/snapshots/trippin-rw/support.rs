@@ -11,9 +11,12 @@ use ::dataverse_runtime::codegen::request::{
     Reference, Request, SetProperty, UpdateRecord, UpsertRecord,
 };
 use ::dataverse_runtime::codegen::typed::Property;
+use ::dataverse_runtime::codegen::erased_serde;
 use ::dataverse_runtime::{
-    Bind, Client, EntityKey, EntityPath, Error, Literal, Page, Result,
+    Bind, Client, EntityKey, EntityPath, Error, Field, Literal, Page, ReadOnly, Result,
 };
+use ::core::any::Any;
+use ::std::borrow::Cow;
 use ::std::boxed::Box;
 use ::std::collections::BTreeMap;
 use ::std::marker::PhantomData;
@@ -21,6 +24,7 @@ use ::std::string::String;
 use ::std::vec::Vec;
 use serde::de::{Deserializer, MapAccess, Visitor};
 use serde::ser::{SerializeMap, Serializer};
+
 /// Properties and annotations of a record that its type does not declare, kept exactly as the
 /// service sent them (raw JSON text, so no number loses digits). Compared by text.
 #[derive(Debug, Clone, Default)]
@@ -35,27 +39,27 @@ impl PartialEq for Extra {
                 .all(|((ka, va), (kb, vb))| ka == kb && va.get() == vb.get())
     }
 }
+
 impl ::core::ops::Deref for Extra {
     type Target = BTreeMap<String, Box<RawValue>>;
     fn deref(&self) -> &Self::Target {
         &self.0
     }
 }
+
 impl ::core::ops::DerefMut for Extra {
     fn deref_mut(&mut self) -> &mut Self::Target {
         &mut self.0
     }
 }
+
 /// A generated entity or complex type.
 pub trait Structured: Default {
     /// The qualified CSDL name, e.g. `Microsoft.Dynamics.CRM.account`.
     const ODATA_TYPE: &'static str;
-    /// Writes the fields that are set (never the unset ones) that `purpose` writes.
-    fn serialize_fields<M: SerializeMap>(
-        &self,
-        map: &mut M,
-        purpose: Purpose,
-    ) -> ::core::result::Result<(), M::Error>;
+    /// Hands every field to `fields`, in declaration order, with its wire name and how it is
+    /// written: serialization, `Debug` and `PartialEq` all read the struct through it.
+    fn visit_fields<'a>(&'a self, fields: &mut dyn FieldVisitor<'a>);
     /// Reads the field named `key` if the type declares it; `false` if it does not.
     fn deserialize_field<'de, A: MapAccess<'de>>(
         &mut self,
@@ -67,6 +71,7 @@ pub trait Structured: Default {
     /// Mutable access to [`Structured::extra`].
     fn extra_mut(&mut self) -> &mut Extra;
 }
+
 /// A generated entity type that can be addressed by key.
 pub trait Entity: Structured {
     /// The key as the caller passes it (`Uuid` for Dataverse tables).
@@ -74,6 +79,7 @@ pub trait Entity: Structured {
     /// The key segment for `key`.
     fn entity_key(key: Self::Key) -> EntityKey;
 }
+
 /// An entity of a type this SDK leaves out (a selection's cut edge): a lookup to it is set with
 /// an explicit [`EntityKey`], and an expanded value keeps every property and annotation in
 /// `extra`, exactly as received.
@@ -82,16 +88,13 @@ pub struct Untyped {
     /// Everything the service sent.
     pub extra: Extra,
 }
+
 impl Structured for Untyped {
     const ODATA_TYPE: &'static str = "Edm.EntityType";
-    fn serialize_fields<M: SerializeMap>(
-        &self,
-        map: &mut M,
-        purpose: Purpose,
-    ) -> ::core::result::Result<(), M::Error> {
-        let _ = (map, purpose);
-        Ok(())
+    fn visit_fields<'a>(&'a self, fields: &mut dyn FieldVisitor<'a>) {
+        let _ = fields;
     }
+
     fn deserialize_field<'de, A: MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -100,19 +103,23 @@ impl Structured for Untyped {
         let _ = (key, map);
         Ok(false)
     }
+
     fn extra(&self) -> &Extra {
         &self.extra
     }
+
     fn extra_mut(&mut self) -> &mut Extra {
         &mut self.extra
     }
 }
+
 impl Entity for Untyped {
     type Key = EntityKey;
     fn entity_key(key: EntityKey) -> EntityKey {
         key
     }
 }
+
 impl serde::Serialize for Untyped {
     fn serialize<S: Serializer>(
         &self,
@@ -121,6 +128,7 @@ impl serde::Serialize for Untyped {
         serialize(self, serializer)
     }
 }
+
 impl<'de> serde::Deserialize<'de> for Untyped {
     fn deserialize<D: Deserializer<'de>>(
         deserializer: D,
@@ -128,8 +136,10 @@ impl<'de> serde::Deserialize<'de> for Untyped {
         deserialize(deserializer)
     }
 }
+
 /// `T` can stand where a value of `Base` is expected (it is `Base` or derives from it).
 pub trait IsA<Base> {}
+
 /// What a record is serialized for: which of its properties are written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Purpose {
@@ -141,42 +151,51 @@ pub enum Purpose {
     /// An update: not the read-only properties, nor the `Core.Immutable` ones.
     Update,
 }
+
 impl Purpose {
     /// Whether read-only properties (lookup values, computed) are written.
     pub fn writes_read_only(self) -> bool {
         self == Purpose::Everything
     }
+
     /// Whether `Core.Immutable` properties (and columns valid for create only) are written.
     pub fn writes_immutable(self) -> bool {
         self != Purpose::Update
     }
+
     /// Whether columns valid for update only are written.
     pub fn writes_update_only(self) -> bool {
         self != Purpose::Create
     }
 }
+
 /// Whether `key` names a lookup value property (`_parentaccountid_value`): read-only, written
 /// through `@odata.bind` or `$ref` only.
 pub fn is_lookup_value(key: &str) -> bool {
     key.len() > "__value".len() && key.starts_with('_') && key.ends_with("_value")
 }
+
 /// A record serialized for a write: without what `purpose` leaves out.
 pub struct Writing<'a, T> {
     record: &'a T,
     purpose: Purpose,
 }
+
 impl<'a, T> Writing<'a, T> {
     /// `record` as written for `purpose`.
     pub fn new(record: &'a T, purpose: Purpose) -> Self {
         Writing { record, purpose }
     }
 }
+
 impl<T> Clone for Writing<'_, T> {
     fn clone(&self) -> Self {
         *self
     }
 }
+
 impl<T> Copy for Writing<'_, T> {}
+
 impl<T: Structured> serde::Serialize for Writing<'_, T> {
     fn serialize<S: Serializer>(
         &self,
@@ -185,6 +204,230 @@ impl<T: Structured> serde::Serialize for Writing<'_, T> {
         serialize_for(self.record, serializer, self.purpose)
     }
 }
+
+/// How a field of a generated struct is written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Write {
+    /// Whenever it is set.
+    Always,
+    /// Only by `Serialize` ([`Purpose::Everything`]): a lookup value, a computed or read-only
+    /// column.
+    ReadOnly,
+    /// Not by an update: `Core.Immutable`, or a column valid for create only.
+    CreateOnly,
+    /// Not by a create: a column valid for update only (`statecode`).
+    UpdateOnly,
+    /// A navigation property filled by `$expand`: not sent back by an update (a create may
+    /// carry related records: deep insert).
+    Navigation,
+}
+
+impl Write {
+    /// Whether a field written this way is written for `purpose`.
+    pub fn writes_for(self, purpose: Purpose) -> bool {
+        match self {
+            Write::Always => true,
+            Write::ReadOnly => purpose.writes_read_only(),
+            Write::CreateOnly => purpose.writes_immutable(),
+            Write::UpdateOnly => purpose.writes_update_only(),
+            Write::Navigation => purpose != Purpose::Update,
+        }
+    }
+}
+
+/// A field of a generated struct (a [`Field`] or a [`ReadOnly`]) as the table-driven code
+/// sees it: set or not, its value to serialize, print and compare.
+pub trait FieldValue {
+    /// Whether the field is unset (it is then not written).
+    fn is_unset(&self) -> bool;
+    /// The value to serialize.
+    fn as_serialize(&self) -> &dyn erased_serde::Serialize;
+    /// The value to print.
+    fn as_debug(&self) -> &dyn ::core::fmt::Debug;
+    /// Whether `other` is a field of the same type with an equal value.
+    fn equals(&self, other: &dyn FieldValue) -> bool;
+    /// The field, for [`FieldValue::equals`].
+    fn as_any(&self) -> &dyn Any;
+}
+
+impl<T: serde::Serialize + ::core::fmt::Debug + PartialEq + 'static> FieldValue
+for Field<T> {
+    fn is_unset(&self) -> bool {
+        Field::is_unset(self)
+    }
+
+    fn as_serialize(&self) -> &dyn erased_serde::Serialize {
+        self
+    }
+
+    fn as_debug(&self) -> &dyn ::core::fmt::Debug {
+        self
+    }
+
+    fn equals(&self, other: &dyn FieldValue) -> bool {
+        other.as_any().downcast_ref::<Self>() == Some(self)
+    }
+
+    fn as_any(&self) -> &dyn Any {
+        self
+    }
+}
+
+impl<T: serde::Serialize + ::core::fmt::Debug + PartialEq + 'static> FieldValue
+for ReadOnly<T> {
+    fn is_unset(&self) -> bool {
+        Field::is_unset(self)
+    }
+
+    fn as_serialize(&self) -> &dyn erased_serde::Serialize {
+        self
+    }
+
+    fn as_debug(&self) -> &dyn ::core::fmt::Debug {
+        self
+    }
+
+    fn equals(&self, other: &dyn FieldValue) -> bool {
+        other.as_any().downcast_ref::<Self>() == Some(self)
+    }
+
+    fn as_any(&self) -> &dyn Any {
+        self
+    }
+}
+
+/// Receives the fields of a generated struct from [`Structured::visit_fields`]: one call per
+/// field, in declaration order. The provided methods name how each field is written.
+pub trait FieldVisitor<'a> {
+    /// A field named `name` on the wire, written as `write` says.
+    fn visit(&mut self, name: &'static str, value: &'a dyn FieldValue, write: Write);
+    /// The lookups of an entity, sent as `nav@odata.bind` after the fields.
+    fn binds(&mut self, binds: &'a Binds) {
+        let _ = binds;
+    }
+
+    /// A field written whenever it is set.
+    fn field(&mut self, name: &'static str, value: &'a dyn FieldValue) {
+        self.visit(name, value, Write::Always);
+    }
+
+    /// A read-only field ([`Write::ReadOnly`]).
+    fn read_only(&mut self, name: &'static str, value: &'a dyn FieldValue) {
+        self.visit(name, value, Write::ReadOnly);
+    }
+
+    /// A field not written by an update ([`Write::CreateOnly`]).
+    fn create_only(&mut self, name: &'static str, value: &'a dyn FieldValue) {
+        self.visit(name, value, Write::CreateOnly);
+    }
+
+    /// A field not written by a create ([`Write::UpdateOnly`]).
+    fn update_only(&mut self, name: &'static str, value: &'a dyn FieldValue) {
+        self.visit(name, value, Write::UpdateOnly);
+    }
+
+    /// An expanded navigation property ([`Write::Navigation`]).
+    fn navigation(&mut self, name: &'static str, value: &'a dyn FieldValue) {
+        self.visit(name, value, Write::Navigation);
+    }
+}
+
+/// The fields of a struct, as a list.
+#[derive(Default)]
+struct FieldList<'a> {
+    fields: Vec<(&'static str, &'a dyn FieldValue)>,
+    binds: Option<&'a Binds>,
+}
+
+impl<'a> FieldVisitor<'a> for FieldList<'a> {
+    fn visit(&mut self, name: &'static str, value: &'a dyn FieldValue, _: Write) {
+        self.fields.push((name, value));
+    }
+
+    fn binds(&mut self, binds: &'a Binds) {
+        self.binds = Some(binds);
+    }
+}
+
+fn field_list<T: Structured>(value: &T) -> FieldList<'_> {
+    let mut list = FieldList::default();
+    value.visit_fields(&mut list);
+    list
+}
+
+/// `Debug` of a generated struct: the fields that are set, the binds and `extra` if any.
+pub fn debug<T: Structured>(
+    value: &T,
+    f: &mut ::core::fmt::Formatter<'_>,
+) -> ::core::fmt::Result {
+    let name = ::core::any::type_name::<T>();
+    let mut out = f.debug_struct(name.rsplit("::").next().unwrap_or(name));
+    let list = field_list(value);
+    for (name, field) in &list.fields {
+        if !field.is_unset() {
+            out.field(name, field.as_debug());
+        }
+    }
+
+    if let Some(binds) = list.binds.filter(|b| !b.is_empty()) {
+        out.field("binds", binds);
+    }
+
+    if !value.extra().is_empty() {
+        out.field("extra", value.extra());
+    }
+
+    out.finish_non_exhaustive()
+}
+
+/// `PartialEq` of generated structs: every field, the binds and `extra` equal.
+pub fn eq<T: Structured>(a: &T, b: &T) -> bool {
+    let (left, right) = (field_list(a), field_list(b));
+    left.fields.len() == right.fields.len()
+        && left.fields.iter().zip(&right.fields).all(|((_, x), (_, y))| x.equals(*y))
+        && left.binds == right.binds && a.extra() == b.extra()
+}
+
+/// Writes the fields of `value` that are set and that `purpose` writes, then its binds.
+fn serialize_fields<T: Structured, M: SerializeMap>(
+    value: &T,
+    map: &mut M,
+    purpose: Purpose,
+) -> ::core::result::Result<(), M::Error> {
+    struct Writer<'m, M: SerializeMap> {
+        map: &'m mut M,
+        purpose: Purpose,
+        result: ::core::result::Result<(), M::Error>,
+    }
+
+    impl<'a, M: SerializeMap> FieldVisitor<'a> for Writer<'_, M> {
+        fn visit(
+            &mut self,
+            name: &'static str,
+            value: &'a dyn FieldValue,
+            write: Write,
+        ) {
+            if self.result.is_ok() && write.writes_for(self.purpose) && !value.is_unset()
+            {
+                self.result = self.map.serialize_entry(name, value.as_serialize());
+            }
+        }
+        fn binds(&mut self, binds: &'a Binds) {
+            if self.result.is_ok() {
+                self.result = binds.serialize_into(self.map);
+            }
+        }
+    }
+
+    let mut writer = Writer {
+        map,
+        purpose,
+        result: Ok(()),
+    };
+    value.visit_fields(&mut writer);
+    writer.result
+}
+
 /// Serializes a generated struct: the fields that are set, then unknown properties (not
 /// annotations, which are the service's to write).
 pub fn serialize<T: Structured, S: Serializer>(
@@ -193,6 +436,7 @@ pub fn serialize<T: Structured, S: Serializer>(
 ) -> ::core::result::Result<S::Ok, S::Error> {
     serialize_for(value, serializer, Purpose::Everything)
 }
+
 /// Serializes a generated struct for `purpose`: its fields, then unknown properties (not
 /// annotations; for a write, not unknown lookup values either).
 pub fn serialize_for<T: Structured, S: Serializer>(
@@ -201,14 +445,16 @@ pub fn serialize_for<T: Structured, S: Serializer>(
     purpose: Purpose,
 ) -> ::core::result::Result<S::Ok, S::Error> {
     let mut map = serializer.serialize_map(None)?;
-    value.serialize_fields(&mut map, purpose)?;
+    serialize_fields(value, &mut map, purpose)?;
     for (key, raw) in value.extra().iter() {
         if !key.contains('@') && (purpose.writes_read_only() || !is_lookup_value(key)) {
             map.serialize_entry(key, raw)?;
         }
     }
+
     map.end()
 }
+
 /// Deserializes a generated struct: declared fields by name, everything else into `extra`.
 /// Absent fields stay unset, so a `$select` response reads fine.
 pub fn deserialize<'de, T: Structured, D: Deserializer<'de>>(
@@ -225,17 +471,55 @@ pub fn deserialize<'de, T: Structured, D: Deserializer<'de>>(
             mut map: A,
         ) -> ::core::result::Result<T, A::Error> {
             let mut value = T::default();
-            while let Some(key) = map.next_key::<String>()? {
+            while let Some(FieldName(key)) = map.next_key()? {
                 if !value.deserialize_field(&key, &mut map)? {
                     let raw: Box<RawValue> = map.next_value()?;
-                    value.extra_mut().insert(key, raw);
+                    value.extra_mut().insert(key.into_owned(), raw);
                 }
             }
             Ok(value)
         }
     }
+
     deserializer.deserialize_map(StructVisitor(PhantomData))
 }
+
+/// A property name as read: borrowed from the input where it can be (no escapes), so that a
+/// declared field costs no allocation for its name.
+struct FieldName<'de>(Cow<'de, str>);
+impl<'de> serde::Deserialize<'de> for FieldName<'de> {
+    fn deserialize<D: Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct NameVisitor;
+        impl<'de> Visitor<'de> for NameVisitor {
+            type Value = FieldName<'de>;
+            fn expecting(
+                &self,
+                f: &mut ::core::fmt::Formatter<'_>,
+            ) -> ::core::fmt::Result {
+                f.write_str("a property name")
+            }
+            fn visit_borrowed_str<E>(
+                self,
+                name: &'de str,
+            ) -> ::core::result::Result<Self::Value, E> {
+                Ok(FieldName(Cow::Borrowed(name)))
+            }
+            fn visit_str<E>(self, name: &str) -> ::core::result::Result<Self::Value, E> {
+                Ok(FieldName(Cow::Owned(name.to_owned())))
+            }
+            fn visit_string<E>(
+                self,
+                name: String,
+            ) -> ::core::result::Result<Self::Value, E> {
+                Ok(FieldName(Cow::Owned(name)))
+            }
+        }
+        deserializer.deserialize_str(NameVisitor)
+    }
+}
+
 /// A navigation property filled by `$expand`, kept as the JSON the service sent and decoded
 /// into `T` on demand with [`Expanded::get`].
 ///
@@ -246,6 +530,7 @@ pub struct Expanded<T> {
     raw: Box<RawValue>,
     _type: PhantomData<fn() -> T>,
 }
+
 impl<T: serde::de::DeserializeOwned> Expanded<T> {
     /// Decodes the expanded value.
     pub fn get(&self) -> Result<T> {
@@ -257,12 +542,14 @@ impl<T: serde::de::DeserializeOwned> Expanded<T> {
             })
     }
 }
+
 impl<T> Expanded<T> {
     /// The JSON text as received.
     pub fn json(&self) -> &str {
         self.raw.get()
     }
 }
+
 impl<T> Clone for Expanded<T> {
     fn clone(&self) -> Self {
         Expanded {
@@ -271,16 +558,19 @@ impl<T> Clone for Expanded<T> {
         }
     }
 }
+
 impl<T> PartialEq for Expanded<T> {
     fn eq(&self, other: &Self) -> bool {
         self.raw.get() == other.raw.get()
     }
 }
+
 impl<T> ::core::fmt::Debug for Expanded<T> {
     fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
         f.write_str(self.raw.get())
     }
 }
+
 impl<T> serde::Serialize for Expanded<T> {
     fn serialize<S: Serializer>(
         &self,
@@ -289,6 +579,7 @@ impl<T> serde::Serialize for Expanded<T> {
         self.raw.serialize(serializer)
     }
 }
+
 impl<'de, T> serde::Deserialize<'de> for Expanded<T> {
     fn deserialize<D: Deserializer<'de>>(
         deserializer: D,
@@ -300,6 +591,7 @@ impl<'de, T> serde::Deserialize<'de> for Expanded<T> {
         })
     }
 }
+
 /// The `@odata.type` of a JSON object, if it has one (used by the polymorphic enums).
 pub fn odata_type_of(
     json: &str,
@@ -310,8 +602,10 @@ pub fn odata_type_of(
         #[serde(rename = "@odata.type", default)]
         odata_type: Option<String>,
     }
+
     serde_json::from_str::<Probe>(json).map(|p| p.odata_type)
 }
+
 /// Typed access to the annotations of a record read with `odata.include-annotations`.
 pub trait Annotated: Structured {
     /// The record's etag (`@odata.etag`).
@@ -321,28 +615,34 @@ pub trait Annotated: Structured {
             .ok()
             .map(::dataverse_runtime::ETag::new)
     }
+
     /// The `term` annotation of `property` (`property@term`), as raw JSON.
     fn annotation(&self, property: &str, term: &str) -> Option<&RawValue> {
         self.extra().get(&::std::format!("{property}@{term}")).map(|raw| &**raw)
     }
+
     /// The formatted value of `property` (`OData.Community.Display.V1.FormattedValue`).
     fn formatted_value(&self, property: &str) -> Option<String> {
         let raw = self.annotation(property, ::dataverse_runtime::FORMATTED_VALUE)?;
         serde_json::from_str(raw.get()).ok()
     }
+
     /// The logical name of the table a lookup points to
     /// (`_x_value@Microsoft.Dynamics.CRM.lookuplogicalname`).
     fn lookup_logical_name(&self, property: &str) -> Option<String> {
         let raw = self.annotation(property, ::dataverse_runtime::LOOKUP_LOGICAL_NAME)?;
         serde_json::from_str(raw.get()).ok()
     }
+
     /// The concrete type of the record (`@odata.type`), when the service sent it.
     fn odata_type(&self) -> Option<String> {
         let raw = self.extra().get("@odata.type")?;
         serde_json::from_str(raw.get()).ok()
     }
 }
+
 impl<T: Structured> Annotated for T {}
+
 /// Lookups to write with `nav@odata.bind`, by navigation property name.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Binds(BTreeMap<&'static str, Option<Bind>>);
@@ -351,6 +651,7 @@ impl Binds {
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
     }
+
     /// Writes `nav@odata.bind` entries.
     pub fn serialize_into<M: SerializeMap>(
         &self,
@@ -362,7 +663,9 @@ impl Binds {
         Ok(())
     }
 }
+
 pub use ::dataverse_runtime::codegen::typed::{Lookup, Navigation};
+
 /// Generated entity types with lookups have a `binds` field; this sets and clears them.
 pub trait HasBinds: Sized {
     /// The lookups set on this value.
@@ -375,6 +678,7 @@ pub trait HasBinds: Sized {
         self.binds_mut().0.insert(lookup.navigation, Some(bind));
         self
     }
+
     /// Sets a lookup to an entity created earlier in the same `$batch` change set (`$n`).
     fn bind_content_id<T>(
         &mut self,
@@ -385,12 +689,14 @@ pub trait HasBinds: Sized {
         self.binds_mut().0.insert(lookup.navigation, Some(bind));
         self
     }
+
     /// Clears a lookup in an update: `"nav@odata.bind": null`.
     fn unbind<T>(&mut self, lookup: Lookup<Self, T>) -> &mut Self {
         self.binds_mut().0.insert(lookup.navigation, None);
         self
     }
 }
+
 /// An entity value for an operation parameter, serialized with `"@odata.type"` so the service
 /// knows its concrete type even where the parameter is declared with a base type
 /// (`crmbaseentity`, `activitypointer`, `principal`). `Base` is the declared type: only values of
@@ -399,6 +705,7 @@ pub struct EntityValue<Base> {
     raw: Box<RawValue>,
     _base: PhantomData<fn() -> Base>,
 }
+
 impl<Base> EntityValue<Base> {
     /// Serializes `value` with its `@odata.type`.
     pub fn new<T: Structured + IsA<Base>>(value: &T) -> Result<Self> {
@@ -408,11 +715,13 @@ impl<Base> EntityValue<Base> {
             _base: PhantomData,
         })
     }
+
     /// The JSON text.
     pub fn json(&self) -> &str {
         self.raw.get()
     }
 }
+
 impl<Base> Clone for EntityValue<Base> {
     fn clone(&self) -> Self {
         EntityValue {
@@ -421,11 +730,13 @@ impl<Base> Clone for EntityValue<Base> {
         }
     }
 }
+
 impl<Base> ::core::fmt::Debug for EntityValue<Base> {
     fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
         f.write_str(self.raw.get())
     }
 }
+
 impl<Base> serde::Serialize for EntityValue<Base> {
     fn serialize<S: Serializer>(
         &self,
@@ -434,6 +745,7 @@ impl<Base> serde::Serialize for EntityValue<Base> {
         self.raw.serialize(serializer)
     }
 }
+
 /// A generated struct serialized with `"@odata.type"` first.
 pub struct Typed<'a, T>(pub &'a T);
 impl<T: Structured> serde::Serialize for Typed<'_, T> {
@@ -443,10 +755,11 @@ impl<T: Structured> serde::Serialize for Typed<'_, T> {
     ) -> ::core::result::Result<S::Ok, S::Error> {
         let mut map = serializer.serialize_map(None)?;
         map.serialize_entry("@odata.type", T::ODATA_TYPE)?;
-        self.0.serialize_fields(&mut map, Purpose::Create)?;
+        serialize_fields(self.0, &mut map, Purpose::Create)?;
         map.end()
     }
 }
+
 /// A generated enum type: members by name, plus an unknown member so a newer service never
 /// breaks an older SDK.
 pub trait ODataEnum: Sized {
@@ -459,6 +772,7 @@ pub trait ODataEnum: Sized {
     /// The member with this numeric value, if the SDK knows it.
     fn from_value(value: i64) -> Option<Self>;
 }
+
 /// Serializes an enum member by name, as OData JSON does.
 pub fn serialize_enum<T: ODataEnum, S: Serializer>(
     value: &T,
@@ -466,6 +780,7 @@ pub fn serialize_enum<T: ODataEnum, S: Serializer>(
 ) -> ::core::result::Result<S::Ok, S::Error> {
     serializer.serialize_str(value.name())
 }
+
 /// Deserializes an enum member from its name (or, leniently, its numeric value).
 pub fn deserialize_enum<'de, T: ODataEnum, D: Deserializer<'de>>(
     deserializer: D,
@@ -493,8 +808,10 @@ pub fn deserialize_enum<'de, T: ODataEnum, D: Deserializer<'de>>(
             self.visit_i64(v)
         }
     }
+
     deserializer.deserialize_any(EnumVisitor(PhantomData))
 }
+
 /// The value of an `IsFlags` enum: a set of members, `"A,B"` on the wire.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Flags<T>(pub Vec<T>);
@@ -503,12 +820,14 @@ impl<T> Default for Flags<T> {
         Flags(Vec::new())
     }
 }
+
 impl<T: ODataEnum> Flags<T> {
     /// The members, comma-separated, as on the wire.
     pub fn to_wire(&self) -> String {
         self.0.iter().map(|m| m.name()).collect::<Vec<_>>().join(",")
     }
 }
+
 impl<T: ODataEnum> serde::Serialize for Flags<T> {
     fn serialize<S: Serializer>(
         &self,
@@ -517,6 +836,7 @@ impl<T: ODataEnum> serde::Serialize for Flags<T> {
         serializer.serialize_str(&self.to_wire())
     }
 }
+
 impl<'de, T: ODataEnum> serde::Deserialize<'de> for Flags<T> {
     fn deserialize<D: Deserializer<'de>>(
         deserializer: D,
@@ -534,46 +854,55 @@ impl<'de, T: ODataEnum> serde::Deserialize<'de> for Flags<T> {
         )
     }
 }
+
 impl<T: ODataEnum> ::dataverse_runtime::codegen::typed::FilterValue for Flags<T> {
     fn to_literal(&self) -> Literal {
         Literal::enumeration(T::ODATA_TYPE, self.to_wire())
     }
 }
+
 impl<
     T: ODataEnum + ::dataverse_runtime::codegen::typed::FilterValue,
 > ::dataverse_runtime::codegen::typed::FlagsValue for Flags<T> {
     type Member = T;
 }
+
 impl<T> From<Vec<T>> for Flags<T> {
     fn from(members: Vec<T>) -> Self {
         Flags(members)
     }
 }
+
 /// A typed key of an entity of type `T`: its key, or one of its alternate keys.
 pub struct Key<T> {
     key: EntityKey,
     _type: PhantomData<fn() -> T>,
 }
+
 impl<T> Key<T> {
     /// A key from its segment (used by generated alternate-key constructors).
     pub fn from_entity_key(key: EntityKey) -> Self {
         Key { key, _type: PhantomData }
     }
+
     /// The key segment.
     pub fn entity_key(&self) -> &EntityKey {
         &self.key
     }
+
     /// Alternate key parts, `name=value,...`.
     pub fn alternate(parts: Vec<(&'static str, Literal)>) -> Self {
         Self::from_entity_key(EntityKey::alternate(parts))
     }
 }
+
 impl<T: Entity> Key<T> {
     /// The primary key.
     pub fn primary(key: T::Key) -> Self {
         Self::from_entity_key(T::entity_key(key))
     }
 }
+
 /// The handle of one entity set of entities of type `T`, or of a contained collection
 /// (`root/items`, `accounts(<id>)/notes`: a containment navigation property).
 pub struct EntitySet<T> {
@@ -582,6 +911,7 @@ pub struct EntitySet<T> {
     path: EntityPath,
     _type: PhantomData<fn() -> T>,
 }
+
 impl<T> Clone for EntitySet<T> {
     fn clone(&self) -> Self {
         EntitySet {
@@ -592,11 +922,13 @@ impl<T> Clone for EntitySet<T> {
         }
     }
 }
+
 impl<T> ::core::fmt::Debug for EntitySet<T> {
     fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
         f.debug_struct("EntitySet").field("name", &self.name).finish()
     }
 }
+
 impl<
     T: Structured + serde::Serialize + serde::de::DeserializeOwned + Send + Sync
         + 'static,
@@ -610,6 +942,7 @@ impl<
             _type: PhantomData,
         }
     }
+
     /// The handle of the contained collection at `path`, reached through the containment
     /// navigation property `name` (used by generated entity handles).
     pub fn contained(client: Client, name: &'static str, path: EntityPath) -> Self {
@@ -620,19 +953,23 @@ impl<
             _type: PhantomData,
         }
     }
+
     /// The entity set's name (its URL segment; for a contained collection, its navigation
     /// property).
     pub fn name(&self) -> &'static str {
         self.name
     }
+
     /// The client.
     pub fn client(&self) -> &Client {
         &self.client
     }
+
     /// The path of the set.
     pub fn path(&self) -> EntityPath {
         self.path.clone()
     }
+
     /// `POST set`: creates a record. 204 gives the new id (`OData-EntityId`); with
     /// `.return_representation()` the service answers 201 with the record.
     pub fn create<'a>(
@@ -644,24 +981,29 @@ impl<
             CreateRecord::at(self.path(), Writing::new(record, Purpose::Create)),
         )
     }
+
     /// `GET set?...`: a query, with typed `$select`, `$filter`, `$orderby`, `$expand`, `$top`
     /// and `$count`; `.await` gives one page, `.stream()` and `.all()` every record.
     pub fn query(&self) -> Request<'static, QueryRecords<T>> {
         Request::new(self.client.clone(), QueryRecords::new(self.path()))
     }
+
     /// The page after `page` (its `@odata.nextLink`, absolute or relative), or `None` after the
     /// last one: paging one page at a time.
     pub fn next_page(&self, page: &Page<T>) -> Request<'static, NextPage<T>> {
         Request::new(self.client.clone(), NextPage::new(page))
     }
+
     /// The handle of one entity of the set, by key or alternate key.
     pub fn entity(&self, key: impl Into<Key<T>>) -> EntityHandle<T> {
         EntityHandle::new(self.client.clone(), self.path().key(key.into().key))
     }
+
     /// `GET set(key)`: one record, by key or alternate key.
     pub fn get(&self, key: impl Into<Key<T>>) -> Request<'static, GetRecord<T>> {
         self.entity(key).get()
     }
+
     /// `PATCH set(key)` with `If-Match: *` unless another condition is set: sends only the
     /// fields that are set, and never creates a record.
     pub fn update<'a>(
@@ -671,6 +1013,7 @@ impl<
     ) -> Request<'a, UpdateRecord<Writing<'a, T>, T>> {
         self.entity(key).update(changes)
     }
+
     /// `PATCH set(key)` with only what changed in a record read with `get(key).tracked()`.
     pub fn update_changes<'a>(
         &self,
@@ -679,6 +1022,7 @@ impl<
     ) -> Request<'a, ::dataverse_runtime::codegen::request::UpdateChanges<'a, T>> {
         self.entity(key).update_changes(tracked)
     }
+
     /// `PATCH set(key)` without `If-Match`: updates or creates (with `.if_none_match_any()`,
     /// only creates).
     pub fn upsert<'a>(
@@ -694,10 +1038,12 @@ impl<
             ),
         )
     }
+
     /// `DELETE set(key)`.
     pub fn delete(&self, key: impl Into<Key<T>>) -> Request<'static, DeleteRecord> {
         self.entity(key).delete()
     }
+
     /// `GET set?fetchXml=...`: a FetchXML query, its text sent as it is, read as records of
     /// `T`. `.await` gives one page (it derefs to a `Page<T>`; `.next_request()` gives the
     /// request of the next page), `.pages()`, `.stream()` and `.all()` follow the paging cookie
@@ -709,6 +1055,7 @@ impl<
     ) -> Request<'static, ::dataverse_runtime::fetch_xml::FetchXmlQuery<T>> {
         self.fetch_xml_as::<T>(xml)
     }
+
     /// Like [`EntitySet::fetch_xml`], read as records of a type of your own (e.g. the aliases
     /// of an aggregate query).
     pub fn fetch_xml_as<R: serde::de::DeserializeOwned + Send + 'static>(
@@ -720,6 +1067,7 @@ impl<
             ::dataverse_runtime::fetch_xml::FetchXmlQuery::new(self.path(), xml),
         )
     }
+
     /// `GET set?$select=...` with `Prefer: odata.track-changes`: every record (all pages) with
     /// the properties in `select` (`dataverse_runtime::change_tracking::AllColumns` for all),
     /// and the delta link to ask for the changes after them with [`EntitySet::changes_since`].
@@ -732,6 +1080,7 @@ impl<
             ::dataverse_runtime::change_tracking::TrackChanges::new(self.path(), select),
         )
     }
+
     /// `GET <delta link>`: the records created or updated and the records deleted since the
     /// request that returned `delta_link` (all pages), and the next delta link.
     pub fn changes_since(
@@ -744,12 +1093,14 @@ impl<
         )
     }
 }
+
 /// The handle of one entity: its path and the operations on it.
 pub struct EntityHandle<T> {
     client: Client,
     path: EntityPath,
     _type: PhantomData<fn() -> T>,
 }
+
 impl<T> Clone for EntityHandle<T> {
     fn clone(&self) -> Self {
         EntityHandle {
@@ -759,11 +1110,13 @@ impl<T> Clone for EntityHandle<T> {
         }
     }
 }
+
 impl<T> ::core::fmt::Debug for EntityHandle<T> {
     fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
         f.debug_struct("EntityHandle").field("path", &self.path.render()).finish()
     }
 }
+
 impl<T> EntityHandle<T> {
     /// A handle for the entity at `path`.
     pub fn new(client: Client, path: EntityPath) -> Self {
@@ -773,15 +1126,18 @@ impl<T> EntityHandle<T> {
             _type: PhantomData,
         }
     }
+
     /// The entity's path, e.g. `accounts(00000000-0000-0000-0000-000000000001)`.
     pub fn path(&self) -> &EntityPath {
         &self.path
     }
+
     /// The client.
     pub fn client(&self) -> &Client {
         &self.client
     }
 }
+
 impl<
     T: Structured + serde::Serialize + serde::de::DeserializeOwned + Send + Sync
         + 'static,
@@ -790,6 +1146,7 @@ impl<
     pub fn get(&self) -> Request<'static, GetRecord<T>> {
         Request::new(self.client.clone(), GetRecord::new(self.path.clone()))
     }
+
     /// `PATCH` with only the fields that are set; `If-Match: *` unless another condition is set.
     pub fn update<'a>(
         &self,
@@ -805,6 +1162,7 @@ impl<
             ),
         )
     }
+
     /// `PATCH` with only what changed in a record read with `get().tracked()`: nothing it was
     /// read with (lookups, annotations, formatted values) is sent back unless changed.
     pub fn update_changes<'a>(
@@ -819,10 +1177,12 @@ impl<
             ),
         )
     }
+
     /// `DELETE`.
     pub fn delete(&self) -> Request<'static, DeleteRecord> {
         Request::new(self.client.clone(), DeleteRecord::new(self.path.clone()))
     }
+
     /// `PUT entity/property` with `{"value": ...}`: sets one property of `T`.
     pub fn set_property<V: serde::Serialize + Send + Sync + 'static>(
         &self,
@@ -838,6 +1198,7 @@ impl<
             ),
         )
     }
+
     /// `DELETE entity/property`: clears one property of `T`.
     pub fn clear_property<V: serde::Serialize + Send + Sync + 'static>(
         &self,
@@ -848,6 +1209,7 @@ impl<
             SetProperty::new(self.path.clone(), String::from(property.path()), None),
         )
     }
+
     /// `POST entity/nav/$ref` with `{"@odata.id": ".../targets(key)"}`: associates an entity
     /// through a collection-valued navigation property.
     pub fn associate<U: Entity>(
@@ -865,6 +1227,7 @@ impl<
             },
         )
     }
+
     /// `DELETE entity/nav(key)/$ref`: removes the association.
     pub fn disassociate<U: Entity>(
         &self,
@@ -880,6 +1243,7 @@ impl<
             },
         )
     }
+
     /// `PUT entity/lookup/$ref`: sets a lookup (single-valued navigation property).
     pub fn set_lookup<U: Entity>(
         &self,
@@ -896,6 +1260,7 @@ impl<
             },
         )
     }
+
     /// `DELETE entity/lookup/$ref`: clears a lookup.
     pub fn clear_lookup<U>(&self, lookup: Lookup<T, U>) -> Request<'static, Reference> {
         Request::new(
@@ -907,7 +1272,9 @@ impl<
         )
     }
 }
+
 use ::dataverse_runtime::batch as batch_api;
+
 /// A `$batch` built from the generated types (`Service::batch()`): requests and change sets sent
 /// in one HTTP request. Each method adds one request, serialized the way the single request
 /// would be (a record without its read-only properties), and returns its typed handle; the
@@ -938,6 +1305,7 @@ pub struct TypedBatch {
     /// The first request that could not be encoded: returned when the batch is sent.
     error: Option<Error>,
 }
+
 impl ::core::fmt::Debug for TypedBatch {
     fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
         f.debug_struct("TypedBatch")
@@ -946,6 +1314,7 @@ impl ::core::fmt::Debug for TypedBatch {
             .finish()
     }
 }
+
 /// Keeps the first encoding error (reported when the batch is sent) and stands in an empty
 /// request for the one that failed.
 fn batch_request(
@@ -961,10 +1330,12 @@ fn batch_request(
             )
         })
 }
+
 /// The path of the entity with `key` in `set`.
 fn entity_path<T>(set: &EntitySet<T>, key: Key<T>) -> EntityPath {
     EntityPath::set(set.name).key(key.key)
 }
+
 impl TypedBatch {
     /// An empty batch sent through `client` (used by the generated service).
     pub fn new(client: Client) -> Self {
@@ -974,24 +1345,29 @@ impl TypedBatch {
             error: None,
         }
     }
+
     /// The client.
     pub fn client(&self) -> &Client {
         &self.client
     }
+
     /// How many requests were added.
     pub fn len(&self) -> usize {
         self.batch.len()
     }
+
     /// Whether nothing was added.
     pub fn is_empty(&self) -> bool {
         self.batch.is_empty()
     }
+
     /// `Prefer: odata.continue-on-error`: the requests after a failed one still run (without it
     /// the service stops at the first failure, and the requests after it are not run).
     pub fn continue_on_error(&mut self) -> &mut Self {
         self.batch.set_continue_on_error(true);
         self
     }
+
     /// `POST set`: creates `record` (without its read-only properties, with its lookups as
     /// `@odata.bind`).
     pub fn create<T>(
@@ -1009,6 +1385,7 @@ impl TypedBatch {
         let request = batch_request(&mut self.error, request);
         self.batch.push(request, batch_api::Create::new())
     }
+
     /// `PATCH set(key)` with `If-Match: *` (it never creates; set another condition with
     /// [`TypedBatch::options`]): the fields of `changes` that are set.
     pub fn update<T>(
@@ -1028,6 +1405,7 @@ impl TypedBatch {
         let request = batch_request(&mut self.error, request);
         self.batch.push(request, batch_api::NoContent)
     }
+
     /// `PATCH set(key)` without `If-Match`: updates or creates `record`.
     pub fn upsert<T>(
         &mut self,
@@ -1046,6 +1424,7 @@ impl TypedBatch {
         let request = batch_request(&mut self.error, request);
         self.batch.push(request, batch_api::Upsert)
     }
+
     /// `DELETE set(key)`.
     pub fn delete<T>(
         &mut self,
@@ -1055,6 +1434,7 @@ impl TypedBatch {
         let path = entity_path(set, key.into());
         self.batch.push(batch_api::BatchRequest::delete(&path), batch_api::NoContent)
     }
+
     /// `GET` of one record: the request `set.get(key)` (with its typed `$select`/`$expand` and
     /// its request options), read as `T`.
     pub fn get<T>(
@@ -1067,6 +1447,7 @@ impl TypedBatch {
         self.batch
             .push(batch_api::BatchRequest::from_get(request), batch_api::Read::new())
     }
+
     /// `GET` of one page: the query `set.query()` (with its typed options and request options).
     pub fn query<T>(
         &mut self,
@@ -1081,6 +1462,7 @@ impl TypedBatch {
                 batch_api::ReadPage::new(),
             )
     }
+
     /// `POST path` with `parameters`: an action, read as `Output` the way `D` says
     /// (`NoResult`, `AsBody`, `InValue` of `dataverse_runtime::request`). `path` is what the
     /// generated method calls: `EntityPath::unbound("Name")` for an unbound action,
@@ -1102,6 +1484,7 @@ impl TypedBatch {
         );
         self.batch.push(request, batch_api::Call::new(name))
     }
+
     /// A generated action call (`service.win_opportunity(&params)`, with its request options),
     /// its answer read as the call would read it.
     pub fn call<B, Output, D>(
@@ -1122,6 +1505,7 @@ impl TypedBatch {
         );
         self.batch.push(request, kind)
     }
+
     /// Sets request options on the request of `part` (`If-Match` with an etag,
     /// `Prefer: return=representation`, impersonation...).
     pub fn options<K>(
@@ -1132,6 +1516,7 @@ impl TypedBatch {
         self.batch.options(part, &options);
         self
     }
+
     /// A change set: the requests `fill` adds succeed or fail together, and may reference what
     /// an earlier one of them creates (`$n`). Returns what `fill` returns (its handles).
     pub fn change_set<R>(
@@ -1141,6 +1526,7 @@ impl TypedBatch {
         let error = &mut self.error;
         self.batch.change_set(|cs| fill(&mut TypedChangeSet { cs, error }))
     }
+
     /// The `$batch` request, to set request options before sending it.
     pub fn request(self) -> Request<'static, batch_api::SendBatch> {
         let batch = match self.error {
@@ -1149,6 +1535,7 @@ impl TypedBatch {
         };
         Request::new(self.client, batch_api::SendBatch::new(batch))
     }
+
     /// Sends the batch (the same as `.await`).
     pub fn send(
         self,
@@ -1159,6 +1546,7 @@ impl TypedBatch {
         self.request().send()
     }
 }
+
 impl ::core::future::IntoFuture for TypedBatch {
     type Output = Result<::dataverse_runtime::BatchResponse>;
     type IntoFuture = ::dataverse_runtime::BoxFuture<
@@ -1169,17 +1557,20 @@ impl ::core::future::IntoFuture for TypedBatch {
         self.send()
     }
 }
+
 /// The requests of one change set of a [`TypedBatch`]: each returns a handle with its
 /// Content-ID, which later requests of the same change set reference (`$n`).
 pub struct TypedChangeSet<'a, 'b> {
     cs: &'a mut batch_api::ChangeSet<'b>,
     error: &'a mut Option<Error>,
 }
+
 impl ::core::fmt::Debug for TypedChangeSet<'_, '_> {
     fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
         f.debug_struct("TypedChangeSet").field("change_set", &self.cs).finish()
     }
 }
+
 impl TypedChangeSet<'_, '_> {
     /// Notes an error if `part` is not a request of this change set.
     fn check<K>(&mut self, part: &batch_api::Part<K>) {
@@ -1194,6 +1585,7 @@ impl TypedChangeSet<'_, '_> {
                 );
         }
     }
+
     /// `POST set`: creates `record` (without its read-only properties, with its lookups as
     /// `@odata.bind`).
     pub fn create<T>(
@@ -1211,6 +1603,7 @@ impl TypedChangeSet<'_, '_> {
         let request = batch_request(self.error, request);
         self.cs.push(request, batch_api::Create::new())
     }
+
     /// `POST $n/navigation`: creates `record` related to the entity that `parent` (earlier in
     /// this change set) creates, through a collection-valued navigation property.
     pub fn create_related<P, T>(
@@ -1233,6 +1626,7 @@ impl TypedChangeSet<'_, '_> {
         let request = batch_request(self.error, request);
         self.cs.push(request, batch_api::Create::new())
     }
+
     /// Sets the lookup `lookup` of `record` to the entity that `target` (earlier in this change
     /// set) creates: `"nav@odata.bind": "$n"`.
     pub fn bind<S: HasBinds, T>(
@@ -1246,6 +1640,7 @@ impl TypedChangeSet<'_, '_> {
         record.binds_mut().0.insert(lookup.navigation, Some(bind));
         self
     }
+
     /// `PATCH set(key)` with `If-Match: *` (set an etag with [`TypedChangeSet::options`]).
     pub fn update<T>(
         &mut self,
@@ -1264,6 +1659,7 @@ impl TypedChangeSet<'_, '_> {
         let request = batch_request(self.error, request);
         self.cs.push(request, batch_api::NoContent)
     }
+
     /// `PATCH set(key)` without `If-Match`: updates or creates `record`.
     pub fn upsert<T>(
         &mut self,
@@ -1282,6 +1678,7 @@ impl TypedChangeSet<'_, '_> {
         let request = batch_request(self.error, request);
         self.cs.push(request, batch_api::Upsert)
     }
+
     /// `DELETE set(key)`.
     pub fn delete<T>(
         &mut self,
@@ -1291,6 +1688,7 @@ impl TypedChangeSet<'_, '_> {
         let path = entity_path(set, key.into());
         self.cs.push(batch_api::BatchRequest::delete(&path), batch_api::NoContent)
     }
+
     /// `POST path` with `parameters`: an action (see [`TypedBatch::action`]).
     pub fn action<B, Output, D>(
         &mut self,
@@ -1308,6 +1706,7 @@ impl TypedChangeSet<'_, '_> {
         );
         self.cs.push(request, batch_api::Call::new(name))
     }
+
     /// A generated action call in the change set (see [`TypedBatch::call`]).
     pub fn call<B, Output, D>(
         &mut self,
@@ -1327,6 +1726,7 @@ impl TypedChangeSet<'_, '_> {
         );
         self.cs.push(request, kind)
     }
+
     /// Sets request options on the request of `part` (`If-Match` with an etag,
     /// `Prefer: return=representation`, impersonation...).
     pub fn options<K>(

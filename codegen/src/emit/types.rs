@@ -299,7 +299,16 @@ impl Emitter<'_> {
                 doc.extend(description.lines().map(escape_doc));
             }
             doc.extend(describe(&p.annotations));
-            let doc = doc_lines(&doc);
+            // A field named like its property, nullable, writable and with nothing more to say
+            // has no doc of its own: its type says the rest.
+            let plain = doc.len() == 1
+                && p.column.as_ref().is_none_or(|c| c.display_name.is_none())
+                && self.choice_label(p).is_empty()
+                && p.nullable
+                && !key_paths.contains(&p.name)
+                && write == Write::Always
+                && field.to_string().trim_start_matches("r#") == p.name;
+            let doc = if plain { quote!() } else { doc_lines(&doc) };
             let gate = self.gate(Self::mentioned(&p.ty));
             if write == Write::Never {
                 defs.push(quote! { #doc #gate pub #field: ::dataverse_runtime::ReadOnly<#value>, });
@@ -331,20 +340,25 @@ impl Emitter<'_> {
                 quote!(#root::support::Expanded<#target>)
             };
             let wire = &n.name;
-            let text = format!(
-                " Navigation `{}`: {} `{}`, filled by `$expand`.",
-                n.name,
-                if n.collection {
-                    "a collection of"
-                } else {
-                    "one"
-                },
-                n.target_name
-            );
+            // Documented where the field's name or type does not tell the property or its target.
+            let doc = if field.to_string().trim_start_matches("r#") != n.name || n.target.is_none()
+            {
+                let text = format!(
+                    " Navigation `{}`: {} `{}`.",
+                    n.name,
+                    if n.collection {
+                        "a collection of"
+                    } else {
+                        "one"
+                    },
+                    n.target_name
+                );
+                quote!(#[doc = #text])
+            } else {
+                quote!()
+            };
             let gate = self.gate(n.target.map(|t| t.0));
-            defs.push(
-                quote! { #[doc = #text] #gate pub #field: ::dataverse_runtime::Field<#value>, },
-            );
+            defs.push(quote! { #doc #gate pub #field: ::dataverse_runtime::Field<#value>, });
             ser.push(quote! { #gate f.navigation(#wire, &self.#field); });
             de.push(quote! { #gate #wire => self.#field = map.next_value()?, });
         }
@@ -441,7 +455,8 @@ impl Emitter<'_> {
         doc.push(String::new());
         doc.push(
             "Every field is a `Field` (or a `ReadOnly` that only a read fills): unset fields are not sent, so an update sends only what \
-             was set; properties the type does not declare, and annotations, are kept in `extra`."
+             was set; properties the type does not declare, and annotations, are kept in `extra`. Navigation properties are \
+             filled by `$expand`. A field named like its property, nullable and writable has no doc of its own."
                 .into(),
         );
         if composed.is_some() {

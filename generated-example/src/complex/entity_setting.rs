@@ -15,12 +15,12 @@ use super::support::{self, Expanded, Extra, FieldVisitor, Structured};
 
 /// `Microsoft.Dynamics.CRM.EntitySetting` (complex type).
 ///
-/// Every field is a `Field` (or a `ReadOnly` that only a read fills): unset fields are not sent, so an update sends only what was set; properties the type does not declare, and annotations, are kept in `extra`.
+/// Every field is a `Field` (or a `ReadOnly` that only a read fills): unset fields are not sent, so an update sends only what was set; properties the type does not declare, and annotations, are kept in `extra`. Navigation properties are filled by `$expand`. A field named like its property, nullable and writable has no doc of its own.
 #[derive(Clone, Default)]
 pub struct EntitySetting {
     /// `Name`: `Edm.String`.
     pub name: Field<String>,
-    /// Navigation `Value`: one `Microsoft.Dynamics.CRM.crmbaseentity`, filled by `$expand`.
+    /// Navigation `Value`: one `Microsoft.Dynamics.CRM.crmbaseentity`.
     pub value: Field<Expanded<CrmbaseentityAny>>,
     /// Properties and annotations this type does not declare, exactly as received.
     pub extra: Extra,

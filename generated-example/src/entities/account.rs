@@ -25,431 +25,296 @@ use super::support::{
 ///
 /// Business that represents a customer or potential customer.
 ///
-/// Every field is a `Field` (or a `ReadOnly` that only a read fills): unset fields are not sent, so an update sends only what was set; properties the type does not declare, and annotations, are kept in `extra`.
+/// Every field is a `Field` (or a `ReadOnly` that only a read fills): unset fields are not sent, so an update sends only what was set; properties the type does not declare, and annotations, are kept in `extra`. Navigation properties are filled by `$expand`. A field named like its property, nullable and writable has no doc of its own.
 #[derive(Clone, Default)]
 pub struct Account {
-    /// `overriddencreatedon`: `Edm.DateTimeOffset`.
     pub overriddencreatedon: Field<DateTimeOffset>,
-    /// `territorycode`: `Edm.Int32`.
     pub territorycode: Field<i32>,
     /// Account `accountid`: `Edm.Guid`, key.
     ///
     /// Unique identifier of the account.
     pub account_id: Field<Uuid>,
-    /// `address1_telephone1`: `Edm.String`.
     pub address1_telephone1: Field<String>,
-    /// `address1_postofficebox`: `Edm.String`.
     pub address1_postofficebox: Field<String>,
-    /// `address1_line2`: `Edm.String`.
     pub address1_line2: Field<String>,
-    /// `emailaddress3`: `Edm.String`.
     pub emailaddress3: Field<String>,
-    /// `address1_telephone3`: `Edm.String`.
     pub address1_telephone3: Field<String>,
-    /// `address2_county`: `Edm.String`.
     pub address2_county: Field<String>,
     /// Created On `createdon`: `Edm.DateTimeOffset`, read-only (valid neither for create nor for update).
     ///
     /// Shows the date and time when the record was created.
     pub created_on: ReadOnly<DateTimeOffset>,
-    /// `numberofemployees`: `Edm.Int32`.
     pub numberofemployees: Field<i32>,
     /// `_owningbusinessunit_value`: `Edm.Guid`, lookup value (read-only).
     pub owningbusinessunit_value: ReadOnly<Uuid>,
-    /// `timespentbymeonemailandmeetings`: `Edm.String`.
     pub timespentbymeonemailandmeetings: Field<String>,
-    /// `address2_longitude`: `Edm.Double`.
     pub address2_longitude: Field<f64>,
-    /// `ownershipcode`: `Edm.Int32`.
     pub ownershipcode: Field<i32>,
-    /// `timezoneruleversionnumber`: `Edm.Int32`.
     pub timezoneruleversionnumber: Field<i32>,
-    /// `primarysatoriid`: `Edm.String`.
     pub primarysatoriid: Field<String>,
     /// `_masterid_value`: `Edm.Guid`, lookup value (read-only).
     pub masterid_value: ReadOnly<Uuid>,
-    /// `address2_latitude`: `Edm.Double`.
     pub address2_latitude: Field<f64>,
-    /// `address2_fax`: `Edm.String`.
     pub address2_fax: Field<String>,
     /// `_slaid_value`: `Edm.Guid`, lookup value (read-only).
     pub slaid_value: ReadOnly<Uuid>,
-    /// `aging60_base`: `Edm.Decimal`.
     pub aging60_base: Field<Decimal>,
-    /// `telephone1`: `Edm.String`.
     pub telephone1: Field<String>,
-    /// `entityimage`: `Edm.Binary`.
     pub entityimage: Field<Binary>,
-    /// `revenue`: `Edm.Decimal`.
     pub revenue: Field<Decimal>,
     /// Industry `industrycode`: `Edm.Int32`, a choice: a `AccountIndustryCode`.
     ///
     /// Select the account's primary industry for use in marketing segmentation and demographic analysis.
     pub industry_code: Field<AccountIndustryCode>,
-    /// `aging30_base`: `Edm.Decimal`.
     pub aging30_base: Field<Decimal>,
-    /// `emailaddress1`: `Edm.String`.
     pub emailaddress1: Field<String>,
-    /// `address1_latitude`: `Edm.Double`.
     pub address1_latitude: Field<f64>,
     /// `_transactioncurrencyid_value`: `Edm.Guid`, lookup value (read-only).
     pub transactioncurrencyid_value: ReadOnly<Uuid>,
-    /// `tickersymbol`: `Edm.String`.
     pub tickersymbol: Field<String>,
-    /// `address2_shippingmethodcode`: `Edm.Int32`.
     pub address2_shippingmethodcode: Field<i32>,
-    /// `customersizecode`: `Edm.Int32`.
     pub customersizecode: Field<i32>,
-    /// `address2_name`: `Edm.String`.
     pub address2_name: Field<String>,
-    /// `address1_stateorprovince`: `Edm.String`.
     pub address1_stateorprovince: Field<String>,
-    /// `address1_line3`: `Edm.String`.
     pub address1_line3: Field<String>,
-    /// `accountratingcode`: `Edm.Int32`.
     pub accountratingcode: Field<i32>,
-    /// `address1_line1`: `Edm.String`.
     pub address1_line1: Field<String>,
-    /// `importsequencenumber`: `Edm.Int32`.
     pub importsequencenumber: Field<i32>,
-    /// `paymenttermscode`: `Edm.Int32`.
     pub paymenttermscode: Field<i32>,
-    /// `donotfax`: `Edm.Boolean`.
     pub donotfax: Field<bool>,
-    /// `aging90_base`: `Edm.Decimal`.
     pub aging90_base: Field<Decimal>,
-    /// `businesstypecode`: `Edm.Int32`.
     pub businesstypecode: Field<i32>,
-    /// `address2_line3`: `Edm.String`.
     pub address2_line3: Field<String>,
-    /// `address2_utcoffset`: `Edm.Int32`.
     pub address2_utcoffset: Field<i32>,
-    /// `donotphone`: `Edm.Boolean`.
     pub donotphone: Field<bool>,
-    /// `exchangerate`: `Edm.Decimal`.
     pub exchangerate: Field<Decimal>,
     /// `_ownerid_value`: `Edm.Guid`, lookup value (read-only).
     pub ownerid_value: ReadOnly<Uuid>,
     /// `_modifiedonbehalfby_value`: `Edm.Guid`, lookup value (read-only).
     pub modifiedonbehalfby_value: ReadOnly<Uuid>,
-    /// `utcconversiontimezonecode`: `Edm.Int32`.
     pub utcconversiontimezonecode: Field<i32>,
-    /// `ftpsiteurl`: `Edm.String`.
     pub ftpsiteurl: Field<String>,
-    /// `shippingmethodcode`: `Edm.Int32`.
     pub shippingmethodcode: Field<i32>,
-    /// `stockexchange`: `Edm.String`.
     pub stockexchange: Field<String>,
-    /// `address2_telephone3`: `Edm.String`.
     pub address2_telephone3: Field<String>,
-    /// `address2_line1`: `Edm.String`.
     pub address2_line1: Field<String>,
     /// `_owningteam_value`: `Edm.Guid`, lookup value (read-only).
     pub owningteam_value: ReadOnly<Uuid>,
-    /// `aging60`: `Edm.Decimal`.
     pub aging60: Field<Decimal>,
-    /// `participatesinworkflow`: `Edm.Boolean`.
     pub participatesinworkflow: Field<bool>,
-    /// `address1_postalcode`: `Edm.String`.
     pub address1_postalcode: Field<String>,
-    /// `address2_addressid`: `Edm.Guid`.
     pub address2_addressid: Field<Uuid>,
-    /// `marketcap`: `Edm.Decimal`.
     pub marketcap: Field<Decimal>,
-    /// `address2_addresstypecode`: `Edm.Int32`.
     pub address2_addresstypecode: Field<i32>,
-    /// `aging90`: `Edm.Decimal`.
     pub aging90: Field<Decimal>,
-    /// `donotbulkemail`: `Edm.Boolean`.
     pub donotbulkemail: Field<bool>,
-    /// `aging30`: `Edm.Decimal`.
     pub aging30: Field<Decimal>,
-    /// `entityimage_url`: `Edm.String`.
     pub entityimage_url: Field<String>,
-    /// `sic`: `Edm.String`.
     pub sic: Field<String>,
-    /// `sharesoutstanding`: `Edm.Int32`.
     pub sharesoutstanding: Field<i32>,
-    /// `accountcategorycode`: `Edm.Int32`.
     pub accountcategorycode: Field<i32>,
     /// `_owninguser_value`: `Edm.Guid`, lookup value (read-only).
     pub owninguser_value: ReadOnly<Uuid>,
-    /// `stageid`: `Edm.Guid`.
     pub stageid: Field<Uuid>,
-    /// `versionnumber`: `Edm.Int64`.
     pub versionnumber: Field<i64>,
-    /// `preferredappointmenttimecode`: `Edm.Int32`.
     pub preferredappointmenttimecode: Field<i32>,
-    /// `donotsendmm`: `Edm.Boolean`.
     pub donotsendmm: Field<bool>,
-    /// `address1_name`: `Edm.String`.
     pub address1_name: Field<String>,
-    /// `fax`: `Edm.String`.
     pub fax: Field<String>,
-    /// `address1_fax`: `Edm.String`.
     pub address1_fax: Field<String>,
-    /// `merged`: `Edm.Boolean`.
     pub merged: Field<bool>,
-    /// `address1_city`: `Edm.String`.
     pub address1_city: Field<String>,
-    /// `description`: `Edm.String`.
     pub description: Field<String>,
-    /// `address2_stateorprovince`: `Edm.String`.
     pub address2_stateorprovince: Field<String>,
-    /// `yominame`: `Edm.String`.
     pub yominame: Field<String>,
-    /// `donotpostalmail`: `Edm.Boolean`.
     pub donotpostalmail: Field<bool>,
-    /// `address1_country`: `Edm.String`.
     pub address1_country: Field<String>,
     /// Do not allow Emails `donotemail`: `Edm.Boolean`, yes/no: `true` is “Do Not Allow”, `false` “Allow”.
     ///
     /// Select whether the account allows direct email sent from Microsoft Dynamics 365.
     pub do_not_e_mail: Field<bool>,
-    /// `address1_composite`: `Edm.String`.
     pub address1_composite: Field<String>,
     /// `_slainvokedid_value`: `Edm.Guid`, lookup value (read-only).
     pub slainvokedid_value: ReadOnly<Uuid>,
-    /// `address1_primarycontactname`: `Edm.String`.
     pub address1_primarycontactname: Field<String>,
-    /// `onholdtime`: `Edm.Int32`.
     pub onholdtime: Field<i32>,
     /// `_createdbyexternalparty_value`: `Edm.Guid`, lookup value (read-only).
     pub createdbyexternalparty_value: ReadOnly<Uuid>,
-    /// `marketingonly`: `Edm.Boolean`.
     pub marketingonly: Field<bool>,
     /// Status Reason `statuscode`: `Edm.Int32`, the status: a `AccountStatusCode` (see its `state()`).
     ///
     /// Select the account's status.
     pub status_code: Field<AccountStatusCode>,
-    /// `traversedpath`: `Edm.String`.
     pub traversedpath: Field<String>,
-    /// `processid`: `Edm.Guid`.
     pub processid: Field<Uuid>,
     /// `_createdonbehalfby_value`: `Edm.Guid`, lookup value (read-only).
     pub createdonbehalfby_value: ReadOnly<Uuid>,
     /// `_modifiedbyexternalparty_value`: `Edm.Guid`, lookup value (read-only).
     pub modifiedbyexternalparty_value: ReadOnly<Uuid>,
-    /// `address2_postalcode`: `Edm.String`.
     pub address2_postalcode: Field<String>,
     /// `_modifiedby_value`: `Edm.Guid`, lookup value (read-only).
     pub modifiedby_value: ReadOnly<Uuid>,
-    /// `address1_shippingmethodcode`: `Edm.Int32`.
     pub address1_shippingmethodcode: Field<i32>,
     /// `_createdby_value`: `Edm.Guid`, lookup value (read-only).
     pub createdby_value: ReadOnly<Uuid>,
-    /// `entityimage_timestamp`: `Edm.Int64`.
     pub entityimage_timestamp: Field<i64>,
-    /// `address1_upszone`: `Edm.String`.
     pub address1_upszone: Field<String>,
-    /// `address2_primarycontactname`: `Edm.String`.
     pub address2_primarycontactname: Field<String>,
-    /// `primarytwitterid`: `Edm.String`.
     pub primarytwitterid: Field<String>,
-    /// `customertypecode`: `Edm.Int32`.
     pub customertypecode: Field<i32>,
-    /// `address2_postofficebox`: `Edm.String`.
     pub address2_postofficebox: Field<String>,
     /// Status `statecode`: `Edm.Int32`, the state: a `AccountStateCode`, written on update only (not valid for create).
     ///
     /// Shows whether the account is active or inactive.
     pub state_code: Field<AccountStateCode>,
-    /// `address2_city`: `Edm.String`.
     pub address2_city: Field<String>,
     /// Primary Contact `_primarycontactid_value`: `Edm.Guid`, lookup value (read-only).
     ///
     /// Choose the primary contact for the account.
     pub primary_contact_id_value: ReadOnly<Uuid>,
-    /// `address1_freighttermscode`: `Edm.Int32`.
     pub address1_freighttermscode: Field<i32>,
-    /// `address1_longitude`: `Edm.Double`.
     pub address1_longitude: Field<f64>,
-    /// `telephone2`: `Edm.String`.
     pub telephone2: Field<String>,
-    /// `address1_addresstypecode`: `Edm.Int32`.
     pub address1_addresstypecode: Field<i32>,
-    /// `donotbulkpostalmail`: `Edm.Boolean`.
     pub donotbulkpostalmail: Field<bool>,
-    /// `lastusedincampaign`: `Edm.DateTimeOffset`.
     pub lastusedincampaign: Field<DateTimeOffset>,
     /// `_preferredsystemuserid_value`: `Edm.Guid`, lookup value (read-only).
     pub preferredsystemuserid_value: ReadOnly<Uuid>,
-    /// `creditlimit_base`: `Edm.Decimal`.
     pub creditlimit_base: Field<Decimal>,
-    /// `telephone3`: `Edm.String`.
     pub telephone3: Field<String>,
-    /// `address1_addressid`: `Edm.Guid`.
     pub address1_addressid: Field<Uuid>,
-    /// `preferredappointmentdaycode`: `Edm.Int32`.
     pub preferredappointmentdaycode: Field<i32>,
-    /// `websiteurl`: `Edm.String`.
     pub websiteurl: Field<String>,
-    /// `accountclassificationcode`: `Edm.Int32`.
     pub accountclassificationcode: Field<i32>,
-    /// `address2_composite`: `Edm.String`.
     pub address2_composite: Field<String>,
     /// Account Name `name`: `Edm.String`.
     ///
     /// Type the company or business name.
     pub name: Field<String>,
-    /// `address2_telephone1`: `Edm.String`.
     pub address2_telephone1: Field<String>,
-    /// `creditlimit`: `Edm.Decimal`.
     pub creditlimit: Field<Decimal>,
-    /// `lastonholdtime`: `Edm.DateTimeOffset`.
     pub lastonholdtime: Field<DateTimeOffset>,
-    /// `address2_line2`: `Edm.String`.
     pub address2_line2: Field<String>,
-    /// `creditonhold`: `Edm.Boolean`.
     pub creditonhold: Field<bool>,
-    /// `entityimageid`: `Edm.Guid`.
     pub entityimageid: Field<Uuid>,
-    /// `accountnumber`: `Edm.String`.
     pub accountnumber: Field<String>,
-    /// `followemail`: `Edm.Boolean`.
     pub followemail: Field<bool>,
-    /// `modifiedon`: `Edm.DateTimeOffset`.
     pub modifiedon: Field<DateTimeOffset>,
-    /// `address1_county`: `Edm.String`.
     pub address1_county: Field<String>,
-    /// `marketcap_base`: `Edm.Decimal`.
     pub marketcap_base: Field<Decimal>,
-    /// `address2_upszone`: `Edm.String`.
     pub address2_upszone: Field<String>,
-    /// `address2_country`: `Edm.String`.
     pub address2_country: Field<String>,
-    /// `address1_telephone2`: `Edm.String`.
     pub address1_telephone2: Field<String>,
-    /// `address2_freighttermscode`: `Edm.Int32`.
     pub address2_freighttermscode: Field<i32>,
-    /// `address1_utcoffset`: `Edm.Int32`.
     pub address1_utcoffset: Field<i32>,
-    /// `emailaddress2`: `Edm.String`.
     pub emailaddress2: Field<String>,
     /// `_parentaccountid_value`: `Edm.Guid`, lookup value (read-only).
     pub parentaccountid_value: ReadOnly<Uuid>,
-    /// `preferredcontactmethodcode`: `Edm.Int32`.
     pub preferredcontactmethodcode: Field<i32>,
-    /// `revenue_base`: `Edm.Decimal`.
     pub revenue_base: Field<Decimal>,
-    /// `address2_telephone2`: `Edm.String`.
     pub address2_telephone2: Field<String>,
-    /// Navigation `account_principalobjectattributeaccess`: a collection of `Microsoft.Dynamics.CRM.principalobjectattributeaccess`, filled by `$expand`.
+    /// Navigation `account_principalobjectattributeaccess`: a collection of `Microsoft.Dynamics.CRM.principalobjectattributeaccess`.
     pub account_principalobjectattributeaccess: Field<Expanded<Vec<Untyped>>>,
-    /// Navigation `ownerid`: one `Microsoft.Dynamics.CRM.principal`, filled by `$expand`.
     pub ownerid: Field<Expanded<PrincipalAny>>,
-    /// Navigation `Account_ActivityPointers`: a collection of `Microsoft.Dynamics.CRM.activitypointer`, filled by `$expand`.
+    /// Navigation `Account_ActivityPointers`: a collection of `Microsoft.Dynamics.CRM.activitypointer`.
     #[cfg(feature = "activitypointers")]
     pub account_activity_pointers: Field<Expanded<Vec<super::ActivitypointerAny>>>,
-    /// Navigation `Account_SyncErrors`: a collection of `Microsoft.Dynamics.CRM.syncerror`, filled by `$expand`.
+    /// Navigation `Account_SyncErrors`: a collection of `Microsoft.Dynamics.CRM.syncerror`.
     pub account_sync_errors: Field<Expanded<Vec<Untyped>>>,
-    /// Navigation `createdby`: one `Microsoft.Dynamics.CRM.systemuser`, filled by `$expand`.
     #[cfg(feature = "systemusers")]
     pub createdby: Field<Expanded<super::SystemUser>>,
-    /// Navigation `Account_Email_SendersAccount`: a collection of `Microsoft.Dynamics.CRM.email`, filled by `$expand`.
+    /// Navigation `Account_Email_SendersAccount`: a collection of `Microsoft.Dynamics.CRM.email`.
     pub account_email_senders_account: Field<Expanded<Vec<Untyped>>>,
-    /// Navigation `Account_Email_EmailSender`: a collection of `Microsoft.Dynamics.CRM.email`, filled by `$expand`.
+    /// Navigation `Account_Email_EmailSender`: a collection of `Microsoft.Dynamics.CRM.email`.
     pub account_email_email_sender: Field<Expanded<Vec<Untyped>>>,
-    /// Navigation `Account_Annotation`: a collection of `Microsoft.Dynamics.CRM.annotation`, filled by `$expand`.
+    /// Navigation `Account_Annotation`: a collection of `Microsoft.Dynamics.CRM.annotation`.
     #[cfg(feature = "annotations")]
     pub account_annotation: Field<Expanded<Vec<super::Annotation>>>,
-    /// Navigation `Account_SharepointDocumentLocation`: a collection of `Microsoft.Dynamics.CRM.sharepointdocumentlocation`, filled by `$expand`.
+    /// Navigation `Account_SharepointDocumentLocation`: a collection of `Microsoft.Dynamics.CRM.sharepointdocumentlocation`.
     pub account_sharepoint_document_location: Field<Expanded<Vec<Untyped>>>,
-    /// Navigation `sla_account_sla`: one `Microsoft.Dynamics.CRM.sla`, filled by `$expand`.
+    /// Navigation `sla_account_sla`: one `Microsoft.Dynamics.CRM.sla`.
     pub sla_account_sla: Field<Expanded<Untyped>>,
-    /// Navigation `account_connections2`: a collection of `Microsoft.Dynamics.CRM.connection`, filled by `$expand`.
+    /// Navigation `account_connections2`: a collection of `Microsoft.Dynamics.CRM.connection`.
     pub account_connections2: Field<Expanded<Vec<Untyped>>>,
-    /// Navigation `modifiedby`: one `Microsoft.Dynamics.CRM.systemuser`, filled by `$expand`.
     #[cfg(feature = "systemusers")]
     pub modifiedby: Field<Expanded<super::SystemUser>>,
-    /// Navigation `account_PostFollows`: a collection of `Microsoft.Dynamics.CRM.postfollow`, filled by `$expand`.
+    /// Navigation `account_PostFollows`: a collection of `Microsoft.Dynamics.CRM.postfollow`.
     pub account_post_follows: Field<Expanded<Vec<Untyped>>>,
-    /// Navigation `account_PostRegardings`: a collection of `Microsoft.Dynamics.CRM.postregarding`, filled by `$expand`.
+    /// Navigation `account_PostRegardings`: a collection of `Microsoft.Dynamics.CRM.postregarding`.
     pub account_post_regardings: Field<Expanded<Vec<Untyped>>>,
-    /// Navigation `Account_ProcessSessions`: a collection of `Microsoft.Dynamics.CRM.processsession`, filled by `$expand`.
+    /// Navigation `Account_ProcessSessions`: a collection of `Microsoft.Dynamics.CRM.processsession`.
     pub account_process_sessions: Field<Expanded<Vec<Untyped>>>,
-    /// Navigation `Account_Faxes`: a collection of `Microsoft.Dynamics.CRM.fax`, filled by `$expand`.
+    /// Navigation `Account_Faxes`: a collection of `Microsoft.Dynamics.CRM.fax`.
     pub account_faxes: Field<Expanded<Vec<Untyped>>>,
-    /// Navigation `masterid`: one `Microsoft.Dynamics.CRM.account`, filled by `$expand`.
     #[cfg(feature = "accounts")]
     pub masterid: Field<Expanded<Account>>,
-    /// Navigation `account_master_account`: a collection of `Microsoft.Dynamics.CRM.account`, filled by `$expand`.
     #[cfg(feature = "accounts")]
     pub account_master_account: Field<Expanded<Vec<Account>>>,
-    /// Navigation `owningbusinessunit`: one `Microsoft.Dynamics.CRM.businessunit`, filled by `$expand`.
+    /// Navigation `owningbusinessunit`: one `Microsoft.Dynamics.CRM.businessunit`.
     pub owningbusinessunit: Field<Expanded<Untyped>>,
-    /// Navigation `Account_AsyncOperations`: a collection of `Microsoft.Dynamics.CRM.asyncoperation`, filled by `$expand`.
+    /// Navigation `Account_AsyncOperations`: a collection of `Microsoft.Dynamics.CRM.asyncoperation`.
     pub account_async_operations: Field<Expanded<Vec<Untyped>>>,
-    /// Navigation `transactioncurrencyid`: one `Microsoft.Dynamics.CRM.transactioncurrency`, filled by `$expand`.
+    /// Navigation `transactioncurrencyid`: one `Microsoft.Dynamics.CRM.transactioncurrency`.
     pub transactioncurrencyid: Field<Expanded<Untyped>>,
-    /// Navigation `Account_DuplicateBaseRecord`: a collection of `Microsoft.Dynamics.CRM.duplicaterecord`, filled by `$expand`.
+    /// Navigation `Account_DuplicateBaseRecord`: a collection of `Microsoft.Dynamics.CRM.duplicaterecord`.
     pub account_duplicate_base_record: Field<Expanded<Vec<Untyped>>>,
-    /// Navigation `preferredsystemuserid`: one `Microsoft.Dynamics.CRM.systemuser`, filled by `$expand`.
     #[cfg(feature = "systemusers")]
     pub preferredsystemuserid: Field<Expanded<super::SystemUser>>,
-    /// Navigation `createdonbehalfby`: one `Microsoft.Dynamics.CRM.systemuser`, filled by `$expand`.
     #[cfg(feature = "systemusers")]
     pub createdonbehalfby: Field<Expanded<super::SystemUser>>,
-    /// Navigation `Account_RecurringAppointmentMasters`: a collection of `Microsoft.Dynamics.CRM.recurringappointmentmaster`, filled by `$expand`.
+    /// Navigation `Account_RecurringAppointmentMasters`: a collection of `Microsoft.Dynamics.CRM.recurringappointmentmaster`.
     pub account_recurring_appointment_masters: Field<Expanded<Vec<Untyped>>>,
-    /// Navigation `Account_Phonecalls`: a collection of `Microsoft.Dynamics.CRM.phonecall`, filled by `$expand`.
+    /// Navigation `Account_Phonecalls`: a collection of `Microsoft.Dynamics.CRM.phonecall`.
     pub account_phonecalls: Field<Expanded<Vec<Untyped>>>,
-    /// Navigation `primarycontactid`: one `Microsoft.Dynamics.CRM.contact`, filled by `$expand`.
     #[cfg(feature = "contacts")]
     pub primarycontactid: Field<Expanded<super::Contact>>,
-    /// Navigation `Account_SocialActivities`: a collection of `Microsoft.Dynamics.CRM.socialactivity`, filled by `$expand`.
+    /// Navigation `Account_SocialActivities`: a collection of `Microsoft.Dynamics.CRM.socialactivity`.
     pub account_social_activities: Field<Expanded<Vec<Untyped>>>,
-    /// Navigation `Account_MailboxTrackingFolder`: a collection of `Microsoft.Dynamics.CRM.mailboxtrackingfolder`, filled by `$expand`.
+    /// Navigation `Account_MailboxTrackingFolder`: a collection of `Microsoft.Dynamics.CRM.mailboxtrackingfolder`.
     pub account_mailbox_tracking_folder: Field<Expanded<Vec<Untyped>>>,
-    /// Navigation `SocialActivity_PostAuthorAccount_accounts`: a collection of `Microsoft.Dynamics.CRM.socialactivity`, filled by `$expand`.
+    /// Navigation `SocialActivity_PostAuthorAccount_accounts`: a collection of `Microsoft.Dynamics.CRM.socialactivity`.
     pub social_activity_post_author_account_accounts: Field<Expanded<Vec<Untyped>>>,
-    /// Navigation `Account_CustomerAddress`: a collection of `Microsoft.Dynamics.CRM.customeraddress`, filled by `$expand`.
+    /// Navigation `Account_CustomerAddress`: a collection of `Microsoft.Dynamics.CRM.customeraddress`.
     pub account_customer_address: Field<Expanded<Vec<Untyped>>>,
-    /// Navigation `slakpiinstance_account`: a collection of `Microsoft.Dynamics.CRM.slakpiinstance`, filled by `$expand`.
+    /// Navigation `slakpiinstance_account`: a collection of `Microsoft.Dynamics.CRM.slakpiinstance`.
     pub slakpiinstance_account: Field<Expanded<Vec<Untyped>>>,
-    /// Navigation `Account_Tasks`: a collection of `Microsoft.Dynamics.CRM.task`, filled by `$expand`.
+    /// Navigation `Account_Tasks`: a collection of `Microsoft.Dynamics.CRM.task`.
     pub account_tasks: Field<Expanded<Vec<Untyped>>>,
-    /// Navigation `slainvokedid_account_sla`: one `Microsoft.Dynamics.CRM.sla`, filled by `$expand`.
+    /// Navigation `slainvokedid_account_sla`: one `Microsoft.Dynamics.CRM.sla`.
     pub slainvokedid_account_sla: Field<Expanded<Untyped>>,
-    /// Navigation `Account_BulkDeleteFailures`: a collection of `Microsoft.Dynamics.CRM.bulkdeletefailure`, filled by `$expand`.
+    /// Navigation `Account_BulkDeleteFailures`: a collection of `Microsoft.Dynamics.CRM.bulkdeletefailure`.
     pub account_bulk_delete_failures: Field<Expanded<Vec<Untyped>>>,
-    /// Navigation `SocialActivity_PostAuthor_accounts`: a collection of `Microsoft.Dynamics.CRM.socialactivity`, filled by `$expand`.
+    /// Navigation `SocialActivity_PostAuthor_accounts`: a collection of `Microsoft.Dynamics.CRM.socialactivity`.
     pub social_activity_post_author_accounts: Field<Expanded<Vec<Untyped>>>,
-    /// Navigation `contact_customer_accounts`: a collection of `Microsoft.Dynamics.CRM.contact`, filled by `$expand`.
     #[cfg(feature = "contacts")]
     pub contact_customer_accounts: Field<Expanded<Vec<super::Contact>>>,
-    /// Navigation `Account_Appointments`: a collection of `Microsoft.Dynamics.CRM.appointment`, filled by `$expand`.
+    /// Navigation `Account_Appointments`: a collection of `Microsoft.Dynamics.CRM.appointment`.
     pub account_appointments: Field<Expanded<Vec<Untyped>>>,
-    /// Navigation `Account_Emails`: a collection of `Microsoft.Dynamics.CRM.email`, filled by `$expand`.
+    /// Navigation `Account_Emails`: a collection of `Microsoft.Dynamics.CRM.email`.
     pub account_emails: Field<Expanded<Vec<Untyped>>>,
-    /// Navigation `parentaccountid`: one `Microsoft.Dynamics.CRM.account`, filled by `$expand`.
     #[cfg(feature = "accounts")]
     pub parentaccountid: Field<Expanded<Account>>,
-    /// Navigation `account_parent_account`: a collection of `Microsoft.Dynamics.CRM.account`, filled by `$expand`.
     #[cfg(feature = "accounts")]
     pub account_parent_account: Field<Expanded<Vec<Account>>>,
-    /// Navigation `Socialprofile_customer_accounts`: a collection of `Microsoft.Dynamics.CRM.socialprofile`, filled by `$expand`.
+    /// Navigation `Socialprofile_customer_accounts`: a collection of `Microsoft.Dynamics.CRM.socialprofile`.
     pub socialprofile_customer_accounts: Field<Expanded<Vec<Untyped>>>,
-    /// Navigation `Account_DuplicateMatchingRecord`: a collection of `Microsoft.Dynamics.CRM.duplicaterecord`, filled by `$expand`.
+    /// Navigation `Account_DuplicateMatchingRecord`: a collection of `Microsoft.Dynamics.CRM.duplicaterecord`.
     pub account_duplicate_matching_record: Field<Expanded<Vec<Untyped>>>,
-    /// Navigation `account_activity_parties`: a collection of `Microsoft.Dynamics.CRM.activityparty`, filled by `$expand`.
+    /// Navigation `account_activity_parties`: a collection of `Microsoft.Dynamics.CRM.activityparty`.
     pub account_activity_parties: Field<Expanded<Vec<Untyped>>>,
-    /// Navigation `account_connections1`: a collection of `Microsoft.Dynamics.CRM.connection`, filled by `$expand`.
+    /// Navigation `account_connections1`: a collection of `Microsoft.Dynamics.CRM.connection`.
     pub account_connections1: Field<Expanded<Vec<Untyped>>>,
-    /// Navigation `owningteam`: one `Microsoft.Dynamics.CRM.team`, filled by `$expand`.
     #[cfg(feature = "teams")]
     pub owningteam: Field<Expanded<super::Team>>,
-    /// Navigation `account_actioncard`: a collection of `Microsoft.Dynamics.CRM.actioncard`, filled by `$expand`.
+    /// Navigation `account_actioncard`: a collection of `Microsoft.Dynamics.CRM.actioncard`.
     pub account_actioncard: Field<Expanded<Vec<Untyped>>>,
-    /// Navigation `owninguser`: one `Microsoft.Dynamics.CRM.systemuser`, filled by `$expand`.
     #[cfg(feature = "systemusers")]
     pub owninguser: Field<Expanded<super::SystemUser>>,
-    /// Navigation `Account_Letters`: a collection of `Microsoft.Dynamics.CRM.letter`, filled by `$expand`.
+    /// Navigation `Account_Letters`: a collection of `Microsoft.Dynamics.CRM.letter`.
     #[cfg(feature = "letters")]
     pub account_letters: Field<Expanded<Vec<super::Letter>>>,
-    /// Navigation `stageid_processstage`: one `Microsoft.Dynamics.CRM.processstage`, filled by `$expand`.
+    /// Navigation `stageid_processstage`: one `Microsoft.Dynamics.CRM.processstage`.
     pub stageid_processstage: Field<Expanded<Untyped>>,
-    /// Navigation `modifiedonbehalfby`: one `Microsoft.Dynamics.CRM.systemuser`, filled by `$expand`.
     #[cfg(feature = "systemusers")]
     pub modifiedonbehalfby: Field<Expanded<super::SystemUser>>,
     /// Lookups to send as `nav@odata.bind`; set them with `HasBinds::bind` and the

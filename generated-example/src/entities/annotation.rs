@@ -19,145 +19,116 @@ use super::support::{
 
 /// `Microsoft.Dynamics.CRM.annotation` (entity type, derived from `Microsoft.Dynamics.CRM.crmbaseentity`).
 ///
-/// Every field is a `Field` (or a `ReadOnly` that only a read fills): unset fields are not sent, so an update sends only what was set; properties the type does not declare, and annotations, are kept in `extra`.
+/// Every field is a `Field` (or a `ReadOnly` that only a read fills): unset fields are not sent, so an update sends only what was set; properties the type does not declare, and annotations, are kept in `extra`. Navigation properties are filled by `$expand`. A field named like its property, nullable and writable has no doc of its own.
 #[derive(Clone, Default)]
 pub struct Annotation {
-    /// `importsequencenumber`: `Edm.Int32`.
     pub importsequencenumber: Field<i32>,
     /// `_modifiedby_value`: `Edm.Guid`, lookup value (read-only).
     pub modifiedby_value: ReadOnly<Uuid>,
     /// `_owningbusinessunit_value`: `Edm.Guid`, lookup value (read-only).
     pub owningbusinessunit_value: ReadOnly<Uuid>,
-    /// `notetext`: `Edm.String`.
     pub notetext: Field<String>,
     /// `_objectid_value`: `Edm.Guid`, lookup value (read-only).
     pub objectid_value: ReadOnly<Uuid>,
-    /// `objecttypecode`: `Edm.String`.
     pub objecttypecode: Field<String>,
-    /// `createdon`: `Edm.DateTimeOffset`.
     pub createdon: Field<DateTimeOffset>,
-    /// `dummyregarding`: `Edm.String`.
     pub dummyregarding: Field<String>,
-    /// `dummyfilename`: `Edm.String`.
     pub dummyfilename: Field<String>,
     /// `annotationid`: `Edm.Guid`, key.
     pub annotationid: Field<Uuid>,
-    /// `mimetype`: `Edm.String`.
     pub mimetype: Field<String>,
     /// `_createdonbehalfby_value`: `Edm.Guid`, lookup value (read-only).
     pub createdonbehalfby_value: ReadOnly<Uuid>,
     /// `_createdby_value`: `Edm.Guid`, lookup value (read-only).
     pub createdby_value: ReadOnly<Uuid>,
-    /// `prefix`: `Edm.String`.
     pub prefix: Field<String>,
-    /// `modifiedon`: `Edm.DateTimeOffset`.
     pub modifiedon: Field<DateTimeOffset>,
     /// `_ownerid_value`: `Edm.Guid`, lookup value (read-only).
     pub ownerid_value: ReadOnly<Uuid>,
     /// `_modifiedonbehalfby_value`: `Edm.Guid`, lookup value (read-only).
     pub modifiedonbehalfby_value: ReadOnly<Uuid>,
-    /// `langid`: `Edm.String`.
     pub langid: Field<String>,
-    /// `documentbody`: `Edm.String`.
     pub documentbody: Field<String>,
-    /// `documentbody_binary`: `Edm.Binary`.
     pub documentbody_binary: Field<Binary>,
-    /// `isdocument`: `Edm.Boolean`.
     pub isdocument: Field<bool>,
     /// `_owningteam_value`: `Edm.Guid`, lookup value (read-only).
     pub owningteam_value: ReadOnly<Uuid>,
-    /// `versionnumber`: `Edm.Int64`.
     pub versionnumber: Field<i64>,
-    /// `filesize`: `Edm.Int32`.
     pub filesize: Field<i32>,
     /// `_owninguser_value`: `Edm.Guid`, lookup value (read-only).
     pub owninguser_value: ReadOnly<Uuid>,
-    /// `stepid`: `Edm.String`.
     pub stepid: Field<String>,
-    /// `filename`: `Edm.String`.
     pub filename: Field<String>,
-    /// `overriddencreatedon`: `Edm.DateTimeOffset`.
     pub overriddencreatedon: Field<DateTimeOffset>,
-    /// `subject`: `Edm.String`.
     pub subject: Field<String>,
-    /// Navigation `objectid_knowledgearticle`: one `Microsoft.Dynamics.CRM.knowledgearticle`, filled by `$expand`.
+    /// Navigation `objectid_knowledgearticle`: one `Microsoft.Dynamics.CRM.knowledgearticle`.
     pub objectid_knowledgearticle: Field<Expanded<Untyped>>,
-    /// Navigation `objectid_knowledgebaserecord`: one `Microsoft.Dynamics.CRM.knowledgebaserecord`, filled by `$expand`.
+    /// Navigation `objectid_knowledgebaserecord`: one `Microsoft.Dynamics.CRM.knowledgebaserecord`.
     pub objectid_knowledgebaserecord: Field<Expanded<Untyped>>,
-    /// Navigation `objectid_account`: one `Microsoft.Dynamics.CRM.account`, filled by `$expand`.
     #[cfg(feature = "accounts")]
     pub objectid_account: Field<Expanded<super::Account>>,
-    /// Navigation `modifiedonbehalfby`: one `Microsoft.Dynamics.CRM.systemuser`, filled by `$expand`.
     #[cfg(feature = "systemusers")]
     pub modifiedonbehalfby: Field<Expanded<super::SystemUser>>,
-    /// Navigation `objectid_kbarticle`: one `Microsoft.Dynamics.CRM.kbarticle`, filled by `$expand`.
+    /// Navigation `objectid_kbarticle`: one `Microsoft.Dynamics.CRM.kbarticle`.
     pub objectid_kbarticle: Field<Expanded<Untyped>>,
-    /// Navigation `objectid_appointment`: one `Microsoft.Dynamics.CRM.appointment`, filled by `$expand`.
+    /// Navigation `objectid_appointment`: one `Microsoft.Dynamics.CRM.appointment`.
     pub objectid_appointment: Field<Expanded<Untyped>>,
-    /// Navigation `owningbusinessunit`: one `Microsoft.Dynamics.CRM.businessunit`, filled by `$expand`.
+    /// Navigation `owningbusinessunit`: one `Microsoft.Dynamics.CRM.businessunit`.
     pub owningbusinessunit: Field<Expanded<Untyped>>,
-    /// Navigation `Annotation_BulkDeleteFailures`: a collection of `Microsoft.Dynamics.CRM.bulkdeletefailure`, filled by `$expand`.
+    /// Navigation `Annotation_BulkDeleteFailures`: a collection of `Microsoft.Dynamics.CRM.bulkdeletefailure`.
     pub annotation_bulk_delete_failures: Field<Expanded<Vec<Untyped>>>,
-    /// Navigation `objectid_sla`: one `Microsoft.Dynamics.CRM.sla`, filled by `$expand`.
+    /// Navigation `objectid_sla`: one `Microsoft.Dynamics.CRM.sla`.
     pub objectid_sla: Field<Expanded<Untyped>>,
-    /// Navigation `objectid_calendar`: one `Microsoft.Dynamics.CRM.calendar`, filled by `$expand`.
+    /// Navigation `objectid_calendar`: one `Microsoft.Dynamics.CRM.calendar`.
     pub objectid_calendar: Field<Expanded<Untyped>>,
-    /// Navigation `createdby`: one `Microsoft.Dynamics.CRM.systemuser`, filled by `$expand`.
     #[cfg(feature = "systemusers")]
     pub createdby: Field<Expanded<super::SystemUser>>,
-    /// Navigation `objectid_fax`: one `Microsoft.Dynamics.CRM.fax`, filled by `$expand`.
+    /// Navigation `objectid_fax`: one `Microsoft.Dynamics.CRM.fax`.
     pub objectid_fax: Field<Expanded<Untyped>>,
-    /// Navigation `objectid_contact`: one `Microsoft.Dynamics.CRM.contact`, filled by `$expand`.
     #[cfg(feature = "contacts")]
     pub objectid_contact: Field<Expanded<super::Contact>>,
-    /// Navigation `owninguser`: one `Microsoft.Dynamics.CRM.systemuser`, filled by `$expand`.
     #[cfg(feature = "systemusers")]
     pub owninguser: Field<Expanded<super::SystemUser>>,
-    /// Navigation `objectid_letter`: one `Microsoft.Dynamics.CRM.letter`, filled by `$expand`.
     #[cfg(feature = "letters")]
     pub objectid_letter: Field<Expanded<super::Letter>>,
-    /// Navigation `ownerid`: one `Microsoft.Dynamics.CRM.principal`, filled by `$expand`.
     pub ownerid: Field<Expanded<PrincipalAny>>,
-    /// Navigation `objectid_goal`: one `Microsoft.Dynamics.CRM.goal`, filled by `$expand`.
+    /// Navigation `objectid_goal`: one `Microsoft.Dynamics.CRM.goal`.
     pub objectid_goal: Field<Expanded<Untyped>>,
-    /// Navigation `objectid_task`: one `Microsoft.Dynamics.CRM.task`, filled by `$expand`.
+    /// Navigation `objectid_task`: one `Microsoft.Dynamics.CRM.task`.
     pub objectid_task: Field<Expanded<Untyped>>,
-    /// Navigation `objectid_email`: one `Microsoft.Dynamics.CRM.email`, filled by `$expand`.
+    /// Navigation `objectid_email`: one `Microsoft.Dynamics.CRM.email`.
     pub objectid_email: Field<Expanded<Untyped>>,
-    /// Navigation `objectid_workflow`: one `Microsoft.Dynamics.CRM.workflow`, filled by `$expand`.
+    /// Navigation `objectid_workflow`: one `Microsoft.Dynamics.CRM.workflow`.
     pub objectid_workflow: Field<Expanded<Untyped>>,
-    /// Navigation `createdonbehalfby`: one `Microsoft.Dynamics.CRM.systemuser`, filled by `$expand`.
     #[cfg(feature = "systemusers")]
     pub createdonbehalfby: Field<Expanded<super::SystemUser>>,
-    /// Navigation `modifiedby`: one `Microsoft.Dynamics.CRM.systemuser`, filled by `$expand`.
     #[cfg(feature = "systemusers")]
     pub modifiedby: Field<Expanded<super::SystemUser>>,
-    /// Navigation `Annotation_AsyncOperations`: a collection of `Microsoft.Dynamics.CRM.asyncoperation`, filled by `$expand`.
+    /// Navigation `Annotation_AsyncOperations`: a collection of `Microsoft.Dynamics.CRM.asyncoperation`.
     pub annotation_async_operations: Field<Expanded<Vec<Untyped>>>,
-    /// Navigation `Annotation_ProcessSessions`: a collection of `Microsoft.Dynamics.CRM.processsession`, filled by `$expand`.
+    /// Navigation `Annotation_ProcessSessions`: a collection of `Microsoft.Dynamics.CRM.processsession`.
     pub annotation_process_sessions: Field<Expanded<Vec<Untyped>>>,
-    /// Navigation `objectid_mailbox`: one `Microsoft.Dynamics.CRM.mailbox`, filled by `$expand`.
+    /// Navigation `objectid_mailbox`: one `Microsoft.Dynamics.CRM.mailbox`.
     pub objectid_mailbox: Field<Expanded<Untyped>>,
-    /// Navigation `objectid_socialactivity`: one `Microsoft.Dynamics.CRM.socialactivity`, filled by `$expand`.
+    /// Navigation `objectid_socialactivity`: one `Microsoft.Dynamics.CRM.socialactivity`.
     pub objectid_socialactivity: Field<Expanded<Untyped>>,
-    /// Navigation `owningteam`: one `Microsoft.Dynamics.CRM.team`, filled by `$expand`.
     #[cfg(feature = "teams")]
     pub owningteam: Field<Expanded<super::Team>>,
-    /// Navigation `objectid_duplicaterule`: one `Microsoft.Dynamics.CRM.duplicaterule`, filled by `$expand`.
+    /// Navigation `objectid_duplicaterule`: one `Microsoft.Dynamics.CRM.duplicaterule`.
     pub objectid_duplicaterule: Field<Expanded<Untyped>>,
-    /// Navigation `Annotation_SyncErrors`: a collection of `Microsoft.Dynamics.CRM.syncerror`, filled by `$expand`.
+    /// Navigation `Annotation_SyncErrors`: a collection of `Microsoft.Dynamics.CRM.syncerror`.
     pub annotation_sync_errors: Field<Expanded<Vec<Untyped>>>,
-    /// Navigation `objectid_phonecall`: one `Microsoft.Dynamics.CRM.phonecall`, filled by `$expand`.
+    /// Navigation `objectid_phonecall`: one `Microsoft.Dynamics.CRM.phonecall`.
     pub objectid_phonecall: Field<Expanded<Untyped>>,
-    /// Navigation `objectid_emailserverprofile`: one `Microsoft.Dynamics.CRM.emailserverprofile`, filled by `$expand`.
+    /// Navigation `objectid_emailserverprofile`: one `Microsoft.Dynamics.CRM.emailserverprofile`.
     pub objectid_emailserverprofile: Field<Expanded<Untyped>>,
-    /// Navigation `objectid_recurringappointmentmaster`: one `Microsoft.Dynamics.CRM.recurringappointmentmaster`, filled by `$expand`.
+    /// Navigation `objectid_recurringappointmentmaster`: one `Microsoft.Dynamics.CRM.recurringappointmentmaster`.
     pub objectid_recurringappointmentmaster: Field<Expanded<Untyped>>,
-    /// Navigation `objectid_msdyn_aimodel`: one `Microsoft.Dynamics.CRM.msdyn_aimodel`, filled by `$expand`.
+    /// Navigation `objectid_msdyn_aimodel`: one `Microsoft.Dynamics.CRM.msdyn_aimodel`.
     pub objectid_msdyn_aimodel: Field<Expanded<Untyped>>,
-    /// Navigation `objectid_msdyn_aifptrainingdocument`: one `Microsoft.Dynamics.CRM.msdyn_aifptrainingdocument`, filled by `$expand`.
+    /// Navigation `objectid_msdyn_aifptrainingdocument`: one `Microsoft.Dynamics.CRM.msdyn_aifptrainingdocument`.
     pub objectid_msdyn_aifptrainingdocument: Field<Expanded<Untyped>>,
-    /// Navigation `objectid_msdyn_aiodimage`: one `Microsoft.Dynamics.CRM.msdyn_aiodimage`, filled by `$expand`.
+    /// Navigation `objectid_msdyn_aiodimage`: one `Microsoft.Dynamics.CRM.msdyn_aiodimage`.
     pub objectid_msdyn_aiodimage: Field<Expanded<Untyped>>,
     /// Lookups to send as `nav@odata.bind`; set them with `HasBinds::bind` and the
     /// lookup constants of this type.

@@ -27,523 +27,342 @@ use super::support::{
 ///
 /// Person with whom a business unit has a relationship, such as customer, supplier, and colleague.
 ///
-/// Every field is a `Field` (or a `ReadOnly` that only a read fills): unset fields are not sent, so an update sends only what was set; properties the type does not declare, and annotations, are kept in `extra`.
+/// Every field is a `Field` (or a `ReadOnly` that only a read fills): unset fields are not sent, so an update sends only what was set; properties the type does not declare, and annotations, are kept in `extra`. Navigation properties are filled by `$expand`. A field named like its property, nullable and writable has no doc of its own.
 #[derive(Clone, Default)]
 pub struct Contact {
-    /// `spousesname`: `Edm.String`.
     pub spousesname: Field<String>,
-    /// `emailaddress3`: `Edm.String`.
     pub emailaddress3: Field<String>,
-    /// `address3_telephone3`: `Edm.String`.
     pub address3_telephone3: Field<String>,
-    /// `entityimage_timestamp`: `Edm.Int64`.
     pub entityimage_timestamp: Field<i64>,
-    /// `address2_shippingmethodcode`: `Edm.Int32`.
     pub address2_shippingmethodcode: Field<i32>,
-    /// `mobilephone`: `Edm.String`.
     pub mobilephone: Field<String>,
-    /// `address3_shippingmethodcode`: `Edm.Int32`.
     pub address3_shippingmethodcode: Field<i32>,
-    /// `address3_postalcode`: `Edm.String`.
     pub address3_postalcode: Field<String>,
-    /// `versionnumber`: `Edm.Int64`.
     pub versionnumber: Field<i64>,
-    /// `annualincome`: `Edm.Decimal`.
     pub annualincome: Field<Decimal>,
-    /// `fax`: `Edm.String`.
     pub fax: Field<String>,
-    /// `telephone3`: `Edm.String`.
     pub telephone3: Field<String>,
-    /// `preferredappointmentdaycode`: `Edm.Int32`.
     pub preferredappointmentdaycode: Field<i32>,
-    /// `address3_city`: `Edm.String`.
     pub address3_city: Field<String>,
-    /// `lastonholdtime`: `Edm.DateTimeOffset`.
     pub lastonholdtime: Field<DateTimeOffset>,
-    /// `address2_stateorprovince`: `Edm.String`.
     pub address2_stateorprovince: Field<String>,
     /// `_createdby_value`: `Edm.Guid`, lookup value (read-only).
     pub createdby_value: ReadOnly<Uuid>,
-    /// `address2_line1`: `Edm.String`.
     pub address2_line1: Field<String>,
-    /// `assistantphone`: `Edm.String`.
     pub assistantphone: Field<String>,
-    /// `lastusedincampaign`: `Edm.DateTimeOffset`.
     pub lastusedincampaign: Field<DateTimeOffset>,
-    /// `address3_freighttermscode`: `Edm.Int32`.
     pub address3_freighttermscode: Field<i32>,
-    /// `pager`: `Edm.String`.
     pub pager: Field<String>,
-    /// `employeeid`: `Edm.String`.
     pub employeeid: Field<String>,
-    /// `territorycode`: `Edm.Int32`.
     pub territorycode: Field<i32>,
     /// Company Name `_parentcustomerid_value`: `Edm.Guid`, lookup value (read-only).
     ///
     /// Select the parent account or parent contact for the contact.
     pub parent_customer_id_value: ReadOnly<Uuid>,
-    /// `managername`: `Edm.String`.
     pub managername: Field<String>,
-    /// `birthdate`: `Edm.Date`.
     pub birthdate: Field<Date>,
-    /// `address1_name`: `Edm.String`.
     pub address1_name: Field<String>,
-    /// `department`: `Edm.String`.
     pub department: Field<String>,
-    /// `address3_country`: `Edm.String`.
     pub address3_country: Field<String>,
-    /// `address2_telephone1`: `Edm.String`.
     pub address2_telephone1: Field<String>,
-    /// `address1_postofficebox`: `Edm.String`.
     pub address1_postofficebox: Field<String>,
-    /// `address2_primarycontactname`: `Edm.String`.
     pub address2_primarycontactname: Field<String>,
-    /// `address2_latitude`: `Edm.Double`.
     pub address2_latitude: Field<f64>,
     /// `_owningteam_value`: `Edm.Guid`, lookup value (read-only).
     pub owningteam_value: ReadOnly<Uuid>,
-    /// `timezoneruleversionnumber`: `Edm.Int32`.
     pub timezoneruleversionnumber: Field<i32>,
-    /// `home2`: `Edm.String`.
     pub home2: Field<String>,
-    /// `utcconversiontimezonecode`: `Edm.Int32`.
     pub utcconversiontimezonecode: Field<i32>,
-    /// `address2_postalcode`: `Edm.String`.
     pub address2_postalcode: Field<String>,
     /// `_owninguser_value`: `Edm.Guid`, lookup value (read-only).
     pub owninguser_value: ReadOnly<Uuid>,
-    /// `merged`: `Edm.Boolean`.
     pub merged: Field<bool>,
     /// `_masterid_value`: `Edm.Guid`, lookup value (read-only).
     pub masterid_value: ReadOnly<Uuid>,
     /// `_createdonbehalfby_value`: `Edm.Guid`, lookup value (read-only).
     pub createdonbehalfby_value: ReadOnly<Uuid>,
-    /// `address3_postofficebox`: `Edm.String`.
     pub address3_postofficebox: Field<String>,
-    /// `customertypecode`: `Edm.Int32`.
     pub customertypecode: Field<i32>,
-    /// `business2`: `Edm.String`.
     pub business2: Field<String>,
-    /// `address3_county`: `Edm.String`.
     pub address3_county: Field<String>,
-    /// `address1_latitude`: `Edm.Double`.
     pub address1_latitude: Field<f64>,
-    /// `address1_freighttermscode`: `Edm.Int32`.
     pub address1_freighttermscode: Field<i32>,
-    /// `traversedpath`: `Edm.String`.
     pub traversedpath: Field<String>,
-    /// `address3_addresstypecode`: `Edm.Int32`.
     pub address3_addresstypecode: Field<i32>,
-    /// `address1_longitude`: `Edm.Double`.
     pub address1_longitude: Field<f64>,
-    /// `address1_addresstypecode`: `Edm.Int32`.
     pub address1_addresstypecode: Field<i32>,
     /// Status Reason `statuscode`: `Edm.Int32`, the status: a `ContactStatusCode` (see its `state()`).
     ///
     /// Select the contact's status.
     pub status_code: Field<ContactStatusCode>,
-    /// `yomifullname`: `Edm.String`.
     pub yomifullname: Field<String>,
-    /// `aging90_base`: `Edm.Decimal`.
     pub aging90_base: Field<Decimal>,
     /// `_accountid_value`: `Edm.Guid`, lookup value (read-only).
     pub accountid_value: ReadOnly<Uuid>,
-    /// `address3_primarycontactname`: `Edm.String`.
     pub address3_primarycontactname: Field<String>,
-    /// `familystatuscode`: `Edm.Int32`.
     pub familystatuscode: Field<i32>,
-    /// `address3_addressid`: `Edm.Guid`.
     pub address3_addressid: Field<Uuid>,
-    /// `leadsourcecode`: `Edm.Int32`.
     pub leadsourcecode: Field<i32>,
     /// Status `statecode`: `Edm.Int32`, the state: a `ContactStateCode`, written on update only (not valid for create).
     ///
     /// Shows whether the contact is active or inactive.
     pub state_code: Field<ContactStateCode>,
-    /// `address2_freighttermscode`: `Edm.Int32`.
     pub address2_freighttermscode: Field<i32>,
-    /// `address1_composite`: `Edm.String`.
     pub address1_composite: Field<String>,
-    /// `telephone2`: `Edm.String`.
     pub telephone2: Field<String>,
-    /// `yomimiddlename`: `Edm.String`.
     pub yomimiddlename: Field<String>,
     /// `_modifiedonbehalfby_value`: `Edm.Guid`, lookup value (read-only).
     pub modifiedonbehalfby_value: ReadOnly<Uuid>,
-    /// `jobtitle`: `Edm.String`.
     pub jobtitle: Field<String>,
-    /// `address2_addresstypecode`: `Edm.Int32`.
     pub address2_addresstypecode: Field<i32>,
-    /// `educationcode`: `Edm.Int32`.
     pub educationcode: Field<i32>,
-    /// `address1_telephone3`: `Edm.String`.
     pub address1_telephone3: Field<String>,
-    /// `followemail`: `Edm.Boolean`.
     pub followemail: Field<bool>,
-    /// `importsequencenumber`: `Edm.Int32`.
     pub importsequencenumber: Field<i32>,
     /// Gender `gendercode`: `Edm.Int32`, a choice: a `ContactGenderCode`.
     ///
     /// Select the contact's gender.
     pub gender_code: Field<ContactGenderCode>,
-    /// `address2_line2`: `Edm.String`.
     pub address2_line2: Field<String>,
-    /// `creditlimit_base`: `Edm.Decimal`.
     pub creditlimit_base: Field<Decimal>,
-    /// `annualincome_base`: `Edm.Decimal`.
     pub annualincome_base: Field<Decimal>,
-    /// `donotfax`: `Edm.Boolean`.
     pub donotfax: Field<bool>,
-    /// `address3_line1`: `Edm.String`.
     pub address3_line1: Field<String>,
-    /// `address1_county`: `Edm.String`.
     pub address1_county: Field<String>,
     /// `_owningbusinessunit_value`: `Edm.Guid`, lookup value (read-only).
     pub owningbusinessunit_value: ReadOnly<Uuid>,
     /// `_createdbyexternalparty_value`: `Edm.Guid`, lookup value (read-only).
     pub createdbyexternalparty_value: ReadOnly<Uuid>,
-    /// `entityimageid`: `Edm.Guid`.
     pub entityimageid: Field<Uuid>,
-    /// `processid`: `Edm.Guid`.
     pub processid: Field<Uuid>,
-    /// `address1_telephone2`: `Edm.String`.
     pub address1_telephone2: Field<String>,
-    /// `description`: `Edm.String`.
     pub description: Field<String>,
-    /// `address1_fax`: `Edm.String`.
     pub address1_fax: Field<String>,
-    /// `marketingonly`: `Edm.Boolean`.
     pub marketingonly: Field<bool>,
-    /// `address3_line2`: `Edm.String`.
     pub address3_line2: Field<String>,
-    /// `address1_addressid`: `Edm.Guid`.
     pub address1_addressid: Field<Uuid>,
-    /// `donotpostalmail`: `Edm.Boolean`.
     pub donotpostalmail: Field<bool>,
-    /// `address2_utcoffset`: `Edm.Int32`.
     pub address2_utcoffset: Field<i32>,
-    /// `exchangerate`: `Edm.Decimal`.
     pub exchangerate: Field<Decimal>,
-    /// `aging30_base`: `Edm.Decimal`.
     pub aging30_base: Field<Decimal>,
-    /// `callback`: `Edm.String`.
     pub callback: Field<String>,
-    /// `emailaddress2`: `Edm.String`.
     pub emailaddress2: Field<String>,
-    /// `address2_line3`: `Edm.String`.
     pub address2_line3: Field<String>,
-    /// `managerphone`: `Edm.String`.
     pub managerphone: Field<String>,
-    /// `websiteurl`: `Edm.String`.
     pub websiteurl: Field<String>,
-    /// `overriddencreatedon`: `Edm.DateTimeOffset`.
     pub overriddencreatedon: Field<DateTimeOffset>,
-    /// `firstname`: `Edm.String`.
     pub firstname: Field<String>,
-    /// `address1_telephone1`: `Edm.String`.
     pub address1_telephone1: Field<String>,
-    /// `address3_composite`: `Edm.String`.
     pub address3_composite: Field<String>,
-    /// `address3_fax`: `Edm.String`.
     pub address3_fax: Field<String>,
-    /// `childrensnames`: `Edm.String`.
     pub childrensnames: Field<String>,
-    /// `preferredcontactmethodcode`: `Edm.Int32`.
     pub preferredcontactmethodcode: Field<i32>,
-    /// `numberofchildren`: `Edm.Int32`.
     pub numberofchildren: Field<i32>,
-    /// `subscriptionid`: `Edm.Guid`.
     pub subscriptionid: Field<Uuid>,
-    /// `yomilastname`: `Edm.String`.
     pub yomilastname: Field<String>,
-    /// `address2_postofficebox`: `Edm.String`.
     pub address2_postofficebox: Field<String>,
-    /// `aging90`: `Edm.Decimal`.
     pub aging90: Field<Decimal>,
-    /// `donotbulkpostalmail`: `Edm.Boolean`.
     pub donotbulkpostalmail: Field<bool>,
-    /// `emailaddress1`: `Edm.String`.
     pub emailaddress1: Field<String>,
-    /// `donotbulkemail`: `Edm.Boolean`.
     pub donotbulkemail: Field<bool>,
-    /// `customersizecode`: `Edm.Int32`.
     pub customersizecode: Field<i32>,
-    /// `address1_city`: `Edm.String`.
     pub address1_city: Field<String>,
-    /// `preferredappointmenttimecode`: `Edm.Int32`.
     pub preferredappointmenttimecode: Field<i32>,
-    /// `address3_latitude`: `Edm.Double`.
     pub address3_latitude: Field<f64>,
-    /// `aging60_base`: `Edm.Decimal`.
     pub aging60_base: Field<Decimal>,
     /// `_transactioncurrencyid_value`: `Edm.Guid`, lookup value (read-only).
     pub transactioncurrencyid_value: ReadOnly<Uuid>,
-    /// `entityimage`: `Edm.Binary`.
     pub entityimage: Field<Binary>,
     /// `_modifiedbyexternalparty_value`: `Edm.Guid`, lookup value (read-only).
     pub modifiedbyexternalparty_value: ReadOnly<Uuid>,
-    /// `paymenttermscode`: `Edm.Int32`.
     pub paymenttermscode: Field<i32>,
-    /// `address3_name`: `Edm.String`.
     pub address3_name: Field<String>,
-    /// `participatesinworkflow`: `Edm.Boolean`.
     pub participatesinworkflow: Field<bool>,
-    /// `address1_shippingmethodcode`: `Edm.Int32`.
     pub address1_shippingmethodcode: Field<i32>,
     /// `_modifiedby_value`: `Edm.Guid`, lookup value (read-only).
     pub modifiedby_value: ReadOnly<Uuid>,
-    /// `ftpsiteurl`: `Edm.String`.
     pub ftpsiteurl: Field<String>,
     /// `_preferredsystemuserid_value`: `Edm.Guid`, lookup value (read-only).
     pub preferredsystemuserid_value: ReadOnly<Uuid>,
-    /// `address2_telephone2`: `Edm.String`.
     pub address2_telephone2: Field<String>,
     /// `_slainvokedid_value`: `Edm.Guid`, lookup value (read-only).
     pub slainvokedid_value: ReadOnly<Uuid>,
-    /// `address3_utcoffset`: `Edm.Int32`.
     pub address3_utcoffset: Field<i32>,
-    /// `address3_stateorprovince`: `Edm.String`.
     pub address3_stateorprovince: Field<String>,
-    /// `address3_telephone1`: `Edm.String`.
     pub address3_telephone1: Field<String>,
-    /// `nickname`: `Edm.String`.
     pub nickname: Field<String>,
     /// Full Name `fullname`: `Edm.String`, read-only (valid neither for create nor for update).
     ///
     /// Combines and shows the contact's first and last names.
     pub full_name: ReadOnly<String>,
-    /// `assistantname`: `Edm.String`.
     pub assistantname: Field<String>,
-    /// `address2_country`: `Edm.String`.
     pub address2_country: Field<String>,
-    /// `aging60`: `Edm.Decimal`.
     pub aging60: Field<Decimal>,
-    /// `modifiedon`: `Edm.DateTimeOffset`.
     pub modifiedon: Field<DateTimeOffset>,
-    /// `externaluseridentifier`: `Edm.String`.
     pub externaluseridentifier: Field<String>,
-    /// `address2_name`: `Edm.String`.
     pub address2_name: Field<String>,
-    /// `stageid`: `Edm.Guid`.
     pub stageid: Field<Uuid>,
-    /// `creditonhold`: `Edm.Boolean`.
     pub creditonhold: Field<bool>,
-    /// `address3_longitude`: `Edm.Double`.
     pub address3_longitude: Field<f64>,
-    /// `onholdtime`: `Edm.Int32`.
     pub onholdtime: Field<i32>,
-    /// `address2_telephone3`: `Edm.String`.
     pub address2_telephone3: Field<String>,
-    /// `donotphone`: `Edm.Boolean`.
     pub donotphone: Field<bool>,
-    /// `address3_upszone`: `Edm.String`.
     pub address3_upszone: Field<String>,
     /// Contact `contactid`: `Edm.Guid`, key.
     ///
     /// Unique identifier of the contact.
     pub contact_id: Field<Uuid>,
-    /// `aging30`: `Edm.Decimal`.
     pub aging30: Field<Decimal>,
-    /// `address2_upszone`: `Edm.String`.
     pub address2_upszone: Field<String>,
-    /// `address1_upszone`: `Edm.String`.
     pub address1_upszone: Field<String>,
-    /// `creditlimit`: `Edm.Decimal`.
     pub creditlimit: Field<Decimal>,
-    /// `accountrolecode`: `Edm.Int32`.
     pub accountrolecode: Field<i32>,
-    /// `salutation`: `Edm.String`.
     pub salutation: Field<String>,
-    /// `suffix`: `Edm.String`.
     pub suffix: Field<String>,
-    /// `address1_primarycontactname`: `Edm.String`.
     pub address1_primarycontactname: Field<String>,
-    /// `address1_utcoffset`: `Edm.Int32`.
     pub address1_utcoffset: Field<i32>,
-    /// `address1_postalcode`: `Edm.String`.
     pub address1_postalcode: Field<String>,
-    /// `governmentid`: `Edm.String`.
     pub governmentid: Field<String>,
-    /// `donotsendmm`: `Edm.Boolean`.
     pub donotsendmm: Field<bool>,
-    /// `address1_country`: `Edm.String`.
     pub address1_country: Field<String>,
-    /// `lastname`: `Edm.String`.
     pub lastname: Field<String>,
-    /// `address2_city`: `Edm.String`.
     pub address2_city: Field<String>,
     /// Do not allow Emails `donotemail`: `Edm.Boolean`, yes/no: `true` is “Do Not Allow”, `false` “Allow”.
     ///
     /// Select whether the contact allows direct email sent from Microsoft Dynamics 365.
     pub do_not_e_mail: Field<bool>,
-    /// `company`: `Edm.String`.
     pub company: Field<String>,
-    /// `address1_line2`: `Edm.String`.
     pub address1_line2: Field<String>,
-    /// `address2_longitude`: `Edm.Double`.
     pub address2_longitude: Field<f64>,
-    /// `address1_stateorprovince`: `Edm.String`.
     pub address1_stateorprovince: Field<String>,
-    /// `yomifirstname`: `Edm.String`.
     pub yomifirstname: Field<String>,
-    /// `telephone1`: `Edm.String`.
     pub telephone1: Field<String>,
-    /// `address1_line1`: `Edm.String`.
     pub address1_line1: Field<String>,
-    /// `address2_addressid`: `Edm.Guid`.
     pub address2_addressid: Field<Uuid>,
-    /// `isbackofficecustomer`: `Edm.Boolean`.
     pub isbackofficecustomer: Field<bool>,
-    /// `address2_county`: `Edm.String`.
     pub address2_county: Field<String>,
-    /// `shippingmethodcode`: `Edm.Int32`.
     pub shippingmethodcode: Field<i32>,
-    /// `anniversary`: `Edm.Date`.
     pub anniversary: Field<Date>,
     /// `_ownerid_value`: `Edm.Guid`, lookup value (read-only).
     pub ownerid_value: ReadOnly<Uuid>,
     /// `_parentcontactid_value`: `Edm.Guid`, lookup value (read-only).
     pub parentcontactid_value: ReadOnly<Uuid>,
-    /// `haschildrencode`: `Edm.Int32`.
     pub haschildrencode: Field<i32>,
-    /// `address2_fax`: `Edm.String`.
     pub address2_fax: Field<String>,
-    /// `address2_composite`: `Edm.String`.
     pub address2_composite: Field<String>,
-    /// `createdon`: `Edm.DateTimeOffset`.
     pub createdon: Field<DateTimeOffset>,
-    /// `entityimage_url`: `Edm.String`.
     pub entityimage_url: Field<String>,
-    /// `address1_line3`: `Edm.String`.
     pub address1_line3: Field<String>,
     /// `_slaid_value`: `Edm.Guid`, lookup value (read-only).
     pub slaid_value: ReadOnly<Uuid>,
-    /// `middlename`: `Edm.String`.
     pub middlename: Field<String>,
-    /// `address3_line3`: `Edm.String`.
     pub address3_line3: Field<String>,
-    /// `address3_telephone2`: `Edm.String`.
     pub address3_telephone2: Field<String>,
-    /// `timespentbymeonemailandmeetings`: `Edm.String`.
     pub timespentbymeonemailandmeetings: Field<String>,
-    /// Navigation `contact_principalobjectattributeaccess`: a collection of `Microsoft.Dynamics.CRM.principalobjectattributeaccess`, filled by `$expand`.
+    /// Navigation `contact_principalobjectattributeaccess`: a collection of `Microsoft.Dynamics.CRM.principalobjectattributeaccess`.
     pub contact_principalobjectattributeaccess: Field<Expanded<Vec<Untyped>>>,
-    /// Navigation `contact_connections1`: a collection of `Microsoft.Dynamics.CRM.connection`, filled by `$expand`.
+    /// Navigation `contact_connections1`: a collection of `Microsoft.Dynamics.CRM.connection`.
     pub contact_connections1: Field<Expanded<Vec<Untyped>>>,
-    /// Navigation `Contact_Feedback`: a collection of `Microsoft.Dynamics.CRM.feedback`, filled by `$expand`.
+    /// Navigation `Contact_Feedback`: a collection of `Microsoft.Dynamics.CRM.feedback`.
     pub contact_feedback: Field<Expanded<Vec<Untyped>>>,
-    /// Navigation `Contact_ProcessSessions`: a collection of `Microsoft.Dynamics.CRM.processsession`, filled by `$expand`.
+    /// Navigation `Contact_ProcessSessions`: a collection of `Microsoft.Dynamics.CRM.processsession`.
     pub contact_process_sessions: Field<Expanded<Vec<Untyped>>>,
-    /// Navigation `stageid_processstage`: one `Microsoft.Dynamics.CRM.processstage`, filled by `$expand`.
+    /// Navigation `stageid_processstage`: one `Microsoft.Dynamics.CRM.processstage`.
     pub stageid_processstage: Field<Expanded<Untyped>>,
-    /// Navigation `Contact_ActivityPointers`: a collection of `Microsoft.Dynamics.CRM.activitypointer`, filled by `$expand`.
+    /// Navigation `Contact_ActivityPointers`: a collection of `Microsoft.Dynamics.CRM.activitypointer`.
     #[cfg(feature = "activitypointers")]
     pub contact_activity_pointers: Field<Expanded<Vec<super::ActivitypointerAny>>>,
-    /// Navigation `Contact_SocialActivities`: a collection of `Microsoft.Dynamics.CRM.socialactivity`, filled by `$expand`.
+    /// Navigation `Contact_SocialActivities`: a collection of `Microsoft.Dynamics.CRM.socialactivity`.
     pub contact_social_activities: Field<Expanded<Vec<Untyped>>>,
-    /// Navigation `lk_contact_feedback_createdonbehalfby`: a collection of `Microsoft.Dynamics.CRM.feedback`, filled by `$expand`.
+    /// Navigation `lk_contact_feedback_createdonbehalfby`: a collection of `Microsoft.Dynamics.CRM.feedback`.
     pub lk_contact_feedback_createdonbehalfby: Field<Expanded<Vec<Untyped>>>,
-    /// Navigation `contact_PostFollows`: a collection of `Microsoft.Dynamics.CRM.postfollow`, filled by `$expand`.
+    /// Navigation `contact_PostFollows`: a collection of `Microsoft.Dynamics.CRM.postfollow`.
     pub contact_post_follows: Field<Expanded<Vec<Untyped>>>,
-    /// Navigation `contact_PostRegardings`: a collection of `Microsoft.Dynamics.CRM.postregarding`, filled by `$expand`.
+    /// Navigation `contact_PostRegardings`: a collection of `Microsoft.Dynamics.CRM.postregarding`.
     pub contact_post_regardings: Field<Expanded<Vec<Untyped>>>,
-    /// Navigation `socialactivity_postauthor_contacts`: a collection of `Microsoft.Dynamics.CRM.socialactivity`, filled by `$expand`.
+    /// Navigation `socialactivity_postauthor_contacts`: a collection of `Microsoft.Dynamics.CRM.socialactivity`.
     pub socialactivity_postauthor_contacts: Field<Expanded<Vec<Untyped>>>,
-    /// Navigation `Contact_Phonecalls`: a collection of `Microsoft.Dynamics.CRM.phonecall`, filled by `$expand`.
+    /// Navigation `Contact_Phonecalls`: a collection of `Microsoft.Dynamics.CRM.phonecall`.
     pub contact_phonecalls: Field<Expanded<Vec<Untyped>>>,
-    /// Navigation `Contact_Tasks`: a collection of `Microsoft.Dynamics.CRM.task`, filled by `$expand`.
+    /// Navigation `Contact_Tasks`: a collection of `Microsoft.Dynamics.CRM.task`.
     pub contact_tasks: Field<Expanded<Vec<Untyped>>>,
-    /// Navigation `Contact_SyncErrors`: a collection of `Microsoft.Dynamics.CRM.syncerror`, filled by `$expand`.
+    /// Navigation `Contact_SyncErrors`: a collection of `Microsoft.Dynamics.CRM.syncerror`.
     pub contact_sync_errors: Field<Expanded<Vec<Untyped>>>,
-    /// Navigation `slainvokedid_contact_sla`: one `Microsoft.Dynamics.CRM.sla`, filled by `$expand`.
+    /// Navigation `slainvokedid_contact_sla`: one `Microsoft.Dynamics.CRM.sla`.
     pub slainvokedid_contact_sla: Field<Expanded<Untyped>>,
-    /// Navigation `sla_contact_sla`: one `Microsoft.Dynamics.CRM.sla`, filled by `$expand`.
+    /// Navigation `sla_contact_sla`: one `Microsoft.Dynamics.CRM.sla`.
     pub sla_contact_sla: Field<Expanded<Untyped>>,
-    /// Navigation `createdonbehalfby`: one `Microsoft.Dynamics.CRM.systemuser`, filled by `$expand`.
     #[cfg(feature = "systemusers")]
     pub createdonbehalfby: Field<Expanded<super::SystemUser>>,
-    /// Navigation `Contact_Annotation`: a collection of `Microsoft.Dynamics.CRM.annotation`, filled by `$expand`.
+    /// Navigation `Contact_Annotation`: a collection of `Microsoft.Dynamics.CRM.annotation`.
     #[cfg(feature = "annotations")]
     pub contact_annotation: Field<Expanded<Vec<super::Annotation>>>,
-    /// Navigation `masterid`: one `Microsoft.Dynamics.CRM.contact`, filled by `$expand`.
     #[cfg(feature = "contacts")]
     pub masterid: Field<Expanded<Contact>>,
-    /// Navigation `contact_master_contact`: a collection of `Microsoft.Dynamics.CRM.contact`, filled by `$expand`.
     #[cfg(feature = "contacts")]
     pub contact_master_contact: Field<Expanded<Vec<Contact>>>,
-    /// Navigation `modifiedonbehalfby`: one `Microsoft.Dynamics.CRM.systemuser`, filled by `$expand`.
     #[cfg(feature = "systemusers")]
     pub modifiedonbehalfby: Field<Expanded<super::SystemUser>>,
-    /// Navigation `Contact_Email_EmailSender`: a collection of `Microsoft.Dynamics.CRM.email`, filled by `$expand`.
+    /// Navigation `Contact_Email_EmailSender`: a collection of `Microsoft.Dynamics.CRM.email`.
     pub contact_email_email_sender: Field<Expanded<Vec<Untyped>>>,
-    /// Navigation `account_primary_contact`: a collection of `Microsoft.Dynamics.CRM.account`, filled by `$expand`.
     #[cfg(feature = "accounts")]
     pub account_primary_contact: Field<Expanded<Vec<super::Account>>>,
-    /// Navigation `createdby`: one `Microsoft.Dynamics.CRM.systemuser`, filled by `$expand`.
     #[cfg(feature = "systemusers")]
     pub createdby: Field<Expanded<super::SystemUser>>,
-    /// Navigation `contact_actioncard`: a collection of `Microsoft.Dynamics.CRM.actioncard`, filled by `$expand`.
+    /// Navigation `contact_actioncard`: a collection of `Microsoft.Dynamics.CRM.actioncard`.
     pub contact_actioncard: Field<Expanded<Vec<Untyped>>>,
-    /// Navigation `socialactivity_postauthoraccount_contacts`: a collection of `Microsoft.Dynamics.CRM.socialactivity`, filled by `$expand`.
+    /// Navigation `socialactivity_postauthoraccount_contacts`: a collection of `Microsoft.Dynamics.CRM.socialactivity`.
     pub socialactivity_postauthoraccount_contacts: Field<Expanded<Vec<Untyped>>>,
-    /// Navigation `Socialprofile_customer_contacts`: a collection of `Microsoft.Dynamics.CRM.socialprofile`, filled by `$expand`.
+    /// Navigation `Socialprofile_customer_contacts`: a collection of `Microsoft.Dynamics.CRM.socialprofile`.
     pub socialprofile_customer_contacts: Field<Expanded<Vec<Untyped>>>,
-    /// Navigation `Contact_CustomerAddress`: a collection of `Microsoft.Dynamics.CRM.customeraddress`, filled by `$expand`.
+    /// Navigation `Contact_CustomerAddress`: a collection of `Microsoft.Dynamics.CRM.customeraddress`.
     pub contact_customer_address: Field<Expanded<Vec<Untyped>>>,
-    /// Navigation `owningbusinessunit`: one `Microsoft.Dynamics.CRM.businessunit`, filled by `$expand`.
+    /// Navigation `owningbusinessunit`: one `Microsoft.Dynamics.CRM.businessunit`.
     pub owningbusinessunit: Field<Expanded<Untyped>>,
-    /// Navigation `owningteam`: one `Microsoft.Dynamics.CRM.team`, filled by `$expand`.
     #[cfg(feature = "teams")]
     pub owningteam: Field<Expanded<super::Team>>,
-    /// Navigation `parentcustomerid_account`: one `Microsoft.Dynamics.CRM.account`, filled by `$expand`.
     #[cfg(feature = "accounts")]
     pub parentcustomerid_account: Field<Expanded<super::Account>>,
-    /// Navigation `Contact_DuplicateMatchingRecord`: a collection of `Microsoft.Dynamics.CRM.duplicaterecord`, filled by `$expand`.
+    /// Navigation `Contact_DuplicateMatchingRecord`: a collection of `Microsoft.Dynamics.CRM.duplicaterecord`.
     pub contact_duplicate_matching_record: Field<Expanded<Vec<Untyped>>>,
-    /// Navigation `lk_contact_feedback_createdby`: a collection of `Microsoft.Dynamics.CRM.feedback`, filled by `$expand`.
+    /// Navigation `lk_contact_feedback_createdby`: a collection of `Microsoft.Dynamics.CRM.feedback`.
     pub lk_contact_feedback_createdby: Field<Expanded<Vec<Untyped>>>,
-    /// Navigation `slakpiinstance_contact`: a collection of `Microsoft.Dynamics.CRM.slakpiinstance`, filled by `$expand`.
+    /// Navigation `slakpiinstance_contact`: a collection of `Microsoft.Dynamics.CRM.slakpiinstance`.
     pub slakpiinstance_contact: Field<Expanded<Vec<Untyped>>>,
-    /// Navigation `preferredsystemuserid`: one `Microsoft.Dynamics.CRM.systemuser`, filled by `$expand`.
     #[cfg(feature = "systemusers")]
     pub preferredsystemuserid: Field<Expanded<super::SystemUser>>,
-    /// Navigation `Contact_Faxes`: a collection of `Microsoft.Dynamics.CRM.fax`, filled by `$expand`.
+    /// Navigation `Contact_Faxes`: a collection of `Microsoft.Dynamics.CRM.fax`.
     pub contact_faxes: Field<Expanded<Vec<Untyped>>>,
-    /// Navigation `Contact_MailboxTrackingFolder`: a collection of `Microsoft.Dynamics.CRM.mailboxtrackingfolder`, filled by `$expand`.
+    /// Navigation `Contact_MailboxTrackingFolder`: a collection of `Microsoft.Dynamics.CRM.mailboxtrackingfolder`.
     pub contact_mailbox_tracking_folder: Field<Expanded<Vec<Untyped>>>,
-    /// Navigation `Contact_Appointments`: a collection of `Microsoft.Dynamics.CRM.appointment`, filled by `$expand`.
+    /// Navigation `Contact_Appointments`: a collection of `Microsoft.Dynamics.CRM.appointment`.
     pub contact_appointments: Field<Expanded<Vec<Untyped>>>,
-    /// Navigation `owninguser`: one `Microsoft.Dynamics.CRM.systemuser`, filled by `$expand`.
     #[cfg(feature = "systemusers")]
     pub owninguser: Field<Expanded<super::SystemUser>>,
-    /// Navigation `Contact_AsyncOperations`: a collection of `Microsoft.Dynamics.CRM.asyncoperation`, filled by `$expand`.
+    /// Navigation `Contact_AsyncOperations`: a collection of `Microsoft.Dynamics.CRM.asyncoperation`.
     pub contact_async_operations: Field<Expanded<Vec<Untyped>>>,
-    /// Navigation `ownerid`: one `Microsoft.Dynamics.CRM.principal`, filled by `$expand`.
     pub ownerid: Field<Expanded<PrincipalAny>>,
-    /// Navigation `transactioncurrencyid`: one `Microsoft.Dynamics.CRM.transactioncurrency`, filled by `$expand`.
+    /// Navigation `transactioncurrencyid`: one `Microsoft.Dynamics.CRM.transactioncurrency`.
     pub transactioncurrencyid: Field<Expanded<Untyped>>,
-    /// Navigation `Contact_RecurringAppointmentMasters`: a collection of `Microsoft.Dynamics.CRM.recurringappointmentmaster`, filled by `$expand`.
+    /// Navigation `Contact_RecurringAppointmentMasters`: a collection of `Microsoft.Dynamics.CRM.recurringappointmentmaster`.
     pub contact_recurring_appointment_masters: Field<Expanded<Vec<Untyped>>>,
-    /// Navigation `Contact_BulkDeleteFailures`: a collection of `Microsoft.Dynamics.CRM.bulkdeletefailure`, filled by `$expand`.
+    /// Navigation `Contact_BulkDeleteFailures`: a collection of `Microsoft.Dynamics.CRM.bulkdeletefailure`.
     pub contact_bulk_delete_failures: Field<Expanded<Vec<Untyped>>>,
-    /// Navigation `parentcustomerid_contact`: one `Microsoft.Dynamics.CRM.contact`, filled by `$expand`.
     #[cfg(feature = "contacts")]
     pub parentcustomerid_contact: Field<Expanded<Contact>>,
-    /// Navigation `contact_customer_contacts`: a collection of `Microsoft.Dynamics.CRM.contact`, filled by `$expand`.
     #[cfg(feature = "contacts")]
     pub contact_customer_contacts: Field<Expanded<Vec<Contact>>>,
-    /// Navigation `contact_connections2`: a collection of `Microsoft.Dynamics.CRM.connection`, filled by `$expand`.
+    /// Navigation `contact_connections2`: a collection of `Microsoft.Dynamics.CRM.connection`.
     pub contact_connections2: Field<Expanded<Vec<Untyped>>>,
-    /// Navigation `Contact_DuplicateBaseRecord`: a collection of `Microsoft.Dynamics.CRM.duplicaterecord`, filled by `$expand`.
+    /// Navigation `Contact_DuplicateBaseRecord`: a collection of `Microsoft.Dynamics.CRM.duplicaterecord`.
     pub contact_duplicate_base_record: Field<Expanded<Vec<Untyped>>>,
-    /// Navigation `modifiedby`: one `Microsoft.Dynamics.CRM.systemuser`, filled by `$expand`.
     #[cfg(feature = "systemusers")]
     pub modifiedby: Field<Expanded<super::SystemUser>>,
-    /// Navigation `Contact_Emails`: a collection of `Microsoft.Dynamics.CRM.email`, filled by `$expand`.
+    /// Navigation `Contact_Emails`: a collection of `Microsoft.Dynamics.CRM.email`.
     pub contact_emails: Field<Expanded<Vec<Untyped>>>,
-    /// Navigation `contact_activity_parties`: a collection of `Microsoft.Dynamics.CRM.activityparty`, filled by `$expand`.
+    /// Navigation `contact_activity_parties`: a collection of `Microsoft.Dynamics.CRM.activityparty`.
     pub contact_activity_parties: Field<Expanded<Vec<Untyped>>>,
-    /// Navigation `Contact_Letters`: a collection of `Microsoft.Dynamics.CRM.letter`, filled by `$expand`.
+    /// Navigation `Contact_Letters`: a collection of `Microsoft.Dynamics.CRM.letter`.
     #[cfg(feature = "letters")]
     pub contact_letters: Field<Expanded<Vec<super::Letter>>>,
     /// Lookups to send as `nav@odata.bind`; set them with `HasBinds::bind` and the

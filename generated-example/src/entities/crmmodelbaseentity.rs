@@ -15,7 +15,7 @@ use super::support::{self, Binds, Extra, FieldVisitor, HasBinds, IsA, Structured
 
 /// `Microsoft.Dynamics.CRM.crmmodelbaseentity` (entity type, abstract).
 ///
-/// Every field is a `Field` (or a `ReadOnly` that only a read fills): unset fields are not sent, so an update sends only what was set; properties the type does not declare, and annotations, are kept in `extra`.
+/// Every field is a `Field` (or a `ReadOnly` that only a read fills): unset fields are not sent, so an update sends only what was set; properties the type does not declare, and annotations, are kept in `extra`. Navigation properties are filled by `$expand`. A field named like its property, nullable and writable has no doc of its own.
 #[derive(Clone, Default)]
 pub struct Crmmodelbaseentity {
     /// Lookups to send as `nav@odata.bind`; set them with `HasBinds::bind` and the

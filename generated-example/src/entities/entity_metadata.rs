@@ -22,7 +22,7 @@ use super::support::{
 
 /// `Microsoft.Dynamics.CRM.EntityMetadata` (entity type, derived from `Microsoft.Dynamics.CRM.MetadataBase`).
 ///
-/// Every field is a `Field` (or a `ReadOnly` that only a read fills): unset fields are not sent, so an update sends only what was set; properties the type does not declare, and annotations, are kept in `extra`.
+/// Every field is a `Field` (or a `ReadOnly` that only a read fills): unset fields are not sent, so an update sends only what was set; properties the type does not declare, and annotations, are kept in `extra`. Navigation properties are filled by `$expand`. A field named like its property, nullable and writable has no doc of its own.
 #[derive(Clone, Default)]
 pub struct EntityMetadata {
     /// `MetadataId`: `Edm.Guid`, key.
@@ -225,15 +225,15 @@ pub struct EntityMetadata {
     pub created_on: Field<DateTimeOffset>,
     /// `ModifiedOn`: `Edm.DateTimeOffset`.
     pub modified_on: Field<DateTimeOffset>,
-    /// Navigation `Attributes`: a collection of `Microsoft.Dynamics.CRM.AttributeMetadata`, filled by `$expand`.
+    /// Navigation `Attributes`: a collection of `Microsoft.Dynamics.CRM.AttributeMetadata`.
     pub attributes: Field<Expanded<Vec<Untyped>>>,
-    /// Navigation `ManyToManyRelationships`: a collection of `Microsoft.Dynamics.CRM.ManyToManyRelationshipMetadata`, filled by `$expand`.
+    /// Navigation `ManyToManyRelationships`: a collection of `Microsoft.Dynamics.CRM.ManyToManyRelationshipMetadata`.
     pub many_to_many_relationships: Field<Expanded<Vec<Untyped>>>,
-    /// Navigation `ManyToOneRelationships`: a collection of `Microsoft.Dynamics.CRM.OneToManyRelationshipMetadata`, filled by `$expand`.
+    /// Navigation `ManyToOneRelationships`: a collection of `Microsoft.Dynamics.CRM.OneToManyRelationshipMetadata`.
     pub many_to_one_relationships: Field<Expanded<Vec<Untyped>>>,
-    /// Navigation `OneToManyRelationships`: a collection of `Microsoft.Dynamics.CRM.OneToManyRelationshipMetadata`, filled by `$expand`.
+    /// Navigation `OneToManyRelationships`: a collection of `Microsoft.Dynamics.CRM.OneToManyRelationshipMetadata`.
     pub one_to_many_relationships: Field<Expanded<Vec<Untyped>>>,
-    /// Navigation `Keys`: a collection of `Microsoft.Dynamics.CRM.EntityKeyMetadata`, filled by `$expand`.
+    /// Navigation `Keys`: a collection of `Microsoft.Dynamics.CRM.EntityKeyMetadata`.
     pub keys: Field<Expanded<Vec<Untyped>>>,
     /// Lookups to send as `nav@odata.bind`; set them with `HasBinds::bind` and the
     /// lookup constants of this type.

@@ -19,279 +19,213 @@ use super::support::{
 
 /// `Microsoft.Dynamics.CRM.letter` (entity type, derived from `Microsoft.Dynamics.CRM.activitypointer`).
 ///
-/// Every field is a `Field` (or a `ReadOnly` that only a read fills): unset fields are not sent, so an update sends only what was set; properties the type does not declare, and annotations, are kept in `extra`.
+/// Every field is a `Field` (or a `ReadOnly` that only a read fills): unset fields are not sent, so an update sends only what was set; properties the type does not declare, and annotations, are kept in `extra`. Navigation properties are filled by `$expand`. A field named like its property, nullable and writable has no doc of its own.
 #[derive(Clone, Default)]
 pub struct Letter {
-    /// `lastonholdtime`: `Edm.DateTimeOffset`.
     pub lastonholdtime: Field<DateTimeOffset>,
-    /// `actualdurationminutes`: `Edm.Int32`.
     pub actualdurationminutes: Field<i32>,
     /// `_owningteam_value`: `Edm.Guid`, lookup value (read-only).
     pub owningteam_value: ReadOnly<Uuid>,
-    /// `exchangeitemid`: `Edm.String`.
     pub exchangeitemid: Field<String>,
-    /// `ismapiprivate`: `Edm.Boolean`.
     pub ismapiprivate: Field<bool>,
-    /// `createdon`: `Edm.DateTimeOffset`.
     pub createdon: Field<DateTimeOffset>,
-    /// `seriesid`: `Edm.Guid`.
     pub seriesid: Field<Uuid>,
-    /// `leftvoicemail`: `Edm.Boolean`.
     pub leftvoicemail: Field<bool>,
-    /// `deliverylastattemptedon`: `Edm.DateTimeOffset`.
     pub deliverylastattemptedon: Field<DateTimeOffset>,
-    /// `isbilled`: `Edm.Boolean`.
     pub isbilled: Field<bool>,
-    /// `isworkflowcreated`: `Edm.Boolean`.
     pub isworkflowcreated: Field<bool>,
     /// `_sendermailboxid_value`: `Edm.Guid`, lookup value (read-only).
     pub sendermailboxid_value: ReadOnly<Uuid>,
-    /// `description`: `Edm.String`.
     pub description: Field<String>,
     /// `_regardingobjectid_value`: `Edm.Guid`, lookup value (read-only).
     pub regardingobjectid_value: ReadOnly<Uuid>,
-    /// `onholdtime`: `Edm.Int32`.
     pub onholdtime: Field<i32>,
     /// `_modifiedby_value`: `Edm.Guid`, lookup value (read-only).
     pub modifiedby_value: ReadOnly<Uuid>,
-    /// `community`: `Edm.Int32`.
     pub community: Field<i32>,
     /// `activityid`: `Edm.Guid`, key.
     pub activityid: Field<Uuid>,
-    /// `sortdate`: `Edm.DateTimeOffset`.
     pub sortdate: Field<DateTimeOffset>,
-    /// `instancetypecode`: `Edm.Int32`.
     pub instancetypecode: Field<i32>,
-    /// `timezoneruleversionnumber`: `Edm.Int32`.
     pub timezoneruleversionnumber: Field<i32>,
     /// `_createdonbehalfby_value`: `Edm.Guid`, lookup value (read-only).
     pub createdonbehalfby_value: ReadOnly<Uuid>,
     /// `_transactioncurrencyid_value`: `Edm.Guid`, lookup value (read-only).
     pub transactioncurrencyid_value: ReadOnly<Uuid>,
-    /// `versionnumber`: `Edm.Int64`.
     pub versionnumber: Field<i64>,
-    /// `processid`: `Edm.Guid`.
     pub processid: Field<Uuid>,
-    /// `scheduledend`: `Edm.DateTimeOffset`.
     pub scheduledend: Field<DateTimeOffset>,
-    /// `prioritycode`: `Edm.Int32`.
     pub prioritycode: Field<i32>,
     /// `_slaid_value`: `Edm.Guid`, lookup value (read-only).
     pub slaid_value: ReadOnly<Uuid>,
-    /// `stageid`: `Edm.Guid`.
     pub stageid: Field<Uuid>,
-    /// `actualstart`: `Edm.DateTimeOffset`.
     pub actualstart: Field<DateTimeOffset>,
     /// `_owningbusinessunit_value`: `Edm.Guid`, lookup value (read-only).
     pub owningbusinessunit_value: ReadOnly<Uuid>,
     /// `_owninguser_value`: `Edm.Guid`, lookup value (read-only).
     pub owninguser_value: ReadOnly<Uuid>,
-    /// `utcconversiontimezonecode`: `Edm.Int32`.
     pub utcconversiontimezonecode: Field<i32>,
-    /// `exchangeweblink`: `Edm.String`.
     pub exchangeweblink: Field<String>,
-    /// `scheduleddurationminutes`: `Edm.Int32`.
     pub scheduleddurationminutes: Field<i32>,
-    /// `senton`: `Edm.DateTimeOffset`.
     pub senton: Field<DateTimeOffset>,
-    /// `scheduledstart`: `Edm.DateTimeOffset`.
     pub scheduledstart: Field<DateTimeOffset>,
-    /// `statecode`: `Edm.Int32`.
     pub statecode: Field<i32>,
-    /// `subject`: `Edm.String`.
     pub subject: Field<String>,
-    /// `postponeactivityprocessinguntil`: `Edm.DateTimeOffset`.
     pub postponeactivityprocessinguntil: Field<DateTimeOffset>,
     /// `_modifiedonbehalfby_value`: `Edm.Guid`, lookup value (read-only).
     pub modifiedonbehalfby_value: ReadOnly<Uuid>,
-    /// `exchangerate`: `Edm.Decimal`.
     pub exchangerate: Field<Decimal>,
-    /// `isregularactivity`: `Edm.Boolean`.
     pub isregularactivity: Field<bool>,
-    /// `deliveryprioritycode`: `Edm.Int32`.
     pub deliveryprioritycode: Field<i32>,
-    /// `activityadditionalparams`: `Edm.String`.
     pub activityadditionalparams: Field<String>,
-    /// `traversedpath`: `Edm.String`.
     pub traversedpath: Field<String>,
     /// `_createdby_value`: `Edm.Guid`, lookup value (read-only).
     pub createdby_value: ReadOnly<Uuid>,
-    /// `activitytypecode`: `Edm.String`.
     pub activitytypecode: Field<String>,
     /// `_ownerid_value`: `Edm.Guid`, lookup value (read-only).
     pub ownerid_value: ReadOnly<Uuid>,
-    /// `modifiedon`: `Edm.DateTimeOffset`.
     pub modifiedon: Field<DateTimeOffset>,
     /// `_slainvokedid_value`: `Edm.Guid`, lookup value (read-only).
     pub slainvokedid_value: ReadOnly<Uuid>,
-    /// `statuscode`: `Edm.Int32`.
     pub statuscode: Field<i32>,
-    /// `actualend`: `Edm.DateTimeOffset`.
     pub actualend: Field<DateTimeOffset>,
-    /// `category`: `Edm.String`.
     pub category: Field<String>,
-    /// `subcategory`: `Edm.String`.
     pub subcategory: Field<String>,
-    /// `directioncode`: `Edm.Boolean`.
     pub directioncode: Field<bool>,
-    /// `subscriptionid`: `Edm.Guid`.
     pub subscriptionid: Field<Uuid>,
-    /// `importsequencenumber`: `Edm.Int32`.
     pub importsequencenumber: Field<i32>,
-    /// `overriddencreatedon`: `Edm.DateTimeOffset`.
     pub overriddencreatedon: Field<DateTimeOffset>,
-    /// `address`: `Edm.String`.
     pub address: Field<String>,
-    /// Navigation `regardingobjectid_new_interactionforemail`: one `Microsoft.Dynamics.CRM.interactionforemail`, filled by `$expand`.
+    /// Navigation `regardingobjectid_new_interactionforemail`: one `Microsoft.Dynamics.CRM.interactionforemail`.
     pub regardingobjectid_new_interactionforemail: Field<Expanded<Untyped>>,
-    /// Navigation `regardingobjectid_knowledgebaserecord`: one `Microsoft.Dynamics.CRM.knowledgebaserecord`, filled by `$expand`.
+    /// Navigation `regardingobjectid_knowledgebaserecord`: one `Microsoft.Dynamics.CRM.knowledgebaserecord`.
     pub regardingobjectid_knowledgebaserecord: Field<Expanded<Untyped>>,
-    /// Navigation `regardingobjectid_account`: one `Microsoft.Dynamics.CRM.account`, filled by `$expand`.
     #[cfg(feature = "accounts")]
     pub regardingobjectid_account: Field<Expanded<super::Account>>,
-    /// Navigation `createdby`: one `Microsoft.Dynamics.CRM.systemuser`, filled by `$expand`.
     #[cfg(feature = "systemusers")]
     pub createdby: Field<Expanded<super::SystemUser>>,
-    /// Navigation `regardingobjectid_contact`: one `Microsoft.Dynamics.CRM.contact`, filled by `$expand`.
     #[cfg(feature = "contacts")]
     pub regardingobjectid_contact: Field<Expanded<super::Contact>>,
-    /// Navigation `activity_pointer_socialactivity`: a collection of `Microsoft.Dynamics.CRM.socialactivity`, filled by `$expand`.
+    /// Navigation `activity_pointer_socialactivity`: a collection of `Microsoft.Dynamics.CRM.socialactivity`.
     pub activity_pointer_socialactivity: Field<Expanded<Vec<Untyped>>>,
-    /// Navigation `activity_pointer_recurringappointmentmaster`: a collection of `Microsoft.Dynamics.CRM.recurringappointmentmaster`, filled by `$expand`.
+    /// Navigation `activity_pointer_recurringappointmentmaster`: a collection of `Microsoft.Dynamics.CRM.recurringappointmentmaster`.
     pub activity_pointer_recurringappointmentmaster: Field<Expanded<Vec<Untyped>>>,
-    /// Navigation `activity_pointer_email`: a collection of `Microsoft.Dynamics.CRM.email`, filled by `$expand`.
+    /// Navigation `activity_pointer_email`: a collection of `Microsoft.Dynamics.CRM.email`.
     pub activity_pointer_email: Field<Expanded<Vec<Untyped>>>,
-    /// Navigation `sendermailboxid`: one `Microsoft.Dynamics.CRM.mailbox`, filled by `$expand`.
+    /// Navigation `sendermailboxid`: one `Microsoft.Dynamics.CRM.mailbox`.
     pub sendermailboxid: Field<Expanded<Untyped>>,
-    /// Navigation `transactioncurrencyid`: one `Microsoft.Dynamics.CRM.transactioncurrency`, filled by `$expand`.
+    /// Navigation `transactioncurrencyid`: one `Microsoft.Dynamics.CRM.transactioncurrency`.
     pub transactioncurrencyid: Field<Expanded<Untyped>>,
-    /// Navigation `ActivityPointer_QueueItem`: a collection of `Microsoft.Dynamics.CRM.queueitem`, filled by `$expand`.
+    /// Navigation `ActivityPointer_QueueItem`: a collection of `Microsoft.Dynamics.CRM.queueitem`.
     #[cfg(feature = "queueitems")]
     pub activity_pointer_queue_item: Field<Expanded<Vec<super::Queueitem>>>,
-    /// Navigation `ownerid`: one `Microsoft.Dynamics.CRM.principal`, filled by `$expand`.
     pub ownerid: Field<Expanded<PrincipalAny>>,
-    /// Navigation `owninguser`: one `Microsoft.Dynamics.CRM.systemuser`, filled by `$expand`.
     #[cfg(feature = "systemusers")]
     pub owninguser: Field<Expanded<super::SystemUser>>,
-    /// Navigation `sla_activitypointer_sla`: one `Microsoft.Dynamics.CRM.sla`, filled by `$expand`.
+    /// Navigation `sla_activitypointer_sla`: one `Microsoft.Dynamics.CRM.sla`.
     pub sla_activitypointer_sla: Field<Expanded<Untyped>>,
-    /// Navigation `owningbusinessunit`: one `Microsoft.Dynamics.CRM.businessunit`, filled by `$expand`.
+    /// Navigation `owningbusinessunit`: one `Microsoft.Dynamics.CRM.businessunit`.
     pub owningbusinessunit: Field<Expanded<Untyped>>,
-    /// Navigation `regardingobjectid_knowledgearticle`: one `Microsoft.Dynamics.CRM.knowledgearticle`, filled by `$expand`.
+    /// Navigation `regardingobjectid_knowledgearticle`: one `Microsoft.Dynamics.CRM.knowledgearticle`.
     pub regardingobjectid_knowledgearticle: Field<Expanded<Untyped>>,
-    /// Navigation `modifiedonbehalfby`: one `Microsoft.Dynamics.CRM.systemuser`, filled by `$expand`.
     #[cfg(feature = "systemusers")]
     pub modifiedonbehalfby: Field<Expanded<super::SystemUser>>,
-    /// Navigation `activity_pointer_activity_mime_attachment`: a collection of `Microsoft.Dynamics.CRM.activitymimeattachment`, filled by `$expand`.
+    /// Navigation `activity_pointer_activity_mime_attachment`: a collection of `Microsoft.Dynamics.CRM.activitymimeattachment`.
     pub activity_pointer_activity_mime_attachment: Field<Expanded<Vec<Untyped>>>,
-    /// Navigation `activity_pointer_fax`: a collection of `Microsoft.Dynamics.CRM.fax`, filled by `$expand`.
+    /// Navigation `activity_pointer_fax`: a collection of `Microsoft.Dynamics.CRM.fax`.
     pub activity_pointer_fax: Field<Expanded<Vec<Untyped>>>,
-    /// Navigation `createdonbehalfby`: one `Microsoft.Dynamics.CRM.systemuser`, filled by `$expand`.
     #[cfg(feature = "systemusers")]
     pub createdonbehalfby: Field<Expanded<super::SystemUser>>,
-    /// Navigation `modifiedby`: one `Microsoft.Dynamics.CRM.systemuser`, filled by `$expand`.
     #[cfg(feature = "systemusers")]
     pub modifiedby: Field<Expanded<super::SystemUser>>,
-    /// Navigation `activity_pointer_task`: a collection of `Microsoft.Dynamics.CRM.task`, filled by `$expand`.
+    /// Navigation `activity_pointer_task`: a collection of `Microsoft.Dynamics.CRM.task`.
     pub activity_pointer_task: Field<Expanded<Vec<Untyped>>>,
-    /// Navigation `activity_pointer_phonecall`: a collection of `Microsoft.Dynamics.CRM.phonecall`, filled by `$expand`.
+    /// Navigation `activity_pointer_phonecall`: a collection of `Microsoft.Dynamics.CRM.phonecall`.
     pub activity_pointer_phonecall: Field<Expanded<Vec<Untyped>>>,
-    /// Navigation `activity_pointer_appointment`: a collection of `Microsoft.Dynamics.CRM.appointment`, filled by `$expand`.
+    /// Navigation `activity_pointer_appointment`: a collection of `Microsoft.Dynamics.CRM.appointment`.
     pub activity_pointer_appointment: Field<Expanded<Vec<Untyped>>>,
-    /// Navigation `activity_pointer_letter`: a collection of `Microsoft.Dynamics.CRM.letter`, filled by `$expand`.
     #[cfg(feature = "letters")]
     pub activity_pointer_letter: Field<Expanded<Vec<Letter>>>,
-    /// Navigation `activitypointer_connections2`: a collection of `Microsoft.Dynamics.CRM.connection`, filled by `$expand`.
+    /// Navigation `activitypointer_connections2`: a collection of `Microsoft.Dynamics.CRM.connection`.
     pub activitypointer_connections2: Field<Expanded<Vec<Untyped>>>,
-    /// Navigation `slakpiinstance_activitypointer`: a collection of `Microsoft.Dynamics.CRM.slakpiinstance`, filled by `$expand`.
+    /// Navigation `slakpiinstance_activitypointer`: a collection of `Microsoft.Dynamics.CRM.slakpiinstance`.
     pub slakpiinstance_activitypointer: Field<Expanded<Vec<Untyped>>>,
-    /// Navigation `owningteam`: one `Microsoft.Dynamics.CRM.team`, filled by `$expand`.
     #[cfg(feature = "teams")]
     pub owningteam: Field<Expanded<super::Team>>,
-    /// Navigation `ActivityPointer_BulkDeleteFailures`: a collection of `Microsoft.Dynamics.CRM.bulkdeletefailure`, filled by `$expand`.
+    /// Navigation `ActivityPointer_BulkDeleteFailures`: a collection of `Microsoft.Dynamics.CRM.bulkdeletefailure`.
     pub activity_pointer_bulk_delete_failures: Field<Expanded<Vec<Untyped>>>,
-    /// Navigation `slainvokedid_activitypointer_sla`: one `Microsoft.Dynamics.CRM.sla`, filled by `$expand`.
+    /// Navigation `slainvokedid_activitypointer_sla`: one `Microsoft.Dynamics.CRM.sla`.
     pub slainvokedid_activitypointer_sla: Field<Expanded<Untyped>>,
-    /// Navigation `activitypointer_connections1`: a collection of `Microsoft.Dynamics.CRM.connection`, filled by `$expand`.
+    /// Navigation `activitypointer_connections1`: a collection of `Microsoft.Dynamics.CRM.connection`.
     pub activitypointer_connections1: Field<Expanded<Vec<Untyped>>>,
-    /// Navigation `ActivityPointer_AsyncOperations`: a collection of `Microsoft.Dynamics.CRM.asyncoperation`, filled by `$expand`.
+    /// Navigation `ActivityPointer_AsyncOperations`: a collection of `Microsoft.Dynamics.CRM.asyncoperation`.
     pub activity_pointer_async_operations: Field<Expanded<Vec<Untyped>>>,
-    /// Navigation `activity_pointer_recurrencerule`: a collection of `Microsoft.Dynamics.CRM.recurrencerule`, filled by `$expand`.
+    /// Navigation `activity_pointer_recurrencerule`: a collection of `Microsoft.Dynamics.CRM.recurrencerule`.
     pub activity_pointer_recurrencerule: Field<Expanded<Vec<Untyped>>>,
-    /// Navigation `activitypointer_activity_parties`: a collection of `Microsoft.Dynamics.CRM.activityparty`, filled by `$expand`.
+    /// Navigation `activitypointer_activity_parties`: a collection of `Microsoft.Dynamics.CRM.activityparty`.
     pub activitypointer_activity_parties: Field<Expanded<Vec<Untyped>>>,
-    /// Navigation `regardingobjectid_knowledgebaserecord_letter`: one `Microsoft.Dynamics.CRM.knowledgebaserecord`, filled by `$expand`.
+    /// Navigation `regardingobjectid_knowledgebaserecord_letter`: one `Microsoft.Dynamics.CRM.knowledgebaserecord`.
     pub regardingobjectid_knowledgebaserecord_letter: Field<Expanded<Untyped>>,
-    /// Navigation `letter_actioncard`: a collection of `Microsoft.Dynamics.CRM.actioncard`, filled by `$expand`.
+    /// Navigation `letter_actioncard`: a collection of `Microsoft.Dynamics.CRM.actioncard`.
     pub letter_actioncard: Field<Expanded<Vec<Untyped>>>,
-    /// Navigation `letter_principalobjectattributeaccess`: a collection of `Microsoft.Dynamics.CRM.principalobjectattributeaccess`, filled by `$expand`.
+    /// Navigation `letter_principalobjectattributeaccess`: a collection of `Microsoft.Dynamics.CRM.principalobjectattributeaccess`.
     pub letter_principalobjectattributeaccess: Field<Expanded<Vec<Untyped>>>,
-    /// Navigation `slakpiinstance_letter`: a collection of `Microsoft.Dynamics.CRM.slakpiinstance`, filled by `$expand`.
+    /// Navigation `slakpiinstance_letter`: a collection of `Microsoft.Dynamics.CRM.slakpiinstance`.
     pub slakpiinstance_letter: Field<Expanded<Vec<Untyped>>>,
-    /// Navigation `Letter_ProcessSessions`: a collection of `Microsoft.Dynamics.CRM.processsession`, filled by `$expand`.
+    /// Navigation `Letter_ProcessSessions`: a collection of `Microsoft.Dynamics.CRM.processsession`.
     pub letter_process_sessions: Field<Expanded<Vec<Untyped>>>,
-    /// Navigation `stageid_processstage`: one `Microsoft.Dynamics.CRM.processstage`, filled by `$expand`.
+    /// Navigation `stageid_processstage`: one `Microsoft.Dynamics.CRM.processstage`.
     pub stageid_processstage: Field<Expanded<Untyped>>,
-    /// Navigation `modifiedonbehalfby_letter`: one `Microsoft.Dynamics.CRM.systemuser`, filled by `$expand`.
     #[cfg(feature = "systemusers")]
     pub modifiedonbehalfby_letter: Field<Expanded<super::SystemUser>>,
-    /// Navigation `createdonbehalfby_letter`: one `Microsoft.Dynamics.CRM.systemuser`, filled by `$expand`.
     #[cfg(feature = "systemusers")]
     pub createdonbehalfby_letter: Field<Expanded<super::SystemUser>>,
-    /// Navigation `letter_connections2`: a collection of `Microsoft.Dynamics.CRM.connection`, filled by `$expand`.
+    /// Navigation `letter_connections2`: a collection of `Microsoft.Dynamics.CRM.connection`.
     pub letter_connections2: Field<Expanded<Vec<Untyped>>>,
-    /// Navigation `Letter_BulkDeleteFailures`: a collection of `Microsoft.Dynamics.CRM.bulkdeletefailure`, filled by `$expand`.
+    /// Navigation `Letter_BulkDeleteFailures`: a collection of `Microsoft.Dynamics.CRM.bulkdeletefailure`.
     pub letter_bulk_delete_failures: Field<Expanded<Vec<Untyped>>>,
-    /// Navigation `regardingobjectid_knowledgearticle_letter`: one `Microsoft.Dynamics.CRM.knowledgearticle`, filled by `$expand`.
+    /// Navigation `regardingobjectid_knowledgearticle_letter`: one `Microsoft.Dynamics.CRM.knowledgearticle`.
     pub regardingobjectid_knowledgearticle_letter: Field<Expanded<Untyped>>,
-    /// Navigation `Letter_SyncErrors`: a collection of `Microsoft.Dynamics.CRM.syncerror`, filled by `$expand`.
+    /// Navigation `Letter_SyncErrors`: a collection of `Microsoft.Dynamics.CRM.syncerror`.
     pub letter_sync_errors: Field<Expanded<Vec<Untyped>>>,
-    /// Navigation `owningbusinessunit_letter`: one `Microsoft.Dynamics.CRM.businessunit`, filled by `$expand`.
+    /// Navigation `owningbusinessunit_letter`: one `Microsoft.Dynamics.CRM.businessunit`.
     pub owningbusinessunit_letter: Field<Expanded<Untyped>>,
-    /// Navigation `Letter_Annotation`: a collection of `Microsoft.Dynamics.CRM.annotation`, filled by `$expand`.
+    /// Navigation `Letter_Annotation`: a collection of `Microsoft.Dynamics.CRM.annotation`.
     #[cfg(feature = "annotations")]
     pub letter_annotation: Field<Expanded<Vec<super::Annotation>>>,
-    /// Navigation `slainvokedid_letter_sla`: one `Microsoft.Dynamics.CRM.sla`, filled by `$expand`.
+    /// Navigation `slainvokedid_letter_sla`: one `Microsoft.Dynamics.CRM.sla`.
     pub slainvokedid_letter_sla: Field<Expanded<Untyped>>,
-    /// Navigation `owningteam_letter`: one `Microsoft.Dynamics.CRM.team`, filled by `$expand`.
     #[cfg(feature = "teams")]
     pub owningteam_letter: Field<Expanded<super::Team>>,
-    /// Navigation `letter_activity_parties`: a collection of `Microsoft.Dynamics.CRM.activityparty`, filled by `$expand`.
+    /// Navigation `letter_activity_parties`: a collection of `Microsoft.Dynamics.CRM.activityparty`.
     pub letter_activity_parties: Field<Expanded<Vec<Untyped>>>,
-    /// Navigation `Letter_AsyncOperations`: a collection of `Microsoft.Dynamics.CRM.asyncoperation`, filled by `$expand`.
+    /// Navigation `Letter_AsyncOperations`: a collection of `Microsoft.Dynamics.CRM.asyncoperation`.
     pub letter_async_operations: Field<Expanded<Vec<Untyped>>>,
-    /// Navigation `transactioncurrencyid_letter`: one `Microsoft.Dynamics.CRM.transactioncurrency`, filled by `$expand`.
+    /// Navigation `transactioncurrencyid_letter`: one `Microsoft.Dynamics.CRM.transactioncurrency`.
     pub transactioncurrencyid_letter: Field<Expanded<Untyped>>,
-    /// Navigation `letter_connections1`: a collection of `Microsoft.Dynamics.CRM.connection`, filled by `$expand`.
+    /// Navigation `letter_connections1`: a collection of `Microsoft.Dynamics.CRM.connection`.
     pub letter_connections1: Field<Expanded<Vec<Untyped>>>,
-    /// Navigation `owninguser_letter`: one `Microsoft.Dynamics.CRM.systemuser`, filled by `$expand`.
     #[cfg(feature = "systemusers")]
     pub owninguser_letter: Field<Expanded<super::SystemUser>>,
-    /// Navigation `Letter_DuplicateBaseRecord`: a collection of `Microsoft.Dynamics.CRM.duplicaterecord`, filled by `$expand`.
+    /// Navigation `Letter_DuplicateBaseRecord`: a collection of `Microsoft.Dynamics.CRM.duplicaterecord`.
     pub letter_duplicate_base_record: Field<Expanded<Vec<Untyped>>>,
-    /// Navigation `Letter_QueueItem`: a collection of `Microsoft.Dynamics.CRM.queueitem`, filled by `$expand`.
+    /// Navigation `Letter_QueueItem`: a collection of `Microsoft.Dynamics.CRM.queueitem`.
     #[cfg(feature = "queueitems")]
     pub letter_queue_item: Field<Expanded<Vec<super::Queueitem>>>,
-    /// Navigation `activityid_activitypointer`: one `Microsoft.Dynamics.CRM.activitypointer`, filled by `$expand`.
     #[cfg(feature = "activitypointers")]
     pub activityid_activitypointer: Field<Expanded<super::ActivitypointerAny>>,
-    /// Navigation `modifiedby_letter`: one `Microsoft.Dynamics.CRM.systemuser`, filled by `$expand`.
     #[cfg(feature = "systemusers")]
     pub modifiedby_letter: Field<Expanded<super::SystemUser>>,
-    /// Navigation `sla_letter_sla`: one `Microsoft.Dynamics.CRM.sla`, filled by `$expand`.
+    /// Navigation `sla_letter_sla`: one `Microsoft.Dynamics.CRM.sla`.
     pub sla_letter_sla: Field<Expanded<Untyped>>,
-    /// Navigation `createdby_letter`: one `Microsoft.Dynamics.CRM.systemuser`, filled by `$expand`.
     #[cfg(feature = "systemusers")]
     pub createdby_letter: Field<Expanded<super::SystemUser>>,
-    /// Navigation `Letter_DuplicateMatchingRecord`: a collection of `Microsoft.Dynamics.CRM.duplicaterecord`, filled by `$expand`.
+    /// Navigation `Letter_DuplicateMatchingRecord`: a collection of `Microsoft.Dynamics.CRM.duplicaterecord`.
     pub letter_duplicate_matching_record: Field<Expanded<Vec<Untyped>>>,
-    /// Navigation `regardingobjectid_account_letter`: one `Microsoft.Dynamics.CRM.account`, filled by `$expand`.
     #[cfg(feature = "accounts")]
     pub regardingobjectid_account_letter: Field<Expanded<super::Account>>,
-    /// Navigation `regardingobjectid_contact_letter`: one `Microsoft.Dynamics.CRM.contact`, filled by `$expand`.
     #[cfg(feature = "contacts")]
     pub regardingobjectid_contact_letter: Field<Expanded<super::Contact>>,
-    /// Navigation `ownerid_letter`: one `Microsoft.Dynamics.CRM.principal`, filled by `$expand`.
     pub ownerid_letter: Field<Expanded<PrincipalAny>>,
     /// Lookups to send as `nav@odata.bind`; set them with `HasBinds::bind` and the
     /// lookup constants of this type.

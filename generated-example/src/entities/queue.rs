@@ -20,145 +20,110 @@ use super::support::{
 
 /// `Microsoft.Dynamics.CRM.queue` (entity type, derived from `Microsoft.Dynamics.CRM.crmbaseentity`).
 ///
-/// Every field is a `Field` (or a `ReadOnly` that only a read fills): unset fields are not sent, so an update sends only what was set; properties the type does not declare, and annotations, are kept in `extra`.
+/// Every field is a `Field` (or a `ReadOnly` that only a read fills): unset fields are not sent, so an update sends only what was set; properties the type does not declare, and annotations, are kept in `extra`. Navigation properties are filled by `$expand`. A field named like its property, nullable and writable has no doc of its own.
 #[derive(Clone, Default)]
 pub struct Queue {
-    /// `entityimage_timestamp`: `Edm.Int64`.
     pub entityimage_timestamp: Field<i64>,
-    /// `versionnumber`: `Edm.Int64`.
     pub versionnumber: Field<i64>,
-    /// `name`: `Edm.String`.
     pub name: Field<String>,
-    /// `queueviewtype`: `Edm.Int32`.
     pub queueviewtype: Field<i32>,
-    /// `entityimage_url`: `Edm.String`.
     pub entityimage_url: Field<String>,
-    /// `outgoingemaildeliverymethod`: `Edm.Int32`.
     pub outgoingemaildeliverymethod: Field<i32>,
     /// `_owningbusinessunit_value`: `Edm.Guid`, lookup value (read-only).
     pub owningbusinessunit_value: ReadOnly<Uuid>,
     /// `_modifiedby_value`: `Edm.Guid`, lookup value (read-only).
     pub modifiedby_value: ReadOnly<Uuid>,
-    /// `ignoreunsolicitedemail`: `Edm.Boolean`.
     pub ignoreunsolicitedemail: Field<bool>,
-    /// `emailaddress`: `Edm.String`.
     pub emailaddress: Field<String>,
-    /// `incomingemaildeliverymethod`: `Edm.Int32`.
     pub incomingemaildeliverymethod: Field<i32>,
     /// `_ownerid_value`: `Edm.Guid`, lookup value (read-only).
     pub ownerid_value: ReadOnly<Uuid>,
-    /// `importsequencenumber`: `Edm.Int32`.
     pub importsequencenumber: Field<i32>,
     /// `_owninguser_value`: `Edm.Guid`, lookup value (read-only).
     pub owninguser_value: ReadOnly<Uuid>,
-    /// `description`: `Edm.String`.
     pub description: Field<String>,
-    /// `entityimage`: `Edm.Binary`.
     pub entityimage: Field<Binary>,
     /// `_createdby_value`: `Edm.Guid`, lookup value (read-only).
     pub createdby_value: ReadOnly<Uuid>,
     /// `_createdonbehalfby_value`: `Edm.Guid`, lookup value (read-only).
     pub createdonbehalfby_value: ReadOnly<Uuid>,
-    /// `statecode`: `Edm.Int32`.
     pub statecode: Field<i32>,
     /// `_organizationid_value`: `Edm.Guid`, lookup value (read-only).
     pub organizationid_value: ReadOnly<Uuid>,
-    /// `statuscode`: `Edm.Int32`.
     pub statuscode: Field<i32>,
     /// `_modifiedonbehalfby_value`: `Edm.Guid`, lookup value (read-only).
     pub modifiedonbehalfby_value: ReadOnly<Uuid>,
-    /// `exchangerate`: `Edm.Decimal`.
     pub exchangerate: Field<Decimal>,
     /// `_transactioncurrencyid_value`: `Edm.Guid`, lookup value (read-only).
     pub transactioncurrencyid_value: ReadOnly<Uuid>,
-    /// `entityimageid`: `Edm.Guid`.
     pub entityimageid: Field<Uuid>,
     /// `queueid`: `Edm.Guid`, key.
     pub queueid: Field<Uuid>,
-    /// `emailrouteraccessapproval`: `Edm.Int32`.
     pub emailrouteraccessapproval: Field<i32>,
     /// `_defaultmailbox_value`: `Edm.Guid`, lookup value (read-only).
     pub defaultmailbox_value: ReadOnly<Uuid>,
-    /// `modifiedon`: `Edm.DateTimeOffset`.
     pub modifiedon: Field<DateTimeOffset>,
-    /// `overriddencreatedon`: `Edm.DateTimeOffset`.
     pub overriddencreatedon: Field<DateTimeOffset>,
-    /// `isemailaddressapprovedbyo365admin`: `Edm.Boolean`.
     pub isemailaddressapprovedbyo365admin: Field<bool>,
-    /// `createdon`: `Edm.DateTimeOffset`.
     pub createdon: Field<DateTimeOffset>,
-    /// `numberofmembers`: `Edm.Int32`.
     pub numberofmembers: Field<i32>,
     /// `_owningteam_value`: `Edm.Guid`, lookup value (read-only).
     pub owningteam_value: ReadOnly<Uuid>,
-    /// `queuetypecode`: `Edm.Int32`.
     pub queuetypecode: Field<i32>,
-    /// `incomingemailfilteringmethod`: `Edm.Int32`.
     pub incomingemailfilteringmethod: Field<i32>,
-    /// `numberofitems`: `Edm.Int32`.
     pub numberofitems: Field<i32>,
-    /// Navigation `defaultmailbox`: one `Microsoft.Dynamics.CRM.mailbox`, filled by `$expand`.
+    /// Navigation `defaultmailbox`: one `Microsoft.Dynamics.CRM.mailbox`.
     pub defaultmailbox: Field<Expanded<Untyped>>,
-    /// Navigation `Queue_ProcessSessions`: a collection of `Microsoft.Dynamics.CRM.processsession`, filled by `$expand`.
+    /// Navigation `Queue_ProcessSessions`: a collection of `Microsoft.Dynamics.CRM.processsession`.
     pub queue_process_sessions: Field<Expanded<Vec<Untyped>>>,
-    /// Navigation `Queue_BulkDeleteFailures`: a collection of `Microsoft.Dynamics.CRM.bulkdeletefailure`, filled by `$expand`.
+    /// Navigation `Queue_BulkDeleteFailures`: a collection of `Microsoft.Dynamics.CRM.bulkdeletefailure`.
     pub queue_bulk_delete_failures: Field<Expanded<Vec<Untyped>>>,
-    /// Navigation `businessunitid`: one `Microsoft.Dynamics.CRM.businessunit`, filled by `$expand`.
+    /// Navigation `businessunitid`: one `Microsoft.Dynamics.CRM.businessunit`.
     pub businessunitid: Field<Expanded<Untyped>>,
-    /// Navigation `organizationid`: one `Microsoft.Dynamics.CRM.organization`, filled by `$expand`.
+    /// Navigation `organizationid`: one `Microsoft.Dynamics.CRM.organization`.
     pub organizationid: Field<Expanded<Untyped>>,
-    /// Navigation `queue_PostFollows`: a collection of `Microsoft.Dynamics.CRM.postfollow`, filled by `$expand`.
+    /// Navigation `queue_PostFollows`: a collection of `Microsoft.Dynamics.CRM.postfollow`.
     pub queue_post_follows: Field<Expanded<Vec<Untyped>>>,
-    /// Navigation `mailbox_regarding_queue`: a collection of `Microsoft.Dynamics.CRM.mailbox`, filled by `$expand`.
+    /// Navigation `mailbox_regarding_queue`: a collection of `Microsoft.Dynamics.CRM.mailbox`.
     pub mailbox_regarding_queue: Field<Expanded<Vec<Untyped>>>,
-    /// Navigation `queue_team`: a collection of `Microsoft.Dynamics.CRM.team`, filled by `$expand`.
     #[cfg(feature = "teams")]
     pub queue_team: Field<Expanded<Vec<super::Team>>>,
-    /// Navigation `queue_entries`: a collection of `Microsoft.Dynamics.CRM.queueitem`, filled by `$expand`.
     #[cfg(feature = "queueitems")]
     pub queue_entries: Field<Expanded<Vec<super::Queueitem>>>,
-    /// Navigation `queue_activity_parties`: a collection of `Microsoft.Dynamics.CRM.activityparty`, filled by `$expand`.
+    /// Navigation `queue_activity_parties`: a collection of `Microsoft.Dynamics.CRM.activityparty`.
     pub queue_activity_parties: Field<Expanded<Vec<Untyped>>>,
-    /// Navigation `Queue_AsyncOperations`: a collection of `Microsoft.Dynamics.CRM.asyncoperation`, filled by `$expand`.
+    /// Navigation `Queue_AsyncOperations`: a collection of `Microsoft.Dynamics.CRM.asyncoperation`.
     pub queue_async_operations: Field<Expanded<Vec<Untyped>>>,
-    /// Navigation `owningbusinessunit`: one `Microsoft.Dynamics.CRM.businessunit`, filled by `$expand`.
+    /// Navigation `owningbusinessunit`: one `Microsoft.Dynamics.CRM.businessunit`.
     pub owningbusinessunit: Field<Expanded<Untyped>>,
-    /// Navigation `ownerid`: one `Microsoft.Dynamics.CRM.principal`, filled by `$expand`.
     pub ownerid: Field<Expanded<PrincipalAny>>,
-    /// Navigation `primaryuserid`: one `Microsoft.Dynamics.CRM.systemuser`, filled by `$expand`.
     #[cfg(feature = "systemusers")]
     pub primaryuserid: Field<Expanded<super::SystemUser>>,
-    /// Navigation `Queue_Email_EmailSender`: a collection of `Microsoft.Dynamics.CRM.email`, filled by `$expand`.
+    /// Navigation `Queue_Email_EmailSender`: a collection of `Microsoft.Dynamics.CRM.email`.
     pub queue_email_email_sender: Field<Expanded<Vec<Untyped>>>,
-    /// Navigation `createdby`: one `Microsoft.Dynamics.CRM.systemuser`, filled by `$expand`.
     #[cfg(feature = "systemusers")]
     pub createdby: Field<Expanded<super::SystemUser>>,
-    /// Navigation `modifiedonbehalfby`: one `Microsoft.Dynamics.CRM.systemuser`, filled by `$expand`.
     #[cfg(feature = "systemusers")]
     pub modifiedonbehalfby: Field<Expanded<super::SystemUser>>,
-    /// Navigation `queuemembership_association`: a collection of `Microsoft.Dynamics.CRM.systemuser`, filled by `$expand`.
     #[cfg(feature = "systemusers")]
     pub queuemembership_association: Field<Expanded<Vec<super::SystemUser>>>,
-    /// Navigation `transactioncurrencyid`: one `Microsoft.Dynamics.CRM.transactioncurrency`, filled by `$expand`.
+    /// Navigation `transactioncurrencyid`: one `Microsoft.Dynamics.CRM.transactioncurrency`.
     pub transactioncurrencyid: Field<Expanded<Untyped>>,
-    /// Navigation `Queue_SyncErrors`: a collection of `Microsoft.Dynamics.CRM.syncerror`, filled by `$expand`.
+    /// Navigation `Queue_SyncErrors`: a collection of `Microsoft.Dynamics.CRM.syncerror`.
     pub queue_sync_errors: Field<Expanded<Vec<Untyped>>>,
-    /// Navigation `queue_system_user`: a collection of `Microsoft.Dynamics.CRM.systemuser`, filled by `$expand`.
     #[cfg(feature = "systemusers")]
     pub queue_system_user: Field<Expanded<Vec<super::SystemUser>>>,
-    /// Navigation `queue_PostRegardings`: a collection of `Microsoft.Dynamics.CRM.postregarding`, filled by `$expand`.
+    /// Navigation `queue_PostRegardings`: a collection of `Microsoft.Dynamics.CRM.postregarding`.
     pub queue_post_regardings: Field<Expanded<Vec<Untyped>>>,
-    /// Navigation `queue_principalobjectattributeaccess`: a collection of `Microsoft.Dynamics.CRM.principalobjectattributeaccess`, filled by `$expand`.
+    /// Navigation `queue_principalobjectattributeaccess`: a collection of `Microsoft.Dynamics.CRM.principalobjectattributeaccess`.
     pub queue_principalobjectattributeaccess: Field<Expanded<Vec<Untyped>>>,
-    /// Navigation `createdonbehalfby`: one `Microsoft.Dynamics.CRM.systemuser`, filled by `$expand`.
     #[cfg(feature = "systemusers")]
     pub createdonbehalfby: Field<Expanded<super::SystemUser>>,
-    /// Navigation `modifiedby`: one `Microsoft.Dynamics.CRM.systemuser`, filled by `$expand`.
     #[cfg(feature = "systemusers")]
     pub modifiedby: Field<Expanded<super::SystemUser>>,
-    /// Navigation `Queue_DuplicateMatchingRecord`: a collection of `Microsoft.Dynamics.CRM.duplicaterecord`, filled by `$expand`.
+    /// Navigation `Queue_DuplicateMatchingRecord`: a collection of `Microsoft.Dynamics.CRM.duplicaterecord`.
     pub queue_duplicate_matching_record: Field<Expanded<Vec<Untyped>>>,
-    /// Navigation `Queue_DuplicateBaseRecord`: a collection of `Microsoft.Dynamics.CRM.duplicaterecord`, filled by `$expand`.
+    /// Navigation `Queue_DuplicateBaseRecord`: a collection of `Microsoft.Dynamics.CRM.duplicaterecord`.
     pub queue_duplicate_base_record: Field<Expanded<Vec<Untyped>>>,
     /// Lookups to send as `nav@odata.bind`; set them with `HasBinds::bind` and the
     /// lookup constants of this type.

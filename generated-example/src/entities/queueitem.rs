@@ -19,7 +19,7 @@ use super::support::{
 
 /// `Microsoft.Dynamics.CRM.queueitem` (entity type, derived from `Microsoft.Dynamics.CRM.crmbaseentity`).
 ///
-/// Every field is a `Field` (or a `ReadOnly` that only a read fills): unset fields are not sent, so an update sends only what was set; properties the type does not declare, and annotations, are kept in `extra`.
+/// Every field is a `Field` (or a `ReadOnly` that only a read fills): unset fields are not sent, so an update sends only what was set; properties the type does not declare, and annotations, are kept in `extra`. Navigation properties are filled by `$expand`. A field named like its property, nullable and writable has no doc of its own.
 #[derive(Clone, Default)]
 pub struct Queueitem {
     /// `_transactioncurrencyid_value`: `Edm.Guid`, lookup value (read-only).
@@ -32,108 +32,85 @@ pub struct Queueitem {
     pub modifiedby_value: ReadOnly<Uuid>,
     /// `_owningbusinessunit_value`: `Edm.Guid`, lookup value (read-only).
     pub owningbusinessunit_value: ReadOnly<Uuid>,
-    /// `modifiedon`: `Edm.DateTimeOffset`.
     pub modifiedon: Field<DateTimeOffset>,
-    /// `title`: `Edm.String`.
     pub title: Field<String>,
-    /// `workeridmodifiedon`: `Edm.DateTimeOffset`.
     pub workeridmodifiedon: Field<DateTimeOffset>,
     /// `_modifiedonbehalfby_value`: `Edm.Guid`, lookup value (read-only).
     pub modifiedonbehalfby_value: ReadOnly<Uuid>,
-    /// `versionnumber`: `Edm.Int64`.
     pub versionnumber: Field<i64>,
-    /// `utcconversiontimezonecode`: `Edm.Int32`.
     pub utcconversiontimezonecode: Field<i32>,
     /// `_queueid_value`: `Edm.Guid`, lookup value (read-only).
     pub queueid_value: ReadOnly<Uuid>,
-    /// `statecode`: `Edm.Int32`.
     pub statecode: Field<i32>,
-    /// `enteredon`: `Edm.DateTimeOffset`.
     pub enteredon: Field<DateTimeOffset>,
-    /// `overriddencreatedon`: `Edm.DateTimeOffset`.
     pub overriddencreatedon: Field<DateTimeOffset>,
     /// `_ownerid_value`: `Edm.Guid`, lookup value (read-only).
     pub ownerid_value: ReadOnly<Uuid>,
-    /// `importsequencenumber`: `Edm.Int32`.
     pub importsequencenumber: Field<i32>,
     /// `queueitemid`: `Edm.Guid`, key.
     pub queueitemid: Field<Uuid>,
-    /// `statuscode`: `Edm.Int32`.
     pub statuscode: Field<i32>,
     /// `_objectid_value`: `Edm.Guid`, lookup value (read-only).
     pub objectid_value: ReadOnly<Uuid>,
     /// `_owninguser_value`: `Edm.Guid`, lookup value (read-only).
     pub owninguser_value: ReadOnly<Uuid>,
-    /// `exchangerate`: `Edm.Decimal`.
     pub exchangerate: Field<Decimal>,
-    /// `timezoneruleversionnumber`: `Edm.Int32`.
     pub timezoneruleversionnumber: Field<i32>,
     /// `_createdonbehalfby_value`: `Edm.Guid`, lookup value (read-only).
     pub createdonbehalfby_value: ReadOnly<Uuid>,
-    /// `objecttypecode`: `Edm.Int32`.
     pub objecttypecode: Field<i32>,
     /// `_organizationid_value`: `Edm.Guid`, lookup value (read-only).
     pub organizationid_value: ReadOnly<Uuid>,
-    /// `createdon`: `Edm.DateTimeOffset`.
     pub createdon: Field<DateTimeOffset>,
-    /// Navigation `objectid_knowledgearticle`: one `Microsoft.Dynamics.CRM.knowledgearticle`, filled by `$expand`.
+    /// Navigation `objectid_knowledgearticle`: one `Microsoft.Dynamics.CRM.knowledgearticle`.
     pub objectid_knowledgearticle: Field<Expanded<Untyped>>,
-    /// Navigation `QueueItem_ProcessSessions`: a collection of `Microsoft.Dynamics.CRM.processsession`, filled by `$expand`.
+    /// Navigation `QueueItem_ProcessSessions`: a collection of `Microsoft.Dynamics.CRM.processsession`.
     pub queue_item_process_sessions: Field<Expanded<Vec<Untyped>>>,
-    /// Navigation `createdby`: one `Microsoft.Dynamics.CRM.systemuser`, filled by `$expand`.
     #[cfg(feature = "systemusers")]
     pub createdby: Field<Expanded<super::SystemUser>>,
-    /// Navigation `objectid_appointment`: one `Microsoft.Dynamics.CRM.appointment`, filled by `$expand`.
+    /// Navigation `objectid_appointment`: one `Microsoft.Dynamics.CRM.appointment`.
     pub objectid_appointment: Field<Expanded<Untyped>>,
-    /// Navigation `modifiedby`: one `Microsoft.Dynamics.CRM.systemuser`, filled by `$expand`.
     #[cfg(feature = "systemusers")]
     pub modifiedby: Field<Expanded<super::SystemUser>>,
-    /// Navigation `workerid_systemuser`: one `Microsoft.Dynamics.CRM.systemuser`, filled by `$expand`.
     #[cfg(feature = "systemusers")]
     pub workerid_systemuser: Field<Expanded<super::SystemUser>>,
-    /// Navigation `objectid_activitypointer`: one `Microsoft.Dynamics.CRM.activitypointer`, filled by `$expand`.
     #[cfg(feature = "activitypointers")]
     pub objectid_activitypointer: Field<Expanded<super::ActivitypointerAny>>,
-    /// Navigation `queueid`: one `Microsoft.Dynamics.CRM.queue`, filled by `$expand`.
     #[cfg(feature = "queues")]
     pub queueid: Field<Expanded<super::Queue>>,
-    /// Navigation `QueueItem_AsyncOperations`: a collection of `Microsoft.Dynamics.CRM.asyncoperation`, filled by `$expand`.
+    /// Navigation `QueueItem_AsyncOperations`: a collection of `Microsoft.Dynamics.CRM.asyncoperation`.
     pub queue_item_async_operations: Field<Expanded<Vec<Untyped>>>,
-    /// Navigation `workerid_team`: one `Microsoft.Dynamics.CRM.team`, filled by `$expand`.
     #[cfg(feature = "teams")]
     pub workerid_team: Field<Expanded<super::Team>>,
-    /// Navigation `objectid_fax`: one `Microsoft.Dynamics.CRM.fax`, filled by `$expand`.
+    /// Navigation `objectid_fax`: one `Microsoft.Dynamics.CRM.fax`.
     pub objectid_fax: Field<Expanded<Untyped>>,
-    /// Navigation `objectid_recurringappointmentmaster`: one `Microsoft.Dynamics.CRM.recurringappointmentmaster`, filled by `$expand`.
+    /// Navigation `objectid_recurringappointmentmaster`: one `Microsoft.Dynamics.CRM.recurringappointmentmaster`.
     pub objectid_recurringappointmentmaster: Field<Expanded<Untyped>>,
-    /// Navigation `QueueItem_SyncErrors`: a collection of `Microsoft.Dynamics.CRM.syncerror`, filled by `$expand`.
+    /// Navigation `QueueItem_SyncErrors`: a collection of `Microsoft.Dynamics.CRM.syncerror`.
     pub queue_item_sync_errors: Field<Expanded<Vec<Untyped>>>,
-    /// Navigation `organizationid`: one `Microsoft.Dynamics.CRM.organization`, filled by `$expand`.
+    /// Navigation `organizationid`: one `Microsoft.Dynamics.CRM.organization`.
     pub organizationid: Field<Expanded<Untyped>>,
-    /// Navigation `modifiedonbehalfby`: one `Microsoft.Dynamics.CRM.systemuser`, filled by `$expand`.
     #[cfg(feature = "systemusers")]
     pub modifiedonbehalfby: Field<Expanded<super::SystemUser>>,
-    /// Navigation `objectid_letter`: one `Microsoft.Dynamics.CRM.letter`, filled by `$expand`.
     #[cfg(feature = "letters")]
     pub objectid_letter: Field<Expanded<super::Letter>>,
-    /// Navigation `objectid_socialactivity`: one `Microsoft.Dynamics.CRM.socialactivity`, filled by `$expand`.
+    /// Navigation `objectid_socialactivity`: one `Microsoft.Dynamics.CRM.socialactivity`.
     pub objectid_socialactivity: Field<Expanded<Untyped>>,
-    /// Navigation `objectid_phonecall`: one `Microsoft.Dynamics.CRM.phonecall`, filled by `$expand`.
+    /// Navigation `objectid_phonecall`: one `Microsoft.Dynamics.CRM.phonecall`.
     pub objectid_phonecall: Field<Expanded<Untyped>>,
-    /// Navigation `transactioncurrencyid`: one `Microsoft.Dynamics.CRM.transactioncurrency`, filled by `$expand`.
+    /// Navigation `transactioncurrencyid`: one `Microsoft.Dynamics.CRM.transactioncurrency`.
     pub transactioncurrencyid: Field<Expanded<Untyped>>,
-    /// Navigation `objectid_task`: one `Microsoft.Dynamics.CRM.task`, filled by `$expand`.
+    /// Navigation `objectid_task`: one `Microsoft.Dynamics.CRM.task`.
     pub objectid_task: Field<Expanded<Untyped>>,
-    /// Navigation `queueitem_principalobjectattributeaccess`: a collection of `Microsoft.Dynamics.CRM.principalobjectattributeaccess`, filled by `$expand`.
+    /// Navigation `queueitem_principalobjectattributeaccess`: a collection of `Microsoft.Dynamics.CRM.principalobjectattributeaccess`.
     pub queueitem_principalobjectattributeaccess: Field<Expanded<Vec<Untyped>>>,
-    /// Navigation `QueueItem_BulkDeleteFailures`: a collection of `Microsoft.Dynamics.CRM.bulkdeletefailure`, filled by `$expand`.
+    /// Navigation `QueueItem_BulkDeleteFailures`: a collection of `Microsoft.Dynamics.CRM.bulkdeletefailure`.
     pub queue_item_bulk_delete_failures: Field<Expanded<Vec<Untyped>>>,
-    /// Navigation `objectid_email`: one `Microsoft.Dynamics.CRM.email`, filled by `$expand`.
+    /// Navigation `objectid_email`: one `Microsoft.Dynamics.CRM.email`.
     pub objectid_email: Field<Expanded<Untyped>>,
-    /// Navigation `createdonbehalfby`: one `Microsoft.Dynamics.CRM.systemuser`, filled by `$expand`.
     #[cfg(feature = "systemusers")]
     pub createdonbehalfby: Field<Expanded<super::SystemUser>>,
-    /// Navigation `objectid_msdyn_knowledgearticletemplate`: one `Microsoft.Dynamics.CRM.msdyn_knowledgearticletemplate`, filled by `$expand`.
+    /// Navigation `objectid_msdyn_knowledgearticletemplate`: one `Microsoft.Dynamics.CRM.msdyn_knowledgearticletemplate`.
     pub objectid_msdyn_knowledgearticletemplate: Field<Expanded<Untyped>>,
     /// Lookups to send as `nav@odata.bind`; set them with `HasBinds::bind` and the
     /// lookup constants of this type.

@@ -20,487 +20,448 @@ use super::support::{
 
 /// `Microsoft.Dynamics.CRM.team` (entity type, derived from `Microsoft.Dynamics.CRM.principal`).
 ///
-/// Every field is a `Field` (or a `ReadOnly` that only a read fills): unset fields are not sent, so an update sends only what was set; properties the type does not declare, and annotations, are kept in `extra`.
+/// Every field is a `Field` (or a `ReadOnly` that only a read fills): unset fields are not sent, so an update sends only what was set; properties the type does not declare, and annotations, are kept in `extra`. Navigation properties are filled by `$expand`. A field named like its property, nullable and writable has no doc of its own.
 #[derive(Clone, Default)]
 pub struct Team {
     /// `ownerid`: `Edm.Guid`, key.
     pub ownerid: Field<Uuid>,
     /// `_transactioncurrencyid_value`: `Edm.Guid`, lookup value (read-only).
     pub transactioncurrencyid_value: ReadOnly<Uuid>,
-    /// `versionnumber`: `Edm.Int64`.
     pub versionnumber: Field<i64>,
-    /// `yominame`: `Edm.String`.
     pub yominame: Field<String>,
     /// `_teamtemplateid_value`: `Edm.Guid`, lookup value (read-only).
     pub teamtemplateid_value: ReadOnly<Uuid>,
     /// `_modifiedonbehalfby_value`: `Edm.Guid`, lookup value (read-only).
     pub modifiedonbehalfby_value: ReadOnly<Uuid>,
-    /// `traversedpath`: `Edm.String`.
     pub traversedpath: Field<String>,
-    /// `organizationid`: `Edm.Guid`.
     pub organizationid: Field<Uuid>,
-    /// `name`: `Edm.String`.
     pub name: Field<String>,
     /// `_regardingobjectid_value`: `Edm.Guid`, lookup value (read-only).
     pub regardingobjectid_value: ReadOnly<Uuid>,
-    /// `isdefault`: `Edm.Boolean`.
     pub isdefault: Field<bool>,
-    /// `exchangerate`: `Edm.Decimal`.
     pub exchangerate: Field<Decimal>,
-    /// `importsequencenumber`: `Edm.Int32`.
     pub importsequencenumber: Field<i32>,
-    /// `systemmanaged`: `Edm.Boolean`.
     pub systemmanaged: Field<bool>,
-    /// `description`: `Edm.String`.
     pub description: Field<String>,
     /// `_createdby_value`: `Edm.Guid`, lookup value (read-only).
     pub createdby_value: ReadOnly<Uuid>,
-    /// `emailaddress`: `Edm.String`.
     pub emailaddress: Field<String>,
-    /// `processid`: `Edm.Guid`.
     pub processid: Field<Uuid>,
     /// `_businessunitid_value`: `Edm.Guid`, lookup value (read-only).
     pub businessunitid_value: ReadOnly<Uuid>,
     /// `_queueid_value`: `Edm.Guid`, lookup value (read-only).
     pub queueid_value: ReadOnly<Uuid>,
-    /// `modifiedon`: `Edm.DateTimeOffset`.
     pub modifiedon: Field<DateTimeOffset>,
-    /// `overriddencreatedon`: `Edm.DateTimeOffset`.
     pub overriddencreatedon: Field<DateTimeOffset>,
-    /// `teamtype`: `Edm.Int32`.
     pub teamtype: Field<i32>,
-    /// `stageid`: `Edm.Guid`.
     pub stageid: Field<Uuid>,
-    /// `membershiptype`: `Edm.Int32`.
     pub membershiptype: Field<i32>,
-    /// `createdon`: `Edm.DateTimeOffset`.
     pub createdon: Field<DateTimeOffset>,
     /// `_modifiedby_value`: `Edm.Guid`, lookup value (read-only).
     pub modifiedby_value: ReadOnly<Uuid>,
     /// `_createdonbehalfby_value`: `Edm.Guid`, lookup value (read-only).
     pub createdonbehalfby_value: ReadOnly<Uuid>,
-    /// `azureactivedirectoryobjectid`: `Edm.Guid`.
     pub azureactivedirectoryobjectid: Field<Uuid>,
     /// `_administratorid_value`: `Edm.Guid`, lookup value (read-only).
     pub administratorid_value: ReadOnly<Uuid>,
-    /// `teamid`: `Edm.Guid`.
     pub teamid: Field<Uuid>,
-    /// Navigation `owner_exchangesyncidmapping`: a collection of `Microsoft.Dynamics.CRM.exchangesyncidmapping`, filled by `$expand`.
+    /// Navigation `owner_exchangesyncidmapping`: a collection of `Microsoft.Dynamics.CRM.exchangesyncidmapping`.
     pub owner_exchangesyncidmapping: Field<Expanded<Vec<Untyped>>>,
-    /// Navigation `owner_new_interactionforemail`: a collection of `Microsoft.Dynamics.CRM.interactionforemail`, filled by `$expand`.
+    /// Navigation `owner_new_interactionforemail`: a collection of `Microsoft.Dynamics.CRM.interactionforemail`.
     pub owner_new_interactionforemail: Field<Expanded<Vec<Untyped>>>,
-    /// Navigation `owner_knowledgearticle`: a collection of `Microsoft.Dynamics.CRM.knowledgearticle`, filled by `$expand`.
+    /// Navigation `owner_knowledgearticle`: a collection of `Microsoft.Dynamics.CRM.knowledgearticle`.
     pub owner_knowledgearticle: Field<Expanded<Vec<Untyped>>>,
-    /// Navigation `owner_sharepointsite`: a collection of `Microsoft.Dynamics.CRM.sharepointsite`, filled by `$expand`.
+    /// Navigation `owner_sharepointsite`: a collection of `Microsoft.Dynamics.CRM.sharepointsite`.
     pub owner_sharepointsite: Field<Expanded<Vec<Untyped>>>,
-    /// Navigation `owner_sharepointdocumentlocation`: a collection of `Microsoft.Dynamics.CRM.sharepointdocumentlocation`, filled by `$expand`.
+    /// Navigation `owner_sharepointdocumentlocation`: a collection of `Microsoft.Dynamics.CRM.sharepointdocumentlocation`.
     pub owner_sharepointdocumentlocation: Field<Expanded<Vec<Untyped>>>,
-    /// Navigation `owner_goal`: a collection of `Microsoft.Dynamics.CRM.goal`, filled by `$expand`.
+    /// Navigation `owner_goal`: a collection of `Microsoft.Dynamics.CRM.goal`.
     pub owner_goal: Field<Expanded<Vec<Untyped>>>,
-    /// Navigation `owner_mailbox`: a collection of `Microsoft.Dynamics.CRM.mailbox`, filled by `$expand`.
+    /// Navigation `owner_mailbox`: a collection of `Microsoft.Dynamics.CRM.mailbox`.
     pub owner_mailbox: Field<Expanded<Vec<Untyped>>>,
-    /// Navigation `owner_personaldocumenttemplates`: a collection of `Microsoft.Dynamics.CRM.personaldocumenttemplate`, filled by `$expand`.
+    /// Navigation `owner_personaldocumenttemplates`: a collection of `Microsoft.Dynamics.CRM.personaldocumenttemplate`.
     pub owner_personaldocumenttemplates: Field<Expanded<Vec<Untyped>>>,
-    /// Navigation `owner_accounts`: a collection of `Microsoft.Dynamics.CRM.account`, filled by `$expand`.
     #[cfg(feature = "accounts")]
     pub owner_accounts: Field<Expanded<Vec<super::Account>>>,
-    /// Navigation `owner_goalrollupquery`: a collection of `Microsoft.Dynamics.CRM.goalrollupquery`, filled by `$expand`.
+    /// Navigation `owner_goalrollupquery`: a collection of `Microsoft.Dynamics.CRM.goalrollupquery`.
     pub owner_goalrollupquery: Field<Expanded<Vec<Untyped>>>,
-    /// Navigation `owner_postfollows`: a collection of `Microsoft.Dynamics.CRM.postfollow`, filled by `$expand`.
+    /// Navigation `owner_postfollows`: a collection of `Microsoft.Dynamics.CRM.postfollow`.
     pub owner_postfollows: Field<Expanded<Vec<Untyped>>>,
-    /// Navigation `owner_workflows`: a collection of `Microsoft.Dynamics.CRM.workflow`, filled by `$expand`.
+    /// Navigation `owner_workflows`: a collection of `Microsoft.Dynamics.CRM.workflow`.
     pub owner_workflows: Field<Expanded<Vec<Untyped>>>,
-    /// Navigation `owner_userquerys`: a collection of `Microsoft.Dynamics.CRM.userquery`, filled by `$expand`.
+    /// Navigation `owner_userquerys`: a collection of `Microsoft.Dynamics.CRM.userquery`.
     pub owner_userquerys: Field<Expanded<Vec<Untyped>>>,
-    /// Navigation `owner_importmaps`: a collection of `Microsoft.Dynamics.CRM.importmap`, filled by `$expand`.
+    /// Navigation `owner_importmaps`: a collection of `Microsoft.Dynamics.CRM.importmap`.
     pub owner_importmaps: Field<Expanded<Vec<Untyped>>>,
-    /// Navigation `owner_recurrencerules`: a collection of `Microsoft.Dynamics.CRM.recurrencerule`, filled by `$expand`.
+    /// Navigation `owner_recurrencerules`: a collection of `Microsoft.Dynamics.CRM.recurrencerule`.
     pub owner_recurrencerules: Field<Expanded<Vec<Untyped>>>,
-    /// Navigation `owner_mailmergetemplates`: a collection of `Microsoft.Dynamics.CRM.mailmergetemplate`, filled by `$expand`.
+    /// Navigation `owner_mailmergetemplates`: a collection of `Microsoft.Dynamics.CRM.mailmergetemplate`.
     pub owner_mailmergetemplates: Field<Expanded<Vec<Untyped>>>,
-    /// Navigation `owner_duplicaterules`: a collection of `Microsoft.Dynamics.CRM.duplicaterule`, filled by `$expand`.
+    /// Navigation `owner_duplicaterules`: a collection of `Microsoft.Dynamics.CRM.duplicaterule`.
     pub owner_duplicaterules: Field<Expanded<Vec<Untyped>>>,
-    /// Navigation `owner_reports`: a collection of `Microsoft.Dynamics.CRM.report`, filled by `$expand`.
+    /// Navigation `owner_reports`: a collection of `Microsoft.Dynamics.CRM.report`.
     pub owner_reports: Field<Expanded<Vec<Untyped>>>,
-    /// Navigation `owner_activitypointers`: a collection of `Microsoft.Dynamics.CRM.activitypointer`, filled by `$expand`.
     #[cfg(feature = "activitypointers")]
     pub owner_activitypointers: Field<Expanded<Vec<super::ActivitypointerAny>>>,
-    /// Navigation `owner_mailboxtrackingfolder`: a collection of `Microsoft.Dynamics.CRM.mailboxtrackingfolder`, filled by `$expand`.
+    /// Navigation `owner_mailboxtrackingfolder`: a collection of `Microsoft.Dynamics.CRM.mailboxtrackingfolder`.
     pub owner_mailboxtrackingfolder: Field<Expanded<Vec<Untyped>>>,
-    /// Navigation `owner_principalentitymap`: a collection of `Microsoft.Dynamics.CRM.principalentitymap`, filled by `$expand`.
+    /// Navigation `owner_principalentitymap`: a collection of `Microsoft.Dynamics.CRM.principalentitymap`.
     pub owner_principalentitymap: Field<Expanded<Vec<Untyped>>>,
-    /// Navigation `owner_importdatas`: a collection of `Microsoft.Dynamics.CRM.importdata`, filled by `$expand`.
+    /// Navigation `owner_importdatas`: a collection of `Microsoft.Dynamics.CRM.importdata`.
     pub owner_importdatas: Field<Expanded<Vec<Untyped>>>,
-    /// Navigation `owner_categories`: a collection of `Microsoft.Dynamics.CRM.category`, filled by `$expand`.
+    /// Navigation `owner_categories`: a collection of `Microsoft.Dynamics.CRM.category`.
     pub owner_categories: Field<Expanded<Vec<Untyped>>>,
-    /// Navigation `owner_queues`: a collection of `Microsoft.Dynamics.CRM.queue`, filled by `$expand`.
     #[cfg(feature = "queues")]
     pub owner_queues: Field<Expanded<Vec<super::Queue>>>,
-    /// Navigation `owner_actioncards`: a collection of `Microsoft.Dynamics.CRM.actioncard`, filled by `$expand`.
+    /// Navigation `owner_actioncards`: a collection of `Microsoft.Dynamics.CRM.actioncard`.
     pub owner_actioncards: Field<Expanded<Vec<Untyped>>>,
-    /// Navigation `owner_userqueryvisualizations`: a collection of `Microsoft.Dynamics.CRM.userqueryvisualization`, filled by `$expand`.
+    /// Navigation `owner_userqueryvisualizations`: a collection of `Microsoft.Dynamics.CRM.userqueryvisualization`.
     pub owner_userqueryvisualizations: Field<Expanded<Vec<Untyped>>>,
-    /// Navigation `owner_feedback`: a collection of `Microsoft.Dynamics.CRM.feedback`, filled by `$expand`.
+    /// Navigation `owner_feedback`: a collection of `Microsoft.Dynamics.CRM.feedback`.
     pub owner_feedback: Field<Expanded<Vec<Untyped>>>,
-    /// Navigation `owner_annotations`: a collection of `Microsoft.Dynamics.CRM.annotation`, filled by `$expand`.
     #[cfg(feature = "annotations")]
     pub owner_annotations: Field<Expanded<Vec<super::Annotation>>>,
-    /// Navigation `owner_userform`: a collection of `Microsoft.Dynamics.CRM.userform`, filled by `$expand`.
+    /// Navigation `owner_userform`: a collection of `Microsoft.Dynamics.CRM.userform`.
     pub owner_userform: Field<Expanded<Vec<Untyped>>>,
-    /// Navigation `owner_asyncoperations`: a collection of `Microsoft.Dynamics.CRM.asyncoperation`, filled by `$expand`.
+    /// Navigation `owner_asyncoperations`: a collection of `Microsoft.Dynamics.CRM.asyncoperation`.
     pub owner_asyncoperations: Field<Expanded<Vec<Untyped>>>,
-    /// Navigation `owner_SocialProfile`: a collection of `Microsoft.Dynamics.CRM.socialprofile`, filled by `$expand`.
+    /// Navigation `owner_SocialProfile`: a collection of `Microsoft.Dynamics.CRM.socialprofile`.
     pub owner_social_profile: Field<Expanded<Vec<Untyped>>>,
-    /// Navigation `owner_processsessions`: a collection of `Microsoft.Dynamics.CRM.processsession`, filled by `$expand`.
+    /// Navigation `owner_processsessions`: a collection of `Microsoft.Dynamics.CRM.processsession`.
     pub owner_processsessions: Field<Expanded<Vec<Untyped>>>,
-    /// Navigation `owner_slas`: a collection of `Microsoft.Dynamics.CRM.sla`, filled by `$expand`.
+    /// Navigation `owner_slas`: a collection of `Microsoft.Dynamics.CRM.sla`.
     pub owner_slas: Field<Expanded<Vec<Untyped>>>,
-    /// Navigation `slakpiinstance_owner`: a collection of `Microsoft.Dynamics.CRM.slakpiinstance`, filled by `$expand`.
+    /// Navigation `slakpiinstance_owner`: a collection of `Microsoft.Dynamics.CRM.slakpiinstance`.
     pub slakpiinstance_owner: Field<Expanded<Vec<Untyped>>>,
-    /// Navigation `owner_emailserverprofile`: a collection of `Microsoft.Dynamics.CRM.emailserverprofile`, filled by `$expand`.
+    /// Navigation `owner_emailserverprofile`: a collection of `Microsoft.Dynamics.CRM.emailserverprofile`.
     pub owner_emailserverprofile: Field<Expanded<Vec<Untyped>>>,
-    /// Navigation `owner_templates`: a collection of `Microsoft.Dynamics.CRM.template`, filled by `$expand`.
+    /// Navigation `owner_templates`: a collection of `Microsoft.Dynamics.CRM.template`.
     pub owner_templates: Field<Expanded<Vec<Untyped>>>,
-    /// Navigation `owner_contacts`: a collection of `Microsoft.Dynamics.CRM.contact`, filled by `$expand`.
     #[cfg(feature = "contacts")]
     pub owner_contacts: Field<Expanded<Vec<super::Contact>>>,
-    /// Navigation `owner_imports`: a collection of `Microsoft.Dynamics.CRM.import`, filled by `$expand`.
+    /// Navigation `owner_imports`: a collection of `Microsoft.Dynamics.CRM.import`.
     pub owner_imports: Field<Expanded<Vec<Untyped>>>,
-    /// Navigation `owner_connections`: a collection of `Microsoft.Dynamics.CRM.connection`, filled by `$expand`.
+    /// Navigation `owner_connections`: a collection of `Microsoft.Dynamics.CRM.connection`.
     pub owner_connections: Field<Expanded<Vec<Untyped>>>,
-    /// Navigation `owner_importfiles`: a collection of `Microsoft.Dynamics.CRM.importfile`, filled by `$expand`.
+    /// Navigation `owner_importfiles`: a collection of `Microsoft.Dynamics.CRM.importfile`.
     pub owner_importfiles: Field<Expanded<Vec<Untyped>>>,
-    /// Navigation `owner_importlogs`: a collection of `Microsoft.Dynamics.CRM.importlog`, filled by `$expand`.
+    /// Navigation `owner_importlogs`: a collection of `Microsoft.Dynamics.CRM.importlog`.
     pub owner_importlogs: Field<Expanded<Vec<Untyped>>>,
-    /// Navigation `owner_SyncError`: a collection of `Microsoft.Dynamics.CRM.syncerror`, filled by `$expand`.
+    /// Navigation `owner_SyncError`: a collection of `Microsoft.Dynamics.CRM.syncerror`.
     pub owner_sync_error: Field<Expanded<Vec<Untyped>>>,
-    /// Navigation `owner_emails`: a collection of `Microsoft.Dynamics.CRM.email`, filled by `$expand`.
+    /// Navigation `owner_emails`: a collection of `Microsoft.Dynamics.CRM.email`.
     pub owner_emails: Field<Expanded<Vec<Untyped>>>,
-    /// Navigation `owner_faxes`: a collection of `Microsoft.Dynamics.CRM.fax`, filled by `$expand`.
+    /// Navigation `owner_faxes`: a collection of `Microsoft.Dynamics.CRM.fax`.
     pub owner_faxes: Field<Expanded<Vec<Untyped>>>,
-    /// Navigation `owner_letters`: a collection of `Microsoft.Dynamics.CRM.letter`, filled by `$expand`.
     #[cfg(feature = "letters")]
     pub owner_letters: Field<Expanded<Vec<super::Letter>>>,
-    /// Navigation `owner_phonecalls`: a collection of `Microsoft.Dynamics.CRM.phonecall`, filled by `$expand`.
+    /// Navigation `owner_phonecalls`: a collection of `Microsoft.Dynamics.CRM.phonecall`.
     pub owner_phonecalls: Field<Expanded<Vec<Untyped>>>,
-    /// Navigation `owner_tasks`: a collection of `Microsoft.Dynamics.CRM.task`, filled by `$expand`.
+    /// Navigation `owner_tasks`: a collection of `Microsoft.Dynamics.CRM.task`.
     pub owner_tasks: Field<Expanded<Vec<Untyped>>>,
-    /// Navigation `owner_recurringappointmentmasters`: a collection of `Microsoft.Dynamics.CRM.recurringappointmentmaster`, filled by `$expand`.
+    /// Navigation `owner_recurringappointmentmasters`: a collection of `Microsoft.Dynamics.CRM.recurringappointmentmaster`.
     pub owner_recurringappointmentmasters: Field<Expanded<Vec<Untyped>>>,
-    /// Navigation `owner_socialactivities`: a collection of `Microsoft.Dynamics.CRM.socialactivity`, filled by `$expand`.
+    /// Navigation `owner_socialactivities`: a collection of `Microsoft.Dynamics.CRM.socialactivity`.
     pub owner_socialactivities: Field<Expanded<Vec<Untyped>>>,
-    /// Navigation `owner_appointments`: a collection of `Microsoft.Dynamics.CRM.appointment`, filled by `$expand`.
+    /// Navigation `owner_appointments`: a collection of `Microsoft.Dynamics.CRM.appointment`.
     pub owner_appointments: Field<Expanded<Vec<Untyped>>>,
-    /// Navigation `ActionCardUserState_Owner`: a collection of `Microsoft.Dynamics.CRM.actioncarduserstate`, filled by `$expand`.
+    /// Navigation `ActionCardUserState_Owner`: a collection of `Microsoft.Dynamics.CRM.actioncarduserstate`.
     pub action_card_user_state_owner: Field<Expanded<Vec<Untyped>>>,
-    /// Navigation `owner_callbackregistration`: a collection of `Microsoft.Dynamics.CRM.callbackregistration`, filled by `$expand`.
+    /// Navigation `owner_callbackregistration`: a collection of `Microsoft.Dynamics.CRM.callbackregistration`.
     pub owner_callbackregistration: Field<Expanded<Vec<Untyped>>>,
-    /// Navigation `owner_canvasapp`: a collection of `Microsoft.Dynamics.CRM.canvasapp`, filled by `$expand`.
+    /// Navigation `owner_canvasapp`: a collection of `Microsoft.Dynamics.CRM.canvasapp`.
     pub owner_canvasapp: Field<Expanded<Vec<Untyped>>>,
-    /// Navigation `owner_stagesolutionupload`: a collection of `Microsoft.Dynamics.CRM.stagesolutionupload`, filled by `$expand`.
+    /// Navigation `owner_stagesolutionupload`: a collection of `Microsoft.Dynamics.CRM.stagesolutionupload`.
     pub owner_stagesolutionupload: Field<Expanded<Vec<Untyped>>>,
-    /// Navigation `owner_exportsolutionupload`: a collection of `Microsoft.Dynamics.CRM.exportsolutionupload`, filled by `$expand`.
+    /// Navigation `owner_exportsolutionupload`: a collection of `Microsoft.Dynamics.CRM.exportsolutionupload`.
     pub owner_exportsolutionupload: Field<Expanded<Vec<Untyped>>>,
-    /// Navigation `owner_connector`: a collection of `Microsoft.Dynamics.CRM.connector`, filled by `$expand`.
+    /// Navigation `owner_connector`: a collection of `Microsoft.Dynamics.CRM.connector`.
     pub owner_connector: Field<Expanded<Vec<Untyped>>>,
-    /// Navigation `owner_environmentvariabledefinition`: a collection of `Microsoft.Dynamics.CRM.environmentvariabledefinition`, filled by `$expand`.
+    /// Navigation `owner_environmentvariabledefinition`: a collection of `Microsoft.Dynamics.CRM.environmentvariabledefinition`.
     pub owner_environmentvariabledefinition: Field<Expanded<Vec<Untyped>>>,
-    /// Navigation `owner_environmentvariablevalue`: a collection of `Microsoft.Dynamics.CRM.environmentvariablevalue`, filled by `$expand`.
+    /// Navigation `owner_environmentvariablevalue`: a collection of `Microsoft.Dynamics.CRM.environmentvariablevalue`.
     pub owner_environmentvariablevalue: Field<Expanded<Vec<Untyped>>>,
-    /// Navigation `owner_processstageparameter`: a collection of `Microsoft.Dynamics.CRM.processstageparameter`, filled by `$expand`.
+    /// Navigation `owner_processstageparameter`: a collection of `Microsoft.Dynamics.CRM.processstageparameter`.
     pub owner_processstageparameter: Field<Expanded<Vec<Untyped>>>,
-    /// Navigation `owner_flowsession`: a collection of `Microsoft.Dynamics.CRM.flowsession`, filled by `$expand`.
+    /// Navigation `owner_flowsession`: a collection of `Microsoft.Dynamics.CRM.flowsession`.
     pub owner_flowsession: Field<Expanded<Vec<Untyped>>>,
-    /// Navigation `owner_workflowbinary`: a collection of `Microsoft.Dynamics.CRM.workflowbinary`, filled by `$expand`.
+    /// Navigation `owner_workflowbinary`: a collection of `Microsoft.Dynamics.CRM.workflowbinary`.
     pub owner_workflowbinary: Field<Expanded<Vec<Untyped>>>,
-    /// Navigation `owner_connectionreference`: a collection of `Microsoft.Dynamics.CRM.connectionreference`, filled by `$expand`.
+    /// Navigation `owner_connectionreference`: a collection of `Microsoft.Dynamics.CRM.connectionreference`.
     pub owner_connectionreference: Field<Expanded<Vec<Untyped>>>,
-    /// Navigation `owner_msdyn_serviceconfiguration`: a collection of `Microsoft.Dynamics.CRM.msdyn_serviceconfiguration`, filled by `$expand`.
+    /// Navigation `owner_msdyn_serviceconfiguration`: a collection of `Microsoft.Dynamics.CRM.msdyn_serviceconfiguration`.
     pub owner_msdyn_serviceconfiguration: Field<Expanded<Vec<Untyped>>>,
-    /// Navigation `owner_msdyn_slakpi`: a collection of `Microsoft.Dynamics.CRM.msdyn_slakpi`, filled by `$expand`.
+    /// Navigation `owner_msdyn_slakpi`: a collection of `Microsoft.Dynamics.CRM.msdyn_slakpi`.
     pub owner_msdyn_slakpi: Field<Expanded<Vec<Untyped>>>,
-    /// Navigation `owner_msdyn_knowledgearticleimage`: a collection of `Microsoft.Dynamics.CRM.msdyn_knowledgearticleimage`, filled by `$expand`.
+    /// Navigation `owner_msdyn_knowledgearticleimage`: a collection of `Microsoft.Dynamics.CRM.msdyn_knowledgearticleimage`.
     pub owner_msdyn_knowledgearticleimage: Field<Expanded<Vec<Untyped>>>,
-    /// Navigation `owner_msdyn_knowledgearticletemplate`: a collection of `Microsoft.Dynamics.CRM.msdyn_knowledgearticletemplate`, filled by `$expand`.
+    /// Navigation `owner_msdyn_knowledgearticletemplate`: a collection of `Microsoft.Dynamics.CRM.msdyn_knowledgearticletemplate`.
     pub owner_msdyn_knowledgearticletemplate: Field<Expanded<Vec<Untyped>>>,
-    /// Navigation `owner_msdyn_dataflow`: a collection of `Microsoft.Dynamics.CRM.msdyn_dataflow`, filled by `$expand`.
+    /// Navigation `owner_msdyn_dataflow`: a collection of `Microsoft.Dynamics.CRM.msdyn_dataflow`.
     pub owner_msdyn_dataflow: Field<Expanded<Vec<Untyped>>>,
-    /// Navigation `owner_msdyn_richtextfile`: a collection of `Microsoft.Dynamics.CRM.msdyn_richtextfile`, filled by `$expand`.
+    /// Navigation `owner_msdyn_richtextfile`: a collection of `Microsoft.Dynamics.CRM.msdyn_richtextfile`.
     pub owner_msdyn_richtextfile: Field<Expanded<Vec<Untyped>>>,
-    /// Navigation `owner_msdyn_aiconfiguration`: a collection of `Microsoft.Dynamics.CRM.msdyn_aiconfiguration`, filled by `$expand`.
+    /// Navigation `owner_msdyn_aiconfiguration`: a collection of `Microsoft.Dynamics.CRM.msdyn_aiconfiguration`.
     pub owner_msdyn_aiconfiguration: Field<Expanded<Vec<Untyped>>>,
-    /// Navigation `owner_msdyn_aimodel`: a collection of `Microsoft.Dynamics.CRM.msdyn_aimodel`, filled by `$expand`.
+    /// Navigation `owner_msdyn_aimodel`: a collection of `Microsoft.Dynamics.CRM.msdyn_aimodel`.
     pub owner_msdyn_aimodel: Field<Expanded<Vec<Untyped>>>,
-    /// Navigation `owner_msdyn_aitemplate`: a collection of `Microsoft.Dynamics.CRM.msdyn_aitemplate`, filled by `$expand`.
+    /// Navigation `owner_msdyn_aitemplate`: a collection of `Microsoft.Dynamics.CRM.msdyn_aitemplate`.
     pub owner_msdyn_aitemplate: Field<Expanded<Vec<Untyped>>>,
-    /// Navigation `owner_msdyn_aibdataset`: a collection of `Microsoft.Dynamics.CRM.msdyn_aibdataset`, filled by `$expand`.
+    /// Navigation `owner_msdyn_aibdataset`: a collection of `Microsoft.Dynamics.CRM.msdyn_aibdataset`.
     pub owner_msdyn_aibdataset: Field<Expanded<Vec<Untyped>>>,
-    /// Navigation `owner_msdyn_aibdatasetfile`: a collection of `Microsoft.Dynamics.CRM.msdyn_aibdatasetfile`, filled by `$expand`.
+    /// Navigation `owner_msdyn_aibdatasetfile`: a collection of `Microsoft.Dynamics.CRM.msdyn_aibdatasetfile`.
     pub owner_msdyn_aibdatasetfile: Field<Expanded<Vec<Untyped>>>,
-    /// Navigation `owner_msdyn_aibdatasetrecord`: a collection of `Microsoft.Dynamics.CRM.msdyn_aibdatasetrecord`, filled by `$expand`.
+    /// Navigation `owner_msdyn_aibdatasetrecord`: a collection of `Microsoft.Dynamics.CRM.msdyn_aibdatasetrecord`.
     pub owner_msdyn_aibdatasetrecord: Field<Expanded<Vec<Untyped>>>,
-    /// Navigation `owner_msdyn_aibdatasetscontainer`: a collection of `Microsoft.Dynamics.CRM.msdyn_aibdatasetscontainer`, filled by `$expand`.
+    /// Navigation `owner_msdyn_aibdatasetscontainer`: a collection of `Microsoft.Dynamics.CRM.msdyn_aibdatasetscontainer`.
     pub owner_msdyn_aibdatasetscontainer: Field<Expanded<Vec<Untyped>>>,
-    /// Navigation `owner_msdyn_aibfile`: a collection of `Microsoft.Dynamics.CRM.msdyn_aibfile`, filled by `$expand`.
+    /// Navigation `owner_msdyn_aibfile`: a collection of `Microsoft.Dynamics.CRM.msdyn_aibfile`.
     pub owner_msdyn_aibfile: Field<Expanded<Vec<Untyped>>>,
-    /// Navigation `owner_msdyn_aibfileattacheddata`: a collection of `Microsoft.Dynamics.CRM.msdyn_aibfileattacheddata`, filled by `$expand`.
+    /// Navigation `owner_msdyn_aibfileattacheddata`: a collection of `Microsoft.Dynamics.CRM.msdyn_aibfileattacheddata`.
     pub owner_msdyn_aibfileattacheddata: Field<Expanded<Vec<Untyped>>>,
-    /// Navigation `owner_msdyn_aifptrainingdocument`: a collection of `Microsoft.Dynamics.CRM.msdyn_aifptrainingdocument`, filled by `$expand`.
+    /// Navigation `owner_msdyn_aifptrainingdocument`: a collection of `Microsoft.Dynamics.CRM.msdyn_aifptrainingdocument`.
     pub owner_msdyn_aifptrainingdocument: Field<Expanded<Vec<Untyped>>>,
-    /// Navigation `owner_msdyn_aiodimage`: a collection of `Microsoft.Dynamics.CRM.msdyn_aiodimage`, filled by `$expand`.
+    /// Navigation `owner_msdyn_aiodimage`: a collection of `Microsoft.Dynamics.CRM.msdyn_aiodimage`.
     pub owner_msdyn_aiodimage: Field<Expanded<Vec<Untyped>>>,
-    /// Navigation `owner_msdyn_aiodlabel`: a collection of `Microsoft.Dynamics.CRM.msdyn_aiodlabel`, filled by `$expand`.
+    /// Navigation `owner_msdyn_aiodlabel`: a collection of `Microsoft.Dynamics.CRM.msdyn_aiodlabel`.
     pub owner_msdyn_aiodlabel: Field<Expanded<Vec<Untyped>>>,
-    /// Navigation `owner_msdyn_aiodtrainingboundingbox`: a collection of `Microsoft.Dynamics.CRM.msdyn_aiodtrainingboundingbox`, filled by `$expand`.
+    /// Navigation `owner_msdyn_aiodtrainingboundingbox`: a collection of `Microsoft.Dynamics.CRM.msdyn_aiodtrainingboundingbox`.
     pub owner_msdyn_aiodtrainingboundingbox: Field<Expanded<Vec<Untyped>>>,
-    /// Navigation `owner_msdyn_aiodtrainingimage`: a collection of `Microsoft.Dynamics.CRM.msdyn_aiodtrainingimage`, filled by `$expand`.
+    /// Navigation `owner_msdyn_aiodtrainingimage`: a collection of `Microsoft.Dynamics.CRM.msdyn_aiodtrainingimage`.
     pub owner_msdyn_aiodtrainingimage: Field<Expanded<Vec<Untyped>>>,
-    /// Navigation `owner_msdyn_analysiscomponent`: a collection of `Microsoft.Dynamics.CRM.msdyn_analysiscomponent`, filled by `$expand`.
+    /// Navigation `owner_msdyn_analysiscomponent`: a collection of `Microsoft.Dynamics.CRM.msdyn_analysiscomponent`.
     pub owner_msdyn_analysiscomponent: Field<Expanded<Vec<Untyped>>>,
-    /// Navigation `owner_msdyn_analysisjob`: a collection of `Microsoft.Dynamics.CRM.msdyn_analysisjob`, filled by `$expand`.
+    /// Navigation `owner_msdyn_analysisjob`: a collection of `Microsoft.Dynamics.CRM.msdyn_analysisjob`.
     pub owner_msdyn_analysisjob: Field<Expanded<Vec<Untyped>>>,
-    /// Navigation `owner_msdyn_analysisresult`: a collection of `Microsoft.Dynamics.CRM.msdyn_analysisresult`, filled by `$expand`.
+    /// Navigation `owner_msdyn_analysisresult`: a collection of `Microsoft.Dynamics.CRM.msdyn_analysisresult`.
     pub owner_msdyn_analysisresult: Field<Expanded<Vec<Untyped>>>,
-    /// Navigation `owner_msdyn_analysisresultdetail`: a collection of `Microsoft.Dynamics.CRM.msdyn_analysisresultdetail`, filled by `$expand`.
+    /// Navigation `owner_msdyn_analysisresultdetail`: a collection of `Microsoft.Dynamics.CRM.msdyn_analysisresultdetail`.
     pub owner_msdyn_analysisresultdetail: Field<Expanded<Vec<Untyped>>>,
-    /// Navigation `owner_msdyn_solutionhealthrule`: a collection of `Microsoft.Dynamics.CRM.msdyn_solutionhealthrule`, filled by `$expand`.
+    /// Navigation `owner_msdyn_solutionhealthrule`: a collection of `Microsoft.Dynamics.CRM.msdyn_solutionhealthrule`.
     pub owner_msdyn_solutionhealthrule: Field<Expanded<Vec<Untyped>>>,
-    /// Navigation `owner_msdyn_solutionhealthruleargument`: a collection of `Microsoft.Dynamics.CRM.msdyn_solutionhealthruleargument`, filled by `$expand`.
+    /// Navigation `owner_msdyn_solutionhealthruleargument`: a collection of `Microsoft.Dynamics.CRM.msdyn_solutionhealthruleargument`.
     pub owner_msdyn_solutionhealthruleargument: Field<Expanded<Vec<Untyped>>>,
-    /// Navigation `owner_ggw_event`: a collection of `Microsoft.Dynamics.CRM.ggw_event`, filled by `$expand`.
+    /// Navigation `owner_ggw_event`: a collection of `Microsoft.Dynamics.CRM.ggw_event`.
     pub owner_ggw_event: Field<Expanded<Vec<Untyped>>>,
-    /// Navigation `owner_ggw_team`: a collection of `Microsoft.Dynamics.CRM.ggw_team`, filled by `$expand`.
+    /// Navigation `owner_ggw_team`: a collection of `Microsoft.Dynamics.CRM.ggw_team`.
     pub owner_ggw_team: Field<Expanded<Vec<Untyped>>>,
-    /// Navigation `owner_ggw_crew`: a collection of `Microsoft.Dynamics.CRM.ggw_crew`, filled by `$expand`.
+    /// Navigation `owner_ggw_crew`: a collection of `Microsoft.Dynamics.CRM.ggw_crew`.
     pub owner_ggw_crew: Field<Expanded<Vec<Untyped>>>,
-    /// Navigation `owner_ggw_team_application`: a collection of `Microsoft.Dynamics.CRM.ggw_team_application`, filled by `$expand`.
+    /// Navigation `owner_ggw_team_application`: a collection of `Microsoft.Dynamics.CRM.ggw_team_application`.
     pub owner_ggw_team_application: Field<Expanded<Vec<Untyped>>>,
-    /// Navigation `teammembership_association`: a collection of `Microsoft.Dynamics.CRM.systemuser`, filled by `$expand`.
     #[cfg(feature = "systemusers")]
     pub teammembership_association: Field<Expanded<Vec<super::SystemUser>>>,
-    /// Navigation `team_principalobjectattributeaccess_principalid`: a collection of `Microsoft.Dynamics.CRM.principalobjectattributeaccess`, filled by `$expand`.
+    /// Navigation `team_principalobjectattributeaccess_principalid`: a collection of `Microsoft.Dynamics.CRM.principalobjectattributeaccess`.
     pub team_principalobjectattributeaccess_principalid: Field<Expanded<Vec<Untyped>>>,
-    /// Navigation `team_exchangesyncidmapping`: a collection of `Microsoft.Dynamics.CRM.exchangesyncidmapping`, filled by `$expand`.
+    /// Navigation `team_exchangesyncidmapping`: a collection of `Microsoft.Dynamics.CRM.exchangesyncidmapping`.
     pub team_exchangesyncidmapping: Field<Expanded<Vec<Untyped>>>,
-    /// Navigation `team_new_interactionforemail`: a collection of `Microsoft.Dynamics.CRM.interactionforemail`, filled by `$expand`.
+    /// Navigation `team_new_interactionforemail`: a collection of `Microsoft.Dynamics.CRM.interactionforemail`.
     pub team_new_interactionforemail: Field<Expanded<Vec<Untyped>>>,
-    /// Navigation `team_knowledgearticle`: a collection of `Microsoft.Dynamics.CRM.knowledgearticle`, filled by `$expand`.
+    /// Navigation `team_knowledgearticle`: a collection of `Microsoft.Dynamics.CRM.knowledgearticle`.
     pub team_knowledgearticle: Field<Expanded<Vec<Untyped>>>,
-    /// Navigation `regardingobjectid_knowledgearticle`: one `Microsoft.Dynamics.CRM.knowledgearticle`, filled by `$expand`.
+    /// Navigation `regardingobjectid_knowledgearticle`: one `Microsoft.Dynamics.CRM.knowledgearticle`.
     pub regardingobjectid_knowledgearticle: Field<Expanded<Untyped>>,
-    /// Navigation `team_sharepointsite`: a collection of `Microsoft.Dynamics.CRM.sharepointsite`, filled by `$expand`.
+    /// Navigation `team_sharepointsite`: a collection of `Microsoft.Dynamics.CRM.sharepointsite`.
     pub team_sharepointsite: Field<Expanded<Vec<Untyped>>>,
-    /// Navigation `team_sharepointdocumentlocation`: a collection of `Microsoft.Dynamics.CRM.sharepointdocumentlocation`, filled by `$expand`.
+    /// Navigation `team_sharepointdocumentlocation`: a collection of `Microsoft.Dynamics.CRM.sharepointdocumentlocation`.
     pub team_sharepointdocumentlocation: Field<Expanded<Vec<Untyped>>>,
-    /// Navigation `team_goal`: a collection of `Microsoft.Dynamics.CRM.goal`, filled by `$expand`.
+    /// Navigation `team_goal`: a collection of `Microsoft.Dynamics.CRM.goal`.
     pub team_goal: Field<Expanded<Vec<Untyped>>>,
-    /// Navigation `team_goalrollupquery`: a collection of `Microsoft.Dynamics.CRM.goalrollupquery`, filled by `$expand`.
+    /// Navigation `team_goalrollupquery`: a collection of `Microsoft.Dynamics.CRM.goalrollupquery`.
     pub team_goalrollupquery: Field<Expanded<Vec<Untyped>>>,
-    /// Navigation `team_mailbox`: a collection of `Microsoft.Dynamics.CRM.mailbox`, filled by `$expand`.
+    /// Navigation `team_mailbox`: a collection of `Microsoft.Dynamics.CRM.mailbox`.
     pub team_mailbox: Field<Expanded<Vec<Untyped>>>,
-    /// Navigation `associatedteamtemplateid`: one `Microsoft.Dynamics.CRM.teamtemplate`, filled by `$expand`.
+    /// Navigation `associatedteamtemplateid`: one `Microsoft.Dynamics.CRM.teamtemplate`.
     pub associatedteamtemplateid: Field<Expanded<Untyped>>,
-    /// Navigation `team_DuplicateRules`: a collection of `Microsoft.Dynamics.CRM.duplicaterule`, filled by `$expand`.
+    /// Navigation `team_DuplicateRules`: a collection of `Microsoft.Dynamics.CRM.duplicaterule`.
     pub team_duplicate_rules: Field<Expanded<Vec<Untyped>>>,
-    /// Navigation `team_Imports`: a collection of `Microsoft.Dynamics.CRM.import`, filled by `$expand`.
+    /// Navigation `team_Imports`: a collection of `Microsoft.Dynamics.CRM.import`.
     pub team_imports: Field<Expanded<Vec<Untyped>>>,
-    /// Navigation `OwningTeam_postfollows`: a collection of `Microsoft.Dynamics.CRM.postfollow`, filled by `$expand`.
+    /// Navigation `OwningTeam_postfollows`: a collection of `Microsoft.Dynamics.CRM.postfollow`.
     pub owning_team_postfollows: Field<Expanded<Vec<Untyped>>>,
-    /// Navigation `team_recurringappointmentmaster`: a collection of `Microsoft.Dynamics.CRM.recurringappointmentmaster`, filled by `$expand`.
+    /// Navigation `team_recurringappointmentmaster`: a collection of `Microsoft.Dynamics.CRM.recurringappointmentmaster`.
     pub team_recurringappointmentmaster: Field<Expanded<Vec<Untyped>>>,
-    /// Navigation `team_workflowlog`: a collection of `Microsoft.Dynamics.CRM.workflowlog`, filled by `$expand`.
+    /// Navigation `team_workflowlog`: a collection of `Microsoft.Dynamics.CRM.workflowlog`.
     pub team_workflowlog: Field<Expanded<Vec<Untyped>>>,
-    /// Navigation `team_connections2`: a collection of `Microsoft.Dynamics.CRM.connection`, filled by `$expand`.
+    /// Navigation `team_connections2`: a collection of `Microsoft.Dynamics.CRM.connection`.
     pub team_connections2: Field<Expanded<Vec<Untyped>>>,
-    /// Navigation `team_processsession`: a collection of `Microsoft.Dynamics.CRM.processsession`, filled by `$expand`.
+    /// Navigation `team_processsession`: a collection of `Microsoft.Dynamics.CRM.processsession`.
     pub team_processsession: Field<Expanded<Vec<Untyped>>>,
-    /// Navigation `stageid_processstage`: one `Microsoft.Dynamics.CRM.processstage`, filled by `$expand`.
+    /// Navigation `stageid_processstage`: one `Microsoft.Dynamics.CRM.processstage`.
     pub stageid_processstage: Field<Expanded<Untyped>>,
-    /// Navigation `team_userform`: a collection of `Microsoft.Dynamics.CRM.userform`, filled by `$expand`.
+    /// Navigation `team_userform`: a collection of `Microsoft.Dynamics.CRM.userform`.
     pub team_userform: Field<Expanded<Vec<Untyped>>>,
-    /// Navigation `Team_AsyncOperations`: a collection of `Microsoft.Dynamics.CRM.asyncoperation`, filled by `$expand`.
+    /// Navigation `Team_AsyncOperations`: a collection of `Microsoft.Dynamics.CRM.asyncoperation`.
     pub team_async_operations: Field<Expanded<Vec<Untyped>>>,
-    /// Navigation `team_SyncError`: a collection of `Microsoft.Dynamics.CRM.syncerror`, filled by `$expand`.
+    /// Navigation `team_SyncError`: a collection of `Microsoft.Dynamics.CRM.syncerror`.
     pub team_sync_error: Field<Expanded<Vec<Untyped>>>,
-    /// Navigation `queueid`: one `Microsoft.Dynamics.CRM.queue`, filled by `$expand`.
     #[cfg(feature = "queues")]
     pub queueid: Field<Expanded<super::Queue>>,
-    /// Navigation `Team_DuplicateBaseRecord`: a collection of `Microsoft.Dynamics.CRM.duplicaterecord`, filled by `$expand`.
+    /// Navigation `Team_DuplicateBaseRecord`: a collection of `Microsoft.Dynamics.CRM.duplicaterecord`.
     pub team_duplicate_base_record: Field<Expanded<Vec<Untyped>>>,
-    /// Navigation `team_task`: a collection of `Microsoft.Dynamics.CRM.task`, filled by `$expand`.
+    /// Navigation `team_task`: a collection of `Microsoft.Dynamics.CRM.task`.
     pub team_task: Field<Expanded<Vec<Untyped>>>,
-    /// Navigation `team_userquery`: a collection of `Microsoft.Dynamics.CRM.userquery`, filled by `$expand`.
+    /// Navigation `team_userquery`: a collection of `Microsoft.Dynamics.CRM.userquery`.
     pub team_userquery: Field<Expanded<Vec<Untyped>>>,
-    /// Navigation `modifiedonbehalfby`: one `Microsoft.Dynamics.CRM.systemuser`, filled by `$expand`.
     #[cfg(feature = "systemusers")]
     pub modifiedonbehalfby: Field<Expanded<super::SystemUser>>,
-    /// Navigation `team_socialactivity`: a collection of `Microsoft.Dynamics.CRM.socialactivity`, filled by `$expand`.
+    /// Navigation `team_socialactivity`: a collection of `Microsoft.Dynamics.CRM.socialactivity`.
     pub team_socialactivity: Field<Expanded<Vec<Untyped>>>,
-    /// Navigation `team_userqueryvisualizations`: a collection of `Microsoft.Dynamics.CRM.userqueryvisualization`, filled by `$expand`.
+    /// Navigation `team_userqueryvisualizations`: a collection of `Microsoft.Dynamics.CRM.userqueryvisualization`.
     pub team_userqueryvisualizations: Field<Expanded<Vec<Untyped>>>,
-    /// Navigation `Team_SyncErrors`: a collection of `Microsoft.Dynamics.CRM.syncerror`, filled by `$expand`.
+    /// Navigation `Team_SyncErrors`: a collection of `Microsoft.Dynamics.CRM.syncerror`.
     pub team_sync_errors: Field<Expanded<Vec<Untyped>>>,
-    /// Navigation `team_ImportMaps`: a collection of `Microsoft.Dynamics.CRM.importmap`, filled by `$expand`.
+    /// Navigation `team_ImportMaps`: a collection of `Microsoft.Dynamics.CRM.importmap`.
     pub team_import_maps: Field<Expanded<Vec<Untyped>>>,
-    /// Navigation `team_fax`: a collection of `Microsoft.Dynamics.CRM.fax`, filled by `$expand`.
+    /// Navigation `team_fax`: a collection of `Microsoft.Dynamics.CRM.fax`.
     pub team_fax: Field<Expanded<Vec<Untyped>>>,
-    /// Navigation `team_queueitembase_workerid`: a collection of `Microsoft.Dynamics.CRM.queueitem`, filled by `$expand`.
     #[cfg(feature = "queueitems")]
     pub team_queueitembase_workerid: Field<Expanded<Vec<super::Queueitem>>>,
-    /// Navigation `team_PostRegardings`: a collection of `Microsoft.Dynamics.CRM.postregarding`, filled by `$expand`.
+    /// Navigation `team_PostRegardings`: a collection of `Microsoft.Dynamics.CRM.postregarding`.
     pub team_post_regardings: Field<Expanded<Vec<Untyped>>>,
-    /// Navigation `businessunitid`: one `Microsoft.Dynamics.CRM.businessunit`, filled by `$expand`.
+    /// Navigation `businessunitid`: one `Microsoft.Dynamics.CRM.businessunit`.
     pub businessunitid: Field<Expanded<Untyped>>,
-    /// Navigation `ImportFile_Team`: a collection of `Microsoft.Dynamics.CRM.importfile`, filled by `$expand`.
+    /// Navigation `ImportFile_Team`: a collection of `Microsoft.Dynamics.CRM.importfile`.
     pub import_file_team: Field<Expanded<Vec<Untyped>>>,
-    /// Navigation `team_connections1`: a collection of `Microsoft.Dynamics.CRM.connection`, filled by `$expand`.
+    /// Navigation `team_connections1`: a collection of `Microsoft.Dynamics.CRM.connection`.
     pub team_connections1: Field<Expanded<Vec<Untyped>>>,
-    /// Navigation `team_email_templates`: a collection of `Microsoft.Dynamics.CRM.template`, filled by `$expand`.
+    /// Navigation `team_email_templates`: a collection of `Microsoft.Dynamics.CRM.template`.
     pub team_email_templates: Field<Expanded<Vec<Untyped>>>,
-    /// Navigation `team_workflow`: a collection of `Microsoft.Dynamics.CRM.workflow`, filled by `$expand`.
+    /// Navigation `team_workflow`: a collection of `Microsoft.Dynamics.CRM.workflow`.
     pub team_workflow: Field<Expanded<Vec<Untyped>>>,
-    /// Navigation `Team_DuplicateMatchingRecord`: a collection of `Microsoft.Dynamics.CRM.duplicaterecord`, filled by `$expand`.
+    /// Navigation `Team_DuplicateMatchingRecord`: a collection of `Microsoft.Dynamics.CRM.duplicaterecord`.
     pub team_duplicate_matching_record: Field<Expanded<Vec<Untyped>>>,
-    /// Navigation `organizationid_organization`: one `Microsoft.Dynamics.CRM.organization`, filled by `$expand`.
+    /// Navigation `organizationid_organization`: one `Microsoft.Dynamics.CRM.organization`.
     pub organizationid_organization: Field<Expanded<Untyped>>,
-    /// Navigation `team_email`: a collection of `Microsoft.Dynamics.CRM.email`, filled by `$expand`.
+    /// Navigation `team_email`: a collection of `Microsoft.Dynamics.CRM.email`.
     pub team_email: Field<Expanded<Vec<Untyped>>>,
-    /// Navigation `team_letter`: a collection of `Microsoft.Dynamics.CRM.letter`, filled by `$expand`.
     #[cfg(feature = "letters")]
     pub team_letter: Field<Expanded<Vec<super::Letter>>>,
-    /// Navigation `team_ImportFiles`: a collection of `Microsoft.Dynamics.CRM.importfile`, filled by `$expand`.
+    /// Navigation `team_ImportFiles`: a collection of `Microsoft.Dynamics.CRM.importfile`.
     pub team_import_files: Field<Expanded<Vec<Untyped>>>,
-    /// Navigation `team_ImportData`: a collection of `Microsoft.Dynamics.CRM.importdata`, filled by `$expand`.
+    /// Navigation `team_ImportData`: a collection of `Microsoft.Dynamics.CRM.importdata`.
     pub team_import_data: Field<Expanded<Vec<Untyped>>>,
-    /// Navigation `transactioncurrencyid`: one `Microsoft.Dynamics.CRM.transactioncurrency`, filled by `$expand`.
+    /// Navigation `transactioncurrencyid`: one `Microsoft.Dynamics.CRM.transactioncurrency`.
     pub transactioncurrencyid: Field<Expanded<Untyped>>,
-    /// Navigation `team_asyncoperation`: a collection of `Microsoft.Dynamics.CRM.asyncoperation`, filled by `$expand`.
+    /// Navigation `team_asyncoperation`: a collection of `Microsoft.Dynamics.CRM.asyncoperation`.
     pub team_asyncoperation: Field<Expanded<Vec<Untyped>>>,
-    /// Navigation `team_contacts`: a collection of `Microsoft.Dynamics.CRM.contact`, filled by `$expand`.
     #[cfg(feature = "contacts")]
     pub team_contacts: Field<Expanded<Vec<super::Contact>>>,
-    /// Navigation `team_mailboxtrackingfolder`: a collection of `Microsoft.Dynamics.CRM.mailboxtrackingfolder`, filled by `$expand`.
+    /// Navigation `team_mailboxtrackingfolder`: a collection of `Microsoft.Dynamics.CRM.mailboxtrackingfolder`.
     pub team_mailboxtrackingfolder: Field<Expanded<Vec<Untyped>>>,
-    /// Navigation `modifiedby`: one `Microsoft.Dynamics.CRM.systemuser`, filled by `$expand`.
     #[cfg(feature = "systemusers")]
     pub modifiedby: Field<Expanded<super::SystemUser>>,
-    /// Navigation `team_emailserverprofile`: a collection of `Microsoft.Dynamics.CRM.emailserverprofile`, filled by `$expand`.
+    /// Navigation `team_emailserverprofile`: a collection of `Microsoft.Dynamics.CRM.emailserverprofile`.
     pub team_emailserverprofile: Field<Expanded<Vec<Untyped>>>,
-    /// Navigation `Team_ProcessSessions`: a collection of `Microsoft.Dynamics.CRM.processsession`, filled by `$expand`.
+    /// Navigation `Team_ProcessSessions`: a collection of `Microsoft.Dynamics.CRM.processsession`.
     pub team_process_sessions: Field<Expanded<Vec<Untyped>>>,
-    /// Navigation `team_principalobjectattributeaccess`: a collection of `Microsoft.Dynamics.CRM.principalobjectattributeaccess`, filled by `$expand`.
+    /// Navigation `team_principalobjectattributeaccess`: a collection of `Microsoft.Dynamics.CRM.principalobjectattributeaccess`.
     pub team_principalobjectattributeaccess: Field<Expanded<Vec<Untyped>>>,
-    /// Navigation `createdby`: one `Microsoft.Dynamics.CRM.systemuser`, filled by `$expand`.
     #[cfg(feature = "systemusers")]
     pub createdby: Field<Expanded<super::SystemUser>>,
-    /// Navigation `team_annotations`: a collection of `Microsoft.Dynamics.CRM.annotation`, filled by `$expand`.
     #[cfg(feature = "annotations")]
     pub team_annotations: Field<Expanded<Vec<super::Annotation>>>,
-    /// Navigation `team_ImportLogs`: a collection of `Microsoft.Dynamics.CRM.importlog`, filled by `$expand`.
+    /// Navigation `team_ImportLogs`: a collection of `Microsoft.Dynamics.CRM.importlog`.
     pub team_import_logs: Field<Expanded<Vec<Untyped>>>,
-    /// Navigation `team_slaBase`: a collection of `Microsoft.Dynamics.CRM.sla`, filled by `$expand`.
+    /// Navigation `team_slaBase`: a collection of `Microsoft.Dynamics.CRM.sla`.
     pub team_sla_base: Field<Expanded<Vec<Untyped>>>,
-    /// Navigation `teamprofiles_association`: a collection of `Microsoft.Dynamics.CRM.fieldsecurityprofile`, filled by `$expand`.
+    /// Navigation `teamprofiles_association`: a collection of `Microsoft.Dynamics.CRM.fieldsecurityprofile`.
     pub teamprofiles_association: Field<Expanded<Vec<Untyped>>>,
-    /// Navigation `team_phonecall`: a collection of `Microsoft.Dynamics.CRM.phonecall`, filled by `$expand`.
+    /// Navigation `team_phonecall`: a collection of `Microsoft.Dynamics.CRM.phonecall`.
     pub team_phonecall: Field<Expanded<Vec<Untyped>>>,
-    /// Navigation `teamroles_association`: a collection of `Microsoft.Dynamics.CRM.role`, filled by `$expand`.
+    /// Navigation `teamroles_association`: a collection of `Microsoft.Dynamics.CRM.role`.
     pub teamroles_association: Field<Expanded<Vec<Untyped>>>,
-    /// Navigation `team_accounts`: a collection of `Microsoft.Dynamics.CRM.account`, filled by `$expand`.
     #[cfg(feature = "accounts")]
     pub team_accounts: Field<Expanded<Vec<super::Account>>>,
-    /// Navigation `team_activity`: a collection of `Microsoft.Dynamics.CRM.activitypointer`, filled by `$expand`.
     #[cfg(feature = "activitypointers")]
     pub team_activity: Field<Expanded<Vec<super::ActivitypointerAny>>>,
-    /// Navigation `team_appointment`: a collection of `Microsoft.Dynamics.CRM.appointment`, filled by `$expand`.
+    /// Navigation `team_appointment`: a collection of `Microsoft.Dynamics.CRM.appointment`.
     pub team_appointment: Field<Expanded<Vec<Untyped>>>,
-    /// Navigation `createdonbehalfby`: one `Microsoft.Dynamics.CRM.systemuser`, filled by `$expand`.
     #[cfg(feature = "systemusers")]
     pub createdonbehalfby: Field<Expanded<super::SystemUser>>,
-    /// Navigation `administratorid`: one `Microsoft.Dynamics.CRM.systemuser`, filled by `$expand`.
     #[cfg(feature = "systemusers")]
     pub administratorid: Field<Expanded<super::SystemUser>>,
-    /// Navigation `Team_BulkDeleteFailures`: a collection of `Microsoft.Dynamics.CRM.bulkdeletefailure`, filled by `$expand`.
+    /// Navigation `Team_BulkDeleteFailures`: a collection of `Microsoft.Dynamics.CRM.bulkdeletefailure`.
     pub team_bulk_delete_failures: Field<Expanded<Vec<Untyped>>>,
-    /// Navigation `team_goal_goalowner`: a collection of `Microsoft.Dynamics.CRM.goal`, filled by `$expand`.
+    /// Navigation `team_goal_goalowner`: a collection of `Microsoft.Dynamics.CRM.goal`.
     pub team_goal_goalowner: Field<Expanded<Vec<Untyped>>>,
-    /// Navigation `team_stagesolutionupload`: a collection of `Microsoft.Dynamics.CRM.stagesolutionupload`, filled by `$expand`.
+    /// Navigation `team_stagesolutionupload`: a collection of `Microsoft.Dynamics.CRM.stagesolutionupload`.
     pub team_stagesolutionupload: Field<Expanded<Vec<Untyped>>>,
-    /// Navigation `team_exportsolutionupload`: a collection of `Microsoft.Dynamics.CRM.exportsolutionupload`, filled by `$expand`.
+    /// Navigation `team_exportsolutionupload`: a collection of `Microsoft.Dynamics.CRM.exportsolutionupload`.
     pub team_exportsolutionupload: Field<Expanded<Vec<Untyped>>>,
-    /// Navigation `team_connector`: a collection of `Microsoft.Dynamics.CRM.connector`, filled by `$expand`.
+    /// Navigation `team_connector`: a collection of `Microsoft.Dynamics.CRM.connector`.
     pub team_connector: Field<Expanded<Vec<Untyped>>>,
-    /// Navigation `team_environmentvariabledefinition`: a collection of `Microsoft.Dynamics.CRM.environmentvariabledefinition`, filled by `$expand`.
+    /// Navigation `team_environmentvariabledefinition`: a collection of `Microsoft.Dynamics.CRM.environmentvariabledefinition`.
     pub team_environmentvariabledefinition: Field<Expanded<Vec<Untyped>>>,
-    /// Navigation `team_environmentvariablevalue`: a collection of `Microsoft.Dynamics.CRM.environmentvariablevalue`, filled by `$expand`.
+    /// Navigation `team_environmentvariablevalue`: a collection of `Microsoft.Dynamics.CRM.environmentvariablevalue`.
     pub team_environmentvariablevalue: Field<Expanded<Vec<Untyped>>>,
-    /// Navigation `team_processstageparameter`: a collection of `Microsoft.Dynamics.CRM.processstageparameter`, filled by `$expand`.
+    /// Navigation `team_processstageparameter`: a collection of `Microsoft.Dynamics.CRM.processstageparameter`.
     pub team_processstageparameter: Field<Expanded<Vec<Untyped>>>,
-    /// Navigation `team_flowsession`: a collection of `Microsoft.Dynamics.CRM.flowsession`, filled by `$expand`.
+    /// Navigation `team_flowsession`: a collection of `Microsoft.Dynamics.CRM.flowsession`.
     pub team_flowsession: Field<Expanded<Vec<Untyped>>>,
-    /// Navigation `team_workflowbinary`: a collection of `Microsoft.Dynamics.CRM.workflowbinary`, filled by `$expand`.
+    /// Navigation `team_workflowbinary`: a collection of `Microsoft.Dynamics.CRM.workflowbinary`.
     pub team_workflowbinary: Field<Expanded<Vec<Untyped>>>,
-    /// Navigation `team_connectionreference`: a collection of `Microsoft.Dynamics.CRM.connectionreference`, filled by `$expand`.
+    /// Navigation `team_connectionreference`: a collection of `Microsoft.Dynamics.CRM.connectionreference`.
     pub team_connectionreference: Field<Expanded<Vec<Untyped>>>,
-    /// Navigation `team_msdyn_serviceconfiguration`: a collection of `Microsoft.Dynamics.CRM.msdyn_serviceconfiguration`, filled by `$expand`.
+    /// Navigation `team_msdyn_serviceconfiguration`: a collection of `Microsoft.Dynamics.CRM.msdyn_serviceconfiguration`.
     pub team_msdyn_serviceconfiguration: Field<Expanded<Vec<Untyped>>>,
-    /// Navigation `team_msdyn_slakpi`: a collection of `Microsoft.Dynamics.CRM.msdyn_slakpi`, filled by `$expand`.
+    /// Navigation `team_msdyn_slakpi`: a collection of `Microsoft.Dynamics.CRM.msdyn_slakpi`.
     pub team_msdyn_slakpi: Field<Expanded<Vec<Untyped>>>,
-    /// Navigation `team_msdyn_knowledgearticleimage`: a collection of `Microsoft.Dynamics.CRM.msdyn_knowledgearticleimage`, filled by `$expand`.
+    /// Navigation `team_msdyn_knowledgearticleimage`: a collection of `Microsoft.Dynamics.CRM.msdyn_knowledgearticleimage`.
     pub team_msdyn_knowledgearticleimage: Field<Expanded<Vec<Untyped>>>,
-    /// Navigation `team_msdyn_knowledgearticletemplate`: a collection of `Microsoft.Dynamics.CRM.msdyn_knowledgearticletemplate`, filled by `$expand`.
+    /// Navigation `team_msdyn_knowledgearticletemplate`: a collection of `Microsoft.Dynamics.CRM.msdyn_knowledgearticletemplate`.
     pub team_msdyn_knowledgearticletemplate: Field<Expanded<Vec<Untyped>>>,
-    /// Navigation `team_msdyn_dataflow`: a collection of `Microsoft.Dynamics.CRM.msdyn_dataflow`, filled by `$expand`.
+    /// Navigation `team_msdyn_dataflow`: a collection of `Microsoft.Dynamics.CRM.msdyn_dataflow`.
     pub team_msdyn_dataflow: Field<Expanded<Vec<Untyped>>>,
-    /// Navigation `team_msdyn_richtextfile`: a collection of `Microsoft.Dynamics.CRM.msdyn_richtextfile`, filled by `$expand`.
+    /// Navigation `team_msdyn_richtextfile`: a collection of `Microsoft.Dynamics.CRM.msdyn_richtextfile`.
     pub team_msdyn_richtextfile: Field<Expanded<Vec<Untyped>>>,
-    /// Navigation `team_msdyn_aiconfiguration`: a collection of `Microsoft.Dynamics.CRM.msdyn_aiconfiguration`, filled by `$expand`.
+    /// Navigation `team_msdyn_aiconfiguration`: a collection of `Microsoft.Dynamics.CRM.msdyn_aiconfiguration`.
     pub team_msdyn_aiconfiguration: Field<Expanded<Vec<Untyped>>>,
-    /// Navigation `team_msdyn_aimodel`: a collection of `Microsoft.Dynamics.CRM.msdyn_aimodel`, filled by `$expand`.
+    /// Navigation `team_msdyn_aimodel`: a collection of `Microsoft.Dynamics.CRM.msdyn_aimodel`.
     pub team_msdyn_aimodel: Field<Expanded<Vec<Untyped>>>,
-    /// Navigation `team_msdyn_aitemplate`: a collection of `Microsoft.Dynamics.CRM.msdyn_aitemplate`, filled by `$expand`.
+    /// Navigation `team_msdyn_aitemplate`: a collection of `Microsoft.Dynamics.CRM.msdyn_aitemplate`.
     pub team_msdyn_aitemplate: Field<Expanded<Vec<Untyped>>>,
-    /// Navigation `team_msdyn_aibdataset`: a collection of `Microsoft.Dynamics.CRM.msdyn_aibdataset`, filled by `$expand`.
+    /// Navigation `team_msdyn_aibdataset`: a collection of `Microsoft.Dynamics.CRM.msdyn_aibdataset`.
     pub team_msdyn_aibdataset: Field<Expanded<Vec<Untyped>>>,
-    /// Navigation `team_msdyn_aibdatasetfile`: a collection of `Microsoft.Dynamics.CRM.msdyn_aibdatasetfile`, filled by `$expand`.
+    /// Navigation `team_msdyn_aibdatasetfile`: a collection of `Microsoft.Dynamics.CRM.msdyn_aibdatasetfile`.
     pub team_msdyn_aibdatasetfile: Field<Expanded<Vec<Untyped>>>,
-    /// Navigation `team_msdyn_aibdatasetrecord`: a collection of `Microsoft.Dynamics.CRM.msdyn_aibdatasetrecord`, filled by `$expand`.
+    /// Navigation `team_msdyn_aibdatasetrecord`: a collection of `Microsoft.Dynamics.CRM.msdyn_aibdatasetrecord`.
     pub team_msdyn_aibdatasetrecord: Field<Expanded<Vec<Untyped>>>,
-    /// Navigation `team_msdyn_aibdatasetscontainer`: a collection of `Microsoft.Dynamics.CRM.msdyn_aibdatasetscontainer`, filled by `$expand`.
+    /// Navigation `team_msdyn_aibdatasetscontainer`: a collection of `Microsoft.Dynamics.CRM.msdyn_aibdatasetscontainer`.
     pub team_msdyn_aibdatasetscontainer: Field<Expanded<Vec<Untyped>>>,
-    /// Navigation `team_msdyn_aibfile`: a collection of `Microsoft.Dynamics.CRM.msdyn_aibfile`, filled by `$expand`.
+    /// Navigation `team_msdyn_aibfile`: a collection of `Microsoft.Dynamics.CRM.msdyn_aibfile`.
     pub team_msdyn_aibfile: Field<Expanded<Vec<Untyped>>>,
-    /// Navigation `team_msdyn_aibfileattacheddata`: a collection of `Microsoft.Dynamics.CRM.msdyn_aibfileattacheddata`, filled by `$expand`.
+    /// Navigation `team_msdyn_aibfileattacheddata`: a collection of `Microsoft.Dynamics.CRM.msdyn_aibfileattacheddata`.
     pub team_msdyn_aibfileattacheddata: Field<Expanded<Vec<Untyped>>>,
-    /// Navigation `team_msdyn_aifptrainingdocument`: a collection of `Microsoft.Dynamics.CRM.msdyn_aifptrainingdocument`, filled by `$expand`.
+    /// Navigation `team_msdyn_aifptrainingdocument`: a collection of `Microsoft.Dynamics.CRM.msdyn_aifptrainingdocument`.
     pub team_msdyn_aifptrainingdocument: Field<Expanded<Vec<Untyped>>>,
-    /// Navigation `team_msdyn_aiodimage`: a collection of `Microsoft.Dynamics.CRM.msdyn_aiodimage`, filled by `$expand`.
+    /// Navigation `team_msdyn_aiodimage`: a collection of `Microsoft.Dynamics.CRM.msdyn_aiodimage`.
     pub team_msdyn_aiodimage: Field<Expanded<Vec<Untyped>>>,
-    /// Navigation `team_msdyn_aiodlabel`: a collection of `Microsoft.Dynamics.CRM.msdyn_aiodlabel`, filled by `$expand`.
+    /// Navigation `team_msdyn_aiodlabel`: a collection of `Microsoft.Dynamics.CRM.msdyn_aiodlabel`.
     pub team_msdyn_aiodlabel: Field<Expanded<Vec<Untyped>>>,
-    /// Navigation `team_msdyn_aiodtrainingboundingbox`: a collection of `Microsoft.Dynamics.CRM.msdyn_aiodtrainingboundingbox`, filled by `$expand`.
+    /// Navigation `team_msdyn_aiodtrainingboundingbox`: a collection of `Microsoft.Dynamics.CRM.msdyn_aiodtrainingboundingbox`.
     pub team_msdyn_aiodtrainingboundingbox: Field<Expanded<Vec<Untyped>>>,
-    /// Navigation `team_msdyn_aiodtrainingimage`: a collection of `Microsoft.Dynamics.CRM.msdyn_aiodtrainingimage`, filled by `$expand`.
+    /// Navigation `team_msdyn_aiodtrainingimage`: a collection of `Microsoft.Dynamics.CRM.msdyn_aiodtrainingimage`.
     pub team_msdyn_aiodtrainingimage: Field<Expanded<Vec<Untyped>>>,
-    /// Navigation `team_msdyn_analysiscomponent`: a collection of `Microsoft.Dynamics.CRM.msdyn_analysiscomponent`, filled by `$expand`.
+    /// Navigation `team_msdyn_analysiscomponent`: a collection of `Microsoft.Dynamics.CRM.msdyn_analysiscomponent`.
     pub team_msdyn_analysiscomponent: Field<Expanded<Vec<Untyped>>>,
-    /// Navigation `team_msdyn_analysisjob`: a collection of `Microsoft.Dynamics.CRM.msdyn_analysisjob`, filled by `$expand`.
+    /// Navigation `team_msdyn_analysisjob`: a collection of `Microsoft.Dynamics.CRM.msdyn_analysisjob`.
     pub team_msdyn_analysisjob: Field<Expanded<Vec<Untyped>>>,
-    /// Navigation `team_msdyn_analysisresult`: a collection of `Microsoft.Dynamics.CRM.msdyn_analysisresult`, filled by `$expand`.
+    /// Navigation `team_msdyn_analysisresult`: a collection of `Microsoft.Dynamics.CRM.msdyn_analysisresult`.
     pub team_msdyn_analysisresult: Field<Expanded<Vec<Untyped>>>,
-    /// Navigation `team_msdyn_analysisresultdetail`: a collection of `Microsoft.Dynamics.CRM.msdyn_analysisresultdetail`, filled by `$expand`.
+    /// Navigation `team_msdyn_analysisresultdetail`: a collection of `Microsoft.Dynamics.CRM.msdyn_analysisresultdetail`.
     pub team_msdyn_analysisresultdetail: Field<Expanded<Vec<Untyped>>>,
-    /// Navigation `team_msdyn_solutionhealthrule`: a collection of `Microsoft.Dynamics.CRM.msdyn_solutionhealthrule`, filled by `$expand`.
+    /// Navigation `team_msdyn_solutionhealthrule`: a collection of `Microsoft.Dynamics.CRM.msdyn_solutionhealthrule`.
     pub team_msdyn_solutionhealthrule: Field<Expanded<Vec<Untyped>>>,
-    /// Navigation `team_msdyn_solutionhealthruleargument`: a collection of `Microsoft.Dynamics.CRM.msdyn_solutionhealthruleargument`, filled by `$expand`.
+    /// Navigation `team_msdyn_solutionhealthruleargument`: a collection of `Microsoft.Dynamics.CRM.msdyn_solutionhealthruleargument`.
     pub team_msdyn_solutionhealthruleargument: Field<Expanded<Vec<Untyped>>>,
-    /// Navigation `team_ggw_event`: a collection of `Microsoft.Dynamics.CRM.ggw_event`, filled by `$expand`.
+    /// Navigation `team_ggw_event`: a collection of `Microsoft.Dynamics.CRM.ggw_event`.
     pub team_ggw_event: Field<Expanded<Vec<Untyped>>>,
-    /// Navigation `team_ggw_team`: a collection of `Microsoft.Dynamics.CRM.ggw_team`, filled by `$expand`.
+    /// Navigation `team_ggw_team`: a collection of `Microsoft.Dynamics.CRM.ggw_team`.
     pub team_ggw_team: Field<Expanded<Vec<Untyped>>>,
-    /// Navigation `team_ggw_crew`: a collection of `Microsoft.Dynamics.CRM.ggw_crew`, filled by `$expand`.
+    /// Navigation `team_ggw_crew`: a collection of `Microsoft.Dynamics.CRM.ggw_crew`.
     pub team_ggw_crew: Field<Expanded<Vec<Untyped>>>,
-    /// Navigation `team_ggw_team_application`: a collection of `Microsoft.Dynamics.CRM.ggw_team_application`, filled by `$expand`.
+    /// Navigation `team_ggw_team_application`: a collection of `Microsoft.Dynamics.CRM.ggw_team_application`.
     pub team_ggw_team_application: Field<Expanded<Vec<Untyped>>>,
     /// Lookups to send as `nav@odata.bind`; set them with `HasBinds::bind` and the
     /// lookup constants of this type.

@@ -15,7 +15,7 @@ use super::support::{self, Extra, FieldVisitor, Structured};
 
 /// `Microsoft.OData.SampleService.Models.TripPin.EventLocation` (complex type, open, derived from `Microsoft.OData.SampleService.Models.TripPin.Location`).
 ///
-/// Every field is a `Field` (or a `ReadOnly` that only a read fills): unset fields are not sent, so an update sends only what was set; properties the type does not declare, and annotations, are kept in `extra`.
+/// Every field is a `Field` (or a `ReadOnly` that only a read fills): unset fields are not sent, so an update sends only what was set; properties the type does not declare, and annotations, are kept in `extra`. Navigation properties are filled by `$expand`. A field named like its property, nullable and writable has no doc of its own.
 #[derive(Clone, Default)]
 pub struct EventLocation {
     /// `Address`: `Edm.String`, not null.

@@ -18,7 +18,7 @@ use super::support::{
 
 /// `Microsoft.OData.SampleService.Models.TripPin.Flight` (entity type, derived from `Microsoft.OData.SampleService.Models.TripPin.PublicTransportation`).
 ///
-/// Every field is a `Field` (or a `ReadOnly` that only a read fills): unset fields are not sent, so an update sends only what was set; properties the type does not declare, and annotations, are kept in `extra`.
+/// Every field is a `Field` (or a `ReadOnly` that only a read fills): unset fields are not sent, so an update sends only what was set; properties the type does not declare, and annotations, are kept in `extra`. Navigation properties are filled by `$expand`. A field named like its property, nullable and writable has no doc of its own.
 #[derive(Clone, Default)]
 pub struct Flight {
     /// `PlanItemId`: `Edm.Int32`, not null, key.
@@ -35,13 +35,13 @@ pub struct Flight {
     pub seat_number: Field<String>,
     /// `FlightNumber`: `Edm.String`, not null.
     pub flight_number: Field<String>,
-    /// Navigation `From`: one `Microsoft.OData.SampleService.Models.TripPin.Airport`, filled by `$expand`.
+    /// Navigation `From`: one `Microsoft.OData.SampleService.Models.TripPin.Airport`.
     #[cfg(feature = "Airports")]
     pub from: Field<Expanded<super::Airport>>,
-    /// Navigation `To`: one `Microsoft.OData.SampleService.Models.TripPin.Airport`, filled by `$expand`.
+    /// Navigation `To`: one `Microsoft.OData.SampleService.Models.TripPin.Airport`.
     #[cfg(feature = "Airports")]
     pub to: Field<Expanded<super::Airport>>,
-    /// Navigation `Airline`: one `Microsoft.OData.SampleService.Models.TripPin.Airline`, filled by `$expand`.
+    /// Navigation `Airline`: one `Microsoft.OData.SampleService.Models.TripPin.Airline`.
     #[cfg(feature = "Airlines")]
     pub airline: Field<Expanded<super::Airline>>,
     /// Lookups to send as `nav@odata.bind`; set them with `HasBinds::bind` and the

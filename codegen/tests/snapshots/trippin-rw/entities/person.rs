@@ -21,7 +21,7 @@ use super::support::{
 
 /// `Microsoft.OData.SampleService.Models.TripPin.Person` (entity type, open).
 ///
-/// Every field is a `Field` (or a `ReadOnly` that only a read fills): unset fields are not sent, so an update sends only what was set; properties the type does not declare, and annotations, are kept in `extra`.
+/// Every field is a `Field` (or a `ReadOnly` that only a read fills): unset fields are not sent, so an update sends only what was set; properties the type does not declare, and annotations, are kept in `extra`. Navigation properties are filled by `$expand`. A field named like its property, nullable and writable has no doc of its own.
 #[derive(Clone, Default)]
 pub struct Person {
     /// `UserName`: `Edm.String`, not null, key.
@@ -38,12 +38,12 @@ pub struct Person {
     pub gender: Field<PersonGender>,
     /// `Concurrency`: `Edm.Int64`, not null, computed by the service (read-only).
     pub concurrency: ReadOnly<i64>,
-    /// Navigation `Friends`: a collection of `Microsoft.OData.SampleService.Models.TripPin.Person`, filled by `$expand`.
+    /// Navigation `Friends`: a collection of `Microsoft.OData.SampleService.Models.TripPin.Person`.
     #[cfg(any(feature = "People", feature = "Me"))]
     pub friends: Field<Expanded<Vec<Person>>>,
-    /// Navigation `Trips`: a collection of `Microsoft.OData.SampleService.Models.TripPin.Trip`, filled by `$expand`.
+    /// Navigation `Trips`: a collection of `Microsoft.OData.SampleService.Models.TripPin.Trip`.
     pub trips: Field<Expanded<Vec<Trip>>>,
-    /// Navigation `Photo`: one `Microsoft.OData.SampleService.Models.TripPin.Photo`, filled by `$expand`.
+    /// Navigation `Photo`: one `Microsoft.OData.SampleService.Models.TripPin.Photo`.
     #[cfg(feature = "Photos")]
     pub photo: Field<Expanded<super::Photo>>,
     /// Lookups to send as `nav@odata.bind`; set them with `HasBinds::bind` and the

@@ -20,7 +20,7 @@ use super::support::{
 
 /// `Microsoft.OData.SampleService.Models.TripPin.Trip` (entity type).
 ///
-/// Every field is a `Field` (or a `ReadOnly` that only a read fills): unset fields are not sent, so an update sends only what was set; properties the type does not declare, and annotations, are kept in `extra`.
+/// Every field is a `Field` (or a `ReadOnly` that only a read fills): unset fields are not sent, so an update sends only what was set; properties the type does not declare, and annotations, are kept in `extra`. Navigation properties are filled by `$expand`. A field named like its property, nullable and writable has no doc of its own.
 #[derive(Clone, Default)]
 pub struct Trip {
     /// `TripId`: `Edm.Int32`, not null, key.
@@ -39,10 +39,10 @@ pub struct Trip {
     pub ends_at: Field<DateTimeOffset>,
     /// `Tags`: `Collection(Edm.String)`, not null.
     pub tags: Field<Vec<String>>,
-    /// Navigation `Photos`: a collection of `Microsoft.OData.SampleService.Models.TripPin.Photo`, filled by `$expand`.
+    /// Navigation `Photos`: a collection of `Microsoft.OData.SampleService.Models.TripPin.Photo`.
     #[cfg(feature = "Photos")]
     pub photos: Field<Expanded<Vec<super::Photo>>>,
-    /// Navigation `PlanItems`: a collection of `Microsoft.OData.SampleService.Models.TripPin.PlanItem`, filled by `$expand`.
+    /// Navigation `PlanItems`: a collection of `Microsoft.OData.SampleService.Models.TripPin.PlanItem`.
     pub plan_items: Field<Expanded<Vec<PlanItemAny>>>,
     /// Lookups to send as `nav@odata.bind`; set them with `HasBinds::bind` and the
     /// lookup constants of this type.

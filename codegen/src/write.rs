@@ -26,7 +26,7 @@ pub fn input_hash(bytes: &[u8]) -> String {
 pub fn format_files(files: Vec<EmittedFile>, input_hash: &str) -> Result<Files, String> {
     let jobs: Vec<(String, String, String, Option<FileScope>)> = files
         .into_iter()
-        .map(|f| (f.path, f.doc, f.tokens.to_string(), f.scope))
+        .map(|f| (f.path, f.doc, f.source, f.scope))
         .collect();
     let workers = std::thread::available_parallelism()
         .map(|n| n.get())

@@ -39,12 +39,15 @@ use proc_macro2::TokenStream;
 use quote::quote;
 use std::collections::BTreeSet;
 
-/// One output file before formatting: its path relative to the SDK root and its tokens.
+/// One output file before formatting: its path relative to the SDK root and its source.
 pub struct EmittedFile {
     /// Relative path, `/`-separated.
     pub path: String,
-    /// The items of the file.
-    pub tokens: TokenStream,
+    /// The items of the file, as unformatted source text: token streams become text as soon as
+    /// a file is emitted, so that the whole SDK is never held as tokens (several times its size).
+    pub source: String,
+    /// The names of the items the file defines at its top level.
+    pub items: Vec<String>,
     /// The file's inner doc comment (first line of the file).
     pub doc: String,
     /// Where the file sits in the module tree, for short names; `None`: written as emitted.
@@ -261,15 +264,13 @@ pub fn emit(model: &Model, names: &Names, options: &EmitOptions) -> Vec<EmittedF
         features,
     };
     let root_file = options.root_file.as_str();
-    let mut files = Vec::new();
-    files.push(EmittedFile {
-        scope: None,
+    let mut files = FileList::default();
+    files.push(Emitted {
         path: "support.rs".into(),
         tokens: template_tokens(include_str!("../../templates/support.rs")),
         doc: String::new(),
     });
-    files.push(EmittedFile {
-        scope: None,
+    files.push(Emitted {
         path: "enums.rs".into(),
         tokens: e.emit_enums(),
         doc: "Enum types and type definitions.".into(),
@@ -278,8 +279,7 @@ pub fn emit(model: &Model, names: &Names, options: &EmitOptions) -> Vec<EmittedF
     for (i, t) in model.complex_types.iter().enumerate() {
         let module = ident(&names.complex_modules[i]);
         complex_mods.push(module.clone());
-        files.push(EmittedFile {
-            scope: None,
+        files.push(Emitted {
             path: format!(
                 "complex/{}.rs",
                 names.complex_modules[i].trim_start_matches("r#")
@@ -299,8 +299,7 @@ pub fn emit(model: &Model, names: &Names, options: &EmitOptions) -> Vec<EmittedF
         if !gate.is_empty() {
             gated.extend(top_level_items(&tokens));
         }
-        files.push(EmittedFile {
-            scope: None,
+        files.push(Emitted {
             path: format!(
                 "entities/{}.rs",
                 names.entity_modules[i].trim_start_matches("r#")
@@ -309,16 +308,14 @@ pub fn emit(model: &Model, names: &Names, options: &EmitOptions) -> Vec<EmittedF
             doc: format!("Entity type `{}`.", t.name),
         });
     }
-    files.push(EmittedFile {
-        scope: None,
+    files.push(Emitted {
         path: "complex/mod.rs".into(),
         tokens: folder_module(quote! {
             #(mod #complex_mods; pub use self::#complex_mods::*;)*
         }),
         doc: "Complex types, one module each.".into(),
     });
-    files.push(EmittedFile {
-        scope: None,
+    files.push(Emitted {
         path: "entities/mod.rs".into(),
         tokens: folder_module(quote! {
             #(#entity_mods)*
@@ -327,8 +324,7 @@ pub fn emit(model: &Model, names: &Names, options: &EmitOptions) -> Vec<EmittedF
     });
     let choices = e.emit_choices();
     if let Some(tokens) = choices {
-        files.push(EmittedFile {
-            scope: None,
+        files.push(Emitted {
             path: "choices.rs".into(),
             tokens,
             doc:
@@ -338,8 +334,7 @@ pub fn emit(model: &Model, names: &Names, options: &EmitOptions) -> Vec<EmittedF
     }
     let query_functions = e.emit_query_functions();
     if let Some(tokens) = &query_functions {
-        files.push(EmittedFile {
-            scope: None,
+        files.push(Emitted {
             path: "functions.rs".into(),
             tokens: tokens.clone(),
             doc: "The service's query functions, for typed `$filter` expressions.".into(),
@@ -347,14 +342,12 @@ pub fn emit(model: &Model, names: &Names, options: &EmitOptions) -> Vec<EmittedF
     }
     let mut service_methods = Vec::new();
     let operations = e.emit_operations_file(&mut service_methods);
-    files.push(EmittedFile {
-        scope: None,
+    files.push(Emitted {
         path: "operations.rs".into(),
         tokens: operations.clone(),
         doc: "Request types of the unbound actions and functions.".into(),
     });
-    files.push(EmittedFile {
-        scope: None,
+    files.push(Emitted {
         path: root_file.into(),
         tokens: e.emit_root(
             options,
@@ -365,7 +358,30 @@ pub fn emit(model: &Model, names: &Names, options: &EmitOptions) -> Vec<EmittedF
         ),
         doc: format!("Typed SDK for the OData service `{}`.", e.container_name()),
     });
-    with_scopes(files, root_file, gated)
+    with_scopes(files.0, root_file, gated)
+}
+
+/// A file as an emitter returns it.
+struct Emitted {
+    path: String,
+    tokens: TokenStream,
+    doc: String,
+}
+
+/// The emitted files, each turned into text as it is added.
+#[derive(Default)]
+struct FileList(Vec<EmittedFile>);
+
+impl FileList {
+    fn push(&mut self, file: Emitted) {
+        self.0.push(EmittedFile {
+            path: file.path,
+            items: top_level_items(&file.tokens),
+            source: file.tokens.to_string(),
+            doc: file.doc,
+            scope: None,
+        });
+    }
 }
 
 /// Gives every generated file (not the bundled `support.rs`) its place in the module tree, for
@@ -381,7 +397,7 @@ fn with_scopes(
         .collect();
     for file in &files {
         if file.path != "support.rs" {
-            sdk_names.extend(top_level_items(&file.tokens));
+            sdk_names.extend(file.items.iter().cloned());
         }
     }
     let sdk_names = std::sync::Arc::new(sdk_names);

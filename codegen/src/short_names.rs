@@ -72,6 +72,8 @@ pub fn shorten(file: &mut syn::File, scope: &FileScope) {
         claims: BTreeMap::new(),
         blocked: BTreeSet::new(),
         defined: BTreeSet::new(),
+        ungated: BTreeSet::new(),
+        gated_depth: 0,
     };
     for item in &file.items {
         collect.item(item);
@@ -172,6 +174,29 @@ struct Collect<'s> {
     blocked: BTreeSet<String>,
     /// The items of the file's top level, and what its `use` items bring in.
     defined: BTreeSet<String>,
+    /// The import paths with a use outside every `#[cfg]`-gated item, field, arm or statement:
+    /// only those are imported, as a `use` for gated code alone is unused when it is off.
+    ungated: BTreeSet<String>,
+    /// How many `#[cfg]`-gated constructs the visitor is inside.
+    gated_depth: usize,
+}
+
+/// Whether `attrs` gate their construct on a configuration (`#[cfg(feature = "accounts")]`).
+fn has_cfg(attrs: &[syn::Attribute]) -> bool {
+    attrs.iter().any(|a| a.path().is_ident("cfg"))
+}
+
+/// The attributes of an expression statement of the kinds the emitters gate.
+fn expr_attrs(expr: &syn::Expr) -> &[syn::Attribute] {
+    match expr {
+        syn::Expr::MethodCall(e) => &e.attrs,
+        syn::Expr::Call(e) => &e.attrs,
+        syn::Expr::Assign(e) => &e.attrs,
+        syn::Expr::Macro(e) => &e.attrs,
+        syn::Expr::Block(e) => &e.attrs,
+        syn::Expr::If(e) => &e.attrs,
+        _ => &[],
+    }
 }
 
 impl Collect<'_> {
@@ -183,7 +208,33 @@ impl Collect<'_> {
             use_names(&u.tree, &mut self.defined);
             return;
         }
-        syn::visit::visit_item(self, item);
+        self.gated(item_attrs(item), |c| syn::visit::visit_item(c, item));
+    }
+
+    /// Visits with `visit`, counted as gated code when `attrs` have a `#[cfg]`.
+    fn gated(&mut self, attrs: &[syn::Attribute], visit: impl FnOnce(&mut Self)) {
+        let gated = has_cfg(attrs);
+        self.gated_depth += usize::from(gated);
+        visit(self);
+        self.gated_depth -= usize::from(gated);
+    }
+}
+
+fn item_attrs(item: &syn::Item) -> &[syn::Attribute] {
+    match item {
+        syn::Item::Struct(i) => &i.attrs,
+        syn::Item::Enum(i) => &i.attrs,
+        syn::Item::Type(i) => &i.attrs,
+        syn::Item::Trait(i) => &i.attrs,
+        syn::Item::Mod(i) => &i.attrs,
+        syn::Item::Fn(i) => &i.attrs,
+        syn::Item::Const(i) => &i.attrs,
+        syn::Item::Static(i) => &i.attrs,
+        syn::Item::Union(i) => &i.attrs,
+        syn::Item::Impl(i) => &i.attrs,
+        syn::Item::Use(i) => &i.attrs,
+        syn::Item::Macro(i) => &i.attrs,
+        _ => &[],
     }
 }
 
@@ -227,7 +278,40 @@ impl<'ast> Visit<'ast> for Collect<'_> {
             use_names(&u.tree, &mut self.blocked);
             return;
         }
-        syn::visit::visit_item(self, item);
+        self.gated(item_attrs(item), |c| syn::visit::visit_item(c, item));
+    }
+
+    fn visit_impl_item(&mut self, item: &'ast syn::ImplItem) {
+        let attrs: &[syn::Attribute] = match item {
+            syn::ImplItem::Const(i) => &i.attrs,
+            syn::ImplItem::Fn(i) => &i.attrs,
+            syn::ImplItem::Type(i) => &i.attrs,
+            syn::ImplItem::Macro(i) => &i.attrs,
+            _ => &[],
+        };
+        self.gated(attrs, |c| syn::visit::visit_impl_item(c, item));
+    }
+
+    fn visit_field(&mut self, field: &'ast syn::Field) {
+        self.gated(&field.attrs, |c| syn::visit::visit_field(c, field));
+    }
+
+    fn visit_variant(&mut self, variant: &'ast syn::Variant) {
+        self.gated(&variant.attrs, |c| syn::visit::visit_variant(c, variant));
+    }
+
+    fn visit_arm(&mut self, arm: &'ast syn::Arm) {
+        self.gated(&arm.attrs, |c| syn::visit::visit_arm(c, arm));
+    }
+
+    fn visit_stmt(&mut self, stmt: &'ast syn::Stmt) {
+        let attrs: &[syn::Attribute] = match stmt {
+            syn::Stmt::Local(l) => &l.attrs,
+            syn::Stmt::Expr(e, _) => expr_attrs(e),
+            syn::Stmt::Macro(m) => &m.attrs,
+            syn::Stmt::Item(_) => &[],
+        };
+        self.gated(attrs, |c| syn::visit::visit_stmt(c, stmt));
     }
 
     fn visit_type_param(&mut self, param: &'ast syn::TypeParam) {
@@ -262,6 +346,9 @@ impl<'ast> Visit<'ast> for Collect<'_> {
         match candidate(path, self.scope) {
             Some(segments) => {
                 if let Some((import, short)) = import_of(&segments, self.scope) {
+                    if self.gated_depth == 0 {
+                        self.ungated.insert(import.clone());
+                    }
                     self.claims.entry(short).or_default().insert(import);
                 }
             }
@@ -307,6 +394,7 @@ fn plan(c: &Collect<'_>) -> (BTreeMap<String, Plan>, BTreeSet<String>) {
     let mut imports = BTreeSet::new();
     let mut taken = BTreeSet::new();
     let mut losers = Vec::new();
+    let mut gated_only = Vec::new();
     for (short, fulls) in &c.claims {
         // The prelude's item first, then the shortest path.
         let mut ordered: Vec<&String> = fulls.iter().collect();
@@ -314,12 +402,19 @@ fn plan(c: &Collect<'_>) -> (BTreeMap<String, Plan>, BTreeSet<String>) {
         let mut rest = ordered.into_iter();
         if let Some(first) = rest.next() {
             if allowed(short, first) {
-                plans.insert(first.clone(), Plan::Short);
-                taken.insert(short.clone());
                 let in_scope = is_prelude_path(first)
                     || (is_root_item(first) && (scope.globs || c.defined.contains(short)));
-                if !in_scope {
+                if in_scope {
+                    plans.insert(first.clone(), Plan::Short);
+                    taken.insert(short.clone());
+                } else if c.ungated.contains(first.as_str()) {
+                    plans.insert(first.clone(), Plan::Short);
+                    taken.insert(short.clone());
                     imports.insert(first.clone());
+                } else {
+                    // Used only by gated code: a `use` would be unused when that is off.
+                    taken.insert(short.clone());
+                    gated_only.push(first.clone());
                 }
             } else {
                 losers.push(first.clone());
@@ -334,6 +429,7 @@ fn plan(c: &Collect<'_>) -> (BTreeMap<String, Plan>, BTreeSet<String>) {
         };
         let parent_short = parent.rsplit("::").next().unwrap_or(parent);
         let free = parent.contains("::")
+            && c.ungated.contains(full.as_str())
             && (!taken.contains(parent_short) || imports.contains(parent))
             && !c.blocked.contains(parent_short)
             && !c.defined.contains(parent_short)
@@ -343,6 +439,16 @@ fn plan(c: &Collect<'_>) -> (BTreeMap<String, Plan>, BTreeSet<String>) {
         if free {
             taken.insert(parent_short.to_string());
             imports.insert(parent.to_string());
+            plans.insert(full, Plan::Parent);
+        }
+    }
+    // Paths only gated code uses, from their module where that is imported anyway:
+    // `support::Lookup`.
+    for full in gated_only {
+        if full.rsplit_once("::").is_some_and(|(parent, _)| {
+            parent.contains("::")
+                && (imports.contains(parent) || (scope.depth == 0 && is_root_item(parent)))
+        }) {
             plans.insert(full, Plan::Parent);
         }
     }

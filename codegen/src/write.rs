@@ -188,6 +188,8 @@ fn needs_blank_line(previous: &str, line: &str) -> bool {
         0 => {
             previous.trim_end_matches(';') == "}"
                 || (previous.ends_with("{}") && !line.ends_with("{}"))
+                // After a group of type aliases (the stand-ins of `entities/mod.rs`).
+                || (previous.contains("type ") && previous.ends_with(';') && !line.starts_with("///"))
         }
         4 => previous == "    }",
         _ => false,

@@ -4,7 +4,7 @@
 use dataverse_runtime::{Client, EntityPath};
 use dataverse_runtime::codegen::request::{self, AsBody, CallFunction};
 
-use self::support::{EntitySet, TypedBatch};
+use self::support::TypedBatch;
 
 pub mod support;
 pub mod enums;
@@ -59,62 +59,62 @@ impl Service {
 
     /// The entity set `accounts` of `Microsoft.Dynamics.CRM.account`.
     #[cfg(feature = "accounts")]
-    pub fn accounts(&self) -> EntitySet<Account> {
-        EntitySet::new(self.client.clone(), "accounts")
+    pub fn accounts(&self) -> support::EntitySet<Account> {
+        support::EntitySet::new(self.client.clone(), "accounts")
     }
 
     /// The entity set `activitypointers` of `Microsoft.Dynamics.CRM.activitypointer`.
     #[cfg(feature = "activitypointers")]
-    pub fn activitypointers(&self) -> EntitySet<Activitypointer> {
-        EntitySet::new(self.client.clone(), "activitypointers")
+    pub fn activitypointers(&self) -> support::EntitySet<Activitypointer> {
+        support::EntitySet::new(self.client.clone(), "activitypointers")
     }
 
     /// The entity set `annotations` of `Microsoft.Dynamics.CRM.annotation`.
     #[cfg(feature = "annotations")]
-    pub fn annotations(&self) -> EntitySet<Annotation> {
-        EntitySet::new(self.client.clone(), "annotations")
+    pub fn annotations(&self) -> support::EntitySet<Annotation> {
+        support::EntitySet::new(self.client.clone(), "annotations")
     }
 
     /// The entity set `contacts` of `Microsoft.Dynamics.CRM.contact`.
     #[cfg(feature = "contacts")]
-    pub fn contacts(&self) -> EntitySet<Contact> {
-        EntitySet::new(self.client.clone(), "contacts")
+    pub fn contacts(&self) -> support::EntitySet<Contact> {
+        support::EntitySet::new(self.client.clone(), "contacts")
     }
 
     /// The entity set `letters` of `Microsoft.Dynamics.CRM.letter`.
     #[cfg(feature = "letters")]
-    pub fn letters(&self) -> EntitySet<Letter> {
-        EntitySet::new(self.client.clone(), "letters")
+    pub fn letters(&self) -> support::EntitySet<Letter> {
+        support::EntitySet::new(self.client.clone(), "letters")
     }
 
     /// The entity set `queueitems` of `Microsoft.Dynamics.CRM.queueitem`.
     #[cfg(feature = "queueitems")]
-    pub fn queueitems(&self) -> EntitySet<Queueitem> {
-        EntitySet::new(self.client.clone(), "queueitems")
+    pub fn queueitems(&self) -> support::EntitySet<Queueitem> {
+        support::EntitySet::new(self.client.clone(), "queueitems")
     }
 
     /// The entity set `queues` of `Microsoft.Dynamics.CRM.queue`.
     #[cfg(feature = "queues")]
-    pub fn queues(&self) -> EntitySet<Queue> {
-        EntitySet::new(self.client.clone(), "queues")
+    pub fn queues(&self) -> support::EntitySet<Queue> {
+        support::EntitySet::new(self.client.clone(), "queues")
     }
 
     /// The entity set `systemusers` of `Microsoft.Dynamics.CRM.systemuser`.
     #[cfg(feature = "systemusers")]
-    pub fn systemusers(&self) -> EntitySet<SystemUser> {
-        EntitySet::new(self.client.clone(), "systemusers")
+    pub fn systemusers(&self) -> support::EntitySet<SystemUser> {
+        support::EntitySet::new(self.client.clone(), "systemusers")
     }
 
     /// The entity set `teams` of `Microsoft.Dynamics.CRM.team`.
     #[cfg(feature = "teams")]
-    pub fn teams(&self) -> EntitySet<Team> {
-        EntitySet::new(self.client.clone(), "teams")
+    pub fn teams(&self) -> support::EntitySet<Team> {
+        support::EntitySet::new(self.client.clone(), "teams")
     }
 
     /// The entity set `EntityDefinitions` of `Microsoft.Dynamics.CRM.EntityMetadata`.
     #[cfg(feature = "EntityDefinitions")]
-    pub fn entity_definitions(&self) -> EntitySet<EntityMetadata> {
-        EntitySet::new(self.client.clone(), "EntityDefinitions")
+    pub fn entity_definitions(&self) -> support::EntitySet<EntityMetadata> {
+        support::EntitySet::new(self.client.clone(), "EntityDefinitions")
     }
 
     /// Calls the function `Microsoft.Dynamics.CRM.WhoAmI`.

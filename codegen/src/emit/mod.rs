@@ -158,9 +158,15 @@ impl Emitter<'_> {
     /// `#[cfg(...)]` for an item that mentions the entity types `entities`: each of them must be
     /// compiled. Empty without features or when all of them always are.
     pub(super) fn gate(&self, entities: impl IntoIterator<Item = usize>) -> TokenStream {
-        let Some(features) = &self.features else {
-            return quote!();
-        };
+        match self.gate_predicate(entities) {
+            Some(p) => quote!(#[cfg(#p)]),
+            None => quote!(),
+        }
+    }
+
+    /// The predicate of [`Emitter::gate`]; `None` where the items are always compiled.
+    fn gate_predicate(&self, entities: impl IntoIterator<Item = usize>) -> Option<TokenStream> {
+        let features = self.features.as_ref()?;
         let groups: BTreeSet<&Vec<String>> = entities
             .into_iter()
             .map(|e| &features[e])
@@ -178,13 +184,36 @@ impl Emitter<'_> {
             })
             .collect();
         match predicates.len() {
-            0 => quote!(),
-            1 => {
-                let p = &predicates[0];
-                quote!(#[cfg(#p)])
-            }
-            _ => quote!(#[cfg(all(#(#predicates),*))]),
+            0 => None,
+            1 => Some(predicates[0].clone()),
+            _ => Some(quote!(all(#(#predicates),*))),
         }
+    }
+
+    /// For an entity type compiled only with a Cargo feature, the stand-ins that keep its names
+    /// (the type and its polymorphic enum) defined while the feature is off, as
+    /// `support::Untyped`: a navigation property to it is a field in every configuration, and
+    /// reads its expanded value as untyped JSON while the type is not compiled.
+    fn stand_ins(&self, i: usize) -> TokenStream {
+        let Some(predicate) = self.gate_predicate([i]) else {
+            return quote!();
+        };
+        let names =
+            std::iter::once(&self.names.entity_types[i]).chain(self.names.polymorphic[i].as_ref());
+        let items = names.map(|name| {
+            let text = format!(
+                " Stands in for `{name}` while it is not compiled: a navigation property to it reads"
+            );
+            let rust = ident(name);
+            quote! {
+                #[doc = #text]
+                /// its expanded value as untyped JSON.
+                #[cfg(not(#predicate))]
+                #[allow(dead_code)]
+                pub(crate) type #rust = super::support::Untyped;
+            }
+        });
+        quote!(#(#items)*)
     }
 
     /// The entity type a type reference mentions, if any.
@@ -289,12 +318,23 @@ pub fn emit(model: &Model, names: &Names, options: &EmitOptions) -> Vec<EmittedF
         });
     }
     let mut entity_mods = Vec::new();
+    // The entity types that navigation properties lead to: those behind a feature get stand-ins.
+    let navigation_targets: BTreeSet<usize> = model
+        .entity_types
+        .iter()
+        .chain(&model.complex_types)
+        .flat_map(|t| &t.navigation_properties)
+        .filter_map(|n| n.target.map(|t| t.0))
+        .collect();
     // Names of the items compiled only with a Cargo feature.
     let mut gated = BTreeSet::new();
     for (i, t) in model.entity_types.iter().enumerate() {
         let module = ident(&names.entity_modules[i]);
         let gate = e.gate([i]);
         entity_mods.push(quote!(#gate mod #module; #gate pub use self::#module::*;));
+        if navigation_targets.contains(&i) {
+            entity_mods.push(e.stand_ins(i));
+        }
         let tokens = e.emit_entity(i);
         if !gate.is_empty() {
             gated.extend(top_level_items(&tokens));

@@ -357,10 +357,11 @@ impl Emitter<'_> {
             } else {
                 quote!()
             };
-            let gate = self.gate(n.target.map(|t| t.0));
-            defs.push(quote! { #doc #gate pub #field: ::dataverse_runtime::Field<#value>, });
-            ser.push(quote! { #gate f.navigation(#wire, &self.#field); });
-            de.push(quote! { #gate #wire => self.#field = map.next_value()?, });
+            // Not behind the target's feature: without it, the target's name is a stand-in that
+            // reads the expanded value as untyped JSON (`Emitter::stand_ins`).
+            defs.push(quote! { #doc pub #field: ::dataverse_runtime::Field<#value>, });
+            ser.push(quote! { f.navigation(#wire, &self.#field); });
+            de.push(quote! { #wire => self.#field = map.next_value()?, });
         }
         // A composed type (deeper than FLATTEN_DEPTH) holds its base type, which writes and
         // reads the inherited members, the binds and `extra`.

@@ -217,18 +217,15 @@ pub struct Account {
     pub account_principalobjectattributeaccess: Field<Expanded<Vec<Untyped>>>,
     pub ownerid: Field<Expanded<PrincipalAny>>,
     /// Navigation `Account_ActivityPointers`: a collection of `Microsoft.Dynamics.CRM.activitypointer`.
-    #[cfg(feature = "activitypointers")]
     pub account_activity_pointers: Field<Expanded<Vec<super::ActivitypointerAny>>>,
     /// Navigation `Account_SyncErrors`: a collection of `Microsoft.Dynamics.CRM.syncerror`.
     pub account_sync_errors: Field<Expanded<Vec<Untyped>>>,
-    #[cfg(feature = "systemusers")]
     pub createdby: Field<Expanded<super::SystemUser>>,
     /// Navigation `Account_Email_SendersAccount`: a collection of `Microsoft.Dynamics.CRM.email`.
     pub account_email_senders_account: Field<Expanded<Vec<Untyped>>>,
     /// Navigation `Account_Email_EmailSender`: a collection of `Microsoft.Dynamics.CRM.email`.
     pub account_email_email_sender: Field<Expanded<Vec<Untyped>>>,
     /// Navigation `Account_Annotation`: a collection of `Microsoft.Dynamics.CRM.annotation`.
-    #[cfg(feature = "annotations")]
     pub account_annotation: Field<Expanded<Vec<super::Annotation>>>,
     /// Navigation `Account_SharepointDocumentLocation`: a collection of `Microsoft.Dynamics.CRM.sharepointdocumentlocation`.
     pub account_sharepoint_document_location: Field<Expanded<Vec<Untyped>>>,
@@ -236,7 +233,6 @@ pub struct Account {
     pub sla_account_sla: Field<Expanded<Untyped>>,
     /// Navigation `account_connections2`: a collection of `Microsoft.Dynamics.CRM.connection`.
     pub account_connections2: Field<Expanded<Vec<Untyped>>>,
-    #[cfg(feature = "systemusers")]
     pub modifiedby: Field<Expanded<super::SystemUser>>,
     /// Navigation `account_PostFollows`: a collection of `Microsoft.Dynamics.CRM.postfollow`.
     pub account_post_follows: Field<Expanded<Vec<Untyped>>>,
@@ -246,9 +242,7 @@ pub struct Account {
     pub account_process_sessions: Field<Expanded<Vec<Untyped>>>,
     /// Navigation `Account_Faxes`: a collection of `Microsoft.Dynamics.CRM.fax`.
     pub account_faxes: Field<Expanded<Vec<Untyped>>>,
-    #[cfg(feature = "accounts")]
     pub masterid: Field<Expanded<Account>>,
-    #[cfg(feature = "accounts")]
     pub account_master_account: Field<Expanded<Vec<Account>>>,
     /// Navigation `owningbusinessunit`: one `Microsoft.Dynamics.CRM.businessunit`.
     pub owningbusinessunit: Field<Expanded<Untyped>>,
@@ -258,15 +252,12 @@ pub struct Account {
     pub transactioncurrencyid: Field<Expanded<Untyped>>,
     /// Navigation `Account_DuplicateBaseRecord`: a collection of `Microsoft.Dynamics.CRM.duplicaterecord`.
     pub account_duplicate_base_record: Field<Expanded<Vec<Untyped>>>,
-    #[cfg(feature = "systemusers")]
     pub preferredsystemuserid: Field<Expanded<super::SystemUser>>,
-    #[cfg(feature = "systemusers")]
     pub createdonbehalfby: Field<Expanded<super::SystemUser>>,
     /// Navigation `Account_RecurringAppointmentMasters`: a collection of `Microsoft.Dynamics.CRM.recurringappointmentmaster`.
     pub account_recurring_appointment_masters: Field<Expanded<Vec<Untyped>>>,
     /// Navigation `Account_Phonecalls`: a collection of `Microsoft.Dynamics.CRM.phonecall`.
     pub account_phonecalls: Field<Expanded<Vec<Untyped>>>,
-    #[cfg(feature = "contacts")]
     pub primarycontactid: Field<Expanded<super::Contact>>,
     /// Navigation `Account_SocialActivities`: a collection of `Microsoft.Dynamics.CRM.socialactivity`.
     pub account_social_activities: Field<Expanded<Vec<Untyped>>>,
@@ -286,15 +277,12 @@ pub struct Account {
     pub account_bulk_delete_failures: Field<Expanded<Vec<Untyped>>>,
     /// Navigation `SocialActivity_PostAuthor_accounts`: a collection of `Microsoft.Dynamics.CRM.socialactivity`.
     pub social_activity_post_author_accounts: Field<Expanded<Vec<Untyped>>>,
-    #[cfg(feature = "contacts")]
     pub contact_customer_accounts: Field<Expanded<Vec<super::Contact>>>,
     /// Navigation `Account_Appointments`: a collection of `Microsoft.Dynamics.CRM.appointment`.
     pub account_appointments: Field<Expanded<Vec<Untyped>>>,
     /// Navigation `Account_Emails`: a collection of `Microsoft.Dynamics.CRM.email`.
     pub account_emails: Field<Expanded<Vec<Untyped>>>,
-    #[cfg(feature = "accounts")]
     pub parentaccountid: Field<Expanded<Account>>,
-    #[cfg(feature = "accounts")]
     pub account_parent_account: Field<Expanded<Vec<Account>>>,
     /// Navigation `Socialprofile_customer_accounts`: a collection of `Microsoft.Dynamics.CRM.socialprofile`.
     pub socialprofile_customer_accounts: Field<Expanded<Vec<Untyped>>>,
@@ -304,18 +292,14 @@ pub struct Account {
     pub account_activity_parties: Field<Expanded<Vec<Untyped>>>,
     /// Navigation `account_connections1`: a collection of `Microsoft.Dynamics.CRM.connection`.
     pub account_connections1: Field<Expanded<Vec<Untyped>>>,
-    #[cfg(feature = "teams")]
     pub owningteam: Field<Expanded<super::Team>>,
     /// Navigation `account_actioncard`: a collection of `Microsoft.Dynamics.CRM.actioncard`.
     pub account_actioncard: Field<Expanded<Vec<Untyped>>>,
-    #[cfg(feature = "systemusers")]
     pub owninguser: Field<Expanded<super::SystemUser>>,
     /// Navigation `Account_Letters`: a collection of `Microsoft.Dynamics.CRM.letter`.
-    #[cfg(feature = "letters")]
     pub account_letters: Field<Expanded<Vec<super::Letter>>>,
     /// Navigation `stageid_processstage`: one `Microsoft.Dynamics.CRM.processstage`.
     pub stageid_processstage: Field<Expanded<Untyped>>,
-    #[cfg(feature = "systemusers")]
     pub modifiedonbehalfby: Field<Expanded<super::SystemUser>>,
     /// Lookups to send as `nav@odata.bind`; set them with `HasBinds::bind` and the
     /// lookup constants of this type.
@@ -483,16 +467,14 @@ impl Structured for Account {
             &self.account_principalobjectattributeaccess,
         );
         f.navigation("ownerid", &self.ownerid);
-        #[cfg(feature = "activitypointers")]
         f.navigation("Account_ActivityPointers", &self.account_activity_pointers);
         f.navigation("Account_SyncErrors", &self.account_sync_errors);
-        #[cfg(feature = "systemusers")] f.navigation("createdby", &self.createdby);
+        f.navigation("createdby", &self.createdby);
         f.navigation(
             "Account_Email_SendersAccount",
             &self.account_email_senders_account,
         );
         f.navigation("Account_Email_EmailSender", &self.account_email_email_sender);
-        #[cfg(feature = "annotations")]
         f.navigation("Account_Annotation", &self.account_annotation);
         f.navigation(
             "Account_SharepointDocumentLocation",
@@ -500,28 +482,24 @@ impl Structured for Account {
         );
         f.navigation("sla_account_sla", &self.sla_account_sla);
         f.navigation("account_connections2", &self.account_connections2);
-        #[cfg(feature = "systemusers")] f.navigation("modifiedby", &self.modifiedby);
+        f.navigation("modifiedby", &self.modifiedby);
         f.navigation("account_PostFollows", &self.account_post_follows);
         f.navigation("account_PostRegardings", &self.account_post_regardings);
         f.navigation("Account_ProcessSessions", &self.account_process_sessions);
         f.navigation("Account_Faxes", &self.account_faxes);
-        #[cfg(feature = "accounts")] f.navigation("masterid", &self.masterid);
-        #[cfg(feature = "accounts")]
+        f.navigation("masterid", &self.masterid);
         f.navigation("account_master_account", &self.account_master_account);
         f.navigation("owningbusinessunit", &self.owningbusinessunit);
         f.navigation("Account_AsyncOperations", &self.account_async_operations);
         f.navigation("transactioncurrencyid", &self.transactioncurrencyid);
         f.navigation("Account_DuplicateBaseRecord", &self.account_duplicate_base_record);
-        #[cfg(feature = "systemusers")]
         f.navigation("preferredsystemuserid", &self.preferredsystemuserid);
-        #[cfg(feature = "systemusers")]
         f.navigation("createdonbehalfby", &self.createdonbehalfby);
         f.navigation(
             "Account_RecurringAppointmentMasters",
             &self.account_recurring_appointment_masters,
         );
         f.navigation("Account_Phonecalls", &self.account_phonecalls);
-        #[cfg(feature = "contacts")]
         f.navigation("primarycontactid", &self.primarycontactid);
         f.navigation("Account_SocialActivities", &self.account_social_activities);
         f.navigation(
@@ -541,13 +519,10 @@ impl Structured for Account {
             "SocialActivity_PostAuthor_accounts",
             &self.social_activity_post_author_accounts,
         );
-        #[cfg(feature = "contacts")]
         f.navigation("contact_customer_accounts", &self.contact_customer_accounts);
         f.navigation("Account_Appointments", &self.account_appointments);
         f.navigation("Account_Emails", &self.account_emails);
-        #[cfg(feature = "accounts")]
         f.navigation("parentaccountid", &self.parentaccountid);
-        #[cfg(feature = "accounts")]
         f.navigation("account_parent_account", &self.account_parent_account);
         f.navigation(
             "Socialprofile_customer_accounts",
@@ -559,13 +534,11 @@ impl Structured for Account {
         );
         f.navigation("account_activity_parties", &self.account_activity_parties);
         f.navigation("account_connections1", &self.account_connections1);
-        #[cfg(feature = "teams")] f.navigation("owningteam", &self.owningteam);
+        f.navigation("owningteam", &self.owningteam);
         f.navigation("account_actioncard", &self.account_actioncard);
-        #[cfg(feature = "systemusers")] f.navigation("owninguser", &self.owninguser);
-        #[cfg(feature = "letters")]
+        f.navigation("owninguser", &self.owninguser);
         f.navigation("Account_Letters", &self.account_letters);
         f.navigation("stageid_processstage", &self.stageid_processstage);
-        #[cfg(feature = "systemusers")]
         f.navigation("modifiedonbehalfby", &self.modifiedonbehalfby);
         f.binds(&self.binds);
     }
@@ -775,12 +748,10 @@ impl Structured for Account {
                 self.account_principalobjectattributeaccess = map.next_value()?;
             }
             "ownerid" => self.ownerid = map.next_value()?,
-            #[cfg(feature = "activitypointers")]
             "Account_ActivityPointers" => {
                 self.account_activity_pointers = map.next_value()?;
             }
             "Account_SyncErrors" => self.account_sync_errors = map.next_value()?,
-            #[cfg(feature = "systemusers")]
             "createdby" => self.createdby = map.next_value()?,
             "Account_Email_SendersAccount" => {
                 self.account_email_senders_account = map.next_value()?;
@@ -788,14 +759,12 @@ impl Structured for Account {
             "Account_Email_EmailSender" => {
                 self.account_email_email_sender = map.next_value()?;
             }
-            #[cfg(feature = "annotations")]
             "Account_Annotation" => self.account_annotation = map.next_value()?,
             "Account_SharepointDocumentLocation" => {
                 self.account_sharepoint_document_location = map.next_value()?;
             }
             "sla_account_sla" => self.sla_account_sla = map.next_value()?,
             "account_connections2" => self.account_connections2 = map.next_value()?,
-            #[cfg(feature = "systemusers")]
             "modifiedby" => self.modifiedby = map.next_value()?,
             "account_PostFollows" => self.account_post_follows = map.next_value()?,
             "account_PostRegardings" => self.account_post_regardings = map.next_value()?,
@@ -803,9 +772,7 @@ impl Structured for Account {
                 self.account_process_sessions = map.next_value()?;
             }
             "Account_Faxes" => self.account_faxes = map.next_value()?,
-            #[cfg(feature = "accounts")]
             "masterid" => self.masterid = map.next_value()?,
-            #[cfg(feature = "accounts")]
             "account_master_account" => self.account_master_account = map.next_value()?,
             "owningbusinessunit" => self.owningbusinessunit = map.next_value()?,
             "Account_AsyncOperations" => {
@@ -815,15 +782,12 @@ impl Structured for Account {
             "Account_DuplicateBaseRecord" => {
                 self.account_duplicate_base_record = map.next_value()?;
             }
-            #[cfg(feature = "systemusers")]
             "preferredsystemuserid" => self.preferredsystemuserid = map.next_value()?,
-            #[cfg(feature = "systemusers")]
             "createdonbehalfby" => self.createdonbehalfby = map.next_value()?,
             "Account_RecurringAppointmentMasters" => {
                 self.account_recurring_appointment_masters = map.next_value()?;
             }
             "Account_Phonecalls" => self.account_phonecalls = map.next_value()?,
-            #[cfg(feature = "contacts")]
             "primarycontactid" => self.primarycontactid = map.next_value()?,
             "Account_SocialActivities" => {
                 self.account_social_activities = map.next_value()?;
@@ -848,15 +812,12 @@ impl Structured for Account {
             "SocialActivity_PostAuthor_accounts" => {
                 self.social_activity_post_author_accounts = map.next_value()?;
             }
-            #[cfg(feature = "contacts")]
             "contact_customer_accounts" => {
                 self.contact_customer_accounts = map.next_value()?;
             }
             "Account_Appointments" => self.account_appointments = map.next_value()?,
             "Account_Emails" => self.account_emails = map.next_value()?,
-            #[cfg(feature = "accounts")]
             "parentaccountid" => self.parentaccountid = map.next_value()?,
-            #[cfg(feature = "accounts")]
             "account_parent_account" => self.account_parent_account = map.next_value()?,
             "Socialprofile_customer_accounts" => {
                 self.socialprofile_customer_accounts = map.next_value()?;
@@ -868,15 +829,11 @@ impl Structured for Account {
                 self.account_activity_parties = map.next_value()?;
             }
             "account_connections1" => self.account_connections1 = map.next_value()?,
-            #[cfg(feature = "teams")]
             "owningteam" => self.owningteam = map.next_value()?,
             "account_actioncard" => self.account_actioncard = map.next_value()?,
-            #[cfg(feature = "systemusers")]
             "owninguser" => self.owninguser = map.next_value()?,
-            #[cfg(feature = "letters")]
             "Account_Letters" => self.account_letters = map.next_value()?,
             "stageid_processstage" => self.stageid_processstage = map.next_value()?,
-            #[cfg(feature = "systemusers")]
             "modifiedonbehalfby" => self.modifiedonbehalfby = map.next_value()?,
             _ => return Ok(false),
         }

@@ -95,11 +95,8 @@ pub struct Activitypointer {
     pub regardingobjectid_new_interactionforemail: Field<Expanded<Untyped>>,
     /// Navigation `regardingobjectid_knowledgebaserecord`: one `Microsoft.Dynamics.CRM.knowledgebaserecord`.
     pub regardingobjectid_knowledgebaserecord: Field<Expanded<Untyped>>,
-    #[cfg(feature = "accounts")]
     pub regardingobjectid_account: Field<Expanded<super::Account>>,
-    #[cfg(feature = "systemusers")]
     pub createdby: Field<Expanded<super::SystemUser>>,
-    #[cfg(feature = "contacts")]
     pub regardingobjectid_contact: Field<Expanded<super::Contact>>,
     /// Navigation `activity_pointer_socialactivity`: a collection of `Microsoft.Dynamics.CRM.socialactivity`.
     pub activity_pointer_socialactivity: Field<Expanded<Vec<Untyped>>>,
@@ -112,10 +109,8 @@ pub struct Activitypointer {
     /// Navigation `transactioncurrencyid`: one `Microsoft.Dynamics.CRM.transactioncurrency`.
     pub transactioncurrencyid: Field<Expanded<Untyped>>,
     /// Navigation `ActivityPointer_QueueItem`: a collection of `Microsoft.Dynamics.CRM.queueitem`.
-    #[cfg(feature = "queueitems")]
     pub activity_pointer_queue_item: Field<Expanded<Vec<super::Queueitem>>>,
     pub ownerid: Field<Expanded<PrincipalAny>>,
-    #[cfg(feature = "systemusers")]
     pub owninguser: Field<Expanded<super::SystemUser>>,
     /// Navigation `sla_activitypointer_sla`: one `Microsoft.Dynamics.CRM.sla`.
     pub sla_activitypointer_sla: Field<Expanded<Untyped>>,
@@ -123,15 +118,12 @@ pub struct Activitypointer {
     pub owningbusinessunit: Field<Expanded<Untyped>>,
     /// Navigation `regardingobjectid_knowledgearticle`: one `Microsoft.Dynamics.CRM.knowledgearticle`.
     pub regardingobjectid_knowledgearticle: Field<Expanded<Untyped>>,
-    #[cfg(feature = "systemusers")]
     pub modifiedonbehalfby: Field<Expanded<super::SystemUser>>,
     /// Navigation `activity_pointer_activity_mime_attachment`: a collection of `Microsoft.Dynamics.CRM.activitymimeattachment`.
     pub activity_pointer_activity_mime_attachment: Field<Expanded<Vec<Untyped>>>,
     /// Navigation `activity_pointer_fax`: a collection of `Microsoft.Dynamics.CRM.fax`.
     pub activity_pointer_fax: Field<Expanded<Vec<Untyped>>>,
-    #[cfg(feature = "systemusers")]
     pub createdonbehalfby: Field<Expanded<super::SystemUser>>,
-    #[cfg(feature = "systemusers")]
     pub modifiedby: Field<Expanded<super::SystemUser>>,
     /// Navigation `activity_pointer_task`: a collection of `Microsoft.Dynamics.CRM.task`.
     pub activity_pointer_task: Field<Expanded<Vec<Untyped>>>,
@@ -139,13 +131,11 @@ pub struct Activitypointer {
     pub activity_pointer_phonecall: Field<Expanded<Vec<Untyped>>>,
     /// Navigation `activity_pointer_appointment`: a collection of `Microsoft.Dynamics.CRM.appointment`.
     pub activity_pointer_appointment: Field<Expanded<Vec<Untyped>>>,
-    #[cfg(feature = "letters")]
     pub activity_pointer_letter: Field<Expanded<Vec<super::Letter>>>,
     /// Navigation `activitypointer_connections2`: a collection of `Microsoft.Dynamics.CRM.connection`.
     pub activitypointer_connections2: Field<Expanded<Vec<Untyped>>>,
     /// Navigation `slakpiinstance_activitypointer`: a collection of `Microsoft.Dynamics.CRM.slakpiinstance`.
     pub slakpiinstance_activitypointer: Field<Expanded<Vec<Untyped>>>,
-    #[cfg(feature = "teams")]
     pub owningteam: Field<Expanded<super::Team>>,
     /// Navigation `ActivityPointer_BulkDeleteFailures`: a collection of `Microsoft.Dynamics.CRM.bulkdeletefailure`.
     pub activity_pointer_bulk_delete_failures: Field<Expanded<Vec<Untyped>>>,
@@ -233,10 +223,8 @@ impl Structured for Activitypointer {
             "regardingobjectid_knowledgebaserecord",
             &self.regardingobjectid_knowledgebaserecord,
         );
-        #[cfg(feature = "accounts")]
         f.navigation("regardingobjectid_account", &self.regardingobjectid_account);
-        #[cfg(feature = "systemusers")] f.navigation("createdby", &self.createdby);
-        #[cfg(feature = "contacts")]
+        f.navigation("createdby", &self.createdby);
         f.navigation("regardingobjectid_contact", &self.regardingobjectid_contact);
         f.navigation(
             "activity_pointer_socialactivity",
@@ -249,37 +237,33 @@ impl Structured for Activitypointer {
         f.navigation("activity_pointer_email", &self.activity_pointer_email);
         f.navigation("sendermailboxid", &self.sendermailboxid);
         f.navigation("transactioncurrencyid", &self.transactioncurrencyid);
-        #[cfg(feature = "queueitems")]
         f.navigation("ActivityPointer_QueueItem", &self.activity_pointer_queue_item);
         f.navigation("ownerid", &self.ownerid);
-        #[cfg(feature = "systemusers")] f.navigation("owninguser", &self.owninguser);
+        f.navigation("owninguser", &self.owninguser);
         f.navigation("sla_activitypointer_sla", &self.sla_activitypointer_sla);
         f.navigation("owningbusinessunit", &self.owningbusinessunit);
         f.navigation(
             "regardingobjectid_knowledgearticle",
             &self.regardingobjectid_knowledgearticle,
         );
-        #[cfg(feature = "systemusers")]
         f.navigation("modifiedonbehalfby", &self.modifiedonbehalfby);
         f.navigation(
             "activity_pointer_activity_mime_attachment",
             &self.activity_pointer_activity_mime_attachment,
         );
         f.navigation("activity_pointer_fax", &self.activity_pointer_fax);
-        #[cfg(feature = "systemusers")]
         f.navigation("createdonbehalfby", &self.createdonbehalfby);
-        #[cfg(feature = "systemusers")] f.navigation("modifiedby", &self.modifiedby);
+        f.navigation("modifiedby", &self.modifiedby);
         f.navigation("activity_pointer_task", &self.activity_pointer_task);
         f.navigation("activity_pointer_phonecall", &self.activity_pointer_phonecall);
         f.navigation("activity_pointer_appointment", &self.activity_pointer_appointment);
-        #[cfg(feature = "letters")]
         f.navigation("activity_pointer_letter", &self.activity_pointer_letter);
         f.navigation("activitypointer_connections2", &self.activitypointer_connections2);
         f.navigation(
             "slakpiinstance_activitypointer",
             &self.slakpiinstance_activitypointer,
         );
-        #[cfg(feature = "teams")] f.navigation("owningteam", &self.owningteam);
+        f.navigation("owningteam", &self.owningteam);
         f.navigation(
             "ActivityPointer_BulkDeleteFailures",
             &self.activity_pointer_bulk_delete_failures,
@@ -389,13 +373,10 @@ impl Structured for Activitypointer {
             "regardingobjectid_knowledgebaserecord" => {
                 self.regardingobjectid_knowledgebaserecord = map.next_value()?;
             }
-            #[cfg(feature = "accounts")]
             "regardingobjectid_account" => {
                 self.regardingobjectid_account = map.next_value()?;
             }
-            #[cfg(feature = "systemusers")]
             "createdby" => self.createdby = map.next_value()?,
-            #[cfg(feature = "contacts")]
             "regardingobjectid_contact" => {
                 self.regardingobjectid_contact = map.next_value()?;
             }
@@ -408,27 +389,22 @@ impl Structured for Activitypointer {
             "activity_pointer_email" => self.activity_pointer_email = map.next_value()?,
             "sendermailboxid" => self.sendermailboxid = map.next_value()?,
             "transactioncurrencyid" => self.transactioncurrencyid = map.next_value()?,
-            #[cfg(feature = "queueitems")]
             "ActivityPointer_QueueItem" => {
                 self.activity_pointer_queue_item = map.next_value()?;
             }
             "ownerid" => self.ownerid = map.next_value()?,
-            #[cfg(feature = "systemusers")]
             "owninguser" => self.owninguser = map.next_value()?,
             "sla_activitypointer_sla" => self.sla_activitypointer_sla = map.next_value()?,
             "owningbusinessunit" => self.owningbusinessunit = map.next_value()?,
             "regardingobjectid_knowledgearticle" => {
                 self.regardingobjectid_knowledgearticle = map.next_value()?;
             }
-            #[cfg(feature = "systemusers")]
             "modifiedonbehalfby" => self.modifiedonbehalfby = map.next_value()?,
             "activity_pointer_activity_mime_attachment" => {
                 self.activity_pointer_activity_mime_attachment = map.next_value()?;
             }
             "activity_pointer_fax" => self.activity_pointer_fax = map.next_value()?,
-            #[cfg(feature = "systemusers")]
             "createdonbehalfby" => self.createdonbehalfby = map.next_value()?,
-            #[cfg(feature = "systemusers")]
             "modifiedby" => self.modifiedby = map.next_value()?,
             "activity_pointer_task" => self.activity_pointer_task = map.next_value()?,
             "activity_pointer_phonecall" => {
@@ -437,7 +413,6 @@ impl Structured for Activitypointer {
             "activity_pointer_appointment" => {
                 self.activity_pointer_appointment = map.next_value()?;
             }
-            #[cfg(feature = "letters")]
             "activity_pointer_letter" => self.activity_pointer_letter = map.next_value()?,
             "activitypointer_connections2" => {
                 self.activitypointer_connections2 = map.next_value()?;
@@ -445,7 +420,6 @@ impl Structured for Activitypointer {
             "slakpiinstance_activitypointer" => {
                 self.slakpiinstance_activitypointer = map.next_value()?;
             }
-            #[cfg(feature = "teams")]
             "owningteam" => self.owningteam = map.next_value()?,
             "ActivityPointer_BulkDeleteFailures" => {
                 self.activity_pointer_bulk_delete_failures = map.next_value()?;

@@ -65,9 +65,7 @@ pub struct Annotation {
     pub objectid_knowledgearticle: Field<Expanded<Untyped>>,
     /// Navigation `objectid_knowledgebaserecord`: one `Microsoft.Dynamics.CRM.knowledgebaserecord`.
     pub objectid_knowledgebaserecord: Field<Expanded<Untyped>>,
-    #[cfg(feature = "accounts")]
     pub objectid_account: Field<Expanded<super::Account>>,
-    #[cfg(feature = "systemusers")]
     pub modifiedonbehalfby: Field<Expanded<super::SystemUser>>,
     /// Navigation `objectid_kbarticle`: one `Microsoft.Dynamics.CRM.kbarticle`.
     pub objectid_kbarticle: Field<Expanded<Untyped>>,
@@ -81,15 +79,11 @@ pub struct Annotation {
     pub objectid_sla: Field<Expanded<Untyped>>,
     /// Navigation `objectid_calendar`: one `Microsoft.Dynamics.CRM.calendar`.
     pub objectid_calendar: Field<Expanded<Untyped>>,
-    #[cfg(feature = "systemusers")]
     pub createdby: Field<Expanded<super::SystemUser>>,
     /// Navigation `objectid_fax`: one `Microsoft.Dynamics.CRM.fax`.
     pub objectid_fax: Field<Expanded<Untyped>>,
-    #[cfg(feature = "contacts")]
     pub objectid_contact: Field<Expanded<super::Contact>>,
-    #[cfg(feature = "systemusers")]
     pub owninguser: Field<Expanded<super::SystemUser>>,
-    #[cfg(feature = "letters")]
     pub objectid_letter: Field<Expanded<super::Letter>>,
     pub ownerid: Field<Expanded<PrincipalAny>>,
     /// Navigation `objectid_goal`: one `Microsoft.Dynamics.CRM.goal`.
@@ -100,9 +94,7 @@ pub struct Annotation {
     pub objectid_email: Field<Expanded<Untyped>>,
     /// Navigation `objectid_workflow`: one `Microsoft.Dynamics.CRM.workflow`.
     pub objectid_workflow: Field<Expanded<Untyped>>,
-    #[cfg(feature = "systemusers")]
     pub createdonbehalfby: Field<Expanded<super::SystemUser>>,
-    #[cfg(feature = "systemusers")]
     pub modifiedby: Field<Expanded<super::SystemUser>>,
     /// Navigation `Annotation_AsyncOperations`: a collection of `Microsoft.Dynamics.CRM.asyncoperation`.
     pub annotation_async_operations: Field<Expanded<Vec<Untyped>>>,
@@ -112,7 +104,6 @@ pub struct Annotation {
     pub objectid_mailbox: Field<Expanded<Untyped>>,
     /// Navigation `objectid_socialactivity`: one `Microsoft.Dynamics.CRM.socialactivity`.
     pub objectid_socialactivity: Field<Expanded<Untyped>>,
-    #[cfg(feature = "teams")]
     pub owningteam: Field<Expanded<super::Team>>,
     /// Navigation `objectid_duplicaterule`: one `Microsoft.Dynamics.CRM.duplicaterule`.
     pub objectid_duplicaterule: Field<Expanded<Untyped>>,
@@ -171,9 +162,7 @@ impl Structured for Annotation {
         f.field("subject", &self.subject);
         f.navigation("objectid_knowledgearticle", &self.objectid_knowledgearticle);
         f.navigation("objectid_knowledgebaserecord", &self.objectid_knowledgebaserecord);
-        #[cfg(feature = "accounts")]
         f.navigation("objectid_account", &self.objectid_account);
-        #[cfg(feature = "systemusers")]
         f.navigation("modifiedonbehalfby", &self.modifiedonbehalfby);
         f.navigation("objectid_kbarticle", &self.objectid_kbarticle);
         f.navigation("objectid_appointment", &self.objectid_appointment);
@@ -184,26 +173,23 @@ impl Structured for Annotation {
         );
         f.navigation("objectid_sla", &self.objectid_sla);
         f.navigation("objectid_calendar", &self.objectid_calendar);
-        #[cfg(feature = "systemusers")] f.navigation("createdby", &self.createdby);
+        f.navigation("createdby", &self.createdby);
         f.navigation("objectid_fax", &self.objectid_fax);
-        #[cfg(feature = "contacts")]
         f.navigation("objectid_contact", &self.objectid_contact);
-        #[cfg(feature = "systemusers")] f.navigation("owninguser", &self.owninguser);
-        #[cfg(feature = "letters")]
+        f.navigation("owninguser", &self.owninguser);
         f.navigation("objectid_letter", &self.objectid_letter);
         f.navigation("ownerid", &self.ownerid);
         f.navigation("objectid_goal", &self.objectid_goal);
         f.navigation("objectid_task", &self.objectid_task);
         f.navigation("objectid_email", &self.objectid_email);
         f.navigation("objectid_workflow", &self.objectid_workflow);
-        #[cfg(feature = "systemusers")]
         f.navigation("createdonbehalfby", &self.createdonbehalfby);
-        #[cfg(feature = "systemusers")] f.navigation("modifiedby", &self.modifiedby);
+        f.navigation("modifiedby", &self.modifiedby);
         f.navigation("Annotation_AsyncOperations", &self.annotation_async_operations);
         f.navigation("Annotation_ProcessSessions", &self.annotation_process_sessions);
         f.navigation("objectid_mailbox", &self.objectid_mailbox);
         f.navigation("objectid_socialactivity", &self.objectid_socialactivity);
-        #[cfg(feature = "teams")] f.navigation("owningteam", &self.owningteam);
+        f.navigation("owningteam", &self.owningteam);
         f.navigation("objectid_duplicaterule", &self.objectid_duplicaterule);
         f.navigation("Annotation_SyncErrors", &self.annotation_sync_errors);
         f.navigation("objectid_phonecall", &self.objectid_phonecall);
@@ -268,9 +254,7 @@ impl Structured for Annotation {
             "objectid_knowledgebaserecord" => {
                 self.objectid_knowledgebaserecord = map.next_value()?;
             }
-            #[cfg(feature = "accounts")]
             "objectid_account" => self.objectid_account = map.next_value()?,
-            #[cfg(feature = "systemusers")]
             "modifiedonbehalfby" => self.modifiedonbehalfby = map.next_value()?,
             "objectid_kbarticle" => self.objectid_kbarticle = map.next_value()?,
             "objectid_appointment" => self.objectid_appointment = map.next_value()?,
@@ -280,23 +264,17 @@ impl Structured for Annotation {
             }
             "objectid_sla" => self.objectid_sla = map.next_value()?,
             "objectid_calendar" => self.objectid_calendar = map.next_value()?,
-            #[cfg(feature = "systemusers")]
             "createdby" => self.createdby = map.next_value()?,
             "objectid_fax" => self.objectid_fax = map.next_value()?,
-            #[cfg(feature = "contacts")]
             "objectid_contact" => self.objectid_contact = map.next_value()?,
-            #[cfg(feature = "systemusers")]
             "owninguser" => self.owninguser = map.next_value()?,
-            #[cfg(feature = "letters")]
             "objectid_letter" => self.objectid_letter = map.next_value()?,
             "ownerid" => self.ownerid = map.next_value()?,
             "objectid_goal" => self.objectid_goal = map.next_value()?,
             "objectid_task" => self.objectid_task = map.next_value()?,
             "objectid_email" => self.objectid_email = map.next_value()?,
             "objectid_workflow" => self.objectid_workflow = map.next_value()?,
-            #[cfg(feature = "systemusers")]
             "createdonbehalfby" => self.createdonbehalfby = map.next_value()?,
-            #[cfg(feature = "systemusers")]
             "modifiedby" => self.modifiedby = map.next_value()?,
             "Annotation_AsyncOperations" => {
                 self.annotation_async_operations = map.next_value()?;
@@ -306,7 +284,6 @@ impl Structured for Annotation {
             }
             "objectid_mailbox" => self.objectid_mailbox = map.next_value()?,
             "objectid_socialactivity" => self.objectid_socialactivity = map.next_value()?,
-            #[cfg(feature = "teams")]
             "owningteam" => self.owningteam = map.next_value()?,
             "objectid_duplicaterule" => self.objectid_duplicaterule = map.next_value()?,
             "Annotation_SyncErrors" => self.annotation_sync_errors = map.next_value()?,

@@ -270,7 +270,6 @@ pub struct Contact {
     /// Navigation `stageid_processstage`: one `Microsoft.Dynamics.CRM.processstage`.
     pub stageid_processstage: Field<Expanded<Untyped>>,
     /// Navigation `Contact_ActivityPointers`: a collection of `Microsoft.Dynamics.CRM.activitypointer`.
-    #[cfg(feature = "activitypointers")]
     pub contact_activity_pointers: Field<Expanded<Vec<super::ActivitypointerAny>>>,
     /// Navigation `Contact_SocialActivities`: a collection of `Microsoft.Dynamics.CRM.socialactivity`.
     pub contact_social_activities: Field<Expanded<Vec<Untyped>>>,
@@ -292,22 +291,15 @@ pub struct Contact {
     pub slainvokedid_contact_sla: Field<Expanded<Untyped>>,
     /// Navigation `sla_contact_sla`: one `Microsoft.Dynamics.CRM.sla`.
     pub sla_contact_sla: Field<Expanded<Untyped>>,
-    #[cfg(feature = "systemusers")]
     pub createdonbehalfby: Field<Expanded<super::SystemUser>>,
     /// Navigation `Contact_Annotation`: a collection of `Microsoft.Dynamics.CRM.annotation`.
-    #[cfg(feature = "annotations")]
     pub contact_annotation: Field<Expanded<Vec<super::Annotation>>>,
-    #[cfg(feature = "contacts")]
     pub masterid: Field<Expanded<Contact>>,
-    #[cfg(feature = "contacts")]
     pub contact_master_contact: Field<Expanded<Vec<Contact>>>,
-    #[cfg(feature = "systemusers")]
     pub modifiedonbehalfby: Field<Expanded<super::SystemUser>>,
     /// Navigation `Contact_Email_EmailSender`: a collection of `Microsoft.Dynamics.CRM.email`.
     pub contact_email_email_sender: Field<Expanded<Vec<Untyped>>>,
-    #[cfg(feature = "accounts")]
     pub account_primary_contact: Field<Expanded<Vec<super::Account>>>,
-    #[cfg(feature = "systemusers")]
     pub createdby: Field<Expanded<super::SystemUser>>,
     /// Navigation `contact_actioncard`: a collection of `Microsoft.Dynamics.CRM.actioncard`.
     pub contact_actioncard: Field<Expanded<Vec<Untyped>>>,
@@ -319,9 +311,7 @@ pub struct Contact {
     pub contact_customer_address: Field<Expanded<Vec<Untyped>>>,
     /// Navigation `owningbusinessunit`: one `Microsoft.Dynamics.CRM.businessunit`.
     pub owningbusinessunit: Field<Expanded<Untyped>>,
-    #[cfg(feature = "teams")]
     pub owningteam: Field<Expanded<super::Team>>,
-    #[cfg(feature = "accounts")]
     pub parentcustomerid_account: Field<Expanded<super::Account>>,
     /// Navigation `Contact_DuplicateMatchingRecord`: a collection of `Microsoft.Dynamics.CRM.duplicaterecord`.
     pub contact_duplicate_matching_record: Field<Expanded<Vec<Untyped>>>,
@@ -329,7 +319,6 @@ pub struct Contact {
     pub lk_contact_feedback_createdby: Field<Expanded<Vec<Untyped>>>,
     /// Navigation `slakpiinstance_contact`: a collection of `Microsoft.Dynamics.CRM.slakpiinstance`.
     pub slakpiinstance_contact: Field<Expanded<Vec<Untyped>>>,
-    #[cfg(feature = "systemusers")]
     pub preferredsystemuserid: Field<Expanded<super::SystemUser>>,
     /// Navigation `Contact_Faxes`: a collection of `Microsoft.Dynamics.CRM.fax`.
     pub contact_faxes: Field<Expanded<Vec<Untyped>>>,
@@ -337,7 +326,6 @@ pub struct Contact {
     pub contact_mailbox_tracking_folder: Field<Expanded<Vec<Untyped>>>,
     /// Navigation `Contact_Appointments`: a collection of `Microsoft.Dynamics.CRM.appointment`.
     pub contact_appointments: Field<Expanded<Vec<Untyped>>>,
-    #[cfg(feature = "systemusers")]
     pub owninguser: Field<Expanded<super::SystemUser>>,
     /// Navigation `Contact_AsyncOperations`: a collection of `Microsoft.Dynamics.CRM.asyncoperation`.
     pub contact_async_operations: Field<Expanded<Vec<Untyped>>>,
@@ -348,22 +336,18 @@ pub struct Contact {
     pub contact_recurring_appointment_masters: Field<Expanded<Vec<Untyped>>>,
     /// Navigation `Contact_BulkDeleteFailures`: a collection of `Microsoft.Dynamics.CRM.bulkdeletefailure`.
     pub contact_bulk_delete_failures: Field<Expanded<Vec<Untyped>>>,
-    #[cfg(feature = "contacts")]
     pub parentcustomerid_contact: Field<Expanded<Contact>>,
-    #[cfg(feature = "contacts")]
     pub contact_customer_contacts: Field<Expanded<Vec<Contact>>>,
     /// Navigation `contact_connections2`: a collection of `Microsoft.Dynamics.CRM.connection`.
     pub contact_connections2: Field<Expanded<Vec<Untyped>>>,
     /// Navigation `Contact_DuplicateBaseRecord`: a collection of `Microsoft.Dynamics.CRM.duplicaterecord`.
     pub contact_duplicate_base_record: Field<Expanded<Vec<Untyped>>>,
-    #[cfg(feature = "systemusers")]
     pub modifiedby: Field<Expanded<super::SystemUser>>,
     /// Navigation `Contact_Emails`: a collection of `Microsoft.Dynamics.CRM.email`.
     pub contact_emails: Field<Expanded<Vec<Untyped>>>,
     /// Navigation `contact_activity_parties`: a collection of `Microsoft.Dynamics.CRM.activityparty`.
     pub contact_activity_parties: Field<Expanded<Vec<Untyped>>>,
     /// Navigation `Contact_Letters`: a collection of `Microsoft.Dynamics.CRM.letter`.
-    #[cfg(feature = "letters")]
     pub contact_letters: Field<Expanded<Vec<super::Letter>>>,
     /// Lookups to send as `nav@odata.bind`; set them with `HasBinds::bind` and the
     /// lookup constants of this type.
@@ -580,7 +564,6 @@ impl Structured for Contact {
         f.navigation("Contact_Feedback", &self.contact_feedback);
         f.navigation("Contact_ProcessSessions", &self.contact_process_sessions);
         f.navigation("stageid_processstage", &self.stageid_processstage);
-        #[cfg(feature = "activitypointers")]
         f.navigation("Contact_ActivityPointers", &self.contact_activity_pointers);
         f.navigation("Contact_SocialActivities", &self.contact_social_activities);
         f.navigation(
@@ -598,19 +581,14 @@ impl Structured for Contact {
         f.navigation("Contact_SyncErrors", &self.contact_sync_errors);
         f.navigation("slainvokedid_contact_sla", &self.slainvokedid_contact_sla);
         f.navigation("sla_contact_sla", &self.sla_contact_sla);
-        #[cfg(feature = "systemusers")]
         f.navigation("createdonbehalfby", &self.createdonbehalfby);
-        #[cfg(feature = "annotations")]
         f.navigation("Contact_Annotation", &self.contact_annotation);
-        #[cfg(feature = "contacts")] f.navigation("masterid", &self.masterid);
-        #[cfg(feature = "contacts")]
+        f.navigation("masterid", &self.masterid);
         f.navigation("contact_master_contact", &self.contact_master_contact);
-        #[cfg(feature = "systemusers")]
         f.navigation("modifiedonbehalfby", &self.modifiedonbehalfby);
         f.navigation("Contact_Email_EmailSender", &self.contact_email_email_sender);
-        #[cfg(feature = "accounts")]
         f.navigation("account_primary_contact", &self.account_primary_contact);
-        #[cfg(feature = "systemusers")] f.navigation("createdby", &self.createdby);
+        f.navigation("createdby", &self.createdby);
         f.navigation("contact_actioncard", &self.contact_actioncard);
         f.navigation(
             "socialactivity_postauthoraccount_contacts",
@@ -622,8 +600,7 @@ impl Structured for Contact {
         );
         f.navigation("Contact_CustomerAddress", &self.contact_customer_address);
         f.navigation("owningbusinessunit", &self.owningbusinessunit);
-        #[cfg(feature = "teams")] f.navigation("owningteam", &self.owningteam);
-        #[cfg(feature = "accounts")]
+        f.navigation("owningteam", &self.owningteam);
         f.navigation("parentcustomerid_account", &self.parentcustomerid_account);
         f.navigation(
             "Contact_DuplicateMatchingRecord",
@@ -634,7 +611,6 @@ impl Structured for Contact {
             &self.lk_contact_feedback_createdby,
         );
         f.navigation("slakpiinstance_contact", &self.slakpiinstance_contact);
-        #[cfg(feature = "systemusers")]
         f.navigation("preferredsystemuserid", &self.preferredsystemuserid);
         f.navigation("Contact_Faxes", &self.contact_faxes);
         f.navigation(
@@ -642,7 +618,7 @@ impl Structured for Contact {
             &self.contact_mailbox_tracking_folder,
         );
         f.navigation("Contact_Appointments", &self.contact_appointments);
-        #[cfg(feature = "systemusers")] f.navigation("owninguser", &self.owninguser);
+        f.navigation("owninguser", &self.owninguser);
         f.navigation("Contact_AsyncOperations", &self.contact_async_operations);
         f.navigation("ownerid", &self.ownerid);
         f.navigation("transactioncurrencyid", &self.transactioncurrencyid);
@@ -651,16 +627,13 @@ impl Structured for Contact {
             &self.contact_recurring_appointment_masters,
         );
         f.navigation("Contact_BulkDeleteFailures", &self.contact_bulk_delete_failures);
-        #[cfg(feature = "contacts")]
         f.navigation("parentcustomerid_contact", &self.parentcustomerid_contact);
-        #[cfg(feature = "contacts")]
         f.navigation("contact_customer_contacts", &self.contact_customer_contacts);
         f.navigation("contact_connections2", &self.contact_connections2);
         f.navigation("Contact_DuplicateBaseRecord", &self.contact_duplicate_base_record);
-        #[cfg(feature = "systemusers")] f.navigation("modifiedby", &self.modifiedby);
+        f.navigation("modifiedby", &self.modifiedby);
         f.navigation("Contact_Emails", &self.contact_emails);
         f.navigation("contact_activity_parties", &self.contact_activity_parties);
-        #[cfg(feature = "letters")]
         f.navigation("Contact_Letters", &self.contact_letters);
         f.binds(&self.binds);
     }
@@ -929,7 +902,6 @@ impl Structured for Contact {
                 self.contact_process_sessions = map.next_value()?;
             }
             "stageid_processstage" => self.stageid_processstage = map.next_value()?,
-            #[cfg(feature = "activitypointers")]
             "Contact_ActivityPointers" => {
                 self.contact_activity_pointers = map.next_value()?;
             }
@@ -951,22 +923,15 @@ impl Structured for Contact {
                 self.slainvokedid_contact_sla = map.next_value()?;
             }
             "sla_contact_sla" => self.sla_contact_sla = map.next_value()?,
-            #[cfg(feature = "systemusers")]
             "createdonbehalfby" => self.createdonbehalfby = map.next_value()?,
-            #[cfg(feature = "annotations")]
             "Contact_Annotation" => self.contact_annotation = map.next_value()?,
-            #[cfg(feature = "contacts")]
             "masterid" => self.masterid = map.next_value()?,
-            #[cfg(feature = "contacts")]
             "contact_master_contact" => self.contact_master_contact = map.next_value()?,
-            #[cfg(feature = "systemusers")]
             "modifiedonbehalfby" => self.modifiedonbehalfby = map.next_value()?,
             "Contact_Email_EmailSender" => {
                 self.contact_email_email_sender = map.next_value()?;
             }
-            #[cfg(feature = "accounts")]
             "account_primary_contact" => self.account_primary_contact = map.next_value()?,
-            #[cfg(feature = "systemusers")]
             "createdby" => self.createdby = map.next_value()?,
             "contact_actioncard" => self.contact_actioncard = map.next_value()?,
             "socialactivity_postauthoraccount_contacts" => {
@@ -979,9 +944,7 @@ impl Structured for Contact {
                 self.contact_customer_address = map.next_value()?;
             }
             "owningbusinessunit" => self.owningbusinessunit = map.next_value()?,
-            #[cfg(feature = "teams")]
             "owningteam" => self.owningteam = map.next_value()?,
-            #[cfg(feature = "accounts")]
             "parentcustomerid_account" => {
                 self.parentcustomerid_account = map.next_value()?;
             }
@@ -992,14 +955,12 @@ impl Structured for Contact {
                 self.lk_contact_feedback_createdby = map.next_value()?;
             }
             "slakpiinstance_contact" => self.slakpiinstance_contact = map.next_value()?,
-            #[cfg(feature = "systemusers")]
             "preferredsystemuserid" => self.preferredsystemuserid = map.next_value()?,
             "Contact_Faxes" => self.contact_faxes = map.next_value()?,
             "Contact_MailboxTrackingFolder" => {
                 self.contact_mailbox_tracking_folder = map.next_value()?;
             }
             "Contact_Appointments" => self.contact_appointments = map.next_value()?,
-            #[cfg(feature = "systemusers")]
             "owninguser" => self.owninguser = map.next_value()?,
             "Contact_AsyncOperations" => {
                 self.contact_async_operations = map.next_value()?;
@@ -1012,11 +973,9 @@ impl Structured for Contact {
             "Contact_BulkDeleteFailures" => {
                 self.contact_bulk_delete_failures = map.next_value()?;
             }
-            #[cfg(feature = "contacts")]
             "parentcustomerid_contact" => {
                 self.parentcustomerid_contact = map.next_value()?;
             }
-            #[cfg(feature = "contacts")]
             "contact_customer_contacts" => {
                 self.contact_customer_contacts = map.next_value()?;
             }
@@ -1024,13 +983,11 @@ impl Structured for Contact {
             "Contact_DuplicateBaseRecord" => {
                 self.contact_duplicate_base_record = map.next_value()?;
             }
-            #[cfg(feature = "systemusers")]
             "modifiedby" => self.modifiedby = map.next_value()?,
             "Contact_Emails" => self.contact_emails = map.next_value()?,
             "contact_activity_parties" => {
                 self.contact_activity_parties = map.next_value()?;
             }
-            #[cfg(feature = "letters")]
             "Contact_Letters" => self.contact_letters = map.next_value()?,
             _ => return Ok(false),
         }

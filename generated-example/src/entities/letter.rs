@@ -100,11 +100,8 @@ pub struct Letter {
     pub regardingobjectid_new_interactionforemail: Field<Expanded<Untyped>>,
     /// Navigation `regardingobjectid_knowledgebaserecord`: one `Microsoft.Dynamics.CRM.knowledgebaserecord`.
     pub regardingobjectid_knowledgebaserecord: Field<Expanded<Untyped>>,
-    #[cfg(feature = "accounts")]
     pub regardingobjectid_account: Field<Expanded<super::Account>>,
-    #[cfg(feature = "systemusers")]
     pub createdby: Field<Expanded<super::SystemUser>>,
-    #[cfg(feature = "contacts")]
     pub regardingobjectid_contact: Field<Expanded<super::Contact>>,
     /// Navigation `activity_pointer_socialactivity`: a collection of `Microsoft.Dynamics.CRM.socialactivity`.
     pub activity_pointer_socialactivity: Field<Expanded<Vec<Untyped>>>,
@@ -117,10 +114,8 @@ pub struct Letter {
     /// Navigation `transactioncurrencyid`: one `Microsoft.Dynamics.CRM.transactioncurrency`.
     pub transactioncurrencyid: Field<Expanded<Untyped>>,
     /// Navigation `ActivityPointer_QueueItem`: a collection of `Microsoft.Dynamics.CRM.queueitem`.
-    #[cfg(feature = "queueitems")]
     pub activity_pointer_queue_item: Field<Expanded<Vec<super::Queueitem>>>,
     pub ownerid: Field<Expanded<PrincipalAny>>,
-    #[cfg(feature = "systemusers")]
     pub owninguser: Field<Expanded<super::SystemUser>>,
     /// Navigation `sla_activitypointer_sla`: one `Microsoft.Dynamics.CRM.sla`.
     pub sla_activitypointer_sla: Field<Expanded<Untyped>>,
@@ -128,15 +123,12 @@ pub struct Letter {
     pub owningbusinessunit: Field<Expanded<Untyped>>,
     /// Navigation `regardingobjectid_knowledgearticle`: one `Microsoft.Dynamics.CRM.knowledgearticle`.
     pub regardingobjectid_knowledgearticle: Field<Expanded<Untyped>>,
-    #[cfg(feature = "systemusers")]
     pub modifiedonbehalfby: Field<Expanded<super::SystemUser>>,
     /// Navigation `activity_pointer_activity_mime_attachment`: a collection of `Microsoft.Dynamics.CRM.activitymimeattachment`.
     pub activity_pointer_activity_mime_attachment: Field<Expanded<Vec<Untyped>>>,
     /// Navigation `activity_pointer_fax`: a collection of `Microsoft.Dynamics.CRM.fax`.
     pub activity_pointer_fax: Field<Expanded<Vec<Untyped>>>,
-    #[cfg(feature = "systemusers")]
     pub createdonbehalfby: Field<Expanded<super::SystemUser>>,
-    #[cfg(feature = "systemusers")]
     pub modifiedby: Field<Expanded<super::SystemUser>>,
     /// Navigation `activity_pointer_task`: a collection of `Microsoft.Dynamics.CRM.task`.
     pub activity_pointer_task: Field<Expanded<Vec<Untyped>>>,
@@ -144,13 +136,11 @@ pub struct Letter {
     pub activity_pointer_phonecall: Field<Expanded<Vec<Untyped>>>,
     /// Navigation `activity_pointer_appointment`: a collection of `Microsoft.Dynamics.CRM.appointment`.
     pub activity_pointer_appointment: Field<Expanded<Vec<Untyped>>>,
-    #[cfg(feature = "letters")]
     pub activity_pointer_letter: Field<Expanded<Vec<Letter>>>,
     /// Navigation `activitypointer_connections2`: a collection of `Microsoft.Dynamics.CRM.connection`.
     pub activitypointer_connections2: Field<Expanded<Vec<Untyped>>>,
     /// Navigation `slakpiinstance_activitypointer`: a collection of `Microsoft.Dynamics.CRM.slakpiinstance`.
     pub slakpiinstance_activitypointer: Field<Expanded<Vec<Untyped>>>,
-    #[cfg(feature = "teams")]
     pub owningteam: Field<Expanded<super::Team>>,
     /// Navigation `ActivityPointer_BulkDeleteFailures`: a collection of `Microsoft.Dynamics.CRM.bulkdeletefailure`.
     pub activity_pointer_bulk_delete_failures: Field<Expanded<Vec<Untyped>>>,
@@ -176,9 +166,7 @@ pub struct Letter {
     pub letter_process_sessions: Field<Expanded<Vec<Untyped>>>,
     /// Navigation `stageid_processstage`: one `Microsoft.Dynamics.CRM.processstage`.
     pub stageid_processstage: Field<Expanded<Untyped>>,
-    #[cfg(feature = "systemusers")]
     pub modifiedonbehalfby_letter: Field<Expanded<super::SystemUser>>,
-    #[cfg(feature = "systemusers")]
     pub createdonbehalfby_letter: Field<Expanded<super::SystemUser>>,
     /// Navigation `letter_connections2`: a collection of `Microsoft.Dynamics.CRM.connection`.
     pub letter_connections2: Field<Expanded<Vec<Untyped>>>,
@@ -191,11 +179,9 @@ pub struct Letter {
     /// Navigation `owningbusinessunit_letter`: one `Microsoft.Dynamics.CRM.businessunit`.
     pub owningbusinessunit_letter: Field<Expanded<Untyped>>,
     /// Navigation `Letter_Annotation`: a collection of `Microsoft.Dynamics.CRM.annotation`.
-    #[cfg(feature = "annotations")]
     pub letter_annotation: Field<Expanded<Vec<super::Annotation>>>,
     /// Navigation `slainvokedid_letter_sla`: one `Microsoft.Dynamics.CRM.sla`.
     pub slainvokedid_letter_sla: Field<Expanded<Untyped>>,
-    #[cfg(feature = "teams")]
     pub owningteam_letter: Field<Expanded<super::Team>>,
     /// Navigation `letter_activity_parties`: a collection of `Microsoft.Dynamics.CRM.activityparty`.
     pub letter_activity_parties: Field<Expanded<Vec<Untyped>>>,
@@ -205,26 +191,19 @@ pub struct Letter {
     pub transactioncurrencyid_letter: Field<Expanded<Untyped>>,
     /// Navigation `letter_connections1`: a collection of `Microsoft.Dynamics.CRM.connection`.
     pub letter_connections1: Field<Expanded<Vec<Untyped>>>,
-    #[cfg(feature = "systemusers")]
     pub owninguser_letter: Field<Expanded<super::SystemUser>>,
     /// Navigation `Letter_DuplicateBaseRecord`: a collection of `Microsoft.Dynamics.CRM.duplicaterecord`.
     pub letter_duplicate_base_record: Field<Expanded<Vec<Untyped>>>,
     /// Navigation `Letter_QueueItem`: a collection of `Microsoft.Dynamics.CRM.queueitem`.
-    #[cfg(feature = "queueitems")]
     pub letter_queue_item: Field<Expanded<Vec<super::Queueitem>>>,
-    #[cfg(feature = "activitypointers")]
     pub activityid_activitypointer: Field<Expanded<super::ActivitypointerAny>>,
-    #[cfg(feature = "systemusers")]
     pub modifiedby_letter: Field<Expanded<super::SystemUser>>,
     /// Navigation `sla_letter_sla`: one `Microsoft.Dynamics.CRM.sla`.
     pub sla_letter_sla: Field<Expanded<Untyped>>,
-    #[cfg(feature = "systemusers")]
     pub createdby_letter: Field<Expanded<super::SystemUser>>,
     /// Navigation `Letter_DuplicateMatchingRecord`: a collection of `Microsoft.Dynamics.CRM.duplicaterecord`.
     pub letter_duplicate_matching_record: Field<Expanded<Vec<Untyped>>>,
-    #[cfg(feature = "accounts")]
     pub regardingobjectid_account_letter: Field<Expanded<super::Account>>,
-    #[cfg(feature = "contacts")]
     pub regardingobjectid_contact_letter: Field<Expanded<super::Contact>>,
     pub ownerid_letter: Field<Expanded<PrincipalAny>>,
     /// Lookups to send as `nav@odata.bind`; set them with `HasBinds::bind` and the
@@ -308,10 +287,8 @@ impl Structured for Letter {
             "regardingobjectid_knowledgebaserecord",
             &self.regardingobjectid_knowledgebaserecord,
         );
-        #[cfg(feature = "accounts")]
         f.navigation("regardingobjectid_account", &self.regardingobjectid_account);
-        #[cfg(feature = "systemusers")] f.navigation("createdby", &self.createdby);
-        #[cfg(feature = "contacts")]
+        f.navigation("createdby", &self.createdby);
         f.navigation("regardingobjectid_contact", &self.regardingobjectid_contact);
         f.navigation(
             "activity_pointer_socialactivity",
@@ -324,37 +301,33 @@ impl Structured for Letter {
         f.navigation("activity_pointer_email", &self.activity_pointer_email);
         f.navigation("sendermailboxid", &self.sendermailboxid);
         f.navigation("transactioncurrencyid", &self.transactioncurrencyid);
-        #[cfg(feature = "queueitems")]
         f.navigation("ActivityPointer_QueueItem", &self.activity_pointer_queue_item);
         f.navigation("ownerid", &self.ownerid);
-        #[cfg(feature = "systemusers")] f.navigation("owninguser", &self.owninguser);
+        f.navigation("owninguser", &self.owninguser);
         f.navigation("sla_activitypointer_sla", &self.sla_activitypointer_sla);
         f.navigation("owningbusinessunit", &self.owningbusinessunit);
         f.navigation(
             "regardingobjectid_knowledgearticle",
             &self.regardingobjectid_knowledgearticle,
         );
-        #[cfg(feature = "systemusers")]
         f.navigation("modifiedonbehalfby", &self.modifiedonbehalfby);
         f.navigation(
             "activity_pointer_activity_mime_attachment",
             &self.activity_pointer_activity_mime_attachment,
         );
         f.navigation("activity_pointer_fax", &self.activity_pointer_fax);
-        #[cfg(feature = "systemusers")]
         f.navigation("createdonbehalfby", &self.createdonbehalfby);
-        #[cfg(feature = "systemusers")] f.navigation("modifiedby", &self.modifiedby);
+        f.navigation("modifiedby", &self.modifiedby);
         f.navigation("activity_pointer_task", &self.activity_pointer_task);
         f.navigation("activity_pointer_phonecall", &self.activity_pointer_phonecall);
         f.navigation("activity_pointer_appointment", &self.activity_pointer_appointment);
-        #[cfg(feature = "letters")]
         f.navigation("activity_pointer_letter", &self.activity_pointer_letter);
         f.navigation("activitypointer_connections2", &self.activitypointer_connections2);
         f.navigation(
             "slakpiinstance_activitypointer",
             &self.slakpiinstance_activitypointer,
         );
-        #[cfg(feature = "teams")] f.navigation("owningteam", &self.owningteam);
+        f.navigation("owningteam", &self.owningteam);
         f.navigation(
             "ActivityPointer_BulkDeleteFailures",
             &self.activity_pointer_bulk_delete_failures,
@@ -388,9 +361,7 @@ impl Structured for Letter {
         f.navigation("slakpiinstance_letter", &self.slakpiinstance_letter);
         f.navigation("Letter_ProcessSessions", &self.letter_process_sessions);
         f.navigation("stageid_processstage", &self.stageid_processstage);
-        #[cfg(feature = "systemusers")]
         f.navigation("modifiedonbehalfby_letter", &self.modifiedonbehalfby_letter);
-        #[cfg(feature = "systemusers")]
         f.navigation("createdonbehalfby_letter", &self.createdonbehalfby_letter);
         f.navigation("letter_connections2", &self.letter_connections2);
         f.navigation("Letter_BulkDeleteFailures", &self.letter_bulk_delete_failures);
@@ -400,37 +371,28 @@ impl Structured for Letter {
         );
         f.navigation("Letter_SyncErrors", &self.letter_sync_errors);
         f.navigation("owningbusinessunit_letter", &self.owningbusinessunit_letter);
-        #[cfg(feature = "annotations")]
         f.navigation("Letter_Annotation", &self.letter_annotation);
         f.navigation("slainvokedid_letter_sla", &self.slainvokedid_letter_sla);
-        #[cfg(feature = "teams")]
         f.navigation("owningteam_letter", &self.owningteam_letter);
         f.navigation("letter_activity_parties", &self.letter_activity_parties);
         f.navigation("Letter_AsyncOperations", &self.letter_async_operations);
         f.navigation("transactioncurrencyid_letter", &self.transactioncurrencyid_letter);
         f.navigation("letter_connections1", &self.letter_connections1);
-        #[cfg(feature = "systemusers")]
         f.navigation("owninguser_letter", &self.owninguser_letter);
         f.navigation("Letter_DuplicateBaseRecord", &self.letter_duplicate_base_record);
-        #[cfg(feature = "queueitems")]
         f.navigation("Letter_QueueItem", &self.letter_queue_item);
-        #[cfg(feature = "activitypointers")]
         f.navigation("activityid_activitypointer", &self.activityid_activitypointer);
-        #[cfg(feature = "systemusers")]
         f.navigation("modifiedby_letter", &self.modifiedby_letter);
         f.navigation("sla_letter_sla", &self.sla_letter_sla);
-        #[cfg(feature = "systemusers")]
         f.navigation("createdby_letter", &self.createdby_letter);
         f.navigation(
             "Letter_DuplicateMatchingRecord",
             &self.letter_duplicate_matching_record,
         );
-        #[cfg(feature = "accounts")]
         f.navigation(
             "regardingobjectid_account_letter",
             &self.regardingobjectid_account_letter,
         );
-        #[cfg(feature = "contacts")]
         f.navigation(
             "regardingobjectid_contact_letter",
             &self.regardingobjectid_contact_letter,
@@ -531,13 +493,10 @@ impl Structured for Letter {
             "regardingobjectid_knowledgebaserecord" => {
                 self.regardingobjectid_knowledgebaserecord = map.next_value()?;
             }
-            #[cfg(feature = "accounts")]
             "regardingobjectid_account" => {
                 self.regardingobjectid_account = map.next_value()?;
             }
-            #[cfg(feature = "systemusers")]
             "createdby" => self.createdby = map.next_value()?,
-            #[cfg(feature = "contacts")]
             "regardingobjectid_contact" => {
                 self.regardingobjectid_contact = map.next_value()?;
             }
@@ -550,27 +509,22 @@ impl Structured for Letter {
             "activity_pointer_email" => self.activity_pointer_email = map.next_value()?,
             "sendermailboxid" => self.sendermailboxid = map.next_value()?,
             "transactioncurrencyid" => self.transactioncurrencyid = map.next_value()?,
-            #[cfg(feature = "queueitems")]
             "ActivityPointer_QueueItem" => {
                 self.activity_pointer_queue_item = map.next_value()?;
             }
             "ownerid" => self.ownerid = map.next_value()?,
-            #[cfg(feature = "systemusers")]
             "owninguser" => self.owninguser = map.next_value()?,
             "sla_activitypointer_sla" => self.sla_activitypointer_sla = map.next_value()?,
             "owningbusinessunit" => self.owningbusinessunit = map.next_value()?,
             "regardingobjectid_knowledgearticle" => {
                 self.regardingobjectid_knowledgearticle = map.next_value()?;
             }
-            #[cfg(feature = "systemusers")]
             "modifiedonbehalfby" => self.modifiedonbehalfby = map.next_value()?,
             "activity_pointer_activity_mime_attachment" => {
                 self.activity_pointer_activity_mime_attachment = map.next_value()?;
             }
             "activity_pointer_fax" => self.activity_pointer_fax = map.next_value()?,
-            #[cfg(feature = "systemusers")]
             "createdonbehalfby" => self.createdonbehalfby = map.next_value()?,
-            #[cfg(feature = "systemusers")]
             "modifiedby" => self.modifiedby = map.next_value()?,
             "activity_pointer_task" => self.activity_pointer_task = map.next_value()?,
             "activity_pointer_phonecall" => {
@@ -579,7 +533,6 @@ impl Structured for Letter {
             "activity_pointer_appointment" => {
                 self.activity_pointer_appointment = map.next_value()?;
             }
-            #[cfg(feature = "letters")]
             "activity_pointer_letter" => self.activity_pointer_letter = map.next_value()?,
             "activitypointer_connections2" => {
                 self.activitypointer_connections2 = map.next_value()?;
@@ -587,7 +540,6 @@ impl Structured for Letter {
             "slakpiinstance_activitypointer" => {
                 self.slakpiinstance_activitypointer = map.next_value()?;
             }
-            #[cfg(feature = "teams")]
             "owningteam" => self.owningteam = map.next_value()?,
             "ActivityPointer_BulkDeleteFailures" => {
                 self.activity_pointer_bulk_delete_failures = map.next_value()?;
@@ -617,11 +569,9 @@ impl Structured for Letter {
             "slakpiinstance_letter" => self.slakpiinstance_letter = map.next_value()?,
             "Letter_ProcessSessions" => self.letter_process_sessions = map.next_value()?,
             "stageid_processstage" => self.stageid_processstage = map.next_value()?,
-            #[cfg(feature = "systemusers")]
             "modifiedonbehalfby_letter" => {
                 self.modifiedonbehalfby_letter = map.next_value()?;
             }
-            #[cfg(feature = "systemusers")]
             "createdonbehalfby_letter" => {
                 self.createdonbehalfby_letter = map.next_value()?;
             }
@@ -636,10 +586,8 @@ impl Structured for Letter {
             "owningbusinessunit_letter" => {
                 self.owningbusinessunit_letter = map.next_value()?;
             }
-            #[cfg(feature = "annotations")]
             "Letter_Annotation" => self.letter_annotation = map.next_value()?,
             "slainvokedid_letter_sla" => self.slainvokedid_letter_sla = map.next_value()?,
-            #[cfg(feature = "teams")]
             "owningteam_letter" => self.owningteam_letter = map.next_value()?,
             "letter_activity_parties" => self.letter_activity_parties = map.next_value()?,
             "Letter_AsyncOperations" => self.letter_async_operations = map.next_value()?,
@@ -647,30 +595,23 @@ impl Structured for Letter {
                 self.transactioncurrencyid_letter = map.next_value()?;
             }
             "letter_connections1" => self.letter_connections1 = map.next_value()?,
-            #[cfg(feature = "systemusers")]
             "owninguser_letter" => self.owninguser_letter = map.next_value()?,
             "Letter_DuplicateBaseRecord" => {
                 self.letter_duplicate_base_record = map.next_value()?;
             }
-            #[cfg(feature = "queueitems")]
             "Letter_QueueItem" => self.letter_queue_item = map.next_value()?,
-            #[cfg(feature = "activitypointers")]
             "activityid_activitypointer" => {
                 self.activityid_activitypointer = map.next_value()?;
             }
-            #[cfg(feature = "systemusers")]
             "modifiedby_letter" => self.modifiedby_letter = map.next_value()?,
             "sla_letter_sla" => self.sla_letter_sla = map.next_value()?,
-            #[cfg(feature = "systemusers")]
             "createdby_letter" => self.createdby_letter = map.next_value()?,
             "Letter_DuplicateMatchingRecord" => {
                 self.letter_duplicate_matching_record = map.next_value()?;
             }
-            #[cfg(feature = "accounts")]
             "regardingobjectid_account_letter" => {
                 self.regardingobjectid_account_letter = map.next_value()?;
             }
-            #[cfg(feature = "contacts")]
             "regardingobjectid_contact_letter" => {
                 self.regardingobjectid_contact_letter = map.next_value()?;
             }

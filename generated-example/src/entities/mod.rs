@@ -11,25 +11,60 @@ mod account;
 #[cfg(feature = "accounts")]
 pub use self::account::*;
 
+/// Stands in for `Account` while it is not compiled: a navigation property to it reads
+/// its expanded value as untyped JSON.
+#[cfg(not(feature = "accounts"))]
+#[allow(dead_code)]
+pub(crate) type Account = super::support::Untyped;
+
 #[cfg(feature = "activitypointers")]
 mod activitypointer;
 #[cfg(feature = "activitypointers")]
 pub use self::activitypointer::*;
+
+/// Stands in for `Activitypointer` while it is not compiled: a navigation property to it reads
+/// its expanded value as untyped JSON.
+#[cfg(not(feature = "activitypointers"))]
+#[allow(dead_code)]
+pub(crate) type Activitypointer = super::support::Untyped;
+/// Stands in for `ActivitypointerAny` while it is not compiled: a navigation property to it reads
+/// its expanded value as untyped JSON.
+#[cfg(not(feature = "activitypointers"))]
+#[allow(dead_code)]
+pub(crate) type ActivitypointerAny = super::support::Untyped;
 
 #[cfg(feature = "annotations")]
 mod annotation;
 #[cfg(feature = "annotations")]
 pub use self::annotation::*;
 
+/// Stands in for `Annotation` while it is not compiled: a navigation property to it reads
+/// its expanded value as untyped JSON.
+#[cfg(not(feature = "annotations"))]
+#[allow(dead_code)]
+pub(crate) type Annotation = super::support::Untyped;
+
 #[cfg(feature = "contacts")]
 mod contact;
 #[cfg(feature = "contacts")]
 pub use self::contact::*;
 
+/// Stands in for `Contact` while it is not compiled: a navigation property to it reads
+/// its expanded value as untyped JSON.
+#[cfg(not(feature = "contacts"))]
+#[allow(dead_code)]
+pub(crate) type Contact = super::support::Untyped;
+
 #[cfg(feature = "letters")]
 mod letter;
 #[cfg(feature = "letters")]
 pub use self::letter::*;
+
+/// Stands in for `Letter` while it is not compiled: a navigation property to it reads
+/// its expanded value as untyped JSON.
+#[cfg(not(feature = "letters"))]
+#[allow(dead_code)]
+pub(crate) type Letter = super::support::Untyped;
 
 mod principal;
 pub use self::principal::*;
@@ -39,20 +74,44 @@ mod queueitem;
 #[cfg(feature = "queueitems")]
 pub use self::queueitem::*;
 
+/// Stands in for `Queueitem` while it is not compiled: a navigation property to it reads
+/// its expanded value as untyped JSON.
+#[cfg(not(feature = "queueitems"))]
+#[allow(dead_code)]
+pub(crate) type Queueitem = super::support::Untyped;
+
 #[cfg(feature = "queues")]
 mod queue;
 #[cfg(feature = "queues")]
 pub use self::queue::*;
+
+/// Stands in for `Queue` while it is not compiled: a navigation property to it reads
+/// its expanded value as untyped JSON.
+#[cfg(not(feature = "queues"))]
+#[allow(dead_code)]
+pub(crate) type Queue = super::support::Untyped;
 
 #[cfg(feature = "systemusers")]
 mod system_user;
 #[cfg(feature = "systemusers")]
 pub use self::system_user::*;
 
+/// Stands in for `SystemUser` while it is not compiled: a navigation property to it reads
+/// its expanded value as untyped JSON.
+#[cfg(not(feature = "systemusers"))]
+#[allow(dead_code)]
+pub(crate) type SystemUser = super::support::Untyped;
+
 #[cfg(feature = "teams")]
 mod team;
 #[cfg(feature = "teams")]
 pub use self::team::*;
+
+/// Stands in for `Team` while it is not compiled: a navigation property to it reads
+/// its expanded value as untyped JSON.
+#[cfg(not(feature = "teams"))]
+#[allow(dead_code)]
+pub(crate) type Team = super::support::Untyped;
 
 mod crmmodelbaseentity;
 pub use self::crmmodelbaseentity::*;

@@ -15,8 +15,8 @@ use dataverse_runtime::codegen::uuid::Uuid;
 
 use super::Crmbaseentity;
 use super::support::{
-    self, Binds, Entity, Expanded, Extra, FieldVisitor, HasBinds, IsA, Key, Navigation,
-    Structured, Untyped,
+    self, Binds, Entity, Expanded, Extra, FieldVisitor, HasBinds, IsA, Key, Structured,
+    Untyped,
 };
 
 /// `Microsoft.Dynamics.CRM.principal` (entity type, abstract, derived from `Microsoft.Dynamics.CRM.crmbaseentity`).
@@ -42,7 +42,6 @@ pub struct Principal {
     pub owner_mailbox: Field<Expanded<Vec<Untyped>>>,
     /// Navigation `owner_personaldocumenttemplates`: a collection of `Microsoft.Dynamics.CRM.personaldocumenttemplate`.
     pub owner_personaldocumenttemplates: Field<Expanded<Vec<Untyped>>>,
-    #[cfg(feature = "accounts")]
     pub owner_accounts: Field<Expanded<Vec<super::Account>>>,
     /// Navigation `owner_goalrollupquery`: a collection of `Microsoft.Dynamics.CRM.goalrollupquery`.
     pub owner_goalrollupquery: Field<Expanded<Vec<Untyped>>>,
@@ -62,7 +61,6 @@ pub struct Principal {
     pub owner_duplicaterules: Field<Expanded<Vec<Untyped>>>,
     /// Navigation `owner_reports`: a collection of `Microsoft.Dynamics.CRM.report`.
     pub owner_reports: Field<Expanded<Vec<Untyped>>>,
-    #[cfg(feature = "activitypointers")]
     pub owner_activitypointers: Field<Expanded<Vec<super::ActivitypointerAny>>>,
     /// Navigation `owner_mailboxtrackingfolder`: a collection of `Microsoft.Dynamics.CRM.mailboxtrackingfolder`.
     pub owner_mailboxtrackingfolder: Field<Expanded<Vec<Untyped>>>,
@@ -72,7 +70,6 @@ pub struct Principal {
     pub owner_importdatas: Field<Expanded<Vec<Untyped>>>,
     /// Navigation `owner_categories`: a collection of `Microsoft.Dynamics.CRM.category`.
     pub owner_categories: Field<Expanded<Vec<Untyped>>>,
-    #[cfg(feature = "queues")]
     pub owner_queues: Field<Expanded<Vec<super::Queue>>>,
     /// Navigation `owner_actioncards`: a collection of `Microsoft.Dynamics.CRM.actioncard`.
     pub owner_actioncards: Field<Expanded<Vec<Untyped>>>,
@@ -80,7 +77,6 @@ pub struct Principal {
     pub owner_userqueryvisualizations: Field<Expanded<Vec<Untyped>>>,
     /// Navigation `owner_feedback`: a collection of `Microsoft.Dynamics.CRM.feedback`.
     pub owner_feedback: Field<Expanded<Vec<Untyped>>>,
-    #[cfg(feature = "annotations")]
     pub owner_annotations: Field<Expanded<Vec<super::Annotation>>>,
     /// Navigation `owner_userform`: a collection of `Microsoft.Dynamics.CRM.userform`.
     pub owner_userform: Field<Expanded<Vec<Untyped>>>,
@@ -98,7 +94,6 @@ pub struct Principal {
     pub owner_emailserverprofile: Field<Expanded<Vec<Untyped>>>,
     /// Navigation `owner_templates`: a collection of `Microsoft.Dynamics.CRM.template`.
     pub owner_templates: Field<Expanded<Vec<Untyped>>>,
-    #[cfg(feature = "contacts")]
     pub owner_contacts: Field<Expanded<Vec<super::Contact>>>,
     /// Navigation `owner_imports`: a collection of `Microsoft.Dynamics.CRM.import`.
     pub owner_imports: Field<Expanded<Vec<Untyped>>>,
@@ -114,7 +109,6 @@ pub struct Principal {
     pub owner_emails: Field<Expanded<Vec<Untyped>>>,
     /// Navigation `owner_faxes`: a collection of `Microsoft.Dynamics.CRM.fax`.
     pub owner_faxes: Field<Expanded<Vec<Untyped>>>,
-    #[cfg(feature = "letters")]
     pub owner_letters: Field<Expanded<Vec<super::Letter>>>,
     /// Navigation `owner_phonecalls`: a collection of `Microsoft.Dynamics.CRM.phonecall`.
     pub owner_phonecalls: Field<Expanded<Vec<Untyped>>>,
@@ -238,7 +232,6 @@ impl Structured for Principal {
             "owner_personaldocumenttemplates",
             &self.owner_personaldocumenttemplates,
         );
-        #[cfg(feature = "accounts")]
         f.navigation("owner_accounts", &self.owner_accounts);
         f.navigation("owner_goalrollupquery", &self.owner_goalrollupquery);
         f.navigation("owner_postfollows", &self.owner_postfollows);
@@ -249,20 +242,18 @@ impl Structured for Principal {
         f.navigation("owner_mailmergetemplates", &self.owner_mailmergetemplates);
         f.navigation("owner_duplicaterules", &self.owner_duplicaterules);
         f.navigation("owner_reports", &self.owner_reports);
-        #[cfg(feature = "activitypointers")]
         f.navigation("owner_activitypointers", &self.owner_activitypointers);
         f.navigation("owner_mailboxtrackingfolder", &self.owner_mailboxtrackingfolder);
         f.navigation("owner_principalentitymap", &self.owner_principalentitymap);
         f.navigation("owner_importdatas", &self.owner_importdatas);
         f.navigation("owner_categories", &self.owner_categories);
-        #[cfg(feature = "queues")] f.navigation("owner_queues", &self.owner_queues);
+        f.navigation("owner_queues", &self.owner_queues);
         f.navigation("owner_actioncards", &self.owner_actioncards);
         f.navigation(
             "owner_userqueryvisualizations",
             &self.owner_userqueryvisualizations,
         );
         f.navigation("owner_feedback", &self.owner_feedback);
-        #[cfg(feature = "annotations")]
         f.navigation("owner_annotations", &self.owner_annotations);
         f.navigation("owner_userform", &self.owner_userform);
         f.navigation("owner_asyncoperations", &self.owner_asyncoperations);
@@ -272,7 +263,6 @@ impl Structured for Principal {
         f.navigation("slakpiinstance_owner", &self.slakpiinstance_owner);
         f.navigation("owner_emailserverprofile", &self.owner_emailserverprofile);
         f.navigation("owner_templates", &self.owner_templates);
-        #[cfg(feature = "contacts")]
         f.navigation("owner_contacts", &self.owner_contacts);
         f.navigation("owner_imports", &self.owner_imports);
         f.navigation("owner_connections", &self.owner_connections);
@@ -281,7 +271,7 @@ impl Structured for Principal {
         f.navigation("owner_SyncError", &self.owner_sync_error);
         f.navigation("owner_emails", &self.owner_emails);
         f.navigation("owner_faxes", &self.owner_faxes);
-        #[cfg(feature = "letters")] f.navigation("owner_letters", &self.owner_letters);
+        f.navigation("owner_letters", &self.owner_letters);
         f.navigation("owner_phonecalls", &self.owner_phonecalls);
         f.navigation("owner_tasks", &self.owner_tasks);
         f.navigation(
@@ -400,7 +390,6 @@ impl Structured for Principal {
             "owner_personaldocumenttemplates" => {
                 self.owner_personaldocumenttemplates = map.next_value()?;
             }
-            #[cfg(feature = "accounts")]
             "owner_accounts" => self.owner_accounts = map.next_value()?,
             "owner_goalrollupquery" => self.owner_goalrollupquery = map.next_value()?,
             "owner_postfollows" => self.owner_postfollows = map.next_value()?,
@@ -413,7 +402,6 @@ impl Structured for Principal {
             }
             "owner_duplicaterules" => self.owner_duplicaterules = map.next_value()?,
             "owner_reports" => self.owner_reports = map.next_value()?,
-            #[cfg(feature = "activitypointers")]
             "owner_activitypointers" => self.owner_activitypointers = map.next_value()?,
             "owner_mailboxtrackingfolder" => {
                 self.owner_mailboxtrackingfolder = map.next_value()?;
@@ -423,14 +411,12 @@ impl Structured for Principal {
             }
             "owner_importdatas" => self.owner_importdatas = map.next_value()?,
             "owner_categories" => self.owner_categories = map.next_value()?,
-            #[cfg(feature = "queues")]
             "owner_queues" => self.owner_queues = map.next_value()?,
             "owner_actioncards" => self.owner_actioncards = map.next_value()?,
             "owner_userqueryvisualizations" => {
                 self.owner_userqueryvisualizations = map.next_value()?;
             }
             "owner_feedback" => self.owner_feedback = map.next_value()?,
-            #[cfg(feature = "annotations")]
             "owner_annotations" => self.owner_annotations = map.next_value()?,
             "owner_userform" => self.owner_userform = map.next_value()?,
             "owner_asyncoperations" => self.owner_asyncoperations = map.next_value()?,
@@ -442,7 +428,6 @@ impl Structured for Principal {
                 self.owner_emailserverprofile = map.next_value()?;
             }
             "owner_templates" => self.owner_templates = map.next_value()?,
-            #[cfg(feature = "contacts")]
             "owner_contacts" => self.owner_contacts = map.next_value()?,
             "owner_imports" => self.owner_imports = map.next_value()?,
             "owner_connections" => self.owner_connections = map.next_value()?,
@@ -451,7 +436,6 @@ impl Structured for Principal {
             "owner_SyncError" => self.owner_sync_error = map.next_value()?,
             "owner_emails" => self.owner_emails = map.next_value()?,
             "owner_faxes" => self.owner_faxes = map.next_value()?,
-            #[cfg(feature = "letters")]
             "owner_letters" => self.owner_letters = map.next_value()?,
             "owner_phonecalls" => self.owner_phonecalls = map.next_value()?,
             "owner_tasks" => self.owner_tasks = map.next_value()?,
@@ -679,37 +663,37 @@ impl From<Uuid> for Key<Principal> {
 impl Principal {
     pub const OWNERID: Property<Self, Uuid> = Property::new("ownerid");
     #[cfg(feature = "accounts")]
-    pub const OWNER_ACCOUNTS: Navigation<Principal, super::Account> = Navigation::new(
+    pub const OWNER_ACCOUNTS: support::Navigation<Principal, super::Account> = support::Navigation::new(
         "owner_accounts",
         "accounts",
     );
     #[cfg(feature = "activitypointers")]
-    pub const OWNER_ACTIVITYPOINTERS_ACTIVITYPOINTERS: Navigation<
+    pub const OWNER_ACTIVITYPOINTERS_ACTIVITYPOINTERS: support::Navigation<
         Principal,
         super::Activitypointer,
-    > = Navigation::new("owner_activitypointers", "activitypointers");
+    > = support::Navigation::new("owner_activitypointers", "activitypointers");
     #[cfg(feature = "letters")]
-    pub const OWNER_ACTIVITYPOINTERS_LETTERS: Navigation<Principal, super::Letter> = Navigation::new(
-        "owner_activitypointers",
-        "letters",
-    );
+    pub const OWNER_ACTIVITYPOINTERS_LETTERS: support::Navigation<
+        Principal,
+        super::Letter,
+    > = support::Navigation::new("owner_activitypointers", "letters");
     #[cfg(feature = "queues")]
-    pub const OWNER_QUEUES: Navigation<Principal, super::Queue> = Navigation::new(
+    pub const OWNER_QUEUES: support::Navigation<Principal, super::Queue> = support::Navigation::new(
         "owner_queues",
         "queues",
     );
     #[cfg(feature = "annotations")]
-    pub const OWNER_ANNOTATIONS: Navigation<Principal, super::Annotation> = Navigation::new(
+    pub const OWNER_ANNOTATIONS: support::Navigation<Principal, super::Annotation> = support::Navigation::new(
         "owner_annotations",
         "annotations",
     );
     #[cfg(feature = "contacts")]
-    pub const OWNER_CONTACTS: Navigation<Principal, super::Contact> = Navigation::new(
+    pub const OWNER_CONTACTS: support::Navigation<Principal, super::Contact> = support::Navigation::new(
         "owner_contacts",
         "contacts",
     );
     #[cfg(feature = "letters")]
-    pub const OWNER_LETTERS: Navigation<Principal, super::Letter> = Navigation::new(
+    pub const OWNER_LETTERS: support::Navigation<Principal, super::Letter> = support::Navigation::new(
         "owner_letters",
         "letters",
     );

@@ -4,7 +4,6 @@
 use std::fmt::{self, Debug, Formatter};
 
 use dataverse_runtime::{Binary, DateTimeOffset, Decimal, EntityKey, Field, ReadOnly};
-use dataverse_runtime::codegen::request::{AsBody, CallAction, Request};
 use dataverse_runtime::codegen::serde::{
     Deserialize, Deserializer, Serialize, Serializer,
 };
@@ -12,10 +11,10 @@ use dataverse_runtime::codegen::serde::de::MapAccess;
 use dataverse_runtime::codegen::typed::{self, Property};
 use dataverse_runtime::codegen::uuid::Uuid;
 
-use super::{AddToQueueResponse, Crmbaseentity, PrincipalAny};
+use super::{Crmbaseentity, PrincipalAny};
 use super::support::{
-    self, Binds, Entity, EntityHandle, EntityValue, Expanded, Extra, FieldVisitor,
-    HasBinds, IsA, Key, Lookup, Navigation, Structured, Untyped,
+    self, Binds, Entity, EntityHandle, Expanded, Extra, FieldVisitor, HasBinds, IsA, Key,
+    Lookup, Navigation, Structured, Untyped,
 };
 
 /// `Microsoft.Dynamics.CRM.queue` (entity type, derived from `Microsoft.Dynamics.CRM.crmbaseentity`).
@@ -86,9 +85,7 @@ pub struct Queue {
     pub queue_post_follows: Field<Expanded<Vec<Untyped>>>,
     /// Navigation `mailbox_regarding_queue`: a collection of `Microsoft.Dynamics.CRM.mailbox`.
     pub mailbox_regarding_queue: Field<Expanded<Vec<Untyped>>>,
-    #[cfg(feature = "teams")]
     pub queue_team: Field<Expanded<Vec<super::Team>>>,
-    #[cfg(feature = "queueitems")]
     pub queue_entries: Field<Expanded<Vec<super::Queueitem>>>,
     /// Navigation `queue_activity_parties`: a collection of `Microsoft.Dynamics.CRM.activityparty`.
     pub queue_activity_parties: Field<Expanded<Vec<Untyped>>>,
@@ -97,29 +94,22 @@ pub struct Queue {
     /// Navigation `owningbusinessunit`: one `Microsoft.Dynamics.CRM.businessunit`.
     pub owningbusinessunit: Field<Expanded<Untyped>>,
     pub ownerid: Field<Expanded<PrincipalAny>>,
-    #[cfg(feature = "systemusers")]
     pub primaryuserid: Field<Expanded<super::SystemUser>>,
     /// Navigation `Queue_Email_EmailSender`: a collection of `Microsoft.Dynamics.CRM.email`.
     pub queue_email_email_sender: Field<Expanded<Vec<Untyped>>>,
-    #[cfg(feature = "systemusers")]
     pub createdby: Field<Expanded<super::SystemUser>>,
-    #[cfg(feature = "systemusers")]
     pub modifiedonbehalfby: Field<Expanded<super::SystemUser>>,
-    #[cfg(feature = "systemusers")]
     pub queuemembership_association: Field<Expanded<Vec<super::SystemUser>>>,
     /// Navigation `transactioncurrencyid`: one `Microsoft.Dynamics.CRM.transactioncurrency`.
     pub transactioncurrencyid: Field<Expanded<Untyped>>,
     /// Navigation `Queue_SyncErrors`: a collection of `Microsoft.Dynamics.CRM.syncerror`.
     pub queue_sync_errors: Field<Expanded<Vec<Untyped>>>,
-    #[cfg(feature = "systemusers")]
     pub queue_system_user: Field<Expanded<Vec<super::SystemUser>>>,
     /// Navigation `queue_PostRegardings`: a collection of `Microsoft.Dynamics.CRM.postregarding`.
     pub queue_post_regardings: Field<Expanded<Vec<Untyped>>>,
     /// Navigation `queue_principalobjectattributeaccess`: a collection of `Microsoft.Dynamics.CRM.principalobjectattributeaccess`.
     pub queue_principalobjectattributeaccess: Field<Expanded<Vec<Untyped>>>,
-    #[cfg(feature = "systemusers")]
     pub createdonbehalfby: Field<Expanded<super::SystemUser>>,
-    #[cfg(feature = "systemusers")]
     pub modifiedby: Field<Expanded<super::SystemUser>>,
     /// Navigation `Queue_DuplicateMatchingRecord`: a collection of `Microsoft.Dynamics.CRM.duplicaterecord`.
     pub queue_duplicate_matching_record: Field<Expanded<Vec<Untyped>>>,
@@ -182,33 +172,27 @@ impl Structured for Queue {
         f.navigation("organizationid", &self.organizationid);
         f.navigation("queue_PostFollows", &self.queue_post_follows);
         f.navigation("mailbox_regarding_queue", &self.mailbox_regarding_queue);
-        #[cfg(feature = "teams")] f.navigation("queue_team", &self.queue_team);
-        #[cfg(feature = "queueitems")]
+        f.navigation("queue_team", &self.queue_team);
         f.navigation("queue_entries", &self.queue_entries);
         f.navigation("queue_activity_parties", &self.queue_activity_parties);
         f.navigation("Queue_AsyncOperations", &self.queue_async_operations);
         f.navigation("owningbusinessunit", &self.owningbusinessunit);
         f.navigation("ownerid", &self.ownerid);
-        #[cfg(feature = "systemusers")]
         f.navigation("primaryuserid", &self.primaryuserid);
         f.navigation("Queue_Email_EmailSender", &self.queue_email_email_sender);
-        #[cfg(feature = "systemusers")] f.navigation("createdby", &self.createdby);
-        #[cfg(feature = "systemusers")]
+        f.navigation("createdby", &self.createdby);
         f.navigation("modifiedonbehalfby", &self.modifiedonbehalfby);
-        #[cfg(feature = "systemusers")]
         f.navigation("queuemembership_association", &self.queuemembership_association);
         f.navigation("transactioncurrencyid", &self.transactioncurrencyid);
         f.navigation("Queue_SyncErrors", &self.queue_sync_errors);
-        #[cfg(feature = "systemusers")]
         f.navigation("queue_system_user", &self.queue_system_user);
         f.navigation("queue_PostRegardings", &self.queue_post_regardings);
         f.navigation(
             "queue_principalobjectattributeaccess",
             &self.queue_principalobjectattributeaccess,
         );
-        #[cfg(feature = "systemusers")]
         f.navigation("createdonbehalfby", &self.createdonbehalfby);
-        #[cfg(feature = "systemusers")] f.navigation("modifiedby", &self.modifiedby);
+        f.navigation("modifiedby", &self.modifiedby);
         f.navigation(
             "Queue_DuplicateMatchingRecord",
             &self.queue_duplicate_matching_record,
@@ -287,38 +271,29 @@ impl Structured for Queue {
             "organizationid" => self.organizationid = map.next_value()?,
             "queue_PostFollows" => self.queue_post_follows = map.next_value()?,
             "mailbox_regarding_queue" => self.mailbox_regarding_queue = map.next_value()?,
-            #[cfg(feature = "teams")]
             "queue_team" => self.queue_team = map.next_value()?,
-            #[cfg(feature = "queueitems")]
             "queue_entries" => self.queue_entries = map.next_value()?,
             "queue_activity_parties" => self.queue_activity_parties = map.next_value()?,
             "Queue_AsyncOperations" => self.queue_async_operations = map.next_value()?,
             "owningbusinessunit" => self.owningbusinessunit = map.next_value()?,
             "ownerid" => self.ownerid = map.next_value()?,
-            #[cfg(feature = "systemusers")]
             "primaryuserid" => self.primaryuserid = map.next_value()?,
             "Queue_Email_EmailSender" => {
                 self.queue_email_email_sender = map.next_value()?;
             }
-            #[cfg(feature = "systemusers")]
             "createdby" => self.createdby = map.next_value()?,
-            #[cfg(feature = "systemusers")]
             "modifiedonbehalfby" => self.modifiedonbehalfby = map.next_value()?,
-            #[cfg(feature = "systemusers")]
             "queuemembership_association" => {
                 self.queuemembership_association = map.next_value()?;
             }
             "transactioncurrencyid" => self.transactioncurrencyid = map.next_value()?,
             "Queue_SyncErrors" => self.queue_sync_errors = map.next_value()?,
-            #[cfg(feature = "systemusers")]
             "queue_system_user" => self.queue_system_user = map.next_value()?,
             "queue_PostRegardings" => self.queue_post_regardings = map.next_value()?,
             "queue_principalobjectattributeaccess" => {
                 self.queue_principalobjectattributeaccess = map.next_value()?;
             }
-            #[cfg(feature = "systemusers")]
             "createdonbehalfby" => self.createdonbehalfby = map.next_value()?,
-            #[cfg(feature = "systemusers")]
             "modifiedby" => self.modifiedby = map.next_value()?,
             "Queue_DuplicateMatchingRecord" => {
                 self.queue_duplicate_matching_record = map.next_value()?;
@@ -605,13 +580,18 @@ impl EntityHandle<Queue> {
     pub fn add_to_queue<'a>(
         &self,
         request: &'a QueueAddToQueueRequest,
-    ) -> Request<
+    ) -> ::dataverse_runtime::codegen::request::Request<
         'a,
-        CallAction<'a, QueueAddToQueueRequest, AddToQueueResponse, AsBody>,
+        ::dataverse_runtime::codegen::request::CallAction<
+            'a,
+            QueueAddToQueueRequest,
+            super::AddToQueueResponse,
+            ::dataverse_runtime::codegen::request::AsBody,
+        >,
     > {
-        Request::new(
+        ::dataverse_runtime::codegen::request::Request::new(
             self.client().clone(),
-            CallAction::new(
+            ::dataverse_runtime::codegen::request::CallAction::new(
                 self.path().clone().bound_operation("Microsoft.Dynamics.CRM.AddToQueue"),
                 "Microsoft.Dynamics.CRM.AddToQueue",
                 request,
@@ -627,26 +607,26 @@ impl EntityHandle<Queue> {
 pub struct QueueAddToQueueRequest {
     /// `Target`: `Microsoft.Dynamics.CRM.crmbaseentity`.
     #[serde(rename = "Target")]
-    pub target: EntityValue<Crmbaseentity>,
+    pub target: support::EntityValue<Crmbaseentity>,
     /// `SourceQueue`: `Microsoft.Dynamics.CRM.queue`, optional.
     #[serde(
         rename = "SourceQueue",
         skip_serializing_if = "::core::option::Option::is_none"
     )]
-    pub source_queue: Option<EntityValue<Queue>>,
+    pub source_queue: Option<support::EntityValue<Queue>>,
     /// `QueueItemProperties`: `Microsoft.Dynamics.CRM.queueitem`, optional.
     #[serde(
         rename = "QueueItemProperties",
         skip_serializing_if = "::core::option::Option::is_none"
     )]
-    pub queue_item_properties: Option<EntityValue<super::Queueitem>>,
+    pub queue_item_properties: Option<support::EntityValue<super::Queueitem>>,
 }
 
 #[cfg(all(feature = "queueitems", feature = "queues"))]
 impl QueueAddToQueueRequest {
     /// The required parameters; optional ones are set with the methods of the same name.
     #[allow(clippy::too_many_arguments)]
-    pub fn new(target: EntityValue<Crmbaseentity>) -> Self {
+    pub fn new(target: support::EntityValue<Crmbaseentity>) -> Self {
         QueueAddToQueueRequest {
             target,
             source_queue: None,
@@ -655,7 +635,7 @@ impl QueueAddToQueueRequest {
     }
 
     /// `SourceQueue`: `Microsoft.Dynamics.CRM.queue`, optional.
-    pub fn source_queue(mut self, value: EntityValue<Queue>) -> Self {
+    pub fn source_queue(mut self, value: support::EntityValue<Queue>) -> Self {
         self.source_queue = Some(value);
         self
     }
@@ -663,7 +643,7 @@ impl QueueAddToQueueRequest {
     /// `QueueItemProperties`: `Microsoft.Dynamics.CRM.queueitem`, optional.
     pub fn queue_item_properties(
         mut self,
-        value: EntityValue<super::Queueitem>,
+        value: support::EntityValue<super::Queueitem>,
     ) -> Self {
         self.queue_item_properties = Some(value);
         self

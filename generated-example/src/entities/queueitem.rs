@@ -66,21 +66,15 @@ pub struct Queueitem {
     pub objectid_knowledgearticle: Field<Expanded<Untyped>>,
     /// Navigation `QueueItem_ProcessSessions`: a collection of `Microsoft.Dynamics.CRM.processsession`.
     pub queue_item_process_sessions: Field<Expanded<Vec<Untyped>>>,
-    #[cfg(feature = "systemusers")]
     pub createdby: Field<Expanded<super::SystemUser>>,
     /// Navigation `objectid_appointment`: one `Microsoft.Dynamics.CRM.appointment`.
     pub objectid_appointment: Field<Expanded<Untyped>>,
-    #[cfg(feature = "systemusers")]
     pub modifiedby: Field<Expanded<super::SystemUser>>,
-    #[cfg(feature = "systemusers")]
     pub workerid_systemuser: Field<Expanded<super::SystemUser>>,
-    #[cfg(feature = "activitypointers")]
     pub objectid_activitypointer: Field<Expanded<super::ActivitypointerAny>>,
-    #[cfg(feature = "queues")]
     pub queueid: Field<Expanded<super::Queue>>,
     /// Navigation `QueueItem_AsyncOperations`: a collection of `Microsoft.Dynamics.CRM.asyncoperation`.
     pub queue_item_async_operations: Field<Expanded<Vec<Untyped>>>,
-    #[cfg(feature = "teams")]
     pub workerid_team: Field<Expanded<super::Team>>,
     /// Navigation `objectid_fax`: one `Microsoft.Dynamics.CRM.fax`.
     pub objectid_fax: Field<Expanded<Untyped>>,
@@ -90,9 +84,7 @@ pub struct Queueitem {
     pub queue_item_sync_errors: Field<Expanded<Vec<Untyped>>>,
     /// Navigation `organizationid`: one `Microsoft.Dynamics.CRM.organization`.
     pub organizationid: Field<Expanded<Untyped>>,
-    #[cfg(feature = "systemusers")]
     pub modifiedonbehalfby: Field<Expanded<super::SystemUser>>,
-    #[cfg(feature = "letters")]
     pub objectid_letter: Field<Expanded<super::Letter>>,
     /// Navigation `objectid_socialactivity`: one `Microsoft.Dynamics.CRM.socialactivity`.
     pub objectid_socialactivity: Field<Expanded<Untyped>>,
@@ -108,7 +100,6 @@ pub struct Queueitem {
     pub queue_item_bulk_delete_failures: Field<Expanded<Vec<Untyped>>>,
     /// Navigation `objectid_email`: one `Microsoft.Dynamics.CRM.email`.
     pub objectid_email: Field<Expanded<Untyped>>,
-    #[cfg(feature = "systemusers")]
     pub createdonbehalfby: Field<Expanded<super::SystemUser>>,
     /// Navigation `objectid_msdyn_knowledgearticletemplate`: one `Microsoft.Dynamics.CRM.msdyn_knowledgearticletemplate`.
     pub objectid_msdyn_knowledgearticletemplate: Field<Expanded<Untyped>>,
@@ -151,16 +142,14 @@ impl Structured for Queueitem {
         f.field("createdon", &self.createdon);
         f.navigation("objectid_knowledgearticle", &self.objectid_knowledgearticle);
         f.navigation("QueueItem_ProcessSessions", &self.queue_item_process_sessions);
-        #[cfg(feature = "systemusers")] f.navigation("createdby", &self.createdby);
+        f.navigation("createdby", &self.createdby);
         f.navigation("objectid_appointment", &self.objectid_appointment);
-        #[cfg(feature = "systemusers")] f.navigation("modifiedby", &self.modifiedby);
-        #[cfg(feature = "systemusers")]
+        f.navigation("modifiedby", &self.modifiedby);
         f.navigation("workerid_systemuser", &self.workerid_systemuser);
-        #[cfg(feature = "activitypointers")]
         f.navigation("objectid_activitypointer", &self.objectid_activitypointer);
-        #[cfg(feature = "queues")] f.navigation("queueid", &self.queueid);
+        f.navigation("queueid", &self.queueid);
         f.navigation("QueueItem_AsyncOperations", &self.queue_item_async_operations);
-        #[cfg(feature = "teams")] f.navigation("workerid_team", &self.workerid_team);
+        f.navigation("workerid_team", &self.workerid_team);
         f.navigation("objectid_fax", &self.objectid_fax);
         f.navigation(
             "objectid_recurringappointmentmaster",
@@ -168,9 +157,7 @@ impl Structured for Queueitem {
         );
         f.navigation("QueueItem_SyncErrors", &self.queue_item_sync_errors);
         f.navigation("organizationid", &self.organizationid);
-        #[cfg(feature = "systemusers")]
         f.navigation("modifiedonbehalfby", &self.modifiedonbehalfby);
-        #[cfg(feature = "letters")]
         f.navigation("objectid_letter", &self.objectid_letter);
         f.navigation("objectid_socialactivity", &self.objectid_socialactivity);
         f.navigation("objectid_phonecall", &self.objectid_phonecall);
@@ -185,7 +172,6 @@ impl Structured for Queueitem {
             &self.queue_item_bulk_delete_failures,
         );
         f.navigation("objectid_email", &self.objectid_email);
-        #[cfg(feature = "systemusers")]
         f.navigation("createdonbehalfby", &self.createdonbehalfby);
         f.navigation(
             "objectid_msdyn_knowledgearticletemplate",
@@ -245,23 +231,17 @@ impl Structured for Queueitem {
             "QueueItem_ProcessSessions" => {
                 self.queue_item_process_sessions = map.next_value()?;
             }
-            #[cfg(feature = "systemusers")]
             "createdby" => self.createdby = map.next_value()?,
             "objectid_appointment" => self.objectid_appointment = map.next_value()?,
-            #[cfg(feature = "systemusers")]
             "modifiedby" => self.modifiedby = map.next_value()?,
-            #[cfg(feature = "systemusers")]
             "workerid_systemuser" => self.workerid_systemuser = map.next_value()?,
-            #[cfg(feature = "activitypointers")]
             "objectid_activitypointer" => {
                 self.objectid_activitypointer = map.next_value()?;
             }
-            #[cfg(feature = "queues")]
             "queueid" => self.queueid = map.next_value()?,
             "QueueItem_AsyncOperations" => {
                 self.queue_item_async_operations = map.next_value()?;
             }
-            #[cfg(feature = "teams")]
             "workerid_team" => self.workerid_team = map.next_value()?,
             "objectid_fax" => self.objectid_fax = map.next_value()?,
             "objectid_recurringappointmentmaster" => {
@@ -269,9 +249,7 @@ impl Structured for Queueitem {
             }
             "QueueItem_SyncErrors" => self.queue_item_sync_errors = map.next_value()?,
             "organizationid" => self.organizationid = map.next_value()?,
-            #[cfg(feature = "systemusers")]
             "modifiedonbehalfby" => self.modifiedonbehalfby = map.next_value()?,
-            #[cfg(feature = "letters")]
             "objectid_letter" => self.objectid_letter = map.next_value()?,
             "objectid_socialactivity" => self.objectid_socialactivity = map.next_value()?,
             "objectid_phonecall" => self.objectid_phonecall = map.next_value()?,
@@ -284,7 +262,6 @@ impl Structured for Queueitem {
                 self.queue_item_bulk_delete_failures = map.next_value()?;
             }
             "objectid_email" => self.objectid_email = map.next_value()?,
-            #[cfg(feature = "systemusers")]
             "createdonbehalfby" => self.createdonbehalfby = map.next_value()?,
             "objectid_msdyn_knowledgearticletemplate" => {
                 self.objectid_msdyn_knowledgearticletemplate = map.next_value()?;

@@ -201,7 +201,6 @@ pub struct SystemUser {
     pub owner_mailbox: Field<Expanded<Vec<Untyped>>>,
     /// Navigation `owner_personaldocumenttemplates`: a collection of `Microsoft.Dynamics.CRM.personaldocumenttemplate`.
     pub owner_personaldocumenttemplates: Field<Expanded<Vec<Untyped>>>,
-    #[cfg(feature = "accounts")]
     pub owner_accounts: Field<Expanded<Vec<super::Account>>>,
     /// Navigation `owner_goalrollupquery`: a collection of `Microsoft.Dynamics.CRM.goalrollupquery`.
     pub owner_goalrollupquery: Field<Expanded<Vec<Untyped>>>,
@@ -221,7 +220,6 @@ pub struct SystemUser {
     pub owner_duplicaterules: Field<Expanded<Vec<Untyped>>>,
     /// Navigation `owner_reports`: a collection of `Microsoft.Dynamics.CRM.report`.
     pub owner_reports: Field<Expanded<Vec<Untyped>>>,
-    #[cfg(feature = "activitypointers")]
     pub owner_activitypointers: Field<Expanded<Vec<super::ActivitypointerAny>>>,
     /// Navigation `owner_mailboxtrackingfolder`: a collection of `Microsoft.Dynamics.CRM.mailboxtrackingfolder`.
     pub owner_mailboxtrackingfolder: Field<Expanded<Vec<Untyped>>>,
@@ -231,7 +229,6 @@ pub struct SystemUser {
     pub owner_importdatas: Field<Expanded<Vec<Untyped>>>,
     /// Navigation `owner_categories`: a collection of `Microsoft.Dynamics.CRM.category`.
     pub owner_categories: Field<Expanded<Vec<Untyped>>>,
-    #[cfg(feature = "queues")]
     pub owner_queues: Field<Expanded<Vec<super::Queue>>>,
     /// Navigation `owner_actioncards`: a collection of `Microsoft.Dynamics.CRM.actioncard`.
     pub owner_actioncards: Field<Expanded<Vec<Untyped>>>,
@@ -239,7 +236,6 @@ pub struct SystemUser {
     pub owner_userqueryvisualizations: Field<Expanded<Vec<Untyped>>>,
     /// Navigation `owner_feedback`: a collection of `Microsoft.Dynamics.CRM.feedback`.
     pub owner_feedback: Field<Expanded<Vec<Untyped>>>,
-    #[cfg(feature = "annotations")]
     pub owner_annotations: Field<Expanded<Vec<super::Annotation>>>,
     /// Navigation `owner_userform`: a collection of `Microsoft.Dynamics.CRM.userform`.
     pub owner_userform: Field<Expanded<Vec<Untyped>>>,
@@ -257,7 +253,6 @@ pub struct SystemUser {
     pub owner_emailserverprofile: Field<Expanded<Vec<Untyped>>>,
     /// Navigation `owner_templates`: a collection of `Microsoft.Dynamics.CRM.template`.
     pub owner_templates: Field<Expanded<Vec<Untyped>>>,
-    #[cfg(feature = "contacts")]
     pub owner_contacts: Field<Expanded<Vec<super::Contact>>>,
     /// Navigation `owner_imports`: a collection of `Microsoft.Dynamics.CRM.import`.
     pub owner_imports: Field<Expanded<Vec<Untyped>>>,
@@ -273,7 +268,6 @@ pub struct SystemUser {
     pub owner_emails: Field<Expanded<Vec<Untyped>>>,
     /// Navigation `owner_faxes`: a collection of `Microsoft.Dynamics.CRM.fax`.
     pub owner_faxes: Field<Expanded<Vec<Untyped>>>,
-    #[cfg(feature = "letters")]
     pub owner_letters: Field<Expanded<Vec<super::Letter>>>,
     /// Navigation `owner_phonecalls`: a collection of `Microsoft.Dynamics.CRM.phonecall`.
     pub owner_phonecalls: Field<Expanded<Vec<Untyped>>>,
@@ -371,7 +365,6 @@ pub struct SystemUser {
     pub owner_ggw_team_application: Field<Expanded<Vec<Untyped>>>,
     /// Navigation `systemuserroles_association`: a collection of `Microsoft.Dynamics.CRM.role`.
     pub systemuserroles_association: Field<Expanded<Vec<Untyped>>>,
-    #[cfg(feature = "teams")]
     pub teammembership_association: Field<Expanded<Vec<super::Team>>>,
     /// Navigation `systemuser_principalobjectattributeaccess_principalid`: a collection of `Microsoft.Dynamics.CRM.principalobjectattributeaccess`.
     pub systemuser_principalobjectattributeaccess_principalid: Field<
@@ -561,7 +554,6 @@ pub struct SystemUser {
     pub lk_savedquerybase_modifiedby: Field<Expanded<Vec<Untyped>>>,
     /// Navigation `lk_teamtemplate_createdby`: a collection of `Microsoft.Dynamics.CRM.teamtemplate`.
     pub lk_teamtemplate_createdby: Field<Expanded<Vec<Untyped>>>,
-    #[cfg(feature = "accounts")]
     pub lk_accountbase_createdby: Field<Expanded<Vec<super::Account>>>,
     /// Navigation `createdby_pluginassembly`: a collection of `Microsoft.Dynamics.CRM.pluginassembly`.
     pub createdby_pluginassembly: Field<Expanded<Vec<Untyped>>>,
@@ -585,15 +577,12 @@ pub struct SystemUser {
     pub lk_tracelog_createdby: Field<Expanded<Vec<Untyped>>>,
     /// Navigation `lk_calendar_createdonbehalfby`: a collection of `Microsoft.Dynamics.CRM.calendar`.
     pub lk_calendar_createdonbehalfby: Field<Expanded<Vec<Untyped>>>,
-    #[cfg(feature = "activitypointers")]
     pub lk_activitypointer_createdby: Field<Expanded<Vec<super::ActivitypointerAny>>>,
-    #[cfg(feature = "queueitems")]
     pub lk_queueitembase_createdby: Field<Expanded<Vec<super::Queueitem>>>,
     /// Navigation `systemuser_navigationsetting_modifiedby`: a collection of `Microsoft.Dynamics.CRM.navigationsetting`.
     pub systemuser_navigationsetting_modifiedby: Field<Expanded<Vec<Untyped>>>,
     /// Navigation `systemuser_SiteMap_modifiedonbehalfby`: a collection of `Microsoft.Dynamics.CRM.sitemap`.
     pub systemuser_site_map_modifiedonbehalfby: Field<Expanded<Vec<Untyped>>>,
-    #[cfg(feature = "annotations")]
     pub lk_annotationbase_modifiedonbehalfby: Field<Expanded<Vec<super::Annotation>>>,
     /// Navigation `lk_slakpiinstancebase_createdby`: a collection of `Microsoft.Dynamics.CRM.slakpiinstance`.
     pub lk_slakpiinstancebase_createdby: Field<Expanded<Vec<Untyped>>>,
@@ -647,7 +636,6 @@ pub struct SystemUser {
     pub lk_slabase_createdonbehalfby: Field<Expanded<Vec<Untyped>>>,
     /// Navigation `lk_processtriggerbase_modifiedby`: a collection of `Microsoft.Dynamics.CRM.processtrigger`.
     pub lk_processtriggerbase_modifiedby: Field<Expanded<Vec<Untyped>>>,
-    #[cfg(feature = "accounts")]
     pub lk_accountbase_modifiedby: Field<Expanded<Vec<super::Account>>>,
     /// Navigation `lk_PostFollow_createdby`: a collection of `Microsoft.Dynamics.CRM.postfollow`.
     pub lk_post_follow_createdby: Field<Expanded<Vec<Untyped>>>,
@@ -717,7 +705,6 @@ pub struct SystemUser {
     pub lk_savedquery_createdonbehalfby: Field<Expanded<Vec<Untyped>>>,
     /// Navigation `lk_mobileofflineprofileitemassocaition_modifiedby`: a collection of `Microsoft.Dynamics.CRM.mobileofflineprofileitemassociation`.
     pub lk_mobileofflineprofileitemassocaition_modifiedby: Field<Expanded<Vec<Untyped>>>,
-    #[cfg(feature = "queueitems")]
     pub lk_queueitembase_modifiedby: Field<Expanded<Vec<super::Queueitem>>>,
     /// Navigation `lk_rolebase_modifiedby`: a collection of `Microsoft.Dynamics.CRM.role`.
     pub lk_rolebase_modifiedby: Field<Expanded<Vec<Untyped>>>,
@@ -739,7 +726,6 @@ pub struct SystemUser {
     pub createdby_serviceendpoint: Field<Expanded<Vec<Untyped>>>,
     /// Navigation `lk_socialactivitybase_createdonbehalfby`: a collection of `Microsoft.Dynamics.CRM.socialactivity`.
     pub lk_socialactivitybase_createdonbehalfby: Field<Expanded<Vec<Untyped>>>,
-    #[cfg(feature = "letters")]
     pub lk_letter_modifiedonbehalfby: Field<Expanded<Vec<super::Letter>>>,
     /// Navigation `lk_timezonerule_createdonbehalfby`: a collection of `Microsoft.Dynamics.CRM.timezonerule`.
     pub lk_timezonerule_createdonbehalfby: Field<Expanded<Vec<Untyped>>>,
@@ -769,19 +755,14 @@ pub struct SystemUser {
     pub lk_userquery_modifiedby: Field<Expanded<Vec<Untyped>>>,
     /// Navigation `lk_customcontrol_createdby`: a collection of `Microsoft.Dynamics.CRM.customcontrol`.
     pub lk_customcontrol_createdby: Field<Expanded<Vec<Untyped>>>,
-    #[cfg(feature = "systemusers")]
     pub modifiedonbehalfby: Field<Expanded<SystemUser>>,
-    #[cfg(feature = "systemusers")]
     pub lk_systemuser_modifiedonbehalfby: Field<Expanded<Vec<SystemUser>>>,
     /// Navigation `lk_importlogbase_createdby`: a collection of `Microsoft.Dynamics.CRM.importlog`.
     pub lk_importlogbase_createdby: Field<Expanded<Vec<Untyped>>>,
-    #[cfg(feature = "systemusers")]
     pub createdby: Field<Expanded<SystemUser>>,
-    #[cfg(feature = "systemusers")]
     pub lk_systemuserbase_createdby: Field<Expanded<Vec<SystemUser>>>,
     /// Navigation `lk_sharepointdocumentlocationbase_modifiedby`: a collection of `Microsoft.Dynamics.CRM.sharepointdocumentlocation`.
     pub lk_sharepointdocumentlocationbase_modifiedby: Field<Expanded<Vec<Untyped>>>,
-    #[cfg(feature = "queueitems")]
     pub lk_queueitembase_workerid: Field<Expanded<Vec<super::Queueitem>>>,
     /// Navigation `lk_solutioncomponentbase_createdonbehalfby`: a collection of `Microsoft.Dynamics.CRM.solutioncomponent`.
     pub lk_solutioncomponentbase_createdonbehalfby: Field<Expanded<Vec<Untyped>>>,
@@ -801,7 +782,6 @@ pub struct SystemUser {
     pub lk_importlog_createdonbehalfby: Field<Expanded<Vec<Untyped>>>,
     /// Navigation `lk_importdata_createdonbehalfby`: a collection of `Microsoft.Dynamics.CRM.importdata`.
     pub lk_importdata_createdonbehalfby: Field<Expanded<Vec<Untyped>>>,
-    #[cfg(feature = "letters")]
     pub lk_letter_createdonbehalfby: Field<Expanded<Vec<super::Letter>>>,
     /// Navigation `modifiedby_serviceendpoint`: a collection of `Microsoft.Dynamics.CRM.serviceendpoint`.
     pub modifiedby_serviceendpoint: Field<Expanded<Vec<Untyped>>>,
@@ -813,7 +793,6 @@ pub struct SystemUser {
     pub lk_knowledgearticleviews_createdonbehalfby: Field<Expanded<Vec<Untyped>>>,
     /// Navigation `lk_mobileofflineprofileitem_createdonbehalfby`: a collection of `Microsoft.Dynamics.CRM.mobileofflineprofileitem`.
     pub lk_mobileofflineprofileitem_createdonbehalfby: Field<Expanded<Vec<Untyped>>>,
-    #[cfg(feature = "annotations")]
     pub lk_annotationbase_createdby: Field<Expanded<Vec<super::Annotation>>>,
     /// Navigation `lk_plugintype_createdonbehalfby`: a collection of `Microsoft.Dynamics.CRM.plugintype`.
     pub lk_plugintype_createdonbehalfby: Field<Expanded<Vec<Untyped>>>,
@@ -855,15 +834,12 @@ pub struct SystemUser {
     pub lk_duplicaterulebase_modifiedby: Field<Expanded<Vec<Untyped>>>,
     /// Navigation `lk_subjectbase_createdby`: a collection of `Microsoft.Dynamics.CRM.subject`.
     pub lk_subjectbase_createdby: Field<Expanded<Vec<Untyped>>>,
-    #[cfg(feature = "contacts")]
     pub lk_contact_createdonbehalfby: Field<Expanded<Vec<super::Contact>>>,
     /// Navigation `lk_semiannualfiscalcalendar_createdby`: a collection of `Microsoft.Dynamics.CRM.semiannualfiscalcalendar`.
     pub lk_semiannualfiscalcalendar_createdby: Field<Expanded<Vec<Untyped>>>,
     /// Navigation `lk_SocialProfile_modifiedonbehalfby`: a collection of `Microsoft.Dynamics.CRM.socialprofile`.
     pub lk_social_profile_modifiedonbehalfby: Field<Expanded<Vec<Untyped>>>,
-    #[cfg(feature = "systemusers")]
     pub modifiedby: Field<Expanded<SystemUser>>,
-    #[cfg(feature = "systemusers")]
     pub lk_systemuserbase_modifiedby: Field<Expanded<Vec<SystemUser>>>,
     /// Navigation `lk_knowledgearticleviews_modifiedonbehalfby`: a collection of `Microsoft.Dynamics.CRM.knowledgearticleviews`.
     pub lk_knowledgearticleviews_modifiedonbehalfby: Field<Expanded<Vec<Untyped>>>,
@@ -875,7 +851,6 @@ pub struct SystemUser {
     pub lk_importentitymapping_createdby: Field<Expanded<Vec<Untyped>>>,
     /// Navigation `lk_kbarticlecomment_createdonbehalfby`: a collection of `Microsoft.Dynamics.CRM.kbarticlecomment`.
     pub lk_kbarticlecomment_createdonbehalfby: Field<Expanded<Vec<Untyped>>>,
-    #[cfg(feature = "teams")]
     pub lk_team_modifiedonbehalfby: Field<Expanded<Vec<super::Team>>>,
     /// Navigation `lk_teamtemplate_modifiedonbehalfby`: a collection of `Microsoft.Dynamics.CRM.teamtemplate`.
     pub lk_teamtemplate_modifiedonbehalfby: Field<Expanded<Vec<Untyped>>>,
@@ -887,7 +862,6 @@ pub struct SystemUser {
     pub lk_publisheraddressbase_createdby: Field<Expanded<Vec<Untyped>>>,
     /// Navigation `lk_templatebase_modifiedby`: a collection of `Microsoft.Dynamics.CRM.template`.
     pub lk_templatebase_modifiedby: Field<Expanded<Vec<Untyped>>>,
-    #[cfg(feature = "activitypointers")]
     pub user_activity: Field<Expanded<Vec<super::ActivitypointerAny>>>,
     /// Navigation `lk_MobileOfflineProfile_modifiedonbehalfby`: a collection of `Microsoft.Dynamics.CRM.mobileofflineprofile`.
     pub lk_mobile_offline_profile_modifiedonbehalfby: Field<Expanded<Vec<Untyped>>>,
@@ -903,7 +877,6 @@ pub struct SystemUser {
     pub lk_customeraddress_createdonbehalfby: Field<Expanded<Vec<Untyped>>>,
     /// Navigation `lk_calendarrule_modifiedby`: a collection of `Microsoft.Dynamics.CRM.calendarrule`.
     pub lk_calendarrule_modifiedby: Field<Expanded<Vec<Untyped>>>,
-    #[cfg(feature = "accounts")]
     pub system_user_accounts: Field<Expanded<Vec<super::Account>>>,
     /// Navigation `lk_savedqueryvisualizationbase_createdby`: a collection of `Microsoft.Dynamics.CRM.savedqueryvisualization`.
     pub lk_savedqueryvisualizationbase_createdby: Field<Expanded<Vec<Untyped>>>,
@@ -915,7 +888,6 @@ pub struct SystemUser {
     pub impersonatinguserid_sdkmessageprocessingstep: Field<Expanded<Vec<Untyped>>>,
     /// Navigation `lk_userquery_createdonbehalfby`: a collection of `Microsoft.Dynamics.CRM.userquery`.
     pub lk_userquery_createdonbehalfby: Field<Expanded<Vec<Untyped>>>,
-    #[cfg(feature = "accounts")]
     pub lk_accountbase_createdonbehalfby: Field<Expanded<Vec<super::Account>>>,
     /// Navigation `lk_publisheraddressbase_modifiedonbehalfby`: a collection of `Microsoft.Dynamics.CRM.publisheraddress`.
     pub lk_publisheraddressbase_modifiedonbehalfby: Field<Expanded<Vec<Untyped>>>,
@@ -927,7 +899,6 @@ pub struct SystemUser {
     pub lk_connectionrolebase_modifiedonbehalfby: Field<Expanded<Vec<Untyped>>>,
     /// Navigation `lk_calendar_createdby`: a collection of `Microsoft.Dynamics.CRM.calendar`.
     pub lk_calendar_createdby: Field<Expanded<Vec<Untyped>>>,
-    #[cfg(feature = "annotations")]
     pub annotation_owning_user: Field<Expanded<Vec<super::Annotation>>>,
     /// Navigation `systemuser_appconfigmaster_createdonbehalfby`: a collection of `Microsoft.Dynamics.CRM.appconfigmaster`.
     pub systemuser_appconfigmaster_createdonbehalfby: Field<Expanded<Vec<Untyped>>>,
@@ -963,7 +934,6 @@ pub struct SystemUser {
     pub lk_businessunitnewsarticlebase_createdby: Field<Expanded<Vec<Untyped>>>,
     /// Navigation `lk_pluginassembly_modifiedonbehalfby`: a collection of `Microsoft.Dynamics.CRM.pluginassembly`.
     pub lk_pluginassembly_modifiedonbehalfby: Field<Expanded<Vec<Untyped>>>,
-    #[cfg(feature = "contacts")]
     pub lk_contact_modifiedonbehalfby: Field<Expanded<Vec<super::Contact>>>,
     /// Navigation `lk_subjectbase_modifiedby`: a collection of `Microsoft.Dynamics.CRM.subject`.
     pub lk_subjectbase_modifiedby: Field<Expanded<Vec<Untyped>>>,
@@ -999,7 +969,6 @@ pub struct SystemUser {
     pub user_fax: Field<Expanded<Vec<Untyped>>>,
     /// Navigation `lk_feedback_modifiedby`: a collection of `Microsoft.Dynamics.CRM.feedback`.
     pub lk_feedback_modifiedby: Field<Expanded<Vec<Untyped>>>,
-    #[cfg(feature = "contacts")]
     pub lk_contactbase_createdby: Field<Expanded<Vec<super::Contact>>>,
     /// Navigation `lk_timezonelocalizedname_modifiedonbehalfby`: a collection of `Microsoft.Dynamics.CRM.timezonelocalizedname`.
     pub lk_timezonelocalizedname_modifiedonbehalfby: Field<Expanded<Vec<Untyped>>>,
@@ -1013,7 +982,6 @@ pub struct SystemUser {
     pub lk_category_createdonbehalfby: Field<Expanded<Vec<Untyped>>>,
     /// Navigation `lk_slakpiinstancebase_modifiedby`: a collection of `Microsoft.Dynamics.CRM.slakpiinstance`.
     pub lk_slakpiinstancebase_modifiedby: Field<Expanded<Vec<Untyped>>>,
-    #[cfg(feature = "queues")]
     pub queue_primary_user: Field<Expanded<Vec<super::Queue>>>,
     /// Navigation `lk_importjobbase_modifiedonbehalfby`: a collection of `Microsoft.Dynamics.CRM.importjob`.
     pub lk_importjobbase_modifiedonbehalfby: Field<Expanded<Vec<Untyped>>>,
@@ -1085,7 +1053,6 @@ pub struct SystemUser {
     pub lk_slabase_modifiedby: Field<Expanded<Vec<Untyped>>>,
     /// Navigation `lk_personaldocumenttemplatebase_createdonbehalfby`: a collection of `Microsoft.Dynamics.CRM.personaldocumenttemplate`.
     pub lk_personaldocumenttemplatebase_createdonbehalfby: Field<Expanded<Vec<Untyped>>>,
-    #[cfg(feature = "activitypointers")]
     pub lk_activitypointer_modifiedonbehalfby: Field<
         Expanded<Vec<super::ActivitypointerAny>>,
     >,
@@ -1151,7 +1118,6 @@ pub struct SystemUser {
     pub lk_organizationbase_createdby: Field<Expanded<Vec<Untyped>>>,
     /// Navigation `lk_timezonelocalizedname_modifiedby`: a collection of `Microsoft.Dynamics.CRM.timezonelocalizedname`.
     pub lk_timezonelocalizedname_modifiedby: Field<Expanded<Vec<Untyped>>>,
-    #[cfg(feature = "activitypointers")]
     pub lk_activitypointer_createdonbehalfby: Field<
         Expanded<Vec<super::ActivitypointerAny>>,
     >,
@@ -1195,9 +1161,7 @@ pub struct SystemUser {
     pub lk_duplicaterulecondition_modifiedonbehalfby: Field<Expanded<Vec<Untyped>>>,
     /// Navigation `lk_asyncoperation_createdonbehalfby`: a collection of `Microsoft.Dynamics.CRM.asyncoperation`.
     pub lk_asyncoperation_createdonbehalfby: Field<Expanded<Vec<Untyped>>>,
-    #[cfg(feature = "activitypointers")]
     pub lk_activitypointer_modifiedby: Field<Expanded<Vec<super::ActivitypointerAny>>>,
-    #[cfg(feature = "queues")]
     pub lk_queuebase_createdby: Field<Expanded<Vec<super::Queue>>>,
     /// Navigation `lk_transformationmapping_modifiedby`: a collection of `Microsoft.Dynamics.CRM.transformationmapping`.
     pub lk_transformationmapping_modifiedby: Field<Expanded<Vec<Untyped>>>,
@@ -1211,9 +1175,7 @@ pub struct SystemUser {
     pub lk_translationprocess_createdby: Field<Expanded<Vec<Untyped>>>,
     /// Navigation `systemuser_navigationsetting_modifiedonbehalfby`: a collection of `Microsoft.Dynamics.CRM.navigationsetting`.
     pub systemuser_navigationsetting_modifiedonbehalfby: Field<Expanded<Vec<Untyped>>>,
-    #[cfg(feature = "queueitems")]
     pub lk_queueitem_modifiedonbehalfby: Field<Expanded<Vec<super::Queueitem>>>,
-    #[cfg(feature = "annotations")]
     pub lk_annotationbase_createdonbehalfby: Field<Expanded<Vec<super::Annotation>>>,
     /// Navigation `lk_actioncardbase_createdonbehalfby`: a collection of `Microsoft.Dynamics.CRM.actioncard`.
     pub lk_actioncardbase_createdonbehalfby: Field<Expanded<Vec<Untyped>>>,
@@ -1269,9 +1231,7 @@ pub struct SystemUser {
     pub lk_importfilebase_createdonbehalfby: Field<Expanded<Vec<Untyped>>>,
     /// Navigation `lk_sdkmessagefilter_createdonbehalfby`: a collection of `Microsoft.Dynamics.CRM.sdkmessagefilter`.
     pub lk_sdkmessagefilter_createdonbehalfby: Field<Expanded<Vec<Untyped>>>,
-    #[cfg(feature = "annotations")]
     pub lk_annotationbase_modifiedby: Field<Expanded<Vec<super::Annotation>>>,
-    #[cfg(feature = "queues")]
     pub lk_queue_modifiedonbehalfby: Field<Expanded<Vec<super::Queue>>>,
     /// Navigation `lk_sharepointdocumentlocationbase_modifiedonbehalfby`: a collection of `Microsoft.Dynamics.CRM.sharepointdocumentlocation`.
     pub lk_sharepointdocumentlocationbase_modifiedonbehalfby: Field<
@@ -1281,7 +1241,6 @@ pub struct SystemUser {
     pub lk_socialactivity_modifiedby: Field<Expanded<Vec<Untyped>>>,
     /// Navigation `lk_calendar_modifiedonbehalfby`: a collection of `Microsoft.Dynamics.CRM.calendar`.
     pub lk_calendar_modifiedonbehalfby: Field<Expanded<Vec<Untyped>>>,
-    #[cfg(feature = "contacts")]
     pub system_user_contacts: Field<Expanded<Vec<super::Contact>>>,
     /// Navigation `lk_webresourcebase_createdonbehalfby`: a collection of `Microsoft.Dynamics.CRM.webresource`.
     pub lk_webresourcebase_createdonbehalfby: Field<Expanded<Vec<Untyped>>>,
@@ -1297,7 +1256,6 @@ pub struct SystemUser {
     pub lk_processsessionbase_createdonbehalfby: Field<Expanded<Vec<Untyped>>>,
     /// Navigation `lk_webwizard_modifiedby`: a collection of `Microsoft.Dynamics.CRM.webwizard`.
     pub lk_webwizard_modifiedby: Field<Expanded<Vec<Untyped>>>,
-    #[cfg(feature = "teams")]
     pub lk_teambase_modifiedby: Field<Expanded<Vec<super::Team>>>,
     /// Navigation `lk_ACIViewMapper_modifiedonbehalfby`: a collection of `Microsoft.Dynamics.CRM.aciviewmapper`.
     pub lk_aci_view_mapper_modifiedonbehalfby: Field<Expanded<Vec<Untyped>>>,
@@ -1309,7 +1267,6 @@ pub struct SystemUser {
     pub lk_mobileofflineprofileitem_modifiedonbehalfby: Field<Expanded<Vec<Untyped>>>,
     /// Navigation `lk_annualfiscalcalendar_createdonbehalfby`: a collection of `Microsoft.Dynamics.CRM.annualfiscalcalendar`.
     pub lk_annualfiscalcalendar_createdonbehalfby: Field<Expanded<Vec<Untyped>>>,
-    #[cfg(feature = "queues")]
     pub queuemembership_association: Field<Expanded<Vec<super::Queue>>>,
     /// Navigation `lk_solutionbase_createdonbehalfby`: a collection of `Microsoft.Dynamics.CRM.solution`.
     pub lk_solutionbase_createdonbehalfby: Field<Expanded<Vec<Untyped>>>,
@@ -1329,7 +1286,6 @@ pub struct SystemUser {
     pub lk_publisheraddressbase_createdonbehalfby: Field<Expanded<Vec<Untyped>>>,
     /// Navigation `lk_transactioncurrencybase_modifiedby`: a collection of `Microsoft.Dynamics.CRM.transactioncurrency`.
     pub lk_transactioncurrencybase_modifiedby: Field<Expanded<Vec<Untyped>>>,
-    #[cfg(feature = "contacts")]
     pub contact_owning_user: Field<Expanded<Vec<super::Contact>>>,
     /// Navigation `lk_appointment_createdonbehalfby`: a collection of `Microsoft.Dynamics.CRM.appointment`.
     pub lk_appointment_createdonbehalfby: Field<Expanded<Vec<Untyped>>>,
@@ -1369,9 +1325,7 @@ pub struct SystemUser {
     pub lk_reportcategorybase_modifiedby: Field<Expanded<Vec<Untyped>>>,
     /// Navigation `lk_task_createdonbehalfby`: a collection of `Microsoft.Dynamics.CRM.task`.
     pub lk_task_createdonbehalfby: Field<Expanded<Vec<Untyped>>>,
-    #[cfg(feature = "letters")]
     pub user_letter: Field<Expanded<Vec<super::Letter>>>,
-    #[cfg(feature = "teams")]
     pub lk_teambase_createdby: Field<Expanded<Vec<super::Team>>>,
     /// Navigation `lk_slabase_modifiedonbehalfby`: a collection of `Microsoft.Dynamics.CRM.sla`.
     pub lk_slabase_modifiedonbehalfby: Field<Expanded<Vec<Untyped>>>,
@@ -1385,9 +1339,7 @@ pub struct SystemUser {
     pub lk_customcontrolresource_modifiedonbehalfby: Field<Expanded<Vec<Untyped>>>,
     /// Navigation `lk_mobileofflineprofileitem_modifiedby`: a collection of `Microsoft.Dynamics.CRM.mobileofflineprofileitem`.
     pub lk_mobileofflineprofileitem_modifiedby: Field<Expanded<Vec<Untyped>>>,
-    #[cfg(feature = "systemusers")]
     pub parentsystemuserid: Field<Expanded<SystemUser>>,
-    #[cfg(feature = "systemusers")]
     pub user_parent_user: Field<Expanded<Vec<SystemUser>>>,
     /// Navigation `lk_personaldocumenttemplatebase_modifiedby`: a collection of `Microsoft.Dynamics.CRM.personaldocumenttemplate`.
     pub lk_personaldocumenttemplatebase_modifiedby: Field<Expanded<Vec<Untyped>>>,
@@ -1435,7 +1387,6 @@ pub struct SystemUser {
     pub lk_import_modifiedonbehalfby: Field<Expanded<Vec<Untyped>>>,
     /// Navigation `lk_monthlyfiscalcalendar_createdonbehalfby`: a collection of `Microsoft.Dynamics.CRM.monthlyfiscalcalendar`.
     pub lk_monthlyfiscalcalendar_createdonbehalfby: Field<Expanded<Vec<Untyped>>>,
-    #[cfg(feature = "queues")]
     pub queueid: Field<Expanded<super::Queue>>,
     /// Navigation `lk_userquery_modifiedonbehalfby`: a collection of `Microsoft.Dynamics.CRM.userquery`.
     pub lk_userquery_modifiedonbehalfby: Field<Expanded<Vec<Untyped>>>,
@@ -1457,13 +1408,11 @@ pub struct SystemUser {
     pub lk_calendarrule_createdonbehalfby: Field<Expanded<Vec<Untyped>>>,
     /// Navigation `lk_email_createdby`: a collection of `Microsoft.Dynamics.CRM.email`.
     pub lk_email_createdby: Field<Expanded<Vec<Untyped>>>,
-    #[cfg(feature = "queues")]
     pub lk_queue_createdonbehalfby: Field<Expanded<Vec<super::Queue>>>,
     /// Navigation `lk_userquery_createdby`: a collection of `Microsoft.Dynamics.CRM.userquery`.
     pub lk_userquery_createdby: Field<Expanded<Vec<Untyped>>>,
     /// Navigation `systemuser_appconfigmaster_modifiedonbehalfby`: a collection of `Microsoft.Dynamics.CRM.appconfigmaster`.
     pub systemuser_appconfigmaster_modifiedonbehalfby: Field<Expanded<Vec<Untyped>>>,
-    #[cfg(feature = "queues")]
     pub lk_queuebase_modifiedby: Field<Expanded<Vec<super::Queue>>>,
     /// Navigation `lk_audit_userid`: a collection of `Microsoft.Dynamics.CRM.audit`.
     pub lk_audit_userid: Field<Expanded<Vec<Untyped>>>,
@@ -1507,7 +1456,6 @@ pub struct SystemUser {
     pub lk_duplicateruleconditionbase_modifiedby: Field<Expanded<Vec<Untyped>>>,
     /// Navigation `system_user_email_templates`: a collection of `Microsoft.Dynamics.CRM.template`.
     pub system_user_email_templates: Field<Expanded<Vec<Untyped>>>,
-    #[cfg(feature = "letters")]
     pub lk_letter_modifiedby: Field<Expanded<Vec<super::Letter>>>,
     /// Navigation `workflow_createdby`: a collection of `Microsoft.Dynamics.CRM.workflow`.
     pub workflow_createdby: Field<Expanded<Vec<Untyped>>>,
@@ -1529,7 +1477,6 @@ pub struct SystemUser {
     pub user_slabase: Field<Expanded<Vec<Untyped>>>,
     /// Navigation `lk_importfilebase_modifiedby`: a collection of `Microsoft.Dynamics.CRM.importfile`.
     pub lk_importfilebase_modifiedby: Field<Expanded<Vec<Untyped>>>,
-    #[cfg(feature = "teams")]
     pub lk_team_createdonbehalfby: Field<Expanded<Vec<super::Team>>>,
     /// Navigation `lk_templatebase_modifiedonbehalfby`: a collection of `Microsoft.Dynamics.CRM.template`.
     pub lk_templatebase_modifiedonbehalfby: Field<Expanded<Vec<Untyped>>>,
@@ -1553,7 +1500,6 @@ pub struct SystemUser {
     pub lk_expiredprocess_modifiedonbehalfby: Field<Expanded<Vec<Untyped>>>,
     /// Navigation `lk_ownermapping_createdby`: a collection of `Microsoft.Dynamics.CRM.ownermapping`.
     pub lk_ownermapping_createdby: Field<Expanded<Vec<Untyped>>>,
-    #[cfg(feature = "accounts")]
     pub user_accounts: Field<Expanded<Vec<super::Account>>>,
     /// Navigation `lk_kbarticlebase_modifiedby`: a collection of `Microsoft.Dynamics.CRM.kbarticle`.
     pub lk_kbarticlebase_modifiedby: Field<Expanded<Vec<Untyped>>>,
@@ -1565,7 +1511,6 @@ pub struct SystemUser {
     pub lk_userqueryvisualization_createdby: Field<Expanded<Vec<Untyped>>>,
     /// Navigation `lk_importfilebase_createdby`: a collection of `Microsoft.Dynamics.CRM.importfile`.
     pub lk_importfilebase_createdby: Field<Expanded<Vec<Untyped>>>,
-    #[cfg(feature = "contacts")]
     pub lk_contactbase_modifiedby: Field<Expanded<Vec<super::Contact>>>,
     /// Navigation `lk_MobileOfflineProfileItem_createdby`: a collection of `Microsoft.Dynamics.CRM.mobileofflineprofileitem`.
     pub lk_mobile_offline_profile_item_createdby: Field<Expanded<Vec<Untyped>>>,
@@ -1591,7 +1536,6 @@ pub struct SystemUser {
     pub lk_semiannualfiscalcalendar_modifiedby: Field<Expanded<Vec<Untyped>>>,
     /// Navigation `modifiedby_plugintypestatistic`: a collection of `Microsoft.Dynamics.CRM.plugintypestatistic`.
     pub modifiedby_plugintypestatistic: Field<Expanded<Vec<Untyped>>>,
-    #[cfg(feature = "letters")]
     pub lk_letter_createdby: Field<Expanded<Vec<super::Letter>>>,
     /// Navigation `systemuser_appmodule_createdonbehalfby`: a collection of `Microsoft.Dynamics.CRM.appmodule`.
     pub systemuser_appmodule_createdonbehalfby: Field<Expanded<Vec<Untyped>>>,
@@ -1603,9 +1547,7 @@ pub struct SystemUser {
     pub lk_serviceendpointbase_modifiedonbehalfby: Field<Expanded<Vec<Untyped>>>,
     /// Navigation `lk_kbarticle_modifiedonbehalfby`: a collection of `Microsoft.Dynamics.CRM.kbarticle`.
     pub lk_kbarticle_modifiedonbehalfby: Field<Expanded<Vec<Untyped>>>,
-    #[cfg(feature = "systemusers")]
     pub createdonbehalfby: Field<Expanded<SystemUser>>,
-    #[cfg(feature = "systemusers")]
     pub lk_systemuser_createdonbehalfby: Field<Expanded<Vec<SystemUser>>>,
     /// Navigation `lk_SocialProfile_createdonbehalfby`: a collection of `Microsoft.Dynamics.CRM.socialprofile`.
     pub lk_social_profile_createdonbehalfby: Field<Expanded<Vec<Untyped>>>,
@@ -1615,7 +1557,6 @@ pub struct SystemUser {
     pub system_user_workflow: Field<Expanded<Vec<Untyped>>>,
     /// Navigation `lk_importbase_modifiedby`: a collection of `Microsoft.Dynamics.CRM.import`.
     pub lk_importbase_modifiedby: Field<Expanded<Vec<Untyped>>>,
-    #[cfg(feature = "teams")]
     pub lk_teambase_administratorid: Field<Expanded<Vec<super::Team>>>,
     /// Navigation `lk_fieldsecurityprofile_createdby`: a collection of `Microsoft.Dynamics.CRM.fieldsecurityprofile`.
     pub lk_fieldsecurityprofile_createdby: Field<Expanded<Vec<Untyped>>>,
@@ -1647,7 +1588,6 @@ pub struct SystemUser {
     pub lk_processsession_completedby: Field<Expanded<Vec<Untyped>>>,
     /// Navigation `lk_importentitymapping_modifiedonbehalfby`: a collection of `Microsoft.Dynamics.CRM.importentitymapping`.
     pub lk_importentitymapping_modifiedonbehalfby: Field<Expanded<Vec<Untyped>>>,
-    #[cfg(feature = "accounts")]
     pub lk_accountbase_modifiedonbehalfby: Field<Expanded<Vec<super::Account>>>,
     /// Navigation `systemuser_appconfiginstance_createdby`: a collection of `Microsoft.Dynamics.CRM.appconfiginstance`.
     pub systemuser_appconfiginstance_createdby: Field<Expanded<Vec<Untyped>>>,
@@ -1655,7 +1595,6 @@ pub struct SystemUser {
     pub lk_customcontrol_modifiedby: Field<Expanded<Vec<Untyped>>>,
     /// Navigation `lk_duplicaterulebase_createdby`: a collection of `Microsoft.Dynamics.CRM.duplicaterule`.
     pub lk_duplicaterulebase_createdby: Field<Expanded<Vec<Untyped>>>,
-    #[cfg(feature = "queueitems")]
     pub lk_queueitem_createdonbehalfby: Field<Expanded<Vec<super::Queueitem>>>,
     /// Navigation `lk_transactioncurrencybase_createdby`: a collection of `Microsoft.Dynamics.CRM.transactioncurrency`.
     pub lk_transactioncurrencybase_createdby: Field<Expanded<Vec<Untyped>>>,
@@ -2349,7 +2288,6 @@ impl Structured for SystemUser {
             "owner_personaldocumenttemplates",
             &self.owner_personaldocumenttemplates,
         );
-        #[cfg(feature = "accounts")]
         f.navigation("owner_accounts", &self.owner_accounts);
         f.navigation("owner_goalrollupquery", &self.owner_goalrollupquery);
         f.navigation("owner_postfollows", &self.owner_postfollows);
@@ -2360,20 +2298,18 @@ impl Structured for SystemUser {
         f.navigation("owner_mailmergetemplates", &self.owner_mailmergetemplates);
         f.navigation("owner_duplicaterules", &self.owner_duplicaterules);
         f.navigation("owner_reports", &self.owner_reports);
-        #[cfg(feature = "activitypointers")]
         f.navigation("owner_activitypointers", &self.owner_activitypointers);
         f.navigation("owner_mailboxtrackingfolder", &self.owner_mailboxtrackingfolder);
         f.navigation("owner_principalentitymap", &self.owner_principalentitymap);
         f.navigation("owner_importdatas", &self.owner_importdatas);
         f.navigation("owner_categories", &self.owner_categories);
-        #[cfg(feature = "queues")] f.navigation("owner_queues", &self.owner_queues);
+        f.navigation("owner_queues", &self.owner_queues);
         f.navigation("owner_actioncards", &self.owner_actioncards);
         f.navigation(
             "owner_userqueryvisualizations",
             &self.owner_userqueryvisualizations,
         );
         f.navigation("owner_feedback", &self.owner_feedback);
-        #[cfg(feature = "annotations")]
         f.navigation("owner_annotations", &self.owner_annotations);
         f.navigation("owner_userform", &self.owner_userform);
         f.navigation("owner_asyncoperations", &self.owner_asyncoperations);
@@ -2383,7 +2319,6 @@ impl Structured for SystemUser {
         f.navigation("slakpiinstance_owner", &self.slakpiinstance_owner);
         f.navigation("owner_emailserverprofile", &self.owner_emailserverprofile);
         f.navigation("owner_templates", &self.owner_templates);
-        #[cfg(feature = "contacts")]
         f.navigation("owner_contacts", &self.owner_contacts);
         f.navigation("owner_imports", &self.owner_imports);
         f.navigation("owner_connections", &self.owner_connections);
@@ -2392,7 +2327,7 @@ impl Structured for SystemUser {
         f.navigation("owner_SyncError", &self.owner_sync_error);
         f.navigation("owner_emails", &self.owner_emails);
         f.navigation("owner_faxes", &self.owner_faxes);
-        #[cfg(feature = "letters")] f.navigation("owner_letters", &self.owner_letters);
+        f.navigation("owner_letters", &self.owner_letters);
         f.navigation("owner_phonecalls", &self.owner_phonecalls);
         f.navigation("owner_tasks", &self.owner_tasks);
         f.navigation(
@@ -2486,7 +2421,6 @@ impl Structured for SystemUser {
         f.navigation("owner_ggw_crew", &self.owner_ggw_crew);
         f.navigation("owner_ggw_team_application", &self.owner_ggw_team_application);
         f.navigation("systemuserroles_association", &self.systemuserroles_association);
-        #[cfg(feature = "teams")]
         f.navigation("teammembership_association", &self.teammembership_association);
         f.navigation(
             "systemuser_principalobjectattributeaccess_principalid",
@@ -2712,7 +2646,6 @@ impl Structured for SystemUser {
         );
         f.navigation("lk_savedquerybase_modifiedby", &self.lk_savedquerybase_modifiedby);
         f.navigation("lk_teamtemplate_createdby", &self.lk_teamtemplate_createdby);
-        #[cfg(feature = "accounts")]
         f.navigation("lk_accountbase_createdby", &self.lk_accountbase_createdby);
         f.navigation("createdby_pluginassembly", &self.createdby_pluginassembly);
         f.navigation(
@@ -2737,9 +2670,7 @@ impl Structured for SystemUser {
             "lk_calendar_createdonbehalfby",
             &self.lk_calendar_createdonbehalfby,
         );
-        #[cfg(feature = "activitypointers")]
         f.navigation("lk_activitypointer_createdby", &self.lk_activitypointer_createdby);
-        #[cfg(feature = "queueitems")]
         f.navigation("lk_queueitembase_createdby", &self.lk_queueitembase_createdby);
         f.navigation(
             "systemuser_navigationsetting_modifiedby",
@@ -2749,7 +2680,6 @@ impl Structured for SystemUser {
             "systemuser_SiteMap_modifiedonbehalfby",
             &self.systemuser_site_map_modifiedonbehalfby,
         );
-        #[cfg(feature = "annotations")]
         f.navigation(
             "lk_annotationbase_modifiedonbehalfby",
             &self.lk_annotationbase_modifiedonbehalfby,
@@ -2824,7 +2754,6 @@ impl Structured for SystemUser {
             "lk_processtriggerbase_modifiedby",
             &self.lk_processtriggerbase_modifiedby,
         );
-        #[cfg(feature = "accounts")]
         f.navigation("lk_accountbase_modifiedby", &self.lk_accountbase_modifiedby);
         f.navigation("lk_PostFollow_createdby", &self.lk_post_follow_createdby);
         f.navigation("systemuser_PostFollows", &self.systemuser_post_follows);
@@ -2918,7 +2847,6 @@ impl Structured for SystemUser {
             "lk_mobileofflineprofileitemassocaition_modifiedby",
             &self.lk_mobileofflineprofileitemassocaition_modifiedby,
         );
-        #[cfg(feature = "queueitems")]
         f.navigation("lk_queueitembase_modifiedby", &self.lk_queueitembase_modifiedby);
         f.navigation("lk_rolebase_modifiedby", &self.lk_rolebase_modifiedby);
         f.navigation(
@@ -2951,7 +2879,6 @@ impl Structured for SystemUser {
             "lk_socialactivitybase_createdonbehalfby",
             &self.lk_socialactivitybase_createdonbehalfby,
         );
-        #[cfg(feature = "letters")]
         f.navigation("lk_letter_modifiedonbehalfby", &self.lk_letter_modifiedonbehalfby);
         f.navigation(
             "lk_timezonerule_createdonbehalfby",
@@ -2984,22 +2911,18 @@ impl Structured for SystemUser {
         );
         f.navigation("lk_userquery_modifiedby", &self.lk_userquery_modifiedby);
         f.navigation("lk_customcontrol_createdby", &self.lk_customcontrol_createdby);
-        #[cfg(feature = "systemusers")]
         f.navigation("modifiedonbehalfby", &self.modifiedonbehalfby);
-        #[cfg(feature = "systemusers")]
         f.navigation(
             "lk_systemuser_modifiedonbehalfby",
             &self.lk_systemuser_modifiedonbehalfby,
         );
         f.navigation("lk_importlogbase_createdby", &self.lk_importlogbase_createdby);
-        #[cfg(feature = "systemusers")] f.navigation("createdby", &self.createdby);
-        #[cfg(feature = "systemusers")]
+        f.navigation("createdby", &self.createdby);
         f.navigation("lk_systemuserbase_createdby", &self.lk_systemuserbase_createdby);
         f.navigation(
             "lk_sharepointdocumentlocationbase_modifiedby",
             &self.lk_sharepointdocumentlocationbase_modifiedby,
         );
-        #[cfg(feature = "queueitems")]
         f.navigation("lk_queueitembase_workerid", &self.lk_queueitembase_workerid);
         f.navigation(
             "lk_solutioncomponentbase_createdonbehalfby",
@@ -3031,7 +2954,6 @@ impl Structured for SystemUser {
             "lk_importdata_createdonbehalfby",
             &self.lk_importdata_createdonbehalfby,
         );
-        #[cfg(feature = "letters")]
         f.navigation("lk_letter_createdonbehalfby", &self.lk_letter_createdonbehalfby);
         f.navigation("modifiedby_serviceendpoint", &self.modifiedby_serviceendpoint);
         f.navigation(
@@ -3050,7 +2972,6 @@ impl Structured for SystemUser {
             "lk_mobileofflineprofileitem_createdonbehalfby",
             &self.lk_mobileofflineprofileitem_createdonbehalfby,
         );
-        #[cfg(feature = "annotations")]
         f.navigation("lk_annotationbase_createdby", &self.lk_annotationbase_createdby);
         f.navigation(
             "lk_plugintype_createdonbehalfby",
@@ -3123,7 +3044,6 @@ impl Structured for SystemUser {
             &self.lk_duplicaterulebase_modifiedby,
         );
         f.navigation("lk_subjectbase_createdby", &self.lk_subjectbase_createdby);
-        #[cfg(feature = "contacts")]
         f.navigation("lk_contact_createdonbehalfby", &self.lk_contact_createdonbehalfby);
         f.navigation(
             "lk_semiannualfiscalcalendar_createdby",
@@ -3133,8 +3053,7 @@ impl Structured for SystemUser {
             "lk_SocialProfile_modifiedonbehalfby",
             &self.lk_social_profile_modifiedonbehalfby,
         );
-        #[cfg(feature = "systemusers")] f.navigation("modifiedby", &self.modifiedby);
-        #[cfg(feature = "systemusers")]
+        f.navigation("modifiedby", &self.modifiedby);
         f.navigation("lk_systemuserbase_modifiedby", &self.lk_systemuserbase_modifiedby);
         f.navigation(
             "lk_knowledgearticleviews_modifiedonbehalfby",
@@ -3153,7 +3072,6 @@ impl Structured for SystemUser {
             "lk_kbarticlecomment_createdonbehalfby",
             &self.lk_kbarticlecomment_createdonbehalfby,
         );
-        #[cfg(feature = "teams")]
         f.navigation("lk_team_modifiedonbehalfby", &self.lk_team_modifiedonbehalfby);
         f.navigation(
             "lk_teamtemplate_modifiedonbehalfby",
@@ -3169,7 +3087,6 @@ impl Structured for SystemUser {
             &self.lk_publisheraddressbase_createdby,
         );
         f.navigation("lk_templatebase_modifiedby", &self.lk_templatebase_modifiedby);
-        #[cfg(feature = "activitypointers")]
         f.navigation("user_activity", &self.user_activity);
         f.navigation(
             "lk_MobileOfflineProfile_modifiedonbehalfby",
@@ -3190,7 +3107,6 @@ impl Structured for SystemUser {
             &self.lk_customeraddress_createdonbehalfby,
         );
         f.navigation("lk_calendarrule_modifiedby", &self.lk_calendarrule_modifiedby);
-        #[cfg(feature = "accounts")]
         f.navigation("system_user_accounts", &self.system_user_accounts);
         f.navigation(
             "lk_savedqueryvisualizationbase_createdby",
@@ -3209,7 +3125,6 @@ impl Structured for SystemUser {
             "lk_userquery_createdonbehalfby",
             &self.lk_userquery_createdonbehalfby,
         );
-        #[cfg(feature = "accounts")]
         f.navigation(
             "lk_accountbase_createdonbehalfby",
             &self.lk_accountbase_createdonbehalfby,
@@ -3231,7 +3146,6 @@ impl Structured for SystemUser {
             &self.lk_connectionrolebase_modifiedonbehalfby,
         );
         f.navigation("lk_calendar_createdby", &self.lk_calendar_createdby);
-        #[cfg(feature = "annotations")]
         f.navigation("annotation_owning_user", &self.annotation_owning_user);
         f.navigation(
             "systemuser_appconfigmaster_createdonbehalfby",
@@ -3280,7 +3194,6 @@ impl Structured for SystemUser {
             "lk_pluginassembly_modifiedonbehalfby",
             &self.lk_pluginassembly_modifiedonbehalfby,
         );
-        #[cfg(feature = "contacts")]
         f.navigation(
             "lk_contact_modifiedonbehalfby",
             &self.lk_contact_modifiedonbehalfby,
@@ -3335,7 +3248,6 @@ impl Structured for SystemUser {
         f.navigation("user_email", &self.user_email);
         f.navigation("user_fax", &self.user_fax);
         f.navigation("lk_feedback_modifiedby", &self.lk_feedback_modifiedby);
-        #[cfg(feature = "contacts")]
         f.navigation("lk_contactbase_createdby", &self.lk_contactbase_createdby);
         f.navigation(
             "lk_timezonelocalizedname_modifiedonbehalfby",
@@ -3358,7 +3270,6 @@ impl Structured for SystemUser {
             "lk_slakpiinstancebase_modifiedby",
             &self.lk_slakpiinstancebase_modifiedby,
         );
-        #[cfg(feature = "queues")]
         f.navigation("queue_primary_user", &self.queue_primary_user);
         f.navigation(
             "lk_importjobbase_modifiedonbehalfby",
@@ -3466,7 +3377,6 @@ impl Structured for SystemUser {
             "lk_personaldocumenttemplatebase_createdonbehalfby",
             &self.lk_personaldocumenttemplatebase_createdonbehalfby,
         );
-        #[cfg(feature = "activitypointers")]
         f.navigation(
             "lk_activitypointer_modifiedonbehalfby",
             &self.lk_activitypointer_modifiedonbehalfby,
@@ -3568,7 +3478,6 @@ impl Structured for SystemUser {
             "lk_timezonelocalizedname_modifiedby",
             &self.lk_timezonelocalizedname_modifiedby,
         );
-        #[cfg(feature = "activitypointers")]
         f.navigation(
             "lk_activitypointer_createdonbehalfby",
             &self.lk_activitypointer_createdonbehalfby,
@@ -3637,12 +3546,10 @@ impl Structured for SystemUser {
             "lk_asyncoperation_createdonbehalfby",
             &self.lk_asyncoperation_createdonbehalfby,
         );
-        #[cfg(feature = "activitypointers")]
         f.navigation(
             "lk_activitypointer_modifiedby",
             &self.lk_activitypointer_modifiedby,
         );
-        #[cfg(feature = "queues")]
         f.navigation("lk_queuebase_createdby", &self.lk_queuebase_createdby);
         f.navigation(
             "lk_transformationmapping_modifiedby",
@@ -3665,12 +3572,10 @@ impl Structured for SystemUser {
             "systemuser_navigationsetting_modifiedonbehalfby",
             &self.systemuser_navigationsetting_modifiedonbehalfby,
         );
-        #[cfg(feature = "queueitems")]
         f.navigation(
             "lk_queueitem_modifiedonbehalfby",
             &self.lk_queueitem_modifiedonbehalfby,
         );
-        #[cfg(feature = "annotations")]
         f.navigation(
             "lk_annotationbase_createdonbehalfby",
             &self.lk_annotationbase_createdonbehalfby,
@@ -3765,9 +3670,7 @@ impl Structured for SystemUser {
             "lk_sdkmessagefilter_createdonbehalfby",
             &self.lk_sdkmessagefilter_createdonbehalfby,
         );
-        #[cfg(feature = "annotations")]
         f.navigation("lk_annotationbase_modifiedby", &self.lk_annotationbase_modifiedby);
-        #[cfg(feature = "queues")]
         f.navigation("lk_queue_modifiedonbehalfby", &self.lk_queue_modifiedonbehalfby);
         f.navigation(
             "lk_sharepointdocumentlocationbase_modifiedonbehalfby",
@@ -3778,7 +3681,6 @@ impl Structured for SystemUser {
             "lk_calendar_modifiedonbehalfby",
             &self.lk_calendar_modifiedonbehalfby,
         );
-        #[cfg(feature = "contacts")]
         f.navigation("system_user_contacts", &self.system_user_contacts);
         f.navigation(
             "lk_webresourcebase_createdonbehalfby",
@@ -3802,7 +3704,6 @@ impl Structured for SystemUser {
             &self.lk_processsessionbase_createdonbehalfby,
         );
         f.navigation("lk_webwizard_modifiedby", &self.lk_webwizard_modifiedby);
-        #[cfg(feature = "teams")]
         f.navigation("lk_teambase_modifiedby", &self.lk_teambase_modifiedby);
         f.navigation(
             "lk_ACIViewMapper_modifiedonbehalfby",
@@ -3824,7 +3725,6 @@ impl Structured for SystemUser {
             "lk_annualfiscalcalendar_createdonbehalfby",
             &self.lk_annualfiscalcalendar_createdonbehalfby,
         );
-        #[cfg(feature = "queues")]
         f.navigation("queuemembership_association", &self.queuemembership_association);
         f.navigation(
             "lk_solutionbase_createdonbehalfby",
@@ -3856,7 +3756,6 @@ impl Structured for SystemUser {
             "lk_transactioncurrencybase_modifiedby",
             &self.lk_transactioncurrencybase_modifiedby,
         );
-        #[cfg(feature = "contacts")]
         f.navigation("contact_owning_user", &self.contact_owning_user);
         f.navigation(
             "lk_appointment_createdonbehalfby",
@@ -3909,8 +3808,7 @@ impl Structured for SystemUser {
             &self.lk_reportcategorybase_modifiedby,
         );
         f.navigation("lk_task_createdonbehalfby", &self.lk_task_createdonbehalfby);
-        #[cfg(feature = "letters")] f.navigation("user_letter", &self.user_letter);
-        #[cfg(feature = "teams")]
+        f.navigation("user_letter", &self.user_letter);
         f.navigation("lk_teambase_createdby", &self.lk_teambase_createdby);
         f.navigation(
             "lk_slabase_modifiedonbehalfby",
@@ -3933,9 +3831,7 @@ impl Structured for SystemUser {
             "lk_mobileofflineprofileitem_modifiedby",
             &self.lk_mobileofflineprofileitem_modifiedby,
         );
-        #[cfg(feature = "systemusers")]
         f.navigation("parentsystemuserid", &self.parentsystemuserid);
-        #[cfg(feature = "systemusers")]
         f.navigation("user_parent_user", &self.user_parent_user);
         f.navigation(
             "lk_personaldocumenttemplatebase_modifiedby",
@@ -3998,7 +3894,7 @@ impl Structured for SystemUser {
             "lk_monthlyfiscalcalendar_createdonbehalfby",
             &self.lk_monthlyfiscalcalendar_createdonbehalfby,
         );
-        #[cfg(feature = "queues")] f.navigation("queueid", &self.queueid);
+        f.navigation("queueid", &self.queueid);
         f.navigation(
             "lk_userquery_modifiedonbehalfby",
             &self.lk_userquery_modifiedonbehalfby,
@@ -4024,14 +3920,12 @@ impl Structured for SystemUser {
             &self.lk_calendarrule_createdonbehalfby,
         );
         f.navigation("lk_email_createdby", &self.lk_email_createdby);
-        #[cfg(feature = "queues")]
         f.navigation("lk_queue_createdonbehalfby", &self.lk_queue_createdonbehalfby);
         f.navigation("lk_userquery_createdby", &self.lk_userquery_createdby);
         f.navigation(
             "systemuser_appconfigmaster_modifiedonbehalfby",
             &self.systemuser_appconfigmaster_modifiedonbehalfby,
         );
-        #[cfg(feature = "queues")]
         f.navigation("lk_queuebase_modifiedby", &self.lk_queuebase_modifiedby);
         f.navigation("lk_audit_userid", &self.lk_audit_userid);
         f.navigation("modifiedby_sdkmessage", &self.modifiedby_sdkmessage);
@@ -4092,7 +3986,6 @@ impl Structured for SystemUser {
             &self.lk_duplicateruleconditionbase_modifiedby,
         );
         f.navigation("system_user_email_templates", &self.system_user_email_templates);
-        #[cfg(feature = "letters")]
         f.navigation("lk_letter_modifiedby", &self.lk_letter_modifiedby);
         f.navigation("workflow_createdby", &self.workflow_createdby);
         f.navigation(
@@ -4113,7 +4006,6 @@ impl Structured for SystemUser {
         f.navigation("lk_importdatabase_createdby", &self.lk_importdatabase_createdby);
         f.navigation("user_slabase", &self.user_slabase);
         f.navigation("lk_importfilebase_modifiedby", &self.lk_importfilebase_modifiedby);
-        #[cfg(feature = "teams")]
         f.navigation("lk_team_createdonbehalfby", &self.lk_team_createdonbehalfby);
         f.navigation(
             "lk_templatebase_modifiedonbehalfby",
@@ -4144,7 +4036,7 @@ impl Structured for SystemUser {
             &self.lk_expiredprocess_modifiedonbehalfby,
         );
         f.navigation("lk_ownermapping_createdby", &self.lk_ownermapping_createdby);
-        #[cfg(feature = "accounts")] f.navigation("user_accounts", &self.user_accounts);
+        f.navigation("user_accounts", &self.user_accounts);
         f.navigation("lk_kbarticlebase_modifiedby", &self.lk_kbarticlebase_modifiedby);
         f.navigation("lk_workflowlog_createdby", &self.lk_workflowlog_createdby);
         f.navigation(
@@ -4156,7 +4048,6 @@ impl Structured for SystemUser {
             &self.lk_userqueryvisualization_createdby,
         );
         f.navigation("lk_importfilebase_createdby", &self.lk_importfilebase_createdby);
-        #[cfg(feature = "contacts")]
         f.navigation("lk_contactbase_modifiedby", &self.lk_contactbase_modifiedby);
         f.navigation(
             "lk_MobileOfflineProfileItem_createdby",
@@ -4194,7 +4085,6 @@ impl Structured for SystemUser {
             "modifiedby_plugintypestatistic",
             &self.modifiedby_plugintypestatistic,
         );
-        #[cfg(feature = "letters")]
         f.navigation("lk_letter_createdby", &self.lk_letter_createdby);
         f.navigation(
             "systemuser_appmodule_createdonbehalfby",
@@ -4213,9 +4103,7 @@ impl Structured for SystemUser {
             "lk_kbarticle_modifiedonbehalfby",
             &self.lk_kbarticle_modifiedonbehalfby,
         );
-        #[cfg(feature = "systemusers")]
         f.navigation("createdonbehalfby", &self.createdonbehalfby);
-        #[cfg(feature = "systemusers")]
         f.navigation(
             "lk_systemuser_createdonbehalfby",
             &self.lk_systemuser_createdonbehalfby,
@@ -4227,7 +4115,6 @@ impl Structured for SystemUser {
         f.navigation("OwnerMapping_SystemUser", &self.owner_mapping_system_user);
         f.navigation("system_user_workflow", &self.system_user_workflow);
         f.navigation("lk_importbase_modifiedby", &self.lk_importbase_modifiedby);
-        #[cfg(feature = "teams")]
         f.navigation("lk_teambase_administratorid", &self.lk_teambase_administratorid);
         f.navigation(
             "lk_fieldsecurityprofile_createdby",
@@ -4273,7 +4160,6 @@ impl Structured for SystemUser {
             "lk_importentitymapping_modifiedonbehalfby",
             &self.lk_importentitymapping_modifiedonbehalfby,
         );
-        #[cfg(feature = "accounts")]
         f.navigation(
             "lk_accountbase_modifiedonbehalfby",
             &self.lk_accountbase_modifiedonbehalfby,
@@ -4287,7 +4173,6 @@ impl Structured for SystemUser {
             "lk_duplicaterulebase_createdby",
             &self.lk_duplicaterulebase_createdby,
         );
-        #[cfg(feature = "queueitems")]
         f.navigation(
             "lk_queueitem_createdonbehalfby",
             &self.lk_queueitem_createdonbehalfby,
@@ -5293,7 +5178,6 @@ impl Structured for SystemUser {
             "owner_personaldocumenttemplates" => {
                 self.owner_personaldocumenttemplates = map.next_value()?;
             }
-            #[cfg(feature = "accounts")]
             "owner_accounts" => self.owner_accounts = map.next_value()?,
             "owner_goalrollupquery" => self.owner_goalrollupquery = map.next_value()?,
             "owner_postfollows" => self.owner_postfollows = map.next_value()?,
@@ -5306,7 +5190,6 @@ impl Structured for SystemUser {
             }
             "owner_duplicaterules" => self.owner_duplicaterules = map.next_value()?,
             "owner_reports" => self.owner_reports = map.next_value()?,
-            #[cfg(feature = "activitypointers")]
             "owner_activitypointers" => self.owner_activitypointers = map.next_value()?,
             "owner_mailboxtrackingfolder" => {
                 self.owner_mailboxtrackingfolder = map.next_value()?;
@@ -5316,14 +5199,12 @@ impl Structured for SystemUser {
             }
             "owner_importdatas" => self.owner_importdatas = map.next_value()?,
             "owner_categories" => self.owner_categories = map.next_value()?,
-            #[cfg(feature = "queues")]
             "owner_queues" => self.owner_queues = map.next_value()?,
             "owner_actioncards" => self.owner_actioncards = map.next_value()?,
             "owner_userqueryvisualizations" => {
                 self.owner_userqueryvisualizations = map.next_value()?;
             }
             "owner_feedback" => self.owner_feedback = map.next_value()?,
-            #[cfg(feature = "annotations")]
             "owner_annotations" => self.owner_annotations = map.next_value()?,
             "owner_userform" => self.owner_userform = map.next_value()?,
             "owner_asyncoperations" => self.owner_asyncoperations = map.next_value()?,
@@ -5335,7 +5216,6 @@ impl Structured for SystemUser {
                 self.owner_emailserverprofile = map.next_value()?;
             }
             "owner_templates" => self.owner_templates = map.next_value()?,
-            #[cfg(feature = "contacts")]
             "owner_contacts" => self.owner_contacts = map.next_value()?,
             "owner_imports" => self.owner_imports = map.next_value()?,
             "owner_connections" => self.owner_connections = map.next_value()?,
@@ -5344,7 +5224,6 @@ impl Structured for SystemUser {
             "owner_SyncError" => self.owner_sync_error = map.next_value()?,
             "owner_emails" => self.owner_emails = map.next_value()?,
             "owner_faxes" => self.owner_faxes = map.next_value()?,
-            #[cfg(feature = "letters")]
             "owner_letters" => self.owner_letters = map.next_value()?,
             "owner_phonecalls" => self.owner_phonecalls = map.next_value()?,
             "owner_tasks" => self.owner_tasks = map.next_value()?,
@@ -5450,7 +5329,6 @@ impl Structured for SystemUser {
             "systemuserroles_association" => {
                 self.systemuserroles_association = map.next_value()?;
             }
-            #[cfg(feature = "teams")]
             "teammembership_association" => {
                 self.teammembership_association = map.next_value()?;
             }
@@ -5678,7 +5556,6 @@ impl Structured for SystemUser {
             "lk_teamtemplate_createdby" => {
                 self.lk_teamtemplate_createdby = map.next_value()?;
             }
-            #[cfg(feature = "accounts")]
             "lk_accountbase_createdby" => {
                 self.lk_accountbase_createdby = map.next_value()?;
             }
@@ -5707,11 +5584,9 @@ impl Structured for SystemUser {
             "lk_calendar_createdonbehalfby" => {
                 self.lk_calendar_createdonbehalfby = map.next_value()?;
             }
-            #[cfg(feature = "activitypointers")]
             "lk_activitypointer_createdby" => {
                 self.lk_activitypointer_createdby = map.next_value()?;
             }
-            #[cfg(feature = "queueitems")]
             "lk_queueitembase_createdby" => {
                 self.lk_queueitembase_createdby = map.next_value()?;
             }
@@ -5721,7 +5596,6 @@ impl Structured for SystemUser {
             "systemuser_SiteMap_modifiedonbehalfby" => {
                 self.systemuser_site_map_modifiedonbehalfby = map.next_value()?;
             }
-            #[cfg(feature = "annotations")]
             "lk_annotationbase_modifiedonbehalfby" => {
                 self.lk_annotationbase_modifiedonbehalfby = map.next_value()?;
             }
@@ -5793,7 +5667,6 @@ impl Structured for SystemUser {
             "lk_processtriggerbase_modifiedby" => {
                 self.lk_processtriggerbase_modifiedby = map.next_value()?;
             }
-            #[cfg(feature = "accounts")]
             "lk_accountbase_modifiedby" => {
                 self.lk_accountbase_modifiedby = map.next_value()?;
             }
@@ -5884,7 +5757,6 @@ impl Structured for SystemUser {
                 self.lk_mobileofflineprofileitemassocaition_modifiedby = map
                     .next_value()?;
             }
-            #[cfg(feature = "queueitems")]
             "lk_queueitembase_modifiedby" => {
                 self.lk_queueitembase_modifiedby = map.next_value()?;
             }
@@ -5914,7 +5786,6 @@ impl Structured for SystemUser {
             "lk_socialactivitybase_createdonbehalfby" => {
                 self.lk_socialactivitybase_createdonbehalfby = map.next_value()?;
             }
-            #[cfg(feature = "letters")]
             "lk_letter_modifiedonbehalfby" => {
                 self.lk_letter_modifiedonbehalfby = map.next_value()?;
             }
@@ -5952,25 +5823,20 @@ impl Structured for SystemUser {
             "lk_customcontrol_createdby" => {
                 self.lk_customcontrol_createdby = map.next_value()?;
             }
-            #[cfg(feature = "systemusers")]
             "modifiedonbehalfby" => self.modifiedonbehalfby = map.next_value()?,
-            #[cfg(feature = "systemusers")]
             "lk_systemuser_modifiedonbehalfby" => {
                 self.lk_systemuser_modifiedonbehalfby = map.next_value()?;
             }
             "lk_importlogbase_createdby" => {
                 self.lk_importlogbase_createdby = map.next_value()?;
             }
-            #[cfg(feature = "systemusers")]
             "createdby" => self.createdby = map.next_value()?,
-            #[cfg(feature = "systemusers")]
             "lk_systemuserbase_createdby" => {
                 self.lk_systemuserbase_createdby = map.next_value()?;
             }
             "lk_sharepointdocumentlocationbase_modifiedby" => {
                 self.lk_sharepointdocumentlocationbase_modifiedby = map.next_value()?;
             }
-            #[cfg(feature = "queueitems")]
             "lk_queueitembase_workerid" => {
                 self.lk_queueitembase_workerid = map.next_value()?;
             }
@@ -5999,7 +5865,6 @@ impl Structured for SystemUser {
             "lk_importdata_createdonbehalfby" => {
                 self.lk_importdata_createdonbehalfby = map.next_value()?;
             }
-            #[cfg(feature = "letters")]
             "lk_letter_createdonbehalfby" => {
                 self.lk_letter_createdonbehalfby = map.next_value()?;
             }
@@ -6018,7 +5883,6 @@ impl Structured for SystemUser {
             "lk_mobileofflineprofileitem_createdonbehalfby" => {
                 self.lk_mobileofflineprofileitem_createdonbehalfby = map.next_value()?;
             }
-            #[cfg(feature = "annotations")]
             "lk_annotationbase_createdby" => {
                 self.lk_annotationbase_createdby = map.next_value()?;
             }
@@ -6082,7 +5946,6 @@ impl Structured for SystemUser {
             "lk_subjectbase_createdby" => {
                 self.lk_subjectbase_createdby = map.next_value()?;
             }
-            #[cfg(feature = "contacts")]
             "lk_contact_createdonbehalfby" => {
                 self.lk_contact_createdonbehalfby = map.next_value()?;
             }
@@ -6092,9 +5955,7 @@ impl Structured for SystemUser {
             "lk_SocialProfile_modifiedonbehalfby" => {
                 self.lk_social_profile_modifiedonbehalfby = map.next_value()?;
             }
-            #[cfg(feature = "systemusers")]
             "modifiedby" => self.modifiedby = map.next_value()?,
-            #[cfg(feature = "systemusers")]
             "lk_systemuserbase_modifiedby" => {
                 self.lk_systemuserbase_modifiedby = map.next_value()?;
             }
@@ -6113,7 +5974,6 @@ impl Structured for SystemUser {
             "lk_kbarticlecomment_createdonbehalfby" => {
                 self.lk_kbarticlecomment_createdonbehalfby = map.next_value()?;
             }
-            #[cfg(feature = "teams")]
             "lk_team_modifiedonbehalfby" => {
                 self.lk_team_modifiedonbehalfby = map.next_value()?;
             }
@@ -6130,7 +5990,6 @@ impl Structured for SystemUser {
             "lk_templatebase_modifiedby" => {
                 self.lk_templatebase_modifiedby = map.next_value()?;
             }
-            #[cfg(feature = "activitypointers")]
             "user_activity" => self.user_activity = map.next_value()?,
             "lk_MobileOfflineProfile_modifiedonbehalfby" => {
                 self.lk_mobile_offline_profile_modifiedonbehalfby = map.next_value()?;
@@ -6153,7 +6012,6 @@ impl Structured for SystemUser {
             "lk_calendarrule_modifiedby" => {
                 self.lk_calendarrule_modifiedby = map.next_value()?;
             }
-            #[cfg(feature = "accounts")]
             "system_user_accounts" => self.system_user_accounts = map.next_value()?,
             "lk_savedqueryvisualizationbase_createdby" => {
                 self.lk_savedqueryvisualizationbase_createdby = map.next_value()?;
@@ -6170,7 +6028,6 @@ impl Structured for SystemUser {
             "lk_userquery_createdonbehalfby" => {
                 self.lk_userquery_createdonbehalfby = map.next_value()?;
             }
-            #[cfg(feature = "accounts")]
             "lk_accountbase_createdonbehalfby" => {
                 self.lk_accountbase_createdonbehalfby = map.next_value()?;
             }
@@ -6187,7 +6044,6 @@ impl Structured for SystemUser {
                 self.lk_connectionrolebase_modifiedonbehalfby = map.next_value()?;
             }
             "lk_calendar_createdby" => self.lk_calendar_createdby = map.next_value()?,
-            #[cfg(feature = "annotations")]
             "annotation_owning_user" => self.annotation_owning_user = map.next_value()?,
             "systemuser_appconfigmaster_createdonbehalfby" => {
                 self.systemuser_appconfigmaster_createdonbehalfby = map.next_value()?;
@@ -6234,7 +6090,6 @@ impl Structured for SystemUser {
             "lk_pluginassembly_modifiedonbehalfby" => {
                 self.lk_pluginassembly_modifiedonbehalfby = map.next_value()?;
             }
-            #[cfg(feature = "contacts")]
             "lk_contact_modifiedonbehalfby" => {
                 self.lk_contact_modifiedonbehalfby = map.next_value()?;
             }
@@ -6281,7 +6136,6 @@ impl Structured for SystemUser {
             "user_email" => self.user_email = map.next_value()?,
             "user_fax" => self.user_fax = map.next_value()?,
             "lk_feedback_modifiedby" => self.lk_feedback_modifiedby = map.next_value()?,
-            #[cfg(feature = "contacts")]
             "lk_contactbase_createdby" => {
                 self.lk_contactbase_createdby = map.next_value()?;
             }
@@ -6301,7 +6155,6 @@ impl Structured for SystemUser {
             "lk_slakpiinstancebase_modifiedby" => {
                 self.lk_slakpiinstancebase_modifiedby = map.next_value()?;
             }
-            #[cfg(feature = "queues")]
             "queue_primary_user" => self.queue_primary_user = map.next_value()?,
             "lk_importjobbase_modifiedonbehalfby" => {
                 self.lk_importjobbase_modifiedonbehalfby = map.next_value()?;
@@ -6401,7 +6254,6 @@ impl Structured for SystemUser {
                 self.lk_personaldocumenttemplatebase_createdonbehalfby = map
                     .next_value()?;
             }
-            #[cfg(feature = "activitypointers")]
             "lk_activitypointer_modifiedonbehalfby" => {
                 self.lk_activitypointer_modifiedonbehalfby = map.next_value()?;
             }
@@ -6492,7 +6344,6 @@ impl Structured for SystemUser {
             "lk_timezonelocalizedname_modifiedby" => {
                 self.lk_timezonelocalizedname_modifiedby = map.next_value()?;
             }
-            #[cfg(feature = "activitypointers")]
             "lk_activitypointer_createdonbehalfby" => {
                 self.lk_activitypointer_createdonbehalfby = map.next_value()?;
             }
@@ -6550,11 +6401,9 @@ impl Structured for SystemUser {
             "lk_asyncoperation_createdonbehalfby" => {
                 self.lk_asyncoperation_createdonbehalfby = map.next_value()?;
             }
-            #[cfg(feature = "activitypointers")]
             "lk_activitypointer_modifiedby" => {
                 self.lk_activitypointer_modifiedby = map.next_value()?;
             }
-            #[cfg(feature = "queues")]
             "lk_queuebase_createdby" => self.lk_queuebase_createdby = map.next_value()?,
             "lk_transformationmapping_modifiedby" => {
                 self.lk_transformationmapping_modifiedby = map.next_value()?;
@@ -6572,11 +6421,9 @@ impl Structured for SystemUser {
             "systemuser_navigationsetting_modifiedonbehalfby" => {
                 self.systemuser_navigationsetting_modifiedonbehalfby = map.next_value()?;
             }
-            #[cfg(feature = "queueitems")]
             "lk_queueitem_modifiedonbehalfby" => {
                 self.lk_queueitem_modifiedonbehalfby = map.next_value()?;
             }
-            #[cfg(feature = "annotations")]
             "lk_annotationbase_createdonbehalfby" => {
                 self.lk_annotationbase_createdonbehalfby = map.next_value()?;
             }
@@ -6658,11 +6505,9 @@ impl Structured for SystemUser {
             "lk_sdkmessagefilter_createdonbehalfby" => {
                 self.lk_sdkmessagefilter_createdonbehalfby = map.next_value()?;
             }
-            #[cfg(feature = "annotations")]
             "lk_annotationbase_modifiedby" => {
                 self.lk_annotationbase_modifiedby = map.next_value()?;
             }
-            #[cfg(feature = "queues")]
             "lk_queue_modifiedonbehalfby" => {
                 self.lk_queue_modifiedonbehalfby = map.next_value()?;
             }
@@ -6676,7 +6521,6 @@ impl Structured for SystemUser {
             "lk_calendar_modifiedonbehalfby" => {
                 self.lk_calendar_modifiedonbehalfby = map.next_value()?;
             }
-            #[cfg(feature = "contacts")]
             "system_user_contacts" => self.system_user_contacts = map.next_value()?,
             "lk_webresourcebase_createdonbehalfby" => {
                 self.lk_webresourcebase_createdonbehalfby = map.next_value()?;
@@ -6695,7 +6539,6 @@ impl Structured for SystemUser {
                 self.lk_processsessionbase_createdonbehalfby = map.next_value()?;
             }
             "lk_webwizard_modifiedby" => self.lk_webwizard_modifiedby = map.next_value()?,
-            #[cfg(feature = "teams")]
             "lk_teambase_modifiedby" => self.lk_teambase_modifiedby = map.next_value()?,
             "lk_ACIViewMapper_modifiedonbehalfby" => {
                 self.lk_aci_view_mapper_modifiedonbehalfby = map.next_value()?;
@@ -6712,7 +6555,6 @@ impl Structured for SystemUser {
             "lk_annualfiscalcalendar_createdonbehalfby" => {
                 self.lk_annualfiscalcalendar_createdonbehalfby = map.next_value()?;
             }
-            #[cfg(feature = "queues")]
             "queuemembership_association" => {
                 self.queuemembership_association = map.next_value()?;
             }
@@ -6743,7 +6585,6 @@ impl Structured for SystemUser {
             "lk_transactioncurrencybase_modifiedby" => {
                 self.lk_transactioncurrencybase_modifiedby = map.next_value()?;
             }
-            #[cfg(feature = "contacts")]
             "contact_owning_user" => self.contact_owning_user = map.next_value()?,
             "lk_appointment_createdonbehalfby" => {
                 self.lk_appointment_createdonbehalfby = map.next_value()?;
@@ -6796,9 +6637,7 @@ impl Structured for SystemUser {
             "lk_task_createdonbehalfby" => {
                 self.lk_task_createdonbehalfby = map.next_value()?;
             }
-            #[cfg(feature = "letters")]
             "user_letter" => self.user_letter = map.next_value()?,
-            #[cfg(feature = "teams")]
             "lk_teambase_createdby" => self.lk_teambase_createdby = map.next_value()?,
             "lk_slabase_modifiedonbehalfby" => {
                 self.lk_slabase_modifiedonbehalfby = map.next_value()?;
@@ -6818,9 +6657,7 @@ impl Structured for SystemUser {
             "lk_mobileofflineprofileitem_modifiedby" => {
                 self.lk_mobileofflineprofileitem_modifiedby = map.next_value()?;
             }
-            #[cfg(feature = "systemusers")]
             "parentsystemuserid" => self.parentsystemuserid = map.next_value()?,
-            #[cfg(feature = "systemusers")]
             "user_parent_user" => self.user_parent_user = map.next_value()?,
             "lk_personaldocumenttemplatebase_modifiedby" => {
                 self.lk_personaldocumenttemplatebase_modifiedby = map.next_value()?;
@@ -6881,7 +6718,6 @@ impl Structured for SystemUser {
             "lk_monthlyfiscalcalendar_createdonbehalfby" => {
                 self.lk_monthlyfiscalcalendar_createdonbehalfby = map.next_value()?;
             }
-            #[cfg(feature = "queues")]
             "queueid" => self.queueid = map.next_value()?,
             "lk_userquery_modifiedonbehalfby" => {
                 self.lk_userquery_modifiedonbehalfby = map.next_value()?;
@@ -6905,7 +6741,6 @@ impl Structured for SystemUser {
                 self.lk_calendarrule_createdonbehalfby = map.next_value()?;
             }
             "lk_email_createdby" => self.lk_email_createdby = map.next_value()?,
-            #[cfg(feature = "queues")]
             "lk_queue_createdonbehalfby" => {
                 self.lk_queue_createdonbehalfby = map.next_value()?;
             }
@@ -6913,7 +6748,6 @@ impl Structured for SystemUser {
             "systemuser_appconfigmaster_modifiedonbehalfby" => {
                 self.systemuser_appconfigmaster_modifiedonbehalfby = map.next_value()?;
             }
-            #[cfg(feature = "queues")]
             "lk_queuebase_modifiedby" => self.lk_queuebase_modifiedby = map.next_value()?,
             "lk_audit_userid" => self.lk_audit_userid = map.next_value()?,
             "modifiedby_sdkmessage" => self.modifiedby_sdkmessage = map.next_value()?,
@@ -6970,7 +6804,6 @@ impl Structured for SystemUser {
             "system_user_email_templates" => {
                 self.system_user_email_templates = map.next_value()?;
             }
-            #[cfg(feature = "letters")]
             "lk_letter_modifiedby" => self.lk_letter_modifiedby = map.next_value()?,
             "workflow_createdby" => self.workflow_createdby = map.next_value()?,
             "lk_publisheraddressbase_modifiedby" => {
@@ -6996,7 +6829,6 @@ impl Structured for SystemUser {
             "lk_importfilebase_modifiedby" => {
                 self.lk_importfilebase_modifiedby = map.next_value()?;
             }
-            #[cfg(feature = "teams")]
             "lk_team_createdonbehalfby" => {
                 self.lk_team_createdonbehalfby = map.next_value()?;
             }
@@ -7029,7 +6861,6 @@ impl Structured for SystemUser {
             "lk_ownermapping_createdby" => {
                 self.lk_ownermapping_createdby = map.next_value()?;
             }
-            #[cfg(feature = "accounts")]
             "user_accounts" => self.user_accounts = map.next_value()?,
             "lk_kbarticlebase_modifiedby" => {
                 self.lk_kbarticlebase_modifiedby = map.next_value()?;
@@ -7046,7 +6877,6 @@ impl Structured for SystemUser {
             "lk_importfilebase_createdby" => {
                 self.lk_importfilebase_createdby = map.next_value()?;
             }
-            #[cfg(feature = "contacts")]
             "lk_contactbase_modifiedby" => {
                 self.lk_contactbase_modifiedby = map.next_value()?;
             }
@@ -7084,7 +6914,6 @@ impl Structured for SystemUser {
             "modifiedby_plugintypestatistic" => {
                 self.modifiedby_plugintypestatistic = map.next_value()?;
             }
-            #[cfg(feature = "letters")]
             "lk_letter_createdby" => self.lk_letter_createdby = map.next_value()?,
             "systemuser_appmodule_createdonbehalfby" => {
                 self.systemuser_appmodule_createdonbehalfby = map.next_value()?;
@@ -7101,9 +6930,7 @@ impl Structured for SystemUser {
             "lk_kbarticle_modifiedonbehalfby" => {
                 self.lk_kbarticle_modifiedonbehalfby = map.next_value()?;
             }
-            #[cfg(feature = "systemusers")]
             "createdonbehalfby" => self.createdonbehalfby = map.next_value()?,
-            #[cfg(feature = "systemusers")]
             "lk_systemuser_createdonbehalfby" => {
                 self.lk_systemuser_createdonbehalfby = map.next_value()?;
             }
@@ -7117,7 +6944,6 @@ impl Structured for SystemUser {
             "lk_importbase_modifiedby" => {
                 self.lk_importbase_modifiedby = map.next_value()?;
             }
-            #[cfg(feature = "teams")]
             "lk_teambase_administratorid" => {
                 self.lk_teambase_administratorid = map.next_value()?;
             }
@@ -7162,7 +6988,6 @@ impl Structured for SystemUser {
             "lk_importentitymapping_modifiedonbehalfby" => {
                 self.lk_importentitymapping_modifiedonbehalfby = map.next_value()?;
             }
-            #[cfg(feature = "accounts")]
             "lk_accountbase_modifiedonbehalfby" => {
                 self.lk_accountbase_modifiedonbehalfby = map.next_value()?;
             }
@@ -7175,7 +7000,6 @@ impl Structured for SystemUser {
             "lk_duplicaterulebase_createdby" => {
                 self.lk_duplicaterulebase_createdby = map.next_value()?;
             }
-            #[cfg(feature = "queueitems")]
             "lk_queueitem_createdonbehalfby" => {
                 self.lk_queueitem_createdonbehalfby = map.next_value()?;
             }

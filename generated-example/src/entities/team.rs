@@ -4,7 +4,6 @@
 use std::fmt::{self, Debug, Formatter};
 
 use dataverse_runtime::{DateTimeOffset, Decimal, EntityKey, Field, ReadOnly};
-use dataverse_runtime::codegen::request::{CallAction, NoResult, Request};
 use dataverse_runtime::codegen::serde::{
     Deserialize, Deserializer, Serialize, Serializer,
 };
@@ -14,8 +13,8 @@ use dataverse_runtime::codegen::uuid::Uuid;
 
 use super::{Crmbaseentity, Principal};
 use super::support::{
-    self, Binds, Entity, EntityHandle, EntityValue, Expanded, Extra, FieldVisitor,
-    HasBinds, IsA, Key, Lookup, Navigation, Structured, Untyped,
+    self, Binds, Entity, EntityHandle, Expanded, Extra, FieldVisitor, HasBinds, IsA, Key,
+    Lookup, Navigation, Structured, Untyped,
 };
 
 /// `Microsoft.Dynamics.CRM.team` (entity type, derived from `Microsoft.Dynamics.CRM.principal`).
@@ -81,7 +80,6 @@ pub struct Team {
     pub owner_mailbox: Field<Expanded<Vec<Untyped>>>,
     /// Navigation `owner_personaldocumenttemplates`: a collection of `Microsoft.Dynamics.CRM.personaldocumenttemplate`.
     pub owner_personaldocumenttemplates: Field<Expanded<Vec<Untyped>>>,
-    #[cfg(feature = "accounts")]
     pub owner_accounts: Field<Expanded<Vec<super::Account>>>,
     /// Navigation `owner_goalrollupquery`: a collection of `Microsoft.Dynamics.CRM.goalrollupquery`.
     pub owner_goalrollupquery: Field<Expanded<Vec<Untyped>>>,
@@ -101,7 +99,6 @@ pub struct Team {
     pub owner_duplicaterules: Field<Expanded<Vec<Untyped>>>,
     /// Navigation `owner_reports`: a collection of `Microsoft.Dynamics.CRM.report`.
     pub owner_reports: Field<Expanded<Vec<Untyped>>>,
-    #[cfg(feature = "activitypointers")]
     pub owner_activitypointers: Field<Expanded<Vec<super::ActivitypointerAny>>>,
     /// Navigation `owner_mailboxtrackingfolder`: a collection of `Microsoft.Dynamics.CRM.mailboxtrackingfolder`.
     pub owner_mailboxtrackingfolder: Field<Expanded<Vec<Untyped>>>,
@@ -111,7 +108,6 @@ pub struct Team {
     pub owner_importdatas: Field<Expanded<Vec<Untyped>>>,
     /// Navigation `owner_categories`: a collection of `Microsoft.Dynamics.CRM.category`.
     pub owner_categories: Field<Expanded<Vec<Untyped>>>,
-    #[cfg(feature = "queues")]
     pub owner_queues: Field<Expanded<Vec<super::Queue>>>,
     /// Navigation `owner_actioncards`: a collection of `Microsoft.Dynamics.CRM.actioncard`.
     pub owner_actioncards: Field<Expanded<Vec<Untyped>>>,
@@ -119,7 +115,6 @@ pub struct Team {
     pub owner_userqueryvisualizations: Field<Expanded<Vec<Untyped>>>,
     /// Navigation `owner_feedback`: a collection of `Microsoft.Dynamics.CRM.feedback`.
     pub owner_feedback: Field<Expanded<Vec<Untyped>>>,
-    #[cfg(feature = "annotations")]
     pub owner_annotations: Field<Expanded<Vec<super::Annotation>>>,
     /// Navigation `owner_userform`: a collection of `Microsoft.Dynamics.CRM.userform`.
     pub owner_userform: Field<Expanded<Vec<Untyped>>>,
@@ -137,7 +132,6 @@ pub struct Team {
     pub owner_emailserverprofile: Field<Expanded<Vec<Untyped>>>,
     /// Navigation `owner_templates`: a collection of `Microsoft.Dynamics.CRM.template`.
     pub owner_templates: Field<Expanded<Vec<Untyped>>>,
-    #[cfg(feature = "contacts")]
     pub owner_contacts: Field<Expanded<Vec<super::Contact>>>,
     /// Navigation `owner_imports`: a collection of `Microsoft.Dynamics.CRM.import`.
     pub owner_imports: Field<Expanded<Vec<Untyped>>>,
@@ -153,7 +147,6 @@ pub struct Team {
     pub owner_emails: Field<Expanded<Vec<Untyped>>>,
     /// Navigation `owner_faxes`: a collection of `Microsoft.Dynamics.CRM.fax`.
     pub owner_faxes: Field<Expanded<Vec<Untyped>>>,
-    #[cfg(feature = "letters")]
     pub owner_letters: Field<Expanded<Vec<super::Letter>>>,
     /// Navigation `owner_phonecalls`: a collection of `Microsoft.Dynamics.CRM.phonecall`.
     pub owner_phonecalls: Field<Expanded<Vec<Untyped>>>,
@@ -249,7 +242,6 @@ pub struct Team {
     pub owner_ggw_crew: Field<Expanded<Vec<Untyped>>>,
     /// Navigation `owner_ggw_team_application`: a collection of `Microsoft.Dynamics.CRM.ggw_team_application`.
     pub owner_ggw_team_application: Field<Expanded<Vec<Untyped>>>,
-    #[cfg(feature = "systemusers")]
     pub teammembership_association: Field<Expanded<Vec<super::SystemUser>>>,
     /// Navigation `team_principalobjectattributeaccess_principalid`: a collection of `Microsoft.Dynamics.CRM.principalobjectattributeaccess`.
     pub team_principalobjectattributeaccess_principalid: Field<Expanded<Vec<Untyped>>>,
@@ -295,7 +287,6 @@ pub struct Team {
     pub team_async_operations: Field<Expanded<Vec<Untyped>>>,
     /// Navigation `team_SyncError`: a collection of `Microsoft.Dynamics.CRM.syncerror`.
     pub team_sync_error: Field<Expanded<Vec<Untyped>>>,
-    #[cfg(feature = "queues")]
     pub queueid: Field<Expanded<super::Queue>>,
     /// Navigation `Team_DuplicateBaseRecord`: a collection of `Microsoft.Dynamics.CRM.duplicaterecord`.
     pub team_duplicate_base_record: Field<Expanded<Vec<Untyped>>>,
@@ -303,7 +294,6 @@ pub struct Team {
     pub team_task: Field<Expanded<Vec<Untyped>>>,
     /// Navigation `team_userquery`: a collection of `Microsoft.Dynamics.CRM.userquery`.
     pub team_userquery: Field<Expanded<Vec<Untyped>>>,
-    #[cfg(feature = "systemusers")]
     pub modifiedonbehalfby: Field<Expanded<super::SystemUser>>,
     /// Navigation `team_socialactivity`: a collection of `Microsoft.Dynamics.CRM.socialactivity`.
     pub team_socialactivity: Field<Expanded<Vec<Untyped>>>,
@@ -315,7 +305,6 @@ pub struct Team {
     pub team_import_maps: Field<Expanded<Vec<Untyped>>>,
     /// Navigation `team_fax`: a collection of `Microsoft.Dynamics.CRM.fax`.
     pub team_fax: Field<Expanded<Vec<Untyped>>>,
-    #[cfg(feature = "queueitems")]
     pub team_queueitembase_workerid: Field<Expanded<Vec<super::Queueitem>>>,
     /// Navigation `team_PostRegardings`: a collection of `Microsoft.Dynamics.CRM.postregarding`.
     pub team_post_regardings: Field<Expanded<Vec<Untyped>>>,
@@ -335,7 +324,6 @@ pub struct Team {
     pub organizationid_organization: Field<Expanded<Untyped>>,
     /// Navigation `team_email`: a collection of `Microsoft.Dynamics.CRM.email`.
     pub team_email: Field<Expanded<Vec<Untyped>>>,
-    #[cfg(feature = "letters")]
     pub team_letter: Field<Expanded<Vec<super::Letter>>>,
     /// Navigation `team_ImportFiles`: a collection of `Microsoft.Dynamics.CRM.importfile`.
     pub team_import_files: Field<Expanded<Vec<Untyped>>>,
@@ -345,11 +333,9 @@ pub struct Team {
     pub transactioncurrencyid: Field<Expanded<Untyped>>,
     /// Navigation `team_asyncoperation`: a collection of `Microsoft.Dynamics.CRM.asyncoperation`.
     pub team_asyncoperation: Field<Expanded<Vec<Untyped>>>,
-    #[cfg(feature = "contacts")]
     pub team_contacts: Field<Expanded<Vec<super::Contact>>>,
     /// Navigation `team_mailboxtrackingfolder`: a collection of `Microsoft.Dynamics.CRM.mailboxtrackingfolder`.
     pub team_mailboxtrackingfolder: Field<Expanded<Vec<Untyped>>>,
-    #[cfg(feature = "systemusers")]
     pub modifiedby: Field<Expanded<super::SystemUser>>,
     /// Navigation `team_emailserverprofile`: a collection of `Microsoft.Dynamics.CRM.emailserverprofile`.
     pub team_emailserverprofile: Field<Expanded<Vec<Untyped>>>,
@@ -357,9 +343,7 @@ pub struct Team {
     pub team_process_sessions: Field<Expanded<Vec<Untyped>>>,
     /// Navigation `team_principalobjectattributeaccess`: a collection of `Microsoft.Dynamics.CRM.principalobjectattributeaccess`.
     pub team_principalobjectattributeaccess: Field<Expanded<Vec<Untyped>>>,
-    #[cfg(feature = "systemusers")]
     pub createdby: Field<Expanded<super::SystemUser>>,
-    #[cfg(feature = "annotations")]
     pub team_annotations: Field<Expanded<Vec<super::Annotation>>>,
     /// Navigation `team_ImportLogs`: a collection of `Microsoft.Dynamics.CRM.importlog`.
     pub team_import_logs: Field<Expanded<Vec<Untyped>>>,
@@ -371,15 +355,11 @@ pub struct Team {
     pub team_phonecall: Field<Expanded<Vec<Untyped>>>,
     /// Navigation `teamroles_association`: a collection of `Microsoft.Dynamics.CRM.role`.
     pub teamroles_association: Field<Expanded<Vec<Untyped>>>,
-    #[cfg(feature = "accounts")]
     pub team_accounts: Field<Expanded<Vec<super::Account>>>,
-    #[cfg(feature = "activitypointers")]
     pub team_activity: Field<Expanded<Vec<super::ActivitypointerAny>>>,
     /// Navigation `team_appointment`: a collection of `Microsoft.Dynamics.CRM.appointment`.
     pub team_appointment: Field<Expanded<Vec<Untyped>>>,
-    #[cfg(feature = "systemusers")]
     pub createdonbehalfby: Field<Expanded<super::SystemUser>>,
-    #[cfg(feature = "systemusers")]
     pub administratorid: Field<Expanded<super::SystemUser>>,
     /// Navigation `Team_BulkDeleteFailures`: a collection of `Microsoft.Dynamics.CRM.bulkdeletefailure`.
     pub team_bulk_delete_failures: Field<Expanded<Vec<Untyped>>>,
@@ -521,7 +501,6 @@ impl Structured for Team {
             "owner_personaldocumenttemplates",
             &self.owner_personaldocumenttemplates,
         );
-        #[cfg(feature = "accounts")]
         f.navigation("owner_accounts", &self.owner_accounts);
         f.navigation("owner_goalrollupquery", &self.owner_goalrollupquery);
         f.navigation("owner_postfollows", &self.owner_postfollows);
@@ -532,20 +511,18 @@ impl Structured for Team {
         f.navigation("owner_mailmergetemplates", &self.owner_mailmergetemplates);
         f.navigation("owner_duplicaterules", &self.owner_duplicaterules);
         f.navigation("owner_reports", &self.owner_reports);
-        #[cfg(feature = "activitypointers")]
         f.navigation("owner_activitypointers", &self.owner_activitypointers);
         f.navigation("owner_mailboxtrackingfolder", &self.owner_mailboxtrackingfolder);
         f.navigation("owner_principalentitymap", &self.owner_principalentitymap);
         f.navigation("owner_importdatas", &self.owner_importdatas);
         f.navigation("owner_categories", &self.owner_categories);
-        #[cfg(feature = "queues")] f.navigation("owner_queues", &self.owner_queues);
+        f.navigation("owner_queues", &self.owner_queues);
         f.navigation("owner_actioncards", &self.owner_actioncards);
         f.navigation(
             "owner_userqueryvisualizations",
             &self.owner_userqueryvisualizations,
         );
         f.navigation("owner_feedback", &self.owner_feedback);
-        #[cfg(feature = "annotations")]
         f.navigation("owner_annotations", &self.owner_annotations);
         f.navigation("owner_userform", &self.owner_userform);
         f.navigation("owner_asyncoperations", &self.owner_asyncoperations);
@@ -555,7 +532,6 @@ impl Structured for Team {
         f.navigation("slakpiinstance_owner", &self.slakpiinstance_owner);
         f.navigation("owner_emailserverprofile", &self.owner_emailserverprofile);
         f.navigation("owner_templates", &self.owner_templates);
-        #[cfg(feature = "contacts")]
         f.navigation("owner_contacts", &self.owner_contacts);
         f.navigation("owner_imports", &self.owner_imports);
         f.navigation("owner_connections", &self.owner_connections);
@@ -564,7 +540,7 @@ impl Structured for Team {
         f.navigation("owner_SyncError", &self.owner_sync_error);
         f.navigation("owner_emails", &self.owner_emails);
         f.navigation("owner_faxes", &self.owner_faxes);
-        #[cfg(feature = "letters")] f.navigation("owner_letters", &self.owner_letters);
+        f.navigation("owner_letters", &self.owner_letters);
         f.navigation("owner_phonecalls", &self.owner_phonecalls);
         f.navigation("owner_tasks", &self.owner_tasks);
         f.navigation(
@@ -657,7 +633,6 @@ impl Structured for Team {
         f.navigation("owner_ggw_team", &self.owner_ggw_team);
         f.navigation("owner_ggw_crew", &self.owner_ggw_crew);
         f.navigation("owner_ggw_team_application", &self.owner_ggw_team_application);
-        #[cfg(feature = "systemusers")]
         f.navigation("teammembership_association", &self.teammembership_association);
         f.navigation(
             "team_principalobjectattributeaccess_principalid",
@@ -693,18 +668,16 @@ impl Structured for Team {
         f.navigation("team_userform", &self.team_userform);
         f.navigation("Team_AsyncOperations", &self.team_async_operations);
         f.navigation("team_SyncError", &self.team_sync_error);
-        #[cfg(feature = "queues")] f.navigation("queueid", &self.queueid);
+        f.navigation("queueid", &self.queueid);
         f.navigation("Team_DuplicateBaseRecord", &self.team_duplicate_base_record);
         f.navigation("team_task", &self.team_task);
         f.navigation("team_userquery", &self.team_userquery);
-        #[cfg(feature = "systemusers")]
         f.navigation("modifiedonbehalfby", &self.modifiedonbehalfby);
         f.navigation("team_socialactivity", &self.team_socialactivity);
         f.navigation("team_userqueryvisualizations", &self.team_userqueryvisualizations);
         f.navigation("Team_SyncErrors", &self.team_sync_errors);
         f.navigation("team_ImportMaps", &self.team_import_maps);
         f.navigation("team_fax", &self.team_fax);
-        #[cfg(feature = "queueitems")]
         f.navigation("team_queueitembase_workerid", &self.team_queueitembase_workerid);
         f.navigation("team_PostRegardings", &self.team_post_regardings);
         f.navigation("businessunitid", &self.businessunitid);
@@ -718,35 +691,31 @@ impl Structured for Team {
         );
         f.navigation("organizationid_organization", &self.organizationid_organization);
         f.navigation("team_email", &self.team_email);
-        #[cfg(feature = "letters")] f.navigation("team_letter", &self.team_letter);
+        f.navigation("team_letter", &self.team_letter);
         f.navigation("team_ImportFiles", &self.team_import_files);
         f.navigation("team_ImportData", &self.team_import_data);
         f.navigation("transactioncurrencyid", &self.transactioncurrencyid);
         f.navigation("team_asyncoperation", &self.team_asyncoperation);
-        #[cfg(feature = "contacts")] f.navigation("team_contacts", &self.team_contacts);
+        f.navigation("team_contacts", &self.team_contacts);
         f.navigation("team_mailboxtrackingfolder", &self.team_mailboxtrackingfolder);
-        #[cfg(feature = "systemusers")] f.navigation("modifiedby", &self.modifiedby);
+        f.navigation("modifiedby", &self.modifiedby);
         f.navigation("team_emailserverprofile", &self.team_emailserverprofile);
         f.navigation("Team_ProcessSessions", &self.team_process_sessions);
         f.navigation(
             "team_principalobjectattributeaccess",
             &self.team_principalobjectattributeaccess,
         );
-        #[cfg(feature = "systemusers")] f.navigation("createdby", &self.createdby);
-        #[cfg(feature = "annotations")]
+        f.navigation("createdby", &self.createdby);
         f.navigation("team_annotations", &self.team_annotations);
         f.navigation("team_ImportLogs", &self.team_import_logs);
         f.navigation("team_slaBase", &self.team_sla_base);
         f.navigation("teamprofiles_association", &self.teamprofiles_association);
         f.navigation("team_phonecall", &self.team_phonecall);
         f.navigation("teamroles_association", &self.teamroles_association);
-        #[cfg(feature = "accounts")] f.navigation("team_accounts", &self.team_accounts);
-        #[cfg(feature = "activitypointers")]
+        f.navigation("team_accounts", &self.team_accounts);
         f.navigation("team_activity", &self.team_activity);
         f.navigation("team_appointment", &self.team_appointment);
-        #[cfg(feature = "systemusers")]
         f.navigation("createdonbehalfby", &self.createdonbehalfby);
-        #[cfg(feature = "systemusers")]
         f.navigation("administratorid", &self.administratorid);
         f.navigation("Team_BulkDeleteFailures", &self.team_bulk_delete_failures);
         f.navigation("team_goal_goalowner", &self.team_goal_goalowner);
@@ -891,7 +860,6 @@ impl Structured for Team {
             "owner_personaldocumenttemplates" => {
                 self.owner_personaldocumenttemplates = map.next_value()?;
             }
-            #[cfg(feature = "accounts")]
             "owner_accounts" => self.owner_accounts = map.next_value()?,
             "owner_goalrollupquery" => self.owner_goalrollupquery = map.next_value()?,
             "owner_postfollows" => self.owner_postfollows = map.next_value()?,
@@ -904,7 +872,6 @@ impl Structured for Team {
             }
             "owner_duplicaterules" => self.owner_duplicaterules = map.next_value()?,
             "owner_reports" => self.owner_reports = map.next_value()?,
-            #[cfg(feature = "activitypointers")]
             "owner_activitypointers" => self.owner_activitypointers = map.next_value()?,
             "owner_mailboxtrackingfolder" => {
                 self.owner_mailboxtrackingfolder = map.next_value()?;
@@ -914,14 +881,12 @@ impl Structured for Team {
             }
             "owner_importdatas" => self.owner_importdatas = map.next_value()?,
             "owner_categories" => self.owner_categories = map.next_value()?,
-            #[cfg(feature = "queues")]
             "owner_queues" => self.owner_queues = map.next_value()?,
             "owner_actioncards" => self.owner_actioncards = map.next_value()?,
             "owner_userqueryvisualizations" => {
                 self.owner_userqueryvisualizations = map.next_value()?;
             }
             "owner_feedback" => self.owner_feedback = map.next_value()?,
-            #[cfg(feature = "annotations")]
             "owner_annotations" => self.owner_annotations = map.next_value()?,
             "owner_userform" => self.owner_userform = map.next_value()?,
             "owner_asyncoperations" => self.owner_asyncoperations = map.next_value()?,
@@ -933,7 +898,6 @@ impl Structured for Team {
                 self.owner_emailserverprofile = map.next_value()?;
             }
             "owner_templates" => self.owner_templates = map.next_value()?,
-            #[cfg(feature = "contacts")]
             "owner_contacts" => self.owner_contacts = map.next_value()?,
             "owner_imports" => self.owner_imports = map.next_value()?,
             "owner_connections" => self.owner_connections = map.next_value()?,
@@ -942,7 +906,6 @@ impl Structured for Team {
             "owner_SyncError" => self.owner_sync_error = map.next_value()?,
             "owner_emails" => self.owner_emails = map.next_value()?,
             "owner_faxes" => self.owner_faxes = map.next_value()?,
-            #[cfg(feature = "letters")]
             "owner_letters" => self.owner_letters = map.next_value()?,
             "owner_phonecalls" => self.owner_phonecalls = map.next_value()?,
             "owner_tasks" => self.owner_tasks = map.next_value()?,
@@ -1045,7 +1008,6 @@ impl Structured for Team {
             "owner_ggw_team_application" => {
                 self.owner_ggw_team_application = map.next_value()?;
             }
-            #[cfg(feature = "systemusers")]
             "teammembership_association" => {
                 self.teammembership_association = map.next_value()?;
             }
@@ -1085,14 +1047,12 @@ impl Structured for Team {
             "team_userform" => self.team_userform = map.next_value()?,
             "Team_AsyncOperations" => self.team_async_operations = map.next_value()?,
             "team_SyncError" => self.team_sync_error = map.next_value()?,
-            #[cfg(feature = "queues")]
             "queueid" => self.queueid = map.next_value()?,
             "Team_DuplicateBaseRecord" => {
                 self.team_duplicate_base_record = map.next_value()?;
             }
             "team_task" => self.team_task = map.next_value()?,
             "team_userquery" => self.team_userquery = map.next_value()?,
-            #[cfg(feature = "systemusers")]
             "modifiedonbehalfby" => self.modifiedonbehalfby = map.next_value()?,
             "team_socialactivity" => self.team_socialactivity = map.next_value()?,
             "team_userqueryvisualizations" => {
@@ -1101,7 +1061,6 @@ impl Structured for Team {
             "Team_SyncErrors" => self.team_sync_errors = map.next_value()?,
             "team_ImportMaps" => self.team_import_maps = map.next_value()?,
             "team_fax" => self.team_fax = map.next_value()?,
-            #[cfg(feature = "queueitems")]
             "team_queueitembase_workerid" => {
                 self.team_queueitembase_workerid = map.next_value()?;
             }
@@ -1118,27 +1077,22 @@ impl Structured for Team {
                 self.organizationid_organization = map.next_value()?;
             }
             "team_email" => self.team_email = map.next_value()?,
-            #[cfg(feature = "letters")]
             "team_letter" => self.team_letter = map.next_value()?,
             "team_ImportFiles" => self.team_import_files = map.next_value()?,
             "team_ImportData" => self.team_import_data = map.next_value()?,
             "transactioncurrencyid" => self.transactioncurrencyid = map.next_value()?,
             "team_asyncoperation" => self.team_asyncoperation = map.next_value()?,
-            #[cfg(feature = "contacts")]
             "team_contacts" => self.team_contacts = map.next_value()?,
             "team_mailboxtrackingfolder" => {
                 self.team_mailboxtrackingfolder = map.next_value()?;
             }
-            #[cfg(feature = "systemusers")]
             "modifiedby" => self.modifiedby = map.next_value()?,
             "team_emailserverprofile" => self.team_emailserverprofile = map.next_value()?,
             "Team_ProcessSessions" => self.team_process_sessions = map.next_value()?,
             "team_principalobjectattributeaccess" => {
                 self.team_principalobjectattributeaccess = map.next_value()?;
             }
-            #[cfg(feature = "systemusers")]
             "createdby" => self.createdby = map.next_value()?,
-            #[cfg(feature = "annotations")]
             "team_annotations" => self.team_annotations = map.next_value()?,
             "team_ImportLogs" => self.team_import_logs = map.next_value()?,
             "team_slaBase" => self.team_sla_base = map.next_value()?,
@@ -1147,14 +1101,10 @@ impl Structured for Team {
             }
             "team_phonecall" => self.team_phonecall = map.next_value()?,
             "teamroles_association" => self.teamroles_association = map.next_value()?,
-            #[cfg(feature = "accounts")]
             "team_accounts" => self.team_accounts = map.next_value()?,
-            #[cfg(feature = "activitypointers")]
             "team_activity" => self.team_activity = map.next_value()?,
             "team_appointment" => self.team_appointment = map.next_value()?,
-            #[cfg(feature = "systemusers")]
             "createdonbehalfby" => self.createdonbehalfby = map.next_value()?,
-            #[cfg(feature = "systemusers")]
             "administratorid" => self.administratorid = map.next_value()?,
             "Team_BulkDeleteFailures" => {
                 self.team_bulk_delete_failures = map.next_value()?;
@@ -1869,10 +1819,18 @@ impl EntityHandle<Team> {
     pub fn add_members_team<'a>(
         &self,
         request: &'a TeamAddMembersTeamRequest,
-    ) -> Request<'a, CallAction<'a, TeamAddMembersTeamRequest, (), NoResult>> {
-        Request::new(
+    ) -> ::dataverse_runtime::codegen::request::Request<
+        'a,
+        ::dataverse_runtime::codegen::request::CallAction<
+            'a,
+            TeamAddMembersTeamRequest,
+            (),
+            ::dataverse_runtime::codegen::request::NoResult,
+        >,
+    > {
+        ::dataverse_runtime::codegen::request::Request::new(
             self.client().clone(),
-            CallAction::new(
+            ::dataverse_runtime::codegen::request::CallAction::new(
                 self
                     .path()
                     .clone()
@@ -1888,10 +1846,18 @@ impl EntityHandle<Team> {
     pub fn remove_members_team<'a>(
         &self,
         request: &'a TeamRemoveMembersTeamRequest,
-    ) -> Request<'a, CallAction<'a, TeamRemoveMembersTeamRequest, (), NoResult>> {
-        Request::new(
+    ) -> ::dataverse_runtime::codegen::request::Request<
+        'a,
+        ::dataverse_runtime::codegen::request::CallAction<
+            'a,
+            TeamRemoveMembersTeamRequest,
+            (),
+            ::dataverse_runtime::codegen::request::NoResult,
+        >,
+    > {
+        ::dataverse_runtime::codegen::request::Request::new(
             self.client().clone(),
-            CallAction::new(
+            ::dataverse_runtime::codegen::request::CallAction::new(
                 self
                     .path()
                     .clone()
@@ -1910,14 +1876,14 @@ impl EntityHandle<Team> {
 pub struct TeamAddMembersTeamRequest {
     /// `Members`: `Collection(Microsoft.Dynamics.CRM.systemuser)`.
     #[serde(rename = "Members")]
-    pub members: Vec<EntityValue<super::SystemUser>>,
+    pub members: Vec<support::EntityValue<super::SystemUser>>,
 }
 
 #[cfg(all(feature = "systemusers", feature = "teams"))]
 impl TeamAddMembersTeamRequest {
     /// The required parameters; optional ones are set with the methods of the same name.
     #[allow(clippy::too_many_arguments)]
-    pub fn new(members: Vec<EntityValue<super::SystemUser>>) -> Self {
+    pub fn new(members: Vec<support::EntityValue<super::SystemUser>>) -> Self {
         TeamAddMembersTeamRequest {
             members,
         }
@@ -1931,14 +1897,14 @@ impl TeamAddMembersTeamRequest {
 pub struct TeamRemoveMembersTeamRequest {
     /// `Members`: `Collection(Microsoft.Dynamics.CRM.systemuser)`.
     #[serde(rename = "Members")]
-    pub members: Vec<EntityValue<super::SystemUser>>,
+    pub members: Vec<support::EntityValue<super::SystemUser>>,
 }
 
 #[cfg(all(feature = "systemusers", feature = "teams"))]
 impl TeamRemoveMembersTeamRequest {
     /// The required parameters; optional ones are set with the methods of the same name.
     #[allow(clippy::too_many_arguments)]
-    pub fn new(members: Vec<EntityValue<super::SystemUser>>) -> Self {
+    pub fn new(members: Vec<support::EntityValue<super::SystemUser>>) -> Self {
         TeamRemoveMembersTeamRequest {
             members,
         }

@@ -2,11 +2,9 @@
 //! Typed SDK for the OData service `Microsoft.OData.SampleService.Models.TripPin.DefaultContainer`.
 
 use dataverse_runtime::{Client, EntityPath};
-use dataverse_runtime::codegen::request::{
-    AsBody, CallAction, CallFunction, NoParameters, NoResult,
-};
+use dataverse_runtime::codegen::request::{CallAction, NoParameters, NoResult};
 
-use self::support::{EntityHandle, EntitySet, TypedBatch};
+use self::support::TypedBatch;
 
 pub mod support;
 pub mod enums;
@@ -52,32 +50,32 @@ impl Service {
 
     /// The entity set `Photos` of `Microsoft.OData.SampleService.Models.TripPin.Photo`.
     #[cfg(feature = "Photos")]
-    pub fn photos(&self) -> EntitySet<Photo> {
-        EntitySet::new(self.client.clone(), "Photos")
+    pub fn photos(&self) -> support::EntitySet<Photo> {
+        support::EntitySet::new(self.client.clone(), "Photos")
     }
 
     /// The entity set `People` of `Microsoft.OData.SampleService.Models.TripPin.Person`.
     #[cfg(feature = "People")]
-    pub fn people(&self) -> EntitySet<Person> {
-        EntitySet::new(self.client.clone(), "People")
+    pub fn people(&self) -> support::EntitySet<Person> {
+        support::EntitySet::new(self.client.clone(), "People")
     }
 
     /// The entity set `Airlines` of `Microsoft.OData.SampleService.Models.TripPin.Airline`.
     #[cfg(feature = "Airlines")]
-    pub fn airlines(&self) -> EntitySet<Airline> {
-        EntitySet::new(self.client.clone(), "Airlines")
+    pub fn airlines(&self) -> support::EntitySet<Airline> {
+        support::EntitySet::new(self.client.clone(), "Airlines")
     }
 
     /// The entity set `Airports` of `Microsoft.OData.SampleService.Models.TripPin.Airport`.
     #[cfg(feature = "Airports")]
-    pub fn airports(&self) -> EntitySet<Airport> {
-        EntitySet::new(self.client.clone(), "Airports")
+    pub fn airports(&self) -> support::EntitySet<Airport> {
+        support::EntitySet::new(self.client.clone(), "Airports")
     }
 
     /// The singleton `Me` of `Microsoft.OData.SampleService.Models.TripPin.Person`.
     #[cfg(feature = "Me")]
-    pub fn me(&self) -> EntityHandle<Person> {
-        EntityHandle::new(self.client.clone(), EntityPath::set("Me"))
+    pub fn me(&self) -> support::EntityHandle<Person> {
+        support::EntityHandle::new(self.client.clone(), EntityPath::set("Me"))
     }
 
     /// Calls the function `Microsoft.OData.SampleService.Models.TripPin.GetNearestAirport`.
@@ -87,11 +85,14 @@ impl Service {
         request: &GetNearestAirportRequest,
     ) -> ::dataverse_runtime::codegen::request::Request<
         'static,
-        CallFunction<Airport, AsBody>,
+        ::dataverse_runtime::codegen::request::CallFunction<
+            Airport,
+            ::dataverse_runtime::codegen::request::AsBody,
+        >,
     > {
         ::dataverse_runtime::codegen::request::Request::new(
             self.client.clone(),
-            CallFunction::new(
+            ::dataverse_runtime::codegen::request::CallFunction::new(
                 EntityPath::root(),
                 "GetNearestAirport",
                 request.literals(),

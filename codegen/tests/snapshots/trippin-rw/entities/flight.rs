@@ -12,8 +12,7 @@ use dataverse_runtime::codegen::typed::Property;
 
 use super::{PlanItem, PublicTransportation};
 use super::support::{
-    self, Binds, Entity, Expanded, Extra, FieldVisitor, HasBinds, IsA, Key, Lookup,
-    Structured,
+    self, Binds, Entity, Expanded, Extra, FieldVisitor, HasBinds, IsA, Key, Structured,
 };
 
 /// `Microsoft.OData.SampleService.Models.TripPin.Flight` (entity type, derived from `Microsoft.OData.SampleService.Models.TripPin.PublicTransportation`).
@@ -36,13 +35,10 @@ pub struct Flight {
     /// `FlightNumber`: `Edm.String`, not null.
     pub flight_number: Field<String>,
     /// Navigation `From`: one `Microsoft.OData.SampleService.Models.TripPin.Airport`.
-    #[cfg(feature = "Airports")]
     pub from: Field<Expanded<super::Airport>>,
     /// Navigation `To`: one `Microsoft.OData.SampleService.Models.TripPin.Airport`.
-    #[cfg(feature = "Airports")]
     pub to: Field<Expanded<super::Airport>>,
     /// Navigation `Airline`: one `Microsoft.OData.SampleService.Models.TripPin.Airline`.
-    #[cfg(feature = "Airlines")]
     pub airline: Field<Expanded<super::Airline>>,
     /// Lookups to send as `nav@odata.bind`; set them with `HasBinds::bind` and the
     /// lookup constants of this type.
@@ -61,9 +57,9 @@ impl Structured for Flight {
         f.field("Duration", &self.duration);
         f.field("SeatNumber", &self.seat_number);
         f.field("FlightNumber", &self.flight_number);
-        #[cfg(feature = "Airports")] f.navigation("From", &self.from);
-        #[cfg(feature = "Airports")] f.navigation("To", &self.to);
-        #[cfg(feature = "Airlines")] f.navigation("Airline", &self.airline);
+        f.navigation("From", &self.from);
+        f.navigation("To", &self.to);
+        f.navigation("Airline", &self.airline);
         f.binds(&self.binds);
     }
 
@@ -80,11 +76,8 @@ impl Structured for Flight {
             "Duration" => self.duration = map.next_value()?,
             "SeatNumber" => self.seat_number = map.next_value()?,
             "FlightNumber" => self.flight_number = map.next_value()?,
-            #[cfg(feature = "Airports")]
             "From" => self.from = map.next_value()?,
-            #[cfg(feature = "Airports")]
             "To" => self.to = map.next_value()?,
-            #[cfg(feature = "Airlines")]
             "Airline" => self.airline = map.next_value()?,
             _ => return Ok(false),
         }
@@ -161,11 +154,17 @@ impl Flight {
     pub const SEAT_NUMBER: Property<Self, String> = Property::new("SeatNumber");
     pub const FLIGHT_NUMBER: Property<Self, String> = Property::new("FlightNumber");
     #[cfg(feature = "Airports")]
-    pub const FROM: Lookup<Flight, super::Airport> = Lookup::new("From", "Airports");
+    pub const FROM: support::Lookup<Flight, super::Airport> = support::Lookup::new(
+        "From",
+        "Airports",
+    );
     #[cfg(feature = "Airports")]
-    pub const TO: Lookup<Flight, super::Airport> = Lookup::new("To", "Airports");
+    pub const TO: support::Lookup<Flight, super::Airport> = support::Lookup::new(
+        "To",
+        "Airports",
+    );
     #[cfg(feature = "Airlines")]
-    pub const AIRLINE: Lookup<Flight, super::Airline> = Lookup::new(
+    pub const AIRLINE: support::Lookup<Flight, super::Airline> = support::Lookup::new(
         "Airline",
         "Airlines",
     );

@@ -8,20 +8,44 @@ mod photo;
 #[cfg(feature = "Photos")]
 pub use self::photo::*;
 
+/// Stands in for `Photo` while it is not compiled: a navigation property to it reads
+/// its expanded value as untyped JSON.
+#[cfg(not(feature = "Photos"))]
+#[allow(dead_code)]
+pub(crate) type Photo = super::support::Untyped;
+
 #[cfg(any(feature = "People", feature = "Me"))]
 mod person;
 #[cfg(any(feature = "People", feature = "Me"))]
 pub use self::person::*;
+
+/// Stands in for `Person` while it is not compiled: a navigation property to it reads
+/// its expanded value as untyped JSON.
+#[cfg(not(any(feature = "People", feature = "Me")))]
+#[allow(dead_code)]
+pub(crate) type Person = super::support::Untyped;
 
 #[cfg(feature = "Airlines")]
 mod airline;
 #[cfg(feature = "Airlines")]
 pub use self::airline::*;
 
+/// Stands in for `Airline` while it is not compiled: a navigation property to it reads
+/// its expanded value as untyped JSON.
+#[cfg(not(feature = "Airlines"))]
+#[allow(dead_code)]
+pub(crate) type Airline = super::support::Untyped;
+
 #[cfg(feature = "Airports")]
 mod airport;
 #[cfg(feature = "Airports")]
 pub use self::airport::*;
+
+/// Stands in for `Airport` while it is not compiled: a navigation property to it reads
+/// its expanded value as untyped JSON.
+#[cfg(not(feature = "Airports"))]
+#[allow(dead_code)]
+pub(crate) type Airport = super::support::Untyped;
 
 mod plan_item;
 pub use self::plan_item::*;

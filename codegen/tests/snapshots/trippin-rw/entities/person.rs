@@ -4,9 +4,6 @@
 use std::fmt::{self, Debug, Formatter};
 
 use dataverse_runtime::{EntityKey, Field, Literal, ReadOnly};
-use dataverse_runtime::codegen::request::{
-    AsBody, CallAction, CallFunction, InValue, NoResult, Request,
-};
 use dataverse_runtime::codegen::serde::{
     Deserialize, Deserializer, Serialize, Serializer,
 };
@@ -16,7 +13,7 @@ use dataverse_runtime::codegen::typed::{self, Property};
 use super::{Location, PersonGender, Trip};
 use super::support::{
     self, Binds, Entity, EntityHandle, EntitySet, Expanded, Extra, FieldVisitor,
-    HasBinds, IsA, Key, Lookup, Navigation, Structured,
+    HasBinds, IsA, Key, Structured,
 };
 
 /// `Microsoft.OData.SampleService.Models.TripPin.Person` (entity type, open).
@@ -39,12 +36,10 @@ pub struct Person {
     /// `Concurrency`: `Edm.Int64`, not null, computed by the service (read-only).
     pub concurrency: ReadOnly<i64>,
     /// Navigation `Friends`: a collection of `Microsoft.OData.SampleService.Models.TripPin.Person`.
-    #[cfg(any(feature = "People", feature = "Me"))]
     pub friends: Field<Expanded<Vec<Person>>>,
     /// Navigation `Trips`: a collection of `Microsoft.OData.SampleService.Models.TripPin.Trip`.
     pub trips: Field<Expanded<Vec<Trip>>>,
     /// Navigation `Photo`: one `Microsoft.OData.SampleService.Models.TripPin.Photo`.
-    #[cfg(feature = "Photos")]
     pub photo: Field<Expanded<super::Photo>>,
     /// Lookups to send as `nav@odata.bind`; set them with `HasBinds::bind` and the
     /// lookup constants of this type.
@@ -63,10 +58,9 @@ impl Structured for Person {
         f.field("AddressInfo", &self.address_info);
         f.field("Gender", &self.gender);
         f.read_only("Concurrency", &self.concurrency);
-        #[cfg(any(feature = "People", feature = "Me"))]
         f.navigation("Friends", &self.friends);
         f.navigation("Trips", &self.trips);
-        #[cfg(feature = "Photos")] f.navigation("Photo", &self.photo);
+        f.navigation("Photo", &self.photo);
         f.binds(&self.binds);
     }
 
@@ -83,10 +77,8 @@ impl Structured for Person {
             "AddressInfo" => self.address_info = map.next_value()?,
             "Gender" => self.gender = map.next_value()?,
             "Concurrency" => self.concurrency = map.next_value()?,
-            #[cfg(any(feature = "People", feature = "Me"))]
             "Friends" => self.friends = map.next_value()?,
             "Trips" => self.trips = map.next_value()?,
-            #[cfg(feature = "Photos")]
             "Photo" => self.photo = map.next_value()?,
             _ => return Ok(false),
         }
@@ -161,9 +153,15 @@ impl Person {
         "Concurrency",
     );
     #[cfg(any(feature = "People", feature = "Me"))]
-    pub const FRIENDS: Navigation<Person, Person> = Navigation::new("Friends", "People");
+    pub const FRIENDS: support::Navigation<Person, Person> = support::Navigation::new(
+        "Friends",
+        "People",
+    );
     #[cfg(feature = "Photos")]
-    pub const PHOTO: Lookup<Person, super::Photo> = Lookup::new("Photo", "Photos");
+    pub const PHOTO: support::Lookup<Person, super::Photo> = support::Lookup::new(
+        "Photo",
+        "Photos",
+    );
     /// A reference to an existing record: only its key (`UserName`) is set. Pass it where an operation takes an existing record (`EntityValue::new(&Type::reference(id))`).
     pub fn reference(key: String) -> Self {
         Self {
@@ -179,10 +177,18 @@ impl EntityHandle<Person> {
     pub fn share_trip<'a>(
         &self,
         request: &'a PersonShareTripRequest,
-    ) -> Request<'a, CallAction<'a, PersonShareTripRequest, (), NoResult>> {
-        Request::new(
+    ) -> ::dataverse_runtime::codegen::request::Request<
+        'a,
+        ::dataverse_runtime::codegen::request::CallAction<
+            'a,
+            PersonShareTripRequest,
+            (),
+            ::dataverse_runtime::codegen::request::NoResult,
+        >,
+    > {
+        ::dataverse_runtime::codegen::request::Request::new(
             self.client().clone(),
-            CallAction::new(
+            ::dataverse_runtime::codegen::request::CallAction::new(
                 self
                     .path()
                     .clone()
@@ -199,10 +205,16 @@ impl EntityHandle<Person> {
     #[cfg(all(feature = "Airlines", any(feature = "People", feature = "Me")))]
     pub fn get_favorite_airline(
         &self,
-    ) -> Request<'static, CallFunction<super::Airline, AsBody>> {
-        Request::new(
+    ) -> ::dataverse_runtime::codegen::request::Request<
+        'static,
+        ::dataverse_runtime::codegen::request::CallFunction<
+            super::Airline,
+            ::dataverse_runtime::codegen::request::AsBody,
+        >,
+    > {
+        ::dataverse_runtime::codegen::request::Request::new(
             self.client().clone(),
-            CallFunction::new(
+            ::dataverse_runtime::codegen::request::CallFunction::new(
                 self.path().clone(),
                 "Microsoft.OData.SampleService.Models.TripPin.GetFavoriteAirline",
                 Ok(Vec::new()),
@@ -215,10 +227,16 @@ impl EntityHandle<Person> {
     pub fn get_friends_trips(
         &self,
         request: &PersonGetFriendsTripsRequest,
-    ) -> Request<'static, CallFunction<Vec<Trip>, InValue>> {
-        Request::new(
+    ) -> ::dataverse_runtime::codegen::request::Request<
+        'static,
+        ::dataverse_runtime::codegen::request::CallFunction<
+            Vec<Trip>,
+            ::dataverse_runtime::codegen::request::InValue,
+        >,
+    > {
+        ::dataverse_runtime::codegen::request::Request::new(
             self.client().clone(),
-            CallFunction::new(
+            ::dataverse_runtime::codegen::request::CallFunction::new(
                 self.path().clone(),
                 "Microsoft.OData.SampleService.Models.TripPin.GetFriendsTrips",
                 request.literals(),

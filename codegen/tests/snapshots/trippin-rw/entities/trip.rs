@@ -4,7 +4,6 @@
 use std::fmt::{self, Debug, Formatter};
 
 use dataverse_runtime::{DateTimeOffset, EntityKey, Field, Literal};
-use dataverse_runtime::codegen::request::{CallFunction, InValue, Request};
 use dataverse_runtime::codegen::serde::{
     Deserialize, Deserializer, Serialize, Serializer,
 };
@@ -15,7 +14,7 @@ use dataverse_runtime::codegen::uuid::Uuid;
 use super::{PlanItem, PlanItemAny};
 use super::support::{
     self, Binds, Entity, EntityHandle, EntitySet, Expanded, Extra, FieldVisitor,
-    HasBinds, IsA, Key, Navigation, Structured,
+    HasBinds, IsA, Key, Structured,
 };
 
 /// `Microsoft.OData.SampleService.Models.TripPin.Trip` (entity type).
@@ -40,7 +39,6 @@ pub struct Trip {
     /// `Tags`: `Collection(Edm.String)`, not null.
     pub tags: Field<Vec<String>>,
     /// Navigation `Photos`: a collection of `Microsoft.OData.SampleService.Models.TripPin.Photo`.
-    #[cfg(feature = "Photos")]
     pub photos: Field<Expanded<Vec<super::Photo>>>,
     /// Navigation `PlanItems`: a collection of `Microsoft.OData.SampleService.Models.TripPin.PlanItem`.
     pub plan_items: Field<Expanded<Vec<PlanItemAny>>>,
@@ -62,7 +60,7 @@ impl Structured for Trip {
         f.field("StartsAt", &self.starts_at);
         f.field("EndsAt", &self.ends_at);
         f.field("Tags", &self.tags);
-        #[cfg(feature = "Photos")] f.navigation("Photos", &self.photos);
+        f.navigation("Photos", &self.photos);
         f.navigation("PlanItems", &self.plan_items);
         f.binds(&self.binds);
     }
@@ -81,7 +79,6 @@ impl Structured for Trip {
             "StartsAt" => self.starts_at = map.next_value()?,
             "EndsAt" => self.ends_at = map.next_value()?,
             "Tags" => self.tags = map.next_value()?,
-            #[cfg(feature = "Photos")]
             "Photos" => self.photos = map.next_value()?,
             "PlanItems" => self.plan_items = map.next_value()?,
             _ => return Ok(false),
@@ -156,7 +153,7 @@ impl Trip {
     pub const ENDS_AT: Property<Self, DateTimeOffset> = Property::new("EndsAt");
     pub const TAGS: Property<Self, Vec<String>> = Property::new("Tags");
     #[cfg(feature = "Photos")]
-    pub const PHOTOS: Navigation<Trip, super::Photo> = Navigation::new(
+    pub const PHOTOS: support::Navigation<Trip, super::Photo> = support::Navigation::new(
         "Photos",
         "Photos",
     );
@@ -174,10 +171,16 @@ impl EntityHandle<Trip> {
     #[cfg(any(feature = "People", feature = "Me"))]
     pub fn get_involved_people(
         &self,
-    ) -> Request<'static, CallFunction<Vec<super::Person>, InValue>> {
-        Request::new(
+    ) -> ::dataverse_runtime::codegen::request::Request<
+        'static,
+        ::dataverse_runtime::codegen::request::CallFunction<
+            Vec<super::Person>,
+            ::dataverse_runtime::codegen::request::InValue,
+        >,
+    > {
+        ::dataverse_runtime::codegen::request::Request::new(
             self.client().clone(),
-            CallFunction::new(
+            ::dataverse_runtime::codegen::request::CallFunction::new(
                 self.path().clone(),
                 "Microsoft.OData.SampleService.Models.TripPin.GetInvolvedPeople",
                 Ok(Vec::new()),

@@ -316,8 +316,38 @@ impl Client {
             }
             return Ok(u);
         }
+        if let Some(url) = self.append_to_root(rel) {
+            return Ok(url);
+        }
         let joined = format!("{}{}", self.inner.root.as_str(), rel);
         url::Url::parse(&joined).map_err(|e| Error::InvalidArgument(format!("invalid URL: {e}")))
+    }
+
+    /// `root + rel` without parsing the scheme and host again: the already-parsed root with
+    /// `rel`'s path and query set on it. `None` (parse the joined text) unless the result is
+    /// exactly `root + rel`, i.e. `rel` was already in the form the parser writes (what the
+    /// runtime's encoding gives); then it is the URL `Url::parse(root + rel)` gives, since a URL
+    /// is its serialization.
+    fn append_to_root(&self, rel: &str) -> Option<url::Url> {
+        let root = &self.inner.root;
+        if rel.contains('#') {
+            return None;
+        }
+        let (path, query) = match rel.split_once('?') {
+            Some((path, query)) => (path, Some(query)),
+            None => (rel, None),
+        };
+        let mut url = root.clone();
+        let mut full_path = String::with_capacity(root.path().len() + path.len());
+        full_path.push_str(root.path());
+        full_path.push_str(path);
+        url.set_path(&full_path);
+        url.set_query(query);
+        let text = url.as_str();
+        (text.len() == root.as_str().len() + rel.len()
+            && text.starts_with(root.as_str())
+            && text.ends_with(rel))
+        .then_some(url)
     }
 
     /// Sends with retries; returns the response for 2xx and 304, an [`Error::Service`] otherwise.
@@ -330,7 +360,14 @@ impl Client {
             http.status_code = tracing::field::Empty,
             attempts = tracing::field::Empty,
         );
-        self.send_loop(req, url).instrument(span).await
+        // A span nobody listens to (no subscriber interested, and no `log` logger that tracing's
+        // `log` feature would write its entering and leaving to) is not entered at each poll.
+        // Inside, `Span::current()` is then what it would be with the disabled span entered.
+        if span.is_disabled() && log::max_level() < log::LevelFilter::Info {
+            self.send_loop(req, url).await
+        } else {
+            self.send_loop(req, url).instrument(span).await
+        }
     }
 
     async fn send_loop(&self, req: Req, url: url::Url) -> Result<Resp> {
@@ -415,7 +452,10 @@ impl Client {
         url: &url::Url,
         token: Option<&SecretToken>,
     ) -> Result<Resp> {
-        let mut headers = HeaderMap::new();
+        // The headers go straight into reqwest's request (no second map to copy them from).
+        let mut request = reqwest::Request::new(req.method.clone(), url.clone());
+        let headers = request.headers_mut();
+        headers.reserve(4 + req.headers.len() + usize::from(req.body.is_some()));
         headers.insert(
             http::header::ACCEPT,
             HeaderValue::from_static("application/json"),
@@ -423,31 +463,34 @@ impl Client {
         headers.insert("odata-maxversion", HeaderValue::from_static("4.0"));
         headers.insert("odata-version", HeaderValue::from_static("4.0"));
         if let Some(tok) = token {
-            let mut v = HeaderValue::from_str(&format!("Bearer {}", tok.expose_secret())).map_err(
-                |_| Error::Auth("the token has characters not allowed in a header".into()),
-            )?;
+            let secret = tok.expose_secret();
+            let mut value = String::with_capacity(7 + secret.len());
+            value.push_str("Bearer ");
+            value.push_str(secret);
+            // The `String`'s buffer becomes the header value's (no copy).
+            let mut v = HeaderValue::from_maybe_shared(Bytes::from(value)).map_err(|_| {
+                Error::Auth("the token has characters not allowed in a header".into())
+            })?;
             v.set_sensitive(true);
             headers.insert(http::header::AUTHORIZATION, v);
         }
         for (k, v) in &req.headers {
             headers.insert(k.clone(), v.clone());
         }
-        let mut rb = self
+        if let Some((body, ct)) = &req.body {
+            // Appended, as `RequestBuilder::header` does.
+            headers.append(http::header::CONTENT_TYPE, ct.clone());
+            *request.body_mut() = Some(reqwest::Body::from(body.clone()));
+        }
+        let mut resp = self
             .inner
             .http
-            .request(req.method.clone(), url.clone())
-            .headers(headers);
-        if let Some((body, ct)) = &req.body {
-            rb = rb
-                .header(http::header::CONTENT_TYPE, ct.clone())
-                .body(body.clone());
-        }
-        let resp = rb
-            .send()
+            .execute(request)
             .await
             .map_err(|e| Error::Transport(e.without_url()))?;
         let status = resp.status();
-        let headers = resp.headers().clone();
+        // Taken, not cloned: reading the body does not look at them.
+        let headers = std::mem::take(resp.headers_mut());
         let body = resp
             .bytes()
             .await
@@ -469,5 +512,226 @@ impl Client {
                 status, &headers, &body,
             ))))
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The URL `resolve` gives is the one parsing the joined text gives, whichever way it is
+    /// built (appended to the parsed root, or parsed again when the text is not in the form the
+    /// parser writes).
+    #[test]
+    fn resolve_is_parse_of_root_plus_relative() {
+        let roots = [
+            "https://org.crm.dynamics.com/api/data/v9.2/",
+            "http://127.0.0.1:8080/api/data/v9.2",
+            "http://[::1]:81/",
+            "https://ORG.example.com:443/a%20b/",
+        ];
+        let rels = [
+            "",
+            "accounts",
+            "accounts(00000000-0000-0000-0000-000000000001)",
+            "accounts(00000000-0000-0000-0000-000000000001)?$select=name,revenue&$expand=x($select=y)",
+            "accounts?$filter=name%20eq%20%27O%27%27Neil%27&$top=10",
+            "accounts('O''Neil%2F%C3%A9')",
+            "root/no%20tes%3F",
+            "accounts?",
+            "?$top=1",
+            "a b",
+            "a\tb",
+            "accounts ",
+            " accounts",
+            "accounts?x y",
+            "accounts?q=é",
+            "é",
+            "a#frag",
+            "a?b#c",
+            "a\\b",
+            "./a",
+            "a/../b",
+            "a/./b",
+            "a/%2e%2E/b",
+            "%zz",
+            "a%2",
+            "//evil.example.com/x",
+            "/abs",
+            "a:b",
+            "WhoAmI()",
+            "$batch",
+            "a|b{c}^`[]\"<>",
+        ];
+        for root in roots {
+            let client = Client::builder(root).build().unwrap();
+            for rel in rels {
+                let expected = url::Url::parse(&format!("{}{}", client.service_root(), rel));
+                let got = client.resolve(rel);
+                match (expected, got) {
+                    (Ok(e), Ok(g)) => {
+                        assert_eq!(g.as_str(), e.as_str(), "{root} + {rel:?}");
+                        assert_eq!(g, e);
+                        assert_eq!(
+                            (g.path(), g.query(), g.fragment()),
+                            (e.path(), e.query(), e.fragment()),
+                            "{root} + {rel:?}"
+                        );
+                    }
+                    (Err(_), Err(_)) => {}
+                    (e, g) => panic!("{root} + {rel:?}: parse {e:?}, resolve {g:?}"),
+                }
+            }
+            // What the runtime sends takes the short way.
+            for rel in &rels[1..7] {
+                assert!(client.append_to_root(rel).is_some(), "{root} + {rel:?}");
+            }
+        }
+    }
+
+    /// One HTTP/1.1 exchange per connection: the request's bytes are kept, `{}` answered.
+    async fn capture_server() -> (String, tokio::sync::mpsc::UnboundedReceiver<Vec<u8>>) {
+        use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let root = format!("http://{}/api/data/v9.2/", listener.local_addr().unwrap());
+        let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
+        tokio::spawn(async move {
+            loop {
+                let (mut sock, _) = listener.accept().await.unwrap();
+                let mut got = Vec::new();
+                let mut buf = [0u8; 4096];
+                loop {
+                    let n = sock.read(&mut buf).await.unwrap();
+                    got.extend_from_slice(&buf[..n]);
+                    if let Some(end) = got.windows(4).position(|w| w == b"\r\n\r\n") {
+                        let head = String::from_utf8_lossy(&got[..end]).to_ascii_lowercase();
+                        let len = head
+                            .lines()
+                            .find_map(|l| l.strip_prefix("content-length: "))
+                            .map_or(0, |n| n.trim().parse::<usize>().unwrap());
+                        if got.len() >= end + 4 + len {
+                            break;
+                        }
+                    }
+                    if n == 0 {
+                        break;
+                    }
+                }
+                sock.write_all(
+                    b"HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 2\r\nconnection: close\r\n\r\n{}",
+                )
+                .await
+                .unwrap();
+                tx.send(got).unwrap();
+            }
+        });
+        (root, rx)
+    }
+
+    /// The request as `attempt` built it before it wrote into reqwest's request directly: a
+    /// `HeaderMap`, then `RequestBuilder::headers`, `header` and `body`.
+    async fn send_the_old_way(client: &Client, req: &Req, token: &str) {
+        let url = client.resolve(&req.url).unwrap();
+        let mut headers = HeaderMap::new();
+        headers.insert(
+            http::header::ACCEPT,
+            HeaderValue::from_static("application/json"),
+        );
+        headers.insert("odata-maxversion", HeaderValue::from_static("4.0"));
+        headers.insert("odata-version", HeaderValue::from_static("4.0"));
+        let mut v = HeaderValue::from_str(&format!("Bearer {token}")).unwrap();
+        v.set_sensitive(true);
+        headers.insert(http::header::AUTHORIZATION, v);
+        for (k, v) in &req.headers {
+            headers.insert(k.clone(), v.clone());
+        }
+        let mut rb = client
+            .inner
+            .http
+            .request(req.method.clone(), url.clone())
+            .headers(headers);
+        if let Some((body, ct)) = &req.body {
+            rb = rb
+                .header(http::header::CONTENT_TYPE, ct.clone())
+                .body(body.clone());
+        }
+        rb.send().await.unwrap().bytes().await.unwrap();
+    }
+
+    /// The bytes on the wire are the ones the builder-based request wrote, headers in the same
+    /// order, repeated and caller-set headers included; and the span keeps its fields for a
+    /// subscriber.
+    #[tokio::test]
+    async fn request_bytes_unchanged_and_span_recorded() {
+        use std::sync::{Arc as StdArc, Mutex};
+        #[derive(Clone, Default)]
+        struct Buf(StdArc<Mutex<Vec<u8>>>);
+        impl std::io::Write for Buf {
+            fn write(&mut self, b: &[u8]) -> std::io::Result<usize> {
+                self.0.lock().unwrap().extend_from_slice(b);
+                Ok(b.len())
+            }
+            fn flush(&mut self) -> std::io::Result<()> {
+                Ok(())
+            }
+        }
+        let buf = Buf::default();
+        let writer = buf.clone();
+        let subscriber = tracing_subscriber::fmt()
+            .with_max_level(tracing::Level::TRACE)
+            .with_writer(move || writer.clone())
+            .with_ansi(false)
+            .finish();
+        let _guard = tracing::subscriber::set_default(subscriber);
+
+        let (root, mut rx) = capture_server().await;
+        let client = Client::builder(&root)
+            .bearer_token("tok-123")
+            .build()
+            .unwrap();
+        let mut get = Req::new(
+            Method::GET,
+            "accounts(00000000-0000-0000-0000-000000000001)?$select=name,revenue".into(),
+        );
+        get.headers.insert(
+            "prefer",
+            HeaderValue::from_static("odata.include-annotations=\"*\""),
+        );
+        get.headers
+            .append("x-twice", HeaderValue::from_static("one"));
+        get.headers
+            .append("x-twice", HeaderValue::from_static("two"));
+        get.headers
+            .insert(http::header::ACCEPT, HeaderValue::from_static("text/plain"));
+        let post = Req::new(Method::POST, "accounts".into())
+            .json_body(&serde_json::json!({"name": "A", "p@odata.bind": "/accounts(1)"}))
+            .unwrap();
+        let mut post_with_type = post.clone();
+        post_with_type.headers.insert(
+            http::header::CONTENT_TYPE,
+            HeaderValue::from_static("text/x"),
+        );
+        for req in [get, post, post_with_type] {
+            client.send(req.clone()).await.unwrap();
+            let new = rx.recv().await.unwrap();
+            send_the_old_way(&client, &req, "tok-123").await;
+            let old = rx.recv().await.unwrap();
+            assert_eq!(
+                String::from_utf8_lossy(&new),
+                String::from_utf8_lossy(&old),
+                "{req:?}"
+            );
+        }
+        let traces = String::from_utf8(buf.0.lock().unwrap().clone()).unwrap();
+        assert!(
+            traces.contains(
+                "dataverse.request{http.method=GET url.path=/api/data/v9.2/accounts(00000000-0000-0000-0000-000000000001) attempts=1 http.status_code=200}"
+            ),
+            "{traces}"
+        );
+        assert!(
+            traces.contains("dataverse.request{http.method=POST"),
+            "{traces}"
+        );
     }
 }

@@ -42,16 +42,20 @@ const QUERY_VALUE: &AsciiSet = &NON_ALPHANUMERIC
 
 /// Percent-encodes a name (entity set, property, operation).
 pub(crate) fn encode_name(s: &str) -> String {
-    utf8_percent_encode(s, NAME).to_string()
+    // `Cow` is borrowed when nothing needs encoding: one allocation of the exact size.
+    std::borrow::Cow::from(utf8_percent_encode(s, NAME)).into_owned()
+}
+
+/// Appends `s` percent-encoded with `set` to `out` (no intermediate `String`).
+fn push_encoded(out: &mut String, s: &str, set: &'static AsciiSet) {
+    for chunk in utf8_percent_encode(s, set) {
+        out.push_str(chunk);
+    }
 }
 
 /// Percent-encodes a query option value.
 pub fn encode_query_value(s: &str) -> String {
     utf8_percent_encode(s, QUERY_VALUE).to_string()
-}
-
-fn encode_segment_value(s: &str) -> String {
-    utf8_percent_encode(s, SEGMENT_VALUE).to_string()
 }
 
 /// An OData literal, as used in keys, `$filter` helpers and function parameters.
@@ -221,14 +225,50 @@ impl EntityKey {
 
     /// The key inside the parentheses, URL-encoded.
     pub fn render(&self) -> String {
+        let mut out = String::with_capacity(self.rendered_len_hint());
+        self.render_into(&mut out);
+        out
+    }
+
+    /// About how long the rendered key is (exact for a Guid).
+    fn rendered_len_hint(&self) -> usize {
         match self {
-            EntityKey::Single(l) => encode_segment_value(&l.to_odata()),
-            EntityKey::Named(pairs) => pairs
-                .iter()
-                .map(|(n, v)| format!("{}={}", encode_name(n), encode_segment_value(&v.to_odata())))
-                .collect::<Vec<_>>()
-                .join(","),
+            EntityKey::Single(Literal::Guid(_)) => uuid::fmt::Hyphenated::LENGTH,
+            EntityKey::Single(_) => 16,
+            EntityKey::Named(pairs) => pairs.len() * 24,
         }
+    }
+
+    /// Appends the key inside the parentheses, URL-encoded, to `out`: what [`EntityKey::render`]
+    /// gives.
+    fn render_into(&self, out: &mut String) {
+        match self {
+            EntityKey::Single(l) => push_literal(out, l),
+            EntityKey::Named(pairs) => {
+                for (i, (n, v)) in pairs.iter().enumerate() {
+                    if i > 0 {
+                        out.push(',');
+                    }
+                    push_encoded(out, n, NAME);
+                    out.push('=');
+                    push_literal(out, v);
+                }
+            }
+        }
+    }
+}
+
+/// Appends a literal as a path segment value, URL-encoded with `SEGMENT_VALUE`.
+fn push_literal(out: &mut String, l: &Literal) {
+    match l {
+        // Hex digits and `-`: nothing to encode, and no intermediate `String`.
+        Literal::Guid(g) => {
+            out.push_str(
+                g.hyphenated()
+                    .encode_lower(&mut uuid::Uuid::encode_buffer()),
+            );
+        }
+        other => push_encoded(out, &other.to_odata(), SEGMENT_VALUE),
     }
 }
 
@@ -269,23 +309,29 @@ impl EntityPath {
     /// An entity set (`accounts`). Every character of `name` that is not `[A-Za-z0-9_.-]` is
     /// encoded, `/` included.
     pub fn set(name: &str) -> Self {
-        EntityPath {
-            segments: vec![Segment::Raw(encode_name(name))],
-        }
+        EntityPath::first(encode_name(name))
+    }
+
+    /// A path of one already-encoded segment, with room for a key after it (the usual
+    /// `set(key)`) without growing.
+    fn first(raw: String) -> Self {
+        let mut segments = Vec::with_capacity(2);
+        segments.push(Segment::Raw(raw));
+        EntityPath { segments }
     }
 
     /// A collection by its path of names (`root/notes`: a contained collection, as a navigation
     /// binding's target path names it): each name is encoded on its own, the `/` between them
     /// kept. A plain set name gives the same as [`EntityPath::set`].
     pub fn set_path(path: &str) -> Self {
-        EntityPath {
-            segments: vec![Segment::Raw(
-                path.split('/')
-                    .map(encode_name)
-                    .collect::<Vec<_>>()
-                    .join("/"),
-            )],
+        let mut raw = String::with_capacity(path.len());
+        for (i, name) in path.split('/').enumerate() {
+            if i > 0 {
+                raw.push('/');
+            }
+            push_encoded(&mut raw, name, NAME);
         }
+        EntityPath::first(raw)
     }
 
     /// An entity: `set(key)`.
@@ -356,7 +402,24 @@ impl EntityPath {
 
     /// The encoded path relative to the service root.
     pub fn render(&self) -> String {
-        let mut out = String::new();
+        let mut out = String::with_capacity(self.rendered_len_hint());
+        self.render_into(&mut out);
+        out
+    }
+
+    /// About how long the rendered path is (exact for names and Guid keys).
+    pub(crate) fn rendered_len_hint(&self) -> usize {
+        self.segments
+            .iter()
+            .map(|s| match s {
+                Segment::Raw(r) => r.len() + 1,
+                Segment::Key(k) => k.rendered_len_hint() + 2,
+            })
+            .sum()
+    }
+
+    /// Appends the encoded path to `out`: what [`EntityPath::render`] gives.
+    pub(crate) fn render_into(&self, out: &mut String) {
         for (i, s) in self.segments.iter().enumerate() {
             match s {
                 Segment::Raw(r) => {
@@ -367,12 +430,11 @@ impl EntityPath {
                 }
                 Segment::Key(k) => {
                     out.push('(');
-                    out.push_str(&k.render());
+                    k.render_into(out);
                     out.push(')');
                 }
             }
         }
-        out
     }
 }
 
@@ -442,6 +504,34 @@ mod tests {
             q,
             "@p1=Microsoft.Dynamics.CRM.EntityFilters%27Entity%27&@p2=%27account%27"
         );
+    }
+
+    #[test]
+    fn binds_render_like_the_path() {
+        let id = Uuid::parse_str("00000000-0000-0000-0000-0000000000aB").unwrap();
+        let path = EntityPath::set_path("accounts").key(id);
+        let bind = crate::Bind::path(&path);
+        assert_eq!(
+            bind.as_str(),
+            "/accounts(00000000-0000-0000-0000-0000000000ab)"
+        );
+        assert_eq!(bind.as_str(), format!("/{}", path.render()));
+        assert_eq!(crate::Bind::to("accounts", id), bind);
+        let odd = EntityPath::set_path("root/no tes?").key(EntityKey::alternate([
+            ("k ey", Literal::from("O'Neil/é")),
+            ("n", Literal::from(3)),
+        ]));
+        assert_eq!(
+            crate::Bind::path(&odd).as_str(),
+            "/root/no%20tes%3F(k%20ey='O''Neil%2F%C3%A9',n=3)"
+        );
+        assert_eq!(
+            EntityKey::id(id).render(),
+            "00000000-0000-0000-0000-0000000000ab"
+        );
+        let root_key = EntityPath::root().key(Literal::from(1)).nav("x");
+        assert_eq!(root_key.render(), "(1)/x");
+        assert_eq!(EntityPath::set("").nav("x").render(), "/x");
     }
 
     #[test]

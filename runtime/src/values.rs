@@ -260,11 +260,97 @@ macro_rules! decimal_from_int {
 }
 decimal_from_int!(i8, i16, i32, i64, u8, u16, u32, u64);
 
+impl Decimal {
+    /// Whether the text is a JSON number as it stands (JSON has no leading zeros: `007`).
+    fn is_json_number(&self) -> bool {
+        let digits = self.0.strip_prefix('-').unwrap_or(&self.0).as_bytes();
+        let leading_zero = digits.len() > 1 && digits[0] == b'0' && digits[1].is_ascii_digit();
+        !leading_zero && Decimal::validate(&self.0)
+    }
+}
+
 impl Serialize for Decimal {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct as _;
         // serde_json writes a RawValue's text verbatim: the number keeps every digit.
-        let raw = RawValue::from_string(self.0.clone()).map_err(serde::ser::Error::custom)?;
-        raw.serialize(s)
+        if self.is_json_number() {
+            // What `RawValue::serialize` does, without copying the text into a `RawValue`
+            // first: the text is already valid JSON.
+            let mut raw = s.serialize_struct(RAW_TOKEN, 1)?;
+            raw.serialize_field(RAW_TOKEN, self.0.as_str())?;
+            raw.end()
+        } else {
+            // Not valid JSON: `RawValue` refuses it, with its own error.
+            let raw = RawValue::from_string(self.0.clone()).map_err(serde::ser::Error::custom)?;
+            raw.serialize(s)
+        }
+    }
+}
+
+/// Text handed out by a deserializer: borrowed from the input when it can be, owned otherwise
+/// (the `String` a deserializer built is taken, not copied).
+enum Text<'de> {
+    Borrowed(&'de str),
+    Owned(String),
+}
+
+impl Text<'_> {
+    fn as_str(&self) -> &str {
+        match self {
+            Text::Borrowed(s) => s,
+            Text::Owned(s) => s,
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for Text<'de> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct TextVisitor;
+        impl<'de> Visitor<'de> for TextVisitor {
+            type Value = Text<'de>;
+
+            // As `String`'s, so that errors read the same.
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a string")
+            }
+
+            fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Text<'de>, E> {
+                Ok(Text::Borrowed(v))
+            }
+
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Text<'de>, E> {
+                Ok(Text::Owned(v.to_owned()))
+            }
+
+            fn visit_string<E: de::Error>(self, v: String) -> Result<Text<'de>, E> {
+                Ok(Text::Owned(v))
+            }
+
+            fn visit_borrowed_bytes<E: de::Error>(self, v: &'de [u8]) -> Result<Text<'de>, E> {
+                match std::str::from_utf8(v) {
+                    Ok(s) => Ok(Text::Borrowed(s)),
+                    Err(_) => Err(E::invalid_value(de::Unexpected::Bytes(v), &self)),
+                }
+            }
+
+            fn visit_bytes<E: de::Error>(self, v: &[u8]) -> Result<Text<'de>, E> {
+                match std::str::from_utf8(v) {
+                    Ok(s) => Ok(Text::Owned(s.to_owned())),
+                    Err(_) => Err(E::invalid_value(de::Unexpected::Bytes(v), &self)),
+                }
+            }
+
+            fn visit_byte_buf<E: de::Error>(self, v: Vec<u8>) -> Result<Text<'de>, E> {
+                match String::from_utf8(v) {
+                    Ok(s) => Ok(Text::Owned(s)),
+                    Err(e) => Err(E::invalid_value(
+                        de::Unexpected::Bytes(&e.into_bytes()),
+                        &self,
+                    )),
+                }
+            }
+        }
+        d.deserialize_string(TextVisitor)
     }
 }
 
@@ -277,17 +363,19 @@ impl<'de> Visitor<'de> for DecimalVisitor {
         f.write_str("a decimal number or a string holding one")
     }
 
-    // serde_json (from text or from a Value) hands the raw text as a one-entry map.
+    // serde_json (from text or from a Value) hands the raw text as a one-entry map: borrowed
+    // from the input when it reads a slice or a `str`, so the decimal's own `String` is the only
+    // allocation.
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Decimal, A::Error> {
-        let _key: Option<String> = map.next_key()?;
-        let raw: String = map.next_value()?;
-        let raw = raw.trim();
-        let text = if raw.starts_with('"') {
-            serde_json::from_str::<String>(raw).map_err(de::Error::custom)?
+        let _key: Option<de::IgnoredAny> = map.next_key()?;
+        let raw: Text<'de> = map.next_value()?;
+        let raw = raw.as_str().trim();
+        if raw.starts_with('"') {
+            let text = serde_json::from_str::<String>(raw).map_err(de::Error::custom)?;
+            text.parse().map_err(de::Error::custom)
         } else {
-            raw.to_owned()
-        };
-        text.parse().map_err(de::Error::custom)
+            raw.parse().map_err(de::Error::custom)
+        }
     }
 
     fn visit_newtype_struct<D: Deserializer<'de>>(self, d: D) -> Result<Decimal, D::Error> {
@@ -335,12 +423,46 @@ macro_rules! string_serde {
         }
         impl<'de> Deserialize<'de> for $t {
             fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-                let s = <std::borrow::Cow<'de, str>>::deserialize(d)?;
-                s.parse()
-                    .map_err(|_| de::Error::custom(concat!("invalid ", $what)))
+                d.deserialize_string(ParseStr::<$t>::new(concat!("invalid ", $what)))
             }
         }
     };
+}
+
+/// Parses a value from the text a deserializer hands out, borrowed or not, without copying it
+/// into a `String` first; accepts what `String` accepts (text, UTF-8 bytes).
+struct ParseStr<T> {
+    invalid: &'static str,
+    _type: std::marker::PhantomData<fn() -> T>,
+}
+
+impl<T> ParseStr<T> {
+    fn new(invalid: &'static str) -> Self {
+        ParseStr {
+            invalid,
+            _type: std::marker::PhantomData,
+        }
+    }
+}
+
+impl<T: FromStr> Visitor<'_> for ParseStr<T> {
+    type Value = T;
+
+    // As `String`'s, so that errors read the same.
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a string")
+    }
+
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<T, E> {
+        v.parse().map_err(|_| E::custom(self.invalid))
+    }
+
+    fn visit_bytes<E: de::Error>(self, v: &[u8]) -> Result<T, E> {
+        match std::str::from_utf8(v) {
+            Ok(s) => self.visit_str(s),
+            Err(_) => Err(E::invalid_value(de::Unexpected::Bytes(v), &self)),
+        }
+    }
 }
 
 /// `Edm.DateTimeOffset`, RFC 3339 on the wire (`2024-05-01T10:00:00Z`).
@@ -581,7 +703,8 @@ impl Serialize for Binary {
 
 impl<'de> Deserialize<'de> for Binary {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let s = <std::borrow::Cow<'de, str>>::deserialize(d)?;
+        let s = Text::deserialize(d)?;
+        let s = s.as_str();
         base64::engine::general_purpose::STANDARD
             .decode(s.as_bytes())
             .or_else(|_| base64::engine::general_purpose::URL_SAFE.decode(s.as_bytes()))
@@ -607,12 +730,16 @@ pub struct Bind(String);
 impl Bind {
     /// A reference to `set(key)`.
     pub fn to(set: &str, key: impl Into<EntityKey>) -> Self {
-        Bind(format!("/{}", EntityPath::entity(set, key).render()))
+        Bind::path(&EntityPath::entity(set, key))
     }
 
     /// A reference to any entity path.
     pub fn path(path: &EntityPath) -> Self {
-        Bind(format!("/{}", path.render()))
+        // `/` and the path written into one `String` of the right size.
+        let mut text = String::with_capacity(1 + path.rendered_len_hint());
+        text.push('/');
+        path.render_into(&mut text);
+        Bind(text)
     }
 
     /// A reference to the entity created by the batch request with that Content-ID (`$n`).
@@ -864,6 +991,107 @@ mod tests {
         assert_eq!(r.d.value().unwrap().as_str(), "1.10");
         assert!("1e".parse::<Decimal>().is_err());
         assert!("-0.5E+3".parse::<Decimal>().is_ok());
+    }
+
+    #[test]
+    fn decimal_text_kept_exactly_through_every_reader() {
+        #[derive(Deserialize)]
+        struct One {
+            d: Decimal,
+        }
+        for text in [
+            "12345678901234567890123456789.12345678901234567890123456789",
+            "-0.000000000000000000000000000001",
+            "-98765432109876543210",
+            "1.5E+300",
+            "-2.25e-7",
+            "0",
+            "-0.0",
+            "1e400",
+        ] {
+            let src = format!(r#"{{"d": {text} }}"#);
+            // Borrowed from a str, from a slice, owned from a reader, owned from a Value.
+            let from_str: One = serde_json::from_str(&src).unwrap();
+            let from_slice: One = serde_json::from_slice(src.as_bytes()).unwrap();
+            let from_reader: One = serde_json::from_reader(src.as_bytes()).unwrap();
+            for d in [&from_str.d, &from_slice.d, &from_reader.d] {
+                assert_eq!(d.as_str(), text);
+                assert_eq!(
+                    serde_json::to_string(d).unwrap(),
+                    text,
+                    "written back as it came"
+                );
+            }
+            // Quoted (IEEE754Compatible=true), borrowed and owned.
+            let quoted = format!(r#"{{"d": "{text}"}}"#);
+            let q: One = serde_json::from_str(&quoted).unwrap();
+            assert_eq!(q.d.as_str(), text);
+            let q: One = serde_json::from_reader(quoted.as_bytes()).unwrap();
+            assert_eq!(q.d.as_str(), text);
+        }
+        let v: serde_json::Value = serde_json::from_str(r#"{"d":"-1.50"}"#).unwrap();
+        let r: One = serde_json::from_value(v).unwrap();
+        assert_eq!(r.d.as_str(), "-1.50");
+        // A quoted decimal with an escape is unescaped first.
+        let r: One = serde_json::from_str(r#"{"d":"\u0031.5"}"#).unwrap();
+        assert_eq!(r.d.as_str(), "1.5");
+        // Not decimals.
+        assert!(serde_json::from_str::<One>(r#"{"d":"1.5x"}"#).is_err());
+        assert!(serde_json::from_str::<One>(r#"{"d":true}"#).is_err());
+        // Into a `Value` (serde_json's RawValue protocol too) and back.
+        let d: Decimal = "-12345678901234.1234567890".parse().unwrap();
+        assert_eq!(
+            serde_json::to_value(&d).unwrap().to_string(),
+            "-12345678901234.123"
+        );
+        // Text that is a decimal but not JSON (leading zero) is refused as before, not written.
+        let zeros: Decimal = "007".parse().unwrap();
+        assert!(serde_json::to_string(&zeros).is_err());
+        let zeros: Decimal = "-00.5".parse().unwrap();
+        assert!(serde_json::to_string(&zeros).is_err());
+        let zero_point: Decimal = "0.5".parse().unwrap();
+        assert_eq!(serde_json::to_string(&zero_point).unwrap(), "0.5");
+    }
+
+    #[test]
+    fn date_times_round_trip_byte_exact_borrowed_or_owned() {
+        #[derive(Serialize, Deserialize)]
+        struct One {
+            t: DateTimeOffset,
+        }
+        for text in [
+            "2024-05-01T10:00:00Z",
+            "2024-05-01T10:00:00.1234567+02:00",
+            "1999-12-31T23:59:59.5-05:30",
+            "2024-02-29T00:00:00.000000001Z",
+        ] {
+            let src = format!(r#"{{"t":"{text}"}}"#);
+            let a: One = serde_json::from_str(&src).unwrap();
+            let b: One = serde_json::from_reader(src.as_bytes()).unwrap();
+            let c: One = serde_json::from_value(serde_json::from_str(&src).unwrap()).unwrap();
+            for one in [&a, &b, &c] {
+                assert_eq!(serde_json::to_string(one).unwrap(), src);
+            }
+        }
+        // An escaped string is read unescaped (the owned path of the same visitor).
+        let a: One = serde_json::from_str(r#"{"t":"2024-05-01T10:00:00\u005A"}"#).unwrap();
+        assert_eq!(a.t.to_string(), "2024-05-01T10:00:00Z");
+        let err = serde_json::from_str::<One>(r#"{"t":"2024-13-01T10:00:00Z"}"#)
+            .err()
+            .unwrap()
+            .to_string();
+        assert!(err.starts_with("invalid Edm.DateTimeOffset"), "{err}");
+        let err = serde_json::from_str::<One>(r#"{"t":5}"#)
+            .err()
+            .unwrap()
+            .to_string();
+        assert!(err.contains("expected a string"), "{err}");
+        let d: Date = serde_json::from_str(r#""2024-05-01""#).unwrap();
+        assert_eq!(serde_json::to_string(&d).unwrap(), r#""2024-05-01""#);
+        let t: TimeOfDay = serde_json::from_reader(&br#""13:45:00.1234567""#[..]).unwrap();
+        assert_eq!(serde_json::to_string(&t).unwrap(), r#""13:45:00.1234567""#);
+        let b: Binary = serde_json::from_reader(&br#""AAEC""#[..]).unwrap();
+        assert_eq!(b.0, vec![0, 1, 2]);
     }
 
     #[test]

@@ -163,17 +163,12 @@ async fn nested_expand_with_select_filter_orderby_and_top_plus_count_and_options
     assert_eq!(page.count, Some(1));
     let account = &page.value[0];
     assert_eq!(account.name.value().map(String::as_str), Some("Contoso"));
-    let contacts = account
-        .contact_customer_accounts
-        .value()
-        .unwrap()
-        .get()
-        .unwrap();
+    let contacts = account.contact_customer_accounts.get().unwrap().unwrap();
     assert_eq!(
         contacts[0].fullname.value().map(String::as_str),
         Some("Susanna Stubberod")
     );
-    let primary = account.primarycontactid.value().unwrap().get().unwrap();
+    let primary = account.primarycontactid.get().unwrap().unwrap();
     assert_eq!(
         primary.fullname.value().map(String::as_str),
         Some("Yvonne McKay")

@@ -334,7 +334,7 @@ fn collision_classes_get_distinct_names() {
         "pub value: ::dataverse_runtime::Field<super::Option>,",
         "pub text: ::dataverse_runtime::Field<super::String>,",
         "pub words: ::dataverse_runtime::Field<Vec<String>>,",
-        "pub results: ::dataverse_runtime::Field<Expanded<Vec<super::Result>>>,",
+        "pub results: Expanded<Vec<super::Result>>,",
     ] {
         assert!(field.contains(line), "{line} missing in {field}");
     }

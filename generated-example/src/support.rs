@@ -326,8 +326,9 @@ pub trait FieldVisitor<'a> {
         self.visit(name, value, Write::UpdateOnly);
     }
 
-    /// An expanded navigation property ([`Write::Navigation`]).
-    fn navigation(&mut self, name: &'static str, value: &'a dyn FieldValue) {
+    /// An expanded navigation property ([`Write::Navigation`]): an [`Expanded`], whatever its
+    /// target, as the field it derefs to.
+    fn navigation(&mut self, name: &'static str, value: &'a Field<ExpandedJson>) {
         self.visit(name, value, Write::Navigation);
     }
 }
@@ -520,40 +521,61 @@ impl<'de> serde::Deserialize<'de> for FieldName<'de> {
     }
 }
 
-/// A navigation property filled by `$expand`, kept as the JSON the service sent and decoded
-/// into `T` on demand with [`Expanded::get`].
+/// A navigation property filled by `$expand`: a [`Field`] of the JSON the service sent (unset
+/// where the property was not expanded), decoded into `T` on demand with [`Expanded::get`].
 ///
 /// Entity types reach each other through navigation properties in cycles; holding the raw JSON
 /// (not a `T`) keeps every generated type finite and cheap to compile, keeps values exact, and
-/// writes them back byte for byte.
+/// writes them back byte for byte. It derefs to that field, whose type is the same for every
+/// `T`: the table-driven code of a struct handles all its navigation properties with one
+/// implementation.
 pub struct Expanded<T> {
-    raw: Box<RawValue>,
+    field: Field<ExpandedJson>,
     _type: PhantomData<fn() -> T>,
 }
 
 impl<T: serde::de::DeserializeOwned> Expanded<T> {
-    /// Decodes the expanded value.
-    pub fn get(&self) -> Result<T> {
-        serde_json::from_str(self.raw.get())
-            .map_err(|e| Error::Decode {
-                status: 200,
-                request_id: None,
-                source: e,
-            })
+    /// Decodes the expanded value: `None` where the property was not expanded or is null.
+    pub fn get(&self) -> Option<Result<T>> {
+        let json = self.json()?;
+        Some(
+            serde_json::from_str(json)
+                .map_err(|e| Error::Decode {
+                    status: 200,
+                    request_id: None,
+                    source: e,
+                }),
+        )
     }
 }
 
 impl<T> Expanded<T> {
-    /// The JSON text as received.
-    pub fn json(&self) -> &str {
-        self.raw.get()
+    /// The JSON text as received: `None` where the property was not expanded or is null.
+    pub fn json(&self) -> Option<&str> {
+        self.field.value().map(ExpandedJson::json)
+    }
+}
+
+impl<T> ::core::ops::Deref for Expanded<T> {
+    type Target = Field<ExpandedJson>;
+    fn deref(&self) -> &Field<ExpandedJson> {
+        &self.field
+    }
+}
+
+impl<T> Default for Expanded<T> {
+    fn default() -> Self {
+        Expanded {
+            field: Field::Unset,
+            _type: PhantomData,
+        }
     }
 }
 
 impl<T> Clone for Expanded<T> {
     fn clone(&self) -> Self {
         Expanded {
-            raw: self.raw.clone(),
+            field: self.field.clone(),
             _type: PhantomData,
         }
     }
@@ -561,13 +583,13 @@ impl<T> Clone for Expanded<T> {
 
 impl<T> PartialEq for Expanded<T> {
     fn eq(&self, other: &Self) -> bool {
-        self.raw.get() == other.raw.get()
+        self.field == other.field
     }
 }
 
 impl<T> ::core::fmt::Debug for Expanded<T> {
     fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-        f.write_str(self.raw.get())
+        self.field.fmt(f)
     }
 }
 
@@ -576,7 +598,7 @@ impl<T> serde::Serialize for Expanded<T> {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        self.raw.serialize(serializer)
+        self.field.serialize(serializer)
     }
 }
 
@@ -584,11 +606,50 @@ impl<'de, T> serde::Deserialize<'de> for Expanded<T> {
     fn deserialize<D: Deserializer<'de>>(
         deserializer: D,
     ) -> ::core::result::Result<Self, D::Error> {
-        let raw = <Box<RawValue> as serde::Deserialize>::deserialize(deserializer)?;
         Ok(Expanded {
-            raw,
+            field: serde::Deserialize::deserialize(deserializer)?,
             _type: PhantomData,
         })
+    }
+}
+
+/// The JSON of an expanded navigation property, exactly as the service sent it.
+#[derive(Clone)]
+pub struct ExpandedJson(Box<RawValue>);
+impl ExpandedJson {
+    /// The JSON text.
+    pub fn json(&self) -> &str {
+        self.0.get()
+    }
+}
+
+impl PartialEq for ExpandedJson {
+    fn eq(&self, other: &Self) -> bool {
+        self.0.get() == other.0.get()
+    }
+}
+
+impl ::core::fmt::Debug for ExpandedJson {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.0.get())
+    }
+}
+
+impl serde::Serialize for ExpandedJson {
+    fn serialize<S: Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        self.0.serialize(serializer)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ExpandedJson {
+    fn deserialize<D: Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        <Box<RawValue> as serde::Deserialize>::deserialize(deserializer)
+            .map(ExpandedJson)
     }
 }
 

@@ -18,15 +18,15 @@ const LETTER: &str = r#"{
 #[test]
 fn an_expanded_navigation_property_is_kept_and_written_back() {
     let letter: Letter = serde_json::from_str(LETTER).unwrap();
-    let expanded = letter.regardingobjectid_account.value().unwrap();
+    let expanded = &letter.regardingobjectid_account;
     assert_eq!(
-        expanded.json(),
+        expanded.json().unwrap(),
         r#"{
         "accountid": "00000000-0000-0000-0000-000000000002",
         "name": "Contoso"
     }"#
     );
-    let account = expanded.get().unwrap();
+    let account = expanded.get().unwrap().unwrap();
     #[cfg(feature = "accounts")]
     assert_eq!(account.name.value().map(String::as_str), Some("Contoso"));
     #[cfg(not(feature = "accounts"))]

@@ -359,7 +359,7 @@ impl Emitter<'_> {
             };
             // Not behind the target's feature: without it, the target's name is a stand-in that
             // reads the expanded value as untyped JSON (`Emitter::stand_ins`).
-            defs.push(quote! { #doc pub #field: ::dataverse_runtime::Field<#value>, });
+            defs.push(quote! { #doc pub #field: #value, });
             ser.push(quote! { f.navigation(#wire, &self.#field); });
             de.push(quote! { #wire => self.#field = map.next_value()?, });
         }

@@ -308,9 +308,8 @@ async fn expand(service: &Service) -> Result {
         .await?;
     let contacts = a
         .contact_customer_accounts
-        .value()
-        .expect("contact_customer_accounts expanded")
-        .get()?;
+        .get()
+        .expect("contact_customer_accounts expanded")?;
     let first: Vec<String> = contacts
         .iter()
         .map(|c| c.firstname.value().cloned().unwrap_or_default())
@@ -331,9 +330,8 @@ async fn expand(service: &Service) -> Result {
     assert_eq!(page.value.len(), 1);
     let parent = page.value[0]
         .parentcustomerid
-        .value()
-        .expect("parentcustomerid expanded")
-        .get()?;
+        .get()
+        .expect("parentcustomerid expanded")?;
     assert_eq!(name(&parent), "Fabrikam Inc", "single-valued $expand");
     ok("$expand of a collection (nested options) and of a lookup, decoded to typed records");
     Ok(())
@@ -533,9 +531,8 @@ async fn typed_expand_count_paging(service: &Service) -> Result {
         .iter()
         .map(|a| {
             a.contact_customer_accounts
-                .value()
-                .expect("contact_customer_accounts expanded")
                 .get()
+                .expect("contact_customer_accounts expanded")
         })
         .collect::<Result<_>>()?;
     let first: Vec<Vec<String>> = expanded
@@ -833,7 +830,7 @@ async fn lookups(service: &Service) -> Result {
         .expand(Contacts::PARENTCUSTOMERID.expand().select(Accounts::NAME))
         .await?;
     assert_eq!(read.parentcustomerid_accountid, Field::Value(account(4)));
-    let parent = read.parentcustomerid.value().expect("expanded").get()?;
+    let parent = read.parentcustomerid.get().expect("expanded")?;
     assert_eq!(
         name(&parent),
         "Northwind Traders",
@@ -1154,9 +1151,8 @@ async fn batch(service: &Service) -> Result {
     );
     let parent = contact
         .parentcustomerid
-        .value()
-        .expect("parentcustomerid expanded")
-        .get()?;
+        .get()
+        .expect("parentcustomerid expanded")?;
     assert_eq!(name(&parent), "Batch Account");
     let a3 = accounts.get(account(3)).select(Accounts::NAME).await?;
     assert_eq!(name(&a3), "Adventure Works (batch)");

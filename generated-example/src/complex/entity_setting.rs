@@ -21,7 +21,7 @@ pub struct EntitySetting {
     /// `Name`: `Edm.String`.
     pub name: Field<String>,
     /// Navigation `Value`: one `Microsoft.Dynamics.CRM.crmbaseentity`.
-    pub value: Field<Expanded<CrmbaseentityAny>>,
+    pub value: Expanded<CrmbaseentityAny>,
     /// Properties and annotations this type does not declare, exactly as received.
     pub extra: Extra,
 }

@@ -214,93 +214,93 @@ pub struct Account {
     pub revenue_base: Field<Decimal>,
     pub address2_telephone2: Field<String>,
     /// Navigation `account_principalobjectattributeaccess`: a collection of `Microsoft.Dynamics.CRM.principalobjectattributeaccess`.
-    pub account_principalobjectattributeaccess: Field<Expanded<Vec<Untyped>>>,
-    pub ownerid: Field<Expanded<PrincipalAny>>,
+    pub account_principalobjectattributeaccess: Expanded<Vec<Untyped>>,
+    pub ownerid: Expanded<PrincipalAny>,
     /// Navigation `Account_ActivityPointers`: a collection of `Microsoft.Dynamics.CRM.activitypointer`.
-    pub account_activity_pointers: Field<Expanded<Vec<super::ActivitypointerAny>>>,
+    pub account_activity_pointers: Expanded<Vec<super::ActivitypointerAny>>,
     /// Navigation `Account_SyncErrors`: a collection of `Microsoft.Dynamics.CRM.syncerror`.
-    pub account_sync_errors: Field<Expanded<Vec<Untyped>>>,
-    pub createdby: Field<Expanded<super::SystemUser>>,
+    pub account_sync_errors: Expanded<Vec<Untyped>>,
+    pub createdby: Expanded<super::SystemUser>,
     /// Navigation `Account_Email_SendersAccount`: a collection of `Microsoft.Dynamics.CRM.email`.
-    pub account_email_senders_account: Field<Expanded<Vec<Untyped>>>,
+    pub account_email_senders_account: Expanded<Vec<Untyped>>,
     /// Navigation `Account_Email_EmailSender`: a collection of `Microsoft.Dynamics.CRM.email`.
-    pub account_email_email_sender: Field<Expanded<Vec<Untyped>>>,
+    pub account_email_email_sender: Expanded<Vec<Untyped>>,
     /// Navigation `Account_Annotation`: a collection of `Microsoft.Dynamics.CRM.annotation`.
-    pub account_annotation: Field<Expanded<Vec<super::Annotation>>>,
+    pub account_annotation: Expanded<Vec<super::Annotation>>,
     /// Navigation `Account_SharepointDocumentLocation`: a collection of `Microsoft.Dynamics.CRM.sharepointdocumentlocation`.
-    pub account_sharepoint_document_location: Field<Expanded<Vec<Untyped>>>,
+    pub account_sharepoint_document_location: Expanded<Vec<Untyped>>,
     /// Navigation `sla_account_sla`: one `Microsoft.Dynamics.CRM.sla`.
-    pub sla_account_sla: Field<Expanded<Untyped>>,
+    pub sla_account_sla: Expanded<Untyped>,
     /// Navigation `account_connections2`: a collection of `Microsoft.Dynamics.CRM.connection`.
-    pub account_connections2: Field<Expanded<Vec<Untyped>>>,
-    pub modifiedby: Field<Expanded<super::SystemUser>>,
+    pub account_connections2: Expanded<Vec<Untyped>>,
+    pub modifiedby: Expanded<super::SystemUser>,
     /// Navigation `account_PostFollows`: a collection of `Microsoft.Dynamics.CRM.postfollow`.
-    pub account_post_follows: Field<Expanded<Vec<Untyped>>>,
+    pub account_post_follows: Expanded<Vec<Untyped>>,
     /// Navigation `account_PostRegardings`: a collection of `Microsoft.Dynamics.CRM.postregarding`.
-    pub account_post_regardings: Field<Expanded<Vec<Untyped>>>,
+    pub account_post_regardings: Expanded<Vec<Untyped>>,
     /// Navigation `Account_ProcessSessions`: a collection of `Microsoft.Dynamics.CRM.processsession`.
-    pub account_process_sessions: Field<Expanded<Vec<Untyped>>>,
+    pub account_process_sessions: Expanded<Vec<Untyped>>,
     /// Navigation `Account_Faxes`: a collection of `Microsoft.Dynamics.CRM.fax`.
-    pub account_faxes: Field<Expanded<Vec<Untyped>>>,
-    pub masterid: Field<Expanded<Account>>,
-    pub account_master_account: Field<Expanded<Vec<Account>>>,
+    pub account_faxes: Expanded<Vec<Untyped>>,
+    pub masterid: Expanded<Account>,
+    pub account_master_account: Expanded<Vec<Account>>,
     /// Navigation `owningbusinessunit`: one `Microsoft.Dynamics.CRM.businessunit`.
-    pub owningbusinessunit: Field<Expanded<Untyped>>,
+    pub owningbusinessunit: Expanded<Untyped>,
     /// Navigation `Account_AsyncOperations`: a collection of `Microsoft.Dynamics.CRM.asyncoperation`.
-    pub account_async_operations: Field<Expanded<Vec<Untyped>>>,
+    pub account_async_operations: Expanded<Vec<Untyped>>,
     /// Navigation `transactioncurrencyid`: one `Microsoft.Dynamics.CRM.transactioncurrency`.
-    pub transactioncurrencyid: Field<Expanded<Untyped>>,
+    pub transactioncurrencyid: Expanded<Untyped>,
     /// Navigation `Account_DuplicateBaseRecord`: a collection of `Microsoft.Dynamics.CRM.duplicaterecord`.
-    pub account_duplicate_base_record: Field<Expanded<Vec<Untyped>>>,
-    pub preferredsystemuserid: Field<Expanded<super::SystemUser>>,
-    pub createdonbehalfby: Field<Expanded<super::SystemUser>>,
+    pub account_duplicate_base_record: Expanded<Vec<Untyped>>,
+    pub preferredsystemuserid: Expanded<super::SystemUser>,
+    pub createdonbehalfby: Expanded<super::SystemUser>,
     /// Navigation `Account_RecurringAppointmentMasters`: a collection of `Microsoft.Dynamics.CRM.recurringappointmentmaster`.
-    pub account_recurring_appointment_masters: Field<Expanded<Vec<Untyped>>>,
+    pub account_recurring_appointment_masters: Expanded<Vec<Untyped>>,
     /// Navigation `Account_Phonecalls`: a collection of `Microsoft.Dynamics.CRM.phonecall`.
-    pub account_phonecalls: Field<Expanded<Vec<Untyped>>>,
-    pub primarycontactid: Field<Expanded<super::Contact>>,
+    pub account_phonecalls: Expanded<Vec<Untyped>>,
+    pub primarycontactid: Expanded<super::Contact>,
     /// Navigation `Account_SocialActivities`: a collection of `Microsoft.Dynamics.CRM.socialactivity`.
-    pub account_social_activities: Field<Expanded<Vec<Untyped>>>,
+    pub account_social_activities: Expanded<Vec<Untyped>>,
     /// Navigation `Account_MailboxTrackingFolder`: a collection of `Microsoft.Dynamics.CRM.mailboxtrackingfolder`.
-    pub account_mailbox_tracking_folder: Field<Expanded<Vec<Untyped>>>,
+    pub account_mailbox_tracking_folder: Expanded<Vec<Untyped>>,
     /// Navigation `SocialActivity_PostAuthorAccount_accounts`: a collection of `Microsoft.Dynamics.CRM.socialactivity`.
-    pub social_activity_post_author_account_accounts: Field<Expanded<Vec<Untyped>>>,
+    pub social_activity_post_author_account_accounts: Expanded<Vec<Untyped>>,
     /// Navigation `Account_CustomerAddress`: a collection of `Microsoft.Dynamics.CRM.customeraddress`.
-    pub account_customer_address: Field<Expanded<Vec<Untyped>>>,
+    pub account_customer_address: Expanded<Vec<Untyped>>,
     /// Navigation `slakpiinstance_account`: a collection of `Microsoft.Dynamics.CRM.slakpiinstance`.
-    pub slakpiinstance_account: Field<Expanded<Vec<Untyped>>>,
+    pub slakpiinstance_account: Expanded<Vec<Untyped>>,
     /// Navigation `Account_Tasks`: a collection of `Microsoft.Dynamics.CRM.task`.
-    pub account_tasks: Field<Expanded<Vec<Untyped>>>,
+    pub account_tasks: Expanded<Vec<Untyped>>,
     /// Navigation `slainvokedid_account_sla`: one `Microsoft.Dynamics.CRM.sla`.
-    pub slainvokedid_account_sla: Field<Expanded<Untyped>>,
+    pub slainvokedid_account_sla: Expanded<Untyped>,
     /// Navigation `Account_BulkDeleteFailures`: a collection of `Microsoft.Dynamics.CRM.bulkdeletefailure`.
-    pub account_bulk_delete_failures: Field<Expanded<Vec<Untyped>>>,
+    pub account_bulk_delete_failures: Expanded<Vec<Untyped>>,
     /// Navigation `SocialActivity_PostAuthor_accounts`: a collection of `Microsoft.Dynamics.CRM.socialactivity`.
-    pub social_activity_post_author_accounts: Field<Expanded<Vec<Untyped>>>,
-    pub contact_customer_accounts: Field<Expanded<Vec<super::Contact>>>,
+    pub social_activity_post_author_accounts: Expanded<Vec<Untyped>>,
+    pub contact_customer_accounts: Expanded<Vec<super::Contact>>,
     /// Navigation `Account_Appointments`: a collection of `Microsoft.Dynamics.CRM.appointment`.
-    pub account_appointments: Field<Expanded<Vec<Untyped>>>,
+    pub account_appointments: Expanded<Vec<Untyped>>,
     /// Navigation `Account_Emails`: a collection of `Microsoft.Dynamics.CRM.email`.
-    pub account_emails: Field<Expanded<Vec<Untyped>>>,
-    pub parentaccountid: Field<Expanded<Account>>,
-    pub account_parent_account: Field<Expanded<Vec<Account>>>,
+    pub account_emails: Expanded<Vec<Untyped>>,
+    pub parentaccountid: Expanded<Account>,
+    pub account_parent_account: Expanded<Vec<Account>>,
     /// Navigation `Socialprofile_customer_accounts`: a collection of `Microsoft.Dynamics.CRM.socialprofile`.
-    pub socialprofile_customer_accounts: Field<Expanded<Vec<Untyped>>>,
+    pub socialprofile_customer_accounts: Expanded<Vec<Untyped>>,
     /// Navigation `Account_DuplicateMatchingRecord`: a collection of `Microsoft.Dynamics.CRM.duplicaterecord`.
-    pub account_duplicate_matching_record: Field<Expanded<Vec<Untyped>>>,
+    pub account_duplicate_matching_record: Expanded<Vec<Untyped>>,
     /// Navigation `account_activity_parties`: a collection of `Microsoft.Dynamics.CRM.activityparty`.
-    pub account_activity_parties: Field<Expanded<Vec<Untyped>>>,
+    pub account_activity_parties: Expanded<Vec<Untyped>>,
     /// Navigation `account_connections1`: a collection of `Microsoft.Dynamics.CRM.connection`.
-    pub account_connections1: Field<Expanded<Vec<Untyped>>>,
-    pub owningteam: Field<Expanded<super::Team>>,
+    pub account_connections1: Expanded<Vec<Untyped>>,
+    pub owningteam: Expanded<super::Team>,
     /// Navigation `account_actioncard`: a collection of `Microsoft.Dynamics.CRM.actioncard`.
-    pub account_actioncard: Field<Expanded<Vec<Untyped>>>,
-    pub owninguser: Field<Expanded<super::SystemUser>>,
+    pub account_actioncard: Expanded<Vec<Untyped>>,
+    pub owninguser: Expanded<super::SystemUser>,
     /// Navigation `Account_Letters`: a collection of `Microsoft.Dynamics.CRM.letter`.
-    pub account_letters: Field<Expanded<Vec<super::Letter>>>,
+    pub account_letters: Expanded<Vec<super::Letter>>,
     /// Navigation `stageid_processstage`: one `Microsoft.Dynamics.CRM.processstage`.
-    pub stageid_processstage: Field<Expanded<Untyped>>,
-    pub modifiedonbehalfby: Field<Expanded<super::SystemUser>>,
+    pub stageid_processstage: Expanded<Untyped>,
+    pub modifiedonbehalfby: Expanded<super::SystemUser>,
     /// Lookups to send as `nav@odata.bind`; set them with `HasBinds::bind` and the
     /// lookup constants of this type.
     pub binds: Binds,

@@ -92,63 +92,63 @@ pub struct Activitypointer {
     pub statuscode: Field<i32>,
     pub actualend: Field<DateTimeOffset>,
     /// Navigation `regardingobjectid_new_interactionforemail`: one `Microsoft.Dynamics.CRM.interactionforemail`.
-    pub regardingobjectid_new_interactionforemail: Field<Expanded<Untyped>>,
+    pub regardingobjectid_new_interactionforemail: Expanded<Untyped>,
     /// Navigation `regardingobjectid_knowledgebaserecord`: one `Microsoft.Dynamics.CRM.knowledgebaserecord`.
-    pub regardingobjectid_knowledgebaserecord: Field<Expanded<Untyped>>,
-    pub regardingobjectid_account: Field<Expanded<super::Account>>,
-    pub createdby: Field<Expanded<super::SystemUser>>,
-    pub regardingobjectid_contact: Field<Expanded<super::Contact>>,
+    pub regardingobjectid_knowledgebaserecord: Expanded<Untyped>,
+    pub regardingobjectid_account: Expanded<super::Account>,
+    pub createdby: Expanded<super::SystemUser>,
+    pub regardingobjectid_contact: Expanded<super::Contact>,
     /// Navigation `activity_pointer_socialactivity`: a collection of `Microsoft.Dynamics.CRM.socialactivity`.
-    pub activity_pointer_socialactivity: Field<Expanded<Vec<Untyped>>>,
+    pub activity_pointer_socialactivity: Expanded<Vec<Untyped>>,
     /// Navigation `activity_pointer_recurringappointmentmaster`: a collection of `Microsoft.Dynamics.CRM.recurringappointmentmaster`.
-    pub activity_pointer_recurringappointmentmaster: Field<Expanded<Vec<Untyped>>>,
+    pub activity_pointer_recurringappointmentmaster: Expanded<Vec<Untyped>>,
     /// Navigation `activity_pointer_email`: a collection of `Microsoft.Dynamics.CRM.email`.
-    pub activity_pointer_email: Field<Expanded<Vec<Untyped>>>,
+    pub activity_pointer_email: Expanded<Vec<Untyped>>,
     /// Navigation `sendermailboxid`: one `Microsoft.Dynamics.CRM.mailbox`.
-    pub sendermailboxid: Field<Expanded<Untyped>>,
+    pub sendermailboxid: Expanded<Untyped>,
     /// Navigation `transactioncurrencyid`: one `Microsoft.Dynamics.CRM.transactioncurrency`.
-    pub transactioncurrencyid: Field<Expanded<Untyped>>,
+    pub transactioncurrencyid: Expanded<Untyped>,
     /// Navigation `ActivityPointer_QueueItem`: a collection of `Microsoft.Dynamics.CRM.queueitem`.
-    pub activity_pointer_queue_item: Field<Expanded<Vec<super::Queueitem>>>,
-    pub ownerid: Field<Expanded<PrincipalAny>>,
-    pub owninguser: Field<Expanded<super::SystemUser>>,
+    pub activity_pointer_queue_item: Expanded<Vec<super::Queueitem>>,
+    pub ownerid: Expanded<PrincipalAny>,
+    pub owninguser: Expanded<super::SystemUser>,
     /// Navigation `sla_activitypointer_sla`: one `Microsoft.Dynamics.CRM.sla`.
-    pub sla_activitypointer_sla: Field<Expanded<Untyped>>,
+    pub sla_activitypointer_sla: Expanded<Untyped>,
     /// Navigation `owningbusinessunit`: one `Microsoft.Dynamics.CRM.businessunit`.
-    pub owningbusinessunit: Field<Expanded<Untyped>>,
+    pub owningbusinessunit: Expanded<Untyped>,
     /// Navigation `regardingobjectid_knowledgearticle`: one `Microsoft.Dynamics.CRM.knowledgearticle`.
-    pub regardingobjectid_knowledgearticle: Field<Expanded<Untyped>>,
-    pub modifiedonbehalfby: Field<Expanded<super::SystemUser>>,
+    pub regardingobjectid_knowledgearticle: Expanded<Untyped>,
+    pub modifiedonbehalfby: Expanded<super::SystemUser>,
     /// Navigation `activity_pointer_activity_mime_attachment`: a collection of `Microsoft.Dynamics.CRM.activitymimeattachment`.
-    pub activity_pointer_activity_mime_attachment: Field<Expanded<Vec<Untyped>>>,
+    pub activity_pointer_activity_mime_attachment: Expanded<Vec<Untyped>>,
     /// Navigation `activity_pointer_fax`: a collection of `Microsoft.Dynamics.CRM.fax`.
-    pub activity_pointer_fax: Field<Expanded<Vec<Untyped>>>,
-    pub createdonbehalfby: Field<Expanded<super::SystemUser>>,
-    pub modifiedby: Field<Expanded<super::SystemUser>>,
+    pub activity_pointer_fax: Expanded<Vec<Untyped>>,
+    pub createdonbehalfby: Expanded<super::SystemUser>,
+    pub modifiedby: Expanded<super::SystemUser>,
     /// Navigation `activity_pointer_task`: a collection of `Microsoft.Dynamics.CRM.task`.
-    pub activity_pointer_task: Field<Expanded<Vec<Untyped>>>,
+    pub activity_pointer_task: Expanded<Vec<Untyped>>,
     /// Navigation `activity_pointer_phonecall`: a collection of `Microsoft.Dynamics.CRM.phonecall`.
-    pub activity_pointer_phonecall: Field<Expanded<Vec<Untyped>>>,
+    pub activity_pointer_phonecall: Expanded<Vec<Untyped>>,
     /// Navigation `activity_pointer_appointment`: a collection of `Microsoft.Dynamics.CRM.appointment`.
-    pub activity_pointer_appointment: Field<Expanded<Vec<Untyped>>>,
-    pub activity_pointer_letter: Field<Expanded<Vec<super::Letter>>>,
+    pub activity_pointer_appointment: Expanded<Vec<Untyped>>,
+    pub activity_pointer_letter: Expanded<Vec<super::Letter>>,
     /// Navigation `activitypointer_connections2`: a collection of `Microsoft.Dynamics.CRM.connection`.
-    pub activitypointer_connections2: Field<Expanded<Vec<Untyped>>>,
+    pub activitypointer_connections2: Expanded<Vec<Untyped>>,
     /// Navigation `slakpiinstance_activitypointer`: a collection of `Microsoft.Dynamics.CRM.slakpiinstance`.
-    pub slakpiinstance_activitypointer: Field<Expanded<Vec<Untyped>>>,
-    pub owningteam: Field<Expanded<super::Team>>,
+    pub slakpiinstance_activitypointer: Expanded<Vec<Untyped>>,
+    pub owningteam: Expanded<super::Team>,
     /// Navigation `ActivityPointer_BulkDeleteFailures`: a collection of `Microsoft.Dynamics.CRM.bulkdeletefailure`.
-    pub activity_pointer_bulk_delete_failures: Field<Expanded<Vec<Untyped>>>,
+    pub activity_pointer_bulk_delete_failures: Expanded<Vec<Untyped>>,
     /// Navigation `slainvokedid_activitypointer_sla`: one `Microsoft.Dynamics.CRM.sla`.
-    pub slainvokedid_activitypointer_sla: Field<Expanded<Untyped>>,
+    pub slainvokedid_activitypointer_sla: Expanded<Untyped>,
     /// Navigation `activitypointer_connections1`: a collection of `Microsoft.Dynamics.CRM.connection`.
-    pub activitypointer_connections1: Field<Expanded<Vec<Untyped>>>,
+    pub activitypointer_connections1: Expanded<Vec<Untyped>>,
     /// Navigation `ActivityPointer_AsyncOperations`: a collection of `Microsoft.Dynamics.CRM.asyncoperation`.
-    pub activity_pointer_async_operations: Field<Expanded<Vec<Untyped>>>,
+    pub activity_pointer_async_operations: Expanded<Vec<Untyped>>,
     /// Navigation `activity_pointer_recurrencerule`: a collection of `Microsoft.Dynamics.CRM.recurrencerule`.
-    pub activity_pointer_recurrencerule: Field<Expanded<Vec<Untyped>>>,
+    pub activity_pointer_recurrencerule: Expanded<Vec<Untyped>>,
     /// Navigation `activitypointer_activity_parties`: a collection of `Microsoft.Dynamics.CRM.activityparty`.
-    pub activitypointer_activity_parties: Field<Expanded<Vec<Untyped>>>,
+    pub activitypointer_activity_parties: Expanded<Vec<Untyped>>,
     /// Lookups to send as `nav@odata.bind`; set them with `HasBinds::bind` and the
     /// lookup constants of this type.
     pub binds: Binds,

@@ -62,65 +62,65 @@ pub struct Annotation {
     pub overriddencreatedon: Field<DateTimeOffset>,
     pub subject: Field<String>,
     /// Navigation `objectid_knowledgearticle`: one `Microsoft.Dynamics.CRM.knowledgearticle`.
-    pub objectid_knowledgearticle: Field<Expanded<Untyped>>,
+    pub objectid_knowledgearticle: Expanded<Untyped>,
     /// Navigation `objectid_knowledgebaserecord`: one `Microsoft.Dynamics.CRM.knowledgebaserecord`.
-    pub objectid_knowledgebaserecord: Field<Expanded<Untyped>>,
-    pub objectid_account: Field<Expanded<super::Account>>,
-    pub modifiedonbehalfby: Field<Expanded<super::SystemUser>>,
+    pub objectid_knowledgebaserecord: Expanded<Untyped>,
+    pub objectid_account: Expanded<super::Account>,
+    pub modifiedonbehalfby: Expanded<super::SystemUser>,
     /// Navigation `objectid_kbarticle`: one `Microsoft.Dynamics.CRM.kbarticle`.
-    pub objectid_kbarticle: Field<Expanded<Untyped>>,
+    pub objectid_kbarticle: Expanded<Untyped>,
     /// Navigation `objectid_appointment`: one `Microsoft.Dynamics.CRM.appointment`.
-    pub objectid_appointment: Field<Expanded<Untyped>>,
+    pub objectid_appointment: Expanded<Untyped>,
     /// Navigation `owningbusinessunit`: one `Microsoft.Dynamics.CRM.businessunit`.
-    pub owningbusinessunit: Field<Expanded<Untyped>>,
+    pub owningbusinessunit: Expanded<Untyped>,
     /// Navigation `Annotation_BulkDeleteFailures`: a collection of `Microsoft.Dynamics.CRM.bulkdeletefailure`.
-    pub annotation_bulk_delete_failures: Field<Expanded<Vec<Untyped>>>,
+    pub annotation_bulk_delete_failures: Expanded<Vec<Untyped>>,
     /// Navigation `objectid_sla`: one `Microsoft.Dynamics.CRM.sla`.
-    pub objectid_sla: Field<Expanded<Untyped>>,
+    pub objectid_sla: Expanded<Untyped>,
     /// Navigation `objectid_calendar`: one `Microsoft.Dynamics.CRM.calendar`.
-    pub objectid_calendar: Field<Expanded<Untyped>>,
-    pub createdby: Field<Expanded<super::SystemUser>>,
+    pub objectid_calendar: Expanded<Untyped>,
+    pub createdby: Expanded<super::SystemUser>,
     /// Navigation `objectid_fax`: one `Microsoft.Dynamics.CRM.fax`.
-    pub objectid_fax: Field<Expanded<Untyped>>,
-    pub objectid_contact: Field<Expanded<super::Contact>>,
-    pub owninguser: Field<Expanded<super::SystemUser>>,
-    pub objectid_letter: Field<Expanded<super::Letter>>,
-    pub ownerid: Field<Expanded<PrincipalAny>>,
+    pub objectid_fax: Expanded<Untyped>,
+    pub objectid_contact: Expanded<super::Contact>,
+    pub owninguser: Expanded<super::SystemUser>,
+    pub objectid_letter: Expanded<super::Letter>,
+    pub ownerid: Expanded<PrincipalAny>,
     /// Navigation `objectid_goal`: one `Microsoft.Dynamics.CRM.goal`.
-    pub objectid_goal: Field<Expanded<Untyped>>,
+    pub objectid_goal: Expanded<Untyped>,
     /// Navigation `objectid_task`: one `Microsoft.Dynamics.CRM.task`.
-    pub objectid_task: Field<Expanded<Untyped>>,
+    pub objectid_task: Expanded<Untyped>,
     /// Navigation `objectid_email`: one `Microsoft.Dynamics.CRM.email`.
-    pub objectid_email: Field<Expanded<Untyped>>,
+    pub objectid_email: Expanded<Untyped>,
     /// Navigation `objectid_workflow`: one `Microsoft.Dynamics.CRM.workflow`.
-    pub objectid_workflow: Field<Expanded<Untyped>>,
-    pub createdonbehalfby: Field<Expanded<super::SystemUser>>,
-    pub modifiedby: Field<Expanded<super::SystemUser>>,
+    pub objectid_workflow: Expanded<Untyped>,
+    pub createdonbehalfby: Expanded<super::SystemUser>,
+    pub modifiedby: Expanded<super::SystemUser>,
     /// Navigation `Annotation_AsyncOperations`: a collection of `Microsoft.Dynamics.CRM.asyncoperation`.
-    pub annotation_async_operations: Field<Expanded<Vec<Untyped>>>,
+    pub annotation_async_operations: Expanded<Vec<Untyped>>,
     /// Navigation `Annotation_ProcessSessions`: a collection of `Microsoft.Dynamics.CRM.processsession`.
-    pub annotation_process_sessions: Field<Expanded<Vec<Untyped>>>,
+    pub annotation_process_sessions: Expanded<Vec<Untyped>>,
     /// Navigation `objectid_mailbox`: one `Microsoft.Dynamics.CRM.mailbox`.
-    pub objectid_mailbox: Field<Expanded<Untyped>>,
+    pub objectid_mailbox: Expanded<Untyped>,
     /// Navigation `objectid_socialactivity`: one `Microsoft.Dynamics.CRM.socialactivity`.
-    pub objectid_socialactivity: Field<Expanded<Untyped>>,
-    pub owningteam: Field<Expanded<super::Team>>,
+    pub objectid_socialactivity: Expanded<Untyped>,
+    pub owningteam: Expanded<super::Team>,
     /// Navigation `objectid_duplicaterule`: one `Microsoft.Dynamics.CRM.duplicaterule`.
-    pub objectid_duplicaterule: Field<Expanded<Untyped>>,
+    pub objectid_duplicaterule: Expanded<Untyped>,
     /// Navigation `Annotation_SyncErrors`: a collection of `Microsoft.Dynamics.CRM.syncerror`.
-    pub annotation_sync_errors: Field<Expanded<Vec<Untyped>>>,
+    pub annotation_sync_errors: Expanded<Vec<Untyped>>,
     /// Navigation `objectid_phonecall`: one `Microsoft.Dynamics.CRM.phonecall`.
-    pub objectid_phonecall: Field<Expanded<Untyped>>,
+    pub objectid_phonecall: Expanded<Untyped>,
     /// Navigation `objectid_emailserverprofile`: one `Microsoft.Dynamics.CRM.emailserverprofile`.
-    pub objectid_emailserverprofile: Field<Expanded<Untyped>>,
+    pub objectid_emailserverprofile: Expanded<Untyped>,
     /// Navigation `objectid_recurringappointmentmaster`: one `Microsoft.Dynamics.CRM.recurringappointmentmaster`.
-    pub objectid_recurringappointmentmaster: Field<Expanded<Untyped>>,
+    pub objectid_recurringappointmentmaster: Expanded<Untyped>,
     /// Navigation `objectid_msdyn_aimodel`: one `Microsoft.Dynamics.CRM.msdyn_aimodel`.
-    pub objectid_msdyn_aimodel: Field<Expanded<Untyped>>,
+    pub objectid_msdyn_aimodel: Expanded<Untyped>,
     /// Navigation `objectid_msdyn_aifptrainingdocument`: one `Microsoft.Dynamics.CRM.msdyn_aifptrainingdocument`.
-    pub objectid_msdyn_aifptrainingdocument: Field<Expanded<Untyped>>,
+    pub objectid_msdyn_aifptrainingdocument: Expanded<Untyped>,
     /// Navigation `objectid_msdyn_aiodimage`: one `Microsoft.Dynamics.CRM.msdyn_aiodimage`.
-    pub objectid_msdyn_aiodimage: Field<Expanded<Untyped>>,
+    pub objectid_msdyn_aiodimage: Expanded<Untyped>,
     /// Lookups to send as `nav@odata.bind`; set them with `HasBinds::bind` and the
     /// lookup constants of this type.
     pub binds: Binds,

@@ -260,95 +260,95 @@ pub struct Contact {
     pub address3_telephone2: Field<String>,
     pub timespentbymeonemailandmeetings: Field<String>,
     /// Navigation `contact_principalobjectattributeaccess`: a collection of `Microsoft.Dynamics.CRM.principalobjectattributeaccess`.
-    pub contact_principalobjectattributeaccess: Field<Expanded<Vec<Untyped>>>,
+    pub contact_principalobjectattributeaccess: Expanded<Vec<Untyped>>,
     /// Navigation `contact_connections1`: a collection of `Microsoft.Dynamics.CRM.connection`.
-    pub contact_connections1: Field<Expanded<Vec<Untyped>>>,
+    pub contact_connections1: Expanded<Vec<Untyped>>,
     /// Navigation `Contact_Feedback`: a collection of `Microsoft.Dynamics.CRM.feedback`.
-    pub contact_feedback: Field<Expanded<Vec<Untyped>>>,
+    pub contact_feedback: Expanded<Vec<Untyped>>,
     /// Navigation `Contact_ProcessSessions`: a collection of `Microsoft.Dynamics.CRM.processsession`.
-    pub contact_process_sessions: Field<Expanded<Vec<Untyped>>>,
+    pub contact_process_sessions: Expanded<Vec<Untyped>>,
     /// Navigation `stageid_processstage`: one `Microsoft.Dynamics.CRM.processstage`.
-    pub stageid_processstage: Field<Expanded<Untyped>>,
+    pub stageid_processstage: Expanded<Untyped>,
     /// Navigation `Contact_ActivityPointers`: a collection of `Microsoft.Dynamics.CRM.activitypointer`.
-    pub contact_activity_pointers: Field<Expanded<Vec<super::ActivitypointerAny>>>,
+    pub contact_activity_pointers: Expanded<Vec<super::ActivitypointerAny>>,
     /// Navigation `Contact_SocialActivities`: a collection of `Microsoft.Dynamics.CRM.socialactivity`.
-    pub contact_social_activities: Field<Expanded<Vec<Untyped>>>,
+    pub contact_social_activities: Expanded<Vec<Untyped>>,
     /// Navigation `lk_contact_feedback_createdonbehalfby`: a collection of `Microsoft.Dynamics.CRM.feedback`.
-    pub lk_contact_feedback_createdonbehalfby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_contact_feedback_createdonbehalfby: Expanded<Vec<Untyped>>,
     /// Navigation `contact_PostFollows`: a collection of `Microsoft.Dynamics.CRM.postfollow`.
-    pub contact_post_follows: Field<Expanded<Vec<Untyped>>>,
+    pub contact_post_follows: Expanded<Vec<Untyped>>,
     /// Navigation `contact_PostRegardings`: a collection of `Microsoft.Dynamics.CRM.postregarding`.
-    pub contact_post_regardings: Field<Expanded<Vec<Untyped>>>,
+    pub contact_post_regardings: Expanded<Vec<Untyped>>,
     /// Navigation `socialactivity_postauthor_contacts`: a collection of `Microsoft.Dynamics.CRM.socialactivity`.
-    pub socialactivity_postauthor_contacts: Field<Expanded<Vec<Untyped>>>,
+    pub socialactivity_postauthor_contacts: Expanded<Vec<Untyped>>,
     /// Navigation `Contact_Phonecalls`: a collection of `Microsoft.Dynamics.CRM.phonecall`.
-    pub contact_phonecalls: Field<Expanded<Vec<Untyped>>>,
+    pub contact_phonecalls: Expanded<Vec<Untyped>>,
     /// Navigation `Contact_Tasks`: a collection of `Microsoft.Dynamics.CRM.task`.
-    pub contact_tasks: Field<Expanded<Vec<Untyped>>>,
+    pub contact_tasks: Expanded<Vec<Untyped>>,
     /// Navigation `Contact_SyncErrors`: a collection of `Microsoft.Dynamics.CRM.syncerror`.
-    pub contact_sync_errors: Field<Expanded<Vec<Untyped>>>,
+    pub contact_sync_errors: Expanded<Vec<Untyped>>,
     /// Navigation `slainvokedid_contact_sla`: one `Microsoft.Dynamics.CRM.sla`.
-    pub slainvokedid_contact_sla: Field<Expanded<Untyped>>,
+    pub slainvokedid_contact_sla: Expanded<Untyped>,
     /// Navigation `sla_contact_sla`: one `Microsoft.Dynamics.CRM.sla`.
-    pub sla_contact_sla: Field<Expanded<Untyped>>,
-    pub createdonbehalfby: Field<Expanded<super::SystemUser>>,
+    pub sla_contact_sla: Expanded<Untyped>,
+    pub createdonbehalfby: Expanded<super::SystemUser>,
     /// Navigation `Contact_Annotation`: a collection of `Microsoft.Dynamics.CRM.annotation`.
-    pub contact_annotation: Field<Expanded<Vec<super::Annotation>>>,
-    pub masterid: Field<Expanded<Contact>>,
-    pub contact_master_contact: Field<Expanded<Vec<Contact>>>,
-    pub modifiedonbehalfby: Field<Expanded<super::SystemUser>>,
+    pub contact_annotation: Expanded<Vec<super::Annotation>>,
+    pub masterid: Expanded<Contact>,
+    pub contact_master_contact: Expanded<Vec<Contact>>,
+    pub modifiedonbehalfby: Expanded<super::SystemUser>,
     /// Navigation `Contact_Email_EmailSender`: a collection of `Microsoft.Dynamics.CRM.email`.
-    pub contact_email_email_sender: Field<Expanded<Vec<Untyped>>>,
-    pub account_primary_contact: Field<Expanded<Vec<super::Account>>>,
-    pub createdby: Field<Expanded<super::SystemUser>>,
+    pub contact_email_email_sender: Expanded<Vec<Untyped>>,
+    pub account_primary_contact: Expanded<Vec<super::Account>>,
+    pub createdby: Expanded<super::SystemUser>,
     /// Navigation `contact_actioncard`: a collection of `Microsoft.Dynamics.CRM.actioncard`.
-    pub contact_actioncard: Field<Expanded<Vec<Untyped>>>,
+    pub contact_actioncard: Expanded<Vec<Untyped>>,
     /// Navigation `socialactivity_postauthoraccount_contacts`: a collection of `Microsoft.Dynamics.CRM.socialactivity`.
-    pub socialactivity_postauthoraccount_contacts: Field<Expanded<Vec<Untyped>>>,
+    pub socialactivity_postauthoraccount_contacts: Expanded<Vec<Untyped>>,
     /// Navigation `Socialprofile_customer_contacts`: a collection of `Microsoft.Dynamics.CRM.socialprofile`.
-    pub socialprofile_customer_contacts: Field<Expanded<Vec<Untyped>>>,
+    pub socialprofile_customer_contacts: Expanded<Vec<Untyped>>,
     /// Navigation `Contact_CustomerAddress`: a collection of `Microsoft.Dynamics.CRM.customeraddress`.
-    pub contact_customer_address: Field<Expanded<Vec<Untyped>>>,
+    pub contact_customer_address: Expanded<Vec<Untyped>>,
     /// Navigation `owningbusinessunit`: one `Microsoft.Dynamics.CRM.businessunit`.
-    pub owningbusinessunit: Field<Expanded<Untyped>>,
-    pub owningteam: Field<Expanded<super::Team>>,
-    pub parentcustomerid_account: Field<Expanded<super::Account>>,
+    pub owningbusinessunit: Expanded<Untyped>,
+    pub owningteam: Expanded<super::Team>,
+    pub parentcustomerid_account: Expanded<super::Account>,
     /// Navigation `Contact_DuplicateMatchingRecord`: a collection of `Microsoft.Dynamics.CRM.duplicaterecord`.
-    pub contact_duplicate_matching_record: Field<Expanded<Vec<Untyped>>>,
+    pub contact_duplicate_matching_record: Expanded<Vec<Untyped>>,
     /// Navigation `lk_contact_feedback_createdby`: a collection of `Microsoft.Dynamics.CRM.feedback`.
-    pub lk_contact_feedback_createdby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_contact_feedback_createdby: Expanded<Vec<Untyped>>,
     /// Navigation `slakpiinstance_contact`: a collection of `Microsoft.Dynamics.CRM.slakpiinstance`.
-    pub slakpiinstance_contact: Field<Expanded<Vec<Untyped>>>,
-    pub preferredsystemuserid: Field<Expanded<super::SystemUser>>,
+    pub slakpiinstance_contact: Expanded<Vec<Untyped>>,
+    pub preferredsystemuserid: Expanded<super::SystemUser>,
     /// Navigation `Contact_Faxes`: a collection of `Microsoft.Dynamics.CRM.fax`.
-    pub contact_faxes: Field<Expanded<Vec<Untyped>>>,
+    pub contact_faxes: Expanded<Vec<Untyped>>,
     /// Navigation `Contact_MailboxTrackingFolder`: a collection of `Microsoft.Dynamics.CRM.mailboxtrackingfolder`.
-    pub contact_mailbox_tracking_folder: Field<Expanded<Vec<Untyped>>>,
+    pub contact_mailbox_tracking_folder: Expanded<Vec<Untyped>>,
     /// Navigation `Contact_Appointments`: a collection of `Microsoft.Dynamics.CRM.appointment`.
-    pub contact_appointments: Field<Expanded<Vec<Untyped>>>,
-    pub owninguser: Field<Expanded<super::SystemUser>>,
+    pub contact_appointments: Expanded<Vec<Untyped>>,
+    pub owninguser: Expanded<super::SystemUser>,
     /// Navigation `Contact_AsyncOperations`: a collection of `Microsoft.Dynamics.CRM.asyncoperation`.
-    pub contact_async_operations: Field<Expanded<Vec<Untyped>>>,
-    pub ownerid: Field<Expanded<PrincipalAny>>,
+    pub contact_async_operations: Expanded<Vec<Untyped>>,
+    pub ownerid: Expanded<PrincipalAny>,
     /// Navigation `transactioncurrencyid`: one `Microsoft.Dynamics.CRM.transactioncurrency`.
-    pub transactioncurrencyid: Field<Expanded<Untyped>>,
+    pub transactioncurrencyid: Expanded<Untyped>,
     /// Navigation `Contact_RecurringAppointmentMasters`: a collection of `Microsoft.Dynamics.CRM.recurringappointmentmaster`.
-    pub contact_recurring_appointment_masters: Field<Expanded<Vec<Untyped>>>,
+    pub contact_recurring_appointment_masters: Expanded<Vec<Untyped>>,
     /// Navigation `Contact_BulkDeleteFailures`: a collection of `Microsoft.Dynamics.CRM.bulkdeletefailure`.
-    pub contact_bulk_delete_failures: Field<Expanded<Vec<Untyped>>>,
-    pub parentcustomerid_contact: Field<Expanded<Contact>>,
-    pub contact_customer_contacts: Field<Expanded<Vec<Contact>>>,
+    pub contact_bulk_delete_failures: Expanded<Vec<Untyped>>,
+    pub parentcustomerid_contact: Expanded<Contact>,
+    pub contact_customer_contacts: Expanded<Vec<Contact>>,
     /// Navigation `contact_connections2`: a collection of `Microsoft.Dynamics.CRM.connection`.
-    pub contact_connections2: Field<Expanded<Vec<Untyped>>>,
+    pub contact_connections2: Expanded<Vec<Untyped>>,
     /// Navigation `Contact_DuplicateBaseRecord`: a collection of `Microsoft.Dynamics.CRM.duplicaterecord`.
-    pub contact_duplicate_base_record: Field<Expanded<Vec<Untyped>>>,
-    pub modifiedby: Field<Expanded<super::SystemUser>>,
+    pub contact_duplicate_base_record: Expanded<Vec<Untyped>>,
+    pub modifiedby: Expanded<super::SystemUser>,
     /// Navigation `Contact_Emails`: a collection of `Microsoft.Dynamics.CRM.email`.
-    pub contact_emails: Field<Expanded<Vec<Untyped>>>,
+    pub contact_emails: Expanded<Vec<Untyped>>,
     /// Navigation `contact_activity_parties`: a collection of `Microsoft.Dynamics.CRM.activityparty`.
-    pub contact_activity_parties: Field<Expanded<Vec<Untyped>>>,
+    pub contact_activity_parties: Expanded<Vec<Untyped>>,
     /// Navigation `Contact_Letters`: a collection of `Microsoft.Dynamics.CRM.letter`.
-    pub contact_letters: Field<Expanded<Vec<super::Letter>>>,
+    pub contact_letters: Expanded<Vec<super::Letter>>,
     /// Lookups to send as `nav@odata.bind`; set them with `HasBinds::bind` and the
     /// lookup constants of this type.
     pub binds: Binds,

@@ -226,15 +226,15 @@ pub struct EntityMetadata {
     /// `ModifiedOn`: `Edm.DateTimeOffset`.
     pub modified_on: Field<DateTimeOffset>,
     /// Navigation `Attributes`: a collection of `Microsoft.Dynamics.CRM.AttributeMetadata`.
-    pub attributes: Field<Expanded<Vec<Untyped>>>,
+    pub attributes: Expanded<Vec<Untyped>>,
     /// Navigation `ManyToManyRelationships`: a collection of `Microsoft.Dynamics.CRM.ManyToManyRelationshipMetadata`.
-    pub many_to_many_relationships: Field<Expanded<Vec<Untyped>>>,
+    pub many_to_many_relationships: Expanded<Vec<Untyped>>,
     /// Navigation `ManyToOneRelationships`: a collection of `Microsoft.Dynamics.CRM.OneToManyRelationshipMetadata`.
-    pub many_to_one_relationships: Field<Expanded<Vec<Untyped>>>,
+    pub many_to_one_relationships: Expanded<Vec<Untyped>>,
     /// Navigation `OneToManyRelationships`: a collection of `Microsoft.Dynamics.CRM.OneToManyRelationshipMetadata`.
-    pub one_to_many_relationships: Field<Expanded<Vec<Untyped>>>,
+    pub one_to_many_relationships: Expanded<Vec<Untyped>>,
     /// Navigation `Keys`: a collection of `Microsoft.Dynamics.CRM.EntityKeyMetadata`.
-    pub keys: Field<Expanded<Vec<Untyped>>>,
+    pub keys: Expanded<Vec<Untyped>>,
     /// Lookups to send as `nav@odata.bind`; set them with `HasBinds::bind` and the
     /// lookup constants of this type.
     pub binds: Binds,

@@ -97,115 +97,115 @@ pub struct Letter {
     pub overriddencreatedon: Field<DateTimeOffset>,
     pub address: Field<String>,
     /// Navigation `regardingobjectid_new_interactionforemail`: one `Microsoft.Dynamics.CRM.interactionforemail`.
-    pub regardingobjectid_new_interactionforemail: Field<Expanded<Untyped>>,
+    pub regardingobjectid_new_interactionforemail: Expanded<Untyped>,
     /// Navigation `regardingobjectid_knowledgebaserecord`: one `Microsoft.Dynamics.CRM.knowledgebaserecord`.
-    pub regardingobjectid_knowledgebaserecord: Field<Expanded<Untyped>>,
-    pub regardingobjectid_account: Field<Expanded<super::Account>>,
-    pub createdby: Field<Expanded<super::SystemUser>>,
-    pub regardingobjectid_contact: Field<Expanded<super::Contact>>,
+    pub regardingobjectid_knowledgebaserecord: Expanded<Untyped>,
+    pub regardingobjectid_account: Expanded<super::Account>,
+    pub createdby: Expanded<super::SystemUser>,
+    pub regardingobjectid_contact: Expanded<super::Contact>,
     /// Navigation `activity_pointer_socialactivity`: a collection of `Microsoft.Dynamics.CRM.socialactivity`.
-    pub activity_pointer_socialactivity: Field<Expanded<Vec<Untyped>>>,
+    pub activity_pointer_socialactivity: Expanded<Vec<Untyped>>,
     /// Navigation `activity_pointer_recurringappointmentmaster`: a collection of `Microsoft.Dynamics.CRM.recurringappointmentmaster`.
-    pub activity_pointer_recurringappointmentmaster: Field<Expanded<Vec<Untyped>>>,
+    pub activity_pointer_recurringappointmentmaster: Expanded<Vec<Untyped>>,
     /// Navigation `activity_pointer_email`: a collection of `Microsoft.Dynamics.CRM.email`.
-    pub activity_pointer_email: Field<Expanded<Vec<Untyped>>>,
+    pub activity_pointer_email: Expanded<Vec<Untyped>>,
     /// Navigation `sendermailboxid`: one `Microsoft.Dynamics.CRM.mailbox`.
-    pub sendermailboxid: Field<Expanded<Untyped>>,
+    pub sendermailboxid: Expanded<Untyped>,
     /// Navigation `transactioncurrencyid`: one `Microsoft.Dynamics.CRM.transactioncurrency`.
-    pub transactioncurrencyid: Field<Expanded<Untyped>>,
+    pub transactioncurrencyid: Expanded<Untyped>,
     /// Navigation `ActivityPointer_QueueItem`: a collection of `Microsoft.Dynamics.CRM.queueitem`.
-    pub activity_pointer_queue_item: Field<Expanded<Vec<super::Queueitem>>>,
-    pub ownerid: Field<Expanded<PrincipalAny>>,
-    pub owninguser: Field<Expanded<super::SystemUser>>,
+    pub activity_pointer_queue_item: Expanded<Vec<super::Queueitem>>,
+    pub ownerid: Expanded<PrincipalAny>,
+    pub owninguser: Expanded<super::SystemUser>,
     /// Navigation `sla_activitypointer_sla`: one `Microsoft.Dynamics.CRM.sla`.
-    pub sla_activitypointer_sla: Field<Expanded<Untyped>>,
+    pub sla_activitypointer_sla: Expanded<Untyped>,
     /// Navigation `owningbusinessunit`: one `Microsoft.Dynamics.CRM.businessunit`.
-    pub owningbusinessunit: Field<Expanded<Untyped>>,
+    pub owningbusinessunit: Expanded<Untyped>,
     /// Navigation `regardingobjectid_knowledgearticle`: one `Microsoft.Dynamics.CRM.knowledgearticle`.
-    pub regardingobjectid_knowledgearticle: Field<Expanded<Untyped>>,
-    pub modifiedonbehalfby: Field<Expanded<super::SystemUser>>,
+    pub regardingobjectid_knowledgearticle: Expanded<Untyped>,
+    pub modifiedonbehalfby: Expanded<super::SystemUser>,
     /// Navigation `activity_pointer_activity_mime_attachment`: a collection of `Microsoft.Dynamics.CRM.activitymimeattachment`.
-    pub activity_pointer_activity_mime_attachment: Field<Expanded<Vec<Untyped>>>,
+    pub activity_pointer_activity_mime_attachment: Expanded<Vec<Untyped>>,
     /// Navigation `activity_pointer_fax`: a collection of `Microsoft.Dynamics.CRM.fax`.
-    pub activity_pointer_fax: Field<Expanded<Vec<Untyped>>>,
-    pub createdonbehalfby: Field<Expanded<super::SystemUser>>,
-    pub modifiedby: Field<Expanded<super::SystemUser>>,
+    pub activity_pointer_fax: Expanded<Vec<Untyped>>,
+    pub createdonbehalfby: Expanded<super::SystemUser>,
+    pub modifiedby: Expanded<super::SystemUser>,
     /// Navigation `activity_pointer_task`: a collection of `Microsoft.Dynamics.CRM.task`.
-    pub activity_pointer_task: Field<Expanded<Vec<Untyped>>>,
+    pub activity_pointer_task: Expanded<Vec<Untyped>>,
     /// Navigation `activity_pointer_phonecall`: a collection of `Microsoft.Dynamics.CRM.phonecall`.
-    pub activity_pointer_phonecall: Field<Expanded<Vec<Untyped>>>,
+    pub activity_pointer_phonecall: Expanded<Vec<Untyped>>,
     /// Navigation `activity_pointer_appointment`: a collection of `Microsoft.Dynamics.CRM.appointment`.
-    pub activity_pointer_appointment: Field<Expanded<Vec<Untyped>>>,
-    pub activity_pointer_letter: Field<Expanded<Vec<Letter>>>,
+    pub activity_pointer_appointment: Expanded<Vec<Untyped>>,
+    pub activity_pointer_letter: Expanded<Vec<Letter>>,
     /// Navigation `activitypointer_connections2`: a collection of `Microsoft.Dynamics.CRM.connection`.
-    pub activitypointer_connections2: Field<Expanded<Vec<Untyped>>>,
+    pub activitypointer_connections2: Expanded<Vec<Untyped>>,
     /// Navigation `slakpiinstance_activitypointer`: a collection of `Microsoft.Dynamics.CRM.slakpiinstance`.
-    pub slakpiinstance_activitypointer: Field<Expanded<Vec<Untyped>>>,
-    pub owningteam: Field<Expanded<super::Team>>,
+    pub slakpiinstance_activitypointer: Expanded<Vec<Untyped>>,
+    pub owningteam: Expanded<super::Team>,
     /// Navigation `ActivityPointer_BulkDeleteFailures`: a collection of `Microsoft.Dynamics.CRM.bulkdeletefailure`.
-    pub activity_pointer_bulk_delete_failures: Field<Expanded<Vec<Untyped>>>,
+    pub activity_pointer_bulk_delete_failures: Expanded<Vec<Untyped>>,
     /// Navigation `slainvokedid_activitypointer_sla`: one `Microsoft.Dynamics.CRM.sla`.
-    pub slainvokedid_activitypointer_sla: Field<Expanded<Untyped>>,
+    pub slainvokedid_activitypointer_sla: Expanded<Untyped>,
     /// Navigation `activitypointer_connections1`: a collection of `Microsoft.Dynamics.CRM.connection`.
-    pub activitypointer_connections1: Field<Expanded<Vec<Untyped>>>,
+    pub activitypointer_connections1: Expanded<Vec<Untyped>>,
     /// Navigation `ActivityPointer_AsyncOperations`: a collection of `Microsoft.Dynamics.CRM.asyncoperation`.
-    pub activity_pointer_async_operations: Field<Expanded<Vec<Untyped>>>,
+    pub activity_pointer_async_operations: Expanded<Vec<Untyped>>,
     /// Navigation `activity_pointer_recurrencerule`: a collection of `Microsoft.Dynamics.CRM.recurrencerule`.
-    pub activity_pointer_recurrencerule: Field<Expanded<Vec<Untyped>>>,
+    pub activity_pointer_recurrencerule: Expanded<Vec<Untyped>>,
     /// Navigation `activitypointer_activity_parties`: a collection of `Microsoft.Dynamics.CRM.activityparty`.
-    pub activitypointer_activity_parties: Field<Expanded<Vec<Untyped>>>,
+    pub activitypointer_activity_parties: Expanded<Vec<Untyped>>,
     /// Navigation `regardingobjectid_knowledgebaserecord_letter`: one `Microsoft.Dynamics.CRM.knowledgebaserecord`.
-    pub regardingobjectid_knowledgebaserecord_letter: Field<Expanded<Untyped>>,
+    pub regardingobjectid_knowledgebaserecord_letter: Expanded<Untyped>,
     /// Navigation `letter_actioncard`: a collection of `Microsoft.Dynamics.CRM.actioncard`.
-    pub letter_actioncard: Field<Expanded<Vec<Untyped>>>,
+    pub letter_actioncard: Expanded<Vec<Untyped>>,
     /// Navigation `letter_principalobjectattributeaccess`: a collection of `Microsoft.Dynamics.CRM.principalobjectattributeaccess`.
-    pub letter_principalobjectattributeaccess: Field<Expanded<Vec<Untyped>>>,
+    pub letter_principalobjectattributeaccess: Expanded<Vec<Untyped>>,
     /// Navigation `slakpiinstance_letter`: a collection of `Microsoft.Dynamics.CRM.slakpiinstance`.
-    pub slakpiinstance_letter: Field<Expanded<Vec<Untyped>>>,
+    pub slakpiinstance_letter: Expanded<Vec<Untyped>>,
     /// Navigation `Letter_ProcessSessions`: a collection of `Microsoft.Dynamics.CRM.processsession`.
-    pub letter_process_sessions: Field<Expanded<Vec<Untyped>>>,
+    pub letter_process_sessions: Expanded<Vec<Untyped>>,
     /// Navigation `stageid_processstage`: one `Microsoft.Dynamics.CRM.processstage`.
-    pub stageid_processstage: Field<Expanded<Untyped>>,
-    pub modifiedonbehalfby_letter: Field<Expanded<super::SystemUser>>,
-    pub createdonbehalfby_letter: Field<Expanded<super::SystemUser>>,
+    pub stageid_processstage: Expanded<Untyped>,
+    pub modifiedonbehalfby_letter: Expanded<super::SystemUser>,
+    pub createdonbehalfby_letter: Expanded<super::SystemUser>,
     /// Navigation `letter_connections2`: a collection of `Microsoft.Dynamics.CRM.connection`.
-    pub letter_connections2: Field<Expanded<Vec<Untyped>>>,
+    pub letter_connections2: Expanded<Vec<Untyped>>,
     /// Navigation `Letter_BulkDeleteFailures`: a collection of `Microsoft.Dynamics.CRM.bulkdeletefailure`.
-    pub letter_bulk_delete_failures: Field<Expanded<Vec<Untyped>>>,
+    pub letter_bulk_delete_failures: Expanded<Vec<Untyped>>,
     /// Navigation `regardingobjectid_knowledgearticle_letter`: one `Microsoft.Dynamics.CRM.knowledgearticle`.
-    pub regardingobjectid_knowledgearticle_letter: Field<Expanded<Untyped>>,
+    pub regardingobjectid_knowledgearticle_letter: Expanded<Untyped>,
     /// Navigation `Letter_SyncErrors`: a collection of `Microsoft.Dynamics.CRM.syncerror`.
-    pub letter_sync_errors: Field<Expanded<Vec<Untyped>>>,
+    pub letter_sync_errors: Expanded<Vec<Untyped>>,
     /// Navigation `owningbusinessunit_letter`: one `Microsoft.Dynamics.CRM.businessunit`.
-    pub owningbusinessunit_letter: Field<Expanded<Untyped>>,
+    pub owningbusinessunit_letter: Expanded<Untyped>,
     /// Navigation `Letter_Annotation`: a collection of `Microsoft.Dynamics.CRM.annotation`.
-    pub letter_annotation: Field<Expanded<Vec<super::Annotation>>>,
+    pub letter_annotation: Expanded<Vec<super::Annotation>>,
     /// Navigation `slainvokedid_letter_sla`: one `Microsoft.Dynamics.CRM.sla`.
-    pub slainvokedid_letter_sla: Field<Expanded<Untyped>>,
-    pub owningteam_letter: Field<Expanded<super::Team>>,
+    pub slainvokedid_letter_sla: Expanded<Untyped>,
+    pub owningteam_letter: Expanded<super::Team>,
     /// Navigation `letter_activity_parties`: a collection of `Microsoft.Dynamics.CRM.activityparty`.
-    pub letter_activity_parties: Field<Expanded<Vec<Untyped>>>,
+    pub letter_activity_parties: Expanded<Vec<Untyped>>,
     /// Navigation `Letter_AsyncOperations`: a collection of `Microsoft.Dynamics.CRM.asyncoperation`.
-    pub letter_async_operations: Field<Expanded<Vec<Untyped>>>,
+    pub letter_async_operations: Expanded<Vec<Untyped>>,
     /// Navigation `transactioncurrencyid_letter`: one `Microsoft.Dynamics.CRM.transactioncurrency`.
-    pub transactioncurrencyid_letter: Field<Expanded<Untyped>>,
+    pub transactioncurrencyid_letter: Expanded<Untyped>,
     /// Navigation `letter_connections1`: a collection of `Microsoft.Dynamics.CRM.connection`.
-    pub letter_connections1: Field<Expanded<Vec<Untyped>>>,
-    pub owninguser_letter: Field<Expanded<super::SystemUser>>,
+    pub letter_connections1: Expanded<Vec<Untyped>>,
+    pub owninguser_letter: Expanded<super::SystemUser>,
     /// Navigation `Letter_DuplicateBaseRecord`: a collection of `Microsoft.Dynamics.CRM.duplicaterecord`.
-    pub letter_duplicate_base_record: Field<Expanded<Vec<Untyped>>>,
+    pub letter_duplicate_base_record: Expanded<Vec<Untyped>>,
     /// Navigation `Letter_QueueItem`: a collection of `Microsoft.Dynamics.CRM.queueitem`.
-    pub letter_queue_item: Field<Expanded<Vec<super::Queueitem>>>,
-    pub activityid_activitypointer: Field<Expanded<super::ActivitypointerAny>>,
-    pub modifiedby_letter: Field<Expanded<super::SystemUser>>,
+    pub letter_queue_item: Expanded<Vec<super::Queueitem>>,
+    pub activityid_activitypointer: Expanded<super::ActivitypointerAny>,
+    pub modifiedby_letter: Expanded<super::SystemUser>,
     /// Navigation `sla_letter_sla`: one `Microsoft.Dynamics.CRM.sla`.
-    pub sla_letter_sla: Field<Expanded<Untyped>>,
-    pub createdby_letter: Field<Expanded<super::SystemUser>>,
+    pub sla_letter_sla: Expanded<Untyped>,
+    pub createdby_letter: Expanded<super::SystemUser>,
     /// Navigation `Letter_DuplicateMatchingRecord`: a collection of `Microsoft.Dynamics.CRM.duplicaterecord`.
-    pub letter_duplicate_matching_record: Field<Expanded<Vec<Untyped>>>,
-    pub regardingobjectid_account_letter: Field<Expanded<super::Account>>,
-    pub regardingobjectid_contact_letter: Field<Expanded<super::Contact>>,
-    pub ownerid_letter: Field<Expanded<PrincipalAny>>,
+    pub letter_duplicate_matching_record: Expanded<Vec<Untyped>>,
+    pub regardingobjectid_account_letter: Expanded<super::Account>,
+    pub regardingobjectid_contact_letter: Expanded<super::Contact>,
+    pub ownerid_letter: Expanded<PrincipalAny>,
     /// Lookups to send as `nav@odata.bind`; set them with `HasBinds::bind` and the
     /// lookup constants of this type.
     pub binds: Binds,

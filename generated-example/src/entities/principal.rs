@@ -27,183 +27,183 @@ pub struct Principal {
     /// `ownerid`: `Edm.Guid`, key.
     pub ownerid: Field<Uuid>,
     /// Navigation `owner_exchangesyncidmapping`: a collection of `Microsoft.Dynamics.CRM.exchangesyncidmapping`.
-    pub owner_exchangesyncidmapping: Field<Expanded<Vec<Untyped>>>,
+    pub owner_exchangesyncidmapping: Expanded<Vec<Untyped>>,
     /// Navigation `owner_new_interactionforemail`: a collection of `Microsoft.Dynamics.CRM.interactionforemail`.
-    pub owner_new_interactionforemail: Field<Expanded<Vec<Untyped>>>,
+    pub owner_new_interactionforemail: Expanded<Vec<Untyped>>,
     /// Navigation `owner_knowledgearticle`: a collection of `Microsoft.Dynamics.CRM.knowledgearticle`.
-    pub owner_knowledgearticle: Field<Expanded<Vec<Untyped>>>,
+    pub owner_knowledgearticle: Expanded<Vec<Untyped>>,
     /// Navigation `owner_sharepointsite`: a collection of `Microsoft.Dynamics.CRM.sharepointsite`.
-    pub owner_sharepointsite: Field<Expanded<Vec<Untyped>>>,
+    pub owner_sharepointsite: Expanded<Vec<Untyped>>,
     /// Navigation `owner_sharepointdocumentlocation`: a collection of `Microsoft.Dynamics.CRM.sharepointdocumentlocation`.
-    pub owner_sharepointdocumentlocation: Field<Expanded<Vec<Untyped>>>,
+    pub owner_sharepointdocumentlocation: Expanded<Vec<Untyped>>,
     /// Navigation `owner_goal`: a collection of `Microsoft.Dynamics.CRM.goal`.
-    pub owner_goal: Field<Expanded<Vec<Untyped>>>,
+    pub owner_goal: Expanded<Vec<Untyped>>,
     /// Navigation `owner_mailbox`: a collection of `Microsoft.Dynamics.CRM.mailbox`.
-    pub owner_mailbox: Field<Expanded<Vec<Untyped>>>,
+    pub owner_mailbox: Expanded<Vec<Untyped>>,
     /// Navigation `owner_personaldocumenttemplates`: a collection of `Microsoft.Dynamics.CRM.personaldocumenttemplate`.
-    pub owner_personaldocumenttemplates: Field<Expanded<Vec<Untyped>>>,
-    pub owner_accounts: Field<Expanded<Vec<super::Account>>>,
+    pub owner_personaldocumenttemplates: Expanded<Vec<Untyped>>,
+    pub owner_accounts: Expanded<Vec<super::Account>>,
     /// Navigation `owner_goalrollupquery`: a collection of `Microsoft.Dynamics.CRM.goalrollupquery`.
-    pub owner_goalrollupquery: Field<Expanded<Vec<Untyped>>>,
+    pub owner_goalrollupquery: Expanded<Vec<Untyped>>,
     /// Navigation `owner_postfollows`: a collection of `Microsoft.Dynamics.CRM.postfollow`.
-    pub owner_postfollows: Field<Expanded<Vec<Untyped>>>,
+    pub owner_postfollows: Expanded<Vec<Untyped>>,
     /// Navigation `owner_workflows`: a collection of `Microsoft.Dynamics.CRM.workflow`.
-    pub owner_workflows: Field<Expanded<Vec<Untyped>>>,
+    pub owner_workflows: Expanded<Vec<Untyped>>,
     /// Navigation `owner_userquerys`: a collection of `Microsoft.Dynamics.CRM.userquery`.
-    pub owner_userquerys: Field<Expanded<Vec<Untyped>>>,
+    pub owner_userquerys: Expanded<Vec<Untyped>>,
     /// Navigation `owner_importmaps`: a collection of `Microsoft.Dynamics.CRM.importmap`.
-    pub owner_importmaps: Field<Expanded<Vec<Untyped>>>,
+    pub owner_importmaps: Expanded<Vec<Untyped>>,
     /// Navigation `owner_recurrencerules`: a collection of `Microsoft.Dynamics.CRM.recurrencerule`.
-    pub owner_recurrencerules: Field<Expanded<Vec<Untyped>>>,
+    pub owner_recurrencerules: Expanded<Vec<Untyped>>,
     /// Navigation `owner_mailmergetemplates`: a collection of `Microsoft.Dynamics.CRM.mailmergetemplate`.
-    pub owner_mailmergetemplates: Field<Expanded<Vec<Untyped>>>,
+    pub owner_mailmergetemplates: Expanded<Vec<Untyped>>,
     /// Navigation `owner_duplicaterules`: a collection of `Microsoft.Dynamics.CRM.duplicaterule`.
-    pub owner_duplicaterules: Field<Expanded<Vec<Untyped>>>,
+    pub owner_duplicaterules: Expanded<Vec<Untyped>>,
     /// Navigation `owner_reports`: a collection of `Microsoft.Dynamics.CRM.report`.
-    pub owner_reports: Field<Expanded<Vec<Untyped>>>,
-    pub owner_activitypointers: Field<Expanded<Vec<super::ActivitypointerAny>>>,
+    pub owner_reports: Expanded<Vec<Untyped>>,
+    pub owner_activitypointers: Expanded<Vec<super::ActivitypointerAny>>,
     /// Navigation `owner_mailboxtrackingfolder`: a collection of `Microsoft.Dynamics.CRM.mailboxtrackingfolder`.
-    pub owner_mailboxtrackingfolder: Field<Expanded<Vec<Untyped>>>,
+    pub owner_mailboxtrackingfolder: Expanded<Vec<Untyped>>,
     /// Navigation `owner_principalentitymap`: a collection of `Microsoft.Dynamics.CRM.principalentitymap`.
-    pub owner_principalentitymap: Field<Expanded<Vec<Untyped>>>,
+    pub owner_principalentitymap: Expanded<Vec<Untyped>>,
     /// Navigation `owner_importdatas`: a collection of `Microsoft.Dynamics.CRM.importdata`.
-    pub owner_importdatas: Field<Expanded<Vec<Untyped>>>,
+    pub owner_importdatas: Expanded<Vec<Untyped>>,
     /// Navigation `owner_categories`: a collection of `Microsoft.Dynamics.CRM.category`.
-    pub owner_categories: Field<Expanded<Vec<Untyped>>>,
-    pub owner_queues: Field<Expanded<Vec<super::Queue>>>,
+    pub owner_categories: Expanded<Vec<Untyped>>,
+    pub owner_queues: Expanded<Vec<super::Queue>>,
     /// Navigation `owner_actioncards`: a collection of `Microsoft.Dynamics.CRM.actioncard`.
-    pub owner_actioncards: Field<Expanded<Vec<Untyped>>>,
+    pub owner_actioncards: Expanded<Vec<Untyped>>,
     /// Navigation `owner_userqueryvisualizations`: a collection of `Microsoft.Dynamics.CRM.userqueryvisualization`.
-    pub owner_userqueryvisualizations: Field<Expanded<Vec<Untyped>>>,
+    pub owner_userqueryvisualizations: Expanded<Vec<Untyped>>,
     /// Navigation `owner_feedback`: a collection of `Microsoft.Dynamics.CRM.feedback`.
-    pub owner_feedback: Field<Expanded<Vec<Untyped>>>,
-    pub owner_annotations: Field<Expanded<Vec<super::Annotation>>>,
+    pub owner_feedback: Expanded<Vec<Untyped>>,
+    pub owner_annotations: Expanded<Vec<super::Annotation>>,
     /// Navigation `owner_userform`: a collection of `Microsoft.Dynamics.CRM.userform`.
-    pub owner_userform: Field<Expanded<Vec<Untyped>>>,
+    pub owner_userform: Expanded<Vec<Untyped>>,
     /// Navigation `owner_asyncoperations`: a collection of `Microsoft.Dynamics.CRM.asyncoperation`.
-    pub owner_asyncoperations: Field<Expanded<Vec<Untyped>>>,
+    pub owner_asyncoperations: Expanded<Vec<Untyped>>,
     /// Navigation `owner_SocialProfile`: a collection of `Microsoft.Dynamics.CRM.socialprofile`.
-    pub owner_social_profile: Field<Expanded<Vec<Untyped>>>,
+    pub owner_social_profile: Expanded<Vec<Untyped>>,
     /// Navigation `owner_processsessions`: a collection of `Microsoft.Dynamics.CRM.processsession`.
-    pub owner_processsessions: Field<Expanded<Vec<Untyped>>>,
+    pub owner_processsessions: Expanded<Vec<Untyped>>,
     /// Navigation `owner_slas`: a collection of `Microsoft.Dynamics.CRM.sla`.
-    pub owner_slas: Field<Expanded<Vec<Untyped>>>,
+    pub owner_slas: Expanded<Vec<Untyped>>,
     /// Navigation `slakpiinstance_owner`: a collection of `Microsoft.Dynamics.CRM.slakpiinstance`.
-    pub slakpiinstance_owner: Field<Expanded<Vec<Untyped>>>,
+    pub slakpiinstance_owner: Expanded<Vec<Untyped>>,
     /// Navigation `owner_emailserverprofile`: a collection of `Microsoft.Dynamics.CRM.emailserverprofile`.
-    pub owner_emailserverprofile: Field<Expanded<Vec<Untyped>>>,
+    pub owner_emailserverprofile: Expanded<Vec<Untyped>>,
     /// Navigation `owner_templates`: a collection of `Microsoft.Dynamics.CRM.template`.
-    pub owner_templates: Field<Expanded<Vec<Untyped>>>,
-    pub owner_contacts: Field<Expanded<Vec<super::Contact>>>,
+    pub owner_templates: Expanded<Vec<Untyped>>,
+    pub owner_contacts: Expanded<Vec<super::Contact>>,
     /// Navigation `owner_imports`: a collection of `Microsoft.Dynamics.CRM.import`.
-    pub owner_imports: Field<Expanded<Vec<Untyped>>>,
+    pub owner_imports: Expanded<Vec<Untyped>>,
     /// Navigation `owner_connections`: a collection of `Microsoft.Dynamics.CRM.connection`.
-    pub owner_connections: Field<Expanded<Vec<Untyped>>>,
+    pub owner_connections: Expanded<Vec<Untyped>>,
     /// Navigation `owner_importfiles`: a collection of `Microsoft.Dynamics.CRM.importfile`.
-    pub owner_importfiles: Field<Expanded<Vec<Untyped>>>,
+    pub owner_importfiles: Expanded<Vec<Untyped>>,
     /// Navigation `owner_importlogs`: a collection of `Microsoft.Dynamics.CRM.importlog`.
-    pub owner_importlogs: Field<Expanded<Vec<Untyped>>>,
+    pub owner_importlogs: Expanded<Vec<Untyped>>,
     /// Navigation `owner_SyncError`: a collection of `Microsoft.Dynamics.CRM.syncerror`.
-    pub owner_sync_error: Field<Expanded<Vec<Untyped>>>,
+    pub owner_sync_error: Expanded<Vec<Untyped>>,
     /// Navigation `owner_emails`: a collection of `Microsoft.Dynamics.CRM.email`.
-    pub owner_emails: Field<Expanded<Vec<Untyped>>>,
+    pub owner_emails: Expanded<Vec<Untyped>>,
     /// Navigation `owner_faxes`: a collection of `Microsoft.Dynamics.CRM.fax`.
-    pub owner_faxes: Field<Expanded<Vec<Untyped>>>,
-    pub owner_letters: Field<Expanded<Vec<super::Letter>>>,
+    pub owner_faxes: Expanded<Vec<Untyped>>,
+    pub owner_letters: Expanded<Vec<super::Letter>>,
     /// Navigation `owner_phonecalls`: a collection of `Microsoft.Dynamics.CRM.phonecall`.
-    pub owner_phonecalls: Field<Expanded<Vec<Untyped>>>,
+    pub owner_phonecalls: Expanded<Vec<Untyped>>,
     /// Navigation `owner_tasks`: a collection of `Microsoft.Dynamics.CRM.task`.
-    pub owner_tasks: Field<Expanded<Vec<Untyped>>>,
+    pub owner_tasks: Expanded<Vec<Untyped>>,
     /// Navigation `owner_recurringappointmentmasters`: a collection of `Microsoft.Dynamics.CRM.recurringappointmentmaster`.
-    pub owner_recurringappointmentmasters: Field<Expanded<Vec<Untyped>>>,
+    pub owner_recurringappointmentmasters: Expanded<Vec<Untyped>>,
     /// Navigation `owner_socialactivities`: a collection of `Microsoft.Dynamics.CRM.socialactivity`.
-    pub owner_socialactivities: Field<Expanded<Vec<Untyped>>>,
+    pub owner_socialactivities: Expanded<Vec<Untyped>>,
     /// Navigation `owner_appointments`: a collection of `Microsoft.Dynamics.CRM.appointment`.
-    pub owner_appointments: Field<Expanded<Vec<Untyped>>>,
+    pub owner_appointments: Expanded<Vec<Untyped>>,
     /// Navigation `ActionCardUserState_Owner`: a collection of `Microsoft.Dynamics.CRM.actioncarduserstate`.
-    pub action_card_user_state_owner: Field<Expanded<Vec<Untyped>>>,
+    pub action_card_user_state_owner: Expanded<Vec<Untyped>>,
     /// Navigation `owner_callbackregistration`: a collection of `Microsoft.Dynamics.CRM.callbackregistration`.
-    pub owner_callbackregistration: Field<Expanded<Vec<Untyped>>>,
+    pub owner_callbackregistration: Expanded<Vec<Untyped>>,
     /// Navigation `owner_canvasapp`: a collection of `Microsoft.Dynamics.CRM.canvasapp`.
-    pub owner_canvasapp: Field<Expanded<Vec<Untyped>>>,
+    pub owner_canvasapp: Expanded<Vec<Untyped>>,
     /// Navigation `owner_stagesolutionupload`: a collection of `Microsoft.Dynamics.CRM.stagesolutionupload`.
-    pub owner_stagesolutionupload: Field<Expanded<Vec<Untyped>>>,
+    pub owner_stagesolutionupload: Expanded<Vec<Untyped>>,
     /// Navigation `owner_exportsolutionupload`: a collection of `Microsoft.Dynamics.CRM.exportsolutionupload`.
-    pub owner_exportsolutionupload: Field<Expanded<Vec<Untyped>>>,
+    pub owner_exportsolutionupload: Expanded<Vec<Untyped>>,
     /// Navigation `owner_connector`: a collection of `Microsoft.Dynamics.CRM.connector`.
-    pub owner_connector: Field<Expanded<Vec<Untyped>>>,
+    pub owner_connector: Expanded<Vec<Untyped>>,
     /// Navigation `owner_environmentvariabledefinition`: a collection of `Microsoft.Dynamics.CRM.environmentvariabledefinition`.
-    pub owner_environmentvariabledefinition: Field<Expanded<Vec<Untyped>>>,
+    pub owner_environmentvariabledefinition: Expanded<Vec<Untyped>>,
     /// Navigation `owner_environmentvariablevalue`: a collection of `Microsoft.Dynamics.CRM.environmentvariablevalue`.
-    pub owner_environmentvariablevalue: Field<Expanded<Vec<Untyped>>>,
+    pub owner_environmentvariablevalue: Expanded<Vec<Untyped>>,
     /// Navigation `owner_processstageparameter`: a collection of `Microsoft.Dynamics.CRM.processstageparameter`.
-    pub owner_processstageparameter: Field<Expanded<Vec<Untyped>>>,
+    pub owner_processstageparameter: Expanded<Vec<Untyped>>,
     /// Navigation `owner_flowsession`: a collection of `Microsoft.Dynamics.CRM.flowsession`.
-    pub owner_flowsession: Field<Expanded<Vec<Untyped>>>,
+    pub owner_flowsession: Expanded<Vec<Untyped>>,
     /// Navigation `owner_workflowbinary`: a collection of `Microsoft.Dynamics.CRM.workflowbinary`.
-    pub owner_workflowbinary: Field<Expanded<Vec<Untyped>>>,
+    pub owner_workflowbinary: Expanded<Vec<Untyped>>,
     /// Navigation `owner_connectionreference`: a collection of `Microsoft.Dynamics.CRM.connectionreference`.
-    pub owner_connectionreference: Field<Expanded<Vec<Untyped>>>,
+    pub owner_connectionreference: Expanded<Vec<Untyped>>,
     /// Navigation `owner_msdyn_serviceconfiguration`: a collection of `Microsoft.Dynamics.CRM.msdyn_serviceconfiguration`.
-    pub owner_msdyn_serviceconfiguration: Field<Expanded<Vec<Untyped>>>,
+    pub owner_msdyn_serviceconfiguration: Expanded<Vec<Untyped>>,
     /// Navigation `owner_msdyn_slakpi`: a collection of `Microsoft.Dynamics.CRM.msdyn_slakpi`.
-    pub owner_msdyn_slakpi: Field<Expanded<Vec<Untyped>>>,
+    pub owner_msdyn_slakpi: Expanded<Vec<Untyped>>,
     /// Navigation `owner_msdyn_knowledgearticleimage`: a collection of `Microsoft.Dynamics.CRM.msdyn_knowledgearticleimage`.
-    pub owner_msdyn_knowledgearticleimage: Field<Expanded<Vec<Untyped>>>,
+    pub owner_msdyn_knowledgearticleimage: Expanded<Vec<Untyped>>,
     /// Navigation `owner_msdyn_knowledgearticletemplate`: a collection of `Microsoft.Dynamics.CRM.msdyn_knowledgearticletemplate`.
-    pub owner_msdyn_knowledgearticletemplate: Field<Expanded<Vec<Untyped>>>,
+    pub owner_msdyn_knowledgearticletemplate: Expanded<Vec<Untyped>>,
     /// Navigation `owner_msdyn_dataflow`: a collection of `Microsoft.Dynamics.CRM.msdyn_dataflow`.
-    pub owner_msdyn_dataflow: Field<Expanded<Vec<Untyped>>>,
+    pub owner_msdyn_dataflow: Expanded<Vec<Untyped>>,
     /// Navigation `owner_msdyn_richtextfile`: a collection of `Microsoft.Dynamics.CRM.msdyn_richtextfile`.
-    pub owner_msdyn_richtextfile: Field<Expanded<Vec<Untyped>>>,
+    pub owner_msdyn_richtextfile: Expanded<Vec<Untyped>>,
     /// Navigation `owner_msdyn_aiconfiguration`: a collection of `Microsoft.Dynamics.CRM.msdyn_aiconfiguration`.
-    pub owner_msdyn_aiconfiguration: Field<Expanded<Vec<Untyped>>>,
+    pub owner_msdyn_aiconfiguration: Expanded<Vec<Untyped>>,
     /// Navigation `owner_msdyn_aimodel`: a collection of `Microsoft.Dynamics.CRM.msdyn_aimodel`.
-    pub owner_msdyn_aimodel: Field<Expanded<Vec<Untyped>>>,
+    pub owner_msdyn_aimodel: Expanded<Vec<Untyped>>,
     /// Navigation `owner_msdyn_aitemplate`: a collection of `Microsoft.Dynamics.CRM.msdyn_aitemplate`.
-    pub owner_msdyn_aitemplate: Field<Expanded<Vec<Untyped>>>,
+    pub owner_msdyn_aitemplate: Expanded<Vec<Untyped>>,
     /// Navigation `owner_msdyn_aibdataset`: a collection of `Microsoft.Dynamics.CRM.msdyn_aibdataset`.
-    pub owner_msdyn_aibdataset: Field<Expanded<Vec<Untyped>>>,
+    pub owner_msdyn_aibdataset: Expanded<Vec<Untyped>>,
     /// Navigation `owner_msdyn_aibdatasetfile`: a collection of `Microsoft.Dynamics.CRM.msdyn_aibdatasetfile`.
-    pub owner_msdyn_aibdatasetfile: Field<Expanded<Vec<Untyped>>>,
+    pub owner_msdyn_aibdatasetfile: Expanded<Vec<Untyped>>,
     /// Navigation `owner_msdyn_aibdatasetrecord`: a collection of `Microsoft.Dynamics.CRM.msdyn_aibdatasetrecord`.
-    pub owner_msdyn_aibdatasetrecord: Field<Expanded<Vec<Untyped>>>,
+    pub owner_msdyn_aibdatasetrecord: Expanded<Vec<Untyped>>,
     /// Navigation `owner_msdyn_aibdatasetscontainer`: a collection of `Microsoft.Dynamics.CRM.msdyn_aibdatasetscontainer`.
-    pub owner_msdyn_aibdatasetscontainer: Field<Expanded<Vec<Untyped>>>,
+    pub owner_msdyn_aibdatasetscontainer: Expanded<Vec<Untyped>>,
     /// Navigation `owner_msdyn_aibfile`: a collection of `Microsoft.Dynamics.CRM.msdyn_aibfile`.
-    pub owner_msdyn_aibfile: Field<Expanded<Vec<Untyped>>>,
+    pub owner_msdyn_aibfile: Expanded<Vec<Untyped>>,
     /// Navigation `owner_msdyn_aibfileattacheddata`: a collection of `Microsoft.Dynamics.CRM.msdyn_aibfileattacheddata`.
-    pub owner_msdyn_aibfileattacheddata: Field<Expanded<Vec<Untyped>>>,
+    pub owner_msdyn_aibfileattacheddata: Expanded<Vec<Untyped>>,
     /// Navigation `owner_msdyn_aifptrainingdocument`: a collection of `Microsoft.Dynamics.CRM.msdyn_aifptrainingdocument`.
-    pub owner_msdyn_aifptrainingdocument: Field<Expanded<Vec<Untyped>>>,
+    pub owner_msdyn_aifptrainingdocument: Expanded<Vec<Untyped>>,
     /// Navigation `owner_msdyn_aiodimage`: a collection of `Microsoft.Dynamics.CRM.msdyn_aiodimage`.
-    pub owner_msdyn_aiodimage: Field<Expanded<Vec<Untyped>>>,
+    pub owner_msdyn_aiodimage: Expanded<Vec<Untyped>>,
     /// Navigation `owner_msdyn_aiodlabel`: a collection of `Microsoft.Dynamics.CRM.msdyn_aiodlabel`.
-    pub owner_msdyn_aiodlabel: Field<Expanded<Vec<Untyped>>>,
+    pub owner_msdyn_aiodlabel: Expanded<Vec<Untyped>>,
     /// Navigation `owner_msdyn_aiodtrainingboundingbox`: a collection of `Microsoft.Dynamics.CRM.msdyn_aiodtrainingboundingbox`.
-    pub owner_msdyn_aiodtrainingboundingbox: Field<Expanded<Vec<Untyped>>>,
+    pub owner_msdyn_aiodtrainingboundingbox: Expanded<Vec<Untyped>>,
     /// Navigation `owner_msdyn_aiodtrainingimage`: a collection of `Microsoft.Dynamics.CRM.msdyn_aiodtrainingimage`.
-    pub owner_msdyn_aiodtrainingimage: Field<Expanded<Vec<Untyped>>>,
+    pub owner_msdyn_aiodtrainingimage: Expanded<Vec<Untyped>>,
     /// Navigation `owner_msdyn_analysiscomponent`: a collection of `Microsoft.Dynamics.CRM.msdyn_analysiscomponent`.
-    pub owner_msdyn_analysiscomponent: Field<Expanded<Vec<Untyped>>>,
+    pub owner_msdyn_analysiscomponent: Expanded<Vec<Untyped>>,
     /// Navigation `owner_msdyn_analysisjob`: a collection of `Microsoft.Dynamics.CRM.msdyn_analysisjob`.
-    pub owner_msdyn_analysisjob: Field<Expanded<Vec<Untyped>>>,
+    pub owner_msdyn_analysisjob: Expanded<Vec<Untyped>>,
     /// Navigation `owner_msdyn_analysisresult`: a collection of `Microsoft.Dynamics.CRM.msdyn_analysisresult`.
-    pub owner_msdyn_analysisresult: Field<Expanded<Vec<Untyped>>>,
+    pub owner_msdyn_analysisresult: Expanded<Vec<Untyped>>,
     /// Navigation `owner_msdyn_analysisresultdetail`: a collection of `Microsoft.Dynamics.CRM.msdyn_analysisresultdetail`.
-    pub owner_msdyn_analysisresultdetail: Field<Expanded<Vec<Untyped>>>,
+    pub owner_msdyn_analysisresultdetail: Expanded<Vec<Untyped>>,
     /// Navigation `owner_msdyn_solutionhealthrule`: a collection of `Microsoft.Dynamics.CRM.msdyn_solutionhealthrule`.
-    pub owner_msdyn_solutionhealthrule: Field<Expanded<Vec<Untyped>>>,
+    pub owner_msdyn_solutionhealthrule: Expanded<Vec<Untyped>>,
     /// Navigation `owner_msdyn_solutionhealthruleargument`: a collection of `Microsoft.Dynamics.CRM.msdyn_solutionhealthruleargument`.
-    pub owner_msdyn_solutionhealthruleargument: Field<Expanded<Vec<Untyped>>>,
+    pub owner_msdyn_solutionhealthruleargument: Expanded<Vec<Untyped>>,
     /// Navigation `owner_ggw_event`: a collection of `Microsoft.Dynamics.CRM.ggw_event`.
-    pub owner_ggw_event: Field<Expanded<Vec<Untyped>>>,
+    pub owner_ggw_event: Expanded<Vec<Untyped>>,
     /// Navigation `owner_ggw_team`: a collection of `Microsoft.Dynamics.CRM.ggw_team`.
-    pub owner_ggw_team: Field<Expanded<Vec<Untyped>>>,
+    pub owner_ggw_team: Expanded<Vec<Untyped>>,
     /// Navigation `owner_ggw_crew`: a collection of `Microsoft.Dynamics.CRM.ggw_crew`.
-    pub owner_ggw_crew: Field<Expanded<Vec<Untyped>>>,
+    pub owner_ggw_crew: Expanded<Vec<Untyped>>,
     /// Navigation `owner_ggw_team_application`: a collection of `Microsoft.Dynamics.CRM.ggw_team_application`.
-    pub owner_ggw_team_application: Field<Expanded<Vec<Untyped>>>,
+    pub owner_ggw_team_application: Expanded<Vec<Untyped>>,
     /// Lookups to send as `nav@odata.bind`; set them with `HasBinds::bind` and the
     /// lookup constants of this type.
     pub binds: Binds,

@@ -72,49 +72,49 @@ pub struct Queue {
     pub incomingemailfilteringmethod: Field<i32>,
     pub numberofitems: Field<i32>,
     /// Navigation `defaultmailbox`: one `Microsoft.Dynamics.CRM.mailbox`.
-    pub defaultmailbox: Field<Expanded<Untyped>>,
+    pub defaultmailbox: Expanded<Untyped>,
     /// Navigation `Queue_ProcessSessions`: a collection of `Microsoft.Dynamics.CRM.processsession`.
-    pub queue_process_sessions: Field<Expanded<Vec<Untyped>>>,
+    pub queue_process_sessions: Expanded<Vec<Untyped>>,
     /// Navigation `Queue_BulkDeleteFailures`: a collection of `Microsoft.Dynamics.CRM.bulkdeletefailure`.
-    pub queue_bulk_delete_failures: Field<Expanded<Vec<Untyped>>>,
+    pub queue_bulk_delete_failures: Expanded<Vec<Untyped>>,
     /// Navigation `businessunitid`: one `Microsoft.Dynamics.CRM.businessunit`.
-    pub businessunitid: Field<Expanded<Untyped>>,
+    pub businessunitid: Expanded<Untyped>,
     /// Navigation `organizationid`: one `Microsoft.Dynamics.CRM.organization`.
-    pub organizationid: Field<Expanded<Untyped>>,
+    pub organizationid: Expanded<Untyped>,
     /// Navigation `queue_PostFollows`: a collection of `Microsoft.Dynamics.CRM.postfollow`.
-    pub queue_post_follows: Field<Expanded<Vec<Untyped>>>,
+    pub queue_post_follows: Expanded<Vec<Untyped>>,
     /// Navigation `mailbox_regarding_queue`: a collection of `Microsoft.Dynamics.CRM.mailbox`.
-    pub mailbox_regarding_queue: Field<Expanded<Vec<Untyped>>>,
-    pub queue_team: Field<Expanded<Vec<super::Team>>>,
-    pub queue_entries: Field<Expanded<Vec<super::Queueitem>>>,
+    pub mailbox_regarding_queue: Expanded<Vec<Untyped>>,
+    pub queue_team: Expanded<Vec<super::Team>>,
+    pub queue_entries: Expanded<Vec<super::Queueitem>>,
     /// Navigation `queue_activity_parties`: a collection of `Microsoft.Dynamics.CRM.activityparty`.
-    pub queue_activity_parties: Field<Expanded<Vec<Untyped>>>,
+    pub queue_activity_parties: Expanded<Vec<Untyped>>,
     /// Navigation `Queue_AsyncOperations`: a collection of `Microsoft.Dynamics.CRM.asyncoperation`.
-    pub queue_async_operations: Field<Expanded<Vec<Untyped>>>,
+    pub queue_async_operations: Expanded<Vec<Untyped>>,
     /// Navigation `owningbusinessunit`: one `Microsoft.Dynamics.CRM.businessunit`.
-    pub owningbusinessunit: Field<Expanded<Untyped>>,
-    pub ownerid: Field<Expanded<PrincipalAny>>,
-    pub primaryuserid: Field<Expanded<super::SystemUser>>,
+    pub owningbusinessunit: Expanded<Untyped>,
+    pub ownerid: Expanded<PrincipalAny>,
+    pub primaryuserid: Expanded<super::SystemUser>,
     /// Navigation `Queue_Email_EmailSender`: a collection of `Microsoft.Dynamics.CRM.email`.
-    pub queue_email_email_sender: Field<Expanded<Vec<Untyped>>>,
-    pub createdby: Field<Expanded<super::SystemUser>>,
-    pub modifiedonbehalfby: Field<Expanded<super::SystemUser>>,
-    pub queuemembership_association: Field<Expanded<Vec<super::SystemUser>>>,
+    pub queue_email_email_sender: Expanded<Vec<Untyped>>,
+    pub createdby: Expanded<super::SystemUser>,
+    pub modifiedonbehalfby: Expanded<super::SystemUser>,
+    pub queuemembership_association: Expanded<Vec<super::SystemUser>>,
     /// Navigation `transactioncurrencyid`: one `Microsoft.Dynamics.CRM.transactioncurrency`.
-    pub transactioncurrencyid: Field<Expanded<Untyped>>,
+    pub transactioncurrencyid: Expanded<Untyped>,
     /// Navigation `Queue_SyncErrors`: a collection of `Microsoft.Dynamics.CRM.syncerror`.
-    pub queue_sync_errors: Field<Expanded<Vec<Untyped>>>,
-    pub queue_system_user: Field<Expanded<Vec<super::SystemUser>>>,
+    pub queue_sync_errors: Expanded<Vec<Untyped>>,
+    pub queue_system_user: Expanded<Vec<super::SystemUser>>,
     /// Navigation `queue_PostRegardings`: a collection of `Microsoft.Dynamics.CRM.postregarding`.
-    pub queue_post_regardings: Field<Expanded<Vec<Untyped>>>,
+    pub queue_post_regardings: Expanded<Vec<Untyped>>,
     /// Navigation `queue_principalobjectattributeaccess`: a collection of `Microsoft.Dynamics.CRM.principalobjectattributeaccess`.
-    pub queue_principalobjectattributeaccess: Field<Expanded<Vec<Untyped>>>,
-    pub createdonbehalfby: Field<Expanded<super::SystemUser>>,
-    pub modifiedby: Field<Expanded<super::SystemUser>>,
+    pub queue_principalobjectattributeaccess: Expanded<Vec<Untyped>>,
+    pub createdonbehalfby: Expanded<super::SystemUser>,
+    pub modifiedby: Expanded<super::SystemUser>,
     /// Navigation `Queue_DuplicateMatchingRecord`: a collection of `Microsoft.Dynamics.CRM.duplicaterecord`.
-    pub queue_duplicate_matching_record: Field<Expanded<Vec<Untyped>>>,
+    pub queue_duplicate_matching_record: Expanded<Vec<Untyped>>,
     /// Navigation `Queue_DuplicateBaseRecord`: a collection of `Microsoft.Dynamics.CRM.duplicaterecord`.
-    pub queue_duplicate_base_record: Field<Expanded<Vec<Untyped>>>,
+    pub queue_duplicate_base_record: Expanded<Vec<Untyped>>,
     /// Lookups to send as `nav@odata.bind`; set them with `HasBinds::bind` and the
     /// lookup constants of this type.
     pub binds: Binds,

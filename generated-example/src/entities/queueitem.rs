@@ -63,46 +63,46 @@ pub struct Queueitem {
     pub organizationid_value: ReadOnly<Uuid>,
     pub createdon: Field<DateTimeOffset>,
     /// Navigation `objectid_knowledgearticle`: one `Microsoft.Dynamics.CRM.knowledgearticle`.
-    pub objectid_knowledgearticle: Field<Expanded<Untyped>>,
+    pub objectid_knowledgearticle: Expanded<Untyped>,
     /// Navigation `QueueItem_ProcessSessions`: a collection of `Microsoft.Dynamics.CRM.processsession`.
-    pub queue_item_process_sessions: Field<Expanded<Vec<Untyped>>>,
-    pub createdby: Field<Expanded<super::SystemUser>>,
+    pub queue_item_process_sessions: Expanded<Vec<Untyped>>,
+    pub createdby: Expanded<super::SystemUser>,
     /// Navigation `objectid_appointment`: one `Microsoft.Dynamics.CRM.appointment`.
-    pub objectid_appointment: Field<Expanded<Untyped>>,
-    pub modifiedby: Field<Expanded<super::SystemUser>>,
-    pub workerid_systemuser: Field<Expanded<super::SystemUser>>,
-    pub objectid_activitypointer: Field<Expanded<super::ActivitypointerAny>>,
-    pub queueid: Field<Expanded<super::Queue>>,
+    pub objectid_appointment: Expanded<Untyped>,
+    pub modifiedby: Expanded<super::SystemUser>,
+    pub workerid_systemuser: Expanded<super::SystemUser>,
+    pub objectid_activitypointer: Expanded<super::ActivitypointerAny>,
+    pub queueid: Expanded<super::Queue>,
     /// Navigation `QueueItem_AsyncOperations`: a collection of `Microsoft.Dynamics.CRM.asyncoperation`.
-    pub queue_item_async_operations: Field<Expanded<Vec<Untyped>>>,
-    pub workerid_team: Field<Expanded<super::Team>>,
+    pub queue_item_async_operations: Expanded<Vec<Untyped>>,
+    pub workerid_team: Expanded<super::Team>,
     /// Navigation `objectid_fax`: one `Microsoft.Dynamics.CRM.fax`.
-    pub objectid_fax: Field<Expanded<Untyped>>,
+    pub objectid_fax: Expanded<Untyped>,
     /// Navigation `objectid_recurringappointmentmaster`: one `Microsoft.Dynamics.CRM.recurringappointmentmaster`.
-    pub objectid_recurringappointmentmaster: Field<Expanded<Untyped>>,
+    pub objectid_recurringappointmentmaster: Expanded<Untyped>,
     /// Navigation `QueueItem_SyncErrors`: a collection of `Microsoft.Dynamics.CRM.syncerror`.
-    pub queue_item_sync_errors: Field<Expanded<Vec<Untyped>>>,
+    pub queue_item_sync_errors: Expanded<Vec<Untyped>>,
     /// Navigation `organizationid`: one `Microsoft.Dynamics.CRM.organization`.
-    pub organizationid: Field<Expanded<Untyped>>,
-    pub modifiedonbehalfby: Field<Expanded<super::SystemUser>>,
-    pub objectid_letter: Field<Expanded<super::Letter>>,
+    pub organizationid: Expanded<Untyped>,
+    pub modifiedonbehalfby: Expanded<super::SystemUser>,
+    pub objectid_letter: Expanded<super::Letter>,
     /// Navigation `objectid_socialactivity`: one `Microsoft.Dynamics.CRM.socialactivity`.
-    pub objectid_socialactivity: Field<Expanded<Untyped>>,
+    pub objectid_socialactivity: Expanded<Untyped>,
     /// Navigation `objectid_phonecall`: one `Microsoft.Dynamics.CRM.phonecall`.
-    pub objectid_phonecall: Field<Expanded<Untyped>>,
+    pub objectid_phonecall: Expanded<Untyped>,
     /// Navigation `transactioncurrencyid`: one `Microsoft.Dynamics.CRM.transactioncurrency`.
-    pub transactioncurrencyid: Field<Expanded<Untyped>>,
+    pub transactioncurrencyid: Expanded<Untyped>,
     /// Navigation `objectid_task`: one `Microsoft.Dynamics.CRM.task`.
-    pub objectid_task: Field<Expanded<Untyped>>,
+    pub objectid_task: Expanded<Untyped>,
     /// Navigation `queueitem_principalobjectattributeaccess`: a collection of `Microsoft.Dynamics.CRM.principalobjectattributeaccess`.
-    pub queueitem_principalobjectattributeaccess: Field<Expanded<Vec<Untyped>>>,
+    pub queueitem_principalobjectattributeaccess: Expanded<Vec<Untyped>>,
     /// Navigation `QueueItem_BulkDeleteFailures`: a collection of `Microsoft.Dynamics.CRM.bulkdeletefailure`.
-    pub queue_item_bulk_delete_failures: Field<Expanded<Vec<Untyped>>>,
+    pub queue_item_bulk_delete_failures: Expanded<Vec<Untyped>>,
     /// Navigation `objectid_email`: one `Microsoft.Dynamics.CRM.email`.
-    pub objectid_email: Field<Expanded<Untyped>>,
-    pub createdonbehalfby: Field<Expanded<super::SystemUser>>,
+    pub objectid_email: Expanded<Untyped>,
+    pub createdonbehalfby: Expanded<super::SystemUser>,
     /// Navigation `objectid_msdyn_knowledgearticletemplate`: one `Microsoft.Dynamics.CRM.msdyn_knowledgearticletemplate`.
-    pub objectid_msdyn_knowledgearticletemplate: Field<Expanded<Untyped>>,
+    pub objectid_msdyn_knowledgearticletemplate: Expanded<Untyped>,
     /// Lookups to send as `nav@odata.bind`; set them with `HasBinds::bind` and the
     /// lookup constants of this type.
     pub binds: Binds,

@@ -186,1950 +186,1896 @@ pub struct SystemUser {
     pub address1_country: Field<String>,
     pub domainname: Field<String>,
     /// Navigation `owner_exchangesyncidmapping`: a collection of `Microsoft.Dynamics.CRM.exchangesyncidmapping`.
-    pub owner_exchangesyncidmapping: Field<Expanded<Vec<Untyped>>>,
+    pub owner_exchangesyncidmapping: Expanded<Vec<Untyped>>,
     /// Navigation `owner_new_interactionforemail`: a collection of `Microsoft.Dynamics.CRM.interactionforemail`.
-    pub owner_new_interactionforemail: Field<Expanded<Vec<Untyped>>>,
+    pub owner_new_interactionforemail: Expanded<Vec<Untyped>>,
     /// Navigation `owner_knowledgearticle`: a collection of `Microsoft.Dynamics.CRM.knowledgearticle`.
-    pub owner_knowledgearticle: Field<Expanded<Vec<Untyped>>>,
+    pub owner_knowledgearticle: Expanded<Vec<Untyped>>,
     /// Navigation `owner_sharepointsite`: a collection of `Microsoft.Dynamics.CRM.sharepointsite`.
-    pub owner_sharepointsite: Field<Expanded<Vec<Untyped>>>,
+    pub owner_sharepointsite: Expanded<Vec<Untyped>>,
     /// Navigation `owner_sharepointdocumentlocation`: a collection of `Microsoft.Dynamics.CRM.sharepointdocumentlocation`.
-    pub owner_sharepointdocumentlocation: Field<Expanded<Vec<Untyped>>>,
+    pub owner_sharepointdocumentlocation: Expanded<Vec<Untyped>>,
     /// Navigation `owner_goal`: a collection of `Microsoft.Dynamics.CRM.goal`.
-    pub owner_goal: Field<Expanded<Vec<Untyped>>>,
+    pub owner_goal: Expanded<Vec<Untyped>>,
     /// Navigation `owner_mailbox`: a collection of `Microsoft.Dynamics.CRM.mailbox`.
-    pub owner_mailbox: Field<Expanded<Vec<Untyped>>>,
+    pub owner_mailbox: Expanded<Vec<Untyped>>,
     /// Navigation `owner_personaldocumenttemplates`: a collection of `Microsoft.Dynamics.CRM.personaldocumenttemplate`.
-    pub owner_personaldocumenttemplates: Field<Expanded<Vec<Untyped>>>,
-    pub owner_accounts: Field<Expanded<Vec<super::Account>>>,
+    pub owner_personaldocumenttemplates: Expanded<Vec<Untyped>>,
+    pub owner_accounts: Expanded<Vec<super::Account>>,
     /// Navigation `owner_goalrollupquery`: a collection of `Microsoft.Dynamics.CRM.goalrollupquery`.
-    pub owner_goalrollupquery: Field<Expanded<Vec<Untyped>>>,
+    pub owner_goalrollupquery: Expanded<Vec<Untyped>>,
     /// Navigation `owner_postfollows`: a collection of `Microsoft.Dynamics.CRM.postfollow`.
-    pub owner_postfollows: Field<Expanded<Vec<Untyped>>>,
+    pub owner_postfollows: Expanded<Vec<Untyped>>,
     /// Navigation `owner_workflows`: a collection of `Microsoft.Dynamics.CRM.workflow`.
-    pub owner_workflows: Field<Expanded<Vec<Untyped>>>,
+    pub owner_workflows: Expanded<Vec<Untyped>>,
     /// Navigation `owner_userquerys`: a collection of `Microsoft.Dynamics.CRM.userquery`.
-    pub owner_userquerys: Field<Expanded<Vec<Untyped>>>,
+    pub owner_userquerys: Expanded<Vec<Untyped>>,
     /// Navigation `owner_importmaps`: a collection of `Microsoft.Dynamics.CRM.importmap`.
-    pub owner_importmaps: Field<Expanded<Vec<Untyped>>>,
+    pub owner_importmaps: Expanded<Vec<Untyped>>,
     /// Navigation `owner_recurrencerules`: a collection of `Microsoft.Dynamics.CRM.recurrencerule`.
-    pub owner_recurrencerules: Field<Expanded<Vec<Untyped>>>,
+    pub owner_recurrencerules: Expanded<Vec<Untyped>>,
     /// Navigation `owner_mailmergetemplates`: a collection of `Microsoft.Dynamics.CRM.mailmergetemplate`.
-    pub owner_mailmergetemplates: Field<Expanded<Vec<Untyped>>>,
+    pub owner_mailmergetemplates: Expanded<Vec<Untyped>>,
     /// Navigation `owner_duplicaterules`: a collection of `Microsoft.Dynamics.CRM.duplicaterule`.
-    pub owner_duplicaterules: Field<Expanded<Vec<Untyped>>>,
+    pub owner_duplicaterules: Expanded<Vec<Untyped>>,
     /// Navigation `owner_reports`: a collection of `Microsoft.Dynamics.CRM.report`.
-    pub owner_reports: Field<Expanded<Vec<Untyped>>>,
-    pub owner_activitypointers: Field<Expanded<Vec<super::ActivitypointerAny>>>,
+    pub owner_reports: Expanded<Vec<Untyped>>,
+    pub owner_activitypointers: Expanded<Vec<super::ActivitypointerAny>>,
     /// Navigation `owner_mailboxtrackingfolder`: a collection of `Microsoft.Dynamics.CRM.mailboxtrackingfolder`.
-    pub owner_mailboxtrackingfolder: Field<Expanded<Vec<Untyped>>>,
+    pub owner_mailboxtrackingfolder: Expanded<Vec<Untyped>>,
     /// Navigation `owner_principalentitymap`: a collection of `Microsoft.Dynamics.CRM.principalentitymap`.
-    pub owner_principalentitymap: Field<Expanded<Vec<Untyped>>>,
+    pub owner_principalentitymap: Expanded<Vec<Untyped>>,
     /// Navigation `owner_importdatas`: a collection of `Microsoft.Dynamics.CRM.importdata`.
-    pub owner_importdatas: Field<Expanded<Vec<Untyped>>>,
+    pub owner_importdatas: Expanded<Vec<Untyped>>,
     /// Navigation `owner_categories`: a collection of `Microsoft.Dynamics.CRM.category`.
-    pub owner_categories: Field<Expanded<Vec<Untyped>>>,
-    pub owner_queues: Field<Expanded<Vec<super::Queue>>>,
+    pub owner_categories: Expanded<Vec<Untyped>>,
+    pub owner_queues: Expanded<Vec<super::Queue>>,
     /// Navigation `owner_actioncards`: a collection of `Microsoft.Dynamics.CRM.actioncard`.
-    pub owner_actioncards: Field<Expanded<Vec<Untyped>>>,
+    pub owner_actioncards: Expanded<Vec<Untyped>>,
     /// Navigation `owner_userqueryvisualizations`: a collection of `Microsoft.Dynamics.CRM.userqueryvisualization`.
-    pub owner_userqueryvisualizations: Field<Expanded<Vec<Untyped>>>,
+    pub owner_userqueryvisualizations: Expanded<Vec<Untyped>>,
     /// Navigation `owner_feedback`: a collection of `Microsoft.Dynamics.CRM.feedback`.
-    pub owner_feedback: Field<Expanded<Vec<Untyped>>>,
-    pub owner_annotations: Field<Expanded<Vec<super::Annotation>>>,
+    pub owner_feedback: Expanded<Vec<Untyped>>,
+    pub owner_annotations: Expanded<Vec<super::Annotation>>,
     /// Navigation `owner_userform`: a collection of `Microsoft.Dynamics.CRM.userform`.
-    pub owner_userform: Field<Expanded<Vec<Untyped>>>,
+    pub owner_userform: Expanded<Vec<Untyped>>,
     /// Navigation `owner_asyncoperations`: a collection of `Microsoft.Dynamics.CRM.asyncoperation`.
-    pub owner_asyncoperations: Field<Expanded<Vec<Untyped>>>,
+    pub owner_asyncoperations: Expanded<Vec<Untyped>>,
     /// Navigation `owner_SocialProfile`: a collection of `Microsoft.Dynamics.CRM.socialprofile`.
-    pub owner_social_profile: Field<Expanded<Vec<Untyped>>>,
+    pub owner_social_profile: Expanded<Vec<Untyped>>,
     /// Navigation `owner_processsessions`: a collection of `Microsoft.Dynamics.CRM.processsession`.
-    pub owner_processsessions: Field<Expanded<Vec<Untyped>>>,
+    pub owner_processsessions: Expanded<Vec<Untyped>>,
     /// Navigation `owner_slas`: a collection of `Microsoft.Dynamics.CRM.sla`.
-    pub owner_slas: Field<Expanded<Vec<Untyped>>>,
+    pub owner_slas: Expanded<Vec<Untyped>>,
     /// Navigation `slakpiinstance_owner`: a collection of `Microsoft.Dynamics.CRM.slakpiinstance`.
-    pub slakpiinstance_owner: Field<Expanded<Vec<Untyped>>>,
+    pub slakpiinstance_owner: Expanded<Vec<Untyped>>,
     /// Navigation `owner_emailserverprofile`: a collection of `Microsoft.Dynamics.CRM.emailserverprofile`.
-    pub owner_emailserverprofile: Field<Expanded<Vec<Untyped>>>,
+    pub owner_emailserverprofile: Expanded<Vec<Untyped>>,
     /// Navigation `owner_templates`: a collection of `Microsoft.Dynamics.CRM.template`.
-    pub owner_templates: Field<Expanded<Vec<Untyped>>>,
-    pub owner_contacts: Field<Expanded<Vec<super::Contact>>>,
+    pub owner_templates: Expanded<Vec<Untyped>>,
+    pub owner_contacts: Expanded<Vec<super::Contact>>,
     /// Navigation `owner_imports`: a collection of `Microsoft.Dynamics.CRM.import`.
-    pub owner_imports: Field<Expanded<Vec<Untyped>>>,
+    pub owner_imports: Expanded<Vec<Untyped>>,
     /// Navigation `owner_connections`: a collection of `Microsoft.Dynamics.CRM.connection`.
-    pub owner_connections: Field<Expanded<Vec<Untyped>>>,
+    pub owner_connections: Expanded<Vec<Untyped>>,
     /// Navigation `owner_importfiles`: a collection of `Microsoft.Dynamics.CRM.importfile`.
-    pub owner_importfiles: Field<Expanded<Vec<Untyped>>>,
+    pub owner_importfiles: Expanded<Vec<Untyped>>,
     /// Navigation `owner_importlogs`: a collection of `Microsoft.Dynamics.CRM.importlog`.
-    pub owner_importlogs: Field<Expanded<Vec<Untyped>>>,
+    pub owner_importlogs: Expanded<Vec<Untyped>>,
     /// Navigation `owner_SyncError`: a collection of `Microsoft.Dynamics.CRM.syncerror`.
-    pub owner_sync_error: Field<Expanded<Vec<Untyped>>>,
+    pub owner_sync_error: Expanded<Vec<Untyped>>,
     /// Navigation `owner_emails`: a collection of `Microsoft.Dynamics.CRM.email`.
-    pub owner_emails: Field<Expanded<Vec<Untyped>>>,
+    pub owner_emails: Expanded<Vec<Untyped>>,
     /// Navigation `owner_faxes`: a collection of `Microsoft.Dynamics.CRM.fax`.
-    pub owner_faxes: Field<Expanded<Vec<Untyped>>>,
-    pub owner_letters: Field<Expanded<Vec<super::Letter>>>,
+    pub owner_faxes: Expanded<Vec<Untyped>>,
+    pub owner_letters: Expanded<Vec<super::Letter>>,
     /// Navigation `owner_phonecalls`: a collection of `Microsoft.Dynamics.CRM.phonecall`.
-    pub owner_phonecalls: Field<Expanded<Vec<Untyped>>>,
+    pub owner_phonecalls: Expanded<Vec<Untyped>>,
     /// Navigation `owner_tasks`: a collection of `Microsoft.Dynamics.CRM.task`.
-    pub owner_tasks: Field<Expanded<Vec<Untyped>>>,
+    pub owner_tasks: Expanded<Vec<Untyped>>,
     /// Navigation `owner_recurringappointmentmasters`: a collection of `Microsoft.Dynamics.CRM.recurringappointmentmaster`.
-    pub owner_recurringappointmentmasters: Field<Expanded<Vec<Untyped>>>,
+    pub owner_recurringappointmentmasters: Expanded<Vec<Untyped>>,
     /// Navigation `owner_socialactivities`: a collection of `Microsoft.Dynamics.CRM.socialactivity`.
-    pub owner_socialactivities: Field<Expanded<Vec<Untyped>>>,
+    pub owner_socialactivities: Expanded<Vec<Untyped>>,
     /// Navigation `owner_appointments`: a collection of `Microsoft.Dynamics.CRM.appointment`.
-    pub owner_appointments: Field<Expanded<Vec<Untyped>>>,
+    pub owner_appointments: Expanded<Vec<Untyped>>,
     /// Navigation `ActionCardUserState_Owner`: a collection of `Microsoft.Dynamics.CRM.actioncarduserstate`.
-    pub action_card_user_state_owner: Field<Expanded<Vec<Untyped>>>,
+    pub action_card_user_state_owner: Expanded<Vec<Untyped>>,
     /// Navigation `owner_callbackregistration`: a collection of `Microsoft.Dynamics.CRM.callbackregistration`.
-    pub owner_callbackregistration: Field<Expanded<Vec<Untyped>>>,
+    pub owner_callbackregistration: Expanded<Vec<Untyped>>,
     /// Navigation `owner_canvasapp`: a collection of `Microsoft.Dynamics.CRM.canvasapp`.
-    pub owner_canvasapp: Field<Expanded<Vec<Untyped>>>,
+    pub owner_canvasapp: Expanded<Vec<Untyped>>,
     /// Navigation `owner_stagesolutionupload`: a collection of `Microsoft.Dynamics.CRM.stagesolutionupload`.
-    pub owner_stagesolutionupload: Field<Expanded<Vec<Untyped>>>,
+    pub owner_stagesolutionupload: Expanded<Vec<Untyped>>,
     /// Navigation `owner_exportsolutionupload`: a collection of `Microsoft.Dynamics.CRM.exportsolutionupload`.
-    pub owner_exportsolutionupload: Field<Expanded<Vec<Untyped>>>,
+    pub owner_exportsolutionupload: Expanded<Vec<Untyped>>,
     /// Navigation `owner_connector`: a collection of `Microsoft.Dynamics.CRM.connector`.
-    pub owner_connector: Field<Expanded<Vec<Untyped>>>,
+    pub owner_connector: Expanded<Vec<Untyped>>,
     /// Navigation `owner_environmentvariabledefinition`: a collection of `Microsoft.Dynamics.CRM.environmentvariabledefinition`.
-    pub owner_environmentvariabledefinition: Field<Expanded<Vec<Untyped>>>,
+    pub owner_environmentvariabledefinition: Expanded<Vec<Untyped>>,
     /// Navigation `owner_environmentvariablevalue`: a collection of `Microsoft.Dynamics.CRM.environmentvariablevalue`.
-    pub owner_environmentvariablevalue: Field<Expanded<Vec<Untyped>>>,
+    pub owner_environmentvariablevalue: Expanded<Vec<Untyped>>,
     /// Navigation `owner_processstageparameter`: a collection of `Microsoft.Dynamics.CRM.processstageparameter`.
-    pub owner_processstageparameter: Field<Expanded<Vec<Untyped>>>,
+    pub owner_processstageparameter: Expanded<Vec<Untyped>>,
     /// Navigation `owner_flowsession`: a collection of `Microsoft.Dynamics.CRM.flowsession`.
-    pub owner_flowsession: Field<Expanded<Vec<Untyped>>>,
+    pub owner_flowsession: Expanded<Vec<Untyped>>,
     /// Navigation `owner_workflowbinary`: a collection of `Microsoft.Dynamics.CRM.workflowbinary`.
-    pub owner_workflowbinary: Field<Expanded<Vec<Untyped>>>,
+    pub owner_workflowbinary: Expanded<Vec<Untyped>>,
     /// Navigation `owner_connectionreference`: a collection of `Microsoft.Dynamics.CRM.connectionreference`.
-    pub owner_connectionreference: Field<Expanded<Vec<Untyped>>>,
+    pub owner_connectionreference: Expanded<Vec<Untyped>>,
     /// Navigation `owner_msdyn_serviceconfiguration`: a collection of `Microsoft.Dynamics.CRM.msdyn_serviceconfiguration`.
-    pub owner_msdyn_serviceconfiguration: Field<Expanded<Vec<Untyped>>>,
+    pub owner_msdyn_serviceconfiguration: Expanded<Vec<Untyped>>,
     /// Navigation `owner_msdyn_slakpi`: a collection of `Microsoft.Dynamics.CRM.msdyn_slakpi`.
-    pub owner_msdyn_slakpi: Field<Expanded<Vec<Untyped>>>,
+    pub owner_msdyn_slakpi: Expanded<Vec<Untyped>>,
     /// Navigation `owner_msdyn_knowledgearticleimage`: a collection of `Microsoft.Dynamics.CRM.msdyn_knowledgearticleimage`.
-    pub owner_msdyn_knowledgearticleimage: Field<Expanded<Vec<Untyped>>>,
+    pub owner_msdyn_knowledgearticleimage: Expanded<Vec<Untyped>>,
     /// Navigation `owner_msdyn_knowledgearticletemplate`: a collection of `Microsoft.Dynamics.CRM.msdyn_knowledgearticletemplate`.
-    pub owner_msdyn_knowledgearticletemplate: Field<Expanded<Vec<Untyped>>>,
+    pub owner_msdyn_knowledgearticletemplate: Expanded<Vec<Untyped>>,
     /// Navigation `owner_msdyn_dataflow`: a collection of `Microsoft.Dynamics.CRM.msdyn_dataflow`.
-    pub owner_msdyn_dataflow: Field<Expanded<Vec<Untyped>>>,
+    pub owner_msdyn_dataflow: Expanded<Vec<Untyped>>,
     /// Navigation `owner_msdyn_richtextfile`: a collection of `Microsoft.Dynamics.CRM.msdyn_richtextfile`.
-    pub owner_msdyn_richtextfile: Field<Expanded<Vec<Untyped>>>,
+    pub owner_msdyn_richtextfile: Expanded<Vec<Untyped>>,
     /// Navigation `owner_msdyn_aiconfiguration`: a collection of `Microsoft.Dynamics.CRM.msdyn_aiconfiguration`.
-    pub owner_msdyn_aiconfiguration: Field<Expanded<Vec<Untyped>>>,
+    pub owner_msdyn_aiconfiguration: Expanded<Vec<Untyped>>,
     /// Navigation `owner_msdyn_aimodel`: a collection of `Microsoft.Dynamics.CRM.msdyn_aimodel`.
-    pub owner_msdyn_aimodel: Field<Expanded<Vec<Untyped>>>,
+    pub owner_msdyn_aimodel: Expanded<Vec<Untyped>>,
     /// Navigation `owner_msdyn_aitemplate`: a collection of `Microsoft.Dynamics.CRM.msdyn_aitemplate`.
-    pub owner_msdyn_aitemplate: Field<Expanded<Vec<Untyped>>>,
+    pub owner_msdyn_aitemplate: Expanded<Vec<Untyped>>,
     /// Navigation `owner_msdyn_aibdataset`: a collection of `Microsoft.Dynamics.CRM.msdyn_aibdataset`.
-    pub owner_msdyn_aibdataset: Field<Expanded<Vec<Untyped>>>,
+    pub owner_msdyn_aibdataset: Expanded<Vec<Untyped>>,
     /// Navigation `owner_msdyn_aibdatasetfile`: a collection of `Microsoft.Dynamics.CRM.msdyn_aibdatasetfile`.
-    pub owner_msdyn_aibdatasetfile: Field<Expanded<Vec<Untyped>>>,
+    pub owner_msdyn_aibdatasetfile: Expanded<Vec<Untyped>>,
     /// Navigation `owner_msdyn_aibdatasetrecord`: a collection of `Microsoft.Dynamics.CRM.msdyn_aibdatasetrecord`.
-    pub owner_msdyn_aibdatasetrecord: Field<Expanded<Vec<Untyped>>>,
+    pub owner_msdyn_aibdatasetrecord: Expanded<Vec<Untyped>>,
     /// Navigation `owner_msdyn_aibdatasetscontainer`: a collection of `Microsoft.Dynamics.CRM.msdyn_aibdatasetscontainer`.
-    pub owner_msdyn_aibdatasetscontainer: Field<Expanded<Vec<Untyped>>>,
+    pub owner_msdyn_aibdatasetscontainer: Expanded<Vec<Untyped>>,
     /// Navigation `owner_msdyn_aibfile`: a collection of `Microsoft.Dynamics.CRM.msdyn_aibfile`.
-    pub owner_msdyn_aibfile: Field<Expanded<Vec<Untyped>>>,
+    pub owner_msdyn_aibfile: Expanded<Vec<Untyped>>,
     /// Navigation `owner_msdyn_aibfileattacheddata`: a collection of `Microsoft.Dynamics.CRM.msdyn_aibfileattacheddata`.
-    pub owner_msdyn_aibfileattacheddata: Field<Expanded<Vec<Untyped>>>,
+    pub owner_msdyn_aibfileattacheddata: Expanded<Vec<Untyped>>,
     /// Navigation `owner_msdyn_aifptrainingdocument`: a collection of `Microsoft.Dynamics.CRM.msdyn_aifptrainingdocument`.
-    pub owner_msdyn_aifptrainingdocument: Field<Expanded<Vec<Untyped>>>,
+    pub owner_msdyn_aifptrainingdocument: Expanded<Vec<Untyped>>,
     /// Navigation `owner_msdyn_aiodimage`: a collection of `Microsoft.Dynamics.CRM.msdyn_aiodimage`.
-    pub owner_msdyn_aiodimage: Field<Expanded<Vec<Untyped>>>,
+    pub owner_msdyn_aiodimage: Expanded<Vec<Untyped>>,
     /// Navigation `owner_msdyn_aiodlabel`: a collection of `Microsoft.Dynamics.CRM.msdyn_aiodlabel`.
-    pub owner_msdyn_aiodlabel: Field<Expanded<Vec<Untyped>>>,
+    pub owner_msdyn_aiodlabel: Expanded<Vec<Untyped>>,
     /// Navigation `owner_msdyn_aiodtrainingboundingbox`: a collection of `Microsoft.Dynamics.CRM.msdyn_aiodtrainingboundingbox`.
-    pub owner_msdyn_aiodtrainingboundingbox: Field<Expanded<Vec<Untyped>>>,
+    pub owner_msdyn_aiodtrainingboundingbox: Expanded<Vec<Untyped>>,
     /// Navigation `owner_msdyn_aiodtrainingimage`: a collection of `Microsoft.Dynamics.CRM.msdyn_aiodtrainingimage`.
-    pub owner_msdyn_aiodtrainingimage: Field<Expanded<Vec<Untyped>>>,
+    pub owner_msdyn_aiodtrainingimage: Expanded<Vec<Untyped>>,
     /// Navigation `owner_msdyn_analysiscomponent`: a collection of `Microsoft.Dynamics.CRM.msdyn_analysiscomponent`.
-    pub owner_msdyn_analysiscomponent: Field<Expanded<Vec<Untyped>>>,
+    pub owner_msdyn_analysiscomponent: Expanded<Vec<Untyped>>,
     /// Navigation `owner_msdyn_analysisjob`: a collection of `Microsoft.Dynamics.CRM.msdyn_analysisjob`.
-    pub owner_msdyn_analysisjob: Field<Expanded<Vec<Untyped>>>,
+    pub owner_msdyn_analysisjob: Expanded<Vec<Untyped>>,
     /// Navigation `owner_msdyn_analysisresult`: a collection of `Microsoft.Dynamics.CRM.msdyn_analysisresult`.
-    pub owner_msdyn_analysisresult: Field<Expanded<Vec<Untyped>>>,
+    pub owner_msdyn_analysisresult: Expanded<Vec<Untyped>>,
     /// Navigation `owner_msdyn_analysisresultdetail`: a collection of `Microsoft.Dynamics.CRM.msdyn_analysisresultdetail`.
-    pub owner_msdyn_analysisresultdetail: Field<Expanded<Vec<Untyped>>>,
+    pub owner_msdyn_analysisresultdetail: Expanded<Vec<Untyped>>,
     /// Navigation `owner_msdyn_solutionhealthrule`: a collection of `Microsoft.Dynamics.CRM.msdyn_solutionhealthrule`.
-    pub owner_msdyn_solutionhealthrule: Field<Expanded<Vec<Untyped>>>,
+    pub owner_msdyn_solutionhealthrule: Expanded<Vec<Untyped>>,
     /// Navigation `owner_msdyn_solutionhealthruleargument`: a collection of `Microsoft.Dynamics.CRM.msdyn_solutionhealthruleargument`.
-    pub owner_msdyn_solutionhealthruleargument: Field<Expanded<Vec<Untyped>>>,
+    pub owner_msdyn_solutionhealthruleargument: Expanded<Vec<Untyped>>,
     /// Navigation `owner_ggw_event`: a collection of `Microsoft.Dynamics.CRM.ggw_event`.
-    pub owner_ggw_event: Field<Expanded<Vec<Untyped>>>,
+    pub owner_ggw_event: Expanded<Vec<Untyped>>,
     /// Navigation `owner_ggw_team`: a collection of `Microsoft.Dynamics.CRM.ggw_team`.
-    pub owner_ggw_team: Field<Expanded<Vec<Untyped>>>,
+    pub owner_ggw_team: Expanded<Vec<Untyped>>,
     /// Navigation `owner_ggw_crew`: a collection of `Microsoft.Dynamics.CRM.ggw_crew`.
-    pub owner_ggw_crew: Field<Expanded<Vec<Untyped>>>,
+    pub owner_ggw_crew: Expanded<Vec<Untyped>>,
     /// Navigation `owner_ggw_team_application`: a collection of `Microsoft.Dynamics.CRM.ggw_team_application`.
-    pub owner_ggw_team_application: Field<Expanded<Vec<Untyped>>>,
+    pub owner_ggw_team_application: Expanded<Vec<Untyped>>,
     /// Navigation `systemuserroles_association`: a collection of `Microsoft.Dynamics.CRM.role`.
-    pub systemuserroles_association: Field<Expanded<Vec<Untyped>>>,
-    pub teammembership_association: Field<Expanded<Vec<super::Team>>>,
+    pub systemuserroles_association: Expanded<Vec<Untyped>>,
+    pub teammembership_association: Expanded<Vec<super::Team>>,
     /// Navigation `systemuser_principalobjectattributeaccess_principalid`: a collection of `Microsoft.Dynamics.CRM.principalobjectattributeaccess`.
-    pub systemuser_principalobjectattributeaccess_principalid: Field<
-        Expanded<Vec<Untyped>>,
-    >,
+    pub systemuser_principalobjectattributeaccess_principalid: Expanded<Vec<Untyped>>,
     /// Navigation `user_exchangesyncidmapping`: a collection of `Microsoft.Dynamics.CRM.exchangesyncidmapping`.
-    pub user_exchangesyncidmapping: Field<Expanded<Vec<Untyped>>>,
+    pub user_exchangesyncidmapping: Expanded<Vec<Untyped>>,
     /// Navigation `lk_theme_createdby`: a collection of `Microsoft.Dynamics.CRM.theme`.
-    pub lk_theme_createdby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_theme_createdby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_theme_createdonbehalfby`: a collection of `Microsoft.Dynamics.CRM.theme`.
-    pub lk_theme_createdonbehalfby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_theme_createdonbehalfby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_theme_modifiedby`: a collection of `Microsoft.Dynamics.CRM.theme`.
-    pub lk_theme_modifiedby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_theme_modifiedby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_theme_modifiedonbehalfby`: a collection of `Microsoft.Dynamics.CRM.theme`.
-    pub lk_theme_modifiedonbehalfby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_theme_modifiedonbehalfby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_usermapping_createdby`: a collection of `Microsoft.Dynamics.CRM.usermapping`.
-    pub lk_usermapping_createdby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_usermapping_createdby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_usermapping_createdonbehalfby`: a collection of `Microsoft.Dynamics.CRM.usermapping`.
-    pub lk_usermapping_createdonbehalfby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_usermapping_createdonbehalfby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_usermapping_modifiedby`: a collection of `Microsoft.Dynamics.CRM.usermapping`.
-    pub lk_usermapping_modifiedby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_usermapping_modifiedby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_usermapping_modifiedonbehalfby`: a collection of `Microsoft.Dynamics.CRM.usermapping`.
-    pub lk_usermapping_modifiedonbehalfby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_usermapping_modifiedonbehalfby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_new_interactionforemail_createdby`: a collection of `Microsoft.Dynamics.CRM.interactionforemail`.
-    pub lk_new_interactionforemail_createdby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_new_interactionforemail_createdby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_new_interactionforemail_createdonbehalfby`: a collection of `Microsoft.Dynamics.CRM.interactionforemail`.
-    pub lk_new_interactionforemail_createdonbehalfby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_new_interactionforemail_createdonbehalfby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_new_interactionforemail_modifiedby`: a collection of `Microsoft.Dynamics.CRM.interactionforemail`.
-    pub lk_new_interactionforemail_modifiedby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_new_interactionforemail_modifiedby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_new_interactionforemail_modifiedonbehalfby`: a collection of `Microsoft.Dynamics.CRM.interactionforemail`.
-    pub lk_new_interactionforemail_modifiedonbehalfby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_new_interactionforemail_modifiedonbehalfby: Expanded<Vec<Untyped>>,
     /// Navigation `user_new_interactionforemail`: a collection of `Microsoft.Dynamics.CRM.interactionforemail`.
-    pub user_new_interactionforemail: Field<Expanded<Vec<Untyped>>>,
+    pub user_new_interactionforemail: Expanded<Vec<Untyped>>,
     /// Navigation `lk_knowledgearticle_createdby`: a collection of `Microsoft.Dynamics.CRM.knowledgearticle`.
-    pub lk_knowledgearticle_createdby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_knowledgearticle_createdby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_knowledgearticle_createdonbehalfby`: a collection of `Microsoft.Dynamics.CRM.knowledgearticle`.
-    pub lk_knowledgearticle_createdonbehalfby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_knowledgearticle_createdonbehalfby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_knowledgearticle_modifiedby`: a collection of `Microsoft.Dynamics.CRM.knowledgearticle`.
-    pub lk_knowledgearticle_modifiedby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_knowledgearticle_modifiedby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_knowledgearticle_modifiedonbehalfby`: a collection of `Microsoft.Dynamics.CRM.knowledgearticle`.
-    pub lk_knowledgearticle_modifiedonbehalfby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_knowledgearticle_modifiedonbehalfby: Expanded<Vec<Untyped>>,
     /// Navigation `user_knowledgearticle`: a collection of `Microsoft.Dynamics.CRM.knowledgearticle`.
-    pub user_knowledgearticle: Field<Expanded<Vec<Untyped>>>,
+    pub user_knowledgearticle: Expanded<Vec<Untyped>>,
     /// Navigation `user_sharepointsite`: a collection of `Microsoft.Dynamics.CRM.sharepointsite`.
-    pub user_sharepointsite: Field<Expanded<Vec<Untyped>>>,
+    pub user_sharepointsite: Expanded<Vec<Untyped>>,
     /// Navigation `user_sharepointdocumentlocation`: a collection of `Microsoft.Dynamics.CRM.sharepointdocumentlocation`.
-    pub user_sharepointdocumentlocation: Field<Expanded<Vec<Untyped>>>,
+    pub user_sharepointdocumentlocation: Expanded<Vec<Untyped>>,
     /// Navigation `lk_goal_createdby`: a collection of `Microsoft.Dynamics.CRM.goal`.
-    pub lk_goal_createdby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_goal_createdby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_goal_createdonbehalfby`: a collection of `Microsoft.Dynamics.CRM.goal`.
-    pub lk_goal_createdonbehalfby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_goal_createdonbehalfby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_goal_modifiedby`: a collection of `Microsoft.Dynamics.CRM.goal`.
-    pub lk_goal_modifiedby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_goal_modifiedby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_goal_modifiedonbehalfby`: a collection of `Microsoft.Dynamics.CRM.goal`.
-    pub lk_goal_modifiedonbehalfby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_goal_modifiedonbehalfby: Expanded<Vec<Untyped>>,
     /// Navigation `user_goal`: a collection of `Microsoft.Dynamics.CRM.goal`.
-    pub user_goal: Field<Expanded<Vec<Untyped>>>,
+    pub user_goal: Expanded<Vec<Untyped>>,
     /// Navigation `user_goal_goalowner`: a collection of `Microsoft.Dynamics.CRM.goal`.
-    pub user_goal_goalowner: Field<Expanded<Vec<Untyped>>>,
+    pub user_goal_goalowner: Expanded<Vec<Untyped>>,
     /// Navigation `lk_metric_createdby`: a collection of `Microsoft.Dynamics.CRM.metric`.
-    pub lk_metric_createdby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_metric_createdby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_metric_createdonbehalfby`: a collection of `Microsoft.Dynamics.CRM.metric`.
-    pub lk_metric_createdonbehalfby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_metric_createdonbehalfby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_metric_modifiedby`: a collection of `Microsoft.Dynamics.CRM.metric`.
-    pub lk_metric_modifiedby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_metric_modifiedby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_metric_modifiedonbehalfby`: a collection of `Microsoft.Dynamics.CRM.metric`.
-    pub lk_metric_modifiedonbehalfby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_metric_modifiedonbehalfby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_rollupfield_createdby`: a collection of `Microsoft.Dynamics.CRM.rollupfield`.
-    pub lk_rollupfield_createdby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_rollupfield_createdby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_rollupfield_createdonbehalfby`: a collection of `Microsoft.Dynamics.CRM.rollupfield`.
-    pub lk_rollupfield_createdonbehalfby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_rollupfield_createdonbehalfby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_rollupfield_modifiedby`: a collection of `Microsoft.Dynamics.CRM.rollupfield`.
-    pub lk_rollupfield_modifiedby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_rollupfield_modifiedby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_rollupfield_modifiedonbehalfby`: a collection of `Microsoft.Dynamics.CRM.rollupfield`.
-    pub lk_rollupfield_modifiedonbehalfby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_rollupfield_modifiedonbehalfby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_goalrollupquery_createdby`: a collection of `Microsoft.Dynamics.CRM.goalrollupquery`.
-    pub lk_goalrollupquery_createdby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_goalrollupquery_createdby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_goalrollupquery_createdonbehalfby`: a collection of `Microsoft.Dynamics.CRM.goalrollupquery`.
-    pub lk_goalrollupquery_createdonbehalfby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_goalrollupquery_createdonbehalfby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_goalrollupquery_modifiedby`: a collection of `Microsoft.Dynamics.CRM.goalrollupquery`.
-    pub lk_goalrollupquery_modifiedby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_goalrollupquery_modifiedby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_goalrollupquery_modifiedonbehalfby`: a collection of `Microsoft.Dynamics.CRM.goalrollupquery`.
-    pub lk_goalrollupquery_modifiedonbehalfby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_goalrollupquery_modifiedonbehalfby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_emailserverprofile_createdonbehalfby`: a collection of `Microsoft.Dynamics.CRM.emailserverprofile`.
-    pub lk_emailserverprofile_createdonbehalfby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_emailserverprofile_createdonbehalfby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_emailserverprofile_modifiedonbehalfby`: a collection of `Microsoft.Dynamics.CRM.emailserverprofile`.
-    pub lk_emailserverprofile_modifiedonbehalfby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_emailserverprofile_modifiedonbehalfby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_mailbox_createdby`: a collection of `Microsoft.Dynamics.CRM.mailbox`.
-    pub lk_mailbox_createdby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_mailbox_createdby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_mailbox_createdonbehalfby`: a collection of `Microsoft.Dynamics.CRM.mailbox`.
-    pub lk_mailbox_createdonbehalfby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_mailbox_createdonbehalfby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_mailbox_modifiedby`: a collection of `Microsoft.Dynamics.CRM.mailbox`.
-    pub lk_mailbox_modifiedby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_mailbox_modifiedby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_mailbox_modifiedonbehalfby`: a collection of `Microsoft.Dynamics.CRM.mailbox`.
-    pub lk_mailbox_modifiedonbehalfby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_mailbox_modifiedonbehalfby: Expanded<Vec<Untyped>>,
     /// Navigation `user_mailbox`: a collection of `Microsoft.Dynamics.CRM.mailbox`.
-    pub user_mailbox: Field<Expanded<Vec<Untyped>>>,
+    pub user_mailbox: Expanded<Vec<Untyped>>,
     /// Navigation `mailbox_regarding_systemuser`: a collection of `Microsoft.Dynamics.CRM.mailbox`.
-    pub mailbox_regarding_systemuser: Field<Expanded<Vec<Untyped>>>,
+    pub mailbox_regarding_systemuser: Expanded<Vec<Untyped>>,
     /// Navigation `defaultmailbox`: one `Microsoft.Dynamics.CRM.mailbox`.
-    pub defaultmailbox: Field<Expanded<Untyped>>,
+    pub defaultmailbox: Expanded<Untyped>,
     /// Navigation `lk_post_createdby`: a collection of `Microsoft.Dynamics.CRM.post`.
-    pub lk_post_createdby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_post_createdby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_post_createdonbehalfby`: a collection of `Microsoft.Dynamics.CRM.post`.
-    pub lk_post_createdonbehalfby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_post_createdonbehalfby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_post_modifiedby`: a collection of `Microsoft.Dynamics.CRM.post`.
-    pub lk_post_modifiedby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_post_modifiedby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_post_modifiedonbehalfby`: a collection of `Microsoft.Dynamics.CRM.post`.
-    pub lk_post_modifiedonbehalfby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_post_modifiedonbehalfby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_position_createdby`: a collection of `Microsoft.Dynamics.CRM.position`.
-    pub lk_position_createdby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_position_createdby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_position_createdonbehalfby`: a collection of `Microsoft.Dynamics.CRM.position`.
-    pub lk_position_createdonbehalfby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_position_createdonbehalfby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_position_modifiedby`: a collection of `Microsoft.Dynamics.CRM.position`.
-    pub lk_position_modifiedby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_position_modifiedby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_position_modifiedonbehalfby`: a collection of `Microsoft.Dynamics.CRM.position`.
-    pub lk_position_modifiedonbehalfby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_position_modifiedonbehalfby: Expanded<Vec<Untyped>>,
     /// Navigation `positionid`: one `Microsoft.Dynamics.CRM.position`.
-    pub positionid: Field<Expanded<Untyped>>,
+    pub positionid: Expanded<Untyped>,
     /// Navigation `lk_solution_createdby`: a collection of `Microsoft.Dynamics.CRM.solution`.
-    pub lk_solution_createdby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_solution_createdby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_solution_modifiedby`: a collection of `Microsoft.Dynamics.CRM.solution`.
-    pub lk_solution_modifiedby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_solution_modifiedby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_publisher_createdby`: a collection of `Microsoft.Dynamics.CRM.publisher`.
-    pub lk_publisher_createdby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_publisher_createdby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_publisher_modifiedby`: a collection of `Microsoft.Dynamics.CRM.publisher`.
-    pub lk_publisher_modifiedby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_publisher_modifiedby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_officegraphdocument_createdonbehalfby`: a collection of `Microsoft.Dynamics.CRM.officegraphdocument`.
-    pub lk_officegraphdocument_createdonbehalfby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_officegraphdocument_createdonbehalfby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_officegraphdocument_modifiedonbehalfby`: a collection of `Microsoft.Dynamics.CRM.officegraphdocument`.
-    pub lk_officegraphdocument_modifiedonbehalfby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_officegraphdocument_modifiedonbehalfby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_similarityrule_createdonbehalfby`: a collection of `Microsoft.Dynamics.CRM.similarityrule`.
-    pub lk_similarityrule_createdonbehalfby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_similarityrule_createdonbehalfby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_similarityrule_modifiedonbehalfby`: a collection of `Microsoft.Dynamics.CRM.similarityrule`.
-    pub lk_similarityrule_modifiedonbehalfby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_similarityrule_modifiedonbehalfby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_recommendeddocument_createdby`: a collection of `Microsoft.Dynamics.CRM.recommendeddocument`.
-    pub lk_recommendeddocument_createdby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_recommendeddocument_createdby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_recommendeddocument_createdonbehalfby`: a collection of `Microsoft.Dynamics.CRM.recommendeddocument`.
-    pub lk_recommendeddocument_createdonbehalfby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_recommendeddocument_createdonbehalfby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_recommendeddocument_modifiedby`: a collection of `Microsoft.Dynamics.CRM.recommendeddocument`.
-    pub lk_recommendeddocument_modifiedby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_recommendeddocument_modifiedby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_recommendeddocument_modifiedonbehalfby`: a collection of `Microsoft.Dynamics.CRM.recommendeddocument`.
-    pub lk_recommendeddocument_modifiedonbehalfby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_recommendeddocument_modifiedonbehalfby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_KnowledgeBaseRecord_createdby`: a collection of `Microsoft.Dynamics.CRM.knowledgebaserecord`.
-    pub lk_knowledge_base_record_createdby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_knowledge_base_record_createdby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_KnowledgeBaseRecord_createdonbehalfby`: a collection of `Microsoft.Dynamics.CRM.knowledgebaserecord`.
-    pub lk_knowledge_base_record_createdonbehalfby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_knowledge_base_record_createdonbehalfby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_KnowledgeBaseRecord_modifiedby`: a collection of `Microsoft.Dynamics.CRM.knowledgebaserecord`.
-    pub lk_knowledge_base_record_modifiedby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_knowledge_base_record_modifiedby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_KnowledgeBaseRecord_modifiedonbehalfby`: a collection of `Microsoft.Dynamics.CRM.knowledgebaserecord`.
-    pub lk_knowledge_base_record_modifiedonbehalfby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_knowledge_base_record_modifiedonbehalfby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_monthlyfiscalcalendar_modifiedby`: a collection of `Microsoft.Dynamics.CRM.monthlyfiscalcalendar`.
-    pub lk_monthlyfiscalcalendar_modifiedby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_monthlyfiscalcalendar_modifiedby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_slakpiinstancebase_createdonbehalfby`: a collection of `Microsoft.Dynamics.CRM.slakpiinstance`.
-    pub lk_slakpiinstancebase_createdonbehalfby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_slakpiinstancebase_createdonbehalfby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_mobileofflineprofileitemassocaition_modifiedonbehalfby`: a collection of `Microsoft.Dynamics.CRM.mobileofflineprofileitemassociation`.
-    pub lk_mobileofflineprofileitemassocaition_modifiedonbehalfby: Field<
-        Expanded<Vec<Untyped>>,
+    pub lk_mobileofflineprofileitemassocaition_modifiedonbehalfby: Expanded<
+        Vec<Untyped>,
     >,
     /// Navigation `lk_userqueryvisualizationbase_modifiedonbehalfby`: a collection of `Microsoft.Dynamics.CRM.userqueryvisualization`.
-    pub lk_userqueryvisualizationbase_modifiedonbehalfby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_userqueryvisualizationbase_modifiedonbehalfby: Expanded<Vec<Untyped>>,
     /// Navigation `SystemUser_SyncError`: a collection of `Microsoft.Dynamics.CRM.syncerror`.
-    pub system_user_sync_error: Field<Expanded<Vec<Untyped>>>,
+    pub system_user_sync_error: Expanded<Vec<Untyped>>,
     /// Navigation `SystemUser_ImportData`: a collection of `Microsoft.Dynamics.CRM.importdata`.
-    pub system_user_import_data: Field<Expanded<Vec<Untyped>>>,
+    pub system_user_import_data: Expanded<Vec<Untyped>>,
     /// Navigation `lk_recurrencerulebase_createdonbehalfby`: a collection of `Microsoft.Dynamics.CRM.recurrencerule`.
-    pub lk_recurrencerulebase_createdonbehalfby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_recurrencerulebase_createdonbehalfby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_fieldsecurityprofile_createdonbehalfby`: a collection of `Microsoft.Dynamics.CRM.fieldsecurityprofile`.
-    pub lk_fieldsecurityprofile_createdonbehalfby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_fieldsecurityprofile_createdonbehalfby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_importbase_createdby`: a collection of `Microsoft.Dynamics.CRM.import`.
-    pub lk_importbase_createdby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_importbase_createdby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_slaitembase_modifiedonbehalfby`: a collection of `Microsoft.Dynamics.CRM.slaitem`.
-    pub lk_slaitembase_modifiedonbehalfby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_slaitembase_modifiedonbehalfby: Expanded<Vec<Untyped>>,
     /// Navigation `createdby_sdkmessage`: a collection of `Microsoft.Dynamics.CRM.sdkmessage`.
-    pub createdby_sdkmessage: Field<Expanded<Vec<Untyped>>>,
+    pub createdby_sdkmessage: Expanded<Vec<Untyped>>,
     /// Navigation `lk_processsession_canceledby`: a collection of `Microsoft.Dynamics.CRM.processsession`.
-    pub lk_processsession_canceledby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_processsession_canceledby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_duplicaterule_createdonbehalfby`: a collection of `Microsoft.Dynamics.CRM.duplicaterule`.
-    pub lk_duplicaterule_createdonbehalfby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_duplicaterule_createdonbehalfby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_monthlyfiscalcalendar_modifiedonbehalfby`: a collection of `Microsoft.Dynamics.CRM.monthlyfiscalcalendar`.
-    pub lk_monthlyfiscalcalendar_modifiedonbehalfby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_monthlyfiscalcalendar_modifiedonbehalfby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_lookupmapping_modifiedby`: a collection of `Microsoft.Dynamics.CRM.lookupmapping`.
-    pub lk_lookupmapping_modifiedby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_lookupmapping_modifiedby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_kbarticletemplatebase_createdby`: a collection of `Microsoft.Dynamics.CRM.kbarticletemplate`.
-    pub lk_kbarticletemplatebase_createdby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_kbarticletemplatebase_createdby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_savedquerybase_modifiedby`: a collection of `Microsoft.Dynamics.CRM.savedquery`.
-    pub lk_savedquerybase_modifiedby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_savedquerybase_modifiedby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_teamtemplate_createdby`: a collection of `Microsoft.Dynamics.CRM.teamtemplate`.
-    pub lk_teamtemplate_createdby: Field<Expanded<Vec<Untyped>>>,
-    pub lk_accountbase_createdby: Field<Expanded<Vec<super::Account>>>,
+    pub lk_teamtemplate_createdby: Expanded<Vec<Untyped>>,
+    pub lk_accountbase_createdby: Expanded<Vec<super::Account>>,
     /// Navigation `createdby_pluginassembly`: a collection of `Microsoft.Dynamics.CRM.pluginassembly`.
-    pub createdby_pluginassembly: Field<Expanded<Vec<Untyped>>>,
+    pub createdby_pluginassembly: Expanded<Vec<Untyped>>,
     /// Navigation `lk_kbarticle_createdonbehalfby`: a collection of `Microsoft.Dynamics.CRM.kbarticle`.
-    pub lk_kbarticle_createdonbehalfby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_kbarticle_createdonbehalfby: Expanded<Vec<Untyped>>,
     /// Navigation `user_userform`: a collection of `Microsoft.Dynamics.CRM.userform`.
-    pub user_userform: Field<Expanded<Vec<Untyped>>>,
+    pub user_userform: Expanded<Vec<Untyped>>,
     /// Navigation `lk_organization_modifiedonbehalfby`: a collection of `Microsoft.Dynamics.CRM.organization`.
-    pub lk_organization_modifiedonbehalfby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_organization_modifiedonbehalfby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_solutionbase_modifiedonbehalfby`: a collection of `Microsoft.Dynamics.CRM.solution`.
-    pub lk_solutionbase_modifiedonbehalfby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_solutionbase_modifiedonbehalfby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_timezonerule_createdby`: a collection of `Microsoft.Dynamics.CRM.timezonerule`.
-    pub lk_timezonerule_createdby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_timezonerule_createdby: Expanded<Vec<Untyped>>,
     /// Navigation `modifiedby_connection`: a collection of `Microsoft.Dynamics.CRM.connection`.
-    pub modifiedby_connection: Field<Expanded<Vec<Untyped>>>,
+    pub modifiedby_connection: Expanded<Vec<Untyped>>,
     /// Navigation `systemuser_connections1`: a collection of `Microsoft.Dynamics.CRM.connection`.
-    pub systemuser_connections1: Field<Expanded<Vec<Untyped>>>,
+    pub systemuser_connections1: Expanded<Vec<Untyped>>,
     /// Navigation `lk_report_modifiedonbehalfby`: a collection of `Microsoft.Dynamics.CRM.report`.
-    pub lk_report_modifiedonbehalfby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_report_modifiedonbehalfby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_tracelog_createdby`: a collection of `Microsoft.Dynamics.CRM.tracelog`.
-    pub lk_tracelog_createdby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_tracelog_createdby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_calendar_createdonbehalfby`: a collection of `Microsoft.Dynamics.CRM.calendar`.
-    pub lk_calendar_createdonbehalfby: Field<Expanded<Vec<Untyped>>>,
-    pub lk_activitypointer_createdby: Field<Expanded<Vec<super::ActivitypointerAny>>>,
-    pub lk_queueitembase_createdby: Field<Expanded<Vec<super::Queueitem>>>,
+    pub lk_calendar_createdonbehalfby: Expanded<Vec<Untyped>>,
+    pub lk_activitypointer_createdby: Expanded<Vec<super::ActivitypointerAny>>,
+    pub lk_queueitembase_createdby: Expanded<Vec<super::Queueitem>>,
     /// Navigation `systemuser_navigationsetting_modifiedby`: a collection of `Microsoft.Dynamics.CRM.navigationsetting`.
-    pub systemuser_navigationsetting_modifiedby: Field<Expanded<Vec<Untyped>>>,
+    pub systemuser_navigationsetting_modifiedby: Expanded<Vec<Untyped>>,
     /// Navigation `systemuser_SiteMap_modifiedonbehalfby`: a collection of `Microsoft.Dynamics.CRM.sitemap`.
-    pub systemuser_site_map_modifiedonbehalfby: Field<Expanded<Vec<Untyped>>>,
-    pub lk_annotationbase_modifiedonbehalfby: Field<Expanded<Vec<super::Annotation>>>,
+    pub systemuser_site_map_modifiedonbehalfby: Expanded<Vec<Untyped>>,
+    pub lk_annotationbase_modifiedonbehalfby: Expanded<Vec<super::Annotation>>,
     /// Navigation `lk_slakpiinstancebase_createdby`: a collection of `Microsoft.Dynamics.CRM.slakpiinstance`.
-    pub lk_slakpiinstancebase_createdby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_slakpiinstancebase_createdby: Expanded<Vec<Untyped>>,
     /// Navigation `systemuser_appmodule_modifiedonbehalfby`: a collection of `Microsoft.Dynamics.CRM.appmodule`.
-    pub systemuser_appmodule_modifiedonbehalfby: Field<Expanded<Vec<Untyped>>>,
+    pub systemuser_appmodule_modifiedonbehalfby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_role_createdonbehalfby`: a collection of `Microsoft.Dynamics.CRM.role`.
-    pub lk_role_createdonbehalfby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_role_createdonbehalfby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_socialactivitybase_modifiedonbehalfby`: a collection of `Microsoft.Dynamics.CRM.socialactivity`.
-    pub lk_socialactivitybase_modifiedonbehalfby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_socialactivitybase_modifiedonbehalfby: Expanded<Vec<Untyped>>,
     /// Navigation `user_recurringappointmentmaster`: a collection of `Microsoft.Dynamics.CRM.recurringappointmentmaster`.
-    pub user_recurringappointmentmaster: Field<Expanded<Vec<Untyped>>>,
+    pub user_recurringappointmentmaster: Expanded<Vec<Untyped>>,
     /// Navigation `lk_customeraddress_modifiedonbehalfby`: a collection of `Microsoft.Dynamics.CRM.customeraddress`.
-    pub lk_customeraddress_modifiedonbehalfby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_customeraddress_modifiedonbehalfby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_businessunitbase_modifiedby`: a collection of `Microsoft.Dynamics.CRM.businessunit`.
-    pub lk_businessunitbase_modifiedby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_businessunitbase_modifiedby: Expanded<Vec<Untyped>>,
     /// Navigation `modifiedby_plugintype`: a collection of `Microsoft.Dynamics.CRM.plugintype`.
-    pub modifiedby_plugintype: Field<Expanded<Vec<Untyped>>>,
+    pub modifiedby_plugintype: Expanded<Vec<Untyped>>,
     /// Navigation `lk_timezonelocalizedname_createdonbehalfby`: a collection of `Microsoft.Dynamics.CRM.timezonelocalizedname`.
-    pub lk_timezonelocalizedname_createdonbehalfby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_timezonelocalizedname_createdonbehalfby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_sdkmessageprocessingstepimage_createdonbehalfby`: a collection of `Microsoft.Dynamics.CRM.sdkmessageprocessingstepimage`.
-    pub lk_sdkmessageprocessingstepimage_createdonbehalfby: Field<
-        Expanded<Vec<Untyped>>,
-    >,
+    pub lk_sdkmessageprocessingstepimage_createdonbehalfby: Expanded<Vec<Untyped>>,
     /// Navigation `createdby_connection`: a collection of `Microsoft.Dynamics.CRM.connection`.
-    pub createdby_connection: Field<Expanded<Vec<Untyped>>>,
+    pub createdby_connection: Expanded<Vec<Untyped>>,
     /// Navigation `lk_savedqueryvisualizationbase_createdonbehalfby`: a collection of `Microsoft.Dynamics.CRM.savedqueryvisualization`.
-    pub lk_savedqueryvisualizationbase_createdonbehalfby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_savedqueryvisualizationbase_createdonbehalfby: Expanded<Vec<Untyped>>,
     /// Navigation `SystemUser_ProcessSessions`: a collection of `Microsoft.Dynamics.CRM.processsession`.
-    pub system_user_process_sessions: Field<Expanded<Vec<Untyped>>>,
+    pub system_user_process_sessions: Expanded<Vec<Untyped>>,
     /// Navigation `lk_importdatabase_modifiedby`: a collection of `Microsoft.Dynamics.CRM.importdata`.
-    pub lk_importdatabase_modifiedby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_importdatabase_modifiedby: Expanded<Vec<Untyped>>,
     /// Navigation `workflow_createdonbehalfby`: a collection of `Microsoft.Dynamics.CRM.workflow`.
-    pub workflow_createdonbehalfby: Field<Expanded<Vec<Untyped>>>,
+    pub workflow_createdonbehalfby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_slabase_createdby`: a collection of `Microsoft.Dynamics.CRM.sla`.
-    pub lk_slabase_createdby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_slabase_createdby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_processtriggerbase_createdonbehalfby`: a collection of `Microsoft.Dynamics.CRM.processtrigger`.
-    pub lk_processtriggerbase_createdonbehalfby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_processtriggerbase_createdonbehalfby: Expanded<Vec<Untyped>>,
     /// Navigation `systemuser_connections2`: a collection of `Microsoft.Dynamics.CRM.connection`.
-    pub systemuser_connections2: Field<Expanded<Vec<Untyped>>>,
+    pub systemuser_connections2: Expanded<Vec<Untyped>>,
     /// Navigation `modifiedby_connection_role`: a collection of `Microsoft.Dynamics.CRM.connectionrole`.
-    pub modifiedby_connection_role: Field<Expanded<Vec<Untyped>>>,
+    pub modifiedby_connection_role: Expanded<Vec<Untyped>>,
     /// Navigation `appmodulecomponent_modifiedby`: a collection of `Microsoft.Dynamics.CRM.appmodulecomponent`.
-    pub appmodulecomponent_modifiedby: Field<Expanded<Vec<Untyped>>>,
+    pub appmodulecomponent_modifiedby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_serviceendpointbase_createdonbehalfby`: a collection of `Microsoft.Dynamics.CRM.serviceendpoint`.
-    pub lk_serviceendpointbase_createdonbehalfby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_serviceendpointbase_createdonbehalfby: Expanded<Vec<Untyped>>,
     /// Navigation `modifiedby_sdkmessageprocessingstepimage`: a collection of `Microsoft.Dynamics.CRM.sdkmessageprocessingstepimage`.
-    pub modifiedby_sdkmessageprocessingstepimage: Field<Expanded<Vec<Untyped>>>,
+    pub modifiedby_sdkmessageprocessingstepimage: Expanded<Vec<Untyped>>,
     /// Navigation `lk_importentitymapping_modifiedby`: a collection of `Microsoft.Dynamics.CRM.importentitymapping`.
-    pub lk_importentitymapping_modifiedby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_importentitymapping_modifiedby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_slabase_createdonbehalfby`: a collection of `Microsoft.Dynamics.CRM.sla`.
-    pub lk_slabase_createdonbehalfby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_slabase_createdonbehalfby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_processtriggerbase_modifiedby`: a collection of `Microsoft.Dynamics.CRM.processtrigger`.
-    pub lk_processtriggerbase_modifiedby: Field<Expanded<Vec<Untyped>>>,
-    pub lk_accountbase_modifiedby: Field<Expanded<Vec<super::Account>>>,
+    pub lk_processtriggerbase_modifiedby: Expanded<Vec<Untyped>>,
+    pub lk_accountbase_modifiedby: Expanded<Vec<super::Account>>,
     /// Navigation `lk_PostFollow_createdby`: a collection of `Microsoft.Dynamics.CRM.postfollow`.
-    pub lk_post_follow_createdby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_post_follow_createdby: Expanded<Vec<Untyped>>,
     /// Navigation `systemuser_PostFollows`: a collection of `Microsoft.Dynamics.CRM.postfollow`.
-    pub systemuser_post_follows: Field<Expanded<Vec<Untyped>>>,
+    pub systemuser_post_follows: Expanded<Vec<Untyped>>,
     /// Navigation `systemuser_PostRegardings`: a collection of `Microsoft.Dynamics.CRM.postregarding`.
-    pub systemuser_post_regardings: Field<Expanded<Vec<Untyped>>>,
+    pub systemuser_post_regardings: Expanded<Vec<Untyped>>,
     /// Navigation `lk_postcomment_createdby`: a collection of `Microsoft.Dynamics.CRM.postcomment`.
-    pub lk_postcomment_createdby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_postcomment_createdby: Expanded<Vec<Untyped>>,
     /// Navigation `user_owner_postfollows`: a collection of `Microsoft.Dynamics.CRM.postfollow`.
-    pub user_owner_postfollows: Field<Expanded<Vec<Untyped>>>,
+    pub user_owner_postfollows: Expanded<Vec<Untyped>>,
     /// Navigation `lk_postfollow_createdonbehalfby`: a collection of `Microsoft.Dynamics.CRM.postfollow`.
-    pub lk_postfollow_createdonbehalfby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_postfollow_createdonbehalfby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_postcomment_createdonbehalfby`: a collection of `Microsoft.Dynamics.CRM.postcomment`.
-    pub lk_postcomment_createdonbehalfby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_postcomment_createdonbehalfby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_postlike_createdonbehalfby`: a collection of `Microsoft.Dynamics.CRM.postlike`.
-    pub lk_postlike_createdonbehalfby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_postlike_createdonbehalfby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_postlike_createdby`: a collection of `Microsoft.Dynamics.CRM.postlike`.
-    pub lk_postlike_createdby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_postlike_createdby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_calendar_modifiedby`: a collection of `Microsoft.Dynamics.CRM.calendar`.
-    pub lk_calendar_modifiedby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_calendar_modifiedby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_sharepointdocumentlocationbase_createdonbehalfby`: a collection of `Microsoft.Dynamics.CRM.sharepointdocumentlocation`.
-    pub lk_sharepointdocumentlocationbase_createdonbehalfby: Field<
-        Expanded<Vec<Untyped>>,
-    >,
+    pub lk_sharepointdocumentlocationbase_createdonbehalfby: Expanded<Vec<Untyped>>,
     /// Navigation `SystemUser_SyncErrors`: a collection of `Microsoft.Dynamics.CRM.syncerror`.
-    pub system_user_sync_errors: Field<Expanded<Vec<Untyped>>>,
+    pub system_user_sync_errors: Expanded<Vec<Untyped>>,
     /// Navigation `lk_quarterlyfiscalcalendar_createdonbehalfby`: a collection of `Microsoft.Dynamics.CRM.quarterlyfiscalcalendar`.
-    pub lk_quarterlyfiscalcalendar_createdonbehalfby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_quarterlyfiscalcalendar_createdonbehalfby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_transformationparametermapping_modifiedonbehalfby`: a collection of `Microsoft.Dynamics.CRM.transformationparametermapping`.
-    pub lk_transformationparametermapping_modifiedonbehalfby: Field<
-        Expanded<Vec<Untyped>>,
-    >,
+    pub lk_transformationparametermapping_modifiedonbehalfby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_timezonedefinition_modifiedby`: a collection of `Microsoft.Dynamics.CRM.timezonedefinition`.
-    pub lk_timezonedefinition_modifiedby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_timezonedefinition_modifiedby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_picklistmapping_modifiedby`: a collection of `Microsoft.Dynamics.CRM.picklistmapping`.
-    pub lk_picklistmapping_modifiedby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_picklistmapping_modifiedby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_templatebase_createdby`: a collection of `Microsoft.Dynamics.CRM.template`.
-    pub lk_templatebase_createdby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_templatebase_createdby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_plugintracelogbase_createdonbehalfby`: a collection of `Microsoft.Dynamics.CRM.plugintracelog`.
-    pub lk_plugintracelogbase_createdonbehalfby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_plugintracelogbase_createdonbehalfby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_workflowlog_createdonbehalfby`: a collection of `Microsoft.Dynamics.CRM.workflowlog`.
-    pub lk_workflowlog_createdonbehalfby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_workflowlog_createdonbehalfby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_userqueryvisualizationbase_createdonbehalfby`: a collection of `Microsoft.Dynamics.CRM.userqueryvisualization`.
-    pub lk_userqueryvisualizationbase_createdonbehalfby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_userqueryvisualizationbase_createdonbehalfby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_bulkdeleteoperationbase_modifiedby`: a collection of `Microsoft.Dynamics.CRM.bulkdeleteoperation`.
-    pub lk_bulkdeleteoperationbase_modifiedby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_bulkdeleteoperationbase_modifiedby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_sharepointsitebase_modifiedby`: a collection of `Microsoft.Dynamics.CRM.sharepointsite`.
-    pub lk_sharepointsitebase_modifiedby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_sharepointsitebase_modifiedby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_report_createdonbehalfby`: a collection of `Microsoft.Dynamics.CRM.report`.
-    pub lk_report_createdonbehalfby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_report_createdonbehalfby: Expanded<Vec<Untyped>>,
     /// Navigation `createdby_plugintracelog`: a collection of `Microsoft.Dynamics.CRM.plugintracelog`.
-    pub createdby_plugintracelog: Field<Expanded<Vec<Untyped>>>,
+    pub createdby_plugintracelog: Expanded<Vec<Untyped>>,
     /// Navigation `createdby_plugintypestatistic`: a collection of `Microsoft.Dynamics.CRM.plugintypestatistic`.
-    pub createdby_plugintypestatistic: Field<Expanded<Vec<Untyped>>>,
+    pub createdby_plugintypestatistic: Expanded<Vec<Untyped>>,
     /// Navigation `lk_DisplayStringbase_modifiedonbehalfby`: a collection of `Microsoft.Dynamics.CRM.displaystring`.
-    pub lk_display_stringbase_modifiedonbehalfby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_display_stringbase_modifiedonbehalfby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_monthlyfiscalcalendar_salespersonid`: a collection of `Microsoft.Dynamics.CRM.monthlyfiscalcalendar`.
-    pub lk_monthlyfiscalcalendar_salespersonid: Field<Expanded<Vec<Untyped>>>,
+    pub lk_monthlyfiscalcalendar_salespersonid: Expanded<Vec<Untyped>>,
     /// Navigation `systemuser_SiteMap_modifiedby`: a collection of `Microsoft.Dynamics.CRM.sitemap`.
-    pub systemuser_site_map_modifiedby: Field<Expanded<Vec<Untyped>>>,
+    pub systemuser_site_map_modifiedby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_tracelog_modifiedby`: a collection of `Microsoft.Dynamics.CRM.tracelog`.
-    pub lk_tracelog_modifiedby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_tracelog_modifiedby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_duplicaterule_modifiedonbehalfby`: a collection of `Microsoft.Dynamics.CRM.duplicaterule`.
-    pub lk_duplicaterule_modifiedonbehalfby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_duplicaterule_modifiedonbehalfby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_savedquery_createdonbehalfby`: a collection of `Microsoft.Dynamics.CRM.savedquery`.
-    pub lk_savedquery_createdonbehalfby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_savedquery_createdonbehalfby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_mobileofflineprofileitemassocaition_modifiedby`: a collection of `Microsoft.Dynamics.CRM.mobileofflineprofileitemassociation`.
-    pub lk_mobileofflineprofileitemassocaition_modifiedby: Field<Expanded<Vec<Untyped>>>,
-    pub lk_queueitembase_modifiedby: Field<Expanded<Vec<super::Queueitem>>>,
+    pub lk_mobileofflineprofileitemassocaition_modifiedby: Expanded<Vec<Untyped>>,
+    pub lk_queueitembase_modifiedby: Expanded<Vec<super::Queueitem>>,
     /// Navigation `lk_rolebase_modifiedby`: a collection of `Microsoft.Dynamics.CRM.role`.
-    pub lk_rolebase_modifiedby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_rolebase_modifiedby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_sdkmessageprocessingstep_createdonbehalfby`: a collection of `Microsoft.Dynamics.CRM.sdkmessageprocessingstep`.
-    pub lk_sdkmessageprocessingstep_createdonbehalfby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_sdkmessageprocessingstep_createdonbehalfby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_newprocess_createdby`: a collection of `Microsoft.Dynamics.CRM.newprocess`.
-    pub lk_newprocess_createdby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_newprocess_createdby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_importjobbase_createdonbehalfby`: a collection of `Microsoft.Dynamics.CRM.importjob`.
-    pub lk_importjobbase_createdonbehalfby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_importjobbase_createdonbehalfby: Expanded<Vec<Untyped>>,
     /// Navigation `createdby_sdkmessageprocessingstepimage`: a collection of `Microsoft.Dynamics.CRM.sdkmessageprocessingstepimage`.
-    pub createdby_sdkmessageprocessingstepimage: Field<Expanded<Vec<Untyped>>>,
+    pub createdby_sdkmessageprocessingstepimage: Expanded<Vec<Untyped>>,
     /// Navigation `systemuser_SiteMap_createdonbehalfby`: a collection of `Microsoft.Dynamics.CRM.sitemap`.
-    pub systemuser_site_map_createdonbehalfby: Field<Expanded<Vec<Untyped>>>,
+    pub systemuser_site_map_createdonbehalfby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_businessunit_createdonbehalfby`: a collection of `Microsoft.Dynamics.CRM.businessunit`.
-    pub lk_businessunit_createdonbehalfby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_businessunit_createdonbehalfby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_customcontrol_modifiedonbehalfby`: a collection of `Microsoft.Dynamics.CRM.customcontrol`.
-    pub lk_customcontrol_modifiedonbehalfby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_customcontrol_modifiedonbehalfby: Expanded<Vec<Untyped>>,
     /// Navigation `createdby_serviceendpoint`: a collection of `Microsoft.Dynamics.CRM.serviceendpoint`.
-    pub createdby_serviceendpoint: Field<Expanded<Vec<Untyped>>>,
+    pub createdby_serviceendpoint: Expanded<Vec<Untyped>>,
     /// Navigation `lk_socialactivitybase_createdonbehalfby`: a collection of `Microsoft.Dynamics.CRM.socialactivity`.
-    pub lk_socialactivitybase_createdonbehalfby: Field<Expanded<Vec<Untyped>>>,
-    pub lk_letter_modifiedonbehalfby: Field<Expanded<Vec<super::Letter>>>,
+    pub lk_socialactivitybase_createdonbehalfby: Expanded<Vec<Untyped>>,
+    pub lk_letter_modifiedonbehalfby: Expanded<Vec<super::Letter>>,
     /// Navigation `lk_timezonerule_createdonbehalfby`: a collection of `Microsoft.Dynamics.CRM.timezonerule`.
-    pub lk_timezonerule_createdonbehalfby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_timezonerule_createdonbehalfby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_personaldocumenttemplatebase_modifiedonbehalfby`: a collection of `Microsoft.Dynamics.CRM.personaldocumenttemplate`.
-    pub lk_personaldocumenttemplatebase_modifiedonbehalfby: Field<
-        Expanded<Vec<Untyped>>,
-    >,
+    pub lk_personaldocumenttemplatebase_modifiedonbehalfby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_teamtemplate_createdonbehalfby`: a collection of `Microsoft.Dynamics.CRM.teamtemplate`.
-    pub lk_teamtemplate_createdonbehalfby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_teamtemplate_createdonbehalfby: Expanded<Vec<Untyped>>,
     /// Navigation `SystemUser_ImportLogs`: a collection of `Microsoft.Dynamics.CRM.importlog`.
-    pub system_user_import_logs: Field<Expanded<Vec<Untyped>>>,
+    pub system_user_import_logs: Expanded<Vec<Untyped>>,
     /// Navigation `lk_teamtemplate_modifiedby`: a collection of `Microsoft.Dynamics.CRM.teamtemplate`.
-    pub lk_teamtemplate_modifiedby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_teamtemplate_modifiedby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_columnmapping_modifiedby`: a collection of `Microsoft.Dynamics.CRM.columnmapping`.
-    pub lk_columnmapping_modifiedby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_columnmapping_modifiedby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_timezonedefinition_createdonbehalfby`: a collection of `Microsoft.Dynamics.CRM.timezonedefinition`.
-    pub lk_timezonedefinition_createdonbehalfby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_timezonedefinition_createdonbehalfby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_reportcategory_modifiedonbehalfby`: a collection of `Microsoft.Dynamics.CRM.reportcategory`.
-    pub lk_reportcategory_modifiedonbehalfby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_reportcategory_modifiedonbehalfby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_expiredprocess_createdby`: a collection of `Microsoft.Dynamics.CRM.expiredprocess`.
-    pub lk_expiredprocess_createdby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_expiredprocess_createdby: Expanded<Vec<Untyped>>,
     /// Navigation `webresource_modifiedby`: a collection of `Microsoft.Dynamics.CRM.webresource`.
-    pub webresource_modifiedby: Field<Expanded<Vec<Untyped>>>,
+    pub webresource_modifiedby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_reportcategorybase_createdby`: a collection of `Microsoft.Dynamics.CRM.reportcategory`.
-    pub lk_reportcategorybase_createdby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_reportcategorybase_createdby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_userquery_modifiedby`: a collection of `Microsoft.Dynamics.CRM.userquery`.
-    pub lk_userquery_modifiedby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_userquery_modifiedby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_customcontrol_createdby`: a collection of `Microsoft.Dynamics.CRM.customcontrol`.
-    pub lk_customcontrol_createdby: Field<Expanded<Vec<Untyped>>>,
-    pub modifiedonbehalfby: Field<Expanded<SystemUser>>,
-    pub lk_systemuser_modifiedonbehalfby: Field<Expanded<Vec<SystemUser>>>,
+    pub lk_customcontrol_createdby: Expanded<Vec<Untyped>>,
+    pub modifiedonbehalfby: Expanded<SystemUser>,
+    pub lk_systemuser_modifiedonbehalfby: Expanded<Vec<SystemUser>>,
     /// Navigation `lk_importlogbase_createdby`: a collection of `Microsoft.Dynamics.CRM.importlog`.
-    pub lk_importlogbase_createdby: Field<Expanded<Vec<Untyped>>>,
-    pub createdby: Field<Expanded<SystemUser>>,
-    pub lk_systemuserbase_createdby: Field<Expanded<Vec<SystemUser>>>,
+    pub lk_importlogbase_createdby: Expanded<Vec<Untyped>>,
+    pub createdby: Expanded<SystemUser>,
+    pub lk_systemuserbase_createdby: Expanded<Vec<SystemUser>>,
     /// Navigation `lk_sharepointdocumentlocationbase_modifiedby`: a collection of `Microsoft.Dynamics.CRM.sharepointdocumentlocation`.
-    pub lk_sharepointdocumentlocationbase_modifiedby: Field<Expanded<Vec<Untyped>>>,
-    pub lk_queueitembase_workerid: Field<Expanded<Vec<super::Queueitem>>>,
+    pub lk_sharepointdocumentlocationbase_modifiedby: Expanded<Vec<Untyped>>,
+    pub lk_queueitembase_workerid: Expanded<Vec<super::Queueitem>>,
     /// Navigation `lk_solutioncomponentbase_createdonbehalfby`: a collection of `Microsoft.Dynamics.CRM.solutioncomponent`.
-    pub lk_solutioncomponentbase_createdonbehalfby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_solutioncomponentbase_createdonbehalfby: Expanded<Vec<Untyped>>,
     /// Navigation `systemuserprofiles_association`: a collection of `Microsoft.Dynamics.CRM.fieldsecurityprofile`.
-    pub systemuserprofiles_association: Field<Expanded<Vec<Untyped>>>,
+    pub systemuserprofiles_association: Expanded<Vec<Untyped>>,
     /// Navigation `lk_translationprocess_modifiedby`: a collection of `Microsoft.Dynamics.CRM.translationprocess`.
-    pub lk_translationprocess_modifiedby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_translationprocess_modifiedby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_semiannualfiscalcalendar_modifiedonbehalfby`: a collection of `Microsoft.Dynamics.CRM.semiannualfiscalcalendar`.
-    pub lk_semiannualfiscalcalendar_modifiedonbehalfby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_semiannualfiscalcalendar_modifiedonbehalfby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_publisherbase_modifiedonbehalfby`: a collection of `Microsoft.Dynamics.CRM.publisher`.
-    pub lk_publisherbase_modifiedonbehalfby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_publisherbase_modifiedonbehalfby: Expanded<Vec<Untyped>>,
     /// Navigation `transactioncurrencyid`: one `Microsoft.Dynamics.CRM.transactioncurrency`.
-    pub transactioncurrencyid: Field<Expanded<Untyped>>,
+    pub transactioncurrencyid: Expanded<Untyped>,
     /// Navigation `lk_ACIViewMapper_createdby`: a collection of `Microsoft.Dynamics.CRM.aciviewmapper`.
-    pub lk_aci_view_mapper_createdby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_aci_view_mapper_createdby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_importlog_createdonbehalfby`: a collection of `Microsoft.Dynamics.CRM.importlog`.
-    pub lk_importlog_createdonbehalfby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_importlog_createdonbehalfby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_importdata_createdonbehalfby`: a collection of `Microsoft.Dynamics.CRM.importdata`.
-    pub lk_importdata_createdonbehalfby: Field<Expanded<Vec<Untyped>>>,
-    pub lk_letter_createdonbehalfby: Field<Expanded<Vec<super::Letter>>>,
+    pub lk_importdata_createdonbehalfby: Expanded<Vec<Untyped>>,
+    pub lk_letter_createdonbehalfby: Expanded<Vec<super::Letter>>,
     /// Navigation `modifiedby_serviceendpoint`: a collection of `Microsoft.Dynamics.CRM.serviceendpoint`.
-    pub modifiedby_serviceendpoint: Field<Expanded<Vec<Untyped>>>,
+    pub modifiedby_serviceendpoint: Expanded<Vec<Untyped>>,
     /// Navigation `lk_annualfiscalcalendar_modifiedby`: a collection of `Microsoft.Dynamics.CRM.annualfiscalcalendar`.
-    pub lk_annualfiscalcalendar_modifiedby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_annualfiscalcalendar_modifiedby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_importmap_createdonbehalfby`: a collection of `Microsoft.Dynamics.CRM.importmap`.
-    pub lk_importmap_createdonbehalfby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_importmap_createdonbehalfby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_knowledgearticleviews_createdonbehalfby`: a collection of `Microsoft.Dynamics.CRM.knowledgearticleviews`.
-    pub lk_knowledgearticleviews_createdonbehalfby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_knowledgearticleviews_createdonbehalfby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_mobileofflineprofileitem_createdonbehalfby`: a collection of `Microsoft.Dynamics.CRM.mobileofflineprofileitem`.
-    pub lk_mobileofflineprofileitem_createdonbehalfby: Field<Expanded<Vec<Untyped>>>,
-    pub lk_annotationbase_createdby: Field<Expanded<Vec<super::Annotation>>>,
+    pub lk_mobileofflineprofileitem_createdonbehalfby: Expanded<Vec<Untyped>>,
+    pub lk_annotationbase_createdby: Expanded<Vec<super::Annotation>>,
     /// Navigation `lk_plugintype_createdonbehalfby`: a collection of `Microsoft.Dynamics.CRM.plugintype`.
-    pub lk_plugintype_createdonbehalfby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_plugintype_createdonbehalfby: Expanded<Vec<Untyped>>,
     /// Navigation `createdby_connection_role`: a collection of `Microsoft.Dynamics.CRM.connectionrole`.
-    pub createdby_connection_role: Field<Expanded<Vec<Untyped>>>,
+    pub createdby_connection_role: Expanded<Vec<Untyped>>,
     /// Navigation `lk_customeraddressbase_createdby`: a collection of `Microsoft.Dynamics.CRM.customeraddress`.
-    pub lk_customeraddressbase_createdby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_customeraddressbase_createdby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_timezonedefinition_createdby`: a collection of `Microsoft.Dynamics.CRM.timezonedefinition`.
-    pub lk_timezonedefinition_createdby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_timezonedefinition_createdby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_documenttemplatebase_createdonbehalfby`: a collection of `Microsoft.Dynamics.CRM.documenttemplate`.
-    pub lk_documenttemplatebase_createdonbehalfby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_documenttemplatebase_createdonbehalfby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_recurringappointmentmaster_createdonbehalfby`: a collection of `Microsoft.Dynamics.CRM.recurringappointmentmaster`.
-    pub lk_recurringappointmentmaster_createdonbehalfby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_recurringappointmentmaster_createdonbehalfby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_personaldocumenttemplatebase_createdby`: a collection of `Microsoft.Dynamics.CRM.personaldocumenttemplate`.
-    pub lk_personaldocumenttemplatebase_createdby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_personaldocumenttemplatebase_createdby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_semiannualfiscalcalendar_createdonbehalfby`: a collection of `Microsoft.Dynamics.CRM.semiannualfiscalcalendar`.
-    pub lk_semiannualfiscalcalendar_createdonbehalfby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_semiannualfiscalcalendar_createdonbehalfby: Expanded<Vec<Untyped>>,
     /// Navigation `SystemUser_DuplicateBaseRecord`: a collection of `Microsoft.Dynamics.CRM.duplicaterecord`.
-    pub system_user_duplicate_base_record: Field<Expanded<Vec<Untyped>>>,
+    pub system_user_duplicate_base_record: Expanded<Vec<Untyped>>,
     /// Navigation `lk_mailboxtrackingfolder_modifiedonbehalfby`: a collection of `Microsoft.Dynamics.CRM.mailboxtrackingfolder`.
-    pub lk_mailboxtrackingfolder_modifiedonbehalfby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_mailboxtrackingfolder_modifiedonbehalfby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_recurringappointmentmaster_createdby`: a collection of `Microsoft.Dynamics.CRM.recurringappointmentmaster`.
-    pub lk_recurringappointmentmaster_createdby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_recurringappointmentmaster_createdby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_sharepointsitebase_createdby`: a collection of `Microsoft.Dynamics.CRM.sharepointsite`.
-    pub lk_sharepointsitebase_createdby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_sharepointsitebase_createdby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_phonecall_modifiedonbehalfby`: a collection of `Microsoft.Dynamics.CRM.phonecall`.
-    pub lk_phonecall_modifiedonbehalfby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_phonecall_modifiedonbehalfby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_kbarticlecommentbase_createdby`: a collection of `Microsoft.Dynamics.CRM.kbarticlecomment`.
-    pub lk_kbarticlecommentbase_createdby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_kbarticlecommentbase_createdby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_recurrencerulebase_modifiedonbehalfby`: a collection of `Microsoft.Dynamics.CRM.recurrencerule`.
-    pub lk_recurrencerulebase_modifiedonbehalfby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_recurrencerulebase_modifiedonbehalfby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_quarterlyfiscalcalendar_modifiedby`: a collection of `Microsoft.Dynamics.CRM.quarterlyfiscalcalendar`.
-    pub lk_quarterlyfiscalcalendar_modifiedby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_quarterlyfiscalcalendar_modifiedby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_solutioncomponentbase_modifiedonbehalfby`: a collection of `Microsoft.Dynamics.CRM.solutioncomponent`.
-    pub lk_solutioncomponentbase_modifiedonbehalfby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_solutioncomponentbase_modifiedonbehalfby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_role_modifiedonbehalfby`: a collection of `Microsoft.Dynamics.CRM.role`.
-    pub lk_role_modifiedonbehalfby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_role_modifiedonbehalfby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_duplicaterulebase_modifiedby`: a collection of `Microsoft.Dynamics.CRM.duplicaterule`.
-    pub lk_duplicaterulebase_modifiedby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_duplicaterulebase_modifiedby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_subjectbase_createdby`: a collection of `Microsoft.Dynamics.CRM.subject`.
-    pub lk_subjectbase_createdby: Field<Expanded<Vec<Untyped>>>,
-    pub lk_contact_createdonbehalfby: Field<Expanded<Vec<super::Contact>>>,
+    pub lk_subjectbase_createdby: Expanded<Vec<Untyped>>,
+    pub lk_contact_createdonbehalfby: Expanded<Vec<super::Contact>>,
     /// Navigation `lk_semiannualfiscalcalendar_createdby`: a collection of `Microsoft.Dynamics.CRM.semiannualfiscalcalendar`.
-    pub lk_semiannualfiscalcalendar_createdby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_semiannualfiscalcalendar_createdby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_SocialProfile_modifiedonbehalfby`: a collection of `Microsoft.Dynamics.CRM.socialprofile`.
-    pub lk_social_profile_modifiedonbehalfby: Field<Expanded<Vec<Untyped>>>,
-    pub modifiedby: Field<Expanded<SystemUser>>,
-    pub lk_systemuserbase_modifiedby: Field<Expanded<Vec<SystemUser>>>,
+    pub lk_social_profile_modifiedonbehalfby: Expanded<Vec<Untyped>>,
+    pub modifiedby: Expanded<SystemUser>,
+    pub lk_systemuserbase_modifiedby: Expanded<Vec<SystemUser>>,
     /// Navigation `lk_knowledgearticleviews_modifiedonbehalfby`: a collection of `Microsoft.Dynamics.CRM.knowledgearticleviews`.
-    pub lk_knowledgearticleviews_modifiedonbehalfby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_knowledgearticleviews_modifiedonbehalfby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_processsessionbase_modifiedonbehalfby`: a collection of `Microsoft.Dynamics.CRM.processsession`.
-    pub lk_processsessionbase_modifiedonbehalfby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_processsessionbase_modifiedonbehalfby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_lookupmapping_createdby`: a collection of `Microsoft.Dynamics.CRM.lookupmapping`.
-    pub lk_lookupmapping_createdby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_lookupmapping_createdby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_importentitymapping_createdby`: a collection of `Microsoft.Dynamics.CRM.importentitymapping`.
-    pub lk_importentitymapping_createdby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_importentitymapping_createdby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_kbarticlecomment_createdonbehalfby`: a collection of `Microsoft.Dynamics.CRM.kbarticlecomment`.
-    pub lk_kbarticlecomment_createdonbehalfby: Field<Expanded<Vec<Untyped>>>,
-    pub lk_team_modifiedonbehalfby: Field<Expanded<Vec<super::Team>>>,
+    pub lk_kbarticlecomment_createdonbehalfby: Expanded<Vec<Untyped>>,
+    pub lk_team_modifiedonbehalfby: Expanded<Vec<super::Team>>,
     /// Navigation `lk_teamtemplate_modifiedonbehalfby`: a collection of `Microsoft.Dynamics.CRM.teamtemplate`.
-    pub lk_teamtemplate_modifiedonbehalfby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_teamtemplate_modifiedonbehalfby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_fax_createdby`: a collection of `Microsoft.Dynamics.CRM.fax`.
-    pub lk_fax_createdby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_fax_createdby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_DisplayStringbase_createdby`: a collection of `Microsoft.Dynamics.CRM.displaystring`.
-    pub lk_display_stringbase_createdby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_display_stringbase_createdby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_publisheraddressbase_createdby`: a collection of `Microsoft.Dynamics.CRM.publisheraddress`.
-    pub lk_publisheraddressbase_createdby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_publisheraddressbase_createdby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_templatebase_modifiedby`: a collection of `Microsoft.Dynamics.CRM.template`.
-    pub lk_templatebase_modifiedby: Field<Expanded<Vec<Untyped>>>,
-    pub user_activity: Field<Expanded<Vec<super::ActivitypointerAny>>>,
+    pub lk_templatebase_modifiedby: Expanded<Vec<Untyped>>,
+    pub user_activity: Expanded<Vec<super::ActivitypointerAny>>,
     /// Navigation `lk_MobileOfflineProfile_modifiedonbehalfby`: a collection of `Microsoft.Dynamics.CRM.mobileofflineprofile`.
-    pub lk_mobile_offline_profile_modifiedonbehalfby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_mobile_offline_profile_modifiedonbehalfby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_fax_createdonbehalfby`: a collection of `Microsoft.Dynamics.CRM.fax`.
-    pub lk_fax_createdonbehalfby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_fax_createdonbehalfby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_lookupmapping_modifiedonbehalfby`: a collection of `Microsoft.Dynamics.CRM.lookupmapping`.
-    pub lk_lookupmapping_modifiedonbehalfby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_lookupmapping_modifiedonbehalfby: Expanded<Vec<Untyped>>,
     /// Navigation `SystemUser_BulkDeleteFailures`: a collection of `Microsoft.Dynamics.CRM.bulkdeletefailure`.
-    pub system_user_bulk_delete_failures: Field<Expanded<Vec<Untyped>>>,
+    pub system_user_bulk_delete_failures: Expanded<Vec<Untyped>>,
     /// Navigation `organizationid_organization`: one `Microsoft.Dynamics.CRM.organization`.
-    pub organizationid_organization: Field<Expanded<Untyped>>,
+    pub organizationid_organization: Expanded<Untyped>,
     /// Navigation `lk_customeraddress_createdonbehalfby`: a collection of `Microsoft.Dynamics.CRM.customeraddress`.
-    pub lk_customeraddress_createdonbehalfby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_customeraddress_createdonbehalfby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_calendarrule_modifiedby`: a collection of `Microsoft.Dynamics.CRM.calendarrule`.
-    pub lk_calendarrule_modifiedby: Field<Expanded<Vec<Untyped>>>,
-    pub system_user_accounts: Field<Expanded<Vec<super::Account>>>,
+    pub lk_calendarrule_modifiedby: Expanded<Vec<Untyped>>,
+    pub system_user_accounts: Expanded<Vec<super::Account>>,
     /// Navigation `lk_savedqueryvisualizationbase_createdby`: a collection of `Microsoft.Dynamics.CRM.savedqueryvisualization`.
-    pub lk_savedqueryvisualizationbase_createdby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_savedqueryvisualizationbase_createdby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_columnmapping_createdby`: a collection of `Microsoft.Dynamics.CRM.columnmapping`.
-    pub lk_columnmapping_createdby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_columnmapping_createdby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_connectionbase_createdonbehalfby`: a collection of `Microsoft.Dynamics.CRM.connection`.
-    pub lk_connectionbase_createdonbehalfby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_connectionbase_createdonbehalfby: Expanded<Vec<Untyped>>,
     /// Navigation `impersonatinguserid_sdkmessageprocessingstep`: a collection of `Microsoft.Dynamics.CRM.sdkmessageprocessingstep`.
-    pub impersonatinguserid_sdkmessageprocessingstep: Field<Expanded<Vec<Untyped>>>,
+    pub impersonatinguserid_sdkmessageprocessingstep: Expanded<Vec<Untyped>>,
     /// Navigation `lk_userquery_createdonbehalfby`: a collection of `Microsoft.Dynamics.CRM.userquery`.
-    pub lk_userquery_createdonbehalfby: Field<Expanded<Vec<Untyped>>>,
-    pub lk_accountbase_createdonbehalfby: Field<Expanded<Vec<super::Account>>>,
+    pub lk_userquery_createdonbehalfby: Expanded<Vec<Untyped>>,
+    pub lk_accountbase_createdonbehalfby: Expanded<Vec<super::Account>>,
     /// Navigation `lk_publisheraddressbase_modifiedonbehalfby`: a collection of `Microsoft.Dynamics.CRM.publisheraddress`.
-    pub lk_publisheraddressbase_modifiedonbehalfby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_publisheraddressbase_modifiedonbehalfby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_userqueryvisualization_modifiedby`: a collection of `Microsoft.Dynamics.CRM.userqueryvisualization`.
-    pub lk_userqueryvisualization_modifiedby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_userqueryvisualization_modifiedby: Expanded<Vec<Untyped>>,
     /// Navigation `systemuser_appconfig_modifiedby`: a collection of `Microsoft.Dynamics.CRM.appconfig`.
-    pub systemuser_appconfig_modifiedby: Field<Expanded<Vec<Untyped>>>,
+    pub systemuser_appconfig_modifiedby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_connectionrolebase_modifiedonbehalfby`: a collection of `Microsoft.Dynamics.CRM.connectionrole`.
-    pub lk_connectionrolebase_modifiedonbehalfby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_connectionrolebase_modifiedonbehalfby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_calendar_createdby`: a collection of `Microsoft.Dynamics.CRM.calendar`.
-    pub lk_calendar_createdby: Field<Expanded<Vec<Untyped>>>,
-    pub annotation_owning_user: Field<Expanded<Vec<super::Annotation>>>,
+    pub lk_calendar_createdby: Expanded<Vec<Untyped>>,
+    pub annotation_owning_user: Expanded<Vec<super::Annotation>>,
     /// Navigation `systemuser_appconfigmaster_createdonbehalfby`: a collection of `Microsoft.Dynamics.CRM.appconfigmaster`.
-    pub systemuser_appconfigmaster_createdonbehalfby: Field<Expanded<Vec<Untyped>>>,
+    pub systemuser_appconfigmaster_createdonbehalfby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_newprocess_modifiedby`: a collection of `Microsoft.Dynamics.CRM.newprocess`.
-    pub lk_newprocess_modifiedby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_newprocess_modifiedby: Expanded<Vec<Untyped>>,
     /// Navigation `calendarid`: one `Microsoft.Dynamics.CRM.calendar`.
-    pub calendarid: Field<Expanded<Untyped>>,
+    pub calendarid: Expanded<Untyped>,
     /// Navigation `lk_tracelog_createdonbehalfby`: a collection of `Microsoft.Dynamics.CRM.tracelog`.
-    pub lk_tracelog_createdonbehalfby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_tracelog_createdonbehalfby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_mailboxtrackingfolder_createdonbehalfby`: a collection of `Microsoft.Dynamics.CRM.mailboxtrackingfolder`.
-    pub lk_mailboxtrackingfolder_createdonbehalfby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_mailboxtrackingfolder_createdonbehalfby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_category_modifiedonbehalfby`: a collection of `Microsoft.Dynamics.CRM.category`.
-    pub lk_category_modifiedonbehalfby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_category_modifiedonbehalfby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_asyncoperation_createdby`: a collection of `Microsoft.Dynamics.CRM.asyncoperation`.
-    pub lk_asyncoperation_createdby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_asyncoperation_createdby: Expanded<Vec<Untyped>>,
     /// Navigation `systemuser_appmodule_createdby`: a collection of `Microsoft.Dynamics.CRM.appmodule`.
-    pub systemuser_appmodule_createdby: Field<Expanded<Vec<Untyped>>>,
+    pub systemuser_appmodule_createdby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_processsession_createdby`: a collection of `Microsoft.Dynamics.CRM.processsession`.
-    pub lk_processsession_createdby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_processsession_createdby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_audit_callinguserid`: a collection of `Microsoft.Dynamics.CRM.audit`.
-    pub lk_audit_callinguserid: Field<Expanded<Vec<Untyped>>>,
+    pub lk_audit_callinguserid: Expanded<Vec<Untyped>>,
     /// Navigation `SystemUser_Imports`: a collection of `Microsoft.Dynamics.CRM.import`.
-    pub system_user_imports: Field<Expanded<Vec<Untyped>>>,
+    pub system_user_imports: Expanded<Vec<Untyped>>,
     /// Navigation `lk_transactioncurrency_createdonbehalfby`: a collection of `Microsoft.Dynamics.CRM.transactioncurrency`.
-    pub lk_transactioncurrency_createdonbehalfby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_transactioncurrency_createdonbehalfby: Expanded<Vec<Untyped>>,
     /// Navigation `system_user_activity_parties`: a collection of `Microsoft.Dynamics.CRM.activityparty`.
-    pub system_user_activity_parties: Field<Expanded<Vec<Untyped>>>,
+    pub system_user_activity_parties: Expanded<Vec<Untyped>>,
     /// Navigation `lk_emailserverprofile_createdby`: a collection of `Microsoft.Dynamics.CRM.emailserverprofile`.
-    pub lk_emailserverprofile_createdby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_emailserverprofile_createdby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_slaitembase_createdonbehalfby`: a collection of `Microsoft.Dynamics.CRM.slaitem`.
-    pub lk_slaitembase_createdonbehalfby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_slaitembase_createdonbehalfby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_businessunitnewsarticlebase_createdby`: a collection of `Microsoft.Dynamics.CRM.businessunitnewsarticle`.
-    pub lk_businessunitnewsarticlebase_createdby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_businessunitnewsarticlebase_createdby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_pluginassembly_modifiedonbehalfby`: a collection of `Microsoft.Dynamics.CRM.pluginassembly`.
-    pub lk_pluginassembly_modifiedonbehalfby: Field<Expanded<Vec<Untyped>>>,
-    pub lk_contact_modifiedonbehalfby: Field<Expanded<Vec<super::Contact>>>,
+    pub lk_pluginassembly_modifiedonbehalfby: Expanded<Vec<Untyped>>,
+    pub lk_contact_modifiedonbehalfby: Expanded<Vec<super::Contact>>,
     /// Navigation `lk_subjectbase_modifiedby`: a collection of `Microsoft.Dynamics.CRM.subject`.
-    pub lk_subjectbase_modifiedby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_subjectbase_modifiedby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_phonecall_createdby`: a collection of `Microsoft.Dynamics.CRM.phonecall`.
-    pub lk_phonecall_createdby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_phonecall_createdby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_quarterlyfiscalcalendar_createdby`: a collection of `Microsoft.Dynamics.CRM.quarterlyfiscalcalendar`.
-    pub lk_quarterlyfiscalcalendar_createdby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_quarterlyfiscalcalendar_createdby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_actioncardbase_modifiedonbehalfby`: a collection of `Microsoft.Dynamics.CRM.actioncard`.
-    pub lk_actioncardbase_modifiedonbehalfby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_actioncardbase_modifiedonbehalfby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_tracelog_modifiedonbehalfby`: a collection of `Microsoft.Dynamics.CRM.tracelog`.
-    pub lk_tracelog_modifiedonbehalfby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_tracelog_modifiedonbehalfby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_appmodulecomponent_modifiedonbehalfby`: a collection of `Microsoft.Dynamics.CRM.appmodulecomponent`.
-    pub lk_appmodulecomponent_modifiedonbehalfby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_appmodulecomponent_modifiedonbehalfby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_subject_modifiedonbehalfby`: a collection of `Microsoft.Dynamics.CRM.subject`.
-    pub lk_subject_modifiedonbehalfby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_subject_modifiedonbehalfby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_customcontrolresource_createdby`: a collection of `Microsoft.Dynamics.CRM.customcontrolresource`.
-    pub lk_customcontrolresource_createdby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_customcontrolresource_createdby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_picklistmapping_createdonbehalfby`: a collection of `Microsoft.Dynamics.CRM.picklistmapping`.
-    pub lk_picklistmapping_createdonbehalfby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_picklistmapping_createdonbehalfby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_fixedmonthlyfiscalcalendar_createdonbehalfby`: a collection of `Microsoft.Dynamics.CRM.fixedmonthlyfiscalcalendar`.
-    pub lk_fixedmonthlyfiscalcalendar_createdonbehalfby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_fixedmonthlyfiscalcalendar_createdonbehalfby: Expanded<Vec<Untyped>>,
     /// Navigation `modifiedby_sdkmessagefilter`: a collection of `Microsoft.Dynamics.CRM.sdkmessagefilter`.
-    pub modifiedby_sdkmessagefilter: Field<Expanded<Vec<Untyped>>>,
+    pub modifiedby_sdkmessagefilter: Expanded<Vec<Untyped>>,
     /// Navigation `lk_sharepointsitebase_createdonbehalfby`: a collection of `Microsoft.Dynamics.CRM.sharepointsite`.
-    pub lk_sharepointsitebase_createdonbehalfby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_sharepointsitebase_createdonbehalfby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_reportcategory_createdonbehalfby`: a collection of `Microsoft.Dynamics.CRM.reportcategory`.
-    pub lk_reportcategory_createdonbehalfby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_reportcategory_createdonbehalfby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_templatebase_createdonbehalfby`: a collection of `Microsoft.Dynamics.CRM.template`.
-    pub lk_templatebase_createdonbehalfby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_templatebase_createdonbehalfby: Expanded<Vec<Untyped>>,
     /// Navigation `user_email`: a collection of `Microsoft.Dynamics.CRM.email`.
-    pub user_email: Field<Expanded<Vec<Untyped>>>,
+    pub user_email: Expanded<Vec<Untyped>>,
     /// Navigation `user_fax`: a collection of `Microsoft.Dynamics.CRM.fax`.
-    pub user_fax: Field<Expanded<Vec<Untyped>>>,
+    pub user_fax: Expanded<Vec<Untyped>>,
     /// Navigation `lk_feedback_modifiedby`: a collection of `Microsoft.Dynamics.CRM.feedback`.
-    pub lk_feedback_modifiedby: Field<Expanded<Vec<Untyped>>>,
-    pub lk_contactbase_createdby: Field<Expanded<Vec<super::Contact>>>,
+    pub lk_feedback_modifiedby: Expanded<Vec<Untyped>>,
+    pub lk_contactbase_createdby: Expanded<Vec<super::Contact>>,
     /// Navigation `lk_timezonelocalizedname_modifiedonbehalfby`: a collection of `Microsoft.Dynamics.CRM.timezonelocalizedname`.
-    pub lk_timezonelocalizedname_modifiedonbehalfby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_timezonelocalizedname_modifiedonbehalfby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_email_modifiedby`: a collection of `Microsoft.Dynamics.CRM.email`.
-    pub lk_email_modifiedby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_email_modifiedby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_phonecall_createdonbehalfby`: a collection of `Microsoft.Dynamics.CRM.phonecall`.
-    pub lk_phonecall_createdonbehalfby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_phonecall_createdonbehalfby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_businessunitbase_createdby`: a collection of `Microsoft.Dynamics.CRM.businessunit`.
-    pub lk_businessunitbase_createdby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_businessunitbase_createdby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_category_createdonbehalfby`: a collection of `Microsoft.Dynamics.CRM.category`.
-    pub lk_category_createdonbehalfby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_category_createdonbehalfby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_slakpiinstancebase_modifiedby`: a collection of `Microsoft.Dynamics.CRM.slakpiinstance`.
-    pub lk_slakpiinstancebase_modifiedby: Field<Expanded<Vec<Untyped>>>,
-    pub queue_primary_user: Field<Expanded<Vec<super::Queue>>>,
+    pub lk_slakpiinstancebase_modifiedby: Expanded<Vec<Untyped>>,
+    pub queue_primary_user: Expanded<Vec<super::Queue>>,
     /// Navigation `lk_importjobbase_modifiedonbehalfby`: a collection of `Microsoft.Dynamics.CRM.importjob`.
-    pub lk_importjobbase_modifiedonbehalfby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_importjobbase_modifiedonbehalfby: Expanded<Vec<Untyped>>,
     /// Navigation `SystemUser_AsyncOperations`: a collection of `Microsoft.Dynamics.CRM.asyncoperation`.
-    pub system_user_async_operations: Field<Expanded<Vec<Untyped>>>,
+    pub system_user_async_operations: Expanded<Vec<Untyped>>,
     /// Navigation `lk_organization_createdonbehalfby`: a collection of `Microsoft.Dynamics.CRM.organization`.
-    pub lk_organization_createdonbehalfby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_organization_createdonbehalfby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_DisplayStringbase_createdonbehalfby`: a collection of `Microsoft.Dynamics.CRM.displaystring`.
-    pub lk_display_stringbase_createdonbehalfby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_display_stringbase_createdonbehalfby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_calendarrule_modifiedonbehalfby`: a collection of `Microsoft.Dynamics.CRM.calendarrule`.
-    pub lk_calendarrule_modifiedonbehalfby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_calendarrule_modifiedonbehalfby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_importjobbase_createdby`: a collection of `Microsoft.Dynamics.CRM.importjob`.
-    pub lk_importjobbase_createdby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_importjobbase_createdby: Expanded<Vec<Untyped>>,
     /// Navigation `SystemUser_ImportFiles`: a collection of `Microsoft.Dynamics.CRM.importfile`.
-    pub system_user_import_files: Field<Expanded<Vec<Untyped>>>,
+    pub system_user_import_files: Expanded<Vec<Untyped>>,
     /// Navigation `lk_columnmapping_createdonbehalfby`: a collection of `Microsoft.Dynamics.CRM.columnmapping`.
-    pub lk_columnmapping_createdonbehalfby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_columnmapping_createdonbehalfby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_importfilebase_modifiedonbehalfby`: a collection of `Microsoft.Dynamics.CRM.importfile`.
-    pub lk_importfilebase_modifiedonbehalfby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_importfilebase_modifiedonbehalfby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_mailboxtrackingfolder_createdby`: a collection of `Microsoft.Dynamics.CRM.mailboxtrackingfolder`.
-    pub lk_mailboxtrackingfolder_createdby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_mailboxtrackingfolder_createdby: Expanded<Vec<Untyped>>,
     /// Navigation `socialProfile_owning_user`: a collection of `Microsoft.Dynamics.CRM.socialprofile`.
-    pub social_profile_owning_user: Field<Expanded<Vec<Untyped>>>,
+    pub social_profile_owning_user: Expanded<Vec<Untyped>>,
     /// Navigation `lk_appmodulecomponent_createdonbehalfby`: a collection of `Microsoft.Dynamics.CRM.appmodulecomponent`.
-    pub lk_appmodulecomponent_createdonbehalfby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_appmodulecomponent_createdonbehalfby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_ACIViewMapper_createdonbehalfby`: a collection of `Microsoft.Dynamics.CRM.aciviewmapper`.
-    pub lk_aci_view_mapper_createdonbehalfby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_aci_view_mapper_createdonbehalfby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_businessunit_modifiedonbehalfby`: a collection of `Microsoft.Dynamics.CRM.businessunit`.
-    pub lk_businessunit_modifiedonbehalfby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_businessunit_modifiedonbehalfby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_appointment_modifiedonbehalfby`: a collection of `Microsoft.Dynamics.CRM.appointment`.
-    pub lk_appointment_modifiedonbehalfby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_appointment_modifiedonbehalfby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_sdkmessageprocessingstepimage_modifiedonbehalfby`: a collection of `Microsoft.Dynamics.CRM.sdkmessageprocessingstepimage`.
-    pub lk_sdkmessageprocessingstepimage_modifiedonbehalfby: Field<
-        Expanded<Vec<Untyped>>,
-    >,
+    pub lk_sdkmessageprocessingstepimage_modifiedonbehalfby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_kbarticletemplate_createdonbehalfby`: a collection of `Microsoft.Dynamics.CRM.kbarticletemplate`.
-    pub lk_kbarticletemplate_createdonbehalfby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_kbarticletemplate_createdonbehalfby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_documenttemplatebase_modifiedonbehalfby`: a collection of `Microsoft.Dynamics.CRM.documenttemplate`.
-    pub lk_documenttemplatebase_modifiedonbehalfby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_documenttemplatebase_modifiedonbehalfby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_processsession_executedby`: a collection of `Microsoft.Dynamics.CRM.processsession`.
-    pub lk_processsession_executedby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_processsession_executedby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_sdkmessageprocessingstep_modifiedonbehalfby`: a collection of `Microsoft.Dynamics.CRM.sdkmessageprocessingstep`.
-    pub lk_sdkmessageprocessingstep_modifiedonbehalfby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_sdkmessageprocessingstep_modifiedonbehalfby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_monthlyfiscalcalendar_createdby`: a collection of `Microsoft.Dynamics.CRM.monthlyfiscalcalendar`.
-    pub lk_monthlyfiscalcalendar_createdby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_monthlyfiscalcalendar_createdby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_syncerrorbase_modifiedby`: a collection of `Microsoft.Dynamics.CRM.syncerror`.
-    pub lk_syncerrorbase_modifiedby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_syncerrorbase_modifiedby: Expanded<Vec<Untyped>>,
     /// Navigation `systemuser_appconfig_modifiedonbehalfby`: a collection of `Microsoft.Dynamics.CRM.appconfig`.
-    pub systemuser_appconfig_modifiedonbehalfby: Field<Expanded<Vec<Untyped>>>,
+    pub systemuser_appconfig_modifiedonbehalfby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_reportbase_createdby`: a collection of `Microsoft.Dynamics.CRM.report`.
-    pub lk_reportbase_createdby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_reportbase_createdby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_documenttemplatebase_createdby`: a collection of `Microsoft.Dynamics.CRM.documenttemplate`.
-    pub lk_documenttemplatebase_createdby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_documenttemplatebase_createdby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_subject_createdonbehalfby`: a collection of `Microsoft.Dynamics.CRM.subject`.
-    pub lk_subject_createdonbehalfby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_subject_createdonbehalfby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_recurringappointmentmaster_modifiedonbehalfby`: a collection of `Microsoft.Dynamics.CRM.recurringappointmentmaster`.
-    pub lk_recurringappointmentmaster_modifiedonbehalfby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_recurringappointmentmaster_modifiedonbehalfby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_reportbase_modifiedby`: a collection of `Microsoft.Dynamics.CRM.report`.
-    pub lk_reportbase_modifiedby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_reportbase_modifiedby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_userformbase_modifiedonbehalfby`: a collection of `Microsoft.Dynamics.CRM.userform`.
-    pub lk_userformbase_modifiedonbehalfby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_userformbase_modifiedonbehalfby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_bulkdeleteoperationbase_createdby`: a collection of `Microsoft.Dynamics.CRM.bulkdeleteoperation`.
-    pub lk_bulkdeleteoperationbase_createdby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_bulkdeleteoperationbase_createdby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_transformationmapping_modifiedonbehalfby`: a collection of `Microsoft.Dynamics.CRM.transformationmapping`.
-    pub lk_transformationmapping_modifiedonbehalfby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_transformationmapping_modifiedonbehalfby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_feedback_modifiedonbehalfby`: a collection of `Microsoft.Dynamics.CRM.feedback`.
-    pub lk_feedback_modifiedonbehalfby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_feedback_modifiedonbehalfby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_slabase_modifiedby`: a collection of `Microsoft.Dynamics.CRM.sla`.
-    pub lk_slabase_modifiedby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_slabase_modifiedby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_personaldocumenttemplatebase_createdonbehalfby`: a collection of `Microsoft.Dynamics.CRM.personaldocumenttemplate`.
-    pub lk_personaldocumenttemplatebase_createdonbehalfby: Field<Expanded<Vec<Untyped>>>,
-    pub lk_activitypointer_modifiedonbehalfby: Field<
-        Expanded<Vec<super::ActivitypointerAny>>,
-    >,
+    pub lk_personaldocumenttemplatebase_createdonbehalfby: Expanded<Vec<Untyped>>,
+    pub lk_activitypointer_modifiedonbehalfby: Expanded<Vec<super::ActivitypointerAny>>,
     /// Navigation `lk_socialactivity_createdby`: a collection of `Microsoft.Dynamics.CRM.socialactivity`.
-    pub lk_socialactivity_createdby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_socialactivity_createdby: Expanded<Vec<Untyped>>,
     /// Navigation `systemuser_navigationsetting_createdonbehalfby`: a collection of `Microsoft.Dynamics.CRM.navigationsetting`.
-    pub systemuser_navigationsetting_createdonbehalfby: Field<Expanded<Vec<Untyped>>>,
+    pub systemuser_navigationsetting_createdonbehalfby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_fax_modifiedby`: a collection of `Microsoft.Dynamics.CRM.fax`.
-    pub lk_fax_modifiedby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_fax_modifiedby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_userformbase_createdonbehalfby`: a collection of `Microsoft.Dynamics.CRM.userform`.
-    pub lk_userformbase_createdonbehalfby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_userformbase_createdonbehalfby: Expanded<Vec<Untyped>>,
     /// Navigation `modifiedby_sdkmessageprocessingstep`: a collection of `Microsoft.Dynamics.CRM.sdkmessageprocessingstep`.
-    pub modifiedby_sdkmessageprocessingstep: Field<Expanded<Vec<Untyped>>>,
+    pub modifiedby_sdkmessageprocessingstep: Expanded<Vec<Untyped>>,
     /// Navigation `createdby_plugintype`: a collection of `Microsoft.Dynamics.CRM.plugintype`.
-    pub createdby_plugintype: Field<Expanded<Vec<Untyped>>>,
+    pub createdby_plugintype: Expanded<Vec<Untyped>>,
     /// Navigation `lk_sdkmessage_createdonbehalfby`: a collection of `Microsoft.Dynamics.CRM.sdkmessage`.
-    pub lk_sdkmessage_createdonbehalfby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_sdkmessage_createdonbehalfby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_customcontroldefaultconfig_createdonbehalfby`: a collection of `Microsoft.Dynamics.CRM.customcontroldefaultconfig`.
-    pub lk_customcontroldefaultconfig_createdonbehalfby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_customcontroldefaultconfig_createdonbehalfby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_pluginassembly_createdonbehalfby`: a collection of `Microsoft.Dynamics.CRM.pluginassembly`.
-    pub lk_pluginassembly_createdonbehalfby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_pluginassembly_createdonbehalfby: Expanded<Vec<Untyped>>,
     /// Navigation `createdby_sdkmessagefilter`: a collection of `Microsoft.Dynamics.CRM.sdkmessagefilter`.
-    pub createdby_sdkmessagefilter: Field<Expanded<Vec<Untyped>>>,
+    pub createdby_sdkmessagefilter: Expanded<Vec<Untyped>>,
     /// Navigation `lk_knowledgearticleviews_modifiedby`: a collection of `Microsoft.Dynamics.CRM.knowledgearticleviews`.
-    pub lk_knowledgearticleviews_modifiedby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_knowledgearticleviews_modifiedby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_connectionrolebase_createdonbehalfby`: a collection of `Microsoft.Dynamics.CRM.connectionrole`.
-    pub lk_connectionrolebase_createdonbehalfby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_connectionrolebase_createdonbehalfby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_workflowlog_modifiedonbehalfby`: a collection of `Microsoft.Dynamics.CRM.workflowlog`.
-    pub lk_workflowlog_modifiedonbehalfby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_workflowlog_modifiedonbehalfby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_feedback_closedby`: a collection of `Microsoft.Dynamics.CRM.feedback`.
-    pub lk_feedback_closedby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_feedback_closedby: Expanded<Vec<Untyped>>,
     /// Navigation `systemuser_appconfigmaster_createdby`: a collection of `Microsoft.Dynamics.CRM.appconfigmaster`.
-    pub systemuser_appconfigmaster_createdby: Field<Expanded<Vec<Untyped>>>,
+    pub systemuser_appconfigmaster_createdby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_usersettingsbase_modifiedby`: a collection of `Microsoft.Dynamics.CRM.usersettings`.
-    pub lk_usersettingsbase_modifiedby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_usersettingsbase_modifiedby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_sharepointdocumentlocationbase_createdby`: a collection of `Microsoft.Dynamics.CRM.sharepointdocumentlocation`.
-    pub lk_sharepointdocumentlocationbase_createdby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_sharepointdocumentlocationbase_createdby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_fax_modifiedonbehalfby`: a collection of `Microsoft.Dynamics.CRM.fax`.
-    pub lk_fax_modifiedonbehalfby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_fax_modifiedonbehalfby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_feedback_createdonbehalfby`: a collection of `Microsoft.Dynamics.CRM.feedback`.
-    pub lk_feedback_createdonbehalfby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_feedback_createdonbehalfby: Expanded<Vec<Untyped>>,
     /// Navigation `systemuser_appconfiginstance_createdonbehalfby`: a collection of `Microsoft.Dynamics.CRM.appconfiginstance`.
-    pub systemuser_appconfiginstance_createdonbehalfby: Field<Expanded<Vec<Untyped>>>,
+    pub systemuser_appconfiginstance_createdonbehalfby: Expanded<Vec<Untyped>>,
     /// Navigation `systemuser_SiteMap_createdby`: a collection of `Microsoft.Dynamics.CRM.sitemap`.
-    pub systemuser_site_map_createdby: Field<Expanded<Vec<Untyped>>>,
+    pub systemuser_site_map_createdby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_asyncoperation_modifiedby`: a collection of `Microsoft.Dynamics.CRM.asyncoperation`.
-    pub lk_asyncoperation_modifiedby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_asyncoperation_modifiedby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_savedquery_modifiedonbehalfby`: a collection of `Microsoft.Dynamics.CRM.savedquery`.
-    pub lk_savedquery_modifiedonbehalfby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_savedquery_modifiedonbehalfby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_workflowlog_modifiedby`: a collection of `Microsoft.Dynamics.CRM.workflowlog`.
-    pub lk_workflowlog_modifiedby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_workflowlog_modifiedby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_processtriggerbase_modifiedonbehalfby`: a collection of `Microsoft.Dynamics.CRM.processtrigger`.
-    pub lk_processtriggerbase_modifiedonbehalfby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_processtriggerbase_modifiedonbehalfby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_webwizard_createdonbehalfby`: a collection of `Microsoft.Dynamics.CRM.webwizard`.
-    pub lk_webwizard_createdonbehalfby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_webwizard_createdonbehalfby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_webwizard_modifiedonbehalfby`: a collection of `Microsoft.Dynamics.CRM.webwizard`.
-    pub lk_webwizard_modifiedonbehalfby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_webwizard_modifiedonbehalfby: Expanded<Vec<Untyped>>,
     /// Navigation `systemuser_appconfig_createdonbehalfby`: a collection of `Microsoft.Dynamics.CRM.appconfig`.
-    pub systemuser_appconfig_createdonbehalfby: Field<Expanded<Vec<Untyped>>>,
+    pub systemuser_appconfig_createdonbehalfby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_appointment_modifiedby`: a collection of `Microsoft.Dynamics.CRM.appointment`.
-    pub lk_appointment_modifiedby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_appointment_modifiedby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_organizationbase_createdby`: a collection of `Microsoft.Dynamics.CRM.organization`.
-    pub lk_organizationbase_createdby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_organizationbase_createdby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_timezonelocalizedname_modifiedby`: a collection of `Microsoft.Dynamics.CRM.timezonelocalizedname`.
-    pub lk_timezonelocalizedname_modifiedby: Field<Expanded<Vec<Untyped>>>,
-    pub lk_activitypointer_createdonbehalfby: Field<
-        Expanded<Vec<super::ActivitypointerAny>>,
-    >,
+    pub lk_timezonelocalizedname_modifiedby: Expanded<Vec<Untyped>>,
+    pub lk_activitypointer_createdonbehalfby: Expanded<Vec<super::ActivitypointerAny>>,
     /// Navigation `lk_duplicaterulecondition_createdonbehalfby`: a collection of `Microsoft.Dynamics.CRM.duplicaterulecondition`.
-    pub lk_duplicaterulecondition_createdonbehalfby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_duplicaterulecondition_createdonbehalfby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_mailmergetemplate_createdonbehalfby`: a collection of `Microsoft.Dynamics.CRM.mailmergetemplate`.
-    pub lk_mailmergetemplate_createdonbehalfby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_mailmergetemplate_createdonbehalfby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_importdata_modifiedonbehalfby`: a collection of `Microsoft.Dynamics.CRM.importdata`.
-    pub lk_importdata_modifiedonbehalfby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_importdata_modifiedonbehalfby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_transformationmapping_createdonbehalfby`: a collection of `Microsoft.Dynamics.CRM.transformationmapping`.
-    pub lk_transformationmapping_createdonbehalfby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_transformationmapping_createdonbehalfby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_semiannualfiscalcalendar_salespersonid`: a collection of `Microsoft.Dynamics.CRM.semiannualfiscalcalendar`.
-    pub lk_semiannualfiscalcalendar_salespersonid: Field<Expanded<Vec<Untyped>>>,
+    pub lk_semiannualfiscalcalendar_salespersonid: Expanded<Vec<Untyped>>,
     /// Navigation `lk_transformationparametermapping_createdonbehalfby`: a collection of `Microsoft.Dynamics.CRM.transformationparametermapping`.
-    pub lk_transformationparametermapping_createdonbehalfby: Field<
-        Expanded<Vec<Untyped>>,
-    >,
+    pub lk_transformationparametermapping_createdonbehalfby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_connectionbase_modifiedonbehalfby`: a collection of `Microsoft.Dynamics.CRM.connection`.
-    pub lk_connectionbase_modifiedonbehalfby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_connectionbase_modifiedonbehalfby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_plugintypestatisticbase_createdonbehalfby`: a collection of `Microsoft.Dynamics.CRM.plugintypestatistic`.
-    pub lk_plugintypestatisticbase_createdonbehalfby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_plugintypestatisticbase_createdonbehalfby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_transformationmapping_createdby`: a collection of `Microsoft.Dynamics.CRM.transformationmapping`.
-    pub lk_transformationmapping_createdby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_transformationmapping_createdby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_MobileOfflineProfile_createdby`: a collection of `Microsoft.Dynamics.CRM.mobileofflineprofile`.
-    pub lk_mobile_offline_profile_createdby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_mobile_offline_profile_createdby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_syncerrorbase_createdby`: a collection of `Microsoft.Dynamics.CRM.syncerror`.
-    pub lk_syncerrorbase_createdby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_syncerrorbase_createdby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_documenttemplatebase_modifiedby`: a collection of `Microsoft.Dynamics.CRM.documenttemplate`.
-    pub lk_documenttemplatebase_modifiedby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_documenttemplatebase_modifiedby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_task_modifiedby`: a collection of `Microsoft.Dynamics.CRM.task`.
-    pub lk_task_modifiedby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_task_modifiedby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_kbarticlebase_createdby`: a collection of `Microsoft.Dynamics.CRM.kbarticle`.
-    pub lk_kbarticlebase_createdby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_kbarticlebase_createdby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_task_createdby`: a collection of `Microsoft.Dynamics.CRM.task`.
-    pub lk_task_createdby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_task_createdby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_translationprocess_modifiedonbehalfby`: a collection of `Microsoft.Dynamics.CRM.translationprocess`.
-    pub lk_translationprocess_modifiedonbehalfby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_translationprocess_modifiedonbehalfby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_timezonedefinition_modifiedonbehalfby`: a collection of `Microsoft.Dynamics.CRM.timezonedefinition`.
-    pub lk_timezonedefinition_modifiedonbehalfby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_timezonedefinition_modifiedonbehalfby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_duplicaterulecondition_modifiedonbehalfby`: a collection of `Microsoft.Dynamics.CRM.duplicaterulecondition`.
-    pub lk_duplicaterulecondition_modifiedonbehalfby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_duplicaterulecondition_modifiedonbehalfby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_asyncoperation_createdonbehalfby`: a collection of `Microsoft.Dynamics.CRM.asyncoperation`.
-    pub lk_asyncoperation_createdonbehalfby: Field<Expanded<Vec<Untyped>>>,
-    pub lk_activitypointer_modifiedby: Field<Expanded<Vec<super::ActivitypointerAny>>>,
-    pub lk_queuebase_createdby: Field<Expanded<Vec<super::Queue>>>,
+    pub lk_asyncoperation_createdonbehalfby: Expanded<Vec<Untyped>>,
+    pub lk_activitypointer_modifiedby: Expanded<Vec<super::ActivitypointerAny>>,
+    pub lk_queuebase_createdby: Expanded<Vec<super::Queue>>,
     /// Navigation `lk_transformationmapping_modifiedby`: a collection of `Microsoft.Dynamics.CRM.transformationmapping`.
-    pub lk_transformationmapping_modifiedby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_transformationmapping_modifiedby: Expanded<Vec<Untyped>>,
     /// Navigation `systemuser_appconfig_createdby`: a collection of `Microsoft.Dynamics.CRM.appconfig`.
-    pub systemuser_appconfig_createdby: Field<Expanded<Vec<Untyped>>>,
+    pub systemuser_appconfig_createdby: Expanded<Vec<Untyped>>,
     /// Navigation `user_settings`: a collection of `Microsoft.Dynamics.CRM.usersettings`.
-    pub user_settings: Field<Expanded<Vec<Untyped>>>,
+    pub user_settings: Expanded<Vec<Untyped>>,
     /// Navigation `systemuser_appconfiginstance_modifiedby`: a collection of `Microsoft.Dynamics.CRM.appconfiginstance`.
-    pub systemuser_appconfiginstance_modifiedby: Field<Expanded<Vec<Untyped>>>,
+    pub systemuser_appconfiginstance_modifiedby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_translationprocess_createdby`: a collection of `Microsoft.Dynamics.CRM.translationprocess`.
-    pub lk_translationprocess_createdby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_translationprocess_createdby: Expanded<Vec<Untyped>>,
     /// Navigation `systemuser_navigationsetting_modifiedonbehalfby`: a collection of `Microsoft.Dynamics.CRM.navigationsetting`.
-    pub systemuser_navigationsetting_modifiedonbehalfby: Field<Expanded<Vec<Untyped>>>,
-    pub lk_queueitem_modifiedonbehalfby: Field<Expanded<Vec<super::Queueitem>>>,
-    pub lk_annotationbase_createdonbehalfby: Field<Expanded<Vec<super::Annotation>>>,
+    pub systemuser_navigationsetting_modifiedonbehalfby: Expanded<Vec<Untyped>>,
+    pub lk_queueitem_modifiedonbehalfby: Expanded<Vec<super::Queueitem>>,
+    pub lk_annotationbase_createdonbehalfby: Expanded<Vec<super::Annotation>>,
     /// Navigation `lk_actioncardbase_createdonbehalfby`: a collection of `Microsoft.Dynamics.CRM.actioncard`.
-    pub lk_actioncardbase_createdonbehalfby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_actioncardbase_createdonbehalfby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_timezonelocalizedname_createdby`: a collection of `Microsoft.Dynamics.CRM.timezonelocalizedname`.
-    pub lk_timezonelocalizedname_createdby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_timezonelocalizedname_createdby: Expanded<Vec<Untyped>>,
     /// Navigation `systemuser_appconfiginstance_modifiedonbehalfby`: a collection of `Microsoft.Dynamics.CRM.appconfiginstance`.
-    pub systemuser_appconfiginstance_modifiedonbehalfby: Field<Expanded<Vec<Untyped>>>,
+    pub systemuser_appconfiginstance_modifiedonbehalfby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_import_createdonbehalfby`: a collection of `Microsoft.Dynamics.CRM.import`.
-    pub lk_import_createdonbehalfby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_import_createdonbehalfby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_mailmergetemplate_modifiedonbehalfby`: a collection of `Microsoft.Dynamics.CRM.mailmergetemplate`.
-    pub lk_mailmergetemplate_modifiedonbehalfby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_mailmergetemplate_modifiedonbehalfby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_customcontroldefaultconfig_modifiedby`: a collection of `Microsoft.Dynamics.CRM.customcontroldefaultconfig`.
-    pub lk_customcontroldefaultconfig_modifiedby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_customcontroldefaultconfig_modifiedby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_customcontrol_createdonbehalfby`: a collection of `Microsoft.Dynamics.CRM.customcontrol`.
-    pub lk_customcontrol_createdonbehalfby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_customcontrol_createdonbehalfby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_usersettings_modifiedonbehalfby`: a collection of `Microsoft.Dynamics.CRM.usersettings`.
-    pub lk_usersettings_modifiedonbehalfby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_usersettings_modifiedonbehalfby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_ownermapping_modifiedonbehalfby`: a collection of `Microsoft.Dynamics.CRM.ownermapping`.
-    pub lk_ownermapping_modifiedonbehalfby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_ownermapping_modifiedonbehalfby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_MobileOfflineProfile_modifiedby`: a collection of `Microsoft.Dynamics.CRM.mobileofflineprofile`.
-    pub lk_mobile_offline_profile_modifiedby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_mobile_offline_profile_modifiedby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_lookupmapping_createdonbehalfby`: a collection of `Microsoft.Dynamics.CRM.lookupmapping`.
-    pub lk_lookupmapping_createdonbehalfby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_lookupmapping_createdonbehalfby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_plugintype_modifiedonbehalfby`: a collection of `Microsoft.Dynamics.CRM.plugintype`.
-    pub lk_plugintype_modifiedonbehalfby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_plugintype_modifiedonbehalfby: Expanded<Vec<Untyped>>,
     /// Navigation `appmodulecomponent_createdby`: a collection of `Microsoft.Dynamics.CRM.appmodulecomponent`.
-    pub appmodulecomponent_createdby: Field<Expanded<Vec<Untyped>>>,
+    pub appmodulecomponent_createdby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_processsession_modifiedby`: a collection of `Microsoft.Dynamics.CRM.processsession`.
-    pub lk_processsession_modifiedby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_processsession_modifiedby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_transformationparametermapping_modifiedby`: a collection of `Microsoft.Dynamics.CRM.transformationparametermapping`.
-    pub lk_transformationparametermapping_modifiedby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_transformationparametermapping_modifiedby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_savedqueryvisualizationbase_modifiedonbehalfby`: a collection of `Microsoft.Dynamics.CRM.savedqueryvisualization`.
-    pub lk_savedqueryvisualizationbase_modifiedonbehalfby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_savedqueryvisualizationbase_modifiedonbehalfby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_kbarticlecomment_modifiedonbehalfby`: a collection of `Microsoft.Dynamics.CRM.kbarticlecomment`.
-    pub lk_kbarticlecomment_modifiedonbehalfby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_kbarticlecomment_modifiedonbehalfby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_rolebase_createdby`: a collection of `Microsoft.Dynamics.CRM.role`.
-    pub lk_rolebase_createdby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_rolebase_createdby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_bulkdeleteoperation_createdonbehalfby`: a collection of `Microsoft.Dynamics.CRM.bulkdeleteoperation`.
-    pub lk_bulkdeleteoperation_createdonbehalfby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_bulkdeleteoperation_createdonbehalfby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_knowledgearticleviews_createdby`: a collection of `Microsoft.Dynamics.CRM.knowledgearticleviews`.
-    pub lk_knowledgearticleviews_createdby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_knowledgearticleviews_createdby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_customeraddressbase_modifiedby`: a collection of `Microsoft.Dynamics.CRM.customeraddress`.
-    pub lk_customeraddressbase_modifiedby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_customeraddressbase_modifiedby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_translationprocess_createdonbehalfby`: a collection of `Microsoft.Dynamics.CRM.translationprocess`.
-    pub lk_translationprocess_createdonbehalfby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_translationprocess_createdonbehalfby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_email_createdonbehalfby`: a collection of `Microsoft.Dynamics.CRM.email`.
-    pub lk_email_createdonbehalfby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_email_createdonbehalfby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_category_modifiedby`: a collection of `Microsoft.Dynamics.CRM.category`.
-    pub lk_category_modifiedby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_category_modifiedby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_quarterlyfiscalcalendar_modifiedonbehalfby`: a collection of `Microsoft.Dynamics.CRM.quarterlyfiscalcalendar`.
-    pub lk_quarterlyfiscalcalendar_modifiedonbehalfby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_quarterlyfiscalcalendar_modifiedonbehalfby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_importfilebase_createdonbehalfby`: a collection of `Microsoft.Dynamics.CRM.importfile`.
-    pub lk_importfilebase_createdonbehalfby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_importfilebase_createdonbehalfby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_sdkmessagefilter_createdonbehalfby`: a collection of `Microsoft.Dynamics.CRM.sdkmessagefilter`.
-    pub lk_sdkmessagefilter_createdonbehalfby: Field<Expanded<Vec<Untyped>>>,
-    pub lk_annotationbase_modifiedby: Field<Expanded<Vec<super::Annotation>>>,
-    pub lk_queue_modifiedonbehalfby: Field<Expanded<Vec<super::Queue>>>,
+    pub lk_sdkmessagefilter_createdonbehalfby: Expanded<Vec<Untyped>>,
+    pub lk_annotationbase_modifiedby: Expanded<Vec<super::Annotation>>,
+    pub lk_queue_modifiedonbehalfby: Expanded<Vec<super::Queue>>,
     /// Navigation `lk_sharepointdocumentlocationbase_modifiedonbehalfby`: a collection of `Microsoft.Dynamics.CRM.sharepointdocumentlocation`.
-    pub lk_sharepointdocumentlocationbase_modifiedonbehalfby: Field<
-        Expanded<Vec<Untyped>>,
-    >,
+    pub lk_sharepointdocumentlocationbase_modifiedonbehalfby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_socialactivity_modifiedby`: a collection of `Microsoft.Dynamics.CRM.socialactivity`.
-    pub lk_socialactivity_modifiedby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_socialactivity_modifiedby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_calendar_modifiedonbehalfby`: a collection of `Microsoft.Dynamics.CRM.calendar`.
-    pub lk_calendar_modifiedonbehalfby: Field<Expanded<Vec<Untyped>>>,
-    pub system_user_contacts: Field<Expanded<Vec<super::Contact>>>,
+    pub lk_calendar_modifiedonbehalfby: Expanded<Vec<Untyped>>,
+    pub system_user_contacts: Expanded<Vec<super::Contact>>,
     /// Navigation `lk_webresourcebase_createdonbehalfby`: a collection of `Microsoft.Dynamics.CRM.webresource`.
-    pub lk_webresourcebase_createdonbehalfby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_webresourcebase_createdonbehalfby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_feedback_createdby`: a collection of `Microsoft.Dynamics.CRM.feedback`.
-    pub lk_feedback_createdby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_feedback_createdby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_fixedmonthlyfiscalcalendar_createdby`: a collection of `Microsoft.Dynamics.CRM.fixedmonthlyfiscalcalendar`.
-    pub lk_fixedmonthlyfiscalcalendar_createdby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_fixedmonthlyfiscalcalendar_createdby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_fieldsecurityprofile_modifiedonbehalfby`: a collection of `Microsoft.Dynamics.CRM.fieldsecurityprofile`.
-    pub lk_fieldsecurityprofile_modifiedonbehalfby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_fieldsecurityprofile_modifiedonbehalfby: Expanded<Vec<Untyped>>,
     /// Navigation `createdby_sdkmessageprocessingstepsecureconfig`: a collection of `Microsoft.Dynamics.CRM.sdkmessageprocessingstepsecureconfig`.
-    pub createdby_sdkmessageprocessingstepsecureconfig: Field<Expanded<Vec<Untyped>>>,
+    pub createdby_sdkmessageprocessingstepsecureconfig: Expanded<Vec<Untyped>>,
     /// Navigation `lk_processsessionbase_createdonbehalfby`: a collection of `Microsoft.Dynamics.CRM.processsession`.
-    pub lk_processsessionbase_createdonbehalfby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_processsessionbase_createdonbehalfby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_webwizard_modifiedby`: a collection of `Microsoft.Dynamics.CRM.webwizard`.
-    pub lk_webwizard_modifiedby: Field<Expanded<Vec<Untyped>>>,
-    pub lk_teambase_modifiedby: Field<Expanded<Vec<super::Team>>>,
+    pub lk_webwizard_modifiedby: Expanded<Vec<Untyped>>,
+    pub lk_teambase_modifiedby: Expanded<Vec<super::Team>>,
     /// Navigation `lk_ACIViewMapper_modifiedonbehalfby`: a collection of `Microsoft.Dynamics.CRM.aciviewmapper`.
-    pub lk_aci_view_mapper_modifiedonbehalfby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_aci_view_mapper_modifiedonbehalfby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_annualfiscalcalendar_createdby`: a collection of `Microsoft.Dynamics.CRM.annualfiscalcalendar`.
-    pub lk_annualfiscalcalendar_createdby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_annualfiscalcalendar_createdby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_customcontroldefaultconfig_createdby`: a collection of `Microsoft.Dynamics.CRM.customcontroldefaultconfig`.
-    pub lk_customcontroldefaultconfig_createdby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_customcontroldefaultconfig_createdby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_mobileofflineprofileitem_modifiedonbehalfby`: a collection of `Microsoft.Dynamics.CRM.mobileofflineprofileitem`.
-    pub lk_mobileofflineprofileitem_modifiedonbehalfby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_mobileofflineprofileitem_modifiedonbehalfby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_annualfiscalcalendar_createdonbehalfby`: a collection of `Microsoft.Dynamics.CRM.annualfiscalcalendar`.
-    pub lk_annualfiscalcalendar_createdonbehalfby: Field<Expanded<Vec<Untyped>>>,
-    pub queuemembership_association: Field<Expanded<Vec<super::Queue>>>,
+    pub lk_annualfiscalcalendar_createdonbehalfby: Expanded<Vec<Untyped>>,
+    pub queuemembership_association: Expanded<Vec<super::Queue>>,
     /// Navigation `lk_solutionbase_createdonbehalfby`: a collection of `Microsoft.Dynamics.CRM.solution`.
-    pub lk_solutionbase_createdonbehalfby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_solutionbase_createdonbehalfby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_sharepointsitebase_modifiedonbehalfby`: a collection of `Microsoft.Dynamics.CRM.sharepointsite`.
-    pub lk_sharepointsitebase_modifiedonbehalfby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_sharepointsitebase_modifiedonbehalfby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_syncerrorbase_createdonbehalfby`: a collection of `Microsoft.Dynamics.CRM.syncerror`.
-    pub lk_syncerrorbase_createdonbehalfby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_syncerrorbase_createdonbehalfby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_customcontrolresource_modifiedby`: a collection of `Microsoft.Dynamics.CRM.customcontrolresource`.
-    pub lk_customcontrolresource_modifiedby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_customcontrolresource_modifiedby: Expanded<Vec<Untyped>>,
     /// Navigation `modifiedby_pluginassembly`: a collection of `Microsoft.Dynamics.CRM.pluginassembly`.
-    pub modifiedby_pluginassembly: Field<Expanded<Vec<Untyped>>>,
+    pub modifiedby_pluginassembly: Expanded<Vec<Untyped>>,
     /// Navigation `lk_recurrencerule_modifiedby`: a collection of `Microsoft.Dynamics.CRM.recurrencerule`.
-    pub lk_recurrencerule_modifiedby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_recurrencerule_modifiedby: Expanded<Vec<Untyped>>,
     /// Navigation `knowledgearticle_primaryauthorid`: a collection of `Microsoft.Dynamics.CRM.knowledgearticle`.
-    pub knowledgearticle_primaryauthorid: Field<Expanded<Vec<Untyped>>>,
+    pub knowledgearticle_primaryauthorid: Expanded<Vec<Untyped>>,
     /// Navigation `lk_publisheraddressbase_createdonbehalfby`: a collection of `Microsoft.Dynamics.CRM.publisheraddress`.
-    pub lk_publisheraddressbase_createdonbehalfby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_publisheraddressbase_createdonbehalfby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_transactioncurrencybase_modifiedby`: a collection of `Microsoft.Dynamics.CRM.transactioncurrency`.
-    pub lk_transactioncurrencybase_modifiedby: Field<Expanded<Vec<Untyped>>>,
-    pub contact_owning_user: Field<Expanded<Vec<super::Contact>>>,
+    pub lk_transactioncurrencybase_modifiedby: Expanded<Vec<Untyped>>,
+    pub contact_owning_user: Expanded<Vec<super::Contact>>,
     /// Navigation `lk_appointment_createdonbehalfby`: a collection of `Microsoft.Dynamics.CRM.appointment`.
-    pub lk_appointment_createdonbehalfby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_appointment_createdonbehalfby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_MobileOfflineProfileItemAssociation_createdby`: a collection of `Microsoft.Dynamics.CRM.mobileofflineprofileitemassociation`.
-    pub lk_mobile_offline_profile_item_association_createdby: Field<
-        Expanded<Vec<Untyped>>,
-    >,
+    pub lk_mobile_offline_profile_item_association_createdby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_actioncardbase_createdby`: a collection of `Microsoft.Dynamics.CRM.actioncard`.
-    pub lk_actioncardbase_createdby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_actioncardbase_createdby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_quarterlyfiscalcalendar_salespersonid`: a collection of `Microsoft.Dynamics.CRM.quarterlyfiscalcalendar`.
-    pub lk_quarterlyfiscalcalendar_salespersonid: Field<Expanded<Vec<Untyped>>>,
+    pub lk_quarterlyfiscalcalendar_salespersonid: Expanded<Vec<Untyped>>,
     /// Navigation `lk_importlogbase_modifiedby`: a collection of `Microsoft.Dynamics.CRM.importlog`.
-    pub lk_importlogbase_modifiedby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_importlogbase_modifiedby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_recurrencerule_createdby`: a collection of `Microsoft.Dynamics.CRM.recurrencerule`.
-    pub lk_recurrencerule_createdby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_recurrencerule_createdby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_businessunitnewsarticlebase_modifiedby`: a collection of `Microsoft.Dynamics.CRM.businessunitnewsarticle`.
-    pub lk_businessunitnewsarticlebase_modifiedby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_businessunitnewsarticlebase_modifiedby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_customcontrolresource_createdonbehalfby`: a collection of `Microsoft.Dynamics.CRM.customcontrolresource`.
-    pub lk_customcontrolresource_createdonbehalfby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_customcontrolresource_createdonbehalfby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_importmap_modifiedonbehalfby`: a collection of `Microsoft.Dynamics.CRM.importmap`.
-    pub lk_importmap_modifiedonbehalfby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_importmap_modifiedonbehalfby: Expanded<Vec<Untyped>>,
     /// Navigation `modifiedby_sdkmessageprocessingstepsecureconfig`: a collection of `Microsoft.Dynamics.CRM.sdkmessageprocessingstepsecureconfig`.
-    pub modifiedby_sdkmessageprocessingstepsecureconfig: Field<Expanded<Vec<Untyped>>>,
+    pub modifiedby_sdkmessageprocessingstepsecureconfig: Expanded<Vec<Untyped>>,
     /// Navigation `stageid_processstage`: one `Microsoft.Dynamics.CRM.processstage`.
-    pub stageid_processstage: Field<Expanded<Untyped>>,
+    pub stageid_processstage: Expanded<Untyped>,
     /// Navigation `lk_category_createdby`: a collection of `Microsoft.Dynamics.CRM.category`.
-    pub lk_category_createdby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_category_createdby: Expanded<Vec<Untyped>>,
     /// Navigation `systemuser_appmodule_modifiedby`: a collection of `Microsoft.Dynamics.CRM.appmodule`.
-    pub systemuser_appmodule_modifiedby: Field<Expanded<Vec<Untyped>>>,
+    pub systemuser_appmodule_modifiedby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_processsession_startedby`: a collection of `Microsoft.Dynamics.CRM.processsession`.
-    pub lk_processsession_startedby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_processsession_startedby: Expanded<Vec<Untyped>>,
     /// Navigation `systemuser_navigationsetting_createdby`: a collection of `Microsoft.Dynamics.CRM.navigationsetting`.
-    pub systemuser_navigationsetting_createdby: Field<Expanded<Vec<Untyped>>>,
+    pub systemuser_navigationsetting_createdby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_newprocess_createdonbehalfby`: a collection of `Microsoft.Dynamics.CRM.newprocess`.
-    pub lk_newprocess_createdonbehalfby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_newprocess_createdonbehalfby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_reportcategorybase_modifiedby`: a collection of `Microsoft.Dynamics.CRM.reportcategory`.
-    pub lk_reportcategorybase_modifiedby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_reportcategorybase_modifiedby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_task_createdonbehalfby`: a collection of `Microsoft.Dynamics.CRM.task`.
-    pub lk_task_createdonbehalfby: Field<Expanded<Vec<Untyped>>>,
-    pub user_letter: Field<Expanded<Vec<super::Letter>>>,
-    pub lk_teambase_createdby: Field<Expanded<Vec<super::Team>>>,
+    pub lk_task_createdonbehalfby: Expanded<Vec<Untyped>>,
+    pub user_letter: Expanded<Vec<super::Letter>>,
+    pub lk_teambase_createdby: Expanded<Vec<super::Team>>,
     /// Navigation `lk_slabase_modifiedonbehalfby`: a collection of `Microsoft.Dynamics.CRM.sla`.
-    pub lk_slabase_modifiedonbehalfby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_slabase_modifiedonbehalfby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_usersettings_createdonbehalfby`: a collection of `Microsoft.Dynamics.CRM.usersettings`.
-    pub lk_usersettings_createdonbehalfby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_usersettings_createdonbehalfby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_calendarrule_createdby`: a collection of `Microsoft.Dynamics.CRM.calendarrule`.
-    pub lk_calendarrule_createdby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_calendarrule_createdby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_importentitymapping_createdonbehalfby`: a collection of `Microsoft.Dynamics.CRM.importentitymapping`.
-    pub lk_importentitymapping_createdonbehalfby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_importentitymapping_createdonbehalfby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_customcontrolresource_modifiedonbehalfby`: a collection of `Microsoft.Dynamics.CRM.customcontrolresource`.
-    pub lk_customcontrolresource_modifiedonbehalfby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_customcontrolresource_modifiedonbehalfby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_mobileofflineprofileitem_modifiedby`: a collection of `Microsoft.Dynamics.CRM.mobileofflineprofileitem`.
-    pub lk_mobileofflineprofileitem_modifiedby: Field<Expanded<Vec<Untyped>>>,
-    pub parentsystemuserid: Field<Expanded<SystemUser>>,
-    pub user_parent_user: Field<Expanded<Vec<SystemUser>>>,
+    pub lk_mobileofflineprofileitem_modifiedby: Expanded<Vec<Untyped>>,
+    pub parentsystemuserid: Expanded<SystemUser>,
+    pub user_parent_user: Expanded<Vec<SystemUser>>,
     /// Navigation `lk_personaldocumenttemplatebase_modifiedby`: a collection of `Microsoft.Dynamics.CRM.personaldocumenttemplate`.
-    pub lk_personaldocumenttemplatebase_modifiedby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_personaldocumenttemplatebase_modifiedby: Expanded<Vec<Untyped>>,
     /// Navigation `ImportFile_SystemUser`: a collection of `Microsoft.Dynamics.CRM.importfile`.
-    pub import_file_system_user: Field<Expanded<Vec<Untyped>>>,
+    pub import_file_system_user: Expanded<Vec<Untyped>>,
     /// Navigation `lk_savedquerybase_createdby`: a collection of `Microsoft.Dynamics.CRM.savedquery`.
-    pub lk_savedquerybase_createdby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_savedquerybase_createdby: Expanded<Vec<Untyped>>,
     /// Navigation `SystemUser_DuplicateMatchingRecord`: a collection of `Microsoft.Dynamics.CRM.duplicaterecord`.
-    pub system_user_duplicate_matching_record: Field<Expanded<Vec<Untyped>>>,
+    pub system_user_duplicate_matching_record: Expanded<Vec<Untyped>>,
     /// Navigation `lk_email_modifiedonbehalfby`: a collection of `Microsoft.Dynamics.CRM.email`.
-    pub lk_email_modifiedonbehalfby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_email_modifiedonbehalfby: Expanded<Vec<Untyped>>,
     /// Navigation `user_socialactivity`: a collection of `Microsoft.Dynamics.CRM.socialactivity`.
-    pub user_socialactivity: Field<Expanded<Vec<Untyped>>>,
+    pub user_socialactivity: Expanded<Vec<Untyped>>,
     /// Navigation `lk_fixedmonthlyfiscalcalendar_modifiedby`: a collection of `Microsoft.Dynamics.CRM.fixedmonthlyfiscalcalendar`.
-    pub lk_fixedmonthlyfiscalcalendar_modifiedby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_fixedmonthlyfiscalcalendar_modifiedby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_businessunitnewsarticle_modifiedonbehalfby`: a collection of `Microsoft.Dynamics.CRM.businessunitnewsarticle`.
-    pub lk_businessunitnewsarticle_modifiedonbehalfby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_businessunitnewsarticle_modifiedonbehalfby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_phonecall_modifiedby`: a collection of `Microsoft.Dynamics.CRM.phonecall`.
-    pub lk_phonecall_modifiedby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_phonecall_modifiedby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_annualfiscalcalendar_modifiedonbehalfby`: a collection of `Microsoft.Dynamics.CRM.annualfiscalcalendar`.
-    pub lk_annualfiscalcalendar_modifiedonbehalfby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_annualfiscalcalendar_modifiedonbehalfby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_kbarticletemplate_modifiedonbehalfby`: a collection of `Microsoft.Dynamics.CRM.kbarticletemplate`.
-    pub lk_kbarticletemplate_modifiedonbehalfby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_kbarticletemplate_modifiedonbehalfby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_organizationbase_modifiedby`: a collection of `Microsoft.Dynamics.CRM.organization`.
-    pub lk_organizationbase_modifiedby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_organizationbase_modifiedby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_ownermapping_createdonbehalfby`: a collection of `Microsoft.Dynamics.CRM.ownermapping`.
-    pub lk_ownermapping_createdonbehalfby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_ownermapping_createdonbehalfby: Expanded<Vec<Untyped>>,
     /// Navigation `createdby_sdkmessageprocessingstep`: a collection of `Microsoft.Dynamics.CRM.sdkmessageprocessingstep`.
-    pub createdby_sdkmessageprocessingstep: Field<Expanded<Vec<Untyped>>>,
+    pub createdby_sdkmessageprocessingstep: Expanded<Vec<Untyped>>,
     /// Navigation `lk_syncerrorbase_modifiedonbehalfby`: a collection of `Microsoft.Dynamics.CRM.syncerror`.
-    pub lk_syncerrorbase_modifiedonbehalfby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_syncerrorbase_modifiedonbehalfby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_appointment_createdby`: a collection of `Microsoft.Dynamics.CRM.appointment`.
-    pub lk_appointment_createdby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_appointment_createdby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_sdkmessageprocessingstepsecureconfig_modifiedonbehalfby`: a collection of `Microsoft.Dynamics.CRM.sdkmessageprocessingstepsecureconfig`.
-    pub lk_sdkmessageprocessingstepsecureconfig_modifiedonbehalfby: Field<
-        Expanded<Vec<Untyped>>,
+    pub lk_sdkmessageprocessingstepsecureconfig_modifiedonbehalfby: Expanded<
+        Vec<Untyped>,
     >,
     /// Navigation `lk_importjobbase_modifiedby`: a collection of `Microsoft.Dynamics.CRM.importjob`.
-    pub lk_importjobbase_modifiedby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_importjobbase_modifiedby: Expanded<Vec<Untyped>>,
     /// Navigation `mobileofflineprofileid`: one `Microsoft.Dynamics.CRM.mobileofflineprofile`.
-    pub mobileofflineprofileid: Field<Expanded<Untyped>>,
+    pub mobileofflineprofileid: Expanded<Untyped>,
     /// Navigation `lk_mailmergetemplatebase_modifiedby`: a collection of `Microsoft.Dynamics.CRM.mailmergetemplate`.
-    pub lk_mailmergetemplatebase_modifiedby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_mailmergetemplatebase_modifiedby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_import_modifiedonbehalfby`: a collection of `Microsoft.Dynamics.CRM.import`.
-    pub lk_import_modifiedonbehalfby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_import_modifiedonbehalfby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_monthlyfiscalcalendar_createdonbehalfby`: a collection of `Microsoft.Dynamics.CRM.monthlyfiscalcalendar`.
-    pub lk_monthlyfiscalcalendar_createdonbehalfby: Field<Expanded<Vec<Untyped>>>,
-    pub queueid: Field<Expanded<super::Queue>>,
+    pub lk_monthlyfiscalcalendar_createdonbehalfby: Expanded<Vec<Untyped>>,
+    pub queueid: Expanded<super::Queue>,
     /// Navigation `lk_userquery_modifiedonbehalfby`: a collection of `Microsoft.Dynamics.CRM.userquery`.
-    pub lk_userquery_modifiedonbehalfby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_userquery_modifiedonbehalfby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_timezonerule_modifiedonbehalfby`: a collection of `Microsoft.Dynamics.CRM.timezonerule`.
-    pub lk_timezonerule_modifiedonbehalfby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_timezonerule_modifiedonbehalfby: Expanded<Vec<Untyped>>,
     /// Navigation `user_userqueryvisualizations`: a collection of `Microsoft.Dynamics.CRM.userqueryvisualization`.
-    pub user_userqueryvisualizations: Field<Expanded<Vec<Untyped>>>,
+    pub user_userqueryvisualizations: Expanded<Vec<Untyped>>,
     /// Navigation `lk_userform_createdby`: a collection of `Microsoft.Dynamics.CRM.userform`.
-    pub lk_userform_createdby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_userform_createdby: Expanded<Vec<Untyped>>,
     /// Navigation `user_task`: a collection of `Microsoft.Dynamics.CRM.task`.
-    pub user_task: Field<Expanded<Vec<Untyped>>>,
+    pub user_task: Expanded<Vec<Untyped>>,
     /// Navigation `lk_MobileOfflineProfile_createdonbehalfby`: a collection of `Microsoft.Dynamics.CRM.mobileofflineprofile`.
-    pub lk_mobile_offline_profile_createdonbehalfby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_mobile_offline_profile_createdonbehalfby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_webwizard_createdby`: a collection of `Microsoft.Dynamics.CRM.webwizard`.
-    pub lk_webwizard_createdby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_webwizard_createdby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_mailmergetemplatebase_createdby`: a collection of `Microsoft.Dynamics.CRM.mailmergetemplate`.
-    pub lk_mailmergetemplatebase_createdby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_mailmergetemplatebase_createdby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_calendarrule_createdonbehalfby`: a collection of `Microsoft.Dynamics.CRM.calendarrule`.
-    pub lk_calendarrule_createdonbehalfby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_calendarrule_createdonbehalfby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_email_createdby`: a collection of `Microsoft.Dynamics.CRM.email`.
-    pub lk_email_createdby: Field<Expanded<Vec<Untyped>>>,
-    pub lk_queue_createdonbehalfby: Field<Expanded<Vec<super::Queue>>>,
+    pub lk_email_createdby: Expanded<Vec<Untyped>>,
+    pub lk_queue_createdonbehalfby: Expanded<Vec<super::Queue>>,
     /// Navigation `lk_userquery_createdby`: a collection of `Microsoft.Dynamics.CRM.userquery`.
-    pub lk_userquery_createdby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_userquery_createdby: Expanded<Vec<Untyped>>,
     /// Navigation `systemuser_appconfigmaster_modifiedonbehalfby`: a collection of `Microsoft.Dynamics.CRM.appconfigmaster`.
-    pub systemuser_appconfigmaster_modifiedonbehalfby: Field<Expanded<Vec<Untyped>>>,
-    pub lk_queuebase_modifiedby: Field<Expanded<Vec<super::Queue>>>,
+    pub systemuser_appconfigmaster_modifiedonbehalfby: Expanded<Vec<Untyped>>,
+    pub lk_queuebase_modifiedby: Expanded<Vec<super::Queue>>,
     /// Navigation `lk_audit_userid`: a collection of `Microsoft.Dynamics.CRM.audit`.
-    pub lk_audit_userid: Field<Expanded<Vec<Untyped>>>,
+    pub lk_audit_userid: Expanded<Vec<Untyped>>,
     /// Navigation `modifiedby_sdkmessage`: a collection of `Microsoft.Dynamics.CRM.sdkmessage`.
-    pub modifiedby_sdkmessage: Field<Expanded<Vec<Untyped>>>,
+    pub modifiedby_sdkmessage: Expanded<Vec<Untyped>>,
     /// Navigation `lk_transformationparametermapping_createdby`: a collection of `Microsoft.Dynamics.CRM.transformationparametermapping`.
-    pub lk_transformationparametermapping_createdby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_transformationparametermapping_createdby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_fieldsecurityprofile_modifiedby`: a collection of `Microsoft.Dynamics.CRM.fieldsecurityprofile`.
-    pub lk_fieldsecurityprofile_modifiedby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_fieldsecurityprofile_modifiedby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_customcontroldefaultconfig_modifiedonbehalfby`: a collection of `Microsoft.Dynamics.CRM.customcontroldefaultconfig`.
-    pub lk_customcontroldefaultconfig_modifiedonbehalfby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_customcontroldefaultconfig_modifiedonbehalfby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_picklistmapping_createdby`: a collection of `Microsoft.Dynamics.CRM.picklistmapping`.
-    pub lk_picklistmapping_createdby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_picklistmapping_createdby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_asyncoperation_modifiedonbehalfby`: a collection of `Microsoft.Dynamics.CRM.asyncoperation`.
-    pub lk_asyncoperation_modifiedonbehalfby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_asyncoperation_modifiedonbehalfby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_publisherbase_createdonbehalfby`: a collection of `Microsoft.Dynamics.CRM.publisher`.
-    pub lk_publisherbase_createdonbehalfby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_publisherbase_createdonbehalfby: Expanded<Vec<Untyped>>,
     /// Navigation `SystemUser_Email_EmailSender`: a collection of `Microsoft.Dynamics.CRM.email`.
-    pub system_user_email_email_sender: Field<Expanded<Vec<Untyped>>>,
+    pub system_user_email_email_sender: Expanded<Vec<Untyped>>,
     /// Navigation `lk_recurringappointmentmaster_modifiedby`: a collection of `Microsoft.Dynamics.CRM.recurringappointmentmaster`.
-    pub lk_recurringappointmentmaster_modifiedby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_recurringappointmentmaster_modifiedby: Expanded<Vec<Untyped>>,
     /// Navigation `SystemUser_ImportMaps`: a collection of `Microsoft.Dynamics.CRM.importmap`.
-    pub system_user_import_maps: Field<Expanded<Vec<Untyped>>>,
+    pub system_user_import_maps: Expanded<Vec<Untyped>>,
     /// Navigation `workflow_modifiedonbehalfby`: a collection of `Microsoft.Dynamics.CRM.workflow`.
-    pub workflow_modifiedonbehalfby: Field<Expanded<Vec<Untyped>>>,
+    pub workflow_modifiedonbehalfby: Expanded<Vec<Untyped>>,
     /// Navigation `systemuser_principalobjectattributeaccess`: a collection of `Microsoft.Dynamics.CRM.principalobjectattributeaccess`.
-    pub systemuser_principalobjectattributeaccess: Field<Expanded<Vec<Untyped>>>,
+    pub systemuser_principalobjectattributeaccess: Expanded<Vec<Untyped>>,
     /// Navigation `lk_slaitembase_modifiedby`: a collection of `Microsoft.Dynamics.CRM.slaitem`.
-    pub lk_slaitembase_modifiedby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_slaitembase_modifiedby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_mobileofflineprofileitemassociation_createdonbehalfby`: a collection of `Microsoft.Dynamics.CRM.mobileofflineprofileitemassociation`.
-    pub lk_mobileofflineprofileitemassociation_createdonbehalfby: Field<
-        Expanded<Vec<Untyped>>,
-    >,
+    pub lk_mobileofflineprofileitemassociation_createdonbehalfby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_annualfiscalcalendar_salespersonid`: a collection of `Microsoft.Dynamics.CRM.annualfiscalcalendar`.
-    pub lk_annualfiscalcalendar_salespersonid: Field<Expanded<Vec<Untyped>>>,
+    pub lk_annualfiscalcalendar_salespersonid: Expanded<Vec<Untyped>>,
     /// Navigation `lk_emailserverprofile_modifiedby`: a collection of `Microsoft.Dynamics.CRM.emailserverprofile`.
-    pub lk_emailserverprofile_modifiedby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_emailserverprofile_modifiedby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_slakpiinstancebase_modifiedonbehalfby`: a collection of `Microsoft.Dynamics.CRM.slakpiinstance`.
-    pub lk_slakpiinstancebase_modifiedonbehalfby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_slakpiinstancebase_modifiedonbehalfby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_duplicateruleconditionbase_modifiedby`: a collection of `Microsoft.Dynamics.CRM.duplicaterulecondition`.
-    pub lk_duplicateruleconditionbase_modifiedby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_duplicateruleconditionbase_modifiedby: Expanded<Vec<Untyped>>,
     /// Navigation `system_user_email_templates`: a collection of `Microsoft.Dynamics.CRM.template`.
-    pub system_user_email_templates: Field<Expanded<Vec<Untyped>>>,
-    pub lk_letter_modifiedby: Field<Expanded<Vec<super::Letter>>>,
+    pub system_user_email_templates: Expanded<Vec<Untyped>>,
+    pub lk_letter_modifiedby: Expanded<Vec<super::Letter>>,
     /// Navigation `workflow_createdby`: a collection of `Microsoft.Dynamics.CRM.workflow`.
-    pub workflow_createdby: Field<Expanded<Vec<Untyped>>>,
+    pub workflow_createdby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_publisheraddressbase_modifiedby`: a collection of `Microsoft.Dynamics.CRM.publisheraddress`.
-    pub lk_publisheraddressbase_modifiedby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_publisheraddressbase_modifiedby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_picklistmapping_modifiedonbehalfby`: a collection of `Microsoft.Dynamics.CRM.picklistmapping`.
-    pub lk_picklistmapping_modifiedonbehalfby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_picklistmapping_modifiedonbehalfby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_ownermapping_modifiedby`: a collection of `Microsoft.Dynamics.CRM.ownermapping`.
-    pub lk_ownermapping_modifiedby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_ownermapping_modifiedby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_task_modifiedonbehalfby`: a collection of `Microsoft.Dynamics.CRM.task`.
-    pub lk_task_modifiedonbehalfby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_task_modifiedonbehalfby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_userform_modifiedby`: a collection of `Microsoft.Dynamics.CRM.userform`.
-    pub lk_userform_modifiedby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_userform_modifiedby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_DisplayStringbase_modifiedby`: a collection of `Microsoft.Dynamics.CRM.displaystring`.
-    pub lk_display_stringbase_modifiedby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_display_stringbase_modifiedby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_importdatabase_createdby`: a collection of `Microsoft.Dynamics.CRM.importdata`.
-    pub lk_importdatabase_createdby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_importdatabase_createdby: Expanded<Vec<Untyped>>,
     /// Navigation `user_slabase`: a collection of `Microsoft.Dynamics.CRM.sla`.
-    pub user_slabase: Field<Expanded<Vec<Untyped>>>,
+    pub user_slabase: Expanded<Vec<Untyped>>,
     /// Navigation `lk_importfilebase_modifiedby`: a collection of `Microsoft.Dynamics.CRM.importfile`.
-    pub lk_importfilebase_modifiedby: Field<Expanded<Vec<Untyped>>>,
-    pub lk_team_createdonbehalfby: Field<Expanded<Vec<super::Team>>>,
+    pub lk_importfilebase_modifiedby: Expanded<Vec<Untyped>>,
+    pub lk_team_createdonbehalfby: Expanded<Vec<super::Team>>,
     /// Navigation `lk_templatebase_modifiedonbehalfby`: a collection of `Microsoft.Dynamics.CRM.template`.
-    pub lk_templatebase_modifiedonbehalfby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_templatebase_modifiedonbehalfby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_slaitembase_createdby`: a collection of `Microsoft.Dynamics.CRM.slaitem`.
-    pub lk_slaitembase_createdby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_slaitembase_createdby: Expanded<Vec<Untyped>>,
     /// Navigation `businessunitid`: one `Microsoft.Dynamics.CRM.businessunit`.
-    pub businessunitid: Field<Expanded<Untyped>>,
+    pub businessunitid: Expanded<Untyped>,
     /// Navigation `lk_importmapbase_modifiedby`: a collection of `Microsoft.Dynamics.CRM.importmap`.
-    pub lk_importmapbase_modifiedby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_importmapbase_modifiedby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_newprocess_modifiedonbehalfby`: a collection of `Microsoft.Dynamics.CRM.newprocess`.
-    pub lk_newprocess_modifiedonbehalfby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_newprocess_modifiedonbehalfby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_usersettingsbase_createdby`: a collection of `Microsoft.Dynamics.CRM.usersettings`.
-    pub lk_usersettingsbase_createdby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_usersettingsbase_createdby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_webresourcebase_modifiedonbehalfby`: a collection of `Microsoft.Dynamics.CRM.webresource`.
-    pub lk_webresourcebase_modifiedonbehalfby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_webresourcebase_modifiedonbehalfby: Expanded<Vec<Untyped>>,
     /// Navigation `webresource_createdby`: a collection of `Microsoft.Dynamics.CRM.webresource`.
-    pub webresource_createdby: Field<Expanded<Vec<Untyped>>>,
+    pub webresource_createdby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_processtriggerbase_createdby`: a collection of `Microsoft.Dynamics.CRM.processtrigger`.
-    pub lk_processtriggerbase_createdby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_processtriggerbase_createdby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_expiredprocess_modifiedonbehalfby`: a collection of `Microsoft.Dynamics.CRM.expiredprocess`.
-    pub lk_expiredprocess_modifiedonbehalfby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_expiredprocess_modifiedonbehalfby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_ownermapping_createdby`: a collection of `Microsoft.Dynamics.CRM.ownermapping`.
-    pub lk_ownermapping_createdby: Field<Expanded<Vec<Untyped>>>,
-    pub user_accounts: Field<Expanded<Vec<super::Account>>>,
+    pub lk_ownermapping_createdby: Expanded<Vec<Untyped>>,
+    pub user_accounts: Expanded<Vec<super::Account>>,
     /// Navigation `lk_kbarticlebase_modifiedby`: a collection of `Microsoft.Dynamics.CRM.kbarticle`.
-    pub lk_kbarticlebase_modifiedby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_kbarticlebase_modifiedby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_workflowlog_createdby`: a collection of `Microsoft.Dynamics.CRM.workflowlog`.
-    pub lk_workflowlog_createdby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_workflowlog_createdby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_bulkdeleteoperation_modifiedonbehalfby`: a collection of `Microsoft.Dynamics.CRM.bulkdeleteoperation`.
-    pub lk_bulkdeleteoperation_modifiedonbehalfby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_bulkdeleteoperation_modifiedonbehalfby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_userqueryvisualization_createdby`: a collection of `Microsoft.Dynamics.CRM.userqueryvisualization`.
-    pub lk_userqueryvisualization_createdby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_userqueryvisualization_createdby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_importfilebase_createdby`: a collection of `Microsoft.Dynamics.CRM.importfile`.
-    pub lk_importfilebase_createdby: Field<Expanded<Vec<Untyped>>>,
-    pub lk_contactbase_modifiedby: Field<Expanded<Vec<super::Contact>>>,
+    pub lk_importfilebase_createdby: Expanded<Vec<Untyped>>,
+    pub lk_contactbase_modifiedby: Expanded<Vec<super::Contact>>,
     /// Navigation `lk_MobileOfflineProfileItem_createdby`: a collection of `Microsoft.Dynamics.CRM.mobileofflineprofileitem`.
-    pub lk_mobile_offline_profile_item_createdby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_mobile_offline_profile_item_createdby: Expanded<Vec<Untyped>>,
     /// Navigation `workflow_modifiedby`: a collection of `Microsoft.Dynamics.CRM.workflow`.
-    pub workflow_modifiedby: Field<Expanded<Vec<Untyped>>>,
+    pub workflow_modifiedby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_sdkmessagefilter_modifiedonbehalfby`: a collection of `Microsoft.Dynamics.CRM.sdkmessagefilter`.
-    pub lk_sdkmessagefilter_modifiedonbehalfby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_sdkmessagefilter_modifiedonbehalfby: Expanded<Vec<Untyped>>,
     /// Navigation `SystemUser_DuplicateRules`: a collection of `Microsoft.Dynamics.CRM.duplicaterule`.
-    pub system_user_duplicate_rules: Field<Expanded<Vec<Untyped>>>,
+    pub system_user_duplicate_rules: Expanded<Vec<Untyped>>,
     /// Navigation `lk_fixedmonthlyfiscalcalendar_salespersonid`: a collection of `Microsoft.Dynamics.CRM.fixedmonthlyfiscalcalendar`.
-    pub lk_fixedmonthlyfiscalcalendar_salespersonid: Field<Expanded<Vec<Untyped>>>,
+    pub lk_fixedmonthlyfiscalcalendar_salespersonid: Expanded<Vec<Untyped>>,
     /// Navigation `lk_actioncardbase_modifiedby`: a collection of `Microsoft.Dynamics.CRM.actioncard`.
-    pub lk_actioncardbase_modifiedby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_actioncardbase_modifiedby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_ACIViewMapper_modifiedby`: a collection of `Microsoft.Dynamics.CRM.aciviewmapper`.
-    pub lk_aci_view_mapper_modifiedby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_aci_view_mapper_modifiedby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_kbarticletemplatebase_modifiedby`: a collection of `Microsoft.Dynamics.CRM.kbarticletemplate`.
-    pub lk_kbarticletemplatebase_modifiedby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_kbarticletemplatebase_modifiedby: Expanded<Vec<Untyped>>,
     /// Navigation `systemuser_appconfigmaster_modifiedby`: a collection of `Microsoft.Dynamics.CRM.appconfigmaster`.
-    pub systemuser_appconfigmaster_modifiedby: Field<Expanded<Vec<Untyped>>>,
+    pub systemuser_appconfigmaster_modifiedby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_savedqueryvisualizationbase_modifiedby`: a collection of `Microsoft.Dynamics.CRM.savedqueryvisualization`.
-    pub lk_savedqueryvisualizationbase_modifiedby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_savedqueryvisualizationbase_modifiedby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_semiannualfiscalcalendar_modifiedby`: a collection of `Microsoft.Dynamics.CRM.semiannualfiscalcalendar`.
-    pub lk_semiannualfiscalcalendar_modifiedby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_semiannualfiscalcalendar_modifiedby: Expanded<Vec<Untyped>>,
     /// Navigation `modifiedby_plugintypestatistic`: a collection of `Microsoft.Dynamics.CRM.plugintypestatistic`.
-    pub modifiedby_plugintypestatistic: Field<Expanded<Vec<Untyped>>>,
-    pub lk_letter_createdby: Field<Expanded<Vec<super::Letter>>>,
+    pub modifiedby_plugintypestatistic: Expanded<Vec<Untyped>>,
+    pub lk_letter_createdby: Expanded<Vec<super::Letter>>,
     /// Navigation `systemuser_appmodule_createdonbehalfby`: a collection of `Microsoft.Dynamics.CRM.appmodule`.
-    pub systemuser_appmodule_createdonbehalfby: Field<Expanded<Vec<Untyped>>>,
+    pub systemuser_appmodule_createdonbehalfby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_businessunitnewsarticle_createdonbehalfby`: a collection of `Microsoft.Dynamics.CRM.businessunitnewsarticle`.
-    pub lk_businessunitnewsarticle_createdonbehalfby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_businessunitnewsarticle_createdonbehalfby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_timezonerule_modifiedby`: a collection of `Microsoft.Dynamics.CRM.timezonerule`.
-    pub lk_timezonerule_modifiedby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_timezonerule_modifiedby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_serviceendpointbase_modifiedonbehalfby`: a collection of `Microsoft.Dynamics.CRM.serviceendpoint`.
-    pub lk_serviceendpointbase_modifiedonbehalfby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_serviceendpointbase_modifiedonbehalfby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_kbarticle_modifiedonbehalfby`: a collection of `Microsoft.Dynamics.CRM.kbarticle`.
-    pub lk_kbarticle_modifiedonbehalfby: Field<Expanded<Vec<Untyped>>>,
-    pub createdonbehalfby: Field<Expanded<SystemUser>>,
-    pub lk_systemuser_createdonbehalfby: Field<Expanded<Vec<SystemUser>>>,
+    pub lk_kbarticle_modifiedonbehalfby: Expanded<Vec<Untyped>>,
+    pub createdonbehalfby: Expanded<SystemUser>,
+    pub lk_systemuser_createdonbehalfby: Expanded<Vec<SystemUser>>,
     /// Navigation `lk_SocialProfile_createdonbehalfby`: a collection of `Microsoft.Dynamics.CRM.socialprofile`.
-    pub lk_social_profile_createdonbehalfby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_social_profile_createdonbehalfby: Expanded<Vec<Untyped>>,
     /// Navigation `OwnerMapping_SystemUser`: a collection of `Microsoft.Dynamics.CRM.ownermapping`.
-    pub owner_mapping_system_user: Field<Expanded<Vec<Untyped>>>,
+    pub owner_mapping_system_user: Expanded<Vec<Untyped>>,
     /// Navigation `system_user_workflow`: a collection of `Microsoft.Dynamics.CRM.workflow`.
-    pub system_user_workflow: Field<Expanded<Vec<Untyped>>>,
+    pub system_user_workflow: Expanded<Vec<Untyped>>,
     /// Navigation `lk_importbase_modifiedby`: a collection of `Microsoft.Dynamics.CRM.import`.
-    pub lk_importbase_modifiedby: Field<Expanded<Vec<Untyped>>>,
-    pub lk_teambase_administratorid: Field<Expanded<Vec<super::Team>>>,
+    pub lk_importbase_modifiedby: Expanded<Vec<Untyped>>,
+    pub lk_teambase_administratorid: Expanded<Vec<super::Team>>,
     /// Navigation `lk_fieldsecurityprofile_createdby`: a collection of `Microsoft.Dynamics.CRM.fieldsecurityprofile`.
-    pub lk_fieldsecurityprofile_createdby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_fieldsecurityprofile_createdby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_fixedmonthlyfiscalcalendar_modifiedonbehalfby`: a collection of `Microsoft.Dynamics.CRM.fixedmonthlyfiscalcalendar`.
-    pub lk_fixedmonthlyfiscalcalendar_modifiedonbehalfby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_fixedmonthlyfiscalcalendar_modifiedonbehalfby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_mailboxtrackingfolder_modifiedby`: a collection of `Microsoft.Dynamics.CRM.mailboxtrackingfolder`.
-    pub lk_mailboxtrackingfolder_modifiedby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_mailboxtrackingfolder_modifiedby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_sdkmessageprocessingstepsecureconfig_createdonbehalfby`: a collection of `Microsoft.Dynamics.CRM.sdkmessageprocessingstepsecureconfig`.
-    pub lk_sdkmessageprocessingstepsecureconfig_createdonbehalfby: Field<
-        Expanded<Vec<Untyped>>,
+    pub lk_sdkmessageprocessingstepsecureconfig_createdonbehalfby: Expanded<
+        Vec<Untyped>,
     >,
     /// Navigation `lk_columnmapping_modifiedonbehalfby`: a collection of `Microsoft.Dynamics.CRM.columnmapping`.
-    pub lk_columnmapping_modifiedonbehalfby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_columnmapping_modifiedonbehalfby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_importmapbase_createdby`: a collection of `Microsoft.Dynamics.CRM.importmap`.
-    pub lk_importmapbase_createdby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_importmapbase_createdby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_transactioncurrency_modifiedonbehalfby`: a collection of `Microsoft.Dynamics.CRM.transactioncurrency`.
-    pub lk_transactioncurrency_modifiedonbehalfby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_transactioncurrency_modifiedonbehalfby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_expiredprocess_modifiedby`: a collection of `Microsoft.Dynamics.CRM.expiredprocess`.
-    pub lk_expiredprocess_modifiedby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_expiredprocess_modifiedby: Expanded<Vec<Untyped>>,
     /// Navigation `user_userquery`: a collection of `Microsoft.Dynamics.CRM.userquery`.
-    pub user_userquery: Field<Expanded<Vec<Untyped>>>,
+    pub user_userquery: Expanded<Vec<Untyped>>,
     /// Navigation `system_user_asyncoperation`: a collection of `Microsoft.Dynamics.CRM.asyncoperation`.
-    pub system_user_asyncoperation: Field<Expanded<Vec<Untyped>>>,
+    pub system_user_asyncoperation: Expanded<Vec<Untyped>>,
     /// Navigation `lk_plugintypestatisticbase_modifiedonbehalfby`: a collection of `Microsoft.Dynamics.CRM.plugintypestatistic`.
-    pub lk_plugintypestatisticbase_modifiedonbehalfby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_plugintypestatisticbase_modifiedonbehalfby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_duplicateruleconditionbase_createdby`: a collection of `Microsoft.Dynamics.CRM.duplicaterulecondition`.
-    pub lk_duplicateruleconditionbase_createdby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_duplicateruleconditionbase_createdby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_processsession_completedby`: a collection of `Microsoft.Dynamics.CRM.processsession`.
-    pub lk_processsession_completedby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_processsession_completedby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_importentitymapping_modifiedonbehalfby`: a collection of `Microsoft.Dynamics.CRM.importentitymapping`.
-    pub lk_importentitymapping_modifiedonbehalfby: Field<Expanded<Vec<Untyped>>>,
-    pub lk_accountbase_modifiedonbehalfby: Field<Expanded<Vec<super::Account>>>,
+    pub lk_importentitymapping_modifiedonbehalfby: Expanded<Vec<Untyped>>,
+    pub lk_accountbase_modifiedonbehalfby: Expanded<Vec<super::Account>>,
     /// Navigation `systemuser_appconfiginstance_createdby`: a collection of `Microsoft.Dynamics.CRM.appconfiginstance`.
-    pub systemuser_appconfiginstance_createdby: Field<Expanded<Vec<Untyped>>>,
+    pub systemuser_appconfiginstance_createdby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_customcontrol_modifiedby`: a collection of `Microsoft.Dynamics.CRM.customcontrol`.
-    pub lk_customcontrol_modifiedby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_customcontrol_modifiedby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_duplicaterulebase_createdby`: a collection of `Microsoft.Dynamics.CRM.duplicaterule`.
-    pub lk_duplicaterulebase_createdby: Field<Expanded<Vec<Untyped>>>,
-    pub lk_queueitem_createdonbehalfby: Field<Expanded<Vec<super::Queueitem>>>,
+    pub lk_duplicaterulebase_createdby: Expanded<Vec<Untyped>>,
+    pub lk_queueitem_createdonbehalfby: Expanded<Vec<super::Queueitem>>,
     /// Navigation `lk_transactioncurrencybase_createdby`: a collection of `Microsoft.Dynamics.CRM.transactioncurrency`.
-    pub lk_transactioncurrencybase_createdby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_transactioncurrencybase_createdby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_importlog_modifiedonbehalfby`: a collection of `Microsoft.Dynamics.CRM.importlog`.
-    pub lk_importlog_modifiedonbehalfby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_importlog_modifiedonbehalfby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_sdkmessage_modifiedonbehalfby`: a collection of `Microsoft.Dynamics.CRM.sdkmessage`.
-    pub lk_sdkmessage_modifiedonbehalfby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_sdkmessage_modifiedonbehalfby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_kbarticlecommentbase_modifiedby`: a collection of `Microsoft.Dynamics.CRM.kbarticlecomment`.
-    pub lk_kbarticlecommentbase_modifiedby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_kbarticlecommentbase_modifiedby: Expanded<Vec<Untyped>>,
     /// Navigation `user_phonecall`: a collection of `Microsoft.Dynamics.CRM.phonecall`.
-    pub user_phonecall: Field<Expanded<Vec<Untyped>>>,
+    pub user_phonecall: Expanded<Vec<Untyped>>,
     /// Navigation `user_appointment`: a collection of `Microsoft.Dynamics.CRM.appointment`.
-    pub user_appointment: Field<Expanded<Vec<Untyped>>>,
+    pub user_appointment: Expanded<Vec<Untyped>>,
     /// Navigation `lk_expiredprocess_createdonbehalfby`: a collection of `Microsoft.Dynamics.CRM.expiredprocess`.
-    pub lk_expiredprocess_createdonbehalfby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_expiredprocess_createdonbehalfby: Expanded<Vec<Untyped>>,
     /// Navigation `systemuser_callbackregistration_modifiedonbehalfby`: a collection of `Microsoft.Dynamics.CRM.callbackregistration`.
-    pub systemuser_callbackregistration_modifiedonbehalfby: Field<
-        Expanded<Vec<Untyped>>,
-    >,
+    pub systemuser_callbackregistration_modifiedonbehalfby: Expanded<Vec<Untyped>>,
     /// Navigation `systemuser_callbackregistration_modifiedby`: a collection of `Microsoft.Dynamics.CRM.callbackregistration`.
-    pub systemuser_callbackregistration_modifiedby: Field<Expanded<Vec<Untyped>>>,
+    pub systemuser_callbackregistration_modifiedby: Expanded<Vec<Untyped>>,
     /// Navigation `systemuser_callbackregistration_createdonbehalfby`: a collection of `Microsoft.Dynamics.CRM.callbackregistration`.
-    pub systemuser_callbackregistration_createdonbehalfby: Field<Expanded<Vec<Untyped>>>,
+    pub systemuser_callbackregistration_createdonbehalfby: Expanded<Vec<Untyped>>,
     /// Navigation `systemuser_callbackregistration_createdby`: a collection of `Microsoft.Dynamics.CRM.callbackregistration`.
-    pub systemuser_callbackregistration_createdby: Field<Expanded<Vec<Untyped>>>,
+    pub systemuser_callbackregistration_createdby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_solutioncomponentattributeconfiguration_createdby`: a collection of `Microsoft.Dynamics.CRM.solutioncomponentattributeconfiguration`.
-    pub lk_solutioncomponentattributeconfiguration_createdby: Field<
-        Expanded<Vec<Untyped>>,
-    >,
+    pub lk_solutioncomponentattributeconfiguration_createdby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_solutioncomponentattributeconfiguration_createdonbehalfby`: a collection of `Microsoft.Dynamics.CRM.solutioncomponentattributeconfiguration`.
-    pub lk_solutioncomponentattributeconfiguration_createdonbehalfby: Field<
-        Expanded<Vec<Untyped>>,
+    pub lk_solutioncomponentattributeconfiguration_createdonbehalfby: Expanded<
+        Vec<Untyped>,
     >,
     /// Navigation `lk_solutioncomponentattributeconfiguration_modifiedby`: a collection of `Microsoft.Dynamics.CRM.solutioncomponentattributeconfiguration`.
-    pub lk_solutioncomponentattributeconfiguration_modifiedby: Field<
-        Expanded<Vec<Untyped>>,
-    >,
+    pub lk_solutioncomponentattributeconfiguration_modifiedby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_solutioncomponentattributeconfiguration_modifiedonbehalfby`: a collection of `Microsoft.Dynamics.CRM.solutioncomponentattributeconfiguration`.
-    pub lk_solutioncomponentattributeconfiguration_modifiedonbehalfby: Field<
-        Expanded<Vec<Untyped>>,
+    pub lk_solutioncomponentattributeconfiguration_modifiedonbehalfby: Expanded<
+        Vec<Untyped>,
     >,
     /// Navigation `lk_solutioncomponentconfiguration_createdby`: a collection of `Microsoft.Dynamics.CRM.solutioncomponentconfiguration`.
-    pub lk_solutioncomponentconfiguration_createdby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_solutioncomponentconfiguration_createdby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_solutioncomponentconfiguration_createdonbehalfby`: a collection of `Microsoft.Dynamics.CRM.solutioncomponentconfiguration`.
-    pub lk_solutioncomponentconfiguration_createdonbehalfby: Field<
-        Expanded<Vec<Untyped>>,
-    >,
+    pub lk_solutioncomponentconfiguration_createdonbehalfby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_solutioncomponentconfiguration_modifiedby`: a collection of `Microsoft.Dynamics.CRM.solutioncomponentconfiguration`.
-    pub lk_solutioncomponentconfiguration_modifiedby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_solutioncomponentconfiguration_modifiedby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_solutioncomponentconfiguration_modifiedonbehalfby`: a collection of `Microsoft.Dynamics.CRM.solutioncomponentconfiguration`.
-    pub lk_solutioncomponentconfiguration_modifiedonbehalfby: Field<
-        Expanded<Vec<Untyped>>,
-    >,
+    pub lk_solutioncomponentconfiguration_modifiedonbehalfby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_solutioncomponentrelationshipconfiguration_createdby`: a collection of `Microsoft.Dynamics.CRM.solutioncomponentrelationshipconfiguration`.
-    pub lk_solutioncomponentrelationshipconfiguration_createdby: Field<
-        Expanded<Vec<Untyped>>,
-    >,
+    pub lk_solutioncomponentrelationshipconfiguration_createdby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_solutioncomponentrelationshipconfiguration_createdonbehalfby`: a collection of `Microsoft.Dynamics.CRM.solutioncomponentrelationshipconfiguration`.
-    pub lk_solutioncomponentrelationshipconfiguration_createdonbehalfby: Field<
-        Expanded<Vec<Untyped>>,
+    pub lk_solutioncomponentrelationshipconfiguration_createdonbehalfby: Expanded<
+        Vec<Untyped>,
     >,
     /// Navigation `lk_solutioncomponentrelationshipconfiguration_modifiedby`: a collection of `Microsoft.Dynamics.CRM.solutioncomponentrelationshipconfiguration`.
-    pub lk_solutioncomponentrelationshipconfiguration_modifiedby: Field<
-        Expanded<Vec<Untyped>>,
-    >,
+    pub lk_solutioncomponentrelationshipconfiguration_modifiedby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_solutioncomponentrelationshipconfiguration_modifiedonbehalfby`: a collection of `Microsoft.Dynamics.CRM.solutioncomponentrelationshipconfiguration`.
-    pub lk_solutioncomponentrelationshipconfiguration_modifiedonbehalfby: Field<
-        Expanded<Vec<Untyped>>,
+    pub lk_solutioncomponentrelationshipconfiguration_modifiedonbehalfby: Expanded<
+        Vec<Untyped>,
     >,
     /// Navigation `lk_stagesolutionupload_createdby`: a collection of `Microsoft.Dynamics.CRM.stagesolutionupload`.
-    pub lk_stagesolutionupload_createdby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_stagesolutionupload_createdby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_stagesolutionupload_createdonbehalfby`: a collection of `Microsoft.Dynamics.CRM.stagesolutionupload`.
-    pub lk_stagesolutionupload_createdonbehalfby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_stagesolutionupload_createdonbehalfby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_stagesolutionupload_modifiedby`: a collection of `Microsoft.Dynamics.CRM.stagesolutionupload`.
-    pub lk_stagesolutionupload_modifiedby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_stagesolutionupload_modifiedby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_stagesolutionupload_modifiedonbehalfby`: a collection of `Microsoft.Dynamics.CRM.stagesolutionupload`.
-    pub lk_stagesolutionupload_modifiedonbehalfby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_stagesolutionupload_modifiedonbehalfby: Expanded<Vec<Untyped>>,
     /// Navigation `user_stagesolutionupload`: a collection of `Microsoft.Dynamics.CRM.stagesolutionupload`.
-    pub user_stagesolutionupload: Field<Expanded<Vec<Untyped>>>,
+    pub user_stagesolutionupload: Expanded<Vec<Untyped>>,
     /// Navigation `lk_exportsolutionupload_createdby`: a collection of `Microsoft.Dynamics.CRM.exportsolutionupload`.
-    pub lk_exportsolutionupload_createdby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_exportsolutionupload_createdby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_exportsolutionupload_createdonbehalfby`: a collection of `Microsoft.Dynamics.CRM.exportsolutionupload`.
-    pub lk_exportsolutionupload_createdonbehalfby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_exportsolutionupload_createdonbehalfby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_exportsolutionupload_modifiedby`: a collection of `Microsoft.Dynamics.CRM.exportsolutionupload`.
-    pub lk_exportsolutionupload_modifiedby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_exportsolutionupload_modifiedby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_exportsolutionupload_modifiedonbehalfby`: a collection of `Microsoft.Dynamics.CRM.exportsolutionupload`.
-    pub lk_exportsolutionupload_modifiedonbehalfby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_exportsolutionupload_modifiedonbehalfby: Expanded<Vec<Untyped>>,
     /// Navigation `user_exportsolutionupload`: a collection of `Microsoft.Dynamics.CRM.exportsolutionupload`.
-    pub user_exportsolutionupload: Field<Expanded<Vec<Untyped>>>,
+    pub user_exportsolutionupload: Expanded<Vec<Untyped>>,
     /// Navigation `lk_datalakeworkspace_createdby`: a collection of `Microsoft.Dynamics.CRM.datalakeworkspace`.
-    pub lk_datalakeworkspace_createdby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_datalakeworkspace_createdby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_datalakeworkspace_createdonbehalfby`: a collection of `Microsoft.Dynamics.CRM.datalakeworkspace`.
-    pub lk_datalakeworkspace_createdonbehalfby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_datalakeworkspace_createdonbehalfby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_datalakeworkspace_modifiedby`: a collection of `Microsoft.Dynamics.CRM.datalakeworkspace`.
-    pub lk_datalakeworkspace_modifiedby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_datalakeworkspace_modifiedby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_datalakeworkspace_modifiedonbehalfby`: a collection of `Microsoft.Dynamics.CRM.datalakeworkspace`.
-    pub lk_datalakeworkspace_modifiedonbehalfby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_datalakeworkspace_modifiedonbehalfby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_datalakeworkspacepermission_createdby`: a collection of `Microsoft.Dynamics.CRM.datalakeworkspacepermission`.
-    pub lk_datalakeworkspacepermission_createdby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_datalakeworkspacepermission_createdby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_datalakeworkspacepermission_createdonbehalfby`: a collection of `Microsoft.Dynamics.CRM.datalakeworkspacepermission`.
-    pub lk_datalakeworkspacepermission_createdonbehalfby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_datalakeworkspacepermission_createdonbehalfby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_datalakeworkspacepermission_modifiedby`: a collection of `Microsoft.Dynamics.CRM.datalakeworkspacepermission`.
-    pub lk_datalakeworkspacepermission_modifiedby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_datalakeworkspacepermission_modifiedby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_datalakeworkspacepermission_modifiedonbehalfby`: a collection of `Microsoft.Dynamics.CRM.datalakeworkspacepermission`.
-    pub lk_datalakeworkspacepermission_modifiedonbehalfby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_datalakeworkspacepermission_modifiedonbehalfby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_applicationuser_createdby`: a collection of `Microsoft.Dynamics.CRM.applicationuser`.
-    pub lk_applicationuser_createdby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_applicationuser_createdby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_applicationuser_createdonbehalfby`: a collection of `Microsoft.Dynamics.CRM.applicationuser`.
-    pub lk_applicationuser_createdonbehalfby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_applicationuser_createdonbehalfby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_applicationuser_modifiedby`: a collection of `Microsoft.Dynamics.CRM.applicationuser`.
-    pub lk_applicationuser_modifiedby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_applicationuser_modifiedby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_applicationuser_modifiedonbehalfby`: a collection of `Microsoft.Dynamics.CRM.applicationuser`.
-    pub lk_applicationuser_modifiedonbehalfby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_applicationuser_modifiedonbehalfby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_serviceplan_createdby`: a collection of `Microsoft.Dynamics.CRM.serviceplan`.
-    pub lk_serviceplan_createdby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_serviceplan_createdby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_serviceplan_createdonbehalfby`: a collection of `Microsoft.Dynamics.CRM.serviceplan`.
-    pub lk_serviceplan_createdonbehalfby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_serviceplan_createdonbehalfby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_serviceplan_modifiedby`: a collection of `Microsoft.Dynamics.CRM.serviceplan`.
-    pub lk_serviceplan_modifiedby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_serviceplan_modifiedby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_serviceplan_modifiedonbehalfby`: a collection of `Microsoft.Dynamics.CRM.serviceplan`.
-    pub lk_serviceplan_modifiedonbehalfby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_serviceplan_modifiedonbehalfby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_connector_createdby`: a collection of `Microsoft.Dynamics.CRM.connector`.
-    pub lk_connector_createdby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_connector_createdby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_connector_createdonbehalfby`: a collection of `Microsoft.Dynamics.CRM.connector`.
-    pub lk_connector_createdonbehalfby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_connector_createdonbehalfby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_connector_modifiedby`: a collection of `Microsoft.Dynamics.CRM.connector`.
-    pub lk_connector_modifiedby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_connector_modifiedby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_connector_modifiedonbehalfby`: a collection of `Microsoft.Dynamics.CRM.connector`.
-    pub lk_connector_modifiedonbehalfby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_connector_modifiedonbehalfby: Expanded<Vec<Untyped>>,
     /// Navigation `user_connector`: a collection of `Microsoft.Dynamics.CRM.connector`.
-    pub user_connector: Field<Expanded<Vec<Untyped>>>,
+    pub user_connector: Expanded<Vec<Untyped>>,
     /// Navigation `lk_environmentvariabledefinition_createdby`: a collection of `Microsoft.Dynamics.CRM.environmentvariabledefinition`.
-    pub lk_environmentvariabledefinition_createdby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_environmentvariabledefinition_createdby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_environmentvariabledefinition_createdonbehalfby`: a collection of `Microsoft.Dynamics.CRM.environmentvariabledefinition`.
-    pub lk_environmentvariabledefinition_createdonbehalfby: Field<
-        Expanded<Vec<Untyped>>,
-    >,
+    pub lk_environmentvariabledefinition_createdonbehalfby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_environmentvariabledefinition_modifiedby`: a collection of `Microsoft.Dynamics.CRM.environmentvariabledefinition`.
-    pub lk_environmentvariabledefinition_modifiedby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_environmentvariabledefinition_modifiedby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_environmentvariabledefinition_modifiedonbehalfby`: a collection of `Microsoft.Dynamics.CRM.environmentvariabledefinition`.
-    pub lk_environmentvariabledefinition_modifiedonbehalfby: Field<
-        Expanded<Vec<Untyped>>,
-    >,
+    pub lk_environmentvariabledefinition_modifiedonbehalfby: Expanded<Vec<Untyped>>,
     /// Navigation `user_environmentvariabledefinition`: a collection of `Microsoft.Dynamics.CRM.environmentvariabledefinition`.
-    pub user_environmentvariabledefinition: Field<Expanded<Vec<Untyped>>>,
+    pub user_environmentvariabledefinition: Expanded<Vec<Untyped>>,
     /// Navigation `lk_environmentvariablevalue_createdby`: a collection of `Microsoft.Dynamics.CRM.environmentvariablevalue`.
-    pub lk_environmentvariablevalue_createdby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_environmentvariablevalue_createdby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_environmentvariablevalue_createdonbehalfby`: a collection of `Microsoft.Dynamics.CRM.environmentvariablevalue`.
-    pub lk_environmentvariablevalue_createdonbehalfby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_environmentvariablevalue_createdonbehalfby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_environmentvariablevalue_modifiedby`: a collection of `Microsoft.Dynamics.CRM.environmentvariablevalue`.
-    pub lk_environmentvariablevalue_modifiedby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_environmentvariablevalue_modifiedby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_environmentvariablevalue_modifiedonbehalfby`: a collection of `Microsoft.Dynamics.CRM.environmentvariablevalue`.
-    pub lk_environmentvariablevalue_modifiedonbehalfby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_environmentvariablevalue_modifiedonbehalfby: Expanded<Vec<Untyped>>,
     /// Navigation `user_environmentvariablevalue`: a collection of `Microsoft.Dynamics.CRM.environmentvariablevalue`.
-    pub user_environmentvariablevalue: Field<Expanded<Vec<Untyped>>>,
+    pub user_environmentvariablevalue: Expanded<Vec<Untyped>>,
     /// Navigation `lk_processstageparameter_createdby`: a collection of `Microsoft.Dynamics.CRM.processstageparameter`.
-    pub lk_processstageparameter_createdby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_processstageparameter_createdby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_processstageparameter_createdonbehalfby`: a collection of `Microsoft.Dynamics.CRM.processstageparameter`.
-    pub lk_processstageparameter_createdonbehalfby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_processstageparameter_createdonbehalfby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_processstageparameter_modifiedby`: a collection of `Microsoft.Dynamics.CRM.processstageparameter`.
-    pub lk_processstageparameter_modifiedby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_processstageparameter_modifiedby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_processstageparameter_modifiedonbehalfby`: a collection of `Microsoft.Dynamics.CRM.processstageparameter`.
-    pub lk_processstageparameter_modifiedonbehalfby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_processstageparameter_modifiedonbehalfby: Expanded<Vec<Untyped>>,
     /// Navigation `user_processstageparameter`: a collection of `Microsoft.Dynamics.CRM.processstageparameter`.
-    pub user_processstageparameter: Field<Expanded<Vec<Untyped>>>,
+    pub user_processstageparameter: Expanded<Vec<Untyped>>,
     /// Navigation `lk_flowsession_createdby`: a collection of `Microsoft.Dynamics.CRM.flowsession`.
-    pub lk_flowsession_createdby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_flowsession_createdby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_flowsession_createdonbehalfby`: a collection of `Microsoft.Dynamics.CRM.flowsession`.
-    pub lk_flowsession_createdonbehalfby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_flowsession_createdonbehalfby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_flowsession_modifiedby`: a collection of `Microsoft.Dynamics.CRM.flowsession`.
-    pub lk_flowsession_modifiedby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_flowsession_modifiedby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_flowsession_modifiedonbehalfby`: a collection of `Microsoft.Dynamics.CRM.flowsession`.
-    pub lk_flowsession_modifiedonbehalfby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_flowsession_modifiedonbehalfby: Expanded<Vec<Untyped>>,
     /// Navigation `user_flowsession`: a collection of `Microsoft.Dynamics.CRM.flowsession`.
-    pub user_flowsession: Field<Expanded<Vec<Untyped>>>,
+    pub user_flowsession: Expanded<Vec<Untyped>>,
     /// Navigation `lk_workflowbinary_createdby`: a collection of `Microsoft.Dynamics.CRM.workflowbinary`.
-    pub lk_workflowbinary_createdby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_workflowbinary_createdby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_workflowbinary_createdonbehalfby`: a collection of `Microsoft.Dynamics.CRM.workflowbinary`.
-    pub lk_workflowbinary_createdonbehalfby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_workflowbinary_createdonbehalfby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_workflowbinary_modifiedby`: a collection of `Microsoft.Dynamics.CRM.workflowbinary`.
-    pub lk_workflowbinary_modifiedby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_workflowbinary_modifiedby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_workflowbinary_modifiedonbehalfby`: a collection of `Microsoft.Dynamics.CRM.workflowbinary`.
-    pub lk_workflowbinary_modifiedonbehalfby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_workflowbinary_modifiedonbehalfby: Expanded<Vec<Untyped>>,
     /// Navigation `user_workflowbinary`: a collection of `Microsoft.Dynamics.CRM.workflowbinary`.
-    pub user_workflowbinary: Field<Expanded<Vec<Untyped>>>,
+    pub user_workflowbinary: Expanded<Vec<Untyped>>,
     /// Navigation `lk_connectionreference_createdby`: a collection of `Microsoft.Dynamics.CRM.connectionreference`.
-    pub lk_connectionreference_createdby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_connectionreference_createdby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_connectionreference_createdonbehalfby`: a collection of `Microsoft.Dynamics.CRM.connectionreference`.
-    pub lk_connectionreference_createdonbehalfby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_connectionreference_createdonbehalfby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_connectionreference_modifiedby`: a collection of `Microsoft.Dynamics.CRM.connectionreference`.
-    pub lk_connectionreference_modifiedby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_connectionreference_modifiedby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_connectionreference_modifiedonbehalfby`: a collection of `Microsoft.Dynamics.CRM.connectionreference`.
-    pub lk_connectionreference_modifiedonbehalfby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_connectionreference_modifiedonbehalfby: Expanded<Vec<Untyped>>,
     /// Navigation `user_connectionreference`: a collection of `Microsoft.Dynamics.CRM.connectionreference`.
-    pub user_connectionreference: Field<Expanded<Vec<Untyped>>>,
+    pub user_connectionreference: Expanded<Vec<Untyped>>,
     /// Navigation `lk_msdyn_helppage_createdby`: a collection of `Microsoft.Dynamics.CRM.msdyn_helppage`.
-    pub lk_msdyn_helppage_createdby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_msdyn_helppage_createdby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_msdyn_helppage_createdonbehalfby`: a collection of `Microsoft.Dynamics.CRM.msdyn_helppage`.
-    pub lk_msdyn_helppage_createdonbehalfby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_msdyn_helppage_createdonbehalfby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_msdyn_helppage_modifiedby`: a collection of `Microsoft.Dynamics.CRM.msdyn_helppage`.
-    pub lk_msdyn_helppage_modifiedby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_msdyn_helppage_modifiedby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_msdyn_helppage_modifiedonbehalfby`: a collection of `Microsoft.Dynamics.CRM.msdyn_helppage`.
-    pub lk_msdyn_helppage_modifiedonbehalfby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_msdyn_helppage_modifiedonbehalfby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_territorybase_createdby`: a collection of `Microsoft.Dynamics.CRM.territory`.
-    pub lk_territorybase_createdby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_territorybase_createdby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_territorybase_createdonbehalfby`: a collection of `Microsoft.Dynamics.CRM.territory`.
-    pub lk_territorybase_createdonbehalfby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_territorybase_createdonbehalfby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_territorybase_modifiedby`: a collection of `Microsoft.Dynamics.CRM.territory`.
-    pub lk_territorybase_modifiedby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_territorybase_modifiedby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_territorybase_modifiedonbehalfby`: a collection of `Microsoft.Dynamics.CRM.territory`.
-    pub lk_territorybase_modifiedonbehalfby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_territorybase_modifiedonbehalfby: Expanded<Vec<Untyped>>,
     /// Navigation `system_user_territories`: a collection of `Microsoft.Dynamics.CRM.territory`.
-    pub system_user_territories: Field<Expanded<Vec<Untyped>>>,
+    pub system_user_territories: Expanded<Vec<Untyped>>,
     /// Navigation `territoryid`: one `Microsoft.Dynamics.CRM.territory`.
-    pub territoryid: Field<Expanded<Untyped>>,
+    pub territoryid: Expanded<Untyped>,
     /// Navigation `lk_msdyn_serviceconfiguration_createdby`: a collection of `Microsoft.Dynamics.CRM.msdyn_serviceconfiguration`.
-    pub lk_msdyn_serviceconfiguration_createdby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_msdyn_serviceconfiguration_createdby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_msdyn_serviceconfiguration_createdonbehalfby`: a collection of `Microsoft.Dynamics.CRM.msdyn_serviceconfiguration`.
-    pub lk_msdyn_serviceconfiguration_createdonbehalfby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_msdyn_serviceconfiguration_createdonbehalfby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_msdyn_serviceconfiguration_modifiedby`: a collection of `Microsoft.Dynamics.CRM.msdyn_serviceconfiguration`.
-    pub lk_msdyn_serviceconfiguration_modifiedby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_msdyn_serviceconfiguration_modifiedby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_msdyn_serviceconfiguration_modifiedonbehalfby`: a collection of `Microsoft.Dynamics.CRM.msdyn_serviceconfiguration`.
-    pub lk_msdyn_serviceconfiguration_modifiedonbehalfby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_msdyn_serviceconfiguration_modifiedonbehalfby: Expanded<Vec<Untyped>>,
     /// Navigation `user_msdyn_serviceconfiguration`: a collection of `Microsoft.Dynamics.CRM.msdyn_serviceconfiguration`.
-    pub user_msdyn_serviceconfiguration: Field<Expanded<Vec<Untyped>>>,
+    pub user_msdyn_serviceconfiguration: Expanded<Vec<Untyped>>,
     /// Navigation `lk_msdyn_slakpi_createdby`: a collection of `Microsoft.Dynamics.CRM.msdyn_slakpi`.
-    pub lk_msdyn_slakpi_createdby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_msdyn_slakpi_createdby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_msdyn_slakpi_createdonbehalfby`: a collection of `Microsoft.Dynamics.CRM.msdyn_slakpi`.
-    pub lk_msdyn_slakpi_createdonbehalfby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_msdyn_slakpi_createdonbehalfby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_msdyn_slakpi_modifiedby`: a collection of `Microsoft.Dynamics.CRM.msdyn_slakpi`.
-    pub lk_msdyn_slakpi_modifiedby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_msdyn_slakpi_modifiedby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_msdyn_slakpi_modifiedonbehalfby`: a collection of `Microsoft.Dynamics.CRM.msdyn_slakpi`.
-    pub lk_msdyn_slakpi_modifiedonbehalfby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_msdyn_slakpi_modifiedonbehalfby: Expanded<Vec<Untyped>>,
     /// Navigation `user_msdyn_slakpi`: a collection of `Microsoft.Dynamics.CRM.msdyn_slakpi`.
-    pub user_msdyn_slakpi: Field<Expanded<Vec<Untyped>>>,
+    pub user_msdyn_slakpi: Expanded<Vec<Untyped>>,
     /// Navigation `lk_msdyn_knowledgearticleimage_createdby`: a collection of `Microsoft.Dynamics.CRM.msdyn_knowledgearticleimage`.
-    pub lk_msdyn_knowledgearticleimage_createdby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_msdyn_knowledgearticleimage_createdby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_msdyn_knowledgearticleimage_createdonbehalfby`: a collection of `Microsoft.Dynamics.CRM.msdyn_knowledgearticleimage`.
-    pub lk_msdyn_knowledgearticleimage_createdonbehalfby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_msdyn_knowledgearticleimage_createdonbehalfby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_msdyn_knowledgearticleimage_modifiedby`: a collection of `Microsoft.Dynamics.CRM.msdyn_knowledgearticleimage`.
-    pub lk_msdyn_knowledgearticleimage_modifiedby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_msdyn_knowledgearticleimage_modifiedby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_msdyn_knowledgearticleimage_modifiedonbehalfby`: a collection of `Microsoft.Dynamics.CRM.msdyn_knowledgearticleimage`.
-    pub lk_msdyn_knowledgearticleimage_modifiedonbehalfby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_msdyn_knowledgearticleimage_modifiedonbehalfby: Expanded<Vec<Untyped>>,
     /// Navigation `user_msdyn_knowledgearticleimage`: a collection of `Microsoft.Dynamics.CRM.msdyn_knowledgearticleimage`.
-    pub user_msdyn_knowledgearticleimage: Field<Expanded<Vec<Untyped>>>,
+    pub user_msdyn_knowledgearticleimage: Expanded<Vec<Untyped>>,
     /// Navigation `lk_msdyn_knowledgearticletemplate_createdby`: a collection of `Microsoft.Dynamics.CRM.msdyn_knowledgearticletemplate`.
-    pub lk_msdyn_knowledgearticletemplate_createdby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_msdyn_knowledgearticletemplate_createdby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_msdyn_knowledgearticletemplate_createdonbehalfby`: a collection of `Microsoft.Dynamics.CRM.msdyn_knowledgearticletemplate`.
-    pub lk_msdyn_knowledgearticletemplate_createdonbehalfby: Field<
-        Expanded<Vec<Untyped>>,
-    >,
+    pub lk_msdyn_knowledgearticletemplate_createdonbehalfby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_msdyn_knowledgearticletemplate_modifiedby`: a collection of `Microsoft.Dynamics.CRM.msdyn_knowledgearticletemplate`.
-    pub lk_msdyn_knowledgearticletemplate_modifiedby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_msdyn_knowledgearticletemplate_modifiedby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_msdyn_knowledgearticletemplate_modifiedonbehalfby`: a collection of `Microsoft.Dynamics.CRM.msdyn_knowledgearticletemplate`.
-    pub lk_msdyn_knowledgearticletemplate_modifiedonbehalfby: Field<
-        Expanded<Vec<Untyped>>,
-    >,
+    pub lk_msdyn_knowledgearticletemplate_modifiedonbehalfby: Expanded<Vec<Untyped>>,
     /// Navigation `user_msdyn_knowledgearticletemplate`: a collection of `Microsoft.Dynamics.CRM.msdyn_knowledgearticletemplate`.
-    pub user_msdyn_knowledgearticletemplate: Field<Expanded<Vec<Untyped>>>,
+    pub user_msdyn_knowledgearticletemplate: Expanded<Vec<Untyped>>,
     /// Navigation `lk_msdyn_dataflow_createdby`: a collection of `Microsoft.Dynamics.CRM.msdyn_dataflow`.
-    pub lk_msdyn_dataflow_createdby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_msdyn_dataflow_createdby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_msdyn_dataflow_createdonbehalfby`: a collection of `Microsoft.Dynamics.CRM.msdyn_dataflow`.
-    pub lk_msdyn_dataflow_createdonbehalfby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_msdyn_dataflow_createdonbehalfby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_msdyn_dataflow_modifiedby`: a collection of `Microsoft.Dynamics.CRM.msdyn_dataflow`.
-    pub lk_msdyn_dataflow_modifiedby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_msdyn_dataflow_modifiedby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_msdyn_dataflow_modifiedonbehalfby`: a collection of `Microsoft.Dynamics.CRM.msdyn_dataflow`.
-    pub lk_msdyn_dataflow_modifiedonbehalfby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_msdyn_dataflow_modifiedonbehalfby: Expanded<Vec<Untyped>>,
     /// Navigation `user_msdyn_dataflow`: a collection of `Microsoft.Dynamics.CRM.msdyn_dataflow`.
-    pub user_msdyn_dataflow: Field<Expanded<Vec<Untyped>>>,
+    pub user_msdyn_dataflow: Expanded<Vec<Untyped>>,
     /// Navigation `lk_msdyn_richtextfile_createdby`: a collection of `Microsoft.Dynamics.CRM.msdyn_richtextfile`.
-    pub lk_msdyn_richtextfile_createdby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_msdyn_richtextfile_createdby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_msdyn_richtextfile_createdonbehalfby`: a collection of `Microsoft.Dynamics.CRM.msdyn_richtextfile`.
-    pub lk_msdyn_richtextfile_createdonbehalfby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_msdyn_richtextfile_createdonbehalfby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_msdyn_richtextfile_modifiedby`: a collection of `Microsoft.Dynamics.CRM.msdyn_richtextfile`.
-    pub lk_msdyn_richtextfile_modifiedby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_msdyn_richtextfile_modifiedby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_msdyn_richtextfile_modifiedonbehalfby`: a collection of `Microsoft.Dynamics.CRM.msdyn_richtextfile`.
-    pub lk_msdyn_richtextfile_modifiedonbehalfby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_msdyn_richtextfile_modifiedonbehalfby: Expanded<Vec<Untyped>>,
     /// Navigation `user_msdyn_richtextfile`: a collection of `Microsoft.Dynamics.CRM.msdyn_richtextfile`.
-    pub user_msdyn_richtextfile: Field<Expanded<Vec<Untyped>>>,
+    pub user_msdyn_richtextfile: Expanded<Vec<Untyped>>,
     /// Navigation `lk_msdyn_aiconfiguration_createdby`: a collection of `Microsoft.Dynamics.CRM.msdyn_aiconfiguration`.
-    pub lk_msdyn_aiconfiguration_createdby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_msdyn_aiconfiguration_createdby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_msdyn_aiconfiguration_createdonbehalfby`: a collection of `Microsoft.Dynamics.CRM.msdyn_aiconfiguration`.
-    pub lk_msdyn_aiconfiguration_createdonbehalfby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_msdyn_aiconfiguration_createdonbehalfby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_msdyn_aiconfiguration_modifiedby`: a collection of `Microsoft.Dynamics.CRM.msdyn_aiconfiguration`.
-    pub lk_msdyn_aiconfiguration_modifiedby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_msdyn_aiconfiguration_modifiedby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_msdyn_aiconfiguration_modifiedonbehalfby`: a collection of `Microsoft.Dynamics.CRM.msdyn_aiconfiguration`.
-    pub lk_msdyn_aiconfiguration_modifiedonbehalfby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_msdyn_aiconfiguration_modifiedonbehalfby: Expanded<Vec<Untyped>>,
     /// Navigation `user_msdyn_aiconfiguration`: a collection of `Microsoft.Dynamics.CRM.msdyn_aiconfiguration`.
-    pub user_msdyn_aiconfiguration: Field<Expanded<Vec<Untyped>>>,
+    pub user_msdyn_aiconfiguration: Expanded<Vec<Untyped>>,
     /// Navigation `lk_msdyn_aimodel_createdby`: a collection of `Microsoft.Dynamics.CRM.msdyn_aimodel`.
-    pub lk_msdyn_aimodel_createdby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_msdyn_aimodel_createdby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_msdyn_aimodel_createdonbehalfby`: a collection of `Microsoft.Dynamics.CRM.msdyn_aimodel`.
-    pub lk_msdyn_aimodel_createdonbehalfby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_msdyn_aimodel_createdonbehalfby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_msdyn_aimodel_modifiedby`: a collection of `Microsoft.Dynamics.CRM.msdyn_aimodel`.
-    pub lk_msdyn_aimodel_modifiedby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_msdyn_aimodel_modifiedby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_msdyn_aimodel_modifiedonbehalfby`: a collection of `Microsoft.Dynamics.CRM.msdyn_aimodel`.
-    pub lk_msdyn_aimodel_modifiedonbehalfby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_msdyn_aimodel_modifiedonbehalfby: Expanded<Vec<Untyped>>,
     /// Navigation `user_msdyn_aimodel`: a collection of `Microsoft.Dynamics.CRM.msdyn_aimodel`.
-    pub user_msdyn_aimodel: Field<Expanded<Vec<Untyped>>>,
+    pub user_msdyn_aimodel: Expanded<Vec<Untyped>>,
     /// Navigation `lk_msdyn_aitemplate_createdby`: a collection of `Microsoft.Dynamics.CRM.msdyn_aitemplate`.
-    pub lk_msdyn_aitemplate_createdby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_msdyn_aitemplate_createdby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_msdyn_aitemplate_createdonbehalfby`: a collection of `Microsoft.Dynamics.CRM.msdyn_aitemplate`.
-    pub lk_msdyn_aitemplate_createdonbehalfby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_msdyn_aitemplate_createdonbehalfby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_msdyn_aitemplate_modifiedby`: a collection of `Microsoft.Dynamics.CRM.msdyn_aitemplate`.
-    pub lk_msdyn_aitemplate_modifiedby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_msdyn_aitemplate_modifiedby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_msdyn_aitemplate_modifiedonbehalfby`: a collection of `Microsoft.Dynamics.CRM.msdyn_aitemplate`.
-    pub lk_msdyn_aitemplate_modifiedonbehalfby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_msdyn_aitemplate_modifiedonbehalfby: Expanded<Vec<Untyped>>,
     /// Navigation `user_msdyn_aitemplate`: a collection of `Microsoft.Dynamics.CRM.msdyn_aitemplate`.
-    pub user_msdyn_aitemplate: Field<Expanded<Vec<Untyped>>>,
+    pub user_msdyn_aitemplate: Expanded<Vec<Untyped>>,
     /// Navigation `lk_msdyn_aibdataset_createdby`: a collection of `Microsoft.Dynamics.CRM.msdyn_aibdataset`.
-    pub lk_msdyn_aibdataset_createdby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_msdyn_aibdataset_createdby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_msdyn_aibdataset_createdonbehalfby`: a collection of `Microsoft.Dynamics.CRM.msdyn_aibdataset`.
-    pub lk_msdyn_aibdataset_createdonbehalfby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_msdyn_aibdataset_createdonbehalfby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_msdyn_aibdataset_modifiedby`: a collection of `Microsoft.Dynamics.CRM.msdyn_aibdataset`.
-    pub lk_msdyn_aibdataset_modifiedby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_msdyn_aibdataset_modifiedby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_msdyn_aibdataset_modifiedonbehalfby`: a collection of `Microsoft.Dynamics.CRM.msdyn_aibdataset`.
-    pub lk_msdyn_aibdataset_modifiedonbehalfby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_msdyn_aibdataset_modifiedonbehalfby: Expanded<Vec<Untyped>>,
     /// Navigation `user_msdyn_aibdataset`: a collection of `Microsoft.Dynamics.CRM.msdyn_aibdataset`.
-    pub user_msdyn_aibdataset: Field<Expanded<Vec<Untyped>>>,
+    pub user_msdyn_aibdataset: Expanded<Vec<Untyped>>,
     /// Navigation `lk_msdyn_aibdatasetfile_createdby`: a collection of `Microsoft.Dynamics.CRM.msdyn_aibdatasetfile`.
-    pub lk_msdyn_aibdatasetfile_createdby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_msdyn_aibdatasetfile_createdby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_msdyn_aibdatasetfile_createdonbehalfby`: a collection of `Microsoft.Dynamics.CRM.msdyn_aibdatasetfile`.
-    pub lk_msdyn_aibdatasetfile_createdonbehalfby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_msdyn_aibdatasetfile_createdonbehalfby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_msdyn_aibdatasetfile_modifiedby`: a collection of `Microsoft.Dynamics.CRM.msdyn_aibdatasetfile`.
-    pub lk_msdyn_aibdatasetfile_modifiedby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_msdyn_aibdatasetfile_modifiedby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_msdyn_aibdatasetfile_modifiedonbehalfby`: a collection of `Microsoft.Dynamics.CRM.msdyn_aibdatasetfile`.
-    pub lk_msdyn_aibdatasetfile_modifiedonbehalfby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_msdyn_aibdatasetfile_modifiedonbehalfby: Expanded<Vec<Untyped>>,
     /// Navigation `user_msdyn_aibdatasetfile`: a collection of `Microsoft.Dynamics.CRM.msdyn_aibdatasetfile`.
-    pub user_msdyn_aibdatasetfile: Field<Expanded<Vec<Untyped>>>,
+    pub user_msdyn_aibdatasetfile: Expanded<Vec<Untyped>>,
     /// Navigation `lk_msdyn_aibdatasetrecord_createdby`: a collection of `Microsoft.Dynamics.CRM.msdyn_aibdatasetrecord`.
-    pub lk_msdyn_aibdatasetrecord_createdby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_msdyn_aibdatasetrecord_createdby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_msdyn_aibdatasetrecord_createdonbehalfby`: a collection of `Microsoft.Dynamics.CRM.msdyn_aibdatasetrecord`.
-    pub lk_msdyn_aibdatasetrecord_createdonbehalfby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_msdyn_aibdatasetrecord_createdonbehalfby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_msdyn_aibdatasetrecord_modifiedby`: a collection of `Microsoft.Dynamics.CRM.msdyn_aibdatasetrecord`.
-    pub lk_msdyn_aibdatasetrecord_modifiedby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_msdyn_aibdatasetrecord_modifiedby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_msdyn_aibdatasetrecord_modifiedonbehalfby`: a collection of `Microsoft.Dynamics.CRM.msdyn_aibdatasetrecord`.
-    pub lk_msdyn_aibdatasetrecord_modifiedonbehalfby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_msdyn_aibdatasetrecord_modifiedonbehalfby: Expanded<Vec<Untyped>>,
     /// Navigation `user_msdyn_aibdatasetrecord`: a collection of `Microsoft.Dynamics.CRM.msdyn_aibdatasetrecord`.
-    pub user_msdyn_aibdatasetrecord: Field<Expanded<Vec<Untyped>>>,
+    pub user_msdyn_aibdatasetrecord: Expanded<Vec<Untyped>>,
     /// Navigation `lk_msdyn_aibdatasetscontainer_createdby`: a collection of `Microsoft.Dynamics.CRM.msdyn_aibdatasetscontainer`.
-    pub lk_msdyn_aibdatasetscontainer_createdby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_msdyn_aibdatasetscontainer_createdby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_msdyn_aibdatasetscontainer_createdonbehalfby`: a collection of `Microsoft.Dynamics.CRM.msdyn_aibdatasetscontainer`.
-    pub lk_msdyn_aibdatasetscontainer_createdonbehalfby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_msdyn_aibdatasetscontainer_createdonbehalfby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_msdyn_aibdatasetscontainer_modifiedby`: a collection of `Microsoft.Dynamics.CRM.msdyn_aibdatasetscontainer`.
-    pub lk_msdyn_aibdatasetscontainer_modifiedby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_msdyn_aibdatasetscontainer_modifiedby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_msdyn_aibdatasetscontainer_modifiedonbehalfby`: a collection of `Microsoft.Dynamics.CRM.msdyn_aibdatasetscontainer`.
-    pub lk_msdyn_aibdatasetscontainer_modifiedonbehalfby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_msdyn_aibdatasetscontainer_modifiedonbehalfby: Expanded<Vec<Untyped>>,
     /// Navigation `user_msdyn_aibdatasetscontainer`: a collection of `Microsoft.Dynamics.CRM.msdyn_aibdatasetscontainer`.
-    pub user_msdyn_aibdatasetscontainer: Field<Expanded<Vec<Untyped>>>,
+    pub user_msdyn_aibdatasetscontainer: Expanded<Vec<Untyped>>,
     /// Navigation `lk_msdyn_aibfile_createdby`: a collection of `Microsoft.Dynamics.CRM.msdyn_aibfile`.
-    pub lk_msdyn_aibfile_createdby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_msdyn_aibfile_createdby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_msdyn_aibfile_createdonbehalfby`: a collection of `Microsoft.Dynamics.CRM.msdyn_aibfile`.
-    pub lk_msdyn_aibfile_createdonbehalfby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_msdyn_aibfile_createdonbehalfby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_msdyn_aibfile_modifiedby`: a collection of `Microsoft.Dynamics.CRM.msdyn_aibfile`.
-    pub lk_msdyn_aibfile_modifiedby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_msdyn_aibfile_modifiedby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_msdyn_aibfile_modifiedonbehalfby`: a collection of `Microsoft.Dynamics.CRM.msdyn_aibfile`.
-    pub lk_msdyn_aibfile_modifiedonbehalfby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_msdyn_aibfile_modifiedonbehalfby: Expanded<Vec<Untyped>>,
     /// Navigation `user_msdyn_aibfile`: a collection of `Microsoft.Dynamics.CRM.msdyn_aibfile`.
-    pub user_msdyn_aibfile: Field<Expanded<Vec<Untyped>>>,
+    pub user_msdyn_aibfile: Expanded<Vec<Untyped>>,
     /// Navigation `lk_msdyn_aibfileattacheddata_createdby`: a collection of `Microsoft.Dynamics.CRM.msdyn_aibfileattacheddata`.
-    pub lk_msdyn_aibfileattacheddata_createdby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_msdyn_aibfileattacheddata_createdby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_msdyn_aibfileattacheddata_createdonbehalfby`: a collection of `Microsoft.Dynamics.CRM.msdyn_aibfileattacheddata`.
-    pub lk_msdyn_aibfileattacheddata_createdonbehalfby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_msdyn_aibfileattacheddata_createdonbehalfby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_msdyn_aibfileattacheddata_modifiedby`: a collection of `Microsoft.Dynamics.CRM.msdyn_aibfileattacheddata`.
-    pub lk_msdyn_aibfileattacheddata_modifiedby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_msdyn_aibfileattacheddata_modifiedby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_msdyn_aibfileattacheddata_modifiedonbehalfby`: a collection of `Microsoft.Dynamics.CRM.msdyn_aibfileattacheddata`.
-    pub lk_msdyn_aibfileattacheddata_modifiedonbehalfby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_msdyn_aibfileattacheddata_modifiedonbehalfby: Expanded<Vec<Untyped>>,
     /// Navigation `user_msdyn_aibfileattacheddata`: a collection of `Microsoft.Dynamics.CRM.msdyn_aibfileattacheddata`.
-    pub user_msdyn_aibfileattacheddata: Field<Expanded<Vec<Untyped>>>,
+    pub user_msdyn_aibfileattacheddata: Expanded<Vec<Untyped>>,
     /// Navigation `lk_msdyn_aifptrainingdocument_createdby`: a collection of `Microsoft.Dynamics.CRM.msdyn_aifptrainingdocument`.
-    pub lk_msdyn_aifptrainingdocument_createdby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_msdyn_aifptrainingdocument_createdby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_msdyn_aifptrainingdocument_createdonbehalfby`: a collection of `Microsoft.Dynamics.CRM.msdyn_aifptrainingdocument`.
-    pub lk_msdyn_aifptrainingdocument_createdonbehalfby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_msdyn_aifptrainingdocument_createdonbehalfby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_msdyn_aifptrainingdocument_modifiedby`: a collection of `Microsoft.Dynamics.CRM.msdyn_aifptrainingdocument`.
-    pub lk_msdyn_aifptrainingdocument_modifiedby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_msdyn_aifptrainingdocument_modifiedby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_msdyn_aifptrainingdocument_modifiedonbehalfby`: a collection of `Microsoft.Dynamics.CRM.msdyn_aifptrainingdocument`.
-    pub lk_msdyn_aifptrainingdocument_modifiedonbehalfby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_msdyn_aifptrainingdocument_modifiedonbehalfby: Expanded<Vec<Untyped>>,
     /// Navigation `user_msdyn_aifptrainingdocument`: a collection of `Microsoft.Dynamics.CRM.msdyn_aifptrainingdocument`.
-    pub user_msdyn_aifptrainingdocument: Field<Expanded<Vec<Untyped>>>,
+    pub user_msdyn_aifptrainingdocument: Expanded<Vec<Untyped>>,
     /// Navigation `lk_msdyn_aiodimage_createdby`: a collection of `Microsoft.Dynamics.CRM.msdyn_aiodimage`.
-    pub lk_msdyn_aiodimage_createdby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_msdyn_aiodimage_createdby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_msdyn_aiodimage_createdonbehalfby`: a collection of `Microsoft.Dynamics.CRM.msdyn_aiodimage`.
-    pub lk_msdyn_aiodimage_createdonbehalfby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_msdyn_aiodimage_createdonbehalfby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_msdyn_aiodimage_modifiedby`: a collection of `Microsoft.Dynamics.CRM.msdyn_aiodimage`.
-    pub lk_msdyn_aiodimage_modifiedby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_msdyn_aiodimage_modifiedby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_msdyn_aiodimage_modifiedonbehalfby`: a collection of `Microsoft.Dynamics.CRM.msdyn_aiodimage`.
-    pub lk_msdyn_aiodimage_modifiedonbehalfby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_msdyn_aiodimage_modifiedonbehalfby: Expanded<Vec<Untyped>>,
     /// Navigation `user_msdyn_aiodimage`: a collection of `Microsoft.Dynamics.CRM.msdyn_aiodimage`.
-    pub user_msdyn_aiodimage: Field<Expanded<Vec<Untyped>>>,
+    pub user_msdyn_aiodimage: Expanded<Vec<Untyped>>,
     /// Navigation `lk_msdyn_aiodlabel_createdby`: a collection of `Microsoft.Dynamics.CRM.msdyn_aiodlabel`.
-    pub lk_msdyn_aiodlabel_createdby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_msdyn_aiodlabel_createdby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_msdyn_aiodlabel_createdonbehalfby`: a collection of `Microsoft.Dynamics.CRM.msdyn_aiodlabel`.
-    pub lk_msdyn_aiodlabel_createdonbehalfby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_msdyn_aiodlabel_createdonbehalfby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_msdyn_aiodlabel_modifiedby`: a collection of `Microsoft.Dynamics.CRM.msdyn_aiodlabel`.
-    pub lk_msdyn_aiodlabel_modifiedby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_msdyn_aiodlabel_modifiedby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_msdyn_aiodlabel_modifiedonbehalfby`: a collection of `Microsoft.Dynamics.CRM.msdyn_aiodlabel`.
-    pub lk_msdyn_aiodlabel_modifiedonbehalfby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_msdyn_aiodlabel_modifiedonbehalfby: Expanded<Vec<Untyped>>,
     /// Navigation `user_msdyn_aiodlabel`: a collection of `Microsoft.Dynamics.CRM.msdyn_aiodlabel`.
-    pub user_msdyn_aiodlabel: Field<Expanded<Vec<Untyped>>>,
+    pub user_msdyn_aiodlabel: Expanded<Vec<Untyped>>,
     /// Navigation `lk_msdyn_aiodtrainingboundingbox_createdby`: a collection of `Microsoft.Dynamics.CRM.msdyn_aiodtrainingboundingbox`.
-    pub lk_msdyn_aiodtrainingboundingbox_createdby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_msdyn_aiodtrainingboundingbox_createdby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_msdyn_aiodtrainingboundingbox_createdonbehalfby`: a collection of `Microsoft.Dynamics.CRM.msdyn_aiodtrainingboundingbox`.
-    pub lk_msdyn_aiodtrainingboundingbox_createdonbehalfby: Field<
-        Expanded<Vec<Untyped>>,
-    >,
+    pub lk_msdyn_aiodtrainingboundingbox_createdonbehalfby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_msdyn_aiodtrainingboundingbox_modifiedby`: a collection of `Microsoft.Dynamics.CRM.msdyn_aiodtrainingboundingbox`.
-    pub lk_msdyn_aiodtrainingboundingbox_modifiedby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_msdyn_aiodtrainingboundingbox_modifiedby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_msdyn_aiodtrainingboundingbox_modifiedonbehalfby`: a collection of `Microsoft.Dynamics.CRM.msdyn_aiodtrainingboundingbox`.
-    pub lk_msdyn_aiodtrainingboundingbox_modifiedonbehalfby: Field<
-        Expanded<Vec<Untyped>>,
-    >,
+    pub lk_msdyn_aiodtrainingboundingbox_modifiedonbehalfby: Expanded<Vec<Untyped>>,
     /// Navigation `user_msdyn_aiodtrainingboundingbox`: a collection of `Microsoft.Dynamics.CRM.msdyn_aiodtrainingboundingbox`.
-    pub user_msdyn_aiodtrainingboundingbox: Field<Expanded<Vec<Untyped>>>,
+    pub user_msdyn_aiodtrainingboundingbox: Expanded<Vec<Untyped>>,
     /// Navigation `lk_msdyn_aiodtrainingimage_createdby`: a collection of `Microsoft.Dynamics.CRM.msdyn_aiodtrainingimage`.
-    pub lk_msdyn_aiodtrainingimage_createdby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_msdyn_aiodtrainingimage_createdby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_msdyn_aiodtrainingimage_createdonbehalfby`: a collection of `Microsoft.Dynamics.CRM.msdyn_aiodtrainingimage`.
-    pub lk_msdyn_aiodtrainingimage_createdonbehalfby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_msdyn_aiodtrainingimage_createdonbehalfby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_msdyn_aiodtrainingimage_modifiedby`: a collection of `Microsoft.Dynamics.CRM.msdyn_aiodtrainingimage`.
-    pub lk_msdyn_aiodtrainingimage_modifiedby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_msdyn_aiodtrainingimage_modifiedby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_msdyn_aiodtrainingimage_modifiedonbehalfby`: a collection of `Microsoft.Dynamics.CRM.msdyn_aiodtrainingimage`.
-    pub lk_msdyn_aiodtrainingimage_modifiedonbehalfby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_msdyn_aiodtrainingimage_modifiedonbehalfby: Expanded<Vec<Untyped>>,
     /// Navigation `user_msdyn_aiodtrainingimage`: a collection of `Microsoft.Dynamics.CRM.msdyn_aiodtrainingimage`.
-    pub user_msdyn_aiodtrainingimage: Field<Expanded<Vec<Untyped>>>,
+    pub user_msdyn_aiodtrainingimage: Expanded<Vec<Untyped>>,
     /// Navigation `lk_msdyn_analysiscomponent_createdby`: a collection of `Microsoft.Dynamics.CRM.msdyn_analysiscomponent`.
-    pub lk_msdyn_analysiscomponent_createdby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_msdyn_analysiscomponent_createdby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_msdyn_analysiscomponent_createdonbehalfby`: a collection of `Microsoft.Dynamics.CRM.msdyn_analysiscomponent`.
-    pub lk_msdyn_analysiscomponent_createdonbehalfby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_msdyn_analysiscomponent_createdonbehalfby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_msdyn_analysiscomponent_modifiedby`: a collection of `Microsoft.Dynamics.CRM.msdyn_analysiscomponent`.
-    pub lk_msdyn_analysiscomponent_modifiedby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_msdyn_analysiscomponent_modifiedby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_msdyn_analysiscomponent_modifiedonbehalfby`: a collection of `Microsoft.Dynamics.CRM.msdyn_analysiscomponent`.
-    pub lk_msdyn_analysiscomponent_modifiedonbehalfby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_msdyn_analysiscomponent_modifiedonbehalfby: Expanded<Vec<Untyped>>,
     /// Navigation `user_msdyn_analysiscomponent`: a collection of `Microsoft.Dynamics.CRM.msdyn_analysiscomponent`.
-    pub user_msdyn_analysiscomponent: Field<Expanded<Vec<Untyped>>>,
+    pub user_msdyn_analysiscomponent: Expanded<Vec<Untyped>>,
     /// Navigation `lk_msdyn_analysisjob_createdby`: a collection of `Microsoft.Dynamics.CRM.msdyn_analysisjob`.
-    pub lk_msdyn_analysisjob_createdby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_msdyn_analysisjob_createdby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_msdyn_analysisjob_createdonbehalfby`: a collection of `Microsoft.Dynamics.CRM.msdyn_analysisjob`.
-    pub lk_msdyn_analysisjob_createdonbehalfby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_msdyn_analysisjob_createdonbehalfby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_msdyn_analysisjob_modifiedby`: a collection of `Microsoft.Dynamics.CRM.msdyn_analysisjob`.
-    pub lk_msdyn_analysisjob_modifiedby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_msdyn_analysisjob_modifiedby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_msdyn_analysisjob_modifiedonbehalfby`: a collection of `Microsoft.Dynamics.CRM.msdyn_analysisjob`.
-    pub lk_msdyn_analysisjob_modifiedonbehalfby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_msdyn_analysisjob_modifiedonbehalfby: Expanded<Vec<Untyped>>,
     /// Navigation `user_msdyn_analysisjob`: a collection of `Microsoft.Dynamics.CRM.msdyn_analysisjob`.
-    pub user_msdyn_analysisjob: Field<Expanded<Vec<Untyped>>>,
+    pub user_msdyn_analysisjob: Expanded<Vec<Untyped>>,
     /// Navigation `lk_msdyn_analysisresult_createdby`: a collection of `Microsoft.Dynamics.CRM.msdyn_analysisresult`.
-    pub lk_msdyn_analysisresult_createdby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_msdyn_analysisresult_createdby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_msdyn_analysisresult_createdonbehalfby`: a collection of `Microsoft.Dynamics.CRM.msdyn_analysisresult`.
-    pub lk_msdyn_analysisresult_createdonbehalfby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_msdyn_analysisresult_createdonbehalfby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_msdyn_analysisresult_modifiedby`: a collection of `Microsoft.Dynamics.CRM.msdyn_analysisresult`.
-    pub lk_msdyn_analysisresult_modifiedby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_msdyn_analysisresult_modifiedby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_msdyn_analysisresult_modifiedonbehalfby`: a collection of `Microsoft.Dynamics.CRM.msdyn_analysisresult`.
-    pub lk_msdyn_analysisresult_modifiedonbehalfby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_msdyn_analysisresult_modifiedonbehalfby: Expanded<Vec<Untyped>>,
     /// Navigation `user_msdyn_analysisresult`: a collection of `Microsoft.Dynamics.CRM.msdyn_analysisresult`.
-    pub user_msdyn_analysisresult: Field<Expanded<Vec<Untyped>>>,
+    pub user_msdyn_analysisresult: Expanded<Vec<Untyped>>,
     /// Navigation `lk_msdyn_analysisresultdetail_createdby`: a collection of `Microsoft.Dynamics.CRM.msdyn_analysisresultdetail`.
-    pub lk_msdyn_analysisresultdetail_createdby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_msdyn_analysisresultdetail_createdby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_msdyn_analysisresultdetail_createdonbehalfby`: a collection of `Microsoft.Dynamics.CRM.msdyn_analysisresultdetail`.
-    pub lk_msdyn_analysisresultdetail_createdonbehalfby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_msdyn_analysisresultdetail_createdonbehalfby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_msdyn_analysisresultdetail_modifiedby`: a collection of `Microsoft.Dynamics.CRM.msdyn_analysisresultdetail`.
-    pub lk_msdyn_analysisresultdetail_modifiedby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_msdyn_analysisresultdetail_modifiedby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_msdyn_analysisresultdetail_modifiedonbehalfby`: a collection of `Microsoft.Dynamics.CRM.msdyn_analysisresultdetail`.
-    pub lk_msdyn_analysisresultdetail_modifiedonbehalfby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_msdyn_analysisresultdetail_modifiedonbehalfby: Expanded<Vec<Untyped>>,
     /// Navigation `user_msdyn_analysisresultdetail`: a collection of `Microsoft.Dynamics.CRM.msdyn_analysisresultdetail`.
-    pub user_msdyn_analysisresultdetail: Field<Expanded<Vec<Untyped>>>,
+    pub user_msdyn_analysisresultdetail: Expanded<Vec<Untyped>>,
     /// Navigation `lk_msdyn_solutionhealthrule_createdby`: a collection of `Microsoft.Dynamics.CRM.msdyn_solutionhealthrule`.
-    pub lk_msdyn_solutionhealthrule_createdby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_msdyn_solutionhealthrule_createdby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_msdyn_solutionhealthrule_createdonbehalfby`: a collection of `Microsoft.Dynamics.CRM.msdyn_solutionhealthrule`.
-    pub lk_msdyn_solutionhealthrule_createdonbehalfby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_msdyn_solutionhealthrule_createdonbehalfby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_msdyn_solutionhealthrule_modifiedby`: a collection of `Microsoft.Dynamics.CRM.msdyn_solutionhealthrule`.
-    pub lk_msdyn_solutionhealthrule_modifiedby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_msdyn_solutionhealthrule_modifiedby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_msdyn_solutionhealthrule_modifiedonbehalfby`: a collection of `Microsoft.Dynamics.CRM.msdyn_solutionhealthrule`.
-    pub lk_msdyn_solutionhealthrule_modifiedonbehalfby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_msdyn_solutionhealthrule_modifiedonbehalfby: Expanded<Vec<Untyped>>,
     /// Navigation `user_msdyn_solutionhealthrule`: a collection of `Microsoft.Dynamics.CRM.msdyn_solutionhealthrule`.
-    pub user_msdyn_solutionhealthrule: Field<Expanded<Vec<Untyped>>>,
+    pub user_msdyn_solutionhealthrule: Expanded<Vec<Untyped>>,
     /// Navigation `lk_msdyn_solutionhealthruleargument_createdby`: a collection of `Microsoft.Dynamics.CRM.msdyn_solutionhealthruleargument`.
-    pub lk_msdyn_solutionhealthruleargument_createdby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_msdyn_solutionhealthruleargument_createdby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_msdyn_solutionhealthruleargument_createdonbehalfby`: a collection of `Microsoft.Dynamics.CRM.msdyn_solutionhealthruleargument`.
-    pub lk_msdyn_solutionhealthruleargument_createdonbehalfby: Field<
-        Expanded<Vec<Untyped>>,
-    >,
+    pub lk_msdyn_solutionhealthruleargument_createdonbehalfby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_msdyn_solutionhealthruleargument_modifiedby`: a collection of `Microsoft.Dynamics.CRM.msdyn_solutionhealthruleargument`.
-    pub lk_msdyn_solutionhealthruleargument_modifiedby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_msdyn_solutionhealthruleargument_modifiedby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_msdyn_solutionhealthruleargument_modifiedonbehalfby`: a collection of `Microsoft.Dynamics.CRM.msdyn_solutionhealthruleargument`.
-    pub lk_msdyn_solutionhealthruleargument_modifiedonbehalfby: Field<
-        Expanded<Vec<Untyped>>,
-    >,
+    pub lk_msdyn_solutionhealthruleargument_modifiedonbehalfby: Expanded<Vec<Untyped>>,
     /// Navigation `user_msdyn_solutionhealthruleargument`: a collection of `Microsoft.Dynamics.CRM.msdyn_solutionhealthruleargument`.
-    pub user_msdyn_solutionhealthruleargument: Field<Expanded<Vec<Untyped>>>,
+    pub user_msdyn_solutionhealthruleargument: Expanded<Vec<Untyped>>,
     /// Navigation `lk_msdyn_solutionhealthruleset_createdby`: a collection of `Microsoft.Dynamics.CRM.msdyn_solutionhealthruleset`.
-    pub lk_msdyn_solutionhealthruleset_createdby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_msdyn_solutionhealthruleset_createdby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_msdyn_solutionhealthruleset_createdonbehalfby`: a collection of `Microsoft.Dynamics.CRM.msdyn_solutionhealthruleset`.
-    pub lk_msdyn_solutionhealthruleset_createdonbehalfby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_msdyn_solutionhealthruleset_createdonbehalfby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_msdyn_solutionhealthruleset_modifiedby`: a collection of `Microsoft.Dynamics.CRM.msdyn_solutionhealthruleset`.
-    pub lk_msdyn_solutionhealthruleset_modifiedby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_msdyn_solutionhealthruleset_modifiedby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_msdyn_solutionhealthruleset_modifiedonbehalfby`: a collection of `Microsoft.Dynamics.CRM.msdyn_solutionhealthruleset`.
-    pub lk_msdyn_solutionhealthruleset_modifiedonbehalfby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_msdyn_solutionhealthruleset_modifiedonbehalfby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_ggw_event_createdby`: a collection of `Microsoft.Dynamics.CRM.ggw_event`.
-    pub lk_ggw_event_createdby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_ggw_event_createdby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_ggw_event_createdonbehalfby`: a collection of `Microsoft.Dynamics.CRM.ggw_event`.
-    pub lk_ggw_event_createdonbehalfby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_ggw_event_createdonbehalfby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_ggw_event_modifiedby`: a collection of `Microsoft.Dynamics.CRM.ggw_event`.
-    pub lk_ggw_event_modifiedby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_ggw_event_modifiedby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_ggw_event_modifiedonbehalfby`: a collection of `Microsoft.Dynamics.CRM.ggw_event`.
-    pub lk_ggw_event_modifiedonbehalfby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_ggw_event_modifiedonbehalfby: Expanded<Vec<Untyped>>,
     /// Navigation `user_ggw_event`: a collection of `Microsoft.Dynamics.CRM.ggw_event`.
-    pub user_ggw_event: Field<Expanded<Vec<Untyped>>>,
+    pub user_ggw_event: Expanded<Vec<Untyped>>,
     /// Navigation `lk_ggw_team_createdby`: a collection of `Microsoft.Dynamics.CRM.ggw_team`.
-    pub lk_ggw_team_createdby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_ggw_team_createdby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_ggw_team_createdonbehalfby`: a collection of `Microsoft.Dynamics.CRM.ggw_team`.
-    pub lk_ggw_team_createdonbehalfby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_ggw_team_createdonbehalfby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_ggw_team_modifiedby`: a collection of `Microsoft.Dynamics.CRM.ggw_team`.
-    pub lk_ggw_team_modifiedby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_ggw_team_modifiedby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_ggw_team_modifiedonbehalfby`: a collection of `Microsoft.Dynamics.CRM.ggw_team`.
-    pub lk_ggw_team_modifiedonbehalfby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_ggw_team_modifiedonbehalfby: Expanded<Vec<Untyped>>,
     /// Navigation `user_ggw_team`: a collection of `Microsoft.Dynamics.CRM.ggw_team`.
-    pub user_ggw_team: Field<Expanded<Vec<Untyped>>>,
+    pub user_ggw_team: Expanded<Vec<Untyped>>,
     /// Navigation `lk_ggw_crew_createdby`: a collection of `Microsoft.Dynamics.CRM.ggw_crew`.
-    pub lk_ggw_crew_createdby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_ggw_crew_createdby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_ggw_crew_createdonbehalfby`: a collection of `Microsoft.Dynamics.CRM.ggw_crew`.
-    pub lk_ggw_crew_createdonbehalfby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_ggw_crew_createdonbehalfby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_ggw_crew_modifiedby`: a collection of `Microsoft.Dynamics.CRM.ggw_crew`.
-    pub lk_ggw_crew_modifiedby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_ggw_crew_modifiedby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_ggw_crew_modifiedonbehalfby`: a collection of `Microsoft.Dynamics.CRM.ggw_crew`.
-    pub lk_ggw_crew_modifiedonbehalfby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_ggw_crew_modifiedonbehalfby: Expanded<Vec<Untyped>>,
     /// Navigation `user_ggw_crew`: a collection of `Microsoft.Dynamics.CRM.ggw_crew`.
-    pub user_ggw_crew: Field<Expanded<Vec<Untyped>>>,
+    pub user_ggw_crew: Expanded<Vec<Untyped>>,
     /// Navigation `lk_ggw_team_application_createdby`: a collection of `Microsoft.Dynamics.CRM.ggw_team_application`.
-    pub lk_ggw_team_application_createdby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_ggw_team_application_createdby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_ggw_team_application_createdonbehalfby`: a collection of `Microsoft.Dynamics.CRM.ggw_team_application`.
-    pub lk_ggw_team_application_createdonbehalfby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_ggw_team_application_createdonbehalfby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_ggw_team_application_modifiedby`: a collection of `Microsoft.Dynamics.CRM.ggw_team_application`.
-    pub lk_ggw_team_application_modifiedby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_ggw_team_application_modifiedby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_ggw_team_application_modifiedonbehalfby`: a collection of `Microsoft.Dynamics.CRM.ggw_team_application`.
-    pub lk_ggw_team_application_modifiedonbehalfby: Field<Expanded<Vec<Untyped>>>,
+    pub lk_ggw_team_application_modifiedonbehalfby: Expanded<Vec<Untyped>>,
     /// Navigation `user_ggw_team_application`: a collection of `Microsoft.Dynamics.CRM.ggw_team_application`.
-    pub user_ggw_team_application: Field<Expanded<Vec<Untyped>>>,
+    pub user_ggw_team_application: Expanded<Vec<Untyped>>,
     /// Lookups to send as `nav@odata.bind`; set them with `HasBinds::bind` and the
     /// lookup constants of this type.
     pub binds: Binds,

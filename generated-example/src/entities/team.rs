@@ -65,384 +65,384 @@ pub struct Team {
     pub administratorid_value: ReadOnly<Uuid>,
     pub teamid: Field<Uuid>,
     /// Navigation `owner_exchangesyncidmapping`: a collection of `Microsoft.Dynamics.CRM.exchangesyncidmapping`.
-    pub owner_exchangesyncidmapping: Field<Expanded<Vec<Untyped>>>,
+    pub owner_exchangesyncidmapping: Expanded<Vec<Untyped>>,
     /// Navigation `owner_new_interactionforemail`: a collection of `Microsoft.Dynamics.CRM.interactionforemail`.
-    pub owner_new_interactionforemail: Field<Expanded<Vec<Untyped>>>,
+    pub owner_new_interactionforemail: Expanded<Vec<Untyped>>,
     /// Navigation `owner_knowledgearticle`: a collection of `Microsoft.Dynamics.CRM.knowledgearticle`.
-    pub owner_knowledgearticle: Field<Expanded<Vec<Untyped>>>,
+    pub owner_knowledgearticle: Expanded<Vec<Untyped>>,
     /// Navigation `owner_sharepointsite`: a collection of `Microsoft.Dynamics.CRM.sharepointsite`.
-    pub owner_sharepointsite: Field<Expanded<Vec<Untyped>>>,
+    pub owner_sharepointsite: Expanded<Vec<Untyped>>,
     /// Navigation `owner_sharepointdocumentlocation`: a collection of `Microsoft.Dynamics.CRM.sharepointdocumentlocation`.
-    pub owner_sharepointdocumentlocation: Field<Expanded<Vec<Untyped>>>,
+    pub owner_sharepointdocumentlocation: Expanded<Vec<Untyped>>,
     /// Navigation `owner_goal`: a collection of `Microsoft.Dynamics.CRM.goal`.
-    pub owner_goal: Field<Expanded<Vec<Untyped>>>,
+    pub owner_goal: Expanded<Vec<Untyped>>,
     /// Navigation `owner_mailbox`: a collection of `Microsoft.Dynamics.CRM.mailbox`.
-    pub owner_mailbox: Field<Expanded<Vec<Untyped>>>,
+    pub owner_mailbox: Expanded<Vec<Untyped>>,
     /// Navigation `owner_personaldocumenttemplates`: a collection of `Microsoft.Dynamics.CRM.personaldocumenttemplate`.
-    pub owner_personaldocumenttemplates: Field<Expanded<Vec<Untyped>>>,
-    pub owner_accounts: Field<Expanded<Vec<super::Account>>>,
+    pub owner_personaldocumenttemplates: Expanded<Vec<Untyped>>,
+    pub owner_accounts: Expanded<Vec<super::Account>>,
     /// Navigation `owner_goalrollupquery`: a collection of `Microsoft.Dynamics.CRM.goalrollupquery`.
-    pub owner_goalrollupquery: Field<Expanded<Vec<Untyped>>>,
+    pub owner_goalrollupquery: Expanded<Vec<Untyped>>,
     /// Navigation `owner_postfollows`: a collection of `Microsoft.Dynamics.CRM.postfollow`.
-    pub owner_postfollows: Field<Expanded<Vec<Untyped>>>,
+    pub owner_postfollows: Expanded<Vec<Untyped>>,
     /// Navigation `owner_workflows`: a collection of `Microsoft.Dynamics.CRM.workflow`.
-    pub owner_workflows: Field<Expanded<Vec<Untyped>>>,
+    pub owner_workflows: Expanded<Vec<Untyped>>,
     /// Navigation `owner_userquerys`: a collection of `Microsoft.Dynamics.CRM.userquery`.
-    pub owner_userquerys: Field<Expanded<Vec<Untyped>>>,
+    pub owner_userquerys: Expanded<Vec<Untyped>>,
     /// Navigation `owner_importmaps`: a collection of `Microsoft.Dynamics.CRM.importmap`.
-    pub owner_importmaps: Field<Expanded<Vec<Untyped>>>,
+    pub owner_importmaps: Expanded<Vec<Untyped>>,
     /// Navigation `owner_recurrencerules`: a collection of `Microsoft.Dynamics.CRM.recurrencerule`.
-    pub owner_recurrencerules: Field<Expanded<Vec<Untyped>>>,
+    pub owner_recurrencerules: Expanded<Vec<Untyped>>,
     /// Navigation `owner_mailmergetemplates`: a collection of `Microsoft.Dynamics.CRM.mailmergetemplate`.
-    pub owner_mailmergetemplates: Field<Expanded<Vec<Untyped>>>,
+    pub owner_mailmergetemplates: Expanded<Vec<Untyped>>,
     /// Navigation `owner_duplicaterules`: a collection of `Microsoft.Dynamics.CRM.duplicaterule`.
-    pub owner_duplicaterules: Field<Expanded<Vec<Untyped>>>,
+    pub owner_duplicaterules: Expanded<Vec<Untyped>>,
     /// Navigation `owner_reports`: a collection of `Microsoft.Dynamics.CRM.report`.
-    pub owner_reports: Field<Expanded<Vec<Untyped>>>,
-    pub owner_activitypointers: Field<Expanded<Vec<super::ActivitypointerAny>>>,
+    pub owner_reports: Expanded<Vec<Untyped>>,
+    pub owner_activitypointers: Expanded<Vec<super::ActivitypointerAny>>,
     /// Navigation `owner_mailboxtrackingfolder`: a collection of `Microsoft.Dynamics.CRM.mailboxtrackingfolder`.
-    pub owner_mailboxtrackingfolder: Field<Expanded<Vec<Untyped>>>,
+    pub owner_mailboxtrackingfolder: Expanded<Vec<Untyped>>,
     /// Navigation `owner_principalentitymap`: a collection of `Microsoft.Dynamics.CRM.principalentitymap`.
-    pub owner_principalentitymap: Field<Expanded<Vec<Untyped>>>,
+    pub owner_principalentitymap: Expanded<Vec<Untyped>>,
     /// Navigation `owner_importdatas`: a collection of `Microsoft.Dynamics.CRM.importdata`.
-    pub owner_importdatas: Field<Expanded<Vec<Untyped>>>,
+    pub owner_importdatas: Expanded<Vec<Untyped>>,
     /// Navigation `owner_categories`: a collection of `Microsoft.Dynamics.CRM.category`.
-    pub owner_categories: Field<Expanded<Vec<Untyped>>>,
-    pub owner_queues: Field<Expanded<Vec<super::Queue>>>,
+    pub owner_categories: Expanded<Vec<Untyped>>,
+    pub owner_queues: Expanded<Vec<super::Queue>>,
     /// Navigation `owner_actioncards`: a collection of `Microsoft.Dynamics.CRM.actioncard`.
-    pub owner_actioncards: Field<Expanded<Vec<Untyped>>>,
+    pub owner_actioncards: Expanded<Vec<Untyped>>,
     /// Navigation `owner_userqueryvisualizations`: a collection of `Microsoft.Dynamics.CRM.userqueryvisualization`.
-    pub owner_userqueryvisualizations: Field<Expanded<Vec<Untyped>>>,
+    pub owner_userqueryvisualizations: Expanded<Vec<Untyped>>,
     /// Navigation `owner_feedback`: a collection of `Microsoft.Dynamics.CRM.feedback`.
-    pub owner_feedback: Field<Expanded<Vec<Untyped>>>,
-    pub owner_annotations: Field<Expanded<Vec<super::Annotation>>>,
+    pub owner_feedback: Expanded<Vec<Untyped>>,
+    pub owner_annotations: Expanded<Vec<super::Annotation>>,
     /// Navigation `owner_userform`: a collection of `Microsoft.Dynamics.CRM.userform`.
-    pub owner_userform: Field<Expanded<Vec<Untyped>>>,
+    pub owner_userform: Expanded<Vec<Untyped>>,
     /// Navigation `owner_asyncoperations`: a collection of `Microsoft.Dynamics.CRM.asyncoperation`.
-    pub owner_asyncoperations: Field<Expanded<Vec<Untyped>>>,
+    pub owner_asyncoperations: Expanded<Vec<Untyped>>,
     /// Navigation `owner_SocialProfile`: a collection of `Microsoft.Dynamics.CRM.socialprofile`.
-    pub owner_social_profile: Field<Expanded<Vec<Untyped>>>,
+    pub owner_social_profile: Expanded<Vec<Untyped>>,
     /// Navigation `owner_processsessions`: a collection of `Microsoft.Dynamics.CRM.processsession`.
-    pub owner_processsessions: Field<Expanded<Vec<Untyped>>>,
+    pub owner_processsessions: Expanded<Vec<Untyped>>,
     /// Navigation `owner_slas`: a collection of `Microsoft.Dynamics.CRM.sla`.
-    pub owner_slas: Field<Expanded<Vec<Untyped>>>,
+    pub owner_slas: Expanded<Vec<Untyped>>,
     /// Navigation `slakpiinstance_owner`: a collection of `Microsoft.Dynamics.CRM.slakpiinstance`.
-    pub slakpiinstance_owner: Field<Expanded<Vec<Untyped>>>,
+    pub slakpiinstance_owner: Expanded<Vec<Untyped>>,
     /// Navigation `owner_emailserverprofile`: a collection of `Microsoft.Dynamics.CRM.emailserverprofile`.
-    pub owner_emailserverprofile: Field<Expanded<Vec<Untyped>>>,
+    pub owner_emailserverprofile: Expanded<Vec<Untyped>>,
     /// Navigation `owner_templates`: a collection of `Microsoft.Dynamics.CRM.template`.
-    pub owner_templates: Field<Expanded<Vec<Untyped>>>,
-    pub owner_contacts: Field<Expanded<Vec<super::Contact>>>,
+    pub owner_templates: Expanded<Vec<Untyped>>,
+    pub owner_contacts: Expanded<Vec<super::Contact>>,
     /// Navigation `owner_imports`: a collection of `Microsoft.Dynamics.CRM.import`.
-    pub owner_imports: Field<Expanded<Vec<Untyped>>>,
+    pub owner_imports: Expanded<Vec<Untyped>>,
     /// Navigation `owner_connections`: a collection of `Microsoft.Dynamics.CRM.connection`.
-    pub owner_connections: Field<Expanded<Vec<Untyped>>>,
+    pub owner_connections: Expanded<Vec<Untyped>>,
     /// Navigation `owner_importfiles`: a collection of `Microsoft.Dynamics.CRM.importfile`.
-    pub owner_importfiles: Field<Expanded<Vec<Untyped>>>,
+    pub owner_importfiles: Expanded<Vec<Untyped>>,
     /// Navigation `owner_importlogs`: a collection of `Microsoft.Dynamics.CRM.importlog`.
-    pub owner_importlogs: Field<Expanded<Vec<Untyped>>>,
+    pub owner_importlogs: Expanded<Vec<Untyped>>,
     /// Navigation `owner_SyncError`: a collection of `Microsoft.Dynamics.CRM.syncerror`.
-    pub owner_sync_error: Field<Expanded<Vec<Untyped>>>,
+    pub owner_sync_error: Expanded<Vec<Untyped>>,
     /// Navigation `owner_emails`: a collection of `Microsoft.Dynamics.CRM.email`.
-    pub owner_emails: Field<Expanded<Vec<Untyped>>>,
+    pub owner_emails: Expanded<Vec<Untyped>>,
     /// Navigation `owner_faxes`: a collection of `Microsoft.Dynamics.CRM.fax`.
-    pub owner_faxes: Field<Expanded<Vec<Untyped>>>,
-    pub owner_letters: Field<Expanded<Vec<super::Letter>>>,
+    pub owner_faxes: Expanded<Vec<Untyped>>,
+    pub owner_letters: Expanded<Vec<super::Letter>>,
     /// Navigation `owner_phonecalls`: a collection of `Microsoft.Dynamics.CRM.phonecall`.
-    pub owner_phonecalls: Field<Expanded<Vec<Untyped>>>,
+    pub owner_phonecalls: Expanded<Vec<Untyped>>,
     /// Navigation `owner_tasks`: a collection of `Microsoft.Dynamics.CRM.task`.
-    pub owner_tasks: Field<Expanded<Vec<Untyped>>>,
+    pub owner_tasks: Expanded<Vec<Untyped>>,
     /// Navigation `owner_recurringappointmentmasters`: a collection of `Microsoft.Dynamics.CRM.recurringappointmentmaster`.
-    pub owner_recurringappointmentmasters: Field<Expanded<Vec<Untyped>>>,
+    pub owner_recurringappointmentmasters: Expanded<Vec<Untyped>>,
     /// Navigation `owner_socialactivities`: a collection of `Microsoft.Dynamics.CRM.socialactivity`.
-    pub owner_socialactivities: Field<Expanded<Vec<Untyped>>>,
+    pub owner_socialactivities: Expanded<Vec<Untyped>>,
     /// Navigation `owner_appointments`: a collection of `Microsoft.Dynamics.CRM.appointment`.
-    pub owner_appointments: Field<Expanded<Vec<Untyped>>>,
+    pub owner_appointments: Expanded<Vec<Untyped>>,
     /// Navigation `ActionCardUserState_Owner`: a collection of `Microsoft.Dynamics.CRM.actioncarduserstate`.
-    pub action_card_user_state_owner: Field<Expanded<Vec<Untyped>>>,
+    pub action_card_user_state_owner: Expanded<Vec<Untyped>>,
     /// Navigation `owner_callbackregistration`: a collection of `Microsoft.Dynamics.CRM.callbackregistration`.
-    pub owner_callbackregistration: Field<Expanded<Vec<Untyped>>>,
+    pub owner_callbackregistration: Expanded<Vec<Untyped>>,
     /// Navigation `owner_canvasapp`: a collection of `Microsoft.Dynamics.CRM.canvasapp`.
-    pub owner_canvasapp: Field<Expanded<Vec<Untyped>>>,
+    pub owner_canvasapp: Expanded<Vec<Untyped>>,
     /// Navigation `owner_stagesolutionupload`: a collection of `Microsoft.Dynamics.CRM.stagesolutionupload`.
-    pub owner_stagesolutionupload: Field<Expanded<Vec<Untyped>>>,
+    pub owner_stagesolutionupload: Expanded<Vec<Untyped>>,
     /// Navigation `owner_exportsolutionupload`: a collection of `Microsoft.Dynamics.CRM.exportsolutionupload`.
-    pub owner_exportsolutionupload: Field<Expanded<Vec<Untyped>>>,
+    pub owner_exportsolutionupload: Expanded<Vec<Untyped>>,
     /// Navigation `owner_connector`: a collection of `Microsoft.Dynamics.CRM.connector`.
-    pub owner_connector: Field<Expanded<Vec<Untyped>>>,
+    pub owner_connector: Expanded<Vec<Untyped>>,
     /// Navigation `owner_environmentvariabledefinition`: a collection of `Microsoft.Dynamics.CRM.environmentvariabledefinition`.
-    pub owner_environmentvariabledefinition: Field<Expanded<Vec<Untyped>>>,
+    pub owner_environmentvariabledefinition: Expanded<Vec<Untyped>>,
     /// Navigation `owner_environmentvariablevalue`: a collection of `Microsoft.Dynamics.CRM.environmentvariablevalue`.
-    pub owner_environmentvariablevalue: Field<Expanded<Vec<Untyped>>>,
+    pub owner_environmentvariablevalue: Expanded<Vec<Untyped>>,
     /// Navigation `owner_processstageparameter`: a collection of `Microsoft.Dynamics.CRM.processstageparameter`.
-    pub owner_processstageparameter: Field<Expanded<Vec<Untyped>>>,
+    pub owner_processstageparameter: Expanded<Vec<Untyped>>,
     /// Navigation `owner_flowsession`: a collection of `Microsoft.Dynamics.CRM.flowsession`.
-    pub owner_flowsession: Field<Expanded<Vec<Untyped>>>,
+    pub owner_flowsession: Expanded<Vec<Untyped>>,
     /// Navigation `owner_workflowbinary`: a collection of `Microsoft.Dynamics.CRM.workflowbinary`.
-    pub owner_workflowbinary: Field<Expanded<Vec<Untyped>>>,
+    pub owner_workflowbinary: Expanded<Vec<Untyped>>,
     /// Navigation `owner_connectionreference`: a collection of `Microsoft.Dynamics.CRM.connectionreference`.
-    pub owner_connectionreference: Field<Expanded<Vec<Untyped>>>,
+    pub owner_connectionreference: Expanded<Vec<Untyped>>,
     /// Navigation `owner_msdyn_serviceconfiguration`: a collection of `Microsoft.Dynamics.CRM.msdyn_serviceconfiguration`.
-    pub owner_msdyn_serviceconfiguration: Field<Expanded<Vec<Untyped>>>,
+    pub owner_msdyn_serviceconfiguration: Expanded<Vec<Untyped>>,
     /// Navigation `owner_msdyn_slakpi`: a collection of `Microsoft.Dynamics.CRM.msdyn_slakpi`.
-    pub owner_msdyn_slakpi: Field<Expanded<Vec<Untyped>>>,
+    pub owner_msdyn_slakpi: Expanded<Vec<Untyped>>,
     /// Navigation `owner_msdyn_knowledgearticleimage`: a collection of `Microsoft.Dynamics.CRM.msdyn_knowledgearticleimage`.
-    pub owner_msdyn_knowledgearticleimage: Field<Expanded<Vec<Untyped>>>,
+    pub owner_msdyn_knowledgearticleimage: Expanded<Vec<Untyped>>,
     /// Navigation `owner_msdyn_knowledgearticletemplate`: a collection of `Microsoft.Dynamics.CRM.msdyn_knowledgearticletemplate`.
-    pub owner_msdyn_knowledgearticletemplate: Field<Expanded<Vec<Untyped>>>,
+    pub owner_msdyn_knowledgearticletemplate: Expanded<Vec<Untyped>>,
     /// Navigation `owner_msdyn_dataflow`: a collection of `Microsoft.Dynamics.CRM.msdyn_dataflow`.
-    pub owner_msdyn_dataflow: Field<Expanded<Vec<Untyped>>>,
+    pub owner_msdyn_dataflow: Expanded<Vec<Untyped>>,
     /// Navigation `owner_msdyn_richtextfile`: a collection of `Microsoft.Dynamics.CRM.msdyn_richtextfile`.
-    pub owner_msdyn_richtextfile: Field<Expanded<Vec<Untyped>>>,
+    pub owner_msdyn_richtextfile: Expanded<Vec<Untyped>>,
     /// Navigation `owner_msdyn_aiconfiguration`: a collection of `Microsoft.Dynamics.CRM.msdyn_aiconfiguration`.
-    pub owner_msdyn_aiconfiguration: Field<Expanded<Vec<Untyped>>>,
+    pub owner_msdyn_aiconfiguration: Expanded<Vec<Untyped>>,
     /// Navigation `owner_msdyn_aimodel`: a collection of `Microsoft.Dynamics.CRM.msdyn_aimodel`.
-    pub owner_msdyn_aimodel: Field<Expanded<Vec<Untyped>>>,
+    pub owner_msdyn_aimodel: Expanded<Vec<Untyped>>,
     /// Navigation `owner_msdyn_aitemplate`: a collection of `Microsoft.Dynamics.CRM.msdyn_aitemplate`.
-    pub owner_msdyn_aitemplate: Field<Expanded<Vec<Untyped>>>,
+    pub owner_msdyn_aitemplate: Expanded<Vec<Untyped>>,
     /// Navigation `owner_msdyn_aibdataset`: a collection of `Microsoft.Dynamics.CRM.msdyn_aibdataset`.
-    pub owner_msdyn_aibdataset: Field<Expanded<Vec<Untyped>>>,
+    pub owner_msdyn_aibdataset: Expanded<Vec<Untyped>>,
     /// Navigation `owner_msdyn_aibdatasetfile`: a collection of `Microsoft.Dynamics.CRM.msdyn_aibdatasetfile`.
-    pub owner_msdyn_aibdatasetfile: Field<Expanded<Vec<Untyped>>>,
+    pub owner_msdyn_aibdatasetfile: Expanded<Vec<Untyped>>,
     /// Navigation `owner_msdyn_aibdatasetrecord`: a collection of `Microsoft.Dynamics.CRM.msdyn_aibdatasetrecord`.
-    pub owner_msdyn_aibdatasetrecord: Field<Expanded<Vec<Untyped>>>,
+    pub owner_msdyn_aibdatasetrecord: Expanded<Vec<Untyped>>,
     /// Navigation `owner_msdyn_aibdatasetscontainer`: a collection of `Microsoft.Dynamics.CRM.msdyn_aibdatasetscontainer`.
-    pub owner_msdyn_aibdatasetscontainer: Field<Expanded<Vec<Untyped>>>,
+    pub owner_msdyn_aibdatasetscontainer: Expanded<Vec<Untyped>>,
     /// Navigation `owner_msdyn_aibfile`: a collection of `Microsoft.Dynamics.CRM.msdyn_aibfile`.
-    pub owner_msdyn_aibfile: Field<Expanded<Vec<Untyped>>>,
+    pub owner_msdyn_aibfile: Expanded<Vec<Untyped>>,
     /// Navigation `owner_msdyn_aibfileattacheddata`: a collection of `Microsoft.Dynamics.CRM.msdyn_aibfileattacheddata`.
-    pub owner_msdyn_aibfileattacheddata: Field<Expanded<Vec<Untyped>>>,
+    pub owner_msdyn_aibfileattacheddata: Expanded<Vec<Untyped>>,
     /// Navigation `owner_msdyn_aifptrainingdocument`: a collection of `Microsoft.Dynamics.CRM.msdyn_aifptrainingdocument`.
-    pub owner_msdyn_aifptrainingdocument: Field<Expanded<Vec<Untyped>>>,
+    pub owner_msdyn_aifptrainingdocument: Expanded<Vec<Untyped>>,
     /// Navigation `owner_msdyn_aiodimage`: a collection of `Microsoft.Dynamics.CRM.msdyn_aiodimage`.
-    pub owner_msdyn_aiodimage: Field<Expanded<Vec<Untyped>>>,
+    pub owner_msdyn_aiodimage: Expanded<Vec<Untyped>>,
     /// Navigation `owner_msdyn_aiodlabel`: a collection of `Microsoft.Dynamics.CRM.msdyn_aiodlabel`.
-    pub owner_msdyn_aiodlabel: Field<Expanded<Vec<Untyped>>>,
+    pub owner_msdyn_aiodlabel: Expanded<Vec<Untyped>>,
     /// Navigation `owner_msdyn_aiodtrainingboundingbox`: a collection of `Microsoft.Dynamics.CRM.msdyn_aiodtrainingboundingbox`.
-    pub owner_msdyn_aiodtrainingboundingbox: Field<Expanded<Vec<Untyped>>>,
+    pub owner_msdyn_aiodtrainingboundingbox: Expanded<Vec<Untyped>>,
     /// Navigation `owner_msdyn_aiodtrainingimage`: a collection of `Microsoft.Dynamics.CRM.msdyn_aiodtrainingimage`.
-    pub owner_msdyn_aiodtrainingimage: Field<Expanded<Vec<Untyped>>>,
+    pub owner_msdyn_aiodtrainingimage: Expanded<Vec<Untyped>>,
     /// Navigation `owner_msdyn_analysiscomponent`: a collection of `Microsoft.Dynamics.CRM.msdyn_analysiscomponent`.
-    pub owner_msdyn_analysiscomponent: Field<Expanded<Vec<Untyped>>>,
+    pub owner_msdyn_analysiscomponent: Expanded<Vec<Untyped>>,
     /// Navigation `owner_msdyn_analysisjob`: a collection of `Microsoft.Dynamics.CRM.msdyn_analysisjob`.
-    pub owner_msdyn_analysisjob: Field<Expanded<Vec<Untyped>>>,
+    pub owner_msdyn_analysisjob: Expanded<Vec<Untyped>>,
     /// Navigation `owner_msdyn_analysisresult`: a collection of `Microsoft.Dynamics.CRM.msdyn_analysisresult`.
-    pub owner_msdyn_analysisresult: Field<Expanded<Vec<Untyped>>>,
+    pub owner_msdyn_analysisresult: Expanded<Vec<Untyped>>,
     /// Navigation `owner_msdyn_analysisresultdetail`: a collection of `Microsoft.Dynamics.CRM.msdyn_analysisresultdetail`.
-    pub owner_msdyn_analysisresultdetail: Field<Expanded<Vec<Untyped>>>,
+    pub owner_msdyn_analysisresultdetail: Expanded<Vec<Untyped>>,
     /// Navigation `owner_msdyn_solutionhealthrule`: a collection of `Microsoft.Dynamics.CRM.msdyn_solutionhealthrule`.
-    pub owner_msdyn_solutionhealthrule: Field<Expanded<Vec<Untyped>>>,
+    pub owner_msdyn_solutionhealthrule: Expanded<Vec<Untyped>>,
     /// Navigation `owner_msdyn_solutionhealthruleargument`: a collection of `Microsoft.Dynamics.CRM.msdyn_solutionhealthruleargument`.
-    pub owner_msdyn_solutionhealthruleargument: Field<Expanded<Vec<Untyped>>>,
+    pub owner_msdyn_solutionhealthruleargument: Expanded<Vec<Untyped>>,
     /// Navigation `owner_ggw_event`: a collection of `Microsoft.Dynamics.CRM.ggw_event`.
-    pub owner_ggw_event: Field<Expanded<Vec<Untyped>>>,
+    pub owner_ggw_event: Expanded<Vec<Untyped>>,
     /// Navigation `owner_ggw_team`: a collection of `Microsoft.Dynamics.CRM.ggw_team`.
-    pub owner_ggw_team: Field<Expanded<Vec<Untyped>>>,
+    pub owner_ggw_team: Expanded<Vec<Untyped>>,
     /// Navigation `owner_ggw_crew`: a collection of `Microsoft.Dynamics.CRM.ggw_crew`.
-    pub owner_ggw_crew: Field<Expanded<Vec<Untyped>>>,
+    pub owner_ggw_crew: Expanded<Vec<Untyped>>,
     /// Navigation `owner_ggw_team_application`: a collection of `Microsoft.Dynamics.CRM.ggw_team_application`.
-    pub owner_ggw_team_application: Field<Expanded<Vec<Untyped>>>,
-    pub teammembership_association: Field<Expanded<Vec<super::SystemUser>>>,
+    pub owner_ggw_team_application: Expanded<Vec<Untyped>>,
+    pub teammembership_association: Expanded<Vec<super::SystemUser>>,
     /// Navigation `team_principalobjectattributeaccess_principalid`: a collection of `Microsoft.Dynamics.CRM.principalobjectattributeaccess`.
-    pub team_principalobjectattributeaccess_principalid: Field<Expanded<Vec<Untyped>>>,
+    pub team_principalobjectattributeaccess_principalid: Expanded<Vec<Untyped>>,
     /// Navigation `team_exchangesyncidmapping`: a collection of `Microsoft.Dynamics.CRM.exchangesyncidmapping`.
-    pub team_exchangesyncidmapping: Field<Expanded<Vec<Untyped>>>,
+    pub team_exchangesyncidmapping: Expanded<Vec<Untyped>>,
     /// Navigation `team_new_interactionforemail`: a collection of `Microsoft.Dynamics.CRM.interactionforemail`.
-    pub team_new_interactionforemail: Field<Expanded<Vec<Untyped>>>,
+    pub team_new_interactionforemail: Expanded<Vec<Untyped>>,
     /// Navigation `team_knowledgearticle`: a collection of `Microsoft.Dynamics.CRM.knowledgearticle`.
-    pub team_knowledgearticle: Field<Expanded<Vec<Untyped>>>,
+    pub team_knowledgearticle: Expanded<Vec<Untyped>>,
     /// Navigation `regardingobjectid_knowledgearticle`: one `Microsoft.Dynamics.CRM.knowledgearticle`.
-    pub regardingobjectid_knowledgearticle: Field<Expanded<Untyped>>,
+    pub regardingobjectid_knowledgearticle: Expanded<Untyped>,
     /// Navigation `team_sharepointsite`: a collection of `Microsoft.Dynamics.CRM.sharepointsite`.
-    pub team_sharepointsite: Field<Expanded<Vec<Untyped>>>,
+    pub team_sharepointsite: Expanded<Vec<Untyped>>,
     /// Navigation `team_sharepointdocumentlocation`: a collection of `Microsoft.Dynamics.CRM.sharepointdocumentlocation`.
-    pub team_sharepointdocumentlocation: Field<Expanded<Vec<Untyped>>>,
+    pub team_sharepointdocumentlocation: Expanded<Vec<Untyped>>,
     /// Navigation `team_goal`: a collection of `Microsoft.Dynamics.CRM.goal`.
-    pub team_goal: Field<Expanded<Vec<Untyped>>>,
+    pub team_goal: Expanded<Vec<Untyped>>,
     /// Navigation `team_goalrollupquery`: a collection of `Microsoft.Dynamics.CRM.goalrollupquery`.
-    pub team_goalrollupquery: Field<Expanded<Vec<Untyped>>>,
+    pub team_goalrollupquery: Expanded<Vec<Untyped>>,
     /// Navigation `team_mailbox`: a collection of `Microsoft.Dynamics.CRM.mailbox`.
-    pub team_mailbox: Field<Expanded<Vec<Untyped>>>,
+    pub team_mailbox: Expanded<Vec<Untyped>>,
     /// Navigation `associatedteamtemplateid`: one `Microsoft.Dynamics.CRM.teamtemplate`.
-    pub associatedteamtemplateid: Field<Expanded<Untyped>>,
+    pub associatedteamtemplateid: Expanded<Untyped>,
     /// Navigation `team_DuplicateRules`: a collection of `Microsoft.Dynamics.CRM.duplicaterule`.
-    pub team_duplicate_rules: Field<Expanded<Vec<Untyped>>>,
+    pub team_duplicate_rules: Expanded<Vec<Untyped>>,
     /// Navigation `team_Imports`: a collection of `Microsoft.Dynamics.CRM.import`.
-    pub team_imports: Field<Expanded<Vec<Untyped>>>,
+    pub team_imports: Expanded<Vec<Untyped>>,
     /// Navigation `OwningTeam_postfollows`: a collection of `Microsoft.Dynamics.CRM.postfollow`.
-    pub owning_team_postfollows: Field<Expanded<Vec<Untyped>>>,
+    pub owning_team_postfollows: Expanded<Vec<Untyped>>,
     /// Navigation `team_recurringappointmentmaster`: a collection of `Microsoft.Dynamics.CRM.recurringappointmentmaster`.
-    pub team_recurringappointmentmaster: Field<Expanded<Vec<Untyped>>>,
+    pub team_recurringappointmentmaster: Expanded<Vec<Untyped>>,
     /// Navigation `team_workflowlog`: a collection of `Microsoft.Dynamics.CRM.workflowlog`.
-    pub team_workflowlog: Field<Expanded<Vec<Untyped>>>,
+    pub team_workflowlog: Expanded<Vec<Untyped>>,
     /// Navigation `team_connections2`: a collection of `Microsoft.Dynamics.CRM.connection`.
-    pub team_connections2: Field<Expanded<Vec<Untyped>>>,
+    pub team_connections2: Expanded<Vec<Untyped>>,
     /// Navigation `team_processsession`: a collection of `Microsoft.Dynamics.CRM.processsession`.
-    pub team_processsession: Field<Expanded<Vec<Untyped>>>,
+    pub team_processsession: Expanded<Vec<Untyped>>,
     /// Navigation `stageid_processstage`: one `Microsoft.Dynamics.CRM.processstage`.
-    pub stageid_processstage: Field<Expanded<Untyped>>,
+    pub stageid_processstage: Expanded<Untyped>,
     /// Navigation `team_userform`: a collection of `Microsoft.Dynamics.CRM.userform`.
-    pub team_userform: Field<Expanded<Vec<Untyped>>>,
+    pub team_userform: Expanded<Vec<Untyped>>,
     /// Navigation `Team_AsyncOperations`: a collection of `Microsoft.Dynamics.CRM.asyncoperation`.
-    pub team_async_operations: Field<Expanded<Vec<Untyped>>>,
+    pub team_async_operations: Expanded<Vec<Untyped>>,
     /// Navigation `team_SyncError`: a collection of `Microsoft.Dynamics.CRM.syncerror`.
-    pub team_sync_error: Field<Expanded<Vec<Untyped>>>,
-    pub queueid: Field<Expanded<super::Queue>>,
+    pub team_sync_error: Expanded<Vec<Untyped>>,
+    pub queueid: Expanded<super::Queue>,
     /// Navigation `Team_DuplicateBaseRecord`: a collection of `Microsoft.Dynamics.CRM.duplicaterecord`.
-    pub team_duplicate_base_record: Field<Expanded<Vec<Untyped>>>,
+    pub team_duplicate_base_record: Expanded<Vec<Untyped>>,
     /// Navigation `team_task`: a collection of `Microsoft.Dynamics.CRM.task`.
-    pub team_task: Field<Expanded<Vec<Untyped>>>,
+    pub team_task: Expanded<Vec<Untyped>>,
     /// Navigation `team_userquery`: a collection of `Microsoft.Dynamics.CRM.userquery`.
-    pub team_userquery: Field<Expanded<Vec<Untyped>>>,
-    pub modifiedonbehalfby: Field<Expanded<super::SystemUser>>,
+    pub team_userquery: Expanded<Vec<Untyped>>,
+    pub modifiedonbehalfby: Expanded<super::SystemUser>,
     /// Navigation `team_socialactivity`: a collection of `Microsoft.Dynamics.CRM.socialactivity`.
-    pub team_socialactivity: Field<Expanded<Vec<Untyped>>>,
+    pub team_socialactivity: Expanded<Vec<Untyped>>,
     /// Navigation `team_userqueryvisualizations`: a collection of `Microsoft.Dynamics.CRM.userqueryvisualization`.
-    pub team_userqueryvisualizations: Field<Expanded<Vec<Untyped>>>,
+    pub team_userqueryvisualizations: Expanded<Vec<Untyped>>,
     /// Navigation `Team_SyncErrors`: a collection of `Microsoft.Dynamics.CRM.syncerror`.
-    pub team_sync_errors: Field<Expanded<Vec<Untyped>>>,
+    pub team_sync_errors: Expanded<Vec<Untyped>>,
     /// Navigation `team_ImportMaps`: a collection of `Microsoft.Dynamics.CRM.importmap`.
-    pub team_import_maps: Field<Expanded<Vec<Untyped>>>,
+    pub team_import_maps: Expanded<Vec<Untyped>>,
     /// Navigation `team_fax`: a collection of `Microsoft.Dynamics.CRM.fax`.
-    pub team_fax: Field<Expanded<Vec<Untyped>>>,
-    pub team_queueitembase_workerid: Field<Expanded<Vec<super::Queueitem>>>,
+    pub team_fax: Expanded<Vec<Untyped>>,
+    pub team_queueitembase_workerid: Expanded<Vec<super::Queueitem>>,
     /// Navigation `team_PostRegardings`: a collection of `Microsoft.Dynamics.CRM.postregarding`.
-    pub team_post_regardings: Field<Expanded<Vec<Untyped>>>,
+    pub team_post_regardings: Expanded<Vec<Untyped>>,
     /// Navigation `businessunitid`: one `Microsoft.Dynamics.CRM.businessunit`.
-    pub businessunitid: Field<Expanded<Untyped>>,
+    pub businessunitid: Expanded<Untyped>,
     /// Navigation `ImportFile_Team`: a collection of `Microsoft.Dynamics.CRM.importfile`.
-    pub import_file_team: Field<Expanded<Vec<Untyped>>>,
+    pub import_file_team: Expanded<Vec<Untyped>>,
     /// Navigation `team_connections1`: a collection of `Microsoft.Dynamics.CRM.connection`.
-    pub team_connections1: Field<Expanded<Vec<Untyped>>>,
+    pub team_connections1: Expanded<Vec<Untyped>>,
     /// Navigation `team_email_templates`: a collection of `Microsoft.Dynamics.CRM.template`.
-    pub team_email_templates: Field<Expanded<Vec<Untyped>>>,
+    pub team_email_templates: Expanded<Vec<Untyped>>,
     /// Navigation `team_workflow`: a collection of `Microsoft.Dynamics.CRM.workflow`.
-    pub team_workflow: Field<Expanded<Vec<Untyped>>>,
+    pub team_workflow: Expanded<Vec<Untyped>>,
     /// Navigation `Team_DuplicateMatchingRecord`: a collection of `Microsoft.Dynamics.CRM.duplicaterecord`.
-    pub team_duplicate_matching_record: Field<Expanded<Vec<Untyped>>>,
+    pub team_duplicate_matching_record: Expanded<Vec<Untyped>>,
     /// Navigation `organizationid_organization`: one `Microsoft.Dynamics.CRM.organization`.
-    pub organizationid_organization: Field<Expanded<Untyped>>,
+    pub organizationid_organization: Expanded<Untyped>,
     /// Navigation `team_email`: a collection of `Microsoft.Dynamics.CRM.email`.
-    pub team_email: Field<Expanded<Vec<Untyped>>>,
-    pub team_letter: Field<Expanded<Vec<super::Letter>>>,
+    pub team_email: Expanded<Vec<Untyped>>,
+    pub team_letter: Expanded<Vec<super::Letter>>,
     /// Navigation `team_ImportFiles`: a collection of `Microsoft.Dynamics.CRM.importfile`.
-    pub team_import_files: Field<Expanded<Vec<Untyped>>>,
+    pub team_import_files: Expanded<Vec<Untyped>>,
     /// Navigation `team_ImportData`: a collection of `Microsoft.Dynamics.CRM.importdata`.
-    pub team_import_data: Field<Expanded<Vec<Untyped>>>,
+    pub team_import_data: Expanded<Vec<Untyped>>,
     /// Navigation `transactioncurrencyid`: one `Microsoft.Dynamics.CRM.transactioncurrency`.
-    pub transactioncurrencyid: Field<Expanded<Untyped>>,
+    pub transactioncurrencyid: Expanded<Untyped>,
     /// Navigation `team_asyncoperation`: a collection of `Microsoft.Dynamics.CRM.asyncoperation`.
-    pub team_asyncoperation: Field<Expanded<Vec<Untyped>>>,
-    pub team_contacts: Field<Expanded<Vec<super::Contact>>>,
+    pub team_asyncoperation: Expanded<Vec<Untyped>>,
+    pub team_contacts: Expanded<Vec<super::Contact>>,
     /// Navigation `team_mailboxtrackingfolder`: a collection of `Microsoft.Dynamics.CRM.mailboxtrackingfolder`.
-    pub team_mailboxtrackingfolder: Field<Expanded<Vec<Untyped>>>,
-    pub modifiedby: Field<Expanded<super::SystemUser>>,
+    pub team_mailboxtrackingfolder: Expanded<Vec<Untyped>>,
+    pub modifiedby: Expanded<super::SystemUser>,
     /// Navigation `team_emailserverprofile`: a collection of `Microsoft.Dynamics.CRM.emailserverprofile`.
-    pub team_emailserverprofile: Field<Expanded<Vec<Untyped>>>,
+    pub team_emailserverprofile: Expanded<Vec<Untyped>>,
     /// Navigation `Team_ProcessSessions`: a collection of `Microsoft.Dynamics.CRM.processsession`.
-    pub team_process_sessions: Field<Expanded<Vec<Untyped>>>,
+    pub team_process_sessions: Expanded<Vec<Untyped>>,
     /// Navigation `team_principalobjectattributeaccess`: a collection of `Microsoft.Dynamics.CRM.principalobjectattributeaccess`.
-    pub team_principalobjectattributeaccess: Field<Expanded<Vec<Untyped>>>,
-    pub createdby: Field<Expanded<super::SystemUser>>,
-    pub team_annotations: Field<Expanded<Vec<super::Annotation>>>,
+    pub team_principalobjectattributeaccess: Expanded<Vec<Untyped>>,
+    pub createdby: Expanded<super::SystemUser>,
+    pub team_annotations: Expanded<Vec<super::Annotation>>,
     /// Navigation `team_ImportLogs`: a collection of `Microsoft.Dynamics.CRM.importlog`.
-    pub team_import_logs: Field<Expanded<Vec<Untyped>>>,
+    pub team_import_logs: Expanded<Vec<Untyped>>,
     /// Navigation `team_slaBase`: a collection of `Microsoft.Dynamics.CRM.sla`.
-    pub team_sla_base: Field<Expanded<Vec<Untyped>>>,
+    pub team_sla_base: Expanded<Vec<Untyped>>,
     /// Navigation `teamprofiles_association`: a collection of `Microsoft.Dynamics.CRM.fieldsecurityprofile`.
-    pub teamprofiles_association: Field<Expanded<Vec<Untyped>>>,
+    pub teamprofiles_association: Expanded<Vec<Untyped>>,
     /// Navigation `team_phonecall`: a collection of `Microsoft.Dynamics.CRM.phonecall`.
-    pub team_phonecall: Field<Expanded<Vec<Untyped>>>,
+    pub team_phonecall: Expanded<Vec<Untyped>>,
     /// Navigation `teamroles_association`: a collection of `Microsoft.Dynamics.CRM.role`.
-    pub teamroles_association: Field<Expanded<Vec<Untyped>>>,
-    pub team_accounts: Field<Expanded<Vec<super::Account>>>,
-    pub team_activity: Field<Expanded<Vec<super::ActivitypointerAny>>>,
+    pub teamroles_association: Expanded<Vec<Untyped>>,
+    pub team_accounts: Expanded<Vec<super::Account>>,
+    pub team_activity: Expanded<Vec<super::ActivitypointerAny>>,
     /// Navigation `team_appointment`: a collection of `Microsoft.Dynamics.CRM.appointment`.
-    pub team_appointment: Field<Expanded<Vec<Untyped>>>,
-    pub createdonbehalfby: Field<Expanded<super::SystemUser>>,
-    pub administratorid: Field<Expanded<super::SystemUser>>,
+    pub team_appointment: Expanded<Vec<Untyped>>,
+    pub createdonbehalfby: Expanded<super::SystemUser>,
+    pub administratorid: Expanded<super::SystemUser>,
     /// Navigation `Team_BulkDeleteFailures`: a collection of `Microsoft.Dynamics.CRM.bulkdeletefailure`.
-    pub team_bulk_delete_failures: Field<Expanded<Vec<Untyped>>>,
+    pub team_bulk_delete_failures: Expanded<Vec<Untyped>>,
     /// Navigation `team_goal_goalowner`: a collection of `Microsoft.Dynamics.CRM.goal`.
-    pub team_goal_goalowner: Field<Expanded<Vec<Untyped>>>,
+    pub team_goal_goalowner: Expanded<Vec<Untyped>>,
     /// Navigation `team_stagesolutionupload`: a collection of `Microsoft.Dynamics.CRM.stagesolutionupload`.
-    pub team_stagesolutionupload: Field<Expanded<Vec<Untyped>>>,
+    pub team_stagesolutionupload: Expanded<Vec<Untyped>>,
     /// Navigation `team_exportsolutionupload`: a collection of `Microsoft.Dynamics.CRM.exportsolutionupload`.
-    pub team_exportsolutionupload: Field<Expanded<Vec<Untyped>>>,
+    pub team_exportsolutionupload: Expanded<Vec<Untyped>>,
     /// Navigation `team_connector`: a collection of `Microsoft.Dynamics.CRM.connector`.
-    pub team_connector: Field<Expanded<Vec<Untyped>>>,
+    pub team_connector: Expanded<Vec<Untyped>>,
     /// Navigation `team_environmentvariabledefinition`: a collection of `Microsoft.Dynamics.CRM.environmentvariabledefinition`.
-    pub team_environmentvariabledefinition: Field<Expanded<Vec<Untyped>>>,
+    pub team_environmentvariabledefinition: Expanded<Vec<Untyped>>,
     /// Navigation `team_environmentvariablevalue`: a collection of `Microsoft.Dynamics.CRM.environmentvariablevalue`.
-    pub team_environmentvariablevalue: Field<Expanded<Vec<Untyped>>>,
+    pub team_environmentvariablevalue: Expanded<Vec<Untyped>>,
     /// Navigation `team_processstageparameter`: a collection of `Microsoft.Dynamics.CRM.processstageparameter`.
-    pub team_processstageparameter: Field<Expanded<Vec<Untyped>>>,
+    pub team_processstageparameter: Expanded<Vec<Untyped>>,
     /// Navigation `team_flowsession`: a collection of `Microsoft.Dynamics.CRM.flowsession`.
-    pub team_flowsession: Field<Expanded<Vec<Untyped>>>,
+    pub team_flowsession: Expanded<Vec<Untyped>>,
     /// Navigation `team_workflowbinary`: a collection of `Microsoft.Dynamics.CRM.workflowbinary`.
-    pub team_workflowbinary: Field<Expanded<Vec<Untyped>>>,
+    pub team_workflowbinary: Expanded<Vec<Untyped>>,
     /// Navigation `team_connectionreference`: a collection of `Microsoft.Dynamics.CRM.connectionreference`.
-    pub team_connectionreference: Field<Expanded<Vec<Untyped>>>,
+    pub team_connectionreference: Expanded<Vec<Untyped>>,
     /// Navigation `team_msdyn_serviceconfiguration`: a collection of `Microsoft.Dynamics.CRM.msdyn_serviceconfiguration`.
-    pub team_msdyn_serviceconfiguration: Field<Expanded<Vec<Untyped>>>,
+    pub team_msdyn_serviceconfiguration: Expanded<Vec<Untyped>>,
     /// Navigation `team_msdyn_slakpi`: a collection of `Microsoft.Dynamics.CRM.msdyn_slakpi`.
-    pub team_msdyn_slakpi: Field<Expanded<Vec<Untyped>>>,
+    pub team_msdyn_slakpi: Expanded<Vec<Untyped>>,
     /// Navigation `team_msdyn_knowledgearticleimage`: a collection of `Microsoft.Dynamics.CRM.msdyn_knowledgearticleimage`.
-    pub team_msdyn_knowledgearticleimage: Field<Expanded<Vec<Untyped>>>,
+    pub team_msdyn_knowledgearticleimage: Expanded<Vec<Untyped>>,
     /// Navigation `team_msdyn_knowledgearticletemplate`: a collection of `Microsoft.Dynamics.CRM.msdyn_knowledgearticletemplate`.
-    pub team_msdyn_knowledgearticletemplate: Field<Expanded<Vec<Untyped>>>,
+    pub team_msdyn_knowledgearticletemplate: Expanded<Vec<Untyped>>,
     /// Navigation `team_msdyn_dataflow`: a collection of `Microsoft.Dynamics.CRM.msdyn_dataflow`.
-    pub team_msdyn_dataflow: Field<Expanded<Vec<Untyped>>>,
+    pub team_msdyn_dataflow: Expanded<Vec<Untyped>>,
     /// Navigation `team_msdyn_richtextfile`: a collection of `Microsoft.Dynamics.CRM.msdyn_richtextfile`.
-    pub team_msdyn_richtextfile: Field<Expanded<Vec<Untyped>>>,
+    pub team_msdyn_richtextfile: Expanded<Vec<Untyped>>,
     /// Navigation `team_msdyn_aiconfiguration`: a collection of `Microsoft.Dynamics.CRM.msdyn_aiconfiguration`.
-    pub team_msdyn_aiconfiguration: Field<Expanded<Vec<Untyped>>>,
+    pub team_msdyn_aiconfiguration: Expanded<Vec<Untyped>>,
     /// Navigation `team_msdyn_aimodel`: a collection of `Microsoft.Dynamics.CRM.msdyn_aimodel`.
-    pub team_msdyn_aimodel: Field<Expanded<Vec<Untyped>>>,
+    pub team_msdyn_aimodel: Expanded<Vec<Untyped>>,
     /// Navigation `team_msdyn_aitemplate`: a collection of `Microsoft.Dynamics.CRM.msdyn_aitemplate`.
-    pub team_msdyn_aitemplate: Field<Expanded<Vec<Untyped>>>,
+    pub team_msdyn_aitemplate: Expanded<Vec<Untyped>>,
     /// Navigation `team_msdyn_aibdataset`: a collection of `Microsoft.Dynamics.CRM.msdyn_aibdataset`.
-    pub team_msdyn_aibdataset: Field<Expanded<Vec<Untyped>>>,
+    pub team_msdyn_aibdataset: Expanded<Vec<Untyped>>,
     /// Navigation `team_msdyn_aibdatasetfile`: a collection of `Microsoft.Dynamics.CRM.msdyn_aibdatasetfile`.
-    pub team_msdyn_aibdatasetfile: Field<Expanded<Vec<Untyped>>>,
+    pub team_msdyn_aibdatasetfile: Expanded<Vec<Untyped>>,
     /// Navigation `team_msdyn_aibdatasetrecord`: a collection of `Microsoft.Dynamics.CRM.msdyn_aibdatasetrecord`.
-    pub team_msdyn_aibdatasetrecord: Field<Expanded<Vec<Untyped>>>,
+    pub team_msdyn_aibdatasetrecord: Expanded<Vec<Untyped>>,
     /// Navigation `team_msdyn_aibdatasetscontainer`: a collection of `Microsoft.Dynamics.CRM.msdyn_aibdatasetscontainer`.
-    pub team_msdyn_aibdatasetscontainer: Field<Expanded<Vec<Untyped>>>,
+    pub team_msdyn_aibdatasetscontainer: Expanded<Vec<Untyped>>,
     /// Navigation `team_msdyn_aibfile`: a collection of `Microsoft.Dynamics.CRM.msdyn_aibfile`.
-    pub team_msdyn_aibfile: Field<Expanded<Vec<Untyped>>>,
+    pub team_msdyn_aibfile: Expanded<Vec<Untyped>>,
     /// Navigation `team_msdyn_aibfileattacheddata`: a collection of `Microsoft.Dynamics.CRM.msdyn_aibfileattacheddata`.
-    pub team_msdyn_aibfileattacheddata: Field<Expanded<Vec<Untyped>>>,
+    pub team_msdyn_aibfileattacheddata: Expanded<Vec<Untyped>>,
     /// Navigation `team_msdyn_aifptrainingdocument`: a collection of `Microsoft.Dynamics.CRM.msdyn_aifptrainingdocument`.
-    pub team_msdyn_aifptrainingdocument: Field<Expanded<Vec<Untyped>>>,
+    pub team_msdyn_aifptrainingdocument: Expanded<Vec<Untyped>>,
     /// Navigation `team_msdyn_aiodimage`: a collection of `Microsoft.Dynamics.CRM.msdyn_aiodimage`.
-    pub team_msdyn_aiodimage: Field<Expanded<Vec<Untyped>>>,
+    pub team_msdyn_aiodimage: Expanded<Vec<Untyped>>,
     /// Navigation `team_msdyn_aiodlabel`: a collection of `Microsoft.Dynamics.CRM.msdyn_aiodlabel`.
-    pub team_msdyn_aiodlabel: Field<Expanded<Vec<Untyped>>>,
+    pub team_msdyn_aiodlabel: Expanded<Vec<Untyped>>,
     /// Navigation `team_msdyn_aiodtrainingboundingbox`: a collection of `Microsoft.Dynamics.CRM.msdyn_aiodtrainingboundingbox`.
-    pub team_msdyn_aiodtrainingboundingbox: Field<Expanded<Vec<Untyped>>>,
+    pub team_msdyn_aiodtrainingboundingbox: Expanded<Vec<Untyped>>,
     /// Navigation `team_msdyn_aiodtrainingimage`: a collection of `Microsoft.Dynamics.CRM.msdyn_aiodtrainingimage`.
-    pub team_msdyn_aiodtrainingimage: Field<Expanded<Vec<Untyped>>>,
+    pub team_msdyn_aiodtrainingimage: Expanded<Vec<Untyped>>,
     /// Navigation `team_msdyn_analysiscomponent`: a collection of `Microsoft.Dynamics.CRM.msdyn_analysiscomponent`.
-    pub team_msdyn_analysiscomponent: Field<Expanded<Vec<Untyped>>>,
+    pub team_msdyn_analysiscomponent: Expanded<Vec<Untyped>>,
     /// Navigation `team_msdyn_analysisjob`: a collection of `Microsoft.Dynamics.CRM.msdyn_analysisjob`.
-    pub team_msdyn_analysisjob: Field<Expanded<Vec<Untyped>>>,
+    pub team_msdyn_analysisjob: Expanded<Vec<Untyped>>,
     /// Navigation `team_msdyn_analysisresult`: a collection of `Microsoft.Dynamics.CRM.msdyn_analysisresult`.
-    pub team_msdyn_analysisresult: Field<Expanded<Vec<Untyped>>>,
+    pub team_msdyn_analysisresult: Expanded<Vec<Untyped>>,
     /// Navigation `team_msdyn_analysisresultdetail`: a collection of `Microsoft.Dynamics.CRM.msdyn_analysisresultdetail`.
-    pub team_msdyn_analysisresultdetail: Field<Expanded<Vec<Untyped>>>,
+    pub team_msdyn_analysisresultdetail: Expanded<Vec<Untyped>>,
     /// Navigation `team_msdyn_solutionhealthrule`: a collection of `Microsoft.Dynamics.CRM.msdyn_solutionhealthrule`.
-    pub team_msdyn_solutionhealthrule: Field<Expanded<Vec<Untyped>>>,
+    pub team_msdyn_solutionhealthrule: Expanded<Vec<Untyped>>,
     /// Navigation `team_msdyn_solutionhealthruleargument`: a collection of `Microsoft.Dynamics.CRM.msdyn_solutionhealthruleargument`.
-    pub team_msdyn_solutionhealthruleargument: Field<Expanded<Vec<Untyped>>>,
+    pub team_msdyn_solutionhealthruleargument: Expanded<Vec<Untyped>>,
     /// Navigation `team_ggw_event`: a collection of `Microsoft.Dynamics.CRM.ggw_event`.
-    pub team_ggw_event: Field<Expanded<Vec<Untyped>>>,
+    pub team_ggw_event: Expanded<Vec<Untyped>>,
     /// Navigation `team_ggw_team`: a collection of `Microsoft.Dynamics.CRM.ggw_team`.
-    pub team_ggw_team: Field<Expanded<Vec<Untyped>>>,
+    pub team_ggw_team: Expanded<Vec<Untyped>>,
     /// Navigation `team_ggw_crew`: a collection of `Microsoft.Dynamics.CRM.ggw_crew`.
-    pub team_ggw_crew: Field<Expanded<Vec<Untyped>>>,
+    pub team_ggw_crew: Expanded<Vec<Untyped>>,
     /// Navigation `team_ggw_team_application`: a collection of `Microsoft.Dynamics.CRM.ggw_team_application`.
-    pub team_ggw_team_application: Field<Expanded<Vec<Untyped>>>,
+    pub team_ggw_team_application: Expanded<Vec<Untyped>>,
     /// Lookups to send as `nav@odata.bind`; set them with `HasBinds::bind` and the
     /// lookup constants of this type.
     pub binds: Binds,

@@ -35,11 +35,11 @@ pub struct Flight {
     /// `FlightNumber`: `Edm.String`, not null.
     pub flight_number: Field<String>,
     /// Navigation `From`: one `Microsoft.OData.SampleService.Models.TripPin.Airport`.
-    pub from: Field<Expanded<super::Airport>>,
+    pub from: Expanded<super::Airport>,
     /// Navigation `To`: one `Microsoft.OData.SampleService.Models.TripPin.Airport`.
-    pub to: Field<Expanded<super::Airport>>,
+    pub to: Expanded<super::Airport>,
     /// Navigation `Airline`: one `Microsoft.OData.SampleService.Models.TripPin.Airline`.
-    pub airline: Field<Expanded<super::Airline>>,
+    pub airline: Expanded<super::Airline>,
     /// Lookups to send as `nav@odata.bind`; set them with `HasBinds::bind` and the
     /// lookup constants of this type.
     pub binds: Binds,

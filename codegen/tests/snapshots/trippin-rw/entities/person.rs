@@ -36,11 +36,11 @@ pub struct Person {
     /// `Concurrency`: `Edm.Int64`, not null, computed by the service (read-only).
     pub concurrency: ReadOnly<i64>,
     /// Navigation `Friends`: a collection of `Microsoft.OData.SampleService.Models.TripPin.Person`.
-    pub friends: Field<Expanded<Vec<Person>>>,
+    pub friends: Expanded<Vec<Person>>,
     /// Navigation `Trips`: a collection of `Microsoft.OData.SampleService.Models.TripPin.Trip`.
-    pub trips: Field<Expanded<Vec<Trip>>>,
+    pub trips: Expanded<Vec<Trip>>,
     /// Navigation `Photo`: one `Microsoft.OData.SampleService.Models.TripPin.Photo`.
-    pub photo: Field<Expanded<super::Photo>>,
+    pub photo: Expanded<super::Photo>,
     /// Lookups to send as `nav@odata.bind`; set them with `HasBinds::bind` and the
     /// lookup constants of this type.
     pub binds: Binds,

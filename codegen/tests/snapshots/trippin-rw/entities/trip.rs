@@ -39,9 +39,9 @@ pub struct Trip {
     /// `Tags`: `Collection(Edm.String)`, not null.
     pub tags: Field<Vec<String>>,
     /// Navigation `Photos`: a collection of `Microsoft.OData.SampleService.Models.TripPin.Photo`.
-    pub photos: Field<Expanded<Vec<super::Photo>>>,
+    pub photos: Expanded<Vec<super::Photo>>,
     /// Navigation `PlanItems`: a collection of `Microsoft.OData.SampleService.Models.TripPin.PlanItem`.
-    pub plan_items: Field<Expanded<Vec<PlanItemAny>>>,
+    pub plan_items: Expanded<Vec<PlanItemAny>>,
     /// Lookups to send as `nav@odata.bind`; set them with `HasBinds::bind` and the
     /// lookup constants of this type.
     pub binds: Binds,

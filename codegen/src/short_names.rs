@@ -404,16 +404,14 @@ fn plan(c: &Collect<'_>) -> (BTreeMap<String, Plan>, BTreeSet<String>) {
             if allowed(short, first) {
                 let in_scope = is_prelude_path(first)
                     || (is_root_item(first) && (scope.globs || c.defined.contains(short)));
-                if in_scope {
+                taken.insert(short.clone());
+                if in_scope || c.ungated.contains(first.as_str()) {
                     plans.insert(first.clone(), Plan::Short);
-                    taken.insert(short.clone());
-                } else if c.ungated.contains(first.as_str()) {
-                    plans.insert(first.clone(), Plan::Short);
-                    taken.insert(short.clone());
-                    imports.insert(first.clone());
+                    if !in_scope {
+                        imports.insert(first.clone());
+                    }
                 } else {
                     // Used only by gated code: a `use` would be unused when that is off.
-                    taken.insert(short.clone());
                     gated_only.push(first.clone());
                 }
             } else {

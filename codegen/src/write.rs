@@ -91,13 +91,21 @@ fn format_one(
                 body
             }
         };
-        return Ok(with_header(doc, input_hash, &body));
+        return Ok(with_header(doc, input_hash, &(body + &structured_macro())));
     }
     Ok(with_header(
         doc,
         input_hash,
         &format_source(path, source, scope)?,
     ))
+}
+
+/// The field-table macro that `support.rs` ends with, as written in its template (prettyplease
+/// would fill the `macro_rules!` body like a paragraph), after a blank line.
+fn structured_macro() -> String {
+    let template = include_str!("../templates/structured.rs");
+    let start = template.find("///").unwrap_or(0);
+    format!("\n{}", &template[start..])
 }
 
 /// The file's header, inner doc and formatted body.
@@ -120,7 +128,100 @@ fn format_source(path: &str, source: &str, scope: &Option<FileScope>) -> Result<
     if let Some(scope) = scope {
         crate::short_names::shorten(&mut syntax, scope);
     }
-    Ok(space_items(&prettyplease::unparse(&syntax)))
+    Ok(space_items(&table_lines(&prettyplease::unparse(&syntax))))
+}
+
+/// One line a field in the field tables (`support::structured! { .. }`), which prettyplease
+/// fills like a paragraph: their entries are words, `=`, string literals and `#[cfg(..)]`
+/// attributes, separated by `;`.
+pub fn table_lines(text: &str) -> String {
+    if !text.contains("structured! {") {
+        return text.to_string();
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut lines = text.lines();
+    while let Some(line) = lines.next() {
+        out.push_str(line);
+        out.push('\n');
+        if !line.ends_with("structured! {") {
+            continue;
+        }
+        let indent = &line[..line.len() - line.trim_start().len()];
+        let close = format!("{indent}}}");
+        let mut body = String::new();
+        for inner in lines.by_ref() {
+            if inner == close {
+                break;
+            }
+            body.push_str(inner.trim());
+            body.push(' ');
+        }
+        for entry in entries(&body) {
+            let mut rest = entry;
+            // Attributes on lines of their own, as on the struct's fields.
+            while rest.starts_with("#[") {
+                let end = attribute_end(rest);
+                out.push_str(&format!("{indent}    {}\n", &rest[..end]));
+                rest = rest[end..].trim_start();
+            }
+            out.push_str(&format!("{indent}    {rest};\n"));
+        }
+        out.push_str(&close);
+        out.push('\n');
+    }
+    out
+}
+
+/// The entries of a field table's body: split at each `;` outside string literals, trimmed.
+fn entries(body: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    let (mut start, mut in_string, mut escaped) = (0, false, false);
+    for (i, c) in body.char_indices() {
+        match c {
+            _ if escaped => escaped = false,
+            '\\' if in_string => escaped = true,
+            '"' => in_string = !in_string,
+            ';' if !in_string => {
+                out.push(body[start..i].trim());
+                start = i + 1;
+            }
+            _ => {}
+        }
+    }
+    out.push(body[start..].trim());
+    out.retain(|e| !e.is_empty());
+    out
+}
+
+/// The length of the attribute `#[..]` that `text` starts with (brackets balanced, string
+/// literals skipped).
+fn attribute_end(text: &str) -> usize {
+    let mut depth = 0usize;
+    let mut in_string = false;
+    let mut escaped = false;
+    for (i, c) in text.char_indices() {
+        if in_string {
+            match c {
+                _ if escaped => escaped = false,
+                '\\' => escaped = true,
+                '"' => in_string = false,
+                _ => {}
+            }
+            continue;
+        }
+        match c {
+            '"' => in_string = true,
+            '[' | '(' => depth += 1,
+            ']' | ')' => {
+                depth = depth.saturating_sub(1);
+                if depth == 0 {
+                    return i + 1;
+                }
+            }
+            _ => {}
+        }
+    }
+    text.len()
 }
 
 /// Blank lines where a person would put them (prettyplease leaves none between items): after
@@ -338,4 +439,18 @@ pub fn cargo_toml(name: &str, runtime: &RuntimeDependency, features: &[String]) 
     }
     out.push_str("\n[workspace]\n");
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::table_lines;
+
+    #[test]
+    fn a_field_table_gets_one_line_a_field_and_its_attributes_lines_of_their_own() {
+        let filled = "support::structured! {\n    Trip(\"NS.Trip\", binds = binds); field trip_id = \"TripId\";\n    #[cfg(any(feature = \"a;b\", feature = \"c]\"))] read_only name = \"Name\";\n    navigation people = \"People\";\n}\n\nimpl Trip {}\n";
+        assert_eq!(
+            table_lines(filled),
+            "support::structured! {\n    Trip(\"NS.Trip\", binds = binds);\n    field trip_id = \"TripId\";\n    #[cfg(any(feature = \"a;b\", feature = \"c]\"))]\n    read_only name = \"Name\";\n    navigation people = \"People\";\n}\n\nimpl Trip {}\n"
+        );
+    }
 }

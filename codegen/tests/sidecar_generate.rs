@@ -109,9 +109,7 @@ fn choices_become_enums_and_tables_take_their_schema_names() {
     // Schema names: the type and its file; wire names unchanged.
     let user = &files["entities/system_user.rs"];
     assert!(user.contains("pub struct SystemUser {"));
-    assert!(
-        user.contains("const ODATA_TYPE: &'static str = \"Microsoft.Dynamics.CRM.systemuser\";")
-    );
+    assert!(user.contains("SystemUser(\"Microsoft.Dynamics.CRM.systemuser\", binds = binds);"));
     assert!(!files.contains_key("entities/systemuser.rs"));
     // The same input gives the same bytes.
     let again = generate(

@@ -260,8 +260,7 @@ impl Emitter<'_> {
         let qualified = ty.name.to_string();
         let (property_fields, navigation_fields) = self.field_names(ty);
         let mut defs = Vec::new();
-        let mut ser = Vec::new();
-        let mut de = Vec::new();
+        let mut table = Vec::new();
         let key_paths: Vec<String> = ty.key.iter().flatten().map(|k| k.path.join("/")).collect();
         for (p, field) in self.field_properties(ty).into_iter().zip(&property_fields) {
             let write = property_write(p, key_paths.contains(&p.name));
@@ -321,8 +320,7 @@ impl Emitter<'_> {
                 Write::OnCreate => quote!(create_only),
                 Write::OnUpdate => quote!(update_only),
             };
-            ser.push(quote! { #gate f.#visit(#wire, &self.#field); });
-            de.push(quote! { #gate #wire => self.#field = map.next_value()?, });
+            table.push(quote! { #gate #visit #field = #wire; });
         }
         for (n, field) in self
             .field_navigations(ty)
@@ -360,8 +358,7 @@ impl Emitter<'_> {
             // Not behind the target's feature: without it, the target's name is a stand-in that
             // reads the expanded value as untyped JSON (`Emitter::stand_ins`).
             defs.push(quote! { #doc pub #field: #value, });
-            ser.push(quote! { f.navigation(#wire, &self.#field); });
-            de.push(quote! { #wire => self.#field = map.next_value()?, });
+            table.push(quote! { navigation #field = #wire; });
         }
         // A composed type (deeper than FLATTEN_DEPTH) holds its base type, which writes and
         // reads the inherited members, the binds and `extra`.
@@ -381,44 +378,13 @@ impl Emitter<'_> {
         } else {
             quote!()
         };
-        let binds_ser = if entity.is_some() && composed.is_none() {
-            quote!(f.binds(&self.binds);)
-        } else {
-            quote!()
-        };
-        let base_ser = if composed.is_some() {
-            quote!(#root::support::Structured::visit_fields(&self.base, f);)
-        } else {
-            quote!()
-        };
-        let ser_body = if ser.is_empty() && entity.is_none() && composed.is_none() {
-            quote!(let _ = f;)
-        } else {
-            quote!(#base_ser #(#ser)* #binds_ser)
-        };
-        let unknown = match composed {
-            Some(_) => {
-                quote!(#root::support::Structured::deserialize_field(&mut self.base, key, map))
-            }
-            None => quote!(::core::result::Result::Ok(false)),
-        };
-        let de_body = if de.is_empty() {
-            match composed {
-                Some(_) => unknown,
-                None => quote! {
-                    let _ = (key, map);
-                    ::core::result::Result::Ok(false)
-                },
-            }
-        } else {
-            quote! {
-                match key {
-                    #(#de)*
-                    _ => return #unknown,
-                }
-                ::core::result::Result::Ok(true)
-            }
-        };
+        let mut header = quote!(#qualified);
+        if composed.is_some() {
+            header.extend(quote!(, base = base));
+        }
+        if entity.is_some() && composed.is_none() {
+            header.extend(quote!(, binds = binds));
+        }
         let kind = match ty.kind {
             StructuredKind::Entity => "entity type",
             StructuredKind::Complex => "complex type",
@@ -512,44 +478,9 @@ impl Emitter<'_> {
 
             #deref
 
-            impl #root::support::Structured for #name {
-                const ODATA_TYPE: &'static str = #qualified;
-                fn visit_fields<'a>(&'a self, f: &mut dyn #root::support::FieldVisitor<'a>) {
-                    #ser_body
-                }
-                fn deserialize_field<'de, A: ::dataverse_runtime::codegen::serde::de::MapAccess<'de>>(&mut self, key: &str, map: &mut A) -> ::core::result::Result<bool, A::Error> {
-                    #de_body
-                }
-                fn extra(&self) -> &#root::support::Extra {
-                    &self.extra
-                }
-                fn extra_mut(&mut self) -> &mut #root::support::Extra {
-                    &mut self.extra
-                }
-            }
-
-            impl ::core::fmt::Debug for #name {
-                fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-                    #root::support::debug(self, f)
-                }
-            }
-
-            impl ::core::cmp::PartialEq for #name {
-                fn eq(&self, other: &Self) -> bool {
-                    #root::support::eq(self, other)
-                }
-            }
-
-            impl ::dataverse_runtime::codegen::serde::Serialize for #name {
-                fn serialize<S: ::dataverse_runtime::codegen::serde::Serializer>(&self, serializer: S) -> ::core::result::Result<S::Ok, S::Error> {
-                    #root::support::serialize(self, serializer)
-                }
-            }
-
-            impl<'de> ::dataverse_runtime::codegen::serde::Deserialize<'de> for #name {
-                fn deserialize<D: ::dataverse_runtime::codegen::serde::Deserializer<'de>>(deserializer: D) -> ::core::result::Result<Self, D::Error> {
-                    #root::support::deserialize(deserializer)
-                }
+            #root::support::structured! {
+                #name(#header);
+                #(#table)*
             }
         }
     }

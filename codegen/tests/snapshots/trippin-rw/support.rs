@@ -1800,3 +1800,84 @@ impl TypedChangeSet<'_, '_> {
         self
     }
 }
+
+/// Implements [`Structured`], `Debug`, `PartialEq`, `Serialize` and `Deserialize` for a
+/// generated struct from its field table, one line a field: the [`FieldVisitor`] method that
+/// writes it (`field`, `read_only`, `create_only`, `update_only` or `navigation`), the field
+/// and its wire name.
+///
+/// The header names the type and its CSDL name; `base = field` names the base type a deep type
+/// holds (visited first, and asked for the keys the table does not know), `binds = field` an
+/// entity's lookups to bind (visited last). Invoked from the types' own modules
+/// (`entities/<type>.rs`, `complex/<type>.rs`), whose parent sees this module.
+macro_rules! structured {
+    (
+        $name:ident($odata:literal $(, base = $base:ident)? $(, binds = $binds:ident)?);
+        $($(#[$attr:meta])* $kind:ident $field:ident = $wire:literal;)*
+    ) => {
+        impl super::support::Structured for $name {
+            const ODATA_TYPE: &'static str = $odata;
+
+            #[allow(unused_variables)]
+            fn visit_fields<'a>(&'a self, f: &mut dyn super::support::FieldVisitor<'a>) {
+                $(super::support::Structured::visit_fields(&self.$base, f);)?
+                $($(#[$attr])* f.$kind($wire, &self.$field);)*
+                $(f.binds(&self.$binds);)?
+            }
+
+            #[allow(unused_variables, unreachable_code, clippy::match_single_binding)]
+            fn deserialize_field<'de, A: ::dataverse_runtime::codegen::serde::de::MapAccess<'de>>(
+                &mut self,
+                key: &str,
+                map: &mut A,
+            ) -> ::core::result::Result<bool, A::Error> {
+                match key {
+                    $($(#[$attr])* $wire => self.$field = map.next_value()?,)*
+                    _ => {
+                        $(return super::support::Structured::deserialize_field(&mut self.$base, key, map);)?
+                        return ::core::result::Result::Ok(false);
+                    }
+                }
+                ::core::result::Result::Ok(true)
+            }
+
+            fn extra(&self) -> &super::support::Extra {
+                &self.extra
+            }
+
+            fn extra_mut(&mut self) -> &mut super::support::Extra {
+                &mut self.extra
+            }
+        }
+
+        impl ::core::fmt::Debug for $name {
+            fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+                super::support::debug(self, f)
+            }
+        }
+
+        impl ::core::cmp::PartialEq for $name {
+            fn eq(&self, other: &Self) -> bool {
+                super::support::eq(self, other)
+            }
+        }
+
+        impl ::dataverse_runtime::codegen::serde::Serialize for $name {
+            fn serialize<S: ::dataverse_runtime::codegen::serde::Serializer>(
+                &self,
+                serializer: S,
+            ) -> ::core::result::Result<S::Ok, S::Error> {
+                super::support::serialize(self, serializer)
+            }
+        }
+
+        impl<'de> ::dataverse_runtime::codegen::serde::Deserialize<'de> for $name {
+            fn deserialize<D: ::dataverse_runtime::codegen::serde::Deserializer<'de>>(
+                deserializer: D,
+            ) -> ::core::result::Result<Self, D::Error> {
+                super::support::deserialize(deserializer)
+            }
+        }
+    };
+}
+pub(crate) use structured;

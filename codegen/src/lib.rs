@@ -39,6 +39,7 @@ pub mod fetch;
 pub mod inspect;
 pub mod model;
 pub mod names;
+pub mod parallel;
 pub mod parse;
 pub mod resolve;
 pub mod select;

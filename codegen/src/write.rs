@@ -28,40 +28,13 @@ pub fn format_files(files: Vec<EmittedFile>, input_hash: &str) -> Result<Files, 
         .into_iter()
         .map(|f| (f.path, f.doc, f.source, f.scope))
         .collect();
-    let workers = std::thread::available_parallelism()
-        .map(|n| n.get())
-        .unwrap_or(1)
-        .min(jobs.len().max(1));
-    let next = std::sync::atomic::AtomicUsize::new(0);
-    let results: Vec<Vec<(usize, Result<String, String>)>> = std::thread::scope(|scope| {
-        let handles: Vec<_> = (0..workers)
-            .map(|_| {
-                scope.spawn(|| {
-                    let mut done = Vec::new();
-                    loop {
-                        let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                        let Some((path, doc, source, scope)) = jobs.get(i) else {
-                            break;
-                        };
-                        done.push((i, format_one(path, doc, source, scope, input_hash)));
-                    }
-                    done
-                })
-            })
-            .collect();
-        handles
-            .into_iter()
-            .map(|h| h.join().unwrap_or_default())
-            .collect()
+    let texts = crate::parallel::in_parallel(jobs.len(), |i| {
+        let (path, doc, source, scope) = &jobs[i];
+        format_one(path, doc, source, scope, input_hash)
     });
-    let mut texts: Vec<Option<Result<String, String>>> = jobs.iter().map(|_| None).collect();
-    for (i, text) in results.into_iter().flatten() {
-        texts[i] = Some(text);
-    }
     let mut out = Files::new();
     for ((path, ..), text) in jobs.into_iter().zip(texts) {
-        let text = text.unwrap_or_else(|| Err(format!("formatting {path} did not finish")))?;
-        out.insert(path, text);
+        out.insert(path, text?);
     }
     Ok(out)
 }

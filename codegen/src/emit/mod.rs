@@ -304,18 +304,23 @@ pub fn emit(model: &Model, names: &Names, options: &EmitOptions) -> Vec<EmittedF
         tokens: e.emit_enums(),
         doc: "Enum types and type definitions.".into(),
     });
+    // The types' files, the bulk of the SDK, are emitted on all cores.
+    let complex_files =
+        crate::parallel::in_parallel(model.complex_types.len(), |i| Text::from(e.emit_complex(i)));
+    let entity_files =
+        crate::parallel::in_parallel(model.entity_types.len(), |i| Text::from(e.emit_entity(i)));
     let mut complex_mods = Vec::new();
-    for (i, t) in model.complex_types.iter().enumerate() {
+    for ((i, t), text) in model.complex_types.iter().enumerate().zip(complex_files) {
         let module = ident(&names.complex_modules[i]);
         complex_mods.push(module.clone());
-        files.push(Emitted {
-            path: format!(
+        files.push_text(
+            format!(
                 "complex/{}.rs",
                 names.complex_modules[i].trim_start_matches("r#")
             ),
-            tokens: e.emit_complex(i),
-            doc: format!("Complex type `{}`.", t.name),
-        });
+            text,
+            format!("Complex type `{}`.", t.name),
+        );
     }
     let mut entity_mods = Vec::new();
     // The entity types that navigation properties lead to: those behind a feature get stand-ins.
@@ -328,25 +333,24 @@ pub fn emit(model: &Model, names: &Names, options: &EmitOptions) -> Vec<EmittedF
         .collect();
     // Names of the items compiled only with a Cargo feature.
     let mut gated = BTreeSet::new();
-    for (i, t) in model.entity_types.iter().enumerate() {
+    for ((i, t), text) in model.entity_types.iter().enumerate().zip(entity_files) {
         let module = ident(&names.entity_modules[i]);
         let gate = e.gate([i]);
         entity_mods.push(quote!(#gate mod #module; #gate pub use self::#module::*;));
         if navigation_targets.contains(&i) {
             entity_mods.push(e.stand_ins(i));
         }
-        let tokens = e.emit_entity(i);
         if !gate.is_empty() {
-            gated.extend(top_level_items(&tokens));
+            gated.extend(text.items.iter().cloned());
         }
-        files.push(Emitted {
-            path: format!(
+        files.push_text(
+            format!(
                 "entities/{}.rs",
                 names.entity_modules[i].trim_start_matches("r#")
             ),
-            tokens,
-            doc: format!("Entity type `{}`.", t.name),
-        });
+            text,
+            format!("Entity type `{}`.", t.name),
+        );
     }
     files.push(Emitted {
         path: "complex/mod.rs".into(),
@@ -414,13 +418,33 @@ struct FileList(Vec<EmittedFile>);
 
 impl FileList {
     fn push(&mut self, file: Emitted) {
+        self.push_text(file.path, Text::from(file.tokens), file.doc);
+    }
+
+    fn push_text(&mut self, path: String, text: Text, doc: String) {
         self.0.push(EmittedFile {
-            path: file.path,
-            items: top_level_items(&file.tokens),
-            source: file.tokens.to_string(),
-            doc: file.doc,
+            path,
+            items: text.items,
+            source: text.source,
+            doc,
             scope: None,
         });
+    }
+}
+
+/// A file's tokens as text (token streams cannot leave the thread that made them), with the
+/// names of its top-level items.
+struct Text {
+    source: String,
+    items: Vec<String>,
+}
+
+impl From<TokenStream> for Text {
+    fn from(tokens: TokenStream) -> Self {
+        Text {
+            items: top_level_items(&tokens),
+            source: tokens.to_string(),
+        }
     }
 }
 

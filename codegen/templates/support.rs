@@ -424,6 +424,15 @@ pub fn serialize_for<T: Structured, S: Serializer>(
     map.end()
 }
 
+/// Reads the value of `map`'s current entry into `field`; `true`: the field table knew the key.
+pub fn read_field<'de, A: MapAccess<'de>, T: serde::Deserialize<'de>>(
+    map: &mut A,
+    field: &mut T,
+) -> ::core::result::Result<bool, A::Error> {
+    *field = map.next_value()?;
+    Ok(true)
+}
+
 /// Deserializes a generated struct: declared fields by name, everything else into `extra`.
 /// Absent fields stay unset, so a `$select` response reads fine.
 pub fn deserialize<'de, T: Structured, D: Deserializer<'de>>(

@@ -1840,8 +1840,8 @@ macro_rules! structured {
                 key: &str,
                 map: &mut A,
             ) -> ::core::result::Result<bool, A::Error> {
-                // One call an arm (not `self.x = map.next_value()?`): a third less for the
-                // compiler to check.
+                // One call an arm: with `self.x = map.next_value()?` in every arm, checking the
+                // full v9.1 SDK took a third longer.
                 match key {
                     $($(#[$attr])* $wire => super::support::read_field(map, &mut self.$field),)*
                     _ => {

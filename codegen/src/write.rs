@@ -76,7 +76,7 @@ fn format_one(
 /// The field-table macro that `support.rs` ends with, as written in its template (prettyplease
 /// would fill the `macro_rules!` body like a paragraph), after a blank line.
 fn structured_macro() -> String {
-    let template = include_str!("../templates/structured.rs");
+    let template = include_str!("../templates/tables.rs");
     let start = template.find("///").unwrap_or(0);
     format!("\n{}", &template[start..])
 }
@@ -104,11 +104,11 @@ fn format_source(path: &str, source: &str, scope: &Option<FileScope>) -> Result<
     Ok(space_items(&table_lines(&prettyplease::unparse(&syntax))))
 }
 
-/// One line a field in the field tables (`support::structured! { .. }`), which prettyplease
-/// fills like a paragraph: their entries are words, `=`, string literals and `#[cfg(..)]`
-/// attributes, separated by `;`.
+/// One line an entry in the tables of fields (`support::structured! { .. }`) and of enum members
+/// (`support::enumeration! { .. }`), which prettyplease fills like a paragraph: their entries
+/// are words, `=`, `,`, literals and `#[cfg(..)]` attributes, separated by `;`.
 pub fn table_lines(text: &str) -> String {
-    if !text.contains("structured! {") {
+    if !text.contains("structured! {") && !text.contains("enumeration! {") {
         return text.to_string();
     }
     let mut out = String::with_capacity(text.len());
@@ -116,7 +116,7 @@ pub fn table_lines(text: &str) -> String {
     while let Some(line) = lines.next() {
         out.push_str(line);
         out.push('\n');
-        if !line.ends_with("structured! {") {
+        if !(line.ends_with("structured! {") || line.ends_with("enumeration! {")) {
             continue;
         }
         let indent = &line[..line.len() - line.trim_start().len()];

@@ -5,7 +5,6 @@ use crate::model::*;
 use crate::names::{Case, Scope, ident};
 use proc_macro2::{Literal as Lit, TokenStream};
 use quote::quote;
-use std::collections::BTreeSet;
 
 impl Emitter<'_> {
     pub(super) fn emit_enums(&self) -> TokenStream {
@@ -35,54 +34,12 @@ impl Emitter<'_> {
                 let extra = doc_lines(&describe(&m.annotations));
                 quote!(#[doc = #text] #extra #v,)
             });
-            let name_arms = members.iter().map(|(v, m)| {
+            let table = members.iter().map(|(v, m)| {
                 let wire = &m.name;
-                quote!(Self::#v => #wire,)
-            });
-            let from_name_arms = members.iter().map(|(v, m)| {
-                let wire = &m.name;
-                quote!(#wire => Self::#v,)
-            });
-            let mut seen_values = BTreeSet::new();
-            let from_value_arms: Vec<TokenStream> = members
-                .iter()
-                .filter(|(_, m)| seen_values.insert(m.value))
-                .map(|(v, m)| {
-                    let value = Lit::i64_unsuffixed(m.value);
-                    quote!(#value => ::core::option::Option::Some(Self::#v),)
-                })
-                .collect();
-            let value_arms = members.iter().map(|(v, m)| {
                 let value = Lit::i64_unsuffixed(m.value);
-                quote!(Self::#v => ::core::option::Option::Some(#value),)
+                quote!(#v = #wire, #value;)
             });
-            let from_name_and_value = if members.is_empty() {
-                // An enum type without members: every name and value is unknown.
-                quote! {
-                    fn from_name(name: &str) -> Self {
-                        Self::Unknown(::std::string::ToString::to_string(name))
-                    }
-                    fn from_value(value: i64) -> ::core::option::Option<Self> {
-                        let _ = value;
-                        ::core::option::Option::None
-                    }
-                }
-            } else {
-                quote! {
-                    fn from_name(name: &str) -> Self {
-                        match name {
-                            #(#from_name_arms)*
-                            other => Self::Unknown(::std::string::ToString::to_string(other)),
-                        }
-                    }
-                    fn from_value(value: i64) -> ::core::option::Option<Self> {
-                        match value {
-                            #(#from_value_arms)*
-                            _ => ::core::option::Option::None,
-                        }
-                    }
-                }
-            };
+            let root = Depth(1).root();
             items.push(quote! {
                 #doc
                 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -92,43 +49,9 @@ impl Emitter<'_> {
                     Unknown(::std::string::String),
                 }
 
-                impl #name {
-                    /// The member's numeric value, if the SDK knows the member.
-                    pub fn value(&self) -> ::core::option::Option<i64> {
-                        match self {
-                            #(#value_arms)*
-                            Self::Unknown(_) => ::core::option::Option::None,
-                        }
-                    }
-                }
-
-                impl super::support::ODataEnum for #name {
-                    const ODATA_TYPE: &'static str = #qualified;
-                    fn name(&self) -> &str {
-                        match self {
-                            #(#name_arms)*
-                            Self::Unknown(name) => name,
-                        }
-                    }
-                    #from_name_and_value
-                }
-
-                impl ::dataverse_runtime::codegen::typed::FilterValue for #name {
-                    fn to_literal(&self) -> ::dataverse_runtime::Literal {
-                        ::dataverse_runtime::Literal::enumeration(#qualified, super::support::ODataEnum::name(self))
-                    }
-                }
-
-                impl ::dataverse_runtime::codegen::serde::Serialize for #name {
-                    fn serialize<S: ::dataverse_runtime::codegen::serde::Serializer>(&self, serializer: S) -> ::core::result::Result<S::Ok, S::Error> {
-                        super::support::serialize_enum(self, serializer)
-                    }
-                }
-
-                impl<'de> ::dataverse_runtime::codegen::serde::Deserialize<'de> for #name {
-                    fn deserialize<D: ::dataverse_runtime::codegen::serde::Deserializer<'de>>(deserializer: D) -> ::core::result::Result<Self, D::Error> {
-                        super::support::deserialize_enum(deserializer)
-                    }
+                #root::support::enumeration! {
+                    #name(#qualified);
+                    #(#table)*
                 }
             });
         }

@@ -1819,6 +1819,7 @@ impl TypedChangeSet<'_, '_> {
 /// holds (visited first, and asked for the keys the table does not know), `binds = field` an
 /// entity's lookups to bind (visited last). Invoked from the types' own modules
 /// (`entities/<type>.rs`, `complex/<type>.rs`), whose parent sees this module.
+#[allow(unused_macros)] // a document without such types
 macro_rules! structured {
     (
         $name:ident($odata:literal $(, base = $base:ident)? $(, binds = $binds:ident)?);
@@ -1890,4 +1891,79 @@ macro_rules! structured {
         }
     };
 }
+#[allow(unused_imports)]
 pub(crate) use structured;
+
+/// Implements `value()`, [`ODataEnum`], `FilterValue`, `Serialize` and `Deserialize` for a
+/// generated enum type from its member table, one line a member: the variant, its name on the
+/// wire and its value. Two members with one value: the first is read from that value. Invoked
+/// from `enums.rs`, a module of the SDK root.
+#[allow(unused_macros)] // a document without such types
+macro_rules! enumeration {
+    (
+        $name:ident($odata:literal);
+        $($variant:ident = $wire:literal, $value:literal;)*
+    ) => {
+        impl $name {
+            /// The member's numeric value, if the SDK knows the member.
+            pub fn value(&self) -> ::core::option::Option<i64> {
+                match self {
+                    $(Self::$variant => ::core::option::Option::Some($value),)*
+                    Self::Unknown(_) => ::core::option::Option::None,
+                }
+            }
+        }
+
+        impl super::support::ODataEnum for $name {
+            const ODATA_TYPE: &'static str = $odata;
+
+            fn name(&self) -> &str {
+                match self {
+                    $(Self::$variant => $wire,)*
+                    Self::Unknown(name) => name,
+                }
+            }
+
+            #[allow(clippy::match_single_binding)]
+            fn from_name(name: &str) -> Self {
+                match name {
+                    $($wire => Self::$variant,)*
+                    other => Self::Unknown(::std::string::ToString::to_string(other)),
+                }
+            }
+
+            #[allow(unreachable_patterns, clippy::match_single_binding)]
+            fn from_value(value: i64) -> ::core::option::Option<Self> {
+                match value {
+                    $($value => ::core::option::Option::Some(Self::$variant),)*
+                    _ => ::core::option::Option::None,
+                }
+            }
+        }
+
+        impl ::dataverse_runtime::codegen::typed::FilterValue for $name {
+            fn to_literal(&self) -> ::dataverse_runtime::Literal {
+                ::dataverse_runtime::Literal::enumeration($odata, super::support::ODataEnum::name(self))
+            }
+        }
+
+        impl ::dataverse_runtime::codegen::serde::Serialize for $name {
+            fn serialize<S: ::dataverse_runtime::codegen::serde::Serializer>(
+                &self,
+                serializer: S,
+            ) -> ::core::result::Result<S::Ok, S::Error> {
+                super::support::serialize_enum(self, serializer)
+            }
+        }
+
+        impl<'de> ::dataverse_runtime::codegen::serde::Deserialize<'de> for $name {
+            fn deserialize<D: ::dataverse_runtime::codegen::serde::Deserializer<'de>>(
+                deserializer: D,
+            ) -> ::core::result::Result<Self, D::Error> {
+                super::support::deserialize_enum(deserializer)
+            }
+        }
+    };
+}
+#[allow(unused_imports)]
+pub(crate) use enumeration;

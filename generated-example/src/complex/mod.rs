@@ -4,22 +4,22 @@
 use super::*;
 
 mod add_to_queue_response;
-pub use self::add_to_queue_response::*;
+pub use self::add_to_queue_response::AddToQueueResponse;
 
 mod who_am_i_response;
-pub use self::who_am_i_response::*;
+pub use self::who_am_i_response::WhoAmIResponse;
 
 mod boolean_managed_property;
-pub use self::boolean_managed_property::*;
+pub use self::boolean_managed_property::BooleanManagedProperty;
 
 mod entity_setting;
-pub use self::entity_setting::*;
+pub use self::entity_setting::EntitySetting;
 
 mod label;
-pub use self::label::*;
+pub use self::label::Label;
 
 mod localized_label;
-pub use self::localized_label::*;
+pub use self::localized_label::LocalizedLabel;
 
 mod security_privilege_metadata;
-pub use self::security_privilege_metadata::*;
+pub use self::security_privilege_metadata::SecurityPrivilegeMetadata;

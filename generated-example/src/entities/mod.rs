@@ -4,12 +4,12 @@
 use super::*;
 
 mod crmbaseentity;
-pub use self::crmbaseentity::*;
+pub use self::crmbaseentity::{Crmbaseentity, CrmbaseentityAny};
 
 #[cfg(feature = "accounts")]
 mod account;
 #[cfg(feature = "accounts")]
-pub use self::account::*;
+pub use self::account::Account;
 
 /// Stands in for `Account` while it is not compiled: a navigation property to it reads
 /// its expanded value as untyped JSON.
@@ -20,7 +20,7 @@ pub(crate) type Account = super::support::Untyped;
 #[cfg(feature = "activitypointers")]
 mod activitypointer;
 #[cfg(feature = "activitypointers")]
-pub use self::activitypointer::*;
+pub use self::activitypointer::{Activitypointer, ActivitypointerAny};
 
 /// Stands in for `Activitypointer` while it is not compiled: a navigation property to it reads
 /// its expanded value as untyped JSON.
@@ -36,7 +36,7 @@ pub(crate) type ActivitypointerAny = super::support::Untyped;
 #[cfg(feature = "annotations")]
 mod annotation;
 #[cfg(feature = "annotations")]
-pub use self::annotation::*;
+pub use self::annotation::Annotation;
 
 /// Stands in for `Annotation` while it is not compiled: a navigation property to it reads
 /// its expanded value as untyped JSON.
@@ -47,7 +47,7 @@ pub(crate) type Annotation = super::support::Untyped;
 #[cfg(feature = "contacts")]
 mod contact;
 #[cfg(feature = "contacts")]
-pub use self::contact::*;
+pub use self::contact::Contact;
 
 /// Stands in for `Contact` while it is not compiled: a navigation property to it reads
 /// its expanded value as untyped JSON.
@@ -67,12 +67,12 @@ pub use self::letter::*;
 pub(crate) type Letter = super::support::Untyped;
 
 mod principal;
-pub use self::principal::*;
+pub use self::principal::{Principal, PrincipalAny};
 
 #[cfg(feature = "queueitems")]
 mod queueitem;
 #[cfg(feature = "queueitems")]
-pub use self::queueitem::*;
+pub use self::queueitem::Queueitem;
 
 /// Stands in for `Queueitem` while it is not compiled: a navigation property to it reads
 /// its expanded value as untyped JSON.
@@ -94,7 +94,7 @@ pub(crate) type Queue = super::support::Untyped;
 #[cfg(feature = "systemusers")]
 mod system_user;
 #[cfg(feature = "systemusers")]
-pub use self::system_user::*;
+pub use self::system_user::SystemUser;
 
 /// Stands in for `SystemUser` while it is not compiled: a navigation property to it reads
 /// its expanded value as untyped JSON.
@@ -114,12 +114,12 @@ pub use self::team::*;
 pub(crate) type Team = super::support::Untyped;
 
 mod crmmodelbaseentity;
-pub use self::crmmodelbaseentity::*;
+pub use self::crmmodelbaseentity::{Crmmodelbaseentity, CrmmodelbaseentityAny};
 
 #[cfg(feature = "EntityDefinitions")]
 mod entity_metadata;
 #[cfg(feature = "EntityDefinitions")]
-pub use self::entity_metadata::*;
+pub use self::entity_metadata::EntityMetadata;
 
 mod metadata_base;
-pub use self::metadata_base::*;
+pub use self::metadata_base::{MetadataBase, MetadataBaseAny};

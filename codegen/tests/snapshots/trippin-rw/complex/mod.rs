@@ -4,13 +4,13 @@
 use super::*;
 
 mod city;
-pub use self::city::*;
+pub use self::city::City;
 
 mod location;
-pub use self::location::*;
+pub use self::location::Location;
 
 mod event_location;
-pub use self::event_location::*;
+pub use self::event_location::EventLocation;
 
 mod airport_location;
-pub use self::airport_location::*;
+pub use self::airport_location::AirportLocation;

@@ -6,7 +6,7 @@ use super::*;
 #[cfg(feature = "Photos")]
 mod photo;
 #[cfg(feature = "Photos")]
-pub use self::photo::*;
+pub use self::photo::Photo;
 
 /// Stands in for `Photo` while it is not compiled: a navigation property to it reads
 /// its expanded value as untyped JSON.
@@ -28,7 +28,7 @@ pub(crate) type Person = super::support::Untyped;
 #[cfg(feature = "Airlines")]
 mod airline;
 #[cfg(feature = "Airlines")]
-pub use self::airline::*;
+pub use self::airline::Airline;
 
 /// Stands in for `Airline` while it is not compiled: a navigation property to it reads
 /// its expanded value as untyped JSON.
@@ -39,7 +39,7 @@ pub(crate) type Airline = super::support::Untyped;
 #[cfg(feature = "Airports")]
 mod airport;
 #[cfg(feature = "Airports")]
-pub use self::airport::*;
+pub use self::airport::Airport;
 
 /// Stands in for `Airport` while it is not compiled: a navigation property to it reads
 /// its expanded value as untyped JSON.
@@ -48,16 +48,16 @@ pub use self::airport::*;
 pub(crate) type Airport = super::support::Untyped;
 
 mod plan_item;
-pub use self::plan_item::*;
+pub use self::plan_item::{PlanItem, PlanItemAny};
 
 mod public_transportation;
-pub use self::public_transportation::*;
+pub use self::public_transportation::{PublicTransportation, PublicTransportationAny};
 
 mod flight;
-pub use self::flight::*;
+pub use self::flight::Flight;
 
 mod event;
-pub use self::event::*;
+pub use self::event::Event;
 
 mod trip;
-pub use self::trip::*;
+pub use self::trip::Trip;

@@ -1,7 +1,12 @@
 //! Stage 6, write: token streams to formatted source files (in memory), each with the
 //! `@generated` header. Same input, same bytes: no timestamps, no paths.
+//!
+//! A file's source is parsed, given short names ([`crate::short_names`]) and printed by
+//! prettyplease; its text blocks (the struct, field table and constants of a type, written as
+//! text by the emitter: [`crate::emit::blocks`]) then take the place of their markers, their
+//! type slots filled with the short names the pass gave them.
 
-use crate::emit::EmittedFile;
+use crate::emit::{EmittedFile, blocks};
 use crate::short_names::FileScope;
 use std::collections::BTreeMap;
 
@@ -24,28 +29,23 @@ pub fn input_hash(bytes: &[u8]) -> String {
 /// Formats every file with prettyplease, on all cores: token streams are not `Send`, so each is
 /// turned into text here and parsed back and formatted by worker threads.
 pub fn format_files(files: Vec<EmittedFile>, input_hash: &str) -> Result<Files, String> {
-    let jobs: Vec<(String, String, String, Option<FileScope>)> = files
-        .into_iter()
-        .map(|f| (f.path, f.doc, f.source, f.scope))
-        .collect();
-    let texts = crate::parallel::in_parallel(jobs.len(), |i| {
-        let (path, doc, source, scope) = &jobs[i];
-        format_one(path, doc, source, scope, input_hash)
-    });
+    let texts = crate::parallel::in_parallel(files.len(), |i| format_one(&files[i], input_hash));
     let mut out = Files::new();
-    for ((path, ..), text) in jobs.into_iter().zip(texts) {
-        out.insert(path, text?);
+    for (file, text) in files.into_iter().zip(texts) {
+        out.insert(file.path, text?);
     }
     Ok(out)
 }
 
-fn format_one(
-    path: &str,
-    doc: &str,
-    source: &str,
-    scope: &Option<FileScope>,
-    input_hash: &str,
-) -> Result<String, String> {
+fn format_one(file: &EmittedFile, input_hash: &str) -> Result<String, String> {
+    let EmittedFile {
+        path,
+        doc,
+        source,
+        scope,
+        blocks,
+        ..
+    } = file;
     // The bundled template is the same in every SDK: formatted once per process.
     if scope.is_none() && path == "support.rs" {
         static TEMPLATE: std::sync::Mutex<Option<(String, String)>> = std::sync::Mutex::new(None);
@@ -57,7 +57,7 @@ fn format_one(
         let body = match cached {
             Some(body) => body,
             None => {
-                let body = format_source(path, source, &None)?;
+                let body = format_source(path, source, &None, &[])?;
                 if let Ok(mut t) = TEMPLATE.lock() {
                     *t = Some((source.to_string(), body.clone()));
                 }
@@ -69,7 +69,7 @@ fn format_one(
     Ok(with_header(
         doc,
         input_hash,
-        &format_source(path, source, scope)?,
+        &format_source(path, source, scope, blocks)?,
     ))
 }
 
@@ -94,14 +94,126 @@ fn with_header(doc: &str, input_hash: &str, body: &str) -> String {
     text
 }
 
-/// Parses, shortens (with a scope) and formats one file's source.
-fn format_source(path: &str, source: &str, scope: &Option<FileScope>) -> Result<String, String> {
+/// Parses, shortens (with a scope) and formats one file's source, and puts its text blocks
+/// where their markers are.
+fn format_source(
+    path: &str,
+    source: &str,
+    scope: &Option<FileScope>,
+    blocks: &[String],
+) -> Result<String, String> {
     let mut syntax: syn::File =
         syn::parse_file(source).map_err(|e| format!("generated {path} does not parse: {e}"))?;
     if let Some(scope) = scope {
         crate::short_names::shorten(&mut syntax, scope);
     }
-    Ok(space_items(&table_lines(&prettyplease::unparse(&syntax))))
+    let slots = take_slots(&mut syntax);
+    let text = table_lines(&prettyplease::unparse(&syntax));
+    let text = if blocks.is_empty() {
+        text
+    } else {
+        fill_blocks(&text, blocks, &slots)
+    };
+    Ok(space_items(&text))
+}
+
+/// Takes the slot list item ([`blocks`]) out of `file`: its types as text, in order.
+fn take_slots(file: &mut syn::File) -> Vec<String> {
+    let Some(at) = file.items.iter().position(|item| {
+        matches!(item, syn::Item::Struct(s) if s.attrs.iter().any(|a| a.path().is_ident(blocks::SLOTS_ATTRIBUTE)))
+    }) else {
+        return Vec::new();
+    };
+    let syn::Item::Struct(list) = file.items.remove(at) else {
+        return Vec::new();
+    };
+    list.fields.iter().map(|f| type_text(&f.ty)).collect()
+}
+
+/// A type as the formatter writes it: `Field<Vec<super::Account>>`.
+fn type_text(ty: &syn::Type) -> String {
+    let mut out = String::new();
+    write_type(ty, &mut out);
+    out
+}
+
+fn write_type(ty: &syn::Type, out: &mut String) {
+    let syn::Type::Path(syn::TypePath { qself: None, path }) = ty else {
+        // The emitters put only paths in slots; anything else as its tokens.
+        out.push_str(&quote::ToTokens::to_token_stream(ty).to_string());
+        return;
+    };
+    if path.leading_colon.is_some() {
+        out.push_str("::");
+    }
+    for (i, segment) in path.segments.iter().enumerate() {
+        if i > 0 {
+            out.push_str("::");
+        }
+        out.push_str(&segment.ident.to_string());
+        if let syn::PathArguments::AngleBracketed(args) = &segment.arguments {
+            out.push('<');
+            for (j, arg) in args.args.iter().enumerate() {
+                if j > 0 {
+                    out.push_str(", ");
+                }
+                match arg {
+                    syn::GenericArgument::Type(t) => write_type(t, out),
+                    other => out.push_str(&quote::ToTokens::to_token_stream(other).to_string()),
+                }
+            }
+            out.push('>');
+        }
+    }
+}
+
+/// `text` with each block marker line (`__text_block!(N);`) replaced by block `N`, its slots
+/// filled and its constants laid out.
+fn fill_blocks(text: &str, blocks: &[String], slots: &[String]) -> String {
+    let marker = format!("{}!(", blocks::BLOCK_MARKER);
+    let mut out = String::with_capacity(text.len() + blocks.iter().map(String::len).sum::<usize>());
+    for line in text.lines() {
+        let index = line
+            .trim_start()
+            .strip_prefix(marker.as_str())
+            .and_then(|rest| rest.strip_suffix(");"))
+            .and_then(|n| n.parse::<usize>().ok());
+        let Some(block) = index.and_then(|n| blocks.get(n)) else {
+            out.push_str(line);
+            out.push('\n');
+            continue;
+        };
+        for block_line in fill_slots(block, slots).lines() {
+            if block_line.starts_with(blocks::CONST_START) {
+                blocks::layout_const(block_line, &mut out);
+            } else {
+                out.push_str(block_line);
+                out.push('\n');
+            }
+        }
+    }
+    out
+}
+
+/// `block` with each slot reference replaced by its type.
+fn fill_slots(block: &str, slots: &[String]) -> String {
+    let mut out = String::with_capacity(block.len());
+    let mut rest = block;
+    while let Some(start) = rest.find(blocks::SLOT_START) {
+        out.push_str(&rest[..start]);
+        let after = &rest[start + blocks::SLOT_START.len_utf8()..];
+        let end = after.find(blocks::SLOT_END).unwrap_or(after.len());
+        if let Some(slot) = after[..end]
+            .parse::<usize>()
+            .ok()
+            .and_then(|n| slots.get(n))
+        {
+            out.push_str(slot);
+        }
+        rest = &after[(end + blocks::SLOT_END.len_utf8()).min(after.len())..];
+    }
+    out.push_str(rest);
+    out
 }
 
 /// One line an entry in the tables of fields (`support::structured! { .. }`) and of enum members
@@ -416,6 +528,23 @@ pub fn cargo_toml(name: &str, runtime: &RuntimeDependency, features: &[String]) 
 
 #[cfg(test)]
 mod tests {
+    use super::*;
+
+    #[test]
+    fn a_text_block_takes_its_markers_place_with_its_slots_filled() {
+        let source = "#[__text_slots] struct A(::std::vec::Vec<super::B>, u8); \
+                      __text_block!(0); impl A { __text_block!(1); pub fn f() {} }";
+        let blocks = [
+            "/// A.\npub struct A {\n    pub b: \u{1}0\u{2},\n}\n".to_string(),
+            "\u{3}X\u{4}\u{1}1\u{2}\u{4}f\u{4}\"x\"\u{4}\n".to_string(),
+        ];
+        assert_eq!(
+            format_source("a.rs", source, &None, &blocks).unwrap(),
+            "/// A.\npub struct A {\n    pub b: ::std::vec::Vec<super::B>,\n}\n\n\
+             impl A {\n    pub const X: u8 = f(\"x\");\n    pub fn f() {}\n}\n"
+        );
+    }
+
     use super::table_lines;
 
     #[test]

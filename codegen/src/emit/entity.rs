@@ -1,6 +1,7 @@
 //! One entity type's file: its struct, keys, lookup and navigation constants, alternate keys
 //! and the bound operations on its handles.
 
+use super::blocks::{Blocks, const_text};
 use super::operations::Binding;
 use super::types::primitive_type;
 use super::{Depth, Emitter};
@@ -148,13 +149,14 @@ impl Emitter<'_> {
         ))
     }
 
-    pub(super) fn emit_entity(&self, i: usize) -> TokenStream {
+    pub(super) fn emit_entity(&self, i: usize) -> (TokenStream, Vec<String>) {
         let root = Depth(2).root();
         let ty = &self.model.entity_types[i];
         let rust = &self.names.entity_types[i];
         let name = ident(rust);
+        let mut blocks = Blocks::default();
         let mut items = vec![
-            self.structured_type(ty, rust, Some(i)),
+            self.structured_type(ty, rust, Some(i), &mut blocks),
             self.polymorphic_enum(i),
         ];
         // IsA: the type itself and every base type.
@@ -188,9 +190,10 @@ impl Emitter<'_> {
                 }
             });
         }
-        // Lookup and navigation constants, alternate keys.
+        // Lookup and navigation constants, alternate keys. The property descriptors come
+        // first, but are named after the navigation constants, so those keep their names.
         let mut consts = Scope::with_reserved(&["ODATA_TYPE"]);
-        let mut const_items = Vec::new();
+        let mut navigation_consts = String::new();
         for n in self.field_navigations(ty) {
             let targets = self.lookup_targets(n, i);
             for target in &targets {
@@ -215,26 +218,34 @@ impl Emitter<'_> {
                             .to_uppercase()
                     )
                 };
-                let const_name = ident(&consts.unique(const_name));
-                let nav_name = &n.name;
-                let set_name = &target.set;
-                let gate = self.gate(target.entity);
-                if n.collection {
-                    const_items.push(quote! {
-                        #gate
-                        pub const #const_name: #root::support::Navigation<#name, #target_ty> = #root::support::Navigation::new(#nav_name, #set_name);
-                    });
+                let const_name = ident(&consts.unique(const_name)).to_string();
+                let nav_name = proc_macro2::Literal::string(&n.name).to_string();
+                let set_name = proc_macro2::Literal::string(&target.set).to_string();
+                let gate = self.gate_text(target.entity);
+                let gated = gate.is_some();
+                let target_ty = blocks.slot(target_ty, gated);
+                let kind = if n.collection {
+                    blocks.slot(quote!(#root::support::Navigation), gated)
                 } else {
-                    const_items.push(quote! {
-                        #gate
-                        pub const #const_name: #root::support::Lookup<#name, #target_ty> = #root::support::Lookup::new(#nav_name, #set_name);
-                    });
-                }
+                    blocks.slot(quote!(#root::support::Lookup), gated)
+                };
+                const_text(
+                    &mut navigation_consts,
+                    gate.as_deref(),
+                    &const_name,
+                    &format!("{kind}<{name}, {target_ty}>"),
+                    &format!("{kind}::new"),
+                    &[&nav_name, &set_name],
+                );
             }
         }
-        // Property descriptors after the navigation constants, so those keep their names.
-        let descriptors = self.property_descriptors(ty, &mut consts, &root);
-        const_items.splice(0..0, descriptors);
+        let mut const_text_block = String::new();
+        self.property_descriptors(ty, &mut consts, &root, &mut blocks, &mut const_text_block);
+        const_text_block.push_str(&navigation_consts);
+        let mut const_items = Vec::new();
+        if !const_text_block.is_empty() {
+            const_items.push(blocks.block(const_text_block));
+        }
         let mut methods = Scope::with_reserved(&["reference"]);
         if let Some(reference) = self.reference_constructor(i, &root) {
             const_items.push(reference);
@@ -430,7 +441,8 @@ impl Emitter<'_> {
                 #(#collection_requests)*
             });
         }
-        quote!(#(#items)*)
+        let slots = blocks.slots_item(&name);
+        (quote!(#slots #(#items)*), blocks.texts)
     }
 
     /// `Type::reference(key)`: a record with only its CSDL key set, for entity parameters that

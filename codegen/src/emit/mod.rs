@@ -17,10 +17,15 @@
 //! nothing; the write stage then gives each file short names and `use` lines where no name can be
 //! mistaken ([`crate::short_names`]).
 //!
+//! The parts of a type's file that grow with its fields (its struct, field table and constants)
+//! are not tokens but formatted text ([`blocks`]): parsing and printing them again was most of
+//! the generation time.
+//!
 //! One module per generated concept: [`naming`] decides every name, [`types`] the structs and
 //! polymorphic enums, [`enums`] enum types, [`entity`] keys, lookups and handles of an entity type,
 //! [`operations`] actions and functions, [`service`] the root file with the `Service`.
 
+pub(crate) mod blocks;
 mod choices;
 mod entity;
 mod enums;
@@ -48,6 +53,8 @@ pub struct EmittedFile {
     pub source: String,
     /// The names of the items the file defines at its top level.
     pub items: Vec<String>,
+    /// The texts of the file's text blocks ([`blocks`]), which its source marks where they go.
+    pub blocks: Vec<String>,
     /// The file's inner doc comment (first line of the file).
     pub doc: String,
     /// Where the file sits in the module tree, for short names; `None`: written as emitted.
@@ -166,27 +173,43 @@ impl Emitter<'_> {
 
     /// The predicate of [`Emitter::gate`]; `None` where the items are always compiled.
     fn gate_predicate(&self, entities: impl IntoIterator<Item = usize>) -> Option<TokenStream> {
+        let text = self.gate_predicate_text(entities)?;
+        match text.parse() {
+            Ok(tokens) => Some(tokens),
+            Err(e) => unreachable!("feature names are valid string literals: {e}"),
+        }
+    }
+
+    /// [`Emitter::gate`] as text, `#[cfg(..)]` (for text blocks).
+    pub(super) fn gate_text(&self, entities: impl IntoIterator<Item = usize>) -> Option<String> {
+        Some(format!("#[cfg({})]", self.gate_predicate_text(entities)?))
+    }
+
+    /// The predicate of [`Emitter::gate`] as the formatter writes it: `feature = "accounts"`,
+    /// `any(feature = "a", feature = "b")`, `all(..)`.
+    fn gate_predicate_text(&self, entities: impl IntoIterator<Item = usize>) -> Option<String> {
         let features = self.features.as_ref()?;
         let groups: BTreeSet<&Vec<String>> = entities
             .into_iter()
             .map(|e| &features[e])
             .filter(|f| !f.is_empty())
             .collect();
-        let predicates: Vec<TokenStream> = groups
+        let feature = |f: &String| format!("feature = {}", proc_macro2::Literal::string(f));
+        let predicates: Vec<String> = groups
             .into_iter()
             .map(|f| {
                 if let [one] = f.as_slice() {
-                    quote!(feature = #one)
+                    feature(one)
                 } else {
-                    let f = f.iter();
-                    quote!(any(#(feature = #f),*))
+                    let list: Vec<String> = f.iter().map(feature).collect();
+                    format!("any({})", list.join(", "))
                 }
             })
             .collect();
         match predicates.len() {
             0 => None,
-            1 => Some(predicates[0].clone()),
-            _ => Some(quote!(all(#(#predicates),*))),
+            1 => predicates.into_iter().next(),
+            _ => Some(format!("all({})", predicates.join(", "))),
         }
     }
 
@@ -428,6 +451,7 @@ impl FileList {
             path,
             items: text.items,
             source: text.source,
+            blocks: text.blocks,
             doc,
             scope: None,
         });
@@ -440,14 +464,22 @@ struct Text {
     source: String,
     items: Vec<String>,
     gated_items: bool,
+    blocks: Vec<String>,
 }
 
 impl From<TokenStream> for Text {
     fn from(tokens: TokenStream) -> Self {
+        Text::from((tokens, Vec::new()))
+    }
+}
+
+impl From<(TokenStream, Vec<String>)> for Text {
+    fn from((tokens, blocks): (TokenStream, Vec<String>)) -> Self {
         Text {
             items: top_level_items(&tokens),
             gated_items: has_gated_items(&tokens),
             source: tokens.to_string(),
+            blocks,
         }
     }
 }

@@ -2,6 +2,7 @@
 //! `Property<Account, String>`), and the document's own query functions (`LastXDays`, `In`,
 //! `Under`...) as typed filter builders in `functions.rs`.
 
+use super::blocks::{Blocks, const_text};
 use super::naming::member_source;
 use super::types::{Write, property_write};
 use super::{Emitter, doc_lines};
@@ -21,41 +22,59 @@ pub(super) fn const_name(csdl_name: &str) -> String {
 
 impl Emitter<'_> {
     /// The descriptor constants of the structural properties of `ty` (inherited ones first),
-    /// named in `scope` (shared with the type's other constants).
+    /// named in `scope` (shared with the type's other constants), as the text of a block.
     pub(super) fn property_descriptors(
         &self,
         ty: &StructuredType,
         scope: &mut Scope,
         root: &TokenStream,
-    ) -> Vec<TokenStream> {
-        self.field_properties(ty)
-            .into_iter()
-            .map(|p| {
-                let name = ident(&scope.unique(const_name(&member_source(p))));
-                let value = match self.choice_type(p, root) {
-                    Some(choice) => choice,
-                    None => self.descriptor_value_type(&p.ty, root),
-                };
-                let wire = &p.name;
-                let gate = self.gate(Self::mentioned(&p.ty));
-                let is_key = ty
-                    .key
-                    .iter()
-                    .flatten()
-                    .any(|k| k.path.len() == 1 && k.path[0] == p.name);
-                if property_write(p, is_key) == Write::Never {
-                    quote! {
-                        #gate
-                        pub const #name: ::dataverse_runtime::codegen::typed::Property<Self, #value, ::dataverse_runtime::codegen::typed::ReadOnly> = ::dataverse_runtime::codegen::typed::Property::read_only(#wire);
-                    }
-                } else {
-                    quote! {
-                        #gate
-                        pub const #name: ::dataverse_runtime::codegen::typed::Property<Self, #value> = ::dataverse_runtime::codegen::typed::Property::new(#wire);
-                    }
-                }
-            })
-            .collect()
+        blocks: &mut Blocks,
+        out: &mut String,
+    ) {
+        let mut read_only = None;
+        let mut property = None;
+        for p in self.field_properties(ty) {
+            let property = property
+                .get_or_insert_with(|| {
+                    blocks.slot(quote!(::dataverse_runtime::codegen::typed::Property), false)
+                })
+                .clone();
+            let name = ident(&scope.unique(const_name(&member_source(p)))).to_string();
+            let value = match self.choice_type(p, root) {
+                Some(choice) => choice,
+                None => self.descriptor_value_type(&p.ty, root),
+            };
+            let wire = proc_macro2::Literal::string(&p.name).to_string();
+            let gate = self.gate_text(Self::mentioned(&p.ty));
+            let value = blocks.slot(value, gate.is_some());
+            let is_key = ty
+                .key
+                .iter()
+                .flatten()
+                .any(|k| k.path.len() == 1 && k.path[0] == p.name);
+            if property_write(p, is_key) == Write::Never {
+                let marker = read_only.get_or_insert_with(|| {
+                    blocks.slot(quote!(::dataverse_runtime::codegen::typed::ReadOnly), false)
+                });
+                const_text(
+                    out,
+                    gate.as_deref(),
+                    &name,
+                    &format!("{property}<Self, {value}, {marker}>"),
+                    &format!("{property}::read_only"),
+                    &[&wire],
+                );
+            } else {
+                const_text(
+                    out,
+                    gate.as_deref(),
+                    &name,
+                    &format!("{property}<Self, {value}>"),
+                    &format!("{property}::new"),
+                    &[&wire],
+                );
+            }
+        }
     }
 
     /// The value type a descriptor compares with: the field's type without the `Box` that

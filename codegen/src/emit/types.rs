@@ -1,7 +1,8 @@
 //! Structs of entity and complex types, their polymorphic enums, and the Rust type of a value.
 
+use super::blocks::{Blocks, doc_text};
 use super::naming::member_source;
-use super::{Depth, Emitter, describe, doc_lines, escape_doc};
+use super::{Depth, Emitter, describe, escape_doc};
 use crate::model::*;
 use crate::names::{Case, Scope, ident};
 use proc_macro2::TokenStream;
@@ -254,13 +255,16 @@ impl Emitter<'_> {
         ty: &StructuredType,
         rust_name_: &str,
         entity: Option<usize>,
+        blocks: &mut Blocks,
     ) -> TokenStream {
         let root = Depth(2).root();
         let name = ident(rust_name_);
+        let text_literal = |s: &str| proc_macro2::Literal::string(s).to_string();
         let qualified = ty.name.to_string();
         let (property_fields, navigation_fields) = self.field_names(ty);
-        let mut defs = Vec::new();
-        let mut table = Vec::new();
+        // The struct's fields and the field table's entries, as text.
+        let mut defs = String::new();
+        let mut table = String::new();
         let key_paths: Vec<String> = ty.key.iter().flatten().map(|k| k.path.join("/")).collect();
         for (p, field) in self.field_properties(ty).into_iter().zip(&property_fields) {
             let write = property_write(p, key_paths.contains(&p.name));
@@ -307,20 +311,32 @@ impl Emitter<'_> {
                 && !key_paths.contains(&p.name)
                 && write == Write::Always
                 && field.to_string().trim_start_matches("r#") == p.name;
-            let doc = if plain { quote!() } else { doc_lines(&doc) };
-            let gate = self.gate(Self::mentioned(&p.ty));
-            if write == Write::Never {
-                defs.push(quote! { #doc #gate pub #field: ::dataverse_runtime::ReadOnly<#value>, });
-            } else {
-                defs.push(quote! { #doc #gate pub #field: ::dataverse_runtime::Field<#value>, });
+            if !plain {
+                doc_text(&mut defs, "    ", &doc);
             }
-            let visit = match write {
-                Write::Always => quote!(field),
-                Write::Never => quote!(read_only),
-                Write::OnCreate => quote!(create_only),
-                Write::OnUpdate => quote!(update_only),
+            let gate = self.gate_text(Self::mentioned(&p.ty));
+            let gated = gate.is_some();
+            for text in [&mut defs, &mut table] {
+                if let Some(gate) = &gate {
+                    text.push_str(&format!("    {gate}\n"));
+                }
+            }
+            let wrapper = if write == Write::Never {
+                quote!(::dataverse_runtime::ReadOnly<#value>)
+            } else {
+                quote!(::dataverse_runtime::Field<#value>)
             };
-            table.push(quote! { #gate #visit #field = #wire; });
+            defs.push_str(&format!(
+                "    pub {field}: {},\n",
+                blocks.slot(wrapper, gated)
+            ));
+            let visit = match write {
+                Write::Always => "field",
+                Write::Never => "read_only",
+                Write::OnCreate => "create_only",
+                Write::OnUpdate => "update_only",
+            };
+            table.push_str(&format!("    {visit} {field} = {};\n", text_literal(wire)));
         }
         for (n, field) in self
             .field_navigations(ty)
@@ -339,10 +355,9 @@ impl Emitter<'_> {
             };
             let wire = &n.name;
             // Documented where the field's name or type does not tell the property or its target.
-            let doc = if field.to_string().trim_start_matches("r#") != n.name || n.target.is_none()
-            {
+            if field.to_string().trim_start_matches("r#") != n.name || n.target.is_none() {
                 let text = format!(
-                    " Navigation `{}`: {} `{}`.",
+                    "Navigation `{}`: {} `{}`.",
                     n.name,
                     if n.collection {
                         "a collection of"
@@ -351,14 +366,18 @@ impl Emitter<'_> {
                     },
                     n.target_name
                 );
-                quote!(#[doc = #text])
-            } else {
-                quote!()
-            };
+                doc_text(&mut defs, "    ", &[text]);
+            }
             // Not behind the target's feature: without it, the target's name is a stand-in that
             // reads the expanded value as untyped JSON (`Emitter::stand_ins`).
-            defs.push(quote! { #doc pub #field: #value, });
-            table.push(quote! { navigation #field = #wire; });
+            defs.push_str(&format!(
+                "    pub {field}: {},\n",
+                blocks.slot(value, false)
+            ));
+            table.push_str(&format!(
+                "    navigation {field} = {};\n",
+                text_literal(wire)
+            ));
         }
         // A composed type (deeper than FLATTEN_DEPTH) holds its base type, which writes and
         // reads the inherited members, the binds and `extra`.
@@ -369,21 +388,12 @@ impl Emitter<'_> {
             };
             quote!(#root::#base)
         });
-        let binds_field = if entity.is_some() && composed.is_none() {
-            quote! {
-                /// Lookups to send as `nav@odata.bind`; set them with `HasBinds::bind` and the
-                /// lookup constants of this type.
-                pub binds: #root::support::Binds,
-            }
-        } else {
-            quote!()
-        };
-        let mut header = quote!(#qualified);
+        let mut header = text_literal(&qualified);
         if composed.is_some() {
-            header.extend(quote!(, base = base));
+            header.push_str(", base = base");
         }
         if entity.is_some() && composed.is_none() {
-            header.extend(quote!(, binds = binds));
+            header.push_str(", binds = binds");
         }
         let kind = match ty.kind {
             StructuredKind::Entity => "entity type",
@@ -434,77 +444,90 @@ impl Emitter<'_> {
                 super::FLATTEN_DEPTH
             ));
         }
-        let doc = doc_lines(&doc);
-        let (base_field, extra_field, deref) = match &composed {
-            Some(base) => (
-                quote! {
-                    /// The base type's members (deeper types are composed, not flattened).
-                    pub base: #base,
-                },
-                quote!(),
-                quote! {
-                    impl ::core::ops::Deref for #name {
-                        type Target = #base;
-                        fn deref(&self) -> &#base {
-                            &self.base
-                        }
+        let mut text = String::new();
+        doc_text(&mut text, "", &doc);
+        text.push_str(&format!(
+            "#[derive(Clone, Default)]\npub struct {name} {{\n"
+        ));
+        if let Some(base) = &composed {
+            text.push_str(&format!(
+                "    /// The base type's members (deeper types are composed, not flattened).\n    pub base: {},\n",
+                blocks.slot(base.clone(), false)
+            ));
+        }
+        text.push_str(&defs);
+        if entity.is_some() && composed.is_none() {
+            text.push_str(&format!(
+                "    /// Lookups to send as `nav@odata.bind`; set them with `HasBinds::bind` and the\n    \
+                 /// lookup constants of this type.\n    pub binds: {},\n",
+                blocks.slot(quote!(#root::support::Binds), false)
+            ));
+        }
+        if composed.is_none() {
+            text.push_str(&format!(
+                "    /// Properties and annotations this type does not declare, exactly as received.\n    \
+                 pub extra: {},\n",
+                blocks.slot(quote!(#root::support::Extra), false)
+            ));
+        }
+        text.push_str("}\n");
+        let struct_block = blocks.block(text);
+        let structured = blocks.slot(quote!(#root::support::structured), false);
+        let table_block = blocks.block(format!(
+            "{structured}! {{\n    {name}({header});\n{table}}}\n"
+        ));
+        let deref = match &composed {
+            Some(base) => quote! {
+                impl ::core::ops::Deref for #name {
+                    type Target = #base;
+                    fn deref(&self) -> &#base {
+                        &self.base
                     }
+                }
 
-                    impl ::core::ops::DerefMut for #name {
-                        fn deref_mut(&mut self) -> &mut #base {
-                            &mut self.base
-                        }
+                impl ::core::ops::DerefMut for #name {
+                    fn deref_mut(&mut self) -> &mut #base {
+                        &mut self.base
                     }
-                },
-            ),
-            None => (
-                quote!(),
-                quote! {
-                    /// Properties and annotations this type does not declare, exactly as received.
-                    pub extra: #root::support::Extra,
-                },
-                quote!(),
-            ),
+                }
+            },
+            None => quote!(),
         };
         quote! {
-            #doc
-            #[derive(Clone, Default)]
-            pub struct #name {
-                #base_field
-                #(#defs)*
-                #binds_field
-                #extra_field
-            }
-
+            #struct_block
             #deref
-
-            #root::support::structured! {
-                #name(#header);
-                #(#table)*
-            }
+            #table_block
         }
     }
 
     /// One complex type's file: its struct and its property descriptors.
-    pub(super) fn emit_complex(&self, i: usize) -> TokenStream {
+    pub(super) fn emit_complex(&self, i: usize) -> (TokenStream, Vec<String>) {
         let ty = &self.model.complex_types[i];
         let rust = &self.names.complex_types[i];
         let name = ident(rust);
         let root = Depth(2).root();
-        let structured = self.structured_type(ty, rust, None);
+        let mut blocks = Blocks::default();
+        let structured = self.structured_type(ty, rust, None, &mut blocks);
         let mut scope = Scope::with_reserved(&["ODATA_TYPE"]);
-        let descriptors = self.property_descriptors(ty, &mut scope, &root);
+        let mut descriptors = String::new();
+        self.property_descriptors(ty, &mut scope, &root, &mut blocks, &mut descriptors);
+        let slots = blocks.slots_item(&name);
         if descriptors.is_empty() {
-            return structured;
+            return (quote!(#slots #structured), blocks.texts);
         }
-        quote! {
-            #structured
+        let descriptors = blocks.block(descriptors);
+        (
+            quote! {
+                #slots
+                #structured
 
-            /// One constant per property, for typed `$select`, `$filter` and `$orderby`.
-            impl #name {
-                #(#descriptors)*
-            }
-        }
+                /// One constant per property, for typed `$select`, `$filter` and `$orderby`.
+                impl #name {
+                    #descriptors
+                }
+            },
+            blocks.texts,
+        )
     }
 }
 

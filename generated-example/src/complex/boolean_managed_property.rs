@@ -32,7 +32,6 @@ support::structured! {
 impl BooleanManagedProperty {
     pub const VALUE: Property<Self, bool> = Property::new("Value");
     pub const CAN_BE_CHANGED: Property<Self, bool> = Property::new("CanBeChanged");
-    pub const MANAGED_PROPERTY_LOGICAL_NAME: Property<Self, String> = Property::new(
-        "ManagedPropertyLogicalName",
-    );
+    pub const MANAGED_PROPERTY_LOGICAL_NAME: Property<Self, String> =
+        Property::new("ManagedPropertyLogicalName");
 }

@@ -28,10 +28,8 @@ support::structured! {
 
 /// One constant per property, for typed `$select`, `$filter` and `$orderby`.
 impl Label {
-    pub const LOCALIZED_LABELS: Property<Self, Vec<LocalizedLabel>> = Property::new(
-        "LocalizedLabels",
-    );
-    pub const USER_LOCALIZED_LABEL: Property<Self, LocalizedLabel> = Property::new(
-        "UserLocalizedLabel",
-    );
+    pub const LOCALIZED_LABELS: Property<Self, Vec<LocalizedLabel>> =
+        Property::new("LocalizedLabels");
+    pub const USER_LOCALIZED_LABEL: Property<Self, LocalizedLabel> =
+        Property::new("UserLocalizedLabel");
 }

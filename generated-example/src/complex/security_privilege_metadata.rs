@@ -54,15 +54,10 @@ impl SecurityPrivilegeMetadata {
     pub const CAN_BE_DEEP: Property<Self, bool> = Property::new("CanBeDeep");
     pub const CAN_BE_GLOBAL: Property<Self, bool> = Property::new("CanBeGlobal");
     pub const CAN_BE_LOCAL: Property<Self, bool> = Property::new("CanBeLocal");
-    pub const CAN_BE_ENTITY_REFERENCE: Property<Self, bool> = Property::new(
-        "CanBeEntityReference",
-    );
-    pub const CAN_BE_PARENT_ENTITY_REFERENCE: Property<Self, bool> = Property::new(
-        "CanBeParentEntityReference",
-    );
+    pub const CAN_BE_ENTITY_REFERENCE: Property<Self, bool> = Property::new("CanBeEntityReference");
+    pub const CAN_BE_PARENT_ENTITY_REFERENCE: Property<Self, bool> =
+        Property::new("CanBeParentEntityReference");
     pub const NAME: Property<Self, String> = Property::new("Name");
     pub const PRIVILEGE_ID: Property<Self, Uuid> = Property::new("PrivilegeId");
-    pub const PRIVILEGE_TYPE: Property<Self, PrivilegeType> = Property::new(
-        "PrivilegeType",
-    );
+    pub const PRIVILEGE_TYPE: Property<Self, PrivilegeType> = Property::new("PrivilegeType");
 }

@@ -527,149 +527,98 @@ impl From<Uuid> for Key<Account> {
 /// lookup (`bind`; a lookup to a type outside the SDK takes an `EntityKey`) and
 /// per collection-valued navigation (`$ref`), then the key constructors.
 impl Account {
-    pub const OVERRIDDENCREATEDON: Property<Self, DateTimeOffset> = Property::new(
-        "overriddencreatedon",
-    );
+    pub const OVERRIDDENCREATEDON: Property<Self, DateTimeOffset> =
+        Property::new("overriddencreatedon");
     pub const TERRITORYCODE: Property<Self, i32> = Property::new("territorycode");
     pub const ACCOUNT_ID: Property<Self, Uuid> = Property::new("accountid");
-    pub const ADDRESS1_TELEPHONE1: Property<Self, String> = Property::new(
-        "address1_telephone1",
-    );
-    pub const ADDRESS1_POSTOFFICEBOX: Property<Self, String> = Property::new(
-        "address1_postofficebox",
-    );
+    pub const ADDRESS1_TELEPHONE1: Property<Self, String> = Property::new("address1_telephone1");
+    pub const ADDRESS1_POSTOFFICEBOX: Property<Self, String> =
+        Property::new("address1_postofficebox");
     pub const ADDRESS1_LINE2: Property<Self, String> = Property::new("address1_line2");
     pub const EMAILADDRESS3: Property<Self, String> = Property::new("emailaddress3");
-    pub const ADDRESS1_TELEPHONE3: Property<Self, String> = Property::new(
-        "address1_telephone3",
-    );
+    pub const ADDRESS1_TELEPHONE3: Property<Self, String> = Property::new("address1_telephone3");
     pub const ADDRESS2_COUNTY: Property<Self, String> = Property::new("address2_county");
-    pub const CREATED_ON: Property<Self, DateTimeOffset, typed::ReadOnly> = Property::read_only(
-        "createdon",
-    );
-    pub const NUMBEROFEMPLOYEES: Property<Self, i32> = Property::new(
-        "numberofemployees",
-    );
-    pub const OWNINGBUSINESSUNIT_VALUE: Property<Self, Uuid, typed::ReadOnly> = Property::read_only(
-        "_owningbusinessunit_value",
-    );
-    pub const TIMESPENTBYMEONEMAILANDMEETINGS: Property<Self, String> = Property::new(
-        "timespentbymeonemailandmeetings",
-    );
-    pub const ADDRESS2_LONGITUDE: Property<Self, f64> = Property::new(
-        "address2_longitude",
-    );
+    pub const CREATED_ON: Property<Self, DateTimeOffset, typed::ReadOnly> =
+        Property::read_only("createdon");
+    pub const NUMBEROFEMPLOYEES: Property<Self, i32> = Property::new("numberofemployees");
+    pub const OWNINGBUSINESSUNIT_VALUE: Property<Self, Uuid, typed::ReadOnly> =
+        Property::read_only("_owningbusinessunit_value");
+    pub const TIMESPENTBYMEONEMAILANDMEETINGS: Property<Self, String> =
+        Property::new("timespentbymeonemailandmeetings");
+    pub const ADDRESS2_LONGITUDE: Property<Self, f64> = Property::new("address2_longitude");
     pub const OWNERSHIPCODE: Property<Self, i32> = Property::new("ownershipcode");
-    pub const TIMEZONERULEVERSIONNUMBER: Property<Self, i32> = Property::new(
-        "timezoneruleversionnumber",
-    );
+    pub const TIMEZONERULEVERSIONNUMBER: Property<Self, i32> =
+        Property::new("timezoneruleversionnumber");
     pub const PRIMARYSATORIID: Property<Self, String> = Property::new("primarysatoriid");
-    pub const MASTERID_VALUE: Property<Self, Uuid, typed::ReadOnly> = Property::read_only(
-        "_masterid_value",
-    );
-    pub const ADDRESS2_LATITUDE: Property<Self, f64> = Property::new(
-        "address2_latitude",
-    );
+    pub const MASTERID_VALUE: Property<Self, Uuid, typed::ReadOnly> =
+        Property::read_only("_masterid_value");
+    pub const ADDRESS2_LATITUDE: Property<Self, f64> = Property::new("address2_latitude");
     pub const ADDRESS2_FAX: Property<Self, String> = Property::new("address2_fax");
-    pub const SLAID_VALUE: Property<Self, Uuid, typed::ReadOnly> = Property::read_only(
-        "_slaid_value",
-    );
+    pub const SLAID_VALUE: Property<Self, Uuid, typed::ReadOnly> =
+        Property::read_only("_slaid_value");
     pub const AGING60_BASE: Property<Self, Decimal> = Property::new("aging60_base");
     pub const TELEPHONE1: Property<Self, String> = Property::new("telephone1");
     pub const ENTITYIMAGE: Property<Self, Binary> = Property::new("entityimage");
     pub const REVENUE: Property<Self, Decimal> = Property::new("revenue");
-    pub const INDUSTRY_CODE: Property<Self, AccountIndustryCode> = Property::new(
-        "industrycode",
-    );
+    pub const INDUSTRY_CODE: Property<Self, AccountIndustryCode> = Property::new("industrycode");
     pub const AGING30_BASE: Property<Self, Decimal> = Property::new("aging30_base");
     pub const EMAILADDRESS1: Property<Self, String> = Property::new("emailaddress1");
-    pub const ADDRESS1_LATITUDE: Property<Self, f64> = Property::new(
-        "address1_latitude",
-    );
-    pub const TRANSACTIONCURRENCYID_VALUE: Property<Self, Uuid, typed::ReadOnly> = Property::read_only(
-        "_transactioncurrencyid_value",
-    );
+    pub const ADDRESS1_LATITUDE: Property<Self, f64> = Property::new("address1_latitude");
+    pub const TRANSACTIONCURRENCYID_VALUE: Property<Self, Uuid, typed::ReadOnly> =
+        Property::read_only("_transactioncurrencyid_value");
     pub const TICKERSYMBOL: Property<Self, String> = Property::new("tickersymbol");
-    pub const ADDRESS2_SHIPPINGMETHODCODE: Property<Self, i32> = Property::new(
-        "address2_shippingmethodcode",
-    );
+    pub const ADDRESS2_SHIPPINGMETHODCODE: Property<Self, i32> =
+        Property::new("address2_shippingmethodcode");
     pub const CUSTOMERSIZECODE: Property<Self, i32> = Property::new("customersizecode");
     pub const ADDRESS2_NAME: Property<Self, String> = Property::new("address2_name");
-    pub const ADDRESS1_STATEORPROVINCE: Property<Self, String> = Property::new(
-        "address1_stateorprovince",
-    );
+    pub const ADDRESS1_STATEORPROVINCE: Property<Self, String> =
+        Property::new("address1_stateorprovince");
     pub const ADDRESS1_LINE3: Property<Self, String> = Property::new("address1_line3");
-    pub const ACCOUNTRATINGCODE: Property<Self, i32> = Property::new(
-        "accountratingcode",
-    );
+    pub const ACCOUNTRATINGCODE: Property<Self, i32> = Property::new("accountratingcode");
     pub const ADDRESS1_LINE1: Property<Self, String> = Property::new("address1_line1");
-    pub const IMPORTSEQUENCENUMBER: Property<Self, i32> = Property::new(
-        "importsequencenumber",
-    );
+    pub const IMPORTSEQUENCENUMBER: Property<Self, i32> = Property::new("importsequencenumber");
     pub const PAYMENTTERMSCODE: Property<Self, i32> = Property::new("paymenttermscode");
     pub const DONOTFAX: Property<Self, bool> = Property::new("donotfax");
     pub const AGING90_BASE: Property<Self, Decimal> = Property::new("aging90_base");
     pub const BUSINESSTYPECODE: Property<Self, i32> = Property::new("businesstypecode");
     pub const ADDRESS2_LINE3: Property<Self, String> = Property::new("address2_line3");
-    pub const ADDRESS2_UTCOFFSET: Property<Self, i32> = Property::new(
-        "address2_utcoffset",
-    );
+    pub const ADDRESS2_UTCOFFSET: Property<Self, i32> = Property::new("address2_utcoffset");
     pub const DONOTPHONE: Property<Self, bool> = Property::new("donotphone");
     pub const EXCHANGERATE: Property<Self, Decimal> = Property::new("exchangerate");
-    pub const OWNERID_VALUE: Property<Self, Uuid, typed::ReadOnly> = Property::read_only(
-        "_ownerid_value",
-    );
-    pub const MODIFIEDONBEHALFBY_VALUE: Property<Self, Uuid, typed::ReadOnly> = Property::read_only(
-        "_modifiedonbehalfby_value",
-    );
-    pub const UTCCONVERSIONTIMEZONECODE: Property<Self, i32> = Property::new(
-        "utcconversiontimezonecode",
-    );
+    pub const OWNERID_VALUE: Property<Self, Uuid, typed::ReadOnly> =
+        Property::read_only("_ownerid_value");
+    pub const MODIFIEDONBEHALFBY_VALUE: Property<Self, Uuid, typed::ReadOnly> =
+        Property::read_only("_modifiedonbehalfby_value");
+    pub const UTCCONVERSIONTIMEZONECODE: Property<Self, i32> =
+        Property::new("utcconversiontimezonecode");
     pub const FTPSITEURL: Property<Self, String> = Property::new("ftpsiteurl");
-    pub const SHIPPINGMETHODCODE: Property<Self, i32> = Property::new(
-        "shippingmethodcode",
-    );
+    pub const SHIPPINGMETHODCODE: Property<Self, i32> = Property::new("shippingmethodcode");
     pub const STOCKEXCHANGE: Property<Self, String> = Property::new("stockexchange");
-    pub const ADDRESS2_TELEPHONE3: Property<Self, String> = Property::new(
-        "address2_telephone3",
-    );
+    pub const ADDRESS2_TELEPHONE3: Property<Self, String> = Property::new("address2_telephone3");
     pub const ADDRESS2_LINE1: Property<Self, String> = Property::new("address2_line1");
-    pub const OWNINGTEAM_VALUE: Property<Self, Uuid, typed::ReadOnly> = Property::read_only(
-        "_owningteam_value",
-    );
+    pub const OWNINGTEAM_VALUE: Property<Self, Uuid, typed::ReadOnly> =
+        Property::read_only("_owningteam_value");
     pub const AGING60: Property<Self, Decimal> = Property::new("aging60");
-    pub const PARTICIPATESINWORKFLOW: Property<Self, bool> = Property::new(
-        "participatesinworkflow",
-    );
-    pub const ADDRESS1_POSTALCODE: Property<Self, String> = Property::new(
-        "address1_postalcode",
-    );
-    pub const ADDRESS2_ADDRESSID: Property<Self, Uuid> = Property::new(
-        "address2_addressid",
-    );
+    pub const PARTICIPATESINWORKFLOW: Property<Self, bool> =
+        Property::new("participatesinworkflow");
+    pub const ADDRESS1_POSTALCODE: Property<Self, String> = Property::new("address1_postalcode");
+    pub const ADDRESS2_ADDRESSID: Property<Self, Uuid> = Property::new("address2_addressid");
     pub const MARKETCAP: Property<Self, Decimal> = Property::new("marketcap");
-    pub const ADDRESS2_ADDRESSTYPECODE: Property<Self, i32> = Property::new(
-        "address2_addresstypecode",
-    );
+    pub const ADDRESS2_ADDRESSTYPECODE: Property<Self, i32> =
+        Property::new("address2_addresstypecode");
     pub const AGING90: Property<Self, Decimal> = Property::new("aging90");
     pub const DONOTBULKEMAIL: Property<Self, bool> = Property::new("donotbulkemail");
     pub const AGING30: Property<Self, Decimal> = Property::new("aging30");
     pub const ENTITYIMAGE_URL: Property<Self, String> = Property::new("entityimage_url");
     pub const SIC: Property<Self, String> = Property::new("sic");
-    pub const SHARESOUTSTANDING: Property<Self, i32> = Property::new(
-        "sharesoutstanding",
-    );
-    pub const ACCOUNTCATEGORYCODE: Property<Self, i32> = Property::new(
-        "accountcategorycode",
-    );
-    pub const OWNINGUSER_VALUE: Property<Self, Uuid, typed::ReadOnly> = Property::read_only(
-        "_owninguser_value",
-    );
+    pub const SHARESOUTSTANDING: Property<Self, i32> = Property::new("sharesoutstanding");
+    pub const ACCOUNTCATEGORYCODE: Property<Self, i32> = Property::new("accountcategorycode");
+    pub const OWNINGUSER_VALUE: Property<Self, Uuid, typed::ReadOnly> =
+        Property::read_only("_owninguser_value");
     pub const STAGEID: Property<Self, Uuid> = Property::new("stageid");
     pub const VERSIONNUMBER: Property<Self, i64> = Property::new("versionnumber");
-    pub const PREFERREDAPPOINTMENTTIMECODE: Property<Self, i32> = Property::new(
-        "preferredappointmenttimecode",
-    );
+    pub const PREFERREDAPPOINTMENTTIMECODE: Property<Self, i32> =
+        Property::new("preferredappointmenttimecode");
     pub const DONOTSENDMM: Property<Self, bool> = Property::new("donotsendmm");
     pub const ADDRESS1_NAME: Property<Self, String> = Property::new("address1_name");
     pub const FAX: Property<Self, String> = Property::new("fax");
@@ -677,117 +626,71 @@ impl Account {
     pub const MERGED: Property<Self, bool> = Property::new("merged");
     pub const ADDRESS1_CITY: Property<Self, String> = Property::new("address1_city");
     pub const DESCRIPTION: Property<Self, String> = Property::new("description");
-    pub const ADDRESS2_STATEORPROVINCE: Property<Self, String> = Property::new(
-        "address2_stateorprovince",
-    );
+    pub const ADDRESS2_STATEORPROVINCE: Property<Self, String> =
+        Property::new("address2_stateorprovince");
     pub const YOMINAME: Property<Self, String> = Property::new("yominame");
     pub const DONOTPOSTALMAIL: Property<Self, bool> = Property::new("donotpostalmail");
-    pub const ADDRESS1_COUNTRY: Property<Self, String> = Property::new(
-        "address1_country",
-    );
+    pub const ADDRESS1_COUNTRY: Property<Self, String> = Property::new("address1_country");
     pub const DO_NOT_E_MAIL: Property<Self, bool> = Property::new("donotemail");
-    pub const ADDRESS1_COMPOSITE: Property<Self, String> = Property::new(
-        "address1_composite",
-    );
-    pub const SLAINVOKEDID_VALUE: Property<Self, Uuid, typed::ReadOnly> = Property::read_only(
-        "_slainvokedid_value",
-    );
-    pub const ADDRESS1_PRIMARYCONTACTNAME: Property<Self, String> = Property::new(
-        "address1_primarycontactname",
-    );
+    pub const ADDRESS1_COMPOSITE: Property<Self, String> = Property::new("address1_composite");
+    pub const SLAINVOKEDID_VALUE: Property<Self, Uuid, typed::ReadOnly> =
+        Property::read_only("_slainvokedid_value");
+    pub const ADDRESS1_PRIMARYCONTACTNAME: Property<Self, String> =
+        Property::new("address1_primarycontactname");
     pub const ONHOLDTIME: Property<Self, i32> = Property::new("onholdtime");
-    pub const CREATEDBYEXTERNALPARTY_VALUE: Property<Self, Uuid, typed::ReadOnly> = Property::read_only(
-        "_createdbyexternalparty_value",
-    );
+    pub const CREATEDBYEXTERNALPARTY_VALUE: Property<Self, Uuid, typed::ReadOnly> =
+        Property::read_only("_createdbyexternalparty_value");
     pub const MARKETINGONLY: Property<Self, bool> = Property::new("marketingonly");
-    pub const STATUS_CODE: Property<Self, AccountStatusCode> = Property::new(
-        "statuscode",
-    );
+    pub const STATUS_CODE: Property<Self, AccountStatusCode> = Property::new("statuscode");
     pub const TRAVERSEDPATH: Property<Self, String> = Property::new("traversedpath");
     pub const PROCESSID: Property<Self, Uuid> = Property::new("processid");
-    pub const CREATEDONBEHALFBY_VALUE: Property<Self, Uuid, typed::ReadOnly> = Property::read_only(
-        "_createdonbehalfby_value",
-    );
-    pub const MODIFIEDBYEXTERNALPARTY_VALUE: Property<Self, Uuid, typed::ReadOnly> = Property::read_only(
-        "_modifiedbyexternalparty_value",
-    );
-    pub const ADDRESS2_POSTALCODE: Property<Self, String> = Property::new(
-        "address2_postalcode",
-    );
-    pub const MODIFIEDBY_VALUE: Property<Self, Uuid, typed::ReadOnly> = Property::read_only(
-        "_modifiedby_value",
-    );
-    pub const ADDRESS1_SHIPPINGMETHODCODE: Property<Self, i32> = Property::new(
-        "address1_shippingmethodcode",
-    );
-    pub const CREATEDBY_VALUE: Property<Self, Uuid, typed::ReadOnly> = Property::read_only(
-        "_createdby_value",
-    );
-    pub const ENTITYIMAGE_TIMESTAMP: Property<Self, i64> = Property::new(
-        "entityimage_timestamp",
-    );
-    pub const ADDRESS1_UPSZONE: Property<Self, String> = Property::new(
-        "address1_upszone",
-    );
-    pub const ADDRESS2_PRIMARYCONTACTNAME: Property<Self, String> = Property::new(
-        "address2_primarycontactname",
-    );
-    pub const PRIMARYTWITTERID: Property<Self, String> = Property::new(
-        "primarytwitterid",
-    );
+    pub const CREATEDONBEHALFBY_VALUE: Property<Self, Uuid, typed::ReadOnly> =
+        Property::read_only("_createdonbehalfby_value");
+    pub const MODIFIEDBYEXTERNALPARTY_VALUE: Property<Self, Uuid, typed::ReadOnly> =
+        Property::read_only("_modifiedbyexternalparty_value");
+    pub const ADDRESS2_POSTALCODE: Property<Self, String> = Property::new("address2_postalcode");
+    pub const MODIFIEDBY_VALUE: Property<Self, Uuid, typed::ReadOnly> =
+        Property::read_only("_modifiedby_value");
+    pub const ADDRESS1_SHIPPINGMETHODCODE: Property<Self, i32> =
+        Property::new("address1_shippingmethodcode");
+    pub const CREATEDBY_VALUE: Property<Self, Uuid, typed::ReadOnly> =
+        Property::read_only("_createdby_value");
+    pub const ENTITYIMAGE_TIMESTAMP: Property<Self, i64> = Property::new("entityimage_timestamp");
+    pub const ADDRESS1_UPSZONE: Property<Self, String> = Property::new("address1_upszone");
+    pub const ADDRESS2_PRIMARYCONTACTNAME: Property<Self, String> =
+        Property::new("address2_primarycontactname");
+    pub const PRIMARYTWITTERID: Property<Self, String> = Property::new("primarytwitterid");
     pub const CUSTOMERTYPECODE: Property<Self, i32> = Property::new("customertypecode");
-    pub const ADDRESS2_POSTOFFICEBOX: Property<Self, String> = Property::new(
-        "address2_postofficebox",
-    );
+    pub const ADDRESS2_POSTOFFICEBOX: Property<Self, String> =
+        Property::new("address2_postofficebox");
     pub const STATE_CODE: Property<Self, AccountStateCode> = Property::new("statecode");
     pub const ADDRESS2_CITY: Property<Self, String> = Property::new("address2_city");
-    pub const PRIMARY_CONTACT_ID_VALUE: Property<Self, Uuid, typed::ReadOnly> = Property::read_only(
-        "_primarycontactid_value",
-    );
-    pub const ADDRESS1_FREIGHTTERMSCODE: Property<Self, i32> = Property::new(
-        "address1_freighttermscode",
-    );
-    pub const ADDRESS1_LONGITUDE: Property<Self, f64> = Property::new(
-        "address1_longitude",
-    );
+    pub const PRIMARY_CONTACT_ID_VALUE: Property<Self, Uuid, typed::ReadOnly> =
+        Property::read_only("_primarycontactid_value");
+    pub const ADDRESS1_FREIGHTTERMSCODE: Property<Self, i32> =
+        Property::new("address1_freighttermscode");
+    pub const ADDRESS1_LONGITUDE: Property<Self, f64> = Property::new("address1_longitude");
     pub const TELEPHONE2: Property<Self, String> = Property::new("telephone2");
-    pub const ADDRESS1_ADDRESSTYPECODE: Property<Self, i32> = Property::new(
-        "address1_addresstypecode",
-    );
-    pub const DONOTBULKPOSTALMAIL: Property<Self, bool> = Property::new(
-        "donotbulkpostalmail",
-    );
-    pub const LASTUSEDINCAMPAIGN: Property<Self, DateTimeOffset> = Property::new(
-        "lastusedincampaign",
-    );
-    pub const PREFERREDSYSTEMUSERID_VALUE: Property<Self, Uuid, typed::ReadOnly> = Property::read_only(
-        "_preferredsystemuserid_value",
-    );
-    pub const CREDITLIMIT_BASE: Property<Self, Decimal> = Property::new(
-        "creditlimit_base",
-    );
+    pub const ADDRESS1_ADDRESSTYPECODE: Property<Self, i32> =
+        Property::new("address1_addresstypecode");
+    pub const DONOTBULKPOSTALMAIL: Property<Self, bool> = Property::new("donotbulkpostalmail");
+    pub const LASTUSEDINCAMPAIGN: Property<Self, DateTimeOffset> =
+        Property::new("lastusedincampaign");
+    pub const PREFERREDSYSTEMUSERID_VALUE: Property<Self, Uuid, typed::ReadOnly> =
+        Property::read_only("_preferredsystemuserid_value");
+    pub const CREDITLIMIT_BASE: Property<Self, Decimal> = Property::new("creditlimit_base");
     pub const TELEPHONE3: Property<Self, String> = Property::new("telephone3");
-    pub const ADDRESS1_ADDRESSID: Property<Self, Uuid> = Property::new(
-        "address1_addressid",
-    );
-    pub const PREFERREDAPPOINTMENTDAYCODE: Property<Self, i32> = Property::new(
-        "preferredappointmentdaycode",
-    );
+    pub const ADDRESS1_ADDRESSID: Property<Self, Uuid> = Property::new("address1_addressid");
+    pub const PREFERREDAPPOINTMENTDAYCODE: Property<Self, i32> =
+        Property::new("preferredappointmentdaycode");
     pub const WEBSITEURL: Property<Self, String> = Property::new("websiteurl");
-    pub const ACCOUNTCLASSIFICATIONCODE: Property<Self, i32> = Property::new(
-        "accountclassificationcode",
-    );
-    pub const ADDRESS2_COMPOSITE: Property<Self, String> = Property::new(
-        "address2_composite",
-    );
+    pub const ACCOUNTCLASSIFICATIONCODE: Property<Self, i32> =
+        Property::new("accountclassificationcode");
+    pub const ADDRESS2_COMPOSITE: Property<Self, String> = Property::new("address2_composite");
     pub const NAME: Property<Self, String> = Property::new("name");
-    pub const ADDRESS2_TELEPHONE1: Property<Self, String> = Property::new(
-        "address2_telephone1",
-    );
+    pub const ADDRESS2_TELEPHONE1: Property<Self, String> = Property::new("address2_telephone1");
     pub const CREDITLIMIT: Property<Self, Decimal> = Property::new("creditlimit");
-    pub const LASTONHOLDTIME: Property<Self, DateTimeOffset> = Property::new(
-        "lastonholdtime",
-    );
+    pub const LASTONHOLDTIME: Property<Self, DateTimeOffset> = Property::new("lastonholdtime");
     pub const ADDRESS2_LINE2: Property<Self, String> = Property::new("address2_line2");
     pub const CREDITONHOLD: Property<Self, bool> = Property::new("creditonhold");
     pub const ENTITYIMAGEID: Property<Self, Uuid> = Property::new("entityimageid");
@@ -796,255 +699,140 @@ impl Account {
     pub const MODIFIEDON: Property<Self, DateTimeOffset> = Property::new("modifiedon");
     pub const ADDRESS1_COUNTY: Property<Self, String> = Property::new("address1_county");
     pub const MARKETCAP_BASE: Property<Self, Decimal> = Property::new("marketcap_base");
-    pub const ADDRESS2_UPSZONE: Property<Self, String> = Property::new(
-        "address2_upszone",
-    );
-    pub const ADDRESS2_COUNTRY: Property<Self, String> = Property::new(
-        "address2_country",
-    );
-    pub const ADDRESS1_TELEPHONE2: Property<Self, String> = Property::new(
-        "address1_telephone2",
-    );
-    pub const ADDRESS2_FREIGHTTERMSCODE: Property<Self, i32> = Property::new(
-        "address2_freighttermscode",
-    );
-    pub const ADDRESS1_UTCOFFSET: Property<Self, i32> = Property::new(
-        "address1_utcoffset",
-    );
+    pub const ADDRESS2_UPSZONE: Property<Self, String> = Property::new("address2_upszone");
+    pub const ADDRESS2_COUNTRY: Property<Self, String> = Property::new("address2_country");
+    pub const ADDRESS1_TELEPHONE2: Property<Self, String> = Property::new("address1_telephone2");
+    pub const ADDRESS2_FREIGHTTERMSCODE: Property<Self, i32> =
+        Property::new("address2_freighttermscode");
+    pub const ADDRESS1_UTCOFFSET: Property<Self, i32> = Property::new("address1_utcoffset");
     pub const EMAILADDRESS2: Property<Self, String> = Property::new("emailaddress2");
-    pub const PARENTACCOUNTID_VALUE: Property<Self, Uuid, typed::ReadOnly> = Property::read_only(
-        "_parentaccountid_value",
-    );
-    pub const PREFERREDCONTACTMETHODCODE: Property<Self, i32> = Property::new(
-        "preferredcontactmethodcode",
-    );
+    pub const PARENTACCOUNTID_VALUE: Property<Self, Uuid, typed::ReadOnly> =
+        Property::read_only("_parentaccountid_value");
+    pub const PREFERREDCONTACTMETHODCODE: Property<Self, i32> =
+        Property::new("preferredcontactmethodcode");
     pub const REVENUE_BASE: Property<Self, Decimal> = Property::new("revenue_base");
-    pub const ADDRESS2_TELEPHONE2: Property<Self, String> = Property::new(
-        "address2_telephone2",
-    );
-    pub const ACCOUNT_PRINCIPALOBJECTATTRIBUTEACCESS: Navigation<Account, Untyped> = Navigation::new(
-        "account_principalobjectattributeaccess",
-        "principalobjectattributeaccessset",
-    );
+    pub const ADDRESS2_TELEPHONE2: Property<Self, String> = Property::new("address2_telephone2");
+    pub const ACCOUNT_PRINCIPALOBJECTATTRIBUTEACCESS: Navigation<Account, Untyped> =
+        Navigation::new(
+            "account_principalobjectattributeaccess",
+            "principalobjectattributeaccessset",
+        );
     #[cfg(feature = "systemusers")]
-    pub const OWNERID_SYSTEMUSERS: Lookup<Account, super::SystemUser> = Lookup::new(
-        "ownerid",
-        "systemusers",
-    );
+    pub const OWNERID_SYSTEMUSERS: Lookup<Account, super::SystemUser> =
+        Lookup::new("ownerid", "systemusers");
     #[cfg(feature = "teams")]
-    pub const OWNERID_TEAMS: Lookup<Account, super::Team> = Lookup::new(
-        "ownerid",
-        "teams",
-    );
+    pub const OWNERID_TEAMS: Lookup<Account, super::Team> = Lookup::new("ownerid", "teams");
     #[cfg(feature = "activitypointers")]
-    pub const ACCOUNT_ACTIVITY_POINTERS: Navigation<Account, super::Activitypointer> = Navigation::new(
-        "Account_ActivityPointers",
-        "activitypointers",
-    );
-    pub const ACCOUNT_SYNC_ERRORS: Navigation<Account, Untyped> = Navigation::new(
-        "Account_SyncErrors",
-        "syncerrors",
-    );
+    pub const ACCOUNT_ACTIVITY_POINTERS: Navigation<Account, super::Activitypointer> =
+        Navigation::new("Account_ActivityPointers", "activitypointers");
+    pub const ACCOUNT_SYNC_ERRORS: Navigation<Account, Untyped> =
+        Navigation::new("Account_SyncErrors", "syncerrors");
     #[cfg(feature = "systemusers")]
-    pub const CREATEDBY: Lookup<Account, super::SystemUser> = Lookup::new(
-        "createdby",
-        "systemusers",
-    );
-    pub const ACCOUNT_EMAIL_SENDERS_ACCOUNT: Navigation<Account, Untyped> = Navigation::new(
-        "Account_Email_SendersAccount",
-        "emails",
-    );
-    pub const ACCOUNT_EMAIL_EMAIL_SENDER: Navigation<Account, Untyped> = Navigation::new(
-        "Account_Email_EmailSender",
-        "emails",
-    );
+    pub const CREATEDBY: Lookup<Account, super::SystemUser> =
+        Lookup::new("createdby", "systemusers");
+    pub const ACCOUNT_EMAIL_SENDERS_ACCOUNT: Navigation<Account, Untyped> =
+        Navigation::new("Account_Email_SendersAccount", "emails");
+    pub const ACCOUNT_EMAIL_EMAIL_SENDER: Navigation<Account, Untyped> =
+        Navigation::new("Account_Email_EmailSender", "emails");
     #[cfg(feature = "annotations")]
-    pub const ACCOUNT_ANNOTATION: Navigation<Account, super::Annotation> = Navigation::new(
-        "Account_Annotation",
-        "annotations",
-    );
-    pub const ACCOUNT_SHAREPOINT_DOCUMENT_LOCATION: Navigation<Account, Untyped> = Navigation::new(
-        "Account_SharepointDocumentLocation",
-        "sharepointdocumentlocations",
-    );
-    pub const SLA_ACCOUNT_SLA: Lookup<Account, Untyped> = Lookup::new(
-        "sla_account_sla",
-        "slas",
-    );
-    pub const ACCOUNT_CONNECTIONS2: Navigation<Account, Untyped> = Navigation::new(
-        "account_connections2",
-        "connections",
-    );
+    pub const ACCOUNT_ANNOTATION: Navigation<Account, super::Annotation> =
+        Navigation::new("Account_Annotation", "annotations");
+    pub const ACCOUNT_SHAREPOINT_DOCUMENT_LOCATION: Navigation<Account, Untyped> =
+        Navigation::new("Account_SharepointDocumentLocation", "sharepointdocumentlocations");
+    pub const SLA_ACCOUNT_SLA: Lookup<Account, Untyped> = Lookup::new("sla_account_sla", "slas");
+    pub const ACCOUNT_CONNECTIONS2: Navigation<Account, Untyped> =
+        Navigation::new("account_connections2", "connections");
     #[cfg(feature = "systemusers")]
-    pub const MODIFIEDBY: Lookup<Account, super::SystemUser> = Lookup::new(
-        "modifiedby",
-        "systemusers",
-    );
-    pub const ACCOUNT_POST_FOLLOWS: Navigation<Account, Untyped> = Navigation::new(
-        "account_PostFollows",
-        "postfollows",
-    );
-    pub const ACCOUNT_POST_REGARDINGS: Navigation<Account, Untyped> = Navigation::new(
-        "account_PostRegardings",
-        "postregardings",
-    );
-    pub const ACCOUNT_PROCESS_SESSIONS: Navigation<Account, Untyped> = Navigation::new(
-        "Account_ProcessSessions",
-        "processsessions",
-    );
-    pub const ACCOUNT_FAXES: Navigation<Account, Untyped> = Navigation::new(
-        "Account_Faxes",
-        "faxes",
-    );
+    pub const MODIFIEDBY: Lookup<Account, super::SystemUser> =
+        Lookup::new("modifiedby", "systemusers");
+    pub const ACCOUNT_POST_FOLLOWS: Navigation<Account, Untyped> =
+        Navigation::new("account_PostFollows", "postfollows");
+    pub const ACCOUNT_POST_REGARDINGS: Navigation<Account, Untyped> =
+        Navigation::new("account_PostRegardings", "postregardings");
+    pub const ACCOUNT_PROCESS_SESSIONS: Navigation<Account, Untyped> =
+        Navigation::new("Account_ProcessSessions", "processsessions");
+    pub const ACCOUNT_FAXES: Navigation<Account, Untyped> =
+        Navigation::new("Account_Faxes", "faxes");
     #[cfg(feature = "accounts")]
     pub const MASTERID: Lookup<Account, Account> = Lookup::new("masterid", "accounts");
     #[cfg(feature = "accounts")]
-    pub const ACCOUNT_MASTER_ACCOUNT: Navigation<Account, Account> = Navigation::new(
-        "account_master_account",
-        "accounts",
-    );
-    pub const OWNINGBUSINESSUNIT: Lookup<Account, Untyped> = Lookup::new(
-        "owningbusinessunit",
-        "businessunits",
-    );
-    pub const ACCOUNT_ASYNC_OPERATIONS: Navigation<Account, Untyped> = Navigation::new(
-        "Account_AsyncOperations",
-        "asyncoperations",
-    );
-    pub const TRANSACTIONCURRENCYID: Lookup<Account, Untyped> = Lookup::new(
-        "transactioncurrencyid",
-        "transactioncurrencies",
-    );
-    pub const ACCOUNT_DUPLICATE_BASE_RECORD: Navigation<Account, Untyped> = Navigation::new(
-        "Account_DuplicateBaseRecord",
-        "duplicaterecords",
-    );
+    pub const ACCOUNT_MASTER_ACCOUNT: Navigation<Account, Account> =
+        Navigation::new("account_master_account", "accounts");
+    pub const OWNINGBUSINESSUNIT: Lookup<Account, Untyped> =
+        Lookup::new("owningbusinessunit", "businessunits");
+    pub const ACCOUNT_ASYNC_OPERATIONS: Navigation<Account, Untyped> =
+        Navigation::new("Account_AsyncOperations", "asyncoperations");
+    pub const TRANSACTIONCURRENCYID: Lookup<Account, Untyped> =
+        Lookup::new("transactioncurrencyid", "transactioncurrencies");
+    pub const ACCOUNT_DUPLICATE_BASE_RECORD: Navigation<Account, Untyped> =
+        Navigation::new("Account_DuplicateBaseRecord", "duplicaterecords");
     #[cfg(feature = "systemusers")]
-    pub const PREFERREDSYSTEMUSERID: Lookup<Account, super::SystemUser> = Lookup::new(
-        "preferredsystemuserid",
-        "systemusers",
-    );
+    pub const PREFERREDSYSTEMUSERID: Lookup<Account, super::SystemUser> =
+        Lookup::new("preferredsystemuserid", "systemusers");
     #[cfg(feature = "systemusers")]
-    pub const CREATEDONBEHALFBY: Lookup<Account, super::SystemUser> = Lookup::new(
-        "createdonbehalfby",
-        "systemusers",
-    );
-    pub const ACCOUNT_RECURRING_APPOINTMENT_MASTERS: Navigation<Account, Untyped> = Navigation::new(
-        "Account_RecurringAppointmentMasters",
-        "recurringappointmentmasters",
-    );
-    pub const ACCOUNT_PHONECALLS: Navigation<Account, Untyped> = Navigation::new(
-        "Account_Phonecalls",
-        "phonecalls",
-    );
+    pub const CREATEDONBEHALFBY: Lookup<Account, super::SystemUser> =
+        Lookup::new("createdonbehalfby", "systemusers");
+    pub const ACCOUNT_RECURRING_APPOINTMENT_MASTERS: Navigation<Account, Untyped> =
+        Navigation::new("Account_RecurringAppointmentMasters", "recurringappointmentmasters");
+    pub const ACCOUNT_PHONECALLS: Navigation<Account, Untyped> =
+        Navigation::new("Account_Phonecalls", "phonecalls");
     #[cfg(feature = "contacts")]
-    pub const PRIMARYCONTACTID: Lookup<Account, super::Contact> = Lookup::new(
-        "primarycontactid",
-        "contacts",
-    );
-    pub const ACCOUNT_SOCIAL_ACTIVITIES: Navigation<Account, Untyped> = Navigation::new(
-        "Account_SocialActivities",
-        "socialactivities",
-    );
-    pub const ACCOUNT_MAILBOX_TRACKING_FOLDER: Navigation<Account, Untyped> = Navigation::new(
-        "Account_MailboxTrackingFolder",
-        "mailboxtrackingfolders",
-    );
-    pub const SOCIAL_ACTIVITY_POST_AUTHOR_ACCOUNT_ACCOUNTS: Navigation<
-        Account,
-        Untyped,
-    > = Navigation::new("SocialActivity_PostAuthorAccount_accounts", "socialactivities");
-    pub const ACCOUNT_CUSTOMER_ADDRESS: Navigation<Account, Untyped> = Navigation::new(
-        "Account_CustomerAddress",
-        "customeraddresses",
-    );
-    pub const SLAKPIINSTANCE_ACCOUNT: Navigation<Account, Untyped> = Navigation::new(
-        "slakpiinstance_account",
-        "slakpiinstances",
-    );
-    pub const ACCOUNT_TASKS: Navigation<Account, Untyped> = Navigation::new(
-        "Account_Tasks",
-        "tasks",
-    );
-    pub const SLAINVOKEDID_ACCOUNT_SLA: Lookup<Account, Untyped> = Lookup::new(
-        "slainvokedid_account_sla",
-        "slas",
-    );
-    pub const ACCOUNT_BULK_DELETE_FAILURES: Navigation<Account, Untyped> = Navigation::new(
-        "Account_BulkDeleteFailures",
-        "bulkdeletefailures",
-    );
-    pub const SOCIAL_ACTIVITY_POST_AUTHOR_ACCOUNTS: Navigation<Account, Untyped> = Navigation::new(
-        "SocialActivity_PostAuthor_accounts",
-        "socialactivities",
-    );
+    pub const PRIMARYCONTACTID: Lookup<Account, super::Contact> =
+        Lookup::new("primarycontactid", "contacts");
+    pub const ACCOUNT_SOCIAL_ACTIVITIES: Navigation<Account, Untyped> =
+        Navigation::new("Account_SocialActivities", "socialactivities");
+    pub const ACCOUNT_MAILBOX_TRACKING_FOLDER: Navigation<Account, Untyped> =
+        Navigation::new("Account_MailboxTrackingFolder", "mailboxtrackingfolders");
+    pub const SOCIAL_ACTIVITY_POST_AUTHOR_ACCOUNT_ACCOUNTS: Navigation<Account, Untyped> =
+        Navigation::new("SocialActivity_PostAuthorAccount_accounts", "socialactivities");
+    pub const ACCOUNT_CUSTOMER_ADDRESS: Navigation<Account, Untyped> =
+        Navigation::new("Account_CustomerAddress", "customeraddresses");
+    pub const SLAKPIINSTANCE_ACCOUNT: Navigation<Account, Untyped> =
+        Navigation::new("slakpiinstance_account", "slakpiinstances");
+    pub const ACCOUNT_TASKS: Navigation<Account, Untyped> =
+        Navigation::new("Account_Tasks", "tasks");
+    pub const SLAINVOKEDID_ACCOUNT_SLA: Lookup<Account, Untyped> =
+        Lookup::new("slainvokedid_account_sla", "slas");
+    pub const ACCOUNT_BULK_DELETE_FAILURES: Navigation<Account, Untyped> =
+        Navigation::new("Account_BulkDeleteFailures", "bulkdeletefailures");
+    pub const SOCIAL_ACTIVITY_POST_AUTHOR_ACCOUNTS: Navigation<Account, Untyped> =
+        Navigation::new("SocialActivity_PostAuthor_accounts", "socialactivities");
     #[cfg(feature = "contacts")]
-    pub const CONTACT_CUSTOMER_ACCOUNTS: Navigation<Account, super::Contact> = Navigation::new(
-        "contact_customer_accounts",
-        "contacts",
-    );
-    pub const ACCOUNT_APPOINTMENTS: Navigation<Account, Untyped> = Navigation::new(
-        "Account_Appointments",
-        "appointments",
-    );
-    pub const ACCOUNT_EMAILS: Navigation<Account, Untyped> = Navigation::new(
-        "Account_Emails",
-        "emails",
-    );
+    pub const CONTACT_CUSTOMER_ACCOUNTS: Navigation<Account, super::Contact> =
+        Navigation::new("contact_customer_accounts", "contacts");
+    pub const ACCOUNT_APPOINTMENTS: Navigation<Account, Untyped> =
+        Navigation::new("Account_Appointments", "appointments");
+    pub const ACCOUNT_EMAILS: Navigation<Account, Untyped> =
+        Navigation::new("Account_Emails", "emails");
     #[cfg(feature = "accounts")]
-    pub const PARENTACCOUNTID: Lookup<Account, Account> = Lookup::new(
-        "parentaccountid",
-        "accounts",
-    );
+    pub const PARENTACCOUNTID: Lookup<Account, Account> =
+        Lookup::new("parentaccountid", "accounts");
     #[cfg(feature = "accounts")]
-    pub const ACCOUNT_PARENT_ACCOUNT: Navigation<Account, Account> = Navigation::new(
-        "account_parent_account",
-        "accounts",
-    );
-    pub const SOCIALPROFILE_CUSTOMER_ACCOUNTS: Navigation<Account, Untyped> = Navigation::new(
-        "Socialprofile_customer_accounts",
-        "socialprofiles",
-    );
-    pub const ACCOUNT_DUPLICATE_MATCHING_RECORD: Navigation<Account, Untyped> = Navigation::new(
-        "Account_DuplicateMatchingRecord",
-        "duplicaterecords",
-    );
-    pub const ACCOUNT_ACTIVITY_PARTIES: Navigation<Account, Untyped> = Navigation::new(
-        "account_activity_parties",
-        "activityparties",
-    );
-    pub const ACCOUNT_CONNECTIONS1: Navigation<Account, Untyped> = Navigation::new(
-        "account_connections1",
-        "connections",
-    );
+    pub const ACCOUNT_PARENT_ACCOUNT: Navigation<Account, Account> =
+        Navigation::new("account_parent_account", "accounts");
+    pub const SOCIALPROFILE_CUSTOMER_ACCOUNTS: Navigation<Account, Untyped> =
+        Navigation::new("Socialprofile_customer_accounts", "socialprofiles");
+    pub const ACCOUNT_DUPLICATE_MATCHING_RECORD: Navigation<Account, Untyped> =
+        Navigation::new("Account_DuplicateMatchingRecord", "duplicaterecords");
+    pub const ACCOUNT_ACTIVITY_PARTIES: Navigation<Account, Untyped> =
+        Navigation::new("account_activity_parties", "activityparties");
+    pub const ACCOUNT_CONNECTIONS1: Navigation<Account, Untyped> =
+        Navigation::new("account_connections1", "connections");
     #[cfg(feature = "teams")]
-    pub const OWNINGTEAM: Lookup<Account, super::Team> = Lookup::new(
-        "owningteam",
-        "teams",
-    );
-    pub const ACCOUNT_ACTIONCARD: Navigation<Account, Untyped> = Navigation::new(
-        "account_actioncard",
-        "actioncards",
-    );
+    pub const OWNINGTEAM: Lookup<Account, super::Team> = Lookup::new("owningteam", "teams");
+    pub const ACCOUNT_ACTIONCARD: Navigation<Account, Untyped> =
+        Navigation::new("account_actioncard", "actioncards");
     #[cfg(feature = "systemusers")]
-    pub const OWNINGUSER: Lookup<Account, super::SystemUser> = Lookup::new(
-        "owninguser",
-        "systemusers",
-    );
+    pub const OWNINGUSER: Lookup<Account, super::SystemUser> =
+        Lookup::new("owninguser", "systemusers");
     #[cfg(feature = "letters")]
-    pub const ACCOUNT_LETTERS: Navigation<Account, super::Letter> = Navigation::new(
-        "Account_Letters",
-        "letters",
-    );
-    pub const STAGEID_PROCESSSTAGE: Lookup<Account, Untyped> = Lookup::new(
-        "stageid_processstage",
-        "processstages",
-    );
+    pub const ACCOUNT_LETTERS: Navigation<Account, super::Letter> =
+        Navigation::new("Account_Letters", "letters");
+    pub const STAGEID_PROCESSSTAGE: Lookup<Account, Untyped> =
+        Lookup::new("stageid_processstage", "processstages");
     #[cfg(feature = "systemusers")]
-    pub const MODIFIEDONBEHALFBY: Lookup<Account, super::SystemUser> = Lookup::new(
-        "modifiedonbehalfby",
-        "systemusers",
-    );
+    pub const MODIFIEDONBEHALFBY: Lookup<Account, super::SystemUser> =
+        Lookup::new("modifiedonbehalfby", "systemusers");
     /// A reference to an existing record: only its key (`accountid`) is set. Pass it where an operation takes an existing record (`EntityValue::new(&Type::reference(id))`).
     pub fn reference(key: Uuid) -> Self {
         Self {

@@ -215,214 +215,121 @@ impl From<Uuid> for Key<Annotation> {
 /// lookup (`bind`; a lookup to a type outside the SDK takes an `EntityKey`) and
 /// per collection-valued navigation (`$ref`), then the key constructors.
 impl Annotation {
-    pub const IMPORTSEQUENCENUMBER: Property<Self, i32> = Property::new(
-        "importsequencenumber",
-    );
-    pub const MODIFIEDBY_VALUE: Property<Self, Uuid, typed::ReadOnly> = Property::read_only(
-        "_modifiedby_value",
-    );
-    pub const OWNINGBUSINESSUNIT_VALUE: Property<Self, Uuid, typed::ReadOnly> = Property::read_only(
-        "_owningbusinessunit_value",
-    );
+    pub const IMPORTSEQUENCENUMBER: Property<Self, i32> = Property::new("importsequencenumber");
+    pub const MODIFIEDBY_VALUE: Property<Self, Uuid, typed::ReadOnly> =
+        Property::read_only("_modifiedby_value");
+    pub const OWNINGBUSINESSUNIT_VALUE: Property<Self, Uuid, typed::ReadOnly> =
+        Property::read_only("_owningbusinessunit_value");
     pub const NOTETEXT: Property<Self, String> = Property::new("notetext");
-    pub const OBJECTID_VALUE: Property<Self, Uuid, typed::ReadOnly> = Property::read_only(
-        "_objectid_value",
-    );
+    pub const OBJECTID_VALUE: Property<Self, Uuid, typed::ReadOnly> =
+        Property::read_only("_objectid_value");
     pub const OBJECTTYPECODE: Property<Self, String> = Property::new("objecttypecode");
     pub const CREATEDON: Property<Self, DateTimeOffset> = Property::new("createdon");
     pub const DUMMYREGARDING: Property<Self, String> = Property::new("dummyregarding");
     pub const DUMMYFILENAME: Property<Self, String> = Property::new("dummyfilename");
     pub const ANNOTATIONID: Property<Self, Uuid> = Property::new("annotationid");
     pub const MIMETYPE: Property<Self, String> = Property::new("mimetype");
-    pub const CREATEDONBEHALFBY_VALUE: Property<Self, Uuid, typed::ReadOnly> = Property::read_only(
-        "_createdonbehalfby_value",
-    );
-    pub const CREATEDBY_VALUE: Property<Self, Uuid, typed::ReadOnly> = Property::read_only(
-        "_createdby_value",
-    );
+    pub const CREATEDONBEHALFBY_VALUE: Property<Self, Uuid, typed::ReadOnly> =
+        Property::read_only("_createdonbehalfby_value");
+    pub const CREATEDBY_VALUE: Property<Self, Uuid, typed::ReadOnly> =
+        Property::read_only("_createdby_value");
     pub const PREFIX: Property<Self, String> = Property::new("prefix");
     pub const MODIFIEDON: Property<Self, DateTimeOffset> = Property::new("modifiedon");
-    pub const OWNERID_VALUE: Property<Self, Uuid, typed::ReadOnly> = Property::read_only(
-        "_ownerid_value",
-    );
-    pub const MODIFIEDONBEHALFBY_VALUE: Property<Self, Uuid, typed::ReadOnly> = Property::read_only(
-        "_modifiedonbehalfby_value",
-    );
+    pub const OWNERID_VALUE: Property<Self, Uuid, typed::ReadOnly> =
+        Property::read_only("_ownerid_value");
+    pub const MODIFIEDONBEHALFBY_VALUE: Property<Self, Uuid, typed::ReadOnly> =
+        Property::read_only("_modifiedonbehalfby_value");
     pub const LANGID: Property<Self, String> = Property::new("langid");
     pub const DOCUMENTBODY: Property<Self, String> = Property::new("documentbody");
-    pub const DOCUMENTBODY_BINARY: Property<Self, Binary> = Property::new(
-        "documentbody_binary",
-    );
+    pub const DOCUMENTBODY_BINARY: Property<Self, Binary> = Property::new("documentbody_binary");
     pub const ISDOCUMENT: Property<Self, bool> = Property::new("isdocument");
-    pub const OWNINGTEAM_VALUE: Property<Self, Uuid, typed::ReadOnly> = Property::read_only(
-        "_owningteam_value",
-    );
+    pub const OWNINGTEAM_VALUE: Property<Self, Uuid, typed::ReadOnly> =
+        Property::read_only("_owningteam_value");
     pub const VERSIONNUMBER: Property<Self, i64> = Property::new("versionnumber");
     pub const FILESIZE: Property<Self, i32> = Property::new("filesize");
-    pub const OWNINGUSER_VALUE: Property<Self, Uuid, typed::ReadOnly> = Property::read_only(
-        "_owninguser_value",
-    );
+    pub const OWNINGUSER_VALUE: Property<Self, Uuid, typed::ReadOnly> =
+        Property::read_only("_owninguser_value");
     pub const STEPID: Property<Self, String> = Property::new("stepid");
     pub const FILENAME: Property<Self, String> = Property::new("filename");
-    pub const OVERRIDDENCREATEDON: Property<Self, DateTimeOffset> = Property::new(
-        "overriddencreatedon",
-    );
+    pub const OVERRIDDENCREATEDON: Property<Self, DateTimeOffset> =
+        Property::new("overriddencreatedon");
     pub const SUBJECT: Property<Self, String> = Property::new("subject");
-    pub const OBJECTID_KNOWLEDGEARTICLE: Lookup<Annotation, Untyped> = Lookup::new(
-        "objectid_knowledgearticle",
-        "knowledgearticles",
-    );
-    pub const OBJECTID_KNOWLEDGEBASERECORD: Lookup<Annotation, Untyped> = Lookup::new(
-        "objectid_knowledgebaserecord",
-        "knowledgebaserecords",
-    );
+    pub const OBJECTID_KNOWLEDGEARTICLE: Lookup<Annotation, Untyped> =
+        Lookup::new("objectid_knowledgearticle", "knowledgearticles");
+    pub const OBJECTID_KNOWLEDGEBASERECORD: Lookup<Annotation, Untyped> =
+        Lookup::new("objectid_knowledgebaserecord", "knowledgebaserecords");
     #[cfg(feature = "accounts")]
-    pub const OBJECTID_ACCOUNT: Lookup<Annotation, super::Account> = Lookup::new(
-        "objectid_account",
-        "accounts",
-    );
+    pub const OBJECTID_ACCOUNT: Lookup<Annotation, super::Account> =
+        Lookup::new("objectid_account", "accounts");
     #[cfg(feature = "systemusers")]
-    pub const MODIFIEDONBEHALFBY: Lookup<Annotation, super::SystemUser> = Lookup::new(
-        "modifiedonbehalfby",
-        "systemusers",
-    );
-    pub const OBJECTID_KBARTICLE: Lookup<Annotation, Untyped> = Lookup::new(
-        "objectid_kbarticle",
-        "kbarticles",
-    );
-    pub const OBJECTID_APPOINTMENT: Lookup<Annotation, Untyped> = Lookup::new(
-        "objectid_appointment",
-        "appointments",
-    );
-    pub const OWNINGBUSINESSUNIT: Lookup<Annotation, Untyped> = Lookup::new(
-        "owningbusinessunit",
-        "businessunits",
-    );
-    pub const ANNOTATION_BULK_DELETE_FAILURES: Navigation<Annotation, Untyped> = Navigation::new(
-        "Annotation_BulkDeleteFailures",
-        "bulkdeletefailures",
-    );
-    pub const OBJECTID_SLA: Lookup<Annotation, Untyped> = Lookup::new(
-        "objectid_sla",
-        "slas",
-    );
-    pub const OBJECTID_CALENDAR: Lookup<Annotation, Untyped> = Lookup::new(
-        "objectid_calendar",
-        "calendars",
-    );
+    pub const MODIFIEDONBEHALFBY: Lookup<Annotation, super::SystemUser> =
+        Lookup::new("modifiedonbehalfby", "systemusers");
+    pub const OBJECTID_KBARTICLE: Lookup<Annotation, Untyped> =
+        Lookup::new("objectid_kbarticle", "kbarticles");
+    pub const OBJECTID_APPOINTMENT: Lookup<Annotation, Untyped> =
+        Lookup::new("objectid_appointment", "appointments");
+    pub const OWNINGBUSINESSUNIT: Lookup<Annotation, Untyped> =
+        Lookup::new("owningbusinessunit", "businessunits");
+    pub const ANNOTATION_BULK_DELETE_FAILURES: Navigation<Annotation, Untyped> =
+        Navigation::new("Annotation_BulkDeleteFailures", "bulkdeletefailures");
+    pub const OBJECTID_SLA: Lookup<Annotation, Untyped> = Lookup::new("objectid_sla", "slas");
+    pub const OBJECTID_CALENDAR: Lookup<Annotation, Untyped> =
+        Lookup::new("objectid_calendar", "calendars");
     #[cfg(feature = "systemusers")]
-    pub const CREATEDBY: Lookup<Annotation, super::SystemUser> = Lookup::new(
-        "createdby",
-        "systemusers",
-    );
-    pub const OBJECTID_FAX: Lookup<Annotation, Untyped> = Lookup::new(
-        "objectid_fax",
-        "faxes",
-    );
+    pub const CREATEDBY: Lookup<Annotation, super::SystemUser> =
+        Lookup::new("createdby", "systemusers");
+    pub const OBJECTID_FAX: Lookup<Annotation, Untyped> = Lookup::new("objectid_fax", "faxes");
     #[cfg(feature = "contacts")]
-    pub const OBJECTID_CONTACT: Lookup<Annotation, super::Contact> = Lookup::new(
-        "objectid_contact",
-        "contacts",
-    );
+    pub const OBJECTID_CONTACT: Lookup<Annotation, super::Contact> =
+        Lookup::new("objectid_contact", "contacts");
     #[cfg(feature = "systemusers")]
-    pub const OWNINGUSER: Lookup<Annotation, super::SystemUser> = Lookup::new(
-        "owninguser",
-        "systemusers",
-    );
+    pub const OWNINGUSER: Lookup<Annotation, super::SystemUser> =
+        Lookup::new("owninguser", "systemusers");
     #[cfg(feature = "letters")]
-    pub const OBJECTID_LETTER: Lookup<Annotation, super::Letter> = Lookup::new(
-        "objectid_letter",
-        "letters",
-    );
+    pub const OBJECTID_LETTER: Lookup<Annotation, super::Letter> =
+        Lookup::new("objectid_letter", "letters");
     #[cfg(feature = "systemusers")]
-    pub const OWNERID_SYSTEMUSERS: Lookup<Annotation, super::SystemUser> = Lookup::new(
-        "ownerid",
-        "systemusers",
-    );
+    pub const OWNERID_SYSTEMUSERS: Lookup<Annotation, super::SystemUser> =
+        Lookup::new("ownerid", "systemusers");
     #[cfg(feature = "teams")]
-    pub const OWNERID_TEAMS: Lookup<Annotation, super::Team> = Lookup::new(
-        "ownerid",
-        "teams",
-    );
-    pub const OBJECTID_GOAL: Lookup<Annotation, Untyped> = Lookup::new(
-        "objectid_goal",
-        "goals",
-    );
-    pub const OBJECTID_TASK: Lookup<Annotation, Untyped> = Lookup::new(
-        "objectid_task",
-        "tasks",
-    );
-    pub const OBJECTID_EMAIL: Lookup<Annotation, Untyped> = Lookup::new(
-        "objectid_email",
-        "emails",
-    );
-    pub const OBJECTID_WORKFLOW: Lookup<Annotation, Untyped> = Lookup::new(
-        "objectid_workflow",
-        "workflows",
-    );
+    pub const OWNERID_TEAMS: Lookup<Annotation, super::Team> = Lookup::new("ownerid", "teams");
+    pub const OBJECTID_GOAL: Lookup<Annotation, Untyped> = Lookup::new("objectid_goal", "goals");
+    pub const OBJECTID_TASK: Lookup<Annotation, Untyped> = Lookup::new("objectid_task", "tasks");
+    pub const OBJECTID_EMAIL: Lookup<Annotation, Untyped> = Lookup::new("objectid_email", "emails");
+    pub const OBJECTID_WORKFLOW: Lookup<Annotation, Untyped> =
+        Lookup::new("objectid_workflow", "workflows");
     #[cfg(feature = "systemusers")]
-    pub const CREATEDONBEHALFBY: Lookup<Annotation, super::SystemUser> = Lookup::new(
-        "createdonbehalfby",
-        "systemusers",
-    );
+    pub const CREATEDONBEHALFBY: Lookup<Annotation, super::SystemUser> =
+        Lookup::new("createdonbehalfby", "systemusers");
     #[cfg(feature = "systemusers")]
-    pub const MODIFIEDBY: Lookup<Annotation, super::SystemUser> = Lookup::new(
-        "modifiedby",
-        "systemusers",
-    );
-    pub const ANNOTATION_ASYNC_OPERATIONS: Navigation<Annotation, Untyped> = Navigation::new(
-        "Annotation_AsyncOperations",
-        "asyncoperations",
-    );
-    pub const ANNOTATION_PROCESS_SESSIONS: Navigation<Annotation, Untyped> = Navigation::new(
-        "Annotation_ProcessSessions",
-        "processsessions",
-    );
-    pub const OBJECTID_MAILBOX: Lookup<Annotation, Untyped> = Lookup::new(
-        "objectid_mailbox",
-        "mailboxes",
-    );
-    pub const OBJECTID_SOCIALACTIVITY: Lookup<Annotation, Untyped> = Lookup::new(
-        "objectid_socialactivity",
-        "socialactivities",
-    );
+    pub const MODIFIEDBY: Lookup<Annotation, super::SystemUser> =
+        Lookup::new("modifiedby", "systemusers");
+    pub const ANNOTATION_ASYNC_OPERATIONS: Navigation<Annotation, Untyped> =
+        Navigation::new("Annotation_AsyncOperations", "asyncoperations");
+    pub const ANNOTATION_PROCESS_SESSIONS: Navigation<Annotation, Untyped> =
+        Navigation::new("Annotation_ProcessSessions", "processsessions");
+    pub const OBJECTID_MAILBOX: Lookup<Annotation, Untyped> =
+        Lookup::new("objectid_mailbox", "mailboxes");
+    pub const OBJECTID_SOCIALACTIVITY: Lookup<Annotation, Untyped> =
+        Lookup::new("objectid_socialactivity", "socialactivities");
     #[cfg(feature = "teams")]
-    pub const OWNINGTEAM: Lookup<Annotation, super::Team> = Lookup::new(
-        "owningteam",
-        "teams",
-    );
-    pub const OBJECTID_DUPLICATERULE: Lookup<Annotation, Untyped> = Lookup::new(
-        "objectid_duplicaterule",
-        "duplicaterules",
-    );
-    pub const ANNOTATION_SYNC_ERRORS: Navigation<Annotation, Untyped> = Navigation::new(
-        "Annotation_SyncErrors",
-        "syncerrors",
-    );
-    pub const OBJECTID_PHONECALL: Lookup<Annotation, Untyped> = Lookup::new(
-        "objectid_phonecall",
-        "phonecalls",
-    );
-    pub const OBJECTID_EMAILSERVERPROFILE: Lookup<Annotation, Untyped> = Lookup::new(
-        "objectid_emailserverprofile",
-        "emailserverprofiles",
-    );
-    pub const OBJECTID_RECURRINGAPPOINTMENTMASTER: Lookup<Annotation, Untyped> = Lookup::new(
-        "objectid_recurringappointmentmaster",
-        "recurringappointmentmasters",
-    );
-    pub const OBJECTID_MSDYN_AIMODEL: Lookup<Annotation, Untyped> = Lookup::new(
-        "objectid_msdyn_aimodel",
-        "msdyn_aimodels",
-    );
-    pub const OBJECTID_MSDYN_AIFPTRAININGDOCUMENT: Lookup<Annotation, Untyped> = Lookup::new(
-        "objectid_msdyn_aifptrainingdocument",
-        "msdyn_aifptrainingdocuments",
-    );
-    pub const OBJECTID_MSDYN_AIODIMAGE: Lookup<Annotation, Untyped> = Lookup::new(
-        "objectid_msdyn_aiodimage",
-        "msdyn_aiodimages",
-    );
+    pub const OWNINGTEAM: Lookup<Annotation, super::Team> = Lookup::new("owningteam", "teams");
+    pub const OBJECTID_DUPLICATERULE: Lookup<Annotation, Untyped> =
+        Lookup::new("objectid_duplicaterule", "duplicaterules");
+    pub const ANNOTATION_SYNC_ERRORS: Navigation<Annotation, Untyped> =
+        Navigation::new("Annotation_SyncErrors", "syncerrors");
+    pub const OBJECTID_PHONECALL: Lookup<Annotation, Untyped> =
+        Lookup::new("objectid_phonecall", "phonecalls");
+    pub const OBJECTID_EMAILSERVERPROFILE: Lookup<Annotation, Untyped> =
+        Lookup::new("objectid_emailserverprofile", "emailserverprofiles");
+    pub const OBJECTID_RECURRINGAPPOINTMENTMASTER: Lookup<Annotation, Untyped> =
+        Lookup::new("objectid_recurringappointmentmaster", "recurringappointmentmasters");
+    pub const OBJECTID_MSDYN_AIMODEL: Lookup<Annotation, Untyped> =
+        Lookup::new("objectid_msdyn_aimodel", "msdyn_aimodels");
+    pub const OBJECTID_MSDYN_AIFPTRAININGDOCUMENT: Lookup<Annotation, Untyped> =
+        Lookup::new("objectid_msdyn_aifptrainingdocument", "msdyn_aifptrainingdocuments");
+    pub const OBJECTID_MSDYN_AIODIMAGE: Lookup<Annotation, Untyped> =
+        Lookup::new("objectid_msdyn_aiodimage", "msdyn_aiodimages");
     /// A reference to an existing record: only its key (`annotationid`) is set. Pass it where an operation takes an existing record (`EntityValue::new(&Type::reference(id))`).
     pub fn reference(key: Uuid) -> Self {
         Self {

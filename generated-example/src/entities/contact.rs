@@ -624,192 +624,123 @@ impl From<Uuid> for Key<Contact> {
 impl Contact {
     pub const SPOUSESNAME: Property<Self, String> = Property::new("spousesname");
     pub const EMAILADDRESS3: Property<Self, String> = Property::new("emailaddress3");
-    pub const ADDRESS3_TELEPHONE3: Property<Self, String> = Property::new(
-        "address3_telephone3",
-    );
-    pub const ENTITYIMAGE_TIMESTAMP: Property<Self, i64> = Property::new(
-        "entityimage_timestamp",
-    );
-    pub const ADDRESS2_SHIPPINGMETHODCODE: Property<Self, i32> = Property::new(
-        "address2_shippingmethodcode",
-    );
+    pub const ADDRESS3_TELEPHONE3: Property<Self, String> = Property::new("address3_telephone3");
+    pub const ENTITYIMAGE_TIMESTAMP: Property<Self, i64> = Property::new("entityimage_timestamp");
+    pub const ADDRESS2_SHIPPINGMETHODCODE: Property<Self, i32> =
+        Property::new("address2_shippingmethodcode");
     pub const MOBILEPHONE: Property<Self, String> = Property::new("mobilephone");
-    pub const ADDRESS3_SHIPPINGMETHODCODE: Property<Self, i32> = Property::new(
-        "address3_shippingmethodcode",
-    );
-    pub const ADDRESS3_POSTALCODE: Property<Self, String> = Property::new(
-        "address3_postalcode",
-    );
+    pub const ADDRESS3_SHIPPINGMETHODCODE: Property<Self, i32> =
+        Property::new("address3_shippingmethodcode");
+    pub const ADDRESS3_POSTALCODE: Property<Self, String> = Property::new("address3_postalcode");
     pub const VERSIONNUMBER: Property<Self, i64> = Property::new("versionnumber");
     pub const ANNUALINCOME: Property<Self, Decimal> = Property::new("annualincome");
     pub const FAX: Property<Self, String> = Property::new("fax");
     pub const TELEPHONE3: Property<Self, String> = Property::new("telephone3");
-    pub const PREFERREDAPPOINTMENTDAYCODE: Property<Self, i32> = Property::new(
-        "preferredappointmentdaycode",
-    );
+    pub const PREFERREDAPPOINTMENTDAYCODE: Property<Self, i32> =
+        Property::new("preferredappointmentdaycode");
     pub const ADDRESS3_CITY: Property<Self, String> = Property::new("address3_city");
-    pub const LASTONHOLDTIME: Property<Self, DateTimeOffset> = Property::new(
-        "lastonholdtime",
-    );
-    pub const ADDRESS2_STATEORPROVINCE: Property<Self, String> = Property::new(
-        "address2_stateorprovince",
-    );
-    pub const CREATEDBY_VALUE: Property<Self, Uuid, typed::ReadOnly> = Property::read_only(
-        "_createdby_value",
-    );
+    pub const LASTONHOLDTIME: Property<Self, DateTimeOffset> = Property::new("lastonholdtime");
+    pub const ADDRESS2_STATEORPROVINCE: Property<Self, String> =
+        Property::new("address2_stateorprovince");
+    pub const CREATEDBY_VALUE: Property<Self, Uuid, typed::ReadOnly> =
+        Property::read_only("_createdby_value");
     pub const ADDRESS2_LINE1: Property<Self, String> = Property::new("address2_line1");
     pub const ASSISTANTPHONE: Property<Self, String> = Property::new("assistantphone");
-    pub const LASTUSEDINCAMPAIGN: Property<Self, DateTimeOffset> = Property::new(
-        "lastusedincampaign",
-    );
-    pub const ADDRESS3_FREIGHTTERMSCODE: Property<Self, i32> = Property::new(
-        "address3_freighttermscode",
-    );
+    pub const LASTUSEDINCAMPAIGN: Property<Self, DateTimeOffset> =
+        Property::new("lastusedincampaign");
+    pub const ADDRESS3_FREIGHTTERMSCODE: Property<Self, i32> =
+        Property::new("address3_freighttermscode");
     pub const PAGER: Property<Self, String> = Property::new("pager");
     pub const EMPLOYEEID: Property<Self, String> = Property::new("employeeid");
     pub const TERRITORYCODE: Property<Self, i32> = Property::new("territorycode");
-    pub const PARENT_CUSTOMER_ID_VALUE: Property<Self, Uuid, typed::ReadOnly> = Property::read_only(
-        "_parentcustomerid_value",
-    );
+    pub const PARENT_CUSTOMER_ID_VALUE: Property<Self, Uuid, typed::ReadOnly> =
+        Property::read_only("_parentcustomerid_value");
     pub const MANAGERNAME: Property<Self, String> = Property::new("managername");
     pub const BIRTHDATE: Property<Self, Date> = Property::new("birthdate");
     pub const ADDRESS1_NAME: Property<Self, String> = Property::new("address1_name");
     pub const DEPARTMENT: Property<Self, String> = Property::new("department");
-    pub const ADDRESS3_COUNTRY: Property<Self, String> = Property::new(
-        "address3_country",
-    );
-    pub const ADDRESS2_TELEPHONE1: Property<Self, String> = Property::new(
-        "address2_telephone1",
-    );
-    pub const ADDRESS1_POSTOFFICEBOX: Property<Self, String> = Property::new(
-        "address1_postofficebox",
-    );
-    pub const ADDRESS2_PRIMARYCONTACTNAME: Property<Self, String> = Property::new(
-        "address2_primarycontactname",
-    );
-    pub const ADDRESS2_LATITUDE: Property<Self, f64> = Property::new(
-        "address2_latitude",
-    );
-    pub const OWNINGTEAM_VALUE: Property<Self, Uuid, typed::ReadOnly> = Property::read_only(
-        "_owningteam_value",
-    );
-    pub const TIMEZONERULEVERSIONNUMBER: Property<Self, i32> = Property::new(
-        "timezoneruleversionnumber",
-    );
+    pub const ADDRESS3_COUNTRY: Property<Self, String> = Property::new("address3_country");
+    pub const ADDRESS2_TELEPHONE1: Property<Self, String> = Property::new("address2_telephone1");
+    pub const ADDRESS1_POSTOFFICEBOX: Property<Self, String> =
+        Property::new("address1_postofficebox");
+    pub const ADDRESS2_PRIMARYCONTACTNAME: Property<Self, String> =
+        Property::new("address2_primarycontactname");
+    pub const ADDRESS2_LATITUDE: Property<Self, f64> = Property::new("address2_latitude");
+    pub const OWNINGTEAM_VALUE: Property<Self, Uuid, typed::ReadOnly> =
+        Property::read_only("_owningteam_value");
+    pub const TIMEZONERULEVERSIONNUMBER: Property<Self, i32> =
+        Property::new("timezoneruleversionnumber");
     pub const HOME2: Property<Self, String> = Property::new("home2");
-    pub const UTCCONVERSIONTIMEZONECODE: Property<Self, i32> = Property::new(
-        "utcconversiontimezonecode",
-    );
-    pub const ADDRESS2_POSTALCODE: Property<Self, String> = Property::new(
-        "address2_postalcode",
-    );
-    pub const OWNINGUSER_VALUE: Property<Self, Uuid, typed::ReadOnly> = Property::read_only(
-        "_owninguser_value",
-    );
+    pub const UTCCONVERSIONTIMEZONECODE: Property<Self, i32> =
+        Property::new("utcconversiontimezonecode");
+    pub const ADDRESS2_POSTALCODE: Property<Self, String> = Property::new("address2_postalcode");
+    pub const OWNINGUSER_VALUE: Property<Self, Uuid, typed::ReadOnly> =
+        Property::read_only("_owninguser_value");
     pub const MERGED: Property<Self, bool> = Property::new("merged");
-    pub const MASTERID_VALUE: Property<Self, Uuid, typed::ReadOnly> = Property::read_only(
-        "_masterid_value",
-    );
-    pub const CREATEDONBEHALFBY_VALUE: Property<Self, Uuid, typed::ReadOnly> = Property::read_only(
-        "_createdonbehalfby_value",
-    );
-    pub const ADDRESS3_POSTOFFICEBOX: Property<Self, String> = Property::new(
-        "address3_postofficebox",
-    );
+    pub const MASTERID_VALUE: Property<Self, Uuid, typed::ReadOnly> =
+        Property::read_only("_masterid_value");
+    pub const CREATEDONBEHALFBY_VALUE: Property<Self, Uuid, typed::ReadOnly> =
+        Property::read_only("_createdonbehalfby_value");
+    pub const ADDRESS3_POSTOFFICEBOX: Property<Self, String> =
+        Property::new("address3_postofficebox");
     pub const CUSTOMERTYPECODE: Property<Self, i32> = Property::new("customertypecode");
     pub const BUSINESS2: Property<Self, String> = Property::new("business2");
     pub const ADDRESS3_COUNTY: Property<Self, String> = Property::new("address3_county");
-    pub const ADDRESS1_LATITUDE: Property<Self, f64> = Property::new(
-        "address1_latitude",
-    );
-    pub const ADDRESS1_FREIGHTTERMSCODE: Property<Self, i32> = Property::new(
-        "address1_freighttermscode",
-    );
+    pub const ADDRESS1_LATITUDE: Property<Self, f64> = Property::new("address1_latitude");
+    pub const ADDRESS1_FREIGHTTERMSCODE: Property<Self, i32> =
+        Property::new("address1_freighttermscode");
     pub const TRAVERSEDPATH: Property<Self, String> = Property::new("traversedpath");
-    pub const ADDRESS3_ADDRESSTYPECODE: Property<Self, i32> = Property::new(
-        "address3_addresstypecode",
-    );
-    pub const ADDRESS1_LONGITUDE: Property<Self, f64> = Property::new(
-        "address1_longitude",
-    );
-    pub const ADDRESS1_ADDRESSTYPECODE: Property<Self, i32> = Property::new(
-        "address1_addresstypecode",
-    );
-    pub const STATUS_CODE: Property<Self, ContactStatusCode> = Property::new(
-        "statuscode",
-    );
+    pub const ADDRESS3_ADDRESSTYPECODE: Property<Self, i32> =
+        Property::new("address3_addresstypecode");
+    pub const ADDRESS1_LONGITUDE: Property<Self, f64> = Property::new("address1_longitude");
+    pub const ADDRESS1_ADDRESSTYPECODE: Property<Self, i32> =
+        Property::new("address1_addresstypecode");
+    pub const STATUS_CODE: Property<Self, ContactStatusCode> = Property::new("statuscode");
     pub const YOMIFULLNAME: Property<Self, String> = Property::new("yomifullname");
     pub const AGING90_BASE: Property<Self, Decimal> = Property::new("aging90_base");
-    pub const ACCOUNTID_VALUE: Property<Self, Uuid, typed::ReadOnly> = Property::read_only(
-        "_accountid_value",
-    );
-    pub const ADDRESS3_PRIMARYCONTACTNAME: Property<Self, String> = Property::new(
-        "address3_primarycontactname",
-    );
+    pub const ACCOUNTID_VALUE: Property<Self, Uuid, typed::ReadOnly> =
+        Property::read_only("_accountid_value");
+    pub const ADDRESS3_PRIMARYCONTACTNAME: Property<Self, String> =
+        Property::new("address3_primarycontactname");
     pub const FAMILYSTATUSCODE: Property<Self, i32> = Property::new("familystatuscode");
-    pub const ADDRESS3_ADDRESSID: Property<Self, Uuid> = Property::new(
-        "address3_addressid",
-    );
+    pub const ADDRESS3_ADDRESSID: Property<Self, Uuid> = Property::new("address3_addressid");
     pub const LEADSOURCECODE: Property<Self, i32> = Property::new("leadsourcecode");
     pub const STATE_CODE: Property<Self, ContactStateCode> = Property::new("statecode");
-    pub const ADDRESS2_FREIGHTTERMSCODE: Property<Self, i32> = Property::new(
-        "address2_freighttermscode",
-    );
-    pub const ADDRESS1_COMPOSITE: Property<Self, String> = Property::new(
-        "address1_composite",
-    );
+    pub const ADDRESS2_FREIGHTTERMSCODE: Property<Self, i32> =
+        Property::new("address2_freighttermscode");
+    pub const ADDRESS1_COMPOSITE: Property<Self, String> = Property::new("address1_composite");
     pub const TELEPHONE2: Property<Self, String> = Property::new("telephone2");
     pub const YOMIMIDDLENAME: Property<Self, String> = Property::new("yomimiddlename");
-    pub const MODIFIEDONBEHALFBY_VALUE: Property<Self, Uuid, typed::ReadOnly> = Property::read_only(
-        "_modifiedonbehalfby_value",
-    );
+    pub const MODIFIEDONBEHALFBY_VALUE: Property<Self, Uuid, typed::ReadOnly> =
+        Property::read_only("_modifiedonbehalfby_value");
     pub const JOBTITLE: Property<Self, String> = Property::new("jobtitle");
-    pub const ADDRESS2_ADDRESSTYPECODE: Property<Self, i32> = Property::new(
-        "address2_addresstypecode",
-    );
+    pub const ADDRESS2_ADDRESSTYPECODE: Property<Self, i32> =
+        Property::new("address2_addresstypecode");
     pub const EDUCATIONCODE: Property<Self, i32> = Property::new("educationcode");
-    pub const ADDRESS1_TELEPHONE3: Property<Self, String> = Property::new(
-        "address1_telephone3",
-    );
+    pub const ADDRESS1_TELEPHONE3: Property<Self, String> = Property::new("address1_telephone3");
     pub const FOLLOWEMAIL: Property<Self, bool> = Property::new("followemail");
-    pub const IMPORTSEQUENCENUMBER: Property<Self, i32> = Property::new(
-        "importsequencenumber",
-    );
-    pub const GENDER_CODE: Property<Self, ContactGenderCode> = Property::new(
-        "gendercode",
-    );
+    pub const IMPORTSEQUENCENUMBER: Property<Self, i32> = Property::new("importsequencenumber");
+    pub const GENDER_CODE: Property<Self, ContactGenderCode> = Property::new("gendercode");
     pub const ADDRESS2_LINE2: Property<Self, String> = Property::new("address2_line2");
-    pub const CREDITLIMIT_BASE: Property<Self, Decimal> = Property::new(
-        "creditlimit_base",
-    );
-    pub const ANNUALINCOME_BASE: Property<Self, Decimal> = Property::new(
-        "annualincome_base",
-    );
+    pub const CREDITLIMIT_BASE: Property<Self, Decimal> = Property::new("creditlimit_base");
+    pub const ANNUALINCOME_BASE: Property<Self, Decimal> = Property::new("annualincome_base");
     pub const DONOTFAX: Property<Self, bool> = Property::new("donotfax");
     pub const ADDRESS3_LINE1: Property<Self, String> = Property::new("address3_line1");
     pub const ADDRESS1_COUNTY: Property<Self, String> = Property::new("address1_county");
-    pub const OWNINGBUSINESSUNIT_VALUE: Property<Self, Uuid, typed::ReadOnly> = Property::read_only(
-        "_owningbusinessunit_value",
-    );
-    pub const CREATEDBYEXTERNALPARTY_VALUE: Property<Self, Uuid, typed::ReadOnly> = Property::read_only(
-        "_createdbyexternalparty_value",
-    );
+    pub const OWNINGBUSINESSUNIT_VALUE: Property<Self, Uuid, typed::ReadOnly> =
+        Property::read_only("_owningbusinessunit_value");
+    pub const CREATEDBYEXTERNALPARTY_VALUE: Property<Self, Uuid, typed::ReadOnly> =
+        Property::read_only("_createdbyexternalparty_value");
     pub const ENTITYIMAGEID: Property<Self, Uuid> = Property::new("entityimageid");
     pub const PROCESSID: Property<Self, Uuid> = Property::new("processid");
-    pub const ADDRESS1_TELEPHONE2: Property<Self, String> = Property::new(
-        "address1_telephone2",
-    );
+    pub const ADDRESS1_TELEPHONE2: Property<Self, String> = Property::new("address1_telephone2");
     pub const DESCRIPTION: Property<Self, String> = Property::new("description");
     pub const ADDRESS1_FAX: Property<Self, String> = Property::new("address1_fax");
     pub const MARKETINGONLY: Property<Self, bool> = Property::new("marketingonly");
     pub const ADDRESS3_LINE2: Property<Self, String> = Property::new("address3_line2");
-    pub const ADDRESS1_ADDRESSID: Property<Self, Uuid> = Property::new(
-        "address1_addressid",
-    );
+    pub const ADDRESS1_ADDRESSID: Property<Self, Uuid> = Property::new("address1_addressid");
     pub const DONOTPOSTALMAIL: Property<Self, bool> = Property::new("donotpostalmail");
-    pub const ADDRESS2_UTCOFFSET: Property<Self, i32> = Property::new(
-        "address2_utcoffset",
-    );
+    pub const ADDRESS2_UTCOFFSET: Property<Self, i32> = Property::new("address2_utcoffset");
     pub const EXCHANGERATE: Property<Self, Decimal> = Property::new("exchangerate");
     pub const AGING30_BASE: Property<Self, Decimal> = Property::new("aging30_base");
     pub const CALLBACK: Property<Self, String> = Property::new("callback");
@@ -817,409 +748,240 @@ impl Contact {
     pub const ADDRESS2_LINE3: Property<Self, String> = Property::new("address2_line3");
     pub const MANAGERPHONE: Property<Self, String> = Property::new("managerphone");
     pub const WEBSITEURL: Property<Self, String> = Property::new("websiteurl");
-    pub const OVERRIDDENCREATEDON: Property<Self, DateTimeOffset> = Property::new(
-        "overriddencreatedon",
-    );
+    pub const OVERRIDDENCREATEDON: Property<Self, DateTimeOffset> =
+        Property::new("overriddencreatedon");
     pub const FIRSTNAME: Property<Self, String> = Property::new("firstname");
-    pub const ADDRESS1_TELEPHONE1: Property<Self, String> = Property::new(
-        "address1_telephone1",
-    );
-    pub const ADDRESS3_COMPOSITE: Property<Self, String> = Property::new(
-        "address3_composite",
-    );
+    pub const ADDRESS1_TELEPHONE1: Property<Self, String> = Property::new("address1_telephone1");
+    pub const ADDRESS3_COMPOSITE: Property<Self, String> = Property::new("address3_composite");
     pub const ADDRESS3_FAX: Property<Self, String> = Property::new("address3_fax");
     pub const CHILDRENSNAMES: Property<Self, String> = Property::new("childrensnames");
-    pub const PREFERREDCONTACTMETHODCODE: Property<Self, i32> = Property::new(
-        "preferredcontactmethodcode",
-    );
+    pub const PREFERREDCONTACTMETHODCODE: Property<Self, i32> =
+        Property::new("preferredcontactmethodcode");
     pub const NUMBEROFCHILDREN: Property<Self, i32> = Property::new("numberofchildren");
     pub const SUBSCRIPTIONID: Property<Self, Uuid> = Property::new("subscriptionid");
     pub const YOMILASTNAME: Property<Self, String> = Property::new("yomilastname");
-    pub const ADDRESS2_POSTOFFICEBOX: Property<Self, String> = Property::new(
-        "address2_postofficebox",
-    );
+    pub const ADDRESS2_POSTOFFICEBOX: Property<Self, String> =
+        Property::new("address2_postofficebox");
     pub const AGING90: Property<Self, Decimal> = Property::new("aging90");
-    pub const DONOTBULKPOSTALMAIL: Property<Self, bool> = Property::new(
-        "donotbulkpostalmail",
-    );
+    pub const DONOTBULKPOSTALMAIL: Property<Self, bool> = Property::new("donotbulkpostalmail");
     pub const EMAILADDRESS1: Property<Self, String> = Property::new("emailaddress1");
     pub const DONOTBULKEMAIL: Property<Self, bool> = Property::new("donotbulkemail");
     pub const CUSTOMERSIZECODE: Property<Self, i32> = Property::new("customersizecode");
     pub const ADDRESS1_CITY: Property<Self, String> = Property::new("address1_city");
-    pub const PREFERREDAPPOINTMENTTIMECODE: Property<Self, i32> = Property::new(
-        "preferredappointmenttimecode",
-    );
-    pub const ADDRESS3_LATITUDE: Property<Self, f64> = Property::new(
-        "address3_latitude",
-    );
+    pub const PREFERREDAPPOINTMENTTIMECODE: Property<Self, i32> =
+        Property::new("preferredappointmenttimecode");
+    pub const ADDRESS3_LATITUDE: Property<Self, f64> = Property::new("address3_latitude");
     pub const AGING60_BASE: Property<Self, Decimal> = Property::new("aging60_base");
-    pub const TRANSACTIONCURRENCYID_VALUE: Property<Self, Uuid, typed::ReadOnly> = Property::read_only(
-        "_transactioncurrencyid_value",
-    );
+    pub const TRANSACTIONCURRENCYID_VALUE: Property<Self, Uuid, typed::ReadOnly> =
+        Property::read_only("_transactioncurrencyid_value");
     pub const ENTITYIMAGE: Property<Self, Binary> = Property::new("entityimage");
-    pub const MODIFIEDBYEXTERNALPARTY_VALUE: Property<Self, Uuid, typed::ReadOnly> = Property::read_only(
-        "_modifiedbyexternalparty_value",
-    );
+    pub const MODIFIEDBYEXTERNALPARTY_VALUE: Property<Self, Uuid, typed::ReadOnly> =
+        Property::read_only("_modifiedbyexternalparty_value");
     pub const PAYMENTTERMSCODE: Property<Self, i32> = Property::new("paymenttermscode");
     pub const ADDRESS3_NAME: Property<Self, String> = Property::new("address3_name");
-    pub const PARTICIPATESINWORKFLOW: Property<Self, bool> = Property::new(
-        "participatesinworkflow",
-    );
-    pub const ADDRESS1_SHIPPINGMETHODCODE: Property<Self, i32> = Property::new(
-        "address1_shippingmethodcode",
-    );
-    pub const MODIFIEDBY_VALUE: Property<Self, Uuid, typed::ReadOnly> = Property::read_only(
-        "_modifiedby_value",
-    );
+    pub const PARTICIPATESINWORKFLOW: Property<Self, bool> =
+        Property::new("participatesinworkflow");
+    pub const ADDRESS1_SHIPPINGMETHODCODE: Property<Self, i32> =
+        Property::new("address1_shippingmethodcode");
+    pub const MODIFIEDBY_VALUE: Property<Self, Uuid, typed::ReadOnly> =
+        Property::read_only("_modifiedby_value");
     pub const FTPSITEURL: Property<Self, String> = Property::new("ftpsiteurl");
-    pub const PREFERREDSYSTEMUSERID_VALUE: Property<Self, Uuid, typed::ReadOnly> = Property::read_only(
-        "_preferredsystemuserid_value",
-    );
-    pub const ADDRESS2_TELEPHONE2: Property<Self, String> = Property::new(
-        "address2_telephone2",
-    );
-    pub const SLAINVOKEDID_VALUE: Property<Self, Uuid, typed::ReadOnly> = Property::read_only(
-        "_slainvokedid_value",
-    );
-    pub const ADDRESS3_UTCOFFSET: Property<Self, i32> = Property::new(
-        "address3_utcoffset",
-    );
-    pub const ADDRESS3_STATEORPROVINCE: Property<Self, String> = Property::new(
-        "address3_stateorprovince",
-    );
-    pub const ADDRESS3_TELEPHONE1: Property<Self, String> = Property::new(
-        "address3_telephone1",
-    );
+    pub const PREFERREDSYSTEMUSERID_VALUE: Property<Self, Uuid, typed::ReadOnly> =
+        Property::read_only("_preferredsystemuserid_value");
+    pub const ADDRESS2_TELEPHONE2: Property<Self, String> = Property::new("address2_telephone2");
+    pub const SLAINVOKEDID_VALUE: Property<Self, Uuid, typed::ReadOnly> =
+        Property::read_only("_slainvokedid_value");
+    pub const ADDRESS3_UTCOFFSET: Property<Self, i32> = Property::new("address3_utcoffset");
+    pub const ADDRESS3_STATEORPROVINCE: Property<Self, String> =
+        Property::new("address3_stateorprovince");
+    pub const ADDRESS3_TELEPHONE1: Property<Self, String> = Property::new("address3_telephone1");
     pub const NICKNAME: Property<Self, String> = Property::new("nickname");
-    pub const FULL_NAME: Property<Self, String, typed::ReadOnly> = Property::read_only(
-        "fullname",
-    );
+    pub const FULL_NAME: Property<Self, String, typed::ReadOnly> = Property::read_only("fullname");
     pub const ASSISTANTNAME: Property<Self, String> = Property::new("assistantname");
-    pub const ADDRESS2_COUNTRY: Property<Self, String> = Property::new(
-        "address2_country",
-    );
+    pub const ADDRESS2_COUNTRY: Property<Self, String> = Property::new("address2_country");
     pub const AGING60: Property<Self, Decimal> = Property::new("aging60");
     pub const MODIFIEDON: Property<Self, DateTimeOffset> = Property::new("modifiedon");
-    pub const EXTERNALUSERIDENTIFIER: Property<Self, String> = Property::new(
-        "externaluseridentifier",
-    );
+    pub const EXTERNALUSERIDENTIFIER: Property<Self, String> =
+        Property::new("externaluseridentifier");
     pub const ADDRESS2_NAME: Property<Self, String> = Property::new("address2_name");
     pub const STAGEID: Property<Self, Uuid> = Property::new("stageid");
     pub const CREDITONHOLD: Property<Self, bool> = Property::new("creditonhold");
-    pub const ADDRESS3_LONGITUDE: Property<Self, f64> = Property::new(
-        "address3_longitude",
-    );
+    pub const ADDRESS3_LONGITUDE: Property<Self, f64> = Property::new("address3_longitude");
     pub const ONHOLDTIME: Property<Self, i32> = Property::new("onholdtime");
-    pub const ADDRESS2_TELEPHONE3: Property<Self, String> = Property::new(
-        "address2_telephone3",
-    );
+    pub const ADDRESS2_TELEPHONE3: Property<Self, String> = Property::new("address2_telephone3");
     pub const DONOTPHONE: Property<Self, bool> = Property::new("donotphone");
-    pub const ADDRESS3_UPSZONE: Property<Self, String> = Property::new(
-        "address3_upszone",
-    );
+    pub const ADDRESS3_UPSZONE: Property<Self, String> = Property::new("address3_upszone");
     pub const CONTACT_ID: Property<Self, Uuid> = Property::new("contactid");
     pub const AGING30: Property<Self, Decimal> = Property::new("aging30");
-    pub const ADDRESS2_UPSZONE: Property<Self, String> = Property::new(
-        "address2_upszone",
-    );
-    pub const ADDRESS1_UPSZONE: Property<Self, String> = Property::new(
-        "address1_upszone",
-    );
+    pub const ADDRESS2_UPSZONE: Property<Self, String> = Property::new("address2_upszone");
+    pub const ADDRESS1_UPSZONE: Property<Self, String> = Property::new("address1_upszone");
     pub const CREDITLIMIT: Property<Self, Decimal> = Property::new("creditlimit");
     pub const ACCOUNTROLECODE: Property<Self, i32> = Property::new("accountrolecode");
     pub const SALUTATION: Property<Self, String> = Property::new("salutation");
     pub const SUFFIX: Property<Self, String> = Property::new("suffix");
-    pub const ADDRESS1_PRIMARYCONTACTNAME: Property<Self, String> = Property::new(
-        "address1_primarycontactname",
-    );
-    pub const ADDRESS1_UTCOFFSET: Property<Self, i32> = Property::new(
-        "address1_utcoffset",
-    );
-    pub const ADDRESS1_POSTALCODE: Property<Self, String> = Property::new(
-        "address1_postalcode",
-    );
+    pub const ADDRESS1_PRIMARYCONTACTNAME: Property<Self, String> =
+        Property::new("address1_primarycontactname");
+    pub const ADDRESS1_UTCOFFSET: Property<Self, i32> = Property::new("address1_utcoffset");
+    pub const ADDRESS1_POSTALCODE: Property<Self, String> = Property::new("address1_postalcode");
     pub const GOVERNMENTID: Property<Self, String> = Property::new("governmentid");
     pub const DONOTSENDMM: Property<Self, bool> = Property::new("donotsendmm");
-    pub const ADDRESS1_COUNTRY: Property<Self, String> = Property::new(
-        "address1_country",
-    );
+    pub const ADDRESS1_COUNTRY: Property<Self, String> = Property::new("address1_country");
     pub const LASTNAME: Property<Self, String> = Property::new("lastname");
     pub const ADDRESS2_CITY: Property<Self, String> = Property::new("address2_city");
     pub const DO_NOT_E_MAIL: Property<Self, bool> = Property::new("donotemail");
     pub const COMPANY: Property<Self, String> = Property::new("company");
     pub const ADDRESS1_LINE2: Property<Self, String> = Property::new("address1_line2");
-    pub const ADDRESS2_LONGITUDE: Property<Self, f64> = Property::new(
-        "address2_longitude",
-    );
-    pub const ADDRESS1_STATEORPROVINCE: Property<Self, String> = Property::new(
-        "address1_stateorprovince",
-    );
+    pub const ADDRESS2_LONGITUDE: Property<Self, f64> = Property::new("address2_longitude");
+    pub const ADDRESS1_STATEORPROVINCE: Property<Self, String> =
+        Property::new("address1_stateorprovince");
     pub const YOMIFIRSTNAME: Property<Self, String> = Property::new("yomifirstname");
     pub const TELEPHONE1: Property<Self, String> = Property::new("telephone1");
     pub const ADDRESS1_LINE1: Property<Self, String> = Property::new("address1_line1");
-    pub const ADDRESS2_ADDRESSID: Property<Self, Uuid> = Property::new(
-        "address2_addressid",
-    );
-    pub const ISBACKOFFICECUSTOMER: Property<Self, bool> = Property::new(
-        "isbackofficecustomer",
-    );
+    pub const ADDRESS2_ADDRESSID: Property<Self, Uuid> = Property::new("address2_addressid");
+    pub const ISBACKOFFICECUSTOMER: Property<Self, bool> = Property::new("isbackofficecustomer");
     pub const ADDRESS2_COUNTY: Property<Self, String> = Property::new("address2_county");
-    pub const SHIPPINGMETHODCODE: Property<Self, i32> = Property::new(
-        "shippingmethodcode",
-    );
+    pub const SHIPPINGMETHODCODE: Property<Self, i32> = Property::new("shippingmethodcode");
     pub const ANNIVERSARY: Property<Self, Date> = Property::new("anniversary");
-    pub const OWNERID_VALUE: Property<Self, Uuid, typed::ReadOnly> = Property::read_only(
-        "_ownerid_value",
-    );
-    pub const PARENTCONTACTID_VALUE: Property<Self, Uuid, typed::ReadOnly> = Property::read_only(
-        "_parentcontactid_value",
-    );
+    pub const OWNERID_VALUE: Property<Self, Uuid, typed::ReadOnly> =
+        Property::read_only("_ownerid_value");
+    pub const PARENTCONTACTID_VALUE: Property<Self, Uuid, typed::ReadOnly> =
+        Property::read_only("_parentcontactid_value");
     pub const HASCHILDRENCODE: Property<Self, i32> = Property::new("haschildrencode");
     pub const ADDRESS2_FAX: Property<Self, String> = Property::new("address2_fax");
-    pub const ADDRESS2_COMPOSITE: Property<Self, String> = Property::new(
-        "address2_composite",
-    );
+    pub const ADDRESS2_COMPOSITE: Property<Self, String> = Property::new("address2_composite");
     pub const CREATEDON: Property<Self, DateTimeOffset> = Property::new("createdon");
     pub const ENTITYIMAGE_URL: Property<Self, String> = Property::new("entityimage_url");
     pub const ADDRESS1_LINE3: Property<Self, String> = Property::new("address1_line3");
-    pub const SLAID_VALUE: Property<Self, Uuid, typed::ReadOnly> = Property::read_only(
-        "_slaid_value",
-    );
+    pub const SLAID_VALUE: Property<Self, Uuid, typed::ReadOnly> =
+        Property::read_only("_slaid_value");
     pub const MIDDLENAME: Property<Self, String> = Property::new("middlename");
     pub const ADDRESS3_LINE3: Property<Self, String> = Property::new("address3_line3");
-    pub const ADDRESS3_TELEPHONE2: Property<Self, String> = Property::new(
-        "address3_telephone2",
-    );
-    pub const TIMESPENTBYMEONEMAILANDMEETINGS: Property<Self, String> = Property::new(
-        "timespentbymeonemailandmeetings",
-    );
-    pub const CONTACT_PRINCIPALOBJECTATTRIBUTEACCESS: Navigation<Contact, Untyped> = Navigation::new(
-        "contact_principalobjectattributeaccess",
-        "principalobjectattributeaccessset",
-    );
-    pub const CONTACT_CONNECTIONS1: Navigation<Contact, Untyped> = Navigation::new(
-        "contact_connections1",
-        "connections",
-    );
-    pub const CONTACT_FEEDBACK: Navigation<Contact, Untyped> = Navigation::new(
-        "Contact_Feedback",
-        "feedback",
-    );
-    pub const CONTACT_PROCESS_SESSIONS: Navigation<Contact, Untyped> = Navigation::new(
-        "Contact_ProcessSessions",
-        "processsessions",
-    );
-    pub const STAGEID_PROCESSSTAGE: Lookup<Contact, Untyped> = Lookup::new(
-        "stageid_processstage",
-        "processstages",
-    );
+    pub const ADDRESS3_TELEPHONE2: Property<Self, String> = Property::new("address3_telephone2");
+    pub const TIMESPENTBYMEONEMAILANDMEETINGS: Property<Self, String> =
+        Property::new("timespentbymeonemailandmeetings");
+    pub const CONTACT_PRINCIPALOBJECTATTRIBUTEACCESS: Navigation<Contact, Untyped> =
+        Navigation::new(
+            "contact_principalobjectattributeaccess",
+            "principalobjectattributeaccessset",
+        );
+    pub const CONTACT_CONNECTIONS1: Navigation<Contact, Untyped> =
+        Navigation::new("contact_connections1", "connections");
+    pub const CONTACT_FEEDBACK: Navigation<Contact, Untyped> =
+        Navigation::new("Contact_Feedback", "feedback");
+    pub const CONTACT_PROCESS_SESSIONS: Navigation<Contact, Untyped> =
+        Navigation::new("Contact_ProcessSessions", "processsessions");
+    pub const STAGEID_PROCESSSTAGE: Lookup<Contact, Untyped> =
+        Lookup::new("stageid_processstage", "processstages");
     #[cfg(feature = "activitypointers")]
-    pub const CONTACT_ACTIVITY_POINTERS: Navigation<Contact, super::Activitypointer> = Navigation::new(
-        "Contact_ActivityPointers",
-        "activitypointers",
-    );
-    pub const CONTACT_SOCIAL_ACTIVITIES: Navigation<Contact, Untyped> = Navigation::new(
-        "Contact_SocialActivities",
-        "socialactivities",
-    );
-    pub const LK_CONTACT_FEEDBACK_CREATEDONBEHALFBY: Navigation<Contact, Untyped> = Navigation::new(
-        "lk_contact_feedback_createdonbehalfby",
-        "feedback",
-    );
-    pub const CONTACT_POST_FOLLOWS: Navigation<Contact, Untyped> = Navigation::new(
-        "contact_PostFollows",
-        "postfollows",
-    );
-    pub const CONTACT_POST_REGARDINGS: Navigation<Contact, Untyped> = Navigation::new(
-        "contact_PostRegardings",
-        "postregardings",
-    );
-    pub const SOCIALACTIVITY_POSTAUTHOR_CONTACTS: Navigation<Contact, Untyped> = Navigation::new(
-        "socialactivity_postauthor_contacts",
-        "socialactivities",
-    );
-    pub const CONTACT_PHONECALLS: Navigation<Contact, Untyped> = Navigation::new(
-        "Contact_Phonecalls",
-        "phonecalls",
-    );
-    pub const CONTACT_TASKS: Navigation<Contact, Untyped> = Navigation::new(
-        "Contact_Tasks",
-        "tasks",
-    );
-    pub const CONTACT_SYNC_ERRORS: Navigation<Contact, Untyped> = Navigation::new(
-        "Contact_SyncErrors",
-        "syncerrors",
-    );
-    pub const SLAINVOKEDID_CONTACT_SLA: Lookup<Contact, Untyped> = Lookup::new(
-        "slainvokedid_contact_sla",
-        "slas",
-    );
-    pub const SLA_CONTACT_SLA: Lookup<Contact, Untyped> = Lookup::new(
-        "sla_contact_sla",
-        "slas",
-    );
+    pub const CONTACT_ACTIVITY_POINTERS: Navigation<Contact, super::Activitypointer> =
+        Navigation::new("Contact_ActivityPointers", "activitypointers");
+    pub const CONTACT_SOCIAL_ACTIVITIES: Navigation<Contact, Untyped> =
+        Navigation::new("Contact_SocialActivities", "socialactivities");
+    pub const LK_CONTACT_FEEDBACK_CREATEDONBEHALFBY: Navigation<Contact, Untyped> =
+        Navigation::new("lk_contact_feedback_createdonbehalfby", "feedback");
+    pub const CONTACT_POST_FOLLOWS: Navigation<Contact, Untyped> =
+        Navigation::new("contact_PostFollows", "postfollows");
+    pub const CONTACT_POST_REGARDINGS: Navigation<Contact, Untyped> =
+        Navigation::new("contact_PostRegardings", "postregardings");
+    pub const SOCIALACTIVITY_POSTAUTHOR_CONTACTS: Navigation<Contact, Untyped> =
+        Navigation::new("socialactivity_postauthor_contacts", "socialactivities");
+    pub const CONTACT_PHONECALLS: Navigation<Contact, Untyped> =
+        Navigation::new("Contact_Phonecalls", "phonecalls");
+    pub const CONTACT_TASKS: Navigation<Contact, Untyped> =
+        Navigation::new("Contact_Tasks", "tasks");
+    pub const CONTACT_SYNC_ERRORS: Navigation<Contact, Untyped> =
+        Navigation::new("Contact_SyncErrors", "syncerrors");
+    pub const SLAINVOKEDID_CONTACT_SLA: Lookup<Contact, Untyped> =
+        Lookup::new("slainvokedid_contact_sla", "slas");
+    pub const SLA_CONTACT_SLA: Lookup<Contact, Untyped> = Lookup::new("sla_contact_sla", "slas");
     #[cfg(feature = "systemusers")]
-    pub const CREATEDONBEHALFBY: Lookup<Contact, super::SystemUser> = Lookup::new(
-        "createdonbehalfby",
-        "systemusers",
-    );
+    pub const CREATEDONBEHALFBY: Lookup<Contact, super::SystemUser> =
+        Lookup::new("createdonbehalfby", "systemusers");
     #[cfg(feature = "annotations")]
-    pub const CONTACT_ANNOTATION: Navigation<Contact, super::Annotation> = Navigation::new(
-        "Contact_Annotation",
-        "annotations",
-    );
+    pub const CONTACT_ANNOTATION: Navigation<Contact, super::Annotation> =
+        Navigation::new("Contact_Annotation", "annotations");
     #[cfg(feature = "contacts")]
     pub const MASTERID: Lookup<Contact, Contact> = Lookup::new("masterid", "contacts");
     #[cfg(feature = "contacts")]
-    pub const CONTACT_MASTER_CONTACT: Navigation<Contact, Contact> = Navigation::new(
-        "contact_master_contact",
-        "contacts",
-    );
+    pub const CONTACT_MASTER_CONTACT: Navigation<Contact, Contact> =
+        Navigation::new("contact_master_contact", "contacts");
     #[cfg(feature = "systemusers")]
-    pub const MODIFIEDONBEHALFBY: Lookup<Contact, super::SystemUser> = Lookup::new(
-        "modifiedonbehalfby",
-        "systemusers",
-    );
-    pub const CONTACT_EMAIL_EMAIL_SENDER: Navigation<Contact, Untyped> = Navigation::new(
-        "Contact_Email_EmailSender",
-        "emails",
-    );
+    pub const MODIFIEDONBEHALFBY: Lookup<Contact, super::SystemUser> =
+        Lookup::new("modifiedonbehalfby", "systemusers");
+    pub const CONTACT_EMAIL_EMAIL_SENDER: Navigation<Contact, Untyped> =
+        Navigation::new("Contact_Email_EmailSender", "emails");
     #[cfg(feature = "accounts")]
-    pub const ACCOUNT_PRIMARY_CONTACT: Navigation<Contact, super::Account> = Navigation::new(
-        "account_primary_contact",
-        "accounts",
-    );
+    pub const ACCOUNT_PRIMARY_CONTACT: Navigation<Contact, super::Account> =
+        Navigation::new("account_primary_contact", "accounts");
     #[cfg(feature = "systemusers")]
-    pub const CREATEDBY: Lookup<Contact, super::SystemUser> = Lookup::new(
-        "createdby",
-        "systemusers",
-    );
-    pub const CONTACT_ACTIONCARD: Navigation<Contact, Untyped> = Navigation::new(
-        "contact_actioncard",
-        "actioncards",
-    );
-    pub const SOCIALACTIVITY_POSTAUTHORACCOUNT_CONTACTS: Navigation<Contact, Untyped> = Navigation::new(
-        "socialactivity_postauthoraccount_contacts",
-        "socialactivities",
-    );
-    pub const SOCIALPROFILE_CUSTOMER_CONTACTS: Navigation<Contact, Untyped> = Navigation::new(
-        "Socialprofile_customer_contacts",
-        "socialprofiles",
-    );
-    pub const CONTACT_CUSTOMER_ADDRESS: Navigation<Contact, Untyped> = Navigation::new(
-        "Contact_CustomerAddress",
-        "customeraddresses",
-    );
-    pub const OWNINGBUSINESSUNIT: Lookup<Contact, Untyped> = Lookup::new(
-        "owningbusinessunit",
-        "businessunits",
-    );
+    pub const CREATEDBY: Lookup<Contact, super::SystemUser> =
+        Lookup::new("createdby", "systemusers");
+    pub const CONTACT_ACTIONCARD: Navigation<Contact, Untyped> =
+        Navigation::new("contact_actioncard", "actioncards");
+    pub const SOCIALACTIVITY_POSTAUTHORACCOUNT_CONTACTS: Navigation<Contact, Untyped> =
+        Navigation::new("socialactivity_postauthoraccount_contacts", "socialactivities");
+    pub const SOCIALPROFILE_CUSTOMER_CONTACTS: Navigation<Contact, Untyped> =
+        Navigation::new("Socialprofile_customer_contacts", "socialprofiles");
+    pub const CONTACT_CUSTOMER_ADDRESS: Navigation<Contact, Untyped> =
+        Navigation::new("Contact_CustomerAddress", "customeraddresses");
+    pub const OWNINGBUSINESSUNIT: Lookup<Contact, Untyped> =
+        Lookup::new("owningbusinessunit", "businessunits");
     #[cfg(feature = "teams")]
-    pub const OWNINGTEAM: Lookup<Contact, super::Team> = Lookup::new(
-        "owningteam",
-        "teams",
-    );
+    pub const OWNINGTEAM: Lookup<Contact, super::Team> = Lookup::new("owningteam", "teams");
     #[cfg(feature = "accounts")]
-    pub const PARENTCUSTOMERID_ACCOUNT: Lookup<Contact, super::Account> = Lookup::new(
-        "parentcustomerid_account",
-        "accounts",
-    );
-    pub const CONTACT_DUPLICATE_MATCHING_RECORD: Navigation<Contact, Untyped> = Navigation::new(
-        "Contact_DuplicateMatchingRecord",
-        "duplicaterecords",
-    );
-    pub const LK_CONTACT_FEEDBACK_CREATEDBY: Navigation<Contact, Untyped> = Navigation::new(
-        "lk_contact_feedback_createdby",
-        "feedback",
-    );
-    pub const SLAKPIINSTANCE_CONTACT: Navigation<Contact, Untyped> = Navigation::new(
-        "slakpiinstance_contact",
-        "slakpiinstances",
-    );
+    pub const PARENTCUSTOMERID_ACCOUNT: Lookup<Contact, super::Account> =
+        Lookup::new("parentcustomerid_account", "accounts");
+    pub const CONTACT_DUPLICATE_MATCHING_RECORD: Navigation<Contact, Untyped> =
+        Navigation::new("Contact_DuplicateMatchingRecord", "duplicaterecords");
+    pub const LK_CONTACT_FEEDBACK_CREATEDBY: Navigation<Contact, Untyped> =
+        Navigation::new("lk_contact_feedback_createdby", "feedback");
+    pub const SLAKPIINSTANCE_CONTACT: Navigation<Contact, Untyped> =
+        Navigation::new("slakpiinstance_contact", "slakpiinstances");
     #[cfg(feature = "systemusers")]
-    pub const PREFERREDSYSTEMUSERID: Lookup<Contact, super::SystemUser> = Lookup::new(
-        "preferredsystemuserid",
-        "systemusers",
-    );
-    pub const CONTACT_FAXES: Navigation<Contact, Untyped> = Navigation::new(
-        "Contact_Faxes",
-        "faxes",
-    );
-    pub const CONTACT_MAILBOX_TRACKING_FOLDER: Navigation<Contact, Untyped> = Navigation::new(
-        "Contact_MailboxTrackingFolder",
-        "mailboxtrackingfolders",
-    );
-    pub const CONTACT_APPOINTMENTS: Navigation<Contact, Untyped> = Navigation::new(
-        "Contact_Appointments",
-        "appointments",
-    );
+    pub const PREFERREDSYSTEMUSERID: Lookup<Contact, super::SystemUser> =
+        Lookup::new("preferredsystemuserid", "systemusers");
+    pub const CONTACT_FAXES: Navigation<Contact, Untyped> =
+        Navigation::new("Contact_Faxes", "faxes");
+    pub const CONTACT_MAILBOX_TRACKING_FOLDER: Navigation<Contact, Untyped> =
+        Navigation::new("Contact_MailboxTrackingFolder", "mailboxtrackingfolders");
+    pub const CONTACT_APPOINTMENTS: Navigation<Contact, Untyped> =
+        Navigation::new("Contact_Appointments", "appointments");
     #[cfg(feature = "systemusers")]
-    pub const OWNINGUSER: Lookup<Contact, super::SystemUser> = Lookup::new(
-        "owninguser",
-        "systemusers",
-    );
-    pub const CONTACT_ASYNC_OPERATIONS: Navigation<Contact, Untyped> = Navigation::new(
-        "Contact_AsyncOperations",
-        "asyncoperations",
-    );
+    pub const OWNINGUSER: Lookup<Contact, super::SystemUser> =
+        Lookup::new("owninguser", "systemusers");
+    pub const CONTACT_ASYNC_OPERATIONS: Navigation<Contact, Untyped> =
+        Navigation::new("Contact_AsyncOperations", "asyncoperations");
     #[cfg(feature = "systemusers")]
-    pub const OWNERID_SYSTEMUSERS: Lookup<Contact, super::SystemUser> = Lookup::new(
-        "ownerid",
-        "systemusers",
-    );
+    pub const OWNERID_SYSTEMUSERS: Lookup<Contact, super::SystemUser> =
+        Lookup::new("ownerid", "systemusers");
     #[cfg(feature = "teams")]
-    pub const OWNERID_TEAMS: Lookup<Contact, super::Team> = Lookup::new(
-        "ownerid",
-        "teams",
-    );
-    pub const TRANSACTIONCURRENCYID: Lookup<Contact, Untyped> = Lookup::new(
-        "transactioncurrencyid",
-        "transactioncurrencies",
-    );
-    pub const CONTACT_RECURRING_APPOINTMENT_MASTERS: Navigation<Contact, Untyped> = Navigation::new(
-        "Contact_RecurringAppointmentMasters",
-        "recurringappointmentmasters",
-    );
-    pub const CONTACT_BULK_DELETE_FAILURES: Navigation<Contact, Untyped> = Navigation::new(
-        "Contact_BulkDeleteFailures",
-        "bulkdeletefailures",
-    );
+    pub const OWNERID_TEAMS: Lookup<Contact, super::Team> = Lookup::new("ownerid", "teams");
+    pub const TRANSACTIONCURRENCYID: Lookup<Contact, Untyped> =
+        Lookup::new("transactioncurrencyid", "transactioncurrencies");
+    pub const CONTACT_RECURRING_APPOINTMENT_MASTERS: Navigation<Contact, Untyped> =
+        Navigation::new("Contact_RecurringAppointmentMasters", "recurringappointmentmasters");
+    pub const CONTACT_BULK_DELETE_FAILURES: Navigation<Contact, Untyped> =
+        Navigation::new("Contact_BulkDeleteFailures", "bulkdeletefailures");
     #[cfg(feature = "contacts")]
-    pub const PARENTCUSTOMERID_CONTACT: Lookup<Contact, Contact> = Lookup::new(
-        "parentcustomerid_contact",
-        "contacts",
-    );
+    pub const PARENTCUSTOMERID_CONTACT: Lookup<Contact, Contact> =
+        Lookup::new("parentcustomerid_contact", "contacts");
     #[cfg(feature = "contacts")]
-    pub const CONTACT_CUSTOMER_CONTACTS: Navigation<Contact, Contact> = Navigation::new(
-        "contact_customer_contacts",
-        "contacts",
-    );
-    pub const CONTACT_CONNECTIONS2: Navigation<Contact, Untyped> = Navigation::new(
-        "contact_connections2",
-        "connections",
-    );
-    pub const CONTACT_DUPLICATE_BASE_RECORD: Navigation<Contact, Untyped> = Navigation::new(
-        "Contact_DuplicateBaseRecord",
-        "duplicaterecords",
-    );
+    pub const CONTACT_CUSTOMER_CONTACTS: Navigation<Contact, Contact> =
+        Navigation::new("contact_customer_contacts", "contacts");
+    pub const CONTACT_CONNECTIONS2: Navigation<Contact, Untyped> =
+        Navigation::new("contact_connections2", "connections");
+    pub const CONTACT_DUPLICATE_BASE_RECORD: Navigation<Contact, Untyped> =
+        Navigation::new("Contact_DuplicateBaseRecord", "duplicaterecords");
     #[cfg(feature = "systemusers")]
-    pub const MODIFIEDBY: Lookup<Contact, super::SystemUser> = Lookup::new(
-        "modifiedby",
-        "systemusers",
-    );
-    pub const CONTACT_EMAILS: Navigation<Contact, Untyped> = Navigation::new(
-        "Contact_Emails",
-        "emails",
-    );
-    pub const CONTACT_ACTIVITY_PARTIES: Navigation<Contact, Untyped> = Navigation::new(
-        "contact_activity_parties",
-        "activityparties",
-    );
+    pub const MODIFIEDBY: Lookup<Contact, super::SystemUser> =
+        Lookup::new("modifiedby", "systemusers");
+    pub const CONTACT_EMAILS: Navigation<Contact, Untyped> =
+        Navigation::new("Contact_Emails", "emails");
+    pub const CONTACT_ACTIVITY_PARTIES: Navigation<Contact, Untyped> =
+        Navigation::new("contact_activity_parties", "activityparties");
     #[cfg(feature = "letters")]
-    pub const CONTACT_LETTERS: Navigation<Contact, super::Letter> = Navigation::new(
-        "Contact_Letters",
-        "letters",
-    );
+    pub const CONTACT_LETTERS: Navigation<Contact, super::Letter> =
+        Navigation::new("Contact_Letters", "letters");
     /// A reference to an existing record: only its key (`contactid`) is set. Pass it where an operation takes an existing record (`EntityValue::new(&Type::reference(id))`).
     pub fn reference(key: Uuid) -> Self {
         Self {

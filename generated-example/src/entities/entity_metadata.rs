@@ -373,225 +373,145 @@ impl From<Uuid> for Key<EntityMetadata> {
 impl EntityMetadata {
     pub const METADATA_ID: Property<Self, Uuid> = Property::new("MetadataId");
     pub const HAS_CHANGED: Property<Self, bool> = Property::new("HasChanged");
-    pub const ACTIVITY_TYPE_MASK: Property<Self, i32> = Property::new(
-        "ActivityTypeMask",
-    );
-    pub const AUTO_ROUTE_TO_OWNER_QUEUE: Property<Self, bool> = Property::new(
-        "AutoRouteToOwnerQueue",
-    );
-    pub const CAN_TRIGGER_WORKFLOW: Property<Self, bool> = Property::new(
-        "CanTriggerWorkflow",
-    );
+    pub const ACTIVITY_TYPE_MASK: Property<Self, i32> = Property::new("ActivityTypeMask");
+    pub const AUTO_ROUTE_TO_OWNER_QUEUE: Property<Self, bool> =
+        Property::new("AutoRouteToOwnerQueue");
+    pub const CAN_TRIGGER_WORKFLOW: Property<Self, bool> = Property::new("CanTriggerWorkflow");
     pub const DESCRIPTION: Property<Self, Label> = Property::new("Description");
-    pub const DISPLAY_COLLECTION_NAME: Property<Self, Label> = Property::new(
-        "DisplayCollectionName",
-    );
+    pub const DISPLAY_COLLECTION_NAME: Property<Self, Label> =
+        Property::new("DisplayCollectionName");
     pub const DISPLAY_NAME: Property<Self, Label> = Property::new("DisplayName");
-    pub const ENTITY_HELP_URL_ENABLED: Property<Self, bool> = Property::new(
-        "EntityHelpUrlEnabled",
-    );
+    pub const ENTITY_HELP_URL_ENABLED: Property<Self, bool> = Property::new("EntityHelpUrlEnabled");
     pub const ENTITY_HELP_URL: Property<Self, String> = Property::new("EntityHelpUrl");
-    pub const IS_DOCUMENT_MANAGEMENT_ENABLED: Property<Self, bool> = Property::new(
-        "IsDocumentManagementEnabled",
-    );
-    pub const IS_ONE_NOTE_INTEGRATION_ENABLED: Property<Self, bool> = Property::new(
-        "IsOneNoteIntegrationEnabled",
-    );
-    pub const IS_INTERACTION_CENTRIC_ENABLED: Property<Self, bool> = Property::new(
-        "IsInteractionCentricEnabled",
-    );
-    pub const IS_KNOWLEDGE_MANAGEMENT_ENABLED: Property<Self, bool> = Property::new(
-        "IsKnowledgeManagementEnabled",
-    );
+    pub const IS_DOCUMENT_MANAGEMENT_ENABLED: Property<Self, bool> =
+        Property::new("IsDocumentManagementEnabled");
+    pub const IS_ONE_NOTE_INTEGRATION_ENABLED: Property<Self, bool> =
+        Property::new("IsOneNoteIntegrationEnabled");
+    pub const IS_INTERACTION_CENTRIC_ENABLED: Property<Self, bool> =
+        Property::new("IsInteractionCentricEnabled");
+    pub const IS_KNOWLEDGE_MANAGEMENT_ENABLED: Property<Self, bool> =
+        Property::new("IsKnowledgeManagementEnabled");
     pub const IS_SLA_ENABLED: Property<Self, bool> = Property::new("IsSLAEnabled");
     pub const IS_BPF_ENTITY: Property<Self, bool> = Property::new("IsBPFEntity");
-    pub const IS_DOCUMENT_RECOMMENDATIONS_ENABLED: Property<Self, bool> = Property::new(
-        "IsDocumentRecommendationsEnabled",
-    );
-    pub const IS_MS_TEAMS_INTEGRATION_ENABLED: Property<Self, bool> = Property::new(
-        "IsMSTeamsIntegrationEnabled",
-    );
+    pub const IS_DOCUMENT_RECOMMENDATIONS_ENABLED: Property<Self, bool> =
+        Property::new("IsDocumentRecommendationsEnabled");
+    pub const IS_MS_TEAMS_INTEGRATION_ENABLED: Property<Self, bool> =
+        Property::new("IsMSTeamsIntegrationEnabled");
     pub const SETTING_OF: Property<Self, String> = Property::new("SettingOf");
     pub const DATA_PROVIDER_ID: Property<Self, Uuid> = Property::new("DataProviderId");
     pub const DATA_SOURCE_ID: Property<Self, Uuid> = Property::new("DataSourceId");
-    pub const AUTO_CREATE_ACCESS_TEAMS: Property<Self, bool> = Property::new(
-        "AutoCreateAccessTeams",
-    );
+    pub const AUTO_CREATE_ACCESS_TEAMS: Property<Self, bool> =
+        Property::new("AutoCreateAccessTeams");
     pub const IS_ACTIVITY: Property<Self, bool> = Property::new("IsActivity");
     pub const IS_ACTIVITY_PARTY: Property<Self, bool> = Property::new("IsActivityParty");
-    pub const IS_AUDIT_ENABLED: Property<Self, BooleanManagedProperty> = Property::new(
-        "IsAuditEnabled",
-    );
-    pub const IS_AVAILABLE_OFFLINE: Property<Self, bool> = Property::new(
-        "IsAvailableOffline",
-    );
+    pub const IS_AUDIT_ENABLED: Property<Self, BooleanManagedProperty> =
+        Property::new("IsAuditEnabled");
+    pub const IS_AVAILABLE_OFFLINE: Property<Self, bool> = Property::new("IsAvailableOffline");
     pub const IS_CHILD_ENTITY: Property<Self, bool> = Property::new("IsChildEntity");
     pub const IS_AIR_UPDATED: Property<Self, bool> = Property::new("IsAIRUpdated");
-    pub const IS_VALID_FOR_QUEUE: Property<Self, BooleanManagedProperty> = Property::new(
-        "IsValidForQueue",
-    );
-    pub const IS_CONNECTIONS_ENABLED: Property<Self, BooleanManagedProperty> = Property::new(
-        "IsConnectionsEnabled",
-    );
+    pub const IS_VALID_FOR_QUEUE: Property<Self, BooleanManagedProperty> =
+        Property::new("IsValidForQueue");
+    pub const IS_CONNECTIONS_ENABLED: Property<Self, BooleanManagedProperty> =
+        Property::new("IsConnectionsEnabled");
     pub const ICON_LARGE_NAME: Property<Self, String> = Property::new("IconLargeName");
     pub const ICON_MEDIUM_NAME: Property<Self, String> = Property::new("IconMediumName");
     pub const ICON_SMALL_NAME: Property<Self, String> = Property::new("IconSmallName");
     pub const ICON_VECTOR_NAME: Property<Self, String> = Property::new("IconVectorName");
     pub const IS_CUSTOM_ENTITY: Property<Self, bool> = Property::new("IsCustomEntity");
-    pub const IS_BUSINESS_PROCESS_ENABLED: Property<Self, bool> = Property::new(
-        "IsBusinessProcessEnabled",
-    );
-    pub const IS_CUSTOMIZABLE: Property<Self, BooleanManagedProperty> = Property::new(
-        "IsCustomizable",
-    );
-    pub const IS_RENAMEABLE: Property<Self, BooleanManagedProperty> = Property::new(
-        "IsRenameable",
-    );
-    pub const IS_MAPPABLE: Property<Self, BooleanManagedProperty> = Property::new(
-        "IsMappable",
-    );
-    pub const IS_DUPLICATE_DETECTION_ENABLED: Property<Self, BooleanManagedProperty> = Property::new(
-        "IsDuplicateDetectionEnabled",
-    );
-    pub const CAN_CREATE_ATTRIBUTES: Property<Self, BooleanManagedProperty> = Property::new(
-        "CanCreateAttributes",
-    );
-    pub const CAN_CREATE_FORMS: Property<Self, BooleanManagedProperty> = Property::new(
-        "CanCreateForms",
-    );
-    pub const CAN_CREATE_VIEWS: Property<Self, BooleanManagedProperty> = Property::new(
-        "CanCreateViews",
-    );
-    pub const CAN_CREATE_CHARTS: Property<Self, BooleanManagedProperty> = Property::new(
-        "CanCreateCharts",
-    );
-    pub const CAN_BE_RELATED_ENTITY_IN_RELATIONSHIP: Property<
-        Self,
-        BooleanManagedProperty,
-    > = Property::new("CanBeRelatedEntityInRelationship");
-    pub const CAN_BE_PRIMARY_ENTITY_IN_RELATIONSHIP: Property<
-        Self,
-        BooleanManagedProperty,
-    > = Property::new("CanBePrimaryEntityInRelationship");
-    pub const CAN_BE_IN_MANY_TO_MANY: Property<Self, BooleanManagedProperty> = Property::new(
-        "CanBeInManyToMany",
-    );
-    pub const CAN_BE_IN_CUSTOM_ENTITY_ASSOCIATION: Property<
-        Self,
-        BooleanManagedProperty,
-    > = Property::new("CanBeInCustomEntityAssociation");
-    pub const CAN_ENABLE_SYNC_TO_EXTERNAL_SEARCH_INDEX: Property<
-        Self,
-        BooleanManagedProperty,
-    > = Property::new("CanEnableSyncToExternalSearchIndex");
-    pub const SYNC_TO_EXTERNAL_SEARCH_INDEX: Property<Self, bool> = Property::new(
-        "SyncToExternalSearchIndex",
-    );
-    pub const CAN_MODIFY_ADDITIONAL_SETTINGS: Property<Self, BooleanManagedProperty> = Property::new(
-        "CanModifyAdditionalSettings",
-    );
-    pub const CAN_CHANGE_HIERARCHICAL_RELATIONSHIP: Property<
-        Self,
-        BooleanManagedProperty,
-    > = Property::new("CanChangeHierarchicalRelationship");
-    pub const IS_OPTIMISTIC_CONCURRENCY_ENABLED: Property<Self, bool> = Property::new(
-        "IsOptimisticConcurrencyEnabled",
-    );
-    pub const CHANGE_TRACKING_ENABLED: Property<Self, bool> = Property::new(
-        "ChangeTrackingEnabled",
-    );
-    pub const CAN_CHANGE_TRACKING_BE_ENABLED: Property<Self, BooleanManagedProperty> = Property::new(
-        "CanChangeTrackingBeEnabled",
-    );
+    pub const IS_BUSINESS_PROCESS_ENABLED: Property<Self, bool> =
+        Property::new("IsBusinessProcessEnabled");
+    pub const IS_CUSTOMIZABLE: Property<Self, BooleanManagedProperty> =
+        Property::new("IsCustomizable");
+    pub const IS_RENAMEABLE: Property<Self, BooleanManagedProperty> = Property::new("IsRenameable");
+    pub const IS_MAPPABLE: Property<Self, BooleanManagedProperty> = Property::new("IsMappable");
+    pub const IS_DUPLICATE_DETECTION_ENABLED: Property<Self, BooleanManagedProperty> =
+        Property::new("IsDuplicateDetectionEnabled");
+    pub const CAN_CREATE_ATTRIBUTES: Property<Self, BooleanManagedProperty> =
+        Property::new("CanCreateAttributes");
+    pub const CAN_CREATE_FORMS: Property<Self, BooleanManagedProperty> =
+        Property::new("CanCreateForms");
+    pub const CAN_CREATE_VIEWS: Property<Self, BooleanManagedProperty> =
+        Property::new("CanCreateViews");
+    pub const CAN_CREATE_CHARTS: Property<Self, BooleanManagedProperty> =
+        Property::new("CanCreateCharts");
+    pub const CAN_BE_RELATED_ENTITY_IN_RELATIONSHIP: Property<Self, BooleanManagedProperty> =
+        Property::new("CanBeRelatedEntityInRelationship");
+    pub const CAN_BE_PRIMARY_ENTITY_IN_RELATIONSHIP: Property<Self, BooleanManagedProperty> =
+        Property::new("CanBePrimaryEntityInRelationship");
+    pub const CAN_BE_IN_MANY_TO_MANY: Property<Self, BooleanManagedProperty> =
+        Property::new("CanBeInManyToMany");
+    pub const CAN_BE_IN_CUSTOM_ENTITY_ASSOCIATION: Property<Self, BooleanManagedProperty> =
+        Property::new("CanBeInCustomEntityAssociation");
+    pub const CAN_ENABLE_SYNC_TO_EXTERNAL_SEARCH_INDEX: Property<Self, BooleanManagedProperty> =
+        Property::new("CanEnableSyncToExternalSearchIndex");
+    pub const SYNC_TO_EXTERNAL_SEARCH_INDEX: Property<Self, bool> =
+        Property::new("SyncToExternalSearchIndex");
+    pub const CAN_MODIFY_ADDITIONAL_SETTINGS: Property<Self, BooleanManagedProperty> =
+        Property::new("CanModifyAdditionalSettings");
+    pub const CAN_CHANGE_HIERARCHICAL_RELATIONSHIP: Property<Self, BooleanManagedProperty> =
+        Property::new("CanChangeHierarchicalRelationship");
+    pub const IS_OPTIMISTIC_CONCURRENCY_ENABLED: Property<Self, bool> =
+        Property::new("IsOptimisticConcurrencyEnabled");
+    pub const CHANGE_TRACKING_ENABLED: Property<Self, bool> =
+        Property::new("ChangeTrackingEnabled");
+    pub const CAN_CHANGE_TRACKING_BE_ENABLED: Property<Self, BooleanManagedProperty> =
+        Property::new("CanChangeTrackingBeEnabled");
     pub const IS_IMPORTABLE: Property<Self, bool> = Property::new("IsImportable");
     pub const IS_INTERSECT: Property<Self, bool> = Property::new("IsIntersect");
-    pub const IS_MAIL_MERGE_ENABLED: Property<Self, BooleanManagedProperty> = Property::new(
-        "IsMailMergeEnabled",
-    );
+    pub const IS_MAIL_MERGE_ENABLED: Property<Self, BooleanManagedProperty> =
+        Property::new("IsMailMergeEnabled");
     pub const IS_MANAGED: Property<Self, bool> = Property::new("IsManaged");
-    pub const IS_ENABLED_FOR_CHARTS: Property<Self, bool> = Property::new(
-        "IsEnabledForCharts",
-    );
-    pub const IS_ENABLED_FOR_TRACE: Property<Self, bool> = Property::new(
-        "IsEnabledForTrace",
-    );
-    pub const IS_VALID_FOR_ADVANCED_FIND: Property<Self, bool> = Property::new(
-        "IsValidForAdvancedFind",
-    );
-    pub const IS_VISIBLE_IN_MOBILE: Property<Self, BooleanManagedProperty> = Property::new(
-        "IsVisibleInMobile",
-    );
-    pub const IS_VISIBLE_IN_MOBILE_CLIENT: Property<Self, BooleanManagedProperty> = Property::new(
-        "IsVisibleInMobileClient",
-    );
-    pub const IS_READ_ONLY_IN_MOBILE_CLIENT: Property<Self, BooleanManagedProperty> = Property::new(
-        "IsReadOnlyInMobileClient",
-    );
-    pub const IS_OFFLINE_IN_MOBILE_CLIENT: Property<Self, BooleanManagedProperty> = Property::new(
-        "IsOfflineInMobileClient",
-    );
-    pub const DAYS_SINCE_RECORD_LAST_MODIFIED: Property<Self, i32> = Property::new(
-        "DaysSinceRecordLastModified",
-    );
-    pub const MOBILE_OFFLINE_FILTERS: Property<Self, String> = Property::new(
-        "MobileOfflineFilters",
-    );
-    pub const IS_READING_PANE_ENABLED: Property<Self, bool> = Property::new(
-        "IsReadingPaneEnabled",
-    );
-    pub const IS_QUICK_CREATE_ENABLED: Property<Self, bool> = Property::new(
-        "IsQuickCreateEnabled",
-    );
+    pub const IS_ENABLED_FOR_CHARTS: Property<Self, bool> = Property::new("IsEnabledForCharts");
+    pub const IS_ENABLED_FOR_TRACE: Property<Self, bool> = Property::new("IsEnabledForTrace");
+    pub const IS_VALID_FOR_ADVANCED_FIND: Property<Self, bool> =
+        Property::new("IsValidForAdvancedFind");
+    pub const IS_VISIBLE_IN_MOBILE: Property<Self, BooleanManagedProperty> =
+        Property::new("IsVisibleInMobile");
+    pub const IS_VISIBLE_IN_MOBILE_CLIENT: Property<Self, BooleanManagedProperty> =
+        Property::new("IsVisibleInMobileClient");
+    pub const IS_READ_ONLY_IN_MOBILE_CLIENT: Property<Self, BooleanManagedProperty> =
+        Property::new("IsReadOnlyInMobileClient");
+    pub const IS_OFFLINE_IN_MOBILE_CLIENT: Property<Self, BooleanManagedProperty> =
+        Property::new("IsOfflineInMobileClient");
+    pub const DAYS_SINCE_RECORD_LAST_MODIFIED: Property<Self, i32> =
+        Property::new("DaysSinceRecordLastModified");
+    pub const MOBILE_OFFLINE_FILTERS: Property<Self, String> =
+        Property::new("MobileOfflineFilters");
+    pub const IS_READING_PANE_ENABLED: Property<Self, bool> = Property::new("IsReadingPaneEnabled");
+    pub const IS_QUICK_CREATE_ENABLED: Property<Self, bool> = Property::new("IsQuickCreateEnabled");
     pub const LOGICAL_NAME: Property<Self, String> = Property::new("LogicalName");
     pub const OBJECT_TYPE_CODE: Property<Self, i32> = Property::new("ObjectTypeCode");
-    pub const OWNERSHIP_TYPE: Property<Self, Flags<OwnershipTypes>> = Property::new(
-        "OwnershipType",
-    );
-    pub const PRIMARY_NAME_ATTRIBUTE: Property<Self, String> = Property::new(
-        "PrimaryNameAttribute",
-    );
-    pub const PRIMARY_IMAGE_ATTRIBUTE: Property<Self, String> = Property::new(
-        "PrimaryImageAttribute",
-    );
-    pub const PRIMARY_ID_ATTRIBUTE: Property<Self, String> = Property::new(
-        "PrimaryIdAttribute",
-    );
-    pub const PRIVILEGES: Property<Self, Vec<SecurityPrivilegeMetadata>> = Property::new(
-        "Privileges",
-    );
-    pub const RECURRENCE_BASE_ENTITY_LOGICAL_NAME: Property<Self, String> = Property::new(
-        "RecurrenceBaseEntityLogicalName",
-    );
+    pub const OWNERSHIP_TYPE: Property<Self, Flags<OwnershipTypes>> =
+        Property::new("OwnershipType");
+    pub const PRIMARY_NAME_ATTRIBUTE: Property<Self, String> =
+        Property::new("PrimaryNameAttribute");
+    pub const PRIMARY_IMAGE_ATTRIBUTE: Property<Self, String> =
+        Property::new("PrimaryImageAttribute");
+    pub const PRIMARY_ID_ATTRIBUTE: Property<Self, String> = Property::new("PrimaryIdAttribute");
+    pub const PRIVILEGES: Property<Self, Vec<SecurityPrivilegeMetadata>> =
+        Property::new("Privileges");
+    pub const RECURRENCE_BASE_ENTITY_LOGICAL_NAME: Property<Self, String> =
+        Property::new("RecurrenceBaseEntityLogicalName");
     pub const REPORT_VIEW_NAME: Property<Self, String> = Property::new("ReportViewName");
     pub const SCHEMA_NAME: Property<Self, String> = Property::new("SchemaName");
-    pub const INTRODUCED_VERSION: Property<Self, String> = Property::new(
-        "IntroducedVersion",
-    );
-    pub const IS_STATE_MODEL_AWARE: Property<Self, bool> = Property::new(
-        "IsStateModelAware",
-    );
-    pub const ENFORCE_STATE_TRANSITIONS: Property<Self, bool> = Property::new(
-        "EnforceStateTransitions",
-    );
+    pub const INTRODUCED_VERSION: Property<Self, String> = Property::new("IntroducedVersion");
+    pub const IS_STATE_MODEL_AWARE: Property<Self, bool> = Property::new("IsStateModelAware");
+    pub const ENFORCE_STATE_TRANSITIONS: Property<Self, bool> =
+        Property::new("EnforceStateTransitions");
     pub const EXTERNAL_NAME: Property<Self, String> = Property::new("ExternalName");
     pub const ENTITY_COLOR: Property<Self, String> = Property::new("EntityColor");
-    pub const LOGICAL_COLLECTION_NAME: Property<Self, String> = Property::new(
-        "LogicalCollectionName",
-    );
-    pub const EXTERNAL_COLLECTION_NAME: Property<Self, String> = Property::new(
-        "ExternalCollectionName",
-    );
-    pub const COLLECTION_SCHEMA_NAME: Property<Self, String> = Property::new(
-        "CollectionSchemaName",
-    );
+    pub const LOGICAL_COLLECTION_NAME: Property<Self, String> =
+        Property::new("LogicalCollectionName");
+    pub const EXTERNAL_COLLECTION_NAME: Property<Self, String> =
+        Property::new("ExternalCollectionName");
+    pub const COLLECTION_SCHEMA_NAME: Property<Self, String> =
+        Property::new("CollectionSchemaName");
     pub const ENTITY_SET_NAME: Property<Self, String> = Property::new("EntitySetName");
-    pub const IS_ENABLED_FOR_EXTERNAL_CHANNELS: Property<Self, bool> = Property::new(
-        "IsEnabledForExternalChannels",
-    );
+    pub const IS_ENABLED_FOR_EXTERNAL_CHANNELS: Property<Self, bool> =
+        Property::new("IsEnabledForExternalChannels");
     pub const IS_PRIVATE: Property<Self, bool> = Property::new("IsPrivate");
-    pub const USES_BUSINESS_DATA_LABEL_TABLE: Property<Self, bool> = Property::new(
-        "UsesBusinessDataLabelTable",
-    );
+    pub const USES_BUSINESS_DATA_LABEL_TABLE: Property<Self, bool> =
+        Property::new("UsesBusinessDataLabelTable");
     pub const IS_LOGICAL_ENTITY: Property<Self, bool> = Property::new("IsLogicalEntity");
     pub const HAS_NOTES: Property<Self, bool> = Property::new("HasNotes");
     pub const HAS_ACTIVITIES: Property<Self, bool> = Property::new("HasActivities");
@@ -600,18 +520,12 @@ impl EntityMetadata {
     pub const SETTINGS: Property<Self, Vec<EntitySetting>> = Property::new("Settings");
     pub const CREATED_ON: Property<Self, DateTimeOffset> = Property::new("CreatedOn");
     pub const MODIFIED_ON: Property<Self, DateTimeOffset> = Property::new("ModifiedOn");
-    pub const MANY_TO_MANY_RELATIONSHIPS: Navigation<EntityMetadata, Untyped> = Navigation::new(
-        "ManyToManyRelationships",
-        "RelationshipDefinitions",
-    );
-    pub const MANY_TO_ONE_RELATIONSHIPS: Navigation<EntityMetadata, Untyped> = Navigation::new(
-        "ManyToOneRelationships",
-        "RelationshipDefinitions",
-    );
-    pub const ONE_TO_MANY_RELATIONSHIPS: Navigation<EntityMetadata, Untyped> = Navigation::new(
-        "OneToManyRelationships",
-        "RelationshipDefinitions",
-    );
+    pub const MANY_TO_MANY_RELATIONSHIPS: Navigation<EntityMetadata, Untyped> =
+        Navigation::new("ManyToManyRelationships", "RelationshipDefinitions");
+    pub const MANY_TO_ONE_RELATIONSHIPS: Navigation<EntityMetadata, Untyped> =
+        Navigation::new("ManyToOneRelationships", "RelationshipDefinitions");
+    pub const ONE_TO_MANY_RELATIONSHIPS: Navigation<EntityMetadata, Untyped> =
+        Navigation::new("OneToManyRelationships", "RelationshipDefinitions");
     /// A reference to an existing record: only its key (`MetadataId`) is set. Pass it where an operation takes an existing record (`EntityValue::new(&Type::reference(id))`).
     pub fn reference(key: Uuid) -> Self {
         Self {

@@ -364,417 +364,248 @@ impl From<Uuid> for Key<Letter> {
 /// lookup (`bind`; a lookup to a type outside the SDK takes an `EntityKey`) and
 /// per collection-valued navigation (`$ref`), then the key constructors.
 impl Letter {
-    pub const LASTONHOLDTIME: Property<Self, DateTimeOffset> = Property::new(
-        "lastonholdtime",
-    );
-    pub const ACTUALDURATIONMINUTES: Property<Self, i32> = Property::new(
-        "actualdurationminutes",
-    );
-    pub const OWNINGTEAM_VALUE: Property<Self, Uuid, typed::ReadOnly> = Property::read_only(
-        "_owningteam_value",
-    );
+    pub const LASTONHOLDTIME: Property<Self, DateTimeOffset> = Property::new("lastonholdtime");
+    pub const ACTUALDURATIONMINUTES: Property<Self, i32> = Property::new("actualdurationminutes");
+    pub const OWNINGTEAM_VALUE: Property<Self, Uuid, typed::ReadOnly> =
+        Property::read_only("_owningteam_value");
     pub const EXCHANGEITEMID: Property<Self, String> = Property::new("exchangeitemid");
     pub const ISMAPIPRIVATE: Property<Self, bool> = Property::new("ismapiprivate");
     pub const CREATEDON: Property<Self, DateTimeOffset> = Property::new("createdon");
     pub const SERIESID: Property<Self, Uuid> = Property::new("seriesid");
     pub const LEFTVOICEMAIL: Property<Self, bool> = Property::new("leftvoicemail");
-    pub const DELIVERYLASTATTEMPTEDON: Property<Self, DateTimeOffset> = Property::new(
-        "deliverylastattemptedon",
-    );
+    pub const DELIVERYLASTATTEMPTEDON: Property<Self, DateTimeOffset> =
+        Property::new("deliverylastattemptedon");
     pub const ISBILLED: Property<Self, bool> = Property::new("isbilled");
-    pub const ISWORKFLOWCREATED: Property<Self, bool> = Property::new(
-        "isworkflowcreated",
-    );
-    pub const SENDERMAILBOXID_VALUE: Property<Self, Uuid, typed::ReadOnly> = Property::read_only(
-        "_sendermailboxid_value",
-    );
+    pub const ISWORKFLOWCREATED: Property<Self, bool> = Property::new("isworkflowcreated");
+    pub const SENDERMAILBOXID_VALUE: Property<Self, Uuid, typed::ReadOnly> =
+        Property::read_only("_sendermailboxid_value");
     pub const DESCRIPTION: Property<Self, String> = Property::new("description");
-    pub const REGARDINGOBJECTID_VALUE: Property<Self, Uuid, typed::ReadOnly> = Property::read_only(
-        "_regardingobjectid_value",
-    );
+    pub const REGARDINGOBJECTID_VALUE: Property<Self, Uuid, typed::ReadOnly> =
+        Property::read_only("_regardingobjectid_value");
     pub const ONHOLDTIME: Property<Self, i32> = Property::new("onholdtime");
-    pub const MODIFIEDBY_VALUE: Property<Self, Uuid, typed::ReadOnly> = Property::read_only(
-        "_modifiedby_value",
-    );
+    pub const MODIFIEDBY_VALUE: Property<Self, Uuid, typed::ReadOnly> =
+        Property::read_only("_modifiedby_value");
     pub const COMMUNITY: Property<Self, i32> = Property::new("community");
     pub const ACTIVITYID: Property<Self, Uuid> = Property::new("activityid");
     pub const SORTDATE: Property<Self, DateTimeOffset> = Property::new("sortdate");
     pub const INSTANCETYPECODE: Property<Self, i32> = Property::new("instancetypecode");
-    pub const TIMEZONERULEVERSIONNUMBER: Property<Self, i32> = Property::new(
-        "timezoneruleversionnumber",
-    );
-    pub const CREATEDONBEHALFBY_VALUE: Property<Self, Uuid, typed::ReadOnly> = Property::read_only(
-        "_createdonbehalfby_value",
-    );
-    pub const TRANSACTIONCURRENCYID_VALUE: Property<Self, Uuid, typed::ReadOnly> = Property::read_only(
-        "_transactioncurrencyid_value",
-    );
+    pub const TIMEZONERULEVERSIONNUMBER: Property<Self, i32> =
+        Property::new("timezoneruleversionnumber");
+    pub const CREATEDONBEHALFBY_VALUE: Property<Self, Uuid, typed::ReadOnly> =
+        Property::read_only("_createdonbehalfby_value");
+    pub const TRANSACTIONCURRENCYID_VALUE: Property<Self, Uuid, typed::ReadOnly> =
+        Property::read_only("_transactioncurrencyid_value");
     pub const VERSIONNUMBER: Property<Self, i64> = Property::new("versionnumber");
     pub const PROCESSID: Property<Self, Uuid> = Property::new("processid");
-    pub const SCHEDULEDEND: Property<Self, DateTimeOffset> = Property::new(
-        "scheduledend",
-    );
+    pub const SCHEDULEDEND: Property<Self, DateTimeOffset> = Property::new("scheduledend");
     pub const PRIORITYCODE: Property<Self, i32> = Property::new("prioritycode");
-    pub const SLAID_VALUE: Property<Self, Uuid, typed::ReadOnly> = Property::read_only(
-        "_slaid_value",
-    );
+    pub const SLAID_VALUE: Property<Self, Uuid, typed::ReadOnly> =
+        Property::read_only("_slaid_value");
     pub const STAGEID: Property<Self, Uuid> = Property::new("stageid");
     pub const ACTUALSTART: Property<Self, DateTimeOffset> = Property::new("actualstart");
-    pub const OWNINGBUSINESSUNIT_VALUE: Property<Self, Uuid, typed::ReadOnly> = Property::read_only(
-        "_owningbusinessunit_value",
-    );
-    pub const OWNINGUSER_VALUE: Property<Self, Uuid, typed::ReadOnly> = Property::read_only(
-        "_owninguser_value",
-    );
-    pub const UTCCONVERSIONTIMEZONECODE: Property<Self, i32> = Property::new(
-        "utcconversiontimezonecode",
-    );
+    pub const OWNINGBUSINESSUNIT_VALUE: Property<Self, Uuid, typed::ReadOnly> =
+        Property::read_only("_owningbusinessunit_value");
+    pub const OWNINGUSER_VALUE: Property<Self, Uuid, typed::ReadOnly> =
+        Property::read_only("_owninguser_value");
+    pub const UTCCONVERSIONTIMEZONECODE: Property<Self, i32> =
+        Property::new("utcconversiontimezonecode");
     pub const EXCHANGEWEBLINK: Property<Self, String> = Property::new("exchangeweblink");
-    pub const SCHEDULEDDURATIONMINUTES: Property<Self, i32> = Property::new(
-        "scheduleddurationminutes",
-    );
+    pub const SCHEDULEDDURATIONMINUTES: Property<Self, i32> =
+        Property::new("scheduleddurationminutes");
     pub const SENTON: Property<Self, DateTimeOffset> = Property::new("senton");
-    pub const SCHEDULEDSTART: Property<Self, DateTimeOffset> = Property::new(
-        "scheduledstart",
-    );
+    pub const SCHEDULEDSTART: Property<Self, DateTimeOffset> = Property::new("scheduledstart");
     pub const STATECODE: Property<Self, i32> = Property::new("statecode");
     pub const SUBJECT: Property<Self, String> = Property::new("subject");
-    pub const POSTPONEACTIVITYPROCESSINGUNTIL: Property<Self, DateTimeOffset> = Property::new(
-        "postponeactivityprocessinguntil",
-    );
-    pub const MODIFIEDONBEHALFBY_VALUE: Property<Self, Uuid, typed::ReadOnly> = Property::read_only(
-        "_modifiedonbehalfby_value",
-    );
+    pub const POSTPONEACTIVITYPROCESSINGUNTIL: Property<Self, DateTimeOffset> =
+        Property::new("postponeactivityprocessinguntil");
+    pub const MODIFIEDONBEHALFBY_VALUE: Property<Self, Uuid, typed::ReadOnly> =
+        Property::read_only("_modifiedonbehalfby_value");
     pub const EXCHANGERATE: Property<Self, Decimal> = Property::new("exchangerate");
-    pub const ISREGULARACTIVITY: Property<Self, bool> = Property::new(
-        "isregularactivity",
-    );
-    pub const DELIVERYPRIORITYCODE: Property<Self, i32> = Property::new(
-        "deliveryprioritycode",
-    );
-    pub const ACTIVITYADDITIONALPARAMS: Property<Self, String> = Property::new(
-        "activityadditionalparams",
-    );
+    pub const ISREGULARACTIVITY: Property<Self, bool> = Property::new("isregularactivity");
+    pub const DELIVERYPRIORITYCODE: Property<Self, i32> = Property::new("deliveryprioritycode");
+    pub const ACTIVITYADDITIONALPARAMS: Property<Self, String> =
+        Property::new("activityadditionalparams");
     pub const TRAVERSEDPATH: Property<Self, String> = Property::new("traversedpath");
-    pub const CREATEDBY_VALUE: Property<Self, Uuid, typed::ReadOnly> = Property::read_only(
-        "_createdby_value",
-    );
-    pub const ACTIVITYTYPECODE: Property<Self, String> = Property::new(
-        "activitytypecode",
-    );
-    pub const OWNERID_VALUE: Property<Self, Uuid, typed::ReadOnly> = Property::read_only(
-        "_ownerid_value",
-    );
+    pub const CREATEDBY_VALUE: Property<Self, Uuid, typed::ReadOnly> =
+        Property::read_only("_createdby_value");
+    pub const ACTIVITYTYPECODE: Property<Self, String> = Property::new("activitytypecode");
+    pub const OWNERID_VALUE: Property<Self, Uuid, typed::ReadOnly> =
+        Property::read_only("_ownerid_value");
     pub const MODIFIEDON: Property<Self, DateTimeOffset> = Property::new("modifiedon");
-    pub const SLAINVOKEDID_VALUE: Property<Self, Uuid, typed::ReadOnly> = Property::read_only(
-        "_slainvokedid_value",
-    );
+    pub const SLAINVOKEDID_VALUE: Property<Self, Uuid, typed::ReadOnly> =
+        Property::read_only("_slainvokedid_value");
     pub const STATUSCODE: Property<Self, i32> = Property::new("statuscode");
     pub const ACTUALEND: Property<Self, DateTimeOffset> = Property::new("actualend");
     pub const CATEGORY: Property<Self, String> = Property::new("category");
     pub const SUBCATEGORY: Property<Self, String> = Property::new("subcategory");
     pub const DIRECTIONCODE: Property<Self, bool> = Property::new("directioncode");
     pub const SUBSCRIPTIONID: Property<Self, Uuid> = Property::new("subscriptionid");
-    pub const IMPORTSEQUENCENUMBER: Property<Self, i32> = Property::new(
-        "importsequencenumber",
-    );
-    pub const OVERRIDDENCREATEDON: Property<Self, DateTimeOffset> = Property::new(
-        "overriddencreatedon",
-    );
+    pub const IMPORTSEQUENCENUMBER: Property<Self, i32> = Property::new("importsequencenumber");
+    pub const OVERRIDDENCREATEDON: Property<Self, DateTimeOffset> =
+        Property::new("overriddencreatedon");
     pub const ADDRESS: Property<Self, String> = Property::new("address");
-    pub const REGARDINGOBJECTID_NEW_INTERACTIONFOREMAIL: Lookup<Letter, Untyped> = Lookup::new(
-        "regardingobjectid_new_interactionforemail",
-        "interactionforemails",
-    );
-    pub const REGARDINGOBJECTID_KNOWLEDGEBASERECORD: Lookup<Letter, Untyped> = Lookup::new(
-        "regardingobjectid_knowledgebaserecord",
-        "knowledgebaserecords",
-    );
+    pub const REGARDINGOBJECTID_NEW_INTERACTIONFOREMAIL: Lookup<Letter, Untyped> =
+        Lookup::new("regardingobjectid_new_interactionforemail", "interactionforemails");
+    pub const REGARDINGOBJECTID_KNOWLEDGEBASERECORD: Lookup<Letter, Untyped> =
+        Lookup::new("regardingobjectid_knowledgebaserecord", "knowledgebaserecords");
     #[cfg(feature = "accounts")]
-    pub const REGARDINGOBJECTID_ACCOUNT: Lookup<Letter, super::Account> = Lookup::new(
-        "regardingobjectid_account",
-        "accounts",
-    );
+    pub const REGARDINGOBJECTID_ACCOUNT: Lookup<Letter, super::Account> =
+        Lookup::new("regardingobjectid_account", "accounts");
     #[cfg(feature = "systemusers")]
-    pub const CREATEDBY: Lookup<Letter, super::SystemUser> = Lookup::new(
-        "createdby",
-        "systemusers",
-    );
+    pub const CREATEDBY: Lookup<Letter, super::SystemUser> =
+        Lookup::new("createdby", "systemusers");
     #[cfg(feature = "contacts")]
-    pub const REGARDINGOBJECTID_CONTACT: Lookup<Letter, super::Contact> = Lookup::new(
-        "regardingobjectid_contact",
-        "contacts",
-    );
-    pub const ACTIVITY_POINTER_SOCIALACTIVITY: Navigation<Letter, Untyped> = Navigation::new(
-        "activity_pointer_socialactivity",
-        "socialactivities",
-    );
-    pub const ACTIVITY_POINTER_RECURRINGAPPOINTMENTMASTER: Navigation<Letter, Untyped> = Navigation::new(
-        "activity_pointer_recurringappointmentmaster",
-        "recurringappointmentmasters",
-    );
-    pub const ACTIVITY_POINTER_EMAIL: Navigation<Letter, Untyped> = Navigation::new(
-        "activity_pointer_email",
-        "emails",
-    );
-    pub const SENDERMAILBOXID: Lookup<Letter, Untyped> = Lookup::new(
-        "sendermailboxid",
-        "mailboxes",
-    );
-    pub const TRANSACTIONCURRENCYID: Lookup<Letter, Untyped> = Lookup::new(
-        "transactioncurrencyid",
-        "transactioncurrencies",
-    );
+    pub const REGARDINGOBJECTID_CONTACT: Lookup<Letter, super::Contact> =
+        Lookup::new("regardingobjectid_contact", "contacts");
+    pub const ACTIVITY_POINTER_SOCIALACTIVITY: Navigation<Letter, Untyped> =
+        Navigation::new("activity_pointer_socialactivity", "socialactivities");
+    pub const ACTIVITY_POINTER_RECURRINGAPPOINTMENTMASTER: Navigation<Letter, Untyped> =
+        Navigation::new(
+            "activity_pointer_recurringappointmentmaster",
+            "recurringappointmentmasters",
+        );
+    pub const ACTIVITY_POINTER_EMAIL: Navigation<Letter, Untyped> =
+        Navigation::new("activity_pointer_email", "emails");
+    pub const SENDERMAILBOXID: Lookup<Letter, Untyped> =
+        Lookup::new("sendermailboxid", "mailboxes");
+    pub const TRANSACTIONCURRENCYID: Lookup<Letter, Untyped> =
+        Lookup::new("transactioncurrencyid", "transactioncurrencies");
     #[cfg(feature = "queueitems")]
-    pub const ACTIVITY_POINTER_QUEUE_ITEM: Navigation<Letter, super::Queueitem> = Navigation::new(
-        "ActivityPointer_QueueItem",
-        "queueitems",
-    );
+    pub const ACTIVITY_POINTER_QUEUE_ITEM: Navigation<Letter, super::Queueitem> =
+        Navigation::new("ActivityPointer_QueueItem", "queueitems");
     #[cfg(feature = "systemusers")]
-    pub const OWNERID_SYSTEMUSERS: Lookup<Letter, super::SystemUser> = Lookup::new(
-        "ownerid",
-        "systemusers",
-    );
+    pub const OWNERID_SYSTEMUSERS: Lookup<Letter, super::SystemUser> =
+        Lookup::new("ownerid", "systemusers");
     #[cfg(feature = "teams")]
-    pub const OWNERID_TEAMS: Lookup<Letter, super::Team> = Lookup::new(
-        "ownerid",
-        "teams",
-    );
+    pub const OWNERID_TEAMS: Lookup<Letter, super::Team> = Lookup::new("ownerid", "teams");
     #[cfg(feature = "systemusers")]
-    pub const OWNINGUSER: Lookup<Letter, super::SystemUser> = Lookup::new(
-        "owninguser",
-        "systemusers",
-    );
-    pub const SLA_ACTIVITYPOINTER_SLA: Lookup<Letter, Untyped> = Lookup::new(
-        "sla_activitypointer_sla",
-        "slas",
-    );
-    pub const OWNINGBUSINESSUNIT: Lookup<Letter, Untyped> = Lookup::new(
-        "owningbusinessunit",
-        "businessunits",
-    );
-    pub const REGARDINGOBJECTID_KNOWLEDGEARTICLE: Lookup<Letter, Untyped> = Lookup::new(
-        "regardingobjectid_knowledgearticle",
-        "knowledgearticles",
-    );
+    pub const OWNINGUSER: Lookup<Letter, super::SystemUser> =
+        Lookup::new("owninguser", "systemusers");
+    pub const SLA_ACTIVITYPOINTER_SLA: Lookup<Letter, Untyped> =
+        Lookup::new("sla_activitypointer_sla", "slas");
+    pub const OWNINGBUSINESSUNIT: Lookup<Letter, Untyped> =
+        Lookup::new("owningbusinessunit", "businessunits");
+    pub const REGARDINGOBJECTID_KNOWLEDGEARTICLE: Lookup<Letter, Untyped> =
+        Lookup::new("regardingobjectid_knowledgearticle", "knowledgearticles");
     #[cfg(feature = "systemusers")]
-    pub const MODIFIEDONBEHALFBY: Lookup<Letter, super::SystemUser> = Lookup::new(
-        "modifiedonbehalfby",
-        "systemusers",
-    );
-    pub const ACTIVITY_POINTER_ACTIVITY_MIME_ATTACHMENT: Navigation<Letter, Untyped> = Navigation::new(
-        "activity_pointer_activity_mime_attachment",
-        "activitymimeattachments",
-    );
-    pub const ACTIVITY_POINTER_FAX: Navigation<Letter, Untyped> = Navigation::new(
-        "activity_pointer_fax",
-        "faxes",
-    );
+    pub const MODIFIEDONBEHALFBY: Lookup<Letter, super::SystemUser> =
+        Lookup::new("modifiedonbehalfby", "systemusers");
+    pub const ACTIVITY_POINTER_ACTIVITY_MIME_ATTACHMENT: Navigation<Letter, Untyped> =
+        Navigation::new("activity_pointer_activity_mime_attachment", "activitymimeattachments");
+    pub const ACTIVITY_POINTER_FAX: Navigation<Letter, Untyped> =
+        Navigation::new("activity_pointer_fax", "faxes");
     #[cfg(feature = "systemusers")]
-    pub const CREATEDONBEHALFBY: Lookup<Letter, super::SystemUser> = Lookup::new(
-        "createdonbehalfby",
-        "systemusers",
-    );
+    pub const CREATEDONBEHALFBY: Lookup<Letter, super::SystemUser> =
+        Lookup::new("createdonbehalfby", "systemusers");
     #[cfg(feature = "systemusers")]
-    pub const MODIFIEDBY: Lookup<Letter, super::SystemUser> = Lookup::new(
-        "modifiedby",
-        "systemusers",
-    );
-    pub const ACTIVITY_POINTER_TASK: Navigation<Letter, Untyped> = Navigation::new(
-        "activity_pointer_task",
-        "tasks",
-    );
-    pub const ACTIVITY_POINTER_PHONECALL: Navigation<Letter, Untyped> = Navigation::new(
-        "activity_pointer_phonecall",
-        "phonecalls",
-    );
-    pub const ACTIVITY_POINTER_APPOINTMENT: Navigation<Letter, Untyped> = Navigation::new(
-        "activity_pointer_appointment",
-        "appointments",
-    );
+    pub const MODIFIEDBY: Lookup<Letter, super::SystemUser> =
+        Lookup::new("modifiedby", "systemusers");
+    pub const ACTIVITY_POINTER_TASK: Navigation<Letter, Untyped> =
+        Navigation::new("activity_pointer_task", "tasks");
+    pub const ACTIVITY_POINTER_PHONECALL: Navigation<Letter, Untyped> =
+        Navigation::new("activity_pointer_phonecall", "phonecalls");
+    pub const ACTIVITY_POINTER_APPOINTMENT: Navigation<Letter, Untyped> =
+        Navigation::new("activity_pointer_appointment", "appointments");
     #[cfg(feature = "letters")]
-    pub const ACTIVITY_POINTER_LETTER: Navigation<Letter, Letter> = Navigation::new(
-        "activity_pointer_letter",
-        "letters",
-    );
-    pub const ACTIVITYPOINTER_CONNECTIONS2: Navigation<Letter, Untyped> = Navigation::new(
-        "activitypointer_connections2",
-        "connections",
-    );
-    pub const SLAKPIINSTANCE_ACTIVITYPOINTER: Navigation<Letter, Untyped> = Navigation::new(
-        "slakpiinstance_activitypointer",
-        "slakpiinstances",
-    );
+    pub const ACTIVITY_POINTER_LETTER: Navigation<Letter, Letter> =
+        Navigation::new("activity_pointer_letter", "letters");
+    pub const ACTIVITYPOINTER_CONNECTIONS2: Navigation<Letter, Untyped> =
+        Navigation::new("activitypointer_connections2", "connections");
+    pub const SLAKPIINSTANCE_ACTIVITYPOINTER: Navigation<Letter, Untyped> =
+        Navigation::new("slakpiinstance_activitypointer", "slakpiinstances");
     #[cfg(feature = "teams")]
-    pub const OWNINGTEAM: Lookup<Letter, super::Team> = Lookup::new(
-        "owningteam",
-        "teams",
-    );
-    pub const ACTIVITY_POINTER_BULK_DELETE_FAILURES: Navigation<Letter, Untyped> = Navigation::new(
-        "ActivityPointer_BulkDeleteFailures",
-        "bulkdeletefailures",
-    );
-    pub const SLAINVOKEDID_ACTIVITYPOINTER_SLA: Lookup<Letter, Untyped> = Lookup::new(
-        "slainvokedid_activitypointer_sla",
-        "slas",
-    );
-    pub const ACTIVITYPOINTER_CONNECTIONS1: Navigation<Letter, Untyped> = Navigation::new(
-        "activitypointer_connections1",
-        "connections",
-    );
-    pub const ACTIVITY_POINTER_ASYNC_OPERATIONS: Navigation<Letter, Untyped> = Navigation::new(
-        "ActivityPointer_AsyncOperations",
-        "asyncoperations",
-    );
-    pub const ACTIVITY_POINTER_RECURRENCERULE: Navigation<Letter, Untyped> = Navigation::new(
-        "activity_pointer_recurrencerule",
-        "recurrencerules",
-    );
-    pub const ACTIVITYPOINTER_ACTIVITY_PARTIES: Navigation<Letter, Untyped> = Navigation::new(
-        "activitypointer_activity_parties",
-        "activityparties",
-    );
-    pub const REGARDINGOBJECTID_KNOWLEDGEBASERECORD_LETTER: Lookup<Letter, Untyped> = Lookup::new(
-        "regardingobjectid_knowledgebaserecord_letter",
-        "knowledgebaserecords",
-    );
-    pub const LETTER_ACTIONCARD: Navigation<Letter, Untyped> = Navigation::new(
-        "letter_actioncard",
-        "actioncards",
-    );
-    pub const LETTER_PRINCIPALOBJECTATTRIBUTEACCESS: Navigation<Letter, Untyped> = Navigation::new(
-        "letter_principalobjectattributeaccess",
-        "principalobjectattributeaccessset",
-    );
-    pub const SLAKPIINSTANCE_LETTER: Navigation<Letter, Untyped> = Navigation::new(
-        "slakpiinstance_letter",
-        "slakpiinstances",
-    );
-    pub const LETTER_PROCESS_SESSIONS: Navigation<Letter, Untyped> = Navigation::new(
-        "Letter_ProcessSessions",
-        "processsessions",
-    );
-    pub const STAGEID_PROCESSSTAGE: Lookup<Letter, Untyped> = Lookup::new(
-        "stageid_processstage",
-        "processstages",
-    );
+    pub const OWNINGTEAM: Lookup<Letter, super::Team> = Lookup::new("owningteam", "teams");
+    pub const ACTIVITY_POINTER_BULK_DELETE_FAILURES: Navigation<Letter, Untyped> =
+        Navigation::new("ActivityPointer_BulkDeleteFailures", "bulkdeletefailures");
+    pub const SLAINVOKEDID_ACTIVITYPOINTER_SLA: Lookup<Letter, Untyped> =
+        Lookup::new("slainvokedid_activitypointer_sla", "slas");
+    pub const ACTIVITYPOINTER_CONNECTIONS1: Navigation<Letter, Untyped> =
+        Navigation::new("activitypointer_connections1", "connections");
+    pub const ACTIVITY_POINTER_ASYNC_OPERATIONS: Navigation<Letter, Untyped> =
+        Navigation::new("ActivityPointer_AsyncOperations", "asyncoperations");
+    pub const ACTIVITY_POINTER_RECURRENCERULE: Navigation<Letter, Untyped> =
+        Navigation::new("activity_pointer_recurrencerule", "recurrencerules");
+    pub const ACTIVITYPOINTER_ACTIVITY_PARTIES: Navigation<Letter, Untyped> =
+        Navigation::new("activitypointer_activity_parties", "activityparties");
+    pub const REGARDINGOBJECTID_KNOWLEDGEBASERECORD_LETTER: Lookup<Letter, Untyped> =
+        Lookup::new("regardingobjectid_knowledgebaserecord_letter", "knowledgebaserecords");
+    pub const LETTER_ACTIONCARD: Navigation<Letter, Untyped> =
+        Navigation::new("letter_actioncard", "actioncards");
+    pub const LETTER_PRINCIPALOBJECTATTRIBUTEACCESS: Navigation<Letter, Untyped> =
+        Navigation::new(
+            "letter_principalobjectattributeaccess",
+            "principalobjectattributeaccessset",
+        );
+    pub const SLAKPIINSTANCE_LETTER: Navigation<Letter, Untyped> =
+        Navigation::new("slakpiinstance_letter", "slakpiinstances");
+    pub const LETTER_PROCESS_SESSIONS: Navigation<Letter, Untyped> =
+        Navigation::new("Letter_ProcessSessions", "processsessions");
+    pub const STAGEID_PROCESSSTAGE: Lookup<Letter, Untyped> =
+        Lookup::new("stageid_processstage", "processstages");
     #[cfg(feature = "systemusers")]
-    pub const MODIFIEDONBEHALFBY_LETTER: Lookup<Letter, super::SystemUser> = Lookup::new(
-        "modifiedonbehalfby_letter",
-        "systemusers",
-    );
+    pub const MODIFIEDONBEHALFBY_LETTER: Lookup<Letter, super::SystemUser> =
+        Lookup::new("modifiedonbehalfby_letter", "systemusers");
     #[cfg(feature = "systemusers")]
-    pub const CREATEDONBEHALFBY_LETTER: Lookup<Letter, super::SystemUser> = Lookup::new(
-        "createdonbehalfby_letter",
-        "systemusers",
-    );
-    pub const LETTER_CONNECTIONS2: Navigation<Letter, Untyped> = Navigation::new(
-        "letter_connections2",
-        "connections",
-    );
-    pub const LETTER_BULK_DELETE_FAILURES: Navigation<Letter, Untyped> = Navigation::new(
-        "Letter_BulkDeleteFailures",
-        "bulkdeletefailures",
-    );
-    pub const REGARDINGOBJECTID_KNOWLEDGEARTICLE_LETTER: Lookup<Letter, Untyped> = Lookup::new(
-        "regardingobjectid_knowledgearticle_letter",
-        "knowledgearticles",
-    );
-    pub const LETTER_SYNC_ERRORS: Navigation<Letter, Untyped> = Navigation::new(
-        "Letter_SyncErrors",
-        "syncerrors",
-    );
-    pub const OWNINGBUSINESSUNIT_LETTER: Lookup<Letter, Untyped> = Lookup::new(
-        "owningbusinessunit_letter",
-        "businessunits",
-    );
+    pub const CREATEDONBEHALFBY_LETTER: Lookup<Letter, super::SystemUser> =
+        Lookup::new("createdonbehalfby_letter", "systemusers");
+    pub const LETTER_CONNECTIONS2: Navigation<Letter, Untyped> =
+        Navigation::new("letter_connections2", "connections");
+    pub const LETTER_BULK_DELETE_FAILURES: Navigation<Letter, Untyped> =
+        Navigation::new("Letter_BulkDeleteFailures", "bulkdeletefailures");
+    pub const REGARDINGOBJECTID_KNOWLEDGEARTICLE_LETTER: Lookup<Letter, Untyped> =
+        Lookup::new("regardingobjectid_knowledgearticle_letter", "knowledgearticles");
+    pub const LETTER_SYNC_ERRORS: Navigation<Letter, Untyped> =
+        Navigation::new("Letter_SyncErrors", "syncerrors");
+    pub const OWNINGBUSINESSUNIT_LETTER: Lookup<Letter, Untyped> =
+        Lookup::new("owningbusinessunit_letter", "businessunits");
     #[cfg(feature = "annotations")]
-    pub const LETTER_ANNOTATION: Navigation<Letter, super::Annotation> = Navigation::new(
-        "Letter_Annotation",
-        "annotations",
-    );
-    pub const SLAINVOKEDID_LETTER_SLA: Lookup<Letter, Untyped> = Lookup::new(
-        "slainvokedid_letter_sla",
-        "slas",
-    );
+    pub const LETTER_ANNOTATION: Navigation<Letter, super::Annotation> =
+        Navigation::new("Letter_Annotation", "annotations");
+    pub const SLAINVOKEDID_LETTER_SLA: Lookup<Letter, Untyped> =
+        Lookup::new("slainvokedid_letter_sla", "slas");
     #[cfg(feature = "teams")]
-    pub const OWNINGTEAM_LETTER: Lookup<Letter, super::Team> = Lookup::new(
-        "owningteam_letter",
-        "teams",
-    );
-    pub const LETTER_ACTIVITY_PARTIES: Navigation<Letter, Untyped> = Navigation::new(
-        "letter_activity_parties",
-        "activityparties",
-    );
-    pub const LETTER_ASYNC_OPERATIONS: Navigation<Letter, Untyped> = Navigation::new(
-        "Letter_AsyncOperations",
-        "asyncoperations",
-    );
-    pub const TRANSACTIONCURRENCYID_LETTER: Lookup<Letter, Untyped> = Lookup::new(
-        "transactioncurrencyid_letter",
-        "transactioncurrencies",
-    );
-    pub const LETTER_CONNECTIONS1: Navigation<Letter, Untyped> = Navigation::new(
-        "letter_connections1",
-        "connections",
-    );
+    pub const OWNINGTEAM_LETTER: Lookup<Letter, super::Team> =
+        Lookup::new("owningteam_letter", "teams");
+    pub const LETTER_ACTIVITY_PARTIES: Navigation<Letter, Untyped> =
+        Navigation::new("letter_activity_parties", "activityparties");
+    pub const LETTER_ASYNC_OPERATIONS: Navigation<Letter, Untyped> =
+        Navigation::new("Letter_AsyncOperations", "asyncoperations");
+    pub const TRANSACTIONCURRENCYID_LETTER: Lookup<Letter, Untyped> =
+        Lookup::new("transactioncurrencyid_letter", "transactioncurrencies");
+    pub const LETTER_CONNECTIONS1: Navigation<Letter, Untyped> =
+        Navigation::new("letter_connections1", "connections");
     #[cfg(feature = "systemusers")]
-    pub const OWNINGUSER_LETTER: Lookup<Letter, super::SystemUser> = Lookup::new(
-        "owninguser_letter",
-        "systemusers",
-    );
-    pub const LETTER_DUPLICATE_BASE_RECORD: Navigation<Letter, Untyped> = Navigation::new(
-        "Letter_DuplicateBaseRecord",
-        "duplicaterecords",
-    );
+    pub const OWNINGUSER_LETTER: Lookup<Letter, super::SystemUser> =
+        Lookup::new("owninguser_letter", "systemusers");
+    pub const LETTER_DUPLICATE_BASE_RECORD: Navigation<Letter, Untyped> =
+        Navigation::new("Letter_DuplicateBaseRecord", "duplicaterecords");
     #[cfg(feature = "queueitems")]
-    pub const LETTER_QUEUE_ITEM: Navigation<Letter, super::Queueitem> = Navigation::new(
-        "Letter_QueueItem",
-        "queueitems",
-    );
+    pub const LETTER_QUEUE_ITEM: Navigation<Letter, super::Queueitem> =
+        Navigation::new("Letter_QueueItem", "queueitems");
     #[cfg(feature = "activitypointers")]
-    pub const ACTIVITYID_ACTIVITYPOINTER: Lookup<Letter, super::Activitypointer> = Lookup::new(
-        "activityid_activitypointer",
-        "activitypointers",
-    );
+    pub const ACTIVITYID_ACTIVITYPOINTER: Lookup<Letter, super::Activitypointer> =
+        Lookup::new("activityid_activitypointer", "activitypointers");
     #[cfg(feature = "systemusers")]
-    pub const MODIFIEDBY_LETTER: Lookup<Letter, super::SystemUser> = Lookup::new(
-        "modifiedby_letter",
-        "systemusers",
-    );
-    pub const SLA_LETTER_SLA: Lookup<Letter, Untyped> = Lookup::new(
-        "sla_letter_sla",
-        "slas",
-    );
+    pub const MODIFIEDBY_LETTER: Lookup<Letter, super::SystemUser> =
+        Lookup::new("modifiedby_letter", "systemusers");
+    pub const SLA_LETTER_SLA: Lookup<Letter, Untyped> = Lookup::new("sla_letter_sla", "slas");
     #[cfg(feature = "systemusers")]
-    pub const CREATEDBY_LETTER: Lookup<Letter, super::SystemUser> = Lookup::new(
-        "createdby_letter",
-        "systemusers",
-    );
-    pub const LETTER_DUPLICATE_MATCHING_RECORD: Navigation<Letter, Untyped> = Navigation::new(
-        "Letter_DuplicateMatchingRecord",
-        "duplicaterecords",
-    );
+    pub const CREATEDBY_LETTER: Lookup<Letter, super::SystemUser> =
+        Lookup::new("createdby_letter", "systemusers");
+    pub const LETTER_DUPLICATE_MATCHING_RECORD: Navigation<Letter, Untyped> =
+        Navigation::new("Letter_DuplicateMatchingRecord", "duplicaterecords");
     #[cfg(feature = "accounts")]
-    pub const REGARDINGOBJECTID_ACCOUNT_LETTER: Lookup<Letter, super::Account> = Lookup::new(
-        "regardingobjectid_account_letter",
-        "accounts",
-    );
+    pub const REGARDINGOBJECTID_ACCOUNT_LETTER: Lookup<Letter, super::Account> =
+        Lookup::new("regardingobjectid_account_letter", "accounts");
     #[cfg(feature = "contacts")]
-    pub const REGARDINGOBJECTID_CONTACT_LETTER: Lookup<Letter, super::Contact> = Lookup::new(
-        "regardingobjectid_contact_letter",
-        "contacts",
-    );
+    pub const REGARDINGOBJECTID_CONTACT_LETTER: Lookup<Letter, super::Contact> =
+        Lookup::new("regardingobjectid_contact_letter", "contacts");
     #[cfg(feature = "systemusers")]
-    pub const OWNERID_LETTER_SYSTEMUSERS: Lookup<Letter, super::SystemUser> = Lookup::new(
-        "ownerid_letter",
-        "systemusers",
-    );
+    pub const OWNERID_LETTER_SYSTEMUSERS: Lookup<Letter, super::SystemUser> =
+        Lookup::new("ownerid_letter", "systemusers");
     #[cfg(feature = "teams")]
-    pub const OWNERID_LETTER_TEAMS: Lookup<Letter, super::Team> = Lookup::new(
-        "ownerid_letter",
-        "teams",
-    );
+    pub const OWNERID_LETTER_TEAMS: Lookup<Letter, super::Team> =
+        Lookup::new("ownerid_letter", "teams");
     /// A reference to an existing record: only its key (`activityid`) is set. Pass it where an operation takes an existing record (`EntityValue::new(&Type::reference(id))`).
     pub fn reference(key: Uuid) -> Self {
         Self {

@@ -390,40 +390,31 @@ impl From<Uuid> for Key<Principal> {
 impl Principal {
     pub const OWNERID: Property<Self, Uuid> = Property::new("ownerid");
     #[cfg(feature = "accounts")]
-    pub const OWNER_ACCOUNTS: support::Navigation<Principal, super::Account> = support::Navigation::new(
-        "owner_accounts",
-        "accounts",
-    );
+    pub const OWNER_ACCOUNTS: support::Navigation<Principal, super::Account> =
+        support::Navigation::new("owner_accounts", "accounts");
     #[cfg(feature = "activitypointers")]
     pub const OWNER_ACTIVITYPOINTERS_ACTIVITYPOINTERS: support::Navigation<
         Principal,
         super::Activitypointer,
-    > = support::Navigation::new("owner_activitypointers", "activitypointers");
+    > = support::Navigation::new(
+        "owner_activitypointers",
+        "activitypointers",
+    );
     #[cfg(feature = "letters")]
-    pub const OWNER_ACTIVITYPOINTERS_LETTERS: support::Navigation<
-        Principal,
-        super::Letter,
-    > = support::Navigation::new("owner_activitypointers", "letters");
+    pub const OWNER_ACTIVITYPOINTERS_LETTERS: support::Navigation<Principal, super::Letter> =
+        support::Navigation::new("owner_activitypointers", "letters");
     #[cfg(feature = "queues")]
-    pub const OWNER_QUEUES: support::Navigation<Principal, super::Queue> = support::Navigation::new(
-        "owner_queues",
-        "queues",
-    );
+    pub const OWNER_QUEUES: support::Navigation<Principal, super::Queue> =
+        support::Navigation::new("owner_queues", "queues");
     #[cfg(feature = "annotations")]
-    pub const OWNER_ANNOTATIONS: support::Navigation<Principal, super::Annotation> = support::Navigation::new(
-        "owner_annotations",
-        "annotations",
-    );
+    pub const OWNER_ANNOTATIONS: support::Navigation<Principal, super::Annotation> =
+        support::Navigation::new("owner_annotations", "annotations");
     #[cfg(feature = "contacts")]
-    pub const OWNER_CONTACTS: support::Navigation<Principal, super::Contact> = support::Navigation::new(
-        "owner_contacts",
-        "contacts",
-    );
+    pub const OWNER_CONTACTS: support::Navigation<Principal, super::Contact> =
+        support::Navigation::new("owner_contacts", "contacts");
     #[cfg(feature = "letters")]
-    pub const OWNER_LETTERS: support::Navigation<Principal, super::Letter> = support::Navigation::new(
-        "owner_letters",
-        "letters",
-    );
+    pub const OWNER_LETTERS: support::Navigation<Principal, super::Letter> =
+        support::Navigation::new("owner_letters", "letters");
     /// A reference to an existing record: only its key (`ownerid`) is set. Pass it where an operation takes an existing record (`EntityValue::new(&Type::reference(id))`).
     pub fn reference(key: Uuid) -> Self {
         Self {

@@ -210,206 +210,127 @@ impl From<Uuid> for Key<Queue> {
 /// lookup (`bind`; a lookup to a type outside the SDK takes an `EntityKey`) and
 /// per collection-valued navigation (`$ref`), then the key constructors.
 impl Queue {
-    pub const ENTITYIMAGE_TIMESTAMP: Property<Self, i64> = Property::new(
-        "entityimage_timestamp",
-    );
+    pub const ENTITYIMAGE_TIMESTAMP: Property<Self, i64> = Property::new("entityimage_timestamp");
     pub const VERSIONNUMBER: Property<Self, i64> = Property::new("versionnumber");
     pub const NAME: Property<Self, String> = Property::new("name");
     pub const QUEUEVIEWTYPE: Property<Self, i32> = Property::new("queueviewtype");
     pub const ENTITYIMAGE_URL: Property<Self, String> = Property::new("entityimage_url");
-    pub const OUTGOINGEMAILDELIVERYMETHOD: Property<Self, i32> = Property::new(
-        "outgoingemaildeliverymethod",
-    );
-    pub const OWNINGBUSINESSUNIT_VALUE: Property<Self, Uuid, typed::ReadOnly> = Property::read_only(
-        "_owningbusinessunit_value",
-    );
-    pub const MODIFIEDBY_VALUE: Property<Self, Uuid, typed::ReadOnly> = Property::read_only(
-        "_modifiedby_value",
-    );
-    pub const IGNOREUNSOLICITEDEMAIL: Property<Self, bool> = Property::new(
-        "ignoreunsolicitedemail",
-    );
+    pub const OUTGOINGEMAILDELIVERYMETHOD: Property<Self, i32> =
+        Property::new("outgoingemaildeliverymethod");
+    pub const OWNINGBUSINESSUNIT_VALUE: Property<Self, Uuid, typed::ReadOnly> =
+        Property::read_only("_owningbusinessunit_value");
+    pub const MODIFIEDBY_VALUE: Property<Self, Uuid, typed::ReadOnly> =
+        Property::read_only("_modifiedby_value");
+    pub const IGNOREUNSOLICITEDEMAIL: Property<Self, bool> =
+        Property::new("ignoreunsolicitedemail");
     pub const EMAILADDRESS: Property<Self, String> = Property::new("emailaddress");
-    pub const INCOMINGEMAILDELIVERYMETHOD: Property<Self, i32> = Property::new(
-        "incomingemaildeliverymethod",
-    );
-    pub const OWNERID_VALUE: Property<Self, Uuid, typed::ReadOnly> = Property::read_only(
-        "_ownerid_value",
-    );
-    pub const IMPORTSEQUENCENUMBER: Property<Self, i32> = Property::new(
-        "importsequencenumber",
-    );
-    pub const OWNINGUSER_VALUE: Property<Self, Uuid, typed::ReadOnly> = Property::read_only(
-        "_owninguser_value",
-    );
+    pub const INCOMINGEMAILDELIVERYMETHOD: Property<Self, i32> =
+        Property::new("incomingemaildeliverymethod");
+    pub const OWNERID_VALUE: Property<Self, Uuid, typed::ReadOnly> =
+        Property::read_only("_ownerid_value");
+    pub const IMPORTSEQUENCENUMBER: Property<Self, i32> = Property::new("importsequencenumber");
+    pub const OWNINGUSER_VALUE: Property<Self, Uuid, typed::ReadOnly> =
+        Property::read_only("_owninguser_value");
     pub const DESCRIPTION: Property<Self, String> = Property::new("description");
     pub const ENTITYIMAGE: Property<Self, Binary> = Property::new("entityimage");
-    pub const CREATEDBY_VALUE: Property<Self, Uuid, typed::ReadOnly> = Property::read_only(
-        "_createdby_value",
-    );
-    pub const CREATEDONBEHALFBY_VALUE: Property<Self, Uuid, typed::ReadOnly> = Property::read_only(
-        "_createdonbehalfby_value",
-    );
+    pub const CREATEDBY_VALUE: Property<Self, Uuid, typed::ReadOnly> =
+        Property::read_only("_createdby_value");
+    pub const CREATEDONBEHALFBY_VALUE: Property<Self, Uuid, typed::ReadOnly> =
+        Property::read_only("_createdonbehalfby_value");
     pub const STATECODE: Property<Self, i32> = Property::new("statecode");
-    pub const ORGANIZATIONID_VALUE: Property<Self, Uuid, typed::ReadOnly> = Property::read_only(
-        "_organizationid_value",
-    );
+    pub const ORGANIZATIONID_VALUE: Property<Self, Uuid, typed::ReadOnly> =
+        Property::read_only("_organizationid_value");
     pub const STATUSCODE: Property<Self, i32> = Property::new("statuscode");
-    pub const MODIFIEDONBEHALFBY_VALUE: Property<Self, Uuid, typed::ReadOnly> = Property::read_only(
-        "_modifiedonbehalfby_value",
-    );
+    pub const MODIFIEDONBEHALFBY_VALUE: Property<Self, Uuid, typed::ReadOnly> =
+        Property::read_only("_modifiedonbehalfby_value");
     pub const EXCHANGERATE: Property<Self, Decimal> = Property::new("exchangerate");
-    pub const TRANSACTIONCURRENCYID_VALUE: Property<Self, Uuid, typed::ReadOnly> = Property::read_only(
-        "_transactioncurrencyid_value",
-    );
+    pub const TRANSACTIONCURRENCYID_VALUE: Property<Self, Uuid, typed::ReadOnly> =
+        Property::read_only("_transactioncurrencyid_value");
     pub const ENTITYIMAGEID: Property<Self, Uuid> = Property::new("entityimageid");
     pub const QUEUEID: Property<Self, Uuid> = Property::new("queueid");
-    pub const EMAILROUTERACCESSAPPROVAL: Property<Self, i32> = Property::new(
-        "emailrouteraccessapproval",
-    );
-    pub const DEFAULTMAILBOX_VALUE: Property<Self, Uuid, typed::ReadOnly> = Property::read_only(
-        "_defaultmailbox_value",
-    );
+    pub const EMAILROUTERACCESSAPPROVAL: Property<Self, i32> =
+        Property::new("emailrouteraccessapproval");
+    pub const DEFAULTMAILBOX_VALUE: Property<Self, Uuid, typed::ReadOnly> =
+        Property::read_only("_defaultmailbox_value");
     pub const MODIFIEDON: Property<Self, DateTimeOffset> = Property::new("modifiedon");
-    pub const OVERRIDDENCREATEDON: Property<Self, DateTimeOffset> = Property::new(
-        "overriddencreatedon",
-    );
-    pub const ISEMAILADDRESSAPPROVEDBYO365ADMIN: Property<Self, bool> = Property::new(
-        "isemailaddressapprovedbyo365admin",
-    );
+    pub const OVERRIDDENCREATEDON: Property<Self, DateTimeOffset> =
+        Property::new("overriddencreatedon");
+    pub const ISEMAILADDRESSAPPROVEDBYO365ADMIN: Property<Self, bool> =
+        Property::new("isemailaddressapprovedbyo365admin");
     pub const CREATEDON: Property<Self, DateTimeOffset> = Property::new("createdon");
     pub const NUMBEROFMEMBERS: Property<Self, i32> = Property::new("numberofmembers");
-    pub const OWNINGTEAM_VALUE: Property<Self, Uuid, typed::ReadOnly> = Property::read_only(
-        "_owningteam_value",
-    );
+    pub const OWNINGTEAM_VALUE: Property<Self, Uuid, typed::ReadOnly> =
+        Property::read_only("_owningteam_value");
     pub const QUEUETYPECODE: Property<Self, i32> = Property::new("queuetypecode");
-    pub const INCOMINGEMAILFILTERINGMETHOD: Property<Self, i32> = Property::new(
-        "incomingemailfilteringmethod",
-    );
+    pub const INCOMINGEMAILFILTERINGMETHOD: Property<Self, i32> =
+        Property::new("incomingemailfilteringmethod");
     pub const NUMBEROFITEMS: Property<Self, i32> = Property::new("numberofitems");
-    pub const DEFAULTMAILBOX: Lookup<Queue, Untyped> = Lookup::new(
-        "defaultmailbox",
-        "mailboxes",
-    );
-    pub const QUEUE_PROCESS_SESSIONS: Navigation<Queue, Untyped> = Navigation::new(
-        "Queue_ProcessSessions",
-        "processsessions",
-    );
-    pub const QUEUE_BULK_DELETE_FAILURES: Navigation<Queue, Untyped> = Navigation::new(
-        "Queue_BulkDeleteFailures",
-        "bulkdeletefailures",
-    );
-    pub const BUSINESSUNITID: Lookup<Queue, Untyped> = Lookup::new(
-        "businessunitid",
-        "businessunits",
-    );
-    pub const ORGANIZATIONID: Lookup<Queue, Untyped> = Lookup::new(
-        "organizationid",
-        "organizations",
-    );
-    pub const QUEUE_POST_FOLLOWS: Navigation<Queue, Untyped> = Navigation::new(
-        "queue_PostFollows",
-        "postfollows",
-    );
-    pub const MAILBOX_REGARDING_QUEUE: Navigation<Queue, Untyped> = Navigation::new(
-        "mailbox_regarding_queue",
-        "mailboxes",
-    );
+    pub const DEFAULTMAILBOX: Lookup<Queue, Untyped> = Lookup::new("defaultmailbox", "mailboxes");
+    pub const QUEUE_PROCESS_SESSIONS: Navigation<Queue, Untyped> =
+        Navigation::new("Queue_ProcessSessions", "processsessions");
+    pub const QUEUE_BULK_DELETE_FAILURES: Navigation<Queue, Untyped> =
+        Navigation::new("Queue_BulkDeleteFailures", "bulkdeletefailures");
+    pub const BUSINESSUNITID: Lookup<Queue, Untyped> =
+        Lookup::new("businessunitid", "businessunits");
+    pub const ORGANIZATIONID: Lookup<Queue, Untyped> =
+        Lookup::new("organizationid", "organizations");
+    pub const QUEUE_POST_FOLLOWS: Navigation<Queue, Untyped> =
+        Navigation::new("queue_PostFollows", "postfollows");
+    pub const MAILBOX_REGARDING_QUEUE: Navigation<Queue, Untyped> =
+        Navigation::new("mailbox_regarding_queue", "mailboxes");
     #[cfg(feature = "teams")]
-    pub const QUEUE_TEAM: Navigation<Queue, super::Team> = Navigation::new(
-        "queue_team",
-        "teams",
-    );
+    pub const QUEUE_TEAM: Navigation<Queue, super::Team> = Navigation::new("queue_team", "teams");
     #[cfg(feature = "queueitems")]
-    pub const QUEUE_ENTRIES: Navigation<Queue, super::Queueitem> = Navigation::new(
-        "queue_entries",
-        "queueitems",
-    );
-    pub const QUEUE_ACTIVITY_PARTIES: Navigation<Queue, Untyped> = Navigation::new(
-        "queue_activity_parties",
-        "activityparties",
-    );
-    pub const QUEUE_ASYNC_OPERATIONS: Navigation<Queue, Untyped> = Navigation::new(
-        "Queue_AsyncOperations",
-        "asyncoperations",
-    );
-    pub const OWNINGBUSINESSUNIT: Lookup<Queue, Untyped> = Lookup::new(
-        "owningbusinessunit",
-        "businessunits",
-    );
+    pub const QUEUE_ENTRIES: Navigation<Queue, super::Queueitem> =
+        Navigation::new("queue_entries", "queueitems");
+    pub const QUEUE_ACTIVITY_PARTIES: Navigation<Queue, Untyped> =
+        Navigation::new("queue_activity_parties", "activityparties");
+    pub const QUEUE_ASYNC_OPERATIONS: Navigation<Queue, Untyped> =
+        Navigation::new("Queue_AsyncOperations", "asyncoperations");
+    pub const OWNINGBUSINESSUNIT: Lookup<Queue, Untyped> =
+        Lookup::new("owningbusinessunit", "businessunits");
     #[cfg(feature = "systemusers")]
-    pub const OWNERID_SYSTEMUSERS: Lookup<Queue, super::SystemUser> = Lookup::new(
-        "ownerid",
-        "systemusers",
-    );
+    pub const OWNERID_SYSTEMUSERS: Lookup<Queue, super::SystemUser> =
+        Lookup::new("ownerid", "systemusers");
     #[cfg(feature = "teams")]
-    pub const OWNERID_TEAMS: Lookup<Queue, super::Team> = Lookup::new(
-        "ownerid",
-        "teams",
-    );
+    pub const OWNERID_TEAMS: Lookup<Queue, super::Team> = Lookup::new("ownerid", "teams");
     #[cfg(feature = "systemusers")]
-    pub const PRIMARYUSERID: Lookup<Queue, super::SystemUser> = Lookup::new(
-        "primaryuserid",
-        "systemusers",
-    );
-    pub const QUEUE_EMAIL_EMAIL_SENDER: Navigation<Queue, Untyped> = Navigation::new(
-        "Queue_Email_EmailSender",
-        "emails",
-    );
+    pub const PRIMARYUSERID: Lookup<Queue, super::SystemUser> =
+        Lookup::new("primaryuserid", "systemusers");
+    pub const QUEUE_EMAIL_EMAIL_SENDER: Navigation<Queue, Untyped> =
+        Navigation::new("Queue_Email_EmailSender", "emails");
     #[cfg(feature = "systemusers")]
-    pub const CREATEDBY: Lookup<Queue, super::SystemUser> = Lookup::new(
-        "createdby",
-        "systemusers",
-    );
+    pub const CREATEDBY: Lookup<Queue, super::SystemUser> = Lookup::new("createdby", "systemusers");
     #[cfg(feature = "systemusers")]
-    pub const MODIFIEDONBEHALFBY: Lookup<Queue, super::SystemUser> = Lookup::new(
-        "modifiedonbehalfby",
-        "systemusers",
-    );
+    pub const MODIFIEDONBEHALFBY: Lookup<Queue, super::SystemUser> =
+        Lookup::new("modifiedonbehalfby", "systemusers");
     #[cfg(feature = "systemusers")]
-    pub const QUEUEMEMBERSHIP_ASSOCIATION: Navigation<Queue, super::SystemUser> = Navigation::new(
-        "queuemembership_association",
-        "systemusers",
-    );
-    pub const TRANSACTIONCURRENCYID: Lookup<Queue, Untyped> = Lookup::new(
-        "transactioncurrencyid",
-        "transactioncurrencies",
-    );
-    pub const QUEUE_SYNC_ERRORS: Navigation<Queue, Untyped> = Navigation::new(
-        "Queue_SyncErrors",
-        "syncerrors",
-    );
+    pub const QUEUEMEMBERSHIP_ASSOCIATION: Navigation<Queue, super::SystemUser> =
+        Navigation::new("queuemembership_association", "systemusers");
+    pub const TRANSACTIONCURRENCYID: Lookup<Queue, Untyped> =
+        Lookup::new("transactioncurrencyid", "transactioncurrencies");
+    pub const QUEUE_SYNC_ERRORS: Navigation<Queue, Untyped> =
+        Navigation::new("Queue_SyncErrors", "syncerrors");
     #[cfg(feature = "systemusers")]
-    pub const QUEUE_SYSTEM_USER: Navigation<Queue, super::SystemUser> = Navigation::new(
-        "queue_system_user",
-        "systemusers",
-    );
-    pub const QUEUE_POST_REGARDINGS: Navigation<Queue, Untyped> = Navigation::new(
-        "queue_PostRegardings",
-        "postregardings",
-    );
-    pub const QUEUE_PRINCIPALOBJECTATTRIBUTEACCESS: Navigation<Queue, Untyped> = Navigation::new(
-        "queue_principalobjectattributeaccess",
-        "principalobjectattributeaccessset",
-    );
+    pub const QUEUE_SYSTEM_USER: Navigation<Queue, super::SystemUser> =
+        Navigation::new("queue_system_user", "systemusers");
+    pub const QUEUE_POST_REGARDINGS: Navigation<Queue, Untyped> =
+        Navigation::new("queue_PostRegardings", "postregardings");
+    pub const QUEUE_PRINCIPALOBJECTATTRIBUTEACCESS: Navigation<Queue, Untyped> =
+        Navigation::new(
+            "queue_principalobjectattributeaccess",
+            "principalobjectattributeaccessset",
+        );
     #[cfg(feature = "systemusers")]
-    pub const CREATEDONBEHALFBY: Lookup<Queue, super::SystemUser> = Lookup::new(
-        "createdonbehalfby",
-        "systemusers",
-    );
+    pub const CREATEDONBEHALFBY: Lookup<Queue, super::SystemUser> =
+        Lookup::new("createdonbehalfby", "systemusers");
     #[cfg(feature = "systemusers")]
-    pub const MODIFIEDBY: Lookup<Queue, super::SystemUser> = Lookup::new(
-        "modifiedby",
-        "systemusers",
-    );
-    pub const QUEUE_DUPLICATE_MATCHING_RECORD: Navigation<Queue, Untyped> = Navigation::new(
-        "Queue_DuplicateMatchingRecord",
-        "duplicaterecords",
-    );
-    pub const QUEUE_DUPLICATE_BASE_RECORD: Navigation<Queue, Untyped> = Navigation::new(
-        "Queue_DuplicateBaseRecord",
-        "duplicaterecords",
-    );
+    pub const MODIFIEDBY: Lookup<Queue, super::SystemUser> =
+        Lookup::new("modifiedby", "systemusers");
+    pub const QUEUE_DUPLICATE_MATCHING_RECORD: Navigation<Queue, Untyped> =
+        Navigation::new("Queue_DuplicateMatchingRecord", "duplicaterecords");
+    pub const QUEUE_DUPLICATE_BASE_RECORD: Navigation<Queue, Untyped> =
+        Navigation::new("Queue_DuplicateBaseRecord", "duplicaterecords");
     /// A reference to an existing record: only its key (`queueid`) is set. Pass it where an operation takes an existing record (`EntityValue::new(&Type::reference(id))`).
     pub fn reference(key: Uuid) -> Self {
         Self {

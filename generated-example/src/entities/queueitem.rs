@@ -185,176 +185,106 @@ impl From<Uuid> for Key<Queueitem> {
 /// lookup (`bind`; a lookup to a type outside the SDK takes an `EntityKey`) and
 /// per collection-valued navigation (`$ref`), then the key constructors.
 impl Queueitem {
-    pub const TRANSACTIONCURRENCYID_VALUE: Property<Self, Uuid, typed::ReadOnly> = Property::read_only(
-        "_transactioncurrencyid_value",
-    );
-    pub const WORKERID_VALUE: Property<Self, Uuid, typed::ReadOnly> = Property::read_only(
-        "_workerid_value",
-    );
-    pub const CREATEDBY_VALUE: Property<Self, Uuid, typed::ReadOnly> = Property::read_only(
-        "_createdby_value",
-    );
-    pub const MODIFIEDBY_VALUE: Property<Self, Uuid, typed::ReadOnly> = Property::read_only(
-        "_modifiedby_value",
-    );
-    pub const OWNINGBUSINESSUNIT_VALUE: Property<Self, Uuid, typed::ReadOnly> = Property::read_only(
-        "_owningbusinessunit_value",
-    );
+    pub const TRANSACTIONCURRENCYID_VALUE: Property<Self, Uuid, typed::ReadOnly> =
+        Property::read_only("_transactioncurrencyid_value");
+    pub const WORKERID_VALUE: Property<Self, Uuid, typed::ReadOnly> =
+        Property::read_only("_workerid_value");
+    pub const CREATEDBY_VALUE: Property<Self, Uuid, typed::ReadOnly> =
+        Property::read_only("_createdby_value");
+    pub const MODIFIEDBY_VALUE: Property<Self, Uuid, typed::ReadOnly> =
+        Property::read_only("_modifiedby_value");
+    pub const OWNINGBUSINESSUNIT_VALUE: Property<Self, Uuid, typed::ReadOnly> =
+        Property::read_only("_owningbusinessunit_value");
     pub const MODIFIEDON: Property<Self, DateTimeOffset> = Property::new("modifiedon");
     pub const TITLE: Property<Self, String> = Property::new("title");
-    pub const WORKERIDMODIFIEDON: Property<Self, DateTimeOffset> = Property::new(
-        "workeridmodifiedon",
-    );
-    pub const MODIFIEDONBEHALFBY_VALUE: Property<Self, Uuid, typed::ReadOnly> = Property::read_only(
-        "_modifiedonbehalfby_value",
-    );
+    pub const WORKERIDMODIFIEDON: Property<Self, DateTimeOffset> =
+        Property::new("workeridmodifiedon");
+    pub const MODIFIEDONBEHALFBY_VALUE: Property<Self, Uuid, typed::ReadOnly> =
+        Property::read_only("_modifiedonbehalfby_value");
     pub const VERSIONNUMBER: Property<Self, i64> = Property::new("versionnumber");
-    pub const UTCCONVERSIONTIMEZONECODE: Property<Self, i32> = Property::new(
-        "utcconversiontimezonecode",
-    );
-    pub const QUEUEID_VALUE: Property<Self, Uuid, typed::ReadOnly> = Property::read_only(
-        "_queueid_value",
-    );
+    pub const UTCCONVERSIONTIMEZONECODE: Property<Self, i32> =
+        Property::new("utcconversiontimezonecode");
+    pub const QUEUEID_VALUE: Property<Self, Uuid, typed::ReadOnly> =
+        Property::read_only("_queueid_value");
     pub const STATECODE: Property<Self, i32> = Property::new("statecode");
     pub const ENTEREDON: Property<Self, DateTimeOffset> = Property::new("enteredon");
-    pub const OVERRIDDENCREATEDON: Property<Self, DateTimeOffset> = Property::new(
-        "overriddencreatedon",
-    );
-    pub const OWNERID_VALUE: Property<Self, Uuid, typed::ReadOnly> = Property::read_only(
-        "_ownerid_value",
-    );
-    pub const IMPORTSEQUENCENUMBER: Property<Self, i32> = Property::new(
-        "importsequencenumber",
-    );
+    pub const OVERRIDDENCREATEDON: Property<Self, DateTimeOffset> =
+        Property::new("overriddencreatedon");
+    pub const OWNERID_VALUE: Property<Self, Uuid, typed::ReadOnly> =
+        Property::read_only("_ownerid_value");
+    pub const IMPORTSEQUENCENUMBER: Property<Self, i32> = Property::new("importsequencenumber");
     pub const QUEUEITEMID: Property<Self, Uuid> = Property::new("queueitemid");
     pub const STATUSCODE: Property<Self, i32> = Property::new("statuscode");
-    pub const OBJECTID_VALUE: Property<Self, Uuid, typed::ReadOnly> = Property::read_only(
-        "_objectid_value",
-    );
-    pub const OWNINGUSER_VALUE: Property<Self, Uuid, typed::ReadOnly> = Property::read_only(
-        "_owninguser_value",
-    );
+    pub const OBJECTID_VALUE: Property<Self, Uuid, typed::ReadOnly> =
+        Property::read_only("_objectid_value");
+    pub const OWNINGUSER_VALUE: Property<Self, Uuid, typed::ReadOnly> =
+        Property::read_only("_owninguser_value");
     pub const EXCHANGERATE: Property<Self, Decimal> = Property::new("exchangerate");
-    pub const TIMEZONERULEVERSIONNUMBER: Property<Self, i32> = Property::new(
-        "timezoneruleversionnumber",
-    );
-    pub const CREATEDONBEHALFBY_VALUE: Property<Self, Uuid, typed::ReadOnly> = Property::read_only(
-        "_createdonbehalfby_value",
-    );
+    pub const TIMEZONERULEVERSIONNUMBER: Property<Self, i32> =
+        Property::new("timezoneruleversionnumber");
+    pub const CREATEDONBEHALFBY_VALUE: Property<Self, Uuid, typed::ReadOnly> =
+        Property::read_only("_createdonbehalfby_value");
     pub const OBJECTTYPECODE: Property<Self, i32> = Property::new("objecttypecode");
-    pub const ORGANIZATIONID_VALUE: Property<Self, Uuid, typed::ReadOnly> = Property::read_only(
-        "_organizationid_value",
-    );
+    pub const ORGANIZATIONID_VALUE: Property<Self, Uuid, typed::ReadOnly> =
+        Property::read_only("_organizationid_value");
     pub const CREATEDON: Property<Self, DateTimeOffset> = Property::new("createdon");
-    pub const OBJECTID_KNOWLEDGEARTICLE: Lookup<Queueitem, Untyped> = Lookup::new(
-        "objectid_knowledgearticle",
-        "knowledgearticles",
-    );
-    pub const QUEUE_ITEM_PROCESS_SESSIONS: Navigation<Queueitem, Untyped> = Navigation::new(
-        "QueueItem_ProcessSessions",
-        "processsessions",
-    );
+    pub const OBJECTID_KNOWLEDGEARTICLE: Lookup<Queueitem, Untyped> =
+        Lookup::new("objectid_knowledgearticle", "knowledgearticles");
+    pub const QUEUE_ITEM_PROCESS_SESSIONS: Navigation<Queueitem, Untyped> =
+        Navigation::new("QueueItem_ProcessSessions", "processsessions");
     #[cfg(feature = "systemusers")]
-    pub const CREATEDBY: Lookup<Queueitem, super::SystemUser> = Lookup::new(
-        "createdby",
-        "systemusers",
-    );
-    pub const OBJECTID_APPOINTMENT: Lookup<Queueitem, Untyped> = Lookup::new(
-        "objectid_appointment",
-        "appointments",
-    );
+    pub const CREATEDBY: Lookup<Queueitem, super::SystemUser> =
+        Lookup::new("createdby", "systemusers");
+    pub const OBJECTID_APPOINTMENT: Lookup<Queueitem, Untyped> =
+        Lookup::new("objectid_appointment", "appointments");
     #[cfg(feature = "systemusers")]
-    pub const MODIFIEDBY: Lookup<Queueitem, super::SystemUser> = Lookup::new(
-        "modifiedby",
-        "systemusers",
-    );
+    pub const MODIFIEDBY: Lookup<Queueitem, super::SystemUser> =
+        Lookup::new("modifiedby", "systemusers");
     #[cfg(feature = "systemusers")]
-    pub const WORKERID_SYSTEMUSER: Lookup<Queueitem, super::SystemUser> = Lookup::new(
-        "workerid_systemuser",
-        "systemusers",
-    );
+    pub const WORKERID_SYSTEMUSER: Lookup<Queueitem, super::SystemUser> =
+        Lookup::new("workerid_systemuser", "systemusers");
     #[cfg(feature = "activitypointers")]
-    pub const OBJECTID_ACTIVITYPOINTER: Lookup<Queueitem, super::Activitypointer> = Lookup::new(
-        "objectid_activitypointer",
-        "activitypointers",
-    );
+    pub const OBJECTID_ACTIVITYPOINTER: Lookup<Queueitem, super::Activitypointer> =
+        Lookup::new("objectid_activitypointer", "activitypointers");
     #[cfg(feature = "queues")]
-    pub const QUEUEID: Lookup<Queueitem, super::Queue> = Lookup::new(
-        "queueid",
-        "queues",
-    );
-    pub const QUEUE_ITEM_ASYNC_OPERATIONS: Navigation<Queueitem, Untyped> = Navigation::new(
-        "QueueItem_AsyncOperations",
-        "asyncoperations",
-    );
+    pub const QUEUEID: Lookup<Queueitem, super::Queue> = Lookup::new("queueid", "queues");
+    pub const QUEUE_ITEM_ASYNC_OPERATIONS: Navigation<Queueitem, Untyped> =
+        Navigation::new("QueueItem_AsyncOperations", "asyncoperations");
     #[cfg(feature = "teams")]
-    pub const WORKERID_TEAM: Lookup<Queueitem, super::Team> = Lookup::new(
-        "workerid_team",
-        "teams",
-    );
-    pub const OBJECTID_FAX: Lookup<Queueitem, Untyped> = Lookup::new(
-        "objectid_fax",
-        "faxes",
-    );
-    pub const OBJECTID_RECURRINGAPPOINTMENTMASTER: Lookup<Queueitem, Untyped> = Lookup::new(
-        "objectid_recurringappointmentmaster",
-        "recurringappointmentmasters",
-    );
-    pub const QUEUE_ITEM_SYNC_ERRORS: Navigation<Queueitem, Untyped> = Navigation::new(
-        "QueueItem_SyncErrors",
-        "syncerrors",
-    );
-    pub const ORGANIZATIONID: Lookup<Queueitem, Untyped> = Lookup::new(
-        "organizationid",
-        "organizations",
-    );
+    pub const WORKERID_TEAM: Lookup<Queueitem, super::Team> = Lookup::new("workerid_team", "teams");
+    pub const OBJECTID_FAX: Lookup<Queueitem, Untyped> = Lookup::new("objectid_fax", "faxes");
+    pub const OBJECTID_RECURRINGAPPOINTMENTMASTER: Lookup<Queueitem, Untyped> =
+        Lookup::new("objectid_recurringappointmentmaster", "recurringappointmentmasters");
+    pub const QUEUE_ITEM_SYNC_ERRORS: Navigation<Queueitem, Untyped> =
+        Navigation::new("QueueItem_SyncErrors", "syncerrors");
+    pub const ORGANIZATIONID: Lookup<Queueitem, Untyped> =
+        Lookup::new("organizationid", "organizations");
     #[cfg(feature = "systemusers")]
-    pub const MODIFIEDONBEHALFBY: Lookup<Queueitem, super::SystemUser> = Lookup::new(
-        "modifiedonbehalfby",
-        "systemusers",
-    );
+    pub const MODIFIEDONBEHALFBY: Lookup<Queueitem, super::SystemUser> =
+        Lookup::new("modifiedonbehalfby", "systemusers");
     #[cfg(feature = "letters")]
-    pub const OBJECTID_LETTER: Lookup<Queueitem, super::Letter> = Lookup::new(
-        "objectid_letter",
-        "letters",
-    );
-    pub const OBJECTID_SOCIALACTIVITY: Lookup<Queueitem, Untyped> = Lookup::new(
-        "objectid_socialactivity",
-        "socialactivities",
-    );
-    pub const OBJECTID_PHONECALL: Lookup<Queueitem, Untyped> = Lookup::new(
-        "objectid_phonecall",
-        "phonecalls",
-    );
-    pub const TRANSACTIONCURRENCYID: Lookup<Queueitem, Untyped> = Lookup::new(
-        "transactioncurrencyid",
-        "transactioncurrencies",
-    );
-    pub const OBJECTID_TASK: Lookup<Queueitem, Untyped> = Lookup::new(
-        "objectid_task",
-        "tasks",
-    );
-    pub const QUEUEITEM_PRINCIPALOBJECTATTRIBUTEACCESS: Navigation<Queueitem, Untyped> = Navigation::new(
-        "queueitem_principalobjectattributeaccess",
-        "principalobjectattributeaccessset",
-    );
-    pub const QUEUE_ITEM_BULK_DELETE_FAILURES: Navigation<Queueitem, Untyped> = Navigation::new(
-        "QueueItem_BulkDeleteFailures",
-        "bulkdeletefailures",
-    );
-    pub const OBJECTID_EMAIL: Lookup<Queueitem, Untyped> = Lookup::new(
-        "objectid_email",
-        "emails",
-    );
+    pub const OBJECTID_LETTER: Lookup<Queueitem, super::Letter> =
+        Lookup::new("objectid_letter", "letters");
+    pub const OBJECTID_SOCIALACTIVITY: Lookup<Queueitem, Untyped> =
+        Lookup::new("objectid_socialactivity", "socialactivities");
+    pub const OBJECTID_PHONECALL: Lookup<Queueitem, Untyped> =
+        Lookup::new("objectid_phonecall", "phonecalls");
+    pub const TRANSACTIONCURRENCYID: Lookup<Queueitem, Untyped> =
+        Lookup::new("transactioncurrencyid", "transactioncurrencies");
+    pub const OBJECTID_TASK: Lookup<Queueitem, Untyped> = Lookup::new("objectid_task", "tasks");
+    pub const QUEUEITEM_PRINCIPALOBJECTATTRIBUTEACCESS: Navigation<Queueitem, Untyped> =
+        Navigation::new(
+            "queueitem_principalobjectattributeaccess",
+            "principalobjectattributeaccessset",
+        );
+    pub const QUEUE_ITEM_BULK_DELETE_FAILURES: Navigation<Queueitem, Untyped> =
+        Navigation::new("QueueItem_BulkDeleteFailures", "bulkdeletefailures");
+    pub const OBJECTID_EMAIL: Lookup<Queueitem, Untyped> = Lookup::new("objectid_email", "emails");
     #[cfg(feature = "systemusers")]
-    pub const CREATEDONBEHALFBY: Lookup<Queueitem, super::SystemUser> = Lookup::new(
-        "createdonbehalfby",
-        "systemusers",
-    );
-    pub const OBJECTID_MSDYN_KNOWLEDGEARTICLETEMPLATE: Lookup<Queueitem, Untyped> = Lookup::new(
-        "objectid_msdyn_knowledgearticletemplate",
-        "msdyn_knowledgearticletemplates",
-    );
+    pub const CREATEDONBEHALFBY: Lookup<Queueitem, super::SystemUser> =
+        Lookup::new("createdonbehalfby", "systemusers");
+    pub const OBJECTID_MSDYN_KNOWLEDGEARTICLETEMPLATE: Lookup<Queueitem, Untyped> =
+        Lookup::new("objectid_msdyn_knowledgearticletemplate", "msdyn_knowledgearticletemplates");
     /// A reference to an existing record: only its key (`queueitemid`) is set. Pass it where an operation takes an existing record (`EntityValue::new(&Type::reference(id))`).
     pub fn reference(key: Uuid) -> Self {
         Self {

@@ -512,9 +512,7 @@ pub struct SystemUser {
     /// Navigation `lk_slakpiinstancebase_createdonbehalfby`: a collection of `Microsoft.Dynamics.CRM.slakpiinstance`.
     pub lk_slakpiinstancebase_createdonbehalfby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_mobileofflineprofileitemassocaition_modifiedonbehalfby`: a collection of `Microsoft.Dynamics.CRM.mobileofflineprofileitemassociation`.
-    pub lk_mobileofflineprofileitemassocaition_modifiedonbehalfby: Expanded<
-        Vec<Untyped>,
-    >,
+    pub lk_mobileofflineprofileitemassocaition_modifiedonbehalfby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_userqueryvisualizationbase_modifiedonbehalfby`: a collection of `Microsoft.Dynamics.CRM.userqueryvisualization`.
     pub lk_userqueryvisualizationbase_modifiedonbehalfby: Expanded<Vec<Untyped>>,
     /// Navigation `SystemUser_SyncError`: a collection of `Microsoft.Dynamics.CRM.syncerror`.
@@ -1345,9 +1343,7 @@ pub struct SystemUser {
     /// Navigation `lk_appointment_createdby`: a collection of `Microsoft.Dynamics.CRM.appointment`.
     pub lk_appointment_createdby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_sdkmessageprocessingstepsecureconfig_modifiedonbehalfby`: a collection of `Microsoft.Dynamics.CRM.sdkmessageprocessingstepsecureconfig`.
-    pub lk_sdkmessageprocessingstepsecureconfig_modifiedonbehalfby: Expanded<
-        Vec<Untyped>,
-    >,
+    pub lk_sdkmessageprocessingstepsecureconfig_modifiedonbehalfby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_importjobbase_modifiedby`: a collection of `Microsoft.Dynamics.CRM.importjob`.
     pub lk_importjobbase_modifiedby: Expanded<Vec<Untyped>>,
     /// Navigation `mobileofflineprofileid`: one `Microsoft.Dynamics.CRM.mobileofflineprofile`.
@@ -1534,9 +1530,7 @@ pub struct SystemUser {
     /// Navigation `lk_mailboxtrackingfolder_modifiedby`: a collection of `Microsoft.Dynamics.CRM.mailboxtrackingfolder`.
     pub lk_mailboxtrackingfolder_modifiedby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_sdkmessageprocessingstepsecureconfig_createdonbehalfby`: a collection of `Microsoft.Dynamics.CRM.sdkmessageprocessingstepsecureconfig`.
-    pub lk_sdkmessageprocessingstepsecureconfig_createdonbehalfby: Expanded<
-        Vec<Untyped>,
-    >,
+    pub lk_sdkmessageprocessingstepsecureconfig_createdonbehalfby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_columnmapping_modifiedonbehalfby`: a collection of `Microsoft.Dynamics.CRM.columnmapping`.
     pub lk_columnmapping_modifiedonbehalfby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_importmapbase_createdby`: a collection of `Microsoft.Dynamics.CRM.importmap`.
@@ -1590,15 +1584,11 @@ pub struct SystemUser {
     /// Navigation `lk_solutioncomponentattributeconfiguration_createdby`: a collection of `Microsoft.Dynamics.CRM.solutioncomponentattributeconfiguration`.
     pub lk_solutioncomponentattributeconfiguration_createdby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_solutioncomponentattributeconfiguration_createdonbehalfby`: a collection of `Microsoft.Dynamics.CRM.solutioncomponentattributeconfiguration`.
-    pub lk_solutioncomponentattributeconfiguration_createdonbehalfby: Expanded<
-        Vec<Untyped>,
-    >,
+    pub lk_solutioncomponentattributeconfiguration_createdonbehalfby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_solutioncomponentattributeconfiguration_modifiedby`: a collection of `Microsoft.Dynamics.CRM.solutioncomponentattributeconfiguration`.
     pub lk_solutioncomponentattributeconfiguration_modifiedby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_solutioncomponentattributeconfiguration_modifiedonbehalfby`: a collection of `Microsoft.Dynamics.CRM.solutioncomponentattributeconfiguration`.
-    pub lk_solutioncomponentattributeconfiguration_modifiedonbehalfby: Expanded<
-        Vec<Untyped>,
-    >,
+    pub lk_solutioncomponentattributeconfiguration_modifiedonbehalfby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_solutioncomponentconfiguration_createdby`: a collection of `Microsoft.Dynamics.CRM.solutioncomponentconfiguration`.
     pub lk_solutioncomponentconfiguration_createdby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_solutioncomponentconfiguration_createdonbehalfby`: a collection of `Microsoft.Dynamics.CRM.solutioncomponentconfiguration`.
@@ -1610,15 +1600,11 @@ pub struct SystemUser {
     /// Navigation `lk_solutioncomponentrelationshipconfiguration_createdby`: a collection of `Microsoft.Dynamics.CRM.solutioncomponentrelationshipconfiguration`.
     pub lk_solutioncomponentrelationshipconfiguration_createdby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_solutioncomponentrelationshipconfiguration_createdonbehalfby`: a collection of `Microsoft.Dynamics.CRM.solutioncomponentrelationshipconfiguration`.
-    pub lk_solutioncomponentrelationshipconfiguration_createdonbehalfby: Expanded<
-        Vec<Untyped>,
-    >,
+    pub lk_solutioncomponentrelationshipconfiguration_createdonbehalfby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_solutioncomponentrelationshipconfiguration_modifiedby`: a collection of `Microsoft.Dynamics.CRM.solutioncomponentrelationshipconfiguration`.
     pub lk_solutioncomponentrelationshipconfiguration_modifiedby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_solutioncomponentrelationshipconfiguration_modifiedonbehalfby`: a collection of `Microsoft.Dynamics.CRM.solutioncomponentrelationshipconfiguration`.
-    pub lk_solutioncomponentrelationshipconfiguration_modifiedonbehalfby: Expanded<
-        Vec<Untyped>,
-    >,
+    pub lk_solutioncomponentrelationshipconfiguration_modifiedonbehalfby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_stagesolutionupload_createdby`: a collection of `Microsoft.Dynamics.CRM.stagesolutionupload`.
     pub lk_stagesolutionupload_createdby: Expanded<Vec<Untyped>>,
     /// Navigation `lk_stagesolutionupload_createdonbehalfby`: a collection of `Microsoft.Dynamics.CRM.stagesolutionupload`.
@@ -3209,313 +3195,193 @@ impl SystemUser {
     pub const ADDRESS1_FAX: Property<Self, String> = Property::new("address1_fax");
     pub const ORGANIZATIONID: Property<Self, Uuid> = Property::new("organizationid");
     pub const NICKNAME: Property<Self, String> = Property::new("nickname");
-    pub const DEFAULTODBFOLDERNAME: Property<Self, String> = Property::new(
-        "defaultodbfoldername",
-    );
-    pub const ADDRESS1_STATEORPROVINCE: Property<Self, String> = Property::new(
-        "address1_stateorprovince",
-    );
-    pub const MODIFIEDBY_VALUE: Property<Self, Uuid, typed::ReadOnly> = Property::read_only(
-        "_modifiedby_value",
-    );
+    pub const DEFAULTODBFOLDERNAME: Property<Self, String> = Property::new("defaultodbfoldername");
+    pub const ADDRESS1_STATEORPROVINCE: Property<Self, String> =
+        Property::new("address1_stateorprovince");
+    pub const MODIFIEDBY_VALUE: Property<Self, Uuid, typed::ReadOnly> =
+        Property::read_only("_modifiedby_value");
     pub const APPLICATIONID: Property<Self, Uuid> = Property::new("applicationid");
-    pub const ADDRESS1_UPSZONE: Property<Self, String> = Property::new(
-        "address1_upszone",
-    );
+    pub const ADDRESS1_UPSZONE: Property<Self, String> = Property::new("address1_upszone");
     pub const PHOTOURL: Property<Self, String> = Property::new("photourl");
-    pub const ADDRESS1_LATITUDE: Property<Self, f64> = Property::new(
-        "address1_latitude",
-    );
-    pub const ADDRESS1_SHIPPINGMETHODCODE: Property<Self, i32> = Property::new(
-        "address1_shippingmethodcode",
-    );
+    pub const ADDRESS1_LATITUDE: Property<Self, f64> = Property::new("address1_latitude");
+    pub const ADDRESS1_SHIPPINGMETHODCODE: Property<Self, i32> =
+        Property::new("address1_shippingmethodcode");
     pub const VERSIONNUMBER: Property<Self, i64> = Property::new("versionnumber");
-    pub const ADDRESS1_UTCOFFSET: Property<Self, i32> = Property::new(
-        "address1_utcoffset",
-    );
-    pub const CREATEDONBEHALFBY_VALUE: Property<Self, Uuid, typed::ReadOnly> = Property::read_only(
-        "_createdonbehalfby_value",
-    );
+    pub const ADDRESS1_UTCOFFSET: Property<Self, i32> = Property::new("address1_utcoffset");
+    pub const CREATEDONBEHALFBY_VALUE: Property<Self, Uuid, typed::ReadOnly> =
+        Property::read_only("_createdonbehalfby_value");
     pub const HOMEPHONE: Property<Self, String> = Property::new("homephone");
-    pub const ADDRESS2_LATITUDE: Property<Self, f64> = Property::new(
-        "address2_latitude",
-    );
+    pub const ADDRESS2_LATITUDE: Property<Self, f64> = Property::new("address2_latitude");
     pub const GOVERNMENTID: Property<Self, String> = Property::new("governmentid");
-    pub const PARENTSYSTEMUSERID_VALUE: Property<Self, Uuid, typed::ReadOnly> = Property::read_only(
-        "_parentsystemuserid_value",
-    );
+    pub const PARENTSYSTEMUSERID_VALUE: Property<Self, Uuid, typed::ReadOnly> =
+        Property::read_only("_parentsystemuserid_value");
     pub const SALUTATION: Property<Self, String> = Property::new("salutation");
-    pub const ADDRESS2_LONGITUDE: Property<Self, f64> = Property::new(
-        "address2_longitude",
-    );
-    pub const CREATEDBY_VALUE: Property<Self, Uuid, typed::ReadOnly> = Property::read_only(
-        "_createdby_value",
-    );
-    pub const OVERRIDDENCREATEDON: Property<Self, DateTimeOffset> = Property::new(
-        "overriddencreatedon",
-    );
-    pub const ADDRESS1_TELEPHONE3: Property<Self, String> = Property::new(
-        "address1_telephone3",
-    );
+    pub const ADDRESS2_LONGITUDE: Property<Self, f64> = Property::new("address2_longitude");
+    pub const CREATEDBY_VALUE: Property<Self, Uuid, typed::ReadOnly> =
+        Property::read_only("_createdby_value");
+    pub const OVERRIDDENCREATEDON: Property<Self, DateTimeOffset> =
+        Property::new("overriddencreatedon");
+    pub const ADDRESS1_TELEPHONE3: Property<Self, String> = Property::new("address1_telephone3");
     pub const MOBILEPHONE: Property<Self, String> = Property::new("mobilephone");
-    pub const QUEUEID_VALUE: Property<Self, Uuid, typed::ReadOnly> = Property::read_only(
-        "_queueid_value",
-    );
-    pub const PREFERRED_ADDRESS_CODE: Property<Self, SystemUserPreferredAddressCode> = Property::new(
-        "preferredaddresscode",
-    );
+    pub const QUEUEID_VALUE: Property<Self, Uuid, typed::ReadOnly> =
+        Property::read_only("_queueid_value");
+    pub const PREFERRED_ADDRESS_CODE: Property<Self, SystemUserPreferredAddressCode> =
+        Property::new("preferredaddresscode");
     pub const ADDRESS2_CITY: Property<Self, String> = Property::new("address2_city");
-    pub const ADDRESS1_ADDRESSID: Property<Self, Uuid> = Property::new(
-        "address1_addressid",
-    );
+    pub const ADDRESS1_ADDRESSID: Property<Self, Uuid> = Property::new("address1_addressid");
     pub const ADDRESS1_NAME: Property<Self, String> = Property::new("address1_name");
-    pub const ADDRESS2_STATEORPROVINCE: Property<Self, String> = Property::new(
-        "address2_stateorprovince",
-    );
+    pub const ADDRESS2_STATEORPROVINCE: Property<Self, String> =
+        Property::new("address2_stateorprovince");
     pub const ADDRESS2_LINE2: Property<Self, String> = Property::new("address2_line2");
     pub const USERPUID: Property<Self, String> = Property::new("userpuid");
     pub const FIRSTNAME: Property<Self, String> = Property::new("firstname");
     pub const PASSPORTHI: Property<Self, i32> = Property::new("passporthi");
     pub const ADDRESS2_NAME: Property<Self, String> = Property::new("address2_name");
-    pub const TERRITORYID_VALUE: Property<Self, Uuid, typed::ReadOnly> = Property::read_only(
-        "_territoryid_value",
-    );
-    pub const ADDRESS2_SHIPPINGMETHODCODE: Property<Self, i32> = Property::new(
-        "address2_shippingmethodcode",
-    );
+    pub const TERRITORYID_VALUE: Property<Self, Uuid, typed::ReadOnly> =
+        Property::read_only("_territoryid_value");
+    pub const ADDRESS2_SHIPPINGMETHODCODE: Property<Self, i32> =
+        Property::new("address2_shippingmethodcode");
     pub const DISABLEDREASON: Property<Self, String> = Property::new("disabledreason");
-    pub const ADDRESS1_POSTOFFICEBOX: Property<Self, String> = Property::new(
-        "address1_postofficebox",
-    );
-    pub const ADDRESS1_COMPOSITE: Property<Self, String> = Property::new(
-        "address1_composite",
-    );
+    pub const ADDRESS1_POSTOFFICEBOX: Property<Self, String> =
+        Property::new("address1_postofficebox");
+    pub const ADDRESS1_COMPOSITE: Property<Self, String> = Property::new("address1_composite");
     pub const SETUPUSER: Property<Self, bool> = Property::new("setupuser");
-    pub const ENTITYIMAGE_TIMESTAMP: Property<Self, i64> = Property::new(
-        "entityimage_timestamp",
-    );
-    pub const INTERNALEMAILADDRESS: Property<Self, String> = Property::new(
-        "internalemailaddress",
-    );
-    pub const ISEMAILADDRESSAPPROVEDBYO365ADMIN: Property<Self, bool> = Property::new(
-        "isemailaddressapprovedbyo365admin",
-    );
+    pub const ENTITYIMAGE_TIMESTAMP: Property<Self, i64> = Property::new("entityimage_timestamp");
+    pub const INTERNALEMAILADDRESS: Property<Self, String> = Property::new("internalemailaddress");
+    pub const ISEMAILADDRESSAPPROVEDBYO365ADMIN: Property<Self, bool> =
+        Property::new("isemailaddressapprovedbyo365admin");
     pub const ADDRESS1_COUNTY: Property<Self, String> = Property::new("address1_county");
-    pub const BUSINESSUNITID_VALUE: Property<Self, Uuid, typed::ReadOnly> = Property::read_only(
-        "_businessunitid_value",
-    );
-    pub const ADDRESS1_TELEPHONE1: Property<Self, String> = Property::new(
-        "address1_telephone1",
-    );
+    pub const BUSINESSUNITID_VALUE: Property<Self, Uuid, typed::ReadOnly> =
+        Property::read_only("_businessunitid_value");
+    pub const ADDRESS1_TELEPHONE1: Property<Self, String> = Property::new("address1_telephone1");
     pub const INVITESTATUSCODE: Property<Self, i32> = Property::new("invitestatuscode");
     pub const ENTITYIMAGEID: Property<Self, Uuid> = Property::new("entityimageid");
     pub const ADDRESS2_LINE3: Property<Self, String> = Property::new("address2_line3");
     pub const USERLICENSETYPE: Property<Self, i32> = Property::new("userlicensetype");
-    pub const INCOMINGEMAILDELIVERYMETHOD: Property<Self, i32> = Property::new(
-        "incomingemaildeliverymethod",
-    );
+    pub const INCOMINGEMAILDELIVERYMETHOD: Property<Self, i32> =
+        Property::new("incomingemaildeliverymethod");
     pub const SKILLS: Property<Self, String> = Property::new("skills");
-    pub const OUTGOINGEMAILDELIVERYMETHOD: Property<Self, i32> = Property::new(
-        "outgoingemaildeliverymethod",
-    );
-    pub const ADDRESS2_POSTALCODE: Property<Self, String> = Property::new(
-        "address2_postalcode",
-    );
+    pub const OUTGOINGEMAILDELIVERYMETHOD: Property<Self, i32> =
+        Property::new("outgoingemaildeliverymethod");
+    pub const ADDRESS2_POSTALCODE: Property<Self, String> = Property::new("address2_postalcode");
     pub const PASSPORTLO: Property<Self, i32> = Property::new("passportlo");
-    pub const ISSYNCWITHDIRECTORY: Property<Self, bool> = Property::new(
-        "issyncwithdirectory",
-    );
-    pub const IMPORTSEQUENCENUMBER: Property<Self, i32> = Property::new(
-        "importsequencenumber",
-    );
+    pub const ISSYNCWITHDIRECTORY: Property<Self, bool> = Property::new("issyncwithdirectory");
+    pub const IMPORTSEQUENCENUMBER: Property<Self, i32> = Property::new("importsequencenumber");
     pub const MODIFIEDON: Property<Self, DateTimeOffset> = Property::new("modifiedon");
-    pub const SHAREPOINTEMAILADDRESS: Property<Self, String> = Property::new(
-        "sharepointemailaddress",
-    );
+    pub const SHAREPOINTEMAILADDRESS: Property<Self, String> =
+        Property::new("sharepointemailaddress");
     pub const YAMMERUSERID: Property<Self, String> = Property::new("yammeruserid");
-    pub const ADDRESS1_LONGITUDE: Property<Self, f64> = Property::new(
-        "address1_longitude",
-    );
-    pub const DEFAULTFILTERSPOPULATED: Property<Self, bool> = Property::new(
-        "defaultfilterspopulated",
-    );
+    pub const ADDRESS1_LONGITUDE: Property<Self, f64> = Property::new("address1_longitude");
+    pub const DEFAULTFILTERSPOPULATED: Property<Self, bool> =
+        Property::new("defaultfilterspopulated");
     pub const STAGEID: Property<Self, Uuid> = Property::new("stageid");
-    pub const ISINTEGRATIONUSER: Property<Self, bool> = Property::new(
-        "isintegrationuser",
-    );
-    pub const PERSONALEMAILADDRESS: Property<Self, String> = Property::new(
-        "personalemailaddress",
-    );
-    pub const UTCCONVERSIONTIMEZONECODE: Property<Self, i32> = Property::new(
-        "utcconversiontimezonecode",
-    );
-    pub const ADDRESS2_TELEPHONE2: Property<Self, String> = Property::new(
-        "address2_telephone2",
-    );
-    pub const PREFERREDEMAILCODE: Property<Self, i32> = Property::new(
-        "preferredemailcode",
-    );
-    pub const ADDRESS2_COMPOSITE: Property<Self, String> = Property::new(
-        "address2_composite",
-    );
-    pub const PREFERREDPHONECODE: Property<Self, i32> = Property::new(
-        "preferredphonecode",
-    );
-    pub const MOBILEOFFLINEPROFILEID_VALUE: Property<Self, Uuid, typed::ReadOnly> = Property::read_only(
-        "_mobileofflineprofileid_value",
-    );
+    pub const ISINTEGRATIONUSER: Property<Self, bool> = Property::new("isintegrationuser");
+    pub const PERSONALEMAILADDRESS: Property<Self, String> = Property::new("personalemailaddress");
+    pub const UTCCONVERSIONTIMEZONECODE: Property<Self, i32> =
+        Property::new("utcconversiontimezonecode");
+    pub const ADDRESS2_TELEPHONE2: Property<Self, String> = Property::new("address2_telephone2");
+    pub const PREFERREDEMAILCODE: Property<Self, i32> = Property::new("preferredemailcode");
+    pub const ADDRESS2_COMPOSITE: Property<Self, String> = Property::new("address2_composite");
+    pub const PREFERREDPHONECODE: Property<Self, i32> = Property::new("preferredphonecode");
+    pub const MOBILEOFFLINEPROFILEID_VALUE: Property<Self, Uuid, typed::ReadOnly> =
+        Property::read_only("_mobileofflineprofileid_value");
     pub const WINDOWSLIVEID: Property<Self, String> = Property::new("windowsliveid");
     pub const ADDRESS1_LINE1: Property<Self, String> = Property::new("address1_line1");
     pub const YOMIMIDDLENAME: Property<Self, String> = Property::new("yomimiddlename");
     pub const ENTITYIMAGE: Property<Self, Binary> = Property::new("entityimage");
-    pub const EMAILROUTERACCESSAPPROVAL: Property<Self, i32> = Property::new(
-        "emailrouteraccessapproval",
-    );
-    pub const CALENDARID_VALUE: Property<Self, Uuid, typed::ReadOnly> = Property::read_only(
-        "_calendarid_value",
-    );
+    pub const EMAILROUTERACCESSAPPROVAL: Property<Self, i32> =
+        Property::new("emailrouteraccessapproval");
+    pub const CALENDARID_VALUE: Property<Self, Uuid, typed::ReadOnly> =
+        Property::read_only("_calendarid_value");
     pub const ADDRESS1_LINE3: Property<Self, String> = Property::new("address1_line3");
     pub const YOMIFIRSTNAME: Property<Self, String> = Property::new("yomifirstname");
-    pub const ADDRESS2_COUNTRY: Property<Self, String> = Property::new(
-        "address2_country",
-    );
-    pub const FULL_NAME: Property<Self, String, typed::ReadOnly> = Property::read_only(
-        "fullname",
-    );
-    pub const AZUREACTIVEDIRECTORYOBJECTID: Property<Self, Uuid> = Property::new(
-        "azureactivedirectoryobjectid",
-    );
+    pub const ADDRESS2_COUNTRY: Property<Self, String> = Property::new("address2_country");
+    pub const FULL_NAME: Property<Self, String, typed::ReadOnly> = Property::read_only("fullname");
+    pub const AZUREACTIVEDIRECTORYOBJECTID: Property<Self, Uuid> =
+        Property::new("azureactivedirectoryobjectid");
     pub const SYSTEM_USER_ID: Property<Self, Uuid> = Property::new("systemuserid");
     pub const ENTITYIMAGE_URL: Property<Self, String> = Property::new("entityimage_url");
     pub const ADDRESS1_LINE2: Property<Self, String> = Property::new("address1_line2");
-    pub const ADDRESS2_UPSZONE: Property<Self, String> = Property::new(
-        "address2_upszone",
-    );
+    pub const ADDRESS2_UPSZONE: Property<Self, String> = Property::new("address2_upszone");
     pub const ADDRESS1_CITY: Property<Self, String> = Property::new("address1_city");
     pub const ADDRESS2_FAX: Property<Self, String> = Property::new("address2_fax");
-    pub const POSITIONID_VALUE: Property<Self, Uuid, typed::ReadOnly> = Property::read_only(
-        "_positionid_value",
-    );
+    pub const POSITIONID_VALUE: Property<Self, Uuid, typed::ReadOnly> =
+        Property::read_only("_positionid_value");
     pub const ADDRESS2_LINE1: Property<Self, String> = Property::new("address2_line1");
-    pub const TRANSACTIONCURRENCYID_VALUE: Property<Self, Uuid, typed::ReadOnly> = Property::read_only(
-        "_transactioncurrencyid_value",
-    );
-    pub const ADDRESS2_TELEPHONE1: Property<Self, String> = Property::new(
-        "address2_telephone1",
-    );
+    pub const TRANSACTIONCURRENCYID_VALUE: Property<Self, Uuid, typed::ReadOnly> =
+        Property::read_only("_transactioncurrencyid_value");
+    pub const ADDRESS2_TELEPHONE1: Property<Self, String> = Property::new("address2_telephone1");
     pub const MIDDLENAME: Property<Self, String> = Property::new("middlename");
-    pub const IS_DISABLED: Property<Self, bool, typed::ReadOnly> = Property::read_only(
-        "isdisabled",
-    );
-    pub const DEFAULTMAILBOX_VALUE: Property<Self, Uuid, typed::ReadOnly> = Property::read_only(
-        "_defaultmailbox_value",
-    );
-    pub const ADDRESS1_POSTALCODE: Property<Self, String> = Property::new(
-        "address1_postalcode",
-    );
+    pub const IS_DISABLED: Property<Self, bool, typed::ReadOnly> =
+        Property::read_only("isdisabled");
+    pub const DEFAULTMAILBOX_VALUE: Property<Self, Uuid, typed::ReadOnly> =
+        Property::read_only("_defaultmailbox_value");
+    pub const ADDRESS1_POSTALCODE: Property<Self, String> = Property::new("address1_postalcode");
     pub const EMPLOYEEID: Property<Self, String> = Property::new("employeeid");
     pub const LASTNAME: Property<Self, String> = Property::new("lastname");
-    pub const MOBILEALERTEMAIL: Property<Self, String> = Property::new(
-        "mobilealertemail",
-    );
-    pub const TIMEZONERULEVERSIONNUMBER: Property<Self, i32> = Property::new(
-        "timezoneruleversionnumber",
-    );
+    pub const MOBILEALERTEMAIL: Property<Self, String> = Property::new("mobilealertemail");
+    pub const TIMEZONERULEVERSIONNUMBER: Property<Self, i32> =
+        Property::new("timezoneruleversionnumber");
     pub const IDENTITYID: Property<Self, i32> = Property::new("identityid");
     pub const TRAVERSEDPATH: Property<Self, String> = Property::new("traversedpath");
     pub const ADDRESS2_COUNTY: Property<Self, String> = Property::new("address2_county");
-    pub const ADDRESS1_ADDRESSTYPECODE: Property<Self, i32> = Property::new(
-        "address1_addresstypecode",
-    );
-    pub const ADDRESS2_TELEPHONE3: Property<Self, String> = Property::new(
-        "address2_telephone3",
-    );
+    pub const ADDRESS1_ADDRESSTYPECODE: Property<Self, i32> =
+        Property::new("address1_addresstypecode");
+    pub const ADDRESS2_TELEPHONE3: Property<Self, String> = Property::new("address2_telephone3");
     pub const YOMILASTNAME: Property<Self, String> = Property::new("yomilastname");
-    pub const DISPLAYINSERVICEVIEWS: Property<Self, bool> = Property::new(
-        "displayinserviceviews",
-    );
+    pub const DISPLAYINSERVICEVIEWS: Property<Self, bool> = Property::new("displayinserviceviews");
     pub const YOMIFULLNAME: Property<Self, String> = Property::new("yomifullname");
-    pub const ADDRESS2_ADDRESSTYPECODE: Property<Self, i32> = Property::new(
-        "address2_addresstypecode",
-    );
+    pub const ADDRESS2_ADDRESSTYPECODE: Property<Self, i32> =
+        Property::new("address2_addresstypecode");
     pub const CREATEDON: Property<Self, DateTimeOffset> = Property::new("createdon");
-    pub const ACCESS_MODE: Property<Self, SystemUserAccessMode> = Property::new(
-        "accessmode",
-    );
-    pub const YAMMEREMAILADDRESS: Property<Self, String> = Property::new(
-        "yammeremailaddress",
-    );
-    pub const MODIFIEDONBEHALFBY_VALUE: Property<Self, Uuid, typed::ReadOnly> = Property::read_only(
-        "_modifiedonbehalfby_value",
-    );
+    pub const ACCESS_MODE: Property<Self, SystemUserAccessMode> = Property::new("accessmode");
+    pub const YAMMEREMAILADDRESS: Property<Self, String> = Property::new("yammeremailaddress");
+    pub const MODIFIEDONBEHALFBY_VALUE: Property<Self, Uuid, typed::ReadOnly> =
+        Property::read_only("_modifiedonbehalfby_value");
     pub const EXCHANGERATE: Property<Self, Decimal> = Property::new("exchangerate");
     pub const JOBTITLE: Property<Self, String> = Property::new("jobtitle");
-    pub const ADDRESS2_POSTOFFICEBOX: Property<Self, String> = Property::new(
-        "address2_postofficebox",
-    );
+    pub const ADDRESS2_POSTOFFICEBOX: Property<Self, String> =
+        Property::new("address2_postofficebox");
     pub const CALTYPE: Property<Self, i32> = Property::new("caltype");
-    pub const ADDRESS2_ADDRESSID: Property<Self, Uuid> = Property::new(
-        "address2_addressid",
-    );
+    pub const ADDRESS2_ADDRESSID: Property<Self, Uuid> = Property::new("address2_addressid");
     pub const PROCESSID: Property<Self, Uuid> = Property::new("processid");
-    pub const APPLICATIONIDURI: Property<Self, String> = Property::new(
-        "applicationiduri",
-    );
-    pub const ADDRESS2_UTCOFFSET: Property<Self, i32> = Property::new(
-        "address2_utcoffset",
-    );
+    pub const APPLICATIONIDURI: Property<Self, String> = Property::new("applicationiduri");
+    pub const ADDRESS2_UTCOFFSET: Property<Self, i32> = Property::new("address2_utcoffset");
     pub const ISLICENSED: Property<Self, bool> = Property::new("islicensed");
-    pub const ADDRESS1_TELEPHONE2: Property<Self, String> = Property::new(
-        "address1_telephone2",
-    );
-    pub const ADDRESS1_COUNTRY: Property<Self, String> = Property::new(
-        "address1_country",
-    );
+    pub const ADDRESS1_TELEPHONE2: Property<Self, String> = Property::new("address1_telephone2");
+    pub const ADDRESS1_COUNTRY: Property<Self, String> = Property::new("address1_country");
     pub const DOMAINNAME: Property<Self, String> = Property::new("domainname");
     #[cfg(feature = "accounts")]
-    pub const OWNER_ACCOUNTS: Navigation<SystemUser, super::Account> = Navigation::new(
-        "owner_accounts",
-        "accounts",
-    );
+    pub const OWNER_ACCOUNTS: Navigation<SystemUser, super::Account> =
+        Navigation::new("owner_accounts", "accounts");
     #[cfg(feature = "activitypointers")]
     pub const OWNER_ACTIVITYPOINTERS_ACTIVITYPOINTERS: Navigation<
         SystemUser,
         super::Activitypointer,
-    > = Navigation::new("owner_activitypointers", "activitypointers");
-    #[cfg(feature = "letters")]
-    pub const OWNER_ACTIVITYPOINTERS_LETTERS: Navigation<SystemUser, super::Letter> = Navigation::new(
+    > = Navigation::new(
         "owner_activitypointers",
-        "letters",
-    );
-    #[cfg(feature = "queues")]
-    pub const OWNER_QUEUES: Navigation<SystemUser, super::Queue> = Navigation::new(
-        "owner_queues",
-        "queues",
-    );
-    #[cfg(feature = "annotations")]
-    pub const OWNER_ANNOTATIONS: Navigation<SystemUser, super::Annotation> = Navigation::new(
-        "owner_annotations",
-        "annotations",
-    );
-    #[cfg(feature = "contacts")]
-    pub const OWNER_CONTACTS: Navigation<SystemUser, super::Contact> = Navigation::new(
-        "owner_contacts",
-        "contacts",
+        "activitypointers",
     );
     #[cfg(feature = "letters")]
-    pub const OWNER_LETTERS: Navigation<SystemUser, super::Letter> = Navigation::new(
-        "owner_letters",
-        "letters",
-    );
-    pub const SYSTEMUSERROLES_ASSOCIATION: Navigation<SystemUser, Untyped> = Navigation::new(
-        "systemuserroles_association",
-        "roles",
-    );
+    pub const OWNER_ACTIVITYPOINTERS_LETTERS: Navigation<SystemUser, super::Letter> =
+        Navigation::new("owner_activitypointers", "letters");
+    #[cfg(feature = "queues")]
+    pub const OWNER_QUEUES: Navigation<SystemUser, super::Queue> =
+        Navigation::new("owner_queues", "queues");
+    #[cfg(feature = "annotations")]
+    pub const OWNER_ANNOTATIONS: Navigation<SystemUser, super::Annotation> =
+        Navigation::new("owner_annotations", "annotations");
+    #[cfg(feature = "contacts")]
+    pub const OWNER_CONTACTS: Navigation<SystemUser, super::Contact> =
+        Navigation::new("owner_contacts", "contacts");
+    #[cfg(feature = "letters")]
+    pub const OWNER_LETTERS: Navigation<SystemUser, super::Letter> =
+        Navigation::new("owner_letters", "letters");
+    pub const SYSTEMUSERROLES_ASSOCIATION: Navigation<SystemUser, Untyped> =
+        Navigation::new("systemuserroles_association", "roles");
     #[cfg(feature = "teams")]
-    pub const TEAMMEMBERSHIP_ASSOCIATION: Navigation<SystemUser, super::Team> = Navigation::new(
-        "teammembership_association",
-        "teams",
-    );
+    pub const TEAMMEMBERSHIP_ASSOCIATION: Navigation<SystemUser, super::Team> =
+        Navigation::new("teammembership_association", "teams");
     pub const SYSTEMUSER_PRINCIPALOBJECTATTRIBUTEACCESS_PRINCIPALID: Navigation<
         SystemUser,
         Untyped,
@@ -3523,333 +3389,154 @@ impl SystemUser {
         "systemuser_principalobjectattributeaccess_principalid",
         "principalobjectattributeaccessset",
     );
-    pub const USER_EXCHANGESYNCIDMAPPING: Navigation<SystemUser, Untyped> = Navigation::new(
-        "user_exchangesyncidmapping",
-        "exchangesyncidmappings",
-    );
-    pub const LK_THEME_CREATEDBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_theme_createdby",
-        "themes",
-    );
-    pub const LK_THEME_CREATEDONBEHALFBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_theme_createdonbehalfby",
-        "themes",
-    );
-    pub const LK_THEME_MODIFIEDBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_theme_modifiedby",
-        "themes",
-    );
-    pub const LK_THEME_MODIFIEDONBEHALFBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_theme_modifiedonbehalfby",
-        "themes",
-    );
-    pub const LK_USERMAPPING_CREATEDBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_usermapping_createdby",
-        "usermappings",
-    );
-    pub const LK_USERMAPPING_CREATEDONBEHALFBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_usermapping_createdonbehalfby",
-        "usermappings",
-    );
-    pub const LK_USERMAPPING_MODIFIEDBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_usermapping_modifiedby",
-        "usermappings",
-    );
-    pub const LK_USERMAPPING_MODIFIEDONBEHALFBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_usermapping_modifiedonbehalfby",
-        "usermappings",
-    );
-    pub const LK_NEW_INTERACTIONFOREMAIL_CREATEDBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_new_interactionforemail_createdby",
-        "interactionforemails",
-    );
-    pub const LK_NEW_INTERACTIONFOREMAIL_CREATEDONBEHALFBY: Navigation<
-        SystemUser,
-        Untyped,
-    > = Navigation::new(
-        "lk_new_interactionforemail_createdonbehalfby",
-        "interactionforemails",
-    );
-    pub const LK_NEW_INTERACTIONFOREMAIL_MODIFIEDBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_new_interactionforemail_modifiedby",
-        "interactionforemails",
-    );
-    pub const LK_NEW_INTERACTIONFOREMAIL_MODIFIEDONBEHALFBY: Navigation<
-        SystemUser,
-        Untyped,
-    > = Navigation::new(
-        "lk_new_interactionforemail_modifiedonbehalfby",
-        "interactionforemails",
-    );
-    pub const USER_NEW_INTERACTIONFOREMAIL: Navigation<SystemUser, Untyped> = Navigation::new(
-        "user_new_interactionforemail",
-        "interactionforemails",
-    );
-    pub const LK_KNOWLEDGEARTICLE_CREATEDBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_knowledgearticle_createdby",
-        "knowledgearticles",
-    );
-    pub const LK_KNOWLEDGEARTICLE_CREATEDONBEHALFBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_knowledgearticle_createdonbehalfby",
-        "knowledgearticles",
-    );
-    pub const LK_KNOWLEDGEARTICLE_MODIFIEDBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_knowledgearticle_modifiedby",
-        "knowledgearticles",
-    );
-    pub const LK_KNOWLEDGEARTICLE_MODIFIEDONBEHALFBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_knowledgearticle_modifiedonbehalfby",
-        "knowledgearticles",
-    );
-    pub const USER_KNOWLEDGEARTICLE: Navigation<SystemUser, Untyped> = Navigation::new(
-        "user_knowledgearticle",
-        "knowledgearticles",
-    );
-    pub const USER_SHAREPOINTSITE: Navigation<SystemUser, Untyped> = Navigation::new(
-        "user_sharepointsite",
-        "sharepointsites",
-    );
-    pub const USER_SHAREPOINTDOCUMENTLOCATION: Navigation<SystemUser, Untyped> = Navigation::new(
-        "user_sharepointdocumentlocation",
-        "sharepointdocumentlocations",
-    );
-    pub const LK_GOAL_CREATEDBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_goal_createdby",
-        "goals",
-    );
-    pub const LK_GOAL_CREATEDONBEHALFBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_goal_createdonbehalfby",
-        "goals",
-    );
-    pub const LK_GOAL_MODIFIEDBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_goal_modifiedby",
-        "goals",
-    );
-    pub const LK_GOAL_MODIFIEDONBEHALFBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_goal_modifiedonbehalfby",
-        "goals",
-    );
-    pub const USER_GOAL: Navigation<SystemUser, Untyped> = Navigation::new(
-        "user_goal",
-        "goals",
-    );
-    pub const USER_GOAL_GOALOWNER: Navigation<SystemUser, Untyped> = Navigation::new(
-        "user_goal_goalowner",
-        "goals",
-    );
-    pub const LK_METRIC_CREATEDBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_metric_createdby",
-        "metrics",
-    );
-    pub const LK_METRIC_CREATEDONBEHALFBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_metric_createdonbehalfby",
-        "metrics",
-    );
-    pub const LK_METRIC_MODIFIEDBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_metric_modifiedby",
-        "metrics",
-    );
-    pub const LK_METRIC_MODIFIEDONBEHALFBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_metric_modifiedonbehalfby",
-        "metrics",
-    );
-    pub const LK_ROLLUPFIELD_CREATEDBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_rollupfield_createdby",
-        "rollupfields",
-    );
-    pub const LK_ROLLUPFIELD_CREATEDONBEHALFBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_rollupfield_createdonbehalfby",
-        "rollupfields",
-    );
-    pub const LK_ROLLUPFIELD_MODIFIEDBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_rollupfield_modifiedby",
-        "rollupfields",
-    );
-    pub const LK_ROLLUPFIELD_MODIFIEDONBEHALFBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_rollupfield_modifiedonbehalfby",
-        "rollupfields",
-    );
-    pub const LK_GOALROLLUPQUERY_CREATEDBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_goalrollupquery_createdby",
-        "goalrollupqueries",
-    );
-    pub const LK_GOALROLLUPQUERY_CREATEDONBEHALFBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_goalrollupquery_createdonbehalfby",
-        "goalrollupqueries",
-    );
-    pub const LK_GOALROLLUPQUERY_MODIFIEDBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_goalrollupquery_modifiedby",
-        "goalrollupqueries",
-    );
-    pub const LK_GOALROLLUPQUERY_MODIFIEDONBEHALFBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_goalrollupquery_modifiedonbehalfby",
-        "goalrollupqueries",
-    );
-    pub const LK_EMAILSERVERPROFILE_CREATEDONBEHALFBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_emailserverprofile_createdonbehalfby",
-        "emailserverprofiles",
-    );
-    pub const LK_EMAILSERVERPROFILE_MODIFIEDONBEHALFBY: Navigation<
-        SystemUser,
-        Untyped,
-    > = Navigation::new(
-        "lk_emailserverprofile_modifiedonbehalfby",
-        "emailserverprofiles",
-    );
-    pub const LK_MAILBOX_CREATEDBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_mailbox_createdby",
-        "mailboxes",
-    );
-    pub const LK_MAILBOX_CREATEDONBEHALFBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_mailbox_createdonbehalfby",
-        "mailboxes",
-    );
-    pub const LK_MAILBOX_MODIFIEDBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_mailbox_modifiedby",
-        "mailboxes",
-    );
-    pub const LK_MAILBOX_MODIFIEDONBEHALFBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_mailbox_modifiedonbehalfby",
-        "mailboxes",
-    );
-    pub const USER_MAILBOX: Navigation<SystemUser, Untyped> = Navigation::new(
-        "user_mailbox",
-        "mailboxes",
-    );
-    pub const MAILBOX_REGARDING_SYSTEMUSER: Navigation<SystemUser, Untyped> = Navigation::new(
-        "mailbox_regarding_systemuser",
-        "mailboxes",
-    );
-    pub const DEFAULTMAILBOX: Lookup<SystemUser, Untyped> = Lookup::new(
-        "defaultmailbox",
-        "mailboxes",
-    );
-    pub const LK_POST_CREATEDBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_post_createdby",
-        "posts",
-    );
-    pub const LK_POST_CREATEDONBEHALFBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_post_createdonbehalfby",
-        "posts",
-    );
-    pub const LK_POST_MODIFIEDBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_post_modifiedby",
-        "posts",
-    );
-    pub const LK_POST_MODIFIEDONBEHALFBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_post_modifiedonbehalfby",
-        "posts",
-    );
-    pub const LK_POSITION_CREATEDBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_position_createdby",
-        "positions",
-    );
-    pub const LK_POSITION_CREATEDONBEHALFBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_position_createdonbehalfby",
-        "positions",
-    );
-    pub const LK_POSITION_MODIFIEDBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_position_modifiedby",
-        "positions",
-    );
-    pub const LK_POSITION_MODIFIEDONBEHALFBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_position_modifiedonbehalfby",
-        "positions",
-    );
-    pub const POSITIONID: Lookup<SystemUser, Untyped> = Lookup::new(
-        "positionid",
-        "positions",
-    );
-    pub const LK_SOLUTION_CREATEDBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_solution_createdby",
-        "solutions",
-    );
-    pub const LK_SOLUTION_MODIFIEDBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_solution_modifiedby",
-        "solutions",
-    );
-    pub const LK_PUBLISHER_CREATEDBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_publisher_createdby",
-        "publishers",
-    );
-    pub const LK_PUBLISHER_MODIFIEDBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_publisher_modifiedby",
-        "publishers",
-    );
-    pub const LK_OFFICEGRAPHDOCUMENT_CREATEDONBEHALFBY: Navigation<
-        SystemUser,
-        Untyped,
-    > = Navigation::new(
-        "lk_officegraphdocument_createdonbehalfby",
-        "officegraphdocuments",
-    );
-    pub const LK_OFFICEGRAPHDOCUMENT_MODIFIEDONBEHALFBY: Navigation<
-        SystemUser,
-        Untyped,
-    > = Navigation::new(
-        "lk_officegraphdocument_modifiedonbehalfby",
-        "officegraphdocuments",
-    );
-    pub const LK_SIMILARITYRULE_CREATEDONBEHALFBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_similarityrule_createdonbehalfby",
-        "similarityrules",
-    );
-    pub const LK_SIMILARITYRULE_MODIFIEDONBEHALFBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_similarityrule_modifiedonbehalfby",
-        "similarityrules",
-    );
-    pub const LK_RECOMMENDEDDOCUMENT_CREATEDBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_recommendeddocument_createdby",
-        "recommendeddocuments",
-    );
-    pub const LK_RECOMMENDEDDOCUMENT_CREATEDONBEHALFBY: Navigation<
-        SystemUser,
-        Untyped,
-    > = Navigation::new(
-        "lk_recommendeddocument_createdonbehalfby",
-        "recommendeddocuments",
-    );
-    pub const LK_RECOMMENDEDDOCUMENT_MODIFIEDBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_recommendeddocument_modifiedby",
-        "recommendeddocuments",
-    );
-    pub const LK_RECOMMENDEDDOCUMENT_MODIFIEDONBEHALFBY: Navigation<
-        SystemUser,
-        Untyped,
-    > = Navigation::new(
-        "lk_recommendeddocument_modifiedonbehalfby",
-        "recommendeddocuments",
-    );
-    pub const LK_KNOWLEDGE_BASE_RECORD_CREATEDBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_KnowledgeBaseRecord_createdby",
-        "knowledgebaserecords",
-    );
-    pub const LK_KNOWLEDGE_BASE_RECORD_CREATEDONBEHALFBY: Navigation<
-        SystemUser,
-        Untyped,
-    > = Navigation::new(
-        "lk_KnowledgeBaseRecord_createdonbehalfby",
-        "knowledgebaserecords",
-    );
-    pub const LK_KNOWLEDGE_BASE_RECORD_MODIFIEDBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_KnowledgeBaseRecord_modifiedby",
-        "knowledgebaserecords",
-    );
-    pub const LK_KNOWLEDGE_BASE_RECORD_MODIFIEDONBEHALFBY: Navigation<
-        SystemUser,
-        Untyped,
-    > = Navigation::new(
-        "lk_KnowledgeBaseRecord_modifiedonbehalfby",
-        "knowledgebaserecords",
-    );
-    pub const LK_MONTHLYFISCALCALENDAR_MODIFIEDBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_monthlyfiscalcalendar_modifiedby",
-        "monthlyfiscalcalendars",
-    );
-    pub const LK_SLAKPIINSTANCEBASE_CREATEDONBEHALFBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_slakpiinstancebase_createdonbehalfby",
-        "slakpiinstances",
-    );
+    pub const USER_EXCHANGESYNCIDMAPPING: Navigation<SystemUser, Untyped> =
+        Navigation::new("user_exchangesyncidmapping", "exchangesyncidmappings");
+    pub const LK_THEME_CREATEDBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_theme_createdby", "themes");
+    pub const LK_THEME_CREATEDONBEHALFBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_theme_createdonbehalfby", "themes");
+    pub const LK_THEME_MODIFIEDBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_theme_modifiedby", "themes");
+    pub const LK_THEME_MODIFIEDONBEHALFBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_theme_modifiedonbehalfby", "themes");
+    pub const LK_USERMAPPING_CREATEDBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_usermapping_createdby", "usermappings");
+    pub const LK_USERMAPPING_CREATEDONBEHALFBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_usermapping_createdonbehalfby", "usermappings");
+    pub const LK_USERMAPPING_MODIFIEDBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_usermapping_modifiedby", "usermappings");
+    pub const LK_USERMAPPING_MODIFIEDONBEHALFBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_usermapping_modifiedonbehalfby", "usermappings");
+    pub const LK_NEW_INTERACTIONFOREMAIL_CREATEDBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_new_interactionforemail_createdby", "interactionforemails");
+    pub const LK_NEW_INTERACTIONFOREMAIL_CREATEDONBEHALFBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_new_interactionforemail_createdonbehalfby", "interactionforemails");
+    pub const LK_NEW_INTERACTIONFOREMAIL_MODIFIEDBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_new_interactionforemail_modifiedby", "interactionforemails");
+    pub const LK_NEW_INTERACTIONFOREMAIL_MODIFIEDONBEHALFBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_new_interactionforemail_modifiedonbehalfby", "interactionforemails");
+    pub const USER_NEW_INTERACTIONFOREMAIL: Navigation<SystemUser, Untyped> =
+        Navigation::new("user_new_interactionforemail", "interactionforemails");
+    pub const LK_KNOWLEDGEARTICLE_CREATEDBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_knowledgearticle_createdby", "knowledgearticles");
+    pub const LK_KNOWLEDGEARTICLE_CREATEDONBEHALFBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_knowledgearticle_createdonbehalfby", "knowledgearticles");
+    pub const LK_KNOWLEDGEARTICLE_MODIFIEDBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_knowledgearticle_modifiedby", "knowledgearticles");
+    pub const LK_KNOWLEDGEARTICLE_MODIFIEDONBEHALFBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_knowledgearticle_modifiedonbehalfby", "knowledgearticles");
+    pub const USER_KNOWLEDGEARTICLE: Navigation<SystemUser, Untyped> =
+        Navigation::new("user_knowledgearticle", "knowledgearticles");
+    pub const USER_SHAREPOINTSITE: Navigation<SystemUser, Untyped> =
+        Navigation::new("user_sharepointsite", "sharepointsites");
+    pub const USER_SHAREPOINTDOCUMENTLOCATION: Navigation<SystemUser, Untyped> =
+        Navigation::new("user_sharepointdocumentlocation", "sharepointdocumentlocations");
+    pub const LK_GOAL_CREATEDBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_goal_createdby", "goals");
+    pub const LK_GOAL_CREATEDONBEHALFBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_goal_createdonbehalfby", "goals");
+    pub const LK_GOAL_MODIFIEDBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_goal_modifiedby", "goals");
+    pub const LK_GOAL_MODIFIEDONBEHALFBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_goal_modifiedonbehalfby", "goals");
+    pub const USER_GOAL: Navigation<SystemUser, Untyped> = Navigation::new("user_goal", "goals");
+    pub const USER_GOAL_GOALOWNER: Navigation<SystemUser, Untyped> =
+        Navigation::new("user_goal_goalowner", "goals");
+    pub const LK_METRIC_CREATEDBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_metric_createdby", "metrics");
+    pub const LK_METRIC_CREATEDONBEHALFBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_metric_createdonbehalfby", "metrics");
+    pub const LK_METRIC_MODIFIEDBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_metric_modifiedby", "metrics");
+    pub const LK_METRIC_MODIFIEDONBEHALFBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_metric_modifiedonbehalfby", "metrics");
+    pub const LK_ROLLUPFIELD_CREATEDBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_rollupfield_createdby", "rollupfields");
+    pub const LK_ROLLUPFIELD_CREATEDONBEHALFBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_rollupfield_createdonbehalfby", "rollupfields");
+    pub const LK_ROLLUPFIELD_MODIFIEDBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_rollupfield_modifiedby", "rollupfields");
+    pub const LK_ROLLUPFIELD_MODIFIEDONBEHALFBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_rollupfield_modifiedonbehalfby", "rollupfields");
+    pub const LK_GOALROLLUPQUERY_CREATEDBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_goalrollupquery_createdby", "goalrollupqueries");
+    pub const LK_GOALROLLUPQUERY_CREATEDONBEHALFBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_goalrollupquery_createdonbehalfby", "goalrollupqueries");
+    pub const LK_GOALROLLUPQUERY_MODIFIEDBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_goalrollupquery_modifiedby", "goalrollupqueries");
+    pub const LK_GOALROLLUPQUERY_MODIFIEDONBEHALFBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_goalrollupquery_modifiedonbehalfby", "goalrollupqueries");
+    pub const LK_EMAILSERVERPROFILE_CREATEDONBEHALFBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_emailserverprofile_createdonbehalfby", "emailserverprofiles");
+    pub const LK_EMAILSERVERPROFILE_MODIFIEDONBEHALFBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_emailserverprofile_modifiedonbehalfby", "emailserverprofiles");
+    pub const LK_MAILBOX_CREATEDBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_mailbox_createdby", "mailboxes");
+    pub const LK_MAILBOX_CREATEDONBEHALFBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_mailbox_createdonbehalfby", "mailboxes");
+    pub const LK_MAILBOX_MODIFIEDBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_mailbox_modifiedby", "mailboxes");
+    pub const LK_MAILBOX_MODIFIEDONBEHALFBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_mailbox_modifiedonbehalfby", "mailboxes");
+    pub const USER_MAILBOX: Navigation<SystemUser, Untyped> =
+        Navigation::new("user_mailbox", "mailboxes");
+    pub const MAILBOX_REGARDING_SYSTEMUSER: Navigation<SystemUser, Untyped> =
+        Navigation::new("mailbox_regarding_systemuser", "mailboxes");
+    pub const DEFAULTMAILBOX: Lookup<SystemUser, Untyped> =
+        Lookup::new("defaultmailbox", "mailboxes");
+    pub const LK_POST_CREATEDBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_post_createdby", "posts");
+    pub const LK_POST_CREATEDONBEHALFBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_post_createdonbehalfby", "posts");
+    pub const LK_POST_MODIFIEDBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_post_modifiedby", "posts");
+    pub const LK_POST_MODIFIEDONBEHALFBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_post_modifiedonbehalfby", "posts");
+    pub const LK_POSITION_CREATEDBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_position_createdby", "positions");
+    pub const LK_POSITION_CREATEDONBEHALFBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_position_createdonbehalfby", "positions");
+    pub const LK_POSITION_MODIFIEDBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_position_modifiedby", "positions");
+    pub const LK_POSITION_MODIFIEDONBEHALFBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_position_modifiedonbehalfby", "positions");
+    pub const POSITIONID: Lookup<SystemUser, Untyped> = Lookup::new("positionid", "positions");
+    pub const LK_SOLUTION_CREATEDBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_solution_createdby", "solutions");
+    pub const LK_SOLUTION_MODIFIEDBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_solution_modifiedby", "solutions");
+    pub const LK_PUBLISHER_CREATEDBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_publisher_createdby", "publishers");
+    pub const LK_PUBLISHER_MODIFIEDBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_publisher_modifiedby", "publishers");
+    pub const LK_OFFICEGRAPHDOCUMENT_CREATEDONBEHALFBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_officegraphdocument_createdonbehalfby", "officegraphdocuments");
+    pub const LK_OFFICEGRAPHDOCUMENT_MODIFIEDONBEHALFBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_officegraphdocument_modifiedonbehalfby", "officegraphdocuments");
+    pub const LK_SIMILARITYRULE_CREATEDONBEHALFBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_similarityrule_createdonbehalfby", "similarityrules");
+    pub const LK_SIMILARITYRULE_MODIFIEDONBEHALFBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_similarityrule_modifiedonbehalfby", "similarityrules");
+    pub const LK_RECOMMENDEDDOCUMENT_CREATEDBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_recommendeddocument_createdby", "recommendeddocuments");
+    pub const LK_RECOMMENDEDDOCUMENT_CREATEDONBEHALFBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_recommendeddocument_createdonbehalfby", "recommendeddocuments");
+    pub const LK_RECOMMENDEDDOCUMENT_MODIFIEDBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_recommendeddocument_modifiedby", "recommendeddocuments");
+    pub const LK_RECOMMENDEDDOCUMENT_MODIFIEDONBEHALFBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_recommendeddocument_modifiedonbehalfby", "recommendeddocuments");
+    pub const LK_KNOWLEDGE_BASE_RECORD_CREATEDBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_KnowledgeBaseRecord_createdby", "knowledgebaserecords");
+    pub const LK_KNOWLEDGE_BASE_RECORD_CREATEDONBEHALFBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_KnowledgeBaseRecord_createdonbehalfby", "knowledgebaserecords");
+    pub const LK_KNOWLEDGE_BASE_RECORD_MODIFIEDBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_KnowledgeBaseRecord_modifiedby", "knowledgebaserecords");
+    pub const LK_KNOWLEDGE_BASE_RECORD_MODIFIEDONBEHALFBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_KnowledgeBaseRecord_modifiedonbehalfby", "knowledgebaserecords");
+    pub const LK_MONTHLYFISCALCALENDAR_MODIFIEDBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_monthlyfiscalcalendar_modifiedby", "monthlyfiscalcalendars");
+    pub const LK_SLAKPIINSTANCEBASE_CREATEDONBEHALFBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_slakpiinstancebase_createdonbehalfby", "slakpiinstances");
     pub const LK_MOBILEOFFLINEPROFILEITEMASSOCAITION_MODIFIEDONBEHALFBY: Navigation<
         SystemUser,
         Untyped,
@@ -3857,322 +3544,168 @@ impl SystemUser {
         "lk_mobileofflineprofileitemassocaition_modifiedonbehalfby",
         "mobileofflineprofileitemassociations",
     );
-    pub const LK_USERQUERYVISUALIZATIONBASE_MODIFIEDONBEHALFBY: Navigation<
-        SystemUser,
-        Untyped,
-    > = Navigation::new(
-        "lk_userqueryvisualizationbase_modifiedonbehalfby",
-        "userqueryvisualizations",
-    );
-    pub const SYSTEM_USER_SYNC_ERROR: Navigation<SystemUser, Untyped> = Navigation::new(
-        "SystemUser_SyncError",
-        "syncerrors",
-    );
-    pub const SYSTEM_USER_IMPORT_DATA: Navigation<SystemUser, Untyped> = Navigation::new(
-        "SystemUser_ImportData",
-        "importdataset",
-    );
-    pub const LK_RECURRENCERULEBASE_CREATEDONBEHALFBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_recurrencerulebase_createdonbehalfby",
-        "recurrencerules",
-    );
-    pub const LK_FIELDSECURITYPROFILE_CREATEDONBEHALFBY: Navigation<
-        SystemUser,
-        Untyped,
-    > = Navigation::new(
-        "lk_fieldsecurityprofile_createdonbehalfby",
-        "fieldsecurityprofiles",
-    );
-    pub const LK_IMPORTBASE_CREATEDBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_importbase_createdby",
-        "imports",
-    );
-    pub const LK_SLAITEMBASE_MODIFIEDONBEHALFBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_slaitembase_modifiedonbehalfby",
-        "slaitems",
-    );
-    pub const CREATEDBY_SDKMESSAGE: Navigation<SystemUser, Untyped> = Navigation::new(
-        "createdby_sdkmessage",
-        "sdkmessages",
-    );
-    pub const LK_PROCESSSESSION_CANCELEDBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_processsession_canceledby",
-        "processsessions",
-    );
-    pub const LK_DUPLICATERULE_CREATEDONBEHALFBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_duplicaterule_createdonbehalfby",
-        "duplicaterules",
-    );
-    pub const LK_MONTHLYFISCALCALENDAR_MODIFIEDONBEHALFBY: Navigation<
-        SystemUser,
-        Untyped,
-    > = Navigation::new(
-        "lk_monthlyfiscalcalendar_modifiedonbehalfby",
-        "monthlyfiscalcalendars",
-    );
-    pub const LK_LOOKUPMAPPING_MODIFIEDBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_lookupmapping_modifiedby",
-        "lookupmappings",
-    );
-    pub const LK_KBARTICLETEMPLATEBASE_CREATEDBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_kbarticletemplatebase_createdby",
-        "kbarticletemplates",
-    );
-    pub const LK_SAVEDQUERYBASE_MODIFIEDBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_savedquerybase_modifiedby",
-        "savedqueries",
-    );
-    pub const LK_TEAMTEMPLATE_CREATEDBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_teamtemplate_createdby",
-        "teamtemplates",
-    );
+    pub const LK_USERQUERYVISUALIZATIONBASE_MODIFIEDONBEHALFBY: Navigation<SystemUser, Untyped> =
+        Navigation::new(
+            "lk_userqueryvisualizationbase_modifiedonbehalfby",
+            "userqueryvisualizations",
+        );
+    pub const SYSTEM_USER_SYNC_ERROR: Navigation<SystemUser, Untyped> =
+        Navigation::new("SystemUser_SyncError", "syncerrors");
+    pub const SYSTEM_USER_IMPORT_DATA: Navigation<SystemUser, Untyped> =
+        Navigation::new("SystemUser_ImportData", "importdataset");
+    pub const LK_RECURRENCERULEBASE_CREATEDONBEHALFBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_recurrencerulebase_createdonbehalfby", "recurrencerules");
+    pub const LK_FIELDSECURITYPROFILE_CREATEDONBEHALFBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_fieldsecurityprofile_createdonbehalfby", "fieldsecurityprofiles");
+    pub const LK_IMPORTBASE_CREATEDBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_importbase_createdby", "imports");
+    pub const LK_SLAITEMBASE_MODIFIEDONBEHALFBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_slaitembase_modifiedonbehalfby", "slaitems");
+    pub const CREATEDBY_SDKMESSAGE: Navigation<SystemUser, Untyped> =
+        Navigation::new("createdby_sdkmessage", "sdkmessages");
+    pub const LK_PROCESSSESSION_CANCELEDBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_processsession_canceledby", "processsessions");
+    pub const LK_DUPLICATERULE_CREATEDONBEHALFBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_duplicaterule_createdonbehalfby", "duplicaterules");
+    pub const LK_MONTHLYFISCALCALENDAR_MODIFIEDONBEHALFBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_monthlyfiscalcalendar_modifiedonbehalfby", "monthlyfiscalcalendars");
+    pub const LK_LOOKUPMAPPING_MODIFIEDBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_lookupmapping_modifiedby", "lookupmappings");
+    pub const LK_KBARTICLETEMPLATEBASE_CREATEDBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_kbarticletemplatebase_createdby", "kbarticletemplates");
+    pub const LK_SAVEDQUERYBASE_MODIFIEDBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_savedquerybase_modifiedby", "savedqueries");
+    pub const LK_TEAMTEMPLATE_CREATEDBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_teamtemplate_createdby", "teamtemplates");
     #[cfg(feature = "accounts")]
-    pub const LK_ACCOUNTBASE_CREATEDBY: Navigation<SystemUser, super::Account> = Navigation::new(
-        "lk_accountbase_createdby",
-        "accounts",
-    );
-    pub const CREATEDBY_PLUGINASSEMBLY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "createdby_pluginassembly",
-        "pluginassemblies",
-    );
-    pub const LK_KBARTICLE_CREATEDONBEHALFBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_kbarticle_createdonbehalfby",
-        "kbarticles",
-    );
-    pub const USER_USERFORM: Navigation<SystemUser, Untyped> = Navigation::new(
-        "user_userform",
-        "userforms",
-    );
-    pub const LK_ORGANIZATION_MODIFIEDONBEHALFBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_organization_modifiedonbehalfby",
-        "organizations",
-    );
-    pub const LK_SOLUTIONBASE_MODIFIEDONBEHALFBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_solutionbase_modifiedonbehalfby",
-        "solutions",
-    );
-    pub const LK_TIMEZONERULE_CREATEDBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_timezonerule_createdby",
-        "timezonerules",
-    );
-    pub const MODIFIEDBY_CONNECTION: Navigation<SystemUser, Untyped> = Navigation::new(
-        "modifiedby_connection",
-        "connections",
-    );
-    pub const SYSTEMUSER_CONNECTIONS1: Navigation<SystemUser, Untyped> = Navigation::new(
-        "systemuser_connections1",
-        "connections",
-    );
-    pub const LK_REPORT_MODIFIEDONBEHALFBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_report_modifiedonbehalfby",
-        "reports",
-    );
-    pub const LK_TRACELOG_CREATEDBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_tracelog_createdby",
-        "tracelogs",
-    );
-    pub const LK_CALENDAR_CREATEDONBEHALFBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_calendar_createdonbehalfby",
-        "calendars",
-    );
+    pub const LK_ACCOUNTBASE_CREATEDBY: Navigation<SystemUser, super::Account> =
+        Navigation::new("lk_accountbase_createdby", "accounts");
+    pub const CREATEDBY_PLUGINASSEMBLY: Navigation<SystemUser, Untyped> =
+        Navigation::new("createdby_pluginassembly", "pluginassemblies");
+    pub const LK_KBARTICLE_CREATEDONBEHALFBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_kbarticle_createdonbehalfby", "kbarticles");
+    pub const USER_USERFORM: Navigation<SystemUser, Untyped> =
+        Navigation::new("user_userform", "userforms");
+    pub const LK_ORGANIZATION_MODIFIEDONBEHALFBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_organization_modifiedonbehalfby", "organizations");
+    pub const LK_SOLUTIONBASE_MODIFIEDONBEHALFBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_solutionbase_modifiedonbehalfby", "solutions");
+    pub const LK_TIMEZONERULE_CREATEDBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_timezonerule_createdby", "timezonerules");
+    pub const MODIFIEDBY_CONNECTION: Navigation<SystemUser, Untyped> =
+        Navigation::new("modifiedby_connection", "connections");
+    pub const SYSTEMUSER_CONNECTIONS1: Navigation<SystemUser, Untyped> =
+        Navigation::new("systemuser_connections1", "connections");
+    pub const LK_REPORT_MODIFIEDONBEHALFBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_report_modifiedonbehalfby", "reports");
+    pub const LK_TRACELOG_CREATEDBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_tracelog_createdby", "tracelogs");
+    pub const LK_CALENDAR_CREATEDONBEHALFBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_calendar_createdonbehalfby", "calendars");
     #[cfg(feature = "activitypointers")]
-    pub const LK_ACTIVITYPOINTER_CREATEDBY: Navigation<
-        SystemUser,
-        super::Activitypointer,
-    > = Navigation::new("lk_activitypointer_createdby", "activitypointers");
+    pub const LK_ACTIVITYPOINTER_CREATEDBY: Navigation<SystemUser, super::Activitypointer> =
+        Navigation::new("lk_activitypointer_createdby", "activitypointers");
     #[cfg(feature = "queueitems")]
-    pub const LK_QUEUEITEMBASE_CREATEDBY: Navigation<SystemUser, super::Queueitem> = Navigation::new(
-        "lk_queueitembase_createdby",
-        "queueitems",
-    );
-    pub const SYSTEMUSER_NAVIGATIONSETTING_MODIFIEDBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "systemuser_navigationsetting_modifiedby",
-        "navigationsettings",
-    );
-    pub const SYSTEMUSER_SITE_MAP_MODIFIEDONBEHALFBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "systemuser_SiteMap_modifiedonbehalfby",
-        "sitemaps",
-    );
+    pub const LK_QUEUEITEMBASE_CREATEDBY: Navigation<SystemUser, super::Queueitem> =
+        Navigation::new("lk_queueitembase_createdby", "queueitems");
+    pub const SYSTEMUSER_NAVIGATIONSETTING_MODIFIEDBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("systemuser_navigationsetting_modifiedby", "navigationsettings");
+    pub const SYSTEMUSER_SITE_MAP_MODIFIEDONBEHALFBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("systemuser_SiteMap_modifiedonbehalfby", "sitemaps");
     #[cfg(feature = "annotations")]
-    pub const LK_ANNOTATIONBASE_MODIFIEDONBEHALFBY: Navigation<
-        SystemUser,
-        super::Annotation,
-    > = Navigation::new("lk_annotationbase_modifiedonbehalfby", "annotations");
-    pub const LK_SLAKPIINSTANCEBASE_CREATEDBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_slakpiinstancebase_createdby",
-        "slakpiinstances",
-    );
-    pub const SYSTEMUSER_APPMODULE_MODIFIEDONBEHALFBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "systemuser_appmodule_modifiedonbehalfby",
-        "appmodules",
-    );
-    pub const LK_ROLE_CREATEDONBEHALFBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_role_createdonbehalfby",
-        "roles",
-    );
-    pub const LK_SOCIALACTIVITYBASE_MODIFIEDONBEHALFBY: Navigation<
-        SystemUser,
-        Untyped,
-    > = Navigation::new("lk_socialactivitybase_modifiedonbehalfby", "socialactivities");
-    pub const USER_RECURRINGAPPOINTMENTMASTER: Navigation<SystemUser, Untyped> = Navigation::new(
-        "user_recurringappointmentmaster",
-        "recurringappointmentmasters",
-    );
-    pub const LK_CUSTOMERADDRESS_MODIFIEDONBEHALFBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_customeraddress_modifiedonbehalfby",
-        "customeraddresses",
-    );
-    pub const LK_BUSINESSUNITBASE_MODIFIEDBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_businessunitbase_modifiedby",
-        "businessunits",
-    );
-    pub const MODIFIEDBY_PLUGINTYPE: Navigation<SystemUser, Untyped> = Navigation::new(
-        "modifiedby_plugintype",
-        "plugintypes",
-    );
-    pub const LK_TIMEZONELOCALIZEDNAME_CREATEDONBEHALFBY: Navigation<
-        SystemUser,
-        Untyped,
-    > = Navigation::new(
-        "lk_timezonelocalizedname_createdonbehalfby",
-        "timezonelocalizednames",
-    );
-    pub const LK_SDKMESSAGEPROCESSINGSTEPIMAGE_CREATEDONBEHALFBY: Navigation<
-        SystemUser,
-        Untyped,
-    > = Navigation::new(
-        "lk_sdkmessageprocessingstepimage_createdonbehalfby",
-        "sdkmessageprocessingstepimages",
-    );
-    pub const CREATEDBY_CONNECTION: Navigation<SystemUser, Untyped> = Navigation::new(
-        "createdby_connection",
-        "connections",
-    );
-    pub const LK_SAVEDQUERYVISUALIZATIONBASE_CREATEDONBEHALFBY: Navigation<
-        SystemUser,
-        Untyped,
-    > = Navigation::new(
-        "lk_savedqueryvisualizationbase_createdonbehalfby",
-        "savedqueryvisualizations",
-    );
-    pub const SYSTEM_USER_PROCESS_SESSIONS: Navigation<SystemUser, Untyped> = Navigation::new(
-        "SystemUser_ProcessSessions",
-        "processsessions",
-    );
-    pub const LK_IMPORTDATABASE_MODIFIEDBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_importdatabase_modifiedby",
-        "importdataset",
-    );
-    pub const WORKFLOW_CREATEDONBEHALFBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "workflow_createdonbehalfby",
-        "workflows",
-    );
-    pub const LK_SLABASE_CREATEDBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_slabase_createdby",
-        "slas",
-    );
-    pub const LK_PROCESSTRIGGERBASE_CREATEDONBEHALFBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_processtriggerbase_createdonbehalfby",
-        "processtriggers",
-    );
-    pub const SYSTEMUSER_CONNECTIONS2: Navigation<SystemUser, Untyped> = Navigation::new(
-        "systemuser_connections2",
-        "connections",
-    );
-    pub const MODIFIEDBY_CONNECTION_ROLE: Navigation<SystemUser, Untyped> = Navigation::new(
-        "modifiedby_connection_role",
-        "connectionroles",
-    );
-    pub const APPMODULECOMPONENT_MODIFIEDBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "appmodulecomponent_modifiedby",
-        "appmodulecomponents",
-    );
-    pub const LK_SERVICEENDPOINTBASE_CREATEDONBEHALFBY: Navigation<
-        SystemUser,
-        Untyped,
-    > = Navigation::new("lk_serviceendpointbase_createdonbehalfby", "serviceendpoints");
-    pub const MODIFIEDBY_SDKMESSAGEPROCESSINGSTEPIMAGE: Navigation<
-        SystemUser,
-        Untyped,
-    > = Navigation::new(
-        "modifiedby_sdkmessageprocessingstepimage",
-        "sdkmessageprocessingstepimages",
-    );
-    pub const LK_IMPORTENTITYMAPPING_MODIFIEDBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_importentitymapping_modifiedby",
-        "importentitymappings",
-    );
-    pub const LK_SLABASE_CREATEDONBEHALFBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_slabase_createdonbehalfby",
-        "slas",
-    );
-    pub const LK_PROCESSTRIGGERBASE_MODIFIEDBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_processtriggerbase_modifiedby",
-        "processtriggers",
-    );
+    pub const LK_ANNOTATIONBASE_MODIFIEDONBEHALFBY: Navigation<SystemUser, super::Annotation> =
+        Navigation::new("lk_annotationbase_modifiedonbehalfby", "annotations");
+    pub const LK_SLAKPIINSTANCEBASE_CREATEDBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_slakpiinstancebase_createdby", "slakpiinstances");
+    pub const SYSTEMUSER_APPMODULE_MODIFIEDONBEHALFBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("systemuser_appmodule_modifiedonbehalfby", "appmodules");
+    pub const LK_ROLE_CREATEDONBEHALFBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_role_createdonbehalfby", "roles");
+    pub const LK_SOCIALACTIVITYBASE_MODIFIEDONBEHALFBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_socialactivitybase_modifiedonbehalfby", "socialactivities");
+    pub const USER_RECURRINGAPPOINTMENTMASTER: Navigation<SystemUser, Untyped> =
+        Navigation::new("user_recurringappointmentmaster", "recurringappointmentmasters");
+    pub const LK_CUSTOMERADDRESS_MODIFIEDONBEHALFBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_customeraddress_modifiedonbehalfby", "customeraddresses");
+    pub const LK_BUSINESSUNITBASE_MODIFIEDBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_businessunitbase_modifiedby", "businessunits");
+    pub const MODIFIEDBY_PLUGINTYPE: Navigation<SystemUser, Untyped> =
+        Navigation::new("modifiedby_plugintype", "plugintypes");
+    pub const LK_TIMEZONELOCALIZEDNAME_CREATEDONBEHALFBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_timezonelocalizedname_createdonbehalfby", "timezonelocalizednames");
+    pub const LK_SDKMESSAGEPROCESSINGSTEPIMAGE_CREATEDONBEHALFBY: Navigation<SystemUser, Untyped> =
+        Navigation::new(
+            "lk_sdkmessageprocessingstepimage_createdonbehalfby",
+            "sdkmessageprocessingstepimages",
+        );
+    pub const CREATEDBY_CONNECTION: Navigation<SystemUser, Untyped> =
+        Navigation::new("createdby_connection", "connections");
+    pub const LK_SAVEDQUERYVISUALIZATIONBASE_CREATEDONBEHALFBY: Navigation<SystemUser, Untyped> =
+        Navigation::new(
+            "lk_savedqueryvisualizationbase_createdonbehalfby",
+            "savedqueryvisualizations",
+        );
+    pub const SYSTEM_USER_PROCESS_SESSIONS: Navigation<SystemUser, Untyped> =
+        Navigation::new("SystemUser_ProcessSessions", "processsessions");
+    pub const LK_IMPORTDATABASE_MODIFIEDBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_importdatabase_modifiedby", "importdataset");
+    pub const WORKFLOW_CREATEDONBEHALFBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("workflow_createdonbehalfby", "workflows");
+    pub const LK_SLABASE_CREATEDBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_slabase_createdby", "slas");
+    pub const LK_PROCESSTRIGGERBASE_CREATEDONBEHALFBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_processtriggerbase_createdonbehalfby", "processtriggers");
+    pub const SYSTEMUSER_CONNECTIONS2: Navigation<SystemUser, Untyped> =
+        Navigation::new("systemuser_connections2", "connections");
+    pub const MODIFIEDBY_CONNECTION_ROLE: Navigation<SystemUser, Untyped> =
+        Navigation::new("modifiedby_connection_role", "connectionroles");
+    pub const APPMODULECOMPONENT_MODIFIEDBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("appmodulecomponent_modifiedby", "appmodulecomponents");
+    pub const LK_SERVICEENDPOINTBASE_CREATEDONBEHALFBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_serviceendpointbase_createdonbehalfby", "serviceendpoints");
+    pub const MODIFIEDBY_SDKMESSAGEPROCESSINGSTEPIMAGE: Navigation<SystemUser, Untyped> =
+        Navigation::new(
+            "modifiedby_sdkmessageprocessingstepimage",
+            "sdkmessageprocessingstepimages",
+        );
+    pub const LK_IMPORTENTITYMAPPING_MODIFIEDBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_importentitymapping_modifiedby", "importentitymappings");
+    pub const LK_SLABASE_CREATEDONBEHALFBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_slabase_createdonbehalfby", "slas");
+    pub const LK_PROCESSTRIGGERBASE_MODIFIEDBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_processtriggerbase_modifiedby", "processtriggers");
     #[cfg(feature = "accounts")]
-    pub const LK_ACCOUNTBASE_MODIFIEDBY: Navigation<SystemUser, super::Account> = Navigation::new(
-        "lk_accountbase_modifiedby",
-        "accounts",
-    );
-    pub const LK_POST_FOLLOW_CREATEDBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_PostFollow_createdby",
-        "postfollows",
-    );
-    pub const SYSTEMUSER_POST_FOLLOWS: Navigation<SystemUser, Untyped> = Navigation::new(
-        "systemuser_PostFollows",
-        "postfollows",
-    );
-    pub const SYSTEMUSER_POST_REGARDINGS: Navigation<SystemUser, Untyped> = Navigation::new(
-        "systemuser_PostRegardings",
-        "postregardings",
-    );
-    pub const LK_POSTCOMMENT_CREATEDBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_postcomment_createdby",
-        "postcomments",
-    );
-    pub const USER_OWNER_POSTFOLLOWS: Navigation<SystemUser, Untyped> = Navigation::new(
-        "user_owner_postfollows",
-        "postfollows",
-    );
-    pub const LK_POSTFOLLOW_CREATEDONBEHALFBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_postfollow_createdonbehalfby",
-        "postfollows",
-    );
-    pub const LK_POSTCOMMENT_CREATEDONBEHALFBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_postcomment_createdonbehalfby",
-        "postcomments",
-    );
-    pub const LK_POSTLIKE_CREATEDONBEHALFBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_postlike_createdonbehalfby",
-        "postlikes",
-    );
-    pub const LK_POSTLIKE_CREATEDBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_postlike_createdby",
-        "postlikes",
-    );
-    pub const LK_CALENDAR_MODIFIEDBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_calendar_modifiedby",
-        "calendars",
-    );
-    pub const LK_SHAREPOINTDOCUMENTLOCATIONBASE_CREATEDONBEHALFBY: Navigation<
-        SystemUser,
-        Untyped,
-    > = Navigation::new(
-        "lk_sharepointdocumentlocationbase_createdonbehalfby",
-        "sharepointdocumentlocations",
-    );
-    pub const SYSTEM_USER_SYNC_ERRORS: Navigation<SystemUser, Untyped> = Navigation::new(
-        "SystemUser_SyncErrors",
-        "syncerrors",
-    );
-    pub const LK_QUARTERLYFISCALCALENDAR_CREATEDONBEHALFBY: Navigation<
-        SystemUser,
-        Untyped,
-    > = Navigation::new(
-        "lk_quarterlyfiscalcalendar_createdonbehalfby",
-        "quarterlyfiscalcalendars",
-    );
+    pub const LK_ACCOUNTBASE_MODIFIEDBY: Navigation<SystemUser, super::Account> =
+        Navigation::new("lk_accountbase_modifiedby", "accounts");
+    pub const LK_POST_FOLLOW_CREATEDBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_PostFollow_createdby", "postfollows");
+    pub const SYSTEMUSER_POST_FOLLOWS: Navigation<SystemUser, Untyped> =
+        Navigation::new("systemuser_PostFollows", "postfollows");
+    pub const SYSTEMUSER_POST_REGARDINGS: Navigation<SystemUser, Untyped> =
+        Navigation::new("systemuser_PostRegardings", "postregardings");
+    pub const LK_POSTCOMMENT_CREATEDBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_postcomment_createdby", "postcomments");
+    pub const USER_OWNER_POSTFOLLOWS: Navigation<SystemUser, Untyped> =
+        Navigation::new("user_owner_postfollows", "postfollows");
+    pub const LK_POSTFOLLOW_CREATEDONBEHALFBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_postfollow_createdonbehalfby", "postfollows");
+    pub const LK_POSTCOMMENT_CREATEDONBEHALFBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_postcomment_createdonbehalfby", "postcomments");
+    pub const LK_POSTLIKE_CREATEDONBEHALFBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_postlike_createdonbehalfby", "postlikes");
+    pub const LK_POSTLIKE_CREATEDBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_postlike_createdby", "postlikes");
+    pub const LK_CALENDAR_MODIFIEDBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_calendar_modifiedby", "calendars");
+    pub const LK_SHAREPOINTDOCUMENTLOCATIONBASE_CREATEDONBEHALFBY: Navigation<SystemUser, Untyped> =
+        Navigation::new(
+            "lk_sharepointdocumentlocationbase_createdonbehalfby",
+            "sharepointdocumentlocations",
+        );
+    pub const SYSTEM_USER_SYNC_ERRORS: Navigation<SystemUser, Untyped> =
+        Navigation::new("SystemUser_SyncErrors", "syncerrors");
+    pub const LK_QUARTERLYFISCALCALENDAR_CREATEDONBEHALFBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_quarterlyfiscalcalendar_createdonbehalfby", "quarterlyfiscalcalendars");
     pub const LK_TRANSFORMATIONPARAMETERMAPPING_MODIFIEDONBEHALFBY: Navigation<
         SystemUser,
         Untyped,
@@ -4180,1354 +3713,682 @@ impl SystemUser {
         "lk_transformationparametermapping_modifiedonbehalfby",
         "transformationparametermappings",
     );
-    pub const LK_TIMEZONEDEFINITION_MODIFIEDBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_timezonedefinition_modifiedby",
-        "timezonedefinitions",
-    );
-    pub const LK_PICKLISTMAPPING_MODIFIEDBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_picklistmapping_modifiedby",
-        "picklistmappings",
-    );
-    pub const LK_TEMPLATEBASE_CREATEDBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_templatebase_createdby",
-        "templates",
-    );
-    pub const LK_PLUGINTRACELOGBASE_CREATEDONBEHALFBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_plugintracelogbase_createdonbehalfby",
-        "plugintracelogs",
-    );
-    pub const LK_WORKFLOWLOG_CREATEDONBEHALFBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_workflowlog_createdonbehalfby",
-        "workflowlogs",
-    );
-    pub const LK_USERQUERYVISUALIZATIONBASE_CREATEDONBEHALFBY: Navigation<
-        SystemUser,
-        Untyped,
-    > = Navigation::new(
-        "lk_userqueryvisualizationbase_createdonbehalfby",
-        "userqueryvisualizations",
-    );
-    pub const LK_BULKDELETEOPERATIONBASE_MODIFIEDBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_bulkdeleteoperationbase_modifiedby",
-        "bulkdeleteoperations",
-    );
-    pub const LK_SHAREPOINTSITEBASE_MODIFIEDBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_sharepointsitebase_modifiedby",
-        "sharepointsites",
-    );
-    pub const LK_REPORT_CREATEDONBEHALFBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_report_createdonbehalfby",
-        "reports",
-    );
-    pub const CREATEDBY_PLUGINTRACELOG: Navigation<SystemUser, Untyped> = Navigation::new(
-        "createdby_plugintracelog",
-        "plugintracelogs",
-    );
-    pub const CREATEDBY_PLUGINTYPESTATISTIC: Navigation<SystemUser, Untyped> = Navigation::new(
-        "createdby_plugintypestatistic",
-        "plugintypestatistics",
-    );
-    pub const LK_DISPLAY_STRINGBASE_MODIFIEDONBEHALFBY: Navigation<
-        SystemUser,
-        Untyped,
-    > = Navigation::new("lk_DisplayStringbase_modifiedonbehalfby", "displaystrings");
-    pub const LK_MONTHLYFISCALCALENDAR_SALESPERSONID: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_monthlyfiscalcalendar_salespersonid",
-        "monthlyfiscalcalendars",
-    );
-    pub const SYSTEMUSER_SITE_MAP_MODIFIEDBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "systemuser_SiteMap_modifiedby",
-        "sitemaps",
-    );
-    pub const LK_TRACELOG_MODIFIEDBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_tracelog_modifiedby",
-        "tracelogs",
-    );
-    pub const LK_DUPLICATERULE_MODIFIEDONBEHALFBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_duplicaterule_modifiedonbehalfby",
-        "duplicaterules",
-    );
-    pub const LK_SAVEDQUERY_CREATEDONBEHALFBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_savedquery_createdonbehalfby",
-        "savedqueries",
-    );
-    pub const LK_MOBILEOFFLINEPROFILEITEMASSOCAITION_MODIFIEDBY: Navigation<
-        SystemUser,
-        Untyped,
-    > = Navigation::new(
-        "lk_mobileofflineprofileitemassocaition_modifiedby",
-        "mobileofflineprofileitemassociations",
-    );
+    pub const LK_TIMEZONEDEFINITION_MODIFIEDBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_timezonedefinition_modifiedby", "timezonedefinitions");
+    pub const LK_PICKLISTMAPPING_MODIFIEDBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_picklistmapping_modifiedby", "picklistmappings");
+    pub const LK_TEMPLATEBASE_CREATEDBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_templatebase_createdby", "templates");
+    pub const LK_PLUGINTRACELOGBASE_CREATEDONBEHALFBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_plugintracelogbase_createdonbehalfby", "plugintracelogs");
+    pub const LK_WORKFLOWLOG_CREATEDONBEHALFBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_workflowlog_createdonbehalfby", "workflowlogs");
+    pub const LK_USERQUERYVISUALIZATIONBASE_CREATEDONBEHALFBY: Navigation<SystemUser, Untyped> =
+        Navigation::new(
+            "lk_userqueryvisualizationbase_createdonbehalfby",
+            "userqueryvisualizations",
+        );
+    pub const LK_BULKDELETEOPERATIONBASE_MODIFIEDBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_bulkdeleteoperationbase_modifiedby", "bulkdeleteoperations");
+    pub const LK_SHAREPOINTSITEBASE_MODIFIEDBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_sharepointsitebase_modifiedby", "sharepointsites");
+    pub const LK_REPORT_CREATEDONBEHALFBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_report_createdonbehalfby", "reports");
+    pub const CREATEDBY_PLUGINTRACELOG: Navigation<SystemUser, Untyped> =
+        Navigation::new("createdby_plugintracelog", "plugintracelogs");
+    pub const CREATEDBY_PLUGINTYPESTATISTIC: Navigation<SystemUser, Untyped> =
+        Navigation::new("createdby_plugintypestatistic", "plugintypestatistics");
+    pub const LK_DISPLAY_STRINGBASE_MODIFIEDONBEHALFBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_DisplayStringbase_modifiedonbehalfby", "displaystrings");
+    pub const LK_MONTHLYFISCALCALENDAR_SALESPERSONID: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_monthlyfiscalcalendar_salespersonid", "monthlyfiscalcalendars");
+    pub const SYSTEMUSER_SITE_MAP_MODIFIEDBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("systemuser_SiteMap_modifiedby", "sitemaps");
+    pub const LK_TRACELOG_MODIFIEDBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_tracelog_modifiedby", "tracelogs");
+    pub const LK_DUPLICATERULE_MODIFIEDONBEHALFBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_duplicaterule_modifiedonbehalfby", "duplicaterules");
+    pub const LK_SAVEDQUERY_CREATEDONBEHALFBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_savedquery_createdonbehalfby", "savedqueries");
+    pub const LK_MOBILEOFFLINEPROFILEITEMASSOCAITION_MODIFIEDBY: Navigation<SystemUser, Untyped> =
+        Navigation::new(
+            "lk_mobileofflineprofileitemassocaition_modifiedby",
+            "mobileofflineprofileitemassociations",
+        );
     #[cfg(feature = "queueitems")]
-    pub const LK_QUEUEITEMBASE_MODIFIEDBY: Navigation<SystemUser, super::Queueitem> = Navigation::new(
-        "lk_queueitembase_modifiedby",
-        "queueitems",
-    );
-    pub const LK_ROLEBASE_MODIFIEDBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_rolebase_modifiedby",
-        "roles",
-    );
-    pub const LK_SDKMESSAGEPROCESSINGSTEP_CREATEDONBEHALFBY: Navigation<
-        SystemUser,
-        Untyped,
-    > = Navigation::new(
-        "lk_sdkmessageprocessingstep_createdonbehalfby",
-        "sdkmessageprocessingsteps",
-    );
-    pub const LK_NEWPROCESS_CREATEDBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_newprocess_createdby",
-        "newprocesses",
-    );
-    pub const LK_IMPORTJOBBASE_CREATEDONBEHALFBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_importjobbase_createdonbehalfby",
-        "importjobs",
-    );
-    pub const CREATEDBY_SDKMESSAGEPROCESSINGSTEPIMAGE: Navigation<SystemUser, Untyped> = Navigation::new(
-        "createdby_sdkmessageprocessingstepimage",
-        "sdkmessageprocessingstepimages",
-    );
-    pub const SYSTEMUSER_SITE_MAP_CREATEDONBEHALFBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "systemuser_SiteMap_createdonbehalfby",
-        "sitemaps",
-    );
-    pub const LK_BUSINESSUNIT_CREATEDONBEHALFBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_businessunit_createdonbehalfby",
-        "businessunits",
-    );
-    pub const LK_CUSTOMCONTROL_MODIFIEDONBEHALFBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_customcontrol_modifiedonbehalfby",
-        "customcontrols",
-    );
-    pub const CREATEDBY_SERVICEENDPOINT: Navigation<SystemUser, Untyped> = Navigation::new(
-        "createdby_serviceendpoint",
-        "serviceendpoints",
-    );
-    pub const LK_SOCIALACTIVITYBASE_CREATEDONBEHALFBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_socialactivitybase_createdonbehalfby",
-        "socialactivities",
-    );
+    pub const LK_QUEUEITEMBASE_MODIFIEDBY: Navigation<SystemUser, super::Queueitem> =
+        Navigation::new("lk_queueitembase_modifiedby", "queueitems");
+    pub const LK_ROLEBASE_MODIFIEDBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_rolebase_modifiedby", "roles");
+    pub const LK_SDKMESSAGEPROCESSINGSTEP_CREATEDONBEHALFBY: Navigation<SystemUser, Untyped> =
+        Navigation::new(
+            "lk_sdkmessageprocessingstep_createdonbehalfby",
+            "sdkmessageprocessingsteps",
+        );
+    pub const LK_NEWPROCESS_CREATEDBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_newprocess_createdby", "newprocesses");
+    pub const LK_IMPORTJOBBASE_CREATEDONBEHALFBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_importjobbase_createdonbehalfby", "importjobs");
+    pub const CREATEDBY_SDKMESSAGEPROCESSINGSTEPIMAGE: Navigation<SystemUser, Untyped> =
+        Navigation::new(
+            "createdby_sdkmessageprocessingstepimage",
+            "sdkmessageprocessingstepimages",
+        );
+    pub const SYSTEMUSER_SITE_MAP_CREATEDONBEHALFBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("systemuser_SiteMap_createdonbehalfby", "sitemaps");
+    pub const LK_BUSINESSUNIT_CREATEDONBEHALFBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_businessunit_createdonbehalfby", "businessunits");
+    pub const LK_CUSTOMCONTROL_MODIFIEDONBEHALFBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_customcontrol_modifiedonbehalfby", "customcontrols");
+    pub const CREATEDBY_SERVICEENDPOINT: Navigation<SystemUser, Untyped> =
+        Navigation::new("createdby_serviceendpoint", "serviceendpoints");
+    pub const LK_SOCIALACTIVITYBASE_CREATEDONBEHALFBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_socialactivitybase_createdonbehalfby", "socialactivities");
     #[cfg(feature = "letters")]
-    pub const LK_LETTER_MODIFIEDONBEHALFBY: Navigation<SystemUser, super::Letter> = Navigation::new(
-        "lk_letter_modifiedonbehalfby",
-        "letters",
-    );
-    pub const LK_TIMEZONERULE_CREATEDONBEHALFBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_timezonerule_createdonbehalfby",
-        "timezonerules",
-    );
-    pub const LK_PERSONALDOCUMENTTEMPLATEBASE_MODIFIEDONBEHALFBY: Navigation<
-        SystemUser,
-        Untyped,
-    > = Navigation::new(
-        "lk_personaldocumenttemplatebase_modifiedonbehalfby",
-        "personaldocumenttemplates",
-    );
-    pub const LK_TEAMTEMPLATE_CREATEDONBEHALFBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_teamtemplate_createdonbehalfby",
-        "teamtemplates",
-    );
-    pub const SYSTEM_USER_IMPORT_LOGS: Navigation<SystemUser, Untyped> = Navigation::new(
-        "SystemUser_ImportLogs",
-        "importlogs",
-    );
-    pub const LK_TEAMTEMPLATE_MODIFIEDBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_teamtemplate_modifiedby",
-        "teamtemplates",
-    );
-    pub const LK_COLUMNMAPPING_MODIFIEDBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_columnmapping_modifiedby",
-        "columnmappings",
-    );
-    pub const LK_TIMEZONEDEFINITION_CREATEDONBEHALFBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_timezonedefinition_createdonbehalfby",
-        "timezonedefinitions",
-    );
-    pub const LK_REPORTCATEGORY_MODIFIEDONBEHALFBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_reportcategory_modifiedonbehalfby",
-        "reportcategories",
-    );
-    pub const LK_EXPIREDPROCESS_CREATEDBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_expiredprocess_createdby",
-        "expiredprocesses",
-    );
-    pub const WEBRESOURCE_MODIFIEDBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "webresource_modifiedby",
-        "webresourceset",
-    );
-    pub const LK_REPORTCATEGORYBASE_CREATEDBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_reportcategorybase_createdby",
-        "reportcategories",
-    );
-    pub const LK_USERQUERY_MODIFIEDBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_userquery_modifiedby",
-        "userqueries",
-    );
-    pub const LK_CUSTOMCONTROL_CREATEDBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_customcontrol_createdby",
-        "customcontrols",
-    );
+    pub const LK_LETTER_MODIFIEDONBEHALFBY: Navigation<SystemUser, super::Letter> =
+        Navigation::new("lk_letter_modifiedonbehalfby", "letters");
+    pub const LK_TIMEZONERULE_CREATEDONBEHALFBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_timezonerule_createdonbehalfby", "timezonerules");
+    pub const LK_PERSONALDOCUMENTTEMPLATEBASE_MODIFIEDONBEHALFBY: Navigation<SystemUser, Untyped> =
+        Navigation::new(
+            "lk_personaldocumenttemplatebase_modifiedonbehalfby",
+            "personaldocumenttemplates",
+        );
+    pub const LK_TEAMTEMPLATE_CREATEDONBEHALFBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_teamtemplate_createdonbehalfby", "teamtemplates");
+    pub const SYSTEM_USER_IMPORT_LOGS: Navigation<SystemUser, Untyped> =
+        Navigation::new("SystemUser_ImportLogs", "importlogs");
+    pub const LK_TEAMTEMPLATE_MODIFIEDBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_teamtemplate_modifiedby", "teamtemplates");
+    pub const LK_COLUMNMAPPING_MODIFIEDBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_columnmapping_modifiedby", "columnmappings");
+    pub const LK_TIMEZONEDEFINITION_CREATEDONBEHALFBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_timezonedefinition_createdonbehalfby", "timezonedefinitions");
+    pub const LK_REPORTCATEGORY_MODIFIEDONBEHALFBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_reportcategory_modifiedonbehalfby", "reportcategories");
+    pub const LK_EXPIREDPROCESS_CREATEDBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_expiredprocess_createdby", "expiredprocesses");
+    pub const WEBRESOURCE_MODIFIEDBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("webresource_modifiedby", "webresourceset");
+    pub const LK_REPORTCATEGORYBASE_CREATEDBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_reportcategorybase_createdby", "reportcategories");
+    pub const LK_USERQUERY_MODIFIEDBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_userquery_modifiedby", "userqueries");
+    pub const LK_CUSTOMCONTROL_CREATEDBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_customcontrol_createdby", "customcontrols");
     #[cfg(feature = "systemusers")]
-    pub const MODIFIEDONBEHALFBY: Lookup<SystemUser, SystemUser> = Lookup::new(
-        "modifiedonbehalfby",
-        "systemusers",
-    );
+    pub const MODIFIEDONBEHALFBY: Lookup<SystemUser, SystemUser> =
+        Lookup::new("modifiedonbehalfby", "systemusers");
     #[cfg(feature = "systemusers")]
-    pub const LK_SYSTEMUSER_MODIFIEDONBEHALFBY: Navigation<SystemUser, SystemUser> = Navigation::new(
-        "lk_systemuser_modifiedonbehalfby",
-        "systemusers",
-    );
-    pub const LK_IMPORTLOGBASE_CREATEDBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_importlogbase_createdby",
-        "importlogs",
-    );
+    pub const LK_SYSTEMUSER_MODIFIEDONBEHALFBY: Navigation<SystemUser, SystemUser> =
+        Navigation::new("lk_systemuser_modifiedonbehalfby", "systemusers");
+    pub const LK_IMPORTLOGBASE_CREATEDBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_importlogbase_createdby", "importlogs");
     #[cfg(feature = "systemusers")]
-    pub const CREATEDBY: Lookup<SystemUser, SystemUser> = Lookup::new(
-        "createdby",
-        "systemusers",
-    );
+    pub const CREATEDBY: Lookup<SystemUser, SystemUser> = Lookup::new("createdby", "systemusers");
     #[cfg(feature = "systemusers")]
-    pub const LK_SYSTEMUSERBASE_CREATEDBY: Navigation<SystemUser, SystemUser> = Navigation::new(
-        "lk_systemuserbase_createdby",
-        "systemusers",
-    );
-    pub const LK_SHAREPOINTDOCUMENTLOCATIONBASE_MODIFIEDBY: Navigation<
-        SystemUser,
-        Untyped,
-    > = Navigation::new(
-        "lk_sharepointdocumentlocationbase_modifiedby",
-        "sharepointdocumentlocations",
-    );
+    pub const LK_SYSTEMUSERBASE_CREATEDBY: Navigation<SystemUser, SystemUser> =
+        Navigation::new("lk_systemuserbase_createdby", "systemusers");
+    pub const LK_SHAREPOINTDOCUMENTLOCATIONBASE_MODIFIEDBY: Navigation<SystemUser, Untyped> =
+        Navigation::new(
+            "lk_sharepointdocumentlocationbase_modifiedby",
+            "sharepointdocumentlocations",
+        );
     #[cfg(feature = "queueitems")]
-    pub const LK_QUEUEITEMBASE_WORKERID: Navigation<SystemUser, super::Queueitem> = Navigation::new(
-        "lk_queueitembase_workerid",
-        "queueitems",
-    );
-    pub const LK_SOLUTIONCOMPONENTBASE_CREATEDONBEHALFBY: Navigation<
-        SystemUser,
-        Untyped,
-    > = Navigation::new(
-        "lk_solutioncomponentbase_createdonbehalfby",
-        "solutioncomponents",
-    );
-    pub const SYSTEMUSERPROFILES_ASSOCIATION: Navigation<SystemUser, Untyped> = Navigation::new(
-        "systemuserprofiles_association",
-        "fieldsecurityprofiles",
-    );
-    pub const LK_TRANSLATIONPROCESS_MODIFIEDBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_translationprocess_modifiedby",
-        "translationprocesses",
-    );
-    pub const LK_SEMIANNUALFISCALCALENDAR_MODIFIEDONBEHALFBY: Navigation<
-        SystemUser,
-        Untyped,
-    > = Navigation::new(
-        "lk_semiannualfiscalcalendar_modifiedonbehalfby",
-        "semiannualfiscalcalendars",
-    );
-    pub const LK_PUBLISHERBASE_MODIFIEDONBEHALFBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_publisherbase_modifiedonbehalfby",
-        "publishers",
-    );
-    pub const TRANSACTIONCURRENCYID: Lookup<SystemUser, Untyped> = Lookup::new(
-        "transactioncurrencyid",
-        "transactioncurrencies",
-    );
-    pub const LK_ACI_VIEW_MAPPER_CREATEDBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_ACIViewMapper_createdby",
-        "aciviewmappers",
-    );
-    pub const LK_IMPORTLOG_CREATEDONBEHALFBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_importlog_createdonbehalfby",
-        "importlogs",
-    );
-    pub const LK_IMPORTDATA_CREATEDONBEHALFBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_importdata_createdonbehalfby",
-        "importdataset",
-    );
+    pub const LK_QUEUEITEMBASE_WORKERID: Navigation<SystemUser, super::Queueitem> =
+        Navigation::new("lk_queueitembase_workerid", "queueitems");
+    pub const LK_SOLUTIONCOMPONENTBASE_CREATEDONBEHALFBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_solutioncomponentbase_createdonbehalfby", "solutioncomponents");
+    pub const SYSTEMUSERPROFILES_ASSOCIATION: Navigation<SystemUser, Untyped> =
+        Navigation::new("systemuserprofiles_association", "fieldsecurityprofiles");
+    pub const LK_TRANSLATIONPROCESS_MODIFIEDBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_translationprocess_modifiedby", "translationprocesses");
+    pub const LK_SEMIANNUALFISCALCALENDAR_MODIFIEDONBEHALFBY: Navigation<SystemUser, Untyped> =
+        Navigation::new(
+            "lk_semiannualfiscalcalendar_modifiedonbehalfby",
+            "semiannualfiscalcalendars",
+        );
+    pub const LK_PUBLISHERBASE_MODIFIEDONBEHALFBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_publisherbase_modifiedonbehalfby", "publishers");
+    pub const TRANSACTIONCURRENCYID: Lookup<SystemUser, Untyped> =
+        Lookup::new("transactioncurrencyid", "transactioncurrencies");
+    pub const LK_ACI_VIEW_MAPPER_CREATEDBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_ACIViewMapper_createdby", "aciviewmappers");
+    pub const LK_IMPORTLOG_CREATEDONBEHALFBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_importlog_createdonbehalfby", "importlogs");
+    pub const LK_IMPORTDATA_CREATEDONBEHALFBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_importdata_createdonbehalfby", "importdataset");
     #[cfg(feature = "letters")]
-    pub const LK_LETTER_CREATEDONBEHALFBY: Navigation<SystemUser, super::Letter> = Navigation::new(
-        "lk_letter_createdonbehalfby",
-        "letters",
-    );
-    pub const MODIFIEDBY_SERVICEENDPOINT: Navigation<SystemUser, Untyped> = Navigation::new(
-        "modifiedby_serviceendpoint",
-        "serviceendpoints",
-    );
-    pub const LK_ANNUALFISCALCALENDAR_MODIFIEDBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_annualfiscalcalendar_modifiedby",
-        "annualfiscalcalendars",
-    );
-    pub const LK_IMPORTMAP_CREATEDONBEHALFBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_importmap_createdonbehalfby",
-        "importmaps",
-    );
-    pub const LK_KNOWLEDGEARTICLEVIEWS_CREATEDONBEHALFBY: Navigation<
-        SystemUser,
-        Untyped,
-    > = Navigation::new(
-        "lk_knowledgearticleviews_createdonbehalfby",
-        "knowledgearticleviews",
-    );
-    pub const LK_MOBILEOFFLINEPROFILEITEM_CREATEDONBEHALFBY: Navigation<
-        SystemUser,
-        Untyped,
-    > = Navigation::new(
-        "lk_mobileofflineprofileitem_createdonbehalfby",
-        "mobileofflineprofileitems",
-    );
+    pub const LK_LETTER_CREATEDONBEHALFBY: Navigation<SystemUser, super::Letter> =
+        Navigation::new("lk_letter_createdonbehalfby", "letters");
+    pub const MODIFIEDBY_SERVICEENDPOINT: Navigation<SystemUser, Untyped> =
+        Navigation::new("modifiedby_serviceendpoint", "serviceendpoints");
+    pub const LK_ANNUALFISCALCALENDAR_MODIFIEDBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_annualfiscalcalendar_modifiedby", "annualfiscalcalendars");
+    pub const LK_IMPORTMAP_CREATEDONBEHALFBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_importmap_createdonbehalfby", "importmaps");
+    pub const LK_KNOWLEDGEARTICLEVIEWS_CREATEDONBEHALFBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_knowledgearticleviews_createdonbehalfby", "knowledgearticleviews");
+    pub const LK_MOBILEOFFLINEPROFILEITEM_CREATEDONBEHALFBY: Navigation<SystemUser, Untyped> =
+        Navigation::new(
+            "lk_mobileofflineprofileitem_createdonbehalfby",
+            "mobileofflineprofileitems",
+        );
     #[cfg(feature = "annotations")]
-    pub const LK_ANNOTATIONBASE_CREATEDBY: Navigation<SystemUser, super::Annotation> = Navigation::new(
-        "lk_annotationbase_createdby",
-        "annotations",
-    );
-    pub const LK_PLUGINTYPE_CREATEDONBEHALFBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_plugintype_createdonbehalfby",
-        "plugintypes",
-    );
-    pub const CREATEDBY_CONNECTION_ROLE: Navigation<SystemUser, Untyped> = Navigation::new(
-        "createdby_connection_role",
-        "connectionroles",
-    );
-    pub const LK_CUSTOMERADDRESSBASE_CREATEDBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_customeraddressbase_createdby",
-        "customeraddresses",
-    );
-    pub const LK_TIMEZONEDEFINITION_CREATEDBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_timezonedefinition_createdby",
-        "timezonedefinitions",
-    );
-    pub const LK_DOCUMENTTEMPLATEBASE_CREATEDONBEHALFBY: Navigation<
-        SystemUser,
-        Untyped,
-    > = Navigation::new(
-        "lk_documenttemplatebase_createdonbehalfby",
-        "documenttemplates",
-    );
-    pub const LK_RECURRINGAPPOINTMENTMASTER_CREATEDONBEHALFBY: Navigation<
-        SystemUser,
-        Untyped,
-    > = Navigation::new(
-        "lk_recurringappointmentmaster_createdonbehalfby",
-        "recurringappointmentmasters",
-    );
-    pub const LK_PERSONALDOCUMENTTEMPLATEBASE_CREATEDBY: Navigation<
-        SystemUser,
-        Untyped,
-    > = Navigation::new(
-        "lk_personaldocumenttemplatebase_createdby",
-        "personaldocumenttemplates",
-    );
-    pub const LK_SEMIANNUALFISCALCALENDAR_CREATEDONBEHALFBY: Navigation<
-        SystemUser,
-        Untyped,
-    > = Navigation::new(
-        "lk_semiannualfiscalcalendar_createdonbehalfby",
-        "semiannualfiscalcalendars",
-    );
-    pub const SYSTEM_USER_DUPLICATE_BASE_RECORD: Navigation<SystemUser, Untyped> = Navigation::new(
-        "SystemUser_DuplicateBaseRecord",
-        "duplicaterecords",
-    );
-    pub const LK_MAILBOXTRACKINGFOLDER_MODIFIEDONBEHALFBY: Navigation<
-        SystemUser,
-        Untyped,
-    > = Navigation::new(
-        "lk_mailboxtrackingfolder_modifiedonbehalfby",
-        "mailboxtrackingfolders",
-    );
-    pub const LK_RECURRINGAPPOINTMENTMASTER_CREATEDBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_recurringappointmentmaster_createdby",
-        "recurringappointmentmasters",
-    );
-    pub const LK_SHAREPOINTSITEBASE_CREATEDBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_sharepointsitebase_createdby",
-        "sharepointsites",
-    );
-    pub const LK_PHONECALL_MODIFIEDONBEHALFBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_phonecall_modifiedonbehalfby",
-        "phonecalls",
-    );
-    pub const LK_KBARTICLECOMMENTBASE_CREATEDBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_kbarticlecommentbase_createdby",
-        "kbarticlecomments",
-    );
-    pub const LK_RECURRENCERULEBASE_MODIFIEDONBEHALFBY: Navigation<
-        SystemUser,
-        Untyped,
-    > = Navigation::new("lk_recurrencerulebase_modifiedonbehalfby", "recurrencerules");
-    pub const LK_QUARTERLYFISCALCALENDAR_MODIFIEDBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_quarterlyfiscalcalendar_modifiedby",
-        "quarterlyfiscalcalendars",
-    );
-    pub const LK_SOLUTIONCOMPONENTBASE_MODIFIEDONBEHALFBY: Navigation<
-        SystemUser,
-        Untyped,
-    > = Navigation::new(
-        "lk_solutioncomponentbase_modifiedonbehalfby",
-        "solutioncomponents",
-    );
-    pub const LK_ROLE_MODIFIEDONBEHALFBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_role_modifiedonbehalfby",
-        "roles",
-    );
-    pub const LK_DUPLICATERULEBASE_MODIFIEDBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_duplicaterulebase_modifiedby",
-        "duplicaterules",
-    );
-    pub const LK_SUBJECTBASE_CREATEDBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_subjectbase_createdby",
-        "subjects",
-    );
+    pub const LK_ANNOTATIONBASE_CREATEDBY: Navigation<SystemUser, super::Annotation> =
+        Navigation::new("lk_annotationbase_createdby", "annotations");
+    pub const LK_PLUGINTYPE_CREATEDONBEHALFBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_plugintype_createdonbehalfby", "plugintypes");
+    pub const CREATEDBY_CONNECTION_ROLE: Navigation<SystemUser, Untyped> =
+        Navigation::new("createdby_connection_role", "connectionroles");
+    pub const LK_CUSTOMERADDRESSBASE_CREATEDBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_customeraddressbase_createdby", "customeraddresses");
+    pub const LK_TIMEZONEDEFINITION_CREATEDBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_timezonedefinition_createdby", "timezonedefinitions");
+    pub const LK_DOCUMENTTEMPLATEBASE_CREATEDONBEHALFBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_documenttemplatebase_createdonbehalfby", "documenttemplates");
+    pub const LK_RECURRINGAPPOINTMENTMASTER_CREATEDONBEHALFBY: Navigation<SystemUser, Untyped> =
+        Navigation::new(
+            "lk_recurringappointmentmaster_createdonbehalfby",
+            "recurringappointmentmasters",
+        );
+    pub const LK_PERSONALDOCUMENTTEMPLATEBASE_CREATEDBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_personaldocumenttemplatebase_createdby", "personaldocumenttemplates");
+    pub const LK_SEMIANNUALFISCALCALENDAR_CREATEDONBEHALFBY: Navigation<SystemUser, Untyped> =
+        Navigation::new(
+            "lk_semiannualfiscalcalendar_createdonbehalfby",
+            "semiannualfiscalcalendars",
+        );
+    pub const SYSTEM_USER_DUPLICATE_BASE_RECORD: Navigation<SystemUser, Untyped> =
+        Navigation::new("SystemUser_DuplicateBaseRecord", "duplicaterecords");
+    pub const LK_MAILBOXTRACKINGFOLDER_MODIFIEDONBEHALFBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_mailboxtrackingfolder_modifiedonbehalfby", "mailboxtrackingfolders");
+    pub const LK_RECURRINGAPPOINTMENTMASTER_CREATEDBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_recurringappointmentmaster_createdby", "recurringappointmentmasters");
+    pub const LK_SHAREPOINTSITEBASE_CREATEDBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_sharepointsitebase_createdby", "sharepointsites");
+    pub const LK_PHONECALL_MODIFIEDONBEHALFBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_phonecall_modifiedonbehalfby", "phonecalls");
+    pub const LK_KBARTICLECOMMENTBASE_CREATEDBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_kbarticlecommentbase_createdby", "kbarticlecomments");
+    pub const LK_RECURRENCERULEBASE_MODIFIEDONBEHALFBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_recurrencerulebase_modifiedonbehalfby", "recurrencerules");
+    pub const LK_QUARTERLYFISCALCALENDAR_MODIFIEDBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_quarterlyfiscalcalendar_modifiedby", "quarterlyfiscalcalendars");
+    pub const LK_SOLUTIONCOMPONENTBASE_MODIFIEDONBEHALFBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_solutioncomponentbase_modifiedonbehalfby", "solutioncomponents");
+    pub const LK_ROLE_MODIFIEDONBEHALFBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_role_modifiedonbehalfby", "roles");
+    pub const LK_DUPLICATERULEBASE_MODIFIEDBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_duplicaterulebase_modifiedby", "duplicaterules");
+    pub const LK_SUBJECTBASE_CREATEDBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_subjectbase_createdby", "subjects");
     #[cfg(feature = "contacts")]
-    pub const LK_CONTACT_CREATEDONBEHALFBY: Navigation<SystemUser, super::Contact> = Navigation::new(
-        "lk_contact_createdonbehalfby",
-        "contacts",
-    );
-    pub const LK_SEMIANNUALFISCALCALENDAR_CREATEDBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_semiannualfiscalcalendar_createdby",
-        "semiannualfiscalcalendars",
-    );
-    pub const LK_SOCIAL_PROFILE_MODIFIEDONBEHALFBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_SocialProfile_modifiedonbehalfby",
-        "socialprofiles",
-    );
+    pub const LK_CONTACT_CREATEDONBEHALFBY: Navigation<SystemUser, super::Contact> =
+        Navigation::new("lk_contact_createdonbehalfby", "contacts");
+    pub const LK_SEMIANNUALFISCALCALENDAR_CREATEDBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_semiannualfiscalcalendar_createdby", "semiannualfiscalcalendars");
+    pub const LK_SOCIAL_PROFILE_MODIFIEDONBEHALFBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_SocialProfile_modifiedonbehalfby", "socialprofiles");
     #[cfg(feature = "systemusers")]
-    pub const MODIFIEDBY: Lookup<SystemUser, SystemUser> = Lookup::new(
-        "modifiedby",
-        "systemusers",
-    );
+    pub const MODIFIEDBY: Lookup<SystemUser, SystemUser> = Lookup::new("modifiedby", "systemusers");
     #[cfg(feature = "systemusers")]
-    pub const LK_SYSTEMUSERBASE_MODIFIEDBY: Navigation<SystemUser, SystemUser> = Navigation::new(
-        "lk_systemuserbase_modifiedby",
-        "systemusers",
-    );
-    pub const LK_KNOWLEDGEARTICLEVIEWS_MODIFIEDONBEHALFBY: Navigation<
-        SystemUser,
-        Untyped,
-    > = Navigation::new(
-        "lk_knowledgearticleviews_modifiedonbehalfby",
-        "knowledgearticleviews",
-    );
-    pub const LK_PROCESSSESSIONBASE_MODIFIEDONBEHALFBY: Navigation<
-        SystemUser,
-        Untyped,
-    > = Navigation::new("lk_processsessionbase_modifiedonbehalfby", "processsessions");
-    pub const LK_LOOKUPMAPPING_CREATEDBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_lookupmapping_createdby",
-        "lookupmappings",
-    );
-    pub const LK_IMPORTENTITYMAPPING_CREATEDBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_importentitymapping_createdby",
-        "importentitymappings",
-    );
-    pub const LK_KBARTICLECOMMENT_CREATEDONBEHALFBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_kbarticlecomment_createdonbehalfby",
-        "kbarticlecomments",
-    );
+    pub const LK_SYSTEMUSERBASE_MODIFIEDBY: Navigation<SystemUser, SystemUser> =
+        Navigation::new("lk_systemuserbase_modifiedby", "systemusers");
+    pub const LK_KNOWLEDGEARTICLEVIEWS_MODIFIEDONBEHALFBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_knowledgearticleviews_modifiedonbehalfby", "knowledgearticleviews");
+    pub const LK_PROCESSSESSIONBASE_MODIFIEDONBEHALFBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_processsessionbase_modifiedonbehalfby", "processsessions");
+    pub const LK_LOOKUPMAPPING_CREATEDBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_lookupmapping_createdby", "lookupmappings");
+    pub const LK_IMPORTENTITYMAPPING_CREATEDBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_importentitymapping_createdby", "importentitymappings");
+    pub const LK_KBARTICLECOMMENT_CREATEDONBEHALFBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_kbarticlecomment_createdonbehalfby", "kbarticlecomments");
     #[cfg(feature = "teams")]
-    pub const LK_TEAM_MODIFIEDONBEHALFBY: Navigation<SystemUser, super::Team> = Navigation::new(
-        "lk_team_modifiedonbehalfby",
-        "teams",
-    );
-    pub const LK_TEAMTEMPLATE_MODIFIEDONBEHALFBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_teamtemplate_modifiedonbehalfby",
-        "teamtemplates",
-    );
-    pub const LK_FAX_CREATEDBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_fax_createdby",
-        "faxes",
-    );
-    pub const LK_DISPLAY_STRINGBASE_CREATEDBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_DisplayStringbase_createdby",
-        "displaystrings",
-    );
-    pub const LK_PUBLISHERADDRESSBASE_CREATEDBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_publisheraddressbase_createdby",
-        "publisheraddresses",
-    );
-    pub const LK_TEMPLATEBASE_MODIFIEDBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_templatebase_modifiedby",
-        "templates",
-    );
+    pub const LK_TEAM_MODIFIEDONBEHALFBY: Navigation<SystemUser, super::Team> =
+        Navigation::new("lk_team_modifiedonbehalfby", "teams");
+    pub const LK_TEAMTEMPLATE_MODIFIEDONBEHALFBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_teamtemplate_modifiedonbehalfby", "teamtemplates");
+    pub const LK_FAX_CREATEDBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_fax_createdby", "faxes");
+    pub const LK_DISPLAY_STRINGBASE_CREATEDBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_DisplayStringbase_createdby", "displaystrings");
+    pub const LK_PUBLISHERADDRESSBASE_CREATEDBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_publisheraddressbase_createdby", "publisheraddresses");
+    pub const LK_TEMPLATEBASE_MODIFIEDBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_templatebase_modifiedby", "templates");
     #[cfg(feature = "activitypointers")]
-    pub const USER_ACTIVITY: Navigation<SystemUser, super::Activitypointer> = Navigation::new(
-        "user_activity",
-        "activitypointers",
-    );
-    pub const LK_MOBILE_OFFLINE_PROFILE_MODIFIEDONBEHALFBY: Navigation<
-        SystemUser,
-        Untyped,
-    > = Navigation::new(
-        "lk_MobileOfflineProfile_modifiedonbehalfby",
-        "mobileofflineprofiles",
-    );
-    pub const LK_FAX_CREATEDONBEHALFBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_fax_createdonbehalfby",
-        "faxes",
-    );
-    pub const LK_LOOKUPMAPPING_MODIFIEDONBEHALFBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_lookupmapping_modifiedonbehalfby",
-        "lookupmappings",
-    );
-    pub const SYSTEM_USER_BULK_DELETE_FAILURES: Navigation<SystemUser, Untyped> = Navigation::new(
-        "SystemUser_BulkDeleteFailures",
-        "bulkdeletefailures",
-    );
-    pub const ORGANIZATIONID_ORGANIZATION: Lookup<SystemUser, Untyped> = Lookup::new(
-        "organizationid_organization",
-        "organizations",
-    );
-    pub const LK_CUSTOMERADDRESS_CREATEDONBEHALFBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_customeraddress_createdonbehalfby",
-        "customeraddresses",
-    );
-    pub const LK_CALENDARRULE_MODIFIEDBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_calendarrule_modifiedby",
-        "calendarrules",
-    );
+    pub const USER_ACTIVITY: Navigation<SystemUser, super::Activitypointer> =
+        Navigation::new("user_activity", "activitypointers");
+    pub const LK_MOBILE_OFFLINE_PROFILE_MODIFIEDONBEHALFBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_MobileOfflineProfile_modifiedonbehalfby", "mobileofflineprofiles");
+    pub const LK_FAX_CREATEDONBEHALFBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_fax_createdonbehalfby", "faxes");
+    pub const LK_LOOKUPMAPPING_MODIFIEDONBEHALFBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_lookupmapping_modifiedonbehalfby", "lookupmappings");
+    pub const SYSTEM_USER_BULK_DELETE_FAILURES: Navigation<SystemUser, Untyped> =
+        Navigation::new("SystemUser_BulkDeleteFailures", "bulkdeletefailures");
+    pub const ORGANIZATIONID_ORGANIZATION: Lookup<SystemUser, Untyped> =
+        Lookup::new("organizationid_organization", "organizations");
+    pub const LK_CUSTOMERADDRESS_CREATEDONBEHALFBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_customeraddress_createdonbehalfby", "customeraddresses");
+    pub const LK_CALENDARRULE_MODIFIEDBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_calendarrule_modifiedby", "calendarrules");
     #[cfg(feature = "accounts")]
-    pub const SYSTEM_USER_ACCOUNTS: Navigation<SystemUser, super::Account> = Navigation::new(
-        "system_user_accounts",
-        "accounts",
-    );
-    pub const LK_SAVEDQUERYVISUALIZATIONBASE_CREATEDBY: Navigation<
-        SystemUser,
-        Untyped,
-    > = Navigation::new(
-        "lk_savedqueryvisualizationbase_createdby",
-        "savedqueryvisualizations",
-    );
-    pub const LK_COLUMNMAPPING_CREATEDBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_columnmapping_createdby",
-        "columnmappings",
-    );
-    pub const LK_CONNECTIONBASE_CREATEDONBEHALFBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_connectionbase_createdonbehalfby",
-        "connections",
-    );
-    pub const IMPERSONATINGUSERID_SDKMESSAGEPROCESSINGSTEP: Navigation<
-        SystemUser,
-        Untyped,
-    > = Navigation::new(
-        "impersonatinguserid_sdkmessageprocessingstep",
-        "sdkmessageprocessingsteps",
-    );
-    pub const LK_USERQUERY_CREATEDONBEHALFBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_userquery_createdonbehalfby",
-        "userqueries",
-    );
+    pub const SYSTEM_USER_ACCOUNTS: Navigation<SystemUser, super::Account> =
+        Navigation::new("system_user_accounts", "accounts");
+    pub const LK_SAVEDQUERYVISUALIZATIONBASE_CREATEDBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_savedqueryvisualizationbase_createdby", "savedqueryvisualizations");
+    pub const LK_COLUMNMAPPING_CREATEDBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_columnmapping_createdby", "columnmappings");
+    pub const LK_CONNECTIONBASE_CREATEDONBEHALFBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_connectionbase_createdonbehalfby", "connections");
+    pub const IMPERSONATINGUSERID_SDKMESSAGEPROCESSINGSTEP: Navigation<SystemUser, Untyped> =
+        Navigation::new(
+            "impersonatinguserid_sdkmessageprocessingstep",
+            "sdkmessageprocessingsteps",
+        );
+    pub const LK_USERQUERY_CREATEDONBEHALFBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_userquery_createdonbehalfby", "userqueries");
     #[cfg(feature = "accounts")]
-    pub const LK_ACCOUNTBASE_CREATEDONBEHALFBY: Navigation<SystemUser, super::Account> = Navigation::new(
-        "lk_accountbase_createdonbehalfby",
-        "accounts",
-    );
-    pub const LK_PUBLISHERADDRESSBASE_MODIFIEDONBEHALFBY: Navigation<
-        SystemUser,
-        Untyped,
-    > = Navigation::new(
-        "lk_publisheraddressbase_modifiedonbehalfby",
-        "publisheraddresses",
-    );
-    pub const LK_USERQUERYVISUALIZATION_MODIFIEDBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_userqueryvisualization_modifiedby",
-        "userqueryvisualizations",
-    );
-    pub const SYSTEMUSER_APPCONFIG_MODIFIEDBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "systemuser_appconfig_modifiedby",
-        "appconfigs",
-    );
-    pub const LK_CONNECTIONROLEBASE_MODIFIEDONBEHALFBY: Navigation<
-        SystemUser,
-        Untyped,
-    > = Navigation::new("lk_connectionrolebase_modifiedonbehalfby", "connectionroles");
-    pub const LK_CALENDAR_CREATEDBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_calendar_createdby",
-        "calendars",
-    );
+    pub const LK_ACCOUNTBASE_CREATEDONBEHALFBY: Navigation<SystemUser, super::Account> =
+        Navigation::new("lk_accountbase_createdonbehalfby", "accounts");
+    pub const LK_PUBLISHERADDRESSBASE_MODIFIEDONBEHALFBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_publisheraddressbase_modifiedonbehalfby", "publisheraddresses");
+    pub const LK_USERQUERYVISUALIZATION_MODIFIEDBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_userqueryvisualization_modifiedby", "userqueryvisualizations");
+    pub const SYSTEMUSER_APPCONFIG_MODIFIEDBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("systemuser_appconfig_modifiedby", "appconfigs");
+    pub const LK_CONNECTIONROLEBASE_MODIFIEDONBEHALFBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_connectionrolebase_modifiedonbehalfby", "connectionroles");
+    pub const LK_CALENDAR_CREATEDBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_calendar_createdby", "calendars");
     #[cfg(feature = "annotations")]
-    pub const ANNOTATION_OWNING_USER: Navigation<SystemUser, super::Annotation> = Navigation::new(
-        "annotation_owning_user",
-        "annotations",
-    );
-    pub const SYSTEMUSER_APPCONFIGMASTER_CREATEDONBEHALFBY: Navigation<
-        SystemUser,
-        Untyped,
-    > = Navigation::new(
-        "systemuser_appconfigmaster_createdonbehalfby",
-        "appconfigmasters",
-    );
-    pub const LK_NEWPROCESS_MODIFIEDBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_newprocess_modifiedby",
-        "newprocesses",
-    );
-    pub const CALENDARID: Lookup<SystemUser, Untyped> = Lookup::new(
-        "calendarid",
-        "calendars",
-    );
-    pub const LK_TRACELOG_CREATEDONBEHALFBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_tracelog_createdonbehalfby",
-        "tracelogs",
-    );
-    pub const LK_MAILBOXTRACKINGFOLDER_CREATEDONBEHALFBY: Navigation<
-        SystemUser,
-        Untyped,
-    > = Navigation::new(
-        "lk_mailboxtrackingfolder_createdonbehalfby",
-        "mailboxtrackingfolders",
-    );
-    pub const LK_CATEGORY_MODIFIEDONBEHALFBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_category_modifiedonbehalfby",
-        "categories",
-    );
-    pub const LK_ASYNCOPERATION_CREATEDBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_asyncoperation_createdby",
-        "asyncoperations",
-    );
-    pub const SYSTEMUSER_APPMODULE_CREATEDBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "systemuser_appmodule_createdby",
-        "appmodules",
-    );
-    pub const LK_PROCESSSESSION_CREATEDBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_processsession_createdby",
-        "processsessions",
-    );
-    pub const LK_AUDIT_CALLINGUSERID: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_audit_callinguserid",
-        "audits",
-    );
-    pub const SYSTEM_USER_IMPORTS: Navigation<SystemUser, Untyped> = Navigation::new(
-        "SystemUser_Imports",
-        "imports",
-    );
-    pub const LK_TRANSACTIONCURRENCY_CREATEDONBEHALFBY: Navigation<
-        SystemUser,
-        Untyped,
-    > = Navigation::new(
-        "lk_transactioncurrency_createdonbehalfby",
-        "transactioncurrencies",
-    );
-    pub const SYSTEM_USER_ACTIVITY_PARTIES: Navigation<SystemUser, Untyped> = Navigation::new(
-        "system_user_activity_parties",
-        "activityparties",
-    );
-    pub const LK_EMAILSERVERPROFILE_CREATEDBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_emailserverprofile_createdby",
-        "emailserverprofiles",
-    );
-    pub const LK_SLAITEMBASE_CREATEDONBEHALFBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_slaitembase_createdonbehalfby",
-        "slaitems",
-    );
-    pub const LK_BUSINESSUNITNEWSARTICLEBASE_CREATEDBY: Navigation<
-        SystemUser,
-        Untyped,
-    > = Navigation::new(
-        "lk_businessunitnewsarticlebase_createdby",
-        "businessunitnewsarticles",
-    );
-    pub const LK_PLUGINASSEMBLY_MODIFIEDONBEHALFBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_pluginassembly_modifiedonbehalfby",
-        "pluginassemblies",
-    );
+    pub const ANNOTATION_OWNING_USER: Navigation<SystemUser, super::Annotation> =
+        Navigation::new("annotation_owning_user", "annotations");
+    pub const SYSTEMUSER_APPCONFIGMASTER_CREATEDONBEHALFBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("systemuser_appconfigmaster_createdonbehalfby", "appconfigmasters");
+    pub const LK_NEWPROCESS_MODIFIEDBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_newprocess_modifiedby", "newprocesses");
+    pub const CALENDARID: Lookup<SystemUser, Untyped> = Lookup::new("calendarid", "calendars");
+    pub const LK_TRACELOG_CREATEDONBEHALFBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_tracelog_createdonbehalfby", "tracelogs");
+    pub const LK_MAILBOXTRACKINGFOLDER_CREATEDONBEHALFBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_mailboxtrackingfolder_createdonbehalfby", "mailboxtrackingfolders");
+    pub const LK_CATEGORY_MODIFIEDONBEHALFBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_category_modifiedonbehalfby", "categories");
+    pub const LK_ASYNCOPERATION_CREATEDBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_asyncoperation_createdby", "asyncoperations");
+    pub const SYSTEMUSER_APPMODULE_CREATEDBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("systemuser_appmodule_createdby", "appmodules");
+    pub const LK_PROCESSSESSION_CREATEDBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_processsession_createdby", "processsessions");
+    pub const LK_AUDIT_CALLINGUSERID: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_audit_callinguserid", "audits");
+    pub const SYSTEM_USER_IMPORTS: Navigation<SystemUser, Untyped> =
+        Navigation::new("SystemUser_Imports", "imports");
+    pub const LK_TRANSACTIONCURRENCY_CREATEDONBEHALFBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_transactioncurrency_createdonbehalfby", "transactioncurrencies");
+    pub const SYSTEM_USER_ACTIVITY_PARTIES: Navigation<SystemUser, Untyped> =
+        Navigation::new("system_user_activity_parties", "activityparties");
+    pub const LK_EMAILSERVERPROFILE_CREATEDBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_emailserverprofile_createdby", "emailserverprofiles");
+    pub const LK_SLAITEMBASE_CREATEDONBEHALFBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_slaitembase_createdonbehalfby", "slaitems");
+    pub const LK_BUSINESSUNITNEWSARTICLEBASE_CREATEDBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_businessunitnewsarticlebase_createdby", "businessunitnewsarticles");
+    pub const LK_PLUGINASSEMBLY_MODIFIEDONBEHALFBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_pluginassembly_modifiedonbehalfby", "pluginassemblies");
     #[cfg(feature = "contacts")]
-    pub const LK_CONTACT_MODIFIEDONBEHALFBY: Navigation<SystemUser, super::Contact> = Navigation::new(
-        "lk_contact_modifiedonbehalfby",
-        "contacts",
-    );
-    pub const LK_SUBJECTBASE_MODIFIEDBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_subjectbase_modifiedby",
-        "subjects",
-    );
-    pub const LK_PHONECALL_CREATEDBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_phonecall_createdby",
-        "phonecalls",
-    );
-    pub const LK_QUARTERLYFISCALCALENDAR_CREATEDBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_quarterlyfiscalcalendar_createdby",
-        "quarterlyfiscalcalendars",
-    );
-    pub const LK_ACTIONCARDBASE_MODIFIEDONBEHALFBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_actioncardbase_modifiedonbehalfby",
-        "actioncards",
-    );
-    pub const LK_TRACELOG_MODIFIEDONBEHALFBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_tracelog_modifiedonbehalfby",
-        "tracelogs",
-    );
-    pub const LK_APPMODULECOMPONENT_MODIFIEDONBEHALFBY: Navigation<
-        SystemUser,
-        Untyped,
-    > = Navigation::new(
-        "lk_appmodulecomponent_modifiedonbehalfby",
-        "appmodulecomponents",
-    );
-    pub const LK_SUBJECT_MODIFIEDONBEHALFBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_subject_modifiedonbehalfby",
-        "subjects",
-    );
-    pub const LK_CUSTOMCONTROLRESOURCE_CREATEDBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_customcontrolresource_createdby",
-        "customcontrolresources",
-    );
-    pub const LK_PICKLISTMAPPING_CREATEDONBEHALFBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_picklistmapping_createdonbehalfby",
-        "picklistmappings",
-    );
-    pub const LK_FIXEDMONTHLYFISCALCALENDAR_CREATEDONBEHALFBY: Navigation<
-        SystemUser,
-        Untyped,
-    > = Navigation::new(
-        "lk_fixedmonthlyfiscalcalendar_createdonbehalfby",
-        "fixedmonthlyfiscalcalendars",
-    );
-    pub const MODIFIEDBY_SDKMESSAGEFILTER: Navigation<SystemUser, Untyped> = Navigation::new(
-        "modifiedby_sdkmessagefilter",
-        "sdkmessagefilters",
-    );
-    pub const LK_SHAREPOINTSITEBASE_CREATEDONBEHALFBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_sharepointsitebase_createdonbehalfby",
-        "sharepointsites",
-    );
-    pub const LK_REPORTCATEGORY_CREATEDONBEHALFBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_reportcategory_createdonbehalfby",
-        "reportcategories",
-    );
-    pub const LK_TEMPLATEBASE_CREATEDONBEHALFBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_templatebase_createdonbehalfby",
-        "templates",
-    );
-    pub const USER_EMAIL: Navigation<SystemUser, Untyped> = Navigation::new(
-        "user_email",
-        "emails",
-    );
-    pub const USER_FAX: Navigation<SystemUser, Untyped> = Navigation::new(
-        "user_fax",
-        "faxes",
-    );
-    pub const LK_FEEDBACK_MODIFIEDBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_feedback_modifiedby",
-        "feedback",
-    );
+    pub const LK_CONTACT_MODIFIEDONBEHALFBY: Navigation<SystemUser, super::Contact> =
+        Navigation::new("lk_contact_modifiedonbehalfby", "contacts");
+    pub const LK_SUBJECTBASE_MODIFIEDBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_subjectbase_modifiedby", "subjects");
+    pub const LK_PHONECALL_CREATEDBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_phonecall_createdby", "phonecalls");
+    pub const LK_QUARTERLYFISCALCALENDAR_CREATEDBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_quarterlyfiscalcalendar_createdby", "quarterlyfiscalcalendars");
+    pub const LK_ACTIONCARDBASE_MODIFIEDONBEHALFBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_actioncardbase_modifiedonbehalfby", "actioncards");
+    pub const LK_TRACELOG_MODIFIEDONBEHALFBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_tracelog_modifiedonbehalfby", "tracelogs");
+    pub const LK_APPMODULECOMPONENT_MODIFIEDONBEHALFBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_appmodulecomponent_modifiedonbehalfby", "appmodulecomponents");
+    pub const LK_SUBJECT_MODIFIEDONBEHALFBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_subject_modifiedonbehalfby", "subjects");
+    pub const LK_CUSTOMCONTROLRESOURCE_CREATEDBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_customcontrolresource_createdby", "customcontrolresources");
+    pub const LK_PICKLISTMAPPING_CREATEDONBEHALFBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_picklistmapping_createdonbehalfby", "picklistmappings");
+    pub const LK_FIXEDMONTHLYFISCALCALENDAR_CREATEDONBEHALFBY: Navigation<SystemUser, Untyped> =
+        Navigation::new(
+            "lk_fixedmonthlyfiscalcalendar_createdonbehalfby",
+            "fixedmonthlyfiscalcalendars",
+        );
+    pub const MODIFIEDBY_SDKMESSAGEFILTER: Navigation<SystemUser, Untyped> =
+        Navigation::new("modifiedby_sdkmessagefilter", "sdkmessagefilters");
+    pub const LK_SHAREPOINTSITEBASE_CREATEDONBEHALFBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_sharepointsitebase_createdonbehalfby", "sharepointsites");
+    pub const LK_REPORTCATEGORY_CREATEDONBEHALFBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_reportcategory_createdonbehalfby", "reportcategories");
+    pub const LK_TEMPLATEBASE_CREATEDONBEHALFBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_templatebase_createdonbehalfby", "templates");
+    pub const USER_EMAIL: Navigation<SystemUser, Untyped> = Navigation::new("user_email", "emails");
+    pub const USER_FAX: Navigation<SystemUser, Untyped> = Navigation::new("user_fax", "faxes");
+    pub const LK_FEEDBACK_MODIFIEDBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_feedback_modifiedby", "feedback");
     #[cfg(feature = "contacts")]
-    pub const LK_CONTACTBASE_CREATEDBY: Navigation<SystemUser, super::Contact> = Navigation::new(
-        "lk_contactbase_createdby",
-        "contacts",
-    );
-    pub const LK_TIMEZONELOCALIZEDNAME_MODIFIEDONBEHALFBY: Navigation<
-        SystemUser,
-        Untyped,
-    > = Navigation::new(
-        "lk_timezonelocalizedname_modifiedonbehalfby",
-        "timezonelocalizednames",
-    );
-    pub const LK_EMAIL_MODIFIEDBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_email_modifiedby",
-        "emails",
-    );
-    pub const LK_PHONECALL_CREATEDONBEHALFBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_phonecall_createdonbehalfby",
-        "phonecalls",
-    );
-    pub const LK_BUSINESSUNITBASE_CREATEDBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_businessunitbase_createdby",
-        "businessunits",
-    );
-    pub const LK_CATEGORY_CREATEDONBEHALFBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_category_createdonbehalfby",
-        "categories",
-    );
-    pub const LK_SLAKPIINSTANCEBASE_MODIFIEDBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_slakpiinstancebase_modifiedby",
-        "slakpiinstances",
-    );
+    pub const LK_CONTACTBASE_CREATEDBY: Navigation<SystemUser, super::Contact> =
+        Navigation::new("lk_contactbase_createdby", "contacts");
+    pub const LK_TIMEZONELOCALIZEDNAME_MODIFIEDONBEHALFBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_timezonelocalizedname_modifiedonbehalfby", "timezonelocalizednames");
+    pub const LK_EMAIL_MODIFIEDBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_email_modifiedby", "emails");
+    pub const LK_PHONECALL_CREATEDONBEHALFBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_phonecall_createdonbehalfby", "phonecalls");
+    pub const LK_BUSINESSUNITBASE_CREATEDBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_businessunitbase_createdby", "businessunits");
+    pub const LK_CATEGORY_CREATEDONBEHALFBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_category_createdonbehalfby", "categories");
+    pub const LK_SLAKPIINSTANCEBASE_MODIFIEDBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_slakpiinstancebase_modifiedby", "slakpiinstances");
     #[cfg(feature = "queues")]
-    pub const QUEUE_PRIMARY_USER: Navigation<SystemUser, super::Queue> = Navigation::new(
-        "queue_primary_user",
-        "queues",
-    );
-    pub const LK_IMPORTJOBBASE_MODIFIEDONBEHALFBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_importjobbase_modifiedonbehalfby",
-        "importjobs",
-    );
-    pub const SYSTEM_USER_ASYNC_OPERATIONS: Navigation<SystemUser, Untyped> = Navigation::new(
-        "SystemUser_AsyncOperations",
-        "asyncoperations",
-    );
-    pub const LK_ORGANIZATION_CREATEDONBEHALFBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_organization_createdonbehalfby",
-        "organizations",
-    );
-    pub const LK_DISPLAY_STRINGBASE_CREATEDONBEHALFBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_DisplayStringbase_createdonbehalfby",
-        "displaystrings",
-    );
-    pub const LK_CALENDARRULE_MODIFIEDONBEHALFBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_calendarrule_modifiedonbehalfby",
-        "calendarrules",
-    );
-    pub const LK_IMPORTJOBBASE_CREATEDBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_importjobbase_createdby",
-        "importjobs",
-    );
-    pub const SYSTEM_USER_IMPORT_FILES: Navigation<SystemUser, Untyped> = Navigation::new(
-        "SystemUser_ImportFiles",
-        "importfiles",
-    );
-    pub const LK_COLUMNMAPPING_CREATEDONBEHALFBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_columnmapping_createdonbehalfby",
-        "columnmappings",
-    );
-    pub const LK_IMPORTFILEBASE_MODIFIEDONBEHALFBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_importfilebase_modifiedonbehalfby",
-        "importfiles",
-    );
-    pub const LK_MAILBOXTRACKINGFOLDER_CREATEDBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_mailboxtrackingfolder_createdby",
-        "mailboxtrackingfolders",
-    );
-    pub const SOCIAL_PROFILE_OWNING_USER: Navigation<SystemUser, Untyped> = Navigation::new(
-        "socialProfile_owning_user",
-        "socialprofiles",
-    );
-    pub const LK_APPMODULECOMPONENT_CREATEDONBEHALFBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_appmodulecomponent_createdonbehalfby",
-        "appmodulecomponents",
-    );
-    pub const LK_ACI_VIEW_MAPPER_CREATEDONBEHALFBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_ACIViewMapper_createdonbehalfby",
-        "aciviewmappers",
-    );
-    pub const LK_BUSINESSUNIT_MODIFIEDONBEHALFBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_businessunit_modifiedonbehalfby",
-        "businessunits",
-    );
-    pub const LK_APPOINTMENT_MODIFIEDONBEHALFBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_appointment_modifiedonbehalfby",
-        "appointments",
-    );
-    pub const LK_SDKMESSAGEPROCESSINGSTEPIMAGE_MODIFIEDONBEHALFBY: Navigation<
-        SystemUser,
-        Untyped,
-    > = Navigation::new(
-        "lk_sdkmessageprocessingstepimage_modifiedonbehalfby",
-        "sdkmessageprocessingstepimages",
-    );
-    pub const LK_KBARTICLETEMPLATE_CREATEDONBEHALFBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_kbarticletemplate_createdonbehalfby",
-        "kbarticletemplates",
-    );
-    pub const LK_DOCUMENTTEMPLATEBASE_MODIFIEDONBEHALFBY: Navigation<
-        SystemUser,
-        Untyped,
-    > = Navigation::new(
-        "lk_documenttemplatebase_modifiedonbehalfby",
-        "documenttemplates",
-    );
-    pub const LK_PROCESSSESSION_EXECUTEDBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_processsession_executedby",
-        "processsessions",
-    );
-    pub const LK_SDKMESSAGEPROCESSINGSTEP_MODIFIEDONBEHALFBY: Navigation<
-        SystemUser,
-        Untyped,
-    > = Navigation::new(
-        "lk_sdkmessageprocessingstep_modifiedonbehalfby",
-        "sdkmessageprocessingsteps",
-    );
-    pub const LK_MONTHLYFISCALCALENDAR_CREATEDBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_monthlyfiscalcalendar_createdby",
-        "monthlyfiscalcalendars",
-    );
-    pub const LK_SYNCERRORBASE_MODIFIEDBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_syncerrorbase_modifiedby",
-        "syncerrors",
-    );
-    pub const SYSTEMUSER_APPCONFIG_MODIFIEDONBEHALFBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "systemuser_appconfig_modifiedonbehalfby",
-        "appconfigs",
-    );
-    pub const LK_REPORTBASE_CREATEDBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_reportbase_createdby",
-        "reports",
-    );
-    pub const LK_DOCUMENTTEMPLATEBASE_CREATEDBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_documenttemplatebase_createdby",
-        "documenttemplates",
-    );
-    pub const LK_SUBJECT_CREATEDONBEHALFBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_subject_createdonbehalfby",
-        "subjects",
-    );
-    pub const LK_RECURRINGAPPOINTMENTMASTER_MODIFIEDONBEHALFBY: Navigation<
-        SystemUser,
-        Untyped,
-    > = Navigation::new(
-        "lk_recurringappointmentmaster_modifiedonbehalfby",
-        "recurringappointmentmasters",
-    );
-    pub const LK_REPORTBASE_MODIFIEDBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_reportbase_modifiedby",
-        "reports",
-    );
-    pub const LK_USERFORMBASE_MODIFIEDONBEHALFBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_userformbase_modifiedonbehalfby",
-        "userforms",
-    );
-    pub const LK_BULKDELETEOPERATIONBASE_CREATEDBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_bulkdeleteoperationbase_createdby",
-        "bulkdeleteoperations",
-    );
-    pub const LK_TRANSFORMATIONMAPPING_MODIFIEDONBEHALFBY: Navigation<
-        SystemUser,
-        Untyped,
-    > = Navigation::new(
-        "lk_transformationmapping_modifiedonbehalfby",
-        "transformationmappings",
-    );
-    pub const LK_FEEDBACK_MODIFIEDONBEHALFBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_feedback_modifiedonbehalfby",
-        "feedback",
-    );
-    pub const LK_SLABASE_MODIFIEDBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_slabase_modifiedby",
-        "slas",
-    );
-    pub const LK_PERSONALDOCUMENTTEMPLATEBASE_CREATEDONBEHALFBY: Navigation<
-        SystemUser,
-        Untyped,
-    > = Navigation::new(
-        "lk_personaldocumenttemplatebase_createdonbehalfby",
-        "personaldocumenttemplates",
-    );
+    pub const QUEUE_PRIMARY_USER: Navigation<SystemUser, super::Queue> =
+        Navigation::new("queue_primary_user", "queues");
+    pub const LK_IMPORTJOBBASE_MODIFIEDONBEHALFBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_importjobbase_modifiedonbehalfby", "importjobs");
+    pub const SYSTEM_USER_ASYNC_OPERATIONS: Navigation<SystemUser, Untyped> =
+        Navigation::new("SystemUser_AsyncOperations", "asyncoperations");
+    pub const LK_ORGANIZATION_CREATEDONBEHALFBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_organization_createdonbehalfby", "organizations");
+    pub const LK_DISPLAY_STRINGBASE_CREATEDONBEHALFBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_DisplayStringbase_createdonbehalfby", "displaystrings");
+    pub const LK_CALENDARRULE_MODIFIEDONBEHALFBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_calendarrule_modifiedonbehalfby", "calendarrules");
+    pub const LK_IMPORTJOBBASE_CREATEDBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_importjobbase_createdby", "importjobs");
+    pub const SYSTEM_USER_IMPORT_FILES: Navigation<SystemUser, Untyped> =
+        Navigation::new("SystemUser_ImportFiles", "importfiles");
+    pub const LK_COLUMNMAPPING_CREATEDONBEHALFBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_columnmapping_createdonbehalfby", "columnmappings");
+    pub const LK_IMPORTFILEBASE_MODIFIEDONBEHALFBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_importfilebase_modifiedonbehalfby", "importfiles");
+    pub const LK_MAILBOXTRACKINGFOLDER_CREATEDBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_mailboxtrackingfolder_createdby", "mailboxtrackingfolders");
+    pub const SOCIAL_PROFILE_OWNING_USER: Navigation<SystemUser, Untyped> =
+        Navigation::new("socialProfile_owning_user", "socialprofiles");
+    pub const LK_APPMODULECOMPONENT_CREATEDONBEHALFBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_appmodulecomponent_createdonbehalfby", "appmodulecomponents");
+    pub const LK_ACI_VIEW_MAPPER_CREATEDONBEHALFBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_ACIViewMapper_createdonbehalfby", "aciviewmappers");
+    pub const LK_BUSINESSUNIT_MODIFIEDONBEHALFBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_businessunit_modifiedonbehalfby", "businessunits");
+    pub const LK_APPOINTMENT_MODIFIEDONBEHALFBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_appointment_modifiedonbehalfby", "appointments");
+    pub const LK_SDKMESSAGEPROCESSINGSTEPIMAGE_MODIFIEDONBEHALFBY: Navigation<SystemUser, Untyped> =
+        Navigation::new(
+            "lk_sdkmessageprocessingstepimage_modifiedonbehalfby",
+            "sdkmessageprocessingstepimages",
+        );
+    pub const LK_KBARTICLETEMPLATE_CREATEDONBEHALFBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_kbarticletemplate_createdonbehalfby", "kbarticletemplates");
+    pub const LK_DOCUMENTTEMPLATEBASE_MODIFIEDONBEHALFBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_documenttemplatebase_modifiedonbehalfby", "documenttemplates");
+    pub const LK_PROCESSSESSION_EXECUTEDBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_processsession_executedby", "processsessions");
+    pub const LK_SDKMESSAGEPROCESSINGSTEP_MODIFIEDONBEHALFBY: Navigation<SystemUser, Untyped> =
+        Navigation::new(
+            "lk_sdkmessageprocessingstep_modifiedonbehalfby",
+            "sdkmessageprocessingsteps",
+        );
+    pub const LK_MONTHLYFISCALCALENDAR_CREATEDBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_monthlyfiscalcalendar_createdby", "monthlyfiscalcalendars");
+    pub const LK_SYNCERRORBASE_MODIFIEDBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_syncerrorbase_modifiedby", "syncerrors");
+    pub const SYSTEMUSER_APPCONFIG_MODIFIEDONBEHALFBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("systemuser_appconfig_modifiedonbehalfby", "appconfigs");
+    pub const LK_REPORTBASE_CREATEDBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_reportbase_createdby", "reports");
+    pub const LK_DOCUMENTTEMPLATEBASE_CREATEDBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_documenttemplatebase_createdby", "documenttemplates");
+    pub const LK_SUBJECT_CREATEDONBEHALFBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_subject_createdonbehalfby", "subjects");
+    pub const LK_RECURRINGAPPOINTMENTMASTER_MODIFIEDONBEHALFBY: Navigation<SystemUser, Untyped> =
+        Navigation::new(
+            "lk_recurringappointmentmaster_modifiedonbehalfby",
+            "recurringappointmentmasters",
+        );
+    pub const LK_REPORTBASE_MODIFIEDBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_reportbase_modifiedby", "reports");
+    pub const LK_USERFORMBASE_MODIFIEDONBEHALFBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_userformbase_modifiedonbehalfby", "userforms");
+    pub const LK_BULKDELETEOPERATIONBASE_CREATEDBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_bulkdeleteoperationbase_createdby", "bulkdeleteoperations");
+    pub const LK_TRANSFORMATIONMAPPING_MODIFIEDONBEHALFBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_transformationmapping_modifiedonbehalfby", "transformationmappings");
+    pub const LK_FEEDBACK_MODIFIEDONBEHALFBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_feedback_modifiedonbehalfby", "feedback");
+    pub const LK_SLABASE_MODIFIEDBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_slabase_modifiedby", "slas");
+    pub const LK_PERSONALDOCUMENTTEMPLATEBASE_CREATEDONBEHALFBY: Navigation<SystemUser, Untyped> =
+        Navigation::new(
+            "lk_personaldocumenttemplatebase_createdonbehalfby",
+            "personaldocumenttemplates",
+        );
     #[cfg(feature = "activitypointers")]
     pub const LK_ACTIVITYPOINTER_MODIFIEDONBEHALFBY: Navigation<
         SystemUser,
         super::Activitypointer,
-    > = Navigation::new("lk_activitypointer_modifiedonbehalfby", "activitypointers");
-    pub const LK_SOCIALACTIVITY_CREATEDBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_socialactivity_createdby",
-        "socialactivities",
-    );
-    pub const SYSTEMUSER_NAVIGATIONSETTING_CREATEDONBEHALFBY: Navigation<
-        SystemUser,
-        Untyped,
     > = Navigation::new(
-        "systemuser_navigationsetting_createdonbehalfby",
-        "navigationsettings",
+        "lk_activitypointer_modifiedonbehalfby",
+        "activitypointers",
     );
-    pub const LK_FAX_MODIFIEDBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_fax_modifiedby",
-        "faxes",
-    );
-    pub const LK_USERFORMBASE_CREATEDONBEHALFBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_userformbase_createdonbehalfby",
-        "userforms",
-    );
-    pub const MODIFIEDBY_SDKMESSAGEPROCESSINGSTEP: Navigation<SystemUser, Untyped> = Navigation::new(
-        "modifiedby_sdkmessageprocessingstep",
-        "sdkmessageprocessingsteps",
-    );
-    pub const CREATEDBY_PLUGINTYPE: Navigation<SystemUser, Untyped> = Navigation::new(
-        "createdby_plugintype",
-        "plugintypes",
-    );
-    pub const LK_SDKMESSAGE_CREATEDONBEHALFBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_sdkmessage_createdonbehalfby",
-        "sdkmessages",
-    );
-    pub const LK_CUSTOMCONTROLDEFAULTCONFIG_CREATEDONBEHALFBY: Navigation<
-        SystemUser,
-        Untyped,
-    > = Navigation::new(
-        "lk_customcontroldefaultconfig_createdonbehalfby",
-        "customcontroldefaultconfigs",
-    );
-    pub const LK_PLUGINASSEMBLY_CREATEDONBEHALFBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_pluginassembly_createdonbehalfby",
-        "pluginassemblies",
-    );
-    pub const CREATEDBY_SDKMESSAGEFILTER: Navigation<SystemUser, Untyped> = Navigation::new(
-        "createdby_sdkmessagefilter",
-        "sdkmessagefilters",
-    );
-    pub const LK_KNOWLEDGEARTICLEVIEWS_MODIFIEDBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_knowledgearticleviews_modifiedby",
-        "knowledgearticleviews",
-    );
-    pub const LK_CONNECTIONROLEBASE_CREATEDONBEHALFBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_connectionrolebase_createdonbehalfby",
-        "connectionroles",
-    );
-    pub const LK_WORKFLOWLOG_MODIFIEDONBEHALFBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_workflowlog_modifiedonbehalfby",
-        "workflowlogs",
-    );
-    pub const LK_FEEDBACK_CLOSEDBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_feedback_closedby",
-        "feedback",
-    );
-    pub const SYSTEMUSER_APPCONFIGMASTER_CREATEDBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "systemuser_appconfigmaster_createdby",
-        "appconfigmasters",
-    );
-    pub const LK_USERSETTINGSBASE_MODIFIEDBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_usersettingsbase_modifiedby",
-        "usersettingscollection",
-    );
-    pub const LK_SHAREPOINTDOCUMENTLOCATIONBASE_CREATEDBY: Navigation<
-        SystemUser,
-        Untyped,
-    > = Navigation::new(
-        "lk_sharepointdocumentlocationbase_createdby",
-        "sharepointdocumentlocations",
-    );
-    pub const LK_FAX_MODIFIEDONBEHALFBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_fax_modifiedonbehalfby",
-        "faxes",
-    );
-    pub const LK_FEEDBACK_CREATEDONBEHALFBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_feedback_createdonbehalfby",
-        "feedback",
-    );
-    pub const SYSTEMUSER_APPCONFIGINSTANCE_CREATEDONBEHALFBY: Navigation<
-        SystemUser,
-        Untyped,
-    > = Navigation::new(
-        "systemuser_appconfiginstance_createdonbehalfby",
-        "appconfiginstances",
-    );
-    pub const SYSTEMUSER_SITE_MAP_CREATEDBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "systemuser_SiteMap_createdby",
-        "sitemaps",
-    );
-    pub const LK_ASYNCOPERATION_MODIFIEDBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_asyncoperation_modifiedby",
-        "asyncoperations",
-    );
-    pub const LK_SAVEDQUERY_MODIFIEDONBEHALFBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_savedquery_modifiedonbehalfby",
-        "savedqueries",
-    );
-    pub const LK_WORKFLOWLOG_MODIFIEDBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_workflowlog_modifiedby",
-        "workflowlogs",
-    );
-    pub const LK_PROCESSTRIGGERBASE_MODIFIEDONBEHALFBY: Navigation<
-        SystemUser,
-        Untyped,
-    > = Navigation::new("lk_processtriggerbase_modifiedonbehalfby", "processtriggers");
-    pub const LK_WEBWIZARD_CREATEDONBEHALFBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_webwizard_createdonbehalfby",
-        "webwizards",
-    );
-    pub const LK_WEBWIZARD_MODIFIEDONBEHALFBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_webwizard_modifiedonbehalfby",
-        "webwizards",
-    );
-    pub const SYSTEMUSER_APPCONFIG_CREATEDONBEHALFBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "systemuser_appconfig_createdonbehalfby",
-        "appconfigs",
-    );
-    pub const LK_APPOINTMENT_MODIFIEDBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_appointment_modifiedby",
-        "appointments",
-    );
-    pub const LK_ORGANIZATIONBASE_CREATEDBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_organizationbase_createdby",
-        "organizations",
-    );
-    pub const LK_TIMEZONELOCALIZEDNAME_MODIFIEDBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_timezonelocalizedname_modifiedby",
-        "timezonelocalizednames",
-    );
+    pub const LK_SOCIALACTIVITY_CREATEDBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_socialactivity_createdby", "socialactivities");
+    pub const SYSTEMUSER_NAVIGATIONSETTING_CREATEDONBEHALFBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("systemuser_navigationsetting_createdonbehalfby", "navigationsettings");
+    pub const LK_FAX_MODIFIEDBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_fax_modifiedby", "faxes");
+    pub const LK_USERFORMBASE_CREATEDONBEHALFBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_userformbase_createdonbehalfby", "userforms");
+    pub const MODIFIEDBY_SDKMESSAGEPROCESSINGSTEP: Navigation<SystemUser, Untyped> =
+        Navigation::new("modifiedby_sdkmessageprocessingstep", "sdkmessageprocessingsteps");
+    pub const CREATEDBY_PLUGINTYPE: Navigation<SystemUser, Untyped> =
+        Navigation::new("createdby_plugintype", "plugintypes");
+    pub const LK_SDKMESSAGE_CREATEDONBEHALFBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_sdkmessage_createdonbehalfby", "sdkmessages");
+    pub const LK_CUSTOMCONTROLDEFAULTCONFIG_CREATEDONBEHALFBY: Navigation<SystemUser, Untyped> =
+        Navigation::new(
+            "lk_customcontroldefaultconfig_createdonbehalfby",
+            "customcontroldefaultconfigs",
+        );
+    pub const LK_PLUGINASSEMBLY_CREATEDONBEHALFBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_pluginassembly_createdonbehalfby", "pluginassemblies");
+    pub const CREATEDBY_SDKMESSAGEFILTER: Navigation<SystemUser, Untyped> =
+        Navigation::new("createdby_sdkmessagefilter", "sdkmessagefilters");
+    pub const LK_KNOWLEDGEARTICLEVIEWS_MODIFIEDBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_knowledgearticleviews_modifiedby", "knowledgearticleviews");
+    pub const LK_CONNECTIONROLEBASE_CREATEDONBEHALFBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_connectionrolebase_createdonbehalfby", "connectionroles");
+    pub const LK_WORKFLOWLOG_MODIFIEDONBEHALFBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_workflowlog_modifiedonbehalfby", "workflowlogs");
+    pub const LK_FEEDBACK_CLOSEDBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_feedback_closedby", "feedback");
+    pub const SYSTEMUSER_APPCONFIGMASTER_CREATEDBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("systemuser_appconfigmaster_createdby", "appconfigmasters");
+    pub const LK_USERSETTINGSBASE_MODIFIEDBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_usersettingsbase_modifiedby", "usersettingscollection");
+    pub const LK_SHAREPOINTDOCUMENTLOCATIONBASE_CREATEDBY: Navigation<SystemUser, Untyped> =
+        Navigation::new(
+            "lk_sharepointdocumentlocationbase_createdby",
+            "sharepointdocumentlocations",
+        );
+    pub const LK_FAX_MODIFIEDONBEHALFBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_fax_modifiedonbehalfby", "faxes");
+    pub const LK_FEEDBACK_CREATEDONBEHALFBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_feedback_createdonbehalfby", "feedback");
+    pub const SYSTEMUSER_APPCONFIGINSTANCE_CREATEDONBEHALFBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("systemuser_appconfiginstance_createdonbehalfby", "appconfiginstances");
+    pub const SYSTEMUSER_SITE_MAP_CREATEDBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("systemuser_SiteMap_createdby", "sitemaps");
+    pub const LK_ASYNCOPERATION_MODIFIEDBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_asyncoperation_modifiedby", "asyncoperations");
+    pub const LK_SAVEDQUERY_MODIFIEDONBEHALFBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_savedquery_modifiedonbehalfby", "savedqueries");
+    pub const LK_WORKFLOWLOG_MODIFIEDBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_workflowlog_modifiedby", "workflowlogs");
+    pub const LK_PROCESSTRIGGERBASE_MODIFIEDONBEHALFBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_processtriggerbase_modifiedonbehalfby", "processtriggers");
+    pub const LK_WEBWIZARD_CREATEDONBEHALFBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_webwizard_createdonbehalfby", "webwizards");
+    pub const LK_WEBWIZARD_MODIFIEDONBEHALFBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_webwizard_modifiedonbehalfby", "webwizards");
+    pub const SYSTEMUSER_APPCONFIG_CREATEDONBEHALFBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("systemuser_appconfig_createdonbehalfby", "appconfigs");
+    pub const LK_APPOINTMENT_MODIFIEDBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_appointment_modifiedby", "appointments");
+    pub const LK_ORGANIZATIONBASE_CREATEDBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_organizationbase_createdby", "organizations");
+    pub const LK_TIMEZONELOCALIZEDNAME_MODIFIEDBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_timezonelocalizedname_modifiedby", "timezonelocalizednames");
     #[cfg(feature = "activitypointers")]
-    pub const LK_ACTIVITYPOINTER_CREATEDONBEHALFBY: Navigation<
-        SystemUser,
-        super::Activitypointer,
-    > = Navigation::new("lk_activitypointer_createdonbehalfby", "activitypointers");
-    pub const LK_DUPLICATERULECONDITION_CREATEDONBEHALFBY: Navigation<
-        SystemUser,
-        Untyped,
-    > = Navigation::new(
-        "lk_duplicaterulecondition_createdonbehalfby",
-        "duplicateruleconditions",
-    );
-    pub const LK_MAILMERGETEMPLATE_CREATEDONBEHALFBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_mailmergetemplate_createdonbehalfby",
-        "mailmergetemplates",
-    );
-    pub const LK_IMPORTDATA_MODIFIEDONBEHALFBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_importdata_modifiedonbehalfby",
-        "importdataset",
-    );
-    pub const LK_TRANSFORMATIONMAPPING_CREATEDONBEHALFBY: Navigation<
-        SystemUser,
-        Untyped,
-    > = Navigation::new(
-        "lk_transformationmapping_createdonbehalfby",
-        "transformationmappings",
-    );
-    pub const LK_SEMIANNUALFISCALCALENDAR_SALESPERSONID: Navigation<
-        SystemUser,
-        Untyped,
-    > = Navigation::new(
-        "lk_semiannualfiscalcalendar_salespersonid",
-        "semiannualfiscalcalendars",
-    );
-    pub const LK_TRANSFORMATIONPARAMETERMAPPING_CREATEDONBEHALFBY: Navigation<
-        SystemUser,
-        Untyped,
-    > = Navigation::new(
-        "lk_transformationparametermapping_createdonbehalfby",
-        "transformationparametermappings",
-    );
-    pub const LK_CONNECTIONBASE_MODIFIEDONBEHALFBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_connectionbase_modifiedonbehalfby",
-        "connections",
-    );
-    pub const LK_PLUGINTYPESTATISTICBASE_CREATEDONBEHALFBY: Navigation<
-        SystemUser,
-        Untyped,
-    > = Navigation::new(
-        "lk_plugintypestatisticbase_createdonbehalfby",
-        "plugintypestatistics",
-    );
-    pub const LK_TRANSFORMATIONMAPPING_CREATEDBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_transformationmapping_createdby",
-        "transformationmappings",
-    );
-    pub const LK_MOBILE_OFFLINE_PROFILE_CREATEDBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_MobileOfflineProfile_createdby",
-        "mobileofflineprofiles",
-    );
-    pub const LK_SYNCERRORBASE_CREATEDBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_syncerrorbase_createdby",
-        "syncerrors",
-    );
-    pub const LK_DOCUMENTTEMPLATEBASE_MODIFIEDBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_documenttemplatebase_modifiedby",
-        "documenttemplates",
-    );
-    pub const LK_TASK_MODIFIEDBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_task_modifiedby",
-        "tasks",
-    );
-    pub const LK_KBARTICLEBASE_CREATEDBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_kbarticlebase_createdby",
-        "kbarticles",
-    );
-    pub const LK_TASK_CREATEDBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_task_createdby",
-        "tasks",
-    );
-    pub const LK_TRANSLATIONPROCESS_MODIFIEDONBEHALFBY: Navigation<
-        SystemUser,
-        Untyped,
-    > = Navigation::new(
-        "lk_translationprocess_modifiedonbehalfby",
-        "translationprocesses",
-    );
-    pub const LK_TIMEZONEDEFINITION_MODIFIEDONBEHALFBY: Navigation<
-        SystemUser,
-        Untyped,
-    > = Navigation::new(
-        "lk_timezonedefinition_modifiedonbehalfby",
-        "timezonedefinitions",
-    );
-    pub const LK_DUPLICATERULECONDITION_MODIFIEDONBEHALFBY: Navigation<
-        SystemUser,
-        Untyped,
-    > = Navigation::new(
-        "lk_duplicaterulecondition_modifiedonbehalfby",
-        "duplicateruleconditions",
-    );
-    pub const LK_ASYNCOPERATION_CREATEDONBEHALFBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_asyncoperation_createdonbehalfby",
-        "asyncoperations",
-    );
+    pub const LK_ACTIVITYPOINTER_CREATEDONBEHALFBY: Navigation<SystemUser, super::Activitypointer> =
+        Navigation::new("lk_activitypointer_createdonbehalfby", "activitypointers");
+    pub const LK_DUPLICATERULECONDITION_CREATEDONBEHALFBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_duplicaterulecondition_createdonbehalfby", "duplicateruleconditions");
+    pub const LK_MAILMERGETEMPLATE_CREATEDONBEHALFBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_mailmergetemplate_createdonbehalfby", "mailmergetemplates");
+    pub const LK_IMPORTDATA_MODIFIEDONBEHALFBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_importdata_modifiedonbehalfby", "importdataset");
+    pub const LK_TRANSFORMATIONMAPPING_CREATEDONBEHALFBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_transformationmapping_createdonbehalfby", "transformationmappings");
+    pub const LK_SEMIANNUALFISCALCALENDAR_SALESPERSONID: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_semiannualfiscalcalendar_salespersonid", "semiannualfiscalcalendars");
+    pub const LK_TRANSFORMATIONPARAMETERMAPPING_CREATEDONBEHALFBY: Navigation<SystemUser, Untyped> =
+        Navigation::new(
+            "lk_transformationparametermapping_createdonbehalfby",
+            "transformationparametermappings",
+        );
+    pub const LK_CONNECTIONBASE_MODIFIEDONBEHALFBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_connectionbase_modifiedonbehalfby", "connections");
+    pub const LK_PLUGINTYPESTATISTICBASE_CREATEDONBEHALFBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_plugintypestatisticbase_createdonbehalfby", "plugintypestatistics");
+    pub const LK_TRANSFORMATIONMAPPING_CREATEDBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_transformationmapping_createdby", "transformationmappings");
+    pub const LK_MOBILE_OFFLINE_PROFILE_CREATEDBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_MobileOfflineProfile_createdby", "mobileofflineprofiles");
+    pub const LK_SYNCERRORBASE_CREATEDBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_syncerrorbase_createdby", "syncerrors");
+    pub const LK_DOCUMENTTEMPLATEBASE_MODIFIEDBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_documenttemplatebase_modifiedby", "documenttemplates");
+    pub const LK_TASK_MODIFIEDBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_task_modifiedby", "tasks");
+    pub const LK_KBARTICLEBASE_CREATEDBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_kbarticlebase_createdby", "kbarticles");
+    pub const LK_TASK_CREATEDBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_task_createdby", "tasks");
+    pub const LK_TRANSLATIONPROCESS_MODIFIEDONBEHALFBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_translationprocess_modifiedonbehalfby", "translationprocesses");
+    pub const LK_TIMEZONEDEFINITION_MODIFIEDONBEHALFBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_timezonedefinition_modifiedonbehalfby", "timezonedefinitions");
+    pub const LK_DUPLICATERULECONDITION_MODIFIEDONBEHALFBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_duplicaterulecondition_modifiedonbehalfby", "duplicateruleconditions");
+    pub const LK_ASYNCOPERATION_CREATEDONBEHALFBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_asyncoperation_createdonbehalfby", "asyncoperations");
     #[cfg(feature = "activitypointers")]
-    pub const LK_ACTIVITYPOINTER_MODIFIEDBY: Navigation<
-        SystemUser,
-        super::Activitypointer,
-    > = Navigation::new("lk_activitypointer_modifiedby", "activitypointers");
+    pub const LK_ACTIVITYPOINTER_MODIFIEDBY: Navigation<SystemUser, super::Activitypointer> =
+        Navigation::new("lk_activitypointer_modifiedby", "activitypointers");
     #[cfg(feature = "queues")]
-    pub const LK_QUEUEBASE_CREATEDBY: Navigation<SystemUser, super::Queue> = Navigation::new(
-        "lk_queuebase_createdby",
-        "queues",
-    );
-    pub const LK_TRANSFORMATIONMAPPING_MODIFIEDBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_transformationmapping_modifiedby",
-        "transformationmappings",
-    );
-    pub const SYSTEMUSER_APPCONFIG_CREATEDBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "systemuser_appconfig_createdby",
-        "appconfigs",
-    );
-    pub const USER_SETTINGS: Navigation<SystemUser, Untyped> = Navigation::new(
-        "user_settings",
-        "usersettingscollection",
-    );
-    pub const SYSTEMUSER_APPCONFIGINSTANCE_MODIFIEDBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "systemuser_appconfiginstance_modifiedby",
-        "appconfiginstances",
-    );
-    pub const LK_TRANSLATIONPROCESS_CREATEDBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_translationprocess_createdby",
-        "translationprocesses",
-    );
-    pub const SYSTEMUSER_NAVIGATIONSETTING_MODIFIEDONBEHALFBY: Navigation<
-        SystemUser,
-        Untyped,
-    > = Navigation::new(
-        "systemuser_navigationsetting_modifiedonbehalfby",
-        "navigationsettings",
-    );
+    pub const LK_QUEUEBASE_CREATEDBY: Navigation<SystemUser, super::Queue> =
+        Navigation::new("lk_queuebase_createdby", "queues");
+    pub const LK_TRANSFORMATIONMAPPING_MODIFIEDBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_transformationmapping_modifiedby", "transformationmappings");
+    pub const SYSTEMUSER_APPCONFIG_CREATEDBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("systemuser_appconfig_createdby", "appconfigs");
+    pub const USER_SETTINGS: Navigation<SystemUser, Untyped> =
+        Navigation::new("user_settings", "usersettingscollection");
+    pub const SYSTEMUSER_APPCONFIGINSTANCE_MODIFIEDBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("systemuser_appconfiginstance_modifiedby", "appconfiginstances");
+    pub const LK_TRANSLATIONPROCESS_CREATEDBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_translationprocess_createdby", "translationprocesses");
+    pub const SYSTEMUSER_NAVIGATIONSETTING_MODIFIEDONBEHALFBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("systemuser_navigationsetting_modifiedonbehalfby", "navigationsettings");
     #[cfg(feature = "queueitems")]
-    pub const LK_QUEUEITEM_MODIFIEDONBEHALFBY: Navigation<
-        SystemUser,
-        super::Queueitem,
-    > = Navigation::new("lk_queueitem_modifiedonbehalfby", "queueitems");
+    pub const LK_QUEUEITEM_MODIFIEDONBEHALFBY: Navigation<SystemUser, super::Queueitem> =
+        Navigation::new("lk_queueitem_modifiedonbehalfby", "queueitems");
     #[cfg(feature = "annotations")]
-    pub const LK_ANNOTATIONBASE_CREATEDONBEHALFBY: Navigation<
-        SystemUser,
-        super::Annotation,
-    > = Navigation::new("lk_annotationbase_createdonbehalfby", "annotations");
-    pub const LK_ACTIONCARDBASE_CREATEDONBEHALFBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_actioncardbase_createdonbehalfby",
-        "actioncards",
-    );
-    pub const LK_TIMEZONELOCALIZEDNAME_CREATEDBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_timezonelocalizedname_createdby",
-        "timezonelocalizednames",
-    );
-    pub const SYSTEMUSER_APPCONFIGINSTANCE_MODIFIEDONBEHALFBY: Navigation<
-        SystemUser,
-        Untyped,
-    > = Navigation::new(
-        "systemuser_appconfiginstance_modifiedonbehalfby",
-        "appconfiginstances",
-    );
-    pub const LK_IMPORT_CREATEDONBEHALFBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_import_createdonbehalfby",
-        "imports",
-    );
-    pub const LK_MAILMERGETEMPLATE_MODIFIEDONBEHALFBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_mailmergetemplate_modifiedonbehalfby",
-        "mailmergetemplates",
-    );
-    pub const LK_CUSTOMCONTROLDEFAULTCONFIG_MODIFIEDBY: Navigation<
-        SystemUser,
-        Untyped,
-    > = Navigation::new(
-        "lk_customcontroldefaultconfig_modifiedby",
-        "customcontroldefaultconfigs",
-    );
-    pub const LK_CUSTOMCONTROL_CREATEDONBEHALFBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_customcontrol_createdonbehalfby",
-        "customcontrols",
-    );
-    pub const LK_USERSETTINGS_MODIFIEDONBEHALFBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_usersettings_modifiedonbehalfby",
-        "usersettingscollection",
-    );
-    pub const LK_OWNERMAPPING_MODIFIEDONBEHALFBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_ownermapping_modifiedonbehalfby",
-        "ownermappings",
-    );
-    pub const LK_MOBILE_OFFLINE_PROFILE_MODIFIEDBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_MobileOfflineProfile_modifiedby",
-        "mobileofflineprofiles",
-    );
-    pub const LK_LOOKUPMAPPING_CREATEDONBEHALFBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_lookupmapping_createdonbehalfby",
-        "lookupmappings",
-    );
-    pub const LK_PLUGINTYPE_MODIFIEDONBEHALFBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_plugintype_modifiedonbehalfby",
-        "plugintypes",
-    );
-    pub const APPMODULECOMPONENT_CREATEDBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "appmodulecomponent_createdby",
-        "appmodulecomponents",
-    );
-    pub const LK_PROCESSSESSION_MODIFIEDBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_processsession_modifiedby",
-        "processsessions",
-    );
-    pub const LK_TRANSFORMATIONPARAMETERMAPPING_MODIFIEDBY: Navigation<
-        SystemUser,
-        Untyped,
-    > = Navigation::new(
-        "lk_transformationparametermapping_modifiedby",
-        "transformationparametermappings",
-    );
-    pub const LK_SAVEDQUERYVISUALIZATIONBASE_MODIFIEDONBEHALFBY: Navigation<
-        SystemUser,
-        Untyped,
-    > = Navigation::new(
-        "lk_savedqueryvisualizationbase_modifiedonbehalfby",
-        "savedqueryvisualizations",
-    );
-    pub const LK_KBARTICLECOMMENT_MODIFIEDONBEHALFBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_kbarticlecomment_modifiedonbehalfby",
-        "kbarticlecomments",
-    );
-    pub const LK_ROLEBASE_CREATEDBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_rolebase_createdby",
-        "roles",
-    );
-    pub const LK_BULKDELETEOPERATION_CREATEDONBEHALFBY: Navigation<
-        SystemUser,
-        Untyped,
-    > = Navigation::new(
-        "lk_bulkdeleteoperation_createdonbehalfby",
-        "bulkdeleteoperations",
-    );
-    pub const LK_KNOWLEDGEARTICLEVIEWS_CREATEDBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_knowledgearticleviews_createdby",
-        "knowledgearticleviews",
-    );
-    pub const LK_CUSTOMERADDRESSBASE_MODIFIEDBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_customeraddressbase_modifiedby",
-        "customeraddresses",
-    );
-    pub const LK_TRANSLATIONPROCESS_CREATEDONBEHALFBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_translationprocess_createdonbehalfby",
-        "translationprocesses",
-    );
-    pub const LK_EMAIL_CREATEDONBEHALFBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_email_createdonbehalfby",
-        "emails",
-    );
-    pub const LK_CATEGORY_MODIFIEDBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_category_modifiedby",
-        "categories",
-    );
-    pub const LK_QUARTERLYFISCALCALENDAR_MODIFIEDONBEHALFBY: Navigation<
-        SystemUser,
-        Untyped,
-    > = Navigation::new(
-        "lk_quarterlyfiscalcalendar_modifiedonbehalfby",
-        "quarterlyfiscalcalendars",
-    );
-    pub const LK_IMPORTFILEBASE_CREATEDONBEHALFBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_importfilebase_createdonbehalfby",
-        "importfiles",
-    );
-    pub const LK_SDKMESSAGEFILTER_CREATEDONBEHALFBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_sdkmessagefilter_createdonbehalfby",
-        "sdkmessagefilters",
-    );
+    pub const LK_ANNOTATIONBASE_CREATEDONBEHALFBY: Navigation<SystemUser, super::Annotation> =
+        Navigation::new("lk_annotationbase_createdonbehalfby", "annotations");
+    pub const LK_ACTIONCARDBASE_CREATEDONBEHALFBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_actioncardbase_createdonbehalfby", "actioncards");
+    pub const LK_TIMEZONELOCALIZEDNAME_CREATEDBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_timezonelocalizedname_createdby", "timezonelocalizednames");
+    pub const SYSTEMUSER_APPCONFIGINSTANCE_MODIFIEDONBEHALFBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("systemuser_appconfiginstance_modifiedonbehalfby", "appconfiginstances");
+    pub const LK_IMPORT_CREATEDONBEHALFBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_import_createdonbehalfby", "imports");
+    pub const LK_MAILMERGETEMPLATE_MODIFIEDONBEHALFBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_mailmergetemplate_modifiedonbehalfby", "mailmergetemplates");
+    pub const LK_CUSTOMCONTROLDEFAULTCONFIG_MODIFIEDBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_customcontroldefaultconfig_modifiedby", "customcontroldefaultconfigs");
+    pub const LK_CUSTOMCONTROL_CREATEDONBEHALFBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_customcontrol_createdonbehalfby", "customcontrols");
+    pub const LK_USERSETTINGS_MODIFIEDONBEHALFBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_usersettings_modifiedonbehalfby", "usersettingscollection");
+    pub const LK_OWNERMAPPING_MODIFIEDONBEHALFBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_ownermapping_modifiedonbehalfby", "ownermappings");
+    pub const LK_MOBILE_OFFLINE_PROFILE_MODIFIEDBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_MobileOfflineProfile_modifiedby", "mobileofflineprofiles");
+    pub const LK_LOOKUPMAPPING_CREATEDONBEHALFBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_lookupmapping_createdonbehalfby", "lookupmappings");
+    pub const LK_PLUGINTYPE_MODIFIEDONBEHALFBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_plugintype_modifiedonbehalfby", "plugintypes");
+    pub const APPMODULECOMPONENT_CREATEDBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("appmodulecomponent_createdby", "appmodulecomponents");
+    pub const LK_PROCESSSESSION_MODIFIEDBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_processsession_modifiedby", "processsessions");
+    pub const LK_TRANSFORMATIONPARAMETERMAPPING_MODIFIEDBY: Navigation<SystemUser, Untyped> =
+        Navigation::new(
+            "lk_transformationparametermapping_modifiedby",
+            "transformationparametermappings",
+        );
+    pub const LK_SAVEDQUERYVISUALIZATIONBASE_MODIFIEDONBEHALFBY: Navigation<SystemUser, Untyped> =
+        Navigation::new(
+            "lk_savedqueryvisualizationbase_modifiedonbehalfby",
+            "savedqueryvisualizations",
+        );
+    pub const LK_KBARTICLECOMMENT_MODIFIEDONBEHALFBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_kbarticlecomment_modifiedonbehalfby", "kbarticlecomments");
+    pub const LK_ROLEBASE_CREATEDBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_rolebase_createdby", "roles");
+    pub const LK_BULKDELETEOPERATION_CREATEDONBEHALFBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_bulkdeleteoperation_createdonbehalfby", "bulkdeleteoperations");
+    pub const LK_KNOWLEDGEARTICLEVIEWS_CREATEDBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_knowledgearticleviews_createdby", "knowledgearticleviews");
+    pub const LK_CUSTOMERADDRESSBASE_MODIFIEDBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_customeraddressbase_modifiedby", "customeraddresses");
+    pub const LK_TRANSLATIONPROCESS_CREATEDONBEHALFBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_translationprocess_createdonbehalfby", "translationprocesses");
+    pub const LK_EMAIL_CREATEDONBEHALFBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_email_createdonbehalfby", "emails");
+    pub const LK_CATEGORY_MODIFIEDBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_category_modifiedby", "categories");
+    pub const LK_QUARTERLYFISCALCALENDAR_MODIFIEDONBEHALFBY: Navigation<SystemUser, Untyped> =
+        Navigation::new(
+            "lk_quarterlyfiscalcalendar_modifiedonbehalfby",
+            "quarterlyfiscalcalendars",
+        );
+    pub const LK_IMPORTFILEBASE_CREATEDONBEHALFBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_importfilebase_createdonbehalfby", "importfiles");
+    pub const LK_SDKMESSAGEFILTER_CREATEDONBEHALFBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_sdkmessagefilter_createdonbehalfby", "sdkmessagefilters");
     #[cfg(feature = "annotations")]
-    pub const LK_ANNOTATIONBASE_MODIFIEDBY: Navigation<SystemUser, super::Annotation> = Navigation::new(
-        "lk_annotationbase_modifiedby",
-        "annotations",
-    );
+    pub const LK_ANNOTATIONBASE_MODIFIEDBY: Navigation<SystemUser, super::Annotation> =
+        Navigation::new("lk_annotationbase_modifiedby", "annotations");
     #[cfg(feature = "queues")]
-    pub const LK_QUEUE_MODIFIEDONBEHALFBY: Navigation<SystemUser, super::Queue> = Navigation::new(
-        "lk_queue_modifiedonbehalfby",
-        "queues",
-    );
+    pub const LK_QUEUE_MODIFIEDONBEHALFBY: Navigation<SystemUser, super::Queue> =
+        Navigation::new("lk_queue_modifiedonbehalfby", "queues");
     pub const LK_SHAREPOINTDOCUMENTLOCATIONBASE_MODIFIEDONBEHALFBY: Navigation<
         SystemUser,
         Untyped,
@@ -5535,137 +4396,72 @@ impl SystemUser {
         "lk_sharepointdocumentlocationbase_modifiedonbehalfby",
         "sharepointdocumentlocations",
     );
-    pub const LK_SOCIALACTIVITY_MODIFIEDBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_socialactivity_modifiedby",
-        "socialactivities",
-    );
-    pub const LK_CALENDAR_MODIFIEDONBEHALFBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_calendar_modifiedonbehalfby",
-        "calendars",
-    );
+    pub const LK_SOCIALACTIVITY_MODIFIEDBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_socialactivity_modifiedby", "socialactivities");
+    pub const LK_CALENDAR_MODIFIEDONBEHALFBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_calendar_modifiedonbehalfby", "calendars");
     #[cfg(feature = "contacts")]
-    pub const SYSTEM_USER_CONTACTS: Navigation<SystemUser, super::Contact> = Navigation::new(
-        "system_user_contacts",
-        "contacts",
-    );
-    pub const LK_WEBRESOURCEBASE_CREATEDONBEHALFBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_webresourcebase_createdonbehalfby",
-        "webresourceset",
-    );
-    pub const LK_FEEDBACK_CREATEDBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_feedback_createdby",
-        "feedback",
-    );
-    pub const LK_FIXEDMONTHLYFISCALCALENDAR_CREATEDBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_fixedmonthlyfiscalcalendar_createdby",
-        "fixedmonthlyfiscalcalendars",
-    );
-    pub const LK_FIELDSECURITYPROFILE_MODIFIEDONBEHALFBY: Navigation<
-        SystemUser,
-        Untyped,
-    > = Navigation::new(
-        "lk_fieldsecurityprofile_modifiedonbehalfby",
-        "fieldsecurityprofiles",
-    );
-    pub const CREATEDBY_SDKMESSAGEPROCESSINGSTEPSECURECONFIG: Navigation<
-        SystemUser,
-        Untyped,
-    > = Navigation::new(
-        "createdby_sdkmessageprocessingstepsecureconfig",
-        "sdkmessageprocessingstepsecureconfigs",
-    );
-    pub const LK_PROCESSSESSIONBASE_CREATEDONBEHALFBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_processsessionbase_createdonbehalfby",
-        "processsessions",
-    );
-    pub const LK_WEBWIZARD_MODIFIEDBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_webwizard_modifiedby",
-        "webwizards",
-    );
+    pub const SYSTEM_USER_CONTACTS: Navigation<SystemUser, super::Contact> =
+        Navigation::new("system_user_contacts", "contacts");
+    pub const LK_WEBRESOURCEBASE_CREATEDONBEHALFBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_webresourcebase_createdonbehalfby", "webresourceset");
+    pub const LK_FEEDBACK_CREATEDBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_feedback_createdby", "feedback");
+    pub const LK_FIXEDMONTHLYFISCALCALENDAR_CREATEDBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_fixedmonthlyfiscalcalendar_createdby", "fixedmonthlyfiscalcalendars");
+    pub const LK_FIELDSECURITYPROFILE_MODIFIEDONBEHALFBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_fieldsecurityprofile_modifiedonbehalfby", "fieldsecurityprofiles");
+    pub const CREATEDBY_SDKMESSAGEPROCESSINGSTEPSECURECONFIG: Navigation<SystemUser, Untyped> =
+        Navigation::new(
+            "createdby_sdkmessageprocessingstepsecureconfig",
+            "sdkmessageprocessingstepsecureconfigs",
+        );
+    pub const LK_PROCESSSESSIONBASE_CREATEDONBEHALFBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_processsessionbase_createdonbehalfby", "processsessions");
+    pub const LK_WEBWIZARD_MODIFIEDBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_webwizard_modifiedby", "webwizards");
     #[cfg(feature = "teams")]
-    pub const LK_TEAMBASE_MODIFIEDBY: Navigation<SystemUser, super::Team> = Navigation::new(
-        "lk_teambase_modifiedby",
-        "teams",
-    );
-    pub const LK_ACI_VIEW_MAPPER_MODIFIEDONBEHALFBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_ACIViewMapper_modifiedonbehalfby",
-        "aciviewmappers",
-    );
-    pub const LK_ANNUALFISCALCALENDAR_CREATEDBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_annualfiscalcalendar_createdby",
-        "annualfiscalcalendars",
-    );
-    pub const LK_CUSTOMCONTROLDEFAULTCONFIG_CREATEDBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_customcontroldefaultconfig_createdby",
-        "customcontroldefaultconfigs",
-    );
-    pub const LK_MOBILEOFFLINEPROFILEITEM_MODIFIEDONBEHALFBY: Navigation<
-        SystemUser,
-        Untyped,
-    > = Navigation::new(
-        "lk_mobileofflineprofileitem_modifiedonbehalfby",
-        "mobileofflineprofileitems",
-    );
-    pub const LK_ANNUALFISCALCALENDAR_CREATEDONBEHALFBY: Navigation<
-        SystemUser,
-        Untyped,
-    > = Navigation::new(
-        "lk_annualfiscalcalendar_createdonbehalfby",
-        "annualfiscalcalendars",
-    );
+    pub const LK_TEAMBASE_MODIFIEDBY: Navigation<SystemUser, super::Team> =
+        Navigation::new("lk_teambase_modifiedby", "teams");
+    pub const LK_ACI_VIEW_MAPPER_MODIFIEDONBEHALFBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_ACIViewMapper_modifiedonbehalfby", "aciviewmappers");
+    pub const LK_ANNUALFISCALCALENDAR_CREATEDBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_annualfiscalcalendar_createdby", "annualfiscalcalendars");
+    pub const LK_CUSTOMCONTROLDEFAULTCONFIG_CREATEDBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_customcontroldefaultconfig_createdby", "customcontroldefaultconfigs");
+    pub const LK_MOBILEOFFLINEPROFILEITEM_MODIFIEDONBEHALFBY: Navigation<SystemUser, Untyped> =
+        Navigation::new(
+            "lk_mobileofflineprofileitem_modifiedonbehalfby",
+            "mobileofflineprofileitems",
+        );
+    pub const LK_ANNUALFISCALCALENDAR_CREATEDONBEHALFBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_annualfiscalcalendar_createdonbehalfby", "annualfiscalcalendars");
     #[cfg(feature = "queues")]
-    pub const QUEUEMEMBERSHIP_ASSOCIATION: Navigation<SystemUser, super::Queue> = Navigation::new(
-        "queuemembership_association",
-        "queues",
-    );
-    pub const LK_SOLUTIONBASE_CREATEDONBEHALFBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_solutionbase_createdonbehalfby",
-        "solutions",
-    );
-    pub const LK_SHAREPOINTSITEBASE_MODIFIEDONBEHALFBY: Navigation<
-        SystemUser,
-        Untyped,
-    > = Navigation::new("lk_sharepointsitebase_modifiedonbehalfby", "sharepointsites");
-    pub const LK_SYNCERRORBASE_CREATEDONBEHALFBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_syncerrorbase_createdonbehalfby",
-        "syncerrors",
-    );
-    pub const LK_CUSTOMCONTROLRESOURCE_MODIFIEDBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_customcontrolresource_modifiedby",
-        "customcontrolresources",
-    );
-    pub const MODIFIEDBY_PLUGINASSEMBLY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "modifiedby_pluginassembly",
-        "pluginassemblies",
-    );
-    pub const LK_RECURRENCERULE_MODIFIEDBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_recurrencerule_modifiedby",
-        "recurrencerules",
-    );
-    pub const KNOWLEDGEARTICLE_PRIMARYAUTHORID: Navigation<SystemUser, Untyped> = Navigation::new(
-        "knowledgearticle_primaryauthorid",
-        "knowledgearticles",
-    );
-    pub const LK_PUBLISHERADDRESSBASE_CREATEDONBEHALFBY: Navigation<
-        SystemUser,
-        Untyped,
-    > = Navigation::new(
-        "lk_publisheraddressbase_createdonbehalfby",
-        "publisheraddresses",
-    );
-    pub const LK_TRANSACTIONCURRENCYBASE_MODIFIEDBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_transactioncurrencybase_modifiedby",
-        "transactioncurrencies",
-    );
+    pub const QUEUEMEMBERSHIP_ASSOCIATION: Navigation<SystemUser, super::Queue> =
+        Navigation::new("queuemembership_association", "queues");
+    pub const LK_SOLUTIONBASE_CREATEDONBEHALFBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_solutionbase_createdonbehalfby", "solutions");
+    pub const LK_SHAREPOINTSITEBASE_MODIFIEDONBEHALFBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_sharepointsitebase_modifiedonbehalfby", "sharepointsites");
+    pub const LK_SYNCERRORBASE_CREATEDONBEHALFBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_syncerrorbase_createdonbehalfby", "syncerrors");
+    pub const LK_CUSTOMCONTROLRESOURCE_MODIFIEDBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_customcontrolresource_modifiedby", "customcontrolresources");
+    pub const MODIFIEDBY_PLUGINASSEMBLY: Navigation<SystemUser, Untyped> =
+        Navigation::new("modifiedby_pluginassembly", "pluginassemblies");
+    pub const LK_RECURRENCERULE_MODIFIEDBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_recurrencerule_modifiedby", "recurrencerules");
+    pub const KNOWLEDGEARTICLE_PRIMARYAUTHORID: Navigation<SystemUser, Untyped> =
+        Navigation::new("knowledgearticle_primaryauthorid", "knowledgearticles");
+    pub const LK_PUBLISHERADDRESSBASE_CREATEDONBEHALFBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_publisheraddressbase_createdonbehalfby", "publisheraddresses");
+    pub const LK_TRANSACTIONCURRENCYBASE_MODIFIEDBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_transactioncurrencybase_modifiedby", "transactioncurrencies");
     #[cfg(feature = "contacts")]
-    pub const CONTACT_OWNING_USER: Navigation<SystemUser, super::Contact> = Navigation::new(
-        "contact_owning_user",
-        "contacts",
-    );
-    pub const LK_APPOINTMENT_CREATEDONBEHALFBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_appointment_createdonbehalfby",
-        "appointments",
-    );
+    pub const CONTACT_OWNING_USER: Navigation<SystemUser, super::Contact> =
+        Navigation::new("contact_owning_user", "contacts");
+    pub const LK_APPOINTMENT_CREATEDONBEHALFBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_appointment_createdonbehalfby", "appointments");
     pub const LK_MOBILE_OFFLINE_PROFILE_ITEM_ASSOCIATION_CREATEDBY: Navigation<
         SystemUser,
         Untyped,
@@ -5673,208 +4469,100 @@ impl SystemUser {
         "lk_MobileOfflineProfileItemAssociation_createdby",
         "mobileofflineprofileitemassociations",
     );
-    pub const LK_ACTIONCARDBASE_CREATEDBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_actioncardbase_createdby",
-        "actioncards",
-    );
-    pub const LK_QUARTERLYFISCALCALENDAR_SALESPERSONID: Navigation<
-        SystemUser,
-        Untyped,
-    > = Navigation::new(
-        "lk_quarterlyfiscalcalendar_salespersonid",
-        "quarterlyfiscalcalendars",
-    );
-    pub const LK_IMPORTLOGBASE_MODIFIEDBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_importlogbase_modifiedby",
-        "importlogs",
-    );
-    pub const LK_RECURRENCERULE_CREATEDBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_recurrencerule_createdby",
-        "recurrencerules",
-    );
-    pub const LK_BUSINESSUNITNEWSARTICLEBASE_MODIFIEDBY: Navigation<
-        SystemUser,
-        Untyped,
-    > = Navigation::new(
-        "lk_businessunitnewsarticlebase_modifiedby",
-        "businessunitnewsarticles",
-    );
-    pub const LK_CUSTOMCONTROLRESOURCE_CREATEDONBEHALFBY: Navigation<
-        SystemUser,
-        Untyped,
-    > = Navigation::new(
-        "lk_customcontrolresource_createdonbehalfby",
-        "customcontrolresources",
-    );
-    pub const LK_IMPORTMAP_MODIFIEDONBEHALFBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_importmap_modifiedonbehalfby",
-        "importmaps",
-    );
-    pub const MODIFIEDBY_SDKMESSAGEPROCESSINGSTEPSECURECONFIG: Navigation<
-        SystemUser,
-        Untyped,
-    > = Navigation::new(
-        "modifiedby_sdkmessageprocessingstepsecureconfig",
-        "sdkmessageprocessingstepsecureconfigs",
-    );
-    pub const STAGEID_PROCESSSTAGE: Lookup<SystemUser, Untyped> = Lookup::new(
-        "stageid_processstage",
-        "processstages",
-    );
-    pub const LK_CATEGORY_CREATEDBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_category_createdby",
-        "categories",
-    );
-    pub const SYSTEMUSER_APPMODULE_MODIFIEDBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "systemuser_appmodule_modifiedby",
-        "appmodules",
-    );
-    pub const LK_PROCESSSESSION_STARTEDBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_processsession_startedby",
-        "processsessions",
-    );
-    pub const SYSTEMUSER_NAVIGATIONSETTING_CREATEDBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "systemuser_navigationsetting_createdby",
-        "navigationsettings",
-    );
-    pub const LK_NEWPROCESS_CREATEDONBEHALFBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_newprocess_createdonbehalfby",
-        "newprocesses",
-    );
-    pub const LK_REPORTCATEGORYBASE_MODIFIEDBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_reportcategorybase_modifiedby",
-        "reportcategories",
-    );
-    pub const LK_TASK_CREATEDONBEHALFBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_task_createdonbehalfby",
-        "tasks",
-    );
+    pub const LK_ACTIONCARDBASE_CREATEDBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_actioncardbase_createdby", "actioncards");
+    pub const LK_QUARTERLYFISCALCALENDAR_SALESPERSONID: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_quarterlyfiscalcalendar_salespersonid", "quarterlyfiscalcalendars");
+    pub const LK_IMPORTLOGBASE_MODIFIEDBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_importlogbase_modifiedby", "importlogs");
+    pub const LK_RECURRENCERULE_CREATEDBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_recurrencerule_createdby", "recurrencerules");
+    pub const LK_BUSINESSUNITNEWSARTICLEBASE_MODIFIEDBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_businessunitnewsarticlebase_modifiedby", "businessunitnewsarticles");
+    pub const LK_CUSTOMCONTROLRESOURCE_CREATEDONBEHALFBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_customcontrolresource_createdonbehalfby", "customcontrolresources");
+    pub const LK_IMPORTMAP_MODIFIEDONBEHALFBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_importmap_modifiedonbehalfby", "importmaps");
+    pub const MODIFIEDBY_SDKMESSAGEPROCESSINGSTEPSECURECONFIG: Navigation<SystemUser, Untyped> =
+        Navigation::new(
+            "modifiedby_sdkmessageprocessingstepsecureconfig",
+            "sdkmessageprocessingstepsecureconfigs",
+        );
+    pub const STAGEID_PROCESSSTAGE: Lookup<SystemUser, Untyped> =
+        Lookup::new("stageid_processstage", "processstages");
+    pub const LK_CATEGORY_CREATEDBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_category_createdby", "categories");
+    pub const SYSTEMUSER_APPMODULE_MODIFIEDBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("systemuser_appmodule_modifiedby", "appmodules");
+    pub const LK_PROCESSSESSION_STARTEDBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_processsession_startedby", "processsessions");
+    pub const SYSTEMUSER_NAVIGATIONSETTING_CREATEDBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("systemuser_navigationsetting_createdby", "navigationsettings");
+    pub const LK_NEWPROCESS_CREATEDONBEHALFBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_newprocess_createdonbehalfby", "newprocesses");
+    pub const LK_REPORTCATEGORYBASE_MODIFIEDBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_reportcategorybase_modifiedby", "reportcategories");
+    pub const LK_TASK_CREATEDONBEHALFBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_task_createdonbehalfby", "tasks");
     #[cfg(feature = "letters")]
-    pub const USER_LETTER: Navigation<SystemUser, super::Letter> = Navigation::new(
-        "user_letter",
-        "letters",
-    );
+    pub const USER_LETTER: Navigation<SystemUser, super::Letter> =
+        Navigation::new("user_letter", "letters");
     #[cfg(feature = "teams")]
-    pub const LK_TEAMBASE_CREATEDBY: Navigation<SystemUser, super::Team> = Navigation::new(
-        "lk_teambase_createdby",
-        "teams",
-    );
-    pub const LK_SLABASE_MODIFIEDONBEHALFBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_slabase_modifiedonbehalfby",
-        "slas",
-    );
-    pub const LK_USERSETTINGS_CREATEDONBEHALFBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_usersettings_createdonbehalfby",
-        "usersettingscollection",
-    );
-    pub const LK_CALENDARRULE_CREATEDBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_calendarrule_createdby",
-        "calendarrules",
-    );
-    pub const LK_IMPORTENTITYMAPPING_CREATEDONBEHALFBY: Navigation<
-        SystemUser,
-        Untyped,
-    > = Navigation::new(
-        "lk_importentitymapping_createdonbehalfby",
-        "importentitymappings",
-    );
-    pub const LK_CUSTOMCONTROLRESOURCE_MODIFIEDONBEHALFBY: Navigation<
-        SystemUser,
-        Untyped,
-    > = Navigation::new(
-        "lk_customcontrolresource_modifiedonbehalfby",
-        "customcontrolresources",
-    );
-    pub const LK_MOBILEOFFLINEPROFILEITEM_MODIFIEDBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_mobileofflineprofileitem_modifiedby",
-        "mobileofflineprofileitems",
-    );
+    pub const LK_TEAMBASE_CREATEDBY: Navigation<SystemUser, super::Team> =
+        Navigation::new("lk_teambase_createdby", "teams");
+    pub const LK_SLABASE_MODIFIEDONBEHALFBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_slabase_modifiedonbehalfby", "slas");
+    pub const LK_USERSETTINGS_CREATEDONBEHALFBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_usersettings_createdonbehalfby", "usersettingscollection");
+    pub const LK_CALENDARRULE_CREATEDBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_calendarrule_createdby", "calendarrules");
+    pub const LK_IMPORTENTITYMAPPING_CREATEDONBEHALFBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_importentitymapping_createdonbehalfby", "importentitymappings");
+    pub const LK_CUSTOMCONTROLRESOURCE_MODIFIEDONBEHALFBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_customcontrolresource_modifiedonbehalfby", "customcontrolresources");
+    pub const LK_MOBILEOFFLINEPROFILEITEM_MODIFIEDBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_mobileofflineprofileitem_modifiedby", "mobileofflineprofileitems");
     #[cfg(feature = "systemusers")]
-    pub const PARENTSYSTEMUSERID: Lookup<SystemUser, SystemUser> = Lookup::new(
-        "parentsystemuserid",
-        "systemusers",
-    );
+    pub const PARENTSYSTEMUSERID: Lookup<SystemUser, SystemUser> =
+        Lookup::new("parentsystemuserid", "systemusers");
     #[cfg(feature = "systemusers")]
-    pub const USER_PARENT_USER: Navigation<SystemUser, SystemUser> = Navigation::new(
-        "user_parent_user",
-        "systemusers",
-    );
-    pub const LK_PERSONALDOCUMENTTEMPLATEBASE_MODIFIEDBY: Navigation<
-        SystemUser,
-        Untyped,
-    > = Navigation::new(
-        "lk_personaldocumenttemplatebase_modifiedby",
-        "personaldocumenttemplates",
-    );
-    pub const IMPORT_FILE_SYSTEM_USER: Navigation<SystemUser, Untyped> = Navigation::new(
-        "ImportFile_SystemUser",
-        "importfiles",
-    );
-    pub const LK_SAVEDQUERYBASE_CREATEDBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_savedquerybase_createdby",
-        "savedqueries",
-    );
-    pub const SYSTEM_USER_DUPLICATE_MATCHING_RECORD: Navigation<SystemUser, Untyped> = Navigation::new(
-        "SystemUser_DuplicateMatchingRecord",
-        "duplicaterecords",
-    );
-    pub const LK_EMAIL_MODIFIEDONBEHALFBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_email_modifiedonbehalfby",
-        "emails",
-    );
-    pub const USER_SOCIALACTIVITY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "user_socialactivity",
-        "socialactivities",
-    );
-    pub const LK_FIXEDMONTHLYFISCALCALENDAR_MODIFIEDBY: Navigation<
-        SystemUser,
-        Untyped,
-    > = Navigation::new(
-        "lk_fixedmonthlyfiscalcalendar_modifiedby",
-        "fixedmonthlyfiscalcalendars",
-    );
-    pub const LK_BUSINESSUNITNEWSARTICLE_MODIFIEDONBEHALFBY: Navigation<
-        SystemUser,
-        Untyped,
-    > = Navigation::new(
-        "lk_businessunitnewsarticle_modifiedonbehalfby",
-        "businessunitnewsarticles",
-    );
-    pub const LK_PHONECALL_MODIFIEDBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_phonecall_modifiedby",
-        "phonecalls",
-    );
-    pub const LK_ANNUALFISCALCALENDAR_MODIFIEDONBEHALFBY: Navigation<
-        SystemUser,
-        Untyped,
-    > = Navigation::new(
-        "lk_annualfiscalcalendar_modifiedonbehalfby",
-        "annualfiscalcalendars",
-    );
-    pub const LK_KBARTICLETEMPLATE_MODIFIEDONBEHALFBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_kbarticletemplate_modifiedonbehalfby",
-        "kbarticletemplates",
-    );
-    pub const LK_ORGANIZATIONBASE_MODIFIEDBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_organizationbase_modifiedby",
-        "organizations",
-    );
-    pub const LK_OWNERMAPPING_CREATEDONBEHALFBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_ownermapping_createdonbehalfby",
-        "ownermappings",
-    );
-    pub const CREATEDBY_SDKMESSAGEPROCESSINGSTEP: Navigation<SystemUser, Untyped> = Navigation::new(
-        "createdby_sdkmessageprocessingstep",
-        "sdkmessageprocessingsteps",
-    );
-    pub const LK_SYNCERRORBASE_MODIFIEDONBEHALFBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_syncerrorbase_modifiedonbehalfby",
-        "syncerrors",
-    );
-    pub const LK_APPOINTMENT_CREATEDBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_appointment_createdby",
-        "appointments",
-    );
+    pub const USER_PARENT_USER: Navigation<SystemUser, SystemUser> =
+        Navigation::new("user_parent_user", "systemusers");
+    pub const LK_PERSONALDOCUMENTTEMPLATEBASE_MODIFIEDBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_personaldocumenttemplatebase_modifiedby", "personaldocumenttemplates");
+    pub const IMPORT_FILE_SYSTEM_USER: Navigation<SystemUser, Untyped> =
+        Navigation::new("ImportFile_SystemUser", "importfiles");
+    pub const LK_SAVEDQUERYBASE_CREATEDBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_savedquerybase_createdby", "savedqueries");
+    pub const SYSTEM_USER_DUPLICATE_MATCHING_RECORD: Navigation<SystemUser, Untyped> =
+        Navigation::new("SystemUser_DuplicateMatchingRecord", "duplicaterecords");
+    pub const LK_EMAIL_MODIFIEDONBEHALFBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_email_modifiedonbehalfby", "emails");
+    pub const USER_SOCIALACTIVITY: Navigation<SystemUser, Untyped> =
+        Navigation::new("user_socialactivity", "socialactivities");
+    pub const LK_FIXEDMONTHLYFISCALCALENDAR_MODIFIEDBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_fixedmonthlyfiscalcalendar_modifiedby", "fixedmonthlyfiscalcalendars");
+    pub const LK_BUSINESSUNITNEWSARTICLE_MODIFIEDONBEHALFBY: Navigation<SystemUser, Untyped> =
+        Navigation::new(
+            "lk_businessunitnewsarticle_modifiedonbehalfby",
+            "businessunitnewsarticles",
+        );
+    pub const LK_PHONECALL_MODIFIEDBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_phonecall_modifiedby", "phonecalls");
+    pub const LK_ANNUALFISCALCALENDAR_MODIFIEDONBEHALFBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_annualfiscalcalendar_modifiedonbehalfby", "annualfiscalcalendars");
+    pub const LK_KBARTICLETEMPLATE_MODIFIEDONBEHALFBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_kbarticletemplate_modifiedonbehalfby", "kbarticletemplates");
+    pub const LK_ORGANIZATIONBASE_MODIFIEDBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_organizationbase_modifiedby", "organizations");
+    pub const LK_OWNERMAPPING_CREATEDONBEHALFBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_ownermapping_createdonbehalfby", "ownermappings");
+    pub const CREATEDBY_SDKMESSAGEPROCESSINGSTEP: Navigation<SystemUser, Untyped> =
+        Navigation::new("createdby_sdkmessageprocessingstep", "sdkmessageprocessingsteps");
+    pub const LK_SYNCERRORBASE_MODIFIEDONBEHALFBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_syncerrorbase_modifiedonbehalfby", "syncerrors");
+    pub const LK_APPOINTMENT_CREATEDBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_appointment_createdby", "appointments");
     pub const LK_SDKMESSAGEPROCESSINGSTEPSECURECONFIG_MODIFIEDONBEHALFBY: Navigation<
         SystemUser,
         Untyped,
@@ -5882,166 +4570,84 @@ impl SystemUser {
         "lk_sdkmessageprocessingstepsecureconfig_modifiedonbehalfby",
         "sdkmessageprocessingstepsecureconfigs",
     );
-    pub const LK_IMPORTJOBBASE_MODIFIEDBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_importjobbase_modifiedby",
-        "importjobs",
-    );
-    pub const MOBILEOFFLINEPROFILEID: Lookup<SystemUser, Untyped> = Lookup::new(
-        "mobileofflineprofileid",
-        "mobileofflineprofiles",
-    );
-    pub const LK_MAILMERGETEMPLATEBASE_MODIFIEDBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_mailmergetemplatebase_modifiedby",
-        "mailmergetemplates",
-    );
-    pub const LK_IMPORT_MODIFIEDONBEHALFBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_import_modifiedonbehalfby",
-        "imports",
-    );
-    pub const LK_MONTHLYFISCALCALENDAR_CREATEDONBEHALFBY: Navigation<
-        SystemUser,
-        Untyped,
-    > = Navigation::new(
-        "lk_monthlyfiscalcalendar_createdonbehalfby",
-        "monthlyfiscalcalendars",
-    );
+    pub const LK_IMPORTJOBBASE_MODIFIEDBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_importjobbase_modifiedby", "importjobs");
+    pub const MOBILEOFFLINEPROFILEID: Lookup<SystemUser, Untyped> =
+        Lookup::new("mobileofflineprofileid", "mobileofflineprofiles");
+    pub const LK_MAILMERGETEMPLATEBASE_MODIFIEDBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_mailmergetemplatebase_modifiedby", "mailmergetemplates");
+    pub const LK_IMPORT_MODIFIEDONBEHALFBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_import_modifiedonbehalfby", "imports");
+    pub const LK_MONTHLYFISCALCALENDAR_CREATEDONBEHALFBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_monthlyfiscalcalendar_createdonbehalfby", "monthlyfiscalcalendars");
     #[cfg(feature = "queues")]
-    pub const QUEUEID: Lookup<SystemUser, super::Queue> = Lookup::new(
-        "queueid",
-        "queues",
-    );
-    pub const LK_USERQUERY_MODIFIEDONBEHALFBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_userquery_modifiedonbehalfby",
-        "userqueries",
-    );
-    pub const LK_TIMEZONERULE_MODIFIEDONBEHALFBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_timezonerule_modifiedonbehalfby",
-        "timezonerules",
-    );
-    pub const USER_USERQUERYVISUALIZATIONS: Navigation<SystemUser, Untyped> = Navigation::new(
-        "user_userqueryvisualizations",
-        "userqueryvisualizations",
-    );
-    pub const LK_USERFORM_CREATEDBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_userform_createdby",
-        "userforms",
-    );
-    pub const USER_TASK: Navigation<SystemUser, Untyped> = Navigation::new(
-        "user_task",
-        "tasks",
-    );
-    pub const LK_MOBILE_OFFLINE_PROFILE_CREATEDONBEHALFBY: Navigation<
-        SystemUser,
-        Untyped,
-    > = Navigation::new(
-        "lk_MobileOfflineProfile_createdonbehalfby",
-        "mobileofflineprofiles",
-    );
-    pub const LK_WEBWIZARD_CREATEDBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_webwizard_createdby",
-        "webwizards",
-    );
-    pub const LK_MAILMERGETEMPLATEBASE_CREATEDBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_mailmergetemplatebase_createdby",
-        "mailmergetemplates",
-    );
-    pub const LK_CALENDARRULE_CREATEDONBEHALFBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_calendarrule_createdonbehalfby",
-        "calendarrules",
-    );
-    pub const LK_EMAIL_CREATEDBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_email_createdby",
-        "emails",
-    );
+    pub const QUEUEID: Lookup<SystemUser, super::Queue> = Lookup::new("queueid", "queues");
+    pub const LK_USERQUERY_MODIFIEDONBEHALFBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_userquery_modifiedonbehalfby", "userqueries");
+    pub const LK_TIMEZONERULE_MODIFIEDONBEHALFBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_timezonerule_modifiedonbehalfby", "timezonerules");
+    pub const USER_USERQUERYVISUALIZATIONS: Navigation<SystemUser, Untyped> =
+        Navigation::new("user_userqueryvisualizations", "userqueryvisualizations");
+    pub const LK_USERFORM_CREATEDBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_userform_createdby", "userforms");
+    pub const USER_TASK: Navigation<SystemUser, Untyped> = Navigation::new("user_task", "tasks");
+    pub const LK_MOBILE_OFFLINE_PROFILE_CREATEDONBEHALFBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_MobileOfflineProfile_createdonbehalfby", "mobileofflineprofiles");
+    pub const LK_WEBWIZARD_CREATEDBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_webwizard_createdby", "webwizards");
+    pub const LK_MAILMERGETEMPLATEBASE_CREATEDBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_mailmergetemplatebase_createdby", "mailmergetemplates");
+    pub const LK_CALENDARRULE_CREATEDONBEHALFBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_calendarrule_createdonbehalfby", "calendarrules");
+    pub const LK_EMAIL_CREATEDBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_email_createdby", "emails");
     #[cfg(feature = "queues")]
-    pub const LK_QUEUE_CREATEDONBEHALFBY: Navigation<SystemUser, super::Queue> = Navigation::new(
-        "lk_queue_createdonbehalfby",
-        "queues",
-    );
-    pub const LK_USERQUERY_CREATEDBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_userquery_createdby",
-        "userqueries",
-    );
-    pub const SYSTEMUSER_APPCONFIGMASTER_MODIFIEDONBEHALFBY: Navigation<
-        SystemUser,
-        Untyped,
-    > = Navigation::new(
-        "systemuser_appconfigmaster_modifiedonbehalfby",
-        "appconfigmasters",
-    );
+    pub const LK_QUEUE_CREATEDONBEHALFBY: Navigation<SystemUser, super::Queue> =
+        Navigation::new("lk_queue_createdonbehalfby", "queues");
+    pub const LK_USERQUERY_CREATEDBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_userquery_createdby", "userqueries");
+    pub const SYSTEMUSER_APPCONFIGMASTER_MODIFIEDONBEHALFBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("systemuser_appconfigmaster_modifiedonbehalfby", "appconfigmasters");
     #[cfg(feature = "queues")]
-    pub const LK_QUEUEBASE_MODIFIEDBY: Navigation<SystemUser, super::Queue> = Navigation::new(
-        "lk_queuebase_modifiedby",
-        "queues",
-    );
-    pub const LK_AUDIT_USERID: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_audit_userid",
-        "audits",
-    );
-    pub const MODIFIEDBY_SDKMESSAGE: Navigation<SystemUser, Untyped> = Navigation::new(
-        "modifiedby_sdkmessage",
-        "sdkmessages",
-    );
-    pub const LK_TRANSFORMATIONPARAMETERMAPPING_CREATEDBY: Navigation<
-        SystemUser,
-        Untyped,
-    > = Navigation::new(
-        "lk_transformationparametermapping_createdby",
-        "transformationparametermappings",
-    );
-    pub const LK_FIELDSECURITYPROFILE_MODIFIEDBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_fieldsecurityprofile_modifiedby",
-        "fieldsecurityprofiles",
-    );
-    pub const LK_CUSTOMCONTROLDEFAULTCONFIG_MODIFIEDONBEHALFBY: Navigation<
-        SystemUser,
-        Untyped,
-    > = Navigation::new(
-        "lk_customcontroldefaultconfig_modifiedonbehalfby",
-        "customcontroldefaultconfigs",
-    );
-    pub const LK_PICKLISTMAPPING_CREATEDBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_picklistmapping_createdby",
-        "picklistmappings",
-    );
-    pub const LK_ASYNCOPERATION_MODIFIEDONBEHALFBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_asyncoperation_modifiedonbehalfby",
-        "asyncoperations",
-    );
-    pub const LK_PUBLISHERBASE_CREATEDONBEHALFBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_publisherbase_createdonbehalfby",
-        "publishers",
-    );
-    pub const SYSTEM_USER_EMAIL_EMAIL_SENDER: Navigation<SystemUser, Untyped> = Navigation::new(
-        "SystemUser_Email_EmailSender",
-        "emails",
-    );
-    pub const LK_RECURRINGAPPOINTMENTMASTER_MODIFIEDBY: Navigation<
-        SystemUser,
-        Untyped,
-    > = Navigation::new(
-        "lk_recurringappointmentmaster_modifiedby",
-        "recurringappointmentmasters",
-    );
-    pub const SYSTEM_USER_IMPORT_MAPS: Navigation<SystemUser, Untyped> = Navigation::new(
-        "SystemUser_ImportMaps",
-        "importmaps",
-    );
-    pub const WORKFLOW_MODIFIEDONBEHALFBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "workflow_modifiedonbehalfby",
-        "workflows",
-    );
-    pub const SYSTEMUSER_PRINCIPALOBJECTATTRIBUTEACCESS: Navigation<
-        SystemUser,
-        Untyped,
-    > = Navigation::new(
-        "systemuser_principalobjectattributeaccess",
-        "principalobjectattributeaccessset",
-    );
-    pub const LK_SLAITEMBASE_MODIFIEDBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_slaitembase_modifiedby",
-        "slaitems",
-    );
+    pub const LK_QUEUEBASE_MODIFIEDBY: Navigation<SystemUser, super::Queue> =
+        Navigation::new("lk_queuebase_modifiedby", "queues");
+    pub const LK_AUDIT_USERID: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_audit_userid", "audits");
+    pub const MODIFIEDBY_SDKMESSAGE: Navigation<SystemUser, Untyped> =
+        Navigation::new("modifiedby_sdkmessage", "sdkmessages");
+    pub const LK_TRANSFORMATIONPARAMETERMAPPING_CREATEDBY: Navigation<SystemUser, Untyped> =
+        Navigation::new(
+            "lk_transformationparametermapping_createdby",
+            "transformationparametermappings",
+        );
+    pub const LK_FIELDSECURITYPROFILE_MODIFIEDBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_fieldsecurityprofile_modifiedby", "fieldsecurityprofiles");
+    pub const LK_CUSTOMCONTROLDEFAULTCONFIG_MODIFIEDONBEHALFBY: Navigation<SystemUser, Untyped> =
+        Navigation::new(
+            "lk_customcontroldefaultconfig_modifiedonbehalfby",
+            "customcontroldefaultconfigs",
+        );
+    pub const LK_PICKLISTMAPPING_CREATEDBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_picklistmapping_createdby", "picklistmappings");
+    pub const LK_ASYNCOPERATION_MODIFIEDONBEHALFBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_asyncoperation_modifiedonbehalfby", "asyncoperations");
+    pub const LK_PUBLISHERBASE_CREATEDONBEHALFBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_publisherbase_createdonbehalfby", "publishers");
+    pub const SYSTEM_USER_EMAIL_EMAIL_SENDER: Navigation<SystemUser, Untyped> =
+        Navigation::new("SystemUser_Email_EmailSender", "emails");
+    pub const LK_RECURRINGAPPOINTMENTMASTER_MODIFIEDBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_recurringappointmentmaster_modifiedby", "recurringappointmentmasters");
+    pub const SYSTEM_USER_IMPORT_MAPS: Navigation<SystemUser, Untyped> =
+        Navigation::new("SystemUser_ImportMaps", "importmaps");
+    pub const WORKFLOW_MODIFIEDONBEHALFBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("workflow_modifiedonbehalfby", "workflows");
+    pub const SYSTEMUSER_PRINCIPALOBJECTATTRIBUTEACCESS: Navigation<SystemUser, Untyped> =
+        Navigation::new(
+            "systemuser_principalobjectattributeaccess",
+            "principalobjectattributeaccessset",
+        );
+    pub const LK_SLAITEMBASE_MODIFIEDBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_slaitembase_modifiedby", "slaitems");
     pub const LK_MOBILEOFFLINEPROFILEITEMASSOCIATION_CREATEDONBEHALFBY: Navigation<
         SystemUser,
         Untyped,
@@ -6049,287 +4655,146 @@ impl SystemUser {
         "lk_mobileofflineprofileitemassociation_createdonbehalfby",
         "mobileofflineprofileitemassociations",
     );
-    pub const LK_ANNUALFISCALCALENDAR_SALESPERSONID: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_annualfiscalcalendar_salespersonid",
-        "annualfiscalcalendars",
-    );
-    pub const LK_EMAILSERVERPROFILE_MODIFIEDBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_emailserverprofile_modifiedby",
-        "emailserverprofiles",
-    );
-    pub const LK_SLAKPIINSTANCEBASE_MODIFIEDONBEHALFBY: Navigation<
-        SystemUser,
-        Untyped,
-    > = Navigation::new("lk_slakpiinstancebase_modifiedonbehalfby", "slakpiinstances");
-    pub const LK_DUPLICATERULECONDITIONBASE_MODIFIEDBY: Navigation<
-        SystemUser,
-        Untyped,
-    > = Navigation::new(
-        "lk_duplicateruleconditionbase_modifiedby",
-        "duplicateruleconditions",
-    );
-    pub const SYSTEM_USER_EMAIL_TEMPLATES: Navigation<SystemUser, Untyped> = Navigation::new(
-        "system_user_email_templates",
-        "templates",
-    );
+    pub const LK_ANNUALFISCALCALENDAR_SALESPERSONID: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_annualfiscalcalendar_salespersonid", "annualfiscalcalendars");
+    pub const LK_EMAILSERVERPROFILE_MODIFIEDBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_emailserverprofile_modifiedby", "emailserverprofiles");
+    pub const LK_SLAKPIINSTANCEBASE_MODIFIEDONBEHALFBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_slakpiinstancebase_modifiedonbehalfby", "slakpiinstances");
+    pub const LK_DUPLICATERULECONDITIONBASE_MODIFIEDBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_duplicateruleconditionbase_modifiedby", "duplicateruleconditions");
+    pub const SYSTEM_USER_EMAIL_TEMPLATES: Navigation<SystemUser, Untyped> =
+        Navigation::new("system_user_email_templates", "templates");
     #[cfg(feature = "letters")]
-    pub const LK_LETTER_MODIFIEDBY: Navigation<SystemUser, super::Letter> = Navigation::new(
-        "lk_letter_modifiedby",
-        "letters",
-    );
-    pub const WORKFLOW_CREATEDBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "workflow_createdby",
-        "workflows",
-    );
-    pub const LK_PUBLISHERADDRESSBASE_MODIFIEDBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_publisheraddressbase_modifiedby",
-        "publisheraddresses",
-    );
-    pub const LK_PICKLISTMAPPING_MODIFIEDONBEHALFBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_picklistmapping_modifiedonbehalfby",
-        "picklistmappings",
-    );
-    pub const LK_OWNERMAPPING_MODIFIEDBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_ownermapping_modifiedby",
-        "ownermappings",
-    );
-    pub const LK_TASK_MODIFIEDONBEHALFBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_task_modifiedonbehalfby",
-        "tasks",
-    );
-    pub const LK_USERFORM_MODIFIEDBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_userform_modifiedby",
-        "userforms",
-    );
-    pub const LK_DISPLAY_STRINGBASE_MODIFIEDBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_DisplayStringbase_modifiedby",
-        "displaystrings",
-    );
-    pub const LK_IMPORTDATABASE_CREATEDBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_importdatabase_createdby",
-        "importdataset",
-    );
-    pub const USER_SLABASE: Navigation<SystemUser, Untyped> = Navigation::new(
-        "user_slabase",
-        "slas",
-    );
-    pub const LK_IMPORTFILEBASE_MODIFIEDBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_importfilebase_modifiedby",
-        "importfiles",
-    );
+    pub const LK_LETTER_MODIFIEDBY: Navigation<SystemUser, super::Letter> =
+        Navigation::new("lk_letter_modifiedby", "letters");
+    pub const WORKFLOW_CREATEDBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("workflow_createdby", "workflows");
+    pub const LK_PUBLISHERADDRESSBASE_MODIFIEDBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_publisheraddressbase_modifiedby", "publisheraddresses");
+    pub const LK_PICKLISTMAPPING_MODIFIEDONBEHALFBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_picklistmapping_modifiedonbehalfby", "picklistmappings");
+    pub const LK_OWNERMAPPING_MODIFIEDBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_ownermapping_modifiedby", "ownermappings");
+    pub const LK_TASK_MODIFIEDONBEHALFBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_task_modifiedonbehalfby", "tasks");
+    pub const LK_USERFORM_MODIFIEDBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_userform_modifiedby", "userforms");
+    pub const LK_DISPLAY_STRINGBASE_MODIFIEDBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_DisplayStringbase_modifiedby", "displaystrings");
+    pub const LK_IMPORTDATABASE_CREATEDBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_importdatabase_createdby", "importdataset");
+    pub const USER_SLABASE: Navigation<SystemUser, Untyped> =
+        Navigation::new("user_slabase", "slas");
+    pub const LK_IMPORTFILEBASE_MODIFIEDBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_importfilebase_modifiedby", "importfiles");
     #[cfg(feature = "teams")]
-    pub const LK_TEAM_CREATEDONBEHALFBY: Navigation<SystemUser, super::Team> = Navigation::new(
-        "lk_team_createdonbehalfby",
-        "teams",
-    );
-    pub const LK_TEMPLATEBASE_MODIFIEDONBEHALFBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_templatebase_modifiedonbehalfby",
-        "templates",
-    );
-    pub const LK_SLAITEMBASE_CREATEDBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_slaitembase_createdby",
-        "slaitems",
-    );
-    pub const BUSINESSUNITID: Lookup<SystemUser, Untyped> = Lookup::new(
-        "businessunitid",
-        "businessunits",
-    );
-    pub const LK_IMPORTMAPBASE_MODIFIEDBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_importmapbase_modifiedby",
-        "importmaps",
-    );
-    pub const LK_NEWPROCESS_MODIFIEDONBEHALFBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_newprocess_modifiedonbehalfby",
-        "newprocesses",
-    );
-    pub const LK_USERSETTINGSBASE_CREATEDBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_usersettingsbase_createdby",
-        "usersettingscollection",
-    );
-    pub const LK_WEBRESOURCEBASE_MODIFIEDONBEHALFBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_webresourcebase_modifiedonbehalfby",
-        "webresourceset",
-    );
-    pub const WEBRESOURCE_CREATEDBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "webresource_createdby",
-        "webresourceset",
-    );
-    pub const LK_PROCESSTRIGGERBASE_CREATEDBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_processtriggerbase_createdby",
-        "processtriggers",
-    );
-    pub const LK_EXPIREDPROCESS_MODIFIEDONBEHALFBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_expiredprocess_modifiedonbehalfby",
-        "expiredprocesses",
-    );
-    pub const LK_OWNERMAPPING_CREATEDBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_ownermapping_createdby",
-        "ownermappings",
-    );
+    pub const LK_TEAM_CREATEDONBEHALFBY: Navigation<SystemUser, super::Team> =
+        Navigation::new("lk_team_createdonbehalfby", "teams");
+    pub const LK_TEMPLATEBASE_MODIFIEDONBEHALFBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_templatebase_modifiedonbehalfby", "templates");
+    pub const LK_SLAITEMBASE_CREATEDBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_slaitembase_createdby", "slaitems");
+    pub const BUSINESSUNITID: Lookup<SystemUser, Untyped> =
+        Lookup::new("businessunitid", "businessunits");
+    pub const LK_IMPORTMAPBASE_MODIFIEDBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_importmapbase_modifiedby", "importmaps");
+    pub const LK_NEWPROCESS_MODIFIEDONBEHALFBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_newprocess_modifiedonbehalfby", "newprocesses");
+    pub const LK_USERSETTINGSBASE_CREATEDBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_usersettingsbase_createdby", "usersettingscollection");
+    pub const LK_WEBRESOURCEBASE_MODIFIEDONBEHALFBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_webresourcebase_modifiedonbehalfby", "webresourceset");
+    pub const WEBRESOURCE_CREATEDBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("webresource_createdby", "webresourceset");
+    pub const LK_PROCESSTRIGGERBASE_CREATEDBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_processtriggerbase_createdby", "processtriggers");
+    pub const LK_EXPIREDPROCESS_MODIFIEDONBEHALFBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_expiredprocess_modifiedonbehalfby", "expiredprocesses");
+    pub const LK_OWNERMAPPING_CREATEDBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_ownermapping_createdby", "ownermappings");
     #[cfg(feature = "accounts")]
-    pub const USER_ACCOUNTS: Navigation<SystemUser, super::Account> = Navigation::new(
-        "user_accounts",
-        "accounts",
-    );
-    pub const LK_KBARTICLEBASE_MODIFIEDBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_kbarticlebase_modifiedby",
-        "kbarticles",
-    );
-    pub const LK_WORKFLOWLOG_CREATEDBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_workflowlog_createdby",
-        "workflowlogs",
-    );
-    pub const LK_BULKDELETEOPERATION_MODIFIEDONBEHALFBY: Navigation<
-        SystemUser,
-        Untyped,
-    > = Navigation::new(
-        "lk_bulkdeleteoperation_modifiedonbehalfby",
-        "bulkdeleteoperations",
-    );
-    pub const LK_USERQUERYVISUALIZATION_CREATEDBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_userqueryvisualization_createdby",
-        "userqueryvisualizations",
-    );
-    pub const LK_IMPORTFILEBASE_CREATEDBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_importfilebase_createdby",
-        "importfiles",
-    );
+    pub const USER_ACCOUNTS: Navigation<SystemUser, super::Account> =
+        Navigation::new("user_accounts", "accounts");
+    pub const LK_KBARTICLEBASE_MODIFIEDBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_kbarticlebase_modifiedby", "kbarticles");
+    pub const LK_WORKFLOWLOG_CREATEDBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_workflowlog_createdby", "workflowlogs");
+    pub const LK_BULKDELETEOPERATION_MODIFIEDONBEHALFBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_bulkdeleteoperation_modifiedonbehalfby", "bulkdeleteoperations");
+    pub const LK_USERQUERYVISUALIZATION_CREATEDBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_userqueryvisualization_createdby", "userqueryvisualizations");
+    pub const LK_IMPORTFILEBASE_CREATEDBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_importfilebase_createdby", "importfiles");
     #[cfg(feature = "contacts")]
-    pub const LK_CONTACTBASE_MODIFIEDBY: Navigation<SystemUser, super::Contact> = Navigation::new(
-        "lk_contactbase_modifiedby",
-        "contacts",
-    );
-    pub const LK_MOBILE_OFFLINE_PROFILE_ITEM_CREATEDBY: Navigation<
-        SystemUser,
-        Untyped,
-    > = Navigation::new(
-        "lk_MobileOfflineProfileItem_createdby",
-        "mobileofflineprofileitems",
-    );
-    pub const WORKFLOW_MODIFIEDBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "workflow_modifiedby",
-        "workflows",
-    );
-    pub const LK_SDKMESSAGEFILTER_MODIFIEDONBEHALFBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_sdkmessagefilter_modifiedonbehalfby",
-        "sdkmessagefilters",
-    );
-    pub const SYSTEM_USER_DUPLICATE_RULES: Navigation<SystemUser, Untyped> = Navigation::new(
-        "SystemUser_DuplicateRules",
-        "duplicaterules",
-    );
-    pub const LK_FIXEDMONTHLYFISCALCALENDAR_SALESPERSONID: Navigation<
-        SystemUser,
-        Untyped,
-    > = Navigation::new(
-        "lk_fixedmonthlyfiscalcalendar_salespersonid",
-        "fixedmonthlyfiscalcalendars",
-    );
-    pub const LK_ACTIONCARDBASE_MODIFIEDBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_actioncardbase_modifiedby",
-        "actioncards",
-    );
-    pub const LK_ACI_VIEW_MAPPER_MODIFIEDBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_ACIViewMapper_modifiedby",
-        "aciviewmappers",
-    );
-    pub const LK_KBARTICLETEMPLATEBASE_MODIFIEDBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_kbarticletemplatebase_modifiedby",
-        "kbarticletemplates",
-    );
-    pub const SYSTEMUSER_APPCONFIGMASTER_MODIFIEDBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "systemuser_appconfigmaster_modifiedby",
-        "appconfigmasters",
-    );
-    pub const LK_SAVEDQUERYVISUALIZATIONBASE_MODIFIEDBY: Navigation<
-        SystemUser,
-        Untyped,
-    > = Navigation::new(
-        "lk_savedqueryvisualizationbase_modifiedby",
-        "savedqueryvisualizations",
-    );
-    pub const LK_SEMIANNUALFISCALCALENDAR_MODIFIEDBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_semiannualfiscalcalendar_modifiedby",
-        "semiannualfiscalcalendars",
-    );
-    pub const MODIFIEDBY_PLUGINTYPESTATISTIC: Navigation<SystemUser, Untyped> = Navigation::new(
-        "modifiedby_plugintypestatistic",
-        "plugintypestatistics",
-    );
+    pub const LK_CONTACTBASE_MODIFIEDBY: Navigation<SystemUser, super::Contact> =
+        Navigation::new("lk_contactbase_modifiedby", "contacts");
+    pub const LK_MOBILE_OFFLINE_PROFILE_ITEM_CREATEDBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_MobileOfflineProfileItem_createdby", "mobileofflineprofileitems");
+    pub const WORKFLOW_MODIFIEDBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("workflow_modifiedby", "workflows");
+    pub const LK_SDKMESSAGEFILTER_MODIFIEDONBEHALFBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_sdkmessagefilter_modifiedonbehalfby", "sdkmessagefilters");
+    pub const SYSTEM_USER_DUPLICATE_RULES: Navigation<SystemUser, Untyped> =
+        Navigation::new("SystemUser_DuplicateRules", "duplicaterules");
+    pub const LK_FIXEDMONTHLYFISCALCALENDAR_SALESPERSONID: Navigation<SystemUser, Untyped> =
+        Navigation::new(
+            "lk_fixedmonthlyfiscalcalendar_salespersonid",
+            "fixedmonthlyfiscalcalendars",
+        );
+    pub const LK_ACTIONCARDBASE_MODIFIEDBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_actioncardbase_modifiedby", "actioncards");
+    pub const LK_ACI_VIEW_MAPPER_MODIFIEDBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_ACIViewMapper_modifiedby", "aciviewmappers");
+    pub const LK_KBARTICLETEMPLATEBASE_MODIFIEDBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_kbarticletemplatebase_modifiedby", "kbarticletemplates");
+    pub const SYSTEMUSER_APPCONFIGMASTER_MODIFIEDBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("systemuser_appconfigmaster_modifiedby", "appconfigmasters");
+    pub const LK_SAVEDQUERYVISUALIZATIONBASE_MODIFIEDBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_savedqueryvisualizationbase_modifiedby", "savedqueryvisualizations");
+    pub const LK_SEMIANNUALFISCALCALENDAR_MODIFIEDBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_semiannualfiscalcalendar_modifiedby", "semiannualfiscalcalendars");
+    pub const MODIFIEDBY_PLUGINTYPESTATISTIC: Navigation<SystemUser, Untyped> =
+        Navigation::new("modifiedby_plugintypestatistic", "plugintypestatistics");
     #[cfg(feature = "letters")]
-    pub const LK_LETTER_CREATEDBY: Navigation<SystemUser, super::Letter> = Navigation::new(
-        "lk_letter_createdby",
-        "letters",
-    );
-    pub const SYSTEMUSER_APPMODULE_CREATEDONBEHALFBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "systemuser_appmodule_createdonbehalfby",
-        "appmodules",
-    );
-    pub const LK_BUSINESSUNITNEWSARTICLE_CREATEDONBEHALFBY: Navigation<
-        SystemUser,
-        Untyped,
-    > = Navigation::new(
-        "lk_businessunitnewsarticle_createdonbehalfby",
-        "businessunitnewsarticles",
-    );
-    pub const LK_TIMEZONERULE_MODIFIEDBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_timezonerule_modifiedby",
-        "timezonerules",
-    );
-    pub const LK_SERVICEENDPOINTBASE_MODIFIEDONBEHALFBY: Navigation<
-        SystemUser,
-        Untyped,
-    > = Navigation::new("lk_serviceendpointbase_modifiedonbehalfby", "serviceendpoints");
-    pub const LK_KBARTICLE_MODIFIEDONBEHALFBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_kbarticle_modifiedonbehalfby",
-        "kbarticles",
-    );
+    pub const LK_LETTER_CREATEDBY: Navigation<SystemUser, super::Letter> =
+        Navigation::new("lk_letter_createdby", "letters");
+    pub const SYSTEMUSER_APPMODULE_CREATEDONBEHALFBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("systemuser_appmodule_createdonbehalfby", "appmodules");
+    pub const LK_BUSINESSUNITNEWSARTICLE_CREATEDONBEHALFBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_businessunitnewsarticle_createdonbehalfby", "businessunitnewsarticles");
+    pub const LK_TIMEZONERULE_MODIFIEDBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_timezonerule_modifiedby", "timezonerules");
+    pub const LK_SERVICEENDPOINTBASE_MODIFIEDONBEHALFBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_serviceendpointbase_modifiedonbehalfby", "serviceendpoints");
+    pub const LK_KBARTICLE_MODIFIEDONBEHALFBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_kbarticle_modifiedonbehalfby", "kbarticles");
     #[cfg(feature = "systemusers")]
-    pub const CREATEDONBEHALFBY: Lookup<SystemUser, SystemUser> = Lookup::new(
-        "createdonbehalfby",
-        "systemusers",
-    );
+    pub const CREATEDONBEHALFBY: Lookup<SystemUser, SystemUser> =
+        Lookup::new("createdonbehalfby", "systemusers");
     #[cfg(feature = "systemusers")]
-    pub const LK_SYSTEMUSER_CREATEDONBEHALFBY: Navigation<SystemUser, SystemUser> = Navigation::new(
-        "lk_systemuser_createdonbehalfby",
-        "systemusers",
-    );
-    pub const LK_SOCIAL_PROFILE_CREATEDONBEHALFBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_SocialProfile_createdonbehalfby",
-        "socialprofiles",
-    );
-    pub const OWNER_MAPPING_SYSTEM_USER: Navigation<SystemUser, Untyped> = Navigation::new(
-        "OwnerMapping_SystemUser",
-        "ownermappings",
-    );
-    pub const SYSTEM_USER_WORKFLOW: Navigation<SystemUser, Untyped> = Navigation::new(
-        "system_user_workflow",
-        "workflows",
-    );
-    pub const LK_IMPORTBASE_MODIFIEDBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_importbase_modifiedby",
-        "imports",
-    );
+    pub const LK_SYSTEMUSER_CREATEDONBEHALFBY: Navigation<SystemUser, SystemUser> =
+        Navigation::new("lk_systemuser_createdonbehalfby", "systemusers");
+    pub const LK_SOCIAL_PROFILE_CREATEDONBEHALFBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_SocialProfile_createdonbehalfby", "socialprofiles");
+    pub const OWNER_MAPPING_SYSTEM_USER: Navigation<SystemUser, Untyped> =
+        Navigation::new("OwnerMapping_SystemUser", "ownermappings");
+    pub const SYSTEM_USER_WORKFLOW: Navigation<SystemUser, Untyped> =
+        Navigation::new("system_user_workflow", "workflows");
+    pub const LK_IMPORTBASE_MODIFIEDBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_importbase_modifiedby", "imports");
     #[cfg(feature = "teams")]
-    pub const LK_TEAMBASE_ADMINISTRATORID: Navigation<SystemUser, super::Team> = Navigation::new(
-        "lk_teambase_administratorid",
-        "teams",
-    );
-    pub const LK_FIELDSECURITYPROFILE_CREATEDBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_fieldsecurityprofile_createdby",
-        "fieldsecurityprofiles",
-    );
-    pub const LK_FIXEDMONTHLYFISCALCALENDAR_MODIFIEDONBEHALFBY: Navigation<
-        SystemUser,
-        Untyped,
-    > = Navigation::new(
-        "lk_fixedmonthlyfiscalcalendar_modifiedonbehalfby",
-        "fixedmonthlyfiscalcalendars",
-    );
-    pub const LK_MAILBOXTRACKINGFOLDER_MODIFIEDBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_mailboxtrackingfolder_modifiedby",
-        "mailboxtrackingfolders",
-    );
+    pub const LK_TEAMBASE_ADMINISTRATORID: Navigation<SystemUser, super::Team> =
+        Navigation::new("lk_teambase_administratorid", "teams");
+    pub const LK_FIELDSECURITYPROFILE_CREATEDBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_fieldsecurityprofile_createdby", "fieldsecurityprofiles");
+    pub const LK_FIXEDMONTHLYFISCALCALENDAR_MODIFIEDONBEHALFBY: Navigation<SystemUser, Untyped> =
+        Navigation::new(
+            "lk_fixedmonthlyfiscalcalendar_modifiedonbehalfby",
+            "fixedmonthlyfiscalcalendars",
+        );
+    pub const LK_MAILBOXTRACKINGFOLDER_MODIFIEDBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_mailboxtrackingfolder_modifiedby", "mailboxtrackingfolders");
     pub const LK_SDKMESSAGEPROCESSINGSTEPSECURECONFIG_CREATEDONBEHALFBY: Navigation<
         SystemUser,
         Untyped,
@@ -6337,133 +4802,66 @@ impl SystemUser {
         "lk_sdkmessageprocessingstepsecureconfig_createdonbehalfby",
         "sdkmessageprocessingstepsecureconfigs",
     );
-    pub const LK_COLUMNMAPPING_MODIFIEDONBEHALFBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_columnmapping_modifiedonbehalfby",
-        "columnmappings",
-    );
-    pub const LK_IMPORTMAPBASE_CREATEDBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_importmapbase_createdby",
-        "importmaps",
-    );
-    pub const LK_TRANSACTIONCURRENCY_MODIFIEDONBEHALFBY: Navigation<
-        SystemUser,
-        Untyped,
-    > = Navigation::new(
-        "lk_transactioncurrency_modifiedonbehalfby",
-        "transactioncurrencies",
-    );
-    pub const LK_EXPIREDPROCESS_MODIFIEDBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_expiredprocess_modifiedby",
-        "expiredprocesses",
-    );
-    pub const USER_USERQUERY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "user_userquery",
-        "userqueries",
-    );
-    pub const SYSTEM_USER_ASYNCOPERATION: Navigation<SystemUser, Untyped> = Navigation::new(
-        "system_user_asyncoperation",
-        "asyncoperations",
-    );
-    pub const LK_PLUGINTYPESTATISTICBASE_MODIFIEDONBEHALFBY: Navigation<
-        SystemUser,
-        Untyped,
-    > = Navigation::new(
-        "lk_plugintypestatisticbase_modifiedonbehalfby",
-        "plugintypestatistics",
-    );
-    pub const LK_DUPLICATERULECONDITIONBASE_CREATEDBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_duplicateruleconditionbase_createdby",
-        "duplicateruleconditions",
-    );
-    pub const LK_PROCESSSESSION_COMPLETEDBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_processsession_completedby",
-        "processsessions",
-    );
-    pub const LK_IMPORTENTITYMAPPING_MODIFIEDONBEHALFBY: Navigation<
-        SystemUser,
-        Untyped,
-    > = Navigation::new(
-        "lk_importentitymapping_modifiedonbehalfby",
-        "importentitymappings",
-    );
+    pub const LK_COLUMNMAPPING_MODIFIEDONBEHALFBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_columnmapping_modifiedonbehalfby", "columnmappings");
+    pub const LK_IMPORTMAPBASE_CREATEDBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_importmapbase_createdby", "importmaps");
+    pub const LK_TRANSACTIONCURRENCY_MODIFIEDONBEHALFBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_transactioncurrency_modifiedonbehalfby", "transactioncurrencies");
+    pub const LK_EXPIREDPROCESS_MODIFIEDBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_expiredprocess_modifiedby", "expiredprocesses");
+    pub const USER_USERQUERY: Navigation<SystemUser, Untyped> =
+        Navigation::new("user_userquery", "userqueries");
+    pub const SYSTEM_USER_ASYNCOPERATION: Navigation<SystemUser, Untyped> =
+        Navigation::new("system_user_asyncoperation", "asyncoperations");
+    pub const LK_PLUGINTYPESTATISTICBASE_MODIFIEDONBEHALFBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_plugintypestatisticbase_modifiedonbehalfby", "plugintypestatistics");
+    pub const LK_DUPLICATERULECONDITIONBASE_CREATEDBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_duplicateruleconditionbase_createdby", "duplicateruleconditions");
+    pub const LK_PROCESSSESSION_COMPLETEDBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_processsession_completedby", "processsessions");
+    pub const LK_IMPORTENTITYMAPPING_MODIFIEDONBEHALFBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_importentitymapping_modifiedonbehalfby", "importentitymappings");
     #[cfg(feature = "accounts")]
-    pub const LK_ACCOUNTBASE_MODIFIEDONBEHALFBY: Navigation<
-        SystemUser,
-        super::Account,
-    > = Navigation::new("lk_accountbase_modifiedonbehalfby", "accounts");
-    pub const SYSTEMUSER_APPCONFIGINSTANCE_CREATEDBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "systemuser_appconfiginstance_createdby",
-        "appconfiginstances",
-    );
-    pub const LK_CUSTOMCONTROL_MODIFIEDBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_customcontrol_modifiedby",
-        "customcontrols",
-    );
-    pub const LK_DUPLICATERULEBASE_CREATEDBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_duplicaterulebase_createdby",
-        "duplicaterules",
-    );
+    pub const LK_ACCOUNTBASE_MODIFIEDONBEHALFBY: Navigation<SystemUser, super::Account> =
+        Navigation::new("lk_accountbase_modifiedonbehalfby", "accounts");
+    pub const SYSTEMUSER_APPCONFIGINSTANCE_CREATEDBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("systemuser_appconfiginstance_createdby", "appconfiginstances");
+    pub const LK_CUSTOMCONTROL_MODIFIEDBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_customcontrol_modifiedby", "customcontrols");
+    pub const LK_DUPLICATERULEBASE_CREATEDBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_duplicaterulebase_createdby", "duplicaterules");
     #[cfg(feature = "queueitems")]
-    pub const LK_QUEUEITEM_CREATEDONBEHALFBY: Navigation<SystemUser, super::Queueitem> = Navigation::new(
-        "lk_queueitem_createdonbehalfby",
-        "queueitems",
-    );
-    pub const LK_TRANSACTIONCURRENCYBASE_CREATEDBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_transactioncurrencybase_createdby",
-        "transactioncurrencies",
-    );
-    pub const LK_IMPORTLOG_MODIFIEDONBEHALFBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_importlog_modifiedonbehalfby",
-        "importlogs",
-    );
-    pub const LK_SDKMESSAGE_MODIFIEDONBEHALFBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_sdkmessage_modifiedonbehalfby",
-        "sdkmessages",
-    );
-    pub const LK_KBARTICLECOMMENTBASE_MODIFIEDBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_kbarticlecommentbase_modifiedby",
-        "kbarticlecomments",
-    );
-    pub const USER_PHONECALL: Navigation<SystemUser, Untyped> = Navigation::new(
-        "user_phonecall",
-        "phonecalls",
-    );
-    pub const USER_APPOINTMENT: Navigation<SystemUser, Untyped> = Navigation::new(
-        "user_appointment",
-        "appointments",
-    );
-    pub const LK_EXPIREDPROCESS_CREATEDONBEHALFBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_expiredprocess_createdonbehalfby",
-        "expiredprocesses",
-    );
-    pub const SYSTEMUSER_CALLBACKREGISTRATION_MODIFIEDONBEHALFBY: Navigation<
-        SystemUser,
-        Untyped,
-    > = Navigation::new(
-        "systemuser_callbackregistration_modifiedonbehalfby",
-        "callbackregistrations",
-    );
-    pub const SYSTEMUSER_CALLBACKREGISTRATION_MODIFIEDBY: Navigation<
-        SystemUser,
-        Untyped,
-    > = Navigation::new(
-        "systemuser_callbackregistration_modifiedby",
-        "callbackregistrations",
-    );
-    pub const SYSTEMUSER_CALLBACKREGISTRATION_CREATEDONBEHALFBY: Navigation<
-        SystemUser,
-        Untyped,
-    > = Navigation::new(
-        "systemuser_callbackregistration_createdonbehalfby",
-        "callbackregistrations",
-    );
-    pub const SYSTEMUSER_CALLBACKREGISTRATION_CREATEDBY: Navigation<
-        SystemUser,
-        Untyped,
-    > = Navigation::new(
-        "systemuser_callbackregistration_createdby",
-        "callbackregistrations",
-    );
+    pub const LK_QUEUEITEM_CREATEDONBEHALFBY: Navigation<SystemUser, super::Queueitem> =
+        Navigation::new("lk_queueitem_createdonbehalfby", "queueitems");
+    pub const LK_TRANSACTIONCURRENCYBASE_CREATEDBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_transactioncurrencybase_createdby", "transactioncurrencies");
+    pub const LK_IMPORTLOG_MODIFIEDONBEHALFBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_importlog_modifiedonbehalfby", "importlogs");
+    pub const LK_SDKMESSAGE_MODIFIEDONBEHALFBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_sdkmessage_modifiedonbehalfby", "sdkmessages");
+    pub const LK_KBARTICLECOMMENTBASE_MODIFIEDBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_kbarticlecommentbase_modifiedby", "kbarticlecomments");
+    pub const USER_PHONECALL: Navigation<SystemUser, Untyped> =
+        Navigation::new("user_phonecall", "phonecalls");
+    pub const USER_APPOINTMENT: Navigation<SystemUser, Untyped> =
+        Navigation::new("user_appointment", "appointments");
+    pub const LK_EXPIREDPROCESS_CREATEDONBEHALFBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_expiredprocess_createdonbehalfby", "expiredprocesses");
+    pub const SYSTEMUSER_CALLBACKREGISTRATION_MODIFIEDONBEHALFBY: Navigation<SystemUser, Untyped> =
+        Navigation::new(
+            "systemuser_callbackregistration_modifiedonbehalfby",
+            "callbackregistrations",
+        );
+    pub const SYSTEMUSER_CALLBACKREGISTRATION_MODIFIEDBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("systemuser_callbackregistration_modifiedby", "callbackregistrations");
+    pub const SYSTEMUSER_CALLBACKREGISTRATION_CREATEDONBEHALFBY: Navigation<SystemUser, Untyped> =
+        Navigation::new(
+            "systemuser_callbackregistration_createdonbehalfby",
+            "callbackregistrations",
+        );
+    pub const SYSTEMUSER_CALLBACKREGISTRATION_CREATEDBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("systemuser_callbackregistration_createdby", "callbackregistrations");
     pub const LK_SOLUTIONCOMPONENTATTRIBUTECONFIGURATION_CREATEDBY: Navigation<
         SystemUser,
         Untyped,
@@ -6492,27 +4890,21 @@ impl SystemUser {
         "lk_solutioncomponentattributeconfiguration_modifiedonbehalfby",
         "solutioncomponentattributeconfigurations",
     );
-    pub const LK_SOLUTIONCOMPONENTCONFIGURATION_CREATEDBY: Navigation<
-        SystemUser,
-        Untyped,
-    > = Navigation::new(
-        "lk_solutioncomponentconfiguration_createdby",
-        "solutioncomponentconfigurations",
-    );
-    pub const LK_SOLUTIONCOMPONENTCONFIGURATION_CREATEDONBEHALFBY: Navigation<
-        SystemUser,
-        Untyped,
-    > = Navigation::new(
-        "lk_solutioncomponentconfiguration_createdonbehalfby",
-        "solutioncomponentconfigurations",
-    );
-    pub const LK_SOLUTIONCOMPONENTCONFIGURATION_MODIFIEDBY: Navigation<
-        SystemUser,
-        Untyped,
-    > = Navigation::new(
-        "lk_solutioncomponentconfiguration_modifiedby",
-        "solutioncomponentconfigurations",
-    );
+    pub const LK_SOLUTIONCOMPONENTCONFIGURATION_CREATEDBY: Navigation<SystemUser, Untyped> =
+        Navigation::new(
+            "lk_solutioncomponentconfiguration_createdby",
+            "solutioncomponentconfigurations",
+        );
+    pub const LK_SOLUTIONCOMPONENTCONFIGURATION_CREATEDONBEHALFBY: Navigation<SystemUser, Untyped> =
+        Navigation::new(
+            "lk_solutioncomponentconfiguration_createdonbehalfby",
+            "solutioncomponentconfigurations",
+        );
+    pub const LK_SOLUTIONCOMPONENTCONFIGURATION_MODIFIEDBY: Navigation<SystemUser, Untyped> =
+        Navigation::new(
+            "lk_solutioncomponentconfiguration_modifiedby",
+            "solutioncomponentconfigurations",
+        );
     pub const LK_SOLUTIONCOMPONENTCONFIGURATION_MODIFIEDONBEHALFBY: Navigation<
         SystemUser,
         Untyped,
@@ -6548,446 +4940,234 @@ impl SystemUser {
         "lk_solutioncomponentrelationshipconfiguration_modifiedonbehalfby",
         "solutioncomponentrelationshipconfigurations",
     );
-    pub const LK_STAGESOLUTIONUPLOAD_CREATEDBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_stagesolutionupload_createdby",
-        "stagesolutionuploads",
-    );
-    pub const LK_STAGESOLUTIONUPLOAD_CREATEDONBEHALFBY: Navigation<
-        SystemUser,
-        Untyped,
-    > = Navigation::new(
-        "lk_stagesolutionupload_createdonbehalfby",
-        "stagesolutionuploads",
-    );
-    pub const LK_STAGESOLUTIONUPLOAD_MODIFIEDBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_stagesolutionupload_modifiedby",
-        "stagesolutionuploads",
-    );
-    pub const LK_STAGESOLUTIONUPLOAD_MODIFIEDONBEHALFBY: Navigation<
-        SystemUser,
-        Untyped,
-    > = Navigation::new(
-        "lk_stagesolutionupload_modifiedonbehalfby",
-        "stagesolutionuploads",
-    );
-    pub const USER_STAGESOLUTIONUPLOAD: Navigation<SystemUser, Untyped> = Navigation::new(
-        "user_stagesolutionupload",
-        "stagesolutionuploads",
-    );
-    pub const LK_EXPORTSOLUTIONUPLOAD_CREATEDBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_exportsolutionupload_createdby",
-        "exportsolutionuploads",
-    );
-    pub const LK_EXPORTSOLUTIONUPLOAD_CREATEDONBEHALFBY: Navigation<
-        SystemUser,
-        Untyped,
-    > = Navigation::new(
-        "lk_exportsolutionupload_createdonbehalfby",
-        "exportsolutionuploads",
-    );
-    pub const LK_EXPORTSOLUTIONUPLOAD_MODIFIEDBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_exportsolutionupload_modifiedby",
-        "exportsolutionuploads",
-    );
-    pub const LK_EXPORTSOLUTIONUPLOAD_MODIFIEDONBEHALFBY: Navigation<
-        SystemUser,
-        Untyped,
-    > = Navigation::new(
-        "lk_exportsolutionupload_modifiedonbehalfby",
-        "exportsolutionuploads",
-    );
-    pub const USER_EXPORTSOLUTIONUPLOAD: Navigation<SystemUser, Untyped> = Navigation::new(
-        "user_exportsolutionupload",
-        "exportsolutionuploads",
-    );
-    pub const LK_DATALAKEWORKSPACE_CREATEDBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_datalakeworkspace_createdby",
-        "datalakeworkspaces",
-    );
-    pub const LK_DATALAKEWORKSPACE_CREATEDONBEHALFBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_datalakeworkspace_createdonbehalfby",
-        "datalakeworkspaces",
-    );
-    pub const LK_DATALAKEWORKSPACE_MODIFIEDBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_datalakeworkspace_modifiedby",
-        "datalakeworkspaces",
-    );
-    pub const LK_DATALAKEWORKSPACE_MODIFIEDONBEHALFBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_datalakeworkspace_modifiedonbehalfby",
-        "datalakeworkspaces",
-    );
-    pub const LK_DATALAKEWORKSPACEPERMISSION_CREATEDBY: Navigation<
-        SystemUser,
-        Untyped,
-    > = Navigation::new(
-        "lk_datalakeworkspacepermission_createdby",
-        "datalakeworkspacepermissions",
-    );
-    pub const LK_DATALAKEWORKSPACEPERMISSION_CREATEDONBEHALFBY: Navigation<
-        SystemUser,
-        Untyped,
-    > = Navigation::new(
-        "lk_datalakeworkspacepermission_createdonbehalfby",
-        "datalakeworkspacepermissions",
-    );
-    pub const LK_DATALAKEWORKSPACEPERMISSION_MODIFIEDBY: Navigation<
-        SystemUser,
-        Untyped,
-    > = Navigation::new(
-        "lk_datalakeworkspacepermission_modifiedby",
-        "datalakeworkspacepermissions",
-    );
-    pub const LK_DATALAKEWORKSPACEPERMISSION_MODIFIEDONBEHALFBY: Navigation<
-        SystemUser,
-        Untyped,
-    > = Navigation::new(
-        "lk_datalakeworkspacepermission_modifiedonbehalfby",
-        "datalakeworkspacepermissions",
-    );
-    pub const LK_APPLICATIONUSER_CREATEDBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_applicationuser_createdby",
-        "applicationusers",
-    );
-    pub const LK_APPLICATIONUSER_CREATEDONBEHALFBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_applicationuser_createdonbehalfby",
-        "applicationusers",
-    );
-    pub const LK_APPLICATIONUSER_MODIFIEDBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_applicationuser_modifiedby",
-        "applicationusers",
-    );
-    pub const LK_APPLICATIONUSER_MODIFIEDONBEHALFBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_applicationuser_modifiedonbehalfby",
-        "applicationusers",
-    );
-    pub const LK_SERVICEPLAN_CREATEDBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_serviceplan_createdby",
-        "serviceplans",
-    );
-    pub const LK_SERVICEPLAN_CREATEDONBEHALFBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_serviceplan_createdonbehalfby",
-        "serviceplans",
-    );
-    pub const LK_SERVICEPLAN_MODIFIEDBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_serviceplan_modifiedby",
-        "serviceplans",
-    );
-    pub const LK_SERVICEPLAN_MODIFIEDONBEHALFBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_serviceplan_modifiedonbehalfby",
-        "serviceplans",
-    );
-    pub const LK_CONNECTOR_CREATEDBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_connector_createdby",
-        "connectors",
-    );
-    pub const LK_CONNECTOR_CREATEDONBEHALFBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_connector_createdonbehalfby",
-        "connectors",
-    );
-    pub const LK_CONNECTOR_MODIFIEDBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_connector_modifiedby",
-        "connectors",
-    );
-    pub const LK_CONNECTOR_MODIFIEDONBEHALFBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_connector_modifiedonbehalfby",
-        "connectors",
-    );
-    pub const USER_CONNECTOR: Navigation<SystemUser, Untyped> = Navigation::new(
-        "user_connector",
-        "connectors",
-    );
-    pub const LK_ENVIRONMENTVARIABLEDEFINITION_CREATEDBY: Navigation<
-        SystemUser,
-        Untyped,
-    > = Navigation::new(
-        "lk_environmentvariabledefinition_createdby",
-        "environmentvariabledefinitions",
-    );
-    pub const LK_ENVIRONMENTVARIABLEDEFINITION_CREATEDONBEHALFBY: Navigation<
-        SystemUser,
-        Untyped,
-    > = Navigation::new(
-        "lk_environmentvariabledefinition_createdonbehalfby",
-        "environmentvariabledefinitions",
-    );
-    pub const LK_ENVIRONMENTVARIABLEDEFINITION_MODIFIEDBY: Navigation<
-        SystemUser,
-        Untyped,
-    > = Navigation::new(
-        "lk_environmentvariabledefinition_modifiedby",
-        "environmentvariabledefinitions",
-    );
-    pub const LK_ENVIRONMENTVARIABLEDEFINITION_MODIFIEDONBEHALFBY: Navigation<
-        SystemUser,
-        Untyped,
-    > = Navigation::new(
-        "lk_environmentvariabledefinition_modifiedonbehalfby",
-        "environmentvariabledefinitions",
-    );
-    pub const USER_ENVIRONMENTVARIABLEDEFINITION: Navigation<SystemUser, Untyped> = Navigation::new(
-        "user_environmentvariabledefinition",
-        "environmentvariabledefinitions",
-    );
-    pub const LK_ENVIRONMENTVARIABLEVALUE_CREATEDBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_environmentvariablevalue_createdby",
-        "environmentvariablevalues",
-    );
-    pub const LK_ENVIRONMENTVARIABLEVALUE_CREATEDONBEHALFBY: Navigation<
-        SystemUser,
-        Untyped,
-    > = Navigation::new(
-        "lk_environmentvariablevalue_createdonbehalfby",
-        "environmentvariablevalues",
-    );
-    pub const LK_ENVIRONMENTVARIABLEVALUE_MODIFIEDBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_environmentvariablevalue_modifiedby",
-        "environmentvariablevalues",
-    );
-    pub const LK_ENVIRONMENTVARIABLEVALUE_MODIFIEDONBEHALFBY: Navigation<
-        SystemUser,
-        Untyped,
-    > = Navigation::new(
-        "lk_environmentvariablevalue_modifiedonbehalfby",
-        "environmentvariablevalues",
-    );
-    pub const USER_ENVIRONMENTVARIABLEVALUE: Navigation<SystemUser, Untyped> = Navigation::new(
-        "user_environmentvariablevalue",
-        "environmentvariablevalues",
-    );
-    pub const LK_PROCESSSTAGEPARAMETER_CREATEDBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_processstageparameter_createdby",
-        "processstageparameters",
-    );
-    pub const LK_PROCESSSTAGEPARAMETER_CREATEDONBEHALFBY: Navigation<
-        SystemUser,
-        Untyped,
-    > = Navigation::new(
-        "lk_processstageparameter_createdonbehalfby",
-        "processstageparameters",
-    );
-    pub const LK_PROCESSSTAGEPARAMETER_MODIFIEDBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_processstageparameter_modifiedby",
-        "processstageparameters",
-    );
-    pub const LK_PROCESSSTAGEPARAMETER_MODIFIEDONBEHALFBY: Navigation<
-        SystemUser,
-        Untyped,
-    > = Navigation::new(
-        "lk_processstageparameter_modifiedonbehalfby",
-        "processstageparameters",
-    );
-    pub const USER_PROCESSSTAGEPARAMETER: Navigation<SystemUser, Untyped> = Navigation::new(
-        "user_processstageparameter",
-        "processstageparameters",
-    );
-    pub const LK_FLOWSESSION_CREATEDBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_flowsession_createdby",
-        "flowsessions",
-    );
-    pub const LK_FLOWSESSION_CREATEDONBEHALFBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_flowsession_createdonbehalfby",
-        "flowsessions",
-    );
-    pub const LK_FLOWSESSION_MODIFIEDBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_flowsession_modifiedby",
-        "flowsessions",
-    );
-    pub const LK_FLOWSESSION_MODIFIEDONBEHALFBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_flowsession_modifiedonbehalfby",
-        "flowsessions",
-    );
-    pub const USER_FLOWSESSION: Navigation<SystemUser, Untyped> = Navigation::new(
-        "user_flowsession",
-        "flowsessions",
-    );
-    pub const LK_WORKFLOWBINARY_CREATEDBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_workflowbinary_createdby",
-        "workflowbinaries",
-    );
-    pub const LK_WORKFLOWBINARY_CREATEDONBEHALFBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_workflowbinary_createdonbehalfby",
-        "workflowbinaries",
-    );
-    pub const LK_WORKFLOWBINARY_MODIFIEDBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_workflowbinary_modifiedby",
-        "workflowbinaries",
-    );
-    pub const LK_WORKFLOWBINARY_MODIFIEDONBEHALFBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_workflowbinary_modifiedonbehalfby",
-        "workflowbinaries",
-    );
-    pub const USER_WORKFLOWBINARY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "user_workflowbinary",
-        "workflowbinaries",
-    );
-    pub const LK_CONNECTIONREFERENCE_CREATEDBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_connectionreference_createdby",
-        "connectionreferences",
-    );
-    pub const LK_CONNECTIONREFERENCE_CREATEDONBEHALFBY: Navigation<
-        SystemUser,
-        Untyped,
-    > = Navigation::new(
-        "lk_connectionreference_createdonbehalfby",
-        "connectionreferences",
-    );
-    pub const LK_CONNECTIONREFERENCE_MODIFIEDBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_connectionreference_modifiedby",
-        "connectionreferences",
-    );
-    pub const LK_CONNECTIONREFERENCE_MODIFIEDONBEHALFBY: Navigation<
-        SystemUser,
-        Untyped,
-    > = Navigation::new(
-        "lk_connectionreference_modifiedonbehalfby",
-        "connectionreferences",
-    );
-    pub const USER_CONNECTIONREFERENCE: Navigation<SystemUser, Untyped> = Navigation::new(
-        "user_connectionreference",
-        "connectionreferences",
-    );
-    pub const LK_MSDYN_HELPPAGE_CREATEDBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_msdyn_helppage_createdby",
-        "msdyn_helppages",
-    );
-    pub const LK_MSDYN_HELPPAGE_CREATEDONBEHALFBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_msdyn_helppage_createdonbehalfby",
-        "msdyn_helppages",
-    );
-    pub const LK_MSDYN_HELPPAGE_MODIFIEDBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_msdyn_helppage_modifiedby",
-        "msdyn_helppages",
-    );
-    pub const LK_MSDYN_HELPPAGE_MODIFIEDONBEHALFBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_msdyn_helppage_modifiedonbehalfby",
-        "msdyn_helppages",
-    );
-    pub const LK_TERRITORYBASE_CREATEDBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_territorybase_createdby",
-        "territories",
-    );
-    pub const LK_TERRITORYBASE_CREATEDONBEHALFBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_territorybase_createdonbehalfby",
-        "territories",
-    );
-    pub const LK_TERRITORYBASE_MODIFIEDBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_territorybase_modifiedby",
-        "territories",
-    );
-    pub const LK_TERRITORYBASE_MODIFIEDONBEHALFBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_territorybase_modifiedonbehalfby",
-        "territories",
-    );
-    pub const SYSTEM_USER_TERRITORIES: Navigation<SystemUser, Untyped> = Navigation::new(
-        "system_user_territories",
-        "territories",
-    );
-    pub const TERRITORYID: Lookup<SystemUser, Untyped> = Lookup::new(
-        "territoryid",
-        "territories",
-    );
-    pub const LK_MSDYN_SERVICECONFIGURATION_CREATEDBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_msdyn_serviceconfiguration_createdby",
-        "msdyn_serviceconfigurations",
-    );
-    pub const LK_MSDYN_SERVICECONFIGURATION_CREATEDONBEHALFBY: Navigation<
-        SystemUser,
-        Untyped,
-    > = Navigation::new(
-        "lk_msdyn_serviceconfiguration_createdonbehalfby",
-        "msdyn_serviceconfigurations",
-    );
-    pub const LK_MSDYN_SERVICECONFIGURATION_MODIFIEDBY: Navigation<
-        SystemUser,
-        Untyped,
-    > = Navigation::new(
-        "lk_msdyn_serviceconfiguration_modifiedby",
-        "msdyn_serviceconfigurations",
-    );
-    pub const LK_MSDYN_SERVICECONFIGURATION_MODIFIEDONBEHALFBY: Navigation<
-        SystemUser,
-        Untyped,
-    > = Navigation::new(
-        "lk_msdyn_serviceconfiguration_modifiedonbehalfby",
-        "msdyn_serviceconfigurations",
-    );
-    pub const USER_MSDYN_SERVICECONFIGURATION: Navigation<SystemUser, Untyped> = Navigation::new(
-        "user_msdyn_serviceconfiguration",
-        "msdyn_serviceconfigurations",
-    );
-    pub const LK_MSDYN_SLAKPI_CREATEDBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_msdyn_slakpi_createdby",
-        "msdyn_slakpis",
-    );
-    pub const LK_MSDYN_SLAKPI_CREATEDONBEHALFBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_msdyn_slakpi_createdonbehalfby",
-        "msdyn_slakpis",
-    );
-    pub const LK_MSDYN_SLAKPI_MODIFIEDBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_msdyn_slakpi_modifiedby",
-        "msdyn_slakpis",
-    );
-    pub const LK_MSDYN_SLAKPI_MODIFIEDONBEHALFBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_msdyn_slakpi_modifiedonbehalfby",
-        "msdyn_slakpis",
-    );
-    pub const USER_MSDYN_SLAKPI: Navigation<SystemUser, Untyped> = Navigation::new(
-        "user_msdyn_slakpi",
-        "msdyn_slakpis",
-    );
-    pub const LK_MSDYN_KNOWLEDGEARTICLEIMAGE_CREATEDBY: Navigation<
-        SystemUser,
-        Untyped,
-    > = Navigation::new(
-        "lk_msdyn_knowledgearticleimage_createdby",
-        "msdyn_knowledgearticleimages",
-    );
-    pub const LK_MSDYN_KNOWLEDGEARTICLEIMAGE_CREATEDONBEHALFBY: Navigation<
-        SystemUser,
-        Untyped,
-    > = Navigation::new(
-        "lk_msdyn_knowledgearticleimage_createdonbehalfby",
-        "msdyn_knowledgearticleimages",
-    );
-    pub const LK_MSDYN_KNOWLEDGEARTICLEIMAGE_MODIFIEDBY: Navigation<
-        SystemUser,
-        Untyped,
-    > = Navigation::new(
-        "lk_msdyn_knowledgearticleimage_modifiedby",
-        "msdyn_knowledgearticleimages",
-    );
-    pub const LK_MSDYN_KNOWLEDGEARTICLEIMAGE_MODIFIEDONBEHALFBY: Navigation<
-        SystemUser,
-        Untyped,
-    > = Navigation::new(
-        "lk_msdyn_knowledgearticleimage_modifiedonbehalfby",
-        "msdyn_knowledgearticleimages",
-    );
-    pub const USER_MSDYN_KNOWLEDGEARTICLEIMAGE: Navigation<SystemUser, Untyped> = Navigation::new(
-        "user_msdyn_knowledgearticleimage",
-        "msdyn_knowledgearticleimages",
-    );
-    pub const LK_MSDYN_KNOWLEDGEARTICLETEMPLATE_CREATEDBY: Navigation<
-        SystemUser,
-        Untyped,
-    > = Navigation::new(
-        "lk_msdyn_knowledgearticletemplate_createdby",
-        "msdyn_knowledgearticletemplates",
-    );
-    pub const LK_MSDYN_KNOWLEDGEARTICLETEMPLATE_CREATEDONBEHALFBY: Navigation<
-        SystemUser,
-        Untyped,
-    > = Navigation::new(
-        "lk_msdyn_knowledgearticletemplate_createdonbehalfby",
-        "msdyn_knowledgearticletemplates",
-    );
-    pub const LK_MSDYN_KNOWLEDGEARTICLETEMPLATE_MODIFIEDBY: Navigation<
-        SystemUser,
-        Untyped,
-    > = Navigation::new(
-        "lk_msdyn_knowledgearticletemplate_modifiedby",
-        "msdyn_knowledgearticletemplates",
-    );
+    pub const LK_STAGESOLUTIONUPLOAD_CREATEDBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_stagesolutionupload_createdby", "stagesolutionuploads");
+    pub const LK_STAGESOLUTIONUPLOAD_CREATEDONBEHALFBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_stagesolutionupload_createdonbehalfby", "stagesolutionuploads");
+    pub const LK_STAGESOLUTIONUPLOAD_MODIFIEDBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_stagesolutionupload_modifiedby", "stagesolutionuploads");
+    pub const LK_STAGESOLUTIONUPLOAD_MODIFIEDONBEHALFBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_stagesolutionupload_modifiedonbehalfby", "stagesolutionuploads");
+    pub const USER_STAGESOLUTIONUPLOAD: Navigation<SystemUser, Untyped> =
+        Navigation::new("user_stagesolutionupload", "stagesolutionuploads");
+    pub const LK_EXPORTSOLUTIONUPLOAD_CREATEDBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_exportsolutionupload_createdby", "exportsolutionuploads");
+    pub const LK_EXPORTSOLUTIONUPLOAD_CREATEDONBEHALFBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_exportsolutionupload_createdonbehalfby", "exportsolutionuploads");
+    pub const LK_EXPORTSOLUTIONUPLOAD_MODIFIEDBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_exportsolutionupload_modifiedby", "exportsolutionuploads");
+    pub const LK_EXPORTSOLUTIONUPLOAD_MODIFIEDONBEHALFBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_exportsolutionupload_modifiedonbehalfby", "exportsolutionuploads");
+    pub const USER_EXPORTSOLUTIONUPLOAD: Navigation<SystemUser, Untyped> =
+        Navigation::new("user_exportsolutionupload", "exportsolutionuploads");
+    pub const LK_DATALAKEWORKSPACE_CREATEDBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_datalakeworkspace_createdby", "datalakeworkspaces");
+    pub const LK_DATALAKEWORKSPACE_CREATEDONBEHALFBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_datalakeworkspace_createdonbehalfby", "datalakeworkspaces");
+    pub const LK_DATALAKEWORKSPACE_MODIFIEDBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_datalakeworkspace_modifiedby", "datalakeworkspaces");
+    pub const LK_DATALAKEWORKSPACE_MODIFIEDONBEHALFBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_datalakeworkspace_modifiedonbehalfby", "datalakeworkspaces");
+    pub const LK_DATALAKEWORKSPACEPERMISSION_CREATEDBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_datalakeworkspacepermission_createdby", "datalakeworkspacepermissions");
+    pub const LK_DATALAKEWORKSPACEPERMISSION_CREATEDONBEHALFBY: Navigation<SystemUser, Untyped> =
+        Navigation::new(
+            "lk_datalakeworkspacepermission_createdonbehalfby",
+            "datalakeworkspacepermissions",
+        );
+    pub const LK_DATALAKEWORKSPACEPERMISSION_MODIFIEDBY: Navigation<SystemUser, Untyped> =
+        Navigation::new(
+            "lk_datalakeworkspacepermission_modifiedby",
+            "datalakeworkspacepermissions",
+        );
+    pub const LK_DATALAKEWORKSPACEPERMISSION_MODIFIEDONBEHALFBY: Navigation<SystemUser, Untyped> =
+        Navigation::new(
+            "lk_datalakeworkspacepermission_modifiedonbehalfby",
+            "datalakeworkspacepermissions",
+        );
+    pub const LK_APPLICATIONUSER_CREATEDBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_applicationuser_createdby", "applicationusers");
+    pub const LK_APPLICATIONUSER_CREATEDONBEHALFBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_applicationuser_createdonbehalfby", "applicationusers");
+    pub const LK_APPLICATIONUSER_MODIFIEDBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_applicationuser_modifiedby", "applicationusers");
+    pub const LK_APPLICATIONUSER_MODIFIEDONBEHALFBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_applicationuser_modifiedonbehalfby", "applicationusers");
+    pub const LK_SERVICEPLAN_CREATEDBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_serviceplan_createdby", "serviceplans");
+    pub const LK_SERVICEPLAN_CREATEDONBEHALFBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_serviceplan_createdonbehalfby", "serviceplans");
+    pub const LK_SERVICEPLAN_MODIFIEDBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_serviceplan_modifiedby", "serviceplans");
+    pub const LK_SERVICEPLAN_MODIFIEDONBEHALFBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_serviceplan_modifiedonbehalfby", "serviceplans");
+    pub const LK_CONNECTOR_CREATEDBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_connector_createdby", "connectors");
+    pub const LK_CONNECTOR_CREATEDONBEHALFBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_connector_createdonbehalfby", "connectors");
+    pub const LK_CONNECTOR_MODIFIEDBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_connector_modifiedby", "connectors");
+    pub const LK_CONNECTOR_MODIFIEDONBEHALFBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_connector_modifiedonbehalfby", "connectors");
+    pub const USER_CONNECTOR: Navigation<SystemUser, Untyped> =
+        Navigation::new("user_connector", "connectors");
+    pub const LK_ENVIRONMENTVARIABLEDEFINITION_CREATEDBY: Navigation<SystemUser, Untyped> =
+        Navigation::new(
+            "lk_environmentvariabledefinition_createdby",
+            "environmentvariabledefinitions",
+        );
+    pub const LK_ENVIRONMENTVARIABLEDEFINITION_CREATEDONBEHALFBY: Navigation<SystemUser, Untyped> =
+        Navigation::new(
+            "lk_environmentvariabledefinition_createdonbehalfby",
+            "environmentvariabledefinitions",
+        );
+    pub const LK_ENVIRONMENTVARIABLEDEFINITION_MODIFIEDBY: Navigation<SystemUser, Untyped> =
+        Navigation::new(
+            "lk_environmentvariabledefinition_modifiedby",
+            "environmentvariabledefinitions",
+        );
+    pub const LK_ENVIRONMENTVARIABLEDEFINITION_MODIFIEDONBEHALFBY: Navigation<SystemUser, Untyped> =
+        Navigation::new(
+            "lk_environmentvariabledefinition_modifiedonbehalfby",
+            "environmentvariabledefinitions",
+        );
+    pub const USER_ENVIRONMENTVARIABLEDEFINITION: Navigation<SystemUser, Untyped> =
+        Navigation::new("user_environmentvariabledefinition", "environmentvariabledefinitions");
+    pub const LK_ENVIRONMENTVARIABLEVALUE_CREATEDBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_environmentvariablevalue_createdby", "environmentvariablevalues");
+    pub const LK_ENVIRONMENTVARIABLEVALUE_CREATEDONBEHALFBY: Navigation<SystemUser, Untyped> =
+        Navigation::new(
+            "lk_environmentvariablevalue_createdonbehalfby",
+            "environmentvariablevalues",
+        );
+    pub const LK_ENVIRONMENTVARIABLEVALUE_MODIFIEDBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_environmentvariablevalue_modifiedby", "environmentvariablevalues");
+    pub const LK_ENVIRONMENTVARIABLEVALUE_MODIFIEDONBEHALFBY: Navigation<SystemUser, Untyped> =
+        Navigation::new(
+            "lk_environmentvariablevalue_modifiedonbehalfby",
+            "environmentvariablevalues",
+        );
+    pub const USER_ENVIRONMENTVARIABLEVALUE: Navigation<SystemUser, Untyped> =
+        Navigation::new("user_environmentvariablevalue", "environmentvariablevalues");
+    pub const LK_PROCESSSTAGEPARAMETER_CREATEDBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_processstageparameter_createdby", "processstageparameters");
+    pub const LK_PROCESSSTAGEPARAMETER_CREATEDONBEHALFBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_processstageparameter_createdonbehalfby", "processstageparameters");
+    pub const LK_PROCESSSTAGEPARAMETER_MODIFIEDBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_processstageparameter_modifiedby", "processstageparameters");
+    pub const LK_PROCESSSTAGEPARAMETER_MODIFIEDONBEHALFBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_processstageparameter_modifiedonbehalfby", "processstageparameters");
+    pub const USER_PROCESSSTAGEPARAMETER: Navigation<SystemUser, Untyped> =
+        Navigation::new("user_processstageparameter", "processstageparameters");
+    pub const LK_FLOWSESSION_CREATEDBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_flowsession_createdby", "flowsessions");
+    pub const LK_FLOWSESSION_CREATEDONBEHALFBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_flowsession_createdonbehalfby", "flowsessions");
+    pub const LK_FLOWSESSION_MODIFIEDBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_flowsession_modifiedby", "flowsessions");
+    pub const LK_FLOWSESSION_MODIFIEDONBEHALFBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_flowsession_modifiedonbehalfby", "flowsessions");
+    pub const USER_FLOWSESSION: Navigation<SystemUser, Untyped> =
+        Navigation::new("user_flowsession", "flowsessions");
+    pub const LK_WORKFLOWBINARY_CREATEDBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_workflowbinary_createdby", "workflowbinaries");
+    pub const LK_WORKFLOWBINARY_CREATEDONBEHALFBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_workflowbinary_createdonbehalfby", "workflowbinaries");
+    pub const LK_WORKFLOWBINARY_MODIFIEDBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_workflowbinary_modifiedby", "workflowbinaries");
+    pub const LK_WORKFLOWBINARY_MODIFIEDONBEHALFBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_workflowbinary_modifiedonbehalfby", "workflowbinaries");
+    pub const USER_WORKFLOWBINARY: Navigation<SystemUser, Untyped> =
+        Navigation::new("user_workflowbinary", "workflowbinaries");
+    pub const LK_CONNECTIONREFERENCE_CREATEDBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_connectionreference_createdby", "connectionreferences");
+    pub const LK_CONNECTIONREFERENCE_CREATEDONBEHALFBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_connectionreference_createdonbehalfby", "connectionreferences");
+    pub const LK_CONNECTIONREFERENCE_MODIFIEDBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_connectionreference_modifiedby", "connectionreferences");
+    pub const LK_CONNECTIONREFERENCE_MODIFIEDONBEHALFBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_connectionreference_modifiedonbehalfby", "connectionreferences");
+    pub const USER_CONNECTIONREFERENCE: Navigation<SystemUser, Untyped> =
+        Navigation::new("user_connectionreference", "connectionreferences");
+    pub const LK_MSDYN_HELPPAGE_CREATEDBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_msdyn_helppage_createdby", "msdyn_helppages");
+    pub const LK_MSDYN_HELPPAGE_CREATEDONBEHALFBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_msdyn_helppage_createdonbehalfby", "msdyn_helppages");
+    pub const LK_MSDYN_HELPPAGE_MODIFIEDBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_msdyn_helppage_modifiedby", "msdyn_helppages");
+    pub const LK_MSDYN_HELPPAGE_MODIFIEDONBEHALFBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_msdyn_helppage_modifiedonbehalfby", "msdyn_helppages");
+    pub const LK_TERRITORYBASE_CREATEDBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_territorybase_createdby", "territories");
+    pub const LK_TERRITORYBASE_CREATEDONBEHALFBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_territorybase_createdonbehalfby", "territories");
+    pub const LK_TERRITORYBASE_MODIFIEDBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_territorybase_modifiedby", "territories");
+    pub const LK_TERRITORYBASE_MODIFIEDONBEHALFBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_territorybase_modifiedonbehalfby", "territories");
+    pub const SYSTEM_USER_TERRITORIES: Navigation<SystemUser, Untyped> =
+        Navigation::new("system_user_territories", "territories");
+    pub const TERRITORYID: Lookup<SystemUser, Untyped> = Lookup::new("territoryid", "territories");
+    pub const LK_MSDYN_SERVICECONFIGURATION_CREATEDBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_msdyn_serviceconfiguration_createdby", "msdyn_serviceconfigurations");
+    pub const LK_MSDYN_SERVICECONFIGURATION_CREATEDONBEHALFBY: Navigation<SystemUser, Untyped> =
+        Navigation::new(
+            "lk_msdyn_serviceconfiguration_createdonbehalfby",
+            "msdyn_serviceconfigurations",
+        );
+    pub const LK_MSDYN_SERVICECONFIGURATION_MODIFIEDBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_msdyn_serviceconfiguration_modifiedby", "msdyn_serviceconfigurations");
+    pub const LK_MSDYN_SERVICECONFIGURATION_MODIFIEDONBEHALFBY: Navigation<SystemUser, Untyped> =
+        Navigation::new(
+            "lk_msdyn_serviceconfiguration_modifiedonbehalfby",
+            "msdyn_serviceconfigurations",
+        );
+    pub const USER_MSDYN_SERVICECONFIGURATION: Navigation<SystemUser, Untyped> =
+        Navigation::new("user_msdyn_serviceconfiguration", "msdyn_serviceconfigurations");
+    pub const LK_MSDYN_SLAKPI_CREATEDBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_msdyn_slakpi_createdby", "msdyn_slakpis");
+    pub const LK_MSDYN_SLAKPI_CREATEDONBEHALFBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_msdyn_slakpi_createdonbehalfby", "msdyn_slakpis");
+    pub const LK_MSDYN_SLAKPI_MODIFIEDBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_msdyn_slakpi_modifiedby", "msdyn_slakpis");
+    pub const LK_MSDYN_SLAKPI_MODIFIEDONBEHALFBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_msdyn_slakpi_modifiedonbehalfby", "msdyn_slakpis");
+    pub const USER_MSDYN_SLAKPI: Navigation<SystemUser, Untyped> =
+        Navigation::new("user_msdyn_slakpi", "msdyn_slakpis");
+    pub const LK_MSDYN_KNOWLEDGEARTICLEIMAGE_CREATEDBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_msdyn_knowledgearticleimage_createdby", "msdyn_knowledgearticleimages");
+    pub const LK_MSDYN_KNOWLEDGEARTICLEIMAGE_CREATEDONBEHALFBY: Navigation<SystemUser, Untyped> =
+        Navigation::new(
+            "lk_msdyn_knowledgearticleimage_createdonbehalfby",
+            "msdyn_knowledgearticleimages",
+        );
+    pub const LK_MSDYN_KNOWLEDGEARTICLEIMAGE_MODIFIEDBY: Navigation<SystemUser, Untyped> =
+        Navigation::new(
+            "lk_msdyn_knowledgearticleimage_modifiedby",
+            "msdyn_knowledgearticleimages",
+        );
+    pub const LK_MSDYN_KNOWLEDGEARTICLEIMAGE_MODIFIEDONBEHALFBY: Navigation<SystemUser, Untyped> =
+        Navigation::new(
+            "lk_msdyn_knowledgearticleimage_modifiedonbehalfby",
+            "msdyn_knowledgearticleimages",
+        );
+    pub const USER_MSDYN_KNOWLEDGEARTICLEIMAGE: Navigation<SystemUser, Untyped> =
+        Navigation::new("user_msdyn_knowledgearticleimage", "msdyn_knowledgearticleimages");
+    pub const LK_MSDYN_KNOWLEDGEARTICLETEMPLATE_CREATEDBY: Navigation<SystemUser, Untyped> =
+        Navigation::new(
+            "lk_msdyn_knowledgearticletemplate_createdby",
+            "msdyn_knowledgearticletemplates",
+        );
+    pub const LK_MSDYN_KNOWLEDGEARTICLETEMPLATE_CREATEDONBEHALFBY: Navigation<SystemUser, Untyped> =
+        Navigation::new(
+            "lk_msdyn_knowledgearticletemplate_createdonbehalfby",
+            "msdyn_knowledgearticletemplates",
+        );
+    pub const LK_MSDYN_KNOWLEDGEARTICLETEMPLATE_MODIFIEDBY: Navigation<SystemUser, Untyped> =
+        Navigation::new(
+            "lk_msdyn_knowledgearticletemplate_modifiedby",
+            "msdyn_knowledgearticletemplates",
+        );
     pub const LK_MSDYN_KNOWLEDGEARTICLETEMPLATE_MODIFIEDONBEHALFBY: Navigation<
         SystemUser,
         Untyped,
@@ -6995,527 +5175,271 @@ impl SystemUser {
         "lk_msdyn_knowledgearticletemplate_modifiedonbehalfby",
         "msdyn_knowledgearticletemplates",
     );
-    pub const USER_MSDYN_KNOWLEDGEARTICLETEMPLATE: Navigation<SystemUser, Untyped> = Navigation::new(
-        "user_msdyn_knowledgearticletemplate",
-        "msdyn_knowledgearticletemplates",
-    );
-    pub const LK_MSDYN_DATAFLOW_CREATEDBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_msdyn_dataflow_createdby",
-        "msdyn_dataflows",
-    );
-    pub const LK_MSDYN_DATAFLOW_CREATEDONBEHALFBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_msdyn_dataflow_createdonbehalfby",
-        "msdyn_dataflows",
-    );
-    pub const LK_MSDYN_DATAFLOW_MODIFIEDBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_msdyn_dataflow_modifiedby",
-        "msdyn_dataflows",
-    );
-    pub const LK_MSDYN_DATAFLOW_MODIFIEDONBEHALFBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_msdyn_dataflow_modifiedonbehalfby",
-        "msdyn_dataflows",
-    );
-    pub const USER_MSDYN_DATAFLOW: Navigation<SystemUser, Untyped> = Navigation::new(
-        "user_msdyn_dataflow",
-        "msdyn_dataflows",
-    );
-    pub const LK_MSDYN_RICHTEXTFILE_CREATEDBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_msdyn_richtextfile_createdby",
-        "msdyn_richtextfiles",
-    );
-    pub const LK_MSDYN_RICHTEXTFILE_CREATEDONBEHALFBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_msdyn_richtextfile_createdonbehalfby",
-        "msdyn_richtextfiles",
-    );
-    pub const LK_MSDYN_RICHTEXTFILE_MODIFIEDBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_msdyn_richtextfile_modifiedby",
-        "msdyn_richtextfiles",
-    );
-    pub const LK_MSDYN_RICHTEXTFILE_MODIFIEDONBEHALFBY: Navigation<
-        SystemUser,
-        Untyped,
-    > = Navigation::new(
-        "lk_msdyn_richtextfile_modifiedonbehalfby",
-        "msdyn_richtextfiles",
-    );
-    pub const USER_MSDYN_RICHTEXTFILE: Navigation<SystemUser, Untyped> = Navigation::new(
-        "user_msdyn_richtextfile",
-        "msdyn_richtextfiles",
-    );
-    pub const LK_MSDYN_AICONFIGURATION_CREATEDBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_msdyn_aiconfiguration_createdby",
-        "msdyn_aiconfigurations",
-    );
-    pub const LK_MSDYN_AICONFIGURATION_CREATEDONBEHALFBY: Navigation<
-        SystemUser,
-        Untyped,
-    > = Navigation::new(
-        "lk_msdyn_aiconfiguration_createdonbehalfby",
-        "msdyn_aiconfigurations",
-    );
-    pub const LK_MSDYN_AICONFIGURATION_MODIFIEDBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_msdyn_aiconfiguration_modifiedby",
-        "msdyn_aiconfigurations",
-    );
-    pub const LK_MSDYN_AICONFIGURATION_MODIFIEDONBEHALFBY: Navigation<
-        SystemUser,
-        Untyped,
-    > = Navigation::new(
-        "lk_msdyn_aiconfiguration_modifiedonbehalfby",
-        "msdyn_aiconfigurations",
-    );
-    pub const USER_MSDYN_AICONFIGURATION: Navigation<SystemUser, Untyped> = Navigation::new(
-        "user_msdyn_aiconfiguration",
-        "msdyn_aiconfigurations",
-    );
-    pub const LK_MSDYN_AIMODEL_CREATEDBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_msdyn_aimodel_createdby",
-        "msdyn_aimodels",
-    );
-    pub const LK_MSDYN_AIMODEL_CREATEDONBEHALFBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_msdyn_aimodel_createdonbehalfby",
-        "msdyn_aimodels",
-    );
-    pub const LK_MSDYN_AIMODEL_MODIFIEDBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_msdyn_aimodel_modifiedby",
-        "msdyn_aimodels",
-    );
-    pub const LK_MSDYN_AIMODEL_MODIFIEDONBEHALFBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_msdyn_aimodel_modifiedonbehalfby",
-        "msdyn_aimodels",
-    );
-    pub const USER_MSDYN_AIMODEL: Navigation<SystemUser, Untyped> = Navigation::new(
-        "user_msdyn_aimodel",
-        "msdyn_aimodels",
-    );
-    pub const LK_MSDYN_AITEMPLATE_CREATEDBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_msdyn_aitemplate_createdby",
-        "msdyn_aitemplates",
-    );
-    pub const LK_MSDYN_AITEMPLATE_CREATEDONBEHALFBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_msdyn_aitemplate_createdonbehalfby",
-        "msdyn_aitemplates",
-    );
-    pub const LK_MSDYN_AITEMPLATE_MODIFIEDBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_msdyn_aitemplate_modifiedby",
-        "msdyn_aitemplates",
-    );
-    pub const LK_MSDYN_AITEMPLATE_MODIFIEDONBEHALFBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_msdyn_aitemplate_modifiedonbehalfby",
-        "msdyn_aitemplates",
-    );
-    pub const USER_MSDYN_AITEMPLATE: Navigation<SystemUser, Untyped> = Navigation::new(
-        "user_msdyn_aitemplate",
-        "msdyn_aitemplates",
-    );
-    pub const LK_MSDYN_AIBDATASET_CREATEDBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_msdyn_aibdataset_createdby",
-        "msdyn_aibdatasets",
-    );
-    pub const LK_MSDYN_AIBDATASET_CREATEDONBEHALFBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_msdyn_aibdataset_createdonbehalfby",
-        "msdyn_aibdatasets",
-    );
-    pub const LK_MSDYN_AIBDATASET_MODIFIEDBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_msdyn_aibdataset_modifiedby",
-        "msdyn_aibdatasets",
-    );
-    pub const LK_MSDYN_AIBDATASET_MODIFIEDONBEHALFBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_msdyn_aibdataset_modifiedonbehalfby",
-        "msdyn_aibdatasets",
-    );
-    pub const USER_MSDYN_AIBDATASET: Navigation<SystemUser, Untyped> = Navigation::new(
-        "user_msdyn_aibdataset",
-        "msdyn_aibdatasets",
-    );
-    pub const LK_MSDYN_AIBDATASETFILE_CREATEDBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_msdyn_aibdatasetfile_createdby",
-        "msdyn_aibdatasetfiles",
-    );
-    pub const LK_MSDYN_AIBDATASETFILE_CREATEDONBEHALFBY: Navigation<
-        SystemUser,
-        Untyped,
-    > = Navigation::new(
-        "lk_msdyn_aibdatasetfile_createdonbehalfby",
-        "msdyn_aibdatasetfiles",
-    );
-    pub const LK_MSDYN_AIBDATASETFILE_MODIFIEDBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_msdyn_aibdatasetfile_modifiedby",
-        "msdyn_aibdatasetfiles",
-    );
-    pub const LK_MSDYN_AIBDATASETFILE_MODIFIEDONBEHALFBY: Navigation<
-        SystemUser,
-        Untyped,
-    > = Navigation::new(
-        "lk_msdyn_aibdatasetfile_modifiedonbehalfby",
-        "msdyn_aibdatasetfiles",
-    );
-    pub const USER_MSDYN_AIBDATASETFILE: Navigation<SystemUser, Untyped> = Navigation::new(
-        "user_msdyn_aibdatasetfile",
-        "msdyn_aibdatasetfiles",
-    );
-    pub const LK_MSDYN_AIBDATASETRECORD_CREATEDBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_msdyn_aibdatasetrecord_createdby",
-        "msdyn_aibdatasetrecords",
-    );
-    pub const LK_MSDYN_AIBDATASETRECORD_CREATEDONBEHALFBY: Navigation<
-        SystemUser,
-        Untyped,
-    > = Navigation::new(
-        "lk_msdyn_aibdatasetrecord_createdonbehalfby",
-        "msdyn_aibdatasetrecords",
-    );
-    pub const LK_MSDYN_AIBDATASETRECORD_MODIFIEDBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_msdyn_aibdatasetrecord_modifiedby",
-        "msdyn_aibdatasetrecords",
-    );
-    pub const LK_MSDYN_AIBDATASETRECORD_MODIFIEDONBEHALFBY: Navigation<
-        SystemUser,
-        Untyped,
-    > = Navigation::new(
-        "lk_msdyn_aibdatasetrecord_modifiedonbehalfby",
-        "msdyn_aibdatasetrecords",
-    );
-    pub const USER_MSDYN_AIBDATASETRECORD: Navigation<SystemUser, Untyped> = Navigation::new(
-        "user_msdyn_aibdatasetrecord",
-        "msdyn_aibdatasetrecords",
-    );
-    pub const LK_MSDYN_AIBDATASETSCONTAINER_CREATEDBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_msdyn_aibdatasetscontainer_createdby",
-        "msdyn_aibdatasetscontainers",
-    );
-    pub const LK_MSDYN_AIBDATASETSCONTAINER_CREATEDONBEHALFBY: Navigation<
-        SystemUser,
-        Untyped,
-    > = Navigation::new(
-        "lk_msdyn_aibdatasetscontainer_createdonbehalfby",
-        "msdyn_aibdatasetscontainers",
-    );
-    pub const LK_MSDYN_AIBDATASETSCONTAINER_MODIFIEDBY: Navigation<
-        SystemUser,
-        Untyped,
-    > = Navigation::new(
-        "lk_msdyn_aibdatasetscontainer_modifiedby",
-        "msdyn_aibdatasetscontainers",
-    );
-    pub const LK_MSDYN_AIBDATASETSCONTAINER_MODIFIEDONBEHALFBY: Navigation<
-        SystemUser,
-        Untyped,
-    > = Navigation::new(
-        "lk_msdyn_aibdatasetscontainer_modifiedonbehalfby",
-        "msdyn_aibdatasetscontainers",
-    );
-    pub const USER_MSDYN_AIBDATASETSCONTAINER: Navigation<SystemUser, Untyped> = Navigation::new(
-        "user_msdyn_aibdatasetscontainer",
-        "msdyn_aibdatasetscontainers",
-    );
-    pub const LK_MSDYN_AIBFILE_CREATEDBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_msdyn_aibfile_createdby",
-        "msdyn_aibfiles",
-    );
-    pub const LK_MSDYN_AIBFILE_CREATEDONBEHALFBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_msdyn_aibfile_createdonbehalfby",
-        "msdyn_aibfiles",
-    );
-    pub const LK_MSDYN_AIBFILE_MODIFIEDBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_msdyn_aibfile_modifiedby",
-        "msdyn_aibfiles",
-    );
-    pub const LK_MSDYN_AIBFILE_MODIFIEDONBEHALFBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_msdyn_aibfile_modifiedonbehalfby",
-        "msdyn_aibfiles",
-    );
-    pub const USER_MSDYN_AIBFILE: Navigation<SystemUser, Untyped> = Navigation::new(
-        "user_msdyn_aibfile",
-        "msdyn_aibfiles",
-    );
-    pub const LK_MSDYN_AIBFILEATTACHEDDATA_CREATEDBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_msdyn_aibfileattacheddata_createdby",
-        "msdyn_aibfileattacheddatas",
-    );
-    pub const LK_MSDYN_AIBFILEATTACHEDDATA_CREATEDONBEHALFBY: Navigation<
-        SystemUser,
-        Untyped,
-    > = Navigation::new(
-        "lk_msdyn_aibfileattacheddata_createdonbehalfby",
-        "msdyn_aibfileattacheddatas",
-    );
-    pub const LK_MSDYN_AIBFILEATTACHEDDATA_MODIFIEDBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_msdyn_aibfileattacheddata_modifiedby",
-        "msdyn_aibfileattacheddatas",
-    );
-    pub const LK_MSDYN_AIBFILEATTACHEDDATA_MODIFIEDONBEHALFBY: Navigation<
-        SystemUser,
-        Untyped,
-    > = Navigation::new(
-        "lk_msdyn_aibfileattacheddata_modifiedonbehalfby",
-        "msdyn_aibfileattacheddatas",
-    );
-    pub const USER_MSDYN_AIBFILEATTACHEDDATA: Navigation<SystemUser, Untyped> = Navigation::new(
-        "user_msdyn_aibfileattacheddata",
-        "msdyn_aibfileattacheddatas",
-    );
-    pub const LK_MSDYN_AIFPTRAININGDOCUMENT_CREATEDBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_msdyn_aifptrainingdocument_createdby",
-        "msdyn_aifptrainingdocuments",
-    );
-    pub const LK_MSDYN_AIFPTRAININGDOCUMENT_CREATEDONBEHALFBY: Navigation<
-        SystemUser,
-        Untyped,
-    > = Navigation::new(
-        "lk_msdyn_aifptrainingdocument_createdonbehalfby",
-        "msdyn_aifptrainingdocuments",
-    );
-    pub const LK_MSDYN_AIFPTRAININGDOCUMENT_MODIFIEDBY: Navigation<
-        SystemUser,
-        Untyped,
-    > = Navigation::new(
-        "lk_msdyn_aifptrainingdocument_modifiedby",
-        "msdyn_aifptrainingdocuments",
-    );
-    pub const LK_MSDYN_AIFPTRAININGDOCUMENT_MODIFIEDONBEHALFBY: Navigation<
-        SystemUser,
-        Untyped,
-    > = Navigation::new(
-        "lk_msdyn_aifptrainingdocument_modifiedonbehalfby",
-        "msdyn_aifptrainingdocuments",
-    );
-    pub const USER_MSDYN_AIFPTRAININGDOCUMENT: Navigation<SystemUser, Untyped> = Navigation::new(
-        "user_msdyn_aifptrainingdocument",
-        "msdyn_aifptrainingdocuments",
-    );
-    pub const LK_MSDYN_AIODIMAGE_CREATEDBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_msdyn_aiodimage_createdby",
-        "msdyn_aiodimages",
-    );
-    pub const LK_MSDYN_AIODIMAGE_CREATEDONBEHALFBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_msdyn_aiodimage_createdonbehalfby",
-        "msdyn_aiodimages",
-    );
-    pub const LK_MSDYN_AIODIMAGE_MODIFIEDBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_msdyn_aiodimage_modifiedby",
-        "msdyn_aiodimages",
-    );
-    pub const LK_MSDYN_AIODIMAGE_MODIFIEDONBEHALFBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_msdyn_aiodimage_modifiedonbehalfby",
-        "msdyn_aiodimages",
-    );
-    pub const USER_MSDYN_AIODIMAGE: Navigation<SystemUser, Untyped> = Navigation::new(
-        "user_msdyn_aiodimage",
-        "msdyn_aiodimages",
-    );
-    pub const LK_MSDYN_AIODLABEL_CREATEDBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_msdyn_aiodlabel_createdby",
-        "msdyn_aiodlabels",
-    );
-    pub const LK_MSDYN_AIODLABEL_CREATEDONBEHALFBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_msdyn_aiodlabel_createdonbehalfby",
-        "msdyn_aiodlabels",
-    );
-    pub const LK_MSDYN_AIODLABEL_MODIFIEDBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_msdyn_aiodlabel_modifiedby",
-        "msdyn_aiodlabels",
-    );
-    pub const LK_MSDYN_AIODLABEL_MODIFIEDONBEHALFBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_msdyn_aiodlabel_modifiedonbehalfby",
-        "msdyn_aiodlabels",
-    );
-    pub const USER_MSDYN_AIODLABEL: Navigation<SystemUser, Untyped> = Navigation::new(
-        "user_msdyn_aiodlabel",
-        "msdyn_aiodlabels",
-    );
-    pub const LK_MSDYN_AIODTRAININGBOUNDINGBOX_CREATEDBY: Navigation<
-        SystemUser,
-        Untyped,
-    > = Navigation::new(
-        "lk_msdyn_aiodtrainingboundingbox_createdby",
-        "msdyn_aiodtrainingboundingboxes",
-    );
-    pub const LK_MSDYN_AIODTRAININGBOUNDINGBOX_CREATEDONBEHALFBY: Navigation<
-        SystemUser,
-        Untyped,
-    > = Navigation::new(
-        "lk_msdyn_aiodtrainingboundingbox_createdonbehalfby",
-        "msdyn_aiodtrainingboundingboxes",
-    );
-    pub const LK_MSDYN_AIODTRAININGBOUNDINGBOX_MODIFIEDBY: Navigation<
-        SystemUser,
-        Untyped,
-    > = Navigation::new(
-        "lk_msdyn_aiodtrainingboundingbox_modifiedby",
-        "msdyn_aiodtrainingboundingboxes",
-    );
-    pub const LK_MSDYN_AIODTRAININGBOUNDINGBOX_MODIFIEDONBEHALFBY: Navigation<
-        SystemUser,
-        Untyped,
-    > = Navigation::new(
-        "lk_msdyn_aiodtrainingboundingbox_modifiedonbehalfby",
-        "msdyn_aiodtrainingboundingboxes",
-    );
-    pub const USER_MSDYN_AIODTRAININGBOUNDINGBOX: Navigation<SystemUser, Untyped> = Navigation::new(
-        "user_msdyn_aiodtrainingboundingbox",
-        "msdyn_aiodtrainingboundingboxes",
-    );
-    pub const LK_MSDYN_AIODTRAININGIMAGE_CREATEDBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_msdyn_aiodtrainingimage_createdby",
-        "msdyn_aiodtrainingimages",
-    );
-    pub const LK_MSDYN_AIODTRAININGIMAGE_CREATEDONBEHALFBY: Navigation<
-        SystemUser,
-        Untyped,
-    > = Navigation::new(
-        "lk_msdyn_aiodtrainingimage_createdonbehalfby",
-        "msdyn_aiodtrainingimages",
-    );
-    pub const LK_MSDYN_AIODTRAININGIMAGE_MODIFIEDBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_msdyn_aiodtrainingimage_modifiedby",
-        "msdyn_aiodtrainingimages",
-    );
-    pub const LK_MSDYN_AIODTRAININGIMAGE_MODIFIEDONBEHALFBY: Navigation<
-        SystemUser,
-        Untyped,
-    > = Navigation::new(
-        "lk_msdyn_aiodtrainingimage_modifiedonbehalfby",
-        "msdyn_aiodtrainingimages",
-    );
-    pub const USER_MSDYN_AIODTRAININGIMAGE: Navigation<SystemUser, Untyped> = Navigation::new(
-        "user_msdyn_aiodtrainingimage",
-        "msdyn_aiodtrainingimages",
-    );
-    pub const LK_MSDYN_ANALYSISCOMPONENT_CREATEDBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_msdyn_analysiscomponent_createdby",
-        "msdyn_analysiscomponents",
-    );
-    pub const LK_MSDYN_ANALYSISCOMPONENT_CREATEDONBEHALFBY: Navigation<
-        SystemUser,
-        Untyped,
-    > = Navigation::new(
-        "lk_msdyn_analysiscomponent_createdonbehalfby",
-        "msdyn_analysiscomponents",
-    );
-    pub const LK_MSDYN_ANALYSISCOMPONENT_MODIFIEDBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_msdyn_analysiscomponent_modifiedby",
-        "msdyn_analysiscomponents",
-    );
-    pub const LK_MSDYN_ANALYSISCOMPONENT_MODIFIEDONBEHALFBY: Navigation<
-        SystemUser,
-        Untyped,
-    > = Navigation::new(
-        "lk_msdyn_analysiscomponent_modifiedonbehalfby",
-        "msdyn_analysiscomponents",
-    );
-    pub const USER_MSDYN_ANALYSISCOMPONENT: Navigation<SystemUser, Untyped> = Navigation::new(
-        "user_msdyn_analysiscomponent",
-        "msdyn_analysiscomponents",
-    );
-    pub const LK_MSDYN_ANALYSISJOB_CREATEDBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_msdyn_analysisjob_createdby",
-        "msdyn_analysisjobs",
-    );
-    pub const LK_MSDYN_ANALYSISJOB_CREATEDONBEHALFBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_msdyn_analysisjob_createdonbehalfby",
-        "msdyn_analysisjobs",
-    );
-    pub const LK_MSDYN_ANALYSISJOB_MODIFIEDBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_msdyn_analysisjob_modifiedby",
-        "msdyn_analysisjobs",
-    );
-    pub const LK_MSDYN_ANALYSISJOB_MODIFIEDONBEHALFBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_msdyn_analysisjob_modifiedonbehalfby",
-        "msdyn_analysisjobs",
-    );
-    pub const USER_MSDYN_ANALYSISJOB: Navigation<SystemUser, Untyped> = Navigation::new(
-        "user_msdyn_analysisjob",
-        "msdyn_analysisjobs",
-    );
-    pub const LK_MSDYN_ANALYSISRESULT_CREATEDBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_msdyn_analysisresult_createdby",
-        "msdyn_analysisresults",
-    );
-    pub const LK_MSDYN_ANALYSISRESULT_CREATEDONBEHALFBY: Navigation<
-        SystemUser,
-        Untyped,
-    > = Navigation::new(
-        "lk_msdyn_analysisresult_createdonbehalfby",
-        "msdyn_analysisresults",
-    );
-    pub const LK_MSDYN_ANALYSISRESULT_MODIFIEDBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_msdyn_analysisresult_modifiedby",
-        "msdyn_analysisresults",
-    );
-    pub const LK_MSDYN_ANALYSISRESULT_MODIFIEDONBEHALFBY: Navigation<
-        SystemUser,
-        Untyped,
-    > = Navigation::new(
-        "lk_msdyn_analysisresult_modifiedonbehalfby",
-        "msdyn_analysisresults",
-    );
-    pub const USER_MSDYN_ANALYSISRESULT: Navigation<SystemUser, Untyped> = Navigation::new(
-        "user_msdyn_analysisresult",
-        "msdyn_analysisresults",
-    );
-    pub const LK_MSDYN_ANALYSISRESULTDETAIL_CREATEDBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_msdyn_analysisresultdetail_createdby",
-        "msdyn_analysisresultdetails",
-    );
-    pub const LK_MSDYN_ANALYSISRESULTDETAIL_CREATEDONBEHALFBY: Navigation<
-        SystemUser,
-        Untyped,
-    > = Navigation::new(
-        "lk_msdyn_analysisresultdetail_createdonbehalfby",
-        "msdyn_analysisresultdetails",
-    );
-    pub const LK_MSDYN_ANALYSISRESULTDETAIL_MODIFIEDBY: Navigation<
-        SystemUser,
-        Untyped,
-    > = Navigation::new(
-        "lk_msdyn_analysisresultdetail_modifiedby",
-        "msdyn_analysisresultdetails",
-    );
-    pub const LK_MSDYN_ANALYSISRESULTDETAIL_MODIFIEDONBEHALFBY: Navigation<
-        SystemUser,
-        Untyped,
-    > = Navigation::new(
-        "lk_msdyn_analysisresultdetail_modifiedonbehalfby",
-        "msdyn_analysisresultdetails",
-    );
-    pub const USER_MSDYN_ANALYSISRESULTDETAIL: Navigation<SystemUser, Untyped> = Navigation::new(
-        "user_msdyn_analysisresultdetail",
-        "msdyn_analysisresultdetails",
-    );
-    pub const LK_MSDYN_SOLUTIONHEALTHRULE_CREATEDBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_msdyn_solutionhealthrule_createdby",
-        "msdyn_solutionhealthrules",
-    );
-    pub const LK_MSDYN_SOLUTIONHEALTHRULE_CREATEDONBEHALFBY: Navigation<
-        SystemUser,
-        Untyped,
-    > = Navigation::new(
-        "lk_msdyn_solutionhealthrule_createdonbehalfby",
-        "msdyn_solutionhealthrules",
-    );
-    pub const LK_MSDYN_SOLUTIONHEALTHRULE_MODIFIEDBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_msdyn_solutionhealthrule_modifiedby",
-        "msdyn_solutionhealthrules",
-    );
-    pub const LK_MSDYN_SOLUTIONHEALTHRULE_MODIFIEDONBEHALFBY: Navigation<
-        SystemUser,
-        Untyped,
-    > = Navigation::new(
-        "lk_msdyn_solutionhealthrule_modifiedonbehalfby",
-        "msdyn_solutionhealthrules",
-    );
-    pub const USER_MSDYN_SOLUTIONHEALTHRULE: Navigation<SystemUser, Untyped> = Navigation::new(
-        "user_msdyn_solutionhealthrule",
-        "msdyn_solutionhealthrules",
-    );
-    pub const LK_MSDYN_SOLUTIONHEALTHRULEARGUMENT_CREATEDBY: Navigation<
-        SystemUser,
-        Untyped,
-    > = Navigation::new(
-        "lk_msdyn_solutionhealthruleargument_createdby",
-        "msdyn_solutionhealthrulearguments",
-    );
+    pub const USER_MSDYN_KNOWLEDGEARTICLETEMPLATE: Navigation<SystemUser, Untyped> =
+        Navigation::new("user_msdyn_knowledgearticletemplate", "msdyn_knowledgearticletemplates");
+    pub const LK_MSDYN_DATAFLOW_CREATEDBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_msdyn_dataflow_createdby", "msdyn_dataflows");
+    pub const LK_MSDYN_DATAFLOW_CREATEDONBEHALFBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_msdyn_dataflow_createdonbehalfby", "msdyn_dataflows");
+    pub const LK_MSDYN_DATAFLOW_MODIFIEDBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_msdyn_dataflow_modifiedby", "msdyn_dataflows");
+    pub const LK_MSDYN_DATAFLOW_MODIFIEDONBEHALFBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_msdyn_dataflow_modifiedonbehalfby", "msdyn_dataflows");
+    pub const USER_MSDYN_DATAFLOW: Navigation<SystemUser, Untyped> =
+        Navigation::new("user_msdyn_dataflow", "msdyn_dataflows");
+    pub const LK_MSDYN_RICHTEXTFILE_CREATEDBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_msdyn_richtextfile_createdby", "msdyn_richtextfiles");
+    pub const LK_MSDYN_RICHTEXTFILE_CREATEDONBEHALFBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_msdyn_richtextfile_createdonbehalfby", "msdyn_richtextfiles");
+    pub const LK_MSDYN_RICHTEXTFILE_MODIFIEDBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_msdyn_richtextfile_modifiedby", "msdyn_richtextfiles");
+    pub const LK_MSDYN_RICHTEXTFILE_MODIFIEDONBEHALFBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_msdyn_richtextfile_modifiedonbehalfby", "msdyn_richtextfiles");
+    pub const USER_MSDYN_RICHTEXTFILE: Navigation<SystemUser, Untyped> =
+        Navigation::new("user_msdyn_richtextfile", "msdyn_richtextfiles");
+    pub const LK_MSDYN_AICONFIGURATION_CREATEDBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_msdyn_aiconfiguration_createdby", "msdyn_aiconfigurations");
+    pub const LK_MSDYN_AICONFIGURATION_CREATEDONBEHALFBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_msdyn_aiconfiguration_createdonbehalfby", "msdyn_aiconfigurations");
+    pub const LK_MSDYN_AICONFIGURATION_MODIFIEDBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_msdyn_aiconfiguration_modifiedby", "msdyn_aiconfigurations");
+    pub const LK_MSDYN_AICONFIGURATION_MODIFIEDONBEHALFBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_msdyn_aiconfiguration_modifiedonbehalfby", "msdyn_aiconfigurations");
+    pub const USER_MSDYN_AICONFIGURATION: Navigation<SystemUser, Untyped> =
+        Navigation::new("user_msdyn_aiconfiguration", "msdyn_aiconfigurations");
+    pub const LK_MSDYN_AIMODEL_CREATEDBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_msdyn_aimodel_createdby", "msdyn_aimodels");
+    pub const LK_MSDYN_AIMODEL_CREATEDONBEHALFBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_msdyn_aimodel_createdonbehalfby", "msdyn_aimodels");
+    pub const LK_MSDYN_AIMODEL_MODIFIEDBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_msdyn_aimodel_modifiedby", "msdyn_aimodels");
+    pub const LK_MSDYN_AIMODEL_MODIFIEDONBEHALFBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_msdyn_aimodel_modifiedonbehalfby", "msdyn_aimodels");
+    pub const USER_MSDYN_AIMODEL: Navigation<SystemUser, Untyped> =
+        Navigation::new("user_msdyn_aimodel", "msdyn_aimodels");
+    pub const LK_MSDYN_AITEMPLATE_CREATEDBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_msdyn_aitemplate_createdby", "msdyn_aitemplates");
+    pub const LK_MSDYN_AITEMPLATE_CREATEDONBEHALFBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_msdyn_aitemplate_createdonbehalfby", "msdyn_aitemplates");
+    pub const LK_MSDYN_AITEMPLATE_MODIFIEDBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_msdyn_aitemplate_modifiedby", "msdyn_aitemplates");
+    pub const LK_MSDYN_AITEMPLATE_MODIFIEDONBEHALFBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_msdyn_aitemplate_modifiedonbehalfby", "msdyn_aitemplates");
+    pub const USER_MSDYN_AITEMPLATE: Navigation<SystemUser, Untyped> =
+        Navigation::new("user_msdyn_aitemplate", "msdyn_aitemplates");
+    pub const LK_MSDYN_AIBDATASET_CREATEDBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_msdyn_aibdataset_createdby", "msdyn_aibdatasets");
+    pub const LK_MSDYN_AIBDATASET_CREATEDONBEHALFBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_msdyn_aibdataset_createdonbehalfby", "msdyn_aibdatasets");
+    pub const LK_MSDYN_AIBDATASET_MODIFIEDBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_msdyn_aibdataset_modifiedby", "msdyn_aibdatasets");
+    pub const LK_MSDYN_AIBDATASET_MODIFIEDONBEHALFBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_msdyn_aibdataset_modifiedonbehalfby", "msdyn_aibdatasets");
+    pub const USER_MSDYN_AIBDATASET: Navigation<SystemUser, Untyped> =
+        Navigation::new("user_msdyn_aibdataset", "msdyn_aibdatasets");
+    pub const LK_MSDYN_AIBDATASETFILE_CREATEDBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_msdyn_aibdatasetfile_createdby", "msdyn_aibdatasetfiles");
+    pub const LK_MSDYN_AIBDATASETFILE_CREATEDONBEHALFBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_msdyn_aibdatasetfile_createdonbehalfby", "msdyn_aibdatasetfiles");
+    pub const LK_MSDYN_AIBDATASETFILE_MODIFIEDBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_msdyn_aibdatasetfile_modifiedby", "msdyn_aibdatasetfiles");
+    pub const LK_MSDYN_AIBDATASETFILE_MODIFIEDONBEHALFBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_msdyn_aibdatasetfile_modifiedonbehalfby", "msdyn_aibdatasetfiles");
+    pub const USER_MSDYN_AIBDATASETFILE: Navigation<SystemUser, Untyped> =
+        Navigation::new("user_msdyn_aibdatasetfile", "msdyn_aibdatasetfiles");
+    pub const LK_MSDYN_AIBDATASETRECORD_CREATEDBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_msdyn_aibdatasetrecord_createdby", "msdyn_aibdatasetrecords");
+    pub const LK_MSDYN_AIBDATASETRECORD_CREATEDONBEHALFBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_msdyn_aibdatasetrecord_createdonbehalfby", "msdyn_aibdatasetrecords");
+    pub const LK_MSDYN_AIBDATASETRECORD_MODIFIEDBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_msdyn_aibdatasetrecord_modifiedby", "msdyn_aibdatasetrecords");
+    pub const LK_MSDYN_AIBDATASETRECORD_MODIFIEDONBEHALFBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_msdyn_aibdatasetrecord_modifiedonbehalfby", "msdyn_aibdatasetrecords");
+    pub const USER_MSDYN_AIBDATASETRECORD: Navigation<SystemUser, Untyped> =
+        Navigation::new("user_msdyn_aibdatasetrecord", "msdyn_aibdatasetrecords");
+    pub const LK_MSDYN_AIBDATASETSCONTAINER_CREATEDBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_msdyn_aibdatasetscontainer_createdby", "msdyn_aibdatasetscontainers");
+    pub const LK_MSDYN_AIBDATASETSCONTAINER_CREATEDONBEHALFBY: Navigation<SystemUser, Untyped> =
+        Navigation::new(
+            "lk_msdyn_aibdatasetscontainer_createdonbehalfby",
+            "msdyn_aibdatasetscontainers",
+        );
+    pub const LK_MSDYN_AIBDATASETSCONTAINER_MODIFIEDBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_msdyn_aibdatasetscontainer_modifiedby", "msdyn_aibdatasetscontainers");
+    pub const LK_MSDYN_AIBDATASETSCONTAINER_MODIFIEDONBEHALFBY: Navigation<SystemUser, Untyped> =
+        Navigation::new(
+            "lk_msdyn_aibdatasetscontainer_modifiedonbehalfby",
+            "msdyn_aibdatasetscontainers",
+        );
+    pub const USER_MSDYN_AIBDATASETSCONTAINER: Navigation<SystemUser, Untyped> =
+        Navigation::new("user_msdyn_aibdatasetscontainer", "msdyn_aibdatasetscontainers");
+    pub const LK_MSDYN_AIBFILE_CREATEDBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_msdyn_aibfile_createdby", "msdyn_aibfiles");
+    pub const LK_MSDYN_AIBFILE_CREATEDONBEHALFBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_msdyn_aibfile_createdonbehalfby", "msdyn_aibfiles");
+    pub const LK_MSDYN_AIBFILE_MODIFIEDBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_msdyn_aibfile_modifiedby", "msdyn_aibfiles");
+    pub const LK_MSDYN_AIBFILE_MODIFIEDONBEHALFBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_msdyn_aibfile_modifiedonbehalfby", "msdyn_aibfiles");
+    pub const USER_MSDYN_AIBFILE: Navigation<SystemUser, Untyped> =
+        Navigation::new("user_msdyn_aibfile", "msdyn_aibfiles");
+    pub const LK_MSDYN_AIBFILEATTACHEDDATA_CREATEDBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_msdyn_aibfileattacheddata_createdby", "msdyn_aibfileattacheddatas");
+    pub const LK_MSDYN_AIBFILEATTACHEDDATA_CREATEDONBEHALFBY: Navigation<SystemUser, Untyped> =
+        Navigation::new(
+            "lk_msdyn_aibfileattacheddata_createdonbehalfby",
+            "msdyn_aibfileattacheddatas",
+        );
+    pub const LK_MSDYN_AIBFILEATTACHEDDATA_MODIFIEDBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_msdyn_aibfileattacheddata_modifiedby", "msdyn_aibfileattacheddatas");
+    pub const LK_MSDYN_AIBFILEATTACHEDDATA_MODIFIEDONBEHALFBY: Navigation<SystemUser, Untyped> =
+        Navigation::new(
+            "lk_msdyn_aibfileattacheddata_modifiedonbehalfby",
+            "msdyn_aibfileattacheddatas",
+        );
+    pub const USER_MSDYN_AIBFILEATTACHEDDATA: Navigation<SystemUser, Untyped> =
+        Navigation::new("user_msdyn_aibfileattacheddata", "msdyn_aibfileattacheddatas");
+    pub const LK_MSDYN_AIFPTRAININGDOCUMENT_CREATEDBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_msdyn_aifptrainingdocument_createdby", "msdyn_aifptrainingdocuments");
+    pub const LK_MSDYN_AIFPTRAININGDOCUMENT_CREATEDONBEHALFBY: Navigation<SystemUser, Untyped> =
+        Navigation::new(
+            "lk_msdyn_aifptrainingdocument_createdonbehalfby",
+            "msdyn_aifptrainingdocuments",
+        );
+    pub const LK_MSDYN_AIFPTRAININGDOCUMENT_MODIFIEDBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_msdyn_aifptrainingdocument_modifiedby", "msdyn_aifptrainingdocuments");
+    pub const LK_MSDYN_AIFPTRAININGDOCUMENT_MODIFIEDONBEHALFBY: Navigation<SystemUser, Untyped> =
+        Navigation::new(
+            "lk_msdyn_aifptrainingdocument_modifiedonbehalfby",
+            "msdyn_aifptrainingdocuments",
+        );
+    pub const USER_MSDYN_AIFPTRAININGDOCUMENT: Navigation<SystemUser, Untyped> =
+        Navigation::new("user_msdyn_aifptrainingdocument", "msdyn_aifptrainingdocuments");
+    pub const LK_MSDYN_AIODIMAGE_CREATEDBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_msdyn_aiodimage_createdby", "msdyn_aiodimages");
+    pub const LK_MSDYN_AIODIMAGE_CREATEDONBEHALFBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_msdyn_aiodimage_createdonbehalfby", "msdyn_aiodimages");
+    pub const LK_MSDYN_AIODIMAGE_MODIFIEDBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_msdyn_aiodimage_modifiedby", "msdyn_aiodimages");
+    pub const LK_MSDYN_AIODIMAGE_MODIFIEDONBEHALFBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_msdyn_aiodimage_modifiedonbehalfby", "msdyn_aiodimages");
+    pub const USER_MSDYN_AIODIMAGE: Navigation<SystemUser, Untyped> =
+        Navigation::new("user_msdyn_aiodimage", "msdyn_aiodimages");
+    pub const LK_MSDYN_AIODLABEL_CREATEDBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_msdyn_aiodlabel_createdby", "msdyn_aiodlabels");
+    pub const LK_MSDYN_AIODLABEL_CREATEDONBEHALFBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_msdyn_aiodlabel_createdonbehalfby", "msdyn_aiodlabels");
+    pub const LK_MSDYN_AIODLABEL_MODIFIEDBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_msdyn_aiodlabel_modifiedby", "msdyn_aiodlabels");
+    pub const LK_MSDYN_AIODLABEL_MODIFIEDONBEHALFBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_msdyn_aiodlabel_modifiedonbehalfby", "msdyn_aiodlabels");
+    pub const USER_MSDYN_AIODLABEL: Navigation<SystemUser, Untyped> =
+        Navigation::new("user_msdyn_aiodlabel", "msdyn_aiodlabels");
+    pub const LK_MSDYN_AIODTRAININGBOUNDINGBOX_CREATEDBY: Navigation<SystemUser, Untyped> =
+        Navigation::new(
+            "lk_msdyn_aiodtrainingboundingbox_createdby",
+            "msdyn_aiodtrainingboundingboxes",
+        );
+    pub const LK_MSDYN_AIODTRAININGBOUNDINGBOX_CREATEDONBEHALFBY: Navigation<SystemUser, Untyped> =
+        Navigation::new(
+            "lk_msdyn_aiodtrainingboundingbox_createdonbehalfby",
+            "msdyn_aiodtrainingboundingboxes",
+        );
+    pub const LK_MSDYN_AIODTRAININGBOUNDINGBOX_MODIFIEDBY: Navigation<SystemUser, Untyped> =
+        Navigation::new(
+            "lk_msdyn_aiodtrainingboundingbox_modifiedby",
+            "msdyn_aiodtrainingboundingboxes",
+        );
+    pub const LK_MSDYN_AIODTRAININGBOUNDINGBOX_MODIFIEDONBEHALFBY: Navigation<SystemUser, Untyped> =
+        Navigation::new(
+            "lk_msdyn_aiodtrainingboundingbox_modifiedonbehalfby",
+            "msdyn_aiodtrainingboundingboxes",
+        );
+    pub const USER_MSDYN_AIODTRAININGBOUNDINGBOX: Navigation<SystemUser, Untyped> =
+        Navigation::new("user_msdyn_aiodtrainingboundingbox", "msdyn_aiodtrainingboundingboxes");
+    pub const LK_MSDYN_AIODTRAININGIMAGE_CREATEDBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_msdyn_aiodtrainingimage_createdby", "msdyn_aiodtrainingimages");
+    pub const LK_MSDYN_AIODTRAININGIMAGE_CREATEDONBEHALFBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_msdyn_aiodtrainingimage_createdonbehalfby", "msdyn_aiodtrainingimages");
+    pub const LK_MSDYN_AIODTRAININGIMAGE_MODIFIEDBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_msdyn_aiodtrainingimage_modifiedby", "msdyn_aiodtrainingimages");
+    pub const LK_MSDYN_AIODTRAININGIMAGE_MODIFIEDONBEHALFBY: Navigation<SystemUser, Untyped> =
+        Navigation::new(
+            "lk_msdyn_aiodtrainingimage_modifiedonbehalfby",
+            "msdyn_aiodtrainingimages",
+        );
+    pub const USER_MSDYN_AIODTRAININGIMAGE: Navigation<SystemUser, Untyped> =
+        Navigation::new("user_msdyn_aiodtrainingimage", "msdyn_aiodtrainingimages");
+    pub const LK_MSDYN_ANALYSISCOMPONENT_CREATEDBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_msdyn_analysiscomponent_createdby", "msdyn_analysiscomponents");
+    pub const LK_MSDYN_ANALYSISCOMPONENT_CREATEDONBEHALFBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_msdyn_analysiscomponent_createdonbehalfby", "msdyn_analysiscomponents");
+    pub const LK_MSDYN_ANALYSISCOMPONENT_MODIFIEDBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_msdyn_analysiscomponent_modifiedby", "msdyn_analysiscomponents");
+    pub const LK_MSDYN_ANALYSISCOMPONENT_MODIFIEDONBEHALFBY: Navigation<SystemUser, Untyped> =
+        Navigation::new(
+            "lk_msdyn_analysiscomponent_modifiedonbehalfby",
+            "msdyn_analysiscomponents",
+        );
+    pub const USER_MSDYN_ANALYSISCOMPONENT: Navigation<SystemUser, Untyped> =
+        Navigation::new("user_msdyn_analysiscomponent", "msdyn_analysiscomponents");
+    pub const LK_MSDYN_ANALYSISJOB_CREATEDBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_msdyn_analysisjob_createdby", "msdyn_analysisjobs");
+    pub const LK_MSDYN_ANALYSISJOB_CREATEDONBEHALFBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_msdyn_analysisjob_createdonbehalfby", "msdyn_analysisjobs");
+    pub const LK_MSDYN_ANALYSISJOB_MODIFIEDBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_msdyn_analysisjob_modifiedby", "msdyn_analysisjobs");
+    pub const LK_MSDYN_ANALYSISJOB_MODIFIEDONBEHALFBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_msdyn_analysisjob_modifiedonbehalfby", "msdyn_analysisjobs");
+    pub const USER_MSDYN_ANALYSISJOB: Navigation<SystemUser, Untyped> =
+        Navigation::new("user_msdyn_analysisjob", "msdyn_analysisjobs");
+    pub const LK_MSDYN_ANALYSISRESULT_CREATEDBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_msdyn_analysisresult_createdby", "msdyn_analysisresults");
+    pub const LK_MSDYN_ANALYSISRESULT_CREATEDONBEHALFBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_msdyn_analysisresult_createdonbehalfby", "msdyn_analysisresults");
+    pub const LK_MSDYN_ANALYSISRESULT_MODIFIEDBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_msdyn_analysisresult_modifiedby", "msdyn_analysisresults");
+    pub const LK_MSDYN_ANALYSISRESULT_MODIFIEDONBEHALFBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_msdyn_analysisresult_modifiedonbehalfby", "msdyn_analysisresults");
+    pub const USER_MSDYN_ANALYSISRESULT: Navigation<SystemUser, Untyped> =
+        Navigation::new("user_msdyn_analysisresult", "msdyn_analysisresults");
+    pub const LK_MSDYN_ANALYSISRESULTDETAIL_CREATEDBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_msdyn_analysisresultdetail_createdby", "msdyn_analysisresultdetails");
+    pub const LK_MSDYN_ANALYSISRESULTDETAIL_CREATEDONBEHALFBY: Navigation<SystemUser, Untyped> =
+        Navigation::new(
+            "lk_msdyn_analysisresultdetail_createdonbehalfby",
+            "msdyn_analysisresultdetails",
+        );
+    pub const LK_MSDYN_ANALYSISRESULTDETAIL_MODIFIEDBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_msdyn_analysisresultdetail_modifiedby", "msdyn_analysisresultdetails");
+    pub const LK_MSDYN_ANALYSISRESULTDETAIL_MODIFIEDONBEHALFBY: Navigation<SystemUser, Untyped> =
+        Navigation::new(
+            "lk_msdyn_analysisresultdetail_modifiedonbehalfby",
+            "msdyn_analysisresultdetails",
+        );
+    pub const USER_MSDYN_ANALYSISRESULTDETAIL: Navigation<SystemUser, Untyped> =
+        Navigation::new("user_msdyn_analysisresultdetail", "msdyn_analysisresultdetails");
+    pub const LK_MSDYN_SOLUTIONHEALTHRULE_CREATEDBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_msdyn_solutionhealthrule_createdby", "msdyn_solutionhealthrules");
+    pub const LK_MSDYN_SOLUTIONHEALTHRULE_CREATEDONBEHALFBY: Navigation<SystemUser, Untyped> =
+        Navigation::new(
+            "lk_msdyn_solutionhealthrule_createdonbehalfby",
+            "msdyn_solutionhealthrules",
+        );
+    pub const LK_MSDYN_SOLUTIONHEALTHRULE_MODIFIEDBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_msdyn_solutionhealthrule_modifiedby", "msdyn_solutionhealthrules");
+    pub const LK_MSDYN_SOLUTIONHEALTHRULE_MODIFIEDONBEHALFBY: Navigation<SystemUser, Untyped> =
+        Navigation::new(
+            "lk_msdyn_solutionhealthrule_modifiedonbehalfby",
+            "msdyn_solutionhealthrules",
+        );
+    pub const USER_MSDYN_SOLUTIONHEALTHRULE: Navigation<SystemUser, Untyped> =
+        Navigation::new("user_msdyn_solutionhealthrule", "msdyn_solutionhealthrules");
+    pub const LK_MSDYN_SOLUTIONHEALTHRULEARGUMENT_CREATEDBY: Navigation<SystemUser, Untyped> =
+        Navigation::new(
+            "lk_msdyn_solutionhealthruleargument_createdby",
+            "msdyn_solutionhealthrulearguments",
+        );
     pub const LK_MSDYN_SOLUTIONHEALTHRULEARGUMENT_CREATEDONBEHALFBY: Navigation<
         SystemUser,
         Untyped,
@@ -7523,13 +5447,11 @@ impl SystemUser {
         "lk_msdyn_solutionhealthruleargument_createdonbehalfby",
         "msdyn_solutionhealthrulearguments",
     );
-    pub const LK_MSDYN_SOLUTIONHEALTHRULEARGUMENT_MODIFIEDBY: Navigation<
-        SystemUser,
-        Untyped,
-    > = Navigation::new(
-        "lk_msdyn_solutionhealthruleargument_modifiedby",
-        "msdyn_solutionhealthrulearguments",
-    );
+    pub const LK_MSDYN_SOLUTIONHEALTHRULEARGUMENT_MODIFIEDBY: Navigation<SystemUser, Untyped> =
+        Navigation::new(
+            "lk_msdyn_solutionhealthruleargument_modifiedby",
+            "msdyn_solutionhealthrulearguments",
+        );
     pub const LK_MSDYN_SOLUTIONHEALTHRULEARGUMENT_MODIFIEDONBEHALFBY: Navigation<
         SystemUser,
         Untyped,
@@ -7537,124 +5459,68 @@ impl SystemUser {
         "lk_msdyn_solutionhealthruleargument_modifiedonbehalfby",
         "msdyn_solutionhealthrulearguments",
     );
-    pub const USER_MSDYN_SOLUTIONHEALTHRULEARGUMENT: Navigation<SystemUser, Untyped> = Navigation::new(
-        "user_msdyn_solutionhealthruleargument",
-        "msdyn_solutionhealthrulearguments",
-    );
-    pub const LK_MSDYN_SOLUTIONHEALTHRULESET_CREATEDBY: Navigation<
-        SystemUser,
-        Untyped,
-    > = Navigation::new(
-        "lk_msdyn_solutionhealthruleset_createdby",
-        "msdyn_solutionhealthrulesets",
-    );
-    pub const LK_MSDYN_SOLUTIONHEALTHRULESET_CREATEDONBEHALFBY: Navigation<
-        SystemUser,
-        Untyped,
-    > = Navigation::new(
-        "lk_msdyn_solutionhealthruleset_createdonbehalfby",
-        "msdyn_solutionhealthrulesets",
-    );
-    pub const LK_MSDYN_SOLUTIONHEALTHRULESET_MODIFIEDBY: Navigation<
-        SystemUser,
-        Untyped,
-    > = Navigation::new(
-        "lk_msdyn_solutionhealthruleset_modifiedby",
-        "msdyn_solutionhealthrulesets",
-    );
-    pub const LK_MSDYN_SOLUTIONHEALTHRULESET_MODIFIEDONBEHALFBY: Navigation<
-        SystemUser,
-        Untyped,
-    > = Navigation::new(
-        "lk_msdyn_solutionhealthruleset_modifiedonbehalfby",
-        "msdyn_solutionhealthrulesets",
-    );
-    pub const LK_GGW_EVENT_CREATEDBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_ggw_event_createdby",
-        "ggw_events",
-    );
-    pub const LK_GGW_EVENT_CREATEDONBEHALFBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_ggw_event_createdonbehalfby",
-        "ggw_events",
-    );
-    pub const LK_GGW_EVENT_MODIFIEDBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_ggw_event_modifiedby",
-        "ggw_events",
-    );
-    pub const LK_GGW_EVENT_MODIFIEDONBEHALFBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_ggw_event_modifiedonbehalfby",
-        "ggw_events",
-    );
-    pub const USER_GGW_EVENT: Navigation<SystemUser, Untyped> = Navigation::new(
-        "user_ggw_event",
-        "ggw_events",
-    );
-    pub const LK_GGW_TEAM_CREATEDBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_ggw_team_createdby",
-        "ggw_teams",
-    );
-    pub const LK_GGW_TEAM_CREATEDONBEHALFBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_ggw_team_createdonbehalfby",
-        "ggw_teams",
-    );
-    pub const LK_GGW_TEAM_MODIFIEDBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_ggw_team_modifiedby",
-        "ggw_teams",
-    );
-    pub const LK_GGW_TEAM_MODIFIEDONBEHALFBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_ggw_team_modifiedonbehalfby",
-        "ggw_teams",
-    );
-    pub const USER_GGW_TEAM: Navigation<SystemUser, Untyped> = Navigation::new(
-        "user_ggw_team",
-        "ggw_teams",
-    );
-    pub const LK_GGW_CREW_CREATEDBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_ggw_crew_createdby",
-        "ggw_crews",
-    );
-    pub const LK_GGW_CREW_CREATEDONBEHALFBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_ggw_crew_createdonbehalfby",
-        "ggw_crews",
-    );
-    pub const LK_GGW_CREW_MODIFIEDBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_ggw_crew_modifiedby",
-        "ggw_crews",
-    );
-    pub const LK_GGW_CREW_MODIFIEDONBEHALFBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_ggw_crew_modifiedonbehalfby",
-        "ggw_crews",
-    );
-    pub const USER_GGW_CREW: Navigation<SystemUser, Untyped> = Navigation::new(
-        "user_ggw_crew",
-        "ggw_crews",
-    );
-    pub const LK_GGW_TEAM_APPLICATION_CREATEDBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_ggw_team_application_createdby",
-        "ggw_team_applications",
-    );
-    pub const LK_GGW_TEAM_APPLICATION_CREATEDONBEHALFBY: Navigation<
-        SystemUser,
-        Untyped,
-    > = Navigation::new(
-        "lk_ggw_team_application_createdonbehalfby",
-        "ggw_team_applications",
-    );
-    pub const LK_GGW_TEAM_APPLICATION_MODIFIEDBY: Navigation<SystemUser, Untyped> = Navigation::new(
-        "lk_ggw_team_application_modifiedby",
-        "ggw_team_applications",
-    );
-    pub const LK_GGW_TEAM_APPLICATION_MODIFIEDONBEHALFBY: Navigation<
-        SystemUser,
-        Untyped,
-    > = Navigation::new(
-        "lk_ggw_team_application_modifiedonbehalfby",
-        "ggw_team_applications",
-    );
-    pub const USER_GGW_TEAM_APPLICATION: Navigation<SystemUser, Untyped> = Navigation::new(
-        "user_ggw_team_application",
-        "ggw_team_applications",
-    );
+    pub const USER_MSDYN_SOLUTIONHEALTHRULEARGUMENT: Navigation<SystemUser, Untyped> =
+        Navigation::new(
+            "user_msdyn_solutionhealthruleargument",
+            "msdyn_solutionhealthrulearguments",
+        );
+    pub const LK_MSDYN_SOLUTIONHEALTHRULESET_CREATEDBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_msdyn_solutionhealthruleset_createdby", "msdyn_solutionhealthrulesets");
+    pub const LK_MSDYN_SOLUTIONHEALTHRULESET_CREATEDONBEHALFBY: Navigation<SystemUser, Untyped> =
+        Navigation::new(
+            "lk_msdyn_solutionhealthruleset_createdonbehalfby",
+            "msdyn_solutionhealthrulesets",
+        );
+    pub const LK_MSDYN_SOLUTIONHEALTHRULESET_MODIFIEDBY: Navigation<SystemUser, Untyped> =
+        Navigation::new(
+            "lk_msdyn_solutionhealthruleset_modifiedby",
+            "msdyn_solutionhealthrulesets",
+        );
+    pub const LK_MSDYN_SOLUTIONHEALTHRULESET_MODIFIEDONBEHALFBY: Navigation<SystemUser, Untyped> =
+        Navigation::new(
+            "lk_msdyn_solutionhealthruleset_modifiedonbehalfby",
+            "msdyn_solutionhealthrulesets",
+        );
+    pub const LK_GGW_EVENT_CREATEDBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_ggw_event_createdby", "ggw_events");
+    pub const LK_GGW_EVENT_CREATEDONBEHALFBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_ggw_event_createdonbehalfby", "ggw_events");
+    pub const LK_GGW_EVENT_MODIFIEDBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_ggw_event_modifiedby", "ggw_events");
+    pub const LK_GGW_EVENT_MODIFIEDONBEHALFBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_ggw_event_modifiedonbehalfby", "ggw_events");
+    pub const USER_GGW_EVENT: Navigation<SystemUser, Untyped> =
+        Navigation::new("user_ggw_event", "ggw_events");
+    pub const LK_GGW_TEAM_CREATEDBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_ggw_team_createdby", "ggw_teams");
+    pub const LK_GGW_TEAM_CREATEDONBEHALFBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_ggw_team_createdonbehalfby", "ggw_teams");
+    pub const LK_GGW_TEAM_MODIFIEDBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_ggw_team_modifiedby", "ggw_teams");
+    pub const LK_GGW_TEAM_MODIFIEDONBEHALFBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_ggw_team_modifiedonbehalfby", "ggw_teams");
+    pub const USER_GGW_TEAM: Navigation<SystemUser, Untyped> =
+        Navigation::new("user_ggw_team", "ggw_teams");
+    pub const LK_GGW_CREW_CREATEDBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_ggw_crew_createdby", "ggw_crews");
+    pub const LK_GGW_CREW_CREATEDONBEHALFBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_ggw_crew_createdonbehalfby", "ggw_crews");
+    pub const LK_GGW_CREW_MODIFIEDBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_ggw_crew_modifiedby", "ggw_crews");
+    pub const LK_GGW_CREW_MODIFIEDONBEHALFBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_ggw_crew_modifiedonbehalfby", "ggw_crews");
+    pub const USER_GGW_CREW: Navigation<SystemUser, Untyped> =
+        Navigation::new("user_ggw_crew", "ggw_crews");
+    pub const LK_GGW_TEAM_APPLICATION_CREATEDBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_ggw_team_application_createdby", "ggw_team_applications");
+    pub const LK_GGW_TEAM_APPLICATION_CREATEDONBEHALFBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_ggw_team_application_createdonbehalfby", "ggw_team_applications");
+    pub const LK_GGW_TEAM_APPLICATION_MODIFIEDBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_ggw_team_application_modifiedby", "ggw_team_applications");
+    pub const LK_GGW_TEAM_APPLICATION_MODIFIEDONBEHALFBY: Navigation<SystemUser, Untyped> =
+        Navigation::new("lk_ggw_team_application_modifiedonbehalfby", "ggw_team_applications");
+    pub const USER_GGW_TEAM_APPLICATION: Navigation<SystemUser, Untyped> =
+        Navigation::new("user_ggw_team_application", "ggw_team_applications");
     /// A reference to an existing record: only its key (`ownerid`) is set. Pass it where an operation takes an existing record (`EntityValue::new(&Type::reference(id))`).
     pub fn reference(key: Uuid) -> Self {
         Self {

@@ -706,535 +706,294 @@ impl From<Uuid> for Key<Team> {
 /// per collection-valued navigation (`$ref`), then the key constructors.
 impl Team {
     pub const OWNERID: Property<Self, Uuid> = Property::new("ownerid");
-    pub const TRANSACTIONCURRENCYID_VALUE: Property<Self, Uuid, typed::ReadOnly> = Property::read_only(
-        "_transactioncurrencyid_value",
-    );
+    pub const TRANSACTIONCURRENCYID_VALUE: Property<Self, Uuid, typed::ReadOnly> =
+        Property::read_only("_transactioncurrencyid_value");
     pub const VERSIONNUMBER: Property<Self, i64> = Property::new("versionnumber");
     pub const YOMINAME: Property<Self, String> = Property::new("yominame");
-    pub const TEAMTEMPLATEID_VALUE: Property<Self, Uuid, typed::ReadOnly> = Property::read_only(
-        "_teamtemplateid_value",
-    );
-    pub const MODIFIEDONBEHALFBY_VALUE: Property<Self, Uuid, typed::ReadOnly> = Property::read_only(
-        "_modifiedonbehalfby_value",
-    );
+    pub const TEAMTEMPLATEID_VALUE: Property<Self, Uuid, typed::ReadOnly> =
+        Property::read_only("_teamtemplateid_value");
+    pub const MODIFIEDONBEHALFBY_VALUE: Property<Self, Uuid, typed::ReadOnly> =
+        Property::read_only("_modifiedonbehalfby_value");
     pub const TRAVERSEDPATH: Property<Self, String> = Property::new("traversedpath");
     pub const ORGANIZATIONID: Property<Self, Uuid> = Property::new("organizationid");
     pub const NAME: Property<Self, String> = Property::new("name");
-    pub const REGARDINGOBJECTID_VALUE: Property<Self, Uuid, typed::ReadOnly> = Property::read_only(
-        "_regardingobjectid_value",
-    );
+    pub const REGARDINGOBJECTID_VALUE: Property<Self, Uuid, typed::ReadOnly> =
+        Property::read_only("_regardingobjectid_value");
     pub const ISDEFAULT: Property<Self, bool> = Property::new("isdefault");
     pub const EXCHANGERATE: Property<Self, Decimal> = Property::new("exchangerate");
-    pub const IMPORTSEQUENCENUMBER: Property<Self, i32> = Property::new(
-        "importsequencenumber",
-    );
+    pub const IMPORTSEQUENCENUMBER: Property<Self, i32> = Property::new("importsequencenumber");
     pub const SYSTEMMANAGED: Property<Self, bool> = Property::new("systemmanaged");
     pub const DESCRIPTION: Property<Self, String> = Property::new("description");
-    pub const CREATEDBY_VALUE: Property<Self, Uuid, typed::ReadOnly> = Property::read_only(
-        "_createdby_value",
-    );
+    pub const CREATEDBY_VALUE: Property<Self, Uuid, typed::ReadOnly> =
+        Property::read_only("_createdby_value");
     pub const EMAILADDRESS: Property<Self, String> = Property::new("emailaddress");
     pub const PROCESSID: Property<Self, Uuid> = Property::new("processid");
-    pub const BUSINESSUNITID_VALUE: Property<Self, Uuid, typed::ReadOnly> = Property::read_only(
-        "_businessunitid_value",
-    );
-    pub const QUEUEID_VALUE: Property<Self, Uuid, typed::ReadOnly> = Property::read_only(
-        "_queueid_value",
-    );
+    pub const BUSINESSUNITID_VALUE: Property<Self, Uuid, typed::ReadOnly> =
+        Property::read_only("_businessunitid_value");
+    pub const QUEUEID_VALUE: Property<Self, Uuid, typed::ReadOnly> =
+        Property::read_only("_queueid_value");
     pub const MODIFIEDON: Property<Self, DateTimeOffset> = Property::new("modifiedon");
-    pub const OVERRIDDENCREATEDON: Property<Self, DateTimeOffset> = Property::new(
-        "overriddencreatedon",
-    );
+    pub const OVERRIDDENCREATEDON: Property<Self, DateTimeOffset> =
+        Property::new("overriddencreatedon");
     pub const TEAMTYPE: Property<Self, i32> = Property::new("teamtype");
     pub const STAGEID: Property<Self, Uuid> = Property::new("stageid");
     pub const MEMBERSHIPTYPE: Property<Self, i32> = Property::new("membershiptype");
     pub const CREATEDON: Property<Self, DateTimeOffset> = Property::new("createdon");
-    pub const MODIFIEDBY_VALUE: Property<Self, Uuid, typed::ReadOnly> = Property::read_only(
-        "_modifiedby_value",
-    );
-    pub const CREATEDONBEHALFBY_VALUE: Property<Self, Uuid, typed::ReadOnly> = Property::read_only(
-        "_createdonbehalfby_value",
-    );
-    pub const AZUREACTIVEDIRECTORYOBJECTID: Property<Self, Uuid> = Property::new(
-        "azureactivedirectoryobjectid",
-    );
-    pub const ADMINISTRATORID_VALUE: Property<Self, Uuid, typed::ReadOnly> = Property::read_only(
-        "_administratorid_value",
-    );
+    pub const MODIFIEDBY_VALUE: Property<Self, Uuid, typed::ReadOnly> =
+        Property::read_only("_modifiedby_value");
+    pub const CREATEDONBEHALFBY_VALUE: Property<Self, Uuid, typed::ReadOnly> =
+        Property::read_only("_createdonbehalfby_value");
+    pub const AZUREACTIVEDIRECTORYOBJECTID: Property<Self, Uuid> =
+        Property::new("azureactivedirectoryobjectid");
+    pub const ADMINISTRATORID_VALUE: Property<Self, Uuid, typed::ReadOnly> =
+        Property::read_only("_administratorid_value");
     pub const TEAMID: Property<Self, Uuid> = Property::new("teamid");
     #[cfg(feature = "accounts")]
-    pub const OWNER_ACCOUNTS: Navigation<Team, super::Account> = Navigation::new(
-        "owner_accounts",
-        "accounts",
-    );
+    pub const OWNER_ACCOUNTS: Navigation<Team, super::Account> =
+        Navigation::new("owner_accounts", "accounts");
     #[cfg(feature = "activitypointers")]
-    pub const OWNER_ACTIVITYPOINTERS_ACTIVITYPOINTERS: Navigation<
-        Team,
-        super::Activitypointer,
-    > = Navigation::new("owner_activitypointers", "activitypointers");
+    pub const OWNER_ACTIVITYPOINTERS_ACTIVITYPOINTERS: Navigation<Team, super::Activitypointer> =
+        Navigation::new("owner_activitypointers", "activitypointers");
     #[cfg(feature = "letters")]
-    pub const OWNER_ACTIVITYPOINTERS_LETTERS: Navigation<Team, super::Letter> = Navigation::new(
-        "owner_activitypointers",
-        "letters",
-    );
+    pub const OWNER_ACTIVITYPOINTERS_LETTERS: Navigation<Team, super::Letter> =
+        Navigation::new("owner_activitypointers", "letters");
     #[cfg(feature = "queues")]
-    pub const OWNER_QUEUES: Navigation<Team, super::Queue> = Navigation::new(
-        "owner_queues",
-        "queues",
-    );
+    pub const OWNER_QUEUES: Navigation<Team, super::Queue> =
+        Navigation::new("owner_queues", "queues");
     #[cfg(feature = "annotations")]
-    pub const OWNER_ANNOTATIONS: Navigation<Team, super::Annotation> = Navigation::new(
-        "owner_annotations",
-        "annotations",
-    );
+    pub const OWNER_ANNOTATIONS: Navigation<Team, super::Annotation> =
+        Navigation::new("owner_annotations", "annotations");
     #[cfg(feature = "contacts")]
-    pub const OWNER_CONTACTS: Navigation<Team, super::Contact> = Navigation::new(
-        "owner_contacts",
-        "contacts",
-    );
+    pub const OWNER_CONTACTS: Navigation<Team, super::Contact> =
+        Navigation::new("owner_contacts", "contacts");
     #[cfg(feature = "letters")]
-    pub const OWNER_LETTERS: Navigation<Team, super::Letter> = Navigation::new(
-        "owner_letters",
-        "letters",
-    );
+    pub const OWNER_LETTERS: Navigation<Team, super::Letter> =
+        Navigation::new("owner_letters", "letters");
     #[cfg(feature = "systemusers")]
-    pub const TEAMMEMBERSHIP_ASSOCIATION: Navigation<Team, super::SystemUser> = Navigation::new(
-        "teammembership_association",
-        "systemusers",
-    );
-    pub const TEAM_PRINCIPALOBJECTATTRIBUTEACCESS_PRINCIPALID: Navigation<
-        Team,
-        Untyped,
-    > = Navigation::new(
-        "team_principalobjectattributeaccess_principalid",
-        "principalobjectattributeaccessset",
-    );
-    pub const TEAM_EXCHANGESYNCIDMAPPING: Navigation<Team, Untyped> = Navigation::new(
-        "team_exchangesyncidmapping",
-        "exchangesyncidmappings",
-    );
-    pub const TEAM_NEW_INTERACTIONFOREMAIL: Navigation<Team, Untyped> = Navigation::new(
-        "team_new_interactionforemail",
-        "interactionforemails",
-    );
-    pub const TEAM_KNOWLEDGEARTICLE: Navigation<Team, Untyped> = Navigation::new(
-        "team_knowledgearticle",
-        "knowledgearticles",
-    );
-    pub const REGARDINGOBJECTID_KNOWLEDGEARTICLE: Lookup<Team, Untyped> = Lookup::new(
-        "regardingobjectid_knowledgearticle",
-        "knowledgearticles",
-    );
-    pub const TEAM_SHAREPOINTSITE: Navigation<Team, Untyped> = Navigation::new(
-        "team_sharepointsite",
-        "sharepointsites",
-    );
-    pub const TEAM_SHAREPOINTDOCUMENTLOCATION: Navigation<Team, Untyped> = Navigation::new(
-        "team_sharepointdocumentlocation",
-        "sharepointdocumentlocations",
-    );
-    pub const TEAM_GOAL: Navigation<Team, Untyped> = Navigation::new(
-        "team_goal",
-        "goals",
-    );
-    pub const TEAM_GOALROLLUPQUERY: Navigation<Team, Untyped> = Navigation::new(
-        "team_goalrollupquery",
-        "goalrollupqueries",
-    );
-    pub const TEAM_MAILBOX: Navigation<Team, Untyped> = Navigation::new(
-        "team_mailbox",
-        "mailboxes",
-    );
-    pub const ASSOCIATEDTEAMTEMPLATEID: Lookup<Team, Untyped> = Lookup::new(
-        "associatedteamtemplateid",
-        "teamtemplates",
-    );
-    pub const TEAM_DUPLICATE_RULES: Navigation<Team, Untyped> = Navigation::new(
-        "team_DuplicateRules",
-        "duplicaterules",
-    );
-    pub const TEAM_IMPORTS: Navigation<Team, Untyped> = Navigation::new(
-        "team_Imports",
-        "imports",
-    );
-    pub const OWNING_TEAM_POSTFOLLOWS: Navigation<Team, Untyped> = Navigation::new(
-        "OwningTeam_postfollows",
-        "postfollows",
-    );
-    pub const TEAM_RECURRINGAPPOINTMENTMASTER: Navigation<Team, Untyped> = Navigation::new(
-        "team_recurringappointmentmaster",
-        "recurringappointmentmasters",
-    );
-    pub const TEAM_WORKFLOWLOG: Navigation<Team, Untyped> = Navigation::new(
-        "team_workflowlog",
-        "workflowlogs",
-    );
-    pub const TEAM_CONNECTIONS2: Navigation<Team, Untyped> = Navigation::new(
-        "team_connections2",
-        "connections",
-    );
-    pub const TEAM_PROCESSSESSION: Navigation<Team, Untyped> = Navigation::new(
-        "team_processsession",
-        "processsessions",
-    );
-    pub const STAGEID_PROCESSSTAGE: Lookup<Team, Untyped> = Lookup::new(
-        "stageid_processstage",
-        "processstages",
-    );
-    pub const TEAM_USERFORM: Navigation<Team, Untyped> = Navigation::new(
-        "team_userform",
-        "userforms",
-    );
-    pub const TEAM_ASYNC_OPERATIONS: Navigation<Team, Untyped> = Navigation::new(
-        "Team_AsyncOperations",
-        "asyncoperations",
-    );
-    pub const TEAM_SYNC_ERROR: Navigation<Team, Untyped> = Navigation::new(
-        "team_SyncError",
-        "syncerrors",
-    );
+    pub const TEAMMEMBERSHIP_ASSOCIATION: Navigation<Team, super::SystemUser> =
+        Navigation::new("teammembership_association", "systemusers");
+    pub const TEAM_PRINCIPALOBJECTATTRIBUTEACCESS_PRINCIPALID: Navigation<Team, Untyped> =
+        Navigation::new(
+            "team_principalobjectattributeaccess_principalid",
+            "principalobjectattributeaccessset",
+        );
+    pub const TEAM_EXCHANGESYNCIDMAPPING: Navigation<Team, Untyped> =
+        Navigation::new("team_exchangesyncidmapping", "exchangesyncidmappings");
+    pub const TEAM_NEW_INTERACTIONFOREMAIL: Navigation<Team, Untyped> =
+        Navigation::new("team_new_interactionforemail", "interactionforemails");
+    pub const TEAM_KNOWLEDGEARTICLE: Navigation<Team, Untyped> =
+        Navigation::new("team_knowledgearticle", "knowledgearticles");
+    pub const REGARDINGOBJECTID_KNOWLEDGEARTICLE: Lookup<Team, Untyped> =
+        Lookup::new("regardingobjectid_knowledgearticle", "knowledgearticles");
+    pub const TEAM_SHAREPOINTSITE: Navigation<Team, Untyped> =
+        Navigation::new("team_sharepointsite", "sharepointsites");
+    pub const TEAM_SHAREPOINTDOCUMENTLOCATION: Navigation<Team, Untyped> =
+        Navigation::new("team_sharepointdocumentlocation", "sharepointdocumentlocations");
+    pub const TEAM_GOAL: Navigation<Team, Untyped> = Navigation::new("team_goal", "goals");
+    pub const TEAM_GOALROLLUPQUERY: Navigation<Team, Untyped> =
+        Navigation::new("team_goalrollupquery", "goalrollupqueries");
+    pub const TEAM_MAILBOX: Navigation<Team, Untyped> =
+        Navigation::new("team_mailbox", "mailboxes");
+    pub const ASSOCIATEDTEAMTEMPLATEID: Lookup<Team, Untyped> =
+        Lookup::new("associatedteamtemplateid", "teamtemplates");
+    pub const TEAM_DUPLICATE_RULES: Navigation<Team, Untyped> =
+        Navigation::new("team_DuplicateRules", "duplicaterules");
+    pub const TEAM_IMPORTS: Navigation<Team, Untyped> = Navigation::new("team_Imports", "imports");
+    pub const OWNING_TEAM_POSTFOLLOWS: Navigation<Team, Untyped> =
+        Navigation::new("OwningTeam_postfollows", "postfollows");
+    pub const TEAM_RECURRINGAPPOINTMENTMASTER: Navigation<Team, Untyped> =
+        Navigation::new("team_recurringappointmentmaster", "recurringappointmentmasters");
+    pub const TEAM_WORKFLOWLOG: Navigation<Team, Untyped> =
+        Navigation::new("team_workflowlog", "workflowlogs");
+    pub const TEAM_CONNECTIONS2: Navigation<Team, Untyped> =
+        Navigation::new("team_connections2", "connections");
+    pub const TEAM_PROCESSSESSION: Navigation<Team, Untyped> =
+        Navigation::new("team_processsession", "processsessions");
+    pub const STAGEID_PROCESSSTAGE: Lookup<Team, Untyped> =
+        Lookup::new("stageid_processstage", "processstages");
+    pub const TEAM_USERFORM: Navigation<Team, Untyped> =
+        Navigation::new("team_userform", "userforms");
+    pub const TEAM_ASYNC_OPERATIONS: Navigation<Team, Untyped> =
+        Navigation::new("Team_AsyncOperations", "asyncoperations");
+    pub const TEAM_SYNC_ERROR: Navigation<Team, Untyped> =
+        Navigation::new("team_SyncError", "syncerrors");
     #[cfg(feature = "queues")]
     pub const QUEUEID: Lookup<Team, super::Queue> = Lookup::new("queueid", "queues");
-    pub const TEAM_DUPLICATE_BASE_RECORD: Navigation<Team, Untyped> = Navigation::new(
-        "Team_DuplicateBaseRecord",
-        "duplicaterecords",
-    );
-    pub const TEAM_TASK: Navigation<Team, Untyped> = Navigation::new(
-        "team_task",
-        "tasks",
-    );
-    pub const TEAM_USERQUERY: Navigation<Team, Untyped> = Navigation::new(
-        "team_userquery",
-        "userqueries",
-    );
+    pub const TEAM_DUPLICATE_BASE_RECORD: Navigation<Team, Untyped> =
+        Navigation::new("Team_DuplicateBaseRecord", "duplicaterecords");
+    pub const TEAM_TASK: Navigation<Team, Untyped> = Navigation::new("team_task", "tasks");
+    pub const TEAM_USERQUERY: Navigation<Team, Untyped> =
+        Navigation::new("team_userquery", "userqueries");
     #[cfg(feature = "systemusers")]
-    pub const MODIFIEDONBEHALFBY: Lookup<Team, super::SystemUser> = Lookup::new(
-        "modifiedonbehalfby",
-        "systemusers",
-    );
-    pub const TEAM_SOCIALACTIVITY: Navigation<Team, Untyped> = Navigation::new(
-        "team_socialactivity",
-        "socialactivities",
-    );
-    pub const TEAM_USERQUERYVISUALIZATIONS: Navigation<Team, Untyped> = Navigation::new(
-        "team_userqueryvisualizations",
-        "userqueryvisualizations",
-    );
-    pub const TEAM_SYNC_ERRORS: Navigation<Team, Untyped> = Navigation::new(
-        "Team_SyncErrors",
-        "syncerrors",
-    );
-    pub const TEAM_IMPORT_MAPS: Navigation<Team, Untyped> = Navigation::new(
-        "team_ImportMaps",
-        "importmaps",
-    );
+    pub const MODIFIEDONBEHALFBY: Lookup<Team, super::SystemUser> =
+        Lookup::new("modifiedonbehalfby", "systemusers");
+    pub const TEAM_SOCIALACTIVITY: Navigation<Team, Untyped> =
+        Navigation::new("team_socialactivity", "socialactivities");
+    pub const TEAM_USERQUERYVISUALIZATIONS: Navigation<Team, Untyped> =
+        Navigation::new("team_userqueryvisualizations", "userqueryvisualizations");
+    pub const TEAM_SYNC_ERRORS: Navigation<Team, Untyped> =
+        Navigation::new("Team_SyncErrors", "syncerrors");
+    pub const TEAM_IMPORT_MAPS: Navigation<Team, Untyped> =
+        Navigation::new("team_ImportMaps", "importmaps");
     pub const TEAM_FAX: Navigation<Team, Untyped> = Navigation::new("team_fax", "faxes");
     #[cfg(feature = "queueitems")]
-    pub const TEAM_QUEUEITEMBASE_WORKERID: Navigation<Team, super::Queueitem> = Navigation::new(
-        "team_queueitembase_workerid",
-        "queueitems",
-    );
-    pub const TEAM_POST_REGARDINGS: Navigation<Team, Untyped> = Navigation::new(
-        "team_PostRegardings",
-        "postregardings",
-    );
-    pub const BUSINESSUNITID: Lookup<Team, Untyped> = Lookup::new(
-        "businessunitid",
-        "businessunits",
-    );
-    pub const IMPORT_FILE_TEAM: Navigation<Team, Untyped> = Navigation::new(
-        "ImportFile_Team",
-        "importfiles",
-    );
-    pub const TEAM_CONNECTIONS1: Navigation<Team, Untyped> = Navigation::new(
-        "team_connections1",
-        "connections",
-    );
-    pub const TEAM_EMAIL_TEMPLATES: Navigation<Team, Untyped> = Navigation::new(
-        "team_email_templates",
-        "templates",
-    );
-    pub const TEAM_WORKFLOW: Navigation<Team, Untyped> = Navigation::new(
-        "team_workflow",
-        "workflows",
-    );
-    pub const TEAM_DUPLICATE_MATCHING_RECORD: Navigation<Team, Untyped> = Navigation::new(
-        "Team_DuplicateMatchingRecord",
-        "duplicaterecords",
-    );
-    pub const ORGANIZATIONID_ORGANIZATION: Lookup<Team, Untyped> = Lookup::new(
-        "organizationid_organization",
-        "organizations",
-    );
-    pub const TEAM_EMAIL: Navigation<Team, Untyped> = Navigation::new(
-        "team_email",
-        "emails",
-    );
+    pub const TEAM_QUEUEITEMBASE_WORKERID: Navigation<Team, super::Queueitem> =
+        Navigation::new("team_queueitembase_workerid", "queueitems");
+    pub const TEAM_POST_REGARDINGS: Navigation<Team, Untyped> =
+        Navigation::new("team_PostRegardings", "postregardings");
+    pub const BUSINESSUNITID: Lookup<Team, Untyped> =
+        Lookup::new("businessunitid", "businessunits");
+    pub const IMPORT_FILE_TEAM: Navigation<Team, Untyped> =
+        Navigation::new("ImportFile_Team", "importfiles");
+    pub const TEAM_CONNECTIONS1: Navigation<Team, Untyped> =
+        Navigation::new("team_connections1", "connections");
+    pub const TEAM_EMAIL_TEMPLATES: Navigation<Team, Untyped> =
+        Navigation::new("team_email_templates", "templates");
+    pub const TEAM_WORKFLOW: Navigation<Team, Untyped> =
+        Navigation::new("team_workflow", "workflows");
+    pub const TEAM_DUPLICATE_MATCHING_RECORD: Navigation<Team, Untyped> =
+        Navigation::new("Team_DuplicateMatchingRecord", "duplicaterecords");
+    pub const ORGANIZATIONID_ORGANIZATION: Lookup<Team, Untyped> =
+        Lookup::new("organizationid_organization", "organizations");
+    pub const TEAM_EMAIL: Navigation<Team, Untyped> = Navigation::new("team_email", "emails");
     #[cfg(feature = "letters")]
-    pub const TEAM_LETTER: Navigation<Team, super::Letter> = Navigation::new(
-        "team_letter",
-        "letters",
-    );
-    pub const TEAM_IMPORT_FILES: Navigation<Team, Untyped> = Navigation::new(
-        "team_ImportFiles",
-        "importfiles",
-    );
-    pub const TEAM_IMPORT_DATA: Navigation<Team, Untyped> = Navigation::new(
-        "team_ImportData",
-        "importdataset",
-    );
-    pub const TRANSACTIONCURRENCYID: Lookup<Team, Untyped> = Lookup::new(
-        "transactioncurrencyid",
-        "transactioncurrencies",
-    );
-    pub const TEAM_ASYNCOPERATION: Navigation<Team, Untyped> = Navigation::new(
-        "team_asyncoperation",
-        "asyncoperations",
-    );
+    pub const TEAM_LETTER: Navigation<Team, super::Letter> =
+        Navigation::new("team_letter", "letters");
+    pub const TEAM_IMPORT_FILES: Navigation<Team, Untyped> =
+        Navigation::new("team_ImportFiles", "importfiles");
+    pub const TEAM_IMPORT_DATA: Navigation<Team, Untyped> =
+        Navigation::new("team_ImportData", "importdataset");
+    pub const TRANSACTIONCURRENCYID: Lookup<Team, Untyped> =
+        Lookup::new("transactioncurrencyid", "transactioncurrencies");
+    pub const TEAM_ASYNCOPERATION: Navigation<Team, Untyped> =
+        Navigation::new("team_asyncoperation", "asyncoperations");
     #[cfg(feature = "contacts")]
-    pub const TEAM_CONTACTS: Navigation<Team, super::Contact> = Navigation::new(
-        "team_contacts",
-        "contacts",
-    );
-    pub const TEAM_MAILBOXTRACKINGFOLDER: Navigation<Team, Untyped> = Navigation::new(
-        "team_mailboxtrackingfolder",
-        "mailboxtrackingfolders",
-    );
+    pub const TEAM_CONTACTS: Navigation<Team, super::Contact> =
+        Navigation::new("team_contacts", "contacts");
+    pub const TEAM_MAILBOXTRACKINGFOLDER: Navigation<Team, Untyped> =
+        Navigation::new("team_mailboxtrackingfolder", "mailboxtrackingfolders");
     #[cfg(feature = "systemusers")]
-    pub const MODIFIEDBY: Lookup<Team, super::SystemUser> = Lookup::new(
-        "modifiedby",
-        "systemusers",
-    );
-    pub const TEAM_EMAILSERVERPROFILE: Navigation<Team, Untyped> = Navigation::new(
-        "team_emailserverprofile",
-        "emailserverprofiles",
-    );
-    pub const TEAM_PROCESS_SESSIONS: Navigation<Team, Untyped> = Navigation::new(
-        "Team_ProcessSessions",
-        "processsessions",
-    );
-    pub const TEAM_PRINCIPALOBJECTATTRIBUTEACCESS: Navigation<Team, Untyped> = Navigation::new(
-        "team_principalobjectattributeaccess",
-        "principalobjectattributeaccessset",
-    );
+    pub const MODIFIEDBY: Lookup<Team, super::SystemUser> =
+        Lookup::new("modifiedby", "systemusers");
+    pub const TEAM_EMAILSERVERPROFILE: Navigation<Team, Untyped> =
+        Navigation::new("team_emailserverprofile", "emailserverprofiles");
+    pub const TEAM_PROCESS_SESSIONS: Navigation<Team, Untyped> =
+        Navigation::new("Team_ProcessSessions", "processsessions");
+    pub const TEAM_PRINCIPALOBJECTATTRIBUTEACCESS: Navigation<Team, Untyped> =
+        Navigation::new("team_principalobjectattributeaccess", "principalobjectattributeaccessset");
     #[cfg(feature = "systemusers")]
-    pub const CREATEDBY: Lookup<Team, super::SystemUser> = Lookup::new(
-        "createdby",
-        "systemusers",
-    );
+    pub const CREATEDBY: Lookup<Team, super::SystemUser> = Lookup::new("createdby", "systemusers");
     #[cfg(feature = "annotations")]
-    pub const TEAM_ANNOTATIONS: Navigation<Team, super::Annotation> = Navigation::new(
-        "team_annotations",
-        "annotations",
-    );
-    pub const TEAM_IMPORT_LOGS: Navigation<Team, Untyped> = Navigation::new(
-        "team_ImportLogs",
-        "importlogs",
-    );
-    pub const TEAM_SLA_BASE: Navigation<Team, Untyped> = Navigation::new(
-        "team_slaBase",
-        "slas",
-    );
-    pub const TEAMPROFILES_ASSOCIATION: Navigation<Team, Untyped> = Navigation::new(
-        "teamprofiles_association",
-        "fieldsecurityprofiles",
-    );
-    pub const TEAM_PHONECALL: Navigation<Team, Untyped> = Navigation::new(
-        "team_phonecall",
-        "phonecalls",
-    );
-    pub const TEAMROLES_ASSOCIATION: Navigation<Team, Untyped> = Navigation::new(
-        "teamroles_association",
-        "roles",
-    );
+    pub const TEAM_ANNOTATIONS: Navigation<Team, super::Annotation> =
+        Navigation::new("team_annotations", "annotations");
+    pub const TEAM_IMPORT_LOGS: Navigation<Team, Untyped> =
+        Navigation::new("team_ImportLogs", "importlogs");
+    pub const TEAM_SLA_BASE: Navigation<Team, Untyped> = Navigation::new("team_slaBase", "slas");
+    pub const TEAMPROFILES_ASSOCIATION: Navigation<Team, Untyped> =
+        Navigation::new("teamprofiles_association", "fieldsecurityprofiles");
+    pub const TEAM_PHONECALL: Navigation<Team, Untyped> =
+        Navigation::new("team_phonecall", "phonecalls");
+    pub const TEAMROLES_ASSOCIATION: Navigation<Team, Untyped> =
+        Navigation::new("teamroles_association", "roles");
     #[cfg(feature = "accounts")]
-    pub const TEAM_ACCOUNTS: Navigation<Team, super::Account> = Navigation::new(
-        "team_accounts",
-        "accounts",
-    );
+    pub const TEAM_ACCOUNTS: Navigation<Team, super::Account> =
+        Navigation::new("team_accounts", "accounts");
     #[cfg(feature = "activitypointers")]
-    pub const TEAM_ACTIVITY: Navigation<Team, super::Activitypointer> = Navigation::new(
-        "team_activity",
-        "activitypointers",
-    );
-    pub const TEAM_APPOINTMENT: Navigation<Team, Untyped> = Navigation::new(
-        "team_appointment",
-        "appointments",
-    );
+    pub const TEAM_ACTIVITY: Navigation<Team, super::Activitypointer> =
+        Navigation::new("team_activity", "activitypointers");
+    pub const TEAM_APPOINTMENT: Navigation<Team, Untyped> =
+        Navigation::new("team_appointment", "appointments");
     #[cfg(feature = "systemusers")]
-    pub const CREATEDONBEHALFBY: Lookup<Team, super::SystemUser> = Lookup::new(
-        "createdonbehalfby",
-        "systemusers",
-    );
+    pub const CREATEDONBEHALFBY: Lookup<Team, super::SystemUser> =
+        Lookup::new("createdonbehalfby", "systemusers");
     #[cfg(feature = "systemusers")]
-    pub const ADMINISTRATORID: Lookup<Team, super::SystemUser> = Lookup::new(
-        "administratorid",
-        "systemusers",
-    );
-    pub const TEAM_BULK_DELETE_FAILURES: Navigation<Team, Untyped> = Navigation::new(
-        "Team_BulkDeleteFailures",
-        "bulkdeletefailures",
-    );
-    pub const TEAM_GOAL_GOALOWNER: Navigation<Team, Untyped> = Navigation::new(
-        "team_goal_goalowner",
-        "goals",
-    );
-    pub const TEAM_STAGESOLUTIONUPLOAD: Navigation<Team, Untyped> = Navigation::new(
-        "team_stagesolutionupload",
-        "stagesolutionuploads",
-    );
-    pub const TEAM_EXPORTSOLUTIONUPLOAD: Navigation<Team, Untyped> = Navigation::new(
-        "team_exportsolutionupload",
-        "exportsolutionuploads",
-    );
-    pub const TEAM_CONNECTOR: Navigation<Team, Untyped> = Navigation::new(
-        "team_connector",
-        "connectors",
-    );
-    pub const TEAM_ENVIRONMENTVARIABLEDEFINITION: Navigation<Team, Untyped> = Navigation::new(
-        "team_environmentvariabledefinition",
-        "environmentvariabledefinitions",
-    );
-    pub const TEAM_ENVIRONMENTVARIABLEVALUE: Navigation<Team, Untyped> = Navigation::new(
-        "team_environmentvariablevalue",
-        "environmentvariablevalues",
-    );
-    pub const TEAM_PROCESSSTAGEPARAMETER: Navigation<Team, Untyped> = Navigation::new(
-        "team_processstageparameter",
-        "processstageparameters",
-    );
-    pub const TEAM_FLOWSESSION: Navigation<Team, Untyped> = Navigation::new(
-        "team_flowsession",
-        "flowsessions",
-    );
-    pub const TEAM_WORKFLOWBINARY: Navigation<Team, Untyped> = Navigation::new(
-        "team_workflowbinary",
-        "workflowbinaries",
-    );
-    pub const TEAM_CONNECTIONREFERENCE: Navigation<Team, Untyped> = Navigation::new(
-        "team_connectionreference",
-        "connectionreferences",
-    );
-    pub const TEAM_MSDYN_SERVICECONFIGURATION: Navigation<Team, Untyped> = Navigation::new(
-        "team_msdyn_serviceconfiguration",
-        "msdyn_serviceconfigurations",
-    );
-    pub const TEAM_MSDYN_SLAKPI: Navigation<Team, Untyped> = Navigation::new(
-        "team_msdyn_slakpi",
-        "msdyn_slakpis",
-    );
-    pub const TEAM_MSDYN_KNOWLEDGEARTICLEIMAGE: Navigation<Team, Untyped> = Navigation::new(
-        "team_msdyn_knowledgearticleimage",
-        "msdyn_knowledgearticleimages",
-    );
-    pub const TEAM_MSDYN_KNOWLEDGEARTICLETEMPLATE: Navigation<Team, Untyped> = Navigation::new(
-        "team_msdyn_knowledgearticletemplate",
-        "msdyn_knowledgearticletemplates",
-    );
-    pub const TEAM_MSDYN_DATAFLOW: Navigation<Team, Untyped> = Navigation::new(
-        "team_msdyn_dataflow",
-        "msdyn_dataflows",
-    );
-    pub const TEAM_MSDYN_RICHTEXTFILE: Navigation<Team, Untyped> = Navigation::new(
-        "team_msdyn_richtextfile",
-        "msdyn_richtextfiles",
-    );
-    pub const TEAM_MSDYN_AICONFIGURATION: Navigation<Team, Untyped> = Navigation::new(
-        "team_msdyn_aiconfiguration",
-        "msdyn_aiconfigurations",
-    );
-    pub const TEAM_MSDYN_AIMODEL: Navigation<Team, Untyped> = Navigation::new(
-        "team_msdyn_aimodel",
-        "msdyn_aimodels",
-    );
-    pub const TEAM_MSDYN_AITEMPLATE: Navigation<Team, Untyped> = Navigation::new(
-        "team_msdyn_aitemplate",
-        "msdyn_aitemplates",
-    );
-    pub const TEAM_MSDYN_AIBDATASET: Navigation<Team, Untyped> = Navigation::new(
-        "team_msdyn_aibdataset",
-        "msdyn_aibdatasets",
-    );
-    pub const TEAM_MSDYN_AIBDATASETFILE: Navigation<Team, Untyped> = Navigation::new(
-        "team_msdyn_aibdatasetfile",
-        "msdyn_aibdatasetfiles",
-    );
-    pub const TEAM_MSDYN_AIBDATASETRECORD: Navigation<Team, Untyped> = Navigation::new(
-        "team_msdyn_aibdatasetrecord",
-        "msdyn_aibdatasetrecords",
-    );
-    pub const TEAM_MSDYN_AIBDATASETSCONTAINER: Navigation<Team, Untyped> = Navigation::new(
-        "team_msdyn_aibdatasetscontainer",
-        "msdyn_aibdatasetscontainers",
-    );
-    pub const TEAM_MSDYN_AIBFILE: Navigation<Team, Untyped> = Navigation::new(
-        "team_msdyn_aibfile",
-        "msdyn_aibfiles",
-    );
-    pub const TEAM_MSDYN_AIBFILEATTACHEDDATA: Navigation<Team, Untyped> = Navigation::new(
-        "team_msdyn_aibfileattacheddata",
-        "msdyn_aibfileattacheddatas",
-    );
-    pub const TEAM_MSDYN_AIFPTRAININGDOCUMENT: Navigation<Team, Untyped> = Navigation::new(
-        "team_msdyn_aifptrainingdocument",
-        "msdyn_aifptrainingdocuments",
-    );
-    pub const TEAM_MSDYN_AIODIMAGE: Navigation<Team, Untyped> = Navigation::new(
-        "team_msdyn_aiodimage",
-        "msdyn_aiodimages",
-    );
-    pub const TEAM_MSDYN_AIODLABEL: Navigation<Team, Untyped> = Navigation::new(
-        "team_msdyn_aiodlabel",
-        "msdyn_aiodlabels",
-    );
-    pub const TEAM_MSDYN_AIODTRAININGBOUNDINGBOX: Navigation<Team, Untyped> = Navigation::new(
-        "team_msdyn_aiodtrainingboundingbox",
-        "msdyn_aiodtrainingboundingboxes",
-    );
-    pub const TEAM_MSDYN_AIODTRAININGIMAGE: Navigation<Team, Untyped> = Navigation::new(
-        "team_msdyn_aiodtrainingimage",
-        "msdyn_aiodtrainingimages",
-    );
-    pub const TEAM_MSDYN_ANALYSISCOMPONENT: Navigation<Team, Untyped> = Navigation::new(
-        "team_msdyn_analysiscomponent",
-        "msdyn_analysiscomponents",
-    );
-    pub const TEAM_MSDYN_ANALYSISJOB: Navigation<Team, Untyped> = Navigation::new(
-        "team_msdyn_analysisjob",
-        "msdyn_analysisjobs",
-    );
-    pub const TEAM_MSDYN_ANALYSISRESULT: Navigation<Team, Untyped> = Navigation::new(
-        "team_msdyn_analysisresult",
-        "msdyn_analysisresults",
-    );
-    pub const TEAM_MSDYN_ANALYSISRESULTDETAIL: Navigation<Team, Untyped> = Navigation::new(
-        "team_msdyn_analysisresultdetail",
-        "msdyn_analysisresultdetails",
-    );
-    pub const TEAM_MSDYN_SOLUTIONHEALTHRULE: Navigation<Team, Untyped> = Navigation::new(
-        "team_msdyn_solutionhealthrule",
-        "msdyn_solutionhealthrules",
-    );
-    pub const TEAM_MSDYN_SOLUTIONHEALTHRULEARGUMENT: Navigation<Team, Untyped> = Navigation::new(
-        "team_msdyn_solutionhealthruleargument",
-        "msdyn_solutionhealthrulearguments",
-    );
-    pub const TEAM_GGW_EVENT: Navigation<Team, Untyped> = Navigation::new(
-        "team_ggw_event",
-        "ggw_events",
-    );
-    pub const TEAM_GGW_TEAM: Navigation<Team, Untyped> = Navigation::new(
-        "team_ggw_team",
-        "ggw_teams",
-    );
-    pub const TEAM_GGW_CREW: Navigation<Team, Untyped> = Navigation::new(
-        "team_ggw_crew",
-        "ggw_crews",
-    );
-    pub const TEAM_GGW_TEAM_APPLICATION: Navigation<Team, Untyped> = Navigation::new(
-        "team_ggw_team_application",
-        "ggw_team_applications",
-    );
+    pub const ADMINISTRATORID: Lookup<Team, super::SystemUser> =
+        Lookup::new("administratorid", "systemusers");
+    pub const TEAM_BULK_DELETE_FAILURES: Navigation<Team, Untyped> =
+        Navigation::new("Team_BulkDeleteFailures", "bulkdeletefailures");
+    pub const TEAM_GOAL_GOALOWNER: Navigation<Team, Untyped> =
+        Navigation::new("team_goal_goalowner", "goals");
+    pub const TEAM_STAGESOLUTIONUPLOAD: Navigation<Team, Untyped> =
+        Navigation::new("team_stagesolutionupload", "stagesolutionuploads");
+    pub const TEAM_EXPORTSOLUTIONUPLOAD: Navigation<Team, Untyped> =
+        Navigation::new("team_exportsolutionupload", "exportsolutionuploads");
+    pub const TEAM_CONNECTOR: Navigation<Team, Untyped> =
+        Navigation::new("team_connector", "connectors");
+    pub const TEAM_ENVIRONMENTVARIABLEDEFINITION: Navigation<Team, Untyped> =
+        Navigation::new("team_environmentvariabledefinition", "environmentvariabledefinitions");
+    pub const TEAM_ENVIRONMENTVARIABLEVALUE: Navigation<Team, Untyped> =
+        Navigation::new("team_environmentvariablevalue", "environmentvariablevalues");
+    pub const TEAM_PROCESSSTAGEPARAMETER: Navigation<Team, Untyped> =
+        Navigation::new("team_processstageparameter", "processstageparameters");
+    pub const TEAM_FLOWSESSION: Navigation<Team, Untyped> =
+        Navigation::new("team_flowsession", "flowsessions");
+    pub const TEAM_WORKFLOWBINARY: Navigation<Team, Untyped> =
+        Navigation::new("team_workflowbinary", "workflowbinaries");
+    pub const TEAM_CONNECTIONREFERENCE: Navigation<Team, Untyped> =
+        Navigation::new("team_connectionreference", "connectionreferences");
+    pub const TEAM_MSDYN_SERVICECONFIGURATION: Navigation<Team, Untyped> =
+        Navigation::new("team_msdyn_serviceconfiguration", "msdyn_serviceconfigurations");
+    pub const TEAM_MSDYN_SLAKPI: Navigation<Team, Untyped> =
+        Navigation::new("team_msdyn_slakpi", "msdyn_slakpis");
+    pub const TEAM_MSDYN_KNOWLEDGEARTICLEIMAGE: Navigation<Team, Untyped> =
+        Navigation::new("team_msdyn_knowledgearticleimage", "msdyn_knowledgearticleimages");
+    pub const TEAM_MSDYN_KNOWLEDGEARTICLETEMPLATE: Navigation<Team, Untyped> =
+        Navigation::new("team_msdyn_knowledgearticletemplate", "msdyn_knowledgearticletemplates");
+    pub const TEAM_MSDYN_DATAFLOW: Navigation<Team, Untyped> =
+        Navigation::new("team_msdyn_dataflow", "msdyn_dataflows");
+    pub const TEAM_MSDYN_RICHTEXTFILE: Navigation<Team, Untyped> =
+        Navigation::new("team_msdyn_richtextfile", "msdyn_richtextfiles");
+    pub const TEAM_MSDYN_AICONFIGURATION: Navigation<Team, Untyped> =
+        Navigation::new("team_msdyn_aiconfiguration", "msdyn_aiconfigurations");
+    pub const TEAM_MSDYN_AIMODEL: Navigation<Team, Untyped> =
+        Navigation::new("team_msdyn_aimodel", "msdyn_aimodels");
+    pub const TEAM_MSDYN_AITEMPLATE: Navigation<Team, Untyped> =
+        Navigation::new("team_msdyn_aitemplate", "msdyn_aitemplates");
+    pub const TEAM_MSDYN_AIBDATASET: Navigation<Team, Untyped> =
+        Navigation::new("team_msdyn_aibdataset", "msdyn_aibdatasets");
+    pub const TEAM_MSDYN_AIBDATASETFILE: Navigation<Team, Untyped> =
+        Navigation::new("team_msdyn_aibdatasetfile", "msdyn_aibdatasetfiles");
+    pub const TEAM_MSDYN_AIBDATASETRECORD: Navigation<Team, Untyped> =
+        Navigation::new("team_msdyn_aibdatasetrecord", "msdyn_aibdatasetrecords");
+    pub const TEAM_MSDYN_AIBDATASETSCONTAINER: Navigation<Team, Untyped> =
+        Navigation::new("team_msdyn_aibdatasetscontainer", "msdyn_aibdatasetscontainers");
+    pub const TEAM_MSDYN_AIBFILE: Navigation<Team, Untyped> =
+        Navigation::new("team_msdyn_aibfile", "msdyn_aibfiles");
+    pub const TEAM_MSDYN_AIBFILEATTACHEDDATA: Navigation<Team, Untyped> =
+        Navigation::new("team_msdyn_aibfileattacheddata", "msdyn_aibfileattacheddatas");
+    pub const TEAM_MSDYN_AIFPTRAININGDOCUMENT: Navigation<Team, Untyped> =
+        Navigation::new("team_msdyn_aifptrainingdocument", "msdyn_aifptrainingdocuments");
+    pub const TEAM_MSDYN_AIODIMAGE: Navigation<Team, Untyped> =
+        Navigation::new("team_msdyn_aiodimage", "msdyn_aiodimages");
+    pub const TEAM_MSDYN_AIODLABEL: Navigation<Team, Untyped> =
+        Navigation::new("team_msdyn_aiodlabel", "msdyn_aiodlabels");
+    pub const TEAM_MSDYN_AIODTRAININGBOUNDINGBOX: Navigation<Team, Untyped> =
+        Navigation::new("team_msdyn_aiodtrainingboundingbox", "msdyn_aiodtrainingboundingboxes");
+    pub const TEAM_MSDYN_AIODTRAININGIMAGE: Navigation<Team, Untyped> =
+        Navigation::new("team_msdyn_aiodtrainingimage", "msdyn_aiodtrainingimages");
+    pub const TEAM_MSDYN_ANALYSISCOMPONENT: Navigation<Team, Untyped> =
+        Navigation::new("team_msdyn_analysiscomponent", "msdyn_analysiscomponents");
+    pub const TEAM_MSDYN_ANALYSISJOB: Navigation<Team, Untyped> =
+        Navigation::new("team_msdyn_analysisjob", "msdyn_analysisjobs");
+    pub const TEAM_MSDYN_ANALYSISRESULT: Navigation<Team, Untyped> =
+        Navigation::new("team_msdyn_analysisresult", "msdyn_analysisresults");
+    pub const TEAM_MSDYN_ANALYSISRESULTDETAIL: Navigation<Team, Untyped> =
+        Navigation::new("team_msdyn_analysisresultdetail", "msdyn_analysisresultdetails");
+    pub const TEAM_MSDYN_SOLUTIONHEALTHRULE: Navigation<Team, Untyped> =
+        Navigation::new("team_msdyn_solutionhealthrule", "msdyn_solutionhealthrules");
+    pub const TEAM_MSDYN_SOLUTIONHEALTHRULEARGUMENT: Navigation<Team, Untyped> =
+        Navigation::new(
+            "team_msdyn_solutionhealthruleargument",
+            "msdyn_solutionhealthrulearguments",
+        );
+    pub const TEAM_GGW_EVENT: Navigation<Team, Untyped> =
+        Navigation::new("team_ggw_event", "ggw_events");
+    pub const TEAM_GGW_TEAM: Navigation<Team, Untyped> =
+        Navigation::new("team_ggw_team", "ggw_teams");
+    pub const TEAM_GGW_CREW: Navigation<Team, Untyped> =
+        Navigation::new("team_ggw_crew", "ggw_crews");
+    pub const TEAM_GGW_TEAM_APPLICATION: Navigation<Team, Untyped> =
+        Navigation::new("team_ggw_team_application", "ggw_team_applications");
     /// A reference to an existing record: only its key (`ownerid`) is set. Pass it where an operation takes an existing record (`EntityValue::new(&Type::reference(id))`).
     pub fn reference(key: Uuid) -> Self {
         Self {

@@ -81,29 +81,20 @@ impl From<i32> for Key<Flight> {
 /// per collection-valued navigation (`$ref`), then the key constructors.
 impl Flight {
     pub const PLAN_ITEM_ID: Property<Self, i32> = Property::new("PlanItemId");
-    pub const CONFIRMATION_CODE: Property<Self, String> = Property::new(
-        "ConfirmationCode",
-    );
+    pub const CONFIRMATION_CODE: Property<Self, String> = Property::new("ConfirmationCode");
     pub const STARTS_AT: Property<Self, DateTimeOffset> = Property::new("StartsAt");
     pub const ENDS_AT: Property<Self, DateTimeOffset> = Property::new("EndsAt");
     pub const DURATION: Property<Self, Duration> = Property::new("Duration");
     pub const SEAT_NUMBER: Property<Self, String> = Property::new("SeatNumber");
     pub const FLIGHT_NUMBER: Property<Self, String> = Property::new("FlightNumber");
     #[cfg(feature = "Airports")]
-    pub const FROM: support::Lookup<Flight, super::Airport> = support::Lookup::new(
-        "From",
-        "Airports",
-    );
+    pub const FROM: support::Lookup<Flight, super::Airport> =
+        support::Lookup::new("From", "Airports");
     #[cfg(feature = "Airports")]
-    pub const TO: support::Lookup<Flight, super::Airport> = support::Lookup::new(
-        "To",
-        "Airports",
-    );
+    pub const TO: support::Lookup<Flight, super::Airport> = support::Lookup::new("To", "Airports");
     #[cfg(feature = "Airlines")]
-    pub const AIRLINE: support::Lookup<Flight, super::Airline> = support::Lookup::new(
-        "Airline",
-        "Airlines",
-    );
+    pub const AIRLINE: support::Lookup<Flight, super::Airline> =
+        support::Lookup::new("Airline", "Airlines");
     /// A reference to an existing record: only its key (`PlanItemId`) is set. Pass it where an operation takes an existing record (`EntityValue::new(&Type::reference(id))`).
     pub fn reference(key: i32) -> Self {
         Self {

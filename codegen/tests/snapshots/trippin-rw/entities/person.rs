@@ -86,19 +86,14 @@ impl Person {
     pub const EMAILS: Property<Self, Vec<String>> = Property::new("Emails");
     pub const ADDRESS_INFO: Property<Self, Vec<Location>> = Property::new("AddressInfo");
     pub const GENDER: Property<Self, PersonGender> = Property::new("Gender");
-    pub const CONCURRENCY: Property<Self, i64, typed::ReadOnly> = Property::read_only(
-        "Concurrency",
-    );
+    pub const CONCURRENCY: Property<Self, i64, typed::ReadOnly> =
+        Property::read_only("Concurrency");
     #[cfg(any(feature = "People", feature = "Me"))]
-    pub const FRIENDS: support::Navigation<Person, Person> = support::Navigation::new(
-        "Friends",
-        "People",
-    );
+    pub const FRIENDS: support::Navigation<Person, Person> =
+        support::Navigation::new("Friends", "People");
     #[cfg(feature = "Photos")]
-    pub const PHOTO: support::Lookup<Person, super::Photo> = support::Lookup::new(
-        "Photo",
-        "Photos",
-    );
+    pub const PHOTO: support::Lookup<Person, super::Photo> =
+        support::Lookup::new("Photo", "Photos");
     /// A reference to an existing record: only its key (`UserName`) is set. Pass it where an operation takes an existing record (`EntityValue::new(&Type::reference(id))`).
     pub fn reference(key: String) -> Self {
         Self {

@@ -131,9 +131,7 @@ impl From<i32> for Key<PlanItem> {
 /// per collection-valued navigation (`$ref`), then the key constructors.
 impl PlanItem {
     pub const PLAN_ITEM_ID: Property<Self, i32> = Property::new("PlanItemId");
-    pub const CONFIRMATION_CODE: Property<Self, String> = Property::new(
-        "ConfirmationCode",
-    );
+    pub const CONFIRMATION_CODE: Property<Self, String> = Property::new("ConfirmationCode");
     pub const STARTS_AT: Property<Self, DateTimeOffset> = Property::new("StartsAt");
     pub const ENDS_AT: Property<Self, DateTimeOffset> = Property::new("EndsAt");
     pub const DURATION: Property<Self, Duration> = Property::new("Duration");

@@ -90,10 +90,8 @@ impl Trip {
     pub const ENDS_AT: Property<Self, DateTimeOffset> = Property::new("EndsAt");
     pub const TAGS: Property<Self, Vec<String>> = Property::new("Tags");
     #[cfg(feature = "Photos")]
-    pub const PHOTOS: support::Navigation<Trip, super::Photo> = support::Navigation::new(
-        "Photos",
-        "Photos",
-    );
+    pub const PHOTOS: support::Navigation<Trip, super::Photo> =
+        support::Navigation::new("Photos", "Photos");
     /// A reference to an existing record: only its key (`TripId`) is set. Pass it where an operation takes an existing record (`EntityValue::new(&Type::reference(id))`).
     pub fn reference(key: i32) -> Self {
         Self {

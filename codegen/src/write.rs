@@ -29,9 +29,16 @@ pub fn input_hash(bytes: &[u8]) -> String {
 /// Formats every file with prettyplease, on all cores: token streams are not `Send`, so each is
 /// turned into text here and parsed back and formatted by worker threads.
 pub fn format_files(files: Vec<EmittedFile>, input_hash: &str) -> Result<Files, String> {
-    let texts = crate::parallel::in_parallel(files.len(), |i| format_one(&files[i], input_hash));
+    // The largest first, so that no big file is left for one core at the end (Graph v1.0 has
+    // files of 700 kB among thousands of 5 kB ones).
+    let mut order: Vec<usize> = (0..files.len()).collect();
+    order.sort_by_key(|&i| ::std::cmp::Reverse(files[i].source.len()));
+    let texts =
+        crate::parallel::in_parallel(order.len(), |k| format_one(&files[order[k]], input_hash));
+    let mut texts: Vec<(usize, Result<String, String>)> = order.into_iter().zip(texts).collect();
+    texts.sort_by_key(|(i, _)| *i);
     let mut out = Files::new();
-    for (file, text) in files.into_iter().zip(texts) {
+    for (file, (_, text)) in files.into_iter().zip(texts) {
         out.insert(file.path, text?);
     }
     Ok(out)

@@ -221,7 +221,8 @@ impl Emitter<'_> {
                 let const_name = ident(&consts.unique(const_name)).to_string();
                 let nav_name = proc_macro2::Literal::string(&n.name).to_string();
                 let set_name = proc_macro2::Literal::string(&target.set).to_string();
-                let gate = self.gate_text(target.entity);
+                // A lookup to this type itself needs no gate: the file is compiled with it.
+                let gate = self.gate_text(target.entity.filter(|t| *t != i));
                 let gated = gate.is_some();
                 let target_ty = blocks.slot(target_ty, gated);
                 let kind = if n.collection {
@@ -342,6 +343,8 @@ impl Emitter<'_> {
             "disassociate",
             "set_lookup",
             "clear_lookup",
+            "bound_action",
+            "bound_function",
         ]);
         let mut collection_scope = Scope::with_reserved(&[
             "new",
@@ -358,6 +361,8 @@ impl Emitter<'_> {
             "update",
             "upsert",
             "delete",
+            "bound_action",
+            "bound_function",
         ]);
         for owner in &owners {
             let owner_ty = &self.model.entity_types[*owner];
@@ -366,9 +371,14 @@ impl Emitter<'_> {
                 (method, if *owner == i { request } else { quote!() })
             };
             for id in &owner_ty.bound_operations {
-                if let Some(tokens) =
-                    self.emit_operation(id.0, Binding::Entity, &mut entity_scope, &root, &root)
-                {
+                if let Some(tokens) = self.emit_operation(
+                    id.0,
+                    Binding::Entity,
+                    &mut entity_scope,
+                    &root,
+                    &root,
+                    Some(i),
+                ) {
                     entity_ops.push(keep(tokens));
                 }
             }
@@ -379,6 +389,7 @@ impl Emitter<'_> {
                     &mut collection_scope,
                     &root,
                     &root,
+                    Some(i),
                 ) {
                     collection_ops.push(keep(tokens));
                 }
@@ -395,7 +406,7 @@ impl Emitter<'_> {
                 let method = ident(&entity_scope.name(&n.name, Case::Snake));
                 let target_ty = ident(&self.names.entity_types[target.0]);
                 let wire = &n.name;
-                let gate = self.gate([target.0]);
+                let gate = self.gate(Some(target.0).filter(|t| *t != i));
                 let method = if n.collection {
                     let text = format!(
                         " The contained collection `{wire}`: create, query, get, update and delete \

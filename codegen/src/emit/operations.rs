@@ -18,6 +18,7 @@ impl Emitter<'_> {
         scope: &mut Scope,
         method_root: &TokenStream,
         request_root: &TokenStream,
+        home: Option<usize>,
     ) -> Option<(TokenStream, TokenStream)> {
         let op = &self.model.operations[id];
         let (request_name, service_method) = self.names.operations.get(&id)?;
@@ -128,7 +129,9 @@ impl Emitter<'_> {
                 .map(|b| &b.ty)
                 .chain(op.parameters.iter().map(|p| &p.ty))
                 .chain(op.return_type.iter().map(|r| &r.ty))
-                .filter_map(Self::mentioned),
+                .filter_map(Self::mentioned)
+                // The entity type whose file this is: compiled whenever the file is.
+                .filter(|t| Some(*t) != home),
         );
         let request_tokens = if has_params {
             let literal_fn = if op.kind == OperationKind::Function {
@@ -271,8 +274,14 @@ impl Emitter<'_> {
                     quote! {
                         pub fn #method<'a>(&self, #param_decl) -> ::dataverse_runtime::codegen::request::Request<'a, ::dataverse_runtime::codegen::request::CallAction<'a, #body_ty, #ret_ty, #decoder>>
                     },
-                    quote! {
-                        ::dataverse_runtime::codegen::request::Request::new(#client, ::dataverse_runtime::codegen::request::CallAction::new(#target, #qualified, #parameters))
+                    match binding {
+                        // The handle's helper: `self.bound_action("NS.Name", request)`.
+                        Binding::Entity | Binding::Collection => quote! {
+                            self.bound_action(#qualified, #parameters)
+                        },
+                        Binding::Unbound | Binding::Path => quote! {
+                            ::dataverse_runtime::codegen::request::Request::new(#client, ::dataverse_runtime::codegen::request::CallAction::new(#target, #qualified, #parameters))
+                        },
                     },
                 )
             }
@@ -306,8 +315,13 @@ impl Emitter<'_> {
                     quote! {
                         pub fn #method(&self, #param_decl) -> ::dataverse_runtime::codegen::request::Request<'static, ::dataverse_runtime::codegen::request::CallFunction<#ret_ty, #decoder>>
                     },
-                    quote! {
-                        ::dataverse_runtime::codegen::request::Request::new(#client, ::dataverse_runtime::codegen::request::CallFunction::new(#base, #name, #params))
+                    match binding {
+                        Binding::Entity | Binding::Collection => quote! {
+                            self.bound_function(#name, #params)
+                        },
+                        Binding::Unbound | Binding::Path => quote! {
+                            ::dataverse_runtime::codegen::request::Request::new(#client, ::dataverse_runtime::codegen::request::CallFunction::new(#base, #name, #params))
+                        },
                     },
                 )
             }
@@ -376,9 +390,14 @@ impl Emitter<'_> {
                 if !done.insert(id.0) {
                     continue;
                 }
-                if let Some((method, request)) =
-                    self.emit_operation(id.0, Binding::Unbound, &mut scope, &Depth(0).root(), &root)
-                {
+                if let Some((method, request)) = self.emit_operation(
+                    id.0,
+                    Binding::Unbound,
+                    &mut scope,
+                    &Depth(0).root(),
+                    &root,
+                    None,
+                ) {
                     service_scope_methods.push(method);
                     requests.push(request);
                 }
@@ -392,7 +411,7 @@ impl Emitter<'_> {
                 continue;
             }
             if let Some((method, request)) =
-                self.emit_operation(id, Binding::Path, &mut scope, &Depth(0).root(), &root)
+                self.emit_operation(id, Binding::Path, &mut scope, &Depth(0).root(), &root, None)
             {
                 service_scope_methods.push(method);
                 requests.push(request);

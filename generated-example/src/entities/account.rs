@@ -753,9 +753,7 @@ impl Account {
         Navigation::new("Account_ProcessSessions", "processsessions");
     pub const ACCOUNT_FAXES: Navigation<Account, Untyped> =
         Navigation::new("Account_Faxes", "faxes");
-    #[cfg(feature = "accounts")]
     pub const MASTERID: Lookup<Account, Account> = Lookup::new("masterid", "accounts");
-    #[cfg(feature = "accounts")]
     pub const ACCOUNT_MASTER_ACCOUNT: Navigation<Account, Account> =
         Navigation::new("account_master_account", "accounts");
     pub const OWNINGBUSINESSUNIT: Lookup<Account, Untyped> =
@@ -804,10 +802,8 @@ impl Account {
         Navigation::new("Account_Appointments", "appointments");
     pub const ACCOUNT_EMAILS: Navigation<Account, Untyped> =
         Navigation::new("Account_Emails", "emails");
-    #[cfg(feature = "accounts")]
     pub const PARENTACCOUNTID: Lookup<Account, Account> =
         Lookup::new("parentaccountid", "accounts");
-    #[cfg(feature = "accounts")]
     pub const ACCOUNT_PARENT_ACCOUNT: Navigation<Account, Account> =
         Navigation::new("account_parent_account", "accounts");
     pub const SOCIALPROFILE_CUSTOMER_ACCOUNTS: Navigation<Account, Untyped> =

@@ -900,9 +900,7 @@ impl Contact {
     #[cfg(feature = "annotations")]
     pub const CONTACT_ANNOTATION: Navigation<Contact, super::Annotation> =
         Navigation::new("Contact_Annotation", "annotations");
-    #[cfg(feature = "contacts")]
     pub const MASTERID: Lookup<Contact, Contact> = Lookup::new("masterid", "contacts");
-    #[cfg(feature = "contacts")]
     pub const CONTACT_MASTER_CONTACT: Navigation<Contact, Contact> =
         Navigation::new("contact_master_contact", "contacts");
     #[cfg(feature = "systemusers")]
@@ -962,10 +960,8 @@ impl Contact {
         Navigation::new("Contact_RecurringAppointmentMasters", "recurringappointmentmasters");
     pub const CONTACT_BULK_DELETE_FAILURES: Navigation<Contact, Untyped> =
         Navigation::new("Contact_BulkDeleteFailures", "bulkdeletefailures");
-    #[cfg(feature = "contacts")]
     pub const PARENTCUSTOMERID_CONTACT: Lookup<Contact, Contact> =
         Lookup::new("parentcustomerid_contact", "contacts");
-    #[cfg(feature = "contacts")]
     pub const CONTACT_CUSTOMER_CONTACTS: Navigation<Contact, Contact> =
         Navigation::new("contact_customer_contacts", "contacts");
     pub const CONTACT_CONNECTIONS2: Navigation<Contact, Untyped> =

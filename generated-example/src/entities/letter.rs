@@ -506,7 +506,6 @@ impl Letter {
         Navigation::new("activity_pointer_phonecall", "phonecalls");
     pub const ACTIVITY_POINTER_APPOINTMENT: Navigation<Letter, Untyped> =
         Navigation::new("activity_pointer_appointment", "appointments");
-    #[cfg(feature = "letters")]
     pub const ACTIVITY_POINTER_LETTER: Navigation<Letter, Letter> =
         Navigation::new("activity_pointer_letter", "letters");
     pub const ACTIVITYPOINTER_CONNECTIONS2: Navigation<Letter, Untyped> =

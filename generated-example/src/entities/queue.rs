@@ -342,7 +342,7 @@ impl Queue {
 
 impl EntityHandle<Queue> {
     /// Calls the action `Microsoft.Dynamics.CRM.AddToQueue` bound to this entity.
-    #[cfg(all(feature = "queueitems", feature = "queues"))]
+    #[cfg(feature = "queueitems")]
     pub fn add_to_queue<'a>(
         &self,
         request: &'a QueueAddToQueueRequest,
@@ -355,19 +355,12 @@ impl EntityHandle<Queue> {
             ::dataverse_runtime::codegen::request::AsBody,
         >,
     > {
-        ::dataverse_runtime::codegen::request::Request::new(
-            self.client().clone(),
-            ::dataverse_runtime::codegen::request::CallAction::new(
-                self.path().clone().bound_operation("Microsoft.Dynamics.CRM.AddToQueue"),
-                "Microsoft.Dynamics.CRM.AddToQueue",
-                request,
-            ),
-        )
+        self.bound_action("Microsoft.Dynamics.CRM.AddToQueue", request)
     }
 }
 
 /// Parameters of the action `Microsoft.Dynamics.CRM.AddToQueue`.
-#[cfg(all(feature = "queueitems", feature = "queues"))]
+#[cfg(feature = "queueitems")]
 #[derive(Debug, Clone, ::dataverse_runtime::codegen::serde::Serialize)]
 #[serde(crate = "::dataverse_runtime::codegen::serde")]
 pub struct QueueAddToQueueRequest {
@@ -388,7 +381,7 @@ pub struct QueueAddToQueueRequest {
     pub queue_item_properties: Option<support::EntityValue<super::Queueitem>>,
 }
 
-#[cfg(all(feature = "queueitems", feature = "queues"))]
+#[cfg(feature = "queueitems")]
 impl QueueAddToQueueRequest {
     /// The required parameters; optional ones are set with the methods of the same name.
     #[allow(clippy::too_many_arguments)]

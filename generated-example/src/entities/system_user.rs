@@ -3816,17 +3816,13 @@ impl SystemUser {
         Navigation::new("lk_userquery_modifiedby", "userqueries");
     pub const LK_CUSTOMCONTROL_CREATEDBY: Navigation<SystemUser, Untyped> =
         Navigation::new("lk_customcontrol_createdby", "customcontrols");
-    #[cfg(feature = "systemusers")]
     pub const MODIFIEDONBEHALFBY: Lookup<SystemUser, SystemUser> =
         Lookup::new("modifiedonbehalfby", "systemusers");
-    #[cfg(feature = "systemusers")]
     pub const LK_SYSTEMUSER_MODIFIEDONBEHALFBY: Navigation<SystemUser, SystemUser> =
         Navigation::new("lk_systemuser_modifiedonbehalfby", "systemusers");
     pub const LK_IMPORTLOGBASE_CREATEDBY: Navigation<SystemUser, Untyped> =
         Navigation::new("lk_importlogbase_createdby", "importlogs");
-    #[cfg(feature = "systemusers")]
     pub const CREATEDBY: Lookup<SystemUser, SystemUser> = Lookup::new("createdby", "systemusers");
-    #[cfg(feature = "systemusers")]
     pub const LK_SYSTEMUSERBASE_CREATEDBY: Navigation<SystemUser, SystemUser> =
         Navigation::new("lk_systemuserbase_createdby", "systemusers");
     pub const LK_SHAREPOINTDOCUMENTLOCATIONBASE_MODIFIEDBY: Navigation<SystemUser, Untyped> =
@@ -3930,9 +3926,7 @@ impl SystemUser {
         Navigation::new("lk_semiannualfiscalcalendar_createdby", "semiannualfiscalcalendars");
     pub const LK_SOCIAL_PROFILE_MODIFIEDONBEHALFBY: Navigation<SystemUser, Untyped> =
         Navigation::new("lk_SocialProfile_modifiedonbehalfby", "socialprofiles");
-    #[cfg(feature = "systemusers")]
     pub const MODIFIEDBY: Lookup<SystemUser, SystemUser> = Lookup::new("modifiedby", "systemusers");
-    #[cfg(feature = "systemusers")]
     pub const LK_SYSTEMUSERBASE_MODIFIEDBY: Navigation<SystemUser, SystemUser> =
         Navigation::new("lk_systemuserbase_modifiedby", "systemusers");
     pub const LK_KNOWLEDGEARTICLEVIEWS_MODIFIEDONBEHALFBY: Navigation<SystemUser, Untyped> =
@@ -4522,10 +4516,8 @@ impl SystemUser {
         Navigation::new("lk_customcontrolresource_modifiedonbehalfby", "customcontrolresources");
     pub const LK_MOBILEOFFLINEPROFILEITEM_MODIFIEDBY: Navigation<SystemUser, Untyped> =
         Navigation::new("lk_mobileofflineprofileitem_modifiedby", "mobileofflineprofileitems");
-    #[cfg(feature = "systemusers")]
     pub const PARENTSYSTEMUSERID: Lookup<SystemUser, SystemUser> =
         Lookup::new("parentsystemuserid", "systemusers");
-    #[cfg(feature = "systemusers")]
     pub const USER_PARENT_USER: Navigation<SystemUser, SystemUser> =
         Navigation::new("user_parent_user", "systemusers");
     pub const LK_PERSONALDOCUMENTTEMPLATEBASE_MODIFIEDBY: Navigation<SystemUser, Untyped> =
@@ -4769,10 +4761,8 @@ impl SystemUser {
         Navigation::new("lk_serviceendpointbase_modifiedonbehalfby", "serviceendpoints");
     pub const LK_KBARTICLE_MODIFIEDONBEHALFBY: Navigation<SystemUser, Untyped> =
         Navigation::new("lk_kbarticle_modifiedonbehalfby", "kbarticles");
-    #[cfg(feature = "systemusers")]
     pub const CREATEDONBEHALFBY: Lookup<SystemUser, SystemUser> =
         Lookup::new("createdonbehalfby", "systemusers");
-    #[cfg(feature = "systemusers")]
     pub const LK_SYSTEMUSER_CREATEDONBEHALFBY: Navigation<SystemUser, SystemUser> =
         Navigation::new("lk_systemuser_createdonbehalfby", "systemusers");
     pub const LK_SOCIAL_PROFILE_CREATEDONBEHALFBY: Navigation<SystemUser, Untyped> =

@@ -1019,7 +1019,7 @@ impl Team {
 
 impl EntityHandle<Team> {
     /// Calls the action `Microsoft.Dynamics.CRM.AddMembersTeam` bound to this entity.
-    #[cfg(all(feature = "systemusers", feature = "teams"))]
+    #[cfg(feature = "systemusers")]
     pub fn add_members_team<'a>(
         &self,
         request: &'a TeamAddMembersTeamRequest,
@@ -1032,21 +1032,11 @@ impl EntityHandle<Team> {
             ::dataverse_runtime::codegen::request::NoResult,
         >,
     > {
-        ::dataverse_runtime::codegen::request::Request::new(
-            self.client().clone(),
-            ::dataverse_runtime::codegen::request::CallAction::new(
-                self
-                    .path()
-                    .clone()
-                    .bound_operation("Microsoft.Dynamics.CRM.AddMembersTeam"),
-                "Microsoft.Dynamics.CRM.AddMembersTeam",
-                request,
-            ),
-        )
+        self.bound_action("Microsoft.Dynamics.CRM.AddMembersTeam", request)
     }
 
     /// Calls the action `Microsoft.Dynamics.CRM.RemoveMembersTeam` bound to this entity.
-    #[cfg(all(feature = "systemusers", feature = "teams"))]
+    #[cfg(feature = "systemusers")]
     pub fn remove_members_team<'a>(
         &self,
         request: &'a TeamRemoveMembersTeamRequest,
@@ -1059,22 +1049,12 @@ impl EntityHandle<Team> {
             ::dataverse_runtime::codegen::request::NoResult,
         >,
     > {
-        ::dataverse_runtime::codegen::request::Request::new(
-            self.client().clone(),
-            ::dataverse_runtime::codegen::request::CallAction::new(
-                self
-                    .path()
-                    .clone()
-                    .bound_operation("Microsoft.Dynamics.CRM.RemoveMembersTeam"),
-                "Microsoft.Dynamics.CRM.RemoveMembersTeam",
-                request,
-            ),
-        )
+        self.bound_action("Microsoft.Dynamics.CRM.RemoveMembersTeam", request)
     }
 }
 
 /// Parameters of the action `Microsoft.Dynamics.CRM.AddMembersTeam`.
-#[cfg(all(feature = "systemusers", feature = "teams"))]
+#[cfg(feature = "systemusers")]
 #[derive(Debug, Clone, ::dataverse_runtime::codegen::serde::Serialize)]
 #[serde(crate = "::dataverse_runtime::codegen::serde")]
 pub struct TeamAddMembersTeamRequest {
@@ -1083,7 +1063,7 @@ pub struct TeamAddMembersTeamRequest {
     pub members: Vec<support::EntityValue<super::SystemUser>>,
 }
 
-#[cfg(all(feature = "systemusers", feature = "teams"))]
+#[cfg(feature = "systemusers")]
 impl TeamAddMembersTeamRequest {
     /// The required parameters; optional ones are set with the methods of the same name.
     #[allow(clippy::too_many_arguments)]
@@ -1095,7 +1075,7 @@ impl TeamAddMembersTeamRequest {
 }
 
 /// Parameters of the action `Microsoft.Dynamics.CRM.RemoveMembersTeam`.
-#[cfg(all(feature = "systemusers", feature = "teams"))]
+#[cfg(feature = "systemusers")]
 #[derive(Debug, Clone, ::dataverse_runtime::codegen::serde::Serialize)]
 #[serde(crate = "::dataverse_runtime::codegen::serde")]
 pub struct TeamRemoveMembersTeamRequest {
@@ -1104,7 +1084,7 @@ pub struct TeamRemoveMembersTeamRequest {
     pub members: Vec<support::EntityValue<super::SystemUser>>,
 }
 
-#[cfg(all(feature = "systemusers", feature = "teams"))]
+#[cfg(feature = "systemusers")]
 impl TeamRemoveMembersTeamRequest {
     /// The required parameters; optional ones are set with the methods of the same name.
     #[allow(clippy::too_many_arguments)]

@@ -26,30 +26,113 @@ use serde::de::{Deserializer, MapAccess, Visitor};
 use serde::ser::{SerializeMap, Serializer};
 
 /// Properties and annotations of a record that its type does not declare, kept exactly as the
-/// service sent them (raw JSON text, so no number loses digits). Compared by text.
-#[derive(Debug, Clone, Default)]
-pub struct Extra(pub BTreeMap<String, Box<RawValue>>);
+/// service sent them (raw JSON text, so no number loses digits) and in the order it sent them.
+/// A small map: a record has a few dozen annotations at most, which a list holds for a fraction
+/// of what a tree costs to build and drop. Compared by text, in any order.
+#[derive(Clone, Default)]
+pub struct Extra(Vec<(String, Box<RawValue>)>);
+impl Extra {
+    /// The raw JSON value of `key`.
+    pub fn get(&self, key: &str) -> Option<&RawValue> {
+        self.0.iter().rev().find(|(k, _)| k == key).map(|(_, v)| &**v)
+    }
+
+    /// Whether `key` is present.
+    pub fn contains_key(&self, key: &str) -> bool {
+        self.0.iter().any(|(k, _)| k == key)
+    }
+
+    /// Sets `key` to `value`; returns the value it replaces.
+    pub fn insert(
+        &mut self,
+        key: String,
+        value: Box<RawValue>,
+    ) -> Option<Box<RawValue>> {
+        match self.0.iter_mut().find(|(k, _)| *k == key) {
+            Some((_, old)) => Some(::core::mem::replace(old, value)),
+            None => {
+                self.0.push((key, value));
+                None
+            }
+        }
+    }
+
+    /// Removes `key`; returns its value.
+    pub fn remove(&mut self, key: &str) -> Option<Box<RawValue>> {
+        let at = self.0.iter().position(|(k, _)| k == key)?;
+        Some(self.0.remove(at).1)
+    }
+
+    /// The entries, in the order they were read or inserted.
+    pub fn iter(&self) -> impl Iterator<Item = (&str, &RawValue)> {
+        self.0.iter().map(|(k, v)| (k.as_str(), &**v))
+    }
+
+    /// The keys, in order.
+    pub fn keys(&self) -> impl Iterator<Item = &str> {
+        self.0.iter().map(|(k, _)| k.as_str())
+    }
+
+    /// How many entries there are.
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    /// Whether there are none.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// The `term` annotation of `property` (`property@term`), found without building its key.
+    fn annotation(&self, property: &str, term: &str) -> Option<&RawValue> {
+        self.0
+            .iter()
+            .rev()
+            .find(|(k, _)| {
+                k.len() == property.len() + 1 + term.len() && k.starts_with(property)
+                    && k.ends_with(term) && k.as_bytes()[property.len()] == b'@'
+            })
+            .map(|(_, v)| &**v)
+    }
+
+    /// Adds an entry as read (a record's members are unique, so not looked for first).
+    fn push(&mut self, key: String, value: Box<RawValue>) {
+        self.0.push((key, value));
+    }
+}
+
 impl PartialEq for Extra {
     fn eq(&self, other: &Self) -> bool {
-        self.0.len() == other.0.len()
-            && self
-                .0
-                .iter()
-                .zip(other.0.iter())
-                .all(|((ka, va), (kb, vb))| ka == kb && va.get() == vb.get())
+        self.len() == other.len()
+            && self.iter().all(|(k, v)| other.get(k).is_some_and(|o| o.get() == v.get()))
     }
 }
 
-impl ::core::ops::Deref for Extra {
-    type Target = BTreeMap<String, Box<RawValue>>;
-    fn deref(&self) -> &Self::Target {
-        &self.0
+impl ::core::fmt::Debug for Extra {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.debug_map().entries(self.iter()).finish()
     }
 }
 
-impl ::core::ops::DerefMut for Extra {
-    fn deref_mut(&mut self) -> &mut Self::Target {
-        &mut self.0
+impl ::core::ops::Index<&str> for Extra {
+    type Output = RawValue;
+    /// The raw JSON value of `key`; panics when it is absent, as a map does.
+    fn index(&self, key: &str) -> &RawValue {
+        match self.get(key) {
+            Some(value) => value,
+            None => panic!("no entry `{key}` in `extra`"),
+        }
+    }
+}
+
+impl<'a> IntoIterator for &'a Extra {
+    type Item = (&'a str, &'a RawValue);
+    type IntoIter = ::core::iter::Map<
+        ::core::slice::Iter<'a, (String, Box<RawValue>)>,
+        fn(&'a (String, Box<RawValue>)) -> (&'a str, &'a RawValue),
+    >;
+    fn into_iter(self) -> Self::IntoIter {
+        self.0.iter().map(|(k, v)| (k.as_str(), &**v))
     }
 }
 
@@ -484,7 +567,7 @@ pub fn deserialize<'de, T: Structured, D: Deserializer<'de>>(
             while let Some(FieldName(key)) = map.next_key()? {
                 if !value.deserialize_field(&key, &mut map)? {
                     let raw: Box<RawValue> = map.next_value()?;
-                    value.extra_mut().insert(key.into_owned(), raw);
+                    value.extra_mut().push(key.into_owned(), raw);
                 }
             }
             Ok(value)
@@ -537,12 +620,15 @@ impl<'de> serde::Deserialize<'de> for FieldName<'de> {
 /// (not a `T`) keeps every generated type finite and cheap to compile, keeps values exact, and
 /// writes them back byte for byte. It derefs to that field, whose type is the same for every
 /// `T`: the table-driven code of a struct handles all its navigation properties with one
-/// implementation.
+/// implementation. It is one pointer wide (the field is boxed where it is set): an entity type
+/// has dozens of navigation properties, which a query rarely expands.
 pub struct Expanded<T> {
-    field: Field<ExpandedJson>,
+    field: Option<Box<Field<ExpandedJson>>>,
     _type: PhantomData<fn() -> T>,
 }
 
+/// What an [`Expanded`] that was not expanded derefs to.
+static NOT_EXPANDED: Field<ExpandedJson> = Field::Unset;
 impl<T: serde::de::DeserializeOwned> Expanded<T> {
     /// Decodes the expanded value: `None` where the property was not expanded or is null.
     pub fn get(&self) -> Option<Result<T>> {
@@ -561,21 +647,21 @@ impl<T: serde::de::DeserializeOwned> Expanded<T> {
 impl<T> Expanded<T> {
     /// The JSON text as received: `None` where the property was not expanded or is null.
     pub fn json(&self) -> Option<&str> {
-        self.field.value().map(ExpandedJson::json)
+        (**self).value().map(ExpandedJson::json)
     }
 }
 
 impl<T> ::core::ops::Deref for Expanded<T> {
     type Target = Field<ExpandedJson>;
     fn deref(&self) -> &Field<ExpandedJson> {
-        &self.field
+        self.field.as_deref().unwrap_or(&NOT_EXPANDED)
     }
 }
 
 impl<T> Default for Expanded<T> {
     fn default() -> Self {
         Expanded {
-            field: Field::Unset,
+            field: None,
             _type: PhantomData,
         }
     }
@@ -592,13 +678,13 @@ impl<T> Clone for Expanded<T> {
 
 impl<T> PartialEq for Expanded<T> {
     fn eq(&self, other: &Self) -> bool {
-        self.field == other.field
+        **self == **other
     }
 }
 
 impl<T> ::core::fmt::Debug for Expanded<T> {
     fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-        self.field.fmt(f)
+        (**self).fmt(f)
     }
 }
 
@@ -607,7 +693,7 @@ impl<T> serde::Serialize for Expanded<T> {
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        self.field.serialize(serializer)
+        (**self).serialize(serializer)
     }
 }
 
@@ -615,8 +701,9 @@ impl<'de, T> serde::Deserialize<'de> for Expanded<T> {
     fn deserialize<D: Deserializer<'de>>(
         deserializer: D,
     ) -> ::core::result::Result<Self, D::Error> {
+        let field: Field<ExpandedJson> = serde::Deserialize::deserialize(deserializer)?;
         Ok(Expanded {
-            field: serde::Deserialize::deserialize(deserializer)?,
+            field: (!field.is_unset()).then(|| Box::new(field)),
             _type: PhantomData,
         })
     }
@@ -688,7 +775,7 @@ pub trait Annotated: Structured {
 
     /// The `term` annotation of `property` (`property@term`), as raw JSON.
     fn annotation(&self, property: &str, term: &str) -> Option<&RawValue> {
-        self.extra().get(&::std::format!("{property}@{term}")).map(|raw| &**raw)
+        self.extra().annotation(property, term)
     }
 
     /// The formatted value of `property` (`OData.Community.Display.V1.FormattedValue`).
@@ -999,6 +1086,57 @@ impl<T> ::core::fmt::Debug for EntitySet<T> {
     }
 }
 
+impl<T> EntitySet<T> {
+    /// `POST set/NS.Name`: the action `name` (qualified) bound to this entity set, with
+    /// `parameters` as its body. The typed methods of the set's bound actions call it; call it
+    /// yourself for an action this SDK does not know.
+    pub fn bound_action<'a, B: ?Sized, R, D>(
+        &self,
+        name: &'static str,
+        parameters: &'a B,
+    ) -> Request<'a, ::dataverse_runtime::codegen::request::CallAction<'a, B, R, D>>
+    where
+        ::dataverse_runtime::codegen::request::CallAction<
+            'a,
+            B,
+            R,
+            D,
+        >: ::dataverse_runtime::codegen::request::Operation<'a>,
+    {
+        Request::new(
+            self.client.clone(),
+            ::dataverse_runtime::codegen::request::CallAction::new(
+                self.path.clone().bound_operation(name),
+                name,
+                parameters,
+            ),
+        )
+    }
+
+    /// `GET set/NS.Name(..)`: the function `name` (qualified) bound to this entity set, with
+    /// its parameters as literals. The typed methods of the set's bound functions call it.
+    pub fn bound_function<R, D>(
+        &self,
+        name: &'static str,
+        parameters: Result<Vec<(&'static str, Literal)>>,
+    ) -> Request<'static, ::dataverse_runtime::codegen::request::CallFunction<R, D>>
+    where
+        ::dataverse_runtime::codegen::request::CallFunction<
+            R,
+            D,
+        >: ::dataverse_runtime::codegen::request::Operation<'static>,
+    {
+        Request::new(
+            self.client.clone(),
+            ::dataverse_runtime::codegen::request::CallFunction::new(
+                self.path.clone(),
+                name,
+                parameters,
+            ),
+        )
+    }
+}
+
 impl<
     T: Structured + serde::Serialize + serde::de::DeserializeOwned + Send + Sync
         + 'static,
@@ -1205,6 +1343,55 @@ impl<T> EntityHandle<T> {
     /// The client.
     pub fn client(&self) -> &Client {
         &self.client
+    }
+
+    /// `POST entity/NS.Name`: the action `name` (qualified) bound to this entity, with
+    /// `parameters` as its body. The typed methods of the entity's bound actions call it; call
+    /// it yourself for an action this SDK does not know.
+    pub fn bound_action<'a, B: ?Sized, R, D>(
+        &self,
+        name: &'static str,
+        parameters: &'a B,
+    ) -> Request<'a, ::dataverse_runtime::codegen::request::CallAction<'a, B, R, D>>
+    where
+        ::dataverse_runtime::codegen::request::CallAction<
+            'a,
+            B,
+            R,
+            D,
+        >: ::dataverse_runtime::codegen::request::Operation<'a>,
+    {
+        Request::new(
+            self.client.clone(),
+            ::dataverse_runtime::codegen::request::CallAction::new(
+                self.path.clone().bound_operation(name),
+                name,
+                parameters,
+            ),
+        )
+    }
+
+    /// `GET entity/NS.Name(..)`: the function `name` (qualified) bound to this entity, with its
+    /// parameters as literals. The typed methods of the entity's bound functions call it.
+    pub fn bound_function<R, D>(
+        &self,
+        name: &'static str,
+        parameters: Result<Vec<(&'static str, Literal)>>,
+    ) -> Request<'static, ::dataverse_runtime::codegen::request::CallFunction<R, D>>
+    where
+        ::dataverse_runtime::codegen::request::CallFunction<
+            R,
+            D,
+        >: ::dataverse_runtime::codegen::request::Operation<'static>,
+    {
+        Request::new(
+            self.client.clone(),
+            ::dataverse_runtime::codegen::request::CallFunction::new(
+                self.path.clone(),
+                name,
+                parameters,
+            ),
+        )
     }
 }
 

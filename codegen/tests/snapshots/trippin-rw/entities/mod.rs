@@ -17,7 +17,7 @@ pub(crate) type Photo = super::support::Untyped;
 #[cfg(any(feature = "People", feature = "Me"))]
 mod person;
 #[cfg(any(feature = "People", feature = "Me"))]
-pub use self::person::*;
+pub use self::person::{Person, PersonShareTripRequest, PersonGetFriendsTripsRequest};
 
 /// Stands in for `Person` while it is not compiled: a navigation property to it reads
 /// its expanded value as untyped JSON.

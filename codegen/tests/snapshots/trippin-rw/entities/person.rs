@@ -2,11 +2,15 @@
 //! Entity type `Microsoft.OData.SampleService.Models.TripPin.Person`.
 
 use dataverse_runtime::{EntityKey, Field, Literal, ReadOnly};
+use dataverse_runtime::codegen::request::{
+    CallAction, CallFunction, InValue, NoResult, Request,
+};
 use dataverse_runtime::codegen::typed::{self, Property};
 
 use super::{Location, PersonGender, Trip};
 use super::support::{
     self, Binds, Entity, EntityHandle, EntitySet, Expanded, Extra, HasBinds, IsA, Key,
+    Navigation,
 };
 
 /// `Microsoft.OData.SampleService.Models.TripPin.Person` (entity type, open).
@@ -88,9 +92,7 @@ impl Person {
     pub const GENDER: Property<Self, PersonGender> = Property::new("Gender");
     pub const CONCURRENCY: Property<Self, i64, typed::ReadOnly> =
         Property::read_only("Concurrency");
-    #[cfg(any(feature = "People", feature = "Me"))]
-    pub const FRIENDS: support::Navigation<Person, Person> =
-        support::Navigation::new("Friends", "People");
+    pub const FRIENDS: Navigation<Person, Person> = Navigation::new("Friends", "People");
     #[cfg(feature = "Photos")]
     pub const PHOTO: support::Lookup<Person, super::Photo> =
         support::Lookup::new("Photo", "Photos");
@@ -105,74 +107,38 @@ impl Person {
 
 impl EntityHandle<Person> {
     /// Calls the action `Microsoft.OData.SampleService.Models.TripPin.ShareTrip` bound to this entity.
-    #[cfg(any(feature = "People", feature = "Me"))]
     pub fn share_trip<'a>(
         &self,
         request: &'a PersonShareTripRequest,
-    ) -> ::dataverse_runtime::codegen::request::Request<
-        'a,
-        ::dataverse_runtime::codegen::request::CallAction<
-            'a,
-            PersonShareTripRequest,
-            (),
-            ::dataverse_runtime::codegen::request::NoResult,
-        >,
-    > {
-        ::dataverse_runtime::codegen::request::Request::new(
-            self.client().clone(),
-            ::dataverse_runtime::codegen::request::CallAction::new(
-                self
-                    .path()
-                    .clone()
-                    .bound_operation(
-                        "Microsoft.OData.SampleService.Models.TripPin.ShareTrip",
-                    ),
-                "Microsoft.OData.SampleService.Models.TripPin.ShareTrip",
-                request,
-            ),
+    ) -> Request<'a, CallAction<'a, PersonShareTripRequest, (), NoResult>> {
+        self.bound_action(
+            "Microsoft.OData.SampleService.Models.TripPin.ShareTrip",
+            request,
         )
     }
 
     /// Calls the function `Microsoft.OData.SampleService.Models.TripPin.GetFavoriteAirline` bound to this entity.
-    #[cfg(all(feature = "Airlines", any(feature = "People", feature = "Me")))]
+    #[cfg(feature = "Airlines")]
     pub fn get_favorite_airline(
         &self,
-    ) -> ::dataverse_runtime::codegen::request::Request<
+    ) -> Request<
         'static,
-        ::dataverse_runtime::codegen::request::CallFunction<
-            super::Airline,
-            ::dataverse_runtime::codegen::request::AsBody,
-        >,
+        CallFunction<super::Airline, ::dataverse_runtime::codegen::request::AsBody>,
     > {
-        ::dataverse_runtime::codegen::request::Request::new(
-            self.client().clone(),
-            ::dataverse_runtime::codegen::request::CallFunction::new(
-                self.path().clone(),
-                "Microsoft.OData.SampleService.Models.TripPin.GetFavoriteAirline",
-                Ok(Vec::new()),
-            ),
+        self.bound_function(
+            "Microsoft.OData.SampleService.Models.TripPin.GetFavoriteAirline",
+            Ok(Vec::new()),
         )
     }
 
     /// Calls the function `Microsoft.OData.SampleService.Models.TripPin.GetFriendsTrips` bound to this entity.
-    #[cfg(any(feature = "People", feature = "Me"))]
     pub fn get_friends_trips(
         &self,
         request: &PersonGetFriendsTripsRequest,
-    ) -> ::dataverse_runtime::codegen::request::Request<
-        'static,
-        ::dataverse_runtime::codegen::request::CallFunction<
-            Vec<Trip>,
-            ::dataverse_runtime::codegen::request::InValue,
-        >,
-    > {
-        ::dataverse_runtime::codegen::request::Request::new(
-            self.client().clone(),
-            ::dataverse_runtime::codegen::request::CallFunction::new(
-                self.path().clone(),
-                "Microsoft.OData.SampleService.Models.TripPin.GetFriendsTrips",
-                request.literals(),
-            ),
+    ) -> Request<'static, CallFunction<Vec<Trip>, InValue>> {
+        self.bound_function(
+            "Microsoft.OData.SampleService.Models.TripPin.GetFriendsTrips",
+            request.literals(),
         )
     }
 
@@ -187,7 +153,6 @@ impl EntityHandle<Person> {
 }
 
 /// Parameters of the action `Microsoft.OData.SampleService.Models.TripPin.ShareTrip`.
-#[cfg(any(feature = "People", feature = "Me"))]
 #[derive(Debug, Clone, ::dataverse_runtime::codegen::serde::Serialize)]
 #[serde(crate = "::dataverse_runtime::codegen::serde")]
 pub struct PersonShareTripRequest {
@@ -199,7 +164,6 @@ pub struct PersonShareTripRequest {
     pub trip_id: i32,
 }
 
-#[cfg(any(feature = "People", feature = "Me"))]
 impl PersonShareTripRequest {
     /// The required parameters; optional ones are set with the methods of the same name.
     #[allow(clippy::too_many_arguments)]
@@ -212,7 +176,6 @@ impl PersonShareTripRequest {
 }
 
 /// Parameters of the function `Microsoft.OData.SampleService.Models.TripPin.GetFriendsTrips`.
-#[cfg(any(feature = "People", feature = "Me"))]
 #[derive(Debug, Clone, ::dataverse_runtime::codegen::serde::Serialize)]
 #[serde(crate = "::dataverse_runtime::codegen::serde")]
 pub struct PersonGetFriendsTripsRequest {
@@ -221,7 +184,6 @@ pub struct PersonGetFriendsTripsRequest {
     pub user_name: String,
 }
 
-#[cfg(any(feature = "People", feature = "Me"))]
 impl PersonGetFriendsTripsRequest {
     /// The required parameters; optional ones are set with the methods of the same name.
     #[allow(clippy::too_many_arguments)]

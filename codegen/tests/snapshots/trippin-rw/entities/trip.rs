@@ -113,13 +113,9 @@ impl EntityHandle<Trip> {
             ::dataverse_runtime::codegen::request::InValue,
         >,
     > {
-        ::dataverse_runtime::codegen::request::Request::new(
-            self.client().clone(),
-            ::dataverse_runtime::codegen::request::CallFunction::new(
-                self.path().clone(),
-                "Microsoft.OData.SampleService.Models.TripPin.GetInvolvedPeople",
-                Ok(Vec::new()),
-            ),
+        self.bound_function(
+            "Microsoft.OData.SampleService.Models.TripPin.GetInvolvedPeople",
+            Ok(Vec::new()),
         )
     }
 

@@ -342,3 +342,42 @@ async fn entity_set_pages_one_page_at_a_time() {
     );
     assert_eq!(sent[1].header("prefer"), Some("odata.maxpagesize=1"));
 }
+
+/// An action or function the SDK does not know, called by name through the handles: the same
+/// request as a generated method sends.
+#[tokio::test]
+async fn bound_action_and_function_by_name_through_the_handles() {
+    use dataverse_runtime::Literal;
+    use dataverse_runtime::codegen::request::{AsBody, NoResult};
+    let mock = common::Mock::start().await;
+    let service = Service::new(mock.client());
+    mock.respond_204();
+    let body = json!({"Reason": "moved", "Notify": true});
+    service
+        .accounts()
+        .entity(id(ACCOUNT1))
+        .bound_action::<_, (), NoResult>("new.Relocate", &body)
+        .await
+        .unwrap();
+    let sent = mock.only_request();
+    assert_eq!(sent.method, "POST");
+    assert_eq!(sent.rel(), format!("accounts({ACCOUNT1})/new.Relocate"));
+    assert_eq!(sent.query, None);
+    sent.assert_protocol_headers();
+    assert_eq!(sent.header("content-type"), Some("application/json"));
+    assert_eq!(sent.json(), body);
+
+    mock.clear();
+    mock.respond_json(200, &json!({"Total": 3}));
+    let total: serde_json::Value = service
+        .accounts()
+        .bound_function::<_, AsBody>("new.CountSince", Ok(vec![("Days", Literal::from(30))]))
+        .await
+        .unwrap();
+    assert_eq!(total, json!({"Total": 3}));
+    let sent = mock.only_request();
+    assert_eq!(sent.method, "GET");
+    assert_eq!(sent.rel(), "accounts/new.CountSince(Days=@p1)");
+    assert_eq!(sent.query.as_deref(), Some("@p1=30"));
+    assert_eq!(sent.body_str(), "");
+}

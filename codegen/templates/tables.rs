@@ -20,6 +20,7 @@ macro_rules! structured {
             const ODATA_TYPE: &'static str = $odata;
 
             #[allow(unused_variables)]
+            #[inline]
             fn visit_fields<'a>(&'a self, f: &mut dyn super::support::FieldVisitor<'a>) {
                 $(super::support::Structured::visit_fields(&self.$base, f);)?
                 $($(#[$attr])* f.$kind($wire, &self.$field);)*
@@ -43,22 +44,26 @@ macro_rules! structured {
                 }
             }
 
+            #[inline]
             fn extra(&self) -> &super::support::Extra {
                 &self.extra
             }
 
+            #[inline]
             fn extra_mut(&mut self) -> &mut super::support::Extra {
                 &mut self.extra
             }
         }
 
         impl ::core::fmt::Debug for $name {
+            #[inline]
             fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
                 super::support::debug(self, f)
             }
         }
 
         impl ::core::cmp::PartialEq for $name {
+            #[inline]
             fn eq(&self, other: &Self) -> bool {
                 super::support::eq(self, other)
             }
@@ -97,6 +102,7 @@ macro_rules! enumeration {
     ) => {
         impl $name {
             /// The member's numeric value, if the SDK knows the member.
+            #[inline]
             pub fn value(&self) -> ::core::option::Option<i64> {
                 match self {
                     $(Self::$variant => ::core::option::Option::Some($value),)*
@@ -108,6 +114,7 @@ macro_rules! enumeration {
         impl super::support::ODataEnum for $name {
             const ODATA_TYPE: &'static str = $odata;
 
+            #[inline]
             fn name(&self) -> &str {
                 match self {
                     $(Self::$variant => $wire,)*
@@ -116,6 +123,7 @@ macro_rules! enumeration {
             }
 
             #[allow(clippy::match_single_binding)]
+            #[inline]
             fn from_name(name: &str) -> Self {
                 match name {
                     $($wire => Self::$variant,)*
@@ -124,6 +132,7 @@ macro_rules! enumeration {
             }
 
             #[allow(unreachable_patterns, clippy::match_single_binding)]
+            #[inline]
             fn from_value(value: i64) -> ::core::option::Option<Self> {
                 match value {
                     $($value => ::core::option::Option::Some(Self::$variant),)*
@@ -133,6 +142,7 @@ macro_rules! enumeration {
         }
 
         impl ::dataverse_runtime::codegen::typed::FilterValue for $name {
+            #[inline]
             fn to_literal(&self) -> ::dataverse_runtime::Literal {
                 ::dataverse_runtime::Literal::enumeration($odata, super::support::ODataEnum::name(self))
             }

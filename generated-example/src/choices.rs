@@ -40,10 +40,12 @@ impl Choice for AccountIndustryCode {
         (Self::Financial, 7, "Financial"),
         (Self::Wholesale, 33, "Wholesale"),
     ];
+    #[inline]
     fn unknown(value: i32) -> Self {
         Self::Unknown(value)
     }
 
+    #[inline]
     fn unknown_value(self) -> Option<i32> {
         match self {
             Self::Unknown(value) => Some(value),
@@ -53,6 +55,7 @@ impl Choice for AccountIndustryCode {
 }
 
 impl FilterValue for AccountIndustryCode {
+    #[inline]
     fn to_literal(&self) -> Literal {
         choice::literal(self)
     }
@@ -89,10 +92,12 @@ impl Choice for AccountStateCode {
         (Self::Active, 0, "Active"),
         (Self::Inactive, 1, "Inactive"),
     ];
+    #[inline]
     fn unknown(value: i32) -> Self {
         Self::Unknown(value)
     }
 
+    #[inline]
     fn unknown_value(self) -> Option<i32> {
         match self {
             Self::Unknown(value) => Some(value),
@@ -103,6 +108,7 @@ impl Choice for AccountStateCode {
 
 impl AccountStateCode {
     /// The status a record gets when it is put in this state without one.
+    #[inline]
     pub fn default_status(self) -> Option<AccountStatusCode> {
         match self {
             Self::Active => Some(AccountStatusCode::Active),
@@ -113,12 +119,14 @@ impl AccountStateCode {
 
     /// Whether `status` is a status of this state (the service refuses other
     /// pairs).
+    #[inline]
     pub fn allows(self, status: AccountStatusCode) -> bool {
         status.state() == Some(self)
     }
 }
 
 impl FilterValue for AccountStateCode {
+    #[inline]
     fn to_literal(&self) -> Literal {
         choice::literal(self)
     }
@@ -155,10 +163,12 @@ impl Choice for AccountStatusCode {
         (Self::Active, 1, "Active"),
         (Self::Inactive, 2, "Inactive"),
     ];
+    #[inline]
     fn unknown(value: i32) -> Self {
         Self::Unknown(value)
     }
 
+    #[inline]
     fn unknown_value(self) -> Option<i32> {
         match self {
             Self::Unknown(value) => Some(value),
@@ -170,6 +180,7 @@ impl Choice for AccountStatusCode {
 impl AccountStatusCode {
     /// The state (`statecode`) this status belongs to; `None` for an unknown
     /// status.
+    #[inline]
     pub fn state(self) -> Option<AccountStateCode> {
         match self {
             Self::Active => Some(AccountStateCode::Active),
@@ -180,6 +191,7 @@ impl AccountStatusCode {
 }
 
 impl FilterValue for AccountStatusCode {
+    #[inline]
     fn to_literal(&self) -> Literal {
         choice::literal(self)
     }
@@ -216,10 +228,12 @@ impl Choice for ContactGenderCode {
         (Self::Male, 1, "Male"),
         (Self::Female, 2, "Female"),
     ];
+    #[inline]
     fn unknown(value: i32) -> Self {
         Self::Unknown(value)
     }
 
+    #[inline]
     fn unknown_value(self) -> Option<i32> {
         match self {
             Self::Unknown(value) => Some(value),
@@ -229,6 +243,7 @@ impl Choice for ContactGenderCode {
 }
 
 impl FilterValue for ContactGenderCode {
+    #[inline]
     fn to_literal(&self) -> Literal {
         choice::literal(self)
     }
@@ -265,10 +280,12 @@ impl Choice for ContactStateCode {
         (Self::Active, 0, "Active"),
         (Self::Inactive, 1, "Inactive"),
     ];
+    #[inline]
     fn unknown(value: i32) -> Self {
         Self::Unknown(value)
     }
 
+    #[inline]
     fn unknown_value(self) -> Option<i32> {
         match self {
             Self::Unknown(value) => Some(value),
@@ -279,6 +296,7 @@ impl Choice for ContactStateCode {
 
 impl ContactStateCode {
     /// The status a record gets when it is put in this state without one.
+    #[inline]
     pub fn default_status(self) -> Option<ContactStatusCode> {
         match self {
             Self::Active => Some(ContactStatusCode::Active),
@@ -289,12 +307,14 @@ impl ContactStateCode {
 
     /// Whether `status` is a status of this state (the service refuses other
     /// pairs).
+    #[inline]
     pub fn allows(self, status: ContactStatusCode) -> bool {
         status.state() == Some(self)
     }
 }
 
 impl FilterValue for ContactStateCode {
+    #[inline]
     fn to_literal(&self) -> Literal {
         choice::literal(self)
     }
@@ -331,10 +351,12 @@ impl Choice for ContactStatusCode {
         (Self::Active, 1, "Active"),
         (Self::Inactive, 2, "Inactive"),
     ];
+    #[inline]
     fn unknown(value: i32) -> Self {
         Self::Unknown(value)
     }
 
+    #[inline]
     fn unknown_value(self) -> Option<i32> {
         match self {
             Self::Unknown(value) => Some(value),
@@ -346,6 +368,7 @@ impl Choice for ContactStatusCode {
 impl ContactStatusCode {
     /// The state (`statecode`) this status belongs to; `None` for an unknown
     /// status.
+    #[inline]
     pub fn state(self) -> Option<ContactStateCode> {
         match self {
             Self::Active => Some(ContactStateCode::Active),
@@ -356,6 +379,7 @@ impl ContactStatusCode {
 }
 
 impl FilterValue for ContactStatusCode {
+    #[inline]
     fn to_literal(&self) -> Literal {
         choice::literal(self)
     }
@@ -404,10 +428,12 @@ impl Choice for SystemUserAccessMode {
         (Self::NonInteractive, 4, "Non-interactive"),
         (Self::DelegatedAdmin, 5, "Delegated Admin"),
     ];
+    #[inline]
     fn unknown(value: i32) -> Self {
         Self::Unknown(value)
     }
 
+    #[inline]
     fn unknown_value(self) -> Option<i32> {
         match self {
             Self::Unknown(value) => Some(value),
@@ -417,6 +443,7 @@ impl Choice for SystemUserAccessMode {
 }
 
 impl FilterValue for SystemUserAccessMode {
+    #[inline]
     fn to_literal(&self) -> Literal {
         choice::literal(self)
     }
@@ -453,10 +480,12 @@ impl Choice for SystemUserPreferredAddressCode {
         (Self::MailingAddress, 1, "Mailing Address"),
         (Self::OtherAddress, 2, "Other Address"),
     ];
+    #[inline]
     fn unknown(value: i32) -> Self {
         Self::Unknown(value)
     }
 
+    #[inline]
     fn unknown_value(self) -> Option<i32> {
         match self {
             Self::Unknown(value) => Some(value),
@@ -466,6 +495,7 @@ impl Choice for SystemUserPreferredAddressCode {
 }
 
 impl FilterValue for SystemUserPreferredAddressCode {
+    #[inline]
     fn to_literal(&self) -> Literal {
         choice::literal(self)
     }

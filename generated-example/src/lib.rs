@@ -59,65 +59,76 @@ impl Service {
 
     /// The entity set `accounts` of `Microsoft.Dynamics.CRM.account`.
     #[cfg(feature = "accounts")]
+    #[inline]
     pub fn accounts(&self) -> support::EntitySet<Account> {
         support::EntitySet::new(self.client.clone(), "accounts")
     }
 
     /// The entity set `activitypointers` of `Microsoft.Dynamics.CRM.activitypointer`.
     #[cfg(feature = "activitypointers")]
+    #[inline]
     pub fn activitypointers(&self) -> support::EntitySet<Activitypointer> {
         support::EntitySet::new(self.client.clone(), "activitypointers")
     }
 
     /// The entity set `annotations` of `Microsoft.Dynamics.CRM.annotation`.
     #[cfg(feature = "annotations")]
+    #[inline]
     pub fn annotations(&self) -> support::EntitySet<Annotation> {
         support::EntitySet::new(self.client.clone(), "annotations")
     }
 
     /// The entity set `contacts` of `Microsoft.Dynamics.CRM.contact`.
     #[cfg(feature = "contacts")]
+    #[inline]
     pub fn contacts(&self) -> support::EntitySet<Contact> {
         support::EntitySet::new(self.client.clone(), "contacts")
     }
 
     /// The entity set `letters` of `Microsoft.Dynamics.CRM.letter`.
     #[cfg(feature = "letters")]
+    #[inline]
     pub fn letters(&self) -> support::EntitySet<Letter> {
         support::EntitySet::new(self.client.clone(), "letters")
     }
 
     /// The entity set `queueitems` of `Microsoft.Dynamics.CRM.queueitem`.
     #[cfg(feature = "queueitems")]
+    #[inline]
     pub fn queueitems(&self) -> support::EntitySet<Queueitem> {
         support::EntitySet::new(self.client.clone(), "queueitems")
     }
 
     /// The entity set `queues` of `Microsoft.Dynamics.CRM.queue`.
     #[cfg(feature = "queues")]
+    #[inline]
     pub fn queues(&self) -> support::EntitySet<Queue> {
         support::EntitySet::new(self.client.clone(), "queues")
     }
 
     /// The entity set `systemusers` of `Microsoft.Dynamics.CRM.systemuser`.
     #[cfg(feature = "systemusers")]
+    #[inline]
     pub fn systemusers(&self) -> support::EntitySet<SystemUser> {
         support::EntitySet::new(self.client.clone(), "systemusers")
     }
 
     /// The entity set `teams` of `Microsoft.Dynamics.CRM.team`.
     #[cfg(feature = "teams")]
+    #[inline]
     pub fn teams(&self) -> support::EntitySet<Team> {
         support::EntitySet::new(self.client.clone(), "teams")
     }
 
     /// The entity set `EntityDefinitions` of `Microsoft.Dynamics.CRM.EntityMetadata`.
     #[cfg(feature = "EntityDefinitions")]
+    #[inline]
     pub fn entity_definitions(&self) -> support::EntitySet<EntityMetadata> {
         support::EntitySet::new(self.client.clone(), "EntityDefinitions")
     }
 
     /// Calls the function `Microsoft.Dynamics.CRM.WhoAmI`.
+    #[inline]
     pub fn who_am_i(
         &self,
     ) -> request::Request<'static, CallFunction<WhoAmIResponse, AsBody>> {

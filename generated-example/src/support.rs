@@ -2016,6 +2016,7 @@ macro_rules! structured {
             const ODATA_TYPE: &'static str = $odata;
 
             #[allow(unused_variables)]
+            #[inline]
             fn visit_fields<'a>(&'a self, f: &mut dyn super::support::FieldVisitor<'a>) {
                 $(super::support::Structured::visit_fields(&self.$base, f);)?
                 $($(#[$attr])* f.$kind($wire, &self.$field);)*
@@ -2039,22 +2040,26 @@ macro_rules! structured {
                 }
             }
 
+            #[inline]
             fn extra(&self) -> &super::support::Extra {
                 &self.extra
             }
 
+            #[inline]
             fn extra_mut(&mut self) -> &mut super::support::Extra {
                 &mut self.extra
             }
         }
 
         impl ::core::fmt::Debug for $name {
+            #[inline]
             fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
                 super::support::debug(self, f)
             }
         }
 
         impl ::core::cmp::PartialEq for $name {
+            #[inline]
             fn eq(&self, other: &Self) -> bool {
                 super::support::eq(self, other)
             }
@@ -2093,6 +2098,7 @@ macro_rules! enumeration {
     ) => {
         impl $name {
             /// The member's numeric value, if the SDK knows the member.
+            #[inline]
             pub fn value(&self) -> ::core::option::Option<i64> {
                 match self {
                     $(Self::$variant => ::core::option::Option::Some($value),)*
@@ -2104,6 +2110,7 @@ macro_rules! enumeration {
         impl super::support::ODataEnum for $name {
             const ODATA_TYPE: &'static str = $odata;
 
+            #[inline]
             fn name(&self) -> &str {
                 match self {
                     $(Self::$variant => $wire,)*
@@ -2112,6 +2119,7 @@ macro_rules! enumeration {
             }
 
             #[allow(clippy::match_single_binding)]
+            #[inline]
             fn from_name(name: &str) -> Self {
                 match name {
                     $($wire => Self::$variant,)*
@@ -2120,6 +2128,7 @@ macro_rules! enumeration {
             }
 
             #[allow(unreachable_patterns, clippy::match_single_binding)]
+            #[inline]
             fn from_value(value: i64) -> ::core::option::Option<Self> {
                 match value {
                     $($value => ::core::option::Option::Some(Self::$variant),)*
@@ -2129,6 +2138,7 @@ macro_rules! enumeration {
         }
 
         impl ::dataverse_runtime::codegen::typed::FilterValue for $name {
+            #[inline]
             fn to_literal(&self) -> ::dataverse_runtime::Literal {
                 ::dataverse_runtime::Literal::enumeration($odata, super::support::ODataEnum::name(self))
             }

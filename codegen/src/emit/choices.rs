@@ -129,10 +129,10 @@ impl Emitter<'_> {
             impl ::dataverse_runtime::codegen::choice::Choice for #name {
                 const OPTION_SET: &'static str = #option_set;
                 const OPTIONS: &'static [(Self, i32, &'static str)] = &[#(#options)*];
-                fn unknown(value: i32) -> Self {
+                #[inline] fn unknown(value: i32) -> Self {
                     Self::Unknown(value)
                 }
-                fn unknown_value(self) -> ::core::option::Option<i32> {
+                #[inline] fn unknown_value(self) -> ::core::option::Option<i32> {
                     match self {
                         Self::Unknown(value) => ::core::option::Option::Some(value),
                         _ => ::core::option::Option::None,
@@ -143,7 +143,7 @@ impl Emitter<'_> {
             #pairs
 
             impl ::dataverse_runtime::codegen::typed::FilterValue for #name {
-                fn to_literal(&self) -> ::dataverse_runtime::Literal {
+                #[inline] fn to_literal(&self) -> ::dataverse_runtime::Literal {
                     ::dataverse_runtime::codegen::choice::literal(self)
                 }
             }
@@ -188,7 +188,7 @@ impl Emitter<'_> {
                 impl #name {
                     /// The state (`statecode`) this status belongs to; `None` for an unknown
                     /// status.
-                    pub fn state(self) -> ::core::option::Option<#state_enum> {
+                    #[inline] pub fn state(self) -> ::core::option::Option<#state_enum> {
                         match self {
                             #(#arms)*
                             _ => ::core::option::Option::None,
@@ -205,7 +205,7 @@ impl Emitter<'_> {
             return quote! {
                 impl #name {
                     /// The status a record gets when it is put in this state without one.
-                    pub fn default_status(self) -> ::core::option::Option<#status_enum> {
+                    #[inline] pub fn default_status(self) -> ::core::option::Option<#status_enum> {
                         match self {
                             #(#arms)*
                             _ => ::core::option::Option::None,
@@ -214,7 +214,7 @@ impl Emitter<'_> {
 
                     /// Whether `status` is a status of this state (the service refuses other
                     /// pairs).
-                    pub fn allows(self, status: #status_enum) -> bool {
+                    #[inline] pub fn allows(self, status: #status_enum) -> bool {
                         status.state() == ::core::option::Option::Some(self)
                     }
                 }

@@ -169,7 +169,7 @@ impl Emitter<'_> {
         items.push(quote!(#(#is_a)*));
         items.push(quote! {
             impl #root::support::HasBinds for #name {
-                fn binds_mut(&mut self) -> &mut #root::support::Binds {
+                #[inline] fn binds_mut(&mut self) -> &mut #root::support::Binds {
                     &mut self.binds
                 }
             }
@@ -179,12 +179,12 @@ impl Emitter<'_> {
             items.push(quote! {
                 impl #root::support::Entity for #name {
                     type Key = #key_ty;
-                    fn entity_key(key: Self::Key) -> ::dataverse_runtime::EntityKey {
+                    #[inline] fn entity_key(key: Self::Key) -> ::dataverse_runtime::EntityKey {
                         #key_expr
                     }
                 }
                 impl ::core::convert::From<#key_ty> for #root::support::Key<#name> {
-                    fn from(key: #key_ty) -> Self {
+                    #[inline] fn from(key: #key_ty) -> Self {
                         #root::support::Key::primary(key)
                     }
                 }
@@ -309,7 +309,7 @@ impl Emitter<'_> {
             );
             const_items.push(quote! {
                 #[doc = #text]
-                pub fn #method(#(#params),*) -> #root::support::Key<Self> {
+                #[inline] pub fn #method(#(#params),*) -> #root::support::Key<Self> {
                     #root::support::Key::alternate(::std::vec![#(#pairs),*])
                 }
             });
@@ -415,7 +415,7 @@ impl Emitter<'_> {
                     quote! {
                         #[doc = #text]
                         #gate
-                        pub fn #method(&self) -> #root::support::EntitySet<#root::#target_ty> {
+                        #[inline] pub fn #method(&self) -> #root::support::EntitySet<#root::#target_ty> {
                             #root::support::EntitySet::contained(self.client().clone(), #wire, self.path().clone().nav(#wire))
                         }
                     }
@@ -424,7 +424,7 @@ impl Emitter<'_> {
                     quote! {
                         #[doc = #text]
                         #gate
-                        pub fn #method(&self) -> #root::support::EntityHandle<#root::#target_ty> {
+                        #[inline] pub fn #method(&self) -> #root::support::EntityHandle<#root::#target_ty> {
                             #root::support::EntityHandle::new(self.client().clone(), self.path().clone().nav(#wire))
                         }
                     }
@@ -507,7 +507,7 @@ impl Emitter<'_> {
         );
         Some(quote! {
             #[doc = #text]
-            pub fn reference(key: #key_ty) -> Self {
+            #[inline] pub fn reference(key: #key_ty) -> Self {
                 Self {
                     #(#sets,)*
                     ..::core::default::Default::default()

@@ -79,7 +79,7 @@ impl Emitter<'_> {
                 ctor_fields.push(quote!(#field: ::core::option::Option::None));
                 setters.push(quote! {
                     #[doc = #label]
-                    pub fn #field(mut self, value: #value) -> Self {
+                    #[inline] pub fn #field(mut self, value: #value) -> Self {
                         self.#field = ::core::option::Option::Some(value);
                         self
                     }
@@ -137,7 +137,7 @@ impl Emitter<'_> {
             let literal_fn = if op.kind == OperationKind::Function {
                 quote! {
                     /// The parameters as URL literals (`Name(P=@P)?@P=...`).
-                    pub fn literals(&self) -> ::dataverse_runtime::Result<::std::vec::Vec<(&'static str, ::dataverse_runtime::Literal)>> {
+                    #[inline] pub fn literals(&self) -> ::dataverse_runtime::Result<::std::vec::Vec<(&'static str, ::dataverse_runtime::Literal)>> {
                         let mut out = ::std::vec::Vec::new();
                         #(#literals)*
                         ::core::result::Result::Ok(out)
@@ -164,7 +164,7 @@ impl Emitter<'_> {
                 impl #request {
                     /// The required parameters; optional ones are set with the methods of the same name.
                     #[allow(clippy::too_many_arguments)]
-                    pub fn new(#(#ctor_params),*) -> Self {
+                    #[inline] pub fn new(#(#ctor_params),*) -> Self {
                         #request { #(#ctor_fields),* }
                     }
                     #(#setters)*
@@ -329,6 +329,7 @@ impl Emitter<'_> {
         let method_tokens = quote! {
             #method_doc
             #gate
+            #[inline]
             #signature {
                 #body
             }

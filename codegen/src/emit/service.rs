@@ -54,7 +54,7 @@ impl Emitter<'_> {
                 quote! {
                     #[doc = #text]
                     #gate
-                    pub fn #method(&self) -> self::support::EntityHandle<self::#ty> {
+                    #[inline] pub fn #method(&self) -> self::support::EntityHandle<self::#ty> {
                         self::support::EntityHandle::new(
                             self.client.clone(),
                             ::dataverse_runtime::EntityPath::set(#set_name),
@@ -65,7 +65,7 @@ impl Emitter<'_> {
                 quote! {
                     #[doc = #text]
                     #gate
-                    pub fn #method(&self) -> self::support::EntitySet<self::#ty> {
+                    #[inline] pub fn #method(&self) -> self::support::EntitySet<self::#ty> {
                         self::support::EntitySet::new(self.client.clone(), #set_name)
                     }
                 }

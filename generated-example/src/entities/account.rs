@@ -505,6 +505,7 @@ impl IsA<Account> for Account {}
 impl IsA<Crmbaseentity> for Account {}
 
 impl HasBinds for Account {
+    #[inline]
     fn binds_mut(&mut self) -> &mut Binds {
         &mut self.binds
     }
@@ -512,12 +513,14 @@ impl HasBinds for Account {
 
 impl Entity for Account {
     type Key = Uuid;
+    #[inline]
     fn entity_key(key: Self::Key) -> EntityKey {
         EntityKey::from(key)
     }
 }
 
 impl From<Uuid> for Key<Account> {
+    #[inline]
     fn from(key: Uuid) -> Self {
         Key::primary(key)
     }
@@ -830,6 +833,7 @@ impl Account {
     pub const MODIFIEDONBEHALFBY: Lookup<Account, super::SystemUser> =
         Lookup::new("modifiedonbehalfby", "systemusers");
     /// A reference to an existing record: only its key (`accountid`) is set. Pass it where an operation takes an existing record (`EntityValue::new(&Type::reference(id))`).
+    #[inline]
     pub fn reference(key: Uuid) -> Self {
         Self {
             account_id: Field::Value(key),

@@ -298,6 +298,7 @@ impl IsA<Activitypointer> for Activitypointer {}
 impl IsA<Crmbaseentity> for Activitypointer {}
 
 impl HasBinds for Activitypointer {
+    #[inline]
     fn binds_mut(&mut self) -> &mut Binds {
         &mut self.binds
     }
@@ -305,12 +306,14 @@ impl HasBinds for Activitypointer {
 
 impl Entity for Activitypointer {
     type Key = Uuid;
+    #[inline]
     fn entity_key(key: Self::Key) -> EntityKey {
         EntityKey::from(key)
     }
 }
 
 impl From<Uuid> for Key<Activitypointer> {
+    #[inline]
     fn from(key: Uuid) -> Self {
         Key::primary(key)
     }
@@ -476,6 +479,7 @@ impl Activitypointer {
     pub const ACTIVITYPOINTER_ACTIVITY_PARTIES: Navigation<Activitypointer, Untyped> =
         Navigation::new("activitypointer_activity_parties", "activityparties");
     /// A reference to an existing record: only its key (`activityid`) is set. Pass it where an operation takes an existing record (`EntityValue::new(&Type::reference(id))`).
+    #[inline]
     pub fn reference(key: Uuid) -> Self {
         Self {
             activityid: Field::Value(key),

@@ -193,6 +193,7 @@ impl IsA<Annotation> for Annotation {}
 impl IsA<Crmbaseentity> for Annotation {}
 
 impl HasBinds for Annotation {
+    #[inline]
     fn binds_mut(&mut self) -> &mut Binds {
         &mut self.binds
     }
@@ -200,12 +201,14 @@ impl HasBinds for Annotation {
 
 impl Entity for Annotation {
     type Key = Uuid;
+    #[inline]
     fn entity_key(key: Self::Key) -> EntityKey {
         EntityKey::from(key)
     }
 }
 
 impl From<Uuid> for Key<Annotation> {
+    #[inline]
     fn from(key: Uuid) -> Self {
         Key::primary(key)
     }
@@ -331,6 +334,7 @@ impl Annotation {
     pub const OBJECTID_MSDYN_AIODIMAGE: Lookup<Annotation, Untyped> =
         Lookup::new("objectid_msdyn_aiodimage", "msdyn_aiodimages");
     /// A reference to an existing record: only its key (`annotationid`) is set. Pass it where an operation takes an existing record (`EntityValue::new(&Type::reference(id))`).
+    #[inline]
     pub fn reference(key: Uuid) -> Self {
         Self {
             annotationid: Field::Value(key),

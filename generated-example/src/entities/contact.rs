@@ -600,6 +600,7 @@ impl IsA<Contact> for Contact {}
 impl IsA<Crmbaseentity> for Contact {}
 
 impl HasBinds for Contact {
+    #[inline]
     fn binds_mut(&mut self) -> &mut Binds {
         &mut self.binds
     }
@@ -607,12 +608,14 @@ impl HasBinds for Contact {
 
 impl Entity for Contact {
     type Key = Uuid;
+    #[inline]
     fn entity_key(key: Self::Key) -> EntityKey {
         EntityKey::from(key)
     }
 }
 
 impl From<Uuid> for Key<Contact> {
+    #[inline]
     fn from(key: Uuid) -> Self {
         Key::primary(key)
     }
@@ -979,6 +982,7 @@ impl Contact {
     pub const CONTACT_LETTERS: Navigation<Contact, super::Letter> =
         Navigation::new("Contact_Letters", "letters");
     /// A reference to an existing record: only its key (`contactid`) is set. Pass it where an operation takes an existing record (`EntityValue::new(&Type::reference(id))`).
+    #[inline]
     pub fn reference(key: Uuid) -> Self {
         Self {
             contact_id: Field::Value(key),

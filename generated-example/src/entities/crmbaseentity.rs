@@ -150,6 +150,7 @@ impl<'de> Deserialize<'de> for CrmbaseentityAny {
 impl IsA<Crmbaseentity> for Crmbaseentity {}
 
 impl HasBinds for Crmbaseentity {
+    #[inline]
     fn binds_mut(&mut self) -> &mut Binds {
         &mut self.binds
     }

@@ -88,6 +88,7 @@ impl<'de> Deserialize<'de> for CrmmodelbaseentityAny {
 impl IsA<Crmmodelbaseentity> for Crmmodelbaseentity {}
 
 impl HasBinds for Crmmodelbaseentity {
+    #[inline]
     fn binds_mut(&mut self) -> &mut Binds {
         &mut self.binds
     }

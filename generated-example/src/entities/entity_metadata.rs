@@ -349,6 +349,7 @@ impl IsA<MetadataBase> for EntityMetadata {}
 impl IsA<Crmmodelbaseentity> for EntityMetadata {}
 
 impl HasBinds for EntityMetadata {
+    #[inline]
     fn binds_mut(&mut self) -> &mut Binds {
         &mut self.binds
     }
@@ -356,12 +357,14 @@ impl HasBinds for EntityMetadata {
 
 impl Entity for EntityMetadata {
     type Key = Uuid;
+    #[inline]
     fn entity_key(key: Self::Key) -> EntityKey {
         EntityKey::from(key)
     }
 }
 
 impl From<Uuid> for Key<EntityMetadata> {
+    #[inline]
     fn from(key: Uuid) -> Self {
         Key::primary(key)
     }
@@ -527,6 +530,7 @@ impl EntityMetadata {
     pub const ONE_TO_MANY_RELATIONSHIPS: Navigation<EntityMetadata, Untyped> =
         Navigation::new("OneToManyRelationships", "RelationshipDefinitions");
     /// A reference to an existing record: only its key (`MetadataId`) is set. Pass it where an operation takes an existing record (`EntityValue::new(&Type::reference(id))`).
+    #[inline]
     pub fn reference(key: Uuid) -> Self {
         Self {
             metadata_id: Field::Value(key),
@@ -535,6 +539,7 @@ impl EntityMetadata {
     }
 
     /// The alternate key (LogicalName): `set(LogicalName=...)`.
+    #[inline]
     pub fn by_logical_name(logical_name: &str) -> Key<Self> {
         Key::alternate(
             ::std::vec![

@@ -342,6 +342,7 @@ impl IsA<super::Activitypointer> for Letter {}
 impl IsA<Crmbaseentity> for Letter {}
 
 impl HasBinds for Letter {
+    #[inline]
     fn binds_mut(&mut self) -> &mut Binds {
         &mut self.binds
     }
@@ -349,12 +350,14 @@ impl HasBinds for Letter {
 
 impl Entity for Letter {
     type Key = Uuid;
+    #[inline]
     fn entity_key(key: Self::Key) -> EntityKey {
         EntityKey::from(key)
     }
 }
 
 impl From<Uuid> for Key<Letter> {
+    #[inline]
     fn from(key: Uuid) -> Self {
         Key::primary(key)
     }
@@ -606,6 +609,7 @@ impl Letter {
     pub const OWNERID_LETTER_TEAMS: Lookup<Letter, super::Team> =
         Lookup::new("ownerid_letter", "teams");
     /// A reference to an existing record: only its key (`activityid`) is set. Pass it where an operation takes an existing record (`EntityValue::new(&Type::reference(id))`).
+    #[inline]
     pub fn reference(key: Uuid) -> Self {
         Self {
             activityid: Field::Value(key),

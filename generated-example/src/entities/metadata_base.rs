@@ -92,6 +92,7 @@ impl IsA<MetadataBase> for MetadataBase {}
 impl IsA<Crmmodelbaseentity> for MetadataBase {}
 
 impl HasBinds for MetadataBase {
+    #[inline]
     fn binds_mut(&mut self) -> &mut Binds {
         &mut self.binds
     }
@@ -99,12 +100,14 @@ impl HasBinds for MetadataBase {
 
 impl Entity for MetadataBase {
     type Key = Uuid;
+    #[inline]
     fn entity_key(key: Self::Key) -> EntityKey {
         EntityKey::from(key)
     }
 }
 
 impl From<Uuid> for Key<MetadataBase> {
+    #[inline]
     fn from(key: Uuid) -> Self {
         Key::primary(key)
     }
@@ -117,6 +120,7 @@ impl MetadataBase {
     pub const METADATA_ID: Property<Self, Uuid> = Property::new("MetadataId");
     pub const HAS_CHANGED: Property<Self, bool> = Property::new("HasChanged");
     /// A reference to an existing record: only its key (`MetadataId`) is set. Pass it where an operation takes an existing record (`EntityValue::new(&Type::reference(id))`).
+    #[inline]
     pub fn reference(key: Uuid) -> Self {
         Self {
             metadata_id: Field::Value(key),

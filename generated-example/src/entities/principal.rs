@@ -366,6 +366,7 @@ impl IsA<Principal> for Principal {}
 impl IsA<Crmbaseentity> for Principal {}
 
 impl HasBinds for Principal {
+    #[inline]
     fn binds_mut(&mut self) -> &mut Binds {
         &mut self.binds
     }
@@ -373,12 +374,14 @@ impl HasBinds for Principal {
 
 impl Entity for Principal {
     type Key = Uuid;
+    #[inline]
     fn entity_key(key: Self::Key) -> EntityKey {
         EntityKey::from(key)
     }
 }
 
 impl From<Uuid> for Key<Principal> {
+    #[inline]
     fn from(key: Uuid) -> Self {
         Key::primary(key)
     }
@@ -416,6 +419,7 @@ impl Principal {
     pub const OWNER_LETTERS: support::Navigation<Principal, super::Letter> =
         support::Navigation::new("owner_letters", "letters");
     /// A reference to an existing record: only its key (`ownerid`) is set. Pass it where an operation takes an existing record (`EntityValue::new(&Type::reference(id))`).
+    #[inline]
     pub fn reference(key: Uuid) -> Self {
         Self {
             ownerid: Field::Value(key),

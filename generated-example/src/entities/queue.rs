@@ -188,6 +188,7 @@ impl IsA<Queue> for Queue {}
 impl IsA<Crmbaseentity> for Queue {}
 
 impl HasBinds for Queue {
+    #[inline]
     fn binds_mut(&mut self) -> &mut Binds {
         &mut self.binds
     }
@@ -195,12 +196,14 @@ impl HasBinds for Queue {
 
 impl Entity for Queue {
     type Key = Uuid;
+    #[inline]
     fn entity_key(key: Self::Key) -> EntityKey {
         EntityKey::from(key)
     }
 }
 
 impl From<Uuid> for Key<Queue> {
+    #[inline]
     fn from(key: Uuid) -> Self {
         Key::primary(key)
     }
@@ -332,6 +335,7 @@ impl Queue {
     pub const QUEUE_DUPLICATE_BASE_RECORD: Navigation<Queue, Untyped> =
         Navigation::new("Queue_DuplicateBaseRecord", "duplicaterecords");
     /// A reference to an existing record: only its key (`queueid`) is set. Pass it where an operation takes an existing record (`EntityValue::new(&Type::reference(id))`).
+    #[inline]
     pub fn reference(key: Uuid) -> Self {
         Self {
             queueid: Field::Value(key),
@@ -343,6 +347,7 @@ impl Queue {
 impl EntityHandle<Queue> {
     /// Calls the action `Microsoft.Dynamics.CRM.AddToQueue` bound to this entity.
     #[cfg(feature = "queueitems")]
+    #[inline]
     pub fn add_to_queue<'a>(
         &self,
         request: &'a QueueAddToQueueRequest,
@@ -385,6 +390,7 @@ pub struct QueueAddToQueueRequest {
 impl QueueAddToQueueRequest {
     /// The required parameters; optional ones are set with the methods of the same name.
     #[allow(clippy::too_many_arguments)]
+    #[inline]
     pub fn new(target: support::EntityValue<Crmbaseentity>) -> Self {
         QueueAddToQueueRequest {
             target,
@@ -394,12 +400,14 @@ impl QueueAddToQueueRequest {
     }
 
     /// `SourceQueue`: `Microsoft.Dynamics.CRM.queue`, optional.
+    #[inline]
     pub fn source_queue(mut self, value: support::EntityValue<Queue>) -> Self {
         self.source_queue = Some(value);
         self
     }
 
     /// `QueueItemProperties`: `Microsoft.Dynamics.CRM.queueitem`, optional.
+    #[inline]
     pub fn queue_item_properties(
         mut self,
         value: support::EntityValue<super::Queueitem>,

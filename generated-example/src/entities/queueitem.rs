@@ -163,6 +163,7 @@ impl IsA<Queueitem> for Queueitem {}
 impl IsA<Crmbaseentity> for Queueitem {}
 
 impl HasBinds for Queueitem {
+    #[inline]
     fn binds_mut(&mut self) -> &mut Binds {
         &mut self.binds
     }
@@ -170,12 +171,14 @@ impl HasBinds for Queueitem {
 
 impl Entity for Queueitem {
     type Key = Uuid;
+    #[inline]
     fn entity_key(key: Self::Key) -> EntityKey {
         EntityKey::from(key)
     }
 }
 
 impl From<Uuid> for Key<Queueitem> {
+    #[inline]
     fn from(key: Uuid) -> Self {
         Key::primary(key)
     }
@@ -286,6 +289,7 @@ impl Queueitem {
     pub const OBJECTID_MSDYN_KNOWLEDGEARTICLETEMPLATE: Lookup<Queueitem, Untyped> =
         Lookup::new("objectid_msdyn_knowledgearticletemplate", "msdyn_knowledgearticletemplates");
     /// A reference to an existing record: only its key (`queueitemid`) is set. Pass it where an operation takes an existing record (`EntityValue::new(&Type::reference(id))`).
+    #[inline]
     pub fn reference(key: Uuid) -> Self {
         Self {
             queueitemid: Field::Value(key),

@@ -3168,6 +3168,7 @@ impl IsA<Principal> for SystemUser {}
 impl IsA<Crmbaseentity> for SystemUser {}
 
 impl HasBinds for SystemUser {
+    #[inline]
     fn binds_mut(&mut self) -> &mut Binds {
         &mut self.binds
     }
@@ -3175,12 +3176,14 @@ impl HasBinds for SystemUser {
 
 impl Entity for SystemUser {
     type Key = Uuid;
+    #[inline]
     fn entity_key(key: Self::Key) -> EntityKey {
         EntityKey::from(key)
     }
 }
 
 impl From<Uuid> for Key<SystemUser> {
+    #[inline]
     fn from(key: Uuid) -> Self {
         Key::primary(key)
     }
@@ -5512,6 +5515,7 @@ impl SystemUser {
     pub const USER_GGW_TEAM_APPLICATION: Navigation<SystemUser, Untyped> =
         Navigation::new("user_ggw_team_application", "ggw_team_applications");
     /// A reference to an existing record: only its key (`ownerid`) is set. Pass it where an operation takes an existing record (`EntityValue::new(&Type::reference(id))`).
+    #[inline]
     pub fn reference(key: Uuid) -> Self {
         Self {
             ownerid: Field::Value(key),

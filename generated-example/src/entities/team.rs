@@ -683,6 +683,7 @@ impl IsA<Principal> for Team {}
 impl IsA<Crmbaseentity> for Team {}
 
 impl HasBinds for Team {
+    #[inline]
     fn binds_mut(&mut self) -> &mut Binds {
         &mut self.binds
     }
@@ -690,12 +691,14 @@ impl HasBinds for Team {
 
 impl Entity for Team {
     type Key = Uuid;
+    #[inline]
     fn entity_key(key: Self::Key) -> EntityKey {
         EntityKey::from(key)
     }
 }
 
 impl From<Uuid> for Key<Team> {
+    #[inline]
     fn from(key: Uuid) -> Self {
         Key::primary(key)
     }
@@ -995,6 +998,7 @@ impl Team {
     pub const TEAM_GGW_TEAM_APPLICATION: Navigation<Team, Untyped> =
         Navigation::new("team_ggw_team_application", "ggw_team_applications");
     /// A reference to an existing record: only its key (`ownerid`) is set. Pass it where an operation takes an existing record (`EntityValue::new(&Type::reference(id))`).
+    #[inline]
     pub fn reference(key: Uuid) -> Self {
         Self {
             ownerid: Field::Value(key),
@@ -1003,6 +1007,7 @@ impl Team {
     }
 
     /// The alternate key (membershiptype, azureactivedirectoryobjectid): `set(membershiptype=...,azureactivedirectoryobjectid=...)`.
+    #[inline]
     pub fn by_membershiptype_and_azureactivedirectoryobjectid(
         membershiptype: i32,
         azureactivedirectoryobjectid: Uuid,
@@ -1020,6 +1025,7 @@ impl Team {
 impl EntityHandle<Team> {
     /// Calls the action `Microsoft.Dynamics.CRM.AddMembersTeam` bound to this entity.
     #[cfg(feature = "systemusers")]
+    #[inline]
     pub fn add_members_team<'a>(
         &self,
         request: &'a TeamAddMembersTeamRequest,
@@ -1037,6 +1043,7 @@ impl EntityHandle<Team> {
 
     /// Calls the action `Microsoft.Dynamics.CRM.RemoveMembersTeam` bound to this entity.
     #[cfg(feature = "systemusers")]
+    #[inline]
     pub fn remove_members_team<'a>(
         &self,
         request: &'a TeamRemoveMembersTeamRequest,
@@ -1067,6 +1074,7 @@ pub struct TeamAddMembersTeamRequest {
 impl TeamAddMembersTeamRequest {
     /// The required parameters; optional ones are set with the methods of the same name.
     #[allow(clippy::too_many_arguments)]
+    #[inline]
     pub fn new(members: Vec<support::EntityValue<super::SystemUser>>) -> Self {
         TeamAddMembersTeamRequest {
             members,
@@ -1088,6 +1096,7 @@ pub struct TeamRemoveMembersTeamRequest {
 impl TeamRemoveMembersTeamRequest {
     /// The required parameters; optional ones are set with the methods of the same name.
     #[allow(clippy::too_many_arguments)]
+    #[inline]
     pub fn new(members: Vec<support::EntityValue<super::SystemUser>>) -> Self {
         TeamRemoveMembersTeamRequest {
             members,

@@ -50,36 +50,42 @@ impl Service {
 
     /// The entity set `Photos` of `Microsoft.OData.SampleService.Models.TripPin.Photo`.
     #[cfg(feature = "Photos")]
+    #[inline]
     pub fn photos(&self) -> support::EntitySet<Photo> {
         support::EntitySet::new(self.client.clone(), "Photos")
     }
 
     /// The entity set `People` of `Microsoft.OData.SampleService.Models.TripPin.Person`.
     #[cfg(feature = "People")]
+    #[inline]
     pub fn people(&self) -> support::EntitySet<Person> {
         support::EntitySet::new(self.client.clone(), "People")
     }
 
     /// The entity set `Airlines` of `Microsoft.OData.SampleService.Models.TripPin.Airline`.
     #[cfg(feature = "Airlines")]
+    #[inline]
     pub fn airlines(&self) -> support::EntitySet<Airline> {
         support::EntitySet::new(self.client.clone(), "Airlines")
     }
 
     /// The entity set `Airports` of `Microsoft.OData.SampleService.Models.TripPin.Airport`.
     #[cfg(feature = "Airports")]
+    #[inline]
     pub fn airports(&self) -> support::EntitySet<Airport> {
         support::EntitySet::new(self.client.clone(), "Airports")
     }
 
     /// The singleton `Me` of `Microsoft.OData.SampleService.Models.TripPin.Person`.
     #[cfg(feature = "Me")]
+    #[inline]
     pub fn me(&self) -> support::EntityHandle<Person> {
         support::EntityHandle::new(self.client.clone(), EntityPath::set("Me"))
     }
 
     /// Calls the function `Microsoft.OData.SampleService.Models.TripPin.GetNearestAirport`.
     #[cfg(feature = "Airports")]
+    #[inline]
     pub fn get_nearest_airport(
         &self,
         request: &GetNearestAirportRequest,
@@ -101,6 +107,7 @@ impl Service {
     }
 
     /// Calls the action `Microsoft.OData.SampleService.Models.TripPin.ResetDataSource`.
+    #[inline]
     pub fn reset_data_source<'a>(
         &self,
     ) -> ::dataverse_runtime::codegen::request::Request<

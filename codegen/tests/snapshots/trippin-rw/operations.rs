@@ -18,6 +18,7 @@ pub struct GetNearestAirportRequest {
 impl GetNearestAirportRequest {
     /// The required parameters; optional ones are set with the methods of the same name.
     #[allow(clippy::too_many_arguments)]
+    #[inline]
     pub fn new(lat: f64, lon: f64) -> Self {
         GetNearestAirportRequest {
             lat,
@@ -26,6 +27,7 @@ impl GetNearestAirportRequest {
     }
 
     /// The parameters as URL literals (`Name(P=@P)?@P=...`).
+    #[inline]
     pub fn literals(
         &self,
     ) -> ::dataverse_runtime::Result<Vec<(&'static str, ::dataverse_runtime::Literal)>> {

@@ -31,6 +31,7 @@ support::structured! {
 impl IsA<Airline> for Airline {}
 
 impl HasBinds for Airline {
+    #[inline]
     fn binds_mut(&mut self) -> &mut Binds {
         &mut self.binds
     }
@@ -38,12 +39,14 @@ impl HasBinds for Airline {
 
 impl Entity for Airline {
     type Key = String;
+    #[inline]
     fn entity_key(key: Self::Key) -> EntityKey {
         EntityKey::from(Literal::from(key))
     }
 }
 
 impl From<String> for Key<Airline> {
+    #[inline]
     fn from(key: String) -> Self {
         Key::primary(key)
     }
@@ -56,6 +59,7 @@ impl Airline {
     pub const AIRLINE_CODE: Property<Self, String> = Property::new("AirlineCode");
     pub const NAME: Property<Self, String> = Property::new("Name");
     /// A reference to an existing record: only its key (`AirlineCode`) is set. Pass it where an operation takes an existing record (`EntityValue::new(&Type::reference(id))`).
+    #[inline]
     pub fn reference(key: String) -> Self {
         Self {
             airline_code: Field::Value(key),

@@ -38,6 +38,7 @@ support::structured! {
 impl IsA<Airport> for Airport {}
 
 impl HasBinds for Airport {
+    #[inline]
     fn binds_mut(&mut self) -> &mut Binds {
         &mut self.binds
     }
@@ -45,12 +46,14 @@ impl HasBinds for Airport {
 
 impl Entity for Airport {
     type Key = String;
+    #[inline]
     fn entity_key(key: Self::Key) -> EntityKey {
         EntityKey::from(Literal::from(key))
     }
 }
 
 impl From<String> for Key<Airport> {
+    #[inline]
     fn from(key: String) -> Self {
         Key::primary(key)
     }
@@ -65,6 +68,7 @@ impl Airport {
     pub const IATA_CODE: Property<Self, String> = Property::new("IataCode");
     pub const LOCATION: Property<Self, AirportLocation> = Property::new("Location");
     /// A reference to an existing record: only its key (`IcaoCode`) is set. Pass it where an operation takes an existing record (`EntityValue::new(&Type::reference(id))`).
+    #[inline]
     pub fn reference(key: String) -> Self {
         Self {
             icao_code: Field::Value(key),

@@ -48,6 +48,7 @@ impl IsA<Event> for Event {}
 impl IsA<PlanItem> for Event {}
 
 impl HasBinds for Event {
+    #[inline]
     fn binds_mut(&mut self) -> &mut Binds {
         &mut self.binds
     }
@@ -55,12 +56,14 @@ impl HasBinds for Event {
 
 impl Entity for Event {
     type Key = i32;
+    #[inline]
     fn entity_key(key: Self::Key) -> EntityKey {
         EntityKey::from(Literal::from(key))
     }
 }
 
 impl From<i32> for Key<Event> {
+    #[inline]
     fn from(key: i32) -> Self {
         Key::primary(key)
     }
@@ -78,6 +81,7 @@ impl Event {
     pub const DESCRIPTION: Property<Self, String> = Property::new("Description");
     pub const OCCURS_AT: Property<Self, EventLocation> = Property::new("OccursAt");
     /// A reference to an existing record: only its key (`PlanItemId`) is set. Pass it where an operation takes an existing record (`EntityValue::new(&Type::reference(id))`).
+    #[inline]
     pub fn reference(key: i32) -> Self {
         Self {
             plan_item_id: Field::Value(key),

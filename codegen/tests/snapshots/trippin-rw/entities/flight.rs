@@ -58,6 +58,7 @@ impl IsA<PublicTransportation> for Flight {}
 impl IsA<PlanItem> for Flight {}
 
 impl HasBinds for Flight {
+    #[inline]
     fn binds_mut(&mut self) -> &mut Binds {
         &mut self.binds
     }
@@ -65,12 +66,14 @@ impl HasBinds for Flight {
 
 impl Entity for Flight {
     type Key = i32;
+    #[inline]
     fn entity_key(key: Self::Key) -> EntityKey {
         EntityKey::from(Literal::from(key))
     }
 }
 
 impl From<i32> for Key<Flight> {
+    #[inline]
     fn from(key: i32) -> Self {
         Key::primary(key)
     }
@@ -96,6 +99,7 @@ impl Flight {
     pub const AIRLINE: support::Lookup<Flight, super::Airline> =
         support::Lookup::new("Airline", "Airlines");
     /// A reference to an existing record: only its key (`PlanItemId`) is set. Pass it where an operation takes an existing record (`EntityValue::new(&Type::reference(id))`).
+    #[inline]
     pub fn reference(key: i32) -> Self {
         Self {
             plan_item_id: Field::Value(key),

@@ -62,6 +62,7 @@ support::structured! {
 impl IsA<Person> for Person {}
 
 impl HasBinds for Person {
+    #[inline]
     fn binds_mut(&mut self) -> &mut Binds {
         &mut self.binds
     }
@@ -69,12 +70,14 @@ impl HasBinds for Person {
 
 impl Entity for Person {
     type Key = String;
+    #[inline]
     fn entity_key(key: Self::Key) -> EntityKey {
         EntityKey::from(Literal::from(key))
     }
 }
 
 impl From<String> for Key<Person> {
+    #[inline]
     fn from(key: String) -> Self {
         Key::primary(key)
     }
@@ -97,6 +100,7 @@ impl Person {
     pub const PHOTO: support::Lookup<Person, super::Photo> =
         support::Lookup::new("Photo", "Photos");
     /// A reference to an existing record: only its key (`UserName`) is set. Pass it where an operation takes an existing record (`EntityValue::new(&Type::reference(id))`).
+    #[inline]
     pub fn reference(key: String) -> Self {
         Self {
             user_name: Field::Value(key),
@@ -107,6 +111,7 @@ impl Person {
 
 impl EntityHandle<Person> {
     /// Calls the action `Microsoft.OData.SampleService.Models.TripPin.ShareTrip` bound to this entity.
+    #[inline]
     pub fn share_trip<'a>(
         &self,
         request: &'a PersonShareTripRequest,
@@ -119,6 +124,7 @@ impl EntityHandle<Person> {
 
     /// Calls the function `Microsoft.OData.SampleService.Models.TripPin.GetFavoriteAirline` bound to this entity.
     #[cfg(feature = "Airlines")]
+    #[inline]
     pub fn get_favorite_airline(
         &self,
     ) -> Request<
@@ -132,6 +138,7 @@ impl EntityHandle<Person> {
     }
 
     /// Calls the function `Microsoft.OData.SampleService.Models.TripPin.GetFriendsTrips` bound to this entity.
+    #[inline]
     pub fn get_friends_trips(
         &self,
         request: &PersonGetFriendsTripsRequest,
@@ -143,6 +150,7 @@ impl EntityHandle<Person> {
     }
 
     /// The contained collection `Trips`: create, query, get, update and delete at `this/Trips`.
+    #[inline]
     pub fn trips(&self) -> EntitySet<Trip> {
         EntitySet::contained(
             self.client().clone(),
@@ -167,6 +175,7 @@ pub struct PersonShareTripRequest {
 impl PersonShareTripRequest {
     /// The required parameters; optional ones are set with the methods of the same name.
     #[allow(clippy::too_many_arguments)]
+    #[inline]
     pub fn new(user_name: String, trip_id: i32) -> Self {
         PersonShareTripRequest {
             user_name,
@@ -187,6 +196,7 @@ pub struct PersonGetFriendsTripsRequest {
 impl PersonGetFriendsTripsRequest {
     /// The required parameters; optional ones are set with the methods of the same name.
     #[allow(clippy::too_many_arguments)]
+    #[inline]
     pub fn new(user_name: String) -> Self {
         PersonGetFriendsTripsRequest {
             user_name,
@@ -194,6 +204,7 @@ impl PersonGetFriendsTripsRequest {
     }
 
     /// The parameters as URL literals (`Name(P=@P)?@P=...`).
+    #[inline]
     pub fn literals(&self) -> ::dataverse_runtime::Result<Vec<(&'static str, Literal)>> {
         let mut out = Vec::new();
         let value = &self.user_name;

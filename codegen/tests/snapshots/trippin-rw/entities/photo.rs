@@ -31,6 +31,7 @@ support::structured! {
 impl IsA<Photo> for Photo {}
 
 impl HasBinds for Photo {
+    #[inline]
     fn binds_mut(&mut self) -> &mut Binds {
         &mut self.binds
     }
@@ -38,12 +39,14 @@ impl HasBinds for Photo {
 
 impl Entity for Photo {
     type Key = i64;
+    #[inline]
     fn entity_key(key: Self::Key) -> EntityKey {
         EntityKey::from(Literal::from(key))
     }
 }
 
 impl From<i64> for Key<Photo> {
+    #[inline]
     fn from(key: i64) -> Self {
         Key::primary(key)
     }
@@ -56,6 +59,7 @@ impl Photo {
     pub const ID: Property<Self, i64> = Property::new("Id");
     pub const NAME: Property<Self, String> = Property::new("Name");
     /// A reference to an existing record: only its key (`Id`) is set. Pass it where an operation takes an existing record (`EntityValue::new(&Type::reference(id))`).
+    #[inline]
     pub fn reference(key: i64) -> Self {
         Self {
             id: Field::Value(key),

@@ -108,6 +108,7 @@ impl<'de> Deserialize<'de> for PlanItemAny {
 impl IsA<PlanItem> for PlanItem {}
 
 impl HasBinds for PlanItem {
+    #[inline]
     fn binds_mut(&mut self) -> &mut Binds {
         &mut self.binds
     }
@@ -115,12 +116,14 @@ impl HasBinds for PlanItem {
 
 impl Entity for PlanItem {
     type Key = i32;
+    #[inline]
     fn entity_key(key: Self::Key) -> EntityKey {
         EntityKey::from(Literal::from(key))
     }
 }
 
 impl From<i32> for Key<PlanItem> {
+    #[inline]
     fn from(key: i32) -> Self {
         Key::primary(key)
     }
@@ -136,6 +139,7 @@ impl PlanItem {
     pub const ENDS_AT: Property<Self, DateTimeOffset> = Property::new("EndsAt");
     pub const DURATION: Property<Self, Duration> = Property::new("Duration");
     /// A reference to an existing record: only its key (`PlanItemId`) is set. Pass it where an operation takes an existing record (`EntityValue::new(&Type::reference(id))`).
+    #[inline]
     pub fn reference(key: i32) -> Self {
         Self {
             plan_item_id: Field::Value(key),

@@ -100,6 +100,7 @@ impl IsA<PublicTransportation> for PublicTransportation {}
 impl IsA<PlanItem> for PublicTransportation {}
 
 impl HasBinds for PublicTransportation {
+    #[inline]
     fn binds_mut(&mut self) -> &mut Binds {
         &mut self.binds
     }
@@ -107,12 +108,14 @@ impl HasBinds for PublicTransportation {
 
 impl Entity for PublicTransportation {
     type Key = i32;
+    #[inline]
     fn entity_key(key: Self::Key) -> EntityKey {
         EntityKey::from(Literal::from(key))
     }
 }
 
 impl From<i32> for Key<PublicTransportation> {
+    #[inline]
     fn from(key: i32) -> Self {
         Key::primary(key)
     }
@@ -129,6 +132,7 @@ impl PublicTransportation {
     pub const DURATION: Property<Self, Duration> = Property::new("Duration");
     pub const SEAT_NUMBER: Property<Self, String> = Property::new("SeatNumber");
     /// A reference to an existing record: only its key (`PlanItemId`) is set. Pass it where an operation takes an existing record (`EntityValue::new(&Type::reference(id))`).
+    #[inline]
     pub fn reference(key: i32) -> Self {
         Self {
             plan_item_id: Field::Value(key),

@@ -59,6 +59,7 @@ support::structured! {
 impl IsA<Trip> for Trip {}
 
 impl HasBinds for Trip {
+    #[inline]
     fn binds_mut(&mut self) -> &mut Binds {
         &mut self.binds
     }
@@ -66,12 +67,14 @@ impl HasBinds for Trip {
 
 impl Entity for Trip {
     type Key = i32;
+    #[inline]
     fn entity_key(key: Self::Key) -> EntityKey {
         EntityKey::from(Literal::from(key))
     }
 }
 
 impl From<i32> for Key<Trip> {
+    #[inline]
     fn from(key: i32) -> Self {
         Key::primary(key)
     }
@@ -93,6 +96,7 @@ impl Trip {
     pub const PHOTOS: support::Navigation<Trip, super::Photo> =
         support::Navigation::new("Photos", "Photos");
     /// A reference to an existing record: only its key (`TripId`) is set. Pass it where an operation takes an existing record (`EntityValue::new(&Type::reference(id))`).
+    #[inline]
     pub fn reference(key: i32) -> Self {
         Self {
             trip_id: Field::Value(key),
@@ -104,6 +108,7 @@ impl Trip {
 impl EntityHandle<Trip> {
     /// Calls the function `Microsoft.OData.SampleService.Models.TripPin.GetInvolvedPeople` bound to this entity.
     #[cfg(any(feature = "People", feature = "Me"))]
+    #[inline]
     pub fn get_involved_people(
         &self,
     ) -> ::dataverse_runtime::codegen::request::Request<
@@ -120,6 +125,7 @@ impl EntityHandle<Trip> {
     }
 
     /// The contained collection `PlanItems`: create, query, get, update and delete at `this/PlanItems`.
+    #[inline]
     pub fn plan_items(&self) -> EntitySet<PlanItem> {
         EntitySet::contained(
             self.client().clone(),

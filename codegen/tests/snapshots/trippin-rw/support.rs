@@ -7,8 +7,9 @@ use ::dataverse_runtime::codegen::serde;
 use ::dataverse_runtime::codegen::serde_json;
 use ::dataverse_runtime::codegen::serde_json::value::RawValue;
 use ::dataverse_runtime::codegen::request::{
-    CreateRecord, DeleteRecord, GetRecord, NextPage, PatchRecord, QueryRecords,
-    Reference, Request, SetProperty, UpdateRecord, UpsertRecord,
+    CallAction, CallFunction, CreateRecord, DeleteRecord, GetRecord, NextPage, Operation,
+    PatchRecord, QueryRecords, Reference, Request, SetProperty, UpdateRecord,
+    UpsertRecord,
 };
 use ::dataverse_runtime::codegen::typed::Property;
 use ::dataverse_runtime::codegen::erased_serde;
@@ -1094,23 +1095,11 @@ impl<T> EntitySet<T> {
         &self,
         name: &'static str,
         parameters: &'a B,
-    ) -> Request<'a, ::dataverse_runtime::codegen::request::CallAction<'a, B, R, D>>
+    ) -> Request<'a, CallAction<'a, B, R, D>>
     where
-        ::dataverse_runtime::codegen::request::CallAction<
-            'a,
-            B,
-            R,
-            D,
-        >: ::dataverse_runtime::codegen::request::Operation<'a>,
+        CallAction<'a, B, R, D>: Operation<'a>,
     {
-        Request::new(
-            self.client.clone(),
-            ::dataverse_runtime::codegen::request::CallAction::new(
-                self.path.clone().bound_operation(name),
-                name,
-                parameters,
-            ),
-        )
+        bound_action(&self.client, self.path.clone(), name, parameters)
     }
 
     /// `GET set/NS.Name(..)`: the function `name` (qualified) bound to this entity set, with
@@ -1119,22 +1108,39 @@ impl<T> EntitySet<T> {
         &self,
         name: &'static str,
         parameters: Result<Vec<(&'static str, Literal)>>,
-    ) -> Request<'static, ::dataverse_runtime::codegen::request::CallFunction<R, D>>
+    ) -> Request<'static, CallFunction<R, D>>
     where
-        ::dataverse_runtime::codegen::request::CallFunction<
-            R,
-            D,
-        >: ::dataverse_runtime::codegen::request::Operation<'static>,
+        CallFunction<R, D>: Operation<'static>,
     {
-        Request::new(
-            self.client.clone(),
-            ::dataverse_runtime::codegen::request::CallFunction::new(
-                self.path.clone(),
-                name,
-                parameters,
-            ),
-        )
+        bound_function(&self.client, self.path.clone(), name, parameters)
     }
+}
+
+/// The request of the action `name` bound to what `path` addresses.
+fn bound_action<'a, B: ?Sized, R, D>(
+    client: &Client,
+    path: EntityPath,
+    name: &'static str,
+    parameters: &'a B,
+) -> Request<'a, CallAction<'a, B, R, D>>
+where
+    CallAction<'a, B, R, D>: Operation<'a>,
+{
+    let action = CallAction::new(path.bound_operation(name), name, parameters);
+    Request::new(client.clone(), action)
+}
+
+/// The request of the function `name` bound to what `path` addresses.
+fn bound_function<R, D>(
+    client: &Client,
+    path: EntityPath,
+    name: &'static str,
+    parameters: Result<Vec<(&'static str, Literal)>>,
+) -> Request<'static, CallFunction<R, D>>
+where
+    CallFunction<R, D>: Operation<'static>,
+{
+    Request::new(client.clone(), CallFunction::new(path, name, parameters))
 }
 
 impl<
@@ -1352,23 +1358,11 @@ impl<T> EntityHandle<T> {
         &self,
         name: &'static str,
         parameters: &'a B,
-    ) -> Request<'a, ::dataverse_runtime::codegen::request::CallAction<'a, B, R, D>>
+    ) -> Request<'a, CallAction<'a, B, R, D>>
     where
-        ::dataverse_runtime::codegen::request::CallAction<
-            'a,
-            B,
-            R,
-            D,
-        >: ::dataverse_runtime::codegen::request::Operation<'a>,
+        CallAction<'a, B, R, D>: Operation<'a>,
     {
-        Request::new(
-            self.client.clone(),
-            ::dataverse_runtime::codegen::request::CallAction::new(
-                self.path.clone().bound_operation(name),
-                name,
-                parameters,
-            ),
-        )
+        bound_action(&self.client, self.path.clone(), name, parameters)
     }
 
     /// `GET entity/NS.Name(..)`: the function `name` (qualified) bound to this entity, with its
@@ -1377,21 +1371,11 @@ impl<T> EntityHandle<T> {
         &self,
         name: &'static str,
         parameters: Result<Vec<(&'static str, Literal)>>,
-    ) -> Request<'static, ::dataverse_runtime::codegen::request::CallFunction<R, D>>
+    ) -> Request<'static, CallFunction<R, D>>
     where
-        ::dataverse_runtime::codegen::request::CallFunction<
-            R,
-            D,
-        >: ::dataverse_runtime::codegen::request::Operation<'static>,
+        CallFunction<R, D>: Operation<'static>,
     {
-        Request::new(
-            self.client.clone(),
-            ::dataverse_runtime::codegen::request::CallFunction::new(
-                self.path.clone(),
-                name,
-                parameters,
-            ),
-        )
+        bound_function(&self.client, self.path.clone(), name, parameters)
     }
 }
 

@@ -112,3 +112,22 @@ fn expanded_is_unset_null_or_the_json_received_and_one_pointer_wide() {
     let again: Account = serde_json::from_value(written).unwrap();
     assert_eq!(again.primarycontactid, account.primarycontactid);
 }
+
+/// A payload that repeats a key (JSON allows it; services do not send it): both entries are kept
+/// and written back, and `get`, `insert` and `remove` all work on the last one, as a map that
+/// reads the object keeps the last value.
+#[test]
+fn a_repeated_key_is_kept_twice_and_the_last_one_is_the_value() {
+    let mut account: Account = serde_json::from_str(r#"{"new_x":1,"name":"A","new_x":2}"#).unwrap();
+    assert_eq!(account.extra.len(), 2);
+    assert_eq!(account.extra["new_x"].get(), "2");
+    assert_eq!(
+        serde_json::to_string(&account).unwrap(),
+        r#"{"name":"A","new_x":1,"new_x":2}"#
+    );
+    let old = account.extra.insert("new_x".into(), raw("3")).unwrap();
+    assert_eq!(old.get(), "2");
+    assert_eq!(account.extra["new_x"].get(), "3");
+    assert_eq!(account.extra.remove("new_x").unwrap().get(), "3");
+    assert_eq!(account.extra["new_x"].get(), "1");
+}

@@ -46,7 +46,8 @@ impl Extra {
 
     /// Sets `key` to `value`; returns the value it replaces.
     pub fn insert(&mut self, key: String, value: Box<RawValue>) -> Option<Box<RawValue>> {
-        match self.0.iter_mut().find(|(k, _)| *k == key) {
+        // The last entry of `key`, the one `get` reads (a payload that repeats a key keeps both).
+        match self.0.iter_mut().rev().find(|(k, _)| *k == key) {
             Some((_, old)) => Some(::core::mem::replace(old, value)),
             None => {
                 self.0.push((key, value));
@@ -57,7 +58,7 @@ impl Extra {
 
     /// Removes `key`; returns its value.
     pub fn remove(&mut self, key: &str) -> Option<Box<RawValue>> {
-        let at = self.0.iter().position(|(k, _)| k == key)?;
+        let at = self.0.iter().rposition(|(k, _)| k == key)?;
         Some(self.0.remove(at).1)
     }
 

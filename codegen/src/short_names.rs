@@ -506,7 +506,6 @@ impl VisitMut for Rewrite<'_> {
                 count - 1
             }
         });
-        let segments: Vec<syn::PathSegment> = path.segments.iter().cloned().collect();
         let keep_from = match (plan, last) {
             (Some(Plan::Short), Some(last)) => last,
             (Some(Plan::Parent), Some(last)) => last - 1,
@@ -515,15 +514,22 @@ impl VisitMut for Rewrite<'_> {
                 root_len.saturating_sub(1)
             }
         };
-        let mut kept = segments[keep_from..].to_vec();
-        if let (Some(Plan::Short), Some((_, short))) = (plan, &import) {
+        // Moved, not cloned: a segment's arguments hold whole (already rewritten) types.
+        let mut kept: syn::punctuated::Punctuated<syn::PathSegment, syn::Token![::]> =
+            std::mem::take(&mut path.segments)
+                .into_iter()
+                .skip(keep_from)
+                .collect();
+        if let (Some(Plan::Short), Some((_, short)), Some(first)) =
+            (plan, &import, kept.first_mut())
+        {
             // A prelude variant (`Result::Ok` → `Ok`) or an item keeps its arguments.
-            kept[0].ident = syn::Ident::new(short, kept[0].ident.span());
+            first.ident = syn::Ident::new(short, first.ident.span());
         }
         if plan.is_some() {
             path.leading_colon = None;
         }
-        path.segments = kept.into_iter().collect();
+        path.segments = kept;
     }
 }
 

@@ -124,17 +124,22 @@ fn format_source(
     Ok(space_items(&text))
 }
 
-/// Takes the slot list item ([`blocks`]) out of `file`: its types as text, in order.
+/// Takes the slot list item and the stand-ins ([`blocks`]) out of `file`: the slots' types as
+/// text, in order.
 fn take_slots(file: &mut syn::File) -> Vec<String> {
-    let Some(at) = file.items.iter().position(|item| {
-        matches!(item, syn::Item::Struct(s) if s.attrs.iter().any(|a| a.path().is_ident(blocks::SLOTS_ATTRIBUTE)))
-    }) else {
+    let is_slots = |item: &syn::Item| matches!(item, syn::Item::Struct(s) if s.attrs.iter().any(|a| a.path().is_ident(blocks::SLOTS_ATTRIBUTE)));
+    if !file.items.iter().any(is_slots) {
         return Vec::new();
-    };
-    let syn::Item::Struct(list) = file.items.remove(at) else {
-        return Vec::new();
-    };
-    list.fields.iter().map(|f| type_text(&f.ty)).collect()
+    }
+    let mut slots = Vec::new();
+    file.items.retain(|item| match item {
+        syn::Item::Struct(list) if is_slots(item) => {
+            slots.extend(list.fields.iter().map(|f| type_text(&f.ty)));
+            false
+        }
+        _ => true,
+    });
+    slots
 }
 
 /// A type as the formatter writes it: `Field<Vec<super::Account>>`.
@@ -193,6 +198,14 @@ fn fill_blocks(text: &str, blocks: &[String], slots: &[String]) -> String {
         for block_line in fill_slots(block, slots).lines() {
             if block_line.starts_with(blocks::CONST_START) {
                 blocks::layout_const(block_line, &mut out);
+            } else if block_line.starts_with(blocks::FN_START) {
+                blocks::layout_fn(block_line, &mut out);
+            } else if block_line.starts_with(blocks::CALL_START) {
+                blocks::layout_call(block_line, &mut out);
+            } else if block_line.starts_with(blocks::FIELD_START) {
+                blocks::layout_field(block_line, &mut out);
+            } else if block_line.starts_with(blocks::STRUCT_START) {
+                blocks::layout_struct(block_line, &mut out);
             } else {
                 out.push_str(block_line);
                 out.push('\n');

@@ -60,6 +60,14 @@ impl Blocks {
         quote!(#marker!(#n);)
     }
 
+    /// A stand-in for a type defined in a block of a file with several (the slot list stands
+    /// for the first): `#[__text_slots] struct Name;`, so that the names of the file's items
+    /// are known to the passes that read its tokens. The write stage removes it.
+    pub(super) fn stand_in(name: &Ident) -> TokenStream {
+        let attribute = Ident::new(SLOTS_ATTRIBUTE, proc_macro2::Span::call_site());
+        quote!(#[#attribute] struct #name;)
+    }
+
     /// The slot list item, named `name` (the file's type: the list stands for its definition
     /// too). Empty without slots.
     pub(super) fn slots_item(&self, name: &Ident) -> TokenStream {
@@ -161,6 +169,217 @@ pub fn layout_const(line: &str, out: &mut String) {
     }
 }
 
+/// Starts a method signature's line in a block's text, laid out by [`layout_fn`].
+pub const FN_START: char = '\u{5}';
+/// Starts a method call's line (the last expression of a method body), laid out by
+/// [`layout_call`].
+pub const CALL_START: char = '\u{6}';
+
+/// The widest line prettyplease writes (its margin): the methods of text blocks are laid out
+/// as it lays out the same code, byte for byte.
+const PRETTYPLEASE_MARGIN: usize = 89;
+
+/// A method's signature in an `impl` block, `HEAD(PARAMS) -> RET {`, for [`layout_fn`];
+/// `params` and `ret` may hold slot references.
+pub(super) fn fn_text(out: &mut String, head: &str, params: &[&str], ret: &str) {
+    out.push(FN_START);
+    for part in std::iter::once(head)
+        .chain(params.iter().copied())
+        .chain([ret])
+    {
+        out.push_str(part);
+        out.push(CONST_PART);
+    }
+    out.push('\n');
+}
+
+/// A method body's one expression, a call `CALLEE(ARGS)`, for [`layout_call`].
+pub(super) fn call_text(out: &mut String, callee: &str, args: &[&str]) {
+    out.push(CALL_START);
+    for part in std::iter::once(callee).chain(args.iter().copied()) {
+        out.push_str(part);
+        out.push(CONST_PART);
+    }
+    out.push('\n');
+}
+
+/// Starts a struct field's line (`pub name: TYPE,`, one level in), laid out by
+/// [`layout_field`].
+pub const FIELD_START: char = '\u{7}';
+/// Starts a struct expression's line (a method body's last expression), laid out by
+/// [`layout_struct`].
+pub const STRUCT_START: char = '\u{8}';
+
+/// An attribute with a list, `#[NAME(ITEMS)]`, one level in, as prettyplease writes it: on one
+/// line if it fits, else an item a line (the items hold no slots).
+pub(super) fn attr_text(out: &mut String, name: &str, items: &[&str]) {
+    let one = format!("    #[{name}({})]", items.join(", "));
+    if one.len() <= PRETTYPLEASE_MARGIN {
+        out.push_str(&one);
+        out.push('\n');
+        return;
+    }
+    out.push_str(&format!("    #[{name}(\n"));
+    for (k, item) in items.iter().enumerate() {
+        let comma = if k + 1 < items.len() { "," } else { "" };
+        out.push_str(&format!("        {item}{comma}\n"));
+    }
+    out.push_str("    )]\n");
+}
+
+/// A struct field, `HEAD: TYPE,` one level in, for [`layout_field`].
+pub(super) fn field_text(out: &mut String, head: &str, ty: &str) {
+    out.push(FIELD_START);
+    for part in [head, ty] {
+        out.push_str(part);
+        out.push(CONST_PART);
+    }
+    out.push('\n');
+}
+
+/// A struct expression `PATH { FIELDS }`, two levels in, for [`layout_struct`].
+pub(super) fn struct_text(out: &mut String, path: &str, fields: &[&str]) {
+    out.push(STRUCT_START);
+    for part in std::iter::once(path).chain(fields.iter().copied()) {
+        out.push_str(part);
+        out.push(CONST_PART);
+    }
+    out.push('\n');
+}
+
+/// The lines of a field written by [`field_text`]: its type broken as prettyplease breaks it
+/// where the line is too long.
+pub fn layout_field(line: &str, out: &mut String) {
+    let parts = line_parts(line);
+    let [head, ty] = parts.as_slice() else {
+        return;
+    };
+    typed_line(out, 4, head, ty, true);
+}
+
+/// `INDENT HEAD: TYPE` and, if `comma_counts`, a comma: on one line if it fits (the comma
+/// counted where it is a word of its own, not a break's), else the type's arguments broken.
+fn typed_line(out: &mut String, indent: usize, head: &str, ty: &str, comma_counts: bool) {
+    let pad = " ".repeat(indent);
+    let width = indent + head.len() + 2 + ty.len() + usize::from(comma_counts);
+    if width <= PRETTYPLEASE_MARGIN || !ty.ends_with('>') {
+        out.push_str(&format!("{pad}{head}: {ty},\n"));
+        return;
+    }
+    out.push_str(&format!("{pad}{head}: "));
+    broken_type(ty, indent, out);
+    out.push_str(",\n");
+}
+
+/// The lines of a struct expression written by [`struct_text`]: on one line where prettyplease
+/// keeps it so (at most 34 columns from its path to its last field), else a field a line.
+pub fn layout_struct(line: &str, out: &mut String) {
+    let parts = line_parts(line);
+    let [path, fields @ ..] = parts.as_slice() else {
+        return;
+    };
+    let joined = fields.join(", ");
+    if fields.is_empty() {
+        out.push_str(&format!("        {path} {{}}\n"));
+    } else if path.len() + 4 + joined.len() <= 34 {
+        out.push_str(&format!("        {path} {{ {joined} }}\n"));
+    } else {
+        out.push_str(&format!("        {path} {{\n"));
+        for field in fields.iter() {
+            out.push_str(&format!("            {field},\n"));
+        }
+        out.push_str("        }\n");
+    }
+}
+
+/// The parts of a line written by [`fn_text`] or [`call_text`] (after its start character).
+fn line_parts(line: &str) -> Vec<&str> {
+    let mut parts: Vec<&str> = line[line.chars().next().map_or(0, char::len_utf8)..]
+        .split(CONST_PART)
+        .collect();
+    if parts.last() == Some(&"") {
+        parts.pop();
+    }
+    parts
+}
+
+/// The lines of a signature written by [`fn_text`] (its slots filled), one level in: on one
+/// line if it fits, else a parameter a line and then, if the return type still does not fit,
+/// its generic arguments a line each, as prettyplease breaks them.
+pub fn layout_fn(line: &str, out: &mut String) {
+    let parts = line_parts(line);
+    let [head, params @ .., ret] = parts.as_slice() else {
+        return;
+    };
+    let one = format!("    {head}({}) -> {ret} {{", params.join(", "));
+    if one.len() <= PRETTYPLEASE_MARGIN {
+        out.push_str(&one);
+        out.push('\n');
+        return;
+    }
+    out.push_str(&format!("    {head}(\n"));
+    for (k, param) in params.iter().enumerate() {
+        match param.split_once(": ") {
+            // The last parameter's comma is a break's, not counted in its width.
+            Some((name, ty)) => typed_line(out, 8, name, ty, k + 1 < params.len()),
+            None => out.push_str(&format!("        {param},\n")),
+        }
+    }
+    let tail = format!("    ) -> {ret} {{");
+    if tail.len() <= PRETTYPLEASE_MARGIN {
+        out.push_str(&tail);
+        out.push('\n');
+        return;
+    }
+    out.push_str("    ) -> ");
+    broken_type(ret, 4, out);
+    out.push_str(" {\n");
+}
+
+/// `ty` with its generic arguments a line each at `indent + 4` (each on one line if it fits
+/// with the comma that follows it, else broken the same way), the closing `>` at `indent`.
+fn broken_type(ty: &str, indent: usize, out: &mut String) {
+    let Some((head, args)) = generic_arguments(ty) else {
+        out.push_str(ty);
+        return;
+    };
+    out.push_str(head);
+    out.push_str("<\n");
+    let inner = " ".repeat(indent + 4);
+    for (k, arg) in args.iter().enumerate() {
+        out.push_str(&inner);
+        let comma = usize::from(k + 1 < args.len());
+        if indent + 4 + arg.len() + comma <= PRETTYPLEASE_MARGIN || !arg.ends_with('>') {
+            out.push_str(arg);
+        } else {
+            broken_type(arg, indent + 4, out);
+        }
+        out.push_str(",\n");
+    }
+    out.push_str(&" ".repeat(indent));
+    out.push('>');
+}
+
+/// The lines of a call written by [`call_text`], two levels in (a method body's last
+/// expression): on one line if it fits, else an argument a line.
+pub fn layout_call(line: &str, out: &mut String) {
+    let parts = line_parts(line);
+    let [callee, args @ ..] = parts.as_slice() else {
+        return;
+    };
+    let one = format!("        {callee}({})", args.join(", "));
+    if one.len() <= PRETTYPLEASE_MARGIN {
+        out.push_str(&one);
+        out.push('\n');
+        return;
+    }
+    out.push_str(&format!("        {callee}(\n"));
+    for arg in args {
+        out.push_str(&format!("            {arg},\n"));
+    }
+    out.push_str("        )\n");
+}
+
 /// `Head<A, B>` as `Head` and its arguments (split at the commas outside nested `<..>`).
 fn generic_arguments(ty: &str) -> Option<(&str, Vec<&str>)> {
     let open = ty.find('<')?;
@@ -169,8 +388,8 @@ fn generic_arguments(ty: &str) -> Option<(&str, Vec<&str>)> {
     let (mut depth, mut start) = (0usize, 0);
     for (i, c) in inner.char_indices() {
         match c {
-            '<' => depth += 1,
-            '>' => depth = depth.saturating_sub(1),
+            '<' | '(' => depth += 1,
+            '>' | ')' => depth = depth.saturating_sub(1),
             ',' if depth == 0 => {
                 args.push(inner[start..i].trim());
                 start = i + 1;
@@ -192,6 +411,122 @@ mod tests {
         let mut out = String::new();
         layout_const(text.trim_end_matches('\n'), &mut out);
         out
+    }
+
+    /// `text`'s lines with those of signatures, calls, fields and struct expressions laid out.
+    fn layout(text: &str) -> String {
+        let mut out = String::new();
+        for line in text.lines() {
+            match line.chars().next() {
+                Some(FN_START) => layout_fn(line, &mut out),
+                Some(CALL_START) => layout_call(line, &mut out),
+                Some(FIELD_START) => layout_field(line, &mut out),
+                Some(STRUCT_START) => layout_struct(line, &mut out),
+                _ => {
+                    out.push_str(line);
+                    out.push('\n');
+                }
+            }
+        }
+        out
+    }
+
+    fn prettyplease(source: &str) -> String {
+        prettyplease::unparse(&syn::parse_file(source).expect("test source parses"))
+    }
+
+    /// Names from 1 to 70 characters long, so that every line is short for some and too long
+    /// for others.
+    fn lengths() -> impl Iterator<Item = usize> {
+        (1..=70).step_by(3)
+    }
+
+    #[test]
+    fn a_handle_method_is_laid_out_as_prettyplease_lays_it_out() {
+        for n in lengths() {
+            let method = "m".repeat(n);
+            let request = format!("R{}", "e".repeat(n / 2));
+            let ret = format!(
+                "Request<'a, CallAction<'a, {request}, Vec<Value{}>, AsBody>>",
+                "x".repeat(n / 3)
+            );
+            let name = format!("\"{}\"", "q".repeat(n));
+            let mut text = String::from("impl X {\n    #[inline]\n");
+            fn_text(
+                &mut text,
+                &format!("pub fn {method}<'a>"),
+                &["&self", &format!("request: &'a {request}")],
+                &ret,
+            );
+            call_text(&mut text, "self.bound_action", &[&name, "request"]);
+            text.push_str("    }\n}\n");
+            let expected = prettyplease(&format!(
+                "impl X {{ #[inline] pub fn {method}<'a>(&self, request: &'a {request}) -> {ret} \
+                 {{ self.bound_action({name}, request) }} }}"
+            ));
+            assert_eq!(layout(&text), expected, "method name of {n} characters");
+        }
+    }
+
+    #[test]
+    fn a_request_type_is_laid_out_as_prettyplease_lays_it_out() {
+        for n in lengths() {
+            let field = "f".repeat(n);
+            let wire = format!("\"{}\"", "w".repeat(n));
+            let ty = format!("Option<Vec<EntityValue<T{}>>>", "y".repeat(n / 2));
+            let name = format!("R{}", "e".repeat(n / 3));
+            let mut text = format!("pub struct {name} {{\n");
+            attr_text(
+                &mut text,
+                "serde",
+                &[
+                    &format!("rename = {wire}"),
+                    "skip_serializing_if = \"::core::option::Option::is_none\"",
+                ],
+            );
+            field_text(&mut text, &format!("pub {field}"), &ty);
+            text.push_str(&format!("}}\nimpl {name} {{\n"));
+            fn_text(
+                &mut text,
+                "pub fn new",
+                &[&format!("{field}: {ty}")],
+                "Self",
+            );
+            struct_text(&mut text, &name, &[&field]);
+            text.push_str("    }\n");
+            fn_text(
+                &mut text,
+                &format!("pub fn {field}"),
+                &["mut self", &format!("value: {ty}")],
+                "Self",
+            );
+            text.push_str(&format!(
+                "        self.{field} = value;\n        self\n    }}\n}}\n"
+            ));
+            let expected = prettyplease(&format!(
+                "pub struct {name} {{ #[serde(rename = {wire}, skip_serializing_if = \
+                 \"::core::option::Option::is_none\")] pub {field}: {ty}, }} \
+                 impl {name} {{ pub fn new({field}: {ty}) -> Self {{ {name} {{ {field} }} }} \
+                 pub fn {field}(mut self, value: {ty}) -> Self {{ self.{field} = value; self }} }}"
+            ));
+            assert_eq!(layout(&text), expected, "names of {n} characters");
+        }
+    }
+
+    #[test]
+    fn a_struct_expression_is_on_one_line_up_to_34_columns_as_prettyplease_writes_it() {
+        for n in 1..=24 {
+            let fields = ["a".repeat(n), format!("{}: None", "b".repeat(n / 2 + 1))];
+            let fields: Vec<&str> = fields.iter().map(String::as_str).collect();
+            let mut text = String::from("impl X {\n    fn f() -> Self {\n");
+            struct_text(&mut text, "Short", &fields);
+            text.push_str("    }\n}\n");
+            let expected = prettyplease(&format!(
+                "impl X {{ fn f() -> Self {{ Short {{ {} }} }} }}",
+                fields.join(", ")
+            ));
+            assert_eq!(layout(&text), expected, "fields of {n} characters");
+        }
     }
 
     #[test]

@@ -2,7 +2,7 @@
 //! and the bound operations on its handles.
 
 use super::blocks::{Blocks, const_text};
-use super::operations::Binding;
+use super::operations::{Binding, Method, Site};
 use super::types::primitive_type;
 use super::{Depth, Emitter};
 use crate::model::*;
@@ -367,19 +367,15 @@ impl Emitter<'_> {
         for owner in &owners {
             let owner_ty = &self.model.entity_types[*owner];
             // Request types live in the file of the binding type; derived types reuse them.
-            let keep = |(method, request): (TokenStream, TokenStream)| {
-                (method, if *owner == i { request } else { quote!() })
-            };
+            let with_request = *owner == i;
             for id in &owner_ty.bound_operations {
                 if let Some(tokens) = self.emit_operation(
                     id.0,
                     Binding::Entity,
                     &mut entity_scope,
-                    &root,
-                    &root,
-                    Some(i),
+                    Site::handle(i, &mut blocks, with_request),
                 ) {
-                    entity_ops.push(keep(tokens));
+                    entity_ops.push(tokens);
                 }
             }
             for id in &owner_ty.bound_collection_operations {
@@ -387,11 +383,9 @@ impl Emitter<'_> {
                     id.0,
                     Binding::Collection,
                     &mut collection_scope,
-                    &root,
-                    &root,
-                    Some(i),
+                    Site::handle(i, &mut blocks, with_request),
                 ) {
-                    collection_ops.push(keep(tokens));
+                    collection_ops.push(tokens);
                 }
             }
         }
@@ -429,13 +423,15 @@ impl Emitter<'_> {
                         }
                     }
                 };
-                contained.push((method, quote!()));
+                contained.push((Method::Tokens(method), quote!()));
             }
         }
         entity_ops.extend(contained);
         let (entity_methods, entity_requests): (Vec<_>, Vec<_>) = entity_ops.into_iter().unzip();
         let (collection_methods, collection_requests): (Vec<_>, Vec<_>) =
             collection_ops.into_iter().unzip();
+        let entity_methods = methods_tokens(entity_methods, &mut blocks);
+        let collection_methods = methods_tokens(collection_methods, &mut blocks);
         if !entity_methods.is_empty() {
             items.push(quote! {
                 impl #root::support::EntityHandle<#name> {
@@ -515,4 +511,26 @@ impl Emitter<'_> {
             }
         })
     }
+}
+
+/// An `impl` block's methods: those emitted as tokens as they are, each run of text methods as
+/// one block.
+fn methods_tokens(methods: Vec<Method>, blocks: &mut Blocks) -> Vec<TokenStream> {
+    let mut out = Vec::new();
+    let mut text = String::new();
+    for method in methods {
+        match method {
+            Method::Text(t) => text.push_str(&t),
+            Method::Tokens(tokens) => {
+                if !text.is_empty() {
+                    out.push(blocks.block(std::mem::take(&mut text)));
+                }
+                out.push(tokens);
+            }
+        }
+    }
+    if !text.is_empty() {
+        out.push(blocks.block(text));
+    }
+    out
 }

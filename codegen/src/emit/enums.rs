@@ -1,5 +1,6 @@
 //! Enum types (with an `Unknown` member) and type definitions.
 
+use super::blocks::{Blocks, doc_text};
 use super::{Depth, Emitter, describe, doc_lines};
 use crate::model::*;
 use crate::names::{Case, Scope, ident};
@@ -7,8 +8,15 @@ use proc_macro2::{Literal as Lit, TokenStream};
 use quote::quote;
 
 impl Emitter<'_> {
-    pub(super) fn emit_enums(&self) -> TokenStream {
-        let mut items = Vec::new();
+    /// `enums.rs`: the enum types as one text block (their shape is fixed: a doc, the enum, its
+    /// member table), then the type definitions.
+    pub(super) fn emit_enums(&self) -> (TokenStream, Vec<String>) {
+        let mut blocks = Blocks::default();
+        let mut text = String::new();
+        let root = Depth(1).root();
+        let string = blocks.slot(quote!(::std::string::String), false);
+        let enumeration = blocks.slot(quote!(#root::support::enumeration), false);
+        let mut names = Vec::new();
         for (i, e) in self.model.enum_types.iter().enumerate() {
             let name = ident(&self.names.enum_types[i]);
             let qualified = e.name.to_string();
@@ -28,34 +36,36 @@ impl Emitter<'_> {
                 e.underlying.edm_name()
             )];
             doc.extend(describe(&e.annotations));
-            let doc = doc_lines(&doc);
-            let variant_defs = members.iter().map(|(v, m)| {
-                let text = format!(" `{}` = {}", m.name, m.value);
-                let extra = doc_lines(&describe(&m.annotations));
-                quote!(#[doc = #text] #extra #v,)
-            });
-            let table = members.iter().map(|(v, m)| {
-                let wire = &m.name;
-                let value = Lit::i64_unsuffixed(m.value);
-                quote!(#v = #wire, #value;)
-            });
-            let root = Depth(1).root();
-            items.push(quote! {
-                #doc
-                #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-                pub enum #name {
-                    #(#variant_defs)*
-                    /// A member this SDK does not know (a newer service); its name as sent.
-                    Unknown(::std::string::String),
-                }
-
-                #root::support::enumeration! {
-                    #name(#qualified);
-                    #(#table)*
-                }
-            });
+            doc_text(&mut text, "", &doc);
+            text.push_str(&format!(
+                "#[derive(Debug, Clone, PartialEq, Eq, Hash)]\npub enum {name} {{\n"
+            ));
+            for (v, m) in &members {
+                doc_text(&mut text, "    ", &[format!("`{}` = {}", m.name, m.value)]);
+                doc_text(&mut text, "    ", &describe(&m.annotations));
+                text.push_str(&format!("    {v},\n"));
+            }
+            text.push_str(&format!(
+                "    /// A member this SDK does not know (a newer service); its name as sent.\n    \
+                 Unknown({string}),\n}}\n{enumeration}! {{\n    {name}({});\n",
+                Lit::string(&qualified)
+            ));
+            for (v, m) in &members {
+                text.push_str(&format!(
+                    "    {v} = {}, {};\n",
+                    Lit::string(&m.name),
+                    m.value
+                ));
+            }
+            text.push_str("}\n");
+            names.push(name);
         }
-        let root = Depth(1).root();
+        let mut items = Vec::new();
+        if let Some((first, rest)) = names.split_first() {
+            items.push(blocks.slots_item(first));
+            items.extend(rest.iter().map(Blocks::stand_in));
+            items.push(blocks.block(text));
+        }
         for (i, t) in self.model.type_definitions.iter().enumerate() {
             let name = ident(&self.names.type_definitions[i]);
             let underlying = self.element_type(&TypeKind::Primitive(t.underlying), &root);
@@ -68,6 +78,6 @@ impl Emitter<'_> {
             let doc = doc_lines(&doc);
             items.push(quote! { #doc pub type #name = #underlying; });
         }
-        quote!(#(#items)*)
+        (quote!(#(#items)*), blocks.texts)
     }
 }

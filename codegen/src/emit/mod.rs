@@ -30,6 +30,7 @@ mod choices;
 mod entity;
 mod enums;
 mod naming;
+mod operation_text;
 mod operations;
 mod queries;
 mod service;
@@ -322,11 +323,11 @@ pub fn emit(model: &Model, names: &Names, options: &EmitOptions) -> Vec<EmittedF
         tokens: template_tokens(include_str!("../../templates/support.rs")),
         doc: String::new(),
     });
-    files.push(Emitted {
-        path: "enums.rs".into(),
-        tokens: e.emit_enums(),
-        doc: "Enum types and type definitions.".into(),
-    });
+    files.push_text(
+        "enums.rs".into(),
+        Text::from(e.emit_enums()),
+        "Enum types and type definitions.".into(),
+    );
     // The types' files, the bulk of the SDK, are emitted on all cores.
     let complex_files =
         crate::parallel::in_parallel(model.complex_types.len(), |i| Text::from(e.emit_complex(i)));

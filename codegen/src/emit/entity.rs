@@ -1,7 +1,8 @@
 //! One entity type's file: its struct, keys, lookup and navigation constants, alternate keys
 //! and the bound operations on its handles.
 
-use super::blocks::{Blocks, const_text};
+use super::blocks::{self, Blocks, const_text};
+use super::handle_text::ContainedMethodText;
 use super::operations::{Binding, Method, Site};
 use super::types::primitive_type;
 use super::{Depth, Emitter};
@@ -244,11 +245,15 @@ impl Emitter<'_> {
         self.property_descriptors(ty, &mut consts, &root, &mut blocks, &mut const_text_block);
         const_text_block.push_str(&navigation_consts);
         let mut const_items = Vec::new();
+        let reference = self.reference_constructor(i, &root, &mut blocks);
+        if let Some(Method::Text(text)) = &reference {
+            const_text_block.push_str(text);
+        }
         if !const_text_block.is_empty() {
             const_items.push(blocks.block(const_text_block));
         }
         let mut methods = Scope::with_reserved(&["reference"]);
-        if let Some(reference) = self.reference_constructor(i, &root) {
+        if let Some(Method::Tokens(reference)) = reference {
             const_items.push(reference);
         }
         for alt in &ty.annotations.alternate_keys {
@@ -400,7 +405,21 @@ impl Emitter<'_> {
                 let method = ident(&entity_scope.name(&n.name, Case::Snake));
                 let target_ty = ident(&self.names.entity_types[target.0]);
                 let wire = &n.name;
-                let gate = self.gate(Some(target.0).filter(|t| *t != i));
+                let gated_on = Some(target.0).filter(|t| *t != i);
+                let gate_text = self.gate_text(gated_on);
+                let text = ContainedMethodText {
+                    method: &method,
+                    wire: &n.name,
+                    collection: n.collection,
+                    gate: gate_text.as_deref(),
+                    root: &root,
+                    target: &target_ty,
+                };
+                if let Some(text) = text.write(&mut blocks) {
+                    contained.push((Method::Text(text), quote!()));
+                    continue;
+                }
+                let gate = self.gate(gated_on);
                 let method = if n.collection {
                     let text = format!(
                         " The contained collection `{wire}`: create, query, get, update and delete \
@@ -454,8 +473,14 @@ impl Emitter<'_> {
 
     /// `Type::reference(key)`: a record with only its CSDL key set, for entity parameters that
     /// name an existing record (`AddToQueue`'s `Target`, `AddMembersTeam`'s `Members`). `None`
-    /// for types without a key or with a key that is not a plain literal.
-    fn reference_constructor(&self, i: usize, root: &TokenStream) -> Option<TokenStream> {
+    /// for types without a key or with a key that is not a plain literal. Text where its lines
+    /// fit the fixed layout, else tokens.
+    fn reference_constructor(
+        &self,
+        i: usize,
+        root: &TokenStream,
+        blocks: &mut Blocks,
+    ) -> Option<Method> {
         let ty = &self.model.entity_types[i];
         let key = ty.key.as_ref()?;
         let (fields, _) = self.field_names(ty);
@@ -482,34 +507,79 @@ impl Emitter<'_> {
             let value_ty = self.element_type(&p.ty.kind, root);
             let field = ident(&fields[index]);
             let value = if key.len() == 1 {
-                quote!(key)
+                "key".to_string()
             } else {
-                let index = syn::Index::from(n);
-                quote!(key.#index)
+                format!("key.{n}")
             };
             params.push(value_ty);
-            sets.push(quote!(#field: ::dataverse_runtime::Field::Value(#value)));
+            sets.push((field, value));
             names.push(format!("`{property}`"));
+        }
+        let doc = format!(
+            "A reference to an existing record: only its key ({}) is set. Pass it where an \
+             operation takes an existing record (`EntityValue::new(&Type::reference(id))`).",
+            names.join(", ")
+        );
+        // The lines of the text, measured with the full paths (the short names are no longer).
+        let full_key = params
+            .iter()
+            .map(|p| p.to_string().replace(' ', ""))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let fits = 4 + format!("pub fn reference(key: ({full_key})) -> Self {{").len() <= 89
+            && sets.iter().all(|(field, value)| {
+                12 + format!("{field}: ::dataverse_runtime::Field::Value({value}),").len() <= 89
+            });
+        if fits {
+            let mut text = String::new();
+            blocks::doc_text(&mut text, "    ", &[doc]);
+            text.push_str("    #[inline]\n");
+            let slots: Vec<String> = params
+                .iter()
+                .map(|p| blocks.slot(p.clone(), false))
+                .collect();
+            let key_ty = match slots.as_slice() {
+                [one] => one.clone(),
+                many => format!("({})", many.join(", ")),
+            };
+            blocks::fn_text(
+                &mut text,
+                "pub fn reference",
+                &[&format!("key: {key_ty}")],
+                "Self",
+            );
+            let field_slot = blocks.slot(quote!(::dataverse_runtime::Field), false);
+            text.push_str("        Self {\n");
+            for (field, value) in &sets {
+                text.push_str(&format!(
+                    "            {field}: {field_slot}::Value({value}),\n"
+                ));
+            }
+            let default = blocks.slot(quote!(::core::default::Default), false);
+            text.push_str(&format!(
+                "            ..{default}::default()\n        }}\n    }}\n"
+            ));
+            return Some(Method::Text(text));
         }
         let key_ty = if params.len() == 1 {
             params.remove(0)
         } else {
             quote!((#(#params),*))
         };
-        let text = format!(
-            " A reference to an existing record: only its key ({}) is set. Pass it where an \
-             operation takes an existing record (`EntityValue::new(&Type::reference(id))`).",
-            names.join(", ")
-        );
-        Some(quote! {
-            #[doc = #text]
+        let sets = sets.iter().map(|(field, value)| {
+            let value: TokenStream = value.parse().unwrap_or_default();
+            quote!(#field: ::dataverse_runtime::Field::Value(#value))
+        });
+        let doc = format!(" {doc}");
+        Some(Method::Tokens(quote! {
+            #[doc = #doc]
             #[inline] pub fn reference(key: #key_ty) -> Self {
                 Self {
                     #(#sets,)*
                     ..::core::default::Default::default()
                 }
             }
-        })
+        }))
     }
 }
 

@@ -1,7 +1,7 @@
 //! Actions and functions: request types and the methods that call them.
 
 use super::blocks::Blocks;
-use super::operation_text::{HandleMethodText, RequestField, RequestText};
+use super::handle_text::{HandleMethodText, RequestField, RequestText};
 use super::{Depth, Emitter, describe, doc_lines};
 use crate::model::*;
 use crate::names::{Case, Scope, ident};

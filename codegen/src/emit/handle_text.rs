@@ -1,6 +1,7 @@
-//! The operations of an entity handle as text blocks ([`super::blocks`]): its methods and its
-//! actions' request types have a fixed shape, so the emitter writes them as the formatter would
-//! (its lines that depend on the short names of their types are laid out by the write stage).
+//! An entity handle's methods as text blocks ([`super::blocks`]): the methods that call its
+//! bound operations, its actions' request types and the paths to its contained entities have a
+//! fixed shape, so the emitter writes them as the formatter would (the lines that depend on the
+//! short names of their types are laid out by the write stage).
 
 use super::blocks::{Blocks, attr_text, call_text, doc_text, field_text, fn_text, struct_text};
 use crate::syntax::OperationKind;
@@ -199,5 +200,71 @@ impl HandleMethodText<'_> {
         call_text(&mut out, &format!("self.{helper}"), &[&name, &argument]);
         out.push_str("    }\n");
         out
+    }
+}
+
+/// A handle's method that leads to a contained entity (`EntityHandle`) or collection
+/// (`EntitySet`) at `this/{wire}`.
+pub(super) struct ContainedMethodText<'a> {
+    pub method: &'a Ident,
+    /// The navigation property's name.
+    pub wire: &'a str,
+    pub collection: bool,
+    pub gate: Option<&'a str>,
+    /// The SDK root, as seen from the file, and the target entity type's name.
+    pub root: &'a TokenStream,
+    pub target: &'a Ident,
+}
+
+impl ContainedMethodText<'_> {
+    /// The method's text, or `None` where an argument line could be too long for the fixed
+    /// layout (the caller then emits tokens).
+    pub(super) fn write(&self, blocks: &mut Blocks) -> Option<String> {
+        let wire = Lit::string(self.wire).to_string();
+        let navigation = format!("self.path().clone().nav({wire})");
+        if 12 + navigation.len() + 1 > MARGIN || self.gate.is_some_and(|g| 4 + g.len() > MARGIN) {
+            return None;
+        }
+        let gated = self.gate.is_some();
+        let (root, target) = (self.root, self.target);
+        let mut out = String::new();
+        let doc = if self.collection {
+            format!(
+                "The contained collection `{}`: create, query, get, update and delete at `this/{}`.",
+                self.wire, self.wire
+            )
+        } else {
+            format!(
+                "The contained entity `{}` at `this/{}`.",
+                self.wire, self.wire
+            )
+        };
+        doc_text(&mut out, "    ", &[doc]);
+        if let Some(gate) = self.gate {
+            out.push_str(&format!("    {gate}\n"));
+        }
+        out.push_str("    #[inline]\n");
+        let (handle, constructor) = if self.collection {
+            (quote!(#root::support::EntitySet), "contained")
+        } else {
+            (quote!(#root::support::EntityHandle), "new")
+        };
+        let ret = blocks.slot(quote!(#handle<#root::#target>), gated);
+        fn_text(
+            &mut out,
+            &format!("pub fn {}", self.method),
+            &["&self"],
+            &ret,
+        );
+        let callee = format!("{}::{constructor}", blocks.slot(handle, gated));
+        let client = "self.client().clone()";
+        let args: Vec<&str> = if self.collection {
+            vec![client, &wire, &navigation]
+        } else {
+            vec![client, &navigation]
+        };
+        call_text(&mut out, &callee, &args);
+        out.push_str("    }\n");
+        Some(out)
     }
 }

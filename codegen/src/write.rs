@@ -206,6 +206,8 @@ fn fill_blocks(text: &str, blocks: &[String], slots: &[String]) -> String {
                 blocks::layout_field(block_line, &mut out);
             } else if block_line.starts_with(blocks::STRUCT_START) {
                 blocks::layout_struct(block_line, &mut out);
+            } else if block_line.starts_with(blocks::IMPL_START) {
+                blocks::layout_impl(block_line, &mut out);
             } else {
                 out.push_str(block_line);
                 out.push('\n');

@@ -292,6 +292,44 @@ pub fn layout_struct(line: &str, out: &mut String) {
     }
 }
 
+/// Starts a trait impl's header line, laid out by [`layout_impl`].
+pub const IMPL_START: char = '\u{e}';
+
+/// A trait impl's header, `impl TRAIT for TYPE {` (with `}` when `empty`), for
+/// [`layout_impl`].
+pub(super) fn impl_text(out: &mut String, trait_: &str, ty: &str, empty: bool) {
+    out.push(IMPL_START);
+    for part in [trait_, ty, if empty { "}" } else { "" }] {
+        out.push_str(part);
+        out.push(CONST_PART);
+    }
+    out.push('\n');
+}
+
+/// The lines of an impl header written by [`impl_text`], as prettyplease breaks them: on one
+/// line if `impl TRAIT for TYPE {` fits, else `for TYPE {` on a line of its own (and the trait's
+/// generic arguments broken if `impl TRAIT` alone does not fit).
+pub fn layout_impl(line: &str, out: &mut String) {
+    let parts = line_parts(line);
+    let (trait_, ty, close) = match parts.as_slice() {
+        [trait_, ty] => (*trait_, *ty, ""),
+        [trait_, ty, close] => (*trait_, *ty, *close),
+        _ => return,
+    };
+    let one = format!("impl {trait_} for {ty} {{");
+    if one.len() <= PRETTYPLEASE_MARGIN {
+        out.push_str(&format!("{one}{close}\n"));
+        return;
+    }
+    out.push_str("impl ");
+    if 5 + trait_.len() <= PRETTYPLEASE_MARGIN {
+        out.push_str(trait_);
+    } else {
+        broken_type(trait_, 0, out);
+    }
+    out.push_str(&format!("\nfor {ty} {{{close}\n"));
+}
+
 /// The parts of a line written by [`fn_text`] or [`call_text`] (after its start character).
 fn line_parts(line: &str) -> Vec<&str> {
     let mut parts: Vec<&str> = line[line.chars().next().map_or(0, char::len_utf8)..]
@@ -422,6 +460,7 @@ mod tests {
                 Some(CALL_START) => layout_call(line, &mut out),
                 Some(FIELD_START) => layout_field(line, &mut out),
                 Some(STRUCT_START) => layout_struct(line, &mut out),
+                Some(IMPL_START) => layout_impl(line, &mut out),
                 _ => {
                     out.push_str(line);
                     out.push('\n');
@@ -526,6 +565,23 @@ mod tests {
                 fields.join(", ")
             ));
             assert_eq!(layout(&text), expected, "fields of {n} characters");
+        }
+    }
+
+    #[test]
+    fn an_impl_header_is_laid_out_as_prettyplease_lays_it_out() {
+        // The longest base name makes `impl IsA<..>` alone too long for a line.
+        for n in lengths().chain([90]) {
+            let base = format!("B{}", "b".repeat(if n == 90 { n } else { n / 2 }));
+            let name = format!("N{}", "n".repeat(n));
+            let mut text = String::new();
+            impl_text(&mut text, &format!("IsA<{base}>"), &name, true);
+            impl_text(&mut text, "HasBinds", &name, false);
+            text.push_str("    fn f() {}\n}\n");
+            let expected = prettyplease(&format!(
+                "impl IsA<{base}> for {name} {{}} impl HasBinds for {name} {{ fn f() {{}} }}"
+            ));
+            assert_eq!(layout(&text), expected, "names of {n} characters");
         }
     }
 

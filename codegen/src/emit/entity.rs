@@ -160,23 +160,67 @@ impl Emitter<'_> {
             self.structured_type(ty, rust, Some(i), &mut blocks),
             self.polymorphic_enum(i),
         ];
-        // IsA: the type itself and every base type.
-        let mut is_a = vec![quote!(impl #root::support::IsA<#name> for #name {})];
+        // IsA (the type itself and every base type), binds and the key, as text: their shape
+        // is fixed.
+        let mut text = String::new();
+        let name_text = name.to_string();
+        let is_a = blocks.slot(quote!(#root::support::IsA), false);
+        blocks::impl_text(&mut text, &format!("{is_a}<{name}>"), &name_text, true);
         for a in self.near_ancestors(ty) {
             let base = ident(&self.names.entity_types[*a]);
-            let gate = self.gate([*a]);
-            is_a.push(quote!(#gate impl #root::support::IsA<#root::#base> for #name {}));
-        }
-        items.push(quote!(#(#is_a)*));
-        items.push(quote! {
-            impl #root::support::HasBinds for #name {
-                #[inline] fn binds_mut(&mut self) -> &mut #root::support::Binds {
-                    &mut self.binds
-                }
+            let gate = self.gate_text([*a]);
+            if let Some(gate) = &gate {
+                text.push_str(&format!("{gate}\n"));
             }
-        });
+            let base = blocks.slot(quote!(#root::#base), gate.is_some());
+            blocks::impl_text(&mut text, &format!("{is_a}<{base}>"), &name_text, true);
+        }
+        let has_binds = blocks.slot(quote!(#root::support::HasBinds), false);
+        blocks::impl_text(&mut text, &has_binds, &name_text, false);
+        text.push_str("    #[inline]\n");
+        let binds = blocks.slot(quote!(#root::support::Binds), false);
+        blocks::fn_text(
+            &mut text,
+            "fn binds_mut",
+            &["&mut self"],
+            &format!("&mut {binds}"),
+        );
+        text.push_str("        &mut self.binds\n    }\n}\n");
         // Key.
-        if let Some((key_ty, key_expr)) = self.key_param(i, &root) {
+        let key = self.key_param(i, &root);
+        let simple_key = key
+            .as_ref()
+            .filter(|(ty, _)| !ty.to_string().starts_with('('));
+        if let Some((key_ty, key_expr)) = simple_key {
+            let entity = blocks.slot(quote!(#root::support::Entity), false);
+            blocks::impl_text(&mut text, &entity, &name_text, false);
+            let key_ty = blocks.slot(key_ty.clone(), false);
+            let entity_key = blocks.slot(quote!(::dataverse_runtime::EntityKey), false);
+            text.push_str(&format!("    type Key = {key_ty};\n    #[inline]\n"));
+            blocks::fn_text(&mut text, "fn entity_key", &["key: Self::Key"], &entity_key);
+            let expr = match key_expr.to_string().as_str() {
+                "key" => "key".to_string(),
+                e if e.contains("Literal") => format!(
+                    "{entity_key}::from({}::from(key))",
+                    blocks.slot(quote!(::dataverse_runtime::Literal), false)
+                ),
+                _ => format!("{entity_key}::from(key)"),
+            };
+            text.push_str(&format!("        {expr}\n    }}\n}}\n"));
+            let from = blocks.slot(quote!(::core::convert::From), false);
+            let key_handle = blocks.slot(quote!(#root::support::Key), false);
+            blocks::impl_text(
+                &mut text,
+                &format!("{from}<{key_ty}>"),
+                &format!("{key_handle}<{name}>"),
+                false,
+            );
+            text.push_str("    #[inline]\n");
+            blocks::fn_text(&mut text, "fn from", &[&format!("key: {key_ty}")], "Self");
+            text.push_str(&format!("        {key_handle}::primary(key)\n    }}\n}}\n"));
+        }
+        items.push(blocks.block(text));
+        if let (Some((key_ty, key_expr)), None) = (&key, simple_key) {
             items.push(quote! {
                 impl #root::support::Entity for #name {
                     type Key = #key_ty;

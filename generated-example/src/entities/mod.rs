@@ -58,7 +58,7 @@ pub(crate) type Contact = super::support::Untyped;
 #[cfg(feature = "letters")]
 mod letter;
 #[cfg(feature = "letters")]
-pub use self::letter::*;
+pub use self::letter::Letter;
 
 /// Stands in for `Letter` while it is not compiled: a navigation property to it reads
 /// its expanded value as untyped JSON.

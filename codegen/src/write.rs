@@ -208,6 +208,8 @@ fn fill_blocks(text: &str, blocks: &[String], slots: &[String]) -> String {
                 blocks::layout_struct(block_line, &mut out);
             } else if block_line.starts_with(blocks::IMPL_START) {
                 blocks::layout_impl(block_line, &mut out);
+            } else if block_line.starts_with(blocks::VARIANT_START) {
+                blocks::layout_variant(block_line, &mut out);
             } else {
                 out.push_str(block_line);
                 out.push('\n');

@@ -330,6 +330,60 @@ pub fn layout_impl(line: &str, out: &mut String) {
     out.push_str(&format!("\nfor {ty} {{{close}\n"));
 }
 
+/// Starts a tuple variant's line (`Name(TYPE),`, one level in), laid out by
+/// [`layout_variant`].
+pub const VARIANT_START: char = '\u{f}';
+
+/// A tuple variant with one field, `NAME(TYPE),`, for [`layout_variant`].
+pub(super) fn variant_text(out: &mut String, name: &str, ty: &str) {
+    out.push(VARIANT_START);
+    for part in [name, ty] {
+        out.push_str(part);
+        out.push(CONST_PART);
+    }
+    out.push('\n');
+}
+
+/// The lines of a variant written by [`variant_text`]: on one line if it fits, else its field
+/// on a line of its own (its type broken as prettyplease breaks it if that is too long too).
+pub fn layout_variant(line: &str, out: &mut String) {
+    let parts = line_parts(line);
+    let [name, ty] = parts.as_slice() else {
+        return;
+    };
+    let one = format!("    {name}({ty}),");
+    if one.len() <= PRETTYPLEASE_MARGIN {
+        out.push_str(&one);
+        out.push('\n');
+        return;
+    }
+    out.push_str(&format!("    {name}(\n        "));
+    if 8 + ty.len() <= PRETTYPLEASE_MARGIN || !ty.ends_with('>') {
+        out.push_str(ty);
+    } else {
+        broken_type(ty, 8, out);
+    }
+    out.push_str(",\n    ),\n");
+}
+
+/// A match arm `PATTERN => BODY,` at `indent` (its parts hold no slots), as prettyplease writes
+/// it: on one line if it fits (the comma not counted), else the body in a block. `false` (and
+/// nothing written) where the pattern itself or the body in its block would be broken.
+pub(super) fn arm_text(out: &mut String, indent: usize, pattern: &str, body: &str) -> bool {
+    if indent + pattern.len() + 4 > PRETTYPLEASE_MARGIN
+        || indent + 4 + body.len() > PRETTYPLEASE_MARGIN
+    {
+        return false;
+    }
+    let pad = " ".repeat(indent);
+    if indent + pattern.len() + 4 + body.len() <= PRETTYPLEASE_MARGIN {
+        out.push_str(&format!("{pad}{pattern} => {body},\n"));
+    } else {
+        out.push_str(&format!("{pad}{pattern} => {{\n{pad}    {body}\n{pad}}}\n"));
+    }
+    true
+}
+
 /// The parts of a line written by [`fn_text`] or [`call_text`] (after its start character).
 fn line_parts(line: &str) -> Vec<&str> {
     let mut parts: Vec<&str> = line[line.chars().next().map_or(0, char::len_utf8)..]
@@ -461,6 +515,7 @@ mod tests {
                 Some(FIELD_START) => layout_field(line, &mut out),
                 Some(STRUCT_START) => layout_struct(line, &mut out),
                 Some(IMPL_START) => layout_impl(line, &mut out),
+                Some(VARIANT_START) => layout_variant(line, &mut out),
                 _ => {
                     out.push_str(line);
                     out.push('\n');
@@ -582,6 +637,31 @@ mod tests {
                 "impl IsA<{base}> for {name} {{}} impl HasBinds for {name} {{ fn f() {{}} }}"
             ));
             assert_eq!(layout(&text), expected, "names of {n} characters");
+        }
+    }
+
+    #[test]
+    fn an_enum_of_boxes_and_a_match_on_it_are_laid_out_as_prettyplease_lays_them_out() {
+        for n in lengths().chain([85]) {
+            let variant = format!("V{}", "v".repeat(n));
+            let ty = format!("Box<T{}>", "t".repeat(n));
+            let mut text = String::from("pub enum E {\n");
+            variant_text(&mut text, &variant, &ty);
+            text.push_str("}\n");
+            let expected = prettyplease(&format!("pub enum E {{ {variant}({ty}), }}"));
+            assert_eq!(layout(&text), expected, "a variant of {n} characters");
+            let mut text = String::from("fn f(e: E) {\n    match e {\n");
+            let pattern = format!("E::{variant}(value)");
+            if !arm_text(&mut text, 8, &pattern, "value.serialize(serializer)") {
+                // Prettyplease breaks the pattern: the emitter writes tokens instead.
+                assert!(8 + pattern.len() + 4 > 89, "an arm of {n} characters");
+                continue;
+            }
+            text.push_str("    }\n}\n");
+            let expected = prettyplease(&format!(
+                "fn f(e: E) {{ match e {{ {pattern} => value.serialize(serializer), }} }}"
+            ));
+            assert_eq!(layout(&text), expected, "an arm of {n} characters");
         }
     }
 

@@ -156,10 +156,8 @@ impl Emitter<'_> {
         let rust = &self.names.entity_types[i];
         let name = ident(rust);
         let mut blocks = Blocks::default();
-        let mut items = vec![
-            self.structured_type(ty, rust, Some(i), &mut blocks),
-            self.polymorphic_enum(i),
-        ];
+        let mut items = vec![self.structured_type(ty, rust, Some(i), &mut blocks)];
+        items.push(self.polymorphic_enum(i, &mut blocks));
         // IsA (the type itself and every base type), binds and the key, as text: their shape
         // is fixed.
         let mut text = String::new();

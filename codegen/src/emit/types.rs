@@ -1,6 +1,6 @@
 //! Structs of entity and complex types, their polymorphic enums, and the Rust type of a value.
 
-use super::blocks::{Blocks, doc_text};
+use super::blocks::{self, Blocks, doc_text};
 use super::naming::member_source;
 use super::{Depth, Emitter, describe, escape_doc};
 use crate::model::*;
@@ -46,7 +46,10 @@ impl Emitter<'_> {
 
     /// The enum over an entity type and every type derived from it, dispatching on
     /// `@odata.type`, with a variant for types this SDK does not know.
-    pub(super) fn polymorphic_enum(&self, i: usize) -> TokenStream {
+    /// `TypeAny`: an entity type or any type derived from it, as the payload's `@odata.type`
+    /// says. The enum and its `Serialize` impl are text where every arm fits its fixed layout
+    /// (else tokens); the `Deserialize` impl is tokens.
+    pub(super) fn polymorphic_enum(&self, i: usize, blocks: &mut Blocks) -> TokenStream {
         let Some(any) = &self.names.polymorphic[i] else {
             return quote!();
         };
@@ -54,11 +57,77 @@ impl Emitter<'_> {
         let any = ident(any);
         let ty = &self.model.entity_types[i];
         let base = ident(&self.names.entity_types[i]);
+        let members = self.polymorphic_members(i);
+        let pattern = |v: &proc_macro2::Ident| format!("Self::{v}(value)");
+        let arm_fits = |v: &proc_macro2::Ident| 12 + pattern(v).len() + 4 <= 89;
+        if !members.iter().all(|(v, _)| arm_fits(v)) {
+            return self.polymorphic_enum_tokens(i);
+        }
+        let doc = format!(
+            "A `{}` or any type derived from it, chosen by the payload's `@odata.type` (absent: the \
+             base type; a type this SDK does not know: `Unknown`, read as the base type with \
+             everything kept in `extra`).",
+            ty.name
+        );
+        let mut text = String::new();
+        doc_text(&mut text, "", std::slice::from_ref(&doc));
+        text.push_str(&format!(
+            "#[derive(Debug, Clone, PartialEq)]\npub enum {any} {{\n"
+        ));
+        let boxed = blocks.slot(quote!(::std::boxed::Box), false);
+        let mut arms = String::new();
+        for (v, t) in &members {
+            let gate = if *t == i { None } else { self.gate_text([*t]) };
+            let name = ident(&self.names.entity_types[*t]);
+            let qualified = &self.model.entity_types[*t].name;
+            doc_text(&mut text, "    ", &[format!("`{qualified}`.")]);
+            if let Some(gate) = &gate {
+                text.push_str(&format!("    {gate}\n"));
+                arms.push_str(&format!("            {gate}\n"));
+            }
+            let target = blocks.slot(quote!(#root::#name), gate.is_some());
+            blocks::variant_text(&mut text, &v.to_string(), &format!("{boxed}<{target}>"));
+            blocks::arm_text(&mut arms, 12, &pattern(v), "value.serialize(serializer)");
+        }
+        let base_slot = blocks.slot(quote!(#root::#base), false);
+        text.push_str("    /// A derived type this SDK does not know, read as the base type.\n");
+        blocks::variant_text(&mut text, "Unknown", &format!("{boxed}<{base_slot}>"));
+        text.push_str("}\n");
+        let serialize = blocks.slot(
+            quote!(::dataverse_runtime::codegen::serde::Serialize),
+            false,
+        );
+        let serializer = blocks.slot(
+            quote!(::dataverse_runtime::codegen::serde::Serializer),
+            false,
+        );
+        let result = blocks.slot(quote!(::core::result::Result), false);
+        blocks::impl_text(&mut text, &serialize, &any.to_string(), false);
+        blocks::fn_text(
+            &mut text,
+            &format!("fn serialize<S: {serializer}>"),
+            &["&self", "serializer: S"],
+            &format!("{result}<S::Ok, S::Error>"),
+        );
+        text.push_str("        match self {\n");
+        text.push_str(&arms);
+        text.push_str(
+            "            Self::Unknown(value) => value.serialize(serializer),\n        }\n    }\n}\n",
+        );
+        let stand_in = Blocks::stand_in(&any);
+        let marker = blocks.block(text);
+        let deserialize = self.polymorphic_deserialize(i, &any, &members);
+        quote!(#stand_in #marker #deserialize)
+    }
+
+    /// The members of `TypeAny`: the type, then its derived types down to FLATTEN_DEPTH levels
+    /// below (deeper ones are read as `Unknown`, the base type with everything else in
+    /// `extra`: a long chain keeps its output linear), each with its variant name.
+    fn polymorphic_members(&self, i: usize) -> Vec<(proc_macro2::Ident, usize)> {
+        let ty = &self.model.entity_types[i];
         let mut variants = Scope::with_reserved(&["Unknown"]);
-        // Derived types more than FLATTEN_DEPTH levels below are read as `Unknown` (the base
-        // type, everything else in `extra`): a long chain keeps its output linear.
         let depth = ty.ancestors.len();
-        let members: Vec<(proc_macro2::Ident, usize)> = std::iter::once(i)
+        std::iter::once(i)
             .chain(ty.derived.iter().copied().filter(|d| {
                 self.model.entity_types[*d].ancestors.len() - depth <= super::FLATTEN_DEPTH
             }))
@@ -68,47 +137,25 @@ impl Emitter<'_> {
                     t,
                 )
             })
-            .collect();
+            .collect()
+    }
+
+    /// The `Deserialize` impl of `TypeAny`: by `@odata.type`, the base type when absent.
+    fn polymorphic_deserialize(
+        &self,
+        i: usize,
+        any: &proc_macro2::Ident,
+        members: &[(proc_macro2::Ident, usize)],
+    ) -> TokenStream {
+        let root = Depth(2).root();
+        let base = ident(&self.names.entity_types[i]);
         let gate = |t: usize| if t == i { quote!() } else { self.gate([t]) };
-        let defs = members.iter().map(|(v, t)| {
-            let name = ident(&self.names.entity_types[*t]);
-            let text = format!(" `{}`.", self.model.entity_types[*t].name);
-            let gate = gate(*t);
-            quote!(#[doc = #text] #gate #v(::std::boxed::Box<#root::#name>),)
-        });
         let arms = members.iter().map(|(v, t)| {
             let qualified = self.model.entity_types[*t].name.to_string();
             let gate = gate(*t);
             quote!(#gate #qualified => Self::#v(decode(raw)?),)
         });
-        let ser_arms = members.iter().map(|(v, t)| {
-            let gate = gate(*t);
-            quote!(#gate Self::#v(value) => value.serialize(serializer),)
-        });
-        let text = format!(
-            " A `{}` or any type derived from it, chosen by the payload's `@odata.type` (absent: the \
-             base type; a type this SDK does not know: `Unknown`, read as the base type with \
-             everything kept in `extra`).",
-            ty.name
-        );
         quote! {
-            #[doc = #text]
-            #[derive(Debug, Clone, PartialEq)]
-            pub enum #any {
-                #(#defs)*
-                /// A derived type this SDK does not know, read as the base type.
-                Unknown(::std::boxed::Box<#base>),
-            }
-
-            impl ::dataverse_runtime::codegen::serde::Serialize for #any {
-                fn serialize<S: ::dataverse_runtime::codegen::serde::Serializer>(&self, serializer: S) -> ::core::result::Result<S::Ok, S::Error> {
-                    match self {
-                        #(#ser_arms)*
-                        Self::Unknown(value) => value.serialize(serializer),
-                    }
-                }
-            }
-
             impl<'de> ::dataverse_runtime::codegen::serde::Deserialize<'de> for #any {
                 fn deserialize<D: ::dataverse_runtime::codegen::serde::Deserializer<'de>>(deserializer: D) -> ::core::result::Result<Self, D::Error> {
                     use ::dataverse_runtime::codegen::serde::de::Error as _;
@@ -127,6 +174,53 @@ impl Emitter<'_> {
                     })
                 }
             }
+        }
+    }
+
+    /// `TypeAny` as tokens, where a variant's name is too long for the text's fixed layout.
+    fn polymorphic_enum_tokens(&self, i: usize) -> TokenStream {
+        let root = Depth(2).root();
+        let any = ident(self.names.polymorphic[i].as_deref().unwrap_or_default());
+        let ty = &self.model.entity_types[i];
+        let base = ident(&self.names.entity_types[i]);
+        let members = self.polymorphic_members(i);
+        let gate = |t: usize| if t == i { quote!() } else { self.gate([t]) };
+        let defs = members.iter().map(|(v, t)| {
+            let name = ident(&self.names.entity_types[*t]);
+            let text = format!(" `{}`.", self.model.entity_types[*t].name);
+            let gate = gate(*t);
+            quote!(#[doc = #text] #gate #v(::std::boxed::Box<#root::#name>),)
+        });
+        let ser_arms = members.iter().map(|(v, t)| {
+            let gate = gate(*t);
+            quote!(#gate Self::#v(value) => value.serialize(serializer),)
+        });
+        let text = format!(
+            " A `{}` or any type derived from it, chosen by the payload's `@odata.type` (absent: the \
+             base type; a type this SDK does not know: `Unknown`, read as the base type with \
+             everything kept in `extra`).",
+            ty.name
+        );
+        let deserialize = self.polymorphic_deserialize(i, &any, &members);
+        quote! {
+            #[doc = #text]
+            #[derive(Debug, Clone, PartialEq)]
+            pub enum #any {
+                #(#defs)*
+                /// A derived type this SDK does not know, read as the base type.
+                Unknown(::std::boxed::Box<#base>),
+            }
+
+            impl ::dataverse_runtime::codegen::serde::Serialize for #any {
+                fn serialize<S: ::dataverse_runtime::codegen::serde::Serializer>(&self, serializer: S) -> ::core::result::Result<S::Ok, S::Error> {
+                    match self {
+                        #(#ser_arms)*
+                        Self::Unknown(value) => value.serialize(serializer),
+                    }
+                }
+            }
+
+            #deserialize
         }
     }
 

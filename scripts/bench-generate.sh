@@ -32,9 +32,8 @@ for round in $(seq 1 "$rounds"); do
       read -r wall user sys rss < "$base/time.txt"
       name="$(basename "$doc" .xml)"
       echo "$b $name $wall" >> "$results"
-      printf 'round %s  %-22s %-14s wall %5s s  user %5s s  sys %5s s  peak RSS %4s MB\n' \
-        "$round" "$(basename "$(dirname "${binaries[$b]}")")/$(basename "${binaries[$b]}")" \
-        "$name" "$wall" "$user" "$sys" "$((rss / 1024))"
+      printf 'round %s  %-40s %-14s wall %5s s  user %5s s  sys %5s s  peak RSS %4s MB\n' \
+        "$round" "${binaries[$b]}" "$name" "$wall" "$user" "$sys" "$((rss / 1024))"
     done
   done
 done

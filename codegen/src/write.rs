@@ -196,21 +196,7 @@ fn fill_blocks(text: &str, blocks: &[String], slots: &[String]) -> String {
             continue;
         };
         for block_line in fill_slots(block, slots).lines() {
-            if block_line.starts_with(blocks::CONST_START) {
-                blocks::layout_const(block_line, &mut out);
-            } else if block_line.starts_with(blocks::FN_START) {
-                blocks::layout_fn(block_line, &mut out);
-            } else if block_line.starts_with(blocks::CALL_START) {
-                blocks::layout_call(block_line, &mut out);
-            } else if block_line.starts_with(blocks::FIELD_START) {
-                blocks::layout_field(block_line, &mut out);
-            } else if block_line.starts_with(blocks::STRUCT_START) {
-                blocks::layout_struct(block_line, &mut out);
-            } else if block_line.starts_with(blocks::IMPL_START) {
-                blocks::layout_impl(block_line, &mut out);
-            } else if block_line.starts_with(blocks::VARIANT_START) {
-                blocks::layout_variant(block_line, &mut out);
-            } else {
+            if !blocks::layout_line(block_line, &mut out) {
                 out.push_str(block_line);
                 out.push('\n');
             }

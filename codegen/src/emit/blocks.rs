@@ -10,7 +10,7 @@
 //! list out and puts each slot's short form into the blocks' text. A block stands in the token
 //! stream as a marker item, `__text_block!(N);`, which the write stage replaces by its text.
 
-use proc_macro2::{Ident, TokenStream};
+use proc_macro2::{Ident, TokenStream, TokenTree};
 use quote::quote;
 use std::collections::HashMap;
 
@@ -34,9 +34,28 @@ pub(super) struct Blocks {
 }
 
 impl Blocks {
-    /// The reference to a slot of type `ty` to write in a block; `gated`: the code that names
-    /// it is under a `#[cfg]`.
+    /// The text of type `ty` to write in a block, each path in it (`::dataverse_runtime::Field`,
+    /// `super::super::Account`) a slot: `\u{1}0\u{2}<\u{1}1\u{2}>`. A file's slot list then
+    /// names each path once, however many types are built of it. `gated`: the code that names
+    /// it is under a `#[cfg]`. A type of another shape is one slot.
     pub(super) fn slot(&mut self, ty: TokenStream, gated: bool) -> String {
+        let tokens: Vec<TokenTree> = ty.clone().into_iter().collect();
+        // Checked first, then written: a type the walk does not know registers no slot.
+        let walk = |blocks: Option<&mut Blocks>| {
+            let (mut at, mut out) = (0, String::new());
+            Walk { blocks, gated }.type_text(&tokens, &mut at, &mut out)?;
+            (at == tokens.len()).then_some(out)
+        };
+        if walk(None).is_some()
+            && let Some(text) = walk(Some(self))
+        {
+            return text;
+        }
+        self.whole_slot(ty, gated)
+    }
+
+    /// The reference to one slot of type `ty`.
+    fn whole_slot(&mut self, ty: TokenStream, gated: bool) -> String {
         let key = ty.to_string();
         let n = match self.index.get(&key) {
             Some(&n) => {
@@ -86,6 +105,97 @@ impl Blocks {
     }
 }
 
+/// A walk over a type's tokens for [`Blocks::slot`]: writes it with a slot for each path, or
+/// (without `blocks`) only checks that it has a shape the walk knows.
+struct Walk<'b> {
+    blocks: Option<&'b mut Blocks>,
+    gated: bool,
+}
+
+impl Walk<'_> {
+    /// Writes the type at `tokens[*at..]` (a path with generic arguments, a lifetime, a
+    /// reference or a tuple) with a slot for each path; `None` for anything else.
+    fn type_text(&mut self, tokens: &[TokenTree], at: &mut usize, out: &mut String) -> Option<()> {
+        let punct = |t: Option<&TokenTree>, c: char| matches!(t, Some(TokenTree::Punct(p)) if p.as_char() == c);
+        match tokens.get(*at)? {
+            TokenTree::Punct(p) if p.as_char() == '\'' => {
+                let TokenTree::Ident(name) = tokens.get(*at + 1)? else {
+                    return None;
+                };
+                out.push_str(&format!("'{name}"));
+                *at += 2;
+            }
+            TokenTree::Punct(p) if p.as_char() == '&' => {
+                out.push('&');
+                *at += 1;
+                if punct(tokens.get(*at), '\'') {
+                    self.type_text(tokens, at, out)?;
+                    out.push(' ');
+                }
+                self.type_text(tokens, at, out)?;
+            }
+            TokenTree::Group(g) if g.delimiter() == proc_macro2::Delimiter::Parenthesis => {
+                let inner: Vec<TokenTree> = g.stream().into_iter().collect();
+                let mut i = 0;
+                out.push('(');
+                while i < inner.len() {
+                    self.type_text(&inner, &mut i, out)?;
+                    if punct(inner.get(i), ',') {
+                        i += 1;
+                        if i < inner.len() {
+                            out.push_str(", ");
+                        }
+                    }
+                }
+                out.push(')');
+                *at += 1;
+            }
+            TokenTree::Punct(_) | TokenTree::Ident(_) => {
+                // A path: `::`? ident (`::` ident)*.
+                let start = *at;
+                if punct(tokens.get(*at), ':') {
+                    *at += 2;
+                }
+                loop {
+                    let TokenTree::Ident(_) = tokens.get(*at)? else {
+                        return None;
+                    };
+                    *at += 1;
+                    if punct(tokens.get(*at), ':') && punct(tokens.get(*at + 1), ':') {
+                        *at += 2;
+                    } else {
+                        break;
+                    }
+                }
+                let path: TokenStream = tokens[start..*at].iter().cloned().collect();
+                if let Some(blocks) = self.blocks.as_deref_mut() {
+                    out.push_str(&blocks.whole_slot(path, self.gated));
+                }
+                if punct(tokens.get(*at), '<') {
+                    *at += 1;
+                    out.push('<');
+                    loop {
+                        self.type_text(tokens, at, out)?;
+                        if punct(tokens.get(*at), ',') && !punct(tokens.get(*at + 1), '>') {
+                            *at += 1;
+                            out.push_str(", ");
+                        } else if punct(tokens.get(*at), ',') || punct(tokens.get(*at), '>') {
+                            // A trailing comma is not written.
+                            *at += 1 + usize::from(punct(tokens.get(*at), ','));
+                            break;
+                        } else {
+                            return None;
+                        }
+                    }
+                    out.push('>');
+                }
+            }
+            _ => return None,
+        }
+        Some(())
+    }
+}
+
 /// Doc comment lines as `///` lines at `indent`, as the formatter would print them.
 pub(super) fn doc_text(out: &mut String, indent: &str, lines: &[String]) {
     for line in lines {
@@ -118,12 +228,38 @@ pub(super) fn const_text(
         out.push_str(gate);
         out.push('\n');
     }
-    out.push(CONST_START);
-    for part in [name, ty, init].into_iter().chain(args.iter().copied()) {
+    marked_line(
+        out,
+        CONST_START,
+        [name, ty, init].into_iter().chain(args.iter().copied()),
+    );
+}
+
+/// A line the write stage lays out: `start`, then each part followed by [`CONST_PART`].
+fn marked_line<'p>(out: &mut String, start: char, parts: impl IntoIterator<Item = &'p str>) {
+    out.push(start);
+    for part in parts {
         out.push_str(part);
         out.push(CONST_PART);
     }
     out.push('\n');
+}
+
+/// Lays out a line of a block (its slots filled) if it starts with one of the markers above;
+/// `false` for a line to copy as it is.
+pub fn layout_line(line: &str, out: &mut String) -> bool {
+    let layout: fn(&str, &mut String) = match line.chars().next() {
+        Some(CONST_START) => layout_const,
+        Some(FN_START) => layout_fn,
+        Some(CALL_START) => layout_call,
+        Some(FIELD_START) => layout_field,
+        Some(STRUCT_START) => layout_struct,
+        Some(IMPL_START) => layout_impl,
+        Some(VARIANT_START) => layout_variant,
+        _ => return false,
+    };
+    layout(line, out);
+    true
 }
 
 /// The widest line rustfmt writes; a constant longer than this breaks after its `=`.
@@ -182,25 +318,17 @@ const PRETTYPLEASE_MARGIN: usize = 89;
 /// A method's signature in an `impl` block, `HEAD(PARAMS) -> RET {`, for [`layout_fn`];
 /// `params` and `ret` may hold slot references.
 pub(super) fn fn_text(out: &mut String, head: &str, params: &[&str], ret: &str) {
-    out.push(FN_START);
-    for part in std::iter::once(head)
-        .chain(params.iter().copied())
-        .chain([ret])
-    {
-        out.push_str(part);
-        out.push(CONST_PART);
-    }
-    out.push('\n');
+    let parts = std::iter::once(head).chain(params.iter().copied());
+    marked_line(out, FN_START, parts.chain([ret]));
 }
 
 /// A method body's one expression, a call `CALLEE(ARGS)`, for [`layout_call`].
 pub(super) fn call_text(out: &mut String, callee: &str, args: &[&str]) {
-    out.push(CALL_START);
-    for part in std::iter::once(callee).chain(args.iter().copied()) {
-        out.push_str(part);
-        out.push(CONST_PART);
-    }
-    out.push('\n');
+    marked_line(
+        out,
+        CALL_START,
+        std::iter::once(callee).chain(args.iter().copied()),
+    );
 }
 
 /// Starts a struct field's line (`pub name: TYPE,`, one level in), laid out by
@@ -229,22 +357,16 @@ pub(super) fn attr_text(out: &mut String, name: &str, items: &[&str]) {
 
 /// A struct field, `HEAD: TYPE,` one level in, for [`layout_field`].
 pub(super) fn field_text(out: &mut String, head: &str, ty: &str) {
-    out.push(FIELD_START);
-    for part in [head, ty] {
-        out.push_str(part);
-        out.push(CONST_PART);
-    }
-    out.push('\n');
+    marked_line(out, FIELD_START, [head, ty]);
 }
 
 /// A struct expression `PATH { FIELDS }`, two levels in, for [`layout_struct`].
 pub(super) fn struct_text(out: &mut String, path: &str, fields: &[&str]) {
-    out.push(STRUCT_START);
-    for part in std::iter::once(path).chain(fields.iter().copied()) {
-        out.push_str(part);
-        out.push(CONST_PART);
-    }
-    out.push('\n');
+    marked_line(
+        out,
+        STRUCT_START,
+        std::iter::once(path).chain(fields.iter().copied()),
+    );
 }
 
 /// The lines of a field written by [`field_text`]: its type broken as prettyplease breaks it
@@ -298,12 +420,7 @@ pub const IMPL_START: char = '\u{e}';
 /// A trait impl's header, `impl TRAIT for TYPE {` (with `}` when `empty`), for
 /// [`layout_impl`].
 pub(super) fn impl_text(out: &mut String, trait_: &str, ty: &str, empty: bool) {
-    out.push(IMPL_START);
-    for part in [trait_, ty, if empty { "}" } else { "" }] {
-        out.push_str(part);
-        out.push(CONST_PART);
-    }
-    out.push('\n');
+    marked_line(out, IMPL_START, [trait_, ty, if empty { "}" } else { "" }]);
 }
 
 /// The lines of an impl header written by [`impl_text`], as prettyplease breaks them: on one
@@ -336,12 +453,7 @@ pub const VARIANT_START: char = '\u{f}';
 
 /// A tuple variant with one field, `NAME(TYPE),`, for [`layout_variant`].
 pub(super) fn variant_text(out: &mut String, name: &str, ty: &str) {
-    out.push(VARIANT_START);
-    for part in [name, ty] {
-        out.push_str(part);
-        out.push(CONST_PART);
-    }
-    out.push('\n');
+    marked_line(out, VARIANT_START, [name, ty]);
 }
 
 /// The lines of a variant written by [`variant_text`]: on one line if it fits, else its field
@@ -509,17 +621,9 @@ mod tests {
     fn layout(text: &str) -> String {
         let mut out = String::new();
         for line in text.lines() {
-            match line.chars().next() {
-                Some(FN_START) => layout_fn(line, &mut out),
-                Some(CALL_START) => layout_call(line, &mut out),
-                Some(FIELD_START) => layout_field(line, &mut out),
-                Some(STRUCT_START) => layout_struct(line, &mut out),
-                Some(IMPL_START) => layout_impl(line, &mut out),
-                Some(VARIANT_START) => layout_variant(line, &mut out),
-                _ => {
-                    out.push_str(line);
-                    out.push('\n');
-                }
+            if !layout_line(line, &mut out) {
+                out.push_str(line);
+                out.push('\n');
             }
         }
         out
@@ -732,6 +836,49 @@ mod tests {
             )
             .to_string()
         );
+    }
+
+    #[test]
+    fn a_type_is_written_with_a_slot_for_each_path_in_it() {
+        let mut blocks = Blocks::default();
+        let slot = |n: usize| format!("{SLOT_START}{n}{SLOT_END}");
+        assert_eq!(
+            blocks.slot(
+                quote!(::dataverse_runtime::Field<::std::vec::Vec<super::super::Account>>),
+                false
+            ),
+            format!("{}<{}<{}>>", slot(0), slot(1), slot(2))
+        );
+        assert_eq!(
+            blocks.slot(
+                quote!(
+                    ::dataverse_runtime::codegen::request::Request<
+                        'a,
+                        (::std::vec::Vec<u8>, &'static str),
+                    >
+                ),
+                true
+            ),
+            format!(
+                "{}<'a, ({}<{}>, &'static {})>",
+                slot(3),
+                slot(1),
+                slot(4),
+                slot(5)
+            )
+        );
+        // A shape it does not know is one slot.
+        assert_eq!(blocks.slot(quote!([u8; 4]), false), slot(6));
+        // Nor does a type with such a part: none of its paths becomes a slot of its own.
+        assert_eq!(blocks.slot(quote!(::x::Y<[u8; 2]>), false), slot(7));
+        let name = Ident::new("Account", proc_macro2::Span::call_site());
+        let expected: TokenStream = "#[__text_slots] struct Account(::dataverse_runtime::Field, \
+             ::std::vec::Vec, super::super::Account, \
+             #[cfg(__gated)] ::dataverse_runtime::codegen::request::Request, \
+             #[cfg(__gated)] u8, #[cfg(__gated)] str, [u8; 4], ::x::Y<[u8; 2]>);"
+            .parse()
+            .expect("test tokens parse");
+        assert_eq!(blocks.slots_item(&name).to_string(), expected.to_string());
     }
 
     #[test]

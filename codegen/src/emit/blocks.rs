@@ -313,7 +313,7 @@ pub const CALL_START: char = '\u{6}';
 
 /// The widest line prettyplease writes (its margin): the methods of text blocks are laid out
 /// as it lays out the same code, byte for byte.
-const PRETTYPLEASE_MARGIN: usize = 89;
+pub(super) const PRETTYPLEASE_MARGIN: usize = 89;
 
 /// A method's signature in an `impl` block, `HEAD(PARAMS) -> RET {`, for [`layout_fn`];
 /// `params` and `ret` may hold slot references.

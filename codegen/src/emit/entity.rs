@@ -568,9 +568,11 @@ impl Emitter<'_> {
             .map(|p| p.to_string().replace(' ', ""))
             .collect::<Vec<_>>()
             .join(", ");
-        let fits = 4 + format!("pub fn reference(key: ({full_key})) -> Self {{").len() <= 89
+        let fits = 4 + format!("pub fn reference(key: ({full_key})) -> Self {{").len()
+            <= blocks::PRETTYPLEASE_MARGIN
             && sets.iter().all(|(field, value)| {
-                12 + format!("{field}: ::dataverse_runtime::Field::Value({value}),").len() <= 89
+                12 + format!("{field}: ::dataverse_runtime::Field::Value({value}),").len()
+                    <= blocks::PRETTYPLEASE_MARGIN
             });
         if fits {
             let mut text = String::new();

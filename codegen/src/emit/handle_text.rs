@@ -3,13 +3,13 @@
 //! fixed shape, so the emitter writes them as the formatter would (the lines that depend on the
 //! short names of their types are laid out by the write stage).
 
-use super::blocks::{Blocks, attr_text, call_text, doc_text, field_text, fn_text, struct_text};
+use super::blocks::{
+    Blocks, PRETTYPLEASE_MARGIN as MARGIN, attr_text, call_text, doc_text, field_text, fn_text,
+    struct_text,
+};
 use crate::syntax::OperationKind;
 use proc_macro2::{Ident, Literal as Lit, TokenStream};
 use quote::quote;
-
-/// The widest line prettyplease writes.
-const MARGIN: usize = 89;
 
 /// A parameter of a request type written as text.
 pub(super) struct RequestField<'m> {

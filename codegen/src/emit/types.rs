@@ -59,7 +59,8 @@ impl Emitter<'_> {
         let base = ident(&self.names.entity_types[i]);
         let members = self.polymorphic_members(i);
         let pattern = |v: &proc_macro2::Ident| format!("Self::{v}(value)");
-        let arm_fits = |v: &proc_macro2::Ident| 12 + pattern(v).len() + 4 <= 89;
+        let arm_fits =
+            |v: &proc_macro2::Ident| 12 + pattern(v).len() + 4 <= blocks::PRETTYPLEASE_MARGIN;
         if !members.iter().all(|(v, _)| arm_fits(v)) {
             return self.polymorphic_enum_tokens(i);
         }
